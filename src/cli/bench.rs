@@ -1,0 +1,52 @@
+//! `dialsim bench`: a short throughput report on the user's machine.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use clap::Args;
+use dialsim::{CallList, ListFormat, ListRequest, NoExclusion, NumberSpace, Plan, Selection, Shard};
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Seconds to spend per measurement.
+    #[arg(long, default_value_t = 2.0)]
+    seconds: f64,
+}
+
+/// Runs `work` (which processes `batch` items) repeatedly for about `budget`; returns items per second.
+fn rate(budget: Duration, batch: u64, mut work: impl FnMut()) -> f64 {
+    let start = Instant::now();
+    let mut done = 0u64;
+    while start.elapsed() < budget || done == 0 {
+        work();
+        done += batch;
+    }
+    done as f64 / start.elapsed().as_secs_f64()
+}
+
+pub fn run(args: BenchArgs) -> Result<i32> {
+    let budget = Duration::from_secs_f64(args.seconds.max(0.1));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let space = NumberSpace::new(&Plan::embedded("cz")?, &Selection::default())?;
+    let list = CallList::new(space, 1);
+    println!("dialsim bench ({} cores, {:.1} s per line)", cores, budget.as_secs_f64());
+    println!("{:<44} {:>14}", "measurement", "per second");
+    let batch = 4_000_000u64;
+    for (label, format, threads) in [
+        ("generate cz csv, 1 thread (numbers)", ListFormat::Csv, 1),
+        ("generate cz csv, all cores (numbers)", ListFormat::Csv, cores),
+        ("generate cz txt, all cores (numbers)", ListFormat::Txt, cores),
+    ] {
+        let request = ListRequest { start: 0, count: Some(batch), shard: Shard::WHOLE, format, threads };
+        let r = rate(budget, batch, || {
+            let mut sink = std::io::sink();
+            list.write(&request, &NoExclusion, &mut sink, &mut |_| {}).expect("writing to a sink");
+        });
+        println!("{label:<44} {:>14}", human(r));
+    }
+    Ok(0)
+}
+
+fn human(r: f64) -> String {
+    if r >= 1e6 { format!("{:.2} M", r / 1e6) } else { format!("{:.0}", r) }
+}

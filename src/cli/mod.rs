@@ -1,0 +1,83 @@
+//! Command-line front end. Raw clap flags are turned into the library's plain config types here; clap types
+//! never enter the library.
+//!
+//! Exit codes: 0 success (also when the output pipe closes early), 1 error, 2 bad usage, 3 incomplete result
+//! (e.g. the number space ran out before `-n` numbers passed the exclusions).
+
+mod bench;
+mod generate;
+mod plan;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code for a result that is valid but short of what was asked.
+pub const EXIT_INCOMPLETE: i32 = 3;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "dialsim",
+    version,
+    about = "Random number dialer simulator: GDPR-minded random call lists, exclusion of known databases, campaign simulation"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Generate a random call list over a numbering plan (random order, no repeats, reproducible).
+    Generate(generate::GenerateArgs),
+    /// List or show numbering plans.
+    #[command(subcommand)]
+    Plan(plan::PlanCommand),
+    /// Measure throughput on this machine (about 10 s).
+    Bench(bench::BenchArgs),
+}
+
+/// Runs the command line and returns the exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Generate(args) => generate::run(args),
+        Command::Plan(cmd) => plan::run(cmd),
+        Command::Bench(args) => bench::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            if let Some(lib) = e.downcast_ref::<dialsim::Error>() {
+                if lib.is_broken_pipe() {
+                    return 0;
+                }
+                if matches!(lib, dialsim::Error::Invalid(_)) {
+                    eprintln!("dialsim: error: {lib}");
+                    return 2;
+                }
+            }
+            eprintln!("dialsim: error: {e:#}");
+            1
+        }
+    }
+}
+
+/// A progress bar on stderr, only when stderr is a terminal and the work is long.
+pub(crate) fn progress_bar(total: u64, long: bool) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !long || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {human_pos}/{human_len} {per_sec} eta {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(bar)
+}

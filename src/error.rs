@@ -1,0 +1,91 @@
+//! The one error type of the library.
+//!
+//! Errors about input data carry where the problem is (a file and a line, like csv's `position()`), so the
+//! binary can print `plan.csv:12: ...` and a user can go straight to the bad row.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Where in the input an error happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The file (or a name such as `<embedded cz>` or `<stdin>`).
+    pub file: String,
+    /// 1-based line number, when known.
+    pub line: Option<u64>,
+}
+
+impl Location {
+    /// A location at `line` of `file`.
+    pub fn new(file: impl Into<String>, line: Option<u64>) -> Location {
+        Location { file: file.into(), line }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}", self.file, line),
+            None => write!(f, "{}", self.file),
+        }
+    }
+}
+
+/// Every failure the library reports.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// Writing the output stream failed (a closed pipe is reported as this too; the binary exits quietly).
+    #[error("writing output: {0}")]
+    Output(#[source] std::io::Error),
+    /// A row of an input file is malformed.
+    #[error("{at}: {message}")]
+    Input {
+        /// Where.
+        at: Location,
+        /// What is wrong.
+        message: String,
+    },
+    /// A request cannot be met (e.g. more numbers than the space holds, a bad shard).
+    #[error("{0}")]
+    Invalid(String),
+    /// A file has a foreign, truncated or corrupted format.
+    #[error("{}: {message}", path.display())]
+    Format {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    /// An input error at `file:line`.
+    pub fn input(file: impl Into<String>, line: Option<u64>, message: impl Into<String>) -> Error {
+        Error::Input { at: Location::new(file, line), message: message.into() }
+    }
+
+    /// An I/O error on `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io { path: path.into(), source }
+    }
+
+    /// Whether this error is a closed output pipe (`dialsim generate | head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        match self {
+            Error::Output(e) | Error::Io { source: e, .. } => e.kind() == std::io::ErrorKind::BrokenPipe,
+            _ => false,
+        }
+    }
+}
+
+/// The library's result type.
+pub type Result<T> = std::result::Result<T, Error>;

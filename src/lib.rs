@@ -1,0 +1,43 @@
+//! # dialsim — a random number dialer simulator
+//!
+//! Under the GDPR, a phone number drawn at random, in no database and tied to no name, is not personal data.
+//! dialsim builds call lists that way and simulates the campaigns that dial them:
+//!
+//! - [`Plan`]: numbering plans (rows `region,type,prefix,length`) derived from libphonenumber metadata,
+//!   five embedded (cz, sk, de, gb, us) and any user CSV;
+//! - [`NumberSpace`]: a bijection between positions `0..N` and the numbers of the selected rows;
+//! - [`Permutation`]: a keyed Feistel permutation of `0..N` with cycle walking — random order, no repeats,
+//!   O(1) memory and seek;
+//! - [`CallList`]: the seeded list, written in parallel chunks with byte-identical output for any thread
+//!   count, resumable (`start`) and shardable ([`Shard`]).
+//!
+//! Data flows one way: plan → number space → permutation → call list → exclusions → dialer/simulator →
+//! compliance records → reports. The library never prints; the `dialsim` binary decides what to show.
+//!
+//! ```
+//! use dialsim::{CallList, NumberSpace, Plan, Selection};
+//! let space = NumberSpace::new(&Plan::embedded("cz")?, &Selection::default())?;
+//! let list = CallList::new(space, 42);
+//! let first = list.number_at(0);
+//! assert!(first.to_string().starts_with("+420"));
+//! assert_eq!(list.position_of(&first), Some(0));
+//! # Ok::<(), dialsim::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+mod error;
+mod generate;
+mod number;
+mod output;
+mod permute;
+pub mod plan;
+pub mod rng;
+mod space;
+
+pub use error::{Error, Location, Result};
+pub use generate::{CallList, Excluder, ListFormat, ListRequest, ListSummary, NoExclusion, Shard};
+pub use number::PhoneNumber;
+pub use output::AtomicFile;
+pub use permute::{Permutation, ROUNDS};
+pub use plan::{NumberType, Plan, PlanRow};
+pub use space::{NumberSpace, Segment, Selection};

@@ -1,0 +1,244 @@
+//! Numbering plans: which national numbers exist in a country, by type.
+//!
+//! A plan is a list of rows `region,type,prefix,length`: every national number of `length` digits that starts
+//! with `prefix` is a valid number of `type` in `region`. The shipped plans are derived from libphonenumber's
+//! metadata by `examples/derive_plans` and embedded in the binary; users can load their own CSV.
+//! Loading validates every row and reports problems with file and line; this module never prints.
+
+mod embedded;
+mod kind;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::OnceLock;
+
+pub use kind::NumberType;
+
+use crate::error::{Error, Result};
+
+/// The most digits of a number, country code included. E.164 allows 15, but libphonenumber lists longer
+/// national numbers (Germany's fixed lines reach 15 national digits); 19 digits still fit a `u64` key.
+pub const MAX_DIGITS: usize = 19;
+
+/// One row of a plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanRow {
+    /// ISO region of libphonenumber, e.g. `CZ`.
+    pub region: String,
+    /// Country calling code of the region, e.g. 420.
+    pub country_code: u16,
+    /// Number type.
+    pub kind: NumberType,
+    /// National digit prefix (may be empty).
+    pub prefix: String,
+    /// National number length in digits.
+    pub length: u8,
+    /// Line of the row in its file.
+    pub line: u64,
+}
+
+impl PlanRow {
+    /// How many numbers the row holds: 10^(length − prefix length).
+    pub fn count(&self) -> u64 {
+        10u64.pow(u32::from(self.length) - self.prefix.len() as u32)
+    }
+}
+
+/// A validated numbering plan.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    name: String,
+    rows: Vec<PlanRow>,
+    comments: Vec<String>,
+}
+
+/// The expected header of a plan file.
+pub const PLAN_HEADER: [&str; 4] = ["region", "type", "prefix", "length"];
+
+impl Plan {
+    /// Names of the plans embedded in the binary (`cz`, `sk`, `de`, `gb`, `us`).
+    pub fn embedded_names() -> impl Iterator<Item = &'static str> {
+        embedded::PLANS.iter().map(|(name, _)| *name)
+    }
+
+    /// An embedded plan by name.
+    ///
+    /// ```
+    /// let plan = dialsim::Plan::embedded("cz").unwrap();
+    /// assert_eq!(plan.rows()[0].country_code, 420);
+    /// ```
+    pub fn embedded(name: &str) -> Result<Plan> {
+        let lower = name.to_ascii_lowercase();
+        let (_, text) = embedded::PLANS.iter().find(|(n, _)| *n == lower).ok_or_else(|| {
+            let names: Vec<&str> = Plan::embedded_names().collect();
+            Error::Invalid(format!(
+                "unknown plan '{name}': embedded plans are {}; or give a plan file ending in .csv",
+                names.join(", ")
+            ))
+        })?;
+        Plan::parse(&lower, text.as_bytes())
+    }
+
+    /// An embedded plan when `spec` names one, otherwise a plan file at that path.
+    pub fn resolve(spec: &str) -> Result<Plan> {
+        let lower = spec.to_ascii_lowercase();
+        if Plan::embedded_names().any(|n| n == lower) {
+            return Plan::embedded(&lower);
+        }
+        if spec.ends_with(".csv") || Path::new(spec).exists() {
+            return Plan::load(spec);
+        }
+        Plan::embedded(spec)
+    }
+
+    /// Loads and validates a plan file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Plan> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Plan::parse(&path.display().to_string(), &bytes)
+    }
+
+    /// Parses and validates plan CSV text; `name` is used in error messages.
+    pub fn parse(name: &str, bytes: &[u8]) -> Result<Plan> {
+        let comments = bytes
+            .split(|&b| b == b'\n')
+            .take_while(|l| l.starts_with(b"#"))
+            .map(|l| String::from_utf8_lossy(&l[1..]).trim().to_string())
+            .collect();
+        let mut reader =
+            csv::ReaderBuilder::new().comment(Some(b'#')).has_headers(true).trim(csv::Trim::All).from_reader(bytes);
+        let csv_err = |e: csv::Error| {
+            let line = e.position().map(|p| p.line());
+            Error::input(name, line, format!("not a valid CSV row: {e}"))
+        };
+        let header = reader.headers().map_err(csv_err)?.clone();
+        let header_line = reader.position().line();
+        if header.iter().collect::<Vec<_>>() != PLAN_HEADER {
+            return Err(Error::input(
+                name,
+                Some(header_line),
+                format!(
+                    "expected the header 'region,type,prefix,length', found '{}'",
+                    header.iter().collect::<Vec<_>>().join(",")
+                ),
+            ));
+        }
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(csv_err)?;
+            let line = record.position().map_or(0, |p| p.line());
+            rows.push(parse_row(name, line, &record)?);
+        }
+        if rows.is_empty() {
+            return Err(Error::input(name, None, "the plan has no rows"));
+        }
+        check_overlaps(name, &rows)?;
+        Ok(Plan { name: name.to_string(), rows, comments })
+    }
+
+    /// The plan's name (embedded name or file path).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The rows, in file order.
+    pub fn rows(&self) -> &[PlanRow] {
+        &self.rows
+    }
+
+    /// The `#` comment lines at the top of the file (provenance).
+    pub fn comments(&self) -> &[String] {
+        &self.comments
+    }
+
+    /// How many numbers of each type the plan holds.
+    pub fn counts(&self) -> BTreeMap<NumberType, u64> {
+        let mut counts = BTreeMap::new();
+        for row in &self.rows {
+            *counts.entry(row.kind).or_insert(0) += row.count();
+        }
+        counts
+    }
+
+    /// The country calling code of the plan's first row (the default for normalising national numbers).
+    pub fn country_code(&self) -> u16 {
+        self.rows[0].country_code
+    }
+}
+
+fn parse_row(name: &str, line: u64, record: &csv::StringRecord) -> Result<PlanRow> {
+    let err = |message: String| Error::input(name, Some(line), message);
+    if record.len() != 4 {
+        return Err(err(format!("expected 4 fields (region,type,prefix,length), found {}", record.len())));
+    }
+    let region = record[0].to_string();
+    let country_code = country_code(&region)
+        .ok_or_else(|| err(format!("unknown region '{region}' (expected a libphonenumber region such as CZ)")))?;
+    let kind: NumberType = record[1].parse().map_err(err)?;
+    let prefix = record[2].to_string();
+    if !prefix.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(err(format!("prefix '{prefix}' must be digits only")));
+    }
+    let length: u8 =
+        record[3].parse().map_err(|_| err(format!("length '{}' must be a whole number of digits", &record[3])))?;
+    let cc_digits = country_code.to_string().len();
+    if length == 0 || cc_digits + usize::from(length) > MAX_DIGITS {
+        return Err(err(format!(
+            "length {length} is out of range: +{country_code} numbers have 1 to {} national digits",
+            MAX_DIGITS - cc_digits
+        )));
+    }
+    if prefix.len() > usize::from(length) {
+        return Err(err(format!("prefix '{prefix}' is longer than the length {length}")));
+    }
+    Ok(PlanRow { region, country_code, kind, prefix, length, line })
+}
+
+/// No two rows may cover the same number: same country code and length, one prefix a prefix of the other.
+fn check_overlaps(name: &str, rows: &[PlanRow]) -> Result<()> {
+    let mut seen: HashMap<(u16, u8, &str), u64> = HashMap::with_capacity(rows.len());
+    for row in rows {
+        if let Some(first) = seen.insert((row.country_code, row.length, &row.prefix), row.line) {
+            return Err(Error::input(
+                name,
+                Some(row.line),
+                format!("prefix '{}' length {} repeats the row at line {first}", row.prefix, row.length),
+            ));
+        }
+    }
+    for row in rows {
+        for cut in 0..row.prefix.len() {
+            if let Some(&other) = seen.get(&(row.country_code, row.length, &row.prefix[..cut])) {
+                return Err(Error::input(
+                    name,
+                    Some(row.line),
+                    format!(
+                        "prefix '{}' length {} overlaps the row at line {other} (prefix '{}' covers it)",
+                        row.prefix,
+                        row.length,
+                        &row.prefix[..cut]
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The country calling code of a libphonenumber region (`CZ` → 420), from the embedded region table.
+pub fn country_code(region: &str) -> Option<u16> {
+    static TABLE: OnceLock<HashMap<String, u16>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            embedded::REGIONS
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.starts_with("region,"))
+                .filter_map(|l| {
+                    let (r, cc) = l.split_once(',')?;
+                    Some((r.to_string(), cc.trim().parse().ok()?))
+                })
+                .collect()
+        })
+        .get(region)
+        .copied()
+}
