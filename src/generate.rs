@@ -12,7 +12,7 @@ use std::str::FromStr;
 
 use crate::error::{Error, Result};
 use crate::number::{PhoneNumber, write_decimal, write_padded};
-use crate::permute::Permutation;
+use crate::permute::{LANES, Permutation};
 use crate::space::NumberSpace;
 
 /// Positions per chunk of parallel work.
@@ -138,18 +138,31 @@ impl ListSummary {
 /// Bytes that every number of a segment shares.
 #[derive(Clone, Debug)]
 struct Template {
-    /// `+<cc><prefix>`.
-    head: Vec<u8>,
-    /// `,<type>,<region>,` (CSV).
-    mid: Vec<u8>,
+    /// `+<cc><prefix>`, zero-padded: copied whole (two 16-byte moves), then only `head_len` bytes count.
+    head: [u8; 32],
+    head_len: usize,
+    /// `,<type>,<region>,` (CSV), padded the same way.
+    mid: [u8; 32],
+    mid_len: usize,
     /// Free digits after the prefix.
     free: usize,
+}
+
+/// Longest record: head 32 + free digits 19 + mid 32 + index 20 + newline, rounded up.
+const MAX_RECORD: usize = 128;
+
+fn padded(text: &str) -> ([u8; 32], usize) {
+    let mut out = [0u8; 32];
+    out[..text.len()].copy_from_slice(text.as_bytes());
+    (out, text.len())
 }
 
 /// The output of one chunk of positions.
 #[derive(Default)]
 struct ChunkOut {
+    /// Scratch space; only `bytes[..used]` is output.
     bytes: Vec<u8>,
+    used: usize,
     records: u64,
     scanned: u64,
     excluded: Vec<u64>,
@@ -181,10 +194,10 @@ impl CallList {
         let templates = space
             .segments()
             .iter()
-            .map(|s| Template {
-                head: format!("+{}{}", s.country_code, s.prefix).into_bytes(),
-                mid: format!(",{},{},", s.kind, s.region).into_bytes(),
-                free: s.free_digits() as usize,
+            .map(|s| {
+                let (head, head_len) = padded(&format!("+{}{}", s.country_code, s.prefix));
+                let (mid, mid_len) = padded(&format!(",{},{},", s.kind, s.region));
+                Template { head, head_len, mid, mid_len, free: s.free_digits() as usize }
             })
             .collect();
         CallList { space, perm, templates }
@@ -249,40 +262,81 @@ impl CallList {
             out.write_all(Self::CSV_HEADER).map_err(Error::Output)?;
         }
         let threads = request.threads.max(1);
-        let mut chunks: Vec<ChunkOut> = Vec::new();
+        let format = request.format;
         let mut next_j = 0u64;
         // Without exclusions every position yields a number: never scan past the quota.
         let scan_end = if sources == 0 { quota } else { available };
-        while summary.written < quota && next_j < scan_end {
+        let next_batch = |next_j: &mut u64| {
             let mut ranges = Vec::new();
-            while ranges.len() < threads * CHUNKS_PER_THREAD && next_j < scan_end {
-                let stop = (next_j + CHUNK).min(scan_end);
-                ranges.push(next_j..stop);
-                next_j = stop;
+            while ranges.len() < threads * CHUNKS_PER_THREAD && *next_j < scan_end {
+                let stop = (*next_j + CHUNK).min(scan_end);
+                ranges.push(*next_j..stop);
+                *next_j = stop;
             }
-            chunks.resize_with(ranges.len(), ChunkOut::default);
-            self.fill_parallel(request.format, first, n, &ranges, excluder, &mut chunks, threads);
-            for (range, chunk) in ranges.iter().zip(chunks.iter_mut()) {
-                let left = quota - summary.written;
-                if chunk.records > left {
-                    // The last chunk overshoots: redo it with a limit, so counts stop exactly at the quota.
-                    self.fill(request.format, first, n, range.clone(), left, excluder, chunk);
+            ranges
+        };
+        let mut ranges = next_batch(&mut next_j);
+        let mut chunks: Vec<ChunkOut> = Vec::new();
+        let mut spare: Vec<ChunkOut> = Vec::new();
+        chunks.resize_with(ranges.len(), ChunkOut::default);
+        self.fill_parallel(format, first, n, &ranges, excluder, &mut chunks, threads);
+        // Pipeline: while this thread writes batch r, the workers fill batch r+1 (speculatively: writing may
+        // reach the quota first, and then the extra batch is dropped).
+        while !ranges.is_empty() {
+            let next_ranges = if summary.written < quota { next_batch(&mut next_j) } else { Vec::new() };
+            spare.resize_with(next_ranges.len(), ChunkOut::default);
+            let written = std::thread::scope(|scope| {
+                if !next_ranges.is_empty() {
+                    let spare = &mut spare;
+                    let next_ranges = &next_ranges;
+                    scope.spawn(move || self.fill_parallel(format, first, n, next_ranges, excluder, spare, threads));
                 }
-                out.write_all(&chunk.bytes).map_err(Error::Output)?;
-                summary.written += chunk.records;
-                summary.scanned += chunk.scanned;
-                for (total, c) in summary.excluded.iter_mut().zip(&chunk.excluded) {
-                    *total += c;
-                }
-                summary.last_index = chunk.last_index.or(summary.last_index);
-                if summary.written == quota {
-                    break;
-                }
-            }
+                self.emit(format, first, n, &ranges, &mut chunks, quota, excluder, out, &mut summary)
+            });
+            written?;
             progress(summary.written);
+            if summary.written == quota {
+                break;
+            }
+            ranges = next_ranges;
+            std::mem::swap(&mut chunks, &mut spare);
         }
         out.flush().map_err(Error::Output)?;
         Ok(summary)
+    }
+
+    /// Writes filled chunks in order, stopping exactly at the quota.
+    #[allow(clippy::too_many_arguments)]
+    fn emit<X: Excluder>(
+        &self,
+        format: ListFormat,
+        first: u64,
+        step: u64,
+        ranges: &[std::ops::Range<u64>],
+        chunks: &mut [ChunkOut],
+        quota: u64,
+        excluder: &X,
+        out: &mut dyn Write,
+        summary: &mut ListSummary,
+    ) -> Result<()> {
+        for (range, chunk) in ranges.iter().zip(chunks.iter_mut()) {
+            let left = quota - summary.written;
+            if chunk.records > left {
+                // The last chunk overshoots: redo it with a limit, so counts stop exactly at the quota.
+                self.fill(format, first, step, range.clone(), left, excluder, chunk);
+            }
+            out.write_all(&chunk.bytes[..chunk.used]).map_err(Error::Output)?;
+            summary.written += chunk.records;
+            summary.scanned += chunk.scanned;
+            for (total, c) in summary.excluded.iter_mut().zip(&chunk.excluded) {
+                *total += c;
+            }
+            summary.last_index = chunk.last_index.or(summary.last_index);
+            if summary.written == quota {
+                break;
+            }
+        }
+        Ok(())
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -331,41 +385,59 @@ impl CallList {
         excluder: &X,
         out: &mut ChunkOut,
     ) {
-        out.bytes.clear();
+        // Every record is written at `used` with fixed-size copies into slack space, so the scratch buffer
+        // holds a whole chunk's worth of the longest record; it is grown once and reused.
+        let need = (range.end - range.start) as usize * MAX_RECORD;
+        if out.bytes.len() < need {
+            out.bytes.resize(need, 0);
+        }
+        out.used = 0;
         out.records = 0;
         out.scanned = 0;
         out.last_index = None;
         out.excluded.clear();
         out.excluded.resize(excluder.sources(), 0);
-        let mut line = [0u8; 96];
-        for j in range {
-            if out.records == limit {
-                break;
+        let check = excluder.sources() > 0;
+        let mut lanes = [0u64; LANES];
+        let mut j = range.start;
+        'outer: while j < range.end {
+            // Permute up to LANES positions at once (lanes past the range repeat the last position, unused).
+            let take = (range.end - j).min(LANES as u64) as usize;
+            for (l, lane) in lanes.iter_mut().enumerate() {
+                *lane = first + (j + (l.min(take - 1)) as u64) * step;
             }
-            let position = first + j * step;
-            out.scanned += 1;
-            let index = self.perm.apply(position);
-            let (seg, offset) = self.space.locate(index);
-            if excluder.sources() > 0 {
-                let number = self.space.segments()[seg].number(offset);
-                if let Some(source) = excluder.excluded(&number) {
-                    out.excluded[source] += 1;
-                    continue;
+            let positions = lanes;
+            self.perm.apply_lanes(&mut lanes);
+            j += take as u64;
+            for l in 0..take {
+                if out.records == limit {
+                    break 'outer;
                 }
+                let position = positions[l];
+                out.scanned += 1;
+                let (seg, offset) = self.space.locate(lanes[l]);
+                if check {
+                    let number = self.space.segments()[seg].number(offset);
+                    if let Some(source) = excluder.excluded(&number) {
+                        out.excluded[source] += 1;
+                        continue;
+                    }
+                }
+                let t = &self.templates[seg];
+                let line = &mut out.bytes[out.used..out.used + MAX_RECORD];
+                line[..32].copy_from_slice(&t.head);
+                let mut w = t.head_len;
+                w += write_padded(&mut line[w..w + 20], offset, t.free);
+                if format == ListFormat::Csv {
+                    line[w..w + 32].copy_from_slice(&t.mid);
+                    w += t.mid_len;
+                    w += write_decimal(&mut line[w..w + 20], position);
+                }
+                line[w] = b'\n';
+                out.used += w + 1;
+                out.records += 1;
+                out.last_index = Some(position);
             }
-            let t = &self.templates[seg];
-            let mut w = t.head.len();
-            line[..w].copy_from_slice(&t.head);
-            w += write_padded(&mut line[w..], offset, t.free);
-            if format == ListFormat::Csv {
-                line[w..w + t.mid.len()].copy_from_slice(&t.mid);
-                w += t.mid.len();
-                w += write_decimal(&mut line[w..], position);
-            }
-            line[w] = b'\n';
-            out.bytes.extend_from_slice(&line[..=w]);
-            out.records += 1;
-            out.last_index = Some(position);
         }
     }
 }

@@ -38,6 +38,6 @@ pub use error::{Error, Location, Result};
 pub use generate::{CallList, Excluder, ListFormat, ListRequest, ListSummary, NoExclusion, Shard};
 pub use number::PhoneNumber;
 pub use output::AtomicFile;
-pub use permute::{Permutation, ROUNDS};
+pub use permute::{LANES, Permutation, ROUNDS};
 pub use plan::{NumberType, Plan, PlanRow};
 pub use space::{NumberSpace, Segment, Selection};

@@ -49,6 +49,15 @@ const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819202122232425
 #[inline]
 pub(crate) fn write_padded(out: &mut [u8], mut value: u64, width: usize) -> usize {
     let mut i = width;
+    // Four digits per step: the two pairs of a step do not wait on each other.
+    while i >= 4 {
+        let quad = value % 10_000;
+        value /= 10_000;
+        let (hi, lo) = ((quad / 100) as usize * 2, (quad % 100) as usize * 2);
+        out[i - 4..i - 2].copy_from_slice(&PAIRS[hi..hi + 2]);
+        out[i - 2..i].copy_from_slice(&PAIRS[lo..lo + 2]);
+        i -= 4;
+    }
     while i >= 2 {
         let pair = (value % 100) as usize * 2;
         value /= 100;
@@ -64,17 +73,43 @@ pub(crate) fn write_padded(out: &mut [u8], mut value: u64, width: usize) -> usiz
 /// Number of decimal digits of `value` (1 for 0).
 #[inline]
 pub(crate) fn digit_count(value: u64) -> usize {
-    let mut n = 1;
-    let mut v = value;
-    while v >= 10 {
-        v /= 10;
-        n += 1;
-    }
-    n
+    // log10 from the bit length (1233/4096 ≈ log10 2), corrected by one comparison.
+    const POW10: [u64; 20] = {
+        let mut t = [1u64; 20];
+        let mut i = 1;
+        while i < 20 {
+            t[i] = t[i - 1] * 10;
+            i += 1;
+        }
+        t
+    };
+    let bits = 64 - (value | 1).leading_zeros() as usize;
+    let guess = (bits * 1233) >> 12;
+    guess + usize::from((value | 1) >= POW10[guess])
 }
 
 /// Writes `value` in decimal without padding; returns the digit count.
 #[inline]
 pub(crate) fn write_decimal(out: &mut [u8], value: u64) -> usize {
     write_padded(out, value, digit_count(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digit_count_matches_the_decimal_length_at_every_power_of_ten() {
+        let mut cases = vec![0u64, 1, 9, u64::MAX];
+        for k in 1..20 {
+            let p = 10u64.pow(k);
+            cases.extend([p - 1, p, p + 1]);
+        }
+        for v in cases {
+            assert_eq!(digit_count(v), v.to_string().len(), "{v}");
+            let mut buf = [0u8; 20];
+            let n = write_decimal(&mut buf, v);
+            assert_eq!(&buf[..n], v.to_string().as_bytes());
+        }
+    }
 }

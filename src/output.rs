@@ -35,11 +35,13 @@ impl AtomicFile {
         &self.path
     }
 
-    /// Flushes, syncs and renames the file into place.
+    /// Flushes and renames the file into place.
     pub fn commit(mut self) -> Result<()> {
         let writer = self.writer.take().expect("not yet committed");
         let file = writer.into_inner().map_err(|e| Error::io(&self.tmp, e.into_error()))?;
-        file.sync_all().map_err(|e| Error::io(&self.tmp, e))?;
+        // No fsync: the rename makes an interrupted run leave nothing half-written, and every output of
+        // dialsim can be regenerated from its seed; fsync of a 300 MB list costs up to a third of the run
+        // (BENCHMARKS.md). ext4's auto_da_alloc flushes data before a rename that replaces a file.
         drop(file);
         std::fs::rename(&self.tmp, &self.path).map_err(|e| Error::io(&self.path, e))
     }

@@ -46,6 +46,8 @@ pub struct Segment {
     pub start: u64,
     /// Numbers in the segment.
     pub count: u64,
+    /// National number at offset 0 (the prefix followed by zeros).
+    pub base: u64,
 }
 
 impl Segment {
@@ -56,12 +58,7 @@ impl Segment {
 
     /// The number at `offset` (< count) within the segment.
     pub fn number(&self, offset: u64) -> PhoneNumber {
-        let base: u64 = if self.prefix.is_empty() { 0 } else { self.prefix.parse().expect("validated digits") };
-        PhoneNumber {
-            country_code: self.country_code,
-            national: base * 10u64.pow(self.free_digits()) + offset,
-            length: self.length,
-        }
+        PhoneNumber { country_code: self.country_code, national: self.base + offset, length: self.length }
     }
 }
 
@@ -71,7 +68,14 @@ pub struct NumberSpace {
     segments: Vec<Segment>,
     starts: Vec<u64>,
     len: u64,
+    /// `buckets[b]` = the segment holding index `b << shift`: `locate` starts there and rarely steps on,
+    /// instead of a binary search with unpredictable branches.
+    buckets: Vec<u32>,
+    shift: u32,
 }
+
+/// About 2^14 buckets (64 KiB of table).
+const BUCKET_BITS: u32 = 14;
 
 impl NumberSpace {
     /// Builds the space of `plan` restricted to `selection`.
@@ -122,6 +126,7 @@ impl NumberSpace {
             }
             for prefix in pieces {
                 let count = 10u64.pow(u32::from(row.length) - prefix.len() as u32);
+                let base = if prefix.is_empty() { 0 } else { prefix.parse::<u64>().expect("validated digits") * count };
                 segments.push(Segment {
                     row: i,
                     region: row.region.clone(),
@@ -131,6 +136,7 @@ impl NumberSpace {
                     length: row.length,
                     start,
                     count,
+                    base,
                 });
                 start =
                     start.checked_add(count).ok_or_else(|| Error::Invalid("the number space is too large".into()))?;
@@ -150,8 +156,12 @@ impl NumberSpace {
                 }
             )));
         }
-        let starts = segments.iter().map(|s| s.start).collect();
-        Ok(NumberSpace { segments, starts, len: start })
+        let starts: Vec<u64> = segments.iter().map(|s| s.start).collect();
+        let len = start;
+        let shift = (64 - (len - 1).leading_zeros()).saturating_sub(BUCKET_BITS);
+        let buckets =
+            (0..=((len - 1) >> shift)).map(|b| (starts.partition_point(|&s| s <= b << shift) - 1) as u32).collect();
+        Ok(NumberSpace { segments, starts, len, buckets, shift })
     }
 
     /// How many numbers the space holds.
@@ -173,7 +183,10 @@ impl NumberSpace {
     #[inline]
     pub fn locate(&self, index: u64) -> (usize, u64) {
         debug_assert!(index < self.len);
-        let seg = self.starts.partition_point(|&s| s <= index) - 1;
+        let mut seg = self.buckets[(index >> self.shift) as usize] as usize;
+        while seg + 1 < self.starts.len() && self.starts[seg + 1] <= index {
+            seg += 1;
+        }
         (seg, index - self.starts[seg])
     }
 

@@ -100,7 +100,7 @@ impl Plan {
 
     /// Parses and validates plan CSV text; `name` is used in error messages.
     pub fn parse(name: &str, bytes: &[u8]) -> Result<Plan> {
-        let comments = bytes
+        let comments: Vec<String> = bytes
             .split(|&b| b == b'\n')
             .take_while(|l| l.starts_with(b"#"))
             .map(|l| String::from_utf8_lossy(&l[1..]).trim().to_string())
@@ -112,7 +112,7 @@ impl Plan {
             Error::input(name, line, format!("not a valid CSV row: {e}"))
         };
         let header = reader.headers().map_err(csv_err)?.clone();
-        let header_line = reader.position().line();
+        let header_line = comments.len() as u64 + 1;
         if header.iter().collect::<Vec<_>>() != PLAN_HEADER {
             return Err(Error::input(
                 name,
