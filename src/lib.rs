@@ -9,7 +9,9 @@
 //! - [`Permutation`]: a keyed Feistel permutation of `0..N` with cycle walking — random order, no repeats,
 //!   O(1) memory and seek;
 //! - [`CallList`]: the seeded list, written in parallel chunks with byte-identical output for any thread
-//!   count, resumable (`start`) and shardable ([`Shard`]).
+//!   count, resumable (`start`) and shardable ([`Shard`]);
+//! - [`KnownFilter`], [`SuppressionList`], [`Exclusions`]: numbers of known databases never reach a list;
+//!   [`Normalizer`] reads numbers as databases write them.
 //!
 //! Data flows one way: plan → number space → permutation → call list → exclusions → dialer/simulator →
 //! compliance records → reports. The library never prints; the `dialsim` binary decides what to show.
@@ -26,7 +28,9 @@
 #![deny(missing_docs)]
 
 mod error;
+pub mod exclude;
 mod generate;
+mod normalize;
 mod number;
 mod output;
 mod permute;
@@ -35,7 +39,9 @@ pub mod rng;
 mod space;
 
 pub use error::{Error, Location, Result};
+pub use exclude::{Column, Exclusions, FilterMeta, FilterParams, InputOptions, KnownFilter, SuppressionList};
 pub use generate::{CallList, Excluder, ListFormat, ListRequest, ListSummary, NoExclusion, Shard};
+pub use normalize::Normalizer;
 pub use number::PhoneNumber;
 pub use output::AtomicFile;
 pub use permute::{LANES, Permutation, ROUNDS};

@@ -274,20 +274,23 @@ pub fn plan_csv(region: &str) -> String {
 
 /// `data/regions.csv`: every libphonenumber region and its country calling code.
 pub fn regions_csv() -> String {
-    let mut regions: Vec<(String, u16)> =
-        DATABASE.iter().filter(|m| m.id() != "001").map(|m| (m.id().to_string(), m.country_code())).collect();
+    let mut regions: Vec<(String, u16, String)> = DATABASE
+        .iter()
+        .filter(|m| m.id() != "001")
+        .map(|m| (m.id().to_string(), m.country_code(), m.national_prefix().unwrap_or("").to_string()))
+        .collect();
     regions.sort();
     regions.dedup();
     let mut out = String::new();
     writeln!(
         out,
-        "# libphonenumber regions and their country calling codes, metadata {METADATA_VERSION} ({METADATA_CRATE})"
+        "# libphonenumber regions, their country calling codes and national prefixes, metadata {METADATA_VERSION} ({METADATA_CRATE})"
     )
     .unwrap();
     writeln!(out, "# derived by: cargo run --example derive_plans -- data  (do not edit by hand)").unwrap();
-    out.push_str("region,country_code\n");
-    for (id, cc) in regions {
-        writeln!(out, "{id},{cc}").unwrap();
+    out.push_str("region,country_code,national_prefix\n");
+    for (id, cc, np) in regions {
+        writeln!(out, "{id},{cc},{np}").unwrap();
     }
     out
 }

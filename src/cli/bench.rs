@@ -4,7 +4,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use clap::Args;
-use dialsim::{CallList, ListFormat, ListRequest, NoExclusion, NumberSpace, Plan, Selection, Shard};
+use dialsim::exclude::Source;
+use dialsim::{
+    CallList, Exclusions, FilterParams, KnownFilter, ListFormat, ListRequest, NoExclusion, NumberSpace, Plan,
+    Selection, Shard,
+};
 
 #[derive(Args, Debug)]
 pub struct BenchArgs {
@@ -44,6 +48,25 @@ pub fn run(args: BenchArgs) -> Result<i32> {
         });
         println!("{label:<44} {:>14}", human(r));
     }
+
+    // Filter queries: a 1 M-entry filter (fp 0.001) of numbers from another seed's list, queried with this list.
+    let other = CallList::new(list.space().clone(), 2);
+    let known: Vec<u64> = (0..1_000_000).map(|p| other.number_at(p).key()).collect();
+    let params = FilterParams { fp_rate: 0.001, expected: None, seed: Some(3), threads: cores, country_code: 420 };
+    let filter = KnownFilter::build(known, &params, vec![])?;
+    let queries: Vec<u64> = (0..1_000_000).map(|p| list.number_at(p).key()).collect();
+    let r = rate(budget, queries.len() as u64, || {
+        std::hint::black_box(queries.iter().filter(|&&k| filter.contains_key(k)).count());
+    });
+    println!("{:<44} {:>14}", "filter queries, 1 thread (1 M entries)", human(r));
+    let mut exclusions = Exclusions::new();
+    exclusions.push("bench", Source::Filter(filter));
+    let request =
+        ListRequest { start: 0, count: Some(batch), shard: Shard::WHOLE, format: ListFormat::Csv, threads: cores };
+    let r = rate(budget, batch, || {
+        list.write(&request, &exclusions, &mut std::io::sink(), &mut |_| {}).expect("writing to a sink");
+    });
+    println!("{:<44} {:>14}", "generate cz csv excluding, all cores", human(r));
     Ok(0)
 }
 

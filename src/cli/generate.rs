@@ -5,7 +5,11 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use dialsim::{CallList, ListFormat, ListRequest, NoExclusion, NumberSpace, NumberType, Plan, Selection, Shard};
+use dialsim::exclude::Source;
+use dialsim::{
+    CallList, Column, Exclusions, InputOptions, KnownFilter, ListFormat, ListRequest, Normalizer, NumberSpace,
+    NumberType, Plan, Selection, Shard, SuppressionList,
+};
 
 #[derive(Args, Debug)]
 pub struct GenerateArgs {
@@ -42,6 +46,12 @@ pub struct GenerateArgs {
     /// Worker threads [default: all cores]; the output does not depend on it.
     #[arg(long)]
     threads: Option<usize>,
+    /// Bloom filter of known databases (from `dialsim filter build`); repeatable. Known numbers are skipped.
+    #[arg(long = "exclude", value_name = "FILE.bloom")]
+    exclude: Vec<PathBuf>,
+    /// Exact suppression list, a CSV of numbers (objectors, a do-not-call register); repeatable.
+    #[arg(long = "suppress", value_name = "FILE.csv")]
+    suppress: Vec<String>,
 }
 
 fn parse_type(s: &str) -> Result<NumberType, String> {
@@ -84,6 +94,7 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
     });
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let request = ListRequest { start: args.start, count, shard: args.shard.unwrap_or(Shard::WHOLE), format, threads };
+    let exclusions = load_exclusions(&plan, &args.exclude, &args.suppress)?;
     let seed = seed_or_fresh(args.seed);
     let list = CallList::new(space, seed);
 
@@ -97,14 +108,14 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
     let summary = match &args.output {
         Some(path) => {
             let mut file = dialsim::AtomicFile::create(path)?;
-            let summary = list.write(&request, &NoExclusion, &mut file, &mut progress)?;
+            let summary = list.write(&request, &exclusions, &mut file, &mut progress)?;
             file.commit()?;
             summary
         }
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
-            let summary = list.write(&request, &NoExclusion, &mut out, &mut progress)?;
+            let summary = list.write(&request, &exclusions, &mut out, &mut progress)?;
             out.flush().map_err(dialsim::Error::Output)?;
             summary
         }
@@ -115,6 +126,19 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
     if let Some(path) = &args.output {
         eprintln!("dialsim: wrote {} numbers to {}", summary.written, path.display());
     }
+    if !exclusions.is_empty() {
+        let parts: Vec<String> =
+            exclusions.names().iter().zip(&summary.excluded).map(|(name, n)| format!("{name} {n}")).collect();
+        eprintln!(
+            "dialsim: excluded {} of {} numbers drawn: {}",
+            summary.excluded.iter().sum::<u64>(),
+            summary.scanned,
+            parts.join(", ")
+        );
+        if let Some(last) = summary.last_index {
+            eprintln!("dialsim: last index {last} (continue with --start {})", last + 1);
+        }
+    }
     if summary.exhausted() {
         eprintln!(
             "dialsim: the number space ran out: wrote {} of {} numbers requested",
@@ -123,4 +147,20 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
         return Ok(super::EXIT_INCOMPLETE);
     }
     Ok(0)
+}
+
+/// Loads the filters and suppression lists named on the command line, reporting unreadable rows.
+pub(crate) fn load_exclusions(plan: &Plan, filters: &[PathBuf], lists: &[String]) -> Result<Exclusions> {
+    let mut exclusions = Exclusions::new();
+    for path in filters {
+        let filter = KnownFilter::load(path)?;
+        exclusions.push(path.display().to_string(), Source::Filter(filter));
+    }
+    let options = InputOptions { normalizer: Normalizer::for_plan(plan), column: Column::Auto, strict: false };
+    for path in lists {
+        let list = SuppressionList::load(path, &options)?;
+        super::filter::report_rejects(list.read_report());
+        exclusions.push(path.clone(), Source::Suppression(list));
+    }
+    Ok(exclusions)
 }

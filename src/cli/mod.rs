@@ -5,6 +5,7 @@
 //! (e.g. the number space ran out before `-n` numbers passed the exclusions).
 
 mod bench;
+mod filter;
 mod generate;
 mod plan;
 
@@ -28,6 +29,9 @@ struct Cli {
 enum Command {
     /// Generate a random call list over a numbering plan (random order, no repeats, reproducible).
     Generate(generate::GenerateArgs),
+    /// Build, inspect and query Bloom filters of known databases.
+    #[command(subcommand)]
+    Filter(filter::FilterCommand),
     /// List or show numbering plans.
     #[command(subcommand)]
     Plan(plan::PlanCommand),
@@ -48,6 +52,7 @@ pub fn run() -> i32 {
     let result = match cli.command {
         Command::Generate(args) => generate::run(args),
         Command::Plan(cmd) => plan::run(cmd),
+        Command::Filter(cmd) => filter::run(cmd),
         Command::Bench(args) => bench::run(args),
     };
     match result {

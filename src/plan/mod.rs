@@ -225,20 +225,52 @@ fn check_overlaps(name: &str, rows: &[PlanRow]) -> Result<()> {
     Ok(())
 }
 
+/// One row of the embedded region table.
+struct RegionInfo {
+    country_code: u16,
+    national_prefix: String,
+}
+
+fn region_table() -> &'static HashMap<String, RegionInfo> {
+    static TABLE: OnceLock<HashMap<String, RegionInfo>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        embedded::REGIONS
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with("region,"))
+            .filter_map(|l| {
+                let mut f = l.split(',');
+                let region = f.next()?.to_string();
+                let country_code = f.next()?.trim().parse().ok()?;
+                let national_prefix = f.next().unwrap_or("").trim().to_string();
+                Some((region, RegionInfo { country_code, national_prefix }))
+            })
+            .collect()
+    })
+}
+
 /// The country calling code of a libphonenumber region (`CZ` → 420), from the embedded region table.
 pub fn country_code(region: &str) -> Option<u16> {
-    static TABLE: OnceLock<HashMap<String, u16>> = OnceLock::new();
-    TABLE
-        .get_or_init(|| {
-            embedded::REGIONS
-                .lines()
-                .filter(|l| !l.starts_with('#') && !l.starts_with("region,"))
-                .filter_map(|l| {
-                    let (r, cc) = l.split_once(',')?;
-                    Some((r.to_string(), cc.trim().parse().ok()?))
-                })
-                .collect()
-        })
-        .get(region)
-        .copied()
+    region_table().get(region).map(|r| r.country_code)
+}
+
+/// Whether `code` is a country calling code of some region.
+pub fn is_country_code(code: u16) -> bool {
+    static CODES: OnceLock<Vec<bool>> = OnceLock::new();
+    let codes = CODES.get_or_init(|| {
+        let mut v = vec![false; 1000];
+        for r in region_table().values() {
+            v[usize::from(r.country_code)] = true;
+        }
+        v
+    });
+    codes.get(usize::from(code)).copied().unwrap_or(false)
+}
+
+/// The national (trunk) prefix dialled before national numbers under country code `code` (`0` for +49,
+/// `1` for +1, none for +420); the first region of the code in alphabetical order decides.
+pub fn national_prefix(code: u16) -> Option<&'static str> {
+    let table = region_table();
+    let mut regions: Vec<(&String, &RegionInfo)> = table.iter().filter(|(_, r)| r.country_code == code).collect();
+    regions.sort_by_key(|(name, _)| name.as_str());
+    regions.first().map(|(_, r)| r.national_prefix.as_str()).filter(|p| !p.is_empty())
 }

@@ -1,0 +1,190 @@
+//! `dialsim filter build | info | check`.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use dialsim::exclude::NumbersRead;
+use dialsim::{Column, FilterParams, InputOptions, KnownFilter, Normalizer, Plan};
+
+#[derive(Subcommand, Debug)]
+pub enum FilterCommand {
+    /// Build a Bloom filter file from CSV files of known numbers (any mix of written formats).
+    Build(BuildArgs),
+    /// Show a filter file's size, parameters, fill and sources.
+    Info {
+        /// The filter file.
+        file: PathBuf,
+    },
+    /// Check numbers against a filter: prints each normalised number and `known` or `not known`.
+    Check {
+        /// The filter file.
+        file: PathBuf,
+        /// Numbers to check, written in any accepted format.
+        #[arg(required = true)]
+        numbers: Vec<String>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct BuildArgs {
+    /// Output filter file (written to a temporary name and renamed when complete).
+    #[arg(short = 'o', long = "output")]
+    output: PathBuf,
+    /// Input CSV files; `-` reads stdin.
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// Target false-positive rate (fresh numbers wrongly excluded).
+    #[arg(long = "fp-rate", default_value_t = 0.001)]
+    fp_rate: f64,
+    /// The column holding numbers: a header name or a 1-based index [default: a header such as
+    /// number/phone/tel, else the first column that reads as a number].
+    #[arg(long)]
+    column: Option<String>,
+    /// Country code of numbers written without one [default: the plan's, 420].
+    #[arg(long)]
+    country: Option<u16>,
+    /// Plan whose national lengths help read numbers written without `+` (e.g. 420601123456).
+    #[arg(long, default_value = "cz")]
+    plan: String,
+    /// Capacity to size the filter for [default: the distinct numbers found in the inputs].
+    #[arg(long)]
+    expected: Option<u64>,
+    /// Any row that is not a number is an error.
+    #[arg(long)]
+    strict: bool,
+    /// Seed of the filter's hash keys [default: fresh from the operating system].
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Threads [default: all cores].
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+/// Prints the first rejected rows of an input to stderr.
+pub(crate) fn report_rejects(read: &NumbersRead) {
+    let s = &read.stats;
+    if s.rejected == 0 {
+        return;
+    }
+    eprintln!("dialsim: {}: {} of {} rows are not phone numbers; the first:", s.name, s.rejected, s.rows);
+    for r in &read.rejects {
+        eprintln!("  {}:{}: '{}' ({})", s.name, r.line, r.field, r.reason);
+    }
+}
+
+fn threads(t: Option<usize>) -> usize {
+    t.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+pub fn run(cmd: FilterCommand) -> Result<i32> {
+    match cmd {
+        FilterCommand::Build(args) => build(args),
+        FilterCommand::Info { file } => {
+            let f = KnownFilter::load(&file)?;
+            let m = f.meta();
+            println!("file            {}", file.display());
+            println!("entries         {}", m.entries);
+            println!("capacity        {}", m.capacity);
+            println!("bits            {} ({:.1} MiB)", m.bits, m.bits as f64 / 8.0 / 1048576.0);
+            println!("hash functions  {}", m.hashes);
+            println!("fill ratio      {:.4}", f.fill_ratio());
+            println!("fp target       {}", m.fp_target);
+            println!("fp estimated    {:.6} (fill ratio ^ hash functions)", f.estimated_fp_rate());
+            println!("country code    +{}", m.country_code);
+            println!("created         {} by dialsim {}", m.created, m.dialsim_version);
+            println!("sources");
+            for s in &m.sources {
+                println!("  {}: {} rows, {} numbers, {} not numbers", s.name, s.rows, s.numbers, s.rejected);
+            }
+            println!(
+                "note            a filter can be enumerated back into the numbers it holds: keep it as safe as the database"
+            );
+            Ok(0)
+        }
+        FilterCommand::Check { file, numbers } => {
+            let f = KnownFilter::load(&file)?;
+            let cc = f.meta().country_code;
+            let normalizer = Plan::embedded_names()
+                .filter_map(|n| Plan::embedded(n).ok())
+                .find(|p| p.country_code() == cc)
+                .map_or_else(|| Normalizer::new(cc), |p| Normalizer::for_plan(&p));
+            let mut bad = false;
+            for written in numbers {
+                match normalizer.parse(&written) {
+                    Ok(n) => println!("{n}\t{}", if f.contains_key(n.key()) { "known" } else { "not known" }),
+                    Err(reason) => {
+                        bad = true;
+                        println!("{written}\tnot a phone number ({reason})");
+                    }
+                }
+            }
+            Ok(if bad { 1 } else { 0 })
+        }
+    }
+}
+
+fn build(args: BuildArgs) -> Result<i32> {
+    if args.inputs.iter().filter(|i| *i == "-").count() > 1 {
+        anyhow::bail!(dialsim::Error::Invalid("stdin (-) can be read only once".into()));
+    }
+    let plan = Plan::resolve(&args.plan)?;
+    let mut normalizer = Normalizer::for_plan(&plan);
+    if let Some(cc) = args.country.filter(|&cc| cc != plan.country_code()) {
+        normalizer = Normalizer::new(cc);
+    }
+    let column: Column = match &args.column {
+        Some(c) => c.parse().map_err(dialsim::Error::Invalid)?,
+        None => Column::Auto,
+    };
+    let options = InputOptions { normalizer: normalizer.clone(), column, strict: args.strict };
+    let threads = threads(args.threads);
+    let bar = super::progress_bar(args.inputs.len() as u64, true);
+    // Inputs are parsed in parallel, one thread per file (up to the thread count); results stay in input order.
+    let mut reads: Vec<Option<dialsim::Result<NumbersRead>>> = (0..args.inputs.len()).map(|_| None).collect();
+    for (batch_inputs, batch_out) in args.inputs.chunks(threads).zip(reads.chunks_mut(threads)) {
+        std::thread::scope(|s| {
+            for (input, slot) in batch_inputs.iter().zip(batch_out.iter_mut()) {
+                let options = &options;
+                s.spawn(move || *slot = Some(options.read_path(input)));
+            }
+        });
+        if let Some(b) = &bar {
+            b.inc(batch_inputs.len() as u64);
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let mut keys = Vec::new();
+    let mut sources = Vec::new();
+    for read in reads {
+        let mut read = read.expect("every input read")?;
+        report_rejects(&read);
+        keys.append(&mut read.keys);
+        sources.push(read.stats);
+    }
+    let rows: u64 = sources.iter().map(|s| s.rows).sum();
+    let params = FilterParams {
+        fp_rate: args.fp_rate,
+        expected: args.expected,
+        seed: args.seed,
+        threads,
+        country_code: normalizer.country_code(),
+    };
+    let filter = KnownFilter::build(keys, &params, sources)?;
+    filter.save(&args.output)?;
+    let m = filter.meta();
+    eprintln!(
+        "dialsim: wrote {}: {} distinct numbers from {} rows of {} inputs; {} bits ({:.1} MiB), {} hashes, fp target {}",
+        args.output.display(),
+        m.entries,
+        rows,
+        m.sources.len(),
+        m.bits,
+        m.bits as f64 / 8.0 / 1048576.0,
+        m.hashes,
+        m.fp_target
+    );
+    Ok(0)
+}

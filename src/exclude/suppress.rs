@@ -1,0 +1,79 @@
+//! Exact suppression lists: objectors, a national do-not-call register. Held exactly (no false positives,
+//! unlike a Bloom filter), loaded from CSV files of numbers in any written format.
+
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::error::Result;
+use crate::exclude::input::{InputOptions, NumbersRead};
+
+/// A hasher for E.164 keys: the murmur3 finaliser, whose low bits (the table index) are well mixed.
+#[derive(Default, Clone, Copy)]
+pub struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        let mut z = self.0;
+        z = (z ^ (z >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        z = (z ^ (z >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        z ^ (z >> 33)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 ^= x;
+    }
+}
+
+/// A set of E.164 keys.
+pub type KeySet = HashSet<u64, BuildHasherDefault<KeyHasher>>;
+
+/// An exact list of numbers never to dial.
+#[derive(Clone, Debug, Default)]
+pub struct SuppressionList {
+    keys: KeySet,
+    read: NumbersRead,
+}
+
+impl SuppressionList {
+    /// Loads a CSV file (or `-` for stdin) of numbers.
+    pub fn load(path: &str, options: &InputOptions) -> Result<SuppressionList> {
+        let mut read = options.read_path(path)?;
+        let keys = read.keys.drain(..).collect();
+        Ok(SuppressionList { keys, read })
+    }
+
+    /// A list of the given keys ([`crate::PhoneNumber::key`]).
+    pub fn from_keys(keys: impl IntoIterator<Item = u64>) -> SuppressionList {
+        SuppressionList { keys: keys.into_iter().collect(), read: NumbersRead::default() }
+    }
+
+    /// Whether the list holds `key`.
+    #[inline]
+    pub fn contains_key(&self, key: u64) -> bool {
+        self.keys.contains(&key)
+    }
+
+    /// Adds a key.
+    pub fn insert(&mut self, key: u64) -> bool {
+        self.keys.insert(key)
+    }
+
+    /// Distinct numbers held.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// What reading the file found (rows, rejected rows with their lines).
+    pub fn read_report(&self) -> &NumbersRead {
+        &self.read
+    }
+}

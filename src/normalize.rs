@@ -1,0 +1,173 @@
+//! Normalising phone numbers as people and databases write them into [`PhoneNumber`]s.
+//!
+//! Accepted: `+420 601 123 456`, `00420601123456`, `601123456`, `601-123-456`, `(601) 123 456`,
+//! `+49 (0)30 1234567`, `030 1234567` (national prefix 0 dropped for +49), `1-202-555-0143` (+1),
+//! `420601123456` (the default country code written without `+`, recognised when the rest has a national
+//! length of the plan and the whole has not). Rejected, with a reason: letters, a `+` inside the number,
+//! too few or too many digits, an unknown country code.
+
+use crate::number::PhoneNumber;
+use crate::plan::{self, Plan};
+
+/// Fewest national digits accepted.
+const MIN_NATIONAL: usize = 4;
+/// Most national digits accepted (libphonenumber's longest national numbers have 17 digits).
+const MAX_NATIONAL: usize = 17;
+
+/// Turns written phone numbers into E.164 [`PhoneNumber`]s for one default country.
+#[derive(Clone, Debug)]
+pub struct Normalizer {
+    country_code: u16,
+    national_prefix: Option<String>,
+    /// National lengths of the default country's plan, for recognising `420601123456`.
+    national_lengths: Vec<u8>,
+}
+
+impl Normalizer {
+    /// A normaliser for numbers of country `country_code` written without one.
+    pub fn new(country_code: u16) -> Normalizer {
+        Normalizer {
+            country_code,
+            national_prefix: plan::national_prefix(country_code).map(str::to_string),
+            national_lengths: Vec::new(),
+        }
+    }
+
+    /// A normaliser for the plan's country, which also knows the national lengths of the plan's mobile and
+    /// fixed-line numbers (those that people answer and databases hold).
+    ///
+    /// ```
+    /// let n = dialsim::Normalizer::for_plan(&dialsim::Plan::embedded("cz").unwrap());
+    /// for written in ["+420 601 123 456", "00420601123456", "601-123-456", "(601) 123 456", "420601123456"] {
+    ///     assert_eq!(n.parse(written).unwrap().to_string(), "+420601123456");
+    /// }
+    /// assert!(n.parse("call me").is_err());
+    /// ```
+    pub fn for_plan(plan: &Plan) -> Normalizer {
+        let mut n = Normalizer::new(plan.country_code());
+        let answered = |r: &&crate::PlanRow| crate::NumberType::ANSWERED.contains(&r.kind);
+        let ours = |r: &&crate::PlanRow| r.country_code == plan.country_code();
+        let mut lengths: Vec<u8> = plan.rows().iter().filter(ours).filter(answered).map(|r| r.length).collect();
+        if lengths.is_empty() {
+            lengths = plan.rows().iter().filter(ours).map(|r| r.length).collect();
+        }
+        lengths.sort_unstable();
+        lengths.dedup();
+        n.national_lengths = lengths;
+        n
+    }
+
+    /// The default country code.
+    pub fn country_code(&self) -> u16 {
+        self.country_code
+    }
+
+    /// Whether `length` is a national length of the plan (true when no plan is known).
+    pub fn is_plan_length(&self, length: u8) -> bool {
+        self.national_lengths.is_empty() || self.national_lengths.contains(&length)
+    }
+
+    /// Parses one written number; the error says why it is not a number.
+    pub fn parse(&self, written: &str) -> Result<PhoneNumber, &'static str> {
+        self.parse_bytes(written.as_bytes())
+    }
+
+    /// [`Normalizer::parse`] on bytes (CSV fields need not be UTF-8).
+    pub fn parse_bytes(&self, written: &[u8]) -> Result<PhoneNumber, &'static str> {
+        let mut digits = [0u8; 32];
+        let mut n = 0usize;
+        let mut plus = false;
+        let mut seen_digit = false;
+        let mut i = 0;
+        while i < written.len() {
+            let b = written[i];
+            match b {
+                b'0'..=b'9' => {
+                    if n == digits.len() {
+                        return Err("too many digits");
+                    }
+                    digits[n] = b - b'0';
+                    n += 1;
+                    seen_digit = true;
+                }
+                b'+' if !seen_digit && !plus => plus = true,
+                b'+' => return Err("'+' inside the number"),
+                // "(0)" after an international country code is a national prefix shown for domestic callers.
+                b'(' if plus && written[i..].starts_with(b"(0)") => i += 2,
+                b' ' | b'\t' | b'-' | b'.' | b'/' | b'(' | b')' | 0xa0 | 0xc2 => {}
+                _ => {
+                    return Err(if b.is_ascii_alphabetic() { "contains letters" } else { "contains other characters" });
+                }
+            }
+            i += 1;
+        }
+        if n == 0 {
+            return Err("no digits");
+        }
+        let d = &digits[..n];
+        let international_prefix: &[u8] = if self.country_code == 1 { &[0, 1, 1] } else { &[0, 0] };
+        if plus {
+            return international(d);
+        }
+        if d.starts_with(international_prefix) {
+            return international(&d[international_prefix.len()..]);
+        }
+        let cc_digits = digits_of(u64::from(self.country_code));
+        let cc = &cc_digits.1[..cc_digits.0];
+        if !self.national_lengths.is_empty()
+            && d.starts_with(cc)
+            && !self.national_lengths.contains(&(n as u8))
+            && self.national_lengths.contains(&((n - cc.len()) as u8))
+        {
+            return national(self.country_code, &d[cc.len()..]);
+        }
+        let mut national_digits = d;
+        if let Some(prefix) = &self.national_prefix {
+            let p: Vec<u8> = prefix.bytes().map(|b| b - b'0').collect();
+            // Drop the trunk prefix, unless what is left would no longer be a plan length.
+            if d.starts_with(&p)
+                && (self.national_lengths.is_empty() || self.national_lengths.contains(&((n - p.len()) as u8)))
+            {
+                national_digits = &d[p.len()..];
+            }
+        }
+        national(self.country_code, national_digits)
+    }
+}
+
+fn digits_of(mut v: u64) -> (usize, [u8; 20]) {
+    let mut out = [0u8; 20];
+    let mut n = 0;
+    loop {
+        out[n] = (v % 10) as u8;
+        v /= 10;
+        n += 1;
+        if v == 0 {
+            break;
+        }
+    }
+    out[..n].reverse();
+    (n, out)
+}
+
+/// Digits after `+`: a country code of 1 to 3 digits (calling codes are prefix-free), then the national number.
+fn international(d: &[u8]) -> Result<PhoneNumber, &'static str> {
+    for len in 1..=3.min(d.len()) {
+        let code = d[..len].iter().fold(0u16, |a, &x| a * 10 + u16::from(x));
+        if d[0] != 0 && plan::is_country_code(code) {
+            return national(code, &d[len..]);
+        }
+    }
+    Err("unknown country code")
+}
+
+fn national(country_code: u16, d: &[u8]) -> Result<PhoneNumber, &'static str> {
+    if d.len() < MIN_NATIONAL {
+        return Err("too few digits");
+    }
+    if d.len() > MAX_NATIONAL || digits_of(u64::from(country_code)).0 + d.len() > plan::MAX_DIGITS {
+        return Err("too many digits");
+    }
+    let national = d.iter().fold(0u64, |a, &x| a * 10 + u64::from(x));
+    Ok(PhoneNumber { country_code, national, length: d.len() as u8 })
+}
