@@ -35,7 +35,10 @@ mod number;
 mod output;
 mod permute;
 pub mod plan;
+pub mod report;
 pub mod rng;
+mod scenario;
+pub mod sim;
 mod space;
 
 pub use error::{Error, Location, Result};
@@ -46,4 +49,9 @@ pub use number::PhoneNumber;
 pub use output::AtomicFile;
 pub use permute::{LANES, Permutation, ROUNDS};
 pub use plan::{NumberType, Plan, PlanRow};
+pub use scenario::{
+    AgentsSection, AmdSection, DEFAULT_SCENARIO, DialerMode, DialerSection, Dist, NumbersSection, PopulationSection,
+    RunSection, Scenario,
+};
+pub use sim::{Campaign, RunOutput, Summary};
 pub use space::{NumberSpace, Segment, Selection};

@@ -38,3 +38,12 @@ pub fn stream(seed: u64, purpose: Stream) -> ChaCha20Rng {
     rng.set_stream(purpose.id());
     rng
 }
+
+/// The seed of replication `index` of a run seeded with `seed` (replication 0 is the run's own seed).
+pub fn replication_seed(seed: u64, index: u32) -> u64 {
+    use rand::Rng;
+    if index == 0 {
+        return seed;
+    }
+    stream(seed, Stream::Replication(index)).next_u64()
+}

@@ -67,6 +67,16 @@ pub fn run(args: BenchArgs) -> Result<i32> {
         list.write(&request, &exclusions, &mut std::io::sink(), &mut |_| {}).expect("writing to a sink");
     });
     println!("{:<44} {:>14}", "generate cz csv excluding, all cores", human(r));
+
+    // Simulation: the default day, one thread.
+    let campaign = dialsim::Campaign::new(dialsim::Scenario::default_day())?;
+    let events = campaign.run(1, false).summary.events;
+    let mut seed = 0;
+    let r = rate(budget, events, || {
+        seed += 1;
+        std::hint::black_box(campaign.run(seed, false).summary.events);
+    });
+    println!("{:<44} {:>14}", "simulated events, default day, 1 thread", human(r));
     Ok(0)
 }
 

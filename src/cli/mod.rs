@@ -8,6 +8,7 @@ mod bench;
 mod filter;
 mod generate;
 mod plan;
+mod simulate;
 
 use clap::{Parser, Subcommand};
 
@@ -32,6 +33,8 @@ enum Command {
     /// Build, inspect and query Bloom filters of known databases.
     #[command(subcommand)]
     Filter(filter::FilterCommand),
+    /// Simulate a calling campaign (the embedded default: a Czech cold-calling day).
+    Simulate(simulate::SimulateArgs),
     /// List or show numbering plans.
     #[command(subcommand)]
     Plan(plan::PlanCommand),
@@ -53,6 +56,7 @@ pub fn run() -> i32 {
         Command::Generate(args) => generate::run(args),
         Command::Plan(cmd) => plan::run(cmd),
         Command::Filter(cmd) => filter::run(cmd),
+        Command::Simulate(args) => simulate::run(args),
         Command::Bench(args) => bench::run(args),
     };
     match result {

@@ -1,0 +1,457 @@
+//! The TOML scenario of a simulated campaign: every field, its default and its allowed range.
+//!
+//! A scenario is read from TOML text, `--set key=value` overrides are merged into the parsed table, and the
+//! result is deserialised with unknown keys rejected; then every value is checked against its range. Errors
+//! name the file and line (or the `--set` that caused them). The embedded `data/scenarios/default.toml` is a
+//! Czech cold-calling day.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The embedded default scenario (a Czech cold-calling day).
+pub const DEFAULT_SCENARIO: &str = include_str!("../data/scenarios/default.toml");
+
+/// A distribution of durations in seconds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "dist", rename_all = "lowercase", deny_unknown_fields)]
+pub enum Dist {
+    /// Exponential with the given mean.
+    Exponential {
+        /// Mean, seconds.
+        mean: f64,
+    },
+    /// Lognormal with the given mean and coefficient of variation (sd / mean).
+    Lognormal {
+        /// Mean, seconds.
+        mean: f64,
+        /// Coefficient of variation.
+        cv: f64,
+    },
+    /// Always the same value.
+    Fixed {
+        /// Seconds.
+        value: f64,
+    },
+}
+
+impl Dist {
+    /// The mean, seconds.
+    pub fn mean(&self) -> f64 {
+        match *self {
+            Dist::Exponential { mean } | Dist::Lognormal { mean, .. } => mean,
+            Dist::Fixed { value } => value,
+        }
+    }
+}
+
+/// `[run]`: how long and when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RunSection {
+    /// Name shown in reports.
+    pub name: String,
+    /// Days simulated (1 to 366).
+    pub days: u32,
+    /// Start of the calling window each day, `HH:MM`.
+    pub day_start: String,
+    /// Length of the calling window, hours (0.1 to 24).
+    pub day_hours: f64,
+    /// Statistics ignore calls dialled in the first minutes (0 to 1440), for steady-state studies.
+    pub warmup_minutes: f64,
+}
+
+impl Default for RunSection {
+    fn default() -> RunSection {
+        RunSection { name: "scenario".into(), days: 1, day_start: "09:00".into(), day_hours: 8.0, warmup_minutes: 0.0 }
+    }
+}
+
+/// `[numbers]`: where the numbers to dial come from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NumbersSection {
+    /// Numbering plan: embedded name or plan CSV.
+    pub plan: String,
+    /// Number types to draw.
+    pub types: Vec<String>,
+    /// National prefixes to keep (empty: all).
+    pub prefixes: Vec<String>,
+    /// Bloom filter files of known databases to exclude.
+    pub exclude: Vec<String>,
+    /// CSV files of numbers to exclude exactly (known databases, objectors, do-not-call registers).
+    pub suppress: Vec<String>,
+    /// A CSV of numbers to dial in file order instead of generated numbers (empty: generate).
+    pub list: String,
+}
+
+impl Default for NumbersSection {
+    fn default() -> NumbersSection {
+        NumbersSection {
+            plan: "cz".into(),
+            types: vec!["mobile".into(), "fixedLine".into(), "fixedLineOrMobile".into()],
+            prefixes: Vec::new(),
+            exclude: Vec::new(),
+            suppress: Vec::new(),
+            list: String::new(),
+        }
+    }
+}
+
+/// `[population]`: who is behind the numbers. Probabilities are per attempt unless said otherwise.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PopulationSection {
+    /// Share of numbers not in service (special information tones), per number.
+    pub not_in_service: f64,
+    /// Per attempt on a working number: the line is busy.
+    pub busy: f64,
+    /// Per attempt on a working number: a person answers.
+    pub person: f64,
+    /// Per attempt on a working number: an answering machine or voicemail answers.
+    pub machine: f64,
+    /// Share of persons who cooperate once connected (the rest refuse), per number.
+    pub cooperate: f64,
+    /// Time from the first ring to pick-up (persons and machines).
+    pub answer_delay: Dist,
+    /// How long an answered person waits for an agent before hanging up; absent: until the dialer drops.
+    pub patience: Option<Dist>,
+}
+
+impl Default for PopulationSection {
+    fn default() -> PopulationSection {
+        PopulationSection {
+            not_in_service: 0.30,
+            busy: 0.04,
+            person: 0.28,
+            machine: 0.22,
+            cooperate: 0.30,
+            answer_delay: Dist::Lognormal { mean: 9.0, cv: 0.5 },
+            patience: None,
+        }
+    }
+}
+
+/// Pacing mode of the dialer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DialerMode {
+    /// An agent reviews a record, then dials it; the agent waits for the outcome (no drops).
+    Preview,
+    /// One call per free agent.
+    Progressive,
+    /// Several calls per free agent, the dial level adapted toward the drop-rate target.
+    Predictive,
+    /// Poisson dialling at a fixed rate (capacity studies, queueing validation).
+    Rate,
+}
+
+/// `[dialer]`: pacing, lines, timeouts and retries.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DialerSection {
+    /// Pacing mode.
+    pub mode: DialerMode,
+    /// Agents staffed (1 to 10000).
+    pub agents: u32,
+    /// Lines (trunk limit): calls in progress at once (1 to 100000).
+    pub lines: u32,
+    /// Predictive: target share of live answers dropped (0 to 0.5).
+    pub drop_target: f64,
+    /// A live answer not connected to an agent within this many seconds is dropped (0 to 60; absent in
+    /// queueing studies: use a large value).
+    pub drop_timeout: f64,
+    /// Seconds of ringing before giving up as no answer (15 to 600; never below 15 s).
+    pub ring_timeout: f64,
+    /// Predictive: starting dial level (calls per free agent, 1 to max_level).
+    pub initial_level: f64,
+    /// Predictive: highest dial level (1 to 20).
+    pub max_level: f64,
+    /// Predictive: seconds between dial-level recalculations (1 to 3600).
+    pub recalc_interval: f64,
+    /// Rate mode: calls dialled per hour (Poisson).
+    pub rate_per_hour: f64,
+    /// Preview mode: time an agent spends reviewing a record before dialling.
+    pub preview: Dist,
+    /// Attempts per number at most (1 to 20).
+    pub max_attempts: u32,
+    /// Minutes before redialling a busy number.
+    pub redial_busy_minutes: f64,
+    /// Minutes before redialling a number that did not answer.
+    pub redial_no_answer_minutes: f64,
+    /// Minutes before redialling a number answered by a machine.
+    pub redial_machine_minutes: f64,
+    /// Hours a number is locked after a drop before it may be dialled again (72 in the UK).
+    pub drop_lockout_hours: f64,
+}
+
+impl Default for DialerSection {
+    fn default() -> DialerSection {
+        DialerSection {
+            mode: DialerMode::Predictive,
+            agents: 20,
+            lines: 200,
+            drop_target: 0.03,
+            drop_timeout: 2.0,
+            ring_timeout: 25.0,
+            initial_level: 2.0,
+            max_level: 6.0,
+            recalc_interval: 60.0,
+            rate_per_hour: 0.0,
+            preview: Dist::Fixed { value: 10.0 },
+            max_attempts: 3,
+            redial_busy_minutes: 15.0,
+            redial_no_answer_minutes: 120.0,
+            redial_machine_minutes: 180.0,
+            drop_lockout_hours: 72.0,
+        }
+    }
+}
+
+/// `[amd]`: answering-machine detection.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AmdSection {
+    /// Whether answered calls are screened.
+    pub enabled: bool,
+    /// Seconds of analysis after pick-up (counts toward the drop timeout).
+    pub detect_time: f64,
+    /// Share of machines recognised (true positives), hung up without an agent.
+    pub machine_detected: f64,
+    /// Share of persons wrongly taken for machines (false positives), hung up: counted as abandoned calls.
+    pub person_misdetected: f64,
+}
+
+impl Default for AmdSection {
+    fn default() -> AmdSection {
+        AmdSection { enabled: true, detect_time: 1.0, machine_detected: 0.85, person_misdetected: 0.02 }
+    }
+}
+
+/// `[agents]`: how long conversations and wrap-ups take.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AgentsSection {
+    /// Talk time with a cooperating person.
+    pub talk: Dist,
+    /// Talk time with a person who refuses.
+    pub refusal_talk: Dist,
+    /// Talk time when an undetected machine reaches an agent.
+    pub machine_talk: Dist,
+    /// After-call work.
+    pub wrap: Dist,
+}
+
+impl Default for AgentsSection {
+    fn default() -> AgentsSection {
+        AgentsSection {
+            talk: Dist::Lognormal { mean: 150.0, cv: 0.8 },
+            refusal_talk: Dist::Lognormal { mean: 25.0, cv: 0.6 },
+            machine_talk: Dist::Fixed { value: 12.0 },
+            wrap: Dist::Exponential { mean: 20.0 },
+        }
+    }
+}
+
+/// A whole scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Scenario {
+    /// `[run]`.
+    pub run: RunSection,
+    /// `[numbers]`.
+    pub numbers: NumbersSection,
+    /// `[population]`.
+    pub population: PopulationSection,
+    /// `[dialer]`.
+    pub dialer: DialerSection,
+    /// `[amd]`.
+    pub amd: AmdSection,
+    /// `[agents]`.
+    pub agents: AgentsSection,
+}
+
+/// 1-based line of byte offset `at` in `text`.
+fn line_of(text: &str, at: usize) -> u64 {
+    text[..at.min(text.len())].bytes().filter(|&b| b == b'\n').count() as u64 + 1
+}
+
+/// The line that sets `section.key` (or the `[section]` header, or None).
+fn find_key(text: &str, path: &str) -> Option<u64> {
+    let (section, key) = path.rsplit_once('.').unwrap_or(("", path));
+    let mut current = String::new();
+    let mut header = None;
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            current = name.trim().to_string();
+            if current == section {
+                header = Some(i as u64 + 1);
+            }
+            continue;
+        }
+        if current == section
+            && let Some((k, _)) = line.split_once('=')
+            && k.trim() == key
+        {
+            return Some(i as u64 + 1);
+        }
+    }
+    header
+}
+
+impl Scenario {
+    /// The embedded default scenario.
+    pub fn default_day() -> Scenario {
+        Scenario::parse("<default scenario>", DEFAULT_SCENARIO, &[]).expect("the embedded scenario is valid")
+    }
+
+    /// Reads a scenario file with `--set` overrides (`key.path=value`, value in TOML syntax or a bare word).
+    pub fn load(path: &str, overrides: &[String]) -> Result<Scenario> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Scenario::parse(path, &text, overrides)
+    }
+
+    /// Parses scenario text; `name` is used in errors.
+    ///
+    /// ```
+    /// let s = dialsim::Scenario::parse("s.toml", "[dialer]\nagents = 5\n", &["dialer.mode=rate".into()]).unwrap();
+    /// assert_eq!(s.dialer.agents, 5);
+    /// let err = dialsim::Scenario::parse("s.toml", "[dialer]\nagnets = 5\n", &[]).unwrap_err();
+    /// assert!(err.to_string().starts_with("s.toml:2:"));
+    /// ```
+    pub fn parse(name: &str, text: &str, overrides: &[String]) -> Result<Scenario> {
+        let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            let line = e.span().map(|s| line_of(text, s.start));
+            Error::input(name, line, e.message().to_string())
+        })?;
+        // The file alone first: its errors carry a span, hence a line.
+        toml::from_str::<Scenario>(text).map_err(|e| {
+            let line = e.span().map(|s| line_of(text, s.start));
+            Error::input(name, line, e.message().to_string())
+        })?;
+        for o in overrides {
+            apply_override(&mut table, o)?;
+        }
+        let scenario: Scenario = Scenario::deserialize(toml::Value::Table(table)).map_err(|e| {
+            // The file was fine: an override broke it.
+            Error::input(format!("--set {}", overrides.join(" --set ")), None, e.message().to_string())
+        })?;
+        scenario.validate(name, text, overrides)?;
+        Ok(scenario)
+    }
+
+    /// Checks every value against its range.
+    fn validate(&self, name: &str, text: &str, overrides: &[String]) -> Result<()> {
+        let fail = |path: &str, value: String, range: &str| {
+            let from_set = overrides.iter().any(|o| o.split('=').next().is_some_and(|k| k.trim() == path));
+            let (file, line) =
+                if from_set { (format!("--set {path}"), None) } else { (name.to_string(), find_key(text, path)) };
+            Err(Error::input(file, line, format!("{path} = {value} is out of range ({range})")))
+        };
+        let range = |path: &str, v: f64, lo: f64, hi: f64| {
+            if v.is_finite() && v >= lo && v <= hi {
+                Ok(())
+            } else {
+                fail(path, v.to_string(), &format!("{lo} to {hi}"))
+            }
+        };
+        let dist = |path: &str, d: &Dist, lo: f64, hi: f64| match *d {
+            Dist::Exponential { mean } => range(&format!("{path}.mean"), mean, lo.max(1e-3), hi),
+            Dist::Lognormal { mean, cv } => {
+                range(&format!("{path}.mean"), mean, lo.max(1e-3), hi)?;
+                range(&format!("{path}.cv"), cv, 0.01, 10.0)
+            }
+            Dist::Fixed { value } => range(&format!("{path}.value"), value, lo, hi),
+        };
+        let r = &self.run;
+        range("run.days", f64::from(r.days), 1.0, 366.0)?;
+        range("run.day_hours", r.day_hours, 0.1, 24.0)?;
+        range("run.warmup_minutes", r.warmup_minutes, 0.0, 1440.0)?;
+        if parse_hhmm(&r.day_start).is_none() {
+            return fail("run.day_start", format!("\"{}\"", r.day_start), "HH:MM from 00:00 to 23:59");
+        }
+        let p = &self.population;
+        for (k, v) in [
+            ("population.not_in_service", p.not_in_service),
+            ("population.busy", p.busy),
+            ("population.person", p.person),
+            ("population.machine", p.machine),
+            ("population.cooperate", p.cooperate),
+        ] {
+            range(k, v, 0.0, 1.0)?;
+        }
+        if p.busy + p.person + p.machine > 1.0 + 1e-9 {
+            return fail(
+                "population.machine",
+                format!("{} (busy + person + machine = {})", p.machine, p.busy + p.person + p.machine),
+                "busy + person + machine at most 1",
+            );
+        }
+        dist("population.answer_delay", &p.answer_delay, 0.0, 600.0)?;
+        if let Some(d) = &p.patience {
+            dist("population.patience", d, 0.0, 1e9)?;
+        }
+        let d = &self.dialer;
+        range("dialer.agents", f64::from(d.agents), 1.0, 10_000.0)?;
+        range("dialer.lines", f64::from(d.lines), 1.0, 100_000.0)?;
+        range("dialer.drop_target", d.drop_target, 0.0, 0.5)?;
+        range("dialer.drop_timeout", d.drop_timeout, 0.0, 1e9)?;
+        range("dialer.ring_timeout", d.ring_timeout, 15.0, 600.0)?;
+        range("dialer.max_level", d.max_level, 1.0, 20.0)?;
+        range("dialer.initial_level", d.initial_level, 1.0, d.max_level)?;
+        range("dialer.recalc_interval", d.recalc_interval, 1.0, 3600.0)?;
+        range("dialer.rate_per_hour", d.rate_per_hour, 0.0, 1e7)?;
+        if d.mode == DialerMode::Rate && d.rate_per_hour <= 0.0 {
+            return fail("dialer.rate_per_hour", d.rate_per_hour.to_string(), "above 0 in rate mode");
+        }
+        dist("dialer.preview", &d.preview, 0.0, 3600.0)?;
+        range("dialer.max_attempts", f64::from(d.max_attempts), 1.0, 20.0)?;
+        range("dialer.redial_busy_minutes", d.redial_busy_minutes, 0.0, 1e6)?;
+        range("dialer.redial_no_answer_minutes", d.redial_no_answer_minutes, 0.0, 1e6)?;
+        range("dialer.redial_machine_minutes", d.redial_machine_minutes, 0.0, 1e6)?;
+        range("dialer.drop_lockout_hours", d.drop_lockout_hours, 0.0, 1e5)?;
+        let a = &self.amd;
+        range("amd.detect_time", a.detect_time, 0.0, 30.0)?;
+        range("amd.machine_detected", a.machine_detected, 0.0, 1.0)?;
+        range("amd.person_misdetected", a.person_misdetected, 0.0, 1.0)?;
+        let g = &self.agents;
+        dist("agents.talk", &g.talk, 0.0, 36_000.0)?;
+        dist("agents.refusal_talk", &g.refusal_talk, 0.0, 36_000.0)?;
+        dist("agents.machine_talk", &g.machine_talk, 0.0, 36_000.0)?;
+        dist("agents.wrap", &g.wrap, 0.0, 36_000.0)?;
+        Ok(())
+    }
+
+    /// The scenario as TOML text.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a scenario serialises")
+    }
+}
+
+/// Minutes after midnight of `HH:MM`.
+pub fn parse_hhmm(s: &str) -> Option<u32> {
+    let (h, m) = s.trim().split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
+
+/// Merges `key.path=value` into the table; the value is TOML (`5`, `"x"`, `[1,2]`) or a bare word.
+fn apply_override(table: &mut toml::Table, o: &str) -> Result<()> {
+    let bad = |m: String| Error::input(format!("--set {o}"), None, m);
+    let (path, value) = o.split_once('=').ok_or_else(|| bad("expected key=value, e.g. dialer.agents=30".into()))?;
+    let path: Vec<&str> = path.trim().split('.').collect();
+    let value = value.trim();
+    let parsed: toml::Value = match format!("v = {value}").parse::<toml::Table>() {
+        Ok(mut t) => t.remove("v").expect("v"),
+        Err(_) => toml::Value::String(value.to_string()),
+    };
+    let (last, parents) = path.split_last().ok_or_else(|| bad("empty key".into()))?;
+    let mut t = table;
+    for p in parents {
+        let entry = t.entry(p.to_string()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        t = entry.as_table_mut().ok_or_else(|| bad(format!("'{p}' is not a section")))?;
+    }
+    t.insert(last.to_string(), parsed);
+    Ok(())
+}

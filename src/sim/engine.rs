@@ -1,0 +1,657 @@
+//! One simulated campaign run: a discrete-event model of the dialer, the lines, the callees and the agents.
+//!
+//! Built, then run to the end of the last calling window. Single-threaded; every draw comes from the seed
+//! (see [`super::draw`]), so the same seed gives the same run. The conversation itself — what happens once a
+//! person is connected — is decided in [`Engine::converse`], the place where the compliance flow plugs in.
+
+use std::collections::{BinaryHeap, HashMap, VecDeque};
+
+use rand::{Rng, RngExt};
+use rand_chacha::ChaCha20Rng;
+
+use super::draw::{Purpose, sample, sample_for, uniform};
+use super::leads::{FreshLeads, LeadSource};
+use super::queue::{DAY, EventQueue, MINUTE, Millis, SECOND, millis};
+use super::record::{CallRecord, Outcome, RunStats};
+use crate::number::PhoneNumber;
+use crate::rng::{Stream, stream};
+use crate::scenario::{DialerMode, Scenario, parse_hhmm};
+
+/// Delay before a not-in-service tone is recognised.
+const SIT_DELAY: Millis = 3 * SECOND;
+/// Delay before a busy tone is recognised.
+const BUSY_DELAY: Millis = 4 * SECOND;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Event {
+    DayStart(u32),
+    DayEnd(u32),
+    Recalc,
+    RateDial,
+    PreviewDone(u32),
+    RingEnd(u32),
+    AmdDone(u32),
+    WaitTimeout(u32),
+    TalkEnd(u32),
+    WrapEnd(u32),
+}
+
+/// What the ringing of an attempt ends in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fate {
+    Sit,
+    Busy,
+    NoAnswer,
+    Person,
+    Machine,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AgentState {
+    Off,
+    Idle,
+    Preview,
+    Talking,
+    Wrap,
+}
+
+#[derive(Clone, Debug)]
+struct Agent {
+    state: AgentState,
+    since: Millis,
+    /// The call the agent previews for, talks on or wraps up.
+    call: Option<u32>,
+}
+
+#[derive(Clone, Debug)]
+struct Call {
+    number: PhoneNumber,
+    attempt: u32,
+    dialed: Millis,
+    fate: Fate,
+    answered: Option<Millis>,
+    /// When the call needed an agent (pick-up, or the end of AMD analysis).
+    live: Option<Millis>,
+    connected: Option<Millis>,
+    ended: Option<Millis>,
+    talk: Millis,
+    wrap: Millis,
+    agent: Option<u32>,
+    /// Preview mode: the agent who dialled it.
+    reserved: Option<u32>,
+    waiting: bool,
+    outcome: Option<Outcome>,
+    counted: bool,
+}
+
+#[derive(Clone, Debug)]
+struct NumberState {
+    number: PhoneNumber,
+    attempts: u32,
+    locked_until: Millis,
+}
+
+/// The state of one run.
+pub struct Engine<'a> {
+    s: &'a Scenario,
+    key: u64,
+    rng: ChaCha20Rng,
+    queue: EventQueue<Event>,
+    now: Millis,
+    agents: Vec<Agent>,
+    idle: VecDeque<u32>,
+    calls: Vec<Call>,
+    waiting: VecDeque<u32>,
+    in_progress: u32,
+    ringing: u32,
+    retries: BinaryHeap<std::cmp::Reverse<(Millis, u64, u64)>>,
+    retry_seq: u64,
+    numbers: HashMap<u64, NumberState>,
+    fresh: FreshLeads,
+    window_open: bool,
+    day: u32,
+    level: f64,
+    warmup_end: Millis,
+    last_recalc: Millis,
+    /// Agent-milliseconds spent idle since the last recalculation, and when it was last brought up to date.
+    idle_area: f64,
+    idle_mark: Millis,
+    pub(super) stats: RunStats,
+    record_calls: bool,
+    /// Calls whose records are final, in the order they ended.
+    pub(super) records: Vec<CallRecord>,
+}
+
+impl<'a> Engine<'a> {
+    /// A run of `scenario` with `seed` over the numbers of `leads`.
+    pub fn new(s: &'a Scenario, leads: &LeadSource, seed: u64, record_calls: bool) -> Engine<'a> {
+        let key = {
+            let mut r = stream(seed, Stream::Simulation(0));
+            r.next_u64()
+        };
+        let start = u64::from(parse_hhmm(&s.run.day_start).unwrap_or(540)) * MINUTE;
+        let mut e = Engine {
+            s,
+            key,
+            rng: stream(seed, Stream::Simulation(1)),
+            queue: EventQueue::new(),
+            now: 0,
+            agents: vec![Agent { state: AgentState::Off, since: 0, call: None }; s.dialer.agents as usize],
+            idle: VecDeque::new(),
+            calls: Vec::new(),
+            waiting: VecDeque::new(),
+            in_progress: 0,
+            ringing: 0,
+            retries: BinaryHeap::new(),
+            retry_seq: 0,
+            numbers: HashMap::new(),
+            fresh: leads.fresh(seed),
+            window_open: false,
+            day: 0,
+            level: s.dialer.initial_level,
+            warmup_end: start + millis(s.run.warmup_minutes * 60.0),
+            last_recalc: start,
+            idle_area: 0.0,
+            idle_mark: 0,
+            stats: RunStats::new(s),
+            record_calls,
+            records: Vec::new(),
+        };
+        for d in 0..s.run.days {
+            let open = u64::from(d) * DAY + start;
+            e.queue.push(open, Event::DayStart(d));
+            e.queue.push(open + millis(s.run.day_hours * 3600.0), Event::DayEnd(d));
+        }
+        e
+    }
+
+    /// Runs to the end: every window closed and every call finished.
+    pub fn run(&mut self) {
+        while let Some((t, ev)) = self.queue.pop() {
+            debug_assert!(t >= self.now);
+            self.now = t;
+            self.stats.events += 1;
+            match ev {
+                Event::DayStart(d) => self.day_start(d),
+                Event::DayEnd(d) => self.day_end(d),
+                Event::Recalc => self.recalc(),
+                Event::RateDial => self.rate_dial(),
+                Event::PreviewDone(a) => self.preview_done(a),
+                Event::RingEnd(c) => self.ring_end(c),
+                Event::AmdDone(c) => self.amd_done(c),
+                Event::WaitTimeout(c) => self.wait_timeout(c),
+                Event::TalkEnd(a) => self.talk_end(a),
+                Event::WrapEnd(a) => self.wrap_end(a),
+            }
+        }
+        self.stats.excluded = self.fresh.excluded();
+        self.stats.finish(self.s);
+    }
+
+    fn counting(&self) -> bool {
+        self.now >= self.warmup_end
+    }
+
+    // ----- agents -----
+
+    fn set_agent(&mut self, a: u32, state: AgentState) {
+        let now = self.now;
+        self.idle_area += self.idle.len() as f64 * (now - self.idle_mark) as f64;
+        self.idle_mark = now;
+        let warm = self.warmup_end;
+        let agent = &mut self.agents[a as usize];
+        let from = agent.since.max(warm);
+        if now > from {
+            let span = (now - from) as f64 / 1000.0;
+            match agent.state {
+                AgentState::Idle => self.stats.agent_idle_s += span,
+                AgentState::Preview => self.stats.agent_preview_s += span,
+                AgentState::Talking => self.stats.agent_talk_s += span,
+                AgentState::Wrap => self.stats.agent_wrap_s += span,
+                AgentState::Off => {}
+            }
+        }
+        if agent.state == AgentState::Idle {
+            self.idle.retain(|&x| x != a);
+        }
+        agent.state = state;
+        agent.since = now;
+        if state == AgentState::Idle {
+            self.idle.push_back(a);
+        }
+    }
+
+    fn idle_count(&self) -> usize {
+        self.idle.len()
+    }
+
+    // ----- days and pacing -----
+
+    fn day_start(&mut self, d: u32) {
+        self.window_open = true;
+        self.day = d;
+        self.stats.open_day(d);
+        for a in 0..self.agents.len() as u32 {
+            if self.agents[a as usize].state == AgentState::Off {
+                self.set_agent(a, AgentState::Idle);
+            }
+        }
+        self.last_recalc = self.now;
+        match self.s.dialer.mode {
+            DialerMode::Predictive => {
+                self.stats.dial_level.push((self.now as f64 / 1000.0, self.level));
+                self.queue.push(self.now + millis(self.s.dialer.recalc_interval), Event::Recalc);
+            }
+            DialerMode::Rate => self.schedule_rate_dial(),
+            _ => {}
+        }
+        self.pace();
+    }
+
+    fn day_end(&mut self, _d: u32) {
+        self.window_open = false;
+        // Idle agents go home; busy ones finish their call first (see wrap_end).
+        for a in 0..self.agents.len() as u32 {
+            if self.agents[a as usize].state == AgentState::Idle {
+                self.set_agent(a, AgentState::Off);
+            }
+        }
+    }
+
+    fn recalc(&mut self) {
+        if !self.window_open {
+            return;
+        }
+        let d = &self.s.dialer;
+        self.idle_area += self.idle.len() as f64 * (self.now - self.idle_mark) as f64;
+        self.idle_mark = self.now;
+        let span = (self.now - self.last_recalc).max(1) as f64;
+        let idle_share = (self.idle_area / span / f64::from(d.agents)).clamp(0.0, 1.0);
+        self.idle_area = 0.0;
+        self.last_recalc = self.now;
+        let drop_rate = self.stats.day_drop_rate(self.day);
+        // Modelled on VICIdial's adaptive pacing: a hard limit (back to 1.0 once the day's drop rate reaches the
+        // target), otherwise the level rises with idle agents and falls as the drop rate nears the target.
+        self.level = if drop_rate >= d.drop_target {
+            1.0
+        } else {
+            let gap = (d.drop_target - drop_rate) / d.drop_target.max(1e-9);
+            let up = 0.5 * gap * idle_share * self.level;
+            let down = 0.5 * (1.0 - gap) * (self.level - 1.0);
+            (self.level + up - down).clamp(1.0, d.max_level)
+        };
+        self.stats.dial_level.push((self.now as f64 / 1000.0, self.level));
+        self.queue.push(self.now + millis(d.recalc_interval), Event::Recalc);
+        self.pace();
+    }
+
+    /// Dials as many calls as the mode allows now.
+    fn pace(&mut self) {
+        if !self.window_open {
+            return;
+        }
+        let d = &self.s.dialer;
+        match d.mode {
+            DialerMode::Rate => {}
+            DialerMode::Preview => {
+                while let Some(&a) = self.idle.front() {
+                    if !self.has_lead() {
+                        break;
+                    }
+                    self.set_agent(a, AgentState::Preview);
+                    let t = sample(&d.preview, self.rng.random(), self.rng.random());
+                    self.queue.push(self.now + millis(t), Event::PreviewDone(a));
+                }
+            }
+            DialerMode::Progressive | DialerMode::Predictive => {
+                let level = if d.mode == DialerMode::Progressive { 1.0 } else { self.level };
+                let target = (level * self.idle_count() as f64).round() as u32;
+                while self.ringing < target && self.in_progress < d.lines {
+                    if !self.dial(None) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    fn schedule_rate_dial(&mut self) {
+        let gap = -(1.0f64 - self.rng.random::<f64>()).ln() * 3600.0 / self.s.dialer.rate_per_hour;
+        self.queue.push(self.now + millis(gap).max(1), Event::RateDial);
+    }
+
+    fn rate_dial(&mut self) {
+        if !self.window_open {
+            return;
+        }
+        if self.in_progress < self.s.dialer.lines {
+            self.dial(None);
+        } else if self.counting() {
+            self.stats.blocked_dials += 1;
+        }
+        self.schedule_rate_dial();
+    }
+
+    fn preview_done(&mut self, a: u32) {
+        if !self.window_open {
+            self.set_agent(a, AgentState::Off);
+        } else if !self.dial(Some(a)) {
+            self.set_agent(a, AgentState::Idle);
+        }
+    }
+
+    // ----- leads -----
+
+    fn has_lead(&mut self) -> bool {
+        let retry_due = self.retries.peek().is_some_and(|std::cmp::Reverse((due, _, _))| *due <= self.now);
+        retry_due || self.fresh.has_next()
+    }
+
+    /// The next number to dial: a retry that is due, else a fresh number.
+    fn next_lead(&mut self) -> Option<(PhoneNumber, u32)> {
+        while let Some(&std::cmp::Reverse((due, _, _))) = self.retries.peek() {
+            if due > self.now {
+                break;
+            }
+            let std::cmp::Reverse((_, _, key)) = self.retries.pop().expect("peeked");
+            let state = self.numbers.get(&key).expect("retried numbers are known");
+            if state.locked_until > self.now {
+                continue;
+            }
+            return Some((state.number, state.attempts + 1));
+        }
+        let (_, number) = self.fresh.next_number()?;
+        Some((number, 1))
+    }
+
+    // ----- calls -----
+
+    /// Starts a call (for the previewing agent `reserved`, if any); false when there is nothing to dial.
+    fn dial(&mut self, reserved: Option<u32>) -> bool {
+        let Some((number, attempt)) = self.next_lead() else {
+            return false;
+        };
+        let key = number.key();
+        self.numbers.entry(key).or_insert(NumberState { number, attempts: 0, locked_until: 0 }).attempts = attempt;
+        let p = &self.s.population;
+        let nk = key;
+        let fate = if uniform(self.key, nk, 0, Purpose::InService as u64, 0) < p.not_in_service {
+            Fate::Sit
+        } else {
+            let u = uniform(self.key, nk, attempt, Purpose::AttemptFate as u64, 0);
+            if u < p.busy {
+                Fate::Busy
+            } else if u < p.busy + p.person {
+                Fate::Person
+            } else if u < p.busy + p.person + p.machine {
+                Fate::Machine
+            } else {
+                Fate::NoAnswer
+            }
+        };
+        let ring_timeout = millis(self.s.dialer.ring_timeout.max(15.0));
+        let delay = match fate {
+            Fate::Sit => SIT_DELAY,
+            Fate::Busy => BUSY_DELAY,
+            Fate::NoAnswer => ring_timeout,
+            Fate::Person | Fate::Machine => {
+                millis(sample_for(&p.answer_delay, self.key, nk, attempt, Purpose::AnswerDelay)).min(ring_timeout)
+            }
+        };
+        let fate =
+            if matches!(fate, Fate::Person | Fate::Machine) && delay >= ring_timeout { Fate::NoAnswer } else { fate };
+        let id = self.calls.len() as u32;
+        let counted = self.counting();
+        self.calls.push(Call {
+            number,
+            attempt,
+            dialed: self.now,
+            fate,
+            answered: None,
+            live: None,
+            connected: None,
+            ended: None,
+            talk: 0,
+            wrap: 0,
+            agent: reserved,
+            reserved,
+            waiting: false,
+            outcome: None,
+            counted,
+        });
+        if counted {
+            self.stats.dials += 1;
+            self.stats.day_mut(self.day).dials += 1;
+        }
+        self.in_progress += 1;
+        self.ringing += 1;
+        self.queue.push(self.now + delay, Event::RingEnd(id));
+        true
+    }
+
+    fn ring_end(&mut self, c: u32) {
+        let call = &mut self.calls[c as usize];
+        match call.fate {
+            Fate::Sit => self.finish(c, Outcome::NotInService),
+            Fate::Busy => self.finish(c, Outcome::Busy),
+            Fate::NoAnswer => self.finish(c, Outcome::NoAnswer),
+            Fate::Person | Fate::Machine => {
+                call.answered = Some(self.now);
+                if self.s.amd.enabled {
+                    let t = millis(self.s.amd.detect_time);
+                    self.queue.push(self.now + t, Event::AmdDone(c));
+                } else {
+                    self.live(c);
+                }
+            }
+        }
+    }
+
+    fn amd_done(&mut self, c: u32) {
+        let call = &self.calls[c as usize];
+        let (nk, attempt, fate) = (call.number.key(), call.attempt, call.fate);
+        let u = uniform(self.key, nk, attempt, Purpose::Amd as u64, 0);
+        match fate {
+            Fate::Machine if u < self.s.amd.machine_detected => self.finish(c, Outcome::Machine),
+            Fate::Person if u < self.s.amd.person_misdetected => {
+                self.human_answer(c);
+                self.finish(c, Outcome::AmdDrop)
+            }
+            _ => self.live(c),
+        }
+    }
+
+    fn human_answer(&mut self, c: u32) {
+        if self.calls[c as usize].counted {
+            self.stats.human_answers += 1;
+            self.stats.day_mut(self.day).human_answers += 1;
+        }
+    }
+
+    /// An answered call that needs an agent (a person, or a machine AMD missed).
+    fn live(&mut self, c: u32) {
+        self.ringing -= 1;
+        self.calls[c as usize].live = Some(self.now);
+        let call = &self.calls[c as usize];
+        if call.fate == Fate::Person {
+            self.human_answer(c);
+        }
+        let call = &self.calls[c as usize];
+        if let Some(a) = call.reserved {
+            self.connect(c, a);
+            return;
+        }
+        if let Some(&a) = self.idle.front() {
+            self.connect(c, a);
+            return;
+        }
+        let answered = call.answered.expect("answered");
+        let (nk, attempt) = (call.number.key(), call.attempt);
+        let mut limit = millis(self.s.dialer.drop_timeout);
+        if let Some(p) = &self.s.population.patience {
+            limit = limit.min(millis(sample_for(p, self.key, nk, attempt, Purpose::Patience)));
+        }
+        let deadline = answered.saturating_add(limit);
+        if deadline <= self.now {
+            self.ringing += 1; // finish() releases as a ringing call
+            self.drop_call(c);
+            return;
+        }
+        self.calls[c as usize].waiting = true;
+        self.waiting.push_back(c);
+        self.queue.push(deadline, Event::WaitTimeout(c));
+        self.pace();
+    }
+
+    fn wait_timeout(&mut self, c: u32) {
+        if !self.calls[c as usize].waiting {
+            return;
+        }
+        self.calls[c as usize].waiting = false;
+        self.waiting.retain(|&x| x != c);
+        self.ringing += 1;
+        self.drop_call(c);
+    }
+
+    fn drop_call(&mut self, c: u32) {
+        let lock = millis(self.s.dialer.drop_lockout_hours * 3600.0);
+        let key = self.calls[c as usize].number.key();
+        if let Some(state) = self.numbers.get_mut(&key) {
+            state.locked_until = self.now + lock;
+        }
+        self.finish(c, Outcome::Dropped);
+    }
+
+    fn connect(&mut self, c: u32, a: u32) {
+        let now = self.now;
+        let call = &mut self.calls[c as usize];
+        call.connected = Some(now);
+        call.agent = Some(a);
+        call.waiting = false;
+        let wait = now - call.live.unwrap_or(now);
+        let counted = call.counted;
+        let is_person = call.fate == Fate::Person;
+        if counted && is_person {
+            self.stats.connects += 1;
+            self.stats.wait_total_s += wait as f64 / 1000.0;
+            if wait > 0 {
+                self.stats.waited += 1;
+            }
+        }
+        let (talk, outcome) = self.converse(c);
+        let call = &mut self.calls[c as usize];
+        call.talk = talk;
+        call.outcome = Some(outcome);
+        self.agents[a as usize].call = Some(c);
+        self.set_agent(a, AgentState::Talking);
+        self.queue.push(now + talk, Event::TalkEnd(a));
+    }
+
+    /// The conversation of a connected call: its talk time and outcome. The compliance flow plugs in here.
+    fn converse(&mut self, c: u32) -> (Millis, Outcome) {
+        let call = &self.calls[c as usize];
+        let (nk, attempt) = (call.number.key(), call.attempt);
+        let g = &self.s.agents;
+        if call.fate == Fate::Machine {
+            return (
+                millis(sample_for(&g.machine_talk, self.key, nk, attempt, Purpose::Talk)),
+                Outcome::MachineMessage,
+            );
+        }
+        let cooperates = uniform(self.key, nk, 0, Purpose::Cooperate as u64, 0) < self.s.population.cooperate;
+        if cooperates {
+            (millis(sample_for(&g.talk, self.key, nk, attempt, Purpose::Talk)), Outcome::Completed)
+        } else {
+            (millis(sample_for(&g.refusal_talk, self.key, nk, attempt, Purpose::Talk)), Outcome::Refused)
+        }
+    }
+
+    fn talk_end(&mut self, a: u32) {
+        let c = self.agents[a as usize].call.expect("talking agent has a call");
+        let call = &self.calls[c as usize];
+        let wrap = millis(sample_for(&self.s.agents.wrap, self.key, call.number.key(), call.attempt, Purpose::Wrap));
+        let outcome = call.outcome.expect("decided at connect");
+        self.calls[c as usize].wrap = wrap;
+        self.ringing += 1; // finish() releases the line as a ringing call would
+        self.finish(c, outcome);
+        self.set_agent(a, AgentState::Wrap);
+        self.queue.push(self.now + wrap, Event::WrapEnd(a));
+    }
+
+    fn wrap_end(&mut self, a: u32) {
+        self.agents[a as usize].call = None;
+        // Persons already waiting are served even after the window closes; then the agent goes home.
+        if let Some(c) = self.waiting.pop_front() {
+            self.set_agent(a, AgentState::Idle);
+            self.connect(c, a);
+            return;
+        }
+        if !self.window_open {
+            self.set_agent(a, AgentState::Off);
+            return;
+        }
+        self.set_agent(a, AgentState::Idle);
+        self.pace();
+    }
+
+    /// Ends a call: frees its line, records it, schedules a retry.
+    fn finish(&mut self, c: u32, outcome: Outcome) {
+        self.ringing -= 1;
+        self.in_progress -= 1;
+        let now = self.now;
+        let call = &mut self.calls[c as usize];
+        call.ended = Some(now);
+        call.outcome = Some(outcome);
+        let (key, attempt, counted) = (call.number.key(), call.attempt, call.counted);
+        if counted {
+            self.stats.count_outcome(self.day, outcome, call.number, attempt);
+        }
+        if self.record_calls {
+            self.records.push(CallRecord::of(c, call, now));
+        }
+        let d = &self.s.dialer;
+        let redial = match outcome {
+            Outcome::Busy => Some(d.redial_busy_minutes),
+            Outcome::NoAnswer => Some(d.redial_no_answer_minutes),
+            Outcome::Machine | Outcome::MachineMessage => Some(d.redial_machine_minutes),
+            Outcome::Dropped | Outcome::AmdDrop => Some(d.drop_lockout_hours * 60.0),
+            _ => None,
+        };
+        if let Some(minutes) = redial
+            && attempt < d.max_attempts
+        {
+            let due = now + millis(minutes * 60.0);
+            self.retries.push(std::cmp::Reverse((due, self.retry_seq, key)));
+            self.retry_seq += 1;
+        }
+        if let Some(a) = self.calls[c as usize].reserved
+            && self.calls[c as usize].connected.is_none()
+        {
+            self.set_agent(a, AgentState::Idle);
+        }
+        self.pace();
+    }
+}
+
+impl CallRecord {
+    fn of(id: u32, call: &Call, now: Millis) -> CallRecord {
+        let answered = call.answered;
+        let ring_end = answered.unwrap_or(now).min(now);
+        CallRecord {
+            call_id: id,
+            number: call.number,
+            attempt: call.attempt,
+            dial_ms: call.dialed,
+            outcome: call.outcome.expect("set"),
+            ring_ms: ring_end - call.dialed,
+            wait_ms: match (answered, call.connected) {
+                (Some(a), Some(c)) => c - a,
+                (Some(a), None) => now - a,
+                _ => 0,
+            },
+            talk_ms: call.talk,
+            wrap_ms: call.wrap,
+            agent: call.agent.filter(|_| call.connected.is_some()),
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! Where the dialer's numbers come from: the generator (with exclusions) or a CSV list, prepared once per
+//! campaign and shared by every run and replication.
+
+use std::sync::Arc;
+
+use crate::error::{Error, Result};
+use crate::exclude::{Column, Exclusions, InputOptions, KnownFilter, Source, SuppressionList};
+use crate::generate::{CallList, Excluder};
+use crate::normalize::Normalizer;
+use crate::number::PhoneNumber;
+use crate::plan::{NumberType, Plan};
+use crate::scenario::Scenario;
+use crate::space::{NumberSpace, Selection};
+
+/// The example known databases compiled in, so the default scenario runs without the data folder.
+const EMBEDDED_KNOWN: &[(&str, &str)] = &[
+    ("data/known/customers.csv", include_str!("../../data/known/customers.csv")),
+    ("data/known/purchased-list.csv", include_str!("../../data/known/purchased-list.csv")),
+    ("data/known/dnc-register.csv", include_str!("../../data/known/dnc-register.csv")),
+    ("data/known/objectors.csv", include_str!("../../data/known/objectors.csv")),
+];
+
+/// Everything a run needs to draw numbers, loaded once.
+#[derive(Debug, Clone)]
+pub struct LeadSource {
+    space: Option<NumberSpace>,
+    list: Option<Arc<Vec<PhoneNumber>>>,
+    exclusions: Arc<Exclusions>,
+}
+
+impl LeadSource {
+    /// Loads the plan, the exclusions and the list a scenario names.
+    pub fn prepare(scenario: &Scenario) -> Result<LeadSource> {
+        let n = &scenario.numbers;
+        let plan = Plan::resolve(&n.plan)?;
+        let types = n
+            .types
+            .iter()
+            .map(|t| t.parse::<NumberType>().map_err(|e| Error::Invalid(format!("numbers.types: {e}"))))
+            .collect::<Result<Vec<_>>>()?;
+        let options = InputOptions { normalizer: Normalizer::for_plan(&plan), column: Column::Auto, strict: false };
+        let mut exclusions = Exclusions::new();
+        for path in &n.exclude {
+            exclusions.push(path.clone(), Source::Filter(KnownFilter::load(path)?));
+        }
+        for path in &n.suppress {
+            let list = match (std::path::Path::new(path).exists(), EMBEDDED_KNOWN.iter().find(|(p, _)| p == path)) {
+                (false, Some((_, text))) => {
+                    let read = options.read(path, text.as_bytes())?;
+                    SuppressionList::from_keys(read.keys)
+                }
+                _ => SuppressionList::load(path, &options)?,
+            };
+            exclusions.push(path.clone(), Source::Suppression(list));
+        }
+        let (space, list) = if n.list.is_empty() {
+            let selection = Selection { types, prefixes: n.prefixes.clone(), lengths: Vec::new() };
+            (Some(NumberSpace::new(&plan, &selection)?), None)
+        } else {
+            let read = options.read_path(&n.list)?;
+            let cc = options.normalizer.country_code();
+            let numbers = read
+                .keys
+                .iter()
+                .map(|&k| {
+                    // Keys are E.164 digits; split the country code back off.
+                    let digits = k.to_string();
+                    let cc_len = if digits.starts_with(&cc.to_string()) { cc.to_string().len() } else { 0 };
+                    let national = &digits[cc_len..];
+                    PhoneNumber {
+                        country_code: cc,
+                        national: national.parse().unwrap_or(0),
+                        length: national.len() as u8,
+                    }
+                })
+                .collect();
+            (None, Some(Arc::new(numbers)))
+        };
+        Ok(LeadSource { space, list, exclusions: Arc::new(exclusions) })
+    }
+
+    /// The exclusions every dialled number is checked against.
+    pub fn exclusions(&self) -> &Exclusions {
+        &self.exclusions
+    }
+
+    /// The fresh numbers of one run, in list order for `seed`.
+    pub fn fresh(&self, seed: u64) -> FreshLeads {
+        FreshLeads {
+            list: self.space.as_ref().map(|s| CallList::new(s.clone(), seed)),
+            fixed: self.list.clone(),
+            next: 0,
+            exclusions: self.exclusions.clone(),
+            excluded: 0,
+            peeked: None,
+        }
+    }
+}
+
+/// The stream of fresh numbers of one run.
+#[derive(Debug)]
+pub struct FreshLeads {
+    list: Option<CallList>,
+    fixed: Option<Arc<Vec<PhoneNumber>>>,
+    next: u64,
+    exclusions: Arc<Exclusions>,
+    excluded: u64,
+    peeked: Option<(u64, PhoneNumber)>,
+}
+
+impl FreshLeads {
+    /// Whether another number is available.
+    pub fn has_next(&mut self) -> bool {
+        if self.peeked.is_none() {
+            self.peeked = self.pull();
+        }
+        self.peeked.is_some()
+    }
+
+    /// The next number that no source excludes, with its list position; `None` when the numbers run out.
+    pub fn next_number(&mut self) -> Option<(u64, PhoneNumber)> {
+        self.peeked.take().or_else(|| self.pull())
+    }
+
+    fn pull(&mut self) -> Option<(u64, PhoneNumber)> {
+        loop {
+            let position = self.next;
+            let number = match (&self.list, &self.fixed) {
+                (Some(l), _) if position < l.space().len() => l.number_at(position),
+                (None, Some(f)) if (position as usize) < f.len() => f[position as usize],
+                _ => return None,
+            };
+            self.next += 1;
+            if self.exclusions.excluded(&number).is_some() {
+                self.excluded += 1;
+                continue;
+            }
+            return Some((position, number));
+        }
+    }
+
+    /// Numbers skipped because a source holds them.
+    pub fn excluded(&self) -> u64 {
+        self.excluded
+    }
+}

@@ -1,0 +1,366 @@
+//! What a run records: one row per attempt, running counts, and the summary computed from them.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::queue::Millis;
+use crate::number::PhoneNumber;
+use crate::scenario::Scenario;
+
+/// How an attempt ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Special information tone: the number is not in service.
+    NotInService,
+    /// Busy.
+    Busy,
+    /// No answer within the ring timeout.
+    NoAnswer,
+    /// An answering machine, recognised by AMD and hung up.
+    Machine,
+    /// An answering machine that AMD missed, reached by an agent.
+    MachineMessage,
+    /// A person taken for a machine by AMD and hung up (an abandoned call).
+    AmdDrop,
+    /// A person not connected to an agent in time (an abandoned call).
+    Dropped,
+    /// A person connected who listened.
+    Completed,
+    /// A person connected who refused.
+    Refused,
+}
+
+impl Outcome {
+    /// Every outcome.
+    pub const ALL: [Outcome; 9] = [
+        Outcome::NotInService,
+        Outcome::Busy,
+        Outcome::NoAnswer,
+        Outcome::Machine,
+        Outcome::MachineMessage,
+        Outcome::AmdDrop,
+        Outcome::Dropped,
+        Outcome::Completed,
+        Outcome::Refused,
+    ];
+
+    /// The name used in `calls.csv` and `summary.json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::NotInService => "not_in_service",
+            Outcome::Busy => "busy",
+            Outcome::NoAnswer => "no_answer",
+            Outcome::Machine => "machine",
+            Outcome::MachineMessage => "machine_message",
+            Outcome::AmdDrop => "amd_drop",
+            Outcome::Dropped => "dropped",
+            Outcome::Completed => "completed",
+            Outcome::Refused => "refused",
+        }
+    }
+
+    /// Whether the attempt is an abandoned call (a live answer never put through to an agent).
+    pub fn is_drop(self) -> bool {
+        matches!(self, Outcome::Dropped | Outcome::AmdDrop)
+    }
+
+    /// AAPOR final-disposition class of a number whose best attempt ended so.
+    pub fn aapor(self) -> Aapor {
+        match self {
+            Outcome::Completed => Aapor::I,
+            Outcome::Refused => Aapor::R,
+            Outcome::Dropped | Outcome::AmdDrop | Outcome::Machine | Outcome::MachineMessage => Aapor::NC,
+            Outcome::Busy | Outcome::NoAnswer => Aapor::UH,
+            Outcome::NotInService => Aapor::NE,
+        }
+    }
+}
+
+/// AAPOR final disposition classes (Standard Definitions, telephone surveys), best first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Aapor {
+    /// Not eligible: not in service.
+    NE,
+    /// Unknown if household: always busy or no answer.
+    UH,
+    /// Non-contact: machine, or answered but dropped.
+    NC,
+    /// Refusal.
+    R,
+    /// Interview (here: a completed conversation).
+    I,
+}
+
+/// One row of `calls.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallRecord {
+    /// Call id (order of dialling).
+    pub call_id: u32,
+    /// The number.
+    pub number: PhoneNumber,
+    /// Attempt on this number, from 1.
+    pub attempt: u32,
+    /// Dial time, ms since day 0 00:00.
+    pub dial_ms: Millis,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Ringing, ms (to pick-up or to the end).
+    pub ring_ms: Millis,
+    /// Wait for an agent after pick-up, ms.
+    pub wait_ms: Millis,
+    /// Talk, ms.
+    pub talk_ms: Millis,
+    /// Wrap-up, ms.
+    pub wrap_ms: Millis,
+    /// Agent, when connected.
+    pub agent: Option<u32>,
+}
+
+/// Counts of one day.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct DayStats {
+    /// Dials.
+    pub dials: u64,
+    /// Live answers (persons), AMD false positives included.
+    pub human_answers: u64,
+    /// Abandoned calls.
+    pub drops: u64,
+}
+
+/// Running counts of a run.
+#[derive(Clone, Debug, Default)]
+pub struct RunStats {
+    pub(crate) dials: u64,
+    pub(crate) human_answers: u64,
+    pub(crate) connects: u64,
+    pub(crate) waited: u64,
+    pub(crate) wait_total_s: f64,
+    pub(crate) drops: u64,
+    pub(crate) events: u64,
+    pub(crate) blocked_dials: u64,
+    pub(crate) excluded: u64,
+    pub(crate) outcomes: HashMap<Outcome, u64>,
+    pub(crate) agent_talk_s: f64,
+    pub(crate) agent_wrap_s: f64,
+    pub(crate) agent_idle_s: f64,
+    pub(crate) agent_preview_s: f64,
+    pub(crate) dial_level: Vec<(f64, f64)>,
+    pub(crate) days: Vec<DayStats>,
+    pub(crate) best: HashMap<u64, Aapor>,
+    pub(crate) summary: Option<Summary>,
+}
+
+impl RunStats {
+    pub(crate) fn new(s: &Scenario) -> RunStats {
+        RunStats { days: vec![DayStats::default(); s.run.days as usize], ..Default::default() }
+    }
+
+    pub(crate) fn open_day(&mut self, _d: u32) {}
+
+    pub(crate) fn day_mut(&mut self, d: u32) -> &mut DayStats {
+        &mut self.days[d as usize]
+    }
+
+    pub(crate) fn day_drop_rate(&self, d: u32) -> f64 {
+        let day = &self.days[d as usize];
+        if day.human_answers == 0 { 0.0 } else { day.drops as f64 / day.human_answers as f64 }
+    }
+
+    pub(crate) fn count_outcome(&mut self, day: u32, outcome: Outcome, number: PhoneNumber, _attempt: u32) {
+        *self.outcomes.entry(outcome).or_insert(0) += 1;
+        if outcome.is_drop() {
+            self.drops += 1;
+            self.days[day as usize].drops += 1;
+        }
+        let class = outcome.aapor();
+        let best = self.best.entry(number.key()).or_insert(class);
+        if class > *best {
+            *best = class;
+        }
+    }
+
+    pub(crate) fn finish(&mut self, s: &Scenario) {
+        self.summary = Some(Summary::of(self, s));
+    }
+}
+
+/// AAPOR counts and outcome rates (Standard Definitions; e estimated as the eligible share of known cases).
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct AaporRates {
+    /// Interviews (completed conversations).
+    pub interviews: u64,
+    /// Refusals.
+    pub refusals: u64,
+    /// Non-contacts.
+    pub non_contacts: u64,
+    /// Unknown if household.
+    pub unknown: u64,
+    /// Not eligible.
+    pub not_eligible: u64,
+    /// Estimated eligibility of unknown cases.
+    pub e: f64,
+    /// RR1 = I / (I + R + NC + UH).
+    pub rr1: f64,
+    /// RR3 = I / (I + R + NC + e·UH).
+    pub rr3: f64,
+    /// COOP1 = I / (I + R).
+    pub coop1: f64,
+    /// REF1 = R / (I + R + NC + UH).
+    pub ref1: f64,
+    /// CON1 = (I + R) / (I + R + NC + UH).
+    pub con1: f64,
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { 0.0 }
+}
+
+impl AaporRates {
+    fn of(best: &HashMap<u64, Aapor>) -> AaporRates {
+        let mut r = AaporRates::default();
+        for class in best.values() {
+            match class {
+                Aapor::I => r.interviews += 1,
+                Aapor::R => r.refusals += 1,
+                Aapor::NC => r.non_contacts += 1,
+                Aapor::UH => r.unknown += 1,
+                Aapor::NE => r.not_eligible += 1,
+            }
+        }
+        let (i, rf, nc, uh, ne) =
+            (r.interviews as f64, r.refusals as f64, r.non_contacts as f64, r.unknown as f64, r.not_eligible as f64);
+        r.e = ratio(i + rf + nc, i + rf + nc + ne);
+        r.rr1 = ratio(i, i + rf + nc + uh);
+        r.rr3 = ratio(i, i + rf + nc + r.e * uh);
+        r.coop1 = ratio(i, i + rf);
+        r.ref1 = ratio(rf, i + rf + nc + uh);
+        r.con1 = ratio(i + rf, i + rf + nc + uh);
+        r
+    }
+}
+
+/// Agent time by state, seconds and shares.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct AgentTime {
+    /// Talking.
+    pub talk_s: f64,
+    /// Waiting for a call (idle).
+    pub wait_s: f64,
+    /// After-call work.
+    pub wrap_s: f64,
+    /// Reviewing records (preview mode).
+    pub preview_s: f64,
+}
+
+/// The summary of a run: `summary.json`. Every field is documented in README.md.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Summary {
+    /// Attempts dialled (after the warm-up).
+    pub dials: u64,
+    /// Live answers by persons (AMD false positives included).
+    pub human_answers: u64,
+    /// Persons connected to an agent.
+    pub connects: u64,
+    /// Abandoned calls: persons not put through to an agent in time, plus AMD false positives.
+    pub drops: u64,
+    /// drops / human_answers.
+    pub abandon_rate: f64,
+    /// (talk + wrap) / (talk + wrap + wait + preview) of the agents.
+    pub occupancy: f64,
+    /// Connects per staffed agent-hour.
+    pub contacts_per_agent_hour: f64,
+    /// Share of connected persons who waited for an agent (wait > 0).
+    pub p_wait: f64,
+    /// Mean wait for an agent of connected persons, seconds.
+    pub mean_wait_s: f64,
+    /// Events processed.
+    pub events: u64,
+    /// Rate mode: dials skipped because every line was busy.
+    pub blocked_dials: u64,
+    /// Fresh numbers skipped because an exclusion source holds them.
+    pub excluded_numbers: u64,
+    /// Distinct numbers dialled.
+    pub numbers_dialed: u64,
+    /// Attempts by outcome.
+    pub outcomes: std::collections::BTreeMap<&'static str, u64>,
+    /// Agent time split.
+    pub agent_time: AgentTime,
+    /// Dial level over time: (seconds since day 0 00:00, level), predictive mode.
+    pub dial_level: Vec<(f64, f64)>,
+    /// Abandonment per day (Ofcom: per 24 hours).
+    pub abandon_rate_per_day: Vec<f64>,
+    /// Highest daily abandonment (Ofcom's 3 % per 24 h applies to each day).
+    pub abandon_rate_max_day: f64,
+    /// Abandonment per 30-day period of live answers (the FTC's Telemarketing Sales Rule).
+    pub abandon_rate_per_30_days: Vec<f64>,
+    /// AAPOR final dispositions of the numbers dialled and their rates.
+    pub aapor: AaporRates,
+}
+
+impl Summary {
+    fn of(st: &RunStats, s: &Scenario) -> Summary {
+        let busy = st.agent_talk_s + st.agent_wrap_s;
+        let staffed = busy + st.agent_idle_s + st.agent_preview_s;
+        let per_day: Vec<f64> = st.days.iter().map(|d| ratio(d.drops as f64, d.human_answers as f64)).collect();
+        let per_30: Vec<f64> = st
+            .days
+            .chunks(30)
+            .map(|c| {
+                let drops: u64 = c.iter().map(|d| d.drops).sum();
+                let answers: u64 = c.iter().map(|d| d.human_answers).sum();
+                ratio(drops as f64, answers as f64)
+            })
+            .collect();
+        let _ = s;
+        Summary {
+            dials: st.dials,
+            human_answers: st.human_answers,
+            connects: st.connects,
+            drops: st.drops,
+            abandon_rate: ratio(st.drops as f64, st.human_answers as f64),
+            occupancy: ratio(busy, staffed),
+            contacts_per_agent_hour: ratio(st.connects as f64, staffed / 3600.0),
+            p_wait: ratio(st.waited as f64, st.connects as f64),
+            mean_wait_s: ratio(st.wait_total_s, st.connects as f64),
+            events: st.events,
+            blocked_dials: st.blocked_dials,
+            excluded_numbers: st.excluded,
+            numbers_dialed: st.best.len() as u64,
+            outcomes: Outcome::ALL.iter().map(|o| (o.as_str(), st.outcomes.get(o).copied().unwrap_or(0))).collect(),
+            agent_time: AgentTime {
+                talk_s: st.agent_talk_s,
+                wait_s: st.agent_idle_s,
+                wrap_s: st.agent_wrap_s,
+                preview_s: st.agent_preview_s,
+            },
+            dial_level: st.dial_level.clone(),
+            abandon_rate_max_day: per_day.iter().copied().fold(0.0, f64::max),
+            abandon_rate_per_day: per_day,
+            abandon_rate_per_30_days: per_30,
+            aapor: AaporRates::of(&st.best),
+        }
+    }
+
+    /// The headline KPIs as (name, value), the ones replications and sweeps report.
+    pub fn kpis(&self) -> Vec<(&'static str, f64)> {
+        vec![
+            ("dials", self.dials as f64),
+            ("human_answers", self.human_answers as f64),
+            ("connects", self.connects as f64),
+            ("drops", self.drops as f64),
+            ("abandon_rate", self.abandon_rate),
+            ("occupancy", self.occupancy),
+            ("contacts_per_agent_hour", self.contacts_per_agent_hour),
+            ("p_wait", self.p_wait),
+            ("mean_wait_s", self.mean_wait_s),
+            ("rr1", self.aapor.rr1),
+            ("rr3", self.aapor.rr3),
+            ("coop1", self.aapor.coop1),
+            ("ref1", self.aapor.ref1),
+            ("con1", self.aapor.con1),
+            ("events", self.events as f64),
+        ]
+    }
+}

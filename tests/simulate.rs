@@ -1,0 +1,277 @@
+//! The simulator against exact queueing formulas (Erlang B, C and A), determinism, and scenario errors.
+mod common;
+
+use dialsim::report::Estimate;
+use dialsim::{Campaign, Scenario, Summary};
+
+fn runs(file: &str, set: &[&str], replications: u32, seed: u64) -> Vec<Summary> {
+    let set: Vec<String> = set.iter().map(|s| s.to_string()).collect();
+    let campaign = Campaign::new(Scenario::load(file, &set).unwrap()).unwrap();
+    (0..replications).map(|i| campaign.run(dialsim::rng::replication_seed(seed, i), false).summary).collect()
+}
+
+fn estimate(summaries: &[Summary], kpi: impl Fn(&Summary) -> f64) -> Estimate {
+    Estimate::of(&summaries.iter().map(kpi).collect::<Vec<_>>())
+}
+
+/// Erlang B blocking probability B(c, a).
+fn erlang_b(c: u32, a: f64) -> f64 {
+    (1..=c).fold(1.0, |b, k| a * b / (f64::from(k) + a * b))
+}
+
+/// Erlang C probability of waiting C(c, a).
+fn erlang_c(c: u32, a: f64) -> f64 {
+    let b = erlang_b(c, a);
+    f64::from(c) * b / (f64::from(c) - a * (1.0 - b))
+}
+
+/// Erlang A (M/M/c+M): probability of abandonment, from the stationary distribution of the birth–death chain
+/// with birth rate λ and death rate min(n, c)·μ + max(n − c, 0)·θ (truncated where the terms vanish).
+fn erlang_a_abandon(c: u32, lambda: f64, mu: f64, theta: f64) -> f64 {
+    let mut p = vec![1.0f64];
+    for n in 1..100_000usize {
+        let death = (n.min(c as usize)) as f64 * mu + n.saturating_sub(c as usize) as f64 * theta;
+        let next = p[n - 1] * lambda / death;
+        p.push(next);
+        if n > c as usize && next < 1e-300 {
+            break;
+        }
+    }
+    let total: f64 = p.iter().sum();
+    let queue: f64 = p.iter().enumerate().map(|(n, x)| n.saturating_sub(c as usize) as f64 * x).sum::<f64>() / total;
+    theta * queue / lambda
+}
+
+#[test]
+fn erlang_formulas_match_published_values() {
+    assert!((erlang_b(10, 8.0) - 0.121661).abs() < 1e-6);
+    assert!((erlang_c(10, 8.0) - 0.409180).abs() < 1e-5);
+    // With θ = μ the M/M/c+M queue is M/M/∞ in numbers present; abandonment = E[(N−c)+]/A for Poisson(A).
+    let a = 8.0f64;
+    let mut pois = vec![(-a).exp()];
+    for n in 1..200 {
+        let next = pois[n - 1] * a / n as f64;
+        pois.push(next);
+    }
+    let excess: f64 = pois.iter().enumerate().map(|(n, x)| n.saturating_sub(10) as f64 * x).sum();
+    assert!((erlang_a_abandon(10, 8.0, 1.0, 1.0) - excess / a).abs() < 1e-9);
+}
+
+const REPS: u32 = 20;
+
+#[test]
+fn erlang_b_blocking_lies_in_the_replication_interval() {
+    // (agents, calls per hour); talk time exponential, mean 60 s.
+    for (agents, rate) in [(10u32, 480.0f64), (5, 240.0), (20, 1080.0)] {
+        let a = rate / 60.0;
+        let set = [format!("dialer.agents={agents}"), format!("dialer.rate_per_hour={rate}")];
+        let set: Vec<&str> = set.iter().map(String::as_str).collect();
+        let s = runs("data/scenarios/erlang-b.toml", &set, REPS, 11);
+        let e = estimate(&s, |x| x.abandon_rate);
+        let exact = erlang_b(agents, a);
+        assert!(e.covers(exact), "B({agents}, {a}) = {exact:.5}, simulated {e:?}");
+    }
+}
+
+#[test]
+fn erlang_c_wait_probability_and_mean_wait_lie_in_the_intervals() {
+    for (agents, rate) in [(10u32, 480.0f64), (5, 240.0), (20, 1020.0)] {
+        let a = rate / 60.0;
+        let set = [format!("dialer.agents={agents}"), format!("dialer.rate_per_hour={rate}")];
+        let set: Vec<&str> = set.iter().map(String::as_str).collect();
+        let s = runs("data/scenarios/erlang-c.toml", &set, REPS, 12);
+        let c = erlang_c(agents, a);
+        let wait = c / (f64::from(agents) / 60.0 - rate / 3600.0);
+        let pw = estimate(&s, |x| x.p_wait);
+        let w = estimate(&s, |x| x.mean_wait_s);
+        assert!(pw.covers(c), "C({agents}, {a}) = {c:.5}, simulated {pw:?}");
+        assert!(w.covers(wait), "mean wait {wait:.3} s, simulated {w:?}");
+        assert!(s.iter().all(|x| x.drops == 0), "nobody abandons with unlimited patience");
+    }
+}
+
+#[test]
+fn erlang_a_abandonment_lies_in_the_replication_interval() {
+    // (agents, calls per hour, mean patience s): under, at and over capacity.
+    for (agents, rate, patience) in [(10u32, 480.0f64, 30.0f64), (5, 300.0, 60.0), (20, 1320.0, 20.0)] {
+        let set = [
+            format!("dialer.agents={agents}"),
+            format!("dialer.rate_per_hour={rate}"),
+            format!("population.patience={{ dist = \"exponential\", mean = {patience} }}"),
+        ];
+        let set: Vec<&str> = set.iter().map(String::as_str).collect();
+        let s = runs("data/scenarios/erlang-a.toml", &set, REPS, 13);
+        let exact = erlang_a_abandon(agents, rate / 60.0, 1.0, 60.0 / patience);
+        let e = estimate(&s, |x| x.abandon_rate);
+        assert!(e.covers(exact), "Erlang A c={agents} rate={rate} patience={patience}: {exact:.5}, simulated {e:?}");
+    }
+}
+
+#[test]
+fn the_same_seed_gives_byte_identical_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    for out in ["a", "b"] {
+        let o = common::dialsim(dir.path(), &["simulate", "--seed", "5", "--out", out]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    for file in ["calls.csv", "summary.json"] {
+        let a = std::fs::read(dir.path().join("a").join(file)).unwrap();
+        let b = std::fs::read(dir.path().join("b").join(file)).unwrap();
+        assert!(a == b && !a.is_empty(), "{file} differs between runs with one seed");
+    }
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("a/summary.json")).unwrap()).unwrap();
+    for key in [
+        "dials",
+        "human_answers",
+        "connects",
+        "drops",
+        "abandon_rate",
+        "occupancy",
+        "contacts_per_agent_hour",
+        "p_wait",
+        "mean_wait_s",
+        "events",
+        "seed",
+        "scenario",
+    ] {
+        assert!(summary.get(key).is_some(), "summary.json lacks {key}");
+    }
+    let calls = std::fs::read_to_string(dir.path().join("a/calls.csv")).unwrap();
+    assert_eq!(calls.lines().count() as u64 - 1, summary["dials"].as_u64().unwrap());
+}
+
+#[test]
+fn the_default_day_runs_and_keeps_drops_near_the_target() {
+    let campaign = Campaign::new(Scenario::default_day()).unwrap();
+    let out = campaign.run(1, true);
+    let s = &out.summary;
+    assert!(s.dials > 5_000 && s.connects > 1_000, "{s:?}");
+    assert!(s.abandon_rate <= 0.035, "predictive pacing overshoots: {}", s.abandon_rate);
+    assert!(s.occupancy > 0.4 && s.occupancy < 1.0);
+    // No attempt rings for less than 15 s before being given up as no answer.
+    assert!(out.calls.iter().filter(|c| c.outcome.as_str() == "no_answer").all(|c| c.ring_ms >= 15_000));
+    // No number of the example known databases is dialled.
+    let known: std::collections::HashSet<String> = ["customers", "purchased-list", "dnc-register", "objectors"]
+        .iter()
+        .flat_map(|n| {
+            let options = dialsim::InputOptions {
+                normalizer: dialsim::Normalizer::for_plan(&dialsim::Plan::embedded("cz").unwrap()),
+                column: dialsim::Column::Auto,
+                strict: false,
+            };
+            options.read_path(&format!("data/known/{n}.csv")).unwrap().keys
+        })
+        .map(|k| format!("+{k}"))
+        .collect();
+    assert!(out.calls.iter().all(|c| !known.contains(&c.number.to_string())));
+}
+
+#[test]
+fn two_scenarios_with_one_seed_meet_the_same_people() {
+    // Common random numbers: more agents change the pacing, not who is behind each number.
+    let a = Campaign::new(Scenario::default_day()).unwrap().run(9, true);
+    let more = Scenario::parse("<default>", dialsim::DEFAULT_SCENARIO, &["dialer.agents=30".into()]).unwrap();
+    let b = Campaign::new(more).unwrap().run(9, true);
+    let fate = |calls: &[dialsim::sim::CallRecord]| {
+        calls
+            .iter()
+            .filter(|c| c.attempt == 1)
+            .map(|c| (c.number, c.outcome.as_str() == "not_in_service"))
+            .collect::<std::collections::HashMap<_, _>>()
+    };
+    let (fa, fb) = (fate(&a.calls), fate(&b.calls));
+    let shared: Vec<_> = fa.keys().filter(|n| fb.contains_key(*n)).collect();
+    assert!(shared.len() > 1000);
+    assert!(shared.iter().all(|n| fa[*n] == fb[*n]));
+    // The first numbers dialled are the same list.
+    assert_eq!(a.calls[0].number, b.calls[0].number);
+}
+
+#[test]
+fn scenario_errors_name_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("typo.toml"), "[run]\nname = \"x\"\n\n[dialer]\nagnets = 30\n").unwrap();
+    let out = common::dialsim(d, &["simulate", "typo.toml"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("typo.toml:5:") && err.contains("agnets"), "{err}");
+    std::fs::write(d.join("range.toml"), "[dialer]\nmode = \"predictive\"\nring_timeout = 10\n").unwrap();
+    let out = common::dialsim(d, &["simulate", "range.toml"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("range.toml:3: dialer.ring_timeout = 10 is out of range (15 to 600)"), "{err}");
+    let out = common::dialsim(d, &["simulate", "--set", "population.person=1.5"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--set population.person: population.person = 1.5 is out of range (0 to 1)"), "{err}");
+    std::fs::write(d.join("syntax.toml"), "[dialer]\nagents = = 3\n").unwrap();
+    let out = common::dialsim(d, &["simulate", "syntax.toml"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("syntax.toml:2:"));
+    std::fs::write(d.join("mode.toml"), "[dialer]\nmode = \"turbo\"\n").unwrap();
+    let out = common::dialsim(d, &["simulate", "mode.toml"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("mode.toml:2:") && err.contains("turbo"), "{err}");
+}
+
+fn default_with(set: &[&str]) -> dialsim::RunOutput {
+    let set: Vec<String> = set.iter().map(|s| s.to_string()).collect();
+    Campaign::new(Scenario::parse("<default>", dialsim::DEFAULT_SCENARIO, &set).unwrap()).unwrap().run(4, true)
+}
+
+/// The most calls in progress at once, from the records (a line is held from dialling to hang-up).
+fn peak_lines(out: &dialsim::RunOutput) -> usize {
+    let mut edges: Vec<(u64, i32)> = Vec::new();
+    for c in &out.calls {
+        let end = c.dial_ms + c.ring_ms + c.wait_ms + c.talk_ms;
+        edges.push((c.dial_ms, 1));
+        edges.push((end, -1));
+    }
+    edges.sort();
+    let (mut now, mut peak) = (0i32, 0i32);
+    for (_, d) in edges {
+        now += d;
+        peak = peak.max(now);
+    }
+    peak as usize
+}
+
+#[test]
+fn every_dialer_mode_runs_and_keeps_its_promises() {
+    // Preview: an agent waits on every call it dials, so nobody is dropped.
+    let preview = default_with(&["dialer.mode=preview", "amd.enabled=false"]);
+    assert!(preview.summary.connects > 100 && preview.summary.drops == 0, "{:?}", preview.summary);
+    assert!(preview.summary.agent_time.preview_s > 0.0);
+    // Progressive: one call per free agent, so at most `agents` calls are ringing for agents at once.
+    let progressive = default_with(&["dialer.mode=progressive", "amd.enabled=false"]);
+    assert!(progressive.summary.connects > preview.summary.connects);
+    assert!(peak_lines(&progressive) <= 2 * 20, "progressive peak {}", peak_lines(&progressive));
+    // Predictive with few lines: the trunk limit holds.
+    let few_lines = default_with(&["dialer.lines=7"]);
+    assert!(peak_lines(&few_lines) <= 7, "peak {}", peak_lines(&few_lines));
+    // Predictive: more dials and connects than progressive, drops held near the target.
+    let predictive = default_with(&[]);
+    assert!(predictive.summary.connects > progressive.summary.connects);
+    assert!(predictive.summary.abandon_rate_max_day <= 0.035);
+    // Rate mode dials at the configured rate (8 h at 3600/h ≈ 28,800 dials).
+    let rate = default_with(&["dialer.mode=rate", "dialer.rate_per_hour=3600"]);
+    let d = rate.summary.dials as f64;
+    assert!((d - 28_800.0).abs() < 4.0 * 28_800f64.sqrt() + 200.0, "rate dials {d}");
+}
+
+#[test]
+fn a_dropped_number_is_locked_out_and_retries_respect_max_attempts() {
+    let out = default_with(&["dialer.max_attempts=2", "run.days=4", "dialer.drop_lockout_hours=72"]);
+    let mut by_number: std::collections::HashMap<_, Vec<&dialsim::sim::CallRecord>> = Default::default();
+    for c in &out.calls {
+        by_number.entry(c.number).or_default().push(c);
+    }
+    for calls in by_number.values() {
+        assert!(calls.len() <= 2, "more attempts than max_attempts");
+        for w in calls.windows(2) {
+            if w[0].outcome.is_drop() {
+                assert!(w[1].dial_ms >= w[0].dial_ms + 72 * 3_600_000, "redialled within the lockout");
+            }
+        }
+    }
+    assert!(by_number.values().any(|c| c.len() == 2), "no retries at all");
+}
