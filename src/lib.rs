@@ -27,6 +27,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod compliance;
 mod error;
 pub mod exclude;
 mod generate;
@@ -50,8 +51,8 @@ pub use output::AtomicFile;
 pub use permute::{LANES, Permutation, ROUNDS};
 pub use plan::{NumberType, Plan, PlanRow};
 pub use scenario::{
-    AgentsSection, AmdSection, DEFAULT_SCENARIO, DialerMode, DialerSection, Dist, NumbersSection, PopulationSection,
-    RunSection, Scenario,
+    AgentsSection, AmdSection, ComplianceSection, DEFAULT_SCENARIO, DialerMode, DialerSection, Dist, FaultsSection,
+    NumbersSection, PopulationSection, Profile, Purpose, RunSection, Scenario, days_from_civil,
 };
 pub use sim::{Campaign, RunOutput, Summary};
 pub use space::{NumberSpace, Segment, Selection};

@@ -59,11 +59,20 @@ pub struct RunSection {
     pub day_hours: f64,
     /// Statistics ignore calls dialled in the first minutes (0 to 1440), for steady-state studies.
     pub warmup_minutes: f64,
+    /// Calendar date of day 0, `YYYY-MM-DD` (timestamps of receipts and suppression entries).
+    pub start_date: String,
 }
 
 impl Default for RunSection {
     fn default() -> RunSection {
-        RunSection { name: "scenario".into(), days: 1, day_start: "09:00".into(), day_hours: 8.0, warmup_minutes: 0.0 }
+        RunSection {
+            name: "scenario".into(),
+            days: 1,
+            day_start: "09:00".into(),
+            day_hours: 8.0,
+            warmup_minutes: 0.0,
+            start_date: "2026-01-05".into(),
+        }
     }
 }
 
@@ -253,6 +262,100 @@ impl Default for AgentsSection {
     }
 }
 
+/// Jurisdiction profile: the rules the audit checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Profile {
+    /// Czech Republic, opt-out regime (GDPR Art. 21 objection offered on every call).
+    #[serde(rename = "cz-2018")]
+    Cz2018,
+    /// Czech Republic from 2022: marketing calls to consumers need prior consent (opt-in).
+    #[serde(rename = "cz-2022")]
+    Cz2022,
+    /// United Kingdom, Ofcom's persistent-misuse policy: 3 % per 24 h, message within 2 s, 72 h lockout.
+    #[serde(rename = "uk-ofcom")]
+    UkOfcom,
+    /// United States, the Telemarketing Sales Rule: 3 % per 30 days, 2 s, 15 s / 4 rings.
+    #[serde(rename = "us-tsr")]
+    UsTsr,
+}
+
+/// Purpose of the campaign.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Purpose {
+    /// Direct marketing.
+    Marketing,
+    /// Market or social research (exempt from cz-2022's opt-in).
+    Research,
+}
+
+/// `[compliance.faults]`: deliberate rule breaking, to test the audit (probabilities).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct FaultsSection {
+    /// Per connected person: the operator skips the objection offer.
+    pub skip_objection_offer: f64,
+    /// Per declined consent: the name is stored anyway.
+    pub store_name_without_consent: f64,
+    /// Per suppressed or known number that comes up: the dialler dials it anyway.
+    pub ignore_suppression: f64,
+}
+
+/// `[compliance]`: the flow inside each call and the rules it is audited against.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ComplianceSection {
+    /// Jurisdiction profile.
+    pub profile: Profile,
+    /// Campaign purpose.
+    pub purpose: Purpose,
+    /// Version of the call script (identification, purpose, objection offer), recorded on receipts.
+    pub script_version: String,
+    /// The controller named on receipts.
+    pub controller: String,
+    /// Controller contact (e-mail) on receipts.
+    pub controller_contact: String,
+    /// Privacy policy URL on receipts.
+    pub policy_url: String,
+    /// Language of the calls (BCP 47).
+    pub language: String,
+    /// Per number: a person offered the objection objects.
+    pub object: f64,
+    /// Per number: a cooperating person gives their name.
+    pub give_name: f64,
+    /// Per number: asked, the person consents to keeping the name with the number.
+    pub consent: f64,
+    /// Per consent: withdrawn later.
+    pub withdraw: f64,
+    /// Delay from consent to withdrawal.
+    pub withdraw_delay: Dist,
+    /// Per cooperating person: gives a referral (another person's number).
+    pub referral: f64,
+    /// Fault injection.
+    pub faults: FaultsSection,
+}
+
+impl Default for ComplianceSection {
+    fn default() -> ComplianceSection {
+        ComplianceSection {
+            profile: Profile::Cz2018,
+            purpose: Purpose::Marketing,
+            script_version: "script-1".into(),
+            controller: "Example Calling s.r.o.".into(),
+            controller_contact: "dpo@example.invalid".into(),
+            policy_url: "https://example.invalid/privacy".into(),
+            language: "cs".into(),
+            object: 0.10,
+            give_name: 0.40,
+            consent: 0.60,
+            withdraw: 0.05,
+            withdraw_delay: Dist::Exponential { mean: 4.0 * 3600.0 },
+            referral: 0.05,
+            faults: FaultsSection::default(),
+        }
+    }
+}
+
 /// A whole scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
@@ -269,6 +372,8 @@ pub struct Scenario {
     pub amd: AmdSection,
     /// `[agents]`.
     pub agents: AgentsSection,
+    /// `[compliance]`.
+    pub compliance: ComplianceSection,
 }
 
 /// 1-based line of byte offset `at` in `text`.
@@ -371,6 +476,23 @@ impl Scenario {
         if parse_hhmm(&r.day_start).is_none() {
             return fail("run.day_start", format!("\"{}\"", r.day_start), "HH:MM from 00:00 to 23:59");
         }
+        if days_from_civil(&r.start_date).is_none() {
+            return fail("run.start_date", format!("\"{}\"", r.start_date), "a date YYYY-MM-DD");
+        }
+        let c = &self.compliance;
+        for (k, v) in [
+            ("compliance.object", c.object),
+            ("compliance.give_name", c.give_name),
+            ("compliance.consent", c.consent),
+            ("compliance.withdraw", c.withdraw),
+            ("compliance.referral", c.referral),
+            ("compliance.faults.skip_objection_offer", c.faults.skip_objection_offer),
+            ("compliance.faults.store_name_without_consent", c.faults.store_name_without_consent),
+            ("compliance.faults.ignore_suppression", c.faults.ignore_suppression),
+        ] {
+            range(k, v, 0.0, 1.0)?;
+        }
+        dist("compliance.withdraw_delay", &c.withdraw_delay, 0.0, 1e9)?;
         let p = &self.population;
         for (k, v) in [
             ("population.not_in_service", p.not_in_service),
@@ -427,6 +549,22 @@ impl Scenario {
     pub fn to_toml(&self) -> String {
         toml::to_string(self).expect("a scenario serialises")
     }
+}
+
+/// Days since 1970-01-01 of `YYYY-MM-DD` (Howard Hinnant's days-from-civil).
+pub fn days_from_civil(s: &str) -> Option<i64> {
+    let mut it = s.trim().split('-');
+    let (y, m, d): (i64, i64, i64) = (it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?);
+    if it.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1900..=9999).contains(&y) {
+        return None;
+    }
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
 }
 
 /// Minutes after midnight of `HH:MM`.

@@ -33,8 +33,8 @@ pub fn run(args: BenchArgs) -> Result<i32> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let space = NumberSpace::new(&Plan::embedded("cz")?, &Selection::default())?;
     let list = CallList::new(space, 1);
-    println!("dialsim bench ({} cores, {:.1} s per line)", cores, budget.as_secs_f64());
-    println!("{:<44} {:>14}", "measurement", "per second");
+    out!("dialsim bench ({} cores, {:.1} s per line)", cores, budget.as_secs_f64());
+    out!("{:<44} {:>14}", "measurement", "per second");
     let batch = 4_000_000u64;
     for (label, format, threads) in [
         ("generate cz csv, 1 thread (numbers)", ListFormat::Csv, 1),
@@ -46,7 +46,7 @@ pub fn run(args: BenchArgs) -> Result<i32> {
             let mut sink = std::io::sink();
             list.write(&request, &NoExclusion, &mut sink, &mut |_| {}).expect("writing to a sink");
         });
-        println!("{label:<44} {:>14}", human(r));
+        out!("{label:<44} {:>14}", human(r));
     }
 
     // Filter queries: a 1 M-entry filter (fp 0.001) of numbers from another seed's list, queried with this list.
@@ -58,7 +58,7 @@ pub fn run(args: BenchArgs) -> Result<i32> {
     let r = rate(budget, queries.len() as u64, || {
         std::hint::black_box(queries.iter().filter(|&&k| filter.contains_key(k)).count());
     });
-    println!("{:<44} {:>14}", "filter queries, 1 thread (1 M entries)", human(r));
+    out!("{:<44} {:>14}", "filter queries, 1 thread (1 M entries)", human(r));
     let mut exclusions = Exclusions::new();
     exclusions.push("bench", Source::Filter(filter));
     let request =
@@ -66,7 +66,7 @@ pub fn run(args: BenchArgs) -> Result<i32> {
     let r = rate(budget, batch, || {
         list.write(&request, &exclusions, &mut std::io::sink(), &mut |_| {}).expect("writing to a sink");
     });
-    println!("{:<44} {:>14}", "generate cz csv excluding, all cores", human(r));
+    out!("{:<44} {:>14}", "generate cz csv excluding, all cores", human(r));
 
     // Simulation: the default day, one thread.
     let campaign = dialsim::Campaign::new(dialsim::Scenario::default_day())?;
@@ -76,7 +76,7 @@ pub fn run(args: BenchArgs) -> Result<i32> {
         seed += 1;
         std::hint::black_box(campaign.run(seed, false).summary.events);
     });
-    println!("{:<44} {:>14}", "simulated events, default day, 1 thread", human(r));
+    out!("{:<44} {:>14}", "simulated events, default day, 1 thread", human(r));
     Ok(0)
 }
 

@@ -83,21 +83,21 @@ pub fn run(cmd: FilterCommand) -> Result<i32> {
         FilterCommand::Info { file } => {
             let f = KnownFilter::load(&file)?;
             let m = f.meta();
-            println!("file            {}", file.display());
-            println!("entries         {}", m.entries);
-            println!("capacity        {}", m.capacity);
-            println!("bits            {} ({:.1} MiB)", m.bits, m.bits as f64 / 8.0 / 1048576.0);
-            println!("hash functions  {}", m.hashes);
-            println!("fill ratio      {:.4}", f.fill_ratio());
-            println!("fp target       {}", m.fp_target);
-            println!("fp estimated    {:.6} (fill ratio ^ hash functions)", f.estimated_fp_rate());
-            println!("country code    +{}", m.country_code);
-            println!("created         {} by dialsim {}", m.created, m.dialsim_version);
-            println!("sources");
+            out!("file            {}", file.display());
+            out!("entries         {}", m.entries);
+            out!("capacity        {}", m.capacity);
+            out!("bits            {} ({:.1} MiB)", m.bits, m.bits as f64 / 8.0 / 1048576.0);
+            out!("hash functions  {}", m.hashes);
+            out!("fill ratio      {:.4}", f.fill_ratio());
+            out!("fp target       {}", m.fp_target);
+            out!("fp estimated    {:.6} (fill ratio ^ hash functions)", f.estimated_fp_rate());
+            out!("country code    +{}", m.country_code);
+            out!("created         {} by dialsim {}", m.created, m.dialsim_version);
+            out!("sources");
             for s in &m.sources {
-                println!("  {}: {} rows, {} numbers, {} not numbers", s.name, s.rows, s.numbers, s.rejected);
+                out!("  {}: {} rows, {} numbers, {} not numbers", s.name, s.rows, s.numbers, s.rejected);
             }
-            println!(
+            out!(
                 "note            a filter can be enumerated back into the numbers it holds: keep it as safe as the database"
             );
             Ok(0)
@@ -112,10 +112,10 @@ pub fn run(cmd: FilterCommand) -> Result<i32> {
             let mut bad = false;
             for written in numbers {
                 match normalizer.parse(&written) {
-                    Ok(n) => println!("{n}\t{}", if f.contains_key(n.key()) { "known" } else { "not known" }),
+                    Ok(n) => out!("{n}\t{}", if f.contains_key(n.key()) { "known" } else { "not known" }),
                     Err(reason) => {
                         bad = true;
-                        println!("{written}\tnot a phone number ({reason})");
+                        out!("{written}\tnot a phone number ({reason})");
                     }
                 }
             }

@@ -2,8 +2,25 @@
 //! never enter the library.
 //!
 //! Exit codes: 0 success (also when the output pipe closes early), 1 error, 2 bad usage, 3 incomplete result
-//! (e.g. the number space ran out before `-n` numbers passed the exclusions).
+//! (e.g. the number space ran out before `-n` numbers passed the exclusions), 4 the audit found violations.
 
+/// `println!` that reports a closed pipe as an error (ending the command quietly) instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($arg)*).map_err(dialsim::Error::Output)?
+    }};
+}
+
+/// `print!("{}", text)` with the same closed-pipe handling.
+macro_rules! out_raw {
+    ($text:expr) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout(), "{}", $text).map_err(dialsim::Error::Output)?
+    }};
+}
+
+mod audit;
 mod bench;
 mod filter;
 mod generate;
@@ -35,6 +52,8 @@ enum Command {
     Filter(filter::FilterCommand),
     /// Simulate a calling campaign (the embedded default: a Czech cold-calling day).
     Simulate(simulate::SimulateArgs),
+    /// Re-check a simulated run from its output files; exits 4 when it finds violations.
+    Audit(audit::AuditArgs),
     /// List or show numbering plans.
     #[command(subcommand)]
     Plan(plan::PlanCommand),
@@ -57,6 +76,7 @@ pub fn run() -> i32 {
         Command::Plan(cmd) => plan::run(cmd),
         Command::Filter(cmd) => filter::run(cmd),
         Command::Simulate(args) => simulate::run(args),
+        Command::Audit(args) => audit::run(args),
         Command::Bench(args) => bench::run(args),
     };
     match result {

@@ -18,13 +18,13 @@ pub enum PlanCommand {
 pub fn run(cmd: PlanCommand) -> Result<i32> {
     match cmd {
         PlanCommand::List => {
-            println!("{:<6} {:<8} {:>6} {:>20}  types", "plan", "code", "rows", "numbers");
+            out!("{:<6} {:<8} {:>6} {:>20}  types", "plan", "code", "rows", "numbers");
             for name in Plan::embedded_names() {
                 let plan = Plan::embedded(name)?;
                 let counts = plan.counts();
                 let total: u64 = counts.values().sum();
                 let types: Vec<&str> = counts.keys().map(|t| t.as_str()).collect();
-                println!(
+                out!(
                     "{:<6} {:<8} {:>6} {:>20}  {}",
                     name,
                     format!("+{}", plan.country_code()),
@@ -36,19 +36,19 @@ pub fn run(cmd: PlanCommand) -> Result<i32> {
         }
         PlanCommand::Show { plan } => {
             let plan = Plan::resolve(&plan)?;
-            println!("plan {} (+{}), {} rows", plan.name(), plan.country_code(), plan.rows().len());
+            out!("plan {} (+{}), {} rows", plan.name(), plan.country_code(), plan.rows().len());
             for c in plan.comments() {
-                println!("# {c}");
+                out!("# {c}");
             }
-            println!();
-            println!("{:<20} {:>20}", "type", "numbers");
+            out!("");
+            out!("{:<20} {:>20}", "type", "numbers");
             for (kind, n) in plan.counts() {
-                println!("{:<20} {:>20}", kind.as_str(), n);
+                out!("{:<20} {:>20}", kind.as_str(), n);
             }
-            println!();
-            println!("region,type,prefix,length,numbers");
+            out!("");
+            out!("region,type,prefix,length,numbers");
             for r in plan.rows() {
-                println!("{},{},{},{},{}", r.region, r.kind, r.prefix, r.length, r.count());
+                out!("{},{},{},{},{}", r.region, r.kind, r.prefix, r.length, r.count());
             }
         }
     }

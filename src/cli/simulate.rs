@@ -34,13 +34,16 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     let seed = super::generate::seed_or_fresh(args.seed);
     let campaign = Campaign::new(scenario)?;
     let out = campaign.run(seed, args.out.is_some());
-    print!("{}", dialsim::report::table(campaign.scenario(), &out));
+    out_raw!(dialsim::report::table(campaign.scenario(), &out));
     match &args.out {
         Some(dir) => {
             dialsim::report::write_run(dir, campaign.scenario(), &out)?;
-            eprintln!("dialsim: wrote {}/calls.csv and summary.json", dir.display());
+            eprintln!(
+                "dialsim: wrote calls.csv, suppression.csv, consents.jsonl, names.csv and summary.json to {}",
+                dir.display()
+            );
         }
-        None => eprintln!("dialsim: add --out DIR to keep calls.csv and summary.json"),
+        None => eprintln!("dialsim: add --out DIR to keep the run's records (calls, suppression, consents, names)"),
     }
     Ok(0)
 }

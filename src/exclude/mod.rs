@@ -12,6 +12,8 @@ pub use filter::{FilterMeta, FilterParams, KnownFilter};
 pub use input::{Column, InputOptions, NumbersRead, REJECTS_KEPT, Rejected, SourceStats};
 pub use suppress::{KeyHasher, KeySet, SuppressionList};
 
+pub(crate) use filter::rfc3339;
+
 use crate::generate::Excluder;
 use crate::number::PhoneNumber;
 

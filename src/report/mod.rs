@@ -34,12 +34,26 @@ pub fn summary_json(scenario: &Scenario, run: &RunOutput) -> String {
 
 /// Writes `calls.csv` rows of a run.
 pub fn write_calls(out: &mut dyn Write, run: &RunOutput) -> std::io::Result<()> {
-    writeln!(out, "call_id,number,attempt,dial_s,outcome,ring_s,wait_s,talk_s,wrap_s,agent")?;
+    writeln!(
+        out,
+        "call_id,number,attempt,dial_s,outcome,ring_s,wait_s,talk_s,wrap_s,agent,objection_offered,notice,referral_of"
+    )?;
     for c in &run.calls {
         let agent = c.agent.map(|a| a.to_string()).unwrap_or_default();
+        let offered = match c.offered {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "",
+        };
+        let notice = match (c.offered, c.referral_of) {
+            (None, _) => "",
+            (Some(_), Some(_)) => "art14",
+            (Some(_), None) => "standard",
+        };
+        let referral = c.referral_of.map(|r| r.to_string()).unwrap_or_default();
         writeln!(
             out,
-            "{},{},{},{:.3},{},{:.3},{:.3},{:.3},{:.3},{}",
+            "{},{},{},{:.3},{},{:.3},{:.3},{:.3},{:.3},{},{offered},{notice},{referral}",
             c.call_id,
             c.number,
             c.attempt,
@@ -55,17 +69,41 @@ pub fn write_calls(out: &mut dyn Write, run: &RunOutput) -> std::io::Result<()> 
     Ok(())
 }
 
-/// Writes `calls.csv` and `summary.json` into `dir` (created if missing).
+/// Writes one output file through a temporary name.
+fn write_file(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    let mut file = AtomicFile::create(path)?;
+    fill(&mut file).map_err(|e| Error::io(path, e))?;
+    file.commit()
+}
+
+/// Writes `calls.csv`, `suppression.csv`, `consents.jsonl`, `names.csv` and `summary.json` into `dir`
+/// (created if missing); each file is complete or absent.
 pub fn write_run(dir: &Path, scenario: &Scenario, run: &RunOutput) -> Result<()> {
+    use crate::compliance::timestamp;
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let path = dir.join("calls.csv");
-    let mut calls = AtomicFile::create(&path)?;
-    write_calls(&mut calls, run).map_err(|e| Error::io(&path, e))?;
-    calls.commit()?;
-    let path = dir.join("summary.json");
-    let mut summary = AtomicFile::create(&path)?;
-    summary.write_all(summary_json(scenario, run).as_bytes()).map_err(|e| Error::io(&path, e))?;
-    summary.commit()
+    write_file(&dir.join("calls.csv"), |out| write_calls(out, run))?;
+    write_file(&dir.join("suppression.csv"), |out| {
+        writeln!(out, "number,time,call_id,scope")?;
+        for e in &run.suppression {
+            writeln!(out, "{},{},{},{}", e.number, timestamp(scenario, e.time_ms), e.call_id, e.scope)?;
+        }
+        Ok(())
+    })?;
+    write_file(&dir.join("consents.jsonl"), |out| {
+        for entry in &run.ledger {
+            writeln!(out, "{}", entry.to_json(scenario))?;
+        }
+        Ok(())
+    })?;
+    write_file(&dir.join("names.csv"), |out| {
+        writeln!(out, "number,name,call_id,time,receipt")?;
+        for n in &run.names {
+            let receipt = n.receipt.as_deref().unwrap_or("");
+            writeln!(out, "{},{},{},{},{receipt}", n.number, n.name, n.call_id, timestamp(scenario, n.time_ms))?;
+        }
+        Ok(())
+    })?;
+    write_file(&dir.join("summary.json"), |out| out.write_all(summary_json(scenario, run).as_bytes()))
 }
 
 /// The readable summary table.
@@ -93,6 +131,20 @@ pub fn table(scenario: &Scenario, run: &RunOutput) -> String {
     row("numbers dialled", s.numbers_dialed.to_string());
     row("AAPOR RR1 / RR3", format!("{:.3} / {:.3}", s.aapor.rr1, s.aapor.rr3));
     row("AAPOR COOP1 / REF1 / CON1", format!("{:.3} / {:.3} / {:.3}", s.aapor.coop1, s.aapor.ref1, s.aapor.con1));
+    let c = &s.compliance;
+    row("profile", scenario.compliance.profile.as_str().to_string());
+    row("objections", c.objections.to_string());
+    row(
+        "names given / consents / declined",
+        format!("{} / {} / {}", c.names_given, c.consents_granted, c.consents_declined),
+    );
+    row("withdrawals", c.withdrawals.to_string());
+    row(
+        "referrals / converted / dropped",
+        format!("{} / {} / {}", c.referrals, c.referrals_converted, c.referrals_dropped),
+    );
+    row("suppression hits", c.suppression_hits.to_string());
+    row("violations (audit)", c.violations.to_string());
     row("events", s.events.to_string());
     t
 }

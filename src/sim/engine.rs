@@ -13,7 +13,11 @@ use super::draw::{Purpose, sample, sample_for, uniform};
 use super::leads::{FreshLeads, LeadSource};
 use super::queue::{DAY, EventQueue, MINUTE, Millis, SECOND, millis};
 use super::record::{CallRecord, Outcome, RunStats};
+use crate::compliance::{LedgerEntry, NameEntry, Receipt, SuppressionEntry, Withdrawal, synthetic_name};
 use crate::number::PhoneNumber;
+
+/// Hash maps keyed by E.164 keys use the fast key hasher.
+type KeyBuild = std::hash::BuildHasherDefault<crate::exclude::KeyHasher>;
 use crate::rng::{Stream, stream};
 use crate::scenario::{DialerMode, Scenario, parse_hhmm};
 
@@ -34,6 +38,7 @@ enum Event {
     WaitTimeout(u32),
     TalkEnd(u32),
     WrapEnd(u32),
+    Withdraw(u32),
 }
 
 /// What the ringing of an attempt ends in.
@@ -82,6 +87,8 @@ struct Call {
     waiting: bool,
     outcome: Option<Outcome>,
     counted: bool,
+    offered: Option<bool>,
+    referral_of: Option<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -106,7 +113,7 @@ pub struct Engine<'a> {
     ringing: u32,
     retries: BinaryHeap<std::cmp::Reverse<(Millis, u64, u64)>>,
     retry_seq: u64,
-    numbers: HashMap<u64, NumberState>,
+    numbers: HashMap<u64, NumberState, KeyBuild>,
     fresh: FreshLeads,
     window_open: bool,
     day: u32,
@@ -120,6 +127,17 @@ pub struct Engine<'a> {
     record_calls: bool,
     /// Calls whose records are final, in the order they ended.
     pub(super) records: Vec<CallRecord>,
+    /// Objections and withdrawals, in time order.
+    pub(super) suppression: Vec<SuppressionEntry>,
+    /// Consent receipts and withdrawals, in time order (append-only).
+    pub(super) ledger: Vec<LedgerEntry>,
+    /// Names kept with numbers.
+    pub(super) names: Vec<NameEntry>,
+    /// Numbers suppressed during the run, with the time.
+    suppressed: HashMap<u64, Millis, KeyBuild>,
+    /// Referral leads: (number, referring call).
+    referrals: VecDeque<(PhoneNumber, u32)>,
+    retry_hits: u64,
 }
 
 impl<'a> Engine<'a> {
@@ -144,8 +162,8 @@ impl<'a> Engine<'a> {
             ringing: 0,
             retries: BinaryHeap::new(),
             retry_seq: 0,
-            numbers: HashMap::new(),
-            fresh: leads.fresh(seed),
+            numbers: HashMap::default(),
+            fresh: leads.fresh(seed, s.compliance.faults.ignore_suppression, key),
             window_open: false,
             day: 0,
             level: s.dialer.initial_level,
@@ -156,6 +174,12 @@ impl<'a> Engine<'a> {
             stats: RunStats::new(s),
             record_calls,
             records: Vec::new(),
+            suppression: Vec::new(),
+            ledger: Vec::new(),
+            names: Vec::new(),
+            suppressed: HashMap::default(),
+            referrals: VecDeque::new(),
+            retry_hits: 0,
         };
         for d in 0..s.run.days {
             let open = u64::from(d) * DAY + start;
@@ -182,9 +206,15 @@ impl<'a> Engine<'a> {
                 Event::WaitTimeout(c) => self.wait_timeout(c),
                 Event::TalkEnd(a) => self.talk_end(a),
                 Event::WrapEnd(a) => self.wrap_end(a),
+                Event::Withdraw(i) => self.withdraw(i),
             }
         }
+        if self.record_calls {
+            self.records = self.calls.iter().enumerate().map(|(i, c)| CallRecord::of(i as u32, c)).collect();
+        }
         self.stats.excluded = self.fresh.excluded();
+        self.stats.compliance.faults_injected.ignore_suppression += self.fresh.faults();
+        self.stats.compliance.suppression_hits += self.fresh.excluded() + self.retry_hits;
         self.stats.finish(self.s);
     }
 
@@ -344,11 +374,26 @@ impl<'a> Engine<'a> {
 
     fn has_lead(&mut self) -> bool {
         let retry_due = self.retries.peek().is_some_and(|std::cmp::Reverse((due, _, _))| *due <= self.now);
-        retry_due || self.fresh.has_next()
+        retry_due || !self.referrals.is_empty() || self.fresh.has_next()
     }
 
-    /// The next number to dial: a retry that is due, else a fresh number.
-    fn next_lead(&mut self) -> Option<(PhoneNumber, u32)> {
+    /// Whether a number may not be dialled now (suppressed in this run, or held by an exclusion source).
+    fn blocked(&self, key: u64) -> bool {
+        self.suppressed.get(&key).is_some_and(|&t| t <= self.now) || self.fresh.exclusions().source_of(key).is_some()
+    }
+
+    /// The injected fault of dialling a blocked number anyway.
+    fn ignores_block(&mut self, key: u64, attempt: u32) -> bool {
+        let p = self.s.compliance.faults.ignore_suppression;
+        let hit = p > 0.0 && uniform(self.key, key, attempt, Purpose::Compliance as u64 + 3, 1) < p;
+        if hit {
+            self.stats.compliance.faults_injected.ignore_suppression += 1;
+        }
+        hit
+    }
+
+    /// The next number to dial: a retry that is due, else a referral, else a fresh number.
+    fn next_lead(&mut self) -> Option<(PhoneNumber, u32, Option<u32>)> {
         while let Some(&std::cmp::Reverse((due, _, _))) = self.retries.peek() {
             if due > self.now {
                 break;
@@ -358,17 +403,58 @@ impl<'a> Engine<'a> {
             if state.locked_until > self.now {
                 continue;
             }
-            return Some((state.number, state.attempts + 1));
+            let (number, attempt) = (state.number, state.attempts + 1);
+            if self.blocked(key) && !self.ignores_block(key, attempt) {
+                self.retry_hits += 1;
+                continue;
+            }
+            return Some((number, attempt, None));
         }
-        let (_, number) = self.fresh.next_number()?;
-        Some((number, 1))
+        while let Some((number, from)) = self.referrals.pop_front() {
+            let key = number.key();
+            if self.numbers.contains_key(&key) {
+                self.stats.compliance.referrals_dropped += 1;
+                continue;
+            }
+            if self.blocked(key) {
+                self.stats.compliance.referrals_dropped += 1;
+                self.stats.compliance.suppression_hits += 1;
+                continue;
+            }
+            return Some((number, 1, Some(from)));
+        }
+        loop {
+            let (_, number) = self.fresh.next_number()?;
+            let key = number.key();
+            // A fresh number may have been suppressed in this run (a referral that objected).
+            if self.suppressed.contains_key(&key) && !self.ignores_block(key, 1) {
+                self.retry_hits += 1;
+                continue;
+            }
+            return Some((number, 1, None));
+        }
+    }
+
+    fn suppress(&mut self, number: PhoneNumber, call_id: u32, scope: &'static str) {
+        self.suppressed.entry(number.key()).or_insert(self.now);
+        self.suppression.push(SuppressionEntry { number, time_ms: self.now, call_id, scope });
+    }
+
+    fn withdraw(&mut self, i: u32) {
+        let LedgerEntry::Consent(r) = &self.ledger[i as usize] else {
+            return;
+        };
+        let (receipt_id, number, call_id) = (r.id.clone(), r.number, r.call_id);
+        self.ledger.push(LedgerEntry::Withdrawal(Withdrawal { receipt_id, number, time_ms: self.now }));
+        self.stats.compliance.withdrawals += 1;
+        self.suppress(number, call_id, "withdrawal");
     }
 
     // ----- calls -----
 
     /// Starts a call (for the previewing agent `reserved`, if any); false when there is nothing to dial.
     fn dial(&mut self, reserved: Option<u32>) -> bool {
-        let Some((number, attempt)) = self.next_lead() else {
+        let Some((number, attempt, referral_of)) = self.next_lead() else {
             return false;
         };
         let key = number.key();
@@ -418,6 +504,8 @@ impl<'a> Engine<'a> {
             waiting: false,
             outcome: None,
             counted,
+            offered: None,
+            referral_of,
         });
         if counted {
             self.stats.dials += 1;
@@ -547,23 +635,69 @@ impl<'a> Engine<'a> {
         self.queue.push(now + talk, Event::TalkEnd(a));
     }
 
-    /// The conversation of a connected call: its talk time and outcome. The compliance flow plugs in here.
+    /// The conversation of a connected call: its talk time and outcome, through the compliance flow.
     fn converse(&mut self, c: u32) -> (Millis, Outcome) {
         let call = &self.calls[c as usize];
-        let (nk, attempt) = (call.number.key(), call.attempt);
-        let g = &self.s.agents;
-        if call.fate == Fate::Machine {
-            return (
-                millis(sample_for(&g.machine_talk, self.key, nk, attempt, Purpose::Talk)),
-                Outcome::MachineMessage,
-            );
+        let (number, attempt, referral_of, fate) = (call.number, call.attempt, call.referral_of, call.fate);
+        let nk = number.key();
+        let s: &'a Scenario = self.s;
+        let (g, cp) = (&s.agents, &s.compliance);
+        let talk = |dist, key| millis(sample_for(dist, key, nk, attempt, Purpose::Talk));
+        if fate == Fate::Machine {
+            return (talk(&g.machine_talk, self.key), Outcome::MachineMessage);
         }
-        let cooperates = uniform(self.key, nk, 0, Purpose::Cooperate as u64, 0) < self.s.population.cooperate;
-        if cooperates {
-            (millis(sample_for(&g.talk, self.key, nk, attempt, Purpose::Talk)), Outcome::Completed)
-        } else {
-            (millis(sample_for(&g.refusal_talk, self.key, nk, attempt, Purpose::Talk)), Outcome::Refused)
+        let draw = |k: u64, attempt: u32| uniform(self.key, nk, attempt, Purpose::Compliance as u64 + k, 0);
+        // Identification, purpose and the offer to object open every connected call.
+        let skip = draw(0, attempt) < cp.faults.skip_objection_offer;
+        if skip {
+            self.stats.compliance.faults_injected.skip_objection_offer += 1;
         }
+        self.calls[c as usize].offered = Some(!skip);
+        if !skip && draw(1, 0) < cp.object {
+            self.stats.compliance.objections += 1;
+            self.suppress(number, c, "marketing");
+            return (talk(&g.refusal_talk, self.key), Outcome::Objected);
+        }
+        if uniform(self.key, nk, 0, Purpose::Cooperate as u64, 0) >= s.population.cooperate {
+            return (talk(&g.refusal_talk, self.key), Outcome::Refused);
+        }
+        if draw(2, 0) < cp.give_name {
+            self.stats.compliance.names_given += 1;
+            let name = synthetic_name(nk ^ self.key);
+            if draw(4, 0) < cp.consent {
+                // The receipt first, then the name kept under it.
+                self.stats.compliance.consents_granted += 1;
+                if referral_of.is_some() {
+                    self.stats.compliance.referrals_converted += 1;
+                }
+                let id = format!("cr-{:016x}-{c}", (self.key ^ nk).rotate_left(17));
+                let receipt =
+                    Receipt { id: id.clone(), number, name: name.clone(), call_id: c, time_ms: self.now, referral_of };
+                self.ledger.push(LedgerEntry::Consent(receipt));
+                self.names.push(NameEntry { number, name, call_id: c, time_ms: self.now, receipt: Some(id) });
+                if draw(5, 0) < cp.withdraw {
+                    let delay = sample(&cp.withdraw_delay, draw(8, 0), draw(9, 0));
+                    self.queue.push(self.now + millis(delay).max(1), Event::Withdraw(self.ledger.len() as u32 - 1));
+                }
+            } else {
+                // Declined: the name is discarded and written nowhere (unless a fault is injected).
+                self.stats.compliance.consents_declined += 1;
+                if draw(6, attempt) < cp.faults.store_name_without_consent {
+                    self.stats.compliance.faults_injected.store_name_without_consent += 1;
+                    self.names.push(NameEntry { number, name, call_id: c, time_ms: self.now, receipt: None });
+                }
+            }
+        }
+        if draw(7, 0) < cp.referral {
+            self.stats.compliance.referrals += 1;
+            // The referee's number is queued; their name is kept nowhere.
+            if let Some(referee) =
+                self.fresh.random_number((nk ^ self.key).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ u64::from(c))
+            {
+                self.referrals.push_back((referee, c));
+            }
+        }
+        (talk(&g.talk, self.key), Outcome::Completed)
     }
 
     fn talk_end(&mut self, a: u32) {
@@ -606,9 +740,6 @@ impl<'a> Engine<'a> {
         if counted {
             self.stats.count_outcome(self.day, outcome, call.number, attempt);
         }
-        if self.record_calls {
-            self.records.push(CallRecord::of(c, call, now));
-        }
         let d = &self.s.dialer;
         let redial = match outcome {
             Outcome::Busy => Some(d.redial_busy_minutes),
@@ -634,7 +765,8 @@ impl<'a> Engine<'a> {
 }
 
 impl CallRecord {
-    fn of(id: u32, call: &Call, now: Millis) -> CallRecord {
+    fn of(id: u32, call: &Call) -> CallRecord {
+        let now = call.ended.unwrap_or(call.dialed);
         let answered = call.answered;
         let ring_end = answered.unwrap_or(now).min(now);
         CallRecord {
@@ -652,6 +784,8 @@ impl CallRecord {
             talk_ms: call.talk,
             wrap_ms: call.wrap,
             agent: call.agent.filter(|_| call.connected.is_some()),
+            offered: call.offered,
+            referral_of: call.referral_of,
         }
     }
 }

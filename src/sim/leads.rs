@@ -20,6 +20,25 @@ const EMBEDDED_KNOWN: &[(&str, &str)] = &[
     ("data/known/objectors.csv", include_str!("../../data/known/objectors.csv")),
 ];
 
+/// The filters and suppression lists a scenario names (the example known databases also from the copies
+/// compiled in, so the default scenario runs without the data folder).
+pub fn load_exclusions(scenario: &Scenario, plan: &Plan) -> Result<Exclusions> {
+    let n = &scenario.numbers;
+    let options = InputOptions { normalizer: Normalizer::for_plan(plan), column: Column::Auto, strict: false };
+    let mut exclusions = Exclusions::new();
+    for path in &n.exclude {
+        exclusions.push(path.clone(), Source::Filter(KnownFilter::load(path)?));
+    }
+    for path in &n.suppress {
+        let list = match (std::path::Path::new(path).exists(), EMBEDDED_KNOWN.iter().find(|(p, _)| p == path)) {
+            (false, Some((_, text))) => SuppressionList::from_keys(options.read(path, text.as_bytes())?.keys),
+            _ => SuppressionList::load(path, &options)?,
+        };
+        exclusions.push(path.clone(), Source::Suppression(list));
+    }
+    Ok(exclusions)
+}
+
 /// Everything a run needs to draw numbers, loaded once.
 #[derive(Debug, Clone)]
 pub struct LeadSource {
@@ -39,20 +58,7 @@ impl LeadSource {
             .map(|t| t.parse::<NumberType>().map_err(|e| Error::Invalid(format!("numbers.types: {e}"))))
             .collect::<Result<Vec<_>>>()?;
         let options = InputOptions { normalizer: Normalizer::for_plan(&plan), column: Column::Auto, strict: false };
-        let mut exclusions = Exclusions::new();
-        for path in &n.exclude {
-            exclusions.push(path.clone(), Source::Filter(KnownFilter::load(path)?));
-        }
-        for path in &n.suppress {
-            let list = match (std::path::Path::new(path).exists(), EMBEDDED_KNOWN.iter().find(|(p, _)| p == path)) {
-                (false, Some((_, text))) => {
-                    let read = options.read(path, text.as_bytes())?;
-                    SuppressionList::from_keys(read.keys)
-                }
-                _ => SuppressionList::load(path, &options)?,
-            };
-            exclusions.push(path.clone(), Source::Suppression(list));
-        }
+        let exclusions = load_exclusions(scenario, &plan)?;
         let (space, list) = if n.list.is_empty() {
             let selection = Selection { types, prefixes: n.prefixes.clone(), lengths: Vec::new() };
             (Some(NumberSpace::new(&plan, &selection)?), None)
@@ -84,9 +90,13 @@ impl LeadSource {
         &self.exclusions
     }
 
-    /// The fresh numbers of one run, in list order for `seed`.
-    pub fn fresh(&self, seed: u64) -> FreshLeads {
+    /// The fresh numbers of one run, in list order for `seed`; `ignore` is the injected probability of dialling
+    /// an excluded number anyway (a fault, drawn with `key`).
+    pub fn fresh(&self, seed: u64, ignore: f64, key: u64) -> FreshLeads {
         FreshLeads {
+            ignore,
+            key,
+            faults: 0,
             list: self.space.as_ref().map(|s| CallList::new(s.clone(), seed)),
             fixed: self.list.clone(),
             next: 0,
@@ -100,6 +110,9 @@ impl LeadSource {
 /// The stream of fresh numbers of one run.
 #[derive(Debug)]
 pub struct FreshLeads {
+    ignore: f64,
+    key: u64,
+    faults: u64,
     list: Option<CallList>,
     fixed: Option<Arc<Vec<PhoneNumber>>>,
     next: u64,
@@ -132,6 +145,11 @@ impl FreshLeads {
             };
             self.next += 1;
             if self.exclusions.excluded(&number).is_some() {
+                let u = super::draw::uniform(self.key, number.key(), 0, super::draw::Purpose::Compliance as u64 + 3, 0);
+                if u < self.ignore {
+                    self.faults += 1;
+                    return Some((position, number));
+                }
                 self.excluded += 1;
                 continue;
             }
@@ -142,5 +160,20 @@ impl FreshLeads {
     /// Numbers skipped because a source holds them.
     pub fn excluded(&self) -> u64 {
         self.excluded
+    }
+
+    /// Excluded numbers dialled anyway (injected faults).
+    pub fn faults(&self) -> u64 {
+        self.faults
+    }
+
+    /// The exclusions.
+    pub fn exclusions(&self) -> &Exclusions {
+        &self.exclusions
+    }
+
+    /// A number of the plan's space picked by `h` (a referral's number), when numbers are generated.
+    pub fn random_number(&self, h: u64) -> Option<PhoneNumber> {
+        self.list.as_ref().map(|l| l.space().number(h % l.space().len()))
     }
 }

@@ -14,9 +14,9 @@ mod queue;
 mod record;
 
 pub use draw::{Purpose, sample, uniform};
-pub use leads::{FreshLeads, LeadSource};
+pub use leads::{FreshLeads, LeadSource, load_exclusions};
 pub use queue::{DAY, EventQueue, HOUR, MINUTE, Millis, SECOND, millis};
-pub use record::{Aapor, AaporRates, AgentTime, CallRecord, DayStats, Outcome, Summary};
+pub use record::{Aapor, AaporRates, AgentTime, CallRecord, ComplianceStats, DayStats, FaultCounts, Outcome, Summary};
 
 use crate::error::Result;
 use crate::scenario::Scenario;
@@ -35,8 +35,16 @@ pub struct RunOutput {
     pub seed: u64,
     /// The summary.
     pub summary: Summary,
-    /// One record per attempt, in the order the attempts ended (empty unless asked for).
+    /// One record per attempt, by call id (empty unless asked for).
     pub calls: Vec<CallRecord>,
+    /// Objections and withdrawals: `suppression.csv`.
+    pub suppression: Vec<crate::compliance::SuppressionEntry>,
+    /// Consent receipts and withdrawals in time order: `consents.jsonl`.
+    pub ledger: Vec<crate::compliance::LedgerEntry>,
+    /// Names kept with numbers: `names.csv`.
+    pub names: Vec<crate::compliance::NameEntry>,
+    /// What the audit finds in the run.
+    pub violations: Vec<crate::compliance::Violation>,
 }
 
 impl Campaign {
@@ -59,11 +67,27 @@ impl Campaign {
 
     /// Runs the campaign with `seed`; `record_calls` keeps one record per attempt.
     pub fn run(&self, seed: u64, record_calls: bool) -> RunOutput {
-        let mut engine = engine::Engine::new(&self.scenario, &self.leads, seed, record_calls);
+        let mut engine = engine::Engine::new(&self.scenario, &self.leads, seed, true);
         engine.run();
-        let summary = engine.stats.summary.take().expect("finished");
-        let mut calls = std::mem::take(&mut engine.records);
-        calls.sort_by_key(|c| c.call_id);
-        RunOutput { seed, summary, calls }
+        let calls = std::mem::take(&mut engine.records);
+        let mut out = RunOutput {
+            seed,
+            summary: engine.stats.summary.take().expect("finished"),
+            calls,
+            suppression: std::mem::take(&mut engine.suppression),
+            ledger: std::mem::take(&mut engine.ledger),
+            names: std::mem::take(&mut engine.names),
+            violations: Vec::new(),
+        };
+        // The run audits itself with the same code as `dialsim audit`.
+        let input = crate::compliance::AuditInput::of_run(&self.scenario, &out);
+        let exclusions = self.leads.exclusions();
+        let names = exclusions.names();
+        out.violations = crate::compliance::audit(&input, &|k| exclusions.source_of(k).map(|i| names[i].to_string()));
+        out.summary.compliance.violations = out.violations.len() as u64;
+        if !record_calls {
+            out.calls = Vec::new();
+        }
+        out
     }
 }

@@ -30,11 +30,13 @@ pub enum Outcome {
     Completed,
     /// A person connected who refused.
     Refused,
+    /// A person connected who objected to marketing calls (now suppressed).
+    Objected,
 }
 
 impl Outcome {
     /// Every outcome.
-    pub const ALL: [Outcome; 9] = [
+    pub const ALL: [Outcome; 10] = [
         Outcome::NotInService,
         Outcome::Busy,
         Outcome::NoAnswer,
@@ -44,6 +46,7 @@ impl Outcome {
         Outcome::Dropped,
         Outcome::Completed,
         Outcome::Refused,
+        Outcome::Objected,
     ];
 
     /// The name used in `calls.csv` and `summary.json`.
@@ -58,6 +61,7 @@ impl Outcome {
             Outcome::Dropped => "dropped",
             Outcome::Completed => "completed",
             Outcome::Refused => "refused",
+            Outcome::Objected => "objected",
         }
     }
 
@@ -70,7 +74,7 @@ impl Outcome {
     pub fn aapor(self) -> Aapor {
         match self {
             Outcome::Completed => Aapor::I,
-            Outcome::Refused => Aapor::R,
+            Outcome::Refused | Outcome::Objected => Aapor::R,
             Outcome::Dropped | Outcome::AmdDrop | Outcome::Machine | Outcome::MachineMessage => Aapor::NC,
             Outcome::Busy | Outcome::NoAnswer => Aapor::UH,
             Outcome::NotInService => Aapor::NE,
@@ -116,6 +120,10 @@ pub struct CallRecord {
     pub wrap_ms: Millis,
     /// Agent, when connected.
     pub agent: Option<u32>,
+    /// Persons connected: whether the objection was offered at the start.
+    pub offered: Option<bool>,
+    /// The call that referred this number, when it came as a referral (the call carried the Art. 14 notice).
+    pub referral_of: Option<u32>,
 }
 
 /// Counts of one day.
@@ -148,8 +156,47 @@ pub struct RunStats {
     pub(crate) agent_preview_s: f64,
     pub(crate) dial_level: Vec<(f64, f64)>,
     pub(crate) days: Vec<DayStats>,
-    pub(crate) best: HashMap<u64, Aapor>,
+    pub(crate) best: HashMap<u64, Aapor, std::hash::BuildHasherDefault<crate::exclude::KeyHasher>>,
+    pub(crate) compliance: ComplianceStats,
     pub(crate) summary: Option<Summary>,
+}
+
+/// Counts of the compliance flow.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct ComplianceStats {
+    /// Persons who objected (numbers suppressed).
+    pub objections: u64,
+    /// Persons who gave their name.
+    pub names_given: u64,
+    /// Consents granted (receipts).
+    pub consents_granted: u64,
+    /// Consents declined (names discarded).
+    pub consents_declined: u64,
+    /// Consents withdrawn.
+    pub withdrawals: u64,
+    /// Referrals given.
+    pub referrals: u64,
+    /// Referrals dropped because the number was suppressed or known.
+    pub referrals_dropped: u64,
+    /// Referred persons who consented on their own call.
+    pub referrals_converted: u64,
+    /// Numbers not dialled because a suppression list or exclusion held them (fresh, retries, referrals).
+    pub suppression_hits: u64,
+    /// Violations the audit finds in the run.
+    pub violations: u64,
+    /// Faults injected by the scenario, by kind.
+    pub faults_injected: FaultCounts,
+}
+
+/// Faults injected by `[compliance.faults]`.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct FaultCounts {
+    /// Connected calls without the objection offer.
+    pub skip_objection_offer: u64,
+    /// Names stored after a declined consent.
+    pub store_name_without_consent: u64,
+    /// Dials of suppressed or known numbers.
+    pub ignore_suppression: u64,
 }
 
 impl RunStats {
@@ -218,7 +265,7 @@ fn ratio(a: f64, b: f64) -> f64 {
 }
 
 impl AaporRates {
-    fn of(best: &HashMap<u64, Aapor>) -> AaporRates {
+    fn of<S>(best: &HashMap<u64, Aapor, S>) -> AaporRates {
         let mut r = AaporRates::default();
         for class in best.values() {
             match class {
@@ -297,6 +344,9 @@ pub struct Summary {
     pub abandon_rate_per_30_days: Vec<f64>,
     /// AAPOR final dispositions of the numbers dialled and their rates.
     pub aapor: AaporRates,
+    /// The compliance flow's counts (flattened into summary.json).
+    #[serde(flatten)]
+    pub compliance: ComplianceStats,
 }
 
 impl Summary {
@@ -340,6 +390,7 @@ impl Summary {
             abandon_rate_per_day: per_day,
             abandon_rate_per_30_days: per_30,
             aapor: AaporRates::of(&st.best),
+            compliance: st.compliance.clone(),
         }
     }
 
@@ -360,6 +411,15 @@ impl Summary {
             ("coop1", self.aapor.coop1),
             ("ref1", self.aapor.ref1),
             ("con1", self.aapor.con1),
+            ("objections", self.compliance.objections as f64),
+            ("names_given", self.compliance.names_given as f64),
+            ("consents_granted", self.compliance.consents_granted as f64),
+            ("consents_declined", self.compliance.consents_declined as f64),
+            ("withdrawals", self.compliance.withdrawals as f64),
+            ("referrals", self.compliance.referrals as f64),
+            ("referrals_converted", self.compliance.referrals_converted as f64),
+            ("suppression_hits", self.compliance.suppression_hits as f64),
+            ("violations", self.compliance.violations as f64),
             ("events", self.events as f64),
         ]
     }

@@ -1,0 +1,259 @@
+//! The compliance flow: objections, consent receipts, names, referrals, withdrawals, profiles, and an audit
+//! that finds every injected violation and none when nothing is injected.
+mod common;
+
+use std::collections::{HashMap, HashSet};
+
+use dialsim::{Campaign, RunOutput, Scenario};
+
+fn run_with(set: &[String], seed: u64) -> (Scenario, RunOutput) {
+    let scenario = Scenario::parse("<default>", dialsim::DEFAULT_SCENARIO, set).unwrap();
+    let out = Campaign::new(scenario.clone()).unwrap().run(seed, true);
+    (scenario, out)
+}
+
+fn count(out: &RunOutput, rule: &str) -> u64 {
+    out.violations.iter().filter(|v| v.rule == rule).count() as u64
+}
+
+#[test]
+fn the_default_day_is_clean_and_its_records_are_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = common::dialsim(dir.path(), &["simulate", "--seed", "21", "--out", "run"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let audit = common::dialsim(dir.path(), &["audit", "run"]);
+    let stderr = String::from_utf8_lossy(&audit.stderr);
+    assert_eq!(audit.status.code(), Some(0), "{stderr}\n{}", String::from_utf8_lossy(&audit.stdout));
+    assert!(stderr.contains("no violations"));
+
+    let run = dir.path().join("run");
+    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(run.join("summary.json")).unwrap()).unwrap();
+    for key in [
+        "objections",
+        "names_given",
+        "consents_granted",
+        "consents_declined",
+        "withdrawals",
+        "referrals",
+        "referrals_converted",
+        "suppression_hits",
+        "violations",
+    ] {
+        assert!(summary[key].is_u64(), "summary.json lacks {key}");
+    }
+    assert_eq!(summary["violations"], 0);
+    assert!(summary["objections"].as_u64().unwrap() > 100 && summary["consents_granted"].as_u64().unwrap() > 50);
+
+    // Every receipt is complete; every stored name has a receipt for that number and name, written before it.
+    let mut receipts: HashMap<String, (String, String)> = HashMap::new();
+    let mut withdrawn = HashSet::new();
+    for line in std::fs::read_to_string(run.join("consents.jsonl")).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let id = v["consentReceiptID"].as_str().unwrap().to_string();
+        if v["type"] == "withdrawal" {
+            assert!(receipts.contains_key(&id), "withdrawal before its consent");
+            withdrawn.insert(id);
+            continue;
+        }
+        for field in [
+            "version",
+            "jurisdiction",
+            "consentTimestamp",
+            "collectionMethod",
+            "consentReceiptID",
+            "language",
+            "piiPrincipalId",
+            "piiPrincipalName",
+            "piiControllers",
+            "policyUrl",
+            "services",
+            "notice",
+            "callId",
+        ] {
+            let value = &v[field];
+            assert!(!value.is_null() && value != "", "receipt {id} lacks {field}");
+        }
+        assert_eq!(v["collectionMethod"], "telephone call");
+        receipts
+            .insert(id, (v["piiPrincipalId"].as_str().unwrap().into(), v["piiPrincipalName"].as_str().unwrap().into()));
+    }
+    assert!(!withdrawn.is_empty(), "no withdrawal modelled");
+    let names = std::fs::read_to_string(run.join("names.csv")).unwrap();
+    let mut stored = Vec::new();
+    for row in names.lines().skip(1) {
+        let f: Vec<&str> = row.split(',').collect();
+        let (number, name, receipt) = (f[0], f[1], f[4]);
+        assert_eq!(receipts.get(receipt), Some(&(number.to_string(), name.to_string())), "name without receipt: {row}");
+        stored.push(name.to_string());
+    }
+    // Names appear nowhere else.
+    for file in ["calls.csv", "suppression.csv", "summary.json"] {
+        let text = std::fs::read_to_string(run.join(file)).unwrap();
+        assert!(stored.iter().all(|n| !text.contains(n.as_str())), "a name leaked into {file}");
+    }
+
+    // No objector is dialled again: every call to a suppressed number comes before its objection.
+    let mut suppressed: HashMap<String, f64> = HashMap::new();
+    let start = dialsim::days_from_civil("2026-01-05").unwrap() * 86_400;
+    for row in std::fs::read_to_string(run.join("suppression.csv")).unwrap().lines().skip(1) {
+        let f: Vec<&str> = row.split(',').collect();
+        let (date, time) = f[1].trim_end_matches('Z').split_once('T').unwrap();
+        let mut hms = time.split(':');
+        let secs = (dialsim::days_from_civil(date).unwrap() * 86_400 - start) as f64
+            + hms.next().unwrap().parse::<f64>().unwrap() * 3600.0
+            + hms.next().unwrap().parse::<f64>().unwrap() * 60.0
+            + hms.next().unwrap().parse::<f64>().unwrap();
+        suppressed.entry(f[0].to_string()).or_insert(secs);
+    }
+    assert!(!suppressed.is_empty());
+    let calls = std::fs::read_to_string(run.join("calls.csv")).unwrap();
+    for row in calls.lines().skip(1) {
+        let f: Vec<&str> = row.split(',').collect();
+        if let Some(&t) = suppressed.get(f[1]) {
+            assert!(f[3].parse::<f64>().unwrap() < t, "{} dialled after its objection: {row}", f[1]);
+        }
+        // Every connected person heard the offer to object; referral calls carried the Art. 14 notice.
+        if ["completed", "refused", "objected"].contains(&f[4]) {
+            assert_eq!(f[10], "yes", "{row}");
+            assert_eq!(f[11], if f[12].is_empty() { "standard" } else { "art14" }, "{row}");
+        }
+    }
+}
+
+#[test]
+fn every_injected_fault_is_found_and_nothing_else() {
+    let (_, clean) = run_with(&[], 5);
+    assert!(clean.violations.is_empty(), "{:?}", &clean.violations[..clean.violations.len().min(5)]);
+
+    let (_, out) = run_with(&["compliance.faults.skip_objection_offer=0.1".into()], 5);
+    let injected = out.summary.compliance.faults_injected.skip_objection_offer;
+    assert!(injected > 50);
+    assert_eq!(count(&out, "objection-offer"), injected);
+    assert_eq!(out.violations.len() as u64, injected);
+
+    let (_, out) = run_with(&["compliance.faults.store_name_without_consent=0.5".into()], 5);
+    let injected = out.summary.compliance.faults_injected.store_name_without_consent;
+    assert!(injected > 20);
+    assert_eq!(count(&out, "name-without-consent"), injected);
+    assert_eq!(out.violations.len() as u64, injected);
+
+    // Suppress the first numbers of this seed's list, so they come up, and let the dialler ignore half of them.
+    let dir = tempfile::tempdir().unwrap();
+    let list = common::list("cz", 5);
+    let mut csv = String::from("number\n");
+    let space = dialsim::NumberSpace::new(
+        &dialsim::Plan::embedded("cz").unwrap(),
+        &dialsim::Selection {
+            types: vec![dialsim::NumberType::Mobile, dialsim::NumberType::FixedLine],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let list_of_run = dialsim::CallList::new(space, 5);
+    for p in (0..6000).step_by(3) {
+        csv.push_str(&format!("{}\n", list_of_run.number_at(p)));
+    }
+    let _ = list;
+    let path = dir.path().join("dnc.csv");
+    std::fs::write(&path, csv).unwrap();
+    let set = |p: f64| {
+        vec![format!("numbers.suppress=[\"{}\"]", path.display()), format!("compliance.faults.ignore_suppression={p}")]
+    };
+    let (_, honest) = run_with(&set(0.0), 5);
+    assert!(honest.summary.compliance.suppression_hits > 500);
+    assert!(honest.violations.is_empty(), "{:?}", &honest.violations[..honest.violations.len().min(3)]);
+    let (_, out) = run_with(&set(0.5), 5);
+    let injected = out.summary.compliance.faults_injected.ignore_suppression;
+    assert!(injected > 200, "{injected}");
+    assert_eq!(count(&out, "known-number"), injected);
+    assert_eq!(out.violations.len() as u64, injected);
+}
+
+#[test]
+fn the_audit_command_finds_injected_faults_in_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = common::dialsim(
+        dir.path(),
+        &["simulate", "--seed", "3", "--out", "bad", "--set", "compliance.faults.skip_objection_offer=0.05"],
+    );
+    assert!(o.status.success());
+    let audit = common::dialsim(dir.path(), &["audit", "bad"]);
+    assert_eq!(audit.status.code(), Some(4));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("bad/summary.json")).unwrap()).unwrap();
+    let injected = summary["faults_injected"]["skip_objection_offer"].as_u64().unwrap();
+    let listed = String::from_utf8(audit.stdout).unwrap();
+    assert_eq!(listed.lines().filter(|l| l.contains("objection-offer")).count() as u64, injected);
+    assert!(listed.lines().all(|l| l.starts_with("call ")));
+
+    // A malformed file is an error naming it, not a panic.
+    std::fs::write(
+        dir.path().join("bad/suppression.csv"),
+        "number,time,call_id,scope\n+420601123456,yesterday,1,marketing\n",
+    )
+    .unwrap();
+    let audit = common::dialsim(dir.path(), &["audit", "bad"]);
+    assert_eq!(audit.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&audit.stderr).contains("suppression.csv:2: bad time"));
+    let audit = common::dialsim(dir.path(), &["audit", "missing"]);
+    assert_eq!(audit.status.code(), Some(1));
+}
+
+#[test]
+fn profiles_set_the_rules() {
+    let (_, out) = run_with(&["compliance.profile=\"cz-2022\"".into()], 2);
+    assert_eq!(count(&out, "opt-in"), 1, "a cold marketing campaign under cz-2022 is flagged");
+    let (_, out) = run_with(&["compliance.profile=\"cz-2022\"".into(), "compliance.purpose=\"research\"".into()], 2);
+    assert_eq!(count(&out, "opt-in"), 0, "research is exempt");
+    // A dialler that keeps persons waiting 5 s breaks the 2 s rule on every long wait.
+    let (_, out) = run_with(&["dialer.drop_timeout=5".into(), "dialer.mode=\"progressive\"".into()], 2);
+    let long_waits = out.calls.iter().filter(|c| c.wait_ms > 2000 && c.offered.is_some()).count() as u64;
+    assert!(count(&out, "silence") >= long_waits && long_waits > 0);
+    // uk-ofcom locks a dropped number for 72 h; a scenario that redials after 1 h breaks it.
+    let set: Vec<String> = [
+        "compliance.profile=\"uk-ofcom\"",
+        "dialer.drop_lockout_hours=1",
+        "run.days=2",
+        "dialer.max_attempts=5",
+        "dialer.drop_target=0.2",
+        "dialer.initial_level=6",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let (_, out) = run_with(&set, 2);
+    assert!(count(&out, "drop-lockout") > 0);
+    // us-tsr measures abandonment per 30 days, cz-2018 per day; an aggressive dialler breaks both.
+    for profile in ["us-tsr", "cz-2018"] {
+        let set = vec![
+            format!("compliance.profile=\"{profile}\""),
+            "dialer.drop_target=0.3".into(),
+            "dialer.initial_level=6".into(),
+        ];
+        let (_, out) = run_with(&set, 2);
+        assert!(out.summary.abandon_rate > 0.03, "the aggressive dialler should break the limit");
+        assert_eq!(count(&out, "abandonment"), 1, "{profile}");
+    }
+}
+
+#[test]
+fn referrals_bring_numbers_not_names_and_withdrawals_suppress() {
+    let (_, out) = run_with(&["compliance.referral=0.5".into()], 8);
+    let c = &out.summary.compliance;
+    assert!(c.referrals > 200, "{c:?}");
+    let referral_calls: Vec<_> = out.calls.iter().filter(|x| x.referral_of.is_some()).collect();
+    assert!(!referral_calls.is_empty());
+    // A referee's receipt names the referring call; a referee is never dialled from the referrer's name.
+    let converted = out
+        .ledger
+        .iter()
+        .filter(|e| matches!(e, dialsim::compliance::LedgerEntry::Consent(r) if r.referral_of.is_some()))
+        .count() as u64;
+    assert_eq!(converted, c.referrals_converted);
+    for e in &out.ledger {
+        if let dialsim::compliance::LedgerEntry::Withdrawal(w) = e {
+            assert!(out.suppression.iter().any(|s| s.number == w.number && s.scope == "withdrawal"));
+        }
+    }
+    assert!(out.violations.is_empty());
+}
