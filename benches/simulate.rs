@@ -18,6 +18,13 @@ fn simulate(c: &mut Criterion) {
     g.throughput(Throughput::Elements(events));
     g.bench_function("mmc_24h_events", |b| b.iter(|| black_box(mmc.run(1, false).summary.events)));
     g.finish();
+    let mut g = c.benchmark_group("replications");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(100));
+    g.bench_function("default_day_100_reps_2_threads", |b| {
+        b.iter(|| black_box(dialsim::sim::replicate(&default, 5, 100, 2).len()))
+    });
+    g.finish();
 }
 
 criterion_group!(benches, simulate);

@@ -420,7 +420,7 @@ impl Scenario {
     /// Parses scenario text; `name` is used in errors.
     ///
     /// ```
-    /// let s = dialsim::Scenario::parse("s.toml", "[dialer]\nagents = 5\n", &["dialer.mode=rate".into()]).unwrap();
+    /// let s = dialsim::Scenario::parse("s.toml", "[dialer]\nagents = 5\n", &["dialer.mode=progressive".into()]).unwrap();
     /// assert_eq!(s.dialer.agents, 5);
     /// let err = dialsim::Scenario::parse("s.toml", "[dialer]\nagnets = 5\n", &[]).unwrap_err();
     /// assert!(err.to_string().starts_with("s.toml:2:"));

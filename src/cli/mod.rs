@@ -22,10 +22,12 @@ macro_rules! out_raw {
 
 mod audit;
 mod bench;
+mod compare;
 mod filter;
 mod generate;
 mod plan;
 mod simulate;
+mod sweep;
 
 use clap::{Parser, Subcommand};
 
@@ -52,6 +54,10 @@ enum Command {
     Filter(filter::FilterCommand),
     /// Simulate a calling campaign (the embedded default: a Czech cold-calling day).
     Simulate(simulate::SimulateArgs),
+    /// Run a scenario over a grid of parameter values (sweep.csv with CIs; `sweep merge` joins shards).
+    Sweep(sweep::SweepArgs),
+    /// Compare two scenarios with paired replications (common random numbers).
+    Compare(compare::CompareArgs),
     /// Re-check a simulated run from its output files; exits 4 when it finds violations.
     Audit(audit::AuditArgs),
     /// List or show numbering plans.
@@ -77,6 +83,8 @@ pub fn run() -> i32 {
         Command::Filter(cmd) => filter::run(cmd),
         Command::Simulate(args) => simulate::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Sweep(args) => sweep::run(args),
+        Command::Compare(args) => compare::run(args),
         Command::Bench(args) => bench::run(args),
     };
     match result {

@@ -1,8 +1,10 @@
 //! Reports of simulated runs: `calls.csv`, `summary.json` and the readable table. Each file is written to a
 //! temporary name and renamed when complete. This module formats; the binary decides what to print.
 
+mod plot;
 mod stats;
 
+pub use plot::{Series, profile_svg, sweep_svg};
 pub use stats::{Estimate, t_975};
 
 use std::io::Write;
@@ -103,7 +105,29 @@ pub fn write_run(dir: &Path, scenario: &Scenario, run: &RunOutput) -> Result<()>
         }
         Ok(())
     })?;
+    write_file(&dir.join("intervals.csv"), |out| write_intervals(out, scenario, run))?;
     write_file(&dir.join("summary.json"), |out| out.write_all(summary_json(scenario, run).as_bytes()))
+}
+
+/// `intervals.csv`: the time profile, one row per 15 minutes with activity.
+pub fn write_intervals(out: &mut dyn Write, scenario: &Scenario, run: &RunOutput) -> std::io::Result<()> {
+    writeln!(out, "start,dials,human_answers,connects,drops,drop_rate,dial_level,occupancy,consents")?;
+    for i in &run.intervals {
+        writeln!(
+            out,
+            "{},{},{},{},{},{:.4},{:.3},{:.4},{}",
+            crate::compliance::timestamp(scenario, i.start_ms),
+            i.dials,
+            i.human_answers,
+            i.connects,
+            i.drops,
+            i.drop_rate(),
+            i.dial_level,
+            i.occupancy(),
+            i.consents
+        )?;
+    }
+    Ok(())
 }
 
 /// The readable summary table.

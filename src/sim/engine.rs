@@ -240,6 +240,10 @@ impl<'a> Engine<'a> {
                 AgentState::Wrap => self.stats.agent_wrap_s += span,
                 AgentState::Off => {}
             }
+            if agent.state != AgentState::Off {
+                let busy = matches!(agent.state, AgentState::Talking | AgentState::Wrap);
+                self.stats.agent_time(from, now, busy);
+            }
         }
         if agent.state == AgentState::Idle {
             self.idle.retain(|&x| x != a);
@@ -311,6 +315,7 @@ impl<'a> Engine<'a> {
             (self.level + up - down).clamp(1.0, d.max_level)
         };
         self.stats.dial_level.push((self.now as f64 / 1000.0, self.level));
+        self.stats.interval(self.now).dial_level = self.level;
         self.queue.push(self.now + millis(d.recalc_interval), Event::Recalc);
         self.pace();
     }
@@ -509,6 +514,7 @@ impl<'a> Engine<'a> {
         });
         if counted {
             self.stats.dials += 1;
+            self.stats.interval(self.now).dials += 1;
             self.stats.day_mut(self.day).dials += 1;
         }
         self.in_progress += 1;
@@ -551,6 +557,7 @@ impl<'a> Engine<'a> {
 
     fn human_answer(&mut self, c: u32) {
         if self.calls[c as usize].counted {
+            self.stats.interval(self.now).human_answers += 1;
             self.stats.human_answers += 1;
             self.stats.day_mut(self.day).human_answers += 1;
         }
@@ -621,6 +628,7 @@ impl<'a> Engine<'a> {
         let is_person = call.fate == Fate::Person;
         if counted && is_person {
             self.stats.connects += 1;
+            self.stats.interval(now).connects += 1;
             self.stats.wait_total_s += wait as f64 / 1000.0;
             if wait > 0 {
                 self.stats.waited += 1;
@@ -667,6 +675,7 @@ impl<'a> Engine<'a> {
             if draw(4, 0) < cp.consent {
                 // The receipt first, then the name kept under it.
                 self.stats.compliance.consents_granted += 1;
+                self.stats.interval(self.now).consents += 1;
                 if referral_of.is_some() {
                     self.stats.compliance.referrals_converted += 1;
                 }
@@ -738,7 +747,7 @@ impl<'a> Engine<'a> {
         call.outcome = Some(outcome);
         let (key, attempt, counted) = (call.number.key(), call.attempt, call.counted);
         if counted {
-            self.stats.count_outcome(self.day, outcome, call.number, attempt);
+            self.stats.count_outcome(self.day, outcome, call.number, attempt, now);
         }
         let d = &self.s.dialer;
         let redial = match outcome {

@@ -12,11 +12,16 @@ mod engine;
 mod leads;
 mod queue;
 mod record;
+mod replicate;
 
 pub use draw::{Purpose, sample, uniform};
 pub use leads::{FreshLeads, LeadSource, load_exclusions};
 pub use queue::{DAY, EventQueue, HOUR, MINUTE, Millis, SECOND, millis};
-pub use record::{Aapor, AaporRates, AgentTime, CallRecord, ComplianceStats, DayStats, FaultCounts, Outcome, Summary};
+pub use record::{
+    Aapor, AaporRates, AgentTime, CallRecord, ComplianceStats, DayStats, FaultCounts, INTERVAL_MS, Interval, Outcome,
+    Summary,
+};
+pub use replicate::{aggregate, kpi_value, replicate, replicate_range, replicate_until};
 
 use crate::error::Result;
 use crate::scenario::Scenario;
@@ -45,6 +50,8 @@ pub struct RunOutput {
     pub names: Vec<crate::compliance::NameEntry>,
     /// What the audit finds in the run.
     pub violations: Vec<crate::compliance::Violation>,
+    /// The time profile: 15-minute intervals with activity, in time order.
+    pub intervals: Vec<Interval>,
 }
 
 impl Campaign {
@@ -78,7 +85,16 @@ impl Campaign {
             ledger: std::mem::take(&mut engine.ledger),
             names: std::mem::take(&mut engine.names),
             violations: Vec::new(),
+            intervals: engine.stats.intervals.values().cloned().collect(),
         };
+        // Carry the dial level forward through intervals without a recalculation.
+        let mut level = self.scenario.dialer.initial_level;
+        for i in &mut out.intervals {
+            if i.dial_level == 0.0 {
+                i.dial_level = level;
+            }
+            level = i.dial_level;
+        }
         // The run audits itself with the same code as `dialsim audit`.
         let input = crate::compliance::AuditInput::of_run(&self.scenario, &out);
         let exclusions = self.leads.exclusions();

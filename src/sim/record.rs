@@ -126,6 +126,44 @@ pub struct CallRecord {
     pub referral_of: Option<u32>,
 }
 
+/// Length of an interval of the time profile: 15 minutes.
+pub const INTERVAL_MS: u64 = 15 * 60 * 1000;
+
+/// Counts of one 15-minute interval (`intervals.csv`).
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct Interval {
+    /// Start, ms since day 0 00:00.
+    pub start_ms: u64,
+    /// Dials.
+    pub dials: u64,
+    /// Live answers by persons.
+    pub human_answers: u64,
+    /// Persons connected to agents.
+    pub connects: u64,
+    /// Abandoned calls.
+    pub drops: u64,
+    /// Consents granted.
+    pub consents: u64,
+    /// Dial level at the end of the interval (predictive).
+    pub dial_level: f64,
+    /// Agent-ms talking or wrapping up.
+    pub busy_ms: u64,
+    /// Agent-ms staffed (busy, idle or previewing).
+    pub staffed_ms: u64,
+}
+
+impl Interval {
+    /// drops / human answers of the interval.
+    pub fn drop_rate(&self) -> f64 {
+        ratio(self.drops as f64, self.human_answers as f64)
+    }
+
+    /// busy / staffed agent time of the interval.
+    pub fn occupancy(&self) -> f64 {
+        ratio(self.busy_ms as f64, self.staffed_ms as f64)
+    }
+}
+
 /// Counts of one day.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct DayStats {
@@ -158,6 +196,7 @@ pub struct RunStats {
     pub(crate) days: Vec<DayStats>,
     pub(crate) best: HashMap<u64, Aapor, std::hash::BuildHasherDefault<crate::exclude::KeyHasher>>,
     pub(crate) compliance: ComplianceStats,
+    pub(crate) intervals: std::collections::BTreeMap<u64, Interval>,
     pub(crate) summary: Option<Summary>,
 }
 
@@ -215,11 +254,33 @@ impl RunStats {
         if day.human_answers == 0 { 0.0 } else { day.drops as f64 / day.human_answers as f64 }
     }
 
-    pub(crate) fn count_outcome(&mut self, day: u32, outcome: Outcome, number: PhoneNumber, _attempt: u32) {
+    /// The interval holding time `ms`.
+    pub(crate) fn interval(&mut self, ms: u64) -> &mut Interval {
+        let slot = ms / INTERVAL_MS;
+        self.intervals.entry(slot).or_insert_with(|| Interval { start_ms: slot * INTERVAL_MS, ..Default::default() })
+    }
+
+    /// Adds agent time [from, to) to the intervals it spans.
+    pub(crate) fn agent_time(&mut self, from: u64, to: u64, busy: bool) {
+        let mut t = from;
+        while t < to {
+            let end = ((t / INTERVAL_MS) + 1) * INTERVAL_MS;
+            let span = end.min(to) - t;
+            let i = self.interval(t);
+            i.staffed_ms += span;
+            if busy {
+                i.busy_ms += span;
+            }
+            t += span;
+        }
+    }
+
+    pub(crate) fn count_outcome(&mut self, day: u32, outcome: Outcome, number: PhoneNumber, _attempt: u32, now: u64) {
         *self.outcomes.entry(outcome).or_insert(0) += 1;
         if outcome.is_drop() {
             self.drops += 1;
             self.days[day as usize].drops += 1;
+            self.interval(now).drops += 1;
         }
         let class = outcome.aapor();
         let best = self.best.entry(number.key()).or_insert(class);
@@ -392,6 +453,18 @@ impl Summary {
             aapor: AaporRates::of(&st.best),
             compliance: st.compliance.clone(),
         }
+    }
+
+    /// The names of [`Summary::kpis`], in order.
+    pub fn kpi_names() -> impl Iterator<Item = &'static str> {
+        static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+        NAMES
+            .get_or_init(|| {
+                let empty = Summary::of(&RunStats::default(), &Scenario::default());
+                empty.kpis().into_iter().map(|(k, _)| k).collect()
+            })
+            .iter()
+            .copied()
     }
 
     /// The headline KPIs as (name, value), the ones replications and sweeps report.

@@ -1,0 +1,172 @@
+//! The analyst workflow: replications with honest intervals, sweeps, comparisons, time profiles and charts.
+mod common;
+
+use dialsim::report::Estimate;
+use dialsim::sim::{aggregate, kpi_value, replicate, replicate_until};
+use dialsim::{Campaign, Scenario};
+
+fn default_campaign(set: &[&str]) -> Campaign {
+    let set: Vec<String> = set.iter().map(|s| s.to_string()).collect();
+    Campaign::new(Scenario::parse("<default>", dialsim::DEFAULT_SCENARIO, &set).unwrap()).unwrap()
+}
+
+#[test]
+fn replications_do_not_depend_on_the_thread_count() {
+    let c = default_campaign(&[]);
+    let one = replicate(&c, 42, 12, 1);
+    assert_eq!(one, replicate(&c, 42, 12, 2));
+    assert_eq!(one, replicate(&c, 42, 12, 5));
+    // Replication 0 is the plain run with the seed; the others differ from it.
+    assert_eq!(one[0], c.run(42, false).summary);
+    assert_ne!(one[0], one[1]);
+    let dir = tempfile::tempdir().unwrap();
+    for t in ["1", "2"] {
+        let out = common::dialsim(
+            dir.path(),
+            &["simulate", "--replications", "8", "--seed", "4", "--threads", t, "--out", &format!("t{t}")],
+        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    for f in ["summary.json", "replications.csv"] {
+        let a = std::fs::read(dir.path().join("t1").join(f)).unwrap();
+        assert!(a == std::fs::read(dir.path().join("t2").join(f)).unwrap(), "{f} depends on --threads");
+    }
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("t1/summary.json")).unwrap()).unwrap();
+    for kpi in ["dials", "abandon_rate", "occupancy", "consents_granted", "violations"] {
+        for field in ["mean", "std", "ci95_low", "ci95_high", "n"] {
+            assert!(summary[kpi][field].is_number(), "summary.json {kpi}.{field}");
+        }
+        assert_eq!(summary[kpi]["n"], 8);
+    }
+}
+
+#[test]
+fn ci_half_width_target_adds_replications_until_reached() {
+    let c = default_campaign(&[]);
+    let target = 0.0008;
+    let runs = replicate_until(&c, 7, "abandon_rate", target, 5, 400, 2);
+    let values: Vec<f64> = runs.iter().map(|s| kpi_value(s, "abandon_rate").unwrap()).collect();
+    let e = Estimate::of(&values);
+    assert!(e.half_width() <= target, "{e:?}");
+    assert!(runs.len() > 5, "the target needs more than the minimum");
+    // The first count that meets the target: one fewer does not.
+    assert!(Estimate::of(&values[..values.len() - 1]).half_width() > target || values.len() == 5);
+    assert_eq!(runs, replicate_until(&c, 7, "abandon_rate", target, 5, 400, 1));
+}
+
+/// Erlang B blocking B(c, a).
+fn erlang_b(c: u32, a: f64) -> f64 {
+    (1..=c).fold(1.0, |b, k| a * b / (f64::from(k) + a * b))
+}
+
+#[test]
+fn ninety_five_percent_intervals_cover_the_truth_93_to_97_percent_of_the_time() {
+    // 1,000 experiments, each 8 replications of a 6-hour Erlang B system (5 agents, 4 Erlang) after a
+    // 30-minute warm-up; the t-interval of the mean blocking should hold B(5, 4) in about 95 % of them.
+    let scenario = Scenario::load(
+        "data/scenarios/erlang-b.toml",
+        &[
+            "dialer.agents=5".into(),
+            "dialer.rate_per_hour=240".into(),
+            "run.day_hours=6".into(),
+            "run.warmup_minutes=30".into(),
+        ],
+    )
+    .unwrap();
+    let campaign = Campaign::new(scenario).unwrap();
+    let exact = erlang_b(5, 4.0);
+    let experiments = 1000u64;
+    let covered: u64 = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2u64)
+            .map(|part| {
+                let campaign = &campaign;
+                s.spawn(move || {
+                    (0..experiments)
+                        .filter(|e| e % 2 == part)
+                        .filter(|&e| {
+                            let runs = replicate(campaign, 1_000_003 * (e + 1), 8, 1);
+                            aggregate(&runs).iter().find(|(k, _)| *k == "abandon_rate").unwrap().1.covers(exact)
+                        })
+                        .count() as u64
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    });
+    let rate = covered as f64 / experiments as f64;
+    assert!((0.93..=0.97).contains(&rate), "coverage {rate}");
+}
+
+#[test]
+fn sweeps_are_reproducible_shardable_and_charted() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let base = ["sweep", "default", "--vary", "dialer.agents=10,20", "--vary", "dialer.drop_target=0.01,0.03"];
+    let run = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend(["--replications", "4", "--seed", "2"]);
+        args.extend(extra);
+        let out = common::dialsim(d, &args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    run(&["--out", "a", "--threads", "1", "--plot"]);
+    run(&["--out", "b", "--threads", "2"]);
+    run(&["--out", "s1", "--shard", "1/2"]);
+    run(&["--out", "s2", "--shard", "2/2"]);
+    let a = std::fs::read_to_string(d.join("a/sweep.csv")).unwrap();
+    assert_eq!(a, std::fs::read_to_string(d.join("b/sweep.csv")).unwrap(), "sweep.csv depends on --threads");
+    assert_eq!(a.lines().count(), 5);
+    assert!(a.starts_with("point,dialer.agents,dialer.drop_target,replications,dials_mean,dials_ci,"));
+    let merged = common::dialsim(d, &["sweep", "merge", "s2/sweep.csv", "s1/sweep.csv", "-o", "m.csv"]);
+    assert!(merged.status.success());
+    assert_eq!(std::fs::read_to_string(d.join("m.csv")).unwrap(), a, "merged shards differ from the whole sweep");
+    let svg = std::fs::read_to_string(d.join("a/sweep-abandon_rate.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("dialer.agents") && svg.contains("dialer.drop_target = 0.03"));
+    // A point's row equals a plain replicated run of that point with the same seed (common random numbers).
+    let c = default_campaign(&["dialer.agents=20", "dialer.drop_target=0.01"]);
+    let dials = aggregate(&replicate(&c, 2, 4, 1))[0].1.mean;
+    let row = a.lines().nth(3).unwrap();
+    assert!(row.starts_with("2,20,0.01,4,"), "{row}");
+    assert_eq!(row.split(',').nth(4).unwrap().parse::<f64>().unwrap(), dials);
+}
+
+#[test]
+fn compare_pairs_runs_and_beats_independent_intervals() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("b.toml"), "[dialer]\nagents = 24\n").unwrap();
+    let out = common::dialsim(
+        dir.path(),
+        &["compare", "default", "b.toml", "--replications", "12", "--seed", "6", "-o", "cmp.csv"],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let csv = std::fs::read_to_string(dir.path().join("cmp.csv")).unwrap();
+    let row = csv.lines().find(|l| l.starts_with("connects,")).unwrap();
+    let f: Vec<f64> = row.split(',').skip(1).map(|x| x.parse().unwrap()).collect();
+    let (diff, paired, independent) = (f[2], f[5], f[6]);
+    assert!(diff > 0.0, "more agents connect more people");
+    assert!(
+        paired < independent / 2.0,
+        "common random numbers should at least halve the interval: {paired} vs {independent}"
+    );
+}
+
+#[test]
+fn the_time_profile_adds_up_to_the_summary() {
+    let c = default_campaign(&[]);
+    let out = c.run(3, false);
+    let sum = |f: fn(&dialsim::sim::Interval) -> u64| out.intervals.iter().map(f).sum::<u64>();
+    assert_eq!(sum(|i| i.dials), out.summary.dials);
+    assert_eq!(sum(|i| i.connects), out.summary.connects);
+    assert_eq!(sum(|i| i.drops), out.summary.drops);
+    assert_eq!(sum(|i| i.consents), out.summary.compliance.consents_granted);
+    assert!(out.intervals.iter().all(|i| i.start_ms % dialsim::sim::INTERVAL_MS == 0));
+    let dir = tempfile::tempdir().unwrap();
+    let o = common::dialsim(dir.path(), &["simulate", "--seed", "3", "--out", "r", "--plot"]);
+    assert!(o.status.success());
+    let csv = std::fs::read_to_string(dir.path().join("r/intervals.csv")).unwrap();
+    assert!(csv.starts_with("start,dials,human_answers,connects,drops,drop_rate,dial_level,occupancy,consents\n"));
+    assert_eq!(csv.lines().count() - 1, out.intervals.len());
+    let svg = std::fs::read_to_string(dir.path().join("r/profile.svg")).unwrap();
+    assert!(svg.contains("calls per 15 minutes") && svg.contains("occupancy"));
+}
