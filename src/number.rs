@@ -28,6 +28,25 @@ impl PhoneNumber {
         u64::from(self.country_code) * 10u64.pow(u32::from(self.length)) + self.national
     }
 
+    /// The number of an E.164 key (the inverse of [`PhoneNumber::key`]): the country code is the prefix of
+    /// 1 to 3 digits that is a calling code (calling codes are prefix-free).
+    ///
+    /// ```
+    /// let n = dialsim::PhoneNumber::from_key(390612345678).unwrap();
+    /// assert_eq!((n.country_code, n.national_digits().as_str()), (39, "0612345678"));
+    /// ```
+    pub fn from_key(key: u64) -> Option<PhoneNumber> {
+        let digits = key.to_string();
+        (1..=3.min(digits.len().saturating_sub(1))).find_map(|cc_len| {
+            let cc: u16 = digits[..cc_len].parse().ok()?;
+            crate::plan::is_country_code(cc).then(|| PhoneNumber {
+                country_code: cc,
+                national: digits[cc_len..].parse().unwrap_or(0),
+                length: (digits.len() - cc_len) as u8,
+            })
+        })
+    }
+
     /// The national significant number as a digit string (leading zeros kept).
     pub fn national_digits(&self) -> String {
         format!("{:0width$}", self.national, width = usize::from(self.length))

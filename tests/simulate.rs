@@ -275,3 +275,21 @@ fn a_dropped_number_is_locked_out_and_retries_respect_max_attempts() {
     }
     assert!(by_number.values().any(|c| c.len() == 2), "no retries at all");
 }
+
+#[test]
+fn a_scenario_can_dial_a_list_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("leads.csv");
+    let mut csv = String::from("id,phone\n");
+    for i in 0..40 {
+        csv.push_str(&format!("{i},+420 601 000 {:03}\n", i));
+    }
+    csv.push_str("99,+421 905 123 456\n");
+    std::fs::write(&list, csv).unwrap();
+    let set = vec![format!("numbers.list=\"{}\"", list.display()), "numbers.suppress=[]".to_string()];
+    let out =
+        Campaign::new(Scenario::parse("<default>", dialsim::DEFAULT_SCENARIO, &set).unwrap()).unwrap().run(1, true);
+    let dialled: std::collections::HashSet<String> = out.calls.iter().map(|c| c.number.to_string()).collect();
+    assert_eq!(dialled.len(), 41, "every listed number is dialled, and nothing else");
+    assert!(dialled.contains("+421905123456") && dialled.contains("+420601000039"));
+}

@@ -64,22 +64,7 @@ impl LeadSource {
             (Some(NumberSpace::new(&plan, &selection)?), None)
         } else {
             let read = options.read_path(&n.list)?;
-            let cc = options.normalizer.country_code();
-            let numbers = read
-                .keys
-                .iter()
-                .map(|&k| {
-                    // Keys are E.164 digits; split the country code back off.
-                    let digits = k.to_string();
-                    let cc_len = if digits.starts_with(&cc.to_string()) { cc.to_string().len() } else { 0 };
-                    let national = &digits[cc_len..];
-                    PhoneNumber {
-                        country_code: cc,
-                        national: national.parse().unwrap_or(0),
-                        length: national.len() as u8,
-                    }
-                })
-                .collect();
+            let numbers = read.keys.iter().filter_map(|&k| PhoneNumber::from_key(k)).collect::<Vec<_>>();
             (None, Some(Arc::new(numbers)))
         };
         Ok(LeadSource { space, list, exclusions: Arc::new(exclusions) })

@@ -1,0 +1,103 @@
+//! The compliance flow inside the engine: the conversation of a connected call (objection offer, names and
+//! consent, referrals), suppression, withdrawals, and the injected faults. A child module of the engine, so it
+//! works on the engine's state directly.
+
+use super::*;
+
+impl<'a> Engine<'a> {
+    /// Whether a number may not be dialled now (suppressed in this run, or held by an exclusion source).
+    pub(super) fn blocked(&self, key: u64) -> bool {
+        self.suppressed.get(&key).is_some_and(|&t| t <= self.now) || self.fresh.exclusions().source_of(key).is_some()
+    }
+
+    /// The injected fault of dialling a blocked number anyway.
+    pub(super) fn ignores_block(&mut self, key: u64, attempt: u32) -> bool {
+        let p = self.s.compliance.faults.ignore_suppression;
+        let hit = p > 0.0 && uniform(self.key, key, attempt, Purpose::Compliance as u64 + 3, 1) < p;
+        if hit {
+            self.stats.compliance.faults_injected.ignore_suppression += 1;
+        }
+        hit
+    }
+
+    pub(super) fn suppress(&mut self, number: PhoneNumber, call_id: u32, scope: &'static str) {
+        self.suppressed.entry(number.key()).or_insert(self.now);
+        self.suppression.push(SuppressionEntry { number, time_ms: self.now, call_id, scope });
+    }
+
+    pub(super) fn withdraw(&mut self, i: u32) {
+        let LedgerEntry::Consent(r) = &self.ledger[i as usize] else {
+            return;
+        };
+        let (receipt_id, number, call_id) = (r.id.clone(), r.number, r.call_id);
+        self.ledger.push(LedgerEntry::Withdrawal(Withdrawal { receipt_id, number, time_ms: self.now }));
+        self.stats.compliance.withdrawals += 1;
+        self.suppress(number, call_id, "withdrawal");
+    }
+
+    /// The conversation of a connected call: its talk time and outcome, through the compliance flow.
+    pub(super) fn converse(&mut self, c: u32) -> (Millis, Outcome) {
+        let call = &self.calls[c as usize];
+        let (number, attempt, referral_of, fate) = (call.number, call.attempt, call.referral_of, call.fate);
+        let nk = number.key();
+        let s: &'a Scenario = self.s;
+        let (g, cp) = (&s.agents, &s.compliance);
+        let talk = |dist, key| millis(sample_for(dist, key, nk, attempt, Purpose::Talk));
+        if fate == Fate::Machine {
+            return (talk(&g.machine_talk, self.key), Outcome::MachineMessage);
+        }
+        let draw = |k: u64, attempt: u32| uniform(self.key, nk, attempt, Purpose::Compliance as u64 + k, 0);
+        // Identification, purpose and the offer to object open every connected call.
+        let skip = draw(0, attempt) < cp.faults.skip_objection_offer;
+        if skip {
+            self.stats.compliance.faults_injected.skip_objection_offer += 1;
+        }
+        self.calls[c as usize].offered = Some(!skip);
+        if !skip && draw(1, 0) < cp.object {
+            self.stats.compliance.objections += 1;
+            self.suppress(number, c, "marketing");
+            return (talk(&g.refusal_talk, self.key), Outcome::Objected);
+        }
+        if uniform(self.key, nk, 0, Purpose::Cooperate as u64, 0) >= s.population.cooperate {
+            return (talk(&g.refusal_talk, self.key), Outcome::Refused);
+        }
+        if draw(2, 0) < cp.give_name {
+            self.stats.compliance.names_given += 1;
+            let name = synthetic_name(nk ^ self.key);
+            if draw(4, 0) < cp.consent {
+                // The receipt first, then the name kept under it.
+                self.stats.compliance.consents_granted += 1;
+                self.stats.interval(self.now).consents += 1;
+                if referral_of.is_some() {
+                    self.stats.compliance.referrals_converted += 1;
+                }
+                let id = format!("cr-{:016x}-{c}", (self.key ^ nk).rotate_left(17));
+                let receipt =
+                    Receipt { id: id.clone(), number, name: name.clone(), call_id: c, time_ms: self.now, referral_of };
+                self.ledger.push(LedgerEntry::Consent(receipt));
+                self.names.push(NameEntry { number, name, call_id: c, time_ms: self.now, receipt: Some(id) });
+                if draw(5, 0) < cp.withdraw {
+                    let delay = sample(&cp.withdraw_delay, draw(8, 0), draw(9, 0));
+                    self.queue.push(self.now + millis(delay).max(1), Event::Withdraw(self.ledger.len() as u32 - 1));
+                }
+            } else {
+                // Declined: the name is discarded and written nowhere (unless a fault is injected).
+                self.stats.compliance.consents_declined += 1;
+                if draw(6, attempt) < cp.faults.store_name_without_consent {
+                    self.stats.compliance.faults_injected.store_name_without_consent += 1;
+                    self.names.push(NameEntry { number, name, call_id: c, time_ms: self.now, receipt: None });
+                }
+            }
+        }
+        if draw(7, 0) < cp.referral {
+            self.stats.compliance.referrals += 1;
+            // The referee's number is queued; their name is kept nowhere.
+            if let Some(referee) =
+                self.fresh.random_number((nk ^ self.key).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ u64::from(c))
+            {
+                self.referrals.push_back((referee, c));
+            }
+        }
+        (talk(&g.talk, self.key), Outcome::Completed)
+    }
+}
