@@ -257,3 +257,48 @@ fn referrals_bring_numbers_not_names_and_withdrawals_suppress() {
     }
     assert!(out.violations.is_empty());
 }
+
+#[test]
+fn a_later_campaign_fed_the_suppression_list_never_calls_an_objector() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = common::dialsim(d, &["simulate", "--seed", "17", "--out", "first"]);
+    assert!(o.status.success());
+    let objectors: HashSet<String> = std::fs::read_to_string(d.join("first/suppression.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    assert!(objectors.len() > 100);
+    // The same seed walks the same list: without the suppression list the objectors come up again...
+    let plain = common::ok_stdout(
+        d,
+        &["generate", "-n", "40000", "--seed", "17", "--format", "txt", "--type", "mobile,fixedLine"],
+    );
+    let plain: HashSet<String> = String::from_utf8(plain).unwrap().lines().map(str::to_string).collect();
+    assert!(objectors.iter().filter(|n| plain.contains(*n)).count() > 100);
+    // ...and with it, none does: in a generated list, and in a second simulated campaign.
+    let args = [
+        "generate",
+        "-n",
+        "40000",
+        "--seed",
+        "17",
+        "--format",
+        "txt",
+        "--type",
+        "mobile,fixedLine",
+        "--suppress",
+        "first/suppression.csv",
+    ];
+    let listed = String::from_utf8(common::ok_stdout(d, &args)).unwrap();
+    assert!(listed.lines().all(|n| !objectors.contains(n)));
+    let set = format!("numbers.suppress=[\"{}\"]", d.join("first/suppression.csv").display());
+    let o = common::dialsim(d, &["simulate", "--seed", "17", "--out", "second", "--set", &set]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let calls = std::fs::read_to_string(d.join("second/calls.csv")).unwrap();
+    assert!(calls.lines().skip(1).all(|l| !objectors.contains(l.split(',').nth(1).unwrap())));
+    let audit = common::dialsim(d, &["audit", "second"]);
+    assert_eq!(audit.status.code(), Some(0));
+}
