@@ -4,9 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
+use dialsim::Plan;
 use dialsim::compliance::{AuditInput, audit};
-use dialsim::exclude::Source;
-use dialsim::{Column, InputOptions, KnownFilter, Normalizer, Plan, SuppressionList};
 
 /// Exit code when the audit finds violations.
 pub const EXIT_VIOLATIONS: i32 = 4;
@@ -28,13 +27,7 @@ pub fn run(args: AuditArgs) -> Result<i32> {
     let plan = Plan::resolve(&input.scenario.numbers.plan)?;
     // The run's own exclusion sources (from its scenario), and any given here.
     let mut exclusions = dialsim::sim::load_exclusions(&input.scenario, &plan)?;
-    for path in &args.exclude {
-        exclusions.push(path.display().to_string(), Source::Filter(KnownFilter::load(path)?));
-    }
-    let options = InputOptions { normalizer: Normalizer::for_plan(&plan), column: Column::Auto, strict: false };
-    for path in &args.suppress {
-        exclusions.push(path.clone(), Source::Suppression(SuppressionList::load(path, &options)?));
-    }
+    exclusions.append(super::generate::load_exclusions(&plan, &args.exclude, &args.suppress)?);
     let names = exclusions.names();
     let violations = audit(&input, &|k| exclusions.source_of(k).map(|i| names[i].to_string()));
     for v in &violations {

@@ -46,7 +46,7 @@ pub fn run(args: CompareArgs) -> Result<i32> {
     let a = Campaign::new(super::simulate::load_scenario(&Some(args.a.clone()), &[])?)?;
     let b = Campaign::new(super::simulate::load_scenario(&Some(args.b.clone()), &[])?)?;
     let seed = super::generate::seed_or_fresh(args.seed);
-    let threads = super::simulate::threads(args.threads);
+    let threads = super::threads(args.threads);
     let ra = replicate(&a, seed, args.replications, threads);
     let rb = replicate(&b, seed, args.replications, threads);
     let n = f64::from(args.replications);

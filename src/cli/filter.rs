@@ -73,10 +73,6 @@ pub(crate) fn report_rejects(read: &NumbersRead) {
     }
 }
 
-fn threads(t: Option<usize>) -> usize {
-    t.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-}
-
 pub fn run(cmd: FilterCommand) -> Result<i32> {
     match cmd {
         FilterCommand::Build(args) => build(args),
@@ -138,7 +134,7 @@ fn build(args: BuildArgs) -> Result<i32> {
         None => Column::Auto,
     };
     let options = InputOptions { normalizer: normalizer.clone(), column, strict: args.strict };
-    let threads = threads(args.threads);
+    let threads = super::threads(args.threads);
     let bar = super::progress_bar(args.inputs.len() as u64, true);
     // Inputs are parsed in parallel, one thread per file (up to the thread count); results stay in input order.
     let mut reads: Vec<Option<dialsim::Result<NumbersRead>>> = (0..args.inputs.len()).map(|_| None).collect();

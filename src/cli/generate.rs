@@ -7,8 +7,8 @@ use anyhow::Result;
 use clap::Args;
 use dialsim::exclude::Source;
 use dialsim::{
-    CallList, Column, Exclusions, InputOptions, KnownFilter, ListFormat, ListRequest, Normalizer, NumberSpace,
-    NumberType, Plan, Selection, Shard, SuppressionList,
+    CallList, Exclusions, InputOptions, KnownFilter, ListFormat, ListRequest, NumberSpace, NumberType, Plan, Selection,
+    Shard, SuppressionList,
 };
 
 #[derive(Args, Debug)]
@@ -92,7 +92,7 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
         Some(p) if p.extension().is_some_and(|e| e == "txt") => ListFormat::Txt,
         _ => ListFormat::Csv,
     });
-    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = super::threads(args.threads);
     let request = ListRequest { start: args.start, count, shard: args.shard.unwrap_or(Shard::WHOLE), format, threads };
     let exclusions = load_exclusions(&plan, &args.exclude, &args.suppress)?;
     let seed = seed_or_fresh(args.seed);
@@ -156,7 +156,7 @@ pub(crate) fn load_exclusions(plan: &Plan, filters: &[PathBuf], lists: &[String]
         let filter = KnownFilter::load(path)?;
         exclusions.push(path.display().to_string(), Source::Filter(filter));
     }
-    let options = InputOptions { normalizer: Normalizer::for_plan(plan), column: Column::Auto, strict: false };
+    let options = InputOptions::for_plan(plan);
     for path in lists {
         let list = SuppressionList::load(path, &options)?;
         super::filter::report_rejects(list.read_report());

@@ -105,6 +105,11 @@ pub fn run() -> i32 {
     }
 }
 
+/// The thread count: the one asked for, else every core (at least 1).
+pub(crate) fn threads(asked: Option<usize>) -> usize {
+    asked.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1)
+}
+
 /// A progress bar on stderr, only when stderr is a terminal and the work is long.
 pub(crate) fn progress_bar(total: u64, long: bool) -> Option<indicatif::ProgressBar> {
     use std::io::IsTerminal;

@@ -50,10 +50,6 @@ pub(crate) fn load_scenario(path: &Option<String>, set: &[String]) -> Result<Sce
     })
 }
 
-pub(crate) fn threads(t: Option<usize>) -> usize {
-    t.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1)
-}
-
 /// Checks a KPI name.
 pub(crate) fn check_kpi(name: &str) -> Result<()> {
     let names: Vec<&str> = Summary::kpi_names().collect();
@@ -74,7 +70,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     }
     let seed = super::generate::seed_or_fresh(args.seed);
     let campaign = Campaign::new(scenario)?;
-    let threads = threads(args.threads);
+    let threads = super::threads(args.threads);
     if args.replications == 1 && args.ci_half_width.is_none() {
         let out = campaign.run(seed, args.out.is_some());
         out_raw!(dialsim::report::table(campaign.scenario(), &out));

@@ -95,7 +95,7 @@ pub fn run(args: SweepArgs) -> Result<i32> {
         campaigns.push(Campaign::new(super::simulate::load_scenario(&scenario_arg, &set)?)?);
     }
     let seed = super::generate::seed_or_fresh(args.seed);
-    let threads = super::simulate::threads(args.threads);
+    let threads = super::threads(args.threads);
     let bar = super::progress_bar((mine.len() as u64) * u64::from(args.replications), true);
     let mut rows = Vec::new();
     for (&p, campaign) in mine.iter().zip(&campaigns) {

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use super::AbandonWindow;
 use crate::error::{Error, Result};
 use crate::scenario::{Purpose, Scenario};
+use crate::sim::Outcome;
 
 /// One call as the audit sees it.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,8 +21,8 @@ pub struct AuditCall {
     pub key: u64,
     /// Dial time, ms since day 0 00:00.
     pub dial_ms: u64,
-    /// Outcome name (`calls.csv`).
-    pub outcome: String,
+    /// How the attempt ended.
+    pub outcome: Outcome,
     /// Ringing, seconds.
     pub ring_s: f64,
     /// Silence after pick-up before an agent (or the drop), seconds.
@@ -57,9 +58,6 @@ pub struct Violation {
     /// What happened.
     pub detail: String,
 }
-
-const PERSON_CONNECTED: [&str; 3] = ["completed", "refused", "objected"];
-const PERSON_ANSWERED: [&str; 5] = ["completed", "refused", "objected", "dropped", "amd_drop"];
 
 /// Checks every rule of the scenario's profile; `known` names the exclusion source holding a key, if any.
 pub fn audit(input: &AuditInput, known: &dyn Fn(u64) -> Option<String>) -> Vec<Violation> {
@@ -113,24 +111,24 @@ pub fn audit(input: &AuditInput, known: &dyn Fn(u64) -> Option<String>) -> Vec<V
                 detail: format!("+{} redialled within {} h of an abandoned call", call.key, rules.lockout_h),
             });
         }
-        if call.outcome == "dropped" || call.outcome == "amd_drop" {
+        if call.outcome.is_drop() {
             last_drop.insert(call.key, call.dial_ms);
         }
-        if PERSON_CONNECTED.contains(&call.outcome.as_str()) && call.offered != Some(true) {
+        if call.outcome.is_person_connected() && call.offered != Some(true) {
             out.push(Violation {
                 rule: "objection-offer",
                 call_id: id,
                 detail: "a connected call without the offer to object".into(),
             });
         }
-        if call.outcome == "no_answer" && call.ring_s + 1e-9 < rules.min_ring_s {
+        if call.outcome == Outcome::NoAnswer && call.ring_s + 1e-9 < rules.min_ring_s {
             out.push(Violation {
                 rule: "ring-time",
                 call_id: id,
                 detail: format!("given up after {:.1} s of ringing (minimum {} s)", call.ring_s, rules.min_ring_s),
             });
         }
-        if PERSON_ANSWERED.contains(&call.outcome.as_str()) && call.wait_s > rules.max_silence_s + 1e-9 {
+        if call.outcome.is_person_answer() && call.wait_s > rules.max_silence_s + 1e-9 {
             out.push(Violation {
                 rule: "silence",
                 call_id: id,
@@ -163,10 +161,10 @@ pub fn audit(input: &AuditInput, known: &dyn Fn(u64) -> Option<String>) -> Vec<V
     };
     let mut per: std::collections::BTreeMap<u64, (u64, u64)> = Default::default();
     for call in &input.calls {
-        if PERSON_ANSWERED.contains(&call.outcome.as_str()) {
+        if call.outcome.is_person_answer() {
             let e = per.entry(call.dial_ms / window_ms).or_default();
             e.1 += 1;
-            if call.outcome == "dropped" || call.outcome == "amd_drop" {
+            if call.outcome.is_drop() {
                 e.0 += 1;
             }
         }
@@ -247,7 +245,7 @@ impl AuditInput {
                 call_id: c.call_id,
                 key: c.number.key(),
                 dial_ms: c.dial_ms,
-                outcome: c.outcome.as_str().to_string(),
+                outcome: c.outcome,
                 ring_s: c.ring_ms as f64 / 1000.0,
                 wait_s: c.wait_ms as f64 / 1000.0,
                 offered: c.offered,
@@ -289,7 +287,8 @@ impl AuditInput {
                 call_id: row.call_id,
                 key,
                 dial_ms: (row.dial_s * 1000.0).round() as u64,
-                outcome: row.outcome,
+                outcome: Outcome::from_name(&row.outcome)
+                    .ok_or_else(|| Error::input(file("calls.csv"), None, format!("unknown outcome {}", row.outcome)))?,
                 ring_s: row.ring_s,
                 wait_s: row.wait_s,
                 offered: match row.objection_offered.as_str() {

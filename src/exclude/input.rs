@@ -90,6 +90,11 @@ pub struct NumbersRead {
 }
 
 impl InputOptions {
+    /// Lenient reading of the number column found automatically, normalised for `plan`'s country.
+    pub fn for_plan(plan: &crate::plan::Plan) -> InputOptions {
+        InputOptions { normalizer: Normalizer::for_plan(plan), column: Column::Auto, strict: false }
+    }
+
     fn plausible(&self, n: &PhoneNumber) -> bool {
         n.country_code != self.normalizer.country_code() || self.normalizer.is_plan_length(n.length)
     }

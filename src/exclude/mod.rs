@@ -54,6 +54,11 @@ impl Exclusions {
         self.sources.push((name.into(), source));
     }
 
+    /// Adds every source of `other`, after this one's.
+    pub fn append(&mut self, other: Exclusions) {
+        self.sources.extend(other.sources);
+    }
+
     /// The sources' names, in order.
     pub fn names(&self) -> Vec<&str> {
         self.sources.iter().map(|(n, _)| n.as_str()).collect()

@@ -21,6 +21,7 @@ type KeyBuild = std::hash::BuildHasherDefault<crate::exclude::KeyHasher>;
 use crate::rng::{Stream, stream};
 use crate::scenario::{DialerMode, Scenario, parse_hhmm};
 
+mod dialer;
 mod flow;
 
 /// Delay before a not-in-service tone is recognised.
@@ -126,7 +127,6 @@ pub struct Engine<'a> {
     idle_area: f64,
     idle_mark: Millis,
     pub(super) stats: RunStats,
-    record_calls: bool,
     /// Calls whose records are final, in the order they ended.
     pub(super) records: Vec<CallRecord>,
     /// Objections and withdrawals, in time order.
@@ -144,7 +144,7 @@ pub struct Engine<'a> {
 
 impl<'a> Engine<'a> {
     /// A run of `scenario` with `seed` over the numbers of `leads`.
-    pub fn new(s: &'a Scenario, leads: &LeadSource, seed: u64, record_calls: bool) -> Engine<'a> {
+    pub fn new(s: &'a Scenario, leads: &LeadSource, seed: u64) -> Engine<'a> {
         let key = {
             let mut r = stream(seed, Stream::Simulation(0));
             r.next_u64()
@@ -165,7 +165,7 @@ impl<'a> Engine<'a> {
             retries: BinaryHeap::new(),
             retry_seq: 0,
             numbers: HashMap::default(),
-            fresh: leads.fresh(seed, s.compliance.faults.ignore_suppression, key),
+            fresh: leads.fresh(seed),
             window_open: false,
             day: 0,
             level: s.dialer.initial_level,
@@ -174,7 +174,6 @@ impl<'a> Engine<'a> {
             idle_area: 0.0,
             idle_mark: 0,
             stats: RunStats::new(s),
-            record_calls,
             records: Vec::new(),
             suppression: Vec::new(),
             ledger: Vec::new(),
@@ -211,13 +210,11 @@ impl<'a> Engine<'a> {
                 Event::Withdraw(i) => self.withdraw(i),
             }
         }
-        if self.record_calls {
-            self.records = self.calls.iter().enumerate().map(|(i, c)| CallRecord::of(i as u32, c)).collect();
-        }
+        // Every run keeps its records: the audit of the run needs them.
+        self.records = self.calls.iter().enumerate().map(|(i, c)| CallRecord::of(i as u32, c)).collect();
         self.stats.excluded = self.fresh.excluded();
-        self.stats.compliance.faults_injected.ignore_suppression += self.fresh.faults();
         self.stats.compliance.suppression_hits += self.fresh.excluded() + self.retry_hits;
-        self.stats.finish(self.s);
+        self.stats.finish();
     }
 
     fn counting(&self) -> bool {
@@ -259,172 +256,6 @@ impl<'a> Engine<'a> {
 
     fn idle_count(&self) -> usize {
         self.idle.len()
-    }
-
-    // ----- days and pacing -----
-
-    fn day_start(&mut self, d: u32) {
-        self.window_open = true;
-        self.day = d;
-        self.stats.open_day(d);
-        for a in 0..self.agents.len() as u32 {
-            if self.agents[a as usize].state == AgentState::Off {
-                self.set_agent(a, AgentState::Idle);
-            }
-        }
-        self.last_recalc = self.now;
-        match self.s.dialer.mode {
-            DialerMode::Predictive => {
-                self.stats.dial_level.push((self.now as f64 / 1000.0, self.level));
-                self.queue.push(self.now + millis(self.s.dialer.recalc_interval), Event::Recalc);
-            }
-            DialerMode::Rate => self.schedule_rate_dial(),
-            _ => {}
-        }
-        self.pace();
-    }
-
-    fn day_end(&mut self, _d: u32) {
-        self.window_open = false;
-        // Idle agents go home; busy ones finish their call first (see wrap_end).
-        for a in 0..self.agents.len() as u32 {
-            if self.agents[a as usize].state == AgentState::Idle {
-                self.set_agent(a, AgentState::Off);
-            }
-        }
-    }
-
-    fn recalc(&mut self) {
-        if !self.window_open {
-            return;
-        }
-        let d = &self.s.dialer;
-        self.idle_area += self.idle.len() as f64 * (self.now - self.idle_mark) as f64;
-        self.idle_mark = self.now;
-        let span = (self.now - self.last_recalc).max(1) as f64;
-        let idle_share = (self.idle_area / span / f64::from(d.agents)).clamp(0.0, 1.0);
-        self.idle_area = 0.0;
-        self.last_recalc = self.now;
-        let drop_rate = self.stats.day_drop_rate(self.day);
-        // Modelled on VICIdial's adaptive pacing: a hard limit (back to 1.0 once the day's drop rate reaches the
-        // target), otherwise the level rises with idle agents and falls as the drop rate nears the target.
-        self.level = if drop_rate >= d.drop_target {
-            1.0
-        } else {
-            let gap = (d.drop_target - drop_rate) / d.drop_target.max(1e-9);
-            let up = 0.5 * gap * idle_share * self.level;
-            let down = 0.5 * (1.0 - gap) * (self.level - 1.0);
-            (self.level + up - down).clamp(1.0, d.max_level)
-        };
-        self.stats.dial_level.push((self.now as f64 / 1000.0, self.level));
-        self.stats.interval(self.now).dial_level = self.level;
-        self.queue.push(self.now + millis(d.recalc_interval), Event::Recalc);
-        self.pace();
-    }
-
-    /// Dials as many calls as the mode allows now.
-    fn pace(&mut self) {
-        if !self.window_open {
-            return;
-        }
-        let d = &self.s.dialer;
-        match d.mode {
-            DialerMode::Rate => {}
-            DialerMode::Preview => {
-                while let Some(&a) = self.idle.front() {
-                    if !self.has_lead() {
-                        break;
-                    }
-                    self.set_agent(a, AgentState::Preview);
-                    let t = sample(&d.preview, self.rng.random(), self.rng.random());
-                    self.queue.push(self.now + millis(t), Event::PreviewDone(a));
-                }
-            }
-            DialerMode::Progressive | DialerMode::Predictive => {
-                let level = if d.mode == DialerMode::Progressive { 1.0 } else { self.level };
-                let target = (level * self.idle_count() as f64).round() as u32;
-                while self.ringing < target && self.in_progress < d.lines {
-                    if !self.dial(None) {
-                        break;
-                    }
-                }
-            }
-        }
-    }
-
-    fn schedule_rate_dial(&mut self) {
-        let gap = -(1.0f64 - self.rng.random::<f64>()).ln() * 3600.0 / self.s.dialer.rate_per_hour;
-        self.queue.push(self.now + millis(gap).max(1), Event::RateDial);
-    }
-
-    fn rate_dial(&mut self) {
-        if !self.window_open {
-            return;
-        }
-        if self.in_progress < self.s.dialer.lines {
-            self.dial(None);
-        } else if self.counting() {
-            self.stats.blocked_dials += 1;
-        }
-        self.schedule_rate_dial();
-    }
-
-    fn preview_done(&mut self, a: u32) {
-        if !self.window_open {
-            self.set_agent(a, AgentState::Off);
-        } else if !self.dial(Some(a)) {
-            self.set_agent(a, AgentState::Idle);
-        }
-    }
-
-    // ----- leads -----
-
-    fn has_lead(&mut self) -> bool {
-        let retry_due = self.retries.peek().is_some_and(|std::cmp::Reverse((due, _, _))| *due <= self.now);
-        retry_due || !self.referrals.is_empty() || self.fresh.has_next()
-    }
-
-    /// The next number to dial: a retry that is due, else a referral, else a fresh number.
-    fn next_lead(&mut self) -> Option<(PhoneNumber, u32, Option<u32>)> {
-        while let Some(&std::cmp::Reverse((due, _, _))) = self.retries.peek() {
-            if due > self.now {
-                break;
-            }
-            let std::cmp::Reverse((_, _, key)) = self.retries.pop().expect("peeked");
-            let state = self.numbers.get(&key).expect("retried numbers are known");
-            if state.locked_until > self.now {
-                continue;
-            }
-            let (number, attempt) = (state.number, state.attempts + 1);
-            if self.blocked(key) && !self.ignores_block(key, attempt) {
-                self.retry_hits += 1;
-                continue;
-            }
-            return Some((number, attempt, None));
-        }
-        while let Some((number, from)) = self.referrals.pop_front() {
-            let key = number.key();
-            if self.numbers.contains_key(&key) {
-                self.stats.compliance.referrals_dropped += 1;
-                continue;
-            }
-            if self.blocked(key) {
-                self.stats.compliance.referrals_dropped += 1;
-                self.stats.compliance.suppression_hits += 1;
-                continue;
-            }
-            return Some((number, 1, Some(from)));
-        }
-        loop {
-            let (_, number) = self.fresh.next_number()?;
-            let key = number.key();
-            // A fresh number may have been suppressed in this run (a referral that objected).
-            if self.suppressed.contains_key(&key) && !self.ignores_block(key, 1) {
-                self.retry_hits += 1;
-                continue;
-            }
-            return Some((number, 1, None));
-        }
     }
 
     // ----- calls -----
@@ -560,7 +391,6 @@ impl<'a> Engine<'a> {
         }
         let deadline = answered.saturating_add(limit);
         if deadline <= self.now {
-            self.ringing += 1; // finish() releases as a ringing call
             self.drop_call(c);
             return;
         }
@@ -576,7 +406,6 @@ impl<'a> Engine<'a> {
         }
         self.calls[c as usize].waiting = false;
         self.waiting.retain(|&x| x != c);
-        self.ringing += 1;
         self.drop_call(c);
     }
 
@@ -621,7 +450,6 @@ impl<'a> Engine<'a> {
         let wrap = millis(sample_for(&self.s.agents.wrap, self.key, call.number.key(), call.attempt, Purpose::Wrap));
         let outcome = call.outcome.expect("decided at connect");
         self.calls[c as usize].wrap = wrap;
-        self.ringing += 1; // finish() releases the line as a ringing call would
         self.finish(c, outcome);
         self.set_agent(a, AgentState::Wrap);
         self.queue.push(self.now + wrap, Event::WrapEnd(a));
@@ -645,7 +473,10 @@ impl<'a> Engine<'a> {
 
     /// Ends a call: frees its line, records it, schedules a retry.
     fn finish(&mut self, c: u32, outcome: Outcome) {
-        self.ringing -= 1;
+        // A call still ringing (or in AMD analysis) stops ringing now; a live call stopped when it went live.
+        if self.calls[c as usize].live.is_none() {
+            self.ringing -= 1;
+        }
         self.in_progress -= 1;
         let now = self.now;
         let call = &mut self.calls[c as usize];

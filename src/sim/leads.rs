@@ -4,9 +4,8 @@
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::exclude::{Column, Exclusions, InputOptions, KnownFilter, Source, SuppressionList};
+use crate::exclude::{Exclusions, InputOptions, KnownFilter, Source, SuppressionList};
 use crate::generate::{CallList, Excluder};
-use crate::normalize::Normalizer;
 use crate::number::PhoneNumber;
 use crate::plan::{NumberType, Plan};
 use crate::scenario::Scenario;
@@ -24,7 +23,7 @@ const EMBEDDED_KNOWN: &[(&str, &str)] = &[
 /// compiled in, so the default scenario runs without the data folder).
 pub fn load_exclusions(scenario: &Scenario, plan: &Plan) -> Result<Exclusions> {
     let n = &scenario.numbers;
-    let options = InputOptions { normalizer: Normalizer::for_plan(plan), column: Column::Auto, strict: false };
+    let options = InputOptions::for_plan(plan);
     let mut exclusions = Exclusions::new();
     for path in &n.exclude {
         exclusions.push(path.clone(), Source::Filter(KnownFilter::load(path)?));
@@ -57,7 +56,7 @@ impl LeadSource {
             .iter()
             .map(|t| t.parse::<NumberType>().map_err(|e| Error::Invalid(format!("numbers.types: {e}"))))
             .collect::<Result<Vec<_>>>()?;
-        let options = InputOptions { normalizer: Normalizer::for_plan(&plan), column: Column::Auto, strict: false };
+        let options = InputOptions::for_plan(&plan);
         let exclusions = load_exclusions(scenario, &plan)?;
         let (space, list) = if n.list.is_empty() {
             let selection = Selection { types, prefixes: n.prefixes.clone(), lengths: Vec::new() };
@@ -75,13 +74,9 @@ impl LeadSource {
         &self.exclusions
     }
 
-    /// The fresh numbers of one run, in list order for `seed`; `ignore` is the injected probability of dialling
-    /// an excluded number anyway (a fault, drawn with `key`).
-    pub fn fresh(&self, seed: u64, ignore: f64, key: u64) -> FreshLeads {
+    /// The fresh numbers of one run, in list order for `seed`.
+    pub fn fresh(&self, seed: u64) -> FreshLeads {
         FreshLeads {
-            ignore,
-            key,
-            faults: 0,
             list: self.space.as_ref().map(|s| CallList::new(s.clone(), seed)),
             fixed: self.list.clone(),
             next: 0,
@@ -95,32 +90,31 @@ impl LeadSource {
 /// The stream of fresh numbers of one run.
 #[derive(Debug)]
 pub struct FreshLeads {
-    ignore: f64,
-    key: u64,
-    faults: u64,
     list: Option<CallList>,
     fixed: Option<Arc<Vec<PhoneNumber>>>,
     next: u64,
     exclusions: Arc<Exclusions>,
     excluded: u64,
-    peeked: Option<(u64, PhoneNumber)>,
+    peeked: Option<(u64, PhoneNumber, bool)>,
 }
 
 impl FreshLeads {
-    /// Whether another number is available.
-    pub fn has_next(&mut self) -> bool {
+    /// Whether another number is available; `dial_anyway` is the injected fault of dialling an excluded number
+    /// (given its key).
+    pub fn has_next(&mut self, dial_anyway: &dyn Fn(u64) -> bool) -> bool {
         if self.peeked.is_none() {
-            self.peeked = self.pull();
+            self.peeked = self.pull(dial_anyway);
         }
         self.peeked.is_some()
     }
 
-    /// The next number that no source excludes, with its list position; `None` when the numbers run out.
-    pub fn next_number(&mut self) -> Option<(u64, PhoneNumber)> {
-        self.peeked.take().or_else(|| self.pull())
+    /// The next number that no source excludes (or that `dial_anyway` lets through: then the flag is true),
+    /// with its list position; `None` when the numbers run out.
+    pub fn next_number(&mut self, dial_anyway: &dyn Fn(u64) -> bool) -> Option<(u64, PhoneNumber, bool)> {
+        self.peeked.take().or_else(|| self.pull(dial_anyway))
     }
 
-    fn pull(&mut self) -> Option<(u64, PhoneNumber)> {
+    fn pull(&mut self, dial_anyway: &dyn Fn(u64) -> bool) -> Option<(u64, PhoneNumber, bool)> {
         loop {
             let position = self.next;
             let number = match (&self.list, &self.fixed) {
@@ -130,26 +124,19 @@ impl FreshLeads {
             };
             self.next += 1;
             if self.exclusions.excluded(&number).is_some() {
-                let u = super::draw::uniform(self.key, number.key(), 0, super::draw::Purpose::Compliance as u64 + 3, 0);
-                if u < self.ignore {
-                    self.faults += 1;
-                    return Some((position, number));
+                if dial_anyway(number.key()) {
+                    return Some((position, number, true));
                 }
                 self.excluded += 1;
                 continue;
             }
-            return Some((position, number));
+            return Some((position, number, false));
         }
     }
 
     /// Numbers skipped because a source holds them.
     pub fn excluded(&self) -> u64 {
         self.excluded
-    }
-
-    /// Excluded numbers dialled anyway (injected faults).
-    pub fn faults(&self) -> u64 {
-        self.faults
     }
 
     /// The exclusions.

@@ -74,7 +74,7 @@ impl Campaign {
 
     /// Runs the campaign with `seed`; `record_calls` keeps one record per attempt.
     pub fn run(&self, seed: u64, record_calls: bool) -> RunOutput {
-        let mut engine = engine::Engine::new(&self.scenario, &self.leads, seed, true);
+        let mut engine = engine::Engine::new(&self.scenario, &self.leads, seed);
         engine.run();
         let calls = std::mem::take(&mut engine.records);
         let mut out = RunOutput {

@@ -65,6 +65,21 @@ impl Outcome {
         }
     }
 
+    /// The outcome of a name used in `calls.csv`.
+    pub fn from_name(name: &str) -> Option<Outcome> {
+        Outcome::ALL.iter().copied().find(|o| o.as_str() == name)
+    }
+
+    /// Whether a person was put through to an agent.
+    pub fn is_person_connected(self) -> bool {
+        matches!(self, Outcome::Completed | Outcome::Refused | Outcome::Objected)
+    }
+
+    /// Whether a person answered (connected or abandoned).
+    pub fn is_person_answer(self) -> bool {
+        self.is_person_connected() || self.is_drop()
+    }
+
     /// Whether the attempt is an abandoned call (a live answer never put through to an agent).
     pub fn is_drop(self) -> bool {
         matches!(self, Outcome::Dropped | Outcome::AmdDrop)
@@ -243,8 +258,6 @@ impl RunStats {
         RunStats { days: vec![DayStats::default(); s.run.days as usize], ..Default::default() }
     }
 
-    pub(crate) fn open_day(&mut self, _d: u32) {}
-
     pub(crate) fn day_mut(&mut self, d: u32) -> &mut DayStats {
         &mut self.days[d as usize]
     }
@@ -289,8 +302,8 @@ impl RunStats {
         }
     }
 
-    pub(crate) fn finish(&mut self, s: &Scenario) {
-        self.summary = Some(Summary::of(self, s));
+    pub(crate) fn finish(&mut self) {
+        self.summary = Some(Summary::of(self));
     }
 }
 
@@ -411,7 +424,7 @@ pub struct Summary {
 }
 
 impl Summary {
-    fn of(st: &RunStats, s: &Scenario) -> Summary {
+    fn of(st: &RunStats) -> Summary {
         let busy = st.agent_talk_s + st.agent_wrap_s;
         let staffed = busy + st.agent_idle_s + st.agent_preview_s;
         let per_day: Vec<f64> = st.days.iter().map(|d| ratio(d.drops as f64, d.human_answers as f64)).collect();
@@ -424,7 +437,6 @@ impl Summary {
                 ratio(drops as f64, answers as f64)
             })
             .collect();
-        let _ = s;
         Summary {
             dials: st.dials,
             human_answers: st.human_answers,
@@ -460,7 +472,7 @@ impl Summary {
         static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
         NAMES
             .get_or_init(|| {
-                let empty = Summary::of(&RunStats::default(), &Scenario::default());
+                let empty = Summary::of(&RunStats::default());
                 empty.kpis().into_iter().map(|(k, _)| k).collect()
             })
             .iter()

@@ -1,6 +1,7 @@
 //! Independent replications of a campaign, run in parallel, with results in replication order whatever the
 //! thread count.
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{Campaign, Summary};
@@ -10,28 +11,20 @@ use crate::rng::replication_seed;
 /// The summaries of replications `from..to` of `campaign` under `seed`, computed on `threads` threads.
 pub fn replicate_range(campaign: &Campaign, seed: u64, from: u32, to: u32, threads: usize) -> Vec<Summary> {
     let n = to.saturating_sub(from) as usize;
-    let mut out: Vec<Option<Summary>> = (0..n).map(|_| None).collect();
+    // Threads take the next replication from a counter; each result lands in its own slot.
+    let slots: Vec<Mutex<Option<Summary>>> = (0..n).map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
-    let threads = threads.clamp(1, n.max(1));
-    let slots: Vec<std::sync::Mutex<Option<Summary>>> = (0..n).map(|_| std::sync::Mutex::new(None)).collect();
     std::thread::scope(|s| {
-        for _ in 0..threads {
+        for _ in 0..threads.clamp(1, n.max(1)) {
             s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= n {
-                        break;
-                    }
+                while let Some(i) = Some(next.fetch_add(1, Ordering::Relaxed)).filter(|&i| i < n) {
                     let summary = campaign.run(replication_seed(seed, from + i as u32), false).summary;
                     *slots[i].lock().expect("no poisoned slot") = Some(summary);
                 }
             });
         }
     });
-    for (o, slot) in out.iter_mut().zip(slots) {
-        *o = slot.into_inner().expect("no poisoned slot");
-    }
-    out.into_iter().map(|s| s.expect("every replication ran")).collect()
+    slots.into_iter().map(|s| s.into_inner().expect("no poisoned slot").expect("every replication ran")).collect()
 }
 
 /// `n` replications (replication 0 uses `seed` itself).

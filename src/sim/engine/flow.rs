@@ -4,16 +4,20 @@
 
 use super::*;
 
+/// Whether the `ignore_suppression` fault (probability `p`) dials the blocked number `key` at `attempt`.
+pub(super) fn dials_anyway(seed_key: u64, p: f64, key: u64, attempt: u32) -> bool {
+    p > 0.0 && uniform(seed_key, key, attempt, Purpose::Compliance as u64 + 3, 1) < p
+}
+
 impl<'a> Engine<'a> {
     /// Whether a number may not be dialled now (suppressed in this run, or held by an exclusion source).
     pub(super) fn blocked(&self, key: u64) -> bool {
         self.suppressed.get(&key).is_some_and(|&t| t <= self.now) || self.fresh.exclusions().source_of(key).is_some()
     }
 
-    /// The injected fault of dialling a blocked number anyway.
+    /// The injected fault of dialling a blocked number anyway (counted).
     pub(super) fn ignores_block(&mut self, key: u64, attempt: u32) -> bool {
-        let p = self.s.compliance.faults.ignore_suppression;
-        let hit = p > 0.0 && uniform(self.key, key, attempt, Purpose::Compliance as u64 + 3, 1) < p;
+        let hit = dials_anyway(self.key, self.s.compliance.faults.ignore_suppression, key, attempt);
         if hit {
             self.stats.compliance.faults_injected.ignore_suppression += 1;
         }
