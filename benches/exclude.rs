@@ -73,6 +73,25 @@ fn with_big_filter(c: &mut Criterion) {
             })
         })
     });
+    // The same checks, each group of 32 keys prefetched first (what generation does).
+    let prefetched = |keys: &[u64]| -> usize {
+        keys.chunks(32)
+            .map(|group| {
+                group.iter().for_each(|&k| filter.prefetch_key(k));
+                group.iter().filter(|&&k| filter.contains_key(k)).count()
+            })
+            .sum()
+    };
+    g.bench_function("query_prefetched_1t", |b| b.iter(|| prefetched(&keys)));
+    g.bench_function("query_prefetched_2t", |b| {
+        b.iter(|| {
+            let (a, z) = keys.split_at(keys.len() / 2);
+            std::thread::scope(|s| {
+                let h = s.spawn(|| prefetched(a));
+                prefetched(z) + h.join().unwrap()
+            })
+        })
+    });
     let mut ex = Exclusions::new();
     ex.push("known", Source::Filter(filter));
     let mut buf = Vec::with_capacity(40 * n as usize);

@@ -17,8 +17,28 @@ use crate::space::NumberSpace;
 
 /// Positions per chunk of parallel work.
 const CHUNK: u64 = 1 << 13;
-/// Chunks per thread in one batch (bounds memory: about 1 MiB of output per chunk).
+/// Chunk buffers per worker thread (bounds memory: about 1 MiB of output per chunk).
 const CHUNKS_PER_THREAD: usize = 4;
+
+/// Numbers located between prefetching a number's filter lines and checking it.
+const CHECK_DISTANCE: usize = 32;
+
+/// Chunks written between progress reports.
+const PROGRESS_EVERY: u64 = 16;
+
+/// What every chunk of one request shares.
+struct Work<'a, X> {
+    format: ListFormat,
+    /// First position of the shard at or after the start.
+    first: u64,
+    /// Distance between the shard's positions (the shard count).
+    step: u64,
+    /// Shard positions `first + j*step` are scanned for `j < scan_end`.
+    scan_end: u64,
+    /// Numbers to write.
+    quota: u64,
+    excluder: &'a X,
+}
 
 /// Output format of a call list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -97,6 +117,10 @@ pub trait Excluder: Sync {
     fn sources(&self) -> usize;
     /// The index of the first source that holds `number`, or `None` when the number may be listed.
     fn excluded(&self, number: &PhoneNumber) -> Option<usize>;
+    /// A hint that `number` will be checked soon: an implementation may start loading what the check
+    /// reads, so that the memory latency of many checks overlaps. The default does nothing.
+    #[inline]
+    fn prefetch(&self, _number: &PhoneNumber) {}
 }
 
 /// An excluder that lets every number through.
@@ -169,6 +193,8 @@ struct ChunkOut {
     last_index: Option<u64>,
     /// Scratch: (segment, offset) of each position of the chunk.
     located: Vec<(usize, u64)>,
+    /// Scratch: the number at each position (with exclusions).
+    numbers: Vec<PhoneNumber>,
     /// Scratch: the exclusion verdict of each position.
     verdicts: Vec<Option<usize>>,
 }
@@ -265,130 +291,110 @@ impl CallList {
         if request.format == ListFormat::Csv {
             out.write_all(Self::CSV_HEADER).map_err(Error::Output)?;
         }
-        let threads = request.threads.max(1);
-        let format = request.format;
-        let mut next_j = 0u64;
         // Without exclusions every position yields a number: never scan past the quota.
         let scan_end = if sources == 0 { quota } else { available };
-        let next_batch = |next_j: &mut u64| {
-            let mut ranges = Vec::new();
-            while ranges.len() < threads * CHUNKS_PER_THREAD && *next_j < scan_end {
-                let stop = (*next_j + CHUNK).min(scan_end);
-                ranges.push(*next_j..stop);
-                *next_j = stop;
-            }
-            ranges
-        };
-        let mut ranges = next_batch(&mut next_j);
-        let mut chunks: Vec<ChunkOut> = Vec::new();
-        let mut spare: Vec<ChunkOut> = Vec::new();
-        chunks.resize_with(ranges.len(), ChunkOut::default);
-        self.fill_parallel(format, first, n, &ranges, excluder, &mut chunks, threads);
-        // Pipeline: while this thread writes batch r, the workers fill batch r+1 (speculatively: writing may
-        // reach the quota first, and then the extra batch is dropped).
-        while !ranges.is_empty() {
-            let next_ranges = if summary.written < quota { next_batch(&mut next_j) } else { Vec::new() };
-            spare.resize_with(next_ranges.len(), ChunkOut::default);
-            let written = std::thread::scope(|scope| {
-                if !next_ranges.is_empty() {
-                    let spare = &mut spare;
-                    let next_ranges = &next_ranges;
-                    scope.spawn(move || self.fill_parallel(format, first, n, next_ranges, excluder, spare, threads));
-                }
-                self.emit(format, first, n, &ranges, &mut chunks, quota, excluder, out, &mut summary)
-            });
-            written?;
-            progress(summary.written);
-            if summary.written == quota {
-                break;
-            }
-            ranges = next_ranges;
-            std::mem::swap(&mut chunks, &mut spare);
+        let work = Work { format: request.format, first, step: n, scan_end, quota, excluder };
+        if quota > 0 {
+            self.run(&work, request.threads.max(1), out, &mut summary, progress)?;
         }
         out.flush().map_err(Error::Output)?;
         Ok(summary)
     }
 
-    /// Writes filled chunks in order, stopping exactly at the quota.
-    #[allow(clippy::too_many_arguments)]
-    fn emit<X: Excluder>(
+    /// The ordered parallel pipeline: `threads` workers claim chunks in position order from a counter and
+    /// fill them into a bounded pool of buffers; this thread writes the filled chunks in chunk order (so the
+    /// bytes never depend on the thread count or timing) and hands each buffer back. Chunks claimed past the
+    /// quota (possible with exclusions) are dropped unwritten.
+    fn run<X: Excluder>(
         &self,
-        format: ListFormat,
-        first: u64,
-        step: u64,
-        ranges: &[std::ops::Range<u64>],
-        chunks: &mut [ChunkOut],
-        quota: u64,
-        excluder: &X,
+        work: &Work<'_, X>,
+        threads: usize,
         out: &mut dyn Write,
         summary: &mut ListSummary,
+        progress: &mut dyn FnMut(u64),
     ) -> Result<()> {
-        for (range, chunk) in ranges.iter().zip(chunks.iter_mut()) {
-            let left = quota - summary.written;
-            if chunk.records > left {
-                // The last chunk overshoots: redo it with a limit, so counts stop exactly at the quota.
-                self.fill(format, first, step, range.clone(), left, excluder, chunk);
-            }
-            out.write_all(&chunk.bytes[..chunk.used]).map_err(Error::Output)?;
-            summary.written += chunk.records;
-            summary.scanned += chunk.scanned;
-            for (total, c) in summary.excluded.iter_mut().zip(&chunk.excluded) {
-                *total += c;
-            }
-            summary.last_index = chunk.last_index.or(summary.last_index);
-            if summary.written == quota {
-                break;
-            }
-        }
-        Ok(())
-    }
+        use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+        use std::sync::{Mutex, mpsc};
 
-    #[allow(clippy::too_many_arguments)]
-    fn fill_parallel<X: Excluder>(
-        &self,
-        format: ListFormat,
-        first: u64,
-        step: u64,
-        ranges: &[std::ops::Range<u64>],
-        excluder: &X,
-        chunks: &mut [ChunkOut],
-        threads: usize,
-    ) {
-        if threads == 1 || ranges.len() == 1 {
-            for (r, c) in ranges.iter().zip(chunks.iter_mut()) {
-                self.fill(format, first, step, r.clone(), u64::MAX, excluder, c);
-            }
-            return;
+        let chunks = work.scan_end.div_ceil(CHUNK);
+        let slots = threads * CHUNKS_PER_THREAD;
+        let next = AtomicU64::new(0);
+        let stop = AtomicBool::new(false);
+        let (free_tx, free_rx) = mpsc::sync_channel::<ChunkOut>(slots);
+        for _ in 0..slots {
+            free_tx.send(ChunkOut::default()).expect("the pool has room for every buffer");
         }
-        // Static round-robin: chunk i goes to thread i mod T; the result lands in slot i whatever the timing.
-        let mut per_thread: Vec<Vec<(&std::ops::Range<u64>, &mut ChunkOut)>> =
-            (0..threads).map(|_| Vec::new()).collect();
-        for (i, pair) in ranges.iter().zip(chunks.iter_mut()).enumerate() {
-            per_thread[i % threads].push(pair);
-        }
+        let free_rx = Mutex::new(free_rx);
+        let (done_tx, done_rx) = mpsc::channel::<(u64, ChunkOut)>();
         std::thread::scope(|scope| {
-            for work in per_thread {
+            for _ in 0..threads {
+                let done_tx = done_tx.clone();
+                let (next, stop, free_rx) = (&next, &stop, &free_rx);
                 scope.spawn(move || {
-                    for (r, c) in work {
-                        self.fill(format, first, step, r.clone(), u64::MAX, excluder, c);
+                    loop {
+                        // A buffer first, then a chunk: every claimed chunk has a buffer, so the chunk the
+                        // writer waits for is always being filled.
+                        let Ok(mut buffer) = free_rx.lock().map_err(drop).and_then(|rx| rx.recv().map_err(drop)) else {
+                            return;
+                        };
+                        let c = next.fetch_add(1, Ordering::Relaxed);
+                        if c >= chunks || stop.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        let range = c * CHUNK..((c + 1) * CHUNK).min(work.scan_end);
+                        self.fill(work, range, u64::MAX, &mut buffer);
+                        if done_tx.send((c, buffer)).is_err() {
+                            return;
+                        }
                     }
                 });
             }
-        });
+            drop(done_tx);
+            // Filled chunks wait in `pending[c % slots]`: at most `slots` chunks are in flight, all claimed
+            // after the one being written, so their slots are distinct.
+            let mut pending: Vec<Option<ChunkOut>> = (0..slots).map(|_| None).collect();
+            let result = (|| {
+                for c in 0..chunks {
+                    let slot = (c % slots as u64) as usize;
+                    while pending[slot].is_none() {
+                        let (k, buffer) = done_rx.recv().expect("a worker fills every chunk it claims");
+                        pending[(k % slots as u64) as usize] = Some(buffer);
+                    }
+                    let mut chunk = pending[slot].take().expect("just received");
+                    let left = work.quota - summary.written;
+                    if chunk.records > left {
+                        // The last chunk overshoots: redo it with a limit, so counts stop exactly at the quota.
+                        self.fill(work, c * CHUNK..((c + 1) * CHUNK).min(work.scan_end), left, &mut chunk);
+                    }
+                    out.write_all(&chunk.bytes[..chunk.used]).map_err(Error::Output)?;
+                    summary.written += chunk.records;
+                    summary.scanned += chunk.scanned;
+                    for (total, k) in summary.excluded.iter_mut().zip(&chunk.excluded) {
+                        *total += k;
+                    }
+                    summary.last_index = chunk.last_index.or(summary.last_index);
+                    if summary.written == work.quota {
+                        break;
+                    }
+                    let _ = free_tx.send(chunk);
+                    if c % PROGRESS_EVERY == PROGRESS_EVERY - 1 {
+                        progress(summary.written);
+                    }
+                }
+                Ok(())
+            })();
+            // Stop the workers: they see the flag at their next claim, or the closed pool.
+            stop.store(true, Ordering::Relaxed);
+            drop(free_tx);
+            drop(done_rx);
+            progress(summary.written);
+            result
+        })
     }
 
     /// Fills `out` with the numbers of positions `first + j*step` for `j` in `range`, at most `limit` of them.
-    #[allow(clippy::too_many_arguments)]
-    fn fill<X: Excluder>(
-        &self,
-        format: ListFormat,
-        first: u64,
-        step: u64,
-        range: std::ops::Range<u64>,
-        limit: u64,
-        excluder: &X,
-        out: &mut ChunkOut,
-    ) {
+    fn fill<X: Excluder>(&self, work: &Work<'_, X>, range: std::ops::Range<u64>, limit: u64, out: &mut ChunkOut) {
+        let Work { format, first, step, excluder, .. } = *work;
         // Every record is written at `used` with fixed-size copies into slack space, so the scratch buffer
         // holds a whole chunk's worth of the longest record; it is grown once and reused.
         let need = (range.end - range.start) as usize * MAX_RECORD;
@@ -401,9 +407,16 @@ impl CallList {
         out.last_index = None;
         out.excluded.clear();
         out.excluded.resize(excluder.sources(), 0);
-        // Phase 1: permute and locate every position of the chunk (LANES at a time, in lockstep).
+        // Phase 1: permute and locate every position of the chunk (LANES at a time, in lockstep). With
+        // exclusions, each number's filter lines are prefetched as soon as it is located, and a number is
+        // checked `CHECK_DISTANCE` numbers later: the permutation work of those numbers covers the memory
+        // latency of its check, instead of the checks waiting on memory one after another.
         let count = (range.end - range.start) as usize;
+        let excluding = excluder.sources() > 0;
+        let segments = self.space.segments();
         out.located.clear();
+        out.numbers.clear();
+        out.verdicts.clear();
         let mut lanes = [0u64; LANES];
         let mut j = range.start;
         while j < range.end {
@@ -415,14 +428,23 @@ impl CallList {
             self.perm.apply_lanes(&mut lanes);
             out.located.extend(lanes[..take].iter().map(|&index| self.space.locate(index)));
             j += take as u64;
+            if excluding {
+                for &(seg, offset) in &out.located[out.numbers.len()..] {
+                    let number = segments[seg].number(offset);
+                    excluder.prefetch(&number);
+                    out.numbers.push(number);
+                }
+                let ready = out.numbers.len().saturating_sub(CHECK_DISTANCE);
+                for number in &out.numbers[out.verdicts.len()..ready.max(out.verdicts.len())] {
+                    out.verdicts.push(excluder.excluded(number));
+                }
+            }
         }
-        // Phase 2: the exclusion checks in one tight loop, so their cache misses overlap as in a bare loop of
-        // filter lookups, instead of each waiting behind the formatting of the previous number.
-        out.verdicts.clear();
-        if excluder.sources() > 0 {
-            let segments = self.space.segments();
-            out.verdicts
-                .extend(out.located.iter().map(|&(seg, offset)| excluder.excluded(&segments[seg].number(offset))));
+        // Phase 2: the last checks; without exclusions every number passes.
+        if excluding {
+            for number in &out.numbers[out.verdicts.len()..] {
+                out.verdicts.push(excluder.excluded(number));
+            }
         } else {
             out.verdicts.resize(count, None);
         }

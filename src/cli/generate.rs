@@ -107,7 +107,7 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
     };
     let summary = match &args.output {
         Some(path) => {
-            let mut file = dialsim::AtomicFile::create(path)?;
+            let mut file = dialsim::AtomicFile::create_direct(path)?;
             let summary = list.write(&request, &exclusions, &mut file, &mut progress)?;
             file.commit()?;
             summary

@@ -90,4 +90,15 @@ impl Excluder for Exclusions {
     fn excluded(&self, number: &PhoneNumber) -> Option<usize> {
         self.source_of(number.key())
     }
+
+    /// Prefetches the lines each filter's first probes of `number` read.
+    #[inline]
+    fn prefetch(&self, number: &PhoneNumber) {
+        let key = number.key();
+        for (_, source) in &self.sources {
+            if let Source::Filter(f) = source {
+                f.prefetch_key(key);
+            }
+        }
+    }
 }
