@@ -82,9 +82,76 @@ pub struct FilterParams {
 pub struct KnownFilter {
     meta: FilterMeta,
     bloom: Bloom<u64>,
-    /// The crate's two hash keys, to compute where a check will look before it looks.
-    sips: Box<[SipHasher13; 2]>,
+    /// Where the crate's probes of a key fall, to prefetch them before it looks.
+    probes: Box<Probes>,
 }
+
+/// The addresses the `bloomfilter` crate probes for a key, computed as it does: SipHash-1-3 keyed with the
+/// seed's halves gives two hashes, probe `k` is `h0 + k·h1` modulo the largest 64-bit prime (probes 0 and 1
+/// are the hashes themselves), then modulo the bitmap's bits. Used only to prefetch: every verdict and every
+/// insertion is the crate's own, so a difference here could cost speed, never correctness.
+#[derive(Clone, Debug)]
+struct Probes {
+    sips: [SipHasher13; 2],
+    bits: u64,
+    hashes: u32,
+    /// Whether the bitmap is large enough for prefetching to pay for the extra hashing.
+    worth: bool,
+}
+
+/// Bitmaps smaller than this stay in the caches, and prefetching them only adds hashing: a 1 M-entry
+/// insertion (1.7 MiB) took 84 ms with prefetching against 72 ms without, a 10 M-entry one 2.2 s against 3.3 s.
+const PREFETCH_MIN_BYTES: u64 = 4 << 20;
+
+impl Probes {
+    fn of(bloom: &Bloom<u64>) -> Probes {
+        let seed = bloom.seed();
+        let half = |h: &[u8]| SipHasher13::new_with_key(h.try_into().expect("16 bytes"));
+        Probes {
+            sips: [half(&seed[..16]), half(&seed[16..])],
+            bits: bloom.len(),
+            hashes: bloom.number_of_hash_functions(),
+            worth: bloom.len() / 8 >= PREFETCH_MIN_BYTES,
+        }
+    }
+
+    /// The crate's two hashes of `key`.
+    #[inline]
+    fn hashes(&self, key: u64) -> (u64, u64) {
+        let hash = |i: usize| {
+            let mut sip = self.sips[i];
+            key.hash(&mut sip);
+            sip.finish()
+        };
+        (hash(0), hash(1))
+    }
+
+    /// Offset in [`Bloom::as_slice`] of the byte holding probe `k`.
+    #[inline]
+    fn byte(&self, (h0, h1): (u64, u64), k: u32) -> usize {
+        let h = match k {
+            0 => h0,
+            1 => h1,
+            _ => h0.wrapping_add(u64::from(k).wrapping_mul(h1)) % 0xFFFF_FFFF_FFFF_FFC5,
+        };
+        BLOOM_HEADER + (h % self.bits / 8) as usize
+    }
+
+    /// Prefetches the lines of the first `count` probes of `key` in `bloom`'s bytes.
+    #[inline]
+    fn prefetch(&self, bytes: &[u8], key: u64, count: u32) {
+        if !self.worth {
+            return;
+        }
+        let hashes = self.hashes(key);
+        for k in 0..count.min(self.hashes) {
+            prefetch(bytes.as_ptr().wrapping_add(self.byte(hashes, k)));
+        }
+    }
+}
+
+/// Keys between prefetching all of a key's lines and inserting it, in a filter build.
+const INSERT_DISTANCE: usize = 8;
 
 /// Bitmap lines prefetched per key: the bits of the first probes. At a fill ratio near one half, a key the
 /// filter does not hold is refused after two probes on average.
@@ -162,8 +229,14 @@ impl KnownFilter {
                 .chunks(part)
                 .map(|chunk| {
                     let mut b = new()?;
+                    let probes = Probes::of(&b);
                     Ok(s.spawn(move || {
-                        for k in chunk {
+                        // Every probe of a key is written: prefetch all its lines a few keys ahead, so the
+                        // misses of several keys overlap.
+                        for (i, k) in chunk.iter().enumerate() {
+                            if let Some(&ahead) = chunk.get(i + INSERT_DISTANCE).filter(|_| probes.worth) {
+                                probes.prefetch(b.as_slice(), ahead, u32::MAX);
+                            }
                             b.set(k);
                         }
                         b
@@ -208,10 +281,8 @@ impl KnownFilter {
     }
 
     fn assemble(meta: FilterMeta, bloom: Bloom<u64>) -> KnownFilter {
-        let seed = bloom.seed();
-        let half = |h: &[u8]| SipHasher13::new_with_key(h.try_into().expect("16 bytes"));
-        let sips = [half(&seed[..16]), half(&seed[16..])];
-        KnownFilter { meta, bloom, sips: Box::new(sips) }
+        let probes = Box::new(Probes::of(&bloom));
+        KnownFilter { meta, bloom, probes }
     }
 
     /// Asks the CPU to start loading the bitmap lines that the first checks of `key` read, so that the
@@ -220,33 +291,7 @@ impl KnownFilter {
     /// hashing): a verdict always comes from the crate's own check, so a difference could cost speed only.
     #[inline]
     pub fn prefetch_key(&self, key: u64) {
-        let hashes = self.hashes(key);
-        let bytes = self.bloom.as_slice();
-        for k in 0..PREFETCH_PROBES.min(self.meta.hashes) {
-            prefetch(bytes.as_ptr().wrapping_add(self.probe_byte(hashes, k)));
-        }
-    }
-
-    /// The crate's two SipHash-1-3 hashes of `key`.
-    #[inline]
-    fn hashes(&self, key: u64) -> (u64, u64) {
-        let hash = |i: usize| {
-            let mut sip = self.sips[i];
-            key.hash(&mut sip);
-            sip.finish()
-        };
-        (hash(0), hash(1))
-    }
-
-    /// Offset in [`Bloom::as_slice`] of the byte holding probe `k` (the crate's double hashing).
-    #[inline]
-    fn probe_byte(&self, (h0, h1): (u64, u64), k: u32) -> usize {
-        let h = match k {
-            0 => h0,
-            1 => h1,
-            _ => h0.wrapping_add(u64::from(k).wrapping_mul(h1)) % 0xFFFF_FFFF_FFFF_FFC5,
-        };
-        BLOOM_HEADER + (h % self.meta.bits / 8) as usize
+        self.probes.prefetch(self.bloom.as_slice(), key, PREFETCH_PROBES);
     }
 
     /// The provenance and parameters.
@@ -400,7 +445,7 @@ mod tests {
         let f = KnownFilter::build((0..20_000u64).map(|i| 420_600_000_000 + i * 7).collect(), &p, vec![]).unwrap();
         let bytes = f.bloom.as_slice();
         let by_probes = |key: u64| {
-            let hashes = f.hashes(key);
+            let hashes = f.probes.hashes(key);
             (0..f.meta.hashes).all(|k| {
                 let bit = {
                     let h = match k {
@@ -410,7 +455,7 @@ mod tests {
                     };
                     h % f.meta.bits
                 };
-                assert_eq!(f.probe_byte(hashes, k), BLOOM_HEADER + (bit / 8) as usize);
+                assert_eq!(f.probes.byte(hashes, k), BLOOM_HEADER + (bit / 8) as usize);
                 bytes[BLOOM_HEADER + (bit / 8) as usize] & (1 << (bit % 8)) != 0
             })
         };

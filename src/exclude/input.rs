@@ -115,7 +115,6 @@ impl InputOptions {
             .has_headers(false)
             .flexible(true)
             .comment(Some(b'#'))
-            .trim(csv::Trim::All)
             .from_reader(input);
         let mut out =
             NumbersRead { stats: SourceStats { name: name.to_string(), ..Default::default() }, ..Default::default() };
@@ -135,7 +134,8 @@ impl InputOptions {
                 }
             }
             let line = record.position().map_or(0, |p| p.line());
-            if record.len() == 1 && record[0].is_empty() {
+            // Fields are trimmed here rather than by the csv reader, whose trimming allocates a new record per row.
+            if record.len() == 1 && record[0].trim_ascii().is_empty() {
                 continue;
             }
             let col = match column {
@@ -150,7 +150,7 @@ impl InputOptions {
                 }
             };
             out.stats.rows += 1;
-            let field = record.get(col).unwrap_or(b"");
+            let field = record.get(col).unwrap_or(b"").trim_ascii();
             let parsed = if record.get(col).is_none() {
                 Err("missing column")
             } else if field.is_empty() {
@@ -184,7 +184,7 @@ impl InputOptions {
 
     /// Decides the number column from the first row, and whether that row is a header.
     fn detect(&self, name: &str, line: u64, first: &csv::ByteRecord) -> Result<(usize, bool)> {
-        let text = |i: usize| String::from_utf8_lossy(&first[i]).to_ascii_lowercase();
+        let text = |i: usize| String::from_utf8_lossy(first[i].trim_ascii()).to_ascii_lowercase();
         let fields: Vec<String> = (0..first.len()).map(text).collect();
         match &self.column {
             Column::Name(want) => {
@@ -197,14 +197,14 @@ impl InputOptions {
                 })
             }
             Column::Index(i) => {
-                let is_number = first.get(*i).is_some_and(|f| self.normalizer.parse_bytes(f).is_ok());
+                let is_number = first.get(*i).is_some_and(|f| self.normalizer.parse_bytes(f.trim_ascii()).is_ok());
                 Ok((*i, !is_number))
             }
             Column::Auto => {
                 if let Some(i) = fields.iter().position(|f| NUMBER_HEADERS.contains(&f.as_str())) {
                     return Ok((i, true));
                 }
-                let parses = |i: usize| self.normalizer.parse_bytes(&first[i]).ok();
+                let parses = |i: usize| self.normalizer.parse_bytes(first[i].trim_ascii()).ok();
                 if let Some(i) = (0..first.len()).find(|&i| parses(i).is_some_and(|n| self.plausible(&n))) {
                     return Ok((i, false));
                 }
