@@ -252,7 +252,8 @@ impl CallList {
     pub const CSV_HEADER: &'static [u8] = b"number,type,region,index\n";
 
     /// Writes the list `request` asks for, skipping numbers `excluder` rejects; `progress` gets the count
-    /// written so far after each batch. Fails before writing anything when the request exceeds the space.
+    /// written so far every few chunks and at the end. Fails before writing anything when the request
+    /// exceeds the space.
     pub fn write<X: Excluder>(
         &self,
         request: &ListRequest,

@@ -111,11 +111,8 @@ impl InputOptions {
 
     /// Reads CSV from `input`; `name` is used in errors.
     pub fn read(&self, name: &str, input: impl Read) -> Result<NumbersRead> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .comment(Some(b'#'))
-            .from_reader(input);
+        let mut reader =
+            csv::ReaderBuilder::new().has_headers(false).flexible(true).comment(Some(b'#')).from_reader(input);
         let mut out =
             NumbersRead { stats: SourceStats { name: name.to_string(), ..Default::default() }, ..Default::default() };
         let mut record = csv::ByteRecord::new();
