@@ -99,6 +99,11 @@ fn bad_input_gets_a_clear_error() {
     fails(d, &["generate", "-n", "5", "--plan", "bad.csv"], 1, "bad.csv:3: prefix '6O2' must be digits only");
     fails(d, &["generate", "-n", "5", "--plan", "missing.csv"], 1, "missing.csv");
     fails(d, &["plan", "show", "bad.csv"], 1, "bad.csv:3:");
+    // The cause is stated once, after the file it concerns.
+    let out = dialsim(d, &["filter", "info", "missing.bloom"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("dialsim: error: missing.bloom: "), "{stderr}");
+    assert_eq!(stderr.matches("(os error 2)").count(), 1, "{stderr}");
 }
 
 #[test]

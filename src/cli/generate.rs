@@ -108,7 +108,10 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
     let summary = match &args.output {
         Some(path) => {
             let mut file = dialsim::AtomicFile::create_direct(path)?;
-            let summary = list.write(&request, &exclusions, &mut file, &mut progress)?;
+            let summary = list.write(&request, &exclusions, &mut file, &mut progress).map_err(|e| match e {
+                dialsim::Error::Output(io) => dialsim::Error::io(path, io),
+                other => other,
+            })?;
             file.commit()?;
             summary
         }

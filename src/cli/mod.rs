@@ -99,7 +99,7 @@ pub fn run() -> i32 {
                     return 2;
                 }
             }
-            eprintln!("dialsim: error: {e:#}");
+            eprintln!("dialsim: error: {}", message(&e));
             1
         }
     }
@@ -122,4 +122,17 @@ pub(crate) fn progress_bar(total: u64, long: bool) -> Option<indicatif::Progress
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     Some(bar)
+}
+
+/// An error and its causes, each cause once: the library's messages already end with their cause's text.
+fn message(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.ends_with(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
 }
