@@ -335,3 +335,63 @@ fn filter_build_strict_and_missing_inputs_fail_clearly() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--fp-rate 1.5 must be between 0 and 1"));
 }
+
+/// A large file read in pieces on several threads gives exactly what one thread reads: keys in order, counts,
+/// the first rejected rows with their lines, the line of a strict-mode error; a quoted field spanning lines
+/// makes it fall back to one thread, with the same result.
+#[test]
+fn a_file_read_in_pieces_equals_one_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = common::list("cz", 11);
+    let mut text = String::from("# exported 2026-11-28\r\nid,Phone,name\r\n");
+    for i in 0..700_000u64 {
+        let d = list.number_at(i).national_digits();
+        match i % 7 {
+            0 => writeln!(text, "{i},+420 {} {} {},a", &d[..3], &d[3..6], &d[6..]),
+            1 => writeln!(text, "{i},00420{d},\"b, c\""),
+            2 => writeln!(text, "{i}, {}-{}-{} ,", &d[..3], &d[3..6], &d[6..]),
+            3 => writeln!(text, "{i},\"({}) {} {}\",d", &d[..3], &d[3..6], &d[6..]),
+            // Rows that are not numbers, all in the last third: their lines come from the later pieces.
+            4 if i > 500_000 && i % 1001 == 4 => writeln!(text, "{i},not a number,e"),
+            5 if i % 50_001 == 5 => writeln!(text, "\n# comment {i}\n{i},{d},f"),
+            _ => writeln!(text, "{i},{d},g\r"),
+        }
+        .unwrap();
+    }
+    assert!(text.len() > 9 << 20, "the file must be large enough to be split");
+    let options = InputOptions::for_plan(&Plan::embedded("cz").unwrap());
+    let same = |path: &Path, parts: usize| {
+        let p = path.to_str().unwrap();
+        let (one, many) = (options.read_path(p).unwrap(), options.read_path_parallel(p, parts).unwrap());
+        assert_eq!(one.stats, many.stats, "{parts} parts");
+        assert_eq!(one.rejects, many.rejects, "{parts} parts");
+        assert!(one.keys == many.keys, "{parts} parts: keys differ");
+        one
+    };
+    let plain = dir.path().join("plain.csv");
+    std::fs::write(&plain, &text).unwrap();
+    for parts in [2, 3, 7] {
+        let read = same(&plain, parts);
+        assert_eq!(read.stats.rows, 700_000);
+        assert_eq!(read.stats.rejected, (500_001..700_000u64).filter(|i| i % 1001 == 4).count() as u64);
+        assert_eq!(read.rejects.len(), 5);
+    }
+    // Strict mode: the first bad row, with its line in the whole file.
+    let strict = InputOptions { strict: true, ..options.clone() };
+    let p = plain.to_str().unwrap();
+    let (one, many) = (strict.read_path(p).unwrap_err().to_string(), strict.read_path_parallel(p, 3).unwrap_err());
+    assert_eq!(one, many.to_string());
+    let first_bad = text[..text.find("not a number").unwrap()].matches('\n').count() + 1;
+    assert!(one.contains(&format!("plain.csv:{first_bad}: 'not a number'")), "{one}");
+    // A quoted field holding a newline, placed so that the cut of two pieces (after the first newline past the
+    // middle) falls inside it: the pieces see a line with an odd number of quotes and one thread reads again.
+    let field = format!("999,\"+420 601{}\n123 456\",h\n", " ".repeat(40_000));
+    let middle = (text.len() + field.len()) / 2;
+    let at = middle - 30_000 + text[middle - 30_000..].find('\n').unwrap() + 1;
+    assert!(at < middle && middle < at + 40_000);
+    let spanning = format!("{}{field}{}", &text[..at], &text[at..]);
+    let quoted = dir.path().join("quoted.csv");
+    std::fs::write(&quoted, spanning).unwrap();
+    same(&quoted, 2);
+    same(&quoted, 3);
+}

@@ -136,9 +136,14 @@ fn build(args: BuildArgs) -> Result<i32> {
     let options = InputOptions { normalizer: normalizer.clone(), column, strict: args.strict };
     let threads = super::threads(args.threads);
     let bar = super::progress_bar(args.inputs.len() as u64, true);
-    // Inputs are parsed in parallel, one thread per file (up to the thread count); results stay in input order.
+    // Inputs are parsed in parallel, one thread per file (up to the thread count), or a single file in pieces;
+    // results stay in input order.
     let mut reads: Vec<Option<dialsim::Result<NumbersRead>>> = (0..args.inputs.len()).map(|_| None).collect();
-    for (batch_inputs, batch_out) in args.inputs.chunks(threads).zip(reads.chunks_mut(threads)) {
+    if let [input] = args.inputs.as_slice() {
+        reads[0] = Some(options.read_path_parallel(input, threads));
+    }
+    let several = args.inputs.len() > 1;
+    for (batch_inputs, batch_out) in args.inputs.chunks(threads).zip(reads.chunks_mut(threads)).filter(|_| several) {
         std::thread::scope(|s| {
             for (input, slot) in batch_inputs.iter().zip(batch_out.iter_mut()) {
                 let options = &options;
