@@ -40,6 +40,21 @@ struct Work<'a, X> {
     excluder: &'a X,
 }
 
+/// The chunk number a panicking worker sends, so that the writing thread stops waiting for its chunk.
+const PANICKED: u64 = u64::MAX;
+
+/// Tells the writing thread when a worker panics (it would otherwise wait forever for the worker's chunk
+/// while the other workers wait for buffers).
+struct PanicSignal<'a>(&'a std::sync::mpsc::Sender<(u64, ChunkOut)>);
+
+impl Drop for PanicSignal<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let _ = self.0.send((PANICKED, ChunkOut::default()));
+        }
+    }
+}
+
 /// Output format of a call list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum ListFormat {
@@ -332,6 +347,7 @@ impl CallList {
                 let done_tx = done_tx.clone();
                 let (next, stop, free_rx) = (&next, &stop, &free_rx);
                 scope.spawn(move || {
+                    let _guard = PanicSignal(&done_tx);
                     loop {
                         // A buffer first, then a chunk: every claimed chunk has a buffer, so the chunk the
                         // writer waits for is always being filled.
@@ -359,6 +375,7 @@ impl CallList {
                     let slot = (c % slots as u64) as usize;
                     while pending[slot].is_none() {
                         let (k, buffer) = done_rx.recv().expect("a worker fills every chunk it claims");
+                        assert!(k != PANICKED, "a list worker thread panicked");
                         pending[(k % slots as u64) as usize] = Some(buffer);
                     }
                     let mut chunk = pending[slot].take().expect("just received");

@@ -136,3 +136,25 @@ fn every_position_maps_back_to_itself() {
         assert_eq!(list.position_of(&n), Some(p));
     }
 }
+
+/// A worker that panics makes the write panic, not hang waiting for the worker's chunk.
+#[test]
+fn a_panicking_excluder_panics_the_write_instead_of_hanging() {
+    struct Bomb(dialsim::PhoneNumber);
+    impl dialsim::Excluder for Bomb {
+        fn sources(&self) -> usize {
+            1
+        }
+        fn excluded(&self, number: &dialsim::PhoneNumber) -> Option<usize> {
+            assert!(*number != self.0, "the bomb");
+            None
+        }
+    }
+    let list = common::list("cz", 3);
+    let bomb = Bomb(list.number_at(100));
+    for threads in [1, 2, 3] {
+        let req = ListRequest { count: Some(200_000), format: ListFormat::Txt, threads, ..Default::default() };
+        let run = std::panic::catch_unwind(|| list.write(&req, &bomb, &mut Vec::new(), &mut |_| {}));
+        assert!(run.is_err(), "{threads} threads");
+    }
+}
