@@ -226,6 +226,9 @@ mod direct {
 
         /// Sends the current block to the writer thread and takes a free one.
         fn hand_over(&mut self) -> Result<()> {
+            if self.full.is_none() {
+                return Err(std::io::Error::other("the file writer thread stopped after an earlier error"));
+            }
             let next = if self.allocated < POOL {
                 self.allocated += 1;
                 Block::new()
@@ -237,7 +240,7 @@ mod direct {
             };
             let block = std::mem::replace(&mut self.current, next);
             let len = std::mem::take(&mut self.len);
-            let sender = self.full.as_ref().expect("writer running");
+            let sender = self.full.as_ref().expect("checked above");
             if sender.send((block, len)).is_err() {
                 return Err(self.stopped());
             }
@@ -332,6 +335,21 @@ mod direct {
                 drop(w.finish().unwrap());
                 assert_eq!(std::fs::read(&path).unwrap(), data, "{total} bytes");
             }
+        }
+
+        /// A writer thread that fails (here: a file open for reading only) turns every later write into an
+        /// error, never a panic or a hang.
+        #[test]
+        fn a_failing_writer_reports_errors() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("f");
+            std::fs::write(&path, b"").unwrap();
+            let mut w = DirectWriter::start(File::open(&path).unwrap(), false, path.clone()).unwrap();
+            let block = vec![1u8; BLOCK];
+            let failed = (0..POOL + 3).filter(|_| w.push(&block).is_err()).count();
+            assert!(failed >= 3, "{failed}");
+            assert!(w.push(b"more").is_err());
+            assert!(w.finish().is_err());
         }
 
         /// A writer whose direct writes are refused (an unaligned block) falls back and still writes exactly.
