@@ -8,13 +8,11 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use dialsim::exclude::Source;
 use dialsim::{
-    CallList, Column, Exclusions, FilterParams, InputOptions, KnownFilter, ListFormat, ListRequest, Normalizer,
-    NumberSpace, Plan, Selection, Shard,
+    Column, Exclusions, FilterParams, InputOptions, KnownFilter, ListFormat, ListRequest, Normalizer, Plan, Shard,
 };
 
-fn cz_list(seed: u64) -> CallList {
-    CallList::new(NumberSpace::new(&Plan::embedded("cz").unwrap(), &Selection::default()).unwrap(), seed)
-}
+mod common;
+use common::{big_filter, cz_list};
 
 fn build(c: &mut Criterion) {
     let list = cz_list(1);
@@ -50,11 +48,7 @@ fn build(c: &mut Criterion) {
 }
 
 fn with_big_filter(c: &mut Criterion) {
-    // A 10 M-entry filter of numbers from another seed's list (fp 0.001: 18 MB).
-    let other = cz_list(99);
-    let known: Vec<u64> = (0..10_000_000).map(|p| other.number_at(p).key()).collect();
-    let p = FilterParams { fp_rate: 0.001, expected: None, seed: Some(2), threads: 2, country_code: 420 };
-    let filter = KnownFilter::build(known, &p, vec![]).unwrap();
+    let filter = big_filter();
     let list = cz_list(7);
     let n = 1_000_000u64;
     let keys: Vec<u64> = (0..n).map(|p| list.number_at(p).key()).collect();

@@ -8,15 +8,12 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use dialsim::exclude::Source;
-use dialsim::{
-    CallList, Exclusions, FilterParams, KnownFilter, ListFormat, ListRequest, NumberSpace, Plan, Selection, Shard,
-};
+use dialsim::{Exclusions, ListFormat, ListRequest, Shard};
 
 const ROUNDS: usize = 21;
 
-fn cz_list(seed: u64) -> CallList {
-    CallList::new(NumberSpace::new(&Plan::embedded("cz").unwrap(), &Selection::default()).unwrap(), seed)
-}
+mod common;
+use common::{big_filter, cz_list};
 
 /// Runs `f` on `threads` threads, each over its part of `keys`, and returns the total it counts.
 fn split(keys: &[u64], threads: usize, f: &(dyn Fn(&[u64]) -> usize + Sync)) -> usize {
@@ -42,10 +39,7 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo test --benches` asks benches to list their tests.
     }
-    let other = cz_list(99);
-    let known: Vec<u64> = (0..10_000_000).map(|p| other.number_at(p).key()).collect();
-    let p = FilterParams { fp_rate: 0.001, expected: None, seed: Some(2), threads: 2, country_code: 420 };
-    let filter = KnownFilter::build(known, &p, vec![]).unwrap();
+    let filter = big_filter();
     let list = cz_list(7);
     let n = 1_000_000u64;
     // The keys generation checks: every position it scans (1 M numbers written plus those excluded).

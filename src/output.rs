@@ -140,7 +140,7 @@ mod direct {
     /// Alignment of direct-I/O offsets, lengths and memory (a page: a multiple of any device's block).
     const ALIGN: usize = 4096;
     /// Bytes per block (a multiple of `ALIGN`).
-    pub(super) const BLOCK: usize = 4 << 20;
+    const BLOCK: usize = 4 << 20;
     /// Blocks in flight: one being filled, the others queued or being written.
     const POOL: usize = 4;
 

@@ -141,17 +141,17 @@ fn build(args: BuildArgs) -> Result<i32> {
     let mut reads: Vec<Option<dialsim::Result<NumbersRead>>> = (0..args.inputs.len()).map(|_| None).collect();
     if let [input] = args.inputs.as_slice() {
         reads[0] = Some(options.read_path_parallel(input, threads));
-    }
-    let several = args.inputs.len() > 1;
-    for (batch_inputs, batch_out) in args.inputs.chunks(threads).zip(reads.chunks_mut(threads)).filter(|_| several) {
-        std::thread::scope(|s| {
-            for (input, slot) in batch_inputs.iter().zip(batch_out.iter_mut()) {
-                let options = &options;
-                s.spawn(move || *slot = Some(options.read_path(input)));
+    } else {
+        for (batch_inputs, batch_out) in args.inputs.chunks(threads).zip(reads.chunks_mut(threads)) {
+            std::thread::scope(|s| {
+                for (input, slot) in batch_inputs.iter().zip(batch_out.iter_mut()) {
+                    let options = &options;
+                    s.spawn(move || *slot = Some(options.read_path(input)));
+                }
+            });
+            if let Some(b) = &bar {
+                b.inc(batch_inputs.len() as u64);
             }
-        });
-        if let Some(b) = &bar {
-            b.inc(batch_inputs.len() as u64);
         }
     }
     if let Some(b) = bar {

@@ -20,9 +20,8 @@
 //! a silently wrong filter. A filter built from a database can be enumerated back (the number space is
 //! small enough to test every number), so a filter file is as sensitive as the database it came from.
 
-use std::path::Path;
-
 use std::hash::{Hash, Hasher};
+use std::path::Path;
 
 use bloomfilter::Bloom;
 use bloomfilter::reexports::siphasher::sip::SipHasher13;
@@ -126,15 +125,21 @@ impl Probes {
         (hash(0), hash(1))
     }
 
-    /// Offset in [`Bloom::as_slice`] of the byte holding probe `k`.
+    /// The bitmap bit of probe `k`.
     #[inline]
-    fn byte(&self, (h0, h1): (u64, u64), k: u32) -> usize {
+    fn bit(&self, (h0, h1): (u64, u64), k: u32) -> u64 {
         let h = match k {
             0 => h0,
             1 => h1,
             _ => h0.wrapping_add(u64::from(k).wrapping_mul(h1)) % 0xFFFF_FFFF_FFFF_FFC5,
         };
-        BLOOM_HEADER + (h % self.bits / 8) as usize
+        h % self.bits
+    }
+
+    /// Offset in [`Bloom::as_slice`] of the byte holding probe `k`.
+    #[inline]
+    fn byte(&self, hashes: (u64, u64), k: u32) -> usize {
+        BLOOM_HEADER + (self.bit(hashes, k) / 8) as usize
     }
 
     /// Prefetches the lines of the first `count` probes of `key` in `bloom`'s bytes.
@@ -234,7 +239,7 @@ impl KnownFilter {
                         // Every probe of a key is written: prefetch all its lines a few keys ahead, so the
                         // misses of several keys overlap.
                         for (i, k) in chunk.iter().enumerate() {
-                            if let Some(&ahead) = chunk.get(i + INSERT_DISTANCE).filter(|_| probes.worth) {
+                            if let Some(&ahead) = chunk.get(i + INSERT_DISTANCE) {
                                 probes.prefetch(b.as_slice(), ahead, u32::MAX);
                             }
                             b.set(k);
@@ -447,16 +452,8 @@ mod tests {
         let by_probes = |key: u64| {
             let hashes = f.probes.hashes(key);
             (0..f.meta.hashes).all(|k| {
-                let bit = {
-                    let h = match k {
-                        0 => hashes.0,
-                        1 => hashes.1,
-                        _ => hashes.0.wrapping_add(u64::from(k).wrapping_mul(hashes.1)) % 0xFFFF_FFFF_FFFF_FFC5,
-                    };
-                    h % f.meta.bits
-                };
-                assert_eq!(f.probes.byte(hashes, k), BLOOM_HEADER + (bit / 8) as usize);
-                bytes[BLOOM_HEADER + (bit / 8) as usize] & (1 << (bit % 8)) != 0
+                let bit = f.probes.bit(hashes, k);
+                bytes[f.probes.byte(hashes, k)] & (1 << (bit % 8)) != 0
             })
         };
         let mut positives = 0;

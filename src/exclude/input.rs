@@ -343,6 +343,7 @@ impl InputOptions {
         Ok(part)
     }
 
+    /// Decides the number column from the first row, and whether that row is a header.
     fn detect(&self, name: &str, line: u64, first: &csv::ByteRecord) -> Result<(usize, bool)> {
         let text = |i: usize| String::from_utf8_lossy(first[i].trim_ascii()).to_ascii_lowercase();
         let fields: Vec<String> = (0..first.len()).map(text).collect();
