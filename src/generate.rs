@@ -20,9 +20,6 @@ const CHUNK: u64 = 1 << 13;
 /// Chunk buffers per worker thread (bounds memory: about 1 MiB of output per chunk).
 const CHUNKS_PER_THREAD: usize = 4;
 
-/// Numbers located between prefetching a number's filter lines and checking it.
-const CHECK_DISTANCE: usize = 32;
-
 /// Chunks written between progress reports.
 const PROGRESS_EVERY: u64 = 16;
 
@@ -132,10 +129,13 @@ pub trait Excluder: Sync {
     fn sources(&self) -> usize;
     /// The index of the first source that holds `number`, or `None` when the number may be listed.
     fn excluded(&self, number: &PhoneNumber) -> Option<usize>;
-    /// A hint that `number` will be checked soon: an implementation may start loading what the check
-    /// reads, so that the memory latency of many checks overlaps. The default does nothing.
-    #[inline]
-    fn prefetch(&self, _number: &PhoneNumber) {}
+    /// Sets `verdicts[i]` to [`Excluder::excluded`]`(&numbers[i])` for every `i`: the generator checks a
+    /// chunk of numbers at once, so that an implementation can overlap the memory reads of many checks.
+    /// The default checks one number after another.
+    fn excluded_each(&self, numbers: &[PhoneNumber], verdicts: &mut Vec<Option<usize>>) {
+        verdicts.clear();
+        verdicts.extend(numbers.iter().map(|n| self.excluded(n)));
+    }
 }
 
 /// An excluder that lets every number through.
@@ -425,16 +425,9 @@ impl CallList {
         out.last_index = None;
         out.excluded.clear();
         out.excluded.resize(excluder.sources(), 0);
-        // Phase 1: permute and locate every position of the chunk (LANES at a time, in lockstep). With
-        // exclusions, each number's filter lines are prefetched as soon as it is located, and a number is
-        // checked `CHECK_DISTANCE` numbers later: the permutation work of those numbers covers the memory
-        // latency of its check, instead of the checks waiting on memory one after another.
+        // Phase 1: permute and locate every position of the chunk (LANES at a time, in lockstep).
         let count = (range.end - range.start) as usize;
-        let excluding = excluder.sources() > 0;
-        let segments = self.space.segments();
         out.located.clear();
-        out.numbers.clear();
-        out.verdicts.clear();
         let mut lanes = [0u64; LANES];
         let mut j = range.start;
         while j < range.end {
@@ -446,24 +439,15 @@ impl CallList {
             self.perm.apply_lanes(&mut lanes);
             out.located.extend(lanes[..take].iter().map(|&index| self.space.locate(index)));
             j += take as u64;
-            if excluding {
-                for &(seg, offset) in &out.located[out.numbers.len()..] {
-                    let number = segments[seg].number(offset);
-                    excluder.prefetch(&number);
-                    out.numbers.push(number);
-                }
-                let ready = out.numbers.len().saturating_sub(CHECK_DISTANCE);
-                for number in &out.numbers[out.verdicts.len()..ready.max(out.verdicts.len())] {
-                    out.verdicts.push(excluder.excluded(number));
-                }
-            }
         }
-        // Phase 2: the last checks; without exclusions every number passes.
-        if excluding {
-            for number in &out.numbers[out.verdicts.len()..] {
-                out.verdicts.push(excluder.excluded(number));
-            }
+        // Phase 2: check the chunk's numbers all at once; without exclusions every number passes.
+        if excluder.sources() > 0 {
+            let segments = self.space.segments();
+            out.numbers.clear();
+            out.numbers.extend(out.located.iter().map(|&(seg, offset)| segments[seg].number(offset)));
+            excluder.excluded_each(&out.numbers, &mut out.verdicts);
         } else {
+            out.verdicts.clear();
             out.verdicts.resize(count, None);
         }
         // Phase 3: format the numbers that passed, in position order, stopping at `limit`.

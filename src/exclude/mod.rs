@@ -91,14 +91,42 @@ impl Excluder for Exclusions {
         self.source_of(number.key())
     }
 
-    /// Prefetches the lines each filter's first probes of `number` read.
-    #[inline]
-    fn prefetch(&self, number: &PhoneNumber) {
-        let key = number.key();
-        for (_, source) in &self.sources {
-            if let Source::Filter(f) = source {
-                f.prefetch_key(key);
+    /// Checks each source for all the numbers still undecided, in source order: a filter checks its keys
+    /// all at once ([`KnownFilter::contains_many`]), so the memory reads of many checks overlap.
+    fn excluded_each(&self, numbers: &[PhoneNumber], verdicts: &mut Vec<Option<usize>>) {
+        verdicts.clear();
+        verdicts.resize(numbers.len(), None);
+        let mut keys: Vec<u64> = numbers.iter().map(PhoneNumber::key).collect();
+        // Positions of `keys` in `numbers` once some are decided (`None`: the identity).
+        let mut at: Option<Vec<usize>> = None;
+        let mut found = Vec::new();
+        for (source, (_, s)) in self.sources.iter().enumerate() {
+            found.clear();
+            found.resize(keys.len(), false);
+            match s {
+                Source::Filter(f) => f.contains_many(&keys, &mut found),
+                Source::Suppression(list) => {
+                    for (f, &key) in found.iter_mut().zip(&keys) {
+                        *f = list.contains_key(key);
+                    }
+                }
             }
+            if !found.contains(&true) {
+                continue;
+            }
+            let index = at.get_or_insert_with(|| (0..numbers.len()).collect());
+            let mut kept = 0;
+            for i in 0..keys.len() {
+                if found[i] {
+                    verdicts[index[i]] = Some(source);
+                } else {
+                    keys[kept] = keys[i];
+                    index[kept] = index[i];
+                    kept += 1;
+                }
+            }
+            keys.truncate(kept);
+            index.truncate(kept);
         }
     }
 }
