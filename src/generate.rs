@@ -129,9 +129,9 @@ pub trait Excluder: Sync {
     fn sources(&self) -> usize;
     /// The index of the first source that holds `number`, or `None` when the number may be listed.
     fn excluded(&self, number: &PhoneNumber) -> Option<usize>;
-    /// Sets `verdicts[i]` to [`Excluder::excluded`]`(&numbers[i])` for every `i`: the generator checks a
-    /// chunk of numbers at once, so that an implementation can overlap the memory reads of many checks.
-    /// The default checks one number after another.
+    /// Replaces `verdicts` with [`Excluder::excluded`]`(&numbers[i])` for every `i`, one per number: the
+    /// generator checks a chunk of numbers at once, so that an implementation can overlap the memory reads
+    /// of many checks. The default checks one number after another.
     fn excluded_each(&self, numbers: &[PhoneNumber], verdicts: &mut Vec<Option<usize>>) {
         verdicts.clear();
         verdicts.extend(numbers.iter().map(|n| self.excluded(n)));
@@ -446,6 +446,7 @@ impl CallList {
             out.numbers.clear();
             out.numbers.extend(out.located.iter().map(|&(seg, offset)| segments[seg].number(offset)));
             excluder.excluded_each(&out.numbers, &mut out.verdicts);
+            assert_eq!(out.verdicts.len(), count, "Excluder::excluded_each gives one verdict per number");
         } else {
             out.verdicts.clear();
             out.verdicts.resize(count, None);
