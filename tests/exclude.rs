@@ -304,6 +304,7 @@ fn filter_commands_build_inspect_check_and_exclude() {
     let info = String::from_utf8(common::ok_stdout(d, &["filter", "info", "known.bloom"])).unwrap();
     assert!(info.contains("entries         6700"), "{info}");
     assert!(info.contains("dnc-register.csv: 3000 rows, 3000 numbers"), "{info}");
+    assert!(info.contains("hashed once (probe formula proven against the bloomfilter crate at load)"), "{info}");
 
     // A number from the customer file in another format is known; a made-up one is not (at fp 0.001).
     let customers = std::fs::read_to_string(&known[0]).unwrap();

@@ -88,6 +88,14 @@ pub fn run(cmd: FilterCommand) -> Result<i32> {
             out!("fp target       {}", m.fp_target);
             out!("fp estimated    {:.6} (fill ratio ^ hash functions)", f.estimated_fp_rate());
             out!("country code    +{}", m.country_code);
+            out!(
+                "checks          {}",
+                if f.hashes_once() {
+                    "many at once, hashed once (probe formula proven against the bloomfilter crate at load)"
+                } else {
+                    "one by one through the bloomfilter crate (its probe formula differs from dialsim's copy)"
+                }
+            );
             out!("created         {} by dialsim {}", m.created, m.dialsim_version);
             out!("sources");
             for s in &m.sources {
