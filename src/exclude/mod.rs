@@ -111,6 +111,13 @@ impl Excluder for Exclusions {
                     }
                 }
             }
+            if source + 1 == self.sources.len() {
+                // The last source: no need to keep the undecided ones.
+                for (i, _) in found.iter().enumerate().filter(|(_, f)| **f) {
+                    verdicts[at.as_ref().map_or(i, |index| index[i])] = Some(source);
+                }
+                break;
+            }
             if !found.contains(&true) {
                 continue;
             }
