@@ -4,6 +4,7 @@
 //! number of any database the user knows of may reach a call list. [`Exclusions`] consults every source
 //! for every number the generator draws; it never prints.
 
+mod bitmap;
 mod filter;
 mod input;
 mod suppress;
@@ -105,28 +106,21 @@ impl Excluder for Exclusions {
             found.resize(keys.len(), false);
             match s {
                 Source::Filter(f) => f.contains_many(&keys, &mut found),
-                Source::Suppression(list) => {
-                    for (f, &key) in found.iter_mut().zip(&keys) {
-                        *f = list.contains_key(key);
-                    }
-                }
+                other => found.iter_mut().zip(&keys).for_each(|(f, &key)| *f = other.contains_key(key)),
             }
-            if source + 1 == self.sources.len() {
-                // The last source: no need to keep the undecided ones.
-                for (i, _) in found.iter().enumerate().filter(|(_, f)| **f) {
-                    verdicts[at.as_ref().map_or(i, |index| index[i])] = Some(source);
-                }
-                break;
+            let mut any = false;
+            for (i, _) in found.iter().enumerate().filter(|(_, f)| **f) {
+                verdicts[at.as_ref().map_or(i, |index| index[i])] = Some(source);
+                any = true;
             }
-            if !found.contains(&true) {
+            // Keep the undecided numbers for the next source (none after the last).
+            if !any || source + 1 == self.sources.len() {
                 continue;
             }
             let index = at.get_or_insert_with(|| (0..numbers.len()).collect());
             let mut kept = 0;
             for i in 0..keys.len() {
-                if found[i] {
-                    verdicts[index[i]] = Some(source);
-                } else {
+                if !found[i] {
                     keys[kept] = keys[i];
                     index[kept] = index[i];
                     kept += 1;
