@@ -28,6 +28,7 @@
 #![deny(missing_docs)]
 
 pub mod compliance;
+mod digest;
 mod error;
 pub mod exclude;
 mod generate;
@@ -42,6 +43,7 @@ mod scenario;
 pub mod sim;
 mod space;
 
+pub use digest::{FileDigest, Hasher, HashingWriter, digest_file, digest_reader, sha256_hex};
 pub use error::{Error, Location, Result};
 pub use exclude::{Column, Exclusions, FilterMeta, FilterParams, InputOptions, KnownFilter, SuppressionList};
 pub use generate::{CallList, Excluder, ListFormat, ListRequest, ListSummary, NoExclusion, Shard};
