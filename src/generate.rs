@@ -296,8 +296,12 @@ impl CallList {
                 }
             )));
         }
-        // First position >= start in this shard, and how many of this shard's positions exist.
-        let first = request.start + (k - 1 + n - request.start % n) % n;
+        let threads = crate::limits::check_threads(request.threads.max(1))?;
+        // First position >= start in this shard, and how many of this shard's positions exist; in 128 bits, so
+        // that no K/N and start wrap (a shard count beyond the space just holds no position past the first).
+        let first = u128::from(request.start)
+            + (u128::from(k - 1) + u128::from(n) - u128::from(request.start % n)) % u128::from(n);
+        let first = u64::try_from(first).unwrap_or(u64::MAX);
         let available = if first >= len { 0 } else { (len - 1 - first) / n + 1 };
         let end = request.start + count;
         let quota = if first >= end { 0 } else { (end - 1 - first) / n + 1 };
@@ -311,7 +315,7 @@ impl CallList {
         let scan_end = if sources == 0 { quota } else { available };
         let work = Work { format: request.format, first, step: n, scan_end, quota, excluder };
         if quota > 0 {
-            self.run(&work, request.threads.max(1), out, &mut summary, progress)?;
+            self.run(&work, threads, out, &mut summary, progress)?;
         }
         out.flush().map_err(Error::Output)?;
         Ok(summary)

@@ -32,6 +32,7 @@ mod digest;
 mod error;
 pub mod exclude;
 mod generate;
+pub mod limits;
 mod normalize;
 mod number;
 mod output;

@@ -370,7 +370,9 @@ fn filter_build_strict_and_missing_inputs_fail_clearly() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing.csv"));
     let out = common::dialsim(d, &["filter", "build", "-o", "k.bloom", "--fp-rate", "1.5", "k.csv"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--fp-rate 1.5 must be between 0 and 1"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("false-positive rate 1.5 must be at least 1e-15 and below 1")
+    );
 }
 
 /// A large file read in pieces on several threads gives exactly what one thread reads: keys in order, counts,

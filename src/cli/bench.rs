@@ -30,7 +30,7 @@ fn rate(budget: Duration, batch: u64, mut work: impl FnMut()) -> f64 {
 
 pub fn run(args: BenchArgs) -> Result<i32> {
     let budget = Duration::from_secs_f64(args.seconds.max(0.1));
-    let cores = super::threads(None);
+    let cores = dialsim::limits::cores();
     let space = NumberSpace::new(&Plan::embedded("cz")?, &Selection::default())?;
     let list = CallList::new(space, 1);
     out!("dialsim bench ({} cores, {:.1} s per line)", cores, budget.as_secs_f64());

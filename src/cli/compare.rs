@@ -43,10 +43,12 @@ pub fn run(args: CompareArgs) -> Result<i32> {
     if args.replications < 2 {
         anyhow::bail!(dialsim::Error::Invalid("--replications must be at least 2 to compare".into()));
     }
+    dialsim::sim::check_replications(2 * u64::from(args.replications))
+        .map_err(|e| dialsim::Error::Invalid(format!("--replications: {e}")))?;
     let a = Campaign::new(super::simulate::load_scenario(&Some(args.a.clone()), &[])?)?;
     let b = Campaign::new(super::simulate::load_scenario(&Some(args.b.clone()), &[])?)?;
     let seed = super::generate::seed_or_fresh(args.seed);
-    let threads = super::threads(args.threads);
+    let threads = super::threads(args.threads)?;
     let ra = replicate(&a, seed, args.replications, threads);
     let rb = replicate(&b, seed, args.replications, threads);
     let n = f64::from(args.replications);

@@ -142,7 +142,7 @@ fn build(args: BuildArgs) -> Result<i32> {
         None => Column::Auto,
     };
     let options = InputOptions { normalizer: normalizer.clone(), column, strict: args.strict };
-    let threads = super::threads(args.threads);
+    let threads = super::threads(args.threads)?;
     let bar = super::progress_bar(args.inputs.len() as u64, true);
     // Inputs are parsed in parallel, one thread per file (up to the thread count), or a single file in pieces;
     // results stay in input order.

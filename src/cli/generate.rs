@@ -92,7 +92,7 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
         Some(p) if p.extension().is_some_and(|e| e == "txt") => ListFormat::Txt,
         _ => ListFormat::Csv,
     });
-    let threads = super::threads(args.threads);
+    let threads = super::threads(args.threads)?;
     let request = ListRequest { start: args.start, count, shard: args.shard.unwrap_or(Shard::WHOLE), format, threads };
     let exclusions = load_exclusions(&plan, &args.exclude, &args.suppress)?;
     let seed = seed_or_fresh(args.seed);

@@ -106,8 +106,11 @@ pub fn run() -> i32 {
 }
 
 /// The thread count: the one asked for, else every core (at least 1).
-pub(crate) fn threads(asked: Option<usize>) -> usize {
-    asked.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1)
+pub(crate) fn threads(asked: Option<usize>) -> Result<usize, dialsim::Error> {
+    match asked {
+        None => Ok(dialsim::limits::cores()),
+        Some(n) => dialsim::limits::check_threads(n).map_err(|e| dialsim::Error::Invalid(format!("--threads: {e}"))),
+    }
 }
 
 /// A progress bar on stderr, only when stderr is a terminal and the work is long.

@@ -68,9 +68,11 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     if args.replications == 0 {
         anyhow::bail!(dialsim::Error::Invalid("--replications must be at least 1".into()));
     }
+    dialsim::sim::check_replications(u64::from(args.replications.max(args.max_replications)))
+        .map_err(|e| dialsim::Error::Invalid(format!("--replications: {e}")))?;
     let seed = super::generate::seed_or_fresh(args.seed);
     let campaign = Campaign::new(scenario)?;
-    let threads = super::threads(args.threads);
+    let threads = super::threads(args.threads)?;
     if args.replications == 1 && args.ci_half_width.is_none() {
         let out = campaign.run(seed, args.out.is_some());
         out_raw!(dialsim::report::table(campaign.scenario(), &out));

@@ -87,6 +87,8 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     }
     let shard = args.shard.unwrap_or(Shard::WHOLE);
     let mine: Vec<usize> = (0..points.len()).filter(|p| *p as u64 % shard.count == shard.index - 1).collect();
+    dialsim::sim::check_replications(u64::from(args.replications))
+        .map_err(|e| dialsim::Error::Invalid(format!("--replications: {e}")))?;
     // Every point's scenario is checked before any runs.
     let mut campaigns = Vec::new();
     for &p in &mine {
@@ -95,7 +97,7 @@ pub fn run(args: SweepArgs) -> Result<i32> {
         campaigns.push(Campaign::new(super::simulate::load_scenario(&scenario_arg, &set)?)?);
     }
     let seed = super::generate::seed_or_fresh(args.seed);
-    let threads = super::threads(args.threads);
+    let threads = super::threads(args.threads)?;
     let bar = super::progress_bar((mine.len() as u64) * u64::from(args.replications), true);
     let mut rows = Vec::new();
     for (&p, campaign) in mine.iter().zip(&campaigns) {

@@ -123,8 +123,16 @@ impl KnownFilter {
     /// assert_eq!(f.meta().entries, 2);
     /// ```
     pub fn build(mut keys: Vec<u64>, params: &FilterParams, sources: Vec<SourceStats>) -> Result<KnownFilter> {
-        if !(params.fp_rate > 0.0 && params.fp_rate < 1.0) {
-            return Err(Error::Invalid(format!("--fp-rate {} must be between 0 and 1", params.fp_rate)));
+        if !(params.fp_rate >= crate::limits::MIN_FP_RATE && params.fp_rate < 1.0) {
+            return Err(Error::Invalid(format!(
+                "false-positive rate {} must be at least {:e} and below 1",
+                if params.fp_rate != 0.0 && params.fp_rate.abs() < 1e-4 {
+                    format!("{:e}", params.fp_rate)
+                } else {
+                    params.fp_rate.to_string()
+                },
+                crate::limits::MIN_FP_RATE
+            )));
         }
         keys.sort_unstable();
         keys.dedup();
@@ -132,13 +140,21 @@ impl KnownFilter {
         let capacity = params.expected.unwrap_or(entries).max(1);
         if capacity < entries {
             return Err(Error::Invalid(format!(
-                "--expected {capacity} is below the {entries} distinct numbers in the inputs"
+                "a capacity of {capacity} is below the {entries} distinct numbers in the inputs"
             )));
         }
+        // The bitmap's size, computed here in floating point first so that no capacity overflows the crate's
+        // arithmetic; every thread fills a bitmap of its own and the merge needs one more.
+        let threads = params.threads.clamp(1, 16);
+        let planned = (capacity as f64 * params.fp_rate.ln() / (-8.0 * std::f64::consts::LN_2.powi(2))).ceil();
+        let copies = threads.min(keys.len().max(1)) as f64 + 1.0;
+        crate::limits::ensure_memory(
+            &format!("a filter for {capacity} numbers at a false-positive rate of {}", params.fp_rate),
+            (planned * copies).min(u64::MAX as f64) as u64,
+        )?;
         let bytes = Bloom::<u64>::compute_bitmap_size(capacity as usize, params.fp_rate);
         let seed = draw_seed(params.seed);
         let new = || Bloom::<u64>::new_with_seed(bytes, capacity as usize, &seed).map_err(|e| Error::Invalid(e.into()));
-        let threads = params.threads.clamp(1, 16);
         let part = keys.len().div_ceil(threads).max(1);
         let mut blooms: Vec<Bloom<u64>> = Vec::new();
         std::thread::scope(|s| -> Result<()> {
@@ -282,8 +298,13 @@ impl KnownFilter {
     }
 
     /// Loads and checks a filter file.
+    ///
+    /// The header is checked against the file's real length before the file is read into memory, so a forged
+    /// or sparse file announcing a huge bitmap is refused without allocating it.
     pub fn load(path: impl AsRef<Path>) -> Result<KnownFilter> {
         let path = path.as_ref();
+        let len = check_file_header(path)?;
+        crate::limits::ensure_memory(&format!("loading the filter {}", path.display()), len)?;
         let bytes = read_for_bitmap(path).map_err(|e| Error::io(path, e))?;
         KnownFilter::from_bytes(path, bytes)
     }
@@ -328,6 +349,16 @@ impl KnownFilter {
         bloom_bytes.truncate(len - 4);
         bloom_bytes.drain(..start);
         let bloom = Bloom::<u64>::from_bytes(bloom_bytes).map_err(|e| bad(format!("corrupted bitmap: {e}")))?;
+        if bloom.len() == 0 || bloom.len() % 8 != 0 {
+            return Err(bad(format!("corrupted bitmap: {} bits", bloom.len())));
+        }
+        if bloom.number_of_hash_functions() == 0 || bloom.number_of_hash_functions() > crate::limits::MAX_HASHES {
+            return Err(bad(format!(
+                "corrupted bitmap: {} hash functions (a filter uses 1 to {})",
+                bloom.number_of_hash_functions(),
+                crate::limits::MAX_HASHES
+            )));
+        }
         if bloom.len() != meta.bits
             || bloom.number_of_hash_functions() != meta.hashes
             || hex(&bloom.seed()) != meta.seed
@@ -339,6 +370,40 @@ impl KnownFilter {
         }
         Ok(KnownFilter::assemble(meta, bloom))
     }
+}
+
+/// Checks that `path` is a regular file whose header announces exactly its length; returns the length.
+/// Reads only the fixed header and the metadata length field, never the bitmap.
+fn check_file_header(path: &Path) -> Result<u64> {
+    use std::io::{Read, Seek, SeekFrom};
+    let bad = |message: String| Error::Format { path: path.to_path_buf(), message };
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let info = file.metadata().map_err(|e| Error::io(path, e))?;
+    if !info.is_file() {
+        return Err(bad("not a regular file".into()));
+    }
+    let len = info.len();
+    let mut head = [0u8; 16];
+    if len < 16 || file.read_exact(&mut head).is_err() || &head[..8] != MAGIC {
+        return Err(bad("not a dialsim filter file (wrong magic bytes or too short)".into()));
+    }
+    let meta_len = u64::from(u32::from_le_bytes(head[12..16].try_into().expect("4 bytes")));
+    let mut field = [0u8; 8];
+    if 16 + meta_len + 8 > len
+        || file.seek(SeekFrom::Start(16 + meta_len)).is_err()
+        || file.read_exact(&mut field).is_err()
+    {
+        return Err(bad(format!("truncated or corrupted: {len} bytes cannot hold {meta_len} bytes of metadata")));
+    }
+    let bloom_len = u64::from_le_bytes(field);
+    let announced = (16 + meta_len + 8).checked_add(bloom_len).and_then(|x| x.checked_add(4));
+    if announced != Some(len) {
+        return Err(bad(format!(
+            "truncated or corrupted: the header announces {} bytes, the file has {len}",
+            announced.map_or("too many".to_string(), |e| e.to_string())
+        )));
+    }
+    Ok(len)
 }
 
 /// Now (or `SOURCE_DATE_EPOCH`) as RFC 3339 UTC.

@@ -21,7 +21,7 @@ pub use record::{
     Aapor, AaporRates, AgentTime, CallRecord, ComplianceStats, DayStats, FaultCounts, INTERVAL_MS, Interval, Outcome,
     Summary,
 };
-pub use replicate::{aggregate, kpi_value, replicate, replicate_range, replicate_until};
+pub use replicate::{aggregate, check_replications, kpi_value, replicate, replicate_range, replicate_until};
 
 use crate::error::Result;
 use crate::scenario::Scenario;

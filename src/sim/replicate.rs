@@ -27,6 +27,15 @@ pub fn replicate_range(campaign: &Campaign, seed: u64, from: u32, to: u32, threa
     slots.into_iter().map(|s| s.into_inner().expect("no poisoned slot").expect("every replication ran")).collect()
 }
 
+/// Refuses `n` replications when their summaries would not fit in memory (each is kept for the
+/// statistics), with a message that says how much they would need.
+pub fn check_replications(n: u64) -> crate::Result<()> {
+    // A summary's inline size plus its heap parts (outcome counts, dial-level trace, AAPOR table).
+    const HEAP_PER_SUMMARY: u64 = 4096;
+    let per = std::mem::size_of::<Mutex<Option<Summary>>>() as u64 + HEAP_PER_SUMMARY;
+    crate::limits::ensure_memory(&format!("{n} replications"), n.saturating_mul(per))
+}
+
 /// `n` replications (replication 0 uses `seed` itself).
 ///
 /// ```
