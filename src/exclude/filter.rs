@@ -349,8 +349,10 @@ impl KnownFilter {
         bloom_bytes.truncate(len - 4);
         bloom_bytes.drain(..start);
         let bloom = Bloom::<u64>::from_bytes(bloom_bytes).map_err(|e| bad(format!("corrupted bitmap: {e}")))?;
-        if bloom.len() == 0 || bloom.len() % 8 != 0 {
-            return Err(bad(format!("corrupted bitmap: {} bits", bloom.len())));
+        // Not `is_empty`: the crate's means "no bit set".
+        let bits = bloom.len();
+        if bits == 0 || bits % 8 != 0 {
+            return Err(bad(format!("corrupted bitmap: {bits} bits")));
         }
         if bloom.number_of_hash_functions() == 0 || bloom.number_of_hash_functions() > crate::limits::MAX_HASHES {
             return Err(bad(format!(
