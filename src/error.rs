@@ -87,5 +87,14 @@ impl Error {
     }
 }
 
+/// A field of an input as quoted in a message: at most 12 characters, then `…`, so that an error never
+/// echoes more of a file than the offending field's start (a file given by mistake may be a secret).
+pub fn snippet(field: &str) -> String {
+    const KEEP: usize = 12;
+    let mut chars = field.chars();
+    let head: String = chars.by_ref().take(KEEP).collect();
+    if chars.next().is_some() { format!("{head}…") } else { head }
+}
+
 /// The library's result type.
 pub type Result<T> = std::result::Result<T, Error>;

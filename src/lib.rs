@@ -45,7 +45,7 @@ pub mod sim;
 mod space;
 
 pub use digest::{FileDigest, Hasher, HashingWriter, digest_file, digest_reader, sha256_hex};
-pub use error::{Error, Location, Result};
+pub use error::{Error, Location, Result, snippet};
 pub use exclude::{Column, Exclusions, FilterMeta, FilterParams, InputOptions, KnownFilter, SuppressionList};
 pub use generate::{CallList, Excluder, ListFormat, ListRequest, ListSummary, NoExclusion, Shard};
 pub use normalize::Normalizer;

@@ -302,3 +302,28 @@ fn a_later_campaign_fed_the_suppression_list_never_calls_an_objector() {
     let audit = common::dialsim(d, &["audit", "second"]);
     assert_eq!(audit.status.code(), Some(0));
 }
+
+/// A run folder from elsewhere cannot make `audit` read, or echo, a file its summary names: the scenario's
+/// exclusion paths are read only with `--follow-scenario-paths`.
+#[test]
+fn audit_reads_scenario_paths_only_when_asked_and_never_echoes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = common::dialsim(d, &["simulate", "--seed", "5", "--out", "run", "--set", "run.day_hours=1"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::write(d.join("secret.txt"), "root:topsecret-hash-value:19000:0:99999:7:::\n").unwrap();
+    let path = d.join("run/summary.json");
+    let mut summary: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    summary["scenario"]["numbers"]["suppress"] = serde_json::json!([d.join("secret.txt").display().to_string()]);
+    std::fs::write(&path, serde_json::to_vec_pretty(&summary).unwrap()).unwrap();
+
+    let audit = common::dialsim(d, &["audit", "run"]);
+    let all = format!("{}{}", String::from_utf8_lossy(&audit.stdout), String::from_utf8_lossy(&audit.stderr));
+    assert!(!all.contains("topsecret"), "{all}");
+    assert!(all.contains("not checked: known-number"), "{all}");
+
+    let follow = common::dialsim(d, &["audit", "run", "--follow-scenario-paths"]);
+    let all = format!("{}{}", String::from_utf8_lossy(&follow.stdout), String::from_utf8_lossy(&follow.stderr));
+    assert_eq!(follow.status.code(), Some(1), "the recorded file is read and refused: {all}");
+    assert!(!all.contains("topsecret-hash"), "at most the start of the offending field: {all}");
+}

@@ -20,13 +20,28 @@ pub struct AuditArgs {
     /// A CSV of numbers no dialled number may be in (repeatable).
     #[arg(long = "suppress", value_name = "FILE.csv")]
     suppress: Vec<String>,
+    /// Also read the exclusion sources the run's scenario names (paths recorded in its summary.json). Without
+    /// it, audit reads only the run folder and the files named on its command line.
+    #[arg(long = "follow-scenario-paths")]
+    follow_scenario_paths: bool,
 }
 
 pub fn run(args: AuditArgs) -> Result<i32> {
     let input = AuditInput::load(&args.dir)?;
     let plan = Plan::resolve(&input.scenario.numbers.plan)?;
-    // The run's own exclusion sources (from its scenario), and any given here.
-    let mut exclusions = dialsim::sim::load_exclusions(&input.scenario, &plan)?;
+    // The files given here, and the run's own exclusion sources (paths its scenario recorded) only when asked:
+    // a run folder from elsewhere must not make audit read, or echo, files it names.
+    let mut exclusions = dialsim::Exclusions::new();
+    let recorded: Vec<&String> = input.scenario.numbers.exclude.iter().chain(&input.scenario.numbers.suppress).collect();
+    if args.follow_scenario_paths {
+        exclusions.append(dialsim::sim::load_exclusions(&input.scenario, &plan)?);
+    } else if !recorded.is_empty() && args.exclude.is_empty() && args.suppress.is_empty() {
+        eprintln!(
+            "dialsim: not checked: known-number (the run's scenario names {}); give the source lists with \
+             --exclude/--suppress, or add --follow-scenario-paths to read the recorded paths",
+            recorded.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
+        );
+    }
     exclusions.append(super::generate::load_exclusions(&plan, &args.exclude, &args.suppress)?);
     let names = exclusions.names();
     let violations = audit(&input, &|k| exclusions.source_of(k).map(|i| names[i].to_string()));
