@@ -220,6 +220,7 @@ pub struct CallList {
     space: NumberSpace,
     perm: Permutation,
     templates: Vec<Template>,
+    seed: u64,
 }
 
 impl CallList {
@@ -245,7 +246,12 @@ impl CallList {
                 Template { head, head_len, mid, mid_len, free: s.free_digits() as usize }
             })
             .collect();
-        CallList { space, perm, templates }
+        CallList { space, perm, templates, seed }
+    }
+
+    /// The seed the list's order comes from.
+    pub fn seed(&self) -> u64 {
+        self.seed
     }
 
     /// The number space.

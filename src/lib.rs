@@ -33,6 +33,7 @@ mod error;
 pub mod exclude;
 mod generate;
 pub mod limits;
+mod list_manifest;
 mod normalize;
 mod number;
 mod output;
@@ -48,10 +49,14 @@ pub use digest::{FileDigest, Hasher, HashingWriter, digest_file, digest_reader, 
 pub use error::{Error, Location, Result, snippet};
 pub use exclude::{Column, Exclusions, FilterMeta, FilterParams, InputOptions, KnownFilter, SuppressionList};
 pub use generate::{CallList, Excluder, ListFormat, ListRequest, ListSummary, NoExclusion, Shard};
+pub use list_manifest::{
+    Continuation, Generation, LIST_MANIFEST_KIND, ListManifest, PlanRecord, Scrub, ScrubCounts, SourceRecord,
+    manifest_path, scrub, source_changes,
+};
 pub use normalize::Normalizer;
 pub use number::PhoneNumber;
 pub use output::AtomicFile;
-pub use permute::{LANES, Permutation, ROUNDS};
+pub use permute::{LANES, PERMUTATION_VERSION, Permutation, ROUNDS};
 pub use plan::{NumberType, Plan, PlanRow};
 pub use scenario::{
     AgentsSection, AmdSection, ComplianceSection, DEFAULT_SCENARIO, DialerMode, DialerSection, Dist, FaultsSection,

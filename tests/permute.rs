@@ -120,3 +120,16 @@ fn chi2_check_rejects_a_non_random_order() {
     let stat = common::chi2(&cells, &vec![10_000.0; 100]);
     assert!(stat > common::chi2_critical_001(99.0));
 }
+
+/// The order a seed gives is part of every list manifest: a change to it must bump
+/// `dialsim::PERMUTATION_VERSION` (so old lists refuse to be continued) and renew these values.
+#[test]
+fn permutation_version_pins_the_order() {
+    assert_eq!(dialsim::PERMUTATION_VERSION, 1, "renew the values below with the new version");
+    let cz = common::list("cz", 7);
+    let first: Vec<String> = (0..5).map(|p| cz.number_at(p).to_string()).collect();
+    assert_eq!(first, ["+420241643812", "+420463647528", "+420798060266", "+420534772137", "+420223283791"]);
+    let us = common::list("us", 7);
+    let first: Vec<String> = (0..3).map(|p| us.number_at(p).to_string()).collect();
+    assert_eq!(first, ["+17026933395", "+17265627813", "+15574445349"]);
+}

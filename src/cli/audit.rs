@@ -32,7 +32,8 @@ pub fn run(args: AuditArgs) -> Result<i32> {
     // The files given here, and the run's own exclusion sources (paths its scenario recorded) only when asked:
     // a run folder from elsewhere must not make audit read, or echo, files it names.
     let mut exclusions = dialsim::Exclusions::new();
-    let recorded: Vec<&String> = input.scenario.numbers.exclude.iter().chain(&input.scenario.numbers.suppress).collect();
+    let recorded: Vec<&String> =
+        input.scenario.numbers.exclude.iter().chain(&input.scenario.numbers.suppress).collect();
     if args.follow_scenario_paths {
         exclusions.append(dialsim::sim::load_exclusions(&input.scenario, &plan)?);
     } else if !recorded.is_empty() && args.exclude.is_empty() && args.suppress.is_empty() {

@@ -7,8 +7,8 @@ use anyhow::Result;
 use clap::Args;
 use dialsim::exclude::Source;
 use dialsim::{
-    CallList, Exclusions, InputOptions, KnownFilter, ListFormat, ListRequest, NumberSpace, NumberType, Plan, Selection,
-    Shard, SuppressionList,
+    CallList, Exclusions, InputOptions, KnownFilter, ListFormat, ListManifest, ListRequest, NumberSpace, NumberType,
+    Plan, Selection, Shard, SourceRecord, SuppressionList, manifest_path, source_changes,
 };
 
 #[derive(Args, Debug)]
@@ -25,6 +25,15 @@ pub struct GenerateArgs {
     /// National number lengths to keep, e.g. 10,11 (default: all).
     #[arg(long = "length", value_delimiter = ',')]
     lengths: Vec<u8>,
+    /// Continue the list LIST where it stopped, in the same order: plan rows, selection, seed, shard and format
+    /// come from LIST.manifest.json; -n says how many more positions. Exclusion sources are today's: those given,
+    /// else the ones the manifest records (re-read now; changes are reported).
+    #[arg(long = "continue", value_name = "LIST", conflicts_with_all = ["plan", "types", "prefixes", "lengths", "seed", "start", "shard", "format"])]
+    continue_from: Option<PathBuf>,
+    /// Write the list's manifest (plan, selection, seed, shard, sources) here [default: OUTPUT.manifest.json
+    /// beside -o; none when the list goes to stdout].
+    #[arg(long, value_name = "FILE")]
+    manifest: Option<PathBuf>,
     /// How many numbers: a count, or `all` for the whole space.
     #[arg(short = 'n', value_name = "N|all")]
     count: String,
@@ -74,13 +83,6 @@ pub(crate) fn seed_or_fresh(seed: Option<u64>) -> u64 {
 }
 
 pub fn run(args: GenerateArgs) -> Result<i32> {
-    let plan = Plan::resolve(&args.plan)?;
-    let selection = Selection {
-        types: if args.types.is_empty() { NumberType::ANSWERED.to_vec() } else { args.types },
-        prefixes: args.prefixes.iter().map(|p| p.trim().to_string()).collect(),
-        lengths: args.lengths,
-    };
-    let space = NumberSpace::new(&plan, &selection)?;
     let count = match args.count.trim() {
         "all" => None,
         s => Some(
@@ -88,17 +90,63 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
                 .map_err(|_| dialsim::Error::Invalid(format!("-n '{s}' must be a whole number or 'all'")))?,
         ),
     };
-    let format = args.format.unwrap_or(match &args.output {
-        Some(p) if p.extension().is_some_and(|e| e == "txt") => ListFormat::Txt,
-        _ => ListFormat::Csv,
-    });
     let threads = super::threads(args.threads)?;
-    let request = ListRequest { start: args.start, count, shard: args.shard.unwrap_or(Shard::WHOLE), format, threads };
-    let exclusions = load_exclusions(&plan, &args.exclude, &args.suppress)?;
-    let seed = seed_or_fresh(args.seed);
-    let list = CallList::new(space, seed);
-
-    let total = count.unwrap_or(list.space().len() - args.start.min(list.space().len())) / request.shard.count;
+    // The list and the request: from the command line, or rebuilt from the manifest of the list to continue.
+    let (plan, selection, list, request, recorded) = match &args.continue_from {
+        Some(previous) => {
+            let path = manifest_path(previous);
+            let manifest = ListManifest::load(&path).map_err(|e| match e {
+                dialsim::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                    dialsim::Error::Invalid(format!(
+                        "{} has no manifest {}: only lists written with their manifest can be continued (use \
+                         --start with the same plan, selection and seed otherwise)",
+                        previous.display(),
+                        path.display()
+                    ))
+                }
+                other => other,
+            })?;
+            let generation = manifest.generation.ok_or_else(|| {
+                dialsim::Error::Invalid(format!("{} does not record how the list was generated", path.display()))
+            })?;
+            let c = generation.continuation(&path, count, threads)?;
+            eprintln!(
+                "dialsim: continuing {} from position {} (seed {}, shard {})",
+                previous.display(),
+                c.request.start,
+                c.generation.seed,
+                c.generation.shard
+            );
+            (c.plan, c.selection, c.list, c.request, Some(c.generation.exclusions))
+        }
+        None => {
+            let plan = Plan::resolve(&args.plan)?;
+            let selection = Selection {
+                types: if args.types.is_empty() { NumberType::ANSWERED.to_vec() } else { args.types.clone() },
+                prefixes: args.prefixes.iter().map(|p| p.trim().to_string()).collect(),
+                lengths: args.lengths.clone(),
+            };
+            let space = NumberSpace::new(&plan, &selection)?;
+            let format = args.format.unwrap_or(match &args.output {
+                Some(p) if p.extension().is_some_and(|e| e == "txt") => ListFormat::Txt,
+                _ => ListFormat::Csv,
+            });
+            let request =
+                ListRequest { start: args.start, count, shard: args.shard.unwrap_or(Shard::WHOLE), format, threads };
+            let seed = seed_or_fresh(args.seed);
+            (plan, selection, CallList::new(space, seed), request, None)
+        }
+    };
+    // Exclusion sources: those given; when continuing without any given, the ones the manifest records.
+    let (filters, lists): (Vec<PathBuf>, Vec<String>) = match &recorded {
+        Some(rec) if args.exclude.is_empty() && args.suppress.is_empty() => (
+            rec.iter().filter(|r| r.kind == "filter").map(|r| PathBuf::from(&r.name)).collect(),
+            rec.iter().filter(|r| r.kind == "suppression").map(|r| r.name.clone()).collect(),
+        ),
+        _ => (args.exclude.clone(), args.suppress.clone()),
+    };
+    let exclusions = load_exclusions(&plan, &filters, &lists)?;
+    let total = count.unwrap_or(list.space().len() - request.start.min(list.space().len())) / request.shard.count;
     let bar = super::progress_bar(total, total >= 5_000_000);
     let mut progress = |done: u64| {
         if let Some(b) = &bar {
@@ -128,6 +176,30 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
     }
     if let Some(path) = &args.output {
         eprintln!("dialsim: wrote {} numbers to {}", summary.written, path.display());
+    }
+    // The manifest: beside a list file, or where --manifest says.
+    let manifest_at = args.manifest.clone().or_else(|| args.output.as_deref().map(manifest_path));
+    if let Some(at) = &manifest_at {
+        let mut sources = Vec::new();
+        let kinds = filters
+            .iter()
+            .map(|p| (p.display().to_string(), "filter"))
+            .chain(lists.iter().map(|p| (p.clone(), "suppression")));
+        for ((name, kind), excluded) in kinds.zip(&summary.excluded) {
+            sources.push(SourceRecord::of(&name, kind, *excluded)?);
+        }
+        if let Some(rec) = &recorded {
+            for change in source_changes(rec, &sources) {
+                eprintln!("dialsim: exclusion source {change}");
+            }
+        }
+        let mut manifest = ListManifest::generated(&plan, &selection, &list, &request, &summary, sources);
+        if let (Some(g), Some(previous)) = (manifest.generation.as_mut(), &args.continue_from) {
+            g.continues = Some(previous.display().to_string());
+        }
+        let mut file = dialsim::AtomicFile::create(at)?;
+        file.write_all(manifest.to_json().as_bytes()).map_err(|e| dialsim::Error::io(at, e))?;
+        file.commit()?;
     }
     if !exclusions.is_empty() {
         let parts: Vec<String> =

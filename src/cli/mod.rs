@@ -26,6 +26,7 @@ mod compare;
 mod filter;
 mod generate;
 mod plan;
+mod scrub;
 mod simulate;
 mod sweep;
 
@@ -52,6 +53,8 @@ enum Command {
     /// Build, inspect and query Bloom filters of known databases.
     #[command(subcommand)]
     Filter(filter::FilterCommand),
+    /// Re-check an existing call list against today's exclusion sources (order and index kept).
+    Scrub(scrub::ScrubArgs),
     /// Simulate a calling campaign (the embedded default: a Czech cold-calling day).
     Simulate(simulate::SimulateArgs),
     /// Run a scenario over a grid of parameter values (sweep.csv with CIs; `sweep merge` joins shards).
@@ -81,6 +84,7 @@ pub fn run() -> i32 {
         Command::Generate(args) => generate::run(args),
         Command::Plan(cmd) => plan::run(cmd),
         Command::Filter(cmd) => filter::run(cmd),
+        Command::Scrub(args) => scrub::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Audit(args) => audit::run(args),
         Command::Sweep(args) => sweep::run(args),

@@ -281,14 +281,20 @@ impl AuditInput {
         let mut rdr = csv::Reader::from_reader(calls_text.as_bytes());
         for row in rdr.deserialize::<CallRow>() {
             let row = row.map_err(|e| csv_err("calls.csv", e))?;
-            let key = key_of(&row.number)
-                .ok_or_else(|| Error::input(file("calls.csv"), None, format!("bad number '{}'", crate::error::snippet(&row.number))))?;
+            let key = key_of(&row.number).ok_or_else(|| {
+                Error::input(file("calls.csv"), None, format!("bad number '{}'", crate::error::snippet(&row.number)))
+            })?;
             input.calls.push(AuditCall {
                 call_id: row.call_id,
                 key,
                 dial_ms: (row.dial_s * 1000.0).round() as u64,
-                outcome: Outcome::from_name(&row.outcome)
-                    .ok_or_else(|| Error::input(file("calls.csv"), None, format!("unknown outcome '{}'", crate::error::snippet(&row.outcome))))?,
+                outcome: Outcome::from_name(&row.outcome).ok_or_else(|| {
+                    Error::input(
+                        file("calls.csv"),
+                        None,
+                        format!("unknown outcome '{}'", crate::error::snippet(&row.outcome)),
+                    )
+                })?,
                 ring_s: row.ring_s,
                 wait_s: row.wait_s,
                 offered: match row.objection_offered.as_str() {
@@ -322,7 +328,13 @@ impl AuditInput {
             match entry.kind.as_str() {
                 "consent" => input.receipts.push((entry.id, key, ms)),
                 "withdrawal" => input.withdrawals.push((entry.id, key, ms)),
-                other => return Err(Error::input(file("consents.jsonl"), at, format!("unknown entry type '{}'", crate::error::snippet(other)))),
+                other => {
+                    return Err(Error::input(
+                        file("consents.jsonl"),
+                        at,
+                        format!("unknown entry type '{}'", crate::error::snippet(other)),
+                    ));
+                }
             }
         }
         let names = read("names.csv")?;
