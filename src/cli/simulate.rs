@@ -73,6 +73,18 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     let seed = super::generate::seed_or_fresh(args.seed);
     let campaign = Campaign::new(scenario)?;
     let threads = super::threads(args.threads)?;
+    // Long campaigns are sized up front: refused when they cannot fit, announced when they are large.
+    let size = campaign.estimate(seed);
+    let at_once = threads.min(args.replications.max(1) as usize) as u64;
+    let what = format!("a run of about {} calls ({} at once)", size.calls, at_once);
+    dialsim::limits::ensure_memory(&what, size.bytes.saturating_mul(at_once))?;
+    if size.calls >= 2_000_000 {
+        eprintln!(
+            "dialsim: this campaign makes about {} calls and needs about {} of memory per run",
+            size.calls,
+            dialsim::limits::human_bytes(size.bytes)
+        );
+    }
     if args.replications == 1 && args.ci_half_width.is_none() {
         let out = campaign.run(seed, args.out.is_some());
         out_raw!(dialsim::report::table(campaign.scenario(), &out));
