@@ -27,6 +27,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod clock;
 pub mod compliance;
 mod digest;
 mod error;
@@ -36,6 +37,7 @@ pub mod limits;
 mod list_manifest;
 mod normalize;
 mod number;
+mod outcome;
 mod output;
 mod permute;
 pub mod plan;

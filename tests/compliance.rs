@@ -327,3 +327,45 @@ fn audit_reads_scenario_paths_only_when_asked_and_never_echoes_them() {
     assert_eq!(follow.status.code(), Some(1), "the recorded file is read and refused: {all}");
     assert!(!all.contains("topsecret-hash"), "at most the start of the offending field: {all}");
 }
+
+/// A referee's number that the list reaches later is not dialled again as a fresh number (its attempt count
+/// would restart at 1), and a number already dialled is never referred again.
+#[test]
+fn no_number_gets_two_first_attempts_when_referrals_meet_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // 10,000 numbers and many referrals: referees and fresh draws meet often.
+    let o = common::dialsim(
+        d,
+        &[
+            "simulate",
+            "--seed",
+            "4",
+            "--out",
+            "run",
+            "--set",
+            "numbers.prefixes=[\"60112\"]",
+            "--set",
+            "compliance.referral=0.5",
+            "--set",
+            "run.days=2",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut reader = csv::Reader::from_path(d.join("run/calls.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (number, attempt) = (col("number"), col("attempt"));
+    let mut first = std::collections::HashMap::<String, u32>::new();
+    let mut rows = 0;
+    for r in reader.records() {
+        let r = r.unwrap();
+        rows += 1;
+        if &r[attempt] == "1" {
+            *first.entry(r[number].to_string()).or_default() += 1;
+        }
+    }
+    assert!(rows > 5_000, "{rows} calls");
+    let twice: Vec<_> = first.iter().filter(|&(_, &n)| n > 1).collect();
+    assert!(twice.is_empty(), "{} numbers with two first attempts, e.g. {:?}", twice.len(), twice.first());
+}

@@ -9,8 +9,8 @@ use serde::Deserialize;
 
 use super::AbandonWindow;
 use crate::error::{Error, Result};
+use crate::outcome::Outcome;
 use crate::scenario::{Purpose, Scenario};
-use crate::sim::Outcome;
 
 /// One call as the audit sees it.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,11 +61,45 @@ pub struct Violation {
 
 /// Checks every rule of the scenario's profile; `known` names the exclusion source holding a key, if any.
 pub fn audit(input: &AuditInput, known: &dyn Fn(u64) -> Option<String>) -> Vec<Violation> {
-    let rules = input.scenario.compliance.profile.rules();
-    let mut out = Vec::new();
-    let c = &input.scenario.compliance;
-    if rules.opt_in && c.purpose == Purpose::Marketing && !input.calls.is_empty() {
-        out.push(Violation {
+    let mut auditor = Auditor::new(&input.scenario, Box::new(known));
+    for &(key, ms, call) in &input.suppression {
+        auditor.suppression(key, ms, call);
+    }
+    let mut calls: Vec<&AuditCall> = input.calls.iter().collect();
+    if !calls.is_sorted_by_key(|x| (x.dial_ms, x.call_id)) {
+        calls.sort_by_key(|x| (x.dial_ms, x.call_id));
+    }
+    for call in calls {
+        auditor.call(call);
+    }
+    auditor.finish(&input.receipts, &input.withdrawals, &input.names)
+}
+
+/// The audit fed one record at a time, so that a run audits itself while it goes, in memory that grows with
+/// the suppressions, drops and violations it has seen, not with the calls.
+///
+/// Feed it every suppression entry whose time is at or before a call's dial time before that call, and the
+/// calls in dial order ([`Auditor::call`]); then [`Auditor::finish`] checks names and abandonment windows.
+/// A run in progress meets that order by feeding a call once every earlier-dialled call has ended: a
+/// suppression made later than that is later than the call's dial.
+pub struct Auditor<'k> {
+    rules: super::Rules,
+    opt_in_flag: Option<Violation>,
+    known: Box<dyn Fn(u64) -> Option<String> + 'k>,
+    suppressed: HashMap<u64, (u64, u32)>,
+    last_drop: HashMap<u64, u64>,
+    per_window: std::collections::BTreeMap<u64, (u64, u64)>,
+    calls: u64,
+    last_dial: (u64, u32),
+    out: Vec<Violation>,
+}
+
+impl<'k> Auditor<'k> {
+    /// An audit of a run of `scenario`; `known` names the exclusion source holding a key, if any.
+    pub fn new(scenario: &Scenario, known: Box<dyn Fn(u64) -> Option<String> + 'k>) -> Auditor<'k> {
+        let rules = scenario.compliance.profile.rules();
+        let c = &scenario.compliance;
+        let opt_in_flag = (rules.opt_in && c.purpose == Purpose::Marketing).then(|| Violation {
             rule: "opt-in",
             call_id: None,
             detail: format!(
@@ -73,25 +107,43 @@ pub fn audit(input: &AuditInput, known: &dyn Fn(u64) -> Option<String>) -> Vec<V
                 c.profile.as_str()
             ),
         });
-    }
-    let mut suppressed: HashMap<u64, (u64, u32)> = HashMap::new();
-    for &(key, ms, call) in &input.suppression {
-        let e = suppressed.entry(key).or_insert((ms, call));
-        if ms < e.0 {
-            *e = (ms, call);
+        Auditor {
+            rules,
+            opt_in_flag,
+            known,
+            suppressed: HashMap::new(),
+            last_drop: HashMap::new(),
+            per_window: Default::default(),
+            calls: 0,
+            last_dial: (0, 0),
+            out: Vec::new(),
         }
     }
-    let mut last_drop: HashMap<u64, u64> = HashMap::new();
-    let mut calls: Vec<&AuditCall> = input.calls.iter().collect();
-    if !calls.is_sorted_by_key(|x| (x.dial_ms, x.call_id)) {
-        calls.sort_by_key(|x| (x.dial_ms, x.call_id));
+
+    /// A suppression entry (objection or withdrawal): `key` may not be dialled from `ms` on, except in the call
+    /// `call_id` that made it.
+    pub fn suppression(&mut self, key: u64, ms: u64, call_id: u32) {
+        let e = self.suppressed.entry(key).or_insert((ms, call_id));
+        if ms < e.0 {
+            *e = (ms, call_id);
+        }
     }
-    for call in &calls {
+
+    /// The next call, in dial order (time, then call id).
+    ///
+    /// # Panics
+    /// In debug builds, when calls come out of order.
+    pub fn call(&mut self, call: &AuditCall) {
+        debug_assert!((call.dial_ms, call.call_id) >= self.last_dial, "calls in dial order");
+        self.last_dial = (call.dial_ms, call.call_id);
+        self.calls += 1;
+        let rules = &self.rules;
+        let out = &mut self.out;
         let id = Some(call.call_id);
-        if let Some(source) = known(call.key) {
+        if let Some(source) = (self.known)(call.key) {
             out.push(Violation { rule: "known-number", call_id: id, detail: format!("+{} is in {source}", call.key) });
         }
-        if let Some(&(ms, objected_in)) = suppressed.get(&call.key)
+        if let Some(&(ms, objected_in)) = self.suppressed.get(&call.key)
             && ms <= call.dial_ms
             && objected_in != call.call_id
         {
@@ -102,7 +154,7 @@ pub fn audit(input: &AuditInput, known: &dyn Fn(u64) -> Option<String>) -> Vec<V
             });
         }
         if rules.lockout_h > 0.0
-            && let Some(&dropped) = last_drop.get(&call.key)
+            && let Some(&dropped) = self.last_drop.get(&call.key)
             && call.dial_ms < dropped + (rules.lockout_h * 3_600_000.0) as u64
         {
             out.push(Violation {
@@ -112,7 +164,7 @@ pub fn audit(input: &AuditInput, known: &dyn Fn(u64) -> Option<String>) -> Vec<V
             });
         }
         if call.outcome.is_drop() {
-            last_drop.insert(call.key, call.dial_ms);
+            self.last_drop.insert(call.key, call.dial_ms);
         }
         if call.outcome.is_person_connected() && call.offered != Some(true) {
             out.push(Violation {
@@ -135,57 +187,68 @@ pub fn audit(input: &AuditInput, known: &dyn Fn(u64) -> Option<String>) -> Vec<V
                 detail: format!("{:.2} s of silence after pick-up (limit {} s)", call.wait_s, rules.max_silence_s),
             });
         }
-    }
-    // Names: a receipt for the number at or before the name, not withdrawn before it.
-    let mut receipts: HashMap<u64, Vec<(&str, u64)>> = HashMap::new();
-    for (id, key, ms) in &input.receipts {
-        receipts.entry(*key).or_default().push((id, *ms));
-    }
-    let withdrawn: HashMap<&str, u64> = input.withdrawals.iter().map(|(id, _, ms)| (id.as_str(), *ms)).collect();
-    for &(key, call, ms) in &input.names {
-        let ok = receipts
-            .get(&key)
-            .is_some_and(|rs| rs.iter().any(|(id, at)| *at <= ms && withdrawn.get(id).is_none_or(|&w| w > ms)));
-        if !ok {
-            out.push(Violation {
-                rule: "name-without-consent",
-                call_id: Some(call),
-                detail: format!("a name kept with +{key} without a consent receipt before it"),
-            });
-        }
-    }
-    // Abandonment per window.
-    let window_ms: u64 = match rules.window {
-        AbandonWindow::Day => 86_400_000,
-        AbandonWindow::ThirtyDays => 30 * 86_400_000,
-    };
-    let mut per: std::collections::BTreeMap<u64, (u64, u64)> = Default::default();
-    for call in &input.calls {
         if call.outcome.is_person_answer() {
-            let e = per.entry(call.dial_ms / window_ms).or_default();
+            let window_ms: u64 = match rules.window {
+                AbandonWindow::Day => 86_400_000,
+                AbandonWindow::ThirtyDays => 30 * 86_400_000,
+            };
+            let e = self.per_window.entry(call.dial_ms / window_ms).or_default();
             e.1 += 1;
             if call.outcome.is_drop() {
                 e.0 += 1;
             }
         }
     }
-    for (w, (drops, answers)) in per {
-        let rate = drops as f64 / answers as f64;
-        if rate > rules.abandon_limit {
-            out.push(Violation {
-                rule: "abandonment",
-                call_id: None,
-                detail: format!(
-                    "{} {}: {drops} of {answers} live answers abandoned ({:.2} % > {:.0} %)",
-                    if rules.window == AbandonWindow::Day { "day" } else { "30-day period" },
-                    w,
-                    100.0 * rate,
-                    100.0 * rules.abandon_limit
-                ),
-            });
+
+    /// The violations: the per-call ones in dial order, then names without a live receipt (receipts and
+    /// withdrawals as `(receipt id, key, ms)`, names as `(key, call id, ms)`), then abandonment per window; a
+    /// campaign-wide opt-in flag first.
+    pub fn finish(
+        self,
+        receipts: &[(String, u64, u64)],
+        withdrawals: &[(String, u64, u64)],
+        names: &[(u64, u32, u64)],
+    ) -> Vec<Violation> {
+        let rules = self.rules;
+        let mut out = Vec::with_capacity(self.out.len() + 1);
+        out.extend(self.opt_in_flag.filter(|_| self.calls > 0));
+        out.extend(self.out);
+        // Names: a receipt for the number at or before the name, not withdrawn before it.
+        let mut by_key: HashMap<u64, Vec<(&str, u64)>> = HashMap::new();
+        for (id, key, ms) in receipts {
+            by_key.entry(*key).or_default().push((id, *ms));
         }
+        let withdrawn: HashMap<&str, u64> = withdrawals.iter().map(|(id, _, ms)| (id.as_str(), *ms)).collect();
+        for &(key, call, ms) in names {
+            let ok = by_key
+                .get(&key)
+                .is_some_and(|rs| rs.iter().any(|(id, at)| *at <= ms && withdrawn.get(id).is_none_or(|&w| w > ms)));
+            if !ok {
+                out.push(Violation {
+                    rule: "name-without-consent",
+                    call_id: Some(call),
+                    detail: format!("a name kept with +{key} without a consent receipt before it"),
+                });
+            }
+        }
+        for (w, (drops, answers)) in self.per_window {
+            let rate = drops as f64 / answers as f64;
+            if rate > rules.abandon_limit {
+                out.push(Violation {
+                    rule: "abandonment",
+                    call_id: None,
+                    detail: format!(
+                        "{} {}: {drops} of {answers} live answers abandoned ({:.2} % > {:.0} %)",
+                        if rules.window == AbandonWindow::Day { "day" } else { "30-day period" },
+                        w,
+                        100.0 * rate,
+                        100.0 * rules.abandon_limit
+                    ),
+                });
+            }
+        }
+        out
     }
-    out
 }
 
 #[derive(Deserialize)]
@@ -234,34 +297,6 @@ fn ms_of(scenario: &Scenario, t: &str) -> Option<u64> {
 }
 
 impl AuditInput {
-    /// The audit's view of a run in memory.
-    pub fn of_run(scenario: &Scenario, run: &crate::sim::RunOutput) -> AuditInput {
-        use super::LedgerEntry;
-        let mut input = AuditInput { scenario: scenario.clone(), ..Default::default() };
-        input.calls = run
-            .calls
-            .iter()
-            .map(|c| AuditCall {
-                call_id: c.call_id,
-                key: c.number.key(),
-                dial_ms: c.dial_ms,
-                outcome: c.outcome,
-                ring_s: c.ring_ms as f64 / 1000.0,
-                wait_s: c.wait_ms as f64 / 1000.0,
-                offered: c.offered,
-            })
-            .collect();
-        input.suppression = run.suppression.iter().map(|e| (e.number.key(), e.time_ms, e.call_id)).collect();
-        for entry in &run.ledger {
-            match entry {
-                LedgerEntry::Consent(r) => input.receipts.push((r.id.clone(), r.number.key(), r.time_ms)),
-                LedgerEntry::Withdrawal(w) => input.withdrawals.push((w.receipt_id.clone(), w.number.key(), w.time_ms)),
-            }
-        }
-        input.names = run.names.iter().map(|n| (n.number.key(), n.call_id, n.time_ms)).collect();
-        input
-    }
-
     /// Reads a run's output folder: summary.json, calls.csv, suppression.csv, consents.jsonl, names.csv.
     pub fn load(dir: &Path) -> Result<AuditInput> {
         let read = |name: &str| {

@@ -11,7 +11,7 @@
 mod audit;
 mod records;
 
-pub use audit::{AuditCall, AuditInput, Violation, audit};
+pub use audit::{AuditCall, AuditInput, Auditor, Violation, audit};
 pub use records::{
     LedgerEntry, NameEntry, Receipt, SuppressionEntry, Withdrawal, epoch_seconds, synthetic_name, timestamp,
 };

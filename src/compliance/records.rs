@@ -2,10 +2,10 @@
 
 use serde_json::json;
 
+use crate::clock::Millis;
 use crate::exclude::rfc3339;
 use crate::number::PhoneNumber;
 use crate::scenario::Scenario;
-use crate::sim::Millis;
 
 /// A number never to call again: an objection or a withdrawal. Never a name.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 //! (see [`super::draw`]), so the same seed gives the same run. The conversation itself — what happens once a
 //! person is connected — is decided in [`Engine::converse`], the place where the compliance flow plugs in.
 
-use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 
 use rand::{Rng, RngExt};
 use rand_chacha::ChaCha20Rng;
@@ -12,8 +12,10 @@ use rand_chacha::ChaCha20Rng;
 use super::draw::{Purpose, sample, sample_for, uniform};
 use super::leads::{FreshLeads, LeadSource};
 use super::queue::{DAY, EventQueue, MINUTE, Millis, SECOND, millis};
-use super::record::{CallRecord, Outcome, RunStats};
-use crate::compliance::{LedgerEntry, NameEntry, Receipt, SuppressionEntry, Withdrawal, synthetic_name};
+use super::record::{Aapor, CallRecord, Outcome, RunStats};
+use crate::compliance::{
+    AuditCall, Auditor, LedgerEntry, NameEntry, Receipt, SuppressionEntry, Violation, Withdrawal, synthetic_name,
+};
 use crate::number::PhoneNumber;
 
 /// Hash maps keyed by E.164 keys use the fast key hasher.
@@ -23,6 +25,9 @@ use crate::scenario::{DialerMode, Scenario, parse_hhmm};
 
 mod dialer;
 mod flow;
+mod window;
+
+use window::CallWindow;
 
 /// Delay before a not-in-service tone is recognised.
 const SIT_DELAY: Millis = 3 * SECOND;
@@ -94,11 +99,27 @@ struct Call {
     referral_of: Option<u32>,
 }
 
+/// A number in play: dialled, with an attempt still to come or in progress. Its entry goes when its last
+/// attempt ends, its AAPOR class folded into the counts, so the map grows with the numbers in play only.
 #[derive(Clone, Debug)]
 struct NumberState {
     number: PhoneNumber,
     attempts: u32,
     locked_until: Millis,
+    /// Attempts dialled and not yet ended.
+    in_progress: u32,
+    /// The best AAPOR class of its counted attempts.
+    best: Option<Aapor>,
+}
+
+/// Where the records of ended calls go, in call-id order.
+pub enum RecordSink<'a> {
+    /// Nowhere (the run's counts and its self-audit still see every call).
+    Discard,
+    /// Kept in memory.
+    Keep(Vec<CallRecord>),
+    /// Handed to a writer; the first error stops the writing and is kept.
+    Stream(&'a mut dyn FnMut(&CallRecord) -> std::io::Result<()>, Option<std::io::Error>),
 }
 
 /// The state of one run.
@@ -110,7 +131,7 @@ pub struct Engine<'a> {
     now: Millis,
     agents: Vec<Agent>,
     idle: VecDeque<u32>,
-    calls: Vec<Call>,
+    calls: CallWindow,
     waiting: VecDeque<u32>,
     in_progress: u32,
     ringing: u32,
@@ -127,8 +148,16 @@ pub struct Engine<'a> {
     idle_area: f64,
     idle_mark: Millis,
     pub(super) stats: RunStats,
-    /// Calls whose records are final, in the order they ended.
-    pub(super) records: Vec<CallRecord>,
+    /// Where the records of ended calls go.
+    pub(super) records: RecordSink<'a>,
+    /// The run's self-audit, fed as calls are released.
+    auditor: Auditor<'a>,
+    /// Suppression entries already handed to the auditor.
+    audited_suppressions: usize,
+    /// The audit's findings, once the run has ended.
+    pub(super) violations: Vec<Violation>,
+    /// Numbers dialled as referrals (a fresh draw of one of them later is not dialled again).
+    referral_dialled: HashSet<u64, KeyBuild>,
     /// Objections and withdrawals, in time order.
     pub(super) suppression: Vec<SuppressionEntry>,
     /// Consent receipts and withdrawals, in time order (append-only).
@@ -144,7 +173,7 @@ pub struct Engine<'a> {
 
 impl<'a> Engine<'a> {
     /// A run of `scenario` with `seed` over the numbers of `leads`.
-    pub fn new(s: &'a Scenario, leads: &LeadSource, seed: u64) -> Engine<'a> {
+    pub fn new(s: &'a Scenario, leads: &LeadSource, seed: u64, records: RecordSink<'a>) -> Engine<'a> {
         let key = {
             let mut r = stream(seed, Stream::Simulation(0));
             r.next_u64()
@@ -158,7 +187,7 @@ impl<'a> Engine<'a> {
             now: 0,
             agents: vec![Agent { state: AgentState::Off, since: 0, call: None }; s.dialer.agents as usize],
             idle: VecDeque::new(),
-            calls: Vec::new(),
+            calls: CallWindow::default(),
             waiting: VecDeque::new(),
             in_progress: 0,
             ringing: 0,
@@ -174,7 +203,14 @@ impl<'a> Engine<'a> {
             idle_area: 0.0,
             idle_mark: 0,
             stats: RunStats::new(s),
-            records: Vec::new(),
+            records,
+            auditor: {
+                let exclusions = leads.shared_exclusions();
+                Auditor::new(s, Box::new(move |k| exclusions.source_of(k).map(|i| exclusions.names()[i].to_string())))
+            },
+            audited_suppressions: 0,
+            violations: Vec::new(),
+            referral_dialled: HashSet::default(),
             suppression: Vec::new(),
             ledger: Vec::new(),
             names: Vec::new(),
@@ -210,11 +246,31 @@ impl<'a> Engine<'a> {
                 Event::Withdraw(i) => self.withdraw(i),
             }
         }
-        // Every run keeps its records: the audit of the run needs them.
-        self.records = self.calls.iter().enumerate().map(|(i, c)| CallRecord::of(i as u32, c)).collect();
+        debug_assert!(self.calls.get(self.calls.next_id().wrapping_sub(1)).is_none(), "every call released");
+        for (_, state) in std::mem::take(&mut self.numbers) {
+            self.stats.fold_number(state.best);
+        }
+        self.feed_suppressions();
+        let receipts: Vec<(String, u64, u64)>;
+        let withdrawals: Vec<(String, u64, u64)>;
+        (receipts, withdrawals) = self.ledger.iter().fold((Vec::new(), Vec::new()), |(mut r, mut w), e| {
+            match e {
+                LedgerEntry::Consent(c) => r.push((c.id.clone(), c.number.key(), c.time_ms)),
+                LedgerEntry::Withdrawal(x) => w.push((x.receipt_id.clone(), x.number.key(), x.time_ms)),
+            }
+            (r, w)
+        });
+        let names: Vec<(u64, u32, u64)> = self.names.iter().map(|n| (n.number.key(), n.call_id, n.time_ms)).collect();
+        let auditor = std::mem::replace(&mut self.auditor, Auditor::new(self.s, Box::new(|_| None)));
+        self.violations = auditor.finish(&receipts, &withdrawals, &names);
         self.stats.excluded = self.fresh.excluded();
         self.stats.compliance.suppression_hits += self.fresh.excluded() + self.retry_hits;
         self.stats.finish();
+    }
+
+    /// Calls dialled so far.
+    pub(super) fn calls_dialled(&self) -> u32 {
+        self.calls.next_id()
     }
 
     fn counting(&self) -> bool {
@@ -266,7 +322,18 @@ impl<'a> Engine<'a> {
             return false;
         };
         let key = number.key();
-        self.numbers.entry(key).or_insert(NumberState { number, attempts: 0, locked_until: 0 }).attempts = attempt;
+        let state = self.numbers.entry(key).or_insert(NumberState {
+            number,
+            attempts: 0,
+            locked_until: 0,
+            in_progress: 0,
+            best: None,
+        });
+        state.attempts = attempt;
+        state.in_progress += 1;
+        if referral_of.is_some() {
+            self.referral_dialled.insert(key);
+        }
         let p = &self.s.population;
         let nk = key;
         let fate = if uniform(self.key, nk, 0, Purpose::InService as u64, 0) < p.not_in_service {
@@ -294,9 +361,8 @@ impl<'a> Engine<'a> {
         };
         let fate =
             if matches!(fate, Fate::Person | Fate::Machine) && delay >= ring_timeout { Fate::NoAnswer } else { fate };
-        let id = self.calls.len() as u32;
         let counted = self.counting();
-        self.calls.push(Call {
+        let id = self.calls.push(Call {
             number,
             attempt,
             dialed: self.now,
@@ -327,7 +393,7 @@ impl<'a> Engine<'a> {
     }
 
     fn ring_end(&mut self, c: u32) {
-        let call = &mut self.calls[c as usize];
+        let call = &mut self.calls[c];
         match call.fate {
             Fate::Sit => self.finish(c, Outcome::NotInService),
             Fate::Busy => self.finish(c, Outcome::Busy),
@@ -345,7 +411,7 @@ impl<'a> Engine<'a> {
     }
 
     fn amd_done(&mut self, c: u32) {
-        let call = &self.calls[c as usize];
+        let call = &self.calls[c];
         let (nk, attempt, fate) = (call.number.key(), call.attempt, call.fate);
         let u = uniform(self.key, nk, attempt, Purpose::Amd as u64, 0);
         match fate {
@@ -359,7 +425,7 @@ impl<'a> Engine<'a> {
     }
 
     fn human_answer(&mut self, c: u32) {
-        if self.calls[c as usize].counted {
+        if self.calls[c].counted {
             self.stats.interval(self.now).human_answers += 1;
             self.stats.human_answers += 1;
             self.stats.day_mut(self.day).human_answers += 1;
@@ -369,12 +435,12 @@ impl<'a> Engine<'a> {
     /// An answered call that needs an agent (a person, or a machine AMD missed).
     fn live(&mut self, c: u32) {
         self.ringing -= 1;
-        self.calls[c as usize].live = Some(self.now);
-        let call = &self.calls[c as usize];
+        self.calls[c].live = Some(self.now);
+        let call = &self.calls[c];
         if call.fate == Fate::Person {
             self.human_answer(c);
         }
-        let call = &self.calls[c as usize];
+        let call = &self.calls[c];
         if let Some(a) = call.reserved {
             self.connect(c, a);
             return;
@@ -394,24 +460,25 @@ impl<'a> Engine<'a> {
             self.drop_call(c);
             return;
         }
-        self.calls[c as usize].waiting = true;
+        self.calls[c].waiting = true;
         self.waiting.push_back(c);
         self.queue.push(deadline, Event::WaitTimeout(c));
         self.pace();
     }
 
     fn wait_timeout(&mut self, c: u32) {
-        if !self.calls[c as usize].waiting {
+        // A call put through in time may have ended and been released since.
+        if !self.calls.get(c).is_some_and(|call| call.waiting) {
             return;
         }
-        self.calls[c as usize].waiting = false;
+        self.calls[c].waiting = false;
         self.waiting.retain(|&x| x != c);
         self.drop_call(c);
     }
 
     fn drop_call(&mut self, c: u32) {
         let lock = millis(self.s.dialer.drop_lockout_hours * 3600.0);
-        let key = self.calls[c as usize].number.key();
+        let key = self.calls[c].number.key();
         if let Some(state) = self.numbers.get_mut(&key) {
             state.locked_until = self.now + lock;
         }
@@ -420,7 +487,7 @@ impl<'a> Engine<'a> {
 
     fn connect(&mut self, c: u32, a: u32) {
         let now = self.now;
-        let call = &mut self.calls[c as usize];
+        let call = &mut self.calls[c];
         call.connected = Some(now);
         call.agent = Some(a);
         call.waiting = false;
@@ -436,7 +503,7 @@ impl<'a> Engine<'a> {
             }
         }
         let (talk, outcome) = self.converse(c);
-        let call = &mut self.calls[c as usize];
+        let call = &mut self.calls[c];
         call.talk = talk;
         call.outcome = Some(outcome);
         self.agents[a as usize].call = Some(c);
@@ -446,10 +513,10 @@ impl<'a> Engine<'a> {
 
     fn talk_end(&mut self, a: u32) {
         let c = self.agents[a as usize].call.expect("talking agent has a call");
-        let call = &self.calls[c as usize];
+        let call = &self.calls[c];
         let wrap = millis(sample_for(&self.s.agents.wrap, self.key, call.number.key(), call.attempt, Purpose::Wrap));
         let outcome = call.outcome.expect("decided at connect");
-        self.calls[c as usize].wrap = wrap;
+        self.calls[c].wrap = wrap;
         self.finish(c, outcome);
         self.set_agent(a, AgentState::Wrap);
         self.queue.push(self.now + wrap, Event::WrapEnd(a));
@@ -474,17 +541,22 @@ impl<'a> Engine<'a> {
     /// Ends a call: frees its line, records it, schedules a retry.
     fn finish(&mut self, c: u32, outcome: Outcome) {
         // A call still ringing (or in AMD analysis) stops ringing now; a live call stopped when it went live.
-        if self.calls[c as usize].live.is_none() {
+        if self.calls[c].live.is_none() {
             self.ringing -= 1;
         }
         self.in_progress -= 1;
         let now = self.now;
-        let call = &mut self.calls[c as usize];
+        let call = &mut self.calls[c];
         call.ended = Some(now);
         call.outcome = Some(outcome);
         let (key, attempt, counted) = (call.number.key(), call.attempt, call.counted);
         if counted {
-            self.stats.count_outcome(self.day, outcome, call.number, attempt, now);
+            self.stats.count_outcome(self.day, outcome, now);
+        }
+        let state = self.numbers.get_mut(&key).expect("a dialled number is in play");
+        state.in_progress -= 1;
+        if counted {
+            state.best = state.best.max(Some(outcome.aapor()));
         }
         let d = &self.s.dialer;
         let redial = match outcome {
@@ -500,13 +572,64 @@ impl<'a> Engine<'a> {
             let due = now + millis(minutes * 60.0);
             self.retries.push(std::cmp::Reverse((due, self.retry_seq, key)));
             self.retry_seq += 1;
+        } else {
+            self.number_done(key);
         }
-        if let Some(a) = self.calls[c as usize].reserved
-            && self.calls[c as usize].connected.is_none()
+        if let Some(a) = self.calls[c].reserved
+            && self.calls[c].connected.is_none()
         {
             self.set_agent(a, AgentState::Idle);
         }
+        self.release();
         self.pace();
+    }
+
+    /// A number with no attempt to come: its entry goes once no attempt of it is in progress, its AAPOR class
+    /// counted.
+    pub(super) fn number_done(&mut self, key: u64) {
+        if self.numbers.get(&key).is_some_and(|s| s.in_progress == 0)
+            && let Some(state) = self.numbers.remove(&key)
+        {
+            self.stats.fold_number(state.best);
+        }
+    }
+
+    /// Hands the suppression entries made so far to the auditor.
+    fn feed_suppressions(&mut self) {
+        for e in &self.suppression[self.audited_suppressions..] {
+            self.auditor.suppression(e.number.key(), e.time_ms, e.call_id);
+        }
+        self.audited_suppressions = self.suppression.len();
+    }
+
+    /// Releases the calls that have ended behind no older call in progress: each is audited and its record
+    /// handed to the sink, in call-id order.
+    fn release(&mut self) {
+        while let Some((id, call)) = self.calls.pop_ended() {
+            let record = CallRecord::of(id, &call);
+            // Every suppression made so far is at or before now, and so at or after no later dial.
+            self.feed_suppressions();
+            self.auditor.call(&AuditCall {
+                call_id: id,
+                key: record.number.key(),
+                dial_ms: record.dial_ms,
+                outcome: record.outcome,
+                ring_s: record.ring_ms as f64 / 1000.0,
+                wait_s: record.wait_ms as f64 / 1000.0,
+                offered: record.offered,
+            });
+            match &mut self.records {
+                RecordSink::Discard => {}
+                RecordSink::Keep(all) => all.push(record),
+                RecordSink::Stream(sink, error) => {
+                    if error.is_none()
+                        && let Err(e) = sink(&record)
+                    {
+                        *error = Some(e);
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -74,6 +74,11 @@ impl LeadSource {
         &self.exclusions
     }
 
+    /// The exclusions, shared (a run's self-audit keeps them).
+    pub(crate) fn shared_exclusions(&self) -> Arc<Exclusions> {
+        self.exclusions.clone()
+    }
+
     /// The fresh numbers of one run, in list order for `seed`.
     pub fn fresh(&self, seed: u64) -> FreshLeads {
         FreshLeads {
@@ -132,6 +137,20 @@ impl FreshLeads {
             }
             return Some((position, number, false));
         }
+    }
+
+    /// Whether the stream has handed out `number` to be dialled: its position is behind the cursor (not the
+    /// number peeked at) and no source excluded it, or `dial_anyway` let it through.
+    pub fn passed(&self, number: &PhoneNumber, dial_anyway: &dyn Fn(u64) -> bool) -> bool {
+        let cursor = self.next - u64::from(self.peeked.is_some());
+        let position = match (&self.list, &self.fixed) {
+            (Some(l), _) => l.position_of(number),
+            // A fixed list is in memory already; a linear search runs only for a referral's number.
+            (None, Some(f)) => f[..(cursor as usize).min(f.len())].iter().position(|n| n == number).map(|p| p as u64),
+            _ => None,
+        };
+        position.is_some_and(|p| p < cursor)
+            && (self.exclusions.excluded(number).is_none() || dial_anyway(number.key()))
     }
 
     /// Numbers skipped because a source holds them.

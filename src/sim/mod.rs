@@ -81,29 +81,54 @@ impl Campaign {
         &self.scenario
     }
 
-    /// The run's expected size, from a pilot of its first six minutes scaled to the whole campaign: calls, and
-    /// the memory they take while the run holds every call for its self-audit. Rough (a day's ramp-up and
-    /// lead exhaustion are not extrapolated), but the right order of magnitude to warn or refuse up front.
+    /// The run's expected size, from a pilot of its first six minutes scaled to the whole campaign: the calls
+    /// it makes, and the memory their records take when a caller keeps them ([`Campaign::run`] with
+    /// `record_calls`). A run that streams its records ([`Campaign::run_streaming`]) or drops them holds only
+    /// the calls in progress. Rough (a day's ramp-up and lead exhaustion are not extrapolated), but the right
+    /// order of magnitude to warn or refuse up front.
     pub fn estimate(&self, seed: u64) -> SizeEstimate {
-        // Measured: a 30-day default campaign held 570,488 calls in 188 MiB more than a 1-day one
-        // (`/usr/bin/time -f %M dialsim simulate --set run.days=30`), about 345 bytes per call.
-        const BYTES_PER_CALL: u64 = 360;
         const PILOT_HOURS: f64 = 0.1;
         let mut pilot = self.scenario.clone();
         pilot.run.days = 1;
         pilot.run.day_hours = PILOT_HOURS.min(self.scenario.run.day_hours);
-        let mut engine = engine::Engine::new(&pilot, &self.leads, seed);
+        let mut engine = engine::Engine::new(&pilot, &self.leads, seed, engine::RecordSink::Discard);
         engine.run();
         let hours = f64::from(self.scenario.run.days) * self.scenario.run.day_hours;
-        let calls = (engine.records.len() as f64 * hours / pilot.run.day_hours).ceil() as u64;
-        SizeEstimate { calls, bytes: calls.saturating_mul(BYTES_PER_CALL) }
+        let calls = (f64::from(engine.calls_dialled()) * hours / pilot.run.day_hours).ceil() as u64;
+        SizeEstimate { calls, bytes: calls.saturating_mul(std::mem::size_of::<CallRecord>() as u64) }
     }
 
-    /// Runs the campaign with `seed`; `record_calls` keeps one record per attempt.
+    /// Runs the campaign with `seed`; `record_calls` keeps one record per attempt in the output. Memory grows
+    /// with the calls in progress and the records kept, not with the calls already made.
     pub fn run(&self, seed: u64, record_calls: bool) -> RunOutput {
-        let mut engine = engine::Engine::new(&self.scenario, &self.leads, seed);
+        let sink = if record_calls { engine::RecordSink::Keep(Vec::new()) } else { engine::RecordSink::Discard };
+        let (out, _) = self.run_with(seed, sink);
+        out
+    }
+
+    /// Runs the campaign with `seed`, handing each call's record to `write` in call-id order as soon as the
+    /// call and every earlier one have ended (the output holds no records). The first write error stops the
+    /// writing (the run itself completes) and is returned.
+    pub fn run_streaming(
+        &self,
+        seed: u64,
+        write: &mut dyn FnMut(&CallRecord) -> std::io::Result<()>,
+    ) -> std::result::Result<RunOutput, std::io::Error> {
+        let (out, error) = self.run_with(seed, engine::RecordSink::Stream(write, None));
+        match error {
+            Some(e) => Err(e),
+            None => Ok(out),
+        }
+    }
+
+    fn run_with<'a>(&'a self, seed: u64, sink: engine::RecordSink<'a>) -> (RunOutput, Option<std::io::Error>) {
+        let mut engine = engine::Engine::new(&self.scenario, &self.leads, seed, sink);
         engine.run();
-        let calls = std::mem::take(&mut engine.records);
+        let (calls, error) = match std::mem::replace(&mut engine.records, engine::RecordSink::Discard) {
+            engine::RecordSink::Keep(all) => (all, None),
+            engine::RecordSink::Stream(_, error) => (Vec::new(), error),
+            engine::RecordSink::Discard => (Vec::new(), None),
+        };
         let mut out = RunOutput {
             seed,
             summary: engine.stats.summary.take().expect("finished"),
@@ -111,7 +136,7 @@ impl Campaign {
             suppression: std::mem::take(&mut engine.suppression),
             ledger: std::mem::take(&mut engine.ledger),
             names: std::mem::take(&mut engine.names),
-            violations: Vec::new(),
+            violations: std::mem::take(&mut engine.violations),
             intervals: engine.stats.intervals.values().cloned().collect(),
         };
         // Carry the dial level forward through intervals without a recalculation.
@@ -122,15 +147,8 @@ impl Campaign {
             }
             level = i.dial_level;
         }
-        // The run audits itself with the same code as `dialsim audit`.
-        let input = crate::compliance::AuditInput::of_run(&self.scenario, &out);
-        let exclusions = self.leads.exclusions();
-        let names = exclusions.names();
-        out.violations = crate::compliance::audit(&input, &|k| exclusions.source_of(k).map(|i| names[i].to_string()));
+        // The run audited itself while it went, with the same code as `dialsim audit`.
         out.summary.compliance.violations = out.violations.len() as u64;
-        if !record_calls {
-            out.calls = Vec::new();
-        }
-        out
+        (out, error)
     }
 }

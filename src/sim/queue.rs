@@ -4,22 +4,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-/// Simulated time in milliseconds since the start of day 0 (00:00).
-pub type Millis = u64;
-
-/// Milliseconds per second, minute, hour, day.
-pub const SECOND: Millis = 1_000;
-/// One minute.
-pub const MINUTE: Millis = 60 * SECOND;
-/// One hour.
-pub const HOUR: Millis = 60 * MINUTE;
-/// One day.
-pub const DAY: Millis = 24 * HOUR;
-
-/// Seconds (possibly fractional) as milliseconds, rounded; saturating for huge values.
-pub fn millis(seconds: f64) -> Millis {
-    if seconds >= 1e15 { Millis::MAX / 4 } else { (seconds * 1000.0).round().max(0.0) as Millis }
-}
+pub use crate::clock::{DAY, HOUR, MINUTE, Millis, SECOND, millis};
 
 /// A min-queue of `(time, seq, event)`.
 #[derive(Debug)]

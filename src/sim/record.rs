@@ -4,113 +4,11 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+pub use crate::outcome::{Aapor, Outcome};
+
 use super::queue::Millis;
 use crate::number::PhoneNumber;
 use crate::scenario::Scenario;
-
-/// How an attempt ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// Special information tone: the number is not in service.
-    NotInService,
-    /// Busy.
-    Busy,
-    /// No answer within the ring timeout.
-    NoAnswer,
-    /// An answering machine, recognised by AMD and hung up.
-    Machine,
-    /// An answering machine that AMD missed, reached by an agent.
-    MachineMessage,
-    /// A person taken for a machine by AMD and hung up (an abandoned call).
-    AmdDrop,
-    /// A person not connected to an agent in time (an abandoned call).
-    Dropped,
-    /// A person connected who listened.
-    Completed,
-    /// A person connected who refused.
-    Refused,
-    /// A person connected who objected to marketing calls (now suppressed).
-    Objected,
-}
-
-impl Outcome {
-    /// Every outcome.
-    pub const ALL: [Outcome; 10] = [
-        Outcome::NotInService,
-        Outcome::Busy,
-        Outcome::NoAnswer,
-        Outcome::Machine,
-        Outcome::MachineMessage,
-        Outcome::AmdDrop,
-        Outcome::Dropped,
-        Outcome::Completed,
-        Outcome::Refused,
-        Outcome::Objected,
-    ];
-
-    /// The name used in `calls.csv` and `summary.json`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::NotInService => "not_in_service",
-            Outcome::Busy => "busy",
-            Outcome::NoAnswer => "no_answer",
-            Outcome::Machine => "machine",
-            Outcome::MachineMessage => "machine_message",
-            Outcome::AmdDrop => "amd_drop",
-            Outcome::Dropped => "dropped",
-            Outcome::Completed => "completed",
-            Outcome::Refused => "refused",
-            Outcome::Objected => "objected",
-        }
-    }
-
-    /// The outcome of a name used in `calls.csv`.
-    pub fn from_name(name: &str) -> Option<Outcome> {
-        Outcome::ALL.iter().copied().find(|o| o.as_str() == name)
-    }
-
-    /// Whether a person was put through to an agent.
-    pub fn is_person_connected(self) -> bool {
-        matches!(self, Outcome::Completed | Outcome::Refused | Outcome::Objected)
-    }
-
-    /// Whether a person answered (connected or abandoned).
-    pub fn is_person_answer(self) -> bool {
-        self.is_person_connected() || self.is_drop()
-    }
-
-    /// Whether the attempt is an abandoned call (a live answer never put through to an agent).
-    pub fn is_drop(self) -> bool {
-        matches!(self, Outcome::Dropped | Outcome::AmdDrop)
-    }
-
-    /// AAPOR final-disposition class of a number whose best attempt ended so.
-    pub fn aapor(self) -> Aapor {
-        match self {
-            Outcome::Completed => Aapor::I,
-            Outcome::Refused | Outcome::Objected => Aapor::R,
-            Outcome::Dropped | Outcome::AmdDrop | Outcome::Machine | Outcome::MachineMessage => Aapor::NC,
-            Outcome::Busy | Outcome::NoAnswer => Aapor::UH,
-            Outcome::NotInService => Aapor::NE,
-        }
-    }
-}
-
-/// AAPOR final disposition classes (Standard Definitions, telephone surveys), best first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Aapor {
-    /// Not eligible: not in service.
-    NE,
-    /// Unknown if household: always busy or no answer.
-    UH,
-    /// Non-contact: machine, or answered but dropped.
-    NC,
-    /// Refusal.
-    R,
-    /// Interview (here: a completed conversation).
-    I,
-}
 
 /// One row of `calls.csv`.
 #[derive(Clone, Debug, PartialEq)]
@@ -209,7 +107,8 @@ pub struct RunStats {
     pub(crate) agent_preview_s: f64,
     pub(crate) dial_level: Vec<(f64, f64)>,
     pub(crate) days: Vec<DayStats>,
-    pub(crate) best: HashMap<u64, Aapor, std::hash::BuildHasherDefault<crate::exclude::KeyHasher>>,
+    /// Numbers whose attempts have all ended, by the best AAPOR class of their counted attempts (NE, UH, NC, R, I).
+    pub(crate) aapor: [u64; 5],
     pub(crate) compliance: ComplianceStats,
     pub(crate) intervals: std::collections::BTreeMap<u64, Interval>,
     pub(crate) summary: Option<Summary>,
@@ -288,17 +187,19 @@ impl RunStats {
         }
     }
 
-    pub(crate) fn count_outcome(&mut self, day: u32, outcome: Outcome, number: PhoneNumber, _attempt: u32, now: u64) {
+    pub(crate) fn count_outcome(&mut self, day: u32, outcome: Outcome, now: u64) {
         *self.outcomes.entry(outcome).or_insert(0) += 1;
         if outcome.is_drop() {
             self.drops += 1;
             self.days[day as usize].drops += 1;
             self.interval(now).drops += 1;
         }
-        let class = outcome.aapor();
-        let best = self.best.entry(number.key()).or_insert(class);
-        if class > *best {
-            *best = class;
+    }
+
+    /// Counts a number whose attempts have all ended, by its best class (none: no counted attempt).
+    pub(crate) fn fold_number(&mut self, best: Option<Aapor>) {
+        if let Some(class) = best {
+            self.aapor[class as usize] += 1;
         }
     }
 
@@ -339,17 +240,15 @@ fn ratio(a: f64, b: f64) -> f64 {
 }
 
 impl AaporRates {
-    fn of<S>(best: &HashMap<u64, Aapor, S>) -> AaporRates {
-        let mut r = AaporRates::default();
-        for class in best.values() {
-            match class {
-                Aapor::I => r.interviews += 1,
-                Aapor::R => r.refusals += 1,
-                Aapor::NC => r.non_contacts += 1,
-                Aapor::UH => r.unknown += 1,
-                Aapor::NE => r.not_eligible += 1,
-            }
-        }
+    fn of(counts: &[u64; 5]) -> AaporRates {
+        let mut r = AaporRates {
+            not_eligible: counts[Aapor::NE as usize],
+            unknown: counts[Aapor::UH as usize],
+            non_contacts: counts[Aapor::NC as usize],
+            refusals: counts[Aapor::R as usize],
+            interviews: counts[Aapor::I as usize],
+            ..Default::default()
+        };
         let (i, rf, nc, uh, ne) =
             (r.interviews as f64, r.refusals as f64, r.non_contacts as f64, r.unknown as f64, r.not_eligible as f64);
         r.e = ratio(i + rf + nc, i + rf + nc + ne);
@@ -450,7 +349,7 @@ impl Summary {
             events: st.events,
             blocked_dials: st.blocked_dials,
             excluded_numbers: st.excluded,
-            numbers_dialed: st.best.len() as u64,
+            numbers_dialed: st.aapor.iter().sum(),
             outcomes: Outcome::ALL.iter().map(|o| (o.as_str(), st.outcomes.get(o).copied().unwrap_or(0))).collect(),
             agent_time: AgentTime {
                 talk_s: st.agent_talk_s,
@@ -462,7 +361,7 @@ impl Summary {
             abandon_rate_max_day: per_day.iter().copied().fold(0.0, f64::max),
             abandon_rate_per_day: per_day,
             abandon_rate_per_30_days: per_30,
-            aapor: AaporRates::of(&st.best),
+            aapor: AaporRates::of(&st.aapor),
             compliance: st.compliance.clone(),
         }
     }

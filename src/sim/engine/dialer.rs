@@ -130,6 +130,16 @@ impl<'a> Engine<'a> {
         self.fresh.has_next(&|k| flow::dials_anyway(key, p, k, 1))
     }
 
+    /// Whether `number` has been dialled in this run: in play, dialled as a referral, or a fresh number the
+    /// list has passed and dialled (the list's cursor stands for the dialled set, which needs no memory).
+    pub(super) fn dialled(&self, number: &PhoneNumber) -> bool {
+        let key = number.key();
+        let (seed_key, p) = (self.key, self.s.compliance.faults.ignore_suppression);
+        self.numbers.contains_key(&key)
+            || self.referral_dialled.contains(&key)
+            || self.fresh.passed(number, &|k| flow::dials_anyway(seed_key, p, k, 1))
+    }
+
     /// The next number to dial: a retry that is due, else a referral, else a fresh number.
     pub(super) fn next_lead(&mut self) -> Option<(PhoneNumber, u32, Option<u32>)> {
         while let Some(&std::cmp::Reverse((due, _, _))) = self.retries.peek() {
@@ -139,18 +149,20 @@ impl<'a> Engine<'a> {
             let std::cmp::Reverse((_, _, key)) = self.retries.pop().expect("peeked");
             let state = self.numbers.get(&key).expect("retried numbers are known");
             if state.locked_until > self.now {
+                self.number_done(key);
                 continue;
             }
             let (number, attempt) = (state.number, state.attempts + 1);
             if self.blocked(key) && !self.ignores_block(key, attempt) {
                 self.retry_hits += 1;
+                self.number_done(key);
                 continue;
             }
             return Some((number, attempt, None));
         }
         while let Some((number, from)) = self.referrals.pop_front() {
             let key = number.key();
-            if self.numbers.contains_key(&key) {
+            if self.dialled(&number) {
                 self.stats.compliance.referrals_dropped += 1;
                 continue;
             }
@@ -168,6 +180,10 @@ impl<'a> Engine<'a> {
                 self.stats.compliance.faults_injected.ignore_suppression += 1;
             }
             let key = number.key();
+            // A fresh number may have been dialled already as a referral: it is in play or done, never fresh.
+            if self.referral_dialled.contains(&key) {
+                continue;
+            }
             // A fresh number may have been suppressed in this run (a referral that objected).
             if self.suppressed.contains_key(&key) && !self.ignores_block(key, 1) {
                 self.retry_hits += 1;

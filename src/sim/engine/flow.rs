@@ -41,7 +41,7 @@ impl<'a> Engine<'a> {
 
     /// The conversation of a connected call: its talk time and outcome, through the compliance flow.
     pub(super) fn converse(&mut self, c: u32) -> (Millis, Outcome) {
-        let call = &self.calls[c as usize];
+        let call = &self.calls[c];
         let (number, attempt, referral_of, fate) = (call.number, call.attempt, call.referral_of, call.fate);
         let nk = number.key();
         let s: &'a Scenario = self.s;
@@ -56,7 +56,7 @@ impl<'a> Engine<'a> {
         if skip {
             self.stats.compliance.faults_injected.skip_objection_offer += 1;
         }
-        self.calls[c as usize].offered = Some(!skip);
+        self.calls[c].offered = Some(!skip);
         if !skip && draw(1, 0) < cp.object {
             self.stats.compliance.objections += 1;
             self.suppress(number, c, "marketing");
