@@ -32,9 +32,10 @@ mod digest;
 mod error;
 pub mod exclude;
 mod generate;
+pub mod manifest;
 mod normalize;
 mod number;
-mod output;
+pub mod output;
 mod permute;
 pub mod plan;
 pub mod report;
@@ -47,9 +48,10 @@ pub use digest::{FileDigest, Hasher, HashingWriter, digest_file, digest_reader, 
 pub use error::{Error, Location, Result};
 pub use exclude::{Column, Exclusions, FilterMeta, FilterParams, InputOptions, KnownFilter, SuppressionList};
 pub use generate::{CallList, Excluder, ListFormat, ListRequest, ListSummary, NoExclusion, Shard};
+pub use manifest::Manifest;
 pub use normalize::Normalizer;
 pub use number::PhoneNumber;
-pub use output::AtomicFile;
+pub use output::{AtomicFile, Privacy, RunFolder};
 pub use permute::{LANES, Permutation, ROUNDS};
 pub use plan::{NumberType, Plan, PlanRow};
 pub use scenario::{

@@ -1,13 +1,12 @@
 //! `dialsim simulate`: one run, or replications with confidence intervals.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
 use dialsim::report::Estimate;
 use dialsim::sim::{aggregate, replicate, replicate_until};
-use dialsim::{AtomicFile, Campaign, Scenario, Summary};
+use dialsim::{Campaign, Privacy, RunFolder, Scenario, Summary};
 
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
@@ -16,7 +15,8 @@ pub struct SimulateArgs {
     /// Seed; when absent a fresh one is drawn and printed to stderr.
     #[arg(long)]
     seed: Option<u64>,
-    /// Folder for the run's files (created if missing).
+    /// Folder for the run's files: written as a set with a manifest.json, replacing an earlier run folder
+    /// (a non-empty folder dialsim did not write is refused).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Override a scenario field, e.g. --set dialer.agents=30 (repeatable).
@@ -68,21 +68,25 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     if args.replications == 0 {
         anyhow::bail!(dialsim::Error::Invalid("--replications must be at least 1".into()));
     }
+    // Checked (and its temporary folder made) before the run: a refused folder costs no simulation.
+    let folder = args.out.as_ref().map(RunFolder::create).transpose()?;
     let seed = super::generate::seed_or_fresh(args.seed);
     let campaign = Campaign::new(scenario)?;
     let threads = super::threads(args.threads);
     if args.replications == 1 && args.ci_half_width.is_none() {
         let out = campaign.run(seed, args.out.is_some());
         out_raw!(dialsim::report::table(campaign.scenario(), &out));
-        match &args.out {
-            Some(dir) => {
-                dialsim::report::write_run(dir, campaign.scenario(), &out)?;
+        match folder {
+            Some(mut folder) => {
+                dialsim::report::write_run_files(&mut folder, campaign.scenario(), &out)?;
                 if args.plot {
                     let title = format!("{} — day profile (seed {seed})", campaign.scenario().run.name);
-                    dialsim::report::profile_svg(&dir.join("profile.svg"), &title, &out.intervals)?;
+                    dialsim::report::profile_svg(&folder.path().join("profile.svg"), &title, &out.intervals)?;
                 }
+                let dir = folder.dir().to_path_buf();
+                folder.commit(seed, dialsim::manifest::scenario_sha256(campaign.scenario()))?;
                 eprintln!(
-                    "dialsim: wrote calls.csv, suppression.csv, consents.jsonl, names.csv, intervals.csv and summary.json to {}",
+                    "dialsim: wrote calls.csv, suppression.csv, consents.jsonl, names.csv, intervals.csv, summary.json and manifest.json to {}",
                     dir.display()
                 );
             }
@@ -112,26 +116,27 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
             eprintln!("dialsim: {k} half-width {:.5} still above {x} after {} replications", e.half_width(), e.n);
         }
     }
-    if let Some(dir) = &args.out {
-        write_replications(dir, campaign.scenario(), seed, &summaries, &estimates)?;
+    if let Some(mut folder) = folder {
+        write_replications(&mut folder, campaign.scenario(), seed, &summaries, &estimates)?;
         if args.plot {
             let first = campaign.run(seed, false);
             let title = format!("{} — day profile, replication 0 (seed {seed})", campaign.scenario().run.name);
-            dialsim::report::profile_svg(&dir.join("profile.svg"), &title, &first.intervals)?;
+            dialsim::report::profile_svg(&folder.path().join("profile.svg"), &title, &first.intervals)?;
         }
-        eprintln!("dialsim: wrote summary.json and replications.csv to {}", dir.display());
+        let dir = folder.dir().to_path_buf();
+        folder.commit(seed, dialsim::manifest::scenario_sha256(campaign.scenario()))?;
+        eprintln!("dialsim: wrote summary.json, replications.csv and manifest.json to {}", dir.display());
     }
     Ok(0)
 }
 
 fn write_replications(
-    dir: &std::path::Path,
+    folder: &mut RunFolder,
     scenario: &Scenario,
     seed: u64,
     summaries: &[Summary],
     estimates: &[(&'static str, Estimate)],
 ) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| dialsim::Error::io(dir, e))?;
     let mut json = serde_json::Map::new();
     json.insert("seed".into(), seed.into());
     json.insert("replications".into(), summaries.len().into());
@@ -139,18 +144,16 @@ fn write_replications(
     for (k, e) in estimates {
         json.insert((*k).into(), serde_json::to_value(e)?);
     }
-    let path = dir.join("summary.json");
-    let mut f = AtomicFile::create(&path)?;
-    writeln!(f, "{}", serde_json::to_string_pretty(&json)?)?;
-    f.commit()?;
-    let path = dir.join("replications.csv");
-    let mut f = AtomicFile::create(&path)?;
-    let names: Vec<&str> = Summary::kpi_names().collect();
-    writeln!(f, "replication,seed,{}", names.join(","))?;
-    for (i, s) in summaries.iter().enumerate() {
-        let values: Vec<String> = s.kpis().iter().map(|(_, v)| format!("{v}")).collect();
-        writeln!(f, "{i},{},{}", dialsim::rng::replication_seed(seed, i as u32), values.join(","))?;
-    }
-    f.commit()?;
+    let text = serde_json::to_string_pretty(&json)?;
+    folder.write("summary.json", Privacy::Public, |f| writeln!(f, "{text}"))?;
+    folder.write("replications.csv", Privacy::Public, |f| {
+        let names: Vec<&str> = Summary::kpi_names().collect();
+        writeln!(f, "replication,seed,{}", names.join(","))?;
+        for (i, s) in summaries.iter().enumerate() {
+            let values: Vec<String> = s.kpis().iter().map(|(_, v)| format!("{v}")).collect();
+            writeln!(f, "{i},{},{}", dialsim::rng::replication_seed(seed, i as u32), values.join(","))?;
+        }
+        Ok(())
+    })?;
     Ok(())
 }
