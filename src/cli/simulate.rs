@@ -83,11 +83,10 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
                     let title = format!("{} — day profile (seed {seed})", campaign.scenario().run.name);
                     dialsim::report::profile_svg(&folder.path().join("profile.svg"), &title, &out.intervals)?;
                 }
-                let dir = folder.dir().to_path_buf();
                 folder.commit(seed, dialsim::manifest::scenario_sha256(campaign.scenario()))?;
                 eprintln!(
                     "dialsim: wrote calls.csv, suppression.csv, consents.jsonl, names.csv, intervals.csv, summary.json and manifest.json to {}",
-                    dir.display()
+                    args.out.as_deref().unwrap_or(std::path::Path::new(".")).display()
                 );
             }
             None => eprintln!("dialsim: add --out DIR to keep the run's records (calls, suppression, consents, names)"),
@@ -123,8 +122,8 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
             let title = format!("{} — day profile, replication 0 (seed {seed})", campaign.scenario().run.name);
             dialsim::report::profile_svg(&folder.path().join("profile.svg"), &title, &first.intervals)?;
         }
-        let dir = folder.dir().to_path_buf();
         folder.commit(seed, dialsim::manifest::scenario_sha256(campaign.scenario()))?;
+        let dir = args.out.as_deref().unwrap_or(std::path::Path::new("."));
         eprintln!("dialsim: wrote summary.json, replications.csv and manifest.json to {}", dir.display());
     }
     Ok(0)

@@ -154,7 +154,6 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     }
     // The scenario of every point, in point order, identifies the sweep.
     let scenarios: Vec<&dialsim::Scenario> = campaigns.iter().map(Campaign::scenario).collect();
-    let dir = folder.dir().to_path_buf();
     folder.commit(seed, dialsim::manifest::scenario_sha256(&scenarios))?;
     eprintln!(
         "dialsim: wrote {} ({} points, {} replications each, seed {seed})",

@@ -219,3 +219,92 @@ impl Drop for AtomicFile {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn temporary_names_are_random_beside_the_target_and_never_the_pid_pattern() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("list.csv");
+        let a = AtomicFile::create(&path, Privacy::Public).unwrap();
+        let b = AtomicFile::create_direct(&path, Privacy::Public).unwrap();
+        let pid_name = format!(".list.csv.{}.tmp", std::process::id());
+        for f in [&a, &b] {
+            let tmp = f.temporary_path();
+            let name = tmp.file_name().unwrap().to_string_lossy().into_owned();
+            assert_eq!(tmp.parent().unwrap(), dir.path());
+            assert!(name.starts_with(".list.csv.") && name.ends_with(".tmp"), "{name}");
+            assert_ne!(name, pid_name);
+            assert_eq!(name.len(), ".list.csv.".len() + 8 + ".tmp".len(), "{name}");
+        }
+        assert_ne!(a.temporary_path(), b.temporary_path());
+        drop((a, b));
+        assert!(names(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn a_dropped_file_leaves_the_old_target_and_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("list.csv");
+        std::fs::write(&path, "old\n").unwrap();
+        for direct in [false, true] {
+            let mut f = if direct {
+                AtomicFile::create_direct(&path, Privacy::Personal).unwrap()
+            } else {
+                AtomicFile::create(&path, Privacy::Personal).unwrap()
+            };
+            f.write_all(&vec![b'x'; 5 << 20]).unwrap();
+            drop(f);
+            assert_eq!(std::fs::read(&path).unwrap(), b"old\n");
+            assert_eq!(names(dir.path()), ["list.csv"]);
+        }
+    }
+
+    #[test]
+    fn a_target_that_became_a_fifo_during_the_write_is_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("list.csv");
+        let mut f = AtomicFile::create_direct(&path, Privacy::Personal).unwrap();
+        f.write_all(b"+420601000001\n").unwrap();
+        assert!(std::process::Command::new("mkfifo").arg(&path).status().unwrap().success());
+        let e = f.commit().unwrap_err().to_string();
+        assert!(e.contains("a FIFO"), "{e}");
+        assert!(std::fs::symlink_metadata(&path).unwrap().file_type().is_fifo());
+        assert_eq!(names(dir.path()), ["list.csv"]);
+    }
+
+    #[test]
+    fn personal_files_are_owner_only_and_public_files_follow_the_umask() {
+        let dir = tempfile::tempdir().unwrap();
+        let umask = super::super::folder::tests_umask();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        for (name, privacy, direct, expected) in [
+            ("a", Privacy::Personal, false, 0o600),
+            ("b", Privacy::Personal, true, 0o600),
+            ("c", Privacy::Public, false, 0o666 & !umask),
+            ("d", Privacy::Public, true, 0o666 & !umask),
+        ] {
+            let path = dir.path().join(name);
+            let mut f = if direct {
+                AtomicFile::create_direct(&path, privacy).unwrap()
+            } else {
+                AtomicFile::create(&path, privacy).unwrap()
+            };
+            assert_eq!(mode(f.temporary_path()), expected, "{name} while written");
+            f.write_all(b"x\n").unwrap();
+            f.commit().unwrap();
+            assert_eq!(mode(&path), expected, "{name}");
+            assert_eq!(std::fs::read(&path).unwrap(), b"x\n");
+        }
+    }
+}

@@ -272,6 +272,12 @@ fn umask() -> u32 {
         .unwrap_or(0o022)
 }
 
+/// The umask, for tests of modes.
+#[cfg(test)]
+pub(super) fn tests_umask() -> u32 {
+    umask()
+}
+
 /// `O_NOFOLLOW` where the platform has it.
 fn libc_nofollow() -> i32 {
     #[cfg(target_os = "linux")]
