@@ -3,19 +3,31 @@
 //!
 //! Each hazard must leave no partial file, no stray temporary file and the old target intact. Tests that need
 //! root (mounting a small tmpfs, `mknod`) print why they skip elsewhere.
-mod common;
-
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::dialsim;
 use dialsim::manifest::{Manifest, verify};
 
+/// The binary under test: this build's, or another one named by `DIALSIM_TEST_BIN` (to show that these tests
+/// fail on an earlier build; never point it at a build that may replace /dev/null, and skip
+/// `dev_null_as_a_target` then).
 fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("dialsim")
+    std::env::var_os("DIALSIM_TEST_BIN").map_or_else(|| assert_cmd::cargo::cargo_bin("dialsim"), PathBuf::from)
+}
+
+/// The binary run in `dir` with `args`.
+fn dialsim(dir: &Path, args: &[&str]) -> Output {
+    Command::new(bin()).current_dir(dir).args(args).stdin(Stdio::null()).output().unwrap()
+}
+
+/// stdout of a successful run (panics with stderr otherwise).
+fn ok_stdout(dir: &Path, args: &[&str]) -> Vec<u8> {
+    let out = dialsim(dir, args);
+    assert!(out.status.success(), "dialsim {args:?} failed: {}", stderr(&out));
+    out.stdout
 }
 
 /// The entry names of `dir`, sorted.
@@ -153,7 +165,7 @@ fn a_symlink_target_is_refused_and_the_file_it_points_to_is_untouched() {
 }
 
 #[test]
-fn a_device_node_target_is_refused_and_stays_a_device() {
+fn a_device_node_target_in_a_scratch_folder_is_refused_and_stays_a_device() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     // A private copy of /dev/null (char 1:3) inside the scratch folder, where root can make one.
@@ -164,8 +176,14 @@ fn a_device_node_target_is_refused_and_stays_a_device() {
         assert_eq!(m.rdev(), std::fs::metadata("/dev/null").unwrap().rdev());
         assert_eq!(names(d), ["null"]);
     } else {
-        println!("skipping the private device node: mknod needs root");
+        println!("skipping: mknod needs root");
     }
+}
+
+#[test]
+fn dev_null_as_a_target_is_refused_and_stays_the_machines_null_device() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
     // The machine's /dev/null, as a target path only: refused before anything is created next to it.
     let before = std::fs::symlink_metadata("/dev/null").unwrap();
     refused(d, &["generate", "-n", "10", "--seed", "1", "-o", "/dev/null"], 2, "a character device");
@@ -184,7 +202,9 @@ fn a_symlink_planted_at_the_old_predictable_temporary_name_is_never_followed() {
     // `exec` keeps the shell's pid, so `$$` is the pid dialsim runs as: the old `.NAME.PID.tmp` names.
     let o = sh(d, "ln -s victim .list.csv.$$.tmp && exec \"$DIALSIM\" generate -n 1000 --seed 3 -o list.csv");
     assert!(o.status.success(), "{}", stderr(&o));
-    let expected = common::ok_stdout(d, &["generate", "-n", "1000", "--seed", "3"]);
+    assert_eq!(std::fs::read_to_string(d.join("victim")).unwrap(), "precious\n");
+    assert!(std::fs::symlink_metadata(d.join("list.csv")).unwrap().file_type().is_file());
+    let expected = ok_stdout(d, &["generate", "-n", "1000", "--seed", "3"]);
     assert!(std::fs::read(d.join("list.csv")).unwrap() == expected);
     std::fs::create_dir(d.join("run")).unwrap();
     let o = sh(d, "ln -s ../victim run/.names.csv.$$.tmp && exec \"$DIALSIM\" simulate --seed 1 --out run");
@@ -240,7 +260,7 @@ fn sweep_merge_with_a_part_as_its_output_is_refused() {
     std::fs::write(d.join("b.csv"), "point,x\n1,2\n").unwrap();
     refused(d, &["sweep", "merge", "a.csv", "b.csv", "-o", "b.csv"], 2, "same file as the input b.csv");
     assert_eq!(std::fs::read_to_string(d.join("b.csv")).unwrap(), "point,x\n1,2\n");
-    let merged = common::ok_stdout(d, &["sweep", "merge", "b.csv", "a.csv", "-o", "-"]);
+    let merged = ok_stdout(d, &["sweep", "merge", "b.csv", "a.csv", "-o", "-"]);
     assert_eq!(String::from_utf8(merged).unwrap(), "point,x\n0,1\n1,2\n");
     assert_eq!(names(d), ["a.csv", "b.csv"]);
 }
@@ -249,13 +269,13 @@ fn sweep_merge_with_a_part_as_its_output_is_refused() {
 fn dash_writes_a_single_file_output_to_stdout_and_a_folder_output_refuses_it() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let plain = common::ok_stdout(d, &["generate", "-n", "500", "--seed", "2"]);
-    let dashed = common::ok_stdout(d, &["generate", "-n", "500", "--seed", "2", "-o", "-"]);
+    let plain = ok_stdout(d, &["generate", "-n", "500", "--seed", "2"]);
+    let dashed = ok_stdout(d, &["generate", "-n", "500", "--seed", "2", "-o", "-"]);
     assert!(!plain.is_empty() && plain == dashed);
     std::fs::write(d.join("k.csv"), "number\n+420601123456\n").unwrap();
-    let bloom = common::ok_stdout(d, &["filter", "build", "-o", "-", "--seed", "1", "k.csv"]);
+    let bloom = ok_stdout(d, &["filter", "build", "-o", "-", "--seed", "1", "k.csv"]);
     std::fs::write(d.join("k.bloom"), &bloom).unwrap();
-    let known = common::ok_stdout(d, &["filter", "check", "k.bloom", "+420601123456"]);
+    let known = ok_stdout(d, &["filter", "check", "k.bloom", "+420601123456"]);
     assert!(String::from_utf8(known).unwrap().contains("\tknown"));
     refused(d, &["simulate", "--seed", "1", "--out", "-"], 2, "cannot be written to stdout");
     refused(d, &["sweep", "default", "--vary", "dialer.agents=10,20", "--out", "-"], 2, "cannot be written to stdout");
