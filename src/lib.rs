@@ -11,7 +11,10 @@
 //! - [`CallList`]: the seeded list, written in parallel chunks with byte-identical output for any thread
 //!   count, resumable (`start`) and shardable ([`Shard`]);
 //! - [`KnownFilter`], [`SuppressionList`], [`Exclusions`]: numbers of known databases never reach a list;
-//!   [`Normalizer`] reads numbers as databases write them.
+//!   [`Normalizer`] reads numbers as databases write them;
+//! - [`AtomicFile`], [`RunFolder`], [`Manifest`]: every output is written whole or not at all, never over a
+//!   special file or an input, owner-only ([`Privacy::Personal`]) when it holds personal data, and a run
+//!   folder is replaced as a set and described by its `manifest.json` ([`manifest::verify`]).
 //!
 //! Data flows one way: plan → number space → permutation → call list → exclusions → dialer/simulator →
 //! compliance records → reports. The library never prints; the `dialsim` binary decides what to show.

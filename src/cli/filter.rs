@@ -134,6 +134,9 @@ fn build(args: BuildArgs) -> Result<i32> {
         anyhow::bail!(dialsim::Error::Invalid("stdin (-) can be read only once".into()));
     }
     let to_stdout = dialsim::output::is_stdout(&args.output);
+    if to_stdout && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        anyhow::bail!(dialsim::Error::Invalid("-o -: a filter is binary; redirect stdout to a file or a pipe".into()));
+    }
     if !to_stdout {
         // Before any input is read: the output must be replaceable and must not be one of the inputs.
         dialsim::output::check_target(&args.output)?;

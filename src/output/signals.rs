@@ -66,9 +66,9 @@ fn remove_all() -> MutexGuard<'static, Vec<PathBuf>> {
 }
 
 /// Installs handlers for SIGINT, SIGTERM and SIGHUP that remove every live temporary file and folder and end
-/// the process with 128 + the signal number (130, 143, 129). Call it once, early, from a binary; a library
-/// never installs signal handlers by itself. Calling it again does nothing. On systems other than Linux it
-/// does nothing.
+/// the process with 128 + the signal number (130, 143, 129). A signal the process inherited as ignored stays
+/// ignored. Call it once, early, from a binary; a library never installs signal handlers by itself. Calling
+/// it again does nothing. On systems other than Linux it does nothing.
 ///
 /// ```no_run
 /// dialsim::output::remove_temporaries_on_signals()?;
@@ -114,6 +114,11 @@ mod watcher {
         std::thread::Builder::new().name("dialsim-signals".into()).spawn(move || watch(read))?;
         for signal in SIGNALS {
             unsafe {
+                // A signal the caller ignores (`nohup`, a background job's SIGINT) stays ignored.
+                let mut old: libc::sigaction = std::mem::zeroed();
+                if libc::sigaction(signal, std::ptr::null(), &mut old) == 0 && old.sa_sigaction == libc::SIG_IGN {
+                    continue;
+                }
                 let mut action: libc::sigaction = std::mem::zeroed();
                 action.sa_sigaction = handler as *const () as libc::sighandler_t;
                 // Restarted system calls: the rest of the program never sees EINTR because of this handler.
