@@ -531,3 +531,24 @@ fn personal_files_are_created_0600_and_the_others_follow_the_umask() {
     }
     assert_eq!(mode("run"), 0o750);
 }
+
+#[test]
+fn a_run_folder_holding_an_input_of_the_next_run_or_the_current_folder_is_never_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = dialsim(d, &["simulate", "--seed", "1", "--out", "run"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The last run's suppression list as an input of the next run into the same folder.
+    let set = r#"numbers.suppress=["run/suppression.csv"]"#;
+    refused(d, &["simulate", "--seed", "2", "--set", set, "--out", "run"], 2, "holds the input run/suppression.csv");
+    refused(
+        d,
+        &["sweep", "default", "--set", set, "--vary", "dialer.agents=10", "--replications", "2", "--out", "run"],
+        2,
+        "holds the input",
+    );
+    // Run from inside the folder itself.
+    refused(&d.join("run"), &["simulate", "--seed", "2", "--out", "."], 2, "the current folder");
+    assert_eq!(assert_one_complete_run(&d.join("run")), 1);
+    assert_eq!(names(d), ["run"]);
+}

@@ -50,6 +50,26 @@ pub(crate) fn load_scenario(path: &Option<String>, set: &[String]) -> Result<Sce
     })
 }
 
+/// The files a scenario run reads: the scenario file and the plan, filters, suppression lists and call list
+/// it names (those that exist; embedded names are skipped by the check that uses them).
+pub(crate) fn scenario_inputs(path: &Option<String>, scenario: &Scenario) -> Vec<PathBuf> {
+    let n = &scenario.numbers;
+    let mut inputs: Vec<PathBuf> = path.iter().filter(|p| *p != "default").map(PathBuf::from).collect();
+    inputs.push(PathBuf::from(&n.plan));
+    inputs.extend(n.exclude.iter().chain(&n.suppress).map(PathBuf::from));
+    if !n.list.is_empty() {
+        inputs.push(PathBuf::from(&n.list));
+    }
+    inputs.retain(|p| p.exists());
+    inputs
+}
+
+/// Refuses an output folder that holds one of `inputs` (replacing it would remove them).
+pub(crate) fn refuse_inputs_in(dir: &std::path::Path, inputs: &[PathBuf]) -> Result<()> {
+    let inputs: Vec<&std::path::Path> = inputs.iter().map(PathBuf::as_path).collect();
+    Ok(dialsim::output::refuse_inputs_in_folder(dir, &inputs)?)
+}
+
 /// Checks a KPI name.
 pub(crate) fn check_kpi(name: &str) -> Result<()> {
     let names: Vec<&str> = Summary::kpi_names().collect();
@@ -69,6 +89,9 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         anyhow::bail!(dialsim::Error::Invalid("--replications must be at least 1".into()));
     }
     // Checked (and its temporary folder made) before the run: a refused folder costs no simulation.
+    if let Some(dir) = &args.out {
+        refuse_inputs_in(dir, &scenario_inputs(&args.scenario, &scenario))?;
+    }
     let folder = args.out.as_ref().map(RunFolder::create).transpose()?;
     let seed = super::generate::seed_or_fresh(args.seed);
     let campaign = Campaign::new(scenario)?;

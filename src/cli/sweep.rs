@@ -95,6 +95,9 @@ pub fn run(args: SweepArgs) -> Result<i32> {
         campaigns.push(Campaign::new(super::simulate::load_scenario(&scenario_arg, &set)?)?);
     }
     // Checked (and its temporary folder made) before the runs: a refused folder costs no simulation.
+    let inputs: Vec<PathBuf> =
+        campaigns.iter().flat_map(|c| super::simulate::scenario_inputs(&scenario_arg, c.scenario())).collect();
+    super::simulate::refuse_inputs_in(&dir, &inputs)?;
     let mut folder = RunFolder::create(&dir)?;
     let seed = super::generate::seed_or_fresh(args.seed);
     let threads = super::threads(args.threads);

@@ -52,8 +52,9 @@ enum Existing {
 impl RunFolder {
     /// Checks the target `dir` and starts writing into a new temporary folder beside it. Missing parent
     /// folders are created. Refused, before anything is created: `-` (a folder cannot go to stdout), a
-    /// symbolic link, anything that is not a folder, and a non-empty folder that is not a dialsim run folder
-    /// or holds files its manifest does not list.
+    /// symbolic link, anything that is not a folder, a non-empty folder that is not a dialsim run folder or
+    /// holds files its manifest does not list, and the current folder or one holding it. A caller whose
+    /// inputs may lie in `dir` checks them with [`super::refuse_inputs_in_folder`].
     pub fn create(dir: impl AsRef<Path>) -> Result<RunFolder> {
         let dir = dir.as_ref();
         if is_stdout(dir) {
@@ -63,6 +64,12 @@ impl RunFolder {
         }
         let dir = resolve(dir)?;
         inspect(&dir)?;
+        if std::env::current_dir().and_then(std::fs::canonicalize).is_ok_and(|cwd| cwd.starts_with(&dir)) {
+            return Err(Error::Invalid(format!(
+                "{}: refusing to replace the current folder (or one holding it); run from outside it",
+                dir.display()
+            )));
+        }
         let (parent, name) = split(&dir)?;
         let prefix = format!(".{}.", name.to_string_lossy());
         let (_, tmp) = signals::register(|| {

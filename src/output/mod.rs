@@ -155,6 +155,39 @@ pub fn refuse_inputs(target: &Path, inputs: &[&Path]) -> Result<()> {
     Ok(())
 }
 
+/// Refuses an output folder `dir` that holds (at any depth) one of `inputs`, links followed: replacing the
+/// folder as a set would remove that input. Inputs named `-`, inputs that do not exist and a `dir` that does
+/// not exist pass.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let run = dir.path().join("run");
+/// std::fs::create_dir(&run)?;
+/// std::fs::write(run.join("suppress.csv"), "number\n")?;
+/// let input = run.join("suppress.csv");
+/// assert!(dialsim::output::refuse_inputs_in_folder(&run, &[input.as_path()]).is_err());
+/// assert!(dialsim::output::refuse_inputs_in_folder(&dir.path().join("other"), &[input.as_path()]).is_ok());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn refuse_inputs_in_folder(dir: &Path, inputs: &[&Path]) -> Result<()> {
+    let Ok(dir_real) = std::fs::canonicalize(dir) else {
+        return Ok(());
+    };
+    for input in inputs.iter().filter(|i| !is_stdout(i)) {
+        if let Ok(real) = std::fs::canonicalize(input)
+            && real.starts_with(&dir_real)
+        {
+            return Err(Error::Invalid(format!(
+                "{}: the output folder holds the input {}; replacing the folder would remove it (choose another \
+                 output folder, or move the input out)",
+                dir.display(),
+                input.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The folder a file at `path` lives in (`.` for a bare name) and its file name.
 fn split(path: &Path) -> Result<(&Path, &std::ffi::OsStr)> {
     let name = path.file_name().ok_or_else(|| Error::Invalid(format!("{} is not a file name", path.display())))?;
