@@ -295,6 +295,10 @@ fn libc_nofollow() -> i32 {
 
 /// Atomically swaps two paths (Linux `renameat2(RENAME_EXCHANGE)`).
 fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    #[cfg(test)]
+    if tests::NO_EXCHANGE.with(std::cell::Cell::get) {
+        return Err(std::io::Error::from(std::io::ErrorKind::Unsupported));
+    }
     renameat2(a, b, 2)
 }
 
@@ -309,6 +313,9 @@ fn rename_noreplace(from: &Path, to: &Path) -> std::io::Result<()> {
 
 /// Whether an error says the file system or kernel lacks `renameat2`'s flags.
 fn exchange_unsupported(e: &std::io::Error) -> bool {
+    if e.kind() == std::io::ErrorKind::Unsupported {
+        return true;
+    }
     #[cfg(target_os = "linux")]
     return matches!(e.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS | libc::ENOTSUP));
     #[cfg(not(target_os = "linux"))]
@@ -339,6 +346,25 @@ fn renameat2(_: &Path, _: &Path, _: u32) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        /// Makes this thread's exchanges fail as on a file system without `RENAME_EXCHANGE`.
+        pub(super) static NO_EXCHANGE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    #[test]
+    fn without_an_atomic_exchange_the_old_run_moves_aside_and_is_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("run");
+        write_run(&dir, 1).unwrap();
+        NO_EXCHANGE.with(|f| f.set(true));
+        let replaced = write_run(&dir, 2);
+        NO_EXCHANGE.with(|f| f.set(false));
+        replaced.unwrap();
+        assert_eq!(std::fs::read_to_string(dir.join("calls.csv")).unwrap(), "seed,2\n");
+        assert_eq!(names(tmp.path()), ["run"]);
+        assert!(signals::locked(|live| live.iter().all(|p| !p.starts_with(tmp.path()))));
+    }
 
     fn write_run(dir: &Path, seed: u64) -> Result<Manifest> {
         let mut f = RunFolder::create(dir)?;
