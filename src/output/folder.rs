@@ -185,9 +185,16 @@ impl RunFolder {
                             .tempdir_in(parent)?
                             .keep();
                         signals::register_path(live, &aside);
-                        std::fs::rename(&self.dir, &aside)?;
+                        if let Err(e) = std::fs::rename(&self.dir, &aside) {
+                            let _ = std::fs::remove_dir(&aside);
+                            live.retain(|p| p != &aside);
+                            return Err(e);
+                        }
                         if let Err(e) = std::fs::rename(&tmp, &self.dir) {
+                            // Put the old run back; should that fail too, it stays aside (unregistered,
+                            // so not removed) rather than being lost.
                             let _ = std::fs::rename(&aside, &self.dir);
+                            live.retain(|p| p != &aside);
                             return Err(e);
                         }
                         live.retain(|p| p != &tmp);
