@@ -11,7 +11,10 @@
 //! - [`CallList`]: the seeded list, written in parallel chunks with byte-identical output for any thread
 //!   count, resumable (`start`) and shardable ([`Shard`]);
 //! - [`KnownFilter`], [`SuppressionList`], [`Exclusions`]: numbers of known databases never reach a list;
-//!   [`Normalizer`] reads numbers as databases write them.
+//!   [`Normalizer`] reads numbers as databases write them;
+//! - [`AtomicFile`], [`RunFolder`], [`Manifest`]: every output is written whole or not at all, never over a
+//!   special file or an input, owner-only ([`Privacy::Personal`]) when it holds personal data, and a run
+//!   folder is replaced as a set and described by its `manifest.json` ([`manifest::verify`]).
 //!
 //! Data flows one way: plan → number space → permutation → call list → exclusions → dialer/simulator →
 //! compliance records → reports. The library never prints; the `dialsim` binary decides what to show.
@@ -35,10 +38,11 @@ pub mod exclude;
 mod generate;
 pub mod limits;
 mod list_manifest;
+pub mod manifest;
 mod normalize;
 mod number;
 mod outcome;
-mod output;
+pub mod output;
 mod permute;
 pub mod plan;
 pub mod report;
@@ -55,9 +59,10 @@ pub use list_manifest::{
     Continuation, Generation, LIST_MANIFEST_KIND, ListManifest, PlanRecord, Scrub, ScrubCounts, SourceRecord,
     manifest_path, scrub, source_changes,
 };
+pub use manifest::Manifest;
 pub use normalize::Normalizer;
 pub use number::PhoneNumber;
-pub use output::AtomicFile;
+pub use output::{AtomicFile, Privacy, RunFolder};
 pub use permute::{LANES, PERMUTATION_VERSION, Permutation, ROUNDS};
 pub use plan::{NumberType, Plan, PlanRow};
 pub use scenario::{

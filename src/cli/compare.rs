@@ -7,7 +7,7 @@ use anyhow::Result;
 use clap::Args;
 use dialsim::report::Estimate;
 use dialsim::sim::replicate;
-use dialsim::{AtomicFile, Campaign, Summary};
+use dialsim::{AtomicFile, Campaign, Privacy, Summary};
 
 #[derive(Args, Debug)]
 pub struct CompareArgs {
@@ -24,7 +24,7 @@ pub struct CompareArgs {
     /// Threads [default: all cores]; results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
-    /// Write the comparison as CSV.
+    /// Write the comparison as CSV (to a temporary name, renamed when complete).
     #[arg(short = 'o', long = "output")]
     output: Option<PathBuf>,
 }
@@ -45,6 +45,15 @@ pub fn run(args: CompareArgs) -> Result<i32> {
     }
     dialsim::sim::check_replications(2 * u64::from(args.replications))
         .map_err(|e| dialsim::Error::Invalid(format!("--replications: {e}")))?;
+    if let Some(path) = &args.output {
+        if dialsim::output::is_stdout(path) {
+            anyhow::bail!(dialsim::Error::Invalid(
+                "-o -: stdout carries the comparison table already; name a file for the CSV".into()
+            ));
+        }
+        dialsim::output::check_target(path)?;
+        dialsim::output::refuse_inputs(path, &[std::path::Path::new(&args.a), std::path::Path::new(&args.b)])?;
+    }
     let a = Campaign::new(super::simulate::load_scenario(&Some(args.a.clone()), &[])?)?;
     let b = Campaign::new(super::simulate::load_scenario(&Some(args.b.clone()), &[])?)?;
     let seed = super::generate::seed_or_fresh(args.seed);
@@ -94,7 +103,7 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         args.replications
     );
     if let Some(path) = &args.output {
-        let mut f = AtomicFile::create(path)?;
+        let mut f = AtomicFile::create(path, Privacy::Public)?;
         writeln!(
             f,
             "kpi,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,paired_half_width,independent_half_width"

@@ -28,7 +28,8 @@ pub enum FilterCommand {
 
 #[derive(Args, Debug)]
 pub struct BuildArgs {
-    /// Output filter file (written to a temporary name and renamed when complete).
+    /// Output filter file (written to a temporary name and renamed when complete; owner-only, 0600: a filter
+    /// is as sensitive as its database); `-` writes it to stdout.
     #[arg(short = 'o', long = "output")]
     output: PathBuf,
     /// Input CSV files; `-` reads stdin.
@@ -132,6 +133,16 @@ fn build(args: BuildArgs) -> Result<i32> {
     if args.inputs.iter().filter(|i| *i == "-").count() > 1 {
         anyhow::bail!(dialsim::Error::Invalid("stdin (-) can be read only once".into()));
     }
+    let to_stdout = dialsim::output::is_stdout(&args.output);
+    if to_stdout && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        anyhow::bail!(dialsim::Error::Invalid("-o -: a filter is binary; redirect stdout to a file or a pipe".into()));
+    }
+    if !to_stdout {
+        // Before any input is read: the output must be replaceable and must not be one of the inputs.
+        dialsim::output::check_target(&args.output)?;
+        let inputs: Vec<&std::path::Path> = args.inputs.iter().map(std::path::Path::new).collect();
+        dialsim::output::refuse_inputs(&args.output, &inputs)?;
+    }
     let plan = Plan::resolve(&args.plan)?;
     let mut normalizer = Normalizer::for_plan(&plan);
     if let Some(cc) = args.country.filter(|&cc| cc != plan.country_code()) {
@@ -182,7 +193,13 @@ fn build(args: BuildArgs) -> Result<i32> {
         country_code: normalizer.country_code(),
     };
     let filter = KnownFilter::build(keys, &params, sources)?;
-    filter.save(&args.output)?;
+    if to_stdout {
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(&filter.to_bytes()).and_then(|()| stdout.flush()).map_err(dialsim::Error::Output)?;
+    } else {
+        filter.save(&args.output)?;
+    }
     let m = filter.meta();
     eprintln!(
         "dialsim: wrote {}: {} distinct numbers from {} rows of {} inputs; {} bits ({:.1} MiB), {} hashes, fp target {}",

@@ -43,7 +43,8 @@ pub struct GenerateArgs {
     /// Output format [default: txt when -o ends in .txt, else csv].
     #[arg(long, value_parser = parse_format)]
     format: Option<ListFormat>,
-    /// Output file (written to a temporary name and renamed when complete); default stdout.
+    /// Output file (written to a temporary name and renamed when complete; owner-only, 0600); `-` or none:
+    /// stdout.
     #[arg(short = 'o', long = "output")]
     output: Option<PathBuf>,
     /// First list position (resume from the last index + 1).
@@ -82,7 +83,21 @@ pub(crate) fn seed_or_fresh(seed: Option<u64>) -> u64 {
     })
 }
 
-pub fn run(args: GenerateArgs) -> Result<i32> {
+pub fn run(mut args: GenerateArgs) -> Result<i32> {
+    args.output = args.output.filter(|p| !dialsim::output::is_stdout(p));
+    if let Some(path) = &args.output {
+        // Before any input is read: the output must be replaceable and must not be one of the inputs.
+        dialsim::output::check_target(path)?;
+        let mut inputs: Vec<&std::path::Path> = args.exclude.iter().map(PathBuf::as_path).collect();
+        inputs.extend(args.suppress.iter().map(std::path::Path::new));
+        if !Plan::embedded_names().any(|n| n.eq_ignore_ascii_case(&args.plan)) {
+            inputs.push(std::path::Path::new(&args.plan));
+        }
+        if let Some(previous) = &args.continue_from {
+            inputs.push(previous.as_path());
+        }
+        dialsim::output::refuse_inputs(path, &inputs)?;
+    }
     let count = match args.count.trim() {
         "all" => None,
         s => Some(
@@ -155,7 +170,7 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
     };
     let summary = match &args.output {
         Some(path) => {
-            let mut file = dialsim::AtomicFile::create_direct(path)?;
+            let mut file = dialsim::AtomicFile::create_direct(path, dialsim::Privacy::Personal)?;
             let summary = list.write(&request, &exclusions, &mut file, &mut progress).map_err(|e| match e {
                 dialsim::Error::Output(io) => dialsim::Error::io(path, io),
                 other => other,
@@ -197,7 +212,7 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
         if let (Some(g), Some(previous)) = (manifest.generation.as_mut(), &args.continue_from) {
             g.continues = Some(previous.display().to_string());
         }
-        let mut file = dialsim::AtomicFile::create(at)?;
+        let mut file = dialsim::AtomicFile::create(at, dialsim::Privacy::Personal)?;
         file.write_all(manifest.to_json().as_bytes()).map_err(|e| dialsim::Error::io(at, e))?;
         file.commit()?;
     }

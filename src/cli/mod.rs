@@ -1,8 +1,10 @@
 //! Command-line front end. Raw clap flags are turned into the library's plain config types here; clap types
 //! never enter the library.
 //!
-//! Exit codes: 0 success (also when the output pipe closes early), 1 error, 2 bad usage, 3 incomplete result
-//! (e.g. the number space ran out before `-n` numbers passed the exclusions), 4 the audit found violations.
+//! Exit codes: 0 success (also when the output pipe closes early), 1 error, 2 bad usage (also an output that
+//! is refused: a special file, an input, a foreign folder), 3 incomplete result (e.g. the number space ran out
+//! before `-n` numbers passed the exclusions), 4 the audit found violations, 128 + N ended by signal N
+//! (130 SIGINT, 143 SIGTERM) after removing the temporary files.
 
 /// `println!` that reports a closed pipe as an error (ending the command quietly) instead of panicking.
 macro_rules! out {
@@ -72,6 +74,10 @@ enum Command {
 
 /// Runs the command line and returns the exit code.
 pub fn run() -> i32 {
+    // Before any output exists: an interrupted command removes its temporary files and folders.
+    if let Err(e) = dialsim::output::remove_temporaries_on_signals() {
+        eprintln!("dialsim: warning: cannot watch for SIGINT/SIGTERM ({e}); an interrupted run may leave .tmp files");
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -31,6 +31,12 @@ pub fn run(args: ScrubArgs) -> Result<i32> {
         anyhow::bail!(dialsim::Error::Invalid("scrub needs at least one --exclude or --suppress source".into()));
     }
     // The list's manifest, when it has one: it names the plan and is carried over with this scrub added.
+    // Before any input is read: the output must be replaceable and must not be one of the inputs.
+    dialsim::output::check_target(&args.output)?;
+    let mut inputs: Vec<&std::path::Path> = args.exclude.iter().map(PathBuf::as_path).collect();
+    inputs.extend(args.suppress.iter().map(std::path::Path::new));
+    inputs.push(std::path::Path::new(&args.list));
+    dialsim::output::refuse_inputs(&args.output, &inputs)?;
     let previous_at =
         (args.list != "-").then(|| manifest_path(std::path::Path::new(&args.list))).filter(|p| p.exists());
     let previous = previous_at.as_deref().map(ListManifest::load).transpose()?;
@@ -40,7 +46,7 @@ pub fn run(args: ScrubArgs) -> Result<i32> {
         _ => Plan::resolve("cz")?,
     };
     let exclusions = super::generate::load_exclusions(&plan, &args.exclude, &args.suppress)?;
-    let mut file = dialsim::AtomicFile::create(&args.output)?;
+    let mut file = dialsim::AtomicFile::create(&args.output, dialsim::Privacy::Personal)?;
     let counts = if args.list == "-" {
         dialsim::scrub("-", &mut std::io::stdin().lock(), &mut file, &exclusions)
     } else {
@@ -71,7 +77,7 @@ pub fn run(args: ScrubArgs) -> Result<i32> {
     manifest.dialsim_version = env!("CARGO_PKG_VERSION").into();
     manifest.scrubs.push(Scrub { input: args.list.clone(), read: counts.read, kept: counts.kept, sources });
     let at = manifest_path(&args.output);
-    let mut m = dialsim::AtomicFile::create(&at)?;
+    let mut m = dialsim::AtomicFile::create(&at, dialsim::Privacy::Personal)?;
     m.write_all(manifest.to_json().as_bytes()).map_err(|e| dialsim::Error::io(&at, e))?;
     m.commit()?;
     let parts: Vec<String> = names.iter().zip(&counts.removed).map(|(n, r)| format!("{n} {r}")).collect();

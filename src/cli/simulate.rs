@@ -1,13 +1,12 @@
 //! `dialsim simulate`: one run, or replications with confidence intervals.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
 use dialsim::report::Estimate;
 use dialsim::sim::{aggregate, replicate, replicate_until};
-use dialsim::{AtomicFile, Campaign, Scenario, Summary};
+use dialsim::{Campaign, Privacy, RunFolder, Scenario, Summary};
 
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
@@ -16,7 +15,8 @@ pub struct SimulateArgs {
     /// Seed; when absent a fresh one is drawn and printed to stderr.
     #[arg(long)]
     seed: Option<u64>,
-    /// Folder for the run's files (created if missing).
+    /// Folder for the run's files: written as a set with a manifest.json, replacing an earlier run folder
+    /// (a non-empty folder dialsim did not write is refused).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Override a scenario field, e.g. --set dialer.agents=30 (repeatable).
@@ -50,6 +50,26 @@ pub(crate) fn load_scenario(path: &Option<String>, set: &[String]) -> Result<Sce
     })
 }
 
+/// The files a scenario run reads: the scenario file and the plan, filters, suppression lists and call list
+/// it names (those that exist; embedded names are skipped by the check that uses them).
+pub(crate) fn scenario_inputs(path: &Option<String>, scenario: &Scenario) -> Vec<PathBuf> {
+    let n = &scenario.numbers;
+    let mut inputs: Vec<PathBuf> = path.iter().filter(|p| *p != "default").map(PathBuf::from).collect();
+    inputs.push(PathBuf::from(&n.plan));
+    inputs.extend(n.exclude.iter().chain(&n.suppress).map(PathBuf::from));
+    if !n.list.is_empty() {
+        inputs.push(PathBuf::from(&n.list));
+    }
+    inputs.retain(|p| p.exists());
+    inputs
+}
+
+/// Refuses an output folder that holds one of `inputs` (replacing it would remove them).
+pub(crate) fn refuse_inputs_in(dir: &std::path::Path, inputs: &[PathBuf]) -> Result<()> {
+    let inputs: Vec<&std::path::Path> = inputs.iter().map(PathBuf::as_path).collect();
+    Ok(dialsim::output::refuse_inputs_in_folder(dir, &inputs)?)
+}
+
 /// Checks a KPI name.
 pub(crate) fn check_kpi(name: &str) -> Result<()> {
     let names: Vec<&str> = Summary::kpi_names().collect();
@@ -70,37 +90,47 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     }
     dialsim::sim::check_replications(u64::from(args.replications.max(args.max_replications)))
         .map_err(|e| dialsim::Error::Invalid(format!("--replications: {e}")))?;
+    // Checked (and its temporary folder made) before the run: a refused folder costs no simulation.
+    if let Some(dir) = &args.out {
+        refuse_inputs_in(dir, &scenario_inputs(&args.scenario, &scenario))?;
+    }
+    let folder = args.out.as_ref().map(RunFolder::create).transpose()?;
     let seed = super::generate::seed_or_fresh(args.seed);
     let campaign = Campaign::new(scenario)?;
     let threads = super::threads(args.threads)?;
-    // Long campaigns are sized up front: refused when they cannot fit, announced when they are large.
+    // Long campaigns are sized up front and announced (records stream to disk; memory holds what is in play).
     let size = campaign.estimate(seed);
-    let at_once = threads.min(args.replications.max(1) as usize) as u64;
-    let what = format!("a run of about {} calls ({} at once)", size.calls, at_once);
-    dialsim::limits::ensure_memory(&what, size.bytes.saturating_mul(at_once))?;
     if size.calls >= 2_000_000 {
         eprintln!(
-            "dialsim: this campaign makes about {} calls and needs about {} of memory per run",
+            "dialsim: this campaign makes about {} calls{}",
             size.calls,
-            dialsim::limits::human_bytes(size.bytes)
+            if args.out.is_some() && args.replications == 1 {
+                format!("; calls.csv will take about {}", dialsim::limits::human_bytes(size.calls * 80))
+            } else {
+                String::new()
+            }
         );
     }
     if args.replications == 1 && args.ci_half_width.is_none() {
-        let out = campaign.run(seed, args.out.is_some());
-        out_raw!(dialsim::report::table(campaign.scenario(), &out));
-        match &args.out {
-            Some(dir) => {
-                dialsim::report::write_run(dir, campaign.scenario(), &out)?;
+        match folder {
+            Some(mut folder) => {
+                let out = dialsim::report::simulate_into(&mut folder, &campaign, seed)?;
+                out_raw!(dialsim::report::table(campaign.scenario(), &out));
                 if args.plot {
                     let title = format!("{} — day profile (seed {seed})", campaign.scenario().run.name);
-                    dialsim::report::profile_svg(&dir.join("profile.svg"), &title, &out.intervals)?;
+                    dialsim::report::profile_svg(&folder.path().join("profile.svg"), &title, &out.intervals)?;
                 }
+                folder.commit(seed, dialsim::manifest::scenario_sha256(campaign.scenario()))?;
                 eprintln!(
-                    "dialsim: wrote calls.csv, suppression.csv, consents.jsonl, names.csv, intervals.csv and summary.json to {}",
-                    dir.display()
+                    "dialsim: wrote calls.csv, suppression.csv, consents.jsonl, names.csv, intervals.csv, summary.json and manifest.json to {}",
+                    args.out.as_deref().unwrap_or(std::path::Path::new(".")).display()
                 );
             }
-            None => eprintln!("dialsim: add --out DIR to keep the run's records (calls, suppression, consents, names)"),
+            None => {
+                let out = campaign.run(seed, false);
+                out_raw!(dialsim::report::table(campaign.scenario(), &out));
+                eprintln!("dialsim: add --out DIR to keep the run's records (calls, suppression, consents, names)")
+            }
         }
         return Ok(0);
     }
@@ -126,26 +156,27 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
             eprintln!("dialsim: {k} half-width {:.5} still above {x} after {} replications", e.half_width(), e.n);
         }
     }
-    if let Some(dir) = &args.out {
-        write_replications(dir, campaign.scenario(), seed, &summaries, &estimates)?;
+    if let Some(mut folder) = folder {
+        write_replications(&mut folder, campaign.scenario(), seed, &summaries, &estimates)?;
         if args.plot {
             let first = campaign.run(seed, false);
             let title = format!("{} — day profile, replication 0 (seed {seed})", campaign.scenario().run.name);
-            dialsim::report::profile_svg(&dir.join("profile.svg"), &title, &first.intervals)?;
+            dialsim::report::profile_svg(&folder.path().join("profile.svg"), &title, &first.intervals)?;
         }
-        eprintln!("dialsim: wrote summary.json and replications.csv to {}", dir.display());
+        folder.commit(seed, dialsim::manifest::scenario_sha256(campaign.scenario()))?;
+        let dir = args.out.as_deref().unwrap_or(std::path::Path::new("."));
+        eprintln!("dialsim: wrote summary.json, replications.csv and manifest.json to {}", dir.display());
     }
     Ok(0)
 }
 
 fn write_replications(
-    dir: &std::path::Path,
+    folder: &mut RunFolder,
     scenario: &Scenario,
     seed: u64,
     summaries: &[Summary],
     estimates: &[(&'static str, Estimate)],
 ) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| dialsim::Error::io(dir, e))?;
     let mut json = serde_json::Map::new();
     json.insert("seed".into(), seed.into());
     json.insert("replications".into(), summaries.len().into());
@@ -153,18 +184,16 @@ fn write_replications(
     for (k, e) in estimates {
         json.insert((*k).into(), serde_json::to_value(e)?);
     }
-    let path = dir.join("summary.json");
-    let mut f = AtomicFile::create(&path)?;
-    writeln!(f, "{}", serde_json::to_string_pretty(&json)?)?;
-    f.commit()?;
-    let path = dir.join("replications.csv");
-    let mut f = AtomicFile::create(&path)?;
-    let names: Vec<&str> = Summary::kpi_names().collect();
-    writeln!(f, "replication,seed,{}", names.join(","))?;
-    for (i, s) in summaries.iter().enumerate() {
-        let values: Vec<String> = s.kpis().iter().map(|(_, v)| format!("{v}")).collect();
-        writeln!(f, "{i},{},{}", dialsim::rng::replication_seed(seed, i as u32), values.join(","))?;
-    }
-    f.commit()?;
+    let text = serde_json::to_string_pretty(&json)?;
+    folder.write("summary.json", Privacy::Public, |f| writeln!(f, "{text}"))?;
+    folder.write("replications.csv", Privacy::Public, |f| {
+        let names: Vec<&str> = Summary::kpi_names().collect();
+        writeln!(f, "replication,seed,{}", names.join(","))?;
+        for (i, s) in summaries.iter().enumerate() {
+            let values: Vec<String> = s.kpis().iter().map(|(_, v)| format!("{v}")).collect();
+            writeln!(f, "{i},{},{}", dialsim::rng::replication_seed(seed, i as u32), values.join(","))?;
+        }
+        Ok(())
+    })?;
     Ok(())
 }

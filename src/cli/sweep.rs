@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use dialsim::sim::{aggregate, replicate};
-use dialsim::{AtomicFile, Campaign, Shard, Summary};
+use dialsim::{AtomicFile, Campaign, Privacy, RunFolder, Shard, Summary};
 
 #[derive(Args, Debug)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
@@ -32,7 +32,7 @@ pub struct SweepArgs {
     /// Threads [default: all cores]; results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
-    /// Output folder for sweep.csv (and the charts).
+    /// Output folder for sweep.csv (and the charts), written as a set with a manifest.json.
     #[arg(long, required = true)]
     out: Option<PathBuf>,
     /// Run only the points p with p mod N = K-1 (to spread a sweep over machines); merge with `sweep merge`.
@@ -53,7 +53,7 @@ pub enum SweepCommand {
         /// The parts.
         #[arg(required = true)]
         parts: Vec<PathBuf>,
-        /// The merged file.
+        /// The merged file; `-` writes it to stdout.
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
     },
@@ -96,6 +96,11 @@ pub fn run(args: SweepArgs) -> Result<i32> {
         set.extend(vary.iter().zip(&points[p]).map(|((k, _), v)| format!("{k}={v}")));
         campaigns.push(Campaign::new(super::simulate::load_scenario(&scenario_arg, &set)?)?);
     }
+    // Checked (and its temporary folder made) before the runs: a refused folder costs no simulation.
+    let inputs: Vec<PathBuf> =
+        campaigns.iter().flat_map(|c| super::simulate::scenario_inputs(&scenario_arg, c.scenario())).collect();
+    super::simulate::refuse_inputs_in(&dir, &inputs)?;
+    let mut folder = RunFolder::create(&dir)?;
     let seed = super::generate::seed_or_fresh(args.seed);
     let threads = super::threads(args.threads)?;
     let bar = super::progress_bar((mine.len() as u64) * u64::from(args.replications), true);
@@ -110,9 +115,6 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    std::fs::create_dir_all(&dir).map_err(|e| dialsim::Error::io(&dir, e))?;
-    let path = dir.join("sweep.csv");
-    let mut f = AtomicFile::create(&path)?;
     let names: Vec<&str> = Summary::kpi_names().collect();
     let mut header = vec!["point".to_string()];
     header.extend(vary.iter().map(|(k, _)| k.clone()));
@@ -121,24 +123,21 @@ pub fn run(args: SweepArgs) -> Result<i32> {
         header.push(format!("{n}_mean"));
         header.push(format!("{n}_ci"));
     }
-    writeln!(f, "{}", header.join(","))?;
-    for (p, est) in &rows {
-        let mut cells = vec![p.to_string()];
-        cells.extend(points[*p].iter().cloned());
-        cells.push(args.replications.to_string());
-        for (_, e) in est {
-            cells.push(format!("{}", e.mean));
-            cells.push(format!("{}", e.half_width()));
+    folder.write("sweep.csv", Privacy::Public, |f| {
+        writeln!(f, "{}", header.join(","))?;
+        for (p, est) in &rows {
+            let mut cells = vec![p.to_string()];
+            cells.extend(points[*p].iter().cloned());
+            cells.push(args.replications.to_string());
+            for (_, e) in est {
+                cells.push(format!("{}", e.mean));
+                cells.push(format!("{}", e.half_width()));
+            }
+            writeln!(f, "{}", cells.join(","))?;
         }
-        writeln!(f, "{}", cells.join(","))?;
-    }
-    f.commit()?;
-    eprintln!(
-        "dialsim: wrote {} ({} points, {} replications each, seed {seed})",
-        path.display(),
-        rows.len(),
-        args.replications
-    );
+        Ok(())
+    })?;
+    let mut charts = Vec::new();
     if args.plot {
         for kpi in &args.kpis {
             let idx = names.iter().position(|n| n == kpi).expect("checked");
@@ -153,15 +152,34 @@ pub fn run(args: SweepArgs) -> Result<i32> {
             }
             let series: Vec<dialsim::report::Series> = series.into_iter().collect();
             let title = format!("{kpi} against {} ({} replications per point)", vary[0].0, args.replications);
-            let file = dir.join(format!("sweep-{kpi}.svg"));
-            dialsim::report::sweep_svg(&file, &title, &vary[0].0, kpi, &series)?;
-            eprintln!("dialsim: wrote {}", file.display());
+            let name = format!("sweep-{kpi}.svg");
+            dialsim::report::sweep_svg(&folder.path().join(&name), &title, &vary[0].0, kpi, &series)?;
+            charts.push(name);
         }
+    }
+    // The scenario of every point, in point order, identifies the sweep.
+    let scenarios: Vec<&dialsim::Scenario> = campaigns.iter().map(Campaign::scenario).collect();
+    folder.commit(seed, dialsim::manifest::scenario_sha256(&scenarios))?;
+    eprintln!(
+        "dialsim: wrote {} ({} points, {} replications each, seed {seed})",
+        dir.join("sweep.csv").display(),
+        rows.len(),
+        args.replications
+    );
+    for name in charts {
+        eprintln!("dialsim: wrote {}", dir.join(name).display());
     }
     Ok(0)
 }
 
 fn merge(parts: &[PathBuf], output: &std::path::Path) -> Result<i32> {
+    let to_stdout = dialsim::output::is_stdout(output);
+    if !to_stdout {
+        // Before any part is read: the output must be replaceable and must not be one of the parts.
+        dialsim::output::check_target(output)?;
+        let inputs: Vec<&std::path::Path> = parts.iter().map(PathBuf::as_path).collect();
+        dialsim::output::refuse_inputs(output, &inputs)?;
+    }
     let mut header: Option<String> = None;
     let mut rows: Vec<(u64, String)> = Vec::new();
     for part in parts {
@@ -190,12 +208,19 @@ fn merge(parts: &[PathBuf], output: &std::path::Path) -> Result<i32> {
     if let Some(w) = rows.windows(2).find(|w| w[0].0 == w[1].0) {
         anyhow::bail!(dialsim::Error::Invalid(format!("point {} appears in more than one part", w[0].0)));
     }
-    let mut f = AtomicFile::create(output)?;
-    writeln!(f, "{}", header.unwrap_or_default())?;
+    let mut text = header.unwrap_or_default();
+    text.push('\n');
     for (_, r) in &rows {
-        writeln!(f, "{r}")?;
+        text.push_str(r);
+        text.push('\n');
     }
-    f.commit()?;
+    if to_stdout {
+        out_raw!(text);
+    } else {
+        let mut f = AtomicFile::create(output, Privacy::Public)?;
+        f.write_all(text.as_bytes()).map_err(|e| dialsim::Error::io(output, e))?;
+        f.commit()?;
+    }
     eprintln!("dialsim: merged {} points from {} parts into {}", rows.len(), parts.len(), output.display());
     Ok(0)
 }

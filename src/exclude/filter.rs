@@ -289,10 +289,11 @@ impl KnownFilter {
         out
     }
 
-    /// Writes the file (to a temporary name, renamed when complete).
+    /// Writes the file (to a temporary name, renamed when complete), readable by its owner only: a filter can
+    /// be enumerated back into the numbers it holds.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
         use std::io::Write;
-        let mut file = AtomicFile::create_direct(path.as_ref())?;
+        let mut file = AtomicFile::create_direct(path.as_ref(), crate::output::Privacy::Personal)?;
         file.write_all(&self.to_bytes()).map_err(|e| Error::io(path.as_ref(), e))?;
         file.commit()
     }

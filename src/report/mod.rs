@@ -1,5 +1,6 @@
-//! Reports of simulated runs: `calls.csv`, `summary.json` and the readable table. Each file is written to a
-//! temporary name and renamed when complete. This module formats; the binary decides what to print.
+//! Reports of simulated runs: `calls.csv`, `summary.json` and the readable table. A run's files are written
+//! as one run folder ([`RunFolder`]): complete with its `manifest.json`, or not at all. This module formats;
+//! the binary decides what to print.
 
 mod plot;
 mod stats;
@@ -12,8 +13,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
-use crate::output::AtomicFile;
+use crate::error::Result;
+use crate::manifest::{Manifest, scenario_sha256};
+use crate::output::{Privacy, RunFolder};
 use crate::scenario::Scenario;
 use crate::sim::{RunOutput, Summary};
 
@@ -34,13 +36,22 @@ pub fn summary_json(scenario: &Scenario, run: &RunOutput) -> String {
     text
 }
 
-/// Writes `calls.csv` rows of a run.
+/// The header line of `calls.csv`.
+pub const CALLS_HEADER: &str =
+    "call_id,number,attempt,dial_s,outcome,ring_s,wait_s,talk_s,wrap_s,agent,objection_offered,notice,referral_of";
+
+/// Writes `calls.csv` of a run whose records were kept.
 pub fn write_calls(out: &mut dyn Write, run: &RunOutput) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "call_id,number,attempt,dial_s,outcome,ring_s,wait_s,talk_s,wrap_s,agent,objection_offered,notice,referral_of"
-    )?;
+    writeln!(out, "{CALLS_HEADER}")?;
     for c in &run.calls {
+        write_call(out, c)?;
+    }
+    Ok(())
+}
+
+/// Writes one row of `calls.csv`.
+pub fn write_call(out: &mut dyn Write, c: &crate::sim::CallRecord) -> std::io::Result<()> {
+    {
         let agent = c.agent.map(|a| a.to_string()).unwrap_or_default();
         let offered = match c.offered {
             Some(true) => "yes",
@@ -71,33 +82,63 @@ pub fn write_calls(out: &mut dyn Write, run: &RunOutput) -> std::io::Result<()> 
     Ok(())
 }
 
-/// Writes one output file through a temporary name.
-fn write_file(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
-    let mut file = AtomicFile::create(path)?;
-    fill(&mut file).map_err(|e| Error::io(path, e))?;
-    file.commit()
+/// Runs `campaign` with `seed` into the run folder `folder`: `calls.csv` is written while the run goes (each
+/// call's row as soon as it and every earlier call have ended), so memory does not grow with the calls made;
+/// then the other files of [`write_run_files`]. The caller commits the folder.
+pub fn simulate_into(folder: &mut RunFolder, campaign: &crate::sim::Campaign, seed: u64) -> Result<RunOutput> {
+    let mut out = None;
+    folder.write("calls.csv", Privacy::Personal, |w| {
+        writeln!(w, "{CALLS_HEADER}")?;
+        out = Some(campaign.run_streaming(seed, &mut |c| write_call(w, c))?);
+        Ok(())
+    })?;
+    let run = out.expect("the run ran");
+    write_records(folder, campaign.scenario(), &run)?;
+    Ok(run)
 }
 
-/// Writes `calls.csv`, `suppression.csv`, `consents.jsonl`, `names.csv` and `summary.json` into `dir`
-/// (created if missing); each file is complete or absent.
-pub fn write_run(dir: &Path, scenario: &Scenario, run: &RunOutput) -> Result<()> {
+/// Writes one file of a run folder, created with the mode `privacy` asks for.
+fn write_file(
+    folder: &mut RunFolder,
+    name: &str,
+    privacy: Privacy,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    folder.write(name, privacy, fill)
+}
+
+/// Writes the run folder `dir` as a set: `calls.csv`, `suppression.csv`, `consents.jsonl`, `names.csv`,
+/// `intervals.csv`, `summary.json` and `manifest.json`, all or nothing ([`RunFolder`]). The files holding
+/// personal data (calls, suppression, consents, names) are readable by their owner only. Returns the manifest.
+pub fn write_run(dir: &Path, scenario: &Scenario, run: &RunOutput) -> Result<Manifest> {
+    let mut folder = RunFolder::create(dir)?;
+    write_run_files(&mut folder, scenario, run)?;
+    folder.commit(run.seed, scenario_sha256(scenario))
+}
+
+/// Writes the files of [`write_run`] into `folder`, which the caller commits (after adding, say, a chart).
+pub fn write_run_files(folder: &mut RunFolder, scenario: &Scenario, run: &RunOutput) -> Result<()> {
+    write_file(folder, "calls.csv", Privacy::Personal, |out| write_calls(out, run))?;
+    write_records(folder, scenario, run)
+}
+
+/// The files of a run folder but `calls.csv`: suppression, consents, names, intervals and the summary.
+fn write_records(folder: &mut RunFolder, scenario: &Scenario, run: &RunOutput) -> Result<()> {
     use crate::compliance::timestamp;
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    write_file(&dir.join("calls.csv"), |out| write_calls(out, run))?;
-    write_file(&dir.join("suppression.csv"), |out| {
+    write_file(folder, "suppression.csv", Privacy::Personal, |out| {
         writeln!(out, "number,time,call_id,scope")?;
         for e in &run.suppression {
             writeln!(out, "{},{},{},{}", e.number, timestamp(scenario, e.time_ms), e.call_id, e.scope)?;
         }
         Ok(())
     })?;
-    write_file(&dir.join("consents.jsonl"), |out| {
+    write_file(folder, "consents.jsonl", Privacy::Personal, |out| {
         for entry in &run.ledger {
             writeln!(out, "{}", entry.to_json(scenario))?;
         }
         Ok(())
     })?;
-    write_file(&dir.join("names.csv"), |out| {
+    write_file(folder, "names.csv", Privacy::Personal, |out| {
         writeln!(out, "number,name,call_id,time,receipt")?;
         for n in &run.names {
             let receipt = n.receipt.as_deref().unwrap_or("");
@@ -105,8 +146,8 @@ pub fn write_run(dir: &Path, scenario: &Scenario, run: &RunOutput) -> Result<()>
         }
         Ok(())
     })?;
-    write_file(&dir.join("intervals.csv"), |out| write_intervals(out, scenario, run))?;
-    write_file(&dir.join("summary.json"), |out| out.write_all(summary_json(scenario, run).as_bytes()))
+    write_file(folder, "intervals.csv", Privacy::Public, |out| write_intervals(out, scenario, run))?;
+    write_file(folder, "summary.json", Privacy::Public, |out| out.write_all(summary_json(scenario, run).as_bytes()))
 }
 
 /// `intervals.csv`: the time profile, one row per 15 minutes with activity.

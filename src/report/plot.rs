@@ -88,7 +88,7 @@ pub fn sweep_svg(path: &Path, title: &str, x_label: &str, kpi: &str, series: &[S
 /// Writes an SVG through a temporary name.
 fn save(path: &Path, svg: &str) -> Result<()> {
     use std::io::Write;
-    let mut file = crate::output::AtomicFile::create(path)?;
+    let mut file = crate::output::AtomicFile::create(path, crate::output::Privacy::Public)?;
     file.write_all(svg.as_bytes()).map_err(|e| Error::io(path, e))?;
     file.commit()
 }
