@@ -45,7 +45,10 @@ mod space;
 
 pub use digest::{FileDigest, Hasher, HashingWriter, digest_file, digest_reader, sha256_hex};
 pub use error::{Error, Location, Result};
-pub use exclude::{Column, Exclusions, FilterMeta, FilterParams, InputOptions, KnownFilter, SuppressionList};
+pub use exclude::{
+    Column, Exclusions, FilterMeta, FilterParams, HeaderRow, InputOptions, InputShape, KnownFilter, NumbersRead,
+    SuppressionList, TextEncoding,
+};
 pub use generate::{CallList, Excluder, ListFormat, ListRequest, ListSummary, NoExclusion, Shard};
 pub use normalize::Normalizer;
 pub use number::PhoneNumber;

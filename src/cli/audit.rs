@@ -20,6 +20,8 @@ pub struct AuditArgs {
     /// A CSV of numbers no dialled number may be in (repeatable).
     #[arg(long = "suppress", value_name = "FILE.csv")]
     suppress: Vec<String>,
+    #[command(flatten)]
+    input: super::input_args::InputArgs,
 }
 
 pub fn run(args: AuditArgs) -> Result<i32> {
@@ -27,7 +29,7 @@ pub fn run(args: AuditArgs) -> Result<i32> {
     let plan = Plan::resolve(&input.scenario.numbers.plan)?;
     // The run's own exclusion sources (from its scenario), and any given here.
     let mut exclusions = dialsim::sim::load_exclusions(&input.scenario, &plan)?;
-    exclusions.append(super::generate::load_exclusions(&plan, &args.exclude, &args.suppress)?);
+    exclusions.append(super::generate::load_exclusions(&plan, &args.exclude, &args.suppress, &args.input)?);
     let names = exclusions.names();
     let violations = audit(&input, &|k| exclusions.source_of(k).map(|i| names[i].to_string()));
     for v in &violations {

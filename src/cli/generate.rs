@@ -3,12 +3,13 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use super::input_args::{self, InputArgs};
 use anyhow::Result;
 use clap::Args;
 use dialsim::exclude::Source;
 use dialsim::{
-    CallList, Exclusions, InputOptions, KnownFilter, ListFormat, ListRequest, NumberSpace, NumberType, Plan, Selection,
-    Shard, SuppressionList,
+    CallList, Exclusions, KnownFilter, ListFormat, ListRequest, NumberSpace, NumberType, Plan, Selection, Shard,
+    SuppressionList,
 };
 
 #[derive(Args, Debug)]
@@ -52,6 +53,8 @@ pub struct GenerateArgs {
     /// Exact suppression list, a CSV of numbers (objectors, a do-not-call register); repeatable.
     #[arg(long = "suppress", value_name = "FILE.csv")]
     suppress: Vec<String>,
+    #[command(flatten)]
+    input: InputArgs,
 }
 
 fn parse_type(s: &str) -> Result<NumberType, String> {
@@ -94,7 +97,7 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
     });
     let threads = super::threads(args.threads);
     let request = ListRequest { start: args.start, count, shard: args.shard.unwrap_or(Shard::WHOLE), format, threads };
-    let exclusions = load_exclusions(&plan, &args.exclude, &args.suppress)?;
+    let exclusions = load_exclusions(&plan, &args.exclude, &args.suppress, &args.input)?;
     let seed = seed_or_fresh(args.seed);
     let list = CallList::new(space, seed);
 
@@ -152,17 +155,26 @@ pub fn run(args: GenerateArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// Loads the filters and suppression lists named on the command line, reporting unreadable rows.
-pub(crate) fn load_exclusions(plan: &Plan, filters: &[PathBuf], lists: &[String]) -> Result<Exclusions> {
+/// Loads the filters and suppression lists named on the command line, reporting on stderr how each list was
+/// read and what it held.
+pub(crate) fn load_exclusions(
+    plan: &Plan,
+    filters: &[PathBuf],
+    lists: &[String],
+    input: &InputArgs,
+) -> Result<Exclusions> {
     let mut exclusions = Exclusions::new();
     for path in filters {
         let filter = KnownFilter::load(path)?;
         exclusions.push(path.display().to_string(), Source::Filter(filter));
     }
-    let options = InputOptions::for_plan(plan);
+    if lists.iter().filter(|l| *l == "-").count() > 1 {
+        anyhow::bail!(dialsim::Error::Invalid("stdin (-) can be read only once".into()));
+    }
+    let options = input.options(plan)?;
     for path in lists {
-        let list = SuppressionList::load(path, &options)?;
-        super::filter::report_rejects(list.read_report());
+        let list = SuppressionList::load(path, &options).map_err(input_args::with_flags)?;
+        input_args::report(list.read_report(), Some(list.len()));
         exclusions.push(path.clone(), Source::Suppression(list));
     }
     Ok(exclusions)

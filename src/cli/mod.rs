@@ -25,6 +25,7 @@ mod bench;
 mod compare;
 mod filter;
 mod generate;
+mod input_args;
 mod plan;
 mod simulate;
 mod sweep;
