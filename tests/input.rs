@@ -522,3 +522,24 @@ fn scenario_suppress_files_are_refused_when_ambiguous_and_read_with_numbers_read
     let default = dialsim::Scenario::parse("s.toml", &base, &[]).unwrap();
     assert!(!default.to_toml().contains("[numbers.read]"), "a scenario without the section serialises as before");
 }
+
+/// A column left out because it held nothing in the first rows (a `Mobil` column filled only further down)
+/// is an error at the first number it holds, not numbers silently left out.
+#[test]
+fn a_phone_column_that_fills_only_after_the_sample_is_refused_at_its_first_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let (numbers, mobiles) = (known(23), known(24));
+    let mut text = String::from("name,telefon,mobil\n");
+    for i in 0..3000 {
+        let mobile = if i >= 2500 { mobiles[i % 1000].as_str() } else { "" };
+        writeln!(text, "B{i},{},{mobile}", spaced(&numbers[i % 1000])).unwrap();
+    }
+    std::fs::write(dir.path().join("late.csv"), &text).unwrap();
+    let (code, stderr) = build(dir.path(), "late.csv", &[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("late.csv:2502: 'mobil' (column 3) holds a phone number"), "{stderr}");
+    assert!(stderr.contains("--column"), "{stderr}");
+    let (code, stderr) = build(dir.path(), "late.csv", &["--column", "telefon,mobil"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(missing(dir.path(), &numbers).is_empty() && missing(dir.path(), &mobiles[500..]).is_empty());
+}

@@ -127,6 +127,7 @@ pub(super) struct Decided {
     pub width: usize,
     pub columns: Vec<usize>,
     pub columns_how: String,
+    pub watched: Vec<usize>,
 }
 
 /// A column as named in messages: `'Telefon' (column 3)`, or `column 3`.
@@ -255,6 +256,7 @@ pub(super) fn decide(
             width,
             columns,
             columns_how: format!("{} as given", labels.join(", ")),
+            watched: Vec::new(),
         });
     }
 
@@ -313,6 +315,10 @@ pub(super) fn decide(
             header_how,
             width,
             columns: vec![*c],
+            // Columns with no number in the sample that might fill later: empty ones, and those named "phone".
+            watched: (0..width)
+                .filter(|&o| o != *c && sampled[o].numbers == 0 && (sampled[o].nonempty == 0 || phone_named(name(o))))
+                .collect(),
             columns_how: format!("{}: the one column of phone numbers ({}){notes}", at(*c), counts(*c)),
         }),
         [] if !ids.is_empty() => Err(format!(

@@ -165,6 +165,9 @@ pub struct InputShape {
     pub columns: Vec<usize>,
     /// Why these columns.
     pub columns_how: String,
+    /// Columns not read that held no phone number in the sample (empty, or named like a phone column): a
+    /// number in one of them later is an error, not a number left out unnoticed.
+    pub watched: Vec<usize>,
 }
 
 impl InputShape {
@@ -191,6 +194,7 @@ impl Default for InputShape {
             width: 1,
             columns: vec![0],
             columns_how: String::new(),
+            watched: Vec::new(),
         }
     }
 }
@@ -285,6 +289,9 @@ impl InputOptions {
         if let Some(line) = part.unclosed {
             return Err(unclosed(name, line));
         }
+        if let Some((line, column)) = part.late {
+            return Err(late(name, line, &shape, column));
+        }
         part.read.shape = shape;
         self.checked(part.read)
     }
@@ -358,6 +365,9 @@ impl InputOptions {
             if let Some((line, message)) = part.failure {
                 return Err(Error::input(path, line.map(|l| l + lines), message));
             }
+            if let Some((line, column)) = part.late {
+                return Err(late(path, line + lines, &shape, column));
+            }
             out.keys.append(&mut part.read.keys);
             out.stats.rows += part.read.stats.rows;
             out.stats.numbers += part.read.stats.numbers;
@@ -428,6 +438,7 @@ impl InputOptions {
             width: d.width,
             columns: d.columns,
             columns_how: d.columns_how,
+            watched: d.watched,
         })
     }
 
@@ -466,6 +477,17 @@ impl InputOptions {
         }
         Ok(read)
     }
+}
+
+fn late(name: &str, line: u64, shape: &InputShape, column: usize) -> Error {
+    Error::input(
+        name,
+        Some(line),
+        format!(
+            "{} holds a phone number on this line but none in the first rows, so it is not read; name the columns to read",
+            columns::label(shape.header.as_deref(), column)
+        ),
+    )
 }
 
 pub(super) fn unclosed(name: &str, line: u64) -> Error {

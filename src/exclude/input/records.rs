@@ -18,6 +18,8 @@ pub(super) struct Part {
     /// A quoted field held a line break; the line of a quoted field the input ended inside.
     pub(super) spanned: bool,
     pub(super) unclosed: Option<u64>,
+    /// The first line and column where a watched column held a phone number.
+    pub(super) late: Option<(u64, usize)>,
 }
 
 impl InputOptions {
@@ -40,6 +42,7 @@ impl InputOptions {
             failure: None,
             spanned: false,
             unclosed: None,
+            late: None,
         };
         let out = &mut part.read;
         let mut record = csv::ByteRecord::new();
@@ -113,6 +116,10 @@ impl InputOptions {
             }
             if !any {
                 out.empty += 1;
+            }
+            if part.late.is_none() {
+                let number = |&c: &usize| columns::reads_as_number(&self.normalizer, record.get(c).unwrap_or(b""));
+                part.late = shape.watched.iter().find(|c| number(c)).map(|&c| (line, c));
             }
         }
         let scan = reader.get_ref();
