@@ -470,8 +470,11 @@ mod fuzz {
         #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
 
         #[test]
-        fn random_bytes_never_panic_the_reader(bytes in proptest::collection::vec(any::<u8>(), 0..3000)) {
-            read_is_sound(&bytes);
+        fn random_bytes_never_panic_the_reader(
+            mark in prop::sample::select(vec![&b""[..], b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"]),
+            bytes in proptest::collection::vec(any::<u8>(), 0..3000),
+        ) {
+            read_is_sound(&[mark, &bytes[..]].concat());
         }
 
         #[test]

@@ -347,3 +347,36 @@ pub(super) fn decide(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_names_say_phone_id_or_only_number() {
+        for phone in ["Telefon", "mobil", "Mobile phone", "MSISDN", "tel.", "Číslo telefonu", "customer_phone", "GSM"]
+        {
+            assert!(phone_named(phone) && !id_named(phone), "{phone}");
+        }
+        for id in ["id", "customer_id", "Číslo zákazníka", "CustomerNumber", "IČO", "kundennr"] {
+            assert!(id_named(id) && !phone_named(id), "{id}");
+        }
+        for generic in ["number", "Nr", "číslo"] {
+            assert!(number_named(generic) && !phone_named(generic) && !id_named(generic), "{generic}");
+        }
+        assert!(!number_named("phone number") && !number_named(""));
+    }
+
+    #[test]
+    fn ids_rise_in_small_steps_and_phone_numbers_do_not() {
+        let n = Normalizer::for_plan(&crate::Plan::embedded("cz").unwrap());
+        let rows = |cells: &[&str]| cells.iter().map(|c| ByteRecord::from(vec![*c])).collect::<Vec<_>>();
+        let ids = rows(&["601000001", "601000002", "601000003", "601000005", "601000006", "601000007"]);
+        assert!(Sampled::of(&ids, 0, &n).sequential());
+        let phones = rows(&["601123456", "732987654", "602555111", "777123456", "603000111", "724111222"]);
+        let s = Sampled::of(&phones, 0, &n);
+        assert!(!s.sequential() && !s.off_plan() && s.numbers_nearly_everywhere());
+        let off = rows(&["100000001", "100000017", "100000002", "100000333", "100000004"]);
+        assert!(Sampled::of(&off, 0, &n).off_plan(), "no Czech number starts with 1");
+    }
+}
