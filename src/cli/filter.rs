@@ -39,7 +39,8 @@ pub struct BuildArgs {
     /// Target false-positive rate (fresh numbers wrongly excluded).
     #[arg(long = "fp-rate", default_value_t = 0.001)]
     fp_rate: f64,
-    /// Plan whose national lengths help read numbers written without `+` (e.g. 420601123456).
+    /// Plan whose national lengths and prefixes help read numbers written without `+` (e.g. 420601123456) and
+    /// tell record ids from phone numbers.
     #[arg(long, default_value = "cz")]
     plan: String,
     /// Capacity to size the filter for [default: the distinct numbers found in the inputs].

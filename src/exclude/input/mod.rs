@@ -421,8 +421,12 @@ impl InputOptions {
         // the sampled rows one field.
         let mut scan = sniff::QuoteScan::new(sample, delimiter);
         std::io::copy(&mut scan, &mut std::io::sink()).map_err(|e| Error::io(name, e))?;
-        if let Some(line) = scan.unclosed().filter(|&l| !more || l + 50 < scan.lines) {
-            return Err(unclosed(name, line));
+        if let Some(at) = scan.unclosed() {
+            let newlines = |bytes: &[u8]| bytes.iter().filter(|&&b| b == b'\n').count();
+            let (before, after) = sample.split_at(at as usize);
+            if !more || newlines(after) > 50 {
+                return Err(unclosed(name, newlines(before) as u64 + 1));
+            }
         }
         let rows = sniff::records(sample, delimiter, SAMPLE_ROWS);
         let line = rows.first().and_then(|r| r.position()).map(|p| p.line());

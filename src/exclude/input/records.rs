@@ -15,7 +15,7 @@ pub(super) struct Part {
     pub(super) lines: u64,
     /// The line and message of the row that stopped the reading.
     pub(super) failure: Option<(Option<u64>, String)>,
-    /// A quoted field held a line break; the line of a quoted field the input ended inside.
+    /// A quoted field held a line break; the line of the record whose quoted field the input ended inside.
     pub(super) spanned: bool,
     pub(super) unclosed: Option<u64>,
     /// The first line and column where a watched column held a phone number.
@@ -46,6 +46,7 @@ impl InputOptions {
         };
         let out = &mut part.read;
         let mut record = csv::ByteRecord::new();
+        let mut last_line = 1;
         loop {
             match reader.read_byte_record(&mut record) {
                 Ok(false) => break,
@@ -61,6 +62,7 @@ impl InputOptions {
                 }
             }
             let line = record.position().map_or(0, |p| p.line());
+            last_line = line;
             // Fields are trimmed here rather than by the csv reader, whose trimming allocates a new record per row.
             if record.len() == 1 && record[0].trim_ascii().is_empty() {
                 continue;
@@ -122,8 +124,11 @@ impl InputOptions {
                 part.late = shape.watched.iter().find(|c| number(c)).map(|&c| (line, c));
             }
         }
+        // Lines start at 1; after the last record the reader stands on the line after the last newline. A
+        // quote never closed took the rest of the input into the last record.
+        part.lines = reader.position().line() - 1;
         let scan = reader.get_ref();
-        (part.lines, part.spanned, part.unclosed) = (scan.lines, scan.spanned, scan.unclosed());
+        (part.spanned, part.unclosed) = (scan.spanned, scan.unclosed().map(|_| last_line));
         Ok(part)
     }
 

@@ -95,12 +95,12 @@ pub(super) fn delimiter(sample: &[u8], is_number: &dyn Fn(&[u8]) -> bool) -> Res
 pub(super) struct QuoteScan<R> {
     inner: R,
     delimiter: u8,
-    /// Newlines read.
-    pub(super) lines: u64,
+    /// Bytes read.
+    read: u64,
     /// Inside a quoted field; `quote`: its last byte was a quote (closing, or the first of `""`).
     quoted: bool,
     quote: bool,
-    /// 1-based line where the open quoted field started.
+    /// Offset of the quote that opened the current quoted field.
     pub(super) opened: u64,
     /// The last byte outside quotes, and whether the current line is a comment.
     last: u8,
@@ -114,7 +114,7 @@ impl<R> QuoteScan<R> {
         QuoteScan {
             inner,
             delimiter,
-            lines: 0,
+            read: 0,
             quoted: false,
             quote: false,
             opened: 0,
@@ -124,16 +124,15 @@ impl<R> QuoteScan<R> {
         }
     }
 
-    /// The line of a quoted field that the input ended inside.
+    /// The offset of the quote of a quoted field that the input ended inside.
     pub(super) fn unclosed(&self) -> Option<u64> {
         (self.quoted && !self.quote).then_some(self.opened)
     }
 
     fn scan(&mut self, bytes: &[u8]) {
         if !self.quoted && !bytes.contains(&b'"') {
-            // The common case: no quotes; only the line count and the state at the end matter.
-            let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
-            self.lines += newlines as u64;
+            // The common case: no quotes; only the state at the end matters.
+            self.read += bytes.len() as u64;
             if let Some(&b) = bytes.last() {
                 match bytes.iter().rposition(|&b| b == b'\n' || b == b'\r') {
                     Some(end) => self.comment = bytes.get(end + 1) == Some(&b'#'),
@@ -143,7 +142,7 @@ impl<R> QuoteScan<R> {
             }
             return;
         }
-        for &b in bytes {
+        for (i, &b) in bytes.iter().enumerate() {
             if self.quoted {
                 if self.quote {
                     self.quote = false;
@@ -155,7 +154,6 @@ impl<R> QuoteScan<R> {
                     if b == b'"' {
                         self.quote = true;
                     } else if b == b'\n' {
-                        self.lines += 1;
                         self.spanned = true;
                     }
                     continue;
@@ -163,20 +161,17 @@ impl<R> QuoteScan<R> {
             }
             let record_start = matches!(self.last, b'\n' | b'\r');
             match b {
-                b'\n' => {
-                    self.lines += 1;
-                    self.comment = false;
-                }
-                b'\r' => self.comment = false,
+                b'\n' | b'\r' => self.comment = false,
                 b'#' if record_start => self.comment = true,
                 b'"' if !self.comment && (record_start || self.last == self.delimiter) => {
                     self.quoted = true;
-                    self.opened = self.lines + 1;
+                    self.opened = self.read + i as u64;
                 }
                 _ => {}
             }
             self.last = b;
         }
+        self.read += bytes.len() as u64;
     }
 }
 
@@ -200,15 +195,16 @@ mod tests {
 
     #[test]
     fn only_a_quote_at_a_field_start_opens_a_field() {
-        assert_eq!(scan("a,\"Novák, Jan\nb,601123456\n").unclosed(), Some(1));
+        assert_eq!(scan("a,\"Novák, Jan\nb,601123456\n").unclosed(), Some(2));
         assert_eq!(scan("x\ny\na,\"b\"\"c\",d\n").unclosed(), None);
         assert_eq!(scan("a,5\" disk,601123456\n").unclosed(), None, "a quote inside a field is a character");
         assert_eq!(scan("# it's a \"comment\n,\"x\"\n").unclosed(), None);
         assert_eq!(scan("a\n# a,\"b\nc\n").unclosed(), None, "a comment line opens nothing");
         let s = scan("a,\"two\nlines\",b\nc,d");
         assert!(s.spanned && s.unclosed().is_none());
-        assert_eq!(s.lines, 2);
-        assert_eq!(scan("1\n2\n3,\"x").unclosed(), Some(3));
+        assert_eq!(scan("1\n2\n3,\"x").unclosed(), Some(6));
+        assert_eq!(scan("1\n2\n3,\"x\"\"\"\n4,\"y").unclosed(), Some(14), "offsets count across quoted fields");
+        assert_eq!(scan("3,\"x\"\"\n4,y").unclosed(), Some(2), "a doubled quote does not close the field");
     }
 
     #[test]
