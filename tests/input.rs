@@ -546,3 +546,25 @@ fn a_phone_column_that_fills_only_after_the_sample_is_refused_at_its_first_numbe
     assert_eq!(code, Some(0), "{stderr}");
     assert!(missing(dir.path(), &numbers).is_empty() && missing(dir.path(), &mobiles[500..]).is_empty());
 }
+
+/// Windows line ends (CRLF) do not shift the lines in messages: the csv reader's own CRLF handling gives every
+/// record after the first the line before its own.
+#[test]
+fn crlf_exports_report_the_real_line_of_rejected_values_and_broken_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let numbers = known(25);
+    let mut text = String::from("Jméno;Telefon\r\n");
+    for (i, d) in numbers.iter().enumerate() {
+        let phone = if i == 599 { "n/a".to_string() } else { spaced(d) };
+        write!(text, "Jan;{phone}\r\n").unwrap();
+    }
+    std::fs::write(dir.path().join("crlf.csv"), &text).unwrap();
+    let (code, stderr) = build(dir.path(), "crlf.csv", &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("crlf.csv:601: 'n/a' (contains letters)"), "{stderr}");
+    text.insert_str(text.find("Jan;n/a").unwrap(), "Jan;x;601123456\r\n");
+    std::fs::write(dir.path().join("wide.csv"), &text).unwrap();
+    let (code, stderr) = build(dir.path(), "wide.csv", &[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("wide.csv:601: this row has 3 fields"), "{stderr}");
+}

@@ -250,12 +250,27 @@ pub(super) fn decide(
             }
         }
         let labels: Vec<String> = columns.iter().map(|&c| at(c)).collect();
+        // Other columns of numbers are named in the summary: the safe choice for an exclusion reads them too.
+        let data = if header { &rows[1..] } else { rows };
+        let others: Vec<String> = (0..width)
+            .filter(|c| !columns.contains(c))
+            .filter_map(|c| {
+                let s = Sampled::of(data, c, n);
+                let counts = format!("{} of {} sampled values", s.numbers, s.nonempty);
+                s.numbers_nearly_everywhere().then(|| label_with(header_names, c, &counts))
+            })
+            .collect();
+        let others = if others.is_empty() {
+            String::new()
+        } else {
+            format!("; not read but also holding phone numbers: {}", others.join(", "))
+        };
         return Ok(Decided {
             header,
             header_how,
             width,
             columns,
-            columns_how: format!("{} as given", labels.join(", ")),
+            columns_how: format!("{} as given{others}", labels.join(", ")),
             watched: Vec::new(),
         });
     }

@@ -168,6 +168,10 @@ pub struct InputShape {
     /// Columns not read that held no phone number in the sample (empty, or named like a phone column): a
     /// number in one of them later is an error, not a number left out unnoticed.
     pub watched: Vec<usize>,
+    /// Lines end in a bare carriage return (old Mac exports). Otherwise records end at `\n` and a `\r` before
+    /// it is trimmed with the field: the csv reader's own CRLF handling would give every record after the
+    /// first the line before its own.
+    cr_only: bool,
 }
 
 impl InputShape {
@@ -195,6 +199,7 @@ impl Default for InputShape {
             columns: vec![0],
             columns_how: String::new(),
             watched: Vec::new(),
+            cr_only: false,
         }
     }
 }
@@ -443,6 +448,7 @@ impl InputOptions {
             columns: d.columns,
             columns_how: d.columns_how,
             watched: d.watched,
+            cr_only: !sample.contains(&b'\n') && sample.contains(&b'\r'),
         })
     }
 
@@ -454,7 +460,7 @@ impl InputOptions {
                 "holds no rows of data".to_string()
             } else {
                 format!(
-                    "holds no phone numbers in the {} columns read ({} rows, {} values rejected)",
+                    "holds no phone numbers in {} ({} rows, {} values rejected); name the columns to read",
                     read.shape.column_labels().join(", "),
                     s.rows,
                     s.rejected

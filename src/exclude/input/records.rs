@@ -32,6 +32,7 @@ impl InputOptions {
             .flexible(true)
             .comment(Some(b'#'))
             .delimiter(shape.delimiter)
+            .terminator(if shape.cr_only { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') })
             .from_reader(sniff::QuoteScan::new(input, shape.delimiter));
         let mut part = Part {
             read: NumbersRead {
