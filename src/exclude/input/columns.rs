@@ -41,8 +41,6 @@ const ID_WORDS: &[&str] = &[
 const ID_TOKENS: &[&str] = &[
     "id", "ids", "uid", "guid", "key", "pk", "ico", "ičo", "dic", "dič", "zip", "psc", "psč", "plz", "rc", "ean", "sku",
 ];
-/// Whole words of header names that say only "number" (of anything).
-const NUMBER_TOKENS: &[&str] = &["number", "nr", "no", "num", "cislo", "číslo", "nummer", "numero", "número"];
 
 fn words(name: &str) -> Vec<String> {
     name.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
@@ -56,11 +54,6 @@ pub(super) fn phone_named(name: &str) -> bool {
 fn id_named(name: &str) -> bool {
     !phone_named(name)
         && words(name).iter().any(|w| ID_TOKENS.contains(&w.as_str()) || ID_WORDS.iter().any(|p| w.starts_with(p)))
-}
-
-fn number_named(name: &str) -> bool {
-    let w = words(name);
-    !w.is_empty() && w.iter().all(|w| NUMBER_TOKENS.contains(&w.as_str()))
 }
 
 /// What the sampled values of one column look like.
@@ -308,20 +301,7 @@ pub(super) fn decide(
         }
         why.is_none()
     });
-    // A column named "phone" is preferred over one named only "number" whose values are bare digits (such as
-    // customer numbers).
-    let mut passed_over = Vec::new();
-    if numbers.len() > 1 && numbers.iter().any(|&c| phone_named(name(c))) {
-        numbers.retain(|&c| {
-            let generic = number_named(name(c)) && sampled[c].mostly_bare();
-            if generic {
-                passed_over.push(label_with(header_names, c, "named only 'number', bare digits"));
-            }
-            !generic
-        });
-    }
     let mut notes: Vec<String> = ids.iter().map(|s| format!("not {s}")).collect();
-    notes.extend(passed_over.iter().map(|s| format!("preferred by name over {s}")));
     notes.extend(partly.iter().map(|s| format!("{s} also holds some numbers: name it too to read them")));
     let notes = if notes.is_empty() { String::new() } else { format!("; {}", notes.join("; ")) };
     match numbers.as_slice() {
@@ -353,8 +333,18 @@ pub(super) fn decide(
         }
         many => {
             let listed: Vec<String> = many.iter().map(|&c| label_with(header_names, c, &counts(c))).collect();
+            // A name that says "phone" beside names that say only "number" (or nothing) is worth a hint, never a
+            // choice: a `number` column of bare digits may hold customer numbers, or phone numbers.
+            let by_name: Vec<usize> = many.iter().copied().filter(|&c| phone_named(name(c))).collect();
+            let hint = match by_name.as_slice() {
+                [p] if many.iter().all(|&c| c == *p || !phone_named(name(c))) => format!(
+                    " ({} is named like a phone column: name it alone only if the others hold no phone numbers)",
+                    at(*p)
+                ),
+                _ => String::new(),
+            };
             Err(format!(
-                "{} columns read as phone numbers: {}; read all of them (the safe choice for an exclusion) with the columns {}, or name the ones to read",
+                "{} columns read as phone numbers: {}; read all of them (the safe choice for an exclusion) with the columns {}, or name the ones to read{hint}",
                 many.len(),
                 listed.join(", "),
                 spec(header_names, many)
@@ -377,9 +367,8 @@ mod tests {
             assert!(id_named(id) && !phone_named(id), "{id}");
         }
         for generic in ["number", "Nr", "číslo"] {
-            assert!(number_named(generic) && !phone_named(generic) && !id_named(generic), "{generic}");
+            assert!(!phone_named(generic) && !id_named(generic), "a bare 'number' says neither: {generic}");
         }
-        assert!(!number_named("phone number") && !number_named(""));
     }
 
     #[test]
