@@ -574,3 +574,41 @@ fn crlf_exports_report_the_real_line_of_rejected_values_and_broken_rows() {
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("wide.csv:601: this row has 3 fields"), "{stderr}");
 }
+
+/// Read in pieces, a large file gives the errors one thread gives, in the order one thread meets them: a
+/// number in a column left out (empty in the first rows) near the end; a row too wide after it; both.
+#[test]
+fn a_large_file_read_in_pieces_fails_like_one_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = common::list("cz", 32);
+    let rows: Vec<String> =
+        (0..400_000u64).map(|i| format!("Jan Novák {i},{},\n", spaced(&list.number_at(i).national_digits()))).collect();
+    let options = InputOptions::for_plan(&Plan::embedded("cz").unwrap());
+    let write = |name: &str, edits: &[(usize, &str)]| {
+        let mut rows = rows.clone();
+        for (at, row) in edits {
+            rows[*at] = row.to_string();
+        }
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("name,telefon,mobil\n{}", rows.concat())).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let late_mobile = (300_000, "Eva,601123456,702123456\n");
+    let wide = (350_000, "Eva,601123456,,x\n");
+    for (name, edits) in
+        [("late.csv", vec![late_mobile]), ("wide.csv", vec![wide]), ("both.csv", vec![late_mobile, wide])]
+    {
+        let p = write(name, &edits);
+        assert!(std::fs::metadata(&p).unwrap().len() > 9 << 20, "large enough to be read in pieces");
+        let one = options.read_path(&p).unwrap_err().to_string();
+        for parts in [2, 3, 5] {
+            assert_eq!(one, options.read_path_parallel(&p, parts).unwrap_err().to_string(), "{name}, {parts} parts");
+        }
+        let expected = if name == "late.csv" {
+            "late.csv:300002: 'mobil' (column 3) holds a phone number"
+        } else {
+            ":350002: this row has 4 fields"
+        };
+        assert!(one.contains(expected), "{one}");
+    }
+}

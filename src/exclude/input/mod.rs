@@ -366,13 +366,20 @@ impl InputOptions {
             }
             parts.push(part);
         }
-        for mut part in parts {
-            if let Some((line, message)) = part.failure {
-                return Err(Error::input(path, line.map(|l| l + lines), message));
+        // Errors in the order one thread meets them: the first row that stops the reading, else the first
+        // number in a column left out.
+        let starts: Vec<u64> = parts.iter().scan(0, |at, p| Some(std::mem::replace(at, *at + p.lines))).collect();
+        for (part, start) in parts.iter().zip(&starts) {
+            if let Some((line, message)) = &part.failure {
+                return Err(Error::input(path, line.map(|l| l + start), message.clone()));
             }
+        }
+        for (part, start) in parts.iter().zip(&starts) {
             if let Some((line, column)) = part.late {
-                return Err(late(path, line + lines, &shape, column));
+                return Err(late(path, line + start, &shape, column));
             }
+        }
+        for mut part in parts {
             out.keys.append(&mut part.read.keys);
             out.stats.rows += part.read.stats.rows;
             out.stats.numbers += part.read.stats.numbers;
