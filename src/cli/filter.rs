@@ -156,11 +156,10 @@ fn build(args: BuildArgs) -> Result<i32> {
                 sources.push(read.stats);
             }
             Err(e) => {
-                let e = input_args::with_flags(e);
-                if failed.is_some() {
-                    eprintln!("dialsim: error: {e}");
+                // Each refused input in order; the last is returned (and printed by main).
+                if let Some(earlier) = failed.replace(input_args::with_flags(e)) {
+                    eprintln!("dialsim: error: {earlier}");
                 }
-                failed.get_or_insert(e);
             }
         }
     }
