@@ -7,9 +7,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use dialsim::exclude::Source;
-use dialsim::{
-    Column, Exclusions, FilterParams, InputOptions, KnownFilter, ListFormat, ListRequest, Normalizer, Plan, Shard,
-};
+use dialsim::{Exclusions, FilterParams, InputOptions, KnownFilter, ListFormat, ListRequest, Plan, Shard};
 
 mod common;
 use common::{big_filter, cz_list};
@@ -28,11 +26,7 @@ fn build(c: &mut Criterion) {
         }
         .unwrap();
     }
-    let options = InputOptions {
-        normalizer: Normalizer::for_plan(&Plan::embedded("cz").unwrap()),
-        column: Column::Auto,
-        strict: false,
-    };
+    let options = InputOptions::for_plan(&Plan::embedded("cz").unwrap());
     let keys = options.read("bench.csv", csv.as_bytes()).unwrap().keys;
     let mut g = c.benchmark_group("filter_build");
     g.sample_size(10);

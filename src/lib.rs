@@ -53,7 +53,10 @@ mod space;
 
 pub use digest::{FileDigest, Hasher, HashingWriter, digest_file, digest_reader, sha256_hex};
 pub use error::{Error, Location, Result, snippet};
-pub use exclude::{Column, Exclusions, FilterMeta, FilterParams, InputOptions, KnownFilter, SuppressionList};
+pub use exclude::{
+    Column, Exclusions, FilterMeta, FilterParams, HeaderRow, InputOptions, InputShape, KnownFilter, NumbersRead,
+    SuppressionList, TextEncoding,
+};
 pub use generate::{CallList, Excluder, ListFormat, ListRequest, ListSummary, NoExclusion, Shard};
 pub use list_manifest::{
     Continuation, Generation, LIST_MANIFEST_KIND, ListManifest, PlanRecord, Scrub, ScrubCounts, SourceRecord,
@@ -67,7 +70,7 @@ pub use permute::{LANES, PERMUTATION_VERSION, Permutation, ROUNDS};
 pub use plan::{NumberType, Plan, PlanRow};
 pub use scenario::{
     AgentsSection, AmdSection, ComplianceSection, DEFAULT_SCENARIO, DialerMode, DialerSection, Dist, FaultsSection,
-    NumbersSection, PopulationSection, Profile, Purpose, RunSection, Scenario, days_from_civil,
+    NumbersSection, PopulationSection, Profile, Purpose, ReadSection, RunSection, Scenario, days_from_civil,
 };
 pub use sim::{Campaign, RunOutput, Summary};
 pub use space::{NumberSpace, Segment, Selection};

@@ -21,6 +21,9 @@ pub struct Normalizer {
     national_prefix: Option<String>,
     /// National lengths of the default country's plan, for recognising `420601123456`.
     national_lengths: Vec<u8>,
+    /// National prefixes (as digits) and lengths of every row of the default country's plan, for telling a
+    /// number of the plan from a record id of the same length (`100000001` is no Czech number).
+    plan_rows: Vec<(Vec<u8>, u8)>,
 }
 
 impl Normalizer {
@@ -30,6 +33,7 @@ impl Normalizer {
             country_code,
             national_prefix: plan::national_prefix(country_code).map(str::to_string),
             national_lengths: Vec::new(),
+            plan_rows: Vec::new(),
         }
     }
 
@@ -54,6 +58,15 @@ impl Normalizer {
         lengths.sort_unstable();
         lengths.dedup();
         n.national_lengths = lengths;
+        let mut rows: Vec<(Vec<u8>, u8)> = plan
+            .rows()
+            .iter()
+            .filter(ours)
+            .map(|r| (r.prefix.bytes().map(|b| b.wrapping_sub(b'0')).collect(), r.length))
+            .collect();
+        rows.sort_unstable();
+        rows.dedup();
+        n.plan_rows = rows;
         n
     }
 
@@ -65,6 +78,31 @@ impl Normalizer {
     /// Whether `length` is a national length of the plan (true when no plan is known).
     pub fn is_plan_length(&self, length: u8) -> bool {
         self.national_lengths.is_empty() || self.national_lengths.contains(&length)
+    }
+
+    /// Whether `number` could be a number of the plan: another country's number (which this normaliser cannot
+    /// check), or one of the default country whose length and leading digits match a row of the plan (true
+    /// when no plan is known). Used to tell a column of phone numbers from one of record ids.
+    ///
+    /// ```
+    /// let n = dialsim::Normalizer::for_plan(&dialsim::Plan::embedded("cz").unwrap());
+    /// assert!(n.fits_plan(&n.parse("601 123 456").unwrap()));
+    /// assert!(!n.fits_plan(&n.parse("100000001").unwrap()), "no Czech number starts with 1");
+    /// assert!(!n.fits_plan(&n.parse("2019").unwrap()));
+    /// ```
+    pub fn fits_plan(&self, number: &PhoneNumber) -> bool {
+        if number.country_code != self.country_code {
+            return true;
+        }
+        if !self.is_plan_length(number.length) {
+            return false;
+        }
+        if self.plan_rows.is_empty() {
+            return true;
+        }
+        let digits = number.national_digits();
+        let digits: Vec<u8> = digits.bytes().map(|b| b - b'0').collect();
+        self.plan_rows.iter().any(|(prefix, length)| *length == number.length && digits.starts_with(prefix))
     }
 
     /// Parses one written number; the error says why it is not a number.

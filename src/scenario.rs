@@ -92,6 +92,37 @@ pub struct NumbersSection {
     pub suppress: Vec<String>,
     /// A CSV of numbers to dial in file order instead of generated numbers (empty: generate).
     pub list: String,
+    /// `[numbers.read]`: how the CSV files of `suppress` and `list` are read (left out: detected).
+    #[serde(skip_serializing_if = "ReadSection::is_detected")]
+    pub read: ReadSection,
+}
+
+/// `[numbers.read]`: how the CSV files of numbers are read; every key left out is detected per file.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReadSection {
+    /// Columns holding numbers: header names or 1-based positions (every number in any of them is read).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
+    /// Field delimiter: one character or `tab`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    /// Text encoding: `utf-8`, `utf-16`, `windows-1250`, `windows-1252`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// Whether the first row is a header: `yes`, `no` or `auto`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+    /// Largest share of a file's values that may be rejected as not phone numbers [default: 0.01].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_rejected: Option<f64>,
+}
+
+impl ReadSection {
+    /// Whether every setting is left to detection.
+    pub fn is_detected(&self) -> bool {
+        *self == ReadSection::default()
+    }
 }
 
 impl Default for NumbersSection {
@@ -103,6 +134,7 @@ impl Default for NumbersSection {
             exclude: Vec::new(),
             suppress: Vec::new(),
             list: String::new(),
+            read: ReadSection::default(),
         }
     }
 }

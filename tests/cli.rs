@@ -23,9 +23,10 @@ fn same_seed_gives_identical_bytes_and_file_equals_stdout() {
     let out = dialsim(dir.path(), &with_file);
     assert!(out.status.success());
     assert!(std::fs::read(dir.path().join("list.txt")).unwrap() == a);
-    // Nothing temporary is left behind.
-    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(names, vec![std::ffi::OsString::from("list.txt")]);
+    // Nothing temporary is left behind: the list and its manifest only.
+    let mut names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    names.sort();
+    assert_eq!(names, vec![std::ffi::OsString::from("list.txt"), std::ffi::OsString::from("list.txt.manifest.json")]);
 }
 
 #[test]

@@ -78,7 +78,7 @@ fn known_csv(list: &CallList, count: u64, step: u64) -> (String, Vec<u64>) {
 }
 
 fn read_filter(csv: &str, fp_rate: f64) -> KnownFilter {
-    let options = InputOptions { normalizer: cz(), column: Column::Auto, strict: true };
+    let options = InputOptions { strict: true, ..InputOptions::new(cz()) };
     let read = options.read("known.csv", csv.as_bytes()).unwrap();
     let params = FilterParams { fp_rate, expected: None, seed: Some(3), threads: 2, country_code: 420 };
     KnownFilter::build(read.keys, &params, vec![read.stats]).unwrap()
@@ -193,7 +193,7 @@ fn a_truncated_or_foreign_file_is_rejected() {
 fn filters_built_with_one_seed_do_not_depend_on_threads() {
     let list = common::list("cz", 8);
     let (csv, _) = known_csv(&list, 50_000, 3);
-    let options = InputOptions { normalizer: cz(), column: Column::Auto, strict: true };
+    let options = InputOptions { strict: true, ..InputOptions::new(cz()) };
     let keys = options.read("k.csv", csv.as_bytes()).unwrap().keys;
     let build = |threads| {
         let p = FilterParams { fp_rate: 0.001, expected: None, seed: Some(9), threads, country_code: 420 };
@@ -265,23 +265,23 @@ fn a_space_that_runs_out_stops_with_what_it_found() {
 
 #[test]
 fn inputs_with_and_without_headers_pick_the_number_column() {
-    let options = |column| InputOptions { normalizer: cz(), column, strict: false };
+    let options = |columns| InputOptions { columns, max_rejected: 0.5, ..InputOptions::new(cz()) };
     let no_header = "C1,601123456,2019\nC2,602123456,2020\n";
-    let read = options(Column::Auto).read("a.csv", no_header.as_bytes()).unwrap();
+    let read = options(vec![]).read("a.csv", no_header.as_bytes()).unwrap();
     assert_eq!(read.keys, vec![420601123456, 420602123456]);
     let ids_first = "1001,Jan,601123456\n1002,Eva,602 123 456\n";
-    let read = options(Column::Auto).read("b.csv", ids_first.as_bytes()).unwrap();
+    let read = options(vec![]).read("b.csv", ids_first.as_bytes()).unwrap();
     assert_eq!(read.keys, vec![420601123456, 420602123456], "a short id column is not the number column");
     let header = "name;x\nTel,Other\n";
-    let err = options(Column::Name("phone".into())).read("c.csv", header.as_bytes()).unwrap_err();
+    let err = options(vec![Column::Name("phone".into())]).read("c.csv", header.as_bytes()).unwrap_err();
     assert!(err.to_string().starts_with("c.csv:1: no column named 'phone'"), "{err}");
     let by_index = "a,b\nx,+420601123456\n";
-    let read = options("2".parse().unwrap()).read("d.csv", by_index.as_bytes()).unwrap();
+    let read = options(vec!["2".parse().unwrap()]).read("d.csv", by_index.as_bytes()).unwrap();
     assert_eq!(read.keys, vec![420601123456]);
-    let strict = InputOptions { normalizer: cz(), column: Column::Auto, strict: true };
+    let strict = InputOptions { strict: true, ..InputOptions::new(cz()) };
     let err = strict.read("e.csv", "phone\n601123456\nn/a\n".as_bytes()).unwrap_err();
     assert_eq!(err.to_string(), "e.csv:3: 'n/a' is not a phone number: contains letters");
-    let lax = options(Column::Auto).read("e.csv", "phone\n601123456\nn/a\n".as_bytes()).unwrap();
+    let lax = options(vec![]).read("e.csv", "phone\n601123456\nn/a\n".as_bytes()).unwrap();
     assert_eq!((lax.stats.rows, lax.stats.numbers, lax.stats.rejected), (2, 1, 1));
     assert_eq!(lax.rejects[0].line, 3);
 }
@@ -329,7 +329,7 @@ fn filter_commands_build_inspect_check_and_exclude() {
     assert_eq!(listed.len(), 300_000);
     let normalizer = cz();
     for file in &known {
-        let options = InputOptions { normalizer: normalizer.clone(), column: Column::Auto, strict: false };
+        let options = InputOptions::new(normalizer.clone());
         for k in options.read_path(file).unwrap().keys {
             assert!(!listed.contains(&format!("+{k}")), "{k} from {file} was listed");
         }

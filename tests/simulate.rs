@@ -155,11 +155,7 @@ fn the_default_day_runs_and_keeps_drops_near_the_target() {
     let known: std::collections::HashSet<String> = ["customers", "purchased-list", "dnc-register", "objectors"]
         .iter()
         .flat_map(|n| {
-            let options = dialsim::InputOptions {
-                normalizer: dialsim::Normalizer::for_plan(&dialsim::Plan::embedded("cz").unwrap()),
-                column: dialsim::Column::Auto,
-                strict: false,
-            };
+            let options = dialsim::InputOptions::for_plan(&dialsim::Plan::embedded("cz").unwrap());
             options.read_path(&format!("data/known/{n}.csv")).unwrap().keys
         })
         .map(|k| format!("+{k}"))

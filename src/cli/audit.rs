@@ -24,6 +24,8 @@ pub struct AuditArgs {
     /// it, audit reads only the run folder and the files named on its command line.
     #[arg(long = "follow-scenario-paths")]
     follow_scenario_paths: bool,
+    #[command(flatten)]
+    input: super::input_args::InputArgs,
 }
 
 pub fn run(args: AuditArgs) -> Result<i32> {
@@ -43,7 +45,7 @@ pub fn run(args: AuditArgs) -> Result<i32> {
             recorded.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
         );
     }
-    exclusions.append(super::generate::load_exclusions(&plan, &args.exclude, &args.suppress)?);
+    exclusions.append(super::generate::load_exclusions(&plan, &args.exclude, &args.suppress, &args.input)?);
     let names = exclusions.names();
     let violations = audit(&input, &|k| exclusions.source_of(k).map(|i| names[i].to_string()));
     for v in &violations {

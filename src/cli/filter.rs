@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use dialsim::exclude::NumbersRead;
-use dialsim::{Column, FilterParams, InputOptions, KnownFilter, Normalizer, Plan};
+use dialsim::{FilterParams, KnownFilter, Normalizer, Plan};
+
+use super::input_args::{self, InputArgs};
 
 #[derive(Subcommand, Debug)]
 pub enum FilterCommand {
@@ -38,40 +40,21 @@ pub struct BuildArgs {
     /// Target false-positive rate (fresh numbers wrongly excluded).
     #[arg(long = "fp-rate", default_value_t = 0.001)]
     fp_rate: f64,
-    /// The column holding numbers: a header name or a 1-based index [default: a header such as
-    /// number/phone/tel, else the first column that reads as a number].
-    #[arg(long)]
-    column: Option<String>,
-    /// Country code of numbers written without one [default: the plan's, 420].
-    #[arg(long)]
-    country: Option<u16>,
-    /// Plan whose national lengths help read numbers written without `+` (e.g. 420601123456).
+    /// Plan whose national lengths and prefixes help read numbers written without `+` (e.g. 420601123456) and
+    /// tell record ids from phone numbers.
     #[arg(long, default_value = "cz")]
     plan: String,
     /// Capacity to size the filter for [default: the distinct numbers found in the inputs].
     #[arg(long)]
     expected: Option<u64>,
-    /// Any row that is not a number is an error.
-    #[arg(long)]
-    strict: bool,
     /// Seed of the filter's hash keys [default: fresh from the operating system].
     #[arg(long)]
     seed: Option<u64>,
     /// Threads [default: all cores].
     #[arg(long)]
     threads: Option<usize>,
-}
-
-/// Prints the first rejected rows of an input to stderr.
-pub(crate) fn report_rejects(read: &NumbersRead) {
-    let s = &read.stats;
-    if s.rejected == 0 {
-        return;
-    }
-    eprintln!("dialsim: {}: {} of {} rows are not phone numbers; the first:", s.name, s.rejected, s.rows);
-    for r in &read.rejects {
-        eprintln!("  {}:{}: '{}' ({})", s.name, r.line, r.field, r.reason);
-    }
+    #[command(flatten)]
+    input: InputArgs,
 }
 
 pub fn run(cmd: FilterCommand) -> Result<i32> {
@@ -133,6 +116,9 @@ fn build(args: BuildArgs) -> Result<i32> {
     if args.inputs.iter().filter(|i| *i == "-").count() > 1 {
         anyhow::bail!(dialsim::Error::Invalid("stdin (-) can be read only once".into()));
     }
+    // Usage errors before any input is read.
+    dialsim::KnownFilter::check_fp_rate(args.fp_rate)
+        .map_err(|e| dialsim::Error::Invalid(format!("--fp-rate: {e}")))?;
     let to_stdout = dialsim::output::is_stdout(&args.output);
     if to_stdout && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         anyhow::bail!(dialsim::Error::Invalid("-o -: a filter is binary; redirect stdout to a file or a pipe".into()));
@@ -144,15 +130,7 @@ fn build(args: BuildArgs) -> Result<i32> {
         dialsim::output::refuse_inputs(&args.output, &inputs)?;
     }
     let plan = Plan::resolve(&args.plan)?;
-    let mut normalizer = Normalizer::for_plan(&plan);
-    if let Some(cc) = args.country.filter(|&cc| cc != plan.country_code()) {
-        normalizer = Normalizer::new(cc);
-    }
-    let column: Column = match &args.column {
-        Some(c) => c.parse().map_err(dialsim::Error::Invalid)?,
-        None => Column::Auto,
-    };
-    let options = InputOptions { normalizer: normalizer.clone(), column, strict: args.strict };
+    let options = args.input.options(&plan)?;
     let threads = super::threads(args.threads)?;
     let bar = super::progress_bar(args.inputs.len() as u64, true);
     // Inputs are parsed in parallel, one thread per file (up to the thread count), or a single file in pieces;
@@ -176,21 +154,37 @@ fn build(args: BuildArgs) -> Result<i32> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    // Every input is read (and reported) before any is refused, so one run shows every problem.
     let mut keys = Vec::new();
     let mut sources = Vec::new();
+    let mut failed = None;
     for read in reads {
-        let mut read = read.expect("every input read")?;
-        report_rejects(&read);
-        keys.append(&mut read.keys);
-        sources.push(read.stats);
+        match read.expect("every input read") {
+            Ok(mut read) => {
+                input_args::report(&read, None);
+                keys.append(&mut read.keys);
+                sources.push(read.stats);
+            }
+            Err(e) => {
+                // Each refused input in order; the last is returned (and printed by main).
+                if let Some(earlier) = failed.replace(input_args::with_flags(e)) {
+                    eprintln!("dialsim: error: {earlier}");
+                }
+            }
+        }
+    }
+    if let Some(e) = failed {
+        return Err(e.into());
     }
     let rows: u64 = sources.iter().map(|s| s.rows).sum();
+    let numbers: u64 = sources.iter().map(|s| s.numbers).sum();
+    let rejected: u64 = sources.iter().map(|s| s.rejected).sum();
     let params = FilterParams {
         fp_rate: args.fp_rate,
         expected: args.expected,
         seed: args.seed,
         threads,
-        country_code: normalizer.country_code(),
+        country_code: options.normalizer.country_code(),
     };
     let filter = KnownFilter::build(keys, &params, sources)?;
     if to_stdout {
@@ -202,11 +196,15 @@ fn build(args: BuildArgs) -> Result<i32> {
     }
     let m = filter.meta();
     eprintln!(
-        "dialsim: wrote {}: {} distinct numbers from {} rows of {} inputs; {} bits ({:.1} MiB), {} hashes, fp target {}",
+        "dialsim: wrote {}: {} distinct numbers of {} read ({} repeated) from {} rows of {} input{}{}; {} bits ({:.1} MiB), {} hashes, fp target {}",
         args.output.display(),
         m.entries,
+        numbers,
+        numbers - m.entries.min(numbers),
         rows,
         m.sources.len(),
+        if m.sources.len() == 1 { "" } else { "s" },
+        if rejected > 0 { format!(", {rejected} values left out as not phone numbers") } else { String::new() },
         m.bits,
         m.bits as f64 / 8.0 / 1048576.0,
         m.hashes,

@@ -3,12 +3,13 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use super::input_args::{self, InputArgs};
 use anyhow::Result;
 use clap::Args;
 use dialsim::exclude::Source;
 use dialsim::{
-    CallList, Exclusions, InputOptions, KnownFilter, ListFormat, ListManifest, ListRequest, NumberSpace, NumberType,
-    Plan, Selection, Shard, SourceRecord, SuppressionList, manifest_path, source_changes,
+    CallList, Exclusions, KnownFilter, ListFormat, ListManifest, ListRequest, NumberSpace, NumberType, Plan, Selection,
+    Shard, SourceRecord, SuppressionList, manifest_path, source_changes,
 };
 
 #[derive(Args, Debug)]
@@ -62,6 +63,8 @@ pub struct GenerateArgs {
     /// Exact suppression list, a CSV of numbers (objectors, a do-not-call register); repeatable.
     #[arg(long = "suppress", value_name = "FILE.csv")]
     suppress: Vec<String>,
+    #[command(flatten)]
+    input: InputArgs,
 }
 
 fn parse_type(s: &str) -> Result<NumberType, String> {
@@ -160,7 +163,7 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
         ),
         _ => (args.exclude.clone(), args.suppress.clone()),
     };
-    let exclusions = load_exclusions(&plan, &filters, &lists)?;
+    let exclusions = load_exclusions(&plan, &filters, &lists, &args.input)?;
     let total = count.unwrap_or(list.space().len() - request.start.min(list.space().len())) / request.shard.count;
     let bar = super::progress_bar(total, total >= 5_000_000);
     let mut progress = |done: u64| {
@@ -239,17 +242,26 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// Loads the filters and suppression lists named on the command line, reporting unreadable rows.
-pub(crate) fn load_exclusions(plan: &Plan, filters: &[PathBuf], lists: &[String]) -> Result<Exclusions> {
+/// Loads the filters and suppression lists named on the command line, reporting on stderr how each list was
+/// read and what it held.
+pub(crate) fn load_exclusions(
+    plan: &Plan,
+    filters: &[PathBuf],
+    lists: &[String],
+    input: &InputArgs,
+) -> Result<Exclusions> {
     let mut exclusions = Exclusions::new();
     for path in filters {
         let filter = KnownFilter::load(path)?;
         exclusions.push(path.display().to_string(), Source::Filter(filter));
     }
-    let options = InputOptions::for_plan(plan);
+    if lists.iter().filter(|l| *l == "-").count() > 1 {
+        anyhow::bail!(dialsim::Error::Invalid("stdin (-) can be read only once".into()));
+    }
+    let options = input.options(plan)?;
     for path in lists {
-        let list = SuppressionList::load(path, &options)?;
-        super::filter::report_rejects(list.read_report());
+        let list = SuppressionList::load(path, &options).map_err(input_args::with_flags)?;
+        input_args::report(list.read_report(), Some(list.len()));
         exclusions.push(path.clone(), Source::Suppression(list));
     }
     Ok(exclusions)

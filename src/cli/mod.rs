@@ -27,6 +27,7 @@ mod bench;
 mod compare;
 mod filter;
 mod generate;
+mod input_args;
 mod plan;
 mod scrub;
 mod simulate;

@@ -20,6 +20,8 @@ pub struct ScrubArgs {
     /// Exact suppression list, a CSV of numbers (repeatable).
     #[arg(long = "suppress", value_name = "FILE.csv")]
     suppress: Vec<String>,
+    #[command(flatten)]
+    input: super::input_args::InputArgs,
     /// Plan whose country reads suppression numbers written without a country code [default: the list's
     /// plan from its manifest, else cz].
     #[arg(long)]
@@ -45,7 +47,7 @@ pub fn run(args: ScrubArgs) -> Result<i32> {
         (None, Some(g), Some(at)) => g.plan.plan(at)?,
         _ => Plan::resolve("cz")?,
     };
-    let exclusions = super::generate::load_exclusions(&plan, &args.exclude, &args.suppress)?;
+    let exclusions = super::generate::load_exclusions(&plan, &args.exclude, &args.suppress, &args.input)?;
     let mut file = dialsim::AtomicFile::create(&args.output, dialsim::Privacy::Personal)?;
     let counts = if args.list == "-" {
         dialsim::scrub("-", &mut std::io::stdin().lock(), &mut file, &exclusions)

@@ -123,17 +123,7 @@ impl KnownFilter {
     /// assert_eq!(f.meta().entries, 2);
     /// ```
     pub fn build(mut keys: Vec<u64>, params: &FilterParams, sources: Vec<SourceStats>) -> Result<KnownFilter> {
-        if !(params.fp_rate >= crate::limits::MIN_FP_RATE && params.fp_rate < 1.0) {
-            return Err(Error::Invalid(format!(
-                "false-positive rate {} must be at least {:e} and below 1",
-                if params.fp_rate != 0.0 && params.fp_rate.abs() < 1e-4 {
-                    format!("{:e}", params.fp_rate)
-                } else {
-                    params.fp_rate.to_string()
-                },
-                crate::limits::MIN_FP_RATE
-            )));
-        }
+        KnownFilter::check_fp_rate(params.fp_rate)?;
         keys.sort_unstable();
         keys.dedup();
         let entries = keys.len() as u64;
@@ -214,6 +204,18 @@ impl KnownFilter {
             dialsim_version: env!("CARGO_PKG_VERSION").to_string(),
         };
         Ok(KnownFilter::assemble(meta, bloom))
+    }
+
+    /// Checks a false-positive rate: at least [`crate::limits::MIN_FP_RATE`] and below 1.
+    pub fn check_fp_rate(fp_rate: f64) -> Result<()> {
+        if (crate::limits::MIN_FP_RATE..1.0).contains(&fp_rate) {
+            return Ok(());
+        }
+        Err(Error::Invalid(format!(
+            "false-positive rate {} must be at least {:e} and below 1",
+            if fp_rate != 0.0 && fp_rate.abs() < 1e-4 { format!("{fp_rate:e}") } else { fp_rate.to_string() },
+            crate::limits::MIN_FP_RATE
+        )))
     }
 
     fn assemble(meta: FilterMeta, bloom: Bloom<u64>) -> KnownFilter {

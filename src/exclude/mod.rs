@@ -10,7 +10,10 @@ mod input;
 mod suppress;
 
 pub use filter::{FilterMeta, FilterParams, KnownFilter};
-pub use input::{Column, InputOptions, NumbersRead, REJECTS_KEPT, Rejected, SourceStats};
+pub use input::{
+    Column, DELIMITERS, HeaderRow, InputOptions, InputShape, MAX_REJECTED, NUMBER_SHARE, NumbersRead, REJECTS_KEPT,
+    Rejected, SAMPLE_BYTES, SAMPLE_ROWS, SourceStats, TextEncoding, parse_delimiter,
+};
 pub use suppress::{KeyHasher, KeySet, SuppressionList};
 
 pub(crate) use filter::rfc3339;

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::exclude::{Exclusions, InputOptions, KnownFilter, Source, SuppressionList};
+use crate::exclude::{Column, Exclusions, InputOptions, KnownFilter, Source, SuppressionList, parse_delimiter};
 use crate::generate::{CallList, Excluder};
 use crate::number::PhoneNumber;
 use crate::plan::{NumberType, Plan};
@@ -19,11 +19,32 @@ const EMBEDDED_KNOWN: &[(&str, &str)] = &[
     ("data/known/objectors.csv", include_str!("../../data/known/objectors.csv")),
 ];
 
+/// How the scenario's CSV files of numbers are read (`[numbers.read]`; what it leaves out is detected).
+fn read_options(scenario: &Scenario, plan: &Plan) -> Result<InputOptions> {
+    let r = &scenario.numbers.read;
+    let bad = |key: &str, e: String| Error::Invalid(format!("numbers.read.{key}: {e}"));
+    let mut options = InputOptions::for_plan(plan);
+    options.columns =
+        r.columns.iter().map(|c| c.parse::<Column>().map_err(|e| bad("columns", e))).collect::<Result<_>>()?;
+    options.delimiter = r.delimiter.as_deref().map(parse_delimiter).transpose().map_err(|e| bad("delimiter", e))?;
+    options.encoding = r.encoding.as_deref().map(str::parse).transpose().map_err(|e| bad("encoding", e))?;
+    if let Some(h) = &r.header {
+        options.header = h.parse().map_err(|e| bad("header", e))?;
+    }
+    if let Some(share) = r.max_rejected {
+        if !(0.0..=1.0).contains(&share) {
+            return Err(bad("max_rejected", format!("{share} is not a share between 0 and 1")));
+        }
+        options.max_rejected = share;
+    }
+    Ok(options)
+}
+
 /// The filters and suppression lists a scenario names (the example known databases also from the copies
 /// compiled in, so the default scenario runs without the data folder).
 pub fn load_exclusions(scenario: &Scenario, plan: &Plan) -> Result<Exclusions> {
     let n = &scenario.numbers;
-    let options = InputOptions::for_plan(plan);
+    let options = read_options(scenario, plan)?;
     let mut exclusions = Exclusions::new();
     for path in &n.exclude {
         exclusions.push(path.clone(), Source::Filter(KnownFilter::load(path)?));
@@ -56,7 +77,7 @@ impl LeadSource {
             .iter()
             .map(|t| t.parse::<NumberType>().map_err(|e| Error::Invalid(format!("numbers.types: {e}"))))
             .collect::<Result<Vec<_>>>()?;
-        let options = InputOptions::for_plan(&plan);
+        let options = read_options(scenario, &plan)?;
         let exclusions = load_exclusions(scenario, &plan)?;
         let (space, list) = if n.list.is_empty() {
             let selection = Selection { types, prefixes: n.prefixes.clone(), lengths: Vec::new() };

@@ -1,0 +1,162 @@
+//! The options of reading known databases — one set for `filter build`, `generate --suppress` and
+//! `audit --suppress` — turned into the library's [`InputOptions`]; and the summary of what was read.
+
+use clap::Args;
+use dialsim::{Column, HeaderRow, InputOptions, Normalizer, NumbersRead, Plan, TextEncoding};
+
+#[derive(Args, Debug, Clone)]
+#[command(next_help_heading = "Reading known databases (CSV)")]
+pub struct InputArgs {
+    /// Columns holding numbers: header names or 1-based positions, repeatable or comma-separated (e.g.
+    /// telefon,mobil); every number in any of them is read [default: the one column whose values read as
+    /// phone numbers; when several do, the error names them]
+    #[arg(long = "column", value_name = "NAME|INDEX", value_delimiter = ',')]
+    columns: Vec<String>,
+    /// Field delimiter: one character such as , ; | or the word tab [default: detected among , ; tab |]
+    #[arg(long, value_name = "CHAR", value_parser = dialsim::exclude::parse_delimiter)]
+    delimiter: Option<u8>,
+    /// Text encoding: utf-8, utf-16 (le/be), windows-1250, windows-1252 [default: detected from a byte-order
+    /// mark or valid UTF-8, else windows-1250 for Central European country codes, else windows-1252]
+    #[arg(long, value_parser = parse_encoding)]
+    encoding: Option<TextEncoding>,
+    /// Whether the first row is a header: yes, no or auto (a header holds names and no phone number)
+    #[arg(long, value_name = "yes|no|auto", default_value = "auto", value_parser = parse_header)]
+    header: HeaderRow,
+    /// Country code of numbers written without one [default: the plan's]
+    #[arg(long)]
+    country: Option<u16>,
+    /// Largest share of an input's values that may be rejected as not phone numbers (0.05 = 5 %); more is an
+    /// error
+    #[arg(long = "max-rejected", value_name = "SHARE", default_value_t = dialsim::exclude::MAX_REJECTED)]
+    max_rejected: f64,
+    /// Any value that is not a phone number is an error
+    #[arg(long)]
+    strict: bool,
+}
+
+fn parse_encoding(s: &str) -> Result<TextEncoding, String> {
+    s.parse()
+}
+
+fn parse_header(s: &str) -> Result<HeaderRow, String> {
+    s.parse()
+}
+
+impl InputArgs {
+    /// The reading options for numbers of `plan` (or of the country given).
+    pub fn options(&self, plan: &Plan) -> dialsim::Result<InputOptions> {
+        if !(0.0..=1.0).contains(&self.max_rejected) {
+            return Err(dialsim::Error::Invalid(format!(
+                "--max-rejected {} must be between 0 and 1 (a share: 0.05 is 5 %)",
+                self.max_rejected
+            )));
+        }
+        let normalizer = match self.country.filter(|&cc| cc != plan.country_code()) {
+            None => Normalizer::for_plan(plan),
+            Some(cc) => Plan::embedded_names()
+                .filter_map(|n| Plan::embedded(n).ok())
+                .find(|p| p.country_code() == cc)
+                .map_or_else(|| Normalizer::new(cc), |p| Normalizer::for_plan(&p)),
+        };
+        let columns = self
+            .columns
+            .iter()
+            .map(|c| c.parse::<Column>().map_err(|e| dialsim::Error::Invalid(format!("--column '{c}': {e}"))))
+            .collect::<dialsim::Result<Vec<_>>>()?;
+        Ok(InputOptions {
+            columns,
+            delimiter: self.delimiter,
+            encoding: self.encoding,
+            header: self.header,
+            strict: self.strict,
+            max_rejected: self.max_rejected,
+            ..InputOptions::new(normalizer)
+        })
+    }
+}
+
+/// The library's advice, which speaks of values, with the flags that set them.
+const FLAGS: &[(&str, &str)] = &[
+    ("with the columns ", "with --column "),
+    ("name the columns to read", "name the columns to read with --column"),
+    ("set the delimiter", "set --delimiter"),
+    ("raise the allowed share of rejected values", "raise --max-rejected"),
+    ("columns can be named only when the first row is a header", "columns can be named only with --header yes or auto"),
+];
+
+/// An error of reading an input, with flag names in its advice.
+pub fn with_flags(e: dialsim::Error) -> dialsim::Error {
+    match e {
+        dialsim::Error::Input { at, message } => {
+            let message = FLAGS.iter().fold(message, |m, (from, to)| m.replace(from, to));
+            dialsim::Error::input(at.file, at.line, message)
+        }
+        other => other,
+    }
+}
+
+/// Prints to stderr how an input was read and what it held: delimiter, encoding, header, columns and why,
+/// rows, numbers (and how many are distinct, when known), rejected values (the first with their lines).
+pub fn report(read: &NumbersRead, distinct: Option<usize>) {
+    let (s, shape) = (&read.stats, &read.shape);
+    let header = match &shape.header {
+        Some(_) => format!("header yes ({})", shape.header_how),
+        None => format!("no header ({})", shape.header_how),
+    };
+    eprintln!(
+        "dialsim: {}: delimiter {} ({}); encoding {} ({}); {header}",
+        s.name,
+        shape.delimiter_name(),
+        shape.delimiter_how,
+        shape.encoding,
+        shape.encoding_how
+    );
+    eprintln!("dialsim: {}: reading {}", s.name, shape.columns_how);
+    eprintln!(
+        "dialsim: {}: {} rows, {} numbers{}, {} values rejected, {} rows without a number",
+        s.name,
+        s.rows,
+        s.numbers,
+        match distinct {
+            Some(d) if d as u64 != s.numbers => format!(" ({d} distinct)"),
+            _ => String::new(),
+        },
+        s.rejected,
+        read.empty
+    );
+    if s.rejected > 0 {
+        eprintln!("dialsim: {}: {} values are not phone numbers and are left out; the first:", s.name, s.rejected);
+        for r in &read.rejects {
+            eprintln!("  {}:{}: '{}' ({})", s.name, r.line, r.field, r.reason);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every advice the CLI turns into a flag is one the library gives.
+    #[test]
+    fn every_advice_turned_into_a_flag_is_given_by_the_library() {
+        let plan = Plan::embedded("cz").unwrap();
+        let options = InputOptions::for_plan(&plan);
+        let fails =
+            |text: &str, options: &InputOptions| options.read("x.csv", text.as_bytes()).unwrap_err().to_string();
+        let both = fails("telefon,mobil\n601123456,702123456\n603123456,\n", &options);
+        assert!(
+            with_flags(dialsim::Error::input("x.csv", None, both.clone()))
+                .to_string()
+                .contains("--column telefon,mobil"),
+            "{both}"
+        );
+        let none = fails("name\nJan\n", &options);
+        assert!(none.contains("name the columns to read"), "{none}");
+        let tie = fails("a,b;c\nd,e;f\n", &options);
+        assert!(tie.contains("set the delimiter"), "{tie}");
+        let many = fails("phone\n601123456\nn/a\n", &options);
+        assert!(many.contains("raise the allowed share of rejected values"), "{many}");
+        let named = InputOptions { columns: vec![Column::Name("x".into())], header: HeaderRow::No, ..options };
+        assert!(fails("a\n", &named).contains("columns can be named only when the first row is a header"));
+    }
+}
