@@ -160,3 +160,17 @@ fn a_shard_count_beyond_the_space_never_wraps_to_position_zero() {
     );
     assert!(last.is_empty());
 }
+
+#[test]
+fn an_endless_input_line_is_refused_not_read_into_memory() {
+    let d = tempfile::tempdir().unwrap();
+    for args in [
+        &["generate", "-n", "5", "--suppress", "/dev/zero"][..],
+        &["generate", "-n", "5", "--suppress", "/dev/zero", "--column", "1", "--header", "no"],
+        &["filter", "build", "-o", "z.bloom", "--column", "1", "--header", "no", "/dev/zero"],
+    ] {
+        let out = run_for(d.path(), args, 60);
+        refused_clearly(&out, "/dev/zero");
+    }
+    assert!(!d.path().join("z.bloom").exists());
+}
