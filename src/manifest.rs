@@ -43,6 +43,10 @@ pub struct Manifest {
     /// Every file of the folder except `manifest.json`, by name: bytes, lines (rows, a header included)
     /// and SHA-256.
     pub files: BTreeMap<String, FileDigest>,
+    /// The exclusion sources and number list the run read, each with its SHA-256, so that a file given to
+    /// `dialsim audit` later can be matched to the run's.
+    #[serde(default)]
+    pub sources: Vec<crate::list_manifest::SourceRecord>,
 }
 
 impl Manifest {
@@ -54,6 +58,7 @@ impl Manifest {
             seed,
             scenario_sha256,
             files: BTreeMap::new(),
+            sources: Vec::new(),
         }
     }
 

@@ -369,3 +369,29 @@ fn no_number_gets_two_first_attempts_when_referrals_meet_the_list() {
     let twice: Vec<_> = first.iter().filter(|&(_, &n)| n > 1).collect();
     assert!(twice.is_empty(), "{} numbers with two first attempts, e.g. {:?}", twice.len(), twice.first());
 }
+
+/// `audit` checks the run folder against its manifest first: an edited, removed or added file is reported and
+/// makes the exit non-zero, and the rules still run. A source list given later is matched to the run's by content.
+#[test]
+fn audit_verifies_the_manifest_and_matches_given_sources_to_the_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = common::dialsim(d, &["simulate", "--seed", "6", "--out", "run", "--set", "run.day_hours=1"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let known = concat!(env!("CARGO_MANIFEST_DIR"), "/data/known/objectors.csv");
+    let clean = common::dialsim(d, &["audit", "run", "--suppress", known]);
+    let err = String::from_utf8_lossy(&clean.stderr);
+    assert_eq!(clean.status.code(), Some(0), "{err}");
+    assert!(err.contains("is the run's source embedded:data/known/objectors.csv"), "{err}");
+
+    // One outcome relabelled: the manifest names calls.csv.
+    let calls = d.join("run/calls.csv");
+    let text = std::fs::read_to_string(&calls).unwrap();
+    std::fs::write(&calls, text.replacen(",busy,", ",no_answer,", 1)).unwrap();
+    std::fs::write(d.join("run/extra.txt"), "x").unwrap();
+    let tampered = common::dialsim(d, &["audit", "run"]);
+    let out = String::from_utf8_lossy(&tampered.stdout);
+    assert_eq!(tampered.status.code(), Some(4), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("-\tmanifest\t") && l.contains("calls.csv")), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("-\tmanifest\t") && l.contains("extra.txt")), "{out}");
+}

@@ -29,6 +29,19 @@ pub struct AuditArgs {
 }
 
 pub fn run(args: AuditArgs) -> Result<i32> {
+    // The manifest first: every file as written (size, rows, SHA-256), none missing, none added. A mismatch is
+    // reported and counted; the rules still run on what the folder holds.
+    let (manifest, mismatches) = match dialsim::Manifest::read(&args.dir) {
+        Ok(m) => (Some(m), dialsim::manifest::verify(&args.dir)?),
+        Err(dialsim::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!("dialsim: not checked: manifest (the folder has no manifest.json; written before dialsim 0.2?)");
+            (None, Vec::new())
+        }
+        Err(e) => return Err(e.into()),
+    };
+    for m in &mismatches {
+        out!("-\tmanifest\t{m}");
+    }
     let input = AuditInput::load(&args.dir)?;
     let plan = Plan::resolve(&input.scenario.numbers.plan)?;
     // The files given here, and the run's own exclusion sources (paths its scenario recorded) only when asked:
@@ -46,8 +59,20 @@ pub fn run(args: AuditArgs) -> Result<i32> {
         );
     }
     exclusions.append(super::generate::load_exclusions(&plan, &args.exclude, &args.suppress, &args.input)?);
+    // Sources given here are matched to the run's by content.
+    if let Some(m) = &manifest {
+        let given = args.exclude.iter().map(|p| p.display().to_string()).chain(args.suppress.iter().cloned());
+        for name in given.filter(|n| n != "-") {
+            let hash = dialsim::digest_file(&name)?.sha256;
+            match m.sources.iter().find(|s| s.sha256.as_deref() == Some(hash.as_str())) {
+                Some(s) => eprintln!("dialsim: {name} is the run's source {}", s.name),
+                None => eprintln!("dialsim: {name} is not one of the sources the run read (its content differs)"),
+            }
+        }
+    }
     let names = exclusions.names();
     let violations = audit(&input, &|k| exclusions.source_of(k).map(|i| names[i].to_string()));
+    let total = violations.len() + mismatches.len();
     for v in &violations {
         match v.call_id {
             Some(c) => out!("call {c}\t{}\t{}", v.rule, v.detail),
@@ -58,6 +83,9 @@ pub fn run(args: AuditArgs) -> Result<i32> {
     for v in &violations {
         *by_rule.entry(v.rule).or_default() += 1;
     }
+    if !mismatches.is_empty() {
+        by_rule.insert("manifest", mismatches.len());
+    }
     eprintln!(
         "dialsim: audited {} calls, {} suppression entries, {} receipts, {} names under {}: {}",
         input.calls.len(),
@@ -65,12 +93,12 @@ pub fn run(args: AuditArgs) -> Result<i32> {
         input.receipts.len(),
         input.names.len(),
         input.scenario.compliance.profile.as_str(),
-        if violations.is_empty() {
+        if total == 0 {
             "no violations".to_string()
         } else {
             let parts: Vec<String> = by_rule.iter().map(|(r, n)| format!("{r} {n}")).collect();
-            format!("{} violations ({})", violations.len(), parts.join(", "))
+            format!("{total} violations ({})", parts.join(", "))
         }
     );
-    Ok(if violations.is_empty() { 0 } else { EXIT_VIOLATIONS })
+    Ok(if total == 0 { 0 } else { EXIT_VIOLATIONS })
 }

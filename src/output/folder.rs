@@ -39,6 +39,8 @@ pub struct RunFolder {
     tmp: Option<PathBuf>,
     /// Digests of the files written through [`RunFolder::write`].
     written: BTreeMap<String, FileDigest>,
+    /// The sources the run read, recorded in the manifest.
+    sources: Vec<crate::list_manifest::SourceRecord>,
 }
 
 /// What is at the target when the folder is put in place.
@@ -83,7 +85,7 @@ impl RunFolder {
             Ok(((), path))
         })
         .map_err(|e| Error::io(parent, annotate(e, "cannot create a temporary folder in this folder")))?;
-        Ok(RunFolder { dir, tmp: Some(tmp), written: BTreeMap::new() })
+        Ok(RunFolder { dir, tmp: Some(tmp), written: BTreeMap::new(), sources: Vec::new() })
     }
 
     /// The final folder.
@@ -125,6 +127,11 @@ impl RunFolder {
         Ok(())
     }
 
+    /// Records the sources the run read (exclusion sources, a number list) with their hashes in the manifest.
+    pub fn record_sources(&mut self, sources: Vec<crate::list_manifest::SourceRecord>) {
+        self.sources = sources;
+    }
+
     /// Writes `manifest.json` (every file in the temporary folder with its size, lines and SHA-256, and the
     /// run's `seed` and `scenario_sha256`) and puts the folder in place of the target: a missing target by a
     /// rename, an empty folder or an earlier run folder by an atomic exchange (Linux `renameat2`), after which
@@ -132,6 +139,7 @@ impl RunFolder {
     pub fn commit(mut self, seed: u64, scenario_sha256: String) -> Result<Manifest> {
         let tmp = self.path().to_path_buf();
         let mut manifest = Manifest::new(seed, scenario_sha256);
+        manifest.sources = std::mem::take(&mut self.sources);
         for entry in std::fs::read_dir(&tmp).map_err(|e| Error::io(&tmp, e))? {
             let entry = entry.map_err(|e| Error::io(&tmp, e))?;
             let name = entry.file_name().to_string_lossy().into_owned();

@@ -94,6 +94,7 @@ pub fn simulate_into(folder: &mut RunFolder, campaign: &crate::sim::Campaign, se
     })?;
     let run = out.expect("the run ran");
     write_records(folder, campaign.scenario(), &run)?;
+    folder.record_sources(crate::sim::scenario_sources(campaign.scenario())?);
     Ok(run)
 }
 
@@ -113,6 +114,7 @@ fn write_file(
 pub fn write_run(dir: &Path, scenario: &Scenario, run: &RunOutput) -> Result<Manifest> {
     let mut folder = RunFolder::create(dir)?;
     write_run_files(&mut folder, scenario, run)?;
+    folder.record_sources(crate::sim::scenario_sources(scenario)?);
     folder.commit(run.seed, scenario_sha256(scenario))
 }
 

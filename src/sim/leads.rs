@@ -19,6 +19,28 @@ const EMBEDDED_KNOWN: &[(&str, &str)] = &[
     ("data/known/objectors.csv", include_str!("../../data/known/objectors.csv")),
 ];
 
+/// The sources a scenario reads — filters, suppression lists, the number list — each with the SHA-256 of its
+/// content (an example database missing from disk is the copy compiled in, named `embedded:PATH`), for the run
+/// folder's manifest.
+pub fn scenario_sources(scenario: &Scenario) -> Result<Vec<crate::list_manifest::SourceRecord>> {
+    use crate::list_manifest::SourceRecord;
+    let n = &scenario.numbers;
+    let mut out = Vec::new();
+    let lists = n.suppress.iter().map(|p| (p, "suppression")).chain((!n.list.is_empty()).then_some((&n.list, "list")));
+    for (path, kind) in n.exclude.iter().map(|p| (p, "filter")).chain(lists) {
+        match (std::path::Path::new(path).exists(), EMBEDDED_KNOWN.iter().find(|(p, _)| p == path)) {
+            (false, Some((_, text))) => out.push(SourceRecord {
+                name: format!("embedded:{path}"),
+                kind: kind.into(),
+                sha256: Some(crate::digest::sha256_hex(text.as_bytes())),
+                excluded: 0,
+            }),
+            _ => out.push(SourceRecord::of(path, kind, 0)?),
+        }
+    }
+    Ok(out)
+}
+
 /// How the scenario's CSV files of numbers are read (`[numbers.read]`; what it leaves out is detected).
 fn read_options(scenario: &Scenario, plan: &Plan) -> Result<InputOptions> {
     let r = &scenario.numbers.read;

@@ -15,7 +15,7 @@ mod record;
 mod replicate;
 
 pub use draw::{Purpose, sample, uniform};
-pub use leads::{FreshLeads, LeadSource, load_exclusions};
+pub use leads::{FreshLeads, LeadSource, load_exclusions, scenario_sources};
 pub use queue::{DAY, EventQueue, HOUR, MINUTE, Millis, SECOND, millis};
 pub use record::{
     Aapor, AaporRates, AgentTime, CallRecord, ComplianceStats, DayStats, FaultCounts, INTERVAL_MS, Interval, Outcome,
