@@ -54,7 +54,12 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
-    /// A request cannot be met (e.g. more numbers than the space holds, a bad shard).
+    /// The caller asked wrongly: a flag or option value out of its range, options that do not go together.
+    /// The binary exits with 2 ("bad usage").
+    #[error("{0}")]
+    Usage(String),
+    /// A request cannot be met with the data at hand (e.g. more numbers than the space holds, a filter that
+    /// would not fit in memory, a scenario value out of range). The binary exits with 1.
     #[error("{0}")]
     Invalid(String),
     /// A file has a foreign, truncated or corrupted format.

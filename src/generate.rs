@@ -285,14 +285,14 @@ impl CallList {
         let len = self.space.len();
         let Shard { index: k, count: n } = request.shard;
         if k == 0 || k > n {
-            return Err(Error::Invalid(format!("shard {k}/{n} must satisfy 1 <= K <= N")));
+            return Err(Error::Usage(format!("shard {k}/{n} must satisfy 1 <= K <= N")));
         }
         if request.start > len {
-            return Err(Error::Invalid(format!("--start {} is beyond the space of {len} numbers", request.start)));
+            return Err(Error::Usage(format!("--start {} is beyond the space of {len} numbers", request.start)));
         }
         let count = request.count.unwrap_or(len - request.start);
         if count > len - request.start {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Usage(format!(
                 "asked for {count} numbers from position {} but the space holds {len} numbers{}",
                 request.start,
                 if request.start > 0 {

@@ -41,13 +41,13 @@ pub struct Row {
 
 pub fn run(args: CompareArgs) -> Result<i32> {
     if args.replications < 2 {
-        anyhow::bail!(dialsim::Error::Invalid("--replications must be at least 2 to compare".into()));
+        anyhow::bail!(dialsim::Error::Usage("--replications must be at least 2 to compare".into()));
     }
     dialsim::sim::check_replications(2 * u64::from(args.replications))
-        .map_err(|e| dialsim::Error::Invalid(format!("--replications: {e}")))?;
+        .map_err(|e| dialsim::Error::Usage(format!("--replications: {e}")))?;
     if let Some(path) = &args.output {
         if dialsim::output::is_stdout(path) {
-            anyhow::bail!(dialsim::Error::Invalid(
+            anyhow::bail!(dialsim::Error::Usage(
                 "-o -: stdout carries the comparison table already; name a file for the CSV".into()
             ));
         }

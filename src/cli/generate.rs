@@ -104,8 +104,7 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
     let count = match args.count.trim() {
         "all" => None,
         s => Some(
-            s.parse::<u64>()
-                .map_err(|_| dialsim::Error::Invalid(format!("-n '{s}' must be a whole number or 'all'")))?,
+            s.parse::<u64>().map_err(|_| dialsim::Error::Usage(format!("-n '{s}' must be a whole number or 'all'")))?,
         ),
     };
     let threads = super::threads(args.threads)?;
@@ -115,7 +114,7 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
             let path = manifest_path(previous);
             let manifest = ListManifest::load(&path).map_err(|e| match e {
                 dialsim::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
-                    dialsim::Error::Invalid(format!(
+                    dialsim::Error::Usage(format!(
                         "{} has no manifest {}: only lists written with their manifest can be continued (use \
                          --start with the same plan, selection and seed otherwise)",
                         previous.display(),
@@ -125,7 +124,7 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
                 other => other,
             })?;
             let generation = manifest.generation.ok_or_else(|| {
-                dialsim::Error::Invalid(format!("{} does not record how the list was generated", path.display()))
+                dialsim::Error::Usage(format!("{} does not record how the list was generated", path.display()))
             })?;
             let c = generation.continuation(&path, count, threads)?;
             eprintln!(
@@ -256,7 +255,7 @@ pub(crate) fn load_exclusions(
         exclusions.push(path.display().to_string(), Source::Filter(filter));
     }
     if lists.iter().filter(|l| *l == "-").count() > 1 {
-        anyhow::bail!(dialsim::Error::Invalid("stdin (-) can be read only once".into()));
+        anyhow::bail!(dialsim::Error::Usage("stdin (-) can be read only once".into()));
     }
     let options = input.options(plan)?;
     for path in lists {

@@ -46,7 +46,7 @@ impl InputArgs {
     /// The reading options for numbers of `plan` (or of the country given).
     pub fn options(&self, plan: &Plan) -> dialsim::Result<InputOptions> {
         if !(0.0..=1.0).contains(&self.max_rejected) {
-            return Err(dialsim::Error::Invalid(format!(
+            return Err(dialsim::Error::Usage(format!(
                 "--max-rejected {} must be between 0 and 1 (a share: 0.05 is 5 %)",
                 self.max_rejected
             )));
@@ -61,7 +61,7 @@ impl InputArgs {
         let columns = self
             .columns
             .iter()
-            .map(|c| c.parse::<Column>().map_err(|e| dialsim::Error::Invalid(format!("--column '{c}': {e}"))))
+            .map(|c| c.parse::<Column>().map_err(|e| dialsim::Error::Usage(format!("--column '{c}': {e}"))))
             .collect::<dialsim::Result<Vec<_>>>()?;
         Ok(InputOptions {
             columns,

@@ -105,7 +105,7 @@ pub fn run() -> i32 {
                 if lib.is_broken_pipe() {
                     return 0;
                 }
-                if matches!(lib, dialsim::Error::Invalid(_)) {
+                if matches!(lib, dialsim::Error::Usage(_)) {
                     eprintln!("dialsim: error: {lib}");
                     return 2;
                 }
@@ -120,7 +120,7 @@ pub fn run() -> i32 {
 pub(crate) fn threads(asked: Option<usize>) -> Result<usize, dialsim::Error> {
     match asked {
         None => Ok(dialsim::limits::cores()),
-        Some(n) => dialsim::limits::check_threads(n).map_err(|e| dialsim::Error::Invalid(format!("--threads: {e}"))),
+        Some(n) => dialsim::limits::check_threads(n).map_err(|e| dialsim::Error::Usage(format!("--threads: {e}"))),
     }
 }
 

@@ -30,7 +30,7 @@ pub struct ScrubArgs {
 
 pub fn run(args: ScrubArgs) -> Result<i32> {
     if args.exclude.is_empty() && args.suppress.is_empty() {
-        anyhow::bail!(dialsim::Error::Invalid("scrub needs at least one --exclude or --suppress source".into()));
+        anyhow::bail!(dialsim::Error::Usage("scrub needs at least one --exclude or --suppress source".into()));
     }
     // The list's manifest, when it has one: it names the plan and is carried over with this scrub added.
     // Before any input is read: the output must be replaceable and must not be one of the inputs.

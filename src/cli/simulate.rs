@@ -76,7 +76,7 @@ pub(crate) fn check_kpi(name: &str) -> Result<()> {
     if names.contains(&name) {
         Ok(())
     } else {
-        Err(dialsim::Error::Invalid(format!("unknown KPI '{name}' (one of: {})", names.join(", "))).into())
+        Err(dialsim::Error::Usage(format!("unknown KPI '{name}' (one of: {})", names.join(", "))).into())
     }
 }
 
@@ -86,10 +86,10 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         check_kpi(k)?;
     }
     if args.replications == 0 {
-        anyhow::bail!(dialsim::Error::Invalid("--replications must be at least 1".into()));
+        anyhow::bail!(dialsim::Error::Usage("--replications must be at least 1".into()));
     }
     dialsim::sim::check_replications(u64::from(args.replications.max(args.max_replications)))
-        .map_err(|e| dialsim::Error::Invalid(format!("--replications: {e}")))?;
+        .map_err(|e| dialsim::Error::Usage(format!("--replications: {e}")))?;
     // Checked (and its temporary folder made) before the run: a refused folder costs no simulation.
     if let Some(dir) = &args.out {
         refuse_inputs_in(dir, &scenario_inputs(&args.scenario, &scenario))?;

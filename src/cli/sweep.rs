@@ -62,10 +62,10 @@ pub enum SweepCommand {
 /// Parses `key=v1,v2` (values in TOML syntax; a list value needs --set instead).
 fn parse_vary(v: &str) -> Result<(String, Vec<String>)> {
     let (k, vals) =
-        v.split_once('=').ok_or_else(|| dialsim::Error::Invalid(format!("--vary {v}: expected KEY=V1,V2,...")))?;
+        v.split_once('=').ok_or_else(|| dialsim::Error::Usage(format!("--vary {v}: expected KEY=V1,V2,...")))?;
     let vals: Vec<String> = vals.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect();
     if vals.is_empty() {
-        anyhow::bail!(dialsim::Error::Invalid(format!("--vary {v}: no values")));
+        anyhow::bail!(dialsim::Error::Usage(format!("--vary {v}: no values")));
     }
     Ok((k.trim().to_string(), vals))
 }
@@ -88,7 +88,7 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     let shard = args.shard.unwrap_or(Shard::WHOLE);
     let mine: Vec<usize> = (0..points.len()).filter(|p| *p as u64 % shard.count == shard.index - 1).collect();
     dialsim::sim::check_replications(u64::from(args.replications))
-        .map_err(|e| dialsim::Error::Invalid(format!("--replications: {e}")))?;
+        .map_err(|e| dialsim::Error::Usage(format!("--replications: {e}")))?;
     // Every point's scenario is checked before any runs.
     let mut campaigns = Vec::new();
     for &p in &mine {
@@ -145,7 +145,7 @@ pub fn run(args: SweepArgs) -> Result<i32> {
             for (p, est) in &rows {
                 let x: f64 = points[*p][0]
                     .parse()
-                    .map_err(|_| dialsim::Error::Invalid(format!("--plot needs numeric values of {}", vary[0].0)))?;
+                    .map_err(|_| dialsim::Error::Usage(format!("--plot needs numeric values of {}", vary[0].0)))?;
                 let label = if vary.len() > 1 { format!("{} = {}", vary[1].0, points[*p][1]) } else { String::new() };
                 let e = est[idx].1;
                 series.entry(label).or_default().push((x, e.mean, e.ci95_low, e.ci95_high));
@@ -206,7 +206,7 @@ fn merge(parts: &[PathBuf], output: &std::path::Path) -> Result<i32> {
     }
     rows.sort_by_key(|(p, _)| *p);
     if let Some(w) = rows.windows(2).find(|w| w[0].0 == w[1].0) {
-        anyhow::bail!(dialsim::Error::Invalid(format!("point {} appears in more than one part", w[0].0)));
+        anyhow::bail!(dialsim::Error::Usage(format!("point {} appears in more than one part", w[0].0)));
     }
     let mut text = header.unwrap_or_default();
     text.push('\n');
