@@ -80,6 +80,27 @@ impl<W: Write> Write for HashingWriter<W> {
     }
 }
 
+/// An exclusion source as recorded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceRecord {
+    /// The path as given (`-` for standard input).
+    pub name: String,
+    /// `filter` (Bloom filter file) or `suppression` (exact list).
+    pub kind: String,
+    /// SHA-256 of the file when it was used (`None` for standard input).
+    pub sha256: Option<String>,
+    /// Numbers of the list this source excluded (generation) or removed (scrub).
+    pub excluded: u64,
+}
+
+impl SourceRecord {
+    /// The record of a source at `name`, hashing the file (standard input has no hash).
+    pub fn of(name: &str, kind: &str, excluded: u64) -> Result<SourceRecord> {
+        let sha256 = if name == "-" { None } else { Some(digest_file(name)?.sha256) };
+        Ok(SourceRecord { name: name.to_string(), kind: kind.to_string(), sha256, excluded })
+    }
+}
+
 /// SHA-256 of `data`, lower-case hex.
 pub fn sha256_hex(data: &[u8]) -> String {
     hex(&Sha256::digest(data))

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::digest::{digest_file, sha256_hex};
+pub use crate::digest::SourceRecord;
+use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
 use crate::generate::{CallList, ListFormat, ListRequest, ListSummary, Shard};
 use crate::plan::{NumberType, Plan};
@@ -96,19 +97,6 @@ pub struct PlanRecord {
     pub sha256: String,
 }
 
-/// An exclusion source as recorded.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SourceRecord {
-    /// The path as given (`-` for standard input).
-    pub name: String,
-    /// `filter` (Bloom filter file) or `suppression` (exact list).
-    pub kind: String,
-    /// SHA-256 of the file when it was used (`None` for standard input).
-    pub sha256: Option<String>,
-    /// Numbers of the list this source excluded (generation) or removed (scrub).
-    pub excluded: u64,
-}
-
 /// One re-check of a list against exclusion sources.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Scrub {
@@ -157,14 +145,6 @@ impl PlanRecord {
         }
         text.push_str(&self.rows_csv);
         Plan::parse(&format!("{} (plan recorded in {})", self.name, manifest.display()), text.as_bytes())
-    }
-}
-
-impl SourceRecord {
-    /// The record of a source at `name`, hashing the file (standard input has no hash).
-    pub fn of(name: &str, kind: &str, excluded: u64) -> Result<SourceRecord> {
-        let sha256 = if name == "-" { None } else { Some(digest_file(name)?.sha256) };
-        Ok(SourceRecord { name: name.to_string(), kind: kind.to_string(), sha256, excluded })
     }
 }
 

@@ -46,7 +46,7 @@ pub struct Manifest {
     /// The exclusion sources and number list the run read, each with its SHA-256, so that a file given to
     /// `dialsim audit` later can be matched to the run's.
     #[serde(default)]
-    pub sources: Vec<crate::list_manifest::SourceRecord>,
+    pub sources: Vec<crate::digest::SourceRecord>,
 }
 
 impl Manifest {

@@ -40,7 +40,7 @@ pub struct RunFolder {
     /// Digests of the files written through [`RunFolder::write`].
     written: BTreeMap<String, FileDigest>,
     /// The sources the run read, recorded in the manifest.
-    sources: Vec<crate::list_manifest::SourceRecord>,
+    sources: Vec<crate::digest::SourceRecord>,
 }
 
 /// What is at the target when the folder is put in place.
@@ -128,7 +128,7 @@ impl RunFolder {
     }
 
     /// Records the sources the run read (exclusion sources, a number list) with their hashes in the manifest.
-    pub fn record_sources(&mut self, sources: Vec<crate::list_manifest::SourceRecord>) {
+    pub fn record_sources(&mut self, sources: Vec<crate::digest::SourceRecord>) {
         self.sources = sources;
     }
 

@@ -22,8 +22,8 @@ const EMBEDDED_KNOWN: &[(&str, &str)] = &[
 /// The sources a scenario reads — filters, suppression lists, the number list — each with the SHA-256 of its
 /// content (an example database missing from disk is the copy compiled in, named `embedded:PATH`), for the run
 /// folder's manifest.
-pub fn scenario_sources(scenario: &Scenario) -> Result<Vec<crate::list_manifest::SourceRecord>> {
-    use crate::list_manifest::SourceRecord;
+pub fn scenario_sources(scenario: &Scenario) -> Result<Vec<crate::digest::SourceRecord>> {
+    use crate::digest::SourceRecord;
     let n = &scenario.numbers;
     let mut out = Vec::new();
     let lists = n.suppress.iter().map(|p| (p, "suppression")).chain((!n.list.is_empty()).then_some((&n.list, "list")));
