@@ -56,6 +56,7 @@ pub mod sim;
 mod space;
 pub mod stats;
 
+pub use analysis::{Comparison, MergedSweep, Replications, Sweep, SweepResult, Vary};
 pub use digest::{FileDigest, Hasher, HashingWriter, digest_file, digest_reader, sha256_hex};
 pub use error::{Error, Location, Result, snippet};
 pub use exclude::{
@@ -79,3 +80,4 @@ pub use scenario::{
 };
 pub use sim::{Campaign, RunOutput, Summary};
 pub use space::{NumberSpace, Segment, Selection};
+pub use stats::{Estimate, Paired};
