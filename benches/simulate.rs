@@ -22,7 +22,7 @@ fn simulate(c: &mut Criterion) {
     g.sample_size(10);
     g.throughput(Throughput::Elements(100));
     g.bench_function("default_day_100_reps_2_threads", |b| {
-        b.iter(|| black_box(dialsim::sim::replicate(&default, 5, 100, 2).len()))
+        b.iter(|| black_box(dialsim::analysis::replicate(&default, 5, 100, 2, &dialsim::analysis::no_progress).len()))
     });
     g.finish();
 }

@@ -16,6 +16,9 @@
 //!   special file or an input, owner-only ([`Privacy::Personal`]) when it holds personal data, and a run
 //!   folder is replaced as a set and described by its `manifest.json` ([`manifest::verify`]).
 //!
+//! - [`analysis`]: replications, sweeps (sharded, merged) and paired comparisons, with progress callbacks;
+//!   [`report`] writes their results in every format behind one [`report::Export`] trait.
+//!
 //! Data flows one way: plan → number space → permutation → call list → exclusions → dialer/simulator →
 //! compliance records → reports. The library never prints; the `dialsim` binary decides what to show.
 //!
@@ -30,6 +33,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod analysis;
 mod clock;
 pub mod compliance;
 mod digest;
@@ -50,7 +54,9 @@ pub mod rng;
 mod scenario;
 pub mod sim;
 mod space;
+pub mod stats;
 
+pub use analysis::{Comparison, MergedSweep, Replications, Sweep, SweepResult, Vary};
 pub use digest::{FileDigest, Hasher, HashingWriter, digest_file, digest_reader, sha256_hex};
 pub use error::{Error, Location, Result, snippet};
 pub use exclude::{
@@ -74,3 +80,4 @@ pub use scenario::{
 };
 pub use sim::{Campaign, RunOutput, Summary};
 pub use space::{NumberSpace, Segment, Selection};
+pub use stats::{Estimate, Paired};

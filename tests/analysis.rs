@@ -1,9 +1,18 @@
 //! The analyst workflow: replications with honest intervals, sweeps, comparisons, time profiles and charts.
 mod common;
 
-use dialsim::report::Estimate;
-use dialsim::sim::{aggregate, kpi_value, replicate, replicate_until};
+use std::collections::HashMap;
+
+use dialsim::analysis::{aggregate, kpi_value, no_progress, replicate, replicate_until};
+use dialsim::stats::Estimate;
 use dialsim::{Campaign, Scenario};
+
+/// The rows of a CSV text, each a map from column name to cell.
+fn by_header(text: &str) -> Vec<HashMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    reader.records().map(|r| header.iter().zip(&r.unwrap()).map(|(k, v)| (k.into(), v.into())).collect()).collect()
+}
 
 fn default_campaign(set: &[&str]) -> Campaign {
     let set: Vec<String> = set.iter().map(|s| s.to_string()).collect();
@@ -13,9 +22,9 @@ fn default_campaign(set: &[&str]) -> Campaign {
 #[test]
 fn replications_do_not_depend_on_the_thread_count() {
     let c = default_campaign(&[]);
-    let one = replicate(&c, 42, 12, 1);
-    assert_eq!(one, replicate(&c, 42, 12, 2));
-    assert_eq!(one, replicate(&c, 42, 12, 5));
+    let one = replicate(&c, 42, 12, 1, &no_progress);
+    assert_eq!(one, replicate(&c, 42, 12, 2, &no_progress));
+    assert_eq!(one, replicate(&c, 42, 12, 5, &no_progress));
     // Replication 0 is the plain run with the seed; the others differ from it.
     assert_eq!(one[0], c.run(42, false).summary);
     assert_ne!(one[0], one[1]);
@@ -45,14 +54,14 @@ fn replications_do_not_depend_on_the_thread_count() {
 fn ci_half_width_target_adds_replications_until_reached() {
     let c = default_campaign(&[]);
     let target = 0.0008;
-    let runs = replicate_until(&c, 7, "abandon_rate", target, 5, 400, 2);
+    let runs = replicate_until(&c, 7, "abandon_rate", target, 5, 400, 2, &no_progress);
     let values: Vec<f64> = runs.iter().map(|s| kpi_value(s, "abandon_rate").unwrap()).collect();
     let e = Estimate::of(&values);
     assert!(e.half_width() <= target, "{e:?}");
     assert!(runs.len() > 5, "the target needs more than the minimum");
     // The first count that meets the target: one fewer does not.
     assert!(Estimate::of(&values[..values.len() - 1]).half_width() > target || values.len() == 5);
-    assert_eq!(runs, replicate_until(&c, 7, "abandon_rate", target, 5, 400, 1));
+    assert_eq!(runs, replicate_until(&c, 7, "abandon_rate", target, 5, 400, 1, &no_progress));
 }
 
 /// Erlang B blocking B(c, a).
@@ -85,7 +94,7 @@ fn ninety_five_percent_intervals_cover_the_truth_93_to_97_percent_of_the_time() 
                     (0..experiments)
                         .filter(|e| e % 2 == part)
                         .filter(|&e| {
-                            let runs = replicate(campaign, 1_000_003 * (e + 1), 8, 1);
+                            let runs = replicate(campaign, 1_000_003 * (e + 1), 8, 1, &no_progress);
                             aggregate(&runs).iter().find(|(k, _)| *k == "abandon_rate").unwrap().1.covers(exact)
                         })
                         .count() as u64
@@ -125,10 +134,12 @@ fn sweeps_are_reproducible_shardable_and_charted() {
     assert!(svg.starts_with("<svg") && svg.contains("dialer.agents") && svg.contains("dialer.drop_target = 0.03"));
     // A point's row equals a plain replicated run of that point with the same seed (common random numbers).
     let c = default_campaign(&["dialer.agents=20", "dialer.drop_target=0.01"]);
-    let dials = aggregate(&replicate(&c, 2, 4, 1))[0].1.mean;
-    let row = a.lines().nth(3).unwrap();
-    assert!(row.starts_with("2,20,0.01,4,"), "{row}");
-    assert_eq!(row.split(',').nth(4).unwrap().parse::<f64>().unwrap(), dials);
+    let dials = aggregate(&replicate(&c, 2, 4, 1, &no_progress))[0].1.mean;
+    let rows = by_header(&a);
+    let row = &rows[2];
+    assert_eq!((&*row["point"], &*row["dialer.agents"], &*row["dialer.drop_target"]), ("2", "20", "0.01"));
+    assert_eq!(row["replications"], "4");
+    assert_eq!(row["dials_mean"].parse::<f64>().unwrap(), dials);
 }
 
 #[test]
@@ -141,9 +152,10 @@ fn compare_pairs_runs_and_beats_independent_intervals() {
     );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let csv = std::fs::read_to_string(dir.path().join("cmp.csv")).unwrap();
-    let row = csv.lines().find(|l| l.starts_with("connects,")).unwrap();
-    let f: Vec<f64> = row.split(',').skip(1).map(|x| x.parse().unwrap()).collect();
-    let (diff, paired, independent) = (f[2], f[5], f[6]);
+    let rows = by_header(&csv);
+    let row = rows.iter().find(|r| r["kpi"] == "connects").unwrap();
+    let f = |column: &str| row[column].parse::<f64>().unwrap();
+    let (diff, paired, independent) = (f("diff_mean"), f("paired_half_width"), f("independent_half_width"));
     assert!(diff > 0.0, "more agents connect more people");
     assert!(
         paired < independent / 2.0,

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use dialsim::exclude::NumbersRead;
+use dialsim::exclude::BuiltFilter;
 use dialsim::{FilterParams, KnownFilter, Normalizer, Plan};
 
 use super::input_args::{self, InputArgs};
@@ -132,37 +132,22 @@ fn build(args: BuildArgs) -> Result<i32> {
     let options = args.input.options(&plan)?;
     let threads = super::threads(args.threads)?;
     let bar = super::progress_bar(args.inputs.len() as u64, true);
-    // Inputs are parsed in parallel, one thread per file (up to the thread count), or a single file in pieces;
-    // results stay in input order.
-    let mut reads: Vec<Option<dialsim::Result<NumbersRead>>> = (0..args.inputs.len()).map(|_| None).collect();
-    if let [input] = args.inputs.as_slice() {
-        reads[0] = Some(options.read_path_parallel(input, threads));
-    } else {
-        for (batch_inputs, batch_out) in args.inputs.chunks(threads).zip(reads.chunks_mut(threads)) {
-            std::thread::scope(|s| {
-                for (input, slot) in batch_inputs.iter().zip(batch_out.iter_mut()) {
-                    let options = &options;
-                    s.spawn(move || *slot = Some(options.read_path(input)));
-                }
-            });
-            if let Some(b) = &bar {
-                b.inc(batch_inputs.len() as u64);
-            }
+    let reads = dialsim::exclude::read_inputs(&args.inputs, &options, threads, &|done, _| {
+        if let Some(b) = &bar {
+            b.set_position(done);
         }
-    }
+    });
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     // Every input is read (and reported) before any is refused, so one run shows every problem.
-    let mut keys = Vec::new();
-    let mut sources = Vec::new();
+    let mut ok = Vec::new();
     let mut failed = None;
     for read in reads {
-        match read.expect("every input read") {
-            Ok(mut read) => {
+        match read {
+            Ok(read) => {
                 input_args::report(&read, None);
-                keys.append(&mut read.keys);
-                sources.push(read.stats);
+                ok.push(read);
             }
             Err(e) => {
                 // Each refused input in order; the last is returned (and printed by main).
@@ -175,9 +160,6 @@ fn build(args: BuildArgs) -> Result<i32> {
     if let Some(e) = failed {
         return Err(e.into());
     }
-    let rows: u64 = sources.iter().map(|s| s.rows).sum();
-    let numbers: u64 = sources.iter().map(|s| s.numbers).sum();
-    let rejected: u64 = sources.iter().map(|s| s.rejected).sum();
     let params = FilterParams {
         fp_rate: args.fp_rate,
         expected: args.expected,
@@ -185,7 +167,7 @@ fn build(args: BuildArgs) -> Result<i32> {
         threads,
         country_code: options.normalizer.country_code(),
     };
-    let filter = KnownFilter::build(keys, &params, sources)?;
+    let BuiltFilter { filter, rows, numbers, rejected } = dialsim::exclude::build_filter(ok, &params)?;
     if to_stdout {
         use std::io::Write as _;
         let mut stdout = std::io::stdout().lock();

@@ -6,10 +6,9 @@ use std::path::PathBuf;
 use super::input_args::{self, InputArgs};
 use anyhow::Result;
 use clap::Args;
-use dialsim::exclude::Source;
 use dialsim::{
-    CallList, Exclusions, KnownFilter, ListFormat, ListManifest, ListRequest, NumberSpace, NumberType, Plan, Selection,
-    Shard, SourceRecord, SuppressionList, manifest_path, source_changes,
+    CallList, Exclusions, ListFormat, ListManifest, ListRequest, NumberSpace, NumberType, Plan, Selection, Shard,
+    SourceRecord, manifest_path, source_changes,
 };
 
 #[derive(Args, Debug)]
@@ -249,19 +248,12 @@ pub(crate) fn load_exclusions(
     lists: &[String],
     input: &InputArgs,
 ) -> Result<Exclusions> {
-    let mut exclusions = Exclusions::new();
-    for path in filters {
-        let filter = KnownFilter::load(path)?;
-        exclusions.push(path.display().to_string(), Source::Filter(filter));
-    }
     if lists.iter().filter(|l| *l == "-").count() > 1 {
         anyhow::bail!(dialsim::Error::Usage("stdin (-) can be read only once".into()));
     }
     let options = input.options(plan)?;
-    for path in lists {
-        let list = SuppressionList::load(path, &options).map_err(input_args::with_flags)?;
-        input_args::report(list.read_report(), Some(list.len()));
-        exclusions.push(path.clone(), Source::Suppression(list));
-    }
+    let report = &mut |list: &dialsim::SuppressionList| input_args::report(list.read_report(), Some(list.len()));
+    let exclusions =
+        dialsim::exclude::load_exclusions(filters, lists, &options, &[], report).map_err(input_args::with_flags)?;
     Ok(exclusions)
 }

@@ -14,14 +14,6 @@ macro_rules! out {
     }};
 }
 
-/// `print!("{}", text)` with the same closed-pipe handling.
-macro_rules! out_raw {
-    ($text:expr) => {{
-        use std::io::Write as _;
-        write!(std::io::stdout(), "{}", $text).map_err(dialsim::Error::Output)?
-    }};
-}
-
 mod audit;
 mod bench;
 mod compare;

@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use dialsim::report::Estimate;
-use dialsim::sim::{aggregate, replicate, replicate_until};
-use dialsim::{Campaign, Privacy, RunFolder, Scenario, Summary};
+use dialsim::analysis::{Replications, check_replications, replicate, replicate_until};
+use dialsim::report::{Export, RunReport, Table};
+use dialsim::{Campaign, RunFolder, Scenario, Summary};
 
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
@@ -43,11 +43,29 @@ pub struct SimulateArgs {
 }
 
 /// The scenario named on the command line (or the embedded default), with overrides.
-pub(crate) fn load_scenario(path: &Option<String>, set: &[String]) -> Result<Scenario> {
-    Ok(match path.as_deref() {
-        Some("default") | None => Scenario::parse("<default scenario>", dialsim::DEFAULT_SCENARIO, set)?,
-        Some(p) => Scenario::load(p, set)?,
-    })
+pub(crate) fn load_scenario(path: &Option<String>, set: &[String]) -> dialsim::Result<Scenario> {
+    match path.as_deref() {
+        Some("default") | None => Scenario::parse("<default scenario>", dialsim::DEFAULT_SCENARIO, set),
+        Some(p) => Scenario::load(p, set),
+    }
+}
+
+/// Writes `result` in `format` to stdout (a closed pipe ends the command quietly).
+pub(crate) fn print<R: ?Sized>(format: &dyn Export<R>, result: &R) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    format.write(&mut stdout, result).map_err(dialsim::Error::Output)?;
+    Ok(())
+}
+
+/// A progress callback that moves `bar` (when there is one) by one step per call; the total it is told
+/// becomes the bar's length.
+pub(crate) fn progress(bar: &Option<indicatif::ProgressBar>) -> impl Fn(u64, u64) + Sync + '_ {
+    move |_done, total| {
+        if let Some(b) = bar {
+            b.set_length(total);
+            b.inc(1);
+        }
+    }
 }
 
 /// The files a scenario run reads: the scenario file and the plan, filters, suppression lists and call list
@@ -88,7 +106,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     if args.replications == 0 {
         anyhow::bail!(dialsim::Error::Usage("--replications must be at least 1".into()));
     }
-    dialsim::sim::check_replications(u64::from(args.replications.max(args.max_replications)))
+    check_replications(u64::from(args.replications.max(args.max_replications)))
         .map_err(|e| dialsim::Error::Usage(format!("--replications: {e}")))?;
     // Checked (and its temporary folder made) before the run: a refused folder costs no simulation.
     if let Some(dir) = &args.out {
@@ -115,7 +133,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         match folder {
             Some(mut folder) => {
                 let out = dialsim::report::simulate_into(&mut folder, &campaign, seed)?;
-                out_raw!(dialsim::report::table(campaign.scenario(), &out));
+                print(&Table, &RunReport { scenario: campaign.scenario(), run: &out })?;
                 if args.plot {
                     let title = format!("{} — day profile (seed {seed})", campaign.scenario().run.name);
                     dialsim::report::profile_svg(&folder.path().join("profile.svg"), &title, &out.intervals)?;
@@ -128,36 +146,35 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
             }
             None => {
                 let out = campaign.run(seed, false);
-                out_raw!(dialsim::report::table(campaign.scenario(), &out));
+                print(&Table, &RunReport { scenario: campaign.scenario(), run: &out })?;
                 eprintln!("dialsim: add --out DIR to keep the run's records (calls, suppression, consents, names)")
             }
         }
         return Ok(0);
     }
     let bar = super::progress_bar(u64::from(args.replications), true);
-    let summaries = match (&args.ci_half_width, &args.ci_for) {
-        (Some(x), Some(k)) => {
-            replicate_until(&campaign, seed, k, *x, args.replications, args.max_replications, threads)
+    let summaries = {
+        let progress = progress(&bar);
+        match (&args.ci_half_width, &args.ci_for) {
+            (Some(x), Some(k)) => {
+                replicate_until(&campaign, seed, k, *x, args.replications, args.max_replications, threads, &progress)
+            }
+            _ => replicate(&campaign, seed, args.replications, threads, &progress),
         }
-        _ => replicate(&campaign, seed, args.replications, threads),
     };
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let estimates = aggregate(&summaries);
-    out!("{:<26} {:>14} {:>12} {:>14} {:>14}", "kpi", "mean", "± 95 %", "ci95_low", "ci95_high");
-    for (k, e) in &estimates {
-        out!("{k:<26} {:>14.4} {:>12.4} {:>14.4} {:>14.4}", e.mean, e.half_width(), e.ci95_low, e.ci95_high);
-    }
-    out!("replications: {} (seed {seed})", summaries.len());
+    let result = Replications::new(campaign.scenario(), seed, summaries);
+    print(&Table, &result)?;
     if let (Some(x), Some(k)) = (&args.ci_half_width, &args.ci_for) {
-        let e = estimates.iter().find(|(n, _)| n == k).map(|(_, e)| *e).expect("checked KPI");
+        let e = result.estimate(k).expect("checked KPI");
         if e.half_width() > *x {
             eprintln!("dialsim: {k} half-width {:.5} still above {x} after {} replications", e.half_width(), e.n);
         }
     }
     if let Some(mut folder) = folder {
-        write_replications(&mut folder, campaign.scenario(), seed, &summaries, &estimates)?;
+        dialsim::report::write_replications(&mut folder, &result)?;
         if args.plot {
             let first = campaign.run(seed, false);
             let title = format!("{} — day profile, replication 0 (seed {seed})", campaign.scenario().run.name);
@@ -168,32 +185,4 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         eprintln!("dialsim: wrote summary.json, replications.csv and manifest.json to {}", dir.display());
     }
     Ok(0)
-}
-
-fn write_replications(
-    folder: &mut RunFolder,
-    scenario: &Scenario,
-    seed: u64,
-    summaries: &[Summary],
-    estimates: &[(&'static str, Estimate)],
-) -> Result<()> {
-    let mut json = serde_json::Map::new();
-    json.insert("seed".into(), seed.into());
-    json.insert("replications".into(), summaries.len().into());
-    json.insert("scenario".into(), serde_json::to_value(scenario)?);
-    for (k, e) in estimates {
-        json.insert((*k).into(), serde_json::to_value(e)?);
-    }
-    let text = serde_json::to_string_pretty(&json)?;
-    folder.write("summary.json", Privacy::Public, |f| writeln!(f, "{text}"))?;
-    folder.write("replications.csv", Privacy::Public, |f| {
-        let names: Vec<&str> = Summary::kpi_names().collect();
-        writeln!(f, "replication,seed,{}", names.join(","))?;
-        for (i, s) in summaries.iter().enumerate() {
-            let values: Vec<String> = s.kpis().iter().map(|(_, v)| format!("{v}")).collect();
-            writeln!(f, "{i},{},{}", dialsim::rng::replication_seed(seed, i as u32), values.join(","))?;
-        }
-        Ok(())
-    })?;
-    Ok(())
 }

@@ -1,13 +1,13 @@
 //! `dialsim sweep`: a scenario over a grid of parameter values, with replications and common random numbers;
 //! `dialsim sweep merge` joins the parts of a sharded sweep.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use dialsim::sim::{aggregate, replicate};
-use dialsim::{AtomicFile, Campaign, Privacy, RunFolder, Shard, Summary};
+use dialsim::analysis::{MergedSweep, Sweep, Vary, check_replications};
+use dialsim::report::{Export, SweepCsv};
+use dialsim::{AtomicFile, Campaign, Privacy, RunFolder, Shard};
 
 #[derive(Args, Debug)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
@@ -59,17 +59,6 @@ pub enum SweepCommand {
     },
 }
 
-/// Parses `key=v1,v2` (values in TOML syntax; a list value needs --set instead).
-fn parse_vary(v: &str) -> Result<(String, Vec<String>)> {
-    let (k, vals) =
-        v.split_once('=').ok_or_else(|| dialsim::Error::Usage(format!("--vary {v}: expected KEY=V1,V2,...")))?;
-    let vals: Vec<String> = vals.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect();
-    if vals.is_empty() {
-        anyhow::bail!(dialsim::Error::Usage(format!("--vary {v}: no values")));
-    }
-    Ok((k.trim().to_string(), vals))
-}
-
 pub fn run(args: SweepArgs) -> Result<i32> {
     if let Some(SweepCommand::Merge { parts, output }) = args.merge {
         return merge(&parts, &output);
@@ -79,91 +68,49 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     for k in &args.kpis {
         super::simulate::check_kpi(k)?;
     }
-    let vary: Vec<(String, Vec<String>)> = args.vary.iter().map(|v| parse_vary(v)).collect::<Result<_>>()?;
-    // The grid, first parameter slowest.
-    let mut points: Vec<Vec<String>> = vec![Vec::new()];
-    for (_, vals) in &vary {
-        points = points.iter().flat_map(|p| vals.iter().map(move |v| [p.clone(), vec![v.clone()]].concat())).collect();
-    }
-    let shard = args.shard.unwrap_or(Shard::WHOLE);
-    let mine: Vec<usize> = (0..points.len()).filter(|p| *p as u64 % shard.count == shard.index - 1).collect();
-    dialsim::sim::check_replications(u64::from(args.replications))
+    let vary: Vec<Vary> = args
+        .vary
+        .iter()
+        .map(|v| v.parse().map_err(|e| dialsim::Error::Usage(format!("--vary {v}: {e}"))))
+        .collect::<Result<_, _>>()?;
+    check_replications(u64::from(args.replications))
         .map_err(|e| dialsim::Error::Usage(format!("--replications: {e}")))?;
     // Every point's scenario is checked before any runs.
-    let mut campaigns = Vec::new();
-    for &p in &mine {
-        let mut set = args.set.clone();
-        set.extend(vary.iter().zip(&points[p]).map(|((k, _), v)| format!("{k}={v}")));
-        campaigns.push(Campaign::new(super::simulate::load_scenario(&scenario_arg, &set)?)?);
-    }
+    let shard = args.shard.unwrap_or(Shard::WHOLE);
+    let sweep = Sweep::new(vary, &args.set, shard, |set| super::simulate::load_scenario(&scenario_arg, set))?;
     // Checked (and its temporary folder made) before the runs: a refused folder costs no simulation.
     let inputs: Vec<PathBuf> =
-        campaigns.iter().flat_map(|c| super::simulate::scenario_inputs(&scenario_arg, c.scenario())).collect();
+        sweep.campaigns().flat_map(|(_, c)| super::simulate::scenario_inputs(&scenario_arg, c.scenario())).collect();
     super::simulate::refuse_inputs_in(&dir, &inputs)?;
     let mut folder = RunFolder::create(&dir)?;
     let seed = super::generate::seed_or_fresh(args.seed);
     let threads = super::threads(args.threads)?;
-    let bar = super::progress_bar((mine.len() as u64) * u64::from(args.replications), true);
-    let mut rows = Vec::new();
-    for (&p, campaign) in mine.iter().zip(&campaigns) {
-        let summaries = replicate(campaign, seed, args.replications, threads);
-        rows.push((p, aggregate(&summaries)));
-        if let Some(b) = &bar {
-            b.inc(u64::from(args.replications));
-        }
-    }
+    let bar = super::progress_bar((sweep.campaigns().count() as u64) * u64::from(args.replications), true);
+    let result = sweep.run(seed, args.replications, threads, &super::simulate::progress(&bar));
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let names: Vec<&str> = Summary::kpi_names().collect();
-    let mut header = vec!["point".to_string()];
-    header.extend(vary.iter().map(|(k, _)| k.clone()));
-    header.push("replications".into());
-    for n in &names {
-        header.push(format!("{n}_mean"));
-        header.push(format!("{n}_ci"));
-    }
-    folder.write("sweep.csv", Privacy::Public, |f| {
-        writeln!(f, "{}", header.join(","))?;
-        for (p, est) in &rows {
-            let mut cells = vec![p.to_string()];
-            cells.extend(points[*p].iter().cloned());
-            cells.push(args.replications.to_string());
-            for (_, e) in est {
-                cells.push(format!("{}", e.mean));
-                cells.push(format!("{}", e.half_width()));
-            }
-            writeln!(f, "{}", cells.join(","))?;
-        }
-        Ok(())
-    })?;
+    dialsim::report::write_file(&mut folder, "sweep.csv", Privacy::Public, &SweepCsv, &result)?;
     let mut charts = Vec::new();
     if args.plot {
+        let first = &sweep.vary()[0].key;
         for kpi in &args.kpis {
-            let idx = names.iter().position(|n| n == kpi).expect("checked");
-            let mut series: std::collections::BTreeMap<String, Vec<(f64, f64, f64, f64)>> = Default::default();
-            for (p, est) in &rows {
-                let x: f64 = points[*p][0]
-                    .parse()
-                    .map_err(|_| dialsim::Error::Usage(format!("--plot needs numeric values of {}", vary[0].0)))?;
-                let label = if vary.len() > 1 { format!("{} = {}", vary[1].0, points[*p][1]) } else { String::new() };
-                let e = est[idx].1;
-                series.entry(label).or_default().push((x, e.mean, e.ci95_low, e.ci95_high));
-            }
-            let series: Vec<dialsim::report::Series> = series.into_iter().collect();
-            let title = format!("{kpi} against {} ({} replications per point)", vary[0].0, args.replications);
+            let series = result
+                .lines(kpi)
+                .map_err(|_| dialsim::Error::Usage(format!("--plot needs numeric values of {first}")))?;
+            let title = format!("{kpi} against {first} ({} replications per point)", args.replications);
             let name = format!("sweep-{kpi}.svg");
-            dialsim::report::sweep_svg(&folder.path().join(&name), &title, &vary[0].0, kpi, &series)?;
+            dialsim::report::sweep_svg(&folder.path().join(&name), &title, first, kpi, &series)?;
             charts.push(name);
         }
     }
     // The scenario of every point, in point order, identifies the sweep.
-    let scenarios: Vec<&dialsim::Scenario> = campaigns.iter().map(Campaign::scenario).collect();
+    let scenarios: Vec<&dialsim::Scenario> = sweep.campaigns().map(|(_, c)| Campaign::scenario(c)).collect();
     folder.commit(seed, dialsim::manifest::scenario_sha256(&scenarios))?;
     eprintln!(
         "dialsim: wrote {} ({} points, {} replications each, seed {seed})",
         dir.join("sweep.csv").display(),
-        rows.len(),
+        result.rows.len(),
         args.replications
     );
     for name in charts {
@@ -180,47 +127,14 @@ fn merge(parts: &[PathBuf], output: &std::path::Path) -> Result<i32> {
         let inputs: Vec<&std::path::Path> = parts.iter().map(PathBuf::as_path).collect();
         dialsim::output::refuse_inputs(output, &inputs)?;
     }
-    let mut header: Option<String> = None;
-    let mut rows: Vec<(u64, String)> = Vec::new();
-    for part in parts {
-        let text = std::fs::read_to_string(part).map_err(|e| dialsim::Error::io(part, e))?;
-        let mut lines = text.lines();
-        let h = lines.next().unwrap_or("").to_string();
-        match &header {
-            None => header = Some(h),
-            Some(first) if *first != h => {
-                anyhow::bail!(dialsim::Error::input(
-                    part.display().to_string(),
-                    Some(1),
-                    "header differs from the first part's"
-                ))
-            }
-            _ => {}
-        }
-        for (i, line) in lines.enumerate() {
-            let point = line.split(',').next().and_then(|p| p.parse().ok()).ok_or_else(|| {
-                dialsim::Error::input(part.display().to_string(), Some(i as u64 + 2), "row without a point number")
-            })?;
-            rows.push((point, line.to_string()));
-        }
-    }
-    rows.sort_by_key(|(p, _)| *p);
-    if let Some(w) = rows.windows(2).find(|w| w[0].0 == w[1].0) {
-        anyhow::bail!(dialsim::Error::Usage(format!("point {} appears in more than one part", w[0].0)));
-    }
-    let mut text = header.unwrap_or_default();
-    text.push('\n');
-    for (_, r) in &rows {
-        text.push_str(r);
-        text.push('\n');
-    }
+    let merged = MergedSweep::read(parts)?;
     if to_stdout {
-        out_raw!(text);
+        super::simulate::print(&SweepCsv, &merged)?;
     } else {
         let mut f = AtomicFile::create(output, Privacy::Public)?;
-        f.write_all(text.as_bytes()).map_err(|e| dialsim::Error::io(output, e))?;
+        SweepCsv.write(&mut f, &merged).map_err(|e| dialsim::Error::io(output, e))?;
         f.commit()?;
     }
-    eprintln!("dialsim: merged {} points from {} parts into {}", rows.len(), parts.len(), output.display());
+    eprintln!("dialsim: merged {} points from {} parts into {}", merged.rows.len(), parts.len(), output.display());
     Ok(0)
 }

@@ -5,10 +5,12 @@
 //! for every number the generator draws; it never prints.
 
 mod bitmap;
+mod build;
 mod filter;
 mod input;
 mod suppress;
 
+pub use build::{BuiltFilter, build_filter, load_exclusions, read_inputs};
 pub use filter::{FilterMeta, FilterParams, KnownFilter};
 pub use input::{
     Column, DELIMITERS, HeaderRow, InputOptions, InputShape, MAX_REJECTED, NUMBER_SHARE, NumbersRead, REJECTS_KEPT,

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::exclude::{Column, Exclusions, InputOptions, KnownFilter, Source, SuppressionList, parse_delimiter};
+use crate::exclude::{Column, Exclusions, InputOptions, parse_delimiter};
 use crate::generate::{CallList, Excluder};
 use crate::number::PhoneNumber;
 use crate::plan::{NumberType, Plan};
@@ -66,19 +66,13 @@ fn read_options(scenario: &Scenario, plan: &Plan) -> Result<InputOptions> {
 /// compiled in, so the default scenario runs without the data folder).
 pub fn load_exclusions(scenario: &Scenario, plan: &Plan) -> Result<Exclusions> {
     let n = &scenario.numbers;
-    let options = read_options(scenario, plan)?;
-    let mut exclusions = Exclusions::new();
-    for path in &n.exclude {
-        exclusions.push(path.clone(), Source::Filter(KnownFilter::load(path)?));
-    }
-    for path in &n.suppress {
-        let list = match (std::path::Path::new(path).exists(), EMBEDDED_KNOWN.iter().find(|(p, _)| p == path)) {
-            (false, Some((_, text))) => SuppressionList::from_keys(options.read(path, text.as_bytes())?.keys),
-            _ => SuppressionList::load(path, &options)?,
-        };
-        exclusions.push(path.clone(), Source::Suppression(list));
-    }
-    Ok(exclusions)
+    crate::exclude::load_exclusions(
+        &n.exclude,
+        &n.suppress,
+        &read_options(scenario, plan)?,
+        EMBEDDED_KNOWN,
+        &mut |_| {},
+    )
 }
 
 /// Everything a run needs to draw numbers, loaded once.

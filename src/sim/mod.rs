@@ -12,7 +12,6 @@ mod engine;
 mod leads;
 mod queue;
 mod record;
-mod replicate;
 
 pub use draw::{Purpose, sample, uniform};
 pub use leads::{FreshLeads, LeadSource, load_exclusions, scenario_sources};
@@ -21,7 +20,6 @@ pub use record::{
     Aapor, AaporRates, AgentTime, CallRecord, ComplianceStats, DayStats, FaultCounts, INTERVAL_MS, Interval, Outcome,
     Summary,
 };
-pub use replicate::{aggregate, check_replications, kpi_value, replicate, replicate_range, replicate_until};
 
 use crate::error::Result;
 use crate::scenario::Scenario;

@@ -1,0 +1,243 @@
+//! A scenario over a grid of parameter values, each point replicated with the same seeds (common random
+//! numbers); shards of the grid for several machines, and the merge of their `sweep.csv` parts.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::str::FromStr;
+
+use super::replicate::{Progress, aggregate, replicate};
+use crate::error::{Error, Result};
+use crate::generate::Shard;
+use crate::scenario::Scenario;
+use crate::sim::Campaign;
+use crate::stats::Estimate;
+
+/// One varied parameter: a scenario key and its values (in TOML syntax), e.g. `dialer.agents=10,20,30`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Vary {
+    /// The scenario key, e.g. `dialer.agents`.
+    pub key: String,
+    /// Its values, in order.
+    pub values: Vec<String>,
+}
+
+impl FromStr for Vary {
+    type Err = String;
+    /// Parses `key=v1,v2` (a list value cannot be varied: its commas would split it).
+    ///
+    /// ```
+    /// let v: dialsim::analysis::Vary = "dialer.agents=10, 20".parse().unwrap();
+    /// assert_eq!(v.values, ["10", "20"]);
+    /// ```
+    fn from_str(v: &str) -> std::result::Result<Vary, String> {
+        let (k, vals) = v.split_once('=').ok_or("expected KEY=V1,V2,...")?;
+        let values: Vec<String> = vals.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect();
+        if values.is_empty() {
+            return Err("no values".into());
+        }
+        Ok(Vary { key: k.trim().to_string(), values })
+    }
+}
+
+/// Every point of the grid of `vary`, the first parameter varying slowest: point `p`'s values, one per
+/// parameter.
+///
+/// ```
+/// let vary = ["a=1,2".parse().unwrap(), "b=x,y".parse().unwrap()];
+/// assert_eq!(dialsim::analysis::grid(&vary), [["1", "x"], ["1", "y"], ["2", "x"], ["2", "y"]]);
+/// ```
+pub fn grid(vary: &[Vary]) -> Vec<Vec<String>> {
+    let mut points: Vec<Vec<String>> = vec![Vec::new()];
+    for v in vary {
+        points =
+            points.iter().flat_map(|p| v.values.iter().map(move |x| [p.clone(), vec![x.clone()]].concat())).collect();
+    }
+    points
+}
+
+/// The points of a grid of `points` points that `shard` runs: those `p` with `p mod N = K − 1`.
+pub fn shard_points(points: usize, shard: Shard) -> Vec<usize> {
+    (0..points).filter(|p| *p as u64 % shard.count == shard.index - 1).collect()
+}
+
+/// A sweep ready to run: the grid, and the campaign of every point of its shard, each checked and loaded.
+#[derive(Debug)]
+pub struct Sweep {
+    vary: Vec<Vary>,
+    points: Vec<Vec<String>>,
+    mine: Vec<(usize, Campaign)>,
+}
+
+impl Sweep {
+    /// The sweep of `vary` (and the overrides `set` at every point) over the points of `shard`. `load` makes
+    /// a point's scenario from its overrides (`set`, then `key=value` for each varied parameter); every
+    /// point's scenario is loaded, so a bad value is found before anything runs.
+    ///
+    /// ```
+    /// use dialsim::analysis::{Sweep, no_progress};
+    /// let vary = vec!["dialer.agents=10,20".parse().unwrap()];
+    /// let load = |set: &[String]| dialsim::Scenario::parse("default", dialsim::DEFAULT_SCENARIO, set);
+    /// let sweep = Sweep::new(vary, &[], dialsim::Shard::WHOLE, load)?;
+    /// let result = sweep.run(1, 2, 1, &no_progress);
+    /// assert_eq!(result.rows.len(), 2);
+    /// # Ok::<(), dialsim::Error>(())
+    /// ```
+    pub fn new(
+        vary: Vec<Vary>,
+        set: &[String],
+        shard: Shard,
+        load: impl Fn(&[String]) -> Result<Scenario>,
+    ) -> Result<Sweep> {
+        let points = grid(&vary);
+        let mut mine = Vec::new();
+        for p in shard_points(points.len(), shard) {
+            let mut overrides = set.to_vec();
+            overrides.extend(vary.iter().zip(&points[p]).map(|(v, x)| format!("{}={x}", v.key)));
+            mine.push((p, Campaign::new(load(&overrides)?)?));
+        }
+        Ok(Sweep { vary, points, mine })
+    }
+
+    /// The varied parameters.
+    pub fn vary(&self) -> &[Vary] {
+        &self.vary
+    }
+
+    /// Every point of the grid (not only this shard's).
+    pub fn points(&self) -> &[Vec<String>] {
+        &self.points
+    }
+
+    /// This shard's points and their campaigns, in point order.
+    pub fn campaigns(&self) -> impl Iterator<Item = (usize, &Campaign)> {
+        self.mine.iter().map(|(p, c)| (*p, c))
+    }
+
+    /// Runs `replications` replications of every point of the shard with the same seeds (common random
+    /// numbers), on `threads` threads. `progress` is called once per replication, with `done` counted over
+    /// the whole shard.
+    pub fn run(&self, seed: u64, replications: u32, threads: usize, progress: &Progress) -> SweepResult {
+        let per = u64::from(replications);
+        let total = self.mine.len() as u64 * per;
+        let mut rows = Vec::new();
+        for (i, (p, campaign)) in self.mine.iter().enumerate() {
+            let before = i as u64 * per;
+            let summaries = replicate(campaign, seed, replications, threads, &|done, _| progress(before + done, total));
+            rows.push(SweepRow { point: *p, values: self.points[*p].clone(), estimates: aggregate(&summaries) });
+        }
+        SweepResult { keys: self.vary.iter().map(|v| v.key.clone()).collect(), seed, replications, rows }
+    }
+}
+
+/// One point of a sweep with its estimates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepRow {
+    /// The point's number in the whole grid.
+    pub point: usize,
+    /// Its values, one per varied parameter.
+    pub values: Vec<String>,
+    /// Every KPI as an estimate over the point's replications, in [`crate::Summary::kpis`] order.
+    pub estimates: Vec<(&'static str, Estimate)>,
+}
+
+/// A sweep's (or a shard's) results: what `sweep.csv` holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepResult {
+    /// The varied keys, in order.
+    pub keys: Vec<String>,
+    /// The seed.
+    pub seed: u64,
+    /// Replications per point.
+    pub replications: u32,
+    /// The points run, in point order.
+    pub rows: Vec<SweepRow>,
+}
+
+/// One line of a chart: its label and its points `(x, mean, ci95_low, ci95_high)`.
+pub type Line = (String, Vec<(f64, f64, f64, f64)>);
+
+impl SweepResult {
+    /// The KPI `kpi` against the first parameter, one line per value of the second (labelled
+    /// `key = value`; one unlabelled line when only one parameter varies), lines in label order.
+    pub fn lines(&self, kpi: &str) -> Result<Vec<Line>> {
+        let mut lines: BTreeMap<String, Vec<(f64, f64, f64, f64)>> = BTreeMap::new();
+        for row in &self.rows {
+            let first = &self.keys[0];
+            let x: f64 = row.values[0]
+                .parse()
+                .map_err(|_| Error::Invalid(format!("a chart needs numeric values of {first}")))?;
+            let label =
+                if self.keys.len() > 1 { format!("{} = {}", self.keys[1], row.values[1]) } else { String::new() };
+            let e = row
+                .estimates
+                .iter()
+                .find(|(k, _)| *k == kpi)
+                .map(|(_, e)| *e)
+                .ok_or_else(|| Error::Invalid(format!("unknown KPI '{kpi}'")))?;
+            lines.entry(label).or_default().push((x, e.mean, e.ci95_low, e.ci95_high));
+        }
+        Ok(lines.into_iter().collect())
+    }
+}
+
+/// The parts of a sharded sweep joined: one header, the rows of every part in point order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MergedSweep {
+    /// The header line all parts share.
+    pub header: String,
+    /// The rows (without their line ends) with their point numbers, in point order.
+    pub rows: Vec<(u64, String)>,
+}
+
+impl MergedSweep {
+    /// Reads and joins the `sweep.csv` files `parts`: their headers must agree, every row must start with its
+    /// point number, and no point may appear twice.
+    pub fn read(parts: &[impl AsRef<Path>]) -> Result<MergedSweep> {
+        let texts = parts
+            .iter()
+            .map(|p| {
+                let p = p.as_ref();
+                Ok((p.display().to_string(), std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        MergedSweep::join(&texts)
+    }
+
+    /// Joins the texts of parts named `(name, text)` ([`MergedSweep::read`]).
+    ///
+    /// ```
+    /// let a = ("a".to_string(), "point,x\n0,1\n2,3\n".to_string());
+    /// let b = ("b".to_string(), "point,x\n1,2\n".to_string());
+    /// let m = dialsim::analysis::MergedSweep::join(&[a, b])?;
+    /// assert_eq!(m.rows.iter().map(|r| r.0).collect::<Vec<_>>(), [0, 1, 2]);
+    /// # Ok::<(), dialsim::Error>(())
+    /// ```
+    pub fn join(parts: &[(String, String)]) -> Result<MergedSweep> {
+        let mut header: Option<String> = None;
+        let mut rows: Vec<(u64, String)> = Vec::new();
+        for (name, text) in parts {
+            let mut lines = text.lines();
+            let h = lines.next().unwrap_or("").to_string();
+            match &header {
+                None => header = Some(h),
+                Some(first) if *first != h => {
+                    return Err(Error::input(name.clone(), Some(1), "header differs from the first part's"));
+                }
+                _ => {}
+            }
+            for (i, line) in lines.enumerate() {
+                let point = line
+                    .split(',')
+                    .next()
+                    .and_then(|p| p.parse().ok())
+                    .ok_or_else(|| Error::input(name.clone(), Some(i as u64 + 2), "row without a point number"))?;
+                rows.push((point, line.to_string()));
+            }
+        }
+        rows.sort_by_key(|(p, _)| *p);
+        if let Some(w) = rows.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(Error::Usage(format!("point {} appears in more than one part", w[0].0)));
+        }
+        Ok(MergedSweep { header: header.unwrap_or_default(), rows })
+    }
+}

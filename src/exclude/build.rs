@@ -1,0 +1,115 @@
+//! Exclusion sources from files: a Bloom filter built from several known databases read in parallel, and the
+//! one loader of the filters and suppression lists a run or a list excludes. Nothing here prints: how each
+//! input was read is handed back ([`NumbersRead`]) for the caller to report.
+
+use std::path::Path;
+
+use super::{Exclusions, FilterParams, InputOptions, KnownFilter, NumbersRead, Source, SuppressionList};
+use crate::error::Result;
+
+/// Reads the known databases `inputs` (`-` is stdin) with `options`: one thread per file (up to `threads`),
+/// or a single file in pieces. The results stay in input order, one per input, so every input is read (and
+/// can be reported) before any is refused. `progress(done, total)` is called as inputs finish.
+pub fn read_inputs(
+    inputs: &[String],
+    options: &InputOptions,
+    threads: usize,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Vec<Result<NumbersRead>> {
+    let total = inputs.len() as u64;
+    let mut reads: Vec<Option<Result<NumbersRead>>> = (0..inputs.len()).map(|_| None).collect();
+    if let [input] = inputs {
+        reads[0] = Some(options.read_path_parallel(input, threads));
+        progress(1, 1);
+    } else {
+        let threads = threads.max(1);
+        let mut done = 0;
+        for (batch_inputs, batch_out) in inputs.chunks(threads).zip(reads.chunks_mut(threads)) {
+            std::thread::scope(|s| {
+                for (input, slot) in batch_inputs.iter().zip(batch_out.iter_mut()) {
+                    s.spawn(move || *slot = Some(options.read_path(input)));
+                }
+            });
+            done += batch_inputs.len() as u64;
+            progress(done, total);
+        }
+    }
+    reads.into_iter().map(|r| r.expect("every input read")).collect()
+}
+
+/// A filter built from several inputs, with the counts over all of them.
+#[derive(Debug)]
+pub struct BuiltFilter {
+    /// The filter (its sources are the inputs' counts, in input order).
+    pub filter: KnownFilter,
+    /// Rows read over all inputs.
+    pub rows: u64,
+    /// Numbers read (repeats counted).
+    pub numbers: u64,
+    /// Values left out as not phone numbers.
+    pub rejected: u64,
+}
+
+/// Builds a filter from the numbers `reads` hold (in input order) with `params`.
+///
+/// ```
+/// use dialsim::exclude::{build_filter, read_inputs};
+/// let options = dialsim::InputOptions::for_plan(&dialsim::Plan::embedded("cz")?);
+/// let inputs = ["data/known/dnc-register.csv".to_string()];
+/// let reads = read_inputs(&inputs, &options, 1, &|_, _| {}).into_iter().collect::<Result<Vec<_>, _>>()?;
+/// let params = dialsim::FilterParams { fp_rate: 0.001, expected: None, seed: Some(1), threads: 1, country_code: 420 };
+/// let built = build_filter(reads, &params)?;
+/// assert_eq!(built.filter.meta().entries, 3000);
+/// # Ok::<(), dialsim::Error>(())
+/// ```
+pub fn build_filter(reads: Vec<NumbersRead>, params: &FilterParams) -> Result<BuiltFilter> {
+    let mut keys = Vec::new();
+    let mut sources = Vec::new();
+    for mut read in reads {
+        keys.append(&mut read.keys);
+        sources.push(read.stats);
+    }
+    let rows: u64 = sources.iter().map(|s| s.rows).sum();
+    let numbers: u64 = sources.iter().map(|s| s.numbers).sum();
+    let rejected: u64 = sources.iter().map(|s| s.rejected).sum();
+    let filter = KnownFilter::build(keys, params, sources)?;
+    Ok(BuiltFilter { filter, rows, numbers, rejected })
+}
+
+/// Loads the exclusion sources: the filter files `filters`, then the suppression lists `lists` read with
+/// `options`. A list named in `embedded` (`(name, text)`) that does not exist as a file is read from its
+/// embedded text. `on_list` hears of each list loaded from a file, to report how it was read.
+///
+/// ```
+/// let options = dialsim::InputOptions::for_plan(&dialsim::Plan::embedded("cz")?);
+/// let lists = ["data/known/dnc-register.csv".to_string()];
+/// let none: &[&str] = &[];
+/// let ex = dialsim::exclude::load_exclusions(none, &lists, &options, &[], &mut |_| {})?;
+/// assert_eq!(ex.names(), ["data/known/dnc-register.csv"]);
+/// # Ok::<(), dialsim::Error>(())
+/// ```
+pub fn load_exclusions(
+    filters: &[impl AsRef<Path>],
+    lists: &[String],
+    options: &InputOptions,
+    embedded: &[(&str, &str)],
+    on_list: &mut dyn FnMut(&SuppressionList),
+) -> Result<Exclusions> {
+    let mut exclusions = Exclusions::new();
+    for path in filters {
+        let path = path.as_ref();
+        exclusions.push(path.display().to_string(), Source::Filter(KnownFilter::load(path)?));
+    }
+    for path in lists {
+        let list = match (Path::new(path).exists(), embedded.iter().find(|(p, _)| p == path)) {
+            (false, Some((_, text))) => SuppressionList::from_keys(options.read(path, text.as_bytes())?.keys),
+            _ => {
+                let list = SuppressionList::load(path, options)?;
+                on_list(&list);
+                list
+            }
+        };
+        exclusions.push(path.clone(), Source::Suppression(list));
+    }
+    Ok(exclusions)
+}

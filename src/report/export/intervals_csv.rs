@@ -1,0 +1,32 @@
+//! `intervals.csv`: the time profile of a run.
+
+use std::io::{self, Write};
+
+use super::{Export, RunReport};
+use crate::compliance::timestamp;
+
+/// `intervals.csv`: one row per 15 minutes with activity.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IntervalsCsv;
+
+impl Export<RunReport<'_>> for IntervalsCsv {
+    fn write(&self, out: &mut dyn Write, r: &RunReport<'_>) -> io::Result<()> {
+        writeln!(out, "start,dials,human_answers,connects,drops,drop_rate,dial_level,occupancy,consents")?;
+        for i in &r.run.intervals {
+            writeln!(
+                out,
+                "{},{},{},{},{},{:.4},{:.3},{:.4},{}",
+                timestamp(r.scenario, i.start_ms),
+                i.dials,
+                i.human_answers,
+                i.connects,
+                i.drops,
+                i.drop_rate(),
+                i.dial_level,
+                i.occupancy(),
+                i.consents
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,21 @@
+//! `names.csv`: the names a run kept with numbers.
+
+use std::io::{self, Write};
+
+use super::{Export, RunReport};
+use crate::compliance::timestamp;
+
+/// `names.csv`: names given by callees, with the call and the consent receipt.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NamesCsv;
+
+impl Export<RunReport<'_>> for NamesCsv {
+    fn write(&self, out: &mut dyn Write, r: &RunReport<'_>) -> io::Result<()> {
+        writeln!(out, "number,name,call_id,time,receipt")?;
+        for n in &r.run.names {
+            let receipt = n.receipt.as_deref().unwrap_or("");
+            writeln!(out, "{},{},{},{},{receipt}", n.number, n.name, n.call_id, timestamp(r.scenario, n.time_ms))?;
+        }
+        Ok(())
+    }
+}
