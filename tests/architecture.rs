@@ -1,0 +1,174 @@
+//! The house's layers point one way: no import cycle between the library's top-level modules.
+//!
+//! Each top-level module (`src/NAME.rs` or `src/NAME/`) imports others through `crate::OTHER` paths and
+//! `use crate::{…}` groups. This test reads those references from the sources and fails on any cycle, naming
+//! it, so that shared vocabulary moves down into a leaf module instead of an arrow running back up.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The library's top-level modules and the files of each (the binary's `cli` and `main` are not the library).
+fn modules(src: &Path) -> BTreeMap<String, Vec<PathBuf>> {
+    let mut out: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for entry in std::fs::read_dir(src).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if ["lib", "main", "cli"].contains(&name.as_str()) {
+            continue;
+        }
+        let files = if path.is_dir() { rust_files(&path) } else { vec![path.clone()] };
+        out.entry(name).or_default().extend(files);
+    }
+    out
+}
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Top-level modules a source text refers to: `crate::NAME` anywhere, and the first names of a
+/// `use crate::{A, B::…}` group.
+fn references(text: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = text[from..].find("crate::") {
+        let start = from + at + "crate::".len();
+        from = start;
+        if bytes.get(start) == Some(&b'{') {
+            let end = text[start..].find('}').map_or(text.len(), |e| start + e);
+            let mut depth = 0;
+            let mut item = String::new();
+            for c in text[start + 1..end].chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => {
+                        out.extend(first_segment(&item, known));
+                        item.clear();
+                    }
+                    _ => item.push(c),
+                }
+            }
+            out.extend(first_segment(&item, known));
+        } else {
+            let name: String = text[start..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            if known.contains(&name) {
+                out.insert(name);
+            }
+        }
+    }
+    out
+}
+
+fn first_segment(item: &str, known: &BTreeSet<String>) -> Option<String> {
+    let name: String = item.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    known.contains(&name).then_some(name)
+}
+
+/// The code a module builds with: comments (doc links name modules without importing them) and the unit
+/// tests that close a file (`#[cfg(test)]`, which may use any module) left out.
+fn code_of(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let t = line.trim_start();
+        if t.starts_with("#[cfg(test)]") {
+            break;
+        }
+        if !t.starts_with("//") {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// A cycle in `graph`, as the list of modules around it, if there is one.
+fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        state: &mut BTreeMap<String, u8>,
+        path: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
+        state.insert(node.to_string(), 1);
+        path.push(node.to_string());
+        for next in graph.get(node).into_iter().flatten() {
+            match state.get(next.as_str()).copied().unwrap_or(0) {
+                1 => {
+                    let at = path.iter().position(|n| n == next).unwrap();
+                    let mut cycle = path[at..].to_vec();
+                    cycle.push(next.clone());
+                    return Some(cycle);
+                }
+                0 => {
+                    if let Some(c) = visit(next, graph, state, path) {
+                        return Some(c);
+                    }
+                }
+                _ => {}
+            }
+        }
+        path.pop();
+        state.insert(node.to_string(), 2);
+        None
+    }
+    let mut state = BTreeMap::new();
+    for node in graph.keys() {
+        if state.get(node).copied().unwrap_or(0) == 0
+            && let Some(c) = visit(node, graph, &mut state, &mut Vec::new())
+        {
+            return Some(c);
+        }
+    }
+    None
+}
+
+fn import_graph() -> BTreeMap<String, BTreeSet<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let modules = modules(&src);
+    let known: BTreeSet<String> = modules.keys().cloned().collect();
+    modules
+        .iter()
+        .map(|(name, files)| {
+            let mut refs = BTreeSet::new();
+            for f in files {
+                refs.extend(references(&code_of(&std::fs::read_to_string(f).unwrap()), &known));
+            }
+            refs.remove(name);
+            (name.clone(), refs)
+        })
+        .collect()
+}
+
+#[test]
+fn top_level_modules_import_one_way_without_cycles() {
+    let graph = import_graph();
+    assert!(graph.len() > 10, "the modules were found: {graph:?}");
+    if let Some(cycle) = find_cycle(&graph) {
+        panic!("import cycle between top-level modules: {}", cycle.join(" -> "));
+    }
+}
+
+#[test]
+fn the_cycle_finder_finds_a_planted_cycle() {
+    let known: BTreeSet<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+    let refs = references("use crate::{b::X, c};\nfn f() { crate::a::g() }", &known);
+    assert_eq!(refs, known);
+    let mut graph = BTreeMap::new();
+    graph.insert("a".to_string(), BTreeSet::from(["b".to_string()]));
+    graph.insert("b".to_string(), BTreeSet::from(["c".to_string()]));
+    graph.insert("c".to_string(), BTreeSet::new());
+    assert_eq!(find_cycle(&graph), None);
+    graph.get_mut("c").unwrap().insert("a".to_string());
+    assert_eq!(find_cycle(&graph).unwrap(), ["a", "b", "c", "a"]);
+}
