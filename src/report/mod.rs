@@ -4,6 +4,7 @@
 //! what to print.
 
 mod export;
+#[cfg(feature = "plot")]
 mod plot;
 
 /// Kept here for callers of the earlier path; the statistics live in [`crate::stats`].
@@ -12,6 +13,7 @@ pub use export::{
     CALLS_HEADER, CallsCsv, CompareCsv, ConsentsJsonl, Export, IntervalsCsv, NamesCsv, ReplicationsCsv, RunReport,
     SummaryJson, SuppressionCsv, SweepCsv, Table, write_call,
 };
+#[cfg(feature = "plot")]
 pub use plot::{Series, profile_svg, sweep_svg};
 
 use std::path::Path;
