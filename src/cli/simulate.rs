@@ -40,6 +40,9 @@ pub struct SimulateArgs {
     /// Write profile.svg (the day profile) into --out.
     #[arg(long, requires = "out")]
     plot: bool,
+    /// Sign the run folder's manifest with this key file (HMAC-SHA-256); `audit --key` checks it. [audit branch]
+    #[arg(long, value_name = "FILE", requires = "out")]
+    key: Option<PathBuf>,
 }
 
 /// The scenario named on the command line (or the embedded default), with overrides.
@@ -121,6 +124,9 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
                     dialsim::report::profile_svg(&folder.path().join("profile.svg"), &title, &out.intervals)?;
                 }
                 folder.commit(seed, dialsim::manifest::scenario_sha256(campaign.scenario()))?;
+                if let (Some(k), Some(dir)) = (&args.key, &args.out) {
+                    dialsim::manifest::sign_folder(dir, &dialsim::manifest::read_key(k)?)?; // audit branch: --key
+                }
                 eprintln!(
                     "dialsim: wrote calls.csv, suppression.csv, consents.jsonl, names.csv, intervals.csv, summary.json and manifest.json to {}",
                     args.out.as_deref().unwrap_or(std::path::Path::new(".")).display()

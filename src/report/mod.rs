@@ -142,7 +142,8 @@ fn write_records(folder: &mut RunFolder, scenario: &Scenario, run: &RunOutput) -
     })?;
     write_file(folder, "names.csv", Privacy::Personal, |out| {
         writeln!(out, "number,name,call_id,time,receipt")?;
-        for n in &run.names {
+        // audit branch: a withdrawal erases the names kept under its receipt.
+        for n in &crate::compliance::erase_withdrawn(&run.names, &run.ledger) {
             let receipt = n.receipt.as_deref().unwrap_or("");
             writeln!(out, "{},{},{},{},{receipt}", n.number, n.name, n.call_id, timestamp(scenario, n.time_ms))?;
         }
