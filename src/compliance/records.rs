@@ -267,3 +267,39 @@ pub fn synthetic_name(h: u64) -> String {
     ];
     format!("{} {}", GIVEN[(h % 12) as usize], FAMILY[((h / 12) % 12) as usize])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(date: &str, zone: &str) -> Scenario {
+        let mut s = Scenario::default();
+        s.run.start_date = date.into();
+        s.run.time_zone = zone.into();
+        s
+    }
+
+    #[test]
+    fn timestamps_read_back_to_the_same_simulated_time_across_a_dst_change() {
+        // 2026-03-29 is Prague's spring change (02:00 -> 03:00); day 0 is the day before.
+        let s = scenario("2026-03-28", "Europe/Prague");
+        for ms in [9 * 3_600_000 + 123, DAY + 9 * 3_600_000 + 456, 3 * DAY + 17 * 3_600_000] {
+            let t = timestamp(&s, ms);
+            assert_eq!(time_ms_of(&s, &t), Some(ms), "{t}");
+        }
+        assert!(timestamp(&s, 9 * 3_600_000).ends_with("+01:00"));
+        assert!(timestamp(&s, DAY + 9 * 3_600_000).ends_with("+02:00"));
+        // The same instant written in UTC reads back to the same floor time.
+        assert_eq!(time_ms_of(&s, "2026-03-29T07:00:00Z"), Some(DAY + 9 * 3_600_000));
+        // A wall-clock time the change skips is taken after it.
+        assert_eq!(timestamp(&s, DAY + 2 * 3_600_000 + 30 * 60_000), "2026-03-29T03:30:00.000+02:00");
+    }
+
+    #[test]
+    fn epoch_seconds_follow_the_zone() {
+        let prague = scenario("2026-01-05", "Europe/Prague");
+        let utc = scenario("2026-01-05", "UTC");
+        assert_eq!(epoch_seconds(&utc, 9 * 3_600_000) - epoch_seconds(&prague, 9 * 3_600_000), 3600);
+        assert_eq!(timestamp(&utc, 0), "2026-01-05T00:00:00.000+00:00");
+    }
+}
