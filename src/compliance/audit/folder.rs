@@ -127,7 +127,7 @@ pub fn audit_folder(dir: &Path, options: &AuditOptions) -> Result<AuditReport> {
                 None,
                 "summary.json's scenario is not the one the manifest records (profile or settings edited?)",
             )
-            .at("summary.json", 1),
+            .at("summary.json", records.summary_line("scenario")),
         );
     }
 
@@ -364,6 +364,12 @@ fn check_profile(s: &Scenario, r: &RunRecords, out: &mut Vec<Violation>) {
 /// against the ledger, names against receipts not withdrawn (and names stored by an injected fault).
 fn check_counts(s: &Scenario, r: &RunRecords, out: &mut Vec<Violation>) {
     let mut check = |what: &str, stated: Option<u64>, found: u64, file: &str| {
+        // The line of the stated count: an outcome's inside `outcomes`, the names' next to the consents.
+        let key = match what.split_once(' ') {
+            Some(("outcome", o)) => o,
+            Some(_) => "consents_granted",
+            None => what,
+        };
         if let Some(stated) = stated
             && stated != found
         {
@@ -373,7 +379,7 @@ fn check_counts(s: &Scenario, r: &RunRecords, out: &mut Vec<Violation>) {
                     None,
                     format!("summary.json states {what} {stated}, {file} holds {found}"),
                 )
-                .at("summary.json", 1),
+                .at("summary.json", r.summary_line(key)),
             );
         }
     };

@@ -82,6 +82,16 @@ pub(super) struct RunRecords {
     pub withdrawals: Vec<WithdrawalLine>,
     pub names: Vec<NameLine>,
     pub summary: SummaryCounts,
+    /// The text of summary.json, to point at the line of a key.
+    pub summary_text: String,
+}
+
+impl RunRecords {
+    /// The 1-based line of summary.json holding the first `"key":` (1 when there is none).
+    pub fn summary_line(&self, key: &str) -> u64 {
+        let needle = format!("\"{key}\":");
+        self.summary_text.lines().position(|l| l.trim_start().starts_with(&needle)).map_or(1, |i| i as u64 + 1)
+    }
 }
 
 #[derive(Deserialize)]
@@ -142,9 +152,15 @@ pub fn read_run_scenario(dir: &Path) -> Result<Scenario> {
 }
 
 fn read_summary(dir: &Path) -> Result<SummaryHead> {
-    serde_json::from_str(&read(dir, "summary.json")?).map_err(|e| {
+    Ok(read_summary_text(dir)?.0)
+}
+
+fn read_summary_text(dir: &Path) -> Result<(SummaryHead, String)> {
+    let text = read(dir, "summary.json")?;
+    let head = serde_json::from_str(&text).map_err(|e| {
         Error::input(file(dir, "summary.json"), Some(e.line() as u64), format!("not a dialsim summary: {e}"))
-    })
+    })?;
+    Ok((head, text))
 }
 
 /// Reads every CSV record of `name` with the line it starts on.
@@ -165,7 +181,7 @@ fn csv_rows(dir: &Path, name: &str) -> Result<(csv::StringRecord, Vec<(csv::Stri
 
 /// Reads a run folder: summary.json, calls.csv, suppression.csv, consents.jsonl, names.csv.
 pub(super) fn load(dir: &Path) -> Result<(AuditInput, RunRecords)> {
-    let summary = read_summary(dir)?;
+    let (summary, summary_text) = read_summary_text(dir)?;
     let scenario = summary.scenario;
     let mut input = AuditInput { scenario, ..Default::default() };
     let mut records = RunRecords {
@@ -175,6 +191,7 @@ pub(super) fn load(dir: &Path) -> Result<(AuditInput, RunRecords)> {
         withdrawals: Vec::new(),
         names: Vec::new(),
         summary: summary.counts,
+        summary_text,
     };
     let s = input.scenario.clone();
 
