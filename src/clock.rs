@@ -17,3 +17,9 @@ pub const DAY: Millis = 24 * HOUR;
 pub fn millis(seconds: f64) -> Millis {
     if seconds >= 1e15 { Millis::MAX / 4 } else { (seconds * 1000.0).round().max(0.0) as Millis }
 }
+
+/// The IANA zone `name` from the time zone database compiled into dialsim (jiff's `tzdb-bundle-always`: the
+/// system's zoneinfo is never read, so a run's timestamps do not depend on the machine).
+pub fn zone(name: &str) -> Option<jiff::tz::TimeZone> {
+    jiff::tz::TimeZone::get(name).ok()
+}

@@ -4,6 +4,11 @@
 //! A folder with a manifest is a *dialsim run folder*: dialsim replaces it whole on the next run into the same
 //! place ([`crate::RunFolder`]); a non-empty folder without one is never replaced. This module describes and
 //! checks; it never decides what a mismatch means for an audit.
+//!
+//! A manifest may be signed ([`Manifest::sign`], `dialsim simulate --key FILE`): an HMAC-SHA-256 with a secret
+//! key over the manifest's canonical bytes ([`Manifest::canonical_bytes`]: the manifest as written, without its
+//! `signature` field). A folder edited and given a recomputed manifest then fails
+//! [`Manifest::check_signature`] with the key, which the editor does not have.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -47,6 +52,40 @@ pub struct Manifest {
     /// `dialsim audit` later can be matched to the run's.
     #[serde(default)]
     pub sources: Vec<crate::digest::SourceRecord>,
+    /// HMAC-SHA-256 (lower-case hex) of [`Manifest::canonical_bytes`] under the run's key; absent when the run
+    /// was not given a key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+}
+
+/// What [`Manifest::check_signature`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signature {
+    /// Signed, and the signature matches the key.
+    Valid,
+    /// Signed, but not with this key over these bytes: the manifest (or the key) is not the run's.
+    Invalid,
+    /// The manifest carries no signature.
+    Unsigned,
+}
+
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+fn mac(key: &[u8], bytes: &[u8]) -> HmacSha256 {
+    use hmac::{KeyInit, Mac};
+    let mut m = HmacSha256::new_from_slice(key).expect("HMAC takes a key of any length");
+    m.update(bytes);
+    m
+}
+
+/// Reads a signing key: the file's bytes, as they are. An empty file is refused (it would sign with no secret).
+pub fn read_key(path: impl AsRef<Path>) -> Result<Vec<u8>> {
+    let path = path.as_ref();
+    let key = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    if key.is_empty() {
+        return Err(Error::Format { path: path.to_path_buf(), message: "an empty key signs nothing".into() });
+    }
+    Ok(key)
 }
 
 impl Manifest {
@@ -59,7 +98,54 @@ impl Manifest {
             scenario_sha256,
             files: BTreeMap::new(),
             sources: Vec::new(),
+            signature: None,
         }
+    }
+
+    /// The bytes a signature covers: the `manifest.json` text of this manifest without its signature.
+    pub fn canonical_bytes(&self) -> Vec<u8> {
+        Manifest { signature: None, ..self.clone() }.to_json().into_bytes()
+    }
+
+    /// Signs the manifest with `key` (HMAC-SHA-256 over [`Manifest::canonical_bytes`]).
+    ///
+    /// ```
+    /// let mut m = dialsim::Manifest::new(1, "0".repeat(64));
+    /// m.sign(b"secret");
+    /// assert_eq!(m.check_signature(b"secret"), dialsim::manifest::Signature::Valid);
+    /// assert_eq!(m.check_signature(b"guess"), dialsim::manifest::Signature::Invalid);
+    /// m.seed = 2;
+    /// assert_eq!(m.check_signature(b"secret"), dialsim::manifest::Signature::Invalid);
+    /// ```
+    pub fn sign(&mut self, key: &[u8]) {
+        use hmac::Mac;
+        let tag = mac(key, &self.canonical_bytes()).finalize().into_bytes();
+        self.signature = Some(tag.iter().map(|b| format!("{b:02x}")).collect());
+    }
+
+    /// Whether the signature is `key`'s over the manifest's canonical bytes (compared in constant time).
+    pub fn check_signature(&self, key: &[u8]) -> Signature {
+        use hmac::Mac;
+        let Some(hex) = &self.signature else {
+            return Signature::Unsigned;
+        };
+        let bytes: Option<Vec<u8>> = (hex.len() == 64 && hex.is_ascii())
+            .then(|| (0..32).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()).collect())
+            .flatten();
+        match bytes {
+            Some(b) if mac(key, &self.canonical_bytes()).verify_slice(&b).is_ok() => Signature::Valid,
+            _ => Signature::Invalid,
+        }
+    }
+
+    /// Writes this manifest as `DIR/manifest.json`, replacing the one there (through a temporary file renamed
+    /// over it, so a reader sees the old or the new manifest, never half of one).
+    pub fn write(&self, dir: impl AsRef<Path>) -> Result<()> {
+        let dir = dir.as_ref();
+        let tmp = dir.join(".manifest.json.tmp");
+        std::fs::write(&tmp, self.to_json()).map_err(|e| Error::io(&tmp, e))?;
+        let path = dir.join(MANIFEST_FILE);
+        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
     }
 
     /// Reads and parses `DIR/manifest.json`; a file of another format is an error.
@@ -83,6 +169,36 @@ impl Manifest {
         text.push('\n');
         text
     }
+}
+
+/// Signs the manifest of the run folder `dir` with `key` and writes it back; returns it.
+pub fn sign_folder(dir: impl AsRef<Path>, key: &[u8]) -> Result<Manifest> {
+    let mut m = Manifest::read(&dir)?;
+    m.sign(key);
+    m.write(&dir)?;
+    Ok(m)
+}
+
+/// Recomputes the manifest of `dir` from the files it holds now (bytes, lines, SHA-256 of each; the seed,
+/// scenario hash and sources kept), signs it with `key` when given, and writes it. What a careless — or a
+/// dishonest — editor of a run folder would do: only a signature checked with the run's key tells.
+pub fn rewrite(dir: impl AsRef<Path>, key: Option<&[u8]>) -> Result<Manifest> {
+    let dir = dir.as_ref();
+    let mut m = Manifest::read(dir)?;
+    m.files.clear();
+    m.signature = None;
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name != MANIFEST_FILE {
+            m.files.insert(name, digest_file(entry.path())?);
+        }
+    }
+    if let Some(k) = key {
+        m.sign(k);
+    }
+    m.write(dir)?;
+    Ok(m)
 }
 
 /// SHA-256 (lower-case hex) of `scenario` serialised as compact JSON.

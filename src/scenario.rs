@@ -61,6 +61,9 @@ pub struct RunSection {
     pub warmup_minutes: f64,
     /// Calendar date of day 0, `YYYY-MM-DD` (timestamps of receipts and suppression entries).
     pub start_date: String,
+    /// IANA time zone of the calling floor (`Europe/Prague`): the day's clock is local time in it, and every
+    /// timestamp is written with the zone's true offset on that date (daylight saving time included).
+    pub time_zone: String,
 }
 
 impl Default for RunSection {
@@ -72,6 +75,7 @@ impl Default for RunSection {
             day_hours: 8.0,
             warmup_minutes: 0.0,
             start_date: "2026-01-05".into(),
+            time_zone: "Europe/Prague".into(),
         }
     }
 }
@@ -345,8 +349,14 @@ pub struct ComplianceSection {
     pub script_version: String,
     /// The controller named on receipts.
     pub controller: String,
-    /// Controller contact (e-mail) on receipts.
+    /// Controller contact (a person or office) on receipts.
     pub controller_contact: String,
+    /// Controller postal address on receipts (Kantara CR v1.1 `address`).
+    pub controller_address: String,
+    /// Controller e-mail on receipts (Kantara CR v1.1 `email`).
+    pub controller_email: String,
+    /// Controller telephone on receipts (Kantara CR v1.1 `phone`).
+    pub controller_phone: String,
     /// Privacy policy URL on receipts.
     pub policy_url: String,
     /// Language of the calls (BCP 47).
@@ -375,6 +385,9 @@ impl Default for ComplianceSection {
             script_version: "script-1".into(),
             controller: "Example Calling s.r.o.".into(),
             controller_contact: "dpo@example.invalid".into(),
+            controller_address: "Example street 1, 110 00 Praha 1, CZ".into(),
+            controller_email: "dpo@example.invalid".into(),
+            controller_phone: "+420 200 000 000".into(),
             policy_url: "https://example.invalid/privacy".into(),
             language: "cs".into(),
             object: 0.10,
@@ -509,7 +522,10 @@ impl Scenario {
             return fail("run.day_start", format!("\"{}\"", r.day_start), "HH:MM from 00:00 to 23:59");
         }
         if days_from_civil(&r.start_date).is_none() {
-            return fail("run.start_date", format!("\"{}\"", r.start_date), "a date YYYY-MM-DD");
+            return fail("run.start_date", format!("\"{}\"", r.start_date), "a calendar date YYYY-MM-DD");
+        }
+        if crate::clock::zone(&r.time_zone).is_none() {
+            return fail("run.time_zone", format!("\"{}\"", r.time_zone), "an IANA time zone such as Europe/Prague");
         }
         let c = &self.compliance;
         for (k, v) in [
@@ -583,13 +599,16 @@ impl Scenario {
     }
 }
 
-/// Days since 1970-01-01 of `YYYY-MM-DD` (Howard Hinnant's days-from-civil).
+/// Days since 1970-01-01 of `YYYY-MM-DD` (Howard Hinnant's days-from-civil); None for a date that does not
+/// exist (`2026-02-31`).
 pub fn days_from_civil(s: &str) -> Option<i64> {
     let mut it = s.trim().split('-');
     let (y, m, d): (i64, i64, i64) = (it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?);
     if it.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1900..=9999).contains(&y) {
         return None;
     }
+    // The day must exist in its month (jiff knows the calendar).
+    jiff::civil::Date::new(y as i16, m as i8, d as i8).ok()?;
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;

@@ -94,15 +94,11 @@ fn the_default_day_is_clean_and_its_records_are_complete() {
 
     // No objector is dialled again: every call to a suppressed number comes before its objection.
     let mut suppressed: HashMap<String, f64> = HashMap::new();
-    let start = dialsim::days_from_civil("2026-01-05").unwrap() * 86_400;
+    let scenario = Scenario::default_day();
     for row in std::fs::read_to_string(run.join("suppression.csv")).unwrap().lines().skip(1) {
         let f: Vec<&str> = row.split(',').collect();
-        let (date, time) = f[1].trim_end_matches('Z').split_once('T').unwrap();
-        let mut hms = time.split(':');
-        let secs = (dialsim::days_from_civil(date).unwrap() * 86_400 - start) as f64
-            + hms.next().unwrap().parse::<f64>().unwrap() * 3600.0
-            + hms.next().unwrap().parse::<f64>().unwrap() * 60.0
-            + hms.next().unwrap().parse::<f64>().unwrap();
+        // Times carry the zone's offset; read back onto the floor's clock.
+        let secs = dialsim::compliance::time_ms_of(&scenario, f[1]).unwrap() as f64 / 1000.0;
         suppressed.entry(f[0].to_string()).or_insert(secs);
     }
     assert!(!suppressed.is_empty());

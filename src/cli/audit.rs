@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 use dialsim::Plan;
-use dialsim::compliance::{AuditInput, audit};
+use dialsim::compliance::{AuditOptions, KnownHit, audit_folder, read_run_scenario};
+use dialsim::exclude::Source;
 
 /// Exit code when the audit finds violations.
 pub const EXIT_VIOLATIONS: i32 = 4;
@@ -24,33 +25,38 @@ pub struct AuditArgs {
     /// it, audit reads only the run folder and the files named on its command line.
     #[arg(long = "follow-scenario-paths")]
     follow_scenario_paths: bool,
+    /// The key file the run was signed with (`simulate --key`): the manifest's signature is checked, so a
+    /// folder edited and given a recomputed manifest is a violation. [audit branch]
+    #[arg(long, value_name = "FILE")]
+    key: Option<PathBuf>,
+    /// Count Bloom-filter hits ("possibly known", false positives possible) as violations for the exit code.
+    #[arg(long = "strict-bloom")]
+    strict_bloom: bool,
     #[command(flatten)]
     input: super::input_args::InputArgs,
 }
 
 pub fn run(args: AuditArgs) -> Result<i32> {
-    // The manifest first: every file as written (size, rows, SHA-256), none missing, none added. A mismatch is
-    // reported and counted; the rules still run on what the folder holds.
-    let (manifest, mismatches) = match dialsim::Manifest::read(&args.dir) {
-        Ok(m) => (Some(m), dialsim::manifest::verify(&args.dir)?),
+    let key = args.key.as_ref().map(dialsim::manifest::read_key).transpose()?;
+    let manifest = match dialsim::Manifest::read(&args.dir) {
+        Ok(m) => Some(m),
         Err(dialsim::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
             eprintln!("dialsim: not checked: manifest (the folder has no manifest.json; written before dialsim 0.2?)");
-            (None, Vec::new())
+            None
         }
         Err(e) => return Err(e.into()),
     };
-    for m in &mismatches {
-        out!("-\tmanifest\t{m}");
+    if key.is_none() && manifest.as_ref().is_some_and(|m| m.signature.is_some()) {
+        eprintln!("dialsim: not checked: signature (the manifest is signed; give the run's key with --key)");
     }
-    let input = AuditInput::load(&args.dir)?;
-    let plan = Plan::resolve(&input.scenario.numbers.plan)?;
+    let scenario = read_run_scenario(&args.dir)?;
+    let plan = Plan::resolve(&scenario.numbers.plan)?;
     // The files given here, and the run's own exclusion sources (paths its scenario recorded) only when asked:
     // a run folder from elsewhere must not make audit read, or echo, files it names.
     let mut exclusions = dialsim::Exclusions::new();
-    let recorded: Vec<&String> =
-        input.scenario.numbers.exclude.iter().chain(&input.scenario.numbers.suppress).collect();
+    let recorded: Vec<&String> = scenario.numbers.exclude.iter().chain(&scenario.numbers.suppress).collect();
     if args.follow_scenario_paths {
-        exclusions.append(dialsim::sim::load_exclusions(&input.scenario, &plan)?);
+        exclusions.append(dialsim::sim::load_exclusions(&scenario, &plan)?);
     } else if !recorded.is_empty() && args.exclude.is_empty() && args.suppress.is_empty() {
         eprintln!(
             "dialsim: not checked: known-number (the run's scenario names {}); give the source lists with \
@@ -70,35 +76,49 @@ pub fn run(args: AuditArgs) -> Result<i32> {
             }
         }
     }
-    let names = exclusions.names();
-    let violations = audit(&input, &|k| exclusions.source_of(k).map(|i| names[i].to_string()));
-    let total = violations.len() + mismatches.len();
-    for v in &violations {
+    // An exact list's hit is certain; a Bloom filter's only possible (false positives).
+    let known = |k: u64| -> Option<KnownHit> {
+        let sources = exclusions.sources();
+        let hit = |exact: bool| {
+            sources.iter().find(|(_, s)| matches!(s, Source::Suppression(_)) == exact && s.contains_key(k))
+        };
+        hit(true)
+            .map(|(n, _)| KnownHit { source: n.clone(), certain: true })
+            .or_else(|| hit(false).map(|(n, _)| KnownHit { source: n.clone(), certain: false }))
+    };
+    let options = AuditOptions { key, known: (!exclusions.is_empty()).then_some(&known as &dyn Fn(u64) -> _) };
+    let report = audit_folder(&args.dir, &options)?;
+    for v in report.violations.iter().chain(&report.possibly_known) {
+        let at = v.at.as_ref().map(|p| format!("\t{p}")).unwrap_or_default();
         match v.call_id {
-            Some(c) => out!("call {c}\t{}\t{}", v.rule, v.detail),
-            None => out!("-\t{}\t{}", v.rule, v.detail),
+            Some(c) => out!("call {c}\t{}\t{}{at}", v.rule, v.detail),
+            None => out!("-\t{}\t{}{at}", v.rule, v.detail),
         }
     }
-    let mut by_rule: std::collections::BTreeMap<&str, usize> = Default::default();
-    for v in &violations {
-        *by_rule.entry(v.rule).or_default() += 1;
-    }
-    if !mismatches.is_empty() {
-        by_rule.insert("manifest", mismatches.len());
-    }
+    let by_rule = report.by_rule();
+    let total = report.violations.len();
+    let bloom = report.possibly_known.len();
     eprintln!(
-        "dialsim: audited {} calls, {} suppression entries, {} receipts, {} names under {}: {}",
-        input.calls.len(),
-        input.suppression.len(),
-        input.receipts.len(),
-        input.names.len(),
-        input.scenario.compliance.profile.as_str(),
+        "dialsim: audited {} calls, {} suppression entries, {} receipts, {} names under {}: {}{}",
+        report.calls,
+        report.suppression_entries,
+        report.receipts,
+        report.names,
+        report.scenario.compliance.profile.as_str(),
         if total == 0 {
             "no violations".to_string()
         } else {
             let parts: Vec<String> = by_rule.iter().map(|(r, n)| format!("{r} {n}")).collect();
             format!("{total} violations ({})", parts.join(", "))
+        },
+        if bloom == 0 {
+            String::new()
+        } else {
+            format!(
+                "; {bloom} possibly known (Bloom filter; false positives possible{})",
+                if args.strict_bloom { ", counted: --strict-bloom" } else { ", not counted without --strict-bloom" }
+            )
         }
     );
-    Ok(if total == 0 { 0 } else { EXIT_VIOLATIONS })
+    Ok(if report.is_clean(args.strict_bloom) { 0 } else { EXIT_VIOLATIONS })
 }

@@ -40,6 +40,9 @@ pub struct SimulateArgs {
     /// Write profile.svg (the day profile) into --out.
     #[arg(long, requires = "out")]
     plot: bool,
+    /// Sign the run folder's manifest with this key file (HMAC-SHA-256); `audit --key` checks it. [audit branch]
+    #[arg(long, value_name = "FILE", requires = "out")]
+    key: Option<PathBuf>,
 }
 
 /// The scenario named on the command line (or the embedded default), with overrides.
@@ -112,6 +115,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     if let Some(dir) = &args.out {
         refuse_inputs_in(dir, &scenario_inputs(&args.scenario, &scenario))?;
     }
+    let key = args.key.as_ref().map(dialsim::manifest::read_key).transpose()?; // audit branch: --key, read before the run
     let folder = args.out.as_ref().map(RunFolder::create).transpose()?;
     let seed = super::generate::seed_or_fresh(args.seed);
     let campaign = Campaign::new(scenario)?;
@@ -139,6 +143,9 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
                     dialsim::report::profile_svg(&folder.path().join("profile.svg"), &title, &out.intervals)?;
                 }
                 folder.commit(seed, dialsim::manifest::scenario_sha256(campaign.scenario()))?;
+                if let (Some(k), Some(dir)) = (&key, &args.out) {
+                    dialsim::manifest::sign_folder(dir, k)?; // audit branch: --key
+                }
                 eprintln!(
                     "dialsim: wrote calls.csv, suppression.csv, consents.jsonl, names.csv, intervals.csv, summary.json and manifest.json to {}",
                     args.out.as_deref().unwrap_or(std::path::Path::new(".")).display()
@@ -182,6 +189,9 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         }
         folder.commit(seed, dialsim::manifest::scenario_sha256(campaign.scenario()))?;
         let dir = args.out.as_deref().unwrap_or(std::path::Path::new("."));
+        if let Some(k) = &key {
+            dialsim::manifest::sign_folder(dir, k)?; // audit branch: --key
+        }
         eprintln!("dialsim: wrote summary.json, replications.csv and manifest.json to {}", dir.display());
     }
     Ok(0)

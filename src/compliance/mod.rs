@@ -11,9 +11,13 @@
 mod audit;
 mod records;
 
-pub use audit::{AuditCall, AuditInput, Auditor, Violation, audit};
+pub use audit::{
+    AuditCall, AuditInput, AuditOptions, AuditReport, Auditor, KnownHit, Position, Violation, audit, audit_folder,
+    read_run_scenario,
+};
 pub use records::{
-    LedgerEntry, NameEntry, Receipt, SuppressionEntry, Withdrawal, epoch_seconds, synthetic_name, timestamp,
+    LedgerEntry, NameEntry, Receipt, SuppressionEntry, Withdrawal, epoch_seconds, erase_withdrawn, synthetic_name,
+    time_ms_of, timestamp, zone, zoned,
 };
 
 use crate::scenario::Profile;

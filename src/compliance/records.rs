@@ -2,8 +2,10 @@
 
 use serde_json::json;
 
-use crate::clock::Millis;
-use crate::exclude::rfc3339;
+use jiff::civil::{Date, DateTime};
+use jiff::tz::TimeZone;
+
+use crate::clock::{DAY, Millis};
 use crate::number::PhoneNumber;
 use crate::scenario::Scenario;
 
@@ -72,27 +74,127 @@ pub struct NameEntry {
     pub receipt: Option<String>,
 }
 
-/// Seconds since 1970 of simulated time `ms` in a scenario starting on `run.start_date`.
-pub fn epoch_seconds(scenario: &Scenario, ms: Millis) -> i64 {
-    let day0 = crate::scenario::days_from_civil(&scenario.run.start_date).unwrap_or(0);
-    day0 * 86_400 + (ms / 1000) as i64
+pub use crate::clock::zone;
+
+/// The scenario's zone (UTC when the name is unknown, which scenario validation refuses).
+fn scenario_zone(scenario: &Scenario) -> TimeZone {
+    zone(&scenario.run.time_zone).unwrap_or(TimeZone::UTC)
 }
 
-/// RFC 3339 UTC of simulated time `ms`, with milliseconds.
+/// Day 0 of the scenario as a civil date (1970-01-01 when the date is invalid, which validation refuses).
+fn day0(scenario: &Scenario) -> Date {
+    scenario.run.start_date.trim().parse::<Date>().unwrap_or(jiff::civil::date(1970, 1, 1))
+}
+
+/// The instant of simulated time `ms`: day `ms / DAY` after `run.start_date`, at the wall-clock time `ms % DAY`
+/// in `run.time_zone` (the calling floor's clock). A wall-clock time skipped by a DST change is taken after it,
+/// a repeated one at its first occurrence (jiff's "compatible" rule, as RFC 5545 does).
+pub fn zoned(scenario: &Scenario, ms: Millis) -> jiff::Zoned {
+    let civil: DateTime = day0(scenario).to_datetime(jiff::civil::Time::midnight());
+    let local =
+        civil.checked_add(jiff::Span::new().days((ms / DAY) as i64).milliseconds((ms % DAY) as i64)).unwrap_or(civil);
+    scenario_zone(scenario).to_ambiguous_zoned(local).compatible().unwrap_or_else(|_| {
+        // Only at the ends of the supported range; the UTC reading is the best left.
+        local.to_zoned(TimeZone::UTC).expect("UTC is never ambiguous")
+    })
+}
+
+/// Seconds since 1970 (UTC) of simulated time `ms` in a scenario starting on `run.start_date`.
+pub fn epoch_seconds(scenario: &Scenario, ms: Millis) -> i64 {
+    zoned(scenario, ms).timestamp().as_second()
+}
+
+/// RFC 3339 of simulated time `ms` with milliseconds and the true UTC offset of `run.time_zone` on that date,
+/// e.g. `2026-01-05T09:00:25.300+01:00` in Prague in January, `+02:00` in July.
+///
+/// ```
+/// let mut s = dialsim::Scenario::default_day();
+/// assert_eq!(dialsim::compliance::timestamp(&s, 9 * 3_600_000 + 25_300), "2026-01-05T09:00:25.300+01:00");
+/// s.run.start_date = "2026-07-06".into();
+/// assert_eq!(dialsim::compliance::timestamp(&s, 9 * 3_600_000), "2026-07-06T09:00:00.000+02:00");
+/// ```
 pub fn timestamp(scenario: &Scenario, ms: Millis) -> String {
-    let whole = rfc3339(epoch_seconds(scenario, ms));
-    format!("{}.{:03}Z", whole.trim_end_matches('Z'), ms % 1000)
+    zoned(scenario, ms).strftime("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string()
+}
+
+/// Simulated time (ms since day 0 00:00 on the floor's clock) of an RFC 3339 time with any offset, the inverse
+/// of [`timestamp`]: the instant is read with its offset and placed on the scenario's wall clock. None when it
+/// is no RFC 3339 time with an offset, or lies before day 0.
+pub fn time_ms_of(scenario: &Scenario, text: &str) -> Option<Millis> {
+    let instant: jiff::Timestamp = text.trim().parse().ok()?;
+    let local = instant.to_zoned(scenario_zone(scenario)).datetime();
+    let days = day0(scenario).until(local.date()).ok()?.get_days() as i64;
+    let t = local.time();
+    let tod = i64::from(t.hour()) * 3_600_000
+        + i64::from(t.minute()) * 60_000
+        + i64::from(t.second()) * 1000
+        + i64::from(t.millisecond());
+    u64::try_from(days * DAY as i64 + tod).ok()
+}
+
+/// The names a run keeps once its records are final: every name kept under a receipt that was withdrawn is
+/// erased (GDPR Art. 7(3) and 17(1)(b): after a withdrawal the name has no ground to be kept). The ledger keeps
+/// the receipt and the withdrawal; the suppression list keeps the number. Names under no receipt (an injected
+/// fault) are left for the audit to find.
+///
+/// ```
+/// use dialsim::compliance::{LedgerEntry, NameEntry, Receipt, Withdrawal, erase_withdrawn};
+/// let number = dialsim::PhoneNumber::from_key(420601000001).unwrap();
+/// let receipt = Receipt { id: "r1".into(), number, name: "Eva".into(), call_id: 3, time_ms: 10, referral_of: None };
+/// let name = NameEntry { number, name: "Eva".into(), call_id: 3, time_ms: 10, receipt: Some("r1".into()) };
+/// let ledger = vec![
+///     LedgerEntry::Consent(receipt),
+///     LedgerEntry::Withdrawal(Withdrawal { receipt_id: "r1".into(), number, time_ms: 99 }),
+/// ];
+/// assert!(erase_withdrawn(&[name], &ledger).is_empty());
+/// ```
+pub fn erase_withdrawn(names: &[NameEntry], ledger: &[LedgerEntry]) -> Vec<NameEntry> {
+    let withdrawn: std::collections::HashSet<&str> = ledger
+        .iter()
+        .filter_map(|e| match e {
+            LedgerEntry::Withdrawal(w) => Some(w.receipt_id.as_str()),
+            LedgerEntry::Consent(_) => None,
+        })
+        .collect();
+    names.iter().filter(|n| n.receipt.as_deref().is_none_or(|r| !withdrawn.contains(r))).cloned().collect()
+}
+
+/// Kantara CR v1.1 purpose category (Appendix A, "Purpose Categories") of a campaign purpose.
+fn purpose_category(purpose: crate::scenario::Purpose) -> &'static str {
+    match purpose {
+        crate::scenario::Purpose::Marketing => "6 - Marketing",
+        // Market research measures and improves the services offered.
+        crate::scenario::Purpose::Research => "16 - Improve Performance",
+    }
 }
 
 impl LedgerEntry {
-    /// The JSON line of the entry.
+    /// The JSON line of the entry: a consent receipt with every field the Kantara Initiative Consent Receipt
+    /// Specification v1.1 (KI-CR-v1.1.0, 2018) requires — version, jurisdiction, consentTimestamp (seconds since
+    /// 1970, UTC), collectionMethod, consentReceiptID, language, piiPrincipalId, piiControllers (piiController,
+    /// contact, address, email, phone, onBehalf), policyUrl, services (service, purposes: purpose,
+    /// purposeCategory from the spec's Appendix A list, consentType, piiCategory from its Appendix B list,
+    /// primaryPurpose, termination, thirdPartyDisclosure), sensitive, spiCat — plus dialsim's own fields
+    /// (`type`, `consentTime` with the zone's offset, `notice`, `callId`, `referralOf`, `piiPrincipalName`);
+    /// or a withdrawal in the same shape. `data/schemas/consent-ledger.schema.json` describes a line.
+    ///
+    /// The consent time is the receipt's `time_ms`, the moment the engine records the consent in the call.
     pub fn to_json(&self, s: &Scenario) -> String {
         let c = &s.compliance;
+        let jurisdiction = c.profile.rules().jurisdiction;
+        let controllers = json!([{
+            "piiController": c.controller,
+            "onBehalf": false,
+            "contact": c.controller_contact,
+            "address": { "streetAddress": c.controller_address, "addressCountry": jurisdiction },
+            "email": c.controller_email,
+            "phone": c.controller_phone,
+        }]);
         let value = match self {
             LedgerEntry::Consent(r) => json!({
                 "type": "consent",
                 "version": "KI-CR-v1.1.0",
-                "jurisdiction": c.profile.rules().jurisdiction,
+                "jurisdiction": jurisdiction,
                 "consentTimestamp": epoch_seconds(s, r.time_ms),
                 "consentTime": timestamp(s, r.time_ms),
                 "collectionMethod": "telephone call",
@@ -100,15 +202,16 @@ impl LedgerEntry {
                 "language": c.language,
                 "piiPrincipalId": r.number.to_string(),
                 "piiPrincipalName": r.name,
-                "piiControllers": [{ "piiController": c.controller, "contact": c.controller_contact }],
+                "piiControllers": controllers,
                 "policyUrl": c.policy_url,
                 "services": [{
                     "service": "telephone calls",
                     "purposes": [{
                         "purpose": format!("{:?}", c.purpose).to_lowercase(),
-                        "purposeCategory": [format!("{:?}", c.purpose).to_lowercase()],
+                        "purposeCategory": [purpose_category(c.purpose)],
                         "consentType": "EXPLICIT",
-                        "piiCategory": ["name", "telephone number"],
+                        // Appendix B: a name is biographical, a telephone number contact data.
+                        "piiCategory": ["1 - Biographical", "2 - Contact"],
                         "primaryPurpose": true,
                         "termination": "until withdrawn",
                         "thirdPartyDisclosure": false
@@ -122,10 +225,18 @@ impl LedgerEntry {
             }),
             LedgerEntry::Withdrawal(w) => json!({
                 "type": "withdrawal",
-                "consentReceiptID": w.receipt_id,
-                "piiPrincipalId": w.number.to_string(),
+                "version": "KI-CR-v1.1.0",
+                "jurisdiction": jurisdiction,
                 "withdrawalTimestamp": epoch_seconds(s, w.time_ms),
                 "withdrawalTime": timestamp(s, w.time_ms),
+                "collectionMethod": "telephone call",
+                "withdrawalReceiptID": format!("{}-w", w.receipt_id),
+                "consentReceiptID": w.receipt_id,
+                "language": c.language,
+                "piiPrincipalId": w.number.to_string(),
+                "piiControllers": controllers,
+                "policyUrl": c.policy_url,
+                "status": "withdrawn",
             }),
         };
         value.to_string()
@@ -151,4 +262,40 @@ pub fn synthetic_name(h: u64) -> String {
         "Král",
     ];
     format!("{} {}", GIVEN[(h % 12) as usize], FAMILY[((h / 12) % 12) as usize])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(date: &str, zone: &str) -> Scenario {
+        let mut s = Scenario::default();
+        s.run.start_date = date.into();
+        s.run.time_zone = zone.into();
+        s
+    }
+
+    #[test]
+    fn timestamps_read_back_to_the_same_simulated_time_across_a_dst_change() {
+        // 2026-03-29 is Prague's spring change (02:00 -> 03:00); day 0 is the day before.
+        let s = scenario("2026-03-28", "Europe/Prague");
+        for ms in [9 * 3_600_000 + 123, DAY + 9 * 3_600_000 + 456, 3 * DAY + 17 * 3_600_000] {
+            let t = timestamp(&s, ms);
+            assert_eq!(time_ms_of(&s, &t), Some(ms), "{t}");
+        }
+        assert!(timestamp(&s, 9 * 3_600_000).ends_with("+01:00"));
+        assert!(timestamp(&s, DAY + 9 * 3_600_000).ends_with("+02:00"));
+        // The same instant written in UTC reads back to the same floor time.
+        assert_eq!(time_ms_of(&s, "2026-03-29T07:00:00Z"), Some(DAY + 9 * 3_600_000));
+        // A wall-clock time the change skips is taken after it.
+        assert_eq!(timestamp(&s, DAY + 2 * 3_600_000 + 30 * 60_000), "2026-03-29T03:30:00.000+02:00");
+    }
+
+    #[test]
+    fn epoch_seconds_follow_the_zone() {
+        let prague = scenario("2026-01-05", "Europe/Prague");
+        let utc = scenario("2026-01-05", "UTC");
+        assert_eq!(epoch_seconds(&utc, 9 * 3_600_000) - epoch_seconds(&prague, 9 * 3_600_000), 3600);
+        assert_eq!(timestamp(&utc, 0), "2026-01-05T00:00:00.000+00:00");
+    }
 }

@@ -18,8 +18,6 @@ pub use input::{
 };
 pub use suppress::{KeyHasher, KeySet, SuppressionList};
 
-pub(crate) use filter::rfc3339;
-
 use crate::generate::Excluder;
 use crate::number::PhoneNumber;
 

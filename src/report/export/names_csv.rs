@@ -1,4 +1,4 @@
-//! `names.csv`: the names a run kept with numbers.
+//! `names.csv`: the names a run kept with numbers (none under a withdrawn receipt).
 
 use std::io::{self, Write};
 
@@ -12,7 +12,8 @@ pub struct NamesCsv;
 impl Export<RunReport<'_>> for NamesCsv {
     fn write(&self, out: &mut dyn Write, r: &RunReport<'_>) -> io::Result<()> {
         writeln!(out, "number,name,call_id,time,receipt")?;
-        for n in &r.run.names {
+        // A withdrawal erases the names kept under its receipt.
+        for n in &crate::compliance::erase_withdrawn(&r.run.names, &r.run.ledger) {
             let receipt = n.receipt.as_deref().unwrap_or("");
             writeln!(out, "{},{},{},{},{receipt}", n.number, n.name, n.call_id, timestamp(r.scenario, n.time_ms))?;
         }

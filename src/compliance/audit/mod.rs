@@ -1,14 +1,23 @@
 //! The audit: re-checks a run from its records alone and lists every rule broken, with the call it broke in.
 //!
-//! The same code checks a run in memory (the `violations` KPI) and a run's output folder (`dialsim audit`).
+//! The same code checks a run in memory (the `violations` KPI) and a run's output folder (`dialsim audit`,
+//! [`audit_folder`]), which adds the checks only the written records allow: the manifest and its signature,
+//! the summary's counts against the records, call ids without gaps, objections against suppression entries,
+//! names against their receipts, the Art. 14 notice on referral calls.
+//!
+//! Rules, by the name each violation carries: `manifest`, `signature`, `scenario-hash`, `summary-counts`,
+//! `call-ids`, `known-number` (exact lists; a Bloom filter's hits are "possibly known", counted apart),
+//! `suppressed-number`, `objection-record`, `drop-lockout`, `objection-offer`, `ring-time`, `silence`,
+//! `abandonment`, `opt-in`, `notice-art14`, `name-without-consent`, `withdrawal-erasure`, `profile`.
+
+mod folder;
+mod records;
+
+pub use folder::{AuditOptions, AuditReport, KnownHit, audit_folder, read_run_scenario};
 
 use std::collections::HashMap;
-use std::path::Path;
-
-use serde::Deserialize;
 
 use super::AbandonWindow;
-use crate::error::{Error, Result};
 use crate::outcome::Outcome;
 use crate::scenario::{Purpose, Scenario};
 
@@ -57,6 +66,34 @@ pub struct Violation {
     pub call_id: Option<u32>,
     /// What happened.
     pub detail: String,
+    /// Where in the run folder: file and 1-based line (none for a run audited in memory).
+    pub at: Option<Position>,
+}
+
+/// A line of a file of a run folder.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    /// The file name inside the run folder.
+    pub file: String,
+    /// The 1-based line (for a CSV: the line the record starts on, as the csv reader counts).
+    pub line: u64,
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+impl Violation {
+    pub(crate) fn new(rule: &'static str, call_id: Option<u32>, detail: impl Into<String>) -> Violation {
+        Violation { rule, call_id, detail: detail.into(), at: None }
+    }
+
+    pub(crate) fn at(mut self, file: &str, line: u64) -> Violation {
+        self.at = Some(Position { file: file.to_string(), line });
+        self
+    }
 }
 
 /// Checks every rule of the scenario's profile; `known` names the exclusion source holding a key, if any.
@@ -87,6 +124,13 @@ pub struct Auditor<'k> {
     opt_in_flag: Option<Violation>,
     known: Box<dyn Fn(u64) -> Option<String> + 'k>,
     suppressed: HashMap<u64, (u64, u32)>,
+    /// Numbers whose call ended in an objection, with that call: never dialled again, whatever the
+    /// suppression list says (an objection whose suppression entry is missing still binds).
+    objected: HashMap<u64, (u64, u32)>,
+    /// Hours a number stays locked after a drop: the longer of the profile's and the scenario's own.
+    lockout_h: f64,
+    /// Whose lockout that is, for messages.
+    lockout_of: &'static str,
     last_drop: HashMap<u64, u64>,
     per_window: std::collections::BTreeMap<u64, (u64, u64)>,
     calls: u64,
@@ -106,12 +150,24 @@ impl<'k> Auditor<'k> {
                 "profile {} requires prior consent for marketing calls to consumers; this campaign dials random numbers without it (purpose research is exempt)",
                 c.profile.as_str()
             ),
+            at: None,
         });
+        // The scenario's own lockout binds the campaign as much as the profile's (cz-2018 has none, but a
+        // scenario that promises 72 h must keep it).
+        let own = scenario.dialer.drop_lockout_hours;
+        let (lockout_h, lockout_of) = if own > rules.lockout_h {
+            (own, "the scenario's dialer.drop_lockout_hours")
+        } else {
+            (rules.lockout_h, "the profile's")
+        };
         Auditor {
             rules,
             opt_in_flag,
             known,
             suppressed: HashMap::new(),
+            objected: HashMap::new(),
+            lockout_h,
+            lockout_of,
             last_drop: HashMap::new(),
             per_window: Default::default(),
             calls: 0,
@@ -141,36 +197,58 @@ impl<'k> Auditor<'k> {
         let out = &mut self.out;
         let id = Some(call.call_id);
         if let Some(source) = (self.known)(call.key) {
-            out.push(Violation { rule: "known-number", call_id: id, detail: format!("+{} is in {source}", call.key) });
+            out.push(Violation {
+                rule: "known-number",
+                call_id: id,
+                detail: format!("+{} is in {source}", call.key),
+                at: None,
+            });
         }
-        if let Some(&(ms, objected_in)) = self.suppressed.get(&call.key)
-            && ms <= call.dial_ms
-            && objected_in != call.call_id
+        let listed = self.suppressed.get(&call.key).filter(|&&(ms, by)| ms <= call.dial_ms && by != call.call_id);
+        let objected = self.objected.get(&call.key).filter(|&&(ms, by)| ms < call.dial_ms && by != call.call_id);
+        if listed.is_none()
+            && let Some(&(_, by)) = objected
         {
+            out.push(Violation::new(
+                "suppressed-number",
+                id,
+                format!("+{} dialled again after objecting in call {by} (its suppression entry is missing)", call.key),
+            ));
+        }
+        if let Some(&(_, objected_in)) = listed {
             out.push(Violation {
                 rule: "suppressed-number",
                 call_id: id,
                 detail: format!("+{} dialled after its objection or withdrawal in call {objected_in}", call.key),
+                at: None,
             });
         }
-        if rules.lockout_h > 0.0
+        if self.lockout_h > 0.0
             && let Some(&dropped) = self.last_drop.get(&call.key)
-            && call.dial_ms < dropped + (rules.lockout_h * 3_600_000.0) as u64
+            && call.dial_ms < dropped + (self.lockout_h * 3_600_000.0) as u64
         {
             out.push(Violation {
                 rule: "drop-lockout",
                 call_id: id,
-                detail: format!("+{} redialled within {} h of an abandoned call", call.key, rules.lockout_h),
+                detail: format!(
+                    "+{} redialled within {} h of an abandoned call ({} lockout)",
+                    call.key, self.lockout_h, self.lockout_of
+                ),
+                at: None,
             });
         }
         if call.outcome.is_drop() {
             self.last_drop.insert(call.key, call.dial_ms);
+        }
+        if call.outcome == Outcome::Objected {
+            self.objected.entry(call.key).or_insert((call.dial_ms, call.call_id));
         }
         if call.outcome.is_person_connected() && call.offered != Some(true) {
             out.push(Violation {
                 rule: "objection-offer",
                 call_id: id,
                 detail: "a connected call without the offer to object".into(),
+                at: None,
             });
         }
         if call.outcome == Outcome::NoAnswer && call.ring_s + 1e-9 < rules.min_ring_s {
@@ -178,6 +256,7 @@ impl<'k> Auditor<'k> {
                 rule: "ring-time",
                 call_id: id,
                 detail: format!("given up after {:.1} s of ringing (minimum {} s)", call.ring_s, rules.min_ring_s),
+                at: None,
             });
         }
         if call.outcome.is_person_answer() && call.wait_s > rules.max_silence_s + 1e-9 {
@@ -185,6 +264,7 @@ impl<'k> Auditor<'k> {
                 rule: "silence",
                 call_id: id,
                 detail: format!("{:.2} s of silence after pick-up (limit {} s)", call.wait_s, rules.max_silence_s),
+                at: None,
             });
         }
         if call.outcome.is_person_answer() {
@@ -209,179 +289,63 @@ impl<'k> Auditor<'k> {
         withdrawals: &[(String, u64, u64)],
         names: &[(u64, u32, u64)],
     ) -> Vec<Violation> {
+        let (mut out, windows) = self.finish_calls();
+        out.extend(name_check(receipts, withdrawals, names));
+        out.extend(windows);
+        out
+    }
+
+    /// The per-call violations (the opt-in flag first) and, apart, abandonment per window.
+    pub(crate) fn finish_calls(self) -> (Vec<Violation>, Vec<Violation>) {
         let rules = self.rules;
         let mut out = Vec::with_capacity(self.out.len() + 1);
         out.extend(self.opt_in_flag.filter(|_| self.calls > 0));
         out.extend(self.out);
-        // Names: a receipt for the number at or before the name, not withdrawn before it.
-        let mut by_key: HashMap<u64, Vec<(&str, u64)>> = HashMap::new();
-        for (id, key, ms) in receipts {
-            by_key.entry(*key).or_default().push((id, *ms));
-        }
-        let withdrawn: HashMap<&str, u64> = withdrawals.iter().map(|(id, _, ms)| (id.as_str(), *ms)).collect();
-        for &(key, call, ms) in names {
-            let ok = by_key
-                .get(&key)
-                .is_some_and(|rs| rs.iter().any(|(id, at)| *at <= ms && withdrawn.get(id).is_none_or(|&w| w > ms)));
-            if !ok {
-                out.push(Violation {
-                    rule: "name-without-consent",
-                    call_id: Some(call),
-                    detail: format!("a name kept with +{key} without a consent receipt before it"),
-                });
-            }
-        }
+        let mut windows = Vec::new();
         for (w, (drops, answers)) in self.per_window {
             let rate = drops as f64 / answers as f64;
             if rate > rules.abandon_limit {
-                out.push(Violation {
-                    rule: "abandonment",
-                    call_id: None,
-                    detail: format!(
+                windows.push(Violation::new(
+                    "abandonment",
+                    None,
+                    format!(
                         "{} {}: {drops} of {answers} live answers abandoned ({:.2} % > {:.0} %)",
                         if rules.window == AbandonWindow::Day { "day" } else { "30-day period" },
                         w,
                         100.0 * rate,
                         100.0 * rules.abandon_limit
                     ),
-                });
+                ));
             }
         }
-        out
+        (out, windows)
     }
 }
 
-#[derive(Deserialize)]
-struct SummaryHead {
-    scenario: Scenario,
-}
-
-#[derive(Deserialize)]
-struct CallRow {
-    call_id: u32,
-    number: String,
-    dial_s: f64,
-    outcome: String,
-    ring_s: f64,
-    wait_s: f64,
-    objection_offered: String,
-}
-
-#[derive(Deserialize)]
-struct LedgerLine {
-    #[serde(rename = "type")]
-    kind: String,
-    #[serde(rename = "consentReceiptID")]
-    id: String,
-    #[serde(rename = "piiPrincipalId")]
-    number: String,
-    #[serde(rename = "consentTime")]
-    consent_time: Option<String>,
-    #[serde(rename = "withdrawalTime")]
-    withdrawal_time: Option<String>,
-}
-
-fn key_of(e164: &str) -> Option<u64> {
-    e164.strip_prefix('+')?.parse().ok()
-}
-
-/// ms since day 0 00:00 of an RFC 3339 UTC time (`2026-01-05T09:00:25.300Z`).
-fn ms_of(scenario: &Scenario, t: &str) -> Option<u64> {
-    let (date, time) = t.trim().trim_end_matches('Z').split_once('T')?;
-    let days = crate::scenario::days_from_civil(date)? - crate::scenario::days_from_civil(&scenario.run.start_date)?;
-    let mut parts = time.split(':');
-    let (h, m): (i64, i64) = (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?);
-    let sec: f64 = parts.next()?.parse().ok()?;
-    let ms = days * 86_400_000 + h * 3_600_000 + m * 60_000 + (sec * 1000.0).round() as i64;
-    u64::try_from(ms).ok()
-}
-
-impl AuditInput {
-    /// Reads a run's output folder: summary.json, calls.csv, suppression.csv, consents.jsonl, names.csv.
-    pub fn load(dir: &Path) -> Result<AuditInput> {
-        let read = |name: &str| {
-            let p = dir.join(name);
-            std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))
-        };
-        let file = |name: &str| dir.join(name).display().to_string();
-        let summary: SummaryHead = serde_json::from_str(&read("summary.json")?).map_err(|e| {
-            Error::input(file("summary.json"), Some(e.line() as u64), format!("not a dialsim summary: {e}"))
-        })?;
-        let scenario = summary.scenario;
-        let mut input = AuditInput { scenario, ..Default::default() };
-        let csv_err = |name: &str, e: csv::Error| {
-            Error::input(file(name), e.position().map(|p| p.line()), format!("malformed row: {e}"))
-        };
-        let calls_text = read("calls.csv")?;
-        let mut rdr = csv::Reader::from_reader(calls_text.as_bytes());
-        for row in rdr.deserialize::<CallRow>() {
-            let row = row.map_err(|e| csv_err("calls.csv", e))?;
-            let key = key_of(&row.number).ok_or_else(|| {
-                Error::input(file("calls.csv"), None, format!("bad number '{}'", crate::error::snippet(&row.number)))
-            })?;
-            input.calls.push(AuditCall {
-                call_id: row.call_id,
-                key,
-                dial_ms: (row.dial_s * 1000.0).round() as u64,
-                outcome: Outcome::from_name(&row.outcome).ok_or_else(|| {
-                    Error::input(
-                        file("calls.csv"),
-                        None,
-                        format!("unknown outcome '{}'", crate::error::snippet(&row.outcome)),
-                    )
-                })?,
-                ring_s: row.ring_s,
-                wait_s: row.wait_s,
-                offered: match row.objection_offered.as_str() {
-                    "yes" => Some(true),
-                    "no" => Some(false),
-                    _ => None,
-                },
-            });
-        }
-        let sup = read("suppression.csv")?;
-        let mut rdr = csv::Reader::from_reader(sup.as_bytes());
-        for (i, row) in rdr.records().enumerate() {
-            let row = row.map_err(|e| csv_err("suppression.csv", e))?;
-            let line = Some(i as u64 + 2);
-            let bad = |m: &str| Error::input(file("suppression.csv"), line, m.to_string());
-            let key = key_of(row.get(0).unwrap_or("")).ok_or_else(|| bad("bad number"))?;
-            let ms = ms_of(&input.scenario, row.get(1).unwrap_or("")).ok_or_else(|| bad("bad time"))?;
-            let call = row.get(2).and_then(|c| c.parse().ok()).ok_or_else(|| bad("bad call id"))?;
-            input.suppression.push((key, ms, call));
-        }
-        for (i, line) in read("consents.jsonl")?.lines().enumerate() {
-            let at = Some(i as u64 + 1);
-            let entry: LedgerLine = serde_json::from_str(line)
-                .map_err(|e| Error::input(file("consents.jsonl"), at, format!("not a receipt: {e}")))?;
-            let key = key_of(&entry.number).ok_or_else(|| Error::input(file("consents.jsonl"), at, "bad number"))?;
-            let time = if entry.kind == "consent" { entry.consent_time } else { entry.withdrawal_time };
-            let ms = time
-                .as_deref()
-                .and_then(|t| ms_of(&input.scenario, t))
-                .ok_or_else(|| Error::input(file("consents.jsonl"), at, "missing or bad time"))?;
-            match entry.kind.as_str() {
-                "consent" => input.receipts.push((entry.id, key, ms)),
-                "withdrawal" => input.withdrawals.push((entry.id, key, ms)),
-                other => {
-                    return Err(Error::input(
-                        file("consents.jsonl"),
-                        at,
-                        format!("unknown entry type '{}'", crate::error::snippet(other)),
-                    ));
-                }
-            }
-        }
-        let names = read("names.csv")?;
-        let mut rdr = csv::Reader::from_reader(names.as_bytes());
-        for (i, row) in rdr.records().enumerate() {
-            let row = row.map_err(|e| csv_err("names.csv", e))?;
-            let bad = |m: &str| Error::input(file("names.csv"), Some(i as u64 + 2), m.to_string());
-            let key = key_of(row.get(0).unwrap_or("")).ok_or_else(|| bad("bad number"))?;
-            let call = row.get(2).and_then(|c| c.parse().ok()).ok_or_else(|| bad("bad call id"))?;
-            let ms = ms_of(&input.scenario, row.get(3).unwrap_or("")).ok_or_else(|| bad("bad time"))?;
-            input.names.push((key, call, ms));
-        }
-        Ok(input)
+/// Names (key, call id, ms) with a receipt for the number at or before the name, not withdrawn before it: the
+/// check a run makes of itself in memory (the folder audit checks each name against its own receipt).
+fn name_check(
+    receipts: &[(String, u64, u64)],
+    withdrawals: &[(String, u64, u64)],
+    names: &[(u64, u32, u64)],
+) -> Vec<Violation> {
+    let mut by_key: HashMap<u64, Vec<(&str, u64)>> = HashMap::new();
+    for (id, key, ms) in receipts {
+        by_key.entry(*key).or_default().push((id, *ms));
     }
+    let withdrawn: HashMap<&str, u64> = withdrawals.iter().map(|(id, _, ms)| (id.as_str(), *ms)).collect();
+    let mut out = Vec::new();
+    for &(key, call, ms) in names {
+        let ok = by_key
+            .get(&key)
+            .is_some_and(|rs| rs.iter().any(|(id, at)| *at <= ms && withdrawn.get(id).is_none_or(|&w| w > ms)));
+        if !ok {
+            out.push(Violation::new(
+                "name-without-consent",
+                Some(call),
+                format!("a name kept with +{key} without a consent receipt before it"),
+            ));
+        }
+    }
+    out
 }

@@ -1,0 +1,410 @@
+//! The audit of a run folder: the manifest (and its signature), the rules over the calls, and the checks of
+//! the records against each other and against the summary's counts. The library audits and reports; the binary
+//! prints and picks the exit code.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use super::records::{RunRecords, load};
+use super::{Auditor, Violation};
+use crate::error::{Error, Result};
+use crate::manifest::{Manifest, Signature, scenario_sha256};
+use crate::outcome::Outcome;
+use crate::scenario::Scenario;
+
+pub use super::records::read_run_scenario;
+
+/// A dialled number found in an exclusion source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KnownHit {
+    /// The source's name.
+    pub source: String,
+    /// True for an exact list (a certain violation); false for a Bloom filter, whose hits may be false
+    /// positives ("possibly known").
+    pub certain: bool,
+}
+
+/// How [`audit_folder`] audits.
+#[derive(Default)]
+pub struct AuditOptions<'a> {
+    /// The key the run's manifest was signed with; given, an unsigned or wrongly signed manifest is a
+    /// `signature` violation.
+    pub key: Option<Vec<u8>>,
+    /// Where a dialled number is known, if anywhere (the exclusion sources given to the audit).
+    pub known: Option<&'a dyn Fn(u64) -> Option<KnownHit>>,
+}
+
+/// What [`audit_folder`] found.
+#[derive(Clone, Debug)]
+pub struct AuditReport {
+    /// The scenario the folder's summary records.
+    pub scenario: Scenario,
+    /// The manifest, when the folder has one (a folder written before dialsim 0.2 has none).
+    pub manifest: Option<Manifest>,
+    /// The signature check: None when no key was given.
+    pub signature: Option<Signature>,
+    /// Certain violations, each with its rule, call and file:line where known: manifest mismatches first,
+    /// then the per-call rules in dial order, then the records' checks.
+    pub violations: Vec<Violation>,
+    /// Dialled numbers a Bloom filter holds: possibly known (a filter has false positives), so reported apart
+    /// and not counted as violations unless the caller is strict.
+    pub possibly_known: Vec<Violation>,
+    /// Rows of calls.csv.
+    pub calls: usize,
+    /// Rows of suppression.csv.
+    pub suppression_entries: usize,
+    /// Consent receipts in consents.jsonl.
+    pub receipts: usize,
+    /// Rows of names.csv.
+    pub names: usize,
+}
+
+impl AuditReport {
+    /// Whether the run passed: no violation, and with `strict_bloom` no Bloom-filter hit either.
+    pub fn is_clean(&self, strict_bloom: bool) -> bool {
+        self.violations.is_empty() && (!strict_bloom || self.possibly_known.is_empty())
+    }
+
+    /// Violations per rule, in rule order.
+    pub fn by_rule(&self) -> BTreeMap<&'static str, usize> {
+        let mut by_rule = BTreeMap::new();
+        for v in &self.violations {
+            *by_rule.entry(v.rule).or_default() += 1;
+        }
+        by_rule
+    }
+}
+
+/// Audits the run folder `dir`: its manifest (files as written; with a key, the signature), the rules of the
+/// scenario's profile over every call, and the records against each other and against `summary.json`.
+///
+/// ```no_run
+/// let report = dialsim::compliance::audit_folder("run".as_ref(), &Default::default())?;
+/// for v in &report.violations {
+///     println!("{} {:?} {}", v.rule, v.call_id, v.detail);
+/// }
+/// # Ok::<(), dialsim::Error>(())
+/// ```
+pub fn audit_folder(dir: &Path, options: &AuditOptions) -> Result<AuditReport> {
+    let mut violations = Vec::new();
+    let manifest = match Manifest::read(dir) {
+        Ok(m) => Some(m),
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    if manifest.is_some() {
+        // The message names the file; a mismatch is of a whole file, not of a line.
+        for m in crate::manifest::verify(dir)? {
+            violations.push(Violation::new("manifest", None, m.to_string()));
+        }
+    }
+    let signature = options.key.as_deref().map(|key| match &manifest {
+        Some(m) => m.check_signature(key),
+        None => Signature::Unsigned,
+    });
+    match signature {
+        Some(Signature::Unsigned) => violations.push(Violation::new(
+            "signature",
+            None,
+            "the manifest is not signed, but a key was given: the folder cannot be shown to be the run's",
+        )),
+        Some(Signature::Invalid) => violations.push(Violation::new(
+            "signature",
+            None,
+            "the manifest's signature does not match the key: the manifest was rewritten (or the key is another)",
+        )),
+        _ => {}
+    }
+
+    let (input, records) = load(dir)?;
+    let scenario = input.scenario.clone();
+    if let Some(m) = &manifest
+        && m.scenario_sha256 != scenario_sha256(&scenario)
+    {
+        violations.push(
+            Violation::new(
+                "scenario-hash",
+                None,
+                "summary.json's scenario is not the one the manifest records (profile or settings edited?)",
+            )
+            .at("summary.json", records.summary_line("scenario")),
+        );
+    }
+
+    // The rules over the calls: exact sources are certain, a filter's hits only possible.
+    let known = options.known;
+    let exact = move |k: u64| known.and_then(|f| f(k)).filter(|h| h.certain).map(|h| h.source);
+    let mut auditor = Auditor::new(&scenario, Box::new(exact));
+    for &(key, ms, call) in &input.suppression {
+        auditor.suppression(key, ms, call);
+    }
+    let mut order: Vec<&super::AuditCall> = input.calls.iter().collect();
+    order.sort_by_key(|c| (c.dial_ms, c.call_id));
+    for call in order {
+        auditor.call(call);
+    }
+    let (calls, windows) = auditor.finish_calls();
+    let line_of: HashMap<u32, u64> = records.calls.iter().rev().map(|c| (c.call_id, c.line)).collect();
+    let located = |v: Violation| match (v.call_id.and_then(|c| line_of.get(&c)), &v.at) {
+        (Some(&line), None) => v.at("calls.csv", line),
+        _ => v,
+    };
+    violations.extend(calls.into_iter().map(located));
+    violations.extend(windows);
+
+    let mut possibly_known = Vec::new();
+    if let Some(f) = known {
+        for c in &records.calls {
+            if let Some(hit) = f(c.key).filter(|h| !h.certain) {
+                possibly_known.push(
+                    Violation::new(
+                        "possibly-known",
+                        Some(c.call_id),
+                        format!("+{} may be in {} (Bloom filter: false positives possible)", c.key, hit.source),
+                    )
+                    .at("calls.csv", c.line),
+                );
+            }
+        }
+    }
+
+    check_call_ids(&records, &mut violations);
+    check_objections(&records, &mut violations);
+    check_notices(&records, &mut violations);
+    check_names(&records, &mut violations);
+    check_profile(&scenario, &records, &mut violations);
+    check_counts(&scenario, &records, &mut violations);
+
+    Ok(AuditReport {
+        scenario,
+        manifest,
+        signature,
+        violations,
+        possibly_known,
+        calls: records.calls.len(),
+        suppression_entries: records.suppression.len(),
+        receipts: records.consents.len(),
+        names: records.names.len(),
+    })
+}
+
+/// `call-ids`: each id once, and the ids 0..n-1 without a gap (a gap is a deleted row, a repeat a duplicated
+/// one). A cut at the end leaves no gap: the summary's counts and the manifest catch that.
+fn check_call_ids(r: &RunRecords, out: &mut Vec<Violation>) {
+    let mut seen: HashMap<u32, u64> = HashMap::new();
+    for c in &r.calls {
+        if let Some(first) = seen.insert(c.call_id, c.line) {
+            out.push(
+                Violation::new(
+                    "call-ids",
+                    Some(c.call_id),
+                    format!("call id {} repeated (first on line {first}): a duplicated row", c.call_id),
+                )
+                .at("calls.csv", c.line),
+            );
+            seen.insert(c.call_id, first);
+        }
+    }
+    let Some(&max) = seen.keys().max() else { return };
+    let mut ids: Vec<u32> = seen.keys().copied().collect();
+    ids.sort_unstable();
+    let mut expected = 0u32;
+    for id in ids {
+        if id > expected {
+            // The row after the gap carries the position.
+            let line = seen[&id];
+            let gap = if id - expected == 1 {
+                format!("call id {expected} missing")
+            } else {
+                format!("call ids {expected} to {} missing", id - 1)
+            };
+            out.push(
+                Violation::new("call-ids", Some(expected), format!("{gap} before call {id}: deleted rows"))
+                    .at("calls.csv", line),
+            );
+        }
+        expected = id + 1;
+    }
+    debug_assert!(expected == max + 1);
+}
+
+/// `objection-record`: an `objected` call has its suppression entry (same number, same call, scope
+/// marketing), and every marketing suppression entry names an `objected` call to that number — an objected
+/// call relabelled as another outcome leaves its entry pointing at a call that no longer says so.
+fn check_objections(r: &RunRecords, out: &mut Vec<Violation>) {
+    let entries: HashSet<(u64, u32)> =
+        r.suppression.iter().filter(|s| s.scope == "marketing").map(|s| (s.key, s.call_id)).collect();
+    let calls: HashMap<u32, (u64, Outcome)> = r.calls.iter().map(|c| (c.call_id, (c.key, c.outcome))).collect();
+    for c in r.calls.iter().filter(|c| c.outcome == Outcome::Objected) {
+        if !entries.contains(&(c.key, c.call_id)) {
+            out.push(
+                Violation::new(
+                    "objection-record",
+                    Some(c.call_id),
+                    format!("+{} objected but has no suppression entry for this call", c.key),
+                )
+                .at("calls.csv", c.line),
+            );
+        }
+    }
+    for s in r.suppression.iter().filter(|s| s.scope == "marketing") {
+        let problem = match calls.get(&s.call_id) {
+            None => Some(format!("an objection of +{} in call {}, which calls.csv does not hold", s.key, s.call_id)),
+            Some(&(key, _)) if key != s.key => {
+                Some(format!("an objection of +{} in call {}, which dialled +{key}", s.key, s.call_id))
+            }
+            Some(&(_, outcome)) if outcome != Outcome::Objected => Some(format!(
+                "an objection of +{} in call {}, whose outcome reads '{}'",
+                s.key,
+                s.call_id,
+                outcome.as_str()
+            )),
+            _ => None,
+        };
+        if let Some(p) = problem {
+            out.push(Violation::new("objection-record", Some(s.call_id), p).at("suppression.csv", s.line));
+        }
+    }
+}
+
+/// `notice-art14`: a referral call that reached a person (objection_offered set) carries the Art. 14 notice
+/// of where the number came from; a call that reached nobody has no notice to give.
+fn check_notices(r: &RunRecords, out: &mut Vec<Violation>) {
+    for c in &r.calls {
+        if let Some(by) = c.referral_of
+            && c.offered.is_some()
+            && c.notice != "art14"
+        {
+            out.push(
+                Violation::new(
+                    "notice-art14",
+                    Some(c.call_id),
+                    format!(
+                        "a referral (from call {by}) connected without the Art. 14 notice (notice '{}')",
+                        crate::error::snippet(&c.notice)
+                    ),
+                )
+                .at("calls.csv", c.line),
+            );
+        }
+    }
+}
+
+/// `name-without-consent`: every name under a receipt that exists, is for that number and that call, at or
+/// before the name, and holds no other name; `withdrawal-erasure`: no name under a withdrawn receipt.
+fn check_names(r: &RunRecords, out: &mut Vec<Violation>) {
+    let receipts: HashMap<&str, &super::records::ConsentLine> = r.consents.iter().map(|c| (c.id.as_str(), c)).collect();
+    let withdrawn: HashMap<&str, u64> = r.withdrawals.iter().map(|w| (w.id.as_str(), w.line)).collect();
+    let mut used: HashMap<&str, u64> = HashMap::new();
+    for n in &r.names {
+        let v =
+            |detail: String| Violation::new("name-without-consent", Some(n.call_id), detail).at("names.csv", n.line);
+        if n.receipt.is_empty() {
+            out.push(v(format!("a name kept with +{} under no consent receipt", n.key)));
+            continue;
+        }
+        let id = crate::error::snippet(&n.receipt);
+        let Some(rc) = receipts.get(n.receipt.as_str()) else {
+            out.push(v(format!("a name kept with +{} under receipt {id}, which the ledger does not hold", n.key)));
+            continue;
+        };
+        if rc.key != n.key {
+            out.push(v(format!("a name kept with +{} under receipt {id}, which is +{}'s", n.key, rc.key)));
+        } else if rc.call_id.is_some_and(|c| c != n.call_id) {
+            out.push(v(format!(
+                "a name from call {} kept under receipt {id}, given in call {}",
+                n.call_id,
+                rc.call_id.unwrap_or_default()
+            )));
+        } else if rc.ms > n.ms {
+            out.push(v(format!("a name kept with +{} before its receipt {id}", n.key)));
+        }
+        if let Some(first) = used.insert(n.receipt.as_str(), n.line) {
+            out.push(v(format!("a second name under receipt {id} (the first on line {first})")));
+            used.insert(n.receipt.as_str(), first);
+        }
+        if let Some(&line) = withdrawn.get(n.receipt.as_str()) {
+            out.push(
+                Violation::new(
+                    "withdrawal-erasure",
+                    Some(n.call_id),
+                    format!("a name still kept with +{} under receipt {id}, withdrawn (consents.jsonl:{line})", n.key),
+                )
+                .at("names.csv", n.line),
+            );
+        }
+    }
+}
+
+/// `profile`: receipts state the jurisdiction of the profile the run used; a profile edited in summary.json
+/// afterwards disagrees with them.
+fn check_profile(s: &Scenario, r: &RunRecords, out: &mut Vec<Violation>) {
+    let expected = s.compliance.profile.rules().jurisdiction;
+    let other: Vec<&super::records::ConsentLine> =
+        r.consents.iter().filter(|c| c.jurisdiction.as_deref().is_some_and(|j| j != expected)).collect();
+    if let Some(first) = other.first() {
+        out.push(
+            Violation::new(
+                "profile",
+                first.call_id,
+                format!(
+                    "{} receipts state jurisdiction {}, but summary.json's profile {} is {expected}",
+                    other.len(),
+                    crate::error::snippet(first.jurisdiction.as_deref().unwrap_or("")),
+                    s.compliance.profile.as_str()
+                ),
+            )
+            .at("consents.jsonl", first.line),
+        );
+    }
+}
+
+/// `summary-counts`: the summary's counts against the records — dials and outcomes against calls.csv (calls
+/// dialled after the warm-up), objections against marketing suppression entries, consents and withdrawals
+/// against the ledger, names against receipts not withdrawn (and names stored by an injected fault).
+fn check_counts(s: &Scenario, r: &RunRecords, out: &mut Vec<Violation>) {
+    let mut check = |what: &str, stated: Option<u64>, found: u64, file: &str| {
+        // The line of the stated count: an outcome's inside `outcomes`, the names' next to the consents.
+        let key = match what.split_once(' ') {
+            Some(("outcome", o)) => o,
+            Some(_) => "consents_granted",
+            None => what,
+        };
+        if let Some(stated) = stated
+            && stated != found
+        {
+            out.push(
+                Violation::new(
+                    "summary-counts",
+                    None,
+                    format!("summary.json states {what} {stated}, {file} holds {found}"),
+                )
+                .at("summary.json", r.summary_line(key)),
+            );
+        }
+    };
+    let start = u64::from(crate::scenario::parse_hhmm(&s.run.day_start).unwrap_or(540)) * crate::clock::MINUTE;
+    let warmup_end = start + crate::clock::millis(s.run.warmup_minutes * 60.0);
+    let counted: Vec<_> = r.calls.iter().filter(|c| c.dial_ms >= warmup_end).collect();
+    check("dials", r.summary.dials, counted.len() as u64, "calls.csv");
+    if let Some(outcomes) = &r.summary.outcomes {
+        for &o in Outcome::ALL.iter() {
+            let found = counted.iter().filter(|c| c.outcome == o).count() as u64;
+            check(&format!("outcome {}", o.as_str()), outcomes.get(o.as_str()).copied(), found, "calls.csv");
+        }
+    }
+    let marketing = r.suppression.iter().filter(|x| x.scope == "marketing").count() as u64;
+    check("objections", r.summary.objections, marketing, "suppression.csv (scope marketing)");
+    check("consents_granted", r.summary.consents_granted, r.consents.len() as u64, "consents.jsonl");
+    check("withdrawals", r.summary.withdrawals, r.withdrawals.len() as u64, "consents.jsonl");
+    if let (Some(granted), Some(withdrawn)) = (r.summary.consents_granted, r.summary.withdrawals) {
+        let faults = r.summary.faults_injected.as_ref().and_then(|f| f.get("store_name_without_consent")).copied();
+        let expected = (granted + faults.unwrap_or(0)).saturating_sub(withdrawn);
+        check(
+            "(consents - withdrawals + names stored by fault) names",
+            Some(expected),
+            r.names.len() as u64,
+            "names.csv",
+        );
+    }
+}
