@@ -288,7 +288,7 @@ impl CallList {
             return Err(Error::Usage(format!("shard {k}/{n} must satisfy 1 <= K <= N")));
         }
         if request.start > len {
-            return Err(Error::Usage(format!("--start {} is beyond the space of {len} numbers", request.start)));
+            return Err(Error::Usage(format!("start position {} is beyond the space of {len} numbers", request.start)));
         }
         let count = request.count.unwrap_or(len - request.start);
         if count > len - request.start {
