@@ -4,7 +4,7 @@
 //! (see [`super::draw`]), so the same seed gives the same run. The conversation itself — what happens once a
 //! person is connected — is decided in [`Engine::converse`], the place where the compliance flow plugs in.
 
-use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use rand::{Rng, RngExt};
 use rand_chacha::ChaCha20Rng;
@@ -27,9 +27,11 @@ use crate::scenario::{Scenario, parse_hhmm};
 mod dialer;
 mod flow;
 mod idle;
+mod retries;
 mod window;
 
 use idle::IdleAgents;
+use retries::Retries;
 use window::CallWindow;
 
 /// Delay before a not-in-service tone is recognised.
@@ -140,8 +142,8 @@ pub struct Engine<'a> {
     waiting: VecDeque<u32>,
     in_progress: u32,
     ringing: u32,
-    retries: BinaryHeap<std::cmp::Reverse<(Millis, u64, u64)>>,
-    retry_seq: u64,
+    /// Numbers waiting for their next attempt, by due time.
+    retries: Retries,
     numbers: HashMap<u64, NumberState, KeyBuild>,
     fresh: FreshLeads,
     window_open: bool,
@@ -210,8 +212,7 @@ impl<'a> Engine<'a> {
             waiting: VecDeque::new(),
             in_progress: 0,
             ringing: 0,
-            retries: BinaryHeap::new(),
-            retry_seq: 0,
+            retries: Retries::default(),
             numbers: HashMap::default(),
             fresh: leads.fresh(seed),
             window_open: false,
@@ -595,9 +596,7 @@ impl<'a> Engine<'a> {
         if let Some(minutes) = redial
             && attempt < d.max_attempts
         {
-            let due = now + millis(minutes * 60.0);
-            self.retries.push(std::cmp::Reverse((due, self.retry_seq, key)));
-            self.retry_seq += 1;
+            self.retries.push(now, millis(minutes * 60.0), key);
         } else {
             self.number_done(key);
         }

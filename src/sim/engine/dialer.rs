@@ -65,7 +65,7 @@ impl<'a> Engine<'a> {
     // ----- leads -----
 
     pub(super) fn has_lead(&mut self) -> bool {
-        let retry_due = self.retries.peek().is_some_and(|std::cmp::Reverse((due, _, _))| *due <= self.now);
+        let retry_due = self.retries.next_due().is_some_and(|due| due <= self.now);
         if retry_due || !self.referrals.is_empty() {
             return true;
         }
@@ -85,11 +85,7 @@ impl<'a> Engine<'a> {
 
     /// The next number to dial: a retry that is due, else a referral, else a fresh number.
     pub(super) fn next_lead(&mut self) -> Option<(PhoneNumber, u32, Option<u32>)> {
-        while let Some(&std::cmp::Reverse((due, _, _))) = self.retries.peek() {
-            if due > self.now {
-                break;
-            }
-            let std::cmp::Reverse((_, _, key)) = self.retries.pop().expect("peeked");
+        while let Some(key) = self.retries.pop_due(self.now) {
             let state = self.numbers.get(&key).expect("retried numbers are known");
             if state.locked_until > self.now {
                 self.number_done(key);
