@@ -22,7 +22,7 @@ use crate::number::PhoneNumber;
 type KeyBuild = std::hash::BuildHasherDefault<crate::exclude::KeyHasher>;
 use super::pacing::{Floor, Pacing, pacer_for};
 use crate::rng::{Stream, stream};
-use crate::scenario::{Scenario, parse_hhmm};
+use crate::scenario::{Dist, Scenario, parse_hhmm};
 
 mod dialer;
 mod flow;
@@ -367,6 +367,8 @@ impl<'a> Engine<'a> {
             }
         };
         let ring_timeout = millis(self.s.dialer.ring_timeout.max(15.0));
+        // A tone, the ring timeout or a fixed pick-up delay: the same delay again and again (a queue lane).
+        let constant = !matches!(fate, Fate::Person | Fate::Machine) || matches!(p.answer_delay, Dist::Fixed { .. });
         let delay = match fate {
             Fate::Sit => SIT_DELAY,
             Fate::Busy => BUSY_DELAY,
@@ -404,7 +406,11 @@ impl<'a> Engine<'a> {
         }
         self.in_progress += 1;
         self.ringing += 1;
-        self.queue.push(self.now + delay, Event::RingEnd(id));
+        if constant || delay == ring_timeout {
+            self.queue.push_after(self.now, delay, Event::RingEnd(id));
+        } else {
+            self.queue.push(self.now + delay, Event::RingEnd(id));
+        }
         true
     }
 
@@ -418,7 +424,7 @@ impl<'a> Engine<'a> {
                 call.answered = Some(self.now);
                 if self.s.amd.enabled {
                     let t = millis(self.s.amd.detect_time);
-                    self.queue.push(self.now + t, Event::AmdDone(c));
+                    self.queue.push_after(self.now, t, Event::AmdDone(c));
                 } else {
                     self.live(c);
                 }
@@ -478,7 +484,12 @@ impl<'a> Engine<'a> {
         }
         self.calls[c].waiting = true;
         self.waiting.push_back(c);
-        self.queue.push(deadline, Event::WaitTimeout(c));
+        if self.s.population.patience.is_none() {
+            // The drop timeout from the pick-up: a constant delay from now (a queue lane).
+            self.queue.push_after(self.now, deadline - self.now, Event::WaitTimeout(c));
+        } else {
+            self.queue.push(deadline, Event::WaitTimeout(c));
+        }
         self.pace();
     }
 
@@ -535,7 +546,11 @@ impl<'a> Engine<'a> {
         self.calls[c].wrap = wrap;
         self.finish(c, outcome);
         self.set_agent(a, AgentState::Wrap);
-        self.queue.push(self.now + wrap, Event::WrapEnd(a));
+        if matches!(self.s.agents.wrap, Dist::Fixed { .. }) {
+            self.queue.push_after(self.now, wrap, Event::WrapEnd(a));
+        } else {
+            self.queue.push(self.now + wrap, Event::WrapEnd(a));
+        }
     }
 
     fn wrap_end(&mut self, a: u32) {
