@@ -149,7 +149,7 @@ impl Campaign {
             ledger: std::mem::take(&mut engine.ledger),
             names: std::mem::take(&mut engine.names),
             violations: std::mem::take(&mut engine.violations),
-            intervals: engine.stats.intervals.values().cloned().collect(),
+            intervals: engine.stats.active_intervals().cloned().collect(),
         };
         // Carry the dial level forward through intervals without a report of their own.
         let mut level = engine.start_level;

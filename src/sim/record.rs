@@ -110,7 +110,9 @@ pub struct RunStats {
     /// Numbers whose attempts have all ended, by the best AAPOR class of their counted attempts (NE, UH, NC, R, I).
     pub(crate) aapor: [u64; 5],
     pub(crate) compliance: ComplianceStats,
-    pub(crate) intervals: std::collections::BTreeMap<u64, Interval>,
+    /// Intervals by slot (start / INTERVAL_MS); `None` until something happens in it. Indexed, not searched: it
+    /// is reached several times per event.
+    pub(crate) intervals: Vec<Option<Interval>>,
     pub(crate) summary: Option<Summary>,
 }
 
@@ -169,7 +171,16 @@ impl RunStats {
     /// The interval holding time `ms`.
     pub(crate) fn interval(&mut self, ms: u64) -> &mut Interval {
         let slot = ms / INTERVAL_MS;
-        self.intervals.entry(slot).or_insert_with(|| Interval { start_ms: slot * INTERVAL_MS, ..Default::default() })
+        let i = slot as usize;
+        if i >= self.intervals.len() {
+            self.intervals.resize(i + 1, None);
+        }
+        self.intervals[i].get_or_insert_with(|| Interval { start_ms: slot * INTERVAL_MS, ..Default::default() })
+    }
+
+    /// The intervals with activity, in time order.
+    pub(crate) fn active_intervals(&self) -> impl Iterator<Item = &Interval> {
+        self.intervals.iter().flatten()
     }
 
     /// Adds agent time [from, to) to the intervals it spans.
