@@ -57,7 +57,8 @@ pub struct Interval {
     pub drops: u64,
     /// Consents granted.
     pub consents: u64,
-    /// Dial level at the end of the interval (predictive).
+    /// Dial level at the end of the interval, as the dialer mode's pacer reports it: predictive's adaptive
+    /// level; 1 for preview and progressive (one call per free agent); 0 for rate (no level: a rate per hour).
     pub dial_level: f64,
     /// Agent-ms talking or wrapping up.
     pub busy_ms: u64,
@@ -318,7 +319,8 @@ pub struct Summary {
     pub outcomes: std::collections::BTreeMap<&'static str, u64>,
     /// Agent time split.
     pub agent_time: AgentTime,
-    /// Dial level over time: (seconds since day 0 00:00, level), predictive mode.
+    /// Dial level over time: (seconds since day 0 00:00, level). Predictive: at each day start and each
+    /// recalculation; preview and progressive: 1 at each day start; rate: none.
     pub dial_level: Vec<(f64, f64)>,
     /// Abandonment per day (Ofcom: per 24 hours).
     pub abandon_rate_per_day: Vec<f64>,
