@@ -1,6 +1,7 @@
-//! Simulator throughput in events per second: the default day's model and an M/M/c queue (erlang-c.toml).
+//! Simulator throughput in events per second: the default day's model, an M/M/c queue (erlang-c.toml), and
+//! bench-day.toml at 20, 200 and 2,000 agents (lines = 10 × agents) for the size-independence target.
 //!
-//! `cargo bench --bench simulate`; figures are recorded in BENCHMARKS.md, beside a SimPy model of the same
+//! `cargo bench --bench simulate` (`-- agents` for the sizes only); figures are recorded in BENCHMARKS.md, beside a SimPy model of the same
 //! M/M/c queue (benches/simpy_mmc.py).
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use dialsim::{Campaign, Scenario};
@@ -17,6 +18,18 @@ fn simulate(c: &mut Criterion) {
     let events = mmc.run(1, false).summary.events;
     g.throughput(Throughput::Elements(events));
     g.bench_function("mmc_24h_events", |b| b.iter(|| black_box(mmc.run(1, false).summary.events)));
+    g.finish();
+    let mut g = c.benchmark_group("agents");
+    g.sample_size(10);
+    for agents in [20u32, 200, 2000] {
+        let set = vec![format!("dialer.agents={agents}"), format!("dialer.lines={}", 10 * agents)];
+        let campaign = Campaign::new(Scenario::load("data/scenarios/bench-day.toml", &set).unwrap()).unwrap();
+        let events = campaign.run(1, false).summary.events;
+        g.throughput(Throughput::Elements(events));
+        g.bench_function(format!("bench_day_{agents}_events"), |b| {
+            b.iter(|| black_box(campaign.run(1, false).summary.events))
+        });
+    }
     g.finish();
     let mut g = c.benchmark_group("replications");
     g.sample_size(10);

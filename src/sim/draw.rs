@@ -8,7 +8,7 @@
 use crate::scenario::Dist;
 
 /// What a draw is for (part of the hash input, so purposes never share a value).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u64)]
 pub enum Purpose {
     /// Per number: not in service.
@@ -29,8 +29,59 @@ pub enum Purpose {
     Wrap,
     /// Per attempt: second uniform of a lognormal.
     Second,
-    /// Compliance draws (objection, name, consent, referrals) start here.
-    Compliance = 64,
+    // The compliance flow's draws, from 64 (once `Compliance as u64 + k`, k = 0 to 9).
+    /// Per attempt: the `skip_objection_offer` fault (the objection is not offered).
+    ObjectionOfferFault = 64,
+    /// Per number: objects when offered.
+    Object = 65,
+    /// Per number: a cooperating person gives their name.
+    GiveName = 66,
+    /// Per attempt, extra 1: the `ignore_suppression` fault (a blocked number is dialled anyway).
+    IgnoreSuppressionFault = 67,
+    /// Per number: consents to keeping the name.
+    Consent = 68,
+    /// Per number: withdraws the consent later.
+    Withdraw = 69,
+    /// Per attempt: the `store_name_without_consent` fault (a declined name is kept).
+    StoreNameFault = 70,
+    /// Per number: gives a referral.
+    Referral = 71,
+    /// Per number: first uniform of the withdrawal delay.
+    WithdrawDelay = 72,
+    /// Per number: second uniform of the withdrawal delay.
+    WithdrawDelaySecond = 73,
+}
+
+impl Purpose {
+    /// Every purpose with the number it hashes as, pinned: a changed number changes every draw of its purpose,
+    /// so runs of one seed no longer meet the same people across versions (common random numbers break).
+    pub const PINNED: [(Purpose, u64); 19] = [
+        (Purpose::InService, 1),
+        (Purpose::Cooperate, 2),
+        (Purpose::AttemptFate, 3),
+        (Purpose::AnswerDelay, 4),
+        (Purpose::Amd, 5),
+        (Purpose::Patience, 6),
+        (Purpose::Talk, 7),
+        (Purpose::Wrap, 8),
+        (Purpose::Second, 9),
+        (Purpose::ObjectionOfferFault, 64),
+        (Purpose::Object, 65),
+        (Purpose::GiveName, 66),
+        (Purpose::IgnoreSuppressionFault, 67),
+        (Purpose::Consent, 68),
+        (Purpose::Withdraw, 69),
+        (Purpose::StoreNameFault, 70),
+        (Purpose::Referral, 71),
+        (Purpose::WithdrawDelay, 72),
+        (Purpose::WithdrawDelaySecond, 73),
+    ];
+
+    /// The number the purpose hashes as.
+    #[inline]
+    pub const fn id(self) -> u64 {
+        self as u64
+    }
 }
 
 #[inline]
@@ -83,6 +134,63 @@ mod tests {
         {
             let mean: f64 = (0..n).map(|i| sample_for(&dist, 7, i, 1, Purpose::Talk)).sum::<f64>() / n as f64;
             assert!((mean / dist.mean() - 1.0).abs() < 0.01, "{dist:?}: mean {mean}");
+        }
+    }
+
+    #[test]
+    fn draw_purposes_keep_their_pinned_numbers() {
+        let message = "changing a draw purpose's number changes every draw of that purpose: runs of one seed no \
+                       longer meet the same people across versions (common random numbers break)";
+        // Written out, not derived from PINNED, so a change to either is caught.
+        let expected = [
+            (Purpose::InService, 1),
+            (Purpose::Cooperate, 2),
+            (Purpose::AttemptFate, 3),
+            (Purpose::AnswerDelay, 4),
+            (Purpose::Amd, 5),
+            (Purpose::Patience, 6),
+            (Purpose::Talk, 7),
+            (Purpose::Wrap, 8),
+            (Purpose::Second, 9),
+            (Purpose::ObjectionOfferFault, 64),
+            (Purpose::Object, 65),
+            (Purpose::GiveName, 66),
+            (Purpose::IgnoreSuppressionFault, 67),
+            (Purpose::Consent, 68),
+            (Purpose::Withdraw, 69),
+            (Purpose::StoreNameFault, 70),
+            (Purpose::Referral, 71),
+            (Purpose::WithdrawDelay, 72),
+            (Purpose::WithdrawDelaySecond, 73),
+        ];
+        for (p, n) in expected {
+            assert_eq!(p as u64, n, "{p:?} must hash as {n}: {message}");
+            assert_eq!(p.id(), n, "{p:?}.id(): {message}");
+        }
+        assert_eq!(Purpose::PINNED, expected, "Purpose::PINNED: {message}");
+        // Every variant is listed: a new purpose must be added here, with a number of its own.
+        for (p, _) in expected {
+            match p {
+                Purpose::InService
+                | Purpose::Cooperate
+                | Purpose::AttemptFate
+                | Purpose::AnswerDelay
+                | Purpose::Amd
+                | Purpose::Patience
+                | Purpose::Talk
+                | Purpose::Wrap
+                | Purpose::Second
+                | Purpose::ObjectionOfferFault
+                | Purpose::Object
+                | Purpose::GiveName
+                | Purpose::IgnoreSuppressionFault
+                | Purpose::Consent
+                | Purpose::Withdraw
+                | Purpose::StoreNameFault
+                | Purpose::Referral
+                | Purpose::WithdrawDelay
+                | Purpose::WithdrawDelaySecond => {}
+            }
         }
     }
 

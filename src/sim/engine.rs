@@ -4,7 +4,7 @@
 //! (see [`super::draw`]), so the same seed gives the same run. The conversation itself — what happens once a
 //! person is connected — is decided in [`Engine::converse`], the place where the compliance flow plugs in.
 
-use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use rand::{Rng, RngExt};
 use rand_chacha::ChaCha20Rng;
@@ -20,13 +20,18 @@ use crate::number::PhoneNumber;
 
 /// Hash maps keyed by E.164 keys use the fast key hasher.
 type KeyBuild = std::hash::BuildHasherDefault<crate::exclude::KeyHasher>;
+use super::pacing::{Floor, Pacing, pacer_for};
 use crate::rng::{Stream, stream};
-use crate::scenario::{DialerMode, Scenario, parse_hhmm};
+use crate::scenario::{Dist, Scenario, parse_hhmm};
 
 mod dialer;
 mod flow;
+mod idle;
+mod retries;
 mod window;
 
+use idle::IdleAgents;
+use retries::Retries;
 use window::CallWindow;
 
 /// Delay before a not-in-service tone is recognised.
@@ -38,8 +43,8 @@ const BUSY_DELAY: Millis = 4 * SECOND;
 enum Event {
     DayStart(u32),
     DayEnd(u32),
+    /// The pacer's timer (a recalculation, or rate mode's next dial).
     Recalc,
-    RateDial,
     PreviewDone(u32),
     RingEnd(u32),
     AmdDone(u32),
@@ -130,18 +135,23 @@ pub struct Engine<'a> {
     queue: EventQueue<Event>,
     now: Millis,
     agents: Vec<Agent>,
-    idle: VecDeque<u32>,
+    idle: IdleAgents,
     calls: CallWindow,
+    /// Calls waiting for an agent, oldest first. A call that stopped waiting (timed out) stays until it reaches
+    /// the front and is skipped there: its `waiting` flag, not this queue, says whether it waits.
     waiting: VecDeque<u32>,
     in_progress: u32,
     ringing: u32,
-    retries: BinaryHeap<std::cmp::Reverse<(Millis, u64, u64)>>,
-    retry_seq: u64,
+    /// Numbers waiting for their next attempt, by due time.
+    retries: Retries,
     numbers: HashMap<u64, NumberState, KeyBuild>,
     fresh: FreshLeads,
     window_open: bool,
     day: u32,
-    level: f64,
+    /// The dialer mode's pacer (out of its place only while it runs).
+    pacer: Option<Box<dyn Pacing>>,
+    /// The level the pacer reported before the run: intervals before its first report carry it.
+    pub(super) start_level: f64,
     warmup_end: Millis,
     last_recalc: Millis,
     /// Agent-milliseconds spent idle since the last recalculation, and when it was last brought up to date.
@@ -174,6 +184,17 @@ pub struct Engine<'a> {
 impl<'a> Engine<'a> {
     /// A run of `scenario` with `seed` over the numbers of `leads`.
     pub fn new(s: &'a Scenario, leads: &LeadSource, seed: u64, records: RecordSink<'a>) -> Engine<'a> {
+        Engine::with_pacer(s, leads, seed, records, pacer_for(&s.dialer))
+    }
+
+    /// A run as [`Engine::new`], paced by `pacer` instead of the scenario's mode.
+    pub(crate) fn with_pacer(
+        s: &'a Scenario,
+        leads: &LeadSource,
+        seed: u64,
+        records: RecordSink<'a>,
+        pacer: Box<dyn Pacing>,
+    ) -> Engine<'a> {
         let key = {
             let mut r = stream(seed, Stream::Simulation(0));
             r.next_u64()
@@ -186,18 +207,18 @@ impl<'a> Engine<'a> {
             queue: EventQueue::new(),
             now: 0,
             agents: vec![Agent { state: AgentState::Off, since: 0, call: None }; s.dialer.agents as usize],
-            idle: VecDeque::new(),
+            idle: IdleAgents::new(s.dialer.agents as usize),
             calls: CallWindow::default(),
             waiting: VecDeque::new(),
             in_progress: 0,
             ringing: 0,
-            retries: BinaryHeap::new(),
-            retry_seq: 0,
+            retries: Retries::default(),
             numbers: HashMap::default(),
             fresh: leads.fresh(seed),
             window_open: false,
             day: 0,
-            level: s.dialer.initial_level,
+            start_level: pacer.level(),
+            pacer: Some(pacer),
             warmup_end: start + millis(s.run.warmup_minutes * 60.0),
             last_recalc: start,
             idle_area: 0.0,
@@ -236,7 +257,6 @@ impl<'a> Engine<'a> {
                 Event::DayStart(d) => self.day_start(d),
                 Event::DayEnd(d) => self.day_end(d),
                 Event::Recalc => self.recalc(),
-                Event::RateDial => self.rate_dial(),
                 Event::PreviewDone(a) => self.preview_done(a),
                 Event::RingEnd(c) => self.ring_end(c),
                 Event::AmdDone(c) => self.amd_done(c),
@@ -301,17 +321,13 @@ impl<'a> Engine<'a> {
             }
         }
         if agent.state == AgentState::Idle {
-            self.idle.retain(|&x| x != a);
+            self.idle.remove(a);
         }
         agent.state = state;
         agent.since = now;
         if state == AgentState::Idle {
             self.idle.push_back(a);
         }
-    }
-
-    fn idle_count(&self) -> usize {
-        self.idle.len()
     }
 
     // ----- calls -----
@@ -351,6 +367,8 @@ impl<'a> Engine<'a> {
             }
         };
         let ring_timeout = millis(self.s.dialer.ring_timeout.max(15.0));
+        // A tone, the ring timeout or a fixed pick-up delay: the same delay again and again (a queue lane).
+        let constant = !matches!(fate, Fate::Person | Fate::Machine) || matches!(p.answer_delay, Dist::Fixed { .. });
         let delay = match fate {
             Fate::Sit => SIT_DELAY,
             Fate::Busy => BUSY_DELAY,
@@ -388,7 +406,11 @@ impl<'a> Engine<'a> {
         }
         self.in_progress += 1;
         self.ringing += 1;
-        self.queue.push(self.now + delay, Event::RingEnd(id));
+        if constant || delay == ring_timeout {
+            self.queue.push_after(self.now, delay, Event::RingEnd(id));
+        } else {
+            self.queue.push(self.now + delay, Event::RingEnd(id));
+        }
         true
     }
 
@@ -402,7 +424,7 @@ impl<'a> Engine<'a> {
                 call.answered = Some(self.now);
                 if self.s.amd.enabled {
                     let t = millis(self.s.amd.detect_time);
-                    self.queue.push(self.now + t, Event::AmdDone(c));
+                    self.queue.push_after(self.now, t, Event::AmdDone(c));
                 } else {
                     self.live(c);
                 }
@@ -445,7 +467,7 @@ impl<'a> Engine<'a> {
             self.connect(c, a);
             return;
         }
-        if let Some(&a) = self.idle.front() {
+        if let Some(a) = self.idle.front() {
             self.connect(c, a);
             return;
         }
@@ -462,7 +484,12 @@ impl<'a> Engine<'a> {
         }
         self.calls[c].waiting = true;
         self.waiting.push_back(c);
-        self.queue.push(deadline, Event::WaitTimeout(c));
+        if self.s.population.patience.is_none() {
+            // The drop timeout from the pick-up: a constant delay from now (a queue lane).
+            self.queue.push_after(self.now, deadline - self.now, Event::WaitTimeout(c));
+        } else {
+            self.queue.push(deadline, Event::WaitTimeout(c));
+        }
         self.pace();
     }
 
@@ -472,8 +499,8 @@ impl<'a> Engine<'a> {
             return;
         }
         self.calls[c].waiting = false;
-        self.waiting.retain(|&x| x != c);
         self.drop_call(c);
+        self.skip_stale_waiting();
     }
 
     fn drop_call(&mut self, c: u32) {
@@ -519,12 +546,17 @@ impl<'a> Engine<'a> {
         self.calls[c].wrap = wrap;
         self.finish(c, outcome);
         self.set_agent(a, AgentState::Wrap);
-        self.queue.push(self.now + wrap, Event::WrapEnd(a));
+        if matches!(self.s.agents.wrap, Dist::Fixed { .. }) {
+            self.queue.push_after(self.now, wrap, Event::WrapEnd(a));
+        } else {
+            self.queue.push(self.now + wrap, Event::WrapEnd(a));
+        }
     }
 
     fn wrap_end(&mut self, a: u32) {
         self.agents[a as usize].call = None;
         // Persons already waiting are served even after the window closes; then the agent goes home.
+        self.skip_stale_waiting();
         if let Some(c) = self.waiting.pop_front() {
             self.set_agent(a, AgentState::Idle);
             self.connect(c, a);
@@ -536,6 +568,16 @@ impl<'a> Engine<'a> {
         }
         self.set_agent(a, AgentState::Idle);
         self.pace();
+    }
+
+    /// Drops the calls at the front of `waiting` that no longer wait (lazy deletion: O(1) amortised).
+    fn skip_stale_waiting(&mut self) {
+        while let Some(&c) = self.waiting.front() {
+            if self.calls.get(c).is_some_and(|call| call.waiting) {
+                break;
+            }
+            self.waiting.pop_front();
+        }
     }
 
     /// Ends a call: frees its line, records it, schedules a retry.
@@ -569,9 +611,7 @@ impl<'a> Engine<'a> {
         if let Some(minutes) = redial
             && attempt < d.max_attempts
         {
-            let due = now + millis(minutes * 60.0);
-            self.retries.push(std::cmp::Reverse((due, self.retry_seq, key)));
-            self.retry_seq += 1;
+            self.retries.push(now, millis(minutes * 60.0), key);
         } else {
             self.number_done(key);
         }

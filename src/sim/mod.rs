@@ -5,11 +5,13 @@
 //! single-threaded and deterministic; replications run in parallel on separate runs.
 //!
 //! Modules: `queue` (time and the (time, seq) event queue), `draw` (hash-keyed draws: common random numbers),
-//! `leads` (numbers to dial), `engine` (dialer, lines, callees, agents), `record` (records and summary).
+//! `leads` (numbers to dial), `pacing` (one pacer per dialer mode), `engine` (dialer, lines, callees, agents),
+//! `record` (records and summary).
 
 mod draw;
 mod engine;
 mod leads;
+mod pacing;
 mod queue;
 mod record;
 
@@ -120,7 +122,17 @@ impl Campaign {
     }
 
     fn run_with<'a>(&'a self, seed: u64, sink: engine::RecordSink<'a>) -> (RunOutput, Option<std::io::Error>) {
-        let mut engine = engine::Engine::new(&self.scenario, &self.leads, seed, sink);
+        self.run_paced(seed, sink, pacing::pacer_for(&self.scenario.dialer))
+    }
+
+    /// Runs the campaign with `seed`, paced by `pacer`.
+    pub(crate) fn run_paced<'a>(
+        &'a self,
+        seed: u64,
+        sink: engine::RecordSink<'a>,
+        pacer: Box<dyn pacing::Pacing>,
+    ) -> (RunOutput, Option<std::io::Error>) {
+        let mut engine = engine::Engine::with_pacer(&self.scenario, &self.leads, seed, sink, pacer);
         engine.run();
         let (calls, error) = match std::mem::replace(&mut engine.records, engine::RecordSink::Discard) {
             engine::RecordSink::Keep(all) => (all, None),
@@ -135,10 +147,10 @@ impl Campaign {
             ledger: std::mem::take(&mut engine.ledger),
             names: std::mem::take(&mut engine.names),
             violations: std::mem::take(&mut engine.violations),
-            intervals: engine.stats.intervals.values().cloned().collect(),
+            intervals: engine.stats.active_intervals().cloned().collect(),
         };
-        // Carry the dial level forward through intervals without a recalculation.
-        let mut level = self.scenario.dialer.initial_level;
+        // Carry the dial level forward through intervals without a report of their own.
+        let mut level = engine.start_level;
         for i in &mut out.intervals {
             if i.dial_level == 0.0 {
                 i.dial_level = level;

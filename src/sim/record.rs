@@ -57,7 +57,8 @@ pub struct Interval {
     pub drops: u64,
     /// Consents granted.
     pub consents: u64,
-    /// Dial level at the end of the interval (predictive).
+    /// Dial level at the end of the interval, as the dialer mode's pacer reports it: predictive's adaptive
+    /// level; 1 for preview and progressive (one call per free agent); 0 for rate (no level: a rate per hour).
     pub dial_level: f64,
     /// Agent-ms talking or wrapping up.
     pub busy_ms: u64,
@@ -110,7 +111,9 @@ pub struct RunStats {
     /// Numbers whose attempts have all ended, by the best AAPOR class of their counted attempts (NE, UH, NC, R, I).
     pub(crate) aapor: [u64; 5],
     pub(crate) compliance: ComplianceStats,
-    pub(crate) intervals: std::collections::BTreeMap<u64, Interval>,
+    /// Intervals by slot (start / INTERVAL_MS); `None` until something happens in it. Indexed, not searched: it
+    /// is reached several times per event.
+    pub(crate) intervals: Vec<Option<Interval>>,
     pub(crate) summary: Option<Summary>,
 }
 
@@ -169,7 +172,16 @@ impl RunStats {
     /// The interval holding time `ms`.
     pub(crate) fn interval(&mut self, ms: u64) -> &mut Interval {
         let slot = ms / INTERVAL_MS;
-        self.intervals.entry(slot).or_insert_with(|| Interval { start_ms: slot * INTERVAL_MS, ..Default::default() })
+        let i = slot as usize;
+        if i >= self.intervals.len() {
+            self.intervals.resize(i + 1, None);
+        }
+        self.intervals[i].get_or_insert_with(|| Interval { start_ms: slot * INTERVAL_MS, ..Default::default() })
+    }
+
+    /// The intervals with activity, in time order.
+    pub(crate) fn active_intervals(&self) -> impl Iterator<Item = &Interval> {
+        self.intervals.iter().flatten()
     }
 
     /// Adds agent time [from, to) to the intervals it spans.
@@ -307,7 +319,8 @@ pub struct Summary {
     pub outcomes: std::collections::BTreeMap<&'static str, u64>,
     /// Agent time split.
     pub agent_time: AgentTime,
-    /// Dial level over time: (seconds since day 0 00:00, level), predictive mode.
+    /// Dial level over time: (seconds since day 0 00:00, level). Predictive: at each day start and each
+    /// recalculation; preview and progressive: 1 at each day start; rate: none.
     pub dial_level: Vec<(f64, f64)>,
     /// Abandonment per day (Ofcom: per 24 hours).
     pub abandon_rate_per_day: Vec<f64>,

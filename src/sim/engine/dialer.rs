@@ -1,5 +1,6 @@
-//! The dialer inside the engine: calling windows, pacing by mode (the predictive dial level), Poisson dialling,
-//! preview, and the choice of the next number (due retries, then referrals, then fresh numbers).
+//! The dialer inside the engine: calling windows, the engine as the pacer's [`Floor`] (the pacing itself is in
+//! [`crate::sim::pacing`], one pacer per mode), the end of a preview, and the choice of the next number (due
+//! retries, then referrals, then fresh numbers).
 
 use super::*;
 
@@ -9,26 +10,20 @@ impl<'a> Engine<'a> {
     pub(super) fn day_start(&mut self, d: u32) {
         self.window_open = true;
         self.day = d;
+        // Once a day, not per event: every agent comes in.
         for a in 0..self.agents.len() as u32 {
             if self.agents[a as usize].state == AgentState::Off {
                 self.set_agent(a, AgentState::Idle);
             }
         }
         self.last_recalc = self.now;
-        match self.s.dialer.mode {
-            DialerMode::Predictive => {
-                self.stats.dial_level.push((self.now as f64 / 1000.0, self.level));
-                self.queue.push(self.now + millis(self.s.dialer.recalc_interval), Event::Recalc);
-            }
-            DialerMode::Rate => self.schedule_rate_dial(),
-            _ => {}
-        }
-        self.pace();
+        self.run_pacer(|p, floor| p.day_start(floor));
     }
 
     pub(super) fn day_end(&mut self, _d: u32) {
         self.window_open = false;
         // Idle agents go home; busy ones finish their call first (see wrap_end).
+        // Once a day, not per event; in agent order, the order the agents' time is summed in.
         for a in 0..self.agents.len() as u32 {
             if self.agents[a as usize].state == AgentState::Idle {
                 self.set_agent(a, AgentState::Off);
@@ -36,32 +31,12 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// The pacer's timer.
     pub(super) fn recalc(&mut self) {
         if !self.window_open {
             return;
         }
-        let d = &self.s.dialer;
-        self.idle_area += self.idle.len() as f64 * (self.now - self.idle_mark) as f64;
-        self.idle_mark = self.now;
-        let span = (self.now - self.last_recalc).max(1) as f64;
-        let idle_share = (self.idle_area / span / f64::from(d.agents)).clamp(0.0, 1.0);
-        self.idle_area = 0.0;
-        self.last_recalc = self.now;
-        let drop_rate = self.stats.day_drop_rate(self.day);
-        // Modelled on VICIdial's adaptive pacing: a hard limit (back to 1.0 once the day's drop rate reaches the
-        // target), otherwise the level rises with idle agents and falls as the drop rate nears the target.
-        self.level = if drop_rate >= d.drop_target {
-            1.0
-        } else {
-            let gap = (d.drop_target - drop_rate) / d.drop_target.max(1e-9);
-            let up = 0.5 * gap * idle_share * self.level;
-            let down = 0.5 * (1.0 - gap) * (self.level - 1.0);
-            (self.level + up - down).clamp(1.0, d.max_level)
-        };
-        self.stats.dial_level.push((self.now as f64 / 1000.0, self.level));
-        self.stats.interval(self.now).dial_level = self.level;
-        self.queue.push(self.now + millis(d.recalc_interval), Event::Recalc);
-        self.pace();
+        self.run_pacer(|p, floor| p.recalc(floor));
     }
 
     /// Dials as many calls as the mode allows now.
@@ -69,46 +44,14 @@ impl<'a> Engine<'a> {
         if !self.window_open {
             return;
         }
-        let d = &self.s.dialer;
-        match d.mode {
-            DialerMode::Rate => {}
-            DialerMode::Preview => {
-                while let Some(&a) = self.idle.front() {
-                    if !self.has_lead() {
-                        break;
-                    }
-                    self.set_agent(a, AgentState::Preview);
-                    let t = sample(&d.preview, self.rng.random(), self.rng.random());
-                    self.queue.push(self.now + millis(t), Event::PreviewDone(a));
-                }
-            }
-            DialerMode::Progressive | DialerMode::Predictive => {
-                let level = if d.mode == DialerMode::Progressive { 1.0 } else { self.level };
-                let target = (level * self.idle_count() as f64).round() as u32;
-                while self.ringing < target && self.in_progress < d.lines {
-                    if !self.dial(None) {
-                        break;
-                    }
-                }
-            }
-        }
+        self.run_pacer(|p, floor| p.pace(floor));
     }
 
-    pub(super) fn schedule_rate_dial(&mut self) {
-        let gap = -(1.0f64 - self.rng.random::<f64>()).ln() * 3600.0 / self.s.dialer.rate_per_hour;
-        self.queue.push(self.now + millis(gap).max(1), Event::RateDial);
-    }
-
-    pub(super) fn rate_dial(&mut self) {
-        if !self.window_open {
-            return;
-        }
-        if self.in_progress < self.s.dialer.lines {
-            self.dial(None);
-        } else if self.counting() {
-            self.stats.blocked_dials += 1;
-        }
-        self.schedule_rate_dial();
+    /// Runs `f` on the pacer, with the engine as its floor.
+    fn run_pacer(&mut self, f: impl FnOnce(&mut dyn Pacing, &mut dyn Floor)) {
+        let mut pacer = self.pacer.take().expect("the pacer is not re-entered");
+        f(pacer.as_mut(), self);
+        self.pacer = Some(pacer);
     }
 
     pub(super) fn preview_done(&mut self, a: u32) {
@@ -122,7 +65,7 @@ impl<'a> Engine<'a> {
     // ----- leads -----
 
     pub(super) fn has_lead(&mut self) -> bool {
-        let retry_due = self.retries.peek().is_some_and(|std::cmp::Reverse((due, _, _))| *due <= self.now);
+        let retry_due = self.retries.next_due().is_some_and(|due| due <= self.now);
         if retry_due || !self.referrals.is_empty() {
             return true;
         }
@@ -142,11 +85,7 @@ impl<'a> Engine<'a> {
 
     /// The next number to dial: a retry that is due, else a referral, else a fresh number.
     pub(super) fn next_lead(&mut self) -> Option<(PhoneNumber, u32, Option<u32>)> {
-        while let Some(&std::cmp::Reverse((due, _, _))) = self.retries.peek() {
-            if due > self.now {
-                break;
-            }
-            let std::cmp::Reverse((_, _, key)) = self.retries.pop().expect("peeked");
+        while let Some(key) = self.retries.pop_due(self.now) {
             let state = self.numbers.get(&key).expect("retried numbers are known");
             if state.locked_until > self.now {
                 self.number_done(key);
@@ -190,6 +129,78 @@ impl<'a> Engine<'a> {
                 continue;
             }
             return Some((number, 1, None));
+        }
+    }
+}
+
+impl Floor for Engine<'_> {
+    fn now(&self) -> Millis {
+        self.now
+    }
+
+    fn idle_agents(&self) -> usize {
+        self.idle.len()
+    }
+
+    fn ringing(&self) -> u32 {
+        self.ringing
+    }
+
+    fn in_progress(&self) -> u32 {
+        self.in_progress
+    }
+
+    fn lines(&self) -> u32 {
+        self.s.dialer.lines
+    }
+
+    fn dial(&mut self) -> bool {
+        Engine::dial(self, None)
+    }
+
+    fn has_lead(&mut self) -> bool {
+        Engine::has_lead(self)
+    }
+
+    fn preview(&mut self, seconds: f64) {
+        let a = self.idle.front().expect("an idle agent to preview");
+        self.set_agent(a, AgentState::Preview);
+        self.queue.push(self.now + millis(seconds), Event::PreviewDone(a));
+    }
+
+    fn random(&mut self) -> f64 {
+        self.rng.random()
+    }
+
+    fn wake_at(&mut self, time: Millis) {
+        self.queue.push(time, Event::Recalc);
+    }
+
+    fn take_idle_share(&mut self) -> f64 {
+        self.idle_area += self.idle.len() as f64 * (self.now - self.idle_mark) as f64;
+        self.idle_mark = self.now;
+        let span = (self.now - self.last_recalc).max(1) as f64;
+        let share = (self.idle_area / span / f64::from(self.s.dialer.agents)).clamp(0.0, 1.0);
+        self.idle_area = 0.0;
+        self.last_recalc = self.now;
+        share
+    }
+
+    fn day_drop_rate(&self) -> f64 {
+        self.stats.day_drop_rate(self.day)
+    }
+
+    fn report_level(&mut self, level: f64) {
+        self.stats.dial_level.push((self.now as f64 / 1000.0, level));
+    }
+
+    fn report_interval_level(&mut self, level: f64) {
+        self.stats.interval(self.now).dial_level = level;
+    }
+
+    fn blocked_dial(&mut self) {
+        if self.counting() {
+            self.stats.blocked_dials += 1;
         }
     }
 }

@@ -6,7 +6,7 @@ use super::*;
 
 /// Whether the `ignore_suppression` fault (probability `p`) dials the blocked number `key` at `attempt`.
 pub(super) fn dials_anyway(seed_key: u64, p: f64, key: u64, attempt: u32) -> bool {
-    p > 0.0 && uniform(seed_key, key, attempt, Purpose::Compliance as u64 + 3, 1) < p
+    p > 0.0 && uniform(seed_key, key, attempt, Purpose::IgnoreSuppressionFault.id(), 1) < p
 }
 
 impl<'a> Engine<'a> {
@@ -50,14 +50,14 @@ impl<'a> Engine<'a> {
         if fate == Fate::Machine {
             return (talk(&g.machine_talk, self.key), Outcome::MachineMessage);
         }
-        let draw = |k: u64, attempt: u32| uniform(self.key, nk, attempt, Purpose::Compliance as u64 + k, 0);
+        let draw = |p: Purpose, attempt: u32| uniform(self.key, nk, attempt, p.id(), 0);
         // Identification, purpose and the offer to object open every connected call.
-        let skip = draw(0, attempt) < cp.faults.skip_objection_offer;
+        let skip = draw(Purpose::ObjectionOfferFault, attempt) < cp.faults.skip_objection_offer;
         if skip {
             self.stats.compliance.faults_injected.skip_objection_offer += 1;
         }
         self.calls[c].offered = Some(!skip);
-        if !skip && draw(1, 0) < cp.object {
+        if !skip && draw(Purpose::Object, 0) < cp.object {
             self.stats.compliance.objections += 1;
             self.suppress(number, c, "marketing");
             return (talk(&g.refusal_talk, self.key), Outcome::Objected);
@@ -65,10 +65,10 @@ impl<'a> Engine<'a> {
         if uniform(self.key, nk, 0, Purpose::Cooperate as u64, 0) >= s.population.cooperate {
             return (talk(&g.refusal_talk, self.key), Outcome::Refused);
         }
-        if draw(2, 0) < cp.give_name {
+        if draw(Purpose::GiveName, 0) < cp.give_name {
             self.stats.compliance.names_given += 1;
             let name = synthetic_name(nk ^ self.key);
-            if draw(4, 0) < cp.consent {
+            if draw(Purpose::Consent, 0) < cp.consent {
                 // The receipt first, then the name kept under it.
                 self.stats.compliance.consents_granted += 1;
                 self.stats.interval(self.now).consents += 1;
@@ -80,20 +80,24 @@ impl<'a> Engine<'a> {
                     Receipt { id: id.clone(), number, name: name.clone(), call_id: c, time_ms: self.now, referral_of };
                 self.ledger.push(LedgerEntry::Consent(receipt));
                 self.names.push(NameEntry { number, name, call_id: c, time_ms: self.now, receipt: Some(id) });
-                if draw(5, 0) < cp.withdraw {
-                    let delay = sample(&cp.withdraw_delay, draw(8, 0), draw(9, 0));
+                if draw(Purpose::Withdraw, 0) < cp.withdraw {
+                    let delay = sample(
+                        &cp.withdraw_delay,
+                        draw(Purpose::WithdrawDelay, 0),
+                        draw(Purpose::WithdrawDelaySecond, 0),
+                    );
                     self.queue.push(self.now + millis(delay).max(1), Event::Withdraw(self.ledger.len() as u32 - 1));
                 }
             } else {
                 // Declined: the name is discarded and written nowhere (unless a fault is injected).
                 self.stats.compliance.consents_declined += 1;
-                if draw(6, attempt) < cp.faults.store_name_without_consent {
+                if draw(Purpose::StoreNameFault, attempt) < cp.faults.store_name_without_consent {
                     self.stats.compliance.faults_injected.store_name_without_consent += 1;
                     self.names.push(NameEntry { number, name, call_id: c, time_ms: self.now, receipt: None });
                 }
             }
         }
-        if draw(7, 0) < cp.referral {
+        if draw(Purpose::Referral, 0) < cp.referral {
             self.stats.compliance.referrals += 1;
             // The referee's number is queued; their name is kept nowhere.
             if let Some(referee) =

@@ -1,0 +1,96 @@
+//! Dialer pacing: one pacer per dialer mode behind one trait, [`Pacing`].
+//!
+//! A pacer owns what its mode decides: what happens when a calling window opens, how many calls to launch now,
+//! its own timer (a recalculation, or the next Poisson dial), and the dial level it reports. It sees the
+//! engine only through [`Floor`] — the agents, the lines, the dial button — and never touches calls, callees
+//! or records. [`pacer_for`] is the one place a [`DialerMode`] is mapped to a pacer: a new mode is a new file
+//! here, a variant of the scenario's enum and one arm of that match.
+//!
+//! The trait is crate-private: [`Floor`] exposes the engine's inner state, which is free to change, so it is
+//! not a semver promise. Its extension point is proved by a test in this module that runs the engine with a
+//! toy pacer defined in the test.
+
+use super::queue::Millis;
+use crate::scenario::{DialerMode, DialerSection};
+
+mod predictive;
+mod preview;
+mod progressive;
+mod rate;
+
+pub(crate) use predictive::Predictive;
+pub(crate) use preview::Preview;
+pub(crate) use progressive::Progressive;
+pub(crate) use rate::Rate;
+
+/// The engine as a pacer sees it. Every call is O(1) in the number of agents.
+pub(crate) trait Floor {
+    /// The simulated time.
+    fn now(&self) -> Millis;
+    /// Agents waiting for a call.
+    fn idle_agents(&self) -> usize;
+    /// Calls dialled and not yet answered or ended (ringing or in AMD analysis).
+    fn ringing(&self) -> u32;
+    /// Calls holding a line.
+    fn in_progress(&self) -> u32;
+    /// The trunk limit: calls in progress at once.
+    fn lines(&self) -> u32;
+    /// Dials the next number; false when there is none.
+    fn dial(&mut self) -> bool;
+    /// Whether a number is there to dial now.
+    fn has_lead(&mut self) -> bool;
+    /// The longest-idle agent reviews a record for `seconds`, then dials it (preview). Needs an idle agent.
+    fn preview(&mut self, seconds: f64);
+    /// A uniform in [0, 1) from the dialer's own stream of the seed.
+    fn random(&mut self) -> f64;
+    /// Calls the pacer's [`Pacing::recalc`] at `time` (while the calling window is open).
+    fn wake_at(&mut self, time: Millis);
+    /// The share of agent time spent idle since the last call (or the window's opening); restarts the count.
+    fn take_idle_share(&mut self) -> f64;
+    /// The drop rate of the day so far (drops / live answers).
+    fn day_drop_rate(&self) -> f64;
+    /// Adds `level` at now to the run's dial-level series (summary.json).
+    fn report_level(&mut self, level: f64);
+    /// Sets `level` as the dial level of the current 15-minute interval (intervals.csv).
+    fn report_interval_level(&mut self, level: f64);
+    /// Counts a dial skipped because every line was busy.
+    fn blocked_dial(&mut self);
+}
+
+/// A dialer mode's pacing. The engine calls it only while a calling window is open.
+pub(crate) trait Pacing {
+    /// A calling window opens (its agents are already idle).
+    fn day_start(&mut self, floor: &mut dyn Floor);
+    /// Something changed (an agent came free, a call ended or went live): launch what the mode allows now.
+    fn pace(&mut self, floor: &mut dyn Floor);
+    /// The timer set with [`Floor::wake_at`] fired: a recalculation of the level, or the mode's own clock.
+    fn recalc(&mut self, floor: &mut dyn Floor) {
+        let _ = floor;
+    }
+    /// The dial level the pacer reports: calls launched per free agent (0 when the mode has none). Intervals
+    /// without a report of their own carry the last level forward, from this value at the start.
+    fn level(&self) -> f64;
+}
+
+/// The pacer of the scenario's dialer mode — the only place a mode is mapped to its pacer.
+pub(crate) fn pacer_for(d: &DialerSection) -> Box<dyn Pacing> {
+    match d.mode {
+        DialerMode::Preview => Box::new(Preview::new(d)),
+        DialerMode::Progressive => Box::new(Progressive),
+        DialerMode::Predictive => Box::new(Predictive::new(d)),
+        DialerMode::Rate => Box::new(Rate::new(d)),
+    }
+}
+
+/// Dials while fewer than `level` calls per idle agent (rounded) are ringing and a line is free.
+pub(crate) fn dial_to_level(floor: &mut dyn Floor, level: f64) {
+    let target = (level * floor.idle_agents() as f64).round() as u32;
+    while floor.ringing() < target && floor.in_progress() < floor.lines() {
+        if !floor.dial() {
+            break;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
