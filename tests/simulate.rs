@@ -289,3 +289,24 @@ fn a_scenario_can_dial_a_list_of_its_own() {
     assert_eq!(dialled.len(), 41, "every listed number is dialled, and nothing else");
     assert!(dialled.contains("+421905123456") && dialled.contains("+420601000039"));
 }
+
+/// With 24-hour days, one day's close and the next day's opening fall on the same millisecond: the close ends
+/// the pacer's chain of timers and the opening starts exactly one, so every day carries the same load (day k
+/// used to carry k copies of the rate dialler's stream).
+#[test]
+fn back_to_back_24_hour_days_carry_equal_load() {
+    let campaign =
+        Campaign::new(Scenario::load("data/scenarios/erlang-b.toml", &["run.days=3".into()]).unwrap()).unwrap();
+    let out = campaign.run(1, true);
+    let mut per_day = [0u64; 3];
+    for c in &out.calls {
+        per_day[(c.dial_ms / 86_400_000) as usize] += 1;
+    }
+    let mean = per_day.iter().sum::<u64>() as f64 / 3.0;
+    // 480 dials an hour: about 11,520 a day, so 5 % is over five standard deviations of the Poisson count.
+    assert!((mean - 11_520.0).abs() < 0.05 * 11_520.0, "{per_day:?}");
+    for d in per_day {
+        assert!((d as f64 - mean).abs() < 0.05 * mean, "daily dials {per_day:?}");
+    }
+    assert!(out.summary.abandon_rate_per_day.iter().all(|&r| r < 0.5), "{:?}", out.summary.abandon_rate_per_day);
+}

@@ -43,8 +43,9 @@ const BUSY_DELAY: Millis = 4 * SECOND;
 enum Event {
     DayStart(u32),
     DayEnd(u32),
-    /// The pacer's timer (a recalculation, or rate mode's next dial).
-    Recalc,
+    /// The pacer's timer (a recalculation, or rate mode's next dial), tagged with the day that set it: a
+    /// day's close ends its chain, also when the next day opens at the same millisecond (24-hour days).
+    Recalc(u32),
     PreviewDone(u32),
     RingEnd(u32),
     AmdDone(u32),
@@ -256,7 +257,7 @@ impl<'a> Engine<'a> {
             match ev {
                 Event::DayStart(d) => self.day_start(d),
                 Event::DayEnd(d) => self.day_end(d),
-                Event::Recalc => self.recalc(),
+                Event::Recalc(d) => self.recalc(d),
                 Event::PreviewDone(a) => self.preview_done(a),
                 Event::RingEnd(c) => self.ring_end(c),
                 Event::AmdDone(c) => self.amd_done(c),

@@ -32,8 +32,8 @@ impl<'a> Engine<'a> {
     }
 
     /// The pacer's timer.
-    pub(super) fn recalc(&mut self) {
-        if !self.window_open {
+    pub(super) fn recalc(&mut self, day: u32) {
+        if !self.window_open || day != self.day {
             return;
         }
         self.run_pacer(|p, floor| p.recalc(floor));
@@ -173,7 +173,7 @@ impl Floor for Engine<'_> {
     }
 
     fn wake_at(&mut self, time: Millis) {
-        self.queue.push(time, Event::Recalc);
+        self.queue.push(time, Event::Recalc(self.day));
     }
 
     fn take_idle_share(&mut self) -> f64 {
