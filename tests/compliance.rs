@@ -391,3 +391,35 @@ fn audit_verifies_the_manifest_and_matches_given_sources_to_the_runs() {
     assert!(out.lines().any(|l| l.starts_with("-\tmanifest\t") && l.contains("calls.csv")), "{out}");
     assert!(out.lines().any(|l| l.starts_with("-\tmanifest\t") && l.contains("extra.txt")), "{out}");
 }
+
+/// A referral stays a referral on every attempt: each row of a referred number carries the referring call,
+/// and each of its connected calls the Art. 14 notice.
+#[test]
+fn every_attempt_to_a_referred_number_carries_its_referral_and_notice() {
+    let (_, out) = run_with(&["compliance.referral=0.5".into(), "run.days=2".into()], 8);
+    let mut referred: std::collections::HashMap<u64, u32> = Default::default();
+    for c in out.calls.iter().filter(|c| c.attempt == 1) {
+        if let Some(from) = c.referral_of {
+            referred.insert(c.number.key(), from);
+        }
+    }
+    let later: Vec<_> = out.calls.iter().filter(|c| c.attempt > 1 && referred.contains_key(&c.number.key())).collect();
+    assert!(later.len() > 20, "{} later attempts to referred numbers", later.len());
+    for c in later {
+        assert_eq!(c.referral_of, referred.get(&c.number.key()).copied(), "call {} lost its referral", c.call_id);
+    }
+}
+
+/// A campaign dialling a list of its own has no number space to draw referees from: its referrals are dropped
+/// and counted, not lost.
+#[test]
+fn referrals_in_list_mode_are_counted_as_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let list: String = (0..3000).map(|i| format!("+42060{:07}\n", 1_000_000 + i * 37)).collect();
+    let path = dir.path().join("list.csv");
+    std::fs::write(&path, format!("phone\n{list}")).unwrap();
+    let (_, out) = run_with(&["compliance.referral=0.5".into(), format!("numbers.list=\"{}\"", path.display())], 3);
+    let c = &out.summary.compliance;
+    assert!(c.referrals > 10, "{c:?}");
+    assert_eq!(c.referrals_dropped, c.referrals, "{c:?}");
+}

@@ -116,6 +116,8 @@ struct NumberState {
     in_progress: u32,
     /// The best AAPOR class of its counted attempts.
     best: Option<Aapor>,
+    /// The call that referred the number: every attempt carries it (and the Art. 14 notice).
+    referral_of: Option<u32>,
 }
 
 /// Where the records of ended calls go, in call-id order.
@@ -345,6 +347,7 @@ impl<'a> Engine<'a> {
             locked_until: 0,
             in_progress: 0,
             best: None,
+            referral_of,
         });
         state.attempts = attempt;
         state.in_progress += 1;

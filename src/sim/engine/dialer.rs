@@ -91,13 +91,14 @@ impl<'a> Engine<'a> {
                 self.number_done(key);
                 continue;
             }
-            let (number, attempt) = (state.number, state.attempts + 1);
+            let (number, attempt, referral_of) = (state.number, state.attempts + 1, state.referral_of);
             if self.blocked(key) && !self.ignores_block(key, attempt) {
                 self.retry_hits += 1;
                 self.number_done(key);
                 continue;
             }
-            return Some((number, attempt, None));
+            // A referral stays a referral on every attempt: its link, and with it the Art. 14 notice.
+            return Some((number, attempt, referral_of));
         }
         while let Some((number, from)) = self.referrals.pop_front() {
             let key = number.key();

@@ -100,10 +100,11 @@ impl<'a> Engine<'a> {
         if draw(Purpose::Referral, 0) < cp.referral {
             self.stats.compliance.referrals += 1;
             // The referee's number is queued; their name is kept nowhere.
-            if let Some(referee) =
-                self.fresh.random_number((nk ^ self.key).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ u64::from(c))
-            {
-                self.referrals.push_back((referee, c));
+            match self.fresh.random_number((nk ^ self.key).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ u64::from(c)) {
+                Some(referee) => self.referrals.push_back((referee, c)),
+                // A campaign dialling a list of its own has no number space to draw a referee from: the
+                // referral is dropped, and counted.
+                None => self.stats.compliance.referrals_dropped += 1,
             }
         }
         (talk(&g.talk, self.key), Outcome::Completed)
