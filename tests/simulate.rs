@@ -310,3 +310,25 @@ fn back_to_back_24_hour_days_carry_equal_load() {
     }
     assert!(out.summary.abandon_rate_per_day.iter().all(|&r| r < 0.5), "{:?}", out.summary.abandon_rate_per_day);
 }
+
+/// In preview mode the agent who dialled waits on the line: answering-machine detection never runs, so no
+/// person is hung up on by it (and machines reach the agent).
+#[test]
+fn preview_mode_runs_no_answering_machine_detection() {
+    let s = Scenario::parse(
+        "<default>",
+        dialsim::DEFAULT_SCENARIO,
+        &["dialer.mode=\"preview\"".into(), "amd.enabled=true".into(), "run.days=2".into()],
+    )
+    .unwrap();
+    let out = Campaign::new(s).unwrap().run(4, true);
+    let count = |o: &str| out.calls.iter().filter(|c| c.outcome.as_str() == o).count();
+    assert!(out.calls.len() > 1000, "{} calls", out.calls.len());
+    assert_eq!(count("amd_drop"), 0, "people hung up on by detection");
+    assert_eq!(count("machine"), 0, "machines hung up on by detection");
+    assert!(count("machine_message") > 10, "machines reach the agent");
+    // The same scenario in predictive mode does run detection.
+    let s = Scenario::parse("<default>", dialsim::DEFAULT_SCENARIO, &["amd.enabled=true".into()]).unwrap();
+    let out = Campaign::new(s).unwrap().run(4, true);
+    assert!(out.calls.iter().any(|c| c.outcome.as_str() == "machine"));
+}

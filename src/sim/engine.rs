@@ -155,6 +155,8 @@ pub struct Engine<'a> {
     pacer: Option<Box<dyn Pacing>>,
     /// The level the pacer reported before the run: intervals before its first report carry it.
     pub(super) start_level: f64,
+    /// Whether answered calls go through answering-machine detection (enabled, and the mode screens).
+    amd: bool,
     warmup_end: Millis,
     last_recalc: Millis,
     /// Agent-milliseconds spent idle since the last recalculation, and when it was last brought up to date.
@@ -221,6 +223,7 @@ impl<'a> Engine<'a> {
             window_open: false,
             day: 0,
             start_level: pacer.level(),
+            amd: s.amd.enabled && pacer.screens_machines(),
             pacer: Some(pacer),
             warmup_end: start + millis(s.run.warmup_minutes * 60.0),
             last_recalc: start,
@@ -426,7 +429,7 @@ impl<'a> Engine<'a> {
             Fate::NoAnswer => self.finish(c, Outcome::NoAnswer),
             Fate::Person | Fate::Machine => {
                 call.answered = Some(self.now);
-                if self.s.amd.enabled {
+                if self.amd {
                     let t = millis(self.s.amd.detect_time);
                     self.queue.push_after(self.now, t, Event::AmdDone(c));
                 } else {

@@ -70,6 +70,12 @@ pub(crate) trait Pacing {
     /// The dial level the pacer reports: calls launched per free agent (0 when the mode has none). Intervals
     /// without a report of their own carry the last level forward, from this value at the start.
     fn level(&self) -> f64;
+    /// Whether answered calls of this mode go through answering-machine detection (when the scenario enables
+    /// it). A call an agent dialled by hand (preview) reaches that agent at once: detection would only hang up
+    /// on people while their agent waits.
+    fn screens_machines(&self) -> bool {
+        true
+    }
 }
 
 /// The pacer of the scenario's dialer mode — the only place a mode is mapped to its pacer.

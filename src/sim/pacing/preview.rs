@@ -33,4 +33,9 @@ impl Pacing for Preview {
     fn level(&self) -> f64 {
         1.0
     }
+
+    /// The agent who dialled waits on the line: no answering-machine detection.
+    fn screens_machines(&self) -> bool {
+        false
+    }
 }
