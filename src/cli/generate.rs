@@ -80,7 +80,7 @@ fn parse_shard(s: &str) -> Result<Shard, String> {
 pub(crate) fn seed_or_fresh(seed: Option<u64>) -> u64 {
     seed.unwrap_or_else(|| {
         let seed = rand::random::<u64>() >> 11; // short enough to type
-        eprintln!("dialsim: seed {seed} (repeat this run with --seed {seed})");
+        note!("dialsim: seed {seed} (repeat this run with --seed {seed})");
         seed
     })
 }
@@ -126,7 +126,7 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
                 dialsim::Error::Usage(format!("{} does not record how the list was generated", path.display()))
             })?;
             let c = generation.continuation(&path, count, threads)?;
-            eprintln!(
+            note!(
                 "dialsim: continuing {} from position {} (seed {}, shard {})",
                 previous.display(),
                 c.request.start,
@@ -191,7 +191,7 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
         b.finish_and_clear();
     }
     if let Some(path) = &args.output {
-        eprintln!("dialsim: wrote {} numbers to {}", summary.written, path.display());
+        note!("dialsim: wrote {} numbers to {}", summary.written, path.display());
     }
     // The manifest: beside a list file, or where --manifest says.
     let manifest_at = args.manifest.clone().or_else(|| args.output.as_deref().map(manifest_path));
@@ -206,7 +206,7 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
         }
         if let Some(rec) = &recorded {
             for change in source_changes(rec, &sources) {
-                eprintln!("dialsim: exclusion source {change}");
+                note!("dialsim: exclusion source {change}");
             }
         }
         let mut manifest = ListManifest::generated(&plan, &selection, &list, &request, &summary, sources);
@@ -220,20 +220,21 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
     if !exclusions.is_empty() {
         let parts: Vec<String> =
             exclusions.names().iter().zip(&summary.excluded).map(|(name, n)| format!("{name} {n}")).collect();
-        eprintln!(
+        note!(
             "dialsim: excluded {} of {} numbers drawn: {}",
             summary.excluded.iter().sum::<u64>(),
             summary.scanned,
             parts.join(", ")
         );
         if let Some(last) = summary.last_index {
-            eprintln!("dialsim: last index {last} (continue with --start {})", last + 1);
+            note!("dialsim: last index {last} (continue with --start {})", last + 1);
         }
     }
     if summary.exhausted() {
-        eprintln!(
+        note!(
             "dialsim: the number space ran out: wrote {} of {} numbers requested",
-            summary.written, summary.requested
+            summary.written,
+            summary.requested
         );
         return Ok(super::EXIT_INCOMPLETE);
     }

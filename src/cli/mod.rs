@@ -14,6 +14,15 @@ macro_rules! out {
     }};
 }
 
+/// `eprintln!` for messages that are not errors: silent under `-q/--quiet`.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        if !crate::cli::quiet() {
+            eprintln!($($arg)*)
+        }
+    }};
+}
+
 mod audit;
 mod bench;
 mod compare;
@@ -25,7 +34,22 @@ mod scrub;
 mod simulate;
 mod sweep;
 
-use clap::{Parser, Subcommand};
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+
+/// How much goes to stderr besides errors: 0 quiet, 1 normal, 2 verbose.
+static VERBOSITY: AtomicU8 = AtomicU8::new(1);
+
+/// True under `-q/--quiet`: no stderr messages but errors.
+pub(crate) fn quiet() -> bool {
+    VERBOSITY.load(Ordering::Relaxed) == 0
+}
+
+/// True under `-v/--verbose`.
+pub(crate) fn verbose() -> bool {
+    VERBOSITY.load(Ordering::Relaxed) >= 2
+}
 
 /// Exit code for a result that is valid but short of what was asked.
 pub const EXIT_INCOMPLETE: i32 = 3;
@@ -39,6 +63,12 @@ pub const EXIT_INCOMPLETE: i32 = 3;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// No messages on stderr but errors (no progress bars, no seed or file notes).
+    #[arg(short = 'q', long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// More on stderr: the time each command took, and what it read.
+    #[arg(short = 'v', long, global = true)]
+    verbose: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -71,7 +101,7 @@ pub fn run() -> i32 {
     if let Err(e) = dialsim::output::remove_temporaries_on_signals() {
         eprintln!("dialsim: warning: cannot watch for SIGINT/SIGTERM ({e}); an interrupted run may leave .tmp files");
     }
-    let cli = match Cli::try_parse() {
+    let cli = match parse() {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -79,6 +109,17 @@ pub fn run() -> i32 {
             return code;
         }
     };
+    VERBOSITY.store(
+        if cli.quiet {
+            0
+        } else if cli.verbose {
+            2
+        } else {
+            1
+        },
+        Ordering::Relaxed,
+    );
+    let started = std::time::Instant::now();
     let result = match cli.command {
         Command::Generate(args) => generate::run(args),
         Command::Plan(cmd) => plan::run(cmd),
@@ -90,6 +131,9 @@ pub fn run() -> i32 {
         Command::Compare(args) => compare::run(args),
         Command::Bench(args) => bench::run(args),
     };
+    if verbose() {
+        eprintln!("dialsim: done in {:.2} s", started.elapsed().as_secs_f64());
+    }
     match result {
         Ok(code) => code,
         Err(e) => {
@@ -108,6 +152,22 @@ pub fn run() -> i32 {
     }
 }
 
+/// The command line's definition: colours off when `NO_COLOR` is set (to anything but the empty string).
+pub(crate) fn command() -> clap::Command {
+    let cmd = Cli::command();
+    if no_color() { cmd.color(clap::ColorChoice::Never) } else { cmd }
+}
+
+/// True when the `NO_COLOR` convention (<https://no-color.org>) asks for no colours.
+pub(crate) fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+fn parse() -> Result<Cli, clap::Error> {
+    let matches = command().try_get_matches()?;
+    Cli::from_arg_matches(&matches)
+}
+
 /// The thread count: the one asked for, else every core (at least 1).
 pub(crate) fn threads(asked: Option<usize>) -> Result<usize, dialsim::Error> {
     match asked {
@@ -119,7 +179,7 @@ pub(crate) fn threads(asked: Option<usize>) -> Result<usize, dialsim::Error> {
 /// A progress bar on stderr, only when stderr is a terminal and the work is long.
 pub(crate) fn progress_bar(total: u64, long: bool) -> Option<indicatif::ProgressBar> {
     use std::io::IsTerminal;
-    if !long || !std::io::stderr().is_terminal() {
+    if !long || quiet() || !std::io::stderr().is_terminal() {
         return None;
     }
     let bar = indicatif::ProgressBar::new(total);

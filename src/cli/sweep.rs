@@ -33,7 +33,7 @@ pub struct SweepArgs {
     #[arg(long)]
     threads: Option<usize>,
     /// Output folder for sweep.csv (and the charts), written as a set with a manifest.json.
-    #[arg(long, required = true)]
+    #[arg(short = 'o', long = "output", visible_alias = "out", value_name = "DIR", required = true)]
     out: Option<PathBuf>,
     /// Run only the points p with p mod N = K-1 (to spread a sweep over machines); merge with `sweep merge`.
     #[arg(long, value_parser = |s: &str| s.parse::<Shard>())]
@@ -64,6 +64,7 @@ pub fn run(args: SweepArgs) -> Result<i32> {
         return merge(&parts, &output);
     }
     let scenario_arg = args.scenario.clone();
+    super::simulate::refuse_stdout_folder(&args.out)?;
     let dir = args.out.clone().expect("required");
     for k in &args.kpis {
         super::simulate::check_kpi(k)?;
@@ -107,14 +108,14 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     // The scenario of every point, in point order, identifies the sweep.
     let scenarios: Vec<&dialsim::Scenario> = sweep.campaigns().map(|(_, c)| Campaign::scenario(c)).collect();
     folder.commit(seed, dialsim::manifest::scenario_sha256(&scenarios))?;
-    eprintln!(
+    note!(
         "dialsim: wrote {} ({} points, {} replications each, seed {seed})",
         dir.join("sweep.csv").display(),
         result.rows.len(),
         args.replications
     );
     for name in charts {
-        eprintln!("dialsim: wrote {}", dir.join(name).display());
+        note!("dialsim: wrote {}", dir.join(name).display());
     }
     Ok(0)
 }
@@ -135,6 +136,6 @@ fn merge(parts: &[PathBuf], output: &std::path::Path) -> Result<i32> {
         SweepCsv.write(&mut f, &merged).map_err(|e| dialsim::Error::io(output, e))?;
         f.commit()?;
     }
-    eprintln!("dialsim: merged {} points from {} parts into {}", merged.rows.len(), parts.len(), output.display());
+    note!("dialsim: merged {} points from {} parts into {}", merged.rows.len(), parts.len(), output.display());
     Ok(0)
 }

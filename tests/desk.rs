@@ -1,0 +1,198 @@
+//! The analyst's desk: stdout and stdin, `--json`, one set of flag conventions, analyst conveniences, plain
+//! messages, completions and a man page, and call lists for real dialers — through the real binary.
+mod common;
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+use common::{dialsim, ok_stdout};
+
+/// stderr of a run as text.
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The binary with `stdin` fed to it.
+fn with_stdin(dir: &std::path::Path, args: &[&str], stdin: &[u8]) -> std::process::Output {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("dialsim"))
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// stdout parsed as one JSON document (panics, with the text, when it is not one).
+fn json(stdout: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(stdout)
+        .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {}", String::from_utf8_lossy(stdout)))
+}
+
+#[test]
+fn generate_dash_o_writes_the_list_with_its_header_to_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok_stdout(dir.path(), &["generate", "-n", "5", "--seed", "1", "-o", "-"]);
+    assert_eq!(String::from_utf8(out).unwrap().lines().count(), 6);
+}
+
+#[test]
+fn simulate_json_prints_summary_json_and_nothing_else_on_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dialsim(dir.path(), &["simulate", "--json", "--seed", "3", "--set", "run.day_hours=1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = json(&out.stdout);
+    assert_eq!(doc["seed"], 3);
+    assert_eq!(doc["dialsim_version"], env!("CARGO_PKG_VERSION"));
+    assert!(doc["dials"].as_u64().unwrap() > 0);
+    assert!(doc["scenario"]["dialer"]["agents"].is_number());
+    // The same schema as the run folder's summary.json.
+    ok_stdout(dir.path(), &["simulate", "--seed", "3", "--set", "run.day_hours=1", "-o", "run"]);
+    let file: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("run/summary.json")).unwrap()).unwrap();
+    assert_eq!(file, doc);
+    let python = Command::new("python3").args(["-m", "json.tool"]).stdin(Stdio::piped()).stdout(Stdio::null()).spawn();
+    if let Ok(mut child) = python {
+        child.stdin.take().unwrap().write_all(&out.stdout).unwrap();
+        assert!(child.wait().unwrap().success(), "python3 -m json.tool refused the output");
+    }
+}
+
+#[test]
+fn simulate_json_of_replications_is_the_replications_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dialsim(
+        dir.path(),
+        &["simulate", "--json", "--seed", "3", "--set", "run.day_hours=1", "--replications", "3", "--threads", "1"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = json(&out.stdout);
+    assert_eq!(doc["replications"], 3);
+    assert_eq!(doc["abandon_rate"]["n"], 3);
+    assert!(doc["abandon_rate"]["ci95_low"].is_number());
+}
+
+#[test]
+fn a_folder_output_refuses_dash_and_points_to_json() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["simulate", "-o", "-"][..], &["sweep", "default", "--vary", "dialer.agents=10,20", "-o", "-"][..]] {
+        let out = dialsim(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("--json"), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn a_scenario_is_read_from_stdin_with_dash() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = b"[run]\nday_hours = 1\n[dialer]\nagents = 7\n";
+    let out = with_stdin(dir.path(), &["simulate", "-", "--json", "--seed", "1"], text);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out.stdout)["scenario"]["dialer"]["agents"], 7);
+}
+
+#[test]
+fn compare_json_audit_json_bench_json_and_filter_info_json_are_one_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let cmp = dialsim(
+        dir.path(),
+        &[
+            "compare",
+            "default",
+            "default",
+            "--set",
+            "run.day_hours=1",
+            "--set-b",
+            "dialer.agents=25",
+            "--replications",
+            "2",
+            "--seed",
+            "1",
+            "--threads",
+            "1",
+            "--json",
+        ],
+    );
+    assert!(cmp.status.success(), "{}", stderr(&cmp));
+    let doc = json(&cmp.stdout);
+    assert_eq!(doc["replications"], 2);
+    assert_eq!(doc["b"]["set"][1], "dialer.agents=25");
+    // B has more agents than A: the occupancy differs, so --set-b reached B only.
+    assert_ne!(doc["kpis"]["occupancy"]["diff"]["mean"], 0.0);
+
+    ok_stdout(dir.path(), &["simulate", "--seed", "2", "--set", "run.day_hours=1", "--out", "run"]);
+    let audit = dialsim(dir.path(), &["audit", "run", "--json"]);
+    assert_eq!(audit.status.code(), Some(0), "{}", stderr(&audit));
+    let doc = json(&audit.stdout);
+    assert_eq!(doc["clean"], true);
+    assert!(doc["calls"].as_u64().unwrap() > 0);
+
+    let bench = dialsim(dir.path(), &["bench", "--seconds", "0.01", "--json"]);
+    assert!(bench.status.success(), "{}", stderr(&bench));
+    assert!(json(&bench.stdout)["measurements"].as_array().unwrap().len() >= 5);
+
+    std::fs::write(dir.path().join("known.csv"), "number\n+420601123456\n+420602123456\n").unwrap();
+    ok_stdout(dir.path(), &["filter", "build", "-o", "k.bloom", "known.csv", "--seed", "1"]);
+    let info = json(&ok_stdout(dir.path(), &["filter", "info", "k.bloom", "--json"]));
+    assert_eq!(info["entries"], 2);
+    assert!(info["fp_estimated"].is_number());
+}
+
+#[test]
+fn compare_dash_o_writes_the_csv_to_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok_stdout(
+        dir.path(),
+        &["compare", "default", "default", "--set", "run.day_hours=1", "--replications", "2", "--seed", "1", "-o", "-"],
+    );
+    assert!(String::from_utf8(out).unwrap().starts_with("kpi,a_mean,b_mean,"));
+}
+
+#[test]
+fn scrub_dash_o_writes_the_scrubbed_list_to_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = ok_stdout(dir.path(), &["generate", "-n", "10", "--seed", "1"]);
+    let text = String::from_utf8(list).unwrap();
+    let first = text.lines().nth(1).unwrap().split(',').next().unwrap().to_string();
+    std::fs::write(dir.path().join("dnc.csv"), format!("number\n{first}\n")).unwrap();
+    let out = with_stdin(dir.path(), &["scrub", "-", "--suppress", "dnc.csv", "-o", "-"], text.as_bytes());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let kept = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(kept.lines().count(), 10);
+    assert!(!kept.contains(&first));
+}
+
+#[test]
+fn quiet_silences_stderr_but_errors_and_out_stays_an_alias_of_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dialsim(dir.path(), &["-q", "generate", "-n", "3"]);
+    assert!(out.status.success());
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+    let out = dialsim(dir.path(), &["simulate", "--quiet", "--set", "run.day_hours=1", "--seed", "1", "--out", "r"]);
+    assert!(out.status.success() && out.stderr.is_empty(), "{}", stderr(&out));
+    let out = dialsim(dir.path(), &["generate", "-q", "-n", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("whole number"));
+    let out = dialsim(dir.path(), &["-v", "simulate", "--set", "run.day_hours=1", "--seed", "1", "--output", "r2"]);
+    assert!(out.status.success());
+    assert!(stderr(&out).contains("done in"), "{}", stderr(&out));
+    assert!(dir.path().join("r2/summary.json").exists());
+}
+
+#[test]
+fn no_color_turns_off_clap_colours_even_when_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = assert_cmd::Command::cargo_bin("dialsim")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .env("CLICOLOR_FORCE", "1")
+        .args(["generate", "--bogus"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!out.stderr.contains(&0x1b), "{}", stderr(&out));
+}
