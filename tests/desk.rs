@@ -196,3 +196,132 @@ fn no_color_turns_off_clap_colours_even_when_forced() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!out.stderr.contains(&0x1b), "{}", stderr(&out));
 }
+
+#[test]
+fn compare_b_may_be_a_with_overrides() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok_stdout(
+        dir.path(),
+        &[
+            "compare",
+            "default",
+            "default",
+            "--set",
+            "run.day_hours=1",
+            "--set-b",
+            "dialer.agents=25",
+            "--replications",
+            "2",
+            "--seed",
+            "1",
+            "--threads",
+            "1",
+            "-o",
+            "-",
+        ],
+    );
+    let text = String::from_utf8(out).unwrap();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let headers = rows.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let occupancy = rows.records().map(Result::unwrap).find(|r| &r[col("kpi")] == "occupancy").unwrap();
+    assert_ne!(&occupancy[col("a_mean")], &occupancy[col("b_mean")]);
+}
+
+#[test]
+fn vary_ranges_give_every_point_and_a_duplicate_key_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "sweep",
+        "default",
+        "--vary",
+        "dialer.agents=10..30:10",
+        "--vary",
+        "dialer.drop_target=0.01..0.03:0.01",
+        "--set",
+        "run.day_hours=1",
+        "--replications",
+        "2",
+        "--seed",
+        "1",
+        "--threads",
+        "1",
+        "-o",
+        "sw",
+    ];
+    let out = dialsim(dir.path(), &args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(dir.path().join("sw/sweep.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let headers = rows.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let points: Vec<(String, String)> = rows
+        .records()
+        .map(Result::unwrap)
+        .map(|r| (r[col("dialer.agents")].to_string(), r[col("dialer.drop_target")].to_string()))
+        .collect();
+    assert_eq!(points.len(), 9);
+    assert_eq!(points[0], ("10".to_string(), "0.01".to_string()));
+    assert_eq!(points[8], ("30".to_string(), "0.03".to_string()));
+
+    let out = dialsim(
+        dir.path(),
+        &["sweep", "default", "--vary", "dialer.agents=1,2", "--vary", "dialer.agents=3", "-o", "d"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("given twice"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_sweep_plot_over_words_is_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dialsim(
+        dir.path(),
+        &["sweep", "default", "--vary", "dialer.mode=progressive,predictive", "--plot", "--seed", "1", "-o", "sw"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--plot"), "{}", stderr(&out));
+    assert!(!dir.path().join("sw").exists());
+}
+
+#[test]
+fn set_splits_commas_for_list_keys_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = json(&ok_stdout(
+        dir.path(),
+        &[
+            "simulate",
+            "--json",
+            "--seed",
+            "1",
+            "--set",
+            "run.day_hours=1",
+            "--set",
+            "numbers.types=mobile,fixedLine",
+            "--set",
+            "compliance.controller=X, s.r.o.",
+        ],
+    ));
+    assert_eq!(doc["scenario"]["numbers"]["types"], serde_json::json!(["mobile", "fixedLine"]));
+    assert_eq!(doc["scenario"]["compliance"]["controller"], "X, s.r.o.");
+}
+
+#[test]
+fn errors_speak_of_kinds_and_keys_not_rust_types() {
+    let dir = tempfile::tempdir().unwrap();
+    for (set, words) in [
+        ("dialer.agents=abc", "dialer.agents: expected a whole number"),
+        ("agents=5", "agents: expected a table of settings"),
+        ("dialer.mode=fast", "unknown value `fast`"),
+    ] {
+        let out = dialsim(dir.path(), &["simulate", "--set", "run.day_hours=1", "--set", set]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(words), "{set}: {err}");
+        assert!(!err.contains("u32") && !err.contains("struct") && !err.contains("Section"), "{set}: {err}");
+        assert!(err.contains(&format!("--set {set}")), "the override is named: {err}");
+    }
+    let out = dialsim(dir.path(), &["sweep", "default", "--vary", "dialer.agnets=1,2", "-o", "sw"]);
+    assert!(stderr(&out).contains("--vary dialer.agnets"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("--set"), "{}", stderr(&out));
+}

@@ -74,8 +74,39 @@ pub fn run(args: SweepArgs) -> Result<i32> {
         .iter()
         .map(|v| v.parse().map_err(|e| dialsim::Error::Usage(format!("--vary {v}: {e}"))))
         .collect::<Result<_, _>>()?;
+    for (i, v) in vary.iter().enumerate() {
+        if vary[..i].iter().any(|w| w.key == v.key) {
+            anyhow::bail!(dialsim::Error::Usage(format!(
+                "--vary {} is given twice; list all its values in one --vary {}=V1,V2,...",
+                v.key, v.key
+            )));
+        }
+    }
+    if args.plot
+        && let Some(bad) = vary[0].values.iter().find(|x| x.parse::<f64>().is_err())
+    {
+        anyhow::bail!(dialsim::Error::Usage(format!(
+            "--plot charts the KPIs against the first --vary, {}, whose value '{bad}' is not a number; put a \
+             numeric --vary first, or leave out --plot",
+            vary[0].key
+        )));
+    }
     check_replications(u64::from(args.replications))
         .map_err(|e| dialsim::Error::Usage(format!("--replications: {e}")))?;
+    // The fixed overrides, then each varied value on its own: a bad value is blamed on the flag that gave it.
+    super::simulate::load_scenario(&scenario_arg, &args.set)?;
+    for v in &vary {
+        for x in &v.values {
+            let mut set = args.set.clone();
+            set.push(format!("{}={x}", v.key));
+            super::simulate::load_scenario(&scenario_arg, &set).map_err(|e| match e {
+                dialsim::Error::Input { message, .. } => {
+                    dialsim::Error::Usage(format!("--vary {}={x}: {message}", v.key))
+                }
+                other => other,
+            })?;
+        }
+    }
     // Every point's scenario is checked before any runs.
     let shard = args.shard.unwrap_or(Shard::WHOLE);
     let sweep = Sweep::new(vary, &args.set, shard, |set| super::simulate::load_scenario(&scenario_arg, set))?;
