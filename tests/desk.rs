@@ -325,3 +325,41 @@ fn errors_speak_of_kinds_and_keys_not_rust_types() {
     assert!(stderr(&out).contains("--vary dialer.agnets"), "{}", stderr(&out));
     assert!(!stderr(&out).contains("--set"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_prefix_with_the_trunk_zero_gets_a_hint_to_drop_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dialsim(dir.path(), &["generate", "--plan", "gb", "--prefix", "07", "-n", "3", "--seed", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("without the trunk 0") && stderr(&out).contains("try 7"), "{}", stderr(&out));
+}
+
+#[test]
+fn tables_show_rates_as_percentages_and_no_nan() {
+    let dir = tempfile::tempdir().unwrap();
+    // A scenario compared with itself: every variance ratio is 0/0, shown as a dash.
+    let out = ok_stdout(
+        dir.path(),
+        &[
+            "compare",
+            "default",
+            "default",
+            "--set",
+            "run.day_hours=1",
+            "--replications",
+            "2",
+            "--seed",
+            "1",
+            "--threads",
+            "1",
+        ],
+    );
+    let text = String::from_utf8(out).unwrap();
+    assert!(!text.contains("NaN") && !text.contains("-0 ") && !text.contains("-0\n"), "{text}");
+    let abandon = text.lines().find(|l| l.starts_with("abandon_rate")).unwrap();
+    assert!(abandon.contains('%'), "{abandon}");
+    let run =
+        String::from_utf8(ok_stdout(dir.path(), &["simulate", "--seed", "1", "--set", "run.day_hours=1"])).unwrap();
+    let p_wait = run.lines().find(|l| l.starts_with("P(wait)")).unwrap();
+    assert!(p_wait.ends_with('%'), "{p_wait}");
+}
