@@ -363,3 +363,41 @@ fn tables_show_rates_as_percentages_and_no_nan() {
     let p_wait = run.lines().find(|l| l.starts_with("P(wait)")).unwrap();
     assert!(p_wait.ends_with('%'), "{p_wait}");
 }
+
+#[test]
+fn completions_and_the_man_page_go_to_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let bash = String::from_utf8(ok_stdout(dir.path(), &["completions", "bash"])).unwrap();
+    assert!(bash.contains("_dialsim()") && bash.contains("simulate"), "{bash:.200}");
+    let zsh = String::from_utf8(ok_stdout(dir.path(), &["completions", "zsh"])).unwrap();
+    assert!(zsh.starts_with("#compdef dialsim"), "{zsh:.200}");
+    let fish = String::from_utf8(ok_stdout(dir.path(), &["completions", "fish"])).unwrap();
+    assert!(fish.contains("complete -c dialsim"), "{fish:.200}");
+    let man = String::from_utf8(ok_stdout(dir.path(), &["man"])).unwrap();
+    assert!(man.contains(".TH dialsim 1") && man.contains("simulate"), "{man:.200}");
+}
+
+#[test]
+fn keys_lists_every_kpi_and_every_set_key_with_a_default_that_set_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let kpis = String::from_utf8(ok_stdout(dir.path(), &["keys", "--kpi"])).unwrap();
+    let kpis: Vec<&str> = kpis.lines().collect();
+    assert_eq!(kpis, dialsim::Summary::kpi_names().collect::<Vec<_>>());
+    let keys = String::from_utf8(ok_stdout(dir.path(), &["keys", "--set"])).unwrap();
+    let keys: Vec<String> = keys.lines().map(str::to_string).collect();
+    assert!(keys.iter().any(|k| k == "dialer.agents=20"), "{keys:?}");
+    // Every listed key with its listed default is a valid override that changes nothing.
+    let scenario = dialsim::Scenario::parse("default", dialsim::DEFAULT_SCENARIO, &keys).unwrap();
+    assert_eq!(scenario, dialsim::Scenario::default_day());
+}
+
+#[test]
+fn every_command_help_has_examples() {
+    let dir = tempfile::tempdir().unwrap();
+    for cmd in ["generate", "filter", "scrub", "simulate", "sweep", "compare", "audit", "plan", "bench", "keys"] {
+        let help = String::from_utf8(ok_stdout(dir.path(), &[cmd, "--help"])).unwrap();
+        assert!(help.contains("Examples:\n  dialsim "), "{cmd} --help has no examples");
+    }
+    let help = String::from_utf8(ok_stdout(dir.path(), &["simulate", "--help"])).unwrap();
+    assert!(help.contains("dialsim keys"));
+}

@@ -26,6 +26,7 @@ macro_rules! note {
 mod audit;
 mod bench;
 mod compare;
+mod docs;
 mod filter;
 mod generate;
 mod input_args;
@@ -74,25 +75,74 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Generate a random call list over a numbering plan (random order, no repeats, reproducible).
+    #[command(after_help = "Examples:
+  dialsim generate --plan cz -n 1000000 --seed 7 -o list.csv
+  dialsim generate --type mobile --prefix 60,72 -n 5000 --seed 7 --format txt
+  dialsim generate --plan gb -n 5000 --seed 7 --format vicidial --list-id 1001 -o leads.txt")]
     Generate(generate::GenerateArgs),
     /// Build, inspect and query Bloom filters of known databases.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  dialsim filter build -o known.bloom crm-export.csv old-campaign.csv
+  dialsim filter info known.bloom --json
+  dialsim filter check known.bloom +420601123456"
+    )]
     Filter(filter::FilterCommand),
     /// Re-check an existing call list against today's exclusion sources (order and index kept).
+    #[command(after_help = "Examples:
+  dialsim scrub list.csv --suppress dnc-today.csv --exclude known.bloom -o list-today.csv
+  dialsim generate -n 1000 --seed 7 | dialsim scrub - --suppress dnc.csv -o -")]
     Scrub(scrub::ScrubArgs),
     /// Simulate a calling campaign (the embedded default: a Czech cold-calling day).
+    #[command(after_help = "Examples:
+  dialsim simulate --seed 7 -o run1
+  dialsim simulate data/scenarios/erlang-c.toml --seed 1 --set dialer.agents=12
+  dialsim simulate --replications 100 --seed 1 --json | jq .abandon_rate
+
+KPIs (for --for): dialsim keys --kpi. Scenario keys for --set, with their defaults: dialsim keys --set.")]
     Simulate(simulate::SimulateArgs),
     /// Run a scenario over a grid of parameter values (sweep.csv with CIs; `sweep merge` joins shards).
+    #[command(after_help = "Examples:
+  dialsim sweep default --vary dialer.agents=10..30:10 --replications 20 --seed 1 -o sweep --plot
+  dialsim sweep default --vary dialer.drop_target=0.01..0.03:0.01 --vary dialer.mode=progressive,predictive -o s
+  dialsim sweep merge part1/sweep.csv part2/sweep.csv -o sweep.csv
+
+KPIs (for --kpi): dialsim keys --kpi. Scenario keys for --vary and --set: dialsim keys --set.")]
     Sweep(sweep::SweepArgs),
     /// Compare two scenarios with paired replications (common random numbers).
+    #[command(after_help = "Examples:
+  dialsim compare default default --set-b dialer.agents=25 --seed 1
+  dialsim compare a.toml b.toml --replications 50 --seed 1 -o diff.csv
+  dialsim compare default default --set-a dialer.mode=progressive --set-b dialer.mode=predictive --json
+
+KPIs (the rows): dialsim keys --kpi. Scenario keys for --set, --set-a, --set-b: dialsim keys --set.")]
     Compare(compare::CompareArgs),
     /// Re-check a simulated run from its output files; exits 4 when it finds violations.
+    #[command(after_help = "Examples:
+  dialsim audit run
+  dialsim audit run --suppress data/known/objectors.csv
+  dialsim audit run --json > audit.json")]
     Audit(audit::AuditArgs),
     /// List or show numbering plans.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  dialsim plan list
+  dialsim plan show gb"
+    )]
     Plan(plan::PlanCommand),
     /// Measure throughput on this machine (about 10 s).
+    #[command(after_help = "Examples:
+  dialsim bench
+  dialsim bench --seconds 0.5 --json")]
     Bench(bench::BenchArgs),
+    /// List the KPI names and every scenario key for --set/--vary with its default.
+    Keys(docs::KeysArgs),
+    /// Print a shell completion script on stdout.
+    Completions(docs::CompletionsArgs),
+    /// Print the man page (roff) on stdout.
+    Man(docs::ManArgs),
 }
 
 /// Runs the command line and returns the exit code.
@@ -130,6 +180,9 @@ pub fn run() -> i32 {
         Command::Sweep(args) => sweep::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Keys(args) => docs::keys(args),
+        Command::Completions(args) => docs::completions(args),
+        Command::Man(args) => docs::man(args),
     };
     if verbose() {
         eprintln!("dialsim: done in {:.2} s", started.elapsed().as_secs_f64());
