@@ -401,3 +401,77 @@ fn every_command_help_has_examples() {
     let help = String::from_utf8(ok_stdout(dir.path(), &["simulate", "--help"])).unwrap();
     assert!(help.contains("dialsim keys"));
 }
+
+#[test]
+fn vicidial_leads_have_the_23_standard_columns_and_no_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let out =
+        ok_stdout(dir.path(), &["generate", "-n", "50", "--seed", "4", "--format", "vicidial", "--list-id", "1001"]);
+    let csv = ok_stdout(dir.path(), &["generate", "-n", "50", "--seed", "4"]);
+    let text = String::from_utf8(out).unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    assert_eq!(text.lines().count(), 50);
+    for (lead, row) in text.lines().zip(csv.lines().skip(1)) {
+        let cols: Vec<&str> = lead.split('\t').collect();
+        let row: Vec<&str> = row.split(',').collect();
+        assert_eq!(cols.len(), 23, "{lead:?}");
+        // vendor_lead_code = the list index; source_code; list_id; phone_code; phone_number.
+        assert_eq!(cols[0], row[3]);
+        assert_eq!(cols[1], "dialsim");
+        assert_eq!(cols[2], "1001");
+        assert_eq!(format!("+{}{}", cols[3], cols[4]), row[0]);
+        assert_eq!(cols[3], "420");
+        assert!(cols[5..].iter().all(|c| c.is_empty()));
+    }
+    let default = String::from_utf8(ok_stdout(dir.path(), &["generate", "-n", "1", "--format", "vicidial"])).unwrap();
+    assert_eq!(default.split('\t').nth(2), Some("999"));
+}
+
+#[test]
+fn dialer_csv_splits_the_number_and_names_the_time_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    for (plan, cc, zone) in [("cz", "420", "Europe/Prague"), ("de", "49", "Europe/Berlin"), ("us", "1", "")] {
+        let text = String::from_utf8(ok_stdout(
+            dir.path(),
+            &["generate", "--plan", plan, "-n", "20", "--seed", "2", "--format", "dialer-csv"],
+        ))
+        .unwrap();
+        let mut rows = csv::Reader::from_reader(text.as_bytes());
+        let headers = rows.headers().unwrap().clone();
+        assert_eq!(
+            headers.iter().collect::<Vec<_>>(),
+            ["country_code", "national_number", "e164", "type", "region", "time_zone"]
+        );
+        let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+        let mut n = 0;
+        for r in rows.records().map(Result::unwrap) {
+            assert_eq!(&r[col("country_code")], cc);
+            assert_eq!(r[col("e164")], format!("+{}{}", &r[col("country_code")], &r[col("national_number")]));
+            assert_eq!(&r[col("time_zone")], zone);
+            n += 1;
+        }
+        assert_eq!(n, 20);
+    }
+}
+
+#[test]
+fn dialer_formats_are_byte_identical_across_threads_and_continue_from_their_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["vicidial", "dialer-csv"] {
+        let one =
+            ok_stdout(dir.path(), &["generate", "-n", "40000", "--seed", "9", "--format", format, "--threads", "1"]);
+        let four =
+            ok_stdout(dir.path(), &["generate", "-n", "40000", "--seed", "9", "--format", format, "--threads", "4"]);
+        assert!(one == four, "{format}: the bytes depend on the thread count");
+        // Half, then the rest continued from the manifest: together the whole list.
+        let first = format!("{format}-1.txt");
+        ok_stdout(dir.path(), &["generate", "-n", "20000", "--seed", "9", "--format", format, "-o", &first]);
+        ok_stdout(dir.path(), &["generate", "--continue", &first, "-n", "20000", "-o", "rest.txt"]);
+        let mut joined = std::fs::read(dir.path().join(&first)).unwrap();
+        let rest = std::fs::read(dir.path().join("rest.txt")).unwrap();
+        // dialer-csv repeats its header in the continuation.
+        let skip = if format == "dialer-csv" { rest.iter().position(|&b| b == b'\n').unwrap() + 1 } else { 0 };
+        joined.extend_from_slice(&rest[skip..]);
+        assert!(joined == one, "{format}: first part + continuation differs from the whole list");
+    }
+}

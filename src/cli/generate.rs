@@ -28,7 +28,7 @@ pub struct GenerateArgs {
     /// Continue the list LIST where it stopped, in the same order: plan rows, selection, seed, shard and format
     /// come from LIST.manifest.json; -n says how many more positions. Exclusion sources are today's: those given,
     /// else the ones the manifest records (re-read now; changes are reported).
-    #[arg(long = "continue", value_name = "LIST", conflicts_with_all = ["plan", "types", "prefixes", "lengths", "seed", "start", "shard", "format"])]
+    #[arg(long = "continue", value_name = "LIST", conflicts_with_all = ["plan", "types", "prefixes", "lengths", "seed", "start", "shard", "format", "list_id"])]
     continue_from: Option<PathBuf>,
     /// Write the list's manifest (plan, selection, seed, shard, sources) here [default: OUTPUT.manifest.json
     /// beside -o; none when the list goes to stdout].
@@ -40,9 +40,14 @@ pub struct GenerateArgs {
     /// Seed; when absent a fresh one is drawn and printed to stderr.
     #[arg(long)]
     seed: Option<u64>,
-    /// Output format [default: txt when -o ends in .txt, else csv].
+    /// Output format: csv (number,type,region,index), txt (one E.164 number a line), vicidial (VICIdial's
+    /// standard lead file: tab-separated, no header; see --list-id) or dialer-csv (country_code,
+    /// national_number,e164,type,region,time_zone) [default: txt when -o ends in .txt, else csv].
     #[arg(long, value_parser = parse_format)]
     format: Option<ListFormat>,
+    /// VICIdial list id for --format vicidial [default: 999].
+    #[arg(long, value_name = "N")]
+    list_id: Option<u64>,
     /// Output file (written to a temporary name and renamed when complete; owner-only, 0600); `-` or none:
     /// stdout.
     #[arg(short = 'o', long = "output")]
@@ -143,10 +148,17 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
                 lengths: args.lengths.clone(),
             };
             let space = NumberSpace::new(&plan, &selection)?;
-            let format = args.format.unwrap_or(match &args.output {
-                Some(p) if p.extension().is_some_and(|e| e == "txt") => ListFormat::Txt,
-                _ => ListFormat::Csv,
-            });
+            let format = match (
+                args.format.unwrap_or(match &args.output {
+                    Some(p) if p.extension().is_some_and(|e| e == "txt") => ListFormat::Txt,
+                    _ => ListFormat::Csv,
+                }),
+                args.list_id,
+            ) {
+                (ListFormat::Vicidial { .. }, Some(list_id)) => ListFormat::Vicidial { list_id },
+                (_, Some(_)) => anyhow::bail!(dialsim::Error::Usage("--list-id goes with --format vicidial".into())),
+                (format, None) => format,
+            };
             let request =
                 ListRequest { start: args.start, count, shard: args.shard.unwrap_or(Shard::WHOLE), format, threads };
             let seed = seed_or_fresh(args.seed);
