@@ -72,8 +72,8 @@ fn stdin_text() -> dialsim::Result<&'static str> {
 pub(crate) fn refuse_stdout_folder(dir: &Option<PathBuf>) -> Result<()> {
     if dir.as_deref().is_some_and(dialsim::output::is_stdout) {
         anyhow::bail!(dialsim::Error::Usage(
-            "-o -: this command writes a folder of files, which cannot go to stdout; use --json for the summary on \
-             stdout, or name a folder"
+            "-o -: a folder of files cannot be written to stdout; use --json for the summary on stdout, or name a \
+             folder (./- for one called '-')"
                 .into()
         ));
     }
