@@ -26,6 +26,10 @@ const PROGRESS_EVERY: u64 = 16;
 /// What every chunk of one request shares.
 struct Work<'a, X> {
     format: ListFormat,
+    /// Per segment, the bytes around the national digits of the dialer formats (empty for csv and txt).
+    pieces: Vec<Pieces>,
+    /// Scratch bytes per record: the longest record of the format, rounded up.
+    record: usize,
     /// First position of the shard at or after the start.
     first: u64,
     /// Distance between the shard's positions (the shard count).
@@ -60,18 +64,100 @@ pub enum ListFormat {
     Csv,
     /// One E.164 number per line.
     Txt,
+    /// VICIdial's standard lead file: tab-separated, no header, the 23 standard columns
+    /// `vendor_lead_code, source_code, list_id, phone_code, phone_number, title, first_name, middle, last_name,
+    /// address1, address2, address3, city, state, province, postal_code, country, gender, date_of_birth,
+    /// alt_phone, email, security_phrase, comments`. dialsim fills the first five: the list position (so a
+    /// lead leads back to its place in the list), `dialsim`, the list id, the country calling code and the
+    /// national number; the others are empty (a random number has no name or address).
+    Vicidial {
+        /// VICIdial's list id (VICIdial's own default is 999).
+        list_id: u64,
+    },
+    /// A CSV for dialers that import numbers apart from their country:
+    /// `country_code,national_number,e164,type,region,time_zone` with a header row. The time zone is the IANA
+    /// name where the region has one zone (CZ, SK, DE, GB and the Crown Dependencies), else empty.
+    DialerCsv,
+}
+
+impl ListFormat {
+    /// VICIdial's default list id, used by `vicidial` without one.
+    pub const VICIDIAL_DEFAULT_LIST_ID: u64 = 999;
 }
 
 impl FromStr for ListFormat {
     type Err = String;
+    /// Parses `csv`, `txt`, `vicidial` (list id 999), `vicidial:LIST_ID` or `dialer-csv`.
+    ///
+    /// ```
+    /// use dialsim::ListFormat;
+    /// assert_eq!("vicidial:1001".parse::<ListFormat>().unwrap(), ListFormat::Vicidial { list_id: 1001 });
+    /// assert_eq!("vicidial".parse::<ListFormat>().unwrap().to_string(), "vicidial:999");
+    /// ```
     fn from_str(s: &str) -> std::result::Result<ListFormat, String> {
         match s {
             "csv" => Ok(ListFormat::Csv),
             "txt" => Ok(ListFormat::Txt),
-            _ => Err(format!("unknown format '{s}' (expected csv or txt)")),
+            "vicidial" => Ok(ListFormat::Vicidial { list_id: ListFormat::VICIDIAL_DEFAULT_LIST_ID }),
+            "dialer-csv" => Ok(ListFormat::DialerCsv),
+            _ => match s.strip_prefix("vicidial:").map(str::parse::<u64>) {
+                Some(Ok(list_id)) => Ok(ListFormat::Vicidial { list_id }),
+                Some(Err(_)) => Err(format!("unknown format '{s}': the list id of vicidial:ID is a whole number")),
+                None => Err(format!("unknown format '{s}' (expected csv, txt, vicidial or dialer-csv)")),
+            },
         }
     }
 }
+
+impl std::fmt::Display for ListFormat {
+    /// The name [`ListFormat::from_str`] reads back (`vicidial` with its list id).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ListFormat::Csv => f.write_str("csv"),
+            ListFormat::Txt => f.write_str("txt"),
+            ListFormat::Vicidial { list_id } => write!(f, "vicidial:{list_id}"),
+            ListFormat::DialerCsv => f.write_str("dialer-csv"),
+        }
+    }
+}
+
+/// The IANA time zone of a region that has exactly one, else `""` (the US spans several; a plan row does
+/// not say which).
+///
+/// ```
+/// assert_eq!(dialsim::region_time_zone("CZ"), "Europe/Prague");
+/// assert_eq!(dialsim::region_time_zone("US"), "");
+/// ```
+pub fn region_time_zone(region: &str) -> &'static str {
+    match region {
+        "CZ" => "Europe/Prague",
+        "SK" => "Europe/Bratislava",
+        "DE" => "Europe/Berlin",
+        "GB" => "Europe/London",
+        "GG" => "Europe/Guernsey",
+        "JE" => "Europe/Jersey",
+        "IM" => "Europe/Isle_of_Man",
+        _ => "",
+    }
+}
+
+/// The bytes of a dialer-format record that one segment's numbers share: `a`, the national digits, `m`, the
+/// digits again (dialer-csv only), `b`.
+#[derive(Clone, Debug, Default)]
+struct Pieces {
+    a: Vec<u8>,
+    m: Vec<u8>,
+    b: Vec<u8>,
+}
+
+/// Copies `bytes` to the start of `out`; returns their length.
+fn put(out: &mut [u8], bytes: &[u8]) -> usize {
+    out[..bytes.len()].copy_from_slice(bytes);
+    bytes.len()
+}
+
+/// The 18 empty standard columns after phone_number in VICIdial's standard layout.
+const VICIDIAL_EMPTY_COLUMNS: usize = 18;
 
 /// Shard `index` of `count` (1-based), written `K/N`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -272,6 +358,33 @@ impl CallList {
     /// The CSV header line of [`ListFormat::Csv`].
     pub const CSV_HEADER: &'static [u8] = b"number,type,region,index\n";
 
+    /// The CSV header line of [`ListFormat::DialerCsv`].
+    pub const DIALER_CSV_HEADER: &'static [u8] = b"country_code,national_number,e164,type,region,time_zone\n";
+
+    /// Per segment, the shared bytes of `format`'s records (empty for csv and txt).
+    fn pieces(&self, format: ListFormat) -> Vec<Pieces> {
+        let segments = self.space.segments();
+        match format {
+            ListFormat::Csv | ListFormat::Txt => Vec::new(),
+            ListFormat::Vicidial { list_id } => segments
+                .iter()
+                .map(|s| Pieces {
+                    a: format!("\tdialsim\t{list_id}\t{}\t{}", s.country_code, s.prefix).into_bytes(),
+                    m: Vec::new(),
+                    b: vec![b'\t'; VICIDIAL_EMPTY_COLUMNS],
+                })
+                .collect(),
+            ListFormat::DialerCsv => segments
+                .iter()
+                .map(|s| Pieces {
+                    a: format!("{},{}", s.country_code, s.prefix).into_bytes(),
+                    m: format!(",+{}{}", s.country_code, s.prefix).into_bytes(),
+                    b: format!(",{},{},{}", s.kind, s.region, region_time_zone(&s.region)).into_bytes(),
+                })
+                .collect(),
+        }
+    }
+
     /// Writes the list `request` asks for, skipping numbers `excluder` rejects; `progress` gets the count
     /// written so far every few chunks and at the end. Fails before writing anything when the request
     /// exceeds the space.
@@ -314,12 +427,18 @@ impl CallList {
         let sources = excluder.sources();
         let mut summary = ListSummary { requested: quota, excluded: vec![0; sources], ..Default::default() };
 
-        if request.format == ListFormat::Csv {
-            out.write_all(Self::CSV_HEADER).map_err(Error::Output)?;
+        match request.format {
+            ListFormat::Csv => out.write_all(Self::CSV_HEADER).map_err(Error::Output)?,
+            ListFormat::DialerCsv => out.write_all(Self::DIALER_CSV_HEADER).map_err(Error::Output)?,
+            ListFormat::Txt | ListFormat::Vicidial { .. } => {}
         }
         // Without exclusions every position yields a number: never scan past the quota.
         let scan_end = if sources == 0 { quota } else { available };
-        let work = Work { format: request.format, first, step: n, scan_end, quota, excluder };
+        let pieces = self.pieces(request.format);
+        // Room for the longest record: the shared pieces, two runs of digits (written 20 bytes wide), an
+        // index and a newline.
+        let record = pieces.iter().map(|p| p.a.len() + p.m.len() + p.b.len() + 64).max().unwrap_or(0).max(MAX_RECORD);
+        let work = Work { format: request.format, pieces, record, first, step: n, scan_end, quota, excluder };
         if quota > 0 {
             self.run(&work, threads, out, &mut summary, progress)?;
         }
@@ -422,10 +541,10 @@ impl CallList {
 
     /// Fills `out` with the numbers of positions `first + j*step` for `j` in `range`, at most `limit` of them.
     fn fill<X: Excluder>(&self, work: &Work<'_, X>, range: std::ops::Range<u64>, limit: u64, out: &mut ChunkOut) {
-        let Work { format, first, step, excluder, .. } = *work;
+        let Work { format, first, step, excluder, record, .. } = *work;
         // Every record is written at `used` with fixed-size copies into slack space, so the scratch buffer
         // holds a whole chunk's worth of the longest record; it is grown once and reused.
-        let need = (range.end - range.start) as usize * MAX_RECORD;
+        let need = (range.end - range.start) as usize * record;
         if out.bytes.len() < need {
             out.bytes.resize(need, 0);
         }
@@ -474,14 +593,32 @@ impl CallList {
             }
             let (seg, offset) = out.located[i];
             let t = &self.templates[seg];
-            let line = &mut out.bytes[out.used..out.used + MAX_RECORD];
-            line[..32].copy_from_slice(&t.head);
-            let mut w = t.head_len;
-            w += write_padded(&mut line[w..w + 20], offset, t.free);
-            if format == ListFormat::Csv {
-                line[w..w + 32].copy_from_slice(&t.mid);
-                w += t.mid_len;
-                w += write_decimal(&mut line[w..w + 20], position);
+            let line = &mut out.bytes[out.used..out.used + record];
+            let mut w = 0;
+            match format {
+                ListFormat::Csv | ListFormat::Txt => {
+                    line[..32].copy_from_slice(&t.head);
+                    w = t.head_len;
+                    w += write_padded(&mut line[w..w + 20], offset, t.free);
+                    if format == ListFormat::Csv {
+                        line[w..w + 32].copy_from_slice(&t.mid);
+                        w += t.mid_len;
+                        w += write_decimal(&mut line[w..w + 20], position);
+                    }
+                }
+                ListFormat::Vicidial { .. } | ListFormat::DialerCsv => {
+                    let p = &work.pieces[seg];
+                    if matches!(format, ListFormat::Vicidial { .. }) {
+                        w += write_decimal(&mut line[..20], position);
+                    }
+                    w += put(&mut line[w..], &p.a);
+                    w += write_padded(&mut line[w..w + 20], offset, t.free);
+                    if format == ListFormat::DialerCsv {
+                        w += put(&mut line[w..], &p.m);
+                        w += write_padded(&mut line[w..w + 20], offset, t.free);
+                    }
+                    w += put(&mut line[w..], &p.b);
+                }
             }
             line[w] = b'\n';
             out.used += w + 1;

@@ -63,7 +63,7 @@ pub use exclude::{
     Column, Exclusions, FilterMeta, FilterParams, HeaderRow, InputOptions, InputShape, KnownFilter, NumbersRead,
     SuppressionList, TextEncoding,
 };
-pub use generate::{CallList, Excluder, ListFormat, ListRequest, ListSummary, NoExclusion, Shard};
+pub use generate::{CallList, Excluder, ListFormat, ListRequest, ListSummary, NoExclusion, Shard, region_time_zone};
 pub use list_manifest::{
     Continuation, Generation, LIST_MANIFEST_KIND, ListManifest, PlanRecord, Scrub, ScrubCounts, SourceRecord,
     manifest_path, scrub, source_changes,

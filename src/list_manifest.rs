@@ -168,11 +168,7 @@ impl ListManifest {
             shard: format!("{}/{}", request.shard.index, request.shard.count),
             start: request.start,
             count: request.count,
-            format: match request.format {
-                ListFormat::Csv => "csv",
-                ListFormat::Txt => "txt",
-            }
-            .to_string(),
+            format: request.format.to_string(),
             written: summary.written,
             scanned: summary.scanned,
             last_index: summary.last_index,

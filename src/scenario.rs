@@ -478,15 +478,27 @@ impl Scenario {
         // The file alone first: its errors carry a span, hence a line.
         toml::from_str::<Scenario>(text).map_err(|e| {
             let line = e.span().map(|s| line_of(text, s.start));
-            Error::input(name, line, e.message().to_string())
+            Error::input(name, line, plain_message(e.message(), None))
         })?;
+        let file_table = table.clone();
         for o in overrides {
             apply_override(&mut table, o)?;
         }
-        let scenario: Scenario = Scenario::deserialize(toml::Value::Table(table)).map_err(|e| {
-            // The file was fine: an override broke it.
-            Error::input(format!("--set {}", overrides.join(" --set ")), None, e.message().to_string())
-        })?;
+        let scenario: Scenario = match Scenario::deserialize(toml::Value::Table(table)) {
+            Ok(s) => s,
+            Err(e) => {
+                // The file was fine: an override broke it. The first one that does, applied in order, is named.
+                let mut t = file_table;
+                let culprit = overrides.iter().find(|o| {
+                    apply_override(&mut t, o).is_err() || Scenario::deserialize(toml::Value::Table(t.clone())).is_err()
+                });
+                let (at, key) = match culprit {
+                    Some(o) => (format!("--set {o}"), o.split_once('=').map(|(k, _)| k.trim().to_string())),
+                    None => (format!("--set {}", overrides.join(" --set ")), None),
+                };
+                return Err(Error::input(at, None, plain_message(e.message(), key.as_deref())));
+            }
+        };
         scenario.validate(name, text, overrides)?;
         Ok(scenario)
     }
@@ -633,6 +645,19 @@ fn apply_override(table: &mut toml::Table, o: &str) -> Result<()> {
     let value = value.trim();
     let parsed: toml::Value = match format!("v = {value}").parse::<toml::Table>() {
         Ok(mut t) => t.remove("v").expect("v"),
+        // A bare comma list for a key whose value is a list: `numbers.types=mobile,fixedLine`. A key whose
+        // value is a string keeps its commas (`compliance.controller=X, s.r.o.`).
+        Err(_) if value.contains(',') && is_list_key(&path) => toml::Value::Array(
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(|x| match format!("v = {x}").parse::<toml::Table>() {
+                    Ok(mut t) => t.remove("v").expect("v"),
+                    Err(_) => toml::Value::String(x.to_string()),
+                })
+                .collect(),
+        ),
         Err(_) => toml::Value::String(value.to_string()),
     };
     let (last, parents) = path.split_last().ok_or_else(|| bad("empty key".into()))?;
@@ -643,4 +668,81 @@ fn apply_override(table: &mut toml::Table, o: &str) -> Result<()> {
     }
     t.insert(last.to_string(), parsed);
     Ok(())
+}
+
+/// Whether the scenario field at `path` holds a list (read from the defaults' shape).
+fn is_list_key(path: &[&str]) -> bool {
+    let Ok(toml::Value::Table(defaults)) = toml::Value::try_from(Scenario::default()) else {
+        return false;
+    };
+    let mut at = &defaults;
+    for (i, p) in path.iter().enumerate() {
+        match at.get(*p) {
+            Some(toml::Value::Table(t)) if i + 1 < path.len() => at = t,
+            Some(toml::Value::Array(_)) => return i + 1 == path.len(),
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// A serde or toml message in plain words: kinds instead of Rust type names ("expected u32" → "expected a
+/// whole number"), "expected X, got Y" instead of "invalid type: Y, expected X", and the key in front when it
+/// is known.
+fn plain_message(message: &str, key: Option<&str>) -> String {
+    let kind = |rust: &str| -> String {
+        let rust = rust.trim();
+        let word = rust.split_whitespace().next().unwrap_or("");
+        match word {
+            "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number (0 or more)".into(),
+            "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".into(),
+            "f32" | "f64" => "a number".into(),
+            "struct" | "a" if rust.starts_with("struct") || rust == "a map" => "a table of settings".into(),
+            "a" if rust == "a sequence" => "a list".into(),
+            "internally" | "enum" => "a table with a `dist` key".into(),
+            _ => rust.to_string(),
+        }
+    };
+    let got = |what: &str| -> String {
+        let what = what.trim();
+        match what.split_once(' ') {
+            Some(("string", v)) => format!("the text {v}"),
+            Some(("integer", v)) | Some(("floating", v)) => {
+                format!("the number {}", v.trim_start_matches("point ").trim_matches('`'))
+            }
+            Some(("boolean", v)) => v.trim_matches('`').to_string(),
+            _ if what == "sequence" => "a list".into(),
+            _ if what == "map" => "a table".into(),
+            _ => what.to_string(),
+        }
+    };
+    let message = message.trim();
+    let plain = if let Some(rest) =
+        message.strip_prefix("invalid type: ").or_else(|| message.strip_prefix("invalid value: "))
+    {
+        match rest.rsplit_once(", expected ") {
+            Some((found, expected)) => format!("expected {}, got {}", kind(expected), got(found)),
+            None => rest.to_string(),
+        }
+    } else if let Some(rest) = message.strip_prefix("unknown field ") {
+        match rest.split_once(", expected ") {
+            Some((field, known)) => {
+                format!("unknown key {field} (the keys here: {})", known.trim_start_matches("one of "))
+            }
+            None => format!("unknown key {rest}"),
+        }
+    } else if let Some(rest) = message.strip_prefix("unknown variant ") {
+        match rest.split_once(", expected ") {
+            Some((v, known)) => format!("unknown value {v} (one of {})", known.trim_start_matches("one of ")),
+            None => format!("unknown value {rest}"),
+        }
+    } else if let Some(rest) = message.strip_prefix("missing field ") {
+        format!("missing key {rest}")
+    } else {
+        message.to_string()
+    };
+    match key {
+        Some(k) => format!("{k}: {plain}"),
+        None => plain,
+    }
 }

@@ -77,6 +77,17 @@ pub struct NumberSpace {
 /// About 2^14 buckets (64 KiB of table).
 const BUCKET_BITS: u32 = 14;
 
+/// A hint for prefixes written with the national trunk 0 (`07` for a British mobile): plans hold national
+/// significant numbers, which start after it.
+fn trunk_hint(prefixes: &[&str]) -> String {
+    let trunk: Vec<&str> = prefixes.iter().filter_map(|p| p.strip_prefix('0')).filter(|p| !p.is_empty()).collect();
+    if trunk.is_empty() {
+        String::new()
+    } else {
+        format!(" (prefixes are written without the trunk 0 dialled inside the country: try {})", trunk.join(","))
+    }
+}
+
 impl NumberSpace {
     /// Builds the space of `plan` restricted to `selection`.
     ///
@@ -145,7 +156,7 @@ impl NumberSpace {
         if segments.is_empty() {
             let types: Vec<&str> = selection.types.iter().map(|t| t.as_str()).collect();
             return Err(Error::Usage(format!(
-                "plan '{}' has no numbers of type {} under prefix {}{}",
+                "plan '{}' has no numbers of type {} under prefix {}{}{}",
                 plan.name(),
                 if types.is_empty() { "any".to_string() } else { types.join(",") },
                 if filters.is_empty() { "any".to_string() } else { filters.join(",") },
@@ -153,7 +164,8 @@ impl NumberSpace {
                     String::new()
                 } else {
                     format!(" with length {:?}", selection.lengths)
-                }
+                },
+                trunk_hint(&filters)
             )));
         }
         let starts: Vec<u64> = segments.iter().map(|s| s.start).collect();

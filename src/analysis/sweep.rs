@@ -23,20 +23,65 @@ pub struct Vary {
 
 impl FromStr for Vary {
     type Err = String;
-    /// Parses `key=v1,v2` (a list value cannot be varied: its commas would split it).
+    /// Parses `key=v1,v2` (a list value cannot be varied: its commas would split it). A value may be a range
+    /// `FROM..TO:STEP`, both ends included: `10..30:10` is 10, 20, 30 and `0.01..0.03:0.01` is 0.01, 0.02,
+    /// 0.03 (written with the step's decimals, so no 0.030000000000000002).
     ///
     /// ```
     /// let v: dialsim::analysis::Vary = "dialer.agents=10, 20".parse().unwrap();
     /// assert_eq!(v.values, ["10", "20"]);
+    /// let v: dialsim::analysis::Vary = "dialer.agents=10..30:10,50".parse().unwrap();
+    /// assert_eq!(v.values, ["10", "20", "30", "50"]);
+    /// let v: dialsim::analysis::Vary = "dialer.drop_target=0.01..0.03:0.01".parse().unwrap();
+    /// assert_eq!(v.values, ["0.01", "0.02", "0.03"]);
     /// ```
     fn from_str(v: &str) -> std::result::Result<Vary, String> {
-        let (k, vals) = v.split_once('=').ok_or("expected KEY=V1,V2,...")?;
-        let values: Vec<String> = vals.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect();
+        let (k, vals) = v.split_once('=').ok_or("expected KEY=V1,V2,... or KEY=FROM..TO:STEP")?;
+        let mut values = Vec::new();
+        for x in vals.split(',').map(str::trim).filter(|x| !x.is_empty()) {
+            match x.split_once("..") {
+                Some((from, rest)) if !x.starts_with('"') => values.extend(range(from, rest)?),
+                _ => values.push(x.to_string()),
+            }
+        }
         if values.is_empty() {
             return Err("no values".into());
         }
         Ok(Vary { key: k.trim().to_string(), values })
     }
+}
+
+/// Most values one range may give: a sweep of more points is a typo, not a plan.
+const MAX_RANGE_VALUES: usize = 10_000;
+
+/// The values of the range `FROM..TO:STEP` (given as `from` and `TO:STEP`), both ends included.
+fn range(from: &str, rest: &str) -> std::result::Result<Vec<String>, String> {
+    let (to, step) = rest.split_once(':').ok_or_else(|| format!("range {from}..{rest} needs a step: FROM..TO:STEP"))?;
+    let (from, to, step) = (from.trim(), to.trim(), step.trim());
+    let number = |s: &str| s.parse::<f64>().ok().filter(|x| x.is_finite());
+    let (Some(a), Some(b), Some(d)) = (number(from), number(to), number(step)) else {
+        return Err(format!("range {from}..{to}:{step} must be made of numbers"));
+    };
+    if d <= 0.0 {
+        return Err(format!("range {from}..{to}:{step}: the step must be above 0"));
+    }
+    if b < a {
+        return Err(format!("range {from}..{to}:{step}: {to} is below {from}"));
+    }
+    let decimals = |s: &str| s.split_once('.').map_or(0, |(_, f)| f.len());
+    let places = decimals(from).max(decimals(step));
+    // The count from integers of the last decimal place, so 0.01..0.03:0.01 has its 3 points.
+    let scale = 10f64.powi(places as i32);
+    let steps = (((b - a) * scale).round() / (d * scale).round()).floor();
+    if steps + 1.0 > MAX_RANGE_VALUES as f64 {
+        return Err(format!("range {from}..{to}:{step} gives more than {MAX_RANGE_VALUES} values"));
+    }
+    Ok((0..=steps as usize)
+        .map(|i| {
+            let x = a + i as f64 * d;
+            if places == 0 { format!("{}", x.round() as i64) } else { format!("{x:.places$}") }
+        })
+        .collect())
 }
 
 /// Every point of the grid of `vary`, the first parameter varying slowest: point `p`'s values, one per

@@ -32,6 +32,10 @@ pub struct AuditArgs {
     /// Count Bloom-filter hits ("possibly known", false positives possible) as violations for the exit code.
     #[arg(long = "strict-bloom")]
     strict_bloom: bool,
+    /// Print the findings as one JSON document on stdout (counts, violations, possibly known) instead of
+    /// one line per violation.
+    #[arg(long)]
+    json: bool,
     #[command(flatten)]
     input: super::input_args::InputArgs,
 }
@@ -41,13 +45,13 @@ pub fn run(args: AuditArgs) -> Result<i32> {
     let manifest = match dialsim::Manifest::read(&args.dir) {
         Ok(m) => Some(m),
         Err(dialsim::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("dialsim: not checked: manifest (the folder has no manifest.json; written before dialsim 0.2?)");
+            note!("dialsim: not checked: manifest (the folder has no manifest.json; written before dialsim 0.2?)");
             None
         }
         Err(e) => return Err(e.into()),
     };
     if key.is_none() && manifest.as_ref().is_some_and(|m| m.signature.is_some()) {
-        eprintln!("dialsim: not checked: signature (the manifest is signed; give the run's key with --key)");
+        note!("dialsim: not checked: signature (the manifest is signed; give the run's key with --key)");
     }
     let scenario = read_run_scenario(&args.dir)?;
     let plan = Plan::resolve(&scenario.numbers.plan)?;
@@ -58,7 +62,7 @@ pub fn run(args: AuditArgs) -> Result<i32> {
     if args.follow_scenario_paths {
         exclusions.append(dialsim::sim::load_exclusions(&scenario, &plan)?);
     } else if !recorded.is_empty() && args.exclude.is_empty() && args.suppress.is_empty() {
-        eprintln!(
+        note!(
             "dialsim: not checked: known-number (the run's scenario names {}); give the source lists with \
              --exclude/--suppress, or add --follow-scenario-paths to read the recorded paths",
             recorded.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
@@ -71,8 +75,8 @@ pub fn run(args: AuditArgs) -> Result<i32> {
         for name in given.filter(|n| n != "-") {
             let hash = dialsim::digest_file(&name)?.sha256;
             match m.sources.iter().find(|s| s.sha256.as_deref() == Some(hash.as_str())) {
-                Some(s) => eprintln!("dialsim: {name} is the run's source {}", s.name),
-                None => eprintln!("dialsim: {name} is not one of the sources the run read (its content differs)"),
+                Some(s) => note!("dialsim: {name} is the run's source {}", s.name),
+                None => note!("dialsim: {name} is not one of the sources the run read (its content differs)"),
             }
         }
     }
@@ -88,17 +92,48 @@ pub fn run(args: AuditArgs) -> Result<i32> {
     };
     let options = AuditOptions { key, known: (!exclusions.is_empty()).then_some(&known as &dyn Fn(u64) -> _) };
     let report = audit_folder(&args.dir, &options)?;
-    for v in report.violations.iter().chain(&report.possibly_known) {
+    let by_rule = report.by_rule();
+    if args.json {
+        let list = |vs: &[dialsim::compliance::Violation]| -> Vec<serde_json::Value> {
+            vs.iter()
+                .map(|v| {
+                    serde_json::json!({
+                        "rule": v.rule,
+                        "call_id": v.call_id,
+                        "detail": v.detail,
+                        "file": v.at.as_ref().map(|p| p.file.clone()),
+                        "line": v.at.as_ref().map(|p| p.line),
+                    })
+                })
+                .collect()
+        };
+        let by: serde_json::Map<String, serde_json::Value> =
+            by_rule.iter().map(|(r, n)| (r.to_string(), serde_json::Value::from(*n))).collect();
+        let doc = serde_json::json!({
+            "dialsim_version": env!("CARGO_PKG_VERSION"),
+            "folder": args.dir.display().to_string(),
+            "profile": report.scenario.compliance.profile.as_str(),
+            "clean": report.is_clean(args.strict_bloom),
+            "calls": report.calls,
+            "suppression_entries": report.suppression_entries,
+            "receipts": report.receipts,
+            "names": report.names,
+            "violations_by_rule": by,
+            "violations": list(&report.violations),
+            "possibly_known": list(&report.possibly_known),
+        });
+        out!("{}", serde_json::to_string_pretty(&doc)?);
+    }
+    for v in report.violations.iter().chain(&report.possibly_known).filter(|_| !args.json) {
         let at = v.at.as_ref().map(|p| format!("\t{p}")).unwrap_or_default();
         match v.call_id {
             Some(c) => out!("call {c}\t{}\t{}{at}", v.rule, v.detail),
             None => out!("-\t{}\t{}{at}", v.rule, v.detail),
         }
     }
-    let by_rule = report.by_rule();
     let total = report.violations.len();
     let bloom = report.possibly_known.len();
-    eprintln!(
+    note!(
         "dialsim: audited {} calls, {} suppression entries, {} receipts, {} names under {}: {}{}",
         report.calls,
         report.suppression_entries,

@@ -15,6 +15,26 @@ pub struct BenchArgs {
     /// Seconds to spend per measurement.
     #[arg(long, default_value_t = 2.0)]
     seconds: f64,
+    /// Print the measurements as one JSON document on stdout (name and rate per second of each).
+    #[arg(long)]
+    json: bool,
+}
+
+/// The measurements: printed as they come, or gathered for --json.
+struct Lines {
+    json: bool,
+    rows: Vec<(String, f64)>,
+}
+
+impl Lines {
+    fn line(&mut self, label: &str, rate: f64) -> Result<()> {
+        if self.json {
+            self.rows.push((label.to_string(), rate));
+        } else {
+            out!("{label:<44} {:>14}", human(rate));
+        }
+        Ok(())
+    }
 }
 
 /// Runs `work` (which processes `batch` items) repeatedly for about `budget`; returns items per second.
@@ -33,8 +53,11 @@ pub fn run(args: BenchArgs) -> Result<i32> {
     let cores = dialsim::limits::cores();
     let space = NumberSpace::new(&Plan::embedded("cz")?, &Selection::default())?;
     let list = CallList::new(space, 1);
-    out!("dialsim bench ({} cores, {:.1} s per line)", cores, budget.as_secs_f64());
-    out!("{:<44} {:>14}", "measurement", "per second");
+    let mut lines = Lines { json: args.json, rows: Vec::new() };
+    if !args.json {
+        out!("dialsim bench ({} cores, {:.1} s per line)", cores, budget.as_secs_f64());
+        out!("{:<44} {:>14}", "measurement", "per second");
+    }
     let batch = 4_000_000u64;
     for (label, format, threads) in [
         ("generate cz csv, 1 thread (numbers)", ListFormat::Csv, 1),
@@ -46,7 +69,7 @@ pub fn run(args: BenchArgs) -> Result<i32> {
             let mut sink = std::io::sink();
             list.write(&request, &NoExclusion, &mut sink, &mut |_| {}).expect("writing to a sink");
         });
-        out!("{label:<44} {:>14}", human(r));
+        lines.line(label, r)?;
     }
 
     // Filter queries: a 10 M-entry filter (fp 0.001, 17 MiB: larger than the caches, as a real database's
@@ -59,7 +82,7 @@ pub fn run(args: BenchArgs) -> Result<i32> {
     let r = rate(budget, queries.len() as u64, || {
         std::hint::black_box(queries.iter().filter(|&&k| filter.contains_key(k)).count());
     });
-    out!("{:<44} {:>14}", "filter queries one by one, 1 thread", human(r));
+    lines.line("filter queries one by one, 1 thread", r)?;
     let mut found = vec![false; 8192];
     let r = rate(budget, queries.len() as u64, || {
         for chunk in queries.chunks(found.len()) {
@@ -67,7 +90,7 @@ pub fn run(args: BenchArgs) -> Result<i32> {
             std::hint::black_box(&found);
         }
     });
-    out!("{:<44} {:>14}", "filter queries 8192 at once, 1 thread", human(r));
+    lines.line("filter queries 8192 at once, 1 thread", r)?;
     let mut exclusions = Exclusions::new();
     exclusions.push("bench", Source::Filter(filter));
     let request =
@@ -75,7 +98,7 @@ pub fn run(args: BenchArgs) -> Result<i32> {
     let r = rate(budget, batch, || {
         list.write(&request, &exclusions, &mut std::io::sink(), &mut |_| {}).expect("writing to a sink");
     });
-    out!("{:<44} {:>14}", "generate cz csv excluding, all cores", human(r));
+    lines.line("generate cz csv excluding, all cores", r)?;
 
     // Simulation: the default day, one thread.
     let campaign = dialsim::Campaign::new(dialsim::Scenario::default_day())?;
@@ -85,7 +108,18 @@ pub fn run(args: BenchArgs) -> Result<i32> {
         seed += 1;
         std::hint::black_box(campaign.run(seed, false).summary.events);
     });
-    out!("{:<44} {:>14}", "simulated events, default day, 1 thread", human(r));
+    lines.line("simulated events, default day, 1 thread", r)?;
+    if args.json {
+        let rows: Vec<serde_json::Value> =
+            lines.rows.iter().map(|(m, r)| serde_json::json!({ "measurement": m, "per_second": r })).collect();
+        let doc = serde_json::json!({
+            "dialsim_version": env!("CARGO_PKG_VERSION"),
+            "cores": cores,
+            "seconds_per_measurement": budget.as_secs_f64(),
+            "measurements": rows,
+        });
+        out!("{}", serde_json::to_string_pretty(&doc)?);
+    }
     Ok(0)
 }
 

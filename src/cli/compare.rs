@@ -23,9 +23,38 @@ pub struct CompareArgs {
     /// Threads [default: all cores]; results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
-    /// Write the comparison as CSV (to a temporary name, renamed when complete).
-    #[arg(short = 'o', long = "output")]
+    /// Write the comparison as CSV (to a temporary name, renamed when complete); `-` writes the CSV to stdout
+    /// instead of the table.
+    #[arg(short = 'o', long = "output", visible_alias = "out")]
     output: Option<PathBuf>,
+    /// Override a field of both scenarios, e.g. --set run.day_hours=2 (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Override a field of scenario A only (after --set; repeatable).
+    #[arg(long = "set-a", value_name = "KEY=VALUE")]
+    set_a: Vec<String>,
+    /// Override a field of scenario B only (after --set; repeatable): `compare default default --set-b
+    /// dialer.agents=25` compares the default day with 25 agents.
+    #[arg(long = "set-b", value_name = "KEY=VALUE")]
+    set_b: Vec<String>,
+    /// Print the comparison as one JSON document on stdout instead of the table.
+    #[arg(long, conflicts_with = "output")]
+    json: bool,
+}
+
+/// The comparison as JSON: seed, replications, the two scenarios' names and overrides, and per KPI the
+/// estimates of A, B and B − A (mean, std, ci95_low, ci95_high, n) and the independent half-width.
+fn to_json(args: &CompareArgs, a: &[String], b: &[String], c: &dialsim::analysis::Comparison) -> serde_json::Value {
+    let kpis: serde_json::Map<String, serde_json::Value> =
+        c.rows.iter().map(|(k, p)| ((*k).to_string(), serde_json::to_value(p).unwrap_or_default())).collect();
+    serde_json::json!({
+        "dialsim_version": env!("CARGO_PKG_VERSION"),
+        "seed": c.seed,
+        "replications": c.replications,
+        "a": { "scenario": args.a, "set": a },
+        "b": { "scenario": args.b, "set": b },
+        "kpis": kpis,
+    })
 }
 
 pub fn run(args: CompareArgs) -> Result<i32> {
@@ -34,17 +63,18 @@ pub fn run(args: CompareArgs) -> Result<i32> {
     }
     check_replications(2 * u64::from(args.replications))
         .map_err(|e| dialsim::Error::Usage(format!("--replications: {e}")))?;
-    if let Some(path) = &args.output {
-        if dialsim::output::is_stdout(path) {
-            anyhow::bail!(dialsim::Error::Usage(
-                "-o -: stdout carries the comparison table already; name a file for the CSV".into()
-            ));
-        }
+    let to_stdout = args.output.as_deref().is_some_and(dialsim::output::is_stdout);
+    if let Some(path) = args.output.as_ref().filter(|_| !to_stdout) {
         dialsim::output::check_target(path)?;
         dialsim::output::refuse_inputs(path, &[std::path::Path::new(&args.a), std::path::Path::new(&args.b)])?;
     }
-    let a = Campaign::new(super::simulate::load_scenario(&Some(args.a.clone()), &[])?)?;
-    let b = Campaign::new(super::simulate::load_scenario(&Some(args.b.clone()), &[])?)?;
+    if args.a == args.b && args.set_a.is_empty() && args.set_b.is_empty() && args.set.is_empty() {
+        note!("dialsim: note: A and B are the same scenario; add --set-b KEY=VALUE to change B");
+    }
+    let set_a: Vec<String> = args.set.iter().chain(&args.set_a).cloned().collect();
+    let set_b: Vec<String> = args.set.iter().chain(&args.set_b).cloned().collect();
+    let a = Campaign::new(super::simulate::load_scenario(&Some(args.a.clone()), &set_a)?)?;
+    let b = Campaign::new(super::simulate::load_scenario(&Some(args.b.clone()), &set_b)?)?;
     let seed = super::generate::seed_or_fresh(args.seed);
     let threads = super::threads(args.threads)?;
     let bar = super::progress_bar(2 * u64::from(args.replications), true);
@@ -52,8 +82,15 @@ pub fn run(args: CompareArgs) -> Result<i32> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    super::simulate::print(&Table, &comparison)?;
-    if let Some(path) = &args.output {
+    if args.json {
+        let text = serde_json::to_string_pretty(&to_json(&args, &set_a, &set_b, &comparison))?;
+        out!("{text}");
+    } else if to_stdout {
+        super::simulate::print(&CompareCsv, &comparison)?;
+    } else {
+        super::simulate::print(&Table, &comparison)?;
+    }
+    if let Some(path) = args.output.as_ref().filter(|_| !to_stdout) {
         let mut f = AtomicFile::create(path, Privacy::Public)?;
         CompareCsv.write(&mut f, &comparison).map_err(|e| dialsim::Error::io(path, e))?;
         f.commit()?;

@@ -17,6 +17,10 @@ pub enum FilterCommand {
     Info {
         /// The filter file.
         file: PathBuf,
+        /// Print the file's header (parameters, sources) with fill and estimated false-positive rate as one
+        /// JSON document on stdout.
+        #[arg(long)]
+        json: bool,
     },
     /// Check numbers against a filter: prints each normalised number and `known` or `not known`.
     Check {
@@ -60,9 +64,20 @@ pub struct BuildArgs {
 pub fn run(cmd: FilterCommand) -> Result<i32> {
     match cmd {
         FilterCommand::Build(args) => build(args),
-        FilterCommand::Info { file } => {
+        FilterCommand::Info { file, json } => {
             let f = KnownFilter::load(&file)?;
             let m = f.meta();
+            if json {
+                let mut doc = serde_json::to_value(m)?;
+                if let Some(o) = doc.as_object_mut() {
+                    o.insert("file".into(), file.display().to_string().into());
+                    o.insert("fill_ratio".into(), f.fill_ratio().into());
+                    o.insert("fp_estimated".into(), f.estimated_fp_rate().into());
+                    o.insert("bytes".into(), (m.bits / 8).into());
+                }
+                out!("{}", serde_json::to_string_pretty(&doc)?);
+                return Ok(0);
+            }
             out!("file            {}", file.display());
             out!("entries         {}", m.entries);
             out!("capacity        {}", m.capacity);
@@ -176,7 +191,7 @@ fn build(args: BuildArgs) -> Result<i32> {
         filter.save(&args.output)?;
     }
     let m = filter.meta();
-    eprintln!(
+    note!(
         "dialsim: wrote {}: {} distinct numbers of {} read ({} repeated) from {} rows of {} input{}{}; {} bits ({:.1} MiB), {} hashes, fp target {}",
         args.output.display(),
         m.entries,

@@ -28,7 +28,7 @@ pub struct GenerateArgs {
     /// Continue the list LIST where it stopped, in the same order: plan rows, selection, seed, shard and format
     /// come from LIST.manifest.json; -n says how many more positions. Exclusion sources are today's: those given,
     /// else the ones the manifest records (re-read now; changes are reported).
-    #[arg(long = "continue", value_name = "LIST", conflicts_with_all = ["plan", "types", "prefixes", "lengths", "seed", "start", "shard", "format"])]
+    #[arg(long = "continue", value_name = "LIST", conflicts_with_all = ["plan", "types", "prefixes", "lengths", "seed", "start", "shard", "format", "list_id"])]
     continue_from: Option<PathBuf>,
     /// Write the list's manifest (plan, selection, seed, shard, sources) here [default: OUTPUT.manifest.json
     /// beside -o; none when the list goes to stdout].
@@ -40,9 +40,14 @@ pub struct GenerateArgs {
     /// Seed; when absent a fresh one is drawn and printed to stderr.
     #[arg(long)]
     seed: Option<u64>,
-    /// Output format [default: txt when -o ends in .txt, else csv].
+    /// Output format: csv (number,type,region,index), txt (one E.164 number a line), vicidial (VICIdial's
+    /// standard lead file: tab-separated, no header; see --list-id) or dialer-csv (country_code,
+    /// national_number,e164,type,region,time_zone) [default: txt when -o ends in .txt, else csv].
     #[arg(long, value_parser = parse_format)]
     format: Option<ListFormat>,
+    /// VICIdial list id for --format vicidial [default: 999].
+    #[arg(long, value_name = "N")]
+    list_id: Option<u64>,
     /// Output file (written to a temporary name and renamed when complete; owner-only, 0600); `-` or none:
     /// stdout.
     #[arg(short = 'o', long = "output")]
@@ -80,7 +85,7 @@ fn parse_shard(s: &str) -> Result<Shard, String> {
 pub(crate) fn seed_or_fresh(seed: Option<u64>) -> u64 {
     seed.unwrap_or_else(|| {
         let seed = rand::random::<u64>() >> 11; // short enough to type
-        eprintln!("dialsim: seed {seed} (repeat this run with --seed {seed})");
+        note!("dialsim: seed {seed} (repeat this run with --seed {seed})");
         seed
     })
 }
@@ -126,7 +131,7 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
                 dialsim::Error::Usage(format!("{} does not record how the list was generated", path.display()))
             })?;
             let c = generation.continuation(&path, count, threads)?;
-            eprintln!(
+            note!(
                 "dialsim: continuing {} from position {} (seed {}, shard {})",
                 previous.display(),
                 c.request.start,
@@ -143,10 +148,17 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
                 lengths: args.lengths.clone(),
             };
             let space = NumberSpace::new(&plan, &selection)?;
-            let format = args.format.unwrap_or(match &args.output {
-                Some(p) if p.extension().is_some_and(|e| e == "txt") => ListFormat::Txt,
-                _ => ListFormat::Csv,
-            });
+            let format = match (
+                args.format.unwrap_or(match &args.output {
+                    Some(p) if p.extension().is_some_and(|e| e == "txt") => ListFormat::Txt,
+                    _ => ListFormat::Csv,
+                }),
+                args.list_id,
+            ) {
+                (ListFormat::Vicidial { .. }, Some(list_id)) => ListFormat::Vicidial { list_id },
+                (_, Some(_)) => anyhow::bail!(dialsim::Error::Usage("--list-id goes with --format vicidial".into())),
+                (format, None) => format,
+            };
             let request =
                 ListRequest { start: args.start, count, shard: args.shard.unwrap_or(Shard::WHOLE), format, threads };
             let seed = seed_or_fresh(args.seed);
@@ -191,7 +203,7 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
         b.finish_and_clear();
     }
     if let Some(path) = &args.output {
-        eprintln!("dialsim: wrote {} numbers to {}", summary.written, path.display());
+        note!("dialsim: wrote {} numbers to {}", summary.written, path.display());
     }
     // The manifest: beside a list file, or where --manifest says.
     let manifest_at = args.manifest.clone().or_else(|| args.output.as_deref().map(manifest_path));
@@ -206,7 +218,7 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
         }
         if let Some(rec) = &recorded {
             for change in source_changes(rec, &sources) {
-                eprintln!("dialsim: exclusion source {change}");
+                note!("dialsim: exclusion source {change}");
             }
         }
         let mut manifest = ListManifest::generated(&plan, &selection, &list, &request, &summary, sources);
@@ -220,20 +232,21 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
     if !exclusions.is_empty() {
         let parts: Vec<String> =
             exclusions.names().iter().zip(&summary.excluded).map(|(name, n)| format!("{name} {n}")).collect();
-        eprintln!(
+        note!(
             "dialsim: excluded {} of {} numbers drawn: {}",
             summary.excluded.iter().sum::<u64>(),
             summary.scanned,
             parts.join(", ")
         );
         if let Some(last) = summary.last_index {
-            eprintln!("dialsim: last index {last} (continue with --start {})", last + 1);
+            note!("dialsim: last index {last} (continue with --start {})", last + 1);
         }
     }
     if summary.exhausted() {
-        eprintln!(
+        note!(
             "dialsim: the number space ran out: wrote {} of {} numbers requested",
-            summary.written, summary.requested
+            summary.written,
+            summary.requested
         );
         return Ok(super::EXIT_INCOMPLETE);
     }

@@ -103,7 +103,7 @@ pub fn report(read: &NumbersRead, distinct: Option<usize>) {
         Some(_) => format!("header yes ({})", shape.header_how),
         None => format!("no header ({})", shape.header_how),
     };
-    eprintln!(
+    note!(
         "dialsim: {}: delimiter {} ({}); encoding {} ({}); {header}",
         s.name,
         shape.delimiter_name(),
@@ -111,8 +111,8 @@ pub fn report(read: &NumbersRead, distinct: Option<usize>) {
         shape.encoding,
         shape.encoding_how
     );
-    eprintln!("dialsim: {}: reading {}", s.name, shape.columns_how);
-    eprintln!(
+    note!("dialsim: {}: reading {}", s.name, shape.columns_how);
+    note!(
         "dialsim: {}: {} rows, {} numbers{}, {} values rejected, {} rows without a number",
         s.name,
         s.rows,
@@ -125,9 +125,9 @@ pub fn report(read: &NumbersRead, distinct: Option<usize>) {
         read.empty
     );
     if s.rejected > 0 {
-        eprintln!("dialsim: {}: {} values are not phone numbers and are left out; the first:", s.name, s.rejected);
+        note!("dialsim: {}: {} values are not phone numbers and are left out; the first:", s.name, s.rejected);
         for r in &read.rejects {
-            eprintln!("  {}:{}: '{}' ({})", s.name, r.line, r.field, r.reason);
+            note!("  {}:{}: '{}' ({})", s.name, r.line, r.field, r.reason);
         }
     }
 }

@@ -14,9 +14,19 @@ macro_rules! out {
     }};
 }
 
+/// `eprintln!` for messages that are not errors: silent under `-q/--quiet`.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        if !crate::cli::quiet() {
+            eprintln!($($arg)*)
+        }
+    }};
+}
+
 mod audit;
 mod bench;
 mod compare;
+mod docs;
 mod filter;
 mod generate;
 mod input_args;
@@ -25,7 +35,22 @@ mod scrub;
 mod simulate;
 mod sweep;
 
-use clap::{Parser, Subcommand};
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+
+/// How much goes to stderr besides errors: 0 quiet, 1 normal, 2 verbose.
+static VERBOSITY: AtomicU8 = AtomicU8::new(1);
+
+/// True under `-q/--quiet`: no stderr messages but errors.
+pub(crate) fn quiet() -> bool {
+    VERBOSITY.load(Ordering::Relaxed) == 0
+}
+
+/// True under `-v/--verbose`.
+pub(crate) fn verbose() -> bool {
+    VERBOSITY.load(Ordering::Relaxed) >= 2
+}
 
 /// Exit code for a result that is valid but short of what was asked.
 pub const EXIT_INCOMPLETE: i32 = 3;
@@ -39,30 +64,85 @@ pub const EXIT_INCOMPLETE: i32 = 3;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// No messages on stderr but errors (no progress bars, no seed or file notes).
+    #[arg(short = 'q', long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// More on stderr: the time each command took, and what it read.
+    #[arg(short = 'v', long, global = true)]
+    verbose: bool,
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Generate a random call list over a numbering plan (random order, no repeats, reproducible).
+    #[command(after_help = "Examples:
+  dialsim generate --plan cz -n 1000000 --seed 7 -o list.csv
+  dialsim generate --type mobile --prefix 60,72 -n 5000 --seed 7 --format txt
+  dialsim generate --plan gb -n 5000 --seed 7 --format vicidial --list-id 1001 -o leads.txt")]
     Generate(generate::GenerateArgs),
     /// Build, inspect and query Bloom filters of known databases.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  dialsim filter build -o known.bloom crm-export.csv old-campaign.csv
+  dialsim filter info known.bloom --json
+  dialsim filter check known.bloom +420601123456"
+    )]
     Filter(filter::FilterCommand),
     /// Re-check an existing call list against today's exclusion sources (order and index kept).
+    #[command(after_help = "Examples:
+  dialsim scrub list.csv --suppress dnc-today.csv --exclude known.bloom -o list-today.csv
+  dialsim generate -n 1000 --seed 7 | dialsim scrub - --suppress dnc.csv -o -")]
     Scrub(scrub::ScrubArgs),
     /// Simulate a calling campaign (the embedded default: a Czech cold-calling day).
+    #[command(after_help = "Examples:
+  dialsim simulate --seed 7 -o run1
+  dialsim simulate data/scenarios/erlang-c.toml --seed 1 --set dialer.agents=12
+  dialsim simulate --replications 100 --seed 1 --json | jq .abandon_rate
+
+KPIs (for --for): dialsim keys --kpi. Scenario keys for --set, with their defaults: dialsim keys --set.")]
     Simulate(simulate::SimulateArgs),
     /// Run a scenario over a grid of parameter values (sweep.csv with CIs; `sweep merge` joins shards).
+    #[command(after_help = "Examples:
+  dialsim sweep default --vary dialer.agents=10..30:10 --replications 20 --seed 1 -o sweep --plot
+  dialsim sweep default --vary dialer.drop_target=0.01..0.03:0.01 --vary dialer.mode=progressive,predictive -o s
+  dialsim sweep merge part1/sweep.csv part2/sweep.csv -o sweep.csv
+
+KPIs (for --kpi): dialsim keys --kpi. Scenario keys for --vary and --set: dialsim keys --set.")]
     Sweep(sweep::SweepArgs),
     /// Compare two scenarios with paired replications (common random numbers).
+    #[command(after_help = "Examples:
+  dialsim compare default default --set-b dialer.agents=25 --seed 1
+  dialsim compare a.toml b.toml --replications 50 --seed 1 -o diff.csv
+  dialsim compare default default --set-a dialer.mode=progressive --set-b dialer.mode=predictive --json
+
+KPIs (the rows): dialsim keys --kpi. Scenario keys for --set, --set-a, --set-b: dialsim keys --set.")]
     Compare(compare::CompareArgs),
     /// Re-check a simulated run from its output files; exits 4 when it finds violations.
+    #[command(after_help = "Examples:
+  dialsim audit run
+  dialsim audit run --suppress data/known/objectors.csv
+  dialsim audit run --json > audit.json")]
     Audit(audit::AuditArgs),
     /// List or show numbering plans.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  dialsim plan list
+  dialsim plan show gb"
+    )]
     Plan(plan::PlanCommand),
     /// Measure throughput on this machine (about 10 s).
+    #[command(after_help = "Examples:
+  dialsim bench
+  dialsim bench --seconds 0.5 --json")]
     Bench(bench::BenchArgs),
+    /// List the KPI names and every scenario key for --set/--vary with its default.
+    Keys(docs::KeysArgs),
+    /// Print a shell completion script on stdout.
+    Completions(docs::CompletionsArgs),
+    /// Print the man page (roff) on stdout.
+    Man(docs::ManArgs),
 }
 
 /// Runs the command line and returns the exit code.
@@ -71,7 +151,7 @@ pub fn run() -> i32 {
     if let Err(e) = dialsim::output::remove_temporaries_on_signals() {
         eprintln!("dialsim: warning: cannot watch for SIGINT/SIGTERM ({e}); an interrupted run may leave .tmp files");
     }
-    let cli = match Cli::try_parse() {
+    let cli = match parse() {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -79,6 +159,17 @@ pub fn run() -> i32 {
             return code;
         }
     };
+    VERBOSITY.store(
+        if cli.quiet {
+            0
+        } else if cli.verbose {
+            2
+        } else {
+            1
+        },
+        Ordering::Relaxed,
+    );
+    let started = std::time::Instant::now();
     let result = match cli.command {
         Command::Generate(args) => generate::run(args),
         Command::Plan(cmd) => plan::run(cmd),
@@ -89,7 +180,13 @@ pub fn run() -> i32 {
         Command::Sweep(args) => sweep::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Keys(args) => docs::keys(args),
+        Command::Completions(args) => docs::completions(args),
+        Command::Man(args) => docs::man(args),
     };
+    if verbose() {
+        eprintln!("dialsim: done in {:.2} s", started.elapsed().as_secs_f64());
+    }
     match result {
         Ok(code) => code,
         Err(e) => {
@@ -108,6 +205,22 @@ pub fn run() -> i32 {
     }
 }
 
+/// The command line's definition: colours off when `NO_COLOR` is set (to anything but the empty string).
+pub(crate) fn command() -> clap::Command {
+    let cmd = Cli::command();
+    if no_color() { cmd.color(clap::ColorChoice::Never) } else { cmd }
+}
+
+/// True when the `NO_COLOR` convention (<https://no-color.org>) asks for no colours.
+pub(crate) fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+fn parse() -> Result<Cli, clap::Error> {
+    let matches = command().try_get_matches()?;
+    Cli::from_arg_matches(&matches)
+}
+
 /// The thread count: the one asked for, else every core (at least 1).
 pub(crate) fn threads(asked: Option<usize>) -> Result<usize, dialsim::Error> {
     match asked {
@@ -119,7 +232,7 @@ pub(crate) fn threads(asked: Option<usize>) -> Result<usize, dialsim::Error> {
 /// A progress bar on stderr, only when stderr is a terminal and the work is long.
 pub(crate) fn progress_bar(total: u64, long: bool) -> Option<indicatif::ProgressBar> {
     use std::io::IsTerminal;
-    if !long || !std::io::stderr().is_terminal() {
+    if !long || quiet() || !std::io::stderr().is_terminal() {
         return None;
     }
     let bar = indicatif::ProgressBar::new(total);

@@ -11,9 +11,13 @@ use dialsim::{ListManifest, Plan, Scrub, SourceRecord, manifest_path};
 pub struct ScrubArgs {
     /// The call list (CSV or txt, as `dialsim generate` writes it); `-` reads stdin.
     list: String,
-    /// Output list without the numbers the sources hold; order, header and index column kept.
-    #[arg(short = 'o', long = "output")]
+    /// Output list without the numbers the sources hold; order, header and index column kept. `-` writes it
+    /// to stdout (with no manifest unless --manifest names one).
+    #[arg(short = 'o', long = "output", visible_alias = "out")]
     output: PathBuf,
+    /// Write the scrubbed list's manifest here [default: OUTPUT.manifest.json beside -o; none on stdout].
+    #[arg(long, value_name = "FILE")]
+    manifest: Option<PathBuf>,
     /// Bloom filter of known databases (repeatable).
     #[arg(long = "exclude", value_name = "FILE.bloom")]
     exclude: Vec<PathBuf>,
@@ -34,7 +38,10 @@ pub fn run(args: ScrubArgs) -> Result<i32> {
     }
     // The list's manifest, when it has one: it names the plan and is carried over with this scrub added.
     // Before any input is read: the output must be replaceable and must not be one of the inputs.
-    dialsim::output::check_target(&args.output)?;
+    let to_stdout = dialsim::output::is_stdout(&args.output);
+    if !to_stdout {
+        dialsim::output::check_target(&args.output)?;
+    }
     let mut inputs: Vec<&std::path::Path> = args.exclude.iter().map(PathBuf::as_path).collect();
     inputs.extend(args.suppress.iter().map(std::path::Path::new));
     inputs.push(std::path::Path::new(&args.list));
@@ -48,18 +55,28 @@ pub fn run(args: ScrubArgs) -> Result<i32> {
         _ => Plan::resolve("cz")?,
     };
     let exclusions = super::generate::load_exclusions(&plan, &args.exclude, &args.suppress, &args.input)?;
-    let mut file = dialsim::AtomicFile::create(&args.output, dialsim::Privacy::Personal)?;
+    let mut file =
+        if to_stdout { None } else { Some(dialsim::AtomicFile::create(&args.output, dialsim::Privacy::Personal)?) };
+    let stdout = std::io::stdout();
+    let mut to: Box<dyn Write> = match file.as_mut() {
+        Some(f) => Box::new(f),
+        None => Box::new(std::io::BufWriter::with_capacity(1 << 20, stdout.lock())),
+    };
     let counts = if args.list == "-" {
-        dialsim::scrub("-", &mut std::io::stdin().lock(), &mut file, &exclusions)
+        dialsim::scrub("-", &mut std::io::stdin().lock(), &mut to, &exclusions)
     } else {
         let input = std::fs::File::open(&args.list).map_err(|e| dialsim::Error::io(&args.list, e))?;
-        dialsim::scrub(&args.list, &mut std::io::BufReader::with_capacity(1 << 20, input), &mut file, &exclusions)
+        dialsim::scrub(&args.list, &mut std::io::BufReader::with_capacity(1 << 20, input), &mut to, &exclusions)
     }
     .map_err(|e| match e {
-        dialsim::Error::Output(io) => dialsim::Error::io(&args.output, io),
+        dialsim::Error::Output(io) if !to_stdout => dialsim::Error::io(&args.output, io),
         other => other,
     })?;
-    file.commit()?;
+    to.flush().map_err(|e| if to_stdout { dialsim::Error::Output(e) } else { dialsim::Error::io(&args.output, e) })?;
+    drop(to);
+    if let Some(f) = file {
+        f.commit()?;
+    }
     let names = exclusions.names();
     let mut sources = Vec::new();
     let kinds = args
@@ -78,12 +95,14 @@ pub fn run(args: ScrubArgs) -> Result<i32> {
     });
     manifest.dialsim_version = env!("CARGO_PKG_VERSION").into();
     manifest.scrubs.push(Scrub { input: args.list.clone(), read: counts.read, kept: counts.kept, sources });
-    let at = manifest_path(&args.output);
-    let mut m = dialsim::AtomicFile::create(&at, dialsim::Privacy::Personal)?;
-    m.write_all(manifest.to_json().as_bytes()).map_err(|e| dialsim::Error::io(&at, e))?;
-    m.commit()?;
+    let at = args.manifest.clone().or_else(|| (!to_stdout).then(|| manifest_path(&args.output)));
+    if let Some(at) = at {
+        let mut m = dialsim::AtomicFile::create(&at, dialsim::Privacy::Personal)?;
+        m.write_all(manifest.to_json().as_bytes()).map_err(|e| dialsim::Error::io(&at, e))?;
+        m.commit()?;
+    }
     let parts: Vec<String> = names.iter().zip(&counts.removed).map(|(n, r)| format!("{n} {r}")).collect();
-    eprintln!(
+    note!(
         "dialsim: scrubbed {}: kept {} of {} numbers, removed {} ({}); wrote {}",
         args.list,
         counts.kept,

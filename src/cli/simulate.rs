@@ -10,15 +10,18 @@ use dialsim::{Campaign, RunFolder, Scenario, Summary};
 
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
-    /// Scenario TOML file [default: the embedded Czech cold-calling day].
+    /// Scenario TOML file (`-` reads stdin) [default: the embedded Czech cold-calling day].
     scenario: Option<String>,
     /// Seed; when absent a fresh one is drawn and printed to stderr.
     #[arg(long)]
     seed: Option<u64>,
     /// Folder for the run's files: written as a set with a manifest.json, replacing an earlier run folder
-    /// (a non-empty folder dialsim did not write is refused).
-    #[arg(long)]
+    /// (a non-empty folder dialsim did not write is refused). A folder cannot be stdout: use --json.
+    #[arg(short = 'o', long = "output", visible_alias = "out", value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Print summary.json (of the run, or of the replications) on stdout instead of the table.
+    #[arg(long)]
+    json: bool,
     /// Override a scenario field, e.g. --set dialer.agents=30 (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
@@ -49,8 +52,41 @@ pub struct SimulateArgs {
 pub(crate) fn load_scenario(path: &Option<String>, set: &[String]) -> dialsim::Result<Scenario> {
     match path.as_deref() {
         Some("default") | None => Scenario::parse("<default scenario>", dialsim::DEFAULT_SCENARIO, set),
+        Some("-") => Scenario::parse("<stdin>", stdin_text()?, set),
         Some(p) => Scenario::load(p, set),
     }
+}
+
+/// Stdin, read once: a sweep or a comparison parses its scenario many times.
+fn stdin_text() -> dialsim::Result<&'static str> {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if let Some(t) = TEXT.get() {
+        return Ok(t);
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text).map_err(|e| dialsim::Error::io("-", e))?;
+    Ok(TEXT.get_or_init(|| text))
+}
+
+/// Refuses `-` for an output folder: a folder of several files cannot go to stdout.
+pub(crate) fn refuse_stdout_folder(dir: &Option<PathBuf>) -> Result<()> {
+    if dir.as_deref().is_some_and(dialsim::output::is_stdout) {
+        anyhow::bail!(dialsim::Error::Usage(
+            "-o -: a folder of files cannot be written to stdout; use --json for the summary on stdout, or name a \
+             folder (./- for one called '-')"
+                .into()
+        ));
+    }
+    Ok(())
+}
+
+/// Writes `result` as `summary.json` (with --json) or as the table to stdout.
+fn show<R>(json: bool, result: &R) -> Result<()>
+where
+    dialsim::report::SummaryJson: Export<R>,
+    Table: Export<R>,
+{
+    if json { print(&dialsim::report::SummaryJson, result) } else { print(&Table, result) }
 }
 
 /// Writes `result` in `format` to stdout (a closed pipe ends the command quietly).
@@ -102,6 +138,7 @@ pub(crate) fn check_kpi(name: &str) -> Result<()> {
 }
 
 pub fn run(args: SimulateArgs) -> Result<i32> {
+    refuse_stdout_folder(&args.out)?;
     let scenario = load_scenario(&args.scenario, &args.set)?;
     if let Some(k) = &args.ci_for {
         check_kpi(k)?;
@@ -123,7 +160,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     // Long campaigns are sized up front and announced (records stream to disk; memory holds what is in play).
     let size = campaign.estimate(seed);
     if size.calls >= 2_000_000 {
-        eprintln!(
+        note!(
             "dialsim: this campaign makes about {} calls{}",
             size.calls,
             if args.out.is_some() && args.replications == 1 {
@@ -137,7 +174,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         match folder {
             Some(mut folder) => {
                 let out = dialsim::report::simulate_into(&mut folder, &campaign, seed)?;
-                print(&Table, &RunReport { scenario: campaign.scenario(), run: &out })?;
+                show(args.json, &RunReport { scenario: campaign.scenario(), run: &out })?;
                 if args.plot {
                     let title = format!("{} — day profile (seed {seed})", campaign.scenario().run.name);
                     dialsim::report::profile_svg(&folder.path().join("profile.svg"), &title, &out.intervals)?;
@@ -146,15 +183,15 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
                 if let (Some(k), Some(dir)) = (&key, &args.out) {
                     dialsim::manifest::sign_folder(dir, k)?; // audit branch: --key
                 }
-                eprintln!(
+                note!(
                     "dialsim: wrote calls.csv, suppression.csv, consents.jsonl, names.csv, intervals.csv, summary.json and manifest.json to {}",
                     args.out.as_deref().unwrap_or(std::path::Path::new(".")).display()
                 );
             }
             None => {
                 let out = campaign.run(seed, false);
-                print(&Table, &RunReport { scenario: campaign.scenario(), run: &out })?;
-                eprintln!("dialsim: add --out DIR to keep the run's records (calls, suppression, consents, names)")
+                show(args.json, &RunReport { scenario: campaign.scenario(), run: &out })?;
+                note!("dialsim: add --out DIR to keep the run's records (calls, suppression, consents, names)")
             }
         }
         return Ok(0);
@@ -173,11 +210,11 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         b.finish_and_clear();
     }
     let result = Replications::new(campaign.scenario(), seed, summaries);
-    print(&Table, &result)?;
+    show(args.json, &result)?;
     if let (Some(x), Some(k)) = (&args.ci_half_width, &args.ci_for) {
         let e = result.estimate(k).expect("checked KPI");
         if e.half_width() > *x {
-            eprintln!("dialsim: {k} half-width {:.5} still above {x} after {} replications", e.half_width(), e.n);
+            note!("dialsim: {k} half-width {:.5} still above {x} after {} replications", e.half_width(), e.n);
         }
     }
     if let Some(mut folder) = folder {
@@ -192,7 +229,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         if let Some(k) = &key {
             dialsim::manifest::sign_folder(dir, k)?; // audit branch: --key
         }
-        eprintln!("dialsim: wrote summary.json, replications.csv and manifest.json to {}", dir.display());
+        note!("dialsim: wrote summary.json, replications.csv and manifest.json to {}", dir.display());
     }
     Ok(0)
 }

@@ -33,7 +33,7 @@ pub struct SweepArgs {
     #[arg(long)]
     threads: Option<usize>,
     /// Output folder for sweep.csv (and the charts), written as a set with a manifest.json.
-    #[arg(long, required = true)]
+    #[arg(short = 'o', long = "output", visible_alias = "out", value_name = "DIR", required = true)]
     out: Option<PathBuf>,
     /// Run only the points p with p mod N = K-1 (to spread a sweep over machines); merge with `sweep merge`.
     #[arg(long, value_parser = |s: &str| s.parse::<Shard>())]
@@ -64,6 +64,7 @@ pub fn run(args: SweepArgs) -> Result<i32> {
         return merge(&parts, &output);
     }
     let scenario_arg = args.scenario.clone();
+    super::simulate::refuse_stdout_folder(&args.out)?;
     let dir = args.out.clone().expect("required");
     for k in &args.kpis {
         super::simulate::check_kpi(k)?;
@@ -73,8 +74,39 @@ pub fn run(args: SweepArgs) -> Result<i32> {
         .iter()
         .map(|v| v.parse().map_err(|e| dialsim::Error::Usage(format!("--vary {v}: {e}"))))
         .collect::<Result<_, _>>()?;
+    for (i, v) in vary.iter().enumerate() {
+        if vary[..i].iter().any(|w| w.key == v.key) {
+            anyhow::bail!(dialsim::Error::Usage(format!(
+                "--vary {} is given twice; list all its values in one --vary {}=V1,V2,...",
+                v.key, v.key
+            )));
+        }
+    }
+    if args.plot
+        && let Some(bad) = vary[0].values.iter().find(|x| x.parse::<f64>().is_err())
+    {
+        anyhow::bail!(dialsim::Error::Usage(format!(
+            "--plot charts the KPIs against the first --vary, {}, whose value '{bad}' is not a number; put a \
+             numeric --vary first, or leave out --plot",
+            vary[0].key
+        )));
+    }
     check_replications(u64::from(args.replications))
         .map_err(|e| dialsim::Error::Usage(format!("--replications: {e}")))?;
+    // The fixed overrides, then each varied value on its own: a bad value is blamed on the flag that gave it.
+    super::simulate::load_scenario(&scenario_arg, &args.set)?;
+    for v in &vary {
+        for x in &v.values {
+            let mut set = args.set.clone();
+            set.push(format!("{}={x}", v.key));
+            super::simulate::load_scenario(&scenario_arg, &set).map_err(|e| match e {
+                dialsim::Error::Input { message, .. } => {
+                    dialsim::Error::Usage(format!("--vary {}={x}: {message}", v.key))
+                }
+                other => other,
+            })?;
+        }
+    }
     // Every point's scenario is checked before any runs.
     let shard = args.shard.unwrap_or(Shard::WHOLE);
     let sweep = Sweep::new(vary, &args.set, shard, |set| super::simulate::load_scenario(&scenario_arg, set))?;
@@ -107,14 +139,14 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     // The scenario of every point, in point order, identifies the sweep.
     let scenarios: Vec<&dialsim::Scenario> = sweep.campaigns().map(|(_, c)| Campaign::scenario(c)).collect();
     folder.commit(seed, dialsim::manifest::scenario_sha256(&scenarios))?;
-    eprintln!(
+    note!(
         "dialsim: wrote {} ({} points, {} replications each, seed {seed})",
         dir.join("sweep.csv").display(),
         result.rows.len(),
         args.replications
     );
     for name in charts {
-        eprintln!("dialsim: wrote {}", dir.join(name).display());
+        note!("dialsim: wrote {}", dir.join(name).display());
     }
     Ok(0)
 }
@@ -135,6 +167,6 @@ fn merge(parts: &[PathBuf], output: &std::path::Path) -> Result<i32> {
         SweepCsv.write(&mut f, &merged).map_err(|e| dialsim::Error::io(output, e))?;
         f.commit()?;
     }
-    eprintln!("dialsim: merged {} points from {} parts into {}", merged.rows.len(), parts.len(), output.display());
+    note!("dialsim: merged {} points from {} parts into {}", merged.rows.len(), parts.len(), output.display());
     Ok(0)
 }

@@ -6,9 +6,43 @@ use super::{Export, RunReport};
 use crate::analysis::{Comparison, Replications};
 
 /// The readable table: of a run, one line per figure; of replications, every KPI's mean and 95 % interval;
-/// of a comparison, A, B, B − A and the paired and independent half-widths.
+/// of a comparison, A, B, B − A and the paired and independent half-widths. Numbers are written with four
+/// significant digits, rates (abandonment, occupancy, P(wait), the AAPOR rates) as percentages, and a value
+/// that does not exist (NaN: a rate of nothing) as a dash; CSV and JSON keep plain fractions.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Table;
+
+/// KPIs that are fractions of 1, shown as percentages.
+const RATES: [&str; 8] = ["abandon_rate", "occupancy", "p_wait", "rr1", "rr3", "coop1", "ref1", "con1"];
+
+/// Significant digits of the tables.
+const DIGITS: i32 = 4;
+
+/// `x` with [`DIGITS`] significant digits (whole numbers as they are), a dash for NaN or infinity, and no
+/// minus sign on a zero.
+fn num(x: f64) -> String {
+    if !x.is_finite() {
+        return "-".into();
+    }
+    if x == x.trunc() && x.abs() < 1e15 {
+        return format!("{}", x as i64);
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    let decimals = (DIGITS - 1 - magnitude).clamp(0, 12) as usize;
+    let text = format!("{x:.decimals$}");
+    // A value that rounds to zero ("-0.000", "0.000000000000") is zero.
+    if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') { "0".into() } else { text }
+}
+
+/// A fraction as a percentage with [`DIGITS`] significant digits; a dash for NaN.
+fn percent(x: f64) -> String {
+    if x.is_finite() { format!("{} %", num(100.0 * x)) } else { "-".into() }
+}
+
+/// The value of KPI `kpi`: a percentage for a rate, else a number.
+fn kpi_value(kpi: &str, x: f64) -> String {
+    if RATES.contains(&kpi) { percent(x) } else { num(x) }
+}
 
 impl Export<RunReport<'_>> for Table {
     fn write(&self, out: &mut dyn Write, r: &RunReport<'_>) -> io::Result<()> {
@@ -20,20 +54,23 @@ impl Export<RunReport<'_>> for Table {
         row("human answers", s.human_answers.to_string())?;
         row("connects", s.connects.to_string())?;
         row("drops (abandoned)", s.drops.to_string())?;
-        row("abandon rate", format!("{:.2} %", 100.0 * s.abandon_rate))?;
-        row("abandon rate, worst day (Ofcom)", format!("{:.2} %", 100.0 * s.abandon_rate_max_day))?;
-        row("occupancy", format!("{:.1} %", 100.0 * s.occupancy))?;
-        row("contacts per agent hour", format!("{:.2}", s.contacts_per_agent_hour))?;
-        row("P(wait)", format!("{:.3}", s.p_wait))?;
-        row("mean wait", format!("{:.2} s", s.mean_wait_s))?;
+        row("abandon rate", percent(s.abandon_rate))?;
+        row("abandon rate, worst day (Ofcom)", percent(s.abandon_rate_max_day))?;
+        row("occupancy", percent(s.occupancy))?;
+        row("contacts per agent hour", num(s.contacts_per_agent_hour))?;
+        row("P(wait)", percent(s.p_wait))?;
+        row("mean wait", if s.mean_wait_s.is_finite() { format!("{} s", num(s.mean_wait_s)) } else { "-".into() })?;
         row("agent time talk/wait/wrap", {
             let a = &s.agent_time;
             let total = (a.talk_s + a.wait_s + a.wrap_s + a.preview_s).max(1e-9);
             format!("{:.0}/{:.0}/{:.0} %", 100.0 * a.talk_s / total, 100.0 * a.wait_s / total, 100.0 * a.wrap_s / total)
         })?;
         row("numbers dialled", s.numbers_dialed.to_string())?;
-        row("AAPOR RR1 / RR3", format!("{:.3} / {:.3}", s.aapor.rr1, s.aapor.rr3))?;
-        row("AAPOR COOP1 / REF1 / CON1", format!("{:.3} / {:.3} / {:.3}", s.aapor.coop1, s.aapor.ref1, s.aapor.con1))?;
+        row("AAPOR RR1 / RR3", format!("{} / {}", percent(s.aapor.rr1), percent(s.aapor.rr3)))?;
+        row(
+            "AAPOR COOP1 / REF1 / CON1",
+            format!("{} / {} / {}", percent(s.aapor.coop1), percent(s.aapor.ref1), percent(s.aapor.con1)),
+        )?;
         let c = &s.compliance;
         row("profile", scenario.compliance.profile.as_str().to_string())?;
         row("objections", c.objections.to_string())?;
@@ -58,11 +95,11 @@ impl Export<Replications<'_>> for Table {
         for (k, e) in &r.estimates {
             writeln!(
                 out,
-                "{k:<26} {:>14.4} {:>12.4} {:>14.4} {:>14.4}",
-                e.mean,
-                e.half_width(),
-                e.ci95_low,
-                e.ci95_high
+                "{k:<26} {:>14} {:>12} {:>14} {:>14}",
+                kpi_value(k, e.mean),
+                kpi_value(k, e.half_width()),
+                kpi_value(k, e.ci95_low),
+                kpi_value(k, e.ci95_high)
             )?;
         }
         writeln!(out, "replications: {} (seed {})", r.summaries.len(), r.seed)
@@ -79,14 +116,14 @@ impl Export<Comparison> for Table {
         for (kpi, p) in &c.rows {
             writeln!(
                 out,
-                "{:<26} {:>12.4} {:>12.4} {:>12.4} {:>12.4} {:>14.4} {:>10.1}",
+                "{:<26} {:>12} {:>12} {:>12} {:>12} {:>14} {:>10}",
                 kpi,
-                p.a.mean,
-                p.b.mean,
-                p.diff.mean,
-                p.diff.half_width(),
-                p.independent_half_width,
-                p.variance_ratio()
+                kpi_value(kpi, p.a.mean),
+                kpi_value(kpi, p.b.mean),
+                kpi_value(kpi, p.diff.mean),
+                kpi_value(kpi, p.diff.half_width()),
+                kpi_value(kpi, p.independent_half_width),
+                num(p.variance_ratio())
             )?;
         }
         writeln!(
@@ -94,5 +131,23 @@ impl Export<Comparison> for Table {
             "{} paired replications (seed {}); var ratio = variance of independent / paired differences",
             c.replications, c.seed
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_numbers_have_four_significant_digits_and_no_nan_or_negative_zero() {
+        assert_eq!(num(1234.5678), "1235");
+        assert_eq!(num(0.0123456), "0.01235");
+        assert_eq!(num(12.0), "12");
+        assert_eq!(num(f64::NAN), "-");
+        assert_eq!(num(-0.0), "0");
+        assert_eq!(num(-0.000_000_000_000_01), "0");
+        assert_eq!(percent(0.02345), "2.345 %");
+        assert_eq!(kpi_value("abandon_rate", f64::NAN), "-");
+        assert_eq!(kpi_value("dials", 1500.0), "1500");
     }
 }

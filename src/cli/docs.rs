@@ -1,0 +1,119 @@
+//! `dialsim completions SHELL`, `dialsim man` and `dialsim keys`: the command line describing itself.
+
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+use dialsim::{Scenario, Summary};
+
+/// Shells with completions.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Shell {
+    /// Bash.
+    Bash,
+    /// Zsh.
+    Zsh,
+    /// Fish.
+    Fish,
+    /// Elvish.
+    Elvish,
+    /// PowerShell.
+    Powershell,
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  dialsim completions bash > ~/.local/share/bash-completion/completions/dialsim
+  dialsim completions zsh > ~/.zfunc/_dialsim        # with fpath+=(~/.zfunc) in ~/.zshrc
+  dialsim completions fish > ~/.config/fish/completions/dialsim.fish")]
+pub struct CompletionsArgs {
+    /// The shell.
+    shell: Shell,
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  dialsim man > dialsim.1 && man ./dialsim.1
+  sudo sh -c 'dialsim man > /usr/local/share/man/man1/dialsim.1'")]
+pub struct ManArgs {}
+
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  dialsim keys                  # KPI names, then every --set key with its default
+  dialsim keys --set | grep dialer
+  dialsim keys --kpi")]
+pub struct KeysArgs {
+    /// Only the KPI names (for --for, --kpi and the columns of replications.csv and sweep.csv).
+    #[arg(long, conflicts_with = "set")]
+    kpi: bool,
+    /// Only the scenario keys for --set, --set-a, --set-b and --vary, each with the embedded default.
+    #[arg(long)]
+    set: bool,
+}
+
+pub fn completions(args: CompletionsArgs) -> Result<i32> {
+    let mut cmd = super::command();
+    let mut out = Vec::new();
+    match args.shell {
+        Shell::Bash => clap_complete::generate(clap_complete::Shell::Bash, &mut cmd, "dialsim", &mut out),
+        Shell::Zsh => clap_complete::generate(clap_complete::Shell::Zsh, &mut cmd, "dialsim", &mut out),
+        Shell::Fish => clap_complete::generate(clap_complete::Shell::Fish, &mut cmd, "dialsim", &mut out),
+        Shell::Elvish => clap_complete::generate(clap_complete::Shell::Elvish, &mut cmd, "dialsim", &mut out),
+        Shell::Powershell => clap_complete::generate(clap_complete::Shell::PowerShell, &mut cmd, "dialsim", &mut out),
+    }
+    write_stdout(&out)
+}
+
+pub fn man(_: ManArgs) -> Result<i32> {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(super::command()).render(&mut out).map_err(dialsim::Error::Output)?;
+    write_stdout(&out)
+}
+
+pub fn keys(args: KeysArgs) -> Result<i32> {
+    let (kpis, set) = if args.kpi || args.set { (args.kpi, args.set) } else { (true, true) };
+    if kpis {
+        if !args.kpi {
+            out!("# KPIs (--for, --kpi; columns of replications.csv, sweep.csv, compare -o)");
+        }
+        for k in Summary::kpi_names() {
+            out!("{k}");
+        }
+    }
+    if set {
+        if !args.set {
+            out!("# scenario keys (--set KEY=VALUE, --set-a, --set-b, --vary KEY=V1,V2 or FROM..TO:STEP) = default");
+        }
+        for (k, v) in scenario_keys() {
+            out!("{k}={v}");
+        }
+    }
+    Ok(0)
+}
+
+/// Every scenario key (dotted) with its value in the embedded default scenario, sorted by key.
+/// Keys without a default value (optional fields left out) are not listed.
+pub(crate) fn scenario_keys() -> Vec<(String, String)> {
+    let mut keys = Vec::new();
+    if let Ok(toml::Value::Table(t)) = toml::Value::try_from(Scenario::default_day()) {
+        flatten("", &t, &mut keys);
+    }
+    keys
+}
+
+fn flatten(prefix: &str, table: &toml::Table, keys: &mut Vec<(String, String)>) {
+    for (k, v) in table {
+        let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        match v {
+            // A distribution ({dist = ..., mean = ...}) is one value; other tables are sections.
+            toml::Value::Table(t) if !t.contains_key("dist") => flatten(&key, t, keys),
+            other => keys.push((key, other.to_string())),
+        }
+    }
+}
+
+/// Writes bytes to stdout (a closed pipe ends the command quietly).
+fn write_stdout(bytes: &[u8]) -> Result<i32> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(bytes).and_then(|()| stdout.flush()).map_err(dialsim::Error::Output)?;
+    Ok(0)
+}
