@@ -26,6 +26,9 @@ pub struct CompareArgs {
     /// Write the comparison as CSV (to a temporary name, renamed when complete).
     #[arg(short = 'o', long = "output")]
     output: Option<PathBuf>,
+    /// Also write a self-contained HTML report (KPIs, charts, audit verdict) to this file.
+    #[arg(long, value_name = "FILE.html")]
+    report: Option<PathBuf>,
 }
 
 pub fn run(args: CompareArgs) -> Result<i32> {
@@ -43,6 +46,9 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         dialsim::output::check_target(path)?;
         dialsim::output::refuse_inputs(path, &[std::path::Path::new(&args.a), std::path::Path::new(&args.b)])?;
     }
+    if let Some(p) = &args.report {
+        super::report::check(p, &[std::path::Path::new(&args.a), std::path::Path::new(&args.b)])?;
+    }
     let a = Campaign::new(super::simulate::load_scenario(&Some(args.a.clone()), &[])?)?;
     let b = Campaign::new(super::simulate::load_scenario(&Some(args.b.clone()), &[])?)?;
     let seed = super::generate::seed_or_fresh(args.seed);
@@ -58,5 +64,6 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         CompareCsv.write(&mut f, &comparison).map_err(|e| dialsim::Error::io(path, e))?;
         f.commit()?;
     }
+    super::report::write_for(args.report.as_ref(), None, |r| r.add_comparison(&args.a, &args.b, &comparison))?;
     Ok(0)
 }

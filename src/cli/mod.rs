@@ -21,6 +21,7 @@ mod filter;
 mod generate;
 mod input_args;
 mod plan;
+mod report;
 mod scrub;
 mod simulate;
 mod sweep;
@@ -56,6 +57,8 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Compare two scenarios with paired replications (common random numbers).
     Compare(compare::CompareArgs),
+    /// Write one self-contained HTML report of run, sweep and comparison outputs.
+    Report(report::ReportArgs),
     /// Re-check a simulated run from its output files; exits 4 when it finds violations.
     Audit(audit::AuditArgs),
     /// List or show numbering plans.
@@ -88,6 +91,7 @@ pub fn run() -> i32 {
         Command::Audit(args) => audit::run(args),
         Command::Sweep(args) => sweep::run(args),
         Command::Compare(args) => compare::run(args),
+        Command::Report(args) => report::run(args),
         Command::Bench(args) => bench::run(args),
     };
     match result {
