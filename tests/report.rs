@@ -247,11 +247,15 @@ fn the_browser_check_catches_a_page_error() {
 }
 
 #[test]
-fn a_report_inside_a_run_folder_is_refused() {
+fn a_report_inside_a_run_folder_is_refused_even_before_the_folder_exists() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     ok_stdout(d, &["simulate", "--seed", "1", "--out", "run", "--set", "run.day_hours=1"]);
     let out = common::dialsim(d, &["report", "run", "-o", "run/report.html"]);
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!d.join("run/report.html").exists());
+    // Also when the run folder is still to be made: refused before the run.
+    let out = common::dialsim(d, &["simulate", "--seed", "1", "--out", "new", "--report", "new/report.html"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!d.join("new").exists());
 }

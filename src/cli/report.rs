@@ -36,10 +36,12 @@ pub(crate) fn check(path: &Path, inside: &[&Path]) -> Result<()> {
     }
     dialsim::output::check_target(path)?;
     dialsim::output::refuse_inputs(path, inside)?;
+    // A folder not made yet (simulate --out) is compared by its absolute path.
+    let resolve = |p: &Path| p.canonicalize().or_else(|_| std::path::absolute(p)).ok();
     let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    if let Ok(parent) = parent.canonicalize() {
-        for dir in inside.iter().filter(|d| d.is_dir()) {
-            if dir.canonicalize().is_ok_and(|d| d == parent) {
+    if let Some(parent) = resolve(parent) {
+        for dir in inside.iter().filter(|d| !d.is_file()) {
+            if resolve(dir).is_some_and(|d| d == parent) {
                 anyhow::bail!(dialsim::Error::Usage(format!(
                     "{}: the report would be written into the folder {}, which its manifest describes; write it \
                      beside the folder",

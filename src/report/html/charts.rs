@@ -86,8 +86,11 @@ pub(super) fn profile(rows: &[IntervalRow], target: Option<f64>, limit: Option<(
                 svg.circle(pts[0].0, pts[0].1, 3.0, COLORS[k]);
             }
         }
-        let entries: Vec<(&str, String, Option<&str>)> =
-            series.iter().enumerate().map(|(k, (l, _))| (COLORS[k], l.to_string(), None)).collect();
+        let entries: Vec<(&str, String, Option<&str>)> = series
+            .iter()
+            .enumerate()
+            .map(|(k, (l, _))| (COLORS[k], l.to_string(), (k == 1).then_some("5 3")))
+            .collect();
         legend(&mut svg, (MARGIN.0, 16.0), &entries);
         out.push_str(&svg.finish());
     }

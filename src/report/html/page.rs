@@ -114,11 +114,19 @@ fn bare(kpi: &str, v: f64) -> String {
 fn diff(kpi: &str, v: f64) -> String {
     let sign = if v > 0.0 { "+" } else { "" };
     match meta(kpi).1 {
-        Unit::Percent => format!("{sign}{:.2} pp", 100.0 * v),
-        Unit::Seconds => format!("{sign}{v:.2} s"),
-        Unit::PerHour => format!("{sign}{v:.2}"),
-        Unit::Count => format!("{sign}{v:.1}"),
+        Unit::Percent => format!("{sign}{} pp", fixed(100.0 * v, 2)),
+        Unit::Seconds => format!("{sign}{} s", fixed(v, 2)),
+        Unit::PerHour => format!("{sign}{}", fixed(v, 2)),
+        Unit::Count => format!("{sign}{}", fixed(v, 1)),
     }
+}
+
+/// `v` with at least `decimals` decimals, and enough for two significant digits of a small value (so that a
+/// difference of 0.003 s does not read as 0.00).
+fn fixed(v: f64, decimals: usize) -> String {
+    let need = if v == 0.0 || !v.is_finite() { 0 } else { (1.0 - v.abs().log10().floor()).clamp(0.0, 6.0) as usize };
+    let d = decimals.max(need);
+    format!("{v:.d$}")
 }
 
 fn thousands(n: i64) -> String {
@@ -143,7 +151,7 @@ header h1 { margin: 0 0 4px; font-size: 26px; }
 section { background: #fff; border: 1px solid #dcdfe4; border-radius: 8px; padding: 16px 20px; margin-top: 18px; }
 h2 { margin: 0 0 8px; font-size: 20px; }
 h3 { margin: 18px 0 6px; font-size: 16px; }
-dl.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); gap: 2px 16px; margin: 8px 0; }
+dl.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 2px 16px; margin: 8px 0; }
 dl.facts div { display: flex; gap: 6px; }
 dl.facts dt { color: #666; } dl.facts dd { margin: 0; font-weight: 600; overflow-wrap: anywhere; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 10px; margin: 10px 0; }
@@ -626,6 +634,7 @@ mod tests {
     fn rates_read_as_percentages_and_differences_as_points() {
         assert_eq!(value("abandon_rate", 0.0168), "1.68 %");
         assert_eq!(diff("occupancy", -0.05), "-5.00 pp");
+        assert_eq!(diff("mean_wait_s", 0.0031), "+0.0031 s");
         assert_eq!(value("dials", 5688.0), "5\u{2009}688");
         assert_eq!(value("dials", 4359.96), "4\u{2009}360.0");
     }
