@@ -285,7 +285,10 @@ pub(super) fn sweep_chart(c: &SweepChart<'_>, w: f64) -> String {
         let color = COLORS[s % COLORS.len()];
         let off = (s as f64 - (k - 1.0) / 2.0) * slot;
         let line: Vec<(f64, f64)> = pts.iter().map(|(i, e)| (f.x.at(pos[*i]) + off, f.y.at(e.mean))).collect();
-        svg.polyline(&line, color, 1.8, None);
+        // Categories have no order to join: points only.
+        if c.numeric.is_some() {
+            svg.polyline(&line, color, 1.8, None);
+        }
         for ((_, e), (px, py)) in pts.iter().zip(&line) {
             if e.lo.is_finite() && e.hi.is_finite() {
                 // An interval reaching below the axis (a t-interval of a KPI that cannot be negative) is cut at
@@ -295,7 +298,9 @@ pub(super) fn sweep_chart(c: &SweepChart<'_>, w: f64) -> String {
                 if e.lo >= lo {
                     svg.line((px - cap, ylo), (px + cap, ylo), color, 1.4, None);
                 }
-                svg.line((px - cap, yhi), (px + cap, yhi), color, 1.4, None);
+                if e.hi <= hi {
+                    svg.line((px - cap, yhi), (px + cap, yhi), color, 1.4, None);
+                }
             }
             svg.circle(*px, *py, 3.0, color);
         }

@@ -488,7 +488,9 @@ fn sweep(h: &mut String, c: &Context, keys: &[String], reps: &str, points: &[Swe
             points.iter().filter_map(est).flat_map(|e| [e.lo, e.hi, e.mean]).filter(|v| v.is_finite()).collect();
         let y_range = (all.iter().copied().fold(f64::MAX, f64::min), all.iter().copied().fold(f64::MIN, f64::max));
         // Every KPI is a count, a share or a time: none is negative, so the axis starts at zero at the lowest.
-        let y_range = (scale(k, y_range.0.min(y_range.1)).max(0.0), scale(k, y_range.1.max(y_range.0)));
+        // and a share stops at 100 %.
+        let top = if meta(k).1 == Unit::Percent { 100.0 } else { f64::MAX };
+        let y_range = (scale(k, y_range.0.min(y_range.1)).max(0.0), scale(k, y_range.1.max(y_range.0)).min(top));
         let unit = match meta(k).1 {
             Unit::Percent => ", %",
             Unit::Seconds => ", s",
