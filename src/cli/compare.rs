@@ -40,6 +40,9 @@ pub struct CompareArgs {
     /// Print the comparison as one JSON document on stdout instead of the table.
     #[arg(long, conflicts_with = "output")]
     json: bool,
+    /// Also write a self-contained HTML report (KPIs, charts, audit verdict) to this file.
+    #[arg(long, value_name = "FILE.html")]
+    report: Option<PathBuf>,
 }
 
 /// The comparison as JSON: seed, replications, the two scenarios' names and overrides, and per KPI the
@@ -71,6 +74,9 @@ pub fn run(args: CompareArgs) -> Result<i32> {
     if args.a == args.b && args.set_a.is_empty() && args.set_b.is_empty() && args.set.is_empty() {
         note!("dialsim: note: A and B are the same scenario; add --set-b KEY=VALUE to change B");
     }
+    if let Some(p) = &args.report {
+        super::report::check(p, &[std::path::Path::new(&args.a), std::path::Path::new(&args.b)])?;
+    }
     let set_a: Vec<String> = args.set.iter().chain(&args.set_a).cloned().collect();
     let set_b: Vec<String> = args.set.iter().chain(&args.set_b).cloned().collect();
     let a = Campaign::new(super::simulate::load_scenario(&Some(args.a.clone()), &set_a)?)?;
@@ -95,5 +101,6 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         CompareCsv.write(&mut f, &comparison).map_err(|e| dialsim::Error::io(path, e))?;
         f.commit()?;
     }
+    super::report::write_for(args.report.as_ref(), None, |r| r.add_comparison(&args.a, &args.b, &comparison))?;
     Ok(0)
 }

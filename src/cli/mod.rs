@@ -31,6 +31,7 @@ mod filter;
 mod generate;
 mod input_args;
 mod plan;
+mod report;
 mod scrub;
 mod simulate;
 mod sweep;
@@ -118,6 +119,8 @@ KPIs (for --kpi): dialsim keys --kpi. Scenario keys for --vary and --set: dialsi
 
 KPIs (the rows): dialsim keys --kpi. Scenario keys for --set, --set-a, --set-b: dialsim keys --set.")]
     Compare(compare::CompareArgs),
+    /// Write one self-contained HTML report of run, sweep and comparison outputs.
+    Report(report::ReportArgs),
     /// Re-check a simulated run from its output files; exits 4 when it finds violations.
     #[command(after_help = "Examples:
   dialsim audit run
@@ -179,6 +182,7 @@ pub fn run() -> i32 {
         Command::Audit(args) => audit::run(args),
         Command::Sweep(args) => sweep::run(args),
         Command::Compare(args) => compare::run(args),
+        Command::Report(args) => report::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Keys(args) => docs::keys(args),
         Command::Completions(args) => docs::completions(args),

@@ -46,6 +46,9 @@ pub struct SimulateArgs {
     /// Sign the run folder's manifest with this key file (HMAC-SHA-256); `audit --key` checks it. [audit branch]
     #[arg(long, value_name = "FILE", requires = "out")]
     key: Option<PathBuf>,
+    /// Also write a self-contained HTML report (KPIs, charts, audit verdict) to this file.
+    #[arg(long, value_name = "FILE.html")]
+    report: Option<PathBuf>,
 }
 
 /// The scenario named on the command line (or the embedded default), with overrides.
@@ -152,6 +155,9 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     if let Some(dir) = &args.out {
         refuse_inputs_in(dir, &scenario_inputs(&args.scenario, &scenario))?;
     }
+    if let Some(p) = &args.report {
+        super::report::check(p, &args.out.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
+    }
     let key = args.key.as_ref().map(dialsim::manifest::read_key).transpose()?; // audit branch: --key, read before the run
     let folder = args.out.as_ref().map(RunFolder::create).transpose()?;
     let seed = super::generate::seed_or_fresh(args.seed);
@@ -187,10 +193,12 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
                     "dialsim: wrote calls.csv, suppression.csv, consents.jsonl, names.csv, intervals.csv, summary.json and manifest.json to {}",
                     args.out.as_deref().unwrap_or(std::path::Path::new(".")).display()
                 );
+                super::report::write_for(args.report.as_ref(), args.out.as_deref(), |_| {})?;
             }
             None => {
                 let out = campaign.run(seed, false);
                 show(args.json, &RunReport { scenario: campaign.scenario(), run: &out })?;
+                super::report::write_for(args.report.as_ref(), None, |r| r.add_run(campaign.scenario(), &out))?;
                 note!("dialsim: add --out DIR to keep the run's records (calls, suppression, consents, names)")
             }
         }
@@ -231,5 +239,6 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         }
         note!("dialsim: wrote summary.json, replications.csv and manifest.json to {}", dir.display());
     }
+    super::report::write_for(args.report.as_ref(), None, |r| r.add_replications(&result))?;
     Ok(0)
 }

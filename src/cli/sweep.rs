@@ -44,6 +44,9 @@ pub struct SweepArgs {
     /// KPIs to chart.
     #[arg(long = "kpi", value_delimiter = ',', default_value = "abandon_rate,occupancy,contacts_per_agent_hour")]
     kpis: Vec<String>,
+    /// Also write a self-contained HTML report (KPIs, charts, audit verdict) to this file.
+    #[arg(long, value_name = "FILE.html")]
+    report: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -114,6 +117,9 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     let inputs: Vec<PathBuf> =
         sweep.campaigns().flat_map(|(_, c)| super::simulate::scenario_inputs(&scenario_arg, c.scenario())).collect();
     super::simulate::refuse_inputs_in(&dir, &inputs)?;
+    if let Some(p) = &args.report {
+        super::report::check(p, &[dir.as_path()])?;
+    }
     let mut folder = RunFolder::create(&dir)?;
     let seed = super::generate::seed_or_fresh(args.seed);
     let threads = super::threads(args.threads)?;
@@ -148,6 +154,7 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     for name in charts {
         note!("dialsim: wrote {}", dir.join(name).display());
     }
+    super::report::write_for(args.report.as_ref(), None, |r| r.add_sweep(&result, scenarios.first().copied()))?;
     Ok(0)
 }
 

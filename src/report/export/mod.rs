@@ -14,11 +14,13 @@
 //! | [`ReplicationsCsv`] | `replications.csv` | [`Replications`] |
 //! | [`SweepCsv`] | `sweep.csv` | [`SweepResult`], [`MergedSweep`] |
 //! | [`CompareCsv`] | `compare -o` | [`Comparison`] |
+//! | [`HtmlReport`] | `report.html` | [`Report`](crate::report::Report) (runs, replications, sweeps, comparisons) |
 //! | [`Table`] | the readable table on stdout | [`RunReport`], [`Replications`], [`Comparison`] |
 
 mod calls_csv;
 mod compare_csv;
 mod consents_jsonl;
+mod html;
 mod intervals_csv;
 mod names_csv;
 mod replications_csv;
@@ -32,6 +34,7 @@ use std::io::{self, Write};
 pub use calls_csv::{CALLS_HEADER, CallsCsv, write_call};
 pub use compare_csv::CompareCsv;
 pub use consents_jsonl::ConsentsJsonl;
+pub use html::HtmlReport;
 pub use intervals_csv::IntervalsCsv;
 pub use names_csv::NamesCsv;
 pub use replications_csv::ReplicationsCsv;

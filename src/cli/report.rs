@@ -1,0 +1,82 @@
+//! `dialsim report DIR... -o report.html`: one self-contained HTML page of run, replications, sweep and
+//! comparison outputs; and the `--report FILE` of `simulate`, `sweep` and `compare`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use clap::Args;
+use dialsim::report::{Export, HtmlReport, Report};
+use dialsim::{AtomicFile, Privacy};
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Run or replications folders (`simulate --out`), sweep folders or sweep.csv files, comparison CSVs
+    /// (`compare -o`); each becomes a section of the page, in order. Files are recognised by their header.
+    #[arg(required = true, value_name = "DIR")]
+    inputs: Vec<PathBuf>,
+    /// The HTML file to write (to a temporary name, renamed when complete).
+    #[arg(short = 'o', long = "output", value_name = "FILE.html")]
+    output: PathBuf,
+}
+
+pub fn run(args: ReportArgs) -> Result<i32> {
+    let folders: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
+    check(&args.output, &folders)?;
+    let report = Report::read(&args.inputs)?;
+    write(&args.output, &report)?;
+    note!("dialsim: wrote {} ({} inputs)", args.output.display(), args.inputs.len());
+    Ok(0)
+}
+
+/// Refuses a report file that cannot be written, that is one of the inputs, or that would land inside one of
+/// the folders `inside` (a file added to a run folder breaks its manifest).
+pub(crate) fn check(path: &Path, inside: &[&Path]) -> Result<()> {
+    if dialsim::output::is_stdout(path) {
+        anyhow::bail!(dialsim::Error::Usage("--report -: name a file for the HTML report".into()));
+    }
+    dialsim::output::check_target(path)?;
+    dialsim::output::refuse_inputs(path, inside)?;
+    // A folder not made yet (simulate --out) is compared by its absolute path.
+    let resolve = |p: &Path| p.canonicalize().or_else(|_| std::path::absolute(p)).ok();
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if let Some(parent) = resolve(parent) {
+        for dir in inside.iter().filter(|d| !d.is_file()) {
+            if resolve(dir).is_some_and(|d| d == parent) {
+                anyhow::bail!(dialsim::Error::Usage(format!(
+                    "{}: the report would be written into the folder {}, which its manifest describes; write it \
+                     beside the folder",
+                    path.display(),
+                    dir.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes `report` as HTML to `path`, through a temporary name.
+pub(crate) fn write(path: &Path, report: &Report) -> Result<()> {
+    let mut f = AtomicFile::create(path, Privacy::Public)?;
+    HtmlReport.write(&mut f, report).map_err(|e| dialsim::Error::io(path, e))?;
+    f.commit()?;
+    Ok(())
+}
+
+/// The `--report FILE` of a command: the folder `dir` it wrote when there is one (a run folder is audited),
+/// else the results `add` puts in the report.
+pub(crate) fn write_for(path: Option<&PathBuf>, dir: Option<&Path>, add: impl FnOnce(&mut Report)) -> Result<()> {
+    let Some(path) = path else {
+        return Ok(());
+    };
+    let report = match dir {
+        Some(dir) => Report::read(&[dir])?,
+        None => {
+            let mut r = Report::new();
+            add(&mut r);
+            r
+        }
+    };
+    write(path, &report)?;
+    note!("dialsim: wrote {}", path.display());
+    Ok(())
+}

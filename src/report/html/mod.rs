@@ -1,0 +1,190 @@
+//! The HTML report's content: what it shows, read from the files a run, replications, a sweep or a comparison
+//! write (by header, never by column position). Results still in memory are first written in those same
+//! formats and read back, so a report of a folder and a report made by `--report` show the same thing.
+//!
+//! This module gathers; `page.rs` lays out the page and `svg.rs` draws the charts (inline SVG, no script, no
+//! network). Nothing here prints.
+
+mod charts;
+mod page;
+mod read;
+mod svg;
+
+use std::path::Path;
+
+pub(crate) use page::render;
+
+use super::export::{CompareCsv, Export, IntervalsCsv, RunReport, SummaryJson, SweepCsv};
+use crate::analysis::{Comparison, Replications, SweepResult};
+use crate::error::Result;
+use crate::scenario::Scenario;
+
+/// The content of an HTML report: one section per run folder, replications folder, sweep or comparison, in
+/// the order added. Written by [`crate::report::HtmlReport`].
+///
+/// ```
+/// use dialsim::report::{Export, HtmlReport, Report};
+/// let campaign = dialsim::Campaign::new(dialsim::Scenario::default_day()).unwrap();
+/// let run = campaign.run(7, false);
+/// let mut report = Report::new();
+/// report.add_run(campaign.scenario(), &run);
+/// let html = String::from_utf8(HtmlReport.to_bytes(&report)).unwrap();
+/// assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<svg"));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub(crate) sections: Vec<Section>,
+}
+
+/// What one section is about: where it came from and the scenario it ran.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Context {
+    /// The folder or file read, or what made the section (`simulate`, `sweep`, `compare`).
+    pub source: String,
+    /// The scenario, when the files record it.
+    pub scenario: Option<Scenario>,
+    /// The seed, when known.
+    pub seed: Option<u64>,
+    /// The dialsim version that wrote the files (from the manifest), when known.
+    pub version: Option<String>,
+}
+
+/// A point estimate with its 95 % interval.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Est {
+    pub mean: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// One row of `intervals.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct IntervalRow {
+    /// RFC 3339 local start time.
+    pub start: String,
+    pub dials: f64,
+    pub human_answers: f64,
+    pub connects: f64,
+    pub drops: f64,
+    pub dial_level: f64,
+    pub occupancy: f64,
+}
+
+/// The audit's verdict on a run.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Verdict {
+    /// `audit_folder` ran on the folder: every violation as (rule, call, detail, file:line), and the Bloom
+    /// filter's possible hits.
+    Folder { calls: usize, violations: Vec<(String, Option<u32>, String, Option<String>)>, possibly_known: usize },
+    /// Only the summary's `violations` count (the run's audit of itself); for replications, its mean.
+    Summary(f64),
+    /// The audit could not run (the reason).
+    Failed(String),
+}
+
+/// One section of the report.
+#[derive(Clone, Debug)]
+pub(crate) enum Section {
+    /// One run: KPIs, the day profile, the audit.
+    Run { ctx: Context, kpis: Vec<(String, f64)>, intervals: Vec<IntervalRow>, verdict: Verdict },
+    /// Replications: every KPI's estimate.
+    Replications { ctx: Context, n: u64, kpis: Vec<(String, Est)> },
+    /// A sweep: the varied keys and every point's KPIs.
+    Sweep { ctx: Context, keys: Vec<String>, replications: String, points: Vec<SweepPoint> },
+    /// A paired comparison: one row per KPI.
+    Compare { ctx: Context, a: String, b: String, rows: Vec<CompareRow> },
+}
+
+/// One point of a sweep.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct SweepPoint {
+    /// One value per varied key, as written.
+    pub values: Vec<String>,
+    /// (KPI, estimate) for every KPI of `sweep.csv`.
+    pub kpis: Vec<(String, Est)>,
+}
+
+/// One KPI of a comparison.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct CompareRow {
+    pub kpi: String,
+    pub a: f64,
+    pub b: f64,
+    /// B − A with its 95 % interval.
+    pub diff: Est,
+}
+
+impl Report {
+    /// An empty report.
+    pub fn new() -> Report {
+        Report::default()
+    }
+
+    /// A report of the folders and files `paths` (see [`Report::add_path`]), in order.
+    pub fn read(paths: &[impl AsRef<Path>]) -> Result<Report> {
+        let mut report = Report::new();
+        for p in paths {
+            report.add_path(p.as_ref())?;
+        }
+        Ok(report)
+    }
+
+    /// Adds what `path` holds: a run folder (`summary.json`, `intervals.csv`; audited with
+    /// [`crate::compliance::audit_folder`] when it has `calls.csv`), a replications folder (`summary.json`,
+    /// `replications.csv`), a sweep folder or `sweep.csv`, or a comparison CSV (`compare -o`; a folder holding
+    /// `compare.csv`). Files are recognised by their header, not their name.
+    pub fn add_path(&mut self, path: &Path) -> Result<()> {
+        self.sections.extend(read::path(path)?);
+        Ok(())
+    }
+
+    /// Adds a run still in memory (its audit verdict is the run's own, `violations` in its summary).
+    pub fn add_run(&mut self, scenario: &Scenario, run: &crate::sim::RunOutput) {
+        let r = RunReport { scenario, run };
+        let ctx = Context { source: "simulate".into(), ..Context::default() };
+        let section = read::run(ctx, &SummaryJson.to_bytes(&r), Some(&IntervalsCsv.to_bytes(&r)), None, "simulate")
+            .expect("dialsim reads what it writes");
+        self.sections.push(section);
+    }
+
+    /// Adds replications still in memory.
+    pub fn add_replications(&mut self, r: &Replications<'_>) {
+        let ctx = Context { source: "simulate --replications".into(), ..Context::default() };
+        let section =
+            read::run(ctx, &SummaryJson.to_bytes(r), None, None, "simulate").expect("dialsim reads what it writes");
+        self.sections.push(section);
+    }
+
+    /// Adds a sweep still in memory; `scenario` is the scenario of its first point (for the page's facts).
+    pub fn add_sweep(&mut self, result: &SweepResult, scenario: Option<&Scenario>) {
+        let ctx = Context {
+            source: "sweep".into(),
+            scenario: scenario.cloned(),
+            seed: Some(result.seed),
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        };
+        let section = read::sweep(ctx, &SweepCsv.to_bytes(result), "sweep").expect("dialsim reads what it writes");
+        self.sections.push(section);
+    }
+
+    /// Adds a comparison still in memory of the scenarios named `a` and `b`.
+    pub fn add_comparison(&mut self, a: &str, b: &str, comparison: &Comparison) {
+        let ctx = Context {
+            source: format!("compare, {} paired replications", comparison.replications),
+            scenario: None,
+            seed: Some(comparison.seed),
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        };
+        let mut section =
+            read::compare(ctx, &CompareCsv.to_bytes(comparison), "compare").expect("dialsim reads what it writes");
+        if let Section::Compare { a: sa, b: sb, .. } = &mut section {
+            (*sa, *sb) = (a.to_string(), b.to_string());
+        }
+        self.sections.push(section);
+    }
+
+    /// Whether nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.sections.is_empty()
+    }
+}

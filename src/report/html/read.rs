@@ -1,0 +1,232 @@
+//! Reading what folders hold into report sections: every CSV by its header, `summary.json` by its keys.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::{CompareRow, Context, Est, IntervalRow, Section, SweepPoint, Verdict};
+use crate::error::{Error, Result};
+use crate::sim::Summary;
+
+/// A CSV read whole: its header and rows.
+struct Csv {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Csv {
+    fn parse(bytes: &[u8], name: &str) -> Result<Csv> {
+        let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
+        let err = |e: csv::Error| Error::input(name, e.position().map(|p| p.line()), e.to_string());
+        let header = reader.headers().map_err(err)?.iter().map(str::to_string).collect();
+        let mut rows = Vec::new();
+        for r in reader.records() {
+            rows.push(r.map_err(err)?.iter().map(str::to_string).collect());
+        }
+        Ok(Csv { header, rows })
+    }
+
+    fn col(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    /// The column `name`, which must exist.
+    fn need(&self, name: &str, file: &str) -> Result<usize> {
+        self.col(name).ok_or_else(|| Error::input(file, Some(1), format!("no column '{name}' in the header")))
+    }
+}
+
+/// A number of a cell (NaN when it is none).
+fn num(cell: &str) -> f64 {
+    cell.trim().parse().unwrap_or(f64::NAN)
+}
+
+/// The sections of a folder or a file.
+pub(super) fn path(p: &Path) -> Result<Vec<Section>> {
+    let name = p.display().to_string();
+    if !p.is_dir() {
+        let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+        let ctx = Context { source: name.clone(), ..Context::default() };
+        return Ok(vec![file(ctx, &bytes, &name)?]);
+    }
+    let manifest = crate::manifest::Manifest::read(p).ok();
+    let ctx = Context {
+        source: name.clone(),
+        scenario: None,
+        seed: manifest.as_ref().map(|m| m.seed),
+        version: manifest.as_ref().map(|m| m.dialsim_version.clone()),
+    };
+    let read = |f: &str| -> Result<Option<Vec<u8>>> {
+        let path = p.join(f);
+        match std::fs::read(&path) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(&path, e)),
+        }
+    };
+    let mut sections = Vec::new();
+    if let Some(summary) = read("summary.json")? {
+        let verdict =
+            p.join("calls.csv").is_file().then(|| match crate::compliance::audit_folder(p, &Default::default()) {
+                Ok(r) => Verdict::Folder {
+                    calls: r.calls,
+                    violations: r
+                        .violations
+                        .iter()
+                        .map(|v| {
+                            (v.rule.to_string(), v.call_id, v.detail.clone(), v.at.as_ref().map(|a| a.to_string()))
+                        })
+                        .collect(),
+                    possibly_known: r.possibly_known.len(),
+                },
+                Err(e) => Verdict::Failed(e.to_string()),
+            });
+        let intervals = read("intervals.csv")?;
+        sections.push(run(ctx.clone(), &summary, intervals.as_deref(), verdict, &format!("{name}/summary.json"))?);
+    }
+    for f in ["sweep.csv", "compare.csv"] {
+        if let Some(bytes) = read(f)? {
+            sections.push(file(ctx.clone(), &bytes, &format!("{name}/{f}"))?);
+        }
+    }
+    if sections.is_empty() {
+        return Err(Error::Invalid(format!(
+            "{name} holds none of summary.json, sweep.csv, compare.csv: not a dialsim run, sweep or comparison folder"
+        )));
+    }
+    Ok(sections)
+}
+
+/// A file recognised by its first line.
+fn file(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
+    let first = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let first = String::from_utf8_lossy(first);
+    if first.starts_with("kpi,") {
+        compare(ctx, bytes, name)
+    } else if first.starts_with("point,") {
+        sweep(ctx, bytes, name)
+    } else if first.trim_start().starts_with('{') {
+        run(ctx, bytes, None, None, name)
+    } else {
+        Err(Error::input(name, Some(1), "not a summary.json, sweep.csv or comparison CSV of dialsim"))
+    }
+}
+
+/// A run's or replications' section from `summary.json` (and a run's `intervals.csv`).
+pub(super) fn run(
+    mut ctx: Context,
+    summary: &[u8],
+    intervals: Option<&[u8]>,
+    verdict: Option<Verdict>,
+    name: &str,
+) -> Result<Section> {
+    let v: Value =
+        serde_json::from_slice(summary).map_err(|e| Error::input(name, Some(e.line() as u64), e.to_string()))?;
+    ctx.seed = ctx.seed.or(v["seed"].as_u64());
+    ctx.scenario = serde_json::from_value(v["scenario"].clone()).ok();
+    if let Some(n) = v["replications"].as_u64() {
+        let kpis = Summary::kpi_names()
+            .filter_map(|k| {
+                let e = &v[k];
+                Some((
+                    k.to_string(),
+                    Est { mean: e["mean"].as_f64()?, lo: e["ci95_low"].as_f64()?, hi: e["ci95_high"].as_f64()? },
+                ))
+            })
+            .collect();
+        return Ok(Section::Replications { ctx, n, kpis });
+    }
+    let mut kpis: Vec<(String, f64)> = Summary::kpi_names()
+        .filter_map(|k| Some((k.to_string(), v[k].as_f64().or_else(|| v["aapor"][k].as_f64())?)))
+        .collect();
+    if let Some(x) = v["abandon_rate_max_day"].as_f64() {
+        kpis.insert(5, ("abandon_rate_max_day".into(), x));
+    }
+    let verdict = verdict.unwrap_or_else(|| match v["violations"].as_f64() {
+        Some(n) => Verdict::Summary(n),
+        None => Verdict::Failed("the summary has no violations count".into()),
+    });
+    let intervals = match intervals {
+        Some(bytes) => read_intervals(bytes, &name.replace("summary.json", "intervals.csv"))?,
+        None => Vec::new(),
+    };
+    Ok(Section::Run { ctx, kpis, intervals, verdict })
+}
+
+fn read_intervals(bytes: &[u8], name: &str) -> Result<Vec<IntervalRow>> {
+    let csv = Csv::parse(bytes, name)?;
+    let c: Vec<usize> = ["start", "dials", "human_answers", "connects", "drops", "dial_level", "occupancy"]
+        .iter()
+        .map(|k| csv.need(k, name))
+        .collect::<Result<_>>()?;
+    Ok(csv
+        .rows
+        .iter()
+        .map(|r| IntervalRow {
+            start: r[c[0]].clone(),
+            dials: num(&r[c[1]]),
+            human_answers: num(&r[c[2]]),
+            connects: num(&r[c[3]]),
+            drops: num(&r[c[4]]),
+            dial_level: num(&r[c[5]]),
+            occupancy: num(&r[c[6]]),
+        })
+        .collect())
+}
+
+/// A sweep's section from `sweep.csv`: the keys are the columns between `point` and `replications`; every
+/// `<kpi>_mean` with its `<kpi>_ci` is a KPI.
+pub(super) fn sweep(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
+    let csv = Csv::parse(bytes, name)?;
+    let point = csv.need("point", name)?;
+    let reps = csv.need("replications", name)?;
+    if reps <= point + 1 {
+        return Err(Error::input(name, Some(1), "no varied parameter between 'point' and 'replications'"));
+    }
+    let keys: Vec<String> = csv.header[point + 1..reps].to_vec();
+    let kpis: Vec<(String, usize, usize)> = csv
+        .header
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| {
+            let k = h.strip_suffix("_mean")?;
+            Some((k.to_string(), i, csv.col(&format!("{k}_ci"))?))
+        })
+        .collect();
+    let points = csv
+        .rows
+        .iter()
+        .map(|r| SweepPoint {
+            values: r[point + 1..reps].to_vec(),
+            kpis: kpis
+                .iter()
+                .map(|(k, m, c)| {
+                    let (mean, ci) = (num(&r[*m]), num(&r[*c]));
+                    (k.clone(), Est { mean, lo: mean - ci, hi: mean + ci })
+                })
+                .collect(),
+        })
+        .collect();
+    let replications = csv.rows.first().map(|r| r[reps].clone()).unwrap_or_default();
+    Ok(Section::Sweep { ctx, keys, replications, points })
+}
+
+/// A comparison's section from the CSV of `compare -o`.
+pub(super) fn compare(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
+    let csv = Csv::parse(bytes, name)?;
+    let c: Vec<usize> = ["kpi", "a_mean", "b_mean", "diff_mean", "diff_ci95_low", "diff_ci95_high"]
+        .iter()
+        .map(|k| csv.need(k, name))
+        .collect::<Result<_>>()?;
+    let rows = csv
+        .rows
+        .iter()
+        .map(|r| CompareRow {
+            kpi: r[c[0]].clone(),
+            a: num(&r[c[1]]),
+            b: num(&r[c[2]]),
+            diff: Est { mean: num(&r[c[3]]), lo: num(&r[c[4]]), hi: num(&r[c[5]]) },
+        })
+        .collect();
+    Ok(Section::Compare { ctx, a: "A".into(), b: "B".into(), rows })
+}

@@ -1,0 +1,208 @@
+//! Inline SVG by plain string building: a canvas, linear scales with round ticks, and a frame with axes.
+//! No `xmlns` (inline SVG in HTML5 needs none) and no external reference of any kind.
+
+use std::fmt::Write;
+
+use super::page::esc;
+
+/// Line colours, told apart in print too.
+pub(super) const COLORS: [&str; 6] = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"];
+
+/// A linear map from data `lo..hi` to pixels `p0..p1`.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Scale {
+    pub lo: f64,
+    pub hi: f64,
+    pub p0: f64,
+    pub p1: f64,
+}
+
+impl Scale {
+    pub fn at(&self, v: f64) -> f64 {
+        let span = if self.hi > self.lo { self.hi - self.lo } else { 1.0 };
+        self.p0 + (v - self.lo) / span * (self.p1 - self.p0)
+    }
+}
+
+/// Round bounds and a step (1, 2 or 5 × 10^k) covering `lo..hi` in about `n` steps.
+pub(super) fn nice(lo: f64, hi: f64, n: usize) -> (f64, f64, f64) {
+    let (lo, hi) = if lo.is_finite() && hi.is_finite() { (lo, hi) } else { (0.0, 1.0) };
+    let (lo, hi) =
+        if hi - lo < 1e-12 { (lo - 0.5_f64.max(lo.abs() * 0.1), hi + 0.5_f64.max(hi.abs() * 0.1)) } else { (lo, hi) };
+    let raw = (hi - lo) / n.max(1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
+    ((lo / step).floor() * step, (hi / step).ceil() * step, step)
+}
+
+/// The ticks `lo, lo + step, … ≤ hi`, labelled with as many decimals as the step needs.
+pub(super) fn ticks(lo: f64, hi: f64, step: f64) -> Vec<(f64, String)> {
+    let decimals = (-step.log10().floor()).max(0.0) as usize;
+    let n = ((hi - lo) / step).round() as i64;
+    (0..=n)
+        .map(|i| {
+            let v = lo + i as f64 * step;
+            let v = if v.abs() < step * 1e-9 { 0.0 } else { v };
+            (v, format!("{v:.decimals$}"))
+        })
+        .collect()
+}
+
+/// An SVG canvas.
+pub(super) struct Svg {
+    buf: String,
+}
+
+impl Svg {
+    /// A canvas of `w` × `h` user units that scales to its container's width; `label` describes it.
+    pub fn new(w: f64, h: f64, label: &str) -> Svg {
+        let mut buf = String::new();
+        let _ = write!(
+            buf,
+            r#"<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{}">"#,
+            esc(label)
+        );
+        Svg { buf }
+    }
+
+    pub fn line(&mut self, (x1, y1): (f64, f64), (x2, y2): (f64, f64), stroke: &str, width: f64, dash: Option<&str>) {
+        let dash = dash.map(|d| format!(r#" stroke-dasharray="{d}""#)).unwrap_or_default();
+        let _ = write!(
+            self.buf,
+            r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="{stroke}" stroke-width="{width}"{dash}/>"#
+        );
+    }
+
+    pub fn polyline(&mut self, points: &[(f64, f64)], stroke: &str, width: f64, dash: Option<&str>) {
+        if points.len() < 2 {
+            return;
+        }
+        let pts: Vec<String> = points.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
+        let dash = dash.map(|d| format!(r#" stroke-dasharray="{d}""#)).unwrap_or_default();
+        let _ = write!(
+            self.buf,
+            r#"<polyline points="{}" fill="none" stroke="{stroke}" stroke-width="{width}" stroke-linejoin="round"{dash}/>"#,
+            pts.join(" ")
+        );
+    }
+
+    /// A filled triangle pointing `dir` (+1 right, −1 left, +2 up) with its tip at (x, y): a value beyond the
+    /// axis.
+    pub fn arrow(&mut self, x: f64, y: f64, dir: i8, fill: &str) {
+        let pts = match dir {
+            1 => format!("{x:.1},{y:.1} {:.1},{:.1} {:.1},{:.1}", x - 7.0, y - 4.5, x - 7.0, y + 4.5),
+            -1 => format!("{x:.1},{y:.1} {:.1},{:.1} {:.1},{:.1}", x + 7.0, y - 4.5, x + 7.0, y + 4.5),
+            _ => format!("{x:.1},{y:.1} {:.1},{:.1} {:.1},{:.1}", x - 4.5, y + 7.0, x + 4.5, y + 7.0),
+        };
+        let _ = write!(self.buf, r#"<polygon points="{pts}" fill="{fill}"/>"#);
+    }
+
+    pub fn rect(&mut self, x: f64, y: f64, w: f64, h: f64, fill: &str) {
+        let _ = write!(self.buf, r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" fill="{fill}"/>"#);
+    }
+
+    pub fn circle(&mut self, x: f64, y: f64, r: f64, fill: &str) {
+        let _ = write!(self.buf, r#"<circle cx="{x:.1}" cy="{y:.1}" r="{r}" fill="{fill}"/>"#);
+    }
+
+    /// Text at (x, y); `anchor` is start, middle or end.
+    pub fn text(&mut self, (x, y): (f64, f64), anchor: &str, size: f64, fill: &str, text: &str) {
+        let _ = write!(
+            self.buf,
+            r#"<text x="{x:.1}" y="{y:.1}" text-anchor="{anchor}" font-size="{size}" fill="{fill}">{}</text>"#,
+            esc(text)
+        );
+    }
+
+    /// Text turned a quarter left, centred on (x, y): a y axis's title.
+    pub fn vtext(&mut self, (x, y): (f64, f64), size: f64, fill: &str, text: &str) {
+        let _ = write!(
+            self.buf,
+            r#"<text transform="translate({x:.1},{y:.1}) rotate(-90)" text-anchor="middle" font-size="{size}" fill="{fill}">{}</text>"#,
+            esc(text)
+        );
+    }
+
+    pub fn finish(mut self) -> String {
+        self.buf.push_str("</svg>");
+        self.buf
+    }
+}
+
+/// A plot area with its scales: the left axis `y`, optionally a right axis `y2`.
+pub(super) struct Frame {
+    pub x: Scale,
+    pub y: Scale,
+    pub y2: Option<Scale>,
+}
+
+/// What a frame's axes say.
+pub(super) struct Axes<'a> {
+    pub x_ticks: &'a [(f64, String)],
+    pub y_ticks: &'a [(f64, String)],
+    pub y2_ticks: &'a [(f64, String)],
+    pub x_title: &'a str,
+    pub y_title: &'a str,
+    pub y2_title: &'a str,
+}
+
+impl Frame {
+    /// Grid lines, the axes, their ticks and titles.
+    pub fn draw(&self, svg: &mut Svg, a: &Axes<'_>) {
+        let (x0, x1, y0, y1) = (self.x.p0, self.x.p1, self.y.p0, self.y.p1);
+        for (v, label) in a.y_ticks {
+            let y = self.y.at(*v);
+            svg.line((x0, y), (x1, y), "#e4e4e4", 1.0, None);
+            svg.text((x0 - 6.0, y + 4.0), "end", 11.0, "#333", label);
+        }
+        if let Some(y2) = &self.y2 {
+            for (v, label) in a.y2_ticks {
+                svg.text((x1 + 6.0, y2.at(*v) + 4.0), "start", 11.0, "#333", label);
+            }
+            svg.line((x1, y0), (x1, y1), "#666", 1.0, None);
+            svg.vtext((x1 + 50.0, (y0 + y1) / 2.0), 12.0, "#333", a.y2_title);
+        }
+        for (v, label) in a.x_ticks {
+            let x = self.x.at(*v);
+            svg.line((x, y0), (x, y0 + 4.0), "#666", 1.0, None);
+            svg.text((x, y0 + 17.0), "middle", 11.0, "#333", label);
+        }
+        svg.line((x0, y0), (x1, y0), "#666", 1.0, None);
+        svg.line((x0, y0), (x0, y1), "#666", 1.0, None);
+        svg.text(((x0 + x1) / 2.0, y0 + 36.0), "middle", 12.0, "#333", a.x_title);
+        svg.vtext((x0 - 50.0, (y0 + y1) / 2.0), 12.0, "#333", a.y_title);
+    }
+}
+
+/// A legend row from `x` at `y`: a swatch and a label per entry (`dash` for dashed lines).
+pub(super) fn legend(svg: &mut Svg, (mut x, y): (f64, f64), entries: &[(&str, String, Option<&str>)]) {
+    for (color, label, dash) in entries {
+        svg.line((x, y - 4.0), (x + 18.0, y - 4.0), color, 2.5, *dash);
+        svg.text((x + 22.0, y), "start", 11.0, "#222", label);
+        x += 30.0 + 6.2 * label.chars().count() as f64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_bounds_cover_the_data_with_round_steps() {
+        let (lo, hi, step) = nice(0.013, 0.047, 5);
+        assert!(lo <= 0.013 && hi >= 0.047);
+        assert_eq!(step, 0.01);
+        assert_eq!(ticks(lo, hi, step).first().map(|t| t.1.as_str()), Some("0.01"));
+        let (_, _, step) = nice(10.0, 30.0, 4);
+        assert_eq!(
+            ticks(10.0, 30.0, step).iter().map(|t| t.1.as_str()).collect::<Vec<_>>(),
+            ["10", "15", "20", "25", "30"]
+        );
+    }
+
+    #[test]
+    fn a_flat_range_is_widened_not_divided_by_zero() {
+        let (lo, hi, step) = nice(3.0, 3.0, 5);
+        assert!(lo < 3.0 && hi > 3.0 && step > 0.0);
+    }
+}
