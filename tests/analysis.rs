@@ -3,6 +3,7 @@ mod common;
 
 use std::collections::HashMap;
 
+use common::erlang_b;
 use dialsim::analysis::{aggregate, kpi_value, no_progress, replicate, replicate_until};
 use dialsim::stats::Estimate;
 use dialsim::{Campaign, Scenario};
@@ -65,10 +66,6 @@ fn ci_half_width_target_adds_replications_until_reached() {
 }
 
 /// Erlang B blocking B(c, a).
-fn erlang_b(c: u32, a: f64) -> f64 {
-    (1..=c).fold(1.0, |b, k| a * b / (f64::from(k) + a * b))
-}
-
 #[test]
 fn ninety_five_percent_intervals_cover_the_truth_93_to_97_percent_of_the_time() {
     // 1,000 experiments, each 8 replications of a 6-hour Erlang B system (5 agents, 4 Erlang) after a

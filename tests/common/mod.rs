@@ -35,3 +35,31 @@ pub fn chi2_critical_001(df: f64) -> f64 {
 pub fn chi2(observed: &[u64], expected: &[f64]) -> f64 {
     observed.iter().zip(expected).map(|(&o, &e)| (o as f64 - e).powi(2) / e).sum()
 }
+
+/// Erlang B blocking probability B(c, a).
+pub fn erlang_b(c: u32, a: f64) -> f64 {
+    (1..=c).fold(1.0, |b, k| a * b / (f64::from(k) + a * b))
+}
+
+/// Erlang C probability of waiting C(c, a).
+pub fn erlang_c(c: u32, a: f64) -> f64 {
+    let b = erlang_b(c, a);
+    f64::from(c) * b / (f64::from(c) - a * (1.0 - b))
+}
+
+/// Erlang A (M/M/c+M): probability of abandonment, from the stationary distribution of the birth–death chain
+/// with birth rate λ and death rate min(n, c)·μ + max(n − c, 0)·θ (truncated where the terms vanish).
+pub fn erlang_a_abandon(c: u32, lambda: f64, mu: f64, theta: f64) -> f64 {
+    let mut p = vec![1.0f64];
+    for n in 1..100_000usize {
+        let death = (n.min(c as usize)) as f64 * mu + n.saturating_sub(c as usize) as f64 * theta;
+        let next = p[n - 1] * lambda / death;
+        p.push(next);
+        if n > c as usize && next < 1e-300 {
+            break;
+        }
+    }
+    let total: f64 = p.iter().sum();
+    let queue: f64 = p.iter().enumerate().map(|(n, x)| n.saturating_sub(c as usize) as f64 * x).sum::<f64>() / total;
+    theta * queue / lambda
+}
