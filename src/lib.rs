@@ -40,6 +40,7 @@ mod digest;
 mod error;
 pub mod exclude;
 mod generate;
+mod hash;
 pub mod limits;
 mod list_manifest;
 pub mod manifest;

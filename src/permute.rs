@@ -42,10 +42,7 @@ pub struct Permutation {
 #[inline(always)]
 fn round(key: u64, x: u64) -> u64 {
     // murmur3 fmix64 of the keyed half.
-    let mut z = x ^ key;
-    z = (z ^ (z >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
-    z = (z ^ (z >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    z ^ (z >> 33)
+    crate::hash::fmix64(x ^ key)
 }
 
 impl Permutation {

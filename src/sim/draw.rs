@@ -5,6 +5,7 @@
 //! draws do not depend on event order. Processes that belong to the dialer (Poisson dialling, preview times)
 //! draw from their own ChaCha20 stream of the seed.
 
+use crate::hash::fmix64 as fmix;
 use crate::scenario::Dist;
 
 /// What a draw is for (part of the hash input, so purposes never share a value).
@@ -82,13 +83,6 @@ impl Purpose {
     pub const fn id(self) -> u64 {
         self as u64
     }
-}
-
-#[inline]
-fn fmix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
-    z = (z ^ (z >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    z ^ (z >> 33)
 }
 
 /// A uniform in [0, 1) from (key, number, attempt, purpose, extra).
