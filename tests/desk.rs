@@ -94,28 +94,27 @@ fn a_scenario_is_read_from_stdin_with_dash() {
     assert_eq!(json(&out.stdout)["scenario"]["dialer"]["agents"], 7);
 }
 
+/// A small comparison of the default day with itself, B with 25 agents: two one-hour replications.
+const SMALL_COMPARE: &[&str] = &[
+    "compare",
+    "default",
+    "default",
+    "--set",
+    "run.day_hours=1",
+    "--set-b",
+    "dialer.agents=25",
+    "--replications",
+    "2",
+    "--seed",
+    "1",
+    "--threads",
+    "1",
+];
+
 #[test]
 fn compare_json_audit_json_bench_json_and_filter_info_json_are_one_document() {
     let dir = tempfile::tempdir().unwrap();
-    let cmp = dialsim(
-        dir.path(),
-        &[
-            "compare",
-            "default",
-            "default",
-            "--set",
-            "run.day_hours=1",
-            "--set-b",
-            "dialer.agents=25",
-            "--replications",
-            "2",
-            "--seed",
-            "1",
-            "--threads",
-            "1",
-            "--json",
-        ],
-    );
+    let cmp = dialsim(dir.path(), &[SMALL_COMPARE, &["--json"]].concat());
     assert!(cmp.status.success(), "{}", stderr(&cmp));
     let doc = json(&cmp.stdout);
     assert_eq!(doc["replications"], 2);
@@ -200,26 +199,7 @@ fn no_color_turns_off_clap_colours_even_when_forced() {
 #[test]
 fn compare_b_may_be_a_with_overrides() {
     let dir = tempfile::tempdir().unwrap();
-    let out = ok_stdout(
-        dir.path(),
-        &[
-            "compare",
-            "default",
-            "default",
-            "--set",
-            "run.day_hours=1",
-            "--set-b",
-            "dialer.agents=25",
-            "--replications",
-            "2",
-            "--seed",
-            "1",
-            "--threads",
-            "1",
-            "-o",
-            "-",
-        ],
-    );
+    let out = ok_stdout(dir.path(), &[SMALL_COMPARE, &["-o", "-"]].concat());
     let text = String::from_utf8(out).unwrap();
     let mut rows = csv::Reader::from_reader(text.as_bytes());
     let headers = rows.headers().unwrap().clone();
