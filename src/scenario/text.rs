@@ -1,0 +1,171 @@
+//! Where a scenario's values come from and how problems with them are told: the line that sets a key, `--set
+//! key=value` overrides merged into the parsed table, serde/toml messages rewritten in plain words, and the
+//! dates and times a scenario writes.
+
+use super::Scenario;
+use crate::error::{Error, Result};
+
+/// 1-based line of byte offset `at` in `text`.
+pub(super) fn line_of(text: &str, at: usize) -> u64 {
+    text[..at.min(text.len())].bytes().filter(|&b| b == b'\n').count() as u64 + 1
+}
+
+/// The line that sets `section.key` (or the `[section]` header, or None).
+pub(super) fn find_key(text: &str, path: &str) -> Option<u64> {
+    let (section, key) = path.rsplit_once('.').unwrap_or(("", path));
+    let mut current = String::new();
+    let mut header = None;
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            current = name.trim().to_string();
+            if current == section {
+                header = Some(i as u64 + 1);
+            }
+            continue;
+        }
+        if current == section
+            && let Some((k, _)) = line.split_once('=')
+            && k.trim() == key
+        {
+            return Some(i as u64 + 1);
+        }
+    }
+    header
+}
+
+/// Merges `key.path=value` into the table; the value is TOML (`5`, `"x"`, `[1,2]`) or a bare word.
+pub(super) fn apply_override(table: &mut toml::Table, o: &str) -> Result<()> {
+    let bad = |m: String| Error::input(format!("--set {o}"), None, m);
+    let (path, value) = o.split_once('=').ok_or_else(|| bad("expected key=value, e.g. dialer.agents=30".into()))?;
+    let path: Vec<&str> = path.trim().split('.').collect();
+    let value = value.trim();
+    let parsed: toml::Value = match format!("v = {value}").parse::<toml::Table>() {
+        Ok(mut t) => t.remove("v").expect("v"),
+        // A bare comma list for a key whose value is a list: `numbers.types=mobile,fixedLine`. A key whose
+        // value is a string keeps its commas (`compliance.controller=X, s.r.o.`).
+        Err(_) if value.contains(',') && is_list_key(&path) => toml::Value::Array(
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(|x| match format!("v = {x}").parse::<toml::Table>() {
+                    Ok(mut t) => t.remove("v").expect("v"),
+                    Err(_) => toml::Value::String(x.to_string()),
+                })
+                .collect(),
+        ),
+        Err(_) => toml::Value::String(value.to_string()),
+    };
+    let (last, parents) = path.split_last().ok_or_else(|| bad("empty key".into()))?;
+    let mut t = table;
+    for p in parents {
+        let entry = t.entry(p.to_string()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        t = entry.as_table_mut().ok_or_else(|| bad(format!("'{p}' is not a section")))?;
+    }
+    t.insert(last.to_string(), parsed);
+    Ok(())
+}
+
+/// Whether the scenario field at `path` holds a list (read from the defaults' shape).
+fn is_list_key(path: &[&str]) -> bool {
+    let Ok(toml::Value::Table(defaults)) = toml::Value::try_from(Scenario::default()) else {
+        return false;
+    };
+    let mut at = &defaults;
+    for (i, p) in path.iter().enumerate() {
+        match at.get(*p) {
+            Some(toml::Value::Table(t)) if i + 1 < path.len() => at = t,
+            Some(toml::Value::Array(_)) => return i + 1 == path.len(),
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// A serde or toml message in plain words: kinds instead of Rust type names ("expected u32" → "expected a
+/// whole number"), "expected X, got Y" instead of "invalid type: Y, expected X", and the key in front when it
+/// is known.
+pub(super) fn plain_message(message: &str, key: Option<&str>) -> String {
+    let kind = |rust: &str| -> String {
+        let rust = rust.trim();
+        let word = rust.split_whitespace().next().unwrap_or("");
+        match word {
+            "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number (0 or more)".into(),
+            "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".into(),
+            "f32" | "f64" => "a number".into(),
+            "struct" | "a" if rust.starts_with("struct") || rust == "a map" => "a table of settings".into(),
+            "a" if rust == "a sequence" => "a list".into(),
+            "internally" | "enum" => "a table with a `dist` key".into(),
+            _ => rust.to_string(),
+        }
+    };
+    let got = |what: &str| -> String {
+        let what = what.trim();
+        match what.split_once(' ') {
+            Some(("string", v)) => format!("the text {v}"),
+            Some(("integer", v)) | Some(("floating", v)) => {
+                format!("the number {}", v.trim_start_matches("point ").trim_matches('`'))
+            }
+            Some(("boolean", v)) => v.trim_matches('`').to_string(),
+            _ if what == "sequence" => "a list".into(),
+            _ if what == "map" => "a table".into(),
+            _ => what.to_string(),
+        }
+    };
+    let message = message.trim();
+    let plain = if let Some(rest) =
+        message.strip_prefix("invalid type: ").or_else(|| message.strip_prefix("invalid value: "))
+    {
+        match rest.rsplit_once(", expected ") {
+            Some((found, expected)) => format!("expected {}, got {}", kind(expected), got(found)),
+            None => rest.to_string(),
+        }
+    } else if let Some(rest) = message.strip_prefix("unknown field ") {
+        match rest.split_once(", expected ") {
+            Some((field, known)) => {
+                format!("unknown key {field} (the keys here: {})", known.trim_start_matches("one of "))
+            }
+            None => format!("unknown key {rest}"),
+        }
+    } else if let Some(rest) = message.strip_prefix("unknown variant ") {
+        match rest.split_once(", expected ") {
+            Some((v, known)) => format!("unknown value {v} (one of {})", known.trim_start_matches("one of ")),
+            None => format!("unknown value {rest}"),
+        }
+    } else if let Some(rest) = message.strip_prefix("missing field ") {
+        format!("missing key {rest}")
+    } else {
+        message.to_string()
+    };
+    match key {
+        Some(k) => format!("{k}: {plain}"),
+        None => plain,
+    }
+}
+
+/// Days since 1970-01-01 of `YYYY-MM-DD` (Howard Hinnant's days-from-civil); None for a date that does not
+/// exist (`2026-02-31`).
+pub fn days_from_civil(s: &str) -> Option<i64> {
+    let mut it = s.trim().split('-');
+    let (y, m, d): (i64, i64, i64) = (it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?);
+    if it.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1900..=9999).contains(&y) {
+        return None;
+    }
+    // The day must exist in its month (jiff knows the calendar).
+    jiff::civil::Date::new(y as i16, m as i8, d as i8).ok()?;
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// Minutes after midnight of `HH:MM`.
+pub fn parse_hhmm(s: &str) -> Option<u32> {
+    let (h, m) = s.trim().split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
