@@ -27,6 +27,7 @@ use crate::scenario::{Dist, Scenario, parse_hhmm};
 mod dialer;
 mod flow;
 mod idle;
+mod release;
 mod retries;
 mod window;
 
@@ -629,79 +630,5 @@ impl<'a> Engine<'a> {
         }
         self.release();
         self.pace();
-    }
-
-    /// A number with no attempt to come: its entry goes once no attempt of it is in progress, its AAPOR class
-    /// counted.
-    pub(super) fn number_done(&mut self, key: u64) {
-        if self.numbers.get(&key).is_some_and(|s| s.in_progress == 0)
-            && let Some(state) = self.numbers.remove(&key)
-        {
-            self.stats.fold_number(state.best);
-        }
-    }
-
-    /// Hands the suppression entries made so far to the auditor.
-    fn feed_suppressions(&mut self) {
-        for e in &self.suppression[self.audited_suppressions..] {
-            self.auditor.suppression(e.number.key(), e.time_ms, e.call_id);
-        }
-        self.audited_suppressions = self.suppression.len();
-    }
-
-    /// Releases the calls that have ended behind no older call in progress: each is audited and its record
-    /// handed to the sink, in call-id order.
-    fn release(&mut self) {
-        while let Some((id, call)) = self.calls.pop_ended() {
-            let record = CallRecord::of(id, &call);
-            // Every suppression made so far is at or before now, and so at or after no later dial.
-            self.feed_suppressions();
-            self.auditor.call(&AuditCall {
-                call_id: id,
-                key: record.number.key(),
-                dial_ms: record.dial_ms,
-                outcome: record.outcome,
-                ring_s: record.ring_ms as f64 / 1000.0,
-                wait_s: record.wait_ms as f64 / 1000.0,
-                offered: record.offered,
-            });
-            match &mut self.records {
-                RecordSink::Discard => {}
-                RecordSink::Keep(all) => all.push(record),
-                RecordSink::Stream(sink, error) => {
-                    if error.is_none()
-                        && let Err(e) = sink(&record)
-                    {
-                        *error = Some(e);
-                    }
-                }
-            }
-        }
-    }
-}
-
-impl CallRecord {
-    fn of(id: u32, call: &Call) -> CallRecord {
-        let now = call.ended.unwrap_or(call.dialed);
-        let answered = call.answered;
-        let ring_end = answered.unwrap_or(now).min(now);
-        CallRecord {
-            call_id: id,
-            number: call.number,
-            attempt: call.attempt,
-            dial_ms: call.dialed,
-            outcome: call.outcome.expect("set"),
-            ring_ms: ring_end - call.dialed,
-            wait_ms: match (answered, call.connected) {
-                (Some(a), Some(c)) => c - a,
-                (Some(a), None) => now - a,
-                _ => 0,
-            },
-            talk_ms: call.talk,
-            wrap_ms: call.wrap,
-            agent: call.agent.filter(|_| call.connected.is_some()),
-            offered: call.offered,
-            referral_of: call.referral_of,
-        }
     }
 }

@@ -92,6 +92,8 @@ fn the_factory_is_the_only_place_in_the_simulator_that_maps_a_mode() {
         ("sim/engine/dialer.rs", include_str!("../engine/dialer.rs")),
         ("sim/engine/flow.rs", include_str!("../engine/flow.rs")),
         ("sim/engine/idle.rs", include_str!("../engine/idle.rs")),
+        ("sim/engine/release.rs", include_str!("../engine/release.rs")),
+        ("sim/engine/retries.rs", include_str!("../engine/retries.rs")),
         ("sim/engine/window.rs", include_str!("../engine/window.rs")),
         ("sim/draw.rs", include_str!("../draw.rs")),
         ("sim/leads.rs", include_str!("../leads.rs")),
