@@ -196,12 +196,46 @@ pub enum DialerMode {
     Rate,
 }
 
+/// Predictive mode's pacing algorithm (`dialer.pacer`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pacer {
+    /// VICIdial-like adaptive pacing with a hard limit: back to one call per free agent once the day's drop
+    /// rate reaches the target.
+    #[default]
+    AdaptiveHardLimit,
+    /// VICIdial-like adaptive pacing that tapers the level as the drop rate nears the target.
+    AdaptiveTapered,
+    /// VICIdial-like adaptive pacing on the average drop rate.
+    AdaptiveAverage,
+    /// A model-based pacer: launches from the state of agents and ringing calls within the abandonment budget.
+    Model,
+}
+
+impl Pacer {
+    /// Every pacer, in the order reports list them.
+    pub const ALL: [Pacer; 4] =
+        [Pacer::AdaptiveHardLimit, Pacer::AdaptiveTapered, Pacer::AdaptiveAverage, Pacer::Model];
+
+    /// The name used in scenarios, `--set dialer.pacer=` and frontier.csv.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pacer::AdaptiveHardLimit => "adaptive-hard-limit",
+            Pacer::AdaptiveTapered => "adaptive-tapered",
+            Pacer::AdaptiveAverage => "adaptive-average",
+            Pacer::Model => "model",
+        }
+    }
+}
+
 /// `[dialer]`: pacing, lines, timeouts and retries.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DialerSection {
     /// Pacing mode.
     pub mode: DialerMode,
+    /// Predictive mode: the pacing algorithm.
+    pub pacer: Pacer,
     /// Agents staffed (1 to 10000).
     pub agents: u32,
     /// Lines (trunk limit): calls in progress at once (1 to 100000).
@@ -239,6 +273,7 @@ impl Default for DialerSection {
     fn default() -> DialerSection {
         DialerSection {
             mode: DialerMode::Predictive,
+            pacer: Pacer::AdaptiveHardLimit,
             agents: 20,
             lines: 200,
             drop_target: 0.03,
