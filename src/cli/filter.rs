@@ -15,7 +15,7 @@ pub enum FilterCommand {
     Build(BuildArgs),
     /// Show a filter file's size, parameters, fill and sources.
     Info {
-        /// The filter file.
+        /// The filter file; `-` reads it from stdin.
         file: PathBuf,
         /// Print the file's header (parameters, sources) with fill and estimated false-positive rate as one
         /// JSON document on stdout.
@@ -24,7 +24,7 @@ pub enum FilterCommand {
     },
     /// Check numbers against a filter: prints each normalised number and `known` or `not known`.
     Check {
-        /// The filter file.
+        /// The filter file; `-` reads it from stdin.
         file: PathBuf,
         /// Numbers to check, written in any accepted format.
         #[arg(required = true)]
@@ -61,11 +61,20 @@ pub struct BuildArgs {
     input: InputArgs,
 }
 
+/// A filter file, or stdin for `-`.
+fn load(file: &std::path::Path) -> dialsim::Result<KnownFilter> {
+    if file.as_os_str() == "-" {
+        KnownFilter::read_from(std::path::Path::new("<stdin>"), &mut std::io::stdin().lock())
+    } else {
+        KnownFilter::load(file)
+    }
+}
+
 pub fn run(cmd: FilterCommand) -> Result<i32> {
     match cmd {
         FilterCommand::Build(args) => build(args),
         FilterCommand::Info { file, json } => {
-            let f = KnownFilter::load(&file)?;
+            let f = load(&file)?;
             let m = f.meta();
             if json {
                 let mut doc = serde_json::to_value(m)?;
@@ -78,7 +87,10 @@ pub fn run(cmd: FilterCommand) -> Result<i32> {
                 out!("{}", serde_json::to_string_pretty(&doc)?);
                 return Ok(0);
             }
-            out!("file            {}", file.display());
+            out!(
+                "file            {}",
+                if file.as_os_str() == "-" { "<stdin>".into() } else { file.display().to_string() }
+            );
             out!("entries         {}", m.entries);
             out!("capacity        {}", m.capacity);
             out!("bits            {} ({:.1} MiB)", m.bits, m.bits as f64 / 8.0 / 1048576.0);
@@ -106,7 +118,7 @@ pub fn run(cmd: FilterCommand) -> Result<i32> {
             Ok(0)
         }
         FilterCommand::Check { file, numbers } => {
-            let f = KnownFilter::load(&file)?;
+            let f = load(&file)?;
             let cc = f.meta().country_code;
             let normalizer = Plan::embedded_names()
                 .filter_map(|n| Plan::embedded(n).ok())
@@ -146,9 +158,14 @@ fn build(args: BuildArgs) -> Result<i32> {
     let plan = Plan::resolve(&args.plan)?;
     let options = args.input.options(&plan)?;
     let threads = super::threads(args.threads)?;
-    let bar = super::progress_bar(args.inputs.len() as u64, true);
-    let reads = dialsim::exclude::read_inputs(&args.inputs, &options, threads, &|done, _| {
+    let bar = super::progress_bar_with(
+        0,
+        true,
+        "reading {bar:40} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta}",
+    );
+    let reads = dialsim::exclude::read_inputs(&args.inputs, &options, threads, &|done, total| {
         if let Some(b) = &bar {
+            b.set_length(total);
             b.set_position(done);
         }
     });

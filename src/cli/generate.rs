@@ -175,7 +175,11 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
     };
     let exclusions = load_exclusions(&plan, &filters, &lists, &args.input)?;
     let total = count.unwrap_or(list.space().len() - request.start.min(list.space().len())) / request.shard.count;
-    let bar = super::progress_bar(total, total >= 5_000_000);
+    let bar = super::progress_bar_with(
+        total,
+        total >= 5_000_000,
+        "generating {bar:40} {human_pos}/{human_len} numbers, {per_sec:0} eta {eta}",
+    );
     let mut progress = |done: u64| {
         if let Some(b) = &bar {
             b.set_position(done);

@@ -233,16 +233,22 @@ pub(crate) fn threads(asked: Option<usize>) -> Result<usize, dialsim::Error> {
     }
 }
 
-/// A progress bar on stderr, only when stderr is a terminal and the work is long.
+/// A progress bar on stderr of runs (replications, sweep points), only when stderr is a terminal and the work
+/// is long.
 pub(crate) fn progress_bar(total: u64, long: bool) -> Option<indicatif::ProgressBar> {
+    progress_bar_with(total, long, "{bar:40} {human_pos}/{human_len} runs, {per_sec:1} eta {eta}")
+}
+
+/// Progress shown by [`progress_bar`]'s rules in an indicatif `template`: say what is counted (numbers, bytes,
+/// runs) and keep rates in human units.
+pub(crate) fn progress_bar_with(total: u64, long: bool, template: &str) -> Option<indicatif::ProgressBar> {
     use std::io::IsTerminal;
     if !long || quiet() || !std::io::stderr().is_terminal() {
         return None;
     }
     let bar = indicatif::ProgressBar::new(total);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {human_pos}/{human_len} {per_sec} eta {eta}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template(template).unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     Some(bar)
 }

@@ -3,37 +3,52 @@
 //! input was read is handed back ([`NumbersRead`]) for the caller to report.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use super::{Exclusions, FilterParams, InputOptions, KnownFilter, NumbersRead, Source, SuppressionList};
 use crate::error::Result;
 
 /// Reads the known databases `inputs` (`-` is stdin) with `options`: one thread per file (up to `threads`),
 /// or a single file in pieces. The results stay in input order, one per input, so every input is read (and
-/// can be reported) before any is refused. `progress(done, total)` is called as inputs finish.
+/// can be reported) before any is refused. `progress(bytes_read, bytes_total)` is called about ten times a
+/// second while the inputs are read, and once at the end (`bytes_total` counts regular files; stdin adds what
+/// it gives).
 pub fn read_inputs(
     inputs: &[String],
     options: &InputOptions,
     threads: usize,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Vec<Result<NumbersRead>> {
-    let total = inputs.len() as u64;
+    let total: u64 =
+        inputs.iter().filter(|i| *i != "-").filter_map(|i| std::fs::metadata(i).ok()).map(|m| m.len()).sum();
+    let count = AtomicU64::new(0);
+    let done = AtomicBool::new(false);
     let mut reads: Vec<Option<Result<NumbersRead>>> = (0..inputs.len()).map(|_| None).collect();
-    if let [input] = inputs {
-        reads[0] = Some(options.read_path_parallel(input, threads));
-        progress(1, 1);
-    } else {
-        let threads = threads.max(1);
-        let mut done = 0;
-        for (batch_inputs, batch_out) in inputs.chunks(threads).zip(reads.chunks_mut(threads)) {
-            std::thread::scope(|s| {
-                for (input, slot) in batch_inputs.iter().zip(batch_out.iter_mut()) {
-                    s.spawn(move || *slot = Some(options.read_path(input)));
-                }
-            });
-            done += batch_inputs.len() as u64;
-            progress(done, total);
+    std::thread::scope(|s| {
+        let ticker = s.spawn(|| {
+            while !done.load(Ordering::Acquire) {
+                progress(count.load(Ordering::Relaxed), total.max(count.load(Ordering::Relaxed)));
+                std::thread::park_timeout(std::time::Duration::from_millis(100));
+            }
+        });
+        let count = &count;
+        if let [input] = inputs {
+            reads[0] = Some(options.read_path_parallel_counted(input, threads, count));
+        } else {
+            let threads = threads.max(1);
+            for (batch_inputs, batch_out) in inputs.chunks(threads).zip(reads.chunks_mut(threads)) {
+                std::thread::scope(|s| {
+                    for (input, slot) in batch_inputs.iter().zip(batch_out.iter_mut()) {
+                        s.spawn(move || *slot = Some(options.read_path_counted(input, count)));
+                    }
+                });
+            }
         }
-    }
+        done.store(true, Ordering::Release);
+        ticker.thread().unpark();
+    });
+    let read = count.load(Ordering::Relaxed);
+    progress(read, total.max(read));
     reads.into_iter().map(|r| r.expect("every input read")).collect()
 }
 

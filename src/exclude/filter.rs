@@ -312,6 +312,14 @@ impl KnownFilter {
         KnownFilter::from_bytes(path, bytes)
     }
 
+    /// Reads and checks a filter from a stream (`dialsim filter info -`); `name` is used in errors. Memory grows
+    /// with the bytes the stream holds, whatever its header announces, and the header is checked against them.
+    pub fn read_from(name: &Path, reader: &mut dyn std::io::Read) -> Result<KnownFilter> {
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).map_err(|e| Error::io(name, e))?;
+        KnownFilter::from_bytes(name, bytes)
+    }
+
     /// Parses and checks filter file bytes; `path` is used in errors.
     pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<KnownFilter> {
         let bad = |message: String| Error::Format { path: path.to_path_buf(), message };

@@ -16,6 +16,7 @@ mod sniff;
 
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
@@ -260,11 +261,16 @@ impl InputOptions {
 
     /// Reads a file, or stdin for `-`.
     pub fn read_path(&self, path: &str) -> Result<NumbersRead> {
+        self.read_path_counted(path, &AtomicU64::new(0))
+    }
+
+    /// [`InputOptions::read_path`], adding the bytes read to `count` as it goes (a build's progress).
+    pub(crate) fn read_path_counted(&self, path: &str, count: &AtomicU64) -> Result<NumbersRead> {
         if path == "-" {
-            self.read("-", std::io::stdin().lock())
+            self.read("-", Counted { inner: std::io::stdin().lock(), count })
         } else {
             let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-            self.read(path, std::io::BufReader::with_capacity(1 << 20, file))
+            self.read(path, std::io::BufReader::with_capacity(1 << 20, Counted { inner: file, count }))
         }
     }
 
@@ -308,19 +314,30 @@ impl InputOptions {
     /// file be read again on one thread. Standard input, files under 8 MiB and UTF-16 files are read on one
     /// thread.
     pub fn read_path_parallel(&self, path: &str, parts: usize) -> Result<NumbersRead> {
+        self.read_path_parallel_counted(path, parts, &AtomicU64::new(0))
+    }
+
+    /// [`InputOptions::read_path_parallel`], adding the bytes read to `count` as it goes (a build's progress;
+    /// a file read again on one thread counts twice).
+    pub(crate) fn read_path_parallel_counted(
+        &self,
+        path: &str,
+        parts: usize,
+        count: &AtomicU64,
+    ) -> Result<NumbersRead> {
         const MIN_SPLIT: u64 = 8 << 20;
         if path == "-" || parts < 2 {
-            return self.read_path(path);
+            return self.read_path_counted(path, count);
         }
         let size = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
         if size < MIN_SPLIT {
-            return self.read_path(path);
+            return self.read_path_counted(path, count);
         }
         let open = || std::fs::File::open(path).map_err(|e| Error::io(path, e));
         let open_at = |at: u64| {
             let mut file = open()?;
             file.seek(SeekFrom::Start(at)).map_err(|e| Error::io(path, e))?;
-            Ok::<_, Error>(std::io::BufReader::with_capacity(1 << 20, file))
+            Ok::<_, Error>(std::io::BufReader::with_capacity(1 << 20, Counted { inner: file, count }))
         };
         let head = encoding::read_up_to(&mut open()?, SAMPLE_BYTES).map_err(|e| Error::io(path, e))?;
         let (encoding, mark, encoding_how) = self.encoding_of(&head);
@@ -362,7 +379,7 @@ impl InputOptions {
         for piece in pieces {
             let part = piece?;
             if part.spanned || part.unclosed.is_some() {
-                return self.read_path(path);
+                return self.read_path_counted(path, count);
             }
             parts.push(part);
         }
@@ -513,4 +530,18 @@ pub(super) fn unclosed(name: &str, line: u64) -> Error {
         Some(line),
         "a quote opened on this line is never closed: the rest of the input would be read as one field",
     )
+}
+
+/// A reader that adds the bytes it reads to a shared count.
+struct Counted<'c, R> {
+    inner: R,
+    count: &'c AtomicU64,
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }
