@@ -82,3 +82,8 @@ pub use scenario::{
 pub use sim::{Campaign, RunOutput, Summary};
 pub use space::{NumberSpace, Segment, Selection};
 pub use stats::{Estimate, Paired};
+
+/// The README's Rust examples, run as doctests so the Library section cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

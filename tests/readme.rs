@@ -1,0 +1,128 @@
+//! The README's commands are tested: every command of every ```sh block runs, in README order, in one scratch
+//! folder (so a command may use what an earlier one wrote, as a reader following the README would), with the
+//! dialsim under test first on PATH, and must exit 0. A block fenced ```sh notest (REASON) is not run (cargo,
+//! schedulers); ```sh needs-parallel runs only where GNU parallel is installed (required under CI). Replication
+//! counts and a few durations are scaled down by the rules in [`SCALE`], each of which must still match the
+//! README, so the rules cannot outlive the commands they scale. The README's Rust blocks run as doctests
+//! (`ReadmeDoctests` in src/lib.rs).
+
+use std::path::Path;
+use std::process::Command;
+
+/// README text → what the test runs instead, to keep the test short. Every rule must be used.
+const SCALE: &[(&str, &str)] = &[
+    ("--replications 100 ", "--replications 3 "),
+    ("--replications 30 ", "--replications 3 "),
+    ("--replications 20 ", "--replications 2 "),
+    ("--replications 10 ", "--replications 2 "),
+    ("--ci-half-width 0.001 --for abandon_rate", "--ci-half-width 0.001 --for abandon_rate --max-replications 4"),
+    ("dialsim bench ", "dialsim bench --seconds 0.05 "),
+];
+
+/// A block of the README: its fence's words after `sh`, its first line number, its commands.
+struct Block {
+    tags: String,
+    line: usize,
+    commands: Vec<(usize, String)>,
+}
+
+/// The ```sh blocks of `text`, each command a logical line (`\` continuations joined), comments and blank
+/// lines left out.
+fn sh_blocks(text: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut current: Option<Block> = None;
+    let mut pending: Option<(usize, String)> = None;
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        if let Some(block) = current.as_mut() {
+            if line.trim_start().starts_with("```") {
+                assert!(pending.is_none(), "README.md:{n}: a command ends with a line continuation");
+                blocks.push(current.take().unwrap());
+                continue;
+            }
+            let (start, mut joined) = pending.take().unwrap_or((n, String::new()));
+            let trimmed = line.trim();
+            if joined.is_empty() && (trimmed.is_empty() || trimmed.starts_with('#')) {
+                continue;
+            }
+            if let Some(head) = trimmed.strip_suffix('\\') {
+                joined.push_str(head);
+                pending = Some((start, joined));
+            } else {
+                joined.push_str(trimmed);
+                block.commands.push((start, joined));
+            }
+        } else if let Some(rest) = line.strip_prefix("```sh") {
+            current = Some(Block { tags: rest.trim().to_string(), line: n, commands: Vec::new() });
+        }
+    }
+    assert!(current.is_none(), "README.md: a ```sh block is never closed");
+    blocks
+}
+
+fn has(program: &str) -> bool {
+    Command::new("sh").args(["-c", &format!("command -v {program}")]).output().is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn every_readme_command_runs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("dialsim");
+    let path = format!("{}:{}", bin.parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
+    let scratch = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(root.join("data"), scratch.path().join("data")).unwrap();
+    let mut used = vec![false; SCALE.len()];
+    let (mut ran, mut skipped) = (0, Vec::new());
+    for block in sh_blocks(&readme) {
+        if block.tags.starts_with("notest") {
+            skipped.push(format!("README.md:{} {}", block.line, block.tags));
+            continue;
+        }
+        if block.tags == "needs-parallel" && !has("parallel") {
+            assert!(std::env::var_os("CI").is_none(), "CI must install GNU parallel (README.md:{})", block.line);
+            eprintln!("skipped README.md:{}: GNU parallel is not installed here (CI installs it)", block.line);
+            continue;
+        }
+        assert!(block.tags.is_empty() || block.tags == "needs-parallel", "README.md:{}: unknown tags", block.line);
+        for (line, command) in block.commands {
+            let mut run = format!("{command} ");
+            for (i, (from, to)) in SCALE.iter().enumerate() {
+                if run.contains(from) {
+                    run = run.replace(from, to);
+                    used[i] = true;
+                }
+            }
+            let out = Command::new("bash")
+                .args(["-o", "pipefail", "-c", &run])
+                .current_dir(scratch.path())
+                .env("PATH", &path)
+                .env("HOME", scratch.path())
+                .env("NO_COLOR", "1")
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "README.md:{line}: `{command}` (run as `{run}`) exited {:?}\nstdout: {}\nstderr: {}",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout).chars().take(2000).collect::<String>(),
+                String::from_utf8_lossy(&out.stderr).chars().take(4000).collect::<String>()
+            );
+            ran += 1;
+        }
+    }
+    for (rule, used) in SCALE.iter().zip(&used) {
+        assert!(used, "the scaling rule {rule:?} matches no README command: remove or update it");
+    }
+    eprintln!("ran {ran} README commands; not run: {}", skipped.join(", "));
+    assert!(ran >= 40, "only {ran} commands found: is the block parser still reading the README?");
+}
+
+#[test]
+fn the_block_parser_joins_continuations_and_skips_comments() {
+    let text = "x\n```sh\n# c\ndialsim a \\\n    --b\n\ndialsim c # d\n```\n```sh notest (why)\nno\n```\n";
+    let blocks = sh_blocks(text);
+    assert_eq!(blocks.len(), 2);
+    assert_eq!(blocks[0].commands, vec![(4, "dialsim a --b".to_string()), (7, "dialsim c # d".to_string())]);
+    assert_eq!(blocks[1].tags, "notest (why)");
+}
