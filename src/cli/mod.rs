@@ -25,6 +25,7 @@ macro_rules! note {
 
 mod audit;
 mod bench;
+mod calibrate;
 mod compare;
 mod docs;
 mod filter;
@@ -127,6 +128,11 @@ KPIs (the rows): dialsim keys --kpi. Scenario keys for --set, --set-a, --set-b: 
   dialsim audit run --suppress data/known/objectors.csv
   dialsim audit run --json > audit.json")]
     Audit(audit::AuditArgs),
+    /// Fit a scenario to a dialer's call log (dialsim calls.csv or a VICIdial log export), with intervals.
+    #[command(after_help = "Examples:
+  dialsim calibrate run/calls.csv -o my-campaign.toml
+  dialsim calibrate vicidial_log.csv --plan gb -o uk.toml && dialsim simulate uk.toml")]
+    Calibrate(calibrate::CalibrateArgs),
     /// List or show numbering plans.
     #[command(
         subcommand,
@@ -135,7 +141,7 @@ KPIs (the rows): dialsim keys --kpi. Scenario keys for --set, --set-a, --set-b: 
   dialsim plan show gb"
     )]
     Plan(plan::PlanCommand),
-    /// Measure throughput on this machine (about 10 s).
+    /// Measure throughput on this machine (about 20 s; --seconds 0.5 for a quick look).
     #[command(after_help = "Examples:
   dialsim bench
   dialsim bench --seconds 0.5 --json")]
@@ -180,6 +186,7 @@ pub fn run() -> i32 {
         Command::Scrub(args) => scrub::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Calibrate(args) => calibrate::run(args),
         Command::Sweep(args) => sweep::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Report(args) => report::run(args),

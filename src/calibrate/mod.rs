@@ -1,0 +1,425 @@
+//! Calibrating a scenario from a dialer's own records (`dialsim calibrate`): the population's rates by
+//! number type, the answer-delay and handle-time distributions, the hourly answer curve and callbacks, each
+//! with a 95 % interval and the count it rests on, written as a scenario an analyst can run.
+//!
+//! The estimators follow the model the simulator draws from (see `sim::engine`): a number is out of service
+//! or not (per number); each attempt on a working number is busy, answered by a person, answered by a machine
+//! or not answered (per attempt); a connected person objects when offered, else listens or refuses (per
+//! person). Proportions get Wilson score intervals; means get Student-t intervals. A person whose pick-up
+//! would come after the ring timeout is logged as no answer, so `person` and `answer_delay` are slightly
+//! low when the timeout cuts the delay distribution's tail (under 1 % of answers for the default 25 s and
+//! a 9 s mean).
+
+mod read;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+pub use read::{Attempt, Disposition, LogFormat, read_log};
+
+use crate::error::Result;
+use crate::plan::Plan;
+use crate::stats::Estimate;
+
+/// `k` of `n`, with its Wilson score interval.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Proportion {
+    /// Successes.
+    pub k: u64,
+    /// Trials.
+    pub n: u64,
+}
+
+impl Proportion {
+    /// k / n (0 when n is 0).
+    pub fn rate(&self) -> f64 {
+        if self.n == 0 { 0.0 } else { self.k as f64 / self.n as f64 }
+    }
+
+    /// The 95 % Wilson score interval (0..1 when n is 0).
+    ///
+    /// ```
+    /// let (lo, hi) = dialsim::calibrate::Proportion { k: 30, n: 100 }.wilson();
+    /// assert!((lo - 0.2189).abs() < 1e-4 && (hi - 0.3958).abs() < 1e-4);
+    /// ```
+    pub fn wilson(&self) -> (f64, f64) {
+        if self.n == 0 {
+            return (0.0, 1.0);
+        }
+        let z = 1.959964_f64;
+        let (n, p) = (self.n as f64, self.rate());
+        let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+        let half = z / (1.0 + z * z / n) * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+        ((centre - half).max(0.0), (centre + half).min(1.0))
+    }
+
+    fn add(&mut self, hit: bool) {
+        self.n += 1;
+        self.k += u64::from(hit);
+    }
+}
+
+/// A duration's fit: the mean with its interval and the coefficient of variation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DurationFit {
+    /// The mean (seconds) and its 95 % t-interval.
+    pub mean: Estimate,
+    /// Standard deviation over mean.
+    pub cv: f64,
+}
+
+/// The standard normal distribution function (Abramowitz and Stegun 7.1.26 for erf; error below 1.5e-7).
+fn phi_cdf(z: f64) -> f64 {
+    let x = z.abs() / std::f64::consts::SQRT_2;
+    let t = 1.0 / (1.0 + 0.3275911 * x);
+    let poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+    let erf = 1.0 - poly * (-x * x).exp();
+    if z >= 0.0 { 0.5 * (1.0 + erf) } else { 0.5 * (1.0 - erf) }
+}
+
+/// A lognormal fitted to delays seen only below `cut` (pick-ups after the ring timeout are logged as no
+/// answer): the normal of the log-delays truncated above at ln(cut), fitted by moments (Cohen's fixed point).
+/// Returns the fit of the whole distribution and the share of it below the cut.
+fn truncated_lognormal(values: &[f64], cut: f64) -> Option<(DurationFit, f64)> {
+    let logs: Vec<f64> = values.iter().filter(|v| **v > 0.0).map(|v| v.ln()).collect();
+    if logs.len() < 2 {
+        return None;
+    }
+    let n = logs.len() as f64;
+    let m = logs.iter().sum::<f64>() / n;
+    let v = logs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
+    let c = cut.ln();
+    let (mut mu, mut s) = (m, v.sqrt());
+    for _ in 0..200 {
+        let a = (c - mu) / s;
+        let big_phi = phi_cdf(a).max(1e-12);
+        let lambda = (-a * a / 2.0).exp() / (2.0 * std::f64::consts::PI).sqrt() / big_phi;
+        let shrink = (1.0 - a * lambda - lambda * lambda).max(1e-6);
+        let (mu2, s2) = (m + (v / shrink).sqrt() * lambda, (v / shrink).sqrt());
+        let done = (mu2 - mu).abs() < 1e-10 && (s2 - s).abs() < 1e-10;
+        (mu, s) = (mu2, s2);
+        if done {
+            break;
+        }
+    }
+    let below = phi_cdf((c - mu) / s);
+    let seen = DurationFit::of(values)?;
+    let mean = (mu + s * s / 2.0).exp();
+    // The interval of the seen mean, moved by the correction (the correction's own error is left out).
+    let shift = mean / seen.mean.mean;
+    let whole = Estimate {
+        mean,
+        std: mean * ((s * s).exp() - 1.0).sqrt(),
+        ci95_low: seen.mean.ci95_low * shift,
+        ci95_high: seen.mean.ci95_high * shift,
+        n: seen.mean.n,
+    };
+    Some((DurationFit { mean: whole, cv: ((s * s).exp() - 1.0).sqrt() }, below))
+}
+
+impl DurationFit {
+    fn of(values: &[f64]) -> Option<DurationFit> {
+        (values.len() >= 2).then(|| {
+            let mean = Estimate::of(values);
+            DurationFit { mean, cv: if mean.mean > 0.0 { mean.std / mean.mean } else { 0.0 } }
+        })
+    }
+
+    /// The scenario's distribution: fixed when the values do not vary, else lognormal with this mean and CV.
+    fn toml(&self) -> String {
+        if self.cv < 0.01 {
+            format!("{{ dist = \"fixed\", value = {:.3} }}", self.mean.mean)
+        } else {
+            format!("{{ dist = \"lognormal\", mean = {:.3}, cv = {:.3} }}", self.mean.mean, self.cv)
+        }
+    }
+}
+
+/// The rates of one stratum of numbers (a number type, or all numbers).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Rates {
+    /// Numbers dialled.
+    pub numbers: u64,
+    /// Numbers not in service, of numbers dialled.
+    pub not_in_service: Proportion,
+    /// Busy attempts, of attempts on working numbers.
+    pub busy: Proportion,
+    /// Attempts a person answered, of attempts on working numbers.
+    pub person: Proportion,
+    /// Attempts a machine answered, of attempts on working numbers.
+    pub machine: Proportion,
+    /// Machines AMD recognised, of machines that answered (no machine recognised: AMD was off).
+    pub machine_detected: Proportion,
+    /// Persons AMD took for machines, of persons who answered.
+    pub person_misdetected: Proportion,
+    /// Objections, of persons connected to an agent.
+    pub object: Proportion,
+    /// Persons who listened (or asked for a call back), of connected persons who did not object.
+    pub cooperate: Proportion,
+    /// Call backs asked for, of persons who listened.
+    pub callback: Proportion,
+}
+
+/// What a call log says about a campaign.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Calibration {
+    /// How the log was read.
+    pub format: LogFormat,
+    /// Attempts read.
+    pub attempts: u64,
+    /// All numbers together.
+    pub all: Rates,
+    /// By number type (libphonenumber's names; `unknown` for numbers outside the plan).
+    pub by_type: BTreeMap<String, Rates>,
+    /// Ring to pick-up, seconds (persons and machines): the whole distribution, also the part beyond the
+    /// ring timeout that the log shows as no answer.
+    pub answer_delay: Option<DurationFit>,
+    /// The share of pick-ups that come before the ring timeout (1 when the log has no ring times): `person`
+    /// and `machine` are the logged rates divided by it.
+    pub answered_share: f64,
+    /// Talk with persons who listened.
+    pub talk: Option<DurationFit>,
+    /// Talk with persons who refused or objected.
+    pub refusal_talk: Option<DurationFit>,
+    /// After-call work.
+    pub wrap: Option<DurationFit>,
+    /// Persons answering, of attempts on working numbers, by hour of the day dialled.
+    pub person_by_hour: [Proportion; 24],
+}
+
+/// The number type of each number, from the plan's rows (the longest matching prefix).
+struct Types<'p> {
+    rows: Vec<(String, u8, &'p str)>,
+}
+
+impl<'p> Types<'p> {
+    fn new(plan: &'p Plan) -> Types<'p> {
+        let mut rows: Vec<(String, u8, &str)> =
+            plan.rows().iter().map(|r| (r.prefix.clone(), r.length, r.kind.as_str())).collect();
+        rows.sort_by_key(|(p, _, _)| std::cmp::Reverse(p.len()));
+        Types { rows }
+    }
+
+    fn of(&self, national: &str) -> &'p str {
+        self.rows
+            .iter()
+            .find(|(prefix, length, _)| national.len() == usize::from(*length) && national.starts_with(prefix.as_str()))
+            .map_or("unknown", |(_, _, kind)| kind)
+    }
+}
+
+/// Estimates a [`Calibration`] from `attempts`, typed by `plan`.
+pub fn calibrate(format: LogFormat, attempts: &[Attempt], plan: &Plan) -> Calibration {
+    let types = Types::new(plan);
+    // Per number: out of service if any attempt met the tone (the model draws it once per number).
+    let mut sit: BTreeMap<u64, bool> = BTreeMap::new();
+    for a in attempts {
+        *sit.entry(a.number.key()).or_default() |= a.disposition == Disposition::NotInService;
+    }
+    let mut all = Rates::default();
+    let mut by_type: BTreeMap<String, Rates> = BTreeMap::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut person_by_hour = [Proportion::default(); 24];
+    let (mut delay, mut talk, mut refusal, mut wrap) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for a in attempts {
+        let kind = types.of(&a.number.national_digits());
+        let stratum = by_type.entry(kind.to_string()).or_default();
+        let d = a.disposition;
+        let first = seen.insert(a.number.key());
+        let out = sit[&a.number.key()];
+        for r in [&mut all, &mut *stratum] {
+            if first {
+                r.numbers += 1;
+                r.not_in_service.add(out);
+            }
+            if !out {
+                r.busy.add(d == Disposition::Busy);
+                r.person.add(d.person());
+                r.machine.add(d.machine());
+            }
+            if d.machine() {
+                r.machine_detected.add(d == Disposition::MachineDetected);
+            }
+            if d.person() {
+                r.person_misdetected.add(d == Disposition::PersonAmdDrop);
+            }
+            if d.connected() {
+                r.object.add(d == Disposition::Objected);
+                if d != Disposition::Objected {
+                    let listened = matches!(d, Disposition::Completed | Disposition::Callback);
+                    r.cooperate.add(listened);
+                    if listened {
+                        r.callback.add(d == Disposition::Callback);
+                    }
+                }
+            }
+        }
+        if !out {
+            person_by_hour[usize::from(a.hour)].add(d.person());
+        }
+        if let Some(r) = a.ring_s.filter(|_| d.person() || d.machine()) {
+            delay.push(r);
+        }
+        if let Some(t) = a.talk_s {
+            if matches!(d, Disposition::Completed | Disposition::Callback) { &mut talk } else { &mut refusal }.push(t);
+        }
+        if let Some(w) = a.wrap_s {
+            wrap.push(w);
+        }
+    }
+    // The ring timeout is the ring time of unanswered attempts; answers beyond it were logged as no answer.
+    let timeout = attempts
+        .iter()
+        .filter(|a| a.disposition == Disposition::NoAnswer)
+        .filter_map(|a| a.ring_s)
+        .fold(None, |m: Option<f64>, r| Some(m.map_or(r, |m| m.max(r))));
+    let (answer_delay, answered_share) = match timeout.and_then(|t| truncated_lognormal(&delay, t)) {
+        Some((fit, below)) => (Some(fit), below),
+        None => (DurationFit::of(&delay), 1.0),
+    };
+    Calibration {
+        format,
+        attempts: attempts.len() as u64,
+        all,
+        by_type,
+        answered_share,
+        answer_delay,
+        talk: DurationFit::of(&talk),
+        refusal_talk: DurationFit::of(&refusal),
+        wrap: DurationFit::of(&wrap),
+        person_by_hour,
+    }
+}
+
+impl Calibration {
+    /// A person or machine rate with pick-ups beyond the ring timeout put back: the logged rate over
+    /// [`Calibration::answered_share`].
+    pub fn answer_rate_mean(&self, p: Proportion) -> f64 {
+        (p.rate() / self.answered_share).min(1.0)
+    }
+
+    /// The 95 % interval of [`Calibration::answer_rate_mean`] (the Wilson interval, scaled).
+    pub fn answer_rate(&self, p: Proportion) -> (f64, f64) {
+        let (lo, hi) = p.wilson();
+        (lo / self.answered_share, (hi / self.answered_share).min(1.0))
+    }
+
+    /// The scenario: the fitted values with their intervals as comments; keys the log cannot tell keep
+    /// dialsim's defaults. `source` names the log in the header; `plan` is the plan the numbers were typed by.
+    pub fn to_scenario(&self, source: &str, plan: &str) -> String {
+        let mut t = String::new();
+        let _ = writeln!(t, "# Calibrated by dialsim {} from {source}", env!("CARGO_PKG_VERSION"));
+        let _ = writeln!(
+            t,
+            "# ({} attempts, {} numbers, read as {}). Each value is followed by its 95 % interval and the count it\n\
+             # rests on; keys not written here take dialsim's defaults (`dialsim keys`).",
+            self.attempts,
+            self.all.numbers,
+            match self.format {
+                LogFormat::Dialsim => "dialsim calls.csv",
+                LogFormat::Vicidial => "a VICIdial call log",
+            }
+        );
+        let types: Vec<&str> = self.by_type.keys().map(String::as_str).filter(|k| *k != "unknown").collect();
+        let _ = writeln!(t, "\n[run]\nname = \"calibrated\"\n\n[numbers]\nplan = \"{plan}\"");
+        let _ = writeln!(t, "types = [{}]", types.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", "));
+        let r = &self.all;
+        let _ = writeln!(t, "\n[population]");
+        for (key, p, of) in
+            [("not_in_service", r.not_in_service, "numbers"), ("busy", r.busy, "attempts on working numbers")]
+        {
+            line(&mut t, key, p, of);
+        }
+        for (key, p) in [("person", r.person), ("machine", r.machine)] {
+            let (lo, hi) = self.answer_rate(p);
+            let _ = writeln!(
+                t,
+                "{key} = {:.5}   # 95 % {lo:.5}–{hi:.5}; {} of {} attempts on working numbers, over {:.4} answered in time",
+                self.answer_rate_mean(p),
+                p.k,
+                p.n,
+                self.answered_share
+            );
+        }
+        line(&mut t, "cooperate", r.cooperate, "connected persons who did not object");
+        if let Some(f) = &self.answer_delay {
+            duration(&mut t, "answer_delay", f);
+        }
+        for (kind, r) in &self.by_type {
+            let _ = writeln!(
+                t,
+                "# {kind}: not in service {}, person {}, machine {} ({} numbers)",
+                pct(r.not_in_service),
+                pct(r.person),
+                pct(r.machine),
+                r.numbers
+            );
+        }
+        let _ = writeln!(t, "# person by hour dialled (attempts on working numbers):");
+        for (h, p) in self.person_by_hour.iter().enumerate().filter(|(_, p)| p.n > 0) {
+            let _ = writeln!(t, "#   {h:02}:00  {}  of {}", pct(*p), p.n);
+        }
+        if r.machine_detected.n > 0 {
+            let _ = writeln!(t, "\n[amd]");
+            let on = r.machine_detected.k > 0 || r.person_misdetected.k > 0;
+            let _ = writeln!(t, "enabled = {on}");
+            if on {
+                line(&mut t, "machine_detected", r.machine_detected, "machines that answered");
+                line(&mut t, "person_misdetected", r.person_misdetected, "persons who answered");
+            }
+        }
+        if self.talk.is_some() || self.refusal_talk.is_some() || self.wrap.is_some() {
+            let _ = writeln!(t, "\n[agents]");
+            for (key, f) in [("talk", &self.talk), ("refusal_talk", &self.refusal_talk), ("wrap", &self.wrap)] {
+                if let Some(f) = f {
+                    duration(&mut t, key, f);
+                }
+            }
+        }
+        if r.object.n > 0 {
+            let _ = writeln!(t, "\n[compliance]");
+            line(&mut t, "object", r.object, "connected persons");
+        }
+        if r.callback.k > 0 {
+            let _ = writeln!(t, "# call backs asked for: {} of persons who listened", pct(r.callback));
+        }
+        t
+    }
+}
+
+fn pct(p: Proportion) -> String {
+    let (lo, hi) = p.wilson();
+    format!("{:.2} % (95 % {:.2}–{:.2} %)", 100.0 * p.rate(), 100.0 * lo, 100.0 * hi)
+}
+
+fn line(t: &mut String, key: &str, p: Proportion, of: &str) {
+    let (lo, hi) = p.wilson();
+    let _ = writeln!(t, "{key} = {:.5}   # 95 % {lo:.5}–{hi:.5}; {} of {} {of}", p.rate(), p.k, p.n);
+}
+
+fn duration(t: &mut String, key: &str, f: &DurationFit) {
+    let _ = writeln!(
+        t,
+        "{key} = {}   # mean 95 % {:.2}–{:.2} s; {} values",
+        f.toml(),
+        f.mean.ci95_low,
+        f.mean.ci95_high,
+        f.mean.n
+    );
+}
+
+/// Reads the log at `path` (`-` is stdin), calibrates it against `plan` and returns the scenario text,
+/// checked to parse as a scenario.
+pub fn calibrate_file(path: &str, plan: &Plan, plan_name: &str) -> Result<(Calibration, String)> {
+    let normalizer = crate::normalize::Normalizer::for_plan(plan);
+    let (format, attempts) = if path == "-" {
+        read_log("<stdin>", std::io::stdin().lock(), &normalizer)?
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| crate::Error::io(path, e))?;
+        read_log(path, std::io::BufReader::new(file), &normalizer)?
+    };
+    let calibration = calibrate(format, &attempts, plan);
+    let text = calibration.to_scenario(path, plan_name);
+    crate::scenario::Scenario::parse("<calibrated scenario>", &text, &[])?;
+    Ok((calibration, text))
+}

@@ -1,0 +1,49 @@
+//! `dialsim calibrate LOG -o SCENARIO`: a scenario fitted to a dialer's call log.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+use dialsim::{AtomicFile, Plan, Privacy};
+
+#[derive(Args, Debug)]
+pub struct CalibrateArgs {
+    /// The call log: dialsim's calls.csv or a VICIdial `vicidial_log` export (told apart by the header); `-`
+    /// reads stdin.
+    log: String,
+    /// Plan the log's numbers belong to (types them, and reads numbers written without the country code).
+    #[arg(long, default_value = "cz")]
+    plan: String,
+    /// Write the scenario here (to a temporary name, renamed when complete); `-` or absent: stdout.
+    #[arg(short = 'o', long = "output", visible_alias = "out")]
+    output: Option<PathBuf>,
+}
+
+pub fn run(args: CalibrateArgs) -> Result<i32> {
+    if let Some(path) = args.output.as_ref().filter(|p| !dialsim::output::is_stdout(p)) {
+        dialsim::output::check_target(path)?;
+        dialsim::output::refuse_inputs(path, &[std::path::Path::new(&args.log)])?;
+    }
+    let plan = Plan::resolve(&args.plan)?;
+    let (calibration, text) = dialsim::calibrate::calibrate_file(&args.log, &plan, &args.plan)?;
+    match args.output.as_ref().filter(|p| !dialsim::output::is_stdout(p)) {
+        Some(path) => {
+            let mut file = AtomicFile::create(path, Privacy::Public)?;
+            file.write_all(text.as_bytes()).map_err(|e| dialsim::Error::io(path, e))?;
+            file.commit()?;
+            note!(
+                "dialsim: wrote {}: fitted to {} attempts on {} numbers; run it with `dialsim simulate {}`",
+                path.display(),
+                calibration.attempts,
+                calibration.all.numbers,
+                path.display()
+            );
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes()).map_err(dialsim::Error::Output)?;
+        }
+    }
+    Ok(0)
+}
