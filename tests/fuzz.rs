@@ -96,3 +96,68 @@ proptest! {
         let _ = Scenario::parse("s.toml", dialsim::DEFAULT_SCENARIO, &[format!("{key}={value}")]);
     }
 }
+
+/// The CSV reader of known databases (tests/input.rs has its cases of real export shapes).
+mod input_reader {
+    use proptest::prelude::*;
+
+    use dialsim::{InputOptions, Plan};
+
+    fn options() -> InputOptions {
+        InputOptions::for_plan(&Plan::embedded("cz").unwrap())
+    }
+
+    /// A valid export to mutate: a header, a few shapes of numbers, quotes, `;` or `,`.
+    fn export(rows: usize, semicolon: bool) -> Vec<u8> {
+        let d = if semicolon { ';' } else { ',' };
+        let mut text = format!("id{d}\"name\"{d}phone\r\n");
+        for i in 0..rows {
+            text.push_str(&format!("{i}{d}\"Novák{d} Jan\"{d}+420 601 {:03} {:03}\r\n", i % 1000, (i * 7) % 1000));
+        }
+        text.into_bytes()
+    }
+
+    /// Ok or Err, never a panic; an Ok result is consistent with itself.
+    fn read_is_sound(bytes: &[u8]) {
+        if let Ok(read) = options().read("fuzz.csv", bytes) {
+            assert_eq!(read.keys.len() as u64, read.stats.numbers);
+            assert!(read.stats.numbers > 0);
+            assert!(read.rejects.len() <= dialsim::exclude::REJECTS_KEPT);
+            assert!(read.stats.rejected as f64 <= 0.01 * (read.stats.numbers + read.stats.rejected) as f64);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(super::config(256))]
+
+        #[test]
+        fn random_bytes_never_panic_the_reader(
+            mark in prop::sample::select(vec![&b""[..], b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"]),
+            bytes in proptest::collection::vec(any::<u8>(), 0..3000),
+        ) {
+            read_is_sound(&[mark, &bytes[..]].concat());
+        }
+
+        #[test]
+        fn mutated_exports_never_panic_the_reader(
+            rows in 1usize..60,
+            semicolon in any::<bool>(),
+            edits in proptest::collection::vec(
+                (any::<proptest::sample::Index>(), 0u8..4, prop::sample::select(
+                    vec![b'"', b',', b';', b'\t', b'\n', b'\r', b'#', 0u8, 0xff, 0xfe, 0xef, b'0', b'+', b'a'])),
+                1..12),
+        ) {
+            let mut bytes = export(rows, semicolon);
+            for (at, kind, byte) in edits {
+                let i = at.index(bytes.len().max(1)).min(bytes.len());
+                match kind {
+                    0 => bytes.insert(i, byte),
+                    1 if i < bytes.len() => { bytes.remove(i); }
+                    2 if i < bytes.len() => bytes[i] = byte,
+                    _ => bytes.truncate(i),
+                }
+            }
+            read_is_sound(&bytes);
+        }
+    }
+}
