@@ -348,3 +348,6 @@ impl FrontierResult {
         self.rows.first().map(|r| r.limit)
     }
 }
+
+#[cfg(test)]
+mod tests;

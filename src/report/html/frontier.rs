@@ -104,8 +104,7 @@ pub(super) fn render(h: &mut String, c: &Context, reps: &str, points: &[Frontier
     h.push_str("<h2>Efficiency frontier: occupancy against abandonment</h2>\n");
     let pacers = distinct(points, |p| &p.pacer);
     let agents = distinct(points, |p| &p.agents);
-    let varied: Vec<String> =
-        ["dialer.mode", "dialer.agents", "dialer.drop_target"].iter().map(|s| s.to_string()).collect();
+    let varied: Vec<String> = ["dialer.agents", "dialer.drop_target"].iter().map(|s| s.to_string()).collect();
     facts(
         h,
         c,
