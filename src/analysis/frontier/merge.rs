@@ -1,6 +1,5 @@
 //! The parts of a sharded frontier joined into the `frontier.csv` the unsharded run writes, byte for byte.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::analysis::MergedSweep;
@@ -31,7 +30,9 @@ impl MergedFrontier {
 
     /// Joins the texts of parts named `(name, text)`: their headers must agree and be a frontier's, no point
     /// may appear twice, and the points must make the whole grid (pacers × agent counts × targets, numbered
-    /// from 0 with none missing), so a forgotten part is an error, not a smaller frontier.
+    /// from 0 with none missing, each point the grid's), so a forgotten part or a part of another frontier is an
+    /// error, not a smaller frontier. (A part holding only the grid's last points and whole values of an axis
+    /// cannot be missed this way; `frontier.csv` does not record the grid's size.)
     ///
     /// ```
     /// use dialsim::analysis::MergedFrontier;
@@ -52,14 +53,20 @@ impl MergedFrontier {
         };
         let (pacer, agents, target) = (col("pacer")?, col("agents")?, col("target")?);
         let m = MergedSweep::join(parts)?;
-        let mut axes: [BTreeSet<&str>; 3] = Default::default();
+        // The axes in grid order: each value where it first appears in point order.
+        let mut axes: [Vec<&str>; 3] = Default::default();
+        let mut keys: Vec<[&str; 3]> = Vec::new();
         for (_, row) in &m.rows {
             let cells: Vec<&str> = row.split(',').collect();
-            for (set, c) in axes.iter_mut().zip([pacer, agents, target]) {
-                set.insert(cells.get(c).copied().unwrap_or(""));
+            let key = [pacer, agents, target].map(|c| cells.get(c).copied().unwrap_or(""));
+            for (axis, v) in axes.iter_mut().zip(key) {
+                if !axis.contains(&v) {
+                    axis.push(v);
+                }
             }
+            keys.push(key);
         }
-        let points = axes.iter().map(BTreeSet::len).product::<usize>() as u64;
+        let points = axes.iter().map(Vec::len).product::<usize>() as u64;
         if let Some(missing) = (0..points).find(|p| m.rows.get(*p as usize).is_none_or(|r| r.0 != *p)) {
             return Err(Error::Usage(format!(
                 "point {missing} of the {points}-point grid is in none of the parts: give every shard's frontier.csv"
@@ -71,6 +78,18 @@ impl MergedFrontier {
                  different frontiers?",
                 m.rows.len()
             )));
+        }
+        // Point p is (pacer, agents, target) number p of the grid, the pacer varying slowest.
+        let (na, nt) = (axes[1].len(), axes[2].len());
+        for (p, key) in keys.iter().enumerate() {
+            let want = [axes[0][p / (na * nt)], axes[1][p / nt % na], axes[2][p % nt]];
+            if *key != want {
+                return Err(Error::Usage(format!(
+                    "point {p} is {} where the grid of the parts puts {}: parts of different frontiers?",
+                    key.join("/"),
+                    want.join("/")
+                )));
+            }
         }
         Ok(MergedFrontier { header: m.header, rows: m.rows })
     }

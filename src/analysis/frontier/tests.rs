@@ -66,3 +66,28 @@ fn a_grid_refuses_empty_lists_and_repeats() {
     let err = FrontierGrid::new(vec![Pacer::Model, Pacer::Model], vec![5], vec![0.01]).unwrap_err();
     assert!(err.to_string().contains("model is given twice"), "{err}");
 }
+
+#[test]
+fn progress_hears_of_every_replication_of_the_shard() {
+    use std::sync::Mutex;
+    let grid = FrontierGrid::new(vec![Pacer::Model], vec![3], vec![0.01, 0.02, 0.05]).unwrap();
+    let f = Frontier::new(grid, &short(), Shard::WHOLE, load).unwrap();
+    let calls = Mutex::new(Vec::new());
+    f.run(1, 4, 2, &|done, total| calls.lock().unwrap().push((done, total)));
+    let mut calls = calls.into_inner().unwrap();
+    calls.sort_unstable();
+    assert_eq!(calls, (1..=12).map(|d| (d, 12)).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_merge_refuses_a_part_of_another_frontier() {
+    let h = "point,pacer,agents,target,compliant".to_string();
+    let a = ("a".to_string(), format!("{h}\n0,model,10,0.01,true\n"));
+    let b = ("b".to_string(), format!("{h}\n1,model,10,0.02,true\n"));
+    assert_eq!(MergedFrontier::join(&[a, b]).unwrap().rows.len(), 2);
+    // Four points that make a 2 × 2 grid, but point 2 is not the grid's (its targets run the other way).
+    let rows = "0,model,10,0.01,true\n1,model,10,0.02,true\n2,model,20,0.02,true\n3,model,20,0.01,true\n";
+    let other = ("c".to_string(), format!("{h}\n{rows}"));
+    let err = MergedFrontier::join(&[other]).unwrap_err().to_string();
+    assert!(err.contains("point 2 is model/20/0.02 where the grid of the parts puts model/20/0.01"), "{err}");
+}
