@@ -93,13 +93,13 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
     for s in &args.set {
         let key = s.split_once('=').map_or(s.as_str(), |(k, _)| k).trim();
         if FRONTIER_KEYS.contains(&key) {
-            let flag = match key {
-                "dialer.agents" => "--agents",
-                "dialer.drop_target" => "--targets",
-                "dialer.pacer" => "--pacers",
-                _ => "nothing: every point runs in predictive mode",
+            let instead = match key {
+                "dialer.agents" => "use --agents",
+                "dialer.drop_target" => "use --targets",
+                "dialer.pacer" => "use --pacers",
+                _ => "every point runs in predictive mode, the mode the pacers pace",
             };
-            anyhow::bail!(dialsim::Error::Usage(format!("--set {s}: the frontier sets {key} per point; use {flag}")));
+            anyhow::bail!(dialsim::Error::Usage(format!("--set {s}: the frontier sets {key} per point; {instead}")));
         }
     }
     check_replications(u64::from(args.replications))
@@ -141,7 +141,8 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
     }
     dialsim::report::write_file(&mut folder, "frontier.csv", Privacy::Public, &FrontierCsv, &result)?;
     if args.plot && !result.rows.is_empty() {
-        let title = format!("Efficiency frontier ({} replications per point)", args.replications);
+        let hollow = if result.rows.iter().any(|r| !r.compliant) { "; hollow: target above the limit" } else { "" };
+        let title = format!("Efficiency frontier ({} replications per point{hollow})", args.replications);
         dialsim::report::frontier_svg(&folder.path().join("frontier.svg"), &title, &result.curves(), result.limit())?;
     }
     // The scenario of every point, in point order, identifies the frontier.
