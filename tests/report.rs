@@ -1,7 +1,7 @@
-//! The HTML report, opened in a real browser: a default day, a small sweep and a comparison are written as
-//! `report.html` (by `--report` and by `dialsim report DIR...`), checked as text (self-contained: no URL, no
-//! script, nothing fetched; every input string escaped), then opened in headless Chromium, which must log no
-//! console message and no failed request; a screenshot of each is kept under `target/report-screenshots/`.
+//! The HTML report, opened in a real browser: a default day, a small sweep, a comparison and a frontier are
+//! written as `report.html` (by `--report` and by `dialsim report DIR...`), checked as text (self-contained: no
+//! URL, no script, nothing fetched; every input string escaped), then opened in headless Chromium, which must log
+//! no console message and no failed request; a screenshot of each is kept under `target/report-screenshots/`.
 //!
 //! Without Chromium the browser part is skipped with a printed reason, unless `CI=true`: then it must run.
 
@@ -233,6 +233,43 @@ fn reports_of_a_run_a_sweep_and_a_comparison_are_self_contained_and_open_cleanly
     for name in ["run", "sweep", "compare", "all"] {
         check_in_browser(&browser, &d.join(format!("{name}.html")), name);
     }
+}
+
+#[test]
+fn a_frontier_report_is_self_contained_and_opens_cleanly_in_a_browser() {
+    let browser = chromium();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok_stdout(
+        d,
+        &[
+            "frontier",
+            "default",
+            "--set",
+            "run.day_hours=1",
+            "--agents",
+            "5,10",
+            "--targets",
+            "0.01,0.05",
+            "--replications",
+            "2",
+            "--seed",
+            "1",
+            "-o",
+            "fr",
+            "--report",
+            "frontier.html",
+        ],
+    );
+    ok_stdout(d, &["report", "fr", "-o", "frontier-dir.html"]);
+    for name in ["frontier", "frontier-dir"] {
+        let html = std::fs::read_to_string(d.join(format!("{name}.html"))).unwrap();
+        check_text(&html, name);
+        assert!(html.contains("Efficiency frontier"), "{name}: no frontier section");
+        assert_eq!(html.matches("aria-label=\"frontier, ").count(), 2, "{name}: a panel per agent count");
+    }
+    let Some(browser) = browser else { return };
+    check_in_browser(&browser, &d.join("frontier.html"), "frontier");
 }
 
 #[test]

@@ -29,6 +29,7 @@ mod calibrate;
 mod compare;
 mod docs;
 mod filter;
+mod frontier;
 mod generate;
 mod input_args;
 mod plan;
@@ -112,6 +113,15 @@ KPIs (for --for): dialsim keys --kpi. Scenario keys for --set, with their defaul
 
 KPIs (for --kpi): dialsim keys --kpi. Scenario keys for --vary and --set: dialsim keys --set.")]
     Sweep(sweep::SweepArgs),
+    /// The efficiency frontier: every pacer × agent count × drop target (frontier.csv with CIs, a chart).
+    #[command(after_help = "Examples:
+  dialsim frontier default --agents 10,20,50 --targets 0.01,0.02,0.03,0.05 --replications 20 --seed 1 -o fr --plot
+  dialsim frontier default --agents 20 --targets 0.01,0.03 --pacers model,adaptive-hard-limit -o fr --report fr.html
+  dialsim frontier default --agents 20,50 --targets 0.03 --shard 1/2 --seed 1 -o part1
+  dialsim frontier merge part1/frontier.csv part2/frontier.csv -o frontier.csv
+
+Scenario keys for --set: dialsim keys --set (the frontier sets dialer.mode, pacer, agents, drop_target).")]
+    Frontier(frontier::FrontierArgs),
     /// Compare two scenarios with paired replications (common random numbers).
     #[command(after_help = "Examples:
   dialsim compare default default --set-b dialer.agents=25 --seed 1
@@ -188,6 +198,7 @@ pub fn run() -> i32 {
         Command::Audit(args) => audit::run(args),
         Command::Calibrate(args) => calibrate::run(args),
         Command::Sweep(args) => sweep::run(args),
+        Command::Frontier(args) => frontier::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Report(args) => report::run(args),
         Command::Bench(args) => bench::run(args),

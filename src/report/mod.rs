@@ -11,12 +11,12 @@ mod plot;
 /// Kept here for callers of the earlier path; the statistics live in [`crate::stats`].
 pub use crate::stats::{Estimate, t_975};
 pub use export::{
-    CALLS_HEADER, CallsCsv, CompareCsv, ConsentsJsonl, Export, HtmlReport, IntervalsCsv, NamesCsv, ReplicationsCsv,
-    RunReport, SummaryJson, SuppressionCsv, SweepCsv, Table, write_call,
+    CALLS_HEADER, CallsCsv, CompareCsv, ConsentsJsonl, Export, FRONTIER_HEADER, FrontierCsv, HtmlReport, IntervalsCsv,
+    NamesCsv, ReplicationsCsv, RunReport, SummaryJson, SuppressionCsv, SweepCsv, Table, write_call,
 };
 pub use html::Report;
 #[cfg(feature = "plot")]
-pub use plot::{Series, profile_svg, sweep_svg};
+pub use plot::{Series, frontier_svg, profile_svg, sweep_svg};
 
 use std::path::Path;
 

@@ -171,3 +171,104 @@ pub fn profile_svg(path: &Path, title: &str, intervals: &[Interval]) -> Result<(
     }
     save(path, &svg)
 }
+
+/// The efficiency frontier: occupancy (y, %) against realised abandonment (x, %), one panel per agent count
+/// and one line per pacer, each point with its 95 % intervals both ways; a point whose target lies above the
+/// profile's limit (`compliant` false) is a hollow ring; the limit is a dashed vertical line in every panel.
+pub fn frontier_svg(path: &Path, title: &str, curves: &[crate::analysis::Curve], limit: Option<f64>) -> Result<()> {
+    let err = plot_err(path);
+    if curves.iter().all(|c| c.points.is_empty()) {
+        return Err(Error::Invalid("nothing to plot".into()));
+    }
+    let mut agents: Vec<u32> = Vec::new();
+    let mut pacers: Vec<&str> = Vec::new();
+    for c in curves {
+        if !agents.contains(&c.agents) {
+            agents.push(c.agents);
+        }
+        if !pacers.contains(&c.pacer.as_str()) {
+            pacers.push(&c.pacer);
+        }
+    }
+    // Every panel on the same scales, so panels compare at a glance; the limit always in view.
+    let pts = curves.iter().flat_map(|c| c.points.iter());
+    let (mut x1, mut y0, mut y1) = (limit.unwrap_or(0.0), f64::MAX, f64::MIN);
+    for p in pts {
+        x1 = x1.max(p.abandon_rate.ci95_high);
+        y0 = y0.min(p.occupancy.ci95_low);
+        y1 = y1.max(p.occupancy.ci95_high);
+    }
+    let (x1, y0, y1) = (100.0 * x1 * 1.1 + 1e-6, (100.0 * y0 - 2.0).max(0.0), (100.0 * y1 + 2.0).min(100.0));
+    let cols = agents.len().min(3);
+    let rows = agents.len().div_ceil(cols);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (460 * cols as u32, 40 + 420 * rows as u32)).into_drawing_area();
+        root.fill(&WHITE).map_err(&err)?;
+        let root = root.titled(title, ("sans-serif", 20)).map_err(&err)?;
+        let panels = root.split_evenly((rows, cols));
+        for (panel, &a) in panels.iter().zip(&agents) {
+            let mut chart = ChartBuilder::on(panel)
+                .caption(format!("{a} agents"), ("sans-serif", 16))
+                .margin(12)
+                .x_label_area_size(44)
+                .y_label_area_size(60)
+                .build_cartesian_2d(0.0..x1, y0..y1)
+                .map_err(&err)?;
+            chart
+                .configure_mesh()
+                .x_desc("realised abandonment, % of live answers")
+                .y_desc("agent occupancy, %")
+                .axis_desc_style(("sans-serif", 14))
+                .draw()
+                .map_err(&err)?;
+            if let Some(l) = limit {
+                let l = 100.0 * l;
+                chart
+                    .draw_series(DashedLineSeries::new([(l, y0), (l, y1)], 6, 4, BLACK.stroke_width(1)))
+                    .map_err(&err)?
+                    .label(format!("profile's limit {l:.1} %"))
+                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(1)));
+            }
+            for c in curves.iter().filter(|c| c.agents == a) {
+                let k = pacers.iter().position(|p| *p == c.pacer).unwrap_or(0);
+                let color = COLORS[k % COLORS.len()];
+                let xy = |p: &crate::analysis::CurvePoint| (100.0 * p.abandon_rate.mean, 100.0 * p.occupancy.mean);
+                chart
+                    .draw_series(LineSeries::new(c.points.iter().map(xy), color.stroke_width(2)))
+                    .map_err(&err)?
+                    .label(c.pacer.as_str())
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+                for p in &c.points {
+                    let (x, y) = xy(p);
+                    // Intervals cut at the frame (a t-interval of a share may pass 0 or 100 %).
+                    let (alo, ahi) =
+                        ((100.0 * p.abandon_rate.ci95_low).max(0.0), (100.0 * p.abandon_rate.ci95_high).min(x1));
+                    let (olo, ohi) = ((100.0 * p.occupancy.ci95_low).max(y0), (100.0 * p.occupancy.ci95_high).min(y1));
+                    chart
+                        .draw_series([ErrorBar::new_vertical(x, olo, y, ohi, color.stroke_width(1), 6)])
+                        .map_err(&err)?;
+                    chart
+                        .draw_series([ErrorBar::new_horizontal(y, alo, x, ahi, color.stroke_width(1), 6)])
+                        .map_err(&err)?;
+                    // Compliant: a filled dot; above the limit: a hollow ring.
+                    let style = if p.compliant { color.filled() } else { WHITE.filled() };
+                    chart.draw_series([Circle::new((x, y), 5, style)]).map_err(&err)?;
+                    if !p.compliant {
+                        chart.draw_series([Circle::new((x, y), 5, color.stroke_width(2))]).map_err(&err)?;
+                    }
+                }
+            }
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::LowerRight)
+                .background_style(WHITE.mix(0.85))
+                .border_style(BLACK)
+                .label_font(("sans-serif", 12))
+                .draw()
+                .map_err(&err)?;
+        }
+        root.present().map_err(&err)?;
+    }
+    save(path, &svg)
+}

@@ -13,6 +13,7 @@
 //! | [`NamesCsv`] | `names.csv` | [`RunReport`] |
 //! | [`ReplicationsCsv`] | `replications.csv` | [`Replications`] |
 //! | [`SweepCsv`] | `sweep.csv` | [`SweepResult`], [`MergedSweep`] |
+//! | [`FrontierCsv`] | `frontier.csv` | [`FrontierResult`], [`MergedFrontier`] |
 //! | [`CompareCsv`] | `compare -o` | [`Comparison`] |
 //! | [`HtmlReport`] | `report.html` | [`Report`](crate::report::Report) (runs, replications, sweeps, comparisons) |
 //! | [`Table`] | the readable table on stdout | [`RunReport`], [`Replications`], [`Comparison`] |
@@ -20,6 +21,7 @@
 mod calls_csv;
 mod compare_csv;
 mod consents_jsonl;
+mod frontier_csv;
 mod html;
 mod intervals_csv;
 mod names_csv;
@@ -34,6 +36,7 @@ use std::io::{self, Write};
 pub use calls_csv::{CALLS_HEADER, CallsCsv, write_call};
 pub use compare_csv::CompareCsv;
 pub use consents_jsonl::ConsentsJsonl;
+pub use frontier_csv::{FRONTIER_HEADER, FrontierCsv};
 pub use html::HtmlReport;
 pub use intervals_csv::IntervalsCsv;
 pub use names_csv::NamesCsv;
@@ -44,7 +47,7 @@ pub use sweep_csv::SweepCsv;
 pub use table::Table;
 
 #[cfg(doc)]
-use crate::analysis::{Comparison, MergedSweep, Replications, SweepResult};
+use crate::analysis::{Comparison, FrontierResult, MergedFrontier, MergedSweep, Replications, SweepResult};
 use crate::scenario::Scenario;
 use crate::sim::RunOutput;
 

@@ -1,4 +1,5 @@
-//! The HTML report's content: what it shows, read from the files a run, replications, a sweep or a comparison
+//! The HTML report's content: what it shows, read from the files a run, replications, a sweep, a frontier or a
+//! comparison
 //! write (by header, never by column position). Results still in memory are first written in those same
 //! formats and read back, so a report of a folder and a report made by `--report` show the same thing.
 //!
@@ -6,6 +7,7 @@
 //! network). Nothing here prints.
 
 mod charts;
+mod frontier;
 mod page;
 mod read;
 mod svg;
@@ -14,8 +16,8 @@ use std::path::Path;
 
 pub(crate) use page::render;
 
-use super::export::{CompareCsv, Export, IntervalsCsv, RunReport, SummaryJson, SweepCsv};
-use crate::analysis::{Comparison, Replications, SweepResult};
+use super::export::{CompareCsv, Export, FrontierCsv, IntervalsCsv, RunReport, SummaryJson, SweepCsv};
+use crate::analysis::{Comparison, FrontierResult, Replications, SweepResult};
 use crate::error::Result;
 use crate::scenario::Scenario;
 
@@ -91,6 +93,8 @@ pub(crate) enum Section {
     Replications { ctx: Context, n: u64, kpis: Vec<(String, Est)> },
     /// A sweep: the varied keys and every point's KPIs.
     Sweep { ctx: Context, keys: Vec<String>, replications: String, points: Vec<SweepPoint> },
+    /// An efficiency frontier: every pacer × agent count × drop target.
+    Frontier { ctx: Context, replications: String, points: Vec<frontier::FrontierPoint> },
     /// A paired comparison: one row per KPI.
     Compare { ctx: Context, a: String, b: String, rows: Vec<CompareRow> },
 }
@@ -131,7 +135,7 @@ impl Report {
 
     /// Adds what `path` holds: a run folder (`summary.json`, `intervals.csv`; audited with
     /// [`crate::compliance::audit_folder`] when it has `calls.csv`), a replications folder (`summary.json`,
-    /// `replications.csv`), a sweep folder or `sweep.csv`, or a comparison CSV (`compare -o`; a folder holding
+    /// `replications.csv`), a sweep folder or `sweep.csv`, a frontier folder or `frontier.csv`, or a comparison CSV (`compare -o`; a folder holding
     /// `compare.csv`). Files are recognised by their header, not their name.
     pub fn add_path(&mut self, path: &Path) -> Result<()> {
         self.sections.extend(read::path(path)?);
@@ -164,6 +168,19 @@ impl Report {
             version: Some(env!("CARGO_PKG_VERSION").into()),
         };
         let section = read::sweep(ctx, &SweepCsv.to_bytes(result), "sweep").expect("dialsim reads what it writes");
+        self.sections.push(section);
+    }
+
+    /// Adds a frontier still in memory; `scenario` is the scenario of its first point (for the page's facts).
+    pub fn add_frontier(&mut self, result: &FrontierResult, scenario: Option<&Scenario>) {
+        let ctx = Context {
+            source: "frontier".into(),
+            scenario: scenario.cloned(),
+            seed: Some(result.seed),
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        };
+        let section =
+            frontier::read(ctx, &FrontierCsv.to_bytes(result), "frontier").expect("dialsim reads what it writes");
         self.sections.push(section);
     }
 

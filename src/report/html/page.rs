@@ -207,6 +207,9 @@ pub(crate) fn render(report: &Report) -> String {
             Section::Run { ctx, kpis, intervals, verdict } => run(&mut h, ctx, kpis, intervals, verdict),
             Section::Replications { ctx, n, kpis } => replications(&mut h, ctx, *n, kpis),
             Section::Sweep { ctx, keys, replications, points } => sweep(&mut h, ctx, keys, replications, points),
+            Section::Frontier { ctx, replications, points } => {
+                super::frontier::render(&mut h, ctx, replications, points)
+            }
             Section::Compare { ctx, a, b, rows } => compare(&mut h, ctx, a, b, rows),
         }
         h.push_str("</section>\n");
@@ -225,12 +228,13 @@ fn ctx(s: &Section) -> &Context {
         Section::Run { ctx, .. }
         | Section::Replications { ctx, .. }
         | Section::Sweep { ctx, .. }
+        | Section::Frontier { ctx, .. }
         | Section::Compare { ctx, .. } => ctx,
     }
 }
 
 /// The facts of a section: where it came from, the scenario and the seed.
-fn facts(h: &mut String, c: &Context, extra: &[(&str, String)], varied: &[String]) {
+pub(super) fn facts(h: &mut String, c: &Context, extra: &[(&str, String)], varied: &[String]) {
     let mut rows: Vec<(&str, String)> = vec![("source", c.source.clone())];
     if let Some(s) = &c.scenario {
         let r = s.compliance.profile.rules();

@@ -9,13 +9,13 @@ use crate::error::{Error, Result};
 use crate::sim::Summary;
 
 /// A CSV read whole: its header and rows.
-struct Csv {
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
+pub(super) struct Csv {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
 }
 
 impl Csv {
-    fn parse(bytes: &[u8], name: &str) -> Result<Csv> {
+    pub fn parse(bytes: &[u8], name: &str) -> Result<Csv> {
         let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
         let err = |e: csv::Error| Error::input(name, e.position().map(|p| p.line()), e.to_string());
         let header = reader.headers().map_err(err)?.iter().map(str::to_string).collect();
@@ -31,13 +31,13 @@ impl Csv {
     }
 
     /// The column `name`, which must exist.
-    fn need(&self, name: &str, file: &str) -> Result<usize> {
+    pub fn need(&self, name: &str, file: &str) -> Result<usize> {
         self.col(name).ok_or_else(|| Error::input(file, Some(1), format!("no column '{name}' in the header")))
     }
 }
 
 /// A number of a cell (NaN when it is none).
-fn num(cell: &str) -> f64 {
+pub(super) fn num(cell: &str) -> f64 {
     cell.trim().parse().unwrap_or(f64::NAN)
 }
 
@@ -84,14 +84,15 @@ pub(super) fn path(p: &Path) -> Result<Vec<Section>> {
         let intervals = read("intervals.csv")?;
         sections.push(run(ctx.clone(), &summary, intervals.as_deref(), verdict, &format!("{name}/summary.json"))?);
     }
-    for f in ["sweep.csv", "compare.csv"] {
+    for f in ["sweep.csv", "frontier.csv", "compare.csv"] {
         if let Some(bytes) = read(f)? {
             sections.push(file(ctx.clone(), &bytes, &format!("{name}/{f}"))?);
         }
     }
     if sections.is_empty() {
         return Err(Error::Invalid(format!(
-            "{name} holds none of summary.json, sweep.csv, compare.csv: not a dialsim run, sweep or comparison folder"
+            "{name} holds none of summary.json, sweep.csv, frontier.csv, compare.csv: not a dialsim run, sweep, \
+             frontier or comparison folder"
         )));
     }
     Ok(sections)
@@ -103,12 +104,14 @@ fn file(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
     let first = String::from_utf8_lossy(first);
     if first.starts_with("kpi,") {
         compare(ctx, bytes, name)
+    } else if super::frontier::is_frontier(&first) {
+        super::frontier::read(ctx, bytes, name)
     } else if first.starts_with("point,") {
         sweep(ctx, bytes, name)
     } else if first.trim_start().starts_with('{') {
         run(ctx, bytes, None, None, name)
     } else {
-        Err(Error::input(name, Some(1), "not a summary.json, sweep.csv or comparison CSV of dialsim"))
+        Err(Error::input(name, Some(1), "not a summary.json, sweep.csv, frontier.csv or comparison CSV of dialsim"))
     }
 }
 

@@ -105,6 +105,14 @@ impl Svg {
         let _ = write!(self.buf, r#"<circle cx="{x:.1}" cy="{y:.1}" r="{r}" fill="{fill}"/>"#);
     }
 
+    /// A hollow circle (a white disc with a coloured rim): a point drawn apart from the filled ones.
+    pub fn ring(&mut self, x: f64, y: f64, r: f64, stroke: &str) {
+        let _ = write!(
+            self.buf,
+            r#"<circle cx="{x:.1}" cy="{y:.1}" r="{r}" fill="white" stroke="{stroke}" stroke-width="2"/>"#
+        );
+    }
+
     /// Text at (x, y); `anchor` is start, middle or end.
     pub fn text(&mut self, (x, y): (f64, f64), anchor: &str, size: f64, fill: &str, text: &str) {
         let _ = write!(

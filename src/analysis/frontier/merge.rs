@@ -1,0 +1,96 @@
+//! The parts of a sharded frontier joined into the `frontier.csv` the unsharded run writes, byte for byte.
+
+use std::path::Path;
+
+use crate::analysis::MergedSweep;
+use crate::error::{Error, Result};
+
+/// The parts of a sharded frontier joined: one header, the rows of every part in point order, and every point
+/// of the grid present exactly once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MergedFrontier {
+    /// The header line all parts share.
+    pub header: String,
+    /// The rows (without their line ends) with their point numbers, in point order.
+    pub rows: Vec<(u64, String)>,
+}
+
+impl MergedFrontier {
+    /// Reads and joins the `frontier.csv` files `parts` ([`MergedFrontier::join`]).
+    pub fn read(parts: &[impl AsRef<Path>]) -> Result<MergedFrontier> {
+        let texts = parts
+            .iter()
+            .map(|p| {
+                let p = p.as_ref();
+                Ok((p.display().to_string(), std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        MergedFrontier::join(&texts)
+    }
+
+    /// Joins the texts of parts named `(name, text)`: their headers must agree and be a frontier's, no point
+    /// may appear twice, and the points must make the whole grid (pacers × agent counts × targets, numbered
+    /// from 0 with none missing, each point the grid's), so a forgotten part or a part of another frontier is an
+    /// error, not a smaller frontier. (A part holding only the grid's last points and whole values of an axis
+    /// cannot be missed this way; `frontier.csv` does not record the grid's size.)
+    ///
+    /// ```
+    /// use dialsim::analysis::MergedFrontier;
+    /// let h = "point,pacer,agents,target,compliant";
+    /// let a = ("a".to_string(), format!("{h}\n0,model,10,0.01,true\n"));
+    /// let b = ("b".to_string(), format!("{h}\n1,model,10,0.05,false\n"));
+    /// assert_eq!(MergedFrontier::join(&[b.clone(), a])?.rows.len(), 2);
+    /// assert!(MergedFrontier::join(&[b]).unwrap_err().to_string().contains("point 0"));
+    /// # Ok::<(), dialsim::Error>(())
+    /// ```
+    pub fn join(parts: &[(String, String)]) -> Result<MergedFrontier> {
+        let first = parts.first().ok_or_else(|| Error::Usage("no frontier.csv parts to merge".into()))?;
+        let header: Vec<&str> = first.1.lines().next().unwrap_or("").split(',').collect();
+        let col = |name: &str| {
+            header.iter().position(|h| *h == name).ok_or_else(|| {
+                Error::input(first.0.clone(), Some(1), format!("not a frontier.csv: no column '{name}' in the header"))
+            })
+        };
+        let (pacer, agents, target) = (col("pacer")?, col("agents")?, col("target")?);
+        let m = MergedSweep::join(parts)?;
+        // The axes in grid order: each value where it first appears in point order.
+        let mut axes: [Vec<&str>; 3] = Default::default();
+        let mut keys: Vec<[&str; 3]> = Vec::new();
+        for (_, row) in &m.rows {
+            let cells: Vec<&str> = row.split(',').collect();
+            let key = [pacer, agents, target].map(|c| cells.get(c).copied().unwrap_or(""));
+            for (axis, v) in axes.iter_mut().zip(key) {
+                if !axis.contains(&v) {
+                    axis.push(v);
+                }
+            }
+            keys.push(key);
+        }
+        let points = axes.iter().map(Vec::len).product::<usize>() as u64;
+        if let Some(missing) = (0..points).find(|p| m.rows.get(*p as usize).is_none_or(|r| r.0 != *p)) {
+            return Err(Error::Usage(format!(
+                "point {missing} of the {points}-point grid is in none of the parts: give every shard's frontier.csv"
+            )));
+        }
+        if m.rows.len() as u64 != points {
+            return Err(Error::Usage(format!(
+                "the parts hold {} points where their pacers, agent counts and targets make {points}: parts of \
+                 different frontiers?",
+                m.rows.len()
+            )));
+        }
+        // Point p is (pacer, agents, target) number p of the grid, the pacer varying slowest.
+        let (na, nt) = (axes[1].len(), axes[2].len());
+        for (p, key) in keys.iter().enumerate() {
+            let want = [axes[0][p / (na * nt)], axes[1][p / nt % na], axes[2][p % nt]];
+            if *key != want {
+                return Err(Error::Usage(format!(
+                    "point {p} is {} where the grid of the parts puts {}: parts of different frontiers?",
+                    key.join("/"),
+                    want.join("/")
+                )));
+            }
+        }
+        Ok(MergedFrontier { header: m.header, rows: m.rows })
+    }
+}

@@ -1,0 +1,353 @@
+//! The efficiency frontier: every pacer × agent count × drop target of a scenario, each point replicated with
+//! the same seeds (common random numbers), reduced to the trade-off an analyst reads — realised abandonment,
+//! occupancy and contacts per agent-hour, with 95 % intervals. Sharded like a sweep; the parts of a sharded
+//! frontier merge ([`MergedFrontier`]) to the bytes of the unsharded one.
+//!
+//! A point's drop target may lie above the compliance profile's abandonment limit: such a point runs with the
+//! compliance cap lifted ([`LIFT_CAP`]) and is marked not compliant. Nothing here prints.
+
+mod merge;
+mod parse;
+
+use super::replicate::{Progress, replicate};
+use super::sweep::shard_points;
+use crate::error::{Error, Result};
+use crate::generate::Shard;
+use crate::scenario::{Pacer, Scenario};
+use crate::sim::{Campaign, Summary};
+use crate::stats::Estimate;
+
+pub use merge::MergedFrontier;
+pub use parse::{parse_agents, parse_pacers, parse_targets};
+
+/// The scenario keys the frontier sets at every point (predictive mode, the pacer, the agents, the target):
+/// an override of one of them would be overwritten, so it is refused.
+pub const FRONTIER_KEYS: [&str; 4] = ["dialer.mode", "dialer.pacer", "dialer.agents", "dialer.drop_target"];
+
+/// The overrides that lift the compliance cap on the drop target, applied to the points whose target lies above
+/// the profile's abandonment limit (and to those only).
+///
+/// Empty while no cap exists: the predictive pacers take `dialer.drop_target` as given (scenario validation
+/// allows up to 0.5) and the profile's limit is only audited. When a cap lands (the compliance issue's
+/// abandonment budget), the `KEY=VALUE` that switches it off goes here; the points and their scenarios, and so
+/// the manifest's `scenario_sha256`, follow.
+pub const LIFT_CAP: &[&str] = &[];
+
+/// The grid of a frontier: pacers (varying slowest), agent counts, drop targets (varying fastest).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FrontierGrid {
+    /// The pacers, in order.
+    pub pacers: Vec<Pacer>,
+    /// The agent counts, in order.
+    pub agents: Vec<u32>,
+    /// The drop targets (shares of live answers), in order.
+    pub targets: Vec<f64>,
+}
+
+/// One point of the grid.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FrontierPoint {
+    /// The pacer.
+    pub pacer: Pacer,
+    /// Agents staffed.
+    pub agents: u32,
+    /// The drop target.
+    pub target: f64,
+}
+
+impl FrontierPoint {
+    /// The overrides that make this point of a scenario: predictive mode, the pacer, the agents and the
+    /// target; with `lift` also [`LIFT_CAP`].
+    ///
+    /// ```
+    /// let p = dialsim::analysis::FrontierPoint { pacer: dialsim::Pacer::Model, agents: 20, target: 0.02 };
+    /// assert_eq!(
+    ///     p.overrides(false),
+    ///     ["dialer.mode=predictive", "dialer.pacer=model", "dialer.agents=20", "dialer.drop_target=0.02"]
+    /// );
+    /// ```
+    pub fn overrides(&self, lift: bool) -> Vec<String> {
+        let mut o = vec![
+            "dialer.mode=predictive".to_string(),
+            format!("dialer.pacer={}", self.pacer.as_str()),
+            format!("dialer.agents={}", self.agents),
+            format!("dialer.drop_target={}", self.target),
+        ];
+        if lift {
+            o.extend(LIFT_CAP.iter().map(|s| s.to_string()));
+        }
+        o
+    }
+}
+
+impl FrontierGrid {
+    /// The grid of `pacers`, `agents` and `targets`: none empty, no value twice.
+    ///
+    /// ```
+    /// use dialsim::analysis::FrontierGrid;
+    /// let g = FrontierGrid::new(dialsim::Pacer::ALL.to_vec(), vec![10, 20], vec![0.01, 0.03])?;
+    /// assert_eq!(g.points().len(), 4 * 2 * 2);
+    /// assert_eq!(g.points()[1].target, 0.03);
+    /// assert!(FrontierGrid::new(vec![], vec![10], vec![0.01]).is_err());
+    /// # Ok::<(), dialsim::Error>(())
+    /// ```
+    pub fn new(pacers: Vec<Pacer>, agents: Vec<u32>, targets: Vec<f64>) -> Result<FrontierGrid> {
+        fn check<T: PartialEq + std::fmt::Display>(what: &str, v: &[T]) -> Result<()> {
+            if v.is_empty() {
+                return Err(Error::Invalid(format!("no {what} given")));
+            }
+            if let Some((i, x)) = v.iter().enumerate().find(|(i, x)| v[..*i].contains(x)) {
+                let first = v.iter().position(|y| y == x).unwrap_or(0);
+                return Err(Error::Invalid(format!("{what}: {x} is given twice (values {} and {})", first + 1, i + 1)));
+            }
+            Ok(())
+        }
+        let names: Vec<&str> = pacers.iter().map(|p| p.as_str()).collect();
+        check("pacers", &names)?;
+        check("agent counts", &agents)?;
+        check("drop targets", &targets)?;
+        if let Some(t) = targets.iter().find(|t| !t.is_finite()) {
+            return Err(Error::Invalid(format!("drop target {t} is not a number")));
+        }
+        Ok(FrontierGrid { pacers, agents, targets })
+    }
+
+    /// Every point, the pacer varying slowest and the target fastest.
+    pub fn points(&self) -> Vec<FrontierPoint> {
+        let mut out = Vec::with_capacity(self.pacers.len() * self.agents.len() * self.targets.len());
+        for &pacer in &self.pacers {
+            for &agents in &self.agents {
+                for &target in &self.targets {
+                    out.push(FrontierPoint { pacer, agents, target });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The profile's abandonment limit of `scenario`, and whether `target` keeps within it.
+fn compliance(scenario: &Scenario, target: f64) -> (f64, bool) {
+    let limit = scenario.compliance.profile.rules().abandon_limit;
+    (limit, target <= limit + 1e-12)
+}
+
+/// One point of this shard, ready to run.
+#[derive(Debug)]
+struct Planned {
+    index: usize,
+    point: FrontierPoint,
+    limit: f64,
+    compliant: bool,
+    campaign: Campaign,
+}
+
+/// A frontier ready to run: the grid, and the campaign of every point of its shard, each checked and loaded.
+#[derive(Debug)]
+pub struct Frontier {
+    grid: FrontierGrid,
+    mine: Vec<Planned>,
+}
+
+impl Frontier {
+    /// The frontier of `grid` (and the overrides `set` at every point) over the points of `shard`. `load` makes
+    /// a scenario from overrides: `set`, then the point's ([`FrontierPoint::overrides`]; with [`LIFT_CAP`] for a
+    /// target above the profile's limit). Every point's scenario is loaded before anything runs. An override of
+    /// a key in [`FRONTIER_KEYS`] is refused.
+    ///
+    /// ```
+    /// use dialsim::analysis::{Frontier, FrontierGrid, no_progress};
+    /// let grid = FrontierGrid::new(vec![dialsim::Pacer::Model], vec![5], vec![0.02, 0.05])?;
+    /// let set = ["run.day_hours=0.5".to_string()];
+    /// let load = |set: &[String]| dialsim::Scenario::parse("default", dialsim::DEFAULT_SCENARIO, set);
+    /// let f = Frontier::new(grid, &set, dialsim::Shard::WHOLE, load)?;
+    /// let result = f.run(1, 2, 1, &no_progress);
+    /// assert_eq!(result.rows.len(), 2);
+    /// assert!(result.rows[0].compliant && !result.rows[1].compliant);
+    /// # Ok::<(), dialsim::Error>(())
+    /// ```
+    pub fn new(
+        grid: FrontierGrid,
+        set: &[String],
+        shard: Shard,
+        load: impl Fn(&[String]) -> Result<Scenario>,
+    ) -> Result<Frontier> {
+        for s in set {
+            let key = s.split_once('=').map_or(s.as_str(), |(k, _)| k).trim();
+            if FRONTIER_KEYS.contains(&key) {
+                return Err(Error::Usage(format!(
+                    "{key} is set by the frontier at every point (predictive mode; pacers, agents and targets \
+                     from their lists); it cannot be overridden"
+                )));
+            }
+        }
+        let points = grid.points();
+        let mut mine = Vec::new();
+        for index in shard_points(points.len(), shard) {
+            let point = points[index];
+            let mut overrides = set.to_vec();
+            overrides.extend(point.overrides(false));
+            let scenario = load(&overrides)?;
+            let (limit, compliant) = compliance(&scenario, point.target);
+            let scenario = if compliant {
+                scenario
+            } else {
+                overrides.extend(LIFT_CAP.iter().map(|s| s.to_string()));
+                load(&overrides)?
+            };
+            mine.push(Planned { index, point, limit, compliant, campaign: Campaign::new(scenario)? });
+        }
+        Ok(Frontier { grid, mine })
+    }
+
+    /// The grid.
+    pub fn grid(&self) -> &FrontierGrid {
+        &self.grid
+    }
+
+    /// This shard's points (their numbers in the whole grid) and their campaigns, in point order.
+    pub fn campaigns(&self) -> impl Iterator<Item = (usize, &Campaign)> {
+        self.mine.iter().map(|p| (p.index, &p.campaign))
+    }
+
+    /// Replications this shard runs in all, for `replications` per point (a progress bar's length).
+    pub fn total(&self, replications: u32) -> u64 {
+        self.mine.len() as u64 * u64::from(replications)
+    }
+
+    /// Runs `replications` replications of every point of the shard with the same seeds (common random
+    /// numbers: replication `i` of every point runs with `replication_seed(seed, i)`), on `threads` threads.
+    /// `progress` is called once per replication, with `done` counted over the whole shard.
+    pub fn run(&self, seed: u64, replications: u32, threads: usize, progress: &Progress) -> FrontierResult {
+        let per = u64::from(replications);
+        let total = self.total(replications);
+        let rows = self
+            .mine
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let before = i as u64 * per;
+                let summaries =
+                    replicate(&p.campaign, seed, replications, threads, &|done, _| progress(before + done, total));
+                FrontierRow::of(p, &summaries)
+            })
+            .collect();
+        FrontierResult { seed, replications, rows }
+    }
+}
+
+/// One point of a frontier with its estimates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FrontierRow {
+    /// The point's number in the whole grid.
+    pub point: usize,
+    /// The pacer.
+    pub pacer: Pacer,
+    /// Agents staffed.
+    pub agents: u32,
+    /// The drop target.
+    pub target: f64,
+    /// Whether the target keeps within the profile's abandonment limit (else the cap was lifted).
+    pub compliant: bool,
+    /// The profile's abandonment limit.
+    pub limit: f64,
+    /// Realised abandonment (drops / live answers) over the replications.
+    pub abandon_rate: Estimate,
+    /// The highest daily abandonment of any replication's day.
+    pub abandon_rate_worst_day: f64,
+    /// Agent occupancy over the replications.
+    pub occupancy: Estimate,
+    /// Contacts per agent-hour over the replications.
+    pub contacts_per_agent_hour: Estimate,
+}
+
+impl FrontierRow {
+    fn of(p: &Planned, summaries: &[Summary]) -> FrontierRow {
+        let est = |f: fn(&Summary) -> f64| Estimate::of(&summaries.iter().map(f).collect::<Vec<_>>());
+        FrontierRow {
+            point: p.index,
+            pacer: p.point.pacer,
+            agents: p.point.agents,
+            target: p.point.target,
+            compliant: p.compliant,
+            limit: p.limit,
+            abandon_rate: est(|s| s.abandon_rate),
+            abandon_rate_worst_day: summaries.iter().map(|s| s.abandon_rate_max_day).fold(0.0, f64::max),
+            occupancy: est(|s| s.occupancy),
+            contacts_per_agent_hour: est(|s| s.contacts_per_agent_hour),
+        }
+    }
+}
+
+/// A frontier's (or a shard's) results: what `frontier.csv` holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FrontierResult {
+    /// The seed.
+    pub seed: u64,
+    /// Replications per point.
+    pub replications: u32,
+    /// The points run, in point order.
+    pub rows: Vec<FrontierRow>,
+}
+
+/// One point of a frontier curve.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CurvePoint {
+    /// The drop target.
+    pub target: f64,
+    /// Realised abandonment (x).
+    pub abandon_rate: Estimate,
+    /// Occupancy (y).
+    pub occupancy: Estimate,
+    /// Whether the target keeps within the profile's limit.
+    pub compliant: bool,
+}
+
+/// One curve of a frontier chart: a pacer's points at one agent count, in target order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Curve {
+    /// The pacer's name.
+    pub pacer: String,
+    /// The agent count.
+    pub agents: u32,
+    /// The points in target order.
+    pub points: Vec<CurvePoint>,
+}
+
+impl FrontierResult {
+    /// The curves of the chart: agent counts in grid order, pacers in grid order within each, every curve's
+    /// points in target order.
+    pub fn curves(&self) -> Vec<Curve> {
+        let mut curves: Vec<Curve> = Vec::new();
+        for r in &self.rows {
+            let p = CurvePoint {
+                target: r.target,
+                abandon_rate: r.abandon_rate,
+                occupancy: r.occupancy,
+                compliant: r.compliant,
+            };
+            match curves.iter_mut().find(|c| c.agents == r.agents && c.pacer == r.pacer.as_str()) {
+                Some(c) => c.points.push(p),
+                None => curves.push(Curve { pacer: r.pacer.as_str().into(), agents: r.agents, points: vec![p] }),
+            }
+        }
+        let mut agents: Vec<u32> = Vec::new();
+        for c in &mut curves {
+            c.points.sort_by(|a, b| a.target.total_cmp(&b.target));
+            if !agents.contains(&c.agents) {
+                agents.push(c.agents);
+            }
+        }
+        // Grouped by agent count (a stable sort keeps the pacers' order).
+        curves.sort_by_key(|c| agents.iter().position(|a| *a == c.agents));
+        curves
+    }
+
+    /// The profile's abandonment limit (of the first point; every point shares the profile).
+    pub fn limit(&self) -> Option<f64> {
+        self.rows.first().map(|r| r.limit)
+    }
+}
+
+#[cfg(test)]
+mod tests;
