@@ -31,6 +31,31 @@ impl fmt::Display for Location {
     }
 }
 
+/// Where a scenario value came from: a line of a scenario file, or an override given by the caller (the
+/// binary's `--set`, `--vary`, `--set-a`, `--set-b`; the library does not know the flags, the binary names
+/// them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A scenario file (or embedded text) and the line, when known.
+    File(Location),
+    /// An override `key=value`.
+    Override {
+        /// The key it sets, e.g. `dialer.agents`.
+        key: String,
+        /// The override as given, e.g. `dialer.agents=5`.
+        text: String,
+    },
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::File(at) => write!(f, "{at}"),
+            Origin::Override { text, .. } => write!(f, "override {text}"),
+        }
+    }
+}
+
 /// Every failure the library reports.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -51,6 +76,14 @@ pub enum Error {
     Input {
         /// Where.
         at: Location,
+        /// What is wrong.
+        message: String,
+    },
+    /// A scenario value is wrong: unknown, of the wrong kind or out of its range.
+    #[error("{origin}: {message}")]
+    Scenario {
+        /// Where the value came from.
+        origin: Origin,
         /// What is wrong.
         message: String,
     },
@@ -76,6 +109,17 @@ impl Error {
     /// An input error at `file:line`.
     pub fn input(file: impl Into<String>, line: Option<u64>, message: impl Into<String>) -> Error {
         Error::Input { at: Location::new(file, line), message: message.into() }
+    }
+
+    /// A scenario error at `file:line`.
+    pub fn scenario_file(file: impl Into<String>, line: Option<u64>, message: impl Into<String>) -> Error {
+        Error::Scenario { origin: Origin::File(Location::new(file, line)), message: message.into() }
+    }
+
+    /// A scenario error caused by the override `text` (`key=value`).
+    pub fn scenario_override(text: &str, message: impl Into<String>) -> Error {
+        let key = text.split_once('=').map_or(text, |(k, _)| k).trim().to_string();
+        Error::Scenario { origin: Origin::Override { key, text: text.to_string() }, message: message.into() }
     }
 
     /// An I/O error on `path`.

@@ -60,7 +60,7 @@ pub mod stats;
 
 pub use analysis::{Comparison, MergedSweep, Replications, Sweep, SweepResult, Vary};
 pub use digest::{FileDigest, Hasher, HashingWriter, digest_file, digest_reader, sha256_hex};
-pub use error::{Error, Location, Result, snippet};
+pub use error::{Error, Location, Origin, Result, snippet};
 pub use exclude::{
     Column, Exclusions, FilterMeta, FilterParams, HeaderRow, InputOptions, InputShape, KnownFilter, NumbersRead,
     SuppressionList, TextEncoding,

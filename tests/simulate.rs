@@ -172,7 +172,22 @@ fn scenario_errors_name_the_file_and_line() {
     assert!(err.contains("range.toml:3: dialer.ring_timeout = 10 is out of range (15 to 600)"), "{err}");
     let out = common::dialsim(d, &["simulate", "--set", "population.person=1.5"]);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("--set population.person: population.person = 1.5 is out of range (0 to 1)"), "{err}");
+    assert!(err.contains("--set population.person=1.5: population.person = 1.5 is out of range (0 to 1)"), "{err}");
+    // In the library, the origin is typed: a file line, or an override (no flag names).
+    let e =
+        dialsim::Scenario::parse("s.toml", "[dialer]\nagents = 5\n", &["population.person=1.5".into()]).unwrap_err();
+    match &e {
+        dialsim::Error::Scenario { origin: dialsim::Origin::Override { key, text }, .. } => {
+            assert_eq!((key.as_str(), text.as_str()), ("population.person", "population.person=1.5"))
+        }
+        other => panic!("expected an override origin: {other:?}"),
+    }
+    assert!(!e.to_string().contains("--set"), "the library names no flag: {e}");
+    let e = dialsim::Scenario::parse("s.toml", "[dialer]\nagents = 0\n", &[]).unwrap_err();
+    assert!(
+        matches!(&e, dialsim::Error::Scenario { origin: dialsim::Origin::File(at), .. } if at.to_string() == "s.toml:2"),
+        "{e:?}"
+    );
     std::fs::write(d.join("syntax.toml"), "[dialer]\nagents = = 3\n").unwrap();
     let out = common::dialsim(d, &["simulate", "syntax.toml"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("syntax.toml:2:"));

@@ -110,7 +110,9 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
         let mut set = args.set.clone();
         set.push(format!("{key}={value}"));
         super::simulate::load_scenario(&scenario_arg, &set).map_err(|e| match e {
-            dialsim::Error::Input { message, .. } => usage(flag, &value, message),
+            dialsim::Error::Scenario { origin: dialsim::Origin::Override { .. }, message } => {
+                usage(flag, &value, message)
+            }
             other => other,
         })?;
         Ok(())

@@ -273,7 +273,13 @@ pub(crate) fn progress_bar_with(total: u64, long: bool, template: &str) -> Optio
 
 /// An error and its causes, each cause once: the library's messages already end with their cause's text.
 fn message(e: &anyhow::Error) -> String {
-    let mut text = e.to_string();
+    // The library names an override's origin; the binary names the flag that gives overrides.
+    let mut text = match e.downcast_ref::<dialsim::Error>() {
+        Some(dialsim::Error::Scenario { origin: dialsim::Origin::Override { text, .. }, message }) => {
+            format!("--set {text}: {message}")
+        }
+        _ => e.to_string(),
+    };
     for cause in e.chain().skip(1) {
         let cause = cause.to_string();
         if !text.ends_with(&cause) {

@@ -103,7 +103,7 @@ pub fn run(args: SweepArgs) -> Result<i32> {
             let mut set = args.set.clone();
             set.push(format!("{}={x}", v.key));
             super::simulate::load_scenario(&scenario_arg, &set).map_err(|e| match e {
-                dialsim::Error::Input { message, .. } => {
+                dialsim::Error::Scenario { origin: dialsim::Origin::Override { .. }, message } => {
                     dialsim::Error::Usage(format!("--vary {}={x}: {message}", v.key))
                 }
                 other => other,

@@ -484,12 +484,12 @@ impl Scenario {
     pub fn parse(name: &str, text: &str, overrides: &[String]) -> Result<Scenario> {
         let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
             let line = e.span().map(|s| line_of(text, s.start));
-            Error::input(name, line, e.message().to_string())
+            Error::scenario_file(name, line, e.message().to_string())
         })?;
         // The file alone first: its errors carry a span, hence a line.
         toml::from_str::<Scenario>(text).map_err(|e| {
             let line = e.span().map(|s| line_of(text, s.start));
-            Error::input(name, line, plain_message(e.message(), None))
+            Error::scenario_file(name, line, plain_message(e.message(), None))
         })?;
         let file_table = table.clone();
         for o in overrides {
@@ -503,11 +503,9 @@ impl Scenario {
                 let culprit = overrides.iter().find(|o| {
                     apply_override(&mut t, o).is_err() || Scenario::deserialize(toml::Value::Table(t.clone())).is_err()
                 });
-                let (at, key) = match culprit {
-                    Some(o) => (format!("--set {o}"), o.split_once('=').map(|(k, _)| k.trim().to_string())),
-                    None => (format!("--set {}", overrides.join(" --set ")), None),
-                };
-                return Err(Error::input(at, None, plain_message(e.message(), key.as_deref())));
+                let text = culprit.cloned().unwrap_or_else(|| overrides.join(" "));
+                let key = culprit.and_then(|o| o.split_once('=')).map(|(k, _)| k.trim().to_string());
+                return Err(Error::scenario_override(&text, plain_message(e.message(), key.as_deref())));
             }
         };
         scenario.validate(name, text, overrides)?;
@@ -517,10 +515,11 @@ impl Scenario {
     /// Checks every value against its range.
     fn validate(&self, name: &str, text: &str, overrides: &[String]) -> Result<()> {
         let fail = |path: &str, value: String, range: &str| {
-            let from_set = overrides.iter().any(|o| o.split('=').next().is_some_and(|k| k.trim() == path));
-            let (file, line) =
-                if from_set { (format!("--set {path}"), None) } else { (name.to_string(), find_key(text, path)) };
-            Err(Error::input(file, line, format!("{path} = {value} is out of range ({range})")))
+            let message = format!("{path} = {value} is out of range ({range})");
+            match overrides.iter().rev().find(|o| o.split('=').next().is_some_and(|k| k.trim() == path)) {
+                Some(o) => Err(Error::scenario_override(o, message)),
+                None => Err(Error::scenario_file(name, find_key(text, path), message)),
+            }
         };
         let range = |path: &str, v: f64, lo: f64, hi: f64| {
             if v.is_finite() && v >= lo && v <= hi {

@@ -36,7 +36,7 @@ pub(super) fn find_key(text: &str, path: &str) -> Option<u64> {
 
 /// Merges `key.path=value` into the table; the value is TOML (`5`, `"x"`, `[1,2]`) or a bare word.
 pub(super) fn apply_override(table: &mut toml::Table, o: &str) -> Result<()> {
-    let bad = |m: String| Error::input(format!("--set {o}"), None, m);
+    let bad = |m: String| Error::scenario_override(o, m);
     let (path, value) = o.split_once('=').ok_or_else(|| bad("expected key=value, e.g. dialer.agents=30".into()))?;
     let path: Vec<&str> = path.trim().split('.').collect();
     let value = value.trim();
