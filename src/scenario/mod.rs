@@ -411,8 +411,10 @@ pub struct ComplianceSection {
     pub withdraw: f64,
     /// Delay from consent to withdrawal.
     pub withdraw_delay: Dist,
-    /// Per cooperating person: gives a referral (another person's number).
-    pub referral: f64,
+    /// The older name of `referrals.share`, still read (bench-day.toml and older scenarios); moved there when
+    /// the scenario is read, so it is never written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referral: Option<f64>,
     /// Fault injection.
     pub faults: FaultsSection,
 }
@@ -435,9 +437,33 @@ impl Default for ComplianceSection {
             consent: 0.60,
             withdraw: 0.05,
             withdraw_delay: Dist::Exponential { mean: 4.0 * 3600.0 },
-            referral: 0.05,
+            referral: None,
             faults: FaultsSection::default(),
         }
+    }
+}
+
+/// `[referrals]`: the referral model. A cooperating person may give another person's number; the referee is
+/// a working number (never a special information tone) with answer and cooperation rates of their own.
+/// Probabilities per attempt unless said otherwise.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReferralsSection {
+    /// Per cooperating person: gives a referral (another person's number).
+    pub share: f64,
+    /// Per attempt on a referee's number: the line is busy.
+    pub busy: f64,
+    /// Per attempt on a referee's number: the referee answers.
+    pub person: f64,
+    /// Per attempt on a referee's number: voicemail or an answering machine answers.
+    pub machine: f64,
+    /// Share of referees who cooperate once connected (the rest refuse), per number.
+    pub cooperate: f64,
+}
+
+impl Default for ReferralsSection {
+    fn default() -> ReferralsSection {
+        ReferralsSection { share: 0.05, busy: 0.04, person: 0.40, machine: 0.30, cooperate: 0.45 }
     }
 }
 
@@ -459,6 +485,8 @@ pub struct Scenario {
     pub agents: AgentsSection,
     /// `[compliance]`.
     pub compliance: ComplianceSection,
+    /// `[referrals]`.
+    pub referrals: ReferralsSection,
 }
 
 impl Scenario {
@@ -492,10 +520,12 @@ impl Scenario {
             Error::input(name, line, plain_message(e.message(), None))
         })?;
         let file_table = table.clone();
+        let share_given = |t: &toml::Table| t.get("referrals").and_then(|r| r.get("share")).is_some();
         for o in overrides {
             apply_override(&mut table, o)?;
         }
-        let scenario: Scenario = match Scenario::deserialize(toml::Value::Table(table)) {
+        let share_set = share_given(&table);
+        let mut scenario: Scenario = match Scenario::deserialize(toml::Value::Table(table)) {
             Ok(s) => s,
             Err(e) => {
                 // The file was fine: an override broke it. The first one that does, applied in order, is named.
@@ -511,6 +541,24 @@ impl Scenario {
             }
         };
         scenario.validate(name, text, overrides)?;
+        // `compliance.referral` is the older name of `referrals.share`: read, moved, never written.
+        if let Some(share) = scenario.compliance.referral.take() {
+            if share_set {
+                let from_set =
+                    overrides.iter().any(|o| o.split('=').next().is_some_and(|k| k.trim() == "compliance.referral"));
+                let (file, line) = if from_set {
+                    ("--set compliance.referral".to_string(), None)
+                } else {
+                    (name.to_string(), find_key(text, "compliance.referral"))
+                };
+                return Err(Error::input(
+                    file,
+                    line,
+                    "compliance.referral is the older name of referrals.share: give only referrals.share",
+                ));
+            }
+            scenario.referrals.share = share;
+        }
         Ok(scenario)
     }
 
@@ -556,7 +604,7 @@ impl Scenario {
             ("compliance.give_name", c.give_name),
             ("compliance.consent", c.consent),
             ("compliance.withdraw", c.withdraw),
-            ("compliance.referral", c.referral),
+            ("compliance.referral", c.referral.unwrap_or(0.0)),
             ("compliance.faults.skip_objection_offer", c.faults.skip_objection_offer),
             ("compliance.faults.store_name_without_consent", c.faults.store_name_without_consent),
             ("compliance.faults.ignore_suppression", c.faults.ignore_suppression),
@@ -582,6 +630,23 @@ impl Scenario {
             );
         }
         dist("population.answer_delay", &p.answer_delay, 0.0, 600.0)?;
+        let f = &self.referrals;
+        for (k, v) in [
+            ("referrals.share", f.share),
+            ("referrals.busy", f.busy),
+            ("referrals.person", f.person),
+            ("referrals.machine", f.machine),
+            ("referrals.cooperate", f.cooperate),
+        ] {
+            range(k, v, 0.0, 1.0)?;
+        }
+        if f.busy + f.person + f.machine > 1.0 + 1e-9 {
+            return fail(
+                "referrals.machine",
+                format!("{} (busy + person + machine = {})", f.machine, f.busy + f.person + f.machine),
+                "busy + person + machine at most 1",
+            );
+        }
         if let Some(d) = &p.patience {
             dist("population.patience", d, 0.0, 1e9)?;
         }
