@@ -473,6 +473,14 @@ fn compliance_referral_is_read_as_referrals_share() {
     let both = Scenario::parse("s.toml", "[compliance]\nreferral = 0.2\n\n[referrals]\nshare = 0.1\n", &[]);
     let e = both.unwrap_err().to_string();
     assert!(e.starts_with("s.toml:2:") && e.contains("referrals.share"), "{e}");
+    // An override beats the file, whichever name either uses.
+    let old = |v: &str| format!("compliance.referral={v}");
+    let s = Scenario::parse("<default>", dialsim::DEFAULT_SCENARIO, &[old("0.3")]).unwrap();
+    assert_eq!(s.referrals.share, 0.3);
+    let s = Scenario::parse("s.toml", "[compliance]\nreferral = 0.2\n", &["referrals.share=0.4".into()]).unwrap();
+    assert_eq!(s.referrals.share, 0.4);
+    let e = Scenario::parse("s.toml", "", &[old("0.3"), "referrals.share=0.4".into()]).unwrap_err().to_string();
+    assert!(e.starts_with("--set compliance.referral"), "{e}");
     let e = Scenario::parse("s.toml", "[referrals]\nperson = 0.8\nmachine = 0.3\n", &[]).unwrap_err().to_string();
     assert!(e.contains("referrals.machine") && e.contains("at most 1"), "{e}");
 }

@@ -9,9 +9,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+mod referrals;
 mod text;
 
-use text::{apply_override, find_key, line_of, plain_message};
+pub use referrals::ReferralsSection;
+use text::{apply_override, find_key, line_of, move_referral_alias, plain_message};
 pub use text::{days_from_civil, parse_hhmm};
 
 /// The embedded default scenario (a Czech cold-calling day).
@@ -443,30 +445,6 @@ impl Default for ComplianceSection {
     }
 }
 
-/// `[referrals]`: the referral model. A cooperating person may give another person's number; the referee is
-/// a working number (never a special information tone) with answer and cooperation rates of their own.
-/// Probabilities per attempt unless said otherwise.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ReferralsSection {
-    /// Per cooperating person: gives a referral (another person's number).
-    pub share: f64,
-    /// Per attempt on a referee's number: the line is busy.
-    pub busy: f64,
-    /// Per attempt on a referee's number: the referee answers.
-    pub person: f64,
-    /// Per attempt on a referee's number: voicemail or an answering machine answers.
-    pub machine: f64,
-    /// Share of referees who cooperate once connected (the rest refuse), per number.
-    pub cooperate: f64,
-}
-
-impl Default for ReferralsSection {
-    fn default() -> ReferralsSection {
-        ReferralsSection { share: 0.05, busy: 0.04, person: 0.40, machine: 0.30, cooperate: 0.45 }
-    }
-}
-
 /// A whole scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
@@ -520,11 +498,10 @@ impl Scenario {
             Error::input(name, line, plain_message(e.message(), None))
         })?;
         let file_table = table.clone();
-        let share_given = |t: &toml::Table| t.get("referrals").and_then(|r| r.get("share")).is_some();
+        let share_in_file = file_table.get("referrals").and_then(|r| r.get("share")).is_some();
         for o in overrides {
             apply_override(&mut table, o)?;
         }
-        let share_set = share_given(&table);
         let mut scenario: Scenario = match Scenario::deserialize(toml::Value::Table(table)) {
             Ok(s) => s,
             Err(e) => {
@@ -541,24 +518,7 @@ impl Scenario {
             }
         };
         scenario.validate(name, text, overrides)?;
-        // `compliance.referral` is the older name of `referrals.share`: read, moved, never written.
-        if let Some(share) = scenario.compliance.referral.take() {
-            if share_set {
-                let from_set =
-                    overrides.iter().any(|o| o.split('=').next().is_some_and(|k| k.trim() == "compliance.referral"));
-                let (file, line) = if from_set {
-                    ("--set compliance.referral".to_string(), None)
-                } else {
-                    (name.to_string(), find_key(text, "compliance.referral"))
-                };
-                return Err(Error::input(
-                    file,
-                    line,
-                    "compliance.referral is the older name of referrals.share: give only referrals.share",
-                ));
-            }
-            scenario.referrals.share = share;
-        }
+        move_referral_alias(&mut scenario, name, text, share_in_file, overrides)?;
         Ok(scenario)
     }
 
