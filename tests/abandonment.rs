@@ -83,3 +83,23 @@ fn abandon_rate_of_the_summary_is_the_audits() {
     let over = report.violations.iter().find(|v| v.rule == "abandonment").expect("over 3 %");
     assert!(over.detail.contains(&format!("{} of {} live answers", audit.abandoned, audit.live_answers)));
 }
+
+/// An answering machine has no patience: it waits for an agent until the dialer drops it at the drop timeout,
+/// however impatient the persons are.
+#[test]
+fn a_machine_waits_the_whole_drop_timeout() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = [
+        "amd.enabled=false",
+        "dialer.drop_timeout=3",
+        "population.patience={ dist = \"exponential\", mean = 0.5 }",
+        "population.person=0.0",
+        "population.machine=0.6",
+    ];
+    let run = run_folder(tmp.path(), "5", &set);
+    let (h, calls) = read_csv(&run.join("calls.csv"));
+    let (outcome, wait) = (column(&h, "outcome"), column(&h, "wait_s"));
+    let dropped: Vec<_> = calls.iter().filter(|r| r[outcome] == "machine_dropped").collect();
+    assert!(dropped.len() > 50, "{}", dropped.len());
+    assert!(dropped.iter().all(|r| r[wait] == "3.000"), "{:?}", dropped.iter().find(|r| r[wait] != "3.000"));
+}

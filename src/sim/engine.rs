@@ -475,9 +475,10 @@ impl<'a> Engine<'a> {
             return;
         }
         let answered = call.answered.expect("answered");
-        let (nk, attempt) = (call.number.key(), call.attempt);
+        let (nk, attempt, person) = (call.number.key(), call.attempt, call.fate == Fate::Person);
         let mut limit = millis(self.s.dialer.drop_timeout);
-        if let Some(p) = &self.s.population.patience {
+        // Patience is a person's: an answering machine waits until the dialer drops it.
+        if person && let Some(p) = &self.s.population.patience {
             limit = limit.min(millis(sample_for(p, self.key, nk, attempt, Purpose::Patience)));
         }
         let deadline = answered.saturating_add(limit);
