@@ -22,6 +22,9 @@ pub enum Outcome {
     AmdDrop,
     /// A person not connected to an agent in time (an abandoned call).
     Dropped,
+    /// An answering machine AMD missed (or no AMD ran), hung up after waiting past the drop timeout for an
+    /// agent: no person was abandoned, so it is no abandoned call (Ofcom, the FTC); a non-contact like `Machine`.
+    MachineDropped,
     /// A person connected who listened.
     Completed,
     /// A person connected who refused.
@@ -32,7 +35,7 @@ pub enum Outcome {
 
 impl Outcome {
     /// Every outcome.
-    pub const ALL: [Outcome; 10] = [
+    pub const ALL: [Outcome; 11] = [
         Outcome::NotInService,
         Outcome::Busy,
         Outcome::NoAnswer,
@@ -40,6 +43,7 @@ impl Outcome {
         Outcome::MachineMessage,
         Outcome::AmdDrop,
         Outcome::Dropped,
+        Outcome::MachineDropped,
         Outcome::Completed,
         Outcome::Refused,
         Outcome::Objected,
@@ -55,6 +59,7 @@ impl Outcome {
             Outcome::MachineMessage => "machine_message",
             Outcome::AmdDrop => "amd_drop",
             Outcome::Dropped => "dropped",
+            Outcome::MachineDropped => "machine_dropped",
             Outcome::Completed => "completed",
             Outcome::Refused => "refused",
             Outcome::Objected => "objected",
@@ -71,12 +76,14 @@ impl Outcome {
         matches!(self, Outcome::Completed | Outcome::Refused | Outcome::Objected)
     }
 
-    /// Whether a person answered (connected or abandoned).
+    /// Whether a person answered (connected or abandoned): a live answer, the denominator of abandonment.
     pub fn is_person_answer(self) -> bool {
         self.is_person_connected() || self.is_drop()
     }
 
-    /// Whether the attempt is an abandoned call (a live answer never put through to an agent).
+    /// Whether the attempt is an abandoned call by the regulators' definitions (Ofcom, the FTC): a live person
+    /// never put through to an agent — dropped after the drop timeout, or hung up on by AMD taking them for a
+    /// machine. A machine hung up on (`MachineDropped`) is not one.
     pub fn is_drop(self) -> bool {
         matches!(self, Outcome::Dropped | Outcome::AmdDrop)
     }
@@ -86,10 +93,58 @@ impl Outcome {
         match self {
             Outcome::Completed => Aapor::I,
             Outcome::Refused | Outcome::Objected => Aapor::R,
-            Outcome::Dropped | Outcome::AmdDrop | Outcome::Machine | Outcome::MachineMessage => Aapor::NC,
+            Outcome::Dropped
+            | Outcome::AmdDrop
+            | Outcome::Machine
+            | Outcome::MachineMessage
+            | Outcome::MachineDropped => Aapor::NC,
             Outcome::Busy | Outcome::NoAnswer => Aapor::UH,
             Outcome::NotInService => Aapor::NE,
         }
+    }
+}
+
+/// Abandoned calls over live answers: the one count behind `abandon_rate` in the summary and the
+/// `abandonment` rule of the audit, so the two cannot disagree on what a drop or an answer is.
+///
+/// ```
+/// use dialsim::sim::{Abandonment, Outcome};
+/// let mut a = Abandonment::default();
+/// for o in [Outcome::Completed, Outcome::Dropped, Outcome::AmdDrop, Outcome::MachineDropped, Outcome::Refused] {
+///     a.count(o);
+/// }
+/// // The machine dropped is neither an abandoned call nor a live answer.
+/// assert_eq!((a.abandoned, a.live_answers), (2, 4));
+/// assert_eq!(a.rate(), 0.5);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Abandonment {
+    /// Live persons abandoned: dropped, or hung up on by AMD ([`Outcome::is_drop`]).
+    pub abandoned: u64,
+    /// Live answers by persons ([`Outcome::is_person_answer`]).
+    pub live_answers: u64,
+}
+
+impl Abandonment {
+    /// Counts an ended attempt.
+    pub fn count(&mut self, outcome: Outcome) {
+        if outcome.is_person_answer() {
+            self.live_answers += 1;
+            if outcome.is_drop() {
+                self.abandoned += 1;
+            }
+        }
+    }
+
+    /// The counts of both.
+    pub fn add(&mut self, other: Abandonment) {
+        self.abandoned += other.abandoned;
+        self.live_answers += other.live_answers;
+    }
+
+    /// abandoned / live answers (0 without live answers).
+    pub fn rate(&self) -> f64 {
+        if self.live_answers == 0 { 0.0 } else { self.abandoned as f64 / self.live_answers as f64 }
     }
 }
 

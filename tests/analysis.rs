@@ -169,12 +169,15 @@ fn the_time_profile_adds_up_to_the_summary() {
     assert_eq!(sum(|i| i.connects), out.summary.connects);
     assert_eq!(sum(|i| i.drops), out.summary.drops);
     assert_eq!(sum(|i| i.consents), out.summary.compliance.consents_granted);
+    assert_eq!(sum(|i| i.machine_drops), out.summary.outcomes["machine_dropped"]);
     assert!(out.intervals.iter().all(|i| i.start_ms % dialsim::sim::INTERVAL_MS == 0));
     let dir = tempfile::tempdir().unwrap();
     let o = common::dialsim(dir.path(), &["simulate", "--seed", "3", "--out", "r", "--plot"]);
     assert!(o.status.success());
     let csv = std::fs::read_to_string(dir.path().join("r/intervals.csv")).unwrap();
-    assert!(csv.starts_with("start,dials,human_answers,connects,drops,drop_rate,dial_level,occupancy,consents\n"));
+    assert!(csv.starts_with(
+        "start,dials,human_answers,connects,drops,drop_rate,dial_level,occupancy,consents,machine_drops\n"
+    ));
     assert_eq!(csv.lines().count() - 1, out.intervals.len());
     let svg = std::fs::read_to_string(dir.path().join("r/profile.svg")).unwrap();
     assert!(svg.contains("calls per 15 minutes") && svg.contains("occupancy"));

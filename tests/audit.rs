@@ -130,7 +130,11 @@ fn redial_objector_without_its_suppression_row(run: &Path) {
 
 fn redial_within_the_scenarios_own_lockout(run: &Path) {
     let (h, calls) = read_csv(&run.join("calls.csv"));
-    let drop = calls.iter().find(|r| r[col(&h, "outcome")] == "dropped").expect("a drop in the default day");
+    // An abandoned call: a live person dropped, or hung up on by AMD (both lock the number).
+    let drop = calls
+        .iter()
+        .find(|r| ["dropped", "amd_drop"].contains(&r[col(&h, "outcome")].as_str()))
+        .expect("an abandoned call in the default day");
     let at: f64 = drop[col(&h, "dial_s")].parse().unwrap();
     append_call(run, &drop[col(&h, "number")].clone(), at + 3600.0);
 }
@@ -184,6 +188,36 @@ fn remove_an_art14_notice(run: &Path) {
     write_csv(&p, &h, &rows);
 }
 
+/// Moves the first receipt's consent time to `hh_mm_ss` on the run's first day (the floor's clock), outside its
+/// call: before the calling window opens, or after it closes.
+fn move_consent_time(run: &Path, hh_mm_ss: &str) {
+    let p = run.join("consents.jsonl");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let mut moved = false;
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| {
+            let mut v: Value = serde_json::from_str(l).unwrap();
+            if !moved && v["type"] == "consent" {
+                let t = v["consentTime"].as_str().unwrap().to_string();
+                v["consentTime"] = format!("{}T{hh_mm_ss}.000{}", &t[..10], &t[t.len() - 6..]).into();
+                moved = true;
+            }
+            serde_json::to_string(&v).unwrap()
+        })
+        .collect();
+    assert!(moved, "a receipt in the default day");
+    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+}
+
+fn consent_time_before_the_call(run: &Path) {
+    move_consent_time(run, "08:00:00");
+}
+
+fn consent_time_after_the_call(run: &Path) {
+    move_consent_time(run, "23:30:00");
+}
+
 const TAMPERS: &[Tamper] = &[
     Tamper { name: "objected call relabelled", rule: "objection-record", edit: relabel_objection },
     Tamper { name: "second name under a receipt", rule: "name-without-consent", edit: second_name_under_a_receipt },
@@ -208,6 +242,8 @@ const TAMPERS: &[Tamper] = &[
     Tamper { name: "summary counts zeroed", rule: "summary-counts", edit: zero_summary_counts },
     Tamper { name: "profile edited in summary.json", rule: "profile", edit: edit_profile },
     Tamper { name: "Art. 14 notice removed", rule: "notice-art14", edit: remove_an_art14_notice },
+    Tamper { name: "consent time before its call", rule: "consent-time", edit: consent_time_before_the_call },
+    Tamper { name: "consent time after its call", rule: "consent-time", edit: consent_time_after_the_call },
 ];
 
 #[test]

@@ -201,10 +201,15 @@ fn profiles_set_the_rules() {
     assert_eq!(count(&out, "opt-in"), 1, "a cold marketing campaign under cz-2022 is flagged");
     let (_, out) = run_with(&["compliance.profile=\"cz-2022\"".into(), "compliance.purpose=\"research\"".into()], 2);
     assert_eq!(count(&out, "opt-in"), 0, "research is exempt");
-    // A dialler that keeps persons waiting 5 s breaks the 2 s rule on every long wait.
-    let (_, out) = run_with(&["dialer.drop_timeout=5".into(), "dialer.mode=\"progressive\"".into()], 2);
-    let long_waits = out.calls.iter().filter(|c| c.wait_ms > 2000 && c.offered.is_some()).count() as u64;
-    assert!(count(&out, "silence") >= long_waits && long_waits > 0);
+    // A dialler that keeps persons waiting 5 s breaks the 2 s rule on every long wait of a person (connected
+    // or dropped); a machine kept waiting is no silence to a person.
+    let set = ["dialer.drop_timeout=5", "dialer.mode=\"rate\"", "dialer.rate_per_hour=3000"].map(String::from);
+    let (_, out) = run_with(&set, 2);
+    let long = |c: &&dialsim::sim::CallRecord| c.wait_ms > 2000;
+    let long_waits = out.calls.iter().filter(long).filter(|c| c.outcome.is_person_answer()).count() as u64;
+    assert!(out.calls.iter().filter(long).any(|c| c.outcome == dialsim::sim::Outcome::MachineDropped));
+    assert!(long_waits > 100, "{long_waits}");
+    assert_eq!(count(&out, "silence"), long_waits);
     // uk-ofcom locks a dropped number for 72 h; a scenario that redials after 1 h breaks it.
     let set: Vec<String> = [
         "compliance.profile=\"uk-ofcom\"",
@@ -234,7 +239,7 @@ fn profiles_set_the_rules() {
 
 #[test]
 fn referrals_bring_numbers_not_names_and_withdrawals_suppress() {
-    let (_, out) = run_with(&["compliance.referral=0.5".into()], 8);
+    let (_, out) = run_with(&["referrals.share=0.5".into()], 8);
     let c = &out.summary.compliance;
     assert!(c.referrals > 200, "{c:?}");
     let referral_calls: Vec<_> = out.calls.iter().filter(|x| x.referral_of.is_some()).collect();
@@ -342,7 +347,7 @@ fn no_number_gets_two_first_attempts_when_referrals_meet_the_list() {
             "--set",
             "numbers.prefixes=[\"60112\"]",
             "--set",
-            "compliance.referral=0.5",
+            "referrals.share=0.5",
             "--set",
             "run.days=2",
         ],
@@ -396,7 +401,7 @@ fn audit_verifies_the_manifest_and_matches_given_sources_to_the_runs() {
 /// and each of its connected calls the Art. 14 notice.
 #[test]
 fn every_attempt_to_a_referred_number_carries_its_referral_and_notice() {
-    let (_, out) = run_with(&["compliance.referral=0.5".into(), "run.days=2".into()], 8);
+    let (_, out) = run_with(&["referrals.share=0.5".into(), "run.days=2".into()], 8);
     let mut referred: std::collections::HashMap<u64, u32> = Default::default();
     for c in out.calls.iter().filter(|c| c.attempt == 1) {
         if let Some(from) = c.referral_of {
@@ -418,8 +423,129 @@ fn referrals_in_list_mode_are_counted_as_dropped() {
     let list: String = (0..3000).map(|i| format!("+42060{:07}\n", 1_000_000 + i * 37)).collect();
     let path = dir.path().join("list.csv");
     std::fs::write(&path, format!("phone\n{list}")).unwrap();
-    let (_, out) = run_with(&["compliance.referral=0.5".into(), format!("numbers.list=\"{}\"", path.display())], 3);
+    let (_, out) = run_with(&["referrals.share=0.5".into(), format!("numbers.list=\"{}\"", path.display())], 3);
     let c = &out.summary.compliance;
     assert!(c.referrals > 10, "{c:?}");
     assert_eq!(c.referrals_dropped, c.referrals, "{c:?}");
+}
+
+/// A referee is a working number (never a special information tone) with the referral model's own answer and
+/// cooperation rates.
+#[test]
+fn referees_are_working_numbers_with_the_referral_rates() {
+    let (_, out) = run_with(&["referrals.share=0.5".into()], 8);
+    let referees: Vec<_> = out.calls.iter().filter(|c| c.referral_of.is_some()).collect();
+    assert!(referees.len() > 100, "{}", referees.len());
+    let sit = referees.iter().filter(|c| c.outcome == dialsim::sim::Outcome::NotInService).count();
+    assert_eq!(sit, 0, "a third of uniform draws over the plan would not be in service");
+
+    // Every attempt answered by the referee, and no referee cooperates: no referee conversation completes.
+    // (A pick-up within the ring timeout: a person picking up after it is no answer.)
+    let set: Vec<String> = [
+        "referrals.share=0.5",
+        "referrals.busy=0",
+        "referrals.person=1",
+        "referrals.machine=0",
+        "referrals.cooperate=0",
+        "population.answer_delay={ dist = \"fixed\", value = 5.0 }",
+    ]
+    .map(String::from)
+    .to_vec();
+    let (_, out) = run_with(&set, 8);
+    let referees: Vec<_> = out.calls.iter().filter(|c| c.referral_of.is_some()).collect();
+    assert!(referees.len() > 100, "{}", referees.len());
+    for c in &referees {
+        assert!(c.outcome.is_person_answer(), "call {} to a referee ended {:?}", c.call_id, c.outcome);
+        assert_ne!(c.outcome, dialsim::sim::Outcome::Completed, "call {}: a referee cooperated", c.call_id);
+    }
+    assert!(referees.iter().filter(|c| c.outcome.is_person_connected()).count() > 50);
+    assert_eq!(out.summary.compliance.referrals_converted, 0);
+    // The fresh numbers keep the population's rates: not every one answers.
+    assert!(out.calls.iter().any(|c| c.referral_of.is_none() && !c.outcome.is_person_answer()));
+}
+
+/// The old name of the referral share is still read (bench-day.toml is frozen), and giving both is refused.
+#[test]
+fn compliance_referral_is_read_as_referrals_share() {
+    let s = Scenario::parse("s.toml", "[compliance]\nreferral = 0.2\n", &[]).unwrap();
+    assert_eq!((s.referrals.share, s.compliance.referral), (0.2, None));
+    assert!(!s.to_toml().contains("\nreferral ="), "the old name is never written");
+    let both = Scenario::parse("s.toml", "[compliance]\nreferral = 0.2\n\n[referrals]\nshare = 0.1\n", &[]);
+    let e = both.unwrap_err().to_string();
+    assert!(e.starts_with("s.toml:2:") && e.contains("referrals.share"), "{e}");
+    // An override beats the file, whichever name either uses.
+    let old = |v: &str| format!("compliance.referral={v}");
+    let s = Scenario::parse("<default>", dialsim::DEFAULT_SCENARIO, &[old("0.3")]).unwrap();
+    assert_eq!(s.referrals.share, 0.3);
+    let s = Scenario::parse("s.toml", "[compliance]\nreferral = 0.2\n", &["referrals.share=0.4".into()]).unwrap();
+    assert_eq!(s.referrals.share, 0.4);
+    let e = Scenario::parse("s.toml", "", &[old("0.3"), "referrals.share=0.4".into()]).unwrap_err().to_string();
+    assert!(e.starts_with("--set compliance.referral"), "{e}");
+    let e = Scenario::parse("s.toml", "[referrals]\nperson = 0.8\nmachine = 0.3\n", &[]).unwrap_err().to_string();
+    assert!(e.contains("referrals.machine") && e.contains("at most 1"), "{e}");
+}
+
+/// Consent is given in the conversation: the receipt's time (and its name's) lies strictly after the connect
+/// and before the end of the talk.
+#[test]
+fn consent_time_is_inside_the_talk() {
+    let (_, out) = run_with(&[], 21);
+    let mut receipts = 0;
+    for e in &out.ledger {
+        let dialsim::compliance::LedgerEntry::Consent(r) = e else { continue };
+        let call = &out.calls[r.call_id as usize];
+        assert_eq!(call.call_id, r.call_id);
+        let connect = call.dial_ms + call.ring_ms + call.wait_ms;
+        let end = connect + call.talk_ms;
+        assert!(connect < r.time_ms && r.time_ms < end, "receipt {} at {} outside {connect}..{end}", r.id, r.time_ms);
+        receipts += 1;
+    }
+    assert!(receipts > 50, "{receipts}");
+    for n in &out.names {
+        let receipt = out.ledger.iter().find_map(|e| match e {
+            dialsim::compliance::LedgerEntry::Consent(r) if Some(&r.id) == n.receipt.as_ref() => Some(r),
+            _ => None,
+        });
+        assert_eq!(receipt.map(|r| r.time_ms), Some(n.time_ms), "the name is kept when the consent is given");
+    }
+}
+
+/// The run's audit of itself checks names as `dialsim audit` does: a name under a withdrawn receipt, under
+/// another number's receipt, from another call, or a second one under a receipt is a violation; and a run's
+/// own records hold no name under a withdrawn receipt.
+#[test]
+fn the_self_audit_checks_every_name_against_its_receipt() {
+    use dialsim::compliance::{AuditName, AuditReceipt, AuditWithdrawal, Auditor};
+    let s = Scenario::default_day();
+    let receipt = |id: &str, key, call| AuditReceipt { id: id.into(), key, ms: 100, call_id: Some(call) };
+    let name =
+        |key, call, receipt: &str| AuditName { key, call_id: call, ms: 100, receipt: Some(receipt.into()), line: None };
+    let receipts = [receipt("r1", 1, 10), receipt("r2", 2, 20), receipt("r3", 3, 30)];
+    let withdrawals = [AuditWithdrawal { receipt_id: "r1".into(), key: 1, ms: 500, line: None }];
+    let cases: [(&str, Vec<AuditName>, &str); 5] = [
+        ("withdrawn", vec![name(1, 10, "r1")], "withdrawal-erasure"),
+        ("another number's receipt", vec![name(3, 20, "r2")], "name-without-consent"),
+        ("another call's receipt", vec![name(2, 21, "r2")], "name-without-consent"),
+        ("a second name", vec![name(3, 30, "r3"), name(3, 30, "r3")], "name-without-consent"),
+        ("an unknown receipt", vec![name(2, 20, "r9")], "name-without-consent"),
+    ];
+    for (what, names, rule) in cases {
+        let found = Auditor::new(&s, Box::new(|_| None)).finish(&receipts, &withdrawals, &names);
+        assert_eq!(found.iter().map(|v| v.rule).collect::<Vec<_>>(), vec![rule], "{what}");
+    }
+    let clean = Auditor::new(&s, Box::new(|_| None)).finish(&receipts, &withdrawals, &[name(2, 20, "r2")]);
+    assert!(clean.is_empty(), "{clean:?}");
+
+    let (_, out) = run_with(&[], 21);
+    let withdrawn: HashSet<&str> = out
+        .ledger
+        .iter()
+        .filter_map(|e| match e {
+            dialsim::compliance::LedgerEntry::Withdrawal(w) => Some(w.receipt_id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(!withdrawn.is_empty());
+    assert!(out.names.iter().all(|n| n.receipt.as_deref().is_none_or(|r| !withdrawn.contains(r))));
+    assert!(out.violations.is_empty(), "{:?}", out.violations);
 }

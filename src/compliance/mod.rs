@@ -12,8 +12,8 @@ mod audit;
 mod records;
 
 pub use audit::{
-    AuditCall, AuditInput, AuditOptions, AuditReport, Auditor, KnownHit, Position, Violation, audit, audit_folder,
-    read_run_scenario,
+    AuditCall, AuditInput, AuditName, AuditOptions, AuditReceipt, AuditReport, AuditWithdrawal, Auditor, Detail,
+    KnownHit, Position, Violation, audit, audit_folder, read_run_scenario,
 };
 pub use records::{
     LedgerEntry, NameEntry, Receipt, SuppressionEntry, Withdrawal, epoch_seconds, erase_withdrawn, synthetic_name,

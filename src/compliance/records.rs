@@ -33,7 +33,7 @@ pub struct Receipt {
     pub name: String,
     /// The call.
     pub call_id: u32,
-    /// Consent time, ms since day 0 00:00.
+    /// Consent time, ms since day 0 00:00: when consent is given, inside the call's talk.
     pub time_ms: Millis,
     /// The call that referred this number, when it came as a referral.
     pub referral_of: Option<u32>,
@@ -178,7 +178,8 @@ impl LedgerEntry {
     /// (`type`, `consentTime` with the zone's offset, `notice`, `callId`, `referralOf`, `piiPrincipalName`);
     /// or a withdrawal in the same shape. `data/schemas/consent-ledger.schema.json` describes a line.
     ///
-    /// The consent time is the receipt's `time_ms`, the moment the engine records the consent in the call.
+    /// The consent time is the receipt's `time_ms`: the moment in the conversation the person gives consent,
+    /// after the connect and before the end of the talk (`dialsim audit` checks it: `consent-time`).
     pub fn to_json(&self, s: &Scenario) -> String {
         let c = &s.compliance;
         let jurisdiction = c.profile.rules().jurisdiction;

@@ -9,9 +9,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+mod referrals;
 mod text;
 
-use text::{apply_override, find_key, line_of, plain_message};
+pub use referrals::ReferralsSection;
+use text::{apply_override, find_key, line_of, move_referral_alias, plain_message};
 pub use text::{days_from_civil, parse_hhmm};
 
 /// The embedded default scenario (a Czech cold-calling day).
@@ -411,8 +413,10 @@ pub struct ComplianceSection {
     pub withdraw: f64,
     /// Delay from consent to withdrawal.
     pub withdraw_delay: Dist,
-    /// Per cooperating person: gives a referral (another person's number).
-    pub referral: f64,
+    /// The older name of `referrals.share`, still read (bench-day.toml and older scenarios); moved there when
+    /// the scenario is read, so it is never written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referral: Option<f64>,
     /// Fault injection.
     pub faults: FaultsSection,
 }
@@ -435,7 +439,7 @@ impl Default for ComplianceSection {
             consent: 0.60,
             withdraw: 0.05,
             withdraw_delay: Dist::Exponential { mean: 4.0 * 3600.0 },
-            referral: 0.05,
+            referral: None,
             faults: FaultsSection::default(),
         }
     }
@@ -459,6 +463,8 @@ pub struct Scenario {
     pub agents: AgentsSection,
     /// `[compliance]`.
     pub compliance: ComplianceSection,
+    /// `[referrals]`.
+    pub referrals: ReferralsSection,
 }
 
 impl Scenario {
@@ -492,10 +498,11 @@ impl Scenario {
             Error::scenario_file(name, line, plain_message(e.message(), None))
         })?;
         let file_table = table.clone();
+        let share_in_file = file_table.get("referrals").and_then(|r| r.get("share")).is_some();
         for o in overrides {
             apply_override(&mut table, o)?;
         }
-        let scenario: Scenario = match Scenario::deserialize(toml::Value::Table(table)) {
+        let mut scenario: Scenario = match Scenario::deserialize(toml::Value::Table(table)) {
             Ok(s) => s,
             Err(e) => {
                 // The file was fine: an override broke it. The first one that does, applied in order, is named.
@@ -509,6 +516,7 @@ impl Scenario {
             }
         };
         scenario.validate(name, text, overrides)?;
+        move_referral_alias(&mut scenario, name, text, share_in_file, overrides)?;
         Ok(scenario)
     }
 
@@ -555,7 +563,7 @@ impl Scenario {
             ("compliance.give_name", c.give_name),
             ("compliance.consent", c.consent),
             ("compliance.withdraw", c.withdraw),
-            ("compliance.referral", c.referral),
+            ("compliance.referral", c.referral.unwrap_or(0.0)),
             ("compliance.faults.skip_objection_offer", c.faults.skip_objection_offer),
             ("compliance.faults.store_name_without_consent", c.faults.store_name_without_consent),
             ("compliance.faults.ignore_suppression", c.faults.ignore_suppression),
@@ -581,6 +589,23 @@ impl Scenario {
             );
         }
         dist("population.answer_delay", &p.answer_delay, 0.0, 600.0)?;
+        let f = &self.referrals;
+        for (k, v) in [
+            ("referrals.share", f.share),
+            ("referrals.busy", f.busy),
+            ("referrals.person", f.person),
+            ("referrals.machine", f.machine),
+            ("referrals.cooperate", f.cooperate),
+        ] {
+            range(k, v, 0.0, 1.0)?;
+        }
+        if f.busy + f.person + f.machine > 1.0 + 1e-9 {
+            return fail(
+                "referrals.machine",
+                format!("{} (busy + person + machine = {})", f.machine, f.busy + f.person + f.machine),
+                "busy + person + machine at most 1",
+            );
+        }
         if let Some(d) = &p.patience {
             dist("population.patience", d, 0.0, 1e9)?;
         }

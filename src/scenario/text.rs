@@ -34,6 +34,34 @@ pub(super) fn find_key(text: &str, path: &str) -> Option<u64> {
     header
 }
 
+/// `compliance.referral` is the older name of `referrals.share` (bench-day.toml, frozen, still says it): read,
+/// moved to `referrals.share`, never written. An override beats the file; the two names from the same place
+/// (both in the file, or both overridden) are refused.
+pub(super) fn move_referral_alias(
+    scenario: &mut Scenario,
+    name: &str,
+    text: &str,
+    share_in_file: bool,
+    overrides: &[String],
+) -> Result<()> {
+    let Some(share) = scenario.compliance.referral.take() else { return Ok(()) };
+    let overridden = |key: &str| overrides.iter().any(|o| o.split('=').next().is_some_and(|k| k.trim() == key));
+    let clash = "compliance.referral is the older name of referrals.share: give only referrals.share";
+    match (overridden("compliance.referral"), overridden("referrals.share")) {
+        (true, true) => Err(Error::input("--set compliance.referral", None, clash)),
+        (true, false) => {
+            scenario.referrals.share = share;
+            Ok(())
+        }
+        (false, true) => Ok(()),
+        (false, false) if share_in_file => Err(Error::input(name, find_key(text, "compliance.referral"), clash)),
+        (false, false) => {
+            scenario.referrals.share = share;
+            Ok(())
+        }
+    }
+}
+
 /// Merges `key.path=value` into the table; the value is TOML (`5`, `"x"`, `[1,2]`) or a bare word.
 pub(super) fn apply_override(table: &mut toml::Table, o: &str) -> Result<()> {
     let bad = |m: String| Error::scenario_override(o, m);

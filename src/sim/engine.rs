@@ -54,6 +54,8 @@ enum Event {
     TalkEnd(u32),
     WrapEnd(u32),
     Withdraw(u32),
+    /// The moment in a call's talk when the person gives consent (the receipt's time).
+    Consent(u32),
 }
 
 /// What the ringing of an attempt ends in.
@@ -271,25 +273,14 @@ impl<'a> Engine<'a> {
                 Event::TalkEnd(a) => self.talk_end(a),
                 Event::WrapEnd(a) => self.wrap_end(a),
                 Event::Withdraw(i) => self.withdraw(i),
+                Event::Consent(c) => self.consent(c),
             }
         }
         debug_assert!(self.calls.get(self.calls.next_id().wrapping_sub(1)).is_none(), "every call released");
         for (_, state) in std::mem::take(&mut self.numbers) {
             self.stats.fold_number(state.best);
         }
-        self.feed_suppressions();
-        let receipts: Vec<(String, u64, u64)>;
-        let withdrawals: Vec<(String, u64, u64)>;
-        (receipts, withdrawals) = self.ledger.iter().fold((Vec::new(), Vec::new()), |(mut r, mut w), e| {
-            match e {
-                LedgerEntry::Consent(c) => r.push((c.id.clone(), c.number.key(), c.time_ms)),
-                LedgerEntry::Withdrawal(x) => w.push((x.receipt_id.clone(), x.number.key(), x.time_ms)),
-            }
-            (r, w)
-        });
-        let names: Vec<(u64, u32, u64)> = self.names.iter().map(|n| (n.number.key(), n.call_id, n.time_ms)).collect();
-        let auditor = std::mem::replace(&mut self.auditor, Auditor::new(self.s, Box::new(|_| None)));
-        self.violations = auditor.finish(&receipts, &withdrawals, &names);
+        self.finish_records();
         self.stats.excluded = self.fresh.excluded();
         self.stats.compliance.suppression_hits += self.fresh.excluded() + self.retry_hits;
         self.stats.finish();
@@ -360,7 +351,11 @@ impl<'a> Engine<'a> {
         }
         let p = &self.s.population;
         let nk = key;
-        let fate = if uniform(self.key, nk, 0, Purpose::InService as u64, 0) < p.not_in_service {
+        // A referee's number is a working number with answer rates of its own (the referral model).
+        let referee = referral_of.map(|_| self.referee_fate(nk, attempt));
+        let fate = if let Some(fate) = referee {
+            fate
+        } else if uniform(self.key, nk, 0, Purpose::InService as u64, 0) < p.not_in_service {
             Fate::Sit
         } else {
             let u = uniform(self.key, nk, attempt, Purpose::AttemptFate as u64, 0);
@@ -480,9 +475,10 @@ impl<'a> Engine<'a> {
             return;
         }
         let answered = call.answered.expect("answered");
-        let (nk, attempt) = (call.number.key(), call.attempt);
+        let (nk, attempt, person) = (call.number.key(), call.attempt, call.fate == Fate::Person);
         let mut limit = millis(self.s.dialer.drop_timeout);
-        if let Some(p) = &self.s.population.patience {
+        // Patience is a person's: an answering machine waits until the dialer drops it.
+        if person && let Some(p) = &self.s.population.patience {
             limit = limit.min(millis(sample_for(p, self.key, nk, attempt, Purpose::Patience)));
         }
         let deadline = answered.saturating_add(limit);
@@ -511,7 +507,13 @@ impl<'a> Engine<'a> {
         self.skip_stale_waiting();
     }
 
+    /// Hangs up on an answered call no agent took in time: a live person is an abandoned call (the number
+    /// locked for the drop lockout), an undetected machine only a machine dropped (redialled as a machine).
     fn drop_call(&mut self, c: u32) {
+        if self.calls[c].fate != Fate::Person {
+            self.finish(c, Outcome::MachineDropped);
+            return;
+        }
         let lock = millis(self.s.dialer.drop_lockout_hours * 3600.0);
         let key = self.calls[c].number.key();
         if let Some(state) = self.numbers.get_mut(&key) {
@@ -612,7 +614,7 @@ impl<'a> Engine<'a> {
         let redial = match outcome {
             Outcome::Busy => Some(d.redial_busy_minutes),
             Outcome::NoAnswer => Some(d.redial_no_answer_minutes),
-            Outcome::Machine | Outcome::MachineMessage => Some(d.redial_machine_minutes),
+            Outcome::Machine | Outcome::MachineMessage | Outcome::MachineDropped => Some(d.redial_machine_minutes),
             Outcome::Dropped | Outcome::AmdDrop => Some(d.drop_lockout_hours * 60.0),
             _ => None,
         };

@@ -19,8 +19,8 @@ pub use draw::{Purpose, sample, uniform};
 pub use leads::{FreshLeads, LeadSource, load_exclusions, scenario_sources};
 pub use queue::{DAY, EventQueue, HOUR, MINUTE, Millis, SECOND, millis};
 pub use record::{
-    Aapor, AaporRates, AgentTime, CallRecord, ComplianceStats, DayStats, FaultCounts, INTERVAL_MS, Interval, Outcome,
-    Summary,
+    Aapor, AaporRates, Abandonment, AgentTime, CallRecord, ComplianceStats, DayStats, FaultCounts, INTERVAL_MS,
+    Interval, Outcome, Summary,
 };
 
 use crate::error::Result;

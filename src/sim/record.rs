@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-pub use crate::outcome::{Aapor, Outcome};
+pub use crate::outcome::{Aapor, Abandonment, Outcome};
 
 use super::queue::Millis;
 use crate::number::PhoneNumber;
@@ -53,8 +53,10 @@ pub struct Interval {
     pub human_answers: u64,
     /// Persons connected to agents.
     pub connects: u64,
-    /// Abandoned calls.
+    /// Abandoned calls: live persons dropped or hung up on by AMD (`dropped`, `amd_drop`).
     pub drops: u64,
+    /// Answering machines dropped after waiting past the drop timeout (`machine_dropped`): no abandoned call.
+    pub machine_drops: u64,
     /// Consents granted.
     pub consents: u64,
     /// Dial level at the end of the interval, as the dialer mode's pacer reports it: predictive's adaptive
@@ -85,8 +87,10 @@ pub struct DayStats {
     pub dials: u64,
     /// Live answers (persons), AMD false positives included.
     pub human_answers: u64,
-    /// Abandoned calls.
+    /// Abandoned calls (live persons).
     pub drops: u64,
+    /// Abandoned calls over live answers of the attempts that ended in the day, as the audit counts them.
+    pub abandonment: Abandonment,
 }
 
 /// Running counts of a run.
@@ -98,6 +102,8 @@ pub struct RunStats {
     pub(crate) waited: u64,
     pub(crate) wait_total_s: f64,
     pub(crate) drops: u64,
+    /// Abandoned calls over live answers, counted from outcomes as the audit counts them.
+    pub(crate) abandonment: Abandonment,
     pub(crate) events: u64,
     pub(crate) blocked_dials: u64,
     pub(crate) excluded: u64,
@@ -201,10 +207,14 @@ impl RunStats {
 
     pub(crate) fn count_outcome(&mut self, day: u32, outcome: Outcome, now: u64) {
         *self.outcomes.entry(outcome).or_insert(0) += 1;
+        self.abandonment.count(outcome);
+        self.days[day as usize].abandonment.count(outcome);
         if outcome.is_drop() {
             self.drops += 1;
             self.days[day as usize].drops += 1;
             self.interval(now).drops += 1;
+        } else if outcome == Outcome::MachineDropped {
+            self.interval(now).machine_drops += 1;
         }
     }
 
@@ -216,6 +226,9 @@ impl RunStats {
     }
 
     pub(crate) fn finish(&mut self) {
+        // The live answers counted at pick-up are the ones the outcomes count: every counted call has ended.
+        debug_assert_eq!(self.abandonment.live_answers, self.human_answers);
+        debug_assert_eq!(self.abandonment.abandoned, self.drops);
         self.summary = Some(Summary::of(self));
     }
 }
@@ -295,9 +308,10 @@ pub struct Summary {
     pub human_answers: u64,
     /// Persons connected to an agent.
     pub connects: u64,
-    /// Abandoned calls: persons not put through to an agent in time, plus AMD false positives.
+    /// Abandoned calls: live persons not put through to an agent in time, plus AMD false positives (machines
+    /// dropped are not abandoned calls: `outcomes.machine_dropped`).
     pub drops: u64,
-    /// drops / human_answers.
+    /// drops / human_answers: live persons only, counted as the audit counts them ([`Abandonment`]).
     pub abandon_rate: f64,
     /// (talk + wrap) / (talk + wrap + wait + preview) of the agents.
     pub occupancy: f64,
@@ -339,22 +353,24 @@ impl Summary {
     fn of(st: &RunStats) -> Summary {
         let busy = st.agent_talk_s + st.agent_wrap_s;
         let staffed = busy + st.agent_idle_s + st.agent_preview_s;
-        let per_day: Vec<f64> = st.days.iter().map(|d| ratio(d.drops as f64, d.human_answers as f64)).collect();
+        // Abandonment by the regulators' definitions, with the audit's own count (`Abandonment`): live persons
+        // abandoned over live answers; a machine dropped is in neither.
+        let per_day: Vec<f64> = st.days.iter().map(|d| d.abandonment.rate()).collect();
         let per_30: Vec<f64> = st
             .days
             .chunks(30)
             .map(|c| {
-                let drops: u64 = c.iter().map(|d| d.drops).sum();
-                let answers: u64 = c.iter().map(|d| d.human_answers).sum();
-                ratio(drops as f64, answers as f64)
+                let mut window = Abandonment::default();
+                c.iter().for_each(|d| window.add(d.abandonment));
+                window.rate()
             })
             .collect();
         Summary {
             dials: st.dials,
             human_answers: st.human_answers,
             connects: st.connects,
-            drops: st.drops,
-            abandon_rate: ratio(st.drops as f64, st.human_answers as f64),
+            drops: st.abandonment.abandoned,
+            abandon_rate: st.abandonment.rate(),
             occupancy: ratio(busy, staffed),
             contacts_per_agent_hour: ratio(st.connects as f64, staffed / 3600.0),
             p_wait: ratio(st.waited as f64, st.connects as f64),

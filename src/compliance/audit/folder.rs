@@ -57,6 +57,9 @@ pub struct AuditReport {
     pub receipts: usize,
     /// Rows of names.csv.
     pub names: usize,
+    /// Live answers and abandoned calls per abandonment window of the profile (day or 30-day period, by dial
+    /// time), counted from calls.csv as the summary's `abandon_rate` counts them.
+    pub abandonment: BTreeMap<u64, crate::outcome::Abandonment>,
 }
 
 impl AuditReport {
@@ -143,7 +146,7 @@ pub fn audit_folder(dir: &Path, options: &AuditOptions) -> Result<AuditReport> {
     for call in order {
         auditor.call(call);
     }
-    let (calls, windows) = auditor.finish_calls();
+    let (calls, windows, abandonment) = auditor.finish_calls();
     let line_of: HashMap<u32, u64> = records.calls.iter().rev().map(|c| (c.call_id, c.line)).collect();
     let located = |v: Violation| match (v.call_id.and_then(|c| line_of.get(&c)), &v.at) {
         (Some(&line), None) => v.at("calls.csv", line),
@@ -171,9 +174,10 @@ pub fn audit_folder(dir: &Path, options: &AuditOptions) -> Result<AuditReport> {
     check_call_ids(&records, &mut violations);
     check_objections(&records, &mut violations);
     check_notices(&records, &mut violations);
-    check_names(&records, &mut violations);
+    violations.extend(super::names::check_names(&input.receipts, &input.withdrawals, &input.names));
+    check_consent_times(&records, &mut violations);
     check_profile(&scenario, &records, &mut violations);
-    check_counts(&scenario, &records, &mut violations);
+    check_counts(&scenario, &records, &input, &mut violations);
 
     Ok(AuditReport {
         scenario,
@@ -184,7 +188,8 @@ pub fn audit_folder(dir: &Path, options: &AuditOptions) -> Result<AuditReport> {
         calls: records.calls.len(),
         suppression_entries: records.suppression.len(),
         receipts: records.consents.len(),
-        names: records.names.len(),
+        names: input.names.len(),
+        abandonment,
     })
 }
 
@@ -290,48 +295,27 @@ fn check_notices(r: &RunRecords, out: &mut Vec<Violation>) {
     }
 }
 
-/// `name-without-consent`: every name under a receipt that exists, is for that number and that call, at or
-/// before the name, and holds no other name; `withdrawal-erasure`: no name under a withdrawn receipt.
-fn check_names(r: &RunRecords, out: &mut Vec<Violation>) {
-    let receipts: HashMap<&str, &super::records::ConsentLine> = r.consents.iter().map(|c| (c.id.as_str(), c)).collect();
-    let withdrawn: HashMap<&str, u64> = r.withdrawals.iter().map(|w| (w.id.as_str(), w.line)).collect();
-    let mut used: HashMap<&str, u64> = HashMap::new();
-    for n in &r.names {
-        let v =
-            |detail: String| Violation::new("name-without-consent", Some(n.call_id), detail).at("names.csv", n.line);
-        if n.receipt.is_empty() {
-            out.push(v(format!("a name kept with +{} under no consent receipt", n.key)));
-            continue;
-        }
-        let id = crate::error::snippet(&n.receipt);
-        let Some(rc) = receipts.get(n.receipt.as_str()) else {
-            out.push(v(format!("a name kept with +{} under receipt {id}, which the ledger does not hold", n.key)));
-            continue;
-        };
-        if rc.key != n.key {
-            out.push(v(format!("a name kept with +{} under receipt {id}, which is +{}'s", n.key, rc.key)));
-        } else if rc.call_id.is_some_and(|c| c != n.call_id) {
-            out.push(v(format!(
-                "a name from call {} kept under receipt {id}, given in call {}",
-                n.call_id,
-                rc.call_id.unwrap_or_default()
-            )));
-        } else if rc.ms > n.ms {
-            out.push(v(format!("a name kept with +{} before its receipt {id}", n.key)));
-        }
-        if let Some(first) = used.insert(n.receipt.as_str(), n.line) {
-            out.push(v(format!("a second name under receipt {id} (the first on line {first})")));
-            used.insert(n.receipt.as_str(), first);
-        }
-        if let Some(&line) = withdrawn.get(n.receipt.as_str()) {
-            out.push(
-                Violation::new(
-                    "withdrawal-erasure",
-                    Some(n.call_id),
-                    format!("a name still kept with +{} under receipt {id}, withdrawn (consents.jsonl:{line})", n.key),
-                )
-                .at("names.csv", n.line),
-            );
+/// `consent-time`: a receipt's consent time lies within the call it names, from the connect (dial + ring +
+/// wait) to the end of the talk: consent is given in the conversation, not before it or after the hang-up.
+fn check_consent_times(r: &RunRecords, out: &mut Vec<Violation>) {
+    let calls: HashMap<u32, &super::records::CallLine> = r.calls.iter().map(|c| (c.call_id, c)).collect();
+    for rc in &r.consents {
+        let Some(id) = rc.call_id else { continue };
+        let v = |detail: String| Violation::new("consent-time", Some(id), detail).at("consents.jsonl", rc.line);
+        let s = |ms: u64| format!("{:.3}", ms as f64 / 1000.0);
+        match calls.get(&id) {
+            None => out.push(v(format!("receipt for call {id}, which calls.csv does not hold"))),
+            Some(c) if !c.outcome.is_person_connected() => out.push(v(format!(
+                "receipt for call {id}, which connected no person (outcome '{}')",
+                c.outcome.as_str()
+            ))),
+            Some(c) if rc.ms < c.connect_ms || rc.ms > c.end_ms => out.push(v(format!(
+                "consent at {} s, outside call {id} (connected {} s, ended {} s)",
+                s(rc.ms),
+                s(c.connect_ms),
+                s(c.end_ms)
+            ))),
+            Some(_) => {}
         }
     }
 }
@@ -362,7 +346,7 @@ fn check_profile(s: &Scenario, r: &RunRecords, out: &mut Vec<Violation>) {
 /// `summary-counts`: the summary's counts against the records — dials and outcomes against calls.csv (calls
 /// dialled after the warm-up), objections against marketing suppression entries, consents and withdrawals
 /// against the ledger, names against receipts not withdrawn (and names stored by an injected fault).
-fn check_counts(s: &Scenario, r: &RunRecords, out: &mut Vec<Violation>) {
+fn check_counts(s: &Scenario, r: &RunRecords, input: &super::AuditInput, out: &mut Vec<Violation>) {
     let mut check = |what: &str, stated: Option<u64>, found: u64, file: &str| {
         // The line of the stated count: an outcome's inside `outcomes`, the names' next to the consents.
         let key = match what.split_once(' ') {
@@ -396,14 +380,14 @@ fn check_counts(s: &Scenario, r: &RunRecords, out: &mut Vec<Violation>) {
     let marketing = r.suppression.iter().filter(|x| x.scope == "marketing").count() as u64;
     check("objections", r.summary.objections, marketing, "suppression.csv (scope marketing)");
     check("consents_granted", r.summary.consents_granted, r.consents.len() as u64, "consents.jsonl");
-    check("withdrawals", r.summary.withdrawals, r.withdrawals.len() as u64, "consents.jsonl");
+    check("withdrawals", r.summary.withdrawals, input.withdrawals.len() as u64, "consents.jsonl");
     if let (Some(granted), Some(withdrawn)) = (r.summary.consents_granted, r.summary.withdrawals) {
         let faults = r.summary.faults_injected.as_ref().and_then(|f| f.get("store_name_without_consent")).copied();
         let expected = (granted + faults.unwrap_or(0)).saturating_sub(withdrawn);
         check(
             "(consents - withdrawals + names stored by fault) names",
             Some(expected),
-            r.names.len() as u64,
+            input.names.len() as u64,
             "names.csv",
         );
     }

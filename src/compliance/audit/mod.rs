@@ -8,17 +8,22 @@
 //! Rules, by the name each violation carries: `manifest`, `signature`, `scenario-hash`, `summary-counts`,
 //! `call-ids`, `known-number` (exact lists; a Bloom filter's hits are "possibly known", counted apart),
 //! `suppressed-number`, `objection-record`, `drop-lockout`, `objection-offer`, `ring-time`, `silence`,
-//! `abandonment`, `opt-in`, `notice-art14`, `name-without-consent`, `withdrawal-erasure`, `profile`.
+//! `abandonment`, `opt-in`, `notice-art14`, `name-without-consent`, `withdrawal-erasure`, `consent-time`,
+//! `profile`.
 
+mod detail;
 mod folder;
+mod names;
 mod records;
 
+pub use detail::Detail;
 pub use folder::{AuditOptions, AuditReport, KnownHit, audit_folder, read_run_scenario};
+pub use names::{AuditName, AuditReceipt, AuditWithdrawal};
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::AbandonWindow;
-use crate::outcome::Outcome;
+use crate::outcome::{Abandonment, Outcome};
 use crate::scenario::{Purpose, Scenario};
 
 /// One call as the audit sees it.
@@ -49,12 +54,12 @@ pub struct AuditInput {
     pub calls: Vec<AuditCall>,
     /// Suppression entries: (key, ms, call id).
     pub suppression: Vec<(u64, u64, u32)>,
-    /// Receipts: (receipt id, key, ms).
-    pub receipts: Vec<(String, u64, u64)>,
-    /// Withdrawals: (receipt id, key, ms).
-    pub withdrawals: Vec<(String, u64, u64)>,
-    /// Stored names: (key, call id, ms).
-    pub names: Vec<(u64, u32, u64)>,
+    /// Consent receipts.
+    pub receipts: Vec<AuditReceipt>,
+    /// Withdrawals.
+    pub withdrawals: Vec<AuditWithdrawal>,
+    /// Stored names.
+    pub names: Vec<AuditName>,
 }
 
 /// A broken rule.
@@ -64,8 +69,8 @@ pub struct Violation {
     pub rule: &'static str,
     /// The call it broke in, when it is one call.
     pub call_id: Option<u32>,
-    /// What happened.
-    pub detail: String,
+    /// What happened (its text formatted when shown).
+    pub detail: Detail,
     /// Where in the run folder: file and 1-based line (none for a run audited in memory).
     pub at: Option<Position>,
 }
@@ -86,7 +91,7 @@ impl std::fmt::Display for Position {
 }
 
 impl Violation {
-    pub(crate) fn new(rule: &'static str, call_id: Option<u32>, detail: impl Into<String>) -> Violation {
+    pub(crate) fn new(rule: &'static str, call_id: Option<u32>, detail: impl Into<Detail>) -> Violation {
         Violation { rule, call_id, detail: detail.into(), at: None }
     }
 
@@ -132,7 +137,8 @@ pub struct Auditor<'k> {
     /// Whose lockout that is, for messages.
     lockout_of: &'static str,
     last_drop: HashMap<u64, u64>,
-    per_window: std::collections::BTreeMap<u64, (u64, u64)>,
+    /// Live answers and abandoned calls per window, counted as the summary counts them.
+    per_window: BTreeMap<u64, Abandonment>,
     calls: u64,
     last_dial: (u64, u32),
     out: Vec<Violation>,
@@ -149,7 +155,8 @@ impl<'k> Auditor<'k> {
             detail: format!(
                 "profile {} requires prior consent for marketing calls to consumers; this campaign dials random numbers without it (purpose research is exempt)",
                 c.profile.as_str()
-            ),
+            )
+            .into(),
             at: None,
         });
         // The scenario's own lockout binds the campaign as much as the profile's (cz-2018 has none, but a
@@ -197,45 +204,23 @@ impl<'k> Auditor<'k> {
         let out = &mut self.out;
         let id = Some(call.call_id);
         if let Some(source) = (self.known)(call.key) {
-            out.push(Violation {
-                rule: "known-number",
-                call_id: id,
-                detail: format!("+{} is in {source}", call.key),
-                at: None,
-            });
+            out.push(Violation::new("known-number", id, Detail::known(call.key, source)));
         }
         let listed = self.suppressed.get(&call.key).filter(|&&(ms, by)| ms <= call.dial_ms && by != call.call_id);
         let objected = self.objected.get(&call.key).filter(|&&(ms, by)| ms < call.dial_ms && by != call.call_id);
         if listed.is_none()
             && let Some(&(_, by)) = objected
         {
-            out.push(Violation::new(
-                "suppressed-number",
-                id,
-                format!("+{} dialled again after objecting in call {by} (its suppression entry is missing)", call.key),
-            ));
+            out.push(Violation::new("suppressed-number", id, Detail::objected_without_entry(call.key, by)));
         }
         if let Some(&(_, objected_in)) = listed {
-            out.push(Violation {
-                rule: "suppressed-number",
-                call_id: id,
-                detail: format!("+{} dialled after its objection or withdrawal in call {objected_in}", call.key),
-                at: None,
-            });
+            out.push(Violation::new("suppressed-number", id, Detail::suppressed(call.key, objected_in)));
         }
         if self.lockout_h > 0.0
             && let Some(&dropped) = self.last_drop.get(&call.key)
             && call.dial_ms < dropped + (self.lockout_h * 3_600_000.0) as u64
         {
-            out.push(Violation {
-                rule: "drop-lockout",
-                call_id: id,
-                detail: format!(
-                    "+{} redialled within {} h of an abandoned call ({} lockout)",
-                    call.key, self.lockout_h, self.lockout_of
-                ),
-                at: None,
-            });
+            out.push(Violation::new("drop-lockout", id, Detail::lockout(call.key, self.lockout_h, self.lockout_of)));
         }
         if call.outcome.is_drop() {
             self.last_drop.insert(call.key, call.dial_ms);
@@ -244,66 +229,49 @@ impl<'k> Auditor<'k> {
             self.objected.entry(call.key).or_insert((call.dial_ms, call.call_id));
         }
         if call.outcome.is_person_connected() && call.offered != Some(true) {
-            out.push(Violation {
-                rule: "objection-offer",
-                call_id: id,
-                detail: "a connected call without the offer to object".into(),
-                at: None,
-            });
+            out.push(Violation::new("objection-offer", id, "a connected call without the offer to object"));
         }
         if call.outcome == Outcome::NoAnswer && call.ring_s + 1e-9 < rules.min_ring_s {
-            out.push(Violation {
-                rule: "ring-time",
-                call_id: id,
-                detail: format!("given up after {:.1} s of ringing (minimum {} s)", call.ring_s, rules.min_ring_s),
-                at: None,
-            });
+            out.push(Violation::new("ring-time", id, Detail::ring(call.ring_s, rules.min_ring_s)));
         }
         if call.outcome.is_person_answer() && call.wait_s > rules.max_silence_s + 1e-9 {
-            out.push(Violation {
-                rule: "silence",
-                call_id: id,
-                detail: format!("{:.2} s of silence after pick-up (limit {} s)", call.wait_s, rules.max_silence_s),
-                at: None,
-            });
+            // The facts only: the text is made when a violation is shown (most runs only count them).
+            out.push(Violation::new("silence", id, Detail::silence(call.wait_s, rules.max_silence_s)));
         }
         if call.outcome.is_person_answer() {
             let window_ms: u64 = match rules.window {
                 AbandonWindow::Day => 86_400_000,
                 AbandonWindow::ThirtyDays => 30 * 86_400_000,
             };
-            let e = self.per_window.entry(call.dial_ms / window_ms).or_default();
-            e.1 += 1;
-            if call.outcome.is_drop() {
-                e.0 += 1;
-            }
+            self.per_window.entry(call.dial_ms / window_ms).or_default().count(call.outcome);
         }
     }
 
-    /// The violations: the per-call ones in dial order, then names without a live receipt (receipts and
-    /// withdrawals as `(receipt id, key, ms)`, names as `(key, call id, ms)`), then abandonment per window; a
-    /// campaign-wide opt-in flag first.
+    /// The violations: the per-call ones in dial order, then the names' (the full check `dialsim audit`
+    /// makes: every name under an existing, unwithdrawn receipt for that number and call, at or before the
+    /// name, one name per receipt), then abandonment per window; a campaign-wide opt-in flag first.
     pub fn finish(
         self,
-        receipts: &[(String, u64, u64)],
-        withdrawals: &[(String, u64, u64)],
-        names: &[(u64, u32, u64)],
+        receipts: &[AuditReceipt],
+        withdrawals: &[AuditWithdrawal],
+        names: &[AuditName],
     ) -> Vec<Violation> {
-        let (mut out, windows) = self.finish_calls();
-        out.extend(name_check(receipts, withdrawals, names));
+        let (mut out, windows, _) = self.finish_calls();
+        out.extend(names::check_names(receipts, withdrawals, names));
         out.extend(windows);
         out
     }
 
-    /// The per-call violations (the opt-in flag first) and, apart, abandonment per window.
-    pub(crate) fn finish_calls(self) -> (Vec<Violation>, Vec<Violation>) {
+    /// The per-call violations (the opt-in flag first), abandonment violations per window, and the live
+    /// answers and abandoned calls of every window.
+    pub(crate) fn finish_calls(self) -> (Vec<Violation>, Vec<Violation>, BTreeMap<u64, Abandonment>) {
         let rules = self.rules;
         let mut out = Vec::with_capacity(self.out.len() + 1);
         out.extend(self.opt_in_flag.filter(|_| self.calls > 0));
         out.extend(self.out);
         let mut windows = Vec::new();
-        for (w, (drops, answers)) in self.per_window {
-            let rate = drops as f64 / answers as f64;
+        for (&w, a) in &self.per_window {
+            let (drops, answers, rate) = (a.abandoned, a.live_answers, a.rate());
             if rate > rules.abandon_limit {
                 windows.push(Violation::new(
                     "abandonment",
@@ -318,34 +286,6 @@ impl<'k> Auditor<'k> {
                 ));
             }
         }
-        (out, windows)
+        (out, windows, self.per_window)
     }
-}
-
-/// Names (key, call id, ms) with a receipt for the number at or before the name, not withdrawn before it: the
-/// check a run makes of itself in memory (the folder audit checks each name against its own receipt).
-fn name_check(
-    receipts: &[(String, u64, u64)],
-    withdrawals: &[(String, u64, u64)],
-    names: &[(u64, u32, u64)],
-) -> Vec<Violation> {
-    let mut by_key: HashMap<u64, Vec<(&str, u64)>> = HashMap::new();
-    for (id, key, ms) in receipts {
-        by_key.entry(*key).or_default().push((id, *ms));
-    }
-    let withdrawn: HashMap<&str, u64> = withdrawals.iter().map(|(id, _, ms)| (id.as_str(), *ms)).collect();
-    let mut out = Vec::new();
-    for &(key, call, ms) in names {
-        let ok = by_key
-            .get(&key)
-            .is_some_and(|rs| rs.iter().any(|(id, at)| *at <= ms && withdrawn.get(id).is_none_or(|&w| w > ms)));
-        if !ok {
-            out.push(Violation::new(
-                "name-without-consent",
-                Some(call),
-                format!("a name kept with +{key} without a consent receipt before it"),
-            ));
-        }
-    }
-    out
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::{AuditCall, AuditInput};
+use super::{AuditCall, AuditInput, AuditName, AuditReceipt, AuditWithdrawal};
 use crate::compliance::time_ms_of;
 use crate::error::{Error, Result};
 use crate::outcome::Outcome;
@@ -22,6 +22,10 @@ pub(super) struct CallLine {
     pub offered: Option<bool>,
     pub notice: String,
     pub referral_of: Option<u32>,
+    /// When an agent took the call (dial + ring + wait), ms.
+    pub connect_ms: u64,
+    /// When the talk ended (connect + talk), ms.
+    pub end_ms: u64,
     pub line: u64,
 }
 
@@ -37,28 +41,9 @@ pub(super) struct SuppressionLine {
 /// One consent line of `consents.jsonl`.
 #[derive(Clone, Debug)]
 pub(super) struct ConsentLine {
-    pub id: String,
-    pub key: u64,
     pub ms: u64,
     pub call_id: Option<u32>,
     pub jurisdiction: Option<String>,
-    pub line: u64,
-}
-
-/// One withdrawal line of `consents.jsonl`.
-#[derive(Clone, Debug)]
-pub(super) struct WithdrawalLine {
-    pub id: String,
-    pub line: u64,
-}
-
-/// One row of `names.csv`.
-#[derive(Clone, Debug)]
-pub(super) struct NameLine {
-    pub key: u64,
-    pub call_id: u32,
-    pub ms: u64,
-    pub receipt: String,
     pub line: u64,
 }
 
@@ -79,8 +64,6 @@ pub(super) struct RunRecords {
     pub calls: Vec<CallLine>,
     pub suppression: Vec<SuppressionLine>,
     pub consents: Vec<ConsentLine>,
-    pub withdrawals: Vec<WithdrawalLine>,
-    pub names: Vec<NameLine>,
     pub summary: SummaryCounts,
     /// The text of summary.json, to point at the line of a key.
     pub summary_text: String,
@@ -109,6 +92,7 @@ struct CallRow {
     outcome: String,
     ring_s: f64,
     wait_s: f64,
+    talk_s: f64,
     objection_offered: String,
     #[serde(default)]
     notice: String,
@@ -188,8 +172,6 @@ pub(super) fn load(dir: &Path) -> Result<(AuditInput, RunRecords)> {
         calls: Vec::new(),
         suppression: Vec::new(),
         consents: Vec::new(),
-        withdrawals: Vec::new(),
-        names: Vec::new(),
         summary: summary.counts,
         summary_text,
     };
@@ -207,7 +189,9 @@ pub(super) fn load(dir: &Path) -> Result<(AuditInput, RunRecords)> {
             "no" => Some(false),
             _ => None,
         };
-        let dial_ms = (r.dial_s * 1000.0).round() as u64;
+        let ms = |s: f64| (s * 1000.0).round() as u64;
+        let dial_ms = ms(r.dial_s);
+        let connect_ms = dial_ms + ms(r.ring_s) + ms(r.wait_s);
         input.calls.push(AuditCall {
             call_id: r.call_id,
             key,
@@ -225,6 +209,8 @@ pub(super) fn load(dir: &Path) -> Result<(AuditInput, RunRecords)> {
             offered,
             notice: r.notice,
             referral_of: r.referral_of,
+            connect_ms,
+            end_ms: connect_ms + ms(r.talk_s),
             line,
         });
     }
@@ -259,10 +245,8 @@ pub(super) fn load(dir: &Path) -> Result<(AuditInput, RunRecords)> {
             .ok_or_else(|| Error::input(&name, at, "missing or bad time"))?;
         match entry.kind.as_str() {
             "consent" => {
-                input.receipts.push((entry.id.clone(), key, ms));
+                input.receipts.push(AuditReceipt { id: entry.id.clone(), key, ms, call_id: entry.call_id });
                 records.consents.push(ConsentLine {
-                    id: entry.id,
-                    key,
                     ms,
                     call_id: entry.call_id,
                     jurisdiction: entry.jurisdiction,
@@ -270,8 +254,7 @@ pub(super) fn load(dir: &Path) -> Result<(AuditInput, RunRecords)> {
                 });
             }
             "withdrawal" => {
-                input.withdrawals.push((entry.id.clone(), key, ms));
-                records.withdrawals.push(WithdrawalLine { id: entry.id, line });
+                input.withdrawals.push(AuditWithdrawal { receipt_id: entry.id, key, ms, line: Some(line) });
             }
             other => {
                 return Err(Error::input(name, at, format!("unknown entry type '{}'", crate::error::snippet(other))));
@@ -285,8 +268,8 @@ pub(super) fn load(dir: &Path) -> Result<(AuditInput, RunRecords)> {
         let key = key_of(row.get(0).unwrap_or("")).ok_or_else(|| bad("bad number"))?;
         let call = row.get(2).and_then(|c| c.parse().ok()).ok_or_else(|| bad("bad call id"))?;
         let ms = time_ms_of(&s, row.get(3).unwrap_or("")).ok_or_else(|| bad("bad time"))?;
-        input.names.push((key, call, ms));
-        records.names.push(NameLine { key, call_id: call, ms, receipt: row.get(4).unwrap_or("").to_string(), line });
+        let receipt = Some(row.get(4).unwrap_or("").to_string()).filter(|r| !r.is_empty());
+        input.names.push(AuditName { key, call_id: call, ms, receipt, line: Some(line) });
     }
     Ok((input, records))
 }

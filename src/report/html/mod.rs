@@ -67,7 +67,10 @@ pub(crate) struct IntervalRow {
     pub dials: f64,
     pub human_answers: f64,
     pub connects: f64,
+    /// Abandoned calls (live persons).
     pub drops: f64,
+    /// Undetected machines dropped (no abandoned call; 0 in folders written before the column).
+    pub machine_drops: f64,
     pub dial_level: f64,
     pub occupancy: f64,
 }

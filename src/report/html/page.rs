@@ -38,7 +38,7 @@ fn meta(kpi: &str) -> (&'static str, Unit) {
         "dials" => ("dials", Count),
         "human_answers" => ("live answers", Count),
         "connects" => ("connects", Count),
-        "drops" => ("drops (abandoned)", Count),
+        "drops" => ("drops (live persons abandoned)", Count),
         "abandon_rate" => ("abandon rate", Percent),
         "abandon_rate_max_day" => ("abandon rate, worst day", Percent),
         "occupancy" => ("agent occupancy", Percent),
@@ -371,7 +371,20 @@ fn run(h: &mut String, c: &Context, kpis: &[(String, f64)], intervals: &[Interva
         let target = c.scenario.as_ref().map(|s| s.dialer.drop_target);
         let rules = c.scenario.as_ref().map(|s| s.compliance.profile.rules());
         let limit = rules.as_ref().map(|r| (r.abandon_limit, window(r)));
-        h.push_str("<h3>Day profile</h3><figure><figcaption>Per 15 minutes (from intervals.csv): calls; drops on their own scale with the drop rate, the dialer's drop target and the profile's abandonment limit; dial level and occupancy.</figcaption>");
+        let machines: f64 = intervals.iter().map(|i| i.machine_drops).sum();
+        let _ = write!(
+            h,
+            "<h3>Day profile</h3><figure><figcaption>Per 15 minutes (from intervals.csv): calls; drops (live persons \
+             abandoned) on their own scale with the drop rate, the dialer's drop target and the profile's abandonment \
+             limit; dial level and occupancy.{}</figcaption>",
+            if machines > 0.0 {
+                format!(
+                    " Answering machines hung up on after the drop timeout ({machines}) are no abandoned calls and are not drawn."
+                )
+            } else {
+                String::new()
+            }
+        );
         h.push_str(&charts::profile(intervals, target, limit));
         h.push_str("</figure>\n");
     }

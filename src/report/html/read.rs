@@ -74,7 +74,7 @@ pub(super) fn path(p: &Path) -> Result<Vec<Section>> {
                         .violations
                         .iter()
                         .map(|v| {
-                            (v.rule.to_string(), v.call_id, v.detail.clone(), v.at.as_ref().map(|a| a.to_string()))
+                            (v.rule.to_string(), v.call_id, v.detail.to_string(), v.at.as_ref().map(|a| a.to_string()))
                         })
                         .collect(),
                     possibly_known: r.possibly_known.len(),
@@ -162,6 +162,8 @@ fn read_intervals(bytes: &[u8], name: &str) -> Result<Vec<IntervalRow>> {
         .iter()
         .map(|k| csv.need(k, name))
         .collect::<Result<_>>()?;
+    // Written since abandonment counts live persons only; older folders lack it.
+    let machine = csv.col("machine_drops");
     Ok(csv
         .rows
         .iter()
@@ -171,6 +173,7 @@ fn read_intervals(bytes: &[u8], name: &str) -> Result<Vec<IntervalRow>> {
             human_answers: num(&r[c[2]]),
             connects: num(&r[c[3]]),
             drops: num(&r[c[4]]),
+            machine_drops: machine.map_or(0.0, |m| num(&r[m])),
             dial_level: num(&r[c[5]]),
             occupancy: num(&r[c[6]]),
         })

@@ -39,6 +39,23 @@ impl<'a> Engine<'a> {
         self.suppress(number, call_id, "withdrawal");
     }
 
+    /// What the ringing of an attempt on a referee's number ends in: never a special information tone (a
+    /// referral is a working number), busy, the referee, a machine or no answer by `[referrals]`' rates, from
+    /// the same draw a fresh number's attempt uses.
+    pub(super) fn referee_fate(&self, nk: u64, attempt: u32) -> Fate {
+        let r = &self.s.referrals;
+        let u = uniform(self.key, nk, attempt, Purpose::AttemptFate.id(), 0);
+        if u < r.busy {
+            Fate::Busy
+        } else if u < r.busy + r.person {
+            Fate::Person
+        } else if u < r.busy + r.person + r.machine {
+            Fate::Machine
+        } else {
+            Fate::NoAnswer
+        }
+    }
+
     /// The conversation of a connected call: its talk time and outcome, through the compliance flow.
     pub(super) fn converse(&mut self, c: u32) -> (Millis, Outcome) {
         let call = &self.calls[c];
@@ -62,32 +79,22 @@ impl<'a> Engine<'a> {
             self.suppress(number, c, "marketing");
             return (talk(&g.refusal_talk, self.key), Outcome::Objected);
         }
-        if uniform(self.key, nk, 0, Purpose::Cooperate as u64, 0) >= s.population.cooperate {
+        let cooperate = if referral_of.is_some() { s.referrals.cooperate } else { s.population.cooperate };
+        if uniform(self.key, nk, 0, Purpose::Cooperate as u64, 0) >= cooperate {
             return (talk(&g.refusal_talk, self.key), Outcome::Refused);
         }
+        let mut talk_ms = talk(&g.talk, self.key);
         if draw(Purpose::GiveName, 0) < cp.give_name {
             self.stats.compliance.names_given += 1;
             let name = synthetic_name(nk ^ self.key);
             if draw(Purpose::Consent, 0) < cp.consent {
-                // The receipt first, then the name kept under it.
-                self.stats.compliance.consents_granted += 1;
-                self.stats.interval(self.now).consents += 1;
-                if referral_of.is_some() {
-                    self.stats.compliance.referrals_converted += 1;
-                }
-                let id = format!("cr-{:016x}-{c}", (self.key ^ nk).rotate_left(17));
-                let receipt =
-                    Receipt { id: id.clone(), number, name: name.clone(), call_id: c, time_ms: self.now, referral_of };
-                self.ledger.push(LedgerEntry::Consent(receipt));
-                self.names.push(NameEntry { number, name, call_id: c, time_ms: self.now, receipt: Some(id) });
-                if draw(Purpose::Withdraw, 0) < cp.withdraw {
-                    let delay = sample(
-                        &cp.withdraw_delay,
-                        draw(Purpose::WithdrawDelay, 0),
-                        draw(Purpose::WithdrawDelaySecond, 0),
-                    );
-                    self.queue.push(self.now + millis(delay).max(1), Event::Withdraw(self.ledger.len() as u32 - 1));
-                }
+                // Consent is given during the conversation, at a drawn share of the talk: strictly after the
+                // connect and before the end (a conversation with a consent lasts at least 2 ms). The receipt,
+                // then the name under it, are written at that moment.
+                talk_ms = talk_ms.max(2);
+                let share = uniform(self.key, nk, attempt, Purpose::ConsentMoment.id(), 0);
+                let offset = 1 + (share * (talk_ms - 1) as f64) as Millis;
+                self.queue.push(self.now + offset.min(talk_ms - 1), Event::Consent(c));
             } else {
                 // Declined: the name is discarded and written nowhere (unless a fault is injected).
                 self.stats.compliance.consents_declined += 1;
@@ -97,7 +104,7 @@ impl<'a> Engine<'a> {
                 }
             }
         }
-        if draw(Purpose::Referral, 0) < cp.referral {
+        if draw(Purpose::Referral, 0) < s.referrals.share {
             self.stats.compliance.referrals += 1;
             // The referee's number is queued; their name is kept nowhere.
             match self.fresh.random_number((nk ^ self.key).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ u64::from(c)) {
@@ -107,6 +114,32 @@ impl<'a> Engine<'a> {
                 None => self.stats.compliance.referrals_dropped += 1,
             }
         }
-        (talk(&g.talk, self.key), Outcome::Completed)
+        (talk_ms, Outcome::Completed)
+    }
+
+    /// The moment of consent in call `c` (connected and still talking): the receipt first, then the name
+    /// kept under it; a withdrawal to come is scheduled from here.
+    pub(super) fn consent(&mut self, c: u32) {
+        let call = &self.calls[c];
+        let (number, referral_of) = (call.number, call.referral_of);
+        debug_assert!(call.connected.is_some_and(|t| t < self.now) && call.ended.is_none(), "inside the talk");
+        let nk = number.key();
+        let cp = &self.s.compliance;
+        let draw = |p: Purpose| uniform(self.key, nk, 0, p.id(), 0);
+        self.stats.compliance.consents_granted += 1;
+        self.stats.interval(self.now).consents += 1;
+        if referral_of.is_some() {
+            self.stats.compliance.referrals_converted += 1;
+        }
+        let name = synthetic_name(nk ^ self.key);
+        let id = format!("cr-{:016x}-{c}", (self.key ^ nk).rotate_left(17));
+        let receipt =
+            Receipt { id: id.clone(), number, name: name.clone(), call_id: c, time_ms: self.now, referral_of };
+        self.ledger.push(LedgerEntry::Consent(receipt));
+        self.names.push(NameEntry { number, name, call_id: c, time_ms: self.now, receipt: Some(id) });
+        if draw(Purpose::Withdraw) < cp.withdraw {
+            let delay = sample(&cp.withdraw_delay, draw(Purpose::WithdrawDelay), draw(Purpose::WithdrawDelaySecond));
+            self.queue.push(self.now + millis(delay).max(1), Event::Withdraw(self.ledger.len() as u32 - 1));
+        }
     }
 }

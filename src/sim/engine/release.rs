@@ -3,6 +3,7 @@
 //! come leaves the map of numbers in play, its AAPOR class counted. A child module of the engine.
 
 use super::*;
+use crate::compliance::{AuditName, AuditReceipt, AuditWithdrawal, erase_withdrawn};
 
 impl<'a> Engine<'a> {
     /// A number with no attempt to come: its entry goes once no attempt of it is in progress, its AAPOR class
@@ -21,6 +22,43 @@ impl<'a> Engine<'a> {
             self.auditor.suppression(e.number.key(), e.time_ms, e.call_id);
         }
         self.audited_suppressions = self.suppression.len();
+    }
+
+    /// The run's records made final and audited: names under a withdrawn receipt are erased (the records a
+    /// run ends with hold none), then the self-audit checks every name with the folder audit's own code.
+    pub(super) fn finish_records(&mut self) {
+        self.feed_suppressions();
+        self.names = erase_withdrawn(&self.names, &self.ledger);
+        let (mut receipts, mut withdrawals) = (Vec::new(), Vec::new());
+        for e in &self.ledger {
+            match e {
+                LedgerEntry::Consent(c) => receipts.push(AuditReceipt {
+                    id: c.id.clone(),
+                    key: c.number.key(),
+                    ms: c.time_ms,
+                    call_id: Some(c.call_id),
+                }),
+                LedgerEntry::Withdrawal(w) => withdrawals.push(AuditWithdrawal {
+                    receipt_id: w.receipt_id.clone(),
+                    key: w.number.key(),
+                    ms: w.time_ms,
+                    line: None,
+                }),
+            }
+        }
+        let names: Vec<AuditName> = self
+            .names
+            .iter()
+            .map(|n| AuditName {
+                key: n.number.key(),
+                call_id: n.call_id,
+                ms: n.time_ms,
+                receipt: n.receipt.clone(),
+                line: None,
+            })
+            .collect();
+        let auditor = std::mem::replace(&mut self.auditor, Auditor::new(self.s, Box::new(|_| None)));
+        self.violations = auditor.finish(&receipts, &withdrawals, &names);
     }
 
     /// Releases the calls that have ended behind no older call in progress: each is audited and its record
