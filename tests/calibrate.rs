@@ -50,10 +50,14 @@ fn a_simulated_log_gives_back_its_parameters_within_their_intervals() {
         ("agents", "wrap"),
         ("compliance", "object"),
     ] {
+        // Twelve 95 % intervals miss one value or more in about half of all runs, so each is widened to 99.6 %
+        // (z 2.87 instead of 1.96: Bonferroni, about 5 % for the twelve together), so that a harmless change
+        // to the draws does not trip the test while a biased estimator still does.
         let (lo, hi) = interval(section, key);
+        let (mid, half) = ((lo + hi) / 2.0, (hi - lo) / 2.0 * 2.87 / 1.96);
         let true_value = value_of(truth, section, key);
-        if !(lo <= true_value && true_value <= hi) {
-            missed.push(format!("{section}.{key}: {true_value} not in {lo}–{hi}"));
+        if !(mid - half <= true_value && true_value <= mid + half) {
+            missed.push(format!("{section}.{key}: {true_value} not in {lo}–{hi} (widened: ±{half})"));
         }
     }
     assert!(missed.is_empty(), "parameters outside their intervals: {missed:#?}\n{fitted}");
@@ -99,6 +103,7 @@ fn a_vicidial_log_is_read_by_its_status_mapping() {
     assert_eq!((c.all.callback.k, c.all.callback.n), (1, 2));
     assert_eq!(c.by_type["mobile"].numbers, 8);
     assert_eq!(c.answered_share, 1.0, "a VICIdial log has no ring times: no correction");
+    assert!(attempts.iter().all(|a| !a.referral));
 }
 
 #[test]

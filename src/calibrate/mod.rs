@@ -165,7 +165,7 @@ pub struct Rates {
 pub struct Calibration {
     /// How the log was read.
     pub format: LogFormat,
-    /// Attempts read.
+    /// Attempts the population is fitted to (referred numbers left out).
     pub attempts: u64,
     /// All numbers together.
     pub all: Rates,
@@ -221,7 +221,8 @@ pub fn calibrate(format: LogFormat, attempts: &[Attempt], plan: &Plan) -> Calibr
     let mut seen = std::collections::HashSet::new();
     let mut person_by_hour = [Proportion::default(); 24];
     let (mut delay, mut talk, mut refusal, mut wrap) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for a in attempts {
+    // Referred numbers follow the scenario's [referrals] rates: the population is fitted without them.
+    for a in attempts.iter().filter(|a| !a.referral) {
         let kind = types.of(&a.number.national_digits());
         let stratum = by_type.entry(kind.to_string()).or_default();
         let d = a.disposition;
@@ -279,7 +280,7 @@ pub fn calibrate(format: LogFormat, attempts: &[Attempt], plan: &Plan) -> Calibr
     };
     Calibration {
         format,
-        attempts: attempts.len() as u64,
+        attempts: attempts.iter().filter(|a| !a.referral).count() as u64,
         all,
         by_type,
         answered_share,

@@ -75,6 +75,9 @@ pub struct Attempt {
     pub talk_s: Option<f64>,
     /// Seconds of after-call work, when the log has it.
     pub wrap_s: Option<f64>,
+    /// Whether the number was referred by a person called earlier (its rates follow `[referrals]`, not the
+    /// population's).
+    pub referral: bool,
 }
 
 /// The shape a log was read as.
@@ -146,6 +149,7 @@ pub fn read_log(name: &str, input: impl Read, normalizer: &Normalizer) -> Result
         LogFormat::Dialsim => {
             let (number, dial, outcome) = (need("number")?, need("dial_s")?, need("outcome")?);
             let (ring, talk, wrap) = (need("ring_s")?, need("talk_s")?, need("wrap_s")?);
+            let referral_of = col("referral_of");
             for row in reader.records() {
                 let row = row.map_err(|e| at(e.position().map_or(0, |p| p.line()), e.to_string()))?;
                 let line = row.position().map_or(0, |p| p.line());
@@ -163,6 +167,7 @@ pub fn read_log(name: &str, input: impl Read, normalizer: &Normalizer) -> Result
                     ring_s: Some(seconds(ring)?),
                     talk_s: if d.connected() { Some(seconds(talk)?) } else { None },
                     wrap_s: if d.connected() { Some(seconds(wrap)?) } else { None },
+                    referral: referral_of.is_some_and(|c| !row[c].trim().is_empty()),
                 });
             }
         }
@@ -204,6 +209,7 @@ pub fn read_log(name: &str, input: impl Read, normalizer: &Normalizer) -> Result
                     ring_s: None,
                     talk_s: talk,
                     wrap_s: None,
+                    referral: false,
                 });
             }
         }
