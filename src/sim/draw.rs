@@ -51,12 +51,14 @@ pub enum Purpose {
     WithdrawDelay = 72,
     /// Per number: second uniform of the withdrawal delay.
     WithdrawDelaySecond = 73,
+    /// Per number: whether the HLR look-up reports the true status (`[screening]`).
+    Screening = 74,
 }
 
 impl Purpose {
     /// Every purpose with the number it hashes as, pinned: a changed number changes every draw of its purpose,
     /// so runs of one seed no longer meet the same people across versions (common random numbers break).
-    pub const PINNED: [(Purpose, u64); 19] = [
+    pub const PINNED: [(Purpose, u64); 20] = [
         (Purpose::InService, 1),
         (Purpose::Cooperate, 2),
         (Purpose::AttemptFate, 3),
@@ -76,6 +78,7 @@ impl Purpose {
         (Purpose::Referral, 71),
         (Purpose::WithdrawDelay, 72),
         (Purpose::WithdrawDelaySecond, 73),
+        (Purpose::Screening, 74),
     ];
 
     /// The number the purpose hashes as.
@@ -156,6 +159,7 @@ mod tests {
             (Purpose::Referral, 71),
             (Purpose::WithdrawDelay, 72),
             (Purpose::WithdrawDelaySecond, 73),
+            (Purpose::Screening, 74),
         ];
         for (p, n) in expected {
             assert_eq!(p as u64, n, "{p:?} must hash as {n}: {message}");
@@ -183,7 +187,8 @@ mod tests {
                 | Purpose::StoreNameFault
                 | Purpose::Referral
                 | Purpose::WithdrawDelay
-                | Purpose::WithdrawDelaySecond => {}
+                | Purpose::WithdrawDelaySecond
+                | Purpose::Screening => {}
             }
         }
     }
