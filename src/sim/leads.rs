@@ -82,8 +82,16 @@ pub fn load_exclusions(scenario: &Scenario, plan: &Plan) -> Result<Exclusions> {
 enum Generated {
     /// Every number of the space equally likely.
     Uniform(NumberSpace),
-    /// A stratified list: the plan, the selection and the mix of types.
-    Mixed(Box<(Plan, Selection, Vec<(NumberType, f64)>)>),
+    /// A stratified list.
+    Mixed(Box<MixedSource>),
+}
+
+/// What a stratified list is built from.
+#[derive(Debug, Clone)]
+struct MixedSource {
+    plan: Plan,
+    selection: Selection,
+    mix: Vec<(NumberType, f64)>,
 }
 
 /// Everything a run needs to draw numbers, loaded once.
@@ -117,7 +125,7 @@ impl LeadSource {
             } else {
                 // Built once here so that a mix the plan cannot fill fails before any run.
                 CallList::mixed(&plan, &selection, &mix, 0).map_err(|e| Error::Invalid(format!("numbers.mix: {e}")))?;
-                Generated::Mixed(Box::new((plan.clone(), selection, mix)))
+                Generated::Mixed(Box::new(MixedSource { plan: plan.clone(), selection, mix }))
             };
             (Some(generated), None)
         } else {
@@ -143,7 +151,9 @@ impl LeadSource {
         FreshLeads {
             list: self.space.as_ref().map(|g| match g {
                 Generated::Uniform(space) => CallList::new(space.clone(), seed),
-                Generated::Mixed(m) => CallList::mixed(&m.0, &m.1, &m.2, seed).expect("checked when prepared"),
+                Generated::Mixed(m) => {
+                    CallList::mixed(&m.plan, &m.selection, &m.mix, seed).expect("checked when prepared")
+                }
             }),
             strata: self.strata.clone(),
             fixed: self.list.clone(),
