@@ -152,8 +152,29 @@ impl Mix {
     /// The whole space's (segment, offset) at list position `p` (< len).
     #[inline]
     pub(crate) fn locate(&self, p: u64) -> (usize, u64) {
+        let b = p / self.block;
+        self.locate_in(&self.slots(b), p)
+    }
+
+    /// [`Mix::locate`] of every position `first + j * step` for `j` in `range`, appended to `out`; the slot
+    /// order of a block is keyed once for all its positions.
+    pub(crate) fn locate_each(&self, first: u64, step: u64, range: std::ops::Range<u64>, out: &mut Vec<(usize, u64)>) {
+        let mut current: Option<(u64, Permutation)> = None;
+        for j in range {
+            let p = first + j * step;
+            let b = p / self.block;
+            if current.as_ref().is_none_or(|(k, _)| *k != b) {
+                current = Some((b, self.slots(b)));
+            }
+            out.push(self.locate_in(&current.as_ref().expect("just set").1, p));
+        }
+    }
+
+    /// [`Mix::locate`] with the slot order of `p`'s block given.
+    #[inline]
+    fn locate_in(&self, slots: &Permutation, p: u64) -> (usize, u64) {
         let (b, o) = (p / self.block, p % self.block);
-        let slot = self.slots(b).apply(o);
+        let slot = slots.apply(o);
         let s = self.cum.partition_point(|&c| c <= slot) - 1;
         let stratum = &self.strata[s];
         let q = b * self.counts[s] + (slot - self.cum[s]);

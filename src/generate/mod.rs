@@ -471,7 +471,7 @@ impl CallList {
         let mut lanes = [0u64; LANES];
         let mut j = range.start;
         if let Some(mix) = &self.mix {
-            out.located.extend((range.start..range.end).map(|j| mix.locate(first + j * step)));
+            mix.locate_each(first, step, range.clone(), &mut out.located);
             j = range.end;
         }
         while j < range.end {
