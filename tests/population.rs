@@ -80,8 +80,12 @@ fn a_type_section_overrides_the_compliance_base_of_consent() {
 
 #[test]
 fn a_stratum_whose_answers_exceed_one_is_refused_with_its_key() {
-    let err = Scenario::parse("s.toml", "[population.mobile]\nperson = 0.9\nmachine = 0.3\n", &[]).unwrap_err();
-    assert!(err.to_string().contains("population.mobile.machine"), "{err}");
+    let err =
+        Scenario::parse("s.toml", "[population.mobile]  # a comment\nperson = 0.9\nmachine = 0.3\n", &[]).unwrap_err();
+    assert!(err.to_string().starts_with("s.toml:1: population.mobile = busy 0.04 + person 0.9"), "{err}");
+    let set = ["population.mobile.person=0.8".to_string()];
+    let err = Scenario::parse("s.toml", "", &set).unwrap_err();
+    assert!(err.to_string().starts_with("--set population.mobile: "), "{err}");
     let err = Scenario::parse("s.toml", "[population.fixedLine]\nbusy = 1.5\n", &[]).unwrap_err();
     assert!(err.to_string().starts_with("s.toml:2:") && err.to_string().contains("population.fixedLine.busy"), "{err}");
     let err = Scenario::parse("s.toml", "[numbers]\nmix = { mobile = 0.7, fixedLine = 0.2 }\n", &[]).unwrap_err();
@@ -251,4 +255,17 @@ fn a_mixed_list_skips_suppressed_numbers() {
     // The rest keep their order: the list without the held numbers, then the positions after it.
     let rest: Vec<&String> = whole.iter().filter(|l| !held.contains(&l.split(',').next().unwrap())).collect();
     assert_eq!(kept.iter().take(rest.len()).collect::<Vec<_>>(), rest);
+}
+
+#[test]
+fn the_other_plans_population_files_run_on_their_own_plan() {
+    for (plan, country_code) in [("sk", 421), ("de", 49), ("gb", 44), ("us", 1)] {
+        let path = format!("{}/data/scenarios/population/{plan}.toml", env!("CARGO_MANIFEST_DIR"));
+        let scenario = Scenario::load(&path, &["run.day_hours=0.2".to_string()]).unwrap();
+        assert_eq!(scenario.numbers.plan, plan);
+        assert!(scenario.population.has_strata(), "{plan}: no stratum sections");
+        let out = Campaign::new(scenario).unwrap().run(1, true);
+        assert!(!out.calls.is_empty(), "{plan}: nothing dialled");
+        assert!(out.calls.iter().all(|c| c.number.country_code == country_code), "{plan}");
+    }
 }

@@ -496,7 +496,10 @@ impl Scenario {
     /// Checks every value against its range.
     fn validate(&self, name: &str, text: &str, overrides: &[String]) -> Result<()> {
         let fail = |path: &str, value: String, range: &str| {
-            let from_set = overrides.iter().any(|o| o.split('=').next().is_some_and(|k| k.trim() == path));
+            // A check over a whole section (its path a prefix of the key set) counts keys set inside it.
+            let from_set = overrides.iter().any(|o| {
+                o.split('=').next().is_some_and(|k| k.trim() == path || k.trim().starts_with(&format!("{path}.")))
+            });
             let (file, line) =
                 if from_set { (format!("--set {path}"), None) } else { (name.to_string(), find_key(text, path)) };
             Err(Error::input(file, line, format!("{path} = {value} is out of range ({range})")))

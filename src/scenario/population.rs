@@ -354,8 +354,8 @@ pub(super) fn validate(s: &super::Scenario, range: RangeCheck<'_>, fail: Fail<'_
         let sum = r.busy + r.person + r.machine;
         if sum > 1.0 + 1e-9 {
             return fail(
-                &format!("{path}.machine"),
-                format!("{} (busy + person + machine = {sum})", r.machine),
+                path,
+                format!("busy {} + person {} + machine {} = {sum:.4}", r.busy, r.person, r.machine),
                 "busy + person + machine at most 1",
             );
         }
