@@ -269,3 +269,18 @@ fn the_other_plans_population_files_run_on_their_own_plan() {
         assert!(out.calls.iter().all(|c| c.number.country_code == country_code), "{plan}");
     }
 }
+
+#[test]
+fn a_scenarios_mix_dials_the_list_generate_writes_for_the_same_seed() {
+    let set = ["numbers.suppress=[]".to_string()];
+    let scenario = Scenario::parse("<default>", dialsim::DEFAULT_SCENARIO, &set).unwrap();
+    let leads = dialsim::sim::LeadSource::prepare(&scenario).unwrap();
+    let mut fresh = leads.fresh(17);
+    let plan = dialsim::Plan::embedded("cz").unwrap();
+    let mix = [(dialsim::NumberType::Mobile, 0.7), (dialsim::NumberType::FixedLine, 0.3)];
+    let list = dialsim::CallList::mixed(&plan, &dialsim::Selection::default(), &mix, 17).unwrap();
+    for p in 0..1000 {
+        let (position, number, _) = fresh.next_number(&|_| false).unwrap();
+        assert_eq!((position, number), (p, list.number_at(p)));
+    }
+}
