@@ -80,7 +80,7 @@ fn label(kpi: &str) -> String {
 }
 
 /// The KPIs shown as cards and charted in sweeps, in that order.
-const HEADLINE: [&str; 8] = [
+const HEADLINE: [&str; 9] = [
     "abandon_rate",
     "abandon_rate_max_day",
     "occupancy",
@@ -89,6 +89,7 @@ const HEADLINE: [&str; 8] = [
     "p_wait",
     "mean_wait_s",
     "rr1",
+    "cost_per_contact",
 ];
 
 /// A value in its unit: rates as percentages, counts with thin-space thousands.
