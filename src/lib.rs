@@ -68,7 +68,7 @@ pub use exclude::{
 pub use generate::{CallList, Excluder, ListFormat, ListRequest, ListSummary, NoExclusion, Shard, region_time_zone};
 pub use list_manifest::{
     Continuation, Generation, LIST_MANIFEST_KIND, ListManifest, PlanRecord, Scrub, ScrubCounts, SourceRecord,
-    manifest_path, scrub, source_changes,
+    format_mix, manifest_path, scrub, source_changes,
 };
 pub use manifest::Manifest;
 pub use normalize::Normalizer;
@@ -77,9 +77,9 @@ pub use output::{AtomicFile, Privacy, RunFolder};
 pub use permute::{LANES, PERMUTATION_VERSION, Permutation, ROUNDS};
 pub use plan::{NumberType, Plan, PlanRow};
 pub use scenario::{
-    AgentsSection, AmdSection, ComplianceSection, DEFAULT_SCENARIO, DialerMode, DialerSection, Dist, FaultsSection,
-    NumbersSection, Pacer, PopulationSection, Profile, Purpose, ReadSection, ReferralsSection, RunSection, Scenario,
-    days_from_civil,
+    AgentsSection, AmdSection, ComplianceSection, CostsSection, DEFAULT_SCENARIO, DialerMode, DialerSection, Dist,
+    FaultsSection, LinePrices, NumbersSection, Pacer, PopulationSection, Profile, Purpose, Rates, ReadSection,
+    ReferralsSection, RunSection, Scenario, ScreeningSection, StratumRates, days_from_civil, parse_mix,
 };
 pub use sim::{Campaign, RunOutput, Summary};
 pub use space::{NumberSpace, Segment, Selection};

@@ -82,6 +82,9 @@ pub struct Generation {
     /// The list this one continues (its manifest's path as given), if any.
     #[serde(default)]
     pub continues: Option<String>,
+    /// A stratified list's mix of types, `mobile=0.7,fixedLine=0.3` (absent: uniform over the space).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mix: Option<String>,
 }
 
 /// A plan as recorded.
@@ -176,6 +179,7 @@ impl ListManifest {
             exhausted: summary.exhausted(),
             exclusions,
             continues: None,
+            mix: (!list.mix().is_empty()).then(|| format_mix(list.mix())),
         };
         ListManifest {
             kind: LIST_MANIFEST_KIND.into(),
@@ -203,6 +207,11 @@ impl ListManifest {
         }
         Ok(m)
     }
+}
+
+/// A mix written as `generate --mix` reads it: `mobile=0.7,fixedLine=0.3`.
+pub fn format_mix(mix: &[(NumberType, f64)]) -> String {
+    mix.iter().map(|(t, s)| format!("{t}={s}")).collect::<Vec<_>>().join(",")
 }
 
 /// A list rebuilt from its manifest, ready to be continued.
@@ -245,8 +254,13 @@ impl Generation {
             .map(|t| t.parse::<NumberType>().map_err(|e| bad(format!("recorded type: {e}"))))
             .collect::<Result<Vec<_>>>()?;
         let selection = Selection { types, prefixes: self.prefixes.clone(), lengths: self.lengths.clone() };
-        let space = NumberSpace::new(&plan, &selection)?;
-        let list = CallList::new(space, self.seed);
+        let list = match &self.mix {
+            Some(mix) => {
+                let mix = crate::scenario::parse_mix(mix).map_err(|e| bad(format!("recorded mix: {e}")))?;
+                CallList::mixed(&plan, &selection, &mix, self.seed)?
+            }
+            None => CallList::new(NumberSpace::new(&plan, &selection)?, self.seed),
+        };
         if let (Some(p), Some(n)) = (self.last_index, &self.last_number) {
             let now = list.number_at(p);
             if now.to_string() != *n {

@@ -142,10 +142,23 @@ fn sweeps_are_reproducible_shardable_and_charted() {
 #[test]
 fn compare_pairs_runs_and_beats_independent_intervals() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("b.toml"), "[dialer]\nagents = 24\n").unwrap();
+    // B is the default day with more agents (a file with only `[dialer] agents` would be the built-in defaults,
+    // whose population differs from the default day's).
     let out = common::dialsim(
         dir.path(),
-        &["compare", "default", "b.toml", "--replications", "12", "--seed", "6", "-o", "cmp.csv"],
+        &[
+            "compare",
+            "default",
+            "default",
+            "--set-b",
+            "dialer.agents=24",
+            "--replications",
+            "12",
+            "--seed",
+            "6",
+            "-o",
+            "cmp.csv",
+        ],
     );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let csv = std::fs::read_to_string(dir.path().join("cmp.csv")).unwrap();

@@ -10,8 +10,12 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 /// A clean run folder of the default scenario (seed 21), made once per test in `dir`.
+/// A clean run of the default day on the built-in defaults' dense population (30 % of numbers dead, no strata,
+/// no mix): the tampering tests need connected referrals, consents and objections in the run.
 fn clean_run(dir: &Path, extra: &[&str]) -> PathBuf {
     let mut args = vec!["simulate", "--seed", "21", "--out", "run"];
+    args.extend_from_slice(&["--set", "population.mobile={}", "--set", "population.fixedLine={}"]);
+    args.extend_from_slice(&["--set", "numbers.mix={}"]);
     args.extend_from_slice(extra);
     let o = common::dialsim(dir, &args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

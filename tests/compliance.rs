@@ -12,6 +12,23 @@ fn run_with(set: &[String], seed: u64) -> (Scenario, RunOutput) {
     (scenario, out)
 }
 
+/// The population of the built-in defaults (30 % of numbers dead, no strata, every number of the types equally
+/// likely) instead of the default day's Czech strata and mix: the tests of the compliance flow need many
+/// connected persons, objections and referrals in a short run.
+const DENSE: [&str; 3] = ["population.mobile={}", "population.fixedLine={}", "numbers.mix={}"];
+
+/// [`run_with`] on the dense population.
+fn run_dense(set: &[String], seed: u64) -> (Scenario, RunOutput) {
+    let mut all: Vec<String> = DENSE.iter().map(|s| s.to_string()).collect();
+    all.extend_from_slice(set);
+    run_with(&all, seed)
+}
+
+/// `--set` arguments for [`DENSE`].
+fn dense_args() -> Vec<&'static str> {
+    DENSE.iter().flat_map(|s| ["--set", *s]).collect()
+}
+
 fn count(out: &RunOutput, rule: &str) -> u64 {
     out.violations.iter().filter(|v| v.rule == rule).count() as u64
 }
@@ -118,16 +135,16 @@ fn the_default_day_is_clean_and_its_records_are_complete() {
 
 #[test]
 fn every_injected_fault_is_found_and_nothing_else() {
-    let (_, clean) = run_with(&[], 5);
+    let (_, clean) = run_dense(&[], 5);
     assert!(clean.violations.is_empty(), "{:?}", &clean.violations[..clean.violations.len().min(5)]);
 
-    let (_, out) = run_with(&["compliance.faults.skip_objection_offer=0.1".into()], 5);
+    let (_, out) = run_dense(&["compliance.faults.skip_objection_offer=0.1".into()], 5);
     let injected = out.summary.compliance.faults_injected.skip_objection_offer;
     assert!(injected > 50);
     assert_eq!(count(&out, "objection-offer"), injected);
     assert_eq!(out.violations.len() as u64, injected);
 
-    let (_, out) = run_with(&["compliance.faults.store_name_without_consent=0.5".into()], 5);
+    let (_, out) = run_dense(&["compliance.faults.store_name_without_consent=0.5".into()], 5);
     let injected = out.summary.compliance.faults_injected.store_name_without_consent;
     assert!(injected > 20);
     assert_eq!(count(&out, "name-without-consent"), injected);
@@ -155,10 +172,10 @@ fn every_injected_fault_is_found_and_nothing_else() {
     let set = |p: f64| {
         vec![format!("numbers.suppress=[\"{}\"]", path.display()), format!("compliance.faults.ignore_suppression={p}")]
     };
-    let (_, honest) = run_with(&set(0.0), 5);
+    let (_, honest) = run_dense(&set(0.0), 5);
     assert!(honest.summary.compliance.suppression_hits > 500);
     assert!(honest.violations.is_empty(), "{:?}", &honest.violations[..honest.violations.len().min(3)]);
-    let (_, out) = run_with(&set(0.5), 5);
+    let (_, out) = run_dense(&set(0.5), 5);
     let injected = out.summary.compliance.faults_injected.ignore_suppression;
     assert!(injected > 200, "{injected}");
     assert_eq!(count(&out, "known-number"), injected);
@@ -239,7 +256,7 @@ fn profiles_set_the_rules() {
 
 #[test]
 fn referrals_bring_numbers_not_names_and_withdrawals_suppress() {
-    let (_, out) = run_with(&["referrals.share=0.5".into()], 8);
+    let (_, out) = run_dense(&["referrals.share=0.5".into()], 8);
     let c = &out.summary.compliance;
     assert!(c.referrals > 200, "{c:?}");
     let referral_calls: Vec<_> = out.calls.iter().filter(|x| x.referral_of.is_some()).collect();
@@ -272,10 +289,11 @@ fn a_later_campaign_fed_the_suppression_list_never_calls_an_objector() {
         .map(|l| l.split(',').next().unwrap().to_string())
         .collect();
     assert!(objectors.len() > 100);
-    // The same seed walks the same list: without the suppression list the objectors come up again...
+    // The same seed walks the same list (the default day's numbers.mix is generate's --mix): without the
+    // suppression list the objectors come up again...
     let plain = common::ok_stdout(
         d,
-        &["generate", "-n", "40000", "--seed", "17", "--format", "txt", "--type", "mobile,fixedLine"],
+        &["generate", "-n", "40000", "--seed", "17", "--format", "txt", "--mix", "mobile=0.7,fixedLine=0.3"],
     );
     let plain: HashSet<String> = String::from_utf8(plain).unwrap().lines().map(str::to_string).collect();
     assert!(objectors.iter().filter(|n| plain.contains(*n)).count() > 100);
@@ -288,8 +306,8 @@ fn a_later_campaign_fed_the_suppression_list_never_calls_an_objector() {
         "17",
         "--format",
         "txt",
-        "--type",
-        "mobile,fixedLine",
+        "--mix",
+        "mobile=0.7,fixedLine=0.3",
         "--suppress",
         "first/suppression.csv",
     ];
@@ -339,18 +357,22 @@ fn no_number_gets_two_first_attempts_when_referrals_meet_the_list() {
     let o = common::dialsim(
         d,
         &[
-            "simulate",
-            "--seed",
-            "4",
-            "--out",
-            "run",
-            "--set",
-            "numbers.prefixes=[\"60112\"]",
-            "--set",
-            "referrals.share=0.5",
-            "--set",
-            "run.days=2",
-        ],
+            &[
+                "simulate",
+                "--seed",
+                "4",
+                "--out",
+                "run",
+                "--set",
+                "numbers.prefixes=[\"60112\"]",
+                "--set",
+                "referrals.share=0.5",
+                "--set",
+                "run.days=2",
+            ][..],
+            &dense_args()[..],
+        ]
+        .concat(),
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let mut reader = csv::Reader::from_path(d.join("run/calls.csv")).unwrap();

@@ -19,6 +19,10 @@ pub struct GenerateArgs {
     /// Number types to draw (libphonenumber names) [default: mobile,fixedLine,fixedLineOrMobile].
     #[arg(long = "type", value_delimiter = ',', value_parser = parse_type)]
     types: Vec<NumberType>,
+    /// A stratified list: number types with their shares, e.g. mobile=0.7,fixedLine=0.3 (shares adding up to 1;
+    /// replaces --type). Every block of consecutive positions holds each type's exact share, in random order.
+    #[arg(long, value_name = "TYPE=SHARE,...", value_parser = parse_mix_arg, conflicts_with = "types")]
+    mix: Option<MixArg>,
     /// National prefixes to keep, e.g. 2,60 (default: all).
     #[arg(long = "prefix", value_delimiter = ',')]
     prefixes: Vec<String>,
@@ -28,7 +32,7 @@ pub struct GenerateArgs {
     /// Continue the list LIST where it stopped, in the same order: plan rows, selection, seed, shard and format
     /// come from LIST.manifest.json; -n says how many more positions. Exclusion sources are today's: those given,
     /// else the ones the manifest records (re-read now; changes are reported).
-    #[arg(long = "continue", value_name = "LIST", conflicts_with_all = ["plan", "types", "prefixes", "lengths", "seed", "start", "shard", "format", "list_id"])]
+    #[arg(long = "continue", value_name = "LIST", conflicts_with_all = ["plan", "types", "mix", "prefixes", "lengths", "seed", "start", "shard", "format", "list_id"])]
     continue_from: Option<PathBuf>,
     /// Write the list's manifest (plan, selection, seed, shard, sources) here [default: OUTPUT.manifest.json
     /// beside -o; none when the list goes to stdout].
@@ -73,6 +77,13 @@ pub struct GenerateArgs {
 
 fn parse_type(s: &str) -> Result<NumberType, String> {
     s.trim().parse()
+}
+/// `--mix`: one value holding every type's share.
+#[derive(Clone, Debug)]
+struct MixArg(Vec<(NumberType, f64)>);
+
+fn parse_mix_arg(s: &str) -> Result<MixArg, String> {
+    dialsim::parse_mix(s).map(MixArg)
 }
 fn parse_format(s: &str) -> Result<ListFormat, String> {
     s.parse()
@@ -142,12 +153,24 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
         }
         None => {
             let plan = Plan::resolve(&args.plan)?;
+            let types = match &args.mix {
+                Some(mix) => mix.0.iter().map(|(t, _)| *t).collect(),
+                None if args.types.is_empty() => NumberType::ANSWERED.to_vec(),
+                None => args.types.clone(),
+            };
             let selection = Selection {
-                types: if args.types.is_empty() { NumberType::ANSWERED.to_vec() } else { args.types.clone() },
+                types,
                 prefixes: args.prefixes.iter().map(|p| p.trim().to_string()).collect(),
                 lengths: args.lengths.clone(),
             };
-            let space = NumberSpace::new(&plan, &selection)?;
+            // Checked before a seed is drawn (and announced): a selection or mix the plan cannot fill fails first.
+            let list_of = |seed: u64| -> dialsim::Result<CallList> {
+                match &args.mix {
+                    Some(mix) => CallList::mixed(&plan, &selection, &mix.0, seed),
+                    None => Ok(CallList::new(NumberSpace::new(&plan, &selection)?, seed)),
+                }
+            };
+            list_of(0)?;
             let format = match (
                 args.format.unwrap_or(match &args.output {
                     Some(p) if p.extension().is_some_and(|e| e == "txt") => ListFormat::Txt,
@@ -162,7 +185,8 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
             let request =
                 ListRequest { start: args.start, count, shard: args.shard.unwrap_or(Shard::WHOLE), format, threads };
             let seed = seed_or_fresh(args.seed);
-            (plan, selection, CallList::new(space, seed), request, None)
+            let list = list_of(seed)?;
+            (plan, selection, list, request, None)
         }
     };
     // Exclusion sources: those given; when continuing without any given, the ones the manifest records.
@@ -174,7 +198,7 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
         _ => (args.exclude.clone(), args.suppress.clone()),
     };
     let exclusions = load_exclusions(&plan, &filters, &lists, &args.input)?;
-    let total = count.unwrap_or(list.space().len() - request.start.min(list.space().len())) / request.shard.count;
+    let total = count.unwrap_or(list.len() - request.start.min(list.len())) / request.shard.count;
     let bar = super::progress_bar_with(
         total,
         total >= 5_000_000,

@@ -9,9 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+mod population;
 mod referrals;
 mod text;
 
+pub(crate) use population::check_mix;
+pub use population::{CostsSection, LinePrices, PopulationSection, Rates, ScreeningSection, StratumRates, parse_mix};
 pub use referrals::ReferralsSection;
 use text::{apply_override, find_key, line_of, move_referral_alias, plain_message};
 pub use text::{days_from_civil, parse_hhmm};
@@ -103,6 +106,10 @@ pub struct NumbersSection {
     pub suppress: Vec<String>,
     /// A CSV of numbers to dial in file order instead of generated numbers (empty: generate).
     pub list: String,
+    /// Shares of number types on the list, e.g. `{ mobile = 0.7, fixedLine = 0.3 }` (empty: every number of
+    /// `types` equally likely); when set, it replaces `types`.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub mix: std::collections::BTreeMap<String, f64>,
     /// `[numbers.read]`: how the CSV files of `suppress` and `list` are read (left out: detected).
     #[serde(skip_serializing_if = "ReadSection::is_detected")]
     pub read: ReadSection,
@@ -145,41 +152,8 @@ impl Default for NumbersSection {
             exclude: Vec::new(),
             suppress: Vec::new(),
             list: String::new(),
+            mix: Default::default(),
             read: ReadSection::default(),
-        }
-    }
-}
-
-/// `[population]`: who is behind the numbers. Probabilities are per attempt unless said otherwise.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct PopulationSection {
-    /// Share of numbers not in service (special information tones), per number.
-    pub not_in_service: f64,
-    /// Per attempt on a working number: the line is busy.
-    pub busy: f64,
-    /// Per attempt on a working number: a person answers.
-    pub person: f64,
-    /// Per attempt on a working number: an answering machine or voicemail answers.
-    pub machine: f64,
-    /// Share of persons who cooperate once connected (the rest refuse), per number.
-    pub cooperate: f64,
-    /// Time from the first ring to pick-up (persons and machines).
-    pub answer_delay: Dist,
-    /// How long an answered person waits for an agent before hanging up; absent: until the dialer drops.
-    pub patience: Option<Dist>,
-}
-
-impl Default for PopulationSection {
-    fn default() -> PopulationSection {
-        PopulationSection {
-            not_in_service: 0.30,
-            busy: 0.04,
-            person: 0.28,
-            machine: 0.22,
-            cooperate: 0.30,
-            answer_delay: Dist::Lognormal { mean: 9.0, cv: 0.5 },
-            patience: None,
         }
     }
 }
@@ -465,6 +439,10 @@ pub struct Scenario {
     pub compliance: ComplianceSection,
     /// `[referrals]`.
     pub referrals: ReferralsSection,
+    /// `[screening]`.
+    pub screening: ScreeningSection,
+    /// `[costs]`.
+    pub costs: CostsSection,
 }
 
 impl Scenario {
@@ -524,7 +502,11 @@ impl Scenario {
     fn validate(&self, name: &str, text: &str, overrides: &[String]) -> Result<()> {
         let fail = |path: &str, value: String, range: &str| {
             let message = format!("{path} = {value} is out of range ({range})");
-            match overrides.iter().rev().find(|o| o.split('=').next().is_some_and(|k| k.trim() == path)) {
+            // A check over a whole section (its path a prefix of the key set) counts keys set inside it.
+            let set = overrides.iter().rev().find(|o| {
+                o.split('=').next().is_some_and(|k| k.trim() == path || k.trim().starts_with(&format!("{path}.")))
+            });
+            match set {
                 Some(o) => Err(Error::scenario_override(o, message)),
                 None => Err(Error::scenario_file(name, find_key(text, path), message)),
             }
@@ -571,23 +553,8 @@ impl Scenario {
             range(k, v, 0.0, 1.0)?;
         }
         dist("compliance.withdraw_delay", &c.withdraw_delay, 0.0, 1e9)?;
+        population::validate(self, &range, &|path, v, r| fail(path, v, r))?;
         let p = &self.population;
-        for (k, v) in [
-            ("population.not_in_service", p.not_in_service),
-            ("population.busy", p.busy),
-            ("population.person", p.person),
-            ("population.machine", p.machine),
-            ("population.cooperate", p.cooperate),
-        ] {
-            range(k, v, 0.0, 1.0)?;
-        }
-        if p.busy + p.person + p.machine > 1.0 + 1e-9 {
-            return fail(
-                "population.machine",
-                format!("{} (busy + person + machine = {})", p.machine, p.busy + p.person + p.machine),
-                "busy + person + machine at most 1",
-            );
-        }
         dist("population.answer_delay", &p.answer_delay, 0.0, 600.0)?;
         let f = &self.referrals;
         for (k, v) in [

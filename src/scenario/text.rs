@@ -17,8 +17,13 @@ pub(super) fn find_key(text: &str, path: &str) -> Option<u64> {
     let mut header = None;
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim();
-        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+        // A header may carry a comment after it: `[population.mobile]  # cz`.
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.split_once(']')).map(|(n, _)| n) {
             current = name.trim().to_string();
+            if current == path {
+                // The path is a section of its own (a check over the whole section).
+                return Some(i as u64 + 1);
+            }
             if current == section {
                 header = Some(i as u64 + 1);
             }

@@ -51,6 +51,8 @@ pub enum Purpose {
     WithdrawDelay = 72,
     /// Per number: second uniform of the withdrawal delay.
     WithdrawDelaySecond = 73,
+    /// Per number: whether the HLR look-up reports the true status (`[screening]`).
+    Screening = 74,
     /// Per attempt: when in the conversation consent is given (a share of the talk time).
     ConsentMoment = 96,
 }
@@ -58,7 +60,7 @@ pub enum Purpose {
 impl Purpose {
     /// Every purpose with the number it hashes as, pinned: a changed number changes every draw of its purpose,
     /// so runs of one seed no longer meet the same people across versions (common random numbers break).
-    pub const PINNED: [(Purpose, u64); 20] = [
+    pub const PINNED: [(Purpose, u64); 21] = [
         (Purpose::InService, 1),
         (Purpose::Cooperate, 2),
         (Purpose::AttemptFate, 3),
@@ -78,6 +80,7 @@ impl Purpose {
         (Purpose::Referral, 71),
         (Purpose::WithdrawDelay, 72),
         (Purpose::WithdrawDelaySecond, 73),
+        (Purpose::Screening, 74),
         (Purpose::ConsentMoment, 96),
     ];
 
@@ -159,6 +162,7 @@ mod tests {
             (Purpose::Referral, 71),
             (Purpose::WithdrawDelay, 72),
             (Purpose::WithdrawDelaySecond, 73),
+            (Purpose::Screening, 74),
             (Purpose::ConsentMoment, 96),
         ];
         for (p, n) in expected {
@@ -188,6 +192,7 @@ mod tests {
                 | Purpose::Referral
                 | Purpose::WithdrawDelay
                 | Purpose::WithdrawDelaySecond
+                | Purpose::Screening
                 | Purpose::ConsentMoment => {}
             }
         }

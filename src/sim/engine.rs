@@ -27,6 +27,7 @@ use crate::scenario::{Dist, Scenario, parse_hhmm};
 mod dialer;
 mod flow;
 mod idle;
+mod population;
 mod release;
 mod retries;
 mod window;
@@ -351,24 +352,10 @@ impl<'a> Engine<'a> {
         }
         let p = &self.s.population;
         let nk = key;
-        // A referee's number is a working number with answer rates of its own (the referral model).
-        let referee = referral_of.map(|_| self.referee_fate(nk, attempt));
-        let fate = if let Some(fate) = referee {
-            fate
-        } else if uniform(self.key, nk, 0, Purpose::InService as u64, 0) < p.not_in_service {
-            Fate::Sit
-        } else {
-            let u = uniform(self.key, nk, attempt, Purpose::AttemptFate as u64, 0);
-            if u < p.busy {
-                Fate::Busy
-            } else if u < p.busy + p.person {
-                Fate::Person
-            } else if u < p.busy + p.person + p.machine {
-                Fate::Machine
-            } else {
-                Fate::NoAnswer
-            }
-        };
+        // The number's stratum (type, prefix) gives its rates (see `population`); a referee's number is a
+        // working number with answer rates of its own (the referral model).
+        let (fate, lookup) = self.fate(&number, attempt);
+        let fate = if referral_of.is_some() { self.referee_fate(nk, attempt) } else { fate };
         let ring_timeout = millis(self.s.dialer.ring_timeout.max(15.0));
         // A tone, the ring timeout or a fixed pick-up delay: the same delay again and again (a queue lane).
         let constant = !matches!(fate, Fate::Person | Fate::Machine) || matches!(p.answer_delay, Dist::Fixed { .. });
@@ -382,6 +369,8 @@ impl<'a> Engine<'a> {
         };
         let fate =
             if matches!(fate, Fate::Person | Fate::Machine) && delay >= ring_timeout { Fate::NoAnswer } else { fate };
+        // A look-up in real time holds the first attempt back (a constant delay: the lane stays one).
+        let delay = delay + lookup;
         let counted = self.counting();
         let id = self.calls.push(Call {
             number,
@@ -604,6 +593,7 @@ impl<'a> Engine<'a> {
         let (key, attempt, counted) = (call.number.key(), call.attempt, call.counted);
         if counted {
             self.stats.count_outcome(self.day, outcome, now);
+            self.bill(c);
         }
         let state = self.numbers.get_mut(&key).expect("a dialled number is in play");
         state.in_progress -= 1;

@@ -8,8 +8,10 @@ use crate::exclude::{Column, Exclusions, InputOptions, parse_delimiter};
 use crate::generate::{CallList, Excluder};
 use crate::number::PhoneNumber;
 use crate::plan::{NumberType, Plan};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, StratumRates};
 use crate::space::{NumberSpace, Selection};
+
+use super::strata::Strata;
 
 /// The example known databases compiled in, so the default scenario runs without the data folder.
 const EMBEDDED_KNOWN: &[(&str, &str)] = &[
@@ -75,12 +77,31 @@ pub fn load_exclusions(scenario: &Scenario, plan: &Plan) -> Result<Exclusions> {
     )
 }
 
+/// Where generated numbers come from.
+#[derive(Debug, Clone)]
+enum Generated {
+    /// Every number of the space equally likely.
+    Uniform(NumberSpace),
+    /// A stratified list.
+    Mixed(Box<MixedSource>),
+}
+
+/// What a stratified list is built from.
+#[derive(Debug, Clone)]
+struct MixedSource {
+    plan: Plan,
+    selection: Selection,
+    mix: Vec<(NumberType, f64)>,
+}
+
 /// Everything a run needs to draw numbers, loaded once.
 #[derive(Debug, Clone)]
 pub struct LeadSource {
-    space: Option<NumberSpace>,
+    /// The space, or the plan, selection and mix of a stratified list.
+    space: Option<Generated>,
     list: Option<Arc<Vec<PhoneNumber>>>,
     exclusions: Arc<Exclusions>,
+    strata: Arc<Strata>,
 }
 
 impl LeadSource {
@@ -95,15 +116,24 @@ impl LeadSource {
             .collect::<Result<Vec<_>>>()?;
         let options = read_options(scenario, &plan)?;
         let exclusions = load_exclusions(scenario, &plan)?;
+        let strata = Arc::new(Strata::new(scenario, &plan));
         let (space, list) = if n.list.is_empty() {
+            let mix = scenario.mix();
             let selection = Selection { types, prefixes: n.prefixes.clone(), lengths: Vec::new() };
-            (Some(NumberSpace::new(&plan, &selection)?), None)
+            let generated = if mix.is_empty() {
+                Generated::Uniform(NumberSpace::new(&plan, &selection)?)
+            } else {
+                // Built once here so that a mix the plan cannot fill fails before any run.
+                CallList::mixed(&plan, &selection, &mix, 0).map_err(|e| Error::Invalid(format!("numbers.mix: {e}")))?;
+                Generated::Mixed(Box::new(MixedSource { plan: plan.clone(), selection, mix }))
+            };
+            (Some(generated), None)
         } else {
             let read = options.read_path(&n.list)?;
             let numbers = read.keys.iter().filter_map(|&k| PhoneNumber::from_key(k)).collect::<Vec<_>>();
             (None, Some(Arc::new(numbers)))
         };
-        Ok(LeadSource { space, list, exclusions: Arc::new(exclusions) })
+        Ok(LeadSource { space, list, exclusions: Arc::new(exclusions), strata })
     }
 
     /// The exclusions every dialled number is checked against.
@@ -119,7 +149,13 @@ impl LeadSource {
     /// The fresh numbers of one run, in list order for `seed`.
     pub fn fresh(&self, seed: u64) -> FreshLeads {
         FreshLeads {
-            list: self.space.as_ref().map(|s| CallList::new(s.clone(), seed)),
+            list: self.space.as_ref().map(|g| match g {
+                Generated::Uniform(space) => CallList::new(space.clone(), seed),
+                Generated::Mixed(m) => {
+                    CallList::mixed(&m.plan, &m.selection, &m.mix, seed).expect("checked when prepared")
+                }
+            }),
+            strata: self.strata.clone(),
             fixed: self.list.clone(),
             next: 0,
             exclusions: self.exclusions.clone(),
@@ -138,6 +174,7 @@ pub struct FreshLeads {
     exclusions: Arc<Exclusions>,
     excluded: u64,
     peeked: Option<(u64, PhoneNumber, bool)>,
+    strata: Arc<Strata>,
 }
 
 impl FreshLeads {
@@ -160,7 +197,7 @@ impl FreshLeads {
         loop {
             let position = self.next;
             let number = match (&self.list, &self.fixed) {
-                (Some(l), _) if position < l.space().len() => l.number_at(position),
+                (Some(l), _) if position < l.len() => l.number_at(position),
                 (None, Some(f)) if (position as usize) < f.len() => f[position as usize],
                 _ => return None,
             };
@@ -198,6 +235,12 @@ impl FreshLeads {
     /// The exclusions.
     pub fn exclusions(&self) -> &Exclusions {
         &self.exclusions
+    }
+
+    /// The number type and population rates of `number`.
+    #[inline]
+    pub fn stratum(&self, number: &PhoneNumber) -> (Option<NumberType>, &StratumRates) {
+        self.strata.of(number.country_code, number.national, number.length)
     }
 
     /// A number of the plan's space picked by `h` (a referral's number), when numbers are generated.

@@ -8,13 +8,16 @@
 //! `leads` (numbers to dial), `pacing` (one pacer per dialer mode), `engine` (dialer, lines, callees, agents),
 //! `record` (records and summary).
 
+mod costs;
 mod draw;
 mod engine;
 mod leads;
 mod pacing;
 mod queue;
 mod record;
+mod strata;
 
+pub use costs::{CostBreakdown, CostSummary};
 pub use draw::{Purpose, sample, uniform};
 pub use leads::{FreshLeads, LeadSource, load_exclusions, scenario_sources};
 pub use queue::{DAY, EventQueue, HOUR, MINUTE, Millis, SECOND, millis};

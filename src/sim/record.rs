@@ -121,6 +121,14 @@ pub struct RunStats {
     /// is reached several times per event.
     pub(crate) intervals: Vec<Option<Interval>>,
     pub(crate) summary: Option<Summary>,
+    /// HLR look-ups, and those that reported the number dead.
+    pub(crate) screened: u64,
+    pub(crate) screened_out: u64,
+    /// Answered line time billed, ms, and its cost.
+    pub(crate) line_ms: u64,
+    pub(crate) line_cost: f64,
+    /// The prices of `[costs]`.
+    pub(crate) prices: crate::scenario::CostsSection,
 }
 
 /// Counts of the compliance flow.
@@ -163,7 +171,7 @@ pub struct FaultCounts {
 
 impl RunStats {
     pub(crate) fn new(s: &Scenario) -> RunStats {
-        RunStats { days: vec![DayStats::default(); s.run.days as usize], ..Default::default() }
+        RunStats { days: vec![DayStats::default(); s.run.days as usize], prices: s.costs.clone(), ..Default::default() }
     }
 
     pub(crate) fn day_mut(&mut self, d: u32) -> &mut DayStats {
@@ -347,6 +355,9 @@ pub struct Summary {
     /// The compliance flow's counts (flattened into summary.json).
     #[serde(flatten)]
     pub compliance: ComplianceStats,
+    /// Contacts, screening and costs (flattened into summary.json).
+    #[serde(flatten)]
+    pub costs: super::CostSummary,
 }
 
 impl Summary {
@@ -392,6 +403,19 @@ impl Summary {
             abandon_rate_per_30_days: per_30,
             aapor: AaporRates::of(&st.aapor),
             compliance: st.compliance.clone(),
+            costs: super::CostSummary::of(
+                &st.prices,
+                &super::costs::CostCounts {
+                    dials: st.dials,
+                    staffed_s: staffed,
+                    screened: st.screened,
+                    screened_out: st.screened_out,
+                    line_ms: st.line_ms,
+                    line_cost: st.line_cost,
+                    contacts: st.aapor[Aapor::I as usize] + st.aapor[Aapor::R as usize],
+                    consents: st.compliance.consents_granted,
+                },
+            ),
         }
     }
 
@@ -434,6 +458,13 @@ impl Summary {
             ("suppression_hits", self.compliance.suppression_hits as f64),
             ("violations", self.compliance.violations as f64),
             ("events", self.events as f64),
+            ("contacts", self.costs.contacts as f64),
+            ("screened", self.costs.screened as f64),
+            ("screened_out", self.costs.screened_out as f64),
+            ("cost_total", self.costs.cost_total),
+            ("cost_per_contact", self.costs.cost_per_contact),
+            ("cost_per_consent", self.costs.cost_per_consent),
+            ("net_value", self.costs.net_value),
         ]
     }
 }

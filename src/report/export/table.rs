@@ -87,6 +87,13 @@ impl Export<RunReport<'_>> for Table {
         )?;
         row("suppression hits", c.suppression_hits.to_string())?;
         row("violations (audit)", c.violations.to_string())?;
+        let k = &s.costs;
+        if k.screened > 0 {
+            row("screened / out (HLR)", format!("{} / {}", k.screened, k.screened_out))?;
+        }
+        row("contacts (AAPOR: person reached)", k.contacts.to_string())?;
+        row(&format!("cost total, {}", k.cost_currency), format!("{:.0}", k.cost_total))?;
+        row("cost per contact / consent", format!("{:.2} / {:.2}", k.cost_per_contact, k.cost_per_consent))?;
         row("events", s.events.to_string())
     }
 }

@@ -29,6 +29,8 @@ enum Unit {
     Percent,
     PerHour,
     Seconds,
+    /// An amount in the scenario's currency.
+    Money,
 }
 
 /// A KPI's label and unit.
@@ -60,6 +62,13 @@ fn meta(kpi: &str) -> (&'static str, Unit) {
         "suppression_hits" => ("suppression hits", Count),
         "violations" => ("violations (audit)", Count),
         "events" => ("events", Count),
+        "contacts" => ("AAPOR contacts (person reached)", Count),
+        "screened" => ("HLR look-ups", Count),
+        "screened_out" => ("screened out (never dialled)", Count),
+        "cost_total" => ("cost, total", Money),
+        "cost_per_contact" => ("cost per contact", Money),
+        "cost_per_consent" => ("cost per consent", Money),
+        "net_value" => ("net value", Money),
         _ => ("", Count),
     }
 }
@@ -71,7 +80,7 @@ fn label(kpi: &str) -> String {
 }
 
 /// The KPIs shown as cards and charted in sweeps, in that order.
-const HEADLINE: [&str; 8] = [
+const HEADLINE: [&str; 9] = [
     "abandon_rate",
     "abandon_rate_max_day",
     "occupancy",
@@ -80,6 +89,7 @@ const HEADLINE: [&str; 8] = [
     "p_wait",
     "mean_wait_s",
     "rr1",
+    "cost_per_contact",
 ];
 
 /// A value in its unit: rates as percentages, counts with thin-space thousands.
@@ -91,6 +101,7 @@ fn value(kpi: &str, v: f64) -> String {
         Unit::Percent => format!("{:.2} %", 100.0 * v),
         Unit::PerHour => format!("{v:.2} /h"),
         Unit::Seconds => format!("{v:.2} s"),
+        Unit::Money => format!("{v:.2}"),
         Unit::Count if v == v.round() && v.abs() < 1e15 => thousands(v as i64),
         Unit::Count => {
             let text = format!("{:.1}", v.abs());
@@ -116,7 +127,7 @@ fn diff(kpi: &str, v: f64) -> String {
     match meta(kpi).1 {
         Unit::Percent => format!("{sign}{} pp", fixed(100.0 * v, 2)),
         Unit::Seconds => format!("{sign}{} s", fixed(v, 2)),
-        Unit::PerHour => format!("{sign}{}", fixed(v, 2)),
+        Unit::PerHour | Unit::Money => format!("{sign}{}", fixed(v, 2)),
         Unit::Count => format!("{sign}{}", fixed(v, 1)),
     }
 }
@@ -504,14 +515,15 @@ fn sweep(h: &mut String, c: &Context, keys: &[String], reps: &str, points: &[Swe
         let all: Vec<f64> =
             points.iter().filter_map(est).flat_map(|e| [e.lo, e.hi, e.mean]).filter(|v| v.is_finite()).collect();
         let y_range = (all.iter().copied().fold(f64::MAX, f64::min), all.iter().copied().fold(f64::MIN, f64::max));
-        // Every KPI is a count, a share or a time: none is negative, so the axis starts at zero at the lowest.
-        // and a share stops at 100 %.
+        // A count, a share or a time is never negative, so the axis starts at zero at the lowest (a net value
+        // in money may be), and a share stops at 100 %.
         let top = if meta(k).1 == Unit::Percent { 100.0 } else { f64::MAX };
-        let y_range = (scale(k, y_range.0.min(y_range.1)).max(0.0), scale(k, y_range.1.max(y_range.0)).min(top));
+        let bottom = if meta(k).1 == Unit::Money { f64::MIN } else { 0.0 };
+        let y_range = (scale(k, y_range.0.min(y_range.1)).max(bottom), scale(k, y_range.1.max(y_range.0)).min(top));
         let unit = match meta(k).1 {
             Unit::Percent => ", %",
             Unit::Seconds => ", s",
-            Unit::PerHour => "",
+            Unit::PerHour | Unit::Money => "",
             Unit::Count => "",
         };
         let y_title = format!("{}{unit}", label(k));

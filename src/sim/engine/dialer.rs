@@ -111,6 +111,9 @@ impl<'a> Engine<'a> {
                 self.stats.compliance.suppression_hits += 1;
                 continue;
             }
+            if self.screened_out(&number) {
+                continue;
+            }
             return Some((number, 1, Some(from)));
         }
         loop {
@@ -127,6 +130,10 @@ impl<'a> Engine<'a> {
             // A fresh number may have been suppressed in this run (a referral that objected).
             if self.suppressed.contains_key(&key) && !self.ignores_block(key, 1) {
                 self.retry_hits += 1;
+                continue;
+            }
+            // HLR pre-screening: a number the look-up calls dead is never dialled.
+            if self.screened_out(&number) {
                 continue;
             }
             return Some((number, 1, None));

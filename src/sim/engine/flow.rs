@@ -68,26 +68,28 @@ impl<'a> Engine<'a> {
             return (talk(&g.machine_talk, self.key), Outcome::MachineMessage);
         }
         let draw = |p: Purpose, attempt: u32| uniform(self.key, nk, attempt, p.id(), 0);
+        // The number's stratum rates: object, give_name and consent default to `[compliance]`'s.
+        let r = self.rates(&number);
         // Identification, purpose and the offer to object open every connected call.
         let skip = draw(Purpose::ObjectionOfferFault, attempt) < cp.faults.skip_objection_offer;
         if skip {
             self.stats.compliance.faults_injected.skip_objection_offer += 1;
         }
         self.calls[c].offered = Some(!skip);
-        if !skip && draw(Purpose::Object, 0) < cp.object {
+        if !skip && draw(Purpose::Object, 0) < r.object {
             self.stats.compliance.objections += 1;
             self.suppress(number, c, "marketing");
             return (talk(&g.refusal_talk, self.key), Outcome::Objected);
         }
-        let cooperate = if referral_of.is_some() { s.referrals.cooperate } else { s.population.cooperate };
+        let cooperate = if referral_of.is_some() { s.referrals.cooperate } else { r.cooperate };
         if uniform(self.key, nk, 0, Purpose::Cooperate as u64, 0) >= cooperate {
             return (talk(&g.refusal_talk, self.key), Outcome::Refused);
         }
         let mut talk_ms = talk(&g.talk, self.key);
-        if draw(Purpose::GiveName, 0) < cp.give_name {
+        if draw(Purpose::GiveName, 0) < r.give_name {
             self.stats.compliance.names_given += 1;
             let name = synthetic_name(nk ^ self.key);
-            if draw(Purpose::Consent, 0) < cp.consent {
+            if draw(Purpose::Consent, 0) < r.consent {
                 // Consent is given during the conversation, at a drawn share of the talk: strictly after the
                 // connect and before the end (a conversation with a consent lasts at least 2 ms). The receipt,
                 // then the name under it, are written at that moment.

@@ -8,12 +8,19 @@
 //! writes the list to the `Write` it is given and reports progress through a callback.
 
 use std::io::Write;
-use std::str::FromStr;
+
+mod format;
+mod mix;
+
+pub use format::{ListFormat, ListRequest, Shard, region_time_zone};
+use format::{Pieces, VICIDIAL_EMPTY_COLUMNS, put};
+pub(crate) use mix::Mix;
 
 use crate::error::{Error, Result};
 use crate::number::{PhoneNumber, write_decimal, write_padded};
 use crate::permute::{LANES, Permutation};
-use crate::space::NumberSpace;
+use crate::plan::NumberType;
+use crate::space::{NumberSpace, Selection};
 
 /// Positions per chunk of parallel work.
 const CHUNK: u64 = 1 << 13;
@@ -53,159 +60,6 @@ impl Drop for PanicSignal<'_> {
         if std::thread::panicking() {
             let _ = self.0.send((PANICKED, ChunkOut::default()));
         }
-    }
-}
-
-/// Output format of a call list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum ListFormat {
-    /// `number,type,region,index` with a header row.
-    #[default]
-    Csv,
-    /// One E.164 number per line.
-    Txt,
-    /// VICIdial's standard lead file: tab-separated, no header, the 23 standard columns
-    /// `vendor_lead_code, source_code, list_id, phone_code, phone_number, title, first_name, middle, last_name,
-    /// address1, address2, address3, city, state, province, postal_code, country, gender, date_of_birth,
-    /// alt_phone, email, security_phrase, comments`. dialsim fills the first five: the list position (so a
-    /// lead leads back to its place in the list), `dialsim`, the list id, the country calling code and the
-    /// national number; the others are empty (a random number has no name or address).
-    Vicidial {
-        /// VICIdial's list id (VICIdial's own default is 999).
-        list_id: u64,
-    },
-    /// A CSV for dialers that import numbers apart from their country:
-    /// `country_code,national_number,e164,type,region,time_zone` with a header row. The time zone is the IANA
-    /// name where the region has one zone (CZ, SK, DE, GB and the Crown Dependencies), else empty.
-    DialerCsv,
-}
-
-impl ListFormat {
-    /// VICIdial's default list id, used by `vicidial` without one.
-    pub const VICIDIAL_DEFAULT_LIST_ID: u64 = 999;
-}
-
-impl FromStr for ListFormat {
-    type Err = String;
-    /// Parses `csv`, `txt`, `vicidial` (list id 999), `vicidial:LIST_ID` or `dialer-csv`.
-    ///
-    /// ```
-    /// use dialsim::ListFormat;
-    /// assert_eq!("vicidial:1001".parse::<ListFormat>().unwrap(), ListFormat::Vicidial { list_id: 1001 });
-    /// assert_eq!("vicidial".parse::<ListFormat>().unwrap().to_string(), "vicidial:999");
-    /// ```
-    fn from_str(s: &str) -> std::result::Result<ListFormat, String> {
-        match s {
-            "csv" => Ok(ListFormat::Csv),
-            "txt" => Ok(ListFormat::Txt),
-            "vicidial" => Ok(ListFormat::Vicidial { list_id: ListFormat::VICIDIAL_DEFAULT_LIST_ID }),
-            "dialer-csv" => Ok(ListFormat::DialerCsv),
-            _ => match s.strip_prefix("vicidial:").map(str::parse::<u64>) {
-                Some(Ok(list_id)) => Ok(ListFormat::Vicidial { list_id }),
-                Some(Err(_)) => Err(format!("unknown format '{s}': the list id of vicidial:ID is a whole number")),
-                None => Err(format!("unknown format '{s}' (expected csv, txt, vicidial or dialer-csv)")),
-            },
-        }
-    }
-}
-
-impl std::fmt::Display for ListFormat {
-    /// The name [`ListFormat::from_str`] reads back (`vicidial` with its list id).
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListFormat::Csv => f.write_str("csv"),
-            ListFormat::Txt => f.write_str("txt"),
-            ListFormat::Vicidial { list_id } => write!(f, "vicidial:{list_id}"),
-            ListFormat::DialerCsv => f.write_str("dialer-csv"),
-        }
-    }
-}
-
-/// The IANA time zone of a region that has exactly one, else `""` (the US spans several; a plan row does
-/// not say which).
-///
-/// ```
-/// assert_eq!(dialsim::region_time_zone("CZ"), "Europe/Prague");
-/// assert_eq!(dialsim::region_time_zone("US"), "");
-/// ```
-pub fn region_time_zone(region: &str) -> &'static str {
-    match region {
-        "CZ" => "Europe/Prague",
-        "SK" => "Europe/Bratislava",
-        "DE" => "Europe/Berlin",
-        "GB" => "Europe/London",
-        "GG" => "Europe/Guernsey",
-        "JE" => "Europe/Jersey",
-        "IM" => "Europe/Isle_of_Man",
-        _ => "",
-    }
-}
-
-/// The bytes of a dialer-format record that one segment's numbers share: `a`, the national digits, `m`, the
-/// digits again (dialer-csv only), `b`.
-#[derive(Clone, Debug, Default)]
-struct Pieces {
-    a: Vec<u8>,
-    m: Vec<u8>,
-    b: Vec<u8>,
-}
-
-/// Copies `bytes` to the start of `out`; returns their length.
-fn put(out: &mut [u8], bytes: &[u8]) -> usize {
-    out[..bytes.len()].copy_from_slice(bytes);
-    bytes.len()
-}
-
-/// The 18 empty standard columns after phone_number in VICIdial's standard layout.
-const VICIDIAL_EMPTY_COLUMNS: usize = 18;
-
-/// Shard `index` of `count` (1-based), written `K/N`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Shard {
-    /// K, from 1 to N.
-    pub index: u64,
-    /// N ≥ 1.
-    pub count: u64,
-}
-
-impl Shard {
-    /// The whole list (1/1).
-    pub const WHOLE: Shard = Shard { index: 1, count: 1 };
-}
-
-impl FromStr for Shard {
-    type Err = String;
-    /// Parses `K/N` with 1 ≤ K ≤ N.
-    fn from_str(s: &str) -> std::result::Result<Shard, String> {
-        let bad = || format!("shard '{s}' must be K/N with 1 <= K <= N, e.g. 2/3");
-        let (k, n) = s.split_once('/').ok_or_else(bad)?;
-        let index: u64 = k.trim().parse().map_err(|_| bad())?;
-        let count: u64 = n.trim().parse().map_err(|_| bad())?;
-        if count == 0 || index == 0 || index > count {
-            return Err(bad());
-        }
-        Ok(Shard { index, count })
-    }
-}
-
-/// What to generate.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ListRequest {
-    /// First list position (resume point).
-    pub start: u64,
-    /// How many positions of the unsharded list, from `start`; `None` = to the end of the space.
-    pub count: Option<u64>,
-    /// Which shard to emit.
-    pub shard: Shard,
-    /// Output format.
-    pub format: ListFormat,
-    /// Worker threads (≥ 1); the output does not depend on it.
-    pub threads: usize,
-}
-
-impl Default for ListRequest {
-    fn default() -> ListRequest {
-        ListRequest { start: 0, count: Some(20), shard: Shard::WHOLE, format: ListFormat::Csv, threads: 1 }
     }
 }
 
@@ -307,6 +161,8 @@ pub struct CallList {
     perm: Permutation,
     templates: Vec<Template>,
     seed: u64,
+    /// A stratified list's interleaving of its types (none: uniform over the space).
+    mix: Option<std::sync::Arc<Mix>>,
 }
 
 impl CallList {
@@ -332,7 +188,53 @@ impl CallList {
                 Template { head, head_len, mid, mid_len, free: s.free_digits() as usize }
             })
             .collect();
-        CallList { space, perm, templates, seed }
+        CallList { space, perm, templates, seed, mix: None }
+    }
+
+    /// The stratified list of `plan`'s numbers chosen by `selection` (its types replaced by the mix's) with the
+    /// types in the shares `mix` gives (in (0, 1], adding up to 1), for `seed`; see the module `mix` for how
+    /// the strata are interleaved.
+    ///
+    /// ```
+    /// use dialsim::{CallList, NumberType, Plan, Selection};
+    /// let plan = Plan::embedded("cz").unwrap();
+    /// let mix = [(NumberType::Mobile, 0.7), (NumberType::FixedLine, 0.3)];
+    /// let list = CallList::mixed(&plan, &Selection::default(), &mix, 7).unwrap();
+    /// let mobile = (0..1000).filter(|&p| list.number_at(p).national / 10_000_000 >= 60).count();
+    /// assert_eq!(mobile, 700);
+    /// ```
+    pub fn mixed(
+        plan: &crate::plan::Plan,
+        selection: &Selection,
+        mix: &[(NumberType, f64)],
+        seed: u64,
+    ) -> Result<CallList> {
+        crate::scenario::check_mix(mix).map_err(|e| Error::Usage(format!("mix: {e}")))?;
+        let selection = Selection { types: mix.iter().map(|(t, _)| *t).collect(), ..selection.clone() };
+        let space = NumberSpace::new(plan, &selection)?;
+        let mixed = Mix::new(plan, &selection, &space, mix, seed)?;
+        Ok(CallList { mix: Some(std::sync::Arc::new(mixed)), ..CallList::new(space, seed) })
+    }
+
+    /// The types and their shares of a stratified list (empty: uniform over the space).
+    pub fn mix(&self) -> &[(NumberType, f64)] {
+        self.mix.as_deref().map_or(&[], Mix::shares)
+    }
+
+    /// A stratified list's block: positions per block and, per type of [`CallList::mix`], how many of them
+    /// each block holds (none for a uniform list).
+    pub fn mix_block(&self) -> Option<(u64, Vec<u64>)> {
+        self.mix.as_deref().map(|m| (m.block().0, m.block().1.to_vec()))
+    }
+
+    /// Positions on the list: the space's size, or for a stratified list its whole blocks.
+    pub fn len(&self) -> u64 {
+        self.mix.as_deref().map_or(self.space.len(), Mix::len)
+    }
+
+    /// Whether the list is empty (never true for a constructed list).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// The seed the list's order comes from.
@@ -347,12 +249,21 @@ impl CallList {
 
     /// The number at list position `position` (< space size).
     pub fn number_at(&self, position: u64) -> PhoneNumber {
-        self.space.number(self.perm.apply(position))
+        match &self.mix {
+            Some(m) => {
+                let (seg, offset) = m.locate(position);
+                self.space.segments()[seg].number(offset)
+            }
+            None => self.space.number(self.perm.apply(position)),
+        }
     }
 
     /// The list position of `number`, if the space holds it (the inverse of [`CallList::number_at`]).
     pub fn position_of(&self, number: &PhoneNumber) -> Option<u64> {
-        self.space.index_of(number).map(|i| self.perm.invert(i))
+        match &self.mix {
+            Some(m) => m.position_of(number),
+            None => self.space.index_of(number).map(|i| self.perm.invert(i)),
+        }
     }
 
     /// The CSV header line of [`ListFormat::Csv`].
@@ -395,7 +306,7 @@ impl CallList {
         out: &mut dyn Write,
         progress: &mut dyn FnMut(u64),
     ) -> Result<ListSummary> {
-        let len = self.space.len();
+        let len = self.len();
         let Shard { index: k, count: n } = request.shard;
         if k == 0 || k > n {
             return Err(Error::Usage(format!("shard {k}/{n} must satisfy 1 <= K <= N")));
@@ -559,6 +470,10 @@ impl CallList {
         out.located.clear();
         let mut lanes = [0u64; LANES];
         let mut j = range.start;
+        if let Some(mix) = &self.mix {
+            mix.locate_each(first, step, range.clone(), &mut out.located);
+            j = range.end;
+        }
         while j < range.end {
             // Lanes past the range repeat the last position and are dropped.
             let take = (range.end - j).min(LANES as u64) as usize;

@@ -1,0 +1,157 @@
+//! The shapes of a call list request: output formats (and the bytes a dialer format shares per segment),
+//! shards and the request itself.
+
+use std::str::FromStr;
+
+/// Output format of a call list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ListFormat {
+    /// `number,type,region,index` with a header row.
+    #[default]
+    Csv,
+    /// One E.164 number per line.
+    Txt,
+    /// VICIdial's standard lead file: tab-separated, no header, the 23 standard columns
+    /// `vendor_lead_code, source_code, list_id, phone_code, phone_number, title, first_name, middle, last_name,
+    /// address1, address2, address3, city, state, province, postal_code, country, gender, date_of_birth,
+    /// alt_phone, email, security_phrase, comments`. dialsim fills the first five: the list position (so a
+    /// lead leads back to its place in the list), `dialsim`, the list id, the country calling code and the
+    /// national number; the others are empty (a random number has no name or address).
+    Vicidial {
+        /// VICIdial's list id (VICIdial's own default is 999).
+        list_id: u64,
+    },
+    /// A CSV for dialers that import numbers apart from their country:
+    /// `country_code,national_number,e164,type,region,time_zone` with a header row. The time zone is the IANA
+    /// name where the region has one zone (CZ, SK, DE, GB and the Crown Dependencies), else empty.
+    DialerCsv,
+}
+
+impl ListFormat {
+    /// VICIdial's default list id, used by `vicidial` without one.
+    pub const VICIDIAL_DEFAULT_LIST_ID: u64 = 999;
+}
+
+impl FromStr for ListFormat {
+    type Err = String;
+    /// Parses `csv`, `txt`, `vicidial` (list id 999), `vicidial:LIST_ID` or `dialer-csv`.
+    ///
+    /// ```
+    /// use dialsim::ListFormat;
+    /// assert_eq!("vicidial:1001".parse::<ListFormat>().unwrap(), ListFormat::Vicidial { list_id: 1001 });
+    /// assert_eq!("vicidial".parse::<ListFormat>().unwrap().to_string(), "vicidial:999");
+    /// ```
+    fn from_str(s: &str) -> std::result::Result<ListFormat, String> {
+        match s {
+            "csv" => Ok(ListFormat::Csv),
+            "txt" => Ok(ListFormat::Txt),
+            "vicidial" => Ok(ListFormat::Vicidial { list_id: ListFormat::VICIDIAL_DEFAULT_LIST_ID }),
+            "dialer-csv" => Ok(ListFormat::DialerCsv),
+            _ => match s.strip_prefix("vicidial:").map(str::parse::<u64>) {
+                Some(Ok(list_id)) => Ok(ListFormat::Vicidial { list_id }),
+                Some(Err(_)) => Err(format!("unknown format '{s}': the list id of vicidial:ID is a whole number")),
+                None => Err(format!("unknown format '{s}' (expected csv, txt, vicidial or dialer-csv)")),
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for ListFormat {
+    /// The name [`ListFormat::from_str`] reads back (`vicidial` with its list id).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ListFormat::Csv => f.write_str("csv"),
+            ListFormat::Txt => f.write_str("txt"),
+            ListFormat::Vicidial { list_id } => write!(f, "vicidial:{list_id}"),
+            ListFormat::DialerCsv => f.write_str("dialer-csv"),
+        }
+    }
+}
+
+/// The IANA time zone of a region that has exactly one, else `""` (the US spans several; a plan row does
+/// not say which).
+///
+/// ```
+/// assert_eq!(dialsim::region_time_zone("CZ"), "Europe/Prague");
+/// assert_eq!(dialsim::region_time_zone("US"), "");
+/// ```
+pub fn region_time_zone(region: &str) -> &'static str {
+    match region {
+        "CZ" => "Europe/Prague",
+        "SK" => "Europe/Bratislava",
+        "DE" => "Europe/Berlin",
+        "GB" => "Europe/London",
+        "GG" => "Europe/Guernsey",
+        "JE" => "Europe/Jersey",
+        "IM" => "Europe/Isle_of_Man",
+        _ => "",
+    }
+}
+
+/// The bytes of a dialer-format record that one segment's numbers share: `a`, the national digits, `m`, the
+/// digits again (dialer-csv only), `b`.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Pieces {
+    pub(super) a: Vec<u8>,
+    pub(super) m: Vec<u8>,
+    pub(super) b: Vec<u8>,
+}
+
+/// Copies `bytes` to the start of `out`; returns their length.
+pub(super) fn put(out: &mut [u8], bytes: &[u8]) -> usize {
+    out[..bytes.len()].copy_from_slice(bytes);
+    bytes.len()
+}
+
+/// The 18 empty standard columns after phone_number in VICIdial's standard layout.
+pub(super) const VICIDIAL_EMPTY_COLUMNS: usize = 18;
+
+/// Shard `index` of `count` (1-based), written `K/N`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    /// K, from 1 to N.
+    pub index: u64,
+    /// N ≥ 1.
+    pub count: u64,
+}
+
+impl Shard {
+    /// The whole list (1/1).
+    pub const WHOLE: Shard = Shard { index: 1, count: 1 };
+}
+
+impl FromStr for Shard {
+    type Err = String;
+    /// Parses `K/N` with 1 ≤ K ≤ N.
+    fn from_str(s: &str) -> std::result::Result<Shard, String> {
+        let bad = || format!("shard '{s}' must be K/N with 1 <= K <= N, e.g. 2/3");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let index: u64 = k.trim().parse().map_err(|_| bad())?;
+        let count: u64 = n.trim().parse().map_err(|_| bad())?;
+        if count == 0 || index == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+/// What to generate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListRequest {
+    /// First list position (resume point).
+    pub start: u64,
+    /// How many positions of the unsharded list, from `start`; `None` = to the end of the space.
+    pub count: Option<u64>,
+    /// Which shard to emit.
+    pub shard: Shard,
+    /// Output format.
+    pub format: ListFormat,
+    /// Worker threads (≥ 1); the output does not depend on it.
+    pub threads: usize,
+}
+
+impl Default for ListRequest {
+    fn default() -> ListRequest {
+        ListRequest { start: 0, count: Some(20), shard: Shard::WHOLE, format: ListFormat::Csv, threads: 1 }
+    }
+}
