@@ -77,7 +77,8 @@ pub use permute::{LANES, PERMUTATION_VERSION, Permutation, ROUNDS};
 pub use plan::{NumberType, Plan, PlanRow};
 pub use scenario::{
     AgentsSection, AmdSection, ComplianceSection, DEFAULT_SCENARIO, DialerMode, DialerSection, Dist, FaultsSection,
-    NumbersSection, PopulationSection, Profile, Purpose, ReadSection, RunSection, Scenario, days_from_civil,
+    NumbersSection, OnBudgetSpent, Pacer, PopulationSection, Profile, Purpose, ReadSection, RunSection, Scenario,
+    days_from_civil,
 };
 pub use sim::{Campaign, RunOutput, Summary};
 pub use space::{NumberSpace, Segment, Selection};
