@@ -139,8 +139,12 @@ fn the_model_pacer_tracks_its_target_just_below_and_beats_the_hard_limit() {
 #[ignore]
 fn pacers_table_for_benchmarks() {
     let amd = std::env::var("PACERS_AMD").unwrap_or_else(|_| "false".into());
+    let only = std::env::var("PACERS_ONLY").unwrap_or_default();
     println!("amd  pacer  agents  target  abandon_mean  abandon_hw  worst_day  occupancy_mean  occupancy_hw  cph_mean");
     for pacer in ["adaptive-hard-limit", "adaptive-tapered", "adaptive-average", "model"] {
+        if !only.is_empty() && !only.split(',').any(|p| p == pacer) {
+            continue;
+        }
         for agents in [20, 50] {
             let targets: &[f64] = if pacer == "model" { &[0.005, 0.01, 0.02, 0.03] } else { &[0.01, 0.02, 0.03] };
             for &target in targets {

@@ -3,20 +3,21 @@
 //! that a live answer finds a free agent with the probability the day's abandonment budget allows.
 //!
 //! Every second it looks at the floor — the idle agents, each busy agent's phase and elapsed time, each ringing
-//! call's elapsed ring time — and at distributions it learns online from the campaign's own outcomes (the
-//! time to a live answer and the share of dials that go live, by ring age; talk and wrap times), never from the
-//! scenario's parameters. A new call goes live after a time L; an agent is free for it if it is idle or frees
-//! by L plus the grace a person waits (the drop timeout less AMD's analysis). With supply S (idle agents plus
-//! each busy agent's chance of freeing in time) and demand D (each ringing call's chance of going live, the
-//! calls waiting, and the new calls), both sums of independent Bernoullis taken as normal, the n-th new call is
-//! dropped when it goes live with probability P(D₍n−1₎ + 1 > S); the pacer launches the largest n whose
-//! probability stays at or below θ. Once a minute θ moves (multiplicatively) toward the rate the rest of the day
-//! may run at: the target less what the day has already spent, AMD misdetections included. The equations are
-//! in docs/pacing.md.
+//! call's elapsed ring time (every call from the oldest still ringing to the last dial) — and at distributions
+//! it learns online from the campaign's own outcomes (the time to a live answer and the share of dials that go
+//! live, by ring age; talk and wrap times), never from the scenario's parameters. A new call goes live after a
+//! time L; an agent is free for it if it is idle or frees by L plus the grace a person waits (the drop timeout
+//! less AMD's analysis). With supply S (idle agents plus each busy agent's chance of freeing in time) and demand
+//! D (each ringing call's chance of going live first, the calls waiting, and the other new calls), both sums of
+//! independent Bernoullis taken as normal, the n-th new call is dropped when it goes live with probability
+//! P(D₍n−1₎ + 1 > S); the pacer launches the largest n whose probability stays at or below θ. Once a minute θ
+//! moves (multiplicatively) toward the rate the rest of the day may run at: the target less what the day has
+//! already spent, AMD misdetections included. The equations are in docs/pacing.md.
 //!
-//! Cost: O(log bins) per observation and O(agents + ringing calls) per one-second decision — constant per event
-//! on average, since a floor's events grow with its agents; the pacer's `pace` on each event does nothing once
-//! it has learned (before that it dials one call per free agent).
+//! Cost: O(log bins) per observation and O(agents·log agents + dials of one ring timeout) per one-second
+//! decision (the busy agents sorted by elapsed time: agents still talking count in the talk distribution's risk
+//! set, as censored durations) — about constant per event, since a floor's events grow with its agents. The
+//! pacer's `pace` on each event does nothing once it has learned (before that it dials one call per free agent).
 
 use super::estimate::{Histogram, normal_cdf};
 use super::{AgentPhase, Floor, Observation, Pacing, dial_to_level};
@@ -36,6 +37,9 @@ pub(crate) const AIM: f64 = 0.9;
 /// Observations needed before the model paces (until then: one call per free agent).
 const WARM_RINGS: u64 = 200;
 const WARM_DURATIONS: u64 = 30;
+/// ... and this long since the first talk ended: the first talks to end are the short ones (long talks have not
+/// ended yet), so an early talk distribution is too short and the pacer would over-dial.
+const WARM_TIME: Millis = 10 * 60 * SECOND;
 /// Quantiles of the time to a live answer at which a new call is taken to go live (equally likely).
 const LIVE_QUANTILES: [f64; H] = [0.1, 0.3, 0.5, 0.7, 0.9];
 const H: usize = 5;
@@ -57,8 +61,12 @@ pub(crate) struct Model {
     ring_live: Histogram,
     talk: Histogram,
     wrap: Histogram,
-    /// Calls launched that may still ring.
-    launched: Vec<u32>,
+    /// The oldest call that may still ring.
+    oldest: u32,
+    /// The busy agents' phases and starts (a buffer reused every decision).
+    busy: Vec<(AgentPhase, Millis)>,
+    /// When the pacer first saw an ended talk.
+    first_talk: Option<Millis>,
     next_control: Millis,
     seen: (u64, u64),
     recent: (f64, f64),
@@ -82,7 +90,9 @@ impl Model {
             ring_live: Histogram::new(250, 4096),
             talk: Histogram::new(1000, 4096),
             wrap: Histogram::new(1000, 4096),
-            launched: Vec::new(),
+            oldest: 0,
+            busy: Vec::new(),
+            first_talk: None,
             next_control: 0,
             seen: (0, 0),
             recent: (0.0, 0.0),
@@ -92,13 +102,16 @@ impl Model {
         }
     }
 
-    /// θ at the start: the last call's drop chance is about three times the mean drop rate it yields.
+    /// θ at the start: the last call's drop chance at the mean rate aimed at. It yields less than that (the
+    /// last call is the likeliest to drop; θ settles at about three times the rate with 20 agents), and the
+    /// control climbs from the safe side: a start at 3× over-dialled floors of 200 agents into the budget.
     fn theta_start(aim: f64) -> f64 {
-        (3.0 * aim).clamp(1e-3, 0.2)
+        aim.clamp(1e-3, 0.2)
     }
 
-    fn warm(&self) -> bool {
-        self.ring_all.count() >= WARM_RINGS
+    fn warm(&self, now: Millis) -> bool {
+        self.first_talk.is_some_and(|t| now >= t + WARM_TIME)
+            && self.ring_all.count() >= WARM_RINGS
             && self.ring_live.count() >= WARM_DURATIONS
             && self.talk.count() >= WARM_DURATIONS
             && self.wrap.count() >= WARM_DURATIONS
@@ -113,12 +126,14 @@ impl Model {
         ((self.ring_live.count() as f64 - self.ring_live.at_most(age)) / left).clamp(0.0, 1.0)
     }
 
-    /// The chance that an agent `elapsed` ms into `phase` is free within `within` ms.
-    fn frees_within(&self, phase: AgentPhase, elapsed: f64, within: f64, wraps: &[f64]) -> f64 {
+    /// The chance that an agent `elapsed` ms into `phase` is free within `within` ms; `longer` agents of the
+    /// same phase are further into it than this one (still running, they count in the risk set).
+    fn frees_within(&self, phase: AgentPhase, elapsed: f64, longer: f64, within: f64, wraps: &[f64]) -> f64 {
         match phase {
-            AgentPhase::Wrap => self.wrap.ends_by(elapsed, elapsed + within),
+            AgentPhase::Wrap => self.wrap.ends_by_with(elapsed, elapsed + within, longer),
             AgentPhase::Talk => {
-                let sum: f64 = wraps.iter().map(|&w| self.talk.ends_by(elapsed, elapsed + within - w)).sum();
+                let sum: f64 =
+                    wraps.iter().map(|&w| self.talk.ends_by_with(elapsed, elapsed + within - w, longer)).sum();
                 sum / wraps.len() as f64
             }
         }
@@ -135,7 +150,10 @@ impl Model {
 
     /// The calls to launch now: the largest n whose last call is dropped with probability at most θ.
     fn decide(&mut self, floor: &mut dyn Floor) {
-        if !self.warm() {
+        if self.first_talk.is_none() && self.talk.count() > 0 {
+            self.first_talk = Some(floor.now());
+        }
+        if !self.warm(floor.now()) {
             dial_to_level(floor, 1.0);
             return;
         }
@@ -146,30 +164,43 @@ impl Model {
         let wraps = WRAP_QUANTILES.map(|p| self.wrap.quantile(p));
         let idle = floor.idle_agents() as f64;
         let (mut supply, mut supply_var) = ([idle; H], [0.0; H]);
-        for a in 0..floor.agents() {
-            if let Some((phase, since)) = floor.agent_busy(a) {
-                let elapsed = now.saturating_sub(since) as f64;
-                for k in 0..H {
-                    let f = self.frees_within(phase, elapsed, horizons[k] + self.grace, &wraps);
-                    supply[k] += f;
-                    supply_var[k] += f * (1.0 - f);
+        // Busy agents by phase, longest first: the i-th has i agents further into the same phase.
+        let mut busy = std::mem::take(&mut self.busy);
+        busy.clear();
+        busy.extend((0..floor.agents()).filter_map(|a| floor.agent_busy(a)));
+        busy.sort_unstable_by_key(|&(phase, since)| (phase == AgentPhase::Wrap, since));
+        let mut longer = 0.0;
+        for (i, &(phase, since)) in busy.iter().enumerate() {
+            if i > 0 && busy[i - 1].0 != phase {
+                longer = 0.0;
+            }
+            let elapsed = now.saturating_sub(since) as f64;
+            for k in 0..H {
+                let f = self.frees_within(phase, elapsed, longer, horizons[k] + self.grace, &wraps);
+                supply[k] += f;
+                supply_var[k] += f * (1.0 - f);
+            }
+            longer += 1.0;
+        }
+        self.busy = busy;
+        let (mut demand, mut demand_var) = ([f64::from(floor.waiting_calls()); H], [0.0; H]);
+        // Every call that may still ring, whoever dialled it (the warm-up's too): from the oldest still ringing
+        // to the last dial — the dials of one ring timeout.
+        if let Some(last) = floor.last_call() {
+            while self.oldest <= last && floor.ringing_since(self.oldest).is_none() {
+                self.oldest += 1;
+            }
+            for id in self.oldest..=last {
+                if let Some(dialled) = floor.ringing_since(id) {
+                    let age = now.saturating_sub(dialled) as f64;
+                    for k in 0..H {
+                        let q = self.live_within(age, horizons[k]);
+                        demand[k] += q;
+                        demand_var[k] += q * (1.0 - q);
+                    }
                 }
             }
         }
-        let (mut demand, mut demand_var) = ([f64::from(floor.waiting_calls()); H], [0.0; H]);
-        let mut launched = std::mem::take(&mut self.launched);
-        launched.retain(|&id| match floor.ringing_since(id) {
-            Some(dialled) => {
-                let age = now.saturating_sub(dialled) as f64;
-                for k in 0..H {
-                    let q = self.live_within(age, horizons[k]);
-                    demand[k] += q;
-                    demand_var[k] += q * (1.0 - q);
-                }
-                true
-            }
-            None => false,
-        });
         let p = self.live_after(0.0);
         let drop_chance = |n: u32| {
             let m = f64::from(n - 1);
@@ -185,7 +216,11 @@ impl Model {
         let room = floor.lines().saturating_sub(floor.in_progress());
         // Never more than max_level calls ringing per agent on the floor.
         let most = (self.max_level * floor.agents() as f64).ceil() as u32;
-        let cap = room.min(most.saturating_sub(floor.ringing()));
+        // And at most a tenth of the agents per decision: a batch launched at once goes live together, a tail the
+        // five answer ages average away (a floor of 200 agents leaving its warm-up launched 250 calls in one
+        // second and dropped 8 % of the next ten minutes' answers).
+        let batch = (floor.agents() as u32).div_ceil(10);
+        let cap = room.min(most.saturating_sub(floor.ringing())).min(batch);
         // The drop chance grows with n: the largest n at or under θ by bisection.
         let (mut lo, mut hi) = (0u32, cap);
         while lo < hi {
@@ -196,12 +231,8 @@ impl Model {
             if !floor.dial() {
                 break;
             }
-            if let Some(id) = floor.last_call() {
-                launched.push(id);
-            }
             self.launches += 1;
         }
-        self.launched = launched;
     }
 
     /// Once a minute: θ toward the rate the rest of the day may run at.
@@ -225,7 +256,7 @@ impl Model {
             let error = ((allowed - rate) / self.aim).clamp(-2.0, 2.0);
             // Bounded around its start: a floor too small to drop for an hour must not wind θ up into a burst.
             let start = Self::theta_start(self.aim);
-            self.theta = (self.theta * (GAIN * error).exp()).clamp(start / 20.0, 4.0 * start);
+            self.theta = (self.theta * (GAIN * error).exp()).clamp(start / 20.0, 12.0 * start);
         } else if self.aim <= 0.0 {
             self.theta = 1e-4;
         }
@@ -247,7 +278,7 @@ impl Pacing for Model {
     }
 
     fn pace(&mut self, floor: &mut dyn Floor) {
-        if !self.warm() {
+        if !self.warm(floor.now()) {
             dial_to_level(floor, 1.0);
         }
     }

@@ -169,7 +169,8 @@ fn the_model_pacers_estimators_converge_on_a_stream_with_known_parameters() {
     // are live ones less those already answered (P(A > 2 s) from the lognormal: 0.998).
     close(model.live_after(5_000.0), 1.0, 0.001, "live share after 5 s");
     close(model.live_after(2_000.0), 0.4 * 0.998 / (0.6 + 0.4 * 0.998), 0.03, "live share after 2 s");
-    // Handle times: the talk's mean and median, and the wrap's memorylessness: P(W ≤ e + 20 s | W > e) = 1 − e^−1.
+    // Handle times: the talk's mean and median, and the wrap's memorylessness:
+    // P(W ≤ e + 20 s | W > e) = 1 − e^−1.
     close(talk.mean(), 150_000.0, 0.03, "mean talk");
     close(talk.quantile(0.5), 150_000.0 / 1.64f64.sqrt(), 0.03, "median talk");
     close(wrap.mean(), 20_000.0, 0.03, "mean wrap");
