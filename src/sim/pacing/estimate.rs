@@ -104,11 +104,12 @@ impl Histogram {
 
     /// P(X ≤ x | X > e): the chance that a duration already `e` ms long ends by `x` ms (0 when nothing observed
     /// ever lasted `e`: an unseen case is taken as not ending, the cautious side for a pacer).
+    #[cfg(test)]
     pub(crate) fn ends_by(&self, e: f64, x: f64) -> f64 {
         self.ends_by_with(e, x, 0.0)
     }
 
-    /// [`Histogram::ends_by`] with `censored` more durations known to last beyond `e` (still running: they are
+    /// The chance that a duration already `e` ms long ends by `x` ms, with `censored` more durations known to last beyond `e` (still running: they are
     /// in the risk set, as in Kaplan and Meier's estimator). Without them an early histogram holds only the
     /// durations short enough to have ended, and a long one looks about to end.
     pub(crate) fn ends_by_with(&self, e: f64, x: f64, censored: f64) -> f64 {
