@@ -109,9 +109,10 @@ impl Histogram {
         self.ends_by_with(e, x, 0.0)
     }
 
-    /// The chance that a duration already `e` ms long ends by `x` ms, with `censored` more durations known to last beyond `e` (still running: they are
-    /// in the risk set, as in Kaplan and Meier's estimator). Without them an early histogram holds only the
-    /// durations short enough to have ended, and a long one looks about to end.
+    /// The chance that a duration already `e` ms long ends by `x` ms, with `censored` more durations known to
+    /// last beyond `e` (still running: they are in the risk set, as in Kaplan and Meier's estimator). Without
+    /// them an early histogram holds only the durations short enough to have ended, and a long one looks about
+    /// to end.
     pub(crate) fn ends_by_with(&self, e: f64, x: f64, censored: f64) -> f64 {
         let left = self.n as f64 - self.at_most(e) + censored;
         if left < 0.5 {
