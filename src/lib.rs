@@ -78,8 +78,8 @@ pub use permute::{LANES, PERMUTATION_VERSION, Permutation, ROUNDS};
 pub use plan::{NumberType, Plan, PlanRow};
 pub use scenario::{
     AgentsSection, AmdSection, ComplianceSection, CostsSection, DEFAULT_SCENARIO, DialerMode, DialerSection, Dist,
-    FaultsSection, LinePrices, NumbersSection, Pacer, PopulationSection, Profile, Purpose, Rates, ReadSection,
-    ReferralsSection, RunSection, Scenario, ScreeningSection, StratumRates, days_from_civil, parse_mix,
+    FaultsSection, LinePrices, NumbersSection, OnBudgetSpent, Pacer, PopulationSection, Profile, Purpose, Rates,
+    ReadSection, ReferralsSection, RunSection, Scenario, ScreeningSection, StratumRates, days_from_civil, parse_mix,
 };
 pub use sim::{Campaign, RunOutput, Summary};
 pub use space::{NumberSpace, Segment, Selection};

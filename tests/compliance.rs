@@ -247,6 +247,8 @@ fn profiles_set_the_rules() {
             format!("compliance.profile=\"{profile}\""),
             "dialer.drop_target=0.3".into(),
             "dialer.initial_level=6".into(),
+            // The day's budget would keep the limit: ignore it, so the audit has a breach to find.
+            "dialer.on_budget_spent=\"continue\"".into(),
         ];
         let (_, out) = run_with(&set, 2);
         assert!(out.summary.abandon_rate > 0.03, "the aggressive dialler should break the limit");

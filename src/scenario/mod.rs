@@ -204,6 +204,23 @@ impl Pacer {
     }
 }
 
+/// What predictive pacing does once the day's abandonment budget (the profile's limit, AMD misdetections
+/// included) is spent (`dialer.on_budget_spent`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OnBudgetSpent {
+    /// Answering-machine detection off first (its misdetections stop), then one call per free agent (the
+    /// pacer's own drops stop): keeps the profile's limit.
+    #[default]
+    AmdOffThenProgressive,
+    /// Answering-machine detection off; the pacer keeps pacing.
+    AmdOff,
+    /// One call per free agent; AMD stays on (its misdetections can still break the limit).
+    Progressive,
+    /// Nothing: the budget is not kept (frontier studies above the limit).
+    Continue,
+}
+
 /// `[dialer]`: pacing, lines, timeouts and retries.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -218,6 +235,8 @@ pub struct DialerSection {
     pub lines: u32,
     /// Predictive: target share of live answers dropped (0 to 0.5).
     pub drop_target: f64,
+    /// Predictive: what happens once the day's abandonment budget of the profile is spent.
+    pub on_budget_spent: OnBudgetSpent,
     /// A live answer not connected to an agent within this many seconds is dropped (0 to 60; absent in
     /// queueing studies: use a large value).
     pub drop_timeout: f64,
@@ -253,6 +272,7 @@ impl Default for DialerSection {
             agents: 20,
             lines: 200,
             drop_target: 0.03,
+            on_budget_spent: OnBudgetSpent::AmdOffThenProgressive,
             drop_timeout: 2.0,
             ring_timeout: 25.0,
             initial_level: 2.0,

@@ -20,7 +20,7 @@ use crate::number::PhoneNumber;
 
 /// Hash maps keyed by E.164 keys use the fast key hasher.
 type KeyBuild = std::hash::BuildHasherDefault<crate::exclude::KeyHasher>;
-use super::pacing::{Floor, Pacing, pacer_for};
+use super::pacing::{Floor, Observation, Pacing, pacer_for};
 use crate::rng::{Stream, stream};
 use crate::scenario::{Dist, Scenario, parse_hhmm};
 
@@ -149,6 +149,8 @@ pub struct Engine<'a> {
     waiting: VecDeque<u32>,
     in_progress: u32,
     ringing: u32,
+    /// Live calls waiting for an agent (the pacers' count; `waiting` keeps stale entries).
+    waiting_calls: u32,
     /// Numbers waiting for their next attempt, by due time.
     retries: Retries,
     numbers: HashMap<u64, NumberState, KeyBuild>,
@@ -193,7 +195,7 @@ pub struct Engine<'a> {
 impl<'a> Engine<'a> {
     /// A run of `scenario` with `seed` over the numbers of `leads`.
     pub fn new(s: &'a Scenario, leads: &LeadSource, seed: u64, records: RecordSink<'a>) -> Engine<'a> {
-        Engine::with_pacer(s, leads, seed, records, pacer_for(&s.dialer))
+        Engine::with_pacer(s, leads, seed, records, pacer_for(s))
     }
 
     /// A run as [`Engine::new`], paced by `pacer` instead of the scenario's mode.
@@ -221,6 +223,7 @@ impl<'a> Engine<'a> {
             waiting: VecDeque::new(),
             in_progress: 0,
             ringing: 0,
+            waiting_calls: 0,
             retries: Retries::default(),
             numbers: HashMap::default(),
             fresh: leads.fresh(seed),
@@ -449,6 +452,7 @@ impl<'a> Engine<'a> {
     /// An answered call that needs an agent (a person, or a machine AMD missed).
     fn live(&mut self, c: u32) {
         self.ringing -= 1;
+        self.observe(Observation::Ring { age: self.now - self.calls[c].dialed, live: true });
         self.calls[c].live = Some(self.now);
         let call = &self.calls[c];
         if call.fate == Fate::Person {
@@ -476,6 +480,7 @@ impl<'a> Engine<'a> {
             return;
         }
         self.calls[c].waiting = true;
+        self.waiting_calls += 1;
         self.waiting.push_back(c);
         if self.s.population.patience.is_none() {
             // The drop timeout from the pick-up: a constant delay from now (a queue lane).
@@ -492,6 +497,7 @@ impl<'a> Engine<'a> {
             return;
         }
         self.calls[c].waiting = false;
+        self.waiting_calls -= 1;
         self.drop_call(c);
         self.skip_stale_waiting();
     }
@@ -516,6 +522,9 @@ impl<'a> Engine<'a> {
         let call = &mut self.calls[c];
         call.connected = Some(now);
         call.agent = Some(a);
+        if call.waiting {
+            self.waiting_calls -= 1;
+        }
         call.waiting = false;
         let wait = now - call.live.unwrap_or(now);
         let counted = call.counted;
@@ -542,6 +551,7 @@ impl<'a> Engine<'a> {
         let call = &self.calls[c];
         let wrap = millis(sample_for(&self.s.agents.wrap, self.key, call.number.key(), call.attempt, Purpose::Wrap));
         let outcome = call.outcome.expect("decided at connect");
+        self.observe(Observation::Talk(self.calls[c].talk));
         self.calls[c].wrap = wrap;
         self.finish(c, outcome);
         self.set_agent(a, AgentState::Wrap);
@@ -554,6 +564,7 @@ impl<'a> Engine<'a> {
 
     fn wrap_end(&mut self, a: u32) {
         self.agents[a as usize].call = None;
+        self.observe(Observation::Wrap(self.now - self.agents[a as usize].since));
         // Persons already waiting are served even after the window closes; then the agent goes home.
         self.skip_stale_waiting();
         if let Some(c) = self.waiting.pop_front() {
@@ -584,6 +595,7 @@ impl<'a> Engine<'a> {
         // A call still ringing (or in AMD analysis) stops ringing now; a live call stopped when it went live.
         if self.calls[c].live.is_none() {
             self.ringing -= 1;
+            self.observe(Observation::Ring { age: self.now - self.calls[c].dialed, live: false });
         }
         self.in_progress -= 1;
         let now = self.now;

@@ -125,7 +125,7 @@ impl Campaign {
     }
 
     fn run_with<'a>(&'a self, seed: u64, sink: engine::RecordSink<'a>) -> (RunOutput, Option<std::io::Error>) {
-        self.run_paced(seed, sink, pacing::pacer_for(&self.scenario.dialer))
+        self.run_paced(seed, sink, pacing::pacer_for(&self.scenario))
     }
 
     /// Runs the campaign with `seed`, paced by `pacer`.

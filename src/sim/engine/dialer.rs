@@ -3,6 +3,7 @@
 //! retries, then referrals, then fresh numbers).
 
 use super::*;
+use crate::sim::pacing::AgentPhase;
 
 impl<'a> Engine<'a> {
     // ----- days and pacing -----
@@ -45,6 +46,13 @@ impl<'a> Engine<'a> {
             return;
         }
         self.run_pacer(|p, floor| p.pace(floor));
+    }
+
+    /// Tells the pacer what moved on (O(1); nothing while the pacer itself runs, when no call or agent moves).
+    pub(super) fn observe(&mut self, observation: Observation) {
+        if let Some(p) = self.pacer.as_mut() {
+            p.observe(observation);
+        }
     }
 
     /// Runs `f` on the pacer, with the engine as its floor.
@@ -210,5 +218,53 @@ impl Floor for Engine<'_> {
         if self.counting() {
             self.stats.blocked_dials += 1;
         }
+    }
+
+    fn agents(&self) -> usize {
+        self.agents.len()
+    }
+
+    fn agent_busy(&self, a: usize) -> Option<(AgentPhase, Millis)> {
+        let agent = &self.agents[a];
+        match agent.state {
+            AgentState::Talking => Some((AgentPhase::Talk, agent.since)),
+            AgentState::Wrap => Some((AgentPhase::Wrap, agent.since)),
+            _ => None,
+        }
+    }
+
+    fn waiting_calls(&self) -> u32 {
+        self.waiting_calls
+    }
+
+    fn last_call(&self) -> Option<u32> {
+        self.calls.next_id().checked_sub(1)
+    }
+
+    fn ringing_since(&self, id: u32) -> Option<Millis> {
+        let call = self.calls.get(id)?;
+        (call.live.is_none() && call.ended.is_none()).then_some(call.dialed)
+    }
+
+    fn day_drops(&self) -> u64 {
+        self.stats.days[self.day as usize].drops
+    }
+
+    fn day_human_answers(&self) -> u64 {
+        self.stats.days[self.day as usize].human_answers
+    }
+
+    fn window(&self) -> (Millis, Millis) {
+        let start = u64::from(parse_hhmm(&self.s.run.day_start).unwrap_or(540)) * MINUTE;
+        let open = u64::from(self.day) * DAY + start;
+        (open, open + millis(self.s.run.day_hours * 3600.0))
+    }
+
+    fn set_amd(&mut self, on: bool) {
+        self.amd = on && self.s.amd.enabled;
+    }
+
+    fn amd(&self) -> bool {
+        self.amd
     }
 }

@@ -1,27 +1,71 @@
 //! Dialer pacing: one pacer per dialer mode behind one trait, [`Pacing`].
 //!
+//! Predictive mode has four pacers (`dialer.pacer`, see docs/pacing.md for their equations): the adaptive
+//! controllers modelled on VICIdial's `ADAPT_HARD_LIMIT`, `ADAPT_TAPERED` and `ADAPT_AVERAGE`, and a model-based
+//! pacer. Every predictive pacer runs inside [`Budgeted`], which keeps the day's abandonment budget of the
+//! compliance profile (AMD misdetections included) and switches AMD off and/or falls back to progressive when
+//! it is spent (`dialer.on_budget_spent`).
+//!
 //! A pacer owns what its mode decides: what happens when a calling window opens, how many calls to launch now,
 //! its own timer (a recalculation, or the next Poisson dial), and the dial level it reports. It sees the
 //! engine only through [`Floor`] — the agents, the lines, the dial button — and never touches calls, callees
-//! or records. [`pacer_for`] is the one place a [`DialerMode`] is mapped to a pacer: a new mode is a new file
-//! here, a variant of the scenario's enum and one arm of that match.
+//! or records. [`pacer_for`] is the one place a [`DialerMode`] or a [`Pacer`] is mapped to a pacer: a new mode
+//! is a new file here, a variant of the scenario's enum and one arm of that match.
 //!
 //! The trait is crate-private: [`Floor`] exposes the engine's inner state, which is free to change, so it is
 //! not a semver promise. Its extension point is proved by a test in this module that runs the engine with a
 //! toy pacer defined in the test.
 
 use super::queue::Millis;
-use crate::scenario::{DialerMode, DialerSection};
+use crate::scenario::{DialerMode, Pacer, Scenario};
 
+mod adaptive;
+mod average;
+mod budget;
+mod estimate;
+mod model;
 mod predictive;
 mod preview;
 mod progressive;
 mod rate;
+mod tapered;
 
+pub(crate) use average::AdaptiveAverage;
+pub(crate) use budget::Budgeted;
+pub(crate) use model::Model;
 pub(crate) use predictive::Predictive;
 pub(crate) use preview::Preview;
 pub(crate) use progressive::Progressive;
 pub(crate) use rate::Rate;
+pub(crate) use tapered::AdaptiveTapered;
+
+/// What a busy agent is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AgentPhase {
+    /// On a call.
+    Talk,
+    /// After-call work.
+    Wrap,
+}
+
+/// What the engine tells a pacer as calls and agents move on (the model pacer learns its distributions from
+/// these; the others ignore them). Handed over in O(1) as it happens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Observation {
+    /// A call stopped ringing (or left AMD analysis) `age` ms after its dial; `live` when it then needed an
+    /// agent (a person, or a machine AMD missed), false for a tone, no answer, a detected machine or a person
+    /// AMD hung up on.
+    Ring {
+        /// Milliseconds from the dial.
+        age: Millis,
+        /// Whether it went live.
+        live: bool,
+    },
+    /// A conversation ended after `0` ms of talk.
+    Talk(Millis),
+    /// An agent's after-call work ended after `0` ms.
+    Wrap(Millis),
+}
 
 /// The engine as a pacer sees it. Every call is O(1) in the number of agents.
 pub(crate) trait Floor {
@@ -55,6 +99,27 @@ pub(crate) trait Floor {
     fn report_interval_level(&mut self, level: f64);
     /// Counts a dial skipped because every line was busy.
     fn blocked_dial(&mut self);
+    /// Agents on the floor, indexed `0..agents()` for [`Floor::agent_busy`].
+    fn agents(&self) -> usize;
+    /// Agent `a`'s phase and since when, if it talks or wraps up.
+    fn agent_busy(&self, a: usize) -> Option<(AgentPhase, Millis)>;
+    /// Live calls waiting for an agent.
+    fn waiting_calls(&self) -> u32;
+    /// The id of the last call dialled (none before the first).
+    fn last_call(&self) -> Option<u32>;
+    /// When call `id` was dialled, if it still rings (or is in AMD analysis).
+    fn ringing_since(&self, id: u32) -> Option<Millis>;
+    /// Drops counted today (the numerator of [`Floor::day_drop_rate`], AMD misdetections included).
+    fn day_drops(&self) -> u64;
+    /// Live answers by persons counted today (its denominator).
+    fn day_human_answers(&self) -> u64;
+    /// The opening and closing of today's calling window.
+    fn window(&self) -> (Millis, Millis);
+    /// Switches answering-machine detection for calls answered from now on (on only where the scenario enables
+    /// it).
+    fn set_amd(&mut self, on: bool);
+    /// Whether answered calls are screened now.
+    fn amd(&self) -> bool;
 }
 
 /// A dialer mode's pacing. The engine calls it only while a calling window is open.
@@ -76,14 +141,28 @@ pub(crate) trait Pacing {
     fn screens_machines(&self) -> bool {
         true
     }
+    /// A call or an agent moved on (see [`Observation`]); O(1).
+    fn observe(&mut self, observation: Observation) {
+        let _ = observation;
+    }
 }
 
-/// The pacer of the scenario's dialer mode — the only place a mode is mapped to its pacer.
-pub(crate) fn pacer_for(d: &DialerSection) -> Box<dyn Pacing> {
+/// The pacer of the scenario's dialer mode (and, in predictive mode, of its `dialer.pacer`) — the only place a
+/// mode or a pacer is mapped to behaviour.
+pub(crate) fn pacer_for(s: &Scenario) -> Box<dyn Pacing> {
+    let d = &s.dialer;
     match d.mode {
         DialerMode::Preview => Box::new(Preview::new(d)),
         DialerMode::Progressive => Box::new(Progressive),
-        DialerMode::Predictive => Box::new(Predictive::new(d)),
+        DialerMode::Predictive => {
+            let inner: Box<dyn Pacing> = match d.pacer {
+                Pacer::AdaptiveHardLimit => Box::new(Predictive::new(d)),
+                Pacer::AdaptiveTapered => Box::new(AdaptiveTapered::new(d)),
+                Pacer::AdaptiveAverage => Box::new(AdaptiveAverage::new(d)),
+                Pacer::Model => Box::new(Model::new(s)),
+            };
+            Box::new(Budgeted::new(s, inner))
+        }
         DialerMode::Rate => Box::new(Rate::new(d)),
     }
 }

@@ -2,7 +2,7 @@
 //! the only place in the simulator that maps a dialer mode to behaviour.
 
 use super::*;
-use crate::scenario::Scenario;
+use crate::scenario::{DialerSection, Pacer, Scenario};
 use crate::sim::Campaign;
 use crate::sim::engine::RecordSink;
 
@@ -71,7 +71,11 @@ fn each_mode_reports_its_own_dial_level() {
     let levels: Vec<(DialerMode, f64)> =
         [DialerMode::Preview, DialerMode::Progressive, DialerMode::Predictive, DialerMode::Rate]
             .into_iter()
-            .map(|mode| (mode, pacer_for(&DialerSection { mode, ..d.clone() }).level()))
+            .map(|mode| {
+                let mut s = Scenario::default_day();
+                s.dialer = DialerSection { mode, ..d.clone() };
+                (mode, pacer_for(&s).level())
+            })
             .collect();
     assert_eq!(
         levels,
@@ -100,6 +104,12 @@ fn the_factory_is_the_only_place_in_the_simulator_that_maps_a_mode() {
         ("sim/queue.rs", include_str!("../queue.rs")),
         ("sim/record.rs", include_str!("../record.rs")),
         ("sim/pacing/predictive.rs", include_str!("predictive.rs")),
+        ("sim/pacing/adaptive.rs", include_str!("adaptive.rs")),
+        ("sim/pacing/average.rs", include_str!("average.rs")),
+        ("sim/pacing/budget.rs", include_str!("budget.rs")),
+        ("sim/pacing/estimate.rs", include_str!("estimate.rs")),
+        ("sim/pacing/model.rs", include_str!("model.rs")),
+        ("sim/pacing/tapered.rs", include_str!("tapered.rs")),
         ("sim/pacing/preview.rs", include_str!("preview.rs")),
         ("sim/pacing/progressive.rs", include_str!("progressive.rs")),
         ("sim/pacing/rate.rs", include_str!("rate.rs")),
@@ -107,10 +117,75 @@ fn the_factory_is_the_only_place_in_the_simulator_that_maps_a_mode() {
     for (name, text) in sources {
         assert!(!text.contains("DialerMode"), "{name} names a dialer mode: only pacing::pacer_for may");
         assert!(!text.contains("dialer.mode"), "{name} reads the dialer mode: only pacing::pacer_for may");
+        assert!(!text.contains("Pacer::"), "{name} names a pacer: only pacing::pacer_for may");
+        assert!(!text.contains("dialer.pacer"), "{name} reads the pacer: only pacing::pacer_for may");
     }
     let factory = include_str!("mod.rs");
     let body = &factory[factory.find("fn pacer_for").unwrap()..factory.find("fn dial_to_level").unwrap()];
     for mode in ["Preview", "Progressive", "Predictive", "Rate"] {
         assert_eq!(body.matches(&format!("DialerMode::{mode} =>")).count(), 1, "{mode} mapped once in pacer_for");
     }
+    for pacer in Pacer::ALL {
+        let variant = format!("{pacer:?}");
+        assert_eq!(body.matches(&format!("Pacer::{variant} =>")).count(), 1, "{variant} mapped once in pacer_for");
+    }
+}
+
+/// A synthetic stream with known parameters: 40 % of calls go live after a lognormal time (mean 9 s, cv 0.5), the
+/// rest stop ringing at 4 s (a tone); talk times lognormal (mean 150 s, cv 0.8); wraps exponential (mean 20 s).
+fn learned_model(n: u32) -> Model {
+    use crate::scenario::Dist;
+    use crate::sim::draw::sample;
+    use rand::RngExt;
+    let mut model = Model::new(&Scenario::default_day());
+    let mut rng = crate::rng::stream(99, crate::rng::Stream::Simulation(7));
+    let answer = Dist::Lognormal { mean: 9.0, cv: 0.5 };
+    let talk = Dist::Lognormal { mean: 150.0, cv: 0.8 };
+    let wrap = Dist::Exponential { mean: 20.0 };
+    let draw =
+        |d: &Dist, rng: &mut rand_chacha::ChaCha20Rng| crate::sim::queue::millis(sample(d, rng.random(), rng.random()));
+    for _ in 0..n {
+        let live = rng.random::<f64>() < 0.4;
+        let age = if live { draw(&answer, &mut rng) } else { 4_000 };
+        model.observe(Observation::Ring { age, live });
+        model.observe(Observation::Talk(draw(&talk, &mut rng)));
+        model.observe(Observation::Wrap(draw(&wrap, &mut rng)));
+    }
+    model
+}
+
+#[test]
+fn the_model_pacers_estimators_converge_on_a_stream_with_known_parameters() {
+    let model = learned_model(40_000);
+    let (_, live, talk, wrap) = model.estimates();
+    let close = |got: f64, want: f64, tol: f64, what: &str| {
+        assert!((got - want).abs() <= tol * want, "{what}: {got} against {want}");
+    };
+    // The share of dials that go live, and the time to a live answer (lognormal: median mean/√(1+cv²)).
+    close(model.live_after(0.0), 0.4, 0.03, "live share");
+    close(live.mean(), 9_000.0, 0.02, "mean answer time");
+    close(live.quantile(0.5), 9_000.0 / 1.25f64.sqrt(), 0.03, "median answer time");
+    // A call still ringing after the tones' 4 s is one that will go live; at 2 s, 40 % of the calls in play
+    // are live ones less those already answered (P(A > 2 s) from the lognormal: 0.998).
+    close(model.live_after(5_000.0), 1.0, 0.001, "live share after 5 s");
+    close(model.live_after(2_000.0), 0.4 * 0.998 / (0.6 + 0.4 * 0.998), 0.03, "live share after 2 s");
+    // Handle times: the talk's mean and median, and the wrap's memorylessness:
+    // P(W ≤ e + 20 s | W > e) = 1 − e^−1.
+    close(talk.mean(), 150_000.0, 0.03, "mean talk");
+    close(talk.quantile(0.5), 150_000.0 / 1.64f64.sqrt(), 0.03, "median talk");
+    close(wrap.mean(), 20_000.0, 0.03, "mean wrap");
+    for e in [0.0, 10_000.0, 30_000.0] {
+        close(wrap.ends_by(e, e + 20_000.0), 1.0 - (-1.0f64).exp(), 0.04, "wrap ends within its mean");
+    }
+    close(wrap.cdf(20_000.0), 1.0 - (-1.0f64).exp(), 0.03, "wrap distribution function");
+}
+
+#[test]
+fn the_model_pacers_estimates_are_off_with_few_observations_and_close_with_many() {
+    // The convergence test above is not vacuous: 50 observations leave the median talk visibly off target
+    // more often than 40,000 do (the error shrinks).
+    let few = learned_model(50);
+    let many = learned_model(40_000);
+    let err = |m: &Model| (m.estimates().2.quantile(0.5) - 150_000.0 / 1.64f64.sqrt()).abs();
+    assert!(err(&many) < err(&few), "error {} with many against {} with few", err(&many), err(&few));
 }

@@ -1,0 +1,163 @@
+//! The day's abandonment budget, kept around every predictive pacer. The budget is the compliance profile's
+//! limit (`Profile::rules().abandon_limit`) of the day's live answers by persons; what is spent is the day's
+//! drops — the engine's own counters ([`Floor::day_drops`], [`Floor::day_human_answers`]), so AMD
+//! misdetections (persons hung up on as machines) count. Per day, the stricter window: a month (us-tsr) whose
+//! every day is within the limit is within it too.
+//!
+//! The rest of the day is projected, cautiously, at half the day's answer rate so far (a fallback answers fewer
+//! calls). The budget counts as spent when the next drops, plus a cushion for the calls still ringing (each
+//! one a possible drop after the switch), would take the projected day over the limit:
+//! `drops + 3 + 0.25·ringing > limit · (answers + ½·answers·left/max(elapsed, 5 min))`, checked on every pacing
+//! call (O(1)) once the day has a drop (nothing is spent before). Then, per `dialer.on_budget_spent`: AMD goes
+//! off (no more misdetections; two drops earlier than the fallback, when both are chosen), and/or the dialer
+//! falls back to one call per free agent (no more drops of its own) for the rest of the day. Both are undone at
+//! the next window's opening.
+//!
+//! No call is launched in the last `ring_timeout` seconds of the window: it could be answered after the idle
+//! agents have gone home, a drop no pacer can avoid once the call is ringing.
+
+use super::{Floor, Observation, Pacing, dial_to_level};
+use crate::scenario::{OnBudgetSpent, Scenario};
+use crate::sim::queue::{MINUTE, Millis, millis};
+
+/// Answers of the rest of the day are projected at this share of the day's rate so far.
+const REST_SHARE: f64 = 0.5;
+/// The cushion: drops that may still come after a switch — the next three, and this share of the calls still
+/// ringing (a VICIdial-style pacer at a high level has many; 0.1 let one day of adaptive-average with 50
+/// agents end at 3.01 %).
+const CUSHION: f64 = 3.0;
+const RINGING_SHARE: f64 = 0.25;
+/// Switching AMD off comes this many drops before the fallback to progressive.
+const AMD_LEAD: f64 = 2.0;
+/// The day's answer rate is taken over at least this much of the window (a rate from the first minutes
+/// would project a day from a handful of answers).
+const SETTLE: Millis = 5 * MINUTE;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Stage {
+    Within,
+    AmdOff,
+    Progressive,
+}
+
+/// A predictive pacer inside the day's abandonment budget.
+pub(crate) struct Budgeted {
+    inner: Box<dyn Pacing>,
+    limit: f64,
+    policy: OnBudgetSpent,
+    stage: Stage,
+    window: (Millis, Millis),
+    /// The last launch comes this long before the window closes.
+    last_call: Millis,
+}
+
+impl Budgeted {
+    pub(crate) fn new(s: &Scenario, inner: Box<dyn Pacing>) -> Budgeted {
+        Budgeted {
+            inner,
+            limit: s.compliance.profile.rules().abandon_limit,
+            policy: s.dialer.on_budget_spent,
+            stage: Stage::Within,
+            window: (0, 0),
+            last_call: millis(s.dialer.ring_timeout.max(15.0)),
+        }
+    }
+
+    /// Whether `drops + cushion` would take the projected day over the limit.
+    fn spent(&self, floor: &dyn Floor, cushion: f64) -> bool {
+        let now = floor.now();
+        let (open, close) = self.window;
+        let drops = floor.day_drops();
+        if drops == 0 {
+            return false;
+        }
+        let answers = floor.day_human_answers() as f64;
+        let elapsed = now.saturating_sub(open).max(SETTLE) as f64;
+        let left = close.saturating_sub(now) as f64;
+        let projected = answers + REST_SHARE * answers * left / elapsed;
+        drops as f64 + cushion > self.limit * projected
+    }
+
+    /// Whether a call launched now could still ring when the window closes.
+    fn closing(&self, floor: &dyn Floor) -> bool {
+        floor.now() + self.last_call > self.window.1
+    }
+
+    /// Moves to the next stage when the budget is spent.
+    fn check(&mut self, floor: &mut dyn Floor) {
+        if self.stage == Stage::Progressive || self.policy == OnBudgetSpent::Continue {
+            return;
+        }
+        let cushion = CUSHION + RINGING_SHARE * f64::from(floor.ringing());
+        let amd_first = self.policy == OnBudgetSpent::AmdOffThenProgressive && floor.amd();
+        if self.stage == Stage::Within && amd_first && self.spent(floor, cushion + AMD_LEAD) {
+            floor.set_amd(false);
+            self.stage = Stage::AmdOff;
+        }
+        if !self.spent(floor, cushion) {
+            return;
+        }
+        match self.policy {
+            OnBudgetSpent::AmdOff => {
+                floor.set_amd(false);
+                self.stage = Stage::AmdOff;
+            }
+            OnBudgetSpent::AmdOffThenProgressive | OnBudgetSpent::Progressive => {
+                if self.policy == OnBudgetSpent::AmdOffThenProgressive {
+                    floor.set_amd(false);
+                }
+                self.stage = Stage::Progressive;
+                floor.report_level(1.0);
+                floor.report_interval_level(1.0);
+            }
+            OnBudgetSpent::Continue => {}
+        }
+    }
+}
+
+impl Pacing for Budgeted {
+    fn day_start(&mut self, floor: &mut dyn Floor) {
+        self.stage = Stage::Within;
+        self.window = floor.window();
+        floor.set_amd(true);
+        self.inner.day_start(floor);
+    }
+
+    fn pace(&mut self, floor: &mut dyn Floor) {
+        if self.closing(floor) {
+            return;
+        }
+        self.check(floor);
+        if self.stage == Stage::Progressive {
+            dial_to_level(floor, 1.0);
+        } else {
+            self.inner.pace(floor);
+        }
+    }
+
+    fn recalc(&mut self, floor: &mut dyn Floor) {
+        // In the window's last stretch the timer chain ends too; the next window restarts it.
+        if self.closing(floor) {
+            return;
+        }
+        self.check(floor);
+        // After the fallback the inner pacer's timer chain ends here; the next window restarts it.
+        if self.stage == Stage::Progressive {
+            dial_to_level(floor, 1.0);
+        } else {
+            self.inner.recalc(floor);
+        }
+    }
+
+    fn level(&self) -> f64 {
+        if self.stage == Stage::Progressive { 1.0 } else { self.inner.level() }
+    }
+
+    fn screens_machines(&self) -> bool {
+        self.inner.screens_machines()
+    }
+
+    fn observe(&mut self, observation: Observation) {
+        self.inner.observe(observation);
+    }
+}
