@@ -34,6 +34,7 @@
 #![deny(missing_docs)]
 
 pub mod analysis;
+pub mod calendar;
 mod clock;
 pub mod compliance;
 mod digest;

@@ -174,7 +174,9 @@ fn the_time_profile_adds_up_to_the_summary() {
     let o = common::dialsim(dir.path(), &["simulate", "--seed", "3", "--out", "r", "--plot"]);
     assert!(o.status.success());
     let csv = std::fs::read_to_string(dir.path().join("r/intervals.csv")).unwrap();
-    assert!(csv.starts_with("start,dials,human_answers,connects,drops,drop_rate,dial_level,occupancy,consents\n"));
+    assert!(
+        csv.starts_with("start,dials,human_answers,connects,drops,drop_rate,dial_level,occupancy,consents,agents\n")
+    );
     assert_eq!(csv.lines().count() - 1, out.intervals.len());
     let svg = std::fs::read_to_string(dir.path().join("r/profile.svg")).unwrap();
     assert!(svg.contains("calls per 15 minutes") && svg.contains("occupancy"));

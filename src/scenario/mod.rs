@@ -10,9 +10,13 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 mod text;
+mod time;
 
 use text::{apply_override, find_key, line_of, plain_message};
 pub use text::{days_from_civil, parse_hhmm};
+pub use time::{
+    AnswerCurveSection, CalendarSection, CallbacksSection, HOLIDAY_COUNTRIES, Shift, WEEKDAYS, parse_end_hhmm,
+};
 
 /// The embedded default scenario (a Czech cold-calling day).
 pub const DEFAULT_SCENARIO: &str = include_str!("../../data/scenarios/default.toml");
@@ -459,6 +463,16 @@ pub struct Scenario {
     pub agents: AgentsSection,
     /// `[compliance]`.
     pub compliance: ComplianceSection,
+    /// `[calendar]`: calling days, holidays, calling hours.
+    pub calendar: CalendarSection,
+    /// `[answer_curve]`: hourly multipliers of the answer rates.
+    pub answer_curve: AnswerCurveSection,
+    /// `[callbacks]`: persons who ask to be called later.
+    pub callbacks: CallbacksSection,
+    /// `[[shifts]]`: agent groups with their hours, breaks and absence (none: `dialer.agents` over the
+    /// calling window).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shifts: Vec<Shift>,
 }
 
 impl Scenario {
@@ -613,7 +627,7 @@ impl Scenario {
         dist("agents.refusal_talk", &g.refusal_talk, 0.0, 36_000.0)?;
         dist("agents.machine_talk", &g.machine_talk, 0.0, 36_000.0)?;
         dist("agents.wrap", &g.wrap, 0.0, 36_000.0)?;
-        Ok(())
+        time::validate(self, &range, &fail)
     }
 
     /// The scenario as TOML text.

@@ -51,12 +51,23 @@ pub enum Purpose {
     WithdrawDelay = 72,
     /// Per number: second uniform of the withdrawal delay.
     WithdrawDelaySecond = 73,
+    // The time dimension's draws, from 96.
+    /// Per agent and day: absent (shrinkage).
+    Absence = 96,
+    /// Per agent, day and break: the break's offset from its even spacing.
+    BreakJitter = 97,
+    /// Per attempt: a connected person asks to be called back.
+    CallbackRequest = 98,
+    /// Per attempt: the callback's delay (its second uniform is extra 1).
+    CallbackDelay = 99,
+    /// Per attempt: the person answers the callback.
+    CallbackAnswer = 100,
 }
 
 impl Purpose {
     /// Every purpose with the number it hashes as, pinned: a changed number changes every draw of its purpose,
     /// so runs of one seed no longer meet the same people across versions (common random numbers break).
-    pub const PINNED: [(Purpose, u64); 19] = [
+    pub const PINNED: [(Purpose, u64); 24] = [
         (Purpose::InService, 1),
         (Purpose::Cooperate, 2),
         (Purpose::AttemptFate, 3),
@@ -76,6 +87,11 @@ impl Purpose {
         (Purpose::Referral, 71),
         (Purpose::WithdrawDelay, 72),
         (Purpose::WithdrawDelaySecond, 73),
+        (Purpose::Absence, 96),
+        (Purpose::BreakJitter, 97),
+        (Purpose::CallbackRequest, 98),
+        (Purpose::CallbackDelay, 99),
+        (Purpose::CallbackAnswer, 100),
     ];
 
     /// The number the purpose hashes as.
@@ -156,6 +172,11 @@ mod tests {
             (Purpose::Referral, 71),
             (Purpose::WithdrawDelay, 72),
             (Purpose::WithdrawDelaySecond, 73),
+            (Purpose::Absence, 96),
+            (Purpose::BreakJitter, 97),
+            (Purpose::CallbackRequest, 98),
+            (Purpose::CallbackDelay, 99),
+            (Purpose::CallbackAnswer, 100),
         ];
         for (p, n) in expected {
             assert_eq!(p as u64, n, "{p:?} must hash as {n}: {message}");
@@ -183,7 +204,12 @@ mod tests {
                 | Purpose::StoreNameFault
                 | Purpose::Referral
                 | Purpose::WithdrawDelay
-                | Purpose::WithdrawDelaySecond => {}
+                | Purpose::WithdrawDelaySecond
+                | Purpose::Absence
+                | Purpose::BreakJitter
+                | Purpose::CallbackRequest
+                | Purpose::CallbackDelay
+                | Purpose::CallbackAnswer => {}
             }
         }
     }

@@ -11,11 +11,11 @@ pub struct IntervalsCsv;
 
 impl Export<RunReport<'_>> for IntervalsCsv {
     fn write(&self, out: &mut dyn Write, r: &RunReport<'_>) -> io::Result<()> {
-        writeln!(out, "start,dials,human_answers,connects,drops,drop_rate,dial_level,occupancy,consents")?;
+        writeln!(out, "start,dials,human_answers,connects,drops,drop_rate,dial_level,occupancy,consents,agents")?;
         for i in &r.run.intervals {
             writeln!(
                 out,
-                "{},{},{},{},{},{:.4},{:.3},{:.4},{}",
+                "{},{},{},{},{},{:.4},{:.3},{:.4},{},{:.2}",
                 timestamp(r.scenario, i.start_ms),
                 i.dials,
                 i.human_answers,
@@ -24,7 +24,8 @@ impl Export<RunReport<'_>> for IntervalsCsv {
                 i.drop_rate(),
                 i.dial_level,
                 i.occupancy(),
-                i.consents
+                i.consents,
+                i.agents()
             )?;
         }
         Ok(())
