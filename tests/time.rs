@@ -31,8 +31,14 @@ fn a_week_with_christmas_dials_only_on_open_czech_weekdays() {
     let (_, out) = run_with(&["run.start_date=\"2026-01-05\"", "run.days=7", "numbers.suppress=[]"], 3);
     let per_day = dials_per_day(&out, 7);
     assert!(per_day[..5].iter().all(|&d| d > 1000) && per_day[5..] == [0, 0], "{per_day:?}");
-    // Retries carry over the weekend: Monday 12th is not in this run, but Friday's attempts include retries.
-    assert!(out.calls.iter().any(|c| c.attempt > 1 && c.dial_ms / 86_400_000 == 4));
+    // State carries over the weekend: from Friday 9 January to Monday 12, Monday redials Friday's numbers.
+    let (_, out) = run_with(&["run.start_date=\"2026-01-09\"", "run.days=4", "numbers.suppress=[]"], 3);
+    assert_eq!(&dials_per_day(&out, 4)[1..3], &[0, 0]);
+    let friday: std::collections::HashSet<_> =
+        out.calls.iter().filter(|c| c.dial_ms < 86_400_000).map(|c| c.number).collect();
+    let monday_redials = out.calls.iter().filter(|c| c.dial_ms >= 3 * 86_400_000 && c.attempt > 1);
+    let carried = monday_redials.filter(|c| friday.contains(&c.number)).count();
+    assert!(carried > 500, "Monday redials {carried} of Friday's numbers");
 }
 
 #[test]

@@ -45,6 +45,11 @@ impl<'a> Engine<'a> {
         if counted {
             self.stats.callbacks_scheduled += 1;
         }
+        // The callback is an attempt like any other: a request on the last attempt allowed cannot be kept.
+        if attempt >= self.s.dialer.max_attempts {
+            self.callback_missed(id);
+            return;
+        }
         self.queue.push(due, Event::CallbackDue(id));
     }
 
@@ -63,7 +68,7 @@ impl<'a> Engine<'a> {
             let agent = &self.agents[a as usize];
             if !agent.logged_in {
                 self.callback_missed(id);
-            } else if agent.state == AgentState::Idle {
+            } else if agent.state == AgentState::Idle && self.in_progress < self.s.dialer.lines {
                 self.dial_callback(id, a);
             } else {
                 self.callbacks.waiting_agent.entry(a).or_default().push_back(id);
@@ -71,7 +76,7 @@ impl<'a> Engine<'a> {
             }
             return;
         }
-        match self.idle.front() {
+        match self.idle.front().filter(|_| self.in_progress < self.s.dialer.lines) {
             Some(a) => self.dial_callback(id, a),
             None => {
                 self.callbacks.waiting_any.push_back(id);
@@ -88,6 +93,10 @@ impl<'a> Engine<'a> {
 
     /// A free agent takes a callback waiting for them (or for anyone): true when one was dialled.
     pub(super) fn take_callback(&mut self, a: u32) -> bool {
+        // Every line busy: the callbacks wait (for their longest wait) until one is free.
+        if self.in_progress >= self.s.dialer.lines {
+            return false;
+        }
         loop {
             let id = match self.callbacks.waiting_agent.get_mut(&a).and_then(VecDeque::pop_front) {
                 Some(id) => id,

@@ -252,16 +252,22 @@ impl<'a> Engine<'a> {
             self.queue.push(self.now + length, Event::BreakEnd(a));
             return;
         }
+        // Persons already on the line are served, also by an agent whose shift is over once the window has
+        // closed (the last calls of the day); then the agent goes home.
+        let serves = !agent.on_break && (agent.logged_in || !self.window_open);
+        if serves {
+            self.skip_stale_waiting();
+            if let Some(c) = self.waiting.pop_front() {
+                self.set_agent(a, AgentState::Idle);
+                self.connect(c, a);
+                return;
+            }
+        }
+        let agent = &self.agents[a as usize];
         if !agent.logged_in || agent.on_break {
             if agent.state != AgentState::Off {
                 self.set_agent(a, AgentState::Off);
             }
-            return;
-        }
-        self.skip_stale_waiting();
-        if let Some(c) = self.waiting.pop_front() {
-            self.set_agent(a, AgentState::Idle);
-            self.connect(c, a);
             return;
         }
         if self.take_callback(a) {
