@@ -267,3 +267,25 @@ fn the_audit_names_the_call_and_line_of_a_dial_outside_calling_hours() {
     assert!(line.contains("calls.csv:") && line.starts_with("call "), "{line}");
     assert!(line.contains("Europe/Prague"), "{line}");
 }
+
+#[test]
+fn no_call_is_dialled_for_an_agent_whose_shift_is_about_to_end() {
+    // Progressive, no AMD: a call is dialled per free agent. The morning group leaves at 12:00 and nobody is
+    // in until 13:00: calls dialled for the leaving agents in their last seconds would be answered with no
+    // agent left and dropped. With the last-dial margin before each shift's end, none is.
+    let set = [
+        "dialer.mode=progressive",
+        "amd.enabled=false",
+        "run.day_start=\"09:00\"",
+        "run.day_hours=8",
+        "shifts=[{agents=10,start=\"09:00\",end=\"12:00\"},{agents=10,start=\"13:00\",end=\"17:00\"}]",
+    ];
+    for seed in [1, 2, 3] {
+        let (_, out) = run_with(&set, seed);
+        assert!(out.summary.connects > 500);
+        let dropped = out.summary.outcomes["dropped"];
+        assert_eq!(dropped, 0, "seed {seed}: {dropped} persons dropped");
+        let noon = 12 * 3_600_000;
+        assert!(out.calls.iter().all(|c| c.dial_ms >= 13 * 3_600_000 || c.dial_ms + c.ring_ms <= noon));
+    }
+}

@@ -66,6 +66,8 @@ enum Event {
     /// The last moment a call may be dialled in the day's window (the margin before its close).
     DialStop(u32),
     ShiftStart(u32),
+    /// The last-dial margin before an agent's shift ends: the pacer no longer dials for the agent.
+    ShiftClosing(u32),
     ShiftEnd(u32),
     BreakStart(u32),
     BreakEnd(u32),
@@ -109,6 +111,8 @@ struct Agent {
     break_due: Option<Millis>,
     /// The end of the agent's current shift: time after it is overtime, not logged-in time.
     shift_end: Millis,
+    /// Within the last-dial margin of the shift's end: takes calls, but none is dialled for the agent.
+    closing: bool,
     /// The agent's shift group.
     group: u16,
 }
@@ -232,6 +236,8 @@ pub struct Engine<'a> {
     shifts: Vec<ShiftPlan>,
     /// Agents logged in now (the pacer's idle share is of these).
     logged_in: u32,
+    /// Idle agents within their shift's last-dial margin (not counted as idle by the pacer).
+    closing_idle: usize,
     callbacks: CallbackBook,
 }
 
@@ -303,6 +309,7 @@ impl<'a> Engine<'a> {
             forced_callback_of: None,
             shifts: plan,
             logged_in: 0,
+            closing_idle: 0,
             callbacks: CallbackBook::default(),
         };
         // Closed days (weekends, holidays, closed dates) get no window and no shifts.
@@ -334,6 +341,7 @@ impl<'a> Engine<'a> {
                 Event::DayPlan(d) => self.day_plan(d),
                 Event::DialStop(d) => self.dial_stop(d),
                 Event::ShiftStart(a) => self.shift_start(a),
+                Event::ShiftClosing(a) => self.shift_closing(a),
                 Event::ShiftEnd(a) => self.shift_end(a),
                 Event::BreakStart(a) => self.break_start(a),
                 Event::BreakEnd(a) => self.break_end(a),

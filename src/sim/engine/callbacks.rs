@@ -62,13 +62,16 @@ impl<'a> Engine<'a> {
             return;
         }
         let wait = millis(self.s.callbacks.max_wait_minutes * 60.0);
+        // An idle agent the calls ringing may need is spoken for: taking them for a callback could leave a
+        // person answering with nobody to talk to. Otherwise the callback waits for an agent to come free.
+        let free = self.in_progress < self.s.dialer.lines && self.idle.len() > self.ringing as usize;
         if self.s.callbacks.same_agent
             && let Some(a) = e.agent
         {
             let agent = &self.agents[a as usize];
             if !agent.logged_in {
                 self.callback_missed(id);
-            } else if agent.state == AgentState::Idle && self.in_progress < self.s.dialer.lines {
+            } else if agent.state == AgentState::Idle && free {
                 self.dial_callback(id, a);
             } else {
                 self.callbacks.waiting_agent.entry(a).or_default().push_back(id);
@@ -76,7 +79,7 @@ impl<'a> Engine<'a> {
             }
             return;
         }
-        match self.idle.front().filter(|_| self.in_progress < self.s.dialer.lines) {
+        match self.idle.front().filter(|_| free) {
             Some(a) => self.dial_callback(id, a),
             None => {
                 self.callbacks.waiting_any.push_back(id);

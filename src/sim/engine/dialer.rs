@@ -128,7 +128,7 @@ impl Floor for Engine<'_> {
     }
 
     fn idle_agents(&self) -> usize {
-        self.idle.len()
+        self.idle.len() - self.closing_idle
     }
 
     fn ringing(&self) -> u32 {

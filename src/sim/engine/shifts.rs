@@ -62,6 +62,7 @@ pub(super) fn agents(plan: &[ShiftPlan]) -> Vec<Agent> {
                 on_break: false,
                 break_due: None,
                 shift_end: 0,
+                closing: false,
                 group: g as u16,
             });
         }
@@ -100,6 +101,12 @@ impl<'a> Engine<'a> {
         }
         if agent.state == AgentState::Idle {
             self.idle.remove(a);
+            if agent.closing {
+                self.closing_idle -= 1;
+            }
+        }
+        if state == AgentState::Idle && agent.closing {
+            self.closing_idle += 1;
         }
         agent.state = state;
         agent.since = self.now;
@@ -144,6 +151,8 @@ impl<'a> Engine<'a> {
                     self.stats.agent_absences += 1;
                 } else {
                     self.queue.push(midnight + plan.start, Event::ShiftStart(a));
+                    let closing = (plan.end - plan.start).saturating_sub(self.last_dial_margin());
+                    self.queue.push(midnight + plan.start + closing, Event::ShiftClosing(a));
                     self.queue.push(midnight + plan.end, Event::ShiftEnd(a));
                     let len = plan.end - plan.start;
                     for k in 0..plan.breaks {
@@ -206,6 +215,19 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// The last-dial margin before agent `a`'s shift ends: calls already dialled may still reach the agent,
+    /// but the pacer dials no more for them.
+    pub(super) fn shift_closing(&mut self, a: u32) {
+        let agent = &mut self.agents[a as usize];
+        if !agent.logged_in || agent.closing {
+            return;
+        }
+        agent.closing = true;
+        if agent.state == AgentState::Idle {
+            self.closing_idle += 1;
+        }
+    }
+
     pub(super) fn shift_end(&mut self, a: u32) {
         let agent = &mut self.agents[a as usize];
         if agent.logged_in {
@@ -215,6 +237,7 @@ impl<'a> Engine<'a> {
         if self.agents[a as usize].state == AgentState::Idle {
             self.set_agent(a, AgentState::Off);
         }
+        self.agents[a as usize].closing = false;
         self.agent_left(a);
     }
 
