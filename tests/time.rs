@@ -289,3 +289,21 @@ fn no_call_is_dialled_for_an_agent_whose_shift_is_about_to_end() {
         assert!(out.calls.iter().all(|c| c.dial_ms >= 13 * 3_600_000 || c.dial_ms + c.ring_ms <= noon));
     }
 }
+
+#[test]
+fn bad_time_settings_are_refused_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    for (set, expect) in [
+        ("shifts=[{agents=5,start=\"10:00\",end=\"09:00\"}]", "--set shifts.end"),
+        ("calendar.days=[\"monday\"]", "--set calendar.days"),
+        ("calendar.holidays=xx", "--set calendar.holidays"),
+        ("calendar.calling_hours=[\"21:00\",\"08:00\"]", "--set calendar.calling_hours"),
+        ("answer_curve.person_weekday=[1,2]", "--set answer_curve.person_weekday"),
+        ("callbacks.probability=2", "--set callbacks.probability"),
+    ] {
+        let o = common::dialsim(dir.path(), &["simulate", "--set", set]);
+        assert!(!o.status.success(), "{set}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(expect), "{set}: {err}");
+    }
+}

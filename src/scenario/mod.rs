@@ -531,7 +531,10 @@ impl Scenario {
     /// Checks every value against its range.
     fn validate(&self, name: &str, text: &str, overrides: &[String]) -> Result<()> {
         let fail = |path: &str, value: String, range: &str| {
-            let from_set = overrides.iter().any(|o| o.split('=').next().is_some_and(|k| k.trim() == path));
+            // A key set whole (`--set shifts=[...]`) is where its fields' values came from too.
+            let from_set = overrides.iter().any(|o| {
+                o.split('=').next().is_some_and(|k| k.trim() == path || path.starts_with(&format!("{}.", k.trim())))
+            });
             let (file, line) =
                 if from_set { (format!("--set {path}"), None) } else { (name.to_string(), find_key(text, path)) };
             Err(Error::input(file, line, format!("{path} = {value} is out of range ({range})")))
