@@ -34,6 +34,7 @@
 #![deny(missing_docs)]
 
 pub mod analysis;
+pub mod calendar;
 pub mod calibrate;
 mod clock;
 pub mod compliance;

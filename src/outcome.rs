@@ -31,11 +31,13 @@ pub enum Outcome {
     Refused,
     /// A person connected who objected to marketing calls (now suppressed).
     Objected,
+    /// A person connected who asked to be called back at another time (`[callbacks]`).
+    Callback,
 }
 
 impl Outcome {
     /// Every outcome.
-    pub const ALL: [Outcome; 11] = [
+    pub const ALL: [Outcome; 12] = [
         Outcome::NotInService,
         Outcome::Busy,
         Outcome::NoAnswer,
@@ -47,6 +49,7 @@ impl Outcome {
         Outcome::Completed,
         Outcome::Refused,
         Outcome::Objected,
+        Outcome::Callback,
     ];
 
     /// The name used in `calls.csv` and `summary.json`.
@@ -63,6 +66,7 @@ impl Outcome {
             Outcome::Completed => "completed",
             Outcome::Refused => "refused",
             Outcome::Objected => "objected",
+            Outcome::Callback => "callback",
         }
     }
 
@@ -73,7 +77,7 @@ impl Outcome {
 
     /// Whether a person was put through to an agent.
     pub fn is_person_connected(self) -> bool {
-        matches!(self, Outcome::Completed | Outcome::Refused | Outcome::Objected)
+        matches!(self, Outcome::Completed | Outcome::Refused | Outcome::Objected | Outcome::Callback)
     }
 
     /// Whether a person answered (connected or abandoned): a live answer, the denominator of abandonment.
@@ -93,11 +97,13 @@ impl Outcome {
         match self {
             Outcome::Completed => Aapor::I,
             Outcome::Refused | Outcome::Objected => Aapor::R,
+            // A callback never kept: AAPOR 2.21, "respondent never available" (a non-contact).
             Outcome::Dropped
             | Outcome::AmdDrop
             | Outcome::Machine
             | Outcome::MachineMessage
-            | Outcome::MachineDropped => Aapor::NC,
+            | Outcome::MachineDropped
+            | Outcome::Callback => Aapor::NC,
             Outcome::Busy | Outcome::NoAnswer => Aapor::UH,
             Outcome::NotInService => Aapor::NE,
         }

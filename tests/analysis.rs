@@ -189,7 +189,7 @@ fn the_time_profile_adds_up_to_the_summary() {
     assert!(o.status.success());
     let csv = std::fs::read_to_string(dir.path().join("r/intervals.csv")).unwrap();
     assert!(csv.starts_with(
-        "start,dials,human_answers,connects,drops,drop_rate,dial_level,occupancy,consents,machine_drops\n"
+        "start,dials,human_answers,connects,drops,drop_rate,dial_level,occupancy,consents,machine_drops,agents\n"
     ));
     assert_eq!(csv.lines().count() - 1, out.intervals.len());
     let svg = std::fs::read_to_string(dir.path().join("r/profile.svg")).unwrap();

@@ -12,12 +12,16 @@ use crate::error::{Error, Result};
 mod population;
 mod referrals;
 mod text;
+mod time;
 
 pub(crate) use population::check_mix;
 pub use population::{CostsSection, LinePrices, PopulationSection, Rates, ScreeningSection, StratumRates, parse_mix};
 pub use referrals::ReferralsSection;
 use text::{apply_override, find_key, line_of, move_referral_alias, plain_message};
 pub use text::{days_from_civil, parse_hhmm};
+pub use time::{
+    AnswerCurveSection, CalendarSection, CallbacksSection, HOLIDAY_COUNTRIES, Shift, WEEKDAYS, parse_end_hhmm,
+};
 
 /// The embedded default scenario (a Czech cold-calling day).
 pub const DEFAULT_SCENARIO: &str = include_str!("../../data/scenarios/default.toml");
@@ -463,6 +467,16 @@ pub struct Scenario {
     pub screening: ScreeningSection,
     /// `[costs]`.
     pub costs: CostsSection,
+    /// `[calendar]`: calling days, holidays, calling hours.
+    pub calendar: CalendarSection,
+    /// `[answer_curve]`: hourly multipliers of the answer rates.
+    pub answer_curve: AnswerCurveSection,
+    /// `[callbacks]`: persons who ask to be called later.
+    pub callbacks: CallbacksSection,
+    /// `[[shifts]]`: agent groups with their hours, breaks and absence (none: `dialer.agents` over the
+    /// calling window).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shifts: Vec<Shift>,
 }
 
 impl Scenario {
@@ -522,9 +536,13 @@ impl Scenario {
     fn validate(&self, name: &str, text: &str, overrides: &[String]) -> Result<()> {
         let fail = |path: &str, value: String, range: &str| {
             let message = format!("{path} = {value} is out of range ({range})");
-            // A check over a whole section (its path a prefix of the key set) counts keys set inside it.
+            // A check over a whole section (its path a prefix of the key set) counts keys set inside it; a key
+            // set whole (`--set shifts=[...]`) is where its fields' values came from too.
             let set = overrides.iter().rev().find(|o| {
-                o.split('=').next().is_some_and(|k| k.trim() == path || k.trim().starts_with(&format!("{path}.")))
+                o.split('=').next().is_some_and(|k| {
+                    let k = k.trim();
+                    k == path || k.starts_with(&format!("{path}.")) || path.starts_with(&format!("{k}."))
+                })
             });
             match set {
                 Some(o) => Err(Error::scenario_override(o, message)),
@@ -624,7 +642,7 @@ impl Scenario {
         dist("agents.refusal_talk", &g.refusal_talk, 0.0, 36_000.0)?;
         dist("agents.machine_talk", &g.machine_talk, 0.0, 36_000.0)?;
         dist("agents.wrap", &g.wrap, 0.0, 36_000.0)?;
-        Ok(())
+        time::validate(self, &range, &fail)
     }
 
     /// The scenario as TOML text.

@@ -55,12 +55,23 @@ pub enum Purpose {
     Screening = 74,
     /// Per attempt: when in the conversation consent is given (a share of the talk time).
     ConsentMoment = 96,
+    // The time dimension's draws, from 97.
+    /// Per agent and day: absent (shrinkage).
+    Absence = 97,
+    /// Per agent, day and break: the break's offset from its even spacing.
+    BreakJitter = 98,
+    /// Per attempt: a connected person asks to be called back.
+    CallbackRequest = 99,
+    /// Per attempt: the callback's delay (its second uniform is extra 1).
+    CallbackDelay = 100,
+    /// Per attempt: the person answers the callback.
+    CallbackAnswer = 101,
 }
 
 impl Purpose {
     /// Every purpose with the number it hashes as, pinned: a changed number changes every draw of its purpose,
     /// so runs of one seed no longer meet the same people across versions (common random numbers break).
-    pub const PINNED: [(Purpose, u64); 21] = [
+    pub const PINNED: [(Purpose, u64); 26] = [
         (Purpose::InService, 1),
         (Purpose::Cooperate, 2),
         (Purpose::AttemptFate, 3),
@@ -82,6 +93,11 @@ impl Purpose {
         (Purpose::WithdrawDelaySecond, 73),
         (Purpose::Screening, 74),
         (Purpose::ConsentMoment, 96),
+        (Purpose::Absence, 97),
+        (Purpose::BreakJitter, 98),
+        (Purpose::CallbackRequest, 99),
+        (Purpose::CallbackDelay, 100),
+        (Purpose::CallbackAnswer, 101),
     ];
 
     /// The number the purpose hashes as.
@@ -164,6 +180,11 @@ mod tests {
             (Purpose::WithdrawDelaySecond, 73),
             (Purpose::Screening, 74),
             (Purpose::ConsentMoment, 96),
+            (Purpose::Absence, 97),
+            (Purpose::BreakJitter, 98),
+            (Purpose::CallbackRequest, 99),
+            (Purpose::CallbackDelay, 100),
+            (Purpose::CallbackAnswer, 101),
         ];
         for (p, n) in expected {
             assert_eq!(p as u64, n, "{p:?} must hash as {n}: {message}");
@@ -193,7 +214,12 @@ mod tests {
                 | Purpose::WithdrawDelay
                 | Purpose::WithdrawDelaySecond
                 | Purpose::Screening
-                | Purpose::ConsentMoment => {}
+                | Purpose::ConsentMoment
+                | Purpose::Absence
+                | Purpose::BreakJitter
+                | Purpose::CallbackRequest
+                | Purpose::CallbackDelay
+                | Purpose::CallbackAnswer => {}
             }
         }
     }

@@ -24,17 +24,24 @@ use super::pacing::{Floor, Observation, Pacing, pacer_for};
 use crate::rng::{Stream, stream};
 use crate::scenario::{Dist, Scenario, parse_hhmm};
 
+mod callbacks;
 mod dialer;
 mod flow;
+mod hours;
 mod idle;
 mod population;
 mod release;
 mod retries;
+mod shifts;
 mod window;
 
 use idle::IdleAgents;
 use retries::Retries;
 use window::CallWindow;
+
+use crate::calendar::{Calendar, CallingHours};
+use callbacks::CallbackBook;
+use shifts::ShiftPlan;
 
 /// Delay before a not-in-service tone is recognised.
 const SIT_DELAY: Millis = 3 * SECOND;
@@ -57,6 +64,22 @@ enum Event {
     Withdraw(u32),
     /// The moment in a call's talk when the person gives consent (the receipt's time).
     Consent(u32),
+    /// Midnight of an open day: the day's window and shifts are scheduled.
+    DayPlan(u32),
+    /// The last moment a call may be dialled in the day's window (the margin before its close).
+    DialStop(u32),
+    ShiftStart(u32),
+    /// The last-dial margin before an agent's shift ends: the pacer no longer dials for the agent.
+    ShiftClosing(u32),
+    ShiftEnd(u32),
+    BreakStart(u32),
+    BreakEnd(u32),
+    /// A callback's agreed time.
+    CallbackDue(u32),
+    /// A callback waited its longest: missed if not dialled yet.
+    CallbackExpire(u32),
+    /// Numbers held back by their calling hours may have become callable (tagged with the day).
+    Wake(u32),
 }
 
 /// What the ringing of an attempt ends in.
@@ -84,6 +107,17 @@ struct Agent {
     since: Millis,
     /// The call the agent previews for, talks on or wraps up.
     call: Option<u32>,
+    /// Logged in: inside the agent's shift today, not absent.
+    logged_in: bool,
+    /// On a break, or due to take one once the current call is wrapped up (its length).
+    on_break: bool,
+    break_due: Option<Millis>,
+    /// The end of the agent's current shift: time after it is overtime, not logged-in time.
+    shift_end: Millis,
+    /// Within the last-dial margin of the shift's end: takes calls, but none is dialled for the agent.
+    closing: bool,
+    /// The agent's shift group.
+    group: u16,
 }
 
 #[derive(Clone, Debug)]
@@ -107,6 +141,8 @@ struct Call {
     counted: bool,
     offered: Option<bool>,
     referral_of: Option<u32>,
+    /// The call whose callback request this attempt keeps.
+    callback_of: Option<u32>,
 }
 
 /// A number in play: dialled, with an attempt still to come or in progress. Its entry goes when its last
@@ -190,6 +226,24 @@ pub struct Engine<'a> {
     /// Referral leads: (number, referring call).
     referrals: VecDeque<(PhoneNumber, u32)>,
     retry_hits: u64,
+    /// The run's days: open or closed, weekday class.
+    calendar: Calendar,
+    /// Calling hours at the called person's location, by zone group.
+    hours: CallingHours,
+    /// Numbers held back by their calling hours, per zone group, in the order they came up.
+    deferred: Vec<VecDeque<(PhoneNumber, u32, Option<u32>)>>,
+    deferred_len: usize,
+    wake_pending: bool,
+    /// The lead the next dial takes (a callback), and the request it keeps.
+    forced: Option<(PhoneNumber, u32, Option<u32>)>,
+    forced_callback_of: Option<u32>,
+    /// Agent groups and their hours.
+    shifts: Vec<ShiftPlan>,
+    /// Agents logged in now (the pacer's idle share is of these).
+    logged_in: u32,
+    /// Idle agents within their shift's last-dial margin (not counted as idle by the pacer).
+    closing_idle: usize,
+    callbacks: CallbackBook,
 }
 
 impl<'a> Engine<'a> {
@@ -211,14 +265,15 @@ impl<'a> Engine<'a> {
             r.next_u64()
         };
         let start = u64::from(parse_hhmm(&s.run.day_start).unwrap_or(540)) * MINUTE;
+        let plan = shifts::plan(s);
         let mut e = Engine {
             s,
             key,
             rng: stream(seed, Stream::Simulation(1)),
             queue: EventQueue::new(),
             now: 0,
-            agents: vec![Agent { state: AgentState::Off, since: 0, call: None }; s.dialer.agents as usize],
-            idle: IdleAgents::new(s.dialer.agents as usize),
+            agents: shifts::agents(&plan),
+            idle: IdleAgents::new(shifts::agent_count(&plan)),
             calls: CallWindow::default(),
             waiting: VecDeque::new(),
             in_progress: 0,
@@ -251,11 +306,23 @@ impl<'a> Engine<'a> {
             suppressed: HashMap::default(),
             referrals: VecDeque::new(),
             retry_hits: 0,
+            calendar: Calendar::of(s),
+            hours: CallingHours::of(s),
+            deferred: Vec::new(),
+            deferred_len: 0,
+            wake_pending: false,
+            forced: None,
+            forced_callback_of: None,
+            shifts: plan,
+            logged_in: 0,
+            closing_idle: 0,
+            callbacks: CallbackBook::default(),
         };
+        // Closed days (weekends, holidays, closed dates) get no window and no shifts.
         for d in 0..s.run.days {
-            let open = u64::from(d) * DAY + start;
-            e.queue.push(open, Event::DayStart(d));
-            e.queue.push(open + millis(s.run.day_hours * 3600.0), Event::DayEnd(d));
+            if e.calendar.is_open(d) {
+                e.queue.push(u64::from(d) * DAY, Event::DayPlan(d));
+            }
         }
         e
     }
@@ -278,6 +345,16 @@ impl<'a> Engine<'a> {
                 Event::WrapEnd(a) => self.wrap_end(a),
                 Event::Withdraw(i) => self.withdraw(i),
                 Event::Consent(c) => self.consent(c),
+                Event::DayPlan(d) => self.day_plan(d),
+                Event::DialStop(d) => self.dial_stop(d),
+                Event::ShiftStart(a) => self.shift_start(a),
+                Event::ShiftClosing(a) => self.shift_closing(a),
+                Event::ShiftEnd(a) => self.shift_end(a),
+                Event::BreakStart(a) => self.break_start(a),
+                Event::BreakEnd(a) => self.break_end(a),
+                Event::CallbackDue(i) => self.callback_due(i),
+                Event::CallbackExpire(i) => self.callback_expire(i),
+                Event::Wake(d) => self.wake(d),
             }
         }
         debug_assert!(self.calls.get(self.calls.next_id().wrapping_sub(1)).is_none(), "every call released");
@@ -299,39 +376,6 @@ impl<'a> Engine<'a> {
         self.now >= self.warmup_end
     }
 
-    // ----- agents -----
-
-    fn set_agent(&mut self, a: u32, state: AgentState) {
-        let now = self.now;
-        self.idle_area += self.idle.len() as f64 * (now - self.idle_mark) as f64;
-        self.idle_mark = now;
-        let warm = self.warmup_end;
-        let agent = &mut self.agents[a as usize];
-        let from = agent.since.max(warm);
-        if now > from {
-            let span = (now - from) as f64 / 1000.0;
-            match agent.state {
-                AgentState::Idle => self.stats.agent_idle_s += span,
-                AgentState::Preview => self.stats.agent_preview_s += span,
-                AgentState::Talking => self.stats.agent_talk_s += span,
-                AgentState::Wrap => self.stats.agent_wrap_s += span,
-                AgentState::Off => {}
-            }
-            if agent.state != AgentState::Off {
-                let busy = matches!(agent.state, AgentState::Talking | AgentState::Wrap);
-                self.stats.agent_time(from, now, busy);
-            }
-        }
-        if agent.state == AgentState::Idle {
-            self.idle.remove(a);
-        }
-        agent.state = state;
-        agent.since = now;
-        if state == AgentState::Idle {
-            self.idle.push_back(a);
-        }
-    }
-
     // ----- calls -----
 
     /// Starts a call (for the previewing agent `reserved`, if any); false when there is nothing to dial.
@@ -339,6 +383,7 @@ impl<'a> Engine<'a> {
         let Some((number, attempt, referral_of)) = self.next_lead() else {
             return false;
         };
+        let callback_of = self.forced_callback_of.take();
         let key = number.key();
         let state = self.numbers.entry(key).or_insert(NumberState {
             number,
@@ -355,10 +400,12 @@ impl<'a> Engine<'a> {
         }
         let p = &self.s.population;
         let nk = key;
-        // The number's stratum (type, prefix) gives its rates (see `population`); a referee's number is a
-        // working number with answer rates of its own (the referral model).
+        // The number's stratum (type, prefix) gives its rates and the answer curve their hour (see
+        // `population`); a referee's number is a working number with answer rates of its own (the referral
+        // model); a callback is answered at its own rate.
         let (fate, lookup) = self.fate(&number, attempt);
         let fate = if referral_of.is_some() { self.referee_fate(nk, attempt) } else { fate };
+        let fate = self.callback_fate(fate, nk, attempt, callback_of);
         let ring_timeout = millis(self.s.dialer.ring_timeout.max(15.0));
         // A tone, the ring timeout or a fixed pick-up delay: the same delay again and again (a queue lane).
         let constant = !matches!(fate, Fate::Person | Fate::Machine) || matches!(p.answer_delay, Dist::Fixed { .. });
@@ -393,6 +440,7 @@ impl<'a> Engine<'a> {
             counted,
             offered: None,
             referral_of,
+            callback_of,
         });
         if counted {
             self.stats.dials += 1;
@@ -417,7 +465,8 @@ impl<'a> Engine<'a> {
             Fate::NoAnswer => self.finish(c, Outcome::NoAnswer),
             Fate::Person | Fate::Machine => {
                 call.answered = Some(self.now);
-                if self.amd {
+                // A call an agent dialled for themselves (a callback) is not screened: the agent is on the line.
+                if self.amd && call.reserved.is_none() {
                     let t = millis(self.s.amd.detect_time);
                     self.queue.push_after(self.now, t, Event::AmdDone(c));
                 } else {
@@ -546,40 +595,6 @@ impl<'a> Engine<'a> {
         self.queue.push(now + talk, Event::TalkEnd(a));
     }
 
-    fn talk_end(&mut self, a: u32) {
-        let c = self.agents[a as usize].call.expect("talking agent has a call");
-        let call = &self.calls[c];
-        let wrap = millis(sample_for(&self.s.agents.wrap, self.key, call.number.key(), call.attempt, Purpose::Wrap));
-        let outcome = call.outcome.expect("decided at connect");
-        self.observe(Observation::Talk(self.calls[c].talk));
-        self.calls[c].wrap = wrap;
-        self.finish(c, outcome);
-        self.set_agent(a, AgentState::Wrap);
-        if matches!(self.s.agents.wrap, Dist::Fixed { .. }) {
-            self.queue.push_after(self.now, wrap, Event::WrapEnd(a));
-        } else {
-            self.queue.push(self.now + wrap, Event::WrapEnd(a));
-        }
-    }
-
-    fn wrap_end(&mut self, a: u32) {
-        self.agents[a as usize].call = None;
-        self.observe(Observation::Wrap(self.now - self.agents[a as usize].since));
-        // Persons already waiting are served even after the window closes; then the agent goes home.
-        self.skip_stale_waiting();
-        if let Some(c) = self.waiting.pop_front() {
-            self.set_agent(a, AgentState::Idle);
-            self.connect(c, a);
-            return;
-        }
-        if !self.window_open {
-            self.set_agent(a, AgentState::Off);
-            return;
-        }
-        self.set_agent(a, AgentState::Idle);
-        self.pace();
-    }
-
     /// Drops the calls at the front of `waiting` that no longer wait (lazy deletion: O(1) amortised).
     fn skip_stale_waiting(&mut self) {
         while let Some(&c) = self.waiting.front() {
@@ -620,7 +635,9 @@ impl<'a> Engine<'a> {
             Outcome::Dropped | Outcome::AmdDrop => Some(d.drop_lockout_hours * 60.0),
             _ => None,
         };
-        if let Some(minutes) = redial
+        if outcome == Outcome::Callback {
+            self.schedule_callback(c);
+        } else if let Some(minutes) = redial
             && attempt < d.max_attempts
         {
             self.retries.push(now, millis(minutes * 60.0), key);
@@ -630,7 +647,7 @@ impl<'a> Engine<'a> {
         if let Some(a) = self.calls[c].reserved
             && self.calls[c].connected.is_none()
         {
-            self.set_agent(a, AgentState::Idle);
+            self.agent_free(a);
         }
         self.release();
         self.pace();

@@ -37,6 +37,8 @@ pub struct CallRecord {
     pub offered: Option<bool>,
     /// The call that referred this number, when it came as a referral (the call carried the Art. 14 notice).
     pub referral_of: Option<u32>,
+    /// The call whose callback request this attempt keeps (the agreed callback).
+    pub callback_of: Option<u32>,
 }
 
 /// Length of an interval of the time profile: 15 minutes.
@@ -64,7 +66,7 @@ pub struct Interval {
     pub dial_level: f64,
     /// Agent-ms talking or wrapping up.
     pub busy_ms: u64,
-    /// Agent-ms staffed (busy, idle or previewing).
+    /// Agent-ms staffed: logged in (busy, idle or previewing), breaks and overtime excluded.
     pub staffed_ms: u64,
 }
 
@@ -77,6 +79,11 @@ impl Interval {
     /// busy / staffed agent time of the interval.
     pub fn occupancy(&self) -> f64 {
         ratio(self.busy_ms as f64, self.staffed_ms as f64)
+    }
+
+    /// Agents logged in on average over the interval (staffed time / the interval's length).
+    pub fn agents(&self) -> f64 {
+        self.staffed_ms as f64 / INTERVAL_MS as f64
     }
 }
 
@@ -112,6 +119,11 @@ pub struct RunStats {
     pub(crate) agent_wrap_s: f64,
     pub(crate) agent_idle_s: f64,
     pub(crate) agent_preview_s: f64,
+    pub(crate) agent_overtime_s: f64,
+    pub(crate) agent_absences: u64,
+    pub(crate) callbacks_scheduled: u64,
+    pub(crate) callbacks_kept: u64,
+    pub(crate) callbacks_missed: u64,
     pub(crate) dial_level: Vec<(f64, f64)>,
     pub(crate) days: Vec<DayStats>,
     /// Numbers whose attempts have all ended, by the best AAPOR class of their counted attempts (NE, UH, NC, R, I).
@@ -305,6 +317,8 @@ pub struct AgentTime {
     pub wrap_s: f64,
     /// Reviewing records (preview mode).
     pub preview_s: f64,
+    /// Finishing calls after the shift's end (not logged-in time: outside occupancy and intervals.csv).
+    pub overtime_s: f64,
 }
 
 /// The summary of a run: `summary.json`. Every field is documented in README.md.
@@ -321,10 +335,18 @@ pub struct Summary {
     pub drops: u64,
     /// drops / human_answers: live persons only, counted as the audit counts them ([`Abandonment`]).
     pub abandon_rate: f64,
-    /// (talk + wrap) / (talk + wrap + wait + preview) of the agents.
+    /// (talk + wrap) / (talk + wrap + wait + preview) of the agents, on logged-in time.
     pub occupancy: f64,
-    /// Connects per staffed agent-hour.
+    /// Connects per logged-in agent-hour.
     pub contacts_per_agent_hour: f64,
+    /// Agent-days absent (`[[shifts]] absence`).
+    pub agent_absences: u64,
+    /// Callbacks booked by persons who asked to be called at another time.
+    pub callbacks_scheduled: u64,
+    /// Callbacks dialled at their time.
+    pub callbacks_kept: u64,
+    /// Callbacks not dialled: window or calling hours closed, agent not logged in, or no agent within the wait.
+    pub callbacks_missed: u64,
     /// Share of connected persons who waited for an agent (wait > 0).
     pub p_wait: f64,
     /// Mean wait for an agent of connected persons, seconds.
@@ -384,6 +406,10 @@ impl Summary {
             abandon_rate: st.abandonment.rate(),
             occupancy: ratio(busy, staffed),
             contacts_per_agent_hour: ratio(st.connects as f64, staffed / 3600.0),
+            agent_absences: st.agent_absences,
+            callbacks_scheduled: st.callbacks_scheduled,
+            callbacks_kept: st.callbacks_kept,
+            callbacks_missed: st.callbacks_missed,
             p_wait: ratio(st.waited as f64, st.connects as f64),
             mean_wait_s: ratio(st.wait_total_s, st.connects as f64),
             events: st.events,
@@ -396,6 +422,7 @@ impl Summary {
                 wait_s: st.agent_idle_s,
                 wrap_s: st.agent_wrap_s,
                 preview_s: st.agent_preview_s,
+                overtime_s: st.agent_overtime_s,
             },
             dial_level: st.dial_level.clone(),
             abandon_rate_max_day: per_day.iter().copied().fold(0.0, f64::max),
@@ -443,6 +470,9 @@ impl Summary {
             ("contacts_per_agent_hour", self.contacts_per_agent_hour),
             ("p_wait", self.p_wait),
             ("mean_wait_s", self.mean_wait_s),
+            ("callbacks_scheduled", self.callbacks_scheduled as f64),
+            ("callbacks_kept", self.callbacks_kept as f64),
+            ("callbacks_missed", self.callbacks_missed as f64),
             ("rr1", self.aapor.rr1),
             ("rr3", self.aapor.rr3),
             ("coop1", self.aapor.coop1),

@@ -8,8 +8,8 @@
 //! Rules, by the name each violation carries: `manifest`, `signature`, `scenario-hash`, `summary-counts`,
 //! `call-ids`, `known-number` (exact lists; a Bloom filter's hits are "possibly known", counted apart),
 //! `suppressed-number`, `objection-record`, `drop-lockout`, `objection-offer`, `ring-time`, `silence`,
-//! `abandonment`, `opt-in`, `notice-art14`, `name-without-consent`, `withdrawal-erasure`, `consent-time`,
-//! `profile`.
+//! `abandonment`, `calling-hours` (in every zone of the called number's area), `opt-in`, `notice-art14`,
+//! `name-without-consent`, `withdrawal-erasure`, `consent-time`, `profile`.
 
 mod detail;
 mod folder;
@@ -142,6 +142,8 @@ pub struct Auditor<'k> {
     calls: u64,
     last_dial: (u64, u32),
     out: Vec<Violation>,
+    /// The calling hours at the called person's location (the profile's, or the scenario's own).
+    hours: crate::calendar::CallingHours,
 }
 
 impl<'k> Auditor<'k> {
@@ -180,6 +182,7 @@ impl<'k> Auditor<'k> {
             calls: 0,
             last_dial: (0, 0),
             out: Vec::new(),
+            hours: crate::calendar::CallingHours::of(scenario),
         }
     }
 
@@ -224,6 +227,20 @@ impl<'k> Auditor<'k> {
         }
         if call.outcome.is_drop() {
             self.last_drop.insert(call.key, call.dial_ms);
+        }
+        if self.hours.restricted() {
+            let (ok, local) = self.hours.local_times(call.key, call.dial_ms);
+            if !ok {
+                out.push(Violation::new(
+                    "calling-hours",
+                    id,
+                    format!(
+                        "+{} dialled at {local} local time, outside the calling hours {}",
+                        call.key,
+                        self.hours.describe()
+                    ),
+                ));
+            }
         }
         if call.outcome == Outcome::Objected {
             self.objected.entry(call.key).or_insert((call.dial_ms, call.call_id));

@@ -15,12 +15,12 @@ impl Export<RunReport<'_>> for IntervalsCsv {
     fn write(&self, out: &mut dyn Write, r: &RunReport<'_>) -> io::Result<()> {
         writeln!(
             out,
-            "start,dials,human_answers,connects,drops,drop_rate,dial_level,occupancy,consents,machine_drops"
+            "start,dials,human_answers,connects,drops,drop_rate,dial_level,occupancy,consents,machine_drops,agents"
         )?;
         for i in &r.run.intervals {
             writeln!(
                 out,
-                "{},{},{},{},{},{:.4},{:.3},{:.4},{},{}",
+                "{},{},{},{},{},{:.4},{:.3},{:.4},{},{},{:.2}",
                 timestamp(r.scenario, i.start_ms),
                 i.dials,
                 i.human_answers,
@@ -30,7 +30,8 @@ impl Export<RunReport<'_>> for IntervalsCsv {
                 i.dial_level,
                 i.occupancy(),
                 i.consents,
-                i.machine_drops
+                i.machine_drops,
+                i.agents()
             )?;
         }
         Ok(())

@@ -11,25 +11,14 @@ impl<'a> Engine<'a> {
     pub(super) fn day_start(&mut self, d: u32) {
         self.window_open = true;
         self.day = d;
-        // Once a day, not per event: every agent comes in.
-        for a in 0..self.agents.len() as u32 {
-            if self.agents[a as usize].state == AgentState::Off {
-                self.set_agent(a, AgentState::Idle);
-            }
-        }
+        // The agents come in on their shifts (see shifts.rs).
         self.last_recalc = self.now;
         self.run_pacer(|p, floor| p.day_start(floor));
     }
 
     pub(super) fn day_end(&mut self, _d: u32) {
+        // Dialling stopped a margin before (dial_stop); the agents leave at their shifts' ends.
         self.window_open = false;
-        // Idle agents go home; busy ones finish their call first (see wrap_end).
-        // Once a day, not per event; in agent order, the order the agents' time is summed in.
-        for a in 0..self.agents.len() as u32 {
-            if self.agents[a as usize].state == AgentState::Idle {
-                self.set_agent(a, AgentState::Off);
-            }
-        }
     }
 
     /// The pacer's timer.
@@ -63,10 +52,8 @@ impl<'a> Engine<'a> {
     }
 
     pub(super) fn preview_done(&mut self, a: u32) {
-        if !self.window_open {
-            self.set_agent(a, AgentState::Off);
-        } else if !self.dial(Some(a)) {
-            self.set_agent(a, AgentState::Idle);
+        if !self.window_open || !self.dial(Some(a)) {
+            self.agent_free(a);
         }
     }
 
@@ -91,8 +78,9 @@ impl<'a> Engine<'a> {
             || self.fresh.passed(number, &|k| flow::dials_anyway(seed_key, p, k, 1))
     }
 
-    /// The next number to dial: a retry that is due, else a referral, else a fresh number.
-    pub(super) fn next_lead(&mut self) -> Option<(PhoneNumber, u32, Option<u32>)> {
+    /// The next number to dial whatever its calling hours: a retry that is due, else a referral, else a fresh
+    /// number (see `hours.rs` for the calling hours).
+    pub(super) fn next_lead_any(&mut self) -> Option<(PhoneNumber, u32, Option<u32>)> {
         while let Some(key) = self.retries.pop_due(self.now) {
             let state = self.numbers.get(&key).expect("retried numbers are known");
             if state.locked_until > self.now {
@@ -155,7 +143,7 @@ impl Floor for Engine<'_> {
     }
 
     fn idle_agents(&self) -> usize {
-        self.idle.len()
+        self.idle.len() - self.closing_idle
     }
 
     fn ringing(&self) -> u32 {
@@ -196,7 +184,7 @@ impl Floor for Engine<'_> {
         self.idle_area += self.idle.len() as f64 * (self.now - self.idle_mark) as f64;
         self.idle_mark = self.now;
         let span = (self.now - self.last_recalc).max(1) as f64;
-        let share = (self.idle_area / span / f64::from(self.s.dialer.agents)).clamp(0.0, 1.0);
+        let share = (self.idle_area / span / f64::from(self.logged_in.max(1))).clamp(0.0, 1.0);
         self.idle_area = 0.0;
         self.last_recalc = self.now;
         share

@@ -81,6 +81,10 @@ impl<'a> Engine<'a> {
             self.suppress(number, c, "marketing");
             return (talk(&g.refusal_talk, self.key), Outcome::Objected);
         }
+        // "Call me later": a first contact (not a callback itself) may ask for another time.
+        if self.calls[c].callback_of.is_none() && draw(Purpose::CallbackRequest, attempt) < s.callbacks.probability {
+            return (talk(&g.refusal_talk, self.key), Outcome::Callback);
+        }
         let cooperate = if referral_of.is_some() { s.referrals.cooperate } else { r.cooperate };
         if uniform(self.key, nk, 0, Purpose::Cooperate as u64, 0) >= cooperate {
             return (talk(&g.refusal_talk, self.key), Outcome::Refused);

@@ -21,8 +21,10 @@ impl<'a> Engine<'a> {
     }
 
     /// What the ringing of `attempt` on `number` ends in, and the look-up delay held before its first ring.
-    pub(super) fn fate(&self, number: &PhoneNumber, attempt: u32) -> (Fate, Millis) {
+    pub(super) fn fate(&mut self, number: &PhoneNumber, attempt: u32) -> (Fate, Millis) {
         let r = self.rates(number);
+        // The answer curve moves person and machine with the hour at the called person's location.
+        let (person, machine) = self.answer_rates(number.key(), r.busy, r.person, r.machine);
         let lookup = if attempt == 1 && self.screens(number) { millis(self.s.screening.latency_seconds) } else { 0 };
         let fate = if !self.in_service(number, &r) {
             Fate::Sit
@@ -30,9 +32,9 @@ impl<'a> Engine<'a> {
             let u = uniform(self.key, number.key(), attempt, Purpose::AttemptFate as u64, 0);
             if u < r.busy {
                 Fate::Busy
-            } else if u < r.busy + r.person {
+            } else if u < r.busy + person {
                 Fate::Person
-            } else if u < r.busy + r.person + r.machine {
+            } else if u < r.busy + person + machine {
                 Fate::Machine
             } else {
                 Fate::NoAnswer

@@ -114,6 +114,7 @@ impl CallRecord {
             agent: call.agent.filter(|_| call.connected.is_some()),
             offered: call.offered,
             referral_of: call.referral_of,
+            callback_of: call.callback_of,
         }
     }
 }

@@ -1,0 +1,461 @@
+//! The campaign's calendar and calling hours: which days the floor calls on (weekdays, public holidays,
+//! closed dates), the weekday class of a day (for the answer curves), and whether a number may be called now
+//! in its own local time (the profile's calling hours, checked in every zone of the number's area).
+//!
+//! Public holidays are computed, not listed: fixed dates, Easter (the Gregorian computus) and the weekday rules
+//! (the last Monday of May, ...). Countries: CZ (zákon 245/2000 Sb.), SK (zákon 241/1993 Z. z., as amended
+//! from 2024), DE (the nine nationwide holidays; the Länder add more), GB (England and Wales bank holidays,
+//! with substitute days), US (the eleven federal holidays, with the observed Friday or Monday). Simulated time
+//! is the floor's wall clock (see [`crate::compliance::zoned`]); this module never reads the system clock.
+
+use std::collections::HashMap;
+
+use jiff::civil::{Date, Weekday, date};
+use jiff::tz::TimeZone;
+
+use crate::clock::{DAY, MINUTE, Millis};
+use crate::scenario::{Profile, Scenario, parse_end_hhmm, parse_hhmm};
+
+/// Easter Sunday of `year` (Gregorian; the anonymous algorithm of Meeus/Jones/Butcher).
+///
+/// ```
+/// assert_eq!(dialsim::calendar::easter_sunday(2026).to_string(), "2026-04-05");
+/// ```
+pub fn easter_sunday(year: i16) -> Date {
+    let y = i32::from(year);
+    let a = y % 19;
+    let b = y / 100;
+    let c = y % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    date(year, month as i8, day as i8)
+}
+
+/// The `n`-th (1-based; negative: from the end) `weekday` of a month.
+fn nth_weekday(year: i16, month: i8, weekday: Weekday, n: i8) -> Date {
+    date(year, month, 1).nth_weekday_of_month(n, weekday).expect("every month has a fifth-last weekday")
+}
+
+fn shift(d: Date, days: i64) -> Date {
+    d.checked_add(jiff::Span::new().days(days)).expect("dates of years 1900 to 9999")
+}
+
+/// A holiday on a weekend observed on a weekday: Saturday → Friday, Sunday → Monday (US federal rule).
+fn observed_us(d: Date) -> Date {
+    match d.weekday() {
+        Weekday::Saturday => shift(d, -1),
+        Weekday::Sunday => shift(d, 1),
+        _ => d,
+    }
+}
+
+/// The public holidays of `country` (`cz`, `sk`, `de`, `gb`, `us`) in `year`, the days a floor is closed; an
+/// unknown country has none.
+///
+/// ```
+/// let cz = dialsim::calendar::public_holidays("cz", 2026);
+/// assert!(cz.contains(&jiff::civil::date(2026, 4, 3)));   // Good Friday
+/// assert!(cz.contains(&jiff::civil::date(2026, 4, 6)));   // Easter Monday
+/// assert!(cz.contains(&jiff::civil::date(2026, 12, 24))); // Christmas Eve
+/// ```
+pub fn public_holidays(country: &str, year: i16) -> Vec<Date> {
+    let easter = easter_sunday(year);
+    let fixed = |md: &[(i8, i8)]| md.iter().map(|&(m, d)| date(year, m, d)).collect::<Vec<_>>();
+    let mut out = match country {
+        "cz" => {
+            let mut v = fixed(&[
+                (1, 1),
+                (5, 1),
+                (5, 8),
+                (7, 5),
+                (7, 6),
+                (9, 28),
+                (10, 28),
+                (11, 17),
+                (12, 24),
+                (12, 25),
+                (12, 26),
+            ]);
+            v.extend([shift(easter, -2), shift(easter, 1)]);
+            v
+        }
+        "sk" => {
+            // 2024 onwards: 1 September and 17 November are no longer days off (zákon 241/1993 as amended).
+            let mut v = fixed(&[
+                (1, 1),
+                (1, 6),
+                (5, 1),
+                (5, 8),
+                (7, 5),
+                (8, 29),
+                (9, 15),
+                (11, 1),
+                (12, 24),
+                (12, 25),
+                (12, 26),
+            ]);
+            if year < 2024 {
+                v.extend(fixed(&[(9, 1), (11, 17)]));
+            }
+            v.extend([shift(easter, -2), shift(easter, 1)]);
+            v
+        }
+        "de" => {
+            let mut v = fixed(&[(1, 1), (5, 1), (10, 3), (12, 25), (12, 26)]);
+            v.extend([shift(easter, -2), shift(easter, 1), shift(easter, 39), shift(easter, 50)]);
+            v
+        }
+        "gb" => {
+            // England and Wales: a holiday on a weekend moves to the next weekday not already a holiday.
+            let mut v = vec![shift(easter, -2), shift(easter, 1)];
+            v.push(nth_weekday(year, 5, Weekday::Monday, 1));
+            v.push(nth_weekday(year, 5, Weekday::Monday, -1));
+            v.push(nth_weekday(year, 8, Weekday::Monday, -1));
+            for (m, d) in [(1, 1), (12, 25), (12, 26)] {
+                let mut day = date(year, m, d);
+                while matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday) || v.contains(&day) {
+                    day = shift(day, 1);
+                }
+                v.push(day);
+            }
+            v
+        }
+        "us" => {
+            let mut v: Vec<Date> = [(1, 1), (6, 19), (7, 4), (11, 11), (12, 25)]
+                .iter()
+                .map(|&(m, d)| observed_us(date(year, m, d)))
+                .collect();
+            v.push(nth_weekday(year, 1, Weekday::Monday, 3));
+            v.push(nth_weekday(year, 2, Weekday::Monday, 3));
+            v.push(nth_weekday(year, 5, Weekday::Monday, -1));
+            v.push(nth_weekday(year, 9, Weekday::Monday, 1));
+            v.push(nth_weekday(year, 10, Weekday::Monday, 2));
+            v.push(nth_weekday(year, 11, Weekday::Thursday, 4));
+            v
+        }
+        _ => Vec::new(),
+    };
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The country whose holidays `[calendar] holidays` names (`plan`: the embedded plan's country; a plan CSV
+/// has none).
+pub fn holiday_country(s: &Scenario) -> Option<String> {
+    let h = s.calendar.holidays.trim().to_ascii_lowercase();
+    let country = if h == "plan" { s.numbers.plan.trim().to_ascii_lowercase() } else { h };
+    crate::scenario::HOLIDAY_COUNTRIES.contains(&country.as_str()).then_some(country)
+}
+
+/// The run's days: which are open, and which take the weekend answer curve.
+#[derive(Clone, Debug)]
+pub struct Calendar {
+    open: Vec<bool>,
+    weekend: Vec<bool>,
+    dates: Vec<Date>,
+}
+
+impl Calendar {
+    /// The calendar of `run.days` days from `run.start_date`.
+    ///
+    /// ```
+    /// let mut s = dialsim::Scenario::default_day();
+    /// s.run.start_date = "2026-12-21".into(); // a Monday
+    /// s.run.days = 7;
+    /// s.calendar.days = ["mon", "tue", "wed", "thu", "fri"].map(String::from).to_vec();
+    /// s.calendar.holidays = "plan".into();
+    /// let open: Vec<bool> = (0..7).map(|d| dialsim::calendar::Calendar::of(&s).is_open(d)).collect();
+    /// assert_eq!(open, [true, true, true, false, false, false, false]); // 24th-26th: Czech holidays
+    /// ```
+    pub fn of(s: &Scenario) -> Calendar {
+        let day0: Date = s.run.start_date.trim().parse().unwrap_or(date(1970, 1, 1));
+        let country = holiday_country(s);
+        let mut holidays: HashMap<i16, Vec<Date>> = HashMap::new();
+        let extra: Vec<Date> = s.calendar.extra_closed.iter().filter_map(|d| d.trim().parse().ok()).collect();
+        let (mut open, mut weekend, mut dates) = (Vec::new(), Vec::new(), Vec::new());
+        for d in 0..s.run.days {
+            let day = shift(day0, i64::from(d));
+            let holiday = country.as_deref().is_some_and(|c| {
+                holidays.entry(day.year()).or_insert_with(|| public_holidays(c, day.year())).contains(&day)
+            });
+            let name = crate::scenario::WEEKDAYS[day.weekday().to_monday_zero_offset() as usize];
+            let calling_day = s.calendar.days.iter().any(|x| x == name);
+            open.push(calling_day && !holiday && !extra.contains(&day));
+            weekend.push(holiday || matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday));
+            dates.push(day);
+        }
+        Calendar { open, weekend, dates }
+    }
+
+    /// Whether day `d` (from 0) is a calling day.
+    pub fn is_open(&self, d: u32) -> bool {
+        self.open.get(d as usize).copied().unwrap_or(false)
+    }
+
+    /// Whether day `d` takes the weekend curve (a Saturday, a Sunday or a public holiday).
+    pub fn is_weekend(&self, d: u32) -> bool {
+        self.weekend.get(d as usize).copied().unwrap_or(false)
+    }
+
+    /// The date of day `d`.
+    pub fn date(&self, d: u32) -> Option<Date> {
+        self.dates.get(d as usize).copied()
+    }
+}
+
+impl Profile {
+    /// The profile's calling hours at the called person's location, minutes after local midnight [start, end);
+    /// None: the profile sets none.
+    ///
+    /// `us-tsr`: 08:00–21:00 (16 CFR 310.4(c)). `uk-ofcom`: Ofcom's persistent-misuse statement (2016) sets
+    /// no calling hours; 08:00–21:00 is the UK direct-marketing industry's practice, taken as the default.
+    /// `cz-2018`, `cz-2022`: Czech law sets no calling hours for such calls; none by default.
+    pub fn calling_hours(self) -> Option<(u32, u32)> {
+        match self {
+            Profile::UsTsr | Profile::UkOfcom => Some((8 * 60, 21 * 60)),
+            Profile::Cz2018 | Profile::Cz2022 => None,
+        }
+    }
+}
+
+/// The calling hours a scenario keeps: `[calendar] calling_hours` when set, else the profile's.
+pub fn calling_hours(s: &Scenario) -> Option<(u32, u32)> {
+    match s.calendar.calling_hours.as_slice() {
+        [a, b] => Some((parse_hhmm(a)?, parse_end_hhmm(b)?)),
+        _ => s.compliance.profile.calling_hours(),
+    }
+}
+
+/// The NANP area code table (`data/nanp-zones.csv`).
+const NANP_ZONES: &str = include_str!("../data/nanp-zones.csv");
+
+/// Area code → IANA zones, from the embedded table.
+fn nanp_table() -> &'static HashMap<u16, Vec<&'static str>> {
+    static TABLE: std::sync::OnceLock<HashMap<u16, Vec<&'static str>>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        NANP_ZONES
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with("area_code"))
+            .filter_map(|l| {
+                let (code, zones) = l.split_once(',')?;
+                Some((code.parse().ok()?, zones.split_whitespace().collect()))
+            })
+            .collect()
+    })
+}
+
+/// The IANA zones of an E.164 number: its NANP area code's (from `data/nanp-zones.csv`), or its country's;
+/// empty when unknown (the floor's zone stands in).
+pub fn number_zones(key: u64) -> Vec<&'static str> {
+    if (10_000_000_000..20_000_000_000).contains(&key) {
+        let area = ((key - 10_000_000_000) / 10_000_000) as u16;
+        return nanp_table().get(&area).cloned().unwrap_or_default();
+    }
+    let cc = crate::number::PhoneNumber::from_key(key).map(|n| n.country_code);
+    match cc {
+        Some(420) => vec!["Europe/Prague"],
+        Some(421) => vec!["Europe/Bratislava"],
+        Some(49) => vec!["Europe/Berlin"],
+        Some(44) => vec!["Europe/London"],
+        _ => Vec::new(),
+    }
+}
+
+/// What holds in a zone group at a minute.
+#[derive(Clone, Copy, Debug, Default)]
+struct Local {
+    open: bool,
+    hour: u32,
+    weekend: bool,
+}
+
+/// Whether numbers may be called now in their local time: each number belongs to a group of zones (its area's),
+/// open when the calling hours hold in every zone of the group (the intersection of their windows). The
+/// floor's clock is turned into an instant once per group and simulated minute.
+#[derive(Debug)]
+pub struct CallingHours {
+    hours: Option<(u32, u32)>,
+    floor: TimeZone,
+    day0: Date,
+    groups: Vec<Vec<TimeZone>>,
+    group_of: HashMap<Vec<&'static str>, u16>,
+    /// Group by the key's leading digits (key / 10^7: a NANP area code, or a country code and more), so the
+    /// zones of a number are looked up once per prefix, not per dial.
+    by_prefix: HashMap<u64, u16>,
+    /// Per group: the minute of simulated time last looked at, and what held then.
+    cache: Vec<(u64, Local)>,
+}
+
+impl CallingHours {
+    /// The calling hours of `s` (none: every number is always open).
+    pub fn of(s: &Scenario) -> CallingHours {
+        CallingHours {
+            hours: calling_hours(s),
+            floor: crate::clock::zone(&s.run.time_zone).unwrap_or(TimeZone::UTC),
+            day0: s.run.start_date.trim().parse().unwrap_or(date(1970, 1, 1)),
+            groups: Vec::new(),
+            group_of: HashMap::new(),
+            by_prefix: HashMap::new(),
+            cache: Vec::new(),
+        }
+    }
+
+    /// Whether any calling hours apply.
+    pub fn restricted(&self) -> bool {
+        self.hours.is_some()
+    }
+
+    /// The zone group of the number `key`.
+    pub fn group(&mut self, key: u64) -> u16 {
+        // Ten digits or more: the prefix holds the whole country code (and a NANP area code).
+        let prefix = (key >= 1_000_000_000).then_some(key / 10_000_000);
+        if let Some(p) = prefix
+            && let Some(&g) = self.by_prefix.get(&p)
+        {
+            return g;
+        }
+        let zones = number_zones(key);
+        let g = match self.group_of.get(&zones) {
+            Some(&g) => g,
+            None => {
+                let g = self.groups.len() as u16;
+                let tz: Vec<TimeZone> = zones.iter().filter_map(|z| crate::clock::zone(z)).collect();
+                self.groups.push(if tz.is_empty() { vec![self.floor.clone()] } else { tz });
+                self.cache.push((u64::MAX, Local::default()));
+                self.group_of.insert(zones, g);
+                g
+            }
+        };
+        if let Some(p) = prefix {
+            self.by_prefix.insert(p, g);
+        }
+        g
+    }
+
+    /// Groups seen so far.
+    pub fn groups(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// Whether the numbers of `group` may be called at simulated time `ms`.
+    pub fn open(&mut self, group: u16, ms: Millis) -> bool {
+        self.hours.is_none() || self.local(group, ms).open
+    }
+
+    /// The local hour (0 to 23) at simulated `ms` in the group's first zone, and whether it is a Saturday or
+    /// Sunday there.
+    pub fn hour(&mut self, group: u16, ms: Millis) -> (u32, bool) {
+        let l = self.local(group, ms);
+        (l.hour, l.weekend)
+    }
+
+    fn local(&mut self, group: u16, ms: Millis) -> Local {
+        let minute = ms / MINUTE;
+        let g = usize::from(group);
+        if self.cache[g].0 == minute {
+            return self.cache[g].1;
+        }
+        let instant = self.instant(minute * MINUTE);
+        let (start, end) = self.hours.unwrap_or((0, 1440));
+        let mut l = Local { open: true, hour: 0, weekend: false };
+        for (i, z) in self.groups[g].iter().enumerate() {
+            let zoned = instant.to_zoned(z.clone());
+            let t = zoned.time();
+            let m = t.hour() as u32 * 60 + t.minute() as u32;
+            l.open &= (start..end).contains(&m);
+            if i == 0 {
+                l.hour = t.hour() as u32;
+                l.weekend = matches!(zoned.weekday(), Weekday::Saturday | Weekday::Sunday);
+            }
+        }
+        self.cache[g] = (minute, l);
+        l
+    }
+
+    /// The local time at simulated `ms` of the number `key` in each of its zones, `HH:MM zone` (for messages),
+    /// with whether all are inside the calling hours.
+    pub fn local_times(&mut self, key: u64, ms: Millis) -> (bool, String) {
+        let g = usize::from(self.group(key));
+        let Some((start, end)) = self.hours else { return (true, String::new()) };
+        let instant = self.instant(ms);
+        let mut ok = true;
+        let mut text = Vec::new();
+        for z in &self.groups[g] {
+            let zoned = instant.to_zoned(z.clone());
+            let t = zoned.time();
+            let m = t.hour() as u32 * 60 + t.minute() as u32;
+            ok &= (start..end).contains(&m);
+            text.push(format!("{} {}", zoned.strftime("%H:%M"), z.iana_name().unwrap_or("?")));
+        }
+        (ok, text.join(", "))
+    }
+
+    /// The calling hours as `HH:MM–HH:MM`.
+    pub fn describe(&self) -> String {
+        match self.hours {
+            Some((a, b)) => format!("{:02}:{:02}–{:02}:{:02}", a / 60, a % 60, b / 60, b % 60),
+            None => "none".into(),
+        }
+    }
+
+    fn instant(&self, ms: Millis) -> jiff::Timestamp {
+        let civil = self.day0.to_datetime(jiff::civil::Time::midnight());
+        let local = civil
+            .checked_add(jiff::Span::new().days((ms / DAY) as i64).milliseconds((ms % DAY) as i64))
+            .unwrap_or(civil);
+        self.floor.to_ambiguous_zoned(local).compatible().map(|z| z.timestamp()).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn easter_matches_known_dates() {
+        for (y, m, d) in [(2024, 3, 31), (2025, 4, 20), (2026, 4, 5), (2027, 3, 28), (2038, 4, 25), (2000, 4, 23)] {
+            assert_eq!(easter_sunday(y), date(y, m, d), "{y}");
+        }
+    }
+
+    #[test]
+    fn czech_holidays_of_2026_are_thirteen_with_good_friday_and_easter_monday() {
+        let h = public_holidays("cz", 2026);
+        assert_eq!(h.len(), 13);
+        assert!(h.contains(&date(2026, 4, 3)) && h.contains(&date(2026, 4, 6)));
+    }
+
+    #[test]
+    fn us_and_gb_holidays_are_observed_on_weekdays() {
+        // 2026-07-04 is a Saturday: observed Friday 3 July. 2027-12-25 is a Saturday: GB moves it to Monday 27
+        // and Boxing Day to Tuesday 28.
+        assert!(public_holidays("us", 2026).contains(&date(2026, 7, 3)));
+        assert_eq!(public_holidays("us", 2026).len(), 11);
+        let gb = public_holidays("gb", 2027);
+        assert!(gb.contains(&date(2027, 12, 27)) && gb.contains(&date(2027, 12, 28)));
+        assert_eq!(gb.len(), 8);
+    }
+
+    #[test]
+    fn every_zone_of_the_nanp_table_is_in_the_bundled_database() {
+        let t = nanp_table();
+        assert!(t.len() > 400, "{} area codes", t.len());
+        for (code, zones) in t {
+            for z in zones {
+                assert!(crate::clock::zone(z).is_some(), "{code}: {z}");
+            }
+        }
+        assert_eq!(number_zones(12125550100), vec!["America/New_York"]);
+        assert_eq!(number_zones(18505550100).len(), 2, "850 spans Central and Eastern");
+    }
+}

@@ -1,0 +1,84 @@
+//! Time of day in the engine: the calling hours at the called person's location and the answer curves. A
+//! number whose local window is closed is held back in its zone group's queue (a handful of groups: one per
+//! distinct set of zones) and dialled first once its window opens — no scan over the numbers, only over the
+//! groups. A child module of the engine.
+
+use super::*;
+
+/// Numbers held back at most; beyond it no fresh number is drawn until some are dialled.
+const DEFERRED_MAX: usize = 100_000;
+/// Fresh numbers drawn at most per dial looking for one whose window is open.
+const DRAWS_PER_DIAL: usize = 64;
+
+impl<'a> Engine<'a> {
+    /// The next number to dial now: a callback being kept, else one whose calling hours are open (held-back
+    /// numbers of an open zone first, then [`Engine::next_lead_any`]'s order).
+    pub(super) fn next_lead(&mut self) -> Option<(PhoneNumber, u32, Option<u32>)> {
+        if let Some(lead) = self.forced.take() {
+            return Some(lead);
+        }
+        if !self.hours.restricted() {
+            return self.next_lead_any();
+        }
+        for g in 0..self.deferred.len() {
+            if !self.deferred[g].is_empty() && self.hours.open(g as u16, self.now) {
+                while let Some(lead) = self.deferred[g].pop_front() {
+                    self.deferred_len -= 1;
+                    let key = lead.0.key();
+                    // Suppressed while it waited: not dialled.
+                    if self.blocked(key) && !self.ignores_block(key, lead.1) {
+                        self.retry_hits += 1;
+                        self.number_done(key);
+                        continue;
+                    }
+                    return Some(lead);
+                }
+            }
+        }
+        for _ in 0..DRAWS_PER_DIAL {
+            if self.deferred_len >= DEFERRED_MAX {
+                break;
+            }
+            let lead = self.next_lead_any()?;
+            let g = self.hours.group(lead.0.key());
+            if self.hours.open(g, self.now) {
+                return Some(lead);
+            }
+            if usize::from(g) >= self.deferred.len() {
+                self.deferred.resize_with(usize::from(g) + 1, VecDeque::new);
+            }
+            self.deferred[usize::from(g)].push_back(lead);
+            self.deferred_len += 1;
+        }
+        // Nothing callable now: look again at the next minute (windows open on whole minutes).
+        if !self.wake_pending {
+            self.wake_pending = true;
+            self.queue.push(self.now - self.now % MINUTE + MINUTE, Event::Wake(self.day));
+        }
+        None
+    }
+
+    pub(super) fn wake(&mut self, day: u32) {
+        self.wake_pending = false;
+        if day == self.day {
+            self.pace();
+        }
+    }
+
+    /// The person and machine rates of an attempt on `key` dialled now: the population's, times the answer
+    /// curve at the called person's local hour (weekend curve on Saturdays, Sundays and the plan's holidays),
+    /// scaled down together when busy + person + machine would pass 1.
+    pub(super) fn answer_rates(&mut self, key: u64, busy: f64, person: f64, machine: f64) -> (f64, f64) {
+        let curve = &self.s.answer_curve;
+        if curve.is_flat() {
+            return (person, machine);
+        }
+        let g = self.hours.group(key);
+        let (hour, weekend_there) = self.hours.hour(g, self.now);
+        let weekend = weekend_there || self.calendar.is_weekend(self.day);
+        let (mp, mm) = curve.at(hour, weekend);
+        let (p, m) = (person * mp, machine * mm);
+        let room = (1.0 - busy).max(0.0);
+        if p + m > room && p + m > 0.0 { (p * room / (p + m), m * room / (p + m)) } else { (p, m) }
+    }
+}
