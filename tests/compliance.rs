@@ -221,7 +221,7 @@ fn profiles_set_the_rules() {
     // A dialler that keeps persons waiting 5 s breaks the 2 s rule on every long wait of a person (connected
     // or dropped); a machine kept waiting is no silence to a person.
     let set = ["dialer.drop_timeout=5", "dialer.mode=\"rate\"", "dialer.rate_per_hour=3000"].map(String::from);
-    let (_, out) = run_with(&set, 2);
+    let (_, out) = run_dense(&set, 2);
     let long = |c: &&dialsim::sim::CallRecord| c.wait_ms > 2000;
     let long_waits = out.calls.iter().filter(long).filter(|c| c.outcome.is_person_answer()).count() as u64;
     assert!(out.calls.iter().filter(long).any(|c| c.outcome == dialsim::sim::Outcome::MachineDropped));
@@ -471,6 +471,7 @@ fn referees_are_working_numbers_with_the_referral_rates() {
         "referrals.person=1",
         "referrals.machine=0",
         "referrals.cooperate=0",
+        "callbacks.probability=0",
         "population.answer_delay={ dist = \"fixed\", value = 5.0 }",
     ]
     .map(String::from)
