@@ -154,9 +154,9 @@ pub struct Rates {
     pub person_misdetected: Proportion,
     /// Objections, of persons connected to an agent.
     pub object: Proportion,
-    /// Persons who listened (or asked for a call back), of connected persons who did not object.
+    /// Persons who listened, of connected persons who neither objected nor asked for a call back.
     pub cooperate: Proportion,
-    /// Call backs asked for, of persons who listened.
+    /// Call backs asked for, of connected persons who did not object.
     pub callback: Proportion,
 }
 
@@ -221,8 +221,9 @@ pub fn calibrate(format: LogFormat, attempts: &[Attempt], plan: &Plan) -> Calibr
     let mut seen = std::collections::HashSet::new();
     let mut person_by_hour = [Proportion::default(); 24];
     let (mut delay, mut talk, mut refusal, mut wrap) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    // Referred numbers follow the scenario's [referrals] rates: the population is fitted without them.
-    for a in attempts.iter().filter(|a| !a.referral) {
+    // Referred numbers and kept callbacks follow [referrals] and [callbacks]: the population is fitted without
+    // them.
+    for a in attempts.iter().filter(|a| !a.follow_up) {
         let kind = types.of(&a.number.national_digits());
         let stratum = by_type.entry(kind.to_string()).or_default();
         let d = a.disposition;
@@ -244,13 +245,13 @@ pub fn calibrate(format: LogFormat, attempts: &[Attempt], plan: &Plan) -> Calibr
             if d.person() {
                 r.person_misdetected.add(d == Disposition::PersonAmdDrop);
             }
+            // The engine's order: the offer to object, then "call me later", then listening or refusing.
             if d.connected() {
                 r.object.add(d == Disposition::Objected);
                 if d != Disposition::Objected {
-                    let listened = matches!(d, Disposition::Completed | Disposition::Callback);
-                    r.cooperate.add(listened);
-                    if listened {
-                        r.callback.add(d == Disposition::Callback);
+                    r.callback.add(d == Disposition::Callback);
+                    if d != Disposition::Callback {
+                        r.cooperate.add(d == Disposition::Completed);
                     }
                 }
             }
@@ -262,7 +263,7 @@ pub fn calibrate(format: LogFormat, attempts: &[Attempt], plan: &Plan) -> Calibr
             delay.push(r);
         }
         if let Some(t) = a.talk_s {
-            if matches!(d, Disposition::Completed | Disposition::Callback) { &mut talk } else { &mut refusal }.push(t);
+            if d == Disposition::Completed { &mut talk } else { &mut refusal }.push(t);
         }
         if let Some(w) = a.wrap_s {
             wrap.push(w);
@@ -280,7 +281,7 @@ pub fn calibrate(format: LogFormat, attempts: &[Attempt], plan: &Plan) -> Calibr
     };
     Calibration {
         format,
-        attempts: attempts.iter().filter(|a| !a.referral).count() as u64,
+        attempts: attempts.iter().filter(|a| !a.follow_up).count() as u64,
         all,
         by_type,
         answered_share,
@@ -342,23 +343,52 @@ impl Calibration {
                 self.answered_share
             );
         }
-        line(&mut t, "cooperate", r.cooperate, "connected persons who did not object");
+        line(&mut t, "cooperate", r.cooperate, "connected persons who neither objected nor asked for a call back");
         if let Some(f) = &self.answer_delay {
             duration(&mut t, "answer_delay", f);
-        }
-        for (kind, r) in &self.by_type {
-            let _ = writeln!(
-                t,
-                "# {kind}: not in service {}, person {}, machine {} ({} numbers)",
-                pct(r.not_in_service),
-                pct(r.person),
-                pct(r.machine),
-                r.numbers
-            );
         }
         let _ = writeln!(t, "# person by hour dialled (attempts on working numbers):");
         for (h, p) in self.person_by_hour.iter().enumerate().filter(|(_, p)| p.n > 0) {
             let _ = writeln!(t, "#   {h:02}:00  {}  of {}", pct(*p), p.n);
+        }
+        // By number type: each stratum's own rates override the base (types with too few numbers keep it).
+        for (kind, r) in self.by_type.iter().filter(|(k, r)| *k != "unknown" && r.numbers >= 30) {
+            let _ = writeln!(t, "\n[population.{kind}]   # {} numbers", r.numbers);
+            line(&mut t, "not_in_service", r.not_in_service, "numbers");
+            if r.person.n >= 30 {
+                line(&mut t, "busy", r.busy, "attempts on working numbers");
+                for (key, p) in [("person", r.person), ("machine", r.machine)] {
+                    let (lo, hi) = self.answer_rate(p);
+                    let _ = writeln!(
+                        t,
+                        "{key} = {:.5}   # 95 % {lo:.5}–{hi:.5}; {} of {} attempts on working numbers",
+                        self.answer_rate_mean(p),
+                        p.k,
+                        p.n
+                    );
+                }
+            }
+            if r.cooperate.n >= 30 {
+                line(
+                    &mut t,
+                    "cooperate",
+                    r.cooperate,
+                    "connected persons who neither objected nor asked for a call back",
+                );
+            }
+        }
+        // The hourly answer curve: each hour's person rate over the whole log's (hours with 100 attempts or
+        // more on working numbers; the others 1).
+        let hours = self.person_by_hour.iter().filter(|p| p.n >= 100).count();
+        if hours >= 2 && r.person.rate() > 0.0 {
+            let curve: Vec<String> = self
+                .person_by_hour
+                .iter()
+                .map(|p| if p.n >= 100 { format!("{:.3}", p.rate() / r.person.rate()) } else { "1".into() })
+                .collect();
+            let _ = writeln!(t, "\n[answer_curve]   # person rate by hour over the log's, all days together");
+            let _ = writeln!(t, "person_weekday = [{}]", curve.join(", "));
+            let _ = writeln!(t, "person_weekend = []");
         }
         if r.machine_detected.n > 0 {
             let _ = writeln!(t, "\n[amd]");
@@ -381,8 +411,9 @@ impl Calibration {
             let _ = writeln!(t, "\n[compliance]");
             line(&mut t, "object", r.object, "connected persons");
         }
-        if r.callback.k > 0 {
-            let _ = writeln!(t, "# call backs asked for: {} of persons who listened", pct(r.callback));
+        if r.callback.n > 0 {
+            let _ = writeln!(t, "\n[callbacks]");
+            line(&mut t, "probability", r.callback, "connected persons who did not object");
         }
         t
     }

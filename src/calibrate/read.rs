@@ -75,9 +75,9 @@ pub struct Attempt {
     pub talk_s: Option<f64>,
     /// Seconds of after-call work, when the log has it.
     pub wrap_s: Option<f64>,
-    /// Whether the number was referred by a person called earlier (its rates follow `[referrals]`, not the
-    /// population's).
-    pub referral: bool,
+    /// Whether the attempt follows up an earlier call — a referred number, or a callback the person asked
+    /// for — whose rates follow `[referrals]` or `[callbacks]`, not the population's.
+    pub follow_up: bool,
 }
 
 /// The shape a log was read as.
@@ -149,7 +149,7 @@ pub fn read_log(name: &str, input: impl Read, normalizer: &Normalizer) -> Result
         LogFormat::Dialsim => {
             let (number, dial, outcome) = (need("number")?, need("dial_s")?, need("outcome")?);
             let (ring, talk, wrap) = (need("ring_s")?, need("talk_s")?, need("wrap_s")?);
-            let referral_of = col("referral_of");
+            let follow = [col("referral_of"), col("callback_of")];
             for row in reader.records() {
                 let row = row.map_err(|e| at(e.position().map_or(0, |p| p.line()), e.to_string()))?;
                 let line = row.position().map_or(0, |p| p.line());
@@ -167,7 +167,7 @@ pub fn read_log(name: &str, input: impl Read, normalizer: &Normalizer) -> Result
                     ring_s: Some(seconds(ring)?),
                     talk_s: if d.connected() { Some(seconds(talk)?) } else { None },
                     wrap_s: if d.connected() { Some(seconds(wrap)?) } else { None },
-                    referral: referral_of.is_some_and(|c| !row[c].trim().is_empty()),
+                    follow_up: follow.iter().flatten().any(|c| !row[*c].trim().is_empty()),
                 });
             }
         }
@@ -209,7 +209,8 @@ pub fn read_log(name: &str, input: impl Read, normalizer: &Normalizer) -> Result
                     ring_s: None,
                     talk_s: talk,
                     wrap_s: None,
-                    referral: false,
+                    // CALLBK is the request (a person asked to be called later); a kept callback is not marked.
+                    follow_up: false,
                 });
             }
         }
