@@ -119,6 +119,13 @@ fn every_point_runs_the_same_seeds_as_a_plain_replication_of_its_scenario() {
                 &format!("dialer.agents={agents}"),
                 "--set",
                 &format!("dialer.drop_target={target}"),
+                "--set",
+                // Above the profile's 3 % the frontier lifts the day's abandonment budget.
+                if target == "0.05" {
+                    "dialer.on_budget_spent=continue"
+                } else {
+                    "dialer.on_budget_spent=amd-off-then-progressive"
+                },
                 "--json",
             ],
         );
@@ -187,14 +194,18 @@ fn targets_above_the_profiles_limit_run_at_their_target_and_are_marked_not_compl
         assert_eq!(r["compliant"], if above { "false" } else { "true" }, "point {}", r["point"]);
     }
     assert_eq!(rows.iter().filter(|r| r["compliant"] == "false").count(), 4);
-    // In the library: the point's scenario carries the target itself (no cap applied), and only the points
-    // above the limit are marked.
+    // In the library: the point's scenario carries the target itself, and only the points above the limit are
+    // marked.
     use dialsim::analysis::{Frontier, FrontierGrid};
     let grid = FrontierGrid::new(vec![dialsim::Pacer::Model], vec![5], vec![0.03, 0.05]).unwrap();
     let load = |set: &[String]| dialsim::Scenario::parse("default", dialsim::DEFAULT_SCENARIO, set);
     let f = Frontier::new(grid, &["run.day_hours=0.5".into()], dialsim::Shard::WHOLE, load).unwrap();
     let targets: Vec<f64> = f.campaigns().map(|(_, c)| c.scenario().dialer.drop_target).collect();
     assert_eq!(targets, [0.03, 0.05]);
+    // The day's abandonment budget (the profile's 3 %) is lifted for the point above the limit only.
+    let spent: Vec<dialsim::OnBudgetSpent> = f.campaigns().map(|(_, c)| c.scenario().dialer.on_budget_spent).collect();
+    assert_eq!(spent, [dialsim::OnBudgetSpent::default(), dialsim::OnBudgetSpent::Continue]);
+    assert_ne!(dialsim::OnBudgetSpent::default(), dialsim::OnBudgetSpent::Continue);
     assert!(f.campaigns().all(|(_, c)| c.scenario().dialer.mode == dialsim::DialerMode::Predictive));
     let result = f.run(3, 2, 1, &dialsim::analysis::no_progress);
     assert_eq!(result.rows.iter().map(|r| r.compliant).collect::<Vec<_>>(), [true, false]);

@@ -27,11 +27,10 @@ pub const FRONTIER_KEYS: [&str; 4] = ["dialer.mode", "dialer.pacer", "dialer.age
 /// The overrides that lift the compliance cap on the drop target, applied to the points whose target lies above
 /// the profile's abandonment limit (and to those only).
 ///
-/// Empty while no cap exists: the predictive pacers take `dialer.drop_target` as given (scenario validation
-/// allows up to 0.5) and the profile's limit is only audited. When a cap lands (the compliance issue's
-/// abandonment budget), the `KEY=VALUE` that switches it off goes here; the points and their scenarios, and so
-/// the manifest's `scenario_sha256`, follow.
-pub const LIFT_CAP: &[&str] = &[];
+/// The cap is the day's abandonment budget every predictive pacer runs in (the profile's limit: AMD off, then
+/// progressive, once it is spent); `dialer.on_budget_spent = continue` lifts it. The points and their scenarios,
+/// and so the manifest's `scenario_sha256`, follow.
+pub const LIFT_CAP: &[&str] = &["dialer.on_budget_spent=continue"];
 
 /// The grid of a frontier: pacers (varying slowest), agent counts, drop targets (varying fastest).
 #[derive(Clone, Debug, PartialEq)]
