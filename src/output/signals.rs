@@ -54,7 +54,13 @@ fn remove_all() -> MutexGuard<'static, Vec<PathBuf>> {
     for path in live.iter() {
         match std::fs::symlink_metadata(path) {
             Ok(m) if m.is_dir() => {
-                let _ = std::fs::remove_dir_all(path);
+                // The main thread may be removing the same folder (an old run swapped out): its deletions make
+                // a walk fail half-way with "not found", so walk again until the folder is gone.
+                for _ in 0..8 {
+                    if std::fs::remove_dir_all(path).is_ok() || std::fs::symlink_metadata(path).is_err() {
+                        break;
+                    }
+                }
             }
             Ok(_) => {
                 let _ = std::fs::remove_file(path);

@@ -109,12 +109,15 @@ impl Default for CallbacksSection {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Shift {
-    /// Agents in the group (1 to 10000).
-    pub agents: u32,
-    /// Log-in time, `HH:MM` on the floor's clock.
-    pub start: String,
-    /// Log-out time, `HH:MM` (after `start`; `24:00` allowed).
-    pub end: String,
+    /// Agents in the group (1 to 10000); absent: `dialer.agents` (so a sweep over `dialer.agents` sizes it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agents: Option<u32>,
+    /// Log-in time, `HH:MM` on the floor's clock; absent: the calling window's opening (`run.day_start`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// Log-out time, `HH:MM` (after `start`; `24:00` allowed); absent: the calling window's close.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
     /// Breaks per agent and shift, spread evenly over the shift.
     #[serde(default)]
     pub breaks: u32,
@@ -124,6 +127,23 @@ pub struct Shift {
     /// Shrinkage: share of the group's agents absent on a day (each agent drawn per day).
     #[serde(default)]
     pub absence: f64,
+}
+
+impl Shift {
+    /// Minutes after midnight of the shift's log-in and log-out (None for a time that does not parse); an
+    /// absent time is the calling window's of `run`.
+    pub fn minutes(&self, run: &super::RunSection) -> (Option<u32>, Option<u32>) {
+        let open = super::parse_hhmm(&run.day_start);
+        let start = match &self.start {
+            Some(t) => super::parse_hhmm(t),
+            None => open,
+        };
+        let end = match &self.end {
+            Some(t) => parse_end_hhmm(t),
+            None => open.map(|o| o + (run.day_hours * 60.0).round() as u32),
+        };
+        (start, end)
+    }
 }
 
 fn default_break_minutes() -> f64 {
@@ -207,9 +227,10 @@ pub(super) fn validate(s: &super::Scenario, range: RangeCheck<'_>, fail: Refusal
     let mut total = 0u64;
     for (i, sh) in s.shifts.iter().enumerate() {
         let key = |k: &str| format!("shifts.{k}");
-        range(&key("agents"), f64::from(sh.agents), 1.0, 10_000.0)?;
-        total += u64::from(sh.agents);
-        let (start, end) = (super::parse_hhmm(&sh.start), parse_end_hhmm(&sh.end));
+        let agents = sh.agents.unwrap_or(s.dialer.agents);
+        range(&key("agents"), f64::from(agents), 1.0, 10_000.0)?;
+        total += u64::from(agents);
+        let (start, end) = sh.minutes(&s.run);
         match (start, end) {
             (Some(a), Some(b)) if a < b => {
                 range(&key("break_minutes"), sh.break_minutes, 0.0, f64::from(b - a))?;
@@ -230,7 +251,12 @@ pub(super) fn validate(s: &super::Scenario, range: RangeCheck<'_>, fail: Refusal
             _ => {
                 return fail(
                     &key("end"),
-                    format!("\"{}\" (shift {} starts \"{}\")", sh.end, i + 1, sh.start),
+                    format!(
+                        "\"{}\" (shift {} starts \"{}\")",
+                        sh.end.as_deref().unwrap_or("the window's close"),
+                        i + 1,
+                        sh.start.as_deref().unwrap_or(&s.run.day_start)
+                    ),
                     "HH:MM times with the start before the end (end 24:00 allowed)",
                 );
             }

@@ -5,7 +5,6 @@
 //! shift's end is overtime, kept apart from logged-in time. A child module of the engine.
 
 use super::*;
-use crate::scenario::parse_end_hhmm;
 
 /// One agent group's hours, in ms after the day's midnight.
 #[derive(Clone, Debug)]
@@ -34,9 +33,9 @@ pub(super) fn plan(s: &Scenario) -> Vec<ShiftPlan> {
     s.shifts
         .iter()
         .map(|sh| ShiftPlan {
-            agents: sh.agents,
-            start: u64::from(parse_hhmm(&sh.start).unwrap_or(0)) * MINUTE,
-            end: u64::from(parse_end_hhmm(&sh.end).unwrap_or(1440)) * MINUTE,
+            agents: sh.agents.unwrap_or(s.dialer.agents),
+            start: u64::from(sh.minutes(&s.run).0.unwrap_or(0)) * MINUTE,
+            end: u64::from(sh.minutes(&s.run).1.unwrap_or(1440)) * MINUTE,
             breaks: sh.breaks,
             break_ms: millis(sh.break_minutes * 60.0),
             absence: sh.absence,
