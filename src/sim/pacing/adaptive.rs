@@ -14,7 +14,7 @@
 //! calls`), dialsim's every predictive level counts calls ringing per idle agent ([`dial_to_level`]), so all
 //! four pacers report the same kind of level.
 
-use super::{Floor, dial_to_level};
+use super::{Floor, Pacing, dial_to_level};
 use crate::scenario::DialerSection;
 use crate::sim::queue::{Millis, SECOND, millis};
 
@@ -71,7 +71,7 @@ impl Adaptive {
         floor.last_call().map_or(0, |id| id + 1)
     }
 
-    pub(super) fn day_start(&mut self, floor: &mut dyn Floor) {
+    fn start(&mut self, floor: &mut dyn Floor) {
         floor.report_level(self.level);
         self.next_recalc = floor.now() + self.every;
         (self.ready, self.waiting, self.agents, self.samples) = (0.0, 0.0, 0.0, 0.0);
@@ -83,7 +83,7 @@ impl Adaptive {
     }
 
     /// The one-second timer: a sample, and the recalculation when due.
-    pub(super) fn tick(&mut self, floor: &mut dyn Floor) {
+    fn tick(&mut self, floor: &mut dyn Floor) {
         self.ready += floor.idle_agents() as f64;
         self.waiting += f64::from(floor.waiting_calls());
         self.agents += floor.agents() as f64;
@@ -118,5 +118,24 @@ impl Adaptive {
         self.level = level.max(1.0);
         floor.report_level(self.level);
         floor.report_interval_level(self.level);
+    }
+}
+
+/// Each method is this core with its over-target rule (tapered.rs, average.rs).
+impl Pacing for Adaptive {
+    fn day_start(&mut self, floor: &mut dyn Floor) {
+        self.start(floor);
+    }
+
+    fn pace(&mut self, floor: &mut dyn Floor) {
+        dial_to_level(floor, self.level);
+    }
+
+    fn recalc(&mut self, floor: &mut dyn Floor) {
+        self.tick(floor);
+    }
+
+    fn level(&self) -> f64 {
+        self.level
     }
 }

@@ -30,14 +30,13 @@ mod progressive;
 mod rate;
 mod tapered;
 
-pub(crate) use average::AdaptiveAverage;
+use adaptive::Adaptive;
 pub(crate) use budget::Budgeted;
 pub(crate) use model::Model;
 pub(crate) use predictive::Predictive;
 pub(crate) use preview::Preview;
 pub(crate) use progressive::Progressive;
 pub(crate) use rate::Rate;
-pub(crate) use tapered::AdaptiveTapered;
 
 /// What a busy agent is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -157,8 +156,8 @@ pub(crate) fn pacer_for(s: &Scenario) -> Box<dyn Pacing> {
         DialerMode::Predictive => {
             let inner: Box<dyn Pacing> = match d.pacer {
                 Pacer::AdaptiveHardLimit => Box::new(Predictive::new(d)),
-                Pacer::AdaptiveTapered => Box::new(AdaptiveTapered::new(d)),
-                Pacer::AdaptiveAverage => Box::new(AdaptiveAverage::new(d)),
+                Pacer::AdaptiveTapered => Box::new(Adaptive::new(d, tapered::taper)),
+                Pacer::AdaptiveAverage => Box::new(Adaptive::new(d, average::halve)),
                 Pacer::Model => Box::new(Model::new(s)),
             };
             Box::new(Budgeted::new(s, inner))
