@@ -7,6 +7,7 @@
 //! network). Nothing here prints.
 
 mod charts;
+mod format;
 mod frontier;
 mod page;
 mod read;

@@ -1,0 +1,151 @@
+//! How the report writes a KPI: its label, its unit, and its value with significant digits (rates as
+//! percentages, money with thousands), and HTML escaping of every string from the inputs.
+
+/// `text` with the characters HTML gives meaning to escaped (safe in element content and quoted attributes).
+pub(crate) fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// How a KPI's values read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Unit {
+    Count,
+    Percent,
+    PerHour,
+    Seconds,
+    /// An amount in the scenario's currency.
+    Money,
+}
+
+/// A KPI's label and unit.
+pub(super) fn meta(kpi: &str) -> (&'static str, Unit) {
+    use Unit::*;
+    match kpi {
+        "dials" => ("dials", Count),
+        "human_answers" => ("live answers", Count),
+        "connects" => ("connects", Count),
+        "drops" => ("drops (live persons abandoned)", Count),
+        "abandon_rate" => ("abandon rate", Percent),
+        "abandon_rate_max_day" => ("abandon rate, worst day", Percent),
+        "occupancy" => ("agent occupancy", Percent),
+        "contacts_per_agent_hour" => ("contacts per agent-hour", PerHour),
+        "p_wait" => ("P(wait for an agent)", Percent),
+        "mean_wait_s" => ("mean wait", Seconds),
+        "callbacks_scheduled" => ("callbacks scheduled", Count),
+        "callbacks_kept" => ("callbacks kept", Count),
+        "callbacks_missed" => ("callbacks missed", Count),
+        "rr1" => ("AAPOR RR1", Percent),
+        "rr3" => ("AAPOR RR3", Percent),
+        "coop1" => ("AAPOR COOP1", Percent),
+        "ref1" => ("AAPOR REF1", Percent),
+        "con1" => ("AAPOR CON1", Percent),
+        "objections" => ("objections", Count),
+        "names_given" => ("names given", Count),
+        "consents_granted" => ("consents granted", Count),
+        "consents_declined" => ("consents declined", Count),
+        "withdrawals" => ("withdrawals", Count),
+        "referrals" => ("referrals", Count),
+        "referrals_converted" => ("referrals converted", Count),
+        "suppression_hits" => ("suppression hits", Count),
+        "violations" => ("violations (audit)", Count),
+        "events" => ("events", Count),
+        "contacts" => ("AAPOR contacts (person reached)", Count),
+        "screened" => ("HLR look-ups", Count),
+        "screened_out" => ("screened out (never dialled)", Count),
+        "cost_total" => ("cost, total", Money),
+        "cost_per_contact" => ("cost per contact", Money),
+        "cost_per_consent" => ("cost per consent", Money),
+        "net_value" => ("net value", Money),
+        _ => ("", Count),
+    }
+}
+
+/// The KPI's label (its name when dialsim has no label for it).
+pub(super) fn label(kpi: &str) -> String {
+    let l = meta(kpi).0;
+    if l.is_empty() { kpi.to_string() } else { l.to_string() }
+}
+
+/// The KPIs shown as cards and charted in sweeps, in that order.
+pub(super) const HEADLINE: [&str; 9] = [
+    "abandon_rate",
+    "abandon_rate_max_day",
+    "occupancy",
+    "contacts_per_agent_hour",
+    "connects",
+    "p_wait",
+    "mean_wait_s",
+    "rr1",
+    "cost_per_contact",
+];
+
+/// A value in its unit: rates as percentages, counts with thin-space thousands.
+pub(super) fn value(kpi: &str, v: f64) -> String {
+    if !v.is_finite() {
+        return "–".into();
+    }
+    match meta(kpi).1 {
+        Unit::Percent => format!("{:.2} %", 100.0 * v),
+        Unit::PerHour => format!("{v:.2} /h"),
+        Unit::Seconds => format!("{v:.2} s"),
+        Unit::Money => format!("{v:.2}"),
+        Unit::Count if v == v.round() && v.abs() < 1e15 => thousands(v as i64),
+        Unit::Count => {
+            let text = format!("{:.1}", v.abs());
+            let (int, frac) = text.split_once('.').unwrap_or((&text, "0"));
+            let int = thousands(int.parse().unwrap_or(0));
+            format!("{}{int}.{frac}", if v < 0.0 { "−" } else { "" })
+        }
+    }
+}
+
+/// A value without its unit's words (for intervals beside a value).
+pub(super) fn bare(kpi: &str, v: f64) -> String {
+    match meta(kpi).1 {
+        Unit::Percent => format!("{:.2}", 100.0 * v),
+        Unit::Count if v == v.round() => thousands(v as i64),
+        _ => format!("{v:.2}"),
+    }
+}
+
+/// A difference in the KPI's unit: percentage points for rates.
+pub(super) fn diff(kpi: &str, v: f64) -> String {
+    let sign = if v > 0.0 { "+" } else { "" };
+    match meta(kpi).1 {
+        Unit::Percent => format!("{sign}{} pp", fixed(100.0 * v, 2)),
+        Unit::Seconds => format!("{sign}{} s", fixed(v, 2)),
+        Unit::PerHour | Unit::Money => format!("{sign}{}", fixed(v, 2)),
+        Unit::Count => format!("{sign}{}", fixed(v, 1)),
+    }
+}
+
+/// `v` with at least `decimals` decimals, and enough for two significant digits of a small value (so that a
+/// difference of 0.003 s does not read as 0.00).
+pub(super) fn fixed(v: f64, decimals: usize) -> String {
+    let need = if v == 0.0 || !v.is_finite() { 0 } else { (1.0 - v.abs().log10().floor()).clamp(0.0, 6.0) as usize };
+    let d = decimals.max(need);
+    format!("{v:.d$}")
+}
+
+pub(super) fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{2009}');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("−{out}") } else { out }
+}
