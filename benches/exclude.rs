@@ -7,7 +7,10 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use dialsim::exclude::Source;
-use dialsim::{Exclusions, FilterParams, InputOptions, KnownFilter, ListFormat, ListRequest, Plan, Shard};
+use dialsim::{
+    ListFormat, ListRequest, Plan, Shard, exclude::Exclusions, exclude::FilterParams, exclude::InputOptions,
+    exclude::KnownFilter,
+};
 
 mod common;
 use common::{big_filter, cz_list};

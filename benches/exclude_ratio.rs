@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use dialsim::exclude::Source;
-use dialsim::{Exclusions, ListFormat, ListRequest, Shard};
+use dialsim::{ListFormat, ListRequest, Shard, exclude::Exclusions};
 
 const ROUNDS: usize = 21;
 

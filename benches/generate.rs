@@ -2,9 +2,7 @@
 //!
 //! `cargo bench --bench generate`; figures are recorded in BENCHMARKS.md.
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use dialsim::{
-    CallList, LANES, ListFormat, ListRequest, NoExclusion, NumberSpace, Permutation, Plan, Selection, Shard,
-};
+use dialsim::{CallList, ListFormat, ListRequest, NoExclusion, NumberSpace, Permutation, Plan, Selection, Shard};
 use std::hint::black_box;
 
 const N: u64 = 1_000_000;
@@ -25,8 +23,8 @@ fn permutation(c: &mut Criterion) {
     g.bench_function("apply_lanes_1M", |b| {
         b.iter(|| {
             let mut acc = 0u64;
-            let mut lanes = [0u64; LANES];
-            for i in (0..N).step_by(LANES) {
+            let mut lanes = [0u64; Permutation::LANES];
+            for i in (0..N).step_by(Permutation::LANES) {
                 for (l, x) in lanes.iter_mut().enumerate() {
                     *x = i + l as u64;
                 }

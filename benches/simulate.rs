@@ -4,7 +4,7 @@
 //! `cargo bench --bench simulate` (`-- agents` for the sizes only); figures are recorded in BENCHMARKS.md, beside a SimPy model of the same
 //! M/M/c queue (benches/simpy_mmc.py).
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use dialsim::{Campaign, Scenario};
+use dialsim::{Scenario, sim::Campaign};
 use std::hint::black_box;
 
 fn simulate(c: &mut Criterion) {

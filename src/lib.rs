@@ -10,14 +10,22 @@
 //!   O(1) memory and seek;
 //! - [`CallList`]: the seeded list, written in parallel chunks with byte-identical output for any thread
 //!   count, resumable (`start`) and shardable ([`Shard`]);
-//! - [`KnownFilter`], [`SuppressionList`], [`Exclusions`]: numbers of known databases never reach a list;
-//!   [`Normalizer`] reads numbers as databases write them;
-//! - [`AtomicFile`], [`RunFolder`], [`Manifest`]: every output is written whole or not at all, never over a
-//!   special file or an input, owner-only ([`Privacy::Personal`]) when it holds personal data, and a run
-//!   folder is replaced as a set and described by its `manifest.json` ([`manifest::verify`]).
+//! - [`Normalizer`] reads numbers as databases write them; [`Scenario`] is a campaign described in TOML.
 //!
-//! - [`analysis`]: replications, sweeps (sharded, merged) and paired comparisons, with progress callbacks;
-//!   [`report`] writes their results in every format behind one [`report::Export`] trait.
+//! Those are the crate's vocabulary, at its root. Each subsystem is a module of its own, and every public type
+//! has exactly one path (`tests/surface.rs` checks it):
+//!
+//! - [`exclude`]: [`exclude::KnownFilter`], [`exclude::SuppressionList`], [`exclude::Exclusions`] — numbers of
+//!   known databases never reach a list — and the reader of known databases ([`exclude::InputOptions`]);
+//! - [`output`] and [`manifest`]: [`output::AtomicFile`], [`output::RunFolder`], [`manifest::Manifest`] — every
+//!   output is written whole or not at all, never over a special file or an input, owner-only
+//!   ([`output::Privacy::Personal`]) when it holds personal data, and a run folder is replaced as a set and
+//!   described by its `manifest.json` ([`manifest::verify`]);
+//! - [`sim`]: the campaign simulator ([`sim::Campaign`], [`sim::RunOutput`], [`sim::Summary`]);
+//! - [`compliance`]: the objection, consent and referral records and the audit;
+//! - [`analysis`]: replications, sweeps (sharded, merged), the pacers' frontier and paired comparisons, with
+//!   progress callbacks; [`report`] writes their results in every format behind one [`report::Export`] trait;
+//! - [`stats`] (estimates with confidence intervals), [`calendar`], [`calibrate`], [`limits`], [`rng`].
 //!
 //! Data flows one way: plan → number space → permutation → call list → exclusions → dialer/simulator →
 //! compliance records → reports. The library never prints; the `dialsim` binary decides what to show.
@@ -51,7 +59,7 @@ mod number;
 mod outcome;
 pub mod output;
 mod permute;
-pub mod plan;
+mod plan;
 pub mod report;
 pub mod rng;
 mod scenario;
@@ -59,32 +67,23 @@ pub mod sim;
 mod space;
 pub mod stats;
 
-pub use analysis::{Comparison, MergedSweep, Replications, Sweep, SweepResult, Vary};
 pub use digest::{FileDigest, Hasher, HashingWriter, digest_file, digest_reader, sha256_hex};
 pub use error::{Error, Location, Origin, Result, snippet};
-pub use exclude::{
-    Column, Exclusions, FilterMeta, FilterParams, HeaderRow, InputOptions, InputShape, KnownFilter, NumbersRead,
-    SuppressionList, TextEncoding,
-};
 pub use generate::{CallList, Excluder, ListFormat, ListRequest, ListSummary, NoExclusion, Shard, region_time_zone};
 pub use list_manifest::{
     Continuation, Generation, LIST_MANIFEST_KIND, ListManifest, PlanRecord, Scrub, ScrubCounts, SourceRecord,
     format_mix, manifest_path, scrub, source_changes,
 };
-pub use manifest::Manifest;
 pub use normalize::Normalizer;
 pub use number::PhoneNumber;
-pub use output::{AtomicFile, Privacy, RunFolder};
-pub use permute::{LANES, PERMUTATION_VERSION, Permutation, ROUNDS};
+pub use permute::{PERMUTATION_VERSION, Permutation};
 pub use plan::{NumberType, Plan, PlanRow};
 pub use scenario::{
     AgentsSection, AmdSection, ComplianceSection, CostsSection, DEFAULT_SCENARIO, DialerMode, DialerSection, Dist,
     FaultsSection, LinePrices, NumbersSection, OnBudgetSpent, Pacer, PopulationSection, Profile, Purpose, Rates,
-    ReadSection, ReferralsSection, RunSection, Scenario, ScreeningSection, StratumRates, days_from_civil, parse_mix,
+    ReadSection, ReferralsSection, RunSection, Scenario, ScreeningSection, StratumRates, parse_mix,
 };
-pub use sim::{Campaign, RunOutput, Summary};
 pub use space::{NumberSpace, Segment, Selection};
-pub use stats::{Estimate, Paired};
 
 /// The README's Rust examples, run as doctests so the Library section cannot drift from the API.
 #[cfg(doctest)]

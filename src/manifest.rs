@@ -2,7 +2,7 @@
 //! size, lines and SHA-256 — and [`verify`], which tells whether a folder still holds exactly those files.
 //!
 //! A folder with a manifest is a *dialsim run folder*: dialsim replaces it whole on the next run into the same
-//! place ([`crate::RunFolder`]); a non-empty folder without one is never replaced. This module describes and
+//! place ([`crate::output::RunFolder`]); a non-empty folder without one is never replaced. This module describes and
 //! checks; it never decides what a mismatch means for an audit.
 //!
 //! A manifest may be signed ([`Manifest::sign`], `dialsim simulate --key FILE`): an HMAC-SHA-256 with a secret
@@ -28,7 +28,7 @@ pub const MANIFEST_FORMAT: &str = "dialsim-run-folder/1";
 /// The content of `manifest.json`.
 ///
 /// ```
-/// let m = dialsim::Manifest::new(42, dialsim::manifest::scenario_sha256(&"any serialisable scenario"));
+/// let m = dialsim::manifest::Manifest::new(42, dialsim::manifest::scenario_sha256(&"any serialisable scenario"));
 /// assert_eq!(m.seed, 42);
 /// assert!(m.files.is_empty());
 /// assert_eq!(m.dialsim_version, env!("CARGO_PKG_VERSION"));
@@ -110,7 +110,7 @@ impl Manifest {
     /// Signs the manifest with `key` (HMAC-SHA-256 over [`Manifest::canonical_bytes`]).
     ///
     /// ```
-    /// let mut m = dialsim::Manifest::new(1, "0".repeat(64));
+    /// let mut m = dialsim::manifest::Manifest::new(1, "0".repeat(64));
     /// m.sign(b"secret");
     /// assert_eq!(m.check_signature(b"secret"), dialsim::manifest::Signature::Valid);
     /// assert_eq!(m.check_signature(b"guess"), dialsim::manifest::Signature::Invalid);
@@ -279,8 +279,8 @@ impl fmt::Display for Mismatch {
 ///
 /// ```
 /// let dir = tempfile::tempdir()?;
-/// let mut folder = dialsim::RunFolder::create(dir.path().join("run"))?;
-/// folder.write("calls.csv", dialsim::Privacy::Personal, |out| out.write_all(b"call_id\n1\n"))?;
+/// let mut folder = dialsim::output::RunFolder::create(dir.path().join("run"))?;
+/// folder.write("calls.csv", dialsim::output::Privacy::Personal, |out| out.write_all(b"call_id\n1\n"))?;
 /// folder.commit(7, "0".repeat(64))?;
 /// assert!(dialsim::manifest::verify(dir.path().join("run"))?.is_empty());
 /// std::fs::write(dir.path().join("run/calls.csv"), "call_id\n2\n")?;

@@ -24,9 +24,9 @@ use rand::Rng;
 pub const PERMUTATION_VERSION: u32 = 1;
 
 /// Feistel rounds.
-pub const ROUNDS: usize = 4;
+pub(crate) const ROUNDS: usize = 4;
 /// Values per call of [`Permutation::apply_lanes`].
-pub const LANES: usize = 8;
+pub(crate) const LANES: usize = 8;
 
 /// A keyed bijection on `0..n`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,7 +64,7 @@ impl Permutation {
     }
 
     /// The permutation of `0..n` with explicit round keys.
-    pub fn with_keys(n: u64, keys: [u64; ROUNDS]) -> Permutation {
+    pub(crate) fn with_keys(n: u64, keys: [u64; ROUNDS]) -> Permutation {
         let bits = (64 - n.saturating_sub(1).leading_zeros()).max(2);
         let left_bits = bits / 2;
         let right_bits = bits - left_bits;
@@ -121,7 +121,10 @@ impl Permutation {
         x
     }
 
-    /// Applies the permutation to `LANES` values at once (each `< n`), in lockstep so the rounds of the lanes
+    /// Values per call of [`Permutation::apply_lanes`].
+    pub const LANES: usize = LANES;
+
+    /// Applies the permutation to [`Permutation::LANES`] values at once (each `< n`), in lockstep so the rounds of the lanes
     /// overlap in the CPU instead of waiting on each other; same results as [`Permutation::apply`].
     #[inline]
     pub fn apply_lanes(&self, xs: &mut [u64; LANES]) {

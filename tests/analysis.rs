@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use common::erlang_b;
 use dialsim::analysis::{aggregate, kpi_value, no_progress, replicate, replicate_until};
 use dialsim::stats::Estimate;
-use dialsim::{Campaign, Scenario};
+use dialsim::{Scenario, sim::Campaign};
 
 /// The rows of a CSV text, each a map from column name to cell.
 fn by_header(text: &str) -> Vec<HashMap<String, String>> {

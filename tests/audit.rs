@@ -304,7 +304,7 @@ fn a_signed_manifest_recomputed_after_an_edit_fails_its_signature() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("run.key"), "a secret only the controller holds\n").unwrap();
     let run = clean_run(tmp.path(), &["--key", "run.key"]);
-    let manifest = dialsim::Manifest::read(&run).unwrap();
+    let manifest = dialsim::manifest::Manifest::read(&run).unwrap();
     assert!(manifest.signature.is_some(), "simulate --key signs the manifest");
     let (code, stdout, stderr) = audit(tmp.path(), &["run", "--key", "run.key"]);
     assert_eq!(code, 0, "{stdout}{stderr}");

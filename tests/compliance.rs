@@ -4,7 +4,7 @@ mod common;
 
 use std::collections::{HashMap, HashSet};
 
-use dialsim::{Campaign, RunOutput, Scenario};
+use dialsim::{Scenario, sim::Campaign, sim::RunOutput};
 
 fn run_with(set: &[String], seed: u64) -> (Scenario, RunOutput) {
     let scenario = Scenario::parse("<default>", dialsim::DEFAULT_SCENARIO, set).unwrap();

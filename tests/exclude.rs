@@ -8,8 +8,8 @@ use std::path::Path;
 
 use dialsim::exclude::Source;
 use dialsim::{
-    CallList, Column, Exclusions, FilterParams, InputOptions, KnownFilter, ListFormat, ListRequest, Normalizer, Plan,
-    Shard, SuppressionList,
+    CallList, ListFormat, ListRequest, Normalizer, Plan, Shard, exclude::Column, exclude::Exclusions,
+    exclude::FilterParams, exclude::InputOptions, exclude::KnownFilter, exclude::SuppressionList,
 };
 
 fn cz() -> Normalizer {

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use dialsim::{FilterParams, KnownFilter, Plan, Scenario};
+use dialsim::{Plan, Scenario, exclude::FilterParams, exclude::KnownFilter};
 use proptest::prelude::*;
 
 fn config(cases: u32) -> ProptestConfig {
@@ -84,7 +84,7 @@ proptest! {
         }
         if let Ok(s) = Scenario::parse("s.toml", &text, &[]) {
             // A scenario that parses is one the simulator accepts or refuses with an error, never a panic.
-            let _ = dialsim::Campaign::new(s);
+            let _ = dialsim::sim::Campaign::new(s);
         }
     }
 
@@ -101,7 +101,7 @@ proptest! {
 mod input_reader {
     use proptest::prelude::*;
 
-    use dialsim::{InputOptions, Plan};
+    use dialsim::{Plan, exclude::InputOptions};
 
     fn options() -> InputOptions {
         InputOptions::for_plan(&Plan::embedded("cz").unwrap())

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use dialsim::{CallList, Column, InputOptions, KnownFilter, NumberSpace, Plan, Selection};
+use dialsim::{CallList, NumberSpace, Plan, Selection, exclude::Column, exclude::InputOptions, exclude::KnownFilter};
 
 /// 1,000 numbers of the Czech plan (every third position of a seeded list), as national digits.
 fn known(seed: u64) -> Vec<String> {
@@ -440,7 +440,7 @@ fn a_large_semicolon_file_read_in_pieces_equals_one_read() {
     assert_eq!(one.stats.rows, 400_000);
     assert_eq!(one.stats.numbers, 400_000 + 133_334 - 40);
     assert_eq!(one.rejects[0].field, "neznámé", "rejected values are decoded for display");
-    assert_eq!(one.shape.encoding, dialsim::TextEncoding::Windows1250);
+    assert_eq!(one.shape.encoding, dialsim::exclude::TextEncoding::Windows1250);
 }
 
 /// A scenario's `numbers.suppress` is read by the same reader: an export with two columns of numbers is
@@ -455,11 +455,11 @@ fn scenario_suppress_files_are_refused_when_ambiguous_and_read_with_numbers_read
     let plan = Plan::embedded("cz").unwrap();
     let base = format!("[numbers]\nsuppress = [\"{path}\"]\n");
     let scenario = dialsim::Scenario::parse("s.toml", &base, &[]).unwrap();
-    let err = dialsim::sim::load_exclusions(&scenario, &plan).unwrap_err().to_string();
+    let err = dialsim::sim::scenario_exclusions(&scenario, &plan).unwrap_err().to_string();
     assert!(err.contains("'Telefon'") && err.contains("'Mobil'"), "{err}");
     let named = format!("{base}[numbers.read]\ncolumns = [\"Telefon\", \"Mobil\"]\nmax_rejected = 0.0\n");
     let scenario = dialsim::Scenario::parse("s.toml", &named, &[]).unwrap();
-    let ex = dialsim::sim::load_exclusions(&scenario, &plan).unwrap();
+    let ex = dialsim::sim::scenario_exclusions(&scenario, &plan).unwrap();
     for d in numbers.iter().chain(mobiles.iter().step_by(4)) {
         assert!(ex.source_of(format!("420{d}").parse().unwrap()).is_some(), "{d} is not excluded");
     }

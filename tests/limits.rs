@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
 
-use dialsim::{FilterParams, KnownFilter};
+use dialsim::{exclude::FilterParams, exclude::KnownFilter};
 
 /// The `dialsim` binary in `dir`, killed after `secs` seconds (a hang fails the test instead of the suite).
 fn run_for(dir: &Path, args: &[&str], secs: u64) -> Output {

@@ -2,7 +2,7 @@
 //! acceptance, pooled over fixed seeds with intervals wide enough that a harmless change to the draws cannot
 //! trip them; and no simulated day over the profile's limit.
 
-use dialsim::{Campaign, Scenario, Summary};
+use dialsim::{Scenario, sim::Campaign, sim::Summary};
 
 /// The profile's abandonment limit of the default scenario (cz-2018: 3 % of live answers per day).
 const LIMIT: f64 = 0.03;
@@ -155,8 +155,8 @@ fn pacers_table_for_benchmarks() {
                     format!("dialer.drop_target={target}"),
                 ];
                 let runs = runs("data/scenarios/bench-day.toml", &keys, 20, 1);
-                let ab = dialsim::report::Estimate::of(&runs.iter().map(|s| s.abandon_rate).collect::<Vec<_>>());
-                let occ = dialsim::report::Estimate::of(&runs.iter().map(|s| s.occupancy).collect::<Vec<_>>());
+                let ab = dialsim::stats::Estimate::of(&runs.iter().map(|s| s.abandon_rate).collect::<Vec<_>>());
+                let occ = dialsim::stats::Estimate::of(&runs.iter().map(|s| s.occupancy).collect::<Vec<_>>());
                 let worst = runs.iter().flat_map(|s| s.abandon_rate_per_day.iter().copied()).fold(0.0, f64::max);
                 println!(
                     "{amd}  {pacer}  {agents}  {:.3}  {:.2} %  {:.2}  {:.2} %  {:.1} %  {:.1}  {:.1}",

@@ -6,7 +6,7 @@ mod common;
 use std::collections::{HashMap, HashSet};
 
 use dialsim::sim::CallRecord;
-use dialsim::{Campaign, Scenario};
+use dialsim::{Scenario, sim::Campaign};
 
 fn campaign(text: &str, set: &[&str]) -> Campaign {
     let set: Vec<String> = set.iter().map(|s| s.to_string()).collect();
@@ -269,20 +269,5 @@ fn the_other_plans_population_files_run_on_their_own_plan() {
         let out = Campaign::new(scenario).unwrap().run(1, true);
         assert!(!out.calls.is_empty(), "{plan}: nothing dialled");
         assert!(out.calls.iter().all(|c| c.number.country_code == country_code), "{plan}");
-    }
-}
-
-#[test]
-fn a_scenarios_mix_dials_the_list_generate_writes_for_the_same_seed() {
-    let set = ["numbers.suppress=[]".to_string()];
-    let scenario = Scenario::parse("<default>", dialsim::DEFAULT_SCENARIO, &set).unwrap();
-    let leads = dialsim::sim::LeadSource::prepare(&scenario).unwrap();
-    let mut fresh = leads.fresh(17);
-    let plan = dialsim::Plan::embedded("cz").unwrap();
-    let mix = [(dialsim::NumberType::Mobile, 0.7), (dialsim::NumberType::FixedLine, 0.3)];
-    let list = dialsim::CallList::mixed(&plan, &dialsim::Selection::default(), &mix, 17).unwrap();
-    for p in 0..1000 {
-        let (position, number, _) = fresh.next_number(&|_| false).unwrap();
-        assert_eq!((position, number), (p, list.number_at(p)));
     }
 }

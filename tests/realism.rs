@@ -2,7 +2,7 @@
 //! three seeds, fall in the documented ranges. A change to the model that moves them out shows up here, and
 //! the README's ranges (and their reasons) must move with it.
 
-use dialsim::{Campaign, Scenario};
+use dialsim::{Scenario, sim::Campaign};
 
 /// (KPI, low, high): the ranges of README "How realistic is the model".
 const RANGES: &[(&str, f64, f64)] = &[
@@ -17,7 +17,7 @@ const RANGES: &[(&str, f64, f64)] = &[
 fn the_default_day_lies_in_the_documented_ranges() {
     let campaign = Campaign::new(Scenario::default_day()).unwrap();
     let runs: Vec<_> = (1..=3).map(|seed| campaign.run(seed, false).summary).collect();
-    let mean = |f: &dyn Fn(&dialsim::Summary) -> f64| runs.iter().map(f).sum::<f64>() / runs.len() as f64;
+    let mean = |f: &dyn Fn(&dialsim::sim::Summary) -> f64| runs.iter().map(f).sum::<f64>() / runs.len() as f64;
     let value = |kpi: &str| -> f64 {
         match kpi {
             "dials_per_contact" => mean(&|s| s.dials as f64 / s.costs.contacts as f64),

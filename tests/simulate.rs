@@ -2,8 +2,8 @@
 mod common;
 
 use common::{erlang_a_abandon, erlang_b, erlang_c};
-use dialsim::report::Estimate;
-use dialsim::{Campaign, Scenario, Summary};
+use dialsim::stats::Estimate;
+use dialsim::{Scenario, sim::Campaign, sim::Summary};
 
 fn runs(file: &str, set: &[&str], replications: u32, seed: u64) -> Vec<Summary> {
     let set: Vec<String> = set.iter().map(|s| s.to_string()).collect();
@@ -128,7 +128,7 @@ fn the_default_day_runs_and_keeps_drops_near_the_target() {
     let known: std::collections::HashSet<String> = ["customers", "purchased-list", "dnc-register", "objectors"]
         .iter()
         .flat_map(|n| {
-            let options = dialsim::InputOptions::for_plan(&dialsim::Plan::embedded("cz").unwrap());
+            let options = dialsim::exclude::InputOptions::for_plan(&dialsim::Plan::embedded("cz").unwrap());
             options.read_path(&format!("data/known/{n}.csv")).unwrap().keys
         })
         .map(|k| format!("+{k}"))
@@ -197,13 +197,13 @@ fn scenario_errors_name_the_file_and_line() {
     assert!(err.contains("mode.toml:2:") && err.contains("turbo"), "{err}");
 }
 
-fn default_with(set: &[&str]) -> dialsim::RunOutput {
+fn default_with(set: &[&str]) -> dialsim::sim::RunOutput {
     let set: Vec<String> = set.iter().map(|s| s.to_string()).collect();
     Campaign::new(Scenario::parse("<default>", dialsim::DEFAULT_SCENARIO, &set).unwrap()).unwrap().run(4, true)
 }
 
 /// The most calls in progress at once, from the records (a line is held from dialling to hang-up).
-fn peak_lines(out: &dialsim::RunOutput) -> usize {
+fn peak_lines(out: &dialsim::sim::RunOutput) -> usize {
     let mut edges: Vec<(u64, i32)> = Vec::new();
     for c in &out.calls {
         let end = c.dial_ms + c.ring_ms + c.wait_ms + c.talk_ms;

@@ -1,6 +1,6 @@
 //! The campaign's time dimension: calendar, answer curves, callbacks, shifts, calling hours and the day's end.
 
-use dialsim::{Campaign, RunOutput, Scenario};
+use dialsim::{Scenario, sim::Campaign, sim::RunOutput};
 
 mod common;
 

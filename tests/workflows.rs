@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use dialsim::analysis::{MergedSweep, Replications, Sweep, SweepResult, Vary, compare, no_progress, replicate};
 use dialsim::report::{CompareCsv, Export, SweepCsv, Table};
-use dialsim::{Campaign, Scenario, Shard};
+use dialsim::{Scenario, Shard, sim::Campaign};
 
 /// The rows of a CSV text, each a map from column name to cell.
 fn by_header(text: &[u8]) -> Vec<HashMap<String, String>> {
@@ -83,7 +83,7 @@ fn a_library_comparison_pairs_runs_and_is_what_the_binary_writes() {
     let b = Campaign::new(Scenario::load(&b_path, &[]).unwrap()).unwrap();
     let cmp = compare(&a, &b, 1, 4, 2, &no_progress);
     assert_eq!(cmp, compare(&a, &b, 1, 4, 1, &no_progress), "a comparison depends on the threads");
-    assert_eq!(cmp.rows.len(), dialsim::Summary::kpi_names().count());
+    assert_eq!(cmp.rows.len(), dialsim::sim::Summary::kpi_names().count());
     // The same scenario on both sides differs by exactly nothing: the pairs share their random numbers.
     let same = compare(&a, &a, 1, 4, 2, &no_progress);
     assert!(same.rows.iter().all(|(_, p)| p.diff.mean == 0.0 && p.diff.half_width() == 0.0));
@@ -162,7 +162,7 @@ fn replications_print_as_the_binary_prints_them() {
 #[test]
 fn a_filter_built_from_several_inputs_holds_every_number_of_each() {
     let plan = dialsim::Plan::embedded("cz").unwrap();
-    let options = dialsim::InputOptions::for_plan(&plan);
+    let options = dialsim::exclude::InputOptions::for_plan(&plan);
     let inputs = [data("data/known/customers.csv"), data("data/known/dnc-register.csv")];
     for threads in [1, 2] {
         let reads = dialsim::exclude::read_inputs(&inputs, &options, threads, &|_, _| {});
@@ -170,8 +170,13 @@ fn a_filter_built_from_several_inputs_holds_every_number_of_each() {
         let keys: Vec<Vec<u64>> = reads.iter().map(|r| r.keys.clone()).collect();
         // In input order, whatever the threads.
         assert_eq!(reads.iter().map(|r| r.stats.rows).collect::<Vec<_>>(), [2002, 3000]);
-        let params =
-            dialsim::FilterParams { fp_rate: 0.001, expected: None, seed: Some(3), threads, country_code: 420 };
+        let params = dialsim::exclude::FilterParams {
+            fp_rate: 0.001,
+            expected: None,
+            seed: Some(3),
+            threads,
+            country_code: 420,
+        };
         let built = dialsim::exclude::build_filter(reads, &params).unwrap();
         assert_eq!((built.rows, built.numbers, built.rejected), (5002, 5000, 1));
         assert_eq!(built.filter.meta().entries, 5000);

@@ -1,7 +1,7 @@
 //! Set-up shared by the exclusion benches.
 #![allow(dead_code)]
 
-use dialsim::{CallList, FilterParams, KnownFilter, NumberSpace, Plan, Selection};
+use dialsim::{CallList, NumberSpace, Plan, Selection, exclude::FilterParams, exclude::KnownFilter};
 
 /// The list of the embedded cz plan (default selection) for `seed`.
 pub fn cz_list(seed: u64) -> CallList {

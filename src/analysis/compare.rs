@@ -28,7 +28,7 @@ impl Comparison {
 /// `done` counted over both sides.
 ///
 /// ```
-/// let a = dialsim::Campaign::new(dialsim::Scenario::default_day()).unwrap();
+/// let a = dialsim::sim::Campaign::new(dialsim::Scenario::default_day()).unwrap();
 /// let cmp = dialsim::analysis::compare(&a, &a, 1, 2, 1, &dialsim::analysis::no_progress);
 /// // A scenario compared with itself differs by exactly nothing.
 /// assert_eq!(cmp.kpi("dials").unwrap().diff.mean, 0.0);

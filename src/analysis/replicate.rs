@@ -80,7 +80,7 @@ fn replicate_counted(
 ///
 /// ```
 /// use dialsim::analysis::{no_progress, replicate, replicate_range};
-/// let c = dialsim::Campaign::new(dialsim::Scenario::default_day()).unwrap();
+/// let c = dialsim::sim::Campaign::new(dialsim::Scenario::default_day()).unwrap();
 /// assert_eq!(replicate_range(&c, 1, 2, 3, 1, &no_progress), replicate(&c, 1, 3, 1, &no_progress)[2..]);
 /// ```
 pub fn replicate_range(
@@ -108,7 +108,7 @@ pub fn check_replications(n: u64) -> crate::Result<()> {
 ///
 /// ```
 /// use std::sync::atomic::{AtomicU64, Ordering};
-/// let c = dialsim::Campaign::new(dialsim::Scenario::default_day()).unwrap();
+/// let c = dialsim::sim::Campaign::new(dialsim::Scenario::default_day()).unwrap();
 /// let calls = AtomicU64::new(0);
 /// let a = dialsim::analysis::replicate(&c, 1, 3, 1, &|_, _| {
 ///     calls.fetch_add(1, Ordering::Relaxed);

@@ -181,7 +181,7 @@ pub struct SweepRow {
     pub point: usize,
     /// Its values, one per varied parameter.
     pub values: Vec<String>,
-    /// Every KPI as an estimate over the point's replications, in [`crate::Summary::kpis`] order.
+    /// Every KPI as an estimate over the point's replications, in [`crate::sim::Summary::kpis`] order.
     pub estimates: Vec<(&'static str, Estimate)>,
 }
 

@@ -137,7 +137,7 @@ impl DurationFit {
 
 /// The rates of one stratum of numbers (a number type, or all numbers).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Rates {
+pub struct FittedRates {
     /// Numbers dialled.
     pub numbers: u64,
     /// Numbers not in service, of numbers dialled.
@@ -168,9 +168,9 @@ pub struct Calibration {
     /// Attempts the population is fitted to (referred numbers left out).
     pub attempts: u64,
     /// All numbers together.
-    pub all: Rates,
+    pub all: FittedRates,
     /// By number type (libphonenumber's names; `unknown` for numbers outside the plan).
-    pub by_type: BTreeMap<String, Rates>,
+    pub by_type: BTreeMap<String, FittedRates>,
     /// Ring to pick-up, seconds (persons and machines): the whole distribution, also the part beyond the
     /// ring timeout that the log shows as no answer.
     pub answer_delay: Option<DurationFit>,
@@ -216,8 +216,8 @@ pub fn calibrate(format: LogFormat, attempts: &[Attempt], plan: &Plan) -> Calibr
     for a in attempts {
         *sit.entry(a.number.key()).or_default() |= a.disposition == Disposition::NotInService;
     }
-    let mut all = Rates::default();
-    let mut by_type: BTreeMap<String, Rates> = BTreeMap::new();
+    let mut all = FittedRates::default();
+    let mut by_type: BTreeMap<String, FittedRates> = BTreeMap::new();
     let mut seen = std::collections::HashSet::new();
     let mut person_by_hour = [Proportion::default(); 24];
     let (mut delay, mut talk, mut refusal, mut wrap) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());

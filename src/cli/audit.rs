@@ -42,7 +42,7 @@ pub struct AuditArgs {
 
 pub fn run(args: AuditArgs) -> Result<i32> {
     let key = args.key.as_ref().map(dialsim::manifest::read_key).transpose()?;
-    let manifest = match dialsim::Manifest::read(&args.dir) {
+    let manifest = match dialsim::manifest::Manifest::read(&args.dir) {
         Ok(m) => Some(m),
         Err(dialsim::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
             note!("dialsim: not checked: manifest (the folder has no manifest.json; written before dialsim 0.2?)");
@@ -57,10 +57,10 @@ pub fn run(args: AuditArgs) -> Result<i32> {
     let plan = Plan::resolve(&scenario.numbers.plan)?;
     // The files given here, and the run's own exclusion sources (paths its scenario recorded) only when asked:
     // a run folder from elsewhere must not make audit read, or echo, files it names.
-    let mut exclusions = dialsim::Exclusions::new();
+    let mut exclusions = dialsim::exclude::Exclusions::new();
     let recorded: Vec<&String> = scenario.numbers.exclude.iter().chain(&scenario.numbers.suppress).collect();
     if args.follow_scenario_paths {
-        exclusions.append(dialsim::sim::load_exclusions(&scenario, &plan)?);
+        exclusions.append(dialsim::sim::scenario_exclusions(&scenario, &plan)?);
     } else if !recorded.is_empty() && args.exclude.is_empty() && args.suppress.is_empty() {
         note!(
             "dialsim: not checked: known-number (the run's scenario names {}); give the source lists with \

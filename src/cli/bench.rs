@@ -6,8 +6,8 @@ use anyhow::Result;
 use clap::Args;
 use dialsim::exclude::Source;
 use dialsim::{
-    CallList, Exclusions, FilterParams, KnownFilter, ListFormat, ListRequest, NoExclusion, NumberSpace, Plan,
-    Selection, Shard,
+    CallList, ListFormat, ListRequest, NoExclusion, NumberSpace, Plan, Selection, Shard, exclude::Exclusions,
+    exclude::FilterParams, exclude::KnownFilter,
 };
 
 #[derive(Args, Debug)]
@@ -101,7 +101,7 @@ pub fn run(args: BenchArgs) -> Result<i32> {
     lines.line("generate cz csv excluding, all cores", r)?;
 
     // Simulation: the default day, one thread.
-    let campaign = dialsim::Campaign::new(dialsim::Scenario::default_day())?;
+    let campaign = dialsim::sim::Campaign::new(dialsim::Scenario::default_day())?;
     let events = campaign.run(1, false).summary.events;
     let mut seed = 0;
     let r = rate(budget, events, || {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use dialsim::{AtomicFile, Plan, Privacy};
+use dialsim::{Plan, output::AtomicFile, output::Privacy};
 
 #[derive(Args, Debug)]
 pub struct CalibrateArgs {

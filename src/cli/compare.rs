@@ -6,7 +6,7 @@ use anyhow::Result;
 use clap::Args;
 use dialsim::analysis::{check_replications, compare};
 use dialsim::report::{CompareCsv, Export, Table};
-use dialsim::{AtomicFile, Campaign, Privacy};
+use dialsim::{output::AtomicFile, output::Privacy, sim::Campaign};
 
 #[derive(Args, Debug)]
 pub struct CompareArgs {

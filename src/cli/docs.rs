@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use dialsim::{Scenario, Summary};
+use dialsim::{Scenario, sim::Summary};
 
 /// Shells with completions.
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use dialsim::exclude::BuiltFilter;
-use dialsim::{FilterParams, KnownFilter, Normalizer, Plan};
+use dialsim::{Normalizer, Plan, exclude::FilterParams, exclude::KnownFilter};
 
 use super::input_args::{self, InputArgs};
 
@@ -144,7 +144,8 @@ fn build(args: BuildArgs) -> Result<i32> {
         anyhow::bail!(dialsim::Error::Usage("stdin (-) can be read only once".into()));
     }
     // Usage errors before any input is read.
-    dialsim::KnownFilter::check_fp_rate(args.fp_rate).map_err(|e| dialsim::Error::Usage(format!("--fp-rate: {e}")))?;
+    dialsim::exclude::KnownFilter::check_fp_rate(args.fp_rate)
+        .map_err(|e| dialsim::Error::Usage(format!("--fp-rate: {e}")))?;
     let to_stdout = dialsim::output::is_stdout(&args.output);
     if to_stdout && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         anyhow::bail!(dialsim::Error::Usage("-o -: a filter is binary; redirect stdout to a file or a pipe".into()));

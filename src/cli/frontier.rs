@@ -11,7 +11,7 @@ use dialsim::analysis::{
     parse_targets,
 };
 use dialsim::report::{Export, FrontierCsv};
-use dialsim::{AtomicFile, Privacy, RunFolder, Shard};
+use dialsim::{Shard, output::AtomicFile, output::Privacy, output::RunFolder};
 
 #[derive(Args, Debug)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]

@@ -7,8 +7,8 @@ use super::input_args::{self, InputArgs};
 use anyhow::Result;
 use clap::Args;
 use dialsim::{
-    CallList, Exclusions, ListFormat, ListManifest, ListRequest, NumberSpace, NumberType, Plan, Selection, Shard,
-    SourceRecord, manifest_path, source_changes,
+    CallList, ListFormat, ListManifest, ListRequest, NumberSpace, NumberType, Plan, Selection, Shard, SourceRecord,
+    exclude::Exclusions, manifest_path, source_changes,
 };
 
 #[derive(Args, Debug)]
@@ -211,7 +211,7 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
     };
     let summary = match &args.output {
         Some(path) => {
-            let mut file = dialsim::AtomicFile::create_direct(path, dialsim::Privacy::Personal)?;
+            let mut file = dialsim::output::AtomicFile::create_direct(path, dialsim::output::Privacy::Personal)?;
             let summary = list.write(&request, &exclusions, &mut file, &mut progress).map_err(|e| match e {
                 dialsim::Error::Output(io) => dialsim::Error::io(path, io),
                 other => other,
@@ -253,7 +253,7 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
         if let (Some(g), Some(previous)) = (manifest.generation.as_mut(), &args.continue_from) {
             g.continues = Some(previous.display().to_string());
         }
-        let mut file = dialsim::AtomicFile::create(at, dialsim::Privacy::Personal)?;
+        let mut file = dialsim::output::AtomicFile::create(at, dialsim::output::Privacy::Personal)?;
         file.write_all(manifest.to_json().as_bytes()).map_err(|e| dialsim::Error::io(at, e))?;
         file.commit()?;
     }
@@ -293,7 +293,8 @@ pub(crate) fn load_exclusions(
         anyhow::bail!(dialsim::Error::Usage("stdin (-) can be read only once".into()));
     }
     let options = input.options(plan)?;
-    let report = &mut |list: &dialsim::SuppressionList| input_args::report(list.read_report(), Some(list.len()));
+    let report =
+        &mut |list: &dialsim::exclude::SuppressionList| input_args::report(list.read_report(), Some(list.len()));
     let exclusions =
         dialsim::exclude::load_exclusions(filters, lists, &options, &[], report).map_err(input_args::with_flags)?;
     Ok(exclusions)

@@ -2,7 +2,10 @@
 //! `audit --suppress` — turned into the library's [`InputOptions`]; and the summary of what was read.
 
 use clap::Args;
-use dialsim::{Column, HeaderRow, InputOptions, Normalizer, NumbersRead, Plan, TextEncoding};
+use dialsim::{
+    Normalizer, Plan, exclude::Column, exclude::HeaderRow, exclude::InputOptions, exclude::NumbersRead,
+    exclude::TextEncoding,
+};
 
 #[derive(Args, Debug, Clone)]
 #[command(next_help_heading = "Reading known databases (CSV)")]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::Args;
 use dialsim::report::{Export, HtmlReport, Report};
-use dialsim::{AtomicFile, Privacy};
+use dialsim::{output::AtomicFile, output::Privacy};
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {

@@ -55,8 +55,11 @@ pub fn run(args: ScrubArgs) -> Result<i32> {
         _ => Plan::resolve("cz")?,
     };
     let exclusions = super::generate::load_exclusions(&plan, &args.exclude, &args.suppress, &args.input)?;
-    let mut file =
-        if to_stdout { None } else { Some(dialsim::AtomicFile::create(&args.output, dialsim::Privacy::Personal)?) };
+    let mut file = if to_stdout {
+        None
+    } else {
+        Some(dialsim::output::AtomicFile::create(&args.output, dialsim::output::Privacy::Personal)?)
+    };
     let stdout = std::io::stdout();
     let mut to: Box<dyn Write> = match file.as_mut() {
         Some(f) => Box::new(f),
@@ -97,7 +100,7 @@ pub fn run(args: ScrubArgs) -> Result<i32> {
     manifest.scrubs.push(Scrub { input: args.list.clone(), read: counts.read, kept: counts.kept, sources });
     let at = args.manifest.clone().or_else(|| (!to_stdout).then(|| manifest_path(&args.output)));
     if let Some(at) = at {
-        let mut m = dialsim::AtomicFile::create(&at, dialsim::Privacy::Personal)?;
+        let mut m = dialsim::output::AtomicFile::create(&at, dialsim::output::Privacy::Personal)?;
         m.write_all(manifest.to_json().as_bytes()).map_err(|e| dialsim::Error::io(&at, e))?;
         m.commit()?;
     }

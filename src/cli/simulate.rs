@@ -6,7 +6,7 @@ use anyhow::Result;
 use clap::Args;
 use dialsim::analysis::{Replications, check_replications, replicate, replicate_until};
 use dialsim::report::{Export, RunReport, Table};
-use dialsim::{Campaign, RunFolder, Scenario, Summary};
+use dialsim::{Scenario, output::RunFolder, sim::Campaign, sim::Summary};
 
 #[derive(Args, Debug)]
 pub struct SimulateArgs {

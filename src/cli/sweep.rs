@@ -7,7 +7,7 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 use dialsim::analysis::{MergedSweep, Sweep, Vary, check_replications};
 use dialsim::report::{Export, SweepCsv};
-use dialsim::{AtomicFile, Campaign, Privacy, RunFolder, Shard};
+use dialsim::{Shard, output::AtomicFile, output::Privacy, output::RunFolder, sim::Campaign};
 
 #[derive(Args, Debug)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]

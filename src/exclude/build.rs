@@ -69,10 +69,10 @@ pub struct BuiltFilter {
 ///
 /// ```
 /// use dialsim::exclude::{build_filter, read_inputs};
-/// let options = dialsim::InputOptions::for_plan(&dialsim::Plan::embedded("cz")?);
+/// let options = dialsim::exclude::InputOptions::for_plan(&dialsim::Plan::embedded("cz")?);
 /// let inputs = ["data/known/dnc-register.csv".to_string()];
 /// let reads = read_inputs(&inputs, &options, 1, &|_, _| {}).into_iter().collect::<Result<Vec<_>, _>>()?;
-/// let params = dialsim::FilterParams { fp_rate: 0.001, expected: None, seed: Some(1), threads: 1, country_code: 420 };
+/// let params = dialsim::exclude::FilterParams { fp_rate: 0.001, expected: None, seed: Some(1), threads: 1, country_code: 420 };
 /// let built = build_filter(reads, &params)?;
 /// assert_eq!(built.filter.meta().entries, 3000);
 /// # Ok::<(), dialsim::Error>(())
@@ -96,7 +96,7 @@ pub fn build_filter(reads: Vec<NumbersRead>, params: &FilterParams) -> Result<Bu
 /// embedded text. `on_list` hears of each list loaded from a file, to report how it was read.
 ///
 /// ```
-/// let options = dialsim::InputOptions::for_plan(&dialsim::Plan::embedded("cz")?);
+/// let options = dialsim::exclude::InputOptions::for_plan(&dialsim::Plan::embedded("cz")?);
 /// let lists = ["data/known/dnc-register.csv".to_string()];
 /// let none: &[&str] = &[];
 /// let ex = dialsim::exclude::load_exclusions(none, &lists, &options, &[], &mut |_| {})?;

@@ -115,7 +115,7 @@ impl KnownFilter {
     /// Builds a filter of `keys` ([`crate::PhoneNumber::key`]; duplicates allowed).
     ///
     /// ```
-    /// use dialsim::{FilterParams, KnownFilter};
+    /// use dialsim::{exclude::FilterParams, exclude::KnownFilter};
     /// let keys = vec![420601123456u64, 420601123457];
     /// let p = FilterParams { fp_rate: 0.01, expected: None, seed: Some(1), threads: 1, country_code: 420 };
     /// let f = KnownFilter::build(keys, &p, vec![]).unwrap();

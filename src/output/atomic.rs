@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 ///
 /// ```
 /// use std::io::Write;
-/// use dialsim::{AtomicFile, Privacy};
+/// use dialsim::{output::AtomicFile, output::Privacy};
 /// let dir = tempfile::tempdir()?;
 /// let path = dir.path().join("list.csv");
 /// let mut file = AtomicFile::create(&path, Privacy::Personal)?;

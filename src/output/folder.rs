@@ -20,7 +20,7 @@ use crate::manifest::{MANIFEST_FILE, Manifest};
 /// every file in it); anything else is refused by [`RunFolder::create`] before anything is written.
 ///
 /// ```
-/// use dialsim::{Privacy, RunFolder};
+/// use dialsim::{output::Privacy, output::RunFolder};
 /// let dir = tempfile::tempdir()?;
 /// let run = dir.path().join("run");
 /// let mut folder = RunFolder::create(&run)?;
@@ -94,7 +94,7 @@ impl RunFolder {
     }
 
     /// The temporary folder the files go to until [`RunFolder::commit`]. A file made there by other means
-    /// (a chart through [`crate::AtomicFile`]) is listed in the manifest too.
+    /// (a chart through [`crate::output::AtomicFile`]) is listed in the manifest too.
     pub fn path(&self) -> &Path {
         self.tmp.as_deref().expect("not yet committed")
     }

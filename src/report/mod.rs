@@ -9,7 +9,6 @@ mod html;
 mod plot;
 
 /// Kept here for callers of the earlier path; the statistics live in [`crate::stats`].
-pub use crate::stats::{Estimate, t_975};
 pub use export::{
     CALLS_HEADER, CallsCsv, CompareCsv, ConsentsJsonl, Export, FRONTIER_HEADER, FrontierCsv, HtmlReport, IntervalsCsv,
     NamesCsv, ReplicationsCsv, RunReport, SummaryJson, SuppressionCsv, SweepCsv, Table, write_call,

@@ -64,9 +64,10 @@ fn read_options(scenario: &Scenario, plan: &Plan) -> Result<InputOptions> {
     Ok(options)
 }
 
-/// The filters and suppression lists a scenario names (the example known databases also from the copies
+/// The filters and suppression lists a scenario names, read with its `[numbers.read]` options through
+/// [`crate::exclude::load_exclusions`] (the example known databases also from the copies
 /// compiled in, so the default scenario runs without the data folder).
-pub fn load_exclusions(scenario: &Scenario, plan: &Plan) -> Result<Exclusions> {
+pub fn scenario_exclusions(scenario: &Scenario, plan: &Plan) -> Result<Exclusions> {
     let n = &scenario.numbers;
     crate::exclude::load_exclusions(
         &n.exclude,
@@ -115,7 +116,7 @@ impl LeadSource {
             .map(|t| t.parse::<NumberType>().map_err(|e| Error::Invalid(format!("numbers.types: {e}"))))
             .collect::<Result<Vec<_>>>()?;
         let options = read_options(scenario, &plan)?;
-        let exclusions = load_exclusions(scenario, &plan)?;
+        let exclusions = scenario_exclusions(scenario, &plan)?;
         let strata = Arc::new(Strata::new(scenario, &plan));
         let (space, list) = if n.list.is_empty() {
             let mix = scenario.mix();
@@ -134,11 +135,6 @@ impl LeadSource {
             (None, Some(Arc::new(numbers)))
         };
         Ok(LeadSource { space, list, exclusions: Arc::new(exclusions), strata })
-    }
-
-    /// The exclusions every dialled number is checked against.
-    pub fn exclusions(&self) -> &Exclusions {
-        &self.exclusions
     }
 
     /// The exclusions, shared (a run's self-audit keeps them).
@@ -246,5 +242,25 @@ impl FreshLeads {
     /// A number of the plan's space picked by `h` (a referral's number), when numbers are generated.
     pub fn random_number(&self, h: u64) -> Option<PhoneNumber> {
         self.list.as_ref().map(|l| l.space().number(h % l.space().len()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scenarios_mix_dials_the_list_generate_writes_for_the_same_seed() {
+        let set = ["numbers.suppress=[]".to_string()];
+        let scenario = Scenario::parse("<default>", crate::scenario::DEFAULT_SCENARIO, &set).unwrap();
+        let leads = LeadSource::prepare(&scenario).unwrap();
+        let mut fresh = leads.fresh(17);
+        let plan = Plan::embedded("cz").unwrap();
+        let mix = [(NumberType::Mobile, 0.7), (NumberType::FixedLine, 0.3)];
+        let list = CallList::mixed(&plan, &Selection::default(), &mix, 17).unwrap();
+        for p in 0..1000 {
+            let (position, number, _) = fresh.next_number(&|_| false).unwrap();
+            assert_eq!((position, number), (p, list.number_at(p)));
+        }
     }
 }

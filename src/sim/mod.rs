@@ -18,9 +18,10 @@ mod record;
 mod strata;
 
 pub use costs::{CostBreakdown, CostSummary};
-pub use draw::{Purpose, sample, uniform};
-pub use leads::{FreshLeads, LeadSource, load_exclusions, scenario_sources};
-pub use queue::{DAY, EventQueue, HOUR, MINUTE, Millis, SECOND, millis};
+use leads::LeadSource;
+pub use leads::scenario_exclusions;
+pub(crate) use leads::scenario_sources;
+pub use queue::{DAY, HOUR, MINUTE, Millis, SECOND, millis};
 pub use record::{
     Aapor, AaporRates, Abandonment, AgentTime, CallRecord, ComplianceStats, DayStats, FaultCounts, INTERVAL_MS,
     Interval, Outcome, Summary,
@@ -70,7 +71,7 @@ impl Campaign {
     /// Loads what `scenario` names (plan, filters, suppression lists, a number list).
     ///
     /// ```
-    /// let campaign = dialsim::Campaign::new(dialsim::Scenario::default_day()).unwrap();
+    /// let campaign = dialsim::sim::Campaign::new(dialsim::Scenario::default_day()).unwrap();
     /// let out = campaign.run(7, false);
     /// assert!(out.summary.dials > 0);
     /// ```

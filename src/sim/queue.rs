@@ -88,13 +88,9 @@ impl<E: Ord> EventQueue<E> {
     }
 
     /// Events waiting.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.heap.len() + self.lanes.iter().map(|l| l.events.len()).sum::<usize>()
-    }
-
-    /// Whether no event waits.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

@@ -208,7 +208,7 @@ impl Default for InputShape {
 /// The numbers of one input.
 #[derive(Clone, Debug, Default)]
 pub struct NumbersRead {
-    /// E.164 keys ([`PhoneNumber::key`]) in file order (within a row, in the order of the columns), duplicates
+    /// E.164 keys ([`crate::PhoneNumber::key`]) in file order (within a row, in the order of the columns), duplicates
     /// kept.
     pub keys: Vec<u64>,
     /// Counts.
@@ -248,7 +248,7 @@ impl InputOptions {
     /// Reading with every setting detected, numbers normalised for `plan`'s country.
     ///
     /// ```
-    /// let options = dialsim::InputOptions::for_plan(&dialsim::Plan::embedded("cz")?);
+    /// let options = dialsim::exclude::InputOptions::for_plan(&dialsim::Plan::embedded("cz")?);
     /// let csv = "Jméno;Telefon\r\nNovák;+420 601 123 456\r\nSvoboda;602 123 456\r\n";
     /// let read = options.read("export.csv", csv.as_bytes())?;
     /// assert_eq!(read.keys, vec![420601123456, 420602123456]);

@@ -55,7 +55,7 @@ use crate::sim::RunOutput;
 ///
 /// ```
 /// use dialsim::report::{Export, RunReport, Table};
-/// let campaign = dialsim::Campaign::new(dialsim::Scenario::default_day()).unwrap();
+/// let campaign = dialsim::sim::Campaign::new(dialsim::Scenario::default_day()).unwrap();
 /// let run = campaign.run(7, false);
 /// let mut out = Vec::new();
 /// Table.write(&mut out, &RunReport { scenario: campaign.scenario(), run: &run })?;

@@ -27,7 +27,7 @@ use crate::scenario::Scenario;
 ///
 /// ```
 /// use dialsim::report::{Export, HtmlReport, Report};
-/// let campaign = dialsim::Campaign::new(dialsim::Scenario::default_day()).unwrap();
+/// let campaign = dialsim::sim::Campaign::new(dialsim::Scenario::default_day()).unwrap();
 /// let run = campaign.run(7, false);
 /// let mut report = Report::new();
 /// report.add_run(campaign.scenario(), &run);
