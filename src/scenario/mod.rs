@@ -15,11 +15,12 @@ mod text;
 mod time;
 mod validate;
 
+pub(crate) use crate::clock::days_from_civil;
 pub(crate) use population::check_mix;
 pub use population::{CostsSection, LinePrices, PopulationSection, Rates, ScreeningSection, StratumRates, parse_mix};
 pub use referrals::ReferralsSection;
+pub(crate) use text::parse_hhmm;
 use text::{apply_override, find_key, line_of, move_referral_alias, plain_message};
-pub(crate) use text::{days_from_civil, parse_hhmm};
 pub use time::{
     AnswerCurveSection, CalendarSection, CallbacksSection, HOLIDAY_COUNTRIES, Shift, WEEKDAYS, parse_end_hhmm,
 };

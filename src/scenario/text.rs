@@ -177,25 +177,6 @@ pub(super) fn plain_message(message: &str, key: Option<&str>) -> String {
     }
 }
 
-/// Days since 1970-01-01 of `YYYY-MM-DD` (Howard Hinnant's days-from-civil); None for a date that does not
-/// exist (`2026-02-31`).
-pub fn days_from_civil(s: &str) -> Option<i64> {
-    let mut it = s.trim().split('-');
-    let (y, m, d): (i64, i64, i64) = (it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?);
-    if it.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1900..=9999).contains(&y) {
-        return None;
-    }
-    // The day must exist in its month (jiff knows the calendar).
-    jiff::civil::Date::new(y as i16, m as i8, d as i8).ok()?;
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
-}
-
 /// Minutes after midnight of `HH:MM`.
 pub fn parse_hhmm(s: &str) -> Option<u32> {
     let (h, m) = s.trim().split_once(':')?;
