@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use jiff::civil::{Date, Weekday, date};
 use jiff::tz::TimeZone;
 
-use crate::clock::{DAY, MINUTE, Millis};
+use crate::clock::{MINUTE, Millis};
 use crate::scenario::{Profile, Scenario, parse_end_hhmm, parse_hhmm};
 
 /// Easter Sunday of `year` (Gregorian; the anonymous algorithm of Meeus/Jones/Butcher).
@@ -409,10 +409,7 @@ impl CallingHours {
     }
 
     fn instant(&self, ms: Millis) -> jiff::Timestamp {
-        let civil = self.day0.to_datetime(jiff::civil::Time::midnight());
-        let local = civil
-            .checked_add(jiff::Span::new().days((ms / DAY) as i64).milliseconds((ms % DAY) as i64))
-            .unwrap_or(civil);
+        let local = crate::clock::wall_clock(self.day0, ms);
         self.floor.to_ambiguous_zoned(local).compatible().map(|z| z.timestamp()).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
     }
 }

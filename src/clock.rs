@@ -2,21 +2,145 @@
 //! place for civil dates and RFC 3339 instants (on jiff). A leaf module shared by the scenario, the simulator, the
 //! compliance records, the filters and the reports.
 
-/// Simulated time in milliseconds since the start of day 0 (00:00).
-pub type Millis = u64;
+/// Simulated time in milliseconds: an instant since the start of day 0 (00:00), or a span between two.
+///
+/// A newtype, so that a time cannot be mixed with a count or an id: it adds and subtracts with other times,
+/// scales by whole numbers, and converts to seconds only through [`Millis::secs`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Millis(pub u64);
 
-/// Milliseconds per second, minute, hour, day.
-pub const SECOND: Millis = 1_000;
+impl Millis {
+    /// Zero.
+    pub const ZERO: Millis = Millis(0);
+    /// The largest time.
+    pub const MAX: Millis = Millis(u64::MAX);
+
+    /// `n` whole seconds (usable in constants).
+    pub const fn seconds(n: u64) -> Millis {
+        Millis(n * 1_000)
+    }
+
+    /// `n` whole minutes (usable in constants).
+    pub const fn minutes(n: u64) -> Millis {
+        Millis(n * 60_000)
+    }
+
+    /// `self + delta` for a signed `delta` in ms, saturating at zero and at the largest time.
+    pub fn saturating_add_signed(self, delta: i64) -> Millis {
+        Millis(self.0.saturating_add_signed(delta))
+    }
+
+    /// The time in seconds.
+    pub fn secs(self) -> f64 {
+        self.0 as f64 / 1000.0
+    }
+
+    /// The time in milliseconds, as a float (for areas and rates).
+    pub fn as_f64(self) -> f64 {
+        self.0 as f64
+    }
+
+    /// `self - other`, or zero when `other` is later.
+    pub fn saturating_sub(self, other: Millis) -> Millis {
+        Millis(self.0.saturating_sub(other.0))
+    }
+
+    /// `self + other`, or the largest time on overflow.
+    pub fn saturating_add(self, other: Millis) -> Millis {
+        Millis(self.0.saturating_add(other.0))
+    }
+}
+
+impl std::ops::Add for Millis {
+    type Output = Millis;
+    fn add(self, o: Millis) -> Millis {
+        Millis(self.0 + o.0)
+    }
+}
+
+impl std::ops::Sub for Millis {
+    type Output = Millis;
+    fn sub(self, o: Millis) -> Millis {
+        Millis(self.0 - o.0)
+    }
+}
+
+impl std::ops::AddAssign for Millis {
+    fn add_assign(&mut self, o: Millis) {
+        self.0 += o.0;
+    }
+}
+
+impl std::ops::SubAssign for Millis {
+    fn sub_assign(&mut self, o: Millis) {
+        self.0 -= o.0;
+    }
+}
+
+impl std::ops::Mul<u64> for Millis {
+    type Output = Millis;
+    fn mul(self, k: u64) -> Millis {
+        Millis(self.0 * k)
+    }
+}
+
+impl std::ops::Mul<Millis> for u64 {
+    type Output = Millis;
+    fn mul(self, m: Millis) -> Millis {
+        Millis(self * m.0)
+    }
+}
+
+impl std::ops::Div<u64> for Millis {
+    type Output = Millis;
+    fn div(self, k: u64) -> Millis {
+        Millis(self.0 / k)
+    }
+}
+
+/// How many whole `o` fit in `self` (which day, which 15-minute slot).
+impl std::ops::Div for Millis {
+    type Output = u64;
+    fn div(self, o: Millis) -> u64 {
+        self.0 / o.0
+    }
+}
+
+/// What is left of `self` after whole `o` (the time of day).
+impl std::ops::Rem for Millis {
+    type Output = Millis;
+    fn rem(self, o: Millis) -> Millis {
+        Millis(self.0 % o.0)
+    }
+}
+
+impl std::fmt::Display for Millis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// One second.
+pub const SECOND: Millis = Millis(1_000);
 /// One minute.
-pub const MINUTE: Millis = 60 * SECOND;
+pub const MINUTE: Millis = Millis(60_000);
 /// One hour.
-pub const HOUR: Millis = 60 * MINUTE;
+pub const HOUR: Millis = Millis(3_600_000);
 /// One day.
-pub const DAY: Millis = 24 * HOUR;
+pub const DAY: Millis = Millis(86_400_000);
 
 /// Seconds (possibly fractional) as milliseconds, rounded; saturating for huge values.
 pub fn millis(seconds: f64) -> Millis {
-    if seconds >= 1e15 { Millis::MAX / 4 } else { (seconds * 1000.0).round().max(0.0) as Millis }
+    Millis(if seconds >= 1e15 { u64::MAX / 4 } else { (seconds * 1000.0).round().max(0.0) as u64 })
+}
+
+/// The wall-clock date and time of simulated time `ms` on a floor whose day 0 is `day0`: day `ms / DAY` after
+/// it, at the time of day `ms % DAY`.
+pub(crate) fn wall_clock(day0: jiff::civil::Date, ms: Millis) -> jiff::civil::DateTime {
+    let civil = day0.to_datetime(jiff::civil::Time::midnight());
+    let (days, rest) = ((ms / DAY) as i64, (ms % DAY).0 as i64);
+    civil.checked_add(jiff::Span::new().days(days).milliseconds(rest)).unwrap_or(civil)
 }
 
 /// The IANA zone `name` from the time zone database compiled into dialsim (jiff's `tzdb-bundle-always`: the

@@ -183,7 +183,7 @@ fn the_time_profile_adds_up_to_the_summary() {
     assert_eq!(sum(|i| i.drops), out.summary.drops);
     assert_eq!(sum(|i| i.consents), out.summary.compliance.consents_granted);
     assert_eq!(sum(|i| i.machine_drops), out.summary.outcomes["machine_dropped"]);
-    assert!(out.intervals.iter().all(|i| i.start_ms % dialsim::sim::INTERVAL_MS == 0));
+    assert!(out.intervals.iter().all(|i| i.start_ms % dialsim::sim::INTERVAL_MS == dialsim::sim::Millis(0)));
     let dir = tempfile::tempdir().unwrap();
     let o = common::dialsim(dir.path(), &["simulate", "--seed", "3", "--out", "r", "--plot"]);
     assert!(o.status.success());

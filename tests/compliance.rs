@@ -115,7 +115,7 @@ fn the_default_day_is_clean_and_its_records_are_complete() {
     for row in std::fs::read_to_string(run.join("suppression.csv")).unwrap().lines().skip(1) {
         let f: Vec<&str> = row.split(',').collect();
         // Times carry the zone's offset; read back onto the floor's clock.
-        let secs = dialsim::compliance::time_ms_of(&scenario, f[1]).unwrap() as f64 / 1000.0;
+        let secs = (dialsim::compliance::time_ms_of(&scenario, f[1]).unwrap()).secs();
         suppressed.entry(f[0].to_string()).or_insert(secs);
     }
     assert!(!suppressed.is_empty());
@@ -222,7 +222,7 @@ fn profiles_set_the_rules() {
     // or dropped); a machine kept waiting is no silence to a person.
     let set = ["dialer.drop_timeout=5", "dialer.mode=\"rate\"", "dialer.rate_per_hour=3000"].map(String::from);
     let (_, out) = run_dense(&set, 2);
-    let long = |c: &&dialsim::sim::CallRecord| c.wait_ms > 2000;
+    let long = |c: &&dialsim::sim::CallRecord| c.wait_ms > dialsim::sim::Millis(2000);
     let long_waits = out.calls.iter().filter(long).filter(|c| c.outcome.is_person_answer()).count() as u64;
     assert!(out.calls.iter().filter(long).any(|c| c.outcome == dialsim::sim::Outcome::MachineDropped));
     assert!(long_waits > 100, "{long_waits}");
@@ -542,11 +542,17 @@ fn consent_time_is_inside_the_talk() {
 fn the_self_audit_checks_every_name_against_its_receipt() {
     use dialsim::compliance::{AuditName, AuditReceipt, AuditWithdrawal, Auditor};
     let s = Scenario::default_day();
-    let receipt = |id: &str, key, call| AuditReceipt { id: id.into(), key, ms: 100, call_id: Some(call) };
-    let name =
-        |key, call, receipt: &str| AuditName { key, call_id: call, ms: 100, receipt: Some(receipt.into()), line: None };
+    let receipt =
+        |id: &str, key, call| AuditReceipt { id: id.into(), key, ms: dialsim::sim::Millis(100), call_id: Some(call) };
+    let name = |key, call, receipt: &str| AuditName {
+        key,
+        call_id: call,
+        ms: dialsim::sim::Millis(100),
+        receipt: Some(receipt.into()),
+        line: None,
+    };
     let receipts = [receipt("r1", 1, 10), receipt("r2", 2, 20), receipt("r3", 3, 30)];
-    let withdrawals = [AuditWithdrawal { receipt_id: "r1".into(), key: 1, ms: 500, line: None }];
+    let withdrawals = [AuditWithdrawal { receipt_id: "r1".into(), key: 1, ms: dialsim::sim::Millis(500), line: None }];
     let cases: [(&str, Vec<AuditName>, &str); 5] = [
         ("withdrawn", vec![name(1, 10, "r1")], "withdrawal-erasure"),
         ("another number's receipt", vec![name(3, 20, "r2")], "name-without-consent"),

@@ -135,7 +135,7 @@ fn cost_kpis_equal_a_hand_computation_from_the_runs_own_counts() {
         .calls
         .iter()
         .filter(|c| answered(c))
-        .map(|c| (c.wait_ms + c.talk_ms) as f64 / 60_000.0 * if is_mobile(c) { 1.5 } else { 0.5 })
+        .map(|c| (c.wait_ms + c.talk_ms).as_f64() / 60_000.0 * if is_mobile(c) { 1.5 } else { 0.5 })
         .sum();
     let a = &s.agent_time;
     let staffed_h = (a.talk_s + a.wait_s + a.wrap_s + a.preview_s) / 3600.0;

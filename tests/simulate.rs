@@ -123,7 +123,12 @@ fn the_default_day_runs_and_keeps_drops_near_the_target() {
     assert!(s.abandon_rate <= 0.035, "predictive pacing overshoots: {}", s.abandon_rate);
     assert!(s.occupancy > 0.4 && s.occupancy < 1.0);
     // No attempt rings for less than 15 s before being given up as no answer.
-    assert!(out.calls.iter().filter(|c| c.outcome.as_str() == "no_answer").all(|c| c.ring_ms >= 15_000));
+    assert!(
+        out.calls
+            .iter()
+            .filter(|c| c.outcome.as_str() == "no_answer")
+            .all(|c| c.ring_ms >= dialsim::sim::Millis(15_000))
+    );
     // No number of the example known databases is dialled.
     let known: std::collections::HashSet<String> = ["customers", "purchased-list", "dnc-register", "objectors"]
         .iter()
@@ -204,7 +209,7 @@ fn default_with(set: &[&str]) -> dialsim::sim::RunOutput {
 
 /// The most calls in progress at once, from the records (a line is held from dialling to hang-up).
 fn peak_lines(out: &dialsim::sim::RunOutput) -> usize {
-    let mut edges: Vec<(u64, i32)> = Vec::new();
+    let mut edges: Vec<(dialsim::sim::Millis, i32)> = Vec::new();
     for c in &out.calls {
         let end = c.dial_ms + c.ring_ms + c.wait_ms + c.talk_ms;
         edges.push((c.dial_ms, 1));
@@ -253,7 +258,10 @@ fn a_dropped_number_is_locked_out_and_retries_respect_max_attempts() {
         assert!(calls.len() <= 2, "more attempts than max_attempts");
         for w in calls.windows(2) {
             if w[0].outcome.is_drop() {
-                assert!(w[1].dial_ms >= w[0].dial_ms + 72 * 3_600_000, "redialled within the lockout");
+                assert!(
+                    w[1].dial_ms >= w[0].dial_ms + dialsim::sim::Millis(72 * 3_600_000),
+                    "redialled within the lockout"
+                );
             }
         }
     }
@@ -288,7 +296,7 @@ fn back_to_back_24_hour_days_carry_equal_load() {
     let out = campaign.run(1, true);
     let mut per_day = [0u64; 3];
     for c in &out.calls {
-        per_day[(c.dial_ms / 86_400_000) as usize] += 1;
+        per_day[(c.dial_ms / dialsim::sim::DAY) as usize] += 1;
     }
     let mean = per_day.iter().sum::<u64>() as f64 / 3.0;
     // 480 dials an hour: about 11,520 a day, so 5 % is over five standard deviations of the Poisson count.

@@ -15,7 +15,7 @@ fn run_with(set: &[&str], seed: u64) -> (Scenario, RunOutput) {
 fn dials_per_day(out: &RunOutput, days: usize) -> Vec<u64> {
     let mut v = vec![0u64; days];
     for c in &out.calls {
-        v[(c.dial_ms / 86_400_000) as usize] += 1;
+        v[(c.dial_ms.0 / 86_400_000) as usize] += 1;
     }
     v
 }
@@ -35,8 +35,8 @@ fn a_week_with_christmas_dials_only_on_open_czech_weekdays() {
     let (_, out) = run_with(&["run.start_date=\"2026-01-09\"", "run.days=4", "numbers.suppress=[]"], 3);
     assert_eq!(&dials_per_day(&out, 4)[1..3], &[0, 0]);
     let friday: std::collections::HashSet<_> =
-        out.calls.iter().filter(|c| c.dial_ms < 86_400_000).map(|c| c.number).collect();
-    let monday_redials = out.calls.iter().filter(|c| c.dial_ms >= 3 * 86_400_000 && c.attempt > 1);
+        out.calls.iter().filter(|c| c.dial_ms.0 < 86_400_000).map(|c| c.number).collect();
+    let monday_redials = out.calls.iter().filter(|c| c.dial_ms.0 >= 3 * 86_400_000 && c.attempt > 1);
     let carried = monday_redials.filter(|c| friday.contains(&c.number)).count();
     assert!(carried > 500, "Monday redials {carried} of Friday's numbers");
 }
@@ -89,7 +89,7 @@ fn the_hourly_answer_rate_follows_the_configured_curve() {
         let (_, out) =
             run_with(&[&[set.as_str(), "numbers.suppress=[]", "callbacks.probability=0"][..], &dense].concat(), seed);
         for c in &out.calls {
-            let hour = (c.dial_ms / 3_600_000) % 24;
+            let hour = (c.dial_ms.0 / 3_600_000) % 24;
             let person = c.outcome.is_person_answer();
             let slot = match hour {
                 9 | 10 => &mut hi,
@@ -108,7 +108,7 @@ fn the_hourly_answer_rate_follows_the_configured_curve() {
     let flat_set = ["answer_curve.person_weekday=[]", "answer_curve.machine_weekday=[]", "callbacks.probability=0"];
     let (_, out) = run_with(&[&flat_set[..], &dense].concat(), 1);
     let rate = |h: &[u64]| {
-        let v: Vec<_> = out.calls.iter().filter(|c| h.contains(&((c.dial_ms / 3_600_000) % 24))).collect();
+        let v: Vec<_> = out.calls.iter().filter(|c| h.contains(&((c.dial_ms.0 / 3_600_000) % 24))).collect();
         v.iter().filter(|c| c.outcome.is_person_answer()).count() as f64 / v.len() as f64
     };
     let flat = rate(&[9, 10]) / rate(&[13, 14]);
@@ -135,8 +135,8 @@ fn callbacks_are_counted_and_kept_by_the_agent_who_took_them() {
         assert_eq!(req.outcome, dialsim::sim::Outcome::Callback);
         assert_eq!(req.number, c.number);
         // Dialled at the agreed time (within the wait), by the agent who took the request when connected.
-        let agreed = req.dial_ms + req.ring_ms + req.wait_ms + req.talk_ms + 1_800_000;
-        assert!(c.dial_ms >= agreed && c.dial_ms <= agreed + 15 * 60_000 + 1, "{c:?} {req:?}");
+        let agreed = req.dial_ms.0 + req.ring_ms.0 + req.wait_ms.0 + req.talk_ms.0 + 1_800_000;
+        assert!(c.dial_ms.0 >= agreed && c.dial_ms.0 <= agreed + 15 * 60_000 + 1, "{c:?} {req:?}");
         if let Some(a) = c.agent {
             assert_eq!(Some(a), req.agent, "{c:?}");
         }
@@ -193,13 +193,13 @@ fn no_artefact_interval_at_the_end_of_the_day() {
         // may end (and a consent given in them): no dials, answers or drops, no staffed time (overtime).
         let last = out.intervals.iter().rev().find(|i| i.dials > 0).unwrap();
         assert!(last.occupancy() < 0.99, "{last:?}");
-        assert_eq!(last.start_ms, 16 * 3_600_000 + 45 * 60_000, "{last:?}");
-        for after in out.intervals.iter().filter(|i| i.start_ms > last.start_ms) {
-            assert_eq!((after.dials, after.human_answers, after.drops, after.staffed_ms), (0, 0, 0, 0), "{after:?}");
+        assert_eq!(last.start_ms.0, 16 * 3_600_000 + 45 * 60_000, "{last:?}");
+        for after in out.intervals.iter().filter(|i| i.start_ms.0 > last.start_ms.0) {
+            assert_eq!((after.dials, after.human_answers, after.drops, after.staffed_ms.0), (0, 0, 0, 0), "{after:?}");
         }
         // Nothing is dropped for want of agents after the window closes.
         let close = 17 * 3_600_000;
-        assert!(out.calls.iter().all(|c| c.dial_ms + c.ring_ms + c.wait_ms <= close), "a call ended after 17:00");
+        assert!(out.calls.iter().all(|c| c.dial_ms.0 + c.ring_ms.0 + c.wait_ms.0 <= close), "a call ended after 17:00");
     }
 }
 
@@ -230,15 +230,15 @@ fn us_tsr_dials_only_between_8_and_21_local_time() {
     }
     assert!(zones_seen.contains("America/Los_Angeles") && zones_seen.contains("America/New_York"));
     // No dial before 08:00 in New York, and the last Pacific calls after 20:00 in New York.
-    assert!(out.calls.iter().all(|c| c.dial_ms >= 8 * 3_600_000));
-    assert!(out.calls.iter().any(|c| c.dial_ms >= 21 * 3_600_000));
+    assert!(out.calls.iter().all(|c| c.dial_ms.0 >= 8 * 3_600_000));
+    assert!(out.calls.iter().any(|c| c.dial_ms.0 >= 21 * 3_600_000));
     assert_eq!(out.violations.iter().filter(|v| v.rule == "calling-hours").count(), 0);
     // With the calling hours switched off by hand (00:00-24:00) the audit of us-tsr's hours ... is the
     // scenario's own: the floor dials from 05:00.
     let mut set2 = set.to_vec();
     set2.push("calendar.calling_hours=[\"00:00\",\"24:00\"]");
     let (_, out) = run_with(&set2, 7);
-    assert!(out.calls.iter().any(|c| c.dial_ms < 8 * 3_600_000));
+    assert!(out.calls.iter().any(|c| c.dial_ms.0 < 8 * 3_600_000));
 }
 
 #[test]
@@ -297,7 +297,7 @@ fn no_call_is_dialled_for_an_agent_whose_shift_is_about_to_end() {
         let dropped = out.summary.outcomes["dropped"];
         assert_eq!(dropped, 0, "seed {seed}: {dropped} persons dropped");
         let noon = 12 * 3_600_000;
-        assert!(out.calls.iter().all(|c| c.dial_ms >= 13 * 3_600_000 || c.dial_ms + c.ring_ms <= noon));
+        assert!(out.calls.iter().all(|c| c.dial_ms.0 >= 13 * 3_600_000 || c.dial_ms.0 + c.ring_ms.0 <= noon));
     }
 }
 

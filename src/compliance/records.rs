@@ -90,9 +90,7 @@ fn day0(scenario: &Scenario) -> Date {
 /// in `run.time_zone` (the calling floor's clock). A wall-clock time skipped by a DST change is taken after it,
 /// a repeated one at its first occurrence (jiff's "compatible" rule, as RFC 5545 does).
 pub fn zoned(scenario: &Scenario, ms: Millis) -> jiff::Zoned {
-    let civil: DateTime = day0(scenario).to_datetime(jiff::civil::Time::midnight());
-    let local =
-        civil.checked_add(jiff::Span::new().days((ms / DAY) as i64).milliseconds((ms % DAY) as i64)).unwrap_or(civil);
+    let local: DateTime = crate::clock::wall_clock(day0(scenario), ms);
     scenario_zone(scenario).to_ambiguous_zoned(local).compatible().unwrap_or_else(|_| {
         // Only at the ends of the supported range; the UTC reading is the best left.
         local.to_zoned(TimeZone::UTC).expect("UTC is never ambiguous")
@@ -109,9 +107,9 @@ pub fn epoch_seconds(scenario: &Scenario, ms: Millis) -> i64 {
 ///
 /// ```
 /// let mut s = dialsim::Scenario::default_day();
-/// assert_eq!(dialsim::compliance::timestamp(&s, 9 * 3_600_000 + 25_300), "2026-01-05T09:00:25.300+01:00");
+/// assert_eq!(dialsim::compliance::timestamp(&s, dialsim::sim::Millis(9 * 3_600_000 + 25_300)), "2026-01-05T09:00:25.300+01:00");
 /// s.run.start_date = "2026-07-06".into();
-/// assert_eq!(dialsim::compliance::timestamp(&s, 9 * 3_600_000), "2026-07-06T09:00:00.000+02:00");
+/// assert_eq!(dialsim::compliance::timestamp(&s, dialsim::sim::Millis(9 * 3_600_000)), "2026-07-06T09:00:00.000+02:00");
 /// ```
 pub fn timestamp(scenario: &Scenario, ms: Millis) -> String {
     zoned(scenario, ms).strftime("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string()
@@ -129,7 +127,7 @@ pub fn time_ms_of(scenario: &Scenario, text: &str) -> Option<Millis> {
         + i64::from(t.minute()) * 60_000
         + i64::from(t.second()) * 1000
         + i64::from(t.millisecond());
-    u64::try_from(days * DAY as i64 + tod).ok()
+    u64::try_from(days * DAY.0 as i64 + tod).ok().map(Millis)
 }
 
 /// The names a run keeps once its records are final: every name kept under a receipt that was withdrawn is
@@ -280,23 +278,25 @@ mod tests {
     fn timestamps_read_back_to_the_same_simulated_time_across_a_dst_change() {
         // 2026-03-29 is Prague's spring change (02:00 -> 03:00); day 0 is the day before.
         let s = scenario("2026-03-28", "Europe/Prague");
-        for ms in [9 * 3_600_000 + 123, DAY + 9 * 3_600_000 + 456, 3 * DAY + 17 * 3_600_000] {
+        for ms in
+            [Millis(9 * 3_600_000 + 123), DAY + Millis(9 * 3_600_000) + Millis(456), 3 * DAY + Millis(17 * 3_600_000)]
+        {
             let t = timestamp(&s, ms);
             assert_eq!(time_ms_of(&s, &t), Some(ms), "{t}");
         }
-        assert!(timestamp(&s, 9 * 3_600_000).ends_with("+01:00"));
-        assert!(timestamp(&s, DAY + 9 * 3_600_000).ends_with("+02:00"));
+        assert!(timestamp(&s, Millis(9 * 3_600_000)).ends_with("+01:00"));
+        assert!(timestamp(&s, DAY + Millis(9 * 3_600_000)).ends_with("+02:00"));
         // The same instant written in UTC reads back to the same floor time.
-        assert_eq!(time_ms_of(&s, "2026-03-29T07:00:00Z"), Some(DAY + 9 * 3_600_000));
+        assert_eq!(time_ms_of(&s, "2026-03-29T07:00:00Z"), Some(DAY + Millis(9 * 3_600_000)));
         // A wall-clock time the change skips is taken after it.
-        assert_eq!(timestamp(&s, DAY + 2 * 3_600_000 + 30 * 60_000), "2026-03-29T03:30:00.000+02:00");
+        assert_eq!(timestamp(&s, DAY + Millis(2 * 3_600_000) + Millis(30 * 60_000)), "2026-03-29T03:30:00.000+02:00");
     }
 
     #[test]
     fn epoch_seconds_follow_the_zone() {
         let prague = scenario("2026-01-05", "Europe/Prague");
         let utc = scenario("2026-01-05", "UTC");
-        assert_eq!(epoch_seconds(&utc, 9 * 3_600_000) - epoch_seconds(&prague, 9 * 3_600_000), 3600);
-        assert_eq!(timestamp(&utc, 0), "2026-01-05T00:00:00.000+00:00");
+        assert_eq!(epoch_seconds(&utc, Millis(9 * 3_600_000)) - epoch_seconds(&prague, Millis(9 * 3_600_000)), 3600);
+        assert_eq!(timestamp(&utc, Millis(0)), "2026-01-05T00:00:00.000+00:00");
     }
 }

@@ -99,7 +99,7 @@ pub fn profile_svg(path: &Path, title: &str, intervals: &[Interval]) -> Result<(
     if intervals.is_empty() {
         return Err(Error::Invalid("no intervals to plot".into()));
     }
-    let hours = |i: &Interval| i.start_ms as f64 / 3_600_000.0;
+    let hours = |i: &Interval| i.start_ms.as_f64() / 3_600_000.0;
     let (h0, h1) = (hours(&intervals[0]), hours(intervals.last().expect("not empty")) + 0.25);
     let ymax = intervals.iter().map(|i| i.dials).max().unwrap_or(1).max(1) as f64 * 1.1;
     let mut svg = String::new();

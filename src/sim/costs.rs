@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use crate::clock::Millis;
 use crate::scenario::CostsSection;
 
 /// The cost of a run, by what it pays for, in `currency`.
@@ -53,7 +54,7 @@ pub(crate) struct CostCounts {
     pub staffed_s: f64,
     pub screened: u64,
     pub screened_out: u64,
-    pub line_ms: u64,
+    pub line_ms: Millis,
     pub line_cost: f64,
     pub contacts: u64,
     pub consents: u64,
@@ -78,7 +79,7 @@ impl CostSummary {
             contacts: counts.contacts,
             screened: counts.screened,
             screened_out: counts.screened_out,
-            line_minutes: counts.line_ms as f64 / 60_000.0,
+            line_minutes: counts.line_ms.as_f64() / 60_000.0,
             cost_currency: prices.currency.clone(),
             cost_per_contact: ratio(cost_total, counts.contacts as f64),
             cost_per_consent: ratio(cost_total, counts.consents as f64),

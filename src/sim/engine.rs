@@ -11,7 +11,7 @@ use rand_chacha::ChaCha20Rng;
 
 use super::draw::{Purpose, sample, sample_for, uniform};
 use super::leads::{FreshLeads, LeadSource};
-use super::queue::{DAY, EventQueue, MINUTE, Millis, SECOND, millis};
+use super::queue::{DAY, EventQueue, MINUTE, Millis, millis};
 use super::record::{Aapor, CallRecord, Outcome, RunStats};
 use crate::compliance::{
     AuditCall, Auditor, LedgerEntry, NameEntry, Receipt, SuppressionEntry, Violation, Withdrawal, synthetic_name,
@@ -45,9 +45,9 @@ use callbacks::CallbackBook;
 use shifts::ShiftPlan;
 
 /// Delay before a not-in-service tone is recognised.
-const SIT_DELAY: Millis = 3 * SECOND;
+const SIT_DELAY: Millis = Millis::seconds(3);
 /// Delay before a busy tone is recognised.
-const BUSY_DELAY: Millis = 4 * SECOND;
+const BUSY_DELAY: Millis = Millis::seconds(4);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Event {
@@ -272,7 +272,7 @@ impl<'a> Engine<'a> {
             key,
             rng: stream(seed, Stream::Simulation(1)),
             queue: EventQueue::new(),
-            now: 0,
+            now: Millis::ZERO,
             agents: shifts::agents(&plan),
             idle: IdleAgents::new(shifts::agent_count(&plan)),
             calls: CallWindow::default(),
@@ -291,7 +291,7 @@ impl<'a> Engine<'a> {
             warmup_end: start + millis(s.run.warmup_minutes * 60.0),
             last_recalc: start,
             idle_area: 0.0,
-            idle_mark: 0,
+            idle_mark: Millis::ZERO,
             stats: RunStats::new(s),
             records,
             auditor: {
@@ -389,7 +389,7 @@ impl<'a> Engine<'a> {
         let state = self.numbers.entry(key).or_insert(NumberState {
             number,
             attempts: 0,
-            locked_until: 0,
+            locked_until: Millis::ZERO,
             in_progress: 0,
             best: None,
             referral_of,
@@ -432,8 +432,8 @@ impl<'a> Engine<'a> {
             live: None,
             connected: None,
             ended: None,
-            talk: 0,
-            wrap: 0,
+            talk: Millis::ZERO,
+            wrap: Millis::ZERO,
             agent: reserved,
             reserved,
             waiting: false,

@@ -107,11 +107,11 @@ mod tests {
     #[test]
     fn simultaneous_events_leave_in_insertion_order() {
         let mut q = EventQueue::new();
-        q.push(5, 'c');
-        q.push(1, 'z');
-        q.push_after(0, 5, 'a');
-        q.push(5, 'b');
-        q.push_after(3, 2, 'd');
+        q.push(Millis(5), 'c');
+        q.push(Millis(1), 'z');
+        q.push_after(Millis(0), Millis(5), 'a');
+        q.push(Millis(5), 'b');
+        q.push_after(Millis(3), Millis(2), 'd');
         let order: Vec<char> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, vec!['z', 'c', 'a', 'b', 'd']);
     }
@@ -132,9 +132,9 @@ mod tests {
             if x % 7 < 4 || model.is_empty() {
                 let delay = if x % 11 == 0 { (x >> 20) % 30_000 } else { delays[(x >> 8) as usize % delays.len()] };
                 if x % 3 == 0 {
-                    q.push(now + delay, step);
+                    q.push(Millis(now + delay), step);
                 } else {
-                    q.push_after(now, delay, step);
+                    q.push_after(Millis(now), Millis(delay), step);
                 }
                 model.push(Reverse((now + delay, seq, step)));
                 seq += 1;
@@ -142,8 +142,8 @@ mod tests {
                 let (t, e) = q.pop().unwrap();
                 let Reverse((mt, _, me)) = model.pop().unwrap();
                 got.push((t, e));
-                want.push((mt, me));
-                now = t;
+                want.push((Millis(mt), me));
+                now = t.0;
             }
             assert_eq!(q.len(), model.len(), "step {step}");
         }
@@ -151,7 +151,7 @@ mod tests {
             got.push(x);
         }
         while let Some(Reverse((t, _, e))) = model.pop() {
-            want.push((t, e));
+            want.push((Millis(t), e));
         }
         assert_eq!(got, want);
         assert!(got.len() > 100_000);

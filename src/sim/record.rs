@@ -42,13 +42,13 @@ pub struct CallRecord {
 }
 
 /// Length of an interval of the time profile: 15 minutes.
-pub const INTERVAL_MS: u64 = 15 * 60 * 1000;
+pub const INTERVAL_MS: Millis = Millis(15 * 60 * 1000);
 
 /// Counts of one 15-minute interval (`intervals.csv`).
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct Interval {
     /// Start, ms since day 0 00:00.
-    pub start_ms: u64,
+    pub start_ms: Millis,
     /// Dials.
     pub dials: u64,
     /// Live answers by persons.
@@ -65,9 +65,9 @@ pub struct Interval {
     /// level; 1 for preview and progressive (one call per free agent); 0 for rate (no level: a rate per hour).
     pub dial_level: f64,
     /// Agent-ms talking or wrapping up.
-    pub busy_ms: u64,
+    pub busy_ms: Millis,
     /// Agent-ms staffed: logged in (busy, idle or previewing), breaks and overtime excluded.
-    pub staffed_ms: u64,
+    pub staffed_ms: Millis,
 }
 
 impl Interval {
@@ -78,12 +78,12 @@ impl Interval {
 
     /// busy / staffed agent time of the interval.
     pub fn occupancy(&self) -> f64 {
-        ratio(self.busy_ms as f64, self.staffed_ms as f64)
+        ratio(self.busy_ms.as_f64(), self.staffed_ms.as_f64())
     }
 
     /// Agents logged in on average over the interval (staffed time / the interval's length).
     pub fn agents(&self) -> f64 {
-        self.staffed_ms as f64 / INTERVAL_MS as f64
+        self.staffed_ms.as_f64() / INTERVAL_MS.as_f64()
     }
 }
 
@@ -137,7 +137,7 @@ pub struct RunStats {
     pub(crate) screened: u64,
     pub(crate) screened_out: u64,
     /// Answered line time billed, ms, and its cost.
-    pub(crate) line_ms: u64,
+    pub(crate) line_ms: Millis,
     pub(crate) line_cost: f64,
     /// The prices of `[costs]`.
     pub(crate) prices: crate::scenario::CostsSection,
@@ -196,7 +196,7 @@ impl RunStats {
     }
 
     /// The interval holding time `ms`.
-    pub(crate) fn interval(&mut self, ms: u64) -> &mut Interval {
+    pub(crate) fn interval(&mut self, ms: Millis) -> &mut Interval {
         let slot = ms / INTERVAL_MS;
         let i = slot as usize;
         if i >= self.intervals.len() {
@@ -211,7 +211,7 @@ impl RunStats {
     }
 
     /// Adds agent time [from, to) to the intervals it spans.
-    pub(crate) fn agent_time(&mut self, from: u64, to: u64, busy: bool) {
+    pub(crate) fn agent_time(&mut self, from: Millis, to: Millis, busy: bool) {
         let mut t = from;
         while t < to {
             let end = ((t / INTERVAL_MS) + 1) * INTERVAL_MS;
@@ -225,7 +225,7 @@ impl RunStats {
         }
     }
 
-    pub(crate) fn count_outcome(&mut self, day: u32, outcome: Outcome, now: u64) {
+    pub(crate) fn count_outcome(&mut self, day: u32, outcome: Outcome, now: Millis) {
         *self.outcomes.entry(outcome).or_insert(0) += 1;
         self.abandonment.count(outcome);
         self.days[day as usize].abandonment.count(outcome);

@@ -302,7 +302,7 @@ fn check_consent_times(r: &RunRecords, out: &mut Vec<Violation>) {
     for rc in &r.consents {
         let Some(id) = rc.call_id else { continue };
         let v = |detail: String| Violation::new("consent-time", Some(id), detail).at("consents.jsonl", rc.line);
-        let s = |ms: u64| format!("{:.3}", ms as f64 / 1000.0);
+        let s = |ms: crate::clock::Millis| format!("{:.3}", ms.secs());
         match calls.get(&id) {
             None => out.push(v(format!("receipt for call {id}, which calls.csv does not hold"))),
             Some(c) if !c.outcome.is_person_connected() => out.push(v(format!(

@@ -23,6 +23,7 @@ pub use names::{AuditName, AuditReceipt, AuditWithdrawal};
 use std::collections::{BTreeMap, HashMap};
 
 use super::AbandonWindow;
+use crate::clock::Millis;
 use crate::outcome::{Abandonment, Outcome};
 use crate::scenario::{Purpose, Scenario};
 
@@ -34,7 +35,7 @@ pub struct AuditCall {
     /// E.164 key of the number.
     pub key: u64,
     /// Dial time, ms since day 0 00:00.
-    pub dial_ms: u64,
+    pub dial_ms: Millis,
     /// How the attempt ended.
     pub outcome: Outcome,
     /// Ringing, seconds.
@@ -53,7 +54,7 @@ pub struct AuditInput {
     /// Every attempt.
     pub calls: Vec<AuditCall>,
     /// Suppression entries: (key, ms, call id).
-    pub suppression: Vec<(u64, u64, u32)>,
+    pub suppression: Vec<(u64, Millis, u32)>,
     /// Consent receipts.
     pub receipts: Vec<AuditReceipt>,
     /// Withdrawals.
@@ -128,19 +129,19 @@ pub struct Auditor<'k> {
     rules: super::Rules,
     opt_in_flag: Option<Violation>,
     known: Box<dyn Fn(u64) -> Option<String> + 'k>,
-    suppressed: HashMap<u64, (u64, u32)>,
+    suppressed: HashMap<u64, (Millis, u32)>,
     /// Numbers whose call ended in an objection, with that call: never dialled again, whatever the
     /// suppression list says (an objection whose suppression entry is missing still binds).
-    objected: HashMap<u64, (u64, u32)>,
+    objected: HashMap<u64, (Millis, u32)>,
     /// Hours a number stays locked after a drop: the longer of the profile's and the scenario's own.
     lockout_h: f64,
     /// Whose lockout that is, for messages.
     lockout_of: &'static str,
-    last_drop: HashMap<u64, u64>,
+    last_drop: HashMap<u64, Millis>,
     /// Live answers and abandoned calls per window, counted as the summary counts them.
     per_window: BTreeMap<u64, Abandonment>,
     calls: u64,
-    last_dial: (u64, u32),
+    last_dial: (Millis, u32),
     out: Vec<Violation>,
     /// The calling hours at the called person's location (the profile's, or the scenario's own).
     hours: crate::calendar::CallingHours,
@@ -180,7 +181,7 @@ impl<'k> Auditor<'k> {
             last_drop: HashMap::new(),
             per_window: Default::default(),
             calls: 0,
-            last_dial: (0, 0),
+            last_dial: (Millis::ZERO, 0),
             out: Vec::new(),
             hours: crate::calendar::CallingHours::of(scenario),
         }
@@ -188,7 +189,7 @@ impl<'k> Auditor<'k> {
 
     /// A suppression entry (objection or withdrawal): `key` may not be dialled from `ms` on, except in the call
     /// `call_id` that made it.
-    pub fn suppression(&mut self, key: u64, ms: u64, call_id: u32) {
+    pub fn suppression(&mut self, key: u64, ms: Millis, call_id: u32) {
         let e = self.suppressed.entry(key).or_insert((ms, call_id));
         if ms < e.0 {
             *e = (ms, call_id);
@@ -221,7 +222,7 @@ impl<'k> Auditor<'k> {
         }
         if self.lockout_h > 0.0
             && let Some(&dropped) = self.last_drop.get(&call.key)
-            && call.dial_ms < dropped + (self.lockout_h * 3_600_000.0) as u64
+            && call.dial_ms < dropped + Millis((self.lockout_h * 3_600_000.0) as u64)
         {
             out.push(Violation::new("drop-lockout", id, Detail::lockout(call.key, self.lockout_h, self.lockout_of)));
         }
@@ -256,11 +257,11 @@ impl<'k> Auditor<'k> {
             out.push(Violation::new("silence", id, Detail::silence(call.wait_s, rules.max_silence_s)));
         }
         if call.outcome.is_person_answer() {
-            let window_ms: u64 = match rules.window {
-                AbandonWindow::Day => 86_400_000,
-                AbandonWindow::ThirtyDays => 30 * 86_400_000,
+            let window = match rules.window {
+                AbandonWindow::Day => crate::clock::DAY,
+                AbandonWindow::ThirtyDays => 30 * crate::clock::DAY,
             };
-            self.per_window.entry(call.dial_ms / window_ms).or_default().count(call.outcome);
+            self.per_window.entry(call.dial_ms / window).or_default().count(call.outcome);
         }
     }
 

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use super::Violation;
+use crate::clock::Millis;
 
 /// A consent receipt as the audit sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,7 +16,7 @@ pub struct AuditReceipt {
     /// E.164 key of the principal's number.
     pub key: u64,
     /// Consent time, ms since day 0 00:00.
-    pub ms: u64,
+    pub ms: Millis,
     /// The call the consent was given in (absent in ledgers that do not say).
     pub call_id: Option<u32>,
 }
@@ -28,7 +29,7 @@ pub struct AuditWithdrawal {
     /// E.164 key of the principal's number.
     pub key: u64,
     /// When, ms since day 0 00:00.
-    pub ms: u64,
+    pub ms: Millis,
     /// Its 1-based line in `consents.jsonl`, when read from a run folder.
     pub line: Option<u64>,
 }
@@ -41,7 +42,7 @@ pub struct AuditName {
     /// The call it was given in.
     pub call_id: u32,
     /// When it was stored, ms since day 0 00:00.
-    pub ms: u64,
+    pub ms: Millis,
     /// The receipt it is kept under (none: kept without one).
     pub receipt: Option<String>,
     /// Its 1-based line in `names.csv`, when read from a run folder.

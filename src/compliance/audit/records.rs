@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::{AuditCall, AuditInput, AuditName, AuditReceipt, AuditWithdrawal};
+use crate::clock::Millis;
 use crate::compliance::time_ms_of;
 use crate::error::{Error, Result};
 use crate::outcome::Outcome;
@@ -17,15 +18,15 @@ use crate::scenario::Scenario;
 pub(super) struct CallLine {
     pub call_id: u32,
     pub key: u64,
-    pub dial_ms: u64,
+    pub dial_ms: Millis,
     pub outcome: Outcome,
     pub offered: Option<bool>,
     pub notice: String,
     pub referral_of: Option<u32>,
     /// When an agent took the call (dial + ring + wait), ms.
-    pub connect_ms: u64,
+    pub connect_ms: Millis,
     /// When the talk ended (connect + talk), ms.
-    pub end_ms: u64,
+    pub end_ms: Millis,
     pub line: u64,
 }
 
@@ -41,7 +42,7 @@ pub(super) struct SuppressionLine {
 /// One consent line of `consents.jsonl`.
 #[derive(Clone, Debug)]
 pub(super) struct ConsentLine {
-    pub ms: u64,
+    pub ms: Millis,
     pub call_id: Option<u32>,
     pub jurisdiction: Option<String>,
     pub line: u64,
@@ -189,7 +190,7 @@ pub(super) fn load(dir: &Path) -> Result<(AuditInput, RunRecords)> {
             "no" => Some(false),
             _ => None,
         };
-        let ms = |s: f64| (s * 1000.0).round() as u64;
+        let ms = |s: f64| Millis((s * 1000.0).round() as u64);
         let dial_ms = ms(r.dial_s);
         let connect_ms = dial_ms + ms(r.ring_s) + ms(r.wait_s);
         input.calls.push(AuditCall {

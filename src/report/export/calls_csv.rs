@@ -44,12 +44,12 @@ pub fn write_call(out: &mut dyn Write, c: &CallRecord) -> io::Result<()> {
         c.call_id,
         c.number,
         c.attempt,
-        c.dial_ms as f64 / 1000.0,
+        c.dial_ms.secs(),
         c.outcome.as_str(),
-        c.ring_ms as f64 / 1000.0,
-        c.wait_ms as f64 / 1000.0,
-        c.talk_ms as f64 / 1000.0,
-        c.wrap_ms as f64 / 1000.0,
+        c.ring_ms.secs(),
+        c.wait_ms.secs(),
+        c.talk_ms.secs(),
+        c.wrap_ms.secs(),
         agent
     )
 }

@@ -128,8 +128,8 @@ impl Engine<'_> {
         if counted && is_person {
             self.stats.connects += 1;
             self.stats.interval(now).connects += 1;
-            self.stats.wait_total_s += wait as f64 / 1000.0;
-            if wait > 0 {
+            self.stats.wait_total_s += wait.secs();
+            if wait > Millis::ZERO {
                 self.stats.waited += 1;
             }
         }

@@ -39,7 +39,7 @@ impl<'a> Engine<'a> {
         let cb = &self.s.callbacks;
         let u1 = uniform(self.key, key, attempt, Purpose::CallbackDelay.id(), 0);
         let u2 = uniform(self.key, key, attempt, Purpose::CallbackDelay.id(), 1);
-        let due = self.now + millis(sample(&cb.delay, u1, u2)).max(1);
+        let due = self.now + millis(sample(&cb.delay, u1, u2)).max(Millis(1));
         let id = self.callbacks.entries.len() as u32;
         self.callbacks.entries.push(Entry { key, request: c, agent, state: State::Pending, counted });
         if counted {

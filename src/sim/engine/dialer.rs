@@ -181,9 +181,9 @@ impl Floor for Engine<'_> {
     }
 
     fn take_idle_share(&mut self) -> f64 {
-        self.idle_area += self.idle.len() as f64 * (self.now - self.idle_mark) as f64;
+        self.idle_area += self.idle.len() as f64 * (self.now - self.idle_mark).as_f64();
         self.idle_mark = self.now;
-        let span = (self.now - self.last_recalc).max(1) as f64;
+        let span = (self.now - self.last_recalc).max(Millis(1)).as_f64();
         let share = (self.idle_area / span / f64::from(self.logged_in.max(1))).clamp(0.0, 1.0);
         self.idle_area = 0.0;
         self.last_recalc = self.now;
@@ -195,7 +195,7 @@ impl Floor for Engine<'_> {
     }
 
     fn report_level(&mut self, level: f64) {
-        self.stats.dial_level.push((self.now as f64 / 1000.0, level));
+        self.stats.dial_level.push((self.now.secs(), level));
     }
 
     fn report_interval_level(&mut self, level: f64) {

@@ -97,10 +97,10 @@ impl<'a> Engine<'a> {
                 // Consent is given during the conversation, at a drawn share of the talk: strictly after the
                 // connect and before the end (a conversation with a consent lasts at least 2 ms). The receipt,
                 // then the name under it, are written at that moment.
-                talk_ms = talk_ms.max(2);
+                talk_ms = talk_ms.max(Millis(2));
                 let share = uniform(self.key, nk, attempt, Purpose::ConsentMoment.id(), 0);
-                let offset = 1 + (share * (talk_ms - 1) as f64) as Millis;
-                self.queue.push(self.now + offset.min(talk_ms - 1), Event::Consent(c));
+                let offset = Millis(1 + (share * (talk_ms - Millis(1)).as_f64()) as u64);
+                self.queue.push(self.now + offset.min(talk_ms - Millis(1)), Event::Consent(c));
             } else {
                 // Declined: the name is discarded and written nowhere (unless a fault is injected).
                 self.stats.compliance.consents_declined += 1;
@@ -145,7 +145,7 @@ impl<'a> Engine<'a> {
         self.names.push(NameEntry { number, name, call_id: c, time_ms: self.now, receipt: Some(id) });
         if draw(Purpose::Withdraw) < cp.withdraw {
             let delay = sample(&cp.withdraw_delay, draw(Purpose::WithdrawDelay), draw(Purpose::WithdrawDelaySecond));
-            self.queue.push(self.now + millis(delay).max(1), Event::Withdraw(self.ledger.len() as u32 - 1));
+            self.queue.push(self.now + millis(delay).max(Millis(1)), Event::Withdraw(self.ledger.len() as u32 - 1));
         }
     }
 }

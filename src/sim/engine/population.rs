@@ -25,7 +25,8 @@ impl<'a> Engine<'a> {
         let r = self.rates(number);
         // The answer curve moves person and machine with the hour at the called person's location.
         let (person, machine) = self.answer_rates(number.key(), r.busy, r.person, r.machine);
-        let lookup = if attempt == 1 && self.screens(number) { millis(self.s.screening.latency_seconds) } else { 0 };
+        let lookup =
+            if attempt == 1 && self.screens(number) { millis(self.s.screening.latency_seconds) } else { Millis::ZERO };
         let fate = if !self.in_service(number, &r) {
             Fate::Sit
         } else {
@@ -79,6 +80,6 @@ impl<'a> Engine<'a> {
         let ms = self.now.saturating_sub(answered);
         let price = self.s.costs.line_per_minute.of(self.fresh.stratum(&call.number).0);
         self.stats.line_ms += ms;
-        self.stats.line_cost += price * ms as f64 / 60_000.0;
+        self.stats.line_cost += price * ms.as_f64() / 60_000.0;
     }
 }

@@ -73,8 +73,8 @@ impl<'a> Engine<'a> {
                 key: record.number.key(),
                 dial_ms: record.dial_ms,
                 outcome: record.outcome,
-                ring_s: record.ring_ms as f64 / 1000.0,
-                wait_s: record.wait_ms as f64 / 1000.0,
+                ring_s: record.ring_ms.secs(),
+                wait_s: record.wait_ms.secs(),
                 offered: record.offered,
             });
             match &mut self.records {
@@ -107,7 +107,7 @@ impl CallRecord {
             wait_ms: match (answered, call.connected) {
                 (Some(a), Some(c)) => c - a,
                 (Some(a), None) => now - a,
-                _ => 0,
+                _ => Millis::ZERO,
             },
             talk_ms: call.talk,
             wrap_ms: call.wrap,

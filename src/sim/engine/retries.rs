@@ -96,12 +96,12 @@ mod tests {
             now += x % 3 * 5_000; // often the same instant
             if x % 5 < 3 {
                 let delay = delays[(x >> 8) as usize % delays.len()];
-                lanes.push(now, delay, step);
+                lanes.push(Millis(now), Millis(delay), step);
                 heap.push(Reverse((now + delay, seq, step)));
                 seq += 1;
             } else {
-                assert_eq!(lanes.next_due(), heap.peek().map(|Reverse((d, _, _))| *d), "step {step}");
-                while let Some(key) = lanes.pop_due(now) {
+                assert_eq!(lanes.next_due(), heap.peek().map(|Reverse((d, _, _))| Millis(*d)), "step {step}");
+                while let Some(key) = lanes.pop_due(Millis(now)) {
                     taken.push(key);
                 }
                 while heap.peek().is_some_and(|Reverse((d, _, _))| *d <= now) {

@@ -26,7 +26,7 @@ pub(super) fn plan(s: &Scenario) -> Vec<ShiftPlan> {
             start,
             end: start + millis(s.run.day_hours * 3600.0),
             breaks: 0,
-            break_ms: 0,
+            break_ms: Millis::ZERO,
             absence: 0.0,
         }];
     }
@@ -55,12 +55,12 @@ pub(super) fn agents(plan: &[ShiftPlan]) -> Vec<Agent> {
         for _ in 0..group.agents {
             out.push(Agent {
                 state: AgentState::Off,
-                since: 0,
+                since: Millis::ZERO,
                 call: None,
                 logged_in: false,
                 on_break: false,
                 break_due: None,
-                shift_end: 0,
+                shift_end: Millis::ZERO,
                 closing: false,
                 group: g as u16,
             });
@@ -73,7 +73,7 @@ impl<'a> Engine<'a> {
     /// Moves agent `a` to `state`, adding the time spent in the old state to the counts and the intervals.
     pub(super) fn set_agent(&mut self, a: u32, state: AgentState) {
         let now = self.now;
-        self.idle_area += self.idle.len() as f64 * (now - self.idle_mark) as f64;
+        self.idle_area += self.idle.len() as f64 * (now - self.idle_mark).as_f64();
         self.idle_mark = now;
         let warm = self.warmup_end;
         let agent = &mut self.agents[a as usize];
@@ -81,11 +81,11 @@ impl<'a> Engine<'a> {
         // Time past the shift's end (finishing a call) is overtime, not logged-in time.
         let until = now.min(agent.shift_end.max(from));
         if agent.state != AgentState::Off && now > until {
-            self.stats.agent_overtime_s += (now - until) as f64 / 1000.0;
+            self.stats.agent_overtime_s += (now - until).secs();
         }
         let now = until;
         if now > from {
-            let span = (now - from) as f64 / 1000.0;
+            let span = (now - from).secs();
             match agent.state {
                 AgentState::Idle => self.stats.agent_idle_s += span,
                 AgentState::Preview => self.stats.agent_preview_s += span,
@@ -160,7 +160,7 @@ impl<'a> Engine<'a> {
                         // Spread evenly, each agent up to ±10 minutes off so the floor does not empty at once.
                         let even = len * u64::from(k + 1) / u64::from(plan.breaks + 1);
                         let u = uniform(self.key, u64::from(a), d, Purpose::BreakJitter.id(), u64::from(k));
-                        let jitter = ((u - 0.5) * 20.0 * MINUTE as f64) as i64;
+                        let jitter = ((u - 0.5) * 20.0 * MINUTE.as_f64()) as i64;
                         let at = (plan.start + even).saturating_add_signed(jitter).clamp(plan.start, plan.end);
                         self.queue.push(midnight + at, Event::BreakStart(a));
                     }
@@ -246,7 +246,7 @@ impl<'a> Engine<'a> {
         let g = self.agents[a as usize].group as usize;
         let length = self.shifts[g].break_ms;
         let agent = &mut self.agents[a as usize];
-        if !agent.logged_in || agent.on_break || length == 0 {
+        if !agent.logged_in || agent.on_break || length == Millis::ZERO {
             return;
         }
         agent.on_break = true;

@@ -57,7 +57,7 @@ impl Adaptive {
             max_level: d.max_level,
             every: millis(d.recalc_interval),
             over_target,
-            next_recalc: 0,
+            next_recalc: Millis::ZERO,
             ready: 0.0,
             waiting: 0.0,
             agents: 0.0,
@@ -112,7 +112,7 @@ impl Adaptive {
         }
         if dials - self.day_first > 50 && floor.day_drop_rate() > OVER_TARGET_AT * self.drop_target {
             let (_, close) = floor.window();
-            let hours_left = (close as f64 - floor.now() as f64) / 3_600_000.0;
+            let hours_left = (close.as_f64() - floor.now().as_f64()) / 3_600_000.0;
             level = (self.over_target)(level, hours_left);
         }
         self.level = level.max(1.0);

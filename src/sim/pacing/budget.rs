@@ -18,7 +18,7 @@
 
 use super::{Floor, Observation, Pacing, dial_to_level};
 use crate::scenario::{OnBudgetSpent, Scenario};
-use crate::sim::queue::{MINUTE, Millis, millis};
+use crate::sim::queue::{Millis, millis};
 
 /// Answers of the rest of the day are projected at this share of the day's rate so far.
 const REST_SHARE: f64 = 0.5;
@@ -31,7 +31,7 @@ const RINGING_SHARE: f64 = 0.25;
 const AMD_LEAD: f64 = 2.0;
 /// The day's answer rate is taken over at least this much of the window (a rate from the first minutes
 /// would project a day from a handful of answers).
-const SETTLE: Millis = 5 * MINUTE;
+const SETTLE: Millis = Millis::minutes(5);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Stage {
@@ -58,7 +58,7 @@ impl Budgeted {
             limit: s.compliance.profile.rules().abandon_limit,
             policy: s.dialer.on_budget_spent,
             stage: Stage::Within,
-            window: (0, 0),
+            window: (Millis::ZERO, Millis::ZERO),
             last_call: millis(s.dialer.ring_timeout.max(15.0)),
         }
     }
@@ -72,8 +72,8 @@ impl Budgeted {
             return false;
         }
         let answers = floor.day_human_answers() as f64;
-        let elapsed = now.saturating_sub(open).max(SETTLE) as f64;
-        let left = close.saturating_sub(now) as f64;
+        let elapsed = (now.saturating_sub(open).max(SETTLE)).as_f64();
+        let left = (close.saturating_sub(now)).as_f64();
         let projected = answers + REST_SHARE * answers * left / elapsed;
         drops as f64 + cushion > self.limit * projected
     }

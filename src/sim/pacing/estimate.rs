@@ -20,8 +20,8 @@ pub(crate) struct Histogram {
 impl Histogram {
     /// Bins of `width` ms, `bins` of them (a power of two).
     pub(crate) fn new(width: Millis, bins: usize) -> Histogram {
-        debug_assert!(bins.is_power_of_two() && width > 0);
-        Histogram { width: width as f64, tree: vec![0; bins + 1], n: 0, sum: 0.0 }
+        debug_assert!(bins.is_power_of_two() && width > Millis::ZERO);
+        Histogram { width: width.as_f64(), tree: vec![0; bins + 1], n: 0, sum: 0.0 }
     }
 
     fn bins(&self) -> usize {
@@ -30,13 +30,13 @@ impl Histogram {
 
     /// Adds one observation.
     pub(crate) fn record(&mut self, x: Millis) {
-        let mut i = ((x as f64 / self.width) as usize).min(self.bins() - 1) + 1;
+        let mut i = ((x.as_f64() / self.width) as usize).min(self.bins() - 1) + 1;
         while i < self.tree.len() {
             self.tree[i] += 1;
             i += i & i.wrapping_neg();
         }
         self.n += 1;
-        self.sum += x as f64;
+        self.sum += x.as_f64();
     }
 
     /// Observations so far.

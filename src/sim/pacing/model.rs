@@ -39,7 +39,7 @@ const WARM_RINGS: u64 = 200;
 const WARM_DURATIONS: u64 = 30;
 /// ... and this long since the first talk ended: the first talks to end are the short ones (long talks have not
 /// ended yet), so an early talk distribution is too short and the pacer would over-dial.
-const WARM_TIME: Millis = 10 * 60 * SECOND;
+const WARM_TIME: Millis = Millis::minutes(10);
 /// Quantiles of the time to a live answer at which a new call is taken to go live (equally likely).
 const LIVE_QUANTILES: [f64; H] = [0.1, 0.3, 0.5, 0.7, 0.9];
 const H: usize = 5;
@@ -84,16 +84,16 @@ impl Model {
             aim,
             theta: Self::theta_start(aim),
             every: millis(d.recalc_interval),
-            grace: millis((d.drop_timeout - amd).max(0.0)) as f64,
+            grace: (millis((d.drop_timeout - amd).max(0.0))).as_f64(),
             max_level: d.max_level,
-            ring_all: Histogram::new(250, 4096),
-            ring_live: Histogram::new(250, 4096),
-            talk: Histogram::new(1000, 4096),
-            wrap: Histogram::new(1000, 4096),
+            ring_all: Histogram::new(Millis(250), 4096),
+            ring_live: Histogram::new(Millis(250), 4096),
+            talk: Histogram::new(Millis(1000), 4096),
+            wrap: Histogram::new(Millis(1000), 4096),
             oldest: 0,
             busy: Vec::new(),
             first_talk: None,
-            next_control: 0,
+            next_control: Millis::ZERO,
             seen: (0, 0),
             recent: (0.0, 0.0),
             launches: 0,
@@ -174,7 +174,7 @@ impl Model {
             if i > 0 && busy[i - 1].0 != phase {
                 longer = 0.0;
             }
-            let elapsed = now.saturating_sub(since) as f64;
+            let elapsed = (now.saturating_sub(since)).as_f64();
             for k in 0..H {
                 let f = self.frees_within(phase, elapsed, longer, horizons[k] + self.grace, &wraps);
                 supply[k] += f;
@@ -192,7 +192,7 @@ impl Model {
             }
             for id in self.oldest..=last {
                 if let Some(dialled) = floor.ringing_since(id) {
-                    let age = now.saturating_sub(dialled) as f64;
+                    let age = (now.saturating_sub(dialled)).as_f64();
                     for k in 0..H {
                         let q = self.live_within(age, horizons[k]);
                         demand[k] += q;
@@ -240,11 +240,11 @@ impl Model {
         let (drops, answers) = (floor.day_drops(), floor.day_human_answers());
         let fresh = (drops.saturating_sub(self.seen.0) as f64, answers.saturating_sub(self.seen.1) as f64);
         self.seen = (drops, answers);
-        let keep = (-(self.every as f64) / MEMORY).exp();
+        let keep = (-(self.every.as_f64()) / MEMORY).exp();
         self.recent = (keep * self.recent.0 + fresh.0, keep * self.recent.1 + fresh.1);
         let now = floor.now();
         let (open, close) = floor.window();
-        let (spent, left) = (now.saturating_sub(open) as f64, close.saturating_sub(now) as f64);
+        let (spent, left) = ((now.saturating_sub(open)).as_f64(), (close.saturating_sub(now)).as_f64());
         let rest = if spent > 0.0 { answers as f64 * left / spent } else { 0.0 };
         let allowed = if rest >= 1.0 {
             ((self.aim * (answers as f64 + rest) - drops as f64) / rest).clamp(0.0, 2.0 * self.aim)

@@ -5,7 +5,7 @@
 
 use super::{Floor, Pacing};
 use crate::scenario::DialerSection;
-use crate::sim::queue::millis;
+use crate::sim::queue::{Millis, millis};
 
 /// Dials at exponential gaps of mean 3600 / `per_hour` seconds.
 pub(crate) struct Rate {
@@ -19,7 +19,7 @@ impl Rate {
 
     fn schedule(&self, floor: &mut dyn Floor) {
         let gap = -(1.0f64 - floor.random()).ln() * 3600.0 / self.per_hour;
-        let at = floor.now() + millis(gap).max(1);
+        let at = floor.now() + millis(gap).max(Millis(1));
         floor.wake_at(at);
     }
 }

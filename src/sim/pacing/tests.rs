@@ -44,7 +44,7 @@ fn a_pacer_defined_outside_the_engine_paces_a_run_and_reports_its_level() {
     assert!(error.is_none());
     assert!(out.calls.len() > 100, "the toy pacer dialled {} calls", out.calls.len());
     // Lines held, from the records: a call holds its line from the dial to the end of ringing, waiting and talk.
-    let mut changes: Vec<(u64, i32)> = Vec::new();
+    let mut changes: Vec<(Millis, i32)> = Vec::new();
     for c in &out.calls {
         changes.push((c.dial_ms, 1));
         changes.push((c.dial_ms + c.ring_ms + c.wait_ms + c.talk_ms, -1));
@@ -153,7 +153,7 @@ fn learned_model(n: u32) -> Model {
         |d: &Dist, rng: &mut rand_chacha::ChaCha20Rng| crate::sim::queue::millis(sample(d, rng.random(), rng.random()));
     for _ in 0..n {
         let live = rng.random::<f64>() < 0.4;
-        let age = if live { draw(&answer, &mut rng) } else { 4_000 };
+        let age = if live { draw(&answer, &mut rng) } else { Millis(4_000) };
         model.observe(Observation::Ring { age, live });
         model.observe(Observation::Talk(draw(&talk, &mut rng)));
         model.observe(Observation::Wrap(draw(&wrap, &mut rng)));
