@@ -137,12 +137,13 @@ pub fn time_ms_of(scenario: &Scenario, text: &str) -> Option<Millis> {
 ///
 /// ```
 /// use dialsim::compliance::{LedgerEntry, NameEntry, Receipt, Withdrawal, erase_withdrawn};
+/// use dialsim::sim::Millis;
 /// let number = dialsim::PhoneNumber::from_key(420601000001).unwrap();
-/// let receipt = Receipt { id: "r1".into(), number, name: "Eva".into(), call_id: 3, time_ms: 10, referral_of: None };
-/// let name = NameEntry { number, name: "Eva".into(), call_id: 3, time_ms: 10, receipt: Some("r1".into()) };
+/// let receipt = Receipt { id: "r1".into(), number, name: "Eva".into(), call_id: 3, time_ms: Millis(10), referral_of: None };
+/// let name = NameEntry { number, name: "Eva".into(), call_id: 3, time_ms: Millis(10), receipt: Some("r1".into()) };
 /// let ledger = vec![
 ///     LedgerEntry::Consent(receipt),
-///     LedgerEntry::Withdrawal(Withdrawal { receipt_id: "r1".into(), number, time_ms: 99 }),
+///     LedgerEntry::Withdrawal(Withdrawal { receipt_id: "r1".into(), number, time_ms: Millis(99) }),
 /// ];
 /// assert!(erase_withdrawn(&[name], &ledger).is_empty());
 /// ```
