@@ -11,23 +11,29 @@ use std::collections::VecDeque;
 
 use super::Millis;
 
-/// One delay's retries: (due, seq, number key), due non-decreasing.
+/// One delay's retries: (due, seq, the number's state), due non-decreasing.
 #[derive(Debug)]
-struct Lane {
+struct Lane<T> {
     delay: Millis,
-    queue: VecDeque<(Millis, u64, u64)>,
+    queue: VecDeque<(Millis, u64, T)>,
 }
 
-/// Retries by due time.
-#[derive(Debug, Default)]
-pub(super) struct Retries {
-    lanes: Vec<Lane>,
+/// Retries by due time, each holding its number's state by value (read in lane order, not looked up).
+#[derive(Debug)]
+pub(super) struct Retries<T> {
+    lanes: Vec<Lane<T>>,
     seq: u64,
 }
 
-impl Retries {
+impl<T> Default for Retries<T> {
+    fn default() -> Self {
+        Retries { lanes: Vec::new(), seq: 0 }
+    }
+}
+
+impl<T> Retries<T> {
     /// Schedules a retry of `key` at `now + delay` (`now` never less than at an earlier call).
-    pub(super) fn push(&mut self, now: Millis, delay: Millis, key: u64) {
+    pub(super) fn push(&mut self, now: Millis, delay: Millis, key: T) {
         let due = now + delay;
         let lane = match self.lanes.iter().position(|l| l.delay == delay) {
             Some(i) => i,
@@ -62,9 +68,14 @@ impl Retries {
         self.first().map(|i| self.lanes[i].queue.front().expect("a front").0)
     }
 
-    /// Takes the earliest retry if it is due at `now`: its number key.
+    /// Every retry still waiting, in no particular order (the run's end).
+    pub(super) fn drain(&mut self) -> impl Iterator<Item = T> + '_ {
+        self.lanes.iter_mut().flat_map(|l| l.queue.drain(..).map(|(_, _, key)| key))
+    }
+
+    /// Takes the earliest retry if it is due at `now`: its number's state.
     #[inline]
-    pub(super) fn pop_due(&mut self, now: Millis) -> Option<u64> {
+    pub(super) fn pop_due(&mut self, now: Millis) -> Option<T> {
         let first = self.first()?;
         let lane = &mut self.lanes[first].queue;
         if lane.front().expect("a front").0 > now {
