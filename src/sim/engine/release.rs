@@ -1,6 +1,6 @@
 //! The end of a call's life in the engine: a call that ended behind no older call in progress is released —
 //! audited, turned into its record and handed to the sink, in call-id order — and a number with no attempt to
-//! come leaves the map of numbers in play, its AAPOR class counted. A child module of the engine.
+//! come has its AAPOR class counted. A child module of the engine.
 
 use super::*;
 use crate::compliance::{AuditName, AuditReceipt, AuditWithdrawal, erase_withdrawn};
