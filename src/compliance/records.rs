@@ -298,6 +298,6 @@ mod tests {
         let prague = scenario("2026-01-05", "Europe/Prague");
         let utc = scenario("2026-01-05", "UTC");
         assert_eq!(epoch_seconds(&utc, Millis(9 * 3_600_000)) - epoch_seconds(&prague, Millis(9 * 3_600_000)), 3600);
-        assert_eq!(timestamp(&utc, Millis(0)), "2026-01-05T00:00:00.000+00:00");
+        assert_eq!(timestamp(&utc, Millis::ZERO), "2026-01-05T00:00:00.000+00:00");
     }
 }

@@ -1,7 +1,5 @@
 //! What a run records: one row per attempt, running counts, and the summary computed from them.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 pub use crate::outcome::{Aapor, Abandonment, Outcome};
@@ -114,7 +112,8 @@ pub struct RunStats {
     pub(crate) events: u64,
     pub(crate) blocked_dials: u64,
     pub(crate) excluded: u64,
-    pub(crate) outcomes: HashMap<Outcome, u64>,
+    /// Attempts by outcome, indexed by the outcome's discriminant (the order of [`Outcome::ALL`]).
+    pub(crate) outcomes: [u64; Outcome::ALL.len()],
     pub(crate) agent_talk_s: f64,
     pub(crate) agent_wrap_s: f64,
     pub(crate) agent_idle_s: f64,
@@ -226,7 +225,7 @@ impl RunStats {
     }
 
     pub(crate) fn count_outcome(&mut self, day: u32, outcome: Outcome, now: Millis) {
-        *self.outcomes.entry(outcome).or_insert(0) += 1;
+        self.outcomes[outcome as usize] += 1;
         self.abandonment.count(outcome);
         self.days[day as usize].abandonment.count(outcome);
         if outcome.is_drop() {
@@ -416,7 +415,7 @@ impl Summary {
             blocked_dials: st.blocked_dials,
             excluded_numbers: st.excluded,
             numbers_dialed: st.aapor.iter().sum(),
-            outcomes: Outcome::ALL.iter().map(|o| (o.as_str(), st.outcomes.get(o).copied().unwrap_or(0))).collect(),
+            outcomes: Outcome::ALL.iter().map(|o| (o.as_str(), st.outcomes[*o as usize])).collect(),
             agent_time: AgentTime {
                 talk_s: st.agent_talk_s,
                 wait_s: st.agent_idle_s,

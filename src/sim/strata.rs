@@ -28,6 +28,27 @@ pub struct Strata {
     entries: Vec<Entry>,
     /// Whether a look-up is needed at all.
     searched: bool,
+    /// The answer of `entries` precomputed by leading digits, per (country code, length).
+    tables: Vec<Table>,
+}
+
+/// Leading digits most a table is indexed by (10^4 slots of 2 bytes: 20 KB).
+const TABLE_DIGITS: u8 = 4;
+/// A table slot: no entry matches (the base rates).
+const SLOT_BASE: u16 = 0;
+/// A table slot: an entry longer than the table's digits may match; search `entries`.
+const SLOT_SEARCH: u16 = u16::MAX;
+
+/// The first match of `entries` for the numbers of one country code and length, by their leading `digits`
+/// digits: the linear search over every entry (a division each) done once per slot instead of once per call.
+#[derive(Clone, Debug)]
+struct Table {
+    country_code: u16,
+    length: u8,
+    /// 10^(length - digits): the national number divided by it gives the slot.
+    div: u64,
+    /// `SLOT_BASE`, `SLOT_SEARCH`, or the index of the first matching entry plus one.
+    slots: Vec<u16>,
 }
 
 impl Strata {
@@ -83,7 +104,8 @@ impl Strata {
             let l = &scenario.costs.line_per_minute;
             l.mobile != l.fixed_line || l.mobile != l.other
         };
-        Strata { base, sets, entries, searched }
+        let tables = if searched { tables(&entries) } else { Vec::new() };
+        Strata { base, sets, entries, searched, tables }
     }
 
     /// The type and rates of the number with `country_code`, national number `national` of `length` digits
@@ -93,9 +115,102 @@ impl Strata {
         if !self.searched {
             return (None, &self.base);
         }
+        if let Some(t) = self.tables.iter().find(|t| t.country_code == country_code && t.length == length) {
+            match t.slots.get((national / t.div) as usize).copied() {
+                Some(SLOT_BASE) => return (None, &self.base),
+                Some(SLOT_SEARCH) | None => {}
+                Some(i) => {
+                    let e = &self.entries[usize::from(i) - 1];
+                    return (e.kind, &self.sets[e.rates]);
+                }
+            }
+        }
+        self.search(country_code, national, length)
+    }
+
+    /// [`Strata::of`] by a search over every entry, longest prefix first.
+    fn search(&self, country_code: u16, national: u64, length: u8) -> (Option<NumberType>, &StratumRates) {
         self.entries
             .iter()
             .find(|e| e.country_code == country_code && e.length == length && national / e.div == e.prefix)
             .map_or((None, &self.base), |e| (e.kind, &self.sets[e.rates]))
+    }
+}
+
+/// The tables of `entries` (sorted longest prefix first): one per (country code, length), indexed by as many
+/// leading digits as its longest prefix has, at most [`TABLE_DIGITS`]. A slot holds the first entry that
+/// matches every national number with those leading digits — an entry of at most that many digits matches
+/// them all or none — unless a longer entry could match one of them first: then the slot says "search".
+/// Built in time proportional to the slots and entries.
+fn tables(entries: &[Entry]) -> Vec<Table> {
+    let mut groups: Vec<(u16, u8)> = entries.iter().map(|e| (e.country_code, e.length)).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    if entries.len() >= usize::from(SLOT_SEARCH) - 1 {
+        return Vec::new();
+    }
+    groups
+        .into_iter()
+        .map(|(country_code, length)| {
+            let of_group =
+                || entries.iter().enumerate().filter(|(_, e)| e.country_code == country_code && e.length == length);
+            let longest = of_group().map(|(_, e)| e.digits).max().unwrap_or(0);
+            let digits = longest.min(TABLE_DIGITS).min(length);
+            let div = 10u64.pow(u32::from(length - digits));
+            // Entries written last to first, so each slot ends with the first entry (in search order) that
+            // agrees with its digits: an entry of at most `digits` digits fills its range of slots, a longer
+            // one marks its one slot for a search.
+            let mut slots = vec![SLOT_BASE; 10usize.pow(u32::from(digits))];
+            for (i, e) in of_group().collect::<Vec<_>>().into_iter().rev() {
+                if e.digits <= digits {
+                    let width = 10u64.pow(u32::from(digits - e.digits));
+                    let from = (e.prefix * width) as usize;
+                    slots[from..from + width as usize].fill(i as u16 + 1);
+                } else {
+                    slots[(e.prefix / 10u64.pow(u32::from(e.digits - digits))) as usize] = SLOT_SEARCH;
+                }
+            }
+            Table { country_code, length, div, slots }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tables answer as the search over every entry does, for numbers of every plan row and prefix section.
+    #[test]
+    fn table_lookup_matches_the_linear_search() {
+        for plan_name in ["cz", "de", "gb", "us", "sk"] {
+            let plan = Plan::resolve(plan_name).expect("an embedded plan");
+            // Prefix sections of several lengths, some longer than the tables' digits, so slots of every kind occur.
+            let text = "[population.mobile]\nperson = 0.3\n[population.fixedLine]\nperson = 0.2\n\
+                 [population.prefix.\"2\"]\nbusy = 0.05\n[population.prefix.\"60\"]\nbusy = 0.06\n\
+                 [population.prefix.\"7012\"]\nbusy = 0.07\n[population.prefix.\"303123\"]\nbusy = 0.08\n";
+            let scenario = Scenario::parse("strata", text, &[]).expect("a valid scenario");
+            let strata = Strata::new(&scenario, &plan);
+            assert!(!strata.tables.is_empty(), "{plan_name}: tables built");
+            let mut x = 0x9e37_79b9_7f4a_7c15u64;
+            let mut checked = 0;
+            for row in plan.rows() {
+                let free = u32::from(row.length) - row.prefix.len() as u32;
+                let base = row.prefix.parse::<u64>().unwrap_or(0) * 10u64.pow(free);
+                for i in 0..40 {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    // Half inside the row's prefix, half anywhere.
+                    let national =
+                        if i % 2 == 0 { base + x % 10u64.pow(free) } else { x % 10u64.pow(u32::from(row.length)) };
+                    let (cc, len) = (row.country_code, row.length);
+                    let (k1, r1) = strata.of(cc, national, len);
+                    let (k2, r2) = strata.search(cc, national, len);
+                    assert_eq!((k1, r1), (k2, r2), "{plan_name} +{cc} {national} ({len} digits)");
+                    checked += 1;
+                }
+            }
+            assert!(checked > 1000, "{plan_name}: {checked} numbers checked");
+        }
     }
 }

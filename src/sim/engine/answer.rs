@@ -106,10 +106,7 @@ impl Engine<'_> {
             return;
         }
         let lock = millis(self.s.dialer.drop_lockout_hours * 3600.0);
-        let key = self.calls[c].number.key();
-        if let Some(state) = self.numbers.get_mut(&key) {
-            state.locked_until = self.now + lock;
-        }
+        self.calls[c].locked_until = self.now + lock;
         self.finish(c, Outcome::Dropped);
     }
 

@@ -15,6 +15,8 @@ enum State {
 #[derive(Clone, Debug)]
 struct Entry {
     key: u64,
+    /// The number's state, until the callback is kept (dialled) or missed.
+    number: Option<NumberState>,
     /// The call that took the request.
     request: u32,
     agent: Option<u32>,
@@ -33,7 +35,7 @@ pub(super) struct CallbackBook {
 
 impl<'a> Engine<'a> {
     /// The call `c` ended with a callback request: the callback is booked.
-    pub(super) fn schedule_callback(&mut self, c: u32) {
+    pub(super) fn schedule_callback(&mut self, c: u32, state: NumberState) {
         let call = &self.calls[c];
         let (key, attempt, agent, counted) = (call.number.key(), call.attempt, call.agent, call.counted);
         let cb = &self.s.callbacks;
@@ -41,7 +43,14 @@ impl<'a> Engine<'a> {
         let u2 = uniform(self.key, key, attempt, Purpose::CallbackDelay.id(), 1);
         let due = self.now + millis(sample(&cb.delay, u1, u2)).max(Millis(1));
         let id = self.callbacks.entries.len() as u32;
-        self.callbacks.entries.push(Entry { key, request: c, agent, state: State::Pending, counted });
+        self.callbacks.entries.push(Entry {
+            key,
+            number: Some(state),
+            request: c,
+            agent,
+            state: State::Pending,
+            counted,
+        });
         if counted {
             self.stats.callbacks_scheduled += 1;
         }
@@ -136,12 +145,11 @@ impl<'a> Engine<'a> {
     fn dial_callback(&mut self, id: u32, a: u32) {
         let e = &mut self.callbacks.entries[id as usize];
         e.state = State::Kept;
-        let (key, request, counted) = (e.key, e.request, e.counted);
+        let (request, counted) = (e.request, e.counted);
         if counted {
             self.stats.callbacks_kept += 1;
         }
-        let state = self.numbers.get(&key).expect("a number with a callback stays in play");
-        self.forced = Some((state.number, state.attempts + 1, state.referral_of));
+        self.forced = Some(e.number.take().expect("a pending callback holds its number"));
         self.forced_callback_of = Some(request);
         self.set_agent(a, AgentState::Preview);
         if !self.dial(Some(a)) {
@@ -152,11 +160,22 @@ impl<'a> Engine<'a> {
     fn callback_missed(&mut self, id: u32) {
         let e = &mut self.callbacks.entries[id as usize];
         e.state = State::Missed;
-        let (key, counted) = (e.key, e.counted);
+        let (number, counted) = (e.number.take(), e.counted);
         if counted {
             self.stats.callbacks_missed += 1;
         }
-        self.number_done(key);
+        if let Some(number) = number {
+            self.number_done(number);
+        }
+    }
+
+    /// The run ended: the numbers of callbacks still pending end with it.
+    pub(super) fn fold_pending_callbacks(&mut self) {
+        for e in &mut self.callbacks.entries {
+            if let Some(number) = e.number.take() {
+                self.stats.fold_number(number.best);
+            }
+        }
     }
 
     /// The fate of a callback attempt: the person answers with `callbacks.answer`, else it rings out. Other

@@ -68,33 +68,31 @@ impl<'a> Engine<'a> {
         self.fresh.has_next(&|k| flow::dials_anyway(key, p, k, 1))
     }
 
-    /// Whether `number` has been dialled in this run: in play, dialled as a referral, or a fresh number the
-    /// list has passed and dialled (the list's cursor stands for the dialled set, which needs no memory).
+    /// Whether `number` has been dialled in this run: dialled as a referral, or a fresh number the list has
+    /// passed and dialled (the list's cursor stands for the dialled set, which needs no memory). Every number
+    /// in play came from one of the two.
     pub(super) fn dialled(&self, number: &PhoneNumber) -> bool {
         let key = number.key();
         let (seed_key, p) = (self.key, self.s.compliance.faults.ignore_suppression);
-        self.numbers.contains_key(&key)
-            || self.referral_dialled.contains(&key)
-            || self.fresh.passed(number, &|k| flow::dials_anyway(seed_key, p, k, 1))
+        self.referral_dialled.contains(&key) || self.fresh.passed(number, &|k| flow::dials_anyway(seed_key, p, k, 1))
     }
 
     /// The next number to dial whatever its calling hours: a retry that is due, else a referral, else a fresh
     /// number (see `hours.rs` for the calling hours).
-    pub(super) fn next_lead_any(&mut self) -> Option<(PhoneNumber, u32, Option<u32>)> {
-        while let Some(key) = self.retries.pop_due(self.now) {
-            let state = self.numbers.get(&key).expect("retried numbers are known");
+    pub(super) fn next_lead_any(&mut self) -> Option<NumberState> {
+        while let Some(state) = self.retries.pop_due(self.now) {
             if state.locked_until > self.now {
-                self.number_done(key);
+                self.number_done(state);
                 continue;
             }
-            let (number, attempt, referral_of) = (state.number, state.attempts + 1, state.referral_of);
-            if self.blocked(key) && !self.ignores_block(key, attempt) {
+            let key = state.number.key();
+            if self.blocked(key) && !self.ignores_block(key, state.attempts + 1) {
                 self.retry_hits += 1;
-                self.number_done(key);
+                self.number_done(state);
                 continue;
             }
             // A referral stays a referral on every attempt: its link, and with it the Art. 14 notice.
-            return Some((number, attempt, referral_of));
+            return Some(state);
         }
         while let Some((number, from)) = self.referrals.pop_front() {
             let key = number.key();
@@ -110,7 +108,7 @@ impl<'a> Engine<'a> {
             if self.screened_out(&number) {
                 continue;
             }
-            return Some((number, 1, Some(from)));
+            return Some(NumberState::new(number, Some(from)));
         }
         loop {
             let (seed_key, p) = (self.key, self.s.compliance.faults.ignore_suppression);
@@ -132,7 +130,7 @@ impl<'a> Engine<'a> {
             if self.screened_out(&number) {
                 continue;
             }
-            return Some((number, 1, None));
+            return Some(NumberState::new(number, None));
         }
     }
 }

@@ -13,7 +13,7 @@ const DRAWS_PER_DIAL: usize = 64;
 impl<'a> Engine<'a> {
     /// The next number to dial now: a callback being kept, else one whose calling hours are open (held-back
     /// numbers of an open zone first, then [`Engine::next_lead_any`]'s order).
-    pub(super) fn next_lead(&mut self) -> Option<(PhoneNumber, u32, Option<u32>)> {
+    pub(super) fn next_lead(&mut self) -> Option<NumberState> {
         if let Some(lead) = self.forced.take() {
             return Some(lead);
         }
@@ -24,11 +24,11 @@ impl<'a> Engine<'a> {
             if !self.deferred[g].is_empty() && self.hours.open(g as u16, self.now) {
                 while let Some(lead) = self.deferred[g].pop_front() {
                     self.deferred_len -= 1;
-                    let key = lead.0.key();
+                    let key = lead.number.key();
                     // Suppressed while it waited: not dialled.
-                    if self.blocked(key) && !self.ignores_block(key, lead.1) {
+                    if self.blocked(key) && !self.ignores_block(key, lead.attempts + 1) {
                         self.retry_hits += 1;
-                        self.number_done(key);
+                        self.number_done(lead);
                         continue;
                     }
                     return Some(lead);
@@ -40,7 +40,7 @@ impl<'a> Engine<'a> {
                 break;
             }
             let lead = self.next_lead_any()?;
-            let g = self.hours.group(lead.0.key());
+            let g = self.hours.group(lead.number.key());
             if self.hours.open(g, self.now) {
                 return Some(lead);
             }

@@ -1,19 +1,14 @@
 //! The end of a call's life in the engine: a call that ended behind no older call in progress is released —
 //! audited, turned into its record and handed to the sink, in call-id order — and a number with no attempt to
-//! come leaves the map of numbers in play, its AAPOR class counted. A child module of the engine.
+//! come has its AAPOR class counted. A child module of the engine.
 
 use super::*;
 use crate::compliance::{AuditName, AuditReceipt, AuditWithdrawal, erase_withdrawn};
 
 impl<'a> Engine<'a> {
-    /// A number with no attempt to come: its entry goes once no attempt of it is in progress, its AAPOR class
-    /// counted.
-    pub(super) fn number_done(&mut self, key: u64) {
-        if self.numbers.get(&key).is_some_and(|s| s.in_progress == 0)
-            && let Some(state) = self.numbers.remove(&key)
-        {
-            self.stats.fold_number(state.best);
-        }
+    /// A number with no attempt to come: its AAPOR class is counted.
+    pub(super) fn number_done(&mut self, state: NumberState) {
+        self.stats.fold_number(state.best);
     }
 
     /// Hands the suppression entries made so far to the auditor.

@@ -11,33 +11,43 @@ use std::collections::VecDeque;
 
 use super::Millis;
 
-/// One delay's retries: (due, seq, number key), due non-decreasing.
+/// Retries by due time, each holding its number's state by value (read in lane order, not looked up). The
+/// lanes' delays and front keys sit apart, in a few contiguous bytes read on every look (as in the event queue).
 #[derive(Debug)]
-struct Lane {
-    delay: Millis,
-    queue: VecDeque<(Millis, u64, u64)>,
-}
-
-/// Retries by due time.
-#[derive(Debug, Default)]
-pub(super) struct Retries {
-    lanes: Vec<Lane>,
+pub(super) struct Retries<T> {
+    /// Each lane's delay.
+    delays: Vec<Millis>,
+    /// Each lane's front (due, seq), `None` when empty.
+    fronts: Vec<Option<(Millis, u64)>>,
+    /// One delay's retries each: (due, seq, the number's state), due non-decreasing.
+    lanes: Vec<VecDeque<(Millis, u64, T)>>,
     seq: u64,
 }
 
-impl Retries {
+impl<T> Default for Retries<T> {
+    fn default() -> Self {
+        Retries { delays: Vec::new(), fronts: Vec::new(), lanes: Vec::new(), seq: 0 }
+    }
+}
+
+impl<T> Retries<T> {
     /// Schedules a retry of `key` at `now + delay` (`now` never less than at an earlier call).
-    pub(super) fn push(&mut self, now: Millis, delay: Millis, key: u64) {
+    pub(super) fn push(&mut self, now: Millis, delay: Millis, key: T) {
         let due = now + delay;
-        let lane = match self.lanes.iter().position(|l| l.delay == delay) {
+        let lane = match self.delays.iter().position(|&d| d == delay) {
             Some(i) => i,
             None => {
-                self.lanes.push(Lane { delay, queue: VecDeque::new() });
+                self.delays.push(delay);
+                self.fronts.push(None);
+                self.lanes.push(VecDeque::new());
                 self.lanes.len() - 1
             }
         };
-        let queue = &mut self.lanes[lane].queue;
+        let queue = &mut self.lanes[lane];
         debug_assert!(queue.back().is_none_or(|&(d, _, _)| d <= due), "time ran backwards");
+        if queue.is_empty() {
+            self.fronts[lane] = Some((due, self.seq));
+        }
         queue.push_back((due, self.seq, key));
         self.seq += 1;
     }
@@ -46,11 +56,11 @@ impl Retries {
     #[inline]
     fn first(&self) -> Option<usize> {
         let mut best: Option<(usize, (Millis, u64))> = None;
-        for (i, lane) in self.lanes.iter().enumerate() {
-            if let Some(&(due, seq, _)) = lane.queue.front()
-                && best.is_none_or(|(_, b)| (due, seq) < b)
+        for (i, &front) in self.fronts.iter().enumerate() {
+            if let Some(key) = front
+                && best.is_none_or(|(_, b)| key < b)
             {
-                best = Some((i, (due, seq)));
+                best = Some((i, key));
             }
         }
         best.map(|(i, _)| i)
@@ -59,18 +69,26 @@ impl Retries {
     /// The due time of the earliest retry.
     #[inline]
     pub(super) fn next_due(&self) -> Option<Millis> {
-        self.first().map(|i| self.lanes[i].queue.front().expect("a front").0)
+        self.first().and_then(|i| self.fronts[i]).map(|(due, _)| due)
     }
 
-    /// Takes the earliest retry if it is due at `now`: its number key.
+    /// Every retry still waiting, in no particular order (the run's end).
+    pub(super) fn drain(&mut self) -> impl Iterator<Item = T> + '_ {
+        self.fronts.iter_mut().for_each(|f| *f = None);
+        self.lanes.iter_mut().flat_map(|l| l.drain(..).map(|(_, _, key)| key))
+    }
+
+    /// Takes the earliest retry if it is due at `now`: its number's state.
     #[inline]
-    pub(super) fn pop_due(&mut self, now: Millis) -> Option<u64> {
+    pub(super) fn pop_due(&mut self, now: Millis) -> Option<T> {
         let first = self.first()?;
-        let lane = &mut self.lanes[first].queue;
-        if lane.front().expect("a front").0 > now {
+        if self.fronts[first].is_some_and(|(due, _)| due > now) {
             return None;
         }
-        lane.pop_front().map(|(_, _, key)| key)
+        let lane = &mut self.lanes[first];
+        let (_, _, key) = lane.pop_front().expect("a lane with a front key has a front");
+        self.fronts[first] = lane.front().map(|&(due, seq, _)| (due, seq));
+        Some(key)
     }
 }
 

@@ -1,0 +1,38 @@
+//! Engine properties that need a whole run.
+
+use crate::scenario::Scenario;
+use crate::sim::Campaign;
+use crate::sim::Millis;
+
+/// A CSV list may name a number more than once (duplicates are kept, in file order), so the same number can be
+/// in play twice at once. Each occurrence is a lead of its own; before a number's state travelled with it, the
+/// two shared one map entry and the run panicked ("retried numbers are known") once one of them ended.
+#[test]
+fn a_list_naming_numbers_twice_runs_to_the_end() {
+    let dir = std::env::temp_dir().join(format!("dialsim-dup-list-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let list = dir.join("list.csv");
+    // 200 numbers, each named 40 times in a shuffled order: many are dialled again while still in play.
+    let mut rows = String::from("number\n");
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..8000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        rows.push_str(&format!("+420601{:06}\n", x % 200));
+    }
+    std::fs::write(&list, rows).unwrap();
+    let text = format!(
+        "[numbers]\nlist = \"{}\"\nsuppress = []\n[dialer]\nagents = 5\nlines = 50\n",
+        list.display().to_string().replace('\\', "/")
+    );
+    let scenario = Scenario::parse("dup", &text, &[]).expect("a valid scenario");
+    let out = Campaign::new(scenario).expect("a campaign").run(1, true);
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(out.summary.dials > 1000, "the day dialled: {}", out.summary.dials);
+    // The same number was dialled again while an earlier attempt of it was still in progress.
+    let mut open: Vec<(u64, Millis, Millis)> =
+        out.calls.iter().map(|c| (c.number.key(), c.dial_ms, c.dial_ms + c.ring_ms + c.wait_ms + c.talk_ms)).collect();
+    open.sort_unstable();
+    assert!(open.windows(2).any(|w| w[0].0 == w[1].0 && w[1].1 < w[0].2), "a number was in play twice at once");
+}
