@@ -97,12 +97,10 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
     // The fixed overrides, then each listed value on its own: a bad value is blamed on the flag that gave it.
     super::simulate::load_scenario(&scenario_arg, &args.set)?;
     for a in &grid.agents {
-        let a = a.to_string();
-        check_value(&scenario_arg, &args.set, "dialer.agents", &a, "--agents", &a)?;
+        check_value(&scenario_arg, &args.set, format!("dialer.agents={a}"), &format!("--agents {a}"))?;
     }
     for t in &grid.targets {
-        let t = t.to_string();
-        check_value(&scenario_arg, &args.set, "dialer.drop_target", &t, "--targets", &t)?;
+        check_value(&scenario_arg, &args.set, format!("dialer.drop_target={t}"), &format!("--targets {t}"))?;
     }
     // Every point's scenario is checked before any runs.
     let frontier =
@@ -119,7 +117,7 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
     }
     // The scenario of every point, in point order, identifies the frontier.
     let scenarios: Vec<&dialsim::Scenario> = frontier.campaigns().map(|(_, c)| c.scenario()).collect();
-    args.grid.commit(folder, &dir, seed, &scenarios, ("frontier.csv", result.rows.len()))?;
+    args.grid.commit(folder, &dir, seed, &scenarios, "frontier.csv", result.rows.len())?;
     if args.plot && !result.rows.is_empty() {
         note!("dialsim: wrote {}", dir.join("frontier.svg").display());
     }

@@ -87,7 +87,8 @@ impl<H: GridHelp> GridArgs<H> {
         dir: &Path,
         seed: u64,
         scenarios: &[&Scenario],
-        (name, points): (&str, usize),
+        name: &str,
+        points: usize,
     ) -> Result<()> {
         folder.commit(seed, dialsim::manifest::scenario_sha256(scenarios))?;
         note!(
@@ -99,21 +100,14 @@ impl<H: GridHelp> GridArgs<H> {
     }
 }
 
-/// Loads the scenario with `set` and `key=value`; a bad value is blamed on the flag that gave it, as
-/// `{flag} {shown}: {message}`.
-pub fn check_value(
-    scenario_arg: &Option<String>,
-    set: &[String],
-    key: &str,
-    value: &str,
-    flag: &str,
-    shown: &str,
-) -> Result<()> {
+/// Loads the scenario with `set` and one more override `key_value` (`key=value`); a bad value is blamed on
+/// the flag that gave it, as `{blame}: {message}` (e.g. `--agents 0: …`).
+pub fn check_value(scenario_arg: &Option<String>, set: &[String], key_value: String, blame: &str) -> Result<()> {
     let mut set = set.to_vec();
-    set.push(format!("{key}={value}"));
+    set.push(key_value);
     super::simulate::load_scenario(scenario_arg, &set).map_err(|e| match e {
         dialsim::Error::Scenario { origin: dialsim::Origin::Override { .. }, message } => {
-            dialsim::Error::Usage(format!("{flag} {shown}: {message}"))
+            dialsim::Error::Usage(format!("{blame}: {message}"))
         }
         other => other,
     })?;

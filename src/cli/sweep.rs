@@ -91,7 +91,8 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     super::simulate::load_scenario(&scenario_arg, &args.set)?;
     for v in &vary {
         for x in &v.values {
-            check_value(&scenario_arg, &args.set, &v.key, x, "--vary", &format!("{}={x}", v.key))?;
+            let key_value = format!("{}={x}", v.key);
+            check_value(&scenario_arg, &args.set, key_value.clone(), &format!("--vary {key_value}"))?;
         }
     }
     // Every point's scenario is checked before any runs.
@@ -117,7 +118,7 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     }
     // The scenario of every point, in point order, identifies the sweep.
     let scenarios: Vec<&dialsim::Scenario> = sweep.campaigns().map(|(_, c)| Campaign::scenario(c)).collect();
-    args.grid.commit(folder, &dir, seed, &scenarios, ("sweep.csv", result.rows.len()))?;
+    args.grid.commit(folder, &dir, seed, &scenarios, "sweep.csv", result.rows.len())?;
     for name in charts {
         note!("dialsim: wrote {}", dir.join(name).display());
     }
