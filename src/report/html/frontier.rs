@@ -34,7 +34,7 @@ pub(super) fn is_frontier(first_line: &str) -> bool {
 pub(super) fn read(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
     let csv = Csv::parse(bytes, name)?;
     // Every column but `point`, in FRONTIER_HEADER's order (the indices below count from `pacer`).
-    let c: Vec<usize> = FRONTIER_HEADER[1..].iter().map(|k| csv.need(k, name)).collect::<Result<_>>()?;
+    let c = csv.need_all(&FRONTIER_HEADER[1..], name)?;
     let est = |r: &[String], i: usize| Est { mean: num(&r[c[i]]), lo: num(&r[c[i + 1]]), hi: num(&r[c[i + 2]]) };
     let mut points = Vec::new();
     for (line, r) in csv.rows.iter().enumerate() {
