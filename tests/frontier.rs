@@ -296,3 +296,24 @@ fn the_chart_and_the_report_show_the_frontier_with_the_limit_and_the_non_complia
         assert!(html.contains("<td>model</td><td>10</td><td>5.00 %</td>"), "{name}: the table of points");
     }
 }
+
+#[test]
+fn the_report_refuses_a_frontier_csv_without_a_column_it_draws_naming_the_file_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok_stdout(d, &one_point("fr", &["--pacers", "model"]));
+    let text = read(d, "fr/frontier.csv");
+    let drop = text.lines().next().unwrap().split(',').position(|c| c == "occupancy_ci95_low").unwrap();
+    let cut: Vec<String> = text
+        .lines()
+        .map(|l| l.split(',').enumerate().filter(|(i, _)| *i != drop).map(|(_, c)| c).collect::<Vec<_>>().join(","))
+        .collect();
+    std::fs::write(d.join("cut.csv"), cut.join("\n") + "\n").unwrap();
+    let out = dialsim(d, &["report", "cut.csv", "-o", "cut.html"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "a frontier.csv without a column was reported: {err}");
+    assert!(err.contains("cut.csv") && err.contains("no column 'occupancy_ci95_low'"), "{err}");
+    assert!(!d.join("cut.html").exists());
+    // The whole file is reported.
+    ok_stdout(d, &["report", "fr/frontier.csv", "-o", "whole.html"]);
+}
