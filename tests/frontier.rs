@@ -50,6 +50,12 @@ fn small_rows(d: &Path) -> Vec<HashMap<String, String>> {
     by_header(read(d, "fr/frontier.csv"))
 }
 
+/// The frontier.csv of the model pacer's [`one_point`] frontier, run into `d/fr`.
+fn model_point(d: &Path) -> String {
+    ok_stdout(d, &one_point("fr", &["--pacers", "model"]));
+    read(d, "fr/frontier.csv")
+}
+
 fn read(d: &Path, f: &str) -> String {
     std::fs::read_to_string(d.join(f)).unwrap()
 }
@@ -202,8 +208,7 @@ fn targets_above_the_profiles_limit_run_at_their_target_and_are_marked_not_compl
 fn the_csv_has_the_documented_columns_and_the_readme_lists_each_in_one_table() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    ok_stdout(d, &one_point("fr", &["--pacers", "model"]));
-    let text = read(d, "fr/frontier.csv");
+    let text = model_point(d);
     let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
     assert_eq!(header, dialsim::report::FRONTIER_HEADER);
     for needed in [
@@ -301,8 +306,7 @@ fn the_chart_and_the_report_show_the_frontier_with_the_limit_and_the_non_complia
 fn the_report_refuses_a_frontier_csv_without_a_column_it_draws_naming_the_file_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    ok_stdout(d, &one_point("fr", &["--pacers", "model"]));
-    let text = read(d, "fr/frontier.csv");
+    let text = model_point(d);
     let drop = text.lines().next().unwrap().split(',').position(|c| c == "occupancy_ci95_low").unwrap();
     let cut: Vec<String> = text
         .lines()
