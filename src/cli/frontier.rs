@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use dialsim::Privacy;
 use dialsim::analysis::{
     FRONTIER_KEYS, Frontier, FrontierGrid, MergedFrontier, parse_agents, parse_pacers, parse_targets,
 };
+use dialsim::output::Privacy;
 use dialsim::report::FrontierCsv;
 
 use super::grid_args::{GridArgs, GridHelp, MergeArgs, check_value};

@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::Args;
 use dialsim::analysis::check_replications;
+use dialsim::output::{AtomicFile, Privacy, RunFolder};
 use dialsim::report::Export;
-use dialsim::{AtomicFile, Campaign, Privacy, RunFolder, Scenario, Shard};
+use dialsim::sim::Campaign;
+use dialsim::{Scenario, Shard};
 
 /// The help of the flags that name a grid command's own file and merge (`--output`, `--shard`).
 pub trait GridHelp {

@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use dialsim::analysis::{MergedSweep, Sweep, Vary};
+use dialsim::output::Privacy;
 use dialsim::report::SweepCsv;
-use dialsim::{Campaign, Privacy};
+use dialsim::sim::Campaign;
 
 use super::grid_args::{GridArgs, GridHelp, MergeArgs, check_value};
 use super::simulate::with_progress;
