@@ -1,19 +1,10 @@
 //! The analyst workflow: replications with honest intervals, sweeps, comparisons, time profiles and charts.
 mod common;
 
-use std::collections::HashMap;
-
-use common::erlang_b;
+use common::{by_header, erlang_b};
 use dialsim::analysis::{aggregate, kpi_value, no_progress, replicate, replicate_until};
 use dialsim::stats::Estimate;
 use dialsim::{Scenario, sim::Campaign};
-
-/// The rows of a CSV text, each a map from column name to cell.
-fn by_header(text: &str) -> Vec<HashMap<String, String>> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header = reader.headers().unwrap().clone();
-    reader.records().map(|r| header.iter().zip(&r.unwrap()).map(|(k, v)| (k.into(), v.into())).collect()).collect()
-}
 
 fn default_campaign(set: &[&str]) -> Campaign {
     let set: Vec<String> = set.iter().map(|s| s.to_string()).collect();

@@ -5,25 +5,11 @@ mod common;
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 
-use common::{dialsim, ok_stdout};
+use common::{SHORT_REPLICATED, dialsim, ok_stdout, with_stdin};
 
 /// stderr of a run as text.
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// The binary with `stdin` fed to it.
-fn with_stdin(dir: &std::path::Path, args: &[&str], stdin: &[u8]) -> std::process::Output {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("dialsim"))
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
 }
 
 /// stdout parsed as one JSON document (panics, with the text, when it is not one).
@@ -95,26 +81,15 @@ fn a_scenario_is_read_from_stdin_with_dash() {
 }
 
 /// A small comparison of the default day with itself, B with 25 agents: two one-hour replications.
-const SMALL_COMPARE: &[&str] = &[
-    "compare",
-    "default",
-    "default",
-    "--set",
-    "run.day_hours=1",
-    "--set-b",
-    "dialer.agents=25",
-    "--replications",
-    "2",
-    "--seed",
-    "1",
-    "--threads",
-    "1",
-];
+/// A short comparison of the default day with 25 agents in B, with `extra` flags.
+fn small_compare(extra: &[&'static str]) -> Vec<&'static str> {
+    [&["compare", "default", "default", "--set-b", "dialer.agents=25"], &SHORT_REPLICATED[..], extra].concat()
+}
 
 #[test]
 fn compare_json_audit_json_bench_json_and_filter_info_json_are_one_document() {
     let dir = tempfile::tempdir().unwrap();
-    let cmp = dialsim(dir.path(), &[SMALL_COMPARE, &["--json"]].concat());
+    let cmp = dialsim(dir.path(), &small_compare(&["--json"]));
     assert!(cmp.status.success(), "{}", stderr(&cmp));
     let doc = json(&cmp.stdout);
     assert_eq!(doc["replications"], 2);
@@ -199,7 +174,7 @@ fn no_color_turns_off_clap_colours_even_when_forced() {
 #[test]
 fn compare_b_may_be_a_with_overrides() {
     let dir = tempfile::tempdir().unwrap();
-    let out = ok_stdout(dir.path(), &[SMALL_COMPARE, &["-o", "-"]].concat());
+    let out = ok_stdout(dir.path(), &small_compare(&["-o", "-"]));
     let text = String::from_utf8(out).unwrap();
     let mut rows = csv::Reader::from_reader(text.as_bytes());
     let headers = rows.headers().unwrap().clone();
@@ -211,24 +186,8 @@ fn compare_b_may_be_a_with_overrides() {
 #[test]
 fn vary_ranges_give_every_point_and_a_duplicate_key_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let args = [
-        "sweep",
-        "default",
-        "--vary",
-        "dialer.agents=10..30:10",
-        "--vary",
-        "dialer.drop_target=0.01..0.03:0.01",
-        "--set",
-        "run.day_hours=1",
-        "--replications",
-        "2",
-        "--seed",
-        "1",
-        "--threads",
-        "1",
-        "-o",
-        "sw",
-    ];
+    let vary = ["--vary", "dialer.agents=10..30:10", "--vary", "dialer.drop_target=0.01..0.03:0.01"];
+    let args = [&["sweep", "default"], &vary[..], &SHORT_REPLICATED, &["-o", "sw"]].concat();
     let out = dialsim(dir.path(), &args);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = std::fs::read_to_string(dir.path().join("sw/sweep.csv")).unwrap();
@@ -318,22 +277,7 @@ fn a_prefix_with_the_trunk_zero_gets_a_hint_to_drop_it() {
 fn tables_show_rates_as_percentages_and_no_nan() {
     let dir = tempfile::tempdir().unwrap();
     // A scenario compared with itself: every variance ratio is 0/0, shown as a dash.
-    let out = ok_stdout(
-        dir.path(),
-        &[
-            "compare",
-            "default",
-            "default",
-            "--set",
-            "run.day_hours=1",
-            "--replications",
-            "2",
-            "--seed",
-            "1",
-            "--threads",
-            "1",
-        ],
-    );
+    let out = ok_stdout(dir.path(), &[&["compare", "default", "default"], &SHORT_REPLICATED[..]].concat());
     let text = String::from_utf8(out).unwrap();
     assert!(!text.contains("NaN") && !text.contains("-0 ") && !text.contains("-0\n"), "{text}");
     let abandon = text.lines().find(|l| l.starts_with("abandon_rate")).unwrap();

@@ -9,14 +9,7 @@ mod common;
 use std::collections::HashMap;
 use std::path::Path;
 
-use common::{dialsim, ok_stdout};
-
-/// The rows of a CSV as maps from its header.
-fn by_header(text: &str) -> Vec<HashMap<String, String>> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header = reader.headers().unwrap().clone();
-    reader.records().map(|r| header.iter().zip(&r.unwrap()).map(|(k, v)| (k.into(), v.into())).collect()).collect()
-}
+use common::{by_header, dialsim, ok_stdout};
 
 /// The arguments of a small frontier into `out`, with `extra` after them.
 fn small<'a>(out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
@@ -42,6 +35,27 @@ fn small<'a>(out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     args
 }
 
+/// The arguments of a frontier of one agent count and one target (every pacer unless `extra` names them) on a
+/// half-hour day into `out`.
+fn one_point<'a>(out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["frontier", "default", "--set", "run.day_hours=0.5", "--agents", "5", "--targets", "0.02"];
+    args.extend(["--replications", "2", "--seed", "1", "-o", out]);
+    args.extend_from_slice(extra);
+    args
+}
+
+/// The rows of the [`small`] frontier, run into `d/fr`.
+fn small_rows(d: &Path) -> Vec<HashMap<String, String>> {
+    ok_stdout(d, &small("fr", &[]));
+    by_header(read(d, "fr/frontier.csv"))
+}
+
+/// The frontier.csv of the model pacer's [`one_point`] frontier, run into `d/fr`.
+fn model_point(d: &Path) -> String {
+    ok_stdout(d, &one_point("fr", &["--pacers", "model"]));
+    read(d, "fr/frontier.csv")
+}
+
 fn read(d: &Path, f: &str) -> String {
     std::fs::read_to_string(d.join(f)).unwrap()
 }
@@ -50,8 +64,7 @@ fn read(d: &Path, f: &str) -> String {
 fn the_grid_has_one_row_per_pacer_agent_count_and_target_in_point_order() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    ok_stdout(d, &small("fr", &[]));
-    let rows = by_header(&read(d, "fr/frontier.csv"));
+    let rows = small_rows(d);
     assert_eq!(rows.len(), 2 * 2 * 3);
     let mut expected = Vec::new();
     for pacer in ["model", "adaptive-hard-limit"] {
@@ -67,26 +80,8 @@ fn the_grid_has_one_row_per_pacer_agent_count_and_target_in_point_order() {
         assert_eq!(row["replications"], "3");
     }
     // Every pacer by default.
-    ok_stdout(
-        d,
-        &[
-            "frontier",
-            "default",
-            "--set",
-            "run.day_hours=0.5",
-            "--agents",
-            "5",
-            "--targets",
-            "0.02",
-            "--replications",
-            "2",
-            "--seed",
-            "1",
-            "-o",
-            "all",
-        ],
-    );
-    let all = by_header(&read(d, "all/frontier.csv"));
+    ok_stdout(d, &one_point("all", &[]));
+    let all = by_header(read(d, "all/frontier.csv"));
     let pacers: Vec<&str> = all.iter().map(|r| r["pacer"].as_str()).collect();
     assert_eq!(pacers, dialsim::Pacer::ALL.map(|p| p.as_str()));
 }
@@ -97,8 +92,7 @@ fn every_point_runs_the_same_seeds_as_a_plain_replication_of_its_scenario() {
     // --replications` of the same scenario with the same seed; a point seeded by its position would not.
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    ok_stdout(d, &small("fr", &[]));
-    let rows = by_header(&read(d, "fr/frontier.csv"));
+    let rows = small_rows(d);
     for (pacer, agents, target) in [("model", "10", "0.03"), ("adaptive-hard-limit", "5", "0.05")] {
         let row = rows.iter().find(|r| r["pacer"] == pacer && r["agents"] == agents && r["target"] == target).unwrap();
         let json = ok_stdout(
@@ -153,7 +147,7 @@ fn shards_merge_to_the_bytes_of_the_unsharded_frontier_and_a_missing_part_is_an_
     for k in 1..=3 {
         let (out, shard) = (format!("part{k}"), format!("{k}/3"));
         ok_stdout(d, &small(&out, &["--shard", &shard, "--threads", "1"]));
-        assert_eq!(by_header(&read(d, &format!("part{k}/frontier.csv"))).len(), 4, "shard {k} has 4 of 12 points");
+        assert_eq!(by_header(read(d, &format!("part{k}/frontier.csv"))).len(), 4, "shard {k} has 4 of 12 points");
     }
     // The parts in any order.
     ok_stdout(
@@ -162,7 +156,7 @@ fn shards_merge_to_the_bytes_of_the_unsharded_frontier_and_a_missing_part_is_an_
     );
     let (whole, merged) =
         (std::fs::read(d.join("whole/frontier.csv")).unwrap(), std::fs::read(d.join("merged.csv")).unwrap());
-    assert_eq!(by_header(&String::from_utf8(whole.clone()).unwrap()).len(), 12);
+    assert_eq!(by_header(String::from_utf8(whole.clone()).unwrap()).len(), 12);
     assert_eq!(merged, whole, "the merged frontier differs from the unsharded one");
     // To stdout too.
     let out = ok_stdout(
@@ -186,8 +180,7 @@ fn shards_merge_to_the_bytes_of_the_unsharded_frontier_and_a_missing_part_is_an_
 fn targets_above_the_profiles_limit_run_at_their_target_and_are_marked_not_compliant() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    ok_stdout(d, &small("fr", &[]));
-    let rows = by_header(&read(d, "fr/frontier.csv"));
+    let rows = small_rows(d);
     for r in &rows {
         assert_eq!(r["limit"], "0.03", "the default profile's limit");
         let above = r["target"].parse::<f64>().unwrap() > 0.03;
@@ -215,28 +208,7 @@ fn targets_above_the_profiles_limit_run_at_their_target_and_are_marked_not_compl
 fn the_csv_has_the_documented_columns_and_the_readme_lists_each_in_one_table() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    ok_stdout(
-        d,
-        &[
-            "frontier",
-            "default",
-            "--set",
-            "run.day_hours=0.5",
-            "--agents",
-            "5",
-            "--targets",
-            "0.02",
-            "--pacers",
-            "model",
-            "--replications",
-            "2",
-            "--seed",
-            "1",
-            "-o",
-            "fr",
-        ],
-    );
-    let text = read(d, "fr/frontier.csv");
+    let text = model_point(d);
     let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
     assert_eq!(header, dialsim::report::FRONTIER_HEADER);
     for needed in [
@@ -328,4 +300,24 @@ fn the_chart_and_the_report_show_the_frontier_with_the_limit_and_the_non_complia
         assert_eq!(html.matches("no (cap lifted)").count(), 4, "{name}");
         assert!(html.contains("<td>model</td><td>10</td><td>5.00 %</td>"), "{name}: the table of points");
     }
+}
+
+#[test]
+fn the_report_refuses_a_frontier_csv_without_a_column_it_draws_naming_the_file_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = model_point(d);
+    let drop = text.lines().next().unwrap().split(',').position(|c| c == "occupancy_ci95_low").unwrap();
+    let cut: Vec<String> = text
+        .lines()
+        .map(|l| l.split(',').enumerate().filter(|(i, _)| *i != drop).map(|(_, c)| c).collect::<Vec<_>>().join(","))
+        .collect();
+    std::fs::write(d.join("cut.csv"), cut.join("\n") + "\n").unwrap();
+    let out = dialsim(d, &["report", "cut.csv", "-o", "cut.html"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "a frontier.csv without a column was reported: {err}");
+    assert!(err.contains("cut.csv") && err.contains("no column 'occupancy_ci95_low'"), "{err}");
+    assert!(!d.join("cut.html").exists());
+    // The whole file is reported.
+    ok_stdout(d, &["report", "fr/frontier.csv", "-o", "whole.html"]);
 }

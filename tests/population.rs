@@ -5,6 +5,7 @@ mod common;
 
 use std::collections::{HashMap, HashSet};
 
+use common::by_header;
 use dialsim::sim::CallRecord;
 use dialsim::{Scenario, sim::Campaign};
 
@@ -21,12 +22,6 @@ fn default_campaign(set: &[&str]) -> Campaign {
 /// hold mobile and fixed-line numbers only).
 fn is_mobile(c: &CallRecord) -> bool {
     matches!(c.number.national / 100_000_000, 6 | 7)
-}
-
-fn by_header(text: &str) -> Vec<HashMap<String, String>> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header = reader.headers().unwrap().clone();
-    reader.records().map(|r| header.iter().zip(&r.unwrap()).map(|(k, v)| (k.into(), v.into())).collect()).collect()
 }
 
 /// Share of first attempts that end not in service, and how many first attempts there were.
@@ -176,7 +171,7 @@ fn compare_shows_what_screening_does_to_cost_per_contact_with_an_interval() {
     ];
     let out = common::dialsim(dir.path(), &args);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let rows = by_header(&std::fs::read_to_string(dir.path().join("cmp.csv")).unwrap());
+    let rows = by_header(std::fs::read_to_string(dir.path().join("cmp.csv")).unwrap());
     let row = |kpi: &str| rows.iter().find(|r| r["kpi"] == kpi).unwrap_or_else(|| panic!("no row {kpi}"));
     let f = |kpi: &str, column: &str| row(kpi)[column].parse::<f64>().unwrap();
     assert_eq!(f("screened", "a_mean"), 0.0);

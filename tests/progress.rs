@@ -5,7 +5,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::ok_stdout;
+use common::{ok_stdout, with_stdin};
 
 /// What `dialsim ARGS` writes on a terminal (stdout and stderr together), or `None` when `script` is absent.
 fn on_a_terminal(dir: &Path, args: &str) -> Option<String> {
@@ -64,37 +64,23 @@ fn replications_show_runs_counted() {
     assert!(screen.contains("4/4 runs"), "the bar does not count runs: {screen}");
 }
 
-/// `dialsim ARGS` in `dir` with `stdin` piped in.
-fn piped(dir: &Path, args: &[&str], stdin: &[u8]) -> std::process::Output {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("dialsim"))
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), stdin).unwrap();
-    child.wait_with_output().unwrap()
-}
-
 #[test]
 fn filter_info_and_check_read_the_filter_from_stdin() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("k.csv"), "phone\n+420601000001\n+420601000002\n").unwrap();
     ok_stdout(dir.path(), &["filter", "build", "--seed", "1", "-o", "k.bloom", "k.csv"]);
     let bloom = std::fs::read(dir.path().join("k.bloom")).unwrap();
-    let info = piped(dir.path(), &["filter", "info", "-", "--json"], &bloom);
+    let info = with_stdin(dir.path(), &["filter", "info", "-", "--json"], &bloom);
     assert!(info.status.success(), "{}", String::from_utf8_lossy(&info.stderr));
     let doc: serde_json::Value = serde_json::from_slice(&info.stdout).unwrap();
     assert_eq!(doc["entries"], 2);
-    let check = piped(dir.path(), &["filter", "check", "-", "601000001", "601000003"], &bloom);
+    let check = with_stdin(dir.path(), &["filter", "check", "-", "601000001", "601000003"], &bloom);
     assert_eq!(String::from_utf8_lossy(&check.stdout), "+420601000001\tknown\n+420601000003\tnot known\n");
     // A filter on stdin is checked like a file on disk: a cut one is refused, naming stdin.
-    let cut = piped(dir.path(), &["filter", "info", "-"], &bloom[..bloom.len() - 9]);
+    let cut = with_stdin(dir.path(), &["filter", "info", "-"], &bloom[..bloom.len() - 9]);
     assert_eq!(cut.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&cut.stderr).contains("<stdin>"), "{}", String::from_utf8_lossy(&cut.stderr));
     // Nothing on stdin is an error, not a hang or a panic.
-    let empty = piped(dir.path(), &["filter", "info", "-"], b"");
+    let empty = with_stdin(dir.path(), &["filter", "info", "-"], b"");
     assert_eq!(empty.status.code(), Some(1), "{}", String::from_utf8_lossy(&empty.stderr));
 }

@@ -2,20 +2,13 @@
 //! progress callback, filters built from several inputs — and the binary writes exactly what they return.
 mod common;
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use common::by_header;
 use dialsim::analysis::{MergedSweep, Replications, Sweep, SweepResult, Vary, compare, no_progress, replicate};
 use dialsim::report::{CompareCsv, Export, SweepCsv, Table};
 use dialsim::{Scenario, Shard, sim::Campaign};
-
-/// The rows of a CSV text, each a map from column name to cell.
-fn by_header(text: &[u8]) -> Vec<HashMap<String, String>> {
-    let mut reader = csv::Reader::from_reader(text);
-    let header = reader.headers().unwrap().clone();
-    reader.records().map(|r| header.iter().zip(&r.unwrap()).map(|(k, v)| (k.into(), v.into())).collect()).collect()
-}
 
 fn default_scenario(set: &[String]) -> dialsim::Result<Scenario> {
     Scenario::parse("<default scenario>", dialsim::DEFAULT_SCENARIO, set)

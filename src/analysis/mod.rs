@@ -8,6 +8,7 @@
 mod compare;
 mod frontier;
 mod replicate;
+mod shards;
 mod sweep;
 
 pub use compare::{Comparison, compare, pair};
@@ -19,4 +20,5 @@ pub use replicate::{
     Progress, Replications, aggregate, check_replications, kpi_value, no_progress, replicate, replicate_range,
     replicate_until,
 };
-pub use sweep::{Line, MergedSweep, Sweep, SweepResult, SweepRow, Vary, grid, shard_points};
+pub use shards::shard_points;
+pub use sweep::{Line, MergedSweep, Sweep, SweepResult, SweepRow, Vary, grid};

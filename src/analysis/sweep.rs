@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::str::FromStr;
 
-use super::replicate::{Progress, aggregate, replicate};
+use super::replicate::{Progress, aggregate};
+use super::shards::{coordinates, join_parts, point_count, read_parts, run_points, shard_points};
 use crate::error::{Error, Result};
 use crate::generate::Shard;
 use crate::scenario::Scenario;
@@ -92,17 +93,10 @@ fn range(from: &str, rest: &str) -> std::result::Result<Vec<String>, String> {
 /// assert_eq!(dialsim::analysis::grid(&vary), [["1", "x"], ["1", "y"], ["2", "x"], ["2", "y"]]);
 /// ```
 pub fn grid(vary: &[Vary]) -> Vec<Vec<String>> {
-    let mut points: Vec<Vec<String>> = vec![Vec::new()];
-    for v in vary {
-        points =
-            points.iter().flat_map(|p| v.values.iter().map(move |x| [p.clone(), vec![x.clone()]].concat())).collect();
-    }
-    points
-}
-
-/// The points of a grid of `points` points that `shard` runs: those `p` with `p mod N = K − 1`.
-pub fn shard_points(points: usize, shard: Shard) -> Vec<usize> {
-    (0..points).filter(|p| *p as u64 % shard.count == shard.index - 1).collect()
+    let sizes: Vec<usize> = vary.iter().map(|v| v.values.len()).collect();
+    (0..point_count(&sizes))
+        .map(|p| coordinates(p, &sizes).into_iter().zip(vary).map(|(i, v)| v.values[i].clone()).collect())
+        .collect()
 }
 
 /// A sweep ready to run: the grid, and the campaign of every point of its shard, each checked and loaded.
@@ -162,14 +156,17 @@ impl Sweep {
     /// numbers), on `threads` threads. `progress` is called once per replication, with `done` counted over
     /// the whole shard.
     pub fn run(&self, seed: u64, replications: u32, threads: usize, progress: &Progress) -> SweepResult {
-        let per = u64::from(replications);
-        let total = self.mine.len() as u64 * per;
-        let mut rows = Vec::new();
-        for (i, (p, campaign)) in self.mine.iter().enumerate() {
-            let before = i as u64 * per;
-            let summaries = replicate(campaign, seed, replications, threads, &|done, _| progress(before + done, total));
-            rows.push(SweepRow { point: *p, values: self.points[*p].clone(), estimates: aggregate(&summaries) });
-        }
+        let rows = run_points(
+            &self.mine,
+            |(_, c)| c,
+            (seed, replications, threads),
+            progress,
+            |(p, _), summaries| SweepRow {
+                point: *p,
+                values: self.points[*p].clone(),
+                estimates: aggregate(summaries),
+            },
+        );
         SweepResult { keys: self.vary.iter().map(|v| v.key.clone()).collect(), seed, replications, rows }
     }
 }
@@ -238,14 +235,7 @@ impl MergedSweep {
     /// Reads and joins the `sweep.csv` files `parts`: their headers must agree, every row must start with its
     /// point number, and no point may appear twice.
     pub fn read(parts: &[impl AsRef<Path>]) -> Result<MergedSweep> {
-        let texts = parts
-            .iter()
-            .map(|p| {
-                let p = p.as_ref();
-                Ok((p.display().to_string(), std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        MergedSweep::join(&texts)
+        read_parts(parts, MergedSweep::join)
     }
 
     /// Joins the texts of parts named `(name, text)` ([`MergedSweep::read`]).
@@ -258,31 +248,7 @@ impl MergedSweep {
     /// # Ok::<(), dialsim::Error>(())
     /// ```
     pub fn join(parts: &[(String, String)]) -> Result<MergedSweep> {
-        let mut header: Option<String> = None;
-        let mut rows: Vec<(u64, String)> = Vec::new();
-        for (name, text) in parts {
-            let mut lines = text.lines();
-            let h = lines.next().unwrap_or("").to_string();
-            match &header {
-                None => header = Some(h),
-                Some(first) if *first != h => {
-                    return Err(Error::input(name.clone(), Some(1), "header differs from the first part's"));
-                }
-                _ => {}
-            }
-            for (i, line) in lines.enumerate() {
-                let point = line
-                    .split(',')
-                    .next()
-                    .and_then(|p| p.parse().ok())
-                    .ok_or_else(|| Error::input(name.clone(), Some(i as u64 + 2), "row without a point number"))?;
-                rows.push((point, line.to_string()));
-            }
-        }
-        rows.sort_by_key(|(p, _)| *p);
-        if let Some(w) = rows.windows(2).find(|w| w[0].0 == w[1].0) {
-            return Err(Error::Usage(format!("point {} appears in more than one part", w[0].0)));
-        }
-        Ok(MergedSweep { header: header.unwrap_or_default(), rows })
+        let (header, rows) = join_parts(parts)?;
+        Ok(MergedSweep { header, rows })
     }
 }

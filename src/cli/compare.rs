@@ -83,11 +83,9 @@ pub fn run(args: CompareArgs) -> Result<i32> {
     let b = Campaign::new(super::simulate::load_scenario(&Some(args.b.clone()), &set_b)?)?;
     let seed = super::generate::seed_or_fresh(args.seed);
     let threads = super::threads(args.threads)?;
-    let bar = super::progress_bar(2 * u64::from(args.replications), true);
-    let comparison = compare(&a, &b, seed, args.replications, threads, &super::simulate::progress(&bar));
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    let comparison = super::simulate::with_progress(2 * u64::from(args.replications), |progress| {
+        compare(&a, &b, seed, args.replications, threads, progress)
+    });
     if args.json {
         let text = serde_json::to_string_pretty(&to_json(&args, &set_a, &set_b, &comparison))?;
         out!("{text}");

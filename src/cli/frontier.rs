@@ -7,11 +7,13 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use dialsim::analysis::{
-    FRONTIER_KEYS, Frontier, FrontierGrid, MergedFrontier, check_replications, parse_agents, parse_pacers,
-    parse_targets,
+    FRONTIER_KEYS, Frontier, FrontierGrid, MergedFrontier, parse_agents, parse_pacers, parse_targets,
 };
-use dialsim::report::{Export, FrontierCsv};
-use dialsim::{Shard, output::AtomicFile, output::Privacy, output::RunFolder};
+use dialsim::output::Privacy;
+use dialsim::report::FrontierCsv;
+
+use super::grid_args::{GridArgs, GridHelp, MergeArgs, check_value};
+use super::simulate::with_progress;
 
 #[derive(Args, Debug)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
@@ -35,22 +37,8 @@ pub struct FrontierArgs {
     /// dialer.drop_target, which the frontier sets.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
-    /// Replications per point (the same seeds at every point: common random numbers).
-    #[arg(long, default_value_t = 10)]
-    replications: u32,
-    /// Seed; when absent a fresh one is drawn and printed to stderr.
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Threads [default: all cores]; results do not depend on it.
-    #[arg(long)]
-    threads: Option<usize>,
-    /// Output folder for frontier.csv (and frontier.svg), written as a set with a manifest.json.
-    #[arg(short = 'o', long = "output", visible_alias = "out", value_name = "DIR", required = true)]
-    out: Option<PathBuf>,
-    /// Run only the points p with p mod N = K-1 (to spread a frontier over machines); join with
-    /// `frontier merge`.
-    #[arg(long, value_parser = |s: &str| s.parse::<Shard>())]
-    shard: Option<Shard>,
+    #[command(flatten)]
+    grid: GridArgs<FrontierHelp>,
     /// Also write frontier.svg: occupancy against realised abandonment, a panel per agent count, a line per
     /// pacer, the profile's limit as a vertical line.
     #[arg(long)]
@@ -60,17 +48,21 @@ pub struct FrontierArgs {
     report: Option<PathBuf>,
 }
 
+/// The help of `--output` and `--shard`.
+#[derive(Debug)]
+pub struct FrontierHelp;
+
+impl GridHelp for FrontierHelp {
+    const OUT: &'static str =
+        "Output folder for frontier.csv (and frontier.svg), written as a set with a manifest.json";
+    const SHARD: &'static str =
+        "Run only the points p with p mod N = K-1 (to spread a frontier over machines); join with `frontier merge`";
+}
+
 #[derive(Subcommand, Debug)]
 pub enum FrontierCommand {
     /// Join the frontier.csv parts of a sharded frontier into one file, in point order (every point once).
-    Merge {
-        /// The parts.
-        #[arg(required = true)]
-        parts: Vec<PathBuf>,
-        /// The merged file; `-` writes it to stdout.
-        #[arg(short = 'o', long = "output")]
-        output: PathBuf,
-    },
+    Merge(MergeArgs),
 }
 
 /// A library message about a list, blamed on its flag.
@@ -79,12 +71,11 @@ fn usage(flag: &str, value: &str, message: impl std::fmt::Display) -> dialsim::E
 }
 
 pub fn run(args: FrontierArgs) -> Result<i32> {
-    if let Some(FrontierCommand::Merge { parts, output }) = args.merge {
-        return merge(&parts, &output);
+    if let Some(FrontierCommand::Merge(merge)) = args.merge {
+        return merge.run(MergedFrontier::read, &FrontierCsv, |m| m.rows.len());
     }
     let scenario_arg = args.scenario.clone();
-    super::simulate::refuse_stdout_folder(&args.out)?;
-    let dir = args.out.clone().expect("required");
+    let dir = args.grid.dir()?;
     let (agents_arg, targets_arg) = (args.agents.clone().expect("required"), args.targets.clone().expect("required"));
     let agents = parse_agents(&agents_arg).map_err(|e| usage("--agents", &agents_arg, e))?;
     let targets = parse_targets(&targets_arg).map_err(|e| usage("--targets", &targets_arg, e))?;
@@ -102,83 +93,34 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
             anyhow::bail!(dialsim::Error::Usage(format!("--set {s}: the frontier sets {key} per point; {instead}")));
         }
     }
-    check_replications(u64::from(args.replications))
-        .map_err(|e| dialsim::Error::Usage(format!("--replications: {e}")))?;
+    args.grid.check_replications()?;
     // The fixed overrides, then each listed value on its own: a bad value is blamed on the flag that gave it.
     super::simulate::load_scenario(&scenario_arg, &args.set)?;
-    let blame = |flag: &str, key: &str, value: String| -> Result<()> {
-        let mut set = args.set.clone();
-        set.push(format!("{key}={value}"));
-        super::simulate::load_scenario(&scenario_arg, &set).map_err(|e| match e {
-            dialsim::Error::Scenario { origin: dialsim::Origin::Override { .. }, message } => {
-                usage(flag, &value, message)
-            }
-            other => other,
-        })?;
-        Ok(())
-    };
     for a in &grid.agents {
-        blame("--agents", "dialer.agents", a.to_string())?;
+        check_value(&scenario_arg, &args.set, format!("dialer.agents={a}"), &format!("--agents {a}"))?;
     }
     for t in &grid.targets {
-        blame("--targets", "dialer.drop_target", t.to_string())?;
+        check_value(&scenario_arg, &args.set, format!("dialer.drop_target={t}"), &format!("--targets {t}"))?;
     }
     // Every point's scenario is checked before any runs.
-    let shard = args.shard.unwrap_or(Shard::WHOLE);
-    let frontier = Frontier::new(grid, &args.set, shard, |set| super::simulate::load_scenario(&scenario_arg, set))?;
-    // Checked (and its temporary folder made) before the runs: a refused folder costs no simulation.
-    let inputs: Vec<PathBuf> =
-        frontier.campaigns().flat_map(|(_, c)| super::simulate::scenario_inputs(&scenario_arg, c.scenario())).collect();
-    super::simulate::refuse_inputs_in(&dir, &inputs)?;
-    if let Some(p) = &args.report {
-        super::report::check(p, &[dir.as_path()])?;
-    }
-    let mut folder = RunFolder::create(&dir)?;
-    let seed = super::generate::seed_or_fresh(args.seed);
-    let threads = super::threads(args.threads)?;
-    let bar = super::progress_bar(frontier.total(args.replications), true);
-    let result = frontier.run(seed, args.replications, threads, &super::simulate::progress(&bar));
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    let frontier =
+        Frontier::new(grid, &args.set, args.grid.shard(), |set| super::simulate::load_scenario(&scenario_arg, set))?;
+    let (mut folder, seed, threads) =
+        args.grid.open(&dir, &scenario_arg, frontier.campaigns().map(|(_, c)| c), args.report.as_ref())?;
+    let replications = args.grid.replications;
+    let result = with_progress(frontier.total(replications), |p| frontier.run(seed, replications, threads, p));
     dialsim::report::write_file(&mut folder, "frontier.csv", Privacy::Public, &FrontierCsv, &result)?;
     if args.plot && !result.rows.is_empty() {
         let hollow = if result.rows.iter().any(|r| !r.compliant) { "; hollow: target above the limit" } else { "" };
-        let title = format!("Efficiency frontier ({} replications per point{hollow})", args.replications);
+        let title = format!("Efficiency frontier ({} replications per point{hollow})", replications);
         dialsim::report::frontier_svg(&folder.path().join("frontier.svg"), &title, &result.curves(), result.limit())?;
     }
     // The scenario of every point, in point order, identifies the frontier.
     let scenarios: Vec<&dialsim::Scenario> = frontier.campaigns().map(|(_, c)| c.scenario()).collect();
-    folder.commit(seed, dialsim::manifest::scenario_sha256(&scenarios))?;
-    note!(
-        "dialsim: wrote {} ({} points, {} replications each, seed {seed})",
-        dir.join("frontier.csv").display(),
-        result.rows.len(),
-        args.replications
-    );
+    args.grid.commit(folder, &dir, seed, &scenarios, "frontier.csv", result.rows.len())?;
     if args.plot && !result.rows.is_empty() {
         note!("dialsim: wrote {}", dir.join("frontier.svg").display());
     }
     super::report::write_for(args.report.as_ref(), None, |r| r.add_frontier(&result, scenarios.first().copied()))?;
-    Ok(0)
-}
-
-fn merge(parts: &[PathBuf], output: &std::path::Path) -> Result<i32> {
-    let to_stdout = dialsim::output::is_stdout(output);
-    if !to_stdout {
-        // Before any part is read: the output must be replaceable and must not be one of the parts.
-        dialsim::output::check_target(output)?;
-        let inputs: Vec<&std::path::Path> = parts.iter().map(PathBuf::as_path).collect();
-        dialsim::output::refuse_inputs(output, &inputs)?;
-    }
-    let merged = MergedFrontier::read(parts)?;
-    if to_stdout {
-        super::simulate::print(&FrontierCsv, &merged)?;
-    } else {
-        let mut f = AtomicFile::create(output, Privacy::Public)?;
-        FrontierCsv.write(&mut f, &merged).map_err(|e| dialsim::Error::io(output, e))?;
-        f.commit()?;
-    }
-    note!("dialsim: merged {} points from {} parts into {}", merged.rows.len(), parts.len(), output.display());
     Ok(0)
 }

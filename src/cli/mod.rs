@@ -31,6 +31,7 @@ mod docs;
 mod filter;
 mod frontier;
 mod generate;
+mod grid_args;
 mod input_args;
 mod plan;
 mod report;

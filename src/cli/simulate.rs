@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use dialsim::analysis::{Replications, check_replications, replicate, replicate_until};
+use dialsim::analysis::{Progress, Replications, check_replications, replicate, replicate_until};
 use dialsim::report::{Export, RunReport, Table};
 use dialsim::{Scenario, output::RunFolder, sim::Campaign, sim::Summary};
 
@@ -99,15 +99,20 @@ pub(crate) fn print<R: ?Sized>(format: &dyn Export<R>, result: &R) -> Result<()>
     Ok(())
 }
 
-/// A progress callback that moves `bar` (when there is one) by one step per call; the total it is told
-/// becomes the bar's length.
-pub(crate) fn progress(bar: &Option<indicatif::ProgressBar>) -> impl Fn(u64, u64) + Sync + '_ {
-    move |_done, total| {
-        if let Some(b) = bar {
+/// Runs `run` with a progress bar (on a terminal) of `total` steps, which its [`Progress`] callback moves by
+/// one step per call (the total the callback is told becomes the bar's length); the bar is cleared after.
+pub(crate) fn with_progress<T>(total: u64, run: impl FnOnce(&Progress) -> T) -> T {
+    let bar = super::progress_bar(total, true);
+    let result = run(&|_done, total| {
+        if let Some(b) = &bar {
             b.set_length(total);
             b.inc(1);
         }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
     }
+    result
 }
 
 /// The files a scenario run reads: the scenario file and the plan, filters, suppression lists and call list
@@ -204,19 +209,12 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         }
         return Ok(0);
     }
-    let bar = super::progress_bar(u64::from(args.replications), true);
-    let summaries = {
-        let progress = progress(&bar);
-        match (&args.ci_half_width, &args.ci_for) {
-            (Some(x), Some(k)) => {
-                replicate_until(&campaign, seed, k, *x, args.replications, args.max_replications, threads, &progress)
-            }
-            _ => replicate(&campaign, seed, args.replications, threads, &progress),
+    let summaries = with_progress(u64::from(args.replications), |progress| match (&args.ci_half_width, &args.ci_for) {
+        (Some(x), Some(k)) => {
+            replicate_until(&campaign, seed, k, *x, args.replications, args.max_replications, threads, progress)
         }
-    };
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+        _ => replicate(&campaign, seed, args.replications, threads, progress),
+    });
     let result = Replications::new(campaign.scenario(), seed, summaries);
     show(args.json, &result)?;
     if let (Some(x), Some(k)) = (&args.ci_half_width, &args.ci_for) {

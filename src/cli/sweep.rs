@@ -5,9 +5,13 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use dialsim::analysis::{MergedSweep, Sweep, Vary, check_replications};
-use dialsim::report::{Export, SweepCsv};
-use dialsim::{Shard, output::AtomicFile, output::Privacy, output::RunFolder, sim::Campaign};
+use dialsim::analysis::{MergedSweep, Sweep, Vary};
+use dialsim::output::Privacy;
+use dialsim::report::SweepCsv;
+use dialsim::sim::Campaign;
+
+use super::grid_args::{GridArgs, GridHelp, MergeArgs, check_value};
+use super::simulate::with_progress;
 
 #[derive(Args, Debug)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
@@ -23,21 +27,8 @@ pub struct SweepArgs {
     /// Override a scenario field for every point (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
-    /// Replications per point (the same seeds at every point: common random numbers).
-    #[arg(long, default_value_t = 10)]
-    replications: u32,
-    /// Seed; when absent a fresh one is drawn and printed to stderr.
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Threads [default: all cores]; results do not depend on it.
-    #[arg(long)]
-    threads: Option<usize>,
-    /// Output folder for sweep.csv (and the charts), written as a set with a manifest.json.
-    #[arg(short = 'o', long = "output", visible_alias = "out", value_name = "DIR", required = true)]
-    out: Option<PathBuf>,
-    /// Run only the points p with p mod N = K-1 (to spread a sweep over machines); merge with `sweep merge`.
-    #[arg(long, value_parser = |s: &str| s.parse::<Shard>())]
-    shard: Option<Shard>,
+    #[command(flatten)]
+    grid: GridArgs<SweepHelp>,
     /// Write one SVG chart per KPI of --kpi: the KPI against the first parameter, a line per value of the second.
     #[arg(long)]
     plot: bool,
@@ -49,26 +40,28 @@ pub struct SweepArgs {
     report: Option<PathBuf>,
 }
 
+/// The help of `--output` and `--shard`.
+#[derive(Debug)]
+pub struct SweepHelp;
+
+impl GridHelp for SweepHelp {
+    const OUT: &'static str = "Output folder for sweep.csv (and the charts), written as a set with a manifest.json";
+    const SHARD: &'static str =
+        "Run only the points p with p mod N = K-1 (to spread a sweep over machines); merge with `sweep merge`";
+}
+
 #[derive(Subcommand, Debug)]
 pub enum SweepCommand {
     /// Join the sweep.csv parts of a sharded sweep into one file, in point order.
-    Merge {
-        /// The parts.
-        #[arg(required = true)]
-        parts: Vec<PathBuf>,
-        /// The merged file; `-` writes it to stdout.
-        #[arg(short = 'o', long = "output")]
-        output: PathBuf,
-    },
+    Merge(MergeArgs),
 }
 
 pub fn run(args: SweepArgs) -> Result<i32> {
-    if let Some(SweepCommand::Merge { parts, output }) = args.merge {
-        return merge(&parts, &output);
+    if let Some(SweepCommand::Merge(merge)) = args.merge {
+        return merge.run(MergedSweep::read, &SweepCsv, |m| m.rows.len());
     }
     let scenario_arg = args.scenario.clone();
-    super::simulate::refuse_stdout_folder(&args.out)?;
-    let dir = args.out.clone().expect("required");
+    let dir = args.grid.dir()?;
     for k in &args.kpis {
         super::simulate::check_kpi(k)?;
     }
@@ -94,40 +87,22 @@ pub fn run(args: SweepArgs) -> Result<i32> {
             vary[0].key
         )));
     }
-    check_replications(u64::from(args.replications))
-        .map_err(|e| dialsim::Error::Usage(format!("--replications: {e}")))?;
+    args.grid.check_replications()?;
     // The fixed overrides, then each varied value on its own: a bad value is blamed on the flag that gave it.
     super::simulate::load_scenario(&scenario_arg, &args.set)?;
     for v in &vary {
         for x in &v.values {
-            let mut set = args.set.clone();
-            set.push(format!("{}={x}", v.key));
-            super::simulate::load_scenario(&scenario_arg, &set).map_err(|e| match e {
-                dialsim::Error::Scenario { origin: dialsim::Origin::Override { .. }, message } => {
-                    dialsim::Error::Usage(format!("--vary {}={x}: {message}", v.key))
-                }
-                other => other,
-            })?;
+            let key_value = format!("{}={x}", v.key);
+            check_value(&scenario_arg, &args.set, key_value.clone(), &format!("--vary {key_value}"))?;
         }
     }
     // Every point's scenario is checked before any runs.
-    let shard = args.shard.unwrap_or(Shard::WHOLE);
-    let sweep = Sweep::new(vary, &args.set, shard, |set| super::simulate::load_scenario(&scenario_arg, set))?;
-    // Checked (and its temporary folder made) before the runs: a refused folder costs no simulation.
-    let inputs: Vec<PathBuf> =
-        sweep.campaigns().flat_map(|(_, c)| super::simulate::scenario_inputs(&scenario_arg, c.scenario())).collect();
-    super::simulate::refuse_inputs_in(&dir, &inputs)?;
-    if let Some(p) = &args.report {
-        super::report::check(p, &[dir.as_path()])?;
-    }
-    let mut folder = RunFolder::create(&dir)?;
-    let seed = super::generate::seed_or_fresh(args.seed);
-    let threads = super::threads(args.threads)?;
-    let bar = super::progress_bar((sweep.campaigns().count() as u64) * u64::from(args.replications), true);
-    let result = sweep.run(seed, args.replications, threads, &super::simulate::progress(&bar));
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    let sweep =
+        Sweep::new(vary, &args.set, args.grid.shard(), |set| super::simulate::load_scenario(&scenario_arg, set))?;
+    let (mut folder, seed, threads) =
+        args.grid.open(&dir, &scenario_arg, sweep.campaigns().map(|(_, c)| c), args.report.as_ref())?;
+    let total = (sweep.campaigns().count() as u64) * u64::from(args.grid.replications);
+    let result = with_progress(total, |progress| sweep.run(seed, args.grid.replications, threads, progress));
     dialsim::report::write_file(&mut folder, "sweep.csv", Privacy::Public, &SweepCsv, &result)?;
     let mut charts = Vec::new();
     if args.plot {
@@ -136,7 +111,7 @@ pub fn run(args: SweepArgs) -> Result<i32> {
             let series = result
                 .lines(kpi)
                 .map_err(|_| dialsim::Error::Usage(format!("--plot needs numeric values of {first}")))?;
-            let title = format!("{kpi} against {first} ({} replications per point)", args.replications);
+            let title = format!("{kpi} against {first} ({} replications per point)", args.grid.replications);
             let name = format!("sweep-{kpi}.svg");
             dialsim::report::sweep_svg(&folder.path().join(&name), &title, first, kpi, &series)?;
             charts.push(name);
@@ -144,36 +119,10 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     }
     // The scenario of every point, in point order, identifies the sweep.
     let scenarios: Vec<&dialsim::Scenario> = sweep.campaigns().map(|(_, c)| Campaign::scenario(c)).collect();
-    folder.commit(seed, dialsim::manifest::scenario_sha256(&scenarios))?;
-    note!(
-        "dialsim: wrote {} ({} points, {} replications each, seed {seed})",
-        dir.join("sweep.csv").display(),
-        result.rows.len(),
-        args.replications
-    );
+    args.grid.commit(folder, &dir, seed, &scenarios, "sweep.csv", result.rows.len())?;
     for name in charts {
         note!("dialsim: wrote {}", dir.join(name).display());
     }
     super::report::write_for(args.report.as_ref(), None, |r| r.add_sweep(&result, scenarios.first().copied()))?;
-    Ok(0)
-}
-
-fn merge(parts: &[PathBuf], output: &std::path::Path) -> Result<i32> {
-    let to_stdout = dialsim::output::is_stdout(output);
-    if !to_stdout {
-        // Before any part is read: the output must be replaceable and must not be one of the parts.
-        dialsim::output::check_target(output)?;
-        let inputs: Vec<&std::path::Path> = parts.iter().map(PathBuf::as_path).collect();
-        dialsim::output::refuse_inputs(output, &inputs)?;
-    }
-    let merged = MergedSweep::read(parts)?;
-    if to_stdout {
-        super::simulate::print(&SweepCsv, &merged)?;
-    } else {
-        let mut f = AtomicFile::create(output, Privacy::Public)?;
-        SweepCsv.write(&mut f, &merged).map_err(|e| dialsim::Error::io(output, e))?;
-        f.commit()?;
-    }
-    note!("dialsim: merged {} points from {} parts into {}", merged.rows.len(), parts.len(), output.display());
     Ok(0)
 }

@@ -1,8 +1,9 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::path::Path;
-use std::process::Output;
+use std::process::{Output, Stdio};
 
 use dialsim::{CallList, NumberSpace, Plan, Selection};
 
@@ -23,6 +24,32 @@ pub fn ok_stdout(dir: &Path, args: &[&str]) -> Vec<u8> {
     assert!(out.status.success(), "dialsim {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     out.stdout
 }
+
+/// The binary run in `dir` with `args` and `stdin` piped in.
+pub fn with_stdin(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dialsim"))
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// The rows of a CSV as maps from its header's names (columns found by name, never by position).
+pub fn by_header(text: impl AsRef<[u8]>) -> Vec<HashMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(text.as_ref());
+    let header = reader.headers().unwrap().clone();
+    reader.records().map(|r| header.iter().zip(&r.unwrap()).map(|(k, v)| (k.into(), v.into())).collect()).collect()
+}
+
+/// The flags of a short replicated run (a one-hour day, two replications, seed 1, one thread), for sweeps and
+/// comparisons whose figures the test does not pin.
+pub const SHORT_REPLICATED: [&str; 8] =
+    ["--set", "run.day_hours=1", "--replications", "2", "--seed", "1", "--threads", "1"];
 
 /// Upper critical value of χ² with `df` degrees of freedom at significance 0.001 (Wilson–Hilferty).
 pub fn chi2_critical_001(df: f64) -> f64 {

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::analysis::MergedSweep;
+use crate::analysis::shards::{coordinates, join_parts, point_count, read_parts};
 use crate::error::{Error, Result};
 
 /// The parts of a sharded frontier joined: one header, the rows of every part in point order, and every point
@@ -18,14 +18,7 @@ pub struct MergedFrontier {
 impl MergedFrontier {
     /// Reads and joins the `frontier.csv` files `parts` ([`MergedFrontier::join`]).
     pub fn read(parts: &[impl AsRef<Path>]) -> Result<MergedFrontier> {
-        let texts = parts
-            .iter()
-            .map(|p| {
-                let p = p.as_ref();
-                Ok((p.display().to_string(), std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        MergedFrontier::join(&texts)
+        read_parts(parts, MergedFrontier::join)
     }
 
     /// Joins the texts of parts named `(name, text)`: their headers must agree and be a frontier's, no point
@@ -52,11 +45,11 @@ impl MergedFrontier {
             })
         };
         let (pacer, agents, target) = (col("pacer")?, col("agents")?, col("target")?);
-        let m = MergedSweep::join(parts)?;
+        let (header, rows) = join_parts(parts)?;
         // The axes in grid order: each value where it first appears in point order.
         let mut axes: [Vec<&str>; 3] = Default::default();
         let mut keys: Vec<[&str; 3]> = Vec::new();
-        for (_, row) in &m.rows {
+        for (_, row) in &rows {
             let cells: Vec<&str> = row.split(',').collect();
             let key = [pacer, agents, target].map(|c| cells.get(c).copied().unwrap_or(""));
             for (axis, v) in axes.iter_mut().zip(key) {
@@ -66,23 +59,24 @@ impl MergedFrontier {
             }
             keys.push(key);
         }
-        let points = axes.iter().map(Vec::len).product::<usize>() as u64;
-        if let Some(missing) = (0..points).find(|p| m.rows.get(*p as usize).is_none_or(|r| r.0 != *p)) {
+        let sizes = axes.each_ref().map(Vec::len);
+        let points = point_count(&sizes) as u64;
+        if let Some(missing) = (0..points).find(|p| rows.get(*p as usize).is_none_or(|r| r.0 != *p)) {
             return Err(Error::Usage(format!(
                 "point {missing} of the {points}-point grid is in none of the parts: give every shard's frontier.csv"
             )));
         }
-        if m.rows.len() as u64 != points {
+        if rows.len() as u64 != points {
             return Err(Error::Usage(format!(
                 "the parts hold {} points where their pacers, agent counts and targets make {points}: parts of \
                  different frontiers?",
-                m.rows.len()
+                rows.len()
             )));
         }
         // Point p is (pacer, agents, target) number p of the grid, the pacer varying slowest.
-        let (na, nt) = (axes[1].len(), axes[2].len());
         for (p, key) in keys.iter().enumerate() {
-            let want = [axes[0][p / (na * nt)], axes[1][p / nt % na], axes[2][p % nt]];
+            let c = coordinates(p, &sizes);
+            let want = [axes[0][c[0]], axes[1][c[1]], axes[2][c[2]]];
             if *key != want {
                 return Err(Error::Usage(format!(
                     "point {p} is {} where the grid of the parts puts {}: parts of different frontiers?",
@@ -91,6 +85,6 @@ impl MergedFrontier {
                 )));
             }
         }
-        Ok(MergedFrontier { header: m.header, rows: m.rows })
+        Ok(MergedFrontier { header, rows })
     }
 }

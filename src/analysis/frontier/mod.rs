@@ -9,8 +9,8 @@
 mod merge;
 mod parse;
 
-use super::replicate::{Progress, replicate};
-use super::sweep::shard_points;
+use super::replicate::Progress;
+use super::shards::{coordinates, point_count, run_points, shard_points};
 use crate::error::{Error, Result};
 use crate::generate::Shard;
 use crate::scenario::{Pacer, Scenario};
@@ -113,15 +113,13 @@ impl FrontierGrid {
 
     /// Every point, the pacer varying slowest and the target fastest.
     pub fn points(&self) -> Vec<FrontierPoint> {
-        let mut out = Vec::with_capacity(self.pacers.len() * self.agents.len() * self.targets.len());
-        for &pacer in &self.pacers {
-            for &agents in &self.agents {
-                for &target in &self.targets {
-                    out.push(FrontierPoint { pacer, agents, target });
-                }
-            }
-        }
-        out
+        let sizes = [self.pacers.len(), self.agents.len(), self.targets.len()];
+        (0..point_count(&sizes))
+            .map(|p| {
+                let c = coordinates(p, &sizes);
+                FrontierPoint { pacer: self.pacers[c[0]], agents: self.agents[c[1]], target: self.targets[c[2]] }
+            })
+            .collect()
     }
 }
 
@@ -218,19 +216,7 @@ impl Frontier {
     /// numbers: replication `i` of every point runs with `replication_seed(seed, i)`), on `threads` threads.
     /// `progress` is called once per replication, with `done` counted over the whole shard.
     pub fn run(&self, seed: u64, replications: u32, threads: usize, progress: &Progress) -> FrontierResult {
-        let per = u64::from(replications);
-        let total = self.total(replications);
-        let rows = self
-            .mine
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let before = i as u64 * per;
-                let summaries =
-                    replicate(&p.campaign, seed, replications, threads, &|done, _| progress(before + done, total));
-                FrontierRow::of(p, &summaries)
-            })
-            .collect();
+        let rows = run_points(&self.mine, |p| &p.campaign, (seed, replications, threads), progress, FrontierRow::of);
         FrontierResult { seed, replications, rows }
     }
 }

@@ -59,10 +59,6 @@ impl Export<FrontierResult> for FrontierCsv {
 
 impl Export<MergedFrontier> for FrontierCsv {
     fn write(&self, out: &mut dyn Write, m: &MergedFrontier) -> io::Result<()> {
-        writeln!(out, "{}", m.header)?;
-        for (_, row) in &m.rows {
-            writeln!(out, "{row}")?;
-        }
-        Ok(())
+        super::write_parts(out, &m.header, &m.rows)
     }
 }

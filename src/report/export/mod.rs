@@ -74,6 +74,15 @@ pub trait Export<R: ?Sized> {
     }
 }
 
+/// Writes the joined parts of a sharded run: their `header`, then the `rows` (in point order), a line each.
+fn write_parts(out: &mut dyn Write, header: &str, rows: &[(u64, String)]) -> io::Result<()> {
+    writeln!(out, "{header}")?;
+    for (_, row) in rows {
+        writeln!(out, "{row}")?;
+    }
+    Ok(())
+}
+
 /// One simulated run with the scenario it ran: the result kind of a run's files and table.
 #[derive(Clone, Copy, Debug)]
 pub struct RunReport<'a> {

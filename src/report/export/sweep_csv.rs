@@ -37,10 +37,6 @@ impl Export<SweepResult> for SweepCsv {
 
 impl Export<MergedSweep> for SweepCsv {
     fn write(&self, out: &mut dyn Write, m: &MergedSweep) -> io::Result<()> {
-        writeln!(out, "{}", m.header)?;
-        for (_, row) in &m.rows {
-            writeln!(out, "{row}")?;
-        }
-        Ok(())
+        super::write_parts(out, &m.header, &m.rows)
     }
 }

@@ -1,7 +1,7 @@
 //! The report's charts: the day profile, a sweep KPI against its first parameter, and the comparison's forest
 //! plot. Each returns one inline `<svg>`.
 
-use super::svg::{Axes, COLORS, Frame, Scale, Svg, legend, nice, ticks};
+use super::svg::{Axes, COLORS, Frame, Scale, Svg, legend, nice, percent_ticks, ticks};
 use super::{Est, IntervalRow};
 
 /// A quantity of an interval.
@@ -48,6 +48,36 @@ fn time_ticks(rows: &[IntervalRow]) -> Vec<(f64, String)> {
         .collect()
 }
 
+/// A vertical axis of a profile panel: its range and tick step (`nice`'s), its title, and whether its ticks
+/// are percentages.
+struct PanelAxis<'a> {
+    range: (f64, f64, f64),
+    title: &'a str,
+    percent: bool,
+}
+
+/// Draws the frame of one of the profile's stacked panels, `h` high, on the shared time scale `xs` with its
+/// ticks and title: the left axis, and the right one when given, between the legend (top) and the time axis
+/// (bottom).
+fn panel(
+    svg: &mut Svg,
+    (xs, xt, x_title): (Scale, &[(f64, String)], &str),
+    h: f64,
+    left: PanelAxis,
+    right: Option<PanelAxis>,
+) -> Frame {
+    let scale = |a: &PanelAxis| Scale { lo: a.range.0, hi: a.range.1, p0: h - 46.0, p1: 30.0 };
+    let labels = |a: &PanelAxis| {
+        let (lo, hi, step) = a.range;
+        if a.percent { percent_ticks(lo, hi, step) } else { ticks(lo, hi, step) }
+    };
+    let f = Frame { x: xs, y: scale(&left), y2: right.as_ref().map(scale) };
+    let (yt, y2t) = (labels(&left), right.as_ref().map(labels).unwrap_or_default());
+    let y2_title = right.as_ref().map_or("", |a| a.title);
+    f.draw(svg, &Axes { x_ticks: xt, y_ticks: &yt, y2_ticks: &y2t, x_title, y_title: left.title, y2_title });
+    f
+}
+
 /// The day profile as three stacked panels sharing the time axis: calls per 15 minutes; drops (their own
 /// scale) with the drop rate against the drop target and the profile's abandonment limit; dial level and
 /// occupancy.
@@ -62,20 +92,8 @@ pub(super) fn profile(rows: &[IntervalRow], target: Option<f64>, limit: Option<(
         let h = 250.0;
         let mut svg = Svg::new(W, h, "calls per 15 minutes: dials, live answers, connects");
         let ymax = rows.iter().map(|r| r.dials).fold(1.0, f64::max);
-        let (lo, hi, step) = nice(0.0, ymax, 5);
-        let f = Frame { x: xs, y: Scale { lo, hi, p0: h - 46.0, p1: 30.0 }, y2: None };
-        let yt = ticks(lo, hi, step);
-        f.draw(
-            &mut svg,
-            &Axes {
-                x_ticks: &xt,
-                y_ticks: &yt,
-                y2_ticks: &[],
-                x_title: "local time (start of each 15 minutes)",
-                y_title: "calls per 15 min",
-                y2_title: "",
-            },
-        );
+        let calls = PanelAxis { range: nice(0.0, ymax, 5), title: "calls per 15 min", percent: false };
+        let f = panel(&mut svg, (xs, &xt, "local time (start of each 15 minutes)"), h, calls, None);
         let series: [(&str, Metric); 3] =
             [("dials", |r| r.dials), ("live answers", |r| r.human_answers), ("connects", |r| r.connects)];
         for (k, (_, get)) in series.iter().enumerate() {
@@ -99,7 +117,6 @@ pub(super) fn profile(rows: &[IntervalRow], target: Option<f64>, limit: Option<(
         let h = 250.0;
         let mut svg = Svg::new(W, h, "drops per 15 minutes, drop rate, drop target and abandonment limit");
         let dmax = rows.iter().map(|r| r.drops).fold(1.0, f64::max);
-        let (lo, hi, step) = nice(0.0, dmax, 4);
         let rate = |d: f64, a: f64| if a > 0.0 { 100.0 * d / a } else { 0.0 };
         let mut cum = (0.0, 0.0, String::new());
         let cumulative: Vec<f64> = rows
@@ -122,26 +139,12 @@ pub(super) fn profile(rows: &[IntervalRow], target: Option<f64>, limit: Option<(
             .chain(target.map(|t| 100.0 * t))
             .chain(limit.map(|l| 100.0 * l.0))
             .fold(1.0, f64::max);
-        let (rlo, rhi, rstep) = nice(0.0, rmax * 1.4, 4);
-        let f = Frame {
-            x: xs,
-            y: Scale { lo, hi, p0: h - 46.0, p1: 30.0 },
-            y2: Some(Scale { lo: rlo, hi: rhi, p0: h - 46.0, p1: 30.0 }),
-        };
+        let rates = nice(0.0, rmax * 1.4, 4);
+        let rhi = rates.1;
+        let drops = PanelAxis { range: nice(0.0, dmax, 4), title: "drops per 15 min", percent: false };
+        let rate = PanelAxis { range: rates, title: "drop rate (drops / live answers)", percent: true };
+        let f = panel(&mut svg, (xs, &xt, "local time"), h, drops, Some(rate));
         let y2 = f.y2.expect("set");
-        let (yt, y2t) = (ticks(lo, hi, step), ticks(rlo, rhi, rstep));
-        let y2t: Vec<(f64, String)> = y2t.into_iter().map(|(v, l)| (v, format!("{l} %"))).collect();
-        f.draw(
-            &mut svg,
-            &Axes {
-                x_ticks: &xt,
-                y_ticks: &yt,
-                y2_ticks: &y2t,
-                x_title: "local time",
-                y_title: "drops per 15 min",
-                y2_title: "drop rate (drops / live answers)",
-            },
-        );
         let bw = (xs.at(1.0) - xs.at(0.0)) * 0.7;
         for (i, r) in rows.iter().enumerate() {
             if r.drops > 0.0 {
@@ -183,26 +186,10 @@ pub(super) fn profile(rows: &[IntervalRow], target: Option<f64>, limit: Option<(
         let h = 230.0;
         let mut svg = Svg::new(W, h, "dial level and agent occupancy per 15 minutes");
         let lmax = rows.iter().map(|r| r.dial_level).fold(1.0, f64::max);
-        let (lo, hi, step) = nice(0.0, lmax, 4);
-        let f = Frame {
-            x: xs,
-            y: Scale { lo, hi, p0: h - 46.0, p1: 30.0 },
-            y2: Some(Scale { lo: 0.0, hi: 100.0, p0: h - 46.0, p1: 30.0 }),
-        };
+        let level = PanelAxis { range: nice(0.0, lmax, 4), title: "dial level", percent: false };
+        let occupancy = PanelAxis { range: (0.0, 100.0, 25.0), title: "agent occupancy", percent: true };
+        let f = panel(&mut svg, (xs, &xt, "local time"), h, level, Some(occupancy));
         let y2 = f.y2.expect("set");
-        let yt = ticks(lo, hi, step);
-        let y2t: Vec<(f64, String)> = ticks(0.0, 100.0, 25.0).into_iter().map(|(v, l)| (v, format!("{l} %"))).collect();
-        f.draw(
-            &mut svg,
-            &Axes {
-                x_ticks: &xt,
-                y_ticks: &yt,
-                y2_ticks: &y2t,
-                x_title: "local time",
-                y_title: "dial level",
-                y2_title: "agent occupancy",
-            },
-        );
         let lv: Vec<(f64, f64)> = rows.iter().enumerate().map(|(i, r)| (mid(i), f.y.at(r.dial_level))).collect();
         let oc: Vec<(f64, f64)> = rows.iter().enumerate().map(|(i, r)| (mid(i), y2.at(100.0 * r.occupancy))).collect();
         svg.polyline(&lv, COLORS[3], 2.0, None);
@@ -270,10 +257,7 @@ pub(super) fn sweep_chart(c: &SweepChart<'_>, w: f64) -> String {
     let xt: Vec<(f64, String)> =
         pos.iter().zip(c.x).enumerate().filter(|(i, _)| i % every == 0).map(|(_, (p, l))| (*p, l.clone())).collect();
     let yt = ticks(lo, hi, step);
-    f.draw(
-        &mut svg,
-        &Axes { x_ticks: &xt, y_ticks: &yt, y2_ticks: &[], x_title: c.x_title, y_title: c.y_title, y2_title: "" },
-    );
+    f.draw(&mut svg, &Axes::left(&xt, &yt, c.x_title, c.y_title));
     // Dodge: the series spread over at most 60 % of the narrowest gap between neighbouring x positions.
     let mut sorted: Vec<f64> = pos.iter().map(|p| f.x.at(*p)).collect();
     sorted.sort_by(f64::total_cmp);

@@ -6,9 +6,10 @@ use std::fmt::Write;
 
 use super::page::{esc, facts};
 use super::read::{Csv, num};
-use super::svg::{Axes, COLORS, Frame, Scale, Svg, legend, nice, ticks};
+use super::svg::{Axes, COLORS, Frame, Scale, Svg, legend, nice, percent_ticks};
 use super::{Context, Est, Section};
 use crate::error::{Error, Result};
+use crate::report::export::FRONTIER_HEADER;
 
 /// One point of `frontier.csv`.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,27 +33,8 @@ pub(super) fn is_frontier(first_line: &str) -> bool {
 /// A frontier's section from `frontier.csv`.
 pub(super) fn read(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
     let csv = Csv::parse(bytes, name)?;
-    let c: Vec<usize> = [
-        "pacer",
-        "agents",
-        "target",
-        "compliant",
-        "limit",
-        "replications",
-        "abandon_rate_mean",
-        "abandon_rate_ci95_low",
-        "abandon_rate_ci95_high",
-        "abandon_rate_worst_day",
-        "occupancy_mean",
-        "occupancy_ci95_low",
-        "occupancy_ci95_high",
-        "contacts_per_agent_hour_mean",
-        "contacts_per_agent_hour_ci95_low",
-        "contacts_per_agent_hour_ci95_high",
-    ]
-    .iter()
-    .map(|k| csv.need(k, name))
-    .collect::<Result<_>>()?;
+    // Every column but `point`, in FRONTIER_HEADER's order (the indices below count from `pacer`).
+    let c = csv.need_all(&FRONTIER_HEADER[1..], name)?;
     let est = |r: &[String], i: usize| Est { mean: num(&r[c[i]]), lo: num(&r[c[i + 1]]), hi: num(&r[c[i + 2]]) };
     let mut points = Vec::new();
     for (line, r) in csv.rows.iter().enumerate() {
@@ -217,19 +199,8 @@ fn chart(points: &[FrontierPoint], agents: &str, pacers: &[String], limit: Optio
         y: Scale { lo: y0, hi: y1, p0: h - bottom, p1: top },
         y2: None,
     };
-    let pcts = |t: Vec<(f64, String)>| t.into_iter().map(|(v, l)| (v, format!("{l} %"))).collect::<Vec<_>>();
-    let (xt, yt) = (pcts(ticks(x0, x1, xstep)), pcts(ticks(y0, y1, ystep)));
-    f.draw(
-        &mut svg,
-        &Axes {
-            x_ticks: &xt,
-            y_ticks: &yt,
-            y2_ticks: &[],
-            x_title: "realised abandonment (drops / live answers)",
-            y_title: "agent occupancy",
-            y2_title: "",
-        },
-    );
+    let (xt, yt) = (percent_ticks(x0, x1, xstep), percent_ticks(y0, y1, ystep));
+    f.draw(&mut svg, &Axes::left(&xt, &yt, "realised abandonment (drops / live answers)", "agent occupancy"));
     if let Some(l) = limit {
         let x = f.x.at(100.0 * l);
         svg.line((x, f.y.p0), (x, f.y.p1), "#000", 1.5, Some("6 4"));

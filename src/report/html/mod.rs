@@ -52,6 +52,18 @@ pub(crate) struct Context {
     pub version: Option<String>,
 }
 
+impl Context {
+    /// The context of a result still in memory, made by this dialsim from `scenario` with `seed`.
+    fn in_memory(source: String, scenario: Option<&Scenario>, seed: u64) -> Context {
+        Context {
+            source,
+            scenario: scenario.cloned(),
+            seed: Some(seed),
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        }
+    }
+}
+
 /// A point estimate with its 95 % interval.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Est {
@@ -165,24 +177,14 @@ impl Report {
 
     /// Adds a sweep still in memory; `scenario` is the scenario of its first point (for the page's facts).
     pub fn add_sweep(&mut self, result: &SweepResult, scenario: Option<&Scenario>) {
-        let ctx = Context {
-            source: "sweep".into(),
-            scenario: scenario.cloned(),
-            seed: Some(result.seed),
-            version: Some(env!("CARGO_PKG_VERSION").into()),
-        };
+        let ctx = Context::in_memory("sweep".into(), scenario, result.seed);
         let section = read::sweep(ctx, &SweepCsv.to_bytes(result), "sweep").expect("dialsim reads what it writes");
         self.sections.push(section);
     }
 
     /// Adds a frontier still in memory; `scenario` is the scenario of its first point (for the page's facts).
     pub fn add_frontier(&mut self, result: &FrontierResult, scenario: Option<&Scenario>) {
-        let ctx = Context {
-            source: "frontier".into(),
-            scenario: scenario.cloned(),
-            seed: Some(result.seed),
-            version: Some(env!("CARGO_PKG_VERSION").into()),
-        };
+        let ctx = Context::in_memory("frontier".into(), scenario, result.seed);
         let section =
             frontier::read(ctx, &FrontierCsv.to_bytes(result), "frontier").expect("dialsim reads what it writes");
         self.sections.push(section);
@@ -190,12 +192,11 @@ impl Report {
 
     /// Adds a comparison still in memory of the scenarios named `a` and `b`.
     pub fn add_comparison(&mut self, a: &str, b: &str, comparison: &Comparison) {
-        let ctx = Context {
-            source: format!("compare, {} paired replications", comparison.replications),
-            scenario: None,
-            seed: Some(comparison.seed),
-            version: Some(env!("CARGO_PKG_VERSION").into()),
-        };
+        let ctx = Context::in_memory(
+            format!("compare, {} paired replications", comparison.replications),
+            None,
+            comparison.seed,
+        );
         let mut section =
             read::compare(ctx, &CompareCsv.to_bytes(comparison), "compare").expect("dialsim reads what it writes");
         if let Section::Compare { a: sa, b: sb, .. } = &mut section {

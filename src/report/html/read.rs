@@ -34,6 +34,11 @@ impl Csv {
     pub fn need(&self, name: &str, file: &str) -> Result<usize> {
         self.col(name).ok_or_else(|| Error::input(file, Some(1), format!("no column '{name}' in the header")))
     }
+
+    /// The columns `names`, in their order, each of which must exist.
+    pub fn need_all(&self, names: &[&str], file: &str) -> Result<Vec<usize>> {
+        names.iter().map(|k| self.need(k, file)).collect()
+    }
 }
 
 /// A number of a cell (NaN when it is none).
@@ -158,10 +163,7 @@ pub(super) fn run(
 
 fn read_intervals(bytes: &[u8], name: &str) -> Result<Vec<IntervalRow>> {
     let csv = Csv::parse(bytes, name)?;
-    let c: Vec<usize> = ["start", "dials", "human_answers", "connects", "drops", "dial_level", "occupancy"]
-        .iter()
-        .map(|k| csv.need(k, name))
-        .collect::<Result<_>>()?;
+    let c = csv.need_all(&["start", "dials", "human_answers", "connects", "drops", "dial_level", "occupancy"], name)?;
     // Written since abandonment counts live persons only; older folders lack it.
     let machine = csv.col("machine_drops");
     Ok(csv
@@ -220,10 +222,7 @@ pub(super) fn sweep(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
 /// A comparison's section from the CSV of `compare -o`.
 pub(super) fn compare(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
     let csv = Csv::parse(bytes, name)?;
-    let c: Vec<usize> = ["kpi", "a_mean", "b_mean", "diff_mean", "diff_ci95_low", "diff_ci95_high"]
-        .iter()
-        .map(|k| csv.need(k, name))
-        .collect::<Result<_>>()?;
+    let c = csv.need_all(&["kpi", "a_mean", "b_mean", "diff_mean", "diff_ci95_low", "diff_ci95_high"], name)?;
     let rows = csv
         .rows
         .iter()

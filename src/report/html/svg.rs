@@ -48,6 +48,11 @@ pub(super) fn ticks(lo: f64, hi: f64, step: f64) -> Vec<(f64, String)> {
         .collect()
 }
 
+/// [`ticks`] labelled as percentages (`25 %`).
+pub(super) fn percent_ticks(lo: f64, hi: f64, step: f64) -> Vec<(f64, String)> {
+    ticks(lo, hi, step).into_iter().map(|(v, l)| (v, format!("{l} %"))).collect()
+}
+
 /// An SVG canvas.
 pub(super) struct Svg {
     buf: String,
@@ -152,6 +157,18 @@ pub(super) struct Axes<'a> {
     pub x_title: &'a str,
     pub y_title: &'a str,
     pub y2_title: &'a str,
+}
+
+impl<'a> Axes<'a> {
+    /// The axes of a frame without a right-hand axis.
+    pub fn left(
+        x_ticks: &'a [(f64, String)],
+        y_ticks: &'a [(f64, String)],
+        x_title: &'a str,
+        y_title: &'a str,
+    ) -> Self {
+        Axes { x_ticks, y_ticks, y2_ticks: &[], x_title, y_title, y2_title: "" }
+    }
 }
 
 impl Frame {

@@ -1,0 +1,158 @@
+//! What the grid subcommands (`sweep`, `frontier`) share: the flags of a replicated run over a sharded grid
+//! (flattened into each command's arguments), the checks before any point runs, the run folder and its
+//! commit, and the `merge` subcommand that joins the parts of a sharded run.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use clap::Args;
+use dialsim::analysis::check_replications;
+use dialsim::output::{AtomicFile, Privacy, RunFolder};
+use dialsim::report::Export;
+use dialsim::sim::Campaign;
+use dialsim::{Scenario, Shard};
+
+/// The help of the flags that name a grid command's own file and merge (`--output`, `--shard`).
+pub trait GridHelp {
+    /// The help of `--output`.
+    const OUT: &'static str;
+    /// The help of `--shard`.
+    const SHARD: &'static str;
+}
+
+/// The flags of a replicated run over a sharded grid, the help of `--output` and `--shard` from `H`.
+#[derive(Args, Debug)]
+pub struct GridArgs<H: GridHelp> {
+    /// Replications per point (the same seeds at every point: common random numbers).
+    #[arg(long, default_value_t = 10)]
+    pub replications: u32,
+    /// Seed; when absent a fresh one is drawn and printed to stderr.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Threads [default: all cores]; results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    #[arg(short = 'o', long = "output", visible_alias = "out", value_name = "DIR", required = true, help = H::OUT)]
+    pub out: Option<PathBuf>,
+    #[arg(long, value_parser = |s: &str| s.parse::<Shard>(), help = H::SHARD)]
+    pub shard: Option<Shard>,
+    #[arg(skip)]
+    help: std::marker::PhantomData<H>,
+}
+
+impl<H: GridHelp> GridArgs<H> {
+    /// The output folder (required; `-` is refused: a folder cannot go to stdout).
+    pub fn dir(&self) -> Result<PathBuf> {
+        super::simulate::refuse_stdout_folder(&self.out)?;
+        Ok(self.out.clone().expect("required"))
+    }
+
+    /// Refuses a replication count the library refuses, blamed on `--replications`.
+    pub fn check_replications(&self) -> Result<()> {
+        check_replications(u64::from(self.replications))
+            .map_err(|e| dialsim::Error::Usage(format!("--replications: {e}")))?;
+        Ok(())
+    }
+
+    /// The shard to run (the whole grid without `--shard`).
+    pub fn shard(&self) -> Shard {
+        self.shard.unwrap_or(Shard::WHOLE)
+    }
+
+    /// Everything checked before the runs — the scenarios' inputs must not be in `dir`, the `report` file must
+    /// be writable — then the run folder made (a refused folder costs no simulation), the seed drawn and the
+    /// thread count checked.
+    pub fn open<'a>(
+        &self,
+        dir: &Path,
+        scenario_arg: &Option<String>,
+        campaigns: impl Iterator<Item = &'a Campaign>,
+        report: Option<&PathBuf>,
+    ) -> Result<(RunFolder, u64, usize)> {
+        let inputs: Vec<PathBuf> =
+            campaigns.flat_map(|c| super::simulate::scenario_inputs(scenario_arg, c.scenario())).collect();
+        super::simulate::refuse_inputs_in(dir, &inputs)?;
+        if let Some(p) = report {
+            super::report::check(p, &[dir])?;
+        }
+        let folder = RunFolder::create(dir)?;
+        let seed = super::generate::seed_or_fresh(self.seed);
+        let threads = super::threads(self.threads)?;
+        Ok((folder, seed, threads))
+    }
+
+    /// Commits `folder` as `dir` (the scenario of every point, in point order, identifies the run) and notes
+    /// the file `name` of `points` points written.
+    pub fn commit(
+        &self,
+        folder: RunFolder,
+        dir: &Path,
+        seed: u64,
+        scenarios: &[&Scenario],
+        name: &str,
+        points: usize,
+    ) -> Result<()> {
+        folder.commit(seed, dialsim::manifest::scenario_sha256(scenarios))?;
+        note!(
+            "dialsim: wrote {} ({points} points, {} replications each, seed {seed})",
+            dir.join(name).display(),
+            self.replications
+        );
+        Ok(())
+    }
+}
+
+/// Loads the scenario with `set` and one more override `key_value` (`key=value`); a bad value is blamed on
+/// the flag that gave it, as `{blame}: {message}` (e.g. `--agents 0: …`).
+pub fn check_value(scenario_arg: &Option<String>, set: &[String], key_value: String, blame: &str) -> Result<()> {
+    let mut set = set.to_vec();
+    set.push(key_value);
+    super::simulate::load_scenario(scenario_arg, &set).map_err(|e| match e {
+        dialsim::Error::Scenario { origin: dialsim::Origin::Override { .. }, message } => {
+            dialsim::Error::Usage(format!("{blame}: {message}"))
+        }
+        other => other,
+    })?;
+    Ok(())
+}
+
+/// The arguments of `merge`: the parts of a sharded run and the merged file.
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// The parts.
+    #[arg(required = true)]
+    parts: Vec<PathBuf>,
+    /// The merged file; `-` writes it to stdout.
+    #[arg(short = 'o', long = "output")]
+    output: PathBuf,
+}
+
+impl MergeArgs {
+    /// Joins the parts with `read` and writes them in `format` (to stdout for `-`); `points` counts the merged
+    /// points for the note.
+    pub fn run<M>(
+        &self,
+        read: impl FnOnce(&[PathBuf]) -> dialsim::Result<M>,
+        format: &dyn Export<M>,
+        points: impl Fn(&M) -> usize,
+    ) -> Result<i32> {
+        let (parts, output) = (&self.parts, self.output.as_path());
+        let to_stdout = dialsim::output::is_stdout(output);
+        if !to_stdout {
+            // Before any part is read: the output must be replaceable and must not be one of the parts.
+            dialsim::output::check_target(output)?;
+            let inputs: Vec<&Path> = parts.iter().map(PathBuf::as_path).collect();
+            dialsim::output::refuse_inputs(output, &inputs)?;
+        }
+        let merged = read(parts)?;
+        if to_stdout {
+            super::simulate::print(format, &merged)?;
+        } else {
+            let mut f = AtomicFile::create(output, Privacy::Public)?;
+            format.write(&mut f, &merged).map_err(|e| dialsim::Error::io(output, e))?;
+            f.commit()?;
+        }
+        note!("dialsim: merged {} points from {} parts into {}", points(&merged), parts.len(), output.display());
+        Ok(0)
+    }
+}
