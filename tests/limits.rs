@@ -138,6 +138,36 @@ fn replication_counts_beyond_memory_are_refused() {
 }
 
 #[test]
+fn zero_replications_are_refused_by_every_workflow_and_nothing_is_written() {
+    let d = tempfile::tempdir().unwrap();
+    let runs: [&[&str]; 4] = [
+        &["simulate", "--replications", "0", "--seed", "1"],
+        &["sweep", "default", "--vary", "dialer.agents=10", "--replications", "0", "--seed", "1", "-o", "out"],
+        &[
+            "frontier",
+            "default",
+            "--agents",
+            "10",
+            "--targets",
+            "0.02",
+            "--replications",
+            "0",
+            "--seed",
+            "1",
+            "-o",
+            "out",
+        ],
+        &["compare", "default", "default", "--replications", "0", "--seed", "1"],
+    ];
+    for args in runs {
+        let out = run_for(d.path(), args, 60);
+        refused_clearly(&out, "--replications must be at least");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: bad usage");
+        assert!(!d.path().join("out").exists(), "{args:?} wrote a folder");
+    }
+}
+
+#[test]
 fn a_shard_count_beyond_the_space_never_wraps_to_position_zero() {
     let d = tempfile::tempdir().unwrap();
     let whole = common::ok_stdout(d.path(), &["generate", "-n", "3", "--seed", "4", "--format", "txt"]);

@@ -49,6 +49,9 @@ impl<H: GridHelp> GridArgs<H> {
 
     /// Refuses a replication count the library refuses, blamed on `--replications`.
     pub fn check_replications(&self) -> Result<()> {
+        if self.replications == 0 {
+            anyhow::bail!(dialsim::Error::Usage("--replications must be at least 1".into()));
+        }
         check_replications(u64::from(self.replications))
             .map_err(|e| dialsim::Error::Usage(format!("--replications: {e}")))?;
         Ok(())
