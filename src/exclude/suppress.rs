@@ -54,6 +54,11 @@ impl SuppressionList {
         self.keys.contains(&key)
     }
 
+    /// The keys, in no order.
+    pub fn keys(&self) -> impl Iterator<Item = &u64> {
+        self.keys.iter()
+    }
+
     /// Adds a key.
     pub fn insert(&mut self, key: u64) -> bool {
         self.keys.insert(key)
