@@ -136,7 +136,7 @@ pub fn millis(seconds: f64) -> Millis {
         return Millis(u64::MAX / 4);
     }
     let x = seconds * 1000.0;
-    if !(x > 0.0) {
+    if x.is_nan() || x <= 0.0 {
         // Zero, negative or NaN: `round().max(0.0)` gives 0 for all of them.
         return Millis::ZERO;
     }
@@ -194,7 +194,7 @@ mod tests {
             f64::NEG_INFINITY,
             0.49999999999999994e-3,
             4503599627370.4995,
-            999_999_999_999.9995,
+            999_999_999_999.999_5,
         ]);
         for _ in 0..200_000 {
             x ^= x << 13;
