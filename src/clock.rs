@@ -189,13 +189,10 @@ mod tests {
         let mut x = 0x2545_f491_4f6c_dd1du64;
         let mut cases =
             vec![0.0, -0.0, -1.0, 0.0004, 0.0005, 0.0015, 0.0025, 2.5e-4, 1.0005, 12.3455, 1e15, 2e15, f64::NAN];
-        cases.extend([
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            0.49999999999999994e-3,
-            4503599627370.4995,
-            999_999_999_999.999_5,
-        ]);
+        // Just below and at a half millisecond, near 2^52 ms, and just below the saturation point.
+        let below = |x: f64| f64::from_bits(x.to_bits() - 1);
+        cases.extend([f64::INFINITY, f64::NEG_INFINITY, below(0.0005), below(1.0025), 4_503_599_627.370_5]);
+        cases.extend([below(4_503_599_627.370_5), below(1e15)]);
         for _ in 0..200_000 {
             x ^= x << 13;
             x ^= x >> 7;
