@@ -52,6 +52,21 @@ pub(crate) struct Budgeted {
 }
 
 impl Budgeted {
+    /// One pacing step: nothing in the window's last stretch (the timer chain ends; the next window restarts
+    /// it), else the budget checked, then one call per free agent after the fallback (the inner pacer's timer
+    /// chain ends there) or the inner pacer's own step.
+    fn step(&mut self, floor: &mut dyn Floor, inner_step: fn(&mut dyn Pacing, &mut dyn Floor)) {
+        if self.closing(floor) {
+            return;
+        }
+        self.check(floor);
+        if self.stage == Stage::Progressive {
+            dial_to_level(floor, 1.0);
+        } else {
+            inner_step(self.inner.as_mut(), floor);
+        }
+    }
+
     pub(crate) fn new(s: &Scenario, inner: Box<dyn Pacing>) -> Budgeted {
         Budgeted {
             inner,
@@ -124,29 +139,11 @@ impl Pacing for Budgeted {
     }
 
     fn pace(&mut self, floor: &mut dyn Floor) {
-        if self.closing(floor) {
-            return;
-        }
-        self.check(floor);
-        if self.stage == Stage::Progressive {
-            dial_to_level(floor, 1.0);
-        } else {
-            self.inner.pace(floor);
-        }
+        self.step(floor, |inner, floor| inner.pace(floor));
     }
 
     fn recalc(&mut self, floor: &mut dyn Floor) {
-        // In the window's last stretch the timer chain ends too; the next window restarts it.
-        if self.closing(floor) {
-            return;
-        }
-        self.check(floor);
-        // After the fallback the inner pacer's timer chain ends here; the next window restarts it.
-        if self.stage == Stage::Progressive {
-            dial_to_level(floor, 1.0);
-        } else {
-            self.inner.recalc(floor);
-        }
+        self.step(floor, |inner, floor| inner.recalc(floor));
     }
 
     fn level(&self) -> f64 {
