@@ -4,8 +4,9 @@
 
 /// Simulated time in milliseconds: an instant since the start of day 0 (00:00), or a span between two.
 ///
-/// A newtype, so that a time cannot be mixed with a count or an id: it adds and subtracts with other times,
-/// scales by whole numbers, and converts to seconds only through [`Millis::secs`].
+/// A newtype, so that a time cannot be mixed with a count or an id by accident: it adds and subtracts with other
+/// times, scales by whole numbers and divides into counts. The milliseconds are `.0`; [`Millis::secs`] gives
+/// seconds, [`Millis::as_f64`] milliseconds as a float.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct Millis(pub u64);
