@@ -49,12 +49,7 @@ impl<H: GridHelp> GridArgs<H> {
 
     /// Refuses a replication count the library refuses, blamed on `--replications`.
     pub fn check_replications(&self) -> Result<()> {
-        if self.replications == 0 {
-            anyhow::bail!(dialsim::Error::Usage("--replications must be at least 1".into()));
-        }
-        check_replications(u64::from(self.replications))
-            .map_err(|e| dialsim::Error::Usage(format!("--replications: {e}")))?;
-        Ok(())
+        check_replication_count(self.replications, self.replications)
     }
 
     /// The shard to run (the whole grid without `--shard`).
@@ -103,6 +98,16 @@ impl<H: GridHelp> GridArgs<H> {
         );
         Ok(())
     }
+}
+
+/// Refuses `--replications 0` (nothing to estimate from), then a largest count (`most`) the library refuses
+/// for memory; both blamed on `--replications`. Every workflow of the CLI checks its counts here.
+pub fn check_replication_count(replications: u32, most: u32) -> Result<()> {
+    if replications == 0 {
+        anyhow::bail!(dialsim::Error::Usage("--replications must be at least 1".into()));
+    }
+    check_replications(u64::from(most)).map_err(|e| dialsim::Error::Usage(format!("--replications: {e}")))?;
+    Ok(())
 }
 
 /// Loads the scenario with `set` and one more override `key_value` (`key=value`); a bad value is blamed on

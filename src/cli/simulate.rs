@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use dialsim::analysis::{Progress, Replications, check_replications, replicate, replicate_until};
+use dialsim::analysis::{Progress, Replications, replicate, replicate_until};
 use dialsim::report::{Export, RunReport, Table};
 use dialsim::{Scenario, output::RunFolder, sim::Campaign, sim::Summary};
 
@@ -151,11 +151,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     if let Some(k) = &args.ci_for {
         check_kpi(k)?;
     }
-    if args.replications == 0 {
-        anyhow::bail!(dialsim::Error::Usage("--replications must be at least 1".into()));
-    }
-    check_replications(u64::from(args.replications.max(args.max_replications)))
-        .map_err(|e| dialsim::Error::Usage(format!("--replications: {e}")))?;
+    super::grid_args::check_replication_count(args.replications, args.replications.max(args.max_replications))?;
     // Checked (and its temporary folder made) before the run: a refused folder costs no simulation.
     if let Some(dir) = &args.out {
         refuse_inputs_in(dir, &scenario_inputs(&args.scenario, &scenario))?;
