@@ -49,8 +49,46 @@ pub struct Exclusions {
     /// for all of them (a simulated campaign checks every number it dials). Built while the lists together
     /// hold at most [`MERGED_KEYS`] keys; beyond that the lists are probed one by one, as the filters are.
     merged: Option<std::collections::HashMap<u64, u32, std::hash::BuildHasherDefault<KeyHasher>>>,
+    /// A bit per slot of a hash of the keys, set for the slots of the merged map's keys: a clear bit answers
+    /// "in no exact list" without the map. Most numbers checked are in none, and this bitmap (16 bits a key)
+    /// stays in the caches where the map does not.
+    present: Present,
     /// The sources the merged map does not answer for, in order.
     probed: Vec<u32>,
+}
+
+/// The prefilter of [`Exclusions`]' merged map: one bit per slot of `fmix64(key)`'s top bits. No key of the
+/// map has a clear bit, so a clear bit is an exact "no"; a set bit sends the check on to the map.
+#[derive(Debug, Default)]
+struct Present {
+    bits: Vec<u64>,
+    /// 64 minus the slots' bit width (the hash's top bits pick the slot).
+    shift: u32,
+}
+
+impl Present {
+    /// The prefilter of `keys` (`len` of them): at least 16 slots a key, so about 1 in 16 numbers held by
+    /// no list passes on to the map.
+    fn of(keys: impl Iterator<Item = u64>, len: usize) -> Present {
+        let width = (len.max(1) * 16).next_power_of_two().max(1 << 12).trailing_zeros();
+        let mut bits = vec![0u64; 1 << (width - 6)];
+        let shift = 64 - width;
+        for key in keys {
+            let slot = crate::hash::fmix64(key) >> shift;
+            bits[(slot >> 6) as usize] |= 1 << (slot & 63);
+        }
+        Present { bits, shift }
+    }
+
+    /// Whether `key` may be a key of the map (always true for an empty prefilter: no map yet).
+    #[inline]
+    fn may_hold(&self, key: u64) -> bool {
+        if self.bits.is_empty() {
+            return true;
+        }
+        let slot = crate::hash::fmix64(key) >> self.shift;
+        self.bits[(slot >> 6) as usize] & (1 << (slot & 63)) != 0
+    }
 }
 
 /// The most keys the exact lists may hold together for [`Exclusions`] to merge them (about 300 MB at most).
@@ -71,6 +109,7 @@ impl Exclusions {
                 for &key in list.keys() {
                     merged.entry(key).or_insert(index);
                 }
+                self.present = Present::of(merged.keys().copied(), merged.len());
             }
             _ => self.probed.push(index),
         }
@@ -102,16 +141,26 @@ impl Exclusions {
     /// The index of the first source holding `key`.
     #[inline]
     pub fn source_of(&self, key: u64) -> Option<usize> {
-        let exact = self.merged.as_ref().and_then(|m| m.get(&key)).copied();
+        let exact = self.exact_source_of(key);
         for &i in &self.probed {
+            let i = i as usize;
             if exact.is_some_and(|e| e < i) {
                 break;
             }
-            if self.sources[i as usize].1.contains_key(key) {
-                return Some(i as usize);
+            if self.sources[i].1.contains_key(key) {
+                return Some(i);
             }
         }
-        exact.map(|e| e as usize)
+        exact
+    }
+
+    /// The first of the merged exact lists holding `key`.
+    #[inline]
+    fn exact_source_of(&self, key: u64) -> Option<usize> {
+        if !self.present.may_hold(key) {
+            return None;
+        }
+        self.merged.as_ref().and_then(|m| m.get(&key)).map(|&e| e as usize)
     }
 }
 
@@ -125,42 +174,32 @@ impl Excluder for Exclusions {
         self.source_of(number.key())
     }
 
-    /// Checks each source for all the numbers still undecided, in source order: a filter checks its keys
-    /// all at once ([`KnownFilter::contains_many`]), so the memory reads of many checks overlap.
+    /// The merged exact lists answer for every number at once (through the prefilter); then each source they
+    /// do not answer for, in source order, checks the numbers it could still be first for — a filter all of
+    /// its keys at once ([`KnownFilter::contains_many`]), so that the memory reads of many checks overlap.
     fn excluded_each(&self, numbers: &[PhoneNumber], verdicts: &mut Vec<Option<usize>>) {
         verdicts.clear();
-        verdicts.resize(numbers.len(), None);
-        let mut keys: Vec<u64> = numbers.iter().map(PhoneNumber::key).collect();
-        // Positions of `keys` in `numbers` once some are decided (`None`: the identity).
-        let mut at: Option<Vec<usize>> = None;
-        let mut found = Vec::new();
-        for (source, (_, s)) in self.sources.iter().enumerate() {
+        verdicts.extend(numbers.iter().map(|n| self.exact_source_of(n.key())));
+        // Positions whose verdict a source not merged may still take (an earlier source than their list).
+        let mut open: Vec<usize> = (0..numbers.len()).collect();
+        let (mut keys, mut found) = (Vec::new(), Vec::new());
+        for &p in &self.probed {
+            let p = p as usize;
+            open.retain(|&i| verdicts[i].is_none_or(|v| v > p));
+            if open.is_empty() {
+                break;
+            }
+            keys.clear();
+            keys.extend(open.iter().map(|&i| numbers[i].key()));
             found.clear();
             found.resize(keys.len(), false);
-            match s {
+            match &self.sources[p].1 {
                 Source::Filter(f) => f.contains_many(&keys, &mut found),
                 other => found.iter_mut().zip(&keys).for_each(|(f, &key)| *f = other.contains_key(key)),
             }
-            let mut any = false;
-            for (i, _) in found.iter().enumerate().filter(|(_, f)| **f) {
-                verdicts[at.as_ref().map_or(i, |index| index[i])] = Some(source);
-                any = true;
+            for (&i, _) in open.iter().zip(&found).filter(|(_, f)| **f) {
+                verdicts[i] = Some(p);
             }
-            // Keep the undecided numbers for the next source (none after the last).
-            if !any || source + 1 == self.sources.len() {
-                continue;
-            }
-            let index = at.get_or_insert_with(|| (0..numbers.len()).collect());
-            let mut kept = 0;
-            for i in 0..keys.len() {
-                if !found[i] {
-                    keys[kept] = keys[i];
-                    index[kept] = index[i];
-                    kept += 1;
-                }
-            }
-            keys.truncate(kept);
-            index.truncate(kept);
         }
     }
 }
@@ -203,5 +242,23 @@ mod tests {
         // Every source is first for some key (the test exercises every branch): a 100, f1 200 (+ false
         // positives), b 100, c 550 or so, f2 the 100 keys past c.
         assert!(credited.iter().all(|&n| n >= 100), "{credited:?}");
+    }
+
+    #[test]
+    fn the_prefilter_passes_every_key_of_the_map_and_few_others() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % 1_000_000_000_000
+        };
+        let keys: Vec<u64> = (0..50_000).map(|_| next()).collect();
+        let present = Present::of(keys.iter().copied(), keys.len());
+        assert!(keys.iter().all(|&k| present.may_hold(k)), "a key of the map was refused");
+        let others = (0..100_000).map(|_| next()).filter(|&k| present.may_hold(k)).count();
+        // 16 slots or more a key: about 1 in 16 others or fewer pass on to the map.
+        assert!(others < 100_000 / 12, "{others} of 100000 others passed");
+        assert!(Present::default().may_hold(7), "no map yet: nothing is refused");
     }
 }

@@ -258,6 +258,42 @@ impl CallList {
         }
     }
 
+    /// The segment and offset of every position `first + j * step` for `j` in `range`, appended to `out`:
+    /// [`Permutation::LANES`] positions at a time, their rounds in lockstep.
+    fn locate_each(&self, first: u64, step: u64, range: std::ops::Range<u64>, out: &mut Vec<(usize, u64)>) {
+        if let Some(mix) = &self.mix {
+            return mix.locate_each(first, step, range, out);
+        }
+        let mut lanes = [0u64; LANES];
+        let mut j = range.start;
+        while j < range.end {
+            // Lanes past the range repeat the last position and are dropped.
+            let take = (range.end - j).min(LANES as u64) as usize;
+            for (l, lane) in lanes.iter_mut().enumerate() {
+                *lane = first + (j + (l.min(take - 1)) as u64) * step;
+            }
+            self.perm.apply_lanes(&mut lanes);
+            out.extend(lanes[..take].iter().map(|&index| self.space.locate(index)));
+            j += take as u64;
+        }
+    }
+
+    /// The numbers at positions `first..first + count` (within the list), appended to `out`: what
+    /// [`CallList::number_at`] gives for each, computed several at a time. `located` is scratch space.
+    pub(crate) fn numbers_from(
+        &self,
+        first: u64,
+        count: u64,
+        located: &mut Vec<(usize, u64)>,
+        out: &mut Vec<PhoneNumber>,
+    ) {
+        debug_assert!(first + count <= self.len());
+        located.clear();
+        self.locate_each(first, 1, 0..count, located);
+        let segments = self.space.segments();
+        out.extend(located.iter().map(|&(seg, offset)| segments[seg].number(offset)));
+    }
+
     /// The list position of `number`, if the space holds it (the inverse of [`CallList::number_at`]).
     pub fn position_of(&self, number: &PhoneNumber) -> Option<u64> {
         match &self.mix {
@@ -468,22 +504,7 @@ impl CallList {
         // Phase 1: permute and locate every position of the chunk (LANES at a time, in lockstep).
         let count = (range.end - range.start) as usize;
         out.located.clear();
-        let mut lanes = [0u64; LANES];
-        let mut j = range.start;
-        if let Some(mix) = &self.mix {
-            mix.locate_each(first, step, range.clone(), &mut out.located);
-            j = range.end;
-        }
-        while j < range.end {
-            // Lanes past the range repeat the last position and are dropped.
-            let take = (range.end - j).min(LANES as u64) as usize;
-            for (l, lane) in lanes.iter_mut().enumerate() {
-                *lane = first + (j + (l.min(take - 1)) as u64) * step;
-            }
-            self.perm.apply_lanes(&mut lanes);
-            out.located.extend(lanes[..take].iter().map(|&index| self.space.locate(index)));
-            j += take as u64;
-        }
+        self.locate_each(first, step, range.clone(), &mut out.located);
         // Phase 2: check the chunk's numbers all at once; without exclusions every number passes.
         if excluder.sources() > 0 {
             let segments = self.space.segments();

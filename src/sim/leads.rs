@@ -157,6 +157,7 @@ impl LeadSource {
             exclusions: self.exclusions.clone(),
             excluded: 0,
             peeked: None,
+            ahead: Ahead::default(),
         }
     }
 }
@@ -171,7 +172,24 @@ pub struct FreshLeads {
     excluded: u64,
     peeked: Option<(u64, PhoneNumber, bool)>,
     strata: Arc<Strata>,
+    ahead: Ahead,
 }
+
+/// Numbers worked out ahead of the cursor, with their exclusion verdicts: the list's numbers come
+/// [`AHEAD`] at a time, their permutation rounds in lockstep and their exclusion checks together, instead of
+/// one long chain of dependent steps per dial.
+#[derive(Debug, Default)]
+struct Ahead {
+    /// The list position of `numbers[0]`.
+    first: u64,
+    numbers: Vec<PhoneNumber>,
+    verdicts: Vec<Option<usize>>,
+    /// Scratch for the list's (segment, offset) of each position.
+    located: Vec<(usize, u64)>,
+}
+
+/// Numbers worked out at a time (a run that stops early has computed at most this many for nothing).
+const AHEAD: u64 = 32;
 
 impl FreshLeads {
     /// Whether another number is available; `dial_anyway` is the injected fault of dialling an excluded number
@@ -192,13 +210,14 @@ impl FreshLeads {
     fn pull(&mut self, dial_anyway: &dyn Fn(u64) -> bool) -> Option<(u64, PhoneNumber, bool)> {
         loop {
             let position = self.next;
-            let number = match (&self.list, &self.fixed) {
-                (Some(l), _) if position < l.len() => l.number_at(position),
-                (None, Some(f)) if (position as usize) < f.len() => f[position as usize],
-                _ => return None,
-            };
+            let at = position.wrapping_sub(self.ahead.first);
+            if at >= self.ahead.numbers.len() as u64 && !self.work_ahead() {
+                return None;
+            }
+            let at = (position - self.ahead.first) as usize;
+            let (number, verdict) = (self.ahead.numbers[at], self.ahead.verdicts[at]);
             self.next += 1;
-            if self.exclusions.excluded(&number).is_some() {
+            if verdict.is_some() {
                 if dial_anyway(number.key()) {
                     return Some((position, number, true));
                 }
@@ -207,6 +226,31 @@ impl FreshLeads {
             }
             return Some((position, number, false));
         }
+    }
+
+    /// Works out the numbers from the cursor on ([`AHEAD`] of them, fewer at the list's end) and their
+    /// verdicts; false when the list has no number left.
+    fn work_ahead(&mut self) -> bool {
+        let first = self.next;
+        let len = match (&self.list, &self.fixed) {
+            (Some(l), _) => l.len(),
+            (None, Some(f)) => f.len() as u64,
+            _ => 0,
+        };
+        if first >= len {
+            return false;
+        }
+        let count = AHEAD.min(len - first);
+        let a = &mut self.ahead;
+        a.first = first;
+        a.numbers.clear();
+        match (&self.list, &self.fixed) {
+            (Some(l), _) => l.numbers_from(first, count, &mut a.located, &mut a.numbers),
+            (None, Some(f)) => a.numbers.extend_from_slice(&f[first as usize..(first + count) as usize]),
+            _ => unreachable!("a source with numbers"),
+        }
+        self.exclusions.excluded_each(&a.numbers, &mut a.verdicts);
+        true
     }
 
     /// Whether the stream has handed out `number` to be dialled: its position is behind the cursor (not the
