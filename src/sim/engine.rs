@@ -85,6 +85,67 @@ enum Event {
     Wake(u32),
 }
 
+/// The queue stores an event as its kind (the variant's number in [`EventKind`]) above its 32-bit index.
+macro_rules! event_kinds {
+    ($($kind:ident),* $(,)?) => {
+        /// The kinds of [`Event`], numbered in this order in the queue.
+        #[derive(Clone, Copy)]
+        #[repr(u8)]
+        enum EventKind {
+            $($kind),*
+        }
+
+        impl EventKind {
+            /// Every kind, by number.
+            const ALL: &[EventKind] = &[$(EventKind::$kind),*];
+        }
+
+        // The queue holds 37 bits of an event: 32 of the index, 5 of the kind.
+        const _: () = assert!(EventKind::ALL.len() <= 32);
+
+        impl super::queue::Packed for Event {
+            #[inline(always)]
+            fn pack(self) -> u64 {
+                match self {
+                    $(Event::$kind(i) => (EventKind::$kind as u64) << 32 | u64::from(i)),*
+                }
+            }
+
+            #[inline(always)]
+            fn unpack(bits: u64) -> Event {
+                let i = bits as u32;
+                match EventKind::ALL[(bits >> 32) as usize] {
+                    $(EventKind::$kind => Event::$kind(i)),*
+                }
+            }
+        }
+    };
+}
+
+event_kinds!(
+    DayStart,
+    DayEnd,
+    Recalc,
+    PreviewDone,
+    RingEnd,
+    AmdDone,
+    WaitTimeout,
+    TalkEnd,
+    WrapEnd,
+    Withdraw,
+    Consent,
+    DayPlan,
+    DialStop,
+    ShiftStart,
+    ShiftClosing,
+    ShiftEnd,
+    BreakStart,
+    BreakEnd,
+    CallbackDue,
+    CallbackExpire,
+    Wake,
+);
+
 /// What the ringing of an attempt ends in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Fate {
