@@ -24,8 +24,9 @@ impl PhoneNumber {
     /// assert_eq!(n.key(), 420601123456);
     /// assert_eq!(n.to_string(), "+420601123456");
     /// ```
+    #[inline]
     pub fn key(&self) -> u64 {
-        u64::from(self.country_code) * 10u64.pow(u32::from(self.length)) + self.national
+        u64::from(self.country_code) * pow10(self.length) + self.national
     }
 
     /// The number of an E.164 key (the inverse of [`PhoneNumber::key`]): the country code is the prefix of
@@ -111,6 +112,22 @@ pub(crate) fn digit_count(value: u64) -> usize {
 #[inline]
 pub(crate) fn write_decimal(out: &mut [u8], value: u64) -> usize {
     write_padded(out, value, digit_count(value))
+}
+
+/// 10^n for the lengths of a national number, from a table (a number's key is taken several times per call
+/// in a simulation; `10u64.pow` is a loop).
+#[inline(always)]
+fn pow10(n: u8) -> u64 {
+    const POW10: [u64; 20] = {
+        let mut t = [1u64; 20];
+        let mut i = 1;
+        while i < 20 {
+            t[i] = t[i - 1] * 10;
+            i += 1;
+        }
+        t
+    };
+    POW10.get(usize::from(n)).copied().unwrap_or_else(|| 10u64.pow(u32::from(n)))
 }
 
 #[cfg(test)]

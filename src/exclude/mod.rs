@@ -180,6 +180,9 @@ impl Excluder for Exclusions {
     fn excluded_each(&self, numbers: &[PhoneNumber], verdicts: &mut Vec<Option<usize>>) {
         verdicts.clear();
         verdicts.extend(numbers.iter().map(|n| self.exact_source_of(n.key())));
+        if self.probed.is_empty() {
+            return;
+        }
         // Positions whose verdict a source not merged may still take (an earlier source than their list).
         let mut open: Vec<usize> = (0..numbers.len()).collect();
         let (mut keys, mut found) = (Vec::new(), Vec::new());

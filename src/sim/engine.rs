@@ -210,6 +210,8 @@ struct Call {
     /// The number's lock-out (after a drop) and best AAPOR class so far: its state travels with it.
     locked_until: Millis,
     best: Option<Aapor>,
+    /// The number's stratum: its type and population rates.
+    stratum: super::strata::StratumId,
 }
 
 /// A number in play (a lead): dialled, with an attempt still to come. It travels by value — inside its call
@@ -469,7 +471,7 @@ impl<'a> Engine<'a> {
         // The number's stratum (type, prefix) gives its rates and the answer curve their hour (see
         // `population`); a referee's number is a working number with answer rates of its own (the referral
         // model); a callback is answered at its own rate.
-        let (fate, lookup) = self.fate(&number, attempt);
+        let (fate, lookup, stratum) = self.fate(&number, attempt);
         let fate = if referral_of.is_some() { self.referee_fate(nk, attempt) } else { fate };
         let fate = self.callback_fate(fate, nk, attempt, callback_of);
         let ring_timeout = millis(self.s.dialer.ring_timeout.max(15.0));
@@ -509,6 +511,7 @@ impl<'a> Engine<'a> {
             callback_of,
             locked_until: lead.locked_until,
             best: lead.best,
+            stratum,
         });
         if counted {
             self.stats.dials += 1;

@@ -11,7 +11,7 @@ use crate::plan::{NumberType, Plan};
 use crate::scenario::{Scenario, StratumRates};
 use crate::space::{NumberSpace, Selection};
 
-use super::strata::Strata;
+use super::strata::{Strata, StratumId};
 
 /// The example known databases compiled in, so the default scenario runs without the data folder.
 const EMBEDDED_KNOWN: &[(&str, &str)] = &[
@@ -281,6 +281,18 @@ impl FreshLeads {
     #[inline]
     pub fn stratum(&self, number: &PhoneNumber) -> (Option<NumberType>, &StratumRates) {
         self.strata.of(number.country_code, number.national, number.length)
+    }
+
+    /// The stratum of `number`, to keep with its call ([`FreshLeads::stratum_of`] reads it).
+    #[inline]
+    pub(crate) fn stratum_id(&self, number: &PhoneNumber) -> StratumId {
+        self.strata.id_of(number.country_code, number.national, number.length)
+    }
+
+    /// The number type and population rates of stratum `id`.
+    #[inline]
+    pub(crate) fn stratum_of(&self, id: StratumId) -> (Option<NumberType>, &StratumRates) {
+        self.strata.get(id)
     }
 
     /// A number of the plan's space picked by `h` (a referral's number), when numbers are generated.

@@ -112,36 +112,56 @@ impl Strata {
     /// (a number outside the plan: no type, the base rates).
     #[inline]
     pub fn of(&self, country_code: u16, national: u64, length: u8) -> (Option<NumberType>, &StratumRates) {
+        self.get(self.id_of(country_code, national, length))
+    }
+
+    /// The stratum of a number, to keep with it: [`Strata::get`] gives its type and rates without looking the
+    /// number up again.
+    #[inline]
+    pub fn id_of(&self, country_code: u16, national: u64, length: u8) -> StratumId {
         if !self.searched {
-            return (None, &self.base);
+            return StratumId::BASE;
         }
         if let Some(t) = self.tables.iter().find(|t| t.country_code == country_code && t.length == length) {
             match t.slots.get((national / t.div) as usize).copied() {
-                Some(SLOT_BASE) => return (None, &self.base),
+                Some(SLOT_BASE) => return StratumId::BASE,
                 Some(SLOT_SEARCH) | None => {}
-                Some(i) => {
-                    let e = &self.entries[usize::from(i) - 1];
-                    return (e.kind, &self.sets[e.rates]);
-                }
+                Some(i) => return StratumId(u32::from(i)),
             }
         }
         self.search(country_code, national, length)
     }
 
-    /// [`Strata::of`] by a search over every entry, longest prefix first.
-    fn search(&self, country_code: u16, national: u64, length: u8) -> (Option<NumberType>, &StratumRates) {
+    /// The type and rates of stratum `id` (from [`Strata::id_of`] of these strata).
+    #[inline]
+    pub fn get(&self, id: StratumId) -> (Option<NumberType>, &StratumRates) {
+        match id.0.checked_sub(1) {
+            None => (None, &self.base),
+            Some(i) => {
+                let e = &self.entries[i as usize];
+                (e.kind, &self.sets[e.rates])
+            }
+        }
+    }
+
+    /// [`Strata::id_of`] by a search over every entry, longest prefix first.
+    fn search(&self, country_code: u16, national: u64, length: u8) -> StratumId {
         self.entries
             .iter()
-            .find(|e| e.country_code == country_code && e.length == length && national / e.div == e.prefix)
-            .map_or((None, &self.base), |e| (e.kind, &self.sets[e.rates]))
+            .position(|e| e.country_code == country_code && e.length == length && national / e.div == e.prefix)
+            .map_or(StratumId::BASE, |i| StratumId(i as u32 + 1))
     }
 }
 
-/// The tables of `entries` (sorted longest prefix first): one per (country code, length), indexed by as many
-/// leading digits as its longest prefix has, at most [`TABLE_DIGITS`]. A slot holds the first entry that
-/// matches every national number with those leading digits — an entry of at most that many digits matches
-/// them all or none — unless a longer entry could match one of them first: then the slot says "search".
-/// Built in time proportional to the slots and entries.
+/// A number's stratum in [`Strata`]: 0 for the base rates (no entry), else an entry's index + 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StratumId(u32);
+
+impl StratumId {
+    /// The base rates, of a number no entry holds.
+    pub const BASE: StratumId = StratumId(0);
+}
+
 fn tables(entries: &[Entry]) -> Vec<Table> {
     let mut groups: Vec<(u16, u8)> = entries.iter().map(|e| (e.country_code, e.length)).collect();
     groups.sort_unstable();
@@ -205,8 +225,9 @@ mod tests {
                         if i % 2 == 0 { base + x % 10u64.pow(free) } else { x % 10u64.pow(u32::from(row.length)) };
                     let (cc, len) = (row.country_code, row.length);
                     let (k1, r1) = strata.of(cc, national, len);
-                    let (k2, r2) = strata.search(cc, national, len);
+                    let (k2, r2) = strata.get(strata.search(cc, national, len));
                     assert_eq!((k1, r1), (k2, r2), "{plan_name} +{cc} {national} ({len} digits)");
+                    assert_eq!(strata.id_of(cc, national, len), strata.search(cc, national, len));
                     checked += 1;
                 }
             }

@@ -143,7 +143,8 @@ pub struct Auditor<'k> {
     lockout_of: &'static str,
     last_drop: KeyMap<Millis>,
     /// Live answers and abandoned calls per window, counted as the summary counts them.
-    per_window: BTreeMap<u64, Abandonment>,
+    /// In window order: calls come in dial order, so a call's window is the last one or a new one after it.
+    per_window: Vec<(u64, Abandonment)>,
     calls: u64,
     last_dial: (Millis, u32),
     out: Vec<Violation>,
@@ -265,7 +266,19 @@ impl<'k> Auditor<'k> {
                 AbandonWindow::Day => crate::clock::DAY,
                 AbandonWindow::ThirtyDays => 30 * crate::clock::DAY,
             };
-            self.per_window.entry(call.dial_ms / window).or_default().count(call.outcome);
+            let w = call.dial_ms / window;
+            // Calls come in dial order: the window is the last one, or a new one after it (inserted in order).
+            let at = match self.per_window.last() {
+                Some(&(last, _)) if last == w => self.per_window.len() - 1,
+                _ => {
+                    let at = self.per_window.partition_point(|&(x, _)| x < w);
+                    if self.per_window.get(at).is_none_or(|&(x, _)| x != w) {
+                        self.per_window.insert(at, (w, Abandonment::default()));
+                    }
+                    at
+                }
+            };
+            self.per_window[at].1.count(call.outcome);
         }
     }
 
@@ -288,11 +301,12 @@ impl<'k> Auditor<'k> {
     /// answers and abandoned calls of every window.
     pub(crate) fn finish_calls(self) -> (Vec<Violation>, Vec<Violation>, BTreeMap<u64, Abandonment>) {
         let rules = self.rules;
-        let mut out = Vec::with_capacity(self.out.len() + 1);
-        out.extend(self.opt_in_flag.filter(|_| self.calls > 0));
-        out.extend(self.out);
+        let mut out = self.out;
+        if let Some(flag) = self.opt_in_flag.filter(|_| self.calls > 0) {
+            out.insert(0, flag);
+        }
         let mut windows = Vec::new();
-        for (&w, a) in &self.per_window {
+        for &(w, ref a) in &self.per_window {
             let (drops, answers, rate) = (a.abandoned, a.live_answers, a.rate());
             if rate > rules.abandon_limit {
                 windows.push(Violation::new(
@@ -308,6 +322,6 @@ impl<'k> Auditor<'k> {
                 ));
             }
         }
-        (out, windows, self.per_window)
+        (out, windows, self.per_window.into_iter().collect())
     }
 }

@@ -59,7 +59,8 @@ impl<'a> Engine<'a> {
     /// The conversation of a connected call: its talk time and outcome, through the compliance flow.
     pub(super) fn converse(&mut self, c: u32) -> (Millis, Outcome) {
         let call = &self.calls[c];
-        let (number, attempt, referral_of, fate) = (call.number, call.attempt, call.referral_of, call.fate);
+        let (number, attempt, referral_of, fate, stratum) =
+            (call.number, call.attempt, call.referral_of, call.fate, call.stratum);
         let nk = number.key();
         let s: &'a Scenario = self.s;
         let (g, cp) = (&s.agents, &s.compliance);
@@ -69,7 +70,7 @@ impl<'a> Engine<'a> {
         }
         let draw = |p: Purpose, attempt: u32| uniform(self.key, nk, attempt, p.id(), 0);
         // The number's stratum rates: object, give_name and consent default to `[compliance]`'s.
-        let r = self.rates(&number);
+        let r = *self.fresh.stratum_of(stratum).1;
         // Identification, purpose and the offer to object open every connected call.
         let skip = draw(Purpose::ObjectionOfferFault, attempt) < cp.faults.skip_objection_offer;
         if skip {

@@ -7,7 +7,9 @@
 //! `Screening`), so turning screening on changes which numbers are dialled, not who they are.
 
 use super::*;
+use crate::plan::NumberType;
 use crate::scenario::StratumRates;
+use crate::sim::strata::StratumId;
 
 impl<'a> Engine<'a> {
     /// The stratum rates of `number`.
@@ -20,13 +22,18 @@ impl<'a> Engine<'a> {
         uniform(self.key, number.key(), 0, Purpose::InService as u64, 0) >= r.not_in_service
     }
 
-    /// What the ringing of `attempt` on `number` ends in, and the look-up delay held before its first ring.
-    pub(super) fn fate(&mut self, number: &PhoneNumber, attempt: u32) -> (Fate, Millis) {
-        let r = self.rates(number);
+    /// What the ringing of `attempt` on `number` ends in, the look-up delay held before its first ring, and
+    /// the number's stratum (kept with the call: its conversation and its bill read the stratum's rates).
+    pub(super) fn fate(&mut self, number: &PhoneNumber, attempt: u32) -> (Fate, Millis, StratumId) {
+        let stratum = self.fresh.stratum_id(number);
+        let (kind, &r) = self.fresh.stratum_of(stratum);
         // The answer curve moves person and machine with the hour at the called person's location.
         let (person, machine) = self.answer_rates(number.key(), r.busy, r.person, r.machine);
-        let lookup =
-            if attempt == 1 && self.screens(number) { millis(self.s.screening.latency_seconds) } else { Millis::ZERO };
+        let lookup = if attempt == 1 && self.screens_type(kind) {
+            millis(self.s.screening.latency_seconds)
+        } else {
+            Millis::ZERO
+        };
         let fate = if !self.in_service(number, &r) {
             Fate::Sit
         } else {
@@ -41,14 +48,18 @@ impl<'a> Engine<'a> {
                 Fate::NoAnswer
             }
         };
-        (fate, lookup)
+        (fate, lookup, stratum)
     }
 
     /// Whether `[screening]` looks `number` up (enabled, and its type is one of the types screened).
     fn screens(&self, number: &PhoneNumber) -> bool {
+        self.s.screening.enabled && self.screens_type(self.fresh.stratum(number).0)
+    }
+
+    /// Whether `[screening]` looks numbers of type `kind` up (when it is enabled).
+    fn screens_type(&self, kind: Option<NumberType>) -> bool {
         let s = &self.s.screening;
-        s.enabled
-            && self.fresh.stratum(number).0.is_some_and(|kind| s.types.iter().any(|t| t.as_str() == kind.as_str()))
+        s.enabled && kind.is_some_and(|kind| s.types.iter().any(|t| t.as_str() == kind.as_str()))
     }
 
     /// Looks a fresh number up when screening applies; true when the look-up says it is not in service (the
@@ -78,7 +89,7 @@ impl<'a> Engine<'a> {
             return;
         };
         let ms = self.now.saturating_sub(answered);
-        let price = self.s.costs.line_per_minute.of(self.fresh.stratum(&call.number).0);
+        let price = self.s.costs.line_per_minute.of(self.fresh.stratum_of(call.stratum).0);
         self.stats.line_ms += ms;
         self.stats.line_cost += price * ms.as_f64() / 60_000.0;
     }

@@ -59,8 +59,9 @@ impl<'a> Engine<'a> {
     /// Releases the calls that have ended behind no older call in progress: each is audited and its record
     /// handed to the sink, in call-id order.
     pub(super) fn release(&mut self) {
-        while let Some((id, call)) = self.calls.pop_ended() {
-            let record = CallRecord::of(id, &call);
+        while let Some((id, call)) = self.calls.ended_front() {
+            let record = CallRecord::of(id, call);
+            self.calls.pop_front();
             // Every suppression made so far is at or before now, and so at or after no later dial.
             self.feed_suppressions();
             self.auditor.call(&AuditCall {

@@ -33,12 +33,17 @@ impl CallWindow {
         id.checked_sub(self.base).and_then(|i| self.calls.get(i as usize))
     }
 
-    /// The oldest call, when it has ended: removed, with its id.
-    pub(super) fn pop_ended(&mut self) -> Option<(u32, Call)> {
-        self.calls.front()?.ended?;
-        let call = self.calls.pop_front().expect("a front call");
+    /// The oldest call, when it has ended, with its id ([`CallWindow::pop_front`] releases it).
+    pub(super) fn ended_front(&self) -> Option<(u32, &Call)> {
+        let call = self.calls.front()?;
+        call.ended?;
+        Some((self.base, call))
+    }
+
+    /// Releases the oldest call.
+    pub(super) fn pop_front(&mut self) {
+        self.calls.pop_front().expect("a front call");
         self.base += 1;
-        Some((self.base - 1, call))
     }
 }
 
