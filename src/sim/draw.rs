@@ -120,13 +120,19 @@ pub fn uniform(key: u64, number: u64, attempt: u32, purpose: u64, extra: u64) ->
 
 /// A sample of `dist` (seconds) from two uniforms.
 pub fn sample(dist: &Dist, u1: f64, u2: f64) -> f64 {
+    sample_lazy(dist, || u1, || u2)
+}
+
+/// [`sample`], taking each uniform only if the distribution uses it (a fixed value none, an exponential one).
+#[inline(always)]
+fn sample_lazy(dist: &Dist, u1: impl FnOnce() -> f64, u2: impl FnOnce() -> f64) -> f64 {
     match *dist {
         Dist::Fixed { value } => value,
-        Dist::Exponential { mean } => -mean * (1.0 - u1).ln(),
+        Dist::Exponential { mean } => -mean * (1.0 - u1()).ln(),
         Dist::Lognormal { mean, cv } => {
             let s2 = (1.0 + cv * cv).ln();
             let mu = mean.ln() - s2 / 2.0;
-            let z = (-2.0 * (1.0 - u1).ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+            let z = (-2.0 * (1.0 - u1()).ln()).sqrt() * (std::f64::consts::TAU * u2()).cos();
             (mu + s2.sqrt() * z).exp()
         }
     }
@@ -135,9 +141,8 @@ pub fn sample(dist: &Dist, u1: f64, u2: f64) -> f64 {
 /// A sample of `dist` for (key, number, attempt, purpose).
 #[inline]
 pub fn sample_for(dist: &Dist, key: u64, number: u64, attempt: u32, purpose: Purpose) -> f64 {
-    let u1 = uniform(key, number, attempt, purpose as u64, 0);
-    let u2 = uniform(key, number, attempt, purpose as u64, 1);
-    sample(dist, u1, u2)
+    let u = |extra| uniform(key, number, attempt, purpose as u64, extra);
+    sample_lazy(dist, || u(0), || u(1))
 }
 
 #[cfg(test)]

@@ -320,6 +320,10 @@ pub struct Engine<'a> {
     /// Idle agents within their shift's last-dial margin (not counted as idle by the pacer).
     closing_idle: usize,
     callbacks: CallbackBook,
+    /// How long a call rings at most (`dialer.ring_timeout`, at least 15 s).
+    ring_timeout: Millis,
+    /// How long a live call waits for an agent at most (`dialer.drop_timeout`).
+    drop_timeout: Millis,
 }
 
 impl<'a> Engine<'a> {
@@ -392,6 +396,8 @@ impl<'a> Engine<'a> {
             logged_in: 0,
             closing_idle: 0,
             callbacks: CallbackBook::default(),
+            ring_timeout: millis(s.dialer.ring_timeout.max(15.0)),
+            drop_timeout: millis(s.dialer.drop_timeout),
         };
         // Closed days (weekends, holidays, closed dates) get no window and no shifts.
         for d in 0..s.run.days {
@@ -474,7 +480,7 @@ impl<'a> Engine<'a> {
         let (fate, lookup, stratum) = self.fate(&number, attempt);
         let fate = if referral_of.is_some() { self.referee_fate(nk, attempt) } else { fate };
         let fate = self.callback_fate(fate, nk, attempt, callback_of);
-        let ring_timeout = millis(self.s.dialer.ring_timeout.max(15.0));
+        let ring_timeout = self.ring_timeout;
         // A tone, the ring timeout or a fixed pick-up delay: the same delay again and again (a queue lane).
         let constant = !matches!(fate, Fate::Person | Fate::Machine) || matches!(p.answer_delay, Dist::Fixed { .. });
         let delay = match fate {

@@ -65,7 +65,7 @@ impl Engine<'_> {
         }
         let answered = call.answered.expect("answered");
         let (nk, attempt, person) = (call.number.key(), call.attempt, call.fate == Fate::Person);
-        let mut limit = millis(self.s.dialer.drop_timeout);
+        let mut limit = self.drop_timeout;
         // Patience is a person's: an answering machine waits until the dialer drops it.
         if person && let Some(p) = &self.s.population.patience {
             limit = limit.min(millis(sample_for(p, self.key, nk, attempt, Purpose::Patience)));
