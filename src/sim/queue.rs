@@ -28,6 +28,9 @@ const SEQ_BITS: u32 = 64 - PAYLOAD_BITS;
 /// Sequence numbers run below this; reaching it renumbers the events waiting ([`EventQueue::renumber`]).
 const SEQ_LIMIT: u64 = 1 << SEQ_BITS;
 
+/// Events due further ahead than this when scheduled go to the far heap.
+const NEAR: Millis = Millis(10 * 60 * 1000);
+
 /// Lanes at most; further delays go to the heap.
 const MAX_LANES: usize = 12;
 
@@ -64,7 +67,13 @@ fn payload_of(e: u128) -> u64 {
 /// fronts, scattered over memory, were cache misses on every event.
 #[derive(Debug)]
 pub struct EventQueue<E: Packed> {
-    heap: Vec<u128>,
+    /// Events due within [`NEAR`] of the last event popped when they were scheduled.
+    heap: Heap,
+    /// Events scheduled further ahead (a shift's end, a withdrawal days later): kept out of `heap`, whose
+    /// every pop walks from its root to its bottom, so that it stays small and in the caches.
+    far: Heap,
+    /// The time of the last event popped.
+    now: Millis,
     /// Each lane's constant delay.
     delays: Vec<Millis>,
     /// Each lane's front entry (`EMPTY` when it has none).
@@ -79,7 +88,9 @@ impl<E: Packed> EventQueue<E> {
     /// An empty queue.
     pub fn new() -> Self {
         EventQueue {
-            heap: Vec::with_capacity(1024),
+            heap: Heap::default(),
+            far: Heap::default(),
+            now: Millis::ZERO,
             delays: Vec::new(),
             fronts: Vec::new(),
             lanes: Vec::new(),
@@ -103,13 +114,15 @@ impl<E: Packed> EventQueue<E> {
     /// sorted. Runs once per 2^27 events scheduled (about 10^8), in time O(n log n) for n events waiting.
     #[cold]
     fn renumber(&mut self) {
-        let mut all: Vec<u128> = self.heap.iter().chain(self.lanes.iter().flatten()).copied().collect();
+        let mut all: Vec<u128> = Vec::new();
+        all.extend(self.heap.entries_mut().chain(self.far.entries_mut()).map(|e| *e));
+        all.extend(self.lanes.iter().flatten());
         all.sort_unstable();
         let renumbered = |e: &mut u128| {
             let rank = all.binary_search(e).expect("every entry was gathered") as u64;
             *e = entry(time_of(*e), rank, payload_of(*e));
         };
-        self.heap.iter_mut().for_each(renumbered);
+        self.heap.entries_mut().chain(self.far.entries_mut()).for_each(renumbered);
         self.lanes.iter_mut().flatten().for_each(renumbered);
         for (front, lane) in self.fronts.iter_mut().zip(&self.lanes) {
             *front = lane.front().copied().unwrap_or(EMPTY);
@@ -121,58 +134,11 @@ impl<E: Packed> EventQueue<E> {
     #[inline]
     pub fn push(&mut self, time: Millis, event: E) {
         let e = entry(time, self.next_seq(), event.pack());
-        self.heap_push(e);
-    }
-
-    #[inline]
-    fn heap_push(&mut self, e: u128) {
-        let mut i = self.heap.len();
-        self.heap.push(e);
-        let v = &mut self.heap[..];
-        while i > 0 {
-            let parent = (i - 1) / 2;
-            if e >= v[parent] {
-                break;
-            }
-            v[i] = v[parent];
-            i = parent;
+        if time > self.now + NEAR {
+            self.far.push(e);
+        } else {
+            self.heap.push(e);
         }
-        v[i] = e;
-    }
-
-    /// Removes the heap's least entry (the heap is not empty).
-    #[inline]
-    fn heap_pop(&mut self) -> u128 {
-        let last = self.heap.pop().expect("a heap with a top");
-        let v = &mut self.heap[..];
-        let Some(&top) = v.first() else {
-            return last;
-        };
-        // Down to the bottom along the lesser children (no comparison with `last` on the way: it nearly
-        // always belongs near the bottom), then up to where `last` belongs.
-        let end = v.len();
-        let mut i = 0;
-        let mut child = 1;
-        while child + 1 < end {
-            child += usize::from(v[child + 1] < v[child]);
-            v[i] = v[child];
-            i = child;
-            child = 2 * i + 1;
-        }
-        if child + 1 == end {
-            v[i] = v[child];
-            i = child;
-        }
-        while i > 0 {
-            let parent = (i - 1) / 2;
-            if last >= v[parent] {
-                break;
-            }
-            v[i] = v[parent];
-            i = parent;
-        }
-        v[i] = last;
-        top
     }
 
     /// Schedules `event` at `now + delay`, for a `delay` the caller uses again and again (a constant of the
@@ -206,7 +172,8 @@ impl<E: Packed> EventQueue<E> {
     /// The earliest event (first inserted among equal times).
     #[inline]
     pub fn pop(&mut self) -> Option<(Millis, E)> {
-        let mut best = self.heap.first().copied().unwrap_or(EMPTY);
+        let near = self.heap.top();
+        let mut best = near.min(self.far.top());
         let mut from = None;
         for (i, &front) in self.fronts.iter().enumerate() {
             if front < best {
@@ -221,16 +188,127 @@ impl<E: Packed> EventQueue<E> {
                 self.fronts[i] = lane.front().copied().unwrap_or(EMPTY);
                 e
             }
-            None if self.heap.is_empty() => return None,
-            None => self.heap_pop(),
+            None if best == EMPTY => return None,
+            None if best == near => self.heap.pop(),
+            None => self.far.pop(),
         };
-        Some((time_of(e), E::unpack(payload_of(e))))
+        self.now = time_of(e);
+        Some((self.now, E::unpack(payload_of(e))))
     }
 
     /// Events waiting.
     #[cfg(test)]
     pub fn len(&self) -> usize {
-        self.heap.len() + self.lanes.iter().map(VecDeque::len).sum::<usize>()
+        self.heap.len() + self.far.len() + self.lanes.iter().map(VecDeque::len).sum::<usize>()
+    }
+}
+
+/// Four entries: one 64-byte cache line, the children of one node of [`Heap`].
+#[derive(Clone, Copy, Debug)]
+#[repr(C, align(64))]
+struct Line([u128; 4]);
+
+/// A four-way min-heap of entries whose every node's children share one cache line.
+///
+/// A pop walks from the root to the bottom, and each step waits for the load of the next children: four
+/// children per node halve the steps of a binary heap, and with the four in one line each step is one load.
+/// Node `n` sits at position `n + 3` (positions 0–2 are unused), so the children of the node at position `p`
+/// are the positions `4p − 8 .. 4p − 4`, line `p − 2`, and its parent is at `p / 4 + 2`.
+#[derive(Debug, Default)]
+struct Heap {
+    lines: Vec<Line>,
+    /// Entries held (at positions `3 .. len + 3`).
+    len: usize,
+}
+
+/// The position of the root.
+const ROOT: usize = 3;
+
+impl Heap {
+    #[inline(always)]
+    fn at(&self, p: usize) -> u128 {
+        self.lines[p / 4].0[p % 4]
+    }
+
+    #[inline(always)]
+    fn set(&mut self, p: usize, e: u128) {
+        self.lines[p / 4].0[p % 4] = e;
+    }
+
+    /// The least entry (`EMPTY` when there is none).
+    #[inline(always)]
+    fn top(&self) -> u128 {
+        if self.len == 0 { EMPTY } else { self.lines[0].0[ROOT] }
+    }
+
+    /// Entries held.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Every entry, in no order.
+    fn entries_mut(&mut self) -> impl Iterator<Item = &mut u128> {
+        let len = self.len;
+        self.lines.iter_mut().flat_map(|l| l.0.iter_mut()).skip(ROOT).take(len)
+    }
+
+    /// Adds an entry.
+    #[inline]
+    fn push(&mut self, e: u128) {
+        let mut p = self.len + ROOT;
+        if p / 4 == self.lines.len() {
+            self.lines.push(Line([EMPTY; 4]));
+        }
+        self.len += 1;
+        while p > ROOT {
+            let parent = p / 4 + 2;
+            let up = self.at(parent);
+            if e >= up {
+                break;
+            }
+            self.set(p, up);
+            p = parent;
+        }
+        self.set(p, e);
+    }
+
+    /// Removes the least entry (the heap is not empty).
+    #[inline]
+    fn pop(&mut self) -> u128 {
+        debug_assert!(self.len > 0, "a heap with a top");
+        let top = self.at(ROOT);
+        self.len -= 1;
+        let end = self.len + ROOT;
+        let last = self.at(end);
+        // The vacated position holds no entry: a child beyond the end compares as the greatest.
+        self.set(end, EMPTY);
+        if end == ROOT {
+            return top;
+        }
+        // Down to the bottom along the least children (no comparison with `last` on the way: it nearly always
+        // belongs near the bottom), then up to where `last` belongs.
+        let mut p = ROOT;
+        while 4 * p - 8 < end {
+            // The whole line: positions past the end hold EMPTY and are never the least.
+            let c = self.lines[p - 2].0;
+            let (a, ia) = if c[1] < c[0] { (c[1], 1) } else { (c[0], 0) };
+            let (b, ib) = if c[3] < c[2] { (c[3], 3) } else { (c[2], 2) };
+            let (least, i) = if b < a { (b, ib) } else { (a, ia) };
+            self.set(p, least);
+            p = 4 * p - 8 + i;
+        }
+        while p > ROOT {
+            let parent = p / 4 + 2;
+            let up = self.at(parent);
+            if last >= up {
+                break;
+            }
+            self.set(p, up);
+            p = parent;
+        }
+        self.set(p, last);
+        top
     }
 }
 
@@ -245,6 +323,14 @@ mod tests {
     use super::*;
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
+
+    impl<E: Packed> EventQueue<E> {
+        /// Whether the next event comes from the far heap.
+        fn far_is_next(&self) -> bool {
+            let far = self.far.top();
+            far < self.heap.top() && self.fronts.iter().all(|&f| far < f)
+        }
+    }
 
     impl Packed for char {
         fn pack(self) -> u64 {
@@ -299,7 +385,7 @@ mod tests {
         let delays = [0u64, 3_000, 4_000, 25_000, 1_000, 20_000, 60_000, 7, 8, 9, 10, 11, 12, 13, 14, 15];
         let mut q = EventQueue::new();
         q.seq = start;
-        let mut renumbered = 0;
+        let (mut renumbered, mut far_pops) = (0, 0);
         let mut model = BinaryHeap::new();
         let (mut seq, mut now, mut x) = (0u64, 0u64, 0x2545_f491_4f6c_dd1du64);
         let (mut got, mut want) = (Vec::new(), Vec::new());
@@ -308,7 +394,14 @@ mod tests {
             x ^= x >> 7;
             x ^= x << 17;
             if x % 7 < 4 || model.is_empty() {
-                let delay = if x % 11 == 0 { (x >> 20) % 30_000 } else { delays[(x >> 8) as usize % delays.len()] };
+                // Random delays (the heap), some beyond NEAR (the far heap), and the constant ones (lanes).
+                let delay = if x % 11 == 0 {
+                    (x >> 20) % 30_000
+                } else if x % 13 == 0 {
+                    (x >> 20) % (4 * NEAR.0)
+                } else {
+                    delays[(x >> 8) as usize % delays.len()]
+                };
                 renumbered += u32::from(q.seq == SEQ_LIMIT);
                 if x % 3 == 0 {
                     q.push(Millis(now + delay), step);
@@ -321,6 +414,7 @@ mod tests {
                 model.push(Reverse((now + delay, seq, step)));
                 seq += 1;
             } else {
+                far_pops += usize::from(q.far_is_next());
                 let (t, e) = q.pop().unwrap();
                 let Reverse((mt, _, me)) = model.pop().unwrap();
                 got.push((t, e));
@@ -329,14 +423,16 @@ mod tests {
             }
             assert_eq!(q.len(), model.len(), "step {step}");
         }
-        while let Some(x) = q.pop() {
-            got.push(x);
+        while q.len() > 0 {
+            far_pops += usize::from(q.far_is_next());
+            got.push(q.pop().unwrap());
         }
         while let Some(Reverse((t, _, e))) = model.pop() {
             want.push((Millis(t), e));
         }
         assert_eq!(got, want);
         assert!(got.len() > 100_000);
+        assert!(far_pops > 1_000, "the far heap took part: {far_pops} events");
         renumbered
     }
 }
