@@ -112,10 +112,35 @@ impl Purpose {
 /// A uniform in [0, 1) from (key, number, attempt, purpose, extra).
 #[inline]
 pub fn uniform(key: u64, number: u64, attempt: u32, purpose: u64, extra: u64) -> f64 {
-    let h = fmix(
-        fmix(fmix(key ^ number) ^ (u64::from(attempt) << 32 | purpose)) ^ extra.wrapping_mul(0x9e37_79b9_7f4a_7c15),
-    );
+    uniform_of(number_hash(key, number), attempt, purpose, extra)
+}
+
+/// The first step of [`uniform`] for (key, number), the same for every draw of the number: a caller making
+/// several draws for one number hashes it once ([`uniform_of`]).
+#[inline]
+pub fn number_hash(key: u64, number: u64) -> u64 {
+    fmix(key ^ number)
+}
+
+/// [`uniform`] from the number's [`number_hash`].
+#[inline]
+pub fn uniform_of(number_hash: u64, attempt: u32, purpose: u64, extra: u64) -> f64 {
+    let h = fmix(fmix(number_hash ^ (u64::from(attempt) << 32 | purpose)) ^ extra.wrapping_mul(0x9e37_79b9_7f4a_7c15));
     (h >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// Whether a uniform `u` in [0, 1) falls below `p`: the event of probability `p`. A probability of 0 (or
+/// less) or 1 (or more) decides without the draw, which is then never made: the answer is the one the draw
+/// would give.
+#[inline(always)]
+pub fn below(p: f64, u: impl FnOnce() -> f64) -> bool {
+    if p <= 0.0 {
+        false
+    } else if p >= 1.0 {
+        true
+    } else {
+        u() < p
+    }
 }
 
 /// A sample of `dist` (seconds) from two uniforms.

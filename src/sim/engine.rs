@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use rand::{Rng, RngExt};
 use rand_chacha::ChaCha20Rng;
 
-use super::draw::{Purpose, sample, sample_for, uniform};
+use super::draw::{Purpose, below, number_hash, sample, sample_for, uniform, uniform_of};
 use super::leads::{FreshLeads, LeadSource};
 use super::queue::{DAY, EventQueue, MINUTE, Millis, millis};
 use super::record::{Aapor, CallRecord, Outcome, RunStats};

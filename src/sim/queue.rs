@@ -214,8 +214,9 @@ struct Line([u128; 4]);
 /// children per node halve the steps of a binary heap, and with the four in one line each step is one load.
 /// Node `n` sits at position `n + 3` (positions 0–2 are unused), so the children of the node at position `p`
 /// are the positions `4p − 8 .. 4p − 4`, line `p − 2`, and its parent is at `p / 4 + 2`.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Heap {
+    /// Never empty: the root's position holds `EMPTY` while the heap is empty.
     lines: Vec<Line>,
     /// Entries held (at positions `3 .. len + 3`).
     len: usize,
@@ -223,6 +224,12 @@ struct Heap {
 
 /// The position of the root.
 const ROOT: usize = 3;
+
+impl Default for Heap {
+    fn default() -> Heap {
+        Heap { lines: vec![Line([EMPTY; 4])], len: 0 }
+    }
+}
 
 impl Heap {
     #[inline(always)]
@@ -238,7 +245,7 @@ impl Heap {
     /// The least entry (`EMPTY` when there is none).
     #[inline(always)]
     fn top(&self) -> u128 {
-        if self.len == 0 { EMPTY } else { self.lines[0].0[ROOT] }
+        self.lines[0].0[ROOT]
     }
 
     /// Entries held.

@@ -68,50 +68,53 @@ impl<'a> Engine<'a> {
         if fate == Fate::Machine {
             return (talk(&g.machine_talk, self.key), Outcome::MachineMessage);
         }
-        let draw = |p: Purpose, attempt: u32| uniform(self.key, nk, attempt, p.id(), 0);
+        let h = number_hash(self.key, nk);
+        let draw = |p: Purpose, attempt: u32| uniform_of(h, attempt, p.id(), 0);
         // The number's stratum rates: object, give_name and consent default to `[compliance]`'s.
         let r = *self.fresh.stratum_of(stratum).1;
         // Identification, purpose and the offer to object open every connected call.
-        let skip = draw(Purpose::ObjectionOfferFault, attempt) < cp.faults.skip_objection_offer;
+        let skip = below(cp.faults.skip_objection_offer, || draw(Purpose::ObjectionOfferFault, attempt));
         if skip {
             self.stats.compliance.faults_injected.skip_objection_offer += 1;
         }
         self.calls[c].offered = Some(!skip);
-        if !skip && draw(Purpose::Object, 0) < r.object {
+        if !skip && below(r.object, || draw(Purpose::Object, 0)) {
             self.stats.compliance.objections += 1;
             self.suppress(number, c, "marketing");
             return (talk(&g.refusal_talk, self.key), Outcome::Objected);
         }
         // "Call me later": a first contact (not a callback itself) may ask for another time.
-        if self.calls[c].callback_of.is_none() && draw(Purpose::CallbackRequest, attempt) < s.callbacks.probability {
+        if self.calls[c].callback_of.is_none()
+            && below(s.callbacks.probability, || draw(Purpose::CallbackRequest, attempt))
+        {
             return (talk(&g.refusal_talk, self.key), Outcome::Callback);
         }
         let cooperate = if referral_of.is_some() { s.referrals.cooperate } else { r.cooperate };
-        if uniform(self.key, nk, 0, Purpose::Cooperate as u64, 0) >= cooperate {
+        if !below(cooperate, || draw(Purpose::Cooperate, 0)) {
             return (talk(&g.refusal_talk, self.key), Outcome::Refused);
         }
         let mut talk_ms = talk(&g.talk, self.key);
-        if draw(Purpose::GiveName, 0) < r.give_name {
+        if below(r.give_name, || draw(Purpose::GiveName, 0)) {
             self.stats.compliance.names_given += 1;
             let name = synthetic_name(nk ^ self.key);
-            if draw(Purpose::Consent, 0) < r.consent {
+            if below(r.consent, || draw(Purpose::Consent, 0)) {
                 // Consent is given during the conversation, at a drawn share of the talk: strictly after the
                 // connect and before the end (a conversation with a consent lasts at least 2 ms). The receipt,
                 // then the name under it, are written at that moment.
                 talk_ms = talk_ms.max(Millis(2));
-                let share = uniform(self.key, nk, attempt, Purpose::ConsentMoment.id(), 0);
+                let share = draw(Purpose::ConsentMoment, attempt);
                 let offset = Millis(1 + (share * (talk_ms - Millis(1)).as_f64()) as u64);
                 self.queue.push(self.now + offset.min(talk_ms - Millis(1)), Event::Consent(c));
             } else {
                 // Declined: the name is discarded and written nowhere (unless a fault is injected).
                 self.stats.compliance.consents_declined += 1;
-                if draw(Purpose::StoreNameFault, attempt) < cp.faults.store_name_without_consent {
+                if below(cp.faults.store_name_without_consent, || draw(Purpose::StoreNameFault, attempt)) {
                     self.stats.compliance.faults_injected.store_name_without_consent += 1;
                     self.names.push(NameEntry { number, name, call_id: c, time_ms: self.now, receipt: None });
                 }
             }
         }
-        if draw(Purpose::Referral, 0) < s.referrals.share {
+        if below(s.referrals.share, || draw(Purpose::Referral, 0)) {
             self.stats.compliance.referrals += 1;
             // The referee's number is queued; their name is kept nowhere.
             match self.fresh.random_number((nk ^ self.key).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ u64::from(c)) {

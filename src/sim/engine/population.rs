@@ -19,7 +19,7 @@ impl<'a> Engine<'a> {
 
     /// Whether `number` is in service (per number: the same on every attempt).
     fn in_service(&self, number: &PhoneNumber, r: &StratumRates) -> bool {
-        uniform(self.key, number.key(), 0, Purpose::InService as u64, 0) >= r.not_in_service
+        !below(r.not_in_service, || uniform(self.key, number.key(), 0, Purpose::InService as u64, 0))
     }
 
     /// What the ringing of `attempt` on `number` ends in, the look-up delay held before its first ring, and
