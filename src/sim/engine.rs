@@ -271,6 +271,8 @@ pub struct Engine<'a> {
     day: u32,
     /// The dialer mode's pacer (out of its place only while it runs).
     pacer: Option<Box<dyn Pacing>>,
+    /// Whether the pacer reacts to events ([`Pacing::paces`]).
+    paces: bool,
     /// The level the pacer reported before the run: intervals before its first report carry it.
     pub(super) start_level: f64,
     /// Whether answered calls go through answering-machine detection (enabled, and the mode screens).
@@ -365,6 +367,7 @@ impl<'a> Engine<'a> {
             day: 0,
             start_level: pacer.level(),
             amd: s.amd.enabled && pacer.screens_machines(),
+            paces: pacer.paces(),
             pacer: Some(pacer),
             warmup_end: start + millis(s.run.warmup_minutes * 60.0),
             last_recalc: start,
@@ -374,7 +377,14 @@ impl<'a> Engine<'a> {
             records,
             auditor: {
                 let exclusions = leads.shared_exclusions();
-                Auditor::new(s, Box::new(move |k| exclusions.source_of(k).map(|i| exclusions.names()[i].to_string())))
+                if exclusions.is_empty() {
+                    Auditor::new(s, Box::new(|_| None))
+                } else {
+                    Auditor::new(
+                        s,
+                        Box::new(move |k| exclusions.source_of(k).map(|i| exclusions.names()[i].to_string())),
+                    )
+                }
             },
             audited_suppressions: 0,
             violations: Vec::new(),

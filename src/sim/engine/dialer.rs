@@ -31,7 +31,7 @@ impl<'a> Engine<'a> {
 
     /// Dials as many calls as the mode allows now.
     pub(super) fn pace(&mut self) {
-        if !self.window_open {
+        if !self.window_open || !self.paces {
             return;
         }
         self.run_pacer(|p, floor| p.pace(floor));

@@ -282,7 +282,7 @@ impl<'a> Engine<'a> {
         if serves {
             self.skip_stale_waiting();
             if let Some(c) = self.waiting.pop_front() {
-                self.set_agent(a, AgentState::Idle);
+                // Straight to the call: a pass through Idle would last no time and count none.
                 self.connect(c, a);
                 return;
             }

@@ -127,6 +127,11 @@ pub(crate) trait Pacing {
     fn day_start(&mut self, floor: &mut dyn Floor);
     /// Something changed (an agent came free, a call ended or went live): launch what the mode allows now.
     fn pace(&mut self, floor: &mut dyn Floor);
+    /// Whether [`Pacing::pace`] does anything: a mode that dials by its clock alone says no, and the engine
+    /// then does not call it after every event.
+    fn paces(&self) -> bool {
+        true
+    }
     /// The timer set with [`Floor::wake_at`] fired: a recalculation of the level, or the mode's own clock.
     fn recalc(&mut self, floor: &mut dyn Floor) {
         let _ = floor;

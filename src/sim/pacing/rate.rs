@@ -32,6 +32,10 @@ impl Pacing for Rate {
     /// Calls are launched by the clock only.
     fn pace(&mut self, _floor: &mut dyn Floor) {}
 
+    fn paces(&self) -> bool {
+        false
+    }
+
     fn recalc(&mut self, floor: &mut dyn Floor) {
         if floor.in_progress() < floor.lines() {
             floor.dial();
