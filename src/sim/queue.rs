@@ -4,10 +4,11 @@
 //! Events scheduled a constant delay ahead ([`EventQueue::push_after`]: a busy tone, the ring timeout, AMD
 //! analysis, a fixed wrap-up, the drop timeout) go to a first-in first-out lane per delay instead of the heap:
 //! time never runs backwards, so one delay's events fall due in the order they were scheduled, and a lane's
-//! front is its earliest. [`EventQueue::pop`] takes the earliest (time, seq) of the heap's top and the lanes'
-//! fronts, so the order is exactly the single heap's. Lanes cost O(1) per event, and they keep events that
-//! pile up far ahead (a drop timeout of days in a queueing study) out of the heap every other event sifts
-//! through.
+//! front is its earliest. Other events go to one of two four-way heaps: the near heap for those due within
+//! [`NEAR`], the far heap for the rest (shift ends scheduled at midnight, withdrawals days ahead), so the heap
+//! every random delay sifts through stays small. [`EventQueue::pop`] takes the earliest (time, seq) of the two
+//! heaps' tops and the lanes' fronts, so the order is exactly a single heap's. Lanes cost O(1) per event, and
+//! they keep events that pile up far ahead (a drop timeout of days in a queueing study) out of the heaps.
 
 use std::collections::VecDeque;
 
