@@ -94,15 +94,6 @@ pub(crate) fn write_padded(out: &mut [u8], mut value: u64, width: usize) -> usiz
 #[inline]
 pub(crate) fn digit_count(value: u64) -> usize {
     // log10 from the bit length (1233/4096 ≈ log10 2), corrected by one comparison.
-    const POW10: [u64; 20] = {
-        let mut t = [1u64; 20];
-        let mut i = 1;
-        while i < 20 {
-            t[i] = t[i - 1] * 10;
-            i += 1;
-        }
-        t
-    };
     let bits = 64 - (value | 1).leading_zeros() as usize;
     let guess = (bits * 1233) >> 12;
     guess + usize::from((value | 1) >= POW10[guess])
@@ -114,19 +105,21 @@ pub(crate) fn write_decimal(out: &mut [u8], value: u64) -> usize {
     write_padded(out, value, digit_count(value))
 }
 
+/// 10^n for n < 20 (every power of ten a `u64` holds).
+const POW10: [u64; 20] = {
+    let mut t = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
 /// 10^n for the lengths of a national number, from a table (a number's key is taken several times per call
 /// in a simulation; `10u64.pow` is a loop).
 #[inline(always)]
 fn pow10(n: u8) -> u64 {
-    const POW10: [u64; 20] = {
-        let mut t = [1u64; 20];
-        let mut i = 1;
-        while i < 20 {
-            t[i] = t[i - 1] * 10;
-            i += 1;
-        }
-        t
-    };
     POW10.get(usize::from(n)).copied().unwrap_or_else(|| 10u64.pow(u32::from(n)))
 }
 

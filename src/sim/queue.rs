@@ -264,11 +264,18 @@ impl Heap {
     /// Adds an entry.
     #[inline]
     fn push(&mut self, e: u128) {
-        let mut p = self.len + ROOT;
+        let p = self.len + ROOT;
         if p / 4 == self.lines.len() {
             self.lines.push(Line([EMPTY; 4]));
         }
         self.len += 1;
+        self.sift_up(p, e);
+    }
+
+    /// Puts `e` at position `p` or, while it is less than its parent, moves the parent down into `p` and goes
+    /// up.
+    #[inline(always)]
+    fn sift_up(&mut self, mut p: usize, e: u128) {
         while p > ROOT {
             let parent = p / 4 + 2;
             let up = self.at(parent);
@@ -306,16 +313,7 @@ impl Heap {
             self.set(p, least);
             p = 4 * p - 8 + i;
         }
-        while p > ROOT {
-            let parent = p / 4 + 2;
-            let up = self.at(parent);
-            if last >= up {
-                break;
-            }
-            self.set(p, up);
-            p = parent;
-        }
-        self.set(p, last);
+        self.sift_up(p, last);
         top
     }
 }
