@@ -260,6 +260,7 @@ impl CallList {
 
     /// The segment and offset of every position `first + j * step` for `j` in `range`, appended to `out`:
     /// [`Permutation::LANES`] positions at a time, their rounds in lockstep.
+    #[inline]
     fn locate_each(&self, first: u64, step: u64, range: std::ops::Range<u64>, out: &mut Vec<(usize, u64)>) {
         if let Some(mix) = &self.mix {
             return mix.locate_each(first, step, range, out);
