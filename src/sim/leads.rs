@@ -319,4 +319,44 @@ mod tests {
             assert_eq!((position, number), (p, list.number_at(p)));
         }
     }
+
+    /// Numbers worked out ahead, [`AHEAD`] at a time, come out as one `number_at` and one exclusion check per
+    /// position would give them: the same positions, the excluded ones skipped and counted, across many batches
+    /// and for both a uniform and a stratified list. Every second position is suppressed, so batches straddle
+    /// excluded runs.
+    #[test]
+    fn numbers_worked_out_ahead_are_the_ones_one_at_a_time() {
+        for mixed in [false, true] {
+            let plan = Plan::embedded("cz").unwrap();
+            let list = if mixed {
+                let mix = [(NumberType::Mobile, 0.7), (NumberType::FixedLine, 0.3)];
+                CallList::mixed(&plan, &Selection::default(), &mix, 5).unwrap()
+            } else {
+                CallList::new(NumberSpace::new(&plan, &Selection::default()).unwrap(), 5)
+            };
+            let keys: Vec<u64> = (0..2_000).filter(|p| p % 2 == 0).map(|p| list.number_at(p).key()).collect();
+            let mut exclusions = Exclusions::new();
+            exclusions
+                .push("even", crate::exclude::Source::Suppression(crate::exclude::SuppressionList::from_keys(keys)));
+            let exclusions = Arc::new(exclusions);
+            let strata = Arc::new(Strata::new(&Scenario::default_day(), &plan));
+            let mut fresh = FreshLeads {
+                list: Some(list.clone()),
+                fixed: None,
+                next: 0,
+                exclusions: exclusions.clone(),
+                excluded: 0,
+                peeked: None,
+                strata,
+                ahead: Ahead::default(),
+            };
+            let mut expected = (0..3_000u64).filter(|&p| exclusions.excluded(&list.number_at(p)).is_none());
+            for _ in 0..1_200 {
+                let (position, number, faulted) = fresh.next_number(&|_| false).unwrap();
+                let p = expected.next().unwrap();
+                assert_eq!((position, number, faulted), (p, list.number_at(p), false), "mixed: {mixed}");
+            }
+            assert_eq!(fresh.excluded(), 1_000, "mixed: {mixed}");
+        }
+    }
 }
