@@ -51,43 +51,16 @@ const SIT_DELAY: Millis = Millis::seconds(3);
 /// Delay before a busy tone is recognised.
 const BUSY_DELAY: Millis = Millis::seconds(4);
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Event {
-    DayStart(u32),
-    DayEnd(u32),
-    /// The pacer's timer (a recalculation, or rate mode's next dial), tagged with the day that set it: a
-    /// day's close ends its chain, also when the next day opens at the same millisecond (24-hour days).
-    Recalc(u32),
-    PreviewDone(u32),
-    RingEnd(u32),
-    AmdDone(u32),
-    WaitTimeout(u32),
-    TalkEnd(u32),
-    WrapEnd(u32),
-    Withdraw(u32),
-    /// The moment in a call's talk when the person gives consent (the receipt's time).
-    Consent(u32),
-    /// Midnight of an open day: the day's window and shifts are scheduled.
-    DayPlan(u32),
-    /// The last moment a call may be dialled in the day's window (the margin before its close).
-    DialStop(u32),
-    ShiftStart(u32),
-    /// The last-dial margin before an agent's shift ends: the pacer no longer dials for the agent.
-    ShiftClosing(u32),
-    ShiftEnd(u32),
-    BreakStart(u32),
-    BreakEnd(u32),
-    /// A callback's agreed time.
-    CallbackDue(u32),
-    /// A callback waited its longest: missed if not dialled yet.
-    CallbackExpire(u32),
-    /// Numbers held back by their calling hours may have become callable (tagged with the day).
-    Wake(u32),
-}
+/// The events, and how the queue stores one: its kind (the variant's number in `EventKind`) above its 32-bit
+/// index. Each kind is named once, here.
+macro_rules! events {
+    ($($(#[$doc:meta])* $kind:ident,)*) => {
+        /// What happens at a moment of the run, with the agent, call, day or entry it happens to.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+        enum Event {
+            $($(#[$doc])* $kind(u32)),*
+        }
 
-/// The queue stores an event as its kind (the variant's number in [`EventKind`]) above its 32-bit index.
-macro_rules! event_kinds {
-    ($($kind:ident),* $(,)?) => {
         /// The kinds of [`Event`], numbered in this order in the queue.
         #[derive(Clone, Copy)]
         #[repr(u8)]
@@ -122,9 +95,11 @@ macro_rules! event_kinds {
     };
 }
 
-event_kinds!(
+events!(
     DayStart,
     DayEnd,
+    /// The pacer's timer (a recalculation, or rate mode's next dial), tagged with the day that set it: a
+    /// day's close ends its chain, also when the next day opens at the same millisecond (24-hour days).
     Recalc,
     PreviewDone,
     RingEnd,
@@ -133,16 +108,23 @@ event_kinds!(
     TalkEnd,
     WrapEnd,
     Withdraw,
+    /// The moment in a call's talk when the person gives consent (the receipt's time).
     Consent,
+    /// Midnight of an open day: the day's window and shifts are scheduled.
     DayPlan,
+    /// The last moment a call may be dialled in the day's window (the margin before its close).
     DialStop,
     ShiftStart,
+    /// The last-dial margin before an agent's shift ends: the pacer no longer dials for the agent.
     ShiftClosing,
     ShiftEnd,
     BreakStart,
     BreakEnd,
+    /// A callback's agreed time.
     CallbackDue,
+    /// A callback waited its longest: missed if not dialled yet.
     CallbackExpire,
+    /// Numbers held back by their calling hours may have become callable (tagged with the day).
     Wake,
 );
 
