@@ -25,6 +25,8 @@
 //! - [`compliance`]: the objection, consent and referral records and the audit;
 //! - [`analysis`]: replications, sweeps (sharded, merged), the pacers' frontier and paired comparisons, with
 //!   progress callbacks; [`report`] writes their results in every format behind one [`report::Export`] trait;
+//! - [`open`]: every named input is opened as hostile data (no symbolic link out of its folder, regular files
+//!   only, whole-file reads bounded by kind);
 //! - [`stats`] (estimates with confidence intervals), [`calendar`], [`calibrate`], [`limits`], [`rng`].
 //!
 //! Data flows one way: plan → number space → permutation → call list → exclusions → dialer/simulator →
@@ -56,6 +58,7 @@ mod list_manifest;
 pub mod manifest;
 mod normalize;
 mod number;
+pub mod open;
 mod outcome;
 pub mod output;
 mod permute;
