@@ -109,7 +109,7 @@ pub fn sha256_hex(data: &[u8]) -> String {
 /// The digest of a file's whole content.
 pub fn digest_file(path: impl AsRef<Path>) -> Result<FileDigest> {
     let path = path.as_ref();
-    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut file = crate::open::open(path)?.file;
     digest_reader(&mut file).map_err(|e| Error::io(path, e))
 }
 

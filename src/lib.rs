@@ -27,6 +27,8 @@
 //!   progress callbacks; [`report`] writes their results in every format behind one [`report::Export`] trait;
 //! - [`open`]: every named input is opened as hostile data (no symbolic link out of its folder, regular files
 //!   only, whole-file reads bounded by kind);
+//! - [`text`]: cells and messages made safe for their readers (RFC 4180 quoting, no spreadsheet formulas, no
+//!   terminal control characters);
 //! - [`stats`] (estimates with confidence intervals), [`calendar`], [`calibrate`], [`limits`], [`rng`].
 //!
 //! Data flows one way: plan → number space → permutation → call list → exclusions → dialer/simulator →
@@ -69,6 +71,7 @@ mod scenario;
 pub mod sim;
 mod space;
 pub mod stats;
+pub mod text;
 
 pub use digest::{FileDigest, Hasher, HashingWriter, digest_file, digest_reader, sha256_hex};
 pub use error::{Error, Location, Origin, Result, snippet};

@@ -21,9 +21,11 @@ pub struct Normalizer {
     national_prefix: Option<String>,
     /// National lengths of the default country's plan, for recognising `420601123456`.
     national_lengths: Vec<u8>,
-    /// National prefixes (as digits) and lengths of every row of the default country's plan, for telling a
-    /// number of the plan from a record id of the same length (`100000001` is no Czech number).
-    plan_rows: Vec<(Vec<u8>, u8)>,
+    /// The national numbers every row of the default country's plan holds, as sorted, disjoint ranges
+    /// `(length, first, end)`: for telling a number of the plan from a record id of the same length
+    /// (`100000001` is no Czech number) and a number of another country written without its code, in one
+    /// binary search.
+    plan_ranges: Vec<(u8, u64, u64)>,
 }
 
 impl Normalizer {
@@ -33,7 +35,7 @@ impl Normalizer {
             country_code,
             national_prefix: plan::national_prefix(country_code).map(str::to_string),
             national_lengths: Vec::new(),
-            plan_rows: Vec::new(),
+            plan_ranges: Vec::new(),
         }
     }
 
@@ -58,16 +60,45 @@ impl Normalizer {
         lengths.sort_unstable();
         lengths.dedup();
         n.national_lengths = lengths;
-        let mut rows: Vec<(Vec<u8>, u8)> = plan
+        let mut ranges: Vec<(u8, u64, u64)> = plan
             .rows()
             .iter()
             .filter(ours)
-            .map(|r| (r.prefix.bytes().map(|b| b.wrapping_sub(b'0')).collect(), r.length))
+            .filter_map(|r| {
+                let free = u32::from(r.length).checked_sub(r.prefix.len() as u32)?;
+                let prefix: u64 = if r.prefix.is_empty() { 0 } else { r.prefix.parse().ok()? };
+                let width = 10u64.checked_pow(free)?;
+                Some((r.length, prefix.checked_mul(width)?, (prefix + 1).checked_mul(width)?))
+            })
             .collect();
-        rows.sort_unstable();
-        rows.dedup();
-        n.plan_rows = rows;
+        ranges.sort_unstable();
+        let mut merged: Vec<(u8, u64, u64)> = Vec::with_capacity(ranges.len());
+        for (length, first, end) in ranges {
+            match merged.last_mut() {
+                Some(last) if last.0 == length && first <= last.2 => last.2 = last.2.max(end),
+                _ => merged.push((length, first, end)),
+            }
+        }
+        n.plan_ranges = merged;
         n
+    }
+
+    /// Whether a plan is known (the normaliser was made [`Normalizer::for_plan`]).
+    pub fn knows_plan(&self) -> bool {
+        !self.plan_ranges.is_empty()
+    }
+
+    /// Whether `number` is of the default country and a row of its plan holds it (false when no plan is
+    /// known: see [`Normalizer::knows_plan`]). Unlike [`Normalizer::fits_plan`], every length of the plan counts.
+    pub fn in_plan(&self, number: &PhoneNumber) -> bool {
+        if number.country_code != self.country_code {
+            return false;
+        }
+        let at = self.plan_ranges.partition_point(|&(l, first, _)| (l, first) <= (number.length, number.national));
+        at > 0 && {
+            let (length, _, end) = self.plan_ranges[at - 1];
+            length == number.length && number.national < end
+        }
     }
 
     /// The default country code.
@@ -97,12 +128,7 @@ impl Normalizer {
         if !self.is_plan_length(number.length) {
             return false;
         }
-        if self.plan_rows.is_empty() {
-            return true;
-        }
-        let digits = number.national_digits();
-        let digits: Vec<u8> = digits.bytes().map(|b| b - b'0').collect();
-        self.plan_rows.iter().any(|(prefix, length)| *length == number.length && digits.starts_with(prefix))
+        !self.knows_plan() || self.in_plan(number)
     }
 
     /// Parses one written number; the error says why it is not a number.

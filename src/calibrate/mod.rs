@@ -447,7 +447,7 @@ pub fn calibrate_file(path: &str, plan: &Plan, plan_name: &str) -> Result<(Calib
     let (format, attempts) = if path == "-" {
         read_log("<stdin>", std::io::stdin().lock(), &normalizer)?
     } else {
-        let file = std::fs::File::open(path).map_err(|e| crate::Error::io(path, e))?;
+        let file = crate::open::open(std::path::Path::new(path))?.file;
         read_log(path, std::io::BufReader::new(file), &normalizer)?
     };
     let calibration = calibrate(format, &attempts, plan);

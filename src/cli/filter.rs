@@ -185,7 +185,7 @@ fn build(args: BuildArgs) -> Result<i32> {
             Err(e) => {
                 // Each refused input in order; the last is returned (and printed by main).
                 if let Some(earlier) = failed.replace(input_args::with_flags(e)) {
-                    eprintln!("dialsim: error: {earlier}");
+                    eprintln!("dialsim: error: {}", dialsim::text::escape_controls(&earlier.to_string()));
                 }
             }
         }

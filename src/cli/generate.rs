@@ -297,5 +297,15 @@ pub(crate) fn load_exclusions(
         &mut |list: &dialsim::exclude::SuppressionList| input_args::report(list.read_report(), Some(list.len()));
     let exclusions =
         dialsim::exclude::load_exclusions(filters, lists, &options, &[], report).map_err(input_args::with_flags)?;
+    if input.allow_other_country {
+        for (name, what) in exclusions.foreign(plan.country_code()) {
+            eprintln!(
+                "dialsim: warning: {name} is {what}: it excludes nothing from +{} numbers (--allow-other-country)",
+                plan.country_code()
+            );
+        }
+    } else {
+        exclusions.check_country(plan.country_code()).map_err(input_args::with_flags)?;
+    }
     Ok(exclusions)
 }

@@ -35,6 +35,10 @@ pub struct InputArgs {
     /// Any value that is not a phone number is an error
     #[arg(long)]
     strict: bool,
+    /// Use inputs whose numbers are mostly outside the plan's country, and filters or lists of another
+    /// country's numbers, with a warning instead of refusing them (they exclude nothing from the plan's numbers)
+    #[arg(long = "allow-other-country")]
+    pub allow_other_country: bool,
 }
 
 fn parse_encoding(s: &str) -> Result<TextEncoding, String> {
@@ -73,6 +77,7 @@ impl InputArgs {
             header: self.header,
             strict: self.strict,
             max_rejected: self.max_rejected,
+            max_outside_plan: if self.allow_other_country { 1.0 } else { dialsim::exclude::MAX_OUTSIDE_PLAN },
             ..InputOptions::new(normalizer)
         })
     }
@@ -84,6 +89,11 @@ const FLAGS: &[(&str, &str)] = &[
     ("name the columns to read", "name the columns to read with --column"),
     ("set the delimiter", "set --delimiter"),
     ("raise the allowed share of rejected values", "raise --max-rejected"),
+    ("read the input as numbers of +", "give --country "),
+    (
+        "use exclusion sources of the plan's country",
+        "use exclusion sources of the plan's country (or --allow-other-country)",
+    ),
     ("columns can be named only when the first row is a header", "columns can be named only with --header yes or auto"),
 ];
 
@@ -93,6 +103,9 @@ pub fn with_flags(e: dialsim::Error) -> dialsim::Error {
         dialsim::Error::Input { at, message } => {
             let message = FLAGS.iter().fold(message, |m, (from, to)| m.replace(from, to));
             dialsim::Error::input(at.file, at.line, message)
+        }
+        dialsim::Error::Invalid(message) => {
+            dialsim::Error::Invalid(FLAGS.iter().fold(message, |m, (from, to)| m.replace(from, to)))
         }
         other => other,
     }
@@ -127,6 +140,16 @@ pub fn report(read: &NumbersRead, distinct: Option<usize>) {
         s.rejected,
         read.empty
     );
+    if read.outside_plan > 0 {
+        note!(
+            "dialsim: {}: {} numbers are in no row of the plan (kept: excluding more is safe); the first:",
+            s.name,
+            read.outside_plan
+        );
+        for r in read.outside.iter().take(dialsim::exclude::REJECTS_KEPT) {
+            note!("  {}:{}: '{}'", s.name, r.line, r.field);
+        }
+    }
     if s.rejected > 0 {
         note!("dialsim: {}: {} values are not phone numbers and are left out; the first:", s.name, s.rejected);
         for r in &read.rejects {

@@ -18,7 +18,7 @@ macro_rules! out {
 macro_rules! note {
     ($($arg:tt)*) => {{
         if !crate::cli::quiet() {
-            eprintln!($($arg)*)
+            eprintln!("{}", dialsim::text::escape_controls(&format!($($arg)*)))
         }
     }};
 }
@@ -218,11 +218,11 @@ pub fn run() -> i32 {
                     return 0;
                 }
                 if matches!(lib, dialsim::Error::Usage(_)) {
-                    eprintln!("dialsim: error: {lib}");
+                    eprintln!("dialsim: error: {}", dialsim::text::escape_controls(&lib.to_string()));
                     return 2;
                 }
             }
-            eprintln!("dialsim: error: {}", message(&e));
+            eprintln!("dialsim: error: {}", dialsim::text::escape_controls(&message(&e)));
             1
         }
     }

@@ -240,7 +240,12 @@ fn prefetch(at: *const u8) {
 /// Reads a whole file into memory advised to use huge pages ([`advise_huge`]).
 pub(super) fn read_for_bitmap(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
+    let mut file = crate::open::open(path)
+        .map_err(|e| match e {
+            crate::Error::Io { source, .. } => source,
+            other => std::io::Error::other(other.to_string()),
+        })?
+        .file;
     let len = file.metadata().map_or(0, |m| m.len() as usize);
     let mut bytes = huge_buffer(len + 1);
     file.read_to_end(&mut bytes)?;

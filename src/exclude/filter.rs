@@ -390,12 +390,8 @@ impl KnownFilter {
 fn check_file_header(path: &Path) -> Result<u64> {
     use std::io::{Read, Seek, SeekFrom};
     let bad = |message: String| Error::Format { path: path.to_path_buf(), message };
-    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let info = file.metadata().map_err(|e| Error::io(path, e))?;
-    if !info.is_file() {
-        return Err(bad("not a regular file".into()));
-    }
-    let len = info.len();
+    let opened = crate::open::open(path)?;
+    let (mut file, len) = (opened.file, opened.len);
     let mut head = [0u8; 16];
     if len < 16 || file.read_exact(&mut head).is_err() || &head[..8] != MAGIC {
         return Err(bad("not a dialsim filter file (wrong magic bytes or too short)".into()));

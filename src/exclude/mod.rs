@@ -13,8 +13,8 @@ mod suppress;
 pub use build::{BuiltFilter, build_filter, load_exclusions, read_inputs};
 pub use filter::{FilterMeta, FilterParams, KnownFilter};
 pub use input::{
-    Column, DELIMITERS, HeaderRow, InputOptions, InputShape, MAX_REJECTED, NUMBER_SHARE, NumbersRead, REJECTS_KEPT,
-    Rejected, SAMPLE_BYTES, SAMPLE_ROWS, SourceStats, TextEncoding, parse_delimiter,
+    Column, DELIMITERS, HeaderRow, InputOptions, InputShape, MAX_OUTSIDE_PLAN, MAX_REJECTED, NUMBER_SHARE, NumbersRead,
+    OUTSIDE_KEPT, REJECTS_KEPT, Rejected, SAMPLE_BYTES, SAMPLE_ROWS, SourceStats, TextEncoding, parse_delimiter,
 };
 pub use suppress::{KeyHasher, KeySet, SuppressionList};
 
@@ -131,6 +131,62 @@ impl Exclusions {
     /// The sources.
     pub fn sources(&self) -> &[(String, Source)] {
         &self.sources
+    }
+
+    /// The sources that hold another country's numbers than `country_code`'s — a filter built for another
+    /// country, a list most of whose numbers are another country's — each with its name and what it holds.
+    /// Such a source excludes nothing from a list of `country_code`'s numbers: using one is a silent leak.
+    ///
+    /// ```
+    /// use dialsim::exclude::{Exclusions, Source, SuppressionList};
+    /// let mut ex = Exclusions::new();
+    /// ex.push("gb.csv", Source::Suppression(SuppressionList::from_keys([447700900123, 447700900124])));
+    /// ex.push("cz.csv", Source::Suppression(SuppressionList::from_keys([420601123456])));
+    /// let foreign = ex.foreign(420);
+    /// assert_eq!(foreign.len(), 1);
+    /// assert_eq!(foreign[0].0, "gb.csv");
+    /// assert!(foreign[0].1.contains("+44"), "{}", foreign[0].1);
+    /// ```
+    pub fn foreign(&self, country_code: u16) -> Vec<(&str, String)> {
+        let mut out = Vec::new();
+        for (name, source) in &self.sources {
+            match source {
+                Source::Filter(f) if f.meta().country_code != country_code => {
+                    out.push((name.as_str(), format!("a filter of +{}'s numbers", f.meta().country_code)));
+                }
+                Source::Suppression(list) if !list.is_empty() => {
+                    let mut counts: std::collections::BTreeMap<u16, usize> = Default::default();
+                    for &key in list.keys() {
+                        let cc = PhoneNumber::from_key(key).map_or(0, |n| n.country_code);
+                        *counts.entry(cc).or_default() += 1;
+                    }
+                    let own = counts.get(&country_code).copied().unwrap_or(0);
+                    if own * 2 < list.len() {
+                        let (&top, &n) = counts.iter().max_by_key(|(_, n)| **n).expect("a list that is not empty");
+                        out.push((
+                            name.as_str(),
+                            format!("a list of {n} numbers of +{top} among {} ({own} of +{country_code})", list.len()),
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Refuses sources of another country's numbers than `country_code`'s ([`Exclusions::foreign`]) with an
+    /// error naming each.
+    pub fn check_country(&self, country_code: u16) -> crate::Result<()> {
+        let foreign = self.foreign(country_code);
+        if foreign.is_empty() {
+            return Ok(());
+        }
+        let each: Vec<String> = foreign.iter().map(|(name, what)| format!("{name} is {what}")).collect();
+        Err(crate::Error::Invalid(format!(
+            "{}: the numbers to exclude are not +{country_code}'s, so they would exclude nothing from a list of +{country_code} numbers; use exclusion sources of the plan's country",
+            each.join("; ")
+        )))
     }
 
     /// Whether there are no sources.

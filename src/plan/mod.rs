@@ -94,7 +94,7 @@ impl Plan {
     /// Loads and validates a plan file.
     pub fn load(path: impl AsRef<Path>) -> Result<Plan> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let bytes = crate::open::read(path, crate::open::Bound::PLAN)?;
         Plan::parse(&path.display().to_string(), &bytes)
     }
 
@@ -119,7 +119,7 @@ impl Plan {
                 Some(header_line),
                 format!(
                     "expected the header 'region,type,prefix,length', found '{}'",
-                    header.iter().collect::<Vec<_>>().join(",")
+                    crate::error::snippet(&header.iter().collect::<Vec<_>>().join(","))
                 ),
             ));
         }
@@ -172,15 +172,20 @@ fn parse_row(name: &str, line: u64, record: &csv::StringRecord) -> Result<PlanRo
         return Err(err(format!("expected 4 fields (region,type,prefix,length), found {}", record.len())));
     }
     let region = record[0].to_string();
-    let country_code = country_code(&region)
-        .ok_or_else(|| err(format!("unknown region '{region}' (expected a libphonenumber region such as CZ)")))?;
+    let country_code = country_code(&region).ok_or_else(|| {
+        err(format!(
+            "unknown region '{}' (expected a libphonenumber region such as CZ)",
+            crate::error::snippet(&region)
+        ))
+    })?;
     let kind: NumberType = record[1].parse().map_err(err)?;
     let prefix = record[2].to_string();
     if !prefix.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(err(format!("prefix '{prefix}' must be digits only")));
+        return Err(err(format!("prefix '{}' must be digits only", crate::error::snippet(&prefix))));
     }
-    let length: u8 =
-        record[3].parse().map_err(|_| err(format!("length '{}' must be a whole number of digits", &record[3])))?;
+    let length: u8 = record[3]
+        .parse()
+        .map_err(|_| err(format!("length '{}' must be a whole number of digits", crate::error::snippet(&record[3]))))?;
     let cc_digits = country_code.to_string().len();
     if length == 0 || cc_digits + usize::from(length) > MAX_DIGITS {
         return Err(err(format!(
@@ -189,7 +194,7 @@ fn parse_row(name: &str, line: u64, record: &csv::StringRecord) -> Result<PlanRo
         )));
     }
     if prefix.len() > usize::from(length) {
-        return Err(err(format!("prefix '{prefix}' is longer than the length {length}")));
+        return Err(err(format!("prefix '{}' is longer than the length {length}", crate::error::snippet(&prefix))));
     }
     Ok(PlanRow { region, country_code, kind, prefix, length, line })
 }

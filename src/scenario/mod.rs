@@ -489,7 +489,7 @@ impl Scenario {
 
     /// Reads a scenario file with `--set` overrides (`key.path=value`, value in TOML syntax or a bare word).
     pub fn load(path: &str, overrides: &[String]) -> Result<Scenario> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::open::read_to_string(std::path::Path::new(path), crate::open::Bound::SCENARIO)?;
         Scenario::parse(path, &text, overrides)
     }
 

@@ -69,13 +69,15 @@ fn read_options(scenario: &Scenario, plan: &Plan) -> Result<InputOptions> {
 /// compiled in, so the default scenario runs without the data folder).
 pub fn scenario_exclusions(scenario: &Scenario, plan: &Plan) -> Result<Exclusions> {
     let n = &scenario.numbers;
-    crate::exclude::load_exclusions(
+    let exclusions = crate::exclude::load_exclusions(
         &n.exclude,
         &n.suppress,
         &read_options(scenario, plan)?,
         EMBEDDED_KNOWN,
         &mut |_| {},
-    )
+    )?;
+    exclusions.check_country(plan.country_code())?;
+    Ok(exclusions)
 }
 
 /// Where generated numbers come from.

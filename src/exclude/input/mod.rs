@@ -30,6 +30,13 @@ use crate::normalize::Normalizer;
 /// How many rejected rows are kept for the report.
 pub const REJECTS_KEPT: usize = 5;
 
+/// How many numbers outside the plan are kept, for the report and for telling which country they are of.
+pub const OUTSIDE_KEPT: usize = 200;
+
+/// The largest share of an input's numbers (of the country it is read for) that may lie outside that
+/// country's plan: more, and the input is most likely another country's numbers written without their code.
+pub const MAX_OUTSIDE_PLAN: f64 = 0.5;
+
 /// The largest share of rejected values an input may have by default (1 %).
 pub const MAX_REJECTED: f64 = 0.01;
 
@@ -119,6 +126,9 @@ pub struct InputOptions {
     pub strict: bool,
     /// The largest share (0 to 1) of non-empty values that may be rejected as not numbers; more is an error.
     pub max_rejected: f64,
+    /// The largest share (0 to 1) of the numbers of the country read for that may lie outside its plan
+    /// ([`MAX_OUTSIDE_PLAN`]); more is an error naming the country they are likely of. 1 allows any.
+    pub max_outside_plan: f64,
 }
 
 /// What one input held. Serialised into filter files as their provenance.
@@ -217,6 +227,11 @@ pub struct NumbersRead {
     pub empty: u64,
     /// The first rejected values.
     pub rejects: Vec<Rejected>,
+    /// Numbers of the country read for that no row of its plan holds (kept among the keys: excluding more is
+    /// safe). Counted only when the plan is known.
+    pub outside_plan: u64,
+    /// The first of them ([`OUTSIDE_KEPT`]).
+    pub outside: Vec<Rejected>,
     /// How the input was read.
     pub shape: InputShape,
 }
@@ -242,6 +257,7 @@ impl InputOptions {
             header: HeaderRow::Auto,
             strict: false,
             max_rejected: MAX_REJECTED,
+            max_outside_plan: MAX_OUTSIDE_PLAN,
         }
     }
 
@@ -269,7 +285,7 @@ impl InputOptions {
         if path == "-" {
             self.read("-", Counted { inner: std::io::stdin().lock(), count })
         } else {
-            let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+            let file = crate::open::open(std::path::Path::new(path))?.file;
             self.read(path, std::io::BufReader::with_capacity(1 << 20, Counted { inner: file, count }))
         }
     }
@@ -329,11 +345,11 @@ impl InputOptions {
         if path == "-" || parts < 2 {
             return self.read_path_counted(path, count);
         }
-        let size = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+        let size = crate::open::open(std::path::Path::new(path))?.len;
         if size < MIN_SPLIT {
             return self.read_path_counted(path, count);
         }
-        let open = || std::fs::File::open(path).map_err(|e| Error::io(path, e));
+        let open = || Ok::<_, Error>(crate::open::open(std::path::Path::new(path))?.file);
         let open_at = |at: u64| {
             let mut file = open()?;
             file.seek(SeekFrom::Start(at)).map_err(|e| Error::io(path, e))?;
@@ -402,10 +418,17 @@ impl InputOptions {
             out.stats.numbers += part.read.stats.numbers;
             out.stats.rejected += part.read.stats.rejected;
             out.empty += part.read.empty;
+            out.outside_plan += part.read.outside_plan;
             for mut r in part.read.rejects {
                 if out.rejects.len() < REJECTS_KEPT {
                     r.line += lines;
                     out.rejects.push(r);
+                }
+            }
+            for mut r in part.read.outside {
+                if out.outside.len() < OUTSIDE_KEPT {
+                    r.line += lines;
+                    out.outside.push(r);
                 }
             }
             lines += part.lines;
@@ -492,6 +515,9 @@ impl InputOptions {
             };
             return Err(Error::input(&s.name, read.rejects.first().map(|r| r.line), what));
         }
+        if read.outside_plan as f64 > self.max_outside_plan * s.numbers as f64 {
+            return Err(self.foreign(&read));
+        }
         let values = s.numbers + s.rejected;
         if s.rejected as f64 > self.max_rejected * values as f64 {
             let first: Vec<String> =
@@ -510,6 +536,47 @@ impl InputOptions {
             ));
         }
         Ok(read)
+    }
+}
+
+impl InputOptions {
+    /// The error for an input most of whose numbers lie outside the plan of the country it is read for: it
+    /// names the embedded plan whose country the kept numbers read as, when one does for most of them.
+    fn foreign(&self, read: &NumbersRead) -> Error {
+        let s = &read.stats;
+        let cc = self.normalizer.country_code();
+        let likely = crate::plan::Plan::embedded_names()
+            .filter_map(|name| crate::plan::Plan::embedded(name).ok().map(|p| (name, p)))
+            .filter(|(_, p)| p.country_code() != cc)
+            .map(|(name, p)| {
+                let n = Normalizer::for_plan(&p);
+                let fits = read
+                    .outside
+                    .iter()
+                    .filter(|r| n.parse(&r.field).is_ok_and(|x| x.country_code == n.country_code() && n.in_plan(&x)))
+                    .count();
+                (fits, name, p.country_code())
+            })
+            .max();
+        let hint = match likely {
+            Some((fits, name, other)) if fits * 2 > read.outside.len() => format!(
+                "; {fits} of the first {} read as numbers of {name} (+{other}): read the input as numbers of +{other}, or write its numbers with their country code",
+                read.outside.len()
+            ),
+            _ => String::from("; they are of no embedded plan either: check the country the input is read for"),
+        };
+        let first = read.outside.first();
+        Error::input(
+            &s.name,
+            first.map(|r| r.line),
+            format!(
+                "{} of {} numbers ({:.1} %) are not numbers of +{cc}'s plan (first: '{}'), so the input cannot be +{cc}'s numbers{hint}",
+                read.outside_plan,
+                s.numbers,
+                100.0 * read.outside_plan as f64 / s.numbers.max(1) as f64,
+                first.map_or(String::new(), |r| crate::error::snippet(&r.field)),
+            ),
+        )
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::io::Read;
 
-use super::{InputOptions, InputShape, NumbersRead, REJECTS_KEPT, Rejected, SourceStats, columns, sniff};
+use super::{InputOptions, InputShape, NumbersRead, OUTSIDE_KEPT, REJECTS_KEPT, Rejected, SourceStats, columns, sniff};
 use crate::error::Result;
 
 /// What [`InputOptions::read_part`] read.
@@ -74,6 +74,7 @@ impl InputOptions {
             late: None,
         };
         let out = &mut part.read;
+        let (check_plan, own) = (self.normalizer.knows_plan(), self.normalizer.country_code());
         let mut record = csv::ByteRecord::new();
         let mut last_line = 1;
         loop {
@@ -131,6 +132,18 @@ impl InputOptions {
                     Ok(n) => {
                         out.stats.numbers += 1;
                         out.keys.push(n.key());
+                        if check_plan && n.country_code == own && !self.normalizer.in_plan(&n) {
+                            // Kept: excluding more is safe. Counted: a file of another country's numbers
+                            // read as this one's would exclude nothing it should.
+                            out.outside_plan += 1;
+                            if out.outside.len() < OUTSIDE_KEPT {
+                                out.outside.push(Rejected {
+                                    line,
+                                    field: shape.encoding.decode(field),
+                                    reason: "no row of the plan holds it",
+                                });
+                            }
+                        }
                     }
                     Err(reason) => {
                         let field = shape.encoding.decode(field);

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use super::Export;
 use crate::analysis::{MergedSweep, SweepResult};
 use crate::sim::Summary;
+use crate::text::csv_cell;
 
 /// `sweep.csv`: `point`, the varied keys, `replications`, then `<kpi>_mean,<kpi>_ci` for every KPI; one row
 /// per point. Of a [`MergedSweep`]: the parts' header and their rows in point order.
@@ -14,7 +15,7 @@ pub struct SweepCsv;
 impl Export<SweepResult> for SweepCsv {
     fn write(&self, out: &mut dyn Write, r: &SweepResult) -> io::Result<()> {
         let mut header = vec!["point".to_string()];
-        header.extend(r.keys.iter().cloned());
+        header.extend(r.keys.iter().map(|k| csv_cell(k).into_owned()));
         header.push("replications".into());
         for n in Summary::kpi_names() {
             header.push(format!("{n}_mean"));
@@ -23,7 +24,7 @@ impl Export<SweepResult> for SweepCsv {
         writeln!(out, "{}", header.join(","))?;
         for row in &r.rows {
             let mut cells = vec![row.point.to_string()];
-            cells.extend(row.values.iter().cloned());
+            cells.extend(row.values.iter().map(|v| csv_cell(v).into_owned()));
             cells.push(r.replications.to_string());
             for (_, e) in &row.estimates {
                 cells.push(format!("{}", e.mean));

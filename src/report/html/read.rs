@@ -50,7 +50,7 @@ pub(super) fn num(cell: &str) -> f64 {
 pub(super) fn path(p: &Path) -> Result<Vec<Section>> {
     let name = p.display().to_string();
     if !p.is_dir() {
-        let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+        let bytes = crate::open::read(p, crate::open::Bound::TABLE)?;
         let ctx = Context { source: name.clone(), ..Context::default() };
         return Ok(vec![file(ctx, &bytes, &name)?]);
     }
@@ -63,10 +63,11 @@ pub(super) fn path(p: &Path) -> Result<Vec<Section>> {
     };
     let read = |f: &str| -> Result<Option<Vec<u8>>> {
         let path = p.join(f);
-        match std::fs::read(&path) {
+        let bound = if f.ends_with(".json") { crate::open::Bound::SUMMARY } else { crate::open::Bound::TABLE };
+        match crate::open::read(&path, bound) {
             Ok(b) => Ok(Some(b)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::io(&path, e)),
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
         }
     };
     let mut sections = Vec::new();
