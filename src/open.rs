@@ -96,6 +96,42 @@ pub fn read_to_string(path: &Path, bound: Bound) -> Result<String> {
     })
 }
 
+/// Longest line a line-oriented input (a CSV of numbers, a dialer log) may hold: a real row is a few hundred
+/// bytes; a binary file would otherwise grow one record without end.
+pub const MAX_LINE_BYTES: u64 = 1 << 20;
+
+/// Passes bytes through and fails once a line passes [`MAX_LINE_BYTES`].
+#[derive(Debug)]
+pub struct LineLimit<R> {
+    inner: R,
+    /// Bytes since the last line end.
+    run: u64,
+}
+
+impl<R> LineLimit<R> {
+    /// Bounds the lines of `inner`.
+    pub fn new(inner: R) -> LineLimit<R> {
+        LineLimit { inner, run: 0 }
+    }
+}
+
+impl<R: Read> Read for LineLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        match buf[..n].iter().rposition(|&b| b == b'\n' || b == b'\r') {
+            Some(at) => self.run = (n - at - 1) as u64,
+            None => self.run += n as u64,
+        }
+        if self.run > MAX_LINE_BYTES {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "a line of more than 1 MiB: not a file of records",
+            ));
+        }
+        Ok(n)
+    }
+}
+
 /// The file `path` names, with a symbolic link resolved when — and only when — its target stays inside the
 /// folder `path` was named in. A path that does not exist is returned as it is (opening it reports that).
 fn resolve(path: &Path) -> Result<PathBuf> {

@@ -445,10 +445,10 @@ fn duration(t: &mut String, key: &str, f: &DurationFit) {
 pub fn calibrate_file(path: &str, plan: &Plan, plan_name: &str) -> Result<(Calibration, String)> {
     let normalizer = crate::normalize::Normalizer::for_plan(plan);
     let (format, attempts) = if path == "-" {
-        read_log("<stdin>", std::io::stdin().lock(), &normalizer)?
+        read_log("<stdin>", crate::open::LineLimit::new(std::io::stdin().lock()), &normalizer)?
     } else {
         let file = crate::open::open(std::path::Path::new(path))?.file;
-        read_log(path, std::io::BufReader::new(file), &normalizer)?
+        read_log(path, crate::open::LineLimit::new(std::io::BufReader::new(file)), &normalizer)?
     };
     let calibration = calibrate(format, &attempts, plan);
     let text = calibration.to_scenario(path, plan_name);

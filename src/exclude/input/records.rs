@@ -22,33 +22,7 @@ pub(super) struct Part {
     pub(super) late: Option<(u64, usize)>,
 }
 
-/// Longest line an input may hold: a database export's row is a few hundred bytes; a device such as
-/// `/dev/zero` or a binary file would otherwise grow one record without end.
-pub(super) const MAX_LINE_BYTES: u64 = 1 << 20;
-
-/// Passes bytes through and fails once a line passes [`MAX_LINE_BYTES`].
-struct LineLimit<R> {
-    inner: R,
-    /// Bytes since the last line end.
-    run: u64,
-}
-
-impl<R: Read> Read for LineLimit<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        match buf[..n].iter().rposition(|&b| b == b'\n' || b == b'\r') {
-            Some(at) => self.run = (n - at - 1) as u64,
-            None => self.run += n as u64,
-        }
-        if self.run > MAX_LINE_BYTES {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "a line of more than 1 MiB: not a file of phone numbers",
-            ));
-        }
-        Ok(n)
-    }
-}
+use crate::open::LineLimit;
 
 impl InputOptions {
     /// Reads the records of `input` (lines counted from 1 within it) in `shape`, skipping the first one when
@@ -61,7 +35,7 @@ impl InputOptions {
             .comment(Some(b'#'))
             .delimiter(shape.delimiter)
             .terminator(if shape.cr_only { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') })
-            .from_reader(sniff::QuoteScan::new(LineLimit { inner: input, run: 0 }, shape.delimiter));
+            .from_reader(sniff::QuoteScan::new(LineLimit::new(input), shape.delimiter));
         let mut part = Part {
             read: NumbersRead {
                 stats: SourceStats { name: name.to_string(), ..Default::default() },
