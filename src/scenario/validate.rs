@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// 2999-12-31 in days since 1970-01-01: the last start date a scenario may have.
+const LAST_START_DAY: i64 = 376_199;
+
 impl Scenario {
     /// Checks every value against its range.
     pub(super) fn validate(&self, name: &str, text: &str, overrides: &[String]) -> Result<()> {
@@ -42,8 +45,10 @@ impl Scenario {
         if parse_hhmm(&r.day_start).is_none() {
             return fail("run.day_start", format!("\"{}\"", r.day_start), "HH:MM from 00:00 to 23:59");
         }
-        if days_from_civil(&r.start_date).is_none() {
-            return fail("run.start_date", format!("\"{}\"", r.start_date), "a calendar date YYYY-MM-DD");
+        // Up to 2999: every record time of the run (its days, then delays of up to decades) stays a date that
+        // RFC 3339 and the time-zone rules can write.
+        if days_from_civil(&r.start_date).is_none_or(|d| d > LAST_START_DAY) {
+            return fail("run.start_date", format!("\"{}\"", r.start_date), "a calendar date YYYY-MM-DD from 1900 to 2999");
         }
         if crate::clock::zone(&r.time_zone).is_none() {
             return fail("run.time_zone", format!("\"{}\"", r.time_zone), "an IANA time zone such as Europe/Prague");

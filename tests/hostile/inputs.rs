@@ -190,3 +190,25 @@ fn a_huge_field_is_quoted_in_a_message_by_its_start_only() {
     refused(&out, "unknown region");
     assert!(out.stderr.len() < 1_000, "{} bytes of stderr", out.stderr.len());
 }
+
+#[test]
+fn scenario_values_at_the_edges_of_their_types_are_refused_not_panicked_on() {
+    let dir = tempfile::tempdir().unwrap();
+    for set in [
+        "run.start_date=\"9999-12-31\"",
+        "run.start_date=\"3000-01-01\"",
+        "run.days=1000000000000",
+        "run.day_hours=nan",
+        "dialer.agents=4294967296",
+        "dialer.drop_target=inf",
+        "amd.detect_time=1e300",
+        "dialer.initial_level=nan",
+        "run.time_zone=\"Mars/Olympus\"",
+    ] {
+        let out = run(dir.path(), &["simulate", "--seed", "1", "--set", set, "-o", "r"]);
+        refused(&out, "");
+        assert!(!dir.path().join("r").exists(), "{set}: a refused run writes no folder");
+    }
+    let out = run(dir.path(), &["simulate", "--seed", "1", "--set", "run.start_date=\"9999-12-31\"", "-o", "r"]);
+    refused(&out, "from 1900 to 2999");
+}
