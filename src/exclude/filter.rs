@@ -314,9 +314,24 @@ impl KnownFilter {
 
     /// Reads and checks a filter from a stream (`dialsim filter info -`); `name` is used in errors. Memory grows
     /// with the bytes the stream holds, whatever its header announces, and the header is checked against them.
+    ///
+    /// A stream that does not start with a filter's magic bytes is refused after them, and one that goes on
+    /// past the memory this machine has is refused before it is exhausted (`cat /dev/zero | … -`).
     pub fn read_from(name: &Path, reader: &mut dyn std::io::Read) -> Result<KnownFilter> {
+        use std::io::Read;
         let mut bytes = Vec::new();
-        reader.read_to_end(&mut bytes).map_err(|e| Error::io(name, e))?;
+        (&mut *reader).take(MAGIC.len() as u64).read_to_end(&mut bytes).map_err(|e| Error::io(name, e))?;
+        if bytes.as_slice() != MAGIC {
+            return Err(Error::Format {
+                path: name.to_path_buf(),
+                message: "not a dialsim filter file (wrong magic bytes)".into(),
+            });
+        }
+        let limit = crate::limits::memory_available().unwrap_or(isize::MAX as u64) / 2;
+        (&mut *reader).take(limit).read_to_end(&mut bytes).map_err(|e| Error::io(name, e))?;
+        if bytes.len() as u64 >= limit {
+            crate::limits::ensure_memory(&format!("reading the filter {}", name.display()), 2 * limit)?;
+        }
         KnownFilter::from_bytes(name, bytes)
     }
 

@@ -212,3 +212,32 @@ fn scenario_values_at_the_edges_of_their_types_are_refused_not_panicked_on() {
     let out = run(dir.path(), &["simulate", "--seed", "1", "--set", "run.start_date=\"9999-12-31\"", "-o", "r"]);
     refused(&out, "from 1900 to 2999");
 }
+
+#[test]
+fn a_stream_that_is_no_filter_is_refused_at_its_first_bytes() {
+    use std::io::Write;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dialsim"))
+        .args(["filter", "info", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // 256 MiB of zeros: the old reader took all of it into memory before looking at the first byte.
+    let writer = std::thread::spawn(move || {
+        let block = vec![0u8; 1 << 20];
+        let mut written = 0usize;
+        for _ in 0..256 {
+            if stdin.write_all(&block).is_err() {
+                break;
+            }
+            written += 1;
+        }
+        written
+    });
+    let out = child.wait_with_output().unwrap();
+    let written = writer.join().unwrap();
+    refused(&out, "not a dialsim filter file");
+    assert!(written < 256, "the whole stream was read ({written} MiB) before it was refused");
+}
