@@ -128,21 +128,27 @@ fn index(field: &[u8]) -> std::result::Result<u64, &'static str> {
 /// The E.164 digits of a row of `format` and the position it states (csv and vicidial have one), or why not.
 fn parse_row(format: ListFormat, line: &[u8]) -> std::result::Result<(Digits, Option<u64>), &'static str> {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
+    // The fields of a row, exactly `N` of them.
+    fn fields<const N: usize>(line: &[u8], sep: u8) -> Option<[&[u8]; N]> {
+        let mut out = [&line[..0]; N];
+        let mut parts = line.splitn(N, |&b| b == sep);
+        for f in &mut out {
+            *f = parts.next()?;
+        }
+        (sep == b'\t' || !out[N - 1].contains(&sep)).then_some(out)
+    }
     match format {
         ListFormat::Txt => Ok((e164(line)?, None)),
         ListFormat::Csv => {
-            let f: Vec<&[u8]> = line.split(|&b| b == b',').collect();
-            let [number, _, _, at] = f[..] else { return Err("not a row of number,type,region,index") };
+            let [number, _, _, at] = fields(line, b',').ok_or("not a row of number,type,region,index")?;
             Ok((e164(number)?, Some(index(at)?)))
         }
         ListFormat::DialerCsv => {
-            let f: Vec<&[u8]> = line.split(|&b| b == b',').collect();
-            let [_, _, number, _, _, _] = f[..] else { return Err("not a row of the dialer-csv format") };
+            let [_, _, number, _, _, _] = fields(line, b',').ok_or("not a row of the dialer-csv format")?;
             Ok((e164(number)?, None))
         }
         ListFormat::Vicidial { .. } => {
-            let f: Vec<&[u8]> = line.splitn(6, |&b| b == b'\t').collect();
-            let [at, _, _, cc, national, _] = f[..] else { return Err("not a row of the vicidial format") };
+            let [at, _, _, cc, national, _] = fields(line, b'\t').ok_or("not a row of the vicidial format")?;
             Ok((digits(&[cc, national])?, Some(index(at)?)))
         }
     }
@@ -166,6 +172,7 @@ fn read_back(name: &str, input: &mut dyn Read, order: Option<&Order<'_>>) -> Res
         let mut line = Vec::new();
         let mut at = 0u64;
         let mut previous: Option<u64> = None;
+        let mut last = None;
         let Shard { index: k, count: n } = order.shard;
         loop {
             line.clear();
@@ -229,8 +236,11 @@ fn read_back(name: &str, input: &mut dyn Read, order: Option<&Order<'_>>) -> Res
             }
             previous = Some(p);
             back.rows += 1;
-            back.last = Some((at, ListRow { position: Some(p), number: number() }));
+            last = Some((at, p, digits, len));
         }
+        back.last = last.map(|(at, p, digits, len)| {
+            (at, ListRow { position: Some(p), number: format!("+{}", String::from_utf8_lossy(&digits[..len])) })
+        });
     }
     // The rest of the bytes, hashed.
     std::io::copy(&mut reader, &mut std::io::sink()).map_err(|e| Error::io(name, e))?;
