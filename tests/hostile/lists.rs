@@ -350,23 +350,30 @@ fn an_unbound_manifest_is_refused_unless_accepted_and_then_checked_row_by_row() 
 fn an_output_whose_manifest_is_an_input_is_refused_before_anything_is_written() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    ok(d, &["generate", "-n", "50", "--seed", "3", "-o", "x.csv"]);
-    std::fs::rename(d.join("x.csv"), d.join("y.csv")).unwrap();
-    let sidecar = std::fs::read(d.join("x.csv.manifest.json")).unwrap();
-    // The sidecar of -o x.csv is x.csv.manifest.json, which this command reads.
-    let out = run(d, &["generate", "-n", "10", "--seed", "1", "--suppress", "x.csv.manifest.json", "-o", "x.csv"]);
-    refused(&out, "x.csv.manifest.json");
-    let out = run(d, &["scrub", "y.csv", "--suppress", "x.csv.manifest.json", "-o", "x.csv"]);
-    refused(&out, "x.csv.manifest.json");
+    // A suppression list whose name is the manifest name of -o x.csv: writing x.csv writes it over.
+    let register = "number\n+420601123456\n";
+    std::fs::write(d.join("x.csv.manifest.json"), register).unwrap();
+    ok(d, &["generate", "-n", "50", "--seed", "3", "--format", "txt", "-o", "y.txt"]);
+    for args in [
+        &["generate", "-n", "10", "--seed", "1", "--suppress", "x.csv.manifest.json", "-o", "x.csv"][..],
+        &["scrub", "y.txt", "--suppress", "x.csv.manifest.json", "-o", "x.csv"][..],
+        &["generate", "-n", "10", "--seed", "1", "--suppress", "x.csv.manifest.json", "-o", "z.csv", "--manifest", "x.csv.manifest.json"][..],
+    ] {
+        let out = run(d, args);
+        refused(&out, "x.csv.manifest.json");
+        assert_eq!(std::fs::read_to_string(d.join("x.csv.manifest.json")).unwrap(), register, "{args:?}");
+        assert!(!d.join("x.csv").exists() && !d.join("z.csv").exists(), "{args:?} wrote its list");
+    }
     // --manifest naming the list itself, or the manifest of the list continued.
     let out = run(d, &["generate", "-n", "10", "--seed", "1", "-o", "z.csv", "--manifest", "z.csv"]);
     refused(&out, "two names");
-    std::fs::rename(d.join("y.csv"), d.join("x.csv")).unwrap();
-    let out =
-        run(d, &["generate", "--continue", "x.csv", "-n", "10", "-o", "w.csv", "--manifest", "x.csv.manifest.json"]);
-    refused(&out, "x.csv.manifest.json");
-    assert_eq!(std::fs::read(d.join("x.csv.manifest.json")).unwrap(), sidecar, "the input manifest was changed");
-    assert!(!d.join("z.csv").exists() && !d.join("w.csv").exists());
+    assert!(!d.join("z.csv").exists());
+    ok(d, &["generate", "-n", "50", "--seed", "3", "-o", "a.csv"]);
+    let sidecar = std::fs::read(d.join("a.csv.manifest.json")).unwrap();
+    let out = run(d, &["generate", "--continue", "a.csv", "-n", "10", "-o", "w.csv", "--manifest", "a.csv.manifest.json"]);
+    refused(&out, "a.csv.manifest.json");
+    assert_eq!(std::fs::read(d.join("a.csv.manifest.json")).unwrap(), sidecar, "the input manifest was changed");
+    assert!(!d.join("w.csv").exists());
 }
 
 #[test]
