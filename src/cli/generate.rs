@@ -30,7 +30,8 @@ pub struct GenerateArgs {
     #[arg(long = "length", value_delimiter = ',')]
     lengths: Vec<u8>,
     /// Continue the list LIST where it stopped, in the same order: plan rows, selection, seed, shard and format
-    /// come from LIST.manifest.json; -n says how many more positions. Exclusion sources are today's: those given,
+    /// come from LIST.manifest.json, and LIST is first read back against it (its bytes, and every number on the
+    /// recorded order up to the recorded last position); -n says how many more positions. Exclusion sources are today's: those given,
     /// else the ones the manifest records (re-read now; changes are reported).
     #[arg(long = "continue", value_name = "LIST", conflicts_with_all = ["plan", "types", "mix", "prefixes", "lengths", "seed", "start", "shard", "format", "list_id"])]
     continue_from: Option<PathBuf>,

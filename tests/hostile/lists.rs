@@ -357,7 +357,19 @@ fn an_output_whose_manifest_is_an_input_is_refused_before_anything_is_written() 
     for args in [
         &["generate", "-n", "10", "--seed", "1", "--suppress", "x.csv.manifest.json", "-o", "x.csv"][..],
         &["scrub", "y.txt", "--suppress", "x.csv.manifest.json", "-o", "x.csv"][..],
-        &["generate", "-n", "10", "--seed", "1", "--suppress", "x.csv.manifest.json", "-o", "z.csv", "--manifest", "x.csv.manifest.json"][..],
+        &[
+            "generate",
+            "-n",
+            "10",
+            "--seed",
+            "1",
+            "--suppress",
+            "x.csv.manifest.json",
+            "-o",
+            "z.csv",
+            "--manifest",
+            "x.csv.manifest.json",
+        ][..],
     ] {
         let out = run(d, args);
         refused(&out, "x.csv.manifest.json");
@@ -370,7 +382,8 @@ fn an_output_whose_manifest_is_an_input_is_refused_before_anything_is_written() 
     assert!(!d.join("z.csv").exists());
     ok(d, &["generate", "-n", "50", "--seed", "3", "-o", "a.csv"]);
     let sidecar = std::fs::read(d.join("a.csv.manifest.json")).unwrap();
-    let out = run(d, &["generate", "--continue", "a.csv", "-n", "10", "-o", "w.csv", "--manifest", "a.csv.manifest.json"]);
+    let out =
+        run(d, &["generate", "--continue", "a.csv", "-n", "10", "-o", "w.csv", "--manifest", "a.csv.manifest.json"]);
     refused(&out, "a.csv.manifest.json");
     assert_eq!(std::fs::read(d.join("a.csv.manifest.json")).unwrap(), sidecar, "the input manifest was changed");
     assert!(!d.join("w.csv").exists());
