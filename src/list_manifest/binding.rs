@@ -248,16 +248,24 @@ fn read_back(name: &str, input: &mut dyn Read, order: Option<&Order<'_>>) -> Res
     Ok(back)
 }
 
-/// The first 12 hex digits of a SHA-256, enough to tell two apart in a message.
-fn short(sha: &str) -> &str {
-    &sha[..sha.len().min(12)]
+/// The first 12 characters of a SHA-256 (hex when dialsim wrote it), enough to tell two apart in a message.
+fn short(sha: &str) -> String {
+    sha.chars().take(12).collect()
 }
 
-/// `P (+N)` of a row.
+/// A recorded string as a message shows it: whole up to 40 characters (any number), else cut.
+pub(super) fn shorten(text: &str) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(40).collect();
+    if chars.next().is_some() { format!("{head}…") } else { head }
+}
+
+/// `position P (+N)` of a row (a recorded number shortened: the manifest may hold anything).
 fn row_text(row: &ListRow) -> String {
+    let number = shorten(&row.number);
     match row.position {
-        Some(p) => format!("position {p} ({})", row.number),
-        None => row.number.clone(),
+        Some(p) => format!("position {p} ({number})"),
+        None => number,
     }
 }
 

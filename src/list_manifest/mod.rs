@@ -32,6 +32,9 @@ use crate::space::{NumberSpace, Selection};
 /// What a manifest says it is, so that no other JSON file is taken for one.
 pub const LIST_MANIFEST_KIND: &str = "dialsim call list";
 
+/// The most national prefixes a recorded selection may hold (more than any plan has rows, 4,221 for de).
+const MAX_RECORDED_PREFIXES: usize = 10_000;
+
 /// The manifest's path for a list at `list`: `LIST.manifest.json` beside it.
 pub fn manifest_path(list: &Path) -> PathBuf {
     let mut name = list.file_name().map(|n| n.to_os_string()).unwrap_or_default();
@@ -272,6 +275,13 @@ impl Generation {
                 crate::permute::PERMUTATION_VERSION
             )));
         }
+        // A selection's prefixes are compared pairwise when the space is built: a manifest's are bounded first.
+        if self.prefixes.len() > MAX_RECORDED_PREFIXES {
+            return Err(bad(format!(
+                "records {} prefixes; a list's selection has at most {MAX_RECORDED_PREFIXES}",
+                self.prefixes.len()
+            )));
+        }
         let plan = self.plan.plan(manifest)?;
         let types = self
             .types
@@ -316,7 +326,7 @@ impl Generation {
                     message: format!(
                         "position {p} held {} when the list was written and holds {now} now: the manifest was \
                          edited, or this dialsim does not reproduce the list's order",
-                        self.last_number.as_deref().unwrap_or("no number")
+                        self.last_number.as_deref().map_or("no number".into(), binding::shorten)
                     ),
                 });
             }

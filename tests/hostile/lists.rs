@@ -251,6 +251,8 @@ fn a_continuation_after_any_manifest_edit_repeats_no_number() {
             ("lengths", json!([8])),
             ("mix", json!("mobile=0.5,fixedLine=0.5")),
             ("last_number", json!("+420601000000")),
+            ("last_number", json!("é".repeat(100_000))),
+            ("prefixes", json!((0..200_000).map(|i| i.to_string()).collect::<Vec<_>>())),
             ("last_number", Value::Null),
             ("exclusions", json!([])),
             ("continues", json!("elsewhere.csv")),
@@ -260,6 +262,7 @@ fn a_continuation_after_any_manifest_edit_repeats_no_number() {
         }
         for (field, value) in [
             ("sha256", json!("0".repeat(64))),
+            ("sha256", json!(format!("a{}", "é".repeat(63)))),
             ("bytes", json!(1)),
             ("rows", json!(1)),
             ("last_row", Value::Null),
