@@ -75,10 +75,12 @@ pub mod text;
 
 pub use digest::{FileDigest, Hasher, HashingWriter, digest_file, digest_reader, sha256_hex};
 pub use error::{Error, Location, Origin, Result, snippet};
-pub use generate::{CallList, Excluder, ListFormat, ListRequest, ListSummary, NoExclusion, Shard, region_time_zone};
+pub use generate::{
+    CallList, Excluder, ListFormat, ListRequest, ListSummary, NoExclusion, Positions, Shard, region_time_zone,
+};
 pub use list_manifest::{
-    Continuation, Generation, LIST_MANIFEST_KIND, ListManifest, PlanRecord, Scrub, ScrubCounts, SourceRecord,
-    format_mix, manifest_path, scrub, source_changes,
+    Continuation, Generation, HashingReader, LIST_MANIFEST_KIND, ListFile, ListManifest, ListRow, PlanRecord, Scrub,
+    ScrubCounts, SourceRecord, format_mix, manifest_path, scrub, source_changes,
 };
 pub use normalize::Normalizer;
 pub use number::PhoneNumber;

@@ -41,12 +41,22 @@ fn a_list_file_gets_a_manifest_that_fixes_its_order() {
     let last = rows(&read(&d.path().join("l.csv"))).last().unwrap().to_string();
     assert_eq!(g["last_number"].as_str().unwrap(), last.split(',').next().unwrap());
     assert_eq!(g["last_index"].as_u64().unwrap().to_string(), last.rsplit(',').next().unwrap());
+    // The manifest is bound to the list's bytes: size, SHA-256, rows and last row.
+    let bytes = std::fs::read(d.path().join("l.csv")).unwrap();
+    let file = &m["list"];
+    assert_eq!(file["sha256"], dialsim::sha256_hex(&bytes));
+    assert_eq!(file["bytes"], bytes.len());
+    assert_eq!(file["rows"], 33);
+    assert_eq!(file["last_row"]["position"], g["last_index"]);
+    assert_eq!(file["last_row"]["number"], g["last_number"]);
     // The list's own bytes are those of a list written without a manifest.
     let plain = ok_stdout(d.path(), &["generate", "--plan", "sk", "-n", "100", "--seed", "9", "--shard", "2/3"]);
-    assert_eq!(std::fs::read(d.path().join("l.csv")).unwrap(), plain);
-    // On stdout a manifest is written only when asked for.
-    stderr_of(d.path(), &["generate", "-n", "5", "--seed", "1", "--manifest", "m.json"]);
-    assert_eq!(manifest(&d.path().join("m.json"))["generation"]["seed"], 1);
+    assert_eq!(bytes, plain);
+    // On stdout a manifest is written only when asked for, bound to the bytes written to stdout.
+    let out = ok_stdout(d.path(), &["generate", "-n", "5", "--seed", "1", "--manifest", "m.json"]);
+    let m = manifest(&d.path().join("m.json"));
+    assert_eq!(m["generation"]["seed"], 1);
+    assert_eq!(m["list"]["sha256"], dialsim::sha256_hex(&out));
 }
 
 #[test]
@@ -97,7 +107,7 @@ fn a_list_whose_order_cannot_be_reproduced_is_refused() {
     refused(&m, "permutation version 0");
     let mut m = original.clone();
     m["generation"]["last_number"] = serde_json::json!("+420601000000");
-    refused(&m, "does not reproduce the list's order");
+    refused(&m, "the manifest was edited");
     let mut m = original.clone();
     m["generation"]["plan"]["rows_csv"] =
         serde_json::json!(original["generation"]["plan"]["rows_csv"].as_str().unwrap().replacen(",9", ",8", 1));
@@ -149,6 +159,12 @@ fn scrub_removes_exactly_the_listed_numbers_found_in_new_sources() {
     assert_eq!(m["generation"]["seed"], 11, "the list's identity is carried over");
     assert_eq!(m["scrubs"][0]["sources"][0]["excluded"], removed.len());
     assert_eq!(m["scrubs"][0]["kept"], expected.len());
+    // The scrubbed list's manifest vouches for the scrubbed list, not the one scrubbed.
+    assert_eq!(m["list"]["sha256"], dialsim::sha256_hex(clean.as_bytes()));
+    assert_eq!(m["list"]["rows"], expected.len());
+    let last = expected.last().unwrap();
+    assert_eq!(m["list"]["last_row"]["number"], last.split(',').next().unwrap());
+    assert_eq!(m["list"]["last_row"]["position"].as_u64().unwrap().to_string(), last.rsplit(',').next().unwrap());
     // Not a list: refused with file and line.
     std::fs::write(p.join("bad.csv"), "number,type\n601123456,mobile\n").unwrap();
     let out = dialsim(p, &["scrub", "bad.csv", "--suppress", "register.csv", "-o", "x.csv"]);

@@ -1,7 +1,7 @@
 //! `dialsim generate`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::input_args::{self, InputArgs};
 use anyhow::Result;
@@ -30,10 +30,15 @@ pub struct GenerateArgs {
     #[arg(long = "length", value_delimiter = ',')]
     lengths: Vec<u8>,
     /// Continue the list LIST where it stopped, in the same order: plan rows, selection, seed, shard and format
-    /// come from LIST.manifest.json; -n says how many more positions. Exclusion sources are today's: those given,
+    /// come from LIST.manifest.json, and LIST is first read back against it (its bytes, and every number on the
+    /// recorded order up to the recorded last position); -n says how many more positions. Exclusion sources are today's: those given,
     /// else the ones the manifest records (re-read now; changes are reported).
     #[arg(long = "continue", value_name = "LIST", conflicts_with_all = ["plan", "types", "mix", "prefixes", "lengths", "seed", "start", "shard", "format", "list_id"])]
     continue_from: Option<PathBuf>,
+    /// Continue a list whose manifest predates the binding of lists to their bytes (it records no SHA-256 of
+    /// the list): the list's numbers are still checked against the recorded order.
+    #[arg(long, requires = "continue_from")]
+    accept_unbound_list: bool,
     /// Write the list's manifest (plan, selection, seed, shard, sources) here [default: OUTPUT.manifest.json
     /// beside -o; none when the list goes to stdout].
     #[arg(long, value_name = "FILE")]
@@ -103,19 +108,20 @@ pub(crate) fn seed_or_fresh(seed: Option<u64>) -> u64 {
 
 pub fn run(mut args: GenerateArgs) -> Result<i32> {
     args.output = args.output.filter(|p| !dialsim::output::is_stdout(p));
-    if let Some(path) = &args.output {
-        // Before any input is read: the output must be replaceable and must not be one of the inputs.
-        dialsim::output::check_target(path)?;
-        let mut inputs: Vec<&std::path::Path> = args.exclude.iter().map(PathBuf::as_path).collect();
-        inputs.extend(args.suppress.iter().map(std::path::Path::new));
-        if !Plan::embedded_names().any(|n| n.eq_ignore_ascii_case(&args.plan)) {
-            inputs.push(std::path::Path::new(&args.plan));
-        }
-        if let Some(previous) = &args.continue_from {
-            inputs.push(previous.as_path());
-        }
-        dialsim::output::refuse_inputs(path, &inputs)?;
+    // The manifest: beside a list file, or where --manifest says.
+    let manifest_at = args.manifest.clone().or_else(|| args.output.as_deref().map(manifest_path));
+    // Before any input is read: the list and its manifest must be replaceable, two files, and none of the
+    // inputs (the manifest of the list continued is one).
+    let previous_manifest = args.continue_from.as_deref().map(manifest_path);
+    let mut inputs: Vec<&Path> = args.exclude.iter().map(PathBuf::as_path).collect();
+    inputs.extend(args.suppress.iter().map(Path::new));
+    if !Plan::embedded_names().any(|n| n.eq_ignore_ascii_case(&args.plan)) {
+        inputs.push(Path::new(&args.plan));
     }
+    inputs.extend(args.continue_from.as_deref());
+    inputs.extend(previous_manifest.as_deref());
+    let targets: Vec<&Path> = args.output.iter().chain(&manifest_at).map(PathBuf::as_path).collect();
+    dialsim::output::check_outputs(&targets, &inputs)?;
     let count = match args.count.trim() {
         "all" => None,
         s => Some(
@@ -127,21 +133,18 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
     let (plan, selection, list, request, recorded) = match &args.continue_from {
         Some(previous) => {
             let path = manifest_path(previous);
-            let manifest = ListManifest::load(&path).map_err(|e| match e {
-                dialsim::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
-                    dialsim::Error::Usage(format!(
-                        "{} has no manifest {}: only lists written with their manifest can be continued (use \
-                         --start with the same plan, selection and seed otherwise)",
-                        previous.display(),
-                        path.display()
-                    ))
-                }
-                other => other,
-            })?;
-            let generation = manifest.generation.ok_or_else(|| {
-                dialsim::Error::Usage(format!("{} does not record how the list was generated", path.display()))
-            })?;
-            let c = generation.continuation(&path, count, threads)?;
+            let (manifest, mut input) = read_pair(previous, &path)?;
+            if manifest.generation.is_none() {
+                anyhow::bail!(dialsim::Error::Usage(format!(
+                    "{} does not record how the list was generated",
+                    path.display()
+                )));
+            }
+            if manifest.list.is_none() && !args.accept_unbound_list {
+                anyhow::bail!(dialsim::Error::Usage(unbound(previous, &path, "continue")));
+            }
+            // The list file is read back against its manifest before anything is generated.
+            let c = manifest.continuation(&path, previous, &mut input.file, count, threads)?;
             note!(
                 "dialsim: continuing {} from position {} (seed {}, shard {})",
                 previous.display(),
@@ -209,32 +212,31 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
             b.set_position(done);
         }
     };
-    let summary = match &args.output {
+    // The list (hashed as it is written, for its manifest) and its manifest are committed together.
+    let (summary, written, list_file) = match &args.output {
         Some(path) => {
-            let mut file = dialsim::output::AtomicFile::create_direct(path, dialsim::output::Privacy::Personal)?;
-            let summary = list.write(&request, &exclusions, &mut file, &mut progress).map_err(|e| match e {
+            let file = dialsim::output::AtomicFile::create_direct(path, dialsim::output::Privacy::Personal)?;
+            let mut out = dialsim::HashingWriter::new(file);
+            let summary = list.write(&request, &exclusions, &mut out, &mut progress).map_err(|e| match e {
                 dialsim::Error::Output(io) => dialsim::Error::io(path, io),
                 other => other,
             })?;
-            file.commit()?;
-            summary
+            let (file, written) = out.finish();
+            (summary, written, Some(file))
         }
         None => {
             let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+            let mut out = dialsim::HashingWriter::new(std::io::BufWriter::with_capacity(1 << 20, stdout.lock()));
             let summary = list.write(&request, &exclusions, &mut out, &mut progress)?;
+            let (mut out, written) = out.finish();
             out.flush().map_err(dialsim::Error::Output)?;
-            summary
+            (summary, written, None)
         }
     };
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    if let Some(path) = &args.output {
-        note!("dialsim: wrote {} numbers to {}", summary.written, path.display());
-    }
-    // The manifest: beside a list file, or where --manifest says.
-    let manifest_at = args.manifest.clone().or_else(|| args.output.as_deref().map(manifest_path));
+    let mut files: Vec<dialsim::output::AtomicFile> = list_file.into_iter().collect();
     if let Some(at) = &manifest_at {
         let mut sources = Vec::new();
         let kinds = filters
@@ -249,13 +251,17 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
                 note!("dialsim: exclusion source {change}");
             }
         }
-        let mut manifest = ListManifest::generated(&plan, &selection, &list, &request, &summary, sources);
+        let mut manifest = ListManifest::generated(&plan, &selection, &list, &request, &summary, sources, &written);
         if let (Some(g), Some(previous)) = (manifest.generation.as_mut(), &args.continue_from) {
             g.continues = Some(previous.display().to_string());
         }
         let mut file = dialsim::output::AtomicFile::create(at, dialsim::output::Privacy::Personal)?;
         file.write_all(manifest.to_json().as_bytes()).map_err(|e| dialsim::Error::io(at, e))?;
-        file.commit()?;
+        files.push(file);
+    }
+    dialsim::output::commit_together(files)?;
+    if let Some(path) = &args.output {
+        note!("dialsim: wrote {} numbers to {}", summary.written, path.display());
     }
     if !exclusions.is_empty() {
         let parts: Vec<String> =
@@ -279,6 +285,45 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
         return Ok(super::EXIT_INCOMPLETE);
     }
     Ok(0)
+}
+
+/// The manifest at `manifest` and the list file `list` it describes, read under the folder's shared lock so that
+/// a writer committing the pair meanwhile is seen whole or not at all.
+fn read_pair(list: &Path, manifest: &Path) -> Result<(ListManifest, dialsim::open::Input)> {
+    let _lock = dialsim::output::lock_folder(list)?;
+    let m = ListManifest::load(manifest).map_err(|e| match e {
+        dialsim::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            dialsim::Error::Usage(format!(
+                "{} has no manifest {}: only lists written with their manifest can be continued (use --start \
+                 with the same plan, selection and seed otherwise)",
+                list.display(),
+                manifest.display()
+            ))
+        }
+        other => other,
+    })?;
+    let input = dialsim::open::open(list).map_err(|e| match e {
+        dialsim::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            dialsim::Error::Usage(format!(
+                "{}: no such list; its manifest {} vouches for the list file, which must be there to be checked",
+                list.display(),
+                manifest.display()
+            ))
+        }
+        other => other,
+    })?;
+    Ok((m, input))
+}
+
+/// Why a list whose manifest predates the binding of lists to their bytes is refused, and how to go on.
+pub(crate) fn unbound(list: &Path, manifest: &Path, verb: &str) -> String {
+    format!(
+        "{m} predates the binding of a list to its bytes (it records no SHA-256 of {l}), so {l} cannot be shown \
+         to be the list it describes. If it is, {verb} it with --accept-unbound-list: every number of {l} is still \
+         checked against the recorded order, and the new manifest binds the new list",
+        m = manifest.display(),
+        l = list.display()
+    )
 }
 
 /// Loads the filters and suppression lists named on the command line, reporting on stderr how each list was

@@ -1,11 +1,11 @@
 //! `dialsim scrub LIST`: re-checks an existing call list against today's exclusion sources before a dialling day.
 
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{Seek, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::Args;
-use dialsim::{ListManifest, Plan, Scrub, SourceRecord, manifest_path};
+use dialsim::{HashingReader, ListFile, ListManifest, ListRow, Plan, Scrub, SourceRecord, manifest_path};
 
 #[derive(Args, Debug)]
 pub struct ScrubArgs {
@@ -30,28 +30,62 @@ pub struct ScrubArgs {
     /// plan from its manifest, else cz].
     #[arg(long)]
     plan: Option<String>,
+    /// Scrub a list whose manifest predates the binding of lists to their bytes (it records no SHA-256 of the
+    /// list): the list's numbers are still checked against the recorded order.
+    #[arg(long)]
+    accept_unbound_list: bool,
 }
 
 pub fn run(args: ScrubArgs) -> Result<i32> {
     if args.exclude.is_empty() && args.suppress.is_empty() {
         anyhow::bail!(dialsim::Error::Usage("scrub needs at least one --exclude or --suppress source".into()));
     }
-    // The list's manifest, when it has one: it names the plan and is carried over with this scrub added.
-    // Before any input is read: the output must be replaceable and must not be one of the inputs.
     let to_stdout = dialsim::output::is_stdout(&args.output);
-    if !to_stdout {
-        dialsim::output::check_target(&args.output)?;
+    let list_at = (args.list != "-").then(|| PathBuf::from(&args.list));
+    // The list's manifest, when it has one: it names the plan and is carried over with this scrub added.
+    let previous_at = list_at.as_deref().map(manifest_path);
+    let manifest_at = args.manifest.clone().or_else(|| (!to_stdout).then(|| manifest_path(&args.output)));
+    // Before any input is read: the output and its manifest must be replaceable, two files, and none of the
+    // inputs (the list's own manifest is one).
+    let mut inputs: Vec<&Path> = args.exclude.iter().map(PathBuf::as_path).collect();
+    inputs.extend(args.suppress.iter().map(Path::new));
+    inputs.push(Path::new(&args.list));
+    inputs.extend(previous_at.as_deref());
+    if let Some(plan) = args.plan.as_deref().filter(|p| !Plan::embedded_names().any(|n| n.eq_ignore_ascii_case(p))) {
+        inputs.push(Path::new(plan));
     }
-    let mut inputs: Vec<&std::path::Path> = args.exclude.iter().map(PathBuf::as_path).collect();
-    inputs.extend(args.suppress.iter().map(std::path::Path::new));
-    inputs.push(std::path::Path::new(&args.list));
-    dialsim::output::refuse_inputs(&args.output, &inputs)?;
-    let previous_at =
-        (args.list != "-").then(|| manifest_path(std::path::Path::new(&args.list))).filter(|p| p.exists());
-    let previous = previous_at.as_deref().map(ListManifest::load).transpose()?;
-    let plan = match (&args.plan, previous.as_ref().and_then(|m| m.generation.as_ref()), &previous_at) {
-        (Some(name), _, _) => Plan::resolve(name)?,
-        (None, Some(g), Some(at)) => g.plan.plan(at)?,
+    let targets: Vec<&Path> =
+        (!to_stdout).then_some(args.output.as_path()).into_iter().chain(manifest_at.as_deref()).collect();
+    dialsim::output::check_outputs(&targets, &inputs)?;
+    // The list and its manifest, read as a pair under the folder's shared lock.
+    let (previous, input) = match (&list_at, &previous_at) {
+        (Some(list), Some(at)) => {
+            let _lock = dialsim::output::lock_folder(list)?;
+            let previous = std::fs::symlink_metadata(at).is_ok().then(|| ListManifest::load(at)).transpose()?;
+            (previous, Some(dialsim::open::open(list)?))
+        }
+        _ => (None, None),
+    };
+    // A list with a manifest is read back against it first: the generation carried over is the list's own.
+    let mut order = None;
+    let mut checked = None;
+    if let (Some(m), Some(at), Some(list), Some(input)) = (&previous, &previous_at, &list_at, &input) {
+        if m.list.is_none() && !args.accept_unbound_list {
+            anyhow::bail!(dialsim::Error::Usage(super::generate::unbound(list, at, "scrub")));
+        }
+        // A list of another permutation version is checked by its bytes only (its order cannot be rebuilt,
+        // nor continued).
+        if let Some(g) = m.generation.as_ref().filter(|g| g.permutation_version == dialsim::PERMUTATION_VERSION) {
+            order = Some(g.order(at)?);
+        }
+        let mut file = &input.file;
+        checked = Some(m.check_list(at, list, &mut file, order.as_ref().map(|(_, _, l)| l))?);
+        file.seek(std::io::SeekFrom::Start(0)).map_err(|e| dialsim::Error::io(list, e))?;
+    }
+    let plan = match (&args.plan, &order, previous.as_ref().and_then(|m| m.generation.as_ref()), &previous_at) {
+        (Some(name), _, _, _) => Plan::resolve(name)?,
+        (None, Some((plan, _, _)), _, _) => plan.clone(),
+        (None, None, Some(g), Some(at)) => g.plan.plan(at)?,
         _ => Plan::resolve("cz")?,
     };
     let exclusions = super::generate::load_exclusions(&plan, &args.exclude, &args.suppress, &args.input)?;
@@ -61,25 +95,34 @@ pub fn run(args: ScrubArgs) -> Result<i32> {
         Some(dialsim::output::AtomicFile::create(&args.output, dialsim::output::Privacy::Personal)?)
     };
     let stdout = std::io::stdout();
-    let mut to: Box<dyn Write> = match file.as_mut() {
+    let to: Box<dyn Write> = match file.as_mut() {
         Some(f) => Box::new(f),
         None => Box::new(std::io::BufWriter::with_capacity(1 << 20, stdout.lock())),
     };
-    let counts = if args.list == "-" {
-        dialsim::scrub("-", &mut std::io::stdin().lock(), &mut to, &exclusions)
-    } else {
-        let input = std::fs::File::open(&args.list).map_err(|e| dialsim::Error::io(&args.list, e))?;
-        dialsim::scrub(&args.list, &mut std::io::BufReader::with_capacity(1 << 20, input), &mut to, &exclusions)
+    let mut to = dialsim::HashingWriter::new(to);
+    let counts = match &input {
+        None => dialsim::scrub("-", &mut std::io::stdin().lock(), &mut to, &exclusions),
+        Some(input) => {
+            let mut reader = std::io::BufReader::with_capacity(1 << 20, HashingReader::new(&input.file));
+            let counts = dialsim::scrub(&args.list, &mut reader, &mut to, &exclusions);
+            let read = reader.into_inner().finish().1;
+            // The bytes scrubbed are the bytes checked: the list did not change in between.
+            if let Some(c) = checked.as_ref().filter(|c| (c.bytes, &c.sha256) != (read.bytes, &read.sha256)) {
+                anyhow::bail!(dialsim::Error::Format {
+                    path: PathBuf::from(&args.list),
+                    message: format!("changed while it was scrubbed ({} bytes checked, {} read)", c.bytes, read.bytes),
+                });
+            }
+            counts
+        }
     }
     .map_err(|e| match e {
         dialsim::Error::Output(io) if !to_stdout => dialsim::Error::io(&args.output, io),
         other => other,
     })?;
     to.flush().map_err(|e| if to_stdout { dialsim::Error::Output(e) } else { dialsim::Error::io(&args.output, e) })?;
+    let (to, written) = to.finish();
     drop(to);
-    if let Some(f) = file {
-        f.commit()?;
-    }
     let names = exclusions.names();
     let mut sources = Vec::new();
     let kinds = args
@@ -93,17 +136,25 @@ pub fn run(args: ScrubArgs) -> Result<i32> {
     let mut manifest = previous.unwrap_or_else(|| ListManifest {
         kind: dialsim::LIST_MANIFEST_KIND.into(),
         dialsim_version: env!("CARGO_PKG_VERSION").into(),
+        list: None,
         generation: None,
         scrubs: Vec::new(),
     });
     manifest.dialsim_version = env!("CARGO_PKG_VERSION").into();
     manifest.scrubs.push(Scrub { input: args.list.clone(), read: counts.read, kept: counts.kept, sources });
-    let at = args.manifest.clone().or_else(|| (!to_stdout).then(|| manifest_path(&args.output)));
-    if let Some(at) = at {
+    // The new manifest vouches for the scrubbed list; a kept number's position comes from the checked order.
+    let last_row = counts.last_kept.clone().map(|number| ListRow {
+        position: order.as_ref().and_then(|(_, _, l)| l.positions().of_digits(&number.as_bytes()[1..])),
+        number,
+    });
+    manifest.list = Some(ListFile::of(&written, counts.kept, last_row));
+    let mut files: Vec<dialsim::output::AtomicFile> = file.into_iter().collect();
+    if let Some(at) = manifest_at {
         let mut m = dialsim::output::AtomicFile::create(&at, dialsim::output::Privacy::Personal)?;
         m.write_all(manifest.to_json().as_bytes()).map_err(|e| dialsim::Error::io(&at, e))?;
-        m.commit()?;
+        files.push(m);
     }
+    dialsim::output::commit_together(files)?;
     let parts: Vec<String> = names.iter().zip(&counts.removed).map(|(n, r)| format!("{n} {r}")).collect();
     note!(
         "dialsim: scrubbed {}: kept {} of {} numbers, removed {} ({}); wrote {}",

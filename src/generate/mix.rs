@@ -184,15 +184,30 @@ impl Mix {
 
     /// The list position of `number`, if the list holds it.
     pub(crate) fn position_of(&self, number: &PhoneNumber) -> Option<u64> {
-        self.strata.iter().enumerate().find_map(|(s, stratum)| {
-            let q = stratum.perm.invert(stratum.space.index_of(number)?);
-            let b = q / self.counts[s];
-            if b >= self.blocks {
-                return None;
+        self.strata.iter().enumerate().find_map(|(s, stratum)| self.position_in(s, stratum.space.index_of(number)?))
+    }
+
+    /// The list position of index `index` of stratum `s`'s space, if the list holds it (its block is whole).
+    pub(crate) fn position_in(&self, s: usize, index: u64) -> Option<u64> {
+        let q = self.strata[s].perm.invert(index);
+        let b = q / self.counts[s];
+        if b >= self.blocks {
+            return None;
+        }
+        let slot = self.cum[s] + q % self.counts[s];
+        Some(b * self.block + self.slots(b).invert(slot))
+    }
+
+    /// Per segment of the whole space (`segments` of them): the stratum that holds it and the segment's first
+    /// index in that stratum's space (a stratum's segment holds the same numbers at the same offsets).
+    pub(crate) fn owners(&self, segments: usize) -> Vec<Option<(usize, u64)>> {
+        let mut owners = vec![None; segments];
+        for (s, stratum) in self.strata.iter().enumerate() {
+            for (sub, &whole) in stratum.space.segments().iter().zip(&stratum.segments) {
+                owners[whole] = Some((s, sub.start));
             }
-            let slot = self.cum[s] + q % self.counts[s];
-            Some(b * self.block + self.slots(b).invert(slot))
-        })
+        }
+        owners
     }
 }
 

@@ -117,6 +117,93 @@ impl AtomicFile {
     }
 }
 
+/// Flushes every file and renames them all into place as one unit: the targets are checked again, then,
+/// holding an exclusive advisory lock on every folder they go to ([`super::lock_folder`]) and with signals held
+/// off, each temporary file is renamed over its target. Another dialsim committing to the same folder waits
+/// for the lock, so files committed together (a list and its manifest) are always those of one writer, and
+/// a reader holding the folder's shared lock never sees one without the other. Should anything fail before the
+/// renames, no target is touched and every temporary file is removed.
+///
+/// ```
+/// use std::io::Write;
+/// use dialsim::output::{AtomicFile, Privacy, commit_together};
+/// let dir = tempfile::tempdir()?;
+/// let mut list = AtomicFile::create(dir.path().join("l.csv"), Privacy::Personal)?;
+/// let mut manifest = AtomicFile::create(dir.path().join("l.csv.manifest.json"), Privacy::Personal)?;
+/// writeln!(list, "number")?;
+/// writeln!(manifest, "{{}}")?;
+/// commit_together(vec![list, manifest])?;
+/// assert!(dir.path().join("l.csv").exists() && dir.path().join("l.csv.manifest.json").exists());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn commit_together(mut files: Vec<AtomicFile>) -> Result<()> {
+    // Finish every writer; until the renames the temporary files are ours to remove.
+    let mut finished = Vec::with_capacity(files.len());
+    for f in &mut files {
+        let done = match f.writer.take().expect("not yet committed") {
+            Sink::Buffered(w) => w.into_inner().map_err(|e| e.into_error()),
+            #[cfg(target_os = "linux")]
+            Sink::Direct(d) => d.finish(),
+        };
+        match done {
+            Ok(file) => finished.push(file),
+            Err(e) => {
+                let failed = f.tmp.clone();
+                discard(&files);
+                return Err(Error::io(&failed, e));
+            }
+        }
+    }
+    drop(finished);
+    let _locks = match lock_folders(&files) {
+        Ok(locks) => locks,
+        Err(e) => {
+            discard(&files);
+            return Err(e);
+        }
+    };
+    // The targets were checked when the files were created; they may have been replaced since.
+    if let Some(e) = files.iter().find_map(|f| check_target(&f.path).err()) {
+        discard(&files);
+        return Err(e);
+    }
+    signals::locked(|live| {
+        for (i, f) in files.iter().enumerate() {
+            if let Err(e) = std::fs::rename(&f.tmp, &f.path) {
+                // Renames do not fail for want of space; should one fail all the same, the files not yet in
+                // place are removed and the error names the first.
+                for g in &files[i..] {
+                    let _ = std::fs::remove_file(&g.tmp);
+                    live.retain(|p| p != &g.tmp);
+                }
+                return Err(Error::io(&f.path, e));
+            }
+            live.retain(|p| p != &f.tmp);
+        }
+        Ok(())
+    })
+}
+
+/// Removes the temporary files of `files`, whose writers are already taken.
+fn discard(files: &[AtomicFile]) {
+    for f in files {
+        remove_temp(&f.tmp);
+    }
+}
+
+/// Exclusive locks on the folders of `files`, taken in one order (canonical paths, sorted) so that two
+/// processes committing to the same folders cannot deadlock.
+fn lock_folders(files: &[AtomicFile]) -> Result<Vec<super::FolderLock>> {
+    let mut folders = Vec::new();
+    for f in files {
+        let (dir, _) = split(&f.path)?;
+        folders.push(std::fs::canonicalize(dir).map_err(|e| Error::io(dir, e))?);
+    }
+    folders.sort();
+    folders.dedup();
+    folders.iter().map(|d| super::FolderLock::take(d, true)).collect()
+}
+
 /// Removes a temporary file and forgets it.
 fn remove_temp(tmp: &Path) {
     let _ = std::fs::remove_file(tmp);

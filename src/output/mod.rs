@@ -28,7 +28,7 @@ mod signals;
 
 use std::path::Path;
 
-pub use atomic::AtomicFile;
+pub use atomic::{AtomicFile, commit_together};
 pub use folder::RunFolder;
 pub use signals::remove_temporaries_on_signals;
 
@@ -186,6 +186,79 @@ pub fn refuse_inputs_in_folder(dir: &Path, inputs: &[&Path]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Checks outputs that are written together (a list and its manifest) before anything is read or written:
+/// each must be replaceable ([`check_target`]), none may be one of `inputs` ([`refuse_inputs`]), and no two
+/// may name the same file.
+///
+/// ```
+/// use std::path::Path;
+/// let dir = tempfile::tempdir()?;
+/// let (list, manifest) = (dir.path().join("l.csv"), dir.path().join("l.csv.manifest.json"));
+/// std::fs::write(&manifest, "{}")?;
+/// assert!(dialsim::output::check_outputs(&[&list, &manifest], &[]).is_ok());
+/// assert!(dialsim::output::check_outputs(&[&list, &manifest], &[&manifest]).is_err());
+/// assert!(dialsim::output::check_outputs(&[&list, &list], &[]).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn check_outputs(targets: &[&Path], inputs: &[&Path]) -> Result<()> {
+    for (i, t) in targets.iter().enumerate() {
+        check_target(t)?;
+        refuse_inputs(t, inputs)?;
+        if let Some(other) = targets[..i].iter().find(|o| same_name(o, t)) {
+            return Err(Error::Usage(format!(
+                "{}: the same file as the output {}; the two outputs need two names",
+                t.display(),
+                other.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `a` and `b` name the same file: the same name in the same folder (folders compared after
+/// resolving links), or the same existing file.
+fn same_name(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b))
+        && (x.dev(), x.ino()) == (y.dev(), y.ino())
+    {
+        return true;
+    }
+    let place =
+        |p: &Path| split(p).ok().and_then(|(dir, name)| Some((std::fs::canonicalize(dir).ok()?, name.to_owned())));
+    matches!((place(a), place(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// An advisory lock (`flock`) on a folder, held until dropped. Writers of files that belong together commit
+/// under the exclusive lock of their folder ([`commit_together`]); a reader of such files (a list and its
+/// manifest) takes the shared lock while it opens them, so it never sees one writer's list with another's
+/// manifest. The lock binds only programs that take it: dialsim.
+#[derive(Debug)]
+pub struct FolderLock(#[allow(dead_code)] std::fs::File);
+
+impl FolderLock {
+    /// Waits for the lock on folder `dir`: exclusive, or shared with other readers.
+    fn take(dir: &Path, exclusive: bool) -> Result<FolderLock> {
+        let folder = std::fs::File::open(dir).map_err(|e| Error::io(dir, e))?;
+        let locked = if exclusive { folder.lock() } else { folder.lock_shared() };
+        locked.map_err(|e| Error::io(dir, atomic::annotate(e, "cannot lock the folder")))?;
+        Ok(FolderLock(folder))
+    }
+}
+
+/// Waits for the shared lock of the folder that holds `path` (see [`FolderLock`]), for reading files that
+/// are committed together.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let _lock = dialsim::output::lock_folder(&dir.path().join("l.csv"))?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn lock_folder(path: &Path) -> Result<FolderLock> {
+    let (dir, _) = split(path)?;
+    FolderLock::take(dir, false)
 }
 
 /// The folder a file at `path` lives in (`.` for a bare name) and its file name.
