@@ -3,7 +3,6 @@
 //! the code before its fix.
 
 #[path = "../common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 mod audit;
