@@ -111,6 +111,37 @@ fn reseal_ledger(run: &Path, lines: &[Value]) {
     reseal(run, "consents.jsonl", text.as_bytes());
 }
 
+/// A copy of the run folder `clean` as `dir/name`.
+fn copy_run(dir: &Path, clean: &Path, name: &str) -> PathBuf {
+    let to = dir.join(name);
+    std::fs::create_dir_all(&to).unwrap();
+    for e in std::fs::read_dir(clean).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+    to
+}
+
+/// The name of `receipt` (a consent line) kept under it in names.csv, as the run keeps one, resealed.
+fn keep_name(run: &Path, receipt: &Value) {
+    let field = |k: &str| receipt[k].as_str().unwrap().to_string();
+    let mut names = Table::read(run, "names.csv");
+    let row = names
+        .header
+        .iter()
+        .map(|h| match h.as_str() {
+            "number" => field("piiPrincipalId"),
+            "name" => field("piiPrincipalName"),
+            "call_id" => receipt["callId"].to_string(),
+            "time" => field("consentTime"),
+            "receipt" => field("consentReceiptID"),
+            _ => String::new(),
+        })
+        .collect();
+    names.rows.push(row);
+    names.reseal(run, "names.csv");
+}
+
 /// Edits summary.json's counts as a careful editor would, so that `summary-counts` agrees with the edit.
 fn reseal_summary(run: &Path, f: impl Fn(&mut Value)) {
     let mut v: Value = serde_json::from_slice(&std::fs::read(run.join("summary.json")).unwrap()).unwrap();
@@ -140,36 +171,20 @@ fn forge_consent(run: &Path, call_id: &str, number: &str) {
     let mut lines = ledger(run);
     let mut receipt =
         lines.iter().find(|v| v["type"] == "consent" && v["referralOf"].is_null()).expect("a receipt").clone();
-    let id = format!("cr-forged-{call_id}");
-    receipt["consentReceiptID"] = id.clone().into();
+    receipt["consentReceiptID"] = format!("cr-forged-{call_id}").into();
     receipt["piiPrincipalId"] = number.into();
     receipt["piiPrincipalName"] = "Eva Podvržená".into();
     receipt["callId"] = call_id.parse::<u64>().unwrap().into();
-    receipt["consentTime"] = time.clone().into();
+    receipt["consentTime"] = time.into();
     receipt["consentTimestamp"] = epoch.into();
     // A referee's call gets a referee's receipt, as the run would write it.
     let referral = calls.get(call, "referral_of").parse::<u64>().ok();
     receipt["referralOf"] = referral.into();
     let script = receipt["notice"].as_str().unwrap().to_string();
     receipt["notice"] = if referral.is_some() { format!("{script}+art14") } else { script }.into();
-    lines.push(receipt);
+    lines.push(receipt.clone());
     reseal_ledger(run, &lines);
-    let mut names = Table::read(run, "names.csv");
-    names.rows.push(
-        names
-            .header
-            .iter()
-            .map(|h| match h.as_str() {
-                "number" => number.to_string(),
-                "name" => "Eva Podvržená".to_string(),
-                "call_id" => call_id.to_string(),
-                "time" => time.clone(),
-                "receipt" => id.clone(),
-                _ => String::new(),
-            })
-            .collect(),
-    );
-    names.reseal(run, "names.csv");
+    keep_name(run, &receipt);
     reseal_summary(run, |v| bump(v, "consents_granted", 1));
 }
 
@@ -204,15 +219,7 @@ fn times_no_run_can_hold_are_refused_with_file_and_line_under_every_profile() {
 fn ids_counts_and_scenario_values_at_their_limits_do_not_panic() {
     let tmp = tempfile::tempdir().unwrap();
     let clean = clean_run(tmp.path(), "clean", &["--set", "compliance.profile=\"uk-ofcom\""]);
-    let copy = |name: &str| {
-        let to = tmp.path().join(name);
-        std::fs::create_dir_all(&to).unwrap();
-        for e in std::fs::read_dir(&clean).unwrap() {
-            let e = e.unwrap();
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-        to
-    };
+    let copy = |name: &str| copy_run(tmp.path(), &clean, name);
 
     // The largest call id: the id after it is no u32.
     let r = copy("id");
@@ -287,13 +294,7 @@ fn no_link_out_of_the_folder_no_fifo_and_nothing_without_bound_is_read() {
     ];
     for (i, (file, what, says)) in cases.into_iter().enumerate() {
         let name = format!("case{i}");
-        let r = tmp.path().join(&name);
-        std::fs::create_dir_all(&r).unwrap();
-        for e in std::fs::read_dir(&clean).unwrap() {
-            let e = e.unwrap();
-            std::fs::copy(e.path(), r.join(e.file_name())).unwrap();
-        }
-        let p = r.join(file);
+        let p = copy_run(tmp.path(), &clean, &name).join(file);
         std::fs::remove_file(&p).unwrap();
         match what {
             "fifo" => mkfifo(&p),
@@ -307,12 +308,7 @@ fn no_link_out_of_the_folder_no_fifo_and_nothing_without_bound_is_read() {
         assert!(!text(&o.stdout).contains("root:"), "/etc/passwd echoed");
     }
     // A ledger line of 2 MiB: refused by its length, not read into memory whole.
-    let r = tmp.path().join("long");
-    std::fs::create_dir_all(&r).unwrap();
-    for e in std::fs::read_dir(&clean).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), r.join(e.file_name())).unwrap();
-    }
+    let r = copy_run(tmp.path(), &clean, "long");
     reseal(&r, "consents.jsonl", &vec![b' '; 2 << 20]);
     refused(&run(tmp.path(), &["audit", "long"]), "consents.jsonl:1: a line longer than 1 MiB");
     // A key given as a FIFO is refused too.
@@ -392,21 +388,7 @@ fn a_withdrawn_persons_name_under_a_second_receipt_is_a_violation() {
     second["consentReceiptID"] = format!("{id}-2").into();
     lines.push(second.clone());
     reseal_ledger(&r, &lines);
-    let mut names = Table::read(&r, "names.csv");
-    let row: Vec<String> = names
-        .header
-        .iter()
-        .map(|h| match h.as_str() {
-            "number" => second["piiPrincipalId"].as_str().unwrap().to_string(),
-            "name" => second["piiPrincipalName"].as_str().unwrap().to_string(),
-            "call_id" => second["callId"].to_string(),
-            "time" => second["consentTime"].as_str().unwrap().to_string(),
-            "receipt" => format!("{id}-2"),
-            _ => String::new(),
-        })
-        .collect();
-    names.rows.push(row);
-    names.reseal(&r, "names.csv");
+    keep_name(&r, &second);
     reseal_summary(&r, |v| bump(v, "consents_granted", 1));
     let stdout = assert_found(tmp.path(), &r, "withdrawal-erasure");
     assert!(rules(&stdout).contains(&"receipt-call".to_string()), "two receipts in one call: {stdout}");
