@@ -81,7 +81,7 @@ fn mac(key: &[u8], bytes: &[u8]) -> HmacSha256 {
 /// Reads a signing key: the file's bytes, as they are. An empty file is refused (it would sign with no secret).
 pub fn read_key(path: impl AsRef<Path>) -> Result<Vec<u8>> {
     let path = path.as_ref();
-    let key = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let key = crate::open::read(path, crate::open::Bound::KEY)?;
     if key.is_empty() {
         return Err(Error::Format { path: path.to_path_buf(), message: "an empty key signs nothing".into() });
     }
@@ -148,10 +148,12 @@ impl Manifest {
         std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
     }
 
-    /// Reads and parses `DIR/manifest.json`; a file of another format is an error.
+    /// Reads and parses `DIR/manifest.json` (through [`crate::open`]: a regular file inside the folder, at most
+    /// [`Bound::MANIFEST`](crate::open::Bound::MANIFEST)); a file of another format is an error, a missing one an
+    /// [`Error::Io`] of kind `NotFound`.
     pub fn read(dir: impl AsRef<Path>) -> Result<Manifest> {
         let path = dir.as_ref().join(MANIFEST_FILE);
-        let text = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let text = crate::open::read(&path, crate::open::Bound::MANIFEST)?;
         let manifest: Manifest = serde_json::from_slice(&text)
             .map_err(|e| Error::Format { path: path.clone(), message: format!("not a dialsim manifest: {e}") })?;
         if manifest.format != MANIFEST_FORMAT {
@@ -290,39 +292,48 @@ impl fmt::Display for Mismatch {
 /// ```
 pub fn verify(dir: impl AsRef<Path>) -> Result<Vec<Mismatch>> {
     let dir = dir.as_ref();
-    let manifest = Manifest::read(dir)?;
-    let mut found = Vec::new();
-    let mut present = std::collections::BTreeSet::new();
-    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
-        let entry = entry.map_err(|e| Error::io(dir, e))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name != MANIFEST_FILE {
-            present.insert(name);
+    Manifest::read(dir)?.verify(dir)
+}
+
+impl Manifest {
+    /// Checks the run folder `dir` against this manifest, as [`verify`] does with the folder's own. A listed
+    /// file is read only when it is a regular file (not a link, a FIFO or a device), through [`crate::open`].
+    pub fn verify(&self, dir: impl AsRef<Path>) -> Result<Vec<Mismatch>> {
+        let dir = dir.as_ref();
+        let mut found = Vec::new();
+        let mut present = std::collections::BTreeSet::new();
+        for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+            let entry = entry.map_err(|e| Error::io(dir, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name != MANIFEST_FILE {
+                present.insert(name);
+            }
         }
+        for (name, listed) in &self.files {
+            if !present.remove(name) {
+                found.push(Mismatch::Missing { file: name.clone() });
+                continue;
+            }
+            let path = dir.join(name);
+            let regular = std::fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?.file_type().is_file();
+            if !regular {
+                found.push(Mismatch::NotAFile { file: name.clone() });
+                continue;
+            }
+            let mut input = crate::open::open_bounded(&path, crate::open::Bound::RECORDS)?;
+            let d = crate::digest::digest_reader(&mut input.file).map_err(|e| Error::io(&path, e))?;
+            let file = name.clone();
+            if d.bytes != listed.bytes {
+                found.push(Mismatch::Bytes { file, expected: listed.bytes, found: d.bytes });
+            } else if d.lines != listed.lines {
+                found.push(Mismatch::Lines { file, expected: listed.lines, found: d.lines });
+            } else if d.sha256 != listed.sha256 {
+                found.push(Mismatch::Sha256 { file, expected: listed.sha256.clone(), found: d.sha256 });
+            }
+        }
+        found.extend(present.into_iter().map(|file| Mismatch::Extra { file }));
+        Ok(found)
     }
-    for (name, listed) in &manifest.files {
-        if !present.remove(name) {
-            found.push(Mismatch::Missing { file: name.clone() });
-            continue;
-        }
-        let path = dir.join(name);
-        let regular = std::fs::symlink_metadata(&path).map_err(|e| Error::io(&path, e))?.file_type().is_file();
-        if !regular {
-            found.push(Mismatch::NotAFile { file: name.clone() });
-            continue;
-        }
-        let d = digest_file(&path)?;
-        let file = name.clone();
-        if d.bytes != listed.bytes {
-            found.push(Mismatch::Bytes { file, expected: listed.bytes, found: d.bytes });
-        } else if d.lines != listed.lines {
-            found.push(Mismatch::Lines { file, expected: listed.lines, found: d.lines });
-        } else if d.sha256 != listed.sha256 {
-            found.push(Mismatch::Sha256 { file, expected: listed.sha256.clone(), found: d.sha256 });
-        }
-    }
-    found.extend(present.into_iter().map(|file| Mismatch::Extra { file }));
-    Ok(found)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use clap::Args;
 use dialsim::Plan;
 use dialsim::compliance::{AuditOptions, KnownHit, audit_folder, read_run_scenario};
 use dialsim::exclude::Source;
+use dialsim::manifest::Signature;
 
 /// Exit code when the audit finds violations.
 pub const EXIT_VIOLATIONS: i32 = 4;
@@ -26,12 +27,16 @@ pub struct AuditArgs {
     #[arg(long = "follow-scenario-paths")]
     follow_scenario_paths: bool,
     /// The key file the run was signed with (`simulate --key`): the manifest's signature is checked, so a
-    /// folder edited and given a recomputed manifest is a violation. [audit branch]
+    /// folder edited and given a recomputed manifest is a violation.
     #[arg(long, value_name = "FILE")]
     key: Option<PathBuf>,
     /// Count Bloom-filter hits ("possibly known", false positives possible) as violations for the exit code.
     #[arg(long = "strict-bloom")]
     strict_bloom: bool,
+    /// The folder predates manifests: a missing manifest.json is not a violation (without it, a missing
+    /// manifest is one, since nothing then shows the files are the run's). A manifest that is there is checked.
+    #[arg(long = "no-manifest")]
+    no_manifest: bool,
     /// Print the findings as one JSON document on stdout (counts, violations, possibly known) instead of
     /// one line per violation.
     #[arg(long)]
@@ -42,43 +47,32 @@ pub struct AuditArgs {
 
 pub fn run(args: AuditArgs) -> Result<i32> {
     let key = args.key.as_ref().map(dialsim::manifest::read_key).transpose()?;
-    let manifest = match dialsim::manifest::Manifest::read(&args.dir) {
-        Ok(m) => Some(m),
-        Err(dialsim::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
-            note!("dialsim: not checked: manifest (the folder has no manifest.json; written before dialsim 0.2?)");
-            None
-        }
-        Err(e) => return Err(e.into()),
-    };
-    if key.is_none() && manifest.as_ref().is_some_and(|m| m.signature.is_some()) {
-        note!("dialsim: not checked: signature (the manifest is signed; give the run's key with --key)");
-    }
     let scenario = read_run_scenario(&args.dir)?;
-    let plan = Plan::resolve(&scenario.numbers.plan)?;
     // The files given here, and the run's own exclusion sources (paths its scenario recorded) only when asked:
     // a run folder from elsewhere must not make audit read, or echo, files it names.
     let mut exclusions = dialsim::exclude::Exclusions::new();
     let recorded: Vec<&String> = scenario.numbers.exclude.iter().chain(&scenario.numbers.suppress).collect();
-    if args.follow_scenario_paths {
-        exclusions.append(dialsim::sim::scenario_exclusions(&scenario, &plan)?);
-    } else if !recorded.is_empty() && args.exclude.is_empty() && args.suppress.is_empty() {
+    if !args.follow_scenario_paths && !recorded.is_empty() && args.exclude.is_empty() && args.suppress.is_empty() {
         note!(
             "dialsim: not checked: known-number (the run's scenario names {}); give the source lists with \
              --exclude/--suppress, or add --follow-scenario-paths to read the recorded paths",
             recorded.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
         );
     }
-    exclusions.append(super::generate::load_exclusions(&plan, &args.exclude, &args.suppress, &args.input)?);
-    // Sources given here are matched to the run's by content.
-    if let Some(m) = &manifest {
-        let given = args.exclude.iter().map(|p| p.display().to_string()).chain(args.suppress.iter().cloned());
-        for name in given.filter(|n| n != "-") {
-            let hash = dialsim::digest_file(&name)?.sha256;
-            match m.sources.iter().find(|s| s.sha256.as_deref() == Some(hash.as_str())) {
-                Some(s) => note!("dialsim: {name} is the run's source {}", s.name),
-                None => note!("dialsim: {name} is not one of the sources the run read (its content differs)"),
-            }
+    if args.follow_scenario_paths || !args.exclude.is_empty() || !args.suppress.is_empty() {
+        // The plan reads the sources' numbers. A plan the run read from a file is such a recorded path too.
+        let spec = scenario.numbers.plan.trim();
+        if !args.follow_scenario_paths && !Plan::embedded_names().any(|n| n.eq_ignore_ascii_case(spec)) {
+            anyhow::bail!(dialsim::Error::Usage(format!(
+                "the run's numbering plan is the file {spec}, which its summary names: add --follow-scenario-paths \
+                 to read it (the numbers of --exclude/--suppress are read with it)"
+            )));
         }
+        let plan = Plan::resolve(spec)?;
+        if args.follow_scenario_paths {
+            exclusions.append(dialsim::sim::scenario_exclusions(&scenario, &plan)?);
+        }
+        exclusions.append(super::generate::load_exclusions(&plan, &args.exclude, &args.suppress, &args.input)?);
     }
     // An exact list's hit is certain; a Bloom filter's only possible (false positives).
     let known = |k: u64| -> Option<KnownHit> {
@@ -90,8 +84,36 @@ pub fn run(args: AuditArgs) -> Result<i32> {
             .map(|(n, _)| KnownHit { source: n.clone(), certain: true })
             .or_else(|| hit(false).map(|(n, _)| KnownHit { source: n.clone(), certain: false }))
     };
-    let options = AuditOptions { key, known: (!exclusions.is_empty()).then_some(&known as &dyn Fn(u64) -> _) };
+    let options = AuditOptions {
+        key,
+        known: (!exclusions.is_empty()).then_some(&known as &dyn Fn(u64) -> _),
+        without_manifest: args.no_manifest,
+    };
     let report = audit_folder(&args.dir, &options)?;
+    match &report.manifest {
+        None if args.no_manifest => {
+            note!("dialsim: not checked: manifest (the folder has no manifest.json; --no-manifest: it predates them)")
+        }
+        None => note!("dialsim: a folder written before dialsim wrote manifests is audited with --no-manifest"),
+        Some(m) => {
+            if options.key.is_none() && m.signature.is_some() {
+                note!("dialsim: not checked: signature (the manifest is signed; give the run's key with --key)");
+            }
+            // Sources given here are matched to the run's by content.
+            let given = args.exclude.iter().map(|p| p.display().to_string()).chain(args.suppress.iter().cloned());
+            for name in given.filter(|n| n != "-") {
+                let hash = dialsim::open::open(name.as_ref())
+                    .and_then(|mut i| dialsim::digest_reader(&mut i.file).map_err(|e| dialsim::Error::io(&name, e)));
+                match hash.map(|d| d.sha256) {
+                    Ok(hash) => match m.sources.iter().find(|s| s.sha256.as_deref() == Some(hash.as_str())) {
+                        Some(s) => note!("dialsim: {name} is the run's source {}", s.name),
+                        None => note!("dialsim: {name} is not one of the sources the run read (its content differs)"),
+                    },
+                    Err(e) => note!("dialsim: {name} not matched to the run's sources: {e}"),
+                }
+            }
+        }
+    }
     let by_rule = report.by_rule();
     if args.json {
         let list = |vs: &[dialsim::compliance::Violation]| -> Vec<serde_json::Value> {
@@ -121,6 +143,13 @@ pub fn run(args: AuditArgs) -> Result<i32> {
             "violations_by_rule": by,
             "violations": list(&report.violations),
             "possibly_known": list(&report.possibly_known),
+            "signature": match report.signature {
+                None => "not checked",
+                Some(Signature::Valid) => "valid",
+                Some(Signature::Invalid) => "invalid",
+                Some(Signature::Unsigned) => "unsigned",
+            },
+            "unproven": report.unproven(),
         });
         out!("{}", serde_json::to_string_pretty(&doc)?);
     }
@@ -155,5 +184,9 @@ pub fn run(args: AuditArgs) -> Result<i32> {
             )
         }
     );
+    if let Some(gap) = report.unproven() {
+        let closes = if options.key.is_none() { ": sign the run (simulate --key) and audit with --key" } else { "" };
+        note!("dialsim: not provable: {gap}{closes}");
+    }
     Ok(if report.is_clean(args.strict_bloom) { 0 } else { EXIT_VIOLATIONS })
 }

@@ -13,7 +13,7 @@ mod records;
 
 pub use audit::{
     AuditCall, AuditInput, AuditName, AuditOptions, AuditReceipt, AuditReport, AuditWithdrawal, Auditor, Detail,
-    KnownHit, Position, Violation, audit, audit_folder, read_run_scenario,
+    KnownHit, Position, UNPROVEN_WITHOUT_KEY, Violation, audit, audit_folder, read_run_scenario,
 };
 pub use records::{
     LedgerEntry, NameEntry, Receipt, SuppressionEntry, Withdrawal, epoch_seconds, erase_withdrawn, synthetic_name,

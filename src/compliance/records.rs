@@ -119,7 +119,11 @@ pub fn timestamp(scenario: &Scenario, ms: Millis) -> String {
 /// of [`timestamp`]: the instant is read with its offset and placed on the scenario's wall clock. None when it
 /// is no RFC 3339 time with an offset, or lies before day 0.
 pub fn time_ms_of(scenario: &Scenario, text: &str) -> Option<Millis> {
-    let instant: jiff::Timestamp = text.trim().parse().ok()?;
+    instant_ms(scenario, text.trim().parse().ok()?)
+}
+
+/// Simulated time of `instant` (see [`time_ms_of`]); None before day 0.
+pub(crate) fn instant_ms(scenario: &Scenario, instant: jiff::Timestamp) -> Option<Millis> {
     let local = instant.to_zoned(scenario_zone(scenario)).datetime();
     let days = day0(scenario).until(local.date()).ok()?.get_days() as i64;
     let t = local.time();
@@ -158,8 +162,13 @@ pub fn erase_withdrawn(names: &[NameEntry], ledger: &[LedgerEntry]) -> Vec<NameE
     names.iter().filter(|n| n.receipt.as_deref().is_none_or(|r| !withdrawn.contains(r))).cloned().collect()
 }
 
+/// The name of a campaign purpose on receipts (`marketing`, `research`).
+pub(crate) fn purpose_name(purpose: crate::scenario::Purpose) -> String {
+    format!("{purpose:?}").to_lowercase()
+}
+
 /// Kantara CR v1.1 purpose category (Appendix A, "Purpose Categories") of a campaign purpose.
-fn purpose_category(purpose: crate::scenario::Purpose) -> &'static str {
+pub(crate) fn purpose_category(purpose: crate::scenario::Purpose) -> &'static str {
     match purpose {
         crate::scenario::Purpose::Marketing => "6 - Marketing",
         // Market research measures and improves the services offered.
@@ -207,7 +216,7 @@ impl LedgerEntry {
                 "services": [{
                     "service": "telephone calls",
                     "purposes": [{
-                        "purpose": format!("{:?}", c.purpose).to_lowercase(),
+                        "purpose": purpose_name(c.purpose),
                         "purposeCategory": [purpose_category(c.purpose)],
                         "consentType": "EXPLICIT",
                         // Appendix B: a name is biographical, a telephone number contact data.

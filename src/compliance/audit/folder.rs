@@ -14,6 +14,11 @@ use crate::scenario::Scenario;
 
 pub use super::records::read_run_scenario;
 
+/// What a folder audit cannot prove without the run's key, said with every audit whose manifest was not
+/// checked against one ([`AuditReport::unproven`]).
+pub const UNPROVEN_WITHOUT_KEY: &str = "an edit consistent across every record, with the manifest resealed \
+     (outcomes relabelled and every count rewritten), is undetectable without the run's key";
+
 /// A dialled number found in an exclusion source.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KnownHit {
@@ -32,6 +37,9 @@ pub struct AuditOptions<'a> {
     pub key: Option<Vec<u8>>,
     /// Where a dialled number is known, if anywhere (the exclusion sources given to the audit).
     pub known: Option<&'a dyn Fn(u64) -> Option<KnownHit>>,
+    /// The folder predates manifests: a missing `manifest.json` is not a violation (one that is there is
+    /// still checked).
+    pub without_manifest: bool,
 }
 
 /// What [`audit_folder`] found.
@@ -39,7 +47,8 @@ pub struct AuditOptions<'a> {
 pub struct AuditReport {
     /// The scenario the folder's summary records.
     pub scenario: Scenario,
-    /// The manifest, when the folder has one (a folder written before dialsim 0.2 has none).
+    /// The manifest, when the folder has one (a missing one is a `manifest` violation unless the options say
+    /// the folder predates manifests).
     pub manifest: Option<Manifest>,
     /// The signature check: None when no key was given.
     pub signature: Option<Signature>,
@@ -76,6 +85,28 @@ impl AuditReport {
         }
         by_rule
     }
+
+    /// What this audit could not prove: [`UNPROVEN_WITHOUT_KEY`] unless the manifest's signature was checked
+    /// with the run's key and found valid. The record checks find edits that contradict another record; an
+    /// edit consistent everywhere, with the manifest recomputed, is found only by the signature (and a
+    /// signature shows the folder is as the key's holder wrote it, not that the holder's records are true).
+    pub fn unproven(&self) -> Option<&'static str> {
+        (self.signature != Some(Signature::Valid)).then_some(UNPROVEN_WITHOUT_KEY)
+    }
+}
+
+/// Refuses `dir` unless it is a folder: a path that does not exist says so, instead of a file inside it.
+pub(super) fn check_folder(dir: &Path) -> Result<()> {
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => {
+            Err(Error::Format { path: dir.to_path_buf(), message: "not a folder (a run folder is audited)".into() })
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(Error::Format { path: dir.to_path_buf(), message: "the folder does not exist".into() })
+        }
+        Err(e) => Err(Error::io(dir, e)),
+    }
 }
 
 /// Audits the run folder `dir`: its manifest (files as written; with a key, the signature), the rules of the
@@ -89,17 +120,24 @@ impl AuditReport {
 /// # Ok::<(), dialsim::Error>(())
 /// ```
 pub fn audit_folder(dir: &Path, options: &AuditOptions) -> Result<AuditReport> {
+    check_folder(dir)?;
     let mut violations = Vec::new();
     let manifest = match Manifest::read(dir) {
         Ok(m) => Some(m),
         Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(e),
     };
-    if manifest.is_some() {
+    match &manifest {
         // The message names the file; a mismatch is of a whole file, not of a line.
-        for m in crate::manifest::verify(dir)? {
-            violations.push(Violation::new("manifest", None, m.to_string()));
+        Some(m) => {
+            violations.extend(m.verify(dir)?.into_iter().map(|m| Violation::new("manifest", None, m.to_string())))
         }
+        None if !options.without_manifest => violations.push(Violation::new(
+            "manifest",
+            None,
+            "the folder has no manifest.json: nothing shows that its files are the ones the run wrote",
+        )),
+        None => {}
     }
     let signature = options.key.as_deref().map(|key| match &manifest {
         Some(m) => m.check_signature(key),
@@ -141,6 +179,14 @@ pub fn audit_folder(dir: &Path, options: &AuditOptions) -> Result<AuditReport> {
     for &(key, ms, call) in &input.suppression {
         auditor.suppression(key, ms, call);
     }
+    // A withdrawal in the ledger suppresses its number whether or not suppression.csv still holds its entry
+    // (a deleted entry is `withdrawal-record`; a dial after the withdrawal is `suppressed-number` either way).
+    let receipt_call: HashMap<&str, Option<u32>> = input.receipts.iter().map(|r| (r.id.as_str(), r.call_id)).collect();
+    for w in &input.withdrawals {
+        if let Some(&Some(call)) = receipt_call.get(w.receipt_id.as_str()) {
+            auditor.suppression(w.key, w.ms, call);
+        }
+    }
     let mut order: Vec<&super::AuditCall> = input.calls.iter().collect();
     order.sort_by_key(|c| (c.dial_ms, c.call_id));
     for call in order {
@@ -175,8 +221,7 @@ pub fn audit_folder(dir: &Path, options: &AuditOptions) -> Result<AuditReport> {
     check_objections(&records, &mut violations);
     check_notices(&records, &mut violations);
     violations.extend(super::names::check_names(&input.receipts, &input.withdrawals, &input.names));
-    check_consent_times(&records, &mut violations);
-    check_profile(&scenario, &records, &mut violations);
+    super::ledger::check_ledger(&scenario, &records, &mut violations);
     check_counts(&scenario, &records, &input, &mut violations);
 
     Ok(AuditReport {
@@ -213,24 +258,26 @@ fn check_call_ids(r: &RunRecords, out: &mut Vec<Violation>) {
     let Some(&max) = seen.keys().max() else { return };
     let mut ids: Vec<u32> = seen.keys().copied().collect();
     ids.sort_unstable();
-    let mut expected = 0u32;
+    // In u64: the id after u32::MAX is no u32.
+    let mut expected = 0u64;
     for id in ids {
-        if id > expected {
+        if u64::from(id) > expected {
             // The row after the gap carries the position.
             let line = seen[&id];
-            let gap = if id - expected == 1 {
+            let gap = if u64::from(id) - expected == 1 {
                 format!("call id {expected} missing")
             } else {
                 format!("call ids {expected} to {} missing", id - 1)
             };
+            // `expected` is below `id`, so a u32.
             out.push(
-                Violation::new("call-ids", Some(expected), format!("{gap} before call {id}: deleted rows"))
+                Violation::new("call-ids", Some(expected as u32), format!("{gap} before call {id}: deleted rows"))
                     .at("calls.csv", line),
             );
         }
-        expected = id + 1;
+        expected = u64::from(id) + 1;
     }
-    debug_assert!(expected == max + 1);
+    debug_assert!(expected == u64::from(max) + 1);
 }
 
 /// `objection-record`: an `objected` call has its suppression entry (same number, same call, scope
@@ -295,54 +342,6 @@ fn check_notices(r: &RunRecords, out: &mut Vec<Violation>) {
     }
 }
 
-/// `consent-time`: a receipt's consent time lies within the call it names, from the connect (dial + ring +
-/// wait) to the end of the talk: consent is given in the conversation, not before it or after the hang-up.
-fn check_consent_times(r: &RunRecords, out: &mut Vec<Violation>) {
-    let calls: HashMap<u32, &super::records::CallLine> = r.calls.iter().map(|c| (c.call_id, c)).collect();
-    for rc in &r.consents {
-        let Some(id) = rc.call_id else { continue };
-        let v = |detail: String| Violation::new("consent-time", Some(id), detail).at("consents.jsonl", rc.line);
-        let s = |ms: crate::clock::Millis| format!("{:.3}", ms.secs());
-        match calls.get(&id) {
-            None => out.push(v(format!("receipt for call {id}, which calls.csv does not hold"))),
-            Some(c) if !c.outcome.is_person_connected() => out.push(v(format!(
-                "receipt for call {id}, which connected no person (outcome '{}')",
-                c.outcome.as_str()
-            ))),
-            Some(c) if rc.ms < c.connect_ms || rc.ms > c.end_ms => out.push(v(format!(
-                "consent at {} s, outside call {id} (connected {} s, ended {} s)",
-                s(rc.ms),
-                s(c.connect_ms),
-                s(c.end_ms)
-            ))),
-            Some(_) => {}
-        }
-    }
-}
-
-/// `profile`: receipts state the jurisdiction of the profile the run used; a profile edited in summary.json
-/// afterwards disagrees with them.
-fn check_profile(s: &Scenario, r: &RunRecords, out: &mut Vec<Violation>) {
-    let expected = s.compliance.profile.rules().jurisdiction;
-    let other: Vec<&super::records::ConsentLine> =
-        r.consents.iter().filter(|c| c.jurisdiction.as_deref().is_some_and(|j| j != expected)).collect();
-    if let Some(first) = other.first() {
-        out.push(
-            Violation::new(
-                "profile",
-                first.call_id,
-                format!(
-                    "{} receipts state jurisdiction {}, but summary.json's profile {} is {expected}",
-                    other.len(),
-                    crate::error::snippet(first.jurisdiction.as_deref().unwrap_or("")),
-                    s.compliance.profile.as_str()
-                ),
-            )
-            .at("consents.jsonl", first.line),
-        );
-    }
-}
-
 /// `summary-counts`: the summary's counts against the records — dials and outcomes against calls.csv (calls
 /// dialled after the warm-up), objections against marketing suppression entries, consents and withdrawals
 /// against the ledger, names against receipts not withdrawn (and names stored by an injected fault).
@@ -383,7 +382,7 @@ fn check_counts(s: &Scenario, r: &RunRecords, input: &super::AuditInput, out: &m
     check("withdrawals", r.summary.withdrawals, input.withdrawals.len() as u64, "consents.jsonl");
     if let (Some(granted), Some(withdrawn)) = (r.summary.consents_granted, r.summary.withdrawals) {
         let faults = r.summary.faults_injected.as_ref().and_then(|f| f.get("store_name_without_consent")).copied();
-        let expected = (granted + faults.unwrap_or(0)).saturating_sub(withdrawn);
+        let expected = granted.saturating_add(faults.unwrap_or(0)).saturating_sub(withdrawn);
         check(
             "(consents - withdrawals + names stored by fault) names",
             Some(expected),

@@ -3,21 +3,29 @@
 //! The same code checks a run in memory (the `violations` KPI) and a run's output folder (`dialsim audit`,
 //! [`audit_folder`]), which adds the checks only the written records allow: the manifest and its signature,
 //! the summary's counts against the records, call ids without gaps, objections against suppression entries,
-//! names against their receipts, the Art. 14 notice on referral calls.
+//! names against their receipts, the Art. 14 notice on referral calls, the ledger against the calls, the
+//! suppression list and the scenario.
 //!
 //! Rules, by the name each violation carries: `manifest`, `signature`, `scenario-hash`, `summary-counts`,
 //! `call-ids`, `known-number` (exact lists; a Bloom filter's hits are "possibly known", counted apart),
 //! `suppressed-number`, `objection-record`, `drop-lockout`, `objection-offer`, `ring-time`, `silence`,
 //! `abandonment`, `calling-hours` (in every zone of the called number's area), `opt-in`, `notice-art14`,
-//! `name-without-consent`, `withdrawal-erasure`, `consent-time`, `profile`.
+//! `name-without-consent`, `withdrawal-erasure`, `consent-time`, `profile`, and the ledger's (see `ledger.rs`)
+//! `receipt-call`, `consent-outcome`, `consent-objection`, `referral-record`, `receipt-purpose`,
+//! `withdrawal-record`.
+//!
+//! A folder's records are checked against each other, never against a secret: an edit that contradicts no other
+//! record, with the manifest recomputed, passes every rule but the signature with the run's key
+//! ([`AuditReport::unproven`]).
 
 mod detail;
 mod folder;
+mod ledger;
 mod names;
 mod records;
 
 pub use detail::Detail;
-pub use folder::{AuditOptions, AuditReport, KnownHit, audit_folder, read_run_scenario};
+pub use folder::{AuditOptions, AuditReport, KnownHit, UNPROVEN_WITHOUT_KEY, audit_folder, read_run_scenario};
 pub use names::{AuditName, AuditReceipt, AuditWithdrawal};
 
 use std::collections::{BTreeMap, HashMap};

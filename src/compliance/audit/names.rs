@@ -1,6 +1,7 @@
 //! The name check, one code for the run's audit of itself and for `dialsim audit`: every name kept is under a
 //! receipt that exists, is that number's and that call's, is at or before the name and holds no other name
-//! (`name-without-consent`), and was not withdrawn (`withdrawal-erasure`: a withdrawal erases the name).
+//! (`name-without-consent`), and was not withdrawn (`withdrawal-erasure`: a withdrawal erases the name, and
+//! every name of that person kept under a receipt given before it).
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -58,6 +59,15 @@ pub(crate) fn check_names(
 ) -> Vec<Violation> {
     let by_id: HashMap<&str, &AuditReceipt> = receipts.iter().map(|r| (r.id.as_str(), r)).collect();
     let withdrawn: HashMap<&str, Option<u64>> = withdrawals.iter().map(|w| (w.receipt_id.as_str(), w.line)).collect();
+    // The person's latest withdrawal per number: it withdraws every consent they gave before it, whichever
+    // receipt a name is kept under.
+    let mut last_withdrawal: HashMap<u64, &AuditWithdrawal> = HashMap::new();
+    for w in withdrawals {
+        let e = last_withdrawal.entry(w.key).or_insert(w);
+        if w.ms > e.ms {
+            *e = w;
+        }
+    }
     let mut used: HashMap<&str, Option<u64>> = HashMap::new();
     let mut out = Vec::new();
     for n in names {
@@ -94,12 +104,23 @@ pub(crate) fn check_names(
                 e.insert(n.line);
             }
         }
+        let at = |line: Option<u64>| line.map(|l| format!(" (consents.jsonl:{l})")).unwrap_or_default();
         if let Some(&line) = withdrawn.get(receipt) {
-            let at = line.map(|l| format!(" (consents.jsonl:{l})")).unwrap_or_default();
             out.push(located(Violation::new(
                 "withdrawal-erasure",
                 Some(n.call_id),
-                format!("a name still kept with +{} under receipt {id}, withdrawn{at}", n.key),
+                format!("a name still kept with +{} under receipt {id}, withdrawn{}", n.key, at(line)),
+            )));
+        } else if let Some(w) = last_withdrawal.get(&n.key).filter(|w| w.ms >= rc.ms) {
+            out.push(located(Violation::new(
+                "withdrawal-erasure",
+                Some(n.call_id),
+                format!(
+                    "a name still kept with +{} under receipt {id}, though the person withdrew consent later (receipt {}{})",
+                    n.key,
+                    crate::error::snippet(&w.receipt_id),
+                    at(w.line)
+                ),
             )));
         }
     }

@@ -1,17 +1,32 @@
 //! Reading a run folder's records for the audit: every row with the line it starts on (the csv reader's own
 //! position, never a guess from the row index), times read back with their UTC offsets.
+//!
+//! The folder is hostile input. Every file is opened through [`crate::open`] (no symbolic link out of the
+//! folder, regular files only, whole-file reads bounded), record files are read as streams, and every value the
+//! audit computes with is checked before it is used: a time, a duration or a count that no run can write (NaN,
+//! infinite, negative, past [`MAX_RECORD_SECONDS`]) refuses its row with file and line, so that no arithmetic or
+//! calendar look-up further on can overflow or panic.
 
 use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use serde::Deserialize;
 
 use super::{AuditCall, AuditInput, AuditName, AuditReceipt, AuditWithdrawal};
 use crate::clock::Millis;
-use crate::compliance::time_ms_of;
 use crate::error::{Error, Result};
+use crate::open::Bound;
 use crate::outcome::Outcome;
 use crate::scenario::Scenario;
+
+/// The latest time, and the longest duration, a record may state, in seconds since day 0: 1000 days, longer
+/// than any run (a scenario runs at most 366 days) and small enough that a time plus its ringing, waiting and
+/// talk, and the calendar date of it, stay far inside every range the audit computes in.
+pub const MAX_RECORD_SECONDS: f64 = 1000.0 * 86_400.0;
+
+/// The longest line of `consents.jsonl`: a receipt is about a kilobyte.
+const MAX_LEDGER_LINE: u64 = 1 << 20;
 
 /// One row of `calls.csv` with what only the folder audit checks.
 #[derive(Clone, Debug)]
@@ -34,17 +49,45 @@ pub(super) struct CallLine {
 #[derive(Clone, Debug)]
 pub(super) struct SuppressionLine {
     pub key: u64,
+    pub ms: Millis,
     pub call_id: u32,
     pub scope: String,
     pub line: u64,
 }
 
+/// A time of the ledger as written twice: the RFC 3339 text (read as simulated time) and the seconds since
+/// 1970 beside it (`consentTimestamp`, `withdrawalTimestamp`).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Stamp {
+    /// The RFC 3339 time, on the scenario's clock.
+    pub ms: Millis,
+    /// Whole seconds since 1970 (UTC) of the RFC 3339 time.
+    pub epoch_s: i64,
+    /// The seconds since 1970 the line states, if it states them.
+    pub written_s: Option<i64>,
+}
+
 /// One consent line of `consents.jsonl`.
 #[derive(Clone, Debug)]
 pub(super) struct ConsentLine {
-    pub ms: Millis,
+    pub id: String,
+    pub key: u64,
+    pub stamp: Stamp,
     pub call_id: Option<u32>,
+    pub referral_of: Option<u32>,
+    pub notice: Option<String>,
+    /// Every purpose the receipt states, with its categories.
+    pub purposes: Vec<(String, Vec<String>)>,
     pub jurisdiction: Option<String>,
+    pub line: u64,
+}
+
+/// One withdrawal line of `consents.jsonl`.
+#[derive(Clone, Debug)]
+pub(super) struct WithdrawalLine {
+    pub receipt_id: String,
+    pub key: u64,
+    pub stamp: Stamp,
     pub line: u64,
 }
 
@@ -65,6 +108,7 @@ pub(super) struct RunRecords {
     pub calls: Vec<CallLine>,
     pub suppression: Vec<SuppressionLine>,
     pub consents: Vec<ConsentLine>,
+    pub withdrawals: Vec<WithdrawalLine>,
     pub summary: SummaryCounts,
     /// The text of summary.json, to point at the line of a key.
     pub summary_text: String,
@@ -73,9 +117,13 @@ pub(super) struct RunRecords {
 impl RunRecords {
     /// The 1-based line of summary.json holding the first `"key":` (1 when there is none).
     pub fn summary_line(&self, key: &str) -> u64 {
-        let needle = format!("\"{key}\":");
-        self.summary_text.lines().position(|l| l.trim_start().starts_with(&needle)).map_or(1, |i| i as u64 + 1)
+        summary_line(&self.summary_text, key)
     }
+}
+
+fn summary_line(text: &str, key: &str) -> u64 {
+    let needle = format!("\"{key}\":");
+    text.lines().position(|l| l.trim_start().starts_with(&needle)).map_or(1, |i| i as u64 + 1)
 }
 
 #[derive(Deserialize)]
@@ -111,77 +159,155 @@ struct LedgerLine {
     number: String,
     #[serde(rename = "consentTime")]
     consent_time: Option<String>,
+    #[serde(rename = "consentTimestamp")]
+    consent_timestamp: Option<i64>,
     #[serde(rename = "withdrawalTime")]
     withdrawal_time: Option<String>,
+    #[serde(rename = "withdrawalTimestamp")]
+    withdrawal_timestamp: Option<i64>,
     #[serde(rename = "callId")]
     call_id: Option<u32>,
+    #[serde(rename = "referralOf")]
+    referral_of: Option<u32>,
+    notice: Option<String>,
+    #[serde(default)]
+    services: Vec<Service>,
     jurisdiction: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Service {
+    #[serde(default)]
+    purposes: Vec<PurposeJson>,
+}
+
+#[derive(Deserialize)]
+struct PurposeJson {
+    #[serde(default)]
+    purpose: String,
+    #[serde(default, rename = "purposeCategory")]
+    category: Vec<String>,
 }
 
 fn key_of(e164: &str) -> Option<u64> {
     e164.strip_prefix('+')?.parse().ok()
 }
 
-fn read(dir: &Path, name: &str) -> Result<String> {
-    let p = dir.join(name);
-    std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))
-}
-
 fn file(dir: &Path, name: &str) -> String {
     dir.join(name).display().to_string()
 }
 
+/// A time of a record: an RFC 3339 time with an offset, on or after day 0 and within [`MAX_RECORD_SECONDS`].
+fn record_time(s: &Scenario, text: &str) -> Option<(Millis, i64)> {
+    let instant: jiff::Timestamp = text.trim().parse().ok()?;
+    let ms = crate::compliance::records::instant_ms(s, instant)?;
+    (ms.secs() <= MAX_RECORD_SECONDS).then_some((ms, instant.as_second()))
+}
+
+const BAD_TIME: &str = "bad time (RFC 3339 with an offset, on or after day 0 and within 1000 days of it)";
+
 /// The scenario a run folder's `summary.json` records.
 pub fn read_run_scenario(dir: &Path) -> Result<Scenario> {
-    Ok(read_summary(dir)?.scenario)
+    Ok(read_summary(dir)?.0.scenario)
 }
 
-fn read_summary(dir: &Path) -> Result<SummaryHead> {
-    Ok(read_summary_text(dir)?.0)
-}
-
-fn read_summary_text(dir: &Path) -> Result<(SummaryHead, String)> {
-    let text = read(dir, "summary.json")?;
-    let head = serde_json::from_str(&text).map_err(|e| {
-        Error::input(file(dir, "summary.json"), Some(e.line() as u64), format!("not a dialsim summary: {e}"))
-    })?;
+/// Reads `summary.json` (bounded), and checks the scenario it records as a scenario file is checked: a value
+/// out of its range (a run of four billion days, a lockout of 1e300 hours) is refused here, before the audit
+/// computes with it.
+fn read_summary(dir: &Path) -> Result<(SummaryHead, String)> {
+    super::folder::check_folder(dir)?;
+    let path = dir.join("summary.json");
+    let text = crate::open::read_to_string(&path, Bound::SUMMARY)?;
+    let name = file(dir, "summary.json");
+    let head: SummaryHead = serde_json::from_str(&text)
+        .map_err(|e| Error::input(&name, Some(e.line() as u64), format!("not a dialsim summary: {e}")))?;
+    let invalid = |message: String| {
+        Error::input(&name, Some(summary_line(&text, "scenario")), format!("the scenario it records: {message}"))
+    };
+    let toml = toml::to_string(&head.scenario).map_err(|e| invalid(e.to_string()))?;
+    if let Err(e) = Scenario::parse("summary.json", &toml, &[]) {
+        return Err(invalid(match e {
+            Error::Scenario { message, .. } => message,
+            other => other.to_string(),
+        }));
+    }
     Ok((head, text))
 }
 
-/// Reads every CSV record of `name` with the line it starts on.
-fn csv_rows(dir: &Path, name: &str) -> Result<(csv::StringRecord, Vec<(csv::StringRecord, u64)>)> {
-    let text = read(dir, name)?;
-    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+/// Calls `f` with every CSV record of `name` and the line it starts on; returns the header.
+fn csv_rows(
+    dir: &Path,
+    name: &str,
+    mut f: impl FnMut(&csv::StringRecord, &csv::StringRecord, u64) -> Result<()>,
+) -> Result<()> {
+    let input = crate::open::open_bounded(&dir.join(name), Bound::RECORDS)?;
+    let mut rdr = csv::Reader::from_reader(BufReader::new(input.file));
     let err =
         |e: csv::Error| Error::input(file(dir, name), e.position().map(|p| p.line()), format!("malformed row: {e}"));
     let headers = rdr.headers().map_err(err)?.clone();
-    let mut rows = Vec::new();
-    for row in rdr.records() {
-        let row = row.map_err(err)?;
+    let mut row = csv::StringRecord::new();
+    while rdr.read_record(&mut row).map_err(err)? {
         let line = row.position().map(|p| p.line()).unwrap_or(0);
-        rows.push((row, line));
+        f(&headers, &row, line)?;
     }
-    Ok((headers, rows))
+    Ok(())
+}
+
+/// Calls `f` with every line of `name` (without its line end) and its 1-based number; a line longer than
+/// [`MAX_LEDGER_LINE`] or not UTF-8 is refused.
+fn text_lines(dir: &Path, name: &str, mut f: impl FnMut(&str, u64) -> Result<()>) -> Result<()> {
+    let path = dir.join(name);
+    let input = crate::open::open_bounded(&path, Bound::RECORDS)?;
+    let mut reader = BufReader::new(input.file);
+    let mut buf = Vec::new();
+    for line in 1u64.. {
+        buf.clear();
+        let n = (&mut reader).take(MAX_LEDGER_LINE + 1).read_until(b'\n', &mut buf).map_err(|e| Error::io(&path, e))?;
+        if n == 0 {
+            break;
+        }
+        if buf.last() == Some(&b'\n') {
+            buf.pop();
+            if buf.last() == Some(&b'\r') {
+                buf.pop();
+            }
+        } else if n as u64 > MAX_LEDGER_LINE {
+            return Err(Error::input(file(dir, name), Some(line), "a line longer than 1 MiB: not a receipt"));
+        }
+        let text = std::str::from_utf8(&buf).map_err(|_| Error::input(file(dir, name), Some(line), "not UTF-8"))?;
+        f(text, line)?;
+    }
+    Ok(())
+}
+
+/// A duration or time of `calls.csv` in seconds, as milliseconds: finite, not negative, within
+/// [`MAX_RECORD_SECONDS`].
+fn seconds(what: &str, value: f64) -> std::result::Result<Millis, String> {
+    if value.is_finite() && (0.0..=MAX_RECORD_SECONDS).contains(&value) {
+        Ok(crate::clock::millis(value))
+    } else {
+        Err(format!("{what} {value} is no time of a run (0 to {MAX_RECORD_SECONDS} s)"))
+    }
 }
 
 /// Reads a run folder: summary.json, calls.csv, suppression.csv, consents.jsonl, names.csv.
 pub(super) fn load(dir: &Path) -> Result<(AuditInput, RunRecords)> {
-    let (summary, summary_text) = read_summary_text(dir)?;
+    let (summary, summary_text) = read_summary(dir)?;
     let scenario = summary.scenario;
     let mut input = AuditInput { scenario, ..Default::default() };
     let mut records = RunRecords {
         calls: Vec::new(),
         suppression: Vec::new(),
         consents: Vec::new(),
+        withdrawals: Vec::new(),
         summary: summary.counts,
         summary_text,
     };
     let s = input.scenario.clone();
 
-    let (headers, rows) = csv_rows(dir, "calls.csv")?;
-    for (row, line) in rows {
+    csv_rows(dir, "calls.csv", |headers, row, line| {
         let bad = |m: String| Error::input(file(dir, "calls.csv"), Some(line), m);
-        let r: CallRow = row.deserialize(Some(&headers)).map_err(|e| bad(format!("malformed row: {e}")))?;
+        let r: CallRow = row.deserialize(Some(headers)).map_err(|e| bad(format!("malformed row: {e}")))?;
         let key = key_of(&r.number).ok_or_else(|| bad(format!("bad number '{}'", crate::error::snippet(&r.number))))?;
         let outcome = Outcome::from_name(&r.outcome)
             .ok_or_else(|| bad(format!("unknown outcome '{}'", crate::error::snippet(&r.outcome))))?;
@@ -190,9 +316,11 @@ pub(super) fn load(dir: &Path) -> Result<(AuditInput, RunRecords)> {
             "no" => Some(false),
             _ => None,
         };
-        let ms = |s: f64| Millis((s * 1000.0).round() as u64);
-        let dial_ms = ms(r.dial_s);
-        let connect_ms = dial_ms + ms(r.ring_s) + ms(r.wait_s);
+        let dial_ms = seconds("dial_s", r.dial_s).map_err(bad)?;
+        let ring = seconds("ring_s", r.ring_s).map_err(bad)?;
+        let wait = seconds("wait_s", r.wait_s).map_err(bad)?;
+        let talk = seconds("talk_s", r.talk_s).map_err(bad)?;
+        let connect_ms = dial_ms + ring + wait;
         input.calls.push(AuditCall {
             call_id: r.call_id,
             key,
@@ -211,67 +339,81 @@ pub(super) fn load(dir: &Path) -> Result<(AuditInput, RunRecords)> {
             notice: r.notice,
             referral_of: r.referral_of,
             connect_ms,
-            end_ms: connect_ms + ms(r.talk_s),
+            end_ms: connect_ms + talk,
             line,
         });
-    }
+        Ok(())
+    })?;
 
-    let (_, rows) = csv_rows(dir, "suppression.csv")?;
-    for (row, line) in rows {
+    csv_rows(dir, "suppression.csv", |_, row, line| {
         let bad = |m: &str| Error::input(file(dir, "suppression.csv"), Some(line), m.to_string());
         let key = key_of(row.get(0).unwrap_or("")).ok_or_else(|| bad("bad number"))?;
-        let ms = time_ms_of(&s, row.get(1).unwrap_or(""))
-            .ok_or_else(|| bad("bad time (RFC 3339 with an offset, on or after day 0)"))?;
+        let (ms, _) = record_time(&s, row.get(1).unwrap_or("")).ok_or_else(|| bad(BAD_TIME))?;
         let call = row.get(2).and_then(|c| c.parse().ok()).ok_or_else(|| bad("bad call id"))?;
         input.suppression.push((key, ms, call));
         records.suppression.push(SuppressionLine {
             key,
+            ms,
             call_id: call,
             scope: row.get(3).unwrap_or("").to_string(),
             line,
         });
-    }
+        Ok(())
+    })?;
 
-    for (i, text) in read(dir, "consents.jsonl")?.lines().enumerate() {
-        let line = i as u64 + 1;
+    let name = file(dir, "consents.jsonl");
+    text_lines(dir, "consents.jsonl", |text, line| {
         let at = Some(line);
-        let name = file(dir, "consents.jsonl");
         let entry: LedgerLine =
             serde_json::from_str(text).map_err(|e| Error::input(&name, at, format!("not a receipt: {e}")))?;
         let key = key_of(&entry.number).ok_or_else(|| Error::input(&name, at, "bad number"))?;
-        let time = if entry.kind == "consent" { entry.consent_time } else { entry.withdrawal_time };
-        let ms = time
+        let (time, written_s) = if entry.kind == "consent" {
+            (entry.consent_time, entry.consent_timestamp)
+        } else {
+            (entry.withdrawal_time, entry.withdrawal_timestamp)
+        };
+        let (ms, epoch_s) = time
             .as_deref()
-            .and_then(|t| time_ms_of(&s, t))
-            .ok_or_else(|| Error::input(&name, at, "missing or bad time"))?;
+            .and_then(|t| record_time(&s, t))
+            .ok_or_else(|| Error::input(&name, at, format!("missing or {BAD_TIME}")))?;
+        let stamp = Stamp { ms, epoch_s, written_s };
         match entry.kind.as_str() {
             "consent" => {
                 input.receipts.push(AuditReceipt { id: entry.id.clone(), key, ms, call_id: entry.call_id });
+                let purposes =
+                    entry.services.into_iter().flat_map(|s| s.purposes).map(|p| (p.purpose, p.category)).collect();
                 records.consents.push(ConsentLine {
-                    ms,
+                    id: entry.id,
+                    key,
+                    stamp,
                     call_id: entry.call_id,
+                    referral_of: entry.referral_of,
+                    notice: entry.notice,
+                    purposes,
                     jurisdiction: entry.jurisdiction,
                     line,
                 });
             }
             "withdrawal" => {
-                input.withdrawals.push(AuditWithdrawal { receipt_id: entry.id, key, ms, line: Some(line) });
+                input.withdrawals.push(AuditWithdrawal { receipt_id: entry.id.clone(), key, ms, line: Some(line) });
+                records.withdrawals.push(WithdrawalLine { receipt_id: entry.id, key, stamp, line });
             }
             other => {
-                return Err(Error::input(name, at, format!("unknown entry type '{}'", crate::error::snippet(other))));
+                return Err(Error::input(&name, at, format!("unknown entry type '{}'", crate::error::snippet(other))));
             }
         }
-    }
+        Ok(())
+    })?;
 
-    let (_, rows) = csv_rows(dir, "names.csv")?;
-    for (row, line) in rows {
+    csv_rows(dir, "names.csv", |_, row, line| {
         let bad = |m: &str| Error::input(file(dir, "names.csv"), Some(line), m.to_string());
         let key = key_of(row.get(0).unwrap_or("")).ok_or_else(|| bad("bad number"))?;
         let call = row.get(2).and_then(|c| c.parse().ok()).ok_or_else(|| bad("bad call id"))?;
-        let ms = time_ms_of(&s, row.get(3).unwrap_or("")).ok_or_else(|| bad("bad time"))?;
+        let (ms, _) = record_time(&s, row.get(3).unwrap_or("")).ok_or_else(|| bad(BAD_TIME))?;
         let receipt = Some(row.get(4).unwrap_or("").to_string()).filter(|r| !r.is_empty());
         input.names.push(AuditName { key, call_id: call, ms, receipt, line: Some(line) });
-    }
+        Ok(())
+    })?;
     Ok((input, records))
 }
 
