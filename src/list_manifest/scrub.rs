@@ -67,11 +67,27 @@ pub fn scrub(
                 counts.kept += 1;
                 last_kept.clear();
                 last_kept.extend_from_slice(field);
-                out.write_all(&line).map_err(Error::Output)?;
+                out.write_all(&safe_line(&line)).map_err(Error::Output)?;
             }
         }
     }
     out.flush().map_err(Error::Output)?;
     counts.last_kept = (counts.kept > 0).then(|| String::from_utf8_lossy(&last_kept).into_owned());
     Ok(counts)
+}
+
+/// A kept line as it is written: byte for byte, unless one of its cells would run as a spreadsheet formula
+/// (a list from standard input, or one accepted without its binding, may hold anything after its number):
+/// then every cell is written through [`crate::text::csv_cell`].
+fn safe_line(line: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let body = line.strip_suffix(b"\n").unwrap_or(line);
+    let body = body.strip_suffix(b"\r").unwrap_or(body);
+    let text = String::from_utf8_lossy(body);
+    if !text.split(',').any(crate::text::is_formula) {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    let cells: Vec<String> = text.split(',').map(|c| crate::text::csv_cell(c).into_owned()).collect();
+    let mut out = cells.join(",").into_bytes();
+    out.extend_from_slice(&line[body.len()..]);
+    std::borrow::Cow::Owned(out)
 }

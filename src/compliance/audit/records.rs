@@ -241,7 +241,8 @@ fn csv_rows(
     mut f: impl FnMut(&csv::StringRecord, &csv::StringRecord, u64) -> Result<()>,
 ) -> Result<()> {
     let input = crate::open::open_bounded(&dir.join(name), Bound::RECORDS)?;
-    let mut rdr = csv::Reader::from_reader(BufReader::new(input.file));
+    // A record field cannot grow without end: the csv reader keeps a whole record in memory.
+    let mut rdr = csv::Reader::from_reader(crate::open::LineLimit::new(BufReader::new(input.file)));
     let err =
         |e: csv::Error| Error::input(file(dir, name), e.position().map(|p| p.line()), format!("malformed row: {e}"));
     let headers = rdr.headers().map_err(err)?.clone();
