@@ -48,7 +48,11 @@ impl Scenario {
         // Up to 2999: every record time of the run (its days, then delays of up to decades) stays a date that
         // RFC 3339 and the time-zone rules can write.
         if days_from_civil(&r.start_date).is_none_or(|d| d > LAST_START_DAY) {
-            return fail("run.start_date", format!("\"{}\"", r.start_date), "a calendar date YYYY-MM-DD from 1900 to 2999");
+            return fail(
+                "run.start_date",
+                format!("\"{}\"", r.start_date),
+                "a calendar date YYYY-MM-DD from 1900 to 2999",
+            );
         }
         if crate::clock::zone(&r.time_zone).is_none() {
             return fail("run.time_zone", format!("\"{}\"", r.time_zone), "an IANA time zone such as Europe/Prague");

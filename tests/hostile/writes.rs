@@ -56,11 +56,13 @@ fn scrub_writes_no_formula_cell_a_list_from_standard_input_carried() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("sup.csv"), "+420601999999\n").unwrap();
     let list = "number,type\n+420601123456,=HYPERLINK(\"http://x\")\n+420601123457,mobile\n";
-    let out = crate::common::with_stdin(dir.path(), &["scrub", "-", "--suppress", "sup.csv", "-o", "-"], list.as_bytes());
+    let out =
+        crate::common::with_stdin(dir.path(), &["scrub", "-", "--suppress", "sup.csv", "-o", "-"], list.as_bytes());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let cells: Vec<String> = reader.records().flat_map(|r| r.unwrap().iter().map(String::from).collect::<Vec<_>>()).collect();
+    let cells: Vec<String> =
+        reader.records().flat_map(|r| r.unwrap().iter().map(String::from).collect::<Vec<_>>()).collect();
     assert_eq!(cells.len(), 4, "{text}");
     assert!(cells.iter().all(|c| !c.starts_with('=')), "{text}");
     assert!(text.ends_with("+420601123457,mobile\n"), "a clean line is copied byte for byte: {text}");
