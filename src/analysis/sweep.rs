@@ -6,7 +6,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 use super::replicate::{Progress, aggregate};
-use super::shards::{coordinates, join_parts, point_count, read_parts, run_points, shard_points};
+use super::shards::{PartKind, coordinates, has_columns, join_parts, point_count, read_parts, run_points, shard_points};
 use crate::error::{Error, Result};
 use crate::generate::Shard;
 use crate::scenario::Scenario;
@@ -222,6 +222,17 @@ impl SweepResult {
     }
 }
 
+/// A `sweep.csv`: `point`, the varied keys, `replications`, then every KPI's `_mean` and `_ci`.
+const SWEEP_CSV: PartKind = PartKind {
+    name: "sweep.csv",
+    header: |columns| {
+        has_columns(columns, ["replications"])?;
+        let kpis: Vec<String> =
+            crate::sim::Summary::kpi_names().flat_map(|k| [format!("{k}_mean"), format!("{k}_ci")]).collect();
+        has_columns(columns, kpis.iter().map(String::as_str))
+    },
+};
+
 /// The parts of a sharded sweep joined: one header, the rows of every part in point order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MergedSweep {
@@ -238,17 +249,28 @@ impl MergedSweep {
         read_parts(parts, MergedSweep::join)
     }
 
-    /// Joins the texts of parts named `(name, text)` ([`MergedSweep::read`]).
+    /// Joins the texts of parts named `(name, text)` ([`MergedSweep::read`]). Each must be a `sweep.csv`:
+    /// a header of `point`, the varied keys, `replications` and every KPI's `_mean` and `_ci` columns, and
+    /// rows of as many cells; a file of another kind, or parts without a single point, are refused.
     ///
     /// ```
-    /// let a = ("a".to_string(), "point,x\n0,1\n2,3\n".to_string());
-    /// let b = ("b".to_string(), "point,x\n1,2\n".to_string());
-    /// let m = dialsim::analysis::MergedSweep::join(&[a, b])?;
+    /// use dialsim::analysis::{MergedSweep, SweepResult};
+    /// let mut h = String::from("point,x,replications");
+    /// for k in dialsim::sim::Summary::kpi_names() {
+    ///     h.push_str(&format!(",{k}_mean,{k}_ci"));
+    /// }
+    /// let cells = h.split(',').count() - 2;
+    /// let row = |p: u32| format!("{p},{p},2{}", ",0".repeat(cells - 1));
+    /// let a = ("a".to_string(), format!("{h}\n{}\n{}\n", row(0), row(2)));
+    /// let b = ("b".to_string(), format!("{h}\n{}\n", row(1)));
+    /// let m = MergedSweep::join(&[a, b])?;
     /// assert_eq!(m.rows.iter().map(|r| r.0).collect::<Vec<_>>(), [0, 1, 2]);
+    /// let calls = ("calls.csv".to_string(), "call_id,number\n0,+420601000000\n".to_string());
+    /// assert!(MergedSweep::join(&[calls]).unwrap_err().to_string().contains("calls.csv:1: not a sweep.csv"));
     /// # Ok::<(), dialsim::Error>(())
     /// ```
     pub fn join(parts: &[(String, String)]) -> Result<MergedSweep> {
-        let (header, rows) = join_parts(parts)?;
+        let (header, rows) = join_parts(parts, &SWEEP_CSV)?;
         Ok(MergedSweep { header, rows })
     }
 }
