@@ -58,7 +58,10 @@ pub fn open(path: &Path) -> Result<Input> {
     let file = open_nonblocking(&target).map_err(|e| Error::io(path, e))?;
     let meta = file.metadata().map_err(|e| Error::io(path, e))?;
     if !meta.is_file() {
-        return Err(refused(path, format!("not a regular file ({}); dialsim reads only regular files", kind_of(&meta))));
+        return Err(refused(
+            path,
+            format!("not a regular file ({}); dialsim reads only regular files", kind_of(&meta)),
+        ));
     }
     Ok(Input { file, len: meta.len() })
 }

@@ -15,6 +15,31 @@ pub(crate) fn point_count(sizes: &[usize]) -> usize {
     sizes.iter().product()
 }
 
+/// Most points a grid (a sweep or a frontier) may have: its points are listed, loaded and held while it runs,
+/// so a grid of more is refused when its values are read, before any of that.
+pub const MAX_GRID_POINTS: u64 = 1_000_000;
+
+/// The number of points of a grid whose axes hold `sizes` values each, refused above [`MAX_GRID_POINTS`].
+///
+/// ```
+/// use dialsim::analysis::check_grid_points;
+/// assert_eq!(check_grid_points(&[4, 10, 5]).unwrap(), 200);
+/// let e = check_grid_points(&[10_000, 10_000]).unwrap_err().to_string();
+/// assert!(e.contains("10000 × 10000 values make 100000000 points"), "{e}");
+/// ```
+pub fn check_grid_points(sizes: &[usize]) -> Result<usize> {
+    let points = sizes.iter().try_fold(1u64, |n, &s| n.checked_mul(s as u64)).unwrap_or(u64::MAX);
+    if points > MAX_GRID_POINTS {
+        let axes: Vec<String> = sizes.iter().map(usize::to_string).collect();
+        return Err(Error::Invalid(format!(
+            "{} values make {points} points, more than the {MAX_GRID_POINTS} a grid may have; give fewer values \
+             (coarser steps or shorter ranges)",
+            axes.join(" × ")
+        )));
+    }
+    Ok(points as usize)
+}
+
 /// The value indices, one per axis, of point `p` of a grid whose axes hold `sizes` values each: the first
 /// axis varies slowest, the last fastest (`[2, 3]` numbers `[0, 0], [0, 1], [0, 2], [1, 0], …`).
 pub(crate) fn coordinates(p: usize, sizes: &[usize]) -> Vec<usize> {
@@ -30,6 +55,20 @@ pub(crate) fn coordinates(p: usize, sizes: &[usize]) -> Vec<usize> {
 /// The points of a grid of `points` points that `shard` runs: those `p` with `p mod N = K − 1`.
 pub fn shard_points(points: usize, shard: Shard) -> Vec<usize> {
     (0..points).filter(|p| *p as u64 % shard.count == shard.index - 1).collect()
+}
+
+/// How many of a grid's `points` points `shard` runs ([`shard_points`], without listing them).
+///
+/// ```
+/// use dialsim::{Shard, analysis::{shard_point_count, shard_points}};
+/// for (points, index, count) in [(10, 2, 3), (10, 1, 1), (2, 3, 3), (0, 1, 2)] {
+///     let shard = Shard { index, count };
+///     assert_eq!(shard_point_count(points, shard), shard_points(points as usize, shard).len() as u64);
+/// }
+/// ```
+pub fn shard_point_count(points: u64, shard: Shard) -> u64 {
+    let first = shard.index.saturating_sub(1);
+    if points <= first { 0 } else { (points - first).div_ceil(shard.count.max(1)) }
 }
 
 /// Runs `replications` replications of the campaign of each of a shard's `points` with the same seeds
@@ -91,7 +130,8 @@ pub(crate) fn join_parts(parts: &[(String, String)], kind: &PartKind) -> Result<
         let mut lines = text.lines();
         let h = lines.next().unwrap_or("").to_string();
         let columns: Vec<&str> = h.split(',').collect();
-        let not = |line: u64, why: String| Error::input(name.clone(), Some(line), format!("not a {}: {why}", kind.name));
+        let not =
+            |line: u64, why: String| Error::input(name.clone(), Some(line), format!("not a {}: {why}", kind.name));
         if columns.first() != Some(&"point") {
             return Err(not(1, "its header does not start with the column 'point'".into()));
         }

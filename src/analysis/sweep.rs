@@ -6,7 +6,10 @@ use std::path::Path;
 use std::str::FromStr;
 
 use super::replicate::{Progress, aggregate};
-use super::shards::{PartKind, coordinates, has_columns, join_parts, point_count, read_parts, run_points, shard_points};
+use super::shards::{
+    PartKind, check_grid_points, coordinates, has_columns, join_parts, point_count, read_parts, run_points,
+    shard_points,
+};
 use crate::error::{Error, Result};
 use crate::generate::Shard;
 use crate::scenario::Scenario;
@@ -99,6 +102,30 @@ pub fn grid(vary: &[Vary]) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The two corners of the grid of `vary` that bound its runs' sizes: every parameter at its smallest value,
+/// and every parameter at its largest (by number; a parameter whose values are not all numbers keeps its
+/// first value in both), as `key=value` overrides. Piloting them sizes a grid without loading its points.
+///
+/// ```
+/// let vary = ["dialer.agents=10,50,20".parse().unwrap(), "dialer.pacer=model,adaptive-average".parse().unwrap()];
+/// let (low, high) = dialsim::analysis::corners(&vary);
+/// assert_eq!(low, ["dialer.agents=10", "dialer.pacer=model"]);
+/// assert_eq!(high, ["dialer.agents=50", "dialer.pacer=model"]);
+/// ```
+pub fn corners(vary: &[Vary]) -> (Vec<String>, Vec<String>) {
+    let pick = |v: &Vary, largest: bool| {
+        let numbers: Option<Vec<f64>> = v.values.iter().map(|x| x.parse::<f64>().ok()).collect();
+        let i = match numbers {
+            Some(n) => {
+                (0..n.len()).reduce(|a, b| if (n[b] > n[a]) == largest && n[b] != n[a] { b } else { a }).unwrap_or(0)
+            }
+            None => 0,
+        };
+        format!("{}={}", v.key, v.values[i])
+    };
+    (vary.iter().map(|v| pick(v, false)).collect(), vary.iter().map(|v| pick(v, true)).collect())
+}
+
 /// A sweep ready to run: the grid, and the campaign of every point of its shard, each checked and loaded.
 #[derive(Debug)]
 pub struct Sweep {
@@ -127,6 +154,7 @@ impl Sweep {
         shard: Shard,
         load: impl Fn(&[String]) -> Result<Scenario>,
     ) -> Result<Sweep> {
+        check_grid_points(&vary.iter().map(|v| v.values.len()).collect::<Vec<_>>())?;
         let points = grid(&vary);
         let mut mine = Vec::new();
         for p in shard_points(points.len(), shard) {

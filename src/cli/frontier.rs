@@ -7,12 +7,12 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use dialsim::analysis::{
-    FRONTIER_KEYS, Frontier, FrontierGrid, MergedFrontier, parse_agents, parse_pacers, parse_targets,
+    FRONTIER_KEYS, Frontier, FrontierGrid, FrontierPoint, MergedFrontier, parse_agents, parse_pacers, parse_targets,
 };
 use dialsim::output::Privacy;
 use dialsim::report::FrontierCsv;
 
-use super::grid_args::{GridArgs, GridHelp, MergeArgs, check_value};
+use super::grid_args::{GridArgs, GridHelp, LimitArgs, MergeArgs, check_value};
 use super::simulate::with_progress;
 
 #[derive(Args, Debug)]
@@ -46,6 +46,8 @@ pub struct FrontierArgs {
     /// Also write a self-contained HTML report (the frontier chart and table) to this file.
     #[arg(long, value_name = "FILE.html")]
     report: Option<PathBuf>,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 /// The help of `--output` and `--shard`.
@@ -80,7 +82,8 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
     let agents = parse_agents(&agents_arg).map_err(|e| usage("--agents", &agents_arg, e))?;
     let targets = parse_targets(&targets_arg).map_err(|e| usage("--targets", &targets_arg, e))?;
     let pacers = parse_pacers(&args.pacers).map_err(|e| usage("--pacers", &args.pacers, e))?;
-    let grid = FrontierGrid::new(pacers, agents, targets).map_err(|e| dialsim::Error::Usage(e.to_string()))?;
+    let grid = FrontierGrid::new(pacers, agents, targets)
+        .map_err(|e| dialsim::Error::Usage(format!("--pacers × --agents × --targets: {e}")))?;
     for s in &args.set {
         let key = s.split_once('=').map_or(s.as_str(), |(k, _)| k).trim();
         if FRONTIER_KEYS.contains(&key) {
@@ -102,6 +105,15 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
     for t in &grid.targets {
         check_value(&scenario_arg, &args.set, format!("dialer.drop_target={t}"), &format!("--targets {t}"))?;
     }
+    // Sized from its smallest and largest corners (fewest agents at the lowest target, most at the highest).
+    let corner = |agents: Option<&u32>, target: Option<f64>| {
+        FrontierPoint { pacer: grid.pacers[0], agents: agents.copied().unwrap_or(1), target: target.unwrap_or(0.0) }
+            .overrides(false)
+    };
+    let low = corner(grid.agents.iter().min(), grid.targets.iter().copied().reduce(f64::min));
+    let high = corner(grid.agents.iter().max(), grid.targets.iter().copied().reduce(f64::max));
+    let points = (grid.pacers.len() * grid.agents.len() * grid.targets.len()) as u64;
+    args.grid.check_needs(&args.limits, (&scenario_arg, &args.set), [low, high], points, "this frontier")?;
     // Every point's scenario is checked before any runs.
     let frontier =
         Frontier::new(grid, &args.set, args.grid.shard(), |set| super::simulate::load_scenario(&scenario_arg, set))?;

@@ -5,12 +5,12 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use dialsim::analysis::{MergedSweep, Sweep, Vary};
+use dialsim::analysis::{MergedSweep, Sweep, Vary, check_grid_points, corners};
 use dialsim::output::Privacy;
 use dialsim::report::SweepCsv;
 use dialsim::sim::Campaign;
 
-use super::grid_args::{GridArgs, GridHelp, MergeArgs, check_value};
+use super::grid_args::{GridArgs, GridHelp, LimitArgs, MergeArgs, check_value};
 use super::simulate::with_progress;
 
 #[derive(Args, Debug)]
@@ -38,6 +38,8 @@ pub struct SweepArgs {
     /// Also write a self-contained HTML report (KPIs, charts, audit verdict) to this file.
     #[arg(long, value_name = "FILE.html")]
     report: Option<PathBuf>,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 /// The help of `--output` and `--shard`.
@@ -78,6 +80,9 @@ pub fn run(args: SweepArgs) -> Result<i32> {
             )));
         }
     }
+    // Counted before any point is listed or loaded: a grid of millions of points is refused here.
+    let sizes: Vec<usize> = vary.iter().map(|v| v.values.len()).collect();
+    let points = check_grid_points(&sizes).map_err(|e| dialsim::Error::Usage(format!("--vary: {e}")))?;
     if args.plot
         && let Some(bad) = vary[0].values.iter().find(|x| x.parse::<f64>().is_err())
     {
@@ -96,6 +101,8 @@ pub fn run(args: SweepArgs) -> Result<i32> {
             check_value(&scenario_arg, &args.set, key_value.clone(), &format!("--vary {key_value}"))?;
         }
     }
+    let (low, high) = corners(&vary);
+    args.grid.check_needs(&args.limits, (&scenario_arg, &args.set), [low, high], points as u64, "this sweep")?;
     // Every point's scenario is checked before any runs.
     let sweep =
         Sweep::new(vary, &args.set, args.grid.shard(), |set| super::simulate::load_scenario(&scenario_arg, set))?;

@@ -77,10 +77,11 @@ impl Strata {
             let typed = p.type_section(row.kind.as_str()).map_or(base, |t| t.over(&base));
             // The rates of the numbers under `digits`: the type's, then every prefix section over them,
             // shortest first (each a look-up: no pass over all sections per entry).
-            let at = |digits: &str, sets: &mut Vec<StratumRates>, set_of: &mut dyn FnMut(StratumRates, &mut Vec<StratumRates>) -> usize| {
-                let rates = (1..=digits.len())
-                    .filter_map(|n| p.prefix.get(&digits[..n]))
-                    .fold(typed, |acc, r| r.over(&acc));
+            let at = |digits: &str,
+                      sets: &mut Vec<StratumRates>,
+                      set_of: &mut dyn FnMut(StratumRates, &mut Vec<StratumRates>) -> usize| {
+                let rates =
+                    (1..=digits.len()).filter_map(|n| p.prefix.get(&digits[..n])).fold(typed, |acc, r| r.over(&acc));
                 let n = digits.len() as u8;
                 Entry {
                     country_code: row.country_code,

@@ -6,8 +6,10 @@ use crate::analysis::shards::{PartKind, coordinates, has_columns, join_parts, po
 use crate::error::{Error, Result};
 
 /// A `frontier.csv`: `point`, the point's pacer, agents, target and compliance, then the estimates.
-const FRONTIER_CSV: PartKind =
-    PartKind { name: "frontier.csv", header: |columns| has_columns(columns, ["pacer", "agents", "target", "compliant"]) };
+const FRONTIER_CSV: PartKind = PartKind {
+    name: "frontier.csv",
+    header: |columns| has_columns(columns, ["pacer", "agents", "target", "compliant"]),
+};
 
 /// The parts of a sharded frontier joined: one header, the rows of every part in point order, and every point
 /// of the grid present exactly once.

@@ -10,7 +10,7 @@ mod merge;
 mod parse;
 
 use super::replicate::Progress;
-use super::shards::{coordinates, point_count, run_points, shard_points};
+use super::shards::{check_grid_points, coordinates, point_count, run_points, shard_points};
 use crate::error::{Error, Result};
 use crate::generate::Shard;
 use crate::scenario::{Pacer, Scenario};
@@ -91,13 +91,17 @@ impl FrontierGrid {
     /// # Ok::<(), dialsim::Error>(())
     /// ```
     pub fn new(pacers: Vec<Pacer>, agents: Vec<u32>, targets: Vec<f64>) -> Result<FrontierGrid> {
-        fn check<T: PartialEq + std::fmt::Display>(what: &str, v: &[T]) -> Result<()> {
+        fn check<T: PartialOrd + std::fmt::Display>(what: &str, v: &[T]) -> Result<()> {
             if v.is_empty() {
                 return Err(Error::Invalid(format!("no {what} given")));
             }
-            if let Some((i, x)) = v.iter().enumerate().find(|(i, x)| v[..*i].contains(x)) {
-                let first = v.iter().position(|y| y == x).unwrap_or(0);
-                return Err(Error::Invalid(format!("{what}: {x} is given twice (values {} and {})", first + 1, i + 1)));
+            if let Some((first, i)) = first_repeat(v) {
+                return Err(Error::Invalid(format!(
+                    "{what}: {} is given twice (values {} and {})",
+                    v[i],
+                    first + 1,
+                    i + 1
+                )));
             }
             Ok(())
         }
@@ -108,6 +112,7 @@ impl FrontierGrid {
         if let Some(t) = targets.iter().find(|t| !t.is_finite()) {
             return Err(Error::Invalid(format!("drop target {t} is not a number")));
         }
+        check_grid_points(&[pacers.len(), agents.len(), targets.len()])?;
         Ok(FrontierGrid { pacers, agents, targets })
     }
 
@@ -121,6 +126,26 @@ impl FrontierGrid {
             })
             .collect()
     }
+}
+
+/// The first value of `v` (in list order) that repeats an earlier one, as (the earlier one's index, its index):
+/// by a sort, so a list of thousands of values is checked without comparing every pair.
+pub(crate) fn first_repeat<T: PartialOrd>(v: &[T]) -> Option<(usize, usize)> {
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    order.sort_by(|&a, &b| v[a].partial_cmp(&v[b]).unwrap_or(std::cmp::Ordering::Equal).then(a.cmp(&b)));
+    // Within a run of equal values the indices ascend: the run's first index is the value's first occurrence.
+    let mut best: Option<(usize, usize)> = None;
+    let mut start = 0;
+    for k in 1..order.len() {
+        if v[order[k]] == v[order[start]] {
+            if best.is_none_or(|(_, i)| order[k] < i) {
+                best = Some((order[start], order[k]));
+            }
+        } else {
+            start = k;
+        }
+    }
+    best
 }
 
 /// The profile's abandonment limit of `scenario`, and whether `target` keeps within it.

@@ -91,3 +91,14 @@ fn a_merge_refuses_a_part_of_another_frontier() {
     let err = MergedFrontier::join(&[other]).unwrap_err().to_string();
     assert!(err.contains("point 2 is model/20/0.02 where the grid of the parts puts model/20/0.01"), "{err}");
 }
+
+#[test]
+fn the_first_repeat_is_the_earliest_value_given_before() {
+    use super::first_repeat;
+    assert_eq!(first_repeat(&[3, 1, 2]), None);
+    assert_eq!(first_repeat(&[5, 7, 9, 7, 5]), Some((1, 3)));
+    assert_eq!(first_repeat(&[1, 1, 1]), Some((0, 1)));
+    assert_eq!(first_repeat(&[0.5, f64::NAN, 0.25, 0.5]), Some((0, 3)));
+    let many: Vec<u32> = (0..20_000).chain([19_999]).collect();
+    assert_eq!(first_repeat(&many), Some((19_999, 20_000)));
+}
