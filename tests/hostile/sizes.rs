@@ -72,3 +72,161 @@ fn frontier_merge_refuses_parts_without_a_single_point() {
     refused_quickly(dir.path(), &["frontier", "merge", "frontier.csv", "-o", "merged.csv"], "no points");
     assert!(!dir.path().join("merged.csv").exists(), "a merged file was written");
 }
+
+/// The overrides of a year of 10,000 agents dialling around the clock: terabytes of records.
+const YEAR_OF_10K_AGENTS: [&str; 8] = [
+    "--set",
+    "run.days=366",
+    "--set",
+    "dialer.agents=10000",
+    "--set",
+    "run.day_hours=24",
+    "--set",
+    "dialer.lines=100000",
+];
+
+/// No run folder, finished or temporary, is left in `dir` by a refused request.
+fn nothing_written(dir: &Path) {
+    let left: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("run"))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+#[test]
+fn a_campaign_whose_records_exceed_the_disk_limit_is_refused_before_its_folder_is_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["simulate", "--seed", "1", "-o", "run", "--max-disk", "1T"];
+    args.extend(YEAR_OF_10K_AGENTS);
+    let err = refused_quickly(dir.path(), &args, "of disk space, more than the 1.000 TiB the disk limit allows");
+    assert!(err.contains("TiB") && err.contains("fewer days, agents or calling hours"), "{err}");
+    assert!(err.contains("raise --max-disk"), "{err}");
+    nothing_written(dir.path());
+}
+
+#[test]
+fn a_campaign_whose_records_exceed_the_free_disk_is_refused_before_its_folder_is_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let free = dialsim::limits::disk_available(dir.path()).expect("statvfs answers on Linux");
+    // A year of 10,000 agents writes about 2 TiB; a machine with more free space than that cannot show this.
+    assert!(free < 1 << 41, "this machine has {free} bytes free");
+    let mut args = vec!["simulate", "--seed", "1", "-o", "run"];
+    args.extend(YEAR_OF_10K_AGENTS);
+    let err = refused_quickly(dir.path(), &args, "the output folder's file system has free");
+    assert!(err.contains("set --max-disk above it"), "{err}");
+    nothing_written(dir.path());
+}
+
+#[test]
+fn a_campaign_whose_memory_exceeds_the_memory_limit_is_refused_before_it_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["simulate", "--seed", "1", "--max-memory", "500M"];
+    args.extend(YEAR_OF_10K_AGENTS);
+    let err = refused_quickly(dir.path(), &args, "the 500.000 MiB the memory limit allows");
+    assert!(err.contains("raise --max-memory"), "{err}");
+}
+
+#[test]
+fn a_sweep_of_more_than_a_million_points_is_refused_before_its_points_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    // 1001 × 1000 points; the old code listed them all and ran the last (the shard keeps any run small).
+    let args = [
+        "sweep",
+        "default",
+        "--vary",
+        "dialer.agents=1..1001:1",
+        "--vary",
+        "dialer.lines=1..1000:1",
+        "--shard",
+        "1000000/1000000",
+        "-o",
+        "run",
+    ];
+    let err = refused_quickly(dir.path(), &args, "1001 × 1000 values make 1001000 points");
+    assert!(err.contains("--vary") && err.contains("1000000 a grid may have"), "{err}");
+    nothing_written(dir.path());
+    // The grid of the report (10^8 points) likewise, at once.
+    let args =
+        ["sweep", "default", "--vary", "dialer.agents=1..10000:1", "--vary", "dialer.lines=1..10000:1", "-o", "run"];
+    refused_quickly(dir.path(), &args, "10000 × 10000 values make 100000000 points");
+    nothing_written(dir.path());
+}
+
+#[test]
+fn a_frontier_of_more_than_a_million_points_is_refused_before_its_points_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "frontier",
+        "default",
+        "--pacers",
+        "model",
+        "--agents",
+        "1..1002:1",
+        "--targets",
+        "0.001..0.999:0.001",
+        "--shard",
+        "1000000/1000000",
+        "-o",
+        "run",
+    ];
+    refused_quickly(dir.path(), &args, "1 × 1002 × 999 values make 1000998 points");
+    nothing_written(dir.path());
+    let args = ["frontier", "default", "--agents", "1..10000:1", "--targets", "0.00001..0.1:0.00001", "-o", "run"];
+    refused_quickly(dir.path(), &args, "4 × 10000 × 10000 values make 400000000 points");
+    nothing_written(dir.path());
+}
+
+#[test]
+fn a_sweep_of_a_hundred_thousand_points_by_a_million_replications_is_estimated_and_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "sweep",
+        "default",
+        "--vary",
+        "dialer.agents=1..1000:1",
+        "--vary",
+        "dialer.lines=101..200:1",
+        "--replications",
+        "1000000",
+        "--max-memory",
+        "4G",
+        "-o",
+        "run",
+    ];
+    let err = refused_quickly(dir.path(), &args, "100000 points × 1000000 replications");
+    assert!(err.contains("of memory, more than the 4.000 GiB the memory limit allows"), "{err}");
+    assert!(err.contains("years of processor time") && err.contains("fewer points or replications"), "{err}");
+    nothing_written(dir.path());
+}
+
+#[test]
+fn a_comparison_beyond_the_memory_limit_is_refused_before_it_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["compare", "default", "default", "--replications", "100000", "--max-memory", "100M", "--seed", "1"];
+    let err = refused_quickly(dir.path(), &args, "this comparison (100000 replications of each");
+    assert!(err.contains("raise --max-memory"), "{err}");
+}
+
+#[test]
+fn a_limit_that_is_not_a_size_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    refused_quickly(dir.path(), &["simulate", "--max-memory", "lots"], "not a size");
+    refused_quickly(
+        dir.path(),
+        &["sweep", "default", "--vary", "dialer.agents=5", "--max-disk", "4X", "-o", "run"],
+        "not a size",
+    );
+}
+
+#[test]
+fn a_small_run_within_its_limits_runs_and_tells_its_estimate_when_verbose() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["-v", "simulate", "--seed", "1", "--set", "run.day_hours=1", "-o", "run", "--max-memory", "1G"];
+    let out = run(dir.path(), &args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("this campaign (about ") && err.contains("of processor time"), "{err}");
+    assert!(dir.path().join("run/calls.csv").exists());
+}
