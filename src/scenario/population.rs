@@ -377,7 +377,7 @@ pub(super) fn validate(s: &super::Scenario, range: RangeCheck<'_>, fail: Fail<'_
         return fail(
             "population.prefix",
             format!("{} prefix sections", p.prefix.len()),
-            &format!("at most {MAX_PREFIX_SECTIONS} (one per 4-digit prefix); merge prefixes that share their rates"),
+            &format!("at most {MAX_PREFIX_SECTIONS}, one per 4-digit prefix; merge prefixes that share their rates"),
         );
     }
     for (digits, rates) in &p.prefix {

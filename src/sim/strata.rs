@@ -207,6 +207,26 @@ fn tables(entries: &[Entry]) -> Vec<Table> {
 mod tests {
     use super::*;
 
+    /// Nested prefix sections apply shortest first, each over the one before, and only to the numbers under
+    /// them.
+    #[test]
+    fn nested_prefix_sections_fold_from_the_shortest() {
+        let plan = Plan::resolve("cz").expect("an embedded plan");
+        let text = "[population.prefix.\"6\"]\nbusy = 0.11\nperson = 0.21\n[population.prefix.\"60\"]\nperson = 0.22\n\
+             machine = 0.31\n[population.prefix.\"601\"]\nmachine = 0.33\n";
+        let scenario = Scenario::parse("strata", text, &[]).expect("a valid scenario");
+        let strata = Strata::new(&scenario, &plan);
+        let (kind, r) = strata.of(420, 601_123_456, 9);
+        assert_eq!(kind, Some(NumberType::Mobile));
+        assert_eq!((r.busy, r.person, r.machine), (0.11, 0.22, 0.33));
+        let (_, r) = strata.of(420, 602_123_456, 9);
+        assert_eq!((r.busy, r.person, r.machine), (0.11, 0.22, 0.31));
+        let (_, r) = strata.of(420, 2_123_456_78, 9);
+        let base = scenario.population.base(&scenario.compliance);
+        let fixed = scenario.population.type_section("fixedLine").map_or(base, |t| t.over(&base));
+        assert_eq!(*r, fixed);
+    }
+
     /// The tables answer as the search over every entry does, for numbers of every plan row and prefix section.
     #[test]
     fn table_lookup_matches_the_linear_search() {

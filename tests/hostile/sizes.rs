@@ -39,7 +39,7 @@ fn population_strata_beyond_the_maximum_are_refused_before_they_are_built() {
 }
 
 #[test]
-fn the_most_population_strata_allowed_run_a_day_without_a_search_per_section() {
+fn the_most_population_strata_allowed_still_run_a_day_promptly() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = strata_scenario(dir.path(), 10_000);
     let start = Instant::now();
