@@ -14,8 +14,8 @@ mod sweep;
 
 pub use compare::{Comparison, compare, pair};
 pub use cost::{
-    FOLDER_BYTES, HELD_PER_CALL, POINT_MEMORY, RECORD_BYTES_PER_CALL, ROW_BYTES, RUN_MEMORY, SECONDS_PER_CALL,
-    SECONDS_PER_RECORDED_CALL, SUMMARY_MEMORY, grid_needs, run_needs,
+    FOLDER_BYTES, HELD_PER_CALL, POINT_MEMORY, POINT_SECONDS, RECORD_BYTES_PER_CALL, ROW_BYTES, RUN_MEMORY,
+    SECONDS_PER_CALL, SECONDS_PER_RECORDED_CALL, SUMMARY_MEMORY, grid_needs, run_needs,
 };
 pub use frontier::{
     Curve, CurvePoint, FRONTIER_KEYS, Frontier, FrontierGrid, FrontierPoint, FrontierResult, FrontierRow, LIFT_CAP,

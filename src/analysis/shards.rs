@@ -8,6 +8,7 @@ use std::path::Path;
 use super::replicate::{Progress, replicate};
 use crate::error::{Error, Result};
 use crate::generate::Shard;
+use crate::scenario::Scenario;
 use crate::sim::{Campaign, Summary};
 
 /// The number of points of a grid whose axes hold `sizes` values each (1 for no axis: the one empty point).
@@ -71,16 +72,30 @@ pub fn shard_point_count(points: u64, shard: Shard) -> u64 {
     if points <= first { 0 } else { (points - first).div_ceil(shard.count.max(1)) }
 }
 
+/// Checks that the campaign of `scenario` loads, once per distinct `[numbers]` section (`checked` holds those
+/// checked): loading a campaign fails only on what `[numbers]` names (the plan, lists, filters, read options,
+/// the mix), so the points of a grid that share it share the verdict, and a grid of many points is not loaded
+/// twice over.
+pub(crate) fn check_loads(scenario: &Scenario, checked: &mut Vec<crate::scenario::NumbersSection>) -> Result<()> {
+    if !checked.contains(&scenario.numbers) {
+        Campaign::new(scenario.clone())?;
+        checked.push(scenario.numbers.clone());
+    }
+    Ok(())
+}
+
 /// Runs `replications` replications of the campaign of each of a shard's `points` with the same seeds
 /// (common random numbers), on `threads` threads, and makes each point's row of its summaries with `row`.
-/// `progress` is called once per replication, with `done` counted over the whole shard.
+/// A point's campaign is loaded from its `scenario` when the point starts and dropped when it ends, so a grid
+/// holds one loaded campaign at a time, not one per point. `progress` is called once per replication, with
+/// `done` counted over the whole shard.
 pub(crate) fn run_points<P, T>(
     points: &[P],
-    campaign: impl Fn(&P) -> &Campaign,
+    scenario: impl Fn(&P) -> &Scenario,
     (seed, replications, threads): (u64, u32, usize),
     progress: &Progress,
     row: impl Fn(&P, &[Summary]) -> T,
-) -> Vec<T> {
+) -> Result<Vec<T>> {
     let per = u64::from(replications);
     let total = points.len() as u64 * per;
     points
@@ -88,9 +103,10 @@ pub(crate) fn run_points<P, T>(
         .enumerate()
         .map(|(i, p)| {
             let before = i as u64 * per;
+            let campaign = Campaign::new(scenario(p).clone())?;
             let summaries =
-                replicate(campaign(p), seed, replications, threads, &|done, _| progress(before + done, total));
-            row(p, &summaries)
+                replicate(&campaign, seed, replications, threads, &|done, _| progress(before + done, total));
+            Ok(row(p, &summaries))
         })
         .collect()
 }

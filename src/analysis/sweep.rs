@@ -7,13 +7,12 @@ use std::str::FromStr;
 
 use super::replicate::{Progress, aggregate};
 use super::shards::{
-    PartKind, check_grid_points, coordinates, has_columns, join_parts, point_count, read_parts, run_points,
-    shard_points,
+    PartKind, check_grid_points, check_loads, coordinates, has_columns, join_parts, point_count, read_parts,
+    run_points, shard_points,
 };
 use crate::error::{Error, Result};
 use crate::generate::Shard;
 use crate::scenario::Scenario;
-use crate::sim::Campaign;
 use crate::stats::Estimate;
 
 /// One varied parameter: a scenario key and its values (in TOML syntax), e.g. `dialer.agents=10,20,30`.
@@ -126,12 +125,13 @@ pub fn corners(vary: &[Vary]) -> (Vec<String>, Vec<String>) {
     (vary.iter().map(|v| pick(v, false)).collect(), vary.iter().map(|v| pick(v, true)).collect())
 }
 
-/// A sweep ready to run: the grid, and the campaign of every point of its shard, each checked and loaded.
+/// A sweep ready to run: the grid, and the scenario of every point of its shard, each checked (its campaign
+/// loaded once, then dropped: a point's campaign is loaded again when it runs, so a sweep holds one at a time).
 #[derive(Debug)]
 pub struct Sweep {
     vary: Vec<Vary>,
     points: Vec<Vec<String>>,
-    mine: Vec<(usize, Campaign)>,
+    mine: Vec<(usize, Scenario)>,
 }
 
 impl Sweep {
@@ -144,7 +144,7 @@ impl Sweep {
     /// let vary = vec!["dialer.agents=10,20".parse().unwrap()];
     /// let load = |set: &[String]| dialsim::Scenario::parse("default", dialsim::DEFAULT_SCENARIO, set);
     /// let sweep = Sweep::new(vary, &[], dialsim::Shard::WHOLE, load)?;
-    /// let result = sweep.run(1, 2, 1, &no_progress);
+    /// let result = sweep.run(1, 2, 1, &no_progress)?;
     /// assert_eq!(result.rows.len(), 2);
     /// # Ok::<(), dialsim::Error>(())
     /// ```
@@ -156,11 +156,13 @@ impl Sweep {
     ) -> Result<Sweep> {
         check_grid_points(&vary.iter().map(|v| v.values.len()).collect::<Vec<_>>())?;
         let points = grid(&vary);
-        let mut mine = Vec::new();
+        let (mut mine, mut checked) = (Vec::new(), Vec::new());
         for p in shard_points(points.len(), shard) {
             let mut overrides = set.to_vec();
             overrides.extend(vary.iter().zip(&points[p]).map(|(v, x)| format!("{}={x}", v.key)));
-            mine.push((p, Campaign::new(load(&overrides)?)?));
+            let scenario = load(&overrides)?;
+            check_loads(&scenario, &mut checked)?;
+            mine.push((p, scenario));
         }
         Ok(Sweep { vary, points, mine })
     }
@@ -175,18 +177,19 @@ impl Sweep {
         &self.points
     }
 
-    /// This shard's points and their campaigns, in point order.
-    pub fn campaigns(&self) -> impl Iterator<Item = (usize, &Campaign)> {
-        self.mine.iter().map(|(p, c)| (*p, c))
+    /// This shard's points and their scenarios, in point order.
+    pub fn scenarios(&self) -> impl Iterator<Item = (usize, &Scenario)> {
+        self.mine.iter().map(|(p, s)| (*p, s))
     }
 
     /// Runs `replications` replications of every point of the shard with the same seeds (common random
     /// numbers), on `threads` threads. `progress` is called once per replication, with `done` counted over
-    /// the whole shard.
-    pub fn run(&self, seed: u64, replications: u32, threads: usize, progress: &Progress) -> SweepResult {
+    /// the whole shard. Fails when a point's campaign no longer loads (a file it names changed since
+    /// [`Sweep::new`]).
+    pub fn run(&self, seed: u64, replications: u32, threads: usize, progress: &Progress) -> Result<SweepResult> {
         let rows = run_points(
             &self.mine,
-            |(_, c)| c,
+            |(_, s)| s,
             (seed, replications, threads),
             progress,
             |(p, _), summaries| SweepRow {
@@ -194,8 +197,8 @@ impl Sweep {
                 values: self.points[*p].clone(),
                 estimates: aggregate(summaries),
             },
-        );
-        SweepResult { keys: self.vary.iter().map(|v| v.key.clone()).collect(), seed, replications, rows }
+        )?;
+        Ok(SweepResult { keys: self.vary.iter().map(|v| v.key.clone()).collect(), seed, replications, rows })
     }
 }
 

@@ -118,9 +118,9 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
     let frontier =
         Frontier::new(grid, &args.set, args.grid.shard(), |set| super::simulate::load_scenario(&scenario_arg, set))?;
     let (mut folder, seed, threads) =
-        args.grid.open(&dir, &scenario_arg, frontier.campaigns().map(|(_, c)| c), args.report.as_ref())?;
+        args.grid.open(&dir, &scenario_arg, frontier.scenarios().map(|(_, s)| s), args.report.as_ref())?;
     let replications = args.grid.replications;
-    let result = with_progress(frontier.total(replications), |p| frontier.run(seed, replications, threads, p));
+    let result = with_progress(frontier.total(replications), |p| frontier.run(seed, replications, threads, p))?;
     dialsim::report::write_file(&mut folder, "frontier.csv", Privacy::Public, &FrontierCsv, &result)?;
     if args.plot && !result.rows.is_empty() {
         let hollow = if result.rows.iter().any(|r| !r.compliant) { "; hollow: target above the limit" } else { "" };
@@ -128,7 +128,7 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
         dialsim::report::frontier_svg(&folder.path().join("frontier.svg"), &title, &result.curves(), result.limit())?;
     }
     // The scenario of every point, in point order, identifies the frontier.
-    let scenarios: Vec<&dialsim::Scenario> = frontier.campaigns().map(|(_, c)| c.scenario()).collect();
+    let scenarios: Vec<&dialsim::Scenario> = frontier.scenarios().map(|(_, s)| s).collect();
     args.grid.commit(folder, &dir, seed, &scenarios, "frontier.csv", result.rows.len())?;
     if args.plot && !result.rows.is_empty() {
         note!("dialsim: wrote {}", dir.join("frontier.svg").display());

@@ -150,11 +150,10 @@ impl<H: GridHelp> GridArgs<H> {
         &self,
         dir: &Path,
         scenario_arg: &Option<String>,
-        campaigns: impl Iterator<Item = &'a Campaign>,
+        scenarios: impl Iterator<Item = &'a Scenario>,
         report: Option<&PathBuf>,
     ) -> Result<(RunFolder, u64, usize)> {
-        let inputs: Vec<PathBuf> =
-            campaigns.flat_map(|c| super::simulate::scenario_inputs(scenario_arg, c.scenario())).collect();
+        let inputs: Vec<PathBuf> = scenarios.flat_map(|s| super::simulate::scenario_inputs(scenario_arg, s)).collect();
         super::simulate::refuse_inputs_in(dir, &inputs)?;
         if let Some(p) = report {
             super::report::check(p, &[dir])?;

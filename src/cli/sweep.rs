@@ -8,7 +8,6 @@ use clap::{Args, Subcommand};
 use dialsim::analysis::{MergedSweep, Sweep, Vary, check_grid_points, corners};
 use dialsim::output::Privacy;
 use dialsim::report::SweepCsv;
-use dialsim::sim::Campaign;
 
 use super::grid_args::{GridArgs, GridHelp, LimitArgs, MergeArgs, check_value};
 use super::simulate::with_progress;
@@ -107,9 +106,9 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     let sweep =
         Sweep::new(vary, &args.set, args.grid.shard(), |set| super::simulate::load_scenario(&scenario_arg, set))?;
     let (mut folder, seed, threads) =
-        args.grid.open(&dir, &scenario_arg, sweep.campaigns().map(|(_, c)| c), args.report.as_ref())?;
-    let total = (sweep.campaigns().count() as u64) * u64::from(args.grid.replications);
-    let result = with_progress(total, |progress| sweep.run(seed, args.grid.replications, threads, progress));
+        args.grid.open(&dir, &scenario_arg, sweep.scenarios().map(|(_, s)| s), args.report.as_ref())?;
+    let total = (sweep.scenarios().count() as u64) * u64::from(args.grid.replications);
+    let result = with_progress(total, |progress| sweep.run(seed, args.grid.replications, threads, progress))?;
     dialsim::report::write_file(&mut folder, "sweep.csv", Privacy::Public, &SweepCsv, &result)?;
     let mut charts = Vec::new();
     if args.plot {
@@ -125,7 +124,7 @@ pub fn run(args: SweepArgs) -> Result<i32> {
         }
     }
     // The scenario of every point, in point order, identifies the sweep.
-    let scenarios: Vec<&dialsim::Scenario> = sweep.campaigns().map(|(_, c)| Campaign::scenario(c)).collect();
+    let scenarios: Vec<&dialsim::Scenario> = sweep.scenarios().map(|(_, s)| s).collect();
     args.grid.commit(folder, &dir, seed, &scenarios, "sweep.csv", result.rows.len())?;
     for name in charts {
         note!("dialsim: wrote {}", dir.join(name).display());

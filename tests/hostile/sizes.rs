@@ -230,3 +230,61 @@ fn a_small_run_within_its_limits_runs_and_tells_its_estimate_when_verbose() {
     assert!(err.contains("this campaign (about ") && err.contains("of processor time"), "{err}");
     assert!(dir.path().join("run/calls.csv").exists());
 }
+
+/// `dialsim args` in `dir` to its end, with the peak resident memory it reached (its `VmHWM`, read until it
+/// exits), in KiB.
+#[cfg(target_os = "linux")]
+fn peak_kib(dir: &Path, args: &[&str]) -> (std::process::ExitStatus, u64) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dialsim"))
+        .current_dir(dir)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return (status, peak);
+        }
+        assert!(start.elapsed() < Duration::from_secs(300), "dialsim {args:?} hung");
+        let text = std::fs::read_to_string(&status_file).unwrap_or_default();
+        if let Some(kib) = text.lines().find_map(|l| l.strip_prefix("VmHWM:")) {
+            peak = peak.max(kib.trim().trim_end_matches("kB").trim().parse().unwrap_or(0));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_sweep_holds_one_loaded_campaign_at_a_time_not_one_per_point() {
+    let dir = tempfile::tempdir().unwrap();
+    // 150 points of a one-agent half day: each point's campaign (about 300 KiB) was held until the sweep ended.
+    let args = [
+        "sweep",
+        "default",
+        "--vary",
+        "costs.per_dial=0.01..1.5:0.01",
+        "--set",
+        "dialer.agents=1",
+        "--set",
+        "run.day_hours=0.5",
+        "--replications",
+        "1",
+        "--threads",
+        "1",
+        "--seed",
+        "1",
+        "-o",
+        "run",
+    ];
+    let (status, peak) = peak_kib(dir.path(), &args);
+    assert!(status.success(), "{status}");
+    let rows = std::fs::read_to_string(dir.path().join("run/sweep.csv")).unwrap().lines().count();
+    assert_eq!(rows, 151, "every point has its row");
+    assert!(peak > 0 && peak < 40 * 1024, "peak {peak} KiB for 150 points");
+}
