@@ -221,7 +221,7 @@ mod tests {
         assert_eq!((r.busy, r.person, r.machine), (0.11, 0.22, 0.33));
         let (_, r) = strata.of(420, 602_123_456, 9);
         assert_eq!((r.busy, r.person, r.machine), (0.11, 0.22, 0.31));
-        let (_, r) = strata.of(420, 2_123_456_78, 9);
+        let (_, r) = strata.of(420, 212_345_678, 9);
         let base = scenario.population.base(&scenario.compliance);
         let fixed = scenario.population.type_section("fixedLine").map_or(base, |t| t.over(&base));
         assert_eq!(*r, fixed);

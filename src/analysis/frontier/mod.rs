@@ -132,8 +132,8 @@ impl FrontierGrid {
 /// by a sort, so a list of thousands of values is checked without comparing every pair.
 pub(crate) fn first_repeat<T: PartialOrd>(v: &[T]) -> Option<(usize, usize)> {
     let mut order: Vec<usize> = (0..v.len()).collect();
-    // A value unequal to itself (NaN) repeats nothing: it goes last, so the rest sort in a total order.
-    let odd = |i: usize| v[i] != v[i];
+    // A value that cannot be compared with itself (NaN) repeats nothing: it goes last, so the rest sort in a total order.
+    let odd = |i: usize| v[i].partial_cmp(&v[i]).is_none();
     order.sort_by(|&a, &b| {
         (odd(a).cmp(&odd(b))).then_with(|| v[a].partial_cmp(&v[b]).unwrap_or(std::cmp::Ordering::Equal)).then(a.cmp(&b))
     });
