@@ -97,14 +97,9 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
         }
     }
     args.grid.check_replications()?;
-    // The fixed overrides, then each listed value on its own: a bad value is blamed on the flag that gave it.
+    // The fixed overrides, then the frontier sized (before any value is checked or point loaded), then each
+    // listed value on its own: a bad value is blamed on the flag that gave it.
     super::simulate::load_scenario(&scenario_arg, &args.set)?;
-    for a in &grid.agents {
-        check_value(&scenario_arg, &args.set, format!("dialer.agents={a}"), &format!("--agents {a}"))?;
-    }
-    for t in &grid.targets {
-        check_value(&scenario_arg, &args.set, format!("dialer.drop_target={t}"), &format!("--targets {t}"))?;
-    }
     // Sized from its smallest and largest corners (fewest agents at the lowest target, most at the highest).
     let corner = |agents: Option<&u32>, target: Option<f64>| {
         FrontierPoint { pacer: grid.pacers[0], agents: agents.copied().unwrap_or(1), target: target.unwrap_or(0.0) }
@@ -114,6 +109,12 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
     let high = corner(grid.agents.iter().max(), grid.targets.iter().copied().reduce(f64::max));
     let points = (grid.pacers.len() * grid.agents.len() * grid.targets.len()) as u64;
     args.grid.check_needs(&args.limits, (&scenario_arg, &args.set), [low, high], points, "this frontier")?;
+    for a in &grid.agents {
+        check_value(&scenario_arg, &args.set, format!("dialer.agents={a}"), &format!("--agents {a}"))?;
+    }
+    for t in &grid.targets {
+        check_value(&scenario_arg, &args.set, format!("dialer.drop_target={t}"), &format!("--targets {t}"))?;
+    }
     // Every point's scenario is checked before any runs.
     let frontier =
         Frontier::new(grid, &args.set, args.grid.shard(), |set| super::simulate::load_scenario(&scenario_arg, set))?;

@@ -92,16 +92,17 @@ pub fn run(args: SweepArgs) -> Result<i32> {
         )));
     }
     args.grid.check_replications()?;
-    // The fixed overrides, then each varied value on its own: a bad value is blamed on the flag that gave it.
+    // The fixed overrides, then the sweep sized (before any value is checked or point loaded: a sweep too large
+    // costs no more), then each varied value on its own: a bad value is blamed on the flag that gave it.
     super::simulate::load_scenario(&scenario_arg, &args.set)?;
+    let (low, high) = corners(&vary);
+    args.grid.check_needs(&args.limits, (&scenario_arg, &args.set), [low, high], points as u64, "this sweep")?;
     for v in &vary {
         for x in &v.values {
             let key_value = format!("{}={x}", v.key);
             check_value(&scenario_arg, &args.set, key_value.clone(), &format!("--vary {key_value}"))?;
         }
     }
-    let (low, high) = corners(&vary);
-    args.grid.check_needs(&args.limits, (&scenario_arg, &args.set), [low, high], points as u64, "this sweep")?;
     // Every point's scenario is checked before any runs.
     let sweep =
         Sweep::new(vary, &args.set, args.grid.shard(), |set| super::simulate::load_scenario(&scenario_arg, set))?;
