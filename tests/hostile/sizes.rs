@@ -167,15 +167,15 @@ fn a_frontier_of_more_than_a_million_points_is_refused_before_its_points_are_lis
         "--pacers",
         "model",
         "--agents",
-        "1..1002:1",
+        "1..1001:1",
         "--targets",
-        "0.001..0.999:0.001",
+        "0.0005..0.5:0.0005",
         "--shard",
         "1000000/1000000",
         "-o",
         "run",
     ];
-    refused_quickly(dir.path(), &args, "1 × 1002 × 999 values make 1000998 points");
+    refused_quickly(dir.path(), &args, "1 × 1001 × 1000 values make 1001000 points");
     nothing_written(dir.path());
     let args = ["frontier", "default", "--agents", "1..10000:1", "--targets", "0.00001..0.1:0.00001", "-o", "run"];
     refused_quickly(dir.path(), &args, "4 × 10000 × 10000 values make 400000000 points");
