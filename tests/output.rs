@@ -346,9 +346,14 @@ fn a_full_disk_leaves_neither_a_half_written_run_folder_nor_a_temporary_one() {
             return;
         }
     };
-    let o = dialsim(&full, &["simulate", "--seed", "1", "--out", "run"]);
+    // Up front the run is refused for want of space; --max-disk sets that check aside, as for an estimate
+    // that was too low, so the writes themselves fail.
+    let o = dialsim(&full, &["simulate", "--seed", "1", "--out", "run", "--max-disk", "1G"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("No space left on device"), "{}", stderr(&o));
+    let o = dialsim(&full, &["simulate", "--seed", "1", "--out", "run"]);
+    assert!(stderr(&o).contains("the output folder's file system has free"), "{}", stderr(&o));
+    assert!(names(&full).is_empty(), "left behind: {:?}", names(&full));
     assert!(names(&full).is_empty(), "left behind: {:?}", names(&full));
     // A call list that does not fit: the same, and an old list survives.
     std::fs::write(full.join("list.csv"), "old\n").unwrap();

@@ -162,11 +162,12 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         super::report::check(p, &args.out.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
     }
     let key = args.key.as_ref().map(dialsim::manifest::read_key).transpose()?; // audit branch: --key, read before the run
+    let folder = args.out.as_ref().map(RunFolder::create).transpose()?;
     let seed = super::generate::seed_or_fresh(args.seed);
     let campaign = Campaign::new(scenario)?;
     let threads = super::threads(args.threads)?;
-    // Sized up front (records stream to disk; memory holds what is in play) and refused before the run folder
-    // is made when it cannot fit.
+    // Sized up front (records stream to disk; memory holds what is in play) and refused before the run when it
+    // cannot fit (the temporary folder goes with the refusal).
     let calls = campaign.estimate(seed).calls;
     let single = args.replications == 1 && args.ci_half_width.is_none();
     let needs = if single {
@@ -187,7 +188,6 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         "fewer replications, days, agents or calling hours"
     };
     args.limits.check(&what, &needs, args.out.as_deref(), smaller)?;
-    let folder = args.out.as_ref().map(RunFolder::create).transpose()?;
     if args.replications == 1 && args.ci_half_width.is_none() {
         match folder {
             Some(mut folder) => {
