@@ -193,14 +193,14 @@ fn targets_above_the_profiles_limit_run_at_their_target_and_are_marked_not_compl
     let grid = FrontierGrid::new(vec![dialsim::Pacer::Model], vec![5], vec![0.03, 0.05]).unwrap();
     let load = |set: &[String]| dialsim::Scenario::parse("default", dialsim::DEFAULT_SCENARIO, set);
     let f = Frontier::new(grid, &["run.day_hours=0.5".into()], dialsim::Shard::WHOLE, load).unwrap();
-    let targets: Vec<f64> = f.campaigns().map(|(_, c)| c.scenario().dialer.drop_target).collect();
+    let targets: Vec<f64> = f.scenarios().map(|(_, s)| s.dialer.drop_target).collect();
     assert_eq!(targets, [0.03, 0.05]);
     // The day's abandonment budget (the profile's 3 %) is lifted for the point above the limit only.
-    let spent: Vec<dialsim::OnBudgetSpent> = f.campaigns().map(|(_, c)| c.scenario().dialer.on_budget_spent).collect();
+    let spent: Vec<dialsim::OnBudgetSpent> = f.scenarios().map(|(_, s)| s.dialer.on_budget_spent).collect();
     assert_eq!(spent, [dialsim::OnBudgetSpent::default(), dialsim::OnBudgetSpent::Continue]);
     assert_ne!(dialsim::OnBudgetSpent::default(), dialsim::OnBudgetSpent::Continue);
-    assert!(f.campaigns().all(|(_, c)| c.scenario().dialer.mode == dialsim::DialerMode::Predictive));
-    let result = f.run(3, 2, 1, &dialsim::analysis::no_progress);
+    assert!(f.scenarios().all(|(_, s)| s.dialer.mode == dialsim::DialerMode::Predictive));
+    let result = f.run(3, 2, 1, &dialsim::analysis::no_progress).unwrap();
     assert_eq!(result.rows.iter().map(|r| r.compliant).collect::<Vec<_>>(), [true, false]);
 }
 

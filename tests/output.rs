@@ -256,12 +256,19 @@ fn filter_build_with_an_input_as_its_output_is_refused_before_reading() {
 fn sweep_merge_with_a_part_as_its_output_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("a.csv"), "point,x\n0,1\n").unwrap();
-    std::fs::write(d.join("b.csv"), "point,x\n1,2\n").unwrap();
+    // Parts with a sweep.csv's header (merge refuses files of another kind).
+    let mut header = String::from("point,x,replications");
+    for k in dialsim::sim::Summary::kpi_names() {
+        header.push_str(&format!(",{k}_mean,{k}_ci"));
+    }
+    let row = |p: u32| format!("{p},{}{}", p + 1, ",2".repeat(header.split(',').count() - 2));
+    let (a, b) = (format!("{header}\n{}\n", row(0)), format!("{header}\n{}\n", row(1)));
+    std::fs::write(d.join("a.csv"), &a).unwrap();
+    std::fs::write(d.join("b.csv"), &b).unwrap();
     refused(d, &["sweep", "merge", "a.csv", "b.csv", "-o", "b.csv"], 2, "same file as the input b.csv");
-    assert_eq!(std::fs::read_to_string(d.join("b.csv")).unwrap(), "point,x\n1,2\n");
+    assert_eq!(std::fs::read_to_string(d.join("b.csv")).unwrap(), b);
     let merged = ok_stdout(d, &["sweep", "merge", "b.csv", "a.csv", "-o", "-"]);
-    assert_eq!(String::from_utf8(merged).unwrap(), "point,x\n0,1\n1,2\n");
+    assert_eq!(String::from_utf8(merged).unwrap(), format!("{header}\n{}\n{}\n", row(0), row(1)));
     assert_eq!(names(d), ["a.csv", "b.csv"]);
 }
 
@@ -339,9 +346,14 @@ fn a_full_disk_leaves_neither_a_half_written_run_folder_nor_a_temporary_one() {
             return;
         }
     };
-    let o = dialsim(&full, &["simulate", "--seed", "1", "--out", "run"]);
+    // Up front the run is refused for want of space; --max-disk sets that check aside, as for an estimate
+    // that was too low, so the writes themselves fail.
+    let o = dialsim(&full, &["simulate", "--seed", "1", "--out", "run", "--max-disk", "1G"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("No space left on device"), "{}", stderr(&o));
+    let o = dialsim(&full, &["simulate", "--seed", "1", "--out", "run"]);
+    assert!(stderr(&o).contains("the output folder's file system has free"), "{}", stderr(&o));
+    assert!(names(&full).is_empty(), "left behind: {:?}", names(&full));
     assert!(names(&full).is_empty(), "left behind: {:?}", names(&full));
     // A call list that does not fit: the same, and an old list survives.
     std::fs::write(full.join("list.csv"), "old\n").unwrap();

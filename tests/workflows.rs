@@ -19,7 +19,7 @@ fn vary() -> Vec<Vary> {
 }
 
 fn sweep(shard: Shard, threads: usize) -> SweepResult {
-    Sweep::new(vary(), &[], shard, default_scenario).unwrap().run(1, 3, threads, &no_progress)
+    Sweep::new(vary(), &[], shard, default_scenario).unwrap().run(1, 3, threads, &no_progress).unwrap()
 }
 
 fn data(path: &str) -> String {

@@ -6,11 +6,13 @@ use std::path::Path;
 use std::str::FromStr;
 
 use super::replicate::{Progress, aggregate};
-use super::shards::{coordinates, join_parts, point_count, read_parts, run_points, shard_points};
+use super::shards::{
+    PartKind, check_grid_points, check_loads, coordinates, has_columns, join_parts, point_count, read_parts,
+    run_points, shard_points,
+};
 use crate::error::{Error, Result};
 use crate::generate::Shard;
 use crate::scenario::Scenario;
-use crate::sim::Campaign;
 use crate::stats::Estimate;
 
 /// One varied parameter: a scenario key and its values (in TOML syntax), e.g. `dialer.agents=10,20,30`.
@@ -99,12 +101,37 @@ pub fn grid(vary: &[Vary]) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// A sweep ready to run: the grid, and the campaign of every point of its shard, each checked and loaded.
+/// The two corners of the grid of `vary` that bound its runs' sizes: every parameter at its smallest value,
+/// and every parameter at its largest (by number; a parameter whose values are not all numbers keeps its
+/// first value in both), as `key=value` overrides. Piloting them sizes a grid without loading its points.
+///
+/// ```
+/// let vary = ["dialer.agents=10,50,20".parse().unwrap(), "dialer.pacer=model,adaptive-average".parse().unwrap()];
+/// let (low, high) = dialsim::analysis::corners(&vary);
+/// assert_eq!(low, ["dialer.agents=10", "dialer.pacer=model"]);
+/// assert_eq!(high, ["dialer.agents=50", "dialer.pacer=model"]);
+/// ```
+pub fn corners(vary: &[Vary]) -> (Vec<String>, Vec<String>) {
+    let pick = |v: &Vary, largest: bool| {
+        let numbers: Option<Vec<f64>> = v.values.iter().map(|x| x.parse::<f64>().ok()).collect();
+        let i = match numbers {
+            Some(n) => {
+                (0..n.len()).reduce(|a, b| if (n[b] > n[a]) == largest && n[b] != n[a] { b } else { a }).unwrap_or(0)
+            }
+            None => 0,
+        };
+        format!("{}={}", v.key, v.values[i])
+    };
+    (vary.iter().map(|v| pick(v, false)).collect(), vary.iter().map(|v| pick(v, true)).collect())
+}
+
+/// A sweep ready to run: the grid, and the scenario of every point of its shard, each checked (its campaign
+/// loaded once, then dropped: a point's campaign is loaded again when it runs, so a sweep holds one at a time).
 #[derive(Debug)]
 pub struct Sweep {
     vary: Vec<Vary>,
     points: Vec<Vec<String>>,
-    mine: Vec<(usize, Campaign)>,
+    mine: Vec<(usize, Scenario)>,
 }
 
 impl Sweep {
@@ -117,7 +144,7 @@ impl Sweep {
     /// let vary = vec!["dialer.agents=10,20".parse().unwrap()];
     /// let load = |set: &[String]| dialsim::Scenario::parse("default", dialsim::DEFAULT_SCENARIO, set);
     /// let sweep = Sweep::new(vary, &[], dialsim::Shard::WHOLE, load)?;
-    /// let result = sweep.run(1, 2, 1, &no_progress);
+    /// let result = sweep.run(1, 2, 1, &no_progress)?;
     /// assert_eq!(result.rows.len(), 2);
     /// # Ok::<(), dialsim::Error>(())
     /// ```
@@ -127,12 +154,15 @@ impl Sweep {
         shard: Shard,
         load: impl Fn(&[String]) -> Result<Scenario>,
     ) -> Result<Sweep> {
+        check_grid_points(&vary.iter().map(|v| v.values.len()).collect::<Vec<_>>())?;
         let points = grid(&vary);
-        let mut mine = Vec::new();
+        let (mut mine, mut checked) = (Vec::new(), Vec::new());
         for p in shard_points(points.len(), shard) {
             let mut overrides = set.to_vec();
             overrides.extend(vary.iter().zip(&points[p]).map(|(v, x)| format!("{}={x}", v.key)));
-            mine.push((p, Campaign::new(load(&overrides)?)?));
+            let scenario = load(&overrides)?;
+            check_loads(&scenario, &mut checked)?;
+            mine.push((p, scenario));
         }
         Ok(Sweep { vary, points, mine })
     }
@@ -147,18 +177,19 @@ impl Sweep {
         &self.points
     }
 
-    /// This shard's points and their campaigns, in point order.
-    pub fn campaigns(&self) -> impl Iterator<Item = (usize, &Campaign)> {
-        self.mine.iter().map(|(p, c)| (*p, c))
+    /// This shard's points and their scenarios, in point order.
+    pub fn scenarios(&self) -> impl Iterator<Item = (usize, &Scenario)> {
+        self.mine.iter().map(|(p, s)| (*p, s))
     }
 
     /// Runs `replications` replications of every point of the shard with the same seeds (common random
     /// numbers), on `threads` threads. `progress` is called once per replication, with `done` counted over
-    /// the whole shard.
-    pub fn run(&self, seed: u64, replications: u32, threads: usize, progress: &Progress) -> SweepResult {
+    /// the whole shard. Fails when a point's campaign no longer loads (a file it names changed since
+    /// [`Sweep::new`]).
+    pub fn run(&self, seed: u64, replications: u32, threads: usize, progress: &Progress) -> Result<SweepResult> {
         let rows = run_points(
             &self.mine,
-            |(_, c)| c,
+            |(_, s)| s,
             (seed, replications, threads),
             progress,
             |(p, _), summaries| SweepRow {
@@ -166,8 +197,8 @@ impl Sweep {
                 values: self.points[*p].clone(),
                 estimates: aggregate(summaries),
             },
-        );
-        SweepResult { keys: self.vary.iter().map(|v| v.key.clone()).collect(), seed, replications, rows }
+        )?;
+        Ok(SweepResult { keys: self.vary.iter().map(|v| v.key.clone()).collect(), seed, replications, rows })
     }
 }
 
@@ -222,6 +253,17 @@ impl SweepResult {
     }
 }
 
+/// A `sweep.csv`: `point`, the varied keys, `replications`, then every KPI's `_mean` and `_ci`.
+const SWEEP_CSV: PartKind = PartKind {
+    name: "sweep.csv",
+    header: |columns| {
+        has_columns(columns, ["replications"])?;
+        let kpis: Vec<String> =
+            crate::sim::Summary::kpi_names().flat_map(|k| [format!("{k}_mean"), format!("{k}_ci")]).collect();
+        has_columns(columns, kpis.iter().map(String::as_str))
+    },
+};
+
 /// The parts of a sharded sweep joined: one header, the rows of every part in point order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MergedSweep {
@@ -238,17 +280,28 @@ impl MergedSweep {
         read_parts(parts, MergedSweep::join)
     }
 
-    /// Joins the texts of parts named `(name, text)` ([`MergedSweep::read`]).
+    /// Joins the texts of parts named `(name, text)` ([`MergedSweep::read`]). Each must be a `sweep.csv`:
+    /// a header of `point`, the varied keys, `replications` and every KPI's `_mean` and `_ci` columns, and
+    /// rows of as many cells; a file of another kind, or parts without a single point, are refused.
     ///
     /// ```
-    /// let a = ("a".to_string(), "point,x\n0,1\n2,3\n".to_string());
-    /// let b = ("b".to_string(), "point,x\n1,2\n".to_string());
-    /// let m = dialsim::analysis::MergedSweep::join(&[a, b])?;
+    /// use dialsim::analysis::{MergedSweep, SweepResult};
+    /// let mut h = String::from("point,x,replications");
+    /// for k in dialsim::sim::Summary::kpi_names() {
+    ///     h.push_str(&format!(",{k}_mean,{k}_ci"));
+    /// }
+    /// let cells = h.split(',').count() - 2;
+    /// let row = |p: u32| format!("{p},{p},2{}", ",0".repeat(cells - 1));
+    /// let a = ("a".to_string(), format!("{h}\n{}\n{}\n", row(0), row(2)));
+    /// let b = ("b".to_string(), format!("{h}\n{}\n", row(1)));
+    /// let m = MergedSweep::join(&[a, b])?;
     /// assert_eq!(m.rows.iter().map(|r| r.0).collect::<Vec<_>>(), [0, 1, 2]);
+    /// let calls = ("calls.csv".to_string(), "call_id,number\n0,+420601000000\n".to_string());
+    /// assert!(MergedSweep::join(&[calls]).unwrap_err().to_string().contains("calls.csv:1: not a sweep.csv"));
     /// # Ok::<(), dialsim::Error>(())
     /// ```
     pub fn join(parts: &[(String, String)]) -> Result<MergedSweep> {
-        let (header, rows) = join_parts(parts)?;
+        let (header, rows) = join_parts(parts, &SWEEP_CSV)?;
         Ok(MergedSweep { header, rows })
     }
 }

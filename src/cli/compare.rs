@@ -43,6 +43,8 @@ pub struct CompareArgs {
     /// Also write a self-contained HTML report (KPIs, charts, audit verdict) to this file.
     #[arg(long, value_name = "FILE.html")]
     report: Option<PathBuf>,
+    #[command(flatten)]
+    limits: super::grid_args::LimitArgs,
 }
 
 /// The comparison as JSON: seed, replications, the two scenarios' names and overrides, and per KPI the
@@ -83,6 +85,13 @@ pub fn run(args: CompareArgs) -> Result<i32> {
     let b = Campaign::new(super::simulate::load_scenario(&Some(args.b.clone()), &set_b)?)?;
     let seed = super::generate::seed_or_fresh(args.seed);
     let threads = super::threads(args.threads)?;
+    // Both scenarios' replications: A's and B's summaries are held together; the larger run sizes the memory.
+    let (ca, cb) = (a.estimate(seed).calls, b.estimate(seed).calls);
+    let needs =
+        dialsim::analysis::grid_needs(2, u64::from(args.replications), ca.max(cb), (ca + cb) / 2, threads as u64);
+    let what = format!("this comparison ({} replications of each, about {ca} and {cb} calls a run)", args.replications);
+    let out = args.output.as_deref().filter(|_| !to_stdout);
+    args.limits.check(&what, &needs, out, "fewer replications, or shorter campaigns")?;
     let comparison = super::simulate::with_progress(2 * u64::from(args.replications), |progress| {
         compare(&a, &b, seed, args.replications, threads, progress)
     });

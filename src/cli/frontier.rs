@@ -7,12 +7,12 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use dialsim::analysis::{
-    FRONTIER_KEYS, Frontier, FrontierGrid, MergedFrontier, parse_agents, parse_pacers, parse_targets,
+    FRONTIER_KEYS, Frontier, FrontierGrid, FrontierPoint, MergedFrontier, parse_agents, parse_pacers, parse_targets,
 };
 use dialsim::output::Privacy;
 use dialsim::report::FrontierCsv;
 
-use super::grid_args::{GridArgs, GridHelp, MergeArgs, check_value};
+use super::grid_args::{GridArgs, GridHelp, LimitArgs, MergeArgs, check_value};
 use super::simulate::with_progress;
 
 #[derive(Args, Debug)]
@@ -46,6 +46,8 @@ pub struct FrontierArgs {
     /// Also write a self-contained HTML report (the frontier chart and table) to this file.
     #[arg(long, value_name = "FILE.html")]
     report: Option<PathBuf>,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 /// The help of `--output` and `--shard`.
@@ -80,7 +82,8 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
     let agents = parse_agents(&agents_arg).map_err(|e| usage("--agents", &agents_arg, e))?;
     let targets = parse_targets(&targets_arg).map_err(|e| usage("--targets", &targets_arg, e))?;
     let pacers = parse_pacers(&args.pacers).map_err(|e| usage("--pacers", &args.pacers, e))?;
-    let grid = FrontierGrid::new(pacers, agents, targets).map_err(|e| dialsim::Error::Usage(e.to_string()))?;
+    let grid = FrontierGrid::new(pacers, agents, targets)
+        .map_err(|e| dialsim::Error::Usage(format!("--pacers × --agents × --targets: {e}")))?;
     for s in &args.set {
         let key = s.split_once('=').map_or(s.as_str(), |(k, _)| k).trim();
         if FRONTIER_KEYS.contains(&key) {
@@ -94,8 +97,18 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
         }
     }
     args.grid.check_replications()?;
-    // The fixed overrides, then each listed value on its own: a bad value is blamed on the flag that gave it.
+    // The fixed overrides, then the frontier sized (before any value is checked or point loaded), then each
+    // listed value on its own: a bad value is blamed on the flag that gave it.
     super::simulate::load_scenario(&scenario_arg, &args.set)?;
+    // Sized from its smallest and largest corners (fewest agents at the lowest target, most at the highest).
+    let corner = |agents: Option<&u32>, target: Option<f64>| {
+        FrontierPoint { pacer: grid.pacers[0], agents: agents.copied().unwrap_or(1), target: target.unwrap_or(0.0) }
+            .overrides(false)
+    };
+    let low = corner(grid.agents.iter().min(), grid.targets.iter().copied().reduce(f64::min));
+    let high = corner(grid.agents.iter().max(), grid.targets.iter().copied().reduce(f64::max));
+    let points = (grid.pacers.len() * grid.agents.len() * grid.targets.len()) as u64;
+    args.grid.check_needs(&args.limits, (&scenario_arg, &args.set), [low, high], points, "this frontier")?;
     for a in &grid.agents {
         check_value(&scenario_arg, &args.set, format!("dialer.agents={a}"), &format!("--agents {a}"))?;
     }
@@ -106,9 +119,9 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
     let frontier =
         Frontier::new(grid, &args.set, args.grid.shard(), |set| super::simulate::load_scenario(&scenario_arg, set))?;
     let (mut folder, seed, threads) =
-        args.grid.open(&dir, &scenario_arg, frontier.campaigns().map(|(_, c)| c), args.report.as_ref())?;
+        args.grid.open(&dir, &scenario_arg, frontier.scenarios().map(|(_, s)| s), args.report.as_ref())?;
     let replications = args.grid.replications;
-    let result = with_progress(frontier.total(replications), |p| frontier.run(seed, replications, threads, p));
+    let result = with_progress(frontier.total(replications), |p| frontier.run(seed, replications, threads, p))?;
     dialsim::report::write_file(&mut folder, "frontier.csv", Privacy::Public, &FrontierCsv, &result)?;
     if args.plot && !result.rows.is_empty() {
         let hollow = if result.rows.iter().any(|r| !r.compliant) { "; hollow: target above the limit" } else { "" };
@@ -116,7 +129,7 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
         dialsim::report::frontier_svg(&folder.path().join("frontier.svg"), &title, &result.curves(), result.limit())?;
     }
     // The scenario of every point, in point order, identifies the frontier.
-    let scenarios: Vec<&dialsim::Scenario> = frontier.campaigns().map(|(_, c)| c.scenario()).collect();
+    let scenarios: Vec<&dialsim::Scenario> = frontier.scenarios().map(|(_, s)| s).collect();
     args.grid.commit(folder, &dir, seed, &scenarios, "frontier.csv", result.rows.len())?;
     if args.plot && !result.rows.is_empty() {
         note!("dialsim: wrote {}", dir.join("frontier.svg").display());

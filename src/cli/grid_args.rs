@@ -12,6 +12,57 @@ use dialsim::report::Export;
 use dialsim::sim::Campaign;
 use dialsim::{Scenario, Shard};
 
+/// The limits a command is held to before it starts (`--max-memory`, `--max-disk`), flattened into the
+/// arguments of `simulate`, `sweep`, `frontier` and `compare`.
+#[derive(Args, Debug, Clone, Copy, Default)]
+pub struct LimitArgs {
+    /// Most memory the command may take, e.g. 4G or 500M [default: the memory this machine has available]; a
+    /// request estimated to need more is refused before it starts.
+    #[arg(long, value_name = "SIZE", value_parser = size_arg)]
+    pub max_memory: Option<u64>,
+    /// Most disk space the command may write, e.g. 20G [default: the free space of the output folder's file
+    /// system]; a request estimated to write more is refused before it starts.
+    #[arg(long, value_name = "SIZE", value_parser = size_arg)]
+    pub max_disk: Option<u64>,
+}
+
+fn size_arg(text: &str) -> std::result::Result<u64, String> {
+    dialsim::limits::parse_size(text)
+}
+
+/// Estimates at or above these are told even without `--verbose`: a request this large deserves a warning.
+const LARGE: dialsim::limits::Needs = dialsim::limits::Needs { memory: 1 << 30, disk: 1 << 30, seconds: 60.0 };
+
+impl LimitArgs {
+    /// Tells the estimate `needs` of `what` (e.g. "this sweep (12 points × 10 replications)") under
+    /// `--verbose` or when it is large, then refuses it when it exceeds the limits (those given, else this
+    /// machine's; the disk of `out`), saying what makes it `smaller` and which flag raises the limit.
+    pub fn check(&self, what: &str, needs: &dialsim::limits::Needs, out: Option<&Path>, smaller: &str) -> Result<()> {
+        use dialsim::limits::{Ceilings, Resource};
+        let ceilings = Ceilings { memory: self.max_memory, disk: self.max_disk };
+        if let Err(over) = needs.check(ceilings, out) {
+            let flag = if over.resource == Resource::Memory { "--max-memory" } else { "--max-disk" };
+            let raise = if over.given {
+                format!("raise {flag}")
+            } else {
+                format!("if the estimate is too high for this run, set {flag} above it")
+            };
+            anyhow::bail!(dialsim::Error::Invalid(format!(
+                "{what} {over} (estimate: {}); make it smaller ({smaller}), or {raise}",
+                needs.describe()
+            )));
+        }
+        if super::verbose()
+            || needs.memory >= LARGE.memory
+            || needs.disk >= LARGE.disk
+            || needs.seconds >= LARGE.seconds
+        {
+            note!("dialsim: {what} needs {}", needs.describe());
+        }
+        Ok(())
+    }
+}
+
 /// The help of the flags that name a grid command's own file and merge (`--output`, `--shard`).
 pub trait GridHelp {
     /// The help of `--output`.
@@ -47,6 +98,41 @@ impl<H: GridHelp> GridArgs<H> {
         Ok(self.out.clone().expect("required"))
     }
 
+    /// Sizes the run of `points` grid points before any is loaded — the calls of a run from pilots of the
+    /// grid's smallest and largest corners (`corners`: overrides added to `set`), the rest from
+    /// [`dialsim::analysis::grid_needs`] — and refuses it (or tells it) with `limits`. `what` names the grid.
+    pub fn check_needs(
+        &self,
+        limits: &LimitArgs,
+        (scenario_arg, set): (&Option<String>, &[String]),
+        corners: [Vec<String>; 2],
+        points: u64,
+        what: &str,
+    ) -> Result<()> {
+        let points = dialsim::analysis::shard_point_count(points, self.shard());
+        let threads = super::threads(self.threads)?;
+        // The pilot's seed only sizes the grid; the run's seed is drawn (and told) when the folder is made.
+        let seed = self.seed.unwrap_or(0);
+        let calls = |corner: &Vec<String>| -> dialsim::Result<u64> {
+            let overrides: Vec<String> = set.iter().chain(corner).cloned().collect();
+            let scenario = super::simulate::load_scenario(scenario_arg, &overrides)
+                .or_else(|_| super::simulate::load_scenario(scenario_arg, set))?;
+            Ok(Campaign::new(scenario)?.estimate(seed).calls)
+        };
+        let [low, high] = corners;
+        let (low, high) = (calls(&low)?, calls(&high)?);
+        let (most, mean) = (low.max(high), low.saturating_add(high) / 2);
+        let replications = u64::from(self.replications);
+        let needs = dialsim::analysis::grid_needs(points, replications, most, mean, threads as u64);
+        let what = format!("{what} ({points} points × {replications} replications, up to about {most} calls a run)");
+        limits.check(
+            &what,
+            &needs,
+            self.out.as_deref(),
+            "fewer points or replications, or a shorter campaign per point",
+        )
+    }
+
     /// Refuses a replication count the library refuses, blamed on `--replications`.
     pub fn check_replications(&self) -> Result<()> {
         check_replication_count(self.replications, self.replications)
@@ -64,11 +150,10 @@ impl<H: GridHelp> GridArgs<H> {
         &self,
         dir: &Path,
         scenario_arg: &Option<String>,
-        campaigns: impl Iterator<Item = &'a Campaign>,
+        scenarios: impl Iterator<Item = &'a Scenario>,
         report: Option<&PathBuf>,
     ) -> Result<(RunFolder, u64, usize)> {
-        let inputs: Vec<PathBuf> =
-            campaigns.flat_map(|c| super::simulate::scenario_inputs(scenario_arg, c.scenario())).collect();
+        let inputs: Vec<PathBuf> = scenarios.flat_map(|s| super::simulate::scenario_inputs(scenario_arg, s)).collect();
         super::simulate::refuse_inputs_in(dir, &inputs)?;
         if let Some(p) = report {
             super::report::check(p, &[dir])?;

@@ -49,6 +49,8 @@ pub struct SimulateArgs {
     /// Also write a self-contained HTML report (KPIs, charts, audit verdict) to this file.
     #[arg(long, value_name = "FILE.html")]
     report: Option<PathBuf>,
+    #[command(flatten)]
+    limits: super::grid_args::LimitArgs,
 }
 
 /// The scenario named on the command line (or the embedded default), with overrides.
@@ -164,19 +166,28 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     let seed = super::generate::seed_or_fresh(args.seed);
     let campaign = Campaign::new(scenario)?;
     let threads = super::threads(args.threads)?;
-    // Long campaigns are sized up front and announced (records stream to disk; memory holds what is in play).
-    let size = campaign.estimate(seed);
-    if size.calls >= 2_000_000 {
-        note!(
-            "dialsim: this campaign makes about {} calls{}",
-            size.calls,
-            if args.out.is_some() && args.replications == 1 {
-                format!("; calls.csv will take about {}", dialsim::limits::human_bytes(size.calls * 80))
-            } else {
-                String::new()
-            }
-        );
-    }
+    // Sized up front (records stream to disk; memory holds what is in play) and refused before the run when it
+    // cannot fit (the temporary folder goes with the refusal).
+    let calls = campaign.estimate(seed).calls;
+    let single = args.replications == 1 && args.ci_half_width.is_none();
+    let needs = if single {
+        dialsim::analysis::run_needs(calls, args.out.is_some())
+    } else {
+        let most =
+            if args.ci_half_width.is_some() { args.replications.max(args.max_replications) } else { args.replications };
+        dialsim::analysis::grid_needs(1, u64::from(most), calls, calls, threads as u64)
+    };
+    let what = if single {
+        format!("this campaign (about {calls} calls)")
+    } else {
+        format!("these replications (about {calls} calls each)")
+    };
+    let smaller = if single {
+        "fewer days, agents or calling hours"
+    } else {
+        "fewer replications, days, agents or calling hours"
+    };
+    args.limits.check(&what, &needs, args.out.as_deref(), smaller)?;
     if args.replications == 1 && args.ci_half_width.is_none() {
         match folder {
             Some(mut folder) => {

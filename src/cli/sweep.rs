@@ -5,12 +5,11 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use dialsim::analysis::{MergedSweep, Sweep, Vary};
+use dialsim::analysis::{MergedSweep, Sweep, Vary, check_grid_points, corners};
 use dialsim::output::Privacy;
 use dialsim::report::SweepCsv;
-use dialsim::sim::Campaign;
 
-use super::grid_args::{GridArgs, GridHelp, MergeArgs, check_value};
+use super::grid_args::{GridArgs, GridHelp, LimitArgs, MergeArgs, check_value};
 use super::simulate::with_progress;
 
 #[derive(Args, Debug)]
@@ -38,6 +37,8 @@ pub struct SweepArgs {
     /// Also write a self-contained HTML report (KPIs, charts, audit verdict) to this file.
     #[arg(long, value_name = "FILE.html")]
     report: Option<PathBuf>,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 /// The help of `--output` and `--shard`.
@@ -78,6 +79,9 @@ pub fn run(args: SweepArgs) -> Result<i32> {
             )));
         }
     }
+    // Counted before any point is listed or loaded: a grid of millions of points is refused here.
+    let sizes: Vec<usize> = vary.iter().map(|v| v.values.len()).collect();
+    let points = check_grid_points(&sizes).map_err(|e| dialsim::Error::Usage(format!("--vary: {e}")))?;
     if args.plot
         && let Some(bad) = vary[0].values.iter().find(|x| x.parse::<f64>().is_err())
     {
@@ -88,8 +92,11 @@ pub fn run(args: SweepArgs) -> Result<i32> {
         )));
     }
     args.grid.check_replications()?;
-    // The fixed overrides, then each varied value on its own: a bad value is blamed on the flag that gave it.
+    // The fixed overrides, then the sweep sized (before any value is checked or point loaded: a sweep too large
+    // costs no more), then each varied value on its own: a bad value is blamed on the flag that gave it.
     super::simulate::load_scenario(&scenario_arg, &args.set)?;
+    let (low, high) = corners(&vary);
+    args.grid.check_needs(&args.limits, (&scenario_arg, &args.set), [low, high], points as u64, "this sweep")?;
     for v in &vary {
         for x in &v.values {
             let key_value = format!("{}={x}", v.key);
@@ -100,9 +107,9 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     let sweep =
         Sweep::new(vary, &args.set, args.grid.shard(), |set| super::simulate::load_scenario(&scenario_arg, set))?;
     let (mut folder, seed, threads) =
-        args.grid.open(&dir, &scenario_arg, sweep.campaigns().map(|(_, c)| c), args.report.as_ref())?;
-    let total = (sweep.campaigns().count() as u64) * u64::from(args.grid.replications);
-    let result = with_progress(total, |progress| sweep.run(seed, args.grid.replications, threads, progress));
+        args.grid.open(&dir, &scenario_arg, sweep.scenarios().map(|(_, s)| s), args.report.as_ref())?;
+    let total = (sweep.scenarios().count() as u64) * u64::from(args.grid.replications);
+    let result = with_progress(total, |progress| sweep.run(seed, args.grid.replications, threads, progress))?;
     dialsim::report::write_file(&mut folder, "sweep.csv", Privacy::Public, &SweepCsv, &result)?;
     let mut charts = Vec::new();
     if args.plot {
@@ -118,7 +125,7 @@ pub fn run(args: SweepArgs) -> Result<i32> {
         }
     }
     // The scenario of every point, in point order, identifies the sweep.
-    let scenarios: Vec<&dialsim::Scenario> = sweep.campaigns().map(|(_, c)| Campaign::scenario(c)).collect();
+    let scenarios: Vec<&dialsim::Scenario> = sweep.scenarios().map(|(_, s)| s).collect();
     args.grid.commit(folder, &dir, seed, &scenarios, "sweep.csv", result.rows.len())?;
     for name in charts {
         note!("dialsim: wrote {}", dir.join(name).display());

@@ -337,6 +337,11 @@ type RangeCheck<'a> = &'a dyn Fn(&str, f64, f64, f64) -> crate::error::Result<()
 /// A failure: `(key path, value as written, allowed range)`.
 type Fail<'a> = &'a dyn Fn(&str, String, &str) -> crate::error::Result<()>;
 
+/// Most `[population.prefix."DIGITS"]` sections a scenario may hold: a section for every 4-digit prefix of a
+/// plan. The strata are built and looked up per prefix, so a scenario of millions of sections would be checked
+/// and built for minutes before the first call; it is refused before anything is built.
+pub(crate) const MAX_PREFIX_SECTIONS: usize = 10_000;
+
 /// Checks `[population]` and its strata, `[screening]`, `[costs]` and `numbers.mix`.
 pub(super) fn validate(s: &super::Scenario, range: RangeCheck<'_>, fail: Fail<'_>) -> crate::error::Result<()> {
     let p = &s.population;
@@ -367,6 +372,13 @@ pub(super) fn validate(s: &super::Scenario, range: RangeCheck<'_>, fail: Fail<'_
             range(&format!("population.{name}.{k}"), v, 0.0, 1.0)?;
         }
         answered(&format!("population.{name}"), &rates.over(&base))?;
+    }
+    if p.prefix.len() > MAX_PREFIX_SECTIONS {
+        return fail(
+            "population.prefix",
+            format!("{} prefix sections", p.prefix.len()),
+            &format!("at most {MAX_PREFIX_SECTIONS}, one per 4-digit prefix; merge prefixes that share their rates"),
+        );
     }
     for (digits, rates) in &p.prefix {
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {

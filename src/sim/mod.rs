@@ -85,19 +85,27 @@ impl Campaign {
         &self.scenario
     }
 
-    /// The run's expected size, from a pilot of its first six minutes scaled to the whole campaign: the calls
+    /// The run's expected size, from a pilot of its first calling day's first six minutes scaled to the
+    /// campaign's calling days: the calls
     /// it makes, and the memory their records take when a caller keeps them ([`Campaign::run`] with
     /// `record_calls`). A run that streams its records ([`Campaign::run_streaming`]) or drops them holds only
     /// the calls in progress. Rough (a day's ramp-up and lead exhaustion are not extrapolated), but the right
     /// order of magnitude to warn or refuse up front.
     pub fn estimate(&self, seed: u64) -> SizeEstimate {
         const PILOT_HOURS: f64 = 0.1;
+        // The pilot runs on the first calling day; closed days (weekends, holidays) dial nothing.
+        let calendar = crate::calendar::Calendar::of(&self.scenario);
+        let open: Vec<u32> = (0..self.scenario.run.days).filter(|d| calendar.is_open(*d)).collect();
+        let Some(date) = open.first().and_then(|d| calendar.date(*d)) else {
+            return SizeEstimate { calls: 0, bytes: 0 };
+        };
         let mut pilot = self.scenario.clone();
         pilot.run.days = 1;
+        pilot.run.start_date = date.to_string();
         pilot.run.day_hours = PILOT_HOURS.min(self.scenario.run.day_hours);
         let mut engine = engine::Engine::new(&pilot, &self.leads, seed, engine::RecordSink::Discard);
         engine.run();
-        let hours = f64::from(self.scenario.run.days) * self.scenario.run.day_hours;
+        let hours = open.len() as f64 * self.scenario.run.day_hours;
         let calls = (f64::from(engine.calls_dialled()) * hours / pilot.run.day_hours).ceil() as u64;
         SizeEstimate { calls, bytes: calls.saturating_mul(std::mem::size_of::<CallRecord>() as u64) }
     }

@@ -3,6 +3,8 @@
 //! at every dial and every conversation, so a scenario without stratum sections (and without screening or
 //! line prices by type to look up) answers from the base rates without a search.
 
+use std::collections::HashMap;
+
 use crate::plan::{NumberType, Plan};
 use crate::scenario::{Scenario, StratumRates};
 
@@ -58,29 +60,28 @@ impl Strata {
         let base = p.base(&scenario.compliance);
         let mut sets = vec![base];
         let mut entries = Vec::new();
-        let set_of = |r: StratumRates, sets: &mut Vec<StratumRates>| match sets.iter().position(|s| *s == r) {
-            Some(i) => i,
-            None => {
+        // Each distinct set of rates once, found by its values (a search of `sets` per entry is quadratic in
+        // the prefix sections). `+ 0.0` makes -0 and 0 one key, as `==` has them.
+        let key = |r: &StratumRates| {
+            [r.not_in_service, r.busy, r.person, r.machine, r.cooperate, r.object, r.give_name, r.consent]
+                .map(|x| (x + 0.0).to_bits())
+        };
+        let mut known: HashMap<[u64; 8], usize> = HashMap::from([(key(&base), 0)]);
+        let mut set_of = |r: StratumRates, sets: &mut Vec<StratumRates>| {
+            *known.entry(key(&r)).or_insert_with(|| {
                 sets.push(r);
                 sets.len() - 1
-            }
+            })
         };
         for row in plan.rows() {
             let typed = p.type_section(row.kind.as_str()).map_or(base, |t| t.over(&base));
-            // The prefix sections over the row's own prefix and under it, shortest first.
-            let mut sections: Vec<(&String, _)> = p
-                .prefix
-                .iter()
-                .filter(|(d, _)| {
-                    d.len() <= usize::from(row.length) && (row.prefix.starts_with(*d) || d.starts_with(&row.prefix))
-                })
-                .collect();
-            sections.sort_by_key(|(d, _)| d.len());
-            let at = |digits: &str, sets: &mut Vec<StratumRates>| {
-                let rates = sections
-                    .iter()
-                    .filter(|(d, _)| digits.starts_with(d.as_str()))
-                    .fold(typed, |acc, (_, r)| r.over(&acc));
+            // The rates of the numbers under `digits`: the type's, then every prefix section over them,
+            // shortest first (each a look-up: no pass over all sections per entry).
+            let at = |digits: &str,
+                      sets: &mut Vec<StratumRates>,
+                      set_of: &mut dyn FnMut(StratumRates, &mut Vec<StratumRates>) -> usize| {
+                let rates =
+                    (1..=digits.len()).filter_map(|n| p.prefix.get(&digits[..n])).fold(typed, |acc, r| r.over(&acc));
                 let n = digits.len() as u8;
                 Entry {
                     country_code: row.country_code,
@@ -92,11 +93,18 @@ impl Strata {
                     rates: set_of(rates, sets),
                 }
             };
-            entries.push(at(&row.prefix, &mut sets));
-            for (d, _) in &sections {
-                if d.len() > row.prefix.len() {
-                    entries.push(at(d, &mut sets));
-                }
+            entries.push(at(&row.prefix, &mut sets, &mut set_of));
+            // The prefix sections under the row's prefix (longer, within its length), shortest first.
+            let mut under: Vec<&String> = p
+                .prefix
+                .range::<String, _>(&row.prefix..)
+                .map(|(d, _)| d)
+                .take_while(|d| d.starts_with(&row.prefix))
+                .filter(|d| d.len() > row.prefix.len() && d.len() <= usize::from(row.length))
+                .collect();
+            under.sort_by_key(|d| d.len());
+            for d in under {
+                entries.push(at(d, &mut sets, &mut set_of));
             }
         }
         entries.sort_by_key(|e| std::cmp::Reverse(e.digits));
@@ -198,6 +206,26 @@ fn tables(entries: &[Entry]) -> Vec<Table> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Nested prefix sections apply shortest first, each over the one before, and only to the numbers under
+    /// them.
+    #[test]
+    fn nested_prefix_sections_fold_from_the_shortest() {
+        let plan = Plan::resolve("cz").expect("an embedded plan");
+        let text = "[population.prefix.\"6\"]\nbusy = 0.11\nperson = 0.21\n[population.prefix.\"60\"]\nperson = 0.22\n\
+             machine = 0.31\n[population.prefix.\"601\"]\nmachine = 0.33\n";
+        let scenario = Scenario::parse("strata", text, &[]).expect("a valid scenario");
+        let strata = Strata::new(&scenario, &plan);
+        let (kind, r) = strata.of(420, 601_123_456, 9);
+        assert_eq!(kind, Some(NumberType::Mobile));
+        assert_eq!((r.busy, r.person, r.machine), (0.11, 0.22, 0.33));
+        let (_, r) = strata.of(420, 602_123_456, 9);
+        assert_eq!((r.busy, r.person, r.machine), (0.11, 0.22, 0.31));
+        let (_, r) = strata.of(420, 212_345_678, 9);
+        let base = scenario.population.base(&scenario.compliance);
+        let fixed = scenario.population.type_section("fixedLine").map_or(base, |t| t.over(&base));
+        assert_eq!(*r, fixed);
+    }
 
     /// The tables answer as the search over every entry does, for numbers of every plan row and prefix section.
     #[test]

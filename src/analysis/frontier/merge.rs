@@ -2,8 +2,14 @@
 
 use std::path::Path;
 
-use crate::analysis::shards::{coordinates, join_parts, point_count, read_parts};
+use crate::analysis::shards::{PartKind, coordinates, has_columns, join_parts, point_count, read_parts};
 use crate::error::{Error, Result};
+
+/// A `frontier.csv`: `point`, the point's pacer, agents, target and compliance, then the estimates.
+const FRONTIER_CSV: PartKind = PartKind {
+    name: "frontier.csv",
+    header: |columns| has_columns(columns, ["pacer", "agents", "target", "compliant"]),
+};
 
 /// The parts of a sharded frontier joined: one header, the rows of every part in point order, and every point
 /// of the grid present exactly once.
@@ -45,7 +51,7 @@ impl MergedFrontier {
             })
         };
         let (pacer, agents, target) = (col("pacer")?, col("agents")?, col("target")?);
-        let (header, rows) = join_parts(parts)?;
+        let (header, rows) = join_parts(parts, &FRONTIER_CSV)?;
         // The axes in grid order: each value where it first appears in point order.
         let mut axes: [Vec<&str>; 3] = Default::default();
         let mut keys: Vec<[&str; 3]> = Vec::new();

@@ -10,11 +10,11 @@ mod merge;
 mod parse;
 
 use super::replicate::Progress;
-use super::shards::{coordinates, point_count, run_points, shard_points};
+use super::shards::{check_grid_points, check_loads, coordinates, point_count, run_points, shard_points};
 use crate::error::{Error, Result};
 use crate::generate::Shard;
 use crate::scenario::{Pacer, Scenario};
-use crate::sim::{Campaign, Summary};
+use crate::sim::Summary;
 use crate::stats::Estimate;
 
 pub use merge::MergedFrontier;
@@ -91,13 +91,17 @@ impl FrontierGrid {
     /// # Ok::<(), dialsim::Error>(())
     /// ```
     pub fn new(pacers: Vec<Pacer>, agents: Vec<u32>, targets: Vec<f64>) -> Result<FrontierGrid> {
-        fn check<T: PartialEq + std::fmt::Display>(what: &str, v: &[T]) -> Result<()> {
+        fn check<T: PartialOrd + std::fmt::Display>(what: &str, v: &[T]) -> Result<()> {
             if v.is_empty() {
                 return Err(Error::Invalid(format!("no {what} given")));
             }
-            if let Some((i, x)) = v.iter().enumerate().find(|(i, x)| v[..*i].contains(x)) {
-                let first = v.iter().position(|y| y == x).unwrap_or(0);
-                return Err(Error::Invalid(format!("{what}: {x} is given twice (values {} and {})", first + 1, i + 1)));
+            if let Some((first, i)) = first_repeat(v) {
+                return Err(Error::Invalid(format!(
+                    "{what}: {} is given twice (values {} and {})",
+                    v[i],
+                    first + 1,
+                    i + 1
+                )));
             }
             Ok(())
         }
@@ -108,6 +112,7 @@ impl FrontierGrid {
         if let Some(t) = targets.iter().find(|t| !t.is_finite()) {
             return Err(Error::Invalid(format!("drop target {t} is not a number")));
         }
+        check_grid_points(&[pacers.len(), agents.len(), targets.len()])?;
         Ok(FrontierGrid { pacers, agents, targets })
     }
 
@@ -123,6 +128,30 @@ impl FrontierGrid {
     }
 }
 
+/// The first value of `v` (in list order) that repeats an earlier one, as (the earlier one's index, its index):
+/// by a sort, so a list of thousands of values is checked without comparing every pair.
+pub(crate) fn first_repeat<T: PartialOrd>(v: &[T]) -> Option<(usize, usize)> {
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    // A value that cannot be compared with itself (NaN) repeats nothing: it goes last, so the rest sort in a total order.
+    let odd = |i: usize| v[i].partial_cmp(&v[i]).is_none();
+    order.sort_by(|&a, &b| {
+        (odd(a).cmp(&odd(b))).then_with(|| v[a].partial_cmp(&v[b]).unwrap_or(std::cmp::Ordering::Equal)).then(a.cmp(&b))
+    });
+    // Within a run of equal values the indices ascend: the run's first index is the value's first occurrence.
+    let mut best: Option<(usize, usize)> = None;
+    let mut start = 0;
+    for k in 1..order.len() {
+        if v[order[k]] == v[order[start]] {
+            if best.is_none_or(|(_, i)| order[k] < i) {
+                best = Some((order[start], order[k]));
+            }
+        } else {
+            start = k;
+        }
+    }
+    best
+}
+
 /// The profile's abandonment limit of `scenario`, and whether `target` keeps within it.
 fn compliance(scenario: &Scenario, target: f64) -> (f64, bool) {
     let limit = scenario.compliance.profile.rules().abandon_limit;
@@ -136,10 +165,11 @@ struct Planned {
     point: FrontierPoint,
     limit: f64,
     compliant: bool,
-    campaign: Campaign,
+    scenario: Scenario,
 }
 
-/// A frontier ready to run: the grid, and the campaign of every point of its shard, each checked and loaded.
+/// A frontier ready to run: the grid, and the scenario of every point of its shard, each checked (its campaign
+/// loaded once, then dropped: a point's campaign is loaded again when it runs, so a frontier holds one at a time).
 #[derive(Debug)]
 pub struct Frontier {
     grid: FrontierGrid,
@@ -149,7 +179,7 @@ pub struct Frontier {
 impl Frontier {
     /// The frontier of `grid` (and the overrides `set` at every point) over the points of `shard`. `load` makes
     /// a scenario from overrides: `set`, then the point's ([`FrontierPoint::overrides`]; with [`LIFT_CAP`] for a
-    /// target above the profile's limit). Every point's scenario is loaded before anything runs. An override of
+    /// target above the profile's limit). Every point's scenario and campaign is loaded (and checked) before anything runs. An override of
     /// a key in [`FRONTIER_KEYS`] is refused.
     ///
     /// ```
@@ -158,7 +188,7 @@ impl Frontier {
     /// let set = ["run.day_hours=0.5".to_string()];
     /// let load = |set: &[String]| dialsim::Scenario::parse("default", dialsim::DEFAULT_SCENARIO, set);
     /// let f = Frontier::new(grid, &set, dialsim::Shard::WHOLE, load)?;
-    /// let result = f.run(1, 2, 1, &no_progress);
+    /// let result = f.run(1, 2, 1, &no_progress)?;
     /// assert_eq!(result.rows.len(), 2);
     /// assert!(result.rows[0].compliant && !result.rows[1].compliant);
     /// # Ok::<(), dialsim::Error>(())
@@ -179,7 +209,7 @@ impl Frontier {
             }
         }
         let points = grid.points();
-        let mut mine = Vec::new();
+        let (mut mine, mut checked) = (Vec::new(), Vec::new());
         for index in shard_points(points.len(), shard) {
             let point = points[index];
             let mut overrides = set.to_vec();
@@ -192,7 +222,8 @@ impl Frontier {
                 overrides.extend(LIFT_CAP.iter().map(|s| s.to_string()));
                 load(&overrides)?
             };
-            mine.push(Planned { index, point, limit, compliant, campaign: Campaign::new(scenario)? });
+            check_loads(&scenario, &mut checked)?;
+            mine.push(Planned { index, point, limit, compliant, scenario });
         }
         Ok(Frontier { grid, mine })
     }
@@ -202,9 +233,9 @@ impl Frontier {
         &self.grid
     }
 
-    /// This shard's points (their numbers in the whole grid) and their campaigns, in point order.
-    pub fn campaigns(&self) -> impl Iterator<Item = (usize, &Campaign)> {
-        self.mine.iter().map(|p| (p.index, &p.campaign))
+    /// This shard's points (their numbers in the whole grid) and their scenarios, in point order.
+    pub fn scenarios(&self) -> impl Iterator<Item = (usize, &Scenario)> {
+        self.mine.iter().map(|p| (p.index, &p.scenario))
     }
 
     /// Replications this shard runs in all, for `replications` per point (a progress bar's length).
@@ -215,9 +246,10 @@ impl Frontier {
     /// Runs `replications` replications of every point of the shard with the same seeds (common random
     /// numbers: replication `i` of every point runs with `replication_seed(seed, i)`), on `threads` threads.
     /// `progress` is called once per replication, with `done` counted over the whole shard.
-    pub fn run(&self, seed: u64, replications: u32, threads: usize, progress: &Progress) -> FrontierResult {
-        let rows = run_points(&self.mine, |p| &p.campaign, (seed, replications, threads), progress, FrontierRow::of);
-        FrontierResult { seed, replications, rows }
+    /// Fails when a point's campaign no longer loads (a file it names changed since [`Frontier::new`]).
+    pub fn run(&self, seed: u64, replications: u32, threads: usize, progress: &Progress) -> Result<FrontierResult> {
+        let rows = run_points(&self.mine, |p| &p.scenario, (seed, replications, threads), progress, FrontierRow::of)?;
+        Ok(FrontierResult { seed, replications, rows })
     }
 }
 

@@ -13,9 +13,9 @@ fn values(list: &str, what: &str) -> Result<Vec<String>, String> {
 }
 
 /// `values` unless one of them is given twice.
-fn no_repeats<T: PartialEq + std::fmt::Display>(values: Vec<T>) -> Result<Vec<T>, String> {
-    match values.iter().enumerate().find(|(i, x)| values[..*i].contains(x)) {
-        Some((_, x)) => Err(format!("{x} is given twice")),
+fn no_repeats<T: PartialOrd + std::fmt::Display>(values: Vec<T>) -> Result<Vec<T>, String> {
+    match super::first_repeat(&values) {
+        Some((_, i)) => Err(format!("{} is given twice", values[i])),
         None => Ok(values),
     }
 }

@@ -34,7 +34,7 @@ fn shards_partition_the_grid() {
     let mut seen = Vec::new();
     for k in 1..=4 {
         let f = Frontier::new(grid.clone(), &short(), Shard { index: k, count: 4 }, load).unwrap();
-        seen.extend(f.campaigns().map(|(p, _)| p));
+        seen.extend(f.scenarios().map(|(p, _)| p));
     }
     seen.sort_unstable();
     assert_eq!(seen, (0..24).collect::<Vec<_>>());
@@ -45,7 +45,7 @@ fn curves_group_by_agents_then_pacer_with_points_in_target_order() {
     // Targets given falling: the curve still runs in rising target order.
     let grid = FrontierGrid::new(vec![Pacer::Model, Pacer::AdaptiveAverage], vec![4, 3], vec![0.05, 0.01]).unwrap();
     let f = Frontier::new(grid, &short(), Shard::WHOLE, load).unwrap();
-    let r = f.run(5, 2, 1, &crate::analysis::no_progress);
+    let r = f.run(5, 2, 1, &crate::analysis::no_progress).unwrap();
     let curves = r.curves();
     let keys: Vec<(u32, &str)> = curves.iter().map(|c| (c.agents, c.pacer.as_str())).collect();
     assert_eq!(keys, [(4, "model"), (4, "adaptive-average"), (3, "model"), (3, "adaptive-average")]);
@@ -73,7 +73,7 @@ fn progress_hears_of_every_replication_of_the_shard() {
     let grid = FrontierGrid::new(vec![Pacer::Model], vec![3], vec![0.01, 0.02, 0.05]).unwrap();
     let f = Frontier::new(grid, &short(), Shard::WHOLE, load).unwrap();
     let calls = Mutex::new(Vec::new());
-    f.run(1, 4, 2, &|done, total| calls.lock().unwrap().push((done, total)));
+    f.run(1, 4, 2, &|done, total| calls.lock().unwrap().push((done, total))).unwrap();
     let mut calls = calls.into_inner().unwrap();
     calls.sort_unstable();
     assert_eq!(calls, (1..=12).map(|d| (d, 12)).collect::<Vec<_>>());
@@ -90,4 +90,15 @@ fn a_merge_refuses_a_part_of_another_frontier() {
     let other = ("c".to_string(), format!("{h}\n{rows}"));
     let err = MergedFrontier::join(&[other]).unwrap_err().to_string();
     assert!(err.contains("point 2 is model/20/0.02 where the grid of the parts puts model/20/0.01"), "{err}");
+}
+
+#[test]
+fn the_first_repeat_is_the_earliest_value_given_before() {
+    use super::first_repeat;
+    assert_eq!(first_repeat(&[3, 1, 2]), None);
+    assert_eq!(first_repeat(&[5, 7, 9, 7, 5]), Some((1, 3)));
+    assert_eq!(first_repeat(&[1, 1, 1]), Some((0, 1)));
+    assert_eq!(first_repeat(&[0.5, f64::NAN, 0.25, 0.5]), Some((0, 3)));
+    let many: Vec<u32> = (0..20_000).chain([19_999]).collect();
+    assert_eq!(first_repeat(&many), Some((19_999, 20_000)));
 }
