@@ -142,16 +142,27 @@ pub(crate) struct PartKind {
 pub(crate) fn join_parts(parts: &[(String, String)], kind: &PartKind) -> Result<(String, Vec<(u64, String)>)> {
     let mut header: Option<String> = None;
     let mut rows: Vec<(u64, String)> = Vec::new();
+    // Rows are read as CSV (a value of a varied key may be quoted: it holds a comma) and written again cell by
+    // cell as the writers do, which gives back the bytes they wrote.
+    let line_of = |cells: &csv::StringRecord| {
+        cells.iter().map(|c| crate::text::csv_cell(c).into_owned()).collect::<Vec<_>>().join(",")
+    };
     for (name, text) in parts {
-        let mut lines = text.lines();
-        let h = lines.next().unwrap_or("").to_string();
-        let columns: Vec<&str> = h.split(',').collect();
         let not =
             |line: u64, why: String| Error::input(name.clone(), Some(line), format!("not a {}: {why}", kind.name));
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+        let mut records = reader.records();
+        let head = match records.next() {
+            Some(Ok(h)) => h,
+            Some(Err(e)) => return Err(not(e.position().map_or(1, |p| p.line()), format!("not valid CSV: {e}"))),
+            None => csv::StringRecord::new(),
+        };
+        let columns: Vec<&str> = head.iter().collect();
         if columns.first() != Some(&"point") {
             return Err(not(1, "its header does not start with the column 'point'".into()));
         }
         (kind.header)(&columns).map_err(|why| not(1, why))?;
+        let h = line_of(&head);
         match &header {
             None => header = Some(h.clone()),
             Some(first) if *first != h => {
@@ -159,18 +170,18 @@ pub(crate) fn join_parts(parts: &[(String, String)], kind: &PartKind) -> Result<
             }
             _ => {}
         }
-        for (i, line) in lines.enumerate() {
-            let at = i as u64 + 2;
-            let cells = line.split(',').count();
-            if cells != columns.len() {
-                return Err(not(at, format!("{cells} cells where the header has {} columns", columns.len())));
+        for record in records {
+            let record =
+                record.map_err(|e| not(e.position().map_or(0, |p| p.line()), format!("not valid CSV: {e}")))?;
+            let at = record.position().map_or(0, |p| p.line());
+            if record.len() != columns.len() {
+                return Err(not(at, format!("{} cells where the header has {} columns", record.len(), columns.len())));
             }
-            let point = line
-                .split(',')
-                .next()
+            let point = record
+                .get(0)
                 .and_then(|p| p.parse().ok())
                 .ok_or_else(|| Error::input(name.clone(), Some(at), "row without a point number"))?;
-            rows.push((point, line.to_string()));
+            rows.push((point, line_of(&record)));
         }
     }
     if rows.is_empty() {

@@ -37,11 +37,13 @@ impl FromStr for Vary {
     /// assert_eq!(v.values, ["10", "20", "30", "50"]);
     /// let v: dialsim::analysis::Vary = "dialer.drop_target=0.01..0.03:0.01".parse().unwrap();
     /// assert_eq!(v.values, ["0.01", "0.02", "0.03"]);
+    /// let v: dialsim::analysis::Vary = r#"run.name="a,b",c"#.parse().unwrap();
+    /// assert_eq!(v.values, [r#""a,b""#, "c"]);
     /// ```
     fn from_str(v: &str) -> std::result::Result<Vary, String> {
         let (k, vals) = v.split_once('=').ok_or("expected KEY=V1,V2,... or KEY=FROM..TO:STEP")?;
         let mut values = Vec::new();
-        for x in vals.split(',').map(str::trim).filter(|x| !x.is_empty()) {
+        for x in split_outside_quotes(vals).into_iter().map(str::trim).filter(|x| !x.is_empty()) {
             match x.split_once("..") {
                 Some((from, rest)) if !x.starts_with('"') => values.extend(range(from, rest)?),
                 _ => values.push(x.to_string()),
@@ -52,6 +54,25 @@ impl FromStr for Vary {
         }
         Ok(Vary { key: k.trim().to_string(), values })
     }
+}
+
+/// `text` cut at the commas that stand outside double quotes: `"a,b",c` is `"a,b"` and `c` (a TOML string may
+/// hold a comma).
+fn split_outside_quotes(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut quoted) = (0, false);
+    for (i, c) in text.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                out.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&text[start..]);
+    out
 }
 
 /// Most values one range may give: a sweep of more points is a typo, not a plan.

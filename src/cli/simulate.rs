@@ -69,7 +69,20 @@ fn stdin_text() -> dialsim::Result<&'static str> {
         return Ok(t);
     }
     let mut text = String::new();
-    std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text).map_err(|e| dialsim::Error::io("-", e))?;
+    let bound = dialsim::open::Bound::SCENARIO;
+    let stdin = std::io::stdin().lock();
+    std::io::Read::read_to_string(&mut std::io::Read::take(stdin, bound.bytes + 1), &mut text)
+        .map_err(|e| dialsim::Error::io("-", e))?;
+    if text.len() as u64 > bound.bytes {
+        return Err(dialsim::Error::Format {
+            path: "<stdin>".into(),
+            message: format!(
+                "larger than {}, the most {} may hold",
+                dialsim::limits::human_bytes(bound.bytes),
+                bound.kind
+            ),
+        });
+    }
     Ok(TEXT.get_or_init(|| text))
 }
 

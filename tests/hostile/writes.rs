@@ -36,7 +36,7 @@ fn sweep_csv_quotes_its_values_and_neutralises_formulas() {
         }
         rows += 1;
     }
-    assert_eq!(rows, 4, "one row per value");
+    assert_eq!(rows, 3, "one row per value (\"a,b\" is one value)");
     // The report reads it back whole.
     let report = run(dir.path(), &["report", "sw", "-o", "r.html"]);
     assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stderr));
@@ -66,4 +66,30 @@ fn scrub_writes_no_formula_cell_a_list_from_standard_input_carried() {
     assert_eq!(cells.len(), 4, "{text}");
     assert!(cells.iter().all(|c| !c.starts_with('=')), "{text}");
     assert!(text.ends_with("+420601123457,mobile\n"), "a clean line is copied byte for byte: {text}");
+}
+
+#[test]
+fn sharded_sweeps_with_quoted_values_merge_to_the_unsharded_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let vary = "run.name=\"a,b\",=2+3,plain";
+    let common = ["--set", "run.day_hours=1", "--replications", "1", "--seed", "1"];
+    let sweep = |extra: &[&str], out: &str| {
+        let mut args = vec!["sweep", "default", "--vary", vary];
+        args.extend_from_slice(&common);
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["-o", out]);
+        let o = run(dir.path(), &args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    sweep(&[], "whole");
+    sweep(&["--shard", "1/2"], "p1");
+    sweep(&["--shard", "2/2"], "p2");
+    let o = run(dir.path(), &["sweep", "merge", "p2/sweep.csv", "p1/sweep.csv", "-o", "merged.csv"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let whole = std::fs::read(dir.path().join("whole/sweep.csv")).unwrap();
+    assert!(
+        String::from_utf8_lossy(&whole).contains("\n0,\"\"\"a,b\"\"\",1,"),
+        "a value with a comma is one quoted cell"
+    );
+    assert_eq!(std::fs::read(dir.path().join("merged.csv")).unwrap(), whole);
 }
