@@ -159,6 +159,17 @@ fn a_report_folder_whose_files_link_out_of_it_is_refused() {
     std::os::unix::fs::symlink("/etc/passwd", run_dir.join("summary.json")).unwrap();
     refused(&run(dir.path(), &["report", "run", "-o", "r.html"]), "outside the folder");
     assert!(!dir.path().join("r.html").exists());
+    // The run's calls.csv linked to a secret: the report's audit verdict reads none of it.
+    let out = run(dir.path(), &["simulate", "--seed", "1", "--set", "run.day_hours=1", "-o", "run2"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::remove_file(dir.path().join("run2/calls.csv")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", dir.path().join("run2/calls.csv")).unwrap();
+    let out = run(dir.path(), &["report", "run2", "-o", "r2.html"]);
+    let page = std::fs::read_to_string(dir.path().join("r2.html")).unwrap_or_default();
+    for text in [String::from_utf8_lossy(&out.stderr).into_owned(), page] {
+        assert!(!text.contains("root:"), "the secret's content shows: {text}");
+        assert!(!text.contains("byte"), "a byte offset into the secret shows: {text}");
+    }
 }
 
 #[test]
