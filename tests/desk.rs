@@ -347,14 +347,25 @@ fn vicidial_leads_have_the_23_standard_columns_and_no_header() {
         assert_eq!(cols[3], "420");
         assert!(cols[5..].iter().all(|c| c.is_empty()));
     }
-    let default = String::from_utf8(ok_stdout(dir.path(), &["generate", "-n", "1", "--format", "vicidial"])).unwrap();
-    assert_eq!(default.split('\t').nth(2), Some("999"));
+}
+
+#[test]
+fn vicidial_without_a_list_id_is_bad_usage_instead_of_the_reserved_list_999() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = dialsim(dir.path(), &["generate", "-n", "1", "--seed", "1", "--format", "vicidial"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("--list-id") && err.contains("999"), "{err}");
+    assert!(o.stdout.is_empty(), "a list went out: {:?}", String::from_utf8_lossy(&o.stdout));
+    // The id can also be given in the format itself.
+    let lead = String::from_utf8(ok_stdout(dir.path(), &["generate", "-n", "1", "--format", "vicidial:1002"])).unwrap();
+    assert_eq!(lead.split('\t').nth(2), Some("1002"));
 }
 
 #[test]
 fn dialer_csv_splits_the_number_and_names_the_time_zone() {
     let dir = tempfile::tempdir().unwrap();
-    for (plan, cc, zone) in [("cz", "420", "Europe/Prague"), ("de", "49", "Europe/Berlin"), ("us", "1", "")] {
+    for (plan, cc, zone) in [("cz", "420", "Europe/Prague"), ("de", "49", "Europe/Berlin")] {
         let text = String::from_utf8(ok_stdout(
             dir.path(),
             &["generate", "--plan", plan, "-n", "20", "--seed", "2", "--format", "dialer-csv"],
@@ -379,9 +390,36 @@ fn dialer_csv_splits_the_number_and_names_the_time_zone() {
 }
 
 #[test]
+fn dialer_csv_names_the_time_zones_of_a_us_numbers_area_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/nanp-zones.csv")).unwrap();
+    let zones: std::collections::HashMap<&str, &str> = table
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("area_code"))
+        .filter_map(|l| l.split_once(','))
+        .collect();
+    let text = String::from_utf8(ok_stdout(
+        dir.path(),
+        &["generate", "--plan", "us", "-n", "500", "--seed", "2", "--format", "dialer-csv"],
+    ))
+    .unwrap();
+    let rows = common::by_header(&text);
+    assert_eq!(rows.len(), 500);
+    let mut several = 0;
+    for r in &rows {
+        let area = &r["national_number"][..3];
+        let expected = zones.get(area).unwrap_or_else(|| panic!("area code {area} is not in nanp-zones.csv"));
+        assert!(!r["time_zone"].is_empty(), "{r:?}");
+        assert_eq!(r["time_zone"], expected.split_whitespace().collect::<Vec<_>>().join(" "), "{r:?}");
+        several += usize::from(r["time_zone"].contains(' '));
+    }
+    assert!(several < rows.len(), "every area code spans several zones?");
+}
+
+#[test]
 fn dialer_formats_are_byte_identical_across_threads_and_continue_from_their_manifest() {
     let dir = tempfile::tempdir().unwrap();
-    for format in ["vicidial", "dialer-csv"] {
+    for format in ["vicidial:1001", "dialer-csv"] {
         let one =
             ok_stdout(dir.path(), &["generate", "-n", "40000", "--seed", "9", "--format", format, "--threads", "1"]);
         let four =
