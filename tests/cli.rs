@@ -150,3 +150,13 @@ fn plan_list_and_show_report_sizes() {
     assert!(show.contains("mobile") && show.contains("53100000"));
     assert!(show.contains("CZ,mobile,601,9,1000000"));
 }
+
+#[test]
+fn a_vary_range_that_misses_its_end_is_bad_usage_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = dialsim(dir.path(), &["sweep", "default", "--vary", "dialer.agents=10..30:7", "--seed", "1", "-o", "sw"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("--vary") && err.contains("10..24:7") && err.contains("10..31:7"), "{err}");
+    assert!(!dir.path().join("sw").exists());
+}
