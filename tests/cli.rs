@@ -160,3 +160,28 @@ fn a_vary_range_that_misses_its_end_is_bad_usage_and_writes_nothing() {
     assert!(err.contains("--vary") && err.contains("10..24:7") && err.contains("10..31:7"), "{err}");
     assert!(!dir.path().join("sw").exists());
 }
+
+#[test]
+fn a_mistyped_key_is_bad_usage_through_set_and_vary_alike_and_the_nearest_key_is_suggested() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["simulate", "--set", "dialer.agent=30"],
+        vec!["sweep", "default", "--vary", "dialer.agent=10,20", "-o", "sw"],
+        vec!["compare", "default", "default", "--set-b", "dialer.agent=30"],
+    ] {
+        let o = dialsim(dir.path(), &args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("did you mean `dialer.agents`?"), "{args:?}: {err}");
+    }
+    // A section's typo is matched on the whole key; a file's typo among its section's keys.
+    let o = dialsim(dir.path(), &["simulate", "--set", "dialr.agents=30"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("did you mean `dialer.agents`?"));
+    std::fs::write(dir.path().join("typo.toml"), "[dialer]\nagnets = 30\n").unwrap();
+    let o = dialsim(dir.path(), &["simulate", "typo.toml"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("typo.toml:2:") && err.contains("did you mean `agents`?"), "{err}");
+    // Nothing is suggested for a key nothing resembles.
+    let o = dialsim(dir.path(), &["simulate", "--set", "zzzz.qqqq=1"]);
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("did you mean"));
+}

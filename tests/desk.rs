@@ -255,7 +255,7 @@ fn errors_speak_of_kinds_and_keys_not_rust_types() {
     ] {
         let out = dialsim(dir.path(), &["simulate", "--set", "run.day_hours=1", "--set", set]);
         let err = stderr(&out);
-        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert_eq!(out.status.code(), Some(2), "a value typed on the command line is bad usage: {err}");
         assert!(err.contains(words), "{set}: {err}");
         assert!(!err.contains("u32") && !err.contains("struct") && !err.contains("Section"), "{set}: {err}");
         assert!(err.contains(&format!("--set {set}")), "the override is named: {err}");

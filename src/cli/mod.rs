@@ -2,7 +2,7 @@
 //! never enter the library.
 //!
 //! Exit codes: 0 success (also when the output pipe closes early), 1 error, 2 bad usage (also an output that
-//! is refused: a special file, an input, a foreign folder), 3 incomplete result (e.g. the number space ran out
+//! is refused: a special file, an input, a foreign folder; a scenario key or value typed in `--set`, `--vary`), 3 incomplete result (e.g. the number space ran out
 //! before `-n` numbers passed the exclusions), 4 the audit found violations, 128 + N ended by signal N
 //! (130 SIGINT, 143 SIGTERM) after removing the temporary files.
 
@@ -219,6 +219,11 @@ pub fn run() -> i32 {
                 }
                 if matches!(lib, dialsim::Error::Usage(_)) {
                     eprintln!("dialsim: error: {}", dialsim::text::escape_controls(&lib.to_string()));
+                    return 2;
+                }
+                // A key or value typed on the command line (`--set`) is bad usage, as it is through `--vary`.
+                if matches!(lib, dialsim::Error::Scenario { origin: dialsim::Origin::Override { .. }, .. }) {
+                    eprintln!("dialsim: error: {}", dialsim::text::escape_controls(&message(&e)));
                     return 2;
                 }
             }

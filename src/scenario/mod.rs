@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+mod keys;
 mod population;
 mod referrals;
 mod text;
