@@ -328,3 +328,42 @@ fn preview_mode_runs_no_answering_machine_detection() {
     let out = Campaign::new(s).unwrap().run(4, true);
     assert!(out.calls.iter().any(|c| c.outcome.as_str() == "machine"));
 }
+
+#[test]
+fn a_set_value_that_every_stratum_overrides_is_warned_about_and_truly_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["simulate", "--set", "run.day_hours=0.5", "--seed", "3", "--threads", "1", "--json"];
+        args.extend(extra);
+        common::dialsim(dir.path(), &args)
+    };
+    let plain = run(&[]);
+    let shadowed = run(&["--set", "population.person=0.2"]);
+    let err = String::from_utf8_lossy(&shadowed.stderr);
+    assert!(shadowed.status.success(), "{err}");
+    assert!(
+        err.contains("warning: population.person=0.2 has no effect") && err.contains("population.mobile.person"),
+        "{err}"
+    );
+    // The summaries agree but for the echoed scenario, which records the value given.
+    let summary = |o: &std::process::Output| {
+        let mut doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let scenario = doc.as_object_mut().unwrap().remove("scenario");
+        assert!(scenario.is_some(), "the summary echoes its scenario");
+        doc
+    };
+    assert_eq!(summary(&plain), summary(&shadowed), "the warned-about value changed the run");
+    // A base value some dialled type reads is not warned about; nor a setting of the mode in use.
+    for set in ["population.busy=0.1", "dialer.max_level=5", "numbers.types=mobile,voip"] {
+        let o = run(&["--set", set, "--set", "population.person=0.2"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        let warned = err.contains(&format!("{set} has no effect"));
+        assert!(!warned, "{set}: {err}");
+    }
+    // A key of another dialer mode is.
+    let o = run(&["--set", "dialer.rate_per_hour=50"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("dialer.rate_per_hour=50 has no effect"));
+    // Quiet means quiet.
+    let o = run(&["--set", "population.person=0.2", "-q"]);
+    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+}

@@ -54,12 +54,22 @@ pub struct SimulateArgs {
 }
 
 /// The scenario named on the command line (or the embedded default), with overrides.
+/// An override whose value the scenario never reads is told once on stderr (a sweep loads its scenario often).
 pub(crate) fn load_scenario(path: &Option<String>, set: &[String]) -> dialsim::Result<Scenario> {
-    match path.as_deref() {
+    let scenario = match path.as_deref() {
         Some("default") | None => Scenario::parse("<default scenario>", dialsim::DEFAULT_SCENARIO, set),
         Some("-") => Scenario::parse("<stdin>", stdin_text()?, set),
         Some(p) => Scenario::load(p, set),
+    }?;
+    static TOLD: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    for (text, why) in scenario.unused_overrides(set) {
+        let mut told = TOLD.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !told.contains(&text) {
+            note!("dialsim: warning: {text} has no effect: {why}");
+            told.push(text);
+        }
     }
+    Ok(scenario)
 }
 
 /// Stdin, read once: a sweep or a comparison parses its scenario many times.

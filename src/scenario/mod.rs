@@ -14,6 +14,7 @@ mod population;
 mod referrals;
 mod text;
 mod time;
+mod unused;
 mod validate;
 
 pub(crate) use crate::clock::days_from_civil;
