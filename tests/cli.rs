@@ -185,3 +185,16 @@ fn a_mistyped_key_is_bad_usage_through_set_and_vary_alike_and_the_nearest_key_is
     let o = dialsim(dir.path(), &["simulate", "--set", "zzzz.qqqq=1"]);
     assert!(!String::from_utf8_lossy(&o.stderr).contains("did you mean"));
 }
+
+#[test]
+fn a_scenario_that_is_no_file_is_said_so_and_the_embedded_default_is_suggested_when_close() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = dialsim(dir.path(), &["simulate", "defualt"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("defualt: no such scenario file; did you mean the embedded scenario `default`?"), "{err}");
+    assert!(!err.contains("os error"), "{err}");
+    let o = dialsim(dir.path(), &["compare", "default", "nothing-here.toml"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("nothing-here.toml: no such scenario file (the embedded scenario is `default`"), "{err}");
+}

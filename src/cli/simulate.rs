@@ -59,7 +59,7 @@ pub(crate) fn load_scenario(path: &Option<String>, set: &[String]) -> dialsim::R
     let scenario = match path.as_deref() {
         Some("default") | None => Scenario::parse("<default scenario>", dialsim::DEFAULT_SCENARIO, set),
         Some("-") => Scenario::parse("<stdin>", stdin_text()?, set),
-        Some(p) => Scenario::load(p, set),
+        Some(p) => Scenario::load(p, set).map_err(|e| missing_scenario(p, e)),
     }?;
     static TOLD: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
     for (text, why) in scenario.unused_overrides(set) {
@@ -70,6 +70,22 @@ pub(crate) fn load_scenario(path: &Option<String>, set: &[String]) -> dialsim::R
         }
     }
     Ok(scenario)
+}
+
+/// A scenario named on the command line that is no file: said in words, with the embedded scenario's name
+/// when the name is close to it (`defualt`).
+fn missing_scenario(name: &str, e: dialsim::Error) -> dialsim::Error {
+    match &e {
+        dialsim::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            let hint = match dialsim::closest_names(name, ["default"]).first() {
+                Some(n) => format!("; did you mean the embedded scenario `{n}`?"),
+                None => " (the embedded scenario is `default`; `-` reads one from stdin)".into(),
+            };
+            let words = format!("no such scenario file{hint}");
+            dialsim::Error::io(name, std::io::Error::new(std::io::ErrorKind::NotFound, words))
+        }
+        _ => e,
+    }
 }
 
 /// Stdin, read once: a sweep or a comparison parses its scenario many times.
@@ -182,7 +198,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         refuse_inputs_in(dir, &scenario_inputs(&args.scenario, &scenario))?;
     }
     if let Some(p) = &args.report {
-        super::report::check(p, &args.out.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
+        super::report::check("--report", p, &args.out.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
     }
     let key = args.key.as_ref().map(dialsim::manifest::read_key).transpose()?; // audit branch: --key, read before the run
     let folder = args.out.as_ref().map(RunFolder::create).transpose()?;

@@ -44,6 +44,16 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The candidates nearest to `typed` by edit distance (at most three, nearest first, ties by name), among
 /// those close enough to be a typo: within a third of the typed length, and at most 3 edits.
+///
+/// ```
+/// assert_eq!(dialsim::closest_names("defualt", ["default", "erlang-c"]), ["default"]);
+/// assert!(dialsim::closest_names("run.toml", ["default"]).is_empty());
+/// ```
+pub fn closest_names<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    nearest(typed, candidates)
+}
+
+/// [`closest_names`].
 pub(super) fn nearest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     let most = (typed.chars().count() / 3).clamp(1, 3);
     let mut near: Vec<(usize, &str)> = candidates
