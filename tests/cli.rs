@@ -198,3 +198,17 @@ fn a_scenario_that_is_no_file_is_said_so_and_the_embedded_default_is_suggested_w
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("nothing-here.toml: no such scenario file (the embedded scenario is `default`"), "{err}");
 }
+
+#[test]
+fn a_report_refused_on_stdout_names_the_flag_that_asked_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("run")).unwrap();
+    let o = dialsim(dir.path(), &["report", "run", "-o", "-"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("error: -o -:") && !err.contains("--report"), "{err}");
+    let o = dialsim(dir.path(), &["simulate", "--report", "-"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("error: --report -:"), "{err}");
+}
