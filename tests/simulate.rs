@@ -367,3 +367,27 @@ fn a_set_value_that_every_stratum_overrides_is_warned_about_and_truly_changes_no
     let o = run(&["--set", "population.person=0.2", "-q"]);
     assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn a_value_the_user_did_not_type_is_blamed_on_the_override_that_broke_it_with_its_origin() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // The default's 15-minute breaks no longer fit a 6-minute window.
+    let out = common::dialsim(d, &["simulate", "--set", "run.day_hours=0.1"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--set run.day_hours=0.1: shifts.break_minutes = 15 is out of range"), "{err}");
+    assert!(err.contains("the default (not set in <default scenario>)"), "{err}");
+    assert!(err.contains("change run.day_hours or shifts.break_minutes"), "{err}");
+    // A value from a file: its line.
+    std::fs::write(d.join("l.toml"), "[dialer]\nmode = \"predictive\"\ninitial_level = 3\n").unwrap();
+    let out = common::dialsim(d, &["simulate", "l.toml", "--set", "dialer.max_level=2"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--set dialer.max_level=2: dialer.initial_level = 3 is out of range"), "{err}");
+    assert!(err.contains("set at l.toml:3") && err.contains("change dialer.max_level or dialer.initial_level"), "{err}");
+    // A file's own value that breaks a default: the default is named as such.
+    std::fs::write(d.join("s.toml"), "[run]\nday_hours = 0.1\n[[shifts]]\nbreaks = 1\n").unwrap();
+    let out = common::dialsim(d, &["simulate", "s.toml"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("shifts.break_minutes = 15") && err.contains("the default (not set in s.toml)"), "{err}");
+}
