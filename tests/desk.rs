@@ -437,3 +437,50 @@ fn dialer_formats_are_byte_identical_across_threads_and_continue_from_their_mani
         assert!(joined == one, "{format}: first part + continuation differs from the whole list");
     }
 }
+
+#[test]
+fn every_command_has_a_man_page_with_exit_status_and_no_page_refers_to_a_missing_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("man1");
+    std::fs::create_dir(&pages).unwrap();
+    ok_stdout(dir.path(), &["man", "--dir", "man1"]);
+    let read = |name: &str| {
+        let page = std::fs::read_to_string(pages.join(name)).unwrap_or_else(|_| panic!("no page {name}"));
+        page.replace("\\-", "-").replace("\\fB", " ").replace("\\fR", "")
+    };
+    let mut references = 0;
+    // Every command `dialsim --help` lists has its page.
+    let help = String::from_utf8(ok_stdout(dir.path(), &["--help"])).unwrap();
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.len() >= 15 && commands.contains(&"generate"), "{commands:?}");
+    let mut names: Vec<String> = vec!["dialsim.1".into()];
+    names.extend(commands.iter().map(|c| format!("dialsim-{c}.1")));
+    let written: Vec<String> =
+        std::fs::read_dir(&pages).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    for name in names.iter().chain(&written) {
+        let page = read(name);
+        for section in [".SH \"EXIT STATUS\"", ".SH ENVIRONMENT", "NO_COLOR", "SOURCE_DATE_EPOCH", "128+N"] {
+            assert!(page.contains(section), "{name} lacks {section}");
+        }
+        // Every page named in a page exists.
+        for (at, _) in page.match_indices("(1)") {
+            let start = page[..at].rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).map_or(0, |i| i + 1);
+            let referred = &page[start..at];
+            if referred.starts_with("dialsim") {
+                references += 1;
+                assert!(written.contains(&format!("{referred}.1")), "{name} refers to {referred}(1), not written");
+            }
+        }
+    }
+    assert!(references > 2 * written.len() - 4, "only {references} references checked");
+    assert!(written.contains(&"dialsim-filter-build.1".to_string()), "{written:?}");
+    // The top-level help shows the exit codes too.
+    assert!(help.contains("Exit codes") && help.contains("128+N"), "{help}");
+}
