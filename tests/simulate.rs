@@ -384,7 +384,10 @@ fn a_value_the_user_did_not_type_is_blamed_on_the_override_that_broke_it_with_it
     let out = common::dialsim(d, &["simulate", "l.toml", "--set", "dialer.max_level=2"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--set dialer.max_level=2: dialer.initial_level = 3 is out of range"), "{err}");
-    assert!(err.contains("set at l.toml:3") && err.contains("change dialer.max_level or dialer.initial_level"), "{err}");
+    assert!(
+        err.contains("set at l.toml:3") && err.contains("change dialer.max_level or dialer.initial_level"),
+        "{err}"
+    );
     // A file's own value that breaks a default: the default is named as such.
     std::fs::write(d.join("s.toml"), "[run]\nday_hours = 0.1\n[[shifts]]\nbreaks = 1\n").unwrap();
     let out = common::dialsim(d, &["simulate", "s.toml"]);

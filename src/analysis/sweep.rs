@@ -116,7 +116,8 @@ fn range(from: &str, rest: &str) -> std::result::Result<Vec<String>, String> {
             if all == 0 { format!("{}", x.round() as i64) } else { format!("{x:.all$}") }
         };
         let below = units_a + steps * units_d;
-        let mut tries = vec![format!("{from}..{}:{step}", show(below)), format!("{from}..{}:{step}", show(below + units_d))];
+        let mut tries =
+            vec![format!("{from}..{}:{step}", show(below)), format!("{from}..{}:{step}", show(below + units_d))];
         if let Some(k) = nearest_divisor(units_b - units_a, units_d) {
             tries.push(format!("{from}..{to}:{}", show(k)));
         }
@@ -138,9 +139,10 @@ fn range(from: &str, rest: &str) -> std::result::Result<Vec<String>, String> {
 
 /// The divisor of `span` nearest to `step` (both whole numbers of units), looked for a little way either side.
 fn nearest_divisor(span: f64, step: f64) -> Option<f64> {
-    (1..=10_000u32).map(f64::from).take_while(|delta| *delta < step.max(span)).find_map(|delta| {
-        [step - delta, step + delta].into_iter().find(|k| *k >= 1.0 && *k < span && span % k == 0.0)
-    })
+    (1..=10_000u32)
+        .map(f64::from)
+        .take_while(|delta| *delta < step.max(span))
+        .find_map(|delta| [step - delta, step + delta].into_iter().find(|k| *k >= 1.0 && *k < span && span % k == 0.0))
 }
 
 /// Every point of the grid of `vary`, the first parameter varying slowest: point `p`'s values, one per

@@ -18,11 +18,11 @@ mod unused;
 mod validate;
 
 pub(crate) use crate::clock::days_from_civil;
+pub use keys::closest_names;
 pub(crate) use population::check_mix;
 pub use population::{CostsSection, LinePrices, PopulationSection, Rates, ScreeningSection, StratumRates, parse_mix};
 pub use referrals::ReferralsSection;
 pub(crate) use text::parse_hhmm;
-pub use keys::closest_names;
 use text::{apply_override, find_key, line_of, move_referral_alias, plain_message};
 pub use time::{
     AnswerCurveSection, CalendarSection, CallbacksSection, HOLIDAY_COUNTRIES, Shift, WEEKDAYS, parse_end_hhmm,

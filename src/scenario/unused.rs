@@ -74,9 +74,8 @@ impl Scenario {
         } else {
             n.mix.keys().map(String::as_str).collect()
         };
-        let sets = |t: &str| {
-            self.population.type_section(t).is_some_and(|r| r.entries().iter().any(|(k, _)| *k == field))
-        };
+        let sets =
+            |t: &str| self.population.type_section(t).is_some_and(|r| r.entries().iter().any(|(k, _)| *k == field));
         if types.is_empty() || !types.iter().all(|t| sets(t)) {
             return None;
         }
