@@ -186,3 +186,24 @@ fn the_time_profile_adds_up_to_the_summary() {
     let svg = std::fs::read_to_string(dir.path().join("r/profile.svg")).unwrap();
     assert!(svg.contains("calls per 15 minutes") && svg.contains("occupancy"));
 }
+
+#[test]
+fn a_range_whose_step_misses_its_end_is_refused_with_the_nearest_ranges_that_land() {
+    use dialsim::analysis::Vary;
+    let err = "dialer.agents=10..30:7".parse::<Vary>().unwrap_err();
+    for suggestion in ["10..24:7", "10..31:7", "10..30:5"] {
+        assert!(err.contains(suggestion), "{err}");
+    }
+    let err = "dialer.drop_target=0.01..0.035:0.01".parse::<Vary>().unwrap_err();
+    assert!(err.contains("0.01..0.030:0.01") && err.contains("0.01..0.040:0.01"), "{err}");
+    // Ranges that land on their end keep both ends.
+    for (text, values) in [
+        ("k=10..30:10", vec!["10", "20", "30"]),
+        ("k=10..31:7", vec!["10", "17", "24", "31"]),
+        ("k=0.01..0.03:0.01", vec!["0.01", "0.02", "0.03"]),
+        ("k=1..2:0.25", vec!["1.00", "1.25", "1.50", "1.75", "2.00"]),
+        ("k=5..5:1", vec!["5"]),
+    ] {
+        assert_eq!(text.parse::<Vary>().unwrap().values, values, "{text}");
+    }
+}

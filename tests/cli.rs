@@ -150,3 +150,65 @@ fn plan_list_and_show_report_sizes() {
     assert!(show.contains("mobile") && show.contains("53100000"));
     assert!(show.contains("CZ,mobile,601,9,1000000"));
 }
+
+#[test]
+fn a_vary_range_that_misses_its_end_is_bad_usage_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = dialsim(dir.path(), &["sweep", "default", "--vary", "dialer.agents=10..30:7", "--seed", "1", "-o", "sw"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("--vary") && err.contains("10..24:7") && err.contains("10..31:7"), "{err}");
+    assert!(!dir.path().join("sw").exists());
+}
+
+#[test]
+fn a_mistyped_key_is_bad_usage_through_set_and_vary_alike_and_the_nearest_key_is_suggested() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["simulate", "--set", "dialer.agent=30"],
+        vec!["sweep", "default", "--vary", "dialer.agent=10,20", "-o", "sw"],
+        vec!["compare", "default", "default", "--set-b", "dialer.agent=30"],
+    ] {
+        let o = dialsim(dir.path(), &args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("did you mean `dialer.agents`?"), "{args:?}: {err}");
+    }
+    // A section's typo is matched on the whole key; a file's typo among its section's keys.
+    let o = dialsim(dir.path(), &["simulate", "--set", "dialr.agents=30"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("did you mean `dialer.agents`?"));
+    std::fs::write(dir.path().join("typo.toml"), "[dialer]\nagnets = 30\n").unwrap();
+    let o = dialsim(dir.path(), &["simulate", "typo.toml"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("typo.toml:2:") && err.contains("did you mean `agents`?"), "{err}");
+    // Nothing is suggested for a key nothing resembles.
+    let o = dialsim(dir.path(), &["simulate", "--set", "zzzz.qqqq=1"]);
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("did you mean"));
+}
+
+#[test]
+fn a_scenario_that_is_no_file_is_said_so_and_the_embedded_default_is_suggested_when_close() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = dialsim(dir.path(), &["simulate", "defualt"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("defualt: no such scenario file; did you mean the embedded scenario `default`?"), "{err}");
+    assert!(!err.contains("os error"), "{err}");
+    let o = dialsim(dir.path(), &["compare", "default", "nothing-here.toml"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("nothing-here.toml: no such scenario file (the embedded scenario is `default`"), "{err}");
+}
+
+#[test]
+fn a_report_refused_on_stdout_names_the_flag_that_asked_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("run")).unwrap();
+    let o = dialsim(dir.path(), &["report", "run", "-o", "-"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("error: -o -:") && !err.contains("--report"), "{err}");
+    let o = dialsim(dir.path(), &["simulate", "--report", "-"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("error: --report -:"), "{err}");
+}

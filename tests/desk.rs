@@ -255,7 +255,7 @@ fn errors_speak_of_kinds_and_keys_not_rust_types() {
     ] {
         let out = dialsim(dir.path(), &["simulate", "--set", "run.day_hours=1", "--set", set]);
         let err = stderr(&out);
-        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert_eq!(out.status.code(), Some(2), "a value typed on the command line is bad usage: {err}");
         assert!(err.contains(words), "{set}: {err}");
         assert!(!err.contains("u32") && !err.contains("struct") && !err.contains("Section"), "{set}: {err}");
         assert!(err.contains(&format!("--set {set}")), "the override is named: {err}");
@@ -347,14 +347,25 @@ fn vicidial_leads_have_the_23_standard_columns_and_no_header() {
         assert_eq!(cols[3], "420");
         assert!(cols[5..].iter().all(|c| c.is_empty()));
     }
-    let default = String::from_utf8(ok_stdout(dir.path(), &["generate", "-n", "1", "--format", "vicidial"])).unwrap();
-    assert_eq!(default.split('\t').nth(2), Some("999"));
+}
+
+#[test]
+fn vicidial_without_a_list_id_is_bad_usage_instead_of_the_reserved_list_999() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = dialsim(dir.path(), &["generate", "-n", "1", "--seed", "1", "--format", "vicidial"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("--list-id") && err.contains("999"), "{err}");
+    assert!(o.stdout.is_empty(), "a list went out: {:?}", String::from_utf8_lossy(&o.stdout));
+    // The id can also be given in the format itself.
+    let lead = String::from_utf8(ok_stdout(dir.path(), &["generate", "-n", "1", "--format", "vicidial:1002"])).unwrap();
+    assert_eq!(lead.split('\t').nth(2), Some("1002"));
 }
 
 #[test]
 fn dialer_csv_splits_the_number_and_names_the_time_zone() {
     let dir = tempfile::tempdir().unwrap();
-    for (plan, cc, zone) in [("cz", "420", "Europe/Prague"), ("de", "49", "Europe/Berlin"), ("us", "1", "")] {
+    for (plan, cc, zone) in [("cz", "420", "Europe/Prague"), ("de", "49", "Europe/Berlin")] {
         let text = String::from_utf8(ok_stdout(
             dir.path(),
             &["generate", "--plan", plan, "-n", "20", "--seed", "2", "--format", "dialer-csv"],
@@ -379,9 +390,36 @@ fn dialer_csv_splits_the_number_and_names_the_time_zone() {
 }
 
 #[test]
+fn dialer_csv_names_the_time_zones_of_a_us_numbers_area_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/nanp-zones.csv")).unwrap();
+    let zones: std::collections::HashMap<&str, &str> = table
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("area_code"))
+        .filter_map(|l| l.split_once(','))
+        .collect();
+    let text = String::from_utf8(ok_stdout(
+        dir.path(),
+        &["generate", "--plan", "us", "-n", "500", "--seed", "2", "--format", "dialer-csv"],
+    ))
+    .unwrap();
+    let rows = common::by_header(&text);
+    assert_eq!(rows.len(), 500);
+    let mut several = 0;
+    for r in &rows {
+        let area = &r["national_number"][..3];
+        let expected = zones.get(area).unwrap_or_else(|| panic!("area code {area} is not in nanp-zones.csv"));
+        assert!(!r["time_zone"].is_empty(), "{r:?}");
+        assert_eq!(r["time_zone"], expected.split_whitespace().collect::<Vec<_>>().join(" "), "{r:?}");
+        several += usize::from(r["time_zone"].contains(' '));
+    }
+    assert!(several < rows.len(), "every area code spans several zones?");
+}
+
+#[test]
 fn dialer_formats_are_byte_identical_across_threads_and_continue_from_their_manifest() {
     let dir = tempfile::tempdir().unwrap();
-    for format in ["vicidial", "dialer-csv"] {
+    for format in ["vicidial:1001", "dialer-csv"] {
         let one =
             ok_stdout(dir.path(), &["generate", "-n", "40000", "--seed", "9", "--format", format, "--threads", "1"]);
         let four =
@@ -398,4 +436,51 @@ fn dialer_formats_are_byte_identical_across_threads_and_continue_from_their_mani
         joined.extend_from_slice(&rest[skip..]);
         assert!(joined == one, "{format}: first part + continuation differs from the whole list");
     }
+}
+
+#[test]
+fn every_command_has_a_man_page_with_exit_status_and_no_page_refers_to_a_missing_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("man1");
+    std::fs::create_dir(&pages).unwrap();
+    ok_stdout(dir.path(), &["man", "--dir", "man1"]);
+    let read = |name: &str| {
+        let page = std::fs::read_to_string(pages.join(name)).unwrap_or_else(|_| panic!("no page {name}"));
+        page.replace("\\-", "-").replace("\\fB", " ").replace("\\fR", "")
+    };
+    let mut references = 0;
+    // Every command `dialsim --help` lists has its page.
+    let help = String::from_utf8(ok_stdout(dir.path(), &["--help"])).unwrap();
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.len() >= 15 && commands.contains(&"generate"), "{commands:?}");
+    let mut names: Vec<String> = vec!["dialsim.1".into()];
+    names.extend(commands.iter().map(|c| format!("dialsim-{c}.1")));
+    let written: Vec<String> =
+        std::fs::read_dir(&pages).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    for name in names.iter().chain(&written) {
+        let page = read(name);
+        for section in [".SH \"EXIT STATUS\"", ".SH ENVIRONMENT", "NO_COLOR", "SOURCE_DATE_EPOCH", "128+N"] {
+            assert!(page.contains(section), "{name} lacks {section}");
+        }
+        // Every page named in a page exists.
+        for (at, _) in page.match_indices("(1)") {
+            let start = page[..at].rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).map_or(0, |i| i + 1);
+            let referred = &page[start..at];
+            if referred.starts_with("dialsim") {
+                references += 1;
+                assert!(written.contains(&format!("{referred}.1")), "{name} refers to {referred}(1), not written");
+            }
+        }
+    }
+    assert!(references > 2 * written.len() - 4, "only {references} references checked");
+    assert!(written.contains(&"dialsim-filter-build.1".to_string()), "{written:?}");
+    // The top-level help shows the exit codes too.
+    assert!(help.contains("Exit codes") && help.contains("128+N"), "{help}");
 }

@@ -328,3 +328,69 @@ fn preview_mode_runs_no_answering_machine_detection() {
     let out = Campaign::new(s).unwrap().run(4, true);
     assert!(out.calls.iter().any(|c| c.outcome.as_str() == "machine"));
 }
+
+#[test]
+fn a_set_value_that_every_stratum_overrides_is_warned_about_and_truly_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["simulate", "--set", "run.day_hours=0.5", "--seed", "3", "--threads", "1", "--json"];
+        args.extend(extra);
+        common::dialsim(dir.path(), &args)
+    };
+    let plain = run(&[]);
+    let shadowed = run(&["--set", "population.person=0.2"]);
+    let err = String::from_utf8_lossy(&shadowed.stderr);
+    assert!(shadowed.status.success(), "{err}");
+    assert!(
+        err.contains("warning: population.person=0.2 has no effect") && err.contains("population.mobile.person"),
+        "{err}"
+    );
+    // The summaries agree but for the echoed scenario, which records the value given.
+    let summary = |o: &std::process::Output| {
+        let mut doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let scenario = doc.as_object_mut().unwrap().remove("scenario");
+        assert!(scenario.is_some(), "the summary echoes its scenario");
+        doc
+    };
+    assert_eq!(summary(&plain), summary(&shadowed), "the warned-about value changed the run");
+    // A base value some dialled type reads is not warned about; nor a setting of the mode in use.
+    for set in ["population.busy=0.1", "dialer.max_level=5", "numbers.types=mobile,voip"] {
+        let o = run(&["--set", set, "--set", "population.person=0.2"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        let warned = err.contains(&format!("{set} has no effect"));
+        assert!(!warned, "{set}: {err}");
+    }
+    // A key of another dialer mode is.
+    let o = run(&["--set", "dialer.rate_per_hour=50"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("dialer.rate_per_hour=50 has no effect"));
+    // Quiet means quiet.
+    let o = run(&["--set", "population.person=0.2", "-q"]);
+    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn a_value_the_user_did_not_type_is_blamed_on_the_override_that_broke_it_with_its_origin() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // The default's 15-minute breaks no longer fit a 6-minute window.
+    let out = common::dialsim(d, &["simulate", "--set", "run.day_hours=0.1"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--set run.day_hours=0.1: shifts.break_minutes = 15 is out of range"), "{err}");
+    assert!(err.contains("the default (not set in <default scenario>)"), "{err}");
+    assert!(err.contains("change run.day_hours or shifts.break_minutes"), "{err}");
+    // A value from a file: its line.
+    std::fs::write(d.join("l.toml"), "[dialer]\nmode = \"predictive\"\ninitial_level = 3\n").unwrap();
+    let out = common::dialsim(d, &["simulate", "l.toml", "--set", "dialer.max_level=2"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--set dialer.max_level=2: dialer.initial_level = 3 is out of range"), "{err}");
+    assert!(
+        err.contains("set at l.toml:3") && err.contains("change dialer.max_level or dialer.initial_level"),
+        "{err}"
+    );
+    // A file's own value that breaks a default: the default is named as such.
+    std::fs::write(d.join("s.toml"), "[run]\nday_hours = 0.1\n[[shifts]]\nbreaks = 1\n").unwrap();
+    let out = common::dialsim(d, &["simulate", "s.toml"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("shifts.break_minutes = 15") && err.contains("the default (not set in s.toml)"), "{err}");
+}

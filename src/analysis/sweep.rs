@@ -28,7 +28,8 @@ impl FromStr for Vary {
     type Err = String;
     /// Parses `key=v1,v2` (a list value cannot be varied: its commas would split it). A value may be a range
     /// `FROM..TO:STEP`, both ends included: `10..30:10` is 10, 20, 30 and `0.01..0.03:0.01` is 0.01, 0.02,
-    /// 0.03 (written with the step's decimals, so no 0.030000000000000002).
+    /// 0.03 (written with the step's decimals, so no 0.030000000000000002). A step that does not land on `TO`
+    /// is refused (`10..30:7`), with the nearest ranges that do.
     ///
     /// ```
     /// let v: dialsim::analysis::Vary = "dialer.agents=10, 20".parse().unwrap();
@@ -39,6 +40,8 @@ impl FromStr for Vary {
     /// assert_eq!(v.values, ["0.01", "0.02", "0.03"]);
     /// let v: dialsim::analysis::Vary = r#"run.name="a,b",c"#.parse().unwrap();
     /// assert_eq!(v.values, [r#""a,b""#, "c"]);
+    /// let err = "dialer.agents=10..30:7".parse::<dialsim::analysis::Vary>().unwrap_err();
+    /// assert!(err.contains("10..24:7") && err.contains("10..31:7"), "{err}");
     /// ```
     fn from_str(v: &str) -> std::result::Result<Vary, String> {
         let (k, vals) = v.split_once('=').ok_or("expected KEY=V1,V2,... or KEY=FROM..TO:STEP")?;
@@ -94,11 +97,37 @@ fn range(from: &str, rest: &str) -> std::result::Result<Vec<String>, String> {
     }
     let decimals = |s: &str| s.split_once('.').map_or(0, |(_, f)| f.len());
     let places = decimals(from).max(decimals(step));
-    // The count from integers of the last decimal place, so 0.01..0.03:0.01 has its 3 points.
-    let scale = 10f64.powi(places as i32);
-    let steps = (((b - a) * scale).round() / (d * scale).round()).floor();
+    // Counted in integers of the last decimal place of any end or the step, so 0.01..0.03:0.01 has its 3 points
+    // and 10..30:7 is seen not to land on 30.
+    let scale = 10f64.powi(places.max(decimals(to)).min(15) as i32);
+    let (units_a, units_b, units_d) = ((a * scale).round(), (b * scale).round(), (d * scale).round());
+    if units_d < 1.0 {
+        return Err(format!("range {from}..{to}:{step}: the step must be above 0"));
+    }
+    let steps = ((units_b - units_a) / units_d).floor();
     if steps + 1.0 > MAX_RANGE_VALUES as f64 {
         return Err(format!("range {from}..{to}:{step} gives more than {MAX_RANGE_VALUES} values"));
+    }
+    // Both ends are included, so a step that jumps over the end is refused rather than silently dropping it.
+    if (units_b - units_a) % units_d != 0.0 {
+        let all = places.max(decimals(to));
+        let show = |units: f64| {
+            let x = units / scale;
+            if all == 0 { format!("{}", x.round() as i64) } else { format!("{x:.all$}") }
+        };
+        let below = units_a + steps * units_d;
+        let mut tries =
+            vec![format!("{from}..{}:{step}", show(below)), format!("{from}..{}:{step}", show(below + units_d))];
+        if let Some(k) = nearest_divisor(units_b - units_a, units_d) {
+            tries.push(format!("{from}..{to}:{}", show(k)));
+        }
+        return Err(format!(
+            "range {from}..{to}:{step}: the steps from {from} do not land on {to} ({}, {}, ...), and a range \
+             includes both ends; try {}",
+            show(below),
+            show(below + units_d),
+            tries.join(" or ")
+        ));
     }
     Ok((0..=steps as usize)
         .map(|i| {
@@ -106,6 +135,14 @@ fn range(from: &str, rest: &str) -> std::result::Result<Vec<String>, String> {
             if places == 0 { format!("{}", x.round() as i64) } else { format!("{x:.places$}") }
         })
         .collect())
+}
+
+/// The divisor of `span` nearest to `step` (both whole numbers of units), looked for a little way either side.
+fn nearest_divisor(span: f64, step: f64) -> Option<f64> {
+    (1..=10_000u32)
+        .map(f64::from)
+        .take_while(|delta| *delta < step.max(span))
+        .find_map(|delta| [step - delta, step + delta].into_iter().find(|k| *k >= 1.0 && *k < span && span % k == 0.0))
 }
 
 /// Every point of the grid of `vary`, the first parameter varying slowest: point `p`'s values, one per

@@ -77,7 +77,7 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         note!("dialsim: note: A and B are the same scenario; add --set-b KEY=VALUE to change B");
     }
     if let Some(p) = &args.report {
-        super::report::check(p, &[std::path::Path::new(&args.a), std::path::Path::new(&args.b)])?;
+        super::report::check("--report", p, &[std::path::Path::new(&args.a), std::path::Path::new(&args.b)])?;
     }
     let set_a: Vec<String> = args.set.iter().chain(&args.set_a).cloned().collect();
     let set_b: Vec<String> = args.set.iter().chain(&args.set_b).cloned().collect();

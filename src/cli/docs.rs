@@ -32,8 +32,14 @@ pub struct CompletionsArgs {
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
   dialsim man > dialsim.1 && man ./dialsim.1
-  sudo sh -c 'dialsim man > /usr/local/share/man/man1/dialsim.1'")]
-pub struct ManArgs {}
+  dialsim man --dir ~/.local/share/man/man1 && man dialsim-generate
+  sudo dialsim man --dir /usr/local/share/man/man1")]
+pub struct ManArgs {
+    /// Write every page into DIR: dialsim.1 and dialsim-COMMAND.1 for each command and subcommand (the pages
+    /// the top page refers to), instead of the top page on stdout.
+    #[arg(long, value_name = "DIR")]
+    dir: Option<std::path::PathBuf>,
+}
 
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
@@ -62,10 +68,65 @@ pub fn completions(args: CompletionsArgs) -> Result<i32> {
     write_stdout(&out)
 }
 
-pub fn man(_: ManArgs) -> Result<i32> {
-    let mut out = Vec::new();
-    clap_mangen::Man::new(super::command()).render(&mut out).map_err(dialsim::Error::Output)?;
-    write_stdout(&out)
+pub fn man(args: ManArgs) -> Result<i32> {
+    let pages = man_pages();
+    let Some(dir) = args.dir else {
+        return write_stdout(&pages[0].1);
+    };
+    if !dir.is_dir() {
+        anyhow::bail!(dialsim::Error::Usage(format!("--dir {}: no such folder", dir.display())));
+    }
+    let mut files = Vec::new();
+    for (name, bytes) in &pages {
+        let path = dir.join(name);
+        dialsim::output::check_target(&path)?;
+        let mut f = dialsim::output::AtomicFile::create(&path, dialsim::output::Privacy::Public)?;
+        std::io::Write::write_all(&mut f, bytes).map_err(|e| dialsim::Error::io(&path, e))?;
+        files.push(f);
+    }
+    dialsim::output::commit_together(files)?;
+    note!("dialsim: wrote {} man pages into {}", pages.len(), dir.display());
+    Ok(0)
+}
+
+/// Every man page, the top one first: (file name, roff). Each command and subcommand gets its page (the
+/// pages a page's COMMANDS section refers to), each with EXIT STATUS and ENVIRONMENT.
+fn man_pages() -> Vec<(String, Vec<u8>)> {
+    fn walk(cmd: &clap::Command, parent: Option<&str>, pages: &mut Vec<(String, Vec<u8>)>) {
+        let man = clap_mangen::Man::new(cmd.clone());
+        let mut roff = Vec::new();
+        // Rendering into memory cannot fail.
+        let _ = man.render(&mut roff);
+        roff.extend_from_slice(common_sections(parent).as_bytes());
+        pages.push((man.get_filename(), roff));
+        let name = cmd.get_display_name().unwrap_or_else(|| cmd.get_name()).to_string();
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            walk(sub, Some(&name), pages);
+        }
+    }
+    // No `help` subcommand in the pages: it would be a page of its own that says less than `--help`.
+    let mut cmd = super::command().disable_help_subcommand(true);
+    cmd.build();
+    let mut pages = Vec::new();
+    walk(&cmd, None, &mut pages);
+    pages
+}
+
+/// EXIT STATUS and ENVIRONMENT (the same for every command), and SEE ALSO the parent page.
+fn common_sections(parent: Option<&str>) -> String {
+    let text = |s: &str| s.replace('\\', "\\e").replace('-', "\\-");
+    let mut roff = String::from(".SH \"EXIT STATUS\"\n");
+    for (code, meaning) in super::EXIT_CODES {
+        roff.push_str(&format!(".TP\n\\fB{}\\fR\n{}\n", text(code), text(meaning)));
+    }
+    roff.push_str(".SH ENVIRONMENT\n");
+    for (name, effect) in super::ENVIRONMENT {
+        roff.push_str(&format!(".TP\n\\fB{}\\fR\n{}\n", text(name), text(effect)));
+    }
+    if let Some(parent) = parent {
+        roff.push_str(&format!(".SH \"SEE ALSO\"\n\\fB{}\\fR(1)\n", text(parent)));
+    }
+    roff
 }
 
 pub fn keys(args: KeysArgs) -> Result<i32> {

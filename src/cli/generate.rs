@@ -50,11 +50,12 @@ pub struct GenerateArgs {
     #[arg(long)]
     seed: Option<u64>,
     /// Output format: csv (number,type,region,index), txt (one E.164 number a line), vicidial (VICIdial's
-    /// standard lead file: tab-separated, no header; see --list-id) or dialer-csv (country_code,
+    /// standard lead file: tab-separated, no header; needs --list-id) or dialer-csv (country_code,
     /// national_number,e164,type,region,time_zone) [default: txt when -o ends in .txt, else csv].
     #[arg(long, value_parser = parse_format)]
-    format: Option<ListFormat>,
-    /// VICIdial list id for --format vicidial [default: 999].
+    format: Option<FormatArg>,
+    /// VICIdial list id for --format vicidial (required: VICIdial's default list 999 is its reserved list of
+    /// inactive inbound leads, never dialled). Create the list in VICIdial first.
     #[arg(long, value_name = "N")]
     list_id: Option<u64>,
     /// Output file (written to a temporary name and renamed when complete; owner-only, 0600); `-` or none:
@@ -90,8 +91,15 @@ struct MixArg(Vec<(NumberType, f64)>);
 fn parse_mix_arg(s: &str) -> Result<MixArg, String> {
     dialsim::parse_mix(s).map(MixArg)
 }
-fn parse_format(s: &str) -> Result<ListFormat, String> {
-    s.parse()
+/// `--format`: a list format, or `vicidial` waiting for its `--list-id`.
+#[derive(Clone, Copy, Debug)]
+enum FormatArg {
+    Given(ListFormat),
+    Vicidial,
+}
+
+fn parse_format(s: &str) -> Result<FormatArg, String> {
+    if s == "vicidial" { Ok(FormatArg::Vicidial) } else { s.parse().map(FormatArg::Given) }
 }
 fn parse_shard(s: &str) -> Result<Shard, String> {
     s.parse()
@@ -175,15 +183,22 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
             };
             list_of(0)?;
             let format = match (
-                args.format.unwrap_or(match &args.output {
+                args.format.unwrap_or(FormatArg::Given(match &args.output {
                     Some(p) if p.extension().is_some_and(|e| e == "txt") => ListFormat::Txt,
                     _ => ListFormat::Csv,
-                }),
+                })),
                 args.list_id,
             ) {
-                (ListFormat::Vicidial { .. }, Some(list_id)) => ListFormat::Vicidial { list_id },
+                (FormatArg::Vicidial | FormatArg::Given(ListFormat::Vicidial { .. }), Some(list_id)) => {
+                    ListFormat::Vicidial { list_id }
+                }
+                (FormatArg::Vicidial, None) => anyhow::bail!(dialsim::Error::Usage(
+                    "--format vicidial needs --list-id N, the id of a list made in VICIdial for this campaign \
+                     (VICIdial's default list 999 is its reserved list of inactive inbound leads, never dialled)"
+                        .into()
+                )),
                 (_, Some(_)) => anyhow::bail!(dialsim::Error::Usage("--list-id goes with --format vicidial".into())),
-                (format, None) => format,
+                (FormatArg::Given(format), None) => format,
             };
             let request =
                 ListRequest { start: args.start, count, shard: args.shard.unwrap_or(Shard::WHOLE), format, threads };

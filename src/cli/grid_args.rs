@@ -156,7 +156,7 @@ impl<H: GridHelp> GridArgs<H> {
         let inputs: Vec<PathBuf> = scenarios.flat_map(|s| super::simulate::scenario_inputs(scenario_arg, s)).collect();
         super::simulate::refuse_inputs_in(dir, &inputs)?;
         if let Some(p) = report {
-            super::report::check(p, &[dir])?;
+            super::report::check("--report", p, &[dir])?;
         }
         let folder = RunFolder::create(dir)?;
         let seed = super::generate::seed_or_fresh(self.seed);

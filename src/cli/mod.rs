@@ -1,10 +1,11 @@
 //! Command-line front end. Raw clap flags are turned into the library's plain config types here; clap types
 //! never enter the library.
 //!
-//! Exit codes: 0 success (also when the output pipe closes early), 1 error, 2 bad usage (also an output that
-//! is refused: a special file, an input, a foreign folder), 3 incomplete result (e.g. the number space ran out
-//! before `-n` numbers passed the exclusions), 4 the audit found violations, 128 + N ended by signal N
-//! (130 SIGINT, 143 SIGTERM) after removing the temporary files.
+//! Exit codes, one table for every command ([`EXIT_CODES`], shown by `dialsim --help` and every man page): 0
+//! success (also when the output pipe closes early), 1 error, 2 bad usage (also an output that is refused: a
+//! special file, an input, a foreign folder; a scenario key or value typed in `--set`, `--vary`), 3 incomplete
+//! result (e.g. the number space ran out before `-n` numbers passed the exclusions), 4 the audit found
+//! violations, 128 + N ended by signal N (130 SIGINT, 143 SIGTERM) after removing the temporary files.
 
 /// `println!` that reports a closed pipe as an error (ending the command quietly) instead of panicking.
 macro_rules! out {
@@ -58,6 +59,44 @@ pub(crate) fn verbose() -> bool {
 
 /// Exit code for a result that is valid but short of what was asked.
 pub const EXIT_INCOMPLETE: i32 = 3;
+
+/// The exit codes every command shares: code, meaning.
+pub(crate) const EXIT_CODES: [(&str, &str); 6] = [
+    ("0", "success (also when the output pipe closes early)"),
+    (
+        "1",
+        "error: an input that cannot be read or is malformed (named with its line), a request the data cannot \
+         meet, a failed write",
+    ),
+    (
+        "2",
+        "bad usage: a flag value or an output that cannot be used, a scenario key or value given by --set or \
+         --vary",
+    ),
+    ("3", "incomplete: the number space ran out before -n numbers passed the exclusions"),
+    ("4", "the audit found violations"),
+    ("128+N", "ended by signal N (130 SIGINT, 143 SIGTERM) after removing the temporary files"),
+];
+
+/// The environment variables dialsim reads: name, effect.
+pub(crate) const ENVIRONMENT: [(&str, &str); 2] = [
+    ("NO_COLOR", "set to anything but the empty string: no colours in help and error messages"),
+    (
+        "SOURCE_DATE_EPOCH",
+        "seconds since 1970-01-01 UTC: the creation time written into a Bloom filter file (filter build), for \
+         reproducible filter files",
+    ),
+];
+
+/// The exit-code table as the top-level help shows it.
+fn exit_codes_help() -> String {
+    let mut text = String::from("Exit codes (every command):\n");
+    for (code, meaning) in EXIT_CODES {
+        text.push_str(&format!("  {code:<6} {meaning}\n"));
+    }
+    text.push_str("\nEnvironment: NO_COLOR, SOURCE_DATE_EPOCH (see dialsim man).");
+    text
+}
 
 #[derive(Parser, Debug)]
 #[command(
@@ -161,7 +200,7 @@ KPIs (the rows): dialsim keys --kpi. Scenario keys for --set, --set-a, --set-b: 
     Keys(docs::KeysArgs),
     /// Print a shell completion script on stdout.
     Completions(docs::CompletionsArgs),
-    /// Print the man page (roff) on stdout.
+    /// Print the man page (roff) on stdout, or write one per command into a folder (--dir).
     Man(docs::ManArgs),
 }
 
@@ -221,6 +260,11 @@ pub fn run() -> i32 {
                     eprintln!("dialsim: error: {}", dialsim::text::escape_controls(&lib.to_string()));
                     return 2;
                 }
+                // A key or value typed on the command line (`--set`) is bad usage, as it is through `--vary`.
+                if matches!(lib, dialsim::Error::Scenario { origin: dialsim::Origin::Override { .. }, .. }) {
+                    eprintln!("dialsim: error: {}", dialsim::text::escape_controls(&message(&e)));
+                    return 2;
+                }
             }
             eprintln!("dialsim: error: {}", dialsim::text::escape_controls(&message(&e)));
             1
@@ -230,7 +274,7 @@ pub fn run() -> i32 {
 
 /// The command line's definition: colours off when `NO_COLOR` is set (to anything but the empty string).
 pub(crate) fn command() -> clap::Command {
-    let cmd = Cli::command();
+    let cmd = Cli::command().after_help(exit_codes_help());
     if no_color() { cmd.color(clap::ColorChoice::Never) } else { cmd }
 }
 

@@ -21,7 +21,7 @@ pub struct ReportArgs {
 
 pub fn run(args: ReportArgs) -> Result<i32> {
     let folders: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
-    check(&args.output, &folders)?;
+    check("-o", &args.output, &folders)?;
     let report = Report::read(&args.inputs)?;
     write(&args.output, &report)?;
     note!("dialsim: wrote {} ({} inputs)", args.output.display(), args.inputs.len());
@@ -29,10 +29,10 @@ pub fn run(args: ReportArgs) -> Result<i32> {
 }
 
 /// Refuses a report file that cannot be written, that is one of the inputs, or that would land inside one of
-/// the folders `inside` (a file added to a run folder breaks its manifest).
-pub(crate) fn check(path: &Path, inside: &[&Path]) -> Result<()> {
+/// the folders `inside` (a file added to a run folder breaks its manifest); `flag` is the flag that named it.
+pub(crate) fn check(flag: &str, path: &Path, inside: &[&Path]) -> Result<()> {
     if dialsim::output::is_stdout(path) {
-        anyhow::bail!(dialsim::Error::Usage("--report -: name a file for the HTML report".into()));
+        anyhow::bail!(dialsim::Error::Usage(format!("{flag} -: name a file for the HTML report")));
     }
     dialsim::output::check_target(path)?;
     dialsim::output::refuse_inputs(path, inside)?;

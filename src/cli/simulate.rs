@@ -54,11 +54,37 @@ pub struct SimulateArgs {
 }
 
 /// The scenario named on the command line (or the embedded default), with overrides.
+/// An override whose value the scenario never reads is told once on stderr (a sweep loads its scenario often).
 pub(crate) fn load_scenario(path: &Option<String>, set: &[String]) -> dialsim::Result<Scenario> {
-    match path.as_deref() {
+    let scenario = match path.as_deref() {
         Some("default") | None => Scenario::parse("<default scenario>", dialsim::DEFAULT_SCENARIO, set),
         Some("-") => Scenario::parse("<stdin>", stdin_text()?, set),
-        Some(p) => Scenario::load(p, set),
+        Some(p) => Scenario::load(p, set).map_err(|e| missing_scenario(p, e)),
+    }?;
+    static TOLD: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    for (text, why) in scenario.unused_overrides(set) {
+        let mut told = TOLD.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !told.contains(&text) {
+            note!("dialsim: warning: {text} has no effect: {why}");
+            told.push(text);
+        }
+    }
+    Ok(scenario)
+}
+
+/// A scenario named on the command line that is no file: said in words, with the embedded scenario's name
+/// when the name is close to it (`defualt`).
+fn missing_scenario(name: &str, e: dialsim::Error) -> dialsim::Error {
+    match &e {
+        dialsim::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            let hint = match dialsim::closest_names(name, ["default"]).first() {
+                Some(n) => format!("; did you mean the embedded scenario `{n}`?"),
+                None => " (the embedded scenario is `default`; `-` reads one from stdin)".into(),
+            };
+            let words = format!("no such scenario file{hint}");
+            dialsim::Error::io(name, std::io::Error::new(std::io::ErrorKind::NotFound, words))
+        }
+        _ => e,
     }
 }
 
@@ -172,7 +198,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         refuse_inputs_in(dir, &scenario_inputs(&args.scenario, &scenario))?;
     }
     if let Some(p) = &args.report {
-        super::report::check(p, &args.out.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
+        super::report::check("--report", p, &args.out.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
     }
     let key = args.key.as_ref().map(dialsim::manifest::read_key).transpose()?; // audit branch: --key, read before the run
     let folder = args.out.as_ref().map(RunFolder::create).transpose()?;

@@ -18,34 +18,37 @@ pub enum ListFormat {
     /// lead leads back to its place in the list), `dialsim`, the list id, the country calling code and the
     /// national number; the others are empty (a random number has no name or address).
     Vicidial {
-        /// VICIdial's list id (VICIdial's own default is 999).
+        /// VICIdial's list id. There is no default: VICIdial's own default, 999, is its reserved list for
+        /// inactive inbound leads, where loaded numbers are never dialled.
         list_id: u64,
     },
     /// A CSV for dialers that import numbers apart from their country:
     /// `country_code,national_number,e164,type,region,time_zone` with a header row. The time zone is the IANA
-    /// name where the region has one zone (CZ, SK, DE, GB and the Crown Dependencies), else empty.
+    /// name where the region has one zone (CZ, SK, DE, GB and the Crown Dependencies); for +1 numbers, the
+    /// zone of the area code (`data/nanp-zones.csv`; an area code that spans zones has them all, separated
+    /// by spaces); else empty.
     DialerCsv,
-}
-
-impl ListFormat {
-    /// VICIdial's default list id, used by `vicidial` without one.
-    pub const VICIDIAL_DEFAULT_LIST_ID: u64 = 999;
 }
 
 impl FromStr for ListFormat {
     type Err = String;
-    /// Parses `csv`, `txt`, `vicidial` (list id 999), `vicidial:LIST_ID` or `dialer-csv`.
+    /// Parses `csv`, `txt`, `vicidial:LIST_ID` or `dialer-csv`. `vicidial` needs its list id: VICIdial's
+    /// default list, 999, holds inactive inbound leads, so a list loaded there would never be dialled.
     ///
     /// ```
     /// use dialsim::ListFormat;
     /// assert_eq!("vicidial:1001".parse::<ListFormat>().unwrap(), ListFormat::Vicidial { list_id: 1001 });
-    /// assert_eq!("vicidial".parse::<ListFormat>().unwrap().to_string(), "vicidial:999");
+    /// assert_eq!("vicidial:1001".parse::<ListFormat>().unwrap().to_string(), "vicidial:1001");
+    /// assert!("vicidial".parse::<ListFormat>().is_err());
     /// ```
     fn from_str(s: &str) -> std::result::Result<ListFormat, String> {
         match s {
             "csv" => Ok(ListFormat::Csv),
             "txt" => Ok(ListFormat::Txt),
-            "vicidial" => Ok(ListFormat::Vicidial { list_id: ListFormat::VICIDIAL_DEFAULT_LIST_ID }),
+            "vicidial" => Err(format!(
+                "format '{s}' needs a list id, vicidial:ID (VICIdial's default list 999 is its reserved list of \
+                 inactive inbound leads, never dialled)"
+            )),
             "dialer-csv" => Ok(ListFormat::DialerCsv),
             _ => match s.strip_prefix("vicidial:").map(str::parse::<u64>) {
                 Some(Ok(list_id)) => Ok(ListFormat::Vicidial { list_id }),
@@ -86,6 +89,20 @@ pub fn region_time_zone(region: &str) -> &'static str {
         "IM" => "Europe/Isle_of_Man",
         _ => "",
     }
+}
+
+/// The `time_zone` cell of dialer-csv for numbers of a segment (`region`, `country_code`, national `prefix` of
+/// numbers `length` digits long): by area code for NANP numbers (several zones space-separated), else the
+/// region's one zone, else empty.
+pub(super) fn segment_time_zone(region: &str, country_code: u16, prefix: &str, length: u8) -> String {
+    if country_code == 1 && length == 10 {
+        if let Some(area) = prefix.get(..3).and_then(|a| a.parse::<u64>().ok()) {
+            // The first number under the area code stands for all of them: the table is keyed by area code.
+            return crate::calendar::number_zones(10_000_000_000 + area * 10_000_000).join(" ");
+        }
+        return String::new();
+    }
+    region_time_zone(region).to_string()
 }
 
 /// The bytes of a dialer-format record that one segment's numbers share: `a`, the national digits, `m`, the

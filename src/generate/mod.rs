@@ -345,7 +345,13 @@ impl CallList {
                 .map(|s| Pieces {
                     a: format!("{},{}", s.country_code, s.prefix).into_bytes(),
                     m: format!(",+{}{}", s.country_code, s.prefix).into_bytes(),
-                    b: format!(",{},{},{}", s.kind, s.region, region_time_zone(&s.region)).into_bytes(),
+                    b: format!(
+                        ",{},{},{}",
+                        s.kind,
+                        s.region,
+                        format::segment_time_zone(&s.region, s.country_code, &s.prefix, s.length)
+                    )
+                    .into_bytes(),
                 })
                 .collect(),
         }

@@ -9,13 +9,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+mod keys;
 mod population;
 mod referrals;
 mod text;
 mod time;
+mod unused;
 mod validate;
 
 pub(crate) use crate::clock::days_from_civil;
+pub use keys::closest_names;
 pub(crate) use population::check_mix;
 pub use population::{CostsSection, LinePrices, PopulationSection, Rates, ScreeningSection, StratumRates, parse_mix};
 pub use referrals::ReferralsSection;
@@ -502,6 +505,12 @@ impl Scenario {
     /// assert!(err.to_string().starts_with("s.toml:2:"));
     /// ```
     pub fn parse(name: &str, text: &str, overrides: &[String]) -> Result<Scenario> {
+        Scenario::parse_unblamed(name, text, overrides)
+            .map_err(|e| validate::blame_override(e, name, text, overrides, Scenario::parse_unblamed))
+    }
+
+    /// [`Scenario::parse`] without blaming an override for a value it did not set.
+    fn parse_unblamed(name: &str, text: &str, overrides: &[String]) -> Result<Scenario> {
         let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
             let line = e.span().map(|s| line_of(text, s.start));
             Error::scenario_file(name, line, e.message().to_string())

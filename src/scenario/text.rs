@@ -3,6 +3,7 @@
 //! dates and times a scenario writes.
 
 use super::Scenario;
+use super::keys::{all_keys, did_you_mean};
 use crate::error::{Error, Result};
 
 /// 1-based line of byte offset `at` in `text`.
@@ -157,7 +158,14 @@ pub(super) fn plain_message(message: &str, key: Option<&str>) -> String {
     } else if let Some(rest) = message.strip_prefix("unknown field ") {
         match rest.split_once(", expected ") {
             Some((field, known)) => {
-                format!("unknown key {field} (the keys here: {})", known.trim_start_matches("one of "))
+                let known = known.trim_start_matches("one of ");
+                // An override's whole dotted key is matched against every key; a file's key against its
+                // section's.
+                let hint = match key {
+                    Some(k) => did_you_mean(k, all_keys().iter().map(String::as_str)),
+                    None => did_you_mean(field.trim_matches('`'), known.split(", ").map(|k| k.trim_matches('`'))),
+                };
+                format!("unknown key {field}{hint} (the keys here: {known})")
             }
             None => format!("unknown key {rest}"),
         }

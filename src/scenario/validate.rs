@@ -20,6 +20,12 @@ impl Scenario {
             });
             match set {
                 Some(o) => Err(Error::scenario_override(o, message)),
+                // A value nobody typed: say it is the default.
+                None if !file_sets(text, path) => Err(Error::scenario_file(
+                    name,
+                    find_key(text, path),
+                    format!("{message}; that value is the default (not set in {name})"),
+                )),
                 None => Err(Error::scenario_file(name, find_key(text, path), message)),
             }
         };
@@ -124,4 +130,45 @@ impl Scenario {
         dist("agents.wrap", &g.wrap, 0.0, 36_000.0)?;
         time::validate(self, &range, &fail)
     }
+}
+
+/// A range error on a value the overrides did not set, though they made it fail (the file alone passes): blamed
+/// on the first override that does, saying where the value came from (its line, or the default) and which keys
+/// to change. `--set run.day_hours=0.1` makes the default 15-minute breaks longer than the shift.
+pub(super) fn blame_override(
+    e: Error,
+    name: &str,
+    text: &str,
+    overrides: &[String],
+    parse: fn(&str, &str, &[String]) -> Result<Scenario>,
+) -> Error {
+    let Error::Scenario { origin: crate::error::Origin::File(at), message } = &e else {
+        return e;
+    };
+    if overrides.is_empty() || parse(name, text, &[]).is_err() {
+        return e;
+    }
+    let Some(culprit) = (1..=overrides.len()).find(|&n| parse(name, text, &overrides[..n]).is_err()) else {
+        return e;
+    };
+    let culprit = &overrides[culprit - 1];
+    let path = message.split_once(" = ").map_or(message.as_str(), |(p, _)| p);
+    let from = if file_sets(text, path) { format!("; that value is set at {at}") } else { String::new() };
+    let key = culprit.split_once('=').map_or(culprit.as_str(), |(k, _)| k).trim();
+    Error::scenario_override(culprit, format!("{message}{from}; change {key} or {path}"))
+}
+
+/// Whether the scenario text itself sets the dotted `path` (in any entry of an array of tables such as
+/// `[[shifts]]`).
+fn file_sets(text: &str, path: &str) -> bool {
+    fn walk(v: &toml::Value, keys: &[&str]) -> bool {
+        match (v, keys.split_first()) {
+            (_, None) => true,
+            (toml::Value::Table(t), Some((k, rest))) => t.get(*k).is_some_and(|v| walk(v, rest)),
+            (toml::Value::Array(a), Some(_)) => a.iter().any(|v| walk(v, keys)),
+            _ => false,
+        }
+    }
+    let keys: Vec<&str> = path.split('.').collect();
+    text.parse::<toml::Table>().is_ok_and(|t| walk(&toml::Value::Table(t), &keys))
 }
