@@ -10,6 +10,7 @@
 //! low when the timeout cuts the delay distribution's tail (under 1 % of answers for the default 25 s and
 //! a 9 s mean).
 
+mod delimited;
 mod read;
 mod vicidial;
 

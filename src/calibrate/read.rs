@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 
+use super::delimited::{Delimited, LineEnds, split_fields};
 use crate::error::{Error, Result};
 use crate::normalize::Normalizer;
 use crate::number::PhoneNumber;
@@ -179,139 +180,6 @@ fn dialsim_disposition(outcome: &str) -> Option<Disposition> {
     })
 }
 
-/// Line ends as `\n`: CRLF becomes LF and a lone CR becomes LF, so that line numbers count every line end
-/// (the csv reader counts only LF, and counts a CRLF file's lines one low).
-struct LineEnds<R> {
-    inner: R,
-    after_cr: bool,
-}
-
-impl<R: BufRead> Read for LineEnds<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let mut written = 0;
-        while written == 0 && !buf.is_empty() {
-            let available = self.inner.fill_buf()?;
-            if available.is_empty() {
-                break;
-            }
-            let mut used = 0;
-            for &b in available {
-                if written == buf.len() {
-                    break;
-                }
-                used += 1;
-                match b {
-                    b'\r' => {
-                        buf[written] = b'\n';
-                        written += 1;
-                        self.after_cr = true;
-                    }
-                    b'\n' if self.after_cr => self.after_cr = false,
-                    _ => {
-                        buf[written] = b;
-                        written += 1;
-                        self.after_cr = false;
-                    }
-                }
-            }
-            self.inner.consume(used);
-        }
-        Ok(written)
-    }
-}
-
-/// Rows of a delimited file without quoting (MySQL's tab output and `INTO OUTFILE`, VICIdial's report),
-/// read line by line with the line each starts on. With `escapes`, a backslash escapes the next byte
-/// (`\t`, `\n`, `\\`, `\0`, or a literal delimiter or line end) and `\N` alone is NULL, kept as `\N`; a comma
-/// file's fields may be enclosed in `"` (`OPTIONALLY ENCLOSED BY`).
-struct Delimited<R> {
-    input: R,
-    delimiter: u8,
-    escapes: bool,
-    line: u64,
-    buf: Vec<u8>,
-}
-
-impl<R: BufRead> Delimited<R> {
-    fn next(&mut self, name: &str, cells: &mut Vec<String>) -> Result<Option<u64>> {
-        loop {
-            self.buf.clear();
-            let start = self.line + 1;
-            loop {
-                let n = self
-                    .input
-                    .read_until(b'\n', &mut self.buf)
-                    .map_err(|e| Error::input(name, Some(self.line + 1), e.to_string()))?;
-                if n == 0 {
-                    break;
-                }
-                self.line += 1;
-                if !(self.escapes && ends_escaped(&self.buf)) {
-                    break;
-                }
-            }
-            if self.buf.is_empty() {
-                return Ok(None);
-            }
-            if self.buf.last() == Some(&b'\n') && !(self.escapes && ends_escaped(&self.buf)) {
-                self.buf.pop();
-            }
-            if self.buf.is_empty() {
-                continue;
-            }
-            *cells = split_fields(name, start, &self.buf, self.delimiter, self.escapes)?;
-            return Ok(Some(start));
-        }
-    }
-}
-
-/// The fields of one row (`line` without its line end), unescaped when `escapes`.
-fn split_fields(name: &str, at: u64, line: &[u8], delimiter: u8, escapes: bool) -> Result<Vec<String>> {
-    let mut cells = Vec::new();
-    let mut field = Vec::new();
-    let (mut i, mut quoted) = (0, false);
-    let enclosing = escapes && delimiter == b',';
-    while i < line.len() {
-        let b = line[i];
-        i += 1;
-        if escapes && b == b'\\' {
-            match line.get(i) {
-                None => field.push(b'\\'),
-                Some(&e) => {
-                    i += 1;
-                    match e {
-                        b'0' => field.push(0),
-                        b'b' => field.push(8),
-                        b'n' => field.push(b'\n'),
-                        b'r' => field.push(b'\r'),
-                        b't' => field.push(b'\t'),
-                        b'Z' => field.push(26),
-                        b'N' => field.extend_from_slice(b"\\N"),
-                        other => field.push(other),
-                    }
-                }
-            }
-        } else if enclosing && b == b'"' && (quoted || field.is_empty()) {
-            quoted = !quoted;
-        } else if b == delimiter && !quoted {
-            cells.push(text_of(name, at, std::mem::take(&mut field))?);
-        } else {
-            field.push(b);
-        }
-    }
-    cells.push(text_of(name, at, field)?);
-    Ok(cells)
-}
-
-/// Whether `line` ends with a backslash-escaped line end (an odd run of backslashes before its `\n`).
-fn ends_escaped(line: &[u8]) -> bool {
-    line.last() == Some(&b'\n') && line[..line.len() - 1].iter().rev().take_while(|b| **b == b'\\').count() % 2 == 1
-}
-
-fn text_of(name: &str, line: u64, bytes: Vec<u8>) -> Result<String> {
-    String::from_utf8(bytes).map_err(|_| Error::input(name, Some(line), "not UTF-8 text"))
-}
-
 /// A cell that is NULL: `\N` (`INTO OUTFILE`), `NULL` (`mysql -B`) or empty.
 fn null(cell: &str) -> bool {
     matches!(cell.trim(), "" | "\\N" | "NULL")
@@ -447,7 +315,7 @@ fn vicidial_row(
 /// ```
 pub fn read_log(name: &str, input: impl Read, normalizer: &Normalizer) -> Result<Log> {
     let at = |line: u64, m: String| Error::input(name, Some(line), m);
-    let mut input = BufReader::new(LineEnds { inner: BufReader::new(input), after_cr: false });
+    let mut input = BufReader::new(LineEnds::new(BufReader::new(input)));
     let mut first = Vec::new();
     input.read_until(b'\n', &mut first).map_err(|e| at(1, e.to_string()))?;
     let delimiter = if first.contains(&b'\t') { b'\t' } else { b',' };
@@ -505,7 +373,7 @@ pub fn read_log(name: &str, input: impl Read, normalizer: &Normalizer) -> Result
             // mysql -B and INTO OUTFILE escape with backslashes; the Export Calls Report writes values as they
             // are (tabs in them made ` -- `).
             let escapes = format != LogFormat::VicidialCallsReport;
-            let mut rows = Delimited { input: BufReader::new(input), delimiter, escapes, line: 0, buf: Vec::new() };
+            let mut rows = Delimited::new(BufReader::new(input), delimiter, escapes);
             let mut row = Vec::new();
             let (cols, width) = if format == LogFormat::VicidialOutfile {
                 (VicidialColumns::positional(), cells.len())
