@@ -430,3 +430,15 @@ fn talk_is_length_less_queue_seconds_and_not_length_alone() {
     assert!(!fitted.contains("\ntalk = "), "{fitted}");
     assert!(fitted.contains("agents.talk keeps its default: length_in_sec runs from pick-up to hang-up"), "{fitted}");
 }
+
+#[test]
+fn a_byte_order_mark_does_not_hide_the_first_column_name() {
+    let tab = format!(
+        "\u{feff}{REPORT_HEADER}\r\n{}\r\n",
+        report_row("2026-01-05 09:00:00", "601000001", "NA", "601000001", "0")
+    );
+    assert_eq!(read(&tab).unwrap().format, LogFormat::VicidialCallsReport);
+    let dialsim = "\u{feff}call_id,number,attempt,dial_s,outcome,ring_s,wait_s,talk_s,wrap_s\n\
+                   0,+420601000001,1,32400.000,busy,9.000,0.000,0.000,0.000\n";
+    assert_eq!(read(dialsim).unwrap().format, LogFormat::Dialsim);
+}

@@ -318,6 +318,10 @@ pub fn read_log(name: &str, input: impl Read, normalizer: &Normalizer) -> Result
     let mut input = BufReader::new(LineEnds::new(BufReader::new(input)));
     let mut first = Vec::new();
     input.read_until(b'\n', &mut first).map_err(|e| at(1, e.to_string()))?;
+    // A byte-order mark (a spreadsheet's "CSV UTF-8") is not part of the first name.
+    if first.starts_with("\u{feff}".as_bytes()) {
+        first.drain(..3);
+    }
     let delimiter = if first.contains(&b'\t') { b'\t' } else { b',' };
     let line = first.strip_suffix(b"\n").unwrap_or(&first);
     // Split as an INTO OUTFILE row (escapes, enclosed strings): a header holds neither.
