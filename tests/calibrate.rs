@@ -313,8 +313,7 @@ fn an_export_calls_report_with_crlf_calibrates_without_error() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let fitted = std::fs::read_to_string(dir.path().join("fitted.toml")).unwrap();
-    for needle in ["left out 1 rows not dialled", "`DNCL` ×1", "`PU` ×1", "amd.person_misdetected keeps its default"]
-    {
+    for needle in ["left out 1 row not dialled", "`DNCL` ×1", "`PU` ×1", "amd.person_misdetected keeps its default"] {
         assert!(stderr.contains(needle), "stderr lacks {needle:?}:\n{stderr}");
         assert!(fitted.contains(needle), "scenario lacks {needle:?}:\n{fitted}");
     }

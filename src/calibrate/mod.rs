@@ -479,12 +479,13 @@ impl Calibration {
         }
         for (reason, statuses) in &why {
             let n: u64 = statuses.values().sum();
-            out.push(format!("left out {n} rows {reason}: {}", read::list_statuses(statuses)));
+            out.push(format!("left out {} {reason}: {}", rows(n), read::list_statuses(statuses)));
         }
         if !self.unknown.is_empty() {
             let n: u64 = self.unknown.values().sum();
             out.push(format!(
-                "left out {n} rows with statuses dialsim does not know: {}",
+                "left out {} with statuses dialsim does not know: {}",
+                rows(n),
                 read::list_statuses(&self.unknown)
             ));
         }
@@ -500,6 +501,11 @@ impl Calibration {
         }
         out
     }
+}
+
+/// `1 row`, `2 rows`.
+fn rows(n: u64) -> String {
+    if n == 1 { "1 row".into() } else { format!("{n} rows") }
 }
 
 fn pct(p: Proportion) -> String {
