@@ -269,6 +269,9 @@ fn an_into_outfile_export_without_header_is_read_by_vicidials_column_order() {
         (log.format, log.attempts[0].disposition, log.attempts[0].hour),
         (LogFormat::VicidialOutfile, Disposition::Refused, 11)
     );
+    // A first row whose comment holds a line end is still one row of 18 columns.
+    let log = read(&format!("{}\n{}\n", rows[1], rows[0])).unwrap();
+    assert_eq!((log.format, log.attempts.len()), (LogFormat::VicidialOutfile, 2));
     // A row of another width is refused with its line.
     let e = read(&format!("{}\n{}\n", rows[0], "1\t2\t3")).unwrap_err().to_string();
     assert!(e.starts_with("log.csv:2: 3 cells"), "{e}");

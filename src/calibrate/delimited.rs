@@ -142,7 +142,7 @@ pub(super) fn split_fields(name: &str, at: u64, line: &[u8], delimiter: u8, esca
 }
 
 /// Whether `line` ends with a backslash-escaped line end (an odd run of backslashes before its `\n`).
-fn ends_escaped(line: &[u8]) -> bool {
+pub(super) fn ends_escaped(line: &[u8]) -> bool {
     line.last() == Some(&b'\n') && line[..line.len() - 1].iter().rev().take_while(|b| **b == b'\\').count() % 2 == 1
 }
 

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 
-use super::delimited::{Delimited, LineEnds, split_fields};
+use super::delimited::{Delimited, LineEnds, ends_escaped, split_fields};
 use crate::error::{Error, Result};
 use crate::normalize::Normalizer;
 use crate::number::PhoneNumber;
@@ -317,7 +317,13 @@ pub fn read_log(name: &str, input: impl Read, normalizer: &Normalizer) -> Result
     let at = |line: u64, m: String| Error::input(name, Some(line), m);
     let mut input = BufReader::new(LineEnds::new(BufReader::new(input)));
     let mut first = Vec::new();
-    input.read_until(b'\n', &mut first).map_err(|e| at(1, e.to_string()))?;
+    // The first row, with the lines an escaped line end joins to it (a comment of an INTO OUTFILE row).
+    let mut lines = 0;
+    while (lines == 0 || ends_escaped(&first))
+        && input.read_until(b'\n', &mut first).map_err(|e| at(lines + 1, e.to_string()))? > 0
+    {
+        lines += 1;
+    }
     // A byte-order mark (a spreadsheet's "CSV UTF-8") is not part of the first name.
     if first.starts_with("\u{feff}".as_bytes()) {
         first.drain(..3);
