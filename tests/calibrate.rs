@@ -4,7 +4,7 @@
 mod common;
 
 use common::{dialsim, ok_stdout};
-use dialsim::calibrate::{Disposition, LogFormat, calibrate, read_log};
+use dialsim::calibrate::{Disposition, Log, LogFormat, calibrate, read_log};
 use dialsim::{Normalizer, Plan, Scenario};
 
 /// The default scenario's value of `key` in `section` (`population.mobile` falls back to `population`), as a
@@ -93,9 +93,12 @@ fn a_vicidial_log_is_read_by_its_status_mapping() {
         7,7,999,C,2026-01-05 10:05:00,0,0,12,DNC,420,601000007,agent2\n\
         8,8,999,C,2026-01-05 11:00:00,0,0,40,CALLBK,420,601000008,agent2\n";
     let plan = Plan::embedded("cz").unwrap();
-    let (format, attempts) = read_log("vicidial_log.csv", log.as_bytes(), &Normalizer::for_plan(&plan)).unwrap();
-    assert_eq!(format, LogFormat::Vicidial);
-    let got: Vec<(Disposition, u8, Option<f64>)> = attempts.iter().map(|a| (a.disposition, a.hour, a.talk_s)).collect();
+    let read = read_log("vicidial_log.csv", log.as_bytes(), &Normalizer::for_plan(&plan)).unwrap();
+    assert_eq!(read.format, LogFormat::Vicidial);
+    let attempts = &read.attempts;
+    // length_in_sec runs from pick-up to hang-up, the wait for an agent included: kept apart from talk.
+    let got: Vec<(Disposition, u8, Option<f64>)> =
+        attempts.iter().map(|a| (a.disposition, a.hour, a.answered_s)).collect();
     assert_eq!(
         got,
         vec![
@@ -109,7 +112,8 @@ fn a_vicidial_log_is_read_by_its_status_mapping() {
             (Disposition::Callback, 11, Some(40.0)),
         ]
     );
-    let c = calibrate(format, &attempts, &plan);
+    assert!(attempts.iter().all(|a| a.talk_s.is_none()), "no queue_seconds: no talk");
+    let c = calibrate(&read, &plan);
     assert_eq!((c.all.not_in_service.k, c.all.not_in_service.n), (1, 8));
     assert_eq!((c.all.person.k, c.all.person.n), (5, 7));
     assert_eq!((c.all.object.k, c.all.object.n), (1, 4));
@@ -139,7 +143,7 @@ fn bad_logs_are_refused_with_file_and_line() {
         (head.to_string(), "log.csv: the log holds no attempts"),
         (
             "call_date,status,phone_code,phone_number\n2026-01-05 09:00:00,WEIRD,420,601000001\n".to_string(),
-            "log.csv:2: VICIdial status `WEIRD` has no mapping",
+            "log.csv: 1 of 1 rows have a status dialsim does not know (`WEIRD` ×1)",
         ),
     ];
     for (text, expected) in cases {
@@ -153,4 +157,290 @@ fn bad_logs_are_refused_with_file_and_line() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.csv:2:"));
     assert!(!dir.path().join("x.toml").exists());
+}
+
+/// Reads `text` as `log.csv` with the Czech plan.
+fn read(text: &str) -> dialsim::Result<Log> {
+    let plan = Plan::embedded("cz").unwrap();
+    read_log("log.csv", text.as_bytes(), &Normalizer::for_plan(&plan))
+}
+
+/// A `vicidial_log` row as `SELECT * … INTO OUTFILE` writes it: the table's 18 columns in creation order
+/// (extras/MySQL_AST_CREATE_tables.sql), tab-separated, `\N` for NULL.
+fn outfile_row(date: &str, length: &str, status: &str, number: &str, comments: &str) -> String {
+    [
+        "1767600000.1",
+        "7",
+        "999",
+        "TESTCAMP",
+        date,
+        "1767600000",
+        "1767600060",
+        length,
+        status,
+        "420",
+        number,
+        "VDAD",
+        comments,
+        "N",
+        "\\N",
+        "NONE",
+        "MAIN",
+        "1",
+    ]
+    .join("\t")
+}
+
+/// The header of VICIdial's Export Calls Report (www/vicidial/call_report_export.php, standard fields).
+const REPORT_HEADER: &str = "call_date\tphone_number_dialed\tstatus\tuser\tfull_name\tcampaign_id\tvendor_lead_code\t\
+    source_id\tlist_id\tgmt_offset_now\tphone_code\tphone_number\ttitle\tfirst_name\tmiddle_initial\tlast_name\t\
+    address1\taddress2\taddress3\tcity\tstate\tprovince\tpostal_code\tcountry_code\tgender\tdate_of_birth\t\
+    alt_phone\temail\tsecurity_phrase\tcomments\tlength_in_sec\tuser_group\talt_dial\trank\towner\tlead_id\t\
+    list_name\tlist_description\tstatus_name";
+
+/// A row of the Export Calls Report: the number dialled (`dialled`) may differ from the lead's (`lead`).
+fn report_row(date: &str, dialled: &str, status: &str, lead: &str, length: &str) -> String {
+    let mut cells = vec![""; REPORT_HEADER.split('\t').count()];
+    let header: Vec<&str> = REPORT_HEADER.split('\t').collect();
+    let mut set = |name: &str, value: &'static str| {
+        let at = header.iter().position(|h| *h == name).unwrap();
+        cells[at] = value;
+    };
+    set("user", "VDAD");
+    set("full_name", "Outbound Auto Dial");
+    set("campaign_id", "TESTCAMP");
+    set("list_id", "999");
+    set("gmt_offset_now", "1.00");
+    set("phone_code", "420");
+    set("first_name", "Jan");
+    set("comments", "said \"call later\", then hung up");
+    set("alt_dial", "MAIN");
+    set("lead_id", "7");
+    set("list_name", "Test list");
+    let mut cells: Vec<String> = cells.into_iter().map(String::from).collect();
+    for (name, value) in [
+        ("call_date", date),
+        ("phone_number_dialed", dialled),
+        ("status", status),
+        ("phone_number", lead),
+        ("length_in_sec", length),
+    ] {
+        cells[header.iter().position(|h| *h == name).unwrap()] = value.to_string();
+    }
+    cells.join("\t")
+}
+
+#[test]
+fn an_into_outfile_export_without_header_is_read_by_vicidials_column_order() {
+    let rows = [
+        outfile_row("2026-01-05 09:15:02", "0", "NA", "601000001", "\\N"),
+        // A tab and a line end inside a comment, escaped as INTO OUTFILE writes them.
+        outfile_row("2026-01-05 10:02:00", "95", "SALE", "601000004", "said\\\tyes\\\nat once"),
+        outfile_row("2026-01-05 10:03:00", "\\N", "AA", "601000005", "\\N"),
+    ];
+    let log = read(&(rows.join("\n") + "\n")).unwrap();
+    assert_eq!(log.format, LogFormat::VicidialOutfile);
+    let got: Vec<(Disposition, u8, String)> =
+        log.attempts.iter().map(|a| (a.disposition, a.hour, a.number.national_digits())).collect();
+    assert_eq!(
+        got,
+        vec![
+            (Disposition::NoAnswer, 9, "601000001".into()),
+            (Disposition::Completed, 10, "601000004".into()),
+            (Disposition::MachineDetected, 10, "601000005".into()),
+        ]
+    );
+    assert_eq!(log.attempts[1].answered_s, Some(95.0));
+    // The escaped line end keeps the count: a bad row after it is named on its own line (4).
+    let bad = rows.join("\n") + "\n" + &outfile_row("yesterday", "0", "NA", "601000006", "\\N") + "\n";
+    let e = read(&bad).unwrap_err().to_string();
+    assert!(e.starts_with("log.csv:5: call_date `yesterday`"), "{e}");
+    // An older install's 14 columns (no user_group, term_reason, alt_dial, called_count) read the same.
+    let short: Vec<String> = [rows[0].clone(), rows[2].clone()]
+        .iter()
+        .map(|r| r.split('\t').take(14).collect::<Vec<_>>().join("\t"))
+        .collect();
+    assert_eq!(read(&short.join("\n")).unwrap().attempts.len(), 2);
+    // A comma OUTFILE with enclosed strings (FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '"').
+    let comma = "\"1.1\",7,999,\"C\",\"2026-01-05 11:00:00\",1,2,40,\"NI\",\"420\",\"601000007\",\"agent1\",\
+                 \"no, \\\"never\\\"\",\"N\",\"G\",\"CALLER\",\"MAIN\",1\n";
+    let log = read(comma).unwrap();
+    assert_eq!(
+        (log.format, log.attempts[0].disposition, log.attempts[0].hour),
+        (LogFormat::VicidialOutfile, Disposition::Refused, 11)
+    );
+    // A first row whose comment holds a line end is still one row of 18 columns.
+    let log = read(&format!("{}\n{}\n", rows[1], rows[0])).unwrap();
+    assert_eq!((log.format, log.attempts.len()), (LogFormat::VicidialOutfile, 2));
+    // A row of another width is refused with its line.
+    let e = read(&format!("{}\n{}\n", rows[0], "1\t2\t3")).unwrap_err().to_string();
+    assert!(e.starts_with("log.csv:2: 3 cells"), "{e}");
+}
+
+#[test]
+fn a_mysql_batch_export_is_read_tab_separated_with_its_header() {
+    let header = dialsim::calibrate::VICIDIAL_LOG_COLUMNS.join("\t");
+    // mysql -B writes NULL as `NULL` and escapes a tab inside a value as `\t`.
+    let rows = [
+        outfile_row("2026-01-05 09:15:02", "0", "NA", "601000001", "NULL"),
+        outfile_row("2026-01-05 10:02:00", "NULL", "INCALL", "601000002", "with\\tagent"),
+        outfile_row("2026-01-05 10:05:00", "30", "DNC", "601000003", "NULL"),
+    ];
+    let log = read(&format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+    assert_eq!(log.format, LogFormat::Vicidial);
+    let got: Vec<Disposition> = log.attempts.iter().map(|a| a.disposition).collect();
+    assert_eq!(got, vec![Disposition::NoAnswer, Disposition::Objected]);
+    assert_eq!(log.left_out["INCALL"].0, 1, "a call still with an agent is counted, not read");
+}
+
+#[test]
+fn an_export_calls_report_with_crlf_calibrates_without_error() {
+    let rows = [
+        report_row("2026-01-05 09:15:02", "601000001", "NA", "601000001", "0"),
+        report_row("2026-01-05 09:16:02", "601000002", "AA", "601000002", "3"),
+        report_row("2026-01-05 09:17:02", "601000003", "A", "601000003", "20"),
+        report_row("2026-01-05 10:02:00", "601000004", "SALE", "601000099", "95"),
+        report_row("2026-01-05 10:03:00", "601000005", "NI", "601000005", "20"),
+        report_row("2026-01-05 10:04:00", "601000006", "DNCL", "601000006", "0"),
+        report_row("2026-01-05 10:05:00", "601000007", "PU", "601000007", "2"),
+    ];
+    let text = format!("{REPORT_HEADER}\r\n{}\r\n", rows.join("\r\n"));
+    let log = read(&text).unwrap();
+    assert_eq!(log.format, LogFormat::VicidialCallsReport);
+    assert_eq!(log.attempts.len(), 5);
+    assert_eq!(log.attempts[3].number.national_digits(), "601000004", "the number dialled, not the lead's");
+    // Through the binary: the scenario is written, says what it left out and kept, and runs.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("report.txt"), &text).unwrap();
+    let out = dialsim(dir.path(), &["calibrate", "report.txt", "-o", "fitted.toml"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let fitted = std::fs::read_to_string(dir.path().join("fitted.toml")).unwrap();
+    for needle in ["left out 1 row not dialled", "`DNCL` ×1", "`PU` ×1", "amd.person_misdetected keeps its default"] {
+        assert!(stderr.contains(needle), "stderr lacks {needle:?}:\n{stderr}");
+        assert!(fitted.contains(needle), "scenario lacks {needle:?}:\n{fitted}");
+    }
+    assert!(fitted.contains("machine_detected = "), "{fitted}");
+    assert!(!fitted.contains("person_misdetected = "), "person_misdetected cannot be identified:\n{fitted}");
+    let run = dialsim(dir.path(), &["simulate", "fitted.toml", "--set", "run.day_hours=0.5", "--seed", "1", "-q"]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+}
+
+#[test]
+fn errors_in_crlf_and_cr_logs_name_their_own_line() {
+    let comma = "call_date,status,phone_code,phone_number\n2026-01-05 09:00:00,NA,420,601000001\n\
+                 2026-01-05 09:00:00,NA,420,hello\n";
+    let tab = format!(
+        "{REPORT_HEADER}\n{}\n{}\n",
+        report_row("2026-01-05 09:00:00", "601000001", "NA", "601000001", "0"),
+        report_row("2026-01-05 09:00:00", "hello", "NA", "601000001", "0")
+    );
+    // No header: the bad row is the third of the file as well.
+    let outfile = format!(
+        "{}\n{}\n{}\n",
+        outfile_row("2026-01-05 09:00:00", "0", "NA", "601000001", "\\N"),
+        outfile_row("2026-01-05 09:00:00", "0", "NA", "601000002", "\\N"),
+        outfile_row("2026-01-05 09:00:00", "0", "NA", "hello", "\\N")
+    );
+    for text in [comma.to_string(), tab, outfile] {
+        for end in ["\r\n", "\r"] {
+            let e = read(&text.replace('\n', end)).unwrap_err().to_string();
+            assert!(
+                e.starts_with("log.csv:3: `") && e.contains("hello` is not a phone number"),
+                "line ends {end:?}: {e}"
+            );
+        }
+    }
+}
+
+/// The statuses a default install creates (`vicidial_statuses` inserts) and the carrier CPD statuses.
+const DEFAULT_STATUSES: [&str; 63] = [
+    "NEW", "QUEUE", "INCALL", "DROP", "XDROP", "NA", "CALLBK", "CBHOLD", "A", "AA", "AM", "AL", "AFAX", "AB", "B",
+    "DC", "ADC", "DEC", "DNC", "DNCL", "DNCC", "SALE", "N", "NI", "NP", "PU", "PM", "XFER", "ERI", "SVYEXT", "SVYVM",
+    "SVYHU", "SVYREC", "QVMAIL", "RQXFER", "TIMEOT", "AFTHRS", "NANQUE", "IQNANQ", "PDROP", "IVRXFR", "SVYCLM",
+    "MLINAT", "MAXCAL", "LRERR", "QCFAIL", "ADCT", "LSMERG", "DAIR", "ADAIR", "CPDATB", "CPDB", "CPDNA", "CPDREJ",
+    "CPDINV", "CPDSUA", "CPDSI", "CPDSNC", "CPDSR", "CPDSUK", "CPDSV", "CPDUK", "CPDERR",
+];
+
+#[test]
+fn every_default_status_is_read_and_a_hopper_dnc_match_is_not_an_attempt() {
+    let rows: Vec<String> = DEFAULT_STATUSES
+        .iter()
+        .enumerate()
+        .map(|(i, s)| outfile_row("2026-01-05 09:00:00", "30", s, &format!("6010001{i:02}"), "\\N"))
+        .collect();
+    let log = read(&rows.join("\n")).unwrap();
+    assert!(log.unknown.is_empty(), "{:?}", log.unknown);
+    let read_as = |status: &str| -> Option<Disposition> {
+        let i = DEFAULT_STATUSES.iter().position(|s| *s == status).unwrap();
+        let number = format!("6010001{i:02}");
+        log.attempts.iter().find(|a| a.number.national_digits() == number).map(|a| a.disposition)
+    };
+    // DNCL and DNCC: a do-not-call match in the hopper, never dialled (human_answered N): no attempt at all.
+    assert_eq!((read_as("DNCL"), read_as("DNCC")), (None, None));
+    assert_eq!(log.left_out["DNCL"].0, 1);
+    // AFTHRS: human_answered Y, a person dropped after hours — not "no answer".
+    assert_eq!(read_as("AFTHRS"), Some(Disposition::PersonDropped));
+    assert_eq!(read_as("DNC"), Some(Disposition::Objected));
+    for (status, d) in [
+        ("CPDB", Disposition::Busy),
+        ("CPDNA", Disposition::NoAnswer),
+        ("CPDINV", Disposition::NotInService),
+        ("CPDSV", Disposition::NotInService),
+        ("AFAX", Disposition::NotInService),
+    ] {
+        assert_eq!(read_as(status), Some(d), "{status}");
+    }
+    for status in ["INCALL", "PU", "ERI", "CPDATB", "CPDERR", "ADCT", "NEW"] {
+        assert_eq!(read_as(status), None, "{status} is counted, not read");
+        assert_eq!(log.left_out[status].0, 1, "{status}");
+    }
+    assert_eq!(log.attempts.len() as u64 + log.left_out.values().map(|(n, _)| n).sum::<u64>(), 63);
+}
+
+#[test]
+fn unknown_statuses_are_counted_and_refuse_the_file_only_when_they_are_most_of_it() {
+    let row = |status: &str, i: usize| outfile_row("2026-01-05 09:00:00", "30", status, &format!("60100010{i}"), "\\N");
+    let few = [row("NA", 1), row("SALE", 2), row("B", 3), row("MYDISP", 4), row("MYDISP", 5)].join("\n");
+    let log = read(&few).unwrap();
+    assert_eq!(log.unknown["MYDISP"], 2);
+    assert_eq!(log.attempts.len(), 3);
+    let plan = Plan::embedded("cz").unwrap();
+    let fitted = calibrate(&log, &plan).to_scenario("log.csv", "cz");
+    assert!(fitted.contains("left out 2 rows with statuses dialsim does not know: `MYDISP` ×2"), "{fitted}");
+    let most = [row("NA", 1), row("ZZ", 2), row("MYDISP", 3), row("MYDISP", 4), row("SALE", 5)].join("\n");
+    let e = read(&most).unwrap_err().to_string();
+    assert!(e.starts_with("log.csv: 3 of 5 rows have a status dialsim does not know (`MYDISP` ×2, `ZZ` ×1)"), "{e}");
+}
+
+#[test]
+fn talk_is_length_less_queue_seconds_and_not_length_alone() {
+    // A vicidial_closer_log export (mysql -B) has queue_seconds: talk is length_in_sec less the wait.
+    let text = "closecallid\tlead_id\tcall_date\tlength_in_sec\tstatus\tphone_code\tphone_number\tqueue_seconds\n\
+                1\t7\t2026-01-05 10:00:00\t95\tSALE\t420\t601000001\t12.50\n\
+                2\t8\t2026-01-05 10:01:00\t40\tNI\t420\t601000002\t0.00\n";
+    let log = read(text).unwrap();
+    let talk: Vec<(Option<f64>, Option<f64>)> = log.attempts.iter().map(|a| (a.talk_s, a.answered_s)).collect();
+    assert_eq!(talk, vec![(Some(82.5), None), (Some(40.0), None)]);
+    let plan = Plan::embedded("cz").unwrap();
+    assert!(calibrate(&log, &plan).identified("agents.talk"));
+    // Without it, length_in_sec is not talk: talk keeps its default and the span is reported as a bound.
+    let log = read(&outfile_row("2026-01-05 10:02:00", "95", "SALE", "601000004", "\\N")).unwrap();
+    let c = calibrate(&log, &plan);
+    assert!(c.talk.is_none() && !c.identified("agents.talk"));
+    let fitted = c.to_scenario("log.csv", "cz");
+    assert!(!fitted.contains("\ntalk = "), "{fitted}");
+    assert!(fitted.contains("agents.talk keeps its default: length_in_sec runs from pick-up to hang-up"), "{fitted}");
+}
+
+#[test]
+fn a_byte_order_mark_does_not_hide_the_first_column_name() {
+    let tab = format!(
+        "\u{feff}{REPORT_HEADER}\r\n{}\r\n",
+        report_row("2026-01-05 09:00:00", "601000001", "NA", "601000001", "0")
+    );
+    assert_eq!(read(&tab).unwrap().format, LogFormat::VicidialCallsReport);
+    let dialsim = "\u{feff}call_id,number,attempt,dial_s,outcome,ring_s,wait_s,talk_s,wrap_s\n\
+                   0,+420601000001,1,32400.000,busy,9.000,0.000,0.000,0.000\n";
+    assert_eq!(read(dialsim).unwrap().format, LogFormat::Dialsim);
 }

@@ -10,12 +10,14 @@
 //! low when the timeout cuts the delay distribution's tail (under 1 % of answers for the default 25 s and
 //! a 9 s mean).
 
+mod delimited;
 mod read;
+mod vicidial;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-pub use read::{Attempt, Disposition, LogFormat, read_log};
+pub use read::{Attempt, Disposition, Log, LogFormat, VICIDIAL_LOG_COLUMNS, read_log};
 
 use crate::error::Result;
 use crate::plan::Plan;
@@ -185,6 +187,15 @@ pub struct Calibration {
     pub wrap: Option<DurationFit>,
     /// Persons answering, of attempts on working numbers, by hour of the day dialled.
     pub person_by_hour: [Proportion; 24],
+    /// Pick-up to hang-up of connected persons with the wait for an agent included, when the log cannot tell
+    /// the wait from the talk: an upper bound on talk, reported but not fitted.
+    pub answered_span: Option<DurationFit>,
+    /// Rows left out by status: status → (rows, why).
+    pub left_out: BTreeMap<String, (u64, &'static str)>,
+    /// Rows with statuses dialsim does not know, by status (left out).
+    pub unknown: BTreeMap<String, u64>,
+    /// Keys the log cannot identify, with why: they keep dialsim's defaults.
+    pub unidentified: Vec<(&'static str, &'static str)>,
 }
 
 /// The number type of each number, from the plan's rows (the longest matching prefix).
@@ -208,8 +219,9 @@ impl<'p> Types<'p> {
     }
 }
 
-/// Estimates a [`Calibration`] from `attempts`, typed by `plan`.
-pub fn calibrate(format: LogFormat, attempts: &[Attempt], plan: &Plan) -> Calibration {
+/// Estimates a [`Calibration`] from the attempts of `log`, typed by `plan`.
+pub fn calibrate(log: &Log, plan: &Plan) -> Calibration {
+    let (format, attempts) = (log.format, &log.attempts[..]);
     let types = Types::new(plan);
     // Per number: out of service if any attempt met the tone (the model draws it once per number).
     let mut sit: BTreeMap<u64, bool> = BTreeMap::new();
@@ -221,6 +233,7 @@ pub fn calibrate(format: LogFormat, attempts: &[Attempt], plan: &Plan) -> Calibr
     let mut seen = std::collections::HashSet::new();
     let mut person_by_hour = [Proportion::default(); 24];
     let (mut delay, mut talk, mut refusal, mut wrap) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut span = Vec::new();
     // Referred numbers and kept callbacks follow [referrals] and [callbacks]: the population is fitted without
     // them.
     for a in attempts.iter().filter(|a| !a.follow_up) {
@@ -268,6 +281,9 @@ pub fn calibrate(format: LogFormat, attempts: &[Attempt], plan: &Plan) -> Calibr
         if let Some(w) = a.wrap_s {
             wrap.push(w);
         }
+        if let Some(s) = a.answered_s {
+            span.push(s);
+        }
     }
     // The ring timeout is the ring time of unanswered attempts; answers beyond it were logged as no answer.
     let timeout = attempts
@@ -290,7 +306,31 @@ pub fn calibrate(format: LogFormat, attempts: &[Attempt], plan: &Plan) -> Calibr
         refusal_talk: DurationFit::of(&refusal),
         wrap: DurationFit::of(&wrap),
         person_by_hour,
+        answered_span: DurationFit::of(&span),
+        left_out: log.left_out.clone(),
+        unknown: log.unknown.clone(),
+        unidentified: unidentified(format, attempts),
     }
+}
+
+/// The keys a log of `format` cannot identify, with why.
+fn unidentified(format: LogFormat, attempts: &[Attempt]) -> Vec<(&'static str, &'static str)> {
+    if format == LogFormat::Dialsim {
+        return Vec::new();
+    }
+    let mut out = vec![
+        ("amd.person_misdetected", "VICIdial logs a person hung up on by AMD as AA, like a machine"),
+        ("population.answer_delay", "the log has no ring times"),
+        ("agents.wrap", "the log has no after-call work times"),
+    ];
+    let connected = attempts.iter().any(|a| a.disposition.connected());
+    if connected && attempts.iter().all(|a| a.talk_s.is_none()) {
+        let why = "length_in_sec runs from pick-up to hang-up with the wait for an agent included, and the log \
+                   has no queue_seconds to take it out";
+        out.push(("agents.talk", why));
+        out.push(("agents.refusal_talk", why));
+    }
+    out
 }
 
 impl Calibration {
@@ -317,11 +357,11 @@ impl Calibration {
              # rests on; keys not written here take dialsim's defaults (`dialsim keys`).",
             self.attempts,
             self.all.numbers,
-            match self.format {
-                LogFormat::Dialsim => "dialsim calls.csv",
-                LogFormat::Vicidial => "a VICIdial call log",
-            }
+            self.format.describe()
         );
+        for note in self.notes() {
+            let _ = writeln!(t, "# {note}");
+        }
         let types: Vec<&str> = self.by_type.keys().map(String::as_str).filter(|k| *k != "unknown").collect();
         let _ = writeln!(t, "\n[run]\nname = \"calibrated\"\n\n[numbers]\nplan = \"{plan}\"");
         let _ = writeln!(t, "types = [{}]", types.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", "));
@@ -396,7 +436,11 @@ impl Calibration {
             let _ = writeln!(t, "enabled = {on}");
             if on {
                 line(&mut t, "machine_detected", r.machine_detected, "machines that answered");
-                line(&mut t, "person_misdetected", r.person_misdetected, "persons who answered");
+                if self.identified("amd.person_misdetected") {
+                    line(&mut t, "person_misdetected", r.person_misdetected, "persons who answered");
+                } else {
+                    let _ = writeln!(t, "# person_misdetected: not identified by this log, keeps its default");
+                }
             }
         }
         if self.talk.is_some() || self.refusal_talk.is_some() || self.wrap.is_some() {
@@ -417,6 +461,51 @@ impl Calibration {
         }
         t
     }
+}
+
+impl Calibration {
+    /// Whether `key` (`section.key`) is identified by the log (not in [`Calibration::unidentified`]).
+    pub fn identified(&self, key: &str) -> bool {
+        !self.unidentified.iter().any(|(k, _)| *k == key)
+    }
+
+    /// What the fit leaves out and cannot tell, one sentence each: rows left out by status, unknown
+    /// statuses, keys kept at their defaults. The scenario carries them as comments; the CLI prints them.
+    pub fn notes(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut why: BTreeMap<&str, BTreeMap<String, u64>> = BTreeMap::new();
+        for (status, (n, reason)) in &self.left_out {
+            why.entry(reason).or_default().insert(status.clone(), *n);
+        }
+        for (reason, statuses) in &why {
+            let n: u64 = statuses.values().sum();
+            out.push(format!("left out {} {reason}: {}", rows(n), read::list_statuses(statuses)));
+        }
+        if !self.unknown.is_empty() {
+            let n: u64 = self.unknown.values().sum();
+            out.push(format!(
+                "left out {} with statuses dialsim does not know: {}",
+                rows(n),
+                read::list_statuses(&self.unknown)
+            ));
+        }
+        for (key, reason) in &self.unidentified {
+            out.push(format!("{key} keeps its default: {reason}"));
+        }
+        if let Some(f) = &self.answered_span {
+            out.push(format!(
+                "connected persons' pick-up to hang-up, the wait for an agent included (an upper bound on talk): \
+                 mean {:.1} s (95 % {:.1}–{:.1} s), CV {:.3}, {} calls",
+                f.mean.mean, f.mean.ci95_low, f.mean.ci95_high, f.cv, f.mean.n
+            ));
+        }
+        out
+    }
+}
+
+/// `1 row`, `2 rows`.
+fn rows(n: u64) -> String {
+    if n == 1 { "1 row".into() } else { format!("{n} rows") }
 }
 
 fn pct(p: Proportion) -> String {
@@ -444,13 +533,13 @@ fn duration(t: &mut String, key: &str, f: &DurationFit) {
 /// checked to parse as a scenario.
 pub fn calibrate_file(path: &str, plan: &Plan, plan_name: &str) -> Result<(Calibration, String)> {
     let normalizer = crate::normalize::Normalizer::for_plan(plan);
-    let (format, attempts) = if path == "-" {
+    let log = if path == "-" {
         read_log("<stdin>", crate::open::LineLimit::new(std::io::stdin().lock()), &normalizer)?
     } else {
         let file = crate::open::open(std::path::Path::new(path))?.file;
         read_log(path, crate::open::LineLimit::new(std::io::BufReader::new(file)), &normalizer)?
     };
-    let calibration = calibrate(format, &attempts, plan);
+    let calibration = calibrate(&log, plan);
     let text = calibration.to_scenario(path, plan_name);
     crate::scenario::Scenario::parse("<calibrated scenario>", &text, &[])?;
     Ok((calibration, text))

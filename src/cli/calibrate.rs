@@ -9,8 +9,8 @@ use dialsim::{Plan, output::AtomicFile, output::Privacy};
 
 #[derive(Args, Debug)]
 pub struct CalibrateArgs {
-    /// The call log: dialsim's calls.csv or a VICIdial `vicidial_log` export (told apart by the header); `-`
-    /// reads stdin.
+    /// The call log: dialsim's calls.csv or a VICIdial call log (a CSV or `mysql -B` export with a header,
+    /// `SELECT … INTO OUTFILE` of vicidial_log, or the Export Calls Report); `-` reads stdin.
     log: String,
     /// Plan the log's numbers belong to (types them, and reads numbers written without the country code).
     #[arg(long, default_value = "cz")]
@@ -27,6 +27,10 @@ pub fn run(args: CalibrateArgs) -> Result<i32> {
     }
     let plan = Plan::resolve(&args.plan)?;
     let (calibration, text) = dialsim::calibrate::calibrate_file(&args.log, &plan, &args.plan)?;
+    // What the log could not tell, before the result line (the scenario carries the same as comments).
+    for n in calibration.notes() {
+        note!("dialsim: {n}");
+    }
     match args.output.as_ref().filter(|p| !dialsim::output::is_stdout(p)) {
         Some(path) => {
             let mut file = AtomicFile::create(path, Privacy::Public)?;

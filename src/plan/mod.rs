@@ -100,6 +100,8 @@ impl Plan {
 
     /// Parses and validates plan CSV text; `name` is used in error messages.
     pub fn parse(name: &str, bytes: &[u8]) -> Result<Plan> {
+        let lf = lf_line_ends(bytes);
+        let bytes = &lf[..];
         let comments: Vec<String> = bytes
             .split(|&b| b == b'\n')
             .take_while(|l| l.starts_with(b"#"))
@@ -253,6 +255,23 @@ fn region_table() -> &'static HashMap<String, RegionInfo> {
     })
 }
 
+/// `bytes` with CRLF and lone CR line ends made LF: the csv reader counts only LF, and reports the rows of a
+/// CRLF file one line low.
+fn lf_line_ends(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if !bytes.contains(&b'\r') {
+        return std::borrow::Cow::Borrowed(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'\r' => out.push(b'\n'),
+            b'\n' if i > 0 && bytes[i - 1] == b'\r' => {}
+            _ => out.push(b),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// The country calling code of a libphonenumber region (`CZ` → 420), from the embedded region table.
 pub fn country_code(region: &str) -> Option<u16> {
     region_table().get(region).map(|r| r.country_code)
@@ -278,4 +297,18 @@ pub fn national_prefix(code: u16) -> Option<&'static str> {
     let mut regions: Vec<(&String, &RegionInfo)> = table.iter().filter(|(_, r)| r.country_code == code).collect();
     regions.sort_by_key(|(name, _)| name.as_str());
     regions.first().map(|(_, r)| r.national_prefix.as_str()).filter(|p| !p.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_crlf_plan_reports_errors_on_the_line_they_are_on() {
+        for end in ["\n", "\r\n", "\r"] {
+            let text = ["region,type,prefix,length", "CZ,mobile,60,9", "CZ,mobile,61,nine", ""].join(end);
+            let e = Plan::parse("plan.csv", text.as_bytes()).unwrap_err().to_string();
+            assert!(e.starts_with("plan.csv:3:"), "line ends {end:?}: {e}");
+        }
+    }
 }
