@@ -186,6 +186,7 @@ fn set_direct(file: &File, on: bool) -> Result<()> {
         return Err(std::io::Error::last_os_error());
     }
     let flags = if on { flags | libc::O_DIRECT } else { flags & !libc::O_DIRECT };
+    // SAFETY: as above: F_SETFL with plain flags on a descriptor `file` owns.
     if unsafe { libc::fcntl(fd, libc::F_SETFL, flags) } < 0 {
         return Err(std::io::Error::last_os_error());
     }

@@ -102,6 +102,8 @@ mod watcher {
 
     extern "C" fn handler(signal: libc::c_int) {
         // Only async-signal-safe calls here; errno is restored for the interrupted code.
+        // SAFETY: `__errno_location` is this thread's errno, valid for the handler's run; `write` is
+        // async-signal-safe and reads one byte from a live local; a closed or invalid pipe only makes it fail.
         unsafe {
             let errno = *libc::__errno_location();
             let byte = signal as u8;
@@ -112,6 +114,7 @@ mod watcher {
 
     pub(super) fn install() -> std::io::Result<()> {
         let mut fds = [0 as libc::c_int; 2];
+        // SAFETY: `fds` is an array of two descriptors, the buffer pipe2 fills.
         if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
             return Err(std::io::Error::last_os_error());
         }
@@ -119,6 +122,8 @@ mod watcher {
         PIPE.store(write, Ordering::Relaxed);
         std::thread::Builder::new().name("dialsim-signals".into()).spawn(move || watch(read))?;
         for signal in SIGNALS {
+            // SAFETY: zeroed `sigaction` structs are valid (no pointers but the handler, set below to an
+            // `extern "C" fn` of the right signature); both structs outlive the calls that read or fill them.
             unsafe {
                 // A signal the caller ignores (`nohup`, a background job's SIGINT) stays ignored.
                 let mut old: libc::sigaction = std::mem::zeroed();
@@ -142,6 +147,7 @@ mod watcher {
     fn watch(read: libc::c_int) {
         let mut byte = 0u8;
         loop {
+            // SAFETY: reads at most one byte into `byte`, a live local, from a descriptor this thread owns.
             let n = unsafe { libc::read(read, (&raw mut byte).cast(), 1) };
             if n == 1 {
                 break;
@@ -153,6 +159,7 @@ mod watcher {
         }
         let _locked = super::remove_all();
         // `_exit`: no destructors or buffered output of other threads run after the files are gone.
+        // SAFETY: `_exit` ends the process at once; it takes no pointers and nothing after it runs.
         unsafe { libc::_exit(128 + libc::c_int::from(byte)) }
     }
 }
