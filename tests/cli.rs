@@ -212,3 +212,16 @@ fn a_report_refused_on_stdout_names_the_flag_that_asked_for_it() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("error: --report -:"), "{err}");
 }
+
+#[test]
+fn no_help_text_shows_a_development_note() {
+    let dir = tempfile::tempdir().unwrap();
+    for command in
+        ["generate", "filter", "scrub", "simulate", "sweep", "frontier", "compare", "audit", "report", "calibrate"]
+    {
+        let out = common::dialsim(dir.path(), &[command, "--help"]);
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{command} --help");
+        assert!(!help.contains("branch]"), "{command} --help shows a development note: {help}");
+    }
+}

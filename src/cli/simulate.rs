@@ -43,7 +43,7 @@ pub struct SimulateArgs {
     /// Write profile.svg (the day profile) into --out.
     #[arg(long, requires = "out")]
     plot: bool,
-    /// Sign the run folder's manifest with this key file (HMAC-SHA-256); `audit --key` checks it. [audit branch]
+    /// Sign the run folder's manifest with this key file (HMAC-SHA-256); `audit --key` checks it.
     #[arg(long, value_name = "FILE", requires = "out")]
     key: Option<PathBuf>,
     /// Also write a self-contained HTML report (KPIs, charts, audit verdict) to this file.
@@ -200,7 +200,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     if let Some(p) = &args.report {
         super::report::check("--report", p, &args.out.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
     }
-    let key = args.key.as_ref().map(dialsim::manifest::read_key).transpose()?; // audit branch: --key, read before the run
+    let key = args.key.as_ref().map(dialsim::manifest::read_key).transpose()?; // read before the run: a bad key costs no run
     let folder = args.out.as_ref().map(RunFolder::create).transpose()?;
     let seed = super::generate::seed_or_fresh(args.seed);
     let campaign = Campaign::new(scenario)?;
@@ -238,7 +238,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
                 }
                 folder.commit(seed, dialsim::manifest::scenario_sha256(campaign.scenario()))?;
                 if let (Some(k), Some(dir)) = (&key, &args.out) {
-                    dialsim::manifest::sign_folder(dir, k)?; // audit branch: --key
+                    dialsim::manifest::sign_folder(dir, k)?;
                 }
                 note!(
                     "dialsim: wrote calls.csv, suppression.csv, consents.jsonl, names.csv, intervals.csv, summary.json and manifest.json to {}",
@@ -279,7 +279,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         folder.commit(seed, dialsim::manifest::scenario_sha256(campaign.scenario()))?;
         let dir = args.out.as_deref().unwrap_or(std::path::Path::new("."));
         if let Some(k) = &key {
-            dialsim::manifest::sign_folder(dir, k)?; // audit branch: --key
+            dialsim::manifest::sign_folder(dir, k)?;
         }
         note!("dialsim: wrote summary.json, replications.csv and manifest.json to {}", dir.display());
     }

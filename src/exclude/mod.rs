@@ -10,13 +10,14 @@ mod filter;
 mod input;
 mod suppress;
 
+pub use crate::hash::{KeyHasher, KeySet};
 pub use build::{BuiltFilter, build_filter, load_exclusions, read_inputs};
 pub use filter::{FilterMeta, FilterParams, KnownFilter};
 pub use input::{
     Column, DELIMITERS, HeaderRow, InputOptions, InputShape, MAX_OUTSIDE_PLAN, MAX_REJECTED, NUMBER_SHARE, NumbersRead,
     OUTSIDE_KEPT, REJECTS_KEPT, Rejected, SAMPLE_BYTES, SAMPLE_ROWS, SourceStats, TextEncoding, parse_delimiter,
 };
-pub use suppress::{KeyHasher, KeySet, SuppressionList};
+pub use suppress::SuppressionList;
 
 use crate::generate::Excluder;
 use crate::number::PhoneNumber;

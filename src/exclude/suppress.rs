@@ -1,32 +1,9 @@
 //! Exact suppression lists: objectors, a national do-not-call register. Held exactly (no false positives,
 //! unlike a Bloom filter), loaded from CSV files of numbers in any written format.
 
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use crate::error::Result;
 use crate::exclude::input::{InputOptions, NumbersRead};
-
-/// A hasher for E.164 keys: the murmur3 finaliser, whose low bits (the table index) are well mixed.
-#[derive(Default, Clone, Copy)]
-pub struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        crate::hash::fmix64(self.0)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 ^= x;
-    }
-}
-
-/// A set of E.164 keys.
-pub type KeySet = HashSet<u64, BuildHasherDefault<KeyHasher>>;
+use crate::hash::KeySet;
 
 /// An exact list of numbers never to dial.
 #[derive(Clone, Debug, Default)]

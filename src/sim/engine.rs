@@ -19,7 +19,7 @@ use crate::compliance::{
 use crate::number::PhoneNumber;
 
 /// Hash maps keyed by E.164 keys use the fast key hasher.
-type KeyBuild = std::hash::BuildHasherDefault<crate::exclude::KeyHasher>;
+type KeyBuild = std::hash::BuildHasherDefault<crate::hash::KeyHasher>;
 use super::pacing::{Floor, Observation, Pacing, pacer_for};
 use crate::rng::{Stream, stream};
 use crate::scenario::{Dist, Scenario, parse_hhmm};

@@ -128,7 +128,7 @@ pub fn audit(input: &AuditInput, known: &dyn Fn(u64) -> Option<String>) -> Vec<V
 
 /// Maps keyed by E.164 keys, hashed by the crate's key hasher (std's SipHash cost ~7 % of a run's instructions
 /// in the three look-ups per call).
-type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<crate::exclude::KeyHasher>>;
+type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<crate::hash::KeyHasher>>;
 
 /// The audit fed one record at a time, so that a run audits itself while it goes, in memory that grows with
 /// the suppressions, drops and violations it has seen, not with the calls.
