@@ -1,8 +1,10 @@
 //! The house's layers point one way: no import cycle between the library's top-level modules.
 //!
 //! Each top-level module (`src/NAME.rs` or `src/NAME/`) imports others through `crate::OTHER` paths and
-//! `use crate::{…}` groups. This test reads those references from the sources and fails on any cycle, naming
-//! it, so that shared vocabulary moves down into a leaf module instead of an arrow running back up.
+//! `use crate::{…}` groups — or through a name the crate root re-exports (`crate::PhoneNumber` is an import of
+//! `number`). This test reads those references from whole sources (only items marked `#[cfg(test)]` left out)
+//! and fails on any cycle, naming it, so that shared vocabulary moves down into a leaf module instead of an
+//! arrow running back up.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -36,8 +38,9 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Top-level modules a source text refers to: `crate::NAME` anywhere, and the first names of a
-/// `use crate::{A, B::…}` group.
-fn references(text: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
+/// `use crate::{A, B::…}` group; a name the crate root re-exports (`crate::PhoneNumber`) counts as the module
+/// that defines it (`known` maps every module to itself and every root re-export to its module).
+fn references(text: &str, known: &BTreeMap<String, String>) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let bytes = text.as_bytes();
     let mut from = 0;
@@ -62,27 +65,68 @@ fn references(text: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
             out.extend(first_segment(&item, known));
         } else {
             let name: String = text[start..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-            if known.contains(&name) {
-                out.insert(name);
+            if let Some(module) = known.get(&name) {
+                out.insert(module.clone());
             }
         }
     }
     out
 }
 
-fn first_segment(item: &str, known: &BTreeSet<String>) -> Option<String> {
+fn first_segment(item: &str, known: &BTreeMap<String, String>) -> Option<String> {
     let name: String = item.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-    known.contains(&name).then_some(name)
+    known.get(&name).cloned()
 }
 
-/// The code a module builds with: comments (doc links name modules without importing them) and the unit
-/// tests that close a file (`#[cfg(test)]`, which may use any module) left out.
+/// The names `lib.rs` re-exports at the crate root (`pub use MODULE::{A, B};`, `pub use MODULE::A;`), each with
+/// the module that defines it.
+fn root_reexports(lib: &str, modules: &BTreeSet<String>) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let code = code_of(lib);
+    let mut rest = code.as_str();
+    while let Some(at) = rest.find("pub use ") {
+        let stmt = &rest[at + "pub use ".len()..];
+        let end = stmt.find(';').unwrap_or(stmt.len());
+        let stmt = &stmt[..end];
+        rest = &rest[at + "pub use ".len() + end..];
+        let Some((module, names)) = stmt.split_once("::") else { continue };
+        let module = module.trim();
+        if !modules.contains(module) {
+            continue;
+        }
+        for name in names.trim().trim_start_matches('{').trim_end_matches('}').split(',') {
+            // `a::B` inside the group, or `B as C`: the name the root gives it.
+            let name = name.trim();
+            let alias = name.rsplit(" as ").next().unwrap_or(name).rsplit("::").next().unwrap_or(name).trim();
+            if !alias.is_empty() {
+                out.insert(alias.to_string(), module.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The code a module builds with: comments (doc links name modules without importing them) and the items
+/// marked `#[cfg(test)]` (unit tests may use any module) left out — each such item alone, wherever it stands
+/// and however it is indented, so the code after it is read.
 fn code_of(text: &str) -> String {
     let mut out = String::new();
-    for line in text.lines() {
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
         let t = line.trim_start();
         if t.starts_with("#[cfg(test)]") {
-            break;
+            // Skip the item: to the end of its braces, or to its `;` when it has none.
+            let mut depth = 0i64;
+            let mut opened = false;
+            for l in lines.by_ref() {
+                let l = l.split("//").next().unwrap_or("");
+                depth += l.matches('{').count() as i64 - l.matches('}').count() as i64;
+                opened |= l.contains('{');
+                if (opened && depth <= 0) || (!opened && l.trim_end().ends_with(';')) {
+                    break;
+                }
+            }
+            continue;
         }
         if !t.starts_with("//") {
             out.push_str(line);
@@ -136,7 +180,9 @@ fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
 fn import_graph() -> BTreeMap<String, BTreeSet<String>> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let modules = modules(&src);
-    let known: BTreeSet<String> = modules.keys().cloned().collect();
+    let names: BTreeSet<String> = modules.keys().cloned().collect();
+    let mut known = root_reexports(&std::fs::read_to_string(src.join("lib.rs")).unwrap(), &names);
+    known.extend(names.iter().map(|n| (n.clone(), n.clone())));
     modules
         .iter()
         .map(|(name, files)| {
@@ -161,9 +207,9 @@ fn top_level_modules_import_one_way_without_cycles() {
 
 #[test]
 fn the_cycle_finder_finds_a_planted_cycle() {
-    let known: BTreeSet<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+    let known: BTreeMap<String, String> = ["a", "b", "c"].iter().map(|s| (s.to_string(), s.to_string())).collect();
     let refs = references("use crate::{b::X, c};\nfn f() { crate::a::g() }", &known);
-    assert_eq!(refs, known);
+    assert_eq!(refs, BTreeSet::from(["a".to_string(), "b".to_string(), "c".to_string()]));
     let mut graph = BTreeMap::new();
     graph.insert("a".to_string(), BTreeSet::from(["b".to_string()]));
     graph.insert("b".to_string(), BTreeSet::from(["c".to_string()]));
@@ -171,4 +217,18 @@ fn the_cycle_finder_finds_a_planted_cycle() {
     assert_eq!(find_cycle(&graph), None);
     graph.get_mut("c").unwrap().insert("a".to_string());
     assert_eq!(find_cycle(&graph).unwrap(), ["a", "b", "c", "a"]);
+}
+
+#[test]
+fn imports_through_root_reexports_and_code_after_a_test_item_are_seen() {
+    let modules: BTreeSet<String> = ["plan", "number", "sim"].iter().map(|s| s.to_string()).collect();
+    let lib = "pub use plan::{NumberType, Plan as P, kind::Kind};\npub use number::PhoneNumber;\n";
+    let mut known = root_reexports(lib, &modules);
+    assert_eq!(known.get("P").map(String::as_str), Some("plan"));
+    assert_eq!(known.get("Kind").map(String::as_str), Some("plan"));
+    assert_eq!(known.get("PhoneNumber").map(String::as_str), Some("number"));
+    known.extend(modules.iter().map(|n| (n.clone(), n.clone())));
+    let text = "fn a() -> crate::PhoneNumber { todo() }\n    #[cfg(test)]\n    fn helper() {\n        crate::sim::x();\n    }\nfn b(t: crate::NumberType) {}\n#[cfg(test)]\nuse crate::sim::Y;\n";
+    let refs = references(&code_of(text), &known);
+    assert_eq!(refs, BTreeSet::from(["number".to_string(), "plan".to_string()]), "{}", code_of(text));
 }
