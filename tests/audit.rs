@@ -552,3 +552,42 @@ fn every_ledger_line_of_a_default_run_matches_the_schema() {
     schema_errors(&schema, &schema, &v, "$", &mut errors);
     assert!(!errors.is_empty());
 }
+
+/// Reseals the manifest after an edit, as an editor without the key can.
+fn reseal_calls(run: &Path) {
+    let mut m = dialsim::manifest::Manifest::read(run).unwrap();
+    m.files.insert("calls.csv".to_string(), dialsim::digest_file(run.join("calls.csv")).unwrap());
+    m.write(run).unwrap();
+}
+
+/// The audit reads calls.csv's `amd` column by name: a folder written before the column audits clean, and a
+/// value neither `on` nor `off` is refused with the file and line.
+#[test]
+fn the_amd_column_is_read_by_name_and_a_folder_without_it_still_audits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let clean = clean_run(tmp.path(), &[]);
+    let (code, stdout, stderr) = audit(tmp.path(), &["run"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+
+    let old = tmp.path().join("old");
+    copy_folder(&clean, &old);
+    let (h, rows) = read_csv(&old.join("calls.csv"));
+    let a = col(&h, "amd");
+    let drop = |r: &[String]| -> Vec<String> {
+        r.iter().enumerate().filter(|(i, _)| *i != a).map(|(_, v)| v.clone()).collect()
+    };
+    write_csv(&old.join("calls.csv"), &drop(&h), &rows.iter().map(|r| drop(r)).collect::<Vec<_>>());
+    reseal_calls(&old);
+    let (code, stdout, stderr) = audit(tmp.path(), &["old"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+
+    let bad = tmp.path().join("bad");
+    copy_folder(&clean, &bad);
+    let mut rows = rows;
+    rows[5][a] = "maybe".into();
+    write_csv(&bad.join("calls.csv"), &h, &rows);
+    reseal_calls(&bad);
+    let (code, stdout, stderr) = audit(tmp.path(), &["bad"]);
+    assert!(code != 0 && code != 4, "exit {code}: {stdout}{stderr}");
+    assert!(stderr.contains("calls.csv:7: amd 'maybe' is neither on nor off"), "{stderr}");
+}

@@ -142,6 +142,10 @@ fn bad_logs_are_refused_with_file_and_line() {
         ("a,b\n1,2\n".to_string(), "log.csv:1: neither dialsim's calls.csv"),
         (head.to_string(), "log.csv: the log holds no attempts"),
         (
+            format!("{}{}", head.replace("referral_of\n", "referral_of,amd\n"), row.replace(",\n", ",,maybe\n")),
+            "log.csv:2: amd `maybe` is neither on nor off",
+        ),
+        (
             "call_date,status,phone_code,phone_number\n2026-01-05 09:00:00,WEIRD,420,601000001\n".to_string(),
             "log.csv: 1 of 1 rows have a status dialsim does not know (`WEIRD` ×1)",
         ),
@@ -443,4 +447,89 @@ fn a_byte_order_mark_does_not_hide_the_first_column_name() {
     let dialsim = "\u{feff}call_id,number,attempt,dial_s,outcome,ring_s,wait_s,talk_s,wrap_s\n\
                    0,+420601000001,1,32400.000,busy,9.000,0.000,0.000,0.000\n";
     assert_eq!(read(dialsim).unwrap().format, LogFormat::Dialsim);
+}
+
+/// A day whose abandonment budget switches AMD off mid-day (`amd-off-then-progressive`, the default): a machine
+/// answered while AMD was off reaches an agent without AMD having missed it. `amd.machine_detected` and
+/// `amd.person_misdetected` rest on the calls AMD screened only, and give back the scenario's values (the old
+/// reading counted every machine and gave about 0.53 for 0.85).
+#[test]
+fn amd_rates_rest_only_on_calls_amd_screened_when_the_budget_switches_it_off() {
+    let dir = tempfile::tempdir().unwrap();
+    // The default day, with AMD misdetections frequent enough to spend the budget before the day ends.
+    let set = "amd.person_misdetected=0.035";
+    ok_stdout(dir.path(), &["simulate", "--seed", "1", "-q", "-o", "run", "--set", set]);
+    let calls = common::by_header(std::fs::read(dir.path().join("run/calls.csv")).unwrap());
+    let count = |amd: &str, outcome: &dyn Fn(&str) -> bool| {
+        calls.iter().filter(|r| r["amd"] == amd && outcome(&r["outcome"])).count() as u64
+    };
+    let machine = |o: &str| matches!(o, "machine" | "machine_message" | "machine_dropped");
+    // The premise: both states in the log, and machines answered while AMD was off.
+    assert!(count("on", &|_| true) > 0 && count("off", &|_| true) > 0, "AMD never switched off");
+    assert!(count("off", &machine) > 0, "no machine answered while AMD was off");
+    assert!(calls.iter().all(|r| matches!(r["amd"].as_str(), "on" | "off")));
+
+    let plan = Plan::embedded("cz").unwrap();
+    let text = std::fs::read(dir.path().join("run/calls.csv")).unwrap();
+    let log = read_log("calls.csv", &text[..], &Normalizer::for_plan(&plan)).unwrap();
+    let c = calibrate(&log, &plan);
+    // Only the machines AMD screened (follow-ups left out, as the population's fit leaves them out).
+    let screened_machines = calls
+        .iter()
+        .filter(|r| r["amd"] == "on" && machine(&r["outcome"]))
+        .filter(|r| r["referral_of"].is_empty() && r["callback_of"].is_empty())
+        .count() as u64;
+    assert_eq!(c.all.machine_detected.n, screened_machines);
+    assert_eq!(c.amd_screened, Some(count("on", &|_| true)));
+    let truth = |key: &str| value_of(dialsim::DEFAULT_SCENARIO, "amd", key);
+    for (key, p, truth) in [
+        ("machine_detected", c.all.machine_detected, truth("machine_detected")),
+        ("person_misdetected", c.all.person_misdetected, 0.035),
+    ] {
+        // Four standard errors: a harmless change to the draws does not trip it; counting the unscreened
+        // machines (tens of standard errors off) does.
+        let se = (truth * (1.0 - truth) / p.n as f64).sqrt();
+        assert!((p.rate() - truth).abs() < 4.0 * se, "amd.{key}: {} of {} = {}, true {truth}", p.k, p.n, p.rate());
+    }
+}
+
+/// A log that says AMD screened none of its calls tells nothing of AMD's rates: they keep their defaults, are
+/// named as not identified, and the scenario written has AMD off.
+#[test]
+fn a_log_without_screened_calls_leaves_amd_rates_unidentified_and_amd_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["simulate", "--seed", "2", "-q", "-o", "run", "--set", "amd.enabled=false", "--set", "run.day_hours=2"];
+    ok_stdout(dir.path(), &args);
+    ok_stdout(dir.path(), &["calibrate", "run/calls.csv", "-o", "fitted.toml"]);
+    let fitted = std::fs::read_to_string(dir.path().join("fitted.toml")).unwrap();
+    for key in ["amd.machine_detected", "amd.person_misdetected"] {
+        assert!(fitted.contains(&format!("# {key} keeps its default: the log says AMD screened none")), "{fitted}");
+    }
+    let scenario = Scenario::load(dir.path().join("fitted.toml").to_str().unwrap(), &[]).unwrap();
+    assert!(!scenario.amd.enabled, "{fitted}");
+    assert!(!fitted.contains("machine_detected ="), "{fitted}");
+}
+
+/// A calls.csv written before the `amd` column is still read: every answer counts as screened, and the notes
+/// say so.
+#[test]
+fn a_calls_csv_without_the_amd_column_is_read_with_a_note() {
+    let plan = Plan::embedded("cz").unwrap();
+    let head = "call_id,number,attempt,dial_s,outcome,ring_s,wait_s,talk_s,wrap_s,agent,objection_offered,notice,referral_of,callback_of\n";
+    let rows = "0,+420601000001,1,32400.000,machine,9.000,0.000,0.000,0.000,,,,,\n\
+                1,+420601000002,1,32401.000,machine_message,9.000,0.000,20.000,0.000,1,,,,\n";
+    let log = read_log("old.csv", format!("{head}{rows}").as_bytes(), &Normalizer::for_plan(&plan)).unwrap();
+    assert!(log.attempts.iter().all(|a| a.amd.is_none()));
+    let c = calibrate(&log, &plan);
+    assert_eq!((c.all.machine_detected.k, c.all.machine_detected.n), (1, 2));
+    assert_eq!(c.amd_screened, None);
+    assert!(c.notes().iter().any(|n| n.contains("no amd column")), "{:?}", c.notes());
+    // With the column, the machine answered while AMD was off is left out.
+    let head = head.replace("callback_of\n", "callback_of,amd\n");
+    let rows = "0,+420601000001,1,32400.000,machine,9.000,0.000,0.000,0.000,,,,,,on\n\
+                1,+420601000002,1,32401.000,machine_message,9.000,0.000,20.000,0.000,1,,,,,off\n";
+    let log = read_log("new.csv", format!("{head}{rows}").as_bytes(), &Normalizer::for_plan(&plan)).unwrap();
+    let c = calibrate(&log, &plan);
+    assert_eq!((c.all.machine_detected.k, c.all.machine_detected.n), (1, 1), "{rows}");
+    assert_eq!(c.amd_screened, Some(1));
 }

@@ -394,3 +394,26 @@ fn a_value_the_user_did_not_type_is_blamed_on_the_override_that_broke_it_with_it
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("shifts.break_minutes = 15") && err.contains("the default (not set in s.toml)"), "{err}");
 }
+
+/// calls.csv says for every attempt whether AMD screened it (`on`, `off`); a scenario with AMD disabled writes
+/// only `off`, the default day (AMD on until the abandonment budget may switch it off) mostly `on`.
+#[test]
+fn every_calls_csv_row_says_whether_amd_screened_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let short = ["--set", "run.day_hours=2", "--seed", "3", "-q"];
+    for (folder, set, expected) in [("on", "amd.enabled=true", "on"), ("off", "amd.enabled=false", "off")] {
+        let mut args = vec!["simulate", "-o", folder, "--set", set];
+        args.extend(short);
+        common::ok_stdout(dir.path(), &args);
+        let text = std::fs::read_to_string(dir.path().join(folder).join("calls.csv")).unwrap();
+        assert!(text.lines().next().unwrap().ends_with(",amd"), "the column comes last");
+        let rows = common::by_header(&text);
+        assert!(rows.len() > 100, "{folder}: {} rows", rows.len());
+        let values: std::collections::BTreeSet<&str> = rows.iter().map(|r| r["amd"].as_str()).collect();
+        if expected == "off" {
+            assert_eq!(values, ["off"].into(), "AMD disabled screens no call");
+        } else {
+            assert!(values.contains("on") && values.iter().all(|v| ["on", "off"].contains(v)), "{values:?}");
+        }
+    }
+}

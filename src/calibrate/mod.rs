@@ -150,9 +150,10 @@ pub struct FittedRates {
     pub person: Proportion,
     /// Attempts a machine answered, of attempts on working numbers.
     pub machine: Proportion,
-    /// Machines AMD recognised, of machines that answered (no machine recognised: AMD was off).
+    /// Machines AMD recognised, of machines that answered while AMD screened (a log that does not say which
+    /// calls AMD screened counts every machine; no machine recognised there: AMD was off).
     pub machine_detected: Proportion,
-    /// Persons AMD took for machines, of persons who answered.
+    /// Persons AMD took for machines, of persons who answered while AMD screened.
     pub person_misdetected: Proportion,
     /// Objections, of persons connected to an agent.
     pub object: Proportion,
@@ -194,6 +195,9 @@ pub struct Calibration {
     pub left_out: BTreeMap<String, (u64, &'static str)>,
     /// Rows with statuses dialsim does not know, by status (left out).
     pub unknown: BTreeMap<String, u64>,
+    /// Attempts answering-machine detection screened, when the log says per attempt whether it did (dialsim's
+    /// `amd` column); `None` when it does not, and every answer then counts as screened.
+    pub amd_screened: Option<u64>,
     /// Keys the log cannot identify, with why: they keep dialsim's defaults.
     pub unidentified: Vec<(&'static str, &'static str)>,
 }
@@ -252,11 +256,15 @@ pub fn calibrate(log: &Log, plan: &Plan) -> Calibration {
                 r.person.add(d.person());
                 r.machine.add(d.machine());
             }
-            if d.machine() {
-                r.machine_detected.add(d == Disposition::MachineDetected);
-            }
-            if d.person() {
-                r.person_misdetected.add(d == Disposition::PersonAmdDrop);
+            // AMD's rates rest on the calls it screened: a machine answered while AMD was off reaches an agent
+            // without AMD having missed it.
+            if a.amd != Some(false) {
+                if d.machine() {
+                    r.machine_detected.add(d == Disposition::MachineDetected);
+                }
+                if d.person() {
+                    r.person_misdetected.add(d == Disposition::PersonAmdDrop);
+                }
             }
             // The engine's order: the offer to object, then "call me later", then listening or refusing.
             if d.connected() {
@@ -309,6 +317,10 @@ pub fn calibrate(log: &Log, plan: &Plan) -> Calibration {
         answered_span: DurationFit::of(&span),
         left_out: log.left_out.clone(),
         unknown: log.unknown.clone(),
+        amd_screened: attempts
+            .iter()
+            .try_fold(0, |n, a| a.amd.map(|on| n + u64::from(on)))
+            .filter(|_| !attempts.is_empty()),
         unidentified: unidentified(format, attempts),
     }
 }
@@ -316,6 +328,11 @@ pub fn calibrate(log: &Log, plan: &Plan) -> Calibration {
 /// The keys a log of `format` cannot identify, with why.
 fn unidentified(format: LogFormat, attempts: &[Attempt]) -> Vec<(&'static str, &'static str)> {
     if format == LogFormat::Dialsim {
+        // The log says AMD was off for every call: nothing tells how well it would have screened.
+        if attempts.iter().all(|a| a.amd == Some(false)) {
+            let why = "the log says AMD screened none of its calls";
+            return vec![("amd.machine_detected", why), ("amd.person_misdetected", why)];
+        }
         return Vec::new();
     }
     let mut out = vec![
@@ -430,14 +447,20 @@ impl Calibration {
             let _ = writeln!(t, "person_weekday = [{}]", curve.join(", "));
             let _ = writeln!(t, "person_weekend = []");
         }
-        if r.machine_detected.n > 0 {
+        if self.amd_screened == Some(0) {
+            let _ = writeln!(t, "\n[amd]\nenabled = false   # the log says AMD screened none of its calls");
+        } else if r.machine_detected.n > 0 {
             let _ = writeln!(t, "\n[amd]");
-            let on = r.machine_detected.k > 0 || r.person_misdetected.k > 0;
+            // A log that says which calls AMD screened tells whether it was on; otherwise a recognised machine
+            // or a person hung up on does.
+            let on = self.amd_screened.map_or(r.machine_detected.k > 0 || r.person_misdetected.k > 0, |n| n > 0);
             let _ = writeln!(t, "enabled = {on}");
             if on {
-                line(&mut t, "machine_detected", r.machine_detected, "machines that answered");
+                let screened = if self.amd_screened.is_some() { " while AMD screened" } else { "" };
+                line(&mut t, "machine_detected", r.machine_detected, &format!("machines that answered{screened}"));
                 if self.identified("amd.person_misdetected") {
-                    line(&mut t, "person_misdetected", r.person_misdetected, "persons who answered");
+                    let of = format!("persons who answered{screened}");
+                    line(&mut t, "person_misdetected", r.person_misdetected, &of);
                 } else {
                     let _ = writeln!(t, "# person_misdetected: not identified by this log, keeps its default");
                 }
@@ -491,6 +514,13 @@ impl Calibration {
         }
         for (key, reason) in &self.unidentified {
             out.push(format!("{key} keeps its default: {reason}"));
+        }
+        if self.format == LogFormat::Dialsim && self.amd_screened.is_none() {
+            out.push(
+                "the log has no amd column (calls.csv written before it): every answered call counts as screened \
+                 by AMD, so amd.machine_detected is low if the dialer switched AMD off during the log"
+                    .to_string(),
+            );
         }
         if let Some(f) = &self.answered_span {
             out.push(format!(

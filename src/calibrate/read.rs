@@ -23,7 +23,7 @@ pub enum Disposition {
     NoAnswer,
     /// An answering machine recognised by AMD.
     MachineDetected,
-    /// An answering machine an agent reached (AMD missed it), or one dropped while waiting.
+    /// An answering machine an agent reached (AMD missed it, or AMD was off), or one dropped while waiting.
     MachineMissed,
     /// A person hung up on by AMD (taken for a machine).
     PersonAmdDrop,
@@ -90,6 +90,9 @@ pub struct Attempt {
     /// Whether the attempt follows up an earlier call — a referred number, or a callback the person asked
     /// for — whose rates follow `[referrals]` or `[callbacks]`, not the population's.
     pub follow_up: bool,
+    /// Whether answering-machine detection screened the attempt, when the log says (dialsim's `amd` column);
+    /// `None` for logs that do not (VICIdial's, dialsim's written before the column).
+    pub amd: Option<bool>,
 }
 
 /// The shape a log was read as.
@@ -301,6 +304,7 @@ fn vicidial_row(
         wrap_s: None,
         // CALLBK is the request (a person asked to be called later); a kept callback is not marked.
         follow_up: false,
+        amd: None,
     });
     Ok(())
 }
@@ -454,6 +458,8 @@ fn read_dialsim<R: Read>(
     let (number, dial, outcome) = (need("number")?, need("dial_s")?, need("outcome")?);
     let (ring, talk, wrap) = (need("ring_s")?, need("talk_s")?, need("wrap_s")?);
     let follow = [col("referral_of"), col("callback_of")];
+    // Logs written before the `amd` column do not say: every attempt then counts as screened.
+    let amd = col("amd");
     for row in reader.records() {
         let row = row.map_err(|e| at(e.position().map_or(0, |p| p.line()), e.to_string()))?;
         let line = row.position().map_or(0, |p| p.line());
@@ -463,6 +469,14 @@ fn read_dialsim<R: Read>(
                     at(line, format!("`{}` is not a duration in seconds", crate::error::snippet(&row[c])))
                 })
             };
+        let screened = match amd.map(|c| row[c].trim()) {
+            None => None,
+            Some("on") => Some(true),
+            Some("off") => Some(false),
+            Some(other) => {
+                return Err(at(line, format!("amd `{}` is neither on nor off", crate::error::snippet(other))));
+            }
+        };
         let d = dialsim_disposition(&row[outcome])
             .ok_or_else(|| at(line, format!("unknown outcome `{}`", crate::error::snippet(&row[outcome]))))?;
         log.attempts.push(Attempt {
@@ -474,6 +488,7 @@ fn read_dialsim<R: Read>(
             answered_s: None,
             wrap_s: if d.connected() { Some(seconds(wrap)?) } else { None },
             follow_up: follow.iter().flatten().any(|c| !row[*c].trim().is_empty()),
+            amd: screened,
         });
     }
     Ok(())

@@ -189,6 +189,9 @@ struct Call {
     referral_of: Option<u32>,
     /// The call whose callback request this attempt keeps.
     callback_of: Option<u32>,
+    /// Whether answering-machine detection screened the call: on when it stopped ringing (the budget fallback
+    /// may switch it off mid-day), and not a call an agent dialled for themselves.
+    amd: bool,
     /// The number's lock-out (after a drop) and best AAPOR class so far: its state travels with it.
     locked_until: Millis,
     best: Option<Aapor>,
@@ -507,6 +510,7 @@ impl<'a> Engine<'a> {
             offered: None,
             referral_of,
             callback_of,
+            amd: self.amd && reserved.is_none(),
             locked_until: lead.locked_until,
             best: lead.best,
             stratum,

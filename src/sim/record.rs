@@ -37,6 +37,10 @@ pub struct CallRecord {
     pub referral_of: Option<u32>,
     /// The call whose callback request this attempt keeps (the agreed callback).
     pub callback_of: Option<u32>,
+    /// Whether answering-machine detection screened the call: AMD enabled, the dialer mode screens, AMD not
+    /// switched off by the abandonment budget's fallback when the call stopped ringing, and not a call an agent
+    /// dialled for themselves. For an answered call, whether AMD analysed the answer.
+    pub amd: bool,
 }
 
 /// Length of an interval of the time profile: 15 minutes.

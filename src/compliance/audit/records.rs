@@ -147,6 +147,9 @@ struct CallRow {
     notice: String,
     #[serde(default)]
     referral_of: Option<u32>,
+    /// Whether AMD screened the call (`on`, `off`); absent from folders written before the column.
+    #[serde(default)]
+    amd: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -317,6 +320,9 @@ pub(super) fn load(dir: &Path) -> Result<(AuditInput, RunRecords)> {
             "no" => Some(false),
             _ => None,
         };
+        if let Some(amd) = r.amd.as_deref().filter(|a| !matches!(*a, "on" | "off")) {
+            return Err(bad(format!("amd '{}' is neither on nor off", crate::error::snippet(amd))));
+        }
         let dial_ms = seconds("dial_s", r.dial_s).map_err(bad)?;
         let ring = seconds("ring_s", r.ring_s).map_err(bad)?;
         let wait = seconds("wait_s", r.wait_s).map_err(bad)?;

@@ -11,7 +11,7 @@ use crate::sim::CallRecord;
 pub struct CallsCsv;
 
 /// The header line of `calls.csv`.
-pub const CALLS_HEADER: &str = "call_id,number,attempt,dial_s,outcome,ring_s,wait_s,talk_s,wrap_s,agent,objection_offered,notice,referral_of,callback_of";
+pub const CALLS_HEADER: &str = "call_id,number,attempt,dial_s,outcome,ring_s,wait_s,talk_s,wrap_s,agent,objection_offered,notice,referral_of,callback_of,amd";
 
 impl Export<RunReport<'_>> for CallsCsv {
     fn write(&self, out: &mut dyn Write, r: &RunReport<'_>) -> io::Result<()> {
@@ -38,9 +38,10 @@ pub fn write_call(out: &mut dyn Write, c: &CallRecord) -> io::Result<()> {
     };
     let referral = c.referral_of.map(|r| r.to_string()).unwrap_or_default();
     let callback = c.callback_of.map(|r| r.to_string()).unwrap_or_default();
+    let amd = if c.amd { "on" } else { "off" };
     writeln!(
         out,
-        "{},{},{},{:.3},{},{:.3},{:.3},{:.3},{:.3},{},{offered},{notice},{referral},{callback}",
+        "{},{},{},{:.3},{},{:.3},{:.3},{:.3},{:.3},{},{offered},{notice},{referral},{callback},{amd}",
         c.call_id,
         c.number,
         c.attempt,

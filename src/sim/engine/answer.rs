@@ -6,6 +6,8 @@ use super::*;
 impl Engine<'_> {
     pub(super) fn ring_end(&mut self, c: u32) {
         let call = &mut self.calls[c];
+        // AMD screens what is answered while it is on; the record tells every attempt's state at this moment.
+        call.amd = self.amd && call.reserved.is_none();
         match call.fate {
             Fate::Sit => self.finish(c, Outcome::NotInService),
             Fate::Busy => self.finish(c, Outcome::Busy),
@@ -13,7 +15,7 @@ impl Engine<'_> {
             Fate::Person | Fate::Machine => {
                 call.answered = Some(self.now);
                 // A call an agent dialled for themselves (a callback) is not screened: the agent is on the line.
-                if self.amd && call.reserved.is_none() {
+                if call.amd {
                     let t = millis(self.s.amd.detect_time);
                     self.queue.push_after(self.now, t, Event::AmdDone(c));
                 } else {

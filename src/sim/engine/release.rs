@@ -111,6 +111,7 @@ impl CallRecord {
             offered: call.offered,
             referral_of: call.referral_of,
             callback_of: call.callback_of,
+            amd: call.amd,
         }
     }
 }
