@@ -26,6 +26,9 @@ pub struct Normalizer {
     /// (`100000001` is no Czech number) and a number of another country written without its code, in one
     /// binary search.
     plan_ranges: Vec<(u8, u64, u64)>,
+    /// The same for the plan's rows and, where one is embedded, every row of the country's national plan: what
+    /// [`Normalizer::in_plan`] checks a number of the country against.
+    national_ranges: Vec<(u8, u64, u64)>,
 }
 
 impl Normalizer {
@@ -36,6 +39,7 @@ impl Normalizer {
             national_prefix: plan::national_prefix(country_code).map(str::to_string),
             national_lengths: Vec::new(),
             plan_ranges: Vec::new(),
+            national_ranges: Vec::new(),
         }
     }
 
@@ -60,26 +64,17 @@ impl Normalizer {
         lengths.sort_unstable();
         lengths.dedup();
         n.national_lengths = lengths;
-        let mut ranges: Vec<(u8, u64, u64)> = plan
-            .rows()
-            .iter()
-            .filter(ours)
-            .filter_map(|r| {
-                let free = u32::from(r.length).checked_sub(r.prefix.len() as u32)?;
-                let prefix: u64 = if r.prefix.is_empty() { 0 } else { r.prefix.parse().ok()? };
-                let width = 10u64.checked_pow(free)?;
-                Some((r.length, prefix.checked_mul(width)?, (prefix + 1).checked_mul(width)?))
-            })
-            .collect();
-        ranges.sort_unstable();
-        let mut merged: Vec<(u8, u64, u64)> = Vec::with_capacity(ranges.len());
-        for (length, first, end) in ranges {
-            match merged.last_mut() {
-                Some(last) if last.0 == length && first <= last.2 => last.2 = last.2.max(end),
-                _ => merged.push((length, first, end)),
-            }
-        }
-        n.plan_ranges = merged;
+        let ours: Vec<&crate::PlanRow> = plan.rows().iter().filter(ours).collect();
+        n.plan_ranges = ranges_of(ours.iter().copied());
+        // The country's whole national plan as well, when one is embedded: a plan of some rows only (mobiles,
+        // say) must not make a database's fixed-line numbers look like another country's.
+        let national: Vec<&Plan> =
+            Plan::embedded_for_country(plan.country_code()).into_iter().filter(|p| p.name() != plan.name()).collect();
+        n.national_ranges = if national.is_empty() {
+            n.plan_ranges.clone()
+        } else {
+            ranges_of(ours.iter().copied().chain(national.iter().flat_map(|p| p.rows())))
+        };
         n
     }
 
@@ -88,17 +83,11 @@ impl Normalizer {
         !self.plan_ranges.is_empty()
     }
 
-    /// Whether `number` is of the default country and a row of its plan holds it (false when no plan is
-    /// known: see [`Normalizer::knows_plan`]). Unlike [`Normalizer::fits_plan`], every length of the plan counts.
+    /// Whether `number` is of the default country and a row of its plan, or of the country's embedded national
+    /// plan, holds it (false when no plan is known: see [`Normalizer::knows_plan`]). Unlike
+    /// [`Normalizer::fits_plan`], every length counts.
     pub fn in_plan(&self, number: &PhoneNumber) -> bool {
-        if number.country_code != self.country_code {
-            return false;
-        }
-        let at = self.plan_ranges.partition_point(|&(l, first, _)| (l, first) <= (number.length, number.national));
-        at > 0 && {
-            let (length, _, end) = self.plan_ranges[at - 1];
-            length == number.length && number.national < end
-        }
+        number.country_code == self.country_code && holds(&self.national_ranges, number)
     }
 
     /// The default country code.
@@ -128,7 +117,7 @@ impl Normalizer {
         if !self.is_plan_length(number.length) {
             return false;
         }
-        !self.knows_plan() || self.in_plan(number)
+        !self.knows_plan() || holds(&self.plan_ranges, number)
     }
 
     /// Parses one written number; the error says why it is not a number.
@@ -196,6 +185,36 @@ impl Normalizer {
             }
         }
         national(self.country_code, national_digits)
+    }
+}
+
+/// The national numbers `rows` hold, as sorted, disjoint ranges `(length, first, end)`.
+fn ranges_of<'a>(rows: impl Iterator<Item = &'a crate::PlanRow>) -> Vec<(u8, u64, u64)> {
+    let mut ranges: Vec<(u8, u64, u64)> = rows
+        .filter_map(|r| {
+            let free = u32::from(r.length).checked_sub(r.prefix.len() as u32)?;
+            let prefix: u64 = if r.prefix.is_empty() { 0 } else { r.prefix.parse().ok()? };
+            let width = 10u64.checked_pow(free)?;
+            Some((r.length, prefix.checked_mul(width)?, (prefix + 1).checked_mul(width)?))
+        })
+        .collect();
+    ranges.sort_unstable();
+    let mut merged: Vec<(u8, u64, u64)> = Vec::with_capacity(ranges.len());
+    for (length, first, end) in ranges {
+        match merged.last_mut() {
+            Some(last) if last.0 == length && first <= last.2 => last.2 = last.2.max(end),
+            _ => merged.push((length, first, end)),
+        }
+    }
+    merged
+}
+
+/// Whether one of `ranges` ([`ranges_of`]) holds `number`'s national digits.
+fn holds(ranges: &[(u8, u64, u64)], number: &PhoneNumber) -> bool {
+    let at = ranges.partition_point(|&(l, first, _)| (l, first) <= (number.length, number.national));
+    at > 0 && {
+        let (length, _, end) = ranges[at - 1];
+        length == number.length && number.national < end
     }
 }
 

@@ -61,6 +61,22 @@ impl Plan {
         embedded::PLANS.iter().map(|(name, _)| *name)
     }
 
+    /// The embedded plans of country `cc` (the country's whole national plan, as far as dialsim
+    /// embeds it), each parsed once per process and only when asked for.
+    pub(crate) fn embedded_for_country(cc: u16) -> Vec<&'static Plan> {
+        static PARSED: [std::sync::OnceLock<Option<Plan>>; embedded::PLANS.len()] =
+            [const { std::sync::OnceLock::new() }; embedded::PLANS.len()];
+        fn first_region(text: &str) -> Option<&str> {
+            text.lines().find(|l| !l.starts_with('#') && !l.starts_with("region,")).and_then(|l| l.split(',').next())
+        }
+        embedded::PLANS
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, text))| first_region(text).and_then(country_code) == Some(cc))
+            .filter_map(|(i, (name, text))| PARSED[i].get_or_init(|| Plan::parse(name, text.as_bytes()).ok()).as_ref())
+            .collect()
+    }
+
     /// An embedded plan by name.
     ///
     /// ```

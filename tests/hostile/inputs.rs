@@ -252,3 +252,20 @@ fn a_stream_that_is_no_filter_is_refused_at_its_first_bytes() {
     refused(&out, "not a dialsim filter file");
     assert!(written < 256, "the whole stream was read ({written} MiB) before it was refused");
 }
+
+#[test]
+fn a_plan_of_some_rows_still_reads_the_countrys_other_numbers_as_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    // A mobile-only Czech plan, and a database of Czech fixed-line numbers: they are Czech numbers (kept and
+    // excluded), not another country's.
+    let cz = dialsim::Plan::embedded("cz").unwrap();
+    let mut plan = String::from("region,type,prefix,length\n");
+    for r in cz.rows().iter().filter(|r| r.kind == dialsim::NumberType::Mobile) {
+        plan.push_str(&format!("CZ,mobile,{},{}\n", r.prefix, r.length));
+    }
+    std::fs::write(dir.path().join("mobile.csv"), plan).unwrap();
+    std::fs::write(dir.path().join("fixed.csv"), "phone\n+420234123456\n+420543123456\n+420596123456\n").unwrap();
+    let out =
+        run(dir.path(), &["generate", "--plan", "mobile.csv", "-n", "5", "--seed", "1", "--suppress", "fixed.csv"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
