@@ -78,11 +78,18 @@ pub fn open_bounded(path: &Path, bound: Bound) -> Result<Input> {
 /// Reads the whole of `path` (checked like [`open`]), refusing more than `bound` bytes.
 pub fn read(path: &Path, bound: Bound) -> Result<Vec<u8>> {
     let input = open_bounded(path, bound)?;
-    let mut bytes = Vec::with_capacity(input.len.min(bound.bytes) as usize);
-    // One byte past the bound tells a file that grew (or a /proc file that reported no size) from one that fit.
-    input.file.take(bound.bytes + 1).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
+    read_stream(path, input.file, bound)
+}
+
+/// Reads all of `input` (a stream such as standard input, named `name` in errors), refusing more than `bound`
+/// bytes before it has taken more than one byte past them.
+pub fn read_stream(name: &Path, input: impl Read, bound: Bound) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    // One byte past the bound tells a stream that goes on (a file that grew, a /proc file that reported no
+    // size, a pipe) from one that fit.
+    input.take(bound.bytes + 1).read_to_end(&mut bytes).map_err(|e| Error::io(name, e))?;
     if bytes.len() as u64 > bound.bytes {
-        return Err(too_large(path, bound));
+        return Err(too_large(name, bound));
     }
     Ok(bytes)
 }

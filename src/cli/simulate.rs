@@ -94,21 +94,10 @@ fn stdin_text() -> dialsim::Result<&'static str> {
     if let Some(t) = TEXT.get() {
         return Ok(t);
     }
-    let mut text = String::new();
-    let bound = dialsim::open::Bound::SCENARIO;
-    let stdin = std::io::stdin().lock();
-    std::io::Read::read_to_string(&mut std::io::Read::take(stdin, bound.bytes + 1), &mut text)
-        .map_err(|e| dialsim::Error::io("-", e))?;
-    if text.len() as u64 > bound.bytes {
-        return Err(dialsim::Error::Format {
-            path: "<stdin>".into(),
-            message: format!(
-                "larger than {}, the most {} may hold",
-                dialsim::limits::human_bytes(bound.bytes),
-                bound.kind
-            ),
-        });
-    }
+    let name = std::path::Path::new("<stdin>");
+    let bytes = dialsim::open::read_stream(name, std::io::stdin().lock(), dialsim::open::Bound::SCENARIO)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| dialsim::Error::Format { path: name.into(), message: "not UTF-8 text".into() })?;
     Ok(TEXT.get_or_init(|| text))
 }
 

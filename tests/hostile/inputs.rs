@@ -269,3 +269,13 @@ fn a_plan_of_some_rows_still_reads_the_countrys_other_numbers_as_its_own() {
         run(dir.path(), &["generate", "--plan", "mobile.csv", "-n", "5", "--seed", "1", "--suppress", "fixed.csv"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn a_scenario_on_standard_input_is_bounded_like_a_scenario_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // 100 bytes past the bound: the reader stops one byte past it, and the rest fits the pipe's buffer.
+    let text = vec![b'#'; (16 << 20) + 100];
+    let out = crate::common::with_stdin(dir.path(), &["simulate", "-", "--seed", "1", "-o", "r"], &text);
+    refused(&out, "<stdin>: larger than 16.000 MiB, the most a scenario may hold");
+    assert!(!dir.path().join("r").exists());
+}
