@@ -14,7 +14,7 @@ use jiff::civil::{Date, Weekday, date};
 use jiff::tz::TimeZone;
 
 use crate::clock::{MINUTE, Millis};
-use crate::scenario::{Profile, Scenario, parse_end_hhmm, parse_hhmm};
+use crate::scenario::{Scenario, parse_end_hhmm, parse_hhmm};
 
 /// Easter Sunday of `year` (Gregorian; the anonymous algorithm of Meeus/Jones/Butcher).
 ///
@@ -22,44 +22,11 @@ use crate::scenario::{Profile, Scenario, parse_end_hhmm, parse_hhmm};
 /// assert_eq!(dialsim::calendar::easter_sunday(2026).to_string(), "2026-04-05");
 /// ```
 pub fn easter_sunday(year: i16) -> Date {
-    let y = i32::from(year);
-    let a = y % 19;
-    let b = y / 100;
-    let c = y % 100;
-    let d = b / 4;
-    let e = b % 4;
-    let f = (b + 8) / 25;
-    let g = (b - f + 1) / 3;
-    let h = (19 * a + b - d - g + 15) % 30;
-    let i = c / 4;
-    let k = c % 4;
-    let l = (32 + 2 * e + 2 * i - h - k) % 7;
-    let m = (a + 11 * h + 22 * l) / 451;
-    let month = (h + l - 7 * m + 114) / 31;
-    let day = (h + l - 7 * m + 114) % 31 + 1;
-    date(year, month as i8, day as i8)
+    crate::jurisdiction::easter_sunday(year)
 }
 
-/// The `n`-th (1-based; negative: from the end) `weekday` of a month.
-fn nth_weekday(year: i16, month: i8, weekday: Weekday, n: i8) -> Date {
-    date(year, month, 1).nth_weekday_of_month(n, weekday).expect("every month has a fifth-last weekday")
-}
-
-fn shift(d: Date, days: i64) -> Date {
-    d.checked_add(jiff::Span::new().days(days)).expect("dates of years 1900 to 9999")
-}
-
-/// A holiday on a weekend observed on a weekday: Saturday → Friday, Sunday → Monday (US federal rule).
-fn observed_us(d: Date) -> Date {
-    match d.weekday() {
-        Weekday::Saturday => shift(d, -1),
-        Weekday::Sunday => shift(d, 1),
-        _ => d,
-    }
-}
-
-/// The public holidays of `country` (`cz`, `sk`, `de`, `gb`, `us`) in `year`, the days a floor is closed; an
-/// unknown country has none.
+/// The public holidays of `country` (`cz`, `sk`, `de`, `gb`, `us`: each jurisdiction module's) in `year`,
+/// sorted, the days a floor is closed; an unknown country has none.
 ///
 /// ```
 /// let cz = dialsim::calendar::public_holidays("cz", 2026);
@@ -68,85 +35,7 @@ fn observed_us(d: Date) -> Date {
 /// assert!(cz.contains(&jiff::civil::date(2026, 12, 24))); // Christmas Eve
 /// ```
 pub fn public_holidays(country: &str, year: i16) -> Vec<Date> {
-    let easter = easter_sunday(year);
-    let fixed = |md: &[(i8, i8)]| md.iter().map(|&(m, d)| date(year, m, d)).collect::<Vec<_>>();
-    let mut out = match country {
-        "cz" => {
-            let mut v = fixed(&[
-                (1, 1),
-                (5, 1),
-                (5, 8),
-                (7, 5),
-                (7, 6),
-                (9, 28),
-                (10, 28),
-                (11, 17),
-                (12, 24),
-                (12, 25),
-                (12, 26),
-            ]);
-            v.extend([shift(easter, -2), shift(easter, 1)]);
-            v
-        }
-        "sk" => {
-            // 2024 onwards: 1 September and 17 November are no longer days off (zákon 241/1993 as amended).
-            let mut v = fixed(&[
-                (1, 1),
-                (1, 6),
-                (5, 1),
-                (5, 8),
-                (7, 5),
-                (8, 29),
-                (9, 15),
-                (11, 1),
-                (12, 24),
-                (12, 25),
-                (12, 26),
-            ]);
-            if year < 2024 {
-                v.extend(fixed(&[(9, 1), (11, 17)]));
-            }
-            v.extend([shift(easter, -2), shift(easter, 1)]);
-            v
-        }
-        "de" => {
-            let mut v = fixed(&[(1, 1), (5, 1), (10, 3), (12, 25), (12, 26)]);
-            v.extend([shift(easter, -2), shift(easter, 1), shift(easter, 39), shift(easter, 50)]);
-            v
-        }
-        "gb" => {
-            // England and Wales: a holiday on a weekend moves to the next weekday not already a holiday.
-            let mut v = vec![shift(easter, -2), shift(easter, 1)];
-            v.push(nth_weekday(year, 5, Weekday::Monday, 1));
-            v.push(nth_weekday(year, 5, Weekday::Monday, -1));
-            v.push(nth_weekday(year, 8, Weekday::Monday, -1));
-            for (m, d) in [(1, 1), (12, 25), (12, 26)] {
-                let mut day = date(year, m, d);
-                while matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday) || v.contains(&day) {
-                    day = shift(day, 1);
-                }
-                v.push(day);
-            }
-            v
-        }
-        "us" => {
-            let mut v: Vec<Date> = [(1, 1), (6, 19), (7, 4), (11, 11), (12, 25)]
-                .iter()
-                .map(|&(m, d)| observed_us(date(year, m, d)))
-                .collect();
-            v.push(nth_weekday(year, 1, Weekday::Monday, 3));
-            v.push(nth_weekday(year, 2, Weekday::Monday, 3));
-            v.push(nth_weekday(year, 5, Weekday::Monday, -1));
-            v.push(nth_weekday(year, 9, Weekday::Monday, 1));
-            v.push(nth_weekday(year, 10, Weekday::Monday, 2));
-            v.push(nth_weekday(year, 11, Weekday::Thursday, 4));
-            v
-        }
-        _ => Vec::new(),
-    };
-    out.sort();
-    out.dedup();
-    out
+    crate::jurisdiction::public_holidays(country, year)
 }
 
 /// The country whose holidays `[calendar] holidays` names (`plan`: the embedded plan's country; a plan CSV
@@ -154,7 +43,7 @@ pub fn public_holidays(country: &str, year: i16) -> Vec<Date> {
 pub fn holiday_country(s: &Scenario) -> Option<String> {
     let h = s.calendar.holidays.trim().to_ascii_lowercase();
     let country = if h == "plan" { s.numbers.plan.trim().to_ascii_lowercase() } else { h };
-    crate::scenario::HOLIDAY_COUNTRIES.contains(&country.as_str()).then_some(country)
+    crate::jurisdiction::by_code(&country).is_some().then_some(country)
 }
 
 /// The run's days: which are open, and which take the weekend answer curve.
@@ -184,7 +73,7 @@ impl Calendar {
         let extra: Vec<Date> = s.calendar.extra_closed.iter().filter_map(|d| d.trim().parse().ok()).collect();
         let (mut open, mut weekend, mut dates) = (Vec::new(), Vec::new(), Vec::new());
         for d in 0..s.run.days {
-            let day = shift(day0, i64::from(d));
+            let day = day0.checked_add(jiff::Span::new().days(i64::from(d))).unwrap_or(day0);
             let holiday = country.as_deref().is_some_and(|c| {
                 holidays.entry(day.year()).or_insert_with(|| public_holidays(c, day.year())).contains(&day)
             });
@@ -213,26 +102,12 @@ impl Calendar {
     }
 }
 
-impl Profile {
-    /// The profile's calling hours at the called person's location, minutes after local midnight [start, end);
-    /// None: the profile sets none.
-    ///
-    /// `us-tsr`: 08:00–21:00 (16 CFR 310.4(c)). `uk-ofcom`: Ofcom's persistent-misuse statement (2016) sets
-    /// no calling hours; 08:00–21:00 is the UK direct-marketing industry's practice, taken as the default.
-    /// `cz-2018`, `cz-2022`: Czech law sets no calling hours for such calls; none by default.
-    pub fn calling_hours(self) -> Option<(u32, u32)> {
-        match self {
-            Profile::UsTsr | Profile::UkOfcom => Some((8 * 60, 21 * 60)),
-            Profile::Cz2018 | Profile::Cz2022 => None,
-        }
-    }
-}
-
-/// The calling hours a scenario keeps: `[calendar] calling_hours` when set, else the profile's.
+/// The calling hours a scenario keeps: `[calendar] calling_hours` when set, else those of the regime in force
+/// on its first day (08:00–21:00 under us-tsr and uk-ofcom; none in cz, sk, de).
 pub fn calling_hours(s: &Scenario) -> Option<(u32, u32)> {
     match s.calendar.calling_hours.as_slice() {
         [a, b] => Some((parse_hhmm(a)?, parse_end_hhmm(b)?)),
-        _ => s.compliance.profile.calling_hours(),
+        _ => s.rules_on_day(0).calling_hours,
     }
 }
 

@@ -55,6 +55,7 @@ mod error;
 pub mod exclude;
 mod generate;
 mod hash;
+pub mod jurisdiction;
 pub mod limits;
 mod list_manifest;
 pub mod manifest;

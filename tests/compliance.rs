@@ -214,10 +214,14 @@ fn the_audit_command_finds_injected_faults_in_the_files() {
 
 #[test]
 fn profiles_set_the_rules() {
-    let (_, out) = run_with(&["compliance.profile=\"cz-2022\"".into()], 2);
-    assert_eq!(count(&out, "opt-in"), 1, "a cold marketing campaign under cz-2022 is flagged");
+    let marketing = "compliance.purpose=\"marketing\"".to_string();
+    let (_, out) = run_with(&["compliance.profile=\"cz-2022\"".into(), marketing.clone()], 2);
+    let dials = out.calls.len() as u64;
+    assert_eq!(count(&out, "marketing-basis"), dials, "every cold marketing dial under cz-2022 is flagged");
     let (_, out) = run_with(&["compliance.profile=\"cz-2022\"".into(), "compliance.purpose=\"research\"".into()], 2);
-    assert_eq!(count(&out, "opt-in"), 0, "research is exempt");
+    assert_eq!(count(&out, "marketing-basis"), 0, "research is exempt");
+    let (_, out) = run_with(&["compliance.profile=\"cz-2018\"".into(), marketing], 2);
+    assert_eq!(count(&out, "marketing-basis"), 0, "opt-out under cz-2018");
     // A dialler that keeps persons waiting 5 s breaks the 2 s rule on every long wait of a person (connected
     // or dropped); a machine kept waiting is no silence to a person.
     let set = ["dialer.drop_timeout=5", "dialer.mode=\"rate\"", "dialer.rate_per_hour=3000"].map(String::from);

@@ -406,7 +406,7 @@ fn every_calls_csv_row_says_whether_amd_screened_it() {
         args.extend(short);
         common::ok_stdout(dir.path(), &args);
         let text = std::fs::read_to_string(dir.path().join(folder).join("calls.csv")).unwrap();
-        assert!(text.lines().next().unwrap().ends_with(",amd"), "the column comes last");
+        assert!(text.lines().next().unwrap().ends_with(",amd,basis"), "the column comes before basis, the last");
         let rows = common::by_header(&text);
         assert!(rows.len() > 100, "{folder}: {} rows", rows.len());
         let values: std::collections::BTreeSet<&str> = rows.iter().map(|r| r["amd"].as_str()).collect();

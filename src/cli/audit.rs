@@ -41,6 +41,11 @@ pub struct AuditArgs {
     /// one line per violation.
     #[arg(long)]
     json: bool,
+    /// Audit against this compliance profile instead of the run's own: a jurisdiction (the regime in force on
+    /// each campaign day: cz, sk, de, gb, us) or a named regime (cz-2018, cz-2022, uk-ofcom, us-tsr, …). Would
+    /// the campaign be lawful under the law in force, or elsewhere?
+    #[arg(long, value_name = "PROFILE")]
+    profile: Option<String>,
     #[command(flatten)]
     input: super::input_args::InputArgs,
 }
@@ -51,7 +56,8 @@ pub fn run(args: AuditArgs) -> Result<i32> {
     // The files given here, and the run's own exclusion sources (paths its scenario recorded) only when asked:
     // a run folder from elsewhere must not make audit read, or echo, files it names.
     let mut exclusions = dialsim::exclude::Exclusions::new();
-    let recorded: Vec<&String> = scenario.numbers.exclude.iter().chain(&scenario.numbers.suppress).collect();
+    let suppress = scenario.suppression_paths();
+    let recorded: Vec<&String> = scenario.numbers.exclude.iter().chain(&suppress).collect();
     if !args.follow_scenario_paths && !recorded.is_empty() && args.exclude.is_empty() && args.suppress.is_empty() {
         note!(
             "dialsim: not checked: known-number (the run's scenario names {}); give the source lists with \
@@ -84,7 +90,12 @@ pub fn run(args: AuditArgs) -> Result<i32> {
             .map(|(n, _)| KnownHit { source: n.clone(), certain: true })
             .or_else(|| hit(false).map(|(n, _)| KnownHit { source: n.clone(), certain: false }))
     };
+    let profile = match &args.profile {
+        Some(p) => Some(p.parse::<dialsim::Profile>().map_err(dialsim::Error::Usage)?),
+        None => None,
+    };
     let options = AuditOptions {
+        profile,
         key,
         known: (!exclusions.is_empty()).then_some(&known as &dyn Fn(u64) -> _),
         without_manifest: args.no_manifest,
@@ -115,6 +126,13 @@ pub fn run(args: AuditArgs) -> Result<i32> {
         }
     }
     let by_rule = report.by_rule();
+    let law = report.scenario.law_summary();
+    let warnings = report.scenario.law_warnings();
+    if !args.json {
+        for w in &warnings {
+            note!("dialsim: warning: {w}");
+        }
+    }
     if args.json {
         let list = |vs: &[dialsim::compliance::Violation]| -> Vec<serde_json::Value> {
             vs.iter()
@@ -135,6 +153,12 @@ pub fn run(args: AuditArgs) -> Result<i32> {
             "dialsim_version": env!("CARGO_PKG_VERSION"),
             "folder": args.dir.display().to_string(),
             "profile": report.scenario.compliance.profile.as_str(),
+            "regimes": report.scenario.regimes().iter().map(|(d, r)| serde_json::json!({
+                "from": report.scenario.date_of_day(*d).to_string(),
+                "regime": r.name,
+                "in_force": r.in_force(report.scenario.date_of_day(*d)),
+            })).collect::<Vec<_>>(),
+            "law_warnings": warnings,
             "clean": report.is_clean(args.strict_bloom),
             "calls": report.calls,
             "suppression_entries": report.suppression_entries,
@@ -163,7 +187,7 @@ pub fn run(args: AuditArgs) -> Result<i32> {
     let total = report.violations.len();
     let bloom = report.possibly_known.len();
     note!(
-        "dialsim: audited {} calls, {} suppression entries, {} receipts, {} names under {}: {}{}",
+        "dialsim: audited {} calls, {} suppression entries, {} receipts, {} names under {} [{law}]: {}{}",
         report.calls,
         report.suppression_entries,
         report.receipts,

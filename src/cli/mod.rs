@@ -34,6 +34,7 @@ mod frontier;
 mod generate;
 mod grid_args;
 mod input_args;
+mod law;
 mod plan;
 mod report;
 mod scrub;
@@ -196,6 +197,8 @@ KPIs (the rows): dialsim keys --kpi. Scenario keys for --set, --set-a, --set-b: 
   dialsim bench
   dialsim bench --seconds 0.5 --json")]
     Bench(bench::BenchArgs),
+    /// The law by country: regimes, the one in force on a date, registers and the source of every rule.
+    Law(law::LawArgs),
     /// List the KPI names and every scenario key for --set/--vary with its default.
     Keys(docs::KeysArgs),
     /// Print a shell completion script on stdout.
@@ -242,6 +245,7 @@ pub fn run() -> i32 {
         Command::Compare(args) => compare::run(args),
         Command::Report(args) => report::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Law(args) => law::run(args),
         Command::Keys(args) => docs::keys(args),
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(args),

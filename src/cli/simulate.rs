@@ -62,11 +62,14 @@ pub(crate) fn load_scenario(path: &Option<String>, set: &[String]) -> dialsim::R
         Some(p) => Scenario::load(p, set).map_err(|e| missing_scenario(p, e)),
     }?;
     static TOLD: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-    for (text, why) in scenario.unused_overrides(set) {
+    let unused = scenario.unused_overrides(set).into_iter().map(|(text, why)| format!("{text} has no effect: {why}"));
+    // The law the run is held to, when it is not the law in force (a repealed regime, no module for the
+    // country): said once, as plainly as the audit and the report say it.
+    for warning in unused.chain(scenario.law_warnings()) {
         let mut told = TOLD.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !told.contains(&text) {
-            note!("dialsim: warning: {text} has no effect: {why}");
-            told.push(text);
+        if !told.contains(&warning) {
+            note!("dialsim: warning: {warning}");
+            told.push(warning);
         }
     }
     Ok(scenario)
@@ -151,7 +154,8 @@ pub(crate) fn scenario_inputs(path: &Option<String>, scenario: &Scenario) -> Vec
     let n = &scenario.numbers;
     let mut inputs: Vec<PathBuf> = path.iter().filter(|p| *p != "default").map(PathBuf::from).collect();
     inputs.push(PathBuf::from(&n.plan));
-    inputs.extend(n.exclude.iter().chain(&n.suppress).map(PathBuf::from));
+    inputs
+        .extend(n.exclude.iter().map(PathBuf::from).chain(scenario.suppression_paths().into_iter().map(PathBuf::from)));
     if !n.list.is_empty() {
         inputs.push(PathBuf::from(&n.list));
     }

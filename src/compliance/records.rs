@@ -190,7 +190,7 @@ impl LedgerEntry {
     /// after the connect and before the end of the talk (`dialsim audit` checks it: `consent-time`).
     pub fn to_json(&self, s: &Scenario) -> String {
         let c = &s.compliance;
-        let jurisdiction = c.profile.rules().jurisdiction;
+        let jurisdiction = s.jurisdiction().iso;
         let controllers = json!([{
             "piiController": c.controller,
             "onBehalf": false,
@@ -208,7 +208,7 @@ impl LedgerEntry {
                 "consentTime": timestamp(s, r.time_ms),
                 "collectionMethod": "telephone call",
                 "consentReceiptID": r.id,
-                "language": c.language,
+                "language": s.language(),
                 "piiPrincipalId": r.number.to_string(),
                 "piiPrincipalName": r.name,
                 "piiControllers": controllers,
@@ -216,8 +216,8 @@ impl LedgerEntry {
                 "services": [{
                     "service": "telephone calls",
                     "purposes": [{
-                        "purpose": purpose_name(c.purpose),
-                        "purposeCategory": [purpose_category(c.purpose)],
+                        "purpose": purpose_name(s.consent_purpose()),
+                        "purposeCategory": [purpose_category(s.consent_purpose())],
                         "consentType": "EXPLICIT",
                         // Appendix B: a name is biographical, a telephone number contact data.
                         "piiCategory": ["1 - Biographical", "2 - Contact"],
@@ -241,7 +241,7 @@ impl LedgerEntry {
                 "collectionMethod": "telephone call",
                 "withdrawalReceiptID": format!("{}-w", w.receipt_id),
                 "consentReceiptID": w.receipt_id,
-                "language": c.language,
+                "language": s.language(),
                 "piiPrincipalId": w.number.to_string(),
                 "piiControllers": controllers,
                 "policyUrl": c.policy_url,

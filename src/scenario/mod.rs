@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 
 mod keys;
 mod population;
+mod profile;
 mod referrals;
 mod text;
 mod time;
@@ -21,12 +22,11 @@ pub(crate) use crate::clock::days_from_civil;
 pub use keys::closest_names;
 pub(crate) use population::check_mix;
 pub use population::{CostsSection, LinePrices, PopulationSection, Rates, ScreeningSection, StratumRates, parse_mix};
+pub use profile::Profile;
 pub use referrals::ReferralsSection;
 pub(crate) use text::parse_hhmm;
 use text::{apply_override, find_key, line_of, move_referral_alias, plain_message};
-pub use time::{
-    AnswerCurveSection, CalendarSection, CallbacksSection, HOLIDAY_COUNTRIES, Shift, WEEKDAYS, parse_end_hhmm,
-};
+pub use time::{AnswerCurveSection, CalendarSection, CallbacksSection, Shift, WEEKDAYS, parse_end_hhmm};
 
 /// The embedded default scenario (a Czech cold-calling day).
 pub const DEFAULT_SCENARIO: &str = include_str!("../../data/scenarios/default.toml");
@@ -115,6 +115,9 @@ pub struct NumbersSection {
     pub suppress: Vec<String>,
     /// A CSV of numbers to dial in file order instead of generated numbers (empty: generate).
     pub list: String,
+    /// The lawful basis of the numbers of `list` (none, research, opt-in, consent, customer): why they may be
+    /// called. Generated and referred numbers have none (a research campaign's: research).
+    pub basis: crate::jurisdiction::Basis,
     /// Shares of number types on the list, e.g. `{ mobile = 0.7, fixedLine = 0.3 }` (empty: every number of
     /// `types` equally likely); when set, it replaces `types`.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
@@ -161,6 +164,7 @@ impl Default for NumbersSection {
             exclude: Vec::new(),
             suppress: Vec::new(),
             list: String::new(),
+            basis: crate::jurisdiction::Basis::None,
             mix: Default::default(),
             read: ReadSection::default(),
         }
@@ -343,23 +347,6 @@ impl Default for AgentsSection {
     }
 }
 
-/// Jurisdiction profile: the rules the audit checks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Profile {
-    /// Czech Republic, opt-out regime (GDPR Art. 21 objection offered on every call).
-    #[serde(rename = "cz-2018")]
-    Cz2018,
-    /// Czech Republic from 2022: marketing calls to consumers need prior consent (opt-in).
-    #[serde(rename = "cz-2022")]
-    Cz2022,
-    /// United Kingdom, Ofcom's persistent-misuse policy: 3 % per 24 h, message within 2 s, 72 h lockout.
-    #[serde(rename = "uk-ofcom")]
-    UkOfcom,
-    /// United States, the Telemarketing Sales Rule: 3 % per 30 days, 2 s, 15 s / 4 rings.
-    #[serde(rename = "us-tsr")]
-    UsTsr,
-}
-
 /// Purpose of the campaign.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -386,7 +373,8 @@ pub struct FaultsSection {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ComplianceSection {
-    /// Jurisdiction profile.
+    /// The law the campaign is held to: `plan` (the plan's country, the regime in force on each day), a
+    /// jurisdiction (`cz`, `sk`, `de`, `gb`, `us`) or a named regime (`cz-2018`, `uk-ofcom`, …).
     pub profile: Profile,
     /// Campaign purpose.
     pub purpose: Purpose,
@@ -404,7 +392,7 @@ pub struct ComplianceSection {
     pub controller_phone: String,
     /// Privacy policy URL on receipts.
     pub policy_url: String,
-    /// Language of the calls (BCP 47).
+    /// Language of the calls (BCP 47; empty: the jurisdiction's).
     pub language: String,
     /// Per number: a person offered the objection objects.
     pub object: f64,
@@ -420,15 +408,76 @@ pub struct ComplianceSection {
     /// the scenario is read, so it is never written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub referral: Option<f64>,
+    /// What consents are asked for (absent: the campaign's purpose). A research campaign asking for marketing
+    /// consent is a disguised survey (the audit's `disguised-survey`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consent_purpose: Option<Purpose>,
+    /// The caller ID (CLI) presented on every call, as dialled back (empty: withheld).
+    pub caller_id: String,
+    /// Whether an abandoned call plays the information message (who called, a number to call back).
+    pub info_message: bool,
+    /// Register snapshots screened out before dialling (`[[compliance.registers]]`: name, path, date).
+    pub registers: Vec<RegisterSource>,
     /// Fault injection.
     pub faults: FaultsSection,
+}
+
+/// `[[compliance.registers]]`: a snapshot of a register (TPS, National DNC, Slovakia's list) as a CSV of
+/// numbers read like a suppression list; its numbers are never dialled, and its date is checked against the
+/// regime's freshness on every campaign day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterSource {
+    /// The register's name as the regime names it (`tps`, `national-dnc`, `nevolajte-mi`).
+    pub name: String,
+    /// The snapshot's file.
+    pub path: String,
+    /// The snapshot's date (YYYY-MM-DD).
+    pub date: String,
+}
+
+impl Scenario {
+    /// The exact suppression lists a campaign screens: `numbers.suppress`, then the register snapshots.
+    pub fn suppression_paths(&self) -> Vec<String> {
+        let mut v = self.numbers.suppress.clone();
+        v.extend(self.compliance.registers.iter().map(|r| r.path.clone()));
+        v
+    }
+
+    /// The language of the calls and receipts: `compliance.language`, else the jurisdiction's (`und` for a
+    /// country without a module).
+    pub fn language(&self) -> &str {
+        match self.compliance.language.trim() {
+            "" if self.jurisdiction().language.is_empty() => "und",
+            "" => self.jurisdiction().language,
+            l => l,
+        }
+    }
+
+    /// The campaign's purpose for consents (`compliance.consent_purpose`, else the campaign's).
+    pub fn consent_purpose(&self) -> Purpose {
+        self.compliance.consent_purpose.unwrap_or(self.compliance.purpose)
+    }
+
+    /// The lawful basis of a dialled number: `numbers.basis` for a number of the list, none for a generated
+    /// or referred one — research when the campaign's purpose is research and the number has no other.
+    ///
+    /// `from_list`: the number is one of `numbers.list` (not generated, not referred).
+    pub fn basis_of(&self, from_list: bool) -> crate::jurisdiction::Basis {
+        use crate::jurisdiction::Basis;
+        let declared = if from_list { self.numbers.basis } else { Basis::None };
+        match (declared, self.compliance.purpose) {
+            (Basis::None, Purpose::Research) => Basis::Research,
+            (b, _) => b,
+        }
+    }
 }
 
 impl Default for ComplianceSection {
     fn default() -> ComplianceSection {
         ComplianceSection {
-            profile: Profile::Cz2018,
-            purpose: Purpose::Marketing,
+            profile: Profile::Plan,
+            purpose: Purpose::Research,
             script_version: "script-1".into(),
             controller: "Example Calling s.r.o.".into(),
             controller_contact: "dpo@example.invalid".into(),
@@ -436,13 +485,17 @@ impl Default for ComplianceSection {
             controller_email: "dpo@example.invalid".into(),
             controller_phone: "+420 200 000 000".into(),
             policy_url: "https://example.invalid/privacy".into(),
-            language: "cs".into(),
+            language: String::new(),
             object: 0.10,
             give_name: 0.40,
             consent: 0.60,
             withdraw: 0.05,
             withdraw_delay: Dist::Exponential { mean: 4.0 * 3600.0 },
             referral: None,
+            consent_purpose: None,
+            caller_id: "+420 200 000 000".into(),
+            info_message: true,
+            registers: Vec::new(),
             faults: FaultsSection::default(),
         }
     }

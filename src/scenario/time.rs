@@ -158,9 +158,6 @@ pub fn parse_end_hhmm(s: &str) -> Option<u32> {
 /// The weekday names of `[calendar] days`, Monday first.
 pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
-/// The countries whose public holidays dialsim knows (`[calendar] holidays`).
-pub const HOLIDAY_COUNTRIES: [&str; 5] = ["cz", "sk", "de", "gb", "us"];
-
 /// A range check: (key, value, low, high).
 type RangeCheck<'a> = &'a dyn Fn(&str, f64, f64, f64) -> crate::error::Result<()>;
 /// A refusal: (key, value as written, what is allowed).
@@ -174,7 +171,7 @@ pub(super) fn validate(s: &super::Scenario, range: RangeCheck<'_>, fail: Refusal
             return fail("calendar.days", format!("\"{d}\""), "weekday names mon, tue, wed, thu, fri, sat, sun");
         }
     }
-    if c.holidays != "plan" && c.holidays != "none" && !HOLIDAY_COUNTRIES.contains(&c.holidays.as_str()) {
+    if c.holidays != "plan" && c.holidays != "none" && crate::jurisdiction::by_code(&c.holidays).is_none() {
         return fail("calendar.holidays", format!("\"{}\"", c.holidays), "plan, none, cz, sk, de, gb or us");
     }
     for d in &c.extra_closed {

@@ -561,7 +561,10 @@ impl<'a> Engine<'a> {
         let redial = match outcome {
             Outcome::Busy => Some(d.redial_busy_minutes),
             Outcome::NoAnswer => Some(d.redial_no_answer_minutes),
-            Outcome::Machine | Outcome::MachineMessage | Outcome::MachineDropped => Some(d.redial_machine_minutes),
+            // Ofcom: after AMD hung up on a machine, no repeat call within 24 h without an agent guaranteed;
+            // the dialer holds the number that long (the audit's `amd-redial`).
+            Outcome::Machine => Some(d.redial_machine_minutes.max(self.s.rules_on_day(self.day).amd_redial_h * 60.0)),
+            Outcome::MachineMessage | Outcome::MachineDropped => Some(d.redial_machine_minutes),
             Outcome::Dropped | Outcome::AmdDrop => Some(d.drop_lockout_hours * 60.0),
             _ => None,
         };

@@ -28,16 +28,27 @@ pub fn scenario_sources(scenario: &Scenario) -> Result<Vec<crate::digest::Source
     use crate::digest::SourceRecord;
     let n = &scenario.numbers;
     let mut out = Vec::new();
-    let lists = n.suppress.iter().map(|p| (p, "suppression")).chain((!n.list.is_empty()).then_some((&n.list, "list")));
-    for (path, kind) in n.exclude.iter().map(|p| (p, "filter")).chain(lists) {
+    let registers: Vec<(String, String)> = scenario
+        .compliance
+        .registers
+        .iter()
+        .map(|r| (r.path.clone(), format!("register {} {}", r.name, r.date)))
+        .collect();
+    let lists = n
+        .suppress
+        .iter()
+        .map(|p| (p, "suppression".to_string()))
+        .chain(registers.iter().map(|(p, k)| (p, k.clone())))
+        .chain((!n.list.is_empty()).then(|| (&n.list, "list".to_string())));
+    for (path, kind) in n.exclude.iter().map(|p| (p, "filter".to_string())).chain(lists) {
         match (std::path::Path::new(path).exists(), EMBEDDED_KNOWN.iter().find(|(p, _)| p == path)) {
             (false, Some((_, text))) => out.push(SourceRecord {
                 name: format!("embedded:{path}"),
-                kind: kind.into(),
+                kind,
                 sha256: Some(crate::digest::sha256_hex(text.as_bytes())),
                 excluded: 0,
             }),
-            _ => out.push(SourceRecord::of(path, kind, 0)?),
+            _ => out.push(SourceRecord::of(path, &kind, 0)?),
         }
     }
     Ok(out)
@@ -71,7 +82,7 @@ pub fn scenario_exclusions(scenario: &Scenario, plan: &Plan) -> Result<Exclusion
     let n = &scenario.numbers;
     let exclusions = crate::exclude::load_exclusions(
         &n.exclude,
-        &n.suppress,
+        &scenario.suppression_paths(),
         &read_options(scenario, plan)?,
         EMBEDDED_KNOWN,
         &mut |_| {},

@@ -41,6 +41,9 @@ pub struct CallRecord {
     /// switched off by the abandonment budget's fallback when the call stopped ringing, and not a call an agent
     /// dialled for themselves. For an answered call, whether AMD analysed the answer.
     pub amd: bool,
+    /// Why the number may be called (the list's declared basis; none for generated and referred numbers,
+    /// research in a research campaign).
+    pub basis: crate::jurisdiction::Basis,
 }
 
 /// Length of an interval of the time profile: 15 minutes.

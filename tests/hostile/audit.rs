@@ -321,7 +321,8 @@ fn no_link_out_of_the_folder_no_fifo_and_nothing_without_bound_is_read() {
 #[test]
 fn a_plan_file_the_folder_names_is_read_only_when_asked() {
     let tmp = tempfile::tempdir().unwrap();
-    let r = clean_run(tmp.path(), "run", &[]);
+    // The jurisdiction named, so that the edited plan does not change the law the receipts are checked against.
+    let r = clean_run(tmp.path(), "run", &["--set", "compliance.profile=\"cz\""]);
     reseal_summary(&r, |v| v["scenario"]["numbers"]["plan"] = "/etc/passwd".into());
     let mut m = dialsim::manifest::Manifest::read(&r).unwrap();
     m.scenario_sha256 = dialsim::manifest::scenario_sha256(&dialsim::compliance::read_run_scenario(&r).unwrap());
@@ -358,7 +359,7 @@ fn a_consent_in_the_call_where_the_person_objected_is_a_violation() {
     let objected = calls.find("outcome", "objected");
     forge_consent(&r, calls.get(objected, "call_id"), calls.get(objected, "number"));
     let stdout = assert_found(tmp.path(), &r, "consent-objection");
-    assert!(stdout.contains("a marketing consent in call"), "{stdout}");
+    assert!(stdout.contains("a research consent in call"), "{stdout}");
 }
 
 /// (c) `consentTimestamp` 30 days before the call, `consentTime` left inside it: every time field of a receipt
@@ -470,11 +471,11 @@ fn a_receipt_purpose_other_than_the_scenarios_is_a_violation() {
     let mut lines = ledger(&r);
     let first = lines.iter_mut().find(|v| v["type"] == "consent").unwrap();
     let purpose = &mut first["services"][0]["purposes"][0];
-    purpose["purpose"] = "research".into();
-    purpose["purposeCategory"] = serde_json::json!(["16 - Improve Performance"]);
+    purpose["purpose"] = "marketing".into();
+    purpose["purposeCategory"] = serde_json::json!(["6 - Marketing"]);
     reseal_ledger(&r, &lines);
     let stdout = assert_found(tmp.path(), &r, "receipt-purpose");
-    assert!(stdout.contains("the scenario's is 'marketing'"), "{stdout}");
+    assert!(stdout.contains("the scenario's is 'research'"), "{stdout}");
 }
 
 /// (h) A receipt and a name for a number that was never dialled, placed in a completed call.

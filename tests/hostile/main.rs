@@ -19,7 +19,8 @@ use std::time::{Duration, Instant};
 pub const HANG: Duration = Duration::from_secs(60);
 
 /// `dialsim args` in `dir`, killed after [`HANG`]: a case that hangs fails with its arguments named instead of
-/// stalling the suite. Standard input is empty.
+/// stalling the suite. Standard input is empty. Its output is read while it runs (a child writing more than a
+/// pipe holds would otherwise wait for a reader forever and look like a hang).
 pub fn run(dir: &Path, args: &[&str]) -> Output {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dialsim"))
         .current_dir(dir)
@@ -29,18 +30,29 @@ pub fn run(dir: &Path, args: &[&str]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let drain = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            std::io::Read::read_to_end(&mut pipe, &mut buf).unwrap();
+            buf
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
     let start = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
         }
         if start.elapsed() > HANG {
             child.kill().unwrap();
-            let out = child.wait_with_output().unwrap();
-            panic!("dialsim {args:?} hung for {HANG:?}; stderr: {}", String::from_utf8_lossy(&out.stderr));
+            child.wait().unwrap();
+            let err = stderr.join().unwrap();
+            panic!("dialsim {args:?} hung for {HANG:?}; stderr: {}", String::from_utf8_lossy(&err));
         }
         std::thread::sleep(Duration::from_millis(20));
-    }
+    };
+    Output { status, stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() }
 }
 
 /// Checks that `out` is a clear refusal: a non-zero exit that is not a panic (101) or a signal, and a message

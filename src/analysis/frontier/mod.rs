@@ -154,7 +154,7 @@ pub(crate) fn first_repeat<T: PartialOrd>(v: &[T]) -> Option<(usize, usize)> {
 
 /// The profile's abandonment limit of `scenario`, and whether `target` keeps within it.
 fn compliance(scenario: &Scenario, target: f64) -> (f64, bool) {
-    let limit = scenario.compliance.profile.rules().abandon_limit;
+    let limit = scenario.rules_on_day(0).abandon_limit;
     (limit, target <= limit + 1e-12)
 }
 

@@ -40,6 +40,9 @@ pub struct AuditOptions<'a> {
     /// The folder predates manifests: a missing `manifest.json` is not a violation (one that is there is
     /// still checked).
     pub without_manifest: bool,
+    /// Audit against this profile instead of the run's own (would the campaign be lawful under another
+    /// regime, or under the law in force?).
+    pub profile: Option<crate::scenario::Profile>,
 }
 
 /// What [`audit_folder`] found.
@@ -157,10 +160,14 @@ pub fn audit_folder(dir: &Path, options: &AuditOptions) -> Result<AuditReport> {
         _ => {}
     }
 
-    let (input, records) = load(dir)?;
+    let (mut input, records) = load(dir)?;
+    let recorded = input.scenario.clone();
+    if let Some(p) = options.profile {
+        input.scenario.compliance.profile = p;
+    }
     let scenario = input.scenario.clone();
     if let Some(m) = &manifest
-        && m.scenario_sha256 != scenario_sha256(&scenario)
+        && m.scenario_sha256 != scenario_sha256(&recorded)
     {
         violations.push(
             Violation::new(
@@ -192,7 +199,9 @@ pub fn audit_folder(dir: &Path, options: &AuditOptions) -> Result<AuditReport> {
     for call in order {
         auditor.call(call);
     }
-    let (calls, windows, abandonment) = auditor.finish_calls();
+    let cold = auditor.consent_requests(&input.receipts);
+    let (mut calls, windows, abandonment) = auditor.finish_calls();
+    calls.extend(cold);
     let line_of: HashMap<u32, u64> = records.calls.iter().rev().map(|c| (c.call_id, c.line)).collect();
     let located = |v: Violation| match (v.call_id.and_then(|c| line_of.get(&c)), &v.at) {
         (Some(&line), None) => v.at("calls.csv", line),

@@ -67,7 +67,9 @@ fn check_receipts(s: &Scenario, r: &RunRecords, calls: &HashMap<u32, &CallLine>,
     let dialled: HashSet<u64> = r.calls.iter().map(|c| c.key).collect();
     let objections: HashMap<(u64, u32), u64> =
         r.suppression.iter().filter(|x| x.scope == "marketing").map(|x| ((x.key, x.call_id), x.line)).collect();
-    let (purpose, category) = (purpose_name(s.compliance.purpose), purpose_category(s.compliance.purpose));
+    // Receipts state what consent was asked for: the campaign's purpose unless compliance.consent_purpose
+    // says otherwise (a research campaign asking for marketing consent is `disguised-survey`).
+    let (purpose, category) = (purpose_name(s.consent_purpose()), purpose_category(s.consent_purpose()));
     let mut ids: HashMap<&str, u64> = HashMap::new();
     let mut per_call: HashMap<u32, u64> = HashMap::new();
     for rc in &r.consents {
@@ -207,7 +209,7 @@ fn check_call_referrals(r: &RunRecords, calls: &HashMap<u32, &CallLine>, out: &m
 /// `profile`: receipts state the jurisdiction of the profile the run used; a profile edited in summary.json
 /// afterwards disagrees with them.
 fn check_profile(s: &Scenario, r: &RunRecords, out: &mut Vec<Violation>) {
-    let expected = s.compliance.profile.rules().jurisdiction;
+    let expected = s.jurisdiction().iso;
     let other: Vec<&ConsentLine> =
         r.consents.iter().filter(|c| c.jurisdiction.as_deref().is_some_and(|j| j != expected)).collect();
     if let Some(first) = other.first() {

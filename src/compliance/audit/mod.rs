@@ -30,8 +30,8 @@ pub use names::{AuditName, AuditReceipt, AuditWithdrawal};
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::AbandonWindow;
 use crate::clock::Millis;
+use crate::jurisdiction::{AbandonWindow, Rules};
 use crate::outcome::{Abandonment, Outcome};
 use crate::scenario::{Purpose, Scenario};
 
@@ -52,6 +52,10 @@ pub struct AuditCall {
     pub wait_s: f64,
     /// Whether the objection was offered (persons connected only).
     pub offered: Option<bool>,
+    /// Why the number may be called.
+    pub basis: crate::jurisdiction::Basis,
+    /// Whether AMD screened the call.
+    pub amd: bool,
 }
 
 /// Everything the audit reads.
@@ -138,8 +142,21 @@ type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<crate::hash::KeyH
 /// A run in progress meets that order by feeding a call once every earlier-dialled call has ended: a
 /// suppression made later than that is later than the call's dial.
 pub struct Auditor<'k> {
-    rules: super::Rules,
-    opt_in_flag: Option<Violation>,
+    /// The rules of each campaign day (the regime in force that day, or the named one); past the last day,
+    /// the last day's.
+    days: Vec<Rules>,
+    /// Campaign-wide violations (registers, caller ID, a disguised survey), shown first once a call was made.
+    campaign: Vec<Violation>,
+    /// The campaign's purpose and whether calls are dialled by an operator (no random-number dialer).
+    purpose: Purpose,
+    hand_dialled: bool,
+    /// Whether abandoned calls play the information message.
+    info_message: bool,
+    /// Calls whose number had no basis for a marketing call under an opt-in regime: a consent asked for in
+    /// them is a cold consent request.
+    cold: std::collections::HashSet<u32, std::hash::BuildHasherDefault<crate::hash::KeyHasher>>,
+    /// When AMD last hung up on a machine at a number.
+    last_amd_machine: KeyMap<Millis>,
     known: Box<dyn Fn(u64) -> Option<String> + 'k>,
     suppressed: KeyMap<(Millis, u32)>,
     /// Numbers whose call ended in an objection, with that call: never dialled again, whatever the
@@ -163,18 +180,9 @@ pub struct Auditor<'k> {
 impl<'k> Auditor<'k> {
     /// An audit of a run of `scenario`; `known` names the exclusion source holding a key, if any.
     pub fn new(scenario: &Scenario, known: Box<dyn Fn(u64) -> Option<String> + 'k>) -> Auditor<'k> {
-        let rules = scenario.compliance.profile.rules();
+        let days: Vec<Rules> = (0..scenario.law_days()).map(|d| scenario.rules_on_day(d)).collect();
+        let rules = days.iter().fold(days[0], |acc, r| if r.lockout_h > acc.lockout_h { *r } else { acc });
         let c = &scenario.compliance;
-        let opt_in_flag = (rules.opt_in && c.purpose == Purpose::Marketing).then(|| Violation {
-            rule: "opt-in",
-            call_id: None,
-            detail: format!(
-                "profile {} requires prior consent for marketing calls to consumers; this campaign dials random numbers without it (purpose research is exempt)",
-                c.profile.as_str()
-            )
-            .into(),
-            at: None,
-        });
         // The scenario's own lockout binds the campaign as much as the profile's (cz-2018 has none, but a
         // scenario that promises 72 h must keep it).
         let own = scenario.dialer.drop_lockout_hours;
@@ -184,8 +192,13 @@ impl<'k> Auditor<'k> {
             (rules.lockout_h, "the profile's")
         };
         Auditor {
-            rules,
-            opt_in_flag,
+            campaign: campaign_violations(scenario),
+            days,
+            purpose: c.purpose,
+            hand_dialled: scenario.dialer.mode == crate::scenario::DialerMode::Preview,
+            info_message: c.info_message,
+            cold: Default::default(),
+            last_amd_machine: KeyMap::default(),
             known,
             suppressed: KeyMap::default(),
             objected: KeyMap::default(),
@@ -217,7 +230,9 @@ impl<'k> Auditor<'k> {
         debug_assert!((call.dial_ms, call.call_id) >= self.last_dial, "calls in dial order");
         self.last_dial = (call.dial_ms, call.call_id);
         self.calls += 1;
-        let rules = &self.rules;
+        let day = (call.dial_ms / crate::clock::DAY) as usize;
+        let rules = *self.days.get(day).or(self.days.last()).unwrap_or(&Rules::GDPR);
+        let rules = &rules;
         let out = &mut self.out;
         let id = Some(call.call_id);
         if let Some(source) = (self.known)(call.key) {
@@ -256,6 +271,64 @@ impl<'k> Auditor<'k> {
                 ));
             }
         }
+        if rules.amd_redial_h > 0.0 {
+            if let Some(&at) = self.last_amd_machine.get(&call.key)
+                && call.dial_ms < at + Millis((rules.amd_redial_h * 3_600_000.0) as u64)
+                && call.amd
+            {
+                out.push(Violation::new(
+                    "amd-redial",
+                    id,
+                    format!(
+                        "+{} called again {:.1} h after AMD hung up on its machine, with AMD screening instead of an \
+                         agent guaranteed (the regime allows that only after {} h)",
+                        call.key,
+                        (call.dial_ms.as_f64() - at.as_f64()) / 3_600_000.0,
+                        rules.amd_redial_h
+                    ),
+                ));
+            }
+            if call.outcome == Outcome::Machine {
+                self.last_amd_machine.insert(call.key, call.dial_ms);
+            }
+        }
+        if rules.opt_in && self.purpose == Purpose::Marketing && !call.basis.allows_marketing() {
+            out.push(Violation::new(
+                "marketing-basis",
+                id,
+                format!(
+                    "+{} called for marketing with basis {} under {} (marketing calls need opt-in, prior consent \
+                     or an existing customer)",
+                    call.key,
+                    call.basis.as_str(),
+                    rules.jurisdiction
+                ),
+            ));
+            self.cold.insert(call.call_id);
+        }
+        // The TCPA protects numbers of the US (the NANP's +1; the plan does not tell the US from its neighbours).
+        if rules.random_mobile_consent
+            && !self.hand_dialled
+            && call.basis != crate::jurisdiction::Basis::Consent
+            && (10_000_000_000..20_000_000_000).contains(&call.key)
+        {
+            out.push(Violation::new(
+                "random-mobile",
+                id,
+                format!(
+                    "+{} dialled by a random-number dialer without prior express consent (47 USC 227(b)(1)(A)(iii); \
+                     the plan does not tell mobiles apart, so every number may be one)",
+                    call.key
+                ),
+            ));
+        }
+        if rules.info_message && !self.info_message && call.outcome.is_drop() {
+            out.push(Violation::new(
+                "information-message",
+                id,
+                format!("+{} abandoned without the information message (compliance.info_message = false)", call.key),
+            ));
+        }
         if call.outcome == Outcome::Objected {
             self.objected.entry(call.key).or_insert((call.dial_ms, call.call_id));
         }
@@ -270,7 +343,7 @@ impl<'k> Auditor<'k> {
             out.push(Violation::new("silence", id, Detail::silence(call.wait_s, rules.max_silence_s)));
         }
         if call.outcome.is_person_answer() {
-            let window = match rules.window {
+            let window = match self.days[0].window {
                 AbandonWindow::Day => crate::clock::DAY,
                 AbandonWindow::ThirtyDays => 30 * crate::clock::DAY,
             };
@@ -299,22 +372,50 @@ impl<'k> Auditor<'k> {
         withdrawals: &[AuditWithdrawal],
         names: &[AuditName],
     ) -> Vec<Violation> {
+        let cold = self.consent_requests(receipts);
         let (mut out, windows, _) = self.finish_calls();
+        out.extend(cold);
         out.extend(names::check_names(receipts, withdrawals, names));
         out.extend(windows);
         out
     }
 
-    /// The per-call violations (the opt-in flag first), abandonment violations per window, and the live
+    /// `cold-consent-request`: each consent asked for inside a marketing call whose number had no basis under
+    /// an opt-in regime (call it after every call was fed).
+    pub(crate) fn consent_requests(&self, receipts: &[AuditReceipt]) -> Vec<Violation> {
+        receipts
+            .iter()
+            .filter_map(|r| {
+                let call = r.call_id.filter(|c| self.cold.contains(c))?;
+                Some(Violation::new(
+                    "cold-consent-request",
+                    Some(call),
+                    format!(
+                        "consent {} asked for inside a marketing call to +{} that had no basis: under an opt-in \
+                         regime the request is itself an unlawful marketing call",
+                        r.id, r.key
+                    ),
+                ))
+            })
+            .collect()
+    }
+
+    /// The per-call violations (the campaign-wide ones first), abandonment violations per window, and the live
     /// answers and abandoned calls of every window.
     pub(crate) fn finish_calls(self) -> (Vec<Violation>, Vec<Violation>, BTreeMap<u64, Abandonment>) {
-        let rules = self.rules;
+        let days = self.days;
         let mut out = self.out;
-        if let Some(flag) = self.opt_in_flag.filter(|_| self.calls > 0) {
-            out.insert(0, flag);
+        if self.calls > 0 {
+            out.splice(0..0, self.campaign);
         }
         let mut windows = Vec::new();
         for &(w, ref a) in &self.per_window {
+            // A window's limit is its first day's (the law of a 30-day period is the law on its first day).
+            let first_day = match days[0].window {
+                AbandonWindow::Day => w as usize,
+                AbandonWindow::ThirtyDays => 30 * w as usize,
+            };
+            let rules = *days.get(first_day).or(days.last()).unwrap_or(&Rules::GDPR);
             let (drops, answers, rate) = (a.abandoned, a.live_answers, a.rate());
             if rate > rules.abandon_limit {
                 windows.push(Violation::new(
@@ -332,4 +433,72 @@ impl<'k> Auditor<'k> {
         }
         (out, windows, self.per_window.into_iter().collect())
     }
+}
+
+/// The campaign-wide violations of a scenario under the regimes of its days: a mandatory register not
+/// supplied or too old on a day (marketing calls only; research is outside every register's scope), no
+/// caller ID (or one outside the marketing prefix) where the law asks for one, and a research campaign
+/// asking for marketing consent.
+fn campaign_violations(s: &Scenario) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let marketing = s.compliance.purpose == Purpose::Marketing;
+    let mut seen = std::collections::BTreeSet::new();
+    for d in 0..s.law_days() {
+        let rules = s.rules_on_day(d);
+        let day = s.date_of_day(d);
+        if !marketing {
+            break;
+        }
+        for reg in rules.registers {
+            let given = s.compliance.registers.iter().filter(|r| r.name.eq_ignore_ascii_case(reg.name));
+            let fresh = given.clone().any(|r| r.date.trim().parse().is_ok_and(|date| reg.freshness.fresh(date, day)));
+            if fresh {
+                continue;
+            }
+            let rule = if given.clone().next().is_none() { "register-missing" } else { "register-stale" };
+            if seen.insert((rule, reg.name)) {
+                let detail = match rule {
+                    "register-missing" => format!(
+                        "marketing calls on {day} under {} without screening against {} ({}): give it as \
+                         [[compliance.registers]] name = \"{}\"",
+                        rules.jurisdiction, reg.title, reg.source, reg.name
+                    ),
+                    _ => format!(
+                        "the {} snapshot is not fresh on {day}: it must be {} ({})",
+                        reg.name,
+                        reg.freshness.describe(),
+                        reg.source
+                    ),
+                };
+                out.push(Violation::new(rule, None, detail));
+            }
+        }
+        if rules.caller_id && !seen.contains(&("caller-id", "")) {
+            let cli = s.compliance.caller_id.trim();
+            let digits: String = cli.chars().filter(char::is_ascii_digit).collect();
+            let national = digits.strip_prefix(&s.jurisdiction().calling_code.to_string()).unwrap_or(&digits);
+            let national = national.strip_prefix('0').unwrap_or(national);
+            let problem = if digits.is_empty() {
+                Some("marketing calls withhold the caller ID (compliance.caller_id is empty)".to_string())
+            } else {
+                rules
+                    .marketing_prefix
+                    .filter(|p| !national.starts_with(p))
+                    .map(|p| format!("marketing calls must come from the 0{p} prefix; compliance.caller_id is {cli}"))
+            };
+            if let Some(p) = problem {
+                seen.insert(("caller-id", ""));
+                out.push(Violation::new("caller-id", None, p));
+            }
+        }
+    }
+    if s.compliance.purpose == Purpose::Research && s.consent_purpose() == Purpose::Marketing {
+        out.push(Violation::new(
+            "disguised-survey",
+            None,
+            "a research campaign asks for marketing consent (compliance.consent_purpose = \"marketing\"): \
+             selling under the guise of research is a marketing call",
+        ));
+    }
+    out
 }

@@ -150,6 +150,10 @@ struct CallRow {
     /// Whether AMD screened the call (`on`, `off`); absent from folders written before the column.
     #[serde(default)]
     amd: Option<String>,
+    /// The number's lawful basis; absent from folders written before the column (then derived from the
+    /// scenario as the engine derives it).
+    #[serde(default)]
+    basis: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -323,6 +327,12 @@ pub(super) fn load(dir: &Path) -> Result<(AuditInput, RunRecords)> {
         if let Some(amd) = r.amd.as_deref().filter(|a| !matches!(*a, "on" | "off")) {
             return Err(bad(format!("amd '{}' is neither on nor off", crate::error::snippet(amd))));
         }
+        let basis = match r.basis.as_deref().filter(|b| !b.is_empty()) {
+            Some(b) => b
+                .parse::<crate::jurisdiction::Basis>()
+                .map_err(|e| bad(crate::text::escape_controls(&e).into_owned()))?,
+            None => s.basis_of(!s.numbers.list.is_empty() && r.referral_of.is_none()),
+        };
         let dial_ms = seconds("dial_s", r.dial_s).map_err(bad)?;
         let ring = seconds("ring_s", r.ring_s).map_err(bad)?;
         let wait = seconds("wait_s", r.wait_s).map_err(bad)?;
@@ -336,6 +346,8 @@ pub(super) fn load(dir: &Path) -> Result<(AuditInput, RunRecords)> {
             ring_s: r.ring_s,
             wait_s: r.wait_s,
             offered,
+            basis,
+            amd: r.amd.as_deref() != Some("off"),
         });
         records.calls.push(CallLine {
             call_id: r.call_id,

@@ -11,7 +11,7 @@ use crate::sim::CallRecord;
 pub struct CallsCsv;
 
 /// The header line of `calls.csv`.
-pub const CALLS_HEADER: &str = "call_id,number,attempt,dial_s,outcome,ring_s,wait_s,talk_s,wrap_s,agent,objection_offered,notice,referral_of,callback_of,amd";
+pub const CALLS_HEADER: &str = "call_id,number,attempt,dial_s,outcome,ring_s,wait_s,talk_s,wrap_s,agent,objection_offered,notice,referral_of,callback_of,amd,basis";
 
 impl Export<RunReport<'_>> for CallsCsv {
     fn write(&self, out: &mut dyn Write, r: &RunReport<'_>) -> io::Result<()> {
@@ -41,7 +41,7 @@ pub fn write_call(out: &mut dyn Write, c: &CallRecord) -> io::Result<()> {
     let amd = if c.amd { "on" } else { "off" };
     writeln!(
         out,
-        "{},{},{},{:.3},{},{:.3},{:.3},{:.3},{:.3},{},{offered},{notice},{referral},{callback},{amd}",
+        "{},{},{},{:.3},{},{:.3},{:.3},{:.3},{:.3},{},{offered},{notice},{referral},{callback},{amd},{}",
         c.call_id,
         c.number,
         c.attempt,
@@ -51,6 +51,7 @@ pub fn write_call(out: &mut dyn Write, c: &CallRecord) -> io::Result<()> {
         c.wait_ms.secs(),
         c.talk_ms.secs(),
         c.wrap_ms.secs(),
-        agent
+        agent,
+        c.basis.as_str()
     )
 }

@@ -104,13 +104,18 @@ fn ctx(s: &Section) -> &Context {
 pub(super) fn facts(h: &mut String, c: &Context, extra: &[(&str, String)], varied: &[String]) {
     let mut rows: Vec<(&str, String)> = vec![("source", c.source.clone())];
     if let Some(s) = &c.scenario {
-        let r = s.compliance.profile.rules();
+        let r = s.rules_on_day(0);
         // A fact a sweep varies is the first point's only: say so instead.
         let fact = |keys: &[&str], v: String| {
             if keys.iter().any(|k| varied.iter().any(|x| x == k)) { "varied".to_string() } else { v }
         };
         rows.push(("scenario", s.run.name.clone()));
         rows.push(("profile", fact(&["compliance.profile"], s.compliance.profile.as_str().to_string())));
+        rows.push(("law", fact(&["compliance.profile", "run.start_date"], s.law_summary())));
+        rows.push(("purpose", fact(&["compliance.purpose"], format!("{:?}", s.compliance.purpose).to_lowercase())));
+        for w in s.law_warnings() {
+            rows.push(("warning", fact(&["compliance.profile", "run.start_date"], w)));
+        }
         rows.push((
             "abandonment limit",
             fact(&["compliance.profile"], format!("{} {}", pct(r.abandon_limit), window(&r))),
@@ -145,10 +150,10 @@ pub(super) fn facts(h: &mut String, c: &Context, extra: &[(&str, String)], varie
     h.push_str("</dl>\n");
 }
 
-fn window(r: &crate::compliance::Rules) -> &'static str {
+fn window(r: &crate::jurisdiction::Rules) -> &'static str {
     match r.window {
-        crate::compliance::AbandonWindow::Day => "per 24 h",
-        crate::compliance::AbandonWindow::ThirtyDays => "per 30 days",
+        crate::jurisdiction::AbandonWindow::Day => "per 24 h",
+        crate::jurisdiction::AbandonWindow::ThirtyDays => "per 30 days",
     }
 }
 
@@ -236,7 +241,7 @@ fn run(h: &mut String, c: &Context, kpis: &[(String, f64)], intervals: &[Interva
     h.push_str("</div>\n<p class=\"note\">One run has no interval: add <code>--replications N</code> for 95 % intervals.</p>\n");
     if !intervals.is_empty() {
         let target = c.scenario.as_ref().map(|s| s.dialer.drop_target);
-        let rules = c.scenario.as_ref().map(|s| s.compliance.profile.rules());
+        let rules = c.scenario.as_ref().map(|s| s.rules_on_day(0));
         let limit = rules.as_ref().map(|r| (r.abandon_limit, window(r)));
         let machines: f64 = intervals.iter().map(|i| i.machine_drops).sum();
         let _ = write!(

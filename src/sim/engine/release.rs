@@ -60,7 +60,8 @@ impl<'a> Engine<'a> {
     /// handed to the sink, in call-id order.
     pub(super) fn release(&mut self) {
         while let Some((id, call)) = self.calls.ended_front() {
-            let record = CallRecord::of(id, call);
+            let mut record = CallRecord::of(id, call);
+            record.basis = self.s.basis_of(!self.s.numbers.list.is_empty() && record.referral_of.is_none());
             self.calls.pop_front();
             // Every suppression made so far is at or before now, and so at or after no later dial.
             self.feed_suppressions();
@@ -72,6 +73,8 @@ impl<'a> Engine<'a> {
                 ring_s: record.ring_ms.secs(),
                 wait_s: record.wait_ms.secs(),
                 offered: record.offered,
+                basis: record.basis,
+                amd: record.amd,
             });
             match &mut self.records {
                 RecordSink::Discard => {}
@@ -112,6 +115,7 @@ impl CallRecord {
             referral_of: call.referral_of,
             callback_of: call.callback_of,
             amd: call.amd,
+            basis: crate::jurisdiction::Basis::None,
         }
     }
 }

@@ -44,6 +44,8 @@ enum Stage {
 pub(crate) struct Budgeted {
     inner: Box<dyn Pacing>,
     limit: f64,
+    /// Each day's limit (the regime in force that day).
+    limits: Vec<f64>,
     policy: OnBudgetSpent,
     stage: Stage,
     window: (Millis, Millis),
@@ -70,7 +72,8 @@ impl Budgeted {
     pub(crate) fn new(s: &Scenario, inner: Box<dyn Pacing>) -> Budgeted {
         Budgeted {
             inner,
-            limit: s.compliance.profile.rules().abandon_limit,
+            limit: s.rules_on_day(0).abandon_limit,
+            limits: (0..s.law_days()).map(|d| s.rules_on_day(d).abandon_limit).collect(),
             policy: s.dialer.on_budget_spent,
             stage: Stage::Within,
             window: (Millis::ZERO, Millis::ZERO),
@@ -134,6 +137,8 @@ impl Pacing for Budgeted {
     fn day_start(&mut self, floor: &mut dyn Floor) {
         self.stage = Stage::Within;
         self.window = floor.window();
+        let day = (self.window.0.as_f64() / crate::clock::DAY.as_f64()) as usize;
+        self.limit = self.limits.get(day).or(self.limits.last()).copied().unwrap_or(self.limit);
         floor.set_amd(true);
         self.inner.day_start(floor);
     }

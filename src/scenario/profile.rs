@@ -1,0 +1,190 @@
+//! `compliance.profile`: which law a campaign is held to, and the regime in force on each of its days.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::Scenario;
+use crate::jurisdiction::{self, Jurisdiction, Regime, Rules};
+
+/// Which law the pacer keeps and the audit checks: the jurisdiction of the plan's country (`plan`, the
+/// default), a jurisdiction (`cz`, `sk`, `de`, `gb`, `us`: the regime in force on each campaign day), or a
+/// named regime (`cz-2018`, `cz-2022`, `uk-ofcom`, `us-tsr`, …: that regime whatever the date, with a warning
+/// on days it is not in force).
+///
+/// ```
+/// let mut s = dialsim::Scenario::default_day();
+/// s.run.start_date = "2026-01-05".into();
+/// assert_eq!(s.regime_on_day(0).name, "cz-2022");
+/// s.compliance.profile = "cz-2018".parse().unwrap();
+/// assert_eq!(s.regime_on_day(0).name, "cz-2018");
+/// assert!(s.law_warnings()[0].contains("2022"));
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub enum Profile {
+    /// The jurisdiction of the plan's country (an embedded plan's name), generic for a plan CSV.
+    #[default]
+    Plan,
+    /// A jurisdiction: the regime in force on each day.
+    Country(&'static Jurisdiction),
+    /// A named regime, whatever the date.
+    Regime(&'static Regime),
+}
+
+impl Profile {
+    /// The profile's name as written in scenarios.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Profile::Plan => "plan",
+            Profile::Country(j) => j.code,
+            Profile::Regime(r) => r.name,
+        }
+    }
+
+    /// Every name a scenario may give, for messages and `dialsim keys`.
+    pub fn names() -> Vec<&'static str> {
+        let mut v = vec!["plan"];
+        v.extend(jurisdiction::ALL.iter().map(|j| j.code));
+        v.extend(jurisdiction::regimes().map(|r| r.name));
+        v
+    }
+}
+
+impl PartialEq for Profile {
+    fn eq(&self, other: &Profile) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Profile {}
+
+impl std::str::FromStr for Profile {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Profile, String> {
+        let t = s.trim();
+        if t.eq_ignore_ascii_case("plan") {
+            return Ok(Profile::Plan);
+        }
+        if let Some(j) = jurisdiction::by_code(t) {
+            return Ok(Profile::Country(j));
+        }
+        if let Some(r) = jurisdiction::regime(t) {
+            return Ok(Profile::Regime(r));
+        }
+        Err(format!(
+            "unknown compliance profile {:?}: expected one of {}",
+            crate::text::escape_controls(t),
+            Profile::names().join(", ")
+        ))
+    }
+}
+
+impl Serialize for Profile {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Profile {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Profile, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl Scenario {
+    /// The jurisdiction whose law the campaign is held to.
+    pub fn jurisdiction(&self) -> &'static Jurisdiction {
+        match self.compliance.profile {
+            Profile::Plan => jurisdiction::by_code(self.numbers.plan.trim()).unwrap_or_else(jurisdiction::generic),
+            Profile::Country(j) => j,
+            Profile::Regime(r) => r.jurisdiction(),
+        }
+    }
+
+    /// The calendar date of day `d` (day 0: `run.start_date`; an unreadable date, refused when the scenario
+    /// is read, stands as 2026-01-05).
+    pub fn date_of_day(&self, d: u32) -> Date {
+        let start = self.run.start_date.parse::<Date>().unwrap_or(jiff::civil::date(2026, 1, 5));
+        start.checked_add(jiff::Span::new().days(i64::from(d))).unwrap_or(start)
+    }
+
+    /// The regime the campaign is held to on day `d`.
+    pub fn regime_on_day(&self, d: u32) -> &'static Regime {
+        match self.compliance.profile {
+            Profile::Regime(r) => r,
+            _ => self.jurisdiction().regime_on(self.date_of_day(d)),
+        }
+    }
+
+    /// The rules of day `d`.
+    pub fn rules_on_day(&self, d: u32) -> Rules {
+        self.regime_on_day(d).rules
+    }
+
+    /// The days the law is looked up for: `run.days`, at least 1 and at most 366 (the longest run a scenario
+    /// allows; a recorded scenario edited past it is not looked up day by day).
+    pub fn law_days(&self) -> u32 {
+        self.run.days.clamp(1, 366)
+    }
+
+    /// The regimes of the run's days, each with its first day, in order (one entry unless the law changes
+    /// within the run).
+    pub fn regimes(&self) -> Vec<(u32, &'static Regime)> {
+        let mut out: Vec<(u32, &'static Regime)> = Vec::new();
+        for d in 0..self.law_days() {
+            let r = self.regime_on_day(d);
+            if out.last().is_none_or(|&(_, last)| !std::ptr::eq(last, r)) {
+                out.push((d, r));
+            }
+        }
+        out
+    }
+
+    /// The regimes of the run in a line: `cz-2022 (CZ, in force since 2022-07-01)`, or several with the day
+    /// each begins.
+    pub fn law_summary(&self) -> String {
+        let parts: Vec<String> = self
+            .regimes()
+            .into_iter()
+            .map(|(d, r)| {
+                let status = if r.in_force(self.date_of_day(d)) {
+                    r.from_date().map(|f| format!("in force since {f}")).unwrap_or_else(|| "in force".into())
+                } else {
+                    "NOT in force on these dates".into()
+                };
+                let country = if r.rules.jurisdiction.is_empty() { "generic" } else { r.rules.jurisdiction };
+                let from = if d == 0 { String::new() } else { format!("from {}: ", self.date_of_day(d)) };
+                format!("{from}{} ({country}, {status})", r.name)
+            })
+            .collect();
+        parts.join("; ")
+    }
+
+    /// What the user should know about the law the run is held to, one sentence each: a named regime not in
+    /// force on the run's dates (naming the one that is and since when), a country dialsim has no module for.
+    pub fn law_warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Profile::Regime(r) = self.compliance.profile {
+            let j = r.jurisdiction();
+            let day = self.date_of_day(0);
+            let now = j.regime_on(day);
+            if !std::ptr::eq(now, r) {
+                let since = now.from_date().map(|d| format!(" since {d}")).unwrap_or_default();
+                out.push(format!(
+                    "compliance.profile = \"{}\" is not the law in force on {day}: {}{since} ({}); give \
+                     compliance.profile = \"{}\" for the law of each campaign day",
+                    r.name, now.name, now.summary, j.code
+                ));
+            }
+        }
+        if self.jurisdiction().is_generic() {
+            out.push(format!(
+                "no jurisdiction module for plan {:?}: only the GDPR's generic rules are applied; name one with \
+                 compliance.profile ({})",
+                crate::text::escape_controls(&self.numbers.plan),
+                jurisdiction::ALL.iter().map(|j| j.code).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        out
+    }
+}
