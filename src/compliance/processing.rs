@@ -109,3 +109,22 @@ fn activity(s: &Scenario) -> Value {
         ],
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_with_one_record_share_it_and_points_that_differ_keep_each() {
+        let a = Scenario::default_day();
+        let mut b = a.clone();
+        b.dialer.agents += 1;
+        // The agent count is no part of the record: one record for both points.
+        assert_eq!(processing_record_of(&[&a, &b]), processing_record(&a));
+        b.compliance.retention.referral_link_days = 20;
+        let both = processing_record_of(&[&a, &b, &a]);
+        let records = both["records"].as_array().expect("distinct records");
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[1]["activities"][0]["retention"]["referralLinkDays"], 20);
+    }
+}
