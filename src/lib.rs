@@ -90,7 +90,8 @@ pub use plan::{NumberType, Plan, PlanRow};
 pub use scenario::{
     AgentsSection, AmdSection, ComplianceSection, CostsSection, DEFAULT_SCENARIO, DialerMode, DialerSection, Dist,
     FaultsSection, LinePrices, NumbersSection, OnBudgetSpent, Pacer, PopulationSection, Profile, Purpose, Rates,
-    ReadSection, ReferralsSection, RunSection, Scenario, ScreeningSection, StratumRates, closest_names, parse_mix,
+    ReadSection, ReferralsSection, RetentionSection, RunSection, Scenario, ScreeningSection, StratumRates,
+    closest_names, parse_mix,
 };
 pub use space::{NumberSpace, Segment, Selection};
 

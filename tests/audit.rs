@@ -192,6 +192,73 @@ fn remove_an_art14_notice(run: &Path) {
     write_csv(&p, &h, &rows);
 }
 
+/// The lines of consents.jsonl, each edited by `f` (which may change any line), written back.
+fn edit_ledger(run: &Path, f: impl Fn(&mut Vec<Value>)) {
+    let p = run.join("consents.jsonl");
+    let mut lines: Vec<Value> =
+        std::fs::read_to_string(&p).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    f(&mut lines);
+    let text: String = lines.iter().map(|v| v.to_string() + "\n").collect();
+    std::fs::write(&p, text).unwrap();
+}
+
+/// The ids of the withdrawn receipts.
+fn withdrawn_ids(lines: &[Value]) -> Vec<String> {
+    lines
+        .iter()
+        .filter(|v| v["type"] == "withdrawal")
+        .map(|v| v["consentReceiptID"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn name_kept_on_a_withdrawn_receipt(run: &Path) {
+    edit_ledger(run, |lines| {
+        let id = withdrawn_ids(lines).into_iter().next().expect("a withdrawal");
+        let rc = lines.iter_mut().find(|v| v["type"] == "consent" && v["consentReceiptID"] == id.as_str()).unwrap();
+        rc["piiPrincipalName"] = "Eva Nováková".into();
+    });
+}
+
+fn withdrawal_shaped_as_a_receipt(run: &Path) {
+    edit_ledger(run, |lines| {
+        let w = lines.iter_mut().find(|v| v["type"] == "withdrawal").expect("a withdrawal");
+        w["version"] = "KI-CR-v1.1.0".into();
+        w["status"] = "withdrawn".into();
+    });
+}
+
+/// A receipt's id replaced by one that is no UUID, everywhere it is named (its name's row, its withdrawal).
+fn receipt_id_not_a_uuid(run: &Path) {
+    let p = run.join("consents.jsonl");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let first: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    let id = first["consentReceiptID"].as_str().unwrap().to_string();
+    for file in ["consents.jsonl", "names.csv"] {
+        let f = run.join(file);
+        let t = std::fs::read_to_string(&f).unwrap();
+        std::fs::write(&f, t.replace(&id, "cr-5e19579c84631ffd-4594")).unwrap();
+    }
+}
+
+fn controller_country_edited(run: &Path) {
+    edit_ledger(run, |lines| lines[0]["piiControllers"][0]["address"]["addressCountry"] = "GB".into());
+}
+
+fn wording_hash_edited(run: &Path) {
+    edit_ledger(run, |lines| lines[0]["consentWordingSha256"] = "0".repeat(64).into());
+}
+
+fn processing_record_deleted(run: &Path) {
+    std::fs::remove_file(run.join("processing.json")).unwrap();
+}
+
+fn processing_retention_edited(run: &Path) {
+    let p = run.join("processing.json");
+    let mut v: Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+    v["activities"][0]["retention"]["referralLinkDays"] = 365.into();
+    std::fs::write(&p, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+}
+
 /// Moves the first receipt's consent time to `hh_mm_ss` on the run's first day (the floor's clock), outside its
 /// call: before the calling window opens, or after it closes.
 fn move_consent_time(run: &Path, hh_mm_ss: &str) {
@@ -248,6 +315,17 @@ const TAMPERS: &[Tamper] = &[
     Tamper { name: "Art. 14 notice removed", rule: "notice-art14", edit: remove_an_art14_notice },
     Tamper { name: "consent time before its call", rule: "consent-time", edit: consent_time_before_the_call },
     Tamper { name: "consent time after its call", rule: "consent-time", edit: consent_time_after_the_call },
+    Tamper {
+        name: "name kept on a withdrawn receipt in consents.jsonl",
+        rule: "withdrawal-erasure",
+        edit: name_kept_on_a_withdrawn_receipt,
+    },
+    Tamper { name: "withdrawal shaped as a receipt", rule: "withdrawal-format", edit: withdrawal_shaped_as_a_receipt },
+    Tamper { name: "receipt id not a UUID", rule: "receipt-id", edit: receipt_id_not_a_uuid },
+    Tamper { name: "controller country edited", rule: "receipt-controller", edit: controller_country_edited },
+    Tamper { name: "consent wording hash edited", rule: "receipt-wording", edit: wording_hash_edited },
+    Tamper { name: "processing.json deleted", rule: "processing-record", edit: processing_record_deleted },
+    Tamper { name: "processing.json retention edited", rule: "processing-record", edit: processing_retention_edited },
 ];
 
 #[test]
@@ -424,7 +502,9 @@ fn withdrawn_receipts_keep_no_names() {
     let mut rows = names.clone();
     let mut back = vec![String::new(); h.len()];
     back[col(&h, "number")] = consents["piiPrincipalId"].as_str().unwrap().into();
-    back[col(&h, "name")] = consents["piiPrincipalName"].as_str().unwrap().into();
+    // The receipt kept no name to copy: any name put back under it is one too many.
+    assert!(consents.get("piiPrincipalName").is_none(), "a withdrawn receipt keeps its name");
+    back[col(&h, "name")] = "Eva Nováková".into();
     back[col(&h, "call_id")] = consents["callId"].to_string();
     back[col(&h, "time")] = consents["consentTime"].as_str().unwrap().into();
     back[r] = withdrawn[0].clone();
@@ -436,8 +516,8 @@ fn withdrawn_receipts_keep_no_names() {
 }
 
 /// A small JSON Schema walker for the subset the ledger schema uses: `$ref` (local), `oneOf`, `type`,
-/// `const`, `enum`, `required`, `properties`, `items`, `minItems`, `minLength`, `maxLength`, `minimum`,
-/// `pattern`. (The `jsonschema` crate pulls an HTTP client and a large tree into the dev build; this covers
+/// `const`, `enum`, `required`, `properties`, `additionalProperties: false`, `items`, `minItems`, `minLength`,
+/// `maxLength`, `minimum`, `pattern`. (The `jsonschema` crate pulls an HTTP client and a large tree into the dev build; this covers
 /// what the schema says.)
 fn schema_errors(root: &Value, schema: &Value, v: &Value, path: &str, out: &mut Vec<String>) {
     if let Some(r) = schema["$ref"].as_str() {
@@ -489,6 +569,12 @@ fn schema_errors(root: &Value, schema: &Value, v: &Value, path: &str, out: &mut 
     for r in schema["required"].as_array().into_iter().flatten() {
         if v.get(r.as_str().unwrap()).is_none() {
             out.push(format!("{path}: lacks {r}"));
+        }
+    }
+    if let (Some(false), Some(obj)) = (schema["additionalProperties"].as_bool(), v.as_object()) {
+        let props = schema["properties"].as_object();
+        for k in obj.keys().filter(|k| !props.is_some_and(|p| p.contains_key(*k))) {
+            out.push(format!("{path}: holds {k}, which the schema does not allow"));
         }
     }
     if let (Some(props), Some(obj)) = (schema["properties"].as_object(), v.as_object()) {
@@ -590,4 +676,158 @@ fn the_amd_column_is_read_by_name_and_a_folder_without_it_still_audits() {
     let (code, stdout, stderr) = audit(tmp.path(), &["bad"]);
     assert!(code != 0 && code != 4, "exit {code}: {stdout}{stderr}");
     assert!(stderr.contains("calls.csv:7: amd 'maybe' is neither on nor off"), "{stderr}");
+}
+
+/// Whether `s` is an RFC 4122 UUID of the version 4 layout (the test's own reading, not the library's).
+fn uuid_v4(s: &str) -> bool {
+    regex::Regex::new("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$").unwrap().is_match(s)
+}
+
+fn ledger_lines(run: &Path) -> Vec<Value> {
+    std::fs::read_to_string(run.join("consents.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn no_withdrawn_receipt_keeps_a_name_in_the_ledger_or_the_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = clean_run(tmp.path(), &[]);
+    let lines = ledger_lines(&run);
+    let withdrawn = withdrawn_ids(&lines);
+    assert!(!withdrawn.is_empty(), "the run withdraws some consents");
+    let mut kept = 0;
+    for v in lines.iter().filter(|v| v["type"] == "consent") {
+        let id = v["consentReceiptID"].as_str().unwrap();
+        if withdrawn.iter().any(|w| w == id) {
+            assert!(v.get("piiPrincipalName").is_none(), "withdrawn receipt {id} keeps a name: {v}");
+            // The minimal receipt stays: its id, number, time and the wording's hash.
+            assert!(v["piiPrincipalId"].is_string() && v["consentWordingSha256"].is_string());
+        } else {
+            assert!(v["piiPrincipalName"].is_string(), "receipt {id} standing without a name");
+            kept += 1;
+        }
+    }
+    assert!(kept > 0);
+    let (h, names) = read_csv(&run.join("names.csv"));
+    let r = col(&h, "receipt");
+    assert!(names.iter().all(|n| !withdrawn.contains(&n[r])));
+    // Control: the name put back on the receipt is found, at its line of consents.jsonl.
+    name_kept_on_a_withdrawn_receipt(&run);
+    let (code, stdout, _) = audit(tmp.path(), &["run"]);
+    assert_eq!(code, 4, "{stdout}");
+    let hit = stdout.lines().find(|l| l.contains("\twithdrawal-erasure\t")).expect("withdrawal-erasure named");
+    assert!(hit.contains("consents.jsonl:"), "{hit}");
+}
+
+#[test]
+fn withdrawal_lines_are_withdrawal_records_of_their_own_kind() {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/schemas/consent-ledger.schema.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let withdrawal_schema = &schema["$defs"]["withdrawal"];
+    let tmp = tempfile::tempdir().unwrap();
+    let run = clean_run(tmp.path(), &[]);
+    let lines = ledger_lines(&run);
+    let receipts: Vec<&str> =
+        lines.iter().filter(|v| v["type"] == "consent").map(|v| v["consentReceiptID"].as_str().unwrap()).collect();
+    let mut fields: Vec<&str> = dialsim::compliance::WITHDRAWAL_FIELDS.to_vec();
+    fields.sort_unstable();
+    let mut seen = 0;
+    for w in lines.iter().filter(|v| v["type"] == "withdrawal") {
+        seen += 1;
+        assert_eq!(w["version"], "dialsim-withdrawal-v1", "{w}");
+        let mut keys: Vec<&str> = w.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, fields, "{w}");
+        assert!(uuid_v4(w["withdrawalID"].as_str().unwrap()), "{w}");
+        assert!(receipts.contains(&w["consentReceiptID"].as_str().unwrap()), "withdraws no receipt: {w}");
+        let mut errors = Vec::new();
+        schema_errors(&schema, withdrawal_schema, w, "$", &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+    assert!(seen > 0);
+    // Control: a withdrawal shaped as a receipt (its version, a receipt's field) is refused by the schema.
+    let mut bad = lines.iter().find(|v| v["type"] == "withdrawal").unwrap().clone();
+    bad["version"] = "KI-CR-v1.1.0".into();
+    bad["piiControllers"] = Value::Array(vec![]);
+    let mut errors = Vec::new();
+    schema_errors(&schema, withdrawal_schema, &bad, "$", &mut errors);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+}
+
+/// Every kind of folder dialsim writes — a run, replications, a sweep, a frontier — holds processing.json, the
+/// record of processing, listed in its manifest; the audit accepts it in a run folder.
+#[test]
+fn every_run_folder_kind_carries_its_record_of_processing_in_the_manifest() {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/schemas/processing.schema.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let runs: [(&str, Vec<&str>); 4] = [
+        ("run", vec!["simulate", "--seed", "2", "--out", "run"]),
+        ("reps", vec!["simulate", "--seed", "2", "--replications", "2", "--out", "reps"]),
+        (
+            "sweep",
+            vec![
+                "sweep",
+                "default",
+                "--vary",
+                "dialer.agents=10,20",
+                "--replications",
+                "1",
+                "--seed",
+                "2",
+                "-o",
+                "sweep",
+            ],
+        ),
+        (
+            "frontier",
+            vec![
+                "frontier",
+                "default",
+                "--agents",
+                "10",
+                "--targets",
+                "0.03",
+                "--replications",
+                "1",
+                "--seed",
+                "2",
+                "-o",
+                "frontier",
+            ],
+        ),
+    ];
+    for (name, args) in &runs {
+        let o = common::dialsim(d, args);
+        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        let dir = d.join(name);
+        let m = dialsim::manifest::Manifest::read(&dir).unwrap();
+        assert!(m.files.contains_key("processing.json"), "{name}: not in the manifest");
+        assert!(dialsim::manifest::verify(&dir).unwrap().is_empty(), "{name}");
+        let v: Value = serde_json::from_slice(&std::fs::read(dir.join("processing.json")).unwrap()).unwrap();
+        let mut errors = Vec::new();
+        schema_errors(&schema, &schema, &v, "$", &mut errors);
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+        let record = if v["records"].is_array() { &v["records"][0] } else { &v };
+        assert_eq!(record["activities"][0]["retention"]["referralLinkDays"], 30, "{name}");
+        assert_eq!(record["controller"]["address"]["addressCountry"], "CZ", "{name}");
+    }
+    let (code, stdout, stderr) = audit(d, &["run"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    // Control: the schema walker refuses a record without its retention.
+    let mut v: Value = serde_json::from_slice(&std::fs::read(d.join("run/processing.json")).unwrap()).unwrap();
+    v["activities"][0].as_object_mut().unwrap().remove("retention");
+    let mut errors = Vec::new();
+    schema_errors(&schema, &schema, &v, "$", &mut errors);
+    assert!(!errors.is_empty());
 }

@@ -62,14 +62,22 @@ fn the_default_day_is_clean_and_its_records_are_complete() {
     assert!(summary["objections"].as_u64().unwrap() > 100 && summary["consents_granted"].as_u64().unwrap() > 50);
 
     // Every receipt is complete; every stored name has a receipt for that number and name, written before it.
+    // A receipt withdrawn later holds no name (the minimal receipt kept after a withdrawal).
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(run.join("consents.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let withdrawn: HashSet<String> = lines
+        .iter()
+        .filter(|v| v["type"] == "withdrawal")
+        .map(|v| v["consentReceiptID"].as_str().unwrap().to_string())
+        .collect();
     let mut receipts: HashMap<String, (String, String)> = HashMap::new();
-    let mut withdrawn = HashSet::new();
-    for line in std::fs::read_to_string(run.join("consents.jsonl")).unwrap().lines() {
-        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+    for v in &lines {
         let id = v["consentReceiptID"].as_str().unwrap().to_string();
         if v["type"] == "withdrawal" {
             assert!(receipts.contains_key(&id), "withdrawal before its consent");
-            withdrawn.insert(id);
             continue;
         }
         for field in [
@@ -80,19 +88,21 @@ fn the_default_day_is_clean_and_its_records_are_complete() {
             "consentReceiptID",
             "language",
             "piiPrincipalId",
-            "piiPrincipalName",
             "piiControllers",
             "policyUrl",
             "services",
             "notice",
             "callId",
+            "agent",
+            "consentWordingSha256",
         ] {
             let value = &v[field];
             assert!(!value.is_null() && value != "", "receipt {id} lacks {field}");
         }
         assert_eq!(v["collectionMethod"], "telephone call");
-        receipts
-            .insert(id, (v["piiPrincipalId"].as_str().unwrap().into(), v["piiPrincipalName"].as_str().unwrap().into()));
+        assert_eq!(v.get("piiPrincipalName").is_none(), withdrawn.contains(&id), "receipt {id}: name kept or lost");
+        let name = v["piiPrincipalName"].as_str().unwrap_or("").to_string();
+        receipts.insert(id, (v["piiPrincipalId"].as_str().unwrap().into(), name));
     }
     assert!(!withdrawn.is_empty(), "no withdrawal modelled");
     let names = std::fs::read_to_string(run.join("names.csv")).unwrap();
@@ -583,4 +593,193 @@ fn the_self_audit_checks_every_name_against_its_receipt() {
     assert!(!withdrawn.is_empty());
     assert!(out.names.iter().all(|n| n.receipt.as_deref().is_none_or(|r| !withdrawn.contains(r))));
     assert!(out.violations.is_empty(), "{:?}", out.violations);
+}
+
+fn uuid_v4(s: &str) -> bool {
+    regex::Regex::new("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$").unwrap().is_match(s)
+}
+
+/// Receipt ids are RFC 4122 UUIDs (version 4 layout, variant bits set), derived from the seed: two runs of one
+/// seed with different thread counts write the same ledger byte for byte, another seed other ids.
+#[test]
+fn receipt_ids_are_uuids_and_one_seed_writes_the_same_ledger_whatever_the_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (name, seed, threads) in [("a", "4", "1"), ("b", "4", "2"), ("c", "5", "1")] {
+        let mut args = vec!["simulate", "--seed", seed, "--threads", threads, "--out", name];
+        args.extend(dense_args());
+        let o = common::dialsim(d, &args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let a = std::fs::read(d.join("a/consents.jsonl")).unwrap();
+    assert_eq!(a, std::fs::read(d.join("b/consents.jsonl")).unwrap(), "same seed, other threads: other ledger");
+    // Each record's own id: a receipt's consentReceiptID, a withdrawal's withdrawalID (its consentReceiptID
+    // names a receipt).
+    let ids = |run: &str| -> Vec<String> {
+        std::fs::read_to_string(d.join(run).join("consents.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .map(|v| {
+                assert!(uuid_v4(v["consentReceiptID"].as_str().unwrap()), "{v}");
+                let own = if v["type"] == "withdrawal" { "withdrawalID" } else { "consentReceiptID" };
+                v[own].as_str().unwrap().to_string()
+            })
+            .collect()
+    };
+    let (ia, ic) = (ids("a"), ids("c"));
+    assert!(ia.len() > 20);
+    for id in ia.iter().chain(&ic) {
+        assert!(uuid_v4(id), "{id} is no version-4 UUID");
+    }
+    assert_eq!(ia.iter().collect::<HashSet<_>>().len(), ia.len(), "two records share an id");
+    assert!(ia.iter().all(|id| !ic.contains(id)), "another seed, the same ids");
+}
+
+/// The controller's `addressCountry` on receipts and in the record of processing is the scenario's
+/// `compliance.controller_country`, not the profile's jurisdiction; a code that is no ISO 3166-1 alpha-2 is
+/// refused with the key named.
+#[test]
+fn the_controller_country_comes_from_the_scenario_not_the_profile() {
+    let countries = |out: &RunOutput, s: &Scenario| -> HashSet<String> {
+        out.ledger
+            .iter()
+            .filter(|e| matches!(e, dialsim::compliance::LedgerEntry::Consent(_)))
+            .map(|e| {
+                let v: serde_json::Value = serde_json::from_str(&e.to_json(s)).unwrap();
+                v["piiControllers"][0]["address"]["addressCountry"].as_str().unwrap().to_string()
+            })
+            .collect()
+    };
+    // uk-ofcom with the default Praha address: the controller is still in CZ.
+    let (s, out) = run_dense(&["compliance.profile=\"uk-ofcom\"".into()], 3);
+    assert!(!out.ledger.is_empty());
+    assert_eq!(countries(&out, &s), HashSet::from(["CZ".to_string()]));
+    assert_eq!(dialsim::compliance::processing_record(&s)["controller"]["address"]["addressCountry"], "CZ");
+    let (s, out) = run_dense(&["compliance.controller_country=\"SK\"".into()], 3);
+    assert_eq!(countries(&out, &s), HashSet::from(["SK".to_string()]));
+    // The market scenarios name their controller's country and address.
+    for cc in ["gb", "de", "sk", "us"] {
+        let path = format!("{}/data/scenarios/population/{cc}.toml", env!("CARGO_MANIFEST_DIR"));
+        let s = Scenario::load(&path, &[]).unwrap();
+        assert_eq!(s.compliance.controller_country, cc.to_uppercase());
+        assert!(s.compliance.controller_address.ends_with(&cc.to_uppercase()), "{}", s.compliance.controller_address);
+    }
+    for bad in ["\"cz\"", "\"CZE\"", "\"\""] {
+        let e =
+            Scenario::parse("<default>", dialsim::DEFAULT_SCENARIO, &[format!("compliance.controller_country={bad}")])
+                .unwrap_err()
+                .to_string();
+        assert!(e.contains("compliance.controller_country") && e.contains("ISO 3166-1"), "{e}");
+    }
+}
+
+/// Receipts record the agent who took the consent (the agent of calls.csv's call) and the SHA-256 of the
+/// consent wording the scenario reads out.
+#[test]
+fn receipts_name_the_agent_and_the_hash_of_the_wording() {
+    use sha2::Digest;
+    let wording = "May we keep your name with your number?";
+    let (s, out) = run_dense(&[format!("compliance.consent_wording=\"{wording}\"")], 6);
+    let hash: String = sha2::Sha256::digest(wording.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let agents: HashMap<u32, Option<u32>> = out.calls.iter().map(|c| (c.call_id, c.agent)).collect();
+    let mut seen = 0;
+    for e in &out.ledger {
+        if let dialsim::compliance::LedgerEntry::Consent(r) = e {
+            let v: serde_json::Value = serde_json::from_str(&e.to_json(&s)).unwrap();
+            assert_eq!(v["consentWordingSha256"], hash.as_str());
+            let agent = agents[&r.call_id].expect("a consent is taken by an agent");
+            assert_eq!(v["agent"], agent);
+            seen += 1;
+        }
+    }
+    assert!(seen > 10);
+}
+
+/// Referral links of referees never reached are erased when `compliance.retention.referral_link_days` (30)
+/// end inside the run: in a 40-day run, every link still in calls.csv is a reached referee's or one younger
+/// than 30 days at the run's end (some are), and some were erased — the same whether calls.csv was streamed
+/// and rewritten (`simulate --out`) or written from the records kept. The audit names a link kept too long.
+#[test]
+fn referral_links_of_referees_never_reached_are_erased_after_30_days() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = common::dialsim(d, &["simulate", "--seed", "3", "--out", "run", "--set", "run.days=40"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let run = d.join("run");
+    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(run.join("summary.json")).unwrap()).unwrap();
+    let erased = summary["referral_links_erased"].as_u64().expect("summary.json counts erased links");
+    assert!(erased > 0, "a 40-day run erases some links");
+    let calls_text = std::fs::read_to_string(run.join("calls.csv")).unwrap();
+    let rows = common::by_header(&calls_text);
+    let f = |r: &HashMap<String, String>, k: &str| -> f64 { r[k].parse().unwrap() };
+    let connect: HashMap<&str, f64> =
+        rows.iter().map(|r| (r["call_id"].as_str(), f(r, "dial_s") + f(r, "ring_s") + f(r, "wait_s"))).collect();
+    let (keep, end) = (30.0 * 86_400.0, 40.0 * 86_400.0);
+    let mut reached: HashMap<&str, bool> = HashMap::new();
+    for r in rows.iter().filter(|r| !r["referral_of"].is_empty()) {
+        let by = r["referral_of"].as_str();
+        let hit = !r["objection_offered"].is_empty() && f(r, "dial_s") < connect[by] + keep;
+        *reached.entry(by).or_default() |= hit;
+    }
+    let young = reached.iter().filter(|&(by, &hit)| !hit && connect[by] + keep > end).count();
+    let stale = reached.iter().filter(|&(by, &hit)| !hit && connect[by] + keep <= end).count();
+    assert_eq!(stale, 0, "links kept past their 30 days");
+    assert!(young > 0, "links of referees not reached yet, younger than 30 days, are kept");
+    assert!(reached.values().any(|&h| h), "reached referees keep their links");
+    // The records kept in memory say the same.
+    let scenario = Scenario::parse("<default>", dialsim::DEFAULT_SCENARIO, &["run.days=40".into()]).unwrap();
+    let out = Campaign::new(scenario.clone()).unwrap().run(3, true);
+    assert_eq!(out.erased_links.len() as u64, erased);
+    dialsim::report::write_run(&d.join("kept"), &scenario, &out).unwrap();
+    assert_eq!(std::fs::read_to_string(d.join("kept/calls.csv")).unwrap(), calls_text);
+    let audit = common::dialsim(d, &["audit", "run"]);
+    assert_eq!(audit.status.code(), Some(0), "{}", String::from_utf8_lossy(&audit.stdout));
+
+    // Control: a link put on an unreached call after day 35, to a day-0 completed call that referred nobody.
+    let referrers: HashSet<&str> = rows.iter().map(|r| r["referral_of"].as_str()).collect();
+    let from = rows
+        .iter()
+        .find(|r| {
+            r["outcome"] == "completed" && f(r, "dial_s") < 86_400.0 && !referrers.contains(r["call_id"].as_str())
+        })
+        .unwrap();
+    let late = rows
+        .iter()
+        .position(|r| {
+            r["objection_offered"].is_empty()
+                && r["referral_of"].is_empty()
+                && f(r, "dial_s") > 35.0 * 86_400.0
+                && r["number"] != from["number"]
+        })
+        .unwrap();
+    let mut lines: Vec<String> = calls_text.lines().map(String::from).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let at = header.iter().position(|h| *h == "referral_of").unwrap();
+    let mut fields: Vec<String> = lines[late + 1].split(',').map(String::from).collect();
+    fields[at] = from["call_id"].clone();
+    lines[late + 1] = fields.join(",");
+    std::fs::write(run.join("calls.csv"), lines.join("\n") + "\n").unwrap();
+    dialsim::manifest::rewrite(&run, None).unwrap();
+    let audit = common::dialsim(d, &["audit", "run"]);
+    let stdout = String::from_utf8_lossy(&audit.stdout);
+    assert_eq!(audit.status.code(), Some(4), "{stdout}");
+    let rules: HashSet<&str> = stdout.lines().filter_map(|l| l.split('\t').nth(1)).collect();
+    assert_eq!(rules, HashSet::from(["referral-retention"]), "{stdout}");
+}
+
+/// A retention shorter than the law or than the run is refused with its key named.
+#[test]
+fn retention_periods_out_of_their_range_are_refused() {
+    for (set, key) in [
+        ("compliance.retention.referral_link_days=31", "referral_link_days"),
+        ("compliance.retention.referral_link_days=0", "referral_link_days"),
+        ("compliance.retention.call_record_days=10", "call_record_days"),
+    ] {
+        let sets = [set.to_string(), "run.days=20".to_string()];
+        let e = Scenario::parse("<default>", dialsim::DEFAULT_SCENARIO, &sets).unwrap_err().to_string();
+        assert!(e.contains(key) && e.contains("out of range"), "{set}: {e}");
+    }
+    let ok = ["compliance.retention.call_record_days=20".to_string(), "run.days=20".to_string()];
+    assert!(Scenario::parse("<default>", dialsim::DEFAULT_SCENARIO, &ok).is_ok());
 }

@@ -473,6 +473,7 @@ fn a_run_folder_is_replaced_whole_and_carries_a_verifiable_manifest() {
             "intervals.csv",
             "manifest.json",
             "names.csv",
+            "processing.json",
             "profile.svg",
             "summary.json",
             "suppression.csv"
@@ -488,11 +489,11 @@ fn a_run_folder_is_replaced_whole_and_carries_a_verifiable_manifest() {
     let o = dialsim(d, &["simulate", "--seed", "1", "--replications", "3", "--out", "reps"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(verify(d.join("reps")).unwrap(), vec![]);
-    assert_eq!(names(&d.join("reps")), ["manifest.json", "replications.csv", "summary.json"]);
+    assert_eq!(names(&d.join("reps")), ["manifest.json", "processing.json", "replications.csv", "summary.json"]);
     let o = dialsim(d, &["sweep", "default", "--vary", "dialer.agents=10,20", "--replications", "2", "--out", "sw"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(verify(d.join("sw")).unwrap(), vec![]);
-    assert_eq!(names(&d.join("sw")), ["manifest.json", "sweep.csv"]);
+    assert_eq!(names(&d.join("sw")), ["manifest.json", "processing.json", "sweep.csv"]);
     assert_eq!(names(d), ["reps", "run", "sw"]);
 }
 

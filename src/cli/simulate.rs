@@ -234,7 +234,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
                     dialsim::manifest::sign_folder(dir, k)?;
                 }
                 note!(
-                    "dialsim: wrote calls.csv, suppression.csv, consents.jsonl, names.csv, intervals.csv, summary.json and manifest.json to {}",
+                    "dialsim: wrote calls.csv, suppression.csv, consents.jsonl, names.csv, intervals.csv, summary.json, processing.json and manifest.json to {}",
                     args.out.as_deref().unwrap_or(std::path::Path::new(".")).display()
                 );
                 super::report::write_for(args.report.as_ref(), args.out.as_deref(), |_| {})?;
@@ -274,7 +274,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         if let Some(k) = &key {
             dialsim::manifest::sign_folder(dir, k)?;
         }
-        note!("dialsim: wrote summary.json, replications.csv and manifest.json to {}", dir.display());
+        note!("dialsim: wrote summary.json, replications.csv, processing.json and manifest.json to {}", dir.display());
     }
     super::report::write_for(args.report.as_ref(), None, |r| r.add_replications(&result))?;
     Ok(0)

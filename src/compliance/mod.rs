@@ -9,13 +9,16 @@
 //! The engine decides (with draws from the seed); this module holds the records, the rules and the audit.
 
 mod audit;
+mod processing;
 mod records;
 
 pub use audit::{
     AuditCall, AuditInput, AuditName, AuditOptions, AuditReceipt, AuditReport, AuditWithdrawal, Auditor, Detail,
     KnownHit, Position, UNPROVEN_WITHOUT_KEY, Violation, audit, audit_folder, read_run_scenario,
 };
+pub use processing::{PROCESSING_FILE, PROCESSING_VERSION, processing_record, processing_record_of};
 pub use records::{
-    LedgerEntry, NameEntry, Receipt, SuppressionEntry, Withdrawal, epoch_seconds, erase_withdrawn, synthetic_name,
-    time_ms_of, timestamp, zone, zoned,
+    LedgerEntry, NameEntry, RECEIPT_VERSION, Receipt, SuppressionEntry, WITHDRAWAL_FIELDS, WITHDRAWAL_VERSION,
+    Withdrawal, epoch_seconds, erase_withdrawn, is_uuid, record_uuid, synthetic_name, time_ms_of, timestamp,
+    wording_sha256, zone, zoned,
 };

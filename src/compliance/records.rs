@@ -25,29 +25,107 @@ pub struct SuppressionEntry {
 /// A consent receipt, shaped on the Kantara Consent Receipt v1.1.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Receipt {
-    /// Receipt id.
+    /// Receipt id: an RFC 4122 UUID ([`record_uuid`]).
     pub id: String,
     /// The principal's number.
     pub number: PhoneNumber,
-    /// The principal's name.
-    pub name: String,
+    /// The principal's name; None once the consent is withdrawn (the minimal receipt kept holds no name).
+    pub name: Option<String>,
     /// The call.
     pub call_id: u32,
     /// Consent time, ms since day 0 00:00: when consent is given, inside the call's talk.
     pub time_ms: Millis,
     /// The call that referred this number, when it came as a referral.
     pub referral_of: Option<u32>,
+    /// The agent who took the consent.
+    pub agent: Option<u32>,
 }
 
-/// A withdrawal of a consent.
+/// A withdrawal of a consent: a record of its own kind ([`WITHDRAWAL_VERSION`]), naming the receipt it
+/// withdraws.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Withdrawal {
+    /// The withdrawal's own id: an RFC 4122 UUID ([`record_uuid`]).
+    pub id: String,
     /// The receipt withdrawn.
     pub receipt_id: String,
     /// The principal's number.
     pub number: PhoneNumber,
     /// When, ms since day 0 00:00.
     pub time_ms: Millis,
+}
+
+/// The version tag of a consent receipt line: the Kantara Consent Receipt Specification v1.1.
+pub const RECEIPT_VERSION: &str = "KI-CR-v1.1.0";
+
+/// The version tag of a withdrawal line, dialsim's own record (the Kantara specification defines no
+/// withdrawal): `data/schemas/consent-ledger.schema.json` describes it.
+pub const WITHDRAWAL_VERSION: &str = "dialsim-withdrawal-v1";
+
+/// The fields a withdrawal line holds, no more: a withdrawal that carries a receipt's fields is a malformed
+/// record (the audit's `withdrawal-format`).
+pub const WITHDRAWAL_FIELDS: [&str; 9] = [
+    "type",
+    "version",
+    "withdrawalID",
+    "consentReceiptID",
+    "withdrawalTimestamp",
+    "withdrawalTime",
+    "collectionMethod",
+    "piiPrincipalId",
+    "jurisdiction",
+];
+
+/// A record id as an RFC 4122 UUID of the version 4 layout (version nibble 4, variant bits `10`), derived from
+/// the run's key and the record — never from the operating system's generator, so that one seed writes the
+/// same ids byte for byte. `kind` separates the ids of different records made from the same parts.
+///
+/// ```
+/// let id = dialsim::compliance::record_uuid(7, "consent", &[3, 420601000001]);
+/// assert!(dialsim::compliance::is_uuid(&id));
+/// assert_eq!(id, dialsim::compliance::record_uuid(7, "consent", &[3, 420601000001]));
+/// assert_ne!(id, dialsim::compliance::record_uuid(8, "consent", &[3, 420601000001]));
+/// ```
+pub fn record_uuid(key: u64, kind: &str, parts: &[u64]) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(b"dialsim-record-uuid-v1\0");
+    h.update(kind.as_bytes());
+    h.update([0]);
+    h.update(key.to_le_bytes());
+    for p in parts {
+        h.update(p.to_le_bytes());
+    }
+    let d = h.finalize();
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&d[..16]);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let x: String = b.iter().map(|v| format!("{v:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &x[..8], &x[8..12], &x[12..16], &x[16..20], &x[20..])
+}
+
+/// Whether `s` is an RFC 4122 UUID of the version 4 layout: 8-4-4-4-12 hexadecimal digits, version nibble 4,
+/// variant `8`, `9`, `a` or `b`.
+///
+/// ```
+/// assert!(dialsim::compliance::is_uuid("0b6f2c1e-8a7d-4c3b-9e2f-1a2b3c4d5e6f"));
+/// assert!(!dialsim::compliance::is_uuid("cr-5e1954320fbb1ffd-18141"));
+/// assert!(!dialsim::compliance::is_uuid("0b6f2c1e-8a7d-1c3b-9e2f-1a2b3c4d5e6f")); // version 1
+/// ```
+pub fn is_uuid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { *c == b'-' } else { c.is_ascii_hexdigit() })
+        && b[14] == b'4'
+        && matches!(b[19].to_ascii_lowercase(), b'8' | b'9' | b'a' | b'b')
+}
+
+/// SHA-256 (hex) of the consent wording read out: the receipts' `consentWordingSha256`.
+pub fn wording_sha256(scenario: &Scenario) -> String {
+    crate::digest::sha256_hex(scenario.compliance.consent_wording.as_bytes())
 }
 
 /// One line of `consents.jsonl`.
@@ -143,11 +221,13 @@ pub(crate) fn instant_ms(scenario: &Scenario, instant: jiff::Timestamp) -> Optio
 /// use dialsim::compliance::{LedgerEntry, NameEntry, Receipt, Withdrawal, erase_withdrawn};
 /// use dialsim::sim::Millis;
 /// let number = dialsim::PhoneNumber::from_key(420601000001).unwrap();
-/// let receipt = Receipt { id: "r1".into(), number, name: "Eva".into(), call_id: 3, time_ms: Millis(10), referral_of: None };
+/// let receipt = Receipt {
+///     id: "r1".into(), number, name: Some("Eva".into()), call_id: 3, time_ms: Millis(10), referral_of: None, agent: Some(0),
+/// };
 /// let name = NameEntry { number, name: "Eva".into(), call_id: 3, time_ms: Millis(10), receipt: Some("r1".into()) };
 /// let ledger = vec![
 ///     LedgerEntry::Consent(receipt),
-///     LedgerEntry::Withdrawal(Withdrawal { receipt_id: "r1".into(), number, time_ms: Millis(99) }),
+///     LedgerEntry::Withdrawal(Withdrawal { id: "w1".into(), receipt_id: "r1".into(), number, time_ms: Millis(99) }),
 /// ];
 /// assert!(erase_withdrawn(&[name], &ledger).is_empty());
 /// ```
@@ -179,12 +259,15 @@ pub(crate) fn purpose_category(purpose: crate::scenario::Purpose) -> &'static st
 impl LedgerEntry {
     /// The JSON line of the entry: a consent receipt with every field the Kantara Initiative Consent Receipt
     /// Specification v1.1 (KI-CR-v1.1.0, 2018) requires — version, jurisdiction, consentTimestamp (seconds since
-    /// 1970, UTC), collectionMethod, consentReceiptID, language, piiPrincipalId, piiControllers (piiController,
-    /// contact, address, email, phone, onBehalf), policyUrl, services (service, purposes: purpose,
-    /// purposeCategory from the spec's Appendix A list, consentType, piiCategory from its Appendix B list,
-    /// primaryPurpose, termination, thirdPartyDisclosure), sensitive, spiCat — plus dialsim's own fields
-    /// (`type`, `consentTime` with the zone's offset, `notice`, `callId`, `referralOf`, `piiPrincipalName`);
-    /// or a withdrawal in the same shape. `data/schemas/consent-ledger.schema.json` describes a line.
+    /// 1970, UTC), collectionMethod, consentReceiptID (a UUID), language, piiPrincipalId, piiControllers
+    /// (piiController, contact, address with the scenario's `controller_country`, email, phone, onBehalf),
+    /// policyUrl, services (service, purposes: purpose, purposeCategory from the spec's Appendix A list,
+    /// consentType, piiCategory from its Appendix B list, primaryPurpose, termination, thirdPartyDisclosure),
+    /// sensitive, spiCat — plus dialsim's own fields (`type`, `consentTime` with the zone's offset, `notice`,
+    /// `callId`, `referralOf`, `agent`, `consentWordingSha256`, and `piiPrincipalName` while the consent
+    /// stands: a withdrawn receipt is kept without it). A withdrawal is a record of its own kind
+    /// ([`WITHDRAWAL_VERSION`], exactly the fields of [`WITHDRAWAL_FIELDS`]) naming the receipt it withdraws.
+    /// `data/schemas/consent-ledger.schema.json` describes a line.
     ///
     /// The consent time is the receipt's `time_ms`: the moment in the conversation the person gives consent,
     /// after the connect and before the end of the talk (`dialsim audit` checks it: `consent-time`).
@@ -195,14 +278,15 @@ impl LedgerEntry {
             "piiController": c.controller,
             "onBehalf": false,
             "contact": c.controller_contact,
-            "address": { "streetAddress": c.controller_address, "addressCountry": jurisdiction },
+            "address": { "streetAddress": c.controller_address, "addressCountry": c.controller_country },
             "email": c.controller_email,
             "phone": c.controller_phone,
         }]);
         let value = match self {
-            LedgerEntry::Consent(r) => json!({
+            LedgerEntry::Consent(r) => {
+                let mut v = json!({
                 "type": "consent",
-                "version": "KI-CR-v1.1.0",
+                "version": RECEIPT_VERSION,
                 "jurisdiction": jurisdiction,
                 "consentTimestamp": epoch_seconds(s, r.time_ms),
                 "consentTime": timestamp(s, r.time_ms),
@@ -210,7 +294,6 @@ impl LedgerEntry {
                 "consentReceiptID": r.id,
                 "language": s.language(),
                 "piiPrincipalId": r.number.to_string(),
-                "piiPrincipalName": r.name,
                 "piiControllers": controllers,
                 "policyUrl": c.policy_url,
                 "services": [{
@@ -231,21 +314,24 @@ impl LedgerEntry {
                 "notice": format!("{}{}", c.script_version, if r.referral_of.is_some() { "+art14" } else { "" }),
                 "callId": r.call_id,
                 "referralOf": r.referral_of,
-            }),
+                "agent": r.agent,
+                "consentWordingSha256": wording_sha256(s),
+                });
+                if let Some(name) = &r.name {
+                    v["piiPrincipalName"] = json!(name);
+                }
+                v
+            }
             LedgerEntry::Withdrawal(w) => json!({
                 "type": "withdrawal",
-                "version": "KI-CR-v1.1.0",
-                "jurisdiction": jurisdiction,
+                "version": WITHDRAWAL_VERSION,
+                "withdrawalID": w.id,
+                "consentReceiptID": w.receipt_id,
                 "withdrawalTimestamp": epoch_seconds(s, w.time_ms),
                 "withdrawalTime": timestamp(s, w.time_ms),
                 "collectionMethod": "telephone call",
-                "withdrawalReceiptID": format!("{}-w", w.receipt_id),
-                "consentReceiptID": w.receipt_id,
-                "language": s.language(),
                 "piiPrincipalId": w.number.to_string(),
-                "piiControllers": controllers,
-                "policyUrl": c.policy_url,
-                "status": "withdrawn",
+                "jurisdiction": jurisdiction,
             }),
         };
         value.to_string()

@@ -127,6 +127,38 @@ impl RunFolder {
         Ok(())
     }
 
+    /// Rewrites the file `name` written before: `edit` reads its text and writes the new one to a temporary name
+    /// in the same folder, which replaces it when complete (created with the mode of `privacy`); the manifest
+    /// records the new digest.
+    pub fn rewrite(
+        &mut self,
+        name: &str,
+        privacy: Privacy,
+        edit: impl FnOnce(&mut dyn std::io::BufRead, &mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        if !self.written.contains_key(name) {
+            return Err(Error::Usage(format!("'{name}' was not written in this run folder")));
+        }
+        let path = self.path().join(name);
+        let tmp = self.path().join(format!(".{name}.rewrite"));
+        let input = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+        let mut input = std::io::BufReader::new(input);
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(privacy.mode())
+            .custom_flags(libc_nofollow())
+            .open(&tmp)
+            .map_err(|e| Error::io(&tmp, e))?;
+        let mut out = HashingWriter::new(BufWriter::with_capacity(1 << 20, file));
+        edit(&mut input, &mut out).map_err(|e| Error::io(&path, e))?;
+        let (out, digest) = out.finish();
+        drop(out.into_inner().map_err(|e| Error::io(&tmp, e.into_error()))?);
+        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+        self.written.insert(name.to_string(), digest);
+        Ok(())
+    }
+
     /// Records the sources the run read (exclusion sources, a number list) with their hashes in the manifest.
     pub fn record_sources(&mut self, sources: Vec<crate::digest::SourceRecord>) {
         self.sources = sources;

@@ -48,13 +48,19 @@ pub fn simulate_into(folder: &mut RunFolder, campaign: &crate::sim::Campaign, se
         Ok(())
     })?;
     let run = out.expect("the run ran");
+    // Referral links that outlived their retention unreached were streamed before the run knew it.
+    if !run.erased_links.is_empty() {
+        folder.rewrite("calls.csv", Privacy::Personal, |input, output| {
+            crate::sim::erase_links(input, output, &run.erased_links)
+        })?;
+    }
     write_records(folder, &RunReport { scenario: campaign.scenario(), run: &run })?;
     folder.record_sources(crate::sim::scenario_sources(campaign.scenario())?);
     Ok(run)
 }
 
 /// Writes the run folder `dir` as a set: `calls.csv`, `suppression.csv`, `consents.jsonl`, `names.csv`,
-/// `intervals.csv`, `summary.json` and `manifest.json`, all or nothing ([`RunFolder`]). The files holding
+/// `intervals.csv`, `summary.json`, `processing.json` (the record of processing) and `manifest.json`, all or nothing ([`RunFolder`]). The files holding
 /// personal data (calls, suppression, consents, names) are readable by their owner only. Returns the manifest.
 pub fn write_run(dir: &Path, scenario: &Scenario, run: &RunOutput) -> Result<Manifest> {
     let mut folder = RunFolder::create(dir)?;
@@ -70,20 +76,33 @@ pub fn write_run_files(folder: &mut RunFolder, scenario: &Scenario, run: &RunOut
     write_records(folder, &report)
 }
 
-/// The files of a run folder but `calls.csv`: suppression, consents, names, intervals and the summary.
+/// The files of a run folder but `calls.csv`: suppression, consents, names, intervals, the summary and the
+/// record of processing.
 fn write_records(folder: &mut RunFolder, report: &RunReport<'_>) -> Result<()> {
     write_file(folder, "suppression.csv", Privacy::Personal, &SuppressionCsv, report)?;
     write_file(folder, "consents.jsonl", Privacy::Personal, &ConsentsJsonl, report)?;
     write_file(folder, "names.csv", Privacy::Personal, &NamesCsv, report)?;
     write_file(folder, "intervals.csv", Privacy::Public, &IntervalsCsv, report)?;
-    write_file(folder, "summary.json", Privacy::Public, &SummaryJson, report)
+    write_file(folder, "summary.json", Privacy::Public, &SummaryJson, report)?;
+    write_processing(folder, &[report.scenario])
+}
+
+/// Writes `processing.json`, the record of processing (GDPR Art. 30(1)) of the campaigns of `scenarios`, into
+/// `folder`: every run folder carries one ([`crate::compliance::processing_record_of`]).
+pub fn write_processing(folder: &mut RunFolder, scenarios: &[&Scenario]) -> Result<()> {
+    let record = crate::compliance::processing_record_of(scenarios);
+    folder.write(crate::compliance::PROCESSING_FILE, Privacy::Public, |out| {
+        serde_json::to_writer_pretty(&mut *out, &record).map_err(std::io::Error::other)?;
+        writeln!(out)
+    })
 }
 
 /// Writes the files of replications into `folder` (which the caller commits): `summary.json` (every KPI's
-/// estimate) and `replications.csv`.
+/// estimate), `replications.csv` and `processing.json`.
 pub fn write_replications(folder: &mut RunFolder, replications: &Replications<'_>) -> Result<()> {
     write_file(folder, "summary.json", Privacy::Public, &SummaryJson, replications)?;
-    write_file(folder, "replications.csv", Privacy::Public, &ReplicationsCsv, replications)
+    write_file(folder, "replications.csv", Privacy::Public, &ReplicationsCsv, replications)?;
+    write_processing(folder, &[replications.scenario])
 }
 
 /// The `summary.json` text of a run.

@@ -369,6 +369,40 @@ pub struct FaultsSection {
     pub ignore_suppression: f64,
 }
 
+/// The default consent question (Czech, the default `compliance.language`): may we keep your name with your
+/// number to call you with offers, until you withdraw?
+pub const DEFAULT_CONSENT_WORDING: &str = "Souhlasíte, abychom si k Vašemu telefonnímu číslu uložili Vaše jméno a \
+     mohli Vás znovu kontaktovat kvůli tomuto výzkumu? Souhlas můžete kdykoli odvolat.";
+
+/// `[compliance.retention]`: how long each kind of record is kept, in days, counted in simulated time. A record
+/// whose period ends inside the simulated period is erased by then. Names kept under consent have no period of
+/// their own: they are kept until the consent is withdrawn and erased at the withdrawal (Art. 7(3), 17(1)(b)).
+/// Suppression entries (objections, withdrawals) have none either: they are kept as long as the objection must
+/// be honoured, which is as long as the controller calls anyone (Art. 21(3)); erasing one would make the number
+/// callable again.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionSection {
+    /// The link from a referred number to the call that referred it, while the referee has not been reached:
+    /// erased this many days after the referral (at most 30: the Art. 14 notice is due within one month,
+    /// Art. 14(3)(a); a number never reached by then cannot be told, so its origin is not kept).
+    pub referral_link_days: u32,
+    /// A withdrawn consent's receipt, kept without the name (a minimal receipt: id, number, times, wording
+    /// hash) to defend legal claims over the consent (Art. 17(3)(e)). At least `run.days`: the run's own audit
+    /// reads it.
+    pub withdrawn_receipt_days: u32,
+    /// The call records (`calls.csv`): proof of the calling rules kept. At least `run.days`: the run's own
+    /// audit reads them.
+    pub call_record_days: u32,
+}
+
+impl Default for RetentionSection {
+    fn default() -> RetentionSection {
+        // Three years: the general limitation period for claims in Czech law (§629 of the Civil Code).
+        RetentionSection { referral_link_days: 30, withdrawn_receipt_days: 1095, call_record_days: 1095 }
+    }
+}
+
 /// `[compliance]`: the flow inside each call and the rules it is audited against.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -386,6 +420,9 @@ pub struct ComplianceSection {
     pub controller_contact: String,
     /// Controller postal address on receipts (Kantara CR v1.1 `address`).
     pub controller_address: String,
+    /// Country of the controller's address, ISO 3166-1 alpha-2 (`CZ`): the receipts' `addressCountry` and the
+    /// record of processing's. The controller's own seat, not the jurisdiction of the people called.
+    pub controller_country: String,
     /// Controller e-mail on receipts (Kantara CR v1.1 `email`).
     pub controller_email: String,
     /// Controller telephone on receipts (Kantara CR v1.1 `phone`).
@@ -394,6 +431,11 @@ pub struct ComplianceSection {
     pub policy_url: String,
     /// Language of the calls (BCP 47; empty: the jurisdiction's).
     pub language: String,
+    /// The consent question as the agent reads it out; receipts record its SHA-256 (`consentWordingSha256`),
+    /// so that the wording a consent was given to can be shown later.
+    pub consent_wording: String,
+    /// How long each kind of record is kept (`[compliance.retention]`), applied in simulated time.
+    pub retention: RetentionSection,
     /// Per number: a person offered the objection objects.
     pub object: f64,
     /// Per number: a cooperating person gives their name.
@@ -482,10 +524,13 @@ impl Default for ComplianceSection {
             controller: "Example Calling s.r.o.".into(),
             controller_contact: "dpo@example.invalid".into(),
             controller_address: "Example street 1, 110 00 Praha 1, CZ".into(),
+            controller_country: "CZ".into(),
             controller_email: "dpo@example.invalid".into(),
             controller_phone: "+420 200 000 000".into(),
             policy_url: "https://example.invalid/privacy".into(),
             language: String::new(),
+            consent_wording: DEFAULT_CONSENT_WORDING.into(),
+            retention: RetentionSection::default(),
             object: 0.10,
             give_name: 0.40,
             consent: 0.60,

@@ -77,6 +77,28 @@ impl Scenario {
             range(k, v, 0.0, 1.0)?;
         }
         dist("compliance.withdraw_delay", &c.withdraw_delay, 0.0, 1e9)?;
+        // ISO 3166-1 alpha-2: two capital letters (the receipts' `addressCountry`).
+        if c.controller_country.len() != 2 || !c.controller_country.bytes().all(|b| b.is_ascii_uppercase()) {
+            return fail(
+                "compliance.controller_country",
+                format!("\"{}\"", crate::error::snippet(&c.controller_country)),
+                "an ISO 3166-1 alpha-2 code such as \"CZ\"",
+            );
+        }
+        if c.consent_wording.trim().is_empty() || c.consent_wording.chars().count() > 10_000 {
+            return fail(
+                "compliance.consent_wording",
+                format!("\"{}\"", crate::error::snippet(&c.consent_wording)),
+                "the consent question as read out, 1 to 10000 characters",
+            );
+        }
+        let t = &c.retention;
+        // Art. 14(3)(a): a referee is told where the number came from within one month, or not kept.
+        range("compliance.retention.referral_link_days", f64::from(t.referral_link_days), 1.0, 30.0)?;
+        // The run's own audit reads these records at the run's end: a shorter period would erase its evidence.
+        let days = f64::from(r.days);
+        range("compliance.retention.withdrawn_receipt_days", f64::from(t.withdrawn_receipt_days), days, 36_500.0)?;
+        range("compliance.retention.call_record_days", f64::from(t.call_record_days), days, 36_500.0)?;
         population::validate(self, &range, &|path, v, r| fail(path, v, r))?;
         let p = &self.population;
         dist("population.answer_delay", &p.answer_delay, 0.0, 600.0)?;

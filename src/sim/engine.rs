@@ -14,7 +14,8 @@ use super::leads::{FreshLeads, LeadSource};
 use super::queue::{DAY, EventQueue, MINUTE, Millis, millis};
 use super::record::{Aapor, CallRecord, Outcome, RunStats};
 use crate::compliance::{
-    AuditCall, Auditor, LedgerEntry, NameEntry, Receipt, SuppressionEntry, Violation, Withdrawal, synthetic_name,
+    AuditCall, Auditor, LedgerEntry, NameEntry, Receipt, SuppressionEntry, Violation, Withdrawal, record_uuid,
+    synthetic_name,
 };
 use crate::number::PhoneNumber;
 
@@ -288,6 +289,12 @@ pub struct Engine<'a> {
     suppressed: HashMap<u64, Millis, KeyBuild>,
     /// Referral leads: (number, referring call).
     referrals: VecDeque<(PhoneNumber, u32)>,
+    /// Referral links by referring call: when the number was given, and whether the referee was reached (a
+    /// person connected on an attempt dialled within `compliance.retention.referral_link_days`). A link not
+    /// reached in time is erased from the records and its number no longer dialled.
+    pub(super) referral_links: std::collections::BTreeMap<u32, (Millis, bool)>,
+    /// The referring calls whose link was erased, once the run has ended.
+    pub(super) erased_links: Vec<u32>,
     retry_hits: u64,
     /// The run's days: open or closed, weekday class.
     calendar: Calendar,
@@ -379,6 +386,8 @@ impl<'a> Engine<'a> {
             names: Vec::new(),
             suppressed: HashMap::default(),
             referrals: VecDeque::new(),
+            referral_links: Default::default(),
+            erased_links: Vec::new(),
             retry_hits: 0,
             calendar: Calendar::of(s),
             hours: CallingHours::of(s),
@@ -439,6 +448,7 @@ impl<'a> Engine<'a> {
             self.stats.fold_number(state.best);
         }
         self.fold_pending_callbacks();
+        self.erase_expired_links();
         self.finish_records();
         self.stats.excluded = self.fresh.excluded();
         self.stats.compliance.suppression_hits += self.fresh.excluded() + self.retry_hits;
@@ -458,8 +468,17 @@ impl<'a> Engine<'a> {
 
     /// Starts a call (for the previewing agent `reserved`, if any); false when there is nothing to dial.
     fn dial(&mut self, reserved: Option<u32>) -> bool {
-        let Some(lead) = self.next_lead() else {
-            return false;
+        let lead = loop {
+            let Some(lead) = self.next_lead() else {
+                return false;
+            };
+            // A referee not reached within the link's retention is forgotten: its link is erased (at the
+            // run's end, from the records) and it is not dialled again.
+            if self.link_expired(lead.referral_of) {
+                self.number_done(lead);
+                continue;
+            }
+            break lead;
         };
         let (number, attempt, referral_of) = (lead.number, lead.attempts + 1, lead.referral_of);
         let callback_of = self.forced_callback_of.take();

@@ -37,6 +37,38 @@ pub struct Campaign {
     leads: LeadSource,
 }
 
+/// Rewrites the `calls.csv` text of `input` into `output` with the `referral_of` of every call referred by
+/// one of `erased` (sorted) emptied: the erasure of referral links in a file streamed before the run knew
+/// which links would outlive their retention. Rows are the ones [`crate::report::write_call`] writes (no
+/// quoted fields); any other line is copied as it is.
+pub fn erase_links(
+    input: &mut dyn std::io::BufRead,
+    output: &mut dyn std::io::Write,
+    erased: &[u32],
+) -> std::io::Result<()> {
+    let mut line = String::new();
+    let mut column = None;
+    loop {
+        line.clear();
+        if input.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        let text = line.trim_end_matches('\n');
+        let Some(at) = column else {
+            column = text.split(',').position(|h| h == "referral_of");
+            output.write_all(line.as_bytes())?;
+            continue;
+        };
+        let mut fields: Vec<&str> = text.split(',').collect();
+        if fields.get(at).and_then(|f| f.parse::<u32>().ok()).is_some_and(|r| erased.binary_search(&r).is_ok()) {
+            fields[at] = "";
+            writeln!(output, "{}", fields.join(","))?;
+        } else {
+            output.write_all(line.as_bytes())?;
+        }
+    }
+}
+
 /// The result of one run.
 #[derive(Debug, Clone)]
 pub struct RunOutput {
@@ -54,6 +86,11 @@ pub struct RunOutput {
     pub names: Vec<crate::compliance::NameEntry>,
     /// What the audit finds in the run.
     pub violations: Vec<crate::compliance::Violation>,
+    /// The referring calls whose referral link was erased (its referee never reached within
+    /// `compliance.retention.referral_link_days`), in call order: no call record names them as its
+    /// `referral_of` ([`CallRecord`]s kept are emptied already; a streamed `calls.csv` is rewritten with
+    /// [`erase_links`]).
+    pub erased_links: Vec<u32>,
     /// The time profile: 15-minute intervals with activity, in time order.
     pub intervals: Vec<Interval>,
 }
@@ -146,8 +183,16 @@ impl Campaign {
     ) -> (RunOutput, Option<std::io::Error>) {
         let mut engine = engine::Engine::with_pacer(&self.scenario, &self.leads, seed, sink, pacer);
         engine.run();
+        let erased_links = std::mem::take(&mut engine.erased_links);
         let (calls, error) = match std::mem::replace(&mut engine.records, engine::RecordSink::Discard) {
-            engine::RecordSink::Keep(all) => (all, None),
+            engine::RecordSink::Keep(mut all) => {
+                for c in &mut all {
+                    if c.referral_of.is_some_and(|r| erased_links.binary_search(&r).is_ok()) {
+                        c.referral_of = None;
+                    }
+                }
+                (all, None)
+            }
             engine::RecordSink::Stream(_, error) => (Vec::new(), error),
             engine::RecordSink::Discard => (Vec::new(), None),
         };
@@ -159,6 +204,7 @@ impl Campaign {
             ledger: std::mem::take(&mut engine.ledger),
             names: std::mem::take(&mut engine.names),
             violations: std::mem::take(&mut engine.violations),
+            erased_links,
             intervals: engine.stats.active_intervals().cloned().collect(),
         };
         // Carry the dial level forward through intervals without a report of their own.

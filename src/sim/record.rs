@@ -168,6 +168,9 @@ pub struct ComplianceStats {
     pub referrals_dropped: u64,
     /// Referred persons who consented on their own call.
     pub referrals_converted: u64,
+    /// Referral links erased unreached when their retention (`compliance.retention.referral_link_days`) ended
+    /// within the simulated period: their calls' `referral_of` is emptied and the number not dialled again.
+    pub referral_links_erased: u64,
     /// Numbers not dialled because a suppression list or exclusion held them (fresh, retries, referrals).
     pub suppression_hits: u64,
     /// Violations the audit finds in the run.

@@ -1,5 +1,6 @@
-//! The audit of a run folder: the manifest (and its signature), the rules over the calls, and the checks of
-//! the records against each other and against the summary's counts. The library audits and reports; the binary
+//! The audit of a run folder: the manifest (and its signature), the rules over the calls, the checks of the
+//! records against each other and against the summary's counts, and the record of processing against the
+//! scenario. The library audits and reports; the binary
 //! prints and picks the exit code.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -226,6 +227,7 @@ pub fn audit_folder(dir: &Path, options: &AuditOptions) -> Result<AuditReport> {
         }
     }
 
+    check_processing(dir, &scenario, &mut violations)?;
     check_call_ids(&records, &mut violations);
     check_objections(&records, &mut violations);
     check_notices(&records, &mut violations);
@@ -245,6 +247,49 @@ pub fn audit_folder(dir: &Path, options: &AuditOptions) -> Result<AuditReport> {
         names: input.names.len(),
         abandonment,
     })
+}
+
+/// `processing-record`: the folder holds `processing.json`, the record of processing (Art. 30(1)), and it is
+/// the one the scenario in summary.json makes.
+fn check_processing(dir: &Path, s: &Scenario, out: &mut Vec<Violation>) -> Result<()> {
+    use crate::compliance::{PROCESSING_FILE, processing_record};
+    let path = dir.join(PROCESSING_FILE);
+    let v = |detail: String| Violation::new("processing-record", None, detail);
+    let text = match crate::open::read_to_string(&path, crate::open::Bound::SUMMARY) {
+        Ok(t) => t,
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            out.push(v(format!("the folder has no {PROCESSING_FILE}: no record of processing (GDPR Art. 30(1))")));
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
+    match serde_json::from_str::<serde_json::Value>(&text) {
+        Err(e) => out.push(v(format!("not JSON: {e}")).at(PROCESSING_FILE, e.line() as u64)),
+        Ok(found) => {
+            if let Some(at) = first_difference(&processing_record(s), &found, "$") {
+                out.push(v(format!("{at} is not what summary.json's scenario makes")).at(PROCESSING_FILE, 1));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The path of the first value where `found` differs from `expected` (objects by key, arrays by index).
+fn first_difference(expected: &serde_json::Value, found: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    match (expected, found) {
+        (Value::Object(a), Value::Object(b)) => {
+            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            keys.into_iter().find_map(|k| match (a.get(k), b.get(k)) {
+                (Some(x), Some(y)) => first_difference(x, y, &format!("{path}.{}", crate::error::snippet(k))),
+                _ => Some(format!("{path}.{}", crate::error::snippet(k))),
+            })
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            a.iter().zip(b).enumerate().find_map(|(i, (x, y))| first_difference(x, y, &format!("{path}[{i}]")))
+        }
+        _ => (expected != found).then(|| path.to_string()),
+    }
 }
 
 /// `call-ids`: each id once, and the ids 0..n-1 without a gap (a gap is a deleted row, a repeat a duplicated

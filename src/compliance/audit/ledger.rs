@@ -13,8 +13,18 @@
 //! - `referral-record`: the receipt's `referralOf` (and its notice's `+art14`) is the call's `referral_of`, and
 //!   a call's referral names an earlier completed call; a call gives the Art. 14 notice only as a referral;
 //! - `receipt-purpose`: the purpose (and its category) is the scenario's; `profile`: so is the jurisdiction;
+//! - `receipt-id`: a receipt's id is an RFC 4122 UUID (version 4 layout);
+//! - `receipt-controller`: the controller's `addressCountry` is the scenario's `compliance.controller_country`;
+//! - `receipt-wording`: `consentWordingSha256` is the SHA-256 of the scenario's `compliance.consent_wording`;
 //! - `withdrawal-record`: a withdrawal withdraws a receipt of its number, once, after it was given, and has its
-//!   suppression entry (scope `withdrawal`, same number and time) — and every such entry has its withdrawal.
+//!   suppression entry (scope `withdrawal`, same number and time) — and every such entry has its withdrawal;
+//! - `withdrawal-format`: a withdrawal line is a withdrawal record of its own kind (`dialsim-withdrawal-v1`,
+//!   its fields and no receipt's, a UUID `withdrawalID`), not a malformed receipt;
+//! - `withdrawal-erasure`: a withdrawn receipt keeps no `piiPrincipalName` (the minimal receipt kept on the
+//!   Art. 17(3)(e) ground holds no name);
+//! - `referral-retention`: a referral link (`referral_of` in calls.csv) whose referee was not reached — no
+//!   person connected on an attempt dialled within `compliance.retention.referral_link_days` of the referring
+//!   call's connect — is erased when that period ends inside the run's `run.days`.
 
 use std::collections::{HashMap, HashSet};
 
@@ -33,6 +43,65 @@ pub(super) fn check_ledger(s: &Scenario, r: &RunRecords, out: &mut Vec<Violation
     check_call_referrals(r, &calls, out);
     check_profile(s, r, out);
     check_withdrawals(r, out);
+    check_withdrawn_names(r, out);
+    check_referral_retention(s, r, &calls, out);
+}
+
+/// `withdrawal-erasure` in the ledger: a receipt withdrawn later keeps no name.
+fn check_withdrawn_names(r: &RunRecords, out: &mut Vec<Violation>) {
+    let withdrawn: HashMap<&str, u64> = r.withdrawals.iter().map(|w| (w.receipt_id.as_str(), w.line)).collect();
+    for rc in r.consents.iter().filter(|rc| rc.has_name) {
+        if let Some(line) = withdrawn.get(rc.id.as_str()) {
+            out.push(
+                Violation::new(
+                    "withdrawal-erasure",
+                    rc.call_id,
+                    format!(
+                        "receipt {} keeps the name of +{} though it was withdrawn (consents.jsonl:{line})",
+                        snippet(&rc.id),
+                        rc.key
+                    ),
+                )
+                .at("consents.jsonl", rc.line),
+            );
+        }
+    }
+}
+
+/// `referral-retention`: every call still naming a referral whose link outlived its retention unreached.
+fn check_referral_retention(s: &Scenario, r: &RunRecords, calls: &HashMap<u32, &CallLine>, out: &mut Vec<Violation>) {
+    let keep = u64::from(s.compliance.retention.referral_link_days) * crate::clock::DAY;
+    let end = u64::from(s.run.days) * crate::clock::DAY;
+    // Referring call -> whether its referee was reached in time (a person connected on an attempt dialled
+    // before the link's end).
+    let mut reached: HashMap<u32, bool> = HashMap::new();
+    for c in &r.calls {
+        let Some(by) = c.referral_of else { continue };
+        let Some(from) = calls.get(&by) else { continue };
+        let e = reached.entry(by).or_insert(false);
+        *e |= c.offered.is_some() && c.dial_ms < from.connect_ms + keep;
+    }
+    for c in &r.calls {
+        let Some(by) = c.referral_of else { continue };
+        let Some(from) = calls.get(&by) else { continue };
+        let ends = from.connect_ms + keep;
+        if !reached[&by] && ends <= end {
+            out.push(
+                Violation::new(
+                    "referral-retention",
+                    Some(c.call_id),
+                    format!(
+                        "the link to referring call {by} is kept, though +{} was not reached within {} days of the referral (day {}); the run ran {} days",
+                        c.key,
+                        s.compliance.retention.referral_link_days,
+                        ends / crate::clock::DAY,
+                        s.run.days
+                    ),
+                )
+                .at("calls.csv", c.line),
+            );
+        }
+    }
 }
 
 /// The line `key` was first seen on, when `line` repeats it; None (and `line` noted) the first time.
@@ -70,6 +139,7 @@ fn check_receipts(s: &Scenario, r: &RunRecords, calls: &HashMap<u32, &CallLine>,
     // Receipts state what consent was asked for: the campaign's purpose unless compliance.consent_purpose
     // says otherwise (a research campaign asking for marketing consent is `disguised-survey`).
     let (purpose, category) = (purpose_name(s.consent_purpose()), purpose_category(s.consent_purpose()));
+    let wording = crate::compliance::wording_sha256(s);
     let mut ids: HashMap<&str, u64> = HashMap::new();
     let mut per_call: HashMap<u32, u64> = HashMap::new();
     for rc in &r.consents {
@@ -80,6 +150,28 @@ fn check_receipts(s: &Scenario, r: &RunRecords, calls: &HashMap<u32, &CallLine>,
         }
         if let Some(p) = stamp_problem(&rc.stamp, "consent") {
             out.push(v("consent-time", p));
+        }
+        if !crate::compliance::is_uuid(&rc.id) {
+            out.push(v("receipt-id", format!("receipt id {} is no RFC 4122 UUID", snippet(&rc.id))));
+        }
+        let country = &s.compliance.controller_country;
+        if rc.controller_country.as_deref() != Some(country.as_str()) {
+            out.push(v(
+                "receipt-controller",
+                format!(
+                    "the controller's addressCountry is {}, the scenario's compliance.controller_country is {country}",
+                    rc.controller_country.as_deref().map_or("missing".to_string(), snippet)
+                ),
+            ));
+        }
+        if rc.wording_sha256.as_deref() != Some(wording.as_str()) {
+            out.push(v(
+                "receipt-wording",
+                format!(
+                    "consentWordingSha256 {} is not the SHA-256 of the scenario's compliance.consent_wording ({wording})",
+                    rc.wording_sha256.as_deref().map_or("missing".to_string(), snippet)
+                ),
+            ));
         }
         if rc.purposes.is_empty() {
             out.push(v("receipt-purpose", format!("a receipt that states no purpose; the scenario's is {purpose}")));
@@ -247,6 +339,9 @@ fn check_withdrawals(r: &RunRecords, out: &mut Vec<Violation>) {
         let id = snippet(&w.receipt_id);
         if let Some(p) = stamp_problem(&w.stamp, "withdrawal") {
             out.push(v("consent-time", p));
+        }
+        for p in &w.format_problems {
+            out.push(v("withdrawal-format", format!("withdrawal of receipt {id}: {p}")));
         }
         made.insert((w.key, w.stamp.ms));
         let problem = match rc {

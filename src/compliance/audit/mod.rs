@@ -10,9 +10,11 @@
 //! `call-ids`, `known-number` (exact lists; a Bloom filter's hits are "possibly known", counted apart),
 //! `suppressed-number`, `objection-record`, `drop-lockout`, `objection-offer`, `ring-time`, `silence`,
 //! `abandonment`, `calling-hours` (in every zone of the called number's area), `opt-in`, `notice-art14`,
-//! `name-without-consent`, `withdrawal-erasure`, `consent-time`, `profile`, and the ledger's (see `ledger.rs`)
-//! `receipt-call`, `consent-outcome`, `consent-objection`, `referral-record`, `receipt-purpose`,
-//! `withdrawal-record`.
+//! `name-without-consent`, `withdrawal-erasure` (in names.csv and, see `ledger.rs`, in consents.jsonl),
+//! `consent-time`, `profile`, `processing-record` (the folder's `processing.json`, the record of processing of
+//! Art. 30(1), is there and is the one its scenario makes), and the ledger's (see `ledger.rs`) `receipt-call`,
+//! `consent-outcome`, `consent-objection`, `referral-record`, `receipt-purpose`, `receipt-id`,
+//! `receipt-controller`, `receipt-wording`, `withdrawal-record`, `withdrawal-format`, `referral-retention`.
 //!
 //! A folder's records are checked against each other, never against a secret: an edit that contradicts no other
 //! record, with the manifest recomputed, passes every rule but the signature with the run's key

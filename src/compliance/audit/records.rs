@@ -79,6 +79,12 @@ pub(super) struct ConsentLine {
     /// Every purpose the receipt states, with its categories.
     pub purposes: Vec<(String, Vec<String>)>,
     pub jurisdiction: Option<String>,
+    /// Whether the receipt still holds the principal's name (`piiPrincipalName`).
+    pub has_name: bool,
+    /// The first controller's `addressCountry`.
+    pub controller_country: Option<String>,
+    /// `consentWordingSha256`.
+    pub wording_sha256: Option<String>,
     pub line: u64,
 }
 
@@ -88,6 +94,8 @@ pub(super) struct WithdrawalLine {
     pub receipt_id: String,
     pub key: u64,
     pub stamp: Stamp,
+    /// What makes the line no valid withdrawal record (`withdrawal-format`), if anything.
+    pub format_problems: Vec<String>,
     pub line: u64,
 }
 
@@ -298,6 +306,35 @@ fn seconds(what: &str, value: f64) -> std::result::Result<Millis, String> {
     }
 }
 
+/// What makes a withdrawal line no valid withdrawal record: its version tag, a field it lacks or one it must
+/// not have (a receipt's), a `withdrawalID` that is no UUID.
+fn withdrawal_format(v: &serde_json::Value) -> Vec<String> {
+    use crate::compliance::{WITHDRAWAL_FIELDS, WITHDRAWAL_VERSION, is_uuid};
+    let mut out = Vec::new();
+    let Some(obj) = v.as_object() else { return out };
+    if v["version"] != WITHDRAWAL_VERSION {
+        out.push(format!(
+            "version {}, not {WITHDRAWAL_VERSION}: a withdrawal is no consent receipt",
+            crate::error::snippet(&v["version"].to_string())
+        ));
+    }
+    let missing: Vec<&str> = WITHDRAWAL_FIELDS.iter().copied().filter(|f| !obj.contains_key(*f)).collect();
+    if !missing.is_empty() {
+        out.push(format!("lacks {}", missing.join(", ")));
+    }
+    let extra: Vec<String> =
+        obj.keys().filter(|k| !WITHDRAWAL_FIELDS.contains(&k.as_str())).map(|k| crate::error::snippet(k)).collect();
+    if !extra.is_empty() {
+        out.push(format!("holds fields no withdrawal has: {}", extra.join(", ")));
+    }
+    if let Some(id) = v.get("withdrawalID")
+        && !id.as_str().is_some_and(is_uuid)
+    {
+        out.push(format!("withdrawalID {} is no UUID", crate::error::snippet(&id.to_string())));
+    }
+    out
+}
+
 /// Reads a run folder: summary.json, calls.csv, suppression.csv, consents.jsonl, names.csv.
 pub(super) fn load(dir: &Path) -> Result<(AuditInput, RunRecords)> {
     let (summary, summary_text) = read_summary(dir)?;
@@ -383,8 +420,10 @@ pub(super) fn load(dir: &Path) -> Result<(AuditInput, RunRecords)> {
     let name = file(dir, "consents.jsonl");
     text_lines(dir, "consents.jsonl", |text, line| {
         let at = Some(line);
-        let entry: LedgerLine =
+        let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| Error::input(&name, at, format!("not a receipt: {e}")))?;
+        let entry: LedgerLine = serde_json::from_value(value.clone())
+            .map_err(|e| Error::input(&name, at, format!("not a receipt: {e}")))?;
         let key = key_of(&entry.number).ok_or_else(|| Error::input(&name, at, "bad number"))?;
         let (time, written_s) = if entry.kind == "consent" {
             (entry.consent_time, entry.consent_timestamp)
@@ -410,12 +449,18 @@ pub(super) fn load(dir: &Path) -> Result<(AuditInput, RunRecords)> {
                     notice: entry.notice,
                     purposes,
                     jurisdiction: entry.jurisdiction,
+                    has_name: value.get("piiPrincipalName").is_some(),
+                    controller_country: value["piiControllers"][0]["address"]["addressCountry"]
+                        .as_str()
+                        .map(String::from),
+                    wording_sha256: value["consentWordingSha256"].as_str().map(String::from),
                     line,
                 });
             }
             "withdrawal" => {
                 input.withdrawals.push(AuditWithdrawal { receipt_id: entry.id.clone(), key, ms, line: Some(line) });
-                records.withdrawals.push(WithdrawalLine { receipt_id: entry.id, key, stamp, line });
+                let format_problems = withdrawal_format(&value);
+                records.withdrawals.push(WithdrawalLine { receipt_id: entry.id, key, stamp, format_problems, line });
             }
             other => {
                 return Err(Error::input(&name, at, format!("unknown entry type '{}'", crate::error::snippet(other))));

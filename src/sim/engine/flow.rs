@@ -10,6 +10,32 @@ pub(super) fn dials_anyway(seed_key: u64, p: f64, key: u64, attempt: u32) -> boo
 }
 
 impl<'a> Engine<'a> {
+    /// How long a referral link is kept while its referee has not been reached.
+    pub(super) fn link_retention(&self) -> Millis {
+        u64::from(self.s.compliance.retention.referral_link_days) * DAY
+    }
+
+    /// Whether the referral link of a lead referred by `referral_of` has outlived its retention unreached.
+    pub(super) fn link_expired(&self, referral_of: Option<u32>) -> bool {
+        referral_of
+            .and_then(|from| self.referral_links.get(&from))
+            .is_some_and(|&(at, reached)| !reached && self.now >= at + self.link_retention())
+    }
+
+    /// The referring calls whose link ends unreached within the simulated period (`run.days` days from day 0):
+    /// erased from the records by then.
+    pub(super) fn erase_expired_links(&mut self) {
+        let end = u64::from(self.s.run.days) * DAY;
+        let keep = self.link_retention();
+        self.erased_links = self
+            .referral_links
+            .iter()
+            .filter(|&(_, &(at, reached))| !reached && at + keep <= end)
+            .map(|(&from, _)| from)
+            .collect();
+        self.stats.compliance.referral_links_erased = self.erased_links.len() as u64;
+    }
+
     /// Whether a number may not be dialled now (suppressed in this run, or held by an exclusion source).
     pub(super) fn blocked(&self, key: u64) -> bool {
         self.suppressed.get(&key).is_some_and(|&t| t <= self.now) || self.fresh.exclusions().source_of(key).is_some()
@@ -30,11 +56,15 @@ impl<'a> Engine<'a> {
     }
 
     pub(super) fn withdraw(&mut self, i: u32) {
-        let LedgerEntry::Consent(r) = &self.ledger[i as usize] else {
+        let LedgerEntry::Consent(r) = &mut self.ledger[i as usize] else {
             return;
         };
+        // The withdrawal erases the name everywhere it is held: the receipt stays, minimal, without it
+        // (names.csv loses it when the records are made final).
+        r.name = None;
         let (receipt_id, number, call_id) = (r.id.clone(), r.number, r.call_id);
-        self.ledger.push(LedgerEntry::Withdrawal(Withdrawal { receipt_id, number, time_ms: self.now }));
+        let id = record_uuid(self.key, "withdrawal", &[u64::from(call_id), number.key()]);
+        self.ledger.push(LedgerEntry::Withdrawal(Withdrawal { id, receipt_id, number, time_ms: self.now }));
         self.stats.compliance.withdrawals += 1;
         self.suppress(number, call_id, "withdrawal");
     }
@@ -67,6 +97,14 @@ impl<'a> Engine<'a> {
         let talk = |dist, key| millis(sample_for(dist, key, nk, attempt, Purpose::Talk));
         if fate == Fate::Machine {
             return (talk(&g.machine_talk, self.key), Outcome::MachineMessage);
+        }
+        // A person on a referee's number: reached, when dialled while the link was still kept.
+        let (dialed, keep) = (self.calls[c].dialed, self.link_retention());
+        if let Some(from) = referral_of
+            && let Some(link) = self.referral_links.get_mut(&from)
+            && dialed < link.0 + keep
+        {
+            link.1 = true;
         }
         let h = number_hash(self.key, nk);
         let draw = |p: Purpose, attempt: u32| uniform_of(h, attempt, p.id(), 0);
@@ -118,7 +156,10 @@ impl<'a> Engine<'a> {
             self.stats.compliance.referrals += 1;
             // The referee's number is queued; their name is kept nowhere.
             match self.fresh.random_number((nk ^ self.key).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ u64::from(c)) {
-                Some(referee) => self.referrals.push_back((referee, c)),
+                Some(referee) => {
+                    self.referrals.push_back((referee, c));
+                    self.referral_links.insert(c, (self.now, false));
+                }
                 // A campaign dialling a list of its own has no number space to draw a referee from: the
                 // referral is dropped, and counted.
                 None => self.stats.compliance.referrals_dropped += 1,
@@ -131,7 +172,7 @@ impl<'a> Engine<'a> {
     /// kept under it; a withdrawal to come is scheduled from here.
     pub(super) fn consent(&mut self, c: u32) {
         let call = &self.calls[c];
-        let (number, referral_of) = (call.number, call.referral_of);
+        let (number, referral_of, agent) = (call.number, call.referral_of, call.agent);
         debug_assert!(call.connected.is_some_and(|t| t < self.now) && call.ended.is_none(), "inside the talk");
         let nk = number.key();
         let cp = &self.s.compliance;
@@ -142,9 +183,16 @@ impl<'a> Engine<'a> {
             self.stats.compliance.referrals_converted += 1;
         }
         let name = synthetic_name(nk ^ self.key);
-        let id = format!("cr-{:016x}-{c}", (self.key ^ nk).rotate_left(17));
-        let receipt =
-            Receipt { id: id.clone(), number, name: name.clone(), call_id: c, time_ms: self.now, referral_of };
+        let id = record_uuid(self.key, "consent", &[u64::from(c), nk]);
+        let receipt = Receipt {
+            id: id.clone(),
+            number,
+            name: Some(name.clone()),
+            call_id: c,
+            time_ms: self.now,
+            referral_of,
+            agent,
+        };
         self.ledger.push(LedgerEntry::Consent(receipt));
         self.names.push(NameEntry { number, name, call_id: c, time_ms: self.now, receipt: Some(id) });
         if draw(Purpose::Withdraw) < cp.withdraw {
