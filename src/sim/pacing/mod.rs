@@ -32,6 +32,7 @@ mod tapered;
 
 use adaptive::Adaptive;
 pub(crate) use budget::Budgeted;
+pub use budget::amd_outlasts_silence;
 pub(crate) use model::Model;
 pub(crate) use predictive::Predictive;
 pub(crate) use preview::Preview;
@@ -145,6 +146,11 @@ pub(crate) trait Pacing {
     fn screens_machines(&self) -> bool {
         true
     }
+    /// Whether the pacer keeps AMD off all day because AMD's analysis alone outlasts the silence limit
+    /// ([`amd_outlasts_silence`]; the abandonment budget does, unless its policy is `continue`).
+    fn keeps_amd_off(&self) -> bool {
+        false
+    }
     /// A call or an agent moved on (see [`Observation`]); O(1).
     fn observe(&mut self, observation: Observation) {
         let _ = observation;
@@ -169,6 +175,18 @@ pub(crate) fn pacer_for(s: &Scenario) -> Box<dyn Pacing> {
         }
         DialerMode::Rate => Box::new(Rate::new(d)),
     }
+}
+
+/// One line for the run's stderr when AMD's analysis outlasts the profile's silence limit
+/// ([`amd_outlasts_silence`]) in a mode that screens answers: what the run does about it. None otherwise.
+///
+/// ```
+/// let s = dialsim::Scenario::parse("s", dialsim::DEFAULT_SCENARIO, &["amd.detect_time=3".into()]).unwrap();
+/// assert!(dialsim::sim::amd_note(&s).unwrap().contains("AMD off on every day"));
+/// ```
+pub fn amd_note(s: &Scenario) -> Option<String> {
+    let pacer = pacer_for(s);
+    budget::amd_note(s, pacer.screens_machines(), pacer.keeps_amd_off())
 }
 
 /// Dials while fewer than `level` calls per idle agent (rounded) are ringing and a line is free.

@@ -80,11 +80,13 @@ impl Model {
         let d = &s.dialer;
         let aim = AIM * d.drop_target;
         let amd = if s.amd.enabled { s.amd.detect_time } else { 0.0 };
+        // A person waiting past the silence limit is abandoned even if put through before the drop timeout.
+        let patience = d.drop_timeout.min(s.compliance.profile.rules().max_silence_s);
         Model {
             aim,
             theta: Self::theta_start(aim),
             every: millis(d.recalc_interval),
-            grace: (millis((d.drop_timeout - amd).max(0.0))).as_f64(),
+            grace: (millis((patience - amd).max(0.0))).as_f64(),
             max_level: d.max_level,
             ring_all: Histogram::new(Millis(250), 4096),
             ring_live: Histogram::new(Millis(250), 4096),
