@@ -3,7 +3,7 @@
 //! Predictive mode has four pacers (`dialer.pacer`, see docs/pacing.md for their equations): the adaptive
 //! controllers modelled on VICIdial's `ADAPT_HARD_LIMIT`, `ADAPT_TAPERED` and `ADAPT_AVERAGE`, and a model-based
 //! pacer. Every predictive pacer runs inside [`Budgeted`], which keeps the day's abandonment budget of the
-//! compliance profile (AMD misdetections included) and switches AMD off and/or falls back to progressive when
+//! compliance profile (AMD misdetections and late connects included) and switches AMD off and/or falls back to progressive when
 //! it is spent (`dialer.on_budget_spent`).
 //!
 //! A pacer owns what its mode decides: what happens when a calling window opens, how many calls to launch now,
@@ -91,7 +91,7 @@ pub(crate) trait Floor {
     fn wake_at(&mut self, time: Millis);
     /// The share of agent time spent idle since the last call (or the window's opening); restarts the count.
     fn take_idle_share(&mut self) -> f64;
-    /// The drop rate of the day so far (drops / live answers).
+    /// The drop rate of the day so far (abandoned calls, late connects included / live answers).
     fn day_drop_rate(&self) -> f64;
     /// Adds `level` at now to the run's dial-level series (summary.json).
     fn report_level(&mut self, level: f64);
@@ -109,7 +109,8 @@ pub(crate) trait Floor {
     fn last_call(&self) -> Option<u32>;
     /// When call `id` was dialled, if it still rings (or is in AMD analysis).
     fn ringing_since(&self, id: u32) -> Option<Millis>;
-    /// Drops counted today (the numerator of [`Floor::day_drop_rate`], AMD misdetections included).
+    /// Abandoned calls counted today (the numerator of [`Floor::day_drop_rate`]): drops, AMD misdetections, and
+    /// persons put through after the silence limit, counted when put through.
     fn day_drops(&self) -> u64;
     /// Live answers by persons counted today (its denominator).
     fn day_human_answers(&self) -> u64;

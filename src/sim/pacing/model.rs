@@ -12,7 +12,7 @@
 //! independent Bernoullis taken as normal, the n-th new call is dropped when it goes live with probability
 //! P(D₍n−1₎ + 1 > S); the pacer launches the largest n whose probability stays at or below θ. Once a minute θ
 //! moves (multiplicatively) toward the rate the rest of the day may run at: the target less what the day has
-//! already spent, AMD misdetections included. The equations are in docs/pacing.md.
+//! already spent, AMD misdetections and late connects included. The equations are in docs/pacing.md.
 //!
 //! Cost: O(log bins) per observation and O(agents·log agents + dials of one ring timeout) per one-second
 //! decision (the busy agents sorted by elapsed time: agents still talking count in the talk distribution's risk
