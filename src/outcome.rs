@@ -85,11 +85,34 @@ impl Outcome {
         self.is_person_connected() || self.is_drop()
     }
 
-    /// Whether the attempt is an abandoned call by the regulators' definitions (Ofcom, the FTC): a live person
-    /// never put through to an agent — dropped after the drop timeout, or hung up on by AMD taking them for a
-    /// machine. A machine hung up on (`MachineDropped`) is not one.
+    /// Whether a live person was never put through to an agent: dropped (by the dialer's drop timeout, or
+    /// hanging up while waiting), or hung up on by AMD taking them for a machine. Every such call is abandoned;
+    /// so is a person put through too late ([`Outcome::is_abandoned`], the definition abandonment counts by).
+    /// A machine hung up on (`MachineDropped`) is not one.
     pub fn is_drop(self) -> bool {
         matches!(self, Outcome::Dropped | Outcome::AmdDrop)
+    }
+
+    /// Whether the attempt is an abandoned call by the regulators' definitions — the one predicate behind
+    /// `abandon_rate`, every per-day and per-30-day rate, intervals.csv's drops, the pacer's budget, the drop
+    /// lockout and the audit. A live person's answer is abandoned unless an agent took it within
+    /// `max_silence_s` of the pick-up (Ofcom: 2 s; 16 CFR 310.4(b)(4)(iii): 2 s): dropped, hung up on by AMD,
+    /// or put through after the limit (the call goes on, abandoned all the same). `wait_s` is the silence
+    /// from the pick-up to the agent (or to the end), AMD's analysis included; it is measured from the pick-up,
+    /// not from the end of the greeting as the rules do, which counts conservatively. Both are compared to the
+    /// millisecond, the resolution of calls.csv, so the run and its folder's audit agree on every call. A
+    /// machine is never an abandoned call.
+    ///
+    /// ```
+    /// use dialsim::sim::Outcome;
+    /// assert!(Outcome::Completed.is_abandoned(2.001, 2.0));
+    /// assert!(!Outcome::Completed.is_abandoned(2.0, 2.0));
+    /// assert!(Outcome::AmdDrop.is_abandoned(0.8, 2.0));
+    /// assert!(!Outcome::MachineDropped.is_abandoned(9.0, 2.0));
+    /// ```
+    pub fn is_abandoned(self, wait_s: f64, max_silence_s: f64) -> bool {
+        let ms = |s: f64| (s * 1000.0).round();
+        self.is_drop() || (self.is_person_connected() && ms(wait_s) > ms(max_silence_s))
     }
 
     /// AAPOR final-disposition class of a number whose best attempt ended so.
@@ -111,33 +134,44 @@ impl Outcome {
 }
 
 /// Abandoned calls over live answers: the one count behind `abandon_rate` in the summary and the
-/// `abandonment` rule of the audit, so the two cannot disagree on what a drop or an answer is.
+/// `abandonment` rule of the audit, so the two cannot disagree on what an abandoned call or an answer is.
 ///
 /// ```
 /// use dialsim::sim::{Abandonment, Outcome};
 /// let mut a = Abandonment::default();
-/// for o in [Outcome::Completed, Outcome::Dropped, Outcome::AmdDrop, Outcome::MachineDropped, Outcome::Refused] {
-///     a.count(o);
+/// // (outcome, silence after pick-up in seconds), under a 2 s limit.
+/// for (o, wait) in [
+///     (Outcome::Completed, 0.0),
+///     (Outcome::Dropped, 2.0),
+///     (Outcome::AmdDrop, 1.0),
+///     (Outcome::MachineDropped, 2.0),
+///     (Outcome::Refused, 3.0),
+/// ] {
+///     a.count(o, wait, 2.0);
 /// }
-/// // The machine dropped is neither an abandoned call nor a live answer.
-/// assert_eq!((a.abandoned, a.live_answers), (2, 4));
-/// assert_eq!(a.rate(), 0.5);
+/// // The machine dropped is neither an abandoned call nor a live answer; the refusal came after 3 s of silence.
+/// assert_eq!((a.abandoned, a.live_answers), (3, 4));
+/// assert_eq!(a.rate(), 0.75);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Abandonment {
-    /// Live persons abandoned: dropped, or hung up on by AMD ([`Outcome::is_drop`]).
+    /// Live persons abandoned ([`Outcome::is_abandoned`]): dropped, hung up on by AMD, or put through late.
     pub abandoned: u64,
+    /// Of those, persons put through to an agent after the silence limit (the call went on).
+    pub late: u64,
     /// Live answers by persons ([`Outcome::is_person_answer`]).
     pub live_answers: u64,
 }
 
 impl Abandonment {
-    /// Counts an ended attempt.
-    pub fn count(&mut self, outcome: Outcome) {
+    /// Counts an ended attempt that heard `wait_s` of silence after its pick-up, under the profile's
+    /// `max_silence_s`.
+    pub fn count(&mut self, outcome: Outcome, wait_s: f64, max_silence_s: f64) {
         if outcome.is_person_answer() {
             self.live_answers += 1;
-            if outcome.is_drop() {
+            if outcome.is_abandoned(wait_s, max_silence_s) {
                 self.abandoned += 1;
+                self.late += u64::from(!outcome.is_drop());
             }
         }
     }
@@ -145,6 +179,7 @@ impl Abandonment {
     /// The counts of both.
     pub fn add(&mut self, other: Abandonment) {
         self.abandoned += other.abandoned;
+        self.late += other.late;
         self.live_answers += other.live_answers;
     }
 

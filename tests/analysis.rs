@@ -45,7 +45,7 @@ fn replications_do_not_depend_on_the_thread_count() {
 #[test]
 fn ci_half_width_target_adds_replications_until_reached() {
     let c = default_campaign(&[]);
-    let target = 0.0008;
+    let target = 0.0003;
     let runs = replicate_until(&c, 7, "abandon_rate", target, 5, 400, 2, &no_progress);
     let values: Vec<f64> = runs.iter().map(|s| kpi_value(s, "abandon_rate").unwrap()).collect();
     let e = Estimate::of(&values);

@@ -456,9 +456,11 @@ fn a_byte_order_mark_does_not_hide_the_first_column_name() {
 #[test]
 fn amd_rates_rest_only_on_calls_amd_screened_when_the_budget_switches_it_off() {
     let dir = tempfile::tempdir().unwrap();
-    // The default day, with AMD misdetections frequent enough to spend the budget before the day ends.
-    let set = "amd.person_misdetected=0.035";
-    ok_stdout(dir.path(), &["simulate", "--seed", "1", "-q", "-o", "run", "--set", set]);
+    // The default day, with AMD misdetections frequent enough to spend the budget before the day ends, and AMD
+    // fast enough (1 s) to be used within the 2 s silence limit at all: at the default 3 s the budget keeps it
+    // off all day.
+    let set = ["--set", "amd.person_misdetected=0.035", "--set", "amd.detect_time=1.0"];
+    ok_stdout(dir.path(), &[&["simulate", "--seed", "1", "-q", "-o", "run"][..], &set].concat());
     let calls = common::by_header(std::fs::read(dir.path().join("run/calls.csv")).unwrap());
     let count = |amd: &str, outcome: &dyn Fn(&str) -> bool| {
         calls.iter().filter(|r| r["amd"] == amd && outcome(&r["outcome"])).count() as u64

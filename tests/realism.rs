@@ -8,7 +8,7 @@ use dialsim::{Scenario, sim::Campaign};
 const RANGES: &[(&str, f64, f64)] = &[
     ("dials_per_contact", 12.0, 19.0),
     ("rr3", 0.035, 0.07),
-    ("occupancy", 0.40, 0.65),
+    ("occupancy", 0.60, 0.85),
     ("cost_per_contact", 7.0, 13.0),
     ("cost_per_consent", 250.0, 550.0),
 ];

@@ -54,7 +54,8 @@ pub struct SimulateArgs {
 }
 
 /// The scenario named on the command line (or the embedded default), with overrides.
-/// An override whose value the scenario never reads is told once on stderr (a sweep loads its scenario often).
+/// An override whose value the scenario never reads is told once on stderr (a sweep loads its scenario often),
+/// and so is what the run does when AMD's analysis outlasts the silence limit ([`dialsim::sim::amd_note`]).
 pub(crate) fn load_scenario(path: &Option<String>, set: &[String]) -> dialsim::Result<Scenario> {
     let scenario = match path.as_deref() {
         Some("default") | None => Scenario::parse("<default scenario>", dialsim::DEFAULT_SCENARIO, set),
@@ -70,6 +71,13 @@ pub(crate) fn load_scenario(path: &Option<String>, set: &[String]) -> dialsim::R
         if !told.contains(&warning) {
             note!("dialsim: warning: {warning}");
             told.push(warning);
+        }
+    }
+    if let Some(text) = dialsim::sim::amd_note(&scenario) {
+        let mut told = TOLD.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !told.contains(&text) {
+            note!("dialsim: note: {text}");
+            told.push(text);
         }
     }
     Ok(scenario)

@@ -308,7 +308,8 @@ impl Default for DialerSection {
 pub struct AmdSection {
     /// Whether answered calls are screened.
     pub enabled: bool,
-    /// Seconds of analysis after pick-up (counts toward the drop timeout).
+    /// Seconds of analysis after pick-up: silence the person hears, counted toward the drop timeout and the
+    /// profile's silence limit (default 3 s, inside the vendors' range cited in docs/model.md).
     pub detect_time: f64,
     /// Share of machines recognised (true positives), hung up without an agent.
     pub machine_detected: f64,
@@ -318,7 +319,7 @@ pub struct AmdSection {
 
 impl Default for AmdSection {
     fn default() -> AmdSection {
-        AmdSection { enabled: true, detect_time: 1.0, machine_detected: 0.85, person_misdetected: 0.02 }
+        AmdSection { enabled: true, detect_time: 3.0, machine_detected: 0.85, person_misdetected: 0.02 }
     }
 }
 

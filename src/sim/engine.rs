@@ -200,6 +200,19 @@ struct Call {
     stratum: super::strata::StratumId,
 }
 
+impl Call {
+    /// The silence the callee heard after the pick-up: to the agent, or to the end (AMD's analysis included);
+    /// none for a call not answered. What calls.csv writes as `wait_s` and abandonment is counted by.
+    fn silence(&self) -> Millis {
+        let now = self.ended.unwrap_or(self.dialed);
+        match (self.answered, self.connected) {
+            (Some(a), Some(c)) => c - a,
+            (Some(a), None) => now.saturating_sub(a),
+            _ => Millis::ZERO,
+        }
+    }
+}
+
 /// A number in play (a lead): dialled, with an attempt still to come. It travels by value — inside its call
 /// while dialled, in its retry lane, calling-hours queue or callback while it waits — so that no event looks a
 /// number up: a map of the numbers in play (10^5 and more at 2,000 agents) cost a cache miss per look-up. When
@@ -571,9 +584,9 @@ impl<'a> Engine<'a> {
             best: call.best,
             referral_of: call.referral_of,
         };
-        let (attempt, counted) = (call.attempt, call.counted);
+        let (attempt, counted, silence) = (call.attempt, call.counted, call.silence());
         if counted {
-            self.stats.count_outcome(self.day, outcome, now);
+            self.stats.count_outcome(self.day, outcome, silence, now);
             self.bill(c);
         }
         let d = &self.s.dialer;

@@ -21,6 +21,7 @@ pub use costs::{CostBreakdown, CostSummary};
 use leads::LeadSource;
 pub use leads::scenario_exclusions;
 pub(crate) use leads::scenario_sources;
+pub use pacing::{amd_note, amd_outlasts_silence};
 pub use queue::{DAY, HOUR, MINUTE, Millis, SECOND, millis};
 pub use record::{
     Aapor, AaporRates, Abandonment, AgentTime, CallRecord, ComplianceStats, DayStats, FaultCounts, INTERVAL_MS,

@@ -60,7 +60,9 @@ pub struct Interval {
     pub human_answers: u64,
     /// Persons connected to agents.
     pub connects: u64,
-    /// Abandoned calls: live persons dropped or hung up on by AMD (`dropped`, `amd_drop`).
+    /// Abandoned calls ([`Outcome::is_abandoned`]): live persons dropped or hung up on by AMD (`dropped`,
+    /// `amd_drop`, in the interval they ended in), or put through after the silence limit (in the interval
+    /// they were put through in).
     pub drops: u64,
     /// Answering machines dropped after waiting past the drop timeout (`machine_dropped`): no abandoned call.
     pub machine_drops: u64,
@@ -99,7 +101,8 @@ pub struct DayStats {
     pub dials: u64,
     /// Live answers (persons), AMD false positives included.
     pub human_answers: u64,
-    /// Abandoned calls (live persons).
+    /// Abandoned calls ([`Outcome::is_abandoned`]) counted as they happen: a drop when it ends, a late connect
+    /// when it is put through (the pacer's budget reads this).
     pub drops: u64,
     /// Abandoned calls over live answers of the attempts that ended in the day, as the audit counts them.
     pub abandonment: Abandonment,
@@ -114,8 +117,10 @@ pub struct RunStats {
     pub(crate) waited: u64,
     pub(crate) wait_total_s: f64,
     pub(crate) drops: u64,
-    /// Abandoned calls over live answers, counted from outcomes as the audit counts them.
+    /// Abandoned calls over live answers, counted from outcomes and waits as the audit counts them.
     pub(crate) abandonment: Abandonment,
+    /// The compliance profile's silence limit, seconds (what makes a late connect abandoned).
+    pub(crate) max_silence_s: f64,
     pub(crate) events: u64,
     pub(crate) blocked_dials: u64,
     pub(crate) excluded: u64,
@@ -192,7 +197,12 @@ pub struct FaultCounts {
 
 impl RunStats {
     pub(crate) fn new(s: &Scenario) -> RunStats {
-        RunStats { days: vec![DayStats::default(); s.run.days as usize], prices: s.costs.clone(), ..Default::default() }
+        RunStats {
+            days: vec![DayStats::default(); s.run.days as usize],
+            prices: s.costs.clone(),
+            max_silence_s: s.rules_on_day(0).max_silence_s,
+            ..Default::default()
+        }
     }
 
     pub(crate) fn day_mut(&mut self, d: u32) -> &mut DayStats {
@@ -234,17 +244,24 @@ impl RunStats {
         }
     }
 
-    pub(crate) fn count_outcome(&mut self, day: u32, outcome: Outcome, now: Millis) {
+    /// Counts an ended attempt that heard `wait` of silence after its pick-up. A drop is an abandoned call as
+    /// it ends; a late connect was counted when it was put through ([`RunStats::abandoned`]).
+    pub(crate) fn count_outcome(&mut self, day: u32, outcome: Outcome, wait: Millis, now: Millis) {
         self.outcomes[outcome as usize] += 1;
-        self.abandonment.count(outcome);
-        self.days[day as usize].abandonment.count(outcome);
+        self.abandonment.count(outcome, wait.secs(), self.max_silence_s);
+        self.days[day as usize].abandonment.count(outcome, wait.secs(), self.max_silence_s);
         if outcome.is_drop() {
-            self.drops += 1;
-            self.days[day as usize].drops += 1;
-            self.interval(now).drops += 1;
+            self.abandoned(day, now);
         } else if outcome == Outcome::MachineDropped {
             self.interval(now).machine_drops += 1;
         }
+    }
+
+    /// Counts an abandoned call now, in the day the pacer's budget reads and in the interval.
+    pub(crate) fn abandoned(&mut self, day: u32, now: Millis) {
+        self.drops += 1;
+        self.days[day as usize].drops += 1;
+        self.interval(now).drops += 1;
     }
 
     /// Counts a number whose attempts have all ended, by its best class (none: no counted attempt).
@@ -339,9 +356,13 @@ pub struct Summary {
     pub human_answers: u64,
     /// Persons connected to an agent.
     pub connects: u64,
-    /// Abandoned calls: live persons not put through to an agent in time, plus AMD false positives (machines
-    /// dropped are not abandoned calls: `outcomes.machine_dropped`).
+    /// Abandoned calls ([`Outcome::is_abandoned`]): live persons not put through to an agent within the
+    /// profile's silence limit of their pick-up, AMD's analysis included — dropped, hung up on by AMD, or put
+    /// through late (`abandoned_late`). Machines dropped are not abandoned calls (`outcomes.machine_dropped`).
     pub drops: u64,
+    /// Of `drops`, persons put through to an agent after the silence limit: the call went on (talk, the
+    /// compliance flow), abandoned all the same.
+    pub abandoned_late: u64,
     /// drops / human_answers: live persons only, counted as the audit counts them ([`Abandonment`]).
     pub abandon_rate: f64,
     /// (talk + wrap) / (talk + wrap + wait + preview) of the agents, on logged-in time.
@@ -375,7 +396,7 @@ pub struct Summary {
     /// Dial level over time: (seconds since day 0 00:00, level). Predictive: at each day start and each
     /// recalculation; preview and progressive: 1 at each day start; rate: none.
     pub dial_level: Vec<(f64, f64)>,
-    /// Abandonment per day (Ofcom: per 24 hours).
+    /// Abandonment per day (Ofcom: per 24 hours), late connects included.
     pub abandon_rate_per_day: Vec<f64>,
     /// Highest daily abandonment (Ofcom's 3 % per 24 h applies to each day).
     pub abandon_rate_max_day: f64,
@@ -396,7 +417,7 @@ impl Summary {
         let busy = st.agent_talk_s + st.agent_wrap_s;
         let staffed = busy + st.agent_idle_s + st.agent_preview_s;
         // Abandonment by the regulators' definitions, with the audit's own count (`Abandonment`): live persons
-        // abandoned over live answers; a machine dropped is in neither.
+        // abandoned (late connects included) over live answers; a machine dropped is in neither.
         let per_day: Vec<f64> = st.days.iter().map(|d| d.abandonment.rate()).collect();
         let per_30: Vec<f64> = st
             .days
@@ -412,6 +433,7 @@ impl Summary {
             human_answers: st.human_answers,
             connects: st.connects,
             drops: st.abandonment.abandoned,
+            abandoned_late: st.abandonment.late,
             abandon_rate: st.abandonment.rate(),
             occupancy: ratio(busy, staffed),
             contacts_per_agent_hour: ratio(st.connects as f64, staffed / 3600.0),

@@ -1,6 +1,6 @@
 //! What a violation says, kept as its facts and turned into text only when it is shown: a run's self-audit
-//! finds a `silence` violation on every person who waited, and formatting each one as it was found took about
-//! 15 % of an M/M/c run whose violations are only counted. The text is the same, byte for byte, as the eager
+//! once found a per-call violation on every person who waited, and formatting each one as it was found took
+//! about 15 % of an M/M/c run whose violations are only counted. The text is the same, byte for byte, as the eager
 //! `format!` it replaces.
 
 use std::fmt;
@@ -19,7 +19,6 @@ enum Facts {
     Suppressed { key: u64, by: u32 },
     Lockout { key: u64, hours: f64, of: &'static str },
     Ring { ring_s: f64, min_s: f64 },
-    Silence { wait_s: f64, limit_s: f64 },
 }
 
 impl Detail {
@@ -48,11 +47,6 @@ impl Detail {
         Detail(Facts::Ring { ring_s, min_s })
     }
 
-    /// Silence after pick-up over the limit.
-    pub(crate) fn silence(wait_s: f64, limit_s: f64) -> Detail {
-        Detail(Facts::Silence { wait_s, limit_s })
-    }
-
     /// Whether the text contains `pattern`.
     pub fn contains(&self, pattern: &str) -> bool {
         self.to_string().contains(pattern)
@@ -74,9 +68,6 @@ impl fmt::Display for Detail {
             }
             Facts::Ring { ring_s, min_s } => {
                 write!(f, "given up after {ring_s:.1} s of ringing (minimum {min_s} s)")
-            }
-            Facts::Silence { wait_s, limit_s } => {
-                write!(f, "{wait_s:.2} s of silence after pick-up (limit {limit_s} s)")
             }
         }
     }
@@ -140,7 +131,6 @@ mod tests {
                 format!("+{key} redialled within {} h of an abandoned call ({} lockout)", 72.0, "the profile's"),
             ),
             (Detail::ring(14.95, 15.0), format!("given up after {:.1} s of ringing (minimum {} s)", 14.95, 15.0)),
-            (Detail::silence(2.3456, 2.0), format!("{:.2} s of silence after pick-up (limit {} s)", 2.3456, 2.0)),
             (
                 Detail::from("a connected call without the offer to object"),
                 "a connected call without the offer to object".into(),

@@ -227,12 +227,14 @@ pub fn audit_folder(dir: &Path, options: &AuditOptions) -> Result<AuditReport> {
         }
     }
 
-    check_processing(dir, &scenario, &mut violations)?;
+    check_processing(dir, &recorded, &mut violations)?;
     check_call_ids(&records, &mut violations);
     check_objections(&records, &mut violations);
     check_notices(&records, &mut violations);
     violations.extend(super::names::check_names(&input.receipts, &input.withdrawals, &input.names));
-    super::ledger::check_ledger(&scenario, &records, &mut violations);
+    // The records against the scenario they were written under (an audit under another profile checks the law,
+    // not whether the receipts name that profile's jurisdiction).
+    super::ledger::check_ledger(&recorded, &records, &mut violations);
     check_counts(&scenario, &records, &input, &mut violations);
 
     Ok(AuditReport {
@@ -396,8 +398,9 @@ fn check_notices(r: &RunRecords, out: &mut Vec<Violation>) {
     }
 }
 
-/// `summary-counts`: the summary's counts against the records — dials and outcomes against calls.csv (calls
-/// dialled after the warm-up), objections against marketing suppression entries, consents and withdrawals
+/// `summary-counts`: the summary's counts against the records — dials, outcomes, live answers and abandoned
+/// calls (late connects included, [`Outcome::is_abandoned`]) against calls.csv (calls dialled after the
+/// warm-up), objections against marketing suppression entries, consents and withdrawals
 /// against the ledger, names against receipts not withdrawn (and names stored by an injected fault).
 fn check_counts(s: &Scenario, r: &RunRecords, input: &super::AuditInput, out: &mut Vec<Violation>) {
     let mut check = |what: &str, stated: Option<u64>, found: u64, file: &str| {
@@ -424,6 +427,14 @@ fn check_counts(s: &Scenario, r: &RunRecords, input: &super::AuditInput, out: &m
     let warmup_end = start + crate::clock::millis(s.run.warmup_minutes * 60.0);
     let counted: Vec<_> = r.calls.iter().filter(|c| c.dial_ms >= warmup_end).collect();
     check("dials", r.summary.dials, counted.len() as u64, "calls.csv");
+    let mut abandonment = crate::outcome::Abandonment::default();
+    let max_silence_s = s.rules_on_day(0).max_silence_s;
+    for c in input.calls.iter().filter(|c| c.dial_ms >= warmup_end) {
+        abandonment.count(c.outcome, c.wait_s, max_silence_s);
+    }
+    check("human_answers", r.summary.human_answers, abandonment.live_answers, "calls.csv");
+    check("drops", r.summary.drops, abandonment.abandoned, "calls.csv");
+    check("abandoned_late", r.summary.abandoned_late, abandonment.late, "calls.csv");
     if let Some(outcomes) = &r.summary.outcomes {
         for &o in Outcome::ALL.iter() {
             let found = counted.iter().filter(|c| c.outcome == o).count() as u64;

@@ -8,13 +8,17 @@
 //!
 //! Rules, by the name each violation carries: `manifest`, `signature`, `scenario-hash`, `summary-counts`,
 //! `call-ids`, `known-number` (exact lists; a Bloom filter's hits are "possibly known", counted apart),
-//! `suppressed-number`, `objection-record`, `drop-lockout`, `objection-offer`, `ring-time`, `silence`,
-//! `abandonment`, `calling-hours` (in every zone of the called number's area), `opt-in`, `notice-art14`,
-//! `name-without-consent`, `withdrawal-erasure` (in names.csv and, see `ledger.rs`, in consents.jsonl),
-//! `consent-time`, `profile`, `processing-record` (the folder's `processing.json`, the record of processing of
-//! Art. 30(1), is there and is the one its scenario makes), and the ledger's (see `ledger.rs`) `receipt-call`,
-//! `consent-outcome`, `consent-objection`, `referral-record`, `receipt-purpose`, `receipt-id`,
-//! `receipt-controller`, `receipt-wording`, `withdrawal-record`, `withdrawal-format`, `referral-retention`.
+//! `suppressed-number`, `objection-record`, `drop-lockout` (after any abandoned call, late connects included;
+//! a callback its agent dials is exempt), `objection-offer`, `ring-time`, `abandonment` (live persons not put
+//! through within the profile's silence limit, [`Outcome::is_abandoned`], per window), `calling-hours` (in
+//! every zone of the called number's area), the law's rules (see [`crate::jurisdiction`]: `marketing-basis`,
+//! `cold-consent-request`, `disguised-survey`, `register-missing`, `register-stale`, `caller-id`,
+//! `information-message`, `amd-redial`, `random-mobile`), `notice-art14`, `name-without-consent`,
+//! `withdrawal-erasure` (in names.csv and, see `ledger.rs`, in consents.jsonl), `consent-time`, `profile`,
+//! `processing-record` (the folder's `processing.json`, the record of processing of Art. 30(1), is there and
+//! is the one its scenario makes), and the ledger's (see `ledger.rs`) `receipt-call`, `consent-outcome`,
+//! `consent-objection`, `referral-record`, `receipt-purpose`, `receipt-id`, `receipt-controller`,
+//! `receipt-wording`, `withdrawal-record`, `withdrawal-format`, `referral-retention`.
 //!
 //! A folder's records are checked against each other, never against a secret: an edit that contradicts no other
 //! record, with the manifest recomputed, passes every rule but the signature with the run's key
@@ -50,7 +54,7 @@ pub struct AuditCall {
     pub outcome: Outcome,
     /// Ringing, seconds.
     pub ring_s: f64,
-    /// Silence after pick-up before an agent (or the drop), seconds.
+    /// Silence after pick-up before an agent (or the drop), seconds, AMD's analysis included.
     pub wait_s: f64,
     /// Whether the objection was offered (persons connected only).
     pub offered: Option<bool>,
@@ -58,6 +62,9 @@ pub struct AuditCall {
     pub basis: crate::jurisdiction::Basis,
     /// Whether AMD screened the call.
     pub amd: bool,
+    /// The call whose callback request this attempt keeps: an agent dialled it for themselves, on the line
+    /// from the start (the live operator Ofcom's lockout allows within the 72 h).
+    pub callback_of: Option<u32>,
 }
 
 /// Everything the audit reads.
@@ -250,13 +257,16 @@ impl<'k> Auditor<'k> {
         if let Some(&(_, objected_in)) = listed {
             out.push(Violation::new("suppressed-number", id, Detail::suppressed(call.key, objected_in)));
         }
+        // A callback is dialled by the agent who will speak (no silence is possible): Ofcom's rule allows repeat
+        // calls within the 72 h "with the guaranteed presence of a live operator".
         if self.lockout_h > 0.0
+            && call.callback_of.is_none()
             && let Some(&dropped) = self.last_drop.get(&call.key)
             && call.dial_ms < dropped + Millis((self.lockout_h * 3_600_000.0) as u64)
         {
             out.push(Violation::new("drop-lockout", id, Detail::lockout(call.key, self.lockout_h, self.lockout_of)));
         }
-        if call.outcome.is_drop() {
+        if call.outcome.is_abandoned(call.wait_s, rules.max_silence_s) {
             self.last_drop.insert(call.key, call.dial_ms);
         }
         if self.hours.restricted() {
@@ -340,10 +350,8 @@ impl<'k> Auditor<'k> {
         if call.outcome == Outcome::NoAnswer && call.ring_s + 1e-9 < rules.min_ring_s {
             out.push(Violation::new("ring-time", id, Detail::ring(call.ring_s, rules.min_ring_s)));
         }
-        if call.outcome.is_person_answer() && call.wait_s > rules.max_silence_s + 1e-9 {
-            // The facts only: the text is made when a violation is shown (most runs only count them).
-            out.push(Violation::new("silence", id, Detail::silence(call.wait_s, rules.max_silence_s)));
-        }
+        // Silence past the limit makes the call abandoned: it counts in its window's rate (allowed within the
+        // limit), not as a violation of its own, which would count it twice.
         if call.outcome.is_person_answer() {
             let window = match self.days[0].window {
                 AbandonWindow::Day => crate::clock::DAY,
@@ -361,7 +369,7 @@ impl<'k> Auditor<'k> {
                     at
                 }
             };
-            self.per_window[at].1.count(call.outcome);
+            self.per_window[at].1.count(call.outcome, call.wait_s, rules.max_silence_s);
         }
     }
 

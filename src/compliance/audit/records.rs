@@ -104,6 +104,11 @@ pub(super) struct WithdrawalLine {
 #[serde(default)]
 pub(super) struct SummaryCounts {
     pub dials: Option<u64>,
+    /// Live answers and abandoned calls ([`crate::outcome::Abandonment`]); `abandoned_late` is absent from
+    /// folders written before late connects counted.
+    pub human_answers: Option<u64>,
+    pub drops: Option<u64>,
+    pub abandoned_late: Option<u64>,
     pub outcomes: Option<BTreeMap<String, u64>>,
     pub objections: Option<u64>,
     pub consents_granted: Option<u64>,
@@ -155,6 +160,8 @@ struct CallRow {
     notice: String,
     #[serde(default)]
     referral_of: Option<u32>,
+    #[serde(default)]
+    callback_of: Option<u32>,
     /// Whether AMD screened the call (`on`, `off`); absent from folders written before the column.
     #[serde(default)]
     amd: Option<String>,
@@ -385,6 +392,7 @@ pub(super) fn load(dir: &Path) -> Result<(AuditInput, RunRecords)> {
             offered,
             basis,
             amd: r.amd.as_deref() != Some("off"),
+            callback_of: r.callback_of,
         });
         records.calls.push(CallLine {
             call_id: r.call_id,

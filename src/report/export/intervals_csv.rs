@@ -5,9 +5,11 @@ use std::io::{self, Write};
 use super::{Export, RunReport};
 use crate::compliance::timestamp;
 
-/// `intervals.csv`: one row per 15 minutes with activity. `drops` are abandoned calls (live persons dropped or
-/// hung up on by AMD; `drop_rate` = drops / human_answers), `machine_drops` the undetected answering machines
-/// hung up on after the drop timeout (no abandoned call).
+/// `intervals.csv`: one row per 15 minutes with activity. `drops` are abandoned calls by the one definition
+/// ([`crate::sim::Outcome::is_abandoned`]: live persons dropped or hung up on by AMD, in the interval they ended,
+/// and persons put through after the silence limit, in the interval they were put through; `drop_rate` =
+/// drops / human_answers), `machine_drops` the undetected answering machines hung up on after the drop timeout
+/// (no abandoned call).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct IntervalsCsv;
 

@@ -54,6 +54,7 @@ impl Export<RunReport<'_>> for Table {
         row("human answers", s.human_answers.to_string())?;
         row("connects", s.connects.to_string())?;
         row("drops (abandoned)", s.drops.to_string())?;
+        row("  of which put through late", s.abandoned_late.to_string())?;
         let machines = s.outcomes.get(crate::sim::Outcome::MachineDropped.as_str()).copied().unwrap_or(0);
         row("machines dropped (not abandoned)", machines.to_string())?;
         row("abandon rate", percent(s.abandon_rate))?;

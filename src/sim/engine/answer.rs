@@ -102,6 +102,7 @@ impl Engine<'_> {
 
     /// Hangs up on an answered call no agent took in time: a live person is an abandoned call (the number
     /// locked for the drop lockout), an undetected machine only a machine dropped (redialled as a machine).
+    /// A person put through after the silence limit is an abandoned call too ([`Engine::connect`]).
     pub(super) fn drop_call(&mut self, c: u32) {
         if self.calls[c].fate != Fate::Person {
             self.finish(c, Outcome::MachineDropped);
@@ -136,6 +137,15 @@ impl Engine<'_> {
         let call = &mut self.calls[c];
         call.talk = talk;
         call.outcome = Some(outcome);
+        // Put through after the silence limit (AMD's analysis included): an abandoned call, counted now so the
+        // day's budget sees it as it comes, and its number locked as after a drop (Ofcom's 72 h rule is about
+        // abandoned calls; only a callback, dialled by an agent on the line, may come within the lockout).
+        if outcome.is_abandoned(call.silence().secs(), self.stats.max_silence_s) {
+            call.locked_until = call.locked_until.max(now + millis(self.s.dialer.drop_lockout_hours * 3600.0));
+            if counted {
+                self.stats.abandoned(self.day, now);
+            }
+        }
         self.agents[a as usize].call = Some(c);
         self.set_agent(a, AgentState::Talking);
         self.queue.push(now + talk, Event::TalkEnd(a));

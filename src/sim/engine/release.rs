@@ -75,6 +75,7 @@ impl<'a> Engine<'a> {
                 offered: record.offered,
                 basis: record.basis,
                 amd: record.amd,
+                callback_of: record.callback_of,
             });
             match &mut self.records {
                 RecordSink::Discard => {}
@@ -94,8 +95,7 @@ impl<'a> Engine<'a> {
 impl CallRecord {
     fn of(id: u32, call: &Call) -> CallRecord {
         let now = call.ended.unwrap_or(call.dialed);
-        let answered = call.answered;
-        let ring_end = answered.unwrap_or(now).min(now);
+        let ring_end = call.answered.unwrap_or(now).min(now);
         CallRecord {
             call_id: id,
             number: call.number,
@@ -103,11 +103,7 @@ impl CallRecord {
             dial_ms: call.dialed,
             outcome: call.outcome.expect("set"),
             ring_ms: ring_end - call.dialed,
-            wait_ms: match (answered, call.connected) {
-                (Some(a), Some(c)) => c - a,
-                (Some(a), None) => now - a,
-                _ => Millis::ZERO,
-            },
+            wait_ms: call.silence(),
             talk_ms: call.talk,
             wrap_ms: call.wrap,
             agent: call.agent.filter(|_| call.connected.is_some()),

@@ -1,8 +1,15 @@
 //! The day's abandonment budget, kept around every predictive pacer. The budget is the compliance profile's
 //! limit (`Profile::rules().abandon_limit`) of the day's live answers by persons; what is spent is the day's
-//! drops — the engine's own counters ([`Floor::day_drops`], [`Floor::day_human_answers`]), so AMD
-//! misdetections (persons hung up on as machines) count. Per day, the stricter window: a month (us-tsr) whose
-//! every day is within the limit is within it too.
+//! abandoned calls ([`Outcome::is_abandoned`]) — the engine's own counters ([`Floor::day_drops`],
+//! [`Floor::day_human_answers`]), so AMD misdetections (persons hung up on as machines) and persons put through
+//! after the silence limit count, the latter the moment they are put through. Per day, the stricter window: a
+//! month (us-tsr) whose every day is within the limit is within it too.
+//!
+//! AMD's analysis is silence the person hears. When it alone reaches past the profile's silence limit
+//! (`amd.detect_time` over `max_silence_s`), every live answer AMD screens is an abandoned call, whatever the
+//! pacer does: no budget survives it (a day would spend it on its first handful of answers). So, under every
+//! `on_budget_spent` but `continue`, AMD is off from the start of every day ([`super::amd_note`] says so once on
+//! stderr); `continue` keeps it on and reports the true rate.
 //!
 //! The rest of the day is projected, cautiously, at half the day's answer rate so far (a fallback answers fewer
 //! calls). The budget counts as spent when the next drops, plus a cushion for the calls still ringing (each
@@ -17,6 +24,7 @@
 //! agents have gone home, a drop no pacer can avoid once the call is ringing.
 
 use super::{Floor, Observation, Pacing, dial_to_level};
+use crate::outcome::Outcome;
 use crate::scenario::{OnBudgetSpent, Scenario};
 use crate::sim::queue::{Millis, millis};
 
@@ -51,6 +59,31 @@ pub(crate) struct Budgeted {
     window: (Millis, Millis),
     /// The last launch comes this long before the window closes.
     last_call: Millis,
+    /// AMD's analysis alone makes every screened live answer abandoned: AMD stays off all day.
+    amd_off_all_day: bool,
+}
+
+/// Whether AMD's analysis alone keeps a live person past the profile's silence limit: a person put through
+/// the moment AMD hands the call over is already an abandoned call ([`Outcome::is_abandoned`]).
+pub fn amd_outlasts_silence(s: &Scenario) -> bool {
+    s.amd.enabled && Outcome::Completed.is_abandoned(s.amd.detect_time, s.rules_on_day(0).max_silence_s)
+}
+
+/// The line [`super::amd_note`] gives, for a pacer that screens answers and keeps AMD off all day or not.
+pub(super) fn amd_note(s: &Scenario, screens: bool, off_all_day: bool) -> Option<String> {
+    if !amd_outlasts_silence(s) || !screens {
+        return None;
+    }
+    let (detect, limit) = (s.amd.detect_time, s.rules_on_day(0).max_silence_s);
+    let why = format!(
+        "AMD's analysis ({detect} s) outlasts the silence limit of profile {} ({limit} s): every live answer it screens is an abandoned call",
+        s.compliance.profile.as_str()
+    );
+    Some(if off_all_day {
+        format!("{why}; the abandonment budget keeps AMD off on every day")
+    } else {
+        format!("{why}; AMD stays on (no abandonment budget in this mode, or its policy is continue)")
+    })
 }
 
 impl Budgeted {
@@ -78,6 +111,7 @@ impl Budgeted {
             stage: Stage::Within,
             window: (Millis::ZERO, Millis::ZERO),
             last_call: millis(s.dialer.ring_timeout.max(15.0)),
+            amd_off_all_day: amd_outlasts_silence(s) && s.dialer.on_budget_spent != OnBudgetSpent::Continue,
         }
     }
 
@@ -139,7 +173,7 @@ impl Pacing for Budgeted {
         self.window = floor.window();
         let day = (self.window.0.as_f64() / crate::clock::DAY.as_f64()) as usize;
         self.limit = self.limits.get(day).or(self.limits.last()).copied().unwrap_or(self.limit);
-        floor.set_amd(true);
+        floor.set_amd(!self.amd_off_all_day);
         self.inner.day_start(floor);
     }
 
@@ -157,6 +191,10 @@ impl Pacing for Budgeted {
 
     fn screens_machines(&self) -> bool {
         self.inner.screens_machines()
+    }
+
+    fn keeps_amd_off(&self) -> bool {
+        self.amd_off_all_day
     }
 
     fn observe(&mut self, observation: Observation) {

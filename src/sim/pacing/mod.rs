@@ -3,7 +3,7 @@
 //! Predictive mode has four pacers (`dialer.pacer`, see docs/pacing.md for their equations): the adaptive
 //! controllers modelled on VICIdial's `ADAPT_HARD_LIMIT`, `ADAPT_TAPERED` and `ADAPT_AVERAGE`, and a model-based
 //! pacer. Every predictive pacer runs inside [`Budgeted`], which keeps the day's abandonment budget of the
-//! compliance profile (AMD misdetections included) and switches AMD off and/or falls back to progressive when
+//! compliance profile (AMD misdetections and late connects included) and switches AMD off and/or falls back to progressive when
 //! it is spent (`dialer.on_budget_spent`).
 //!
 //! A pacer owns what its mode decides: what happens when a calling window opens, how many calls to launch now,
@@ -32,6 +32,7 @@ mod tapered;
 
 use adaptive::Adaptive;
 pub(crate) use budget::Budgeted;
+pub use budget::amd_outlasts_silence;
 pub(crate) use model::Model;
 pub(crate) use predictive::Predictive;
 pub(crate) use preview::Preview;
@@ -90,7 +91,7 @@ pub(crate) trait Floor {
     fn wake_at(&mut self, time: Millis);
     /// The share of agent time spent idle since the last call (or the window's opening); restarts the count.
     fn take_idle_share(&mut self) -> f64;
-    /// The drop rate of the day so far (drops / live answers).
+    /// The drop rate of the day so far (abandoned calls, late connects included / live answers).
     fn day_drop_rate(&self) -> f64;
     /// Adds `level` at now to the run's dial-level series (summary.json).
     fn report_level(&mut self, level: f64);
@@ -108,7 +109,8 @@ pub(crate) trait Floor {
     fn last_call(&self) -> Option<u32>;
     /// When call `id` was dialled, if it still rings (or is in AMD analysis).
     fn ringing_since(&self, id: u32) -> Option<Millis>;
-    /// Drops counted today (the numerator of [`Floor::day_drop_rate`], AMD misdetections included).
+    /// Abandoned calls counted today (the numerator of [`Floor::day_drop_rate`]): drops, AMD misdetections, and
+    /// persons put through after the silence limit, counted when put through.
     fn day_drops(&self) -> u64;
     /// Live answers by persons counted today (its denominator).
     fn day_human_answers(&self) -> u64;
@@ -145,6 +147,11 @@ pub(crate) trait Pacing {
     fn screens_machines(&self) -> bool {
         true
     }
+    /// Whether the pacer keeps AMD off all day because AMD's analysis alone outlasts the silence limit
+    /// ([`amd_outlasts_silence`]; the abandonment budget does, unless its policy is `continue`).
+    fn keeps_amd_off(&self) -> bool {
+        false
+    }
     /// A call or an agent moved on (see [`Observation`]); O(1).
     fn observe(&mut self, observation: Observation) {
         let _ = observation;
@@ -169,6 +176,18 @@ pub(crate) fn pacer_for(s: &Scenario) -> Box<dyn Pacing> {
         }
         DialerMode::Rate => Box::new(Rate::new(d)),
     }
+}
+
+/// One line for the run's stderr when AMD's analysis outlasts the profile's silence limit
+/// ([`amd_outlasts_silence`]) in a mode that screens answers: what the run does about it. None otherwise.
+///
+/// ```
+/// let s = dialsim::Scenario::parse("s", dialsim::DEFAULT_SCENARIO, &["amd.detect_time=3".into()]).unwrap();
+/// assert!(dialsim::sim::amd_note(&s).unwrap().contains("AMD off on every day"));
+/// ```
+pub fn amd_note(s: &Scenario) -> Option<String> {
+    let pacer = pacer_for(s);
+    budget::amd_note(s, pacer.screens_machines(), pacer.keeps_amd_off())
 }
 
 /// Dials while fewer than `level` calls per idle agent (rounded) are ringing and a line is free.

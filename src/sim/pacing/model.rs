@@ -12,7 +12,7 @@
 //! independent Bernoullis taken as normal, the n-th new call is dropped when it goes live with probability
 //! P(D₍n−1₎ + 1 > S); the pacer launches the largest n whose probability stays at or below θ. Once a minute θ
 //! moves (multiplicatively) toward the rate the rest of the day may run at: the target less what the day has
-//! already spent, AMD misdetections included. The equations are in docs/pacing.md.
+//! already spent, AMD misdetections and late connects included. The equations are in docs/pacing.md.
 //!
 //! Cost: O(log bins) per observation and O(agents·log agents + dials of one ring timeout) per one-second
 //! decision (the busy agents sorted by elapsed time: agents still talking count in the talk distribution's risk
@@ -80,11 +80,13 @@ impl Model {
         let d = &s.dialer;
         let aim = AIM * d.drop_target;
         let amd = if s.amd.enabled { s.amd.detect_time } else { 0.0 };
+        // A person waiting past the silence limit is abandoned even if put through before the drop timeout.
+        let patience = d.drop_timeout.min(s.rules_on_day(0).max_silence_s);
         Model {
             aim,
             theta: Self::theta_start(aim),
             every: millis(d.recalc_interval),
-            grace: (millis((d.drop_timeout - amd).max(0.0))).as_f64(),
+            grace: (millis((patience - amd).max(0.0))).as_f64(),
             max_level: d.max_level,
             ring_all: Histogram::new(Millis(250), 4096),
             ring_live: Histogram::new(Millis(250), 4096),
