@@ -138,7 +138,7 @@ enum Command {
   dialsim scrub list.csv --suppress dnc-today.csv --exclude known.bloom -o list-today.csv
   dialsim generate -n 1000 --seed 7 | dialsim scrub - --suppress dnc.csv -o -")]
     Scrub(scrub::ScrubArgs),
-    /// Simulate a calling campaign (the embedded default: a Czech cold-calling day).
+    /// Simulate a calling campaign (the embedded default: a Czech random-digit survey day).
     #[command(after_help = "Examples:
   dialsim simulate --seed 7 -o run1
   dialsim simulate data/scenarios/erlang-c.toml --seed 1 --set dialer.agents=12

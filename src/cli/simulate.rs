@@ -10,7 +10,7 @@ use dialsim::{Scenario, output::RunFolder, sim::Campaign, sim::Summary};
 
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
-    /// Scenario TOML file (`-` reads stdin) [default: the embedded Czech cold-calling day].
+    /// Scenario TOML file (`-` reads stdin) [default: the embedded Czech random-digit survey day].
     scenario: Option<String>,
     /// Seed; when absent a fresh one is drawn and printed to stderr.
     #[arg(long)]

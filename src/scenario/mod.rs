@@ -3,7 +3,7 @@
 //! A scenario is read from TOML text, `--set key=value` overrides are merged into the parsed table, and the
 //! result is deserialised with unknown keys rejected; then every value is checked against its range. Errors
 //! name the file and line (or the `--set` that caused them). The embedded `data/scenarios/default.toml` is a
-//! Czech cold-calling day.
+//! Czech random-digit survey day.
 
 use serde::{Deserialize, Serialize};
 
@@ -28,7 +28,7 @@ pub(crate) use text::parse_hhmm;
 use text::{apply_override, find_key, line_of, move_referral_alias, plain_message};
 pub use time::{AnswerCurveSection, CalendarSection, CallbacksSection, Shift, WEEKDAYS, parse_end_hhmm};
 
-/// The embedded default scenario (a Czech cold-calling day).
+/// The embedded default scenario (a Czech random-digit survey day, held to the law in force on its date).
 pub const DEFAULT_SCENARIO: &str = include_str!("../../data/scenarios/default.toml");
 
 /// A distribution of durations in seconds.
