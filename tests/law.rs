@@ -78,6 +78,10 @@ fn a_repealed_regime_is_warned_about_on_stderr_in_the_summary_and_by_the_audit()
     assert!(summary["law"]["warnings"][0].as_str().unwrap().contains("2022"));
     let a = dialsim(dir.path(), &["audit", "h"]);
     assert!(String::from_utf8_lossy(&a.stderr).contains("NOT in force"), "{}", String::from_utf8_lossy(&a.stderr));
+    let r = dialsim(dir.path(), &["report", "h", "-o", "h.html"]);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let html = std::fs::read_to_string(dir.path().join("h.html")).unwrap();
+    assert!(html.contains("NOT in force") && html.contains("is not the law in force on 2026-01-05"), "the report says it");
     // The law in force, not the one in the scenario: a date before July 2022 is held to the old regime.
     let o = dialsim(
         dir.path(),
@@ -278,6 +282,15 @@ fn a_us_random_number_dialer_needs_prior_express_consent_for_mobiles_unless_hand
     run(dir.path(), "hand", &us, &["dialer.mode=\"preview\""]);
     let (_, by) = audit(dir.path(), "hand", &[]);
     assert!(!by.contains_key("random-mobile"), "{by:?}");
+}
+
+#[test]
+fn a_basis_declared_without_a_list_is_said_to_have_no_effect() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = dialsim(dir.path(), &["simulate", "--set", "run.day_hours=0.5", "--set", "numbers.basis=\"opt-in\""]);
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("numbers.basis=\"opt-in\" has no effect") && err.contains("numbers.list"), "{err}");
 }
 
 #[test]

@@ -52,6 +52,11 @@ impl Scenario {
             }
             "dialer.rate_per_hour" => only(DialerMode::Rate),
             "dialer.preview" => only(DialerMode::Preview),
+            "numbers.basis" if self.numbers.list.is_empty() => Some(
+                "it is the basis of numbers.list's numbers; generated numbers have none (a random number is tied \
+                 to no one's choice): give the list with numbers.list"
+                    .into(),
+            ),
             "dialer.agents" if !self.shifts.is_empty() && self.shifts.iter().all(|s| s.agents.is_some()) => {
                 Some("every [[shifts]] entry sets its own agents".into())
             }
