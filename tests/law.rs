@@ -81,7 +81,10 @@ fn a_repealed_regime_is_warned_about_on_stderr_in_the_summary_and_by_the_audit()
     let r = dialsim(dir.path(), &["report", "h", "-o", "h.html"]);
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     let html = std::fs::read_to_string(dir.path().join("h.html")).unwrap();
-    assert!(html.contains("NOT in force") && html.contains("is not the law in force on 2026-01-05"), "the report says it");
+    assert!(
+        html.contains("NOT in force") && html.contains("is not the law in force on 2026-01-05"),
+        "the report says it"
+    );
     // The law in force, not the one in the scenario: a date before July 2022 is held to the old regime.
     let o = dialsim(
         dir.path(),

@@ -21,7 +21,7 @@
 
 use super::estimate::{Histogram, normal_cdf};
 use super::{AgentPhase, Floor, Observation, Pacing, dial_to_level};
-use crate::scenario::Scenario;
+use crate::scenario::{OnBudgetSpent, Scenario};
 use crate::sim::queue::{Millis, SECOND, millis};
 
 /// Seconds between decisions.
@@ -79,7 +79,10 @@ impl Model {
     pub(crate) fn new(s: &Scenario) -> Model {
         let d = &s.dialer;
         let aim = AIM * d.drop_target;
-        let amd = if s.amd.enabled { s.amd.detect_time } else { 0.0 };
+        // AMD's analysis eats into the grace only when AMD runs: the budget keeps it off all day when the
+        // analysis alone outlasts the silence limit (then the grace is the whole limit).
+        let amd_off = super::budget::amd_outlasts_silence(s) && s.dialer.on_budget_spent != OnBudgetSpent::Continue;
+        let amd = if s.amd.enabled && !amd_off { s.amd.detect_time } else { 0.0 };
         // A person waiting past the silence limit is abandoned even if put through before the drop timeout.
         let patience = d.drop_timeout.min(s.rules_on_day(0).max_silence_s);
         Model {
@@ -218,10 +221,13 @@ impl Model {
         let room = floor.lines().saturating_sub(floor.in_progress());
         // Never more than max_level calls ringing per agent on the floor.
         let most = (self.max_level * floor.agents() as f64).ceil() as u32;
-        // And at most a tenth of the agents per decision: a batch launched at once goes live together, a tail the
-        // five answer ages average away (a floor of 200 agents leaving its warm-up launched 250 calls in one
-        // second and dropped 8 % of the next ten minutes' answers).
-        let batch = (floor.agents() as u32).div_ceil(10);
+        // And at most a tenth of the agents' worth of live answers per decision: a batch launched at once goes
+        // live together, a tail the five answer ages average away (a floor of 200 agents leaving its warm-up
+        // launched 250 calls in one second and dropped 8 % of the next ten minutes' answers). Counted in calls
+        // (a tenth of the agents, whatever share of dials goes live) the cap bound the dial rate of a floor
+        // dialling mostly dead numbers: on the default day 20 agents could not launch the 2 calls a second they
+        // needed and ran at 65 % occupancy while 21 agents (3 a second) ran at 75 % (issue 25).
+        let batch = (floor.agents() as f64 / 10.0 / p.max(0.01)).ceil() as u32;
         let cap = room.min(most.saturating_sub(floor.ringing())).min(batch);
         // The drop chance grows with n: the largest n at or under θ by bisection.
         let (mut lo, mut hi) = (0u32, cap);
