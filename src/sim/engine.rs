@@ -272,6 +272,8 @@ pub struct Engine<'a> {
     pacer: Option<Box<dyn Pacing>>,
     /// Whether the pacer reacts to events ([`Pacing::paces`]).
     paces: bool,
+    /// Whether dialling stops a margin before the window closes ([`Pacing::stops_before_the_close`]).
+    pub(super) stops_before_the_close: bool,
     /// The level the pacer reported before the run: intervals before its first report carry it.
     pub(super) start_level: f64,
     /// Whether answered calls go through answering-machine detection (enabled, and the mode screens).
@@ -373,6 +375,7 @@ impl<'a> Engine<'a> {
             start_level: pacer.level(),
             amd: s.amd.enabled && pacer.screens_machines(),
             paces: pacer.paces(),
+            stops_before_the_close: pacer.stops_before_the_close(),
             pacer: Some(pacer),
             warmup_end: start + millis(s.run.warmup_minutes * 60.0),
             last_recalc: start,

@@ -180,9 +180,8 @@ impl<'a> Engine<'a> {
         let s = self.s;
         match s.calendar.last_dial_margin_s {
             Some(m) => millis(m),
-            // Rate mode is an arrival stream (capacity studies, queueing validation against Erlang): arrivals
-            // that stopped before the window's end while the agents stay logged in would read occupancy low.
-            None if s.dialer.mode == crate::scenario::DialerMode::Rate => Millis::ZERO,
+            // An arrival stream (rate mode) runs to the window's end: see Pacing::stops_before_the_close.
+            None if !self.stops_before_the_close => Millis::ZERO,
             None => {
                 let amd = if self.amd { s.amd.detect_time } else { 0.0 };
                 millis(s.dialer.ring_timeout.max(15.0) + amd + s.dialer.drop_timeout.min(60.0))

@@ -147,6 +147,14 @@ pub(crate) trait Pacing {
     fn screens_machines(&self) -> bool {
         true
     }
+
+    /// Whether dialling stops a margin before the window closes, so that every call is answered or given up
+    /// while the agents are in. An arrival stream (rate mode: capacity studies, validation against Erlang)
+    /// runs to the window's end instead: arrivals stopping early while agents stay logged in read occupancy low.
+    fn stops_before_the_close(&self) -> bool {
+        true
+    }
+
     /// Whether the pacer keeps AMD off all day because AMD's analysis alone outlasts the silence limit
     /// ([`amd_outlasts_silence`]; the abandonment budget does, unless its policy is `continue`).
     fn keeps_amd_off(&self) -> bool {

@@ -48,4 +48,8 @@ impl Pacing for Rate {
     fn level(&self) -> f64 {
         0.0
     }
+
+    fn stops_before_the_close(&self) -> bool {
+        false
+    }
 }
