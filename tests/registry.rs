@@ -283,3 +283,44 @@ fn a_malformed_import_row_is_an_error_naming_file_and_line() {
     let o = dialsim(d, &["registry", "import", "ok.csv", "--kind", "register", "--name", "nevolajte-mi"]);
     assert!(!o.status.success() && stderr(&o).contains("date"), "{}", stderr(&o));
 }
+
+#[test]
+fn an_import_killed_mid_write_leaves_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok_stdout(d, &["registry", "init"]);
+    let mut text = String::from("number\n");
+    for i in 0..1_000_000u64 {
+        text.push_str(&format!("+420{}\n", 601_000_000 + i));
+    }
+    std::fs::write(d.join("million.csv"), text).unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dialsim"))
+        .current_dir(d)
+        .args(["registry", "import", "million.csv", "--kind", "suppression"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The transaction's pages spill into the WAL before it commits: kill (SIGKILL) once they do.
+    let wal = d.join("dialsim.registry.sqlite-wal");
+    let mut killed_mid_write = false;
+    loop {
+        if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 1 << 20) {
+            killed_mid_write = child.try_wait().unwrap().is_none();
+            child.kill().unwrap();
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    child.wait().unwrap();
+    let status: serde_json::Value = serde_json::from_slice(&ok_stdout(d, &["registry", "status", "--json"])).unwrap();
+    let n = status["suppressed_numbers"].as_u64().unwrap();
+    assert!(n == 0 || n == 1_000_000, "{n} numbers: a killed import left part of its rows");
+    if killed_mid_write {
+        assert_eq!(n, 0, "killed before its commit, yet rows are there");
+    }
+    let sources = status["counts"].as_array().unwrap().iter().find(|c| c[0] == "sources").unwrap()[1].as_u64();
+    assert_eq!(sources, Some(u64::from(n > 0)), "{status}");
+}
