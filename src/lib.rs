@@ -66,6 +66,8 @@ mod outcome;
 pub mod output;
 mod permute;
 mod plan;
+#[cfg(feature = "registry")]
+pub mod registry;
 pub mod report;
 pub mod rng;
 mod scenario;

@@ -77,6 +77,10 @@ pub struct GenerateArgs {
     /// Exact suppression list, a CSV of numbers (objectors, a do-not-call register); repeatable.
     #[arg(long = "suppress", value_name = "FILE.csv")]
     suppress: Vec<String>,
+    /// A registry (`dialsim registry init`): its suppressed numbers are excluded too, and the list written is
+    /// recorded in it (by its manifest)
+    #[arg(long, value_name = "PATH")]
+    registry: Option<String>,
     #[command(flatten)]
     input: InputArgs,
 }
@@ -215,7 +219,10 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
         ),
         _ => (args.exclude.clone(), args.suppress.clone()),
     };
-    let exclusions = load_exclusions(&plan, &filters, &lists, &args.input)?;
+    let mut exclusions = load_exclusions(&plan, &filters, &lists, &args.input)?;
+    if let Some(r) = &args.registry {
+        super::registry::exclude(r, &mut exclusions)?;
+    }
     let total = count.unwrap_or(list.len() - request.start.min(list.len())) / request.shard.count;
     let bar = super::progress_bar_with(
         total,
@@ -275,6 +282,9 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
         files.push(file);
     }
     dialsim::output::commit_together(files)?;
+    if let (Some(r), Some(at)) = (&args.registry, &manifest_at) {
+        super::registry::record_list(r, at)?;
+    }
     if let Some(path) = &args.output {
         note!("dialsim: wrote {} numbers to {}", summary.written, path.display());
     }

@@ -36,6 +36,7 @@ mod grid_args;
 mod input_args;
 mod law;
 mod plan;
+mod registry;
 mod report;
 mod scrub;
 mod simulate;
@@ -146,6 +147,14 @@ enum Command {
 
 KPIs (for --for): dialsim keys --kpi. Scenario keys for --set, with their defaults: dialsim keys --set.")]
     Simulate(simulate::SimulateArgs),
+    /// The registry kept across campaigns: objections, consents, withdrawals, bases, registers (SQLite).
+    #[command(after_help = "Examples:
+  dialsim registry init
+  dialsim registry import data/known/customers.csv --kind known
+  dialsim registry import tps.csv --kind register --name tps --date 2026-01-01 --plan gb
+  dialsim simulate --seed 1 -o run1 --registry dialsim.registry.sqlite
+  dialsim registry access +420601123456")]
+    Registry(registry::RegistryArgs),
     /// Run a scenario over a grid of parameter values (sweep.csv with CIs; `sweep merge` joins shards).
     #[command(after_help = "Examples:
   dialsim sweep default --vary dialer.agents=10..30:10 --replications 20 --seed 1 -o sweep --plot
@@ -238,6 +247,7 @@ pub fn run() -> i32 {
         Command::Filter(cmd) => filter::run(cmd),
         Command::Scrub(args) => scrub::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Registry(args) => registry::run(args),
         Command::Audit(args) => audit::run(args),
         Command::Calibrate(args) => calibrate::run(args),
         Command::Sweep(args) => sweep::run(args),

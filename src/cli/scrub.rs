@@ -24,6 +24,10 @@ pub struct ScrubArgs {
     /// Exact suppression list, a CSV of numbers (repeatable).
     #[arg(long = "suppress", value_name = "FILE.csv")]
     suppress: Vec<String>,
+    /// A registry (`dialsim registry init`): its suppressed numbers are removed too, and the scrubbed list is
+    /// recorded in it (by its manifest)
+    #[arg(long, value_name = "PATH")]
+    registry: Option<String>,
     #[command(flatten)]
     input: super::input_args::InputArgs,
     /// Plan whose country reads suppression numbers written without a country code [default: the list's
@@ -37,8 +41,10 @@ pub struct ScrubArgs {
 }
 
 pub fn run(args: ScrubArgs) -> Result<i32> {
-    if args.exclude.is_empty() && args.suppress.is_empty() {
-        anyhow::bail!(dialsim::Error::Usage("scrub needs at least one --exclude or --suppress source".into()));
+    if args.exclude.is_empty() && args.suppress.is_empty() && args.registry.is_none() {
+        anyhow::bail!(dialsim::Error::Usage(
+            "scrub needs at least one --exclude, --suppress or --registry source".into()
+        ));
     }
     let to_stdout = dialsim::output::is_stdout(&args.output);
     let list_at = (args.list != "-").then(|| PathBuf::from(&args.list));
@@ -88,7 +94,10 @@ pub fn run(args: ScrubArgs) -> Result<i32> {
         (None, None, Some(g), Some(at)) => g.plan.plan(at)?,
         _ => Plan::resolve("cz")?,
     };
-    let exclusions = super::generate::load_exclusions(&plan, &args.exclude, &args.suppress, &args.input)?;
+    let mut exclusions = super::generate::load_exclusions(&plan, &args.exclude, &args.suppress, &args.input)?;
+    if let Some(r) = &args.registry {
+        super::registry::exclude(r, &mut exclusions)?;
+    }
     let mut file = if to_stdout {
         None
     } else {
@@ -149,12 +158,15 @@ pub fn run(args: ScrubArgs) -> Result<i32> {
     });
     manifest.list = Some(ListFile::of(&written, counts.kept, last_row));
     let mut files: Vec<dialsim::output::AtomicFile> = file.into_iter().collect();
-    if let Some(at) = manifest_at {
-        let mut m = dialsim::output::AtomicFile::create(&at, dialsim::output::Privacy::Personal)?;
-        m.write_all(manifest.to_json().as_bytes()).map_err(|e| dialsim::Error::io(&at, e))?;
+    if let Some(at) = &manifest_at {
+        let mut m = dialsim::output::AtomicFile::create(at, dialsim::output::Privacy::Personal)?;
+        m.write_all(manifest.to_json().as_bytes()).map_err(|e| dialsim::Error::io(at, e))?;
         files.push(m);
     }
     dialsim::output::commit_together(files)?;
+    if let (Some(r), Some(at)) = (&args.registry, &manifest_at) {
+        super::registry::record_list(r, at)?;
+    }
     let parts: Vec<String> = names.iter().zip(&counts.removed).map(|(n, r)| format!("{n} {r}")).collect();
     note!(
         "dialsim: scrubbed {}: kept {} of {} numbers, removed {} ({}); wrote {}",

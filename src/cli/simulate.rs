@@ -49,6 +49,10 @@ pub struct SimulateArgs {
     /// Also write a self-contained HTML report (KPIs, charts, audit verdict) to this file.
     #[arg(long, value_name = "FILE.html")]
     report: Option<PathBuf>,
+    /// A registry (`dialsim registry init`): its suppressed numbers are never dialled, its bases are the calls'
+    /// bases, and a run with --out writes its objections, consents and withdrawals back to it
+    #[arg(long, value_name = "PATH")]
+    registry: Option<String>,
     #[command(flatten)]
     limits: super::grid_args::LimitArgs,
 }
@@ -204,7 +208,13 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     let key = args.key.as_ref().map(dialsim::manifest::read_key).transpose()?; // read before the run: a bad key costs no run
     let folder = args.out.as_ref().map(RunFolder::create).transpose()?;
     let seed = super::generate::seed_or_fresh(args.seed);
-    let campaign = Campaign::new(scenario)?;
+    let campaign = match &args.registry {
+        Some(r) => {
+            let prior = super::registry::prior(r, &scenario)?;
+            Campaign::with_prior(scenario, prior)?
+        }
+        None => Campaign::new(scenario)?,
+    };
     let threads = super::threads(args.threads)?;
     // Sized up front (records stream to disk; memory holds what is in play) and refused before the run when it
     // cannot fit (the temporary folder goes with the refusal).
@@ -240,6 +250,9 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
                 folder.commit(seed, dialsim::manifest::scenario_sha256(campaign.scenario()))?;
                 if let (Some(k), Some(dir)) = (&key, &args.out) {
                     dialsim::manifest::sign_folder(dir, k)?;
+                }
+                if let (Some(r), Some(dir)) = (&args.registry, &args.out) {
+                    super::registry::write_back(r, dir, campaign.scenario())?;
                 }
                 note!(
                     "dialsim: wrote calls.csv, suppression.csv, consents.jsonl, names.csv, intervals.csv, summary.json, processing.json and manifest.json to {}",

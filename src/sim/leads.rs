@@ -116,11 +116,19 @@ pub struct LeadSource {
     list: Option<Arc<Vec<PhoneNumber>>>,
     exclusions: Arc<Exclusions>,
     strata: Arc<Strata>,
+    /// Bases of numbers from outside the scenario ([`super::Prior::bases`]).
+    bases: Arc<std::collections::HashMap<u64, crate::jurisdiction::Basis>>,
 }
 
 impl LeadSource {
     /// Loads the plan, the exclusions and the list a scenario names.
+    #[cfg(test)]
     pub fn prepare(scenario: &Scenario) -> Result<LeadSource> {
+        LeadSource::prepare_with(scenario, super::Prior::default())
+    }
+
+    /// [`LeadSource::prepare`], with `prior`'s numbers excluded too and its bases kept for the calls.
+    pub fn prepare_with(scenario: &Scenario, prior: super::Prior) -> Result<LeadSource> {
         let n = &scenario.numbers;
         let plan = Plan::resolve(&n.plan)?;
         let types = n
@@ -129,7 +137,11 @@ impl LeadSource {
             .map(|t| t.parse::<NumberType>().map_err(|e| Error::Invalid(format!("numbers.types: {e}"))))
             .collect::<Result<Vec<_>>>()?;
         let options = read_options(scenario, &plan)?;
-        let exclusions = scenario_exclusions(scenario, &plan)?;
+        let mut exclusions = scenario_exclusions(scenario, &plan)?;
+        // Not country-checked: a registry holds every country's numbers, and the plan's are among them.
+        if !prior.suppressed.is_empty() {
+            exclusions.push(prior.name, crate::exclude::Source::Suppression(prior.suppressed));
+        }
         let strata = Arc::new(Strata::new(scenario, &plan));
         let (space, list) = if n.list.is_empty() {
             let mix = scenario.mix();
@@ -147,7 +159,7 @@ impl LeadSource {
             let numbers = read.keys.iter().filter_map(|&k| PhoneNumber::from_key(k)).collect::<Vec<_>>();
             (None, Some(Arc::new(numbers)))
         };
-        Ok(LeadSource { space, list, exclusions: Arc::new(exclusions), strata })
+        Ok(LeadSource { space, list, exclusions: Arc::new(exclusions), strata, bases: Arc::new(prior.bases) })
     }
 
     /// The exclusions, shared (a run's self-audit keeps them).
@@ -168,6 +180,7 @@ impl LeadSource {
             fixed: self.list.clone(),
             next: 0,
             exclusions: self.exclusions.clone(),
+            bases: self.bases.clone(),
             excluded: 0,
             peeked: None,
             ahead: Ahead::default(),
@@ -182,6 +195,7 @@ pub struct FreshLeads {
     fixed: Option<Arc<Vec<PhoneNumber>>>,
     next: u64,
     exclusions: Arc<Exclusions>,
+    bases: Arc<std::collections::HashMap<u64, crate::jurisdiction::Basis>>,
     excluded: u64,
     peeked: Option<(u64, PhoneNumber, bool)>,
     strata: Arc<Strata>,
@@ -205,6 +219,11 @@ struct Ahead {
 const AHEAD: u64 = 32;
 
 impl FreshLeads {
+    /// The basis known for `key` from outside the scenario ([`super::Prior::bases`]), if any.
+    pub fn known_basis(&self, key: u64) -> Option<crate::jurisdiction::Basis> {
+        self.bases.get(&key).copied()
+    }
+
     /// Whether another number is available; `dial_anyway` is the injected fault of dialling an excluded number
     /// (given its key).
     pub fn has_next(&mut self, dial_anyway: &dyn Fn(u64) -> bool) -> bool {
@@ -358,6 +377,7 @@ mod tests {
                 fixed: None,
                 next: 0,
                 exclusions: exclusions.clone(),
+                bases: Default::default(),
                 excluded: 0,
                 peeked: None,
                 strata,

@@ -13,6 +13,7 @@ mod draw;
 mod engine;
 mod leads;
 mod pacing;
+mod prior;
 mod queue;
 mod record;
 mod strata;
@@ -22,6 +23,7 @@ use leads::LeadSource;
 pub use leads::scenario_exclusions;
 pub(crate) use leads::scenario_sources;
 pub use pacing::{amd_note, amd_outlasts_silence};
+pub use prior::Prior;
 pub use queue::{DAY, HOUR, MINUTE, Millis, SECOND, millis};
 pub use record::{
     Aapor, AaporRates, Abandonment, AgentTime, CallRecord, ComplianceStats, DayStats, FaultCounts, INTERVAL_MS,
@@ -114,7 +116,13 @@ impl Campaign {
     /// assert!(out.summary.dials > 0);
     /// ```
     pub fn new(scenario: Scenario) -> Result<Campaign> {
-        let leads = LeadSource::prepare(&scenario)?;
+        Campaign::with_prior(scenario, Prior::default())
+    }
+
+    /// Loads what `scenario` names, and excludes `prior`'s suppressed numbers too (exactly, after the
+    /// scenario's sources) and gives the numbers it knows a basis of that basis.
+    pub fn with_prior(scenario: Scenario, prior: Prior) -> Result<Campaign> {
+        let leads = LeadSource::prepare_with(&scenario, prior)?;
         Ok(Campaign { scenario, leads })
     }
 

@@ -61,7 +61,10 @@ impl<'a> Engine<'a> {
     pub(super) fn release(&mut self) {
         while let Some((id, call)) = self.calls.ended_front() {
             let mut record = CallRecord::of(id, call);
-            record.basis = self.s.basis_of(!self.s.numbers.list.is_empty() && record.referral_of.is_none());
+            record.basis = self
+                .fresh
+                .known_basis(record.number.key())
+                .unwrap_or_else(|| self.s.basis_of(!self.s.numbers.list.is_empty() && record.referral_of.is_none()));
             self.calls.pop_front();
             // Every suppression made so far is at or before now, and so at or after no later dial.
             self.feed_suppressions();

@@ -1,0 +1,236 @@
+//! Batches read from files: an import through the crate's one reader of numbers
+//! ([`crate::exclude::InputOptions`]), a run folder written back, a list's manifest. Every input error names
+//! its file and, for a row, its line.
+
+use std::path::Path;
+
+use super::{Batch, CampaignRow, Consent, IssuedList, SourceInfo, Suppression, Withdrawal};
+use crate::error::{Error, Result};
+use crate::exclude::InputOptions;
+use crate::jurisdiction::Basis;
+
+/// What an imported file is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Numbers never to dial (objectors kept elsewhere, a do-not-call list).
+    Suppression,
+    /// A register snapshot (TPS, National DNC, Nevolajte mi): never to dial; its name and date are kept.
+    Register,
+    /// Numbers that opted in to calls: their basis is `opt-in`.
+    OptIn,
+    /// Numbers with a prior consent kept elsewhere: their basis is `consent`.
+    Consent,
+    /// Customers: their basis is `customer`.
+    Customer,
+    /// A known database: never on a random list (its numbers are personal data held somewhere).
+    Known,
+}
+
+impl Kind {
+    /// Every kind, in the order of [`Kind::as_str`]'s names.
+    pub const ALL: [Kind; 6] =
+        [Kind::Suppression, Kind::Register, Kind::OptIn, Kind::Consent, Kind::Customer, Kind::Known];
+
+    /// The kind's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Suppression => "suppression",
+            Kind::Register => "register",
+            Kind::OptIn => "opt-in",
+            Kind::Consent => "consent",
+            Kind::Customer => "customer",
+            Kind::Known => "known",
+        }
+    }
+
+    /// The basis the kind gives its numbers, or `None` for a kind that suppresses them.
+    pub fn basis(self) -> Option<Basis> {
+        match self {
+            Kind::OptIn => Some(Basis::OptIn),
+            Kind::Consent => Some(Basis::Consent),
+            Kind::Customer => Some(Basis::Customer),
+            _ => None,
+        }
+    }
+}
+
+impl std::str::FromStr for Kind {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Kind, String> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s.trim()).ok_or_else(|| {
+            let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+            format!("'{}' is not a kind of import (one of {})", s.trim(), names.join(", "))
+        })
+    }
+}
+
+/// The batch of importing `path` as `kind`: its numbers read with `options` (a malformed row, or more values
+/// that are not numbers than `options` allow, is an error naming the file and line), each once, in ascending
+/// order.
+/// `name` defaults to the file's name; a register needs its snapshot `date` (YYYY-MM-DD).
+///
+/// ```
+/// use dialsim::registry::{Kind, import_batch};
+/// let options = dialsim::exclude::InputOptions::for_plan(&dialsim::Plan::embedded("cz")?);
+/// let batch = import_batch("data/known/dnc-register.csv", Kind::Register, Some("nevolajte-mi"), Some("2026-01-01"), &options)?;
+/// assert_eq!(batch.suppressions.len(), 3000);
+/// assert_eq!(batch.source.snapshot_date.as_deref(), Some("2026-01-01"));
+/// # Ok::<(), dialsim::Error>(())
+/// ```
+pub fn import_batch(
+    path: &str,
+    kind: Kind,
+    name: Option<&str>,
+    date: Option<&str>,
+    options: &InputOptions,
+) -> Result<Batch> {
+    let date = match (kind, date) {
+        (Kind::Register, None) => {
+            return Err(Error::Usage(format!("{path}: a register snapshot needs its date (YYYY-MM-DD)")));
+        }
+        (_, Some(d)) => {
+            d.parse::<jiff::civil::Date>()
+                .map_err(|e| Error::Usage(format!("{path}: snapshot date '{d}' is not YYYY-MM-DD: {e}")))?;
+            Some(d.to_string())
+        }
+        (_, None) => None,
+    };
+    let read = options.read_path(path)?;
+    let mut keys = read.keys;
+    // Sorted: rows go into the tables' B-trees in key order, much faster than at random.
+    keys.sort_unstable();
+    keys.dedup();
+    let default_name = Path::new(path).file_name().map_or(path.to_string(), |n| n.to_string_lossy().into_owned());
+    let sha256 = crate::digest::digest_file(path)?.sha256;
+    let source = SourceInfo {
+        kind: kind.as_str().into(),
+        name: name.map_or(default_name, str::to_string),
+        path: path.to_string(),
+        sha256,
+        rows: keys.len() as u64,
+        snapshot_date: date.clone(),
+    };
+    let mut batch = Batch::new(source);
+    match kind.basis() {
+        Some(basis) => batch.bases = keys.into_iter().map(|k| (k, basis)).collect(),
+        None => {
+            let scope = match kind {
+                Kind::Suppression => "all".to_string(),
+                _ => batch.source.name.clone(),
+            };
+            batch.suppressions = keys
+                .into_iter()
+                .map(|key| Suppression { key, reason: kind.as_str().into(), scope: scope.clone(), at: date.clone() })
+                .collect();
+        }
+    }
+    Ok(batch)
+}
+
+fn key_of(e164: &str) -> Option<u64> {
+    let digits = e164.trim().strip_prefix('+')?;
+    if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+fn read(path: &Path, bound: crate::open::Bound) -> Result<String> {
+    crate::open::read_to_string(path, bound)
+}
+
+/// A run's consent ledger read whole: a receipt is about a kilobyte, and a campaign of a million consents
+/// is beyond any simulated one.
+const LEDGER: crate::open::Bound = crate::open::Bound { kind: "a consent ledger", bytes: 1 << 30 };
+
+/// The batch of a run folder written back: its objections and withdrawals (suppression.csv), its consent
+/// receipts and withdrawal records (consents.jsonl), and the campaign (manifest.json's SHA-256, the scenario's
+/// hash, `start_date`, `days`).
+pub fn campaign_batch(dir: &Path, start_date: &str, days: u32) -> Result<Batch> {
+    let manifest_path = dir.join("manifest.json");
+    let manifest_text = read(&manifest_path, crate::open::Bound::MANIFEST)?;
+    let manifest: serde_json::Value = serde_json::from_str(&manifest_text)
+        .map_err(|e| Error::input(manifest_path.display().to_string(), Some(e.line() as u64), e.to_string()))?;
+    let manifest_sha256 = crate::digest::sha256_hex(manifest_text.as_bytes());
+    let scenario_sha256 = manifest["scenario_sha256"].as_str().unwrap_or_default().to_string();
+    let mut batch = Batch::new(SourceInfo {
+        kind: "campaign".into(),
+        name: dir.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned()),
+        path: dir.display().to_string(),
+        sha256: manifest_sha256.clone(),
+        rows: 0,
+        snapshot_date: None,
+    });
+    batch.campaign = Some(CampaignRow { manifest_sha256, scenario_sha256, start_date: start_date.into(), days });
+
+    let suppression = dir.join("suppression.csv");
+    let name = suppression.display().to_string();
+    let mut reader = csv::Reader::from_path(&suppression).map_err(|e| Error::input(&name, None, e.to_string()))?;
+    let headers = reader.headers().map_err(|e| Error::input(&name, Some(1), e.to_string()))?.clone();
+    let column = |h: &str| {
+        headers.iter().position(|x| x == h).ok_or_else(|| Error::input(&name, Some(1), format!("no column '{h}'")))
+    };
+    let (number, time, scope) = (column("number")?, column("time")?, column("scope")?);
+    for row in reader.records() {
+        let row = row.map_err(|e| Error::input(&name, e.position().map(|p| p.line()), e.to_string()))?;
+        let line = row.position().map(|p| p.line());
+        let field = |i: usize| row.get(i).unwrap_or("");
+        let key = key_of(field(number)).ok_or_else(|| {
+            Error::input(&name, line, format!("'{}' is not an E.164 number", crate::snippet(field(number))))
+        })?;
+        let scope = field(scope).to_string();
+        let reason = if scope == "withdrawal" { "withdrawal" } else { "objection" };
+        batch.suppressions.push(Suppression { key, reason: reason.into(), scope, at: Some(field(time).to_string()) });
+    }
+
+    let consents = dir.join("consents.jsonl");
+    let name = consents.display().to_string();
+    let text = read(&consents, LEDGER)?;
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let at = Some(i as u64 + 1);
+        let bad = |m: String| Error::input(&name, at, m);
+        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
+        let text_of = |k: &str| v[k].as_str().map(str::to_string).ok_or_else(|| bad(format!("no '{k}'")));
+        let key =
+            key_of(&text_of("piiPrincipalId")?).ok_or_else(|| bad("piiPrincipalId is not an E.164 number".into()))?;
+        match v["type"].as_str() {
+            Some("withdrawal") => batch.withdrawals.push(Withdrawal {
+                withdrawal_id: text_of("withdrawalID")?,
+                receipt_id: text_of("consentReceiptID")?,
+                key,
+                at: text_of("withdrawalTime")?,
+                record: line.to_string(),
+            }),
+            _ => batch.consents.push(Consent {
+                receipt_id: text_of("consentReceiptID")?,
+                key,
+                at: text_of("consentTime")?,
+                purpose: v["services"][0]["purposes"][0]["purpose"].as_str().unwrap_or_default().to_string(),
+                receipt: line.to_string(),
+            }),
+        }
+    }
+    batch.source.rows = (batch.suppressions.len() + batch.consents.len() + batch.withdrawals.len()) as u64;
+    Ok(batch)
+}
+
+/// The batch of a list issued, from its LIST.manifest.json: the list's SHA-256 (as the manifest binds it) and
+/// the manifest itself.
+pub fn list_batch(manifest: &Path) -> Result<Batch> {
+    let text = read(manifest, crate::open::Bound::MANIFEST)?;
+    let name = manifest.display().to_string();
+    let v: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| Error::input(&name, Some(e.line() as u64), e.to_string()))?;
+    let list_sha256 =
+        v["list"]["sha256"].as_str().map_or_else(|| crate::digest::sha256_hex(text.as_bytes()), str::to_string);
+    let mut batch = Batch::new(SourceInfo {
+        kind: "list".into(),
+        name: manifest.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned()),
+        path: name,
+        sha256: crate::digest::sha256_hex(text.as_bytes()),
+        rows: v["list"]["rows"].as_u64().unwrap_or(0),
+        snapshot_date: None,
+    });
+    batch.list = Some(IssuedList { list_sha256, manifest: text });
+    Ok(batch)
+}

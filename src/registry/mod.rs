@@ -1,0 +1,452 @@
+//! The registry: the system of record that outlives campaigns — objections and other suppressions, consents
+//! with their receipts and withdrawals, the lawful bases of numbers, register snapshots, imported known
+//! databases, issued lists and campaigns, each row naming its source (the file imported or the campaign
+//! written back, who recorded it and when).
+//!
+//! One behaviour, several backends: [`Registry`] is what a backend stores and answers; everything else here
+//! (reading imports through the crate's one reader, reading a run folder back, the JSON of an access request,
+//! retention) is shared and talks to the trait only. [`SqliteRegistry`] is the embedded backend (one file,
+//! nothing to install); a PostgreSQL backend implements the same trait over the same migrations
+//! ([`schema::MIGRATIONS`] in [`schema::POSTGRES`]'s spelling).
+//!
+//! This module never prints, and the simulator never reads it: a caller loads what a run needs (the
+//! suppressed numbers, the bases) and hands it to the run as plain data.
+
+mod files;
+pub mod schema;
+mod sqlite;
+
+use serde::Serialize;
+
+pub use files::{Kind, campaign_batch, import_batch, list_batch};
+pub use sqlite::SqliteRegistry;
+
+use crate::error::{Error, Result};
+use crate::jurisdiction::Basis;
+use crate::number::PhoneNumber;
+
+/// The default registry file, in the working folder.
+pub const DEFAULT_PATH: &str = "dialsim.registry.sqlite";
+
+/// The Art. 17(3) grounds on which an erasure keeps what it keeps, as `erase` says them.
+pub const ERASURE_GROUNDS: &str = "kept after erasure: the suppression tombstone (the number alone), so that the \
+     number is never called again — honouring the objection and the erasure is a legal obligation (Art. 17(3)(b), \
+     Art. 21(3)); and each withdrawn consent's minimal receipt without the name, to establish, exercise or defend \
+     legal claims over that consent (Art. 17(3)(e)) until compliance.retention.withdrawn_receipt_days";
+
+/// Where a batch of rows came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SourceInfo {
+    /// What was imported or written back: a [`Kind`]'s name, `campaign`, `list`, `erasure`.
+    pub kind: String,
+    /// Its name (a register's name, a file's name).
+    pub name: String,
+    /// The file or folder read (empty for an erasure).
+    pub path: String,
+    /// SHA-256 of the file read (a run folder's: of its manifest.json).
+    pub sha256: String,
+    /// Distinct numbers it held.
+    pub rows: u64,
+    /// A register snapshot's date.
+    pub snapshot_date: Option<String>,
+}
+
+/// A number never to dial, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    /// [`PhoneNumber::key`].
+    pub key: u64,
+    /// `objection`, `withdrawal`, `suppression`, `register`, `known`, `erasure`.
+    pub reason: String,
+    /// What it covers: an objection's purpose (`marketing`), a register's or database's name, `all`.
+    pub scope: String,
+    /// When it was made (RFC 3339), when known.
+    pub at: Option<String>,
+}
+
+/// A consent receipt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Consent {
+    /// `consentReceiptID`.
+    pub receipt_id: String,
+    /// [`PhoneNumber::key`] of `piiPrincipalId`.
+    pub key: u64,
+    /// `consentTime`.
+    pub at: String,
+    /// The purpose consented to.
+    pub purpose: String,
+    /// The receipt's JSON line.
+    pub receipt: String,
+}
+
+/// A withdrawal of a consent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Withdrawal {
+    /// `withdrawalID`.
+    pub withdrawal_id: String,
+    /// The receipt withdrawn.
+    pub receipt_id: String,
+    /// [`PhoneNumber::key`].
+    pub key: u64,
+    /// `withdrawalTime`.
+    pub at: String,
+    /// The withdrawal's JSON line.
+    pub record: String,
+}
+
+/// A campaign written back from its run folder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CampaignRow {
+    /// SHA-256 of the run folder's manifest.json: the campaign's identity.
+    pub manifest_sha256: String,
+    /// The manifest's `scenario_sha256`.
+    pub scenario_sha256: String,
+    /// `run.start_date`.
+    pub start_date: String,
+    /// `run.days`.
+    pub days: u32,
+}
+
+/// A list issued (`generate`, `scrub`), by its LIST.manifest.json.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IssuedList {
+    /// The list's SHA-256 as its manifest records it (else the manifest's own).
+    pub list_sha256: String,
+    /// The manifest's JSON.
+    pub manifest: String,
+}
+
+/// Rows written together, in one transaction, from one source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Batch {
+    /// Where every row came from.
+    pub source: SourceInfo,
+    /// Numbers never to dial.
+    pub suppressions: Vec<Suppression>,
+    /// Consent receipts.
+    pub consents: Vec<Consent>,
+    /// Withdrawals (applied after the consents: a withdrawal may withdraw a consent of the same batch).
+    pub withdrawals: Vec<Withdrawal>,
+    /// Lawful bases of numbers (opt-in marks, prior consents, customers).
+    pub bases: Vec<(u64, Basis)>,
+    /// The campaign, for a run folder written back.
+    pub campaign: Option<CampaignRow>,
+    /// The list, for a list issued.
+    pub list: Option<IssuedList>,
+}
+
+impl Batch {
+    /// A batch of nothing yet from `source`.
+    pub fn new(source: SourceInfo) -> Batch {
+        Batch {
+            source,
+            suppressions: Vec::new(),
+            consents: Vec::new(),
+            withdrawals: Vec::new(),
+            bases: Vec::new(),
+            campaign: None,
+            list: None,
+        }
+    }
+}
+
+/// A source as the registry holds it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SourceRow {
+    /// Its id (rows name it).
+    pub id: i64,
+    /// What it was.
+    #[serde(flatten)]
+    pub info: SourceInfo,
+    /// Who recorded it (the system user, and dialsim's version).
+    pub recorded_by: String,
+    /// When (RFC 3339, UTC).
+    pub recorded_at: String,
+}
+
+/// Everything the registry holds about one number (GDPR Art. 15), as `registry access` prints it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Held {
+    /// The number, E.164.
+    pub number: String,
+    /// Its suppressions.
+    pub suppressions: Vec<HeldSuppression>,
+    /// Its consent receipts (a withdrawn one without the name).
+    pub consents: Vec<HeldConsent>,
+    /// Its withdrawals.
+    pub withdrawals: Vec<HeldWithdrawal>,
+    /// Its lawful bases.
+    pub bases: Vec<HeldBasis>,
+    /// The sources the rows above name.
+    pub sources: Vec<SourceRow>,
+}
+
+/// A suppression held.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HeldSuppression {
+    /// Why.
+    pub reason: String,
+    /// What it covers.
+    pub scope: String,
+    /// When made.
+    pub at: Option<String>,
+    /// Where from.
+    pub source_id: i64,
+}
+
+/// A consent held.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HeldConsent {
+    /// The receipt's id.
+    pub receipt_id: String,
+    /// When given.
+    pub at: String,
+    /// Its purpose.
+    pub purpose: String,
+    /// When withdrawn.
+    pub withdrawn_at: Option<String>,
+    /// The receipt.
+    pub receipt: serde_json::Value,
+    /// Where from.
+    pub source_id: i64,
+}
+
+/// A withdrawal held.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HeldWithdrawal {
+    /// Its id.
+    pub withdrawal_id: String,
+    /// The receipt withdrawn.
+    pub receipt_id: String,
+    /// When.
+    pub at: String,
+    /// The record.
+    pub record: serde_json::Value,
+    /// Where from.
+    pub source_id: i64,
+}
+
+/// A basis held.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HeldBasis {
+    /// The basis.
+    pub basis: String,
+    /// Where from.
+    pub source_id: i64,
+}
+
+/// What a backend stores and answers. Every method that writes does so in one transaction that waits for
+/// other writers (a busy registry is waited for, never lost to), so a process killed mid-write leaves the
+/// registry as it was before the write.
+pub trait Registry {
+    /// Where the registry is (a file's path, a URL without its password), for messages.
+    fn location(&self) -> &str;
+    /// The schema version it holds.
+    fn schema_version(&mut self) -> Result<u32>;
+    /// Writes `batch` (its source row, then every row naming it) in one transaction; returns the source's id.
+    /// A withdrawal marks its consent withdrawn and strips the name from its receipt ([`minimal_receipt`]).
+    fn apply(&mut self, batch: &Batch) -> Result<i64>;
+    /// Every number suppressed (for any reason), each once, in ascending order.
+    fn suppressed(&mut self) -> Result<Vec<u64>>;
+    /// The bases of numbers: the `bases` rows, and `consent` for each consent not withdrawn whose purpose is
+    /// `purpose`; a number may appear more than once.
+    fn bases(&mut self, purpose: &str) -> Result<Vec<(u64, Basis)>>;
+    /// Rows per table, in [`schema::TABLES`] order.
+    fn counts(&mut self) -> Result<Vec<(String, u64)>>;
+    /// The sources of `kind`, oldest first.
+    fn sources(&mut self, kind: &str) -> Result<Vec<SourceRow>>;
+    /// Everything held about `key`.
+    fn held(&mut self, key: u64) -> Result<Held>;
+    /// Erases `key` (Art. 17) in one transaction: its suppressions become one tombstone from `source`, its
+    /// bases, consents not withdrawn and withdrawals are deleted, and its withdrawn consents keep their
+    /// minimal receipts.
+    fn erase(&mut self, key: u64, source: &SourceInfo) -> Result<()>;
+    /// Deletes the receipts of consents withdrawn before `cutoff` (and their withdrawals); returns how many
+    /// receipts.
+    fn prune_withdrawn(&mut self, cutoff: jiff::Timestamp) -> Result<u64>;
+}
+
+/// Opens the registry at `location` (a file path), refusing one of a newer schema or not a registry.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("r.sqlite").display().to_string();
+/// assert!(dialsim::registry::open(&path).is_err(), "no registry yet");
+/// dialsim::registry::create(&path)?;
+/// assert_eq!(dialsim::registry::open(&path)?.schema_version()?, dialsim::registry::schema::LATEST);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn open(location: &str) -> Result<Box<dyn Registry>> {
+    refuse_url(location)?;
+    Ok(Box::new(SqliteRegistry::open(location)?))
+}
+
+/// Creates the registry at `location`, or brings an existing one to the latest schema.
+pub fn create(location: &str) -> Result<Box<dyn Registry>> {
+    refuse_url(location)?;
+    Ok(Box::new(SqliteRegistry::create(location)?))
+}
+
+fn refuse_url(location: &str) -> Result<()> {
+    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        return Err(Error::Usage(
+            "PostgreSQL registries are not supported yet: give the path of an SQLite file".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Who records rows: the system user and this dialsim.
+pub fn recorder() -> String {
+    let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into());
+    format!("{user} (dialsim {})", env!("CARGO_PKG_VERSION"))
+}
+
+/// A receipt as kept once its consent is withdrawn: without the person's name (Art. 17(1)(b)); everything
+/// else stays, to show what was consented to and when (Art. 17(3)(e)). Text that is not a JSON object is
+/// kept as it is.
+///
+/// ```
+/// let r = dialsim::registry::minimal_receipt(r#"{"consentReceiptID":"a","piiPrincipalName":"Jan"}"#);
+/// assert_eq!(r, r#"{"consentReceiptID":"a"}"#);
+/// ```
+pub fn minimal_receipt(receipt: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(receipt) {
+        Ok(serde_json::Value::Object(mut map)) => {
+            map.remove("piiPrincipalName");
+            serde_json::Value::Object(map).to_string()
+        }
+        _ => receipt.to_string(),
+    }
+}
+
+/// The E.164 text of `key` (`+` and the digits).
+pub fn e164(key: u64) -> String {
+    match PhoneNumber::from_key(key) {
+        Some(n) => format!("+{}{}", n.country_code, n.national_digits()),
+        None => format!("+{key}"),
+    }
+}
+
+/// The basis per number the registry gives a campaign of `purpose`: for a number with several, the last in
+/// [`Basis::ALL`]'s order (each allows marketing; the choice only has to be the same every time).
+pub fn bases_by_number(registry: &mut dyn Registry, purpose: &str) -> Result<std::collections::HashMap<u64, Basis>> {
+    let rank = |b: Basis| Basis::ALL.iter().position(|x| *x == b).unwrap_or(0);
+    let mut out = std::collections::HashMap::new();
+    for (key, basis) in registry.bases(purpose)? {
+        let entry = out.entry(key).or_insert(basis);
+        if rank(basis) > rank(*entry) {
+            *entry = basis;
+        }
+    }
+    Ok(out)
+}
+
+/// The registry's suppressed numbers as an exact list, for [`crate::exclude::Exclusions`].
+pub fn suppression_list(registry: &mut dyn Registry) -> Result<crate::exclude::SuppressionList> {
+    Ok(crate::exclude::SuppressionList::from_keys(registry.suppressed()?))
+}
+
+/// Writes the suppressed numbers to `path` as a CSV of one `number` column (what `--suppress` reads), through
+/// a temporary file renamed when complete; returns how many.
+pub fn export(registry: &mut dyn Registry, path: &std::path::Path) -> Result<u64> {
+    use std::io::Write;
+    let keys = registry.suppressed()?;
+    let mut file = crate::output::AtomicFile::create(path, crate::output::Privacy::Personal)?;
+    let mut write = || -> std::io::Result<()> {
+        writeln!(file, "number")?;
+        for &key in &keys {
+            writeln!(file, "{}", e164(key))?;
+        }
+        Ok(())
+    };
+    write().map_err(|e| Error::io(path, e))?;
+    file.commit()?;
+    Ok(keys.len() as u64)
+}
+
+/// A register snapshot's age against its freshness limit, as `status` shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RegisterAge {
+    /// The register's name.
+    pub name: String,
+    /// The snapshot's date.
+    pub date: String,
+    /// Days from the snapshot to the day asked about.
+    pub age_days: Option<i64>,
+    /// The freshness the regimes that name the register require (empty: no regime names it).
+    pub limit: String,
+    /// Whether the snapshot is fresh enough on that day under that limit (`None`: no limit known).
+    pub fresh: Option<bool>,
+}
+
+/// The registry's state, as `status` shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Status {
+    /// Where the registry is.
+    pub location: String,
+    /// Its schema version.
+    pub schema_version: u32,
+    /// Rows per table.
+    pub counts: Vec<(String, u64)>,
+    /// Distinct numbers suppressed.
+    pub suppressed_numbers: u64,
+    /// Each register snapshot's age on the day asked about.
+    pub registers: Vec<RegisterAge>,
+    /// The known databases imported.
+    pub known: Vec<SourceRow>,
+}
+
+/// The registry's counts, schema version and register ages on `day`.
+pub fn status(registry: &mut dyn Registry, day: jiff::civil::Date) -> Result<Status> {
+    let registers = registry
+        .sources("register")?
+        .into_iter()
+        .map(|s| {
+            let date = s.info.snapshot_date.clone().unwrap_or_default();
+            let snapshot: Option<jiff::civil::Date> = date.parse().ok();
+            let freshness = crate::jurisdiction::regimes()
+                .flat_map(|r| r.rules.registers.iter())
+                .find(|r| r.name == s.info.name)
+                .map(|r| r.freshness);
+            RegisterAge {
+                name: s.info.name.clone(),
+                age_days: snapshot.and_then(|d| d.until(day).ok()).map(|span| i64::from(span.get_days())),
+                limit: freshness.map(|f| f.describe()).unwrap_or_default(),
+                fresh: freshness.zip(snapshot).map(|(f, d)| f.fresh(d, day)),
+                date,
+            }
+        })
+        .collect();
+    Ok(Status {
+        location: registry.location().to_string(),
+        schema_version: registry.schema_version()?,
+        counts: registry.counts()?,
+        suppressed_numbers: registry.suppressed()?.len() as u64,
+        registers,
+        known: registry.sources("known")?,
+    })
+}
+
+/// Erases `key` (Art. 17) and returns what is still held, with the grounds for keeping it ([`ERASURE_GROUNDS`]).
+pub fn erase(registry: &mut dyn Registry, key: u64) -> Result<Held> {
+    let source = SourceInfo {
+        kind: "erasure".into(),
+        name: "Art. 17 request".into(),
+        path: String::new(),
+        sha256: String::new(),
+        rows: 1,
+        snapshot_date: None,
+    };
+    registry.erase(key, &source)?;
+    registry.held(key)
+}
+
+/// Applies the retention periods at `now`: the receipts of consents withdrawn more than
+/// `retention.withdrawn_receipt_days` ago are deleted. Suppressions and standing consents have no period
+/// (see [`crate::RetentionSection`]); call records and referral links are not held here.
+pub fn prune(registry: &mut dyn Registry, now: jiff::Timestamp, retention: &crate::RetentionSection) -> Result<u64> {
+    let span = jiff::SignedDuration::from_hours(24 * i64::from(retention.withdrawn_receipt_days));
+    let cutoff = now.checked_sub(span).map_err(|e| Error::Invalid(format!("retention period: {e}")))?;
+    registry.prune_withdrawn(cutoff)
+}
