@@ -3,15 +3,12 @@
 
 use jiff::civil::Date;
 
-use super::{AbandonWindow, Jurisdiction, Regime, Rules, Source, easter_sunday, fixed, shift};
+use super::{
+    AbandonWindow, HOUSE_ABANDONMENT, Jurisdiction, OBJECTION_OFFER, Regime, Rules, Source, easter_sunday, fixed, shift,
+};
 
 const GDPR_SOURCES: [Source; 4] = [
-    Source {
-        audit_rule: "objection-offer",
-        rule: "every connected call opens with the offer to object to direct marketing",
-        cite: "GDPR Art. 21(2)-(4)",
-        law: true,
-    },
+    OBJECTION_OFFER,
     Source {
         audit_rule: "name-without-consent",
         rule: "a name is kept with the number only with a demonstrable consent",
@@ -24,12 +21,7 @@ const GDPR_SOURCES: [Source; 4] = [
         cite: "GDPR Art. 14",
         law: true,
     },
-    Source {
-        audit_rule: "abandonment",
-        rule: "at most 3 % of live answers abandoned per day (2 s after pick-up)",
-        cite: "house policy: Czech law sets no abandonment limit; Ofcom's and the FTC's figure",
-        law: false,
-    },
+    HOUSE_ABANDONMENT,
 ];
 
 const CZ_2022_SOURCES: [Source; 6] = [

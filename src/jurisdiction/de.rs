@@ -4,7 +4,7 @@
 
 use jiff::civil::Date;
 
-use super::{Jurisdiction, Regime, Rules, Source, easter_sunday, fixed, shift};
+use super::{HOUSE_ABANDONMENT, Jurisdiction, OBJECTION_OFFER, Regime, Rules, Source, easter_sunday, fixed, shift};
 
 const DE_SOURCES: [Source; 4] = [
     Source {
@@ -19,18 +19,8 @@ const DE_SOURCES: [Source; 4] = [
         cite: "TKG 2004 §102(2), carried into the TKG of 2021; fines under UWG §20",
         law: true,
     },
-    Source {
-        audit_rule: "objection-offer",
-        rule: "every connected call opens with the offer to object",
-        cite: "GDPR Art. 21",
-        law: true,
-    },
-    Source {
-        audit_rule: "abandonment",
-        rule: "at most 3 % of live answers abandoned per day",
-        cite: "house policy: German law sets no abandonment limit",
-        law: false,
-    },
+    OBJECTION_OFFER,
+    HOUSE_ABANDONMENT,
 ];
 
 /// Germany.

@@ -1,6 +1,6 @@
 //! Every country without a module: the GDPR's rules only, said so wherever the regime is shown.
 
-use super::{Jurisdiction, Regime, Rules, Source};
+use super::{HOUSE_ABANDONMENT, Jurisdiction, OBJECTION_OFFER, Regime, Rules};
 
 /// The generic jurisdiction.
 pub(super) static GENERIC: Jurisdiction = Jurisdiction {
@@ -18,19 +18,6 @@ pub(super) static GENERIC: Jurisdiction = Jurisdiction {
         summary: "the GDPR's rules only (objection offered, consent before a name is kept); this country's \
                   telemarketing law is not modelled",
         rules: Rules::GDPR,
-        sources: &[
-            Source {
-                audit_rule: "objection-offer",
-                rule: "every connected call opens with the offer to object",
-                cite: "GDPR Art. 21",
-                law: true,
-            },
-            Source {
-                audit_rule: "abandonment",
-                rule: "at most 3 % of live answers abandoned per day",
-                cite: "house policy",
-                law: false,
-            },
-        ],
+        sources: &[OBJECTION_OFFER, HOUSE_ABANDONMENT],
     }],
 };

@@ -212,6 +212,22 @@ pub struct Source {
     pub law: bool,
 }
 
+/// The GDPR's objection offer, a rule of every regime.
+pub(crate) const OBJECTION_OFFER: Source = Source {
+    audit_rule: "objection-offer",
+    rule: "every connected call opens with the offer to object to direct marketing",
+    cite: "GDPR Art. 21(2)-(4)",
+    law: true,
+};
+
+/// The 3 % abandonment limit the project keeps where the law sets none.
+pub(crate) const HOUSE_ABANDONMENT: Source = Source {
+    audit_rule: "abandonment",
+    rule: "at most 3 % of live answers abandoned per day (2 s after pick-up)",
+    cite: "house policy: this country's law sets no abandonment limit; Ofcom's and the FTC's figure",
+    law: false,
+};
+
 /// The rules in force in a jurisdiction from a date.
 #[derive(Debug, PartialEq)]
 pub struct Regime {

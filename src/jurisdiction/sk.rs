@@ -7,7 +7,10 @@
 
 use jiff::civil::Date;
 
-use super::{Freshness, Jurisdiction, Regime, Register, Rules, Source, easter_sunday, fixed, shift};
+use super::{
+    Freshness, HOUSE_ABANDONMENT, Jurisdiction, OBJECTION_OFFER, Regime, Register, Rules, Source, easter_sunday, fixed,
+    shift,
+};
 
 const NEVOLAJTE: Register = Register {
     name: "nevolajte-mi",
@@ -34,12 +37,7 @@ pub(super) static SK: Jurisdiction = Jurisdiction {
             summary: "Act 351/2011 Coll.: consent regime that the regulator found unworkable; repealed 1 February 2022",
             rules: Rules { jurisdiction: "SK", opt_in: true, ..Rules::GDPR },
             sources: &[
-                Source {
-                    audit_rule: "objection-offer",
-                    rule: "every connected call opens with the offer to object",
-                    cite: "GDPR Art. 21",
-                    law: true,
-                },
+                OBJECTION_OFFER,
                 Source {
                     audit_rule: "marketing-basis",
                     rule: "marketing calls need the subscriber's prior consent",
@@ -81,12 +79,7 @@ pub(super) static SK: Jurisdiction = Jurisdiction {
                     cite: "Act 452/2021 Coll.; ÚREKPS (TASR, 29 Nov 2022)",
                     law: true,
                 },
-                Source {
-                    audit_rule: "abandonment",
-                    rule: "at most 3 % of live answers abandoned per day",
-                    cite: "house policy: Slovak law sets no abandonment limit",
-                    law: false,
-                },
+                HOUSE_ABANDONMENT,
             ],
         },
     ],
