@@ -31,6 +31,11 @@ fn audit(dir: &Path, out: &str, flags: &[&str]) -> (i32, BTreeMap<String, u64>) 
     (o.status.code().unwrap(), by.collect())
 }
 
+/// A run folder's summary.json.
+fn summary_of(dir: &Path, out: &str) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join(out).join("summary.json")).unwrap()).unwrap()
+}
+
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -45,8 +50,7 @@ fn the_default_run_audits_clean_under_the_czech_regime_in_force_on_its_date() {
     run(dir.path(), "d", "default", &[]);
     let (code, by) = audit(dir.path(), "d", &[]);
     assert_eq!((code, by.len()), (0, 0), "{by:?}");
-    let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("d/summary.json")).unwrap()).unwrap();
+    let summary = summary_of(dir.path(), "d");
     assert_eq!(summary["law"]["regime"], "cz-2022");
     assert_eq!(summary["law"]["regimes"][0]["in_force"], true);
     assert_eq!(summary["law"]["jurisdiction"], "CZ");
@@ -72,8 +76,7 @@ fn a_repealed_regime_is_warned_about_on_stderr_in_the_summary_and_by_the_audit()
     assert!(o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("warning") && err.contains("cz-2018") && err.contains("2022-07-01"), "{err}");
-    let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("h/summary.json")).unwrap()).unwrap();
+    let summary = summary_of(dir.path(), "h");
     assert_eq!(summary["law"]["regimes"][0]["in_force"], false);
     assert!(summary["law"]["warnings"][0].as_str().unwrap().contains("2022"));
     let a = dialsim(dir.path(), &["audit", "h"]);
@@ -101,8 +104,7 @@ fn a_repealed_regime_is_warned_about_on_stderr_in_the_summary_and_by_the_audit()
         ],
     );
     assert!(o.status.success());
-    let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("old/summary.json")).unwrap()).unwrap();
+    let summary = summary_of(dir.path(), "old");
     assert_eq!(summary["law"]["regime"], "cz-2018");
 }
 
@@ -111,8 +113,7 @@ fn a_run_across_the_czech_change_of_law_is_held_to_each_days_regime() {
     let dir = tempfile::tempdir().unwrap();
     let sets = ["run.start_date=\"2022-06-29\"", "run.days=3", "compliance.purpose=\"marketing\""];
     run(dir.path(), "x", "default", &sets);
-    let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("x/summary.json")).unwrap()).unwrap();
+    let summary = summary_of(dir.path(), "x");
     let names: Vec<&str> =
         summary["law"]["regimes"].as_array().unwrap().iter().map(|r| r["regime"].as_str().unwrap()).collect();
     assert_eq!(names, ["cz-2018", "cz-2022"]);

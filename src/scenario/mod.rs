@@ -22,7 +22,7 @@ pub(crate) use crate::clock::days_from_civil;
 pub use keys::closest_names;
 pub(crate) use population::check_mix;
 pub use population::{CostsSection, LinePrices, PopulationSection, Rates, ScreeningSection, StratumRates, parse_mix};
-pub use profile::Profile;
+pub use profile::{Profile, RegisterSource};
 pub use referrals::ReferralsSection;
 pub(crate) use text::parse_hhmm;
 use text::{apply_override, find_key, line_of, move_referral_alias, plain_message};
@@ -463,57 +463,6 @@ pub struct ComplianceSection {
     pub registers: Vec<RegisterSource>,
     /// Fault injection.
     pub faults: FaultsSection,
-}
-
-/// `[[compliance.registers]]`: a snapshot of a register (TPS, National DNC, Slovakia's list) as a CSV of
-/// numbers read like a suppression list; its numbers are never dialled, and its date is checked against the
-/// regime's freshness on every campaign day.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct RegisterSource {
-    /// The register's name as the regime names it (`tps`, `national-dnc`, `nevolajte-mi`).
-    pub name: String,
-    /// The snapshot's file.
-    pub path: String,
-    /// The snapshot's date (YYYY-MM-DD).
-    pub date: String,
-}
-
-impl Scenario {
-    /// The exact suppression lists a campaign screens: `numbers.suppress`, then the register snapshots.
-    pub fn suppression_paths(&self) -> Vec<String> {
-        let mut v = self.numbers.suppress.clone();
-        v.extend(self.compliance.registers.iter().map(|r| r.path.clone()));
-        v
-    }
-
-    /// The language of the calls and receipts: `compliance.language`, else the jurisdiction's (`und` for a
-    /// country without a module).
-    pub fn language(&self) -> &str {
-        match self.compliance.language.trim() {
-            "" if self.jurisdiction().language.is_empty() => "und",
-            "" => self.jurisdiction().language,
-            l => l,
-        }
-    }
-
-    /// The campaign's purpose for consents (`compliance.consent_purpose`, else the campaign's).
-    pub fn consent_purpose(&self) -> Purpose {
-        self.compliance.consent_purpose.unwrap_or(self.compliance.purpose)
-    }
-
-    /// The lawful basis of a dialled number: `numbers.basis` for a number of the list, none for a generated
-    /// or referred one — research when the campaign's purpose is research and the number has no other.
-    ///
-    /// `from_list`: the number is one of `numbers.list` (not generated, not referred).
-    pub fn basis_of(&self, from_list: bool) -> crate::jurisdiction::Basis {
-        use crate::jurisdiction::Basis;
-        let declared = if from_list { self.numbers.basis } else { Basis::None };
-        match (declared, self.compliance.purpose) {
-            (Basis::None, Purpose::Research) => Basis::Research,
-            (b, _) => b,
-        }
-    }
 }
 
 impl Default for ComplianceSection {

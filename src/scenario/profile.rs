@@ -1,4 +1,5 @@
-//! `compliance.profile`: which law a campaign is held to, and the regime in force on each of its days.
+//! `compliance.profile`: which law a campaign is held to, the regime in force on each of its days, and what the
+//! law reads from a scenario (register snapshots, the lawful basis of a number, the language, the consent purpose).
 
 use jiff::civil::Date;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -186,5 +187,56 @@ impl Scenario {
             ));
         }
         out
+    }
+}
+
+/// `[[compliance.registers]]`: a snapshot of a register (TPS, National DNC, Slovakia's list) as a CSV of
+/// numbers read like a suppression list; its numbers are never dialled, and its date is checked against the
+/// regime's freshness on every campaign day.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterSource {
+    /// The register's name as the regime names it (`tps`, `national-dnc`, `nevolajte-mi`).
+    pub name: String,
+    /// The snapshot's file.
+    pub path: String,
+    /// The snapshot's date (YYYY-MM-DD).
+    pub date: String,
+}
+
+impl Scenario {
+    /// The exact suppression lists a campaign screens: `numbers.suppress`, then the register snapshots.
+    pub fn suppression_paths(&self) -> Vec<String> {
+        let mut v = self.numbers.suppress.clone();
+        v.extend(self.compliance.registers.iter().map(|r| r.path.clone()));
+        v
+    }
+
+    /// The language of the calls and receipts: `compliance.language`, else the jurisdiction's (`und` for a
+    /// country without a module).
+    pub fn language(&self) -> &str {
+        match self.compliance.language.trim() {
+            "" if self.jurisdiction().language.is_empty() => "und",
+            "" => self.jurisdiction().language,
+            l => l,
+        }
+    }
+
+    /// The campaign's purpose for consents (`compliance.consent_purpose`, else the campaign's).
+    pub fn consent_purpose(&self) -> super::Purpose {
+        self.compliance.consent_purpose.unwrap_or(self.compliance.purpose)
+    }
+
+    /// The lawful basis of a dialled number: `numbers.basis` for a number of the list, none for a generated
+    /// or referred one — research when the campaign's purpose is research and the number has no other.
+    ///
+    /// `from_list`: the number is one of `numbers.list` (not generated, not referred).
+    pub fn basis_of(&self, from_list: bool) -> crate::jurisdiction::Basis {
+        use crate::jurisdiction::Basis;
+        let declared = if from_list { self.numbers.basis } else { Basis::None };
+        match (declared, self.compliance.purpose) {
+            (Basis::None, super::Purpose::Research) => Basis::Research,
+            (b, _) => b,
+        }
     }
 }

@@ -42,7 +42,7 @@ pub struct Campaign {
 
 /// Rewrites the `calls.csv` text of `input` into `output` with the `referral_of` of every call referred by
 /// one of `erased` (sorted) emptied: the erasure of referral links in a file streamed before the run knew
-/// which links would outlive their retention. Rows are the ones [`crate::report::write_call`] writes (no
+/// which links would outlive their retention. Rows are calls.csv's as the report writes them (no
 /// quoted fields); any other line is copied as it is.
 pub fn erase_links(
     input: &mut dyn std::io::BufRead,
