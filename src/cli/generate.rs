@@ -77,9 +77,9 @@ pub struct GenerateArgs {
     /// Exact suppression list, a CSV of numbers (objectors, a do-not-call register); repeatable.
     #[arg(long = "suppress", value_name = "FILE.csv")]
     suppress: Vec<String>,
-    /// A registry (`dialsim registry init`): its suppressed numbers are excluded too, and the list written is
+    /// A registry (an SQLite file or a postgres:// URL; `dialsim registry init`): its suppressed numbers are excluded too, and the list written is
     /// recorded in it (by its manifest)
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH|URL")]
     registry: Option<String>,
     #[command(flatten)]
     input: InputArgs,

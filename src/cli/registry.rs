@@ -1,4 +1,4 @@
-//! `dialsim registry`: the system of record kept across campaigns (an SQLite file). Each subcommand maps its
+//! `dialsim registry`: the system of record kept across campaigns (an SQLite file or a PostgreSQL database). Each subcommand maps its
 //! flags to one library call of [`dialsim::registry`] and prints the result.
 
 use std::path::PathBuf;
@@ -10,7 +10,7 @@ use dialsim::registry::{self, Kind};
 /// Where the registry is.
 #[derive(Args, Debug, Clone)]
 pub struct RegistryArg {
-    /// The registry: an SQLite file (created by `registry init`)
+    /// The registry: an SQLite file or a postgres://USER@HOST/DB URL (created by `registry init`)
     #[arg(long, value_name = "PATH", default_value = registry::DEFAULT_PATH, global = true)]
     registry: String,
 }

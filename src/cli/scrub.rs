@@ -24,9 +24,9 @@ pub struct ScrubArgs {
     /// Exact suppression list, a CSV of numbers (repeatable).
     #[arg(long = "suppress", value_name = "FILE.csv")]
     suppress: Vec<String>,
-    /// A registry (`dialsim registry init`): its suppressed numbers are removed too, and the scrubbed list is
+    /// A registry (an SQLite file or a postgres:// URL; `dialsim registry init`): its suppressed numbers are removed too, and the scrubbed list is
     /// recorded in it (by its manifest)
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH|URL")]
     registry: Option<String>,
     #[command(flatten)]
     input: super::input_args::InputArgs,

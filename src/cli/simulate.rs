@@ -49,9 +49,9 @@ pub struct SimulateArgs {
     /// Also write a self-contained HTML report (KPIs, charts, audit verdict) to this file.
     #[arg(long, value_name = "FILE.html")]
     report: Option<PathBuf>,
-    /// A registry (`dialsim registry init`): its suppressed numbers are never dialled, its bases are the calls'
+    /// A registry (an SQLite file or a postgres:// URL; `dialsim registry init`): its suppressed numbers are never dialled, its bases are the calls'
     /// bases, and a run with --out writes its objections, consents and withdrawals back to it
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH|URL")]
     registry: Option<String>,
     #[command(flatten)]
     limits: super::grid_args::LimitArgs,

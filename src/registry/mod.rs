@@ -6,19 +6,23 @@
 //! One behaviour, several backends: [`Registry`] is what a backend stores and answers; everything else here
 //! (reading imports through the crate's one reader, reading a run folder back, the JSON of an access request,
 //! retention) is shared and talks to the trait only. [`SqliteRegistry`] is the embedded backend (one file,
-//! nothing to install); a PostgreSQL backend implements the same trait over the same migrations
+//! nothing to install); [`PgRegistry`] (feature `postgres`) implements the same trait over the same migrations
 //! ([`schema::MIGRATIONS`] in [`schema::POSTGRES`]'s spelling).
 //!
 //! This module never prints, and the simulator never reads it: a caller loads what a run needs (the
 //! suppressed numbers, the bases) and hands it to the run as plain data.
 
 mod files;
+#[cfg(feature = "postgres")]
+mod pg;
 pub mod schema;
 mod sqlite;
 
 use serde::Serialize;
 
 pub use files::{Kind, campaign_batch, import_batch, list_batch};
+#[cfg(feature = "postgres")]
+pub use pg::{PgRegistry, WRITE_LOCK, redact};
 pub use sqlite::SqliteRegistry;
 
 use crate::error::{Error, Result};
@@ -243,6 +247,10 @@ pub trait Registry {
     fn location(&self) -> &str;
     /// The schema version it holds.
     fn schema_version(&mut self) -> Result<u32>;
+    /// A number that grows with every write that may change what is suppressed (the newest source's id:
+    /// every import, campaign, list and erasure adds one), so a cache of the suppressed numbers is rebuilt
+    /// only when it changed.
+    fn stamp(&mut self) -> Result<i64>;
     /// Writes `batch` (its source row, then every row naming it) in one transaction; returns the source's id.
     /// A withdrawal marks its consent withdrawn and strips the name from its receipt ([`minimal_receipt`]).
     fn apply(&mut self, batch: &Batch) -> Result<i64>;
@@ -266,7 +274,8 @@ pub trait Registry {
     fn prune_withdrawn(&mut self, cutoff: jiff::Timestamp) -> Result<u64>;
 }
 
-/// Opens the registry at `location` (a file path), refusing one of a newer schema or not a registry.
+/// Opens the registry at `location` — an SQLite file's path, or a `postgres://` URL — refusing one of a newer
+/// schema or not a registry.
 ///
 /// ```
 /// let dir = tempfile::tempdir()?;
@@ -277,23 +286,33 @@ pub trait Registry {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn open(location: &str) -> Result<Box<dyn Registry>> {
-    refuse_url(location)?;
+    if is_url(location) {
+        return open_url(location, false);
+    }
     Ok(Box::new(SqliteRegistry::open(location)?))
 }
 
 /// Creates the registry at `location`, or brings an existing one to the latest schema.
 pub fn create(location: &str) -> Result<Box<dyn Registry>> {
-    refuse_url(location)?;
+    if is_url(location) {
+        return open_url(location, true);
+    }
     Ok(Box::new(SqliteRegistry::create(location)?))
 }
 
-fn refuse_url(location: &str) -> Result<()> {
-    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-        return Err(Error::Usage(
-            "PostgreSQL registries are not supported yet: give the path of an SQLite file".into(),
-        ));
-    }
-    Ok(())
+/// Whether `location` names a PostgreSQL server rather than a file.
+pub fn is_url(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
+
+#[cfg(feature = "postgres")]
+fn open_url(location: &str, create: bool) -> Result<Box<dyn Registry>> {
+    Ok(Box::new(if create { PgRegistry::create(location)? } else { PgRegistry::open(location)? }))
+}
+
+#[cfg(not(feature = "postgres"))]
+fn open_url(_location: &str, _create: bool) -> Result<Box<dyn Registry>> {
+    Err(Error::Usage("this dialsim was built without the `postgres` feature: give the path of an SQLite file".into()))
 }
 
 /// Who records rows: the system user and this dialsim.

@@ -168,6 +168,10 @@ impl Registry for SqliteRegistry {
         Ok(v as u32)
     }
 
+    fn stamp(&mut self) -> Result<i64> {
+        self.conn.query_row("SELECT COALESCE(MAX(id), 0) FROM sources", [], |r| r.get(0)).map_err(|e| self.err(e))
+    }
+
     fn apply(&mut self, batch: &Batch) -> Result<i64> {
         let path = self.path.clone();
         let err = |e: rusqlite::Error| Error::Format { path: path.clone().into(), message: e.to_string() };
