@@ -53,6 +53,14 @@ pub struct SimulateArgs {
     /// bases, and a run with --out writes its objections, consents and withdrawals back to it
     #[arg(long, value_name = "PATH|URL")]
     registry: Option<String>,
+    /// A series of campaigns against one registry: each starts --every after the one before (seeds derived from
+    /// the seed), reads what the earlier ones wrote back and writes its own, into DIR/campaign-01, -02, …, with
+    /// DIR/series.csv (one row per campaign)
+    #[arg(long, value_name = "N", requires_all = ["registry", "out"], conflicts_with_all = ["replications", "ci_half_width", "report"])]
+    campaigns: Option<u32>,
+    /// The time from one campaign's start to the next's, in days (`30d`, or `30`)
+    #[arg(long, value_name = "DAYS", default_value = "30d", requires = "campaigns")]
+    every: String,
     #[command(flatten)]
     limits: super::grid_args::LimitArgs,
 }
@@ -191,8 +199,149 @@ pub(crate) fn check_kpi(name: &str) -> Result<()> {
     }
 }
 
+/// One run into its folder: the records, the plot, the commit, the signature and the write-back to the
+/// registry, in that order (the registry learns only of a committed folder).
+fn run_into(
+    args: &SimulateArgs,
+    mut folder: RunFolder,
+    dir: &std::path::Path,
+    campaign: &Campaign,
+    seed: u64,
+    key: Option<&[u8]>,
+) -> Result<dialsim::sim::RunOutput> {
+    let out = dialsim::report::simulate_into(&mut folder, campaign, seed)?;
+    if args.plot {
+        let title = format!("{} — day profile (seed {seed})", campaign.scenario().run.name);
+        dialsim::report::profile_svg(&folder.path().join("profile.svg"), &title, &out.intervals)?;
+    }
+    folder.commit(seed, dialsim::manifest::scenario_sha256(campaign.scenario()))?;
+    if let Some(k) = key {
+        dialsim::manifest::sign_folder(dir, k)?;
+    }
+    if let Some(r) = &args.registry {
+        super::registry::write_back(r, dir, campaign.scenario())?;
+    }
+    note!(
+        "dialsim: wrote calls.csv, suppression.csv, consents.jsonl, names.csv, intervals.csv, summary.json, processing.json and manifest.json to {}",
+        dir.display()
+    );
+    Ok(out)
+}
+
+/// `--every`: whole days, written `30d` or `30`.
+fn every_days(text: &str) -> Result<i64> {
+    let digits = text.strip_suffix('d').unwrap_or(text);
+    match digits.parse::<i64>() {
+        Ok(n) if (1..=3650).contains(&n) => Ok(n),
+        _ => Err(dialsim::Error::Usage(format!("--every {text}: whole days from 1 to 3650, as 30d or 30")).into()),
+    }
+}
+
+/// `--campaigns N`: N campaigns against one registry, each a run folder DIR/campaign-NN (written and committed,
+/// then written back, before the next reads the registry), and DIR/series.csv, one row per campaign.
+fn series(args: &SimulateArgs, n: u32) -> Result<i32> {
+    use std::io::Write;
+    let (Some(registry), Some(dir)) = (&args.registry, &args.out) else {
+        anyhow::bail!(dialsim::Error::Usage("--campaigns needs --registry and --out".into()))
+    };
+    if n == 0 || n > 120 {
+        anyhow::bail!(dialsim::Error::Usage(format!("--campaigns {n}: from 1 to 120")));
+    }
+    let every = every_days(&args.every)?;
+    let first = load_scenario(&args.scenario, &args.set)?;
+    let start: jiff::civil::Date = first
+        .run
+        .start_date
+        .parse()
+        .map_err(|e| dialsim::Error::Usage(format!("run.start_date {:?}: {e}", first.run.start_date)))?;
+    // The series folder holds the campaigns' run folders and series.csv, nothing else.
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let ours =
+                name == "series.csv" || (name.starts_with("campaign-") && entry.path().join("manifest.json").exists());
+            if !ours {
+                anyhow::bail!(dialsim::Error::Usage(format!(
+                    "{}: holds {name}, which is not a campaign of a series: name an empty or new folder",
+                    dir.display()
+                )));
+            }
+        }
+    }
+    refuse_inputs_in(dir, &scenario_inputs(&args.scenario, &first))?;
+    let key = args.key.as_ref().map(dialsim::manifest::read_key).transpose()?;
+    let seed = super::generate::seed_or_fresh(args.seed);
+    let mut table = String::from(
+        "campaign,start_date,seed,suppressed_before,bases_before,dials,contacts,objections,consents,withdrawals,\
+         dialled_suppressed,calls_with_basis\n",
+    );
+    for i in 0..n {
+        let day = start
+            .checked_add(jiff::Span::new().days(every * i64::from(i)))
+            .map_err(|e| dialsim::Error::Usage(format!("--every {}: campaign {}: {e}", args.every, i + 1)))?;
+        let mut set = args.set.clone();
+        set.push(format!("run.start_date=\"{day}\""));
+        let scenario = load_scenario(&args.scenario, &set)?;
+        let prior = super::registry::prior(registry, &scenario)?;
+        let (suppressed, bases) = (prior.suppressed.len(), prior.bases.len());
+        let never: std::collections::HashSet<String> =
+            prior.suppressed.keys().map(|&k| dialsim::registry::e164(k)).collect();
+        let campaign = Campaign::with_prior(scenario, prior)?;
+        let sub = dir.join(format!("campaign-{:02}", i + 1));
+        let run_seed = dialsim::rng::replication_seed(seed, i);
+        let out = run_into(args, RunFolder::create(&sub)?, &sub, &campaign, run_seed, key.as_deref())?;
+        let (mut dialled_suppressed, mut with_basis) = (0u64, 0u64);
+        let calls = sub.join("calls.csv");
+        let mut reader = csv::Reader::from_path(&calls)
+            .map_err(|e| dialsim::Error::Format { path: calls.clone(), message: e.to_string() })?;
+        let headers = reader
+            .headers()
+            .map_err(|e| dialsim::Error::Format { path: calls.clone(), message: e.to_string() })?
+            .clone();
+        let column = |name: &str| headers.iter().position(|h| h == name);
+        let (Some(number), Some(basis)) = (column("number"), column("basis")) else {
+            anyhow::bail!(dialsim::Error::Format { path: calls, message: "no number or basis column".into() })
+        };
+        for row in reader.records() {
+            let row = row.map_err(|e| dialsim::Error::Format { path: calls.clone(), message: e.to_string() })?;
+            dialled_suppressed += u64::from(never.contains(&row[number]));
+            with_basis += u64::from(!matches!(&row[basis], "none" | "research"));
+        }
+        let s = &out.summary;
+        if s.dials == 0 {
+            note!(
+                "dialsim: warning: campaign {} (from {day}) dialled nothing: no calling day in its run (a weekend or holiday?)",
+                i + 1
+            );
+        }
+        let c = &s.compliance;
+        table.push_str(&format!(
+            "{},{day},{run_seed},{suppressed},{bases},{},{},{},{},{},{dialled_suppressed},{with_basis}\n",
+            i + 1,
+            s.dials,
+            s.connects,
+            c.objections,
+            c.consents_granted,
+            c.withdrawals,
+        ));
+    }
+    let path = dir.join("series.csv");
+    let mut file = dialsim::output::AtomicFile::create(&path, dialsim::output::Privacy::Public)?;
+    file.write_all(table.as_bytes()).map_err(|e| dialsim::Error::io(&path, e))?;
+    file.commit()?;
+    print!("{table}");
+    note!(
+        "dialsim: {n} campaigns {every} days apart against {registry}: series.csv and campaign-01 … in {}",
+        dir.display()
+    );
+    Ok(0)
+}
+
 pub fn run(args: SimulateArgs) -> Result<i32> {
     refuse_stdout_folder(&args.out)?;
+    if let Some(n) = args.campaigns {
+        return series(&args, n);
+    }
     let scenario = load_scenario(&args.scenario, &args.set)?;
     if let Some(k) = &args.ci_for {
         check_kpi(k)?;
@@ -240,24 +389,10 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     args.limits.check(&what, &needs, args.out.as_deref(), smaller)?;
     if args.replications == 1 && args.ci_half_width.is_none() {
         match folder {
-            Some(mut folder) => {
-                let out = dialsim::report::simulate_into(&mut folder, &campaign, seed)?;
+            Some(folder) => {
+                let dir = args.out.clone().unwrap_or_default();
+                let out = run_into(&args, folder, &dir, &campaign, seed, key.as_deref())?;
                 show(args.json, &RunReport { scenario: campaign.scenario(), run: &out })?;
-                if args.plot {
-                    let title = format!("{} — day profile (seed {seed})", campaign.scenario().run.name);
-                    dialsim::report::profile_svg(&folder.path().join("profile.svg"), &title, &out.intervals)?;
-                }
-                folder.commit(seed, dialsim::manifest::scenario_sha256(campaign.scenario()))?;
-                if let (Some(k), Some(dir)) = (&key, &args.out) {
-                    dialsim::manifest::sign_folder(dir, k)?;
-                }
-                if let (Some(r), Some(dir)) = (&args.registry, &args.out) {
-                    super::registry::write_back(r, dir, campaign.scenario())?;
-                }
-                note!(
-                    "dialsim: wrote calls.csv, suppression.csv, consents.jsonl, names.csv, intervals.csv, summary.json, processing.json and manifest.json to {}",
-                    args.out.as_deref().unwrap_or(std::path::Path::new(".")).display()
-                );
                 super::report::write_for(args.report.as_ref(), args.out.as_deref(), |_| {})?;
             }
             None => {
