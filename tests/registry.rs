@@ -116,13 +116,20 @@ fn with(r: &Reg, args: &[&str]) -> Vec<String> {
 }
 
 fn ok(d: &Path, r: &Reg, args: &[&str]) -> Vec<u8> {
-    let args = with(r, args);
-    ok_stdout(d, &args.iter().map(String::as_str).collect::<Vec<_>>())
+    let o = run(d, r, args);
+    assert!(o.status.success(), "dialsim {args:?} failed: {}", stderr(&o));
+    o.stdout
 }
 
+/// The binary with `args` and `--registry R`, in `d`, caching a server registry's filter in `d/cache`.
 fn run(d: &Path, r: &Reg, args: &[&str]) -> std::process::Output {
-    let args = with(r, args);
-    dialsim(d, &args.iter().map(String::as_str).collect::<Vec<_>>())
+    assert_cmd::Command::cargo_bin("dialsim")
+        .unwrap()
+        .current_dir(d)
+        .env("DIALSIM_CACHE_DIR", d.join("cache"))
+        .args(with(r, args))
+        .output()
+        .unwrap()
 }
 
 /// Declares a test on SQLite and on PostgreSQL of the body `$f(dir, registry)`.
@@ -533,4 +540,87 @@ fn a_series_is_the_same_on_sqlite_and_postgres() {
     let Some(pg) = Reg::postgres("series_same") else { return };
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     assert_eq!(series_of_three(a.path(), &Reg::sqlite("dialsim.registry.sqlite")), series_of_three(b.path(), &pg));
+}
+
+/// The numbers of a CSV list (`number` column).
+fn listed(path: &Path) -> HashSet<String> {
+    by_header(read(path)).into_iter().map(|r| r["number"].clone()).collect()
+}
+
+/// A CSV of the numbers `+420601000NNN` for NNN in `range`.
+fn numbers(d: &Path, name: &str, range: std::ops::Range<u32>) -> HashSet<String> {
+    let set: HashSet<String> = range.map(|i| format!("+420601000{i:03}")).collect();
+    let mut text = String::from("number\n");
+    for n in &set {
+        text.push_str(n);
+        text.push('\n');
+    }
+    std::fs::write(d.join(name), text).unwrap();
+    set
+}
+
+on_both!(
+    lists_exclude_an_sqlite_registry_through_a_cache_rebuilt_when_it_changed,
+    lists_exclude_a_postgres_registry_through_a_cache_rebuilt_when_it_changed,
+    cached_exclusion
+);
+
+fn cached_exclusion(d: &Path, r: &Reg) {
+    // The 1,000 numbers +420 601 000 000-999; the registry suppresses 100 of them, then 100 more.
+    // `-n all` of a space the exclusions thin out ends with 3 (fewer numbers than the space holds).
+    let list_of = |out: &str| {
+        let o =
+            run(d, r, &["generate", "-n", "all", "--prefix", "601000", "--type", "mobile", "--seed", "3", "-o", out]);
+        assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+        (listed(&d.join(out)), stderr(&o))
+    };
+    ok(d, r, &["registry", "init"]);
+    let first = numbers(d, "first.csv", 0..100);
+    ok(d, r, &["registry", "import", "first.csv", "--kind", "suppression"]);
+    let (list, e) = list_of("a.csv");
+    assert!(e.contains("rebuilt"), "the first list builds the cache: {e}");
+    assert!(list.is_disjoint(&first), "a suppressed number was listed");
+    assert!(list.len() >= 895, "{} of 900 fresh numbers listed", list.len());
+    // The list issued is recorded, which changes no suppression: the cache stands.
+    let (again, e) = list_of("b.csv");
+    assert!(!e.contains("rebuilt"), "nothing suppressed changed, yet the cache was rebuilt: {e}");
+    assert_eq!(again, list);
+    // An import changes the suppressions: the cache is rebuilt and the new numbers leave the list.
+    let second = numbers(d, "second.csv", 100..200);
+    ok(d, r, &["registry", "import", "second.csv", "--kind", "suppression"]);
+    let (list, e) = list_of("c.csv");
+    assert!(e.contains("rebuilt"), "{e}");
+    assert!(
+        list.is_disjoint(&first) && list.is_disjoint(&second),
+        "a number suppressed since the cache was built was listed"
+    );
+    // An import of opt-ins writes no suppression: the cache stands.
+    numbers(d, "optin.csv", 500..510);
+    ok(d, r, &["registry", "import", "optin.csv", "--kind", "opt-in"]);
+    assert!(!list_of("d.csv").1.contains("rebuilt"));
+}
+
+#[test]
+fn a_registry_made_anew_at_the_same_place_never_reuses_the_old_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let r = Reg::sqlite("dialsim.registry.sqlite");
+    let list_of = |out: &str| {
+        let o =
+            run(d, &r, &["generate", "-n", "all", "--prefix", "601000", "--type", "mobile", "--seed", "3", "-o", out]);
+        assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+        listed(&d.join(out))
+    };
+    ok(d, &r, &["registry", "init"]);
+    numbers(d, "first.csv", 0..100);
+    ok(d, &r, &["registry", "import", "first.csv", "--kind", "suppression"]);
+    list_of("a.csv");
+    // The same number of sources, the same ids: only the cache's stamp of time tells them apart.
+    for f in ["dialsim.registry.sqlite", "dialsim.registry.sqlite-wal", "dialsim.registry.sqlite-shm"] {
+        let _ = std::fs::remove_file(d.join(f));
+    }
+    ok(d, &r, &["registry", "init"]);
+    let other = numbers(d, "other.csv", 300..400);
+    ok(d, &r, &["registry", "import", "other.csv", "--kind", "suppression"]);
+    assert!(list_of("b.csv").is_disjoint(&other), "the old registry's cache was used for the new one");
 }

@@ -209,10 +209,22 @@ pub(crate) fn write_back(path: &str, dir: &std::path::Path, scenario: &dialsim::
     Ok(())
 }
 
-/// Adds the registry's suppressed numbers to `exclusions` (exactly, after the sources given).
+/// Adds the registry's suppressed numbers to `exclusions` (after the sources given), through its cached
+/// exclusion filter ([`registry::exclusion_filter`]).
 pub(crate) fn exclude(path: &str, exclusions: &mut dialsim::exclude::Exclusions) -> Result<()> {
-    let list = registry::suppression_list(registry::open(path).context("--registry")?.as_mut())?;
-    exclusions.push(format!("registry:{path}"), dialsim::exclude::Source::Suppression(list));
+    let mut r = registry::open(path).context("--registry")?;
+    let cache = registry::cache_path(path);
+    let started = std::time::Instant::now();
+    let (filter, rebuilt) = registry::exclusion_filter(r.as_mut(), &cache)?;
+    if rebuilt {
+        note!(
+            "dialsim: registry {path}: exclusion filter of {} numbers rebuilt in {:.2} s ({})",
+            filter.meta().entries,
+            started.elapsed().as_secs_f64(),
+            cache.display()
+        );
+    }
+    exclusions.push(format!("registry:{path}"), dialsim::exclude::Source::Filter(filter));
     Ok(())
 }
 

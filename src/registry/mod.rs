@@ -247,10 +247,11 @@ pub trait Registry {
     fn location(&self) -> &str;
     /// The schema version it holds.
     fn schema_version(&mut self) -> Result<u32>;
-    /// A number that grows with every write that may change what is suppressed (the newest source's id:
-    /// every import, campaign, list and erasure adds one), so a cache of the suppressed numbers is rebuilt
-    /// only when it changed.
-    fn stamp(&mut self) -> Result<i64>;
+    /// What identifies the registry's suppressions as they stand: the id of the newest source that may have
+    /// written or removed a suppression (any but a list issued without `--exclusive` and an import of bases)
+    /// and the time it was recorded (a registry made anew at the same place records other times), so a cache
+    /// of the suppressed numbers is rebuilt whenever they may have changed, and only then.
+    fn stamp(&mut self) -> Result<String>;
     /// Writes `batch` (its source row, then every row naming it) in one transaction; returns the source's id.
     /// A withdrawal marks its consent withdrawn and strips the name from its receipt ([`minimal_receipt`]).
     fn apply(&mut self, batch: &Batch) -> Result<i64>;
@@ -364,6 +365,68 @@ pub fn bases_by_number(registry: &mut dyn Registry, purpose: &str) -> Result<std
 /// The registry's suppressed numbers as an exact list, for [`crate::exclude::Exclusions`].
 pub fn suppression_list(registry: &mut dyn Registry) -> Result<crate::exclude::SuppressionList> {
     Ok(crate::exclude::SuppressionList::from_keys(registry.suppressed()?))
+}
+
+/// Where the exclusion filter of the registry at `location` is cached: beside an SQLite file
+/// (`FILE.exclude.filter`); for a server, in `$DIALSIM_CACHE_DIR`, else `$XDG_CACHE_HOME/dialsim`, else
+/// `~/.cache/dialsim`, named by a hash of the URL without its password.
+pub fn cache_path(location: &str) -> std::path::PathBuf {
+    if !is_url(location) {
+        return std::path::PathBuf::from(format!("{location}.exclude.filter"));
+    }
+    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
+    let dir = env("DIALSIM_CACHE_DIR")
+        .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("dialsim")))
+        .or_else(|| env("HOME").map(|d| d.join(".cache/dialsim")))
+        .unwrap_or_else(std::env::temp_dir);
+    #[cfg(feature = "postgres")]
+    let shown = pg::redact(location);
+    #[cfg(not(feature = "postgres"))]
+    let shown = location.to_string();
+    let hash = crate::digest::sha256_hex(shown.as_bytes());
+    dir.join(format!("registry-{}.exclude.filter", &hash[..16]))
+}
+
+/// The false-positive rate of the cached exclusion filter: one fresh number in a million is dropped from a list
+/// for nothing (the safe direction; a suppressed number is never listed).
+pub const CACHE_FP_RATE: f64 = 1e-6;
+
+/// The registry's suppressed numbers as a Bloom filter (no false negatives), read from the cache at `cache`
+/// when it was built from the registry as it stands ([`Registry::stamp`]), else built and written there (0600,
+/// through a temporary file). Returns the filter and whether it was rebuilt. The filter's hash seed is fixed,
+/// so the same registry gives the same filter and the same list.
+pub fn exclusion_filter(
+    registry: &mut dyn Registry,
+    cache: &std::path::Path,
+) -> Result<(crate::exclude::KnownFilter, bool)> {
+    use crate::exclude::{FilterParams, KnownFilter};
+    // The stamp is read before the numbers: a write between the two makes the cache hold more than its stamp
+    // says (rebuilt next time), never less.
+    let stamp = registry.stamp()?;
+    let label = format!("registry {} at {stamp}", registry.location());
+    if cache.exists()
+        && let Ok(filter) = KnownFilter::load(cache)
+        && filter.meta().sources.first().is_some_and(|s| s.name == label)
+    {
+        return Ok((filter, false));
+    }
+    let keys = registry.suppressed()?;
+    let mut countries: std::collections::HashMap<u16, u64> = std::collections::HashMap::new();
+    for &k in &keys {
+        *countries.entry(PhoneNumber::from_key(k).map_or(0, |n| n.country_code)).or_default() += 1;
+    }
+    let country_code = countries.into_iter().max_by_key(|&(cc, n)| (n, std::cmp::Reverse(cc))).map_or(0, |(cc, _)| cc);
+    let stats =
+        crate::exclude::SourceStats { name: label, rows: keys.len() as u64, numbers: keys.len() as u64, rejected: 0 };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let params =
+        FilterParams { fp_rate: CACHE_FP_RATE, expected: None, seed: Some(0x0064_6961_6c73), threads, country_code };
+    let filter = KnownFilter::build(keys, &params, vec![stats])?;
+    if let Some(dir) = cache.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    filter.save(cache)?;
+    Ok((filter, true))
 }
 
 /// Writes the suppressed numbers to `path` as a CSV of one `number` column (what `--suppress` reads), through

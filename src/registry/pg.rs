@@ -167,13 +167,15 @@ impl Registry for PgRegistry {
         Ok(v as u32)
     }
 
-    fn stamp(&mut self) -> Result<i64> {
-        let v: i64 = self
-            .client
-            .query_one("SELECT COALESCE(MAX(id), 0) FROM sources", &[])
+    fn stamp(&mut self) -> Result<String> {
+        self.client
+            .query_one(
+                "SELECT COALESCE(MAX(id), 0) || ' ' || COALESCE(MAX(recorded_at), '') FROM sources \
+                 WHERE id = (SELECT MAX(id) FROM sources WHERE kind NOT IN ('list', 'opt-in', 'consent', 'customer'))",
+                &[],
+            )
             .and_then(|r| r.try_get(0))
-            .map_err(|e| self.err(e))?;
-        Ok(v)
+            .map_err(|e| self.err(e))
     }
 
     fn apply(&mut self, batch: &Batch) -> Result<i64> {

@@ -168,8 +168,15 @@ impl Registry for SqliteRegistry {
         Ok(v as u32)
     }
 
-    fn stamp(&mut self) -> Result<i64> {
-        self.conn.query_row("SELECT COALESCE(MAX(id), 0) FROM sources", [], |r| r.get(0)).map_err(|e| self.err(e))
+    fn stamp(&mut self) -> Result<String> {
+        self.conn
+            .query_row(
+                "SELECT COALESCE(MAX(id), 0) || ' ' || COALESCE(MAX(recorded_at), '') FROM sources \
+                 WHERE id = (SELECT MAX(id) FROM sources WHERE kind NOT IN ('list', 'opt-in', 'consent', 'customer'))",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
     }
 
     fn apply(&mut self, batch: &Batch) -> Result<i64> {
