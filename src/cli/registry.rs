@@ -119,7 +119,7 @@ pub fn run(args: RegistryArgs) -> Result<i32> {
                 let started = std::time::Instant::now();
                 let batch = registry::import_batch(file, a.kind, a.name.as_deref(), a.date.as_deref(), &options)
                     .map_err(super::input_args::with_flags)?;
-                let rows = batch.suppressions.len() + batch.bases.len();
+                let rows = batch.number_rows();
                 r.apply(&batch).with_context(|| format!("importing {file}"))?;
                 let secs = started.elapsed().as_secs_f64();
                 note!(

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{Batch, CampaignRow, Consent, IssuedList, SourceInfo, Suppression, Withdrawal};
+use super::{Batch, Bulk, CampaignRow, Consent, IssuedList, SourceInfo, Suppression, Withdrawal};
 use crate::error::{Error, Result};
 use crate::exclude::InputOptions;
 use crate::jurisdiction::Basis;
@@ -73,7 +73,7 @@ impl std::str::FromStr for Kind {
 /// use dialsim::registry::{Kind, import_batch};
 /// let options = dialsim::exclude::InputOptions::for_plan(&dialsim::Plan::embedded("cz")?);
 /// let batch = import_batch("data/known/dnc-register.csv", Kind::Register, Some("nevolajte-mi"), Some("2026-01-01"), &options)?;
-/// assert_eq!(batch.suppressions.len(), 3000);
+/// assert_eq!(batch.bulk.as_ref().map(|b| b.keys.len()), Some(3000));
 /// assert_eq!(batch.source.snapshot_date.as_deref(), Some("2026-01-01"));
 /// # Ok::<(), dialsim::Error>(())
 /// ```
@@ -118,10 +118,7 @@ pub fn import_batch(
                 Kind::Suppression => "all".to_string(),
                 _ => batch.source.name.clone(),
             };
-            batch.suppressions = keys
-                .into_iter()
-                .map(|key| Suppression { key, reason: kind.as_str().into(), scope: scope.clone(), at: date.clone() })
-                .collect();
+            batch.bulk = Some(Bulk { keys, reason: kind.as_str().into(), scope, at: date.clone() });
         }
     }
     Ok(batch)

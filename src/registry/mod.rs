@@ -68,6 +68,20 @@ pub struct Suppression {
     pub at: Option<String>,
 }
 
+/// Numbers never to dial that share their reason, scope and time (an import), held as keys alone: 8 bytes a
+/// number, so that a file of 50 million numbers fits in memory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bulk {
+    /// [`PhoneNumber::key`]s.
+    pub keys: Vec<u64>,
+    /// As [`Suppression::reason`].
+    pub reason: String,
+    /// As [`Suppression::scope`].
+    pub scope: String,
+    /// As [`Suppression::at`].
+    pub at: Option<String>,
+}
+
 /// A consent receipt.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Consent {
@@ -127,6 +141,8 @@ pub struct Batch {
     pub source: SourceInfo,
     /// Numbers never to dial.
     pub suppressions: Vec<Suppression>,
+    /// Numbers never to dial, in bulk (an import).
+    pub bulk: Option<Bulk>,
     /// Consent receipts.
     pub consents: Vec<Consent>,
     /// Withdrawals (applied after the consents: a withdrawal may withdraw a consent of the same batch).
@@ -145,12 +161,18 @@ impl Batch {
         Batch {
             source,
             suppressions: Vec::new(),
+            bulk: None,
             consents: Vec::new(),
             withdrawals: Vec::new(),
             bases: Vec::new(),
             campaign: None,
             list: None,
         }
+    }
+
+    /// Rows of numbers it writes: suppressions (bulk ones too) and bases.
+    pub fn number_rows(&self) -> usize {
+        self.suppressions.len() + self.bulk.as_ref().map_or(0, |b| b.keys.len()) + self.bases.len()
     }
 }
 

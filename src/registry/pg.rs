@@ -209,6 +209,21 @@ impl Registry for PgRegistry {
             )
             .map_err(err)?;
         }
+        if let Some(b) = batch.bulk.as_ref().filter(|b| !b.keys.is_empty()) {
+            tx.batch_execute("CREATE TEMP TABLE bulk_in (number BIGINT) ON COMMIT DROP").map_err(err)?;
+            let sink = tx.copy_in("COPY bulk_in FROM STDIN (FORMAT binary)").map_err(err)?;
+            let mut w = BinaryCopyInWriter::new(sink, &[Type::INT8]);
+            for &key in &b.keys {
+                w.write(&[&key_sql(key)]).map_err(err)?;
+            }
+            w.finish().map_err(err)?;
+            tx.execute(
+                "INSERT INTO suppressions (number, source_id, reason, scope, at) \
+                 SELECT number, $1, $2, $3, $4 FROM bulk_in ON CONFLICT DO NOTHING",
+                &[&id, &b.reason, &b.scope, &b.at],
+            )
+            .map_err(err)?;
+        }
         if !batch.consents.is_empty() {
             let insert = tx
                 .prepare(

@@ -212,6 +212,11 @@ impl Registry for SqliteRegistry {
             for r in &batch.suppressions {
                 insert.execute(params![key_sql(r.key), id, r.reason, r.scope, r.at]).map_err(err)?;
             }
+            if let Some(b) = &batch.bulk {
+                for &key in &b.keys {
+                    insert.execute(params![key_sql(key), id, b.reason, b.scope, b.at]).map_err(err)?;
+                }
+            }
             let mut insert = tx
                 .prepare_cached(
                     "INSERT OR IGNORE INTO consents (receipt_id, number, at, purpose, receipt, withdrawn_at, source_id) \
