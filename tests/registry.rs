@@ -436,7 +436,7 @@ fn an_import_into_postgres_killed_mid_write_leaves_all_or_nothing() {
     loop {
         let copying: i64 = watch
             .query_one(
-                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'COPY bulk_in%'",
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'COPY suppressions %'",
                 &[&db],
             )
             .unwrap()
@@ -624,4 +624,78 @@ fn a_registry_made_anew_at_the_same_place_never_reuses_the_old_cache() {
     let other = numbers(d, "other.csv", 300..400);
     ok(d, &r, &["registry", "import", "other.csv", "--kind", "suppression"]);
     assert!(list_of("b.csv").is_disjoint(&other), "the old registry's cache was used for the new one");
+}
+
+on_both!(exclusive_lists_never_share_a_number_in_sqlite, exclusive_lists_never_share_a_number_in_postgres, exclusive);
+
+fn exclusive(d: &Path, r: &Reg) {
+    ok(d, r, &["registry", "init"]);
+    let draw = |n: &str, seed: &str, out: &str, exclusive: bool| {
+        let mut args = vec!["generate", "-n", n, "--prefix", "601000", "--type", "mobile", "--seed", seed, "-o", out];
+        if exclusive {
+            args.push("--exclusive");
+        }
+        run(d, r, &args)
+    };
+    let a = draw("300", "1", "a.csv", true);
+    assert!(a.status.success(), "{}", stderr(&a));
+    let b = draw("300", "2", "b.csv", true);
+    assert!(b.status.success(), "{}", stderr(&b));
+    let (a, b) = (listed(&d.join("a.csv")), listed(&d.join("b.csv")));
+    assert_eq!((a.len(), b.len()), (300, 300));
+    assert!(a.is_disjoint(&b), "two open exclusive lists share numbers");
+    // Any other list avoids both while they are open…
+    let rest = draw("all", "3", "rest.csv", false);
+    assert_eq!(rest.status.code(), Some(3), "{}", stderr(&rest));
+    let rest = listed(&d.join("rest.csv"));
+    assert!(rest.len() >= 395 && rest.is_disjoint(&a) && rest.is_disjoint(&b), "{} listed", rest.len());
+    // … yet a campaign dials its own list's numbers: being issued is no objection.
+    let list = format!("numbers.list=\"{}\"", d.join("a.csv").display());
+    ok(d, r, &["simulate", "--seed", "1", "--out", "run", "--set", &list, "--set", "run.day_hours=1"]);
+    let dialled: HashSet<String> =
+        by_header(read(d.join("run/calls.csv"))).into_iter().map(|r| r["number"].clone()).collect();
+    assert!(
+        !dialled.is_empty() && dialled.is_subset(&a),
+        "the campaign of list a dialled {} of its numbers",
+        dialled.len()
+    );
+    // Closing a list frees its numbers for other lists.
+    ok(d, r, &["registry", "close", "a.csv.manifest.json"]);
+    let again = draw("all", "3", "again.csv", false);
+    assert_eq!(again.status.code(), Some(3), "{}", stderr(&again));
+    let again = listed(&d.join("again.csv"));
+    assert!(again.is_disjoint(&b) && again.intersection(&a).count() > 250, "after closing a: {}", again.len());
+    // Two processes issuing exclusive lists at once: each is issued or refused whole, never overlapping.
+    ok(d, r, &["registry", "close", "b.csv.manifest.json"]);
+    for round in 0..3 {
+        let spawn = |seed: String, out: String| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("dialsim"))
+                .current_dir(d)
+                .env("DIALSIM_CACHE_DIR", d.join("cache"))
+                .args(with(r, &["generate", "-n", "400", "--prefix", "601000", "--type", "mobile", "--seed", &seed]))
+                .args(["-o", &out, "--exclusive"])
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (x, y) = (format!("x{round}.csv"), format!("y{round}.csv"));
+        let children = [spawn(format!("{}", 10 + round), x.clone()), spawn(format!("{}", 20 + round), y.clone())];
+        let mut issued = Vec::new();
+        for (child, out) in children.into_iter().zip([&x, &y]) {
+            let o = child.wait_with_output().unwrap();
+            if o.status.success() {
+                issued.push((out.clone(), listed(&d.join(out))));
+            } else {
+                assert!(stderr(&o).contains("draw the list again"), "{}", stderr(&o));
+                assert!(!d.join(out).exists(), "a refused list was written");
+            }
+        }
+        assert!(!issued.is_empty(), "round {round}: neither list was issued");
+        if let [(_, p), (_, q)] = &issued[..] {
+            assert!(p.is_disjoint(q), "round {round}: two exclusive lists issued at once share numbers");
+        }
+        for (out, _) in &issued {
+            ok(d, r, &["registry", "close", &format!("{out}.manifest.json")]);
+        }
+    }
 }

@@ -81,6 +81,11 @@ pub struct GenerateArgs {
     /// recorded in it (by its manifest)
     #[arg(long, value_name = "PATH|URL")]
     registry: Option<String>,
+    /// Issue the list exclusively: its numbers are held in the registry, never put on another list, until
+    /// `registry close LIST.manifest.json`; refused (nothing written) if another process took one of them
+    /// meanwhile
+    #[arg(long, requires_all = ["registry", "output"])]
+    exclusive: bool,
     #[command(flatten)]
     input: InputArgs,
 }
@@ -220,9 +225,10 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
         _ => (args.exclude.clone(), args.suppress.clone()),
     };
     let mut exclusions = load_exclusions(&plan, &filters, &lists, &args.input)?;
-    if let Some(r) = &args.registry {
-        super::registry::exclude(r, &mut exclusions)?;
-    }
+    let stamp = match &args.registry {
+        Some(r) => Some(super::registry::exclude(r, &mut exclusions)?),
+        None => None,
+    };
     let total = count.unwrap_or(list.len() - request.start.min(list.len())) / request.shard.count;
     let bar = super::progress_bar_with(
         total,
@@ -277,12 +283,19 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
         if let (Some(g), Some(previous)) = (manifest.generation.as_mut(), &args.continue_from) {
             g.continues = Some(previous.display().to_string());
         }
+        let json = manifest.to_json();
+        // An exclusive list is issued (in one transaction that checks no other took its numbers meanwhile)
+        // before its files are committed: a refusal leaves nothing written.
+        if let (true, Some(r), Some(since)) = (args.exclusive, &args.registry, stamp.clone()) {
+            let keys = exclusive_keys(&list, &request, &exclusions)?;
+            super::registry::issue_exclusive(r, &at.display().to_string(), &json, keys, since)?;
+        }
         let mut file = dialsim::output::AtomicFile::create(at, dialsim::output::Privacy::Personal)?;
-        file.write_all(manifest.to_json().as_bytes()).map_err(|e| dialsim::Error::io(at, e))?;
+        file.write_all(json.as_bytes()).map_err(|e| dialsim::Error::io(at, e))?;
         files.push(file);
     }
     dialsim::output::commit_together(files)?;
-    if let (Some(r), Some(at)) = (&args.registry, &manifest_at) {
+    if let (false, Some(r), Some(at)) = (args.exclusive, &args.registry, &manifest_at) {
         super::registry::record_list(r, at)?;
     }
     if let Some(path) = &args.output {
@@ -378,4 +391,16 @@ pub(crate) fn load_exclusions(
         exclusions.check_country(plan.country_code()).map_err(input_args::with_flags)?;
     }
     Ok(exclusions)
+}
+
+/// The numbers of the list `list.write` just wrote, drawn again (the list is reproducible) as E.164 text.
+fn exclusive_keys(list: &CallList, request: &ListRequest, exclusions: &Exclusions) -> Result<Vec<u64>> {
+    let again = ListRequest { format: ListFormat::Txt, ..request.clone() };
+    let mut text = Vec::new();
+    list.write(&again, exclusions, &mut text, &mut |_| {})?;
+    let keys = text
+        .split(|&b| b == b'\n')
+        .filter_map(|line| std::str::from_utf8(line).ok()?.strip_prefix('+')?.parse::<u64>().ok())
+        .collect();
+    Ok(keys)
 }

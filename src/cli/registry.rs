@@ -31,6 +31,14 @@ pub enum RegistryCommand {
     Export(ExportArgs),
     /// Apply the retention periods (compliance.retention of a scenario, or their defaults).
     Prune(PruneArgs),
+    /// Close an exclusive list (`generate --exclusive`): its numbers may be listed again.
+    Close(CloseArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CloseArgs {
+    /// The list's manifest (LIST.manifest.json)
+    manifest: PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -171,6 +179,16 @@ pub fn run(args: RegistryArgs) -> Result<i32> {
             let n = registry::export(registry::open(at)?.as_mut(), &a.out)?;
             note!("dialsim: wrote {n} suppressed numbers to {}", a.out.display());
         }
+        RegistryCommand::Close(a) => {
+            let batch = registry::list_batch(&a.manifest)?;
+            let sha = batch.list.as_ref().map(|l| l.list_sha256.clone()).unwrap_or_default();
+            let source = registry::SourceInfo { kind: "close-list".into(), ..batch.source };
+            let n = registry::open(at)?.close_list(&sha, &source)?;
+            note!(
+                "dialsim: registry {at}: closed the list of {} ({n} numbers may be listed again)",
+                a.manifest.display()
+            );
+        }
         RegistryCommand::Prune(a) => {
             let retention = match &a.scenario {
                 Some(path) => dialsim::Scenario::load(path, &[])?.compliance.retention,
@@ -209,13 +227,14 @@ pub(crate) fn write_back(path: &str, dir: &std::path::Path, scenario: &dialsim::
     Ok(())
 }
 
-/// Adds the registry's suppressed numbers to `exclusions` (after the sources given), through its cached
-/// exclusion filter ([`registry::exclusion_filter`]).
-pub(crate) fn exclude(path: &str, exclusions: &mut dialsim::exclude::Exclusions) -> Result<()> {
+/// Adds the registry's suppressed numbers, and those on its open exclusive lists, to `exclusions` (after the
+/// sources given), through its cached exclusion filter ([`registry::exclusion_filter`]); returns the stamp
+/// the filter stands for.
+pub(crate) fn exclude(path: &str, exclusions: &mut dialsim::exclude::Exclusions) -> Result<String> {
     let mut r = registry::open(path).context("--registry")?;
     let cache = registry::cache_path(path);
     let started = std::time::Instant::now();
-    let (filter, rebuilt) = registry::exclusion_filter(r.as_mut(), &cache)?;
+    let (filter, rebuilt, stamp) = registry::exclusion_filter(r.as_mut(), &cache)?;
     if rebuilt {
         note!(
             "dialsim: registry {path}: exclusion filter of {} numbers rebuilt in {:.2} s ({})",
@@ -225,6 +244,16 @@ pub(crate) fn exclude(path: &str, exclusions: &mut dialsim::exclude::Exclusions)
         );
     }
     exclusions.push(format!("registry:{path}"), dialsim::exclude::Source::Filter(filter));
+    Ok(stamp)
+}
+
+/// Issues the list whose manifest (`manifest`, to be written at `name`) lists `keys` as an exclusive list:
+/// refused, with nothing recorded, if a write after `since` took one of its numbers.
+pub(crate) fn issue_exclusive(path: &str, name: &str, manifest: &str, keys: Vec<u64>, since: String) -> Result<()> {
+    let n = keys.len();
+    let batch = registry::exclusive_list_batch(name, manifest, keys, since)?;
+    registry::open(path)?.apply(&batch)?;
+    note!("dialsim: registry {path}: issued the list of {name} exclusively ({n} numbers held until `registry close`)");
     Ok(())
 }
 

@@ -231,3 +231,28 @@ pub fn list_batch(manifest: &Path) -> Result<Batch> {
     batch.list = Some(IssuedList { list_sha256, manifest: text });
     Ok(batch)
 }
+
+/// The batch of issuing an exclusive list: the list (its manifest `manifest`, written as `name`) and its
+/// numbers `keys` held as [`super::ISSUED`] until the list is closed, refused if a write after `since` (the
+/// stamp the list was drawn against) suppressed or issued one of them.
+pub fn exclusive_list_batch(name: &str, manifest: &str, keys: Vec<u64>, since: String) -> Result<Batch> {
+    let v: serde_json::Value =
+        serde_json::from_str(manifest).map_err(|e| Error::input(name, Some(e.line() as u64), e.to_string()))?;
+    let sha256 = crate::digest::sha256_hex(manifest.as_bytes());
+    let list_sha256 = v["list"]["sha256"].as_str().map_or_else(|| sha256.clone(), str::to_string);
+    let mut keys = keys;
+    keys.sort_unstable();
+    keys.dedup();
+    let mut batch = Batch::new(SourceInfo {
+        kind: "exclusive-list".into(),
+        name: Path::new(name).file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned()),
+        path: name.to_string(),
+        sha256,
+        rows: keys.len() as u64,
+        snapshot_date: None,
+    });
+    batch.bulk = Some(Bulk { keys, reason: super::ISSUED.into(), scope: list_sha256.clone(), at: None });
+    batch.list = Some(IssuedList { list_sha256, manifest: manifest.to_string() });
+    batch.exclusive_since = Some(since);
+    Ok(batch)
+}

@@ -20,7 +20,7 @@ mod sqlite;
 
 use serde::Serialize;
 
-pub use files::{Kind, campaign_batch, import_batch, list_batch};
+pub use files::{Kind, campaign_batch, exclusive_list_batch, import_batch, list_batch};
 #[cfg(feature = "postgres")]
 pub use pg::{PgRegistry, WRITE_LOCK, redact};
 pub use sqlite::SqliteRegistry;
@@ -37,6 +37,10 @@ pub const ERASURE_GROUNDS: &str = "kept after erasure: the suppression tombstone
      number is never called again — honouring the objection and the erasure is a legal obligation (Art. 17(3)(b), \
      Art. 21(3)); and each withdrawn consent's minimal receipt without the name, to establish, exercise or defend \
      legal claims over that consent (Art. 17(3)(e)) until compliance.retention.withdrawn_receipt_days";
+
+/// The reason of a suppression that holds a number on an open exclusive list (`generate --exclusive`) until
+/// `registry close` closes the list.
+pub const ISSUED: &str = "issued";
 
 /// Where a batch of rows came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -153,6 +157,9 @@ pub struct Batch {
     pub campaign: Option<CampaignRow>,
     /// The list, for a list issued.
     pub list: Option<IssuedList>,
+    /// For an exclusive list: the registry's [`Registry::stamp`] when its numbers were drawn. The batch is
+    /// refused, and nothing written, when a later write suppressed or issued one of its numbers.
+    pub exclusive_since: Option<String>,
 }
 
 impl Batch {
@@ -167,6 +174,7 @@ impl Batch {
             bases: Vec::new(),
             campaign: None,
             list: None,
+            exclusive_since: None,
         }
     }
 
@@ -277,8 +285,13 @@ pub trait Registry {
     /// Writes `batch` (its source row, then every row naming it) in one transaction; returns the source's id.
     /// A withdrawal marks its consent withdrawn and strips the name from its receipt ([`minimal_receipt`]).
     fn apply(&mut self, batch: &Batch) -> Result<i64>;
-    /// Every number suppressed (for any reason), each once, in ascending order.
-    fn suppressed(&mut self) -> Result<Vec<u64>>;
+    /// Every number suppressed, each once, in ascending order: for any reason, or (`with_issued` false) for any
+    /// but being on an open exclusive list ([`ISSUED`]: such numbers are not to be listed again, yet their own
+    /// campaign dials them).
+    fn suppressed(&mut self, with_issued: bool) -> Result<Vec<u64>>;
+    /// Closes the exclusive list whose SHA-256 is `list_sha256`: its numbers leave the open lists (they may be
+    /// listed again); returns how many. Recorded as `source`.
+    fn close_list(&mut self, list_sha256: &str, source: &SourceInfo) -> Result<u64>;
     /// The bases of numbers: the `bases` rows, and `consent` for each consent not withdrawn whose purpose is
     /// `purpose`; a number may appear more than once.
     fn bases(&mut self, purpose: &str) -> Result<Vec<(u64, Basis)>>;
@@ -386,7 +399,7 @@ pub fn bases_by_number(registry: &mut dyn Registry, purpose: &str) -> Result<std
 
 /// The registry's suppressed numbers as an exact list, for [`crate::exclude::Exclusions`].
 pub fn suppression_list(registry: &mut dyn Registry) -> Result<crate::exclude::SuppressionList> {
-    Ok(crate::exclude::SuppressionList::from_keys(registry.suppressed()?))
+    Ok(crate::exclude::SuppressionList::from_keys(registry.suppressed(false)?))
 }
 
 /// Where the exclusion filter of the registry at `location` is cached: beside an SQLite file
@@ -415,12 +428,14 @@ pub const CACHE_FP_RATE: f64 = 1e-6;
 
 /// The registry's suppressed numbers as a Bloom filter (no false negatives), read from the cache at `cache`
 /// when it was built from the registry as it stands ([`Registry::stamp`]), else built and written there (0600,
-/// through a temporary file). Returns the filter and whether it was rebuilt. The filter's hash seed is fixed,
-/// so the same registry gives the same filter and the same list.
+/// through a temporary file); numbers on open exclusive lists are in it. Returns the filter, whether it was
+/// rebuilt, and the stamp it stands for (what an exclusive list drawn with it gives as
+/// [`Batch::exclusive_since`]). The filter's hash seed is fixed, so the same registry gives the same filter
+/// and the same list.
 pub fn exclusion_filter(
     registry: &mut dyn Registry,
     cache: &std::path::Path,
-) -> Result<(crate::exclude::KnownFilter, bool)> {
+) -> Result<(crate::exclude::KnownFilter, bool, String)> {
     use crate::exclude::{FilterParams, KnownFilter};
     // The stamp is read before the numbers: a write between the two makes the cache hold more than its stamp
     // says (rebuilt next time), never less.
@@ -430,9 +445,9 @@ pub fn exclusion_filter(
         && let Ok(filter) = KnownFilter::load(cache)
         && filter.meta().sources.first().is_some_and(|s| s.name == label)
     {
-        return Ok((filter, false));
+        return Ok((filter, false, stamp));
     }
-    let keys = registry.suppressed()?;
+    let keys = registry.suppressed(true)?;
     let mut countries: std::collections::HashMap<u16, u64> = std::collections::HashMap::new();
     for &k in &keys {
         *countries.entry(PhoneNumber::from_key(k).map_or(0, |n| n.country_code)).or_default() += 1;
@@ -448,14 +463,14 @@ pub fn exclusion_filter(
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
     filter.save(cache)?;
-    Ok((filter, true))
+    Ok((filter, true, stamp))
 }
 
 /// Writes the suppressed numbers to `path` as a CSV of one `number` column (what `--suppress` reads), through
 /// a temporary file renamed when complete; returns how many.
 pub fn export(registry: &mut dyn Registry, path: &std::path::Path) -> Result<u64> {
     use std::io::Write;
-    let keys = registry.suppressed()?;
+    let keys = registry.suppressed(false)?;
     let mut file = crate::output::AtomicFile::create(path, crate::output::Privacy::Personal)?;
     let mut write = || -> std::io::Result<()> {
         writeln!(file, "number")?;
@@ -526,7 +541,7 @@ pub fn status(registry: &mut dyn Registry, day: jiff::civil::Date) -> Result<Sta
         location: registry.location().to_string(),
         schema_version: registry.schema_version()?,
         counts: registry.counts()?,
-        suppressed_numbers: registry.suppressed()?.len() as u64,
+        suppressed_numbers: registry.suppressed(false)?.len() as u64,
         registers,
         known: registry.sources("known")?,
     })
@@ -553,4 +568,27 @@ pub fn prune(registry: &mut dyn Registry, now: jiff::Timestamp, retention: &crat
     let span = jiff::SignedDuration::from_hours(24 * i64::from(retention.withdrawn_receipt_days));
     let cutoff = now.checked_sub(span).map_err(|e| Error::Invalid(format!("retention period: {e}")))?;
     registry.prune_withdrawn(cutoff)
+}
+
+/// The id of the source a [`Registry::stamp`] names.
+pub fn stamp_id(stamp: &str) -> i64 {
+    stamp.split(' ').next().and_then(|id| id.parse().ok()).unwrap_or(0)
+}
+
+/// The refusal of an exclusive list some of whose `clashes` numbers were suppressed or issued after `since`.
+pub fn clash(location: &str, clashes: u64, since: &str) -> Error {
+    Error::Invalid(format!(
+        "registry {location}: {clashes} numbers of this list were put on another open list or suppressed while it \
+         was drawn (by a write after source {}): nothing was written or recorded; draw the list again",
+        stamp_id(since)
+    ))
+}
+
+/// Counts the keys of `batch`'s bulk among `newer` (the numbers suppressed by sources after its
+/// `exclusive_since`).
+pub fn clashes(batch: &Batch, newer: impl IntoIterator<Item = u64>) -> u64 {
+    let Some(bulk) = &batch.bulk else { return 0 };
+    let mut keys = bulk.keys.clone();
+    keys.sort_unstable();
+    newer.into_iter().filter(|k| keys.binary_search(k).is_ok()).count() as u64
 }

@@ -94,6 +94,11 @@ pub fn migration(index: usize, dialect: Dialect) -> String {
 pub const SCHEMA_VERSION_TABLE: &str =
     "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL, applied_at TEXT NOT NULL)";
 
+/// The query of a registry's stamp (see `Registry::stamp`), the same on every backend: the newest source that
+/// may have changed what is suppressed — any but a list issued without `--exclusive` and an import of bases.
+pub const STAMP: &str = "SELECT COALESCE(MAX(id), 0) || ' ' || COALESCE(MAX(recorded_at), '') FROM sources \
+     WHERE id = (SELECT MAX(id) FROM sources WHERE kind NOT IN ('list', 'opt-in', 'consent', 'customer'))";
+
 /// The tables whose rows `status` counts, in the order it shows them.
 pub const TABLES: [&str; 8] =
     ["sources", "suppressions", "consents", "withdrawals", "bases", "campaigns", "lists", "schema_version"];

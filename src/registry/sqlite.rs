@@ -169,20 +169,27 @@ impl Registry for SqliteRegistry {
     }
 
     fn stamp(&mut self) -> Result<String> {
-        self.conn
-            .query_row(
-                "SELECT COALESCE(MAX(id), 0) || ' ' || COALESCE(MAX(recorded_at), '') FROM sources \
-                 WHERE id = (SELECT MAX(id) FROM sources WHERE kind NOT IN ('list', 'opt-in', 'consent', 'customer'))",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(|e| self.err(e))
+        self.conn.query_row(schema::STAMP, [], |r| r.get(0)).map_err(|e| self.err(e))
     }
 
     fn apply(&mut self, batch: &Batch) -> Result<i64> {
         let path = self.path.clone();
         let err = |e: rusqlite::Error| Error::Format { path: path.clone().into(), message: e.to_string() };
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
+        // An exclusive list drawn against an older state: refused if a later write took one of its numbers.
+        if let Some(since) = &batch.exclusive_since {
+            let now: String = tx.query_row(schema::STAMP, [], |r| r.get(0)).map_err(err)?;
+            if &now != since {
+                let newer: Vec<i64> = tx
+                    .prepare("SELECT number FROM suppressions WHERE source_id > ?1")
+                    .and_then(|mut s| s.query_map([super::stamp_id(since)], |r| r.get(0))?.collect())
+                    .map_err(err)?;
+                let n = super::clashes(batch, newer.into_iter().map(|k| k as u64));
+                if n > 0 {
+                    return Err(super::clash(&path, n, since));
+                }
+            }
+        }
         // A campaign written back twice (the same run folder) is recorded once.
         if let Some(c) = &batch.campaign {
             let known: Option<i64> = tx
@@ -271,10 +278,15 @@ impl Registry for SqliteRegistry {
         Ok(id)
     }
 
-    fn suppressed(&mut self) -> Result<Vec<u64>> {
+    fn suppressed(&mut self, with_issued: bool) -> Result<Vec<u64>> {
+        let sql = if with_issued {
+            "SELECT DISTINCT number FROM suppressions ORDER BY number"
+        } else {
+            "SELECT DISTINCT number FROM suppressions WHERE reason <> 'issued' ORDER BY number"
+        };
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT DISTINCT number FROM suppressions ORDER BY number")
+            .prepare_cached(sql)
             .map_err(|e| Error::Format { path: self.path.clone().into(), message: e.to_string() })?;
         let rows =
             stmt.query_map([], |r| r.get::<_, i64>(0)).and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>());
@@ -450,6 +462,32 @@ impl Registry for SqliteRegistry {
         tx.commit().map_err(err)
     }
 
+    fn close_list(&mut self, list_sha256: &str, source: &SourceInfo) -> Result<u64> {
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| Error::Format { path: path.clone().into(), message: e.to_string() };
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
+        tx.execute(
+            "INSERT INTO sources (kind, name, path, sha256, rows, snapshot_date, recorded_by, recorded_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                source.kind,
+                source.name,
+                source.path,
+                source.sha256,
+                source.rows as i64,
+                source.snapshot_date,
+                super::recorder(),
+                now()
+            ],
+        )
+        .map_err(err)?;
+        let n = tx
+            .execute("DELETE FROM suppressions WHERE reason = 'issued' AND scope = ?1", [list_sha256])
+            .map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(n as u64)
+    }
+
     fn prune_withdrawn(&mut self, cutoff: jiff::Timestamp) -> Result<u64> {
         let path = self.path.clone();
         let err = |e: rusqlite::Error| Error::Format { path: path.clone().into(), message: e.to_string() };
@@ -550,12 +588,12 @@ mod tests {
         assert_eq!((ha.consents.len(), ha.withdrawals.len(), hb.consents.len()), (1, 0, 0));
         assert!(ha.suppressions.iter().chain(&hb.suppressions).all(|s| s.reason == "erasure"));
         assert_eq!((ha.suppressions.len(), hb.suppressions.len()), (1, 1));
-        assert_eq!(r.suppressed().unwrap(), [a, b]);
+        assert_eq!(r.suppressed(false).unwrap(), [a, b]);
         // Pruning: a receipt withdrawn after the cutoff stays, one withdrawn before it goes.
         assert_eq!(r.prune_withdrawn("2026-02-01T00:00:00Z".parse().unwrap()).unwrap(), 0);
         assert_eq!(r.prune_withdrawn("2026-02-03T00:00:00Z".parse().unwrap()).unwrap(), 1);
         assert!(r.held(a).unwrap().consents.is_empty());
-        assert_eq!(r.suppressed().unwrap(), [a, b], "pruning never touches a suppression");
+        assert_eq!(r.suppressed(false).unwrap(), [a, b], "pruning never touches a suppression");
     }
 
     #[test]
@@ -574,5 +612,29 @@ mod tests {
         assert_eq!(r.apply(&batch).unwrap(), id);
         let counts = r.counts().unwrap();
         assert!(counts.contains(&("campaigns".to_string(), 1)) && counts.contains(&("sources".to_string(), 1)));
+    }
+
+    #[test]
+    fn an_exclusive_list_drawn_before_another_took_its_numbers_is_refused_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.sqlite").display().to_string();
+        let mut r = SqliteRegistry::create(&path).unwrap();
+        let manifest = |sha: &str| format!(r#"{{"list":{{"sha256":"{sha}"}}}}"#);
+        let since = r.stamp().unwrap();
+        let first = crate::registry::exclusive_list_batch("a", &manifest("a"), vec![1, 2, 3], since.clone()).unwrap();
+        r.apply(&first).unwrap();
+        // Drawn against the same state, sharing number 3: refused, nothing written.
+        let clashing = crate::registry::exclusive_list_batch("b", &manifest("b"), vec![3, 4], since.clone()).unwrap();
+        let e = r.apply(&clashing).unwrap_err().to_string();
+        assert!(e.contains("1 numbers") && e.contains("draw the list again"), "{e}");
+        assert_eq!(r.suppressed(true).unwrap(), [1, 2, 3]);
+        // Drawn against the same state, sharing none: issued.
+        let apart = crate::registry::exclusive_list_batch("c", &manifest("c"), vec![5, 6], since).unwrap();
+        r.apply(&apart).unwrap();
+        assert_eq!(r.suppressed(true).unwrap(), [1, 2, 3, 5, 6]);
+        assert!(r.suppressed(false).unwrap().is_empty(), "being on a list is no suppression for a campaign");
+        let closed = source("close-list");
+        assert_eq!(r.close_list("a", &closed).unwrap(), 3);
+        assert_eq!(r.suppressed(true).unwrap(), [5, 6]);
     }
 }
