@@ -699,3 +699,44 @@ fn exclusive(d: &Path, r: &Reg) {
         }
     }
 }
+
+on_both!(
+    the_audit_checks_a_run_against_the_sqlite_registry_as_it_stood,
+    the_audit_checks_a_run_against_the_postgres_registry_as_it_stood,
+    audit_as_it_stood
+);
+
+fn audit_as_it_stood(d: &Path, r: &Reg) {
+    ok(d, r, &["registry", "init"]);
+    ok(d, r, &["registry", "import", &data("objectors.csv"), "--kind", "suppression"]);
+    let day = ["--set", "run.day_hours=1"];
+    ok(d, r, &[&["simulate", "--seed", "4", "--out", "c1"][..], &day].concat());
+    let state: serde_json::Value = serde_json::from_str(&read(d.join("c1/registry.json"))).unwrap();
+    assert_eq!(state["suppressed"], 200, "{state}");
+    let audit = |dir: &str| run(d, r, &["audit", dir]);
+    let o = audit("c1");
+    assert_eq!(o.status.code(), Some(0), "{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+    // Numbers c1 dialled, suppressed after it ran: c1 is still clean, for it was audited as the registry stood.
+    let dialled: Vec<String> =
+        by_header(read(d.join("c1/calls.csv"))).into_iter().map(|r| r["number"].clone()).take(30).collect();
+    std::fs::write(d.join("later.csv"), format!("number\n{}\n", dialled.join("\n"))).unwrap();
+    ok(d, r, &["registry", "import", "later.csv", "--kind", "suppression"]);
+    let o = audit("c1");
+    assert_eq!(o.status.code(), Some(0), "{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+    // The same folder without its registry state is held to the registry as it stands: those calls are flagged.
+    std::fs::remove_file(d.join("c1/registry.json")).unwrap();
+    let o = run(d, r, &["audit", "c1", "--no-manifest"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(4), "{out}{}", stderr(&o));
+    assert!(
+        out.lines().any(|l| l.contains("known-number") && l.contains("registry:") && l.contains(&dialled[0][1..])),
+        "{out}"
+    );
+    // A run that never read the registry and dialled numbers suppressed in it is flagged.
+    let list = format!("numbers.list=\"{}\"", d.join("later.csv").display());
+    ok_stdout(d, &[&["simulate", "--seed", "5", "--out", "c2", "--set", &list][..], &day].concat());
+    let o = audit("c2");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(4), "{out}{}", stderr(&o));
+    assert!(out.contains("known-number"), "{out}");
+}

@@ -46,6 +46,10 @@ pub struct AuditArgs {
     /// the campaign be lawful under the law in force, or elsewhere?
     #[arg(long, value_name = "PROFILE")]
     profile: Option<String>,
+    /// A registry (an SQLite file or a postgres:// URL): no dialled number may have been suppressed in it when
+    /// the run read it (the state its registry.json records; without one, the registry as it stands).
+    #[arg(long, value_name = "PATH|URL")]
+    registry: Option<String>,
     #[command(flatten)]
     input: super::input_args::InputArgs,
 }
@@ -79,6 +83,29 @@ pub fn run(args: AuditArgs) -> Result<i32> {
             exclusions.append(dialsim::sim::scenario_exclusions(&scenario, &plan)?);
         }
         exclusions.append(super::generate::load_exclusions(&plan, &args.exclude, &args.suppress, &args.input)?);
+    }
+    if let Some(r) = &args.registry {
+        let mut reg = dialsim::registry::open(r)?;
+        let as_of = match dialsim::registry::read_state(&args.dir)? {
+            Some(state) => {
+                if state.registry != reg.location() {
+                    note!("dialsim: warning: the run read the registry {}, not {}", state.registry, reg.location());
+                }
+                state.as_of_source
+            }
+            None => {
+                note!(
+                    "dialsim: the run recorded no registry state ({}): checked against the registry as it stands now",
+                    dialsim::registry::STATE_FILE
+                );
+                reg.last_source()?
+            }
+        };
+        let keys = reg.suppressed_as_of(as_of)?;
+        exclusions.push(
+            format!("registry:{r} as of source {as_of}"),
+            Source::Suppression(dialsim::exclude::SuppressionList::from_keys(keys)),
+        );
     }
     // An exact list's hit is certain; a Bloom filter's only possible (false positives).
     let known = |k: u64| -> Option<KnownHit> {

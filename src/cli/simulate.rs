@@ -208,8 +208,16 @@ fn run_into(
     campaign: &Campaign,
     seed: u64,
     key: Option<&[u8]>,
+    state: Option<&dialsim::registry::RegistryState>,
 ) -> Result<dialsim::sim::RunOutput> {
     let out = dialsim::report::simulate_into(&mut folder, campaign, seed)?;
+    if let Some(state) = state {
+        let json = serde_json::to_string_pretty(state)?;
+        folder.write(dialsim::registry::STATE_FILE, dialsim::output::Privacy::Public, |w| {
+            w.write_all(json.as_bytes())?;
+            w.write_all(b"\n")
+        })?;
+    }
     if args.plot {
         let title = format!("{} — day profile (seed {seed})", campaign.scenario().run.name);
         dialsim::report::profile_svg(&folder.path().join("profile.svg"), &title, &out.intervals)?;
@@ -222,7 +230,8 @@ fn run_into(
         super::registry::write_back(r, dir, campaign.scenario())?;
     }
     note!(
-        "dialsim: wrote calls.csv, suppression.csv, consents.jsonl, names.csv, intervals.csv, summary.json, processing.json and manifest.json to {}",
+        "dialsim: wrote calls.csv, suppression.csv, consents.jsonl, names.csv, intervals.csv, summary.json, processing.json{} and manifest.json to {}",
+        if state.is_some() { ", registry.json" } else { "" },
         dir.display()
     );
     Ok(out)
@@ -282,14 +291,14 @@ fn series(args: &SimulateArgs, n: u32) -> Result<i32> {
         let mut set = args.set.clone();
         set.push(format!("run.start_date=\"{day}\""));
         let scenario = load_scenario(&args.scenario, &set)?;
-        let prior = super::registry::prior(registry, &scenario)?;
+        let (prior, state) = super::registry::prior(registry, &scenario)?;
         let (suppressed, bases) = (prior.suppressed.len(), prior.bases.len());
         let never: std::collections::HashSet<String> =
             prior.suppressed.keys().map(|&k| dialsim::registry::e164(k)).collect();
         let campaign = Campaign::with_prior(scenario, prior)?;
         let sub = dir.join(format!("campaign-{:02}", i + 1));
         let run_seed = dialsim::rng::replication_seed(seed, i);
-        let out = run_into(args, RunFolder::create(&sub)?, &sub, &campaign, run_seed, key.as_deref())?;
+        let out = run_into(args, RunFolder::create(&sub)?, &sub, &campaign, run_seed, key.as_deref(), Some(&state))?;
         let (mut dialled_suppressed, mut with_basis) = (0u64, 0u64);
         let calls = sub.join("calls.csv");
         let mut reader = csv::Reader::from_path(&calls)
@@ -357,12 +366,12 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     let key = args.key.as_ref().map(dialsim::manifest::read_key).transpose()?; // read before the run: a bad key costs no run
     let folder = args.out.as_ref().map(RunFolder::create).transpose()?;
     let seed = super::generate::seed_or_fresh(args.seed);
-    let campaign = match &args.registry {
+    let (campaign, state) = match &args.registry {
         Some(r) => {
-            let prior = super::registry::prior(r, &scenario)?;
-            Campaign::with_prior(scenario, prior)?
+            let (prior, state) = super::registry::prior(r, &scenario)?;
+            (Campaign::with_prior(scenario, prior)?, Some(state))
         }
-        None => Campaign::new(scenario)?,
+        None => (Campaign::new(scenario)?, None),
     };
     let threads = super::threads(args.threads)?;
     // Sized up front (records stream to disk; memory holds what is in play) and refused before the run when it
@@ -391,7 +400,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         match folder {
             Some(folder) => {
                 let dir = args.out.clone().unwrap_or_default();
-                let out = run_into(&args, folder, &dir, &campaign, seed, key.as_deref())?;
+                let out = run_into(&args, folder, &dir, &campaign, seed, key.as_deref(), state.as_ref())?;
                 show(args.json, &RunReport { scenario: campaign.scenario(), run: &out })?;
                 super::report::write_for(args.report.as_ref(), args.out.as_deref(), |_| {})?;
             }

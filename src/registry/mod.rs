@@ -289,6 +289,12 @@ pub trait Registry {
     /// but being on an open exclusive list ([`ISSUED`]: such numbers are not to be listed again, yet their own
     /// campaign dials them).
     fn suppressed(&mut self, with_issued: bool) -> Result<Vec<u64>>;
+    /// The numbers suppressed (but not [`ISSUED`]) by the sources up to `source_id`: the registry as it stood
+    /// when that source was the newest, less what erasures and pruning removed since (an erased number's
+    /// suppressions become a newer tombstone).
+    fn suppressed_as_of(&mut self, source_id: i64) -> Result<Vec<u64>>;
+    /// The newest source's id (0 for an empty registry).
+    fn last_source(&mut self) -> Result<i64>;
     /// Closes the exclusive list whose SHA-256 is `list_sha256`: its numbers leave the open lists (they may be
     /// listed again); returns how many. Recorded as `source`.
     fn close_list(&mut self, list_sha256: &str, source: &SourceInfo) -> Result<u64>;
@@ -591,4 +597,35 @@ pub fn clashes(batch: &Batch, newer: impl IntoIterator<Item = u64>) -> u64 {
     let mut keys = bulk.keys.clone();
     keys.sort_unstable();
     newer.into_iter().filter(|k| keys.binary_search(k).is_ok()).count() as u64
+}
+
+/// What a run read from a registry: `registry.json` in its run folder, so that `audit --registry` checks the
+/// run against the registry as it stood.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct RegistryState {
+    /// Where the registry is (a URL without its password).
+    pub registry: String,
+    /// Its [`Registry::stamp`] when the run read it.
+    pub stamp: String,
+    /// Its newest source then: the run saw the rows of the sources up to this one.
+    pub as_of_source: i64,
+    /// Numbers suppressed then (issued ones aside).
+    pub suppressed: u64,
+    /// Numbers with a lawful basis then, for the run's consent purpose.
+    pub bases: u64,
+}
+
+/// The file of a run folder that records the [`RegistryState`] the run read.
+pub const STATE_FILE: &str = "registry.json";
+
+/// Reads the [`RegistryState`] of the run folder `dir`, if the run read a registry.
+pub fn read_state(dir: &std::path::Path) -> Result<Option<RegistryState>> {
+    let path = dir.join(STATE_FILE);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = crate::open::read_to_string(&path, crate::open::Bound::MANIFEST)?;
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| Error::input(path.display().to_string(), Some(e.line() as u64), e.to_string()))
 }

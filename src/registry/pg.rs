@@ -483,6 +483,27 @@ impl Registry for PgRegistry {
         tx.commit().map_err(err)
     }
 
+    fn suppressed_as_of(&mut self, source_id: i64) -> Result<Vec<u64>> {
+        let rows = self
+            .client
+            .query(
+                "SELECT DISTINCT number FROM suppressions WHERE reason <> 'issued' AND source_id <= $1 ORDER BY number",
+                &[&source_id],
+            )
+            .map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|r| r.try_get::<_, i64>(0).map(|k| k as u64))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e))
+    }
+
+    fn last_source(&mut self) -> Result<i64> {
+        self.client
+            .query_one("SELECT COALESCE(MAX(id), 0)::BIGINT FROM sources", &[])
+            .and_then(|r| r.try_get(0))
+            .map_err(|e| self.err(e))
+    }
+
     fn close_list(&mut self, list_sha256: &str, source: &SourceInfo) -> Result<u64> {
         let (mut tx, location) = self.write()?;
         let err = |e: postgres::Error| Error::Format { path: location.clone().into(), message: e.to_string() };

@@ -462,6 +462,26 @@ impl Registry for SqliteRegistry {
         tx.commit().map_err(err)
     }
 
+    fn suppressed_as_of(&mut self, source_id: i64) -> Result<Vec<u64>> {
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| Error::Format { path: path.clone().into(), message: e.to_string() };
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT DISTINCT number FROM suppressions WHERE reason <> 'issued' AND source_id <= ?1 ORDER BY number",
+            )
+            .map_err(err)?;
+        let keys = stmt
+            .query_map([source_id], |r| r.get::<_, i64>(0))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(err)?;
+        Ok(keys.into_iter().map(|k| k as u64).collect())
+    }
+
+    fn last_source(&mut self) -> Result<i64> {
+        self.conn.query_row("SELECT COALESCE(MAX(id), 0) FROM sources", [], |r| r.get(0)).map_err(|e| self.err(e))
+    }
+
     fn close_list(&mut self, list_sha256: &str, source: &SourceInfo) -> Result<u64> {
         let path = self.path.clone();
         let err = |e: rusqlite::Error| Error::Format { path: path.clone().into(), message: e.to_string() };
