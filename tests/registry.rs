@@ -740,3 +740,23 @@ fn audit_as_it_stood(d: &Path, r: &Reg) {
     assert_eq!(o.status.code(), Some(4), "{out}{}", stderr(&o));
     assert!(out.contains("known-number"), "{out}");
 }
+
+#[test]
+fn a_scenario_names_its_registry_and_the_flag_overrides_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for name in ["named.sqlite", "flag.sqlite"] {
+        ok_stdout(d, &["registry", "init", "--registry", name]);
+    }
+    let set = ["--set", "registry=\"named.sqlite\"", "--set", "run.day_hours=1"];
+    ok_stdout(d, &[&["simulate", "--seed", "1", "--out", "a"][..], &set].concat());
+    ok_stdout(d, &[&["simulate", "--seed", "1", "--out", "b", "--registry", "flag.sqlite"][..], &set].concat());
+    let campaigns = |name: &str| {
+        let s: serde_json::Value =
+            serde_json::from_slice(&ok_stdout(d, &["registry", "status", "--json", "--registry", name])).unwrap();
+        s["counts"].as_array().unwrap().iter().find(|c| c[0] == "campaigns").unwrap()[1].as_u64().unwrap()
+    };
+    assert_eq!((campaigns("named.sqlite"), campaigns("flag.sqlite")), (1, 1));
+    assert!(read(d.join("a/registry.json")).contains("named.sqlite"));
+    assert!(read(d.join("b/registry.json")).contains("flag.sqlite"));
+}

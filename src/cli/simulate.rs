@@ -56,7 +56,7 @@ pub struct SimulateArgs {
     /// A series of campaigns against one registry: each starts --every after the one before (seeds derived from
     /// the seed), reads what the earlier ones wrote back and writes its own, into DIR/campaign-01, -02, …, with
     /// DIR/series.csv (one row per campaign)
-    #[arg(long, value_name = "N", requires_all = ["registry", "out"], conflicts_with_all = ["replications", "ci_half_width", "report"])]
+    #[arg(long, value_name = "N", requires = "out", conflicts_with_all = ["replications", "ci_half_width", "report"])]
     campaigns: Option<u32>,
     /// The time from one campaign's start to the next's, in days (`30d`, or `30`)
     #[arg(long, value_name = "DAYS", default_value = "30d", requires = "campaigns")]
@@ -208,8 +208,9 @@ fn run_into(
     campaign: &Campaign,
     seed: u64,
     key: Option<&[u8]>,
-    state: Option<&dialsim::registry::RegistryState>,
+    registry: Option<(&str, &dialsim::registry::RegistryState)>,
 ) -> Result<dialsim::sim::RunOutput> {
+    let state = registry.map(|(_, s)| s);
     let out = dialsim::report::simulate_into(&mut folder, campaign, seed)?;
     if let Some(state) = state {
         let json = serde_json::to_string_pretty(state)?;
@@ -226,7 +227,7 @@ fn run_into(
     if let Some(k) = key {
         dialsim::manifest::sign_folder(dir, k)?;
     }
-    if let Some(r) = &args.registry {
+    if let Some((r, _)) = registry {
         super::registry::write_back(r, dir, campaign.scenario())?;
     }
     note!(
@@ -250,14 +251,16 @@ fn every_days(text: &str) -> Result<i64> {
 /// then written back, before the next reads the registry), and DIR/series.csv, one row per campaign.
 fn series(args: &SimulateArgs, n: u32) -> Result<i32> {
     use std::io::Write;
-    let (Some(registry), Some(dir)) = (&args.registry, &args.out) else {
-        anyhow::bail!(dialsim::Error::Usage("--campaigns needs --registry and --out".into()))
+    let first = load_scenario(&args.scenario, &args.set)?;
+    let (Some(registry), Some(dir)) = (args.registry.as_ref().or(first.registry.as_ref()), &args.out) else {
+        anyhow::bail!(dialsim::Error::Usage(
+            "--campaigns needs a registry (--registry, or registry = \"…\" in the scenario) and --out".into()
+        ))
     };
     if n == 0 || n > 120 {
         anyhow::bail!(dialsim::Error::Usage(format!("--campaigns {n}: from 1 to 120")));
     }
     let every = every_days(&args.every)?;
-    let first = load_scenario(&args.scenario, &args.set)?;
     let start: jiff::civil::Date = first
         .run
         .start_date
@@ -298,7 +301,15 @@ fn series(args: &SimulateArgs, n: u32) -> Result<i32> {
         let campaign = Campaign::with_prior(scenario, prior)?;
         let sub = dir.join(format!("campaign-{:02}", i + 1));
         let run_seed = dialsim::rng::replication_seed(seed, i);
-        let out = run_into(args, RunFolder::create(&sub)?, &sub, &campaign, run_seed, key.as_deref(), Some(&state))?;
+        let out = run_into(
+            args,
+            RunFolder::create(&sub)?,
+            &sub,
+            &campaign,
+            run_seed,
+            key.as_deref(),
+            Some((registry, &state)),
+        )?;
         let (mut dialled_suppressed, mut with_basis) = (0u64, 0u64);
         let calls = sub.join("calls.csv");
         let mut reader = csv::Reader::from_path(&calls)
@@ -366,7 +377,8 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     let key = args.key.as_ref().map(dialsim::manifest::read_key).transpose()?; // read before the run: a bad key costs no run
     let folder = args.out.as_ref().map(RunFolder::create).transpose()?;
     let seed = super::generate::seed_or_fresh(args.seed);
-    let (campaign, state) = match &args.registry {
+    let registry = args.registry.clone().or_else(|| scenario.registry.clone());
+    let (campaign, state) = match &registry {
         Some(r) => {
             let (prior, state) = super::registry::prior(r, &scenario)?;
             (Campaign::with_prior(scenario, prior)?, Some(state))
@@ -400,7 +412,15 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         match folder {
             Some(folder) => {
                 let dir = args.out.clone().unwrap_or_default();
-                let out = run_into(&args, folder, &dir, &campaign, seed, key.as_deref(), state.as_ref())?;
+                let out = run_into(
+                    &args,
+                    folder,
+                    &dir,
+                    &campaign,
+                    seed,
+                    key.as_deref(),
+                    registry.as_deref().zip(state.as_ref()),
+                )?;
                 show(args.json, &RunReport { scenario: campaign.scenario(), run: &out })?;
                 super::report::write_for(args.report.as_ref(), args.out.as_deref(), |_| {})?;
             }

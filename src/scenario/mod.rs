@@ -500,6 +500,10 @@ impl Default for ComplianceSection {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct Scenario {
+    /// `registry = "PATH|URL"`: the registry the run reads and writes back to, as `simulate --registry` (which
+    /// overrides it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry: Option<String>,
     /// `[run]`.
     pub run: RunSection,
     /// `[numbers]`.
