@@ -760,3 +760,52 @@ fn a_scenario_names_its_registry_and_the_flag_overrides_it() {
     assert!(read(d.join("a/registry.json")).contains("named.sqlite"));
     assert!(read(d.join("b/registry.json")).contains("flag.sqlite"));
 }
+
+on_both!(
+    an_sqlite_import_keeps_each_rows_kind_time_and_source,
+    a_postgres_import_keeps_each_rows_kind_time_and_source,
+    per_row
+);
+
+fn per_row(d: &Path, r: &Reg) {
+    ok(d, r, &["registry", "init"]);
+    std::fs::write(
+        d.join("crm.csv"),
+        "number,kind,time,source\n\
+         +420601000001,objection,2026-01-05T10:00:00+01:00,crm\n\
+         +420601000002,dnc-request,2026-02-01,web form\n\
+         +420601000003,,,\n\
+         +420601000001,objection,2026-03-01T08:00:00Z,crm\n",
+    )
+    .unwrap();
+    ok(d, r, &["registry", "import", "crm.csv", "--kind", "suppression"]);
+    let held = |n: &str| access(d, r, n)["suppressions"][0].clone();
+    let one = held("+420601000001");
+    assert_eq!((one["reason"].as_str(), one["scope"].as_str()), (Some("objection"), Some("crm")), "{one}");
+    assert_eq!(one["at"], "2026-01-05T09:00:00Z", "the first row of a number, its time in UTC: {one}");
+    let two = held("+420601000002");
+    assert_eq!(
+        (two["reason"].as_str(), two["scope"].as_str(), two["at"].as_str()),
+        (Some("dnc-request"), Some("web form"), Some("2026-02-01"))
+    );
+    let three = held("+420601000003");
+    assert_eq!((three["reason"].as_str(), three["scope"].as_str()), (Some("suppression"), Some("all")), "{three}");
+    assert!(three["at"].is_null(), "{three}");
+    // A time that is no time, and a kind that is the registry's own, are errors naming file and line; nothing
+    // of such a file is written.
+    std::fs::write(
+        d.join("bad.csv"),
+        "number,kind,time\n+420601000004,objection,2026-01-05\n+420601000005,objection,yesterday\n",
+    )
+    .unwrap();
+    let o = run(d, r, &["registry", "import", "bad.csv", "--kind", "suppression"]);
+    assert!(
+        !o.status.success() && stderr(&o).contains("bad.csv:3") && stderr(&o).contains("yesterday"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(d.join("own.csv"), "number,kind\n+420601000006,issued\n").unwrap();
+    let o = run(d, r, &["registry", "import", "own.csv", "--kind", "suppression"]);
+    assert!(!o.status.success() && stderr(&o).contains("own.csv:2"), "{}", stderr(&o));
+    assert_eq!(status(d, r)["suppressed_numbers"], 3);
+}

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{Batch, Bulk, CampaignRow, Consent, IssuedList, SourceInfo, Suppression, Withdrawal};
+use super::{Batch, Bulk, CampaignRow, Consent, IssuedList, Label, SourceInfo, Suppression, Withdrawal};
 use crate::error::{Error, Result};
 use crate::exclude::InputOptions;
 use crate::jurisdiction::Basis;
@@ -96,7 +96,7 @@ pub fn import_batch(
         (_, None) => None,
     };
     let read = options.read_path(path)?;
-    let mut keys = read.keys;
+    let mut keys = read.keys.clone();
     // Sorted: rows go into the tables' B-trees in key order, much faster than at random.
     keys.sort_unstable();
     keys.dedup();
@@ -118,7 +118,11 @@ pub fn import_batch(
                 Kind::Suppression => "all".to_string(),
                 _ => batch.source.name.clone(),
             };
-            batch.bulk = Some(Bulk { keys, reason: kind.as_str().into(), scope, at: date.clone() });
+            let label = Label { reason: kind.as_str().into(), scope, at: date.clone() };
+            batch.bulk = Some(match labelled_rows(path, &read.shape, options, &label, &keys)? {
+                Some(bulk) => bulk,
+                None => Bulk::uniform(keys, label),
+            });
         }
     }
     Ok(batch)
@@ -251,8 +255,120 @@ pub fn exclusive_list_batch(name: &str, manifest: &str, keys: Vec<u64>, since: S
         rows: keys.len() as u64,
         snapshot_date: None,
     });
-    batch.bulk = Some(Bulk { keys, reason: super::ISSUED.into(), scope: list_sha256.clone(), at: None });
+    batch.bulk =
+        Some(Bulk::uniform(keys, Label { reason: super::ISSUED.into(), scope: list_sha256.clone(), at: None }));
     batch.list = Some(IssuedList { list_sha256, manifest: manifest.to_string() });
     batch.exclusive_since = Some(since);
     Ok(batch)
+}
+
+/// The header names of the columns a suppression file may give per row: its reason, what it covers, when.
+const REASON_COLUMNS: [&str; 2] = ["kind", "reason"];
+const SCOPE_COLUMNS: [&str; 2] = ["source", "scope"];
+const TIME_COLUMNS: [&str; 3] = ["time", "at", "when"];
+
+/// For a file whose header names a reason (`kind`/`reason`), scope (`source`/`scope`) or time
+/// (`time`/`at`/`when`) column beside its numbers: each number with its row's values (`default`'s where a row
+/// leaves one empty), the first row of a number kept. `None` for a file without such columns. The file has
+/// already been read whole by the one reader (its numbers `read`, sorted, are valid); this second pass reads
+/// the same rows with the shape that reader found, and any number of `read` it does not find there keeps
+/// `default` (a number the one reader read is never left out).
+fn labelled_rows(
+    path: &str,
+    shape: &crate::exclude::InputShape,
+    options: &InputOptions,
+    default: &Label,
+    read: &[u64],
+) -> Result<Option<Bulk>> {
+    let Some(header) = &shape.header else { return Ok(None) };
+    let find = |names: &[&str]| header.iter().position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)));
+    let (reason, scope, time) = (find(&REASON_COLUMNS), find(&SCOPE_COLUMNS), find(&TIME_COLUMNS));
+    if reason.is_none() && scope.is_none() && time.is_none() {
+        return Ok(None);
+    }
+    if shape.encoding != crate::exclude::TextEncoding::Utf8 {
+        return Err(Error::input(path, None, "per-row kind, source or time columns are read from UTF-8 files only"));
+    }
+    let file = crate::open::open(Path::new(path))?.file;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(shape.delimiter)
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(std::io::BufReader::with_capacity(1 << 20, file));
+    let mut labels: Vec<Label> = Vec::new();
+    let mut index: std::collections::HashMap<Label, u32> = std::collections::HashMap::new();
+    let mut rows: Vec<(u64, u32)> = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map(|p| p.line());
+                return Err(Error::input(path, line, e.to_string()));
+            }
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        let field = |c: Option<usize>| -> Result<Option<String>> {
+            let Some(c) = c else { return Ok(None) };
+            let bytes = record.get(c).unwrap_or_default();
+            let text = std::str::from_utf8(bytes).map_err(|_| Error::input(path, Some(line), "not UTF-8"))?;
+            let text = text.trim();
+            Ok((!text.is_empty()).then(|| text.to_string()))
+        };
+        let reason_text = field(reason)?;
+        if let Some(r) = &reason_text
+            && (r == super::ISSUED || r == "erasure")
+        {
+            return Err(Error::input(path, Some(line), format!("kind '{r}' is the registry's own: give another")));
+        }
+        let at = match field(time)? {
+            Some(t) => Some(normal_time(&t).ok_or_else(|| {
+                Error::input(
+                    path,
+                    Some(line),
+                    format!("time '{t}' is neither RFC 3339 (2026-01-05T10:00:00Z) nor a date"),
+                )
+            })?),
+            None => default.at.clone(),
+        };
+        let label = Label {
+            reason: reason_text.unwrap_or_else(|| default.reason.clone()),
+            scope: field(scope)?.unwrap_or_else(|| default.scope.clone()),
+            at,
+        };
+        let next = labels.len() as u32;
+        let id = *index.entry(label.clone()).or_insert_with(|| {
+            labels.push(label);
+            next
+        });
+        for &c in &shape.columns {
+            let bytes = record.get(c).unwrap_or_default();
+            let Ok(text) = std::str::from_utf8(bytes) else { continue };
+            if let Ok(n) = options.normalizer.parse(text.trim()) {
+                rows.push((n.key(), id));
+            }
+        }
+    }
+    // The first row of each number (file order within a number: a stable sort).
+    rows.sort_by_key(|&(k, _)| k);
+    rows.dedup_by_key(|&mut (k, _)| k);
+    let missing: Vec<u64> =
+        read.iter().copied().filter(|k| rows.binary_search_by_key(k, |&(r, _)| r).is_err()).collect();
+    if !missing.is_empty() {
+        let id = labels.len() as u32;
+        labels.push(default.clone());
+        rows.extend(missing.into_iter().map(|k| (k, id)));
+        rows.sort_by_key(|&(k, _)| k);
+    }
+    let (keys, label_of) = rows.into_iter().unzip();
+    Ok(Some(Bulk { keys, label_of, labels }))
+}
+
+/// A time as the registry keeps it: RFC 3339 in UTC, or a date as written.
+fn normal_time(text: &str) -> Option<String> {
+    if let Ok(t) = text.parse::<jiff::Timestamp>() {
+        return Some(t.to_string());
+    }
+    text.parse::<jiff::civil::Date>().ok().map(|d| d.to_string())
 }

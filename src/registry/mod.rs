@@ -72,18 +72,40 @@ pub struct Suppression {
     pub at: Option<String>,
 }
 
-/// Numbers never to dial that share their reason, scope and time (an import), held as keys alone: 8 bytes a
-/// number, so that a file of 50 million numbers fits in memory.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Bulk {
-    /// [`PhoneNumber::key`]s.
-    pub keys: Vec<u64>,
+/// What a bulk suppression says of its number: why, what it covers, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Label {
     /// As [`Suppression::reason`].
     pub reason: String,
     /// As [`Suppression::scope`].
     pub scope: String,
     /// As [`Suppression::at`].
     pub at: Option<String>,
+}
+
+/// Numbers never to dial in bulk (an import), held as keys and an index into a few distinct [`Label`]s: about
+/// 12 bytes a number, so that a file of 50 million numbers fits in memory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bulk {
+    /// [`PhoneNumber::key`]s, each once.
+    pub keys: Vec<u64>,
+    /// Each key's label, an index into `labels`; empty: every key has the first.
+    pub label_of: Vec<u32>,
+    /// The distinct labels (at least one when there are keys).
+    pub labels: Vec<Label>,
+}
+
+impl Bulk {
+    /// `keys`, every one with `label`.
+    pub fn uniform(keys: Vec<u64>, label: Label) -> Bulk {
+        Bulk { keys, label_of: Vec::new(), labels: vec![label] }
+    }
+
+    /// The label of the `i`-th key.
+    pub fn label(&self, i: usize) -> &Label {
+        let at = self.label_of.get(i).map_or(0, |&l| l as usize);
+        &self.labels[at.min(self.labels.len().saturating_sub(1))]
+    }
 }
 
 /// A consent receipt.

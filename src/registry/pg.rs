@@ -221,20 +221,19 @@ impl Registry for PgRegistry {
         }
         if let Some(b) = batch.bulk.as_ref().filter(|b| !b.keys.is_empty()) {
             // Straight into the table: the source is new, so (number, source, reason) cannot clash with a row
-            // already there, only with a repeated number of the batch, which is dropped first.
-            let mut unique: std::borrow::Cow<'_, [u64]> = std::borrow::Cow::Borrowed(&b.keys);
+            // already there, only with a repeated (number, reason) of the batch, which is dropped first.
+            let mut order: Vec<usize> = (0..b.keys.len()).collect();
             if !b.keys.windows(2).all(|w| w[0] < w[1]) {
-                let mut keys = b.keys.clone();
-                keys.sort_unstable();
-                keys.dedup();
-                unique = std::borrow::Cow::Owned(keys);
+                order.sort_by_key(|&i| (b.keys[i], b.label(i).reason.clone()));
+                order.dedup_by_key(|i| (b.keys[*i], b.label(*i).reason.clone()));
             }
             let sink = tx
                 .copy_in("COPY suppressions (number, source_id, reason, scope, at) FROM STDIN (FORMAT binary)")
                 .map_err(err)?;
             let mut w = BinaryCopyInWriter::new(sink, &[Type::INT8, Type::INT8, Type::TEXT, Type::TEXT, Type::TEXT]);
-            for &key in unique.iter() {
-                w.write(&[&key_sql(key), &id, &b.reason, &b.scope, &b.at]).map_err(err)?;
+            for i in order {
+                let l = b.label(i);
+                w.write(&[&key_sql(b.keys[i]), &id, &l.reason, &l.scope, &l.at]).map_err(err)?;
             }
             w.finish().map_err(err)?;
         }

@@ -220,8 +220,9 @@ impl Registry for SqliteRegistry {
                 insert.execute(params![key_sql(r.key), id, r.reason, r.scope, r.at]).map_err(err)?;
             }
             if let Some(b) = &batch.bulk {
-                for &key in &b.keys {
-                    insert.execute(params![key_sql(key), id, b.reason, b.scope, b.at]).map_err(err)?;
+                for (i, &key) in b.keys.iter().enumerate() {
+                    let l = b.label(i);
+                    insert.execute(params![key_sql(key), id, l.reason, l.scope, l.at]).map_err(err)?;
                 }
             }
             let mut insert = tx
