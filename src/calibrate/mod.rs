@@ -5,11 +5,13 @@
 //! The estimators follow the model the simulator draws from (see `sim::engine`): a number is out of service
 //! or not (per number); each attempt on a working number is busy, answered by a person, answered by a machine
 //! or not answered (per attempt); a connected person objects when offered, else listens or refuses (per
-//! person). Proportions get Wilson score intervals; means get Student-t intervals. A person whose pick-up
-//! would come after the ring timeout is logged as no answer, so `person` and `answer_delay` are slightly
-//! low when the timeout cuts the delay distribution's tail (under 1 % of answers for the default 25 s and
-//! a 9 s mean).
+//! person). Proportions get Wilson score intervals; means get Student-t intervals. A pick-up that would come
+//! after the ring timeout is logged as no answer: the answer delay is fitted as a lognormal truncated at the
+//! timeout (`censored`, maximum likelihood, its interval from the observed information), and `person` and
+//! `machine` are the logged rates over the share answered in time, their intervals carrying that share's
+//! own error.
 
+mod censored;
 mod delimited;
 mod read;
 mod vicidial;
@@ -68,55 +70,6 @@ pub struct DurationFit {
     pub mean: Estimate,
     /// Standard deviation over mean.
     pub cv: f64,
-}
-
-/// The standard normal distribution function (Abramowitz and Stegun 7.1.26 for erf; error below 1.5e-7).
-fn phi_cdf(z: f64) -> f64 {
-    let x = z.abs() / std::f64::consts::SQRT_2;
-    let t = 1.0 / (1.0 + 0.3275911 * x);
-    let poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-    let erf = 1.0 - poly * (-x * x).exp();
-    if z >= 0.0 { 0.5 * (1.0 + erf) } else { 0.5 * (1.0 - erf) }
-}
-
-/// A lognormal fitted to delays seen only below `cut` (pick-ups after the ring timeout are logged as no
-/// answer): the normal of the log-delays truncated above at ln(cut), fitted by moments (Cohen's fixed point).
-/// Returns the fit of the whole distribution and the share of it below the cut.
-fn truncated_lognormal(values: &[f64], cut: f64) -> Option<(DurationFit, f64)> {
-    let logs: Vec<f64> = values.iter().filter(|v| **v > 0.0).map(|v| v.ln()).collect();
-    if logs.len() < 2 {
-        return None;
-    }
-    let n = logs.len() as f64;
-    let m = logs.iter().sum::<f64>() / n;
-    let v = logs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
-    let c = cut.ln();
-    let (mut mu, mut s) = (m, v.sqrt());
-    for _ in 0..200 {
-        let a = (c - mu) / s;
-        let big_phi = phi_cdf(a).max(1e-12);
-        let lambda = (-a * a / 2.0).exp() / (2.0 * std::f64::consts::PI).sqrt() / big_phi;
-        let shrink = (1.0 - a * lambda - lambda * lambda).max(1e-6);
-        let (mu2, s2) = (m + (v / shrink).sqrt() * lambda, (v / shrink).sqrt());
-        let done = (mu2 - mu).abs() < 1e-10 && (s2 - s).abs() < 1e-10;
-        (mu, s) = (mu2, s2);
-        if done {
-            break;
-        }
-    }
-    let below = phi_cdf((c - mu) / s);
-    let seen = DurationFit::of(values)?;
-    let mean = (mu + s * s / 2.0).exp();
-    // The interval of the seen mean, moved by the correction (the correction's own error is left out).
-    let shift = mean / seen.mean.mean;
-    let whole = Estimate {
-        mean,
-        std: mean * ((s * s).exp() - 1.0).sqrt(),
-        ci95_low: seen.mean.ci95_low * shift,
-        ci95_high: seen.mean.ci95_high * shift,
-        n: seen.mean.n,
-    };
-    Some((DurationFit { mean: whole, cv: ((s * s).exp() - 1.0).sqrt() }, below))
 }
 
 impl DurationFit {
@@ -180,6 +133,9 @@ pub struct Calibration {
     /// The share of pick-ups that come before the ring timeout (1 when the log has no ring times): `person`
     /// and `machine` are the logged rates divided by it.
     pub answered_share: f64,
+    /// The standard error of ln `answered_share` (0 when nothing is corrected): the correction's own error,
+    /// carried into the intervals of `person` and `machine`.
+    pub answered_share_log_se: f64,
     /// Talk with persons who listened.
     pub talk: Option<DurationFit>,
     /// Talk with persons who refused or objected.
@@ -299,16 +255,20 @@ pub fn calibrate(log: &Log, plan: &Plan) -> Calibration {
         .filter(|a| a.disposition == Disposition::NoAnswer)
         .filter_map(|a| a.ring_s)
         .fold(None, |m: Option<f64>, r| Some(m.map_or(r, |m| m.max(r))));
-    let (answer_delay, answered_share) = match timeout.and_then(|t| truncated_lognormal(&delay, t)) {
-        Some((fit, below)) => (Some(fit), below),
-        None => (DurationFit::of(&delay), 1.0),
-    };
+    // The whole delay distribution, fitted to the delays seen below the timeout, and the share of pick-ups
+    // that come in time, each with the fit's own error.
+    let (answer_delay, answered_share, answered_share_log_se) =
+        match timeout.and_then(|t| censored::TruncatedLognormal::fit(&delay, t)) {
+            Some(fit) => (Some(fit.duration()), fit.below(), fit.below_log_se()),
+            None => (DurationFit::of(&delay), 1.0, 0.0),
+        };
     Calibration {
         format,
         attempts: attempts.iter().filter(|a| !a.follow_up).count() as u64,
         all,
         by_type,
         answered_share,
+        answered_share_log_se,
         answer_delay,
         talk: DurationFit::of(&talk),
         refusal_talk: DurationFit::of(&refusal),
@@ -357,10 +317,20 @@ impl Calibration {
         (p.rate() / self.answered_share).min(1.0)
     }
 
-    /// The 95 % interval of [`Calibration::answer_rate_mean`] (the Wilson interval, scaled).
+    /// The 95 % interval of [`Calibration::answer_rate_mean`]: the logged rate's Wilson interval and the
+    /// answered share's own error, combined on the log scale (the two are estimated from different parts of
+    /// the log — counts and ring times — and are nearly independent: their half-widths add in quadrature).
     pub fn answer_rate(&self, p: Proportion) -> (f64, f64) {
         let (lo, hi) = p.wilson();
-        (lo / self.answered_share, (hi / self.answered_share).min(1.0))
+        let share = self.answered_share;
+        let e = censored::Z95 * self.answered_share_log_se;
+        let rate = p.rate();
+        if rate <= 0.0 || e <= 0.0 {
+            return (lo / share, (hi / share * e.exp()).min(1.0));
+        }
+        let widen = |bound: f64| (bound / rate).ln().hypot(e);
+        let low = if lo > 0.0 { rate / share * (-widen(lo)).exp() } else { 0.0 };
+        (low, (rate / share * widen(hi).exp()).min(1.0))
     }
 
     /// The scenario: the fitted values with their intervals as comments; keys the log cannot tell keep
