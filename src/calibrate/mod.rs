@@ -1,6 +1,7 @@
 //! Calibrating a scenario from a dialer's own records (`dialsim calibrate`): the population's rates by
-//! number type, the answer-delay and handle-time distributions, the hourly answer curve and callbacks, each
-//! with a 95 % interval and the count it rests on, written as a scenario an analyst can run.
+//! number type, the answer-delay and handle-time distributions, the hourly answer curves and callbacks, each
+//! with a 95 % interval and the count it rests on, and the calling floor that sets the volume (the list's
+//! mix, days, hours, agents, attempts per number: `floor`), written as a scenario an analyst can run.
 //!
 //! The estimators follow the model the simulator draws from (see `sim::engine`): a number is out of service
 //! or not (per number); each attempt on a working number is busy, answered by a person, answered by a machine
@@ -13,12 +14,14 @@
 
 mod censored;
 mod delimited;
+mod floor;
 mod read;
 mod vicidial;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+pub use floor::{Agents, Days, Floor};
 pub use read::{Attempt, Disposition, Log, LogFormat, VICIDIAL_LOG_COLUMNS, read_log};
 
 use crate::error::Result;
@@ -136,6 +139,8 @@ pub struct Calibration {
     /// The standard error of ln `answered_share` (0 when nothing is corrected): the correction's own error,
     /// carried into the intervals of `person` and `machine`.
     pub answered_share_log_se: f64,
+    /// The ring timeout: the longest ring of an unanswered attempt (`None` when the log has no ring times).
+    pub ring_timeout: Option<f64>,
     /// Talk with persons who listened.
     pub talk: Option<DurationFit>,
     /// Talk with persons who refused or objected.
@@ -144,6 +149,10 @@ pub struct Calibration {
     pub wrap: Option<DurationFit>,
     /// Persons answering, of attempts on working numbers, by hour of the day dialled.
     pub person_by_hour: [Proportion; 24],
+    /// Machines answering, of attempts on working numbers, by hour of the day dialled.
+    pub machine_by_hour: [Proportion; 24],
+    /// The calling floor: days, hours, agents, attempts per number.
+    pub floor: Floor,
     /// Pick-up to hang-up of connected persons with the wait for an agent included, when the log cannot tell
     /// the wait from the talk: an upper bound on talk, reported but not fitted.
     pub answered_span: Option<DurationFit>,
@@ -192,6 +201,7 @@ pub fn calibrate(log: &Log, plan: &Plan) -> Calibration {
     let mut by_type: BTreeMap<String, FittedRates> = BTreeMap::new();
     let mut seen = std::collections::HashSet::new();
     let mut person_by_hour = [Proportion::default(); 24];
+    let mut machine_by_hour = [Proportion::default(); 24];
     let (mut delay, mut talk, mut refusal, mut wrap) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut span = Vec::new();
     // Referred numbers and kept callbacks follow [referrals] and [callbacks]: the population is fitted without
@@ -235,6 +245,7 @@ pub fn calibrate(log: &Log, plan: &Plan) -> Calibration {
         }
         if !out {
             person_by_hour[usize::from(a.hour)].add(d.person());
+            machine_by_hour[usize::from(a.hour)].add(d.machine());
         }
         if let Some(r) = a.ring_s.filter(|_| d.person() || d.machine()) {
             delay.push(r);
@@ -269,11 +280,14 @@ pub fn calibrate(log: &Log, plan: &Plan) -> Calibration {
         by_type,
         answered_share,
         answered_share_log_se,
+        ring_timeout: timeout,
         answer_delay,
         talk: DurationFit::of(&talk),
         refusal_talk: DurationFit::of(&refusal),
         wrap: DurationFit::of(&wrap),
         person_by_hour,
+        machine_by_hour,
+        floor: Floor::of(attempts, format == LogFormat::Dialsim),
         answered_span: DurationFit::of(&span),
         left_out: log.left_out.clone(),
         unknown: log.unknown.clone(),
@@ -349,9 +363,7 @@ impl Calibration {
         for note in self.notes() {
             let _ = writeln!(t, "# {note}");
         }
-        let types: Vec<&str> = self.by_type.keys().map(String::as_str).filter(|k| *k != "unknown").collect();
-        let _ = writeln!(t, "\n[run]\nname = \"calibrated\"\n\n[numbers]\nplan = \"{plan}\"");
-        let _ = writeln!(t, "types = [{}]", types.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", "));
+        self.write_floor(&mut t, plan);
         let r = &self.all;
         let _ = writeln!(t, "\n[population]");
         for (key, p, of) in
@@ -404,26 +416,27 @@ impl Calibration {
                 );
             }
         }
-        // The hourly answer curve: each hour's person rate over the whole log's (hours with 100 attempts or
-        // more on working numbers; the others 1).
+        // The hourly answer curves: each hour's person (machine) rate over the whole log's (hours with 100
+        // attempts or more on working numbers; the others 1). Both are written: one left out would take
+        // dialsim's default curve, which is not the log's.
         let hours = self.person_by_hour.iter().filter(|p| p.n >= 100).count();
         if hours >= 2 && r.person.rate() > 0.0 {
-            let curve: Vec<String> = self
-                .person_by_hour
-                .iter()
-                .map(|p| if p.n >= 100 { format!("{:.3}", p.rate() / r.person.rate()) } else { "1".into() })
-                .collect();
-            let _ = writeln!(t, "\n[answer_curve]   # person rate by hour over the log's, all days together");
-            let _ = writeln!(t, "person_weekday = [{}]", curve.join(", "));
-            let _ = writeln!(t, "person_weekend = []");
+            let curve = |by_hour: &[Proportion; 24], all: f64| -> String {
+                let c: Vec<String> = by_hour
+                    .iter()
+                    .map(|p| if p.n >= 100 && all > 0.0 { format!("{:.3}", p.rate() / all) } else { "1".into() })
+                    .collect();
+                c.join(", ")
+            };
+            let _ = writeln!(t, "\n[answer_curve]   # rates by hour over the log's, all days together");
+            let _ = writeln!(t, "person_weekday = [{}]", curve(&self.person_by_hour, r.person.rate()));
+            let _ = writeln!(t, "machine_weekday = [{}]", curve(&self.machine_by_hour, r.machine.rate()));
+            let _ = writeln!(t, "person_weekend = []\nmachine_weekend = []");
         }
         if self.amd_screened == Some(0) {
             let _ = writeln!(t, "\n[amd]\nenabled = false   # the log says AMD screened none of its calls");
-        } else if r.machine_detected.n > 0 {
+        } else if let Some(on) = self.amd_on() {
             let _ = writeln!(t, "\n[amd]");
-            // A log that says which calls AMD screened tells whether it was on; otherwise a recognised machine
-            // or a person hung up on does.
-            let on = self.amd_screened.map_or(r.machine_detected.k > 0 || r.person_misdetected.k > 0, |n| n > 0);
             let _ = writeln!(t, "enabled = {on}");
             if on {
                 let screened = if self.amd_screened.is_some() { " while AMD screened" } else { "" };
@@ -452,11 +465,26 @@ impl Calibration {
             let _ = writeln!(t, "\n[callbacks]");
             line(&mut t, "probability", r.callback, "connected persons who did not object");
         }
+        // Last: an array of tables takes every key after it.
+        self.write_shifts(&mut t);
         t
     }
 }
 
 impl Calibration {
+    /// Whether AMD ran, as the scenario writes it (`None`: not written, dialsim's default). A log that says
+    /// which calls AMD screened tells; otherwise a recognised machine or a person hung up on does.
+    pub fn amd_on(&self) -> Option<bool> {
+        let r = &self.all;
+        if self.amd_screened == Some(0) {
+            Some(false)
+        } else if r.machine_detected.n > 0 {
+            Some(self.amd_screened.map_or(r.machine_detected.k > 0 || r.person_misdetected.k > 0, |n| n > 0))
+        } else {
+            None
+        }
+    }
+
     /// Whether `key` (`section.key`) is identified by the log (not in [`Calibration::unidentified`]).
     pub fn identified(&self, key: &str) -> bool {
         !self.unidentified.iter().any(|(k, _)| *k == key)
@@ -485,6 +513,7 @@ impl Calibration {
         for (key, reason) in &self.unidentified {
             out.push(format!("{key} keeps its default: {reason}"));
         }
+        out.extend(self.floor_notes());
         if self.format == LogFormat::Dialsim && self.amd_screened.is_none() {
             out.push(
                 "the log has no amd column (calls.csv written before it): every answered call counts as screened \
