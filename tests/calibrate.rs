@@ -2,6 +2,8 @@
 //! the calibration reports; a VICIdial export is read by its documented mapping; bad logs are refused with
 //! file and line; the scenario written runs.
 mod common;
+#[path = "calibrate/round_trip.rs"]
+mod round_trip;
 
 use common::{dialsim, ok_stdout};
 use dialsim::calibrate::{Disposition, Log, LogFormat, calibrate, read_log};

@@ -1,22 +1,27 @@
 //! Calibrating a scenario from a dialer's own records (`dialsim calibrate`): the population's rates by
-//! number type, the answer-delay and handle-time distributions, the hourly answer curve and callbacks, each
-//! with a 95 % interval and the count it rests on, written as a scenario an analyst can run.
+//! number type, the answer-delay and handle-time distributions, the hourly answer curves and callbacks, each
+//! with a 95 % interval and the count it rests on, and the calling floor that sets the volume (the list's
+//! mix, days, hours, agents, attempts per number: `floor`), written as a scenario an analyst can run.
 //!
 //! The estimators follow the model the simulator draws from (see `sim::engine`): a number is out of service
 //! or not (per number); each attempt on a working number is busy, answered by a person, answered by a machine
 //! or not answered (per attempt); a connected person objects when offered, else listens or refuses (per
-//! person). Proportions get Wilson score intervals; means get Student-t intervals. A person whose pick-up
-//! would come after the ring timeout is logged as no answer, so `person` and `answer_delay` are slightly
-//! low when the timeout cuts the delay distribution's tail (under 1 % of answers for the default 25 s and
-//! a 9 s mean).
+//! person). Proportions get Wilson score intervals; means get Student-t intervals. A pick-up that would come
+//! after the ring timeout is logged as no answer: the answer delay is fitted as a lognormal truncated at the
+//! timeout (`censored`, maximum likelihood, its interval from the observed information), and `person` and
+//! `machine` are the logged rates over the share answered in time, their intervals carrying that share's
+//! own error.
 
+mod censored;
 mod delimited;
+mod floor;
 mod read;
 mod vicidial;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+pub use floor::{Agents, Days, Floor};
 pub use read::{Attempt, Disposition, Log, LogFormat, VICIDIAL_LOG_COLUMNS, read_log};
 
 use crate::error::Result;
@@ -68,55 +73,6 @@ pub struct DurationFit {
     pub mean: Estimate,
     /// Standard deviation over mean.
     pub cv: f64,
-}
-
-/// The standard normal distribution function (Abramowitz and Stegun 7.1.26 for erf; error below 1.5e-7).
-fn phi_cdf(z: f64) -> f64 {
-    let x = z.abs() / std::f64::consts::SQRT_2;
-    let t = 1.0 / (1.0 + 0.3275911 * x);
-    let poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-    let erf = 1.0 - poly * (-x * x).exp();
-    if z >= 0.0 { 0.5 * (1.0 + erf) } else { 0.5 * (1.0 - erf) }
-}
-
-/// A lognormal fitted to delays seen only below `cut` (pick-ups after the ring timeout are logged as no
-/// answer): the normal of the log-delays truncated above at ln(cut), fitted by moments (Cohen's fixed point).
-/// Returns the fit of the whole distribution and the share of it below the cut.
-fn truncated_lognormal(values: &[f64], cut: f64) -> Option<(DurationFit, f64)> {
-    let logs: Vec<f64> = values.iter().filter(|v| **v > 0.0).map(|v| v.ln()).collect();
-    if logs.len() < 2 {
-        return None;
-    }
-    let n = logs.len() as f64;
-    let m = logs.iter().sum::<f64>() / n;
-    let v = logs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
-    let c = cut.ln();
-    let (mut mu, mut s) = (m, v.sqrt());
-    for _ in 0..200 {
-        let a = (c - mu) / s;
-        let big_phi = phi_cdf(a).max(1e-12);
-        let lambda = (-a * a / 2.0).exp() / (2.0 * std::f64::consts::PI).sqrt() / big_phi;
-        let shrink = (1.0 - a * lambda - lambda * lambda).max(1e-6);
-        let (mu2, s2) = (m + (v / shrink).sqrt() * lambda, (v / shrink).sqrt());
-        let done = (mu2 - mu).abs() < 1e-10 && (s2 - s).abs() < 1e-10;
-        (mu, s) = (mu2, s2);
-        if done {
-            break;
-        }
-    }
-    let below = phi_cdf((c - mu) / s);
-    let seen = DurationFit::of(values)?;
-    let mean = (mu + s * s / 2.0).exp();
-    // The interval of the seen mean, moved by the correction (the correction's own error is left out).
-    let shift = mean / seen.mean.mean;
-    let whole = Estimate {
-        mean,
-        std: mean * ((s * s).exp() - 1.0).sqrt(),
-        ci95_low: seen.mean.ci95_low * shift,
-        ci95_high: seen.mean.ci95_high * shift,
-        n: seen.mean.n,
-    };
-    Some((DurationFit { mean: whole, cv: ((s * s).exp() - 1.0).sqrt() }, below))
 }
 
 impl DurationFit {
@@ -180,6 +136,11 @@ pub struct Calibration {
     /// The share of pick-ups that come before the ring timeout (1 when the log has no ring times): `person`
     /// and `machine` are the logged rates divided by it.
     pub answered_share: f64,
+    /// The standard error of ln `answered_share` (0 when nothing is corrected): the correction's own error,
+    /// carried into the intervals of `person` and `machine`.
+    pub answered_share_log_se: f64,
+    /// The ring timeout: the longest ring of an unanswered attempt (`None` when the log has no ring times).
+    pub ring_timeout: Option<f64>,
     /// Talk with persons who listened.
     pub talk: Option<DurationFit>,
     /// Talk with persons who refused or objected.
@@ -188,6 +149,10 @@ pub struct Calibration {
     pub wrap: Option<DurationFit>,
     /// Persons answering, of attempts on working numbers, by hour of the day dialled.
     pub person_by_hour: [Proportion; 24],
+    /// Machines answering, of attempts on working numbers, by hour of the day dialled.
+    pub machine_by_hour: [Proportion; 24],
+    /// The calling floor: days, hours, agents, attempts per number.
+    pub floor: Floor,
     /// Pick-up to hang-up of connected persons with the wait for an agent included, when the log cannot tell
     /// the wait from the talk: an upper bound on talk, reported but not fitted.
     pub answered_span: Option<DurationFit>,
@@ -236,6 +201,7 @@ pub fn calibrate(log: &Log, plan: &Plan) -> Calibration {
     let mut by_type: BTreeMap<String, FittedRates> = BTreeMap::new();
     let mut seen = std::collections::HashSet::new();
     let mut person_by_hour = [Proportion::default(); 24];
+    let mut machine_by_hour = [Proportion::default(); 24];
     let (mut delay, mut talk, mut refusal, mut wrap) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut span = Vec::new();
     // Referred numbers and kept callbacks follow [referrals] and [callbacks]: the population is fitted without
@@ -279,6 +245,7 @@ pub fn calibrate(log: &Log, plan: &Plan) -> Calibration {
         }
         if !out {
             person_by_hour[usize::from(a.hour)].add(d.person());
+            machine_by_hour[usize::from(a.hour)].add(d.machine());
         }
         if let Some(r) = a.ring_s.filter(|_| d.person() || d.machine()) {
             delay.push(r);
@@ -299,21 +266,28 @@ pub fn calibrate(log: &Log, plan: &Plan) -> Calibration {
         .filter(|a| a.disposition == Disposition::NoAnswer)
         .filter_map(|a| a.ring_s)
         .fold(None, |m: Option<f64>, r| Some(m.map_or(r, |m| m.max(r))));
-    let (answer_delay, answered_share) = match timeout.and_then(|t| truncated_lognormal(&delay, t)) {
-        Some((fit, below)) => (Some(fit), below),
-        None => (DurationFit::of(&delay), 1.0),
-    };
+    // The whole delay distribution, fitted to the delays seen below the timeout, and the share of pick-ups
+    // that come in time, each with the fit's own error.
+    let (answer_delay, answered_share, answered_share_log_se) =
+        match timeout.and_then(|t| censored::TruncatedLognormal::fit(&delay, t)) {
+            Some(fit) => (Some(fit.duration()), fit.below(), fit.below_log_se()),
+            None => (DurationFit::of(&delay), 1.0, 0.0),
+        };
     Calibration {
         format,
         attempts: attempts.iter().filter(|a| !a.follow_up).count() as u64,
         all,
         by_type,
         answered_share,
+        answered_share_log_se,
+        ring_timeout: timeout,
         answer_delay,
         talk: DurationFit::of(&talk),
         refusal_talk: DurationFit::of(&refusal),
         wrap: DurationFit::of(&wrap),
         person_by_hour,
+        machine_by_hour,
+        floor: Floor::of(attempts, format == LogFormat::Dialsim),
         answered_span: DurationFit::of(&span),
         left_out: log.left_out.clone(),
         unknown: log.unknown.clone(),
@@ -357,10 +331,20 @@ impl Calibration {
         (p.rate() / self.answered_share).min(1.0)
     }
 
-    /// The 95 % interval of [`Calibration::answer_rate_mean`] (the Wilson interval, scaled).
+    /// The 95 % interval of [`Calibration::answer_rate_mean`]: the logged rate's Wilson interval and the
+    /// answered share's own error, combined on the log scale (the two are estimated from different parts of
+    /// the log — counts and ring times — and are nearly independent: their half-widths add in quadrature).
     pub fn answer_rate(&self, p: Proportion) -> (f64, f64) {
         let (lo, hi) = p.wilson();
-        (lo / self.answered_share, (hi / self.answered_share).min(1.0))
+        let share = self.answered_share;
+        let e = censored::Z95 * self.answered_share_log_se;
+        let rate = p.rate();
+        if rate <= 0.0 || e <= 0.0 {
+            return (lo / share, (hi / share * e.exp()).min(1.0));
+        }
+        let widen = |bound: f64| (bound / rate).ln().hypot(e);
+        let low = if lo > 0.0 { rate / share * (-widen(lo)).exp() } else { 0.0 };
+        (low, (rate / share * widen(hi).exp()).min(1.0))
     }
 
     /// The scenario: the fitted values with their intervals as comments; keys the log cannot tell keep
@@ -379,9 +363,7 @@ impl Calibration {
         for note in self.notes() {
             let _ = writeln!(t, "# {note}");
         }
-        let types: Vec<&str> = self.by_type.keys().map(String::as_str).filter(|k| *k != "unknown").collect();
-        let _ = writeln!(t, "\n[run]\nname = \"calibrated\"\n\n[numbers]\nplan = \"{plan}\"");
-        let _ = writeln!(t, "types = [{}]", types.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", "));
+        self.write_floor(&mut t, plan);
         let r = &self.all;
         let _ = writeln!(t, "\n[population]");
         for (key, p, of) in
@@ -434,26 +416,27 @@ impl Calibration {
                 );
             }
         }
-        // The hourly answer curve: each hour's person rate over the whole log's (hours with 100 attempts or
-        // more on working numbers; the others 1).
+        // The hourly answer curves: each hour's person (machine) rate over the whole log's (hours with 100
+        // attempts or more on working numbers; the others 1). Both are written: one left out would take
+        // dialsim's default curve, which is not the log's.
         let hours = self.person_by_hour.iter().filter(|p| p.n >= 100).count();
         if hours >= 2 && r.person.rate() > 0.0 {
-            let curve: Vec<String> = self
-                .person_by_hour
-                .iter()
-                .map(|p| if p.n >= 100 { format!("{:.3}", p.rate() / r.person.rate()) } else { "1".into() })
-                .collect();
-            let _ = writeln!(t, "\n[answer_curve]   # person rate by hour over the log's, all days together");
-            let _ = writeln!(t, "person_weekday = [{}]", curve.join(", "));
-            let _ = writeln!(t, "person_weekend = []");
+            let curve = |by_hour: &[Proportion; 24], all: f64| -> String {
+                let c: Vec<String> = by_hour
+                    .iter()
+                    .map(|p| if p.n >= 100 && all > 0.0 { format!("{:.3}", p.rate() / all) } else { "1".into() })
+                    .collect();
+                c.join(", ")
+            };
+            let _ = writeln!(t, "\n[answer_curve]   # rates by hour over the log's, all days together");
+            let _ = writeln!(t, "person_weekday = [{}]", curve(&self.person_by_hour, r.person.rate()));
+            let _ = writeln!(t, "machine_weekday = [{}]", curve(&self.machine_by_hour, r.machine.rate()));
+            let _ = writeln!(t, "person_weekend = []\nmachine_weekend = []");
         }
         if self.amd_screened == Some(0) {
             let _ = writeln!(t, "\n[amd]\nenabled = false   # the log says AMD screened none of its calls");
-        } else if r.machine_detected.n > 0 {
+        } else if let Some(on) = self.amd_on() {
             let _ = writeln!(t, "\n[amd]");
-            // A log that says which calls AMD screened tells whether it was on; otherwise a recognised machine
-            // or a person hung up on does.
-            let on = self.amd_screened.map_or(r.machine_detected.k > 0 || r.person_misdetected.k > 0, |n| n > 0);
             let _ = writeln!(t, "enabled = {on}");
             if on {
                 let screened = if self.amd_screened.is_some() { " while AMD screened" } else { "" };
@@ -482,11 +465,26 @@ impl Calibration {
             let _ = writeln!(t, "\n[callbacks]");
             line(&mut t, "probability", r.callback, "connected persons who did not object");
         }
+        // Last: an array of tables takes every key after it.
+        self.write_shifts(&mut t);
         t
     }
 }
 
 impl Calibration {
+    /// Whether AMD ran, as the scenario writes it (`None`: not written, dialsim's default). A log that says
+    /// which calls AMD screened tells; otherwise a recognised machine or a person hung up on does.
+    pub fn amd_on(&self) -> Option<bool> {
+        let r = &self.all;
+        if self.amd_screened == Some(0) {
+            Some(false)
+        } else if r.machine_detected.n > 0 {
+            Some(self.amd_screened.map_or(r.machine_detected.k > 0 || r.person_misdetected.k > 0, |n| n > 0))
+        } else {
+            None
+        }
+    }
+
     /// Whether `key` (`section.key`) is identified by the log (not in [`Calibration::unidentified`]).
     pub fn identified(&self, key: &str) -> bool {
         !self.unidentified.iter().any(|(k, _)| *k == key)
@@ -515,6 +513,7 @@ impl Calibration {
         for (key, reason) in &self.unidentified {
             out.push(format!("{key} keeps its default: {reason}"));
         }
+        out.extend(self.floor_notes());
         if self.format == LogFormat::Dialsim && self.amd_screened.is_none() {
             out.push(
                 "the log has no amd column (calls.csv written before it): every answered call counts as screened \

@@ -75,6 +75,13 @@ pub struct Attempt {
     pub number: PhoneNumber,
     /// The hour of the day (0–23, local time of the calling floor) the attempt was dialled.
     pub hour: u8,
+    /// When the attempt was dialled, in seconds on the log's own clock, when the log tells the day as well as
+    /// the hour: dialsim's `dial_s` (from 00:00 of the run's day 0), VICIdial's `call_date` (from 00:00 of
+    /// 1970-01-01 on the server's clock). Whole days of it are calendar days.
+    pub dial_s: Option<f64>,
+    /// The agent the call was put through to, when the log names one (dialsim's `agent`, VICIdial's `user`
+    /// of a connected call).
+    pub agent: Option<String>,
     /// How it ended.
     pub disposition: Disposition,
     /// Seconds of ringing (to the pick-up of an answered call, to the ring timeout of an unanswered one), when
@@ -196,6 +203,7 @@ struct VicidialColumns {
     date: usize,
     length: Option<usize>,
     queue: Option<usize>,
+    user: Option<usize>,
 }
 
 impl VicidialColumns {
@@ -216,6 +224,7 @@ impl VicidialColumns {
             // vicidial_closer_log's wait in the queue; the Export Calls Report's `queue_time` is written as 0
             // for every outbound call (call_report_export.php), so it separates nothing and is not read.
             queue: col("queue_seconds"),
+            user: col("user"),
         })
     }
 
@@ -228,11 +237,12 @@ impl VicidialColumns {
             date: at("call_date"),
             length: Some(at("length_in_sec")),
             queue: None,
+            user: Some(at("user")),
         }
     }
 
     fn width(&self) -> usize {
-        [Some(self.number), Some(self.status), Some(self.date), self.code, self.length, self.queue]
+        [Some(self.number), Some(self.status), Some(self.date), self.code, self.length, self.queue, self.user]
             .into_iter()
             .flatten()
             .max()
@@ -294,9 +304,17 @@ fn vicidial_row(
         (Some(l), None, false) => (None, Some(l)),
         _ => (None, None),
     };
+    // The user of a connected call is its agent (VDAD and VDCL are the dialer's own).
+    let agent = cols
+        .user
+        .map(|c| row[c].trim())
+        .filter(|u| d.connected() && !null(u) && !matches!(*u, "VDAD" | "VDCL"))
+        .map(String::from);
     log.attempts.push(Attempt {
         number: parse_number(normalizer, &written, || at(line, String::new()))?,
         hour,
+        dial_s: civil_seconds(date.trim()),
+        agent,
         disposition: d,
         ring_s: None,
         talk_s: talk,
@@ -458,6 +476,7 @@ fn read_dialsim<R: Read>(
     let (number, dial, outcome) = (need("number")?, need("dial_s")?, need("outcome")?);
     let (ring, talk, wrap) = (need("ring_s")?, need("talk_s")?, need("wrap_s")?);
     let follow = [col("referral_of"), col("callback_of")];
+    let agent = col("agent");
     // Logs written before the `amd` column do not say: every attempt then counts as screened.
     let amd = col("amd");
     for row in reader.records() {
@@ -482,6 +501,8 @@ fn read_dialsim<R: Read>(
         log.attempts.push(Attempt {
             number: parse_number(normalizer, &row[number], || at(line, String::new()))?,
             hour: ((seconds(dial)? / 3600.0) as u64 % 24) as u8,
+            dial_s: Some(seconds(dial)?),
+            agent: agent.map(|c| row[c].trim()).filter(|a| !a.is_empty()).map(String::from),
             disposition: d,
             ring_s: Some(seconds(ring)?),
             talk_s: if d.connected() { Some(seconds(talk)?) } else { None },
@@ -492,6 +513,24 @@ fn read_dialsim<R: Read>(
         });
     }
     Ok(())
+}
+
+/// `YYYY-MM-DD HH:MM:SS` as seconds from 1970-01-01 00:00 on the same clock (no time zone: a calendar day is
+/// a whole 86,400 s of it); `None` when it is not that shape.
+fn civil_seconds(date: &str) -> Option<f64> {
+    let b = date.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let s = date.get(r)?;
+        s.bytes().all(|c| c.is_ascii_digit()).then(|| s.parse().ok())?
+    };
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let day = jiff::civil::Date::new(i16::try_from(y).ok()?, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()?;
+    let days = i64::from(day.since(jiff::civil::date(1970, 1, 1)).ok()?.get_days());
+    Some((days * 86_400 + hh * 3600 + mm * 60 + ss) as f64)
 }
 
 fn parse_number(normalizer: &Normalizer, written: &str, at: impl Fn() -> Error) -> Result<PhoneNumber> {
