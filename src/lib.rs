@@ -97,7 +97,12 @@ pub use scenario::{
 };
 pub use space::{NumberSpace, Segment, Selection};
 
-/// The README's Rust examples, run as doctests so the Library section cannot drift from the API.
+/// The README's Rust examples, run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
+
+/// The guide's library examples, run as doctests so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/library.md")]
+pub struct GuideLibraryDoctests;

@@ -1,6 +1,6 @@
 //! `dialsim frontier`: the grid of pacers × agent counts × drop targets, common random numbers, shards that
 //! merge to the unsharded bytes, targets above the profile's limit marked not compliant, the CSV's columns
-//! (and README's table of them), clear errors for bad lists, the chart and the HTML report.
+//! (and the guide's table of them (docs/analysis.md)), clear errors for bad lists, the chart and the HTML report.
 //!
 //! Nothing here depends on the pacers pacing differently: every property holds whatever each pacer does.
 
@@ -222,9 +222,10 @@ fn the_csv_has_the_documented_columns_and_the_readme_lists_each_in_one_table() {
     ] {
         assert!(header.contains(&needed), "no column {needed}");
     }
-    // README: one table whose first cells are exactly the columns, in order.
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let start = readme.find("<!-- frontier.csv columns -->").expect("README marks the frontier.csv column table");
+    // The guide: one table whose first cells are exactly the columns, in order.
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/analysis.md")).unwrap();
+    let start =
+        readme.find("<!-- frontier.csv columns -->").expect("docs/analysis.md marks the frontier.csv column table");
     let cells: Vec<String> = readme[start..]
         .lines()
         .skip(1)
@@ -233,7 +234,7 @@ fn the_csv_has_the_documented_columns_and_the_readme_lists_each_in_one_table() {
         .filter_map(|l| l.split('|').nth(1).map(|c| c.trim().trim_matches('`').to_string()))
         .filter(|c| !c.is_empty() && c != "column" && !c.starts_with("---"))
         .collect();
-    assert_eq!(cells, dialsim::report::FRONTIER_HEADER, "README's frontier.csv table differs from the header");
+    assert_eq!(cells, dialsim::report::FRONTIER_HEADER, "the guide's frontier.csv table differs from the header");
 }
 
 #[test]

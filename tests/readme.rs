@@ -1,5 +1,6 @@
-//! The README's commands are tested: every command of every ```sh block runs, in README order, in one scratch
-//! folder (so a command may use what an earlier one wrote, as a reader following the README would), with the
+//! The README's and the guide's commands are tested: every command of every ```sh block runs, in the order of
+//! [`PAGES`] and of each page, in one scratch folder (so a command may use what an earlier one wrote, as a
+//! reader following the README and then the guide would), with the
 //! dialsim under test first on PATH, and must exit 0. A block fenced ```sh notest (REASON) is not run (cargo,
 //! schedulers); ```sh needs-parallel runs only where GNU parallel is installed (required under CI). Replication
 //! counts and a few durations are scaled down by the rules in [`SCALE`], each of which must still match the
@@ -8,6 +9,10 @@
 
 use std::path::Path;
 use std::process::Command;
+
+/// The pages whose commands run, in order: the README, then the guide in its own order (docs/README.md).
+const PAGES: &[&str] =
+    &["README.md", "docs/lists.md", "docs/campaigns.md", "docs/analysis.md", "docs/registry.md", "docs/library.md"];
 
 /// README text → what the test runs instead, to keep the test short. Every rule must be used.
 const SCALE: &[(&str, &str)] = &[
@@ -29,6 +34,11 @@ struct Block {
 /// The ```sh blocks of `text`, each command a logical line (`\` continuations joined), comments and blank
 /// lines left out.
 fn sh_blocks(text: &str) -> Vec<Block> {
+    sh_blocks_of("README.md", text)
+}
+
+/// [`sh_blocks`] of the page `page` (for messages).
+fn sh_blocks_of(page: &str, text: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut current: Option<Block> = None;
     let mut pending: Option<(usize, String)> = None;
@@ -36,7 +46,7 @@ fn sh_blocks(text: &str) -> Vec<Block> {
         let n = i + 1;
         if let Some(block) = current.as_mut() {
             if line.trim_start().starts_with("```") {
-                assert!(pending.is_none(), "README.md:{n}: a command ends with a line continuation");
+                assert!(pending.is_none(), "{page}:{n}: a command ends with a line continuation");
                 blocks.push(current.take().unwrap());
                 continue;
             }
@@ -56,7 +66,7 @@ fn sh_blocks(text: &str) -> Vec<Block> {
             current = Some(Block { tags: rest.trim().to_string(), line: n, commands: Vec::new() });
         }
     }
-    assert!(current.is_none(), "README.md: a ```sh block is never closed");
+    assert!(current.is_none(), "{page}: a ```sh block is never closed");
     blocks
 }
 
@@ -67,24 +77,27 @@ fn has(program: &str) -> bool {
 #[test]
 fn every_readme_command_runs() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let bin = assert_cmd::cargo::cargo_bin("dialsim");
     let path = format!("{}:{}", bin.parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
     let scratch = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink(root.join("data"), scratch.path().join("data")).unwrap();
     let mut used = vec![false; SCALE.len()];
     let (mut ran, mut skipped) = (0, Vec::new());
-    for block in sh_blocks(&readme) {
+    let blocks = PAGES.iter().flat_map(|page| {
+        let text = std::fs::read_to_string(root.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"));
+        sh_blocks_of(page, &text).into_iter().map(move |b| (*page, b))
+    });
+    for (page, block) in blocks {
         if block.tags.starts_with("notest") {
-            skipped.push(format!("README.md:{} {}", block.line, block.tags));
+            skipped.push(format!("{page}:{} {}", block.line, block.tags));
             continue;
         }
         if block.tags == "needs-parallel" && !has("parallel") {
-            assert!(std::env::var_os("CI").is_none(), "CI must install GNU parallel (README.md:{})", block.line);
-            eprintln!("skipped README.md:{}: GNU parallel is not installed here (CI installs it)", block.line);
+            assert!(std::env::var_os("CI").is_none(), "CI must install GNU parallel ({page}:{})", block.line);
+            eprintln!("skipped {page}:{}: GNU parallel is not installed here (CI installs it)", block.line);
             continue;
         }
-        assert!(block.tags.is_empty() || block.tags == "needs-parallel", "README.md:{}: unknown tags", block.line);
+        assert!(block.tags.is_empty() || block.tags == "needs-parallel", "{page}:{}: unknown tags", block.line);
         for (line, command) in block.commands {
             let mut run = format!("{command} ");
             for (i, (from, to)) in SCALE.iter().enumerate() {
@@ -103,7 +116,7 @@ fn every_readme_command_runs() {
                 .unwrap();
             assert!(
                 out.status.success(),
-                "README.md:{line}: `{command}` (run as `{run}`) exited {:?}\nstdout: {}\nstderr: {}",
+                "{page}:{line}: `{command}` (run as `{run}`) exited {:?}\nstdout: {}\nstderr: {}",
                 out.status.code(),
                 String::from_utf8_lossy(&out.stdout).chars().take(2000).collect::<String>(),
                 String::from_utf8_lossy(&out.stderr).chars().take(4000).collect::<String>()
@@ -112,10 +125,31 @@ fn every_readme_command_runs() {
         }
     }
     for (rule, used) in SCALE.iter().zip(&used) {
-        assert!(used, "the scaling rule {rule:?} matches no README command: remove or update it");
+        assert!(used, "the scaling rule {rule:?} matches no README or guide command: remove or update it");
     }
-    eprintln!("ran {ran} README commands; not run: {}", skipped.join(", "));
-    assert!(ran >= 40, "only {ran} commands found: is the block parser still reading the README?");
+    eprintln!("ran {ran} README and guide commands; not run: {}", skipped.join(", "));
+    assert!(ran >= 40, "only {ran} commands found: is the block parser still reading the pages?");
+}
+
+#[test]
+fn the_readme_is_a_start_of_at_most_250_lines_and_links_every_guide_page() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let lines = readme.lines().count();
+    assert!(lines <= 250, "README.md has {lines} lines: the reference belongs in docs/");
+    for page in &PAGES[1..] {
+        assert!(readme.contains(&format!("]({page})")), "README.md does not link {page}");
+    }
+    for needle in
+        ["cargo install --path .", "## Quickstart", "dialsim report", "## Exit codes", "**The law in force.**"]
+    {
+        assert!(readme.contains(needle), "README.md lacks {needle:?}");
+    }
+    let guide = std::fs::read_to_string(root.join("docs/README.md")).unwrap();
+    for page in &PAGES[1..] {
+        let name = page.trim_start_matches("docs/");
+        assert!(guide.contains(&format!("]({name})")), "docs/README.md does not link {name}");
+    }
 }
 
 #[test]

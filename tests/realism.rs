@@ -1,10 +1,10 @@
-//! The default day stays where README "How realistic is the model" says it is: its main KPIs, averaged over
+//! The default day stays where the guide's "How realistic is the model" (docs/analysis.md) says it is: its main KPIs, averaged over
 //! three seeds, fall in the documented ranges. A change to the model that moves them out shows up here, and
-//! the README's ranges (and their reasons) must move with it.
+//! the guide's ranges (and their reasons) must move with it.
 
 use dialsim::{Scenario, sim::Campaign};
 
-/// (KPI, low, high): the ranges of README "How realistic is the model".
+/// (KPI, low, high): the ranges of the guide's "How realistic is the model" (docs/analysis.md).
 const RANGES: &[(&str, f64, f64)] = &[
     ("dials_per_contact", 12.0, 19.0),
     ("rr3", 0.035, 0.07),
@@ -28,14 +28,14 @@ fn the_default_day_lies_in_the_documented_ranges() {
             other => panic!("{other}"),
         }
     };
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/analysis.md")).unwrap();
     let mut out = Vec::new();
     for (kpi, lo, hi) in RANGES {
         let v = value(kpi);
         if !(*lo..=*hi).contains(&v) {
             out.push(format!("{kpi} = {v:.4} outside {lo}..{hi}"));
         }
-        assert!(readme.contains(&format!("`{kpi}`")), "README's realism table lists {kpi}");
+        assert!(readme.contains(&format!("`{kpi}`")), "the guide's realism table lists {kpi}");
     }
     assert!(out.is_empty(), "the default day left its documented ranges: {out:?}");
 }

@@ -108,7 +108,7 @@ pub enum LogFormat {
     /// dialsim's `calls.csv`.
     Dialsim,
     /// A VICIdial `vicidial_log` (or `vicidial_closer_log`) export with a header: a comma CSV or `mysql -B`
-    /// output (README "Calibrating from your own records" has the mapping).
+    /// output (docs/analysis.md, "Calibrating from your own records", has the mapping).
     Vicidial,
     /// `SELECT * FROM vicidial_log INTO OUTFILE`: no header, `vicidial_log`'s columns in the order VICIdial
     /// creates them (14 to 18 of them: older installs lack the last ones).
@@ -436,7 +436,7 @@ pub fn read_log(name: &str, input: impl Read, normalizer: &Normalizer) -> Result
             None,
             format!(
                 "{unknown} of {rows} rows have a status dialsim does not know ({}): a campaign's own statuses? \
-                 Map them to the statuses of a default install (README lists them) before calibrating",
+                 Map them to the statuses of a default install (docs/analysis.md lists them) before calibrating",
                 list_statuses(&log.unknown)
             ),
         ));

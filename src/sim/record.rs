@@ -347,7 +347,7 @@ pub struct AgentTime {
     pub overtime_s: f64,
 }
 
-/// The summary of a run: `summary.json`. Every field is documented in README.md.
+/// The summary of a run: `summary.json`. Every field is documented in the guide (docs/campaigns.md).
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Summary {
     /// Attempts dialled (after the warm-up).
