@@ -44,6 +44,7 @@
 //! # Ok::<(), dialsim::Error>(())
 //! ```
 #![deny(missing_docs)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod analysis;
 pub mod calendar;
