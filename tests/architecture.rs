@@ -232,3 +232,45 @@ fn imports_through_root_reexports_and_code_after_a_test_item_are_seen() {
     let refs = references(&code_of(text), &known);
     assert_eq!(refs, BTreeSet::from(["number".to_string(), "plan".to_string()]), "{}", code_of(text));
 }
+
+/// The layers ARCHITECTURE.md gives each top-level module (the rows between its `layers` markers:
+/// `| N name | module, module | … |`).
+fn layers() -> BTreeMap<String, u32> {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md")).unwrap();
+    let begin = text.find("<!-- layers: begin -->").expect("ARCHITECTURE.md marks its layer table");
+    let end = text.find("<!-- layers: end -->").expect("ARCHITECTURE.md ends its layer table");
+    let mut out = BTreeMap::new();
+    for row in text[begin..end].lines().filter(|l| l.starts_with("| ") && !l.starts_with("| layer")) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let Some(layer) = cells.get(1).and_then(|c| c.split_whitespace().next()).and_then(|n| n.parse().ok()) else {
+            continue;
+        };
+        for module in cells[2].split(',').map(str::trim).filter(|m| !m.is_empty()) {
+            assert!(out.insert(module.to_string(), layer).is_none(), "ARCHITECTURE.md gives {module} two layers");
+        }
+    }
+    out
+}
+
+#[test]
+fn every_module_imports_only_its_own_layer_or_those_below_as_architecture_md_says() {
+    let graph = import_graph();
+    let layers = layers();
+    let mut wrong = Vec::new();
+    for (module, imports) in &graph {
+        let Some(&own) = layers.get(module) else {
+            wrong.push(format!("{module} has no layer in ARCHITECTURE.md"));
+            continue;
+        };
+        for import in imports {
+            match layers.get(import) {
+                Some(&l) if l > own => wrong.push(format!("{module} (layer {own}) imports {import} (layer {l})")),
+                _ => {}
+            }
+        }
+    }
+    for module in layers.keys().filter(|m| !graph.contains_key(*m)) {
+        wrong.push(format!("ARCHITECTURE.md names {module}, which is no top-level module"));
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
