@@ -13,7 +13,7 @@
 //! - [`Normalizer`] reads numbers as databases write them; [`Scenario`] is a campaign described in TOML.
 //!
 //! Those are the crate's vocabulary, at its root. Each subsystem is a module of its own, and every public type
-//! has exactly one path (`tests/surface.rs` checks it):
+//! has exactly one path (`tests/it/surface.rs` checks it):
 //!
 //! - [`exclude`]: [`exclude::KnownFilter`], [`exclude::SuppressionList`], [`exclude::Exclusions`] — numbers of
 //!   known databases never reach a list — and the reader of known databases ([`exclude::InputOptions`]);

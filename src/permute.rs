@@ -10,7 +10,7 @@
 //! the order. Our round function is the full murmur3 finaliser of the half XOR a 64-bit round key from
 //! ChaCha20 (complete avalanche, nonlinear through two multiplications). Four rounds is the Luby–Rackoff
 //! construction of a pseudorandom permutation from pseudorandom round functions; the statistical tests in
-//! `tests/permute.rs` (uniform image per position across seeds, independent neighbours) check the result.
+//! `tests/it/permute.rs` (uniform image per position across seeds, independent neighbours) check the result.
 //! Six rounds measured 24 % more time per generated number for no difference those tests can see.
 //! This module never draws randomness itself: the keys come from [`crate::rng`].
 

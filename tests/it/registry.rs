@@ -1,0 +1,811 @@
+//! The registry (issue 24): campaigns that accumulate in it, its refusals, and its safety under concurrent
+//! writers — each on an SQLite file and on a PostgreSQL server (a fresh database per test on the server that
+//! `DIALSIM_PG_URL` names; `.ci/postgres start DIR` starts a throw-away one). Without `DIALSIM_PG_URL` the
+//! PostgreSQL tests say so and pass locally; in CI (`CI` set) they fail instead. Every test runs the real
+//! binary in a scratch folder.
+
+use crate::common;
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+use common::{by_header, dialsim, ok_stdout};
+
+fn data(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/known").join(name).display().to_string()
+}
+
+fn read(path: impl AsRef<Path>) -> String {
+    std::fs::read_to_string(path.as_ref()).unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()))
+}
+
+fn access(dir: &Path, r: &Reg, number: &str) -> serde_json::Value {
+    serde_json::from_slice(&ok(dir, r, &["registry", "access", number])).unwrap()
+}
+
+fn status(dir: &Path, r: &Reg) -> serde_json::Value {
+    serde_json::from_slice(&ok(dir, r, &["registry", "status", "--json"])).unwrap()
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The numbers of a run: objected or withdrawn (suppression.csv), consenting and not withdrawn
+/// (consents.jsonl).
+fn outcomes(run: &Path) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
+    let mut objected = BTreeSet::new();
+    let mut withdrawn = BTreeSet::new();
+    for row in by_header(read(run.join("suppression.csv"))) {
+        if row["scope"] == "withdrawal" {
+            withdrawn.insert(row["number"].clone());
+        } else {
+            objected.insert(row["number"].clone());
+        }
+    }
+    let mut consenting = BTreeSet::new();
+    for line in read(run.join("consents.jsonl")).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        if v["type"] == "consent" {
+            consenting.insert(v["piiPrincipalId"].as_str().unwrap().to_string());
+        }
+    }
+    let consenting = consenting.difference(&withdrawn).cloned().collect();
+    (objected, withdrawn, consenting)
+}
+
+/// A registry for one test: an SQLite file in the test's folder, or a fresh database on the PostgreSQL
+/// server, dropped when the test ends.
+struct Reg {
+    arg: String,
+    admin: Option<(String, String)>,
+}
+
+impl Reg {
+    fn sqlite(name: &str) -> Reg {
+        Reg { arg: name.to_string(), admin: None }
+    }
+
+    /// A fresh database on the server of `DIALSIM_PG_URL`, or `None` (printed) when there is none outside CI.
+    fn postgres(test: &str) -> Option<Reg> {
+        let Ok(admin) = std::env::var("DIALSIM_PG_URL") else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must run the PostgreSQL registry tests: DIALSIM_PG_URL is not set (.ci/run starts a cluster)"
+            );
+            eprintln!(
+                "SKIPPED {test}: DIALSIM_PG_URL is not set (eval \"$(.ci/postgres start /tmp/pg)\" starts a server)"
+            );
+            return None;
+        };
+        // PostgreSQL cuts names at 63 bytes: the test's name is cut first, so that the process id stays.
+        let db = format!("dialsim_{}_{}", &test[..test.len().min(40)], std::process::id());
+        let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("DIALSIM_PG_URL: cannot connect");
+        client.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).unwrap();
+        client.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
+        let (base, _) = admin.rsplit_once('/').expect("DIALSIM_PG_URL ends with /DATABASE");
+        Some(Reg { arg: format!("{base}/{db}"), admin: Some((admin, db)) })
+    }
+
+    fn is_pg(&self) -> bool {
+        self.admin.is_some()
+    }
+
+    /// Runs `sql` in the registry's own database (PostgreSQL) or file (SQLite), in folder `d`.
+    fn execute(&self, d: &Path, sql: &str) {
+        if self.is_pg() {
+            postgres::Client::connect(&self.arg, postgres::NoTls).unwrap().batch_execute(sql).unwrap();
+        } else {
+            rusqlite::Connection::open(d.join(&self.arg)).unwrap().execute_batch(sql).unwrap();
+        }
+    }
+}
+
+impl Drop for Reg {
+    fn drop(&mut self) {
+        if let Some((admin, db)) = &self.admin
+            && let Ok(mut c) = postgres::Client::connect(admin, postgres::NoTls)
+        {
+            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+        }
+    }
+}
+
+/// `args` with `--registry R` after them.
+fn with(r: &Reg, args: &[&str]) -> Vec<String> {
+    args.iter().map(|a| a.to_string()).chain(["--registry".to_string(), r.arg.clone()]).collect()
+}
+
+fn ok(d: &Path, r: &Reg, args: &[&str]) -> Vec<u8> {
+    let o = run(d, r, args);
+    assert!(o.status.success(), "dialsim {args:?} failed: {}", stderr(&o));
+    o.stdout
+}
+
+/// The binary with `args` and `--registry R`, in `d`, caching a server registry's filter in `d/cache`.
+fn run(d: &Path, r: &Reg, args: &[&str]) -> std::process::Output {
+    assert_cmd::Command::cargo_bin("dialsim")
+        .unwrap()
+        .current_dir(d)
+        .env("DIALSIM_CACHE_DIR", d.join("cache"))
+        .args(with(r, args))
+        .output()
+        .unwrap()
+}
+
+/// Declares a test on SQLite and on PostgreSQL of the body `$f(dir, registry)`.
+macro_rules! on_both {
+    ($sqlite:ident, $pg:ident, $f:ident) => {
+        #[test]
+        fn $sqlite() {
+            let dir = tempfile::tempdir().unwrap();
+            $f(dir.path(), &Reg::sqlite("dialsim.registry.sqlite"));
+        }
+        #[test]
+        fn $pg() {
+            let dir = tempfile::tempdir().unwrap();
+            if let Some(r) = Reg::postgres(stringify!($pg)) {
+                $f(dir.path(), &r);
+            }
+        }
+    };
+}
+
+const MARKETING: &str = "compliance.purpose=\"marketing\"";
+
+on_both!(campaigns_accumulate_in_an_sqlite_registry, campaigns_accumulate_in_a_postgres_registry, campaigns_accumulate);
+
+/// Objections and withdrawals are never redialled, and consents are the next campaign's basis.
+fn campaigns_accumulate(d: &Path, r: &Reg) {
+    ok(d, r, &["registry", "init"]);
+    for (file, kind) in [
+        ("customers.csv", "known"),
+        ("purchased-list.csv", "known"),
+        ("dnc-register.csv", "known"),
+        ("objectors.csv", "suppression"),
+        ("opt-in.csv", "opt-in"),
+    ] {
+        ok(d, r, &["registry", "import", &data(file), "--kind", kind]);
+    }
+    // Campaign 1: a marketing day of generated numbers.
+    ok(d, r, &["simulate", "--seed", "1", "--out", "c1", "--set", MARKETING]);
+    let (objected, withdrawn, consenting) = outcomes(&d.join("c1"));
+    assert!(!objected.is_empty() && !withdrawn.is_empty() && !consenting.is_empty(), "campaign 1 made each kind");
+    // Numbers called in campaign 1 that neither objected nor consented: cold, with no basis.
+    let cold: Vec<String> = by_header(read(d.join("c1/calls.csv")))
+        .into_iter()
+        .map(|r| r["number"].clone())
+        .filter(|n| !objected.contains(n) && !withdrawn.contains(n) && !consenting.contains(n))
+        .take(20)
+        .collect();
+    // Campaign 2, a month later: a list holding all of them.
+    let mut list = String::from("number\n");
+    for n in objected.iter().chain(&withdrawn).chain(&consenting).chain(&cold) {
+        list.push_str(n);
+        list.push('\n');
+    }
+    std::fs::write(d.join("list.csv"), list).unwrap();
+    ok(
+        d,
+        r,
+        &[
+            "simulate",
+            "--seed",
+            "2",
+            "--out",
+            "c2",
+            "--set",
+            MARKETING,
+            "--set",
+            "numbers.list=\"list.csv\"",
+            "--set",
+            "run.start_date=\"2026-02-02\"",
+        ],
+    );
+    let calls = by_header(read(d.join("c2/calls.csv")));
+    let dialled: HashSet<&str> = calls.iter().map(|r| r["number"].as_str()).collect();
+    for n in objected.iter().chain(&withdrawn) {
+        assert!(!dialled.contains(n.as_str()), "{n} objected or withdrew in campaign 1 and was dialled in campaign 2");
+    }
+    let mut consent_calls = 0;
+    for r in &calls {
+        if consenting.contains(&r["number"]) {
+            assert_eq!(r["basis"], "consent", "call {} to {}", r["call_id"], r["number"]);
+            consent_calls += 1;
+        } else {
+            assert_eq!(r["basis"], "none", "call {} to {}", r["call_id"], r["number"]);
+        }
+    }
+    assert!(consent_calls > 0, "campaign 2 called some of campaign 1's consenting numbers");
+    // The audit flags the cold marketing calls (cz-2022's opt-in), and none to a consenting number.
+    let audit = dialsim(d, &["audit", "c2"]);
+    let out = String::from_utf8_lossy(&audit.stdout);
+    let flagged: Vec<&str> = out.lines().filter(|l| l.contains("marketing-basis")).collect();
+    assert!(!flagged.is_empty(), "cold marketing calls are flagged: {out}");
+    for n in &consenting {
+        assert!(!flagged.iter().any(|l| l.contains(n.as_str())), "{n} has a consent yet is flagged");
+    }
+
+    // Access shows each kind of record.
+    let o = objected.first().unwrap();
+    let held = access(d, r, o);
+    assert!(held["suppressions"].as_array().unwrap().iter().any(|s| s["reason"] == "objection"), "{held}");
+    let w = withdrawn.first().unwrap();
+    let held = access(d, r, w);
+    let receipt = &held["consents"][0];
+    assert!(receipt["withdrawn_at"].is_string(), "{held}");
+    assert!(receipt["receipt"].get("piiPrincipalName").is_none(), "a withdrawn receipt keeps no name: {held}");
+    assert!(!held["withdrawals"].as_array().unwrap().is_empty(), "{held}");
+    let c = consenting.first().unwrap();
+    let held = access(d, r, c);
+    assert!(held["consents"][0]["receipt"]["piiPrincipalName"].is_string(), "{held}");
+    assert!(held["consents"][0]["withdrawn_at"].is_null(), "{held}");
+
+    // Erasure leaves only the tombstone, and says why it keeps it.
+    let erased: serde_json::Value = serde_json::from_slice(&ok(d, r, &["registry", "erase", c])).unwrap();
+    assert!(erased["grounds"].as_str().unwrap().contains("Art. 17(3)"), "{erased}");
+    let held = access(d, r, c);
+    let suppressions = held["suppressions"].as_array().unwrap();
+    assert_eq!(suppressions.len(), 1, "{held}");
+    assert_eq!(suppressions[0]["reason"], "erasure");
+    for k in ["consents", "withdrawals", "bases"] {
+        assert!(held[k].as_array().unwrap().is_empty(), "{k} left after erasure: {held}");
+    }
+    // The export holds every number never to call again, the erased one too.
+    ok(d, r, &["registry", "export", "-o", "suppress.csv"]);
+    let exported: HashSet<String> =
+        by_header(read(d.join("suppress.csv"))).into_iter().map(|r| r["number"].clone()).collect();
+    assert!(exported.contains(c) && exported.contains(o) && exported.contains(w));
+}
+
+on_both!(an_empty_sqlite_registry_changes_no_byte_of_a_run, an_empty_postgres_registry_changes_no_byte_of_a_run, empty);
+
+fn empty(d: &Path, r: &Reg) {
+    ok(d, r, &["registry", "init"]);
+    let set = ["--set", "run.day_hours=1"];
+    ok_stdout(d, &[&["simulate", "--seed", "5", "--out", "plain"][..], &set].concat());
+    ok(d, r, &[&["simulate", "--seed", "5", "--out", "reg"][..], &set].concat());
+    for f in ["calls.csv", "suppression.csv", "consents.jsonl", "names.csv", "summary.json"] {
+        assert_eq!(read(d.join("plain").join(f)), read(d.join("reg").join(f)), "{f} differs");
+    }
+    // … and the run was written back.
+    let status = status(d, r);
+    let campaigns = status["counts"].as_array().unwrap().iter().find(|c| c[0] == "campaigns").unwrap()[1].clone();
+    assert_eq!(campaigns, 1, "{status}");
+}
+
+on_both!(
+    an_sqlite_registry_of_a_newer_schema_is_refused_naming_it,
+    a_postgres_registry_of_a_newer_schema_is_refused_naming_it,
+    newer_schema
+);
+
+fn newer_schema(d: &Path, r: &Reg) {
+    if r.is_pg() {
+        // A database that is not a registry is refused, not written to.
+        let o = run(d, r, &["registry", "status"]);
+        assert!(!o.status.success() && stderr(&o).contains("not a dialsim registry"), "{}", stderr(&o));
+    }
+    ok(d, r, &["registry", "init"]);
+    r.execute(d, "INSERT INTO schema_version (version, applied_at) VALUES (99, 'later')");
+    let name = if r.is_pg() { r.arg.rsplit('/').next().unwrap() } else { r.arg.as_str() };
+    for args in [&["registry", "status"][..], &["simulate", "--seed", "1"][..], &["registry", "init"][..]] {
+        let o = run(d, r, args);
+        assert!(!o.status.success(), "{args:?} used a registry of a newer schema");
+        let e = stderr(&o);
+        assert!(e.contains(name) && e.contains("version 99") && e.contains("newer"), "{e}");
+    }
+}
+
+#[test]
+fn a_truncated_or_foreign_registry_file_is_refused_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("garbage.sqlite"),
+        b"this is no database at all, just some text that is long enough to fill a header of a hundred bytes",
+    )
+    .unwrap();
+    let o = dialsim(d, &["registry", "status", "--registry", "garbage.sqlite"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("garbage.sqlite") && stderr(&o).contains("not an SQLite"), "{}", stderr(&o));
+
+    ok_stdout(d, &["registry", "init", "--registry", "cut.sqlite"]);
+    ok_stdout(d, &["registry", "import", &data("dnc-register.csv"), "--kind", "known", "--registry", "cut.sqlite"]);
+    let bytes = std::fs::read(d.join("cut.sqlite")).unwrap();
+    assert!(bytes.len() > 8192, "{} bytes: the import was checkpointed into the file", bytes.len());
+    std::fs::write(d.join("cut.sqlite"), &bytes[..bytes.len() / 2]).unwrap();
+    let o = dialsim(d, &["registry", "status", "--registry", "cut.sqlite"]);
+    assert!(!o.status.success(), "a truncated registry was read");
+    assert!(stderr(&o).contains("cut.sqlite") && stderr(&o).contains("truncated"), "{}", stderr(&o));
+}
+
+on_both!(
+    two_processes_importing_into_sqlite_at_once_lose_nothing,
+    two_processes_importing_into_postgres_at_once_lose_nothing,
+    two_importers
+);
+
+fn two_importers(d: &Path, r: &Reg) {
+    ok(d, r, &["registry", "init"]);
+    // Two files of 40 000 distinct mobile numbers each, none shared.
+    let files: Vec<PathBuf> = (0..2u64)
+        .map(|f| {
+            let path = d.join(format!("part{f}.csv"));
+            let mut text = String::from("number\n");
+            for i in 0..40_000u64 {
+                text.push_str(&format!("+420{}\n", 601_000_000 + f * 100_000 + i));
+            }
+            std::fs::write(&path, text).unwrap();
+            path
+        })
+        .collect();
+    let children: Vec<_> = files
+        .iter()
+        .map(|f| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("dialsim"))
+                .current_dir(d)
+                .args(with(r, &["registry", "import", &f.display().to_string(), "--kind", "suppression"]))
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let o = c.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let status = status(d, r);
+    assert_eq!(status["suppressed_numbers"], 80_000, "{status}");
+}
+
+on_both!(
+    a_malformed_row_imported_into_sqlite_is_an_error_naming_file_and_line,
+    a_malformed_row_imported_into_postgres_is_an_error_naming_file_and_line,
+    malformed
+);
+
+fn malformed(d: &Path, r: &Reg) {
+    ok(d, r, &["registry", "init"]);
+    // 60 numbers and two values that are not (3 %, more than the 1 % allowed), the first on line 32.
+    let mut text = String::from("number\n");
+    for i in 0..60 {
+        text.push_str(&format!("+4206011{i:05}\n"));
+        if i == 29 {
+            text.push_str("not a number\n");
+        }
+        if i == 42 {
+            text.push_str("12\n");
+        }
+    }
+    std::fs::write(d.join("bad.csv"), text).unwrap();
+    let o = run(d, r, &["registry", "import", "bad.csv", "--kind", "suppression"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("bad.csv:32"), "{}", stderr(&o));
+    std::fs::write(d.join("quote.csv"), "number\n+420601123456\n\"+420601123457\n").unwrap();
+    let o = run(d, r, &["registry", "import", "quote.csv", "--kind", "suppression"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("quote.csv:3"), "{}", stderr(&o));
+    // Nothing of a refused file was written.
+    let status = status(d, r);
+    assert_eq!(status["suppressed_numbers"], 0, "{status}");
+    // A register needs its date.
+    std::fs::write(d.join("ok.csv"), "number\n+420601123456\n").unwrap();
+    let o = run(d, r, &["registry", "import", "ok.csv", "--kind", "register", "--name", "nevolajte-mi"]);
+    assert!(!o.status.success() && stderr(&o).contains("date"), "{}", stderr(&o));
+}
+
+/// A file of a million distinct mobile numbers, in `d`.
+fn million(d: &Path) {
+    let mut text = String::from("number\n");
+    for i in 0..1_000_000u64 {
+        text.push_str(&format!("+420{}\n", 601_000_000 + i));
+    }
+    std::fs::write(d.join("million.csv"), text).unwrap();
+}
+
+/// After an import was killed: all of its rows or none, and its source row with them.
+fn all_or_nothing(d: &Path, r: &Reg, killed_mid_write: bool) {
+    let status = status(d, r);
+    let n = status["suppressed_numbers"].as_u64().unwrap();
+    assert!(n == 0 || n == 1_000_000, "{n} numbers: a killed import left part of its rows");
+    if killed_mid_write {
+        assert_eq!(n, 0, "killed before its commit, yet rows are there");
+    }
+    let sources = status["counts"].as_array().unwrap().iter().find(|c| c[0] == "sources").unwrap()[1].as_u64();
+    assert_eq!(sources, Some(u64::from(n > 0)), "{status}");
+}
+
+#[test]
+fn an_import_into_postgres_killed_mid_write_leaves_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let Some(r) = Reg::postgres("killed") else { return };
+    ok(d, &r, &["registry", "init"]);
+    million(d);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dialsim"))
+        .current_dir(d)
+        .args(with(&r, &["registry", "import", "million.csv", "--kind", "suppression"]))
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill (SIGKILL) once the server is receiving the rows: the COPY of the import's transaction.
+    let (admin, db) = r.admin.clone().unwrap();
+    let mut watch = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+    let mut killed_mid_write = false;
+    loop {
+        let copying: i64 = watch
+            .query_one(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'COPY suppressions %'",
+                &[&db],
+            )
+            .unwrap()
+            .get(0);
+        if copying > 0 {
+            killed_mid_write = child.try_wait().unwrap().is_none();
+            child.kill().unwrap();
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    child.wait().unwrap();
+    // The server notices the dead connection and rolls its transaction back.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    all_or_nothing(d, &r, killed_mid_write);
+    assert!(killed_mid_write, "the import finished before the test could kill it: nothing was tested");
+}
+
+#[test]
+fn an_import_into_sqlite_killed_mid_write_leaves_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let r = Reg::sqlite("dialsim.registry.sqlite");
+    ok(d, &r, &["registry", "init"]);
+    million(d);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dialsim"))
+        .current_dir(d)
+        .args(["registry", "import", "million.csv", "--kind", "suppression"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // The transaction's pages spill into the WAL before it commits: kill (SIGKILL) once they do.
+    let wal = d.join("dialsim.registry.sqlite-wal");
+    let mut killed_mid_write = false;
+    loop {
+        if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 1 << 20) {
+            killed_mid_write = child.try_wait().unwrap().is_none();
+            child.kill().unwrap();
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    child.wait().unwrap();
+    all_or_nothing(d, &r, killed_mid_write);
+}
+
+/// `simulate --campaigns 3 --every 7d` in folder `d` against `r`: series.csv.
+fn series_of_three(d: &Path, r: &Reg) -> String {
+    ok(d, r, &["registry", "init"]);
+    ok(d, r, &["registry", "import", &data("opt-in.csv"), "--kind", "opt-in"]);
+    let args =
+        ["simulate", "--seed", "9", "--campaigns", "3", "--every", "7d", "-o", "series", "--set", MARKETING, "--set"];
+    let out = ok(d, r, &[&args[..], &["run.day_hours=2"]].concat());
+    let table = read(d.join("series/series.csv"));
+    assert_eq!(String::from_utf8(out).unwrap(), table, "the table printed is the file");
+    table
+}
+
+on_both!(a_series_of_campaigns_accumulates_in_sqlite, a_series_of_campaigns_accumulates_in_postgres, series);
+
+fn series(d: &Path, r: &Reg) {
+    let table = series_of_three(d, r);
+    let rows = by_header(table.clone());
+    assert_eq!(rows.len(), 3, "{table}");
+    let days: Vec<&str> = rows.iter().map(|r| r["start_date"].as_str()).collect();
+    assert_eq!(days, ["2026-01-05", "2026-01-12", "2026-01-19"]);
+    let mut never: HashSet<String> = HashSet::new();
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row["dialled_suppressed"], "0", "{table}");
+        assert_eq!(row["suppressed_before"].parse::<usize>().unwrap(), never.len(), "campaign {}: {table}", i + 1);
+        let run = d.join(format!("series/campaign-{:02}", i + 1));
+        for call in by_header(read(run.join("calls.csv"))) {
+            assert!(
+                !never.contains(&call["number"]),
+                "{} objected earlier, dialled in campaign {}",
+                call["number"],
+                i + 1
+            );
+        }
+        let (objected, withdrawn, _) = outcomes(&run);
+        assert!(!objected.is_empty(), "campaign {} heard objections: {table}", i + 1);
+        never.extend(objected.into_iter().chain(withdrawn));
+    }
+    // The same seed gives the same series on a fresh registry, byte for byte.
+    let again = tempfile::tempdir().unwrap();
+    let fresh = if r.is_pg() { Reg::postgres("series_again").unwrap() } else { Reg::sqlite("dialsim.registry.sqlite") };
+    assert_eq!(series_of_three(again.path(), &fresh), table);
+    for f in ["calls.csv", "consents.jsonl"] {
+        let path = format!("series/campaign-03/{f}");
+        assert_eq!(read(d.join(&path)), read(again.path().join(&path)), "{path}");
+    }
+}
+
+#[test]
+fn a_series_is_the_same_on_sqlite_and_postgres() {
+    let Some(pg) = Reg::postgres("series_same") else { return };
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    assert_eq!(series_of_three(a.path(), &Reg::sqlite("dialsim.registry.sqlite")), series_of_three(b.path(), &pg));
+}
+
+/// The numbers of a CSV list (`number` column).
+fn listed(path: &Path) -> HashSet<String> {
+    by_header(read(path)).into_iter().map(|r| r["number"].clone()).collect()
+}
+
+/// A CSV of the numbers `+420601000NNN` for NNN in `range`.
+fn numbers(d: &Path, name: &str, range: std::ops::Range<u32>) -> HashSet<String> {
+    let set: HashSet<String> = range.map(|i| format!("+420601000{i:03}")).collect();
+    let mut text = String::from("number\n");
+    for n in &set {
+        text.push_str(n);
+        text.push('\n');
+    }
+    std::fs::write(d.join(name), text).unwrap();
+    set
+}
+
+on_both!(
+    lists_exclude_an_sqlite_registry_through_a_cache_rebuilt_when_it_changed,
+    lists_exclude_a_postgres_registry_through_a_cache_rebuilt_when_it_changed,
+    cached_exclusion
+);
+
+fn cached_exclusion(d: &Path, r: &Reg) {
+    // The 1,000 numbers +420 601 000 000-999; the registry suppresses 100 of them, then 100 more.
+    // `-n all` of a space the exclusions thin out ends with 3 (fewer numbers than the space holds).
+    let list_of = |out: &str| {
+        let o =
+            run(d, r, &["generate", "-n", "all", "--prefix", "601000", "--type", "mobile", "--seed", "3", "-o", out]);
+        assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+        (listed(&d.join(out)), stderr(&o))
+    };
+    ok(d, r, &["registry", "init"]);
+    let first = numbers(d, "first.csv", 0..100);
+    ok(d, r, &["registry", "import", "first.csv", "--kind", "suppression"]);
+    let (list, e) = list_of("a.csv");
+    assert!(e.contains("filter of"), "the first list builds the cache: {e}");
+    assert!(list.is_disjoint(&first), "a suppressed number was listed");
+    assert!(list.len() >= 895, "{} of 900 fresh numbers listed", list.len());
+    // The list issued is recorded, which changes no suppression: the cache stands.
+    let (again, e) = list_of("b.csv");
+    assert!(!e.contains("filter of"), "nothing suppressed changed, yet the cache was rebuilt: {e}");
+    assert_eq!(again, list);
+    // An import changes the suppressions: the cache is rebuilt and the new numbers leave the list.
+    let second = numbers(d, "second.csv", 100..200);
+    ok(d, r, &["registry", "import", "second.csv", "--kind", "suppression"]);
+    let (list, e) = list_of("c.csv");
+    assert!(e.contains("filter of"), "{e}");
+    assert!(
+        list.is_disjoint(&first) && list.is_disjoint(&second),
+        "a number suppressed since the cache was built was listed"
+    );
+    // An import of opt-ins writes no suppression: the cache stands.
+    numbers(d, "optin.csv", 500..510);
+    ok(d, r, &["registry", "import", "optin.csv", "--kind", "opt-in"]);
+    assert!(!list_of("d.csv").1.contains("filter of"));
+}
+
+#[test]
+fn a_registry_made_anew_at_the_same_place_never_reuses_the_old_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let r = Reg::sqlite("dialsim.registry.sqlite");
+    let list_of = |out: &str| {
+        let o =
+            run(d, &r, &["generate", "-n", "all", "--prefix", "601000", "--type", "mobile", "--seed", "3", "-o", out]);
+        assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+        listed(&d.join(out))
+    };
+    ok(d, &r, &["registry", "init"]);
+    numbers(d, "first.csv", 0..100);
+    ok(d, &r, &["registry", "import", "first.csv", "--kind", "suppression"]);
+    list_of("a.csv");
+    // The same number of sources, the same ids: only the cache's stamp of time tells them apart.
+    for f in ["dialsim.registry.sqlite", "dialsim.registry.sqlite-wal", "dialsim.registry.sqlite-shm"] {
+        let _ = std::fs::remove_file(d.join(f));
+    }
+    ok(d, &r, &["registry", "init"]);
+    let other = numbers(d, "other.csv", 300..400);
+    ok(d, &r, &["registry", "import", "other.csv", "--kind", "suppression"]);
+    assert!(list_of("b.csv").is_disjoint(&other), "the old registry's cache was used for the new one");
+}
+
+on_both!(exclusive_lists_never_share_a_number_in_sqlite, exclusive_lists_never_share_a_number_in_postgres, exclusive);
+
+fn exclusive(d: &Path, r: &Reg) {
+    ok(d, r, &["registry", "init"]);
+    let draw = |n: &str, seed: &str, out: &str, exclusive: bool| {
+        let mut args = vec!["generate", "-n", n, "--prefix", "601000", "--type", "mobile", "--seed", seed, "-o", out];
+        if exclusive {
+            args.push("--exclusive");
+        }
+        run(d, r, &args)
+    };
+    let a = draw("300", "1", "a.csv", true);
+    assert!(a.status.success(), "{}", stderr(&a));
+    let b = draw("300", "2", "b.csv", true);
+    assert!(b.status.success(), "{}", stderr(&b));
+    let (a, b) = (listed(&d.join("a.csv")), listed(&d.join("b.csv")));
+    assert_eq!((a.len(), b.len()), (300, 300));
+    assert!(a.is_disjoint(&b), "two open exclusive lists share numbers");
+    // Any other list avoids both while they are open…
+    let rest = draw("all", "3", "rest.csv", false);
+    assert_eq!(rest.status.code(), Some(3), "{}", stderr(&rest));
+    let rest = listed(&d.join("rest.csv"));
+    assert!(rest.len() >= 395 && rest.is_disjoint(&a) && rest.is_disjoint(&b), "{} listed", rest.len());
+    // … yet a campaign dials its own list's numbers: being issued is no objection.
+    let list = format!("numbers.list=\"{}\"", d.join("a.csv").display());
+    ok(d, r, &["simulate", "--seed", "1", "--out", "run", "--set", &list, "--set", "run.day_hours=1"]);
+    let dialled: HashSet<String> =
+        by_header(read(d.join("run/calls.csv"))).into_iter().map(|r| r["number"].clone()).collect();
+    assert!(
+        !dialled.is_empty() && dialled.is_subset(&a),
+        "the campaign of list a dialled {} of its numbers",
+        dialled.len()
+    );
+    // Closing a list frees its numbers for other lists.
+    ok(d, r, &["registry", "close", "a.csv.manifest.json"]);
+    let again = draw("all", "3", "again.csv", false);
+    assert_eq!(again.status.code(), Some(3), "{}", stderr(&again));
+    let again = listed(&d.join("again.csv"));
+    assert!(again.is_disjoint(&b) && again.intersection(&a).count() > 250, "after closing a: {}", again.len());
+    // Two processes issuing exclusive lists at once: each is issued or refused whole, never overlapping.
+    ok(d, r, &["registry", "close", "b.csv.manifest.json"]);
+    for round in 0..3 {
+        let spawn = |seed: String, out: String| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("dialsim"))
+                .current_dir(d)
+                .env("DIALSIM_CACHE_DIR", d.join("cache"))
+                .args(with(r, &["generate", "-n", "400", "--prefix", "601000", "--type", "mobile", "--seed", &seed]))
+                .args(["-o", &out, "--exclusive"])
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (x, y) = (format!("x{round}.csv"), format!("y{round}.csv"));
+        let children = [spawn(format!("{}", 10 + round), x.clone()), spawn(format!("{}", 20 + round), y.clone())];
+        let mut issued = Vec::new();
+        for (child, out) in children.into_iter().zip([&x, &y]) {
+            let o = child.wait_with_output().unwrap();
+            if o.status.success() {
+                issued.push((out.clone(), listed(&d.join(out))));
+            } else {
+                assert!(stderr(&o).contains("draw the list again"), "{}", stderr(&o));
+                assert!(!d.join(out).exists(), "a refused list was written");
+            }
+        }
+        assert!(!issued.is_empty(), "round {round}: neither list was issued");
+        if let [(_, p), (_, q)] = &issued[..] {
+            assert!(p.is_disjoint(q), "round {round}: two exclusive lists issued at once share numbers");
+        }
+        for (out, _) in &issued {
+            ok(d, r, &["registry", "close", &format!("{out}.manifest.json")]);
+        }
+    }
+}
+
+on_both!(
+    the_audit_checks_a_run_against_the_sqlite_registry_as_it_stood,
+    the_audit_checks_a_run_against_the_postgres_registry_as_it_stood,
+    audit_as_it_stood
+);
+
+fn audit_as_it_stood(d: &Path, r: &Reg) {
+    ok(d, r, &["registry", "init"]);
+    ok(d, r, &["registry", "import", &data("objectors.csv"), "--kind", "suppression"]);
+    let day = ["--set", "run.day_hours=1"];
+    ok(d, r, &[&["simulate", "--seed", "4", "--out", "c1"][..], &day].concat());
+    let state: serde_json::Value = serde_json::from_str(&read(d.join("c1/registry.json"))).unwrap();
+    assert_eq!(state["suppressed"], 200, "{state}");
+    let audit = |dir: &str| run(d, r, &["audit", dir]);
+    let o = audit("c1");
+    assert_eq!(o.status.code(), Some(0), "{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+    // Numbers c1 dialled, suppressed after it ran: c1 is still clean, for it was audited as the registry stood.
+    let dialled: Vec<String> =
+        by_header(read(d.join("c1/calls.csv"))).into_iter().map(|r| r["number"].clone()).take(30).collect();
+    std::fs::write(d.join("later.csv"), format!("number\n{}\n", dialled.join("\n"))).unwrap();
+    ok(d, r, &["registry", "import", "later.csv", "--kind", "suppression"]);
+    let o = audit("c1");
+    assert_eq!(o.status.code(), Some(0), "{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+    // The same folder without its registry state is held to the registry as it stands: those calls are flagged.
+    std::fs::remove_file(d.join("c1/registry.json")).unwrap();
+    let o = run(d, r, &["audit", "c1", "--no-manifest"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(4), "{out}{}", stderr(&o));
+    assert!(
+        out.lines().any(|l| l.contains("known-number") && l.contains("registry:") && l.contains(&dialled[0][1..])),
+        "{out}"
+    );
+    // A run that never read the registry and dialled numbers suppressed in it is flagged.
+    let list = format!("numbers.list=\"{}\"", d.join("later.csv").display());
+    ok_stdout(d, &[&["simulate", "--seed", "5", "--out", "c2", "--set", &list][..], &day].concat());
+    let o = audit("c2");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(4), "{out}{}", stderr(&o));
+    assert!(out.contains("known-number"), "{out}");
+}
+
+#[test]
+fn a_scenario_names_its_registry_and_the_flag_overrides_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for name in ["named.sqlite", "flag.sqlite"] {
+        ok_stdout(d, &["registry", "init", "--registry", name]);
+    }
+    let set = ["--set", "registry=\"named.sqlite\"", "--set", "run.day_hours=1"];
+    ok_stdout(d, &[&["simulate", "--seed", "1", "--out", "a"][..], &set].concat());
+    ok_stdout(d, &[&["simulate", "--seed", "1", "--out", "b", "--registry", "flag.sqlite"][..], &set].concat());
+    let campaigns = |name: &str| {
+        let s: serde_json::Value =
+            serde_json::from_slice(&ok_stdout(d, &["registry", "status", "--json", "--registry", name])).unwrap();
+        s["counts"].as_array().unwrap().iter().find(|c| c[0] == "campaigns").unwrap()[1].as_u64().unwrap()
+    };
+    assert_eq!((campaigns("named.sqlite"), campaigns("flag.sqlite")), (1, 1));
+    assert!(read(d.join("a/registry.json")).contains("named.sqlite"));
+    assert!(read(d.join("b/registry.json")).contains("flag.sqlite"));
+}
+
+on_both!(
+    an_sqlite_import_keeps_each_rows_kind_time_and_source,
+    a_postgres_import_keeps_each_rows_kind_time_and_source,
+    per_row
+);
+
+fn per_row(d: &Path, r: &Reg) {
+    ok(d, r, &["registry", "init"]);
+    std::fs::write(
+        d.join("crm.csv"),
+        "number,kind,time,source\n\
+         +420601000001,objection,2026-01-05T10:00:00+01:00,crm\n\
+         +420601000002,dnc-request,2026-02-01,web form\n\
+         +420601000003,,,\n\
+         +420601000001,objection,2026-03-01T08:00:00Z,crm\n",
+    )
+    .unwrap();
+    ok(d, r, &["registry", "import", "crm.csv", "--kind", "suppression"]);
+    let held = |n: &str| access(d, r, n)["suppressions"][0].clone();
+    let one = held("+420601000001");
+    assert_eq!((one["reason"].as_str(), one["scope"].as_str()), (Some("objection"), Some("crm")), "{one}");
+    assert_eq!(one["at"], "2026-01-05T09:00:00Z", "the first row of a number, its time in UTC: {one}");
+    let two = held("+420601000002");
+    assert_eq!(
+        (two["reason"].as_str(), two["scope"].as_str(), two["at"].as_str()),
+        (Some("dnc-request"), Some("web form"), Some("2026-02-01"))
+    );
+    let three = held("+420601000003");
+    assert_eq!((three["reason"].as_str(), three["scope"].as_str()), (Some("suppression"), Some("all")), "{three}");
+    assert!(three["at"].is_null(), "{three}");
+    // A time that is no time, and a kind that is the registry's own, are errors naming file and line; nothing
+    // of such a file is written.
+    std::fs::write(
+        d.join("bad.csv"),
+        "number,kind,time\n+420601000004,objection,2026-01-05\n+420601000005,objection,yesterday\n",
+    )
+    .unwrap();
+    let o = run(d, r, &["registry", "import", "bad.csv", "--kind", "suppression"]);
+    assert!(
+        !o.status.success() && stderr(&o).contains("bad.csv:3") && stderr(&o).contains("yesterday"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(d.join("own.csv"), "number,kind\n+420601000006,issued\n").unwrap();
+    let o = run(d, r, &["registry", "import", "own.csv", "--kind", "suppression"]);
+    assert!(!o.status.success() && stderr(&o).contains("own.csv:2"), "{}", stderr(&o));
+    assert_eq!(status(d, r)["suppressed_numbers"], 3);
+}
