@@ -88,6 +88,9 @@ pub use list_manifest::{
 pub use normalize::Normalizer;
 pub use number::PhoneNumber;
 pub use permute::{PERMUTATION_VERSION, Permutation};
+/// Plans derived from libphonenumber's `PhoneNumberMetadata.xml` (feature `derive`).
+#[cfg(feature = "derive")]
+pub use plan::derive as plan_derive;
 pub use plan::{NumberType, Plan, PlanRow};
 pub use scenario::{
     AgentsSection, AmdSection, ComplianceSection, CostsSection, DEFAULT_SCENARIO, DialerMode, DialerSection, Dist,

@@ -101,6 +101,10 @@ pub struct Generation {
     /// A stratified list's mix of types, `mobile=0.7,fixedLine=0.3` (absent: uniform over the space).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mix: Option<String>,
+    /// The libphonenumber metadata version the plan was derived from (its `# metadata:` comment); absent for
+    /// a plan written by hand, and in manifests written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata_version: Option<String>,
 }
 
 /// A plan as recorded.
@@ -198,6 +202,7 @@ impl ListManifest {
             exclusions,
             continues: None,
             mix: (!list.mix().is_empty()).then(|| format_mix(list.mix())),
+            metadata_version: plan.metadata_version().map(str::to_string),
         };
         let last_row = generation
             .last_index
