@@ -7,10 +7,10 @@
 //! population model (`numbers.frame.in_service_listed = 0.5`, banks of 100 listed by the default scenario's
 //! suppression files). Per replication: dials per contact, contacts per dial, cost per contact; the table shows
 //! their means with 95 % t-intervals over the replications.
+use dialsim::Scenario;
 use dialsim::analysis::{kpi_value, no_progress, replicate};
 use dialsim::sim::Campaign;
 use dialsim::stats::Estimate;
-use dialsim::Scenario;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
