@@ -250,3 +250,24 @@ fn a_frame_scenario_is_checked_key_by_key() {
     assert!(bad("numbers.frame.zero_banks=2").contains("numbers.frame.zero_banks"));
     assert!(bad("numbers.frame.in_service_listed=1.5").contains("numbers.frame.in_service_listed"));
 }
+
+#[test]
+fn a_list_assisted_list_is_scrubbed_by_its_bytes_keeping_its_probabilities() {
+    let d = tempfile::tempdir().unwrap();
+    let space = small_space();
+    let csv: String = std::iter::once("phone".to_string())
+        .chain(known(&space).iter().map(|n| n.to_string()))
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(d.path().join("known.csv"), csv + "\n").unwrap();
+    let args =
+        ["generate", "--prefix", "6011,2123", "--seed", "4", "--design", "list-assisted", "--known", "known.csv"];
+    generate(d.path(), &[&args[..], &["-n", "150", "--zero-banks", "0.5", "-o", "l.csv"]].concat());
+    let list = by_header(std::fs::read_to_string(d.path().join("l.csv")).unwrap());
+    std::fs::write(d.path().join("objectors.csv"), format!("{}\n", list[1]["number"])).unwrap();
+    generate(d.path(), &["scrub", "l.csv", "--suppress", "objectors.csv", "-o", "s.csv"]);
+    let scrubbed = by_header(std::fs::read_to_string(d.path().join("s.csv")).unwrap());
+    assert_eq!(scrubbed.len(), list.len() - 1);
+    assert!(scrubbed.iter().all(|r| r["number"] != list[1]["number"]));
+    assert_eq!(scrubbed[0]["probability"], list[0]["probability"], "the design's columns are kept");
+}
