@@ -80,20 +80,25 @@ pub mod text;
 pub use digest::{FileDigest, Hasher, HashingWriter, digest_file, digest_reader, sha256_hex};
 pub use error::{Error, Location, Origin, Result, snippet};
 pub use generate::{
-    CallList, Excluder, ListFormat, ListRequest, ListSummary, NoExclusion, Positions, Shard, region_time_zone,
+    Banks, CallList, DesignStratum, Excluder, FrameDesign, ListFormat, ListRequest, ListSummary, NoExclusion,
+    Positions, Shard, region_time_zone,
 };
 pub use list_manifest::{
-    Continuation, Generation, HashingReader, LIST_MANIFEST_KIND, ListFile, ListManifest, ListRow, PlanRecord, Scrub,
-    ScrubCounts, SourceRecord, format_mix, manifest_path, scrub, source_changes,
+    Continuation, DesignRecord, DesignStratumRecord, Generation, HashingReader, LIST_MANIFEST_KIND, ListFile,
+    ListManifest, ListRow, PlanRecord, Scrub, ScrubCounts, SourceRecord, format_mix, manifest_path, scrub,
+    source_changes,
 };
 pub use normalize::Normalizer;
 pub use number::PhoneNumber;
 pub use permute::{PERMUTATION_VERSION, Permutation};
+/// Plans derived from libphonenumber's `PhoneNumberMetadata.xml` (feature `derive`).
+#[cfg(feature = "derive")]
+pub use plan::derive as plan_derive;
 pub use plan::{NumberType, Plan, PlanRow};
 pub use scenario::{
     AgentsSection, AmdSection, ComplianceSection, CostsSection, DEFAULT_SCENARIO, DialerMode, DialerSection, Dist,
-    FaultsSection, LinePrices, NumbersSection, OnBudgetSpent, Pacer, PopulationSection, Profile, Purpose, Rates,
-    ReadSection, ReferralsSection, RetentionSection, RunSection, Scenario, ScreeningSection, StratumRates,
+    FaultsSection, FrameSection, LinePrices, NumbersSection, OnBudgetSpent, Pacer, PopulationSection, Profile, Purpose,
+    Rates, ReadSection, ReferralsSection, RetentionSection, RunSection, Scenario, ScreeningSection, StratumRates,
     closest_names, parse_mix,
 };
 pub use space::{NumberSpace, Segment, Selection};

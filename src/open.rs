@@ -32,6 +32,8 @@ impl Bound {
     pub const SCENARIO: Bound = Bound { kind: "a scenario", bytes: 16 << 20 };
     /// A numbering plan (CSV): the largest real plans have a few thousand rows.
     pub const PLAN: Bound = Bound { kind: "a numbering plan", bytes: 64 << 20 };
+    /// libphonenumber's PhoneNumberMetadata.xml (about 1 MB in 2026).
+    pub const METADATA: Bound = Bound { kind: "a libphonenumber metadata file", bytes: 64 << 20 };
     /// A run's `summary.json` or another JSON result file.
     pub const SUMMARY: Bound = Bound { kind: "a summary", bytes: 64 << 20 };
     /// A small key or signature file.

@@ -1,4 +1,5 @@
-//! Regenerates `data/plans/*.csv` and `data/regions.csv` from libphonenumber metadata.
+//! Regenerates `data/plans/*.csv` and `data/regions.csv` from the metadata of the pinned `phonenumber`
+//! dev-dependency, with the same code as `dialsim plan derive`.
 //!
 //! ```text
 //! cargo run --example derive_plans -- data            # the shipped plans
@@ -11,17 +12,18 @@ use std::path::Path;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let meta = derive::crate_metadata();
     match args.as_slice() {
-        [flag, region] if flag == "--region" => print!("{}", derive::plan_csv(&region.to_uppercase())),
+        [flag, region] if flag == "--region" => print!("{}", derive::plan_csv(&meta, &region.to_uppercase())),
         [dir] => {
             let dir = Path::new(dir);
             std::fs::create_dir_all(dir.join("plans")).expect("create plans folder");
             for (stem, region) in derive::SHIPPED {
                 let path = dir.join("plans").join(format!("{stem}.csv"));
-                std::fs::write(&path, derive::plan_csv(region)).expect("write plan");
+                std::fs::write(&path, derive::plan_csv(&meta, region)).expect("write plan");
                 eprintln!("wrote {}", path.display());
             }
-            std::fs::write(dir.join("regions.csv"), derive::regions_csv()).expect("write regions");
+            std::fs::write(dir.join("regions.csv"), derive::regions_csv(&meta)).expect("write regions");
         }
         _ => {
             eprintln!("usage: derive_plans DATA_DIR | derive_plans --region XX");

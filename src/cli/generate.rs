@@ -86,8 +86,34 @@ pub struct GenerateArgs {
     /// meanwhile
     #[arg(long, requires_all = ["registry", "output"])]
     exclusive: bool,
+    /// Sampling design: uniform (every number of the selection equally likely) or list-assisted
+    /// (Casady–Lepkowski: banks of --bank numbers holding at least --min-listed numbers of the --known
+    /// databases, the zero banks at --zero-banks times their rate; see docs/sampling.md).
+    #[arg(long, value_enum, default_value = "uniform", conflicts_with = "mix")]
+    design: DesignArg,
+    /// A known database giving the banks' density for --design list-assisted (a CSV of numbers, read as
+    /// --suppress lists are; repeatable). Its numbers are excluded from the list too.
+    #[arg(long = "known", value_name = "FILE.csv")]
+    known: Vec<String>,
+    /// Numbers per bank for --design list-assisted: 100 or 1000.
+    #[arg(long, default_value_t = 100)]
+    bank: u64,
+    /// Known numbers a bank needs to count as listed (--design list-assisted).
+    #[arg(long, default_value_t = 1)]
+    min_listed: u32,
+    /// The zero banks' sampling rate relative to the listed banks' (--design list-assisted): 0 leaves them
+    /// out, 1 samples every number alike.
+    #[arg(long, default_value_t = 0.0)]
+    zero_banks: f64,
     #[command(flatten)]
     input: InputArgs,
+}
+
+/// `--design`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum DesignArg {
+    Uniform,
+    ListAssisted,
 }
 
 fn parse_type(s: &str) -> Result<NumberType, String> {
@@ -132,6 +158,7 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
     let previous_manifest = args.continue_from.as_deref().map(manifest_path);
     let mut inputs: Vec<&Path> = args.exclude.iter().map(PathBuf::as_path).collect();
     inputs.extend(args.suppress.iter().map(Path::new));
+    inputs.extend(args.known.iter().map(Path::new));
     if !Plan::embedded_names().any(|n| n.eq_ignore_ascii_case(&args.plan)) {
         inputs.push(Path::new(&args.plan));
     }
@@ -146,6 +173,20 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
         ),
     };
     let threads = super::threads(args.threads)?;
+    if args.design == DesignArg::Uniform && !args.known.is_empty() {
+        anyhow::bail!(dialsim::Error::Usage("--known goes with --design list-assisted".into()));
+    }
+    if args.design == DesignArg::ListAssisted && args.continue_from.is_some() {
+        anyhow::bail!(dialsim::Error::Usage(
+            "a list-assisted list is continued with --start and the same --design, --known and --seed, not --continue"
+                .into()
+        ));
+    }
+    if args.design == DesignArg::ListAssisted && args.known.is_empty() {
+        anyhow::bail!(dialsim::Error::Usage(
+            "--design list-assisted needs --known FILE.csv, a known database that gives the banks' density".into()
+        ));
+    }
     // The list and the request: from the command line, or rebuilt from the manifest of the list to continue.
     let (plan, selection, list, request, recorded) = match &args.continue_from {
         Some(previous) => {
@@ -183,11 +224,27 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
                 prefixes: args.prefixes.iter().map(|p| p.trim().to_string()).collect(),
                 lengths: args.lengths.clone(),
             };
+            // The banks' density, from the known databases (list-assisted design only).
+            let banks = match args.design {
+                DesignArg::ListAssisted => Some(known_banks(&plan, &args.known, args.bank, &args.input)?),
+                DesignArg::Uniform => None,
+            };
             // Checked before a seed is drawn (and announced): a selection or mix the plan cannot fill fails first.
             let list_of = |seed: u64| -> dialsim::Result<CallList> {
-                match &args.mix {
-                    Some(mix) => CallList::mixed(&plan, &selection, &mix.0, seed),
-                    None => Ok(CallList::new(NumberSpace::new(&plan, &selection)?, seed)),
+                match (&args.mix, &banks) {
+                    (Some(mix), _) => CallList::mixed(&plan, &selection, &mix.0, seed),
+                    (None, Some(banks)) => CallList::list_assisted(
+                        NumberSpace::new(&plan, &selection)?,
+                        banks,
+                        args.min_listed,
+                        args.zero_banks,
+                        seed,
+                    )
+                    .map_err(|e| match e {
+                        dialsim::Error::Usage(m) => dialsim::Error::Usage(format!("--design list-assisted: {m}")),
+                        other => other,
+                    }),
+                    (None, None) => Ok(CallList::new(NumberSpace::new(&plan, &selection)?, seed)),
                 }
             };
             list_of(0)?;
@@ -222,7 +279,12 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
             rec.iter().filter(|r| r.kind == "filter").map(|r| PathBuf::from(&r.name)).collect(),
             rec.iter().filter(|r| r.kind == "suppression").map(|r| r.name.clone()).collect(),
         ),
-        _ => (args.exclude.clone(), args.suppress.clone()),
+        _ => {
+            // The known databases of a list-assisted list are excluded too: they give density, never numbers.
+            let mut lists = args.suppress.clone();
+            lists.extend(args.known.iter().filter(|k| !args.suppress.contains(k)).cloned());
+            (args.exclude.clone(), lists)
+        }
     };
     let mut exclusions = load_exclusions(&plan, &filters, &lists, &args.input)?;
     let stamp = match &args.registry {
@@ -282,6 +344,11 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
         let mut manifest = ListManifest::generated(&plan, &selection, &list, &request, &summary, sources, &written);
         if let (Some(g), Some(previous)) = (manifest.generation.as_mut(), &args.continue_from) {
             g.continues = Some(previous.display().to_string());
+        }
+        if let Some(d) = manifest.generation.as_mut().and_then(|g| g.design.as_mut()) {
+            for k in &args.known {
+                d.density_sources.push(SourceRecord::of(k, "density", 0)?);
+            }
         }
         let json = manifest.to_json();
         // An exclusive list is issued (in one transaction that checks no other took its numbers meanwhile)
@@ -362,6 +429,26 @@ pub(crate) fn unbound(list: &Path, manifest: &Path, verb: &str) -> String {
         m = manifest.display(),
         l = list.display()
     )
+}
+
+/// The banks of `size` numbers of the known databases `paths` (CSV files of numbers, read as suppression lists
+/// are), counted for the list-assisted design.
+fn known_banks(plan: &Plan, paths: &[String], size: u64, input: &InputArgs) -> Result<dialsim::Banks> {
+    let options = input.options(plan)?;
+    let mut banks = dialsim::Banks::new(size).map_err(|e| match e {
+        dialsim::Error::Usage(m) => dialsim::Error::Usage(format!("--bank: {m}")),
+        other => other,
+    })?;
+    for path in paths {
+        let read = options.read_path(path).map_err(input_args::with_flags)?;
+        for key in read.keys {
+            if let Some(n) = dialsim::PhoneNumber::from_key(key) {
+                banks.add(&n);
+            }
+        }
+    }
+    note!("dialsim: {} banks of {size} hold numbers of the known databases", banks.len());
+    Ok(banks)
 }
 
 /// Loads the filters and suppression lists named on the command line, reporting on stderr how each list was

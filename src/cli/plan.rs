@@ -1,8 +1,12 @@
-//! `dialsim plan list` and `dialsim plan show`.
+//! `dialsim plan list`, `dialsim plan show` and `dialsim plan derive`.
+
+use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Subcommand;
 use dialsim::Plan;
+use dialsim::plan_derive::{Metadata, UNKNOWN_VERSION, plan_csv, regions_csv, version_in_path};
 
 #[derive(Subcommand, Debug)]
 pub enum PlanCommand {
@@ -12,6 +16,25 @@ pub enum PlanCommand {
     Show {
         /// An embedded name (cz, sk, de, gb, us) or a plan CSV file.
         plan: String,
+    },
+    /// Rebuilds a plan from libphonenumber's PhoneNumberMetadata.xml: the rows `region,type,prefix,length` of
+    /// every valid national number, by libphonenumber's type precedence (the format of data/plans/*.csv).
+    Derive {
+        /// libphonenumber's metadata file (resources/PhoneNumberMetadata.xml of a release).
+        metadata: PathBuf,
+        /// Regions to derive (libphonenumber ids, e.g. CZ; repeatable or comma-separated; one country code).
+        #[arg(long = "region", value_delimiter = ',', required_unless_present = "regions")]
+        region: Vec<String>,
+        /// Write the region table (region,country_code,national_prefix, as data/regions.csv) instead of a plan.
+        #[arg(long, conflicts_with = "region")]
+        regions: bool,
+        /// The metadata's libphonenumber version, recorded in the plan [default: the last X.Y.Z in the
+        /// metadata's path, e.g. phonenumber-0.3.10+9.0.33/assets/…, else "unknown"].
+        #[arg(long, value_name = "X.Y.Z")]
+        metadata_version: Option<String>,
+        /// Output file (written to a temporary name and renamed when complete); `-` or none: stdout.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
     },
 }
 
@@ -49,6 +72,30 @@ pub fn run(cmd: PlanCommand) -> Result<i32> {
             out!("region,type,prefix,length,numbers");
             for r in plan.rows() {
                 out!("{},{},{},{},{}", r.region, r.kind, r.prefix, r.length, r.count());
+            }
+        }
+        PlanCommand::Derive { metadata, region, regions, metadata_version, output } => {
+            let meta = Metadata::load(&metadata)?;
+            let version = metadata_version
+                .or_else(|| version_in_path(&metadata.display().to_string()))
+                .unwrap_or_else(|| UNKNOWN_VERSION.to_string());
+            let text = if regions {
+                regions_csv(&meta, &version)
+            } else {
+                let ids: Vec<String> = region.iter().map(|r| r.trim().to_ascii_uppercase()).collect();
+                plan_csv(&meta, &ids, &version)?
+            };
+            match output.filter(|p| !dialsim::output::is_stdout(p)) {
+                Some(path) => {
+                    let mut file = dialsim::output::AtomicFile::create(&path, dialsim::output::Privacy::Public)?;
+                    file.write_all(text.as_bytes()).map_err(|e| dialsim::Error::io(&path, e))?;
+                    file.commit()?;
+                    note!("dialsim: wrote {} (libphonenumber metadata {version})", path.display());
+                }
+                None => {
+                    let mut out = std::io::stdout().lock();
+                    out.write_all(text.as_bytes()).map_err(dialsim::Error::Output)?;
+                }
             }
         }
     }

@@ -79,9 +79,14 @@ pub fn run(args: ScrubArgs) -> Result<i32> {
         if m.list.is_none() && !args.accept_unbound_list {
             anyhow::bail!(dialsim::Error::Usage(super::generate::unbound(list, at, "scrub")));
         }
-        // A list of another permutation version is checked by its bytes only (its order cannot be rebuilt,
+        // A list of another permutation version, or a list-assisted one (whose order depends on known
+        // databases the manifest does not carry), is checked by its bytes only (its order cannot be rebuilt,
         // nor continued).
-        if let Some(g) = m.generation.as_ref().filter(|g| g.permutation_version == dialsim::PERMUTATION_VERSION) {
+        let rebuildable = |g: &&dialsim::Generation| {
+            g.permutation_version == dialsim::PERMUTATION_VERSION
+                && g.design.as_ref().is_none_or(|d| d.kind != "list-assisted")
+        };
+        if let Some(g) = m.generation.as_ref().filter(rebuildable) {
             order = Some(g.order(at)?);
         }
         let mut file = &input.file;

@@ -14,6 +14,9 @@
 //! start, shards by position, the bytes independent of the thread count. The list ends at the last whole block
 //! that every stratum can fill.
 
+use std::sync::Arc;
+
+use super::frame::{BankFrame, LISTED, ZERO};
 use crate::error::{Error, Result};
 use crate::hash::fmix64;
 use crate::number::PhoneNumber;
@@ -26,13 +29,41 @@ const MAX_EXACT_BLOCK: u64 = 1_000_000;
 /// The block when no power of ten up to [`MAX_EXACT_BLOCK`] makes every count whole.
 const ROUNDED_BLOCK: u64 = 10_000;
 
-/// One stratum: its own space, order, and where its segments sit in the whole space.
+/// One stratum: its numbers and their order.
 #[derive(Clone, Debug)]
 struct Stratum {
-    space: NumberSpace,
+    members: Members,
     perm: Permutation,
-    /// The whole space's segment index of each of this stratum's segments.
-    segments: Vec<usize>,
+}
+
+/// The numbers of a stratum.
+#[derive(Clone, Debug)]
+enum Members {
+    /// A space of its own (one number type), and the whole space's segment of each of its segments.
+    Space { space: NumberSpace, segments: Vec<usize> },
+    /// One stratum of a bank frame: the listed banks ([`LISTED`]) or the others ([`ZERO`]).
+    Banks { frame: Arc<BankFrame>, which: usize },
+}
+
+impl Stratum {
+    fn len(&self) -> u64 {
+        match &self.members {
+            Members::Space { space, .. } => space.len(),
+            Members::Banks { frame, which } => frame.len(*which),
+        }
+    }
+
+    /// The whole space's (segment, offset) of the stratum's index `q`.
+    #[inline]
+    fn locate(&self, index: u64) -> (usize, u64) {
+        match &self.members {
+            Members::Space { space, segments } => {
+                let (seg, offset) = space.locate(index);
+                (segments[seg], offset)
+            }
+            Members::Banks { frame, which } => frame.space.locate(frame.index(*which, index)),
+        }
+    }
 }
 
 /// The interleaving of the strata of a mixed list.
@@ -46,6 +77,8 @@ pub(crate) struct Mix {
     blocks: u64,
     keys: [u64; ROUNDS],
     strata: Vec<Stratum>,
+    /// The bank frame of a list-assisted list (its strata are the frame's).
+    frame: Option<Arc<BankFrame>>,
 }
 
 /// Per stratum, how many of every `block` positions it takes: the block and the counts.
@@ -107,24 +140,114 @@ impl Mix {
             // Each stratum's order has a seed of its own, fixed by its type (not by its place in the mix).
             let type_id = NumberType::ALL.iter().position(|t| *t == kind).expect("every type is listed") as u64;
             let perm = Permutation::new(sub_space.len(), fmix64(seed ^ fmix64(0x6d69_7800 + type_id)));
-            strata.push(Stratum { space: sub_space, perm, segments });
+            strata.push(Stratum { members: Members::Space { space: sub_space, segments }, perm });
         }
-        let blocks = strata.iter().zip(&counts).map(|(s, &c)| s.space.len() / c).min().unwrap_or(0);
+        let blocks = strata.iter().zip(&counts).map(|(s, &c)| s.len() / c).min().unwrap_or(0);
         if blocks == 0 {
             return Err(Error::Usage(format!(
                 "the mix needs at least {block} numbers in blocks of {}; a type of it has too few",
                 counts.iter().map(u64::to_string).collect::<Vec<_>>().join("+")
             )));
         }
+        Ok(Mix::assemble(shares, block, counts, blocks, seed, strata, None))
+    }
+
+    fn assemble(
+        shares: Vec<(NumberType, f64)>,
+        block: u64,
+        counts: Vec<u64>,
+        blocks: u64,
+        seed: u64,
+        strata: Vec<Stratum>,
+        frame: Option<Arc<BankFrame>>,
+    ) -> Mix {
         let mut cum = vec![0];
         for c in &counts {
-            cum.push(cum.last().expect("not empty") + c);
+            cum.push(cum.last().copied().unwrap_or(0) + c);
         }
         let mut keys = [0u64; ROUNDS];
         for (i, k) in keys.iter_mut().enumerate() {
             *k = fmix64(fmix64(seed ^ 0x626c_6f63_6b00) ^ i as u64);
         }
-        Ok(Mix { shares, block, counts, cum, blocks, keys, strata })
+        Mix { shares, block, counts, cum, blocks, keys, strata, frame }
+    }
+
+    /// The list-assisted interleaving of `frame`'s strata: the listed banks, and the zero banks sampled at
+    /// `zero_rate` times the listed banks' rate (0: listed banks only), for `seed`.
+    pub(crate) fn banked(frame: Arc<BankFrame>, zero_rate: f64, seed: u64) -> Result<Mix> {
+        if !(0.0..=1.0).contains(&zero_rate) {
+            return Err(Error::Usage(format!("the zero-bank rate {zero_rate} is not between 0 and 1")));
+        }
+        let (listed, zero) = (frame.len(LISTED), frame.len(ZERO));
+        if listed == 0 {
+            return Err(Error::Usage(
+                "no bank of the selected numbers holds a known number: the list-assisted frame is empty".into(),
+            ));
+        }
+        let which: Vec<usize> = if zero_rate > 0.0 && zero > 0 { vec![LISTED, ZERO] } else { vec![LISTED] };
+        let share = listed as f64 / (listed as f64 + zero_rate * zero as f64);
+        let shares: Vec<f64> = which.iter().map(|&w| if w == LISTED { share } else { 1.0 - share }).collect();
+        let (block, counts) = apportion(&shares);
+        if counts.contains(&0) {
+            return Err(Error::Usage(format!(
+                "the zero banks' share of the list, {:.2e}, is below 1 in {block}: raise the zero-bank rate or                  leave the zero banks out",
+                1.0 - share
+            )));
+        }
+        let strata: Vec<Stratum> = which
+            .iter()
+            .map(|&w| Stratum {
+                members: Members::Banks { frame: frame.clone(), which: w },
+                perm: Permutation::new(frame.len(w), fmix64(seed ^ fmix64(0x0062_616e_6b00 + w as u64))),
+            })
+            .collect();
+        let blocks = strata.iter().zip(&counts).map(|(s, &c)| s.len() / c).min().unwrap_or(0);
+        if blocks == 0 {
+            return Err(Error::Usage(format!("the list-assisted frame holds fewer than {block} numbers")));
+        }
+        Ok(Mix::assemble(Vec::new(), block, counts, blocks, seed, strata, Some(frame)))
+    }
+
+    /// The bank frame of a list-assisted list.
+    pub(crate) fn frame(&self) -> Option<&BankFrame> {
+        self.frame.as_deref()
+    }
+
+    /// Per stratum (in [`Mix::strata`] order): the frame stratum it is (`LISTED`, `ZERO`; `None` for a type),
+    /// and its numbers.
+    pub(crate) fn strata(&self) -> Vec<(Option<usize>, u64)> {
+        self.strata
+            .iter()
+            .map(|s| match &s.members {
+                Members::Space { space, .. } => (None, space.len()),
+                Members::Banks { which, .. } => (Some(*which), s.len()),
+            })
+            .collect()
+    }
+
+    /// Per stratum, how many of the list positions in `range` it holds: whole blocks by their counts, the
+    /// blocks cut by the range's ends slot by slot.
+    pub(crate) fn positions_per_stratum(&self, range: std::ops::Range<u64>) -> Vec<u64> {
+        let mut out = vec![0u64; self.strata.len()];
+        let end = range.end.min(self.len());
+        let mut p = range.start.min(end);
+        while p < end {
+            let b = p / self.block;
+            let block_end = ((b + 1) * self.block).min(end);
+            if p.is_multiple_of(self.block) && block_end == (b + 1) * self.block {
+                for (o, c) in out.iter_mut().zip(&self.counts) {
+                    *o += c;
+                }
+            } else {
+                let slots = self.slots(b);
+                for q in p..block_end {
+                    let slot = slots.apply(q % self.block);
+                    out[self.cum.partition_point(|&c| c <= slot) - 1] += 1;
+                }
+            }
+            p = block_end;
+        }
+        out
     }
 
     /// The types and shares, in the plan's type order.
@@ -178,13 +301,27 @@ impl Mix {
         let s = self.cum.partition_point(|&c| c <= slot) - 1;
         let stratum = &self.strata[s];
         let q = b * self.counts[s] + (slot - self.cum[s]);
-        let (seg, offset) = stratum.space.locate(stratum.perm.apply(q));
-        (stratum.segments[seg], offset)
+        stratum.locate(stratum.perm.apply(q))
     }
 
     /// The list position of `number`, if the list holds it.
     pub(crate) fn position_of(&self, number: &PhoneNumber) -> Option<u64> {
-        self.strata.iter().enumerate().find_map(|(s, stratum)| self.position_in(s, stratum.space.index_of(number)?))
+        if let Some(frame) = &self.frame {
+            return self.position_of_index(frame.space.index_of(number)?);
+        }
+        self.strata.iter().enumerate().find_map(|(s, stratum)| match &stratum.members {
+            Members::Space { space, .. } => self.position_in(s, space.index_of(number)?),
+            Members::Banks { .. } => None,
+        })
+    }
+
+    /// The list position of the whole space's index `index` on a list-assisted list, if the list holds it.
+    pub(crate) fn position_of_index(&self, index: u64) -> Option<u64> {
+        let frame = self.frame.as_ref()?;
+        let (which, q) = frame.stratum_of(index);
+        let s =
+            self.strata.iter().position(|st| matches!(st.members, Members::Banks { which: w, .. } if w == which))?;
+        self.position_in(s, q)
     }
 
     /// The list position of index `index` of stratum `s`'s space, if the list holds it (its block is whole).
@@ -199,15 +336,17 @@ impl Mix {
     }
 
     /// Per segment of the whole space (`segments` of them): the stratum that holds it and the segment's first
-    /// index in that stratum's space (a stratum's segment holds the same numbers at the same offsets).
-    pub(crate) fn owners(&self, segments: usize) -> Vec<Option<(usize, u64)>> {
+    /// index in that stratum's space (a stratum's segment holds the same numbers at the same offsets); `None`
+    /// for a list-assisted list, whose strata cut through segments.
+    pub(crate) fn owners(&self, segments: usize) -> Option<Vec<Option<(usize, u64)>>> {
         let mut owners = vec![None; segments];
         for (s, stratum) in self.strata.iter().enumerate() {
-            for (sub, &whole) in stratum.space.segments().iter().zip(&stratum.segments) {
+            let Members::Space { space, segments } = &stratum.members else { return None };
+            for (sub, &whole) in space.segments().iter().zip(segments) {
                 owners[whole] = Some((s, sub.start));
             }
         }
-        owners
+        Some(owners)
     }
 }
 

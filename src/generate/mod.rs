@@ -9,12 +9,16 @@
 
 use std::io::Write;
 
+mod design;
 mod format;
+mod frame;
 mod mix;
 mod positions;
 
+pub use design::{DesignStratum, FrameDesign};
 pub use format::{ListFormat, ListRequest, Shard, region_time_zone};
 use format::{Pieces, VICIDIAL_EMPTY_COLUMNS, put};
+pub use frame::Banks;
 pub(crate) use mix::Mix;
 pub use positions::Positions;
 
@@ -48,6 +52,8 @@ struct Work<'a, X> {
     /// Numbers to write.
     quota: u64,
     excluder: &'a X,
+    /// A list-assisted CSV list's last columns, `,STRATUM,PROBABILITY`, per frame stratum.
+    design_columns: Option<[Vec<u8>; 2]>,
 }
 
 /// The chunk number a panicking worker sends, so that the writing thread stops waiting for its chunk.
@@ -163,8 +169,10 @@ pub struct CallList {
     perm: Permutation,
     templates: Vec<Template>,
     seed: u64,
-    /// A stratified list's interleaving of its types (none: uniform over the space).
+    /// A stratified list's interleaving of its types or bank strata (none: uniform over the space).
     mix: Option<std::sync::Arc<Mix>>,
+    /// A list-assisted list's design.
+    design: Option<FrameDesign>,
 }
 
 impl CallList {
@@ -190,7 +198,7 @@ impl CallList {
                 Template { head, head_len, mid, mid_len, free: s.free_digits() as usize }
             })
             .collect();
-        CallList { space, perm, templates, seed, mix: None }
+        CallList { space, perm, templates, seed, mix: None, design: None }
     }
 
     /// The stratified list of `plan`'s numbers chosen by `selection` (its types replaced by the mix's) with the
@@ -399,7 +407,16 @@ impl CallList {
         let sources = excluder.sources();
         let mut summary = ListSummary { requested: quota, excluded: vec![0; sources], ..Default::default() };
 
+        let design_columns = match (request.format, self.design.is_some()) {
+            (ListFormat::Csv, true) => {
+                Some(self.design_columns(request, excluder, (first, n, available, quota), threads)?)
+            }
+            _ => None,
+        };
         match request.format {
+            ListFormat::Csv if design_columns.is_some() => {
+                out.write_all(Self::DESIGN_CSV_HEADER).map_err(Error::Output)?
+            }
             ListFormat::Csv => out.write_all(Self::CSV_HEADER).map_err(Error::Output)?,
             ListFormat::DialerCsv => out.write_all(Self::DIALER_CSV_HEADER).map_err(Error::Output)?,
             ListFormat::Txt | ListFormat::Vicidial { .. } => {}
@@ -410,7 +427,9 @@ impl CallList {
         // Room for the longest record: the shared pieces, two runs of digits (written 20 bytes wide), an
         // index and a newline.
         let record = pieces.iter().map(|p| p.a.len() + p.m.len() + p.b.len() + 64).max().unwrap_or(0).max(MAX_RECORD);
-        let work = Work { format: request.format, pieces, record, first, step: n, scan_end, quota, excluder };
+        let record = record + if design_columns.is_some() { 64 } else { 0 };
+        let work =
+            Work { format: request.format, pieces, record, first, step: n, scan_end, quota, excluder, design_columns };
         if quota > 0 {
             self.run(&work, threads, out, &mut summary, progress)?;
         }
@@ -565,6 +584,12 @@ impl CallList {
                         line[w..w + 32].copy_from_slice(&t.mid);
                         w += t.mid_len;
                         w += write_decimal(&mut line[w..w + 20], position);
+                        if let Some(columns) = &work.design_columns
+                            && let Some(frame) = self.mix.as_deref().and_then(Mix::frame)
+                        {
+                            let (which, _) = frame.stratum_of(self.space.segments()[seg].start + offset);
+                            w += put(&mut line[w..], &columns[which]);
+                        }
                     }
                 }
                 ListFormat::Vicidial { .. } | ListFormat::DialerCsv => {

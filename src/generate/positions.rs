@@ -60,7 +60,7 @@ impl<'a> Positions<'a> {
                 head_lens.push(key.1);
             }
         }
-        let owners = list.mix.as_deref().map(|m| m.owners(list.space.segments().len()));
+        let owners = list.mix.as_deref().and_then(|m| m.owners(list.space.segments().len()));
         Positions { list, heads, head_lens, owners }
     }
 
@@ -85,6 +85,8 @@ impl<'a> Positions<'a> {
                 let (stratum, first) = owners[seg]?;
                 mix.position_in(stratum, first + offset)
             }
+            // A list-assisted list: its strata cut through segments.
+            (None, Some(mix)) => mix.position_of_index(self.list.space.segments()[seg].start + offset),
             _ => Some(self.list.perm.invert(self.list.space.segments()[seg].start + offset)),
         }
     }

@@ -101,6 +101,87 @@ pub struct Generation {
     /// A stratified list's mix of types, `mobile=0.7,fixedLine=0.3` (absent: uniform over the space).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mix: Option<String>,
+    /// The libphonenumber metadata version the plan was derived from (its `# metadata:` comment); absent for
+    /// a plan written by hand, and in manifests written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata_version: Option<String>,
+    /// The sampling design and each stratum's inclusion probability; absent in manifests written before it
+    /// was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub design: Option<DesignRecord>,
+}
+
+/// A list's sampling design, as recorded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DesignRecord {
+    /// `uniform` (every number of the space equally likely), `stratified` (a mix of types) or `list-assisted`
+    /// (Casady–Lepkowski: banks with known numbers and the rest, see docs/sampling.md).
+    pub kind: String,
+    /// List-assisted: numbers per bank (100 or 1000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank: Option<u64>,
+    /// List-assisted: known numbers a bank needs to be listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_listed: Option<u32>,
+    /// List-assisted: the zero banks' sampling rate relative to the listed banks' (0: left out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zero_rate: Option<f64>,
+    /// List-assisted: listed banks holding numbers of the space.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listed_banks: Option<u64>,
+    /// List-assisted: the known databases the banks' density came from (their numbers are excluded too).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub density_sources: Vec<SourceRecord>,
+    /// The list positions sampled, all shards together: `[start, end)`.
+    pub positions: [u64; 2],
+    /// Each stratum: its numbers, those drawn, and their inclusion probability (design weight = 1 / it).
+    pub strata: Vec<DesignStratumRecord>,
+}
+
+/// One stratum of a recorded design.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DesignStratumRecord {
+    /// `all`, a type name, `listed` or `zero`.
+    pub name: String,
+    /// Numbers of the stratum in the space.
+    pub numbers: u64,
+    /// List positions of the stratum in the sampled range (excluded numbers included).
+    pub drawn: u64,
+    /// `drawn / numbers`.
+    pub probability: f64,
+}
+
+impl DesignRecord {
+    /// The design of `list` as written for `request` with `summary`.
+    pub fn of(list: &CallList, request: &ListRequest, summary: &ListSummary) -> DesignRecord {
+        let range = list.sample_range(request, summary);
+        let strata = list
+            .inclusion(range.clone())
+            .into_iter()
+            .map(|s| DesignStratumRecord {
+                name: s.name,
+                numbers: s.numbers,
+                drawn: s.drawn,
+                probability: s.probability,
+            })
+            .collect();
+        let d = list.design();
+        let kind = match (d, list.mix().is_empty()) {
+            (Some(_), _) => "list-assisted",
+            (None, true) => "uniform",
+            (None, false) => "stratified",
+        };
+        DesignRecord {
+            kind: kind.into(),
+            bank: d.map(|d| d.bank),
+            min_listed: d.map(|d| d.min_listed),
+            zero_rate: d.map(|d| d.zero_rate),
+            listed_banks: d.map(|d| d.listed_banks),
+            density_sources: Vec::new(),
+            positions: [range.start, range.end],
+            strata,
+        }
+    }
 }
 
 /// A plan as recorded.
@@ -198,6 +279,8 @@ impl ListManifest {
             exclusions,
             continues: None,
             mix: (!list.mix().is_empty()).then(|| format_mix(list.mix())),
+            metadata_version: plan.metadata_version().map(str::to_string),
+            design: Some(DesignRecord::of(list, request, summary)),
         };
         let last_row = generation
             .last_index
@@ -280,6 +363,15 @@ impl Generation {
             return Err(bad(format!(
                 "records {} prefixes; a list's selection has at most {MAX_RECORDED_PREFIXES}",
                 self.prefixes.len()
+            )));
+        }
+        if let Some(d) = self.design.as_ref().filter(|d| d.kind == "list-assisted") {
+            return Err(bad(format!(
+                "the list is {}: its order depends on the known databases that gave the banks' density, which a \
+                 manifest does not carry; generate the rest with the same plan, seed, --design, --known files \
+                 and --start {}",
+                d.kind,
+                self.last_index.map_or(self.start, |l| l + 1)
             )));
         }
         let plan = self.plan.plan(manifest)?;

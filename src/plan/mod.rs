@@ -2,9 +2,12 @@
 //!
 //! A plan is a list of rows `region,type,prefix,length`: every national number of `length` digits that starts
 //! with `prefix` is a valid number of `type` in `region`. The shipped plans are derived from libphonenumber's
-//! metadata by `examples/derive_plans` and embedded in the binary; users can load their own CSV.
+//! metadata by [`derive`] (`dialsim plan derive PhoneNumberMetadata.xml`) and embedded in the binary; users
+//! can load their own CSV, or derive one for any region from any metadata release.
 //! Loading validates every row and reports problems with file and line; this module never prints.
 
+#[cfg(feature = "derive")]
+pub mod derive;
 mod embedded;
 mod kind;
 
@@ -167,6 +170,19 @@ impl Plan {
     /// The `#` comment lines at the top of the file (provenance).
     pub fn comments(&self) -> &[String] {
         &self.comments
+    }
+
+    /// The libphonenumber metadata version the plan was derived from, from its `# metadata: libphonenumber
+    /// VERSION` comment (`None` for a plan written by hand).
+    ///
+    /// ```
+    /// assert_eq!(dialsim::Plan::embedded("cz").unwrap().metadata_version(), Some("9.0.33"));
+    /// ```
+    pub fn metadata_version(&self) -> Option<&str> {
+        self.comments
+            .iter()
+            .find_map(|c| c.strip_prefix("metadata: libphonenumber "))
+            .and_then(|rest| rest.split_whitespace().next())
     }
 
     /// How many numbers of each type the plan holds.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+mod frame;
 mod keys;
 mod population;
 mod profile;
@@ -19,6 +20,7 @@ mod unused;
 mod validate;
 
 pub(crate) use crate::clock::days_from_civil;
+pub use frame::FrameSection;
 pub use keys::closest_names;
 pub(crate) use population::check_mix;
 pub use population::{CostsSection, LinePrices, PopulationSection, Rates, ScreeningSection, StratumRates, parse_mix};
@@ -125,6 +127,10 @@ pub struct NumbersSection {
     /// `[numbers.read]`: how the CSV files of `suppress` and `list` are read (left out: detected).
     #[serde(skip_serializing_if = "ReadSection::is_detected")]
     pub read: ReadSection,
+    /// `[numbers.frame]`: the bank frame — the sampling design, and who works in listed banks (left out:
+    /// uniform sampling, a population blind to banks).
+    #[serde(skip_serializing_if = "FrameSection::is_default")]
+    pub frame: FrameSection,
 }
 
 /// `[numbers.read]`: how the CSV files of numbers are read; every key left out is detected per file.
@@ -167,6 +173,7 @@ impl Default for NumbersSection {
             basis: crate::jurisdiction::Basis::None,
             mix: Default::default(),
             read: ReadSection::default(),
+            frame: FrameSection::default(),
         }
     }
 }

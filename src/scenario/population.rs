@@ -430,6 +430,30 @@ pub(super) fn validate(s: &super::Scenario, range: RangeCheck<'_>, fail: Fail<'_
         let (t, share) = s.numbers.mix.iter().last().expect("not empty");
         return fail(&format!("numbers.mix.{t}"), share.to_string(), &e);
     }
+    let f = &s.numbers.frame;
+    if f.design != "uniform" && f.design != "list-assisted" {
+        return fail("numbers.frame.design", format!("\"{}\"", f.design), "uniform or list-assisted");
+    }
+    if f.list_assisted() && !s.numbers.mix.is_empty() {
+        return fail("numbers.frame.design", "\"list-assisted\"".into(), "no numbers.mix (set numbers.mix = {})");
+    }
+    if f.bank != 100 && f.bank != 1000 {
+        return fail("numbers.frame.bank", f.bank.to_string(), "100 or 1000");
+    }
+    if f.min_listed == 0 {
+        return fail("numbers.frame.min_listed", "0".into(), "at least 1");
+    }
+    range("numbers.frame.zero_banks", f.zero_banks, 0.0, 1.0)?;
+    if let Some(p) = f.in_service_listed {
+        range("numbers.frame.in_service_listed", p, 0.0, 1.0)?;
+    }
+    if f.uses_banks() && f.known.is_empty() && s.numbers.suppress.is_empty() {
+        return fail(
+            "numbers.frame.known",
+            "[]".into(),
+            "CSV files of known numbers (or numbers.suppress files) to tell listed banks",
+        );
+    }
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::exclude::{Column, Exclusions, InputOptions, parse_delimiter};
-use crate::generate::{CallList, Excluder};
+use crate::generate::{Banks, CallList, Excluder};
 use crate::number::PhoneNumber;
 use crate::plan::{NumberType, Plan};
 use crate::scenario::{Scenario, StratumRates};
@@ -34,10 +34,12 @@ pub fn scenario_sources(scenario: &Scenario) -> Result<Vec<crate::digest::Source
         .iter()
         .map(|r| (r.path.clone(), format!("register {} {}", r.name, r.date)))
         .collect();
+    let density: Vec<String> = n.frame.known.iter().filter(|k| !n.suppress.contains(k)).cloned().collect();
     let lists = n
         .suppress
         .iter()
         .map(|p| (p, "suppression".to_string()))
+        .chain(density.iter().map(|p| (p, "density".to_string())))
         .chain(registers.iter().map(|(p, k)| (p, k.clone())))
         .chain((!n.list.is_empty()).then(|| (&n.list, "list".to_string())));
     for (path, kind) in n.exclude.iter().map(|p| (p, "filter".to_string())).chain(lists) {
@@ -98,6 +100,44 @@ enum Generated {
     Uniform(NumberSpace),
     /// A stratified list.
     Mixed(Box<MixedSource>),
+    /// A list-assisted list over the bank frame (`[numbers.frame]`).
+    Banked(NumberSpace),
+}
+
+/// The bank frame a scenario names: the banks of its known databases, and the population model over them.
+#[derive(Debug, Clone)]
+struct BankModel {
+    banks: Banks,
+    min_listed: u32,
+    zero_rate: f64,
+    /// In-service share of a listed bank's numbers (none: banks do not change who works).
+    in_service_listed: Option<f64>,
+}
+
+/// The known numbers of `[numbers.frame]` (its `known` files, else the `suppress` files) counted by bank.
+fn scenario_banks(scenario: &Scenario, plan: &Plan) -> Result<Option<BankModel>> {
+    let f = &scenario.numbers.frame;
+    if !f.uses_banks() {
+        return Ok(None);
+    }
+    let options = read_options(scenario, plan)?;
+    let paths = if f.known.is_empty() { &scenario.numbers.suppress } else { &f.known };
+    let mut banks = Banks::new(f.bank).map_err(|e| Error::Invalid(format!("numbers.frame.bank: {e}")))?;
+    for path in paths {
+        let read = match (std::path::Path::new(path).exists(), EMBEDDED_KNOWN.iter().find(|(p, _)| p == path)) {
+            (false, Some((_, text))) => options.read(path, text.as_bytes())?,
+            _ => options.read_path(path)?,
+        };
+        for n in read.keys.iter().filter_map(|&k| PhoneNumber::from_key(k)) {
+            banks.add(&n);
+        }
+    }
+    Ok(Some(BankModel {
+        banks,
+        min_listed: f.min_listed,
+        zero_rate: f.zero_banks,
+        in_service_listed: f.in_service_listed,
+    }))
 }
 
 /// What a stratified list is built from.
@@ -118,6 +158,8 @@ pub struct LeadSource {
     strata: Arc<Strata>,
     /// Bases of numbers from outside the scenario ([`super::Prior::bases`]).
     bases: Arc<std::collections::HashMap<u64, crate::jurisdiction::Basis>>,
+    /// The bank frame, when `[numbers.frame]` uses banks.
+    banks: Option<Arc<BankModel>>,
 }
 
 impl LeadSource {
@@ -138,6 +180,18 @@ impl LeadSource {
             .collect::<Result<Vec<_>>>()?;
         let options = read_options(scenario, &plan)?;
         let mut exclusions = scenario_exclusions(scenario, &plan)?;
+        // The frame's known databases give density, never numbers: those not suppressed already are excluded.
+        for path in n.frame.known.iter().filter(|k| !n.suppress.contains(k)) {
+            let more = crate::exclude::load_exclusions(
+                &[] as &[&str],
+                std::slice::from_ref(path),
+                &options,
+                EMBEDDED_KNOWN,
+                &mut |_| {},
+            )?;
+            exclusions.append(more);
+        }
+        let banks = scenario_banks(scenario, &plan)?.map(Arc::new);
         // Not country-checked: a registry holds every country's numbers, and the plan's are among them.
         if !prior.suppressed.is_empty() {
             exclusions.push(prior.name, crate::exclude::Source::Suppression(prior.suppressed));
@@ -146,7 +200,13 @@ impl LeadSource {
         let (space, list) = if n.list.is_empty() {
             let mix = scenario.mix();
             let selection = Selection { types, prefixes: n.prefixes.clone(), lengths: Vec::new() };
-            let generated = if mix.is_empty() {
+            let generated = if let Some(b) = banks.as_ref().filter(|_| n.frame.list_assisted()) {
+                let space = NumberSpace::new(&plan, &selection)?;
+                // Built once here so that an empty frame fails before any run.
+                CallList::list_assisted(space.clone(), &b.banks, b.min_listed, b.zero_rate, 0)
+                    .map_err(|e| Error::Invalid(format!("numbers.frame: {e}")))?;
+                Generated::Banked(space)
+            } else if mix.is_empty() {
                 Generated::Uniform(NumberSpace::new(&plan, &selection)?)
             } else {
                 // Built once here so that a mix the plan cannot fill fails before any run.
@@ -159,7 +219,7 @@ impl LeadSource {
             let numbers = read.keys.iter().filter_map(|&k| PhoneNumber::from_key(k)).collect::<Vec<_>>();
             (None, Some(Arc::new(numbers)))
         };
-        Ok(LeadSource { space, list, exclusions: Arc::new(exclusions), strata, bases: Arc::new(prior.bases) })
+        Ok(LeadSource { space, list, exclusions: Arc::new(exclusions), strata, bases: Arc::new(prior.bases), banks })
     }
 
     /// The exclusions, shared (a run's self-audit keeps them).
@@ -175,7 +235,13 @@ impl LeadSource {
                 Generated::Mixed(m) => {
                     CallList::mixed(&m.plan, &m.selection, &m.mix, seed).expect("checked when prepared")
                 }
+                Generated::Banked(space) => {
+                    let b = self.banks.as_ref().expect("a banked source has banks");
+                    CallList::list_assisted(space.clone(), &b.banks, b.min_listed, b.zero_rate, seed)
+                        .expect("checked when prepared")
+                }
             }),
+            banks: self.banks.clone(),
             strata: self.strata.clone(),
             fixed: self.list.clone(),
             next: 0,
@@ -200,6 +266,7 @@ pub struct FreshLeads {
     peeked: Option<(u64, PhoneNumber, bool)>,
     strata: Arc<Strata>,
     ahead: Ahead,
+    banks: Option<Arc<BankModel>>,
 }
 
 /// Numbers worked out ahead of the cursor, with their exclusion verdicts: the list's numbers come
@@ -222,6 +289,15 @@ impl FreshLeads {
     /// The basis known for `key` from outside the scenario ([`super::Prior::bases`]), if any.
     pub fn known_basis(&self, key: u64) -> Option<crate::jurisdiction::Basis> {
         self.bases.get(&key).copied()
+    }
+
+    /// The in-service share of `number` when the bank population model holds it in a listed bank (none: its
+    /// type's rates apply).
+    #[inline]
+    pub(crate) fn listed_in_service(&self, number: &PhoneNumber) -> Option<f64> {
+        let b = self.banks.as_deref()?;
+        let p = b.in_service_listed?;
+        (b.banks.listed(number) >= b.min_listed).then_some(p)
     }
 
     /// Whether another number is available; `dial_anyway` is the injected fault of dialling an excluded number
@@ -382,6 +458,7 @@ mod tests {
                 peeked: None,
                 strata,
                 ahead: Ahead::default(),
+                banks: None,
             };
             let mut expected = (0..3_000u64).filter(|&p| exclusions.excluded(&list.number_at(p)).is_none());
             for _ in 0..1_200 {

@@ -1,19 +1,130 @@
-//! The shipped plans are exactly what the derivation from libphonenumber produces, and plan loading rejects
-//! malformed files with the file and line.
+//! The shipped plans are exactly what `dialsim plan derive` makes of libphonenumber's metadata, the derivation
+//! reads a hand-written metadata file as libphonenumber would and refuses a broken one with its file and line,
+//! and plan loading rejects malformed files with the file and line.
+use crate::common;
+
 #[path = "../../examples/derive_plans/derive.rs"]
 #[allow(dead_code)]
 mod derive;
 
+use dialsim::plan_derive::{self, Metadata};
 use dialsim::{Error, NumberType, Plan};
+
+const SMALL: &str = "tests/data/metadata-small.xml";
 
 #[test]
 fn committed_plans_equal_the_derivation_from_libphonenumber() {
+    let meta = derive::crate_metadata();
     for (stem, region) in derive::SHIPPED {
         let committed = std::fs::read_to_string(format!("data/plans/{stem}.csv")).unwrap();
-        assert!(committed == derive::plan_csv(region), "data/plans/{stem}.csv is stale: rerun the derivation");
+        assert!(
+            committed == derive::plan_csv(&meta, region),
+            "data/plans/{stem}.csv is stale: rerun `cargo run --example derive_plans -- data`"
+        );
     }
     let regions = std::fs::read_to_string("data/regions.csv").unwrap();
-    assert!(regions == derive::regions_csv(), "data/regions.csv is stale");
+    assert!(regions == derive::regions_csv(&meta), "data/regions.csv is stale");
+}
+
+#[test]
+fn plan_derive_on_the_crates_metadata_writes_the_embedded_plan_byte_for_byte() {
+    let d = tempfile::tempdir().unwrap();
+    let xml = derive::crate_metadata_xml();
+    let xml = xml.to_str().unwrap();
+    // The version comes from the crate's folder name (phonenumber-0.3.10+9.0.33).
+    common::ok_stdout(d.path(), &["plan", "derive", xml, "--region", "cz", "-o", "cz.csv"]);
+    let written = std::fs::read(d.path().join("cz.csv")).unwrap();
+    assert_eq!(written, std::fs::read("data/plans/cz.csv").unwrap());
+    let regions = common::ok_stdout(d.path(), &["plan", "derive", xml, "--regions"]);
+    assert_eq!(regions, std::fs::read("data/regions.csv").unwrap());
+}
+
+#[test]
+fn a_small_metadata_file_derives_by_libphonenumbers_type_precedence() {
+    let meta = Metadata::load(SMALL).unwrap();
+    let cz = plan_derive::plan_csv(&meta, &["CZ".into()], "0.0.1").unwrap();
+    let rows: Vec<&str> = cz.lines().filter(|l| !l.starts_with('#')).collect();
+    let mut expected = vec!["region,type,prefix,length", "CZ,fixedLine,2,9"];
+    expected.extend(["CZ,mobile,601,9", "CZ,mobile,602,9", "CZ,mobile,603,9"]);
+    let mobile_72: Vec<String> = (0..9).map(|d| format!("CZ,mobile,72{d},9")).collect();
+    expected.extend(mobile_72.iter().map(String::as_str));
+    // 729 is premium rate: it wins over the mobile pattern 72x.
+    expected.extend(["CZ,premiumRate,729,9", "CZ,mobile,73,9", "CZ,tollFree,800,9"]);
+    assert_eq!(rows, expected);
+    assert!(cz.contains("# metadata: libphonenumber 0.0.1 (metadata-small.xml)"), "{cz}");
+    let plan = Plan::parse("cz-small.csv", cz.as_bytes()).unwrap();
+    assert_eq!(plan.metadata_version(), Some("0.0.1"));
+    assert_eq!(plan.counts()[&NumberType::Mobile], 3_000_000 + 9_000_000 + 10_000_000);
+    // One pattern for fixed and mobile: fixedLineOrMobile, for each possible length of the range [6-7].
+    let sk = plan_derive::plan_csv(&meta, &["SK".into()], "0.0.1").unwrap();
+    let rows: Vec<&str> = sk.lines().filter(|l| !l.starts_with('#')).skip(1).collect();
+    assert_eq!(rows, ["SK,fixedLineOrMobile,2,6", "SK,fixedLineOrMobile,2,7"]);
+    // The region table leaves out the non-geographic entity 001 and keeps national prefixes.
+    let regions = plan_derive::regions_csv(&meta, "0.0.1");
+    let rows: Vec<&str> = regions.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(rows, ["region,country_code,national_prefix", "CZ,420,", "SK,421,0"]);
+}
+
+#[test]
+fn plan_derive_writes_a_plan_that_loads_and_names_its_metadata_version() {
+    let d = tempfile::tempdir().unwrap();
+    let xml = std::fs::canonicalize(SMALL).unwrap();
+    let args =
+        ["plan", "derive", xml.to_str().unwrap(), "--region", "CZ", "--metadata-version", "9.9.9", "-o", "p.csv"];
+    common::ok_stdout(d.path(), &args);
+    let plan = Plan::load(d.path().join("p.csv")).unwrap();
+    assert_eq!(plan.metadata_version(), Some("9.9.9"));
+    let shown = String::from_utf8(common::ok_stdout(d.path(), &["plan", "show", "p.csv"])).unwrap();
+    assert!(shown.contains("CZ,premiumRate,729,9,1000000"), "{shown}");
+    // Without --metadata-version and a version in the path, the plan says it does not know.
+    let out = common::ok_stdout(d.path(), &["plan", "derive", xml.to_str().unwrap(), "--region", "SK"]);
+    assert!(String::from_utf8(out).unwrap().contains("# metadata: libphonenumber unknown"));
+}
+
+/// The error of deriving from metadata text `xml` (file `bad.xml`), from the library and from the binary.
+fn derive_err(xml: &str, region: &str) -> (String, String) {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("bad.xml"), xml).unwrap();
+    let lib = Metadata::load(d.path().join("bad.xml"))
+        .and_then(|m| plan_derive::plan_csv(&m, &[region.to_string()], "1.0.0"))
+        .unwrap_err()
+        .to_string();
+    let out = common::dialsim(d.path(), &["plan", "derive", "bad.xml", "--region", region]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success() && out.status.code() != Some(101), "no clean failure: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (lib, stderr)
+}
+
+#[test]
+fn broken_metadata_is_refused_with_file_and_line_never_a_panic() {
+    let head = "<phoneNumberMetadata>\n<territories>\n<territory id=\"CZ\" countryCode=\"420\">\n";
+    let general = "<generalDesc><nationalNumberPattern>[2-8]\\d{8}</nationalNumberPattern></generalDesc>\n";
+    let tail = "</territory>\n</territories>\n</phoneNumberMetadata>\n";
+    // A closing tag that does not match (line 5).
+    let (lib, cli) = derive_err(&format!("{head}{general}<mobile></fixedLine>\n{tail}"), "CZ");
+    assert!(lib.contains("bad.xml:5:") && lib.contains("not well-formed"), "{lib}");
+    assert!(cli.contains("bad.xml:5:"), "{cli}");
+    // A file cut short inside a territory.
+    let (lib, _) = derive_err(&format!("{head}{general}"), "CZ");
+    assert!(lib.contains("bad.xml:") && lib.contains("ends inside"), "{lib}");
+    // A pattern that does not compile names the descriptor's line and type.
+    let mobile = "<mobile>\n<nationalNumberPattern>60(1\\d{6}</nationalNumberPattern>\n</mobile>\n";
+    let (lib, cli) = derive_err(&format!("{head}{general}{mobile}{tail}"), "CZ");
+    assert!(lib.contains("bad.xml:5: CZ mobile: the national-number pattern does not compile"), "{lib}");
+    assert!(cli.contains("bad.xml:5: CZ mobile"), "{cli}");
+    // Bad possible lengths, a missing country code, a region the file lacks, a file that is not metadata.
+    let lengths =
+        "<mobile><possibleLengths national=\"[9-\"/><nationalNumberPattern>6\\d{8}</nationalNumberPattern></mobile>\n";
+    let (lib, _) = derive_err(&format!("{head}{general}{lengths}{tail}"), "CZ");
+    assert!(lib.contains("bad.xml:5: possibleLengths"), "{lib}");
+    let (lib, _) =
+        derive_err("<phoneNumberMetadata>\n<territory id=\"CZ\">\n</territory>\n</phoneNumberMetadata>", "CZ");
+    assert!(lib.contains("bad.xml:2: territory CZ has no countryCode"), "{lib}");
+    let (lib, _) = derive_err(&format!("{head}{general}{tail}"), "SK");
+    assert!(lib.contains("no territory 'SK'"), "{lib}");
+    let (lib, _) = derive_err("<html><body>hello</body></html>", "CZ");
+    assert!(lib.contains("no <territory> elements"), "{lib}");
 }
 
 #[test]
@@ -21,6 +132,7 @@ fn embedded_plans_load_and_record_their_source() {
     for name in Plan::embedded_names() {
         let plan = Plan::embedded(name).unwrap();
         assert!(plan.comments().iter().any(|c| c.contains("libphonenumber") && c.contains(derive::METADATA_VERSION)));
+        assert_eq!(plan.metadata_version(), Some(derive::METADATA_VERSION));
         assert!(!plan.rows().is_empty());
     }
     let cz = Plan::embedded("cz").unwrap();

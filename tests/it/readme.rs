@@ -11,8 +11,15 @@ use std::path::Path;
 use std::process::Command;
 
 /// The pages whose commands run, in order: the README, then the guide in its own order (docs/README.md).
-const PAGES: &[&str] =
-    &["README.md", "docs/lists.md", "docs/campaigns.md", "docs/analysis.md", "docs/registry.md", "docs/library.md"];
+const PAGES: &[&str] = &[
+    "README.md",
+    "docs/lists.md",
+    "docs/sampling.md",
+    "docs/campaigns.md",
+    "docs/analysis.md",
+    "docs/registry.md",
+    "docs/library.md",
+];
 
 /// README text → what the test runs instead, to keep the test short. Every rule must be used.
 const SCALE: &[(&str, &str)] = &[

@@ -17,9 +17,11 @@ impl<'a> Engine<'a> {
         *self.fresh.stratum(number).1
     }
 
-    /// Whether `number` is in service (per number: the same on every attempt).
+    /// Whether `number` is in service (per number: the same on every attempt). In a listed bank of the bank
+    /// population model (`numbers.frame.in_service_listed`) its bank's share replaces its type's.
     fn in_service(&self, number: &PhoneNumber, r: &StratumRates) -> bool {
-        !below(r.not_in_service, || uniform(self.key, number.key(), 0, Purpose::InService as u64, 0))
+        let not_in_service = self.fresh.listed_in_service(number).map_or(r.not_in_service, |p| 1.0 - p);
+        !below(not_in_service, || uniform(self.key, number.key(), 0, Purpose::InService as u64, 0))
     }
 
     /// What the ringing of `attempt` on `number` ends in, the look-up delay held before its first ring, and

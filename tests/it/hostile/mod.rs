@@ -2,7 +2,6 @@
 //! no panic, no signal exit, no hang, no silent success. One module per kind of attack; each test fails on
 //! the code before its fix.
 
-
 mod audit;
 mod inputs;
 mod lists;
