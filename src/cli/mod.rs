@@ -55,6 +55,15 @@ pub(crate) fn quiet() -> bool {
 }
 
 /// True under `-v/--verbose`.
+/// This process's peak resident memory since it started its program, in KiB: `VmHWM` of /proc/self/status
+/// (Linux), which, unlike `getrusage`'s `ru_maxrss`, does not count the memory of the process it was forked
+/// from before `exec`.
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 pub(crate) fn verbose() -> bool {
     VERBOSITY.load(Ordering::Relaxed) >= 2
 }
@@ -261,7 +270,14 @@ pub fn run() -> i32 {
         Command::Man(args) => docs::man(args),
     };
     if verbose() {
-        eprintln!("dialsim: done in {:.2} s", started.elapsed().as_secs_f64());
+        match peak_memory_kib() {
+            Some(kib) => eprintln!(
+                "dialsim: done in {:.2} s, peak memory {:.1} MB",
+                started.elapsed().as_secs_f64(),
+                kib as f64 / 1024.0
+            ),
+            None => eprintln!("dialsim: done in {:.2} s", started.elapsed().as_secs_f64()),
+        }
     }
     match result {
         Ok(code) => code,
