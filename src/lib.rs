@@ -56,6 +56,7 @@ pub mod exclude;
 mod generate;
 mod hash;
 pub mod jurisdiction;
+pub mod kpi;
 pub mod limits;
 mod list_manifest;
 pub mod manifest;

@@ -267,7 +267,7 @@ pub struct SweepRow {
     pub point: usize,
     /// Its values, one per varied parameter.
     pub values: Vec<String>,
-    /// Every KPI as an estimate over the point's replications, in [`crate::sim::Summary::kpis`] order.
+    /// Every KPI as an estimate over the point's replications, in [`crate::kpi::KPIS`] order.
     pub estimates: Vec<(&'static str, Estimate)>,
 }
 
@@ -316,8 +316,7 @@ const SWEEP_CSV: PartKind = PartKind {
     name: "sweep.csv",
     header: |columns| {
         has_columns(columns, ["replications"])?;
-        let kpis: Vec<String> =
-            crate::sim::Summary::kpi_names().flat_map(|k| [format!("{k}_mean"), format!("{k}_ci")]).collect();
+        let kpis: Vec<String> = crate::kpi::names().flat_map(|k| [format!("{k}_mean"), format!("{k}_ci")]).collect();
         has_columns(columns, kpis.iter().map(String::as_str))
     },
 };
@@ -345,7 +344,7 @@ impl MergedSweep {
     /// ```
     /// use dialsim::analysis::{MergedSweep, SweepResult};
     /// let mut h = String::from("point,x,replications");
-    /// for k in dialsim::sim::Summary::kpi_names() {
+    /// for k in dialsim::kpi::names() {
     ///     h.push_str(&format!(",{k}_mean,{k}_ci"));
     /// }
     /// let cells = h.split(',').count() - 2;
