@@ -25,6 +25,8 @@
 //! - [`compliance`]: the objection, consent and referral records and the audit;
 //! - [`analysis`]: replications, sweeps (sharded, merged), the pacers' frontier and paired comparisons, with
 //!   progress callbacks; [`report`] writes their results in every format behind one [`report::Export`] trait;
+//! - [`kpi`]: the one registry of KPIs (name, label, unit, direction, accessor) that every KPI output, the
+//!   report, `keys` and the ranking of grid points ([`analysis::rank`]) read;
 //! - [`open`]: every named input is opened as hostile data (no symbolic link out of its folder, regular files
 //!   only, whole-file reads bounded by kind);
 //! - [`text`]: cells and messages made safe for their readers (RFC 4180 quoting, no spreadsheet formulas, no
@@ -57,6 +59,7 @@ pub mod exclude;
 mod generate;
 mod hash;
 pub mod jurisdiction;
+pub mod kpi;
 pub mod limits;
 mod list_manifest;
 pub mod manifest;

@@ -5,7 +5,7 @@ use super::replicate::{Progress, replicate};
 use crate::sim::{Campaign, Summary};
 use crate::stats::Paired;
 
-/// The paired comparison of two campaigns: one row per KPI, in [`Summary::kpis`] order.
+/// The paired comparison of two campaigns: one row per KPI, in [`crate::kpi::KPIS`] order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comparison {
     /// The seed both sides ran with.
@@ -49,12 +49,12 @@ pub fn compare(
 
 /// Every KPI of paired summaries (`a[i]` and `b[i]` ran with the same seed).
 pub fn pair(a: &[Summary], b: &[Summary]) -> Vec<(&'static str, Paired)> {
-    Summary::kpi_names()
-        .enumerate()
-        .map(|(i, kpi)| {
-            let xa: Vec<f64> = a.iter().map(|s| s.kpis()[i].1).collect();
-            let xb: Vec<f64> = b.iter().map(|s| s.kpis()[i].1).collect();
-            (kpi, Paired::of(&xa, &xb))
+    crate::kpi::KPIS
+        .iter()
+        .map(|k| {
+            let xa: Vec<f64> = a.iter().map(|s| k.of(s)).collect();
+            let xb: Vec<f64> = b.iter().map(|s| k.of(s)).collect();
+            (k.name, Paired::of(&xa, &xb))
         })
         .collect()
 }

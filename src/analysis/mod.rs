@@ -8,6 +8,7 @@
 mod compare;
 mod cost;
 mod frontier;
+mod rank;
 mod replicate;
 mod shards;
 mod sweep;
@@ -21,6 +22,7 @@ pub use frontier::{
     Curve, CurvePoint, FRONTIER_KEYS, Frontier, FrontierGrid, FrontierPoint, FrontierResult, FrontierRow, LIFT_CAP,
     MergedFrontier, parse_agents, parse_pacers, parse_targets,
 };
+pub use rank::{Candidate, Constraint, Excluded, Op, PINNED_SHARE, PointSamples, RankBy, RankedRow, Ranking, rank};
 pub use replicate::{
     Progress, Replications, aggregate, check_replications, kpi_value, no_progress, replicate, replicate_range,
     replicate_until,

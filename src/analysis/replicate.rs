@@ -27,7 +27,7 @@ pub struct Replications<'a> {
     pub scenario: &'a Scenario,
     /// One summary per replication, in replication order.
     pub summaries: Vec<Summary>,
-    /// Every KPI as an estimate over the summaries, in [`Summary::kpis`] order.
+    /// Every KPI as an estimate over the summaries, in [`crate::kpi::KPIS`] order.
     pub estimates: Vec<(&'static str, Estimate)>,
 }
 
@@ -154,20 +154,18 @@ pub fn replicate_until(
     }
 }
 
-/// A KPI of a summary by name (see [`Summary::kpis`]).
+/// A KPI of a summary by name (see [`crate::kpi::KPIS`]).
 pub fn kpi_value(s: &Summary, name: &str) -> Option<f64> {
-    s.kpis().into_iter().find(|(k, _)| *k == name).map(|(_, v)| v)
+    crate::kpi::find(name).map(|k| k.of(s))
 }
 
-/// Every KPI as an estimate over the summaries, in [`Summary::kpis`] order.
+/// Every KPI as an estimate over the summaries, in [`crate::kpi::KPIS`] order (none of no summaries).
 pub fn aggregate(summaries: &[Summary]) -> Vec<(&'static str, Estimate)> {
-    let Some(first) = summaries.first() else {
+    if summaries.is_empty() {
         return Vec::new();
-    };
-    first
-        .kpis()
+    }
+    crate::kpi::KPIS
         .iter()
-        .enumerate()
-        .map(|(i, (name, _))| (*name, Estimate::of(&summaries.iter().map(|s| s.kpis()[i].1).collect::<Vec<_>>())))
+        .map(|k| (k.name, Estimate::of(&summaries.iter().map(|s| k.of(s)).collect::<Vec<_>>())))
         .collect()
 }

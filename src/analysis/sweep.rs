@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::str::FromStr;
 
+use super::rank::{Candidate, Constraint, PointSamples, RankBy, Ranking, rank};
 use super::replicate::{Progress, aggregate};
 use super::shards::{
     PartKind, check_grid_points, check_loads, coordinates, has_columns, join_parts, point_count, read_parts,
@@ -250,10 +251,11 @@ impl Sweep {
             |(_, s)| s,
             (seed, replications, threads),
             progress,
-            |(p, _), summaries| SweepRow {
+            |(p, scenario), summaries| SweepRow {
                 point: *p,
                 values: self.points[*p].clone(),
                 estimates: aggregate(summaries),
+                samples: PointSamples::of(scenario, summaries),
             },
         )?;
         Ok(SweepResult { keys: self.vary.iter().map(|v| v.key.clone()).collect(), seed, replications, rows })
@@ -267,8 +269,10 @@ pub struct SweepRow {
     pub point: usize,
     /// Its values, one per varied parameter.
     pub values: Vec<String>,
-    /// Every KPI as an estimate over the point's replications, in [`crate::sim::Summary::kpis`] order.
+    /// Every KPI as an estimate over the point's replications, in [`crate::kpi::KPIS`] order.
     pub estimates: Vec<(&'static str, Estimate)>,
+    /// Every KPI of every replication, for ranking with paired differences.
+    pub samples: PointSamples,
 }
 
 /// A sweep's (or a shard's) results: what `sweep.csv` holds.
@@ -288,6 +292,24 @@ pub struct SweepResult {
 pub type Line = (String, Vec<(f64, f64, f64, f64)>);
 
 impl SweepResult {
+    /// The points ranked by `by` among those meeting every constraint of `constraints` (see
+    /// [`crate::analysis::rank`]).
+    ///
+    /// ```
+    /// use dialsim::analysis::{Sweep, no_progress};
+    /// let vary = vec!["dialer.agents=10,20".parse().unwrap()];
+    /// let load = |set: &[String]| dialsim::Scenario::parse("default", dialsim::DEFAULT_SCENARIO, set);
+    /// let result = Sweep::new(vary, &["run.day_hours=0.5".into()], dialsim::Shard::WHOLE, load)?.run(1, 2, 1, &no_progress)?;
+    /// let ranking = result.ranking("occupancy".parse()?, &["abandon_rate<0.5".parse()?]);
+    /// assert_eq!(ranking.rows.len() + ranking.excluded.len(), 2);
+    /// assert!(ranking.rows[0].kpi.mean >= ranking.rows[1].kpi.mean);
+    /// # Ok::<(), dialsim::Error>(())
+    /// ```
+    pub fn ranking(&self, by: RankBy, constraints: &[Constraint]) -> Ranking {
+        let points: Vec<Candidate> = self.rows.iter().map(|r| (r.point, r.values.as_slice(), &r.samples)).collect();
+        rank(&self.keys, &points, self.replications, by, constraints)
+    }
+
     /// The KPI `kpi` against the first parameter, one line per value of the second (labelled
     /// `key = value`; one unlabelled line when only one parameter varies), lines in label order.
     pub fn lines(&self, kpi: &str) -> Result<Vec<Line>> {
@@ -316,8 +338,7 @@ const SWEEP_CSV: PartKind = PartKind {
     name: "sweep.csv",
     header: |columns| {
         has_columns(columns, ["replications"])?;
-        let kpis: Vec<String> =
-            crate::sim::Summary::kpi_names().flat_map(|k| [format!("{k}_mean"), format!("{k}_ci")]).collect();
+        let kpis: Vec<String> = crate::kpi::names().flat_map(|k| [format!("{k}_mean"), format!("{k}_ci")]).collect();
         has_columns(columns, kpis.iter().map(String::as_str))
     },
 };
@@ -345,7 +366,7 @@ impl MergedSweep {
     /// ```
     /// use dialsim::analysis::{MergedSweep, SweepResult};
     /// let mut h = String::from("point,x,replications");
-    /// for k in dialsim::sim::Summary::kpi_names() {
+    /// for k in dialsim::kpi::names() {
     ///     h.push_str(&format!(",{k}_mean,{k}_ci"));
     /// }
     /// let cells = h.split(',').count() - 2;

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use dialsim::{Scenario, sim::Summary};
+use dialsim::Scenario;
 
 /// Shells with completions.
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -135,8 +135,8 @@ pub fn keys(args: KeysArgs) -> Result<i32> {
         if !args.kpi {
             out!("# KPIs (--for, --kpi; columns of replications.csv, sweep.csv, compare -o)");
         }
-        for k in Summary::kpi_names() {
-            out!("{k}");
+        for k in dialsim::kpi::KPIS {
+            out!("{}", k.name);
         }
     }
     if set {

@@ -12,7 +12,7 @@ use dialsim::analysis::{
 use dialsim::output::Privacy;
 use dialsim::report::FrontierCsv;
 
-use super::grid_args::{GridArgs, GridHelp, LimitArgs, MergeArgs, check_value};
+use super::grid_args::{GridArgs, GridHelp, LimitArgs, MergeArgs, RankArgs, check_value};
 use super::simulate::with_progress;
 
 #[derive(Args, Debug)]
@@ -46,6 +46,8 @@ pub struct FrontierArgs {
     /// Also write a self-contained HTML report (the frontier chart and table) to this file.
     #[arg(long, value_name = "FILE.html")]
     report: Option<PathBuf>,
+    #[command(flatten)]
+    rank: RankArgs,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -82,6 +84,7 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
     let agents = parse_agents(&agents_arg).map_err(|e| usage("--agents", &agents_arg, e))?;
     let targets = parse_targets(&targets_arg).map_err(|e| usage("--targets", &targets_arg, e))?;
     let pacers = parse_pacers(&args.pacers).map_err(|e| usage("--pacers", &args.pacers, e))?;
+    let rank = args.rank.request()?;
     let grid = FrontierGrid::new(pacers, agents, targets)
         .map_err(|e| dialsim::Error::Usage(format!("--pacers × --agents × --targets: {e}")))?;
     for s in &args.set {
@@ -135,5 +138,8 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
         note!("dialsim: wrote {}", dir.join("frontier.svg").display());
     }
     super::report::write_for(args.report.as_ref(), None, |r| r.add_frontier(&result, scenarios.first().copied()))?;
+    if let Some(rank) = rank {
+        rank.print(|by, constraints| result.ranking(by, constraints))?;
+    }
     Ok(0)
 }

@@ -250,3 +250,64 @@ impl MergeArgs {
         Ok(0)
     }
 }
+
+/// The ranked table of a grid's points (`--rank`, `--where`, `--json`), flattened into `sweep` and `frontier`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct RankArgs {
+    /// Print the points ranked by this KPI (`dialsim keys --kpi`) on stdout, best first — lower first for
+    /// abandonment, waits and costs, higher for occupancy, contacts, consents and net value; +KPI ranks high
+    /// values first, -KPI low values first — with worst-day abandonment, cost per consent and each point's
+    /// paired 95 % interval of the difference from the best point.
+    #[arg(long, value_name = "[+|-]KPI", allow_hyphen_values = true)]
+    pub rank: Option<String>,
+    /// Rank only the points meeting a constraint on a KPI's mean over the point's replications, e.g.
+    /// 'abandon_rate_max_day<0.03' (the mean of each replication's worst day); <, <=, > or >= (repeatable:
+    /// every one must hold).
+    #[arg(long = "where", value_name = "KPI<VALUE", requires = "rank")]
+    pub constraints: Vec<String>,
+    /// Print the ranking as JSON on stdout instead of the table.
+    #[arg(long, requires = "rank")]
+    pub json: bool,
+}
+
+/// A ranking request checked before anything runs.
+pub struct RankRequest {
+    by: dialsim::analysis::RankBy,
+    constraints: Vec<dialsim::analysis::Constraint>,
+    json: bool,
+}
+
+impl RankArgs {
+    /// The request, or an error naming the flag and what was typed (exit 2); `None` without `--rank`.
+    pub fn request(&self) -> Result<Option<RankRequest>> {
+        let Some(rank) = &self.rank else { return Ok(None) };
+        let by = rank.parse().map_err(|e| dialsim::Error::Usage(format!("--rank {rank}: {e}")))?;
+        let constraints = self
+            .constraints
+            .iter()
+            .map(|c| c.parse().map_err(|e| dialsim::Error::Usage(format!("--where {c}: {e}"))))
+            .collect::<Result<_, _>>()?;
+        Ok(Some(RankRequest { by, constraints, json: self.json }))
+    }
+}
+
+impl RankRequest {
+    /// Prints `ranking` (made with this request's KPI and constraints by `make`) on stdout, its warnings on
+    /// stderr.
+    pub fn print(
+        &self,
+        make: impl FnOnce(dialsim::analysis::RankBy, &[dialsim::analysis::Constraint]) -> dialsim::analysis::Ranking,
+    ) -> Result<()> {
+        let ranking = make(self.by, &self.constraints);
+        if self.json {
+            let text = serde_json::to_string_pretty(&ranking).map_err(|e| dialsim::Error::Invalid(e.to_string()))?;
+            out!("{text}");
+        } else {
+            super::simulate::print(&dialsim::report::Table, &ranking)?;
+        }
+        for w in &ranking.warnings {
+            note!("dialsim: warning: {w}");
+        }
+        Ok(())
+    }
+}

@@ -6,7 +6,7 @@ use anyhow::Result;
 use clap::Args;
 use dialsim::analysis::{Progress, Replications, replicate, replicate_until};
 use dialsim::report::{Export, RunReport, Table};
-use dialsim::{Scenario, output::RunFolder, sim::Campaign, sim::Summary};
+use dialsim::{Scenario, output::RunFolder, sim::Campaign};
 
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
@@ -191,12 +191,7 @@ pub(crate) fn refuse_inputs_in(dir: &std::path::Path, inputs: &[PathBuf]) -> Res
 
 /// Checks a KPI name.
 pub(crate) fn check_kpi(name: &str) -> Result<()> {
-    let names: Vec<&str> = Summary::kpi_names().collect();
-    if names.contains(&name) {
-        Ok(())
-    } else {
-        Err(dialsim::Error::Usage(format!("unknown KPI '{name}' (one of: {})", names.join(", "))).into())
-    }
+    dialsim::kpi::lookup(name).map(|_| ()).map_err(|e| dialsim::Error::Usage(e.to_string()).into())
 }
 
 /// One run into its folder: the records, the plot, the commit, the signature and the write-back to the

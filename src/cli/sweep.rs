@@ -9,7 +9,7 @@ use dialsim::analysis::{MergedSweep, Sweep, Vary, check_grid_points, corners};
 use dialsim::output::Privacy;
 use dialsim::report::SweepCsv;
 
-use super::grid_args::{GridArgs, GridHelp, LimitArgs, MergeArgs, check_value};
+use super::grid_args::{GridArgs, GridHelp, LimitArgs, MergeArgs, RankArgs, check_value};
 use super::simulate::with_progress;
 
 #[derive(Args, Debug)]
@@ -37,6 +37,8 @@ pub struct SweepArgs {
     /// Also write a self-contained HTML report (KPIs, charts, audit verdict) to this file.
     #[arg(long, value_name = "FILE.html")]
     report: Option<PathBuf>,
+    #[command(flatten)]
+    rank: RankArgs,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -66,6 +68,7 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     for k in &args.kpis {
         super::simulate::check_kpi(k)?;
     }
+    let rank = args.rank.request()?;
     let vary: Vec<Vary> = args
         .vary
         .iter()
@@ -131,5 +134,8 @@ pub fn run(args: SweepArgs) -> Result<i32> {
         note!("dialsim: wrote {}", dir.join(name).display());
     }
     super::report::write_for(args.report.as_ref(), None, |r| r.add_sweep(&result, scenarios.first().copied()))?;
+    if let Some(rank) = rank {
+        rank.print(|by, constraints| result.ranking(by, constraints))?;
+    }
     Ok(0)
 }

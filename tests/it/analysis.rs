@@ -207,3 +207,122 @@ fn a_range_whose_step_misses_its_end_is_refused_with_the_nearest_ranges_that_lan
         assert_eq!(text.parse::<Vary>().unwrap().values, values, "{text}");
     }
 }
+
+/// The cells of a line of the ranked table: columns stand two or more spaces apart.
+fn table_cells(line: &str) -> Vec<String> {
+    line.split("  ").map(str::trim).filter(|c| !c.is_empty()).map(str::to_string).collect()
+}
+
+/// The newcomer's question of issue 26 — with the embedded marketing scenario, which pacer and how many agents
+/// minimise cost per consent with abandonment under 3 % on every day? — answered by one command, whose first
+/// ranked row is the cheapest point of sweep.csv among those under 3 % on their worst day.
+#[test]
+fn newcomer_one_sweep_command_ranks_first_the_cheapest_point_under_3_percent_worst_day_abandonment() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("out");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let args = [
+        "sweep",
+        "data/scenarios/marketing.toml",
+        "--vary",
+        "dialer.pacer=adaptive-hard-limit,model",
+        "--vary",
+        "dialer.agents=10,15,20",
+        "--set",
+        "run.day_hours=2",
+        "--replications",
+        "5",
+        "--seed",
+        "1",
+        "-o",
+        dir.to_str().unwrap(),
+        "--rank",
+        "cost_per_consent",
+        "--where",
+        "abandon_rate_max_day<0.03",
+    ];
+    let table = String::from_utf8(common::ok_stdout(root, &args)).unwrap();
+    let lines: Vec<&str> = table.lines().collect();
+    let header = table_cells(lines[0]);
+    assert_eq!(header[..4], ["rank", "dialer.pacer", "dialer.agents", "cost_per_consent, CZK"], "{table}");
+    assert!(header.iter().any(|h| h == "abandon_rate_max_day"), "{table}");
+    // Recomputed from sweep.csv, by header: the feasible points, cheapest first.
+    let rows = by_header(std::fs::read(dir.join("sweep.csv")).unwrap());
+    assert_eq!(rows.len(), 6);
+    let num = |r: &std::collections::HashMap<String, String>, k: &str| r[k].parse::<f64>().unwrap();
+    let mut feasible: Vec<_> = rows.iter().filter(|r| num(r, "abandon_rate_max_day_mean") < 0.03).collect();
+    assert!(!feasible.is_empty(), "no point under 3 %: {table}");
+    feasible.sort_by(|a, b| num(a, "cost_per_consent_mean").total_cmp(&num(b, "cost_per_consent_mean")));
+    let best = feasible[0];
+    let first = table_cells(lines[1]);
+    assert_eq!(first[..3], ["1".to_string(), best["dialer.pacer"].clone(), best["dialer.agents"].clone()], "{table}");
+    // Every feasible point is ranked, in order of cost, and the best's difference from itself is "best".
+    let ranked: Vec<Vec<String>> = lines[1..=feasible.len()].iter().map(|l| table_cells(l)).collect();
+    for (row, point) in ranked.iter().zip(&feasible) {
+        assert_eq!(row[1..3], [point["dialer.pacer"].clone(), point["dialer.agents"].clone()], "{table}");
+    }
+    assert_eq!(first[5], "best");
+    assert!(lines[feasible.len() + 1].starts_with(&format!("{} of 6 points", feasible.len())), "{table}");
+}
+
+#[test]
+fn a_where_constraint_leaves_out_the_points_that_break_it_and_json_says_which() {
+    let out = tempfile::tempdir().unwrap();
+    let d = out.path();
+    let mut args = vec!["sweep", "default", "--vary", "dialer.agents=10,20,30", "-o", "s"];
+    args.extend(common::SHORT_REPLICATED);
+    // The median occupancy of the three points as the bound: some points pass, some do not.
+    let plain = by_header({
+        common::ok_stdout(d, &args);
+        std::fs::read(d.join("s/sweep.csv")).unwrap()
+    });
+    let mut occupancy: Vec<f64> = plain.iter().map(|r| r["occupancy_mean"].parse().unwrap()).collect();
+    occupancy.sort_by(f64::total_cmp);
+    let bound = format!("occupancy>={}", occupancy[1]);
+    args.extend(["--rank", "-mean_wait_s", "--where", &bound, "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&common::ok_stdout(d, &args)).unwrap();
+    let ranked: Vec<f64> =
+        json["rows"].as_array().unwrap().iter().map(|r| r["kpi"]["mean"].as_f64().unwrap()).collect();
+    assert_eq!(ranked.len(), 2, "{json}");
+    assert!(ranked[0] <= ranked[1], "lower mean wait first: {json}");
+    assert_eq!(json["excluded"].as_array().unwrap().len(), 1, "{json}");
+    assert!(json["excluded"][0]["fails"].as_str().unwrap().contains("not >="), "{json}");
+    assert_eq!(json["rows"][0]["diff_from_best"]["mean"].as_f64(), Some(0.0));
+}
+
+#[test]
+fn an_unknown_kpi_in_rank_or_where_exits_2_suggesting_the_registry_name() {
+    let dir = tempfile::tempdir().unwrap();
+    for (flag, value, says) in [
+        ("--where", "abandon_rate_maxday<0.03", "did you mean 'abandon_rate_max_day'"),
+        ("--rank", "cost_per_consnet", "did you mean 'cost_per_consent'"),
+    ] {
+        let mut args = vec!["sweep", "default", "--vary", "dialer.agents=10,20", "-o", "s", "--rank", "occupancy"];
+        if flag == "--rank" {
+            args.truncate(6);
+        }
+        args.extend([flag, value]);
+        let out = common::dialsim(dir.path(), &args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(&format!("{flag} {value}")) && err.contains(says), "{err}");
+        assert!(!dir.path().join("s").exists(), "nothing runs before the flags are checked");
+    }
+}
+
+#[test]
+fn a_dial_level_pinned_at_max_level_is_warned_of_when_ranking() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["sweep", "default", "--vary", "dialer.agents=10,15", "-o", "s", "--rank", "occupancy"];
+    args.extend(["--set", "dialer.max_level=1.5", "--set", "dialer.initial_level=1.5"]);
+    args.extend(common::SHORT_REPLICATED);
+    let out = common::dialsim(dir.path(), &args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("warning: the best point's dial level sat at dialer.max_level = 1.5"), "{err}");
+    // Without the cap the default day does not sit at its max_level of 6.
+    args.truncate(8);
+    args.extend(common::SHORT_REPLICATED);
+    let err = String::from_utf8_lossy(&common::dialsim(dir.path(), &args).stderr).into_owned();
+    assert!(!err.contains("max_level"), "{err}");
+}

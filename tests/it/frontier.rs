@@ -322,3 +322,26 @@ fn the_report_refuses_a_frontier_csv_without_a_column_it_draws_naming_the_file_a
     // The whole file is reported.
     ok_stdout(d, &["report", "fr/frontier.csv", "-o", "whole.html"]);
 }
+
+#[test]
+fn frontier_rank_orders_the_points_by_the_kpi_and_leaves_out_those_breaking_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let args = small("f", &["--rank", "occupancy", "--where", "abandon_rate<0.04", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&ok_stdout(d, &args)).unwrap();
+    let csv = by_header(std::fs::read(d.join("f/frontier.csv")).unwrap());
+    // Recomputed from frontier.csv: the points under 4 % abandonment, highest occupancy first.
+    let mean = |r: &HashMap<String, String>, k: &str| r[k].parse::<f64>().unwrap();
+    let mut feasible: Vec<_> = csv.iter().filter(|r| mean(r, "abandon_rate_mean") < 0.04).collect();
+    feasible.sort_by(|a, b| mean(b, "occupancy_mean").total_cmp(&mean(a, "occupancy_mean")));
+    let rows = json["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), feasible.len(), "{json}");
+    assert_eq!(rows.len() + json["excluded"].as_array().unwrap().len(), csv.len());
+    assert_eq!(json["keys"], serde_json::json!(["dialer.pacer", "dialer.agents", "dialer.drop_target"]));
+    for (row, point) in rows.iter().zip(&feasible) {
+        assert_eq!(row["values"][0].as_str(), Some(point["pacer"].as_str()), "{json}");
+        assert_eq!(row["values"][1].as_str(), Some(point["agents"].as_str()), "{json}");
+        let occupancy = row["kpi"]["mean"].as_f64().unwrap();
+        assert!((occupancy - mean(point, "occupancy_mean")).abs() < 1e-12, "{json}");
+    }
+}

@@ -258,7 +258,7 @@ fn sweep_merge_with_a_part_as_its_output_is_refused() {
     let d = dir.path();
     // Parts with a sweep.csv's header (merge refuses files of another kind).
     let mut header = String::from("point,x,replications");
-    for k in dialsim::sim::Summary::kpi_names() {
+    for k in dialsim::kpi::names() {
         header.push_str(&format!(",{k}_mean,{k}_ci"));
     }
     let row = |p: u32| format!("{p},{}{}", p + 1, ",2".repeat(header.split(',').count() - 2));

@@ -9,6 +9,7 @@
 mod merge;
 mod parse;
 
+use super::rank::{Candidate, Constraint, PointSamples, RankBy, Ranking, rank};
 use super::replicate::Progress;
 use super::shards::{check_grid_points, check_loads, coordinates, point_count, run_points, shard_points};
 use crate::error::{Error, Result};
@@ -276,6 +277,8 @@ pub struct FrontierRow {
     pub occupancy: Estimate,
     /// Contacts per agent-hour over the replications.
     pub contacts_per_agent_hour: Estimate,
+    /// Every KPI of every replication, for ranking with paired differences.
+    pub samples: PointSamples,
 }
 
 impl FrontierRow {
@@ -292,6 +295,7 @@ impl FrontierRow {
             abandon_rate_worst_day: summaries.iter().map(|s| s.abandon_rate_max_day).fold(0.0, f64::max),
             occupancy: est(|s| s.occupancy),
             contacts_per_agent_hour: est(|s| s.contacts_per_agent_hour),
+            samples: PointSamples::of(&p.scenario, summaries),
         }
     }
 }
@@ -332,6 +336,23 @@ pub struct Curve {
 }
 
 impl FrontierResult {
+    /// The keys that name a point in [`FrontierResult::ranking`]: the pacer, the agents and the drop target.
+    pub const RANK_KEYS: [&'static str; 3] = ["dialer.pacer", "dialer.agents", "dialer.drop_target"];
+
+    /// The points ranked by `by` among those meeting every constraint of `constraints`, each named by
+    /// [`FrontierResult::RANK_KEYS`] (see [`crate::analysis::rank`]).
+    pub fn ranking(&self, by: RankBy, constraints: &[Constraint]) -> Ranking {
+        let values: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| vec![r.pacer.as_str().to_string(), r.agents.to_string(), r.target.to_string()])
+            .collect();
+        let points: Vec<Candidate> =
+            self.rows.iter().zip(&values).map(|(r, v)| (r.point, v.as_slice(), &r.samples)).collect();
+        let keys: Vec<String> = Self::RANK_KEYS.iter().map(|k| k.to_string()).collect();
+        rank(&keys, &points, self.replications, by, constraints)
+    }
+
     /// The curves of the chart: agent counts in grid order, pacers in grid order within each, every curve's
     /// points in target order.
     pub fn curves(&self) -> Vec<Curve> {

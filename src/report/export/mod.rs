@@ -16,7 +16,7 @@
 //! | [`FrontierCsv`] | `frontier.csv` | [`FrontierResult`], [`MergedFrontier`] |
 //! | [`CompareCsv`] | `compare -o` | [`Comparison`] |
 //! | [`HtmlReport`] | `report.html` | [`Report`](crate::report::Report) (runs, replications, sweeps, comparisons) |
-//! | [`Table`] | the readable table on stdout | [`RunReport`], [`Replications`], [`Comparison`] |
+//! | [`Table`] | the readable table on stdout | [`RunReport`], [`Replications`], [`Comparison`], [`Ranking`](crate::analysis::Ranking) |
 
 mod calls_csv;
 mod compare_csv;
@@ -25,6 +25,7 @@ mod frontier_csv;
 mod html;
 mod intervals_csv;
 mod names_csv;
+mod ranking;
 mod replications_csv;
 mod summary_json;
 mod suppression_csv;

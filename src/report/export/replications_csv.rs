@@ -5,7 +5,6 @@ use std::io::{self, Write};
 use super::Export;
 use crate::analysis::Replications;
 use crate::rng::replication_seed;
-use crate::sim::Summary;
 
 /// `replications.csv`: one row per replication (its number and seed, then every KPI).
 #[derive(Clone, Copy, Debug, Default)]
@@ -13,10 +12,10 @@ pub struct ReplicationsCsv;
 
 impl Export<Replications<'_>> for ReplicationsCsv {
     fn write(&self, out: &mut dyn Write, r: &Replications<'_>) -> io::Result<()> {
-        let names: Vec<&str> = Summary::kpi_names().collect();
+        let names: Vec<&str> = crate::kpi::names().collect();
         writeln!(out, "replication,seed,{}", names.join(","))?;
         for (i, s) in r.summaries.iter().enumerate() {
-            let values: Vec<String> = s.kpis().iter().map(|(_, v)| format!("{v}")).collect();
+            let values: Vec<String> = crate::kpi::KPIS.iter().map(|k| format!("{}", k.of(s))).collect();
             writeln!(out, "{i},{},{}", replication_seed(r.seed, i as u32), values.join(","))?;
         }
         Ok(())

@@ -4,7 +4,6 @@ use std::io::{self, Write};
 
 use super::Export;
 use crate::analysis::{MergedSweep, SweepResult};
-use crate::sim::Summary;
 use crate::text::csv_cell;
 
 /// `sweep.csv`: `point`, the varied keys, `replications`, then `<kpi>_mean,<kpi>_ci` for every KPI; one row
@@ -17,7 +16,7 @@ impl Export<SweepResult> for SweepCsv {
         let mut header = vec!["point".to_string()];
         header.extend(r.keys.iter().map(|k| csv_cell(k).into_owned()));
         header.push("replications".into());
-        for n in Summary::kpi_names() {
+        for n in crate::kpi::names() {
             header.push(format!("{n}_mean"));
             header.push(format!("{n}_ci"));
         }

@@ -12,37 +12,50 @@ use crate::analysis::{Comparison, Replications};
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Table;
 
-/// KPIs that are fractions of 1, shown as percentages.
-const RATES: [&str; 8] = ["abandon_rate", "occupancy", "p_wait", "rr1", "rr3", "coop1", "ref1", "con1"];
+use crate::kpi::{num, percent};
 
-/// Significant digits of the tables.
-const DIGITS: i32 = 4;
-
-/// `x` with [`DIGITS`] significant digits (whole numbers as they are), a dash for NaN or infinity, and no
-/// minus sign on a zero.
-fn num(x: f64) -> String {
-    if !x.is_finite() {
-        return "-".into();
-    }
-    if x == x.trunc() && x.abs() < 1e15 {
-        return format!("{}", x as i64);
-    }
-    let magnitude = x.abs().log10().floor() as i32;
-    let decimals = (DIGITS - 1 - magnitude).clamp(0, 12) as usize;
-    let text = format!("{x:.decimals$}");
-    // A value that rounds to zero ("-0.000", "0.000000000000") is zero.
-    if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') { "0".into() } else { text }
-}
-
-/// A fraction as a percentage with [`DIGITS`] significant digits; a dash for NaN.
-fn percent(x: f64) -> String {
-    if x.is_finite() { format!("{} %", num(100.0 * x)) } else { "-".into() }
-}
-
-/// The value of KPI `kpi`: a percentage for a rate, else a number.
+/// The value of KPI `kpi` as the registry writes it (a percentage for a rate, else a number).
 fn kpi_value(kpi: &str, x: f64) -> String {
-    if RATES.contains(&kpi) { percent(x) } else { num(x) }
+    crate::kpi::find(kpi).map_or_else(|| num(x), |k| k.text(x))
 }
+
+/// The KPIs the run's table lays out by hand (several to a line), in the registry's names.
+const RUN_LAYOUT: [&str; 31] = [
+    "dials",
+    "human_answers",
+    "connects",
+    "drops",
+    "abandon_rate",
+    "abandon_rate_max_day",
+    "occupancy",
+    "contacts_per_agent_hour",
+    "p_wait",
+    "mean_wait_s",
+    "rr1",
+    "rr3",
+    "coop1",
+    "ref1",
+    "con1",
+    "objections",
+    "names_given",
+    "consents_granted",
+    "consents_declined",
+    "withdrawals",
+    "referrals",
+    "referrals_converted",
+    "suppression_hits",
+    "violations",
+    "screened",
+    "screened_out",
+    "contacts",
+    "cost_total",
+    "cost_per_contact",
+    "cost_per_consent",
+    "events",
+];
+
+/// The KPIs a single run's table leaves out (`summary.json` and the replications' table hold them).
+const RUN_LEFT_OUT: [&str; 4] = ["callbacks_scheduled", "callbacks_kept", "callbacks_missed", "net_value"];
 
 impl Export<RunReport<'_>> for Table {
     fn write(&self, out: &mut dyn Write, r: &RunReport<'_>) -> io::Result<()> {
@@ -95,7 +108,12 @@ impl Export<RunReport<'_>> for Table {
         row("contacts (AAPOR: person reached)", k.contacts.to_string())?;
         row(&format!("cost total, {}", k.cost_currency), format!("{:.0}", k.cost_total))?;
         row("cost per contact / consent", format!("{:.2} / {:.2}", k.cost_per_contact, k.cost_per_consent))?;
-        row("events", s.events.to_string())
+        row("events", s.events.to_string())?;
+        // A KPI the layout above does not place is listed after it, so a new KPI shows without a change here.
+        for k in crate::kpi::KPIS.iter().filter(|k| !RUN_LAYOUT.contains(&k.name) && !RUN_LEFT_OUT.contains(&k.name)) {
+            row(k.label, k.text(k.of(s)))?;
+        }
+        Ok(())
     }
 }
 
@@ -149,15 +167,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn table_numbers_have_four_significant_digits_and_no_nan_or_negative_zero() {
-        assert_eq!(num(1234.5678), "1235");
-        assert_eq!(num(0.0123456), "0.01235");
-        assert_eq!(num(12.0), "12");
-        assert_eq!(num(f64::NAN), "-");
-        assert_eq!(num(-0.0), "0");
-        assert_eq!(num(-0.000_000_000_000_01), "0");
-        assert_eq!(percent(0.02345), "2.345 %");
+    fn table_values_of_rates_are_percentages_and_of_counts_numbers() {
         assert_eq!(kpi_value("abandon_rate", f64::NAN), "-");
+        assert_eq!(kpi_value("abandon_rate", 0.02345), "2.345 %");
         assert_eq!(kpi_value("dials", 1500.0), "1500");
+    }
+
+    #[test]
+    fn the_run_tables_layout_names_only_registry_kpis() {
+        for k in RUN_LAYOUT.iter().chain(&RUN_LEFT_OUT) {
+            assert!(crate::kpi::find(k).is_some(), "{k} is not a KPI of the registry");
+        }
     }
 }

@@ -17,58 +17,12 @@ pub(crate) fn esc(text: &str) -> String {
     out
 }
 
-/// How a KPI's values read.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Unit {
-    Count,
-    Percent,
-    PerHour,
-    Seconds,
-    /// An amount in the scenario's currency.
-    Money,
-}
+pub(super) use crate::kpi::Unit;
 
-/// A KPI's label and unit.
+/// A KPI's label and unit, from the registry ([`crate::kpi::KPIS`]); a name it does not know has no label and
+/// reads as a count.
 pub(super) fn meta(kpi: &str) -> (&'static str, Unit) {
-    use Unit::*;
-    match kpi {
-        "dials" => ("dials", Count),
-        "human_answers" => ("live answers", Count),
-        "connects" => ("connects", Count),
-        "drops" => ("drops (live persons abandoned)", Count),
-        "abandon_rate" => ("abandon rate", Percent),
-        "abandon_rate_max_day" => ("abandon rate, worst day", Percent),
-        "occupancy" => ("agent occupancy", Percent),
-        "contacts_per_agent_hour" => ("contacts per agent-hour", PerHour),
-        "p_wait" => ("P(wait for an agent)", Percent),
-        "mean_wait_s" => ("mean wait", Seconds),
-        "callbacks_scheduled" => ("callbacks scheduled", Count),
-        "callbacks_kept" => ("callbacks kept", Count),
-        "callbacks_missed" => ("callbacks missed", Count),
-        "rr1" => ("AAPOR RR1", Percent),
-        "rr3" => ("AAPOR RR3", Percent),
-        "coop1" => ("AAPOR COOP1", Percent),
-        "ref1" => ("AAPOR REF1", Percent),
-        "con1" => ("AAPOR CON1", Percent),
-        "objections" => ("objections", Count),
-        "names_given" => ("names given", Count),
-        "consents_granted" => ("consents granted", Count),
-        "consents_declined" => ("consents declined", Count),
-        "withdrawals" => ("withdrawals", Count),
-        "referrals" => ("referrals", Count),
-        "referrals_converted" => ("referrals converted", Count),
-        "suppression_hits" => ("suppression hits", Count),
-        "violations" => ("violations (audit)", Count),
-        "events" => ("events", Count),
-        "contacts" => ("AAPOR contacts (person reached)", Count),
-        "screened" => ("HLR look-ups", Count),
-        "screened_out" => ("screened out (never dialled)", Count),
-        "cost_total" => ("cost, total", Money),
-        "cost_per_contact" => ("cost per contact", Money),
-        "cost_per_consent" => ("cost per consent", Money),
-        "net_value" => ("net value", Money),
-        _ => ("", Count),
-    }
+    crate::kpi::find(kpi).map_or(("", Unit::Count), |k| (k.label, k.unit))
 }
 
 /// The KPI's label (its name when dialsim has no label for it).

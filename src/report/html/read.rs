@@ -6,7 +6,6 @@ use serde_json::Value;
 
 use super::{CompareRow, Context, Est, IntervalRow, Section, SweepPoint, Verdict};
 use crate::error::{Error, Result};
-use crate::sim::Summary;
 
 /// A CSV read whole: its header and rows.
 pub(super) struct Csv {
@@ -134,7 +133,7 @@ pub(super) fn run(
     ctx.seed = ctx.seed.or(v["seed"].as_u64());
     ctx.scenario = serde_json::from_value(v["scenario"].clone()).ok();
     if let Some(n) = v["replications"].as_u64() {
-        let kpis = Summary::kpi_names()
+        let kpis = crate::kpi::names()
             .filter_map(|k| {
                 let e = &v[k];
                 Some((
@@ -145,12 +144,9 @@ pub(super) fn run(
             .collect();
         return Ok(Section::Replications { ctx, n, kpis });
     }
-    let mut kpis: Vec<(String, f64)> = Summary::kpi_names()
+    let kpis: Vec<(String, f64)> = crate::kpi::names()
         .filter_map(|k| Some((k.to_string(), v[k].as_f64().or_else(|| v["aapor"][k].as_f64())?)))
         .collect();
-    if let Some(x) = v["abandon_rate_max_day"].as_f64() {
-        kpis.insert(5, ("abandon_rate_max_day".into(), x));
-    }
     let verdict = verdict.unwrap_or_else(|| match v["violations"].as_f64() {
         Some(n) => Verdict::Summary(n),
         None => Verdict::Failed("the summary has no violations count".into()),
