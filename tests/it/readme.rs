@@ -17,6 +17,7 @@ const PAGES: &[&str] = &[
     "docs/sampling.md",
     "docs/campaigns.md",
     "docs/analysis.md",
+    "docs/analysis-ranking.md",
     "docs/registry.md",
     "docs/library.md",
 ];
