@@ -202,14 +202,7 @@ impl Registry for SqliteRegistry {
                 return Ok(id);
             }
         }
-        let s = &batch.source;
-        tx.execute(
-            "INSERT INTO sources (kind, name, path, sha256, rows, snapshot_date, recorded_by, recorded_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![s.kind, s.name, s.path, s.sha256, s.rows as i64, s.snapshot_date, super::recorder(), now()],
-        )
-        .map_err(err)?;
-        let id = tx.last_insert_rowid();
+        let id = insert_source(&tx, &batch.source, &now()).map_err(err)?;
         {
             let mut insert = tx
                 .prepare_cached(
@@ -424,22 +417,7 @@ impl Registry for SqliteRegistry {
         let k = key_sql(key);
         let at = now();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
-        tx.execute(
-            "INSERT INTO sources (kind, name, path, sha256, rows, snapshot_date, recorded_by, recorded_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                source.kind,
-                source.name,
-                source.path,
-                source.sha256,
-                source.rows as i64,
-                source.snapshot_date,
-                super::recorder(),
-                at
-            ],
-        )
-        .map_err(err)?;
-        let id = tx.last_insert_rowid();
+        let id = insert_source(&tx, source, &at).map_err(err)?;
         tx.execute("DELETE FROM suppressions WHERE number = ?1", [k]).map_err(err)?;
         tx.execute(
             "INSERT INTO suppressions (number, source_id, reason, scope, at) VALUES (?1, ?2, 'erasure', 'all', ?3)",
@@ -487,21 +465,7 @@ impl Registry for SqliteRegistry {
         let path = self.path.clone();
         let err = |e: rusqlite::Error| Error::Format { path: path.clone().into(), message: e.to_string() };
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
-        tx.execute(
-            "INSERT INTO sources (kind, name, path, sha256, rows, snapshot_date, recorded_by, recorded_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                source.kind,
-                source.name,
-                source.path,
-                source.sha256,
-                source.rows as i64,
-                source.snapshot_date,
-                super::recorder(),
-                now()
-            ],
-        )
-        .map_err(err)?;
+        insert_source(&tx, source, &now()).map_err(err)?;
         let n = tx
             .execute("DELETE FROM suppressions WHERE reason = 'issued' AND scope = ?1", [list_sha256])
             .map_err(err)?;
@@ -529,6 +493,16 @@ impl Registry for SqliteRegistry {
         tx.commit().map_err(err)?;
         Ok(pruned)
     }
+}
+
+/// Inserts the source row (recorded by [`super::recorder`] at `at`); returns its id.
+fn insert_source(tx: &rusqlite::Transaction<'_>, s: &SourceInfo, at: &str) -> rusqlite::Result<i64> {
+    tx.execute(
+        "INSERT INTO sources (kind, name, path, sha256, rows, snapshot_date, recorded_by, recorded_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![s.kind, s.name, s.path, s.sha256, s.rows as i64, s.snapshot_date, super::recorder(), at],
+    )?;
+    Ok(tx.last_insert_rowid())
 }
 
 const SOURCE_COLUMNS: &str =
