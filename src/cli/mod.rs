@@ -90,8 +90,14 @@ pub(crate) const EXIT_CODES: [(&str, &str); 6] = [
 ];
 
 /// The environment variables dialsim reads: name, effect.
-pub(crate) const ENVIRONMENT: [(&str, &str); 2] = [
+pub(crate) const ENVIRONMENT: [(&str, &str); 4] = [
     ("NO_COLOR", "set to anything but the empty string: no colours in help and error messages"),
+    (
+        "DIALSIM_CACHE_DIR",
+        "where the exclusion filter of a PostgreSQL registry is cached (generate/scrub --registry postgres://…); \
+         default $XDG_CACHE_HOME/dialsim, else ~/.cache/dialsim. An SQLite registry's sits beside its file",
+    ),
+    ("XDG_CACHE_HOME", "the cache folder's parent when DIALSIM_CACHE_DIR is not set (see DIALSIM_CACHE_DIR)"),
     (
         "SOURCE_DATE_EPOCH",
         "seconds since 1970-01-01 UTC: the creation time written into a Bloom filter file (filter build), for \
@@ -105,7 +111,8 @@ fn exit_codes_help() -> String {
     for (code, meaning) in EXIT_CODES {
         text.push_str(&format!("  {code:<6} {meaning}\n"));
     }
-    text.push_str("\nEnvironment: NO_COLOR, SOURCE_DATE_EPOCH (see dialsim man).");
+    let names: Vec<&str> = ENVIRONMENT.iter().map(|(name, _)| *name).collect();
+    text.push_str(&format!("\nEnvironment: {} (see dialsim man).", names.join(", ")));
     text
 }
 
