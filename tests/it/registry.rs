@@ -404,6 +404,22 @@ fn million(d: &Path) {
     std::fs::write(d.join("million.csv"), text).unwrap();
 }
 
+/// Kills `child` (SIGKILL) as soon as `mid_write` holds; returns whether it was still running then (false: it
+/// ended first).
+fn kill_when(child: &mut std::process::Child, mut mid_write: impl FnMut() -> bool) -> bool {
+    loop {
+        if mid_write() {
+            let running = child.try_wait().unwrap().is_none();
+            child.kill().unwrap();
+            return running;
+        }
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
 /// After an import was killed: all of its rows or none, and its source row with them.
 fn all_or_nothing(d: &Path, r: &Reg, killed_mid_write: bool) {
     let status = status(d, r);
@@ -432,8 +448,7 @@ fn an_import_into_postgres_killed_mid_write_leaves_all_or_nothing() {
     // Kill (SIGKILL) once the server is receiving the rows: the COPY of the import's transaction.
     let (admin, db) = r.admin.clone().unwrap();
     let mut watch = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
-    let mut killed_mid_write = false;
-    loop {
+    let killed_mid_write = kill_when(&mut child, || {
         let copying: i64 = watch
             .query_one(
                 "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'COPY suppressions %'",
@@ -441,16 +456,8 @@ fn an_import_into_postgres_killed_mid_write_leaves_all_or_nothing() {
             )
             .unwrap()
             .get(0);
-        if copying > 0 {
-            killed_mid_write = child.try_wait().unwrap().is_none();
-            child.kill().unwrap();
-            break;
-        }
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(1));
-    }
+        copying > 0
+    });
     child.wait().unwrap();
     // The server notices the dead connection and rolls its transaction back.
     std::thread::sleep(std::time::Duration::from_millis(500));
@@ -473,18 +480,7 @@ fn an_import_into_sqlite_killed_mid_write_leaves_all_or_nothing() {
         .unwrap();
     // The transaction's pages spill into the WAL before it commits: kill (SIGKILL) once they do.
     let wal = d.join("dialsim.registry.sqlite-wal");
-    let mut killed_mid_write = false;
-    loop {
-        if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 1 << 20) {
-            killed_mid_write = child.try_wait().unwrap().is_none();
-            child.kill().unwrap();
-            break;
-        }
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(1));
-    }
+    let killed_mid_write = kill_when(&mut child, || std::fs::metadata(&wal).is_ok_and(|m| m.len() > 1 << 20));
     child.wait().unwrap();
     all_or_nothing(d, &r, killed_mid_write);
 }
