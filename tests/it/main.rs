@@ -12,6 +12,7 @@ mod cli;
 mod compliance;
 mod desk;
 mod exclude;
+mod figures;
 mod frame;
 mod frontier;
 mod fuzz;

@@ -32,11 +32,13 @@ const SCALE: &[(&str, &str)] = &[
     ("dialsim bench ", "dialsim bench --seconds 0.05 "),
 ];
 
-/// A block of the README: its fence's words after `sh`, its first line number, its commands.
+/// A block of the README: its fence's words after `sh`, its first line number, its commands, and the output
+/// its last command is shown to print (a ```text output block right after it: its first line and its lines).
 struct Block {
     tags: String,
     line: usize,
     commands: Vec<(usize, String)>,
+    output: Option<(usize, Vec<String>)>,
 }
 
 /// The ```sh blocks of `text`, each command a logical line (`\` continuations joined), comments and blank
@@ -50,12 +52,24 @@ fn sh_blocks_of(page: &str, text: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut current: Option<Block> = None;
     let mut pending: Option<(usize, String)> = None;
+    let mut output: Option<(usize, Vec<String>)> = None;
+    let mut blank_since_block = true;
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
+        if let Some((_, lines)) = output.as_mut() {
+            if line.trim_start().starts_with("```") {
+                let last: &mut Block = blocks.last_mut().expect("an output block follows a command block");
+                last.output = output.take();
+            } else {
+                lines.push(line.trim_end().to_string());
+            }
+            continue;
+        }
         if let Some(block) = current.as_mut() {
             if line.trim_start().starts_with("```") {
                 assert!(pending.is_none(), "{page}:{n}: a command ends with a line continuation");
                 blocks.push(current.take().unwrap());
+                blank_since_block = false;
                 continue;
             }
             let (start, mut joined) = pending.take().unwrap_or((n, String::new()));
@@ -71,11 +85,29 @@ fn sh_blocks_of(page: &str, text: &str) -> Vec<Block> {
                 block.commands.push((start, joined));
             }
         } else if let Some(rest) = line.strip_prefix("```sh") {
-            current = Some(Block { tags: rest.trim().to_string(), line: n, commands: Vec::new() });
+            current = Some(Block { tags: rest.trim().to_string(), line: n, commands: Vec::new(), output: None });
+        } else if line.trim_end() == "```text output" {
+            assert!(!blank_since_block, "{page}:{n}: an output block must follow its ```sh block (blank lines aside)");
+            output = Some((n, Vec::new()));
+        } else if !line.trim().is_empty() {
+            blank_since_block = true;
         }
     }
+    assert!(output.is_none(), "{page}: a ```text output block is never closed");
     assert!(current.is_none(), "{page}: a ```sh block is never closed");
     blocks
+}
+
+/// Every line of `expected` but `...` is a line of `printed` (trailing spaces aside), in order: a page may
+/// leave lines out, never change one.
+fn shows(printed: &str, expected: &[String]) -> Result<(), String> {
+    let mut lines = printed.lines().map(str::trim_end);
+    for want in expected.iter().filter(|l| l.trim() != "...") {
+        if !lines.any(|l| l == want) {
+            return Err(want.clone());
+        }
+    }
+    Ok(())
 }
 
 fn has(program: &str) -> bool {
@@ -90,7 +122,7 @@ fn every_readme_command_runs() {
     let scratch = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink(root.join("data"), scratch.path().join("data")).unwrap();
     let mut used = vec![false; SCALE.len()];
-    let (mut ran, mut skipped) = (0, Vec::new());
+    let (mut ran, mut skipped, mut outputs) = (0, Vec::new(), 0);
     let blocks = PAGES.iter().flat_map(|page| {
         let text = std::fs::read_to_string(root.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"));
         sh_blocks_of(page, &text).into_iter().map(move |b| (*page, b))
@@ -106,7 +138,8 @@ fn every_readme_command_runs() {
             continue;
         }
         assert!(block.tags.is_empty() || block.tags == "needs-parallel", "{page}:{}: unknown tags", block.line);
-        for (line, command) in block.commands {
+        let last = block.commands.len();
+        for (k, (line, command)) in block.commands.into_iter().enumerate() {
             let mut run = format!("{command} ");
             for (i, (from, to)) in SCALE.iter().enumerate() {
                 if run.contains(from) {
@@ -129,6 +162,18 @@ fn every_readme_command_runs() {
                 String::from_utf8_lossy(&out.stdout).chars().take(2000).collect::<String>(),
                 String::from_utf8_lossy(&out.stderr).chars().take(4000).collect::<String>()
             );
+            if let Some((at, expected)) = block.output.as_ref().filter(|_| k + 1 == last) {
+                assert_eq!(run, format!("{command} "), "{page}:{at}: output shown for a command the test scales down");
+                let mut shown = String::from_utf8_lossy(&out.stdout).into_owned();
+                shown.push_str(&String::from_utf8_lossy(&out.stderr));
+                if let Err(missing) = shows(&shown, expected) {
+                    panic!(
+                        "{page}:{at}: the output shown for `{command}` is not what it prints: {missing:?} \
+                            not found (in order) in:\n{shown}"
+                    );
+                }
+                outputs += 1;
+            }
             ran += 1;
         }
     }
@@ -137,6 +182,7 @@ fn every_readme_command_runs() {
     }
     eprintln!("ran {ran} README and guide commands; not run: {}", skipped.join(", "));
     assert!(ran >= 40, "only {ran} commands found: is the block parser still reading the pages?");
+    assert!(outputs >= 1, "no shown output was checked: is the parser still reading ```text output blocks?");
 }
 
 #[test]
@@ -167,4 +213,15 @@ fn the_block_parser_joins_continuations_and_skips_comments() {
     assert_eq!(blocks.len(), 2);
     assert_eq!(blocks[0].commands, vec![(4, "dialsim a --b".to_string()), (7, "dialsim c # d".to_string())]);
     assert_eq!(blocks[1].tags, "notest (why)");
+    let text = "```sh\ndialsim a\n```\n\n```text output\nx\n...\n```\n";
+    let blocks = sh_blocks(text);
+    assert_eq!(blocks[0].output, Some((5, vec!["x".to_string(), "...".to_string()])));
+}
+
+#[test]
+fn shown_output_must_be_printed_lines_in_order() {
+    let shown = ["b".to_string(), "...".to_string(), "d".to_string()];
+    assert_eq!(shows("a\nb\nc\nd  \n", &shown), Ok(()));
+    assert_eq!(shows("a\nd\nb\n", &shown), Err("d".to_string()));
+    assert_eq!(shows("a\nb\nc\nd2\n", &shown), Err("d".to_string()));
 }

@@ -222,6 +222,19 @@ fn intervals_cover_every_fitted_value_over_200_campaigns_far_from_the_defaults()
         );
     }
     eprintln!("pooled coverage {pooled:.4} of {} intervals\n{}", campaigns * FAR_VALUES.len() as u32, table.join("\n"));
+    let share = |k: u32| 100.0 * f64::from(k) / f64::from(campaigns);
+    let (lo, hi) = (
+        covered.iter().map(|&k| share(k)).fold(100.0, f64::min),
+        covered.iter().map(|&k| share(k)).fold(0.0, f64::max),
+    );
+    crate::figures::check(
+        "calibrate.coverage",
+        &format!(
+            "{:.2} % of {} intervals cover their true values (each value {lo:.1}–{hi:.1} %)",
+            pooled * 100.0,
+            crate::figures::thousands(u64::from(campaigns) * FAR_VALUES.len() as u64)
+        ),
+    );
 }
 
 /// simulate → calibrate → simulate: the scenario calibrate writes dials the log's own volume. The log's dials,
@@ -264,6 +277,9 @@ fn a_fitted_scenario_dials_contacts_and_occupies_agents_as_the_log_did() {
         let reps = replications.to_string();
         let out = ok_stdout(dir.path(), &["simulate", "fitted.toml", "--replications", &reps, "--seed", "2", "--json"]);
         let fit: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        if case == "the default day" {
+            crate::figures::check("calibrate.round_trip", &round_trip_figure(&log, &fit, replications));
+        }
         for kpi in ["dials", "contacts", "occupancy"] {
             let value = log[kpi].as_f64().unwrap();
             let (mean, sd) = (fit[kpi]["mean"].as_f64().unwrap(), fit[kpi]["std"].as_f64().unwrap());
@@ -281,6 +297,28 @@ fn a_fitted_scenario_dials_contacts_and_occupies_agents_as_the_log_did() {
         }
     }
     assert!(missed.is_empty(), "{missed:#?}");
+}
+
+/// The guide's sentence on the default day's round trip (docs/analysis.md): the log's dials, contacts and
+/// occupancy, the fitted scenario's means over its runs, and the 95 % range of a run about them.
+fn round_trip_figure(log: &serde_json::Value, fit: &serde_json::Value, replications: u32) -> String {
+    let thousands = |x: f64| crate::figures::thousands(x.round() as u64);
+    let mean = |k: &str| fit[k]["mean"].as_f64().unwrap();
+    let half = |k: &str| 1.96 * fit[k]["std"].as_f64().unwrap() * (1.0 + 1.0 / f64::from(replications)).sqrt();
+    let log = |k: &str| log[k].as_f64().unwrap();
+    format!(
+        "{} dials, {} contacts, {:.1} % occupancy; {replications} runs of the fitted scenario: {}, {} and {:.1} %, \
+         95 % of runs within ± {}, ± {} and ± {:.1} points",
+        thousands(log("dials")),
+        thousands(log("contacts")),
+        100.0 * log("occupancy"),
+        thousands(mean("dials")),
+        thousands(mean("contacts")),
+        100.0 * mean("occupancy"),
+        thousands(half("dials")),
+        thousands(half("contacts")),
+        100.0 * half("occupancy"),
+    )
 }
 
 /// A VICIdial log tells its floor by its dates and users: the days from the first to the last (a day without
