@@ -111,39 +111,17 @@ pub fn calling_hours(s: &Scenario) -> Option<(u32, u32)> {
     }
 }
 
-/// The NANP area code table (`data/nanp-zones.csv`).
-const NANP_ZONES: &str = include_str!("../data/nanp-zones.csv");
-
-/// Area code → IANA zones, from the embedded table.
-fn nanp_table() -> &'static HashMap<u16, Vec<&'static str>> {
-    static TABLE: std::sync::OnceLock<HashMap<u16, Vec<&'static str>>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        NANP_ZONES
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.starts_with("area_code"))
-            .filter_map(|l| {
-                let (code, zones) = l.split_once(',')?;
-                Some((code.parse().ok()?, zones.split_whitespace().collect()))
-            })
-            .collect()
-    })
-}
-
-/// The IANA zones of an E.164 number: its NANP area code's (from `data/nanp-zones.csv`), or its country's;
+/// The IANA zones of an E.164 number: its NANP area code's, or its country's (the zone table is the
+/// jurisdictions', [`crate::jurisdiction::nanp_zones`] and [`crate::jurisdiction::calling_code_zones`]);
 /// empty when unknown (the floor's zone stands in).
 pub fn number_zones(key: u64) -> Vec<&'static str> {
     if (10_000_000_000..20_000_000_000).contains(&key) {
         let area = ((key - 10_000_000_000) / 10_000_000) as u16;
-        return nanp_table().get(&area).cloned().unwrap_or_default();
+        return crate::jurisdiction::nanp_zones(area).to_vec();
     }
-    let cc = crate::number::PhoneNumber::from_key(key).map(|n| n.country_code);
-    match cc {
-        Some(420) => vec!["Europe/Prague"],
-        Some(421) => vec!["Europe/Bratislava"],
-        Some(49) => vec!["Europe/Berlin"],
-        Some(44) => vec!["Europe/London"],
-        _ => Vec::new(),
-    }
+    crate::number::PhoneNumber::from_key(key)
+        .map(|n| crate::jurisdiction::calling_code_zones(n.country_code).to_vec())
+        .unwrap_or_default()
 }
 
 /// What holds in a zone group at a minute.
@@ -319,14 +297,9 @@ mod tests {
     }
 
     #[test]
-    fn every_zone_of_the_nanp_table_is_in_the_bundled_database() {
-        let t = nanp_table();
-        assert!(t.len() > 400, "{} area codes", t.len());
-        for (code, zones) in t {
-            for z in zones {
-                assert!(crate::clock::zone(z).is_some(), "{code}: {z}");
-            }
-        }
+    fn a_number_is_zoned_by_its_area_code_or_its_country() {
+        assert_eq!(number_zones(420_601_234_567), vec!["Europe/Prague"]);
+        assert!(number_zones(33_612_345_678).is_empty(), "no module for France: the floor's zone stands in");
         assert_eq!(number_zones(12125550100), vec!["America/New_York"]);
         assert_eq!(number_zones(18505550100).len(), 2, "850 spans Central and Eastern");
     }

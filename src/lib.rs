@@ -84,8 +84,9 @@ pub use digest::{FileDigest, Hasher, HashingWriter, digest_file, digest_reader, 
 pub use error::{Error, Location, Origin, Result, snippet};
 pub use generate::{
     Banks, CallList, DesignStratum, Excluder, FrameDesign, ListFormat, ListRequest, ListSummary, NoExclusion,
-    Positions, Shard, region_time_zone,
+    Positions, Shard,
 };
+pub use jurisdiction::region_time_zone;
 pub use list_manifest::{
     Continuation, DesignRecord, DesignStratumRecord, Generation, HashingReader, LIST_MANIFEST_KIND, ListFile,
     ListManifest, ListRow, PlanRecord, Scrub, ScrubCounts, SourceRecord, format_mix, manifest_path, scrub,

@@ -71,26 +71,6 @@ impl std::fmt::Display for ListFormat {
     }
 }
 
-/// The IANA time zone of a region that has exactly one, else `""` (the US spans several; a plan row does
-/// not say which).
-///
-/// ```
-/// assert_eq!(dialsim::region_time_zone("CZ"), "Europe/Prague");
-/// assert_eq!(dialsim::region_time_zone("US"), "");
-/// ```
-pub fn region_time_zone(region: &str) -> &'static str {
-    match region {
-        "CZ" => "Europe/Prague",
-        "SK" => "Europe/Bratislava",
-        "DE" => "Europe/Berlin",
-        "GB" => "Europe/London",
-        "GG" => "Europe/Guernsey",
-        "JE" => "Europe/Jersey",
-        "IM" => "Europe/Isle_of_Man",
-        _ => "",
-    }
-}
-
 /// The `time_zone` cell of dialer-csv for numbers of a segment (`region`, `country_code`, national `prefix` of
 /// numbers `length` digits long): by area code for NANP numbers (several zones space-separated), else the
 /// region's one zone, else empty.
@@ -98,11 +78,11 @@ pub(super) fn segment_time_zone(region: &str, country_code: u16, prefix: &str, l
     if country_code == 1 && length == 10 {
         if let Some(area) = prefix.get(..3).and_then(|a| a.parse::<u64>().ok()) {
             // The first number under the area code stands for all of them: the table is keyed by area code.
-            return crate::calendar::number_zones(10_000_000_000 + area * 10_000_000).join(" ");
+            return u16::try_from(area).map_or(String::new(), |a| crate::jurisdiction::nanp_zones(a).join(" "));
         }
         return String::new();
     }
-    region_time_zone(region).to_string()
+    crate::jurisdiction::region_time_zone(region).to_string()
 }
 
 /// The bytes of a dialer-format record that one segment's numbers share: `a`, the national digits, `m`, the

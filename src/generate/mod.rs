@@ -16,7 +16,7 @@ mod mix;
 mod positions;
 
 pub use design::{DesignStratum, FrameDesign};
-pub use format::{ListFormat, ListRequest, Shard, region_time_zone};
+pub use format::{ListFormat, ListRequest, Shard};
 use format::{Pieces, VICIDIAL_EMPTY_COLUMNS, put};
 pub use frame::Banks;
 pub(crate) use mix::Mix;

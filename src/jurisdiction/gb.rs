@@ -16,6 +16,11 @@ const TPS: Register = Register {
     source: "PECR 2003 reg. 21(1)(b), (5): a registration binds callers 28 days after it is made",
 };
 
+/// The Crown dependencies that share +44 and the UK's numbering plan but keep zones of their own (ISO code,
+/// IANA zone): plan rows of these regions are called on their own clocks.
+pub(super) const DEPENDENCIES: [(&str, &str); 3] =
+    [("GG", "Europe/Guernsey"), ("JE", "Europe/Jersey"), ("IM", "Europe/Isle_of_Man")];
+
 /// The United Kingdom.
 pub(super) static GB: Jurisdiction = Jurisdiction {
     code: "gb",

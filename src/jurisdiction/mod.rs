@@ -296,6 +296,38 @@ impl Jurisdiction {
     }
 }
 
+/// The one table of time zones: the IANA zone of a region (ISO 3166 alpha-2) that has exactly one — a
+/// jurisdiction's own, or a Crown dependency's — else `""` (the US spans several; a plan row does not say
+/// which: see [`nanp_zones`]).
+///
+/// ```
+/// assert_eq!(dialsim::region_time_zone("CZ"), "Europe/Prague");
+/// assert_eq!(dialsim::region_time_zone("JE"), "Europe/Jersey");
+/// assert_eq!(dialsim::region_time_zone("US"), "");
+/// ```
+pub fn region_time_zone(region: &str) -> &'static str {
+    ALL.iter()
+        .find(|j| j.iso == region)
+        .map(|j| j.zone)
+        .or_else(|| gb::DEPENDENCIES.iter().find(|(iso, _)| *iso == region).map(|(_, zone)| *zone))
+        .unwrap_or("")
+}
+
+/// The zones of numbers of country calling code `cc` outside the NANP: its jurisdiction's one zone, or none
+/// (a country dialsim has no module for, whose floor's zone stands in).
+pub fn calling_code_zones(cc: u16) -> &'static [&'static str] {
+    match ALL.iter().find(|j| j.calling_code == cc && cc != 1) {
+        Some(j) if !j.zone.is_empty() => std::slice::from_ref(&j.zone),
+        _ => &[],
+    }
+}
+
+/// The zones of NANP area code `area` (`data/nanp-zones.csv`; an area code that spans zones has them all),
+/// empty when unknown.
+pub fn nanp_zones(area: u16) -> &'static [&'static str] {
+    us::area_zones(area)
+}
+
 /// Every jurisdiction with a module.
 pub static ALL: [&Jurisdiction; 5] = [&cz::CZ, &sk::SK, &de::DE, &gb::GB, &us::US];
 
@@ -375,6 +407,32 @@ pub(crate) fn fixed(year: i16, md: &[(i8, i8)]) -> Vec<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The one zone table answers the same by region, by calling code and by area code, and every zone it
+    /// names is one the time-zone database knows.
+    #[test]
+    fn the_zone_table_agrees_by_region_calling_code_and_area_and_names_real_zones() {
+        for j in ALL {
+            if j.calling_code == 1 {
+                assert_eq!(region_time_zone(j.iso), "", "the US has several zones");
+                assert!(calling_code_zones(1).is_empty(), "+1 numbers are zoned by area code");
+            } else {
+                assert_eq!(calling_code_zones(j.calling_code), [region_time_zone(j.iso)], "{}", j.code);
+            }
+        }
+        assert_eq!(region_time_zone("IM"), "Europe/Isle_of_Man");
+        assert_eq!(region_time_zone("XX"), "");
+        assert!(calling_code_zones(33).is_empty(), "a country without a module has no zone here");
+        assert_eq!(nanp_zones(212), ["America/New_York"]);
+        assert_eq!(nanp_zones(850).len(), 2, "850 spans Central and Eastern");
+        assert!(nanp_zones(999).is_empty());
+        assert!((200..1000).filter(|&a| !nanp_zones(a).is_empty()).count() > 400, "the NANP table is read");
+        let named = ALL.iter().map(|j| j.zone).chain(gb::DEPENDENCIES.iter().map(|(_, z)| *z));
+        let areas = (200..1000).flat_map(|a| nanp_zones(a).iter().copied());
+        for zone in named.filter(|z| !z.is_empty()).chain(areas) {
+            assert!(jiff::tz::TimeZone::get(zone).is_ok(), "{zone} is not in the time-zone database");
+        }
+    }
 
     #[test]
     fn every_jurisdiction_lists_its_regimes_in_date_order_with_unique_names() {

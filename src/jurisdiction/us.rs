@@ -13,6 +13,29 @@ const DNC: Register = Register {
     source: "16 CFR 310.4(b)(3)(iv): the registry accessed no more than 31 days before the call",
 };
 
+/// The NANP area code table (`data/nanp-zones.csv`): `area_code,zones` with the zones space-separated.
+const NANP_ZONES: &str = include_str!("../../data/nanp-zones.csv");
+
+/// Area code → IANA zones, from the embedded table.
+fn nanp_table() -> &'static std::collections::HashMap<u16, Vec<&'static str>> {
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<u16, Vec<&'static str>>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        NANP_ZONES
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with("area_code"))
+            .filter_map(|l| {
+                let (code, zones) = l.split_once(',')?;
+                Some((code.parse().ok()?, zones.split_whitespace().collect()))
+            })
+            .collect()
+    })
+}
+
+/// The zones of a NANP area code (the US spans several; an area code may too), empty when unknown.
+pub(super) fn area_zones(area: u16) -> &'static [&'static str] {
+    nanp_table().get(&area).map_or(&[], Vec::as_slice)
+}
+
 /// The United States.
 pub(super) static US: Jurisdiction = Jurisdiction {
     code: "us",
