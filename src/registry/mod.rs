@@ -12,20 +12,26 @@
 //! This module never prints, and the simulator never reads it: a caller loads what a run needs (the
 //! suppressed numbers, the bases) and hands it to the run as plain data.
 
+mod cache;
 mod files;
+mod ops;
 #[cfg(feature = "postgres")]
 mod pg;
 pub mod schema;
 mod sqlite;
+mod state;
 
 use serde::Serialize;
 
+pub use cache::{CACHE_FP_RATE, cache_path, clash, clashes, exclusion_filter, stamp_id};
 pub use files::{Kind, campaign_batch, exclusive_list_batch, import_batch, list_batch};
+pub use ops::{RegisterAge, Status, bases_by_number, erase, export, prune, status, suppression_list};
 #[cfg(feature = "postgres")]
 pub use pg::{PgRegistry, WRITE_LOCK, redact};
 pub use sqlite::SqliteRegistry;
+pub use state::{RegistryState, STATE_FILE, read_state};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::jurisdiction::Basis;
 use crate::number::PhoneNumber;
 
@@ -376,7 +382,9 @@ fn open_url(location: &str, create: bool) -> Result<Box<dyn Registry>> {
 
 #[cfg(not(feature = "postgres"))]
 fn open_url(_location: &str, _create: bool) -> Result<Box<dyn Registry>> {
-    Err(Error::Usage("this dialsim was built without the `postgres` feature: give the path of an SQLite file".into()))
+    Err(crate::error::Error::Usage(
+        "this dialsim was built without the `postgres` feature: give the path of an SQLite file".into(),
+    ))
 }
 
 /// Who records rows: the system user and this dialsim.
@@ -409,245 +417,4 @@ pub fn e164(key: u64) -> String {
         Some(n) => format!("+{}{}", n.country_code, n.national_digits()),
         None => format!("+{key}"),
     }
-}
-
-/// The basis per number the registry gives a campaign of `purpose`: for a number with several, the last in
-/// [`Basis::ALL`]'s order (each allows marketing; the choice only has to be the same every time).
-pub fn bases_by_number(registry: &mut dyn Registry, purpose: &str) -> Result<std::collections::HashMap<u64, Basis>> {
-    let rank = |b: Basis| Basis::ALL.iter().position(|x| *x == b).unwrap_or(0);
-    let mut out = std::collections::HashMap::new();
-    for (key, basis) in registry.bases(purpose)? {
-        let entry = out.entry(key).or_insert(basis);
-        if rank(basis) > rank(*entry) {
-            *entry = basis;
-        }
-    }
-    Ok(out)
-}
-
-/// The registry's suppressed numbers as an exact list, for [`crate::exclude::Exclusions`].
-pub fn suppression_list(registry: &mut dyn Registry) -> Result<crate::exclude::SuppressionList> {
-    Ok(crate::exclude::SuppressionList::from_keys(registry.suppressed(false)?))
-}
-
-/// Where the exclusion filter of the registry at `location` is cached: beside an SQLite file
-/// (`FILE.exclude.filter`); for a server, in `$DIALSIM_CACHE_DIR`, else `$XDG_CACHE_HOME/dialsim`, else
-/// `~/.cache/dialsim`, named by a hash of the URL without its password.
-pub fn cache_path(location: &str) -> std::path::PathBuf {
-    if !is_url(location) {
-        return std::path::PathBuf::from(format!("{location}.exclude.filter"));
-    }
-    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
-    let dir = env("DIALSIM_CACHE_DIR")
-        .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("dialsim")))
-        .or_else(|| env("HOME").map(|d| d.join(".cache/dialsim")))
-        .unwrap_or_else(std::env::temp_dir);
-    #[cfg(feature = "postgres")]
-    let shown = pg::redact(location);
-    #[cfg(not(feature = "postgres"))]
-    let shown = location.to_string();
-    let hash = crate::digest::sha256_hex(shown.as_bytes());
-    dir.join(format!("registry-{}.exclude.filter", &hash[..16]))
-}
-
-/// The false-positive rate of the cached exclusion filter: one fresh number in a million is dropped from a list
-/// for nothing (the safe direction; a suppressed number is never listed).
-pub const CACHE_FP_RATE: f64 = 1e-6;
-
-/// The registry's suppressed numbers as a Bloom filter (no false negatives), read from the cache at `cache`
-/// when it was built from the registry as it stands ([`Registry::stamp`]), else built and written there (0600,
-/// through a temporary file); numbers on open exclusive lists are in it. Returns the filter, whether it was
-/// rebuilt, and the stamp it stands for (what an exclusive list drawn with it gives as
-/// [`Batch::exclusive_since`]). The filter's hash seed is fixed, so the same registry gives the same filter
-/// and the same list.
-pub fn exclusion_filter(
-    registry: &mut dyn Registry,
-    cache: &std::path::Path,
-) -> Result<(crate::exclude::KnownFilter, bool, String)> {
-    use crate::exclude::{FilterParams, KnownFilter};
-    // The stamp is read before the numbers: a write between the two makes the cache hold more than its stamp
-    // says (rebuilt next time), never less.
-    let stamp = registry.stamp()?;
-    let label = format!("registry {} at {stamp}", registry.location());
-    if cache.exists()
-        && let Ok(filter) = KnownFilter::load(cache)
-        && filter.meta().sources.first().is_some_and(|s| s.name == label)
-    {
-        return Ok((filter, false, stamp));
-    }
-    let keys = registry.suppressed(true)?;
-    let mut countries: std::collections::HashMap<u16, u64> = std::collections::HashMap::new();
-    for &k in &keys {
-        *countries.entry(PhoneNumber::from_key(k).map_or(0, |n| n.country_code)).or_default() += 1;
-    }
-    let country_code = countries.into_iter().max_by_key(|&(cc, n)| (n, std::cmp::Reverse(cc))).map_or(0, |(cc, _)| cc);
-    let stats =
-        crate::exclude::SourceStats { name: label, rows: keys.len() as u64, numbers: keys.len() as u64, rejected: 0 };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let params =
-        FilterParams { fp_rate: CACHE_FP_RATE, expected: None, seed: Some(0x0064_6961_6c73), threads, country_code };
-    let filter = KnownFilter::build(keys, &params, vec![stats])?;
-    if let Some(dir) = cache.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    }
-    filter.save(cache)?;
-    Ok((filter, true, stamp))
-}
-
-/// Writes the suppressed numbers to `path` as a CSV of one `number` column (what `--suppress` reads), through
-/// a temporary file renamed when complete; returns how many.
-pub fn export(registry: &mut dyn Registry, path: &std::path::Path) -> Result<u64> {
-    use std::io::Write;
-    let keys = registry.suppressed(false)?;
-    let mut file = crate::output::AtomicFile::create(path, crate::output::Privacy::Personal)?;
-    let mut write = || -> std::io::Result<()> {
-        writeln!(file, "number")?;
-        for &key in &keys {
-            writeln!(file, "{}", e164(key))?;
-        }
-        Ok(())
-    };
-    write().map_err(|e| Error::io(path, e))?;
-    file.commit()?;
-    Ok(keys.len() as u64)
-}
-
-/// A register snapshot's age against its freshness limit, as `status` shows it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RegisterAge {
-    /// The register's name.
-    pub name: String,
-    /// The snapshot's date.
-    pub date: String,
-    /// Days from the snapshot to the day asked about.
-    pub age_days: Option<i64>,
-    /// The freshness the regimes that name the register require (empty: no regime names it).
-    pub limit: String,
-    /// Whether the snapshot is fresh enough on that day under that limit (`None`: no limit known).
-    pub fresh: Option<bool>,
-}
-
-/// The registry's state, as `status` shows it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Status {
-    /// Where the registry is.
-    pub location: String,
-    /// Its schema version.
-    pub schema_version: u32,
-    /// Rows per table.
-    pub counts: Vec<(String, u64)>,
-    /// Distinct numbers suppressed.
-    pub suppressed_numbers: u64,
-    /// Each register snapshot's age on the day asked about.
-    pub registers: Vec<RegisterAge>,
-    /// The known databases imported.
-    pub known: Vec<SourceRow>,
-}
-
-/// The registry's counts, schema version and register ages on `day`.
-pub fn status(registry: &mut dyn Registry, day: jiff::civil::Date) -> Result<Status> {
-    let registers = registry
-        .sources("register")?
-        .into_iter()
-        .map(|s| {
-            let date = s.info.snapshot_date.clone().unwrap_or_default();
-            let snapshot: Option<jiff::civil::Date> = date.parse().ok();
-            let freshness = crate::jurisdiction::regimes()
-                .flat_map(|r| r.rules.registers.iter())
-                .find(|r| r.name == s.info.name)
-                .map(|r| r.freshness);
-            RegisterAge {
-                name: s.info.name.clone(),
-                age_days: snapshot.and_then(|d| d.until(day).ok()).map(|span| i64::from(span.get_days())),
-                limit: freshness.map(|f| f.describe()).unwrap_or_default(),
-                fresh: freshness.zip(snapshot).map(|(f, d)| f.fresh(d, day)),
-                date,
-            }
-        })
-        .collect();
-    Ok(Status {
-        location: registry.location().to_string(),
-        schema_version: registry.schema_version()?,
-        counts: registry.counts()?,
-        suppressed_numbers: registry.suppressed(false)?.len() as u64,
-        registers,
-        known: registry.sources("known")?,
-    })
-}
-
-/// Erases `key` (Art. 17) and returns what is still held, with the grounds for keeping it ([`ERASURE_GROUNDS`]).
-pub fn erase(registry: &mut dyn Registry, key: u64) -> Result<Held> {
-    let source = SourceInfo {
-        kind: "erasure".into(),
-        name: "Art. 17 request".into(),
-        path: String::new(),
-        sha256: String::new(),
-        rows: 1,
-        snapshot_date: None,
-    };
-    registry.erase(key, &source)?;
-    registry.held(key)
-}
-
-/// Applies the retention periods at `now`: the receipts of consents withdrawn more than
-/// `retention.withdrawn_receipt_days` ago are deleted. Suppressions and standing consents have no period
-/// (see [`crate::RetentionSection`]); call records and referral links are not held here.
-pub fn prune(registry: &mut dyn Registry, now: jiff::Timestamp, retention: &crate::RetentionSection) -> Result<u64> {
-    let span = jiff::SignedDuration::from_hours(24 * i64::from(retention.withdrawn_receipt_days));
-    let cutoff = now.checked_sub(span).map_err(|e| Error::Invalid(format!("retention period: {e}")))?;
-    registry.prune_withdrawn(cutoff)
-}
-
-/// The id of the source a [`Registry::stamp`] names.
-pub fn stamp_id(stamp: &str) -> i64 {
-    stamp.split(' ').next().and_then(|id| id.parse().ok()).unwrap_or(0)
-}
-
-/// The refusal of an exclusive list some of whose `clashes` numbers were suppressed or issued after `since`.
-pub fn clash(location: &str, clashes: u64, since: &str) -> Error {
-    Error::Invalid(format!(
-        "registry {location}: {clashes} numbers of this list were put on another open list or suppressed while it \
-         was drawn (by a write after source {}): nothing was written or recorded; draw the list again",
-        stamp_id(since)
-    ))
-}
-
-/// Counts the keys of `batch`'s bulk among `newer` (the numbers suppressed by sources after its
-/// `exclusive_since`).
-pub fn clashes(batch: &Batch, newer: impl IntoIterator<Item = u64>) -> u64 {
-    let Some(bulk) = &batch.bulk else { return 0 };
-    let mut keys = bulk.keys.clone();
-    keys.sort_unstable();
-    newer.into_iter().filter(|k| keys.binary_search(k).is_ok()).count() as u64
-}
-
-/// What a run read from a registry: `registry.json` in its run folder, so that `audit --registry` checks the
-/// run against the registry as it stood.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct RegistryState {
-    /// Where the registry is (a URL without its password).
-    pub registry: String,
-    /// Its [`Registry::stamp`] when the run read it.
-    pub stamp: String,
-    /// Its newest source then: the run saw the rows of the sources up to this one.
-    pub as_of_source: i64,
-    /// Numbers suppressed then (issued ones aside).
-    pub suppressed: u64,
-    /// Numbers with a lawful basis then, for the run's consent purpose.
-    pub bases: u64,
-}
-
-/// The file of a run folder that records the [`RegistryState`] the run read.
-pub const STATE_FILE: &str = "registry.json";
-
-/// Reads the [`RegistryState`] of the run folder `dir`, if the run read a registry.
-pub fn read_state(dir: &std::path::Path) -> Result<Option<RegistryState>> {
-    let path = dir.join(STATE_FILE);
-    if !path.exists() {
-        return Ok(None);
-    }
-    let text = crate::open::read_to_string(&path, crate::open::Bound::MANIFEST)?;
-    serde_json::from_str(&text)
-        .map(Some)
-        .map_err(|e| Error::input(path.display().to_string(), Some(e.line() as u64), e.to_string()))
 }
