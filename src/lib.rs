@@ -58,6 +58,7 @@ mod error;
 pub mod exclude;
 mod generate;
 mod hash;
+pub mod jobs;
 pub mod jurisdiction;
 pub mod kpi;
 pub mod limits;

@@ -204,43 +204,6 @@ pub fn run(args: RegistryArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// What the registry at `path` tells a campaign of `scenario`: the numbers never to dial, and the bases of
-/// numbers (consents count for the scenario's consent purpose).
-/// Also what the run read, for its folder's registry.json.
-pub(crate) fn prior(
-    path: &str,
-    scenario: &dialsim::Scenario,
-) -> Result<(dialsim::sim::Prior, registry::RegistryState)> {
-    let mut r = registry::open(path).context("--registry")?;
-    // As receipts write it (`marketing`, `research`).
-    let purpose = format!("{:?}", scenario.consent_purpose()).to_lowercase();
-    // Read before the rows: a write in between is in the rows but not in the state, never the other way.
-    let (stamp, as_of_source) = (r.stamp()?, r.last_source()?);
-    let prior = dialsim::sim::Prior {
-        name: format!("registry:{path}"),
-        suppressed: registry::suppression_list(r.as_mut())?,
-        bases: registry::bases_by_number(r.as_mut(), &purpose)?,
-    };
-    let state = registry::RegistryState {
-        registry: r.location().to_string(),
-        stamp,
-        as_of_source,
-        suppressed: prior.suppressed.len() as u64,
-        bases: prior.bases.len() as u64,
-    };
-    Ok((prior, state))
-}
-
-/// Writes a committed run folder's objections, consents and withdrawals, and the campaign, back to the
-/// registry at `path`, in one transaction.
-pub(crate) fn write_back(path: &str, dir: &std::path::Path, scenario: &dialsim::Scenario) -> Result<()> {
-    let batch = registry::campaign_batch(dir, &scenario.run.start_date, scenario.run.days)?;
-    let (s, c, w) = (batch.suppressions.len(), batch.consents.len(), batch.withdrawals.len());
-    registry::open(path)?.apply(&batch).context("--registry: writing the campaign back")?;
-    note!("dialsim: registry {path}: recorded the campaign ({s} suppressions, {c} consents, {w} withdrawals)");
-    Ok(())
-}
-
 /// Adds the registry's suppressed numbers, and those on its open exclusive lists, to `exclusions` (after the
 /// sources given), through its cached exclusion filter ([`registry::exclusion_filter`]); returns the stamp
 /// the filter stands for.

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use dialsim::analysis::{Progress, Replications, replicate, replicate_until};
 use dialsim::report::{Export, RunReport, Table};
@@ -194,43 +194,34 @@ pub(crate) fn check_kpi(name: &str) -> Result<()> {
     dialsim::kpi::lookup(name).map(|_| ()).map_err(|e| dialsim::Error::Usage(e.to_string()).into())
 }
 
-/// One run into its folder: the records, the plot, the commit, the signature and the write-back to the
-/// registry, in that order (the registry learns only of a committed folder).
+/// One run into its folder ([`dialsim::jobs::run_into`]), and what it wrote said on stderr.
 fn run_into(
     args: &SimulateArgs,
-    mut folder: RunFolder,
+    folder: RunFolder,
     dir: &std::path::Path,
     campaign: &Campaign,
     seed: u64,
     key: Option<&[u8]>,
-    registry: Option<(&str, &dialsim::registry::RegistryState)>,
+    registry: Option<&dialsim::jobs::RegistryUse>,
 ) -> Result<dialsim::sim::RunOutput> {
-    let state = registry.map(|(_, s)| s);
-    let out = dialsim::report::simulate_into(&mut folder, campaign, seed)?;
-    if let Some(state) = state {
-        let json = serde_json::to_string_pretty(state)?;
-        folder.write(dialsim::registry::STATE_FILE, dialsim::output::Privacy::Public, |w| {
-            w.write_all(json.as_bytes())?;
-            w.write_all(b"\n")
-        })?;
+    let job = dialsim::jobs::RunJob { campaign, seed, plot: args.plot, key, registry };
+    let done = dialsim::jobs::run_into(&job, folder)?;
+    if let (Some(r), Some(w)) = (registry, &done.written_back) {
+        note_write_back(&r.location, w);
     }
-    if args.plot {
-        let title = format!("{} — day profile (seed {seed})", campaign.scenario().run.name);
-        dialsim::report::profile_svg(&folder.path().join("profile.svg"), &title, &out.intervals)?;
-    }
-    folder.commit(seed, dialsim::manifest::scenario_sha256(campaign.scenario()))?;
-    if let Some(k) = key {
-        dialsim::manifest::sign_folder(dir, k)?;
-    }
-    if let Some((r, _)) = registry {
-        super::registry::write_back(r, dir, campaign.scenario())?;
-    }
+    let (last, rest) = done.files.split_last().expect("a run folder has files");
+    note!("dialsim: wrote {} and {last} to {}", rest.join(", "), dir.display());
+    Ok(done.output)
+}
+
+/// Says what a campaign wrote back to the registry at `location`.
+fn note_write_back(location: &str, w: &dialsim::jobs::WriteBack) {
     note!(
-        "dialsim: wrote calls.csv, suppression.csv, consents.jsonl, names.csv, intervals.csv, summary.json, processing.json{} and manifest.json to {}",
-        if state.is_some() { ", registry.json" } else { "" },
-        dir.display()
+        "dialsim: registry {location}: recorded the campaign ({} suppressions, {} consents, {} withdrawals)",
+        w.suppressions,
+        w.consents,
+        w.withdrawals
     );
-    Ok(out)
 }
 
 /// `--every`: whole days, written `30d` or `30`.
@@ -242,10 +233,9 @@ fn every_days(text: &str) -> Result<i64> {
     }
 }
 
-/// `--campaigns N`: N campaigns against one registry, each a run folder DIR/campaign-NN (written and committed,
-/// then written back, before the next reads the registry), and DIR/series.csv, one row per campaign.
+/// `--campaigns N`: N campaigns against one registry ([`dialsim::jobs::run_series`]), each a run folder
+/// DIR/campaign-NN, and DIR/series.csv, printed on stdout.
 fn series(args: &SimulateArgs, n: u32) -> Result<i32> {
-    use std::io::Write;
     let first = load_scenario(&args.scenario, &args.set)?;
     let (Some(registry), Some(dir)) = (args.registry.as_ref().or(first.registry.as_ref()), &args.out) else {
         anyhow::bail!(dialsim::Error::Usage(
@@ -277,74 +267,33 @@ fn series(args: &SimulateArgs, n: u32) -> Result<i32> {
     }
     refuse_inputs_in(dir, &scenario_inputs(&args.scenario, &first))?;
     let key = args.key.as_ref().map(dialsim::manifest::read_key).transpose()?;
-    let seed = super::generate::seed_or_fresh(args.seed);
-    let mut table = String::from(
-        "campaign,start_date,seed,suppressed_before,bases_before,dials,contacts,objections,consents,withdrawals,\
-         dialled_suppressed,calls_with_basis\n",
-    );
-    for i in 0..n {
-        let day = start
-            .checked_add(jiff::Span::new().days(every * i64::from(i)))
-            .map_err(|e| dialsim::Error::Usage(format!("--every {}: campaign {}: {e}", args.every, i + 1)))?;
+    let job = dialsim::jobs::SeriesJob {
+        registry,
+        dir,
+        campaigns: n,
+        every_days: every,
+        seed: super::generate::seed_or_fresh(args.seed),
+        plot: args.plot,
+        key: key.as_deref(),
+    };
+    let load = |day: jiff::civil::Date| {
         let mut set = args.set.clone();
         set.push(format!("run.start_date=\"{day}\""));
-        let scenario = load_scenario(&args.scenario, &set)?;
-        let (prior, state) = super::registry::prior(registry, &scenario)?;
-        let (suppressed, bases) = (prior.suppressed.len(), prior.bases.len());
-        let never: std::collections::HashSet<String> =
-            prior.suppressed.keys().map(|&k| dialsim::registry::e164(k)).collect();
-        let campaign = Campaign::with_prior(scenario, prior)?;
-        let sub = dir.join(format!("campaign-{:02}", i + 1));
-        let run_seed = dialsim::rng::replication_seed(seed, i);
-        let out = run_into(
-            args,
-            RunFolder::create(&sub)?,
-            &sub,
-            &campaign,
-            run_seed,
-            key.as_deref(),
-            Some((registry, &state)),
-        )?;
-        let (mut dialled_suppressed, mut with_basis) = (0u64, 0u64);
-        let calls = sub.join("calls.csv");
-        let mut reader = csv::Reader::from_path(&calls)
-            .map_err(|e| dialsim::Error::Format { path: calls.clone(), message: e.to_string() })?;
-        let headers = reader
-            .headers()
-            .map_err(|e| dialsim::Error::Format { path: calls.clone(), message: e.to_string() })?
-            .clone();
-        let column = |name: &str| headers.iter().position(|h| h == name);
-        let (Some(number), Some(basis)) = (column("number"), column("basis")) else {
-            anyhow::bail!(dialsim::Error::Format { path: calls, message: "no number or basis column".into() })
-        };
-        for row in reader.records() {
-            let row = row.map_err(|e| dialsim::Error::Format { path: calls.clone(), message: e.to_string() })?;
-            dialled_suppressed += u64::from(never.contains(&row[number]));
-            with_basis += u64::from(!matches!(&row[basis], "none" | "research"));
-        }
-        let s = &out.summary;
-        if s.dials == 0 {
+        load_scenario(&args.scenario, &set)
+    };
+    let series = dialsim::jobs::run_series(&job, &load, start, &mut |row| {
+        note_write_back(registry, &row.written_back);
+        let sub = dir.join(format!("campaign-{:02}", row.campaign));
+        note!("dialsim: wrote campaign {} (from {}) to {}", row.campaign, row.start_date, sub.display());
+        if row.dials == 0 {
             note!(
-                "dialsim: warning: campaign {} (from {day}) dialled nothing: no calling day in its run (a weekend or holiday?)",
-                i + 1
+                "dialsim: warning: campaign {} (from {}) dialled nothing: no calling day in its run (a weekend or holiday?)",
+                row.campaign,
+                row.start_date
             );
         }
-        let c = &s.compliance;
-        table.push_str(&format!(
-            "{},{day},{run_seed},{suppressed},{bases},{},{},{},{},{},{dialled_suppressed},{with_basis}\n",
-            i + 1,
-            s.dials,
-            s.connects,
-            c.objections,
-            c.consents_granted,
-            c.withdrawals,
-        ));
-    }
-    let path = dir.join("series.csv");
-    let mut file = dialsim::output::AtomicFile::create(&path, dialsim::output::Privacy::Public)?;
-    file.write_all(table.as_bytes()).map_err(|e| dialsim::Error::io(&path, e))?;
-    file.commit()?;
-    print!("{table}");
+    })?;
+    print!("{}", series.csv);
     note!(
         "dialsim: {n} campaigns {every} days apart against {registry}: series.csv and campaign-01 … in {}",
         dir.display()
@@ -373,10 +322,10 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     let folder = args.out.as_ref().map(RunFolder::create).transpose()?;
     let seed = super::generate::seed_or_fresh(args.seed);
     let registry = args.registry.clone().or_else(|| scenario.registry.clone());
-    let (campaign, state) = match &registry {
-        Some(r) => {
-            let (prior, state) = super::registry::prior(r, &scenario)?;
-            (Campaign::with_prior(scenario, prior)?, Some(state))
+    let (campaign, registry) = match registry {
+        Some(location) => {
+            let (prior, state) = dialsim::jobs::prior(&location, &scenario).context("--registry")?;
+            (Campaign::with_prior(scenario, prior)?, Some(dialsim::jobs::RegistryUse { location, state }))
         }
         None => (Campaign::new(scenario)?, None),
     };
@@ -407,15 +356,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         match folder {
             Some(folder) => {
                 let dir = args.out.clone().unwrap_or_default();
-                let out = run_into(
-                    &args,
-                    folder,
-                    &dir,
-                    &campaign,
-                    seed,
-                    key.as_deref(),
-                    registry.as_deref().zip(state.as_ref()),
-                )?;
+                let out = run_into(&args, folder, &dir, &campaign, seed, key.as_deref(), registry.as_ref())?;
                 show(args.json, &RunReport { scenario: campaign.scenario(), run: &out })?;
                 super::report::write_for(args.report.as_ref(), args.out.as_deref(), |_| {})?;
             }

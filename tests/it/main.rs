@@ -19,6 +19,7 @@ mod fuzz;
 mod generate;
 mod hostile;
 mod input;
+mod jobs;
 mod law;
 mod limits;
 mod lists;

@@ -1,0 +1,16 @@
+//! The workflows the binary runs, owned by the library: each takes a typed request, does the whole job —
+//! files written as a set, signed, written back to a registry — and hands back a typed result with what
+//! happened, for the caller to print. Nothing here parses flags or prints.
+//!
+//! - [`run_into`]: one campaign into its run folder (records, `registry.json`, the profile chart, the commit,
+//!   the signature, the write-back to the registry, in that order: the registry learns only of a committed
+//!   folder).
+//! - [`run_series`]: campaigns one after another against one registry, each reading what the earlier ones
+//!   wrote back ([`Series`], `series.csv`).
+//! - [`prior`] and [`write_back`]: what a campaign reads from a registry and writes back to it.
+
+mod campaign;
+mod series;
+
+pub use campaign::{RegistryUse, RunDone, RunJob, WriteBack, prior, run_into, write_back};
+pub use series::{Series, SeriesJob, SeriesRow, run_series};

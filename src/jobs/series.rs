@@ -1,0 +1,166 @@
+//! Campaigns one after another against one registry (`simulate --campaigns N --every Dd`).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use super::campaign::{RegistryUse, RunJob, WriteBack, prior, run_into};
+use crate::Scenario;
+use crate::error::{Error, Result};
+use crate::output::RunFolder;
+use crate::sim::Campaign;
+
+/// A series: `campaigns` campaigns `every_days` apart from the scenario's start date, each a run folder
+/// `dir/campaign-NN` written and committed, then written back to the registry, before the next reads it.
+#[derive(Debug)]
+pub struct SeriesJob<'a> {
+    /// The registry (a path or a URL).
+    pub registry: &'a str,
+    /// The folder of the series.
+    pub dir: &'a Path,
+    /// How many campaigns.
+    pub campaigns: u32,
+    /// Days from one campaign's start to the next's.
+    pub every_days: i64,
+    /// The series' seed; campaign `i` runs with [`crate::rng::replication_seed`]`(seed, i)`.
+    pub seed: u64,
+    /// Whether each campaign draws its day profile.
+    pub plot: bool,
+    /// The key that signs each campaign's manifest, if any.
+    pub key: Option<&'a [u8]>,
+}
+
+/// One campaign of a series: a row of `series.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesRow {
+    /// 1, 2, …
+    pub campaign: u32,
+    /// Its first day.
+    pub start_date: jiff::civil::Date,
+    /// Its seed.
+    pub seed: u64,
+    /// Numbers the registry suppressed when it started.
+    pub suppressed_before: usize,
+    /// Numbers with a lawful basis then.
+    pub bases_before: usize,
+    /// Dials.
+    pub dials: u64,
+    /// Contacts (a person connected to an agent).
+    pub contacts: u64,
+    /// Objections.
+    pub objections: u64,
+    /// Consents granted.
+    pub consents: u64,
+    /// Consents withdrawn.
+    pub withdrawals: u64,
+    /// Calls to a number the registry suppressed when the campaign started (always 0: the check of it).
+    pub dialled_suppressed: u64,
+    /// Calls made on a basis other than none or research.
+    pub calls_with_basis: u64,
+    /// What went back to the registry.
+    pub written_back: WriteBack,
+}
+
+/// What a series did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    /// One row per campaign.
+    pub rows: Vec<SeriesRow>,
+    /// `series.csv`'s text, as written.
+    pub csv: String,
+}
+
+/// The header of `series.csv`.
+pub const SERIES_HEADER: &str = "campaign,start_date,seed,suppressed_before,bases_before,dials,contacts,objections,\
+                                 consents,withdrawals,dialled_suppressed,calls_with_basis";
+
+impl SeriesRow {
+    fn csv(&self) -> String {
+        format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            self.campaign,
+            self.start_date,
+            self.seed,
+            self.suppressed_before,
+            self.bases_before,
+            self.dials,
+            self.contacts,
+            self.objections,
+            self.consents,
+            self.withdrawals,
+            self.dialled_suppressed,
+            self.calls_with_basis
+        )
+    }
+}
+
+/// Runs `job`: campaign `i` is the scenario `load` gives for its start date (`load(date)`, e.g. the scenario
+/// with `run.start_date` overridden), with the registry's prior as it stands after campaign `i − 1` wrote
+/// back. `done` hears of each campaign as it ends. Writes `series.csv` into the series folder last.
+pub fn run_series(
+    job: &SeriesJob<'_>,
+    load: &dyn Fn(jiff::civil::Date) -> Result<Scenario>,
+    start: jiff::civil::Date,
+    done: &mut dyn FnMut(&SeriesRow),
+) -> Result<Series> {
+    let mut rows = Vec::new();
+    let mut csv = format!("{SERIES_HEADER}\n");
+    for i in 0..job.campaigns {
+        let day = start
+            .checked_add(jiff::Span::new().days(job.every_days * i64::from(i)))
+            .map_err(|e| Error::Invalid(format!("campaign {} of the series: {e}", i + 1)))?;
+        let scenario = load(day)?;
+        let (prior, state) = prior(job.registry, &scenario)?;
+        let (suppressed_before, bases_before) = (prior.suppressed.len(), prior.bases.len());
+        let never: HashSet<String> = prior.suppressed.keys().map(|&k| crate::registry::e164(k)).collect();
+        let campaign = Campaign::with_prior(scenario, prior)?;
+        let sub = job.dir.join(format!("campaign-{:02}", i + 1));
+        let seed = crate::rng::replication_seed(job.seed, i);
+        let registry = RegistryUse { location: job.registry.to_string(), state };
+        let run = RunJob { campaign: &campaign, seed, plot: job.plot, key: job.key, registry: Some(&registry) };
+        let ran = run_into(&run, RunFolder::create(&sub)?)?;
+        let (dialled_suppressed, calls_with_basis) = calls_of(&sub.join("calls.csv"), &never)?;
+        let s = &ran.output.summary;
+        let row = SeriesRow {
+            campaign: i + 1,
+            start_date: day,
+            seed,
+            suppressed_before,
+            bases_before,
+            dials: s.dials,
+            contacts: s.connects,
+            objections: s.compliance.objections,
+            consents: s.compliance.consents_granted,
+            withdrawals: s.compliance.withdrawals,
+            dialled_suppressed,
+            calls_with_basis,
+            written_back: ran.written_back.unwrap_or_default(),
+        };
+        csv.push_str(&row.csv());
+        done(&row);
+        rows.push(row);
+    }
+    let path = job.dir.join("series.csv");
+    let mut file = crate::output::AtomicFile::create(&path, crate::output::Privacy::Public)?;
+    std::io::Write::write_all(&mut file, csv.as_bytes()).map_err(|e| Error::io(&path, e))?;
+    file.commit()?;
+    Ok(Series { rows, csv })
+}
+
+/// Reads a campaign's calls.csv back: calls to a number in `never` (suppressed when the campaign started),
+/// and calls on a basis other than none or research.
+fn calls_of(calls: &PathBuf, never: &HashSet<String>) -> Result<(u64, u64)> {
+    let format = |e: csv::Error| Error::Format { path: calls.clone(), message: e.to_string() };
+    let mut reader = csv::Reader::from_path(calls).map_err(format)?;
+    let headers = reader.headers().map_err(format)?.clone();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(number), Some(basis)) = (column("number"), column("basis")) else {
+        return Err(Error::Format { path: calls.clone(), message: "no number or basis column".into() });
+    };
+    let (mut dialled_suppressed, mut with_basis) = (0u64, 0u64);
+    for row in reader.records() {
+        let row = row.map_err(format)?;
+        dialled_suppressed += u64::from(never.contains(&row[number]));
+        with_basis += u64::from(!matches!(&row[basis], "none" | "research"));
+    }
+    Ok((dialled_suppressed, with_basis))
+}
