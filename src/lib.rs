@@ -87,7 +87,6 @@ pub use generate::{
     Banks, CallList, DesignStratum, Excluder, FrameDesign, ListFormat, ListRequest, ListSummary, NoExclusion,
     Positions, Shard,
 };
-pub use jurisdiction::region_time_zone;
 pub use list_manifest::{
     Continuation, DesignRecord, DesignStratumRecord, Generation, HashingReader, LIST_MANIFEST_KIND, ListFile,
     ListManifest, ListRow, PlanRecord, Scrub, ScrubCounts, SourceRecord, format_mix, manifest_path, scrub,

@@ -301,9 +301,9 @@ impl Jurisdiction {
 /// which: see [`nanp_zones`]).
 ///
 /// ```
-/// assert_eq!(dialsim::region_time_zone("CZ"), "Europe/Prague");
-/// assert_eq!(dialsim::region_time_zone("JE"), "Europe/Jersey");
-/// assert_eq!(dialsim::region_time_zone("US"), "");
+/// assert_eq!(dialsim::jurisdiction::region_time_zone("CZ"), "Europe/Prague");
+/// assert_eq!(dialsim::jurisdiction::region_time_zone("JE"), "Europe/Jersey");
+/// assert_eq!(dialsim::jurisdiction::region_time_zone("US"), "");
 /// ```
 pub fn region_time_zone(region: &str) -> &'static str {
     ALL.iter()
