@@ -209,9 +209,15 @@ fn run_into(
     if let (Some(r), Some(w)) = (registry, &done.written_back) {
         note_write_back(&r.location, w);
     }
-    let (last, rest) = done.files.split_last().expect("a run folder has files");
-    note!("dialsim: wrote {} and {last} to {}", rest.join(", "), dir.display());
+    note_wrote(&done.files, dir);
     Ok(done.output)
+}
+
+/// Says which files a job wrote into `dir`.
+fn note_wrote(files: &[&str], dir: &std::path::Path) {
+    if let Some((last, rest)) = files.split_last() {
+        note!("dialsim: wrote {} and {last} to {}", rest.join(", "), dir.display());
+    }
 }
 
 /// Says what a campaign wrote back to the registry at `location`.
@@ -383,19 +389,9 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
             note!("dialsim: {k} half-width {:.5} still above {x} after {} replications", e.half_width(), e.n);
         }
     }
-    if let Some(mut folder) = folder {
-        dialsim::report::write_replications(&mut folder, &result)?;
-        if args.plot {
-            let first = campaign.run(seed, false);
-            let title = format!("{} — day profile, replication 0 (seed {seed})", campaign.scenario().run.name);
-            dialsim::report::profile_svg(&folder.path().join("profile.svg"), &title, &first.intervals)?;
-        }
-        folder.commit(seed, dialsim::manifest::scenario_sha256(campaign.scenario()))?;
-        let dir = args.out.as_deref().unwrap_or(std::path::Path::new("."));
-        if let Some(k) = &key {
-            dialsim::manifest::sign_folder(dir, k)?;
-        }
-        note!("dialsim: wrote summary.json, replications.csv, processing.json and manifest.json to {}", dir.display());
+    if let Some(folder) = folder {
+        let files = dialsim::jobs::replications_into(folder, &campaign, &result, seed, args.plot, key.as_deref())?;
+        note_wrote(&files, args.out.as_deref().unwrap_or(std::path::Path::new(".")));
     }
     super::report::write_for(args.report.as_ref(), None, |r| r.add_replications(&result))?;
     Ok(0)

@@ -120,3 +120,31 @@ pub fn run_into(job: &RunJob<'_>, mut folder: RunFolder) -> Result<RunDone> {
     let written_back = job.registry.map(|r| write_back(&r.location, &dir, job.campaign.scenario())).transpose()?;
     Ok(RunDone { output, files, written_back })
 }
+
+/// Replications of one campaign into a run folder: `summary.json` and `replications.csv` of `result`, the
+/// first replication's day profile when `plot` (it is run again, with `seed`), the commit and the signature.
+/// Returns the files written (signature aside).
+pub fn replications_into(
+    mut folder: RunFolder,
+    campaign: &Campaign,
+    result: &crate::analysis::Replications,
+    seed: u64,
+    plot: bool,
+    key: Option<&[u8]>,
+) -> Result<Vec<&'static str>> {
+    let dir = folder.dir().to_path_buf();
+    crate::report::write_replications(&mut folder, result)?;
+    let mut files = vec!["summary.json", "replications.csv", "processing.json"];
+    if plot {
+        let first = campaign.run(seed, false);
+        let title = format!("{} — day profile, replication 0 (seed {seed})", campaign.scenario().run.name);
+        crate::report::profile_svg(&folder.path().join("profile.svg"), &title, &first.intervals)?;
+        files.push("profile.svg");
+    }
+    folder.commit(seed, crate::manifest::scenario_sha256(campaign.scenario()))?;
+    files.push("manifest.json");
+    if let Some(k) = key {
+        crate::manifest::sign_folder(&dir, k)?;
+    }
+    Ok(files)
+}

@@ -5,6 +5,7 @@
 //! - [`run_into`]: one campaign into its run folder (records, `registry.json`, the profile chart, the commit,
 //!   the signature, the write-back to the registry, in that order: the registry learns only of a committed
 //!   folder).
+//! - [`replications_into`]: replications of a campaign into a run folder.
 //! - [`run_series`]: campaigns one after another against one registry, each reading what the earlier ones
 //!   wrote back ([`Series`], `series.csv`).
 //! - [`prior`] and [`write_back`]: what a campaign reads from a registry and writes back to it.
@@ -12,5 +13,5 @@
 mod campaign;
 mod series;
 
-pub use campaign::{RegistryUse, RunDone, RunJob, WriteBack, prior, run_into, write_back};
+pub use campaign::{RegistryUse, RunDone, RunJob, WriteBack, prior, replications_into, run_into, write_back};
 pub use series::{Series, SeriesJob, SeriesRow, run_series};

@@ -69,3 +69,29 @@ fn a_series_run_through_the_library_is_the_series_the_binary_writes() {
         }
     }
 }
+
+#[test]
+fn replications_run_through_the_library_fill_the_folder_the_binary_fills() {
+    let (bin, lib) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let set = ["--set", "run.day_hours=1"];
+    ok_stdout(
+        bin.path(),
+        &[&["simulate", "--seed", "4", "--replications", "3", "--threads", "2", "-o", "r"][..], &set].concat(),
+    );
+
+    let scenario =
+        dialsim::Scenario::parse("<default scenario>", dialsim::DEFAULT_SCENARIO, &["run.day_hours=1".to_string()])
+            .unwrap();
+    let campaign = dialsim::sim::Campaign::new(scenario).unwrap();
+    let summaries = dialsim::analysis::replicate(&campaign, 4, 3, 1, &|_, _| {});
+    let result = dialsim::analysis::Replications::new(campaign.scenario(), 4, summaries);
+    let folder = dialsim::output::RunFolder::create(lib.path().join("r")).unwrap();
+    let files = dialsim::jobs::replications_into(folder, &campaign, &result, 4, false, None).unwrap();
+    for f in files {
+        let (a, b) = (
+            std::fs::read(bin.path().join("r").join(f)).unwrap(),
+            std::fs::read(lib.path().join("r").join(f)).unwrap(),
+        );
+        assert!(a == b, "r/{f} differs between the binary and the library");
+    }
+}
