@@ -7,7 +7,6 @@ use clap::Args;
 use dialsim::Plan;
 use dialsim::compliance::{AuditOptions, KnownHit, audit_folder, read_run_scenario};
 use dialsim::exclude::Source;
-use dialsim::manifest::Signature;
 
 /// Exit code when the audit finds violations.
 pub const EXIT_VIOLATIONS: i32 = 4;
@@ -85,26 +84,20 @@ pub fn run(args: AuditArgs) -> Result<i32> {
         exclusions.append(super::generate::load_exclusions(&plan, &args.exclude, &args.suppress, &args.input)?);
     }
     if let Some(r) = &args.registry {
-        let mut reg = dialsim::registry::open(r)?;
-        let as_of = match dialsim::registry::read_state(&args.dir)? {
-            Some(state) => {
-                if state.registry != reg.location() {
-                    note!("dialsim: warning: the run read the registry {}, not {}", state.registry, reg.location());
-                }
-                state.as_of_source
+        let read = dialsim::registry::as_the_run_read(r, &args.dir)?;
+        match &read.recorded {
+            Some(state) if state.registry != read.location => {
+                note!("dialsim: warning: the run read the registry {}, not {}", state.registry, read.location)
             }
-            None => {
-                note!(
-                    "dialsim: the run recorded no registry state ({}): checked against the registry as it stands now",
-                    dialsim::registry::STATE_FILE
-                );
-                reg.last_source()?
-            }
-        };
-        let keys = reg.suppressed_as_of(as_of)?;
+            Some(_) => {}
+            None => note!(
+                "dialsim: the run recorded no registry state ({}): checked against the registry as it stands now",
+                dialsim::registry::STATE_FILE
+            ),
+        }
         exclusions.push(
-            format!("registry:{r} as of source {as_of}"),
-            Source::Suppression(dialsim::exclude::SuppressionList::from_keys(keys)),
+            format!("registry:{r} as of source {}", read.as_of_source),
+            Source::Suppression(dialsim::exclude::SuppressionList::from_keys(read.suppressed)),
         );
     }
     // An exact list's hit is certain; a Bloom filter's only possible (false positives).
@@ -161,48 +154,9 @@ pub fn run(args: AuditArgs) -> Result<i32> {
         }
     }
     if args.json {
-        let list = |vs: &[dialsim::compliance::Violation]| -> Vec<serde_json::Value> {
-            vs.iter()
-                .map(|v| {
-                    serde_json::json!({
-                        "rule": v.rule,
-                        "call_id": v.call_id,
-                        "detail": v.detail,
-                        "file": v.at.as_ref().map(|p| p.file.clone()),
-                        "line": v.at.as_ref().map(|p| p.line),
-                    })
-                })
-                .collect()
-        };
-        let by: serde_json::Map<String, serde_json::Value> =
-            by_rule.iter().map(|(r, n)| (r.to_string(), serde_json::Value::from(*n))).collect();
-        let doc = serde_json::json!({
-            "dialsim_version": env!("CARGO_PKG_VERSION"),
-            "folder": args.dir.display().to_string(),
-            "profile": report.scenario.compliance.profile.as_str(),
-            "regimes": report.scenario.regimes().iter().map(|(d, r)| serde_json::json!({
-                "from": report.scenario.date_of_day(*d).to_string(),
-                "regime": r.name,
-                "in_force": r.in_force(report.scenario.date_of_day(*d)),
-            })).collect::<Vec<_>>(),
-            "law_warnings": warnings,
-            "clean": report.is_clean(args.strict_bloom),
-            "calls": report.calls,
-            "suppression_entries": report.suppression_entries,
-            "receipts": report.receipts,
-            "names": report.names,
-            "violations_by_rule": by,
-            "violations": list(&report.violations),
-            "possibly_known": list(&report.possibly_known),
-            "signature": match report.signature {
-                None => "not checked",
-                Some(Signature::Valid) => "valid",
-                Some(Signature::Invalid) => "invalid",
-                Some(Signature::Unsigned) => "unsigned",
-            },
-            "unproven": report.unproven(),
-        });
-        out!("{}", serde_json::to_string_pretty(&doc)?);
+        let json =
+            dialsim::report::AuditJson { folder: args.dir.display().to_string(), strict_bloom: args.strict_bloom };
+        super::simulate::print(&json, &report)?;
     }
     for v in report.violations.iter().chain(&report.possibly_known).filter(|_| !args.json) {
         let at = v.at.as_ref().map(|p| format!("\t{p}")).unwrap_or_default();

@@ -2,12 +2,19 @@
 
 use std::path::Path;
 
+#[cfg(feature = "registry")]
 use crate::Scenario;
 use crate::error::Result;
-use crate::output::{Privacy, RunFolder};
+#[cfg(feature = "registry")]
+use crate::output::Privacy;
+use crate::output::RunFolder;
+#[cfg(feature = "registry")]
 use crate::registry::{self, RegistryState};
-use crate::sim::{Campaign, Prior, RunOutput};
+#[cfg(feature = "registry")]
+use crate::sim::Prior;
+use crate::sim::{Campaign, RunOutput};
 
+#[cfg(feature = "registry")]
 /// What a campaign reads from the registry at `location` before it runs: the suppressed numbers and the bases
 /// for its consent purpose, with the registry's state as read (for `registry.json`). The state is read before
 /// the rows: a write in between is in the rows but not in the state, never the other way.
@@ -31,6 +38,7 @@ pub fn prior(location: &str, scenario: &Scenario) -> Result<(Prior, RegistryStat
     Ok((prior, state))
 }
 
+#[cfg(feature = "registry")]
 /// What a campaign wrote back to a registry.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct WriteBack {
@@ -42,6 +50,7 @@ pub struct WriteBack {
     pub withdrawals: usize,
 }
 
+#[cfg(feature = "registry")]
 /// Writes the committed run folder `dir`'s objections, consents and withdrawals, and the campaign, back to the
 /// registry at `location`, in one transaction.
 pub fn write_back(location: &str, dir: &Path, scenario: &Scenario) -> Result<WriteBack> {
@@ -55,6 +64,7 @@ pub fn write_back(location: &str, dir: &Path, scenario: &Scenario) -> Result<Wri
     Ok(counts)
 }
 
+#[cfg(feature = "registry")]
 /// The registry a run reads and writes back to: where it is and the state [`prior`] read.
 #[derive(Clone, Debug)]
 pub struct RegistryUse {
@@ -76,6 +86,7 @@ pub struct RunJob<'a> {
     /// The key that signs the folder's manifest (HMAC-SHA-256), if any.
     pub key: Option<&'a [u8]>,
     /// The registry the campaign read, written back to once the folder is committed.
+    #[cfg(feature = "registry")]
     pub registry: Option<&'a RegistryUse>,
 }
 
@@ -87,6 +98,7 @@ pub struct RunDone {
     /// The files written (signature aside), in the order a listing shows them.
     pub files: Vec<&'static str>,
     /// What went back to the registry.
+    #[cfg(feature = "registry")]
     pub written_back: Option<WriteBack>,
 }
 
@@ -98,6 +110,7 @@ pub fn run_into(job: &RunJob<'_>, mut folder: RunFolder) -> Result<RunDone> {
     let mut files =
         vec!["calls.csv", "suppression.csv", "consents.jsonl", "names.csv", "intervals.csv", "summary.json"];
     files.push("processing.json");
+    #[cfg(feature = "registry")]
     if let Some(r) = job.registry {
         let json =
             serde_json::to_string_pretty(&r.state).map_err(|e| crate::Error::Invalid(format!("registry.json: {e}")))?;
@@ -109,7 +122,7 @@ pub fn run_into(job: &RunJob<'_>, mut folder: RunFolder) -> Result<RunDone> {
     }
     if job.plot {
         let title = format!("{} — day profile (seed {})", job.campaign.scenario().run.name, job.seed);
-        crate::report::profile_svg(&folder.path().join("profile.svg"), &title, &output.intervals)?;
+        profile_svg(&folder.path().join("profile.svg"), &title, &output.intervals)?;
         files.push("profile.svg");
     }
     folder.commit(job.seed, crate::manifest::scenario_sha256(job.campaign.scenario()))?;
@@ -117,8 +130,14 @@ pub fn run_into(job: &RunJob<'_>, mut folder: RunFolder) -> Result<RunDone> {
     if let Some(k) = job.key {
         crate::manifest::sign_folder(&dir, k)?;
     }
+    #[cfg(feature = "registry")]
     let written_back = job.registry.map(|r| write_back(&r.location, &dir, job.campaign.scenario())).transpose()?;
-    Ok(RunDone { output, files, written_back })
+    Ok(RunDone {
+        output,
+        files,
+        #[cfg(feature = "registry")]
+        written_back,
+    })
 }
 
 /// Replications of one campaign into a run folder: `summary.json` and `replications.csv` of `result`, the
@@ -138,7 +157,7 @@ pub fn replications_into(
     if plot {
         let first = campaign.run(seed, false);
         let title = format!("{} — day profile, replication 0 (seed {seed})", campaign.scenario().run.name);
-        crate::report::profile_svg(&folder.path().join("profile.svg"), &title, &first.intervals)?;
+        profile_svg(&folder.path().join("profile.svg"), &title, &first.intervals)?;
         files.push("profile.svg");
     }
     folder.commit(seed, crate::manifest::scenario_sha256(campaign.scenario()))?;
@@ -147,4 +166,16 @@ pub fn replications_into(
         crate::manifest::sign_folder(&dir, k)?;
     }
     Ok(files)
+}
+
+/// The day profile chart (feature `plot`).
+#[cfg(feature = "plot")]
+fn profile_svg(path: &Path, title: &str, intervals: &[crate::sim::Interval]) -> Result<()> {
+    crate::report::profile_svg(path, title, intervals)
+}
+
+/// Without the `plot` feature a chart cannot be drawn: said, not skipped.
+#[cfg(not(feature = "plot"))]
+fn profile_svg(_path: &Path, _title: &str, _intervals: &[crate::sim::Interval]) -> Result<()> {
+    Err(crate::Error::Invalid("this dialsim was built without the `plot` feature: it draws no charts".into()))
 }

@@ -6,12 +6,16 @@
 //!   the signature, the write-back to the registry, in that order: the registry learns only of a committed
 //!   folder).
 //! - [`replications_into`]: replications of a campaign into a run folder.
-//! - [`run_series`]: campaigns one after another against one registry, each reading what the earlier ones
+//! - [`run_series`] (feature `registry`): campaigns one after another against one registry, each reading what the earlier ones
 //!   wrote back ([`Series`], `series.csv`).
 //! - [`prior`] and [`write_back`]: what a campaign reads from a registry and writes back to it.
 
 mod campaign;
+#[cfg(feature = "registry")]
 mod series;
 
-pub use campaign::{RegistryUse, RunDone, RunJob, WriteBack, prior, replications_into, run_into, write_back};
+#[cfg(feature = "registry")]
+pub use campaign::{RegistryUse, WriteBack, prior, write_back};
+pub use campaign::{RunDone, RunJob, replications_into, run_into};
+#[cfg(feature = "registry")]
 pub use series::{Series, SeriesJob, SeriesRow, run_series};

@@ -29,7 +29,7 @@ pub use ops::{RegisterAge, Status, bases_by_number, erase, export, prune, status
 #[cfg(feature = "postgres")]
 pub use pg::{PgRegistry, WRITE_LOCK, redact};
 pub use sqlite::SqliteRegistry;
-pub use state::{RegistryState, STATE_FILE, read_state};
+pub use state::{AsRead, RegistryState, STATE_FILE, as_the_run_read, read_state};
 
 use crate::error::Result;
 use crate::jurisdiction::Basis;

@@ -35,3 +35,29 @@ pub fn read_state(dir: &std::path::Path) -> Result<Option<RegistryState>> {
         .map(Some)
         .map_err(|e| Error::input(path.display().to_string(), Some(e.line() as u64), e.to_string()))
 }
+
+/// The registry at `location` as the run in folder `dir` read it, for the audit: the numbers suppressed as of
+/// the newest source its `registry.json` records, or as the registry stands now when the folder has none.
+#[derive(Clone, Debug)]
+pub struct AsRead {
+    /// The registry's location (a URL without its password).
+    pub location: String,
+    /// The state the run recorded, if it did.
+    pub recorded: Option<RegistryState>,
+    /// The newest source whose rows count.
+    pub as_of_source: i64,
+    /// The numbers suppressed as of that source.
+    pub suppressed: Vec<u64>,
+}
+
+/// Reads the registry at `location` as the run in `dir` read it ([`AsRead`]).
+pub fn as_the_run_read(location: &str, dir: &std::path::Path) -> Result<AsRead> {
+    let mut registry = super::open(location)?;
+    let recorded = read_state(dir)?;
+    let as_of_source = match &recorded {
+        Some(state) => state.as_of_source,
+        None => registry.last_source()?,
+    };
+    let suppressed = registry.suppressed_as_of(as_of_source)?;
+    Ok(AsRead { location: registry.location().to_string(), recorded, as_of_source, suppressed })
+}

@@ -10,8 +10,8 @@ mod plot;
 
 /// Kept here for callers of the earlier path; the statistics live in [`crate::stats`].
 pub use export::{
-    CALLS_HEADER, CallsCsv, CompareCsv, ConsentsJsonl, Export, FRONTIER_HEADER, FrontierCsv, HtmlReport, IntervalsCsv,
-    NamesCsv, ReplicationsCsv, RunReport, SummaryJson, SuppressionCsv, SweepCsv, Table, write_call,
+    AuditJson, CALLS_HEADER, CallsCsv, CompareCsv, ConsentsJsonl, Export, FRONTIER_HEADER, FrontierCsv, HtmlReport,
+    IntervalsCsv, NamesCsv, ReplicationsCsv, RunReport, SummaryJson, SuppressionCsv, SweepCsv, Table, write_call,
 };
 pub use html::Report;
 #[cfg(feature = "plot")]

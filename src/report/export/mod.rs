@@ -6,6 +6,7 @@
 //! | format | writes | result kinds |
 //! |---|---|---|
 //! | [`SummaryJson`] | `summary.json` | [`RunReport`], [`Replications`] |
+//! | [`AuditJson`] | `audit --json` | [`AuditReport`](crate::compliance::AuditReport) |
 //! | [`CallsCsv`] | `calls.csv` | [`RunReport`] |
 //! | [`IntervalsCsv`] | `intervals.csv` | [`RunReport`] |
 //! | [`SuppressionCsv`] | `suppression.csv` | [`RunReport`] |
@@ -18,6 +19,7 @@
 //! | [`HtmlReport`] | `report.html` | [`Report`](crate::report::Report) (runs, replications, sweeps, comparisons) |
 //! | [`Table`] | the readable table on stdout | [`RunReport`], [`Replications`], [`Comparison`], [`Ranking`](crate::analysis::Ranking) |
 
+mod audit_json;
 mod calls_csv;
 mod compare_csv;
 mod consents_jsonl;
@@ -34,6 +36,7 @@ mod table;
 
 use std::io::{self, Write};
 
+pub use audit_json::AuditJson;
 pub use calls_csv::{CALLS_HEADER, CallsCsv, write_call};
 pub use compare_csv::CompareCsv;
 pub use consents_jsonl::ConsentsJsonl;
