@@ -18,6 +18,7 @@ mod fuzz;
 mod generate;
 mod hostile;
 mod input;
+mod keys;
 mod law;
 mod limits;
 mod lists;
