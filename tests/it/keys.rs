@@ -1,4 +1,4 @@
-//! The scenario key table (src/scenario/schema.rs) against the serde structs, in both directions, and what
+//! The scenario key table (src/scenario/schema/) against the serde structs, in both directions, and what
 //! reads it: range checks, `dialsim keys` (text, `--json`, `--markdown` = docs/keys.md, `keys SCENARIO`),
 //! "did you mean" for `--set`/`--vary`, and the shell completions of keys and values.
 
