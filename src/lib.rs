@@ -105,6 +105,9 @@ pub use scenario::{
     Rates, ReadSection, ReferralsSection, RetentionSection, RunSection, Scenario, ScreeningSection, StratumRates,
     closest_names, parse_mix,
 };
+pub use scenario::{
+    KeyBound, KeyKind, KeyValue, ScenarioKey, nearest_keys, scenario_key, scenario_keys, scenario_values, settable_keys,
+};
 pub use space::{NumberSpace, Segment, Selection};
 
 /// The README's Rust examples, run as doctests.

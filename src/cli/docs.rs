@@ -1,8 +1,8 @@
 //! `dialsim completions SHELL`, `dialsim man` and `dialsim keys`: the command line describing itself.
 
+use super::{completion, keys};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use dialsim::Scenario;
 
 /// Shells with completions.
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -43,27 +43,53 @@ pub struct ManArgs {
 
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
-  dialsim keys                  # KPI names, then every --set key with its default
+  dialsim keys                  # KPI names, then every scenario key: default, type, unit, range, description
+  dialsim keys default          # every value of a scenario, and whether its file set it
   dialsim keys --set | grep dialer
+  dialsim keys --json > keys.json
   dialsim keys --kpi")]
 pub struct KeysArgs {
+    /// Show this scenario's values instead (a file, `default` or `-` for stdin), each marked as set by the
+    /// file or left to the built-in value.
+    #[arg(value_name = "SCENARIO", conflicts_with_all = ["kpi", "set", "json", "markdown"])]
+    scenario: Option<String>,
     /// Only the KPI names (for --for, --kpi and the columns of replications.csv and sweep.csv).
-    #[arg(long, conflicts_with = "set")]
+    #[arg(long, conflicts_with_all = ["set", "json", "markdown"])]
     kpi: bool,
-    /// Only the scenario keys for --set, --set-a, --set-b and --vary, each with the embedded default.
-    #[arg(long)]
+    /// Only the scenario keys for --set, --set-a, --set-b and --vary that have a value in the embedded default,
+    /// as KEY=DEFAULT.
+    #[arg(long, conflicts_with_all = ["json", "markdown"])]
     set: bool,
+    /// Every scenario key and every KPI as JSON: {"keys": [{name, type, unit, min, max, min_exclusive,
+    /// max_exclusive, allowed, default, if_absent, description}], "kpis": [{name, label, unit, direction}]}.
+    #[arg(long, conflicts_with = "markdown")]
+    json: bool,
+    /// The key reference as Markdown (docs/keys.md is this output).
+    #[arg(long)]
+    markdown: bool,
 }
 
 pub fn completions(args: CompletionsArgs) -> Result<i32> {
     let mut cmd = super::command();
     let mut out = Vec::new();
+    let generate =
+        |shell, cmd: &mut clap::Command, out: &mut Vec<u8>| clap_complete::generate(shell, cmd, "dialsim", out);
     match args.shell {
-        Shell::Bash => clap_complete::generate(clap_complete::Shell::Bash, &mut cmd, "dialsim", &mut out),
-        Shell::Zsh => clap_complete::generate(clap_complete::Shell::Zsh, &mut cmd, "dialsim", &mut out),
-        Shell::Fish => clap_complete::generate(clap_complete::Shell::Fish, &mut cmd, "dialsim", &mut out),
-        Shell::Elvish => clap_complete::generate(clap_complete::Shell::Elvish, &mut cmd, "dialsim", &mut out),
-        Shell::Powershell => clap_complete::generate(clap_complete::Shell::PowerShell, &mut cmd, "dialsim", &mut out),
+        Shell::Bash => generate(clap_complete::Shell::Bash, &mut cmd, &mut out),
+        Shell::Zsh => generate(clap_complete::Shell::Zsh, &mut cmd, &mut out),
+        Shell::Fish => generate(clap_complete::Shell::Fish, &mut cmd, &mut out),
+        Shell::Elvish => generate(clap_complete::Shell::Elvish, &mut cmd, &mut out),
+        Shell::Powershell => generate(clap_complete::Shell::PowerShell, &mut cmd, &mut out),
+    }
+    // Scenario keys and values for --set and --vary, where the shell's script can take a function.
+    let with_keys: Option<fn(&str) -> String> = match args.shell {
+        Shell::Bash => Some(completion::bash),
+        Shell::Zsh => Some(completion::zsh),
+        Shell::Fish => Some(completion::fish),
+        Shell::Elvish | Shell::Powershell => None,
+    };
+    if let Some(add) = with_keys {
+        out = add(&String::from_utf8_lossy(&out)).into_bytes();
     }
     write_stdout(&out)
 }
@@ -130,6 +156,15 @@ fn common_sections(parent: Option<&str>) -> String {
 }
 
 pub fn keys(args: KeysArgs) -> Result<i32> {
+    if let Some(path) = &args.scenario {
+        return scenario_values(path);
+    }
+    if args.json {
+        return write_stdout(keys_json().as_bytes());
+    }
+    if args.markdown {
+        return write_stdout(keys::markdown().as_bytes());
+    }
     let (kpis, set) = if args.kpi || args.set { (args.kpi, args.set) } else { (true, true) };
     if kpis {
         if !args.kpi {
@@ -139,36 +174,89 @@ pub fn keys(args: KeysArgs) -> Result<i32> {
             out!("{}", k.name);
         }
     }
-    if set {
-        if !args.set {
-            out!("# scenario keys (--set KEY=VALUE, --set-a, --set-b, --vary KEY=V1,V2 or FROM..TO:STEP) = default");
-        }
+    if args.set {
         for (k, v) in scenario_keys() {
             out!("{k}={v}");
+        }
+    } else if set {
+        out!("");
+        out!(
+            "# scenario keys (--set KEY=VALUE, --set-a, --set-b, --vary KEY=V1,V2 or FROM..TO:STEP): KEY = DEFAULT  # \
+             type, unit, range: description"
+        );
+        for k in dialsim::scenario_keys() {
+            out!("{}", keys::line(k));
         }
     }
     Ok(0)
 }
 
-/// Every scenario key (dotted) with its value in the embedded default scenario, sorted by key.
-/// Keys without a default value (optional fields left out) are not listed.
-pub(crate) fn scenario_keys() -> Vec<(String, String)> {
-    let mut keys = Vec::new();
-    if let Ok(toml::Value::Table(t)) = toml::Value::try_from(Scenario::default_day()) {
-        flatten("", &t, &mut keys);
-    }
-    keys
-}
-
-fn flatten(prefix: &str, table: &toml::Table, keys: &mut Vec<(String, String)>) {
-    for (k, v) in table {
-        let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
-        match v {
-            // A distribution ({dist = ..., mean = ...}) is one value; other tables are sections.
-            toml::Value::Table(t) if !t.contains_key("dist") => flatten(&key, t, keys),
-            other => keys.push((key, other.to_string())),
+/// `dialsim keys SCENARIO`: every value, marked by where it came from.
+fn scenario_values(path: &str) -> Result<i32> {
+    let (name, text) = match path {
+        "default" => ("<default scenario>".to_string(), dialsim::DEFAULT_SCENARIO.to_string()),
+        "-" => ("<stdin>".to_string(), super::simulate::stdin_text()?.to_string()),
+        p => {
+            let text = dialsim::open::read_to_string(std::path::Path::new(p), dialsim::open::Bound::SCENARIO)
+                .map_err(|e| super::simulate::missing_scenario(p, e))?;
+            (p.to_string(), text)
+        }
+    };
+    out!("# {name}: KEY = VALUE  # file (set by the scenario) | default (left out: the built-in value) | not set");
+    for v in dialsim::scenario_values(&name, &text)? {
+        match &v.value {
+            Some(value) => out!("{} = {value}  # {}", v.name, if v.from_file { "file" } else { "default" }),
+            None => out!("{}  # not set", v.name),
         }
     }
+    Ok(0)
+}
+
+/// Every scenario key and every KPI as pretty JSON.
+fn keys_json() -> String {
+    let bound = |b: Option<dialsim::KeyBound>| b.map(|b| b.value);
+    let open = |b: Option<dialsim::KeyBound>| b.is_some_and(|b| b.exclusive);
+    let keys: Vec<serde_json::Value> = dialsim::scenario_keys()
+        .iter()
+        .map(|k| {
+            serde_json::json!({
+                "name": k.name,
+                "type": k.kind.as_str(),
+                "unit": k.unit,
+                "min": bound(k.min),
+                "max": bound(k.max),
+                "min_exclusive": open(k.min),
+                "max_exclusive": open(k.max),
+                "allowed": k.allowed(),
+                "default": k.default_value(),
+                "if_absent": k.absent_value(),
+                "description": k.description,
+            })
+        })
+        .collect();
+    let kpis: Vec<serde_json::Value> = dialsim::kpi::KPIS
+        .iter()
+        .map(|k| serde_json::json!({"name": k.name, "label": k.label, "unit": k.unit, "direction": k.direction}))
+        .collect();
+    let mut text = serde_json::to_string_pretty(&serde_json::json!({"keys": keys, "kpis": kpis}))
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}
+
+/// Every scenario key `--set` takes that has a value in the embedded default scenario, with that value, in the
+/// key table's order; keys without a value there (optional fields left out) are not listed (`dialsim keys`
+/// lists them all).
+pub(crate) fn scenario_keys() -> Vec<(String, String)> {
+    let defaults = dialsim::scenario_values("<default scenario>", dialsim::DEFAULT_SCENARIO).unwrap_or_default();
+    let value = |name: &str| defaults.iter().find(|v| v.name == name).and_then(|v| v.value.clone());
+    dialsim::settable_keys()
+        .into_iter()
+        .filter_map(|(name, k)| {
+            let v = if k.is_pattern() { value(&name) } else { k.default_value() };
+            v.map(|v| (name, v))
+        })
+        .collect()
 }
 
 /// Writes bytes to stdout (a closed pipe ends the command quietly).

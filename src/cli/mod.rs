@@ -28,12 +28,14 @@ mod audit;
 mod bench;
 mod calibrate;
 mod compare;
+mod completion;
 mod docs;
 mod filter;
 mod frontier;
 mod generate;
 mod grid_args;
 mod input_args;
+mod keys;
 mod law;
 mod plan;
 mod registry;
@@ -224,7 +226,8 @@ KPIs (the rows): dialsim keys --kpi. Scenario keys for --set, --set-a, --set-b: 
     Bench(bench::BenchArgs),
     /// The law by country: regimes, the one in force on a date, registers and the source of every rule.
     Law(law::LawArgs),
-    /// List the KPI names and every scenario key for --set/--vary with its default.
+    /// List the KPI names and every scenario key (type, unit, range, allowed values, default, description), or a
+    /// scenario's values.
     Keys(docs::KeysArgs),
     /// Print a shell completion script on stdout.
     Completions(docs::CompletionsArgs),

@@ -97,7 +97,7 @@ pub(crate) fn load_scenario(path: &Option<String>, set: &[String]) -> dialsim::R
 
 /// A scenario named on the command line that is no file: said in words, with the embedded scenario's name
 /// when the name is close to it (`defualt`).
-fn missing_scenario(name: &str, e: dialsim::Error) -> dialsim::Error {
+pub(crate) fn missing_scenario(name: &str, e: dialsim::Error) -> dialsim::Error {
     match &e {
         dialsim::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
             let hint = match dialsim::closest_names(name, ["default"]).first() {
@@ -112,7 +112,7 @@ fn missing_scenario(name: &str, e: dialsim::Error) -> dialsim::Error {
 }
 
 /// Stdin, read once: a sweep or a comparison parses its scenario many times.
-fn stdin_text() -> dialsim::Result<&'static str> {
+pub(crate) fn stdin_text() -> dialsim::Result<&'static str> {
     static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     if let Some(t) = TEXT.get() {
         return Ok(t);

@@ -1,45 +1,25 @@
-//! The scenario's keys as dotted paths, and the ones nearest to a mistyped key (for "did you mean").
+//! The names nearest to a mistyped one (for "did you mean"): keys of the key table (`schema`), values, files.
 
-use super::Scenario;
-
-/// Every dotted key of the scenario with a default value: sections' fields, and a distribution both as one
-/// value (`agents.talk`) and by its fields (`agents.talk.mean`).
-pub(super) fn all_keys() -> Vec<String> {
-    let mut keys = Vec::new();
-    if let Ok(toml::Value::Table(t)) = toml::Value::try_from(Scenario::default()) {
-        flatten("", &t, &mut keys);
-    }
-    keys
-}
-
-fn flatten(prefix: &str, table: &toml::Table, keys: &mut Vec<String>) {
-    for (k, v) in table {
-        let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
-        if let toml::Value::Table(t) = v {
-            if t.contains_key("dist") {
-                keys.push(key.clone());
-            }
-            flatten(&key, t, keys);
-        } else {
-            keys.push(key);
-        }
-    }
-}
-
-/// Levenshtein distance between `a` and `b`, by characters.
+/// Edit distance between `a` and `b` by characters, a swap of two neighbours counting as one edit (optimal
+/// string alignment): `modle` is one edit from `model`.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
-            diagonal = above;
+    // Rows i-2, i-1 and i of the table.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut above: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut row = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            row[j] = (above[j] + 1).min(row[j - 1] + 1).min(above[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                row[j] = row[j].min(before[j - 2] + 1);
+            }
         }
+        before = std::mem::replace(&mut above, row);
     }
-    row[b.len()]
+    above[b.len()]
 }
 
 /// The candidates nearest to `typed` by edit distance (at most three, nearest first, ties by name), among
@@ -78,18 +58,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn edit_distance_counts_insertions_deletions_and_substitutions() {
+    fn edit_distance_counts_insertions_deletions_substitutions_and_swaps() {
         assert_eq!(edit_distance("agent", "agents"), 1);
-        assert_eq!(edit_distance("agnets", "agents"), 2);
+        assert_eq!(edit_distance("agnets", "agents"), 1);
+        assert_eq!(edit_distance("modle", "model"), 1);
+        assert_eq!(edit_distance("abc", "ca"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("dialr.agents", "dialer.agents"), 1);
     }
 
     #[test]
     fn a_typo_of_a_key_is_matched_and_a_stranger_is_not() {
-        let keys = all_keys();
+        let keys: Vec<String> = super::super::schema::settable().into_iter().map(|(n, _)| n).collect();
         assert!(keys.iter().any(|k| k == "dialer.agents") && keys.iter().any(|k| k == "agents.talk.mean"));
         assert_eq!(nearest("dialer.agent", keys.iter().map(String::as_str)), ["dialer.agents"]);
+        assert_eq!(nearest("population.patiense", keys.iter().map(String::as_str)), ["population.patience"]);
         assert!(nearest("zzzz.qqqq", keys.iter().map(String::as_str)).is_empty());
     }
 }

@@ -14,6 +14,7 @@ mod keys;
 mod population;
 mod profile;
 mod referrals;
+mod schema;
 mod text;
 mod time;
 mod unused;
@@ -26,6 +27,10 @@ pub(crate) use population::check_mix;
 pub use population::{CostsSection, LinePrices, PopulationSection, Rates, ScreeningSection, StratumRates, parse_mix};
 pub use profile::{Profile, RegisterSource};
 pub use referrals::ReferralsSection;
+pub use schema::{
+    Bound as KeyBound, Key as ScenarioKey, KeyValue, Kind as KeyKind, find as scenario_key, keys as scenario_keys,
+    nearest_keys, settable as settable_keys, values as scenario_values,
+};
 pub(crate) use text::parse_hhmm;
 use text::{apply_override, find_key, line_of, move_referral_alias, plain_message};
 pub use time::{AnswerCurveSection, CalendarSection, CallbacksSection, Shift, WEEKDAYS, parse_end_hhmm};

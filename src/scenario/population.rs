@@ -332,8 +332,8 @@ pub(crate) fn check_mix_total(mix: &[(crate::plan::NumberType, f64)]) -> std::re
     Ok(())
 }
 
-/// A range check: `(key path, value, low, high)`.
-type RangeCheck<'a> = &'a dyn Fn(&str, f64, f64, f64) -> crate::error::Result<()>;
+/// A range check against the key table's bounds: `(key path, value)`.
+type Limit<'a> = &'a dyn Fn(&str, f64) -> crate::error::Result<()>;
 /// A failure: `(key path, value as written, allowed range)`.
 type Fail<'a> = &'a dyn Fn(&str, String, &str) -> crate::error::Result<()>;
 
@@ -343,7 +343,7 @@ type Fail<'a> = &'a dyn Fn(&str, String, &str) -> crate::error::Result<()>;
 pub(crate) const MAX_PREFIX_SECTIONS: usize = 10_000;
 
 /// Checks `[population]` and its strata, `[screening]`, `[costs]` and `numbers.mix`.
-pub(super) fn validate(s: &super::Scenario, range: RangeCheck<'_>, fail: Fail<'_>) -> crate::error::Result<()> {
+pub(super) fn validate(s: &super::Scenario, limit: Limit<'_>, fail: Fail<'_>) -> crate::error::Result<()> {
     let p = &s.population;
     let base = p.base(&s.compliance);
     for (k, v) in [
@@ -353,7 +353,7 @@ pub(super) fn validate(s: &super::Scenario, range: RangeCheck<'_>, fail: Fail<'_
         ("population.machine", p.machine),
         ("population.cooperate", p.cooperate),
     ] {
-        range(k, v, 0.0, 1.0)?;
+        limit(k, v)?;
     }
     let answered = |path: &str, r: &StratumRates| {
         let sum = r.busy + r.person + r.machine;
@@ -369,7 +369,7 @@ pub(super) fn validate(s: &super::Scenario, range: RangeCheck<'_>, fail: Fail<'_
     answered("population", &base)?;
     for (name, rates) in p.type_sections() {
         for (k, v) in rates.entries() {
-            range(&format!("population.{name}.{k}"), v, 0.0, 1.0)?;
+            limit(&format!("population.{name}.{k}"), v)?;
         }
         answered(&format!("population.{name}"), &rates.over(&base))?;
     }
@@ -385,7 +385,7 @@ pub(super) fn validate(s: &super::Scenario, range: RangeCheck<'_>, fail: Fail<'_
             return fail(&format!("population.prefix.{digits}"), format!("\"{digits}\""), "a prefix of digits");
         }
         for (k, v) in rates.entries() {
-            range(&format!("population.prefix.{digits}.{k}"), v, 0.0, 1.0)?;
+            limit(&format!("population.prefix.{digits}.{k}"), v)?;
         }
         // Checked over the base and over every type section: the prefix may lie in any type's rows.
         for (_, t) in p.type_sections() {
@@ -393,11 +393,13 @@ pub(super) fn validate(s: &super::Scenario, range: RangeCheck<'_>, fail: Fail<'_
         }
     }
     let c = &s.screening;
-    range("screening.accuracy", c.accuracy, 0.5, 1.0)?;
-    range("screening.latency_seconds", c.latency_seconds, 0.0, 600.0)?;
-    for t in &c.types {
-        if t.parse::<crate::plan::NumberType>().is_err() {
-            return fail("screening.types", format!("\"{t}\""), "libphonenumber type names such as mobile");
+    limit("screening.accuracy", c.accuracy)?;
+    limit("screening.latency_seconds", c.latency_seconds)?;
+    for (key, types) in [("numbers.types", &s.numbers.types), ("screening.types", &c.types)] {
+        for t in types {
+            if super::schema::check_choice(key, t).is_err() {
+                return fail(key, format!("\"{t}\""), "libphonenumber type names such as mobile");
+            }
         }
     }
     let k = &s.costs;
@@ -410,7 +412,7 @@ pub(super) fn validate(s: &super::Scenario, range: RangeCheck<'_>, fail: Fail<'_
         ("costs.hlr_per_lookup", k.hlr_per_lookup),
         ("costs.value_per_consent", k.value_per_consent),
     ] {
-        range(key, v, 0.0, 1e9)?;
+        limit(key, v)?;
     }
     if k.currency.len() != 3 || !k.currency.bytes().all(|b| b.is_ascii_uppercase()) {
         return fail("costs.currency", format!("\"{}\"", k.currency), "an ISO 4217 code such as CZK");
@@ -430,22 +432,25 @@ pub(super) fn validate(s: &super::Scenario, range: RangeCheck<'_>, fail: Fail<'_
         let (t, share) = s.numbers.mix.iter().last().expect("not empty");
         return fail(&format!("numbers.mix.{t}"), share.to_string(), &e);
     }
+    if let Some(m) = s.numbers.read.max_rejected {
+        limit("numbers.read.max_rejected", m)?;
+    }
     let f = &s.numbers.frame;
-    if f.design != "uniform" && f.design != "list-assisted" {
-        return fail("numbers.frame.design", format!("\"{}\"", f.design), "uniform or list-assisted");
+    if let Err(allowed) = super::schema::check_choice("numbers.frame.design", &f.design) {
+        return fail("numbers.frame.design", format!("\"{}\"", f.design), &allowed);
     }
     if f.list_assisted() && !s.numbers.mix.is_empty() {
         return fail("numbers.frame.design", "\"list-assisted\"".into(), "no numbers.mix (set numbers.mix = {})");
     }
-    if f.bank != 100 && f.bank != 1000 {
-        return fail("numbers.frame.bank", f.bank.to_string(), "100 or 1000");
+    if let Err(allowed) = super::schema::check_choice("numbers.frame.bank", &f.bank.to_string()) {
+        return fail("numbers.frame.bank", f.bank.to_string(), &allowed);
     }
     if f.min_listed == 0 {
         return fail("numbers.frame.min_listed", "0".into(), "at least 1");
     }
-    range("numbers.frame.zero_banks", f.zero_banks, 0.0, 1.0)?;
+    limit("numbers.frame.zero_banks", f.zero_banks)?;
     if let Some(p) = f.in_service_listed {
-        range("numbers.frame.in_service_listed", p, 0.0, 1.0)?;
+        limit("numbers.frame.in_service_listed", p)?;
     }
     if f.uses_banks() && f.known.is_empty() && s.numbers.suppress.is_empty() {
         return fail(

@@ -3,7 +3,8 @@
 //! dates and times a scenario writes.
 
 use super::Scenario;
-use super::keys::{all_keys, did_you_mean};
+use super::keys::did_you_mean;
+use super::schema;
 use crate::error::{Error, Result};
 
 /// 1-based line of byte offset `at` in `text`.
@@ -101,20 +102,9 @@ pub(super) fn apply_override(table: &mut toml::Table, o: &str) -> Result<()> {
     Ok(())
 }
 
-/// Whether the scenario field at `path` holds a list (read from the defaults' shape).
+/// Whether the scenario key at `path` holds a list (the key table's type).
 fn is_list_key(path: &[&str]) -> bool {
-    let Ok(toml::Value::Table(defaults)) = toml::Value::try_from(Scenario::default()) else {
-        return false;
-    };
-    let mut at = &defaults;
-    for (i, p) in path.iter().enumerate() {
-        match at.get(*p) {
-            Some(toml::Value::Table(t)) if i + 1 < path.len() => at = t,
-            Some(toml::Value::Array(_)) => return i + 1 == path.len(),
-            _ => return false,
-        }
-    }
-    false
+    schema::find(&path.join(".")).is_some_and(|k| k.kind.is_list())
 }
 
 /// A serde or toml message in plain words: kinds instead of Rust type names ("expected u32" → "expected a
@@ -162,7 +152,7 @@ pub(super) fn plain_message(message: &str, key: Option<&str>) -> String {
                 // An override's whole dotted key is matched against every key; a file's key against its
                 // section's.
                 let hint = match key {
-                    Some(k) => did_you_mean(k, all_keys().iter().map(String::as_str)),
+                    Some(k) => did_you_mean(k, schema::settable().iter().map(|(n, _)| n.as_str())),
                     None => did_you_mean(field.trim_matches('`'), known.split(", ").map(|k| k.trim_matches('`'))),
                 };
                 format!("unknown key {field}{hint} (the keys here: {known})")
@@ -171,7 +161,11 @@ pub(super) fn plain_message(message: &str, key: Option<&str>) -> String {
         }
     } else if let Some(rest) = message.strip_prefix("unknown variant ") {
         match rest.split_once(", expected ") {
-            Some((v, known)) => format!("unknown value {v} (one of {})", known.trim_start_matches("one of ")),
+            Some((v, known)) => {
+                let known = known.trim_start_matches("one of ");
+                let hint = did_you_mean(v.trim_matches('`'), known.split(", ").map(|k| k.trim_matches('`')));
+                format!("unknown value {v}{hint} (one of {known})")
+            }
             None => format!("unknown value {rest}"),
         }
     } else if let Some(rest) = message.strip_prefix("missing field ") {

@@ -160,19 +160,26 @@ pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"
 
 /// A range check: (key, value, low, high).
 type RangeCheck<'a> = &'a dyn Fn(&str, f64, f64, f64) -> crate::error::Result<()>;
+/// A range check against the key table's bounds: (key, value).
+type Limit<'a> = &'a dyn Fn(&str, f64) -> crate::error::Result<()>;
 /// A refusal: (key, value as written, what is allowed).
 type Refusal<'a> = &'a dyn Fn(&str, String, &str) -> crate::error::Result<()>;
 
 /// Checks the time sections' values.
-pub(super) fn validate(s: &super::Scenario, range: RangeCheck<'_>, fail: Refusal<'_>) -> crate::error::Result<()> {
+pub(super) fn validate(
+    s: &super::Scenario,
+    range: RangeCheck<'_>,
+    limit: Limit<'_>,
+    fail: Refusal<'_>,
+) -> crate::error::Result<()> {
     let c = &s.calendar;
     for d in &c.days {
-        if !WEEKDAYS.contains(&d.as_str()) {
-            return fail("calendar.days", format!("\"{d}\""), "weekday names mon, tue, wed, thu, fri, sat, sun");
+        if super::schema::check_choice("calendar.days", d).is_err() {
+            return fail("calendar.days", format!("\"{d}\""), &format!("weekday names {}", WEEKDAYS.join(", ")));
         }
     }
-    if c.holidays != "plan" && c.holidays != "none" && crate::jurisdiction::by_code(&c.holidays).is_none() {
-        return fail("calendar.holidays", format!("\"{}\"", c.holidays), "plan, none, cz, sk, de, gb or us");
+    if let Err(allowed) = super::schema::check_choice("calendar.holidays", &c.holidays) {
+        return fail("calendar.holidays", format!("\"{}\"", c.holidays), &allowed);
     }
     for d in &c.extra_closed {
         if super::days_from_civil(d).is_none() {
@@ -194,7 +201,7 @@ pub(super) fn validate(s: &super::Scenario, range: RangeCheck<'_>, fail: Refusal
         }
     }
     if let Some(m) = c.last_dial_margin_s {
-        range("calendar.last_dial_margin_s", m, 0.0, 7200.0)?;
+        limit("calendar.last_dial_margin_s", m)?;
     }
     let a = &s.answer_curve;
     for (k, v) in [
@@ -207,25 +214,25 @@ pub(super) fn validate(s: &super::Scenario, range: RangeCheck<'_>, fail: Refusal
             return fail(k, format!("a list of {}", v.len()), "24 hourly multipliers (00:00 to 23:00) or []");
         }
         for &x in v {
-            range(k, x, 0.0, 10.0)?;
+            limit(k, x)?;
         }
     }
     let b = &s.callbacks;
-    range("callbacks.probability", b.probability, 0.0, 1.0)?;
-    range("callbacks.answer", b.answer, 0.0, 1.0)?;
-    range("callbacks.max_wait_minutes", b.max_wait_minutes, 0.0, 1440.0)?;
+    limit("callbacks.probability", b.probability)?;
+    limit("callbacks.answer", b.answer)?;
+    limit("callbacks.max_wait_minutes", b.max_wait_minutes)?;
     match b.delay {
-        Dist::Exponential { mean } | Dist::Lognormal { mean, .. } => range("callbacks.delay.mean", mean, 1.0, 3e7)?,
-        Dist::Fixed { value } => range("callbacks.delay.value", value, 0.0, 3e7)?,
+        Dist::Exponential { mean } | Dist::Lognormal { mean, .. } => limit("callbacks.delay.mean", mean)?,
+        Dist::Fixed { value } => limit("callbacks.delay.value", value)?,
     }
     if let Dist::Lognormal { cv, .. } = b.delay {
-        range("callbacks.delay.cv", cv, 0.01, 10.0)?;
+        limit("callbacks.delay.cv", cv)?;
     }
     let mut total = 0u64;
     for (i, sh) in s.shifts.iter().enumerate() {
         let key = |k: &str| format!("shifts.{k}");
         let agents = sh.agents.unwrap_or(s.dialer.agents);
-        range(&key("agents"), f64::from(agents), 1.0, 10_000.0)?;
+        limit(&key("agents"), f64::from(agents))?;
         total += u64::from(agents);
         let (start, end) = sh.minutes(&s.run);
         match (start, end) {
@@ -258,8 +265,8 @@ pub(super) fn validate(s: &super::Scenario, range: RangeCheck<'_>, fail: Refusal
                 );
             }
         }
-        range(&key("breaks"), f64::from(sh.breaks), 0.0, 20.0)?;
-        range(&key("absence"), sh.absence, 0.0, 1.0)?;
+        limit(&key("breaks"), f64::from(sh.breaks))?;
+        limit(&key("absence"), sh.absence)?;
     }
     range("shifts.agents", total as f64, 0.0, 10_000.0)?;
     Ok(())

@@ -36,18 +36,24 @@ impl Scenario {
                 fail(path, v.to_string(), &format!("{lo} to {hi}"))
             }
         };
-        let dist = |path: &str, d: &Dist, lo: f64, hi: f64| match *d {
-            Dist::Exponential { mean } => range(&format!("{path}.mean"), mean, lo.max(1e-3), hi),
+        // The bounds of every key come from the key table (`schema`); a key checked here that the table gives no
+        // range is a programming error, told as such rather than let through.
+        let limit = |path: &str, v: f64| {
+            let (lo, hi) = bounds(path)?;
+            range(path, v, lo, hi)
+        };
+        let dist = |path: &str, d: &Dist| match *d {
+            Dist::Exponential { mean } => limit(&format!("{path}.mean"), mean),
             Dist::Lognormal { mean, cv } => {
-                range(&format!("{path}.mean"), mean, lo.max(1e-3), hi)?;
-                range(&format!("{path}.cv"), cv, 0.01, 10.0)
+                limit(&format!("{path}.mean"), mean)?;
+                limit(&format!("{path}.cv"), cv)
             }
-            Dist::Fixed { value } => range(&format!("{path}.value"), value, lo, hi),
+            Dist::Fixed { value } => limit(&format!("{path}.value"), value),
         };
         let r = &self.run;
-        range("run.days", f64::from(r.days), 1.0, 366.0)?;
-        range("run.day_hours", r.day_hours, 0.1, 24.0)?;
-        range("run.warmup_minutes", r.warmup_minutes, 0.0, 1440.0)?;
+        limit("run.days", f64::from(r.days))?;
+        limit("run.day_hours", r.day_hours)?;
+        limit("run.warmup_minutes", r.warmup_minutes)?;
         if parse_hhmm(&r.day_start).is_none() {
             return fail("run.day_start", format!("\"{}\"", r.day_start), "HH:MM from 00:00 to 23:59");
         }
@@ -74,9 +80,9 @@ impl Scenario {
             ("compliance.faults.store_name_without_consent", c.faults.store_name_without_consent),
             ("compliance.faults.ignore_suppression", c.faults.ignore_suppression),
         ] {
-            range(k, v, 0.0, 1.0)?;
+            limit(k, v)?;
         }
-        dist("compliance.withdraw_delay", &c.withdraw_delay, 0.0, 1e9)?;
+        dist("compliance.withdraw_delay", &c.withdraw_delay)?;
         // ISO 3166-1 alpha-2: two capital letters (the receipts' `addressCountry`).
         if c.controller_country.len() != 2 || !c.controller_country.bytes().all(|b| b.is_ascii_uppercase()) {
             return fail(
@@ -94,14 +100,19 @@ impl Scenario {
         }
         let t = &c.retention;
         // Art. 14(3)(a): a referee is told where the number came from within one month, or not kept.
-        range("compliance.retention.referral_link_days", f64::from(t.referral_link_days), 1.0, 30.0)?;
+        limit("compliance.retention.referral_link_days", f64::from(t.referral_link_days))?;
         // The run's own audit reads these records at the run's end: a shorter period would erase its evidence.
         let days = f64::from(r.days);
-        range("compliance.retention.withdrawn_receipt_days", f64::from(t.withdrawn_receipt_days), days, 36_500.0)?;
-        range("compliance.retention.call_record_days", f64::from(t.call_record_days), days, 36_500.0)?;
-        population::validate(self, &range, &|path, v, r| fail(path, v, r))?;
+        for (k, v) in [
+            ("compliance.retention.withdrawn_receipt_days", t.withdrawn_receipt_days),
+            ("compliance.retention.call_record_days", t.call_record_days),
+        ] {
+            let (lo, hi) = bounds(k)?;
+            range(k, f64::from(v), days.max(lo), hi)?;
+        }
+        population::validate(self, &limit, &|path, v, r| fail(path, v, r))?;
         let p = &self.population;
-        dist("population.answer_delay", &p.answer_delay, 0.0, 600.0)?;
+        dist("population.answer_delay", &p.answer_delay)?;
         let f = &self.referrals;
         for (k, v) in [
             ("referrals.share", f.share),
@@ -110,7 +121,7 @@ impl Scenario {
             ("referrals.machine", f.machine),
             ("referrals.cooperate", f.cooperate),
         ] {
-            range(k, v, 0.0, 1.0)?;
+            limit(k, v)?;
         }
         if f.busy + f.person + f.machine > 1.0 + 1e-9 {
             return fail(
@@ -120,38 +131,46 @@ impl Scenario {
             );
         }
         if let Some(d) = &p.patience {
-            dist("population.patience", d, 0.0, 1e9)?;
+            dist("population.patience", d)?;
         }
         let d = &self.dialer;
-        range("dialer.agents", f64::from(d.agents), 1.0, 10_000.0)?;
-        range("dialer.lines", f64::from(d.lines), 1.0, 100_000.0)?;
-        range("dialer.drop_target", d.drop_target, 0.0, 0.5)?;
-        range("dialer.drop_timeout", d.drop_timeout, 0.0, 1e9)?;
-        range("dialer.ring_timeout", d.ring_timeout, 15.0, 600.0)?;
-        range("dialer.max_level", d.max_level, 1.0, 20.0)?;
-        range("dialer.initial_level", d.initial_level, 1.0, d.max_level)?;
-        range("dialer.recalc_interval", d.recalc_interval, 1.0, 3600.0)?;
-        range("dialer.rate_per_hour", d.rate_per_hour, 0.0, 1e7)?;
+        limit("dialer.agents", f64::from(d.agents))?;
+        limit("dialer.lines", f64::from(d.lines))?;
+        limit("dialer.drop_target", d.drop_target)?;
+        limit("dialer.drop_timeout", d.drop_timeout)?;
+        limit("dialer.ring_timeout", d.ring_timeout)?;
+        limit("dialer.max_level", d.max_level)?;
+        let (lo, _) = bounds("dialer.initial_level")?;
+        range("dialer.initial_level", d.initial_level, lo, d.max_level)?;
+        limit("dialer.recalc_interval", d.recalc_interval)?;
+        limit("dialer.rate_per_hour", d.rate_per_hour)?;
         if d.mode == DialerMode::Rate && d.rate_per_hour <= 0.0 {
             return fail("dialer.rate_per_hour", d.rate_per_hour.to_string(), "above 0 in rate mode");
         }
-        dist("dialer.preview", &d.preview, 0.0, 3600.0)?;
-        range("dialer.max_attempts", f64::from(d.max_attempts), 1.0, 20.0)?;
-        range("dialer.redial_busy_minutes", d.redial_busy_minutes, 0.0, 1e6)?;
-        range("dialer.redial_no_answer_minutes", d.redial_no_answer_minutes, 0.0, 1e6)?;
-        range("dialer.redial_machine_minutes", d.redial_machine_minutes, 0.0, 1e6)?;
-        range("dialer.drop_lockout_hours", d.drop_lockout_hours, 0.0, 1e5)?;
+        dist("dialer.preview", &d.preview)?;
+        limit("dialer.max_attempts", f64::from(d.max_attempts))?;
+        limit("dialer.redial_busy_minutes", d.redial_busy_minutes)?;
+        limit("dialer.redial_no_answer_minutes", d.redial_no_answer_minutes)?;
+        limit("dialer.redial_machine_minutes", d.redial_machine_minutes)?;
+        limit("dialer.drop_lockout_hours", d.drop_lockout_hours)?;
         let a = &self.amd;
-        range("amd.detect_time", a.detect_time, 0.0, 30.0)?;
-        range("amd.machine_detected", a.machine_detected, 0.0, 1.0)?;
-        range("amd.person_misdetected", a.person_misdetected, 0.0, 1.0)?;
+        limit("amd.detect_time", a.detect_time)?;
+        limit("amd.machine_detected", a.machine_detected)?;
+        limit("amd.person_misdetected", a.person_misdetected)?;
         let g = &self.agents;
-        dist("agents.talk", &g.talk, 0.0, 36_000.0)?;
-        dist("agents.refusal_talk", &g.refusal_talk, 0.0, 36_000.0)?;
-        dist("agents.machine_talk", &g.machine_talk, 0.0, 36_000.0)?;
-        dist("agents.wrap", &g.wrap, 0.0, 36_000.0)?;
-        time::validate(self, &range, &fail)
+        dist("agents.talk", &g.talk)?;
+        dist("agents.refusal_talk", &g.refusal_talk)?;
+        dist("agents.machine_talk", &g.machine_talk)?;
+        dist("agents.wrap", &g.wrap)?;
+        time::validate(self, &range, &limit, &fail)
     }
+}
+
+/// The inclusive bounds of key `path` in the key table.
+fn bounds(path: &str) -> Result<(f64, f64)> {
+    schema::find(path)
+        .and_then(schema::Key::bounds)
+        .ok_or_else(|| Error::Invalid(format!("the scenario key table gives {path} no range")))
 }
 
 /// A range error on a value the overrides did not set, though they made it fail (the file alone passes): blamed
@@ -182,7 +201,7 @@ pub(super) fn blame_override(
 
 /// Whether the scenario text itself sets the dotted `path` (in any entry of an array of tables such as
 /// `[[shifts]]`).
-fn file_sets(text: &str, path: &str) -> bool {
+pub(super) fn file_sets(text: &str, path: &str) -> bool {
     fn walk(v: &toml::Value, keys: &[&str]) -> bool {
         match (v, keys.split_first()) {
             (_, None) => true,
