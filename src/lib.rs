@@ -83,8 +83,8 @@ pub mod text;
 pub use digest::{FileDigest, Hasher, HashingWriter, digest_file, digest_reader, sha256_hex};
 pub use error::{Error, Location, Origin, Result, snippet};
 pub use generate::{
-    Banks, CallList, DesignStratum, Excluder, FrameDesign, ListFormat, ListRequest, ListSummary, NoExclusion,
-    Positions, Shard, region_time_zone,
+    BankSample, Banks, CallList, DesignStratum, Excluder, FrameDesign, ListFormat, ListRequest, ListSummary, MW_BANK,
+    NoExclusion, Positions, SecondStageRow, Shard, mw_probability, region_time_zone,
 };
 pub use list_manifest::{
     Continuation, DesignRecord, DesignStratumRecord, Generation, HashingReader, LIST_MANIFEST_KIND, ListFile,

@@ -431,11 +431,18 @@ pub(super) fn validate(s: &super::Scenario, range: RangeCheck<'_>, fail: Fail<'_
         return fail(&format!("numbers.mix.{t}"), share.to_string(), &e);
     }
     let f = &s.numbers.frame;
-    if f.design != "uniform" && f.design != "list-assisted" {
-        return fail("numbers.frame.design", format!("\"{}\"", f.design), "uniform or list-assisted");
+    if !["uniform", "list-assisted", "mitofsky-waksberg"].contains(&f.design.as_str()) {
+        return fail(
+            "numbers.frame.design",
+            format!("\"{}\"", f.design),
+            "uniform, list-assisted or mitofsky-waksberg",
+        );
     }
-    if f.list_assisted() && !s.numbers.mix.is_empty() {
-        return fail("numbers.frame.design", "\"list-assisted\"".into(), "no numbers.mix (set numbers.mix = {})");
+    if (f.list_assisted() || f.mitofsky_waksberg()) && !s.numbers.mix.is_empty() {
+        return fail("numbers.frame.design", format!("\"{}\"", f.design), "no numbers.mix (set numbers.mix = {})");
+    }
+    if !(1..=100).contains(&f.cluster) {
+        return fail("numbers.frame.cluster", f.cluster.to_string(), "1 to 100");
     }
     if f.bank != 100 && f.bank != 1000 {
         return fail("numbers.frame.bank", f.bank.to_string(), "100 or 1000");
