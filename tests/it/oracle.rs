@@ -187,3 +187,69 @@ fn the_loaded_metadata_decides_numbers_opened_after_the_crates_own() {
         assert_eq!(oracle(&e164), (true, "fixedLineOrMobile"), "{e164} under the committed metadata");
     }
 }
+
+/// The checker given to Python `phonenumbers`: reads `E164,type` lines, prints the lines it disagrees with and
+/// then `checked N`.
+const PY_ORACLE: &str = r#"
+import sys, phonenumbers as p
+from phonenumbers import PhoneNumberType as T
+names = {T.FIXED_LINE: "fixedLine", T.MOBILE: "mobile", T.FIXED_LINE_OR_MOBILE: "fixedLineOrMobile",
+         T.TOLL_FREE: "tollFree", T.PREMIUM_RATE: "premiumRate", T.SHARED_COST: "sharedCost", T.VOIP: "voip",
+         T.PERSONAL_NUMBER: "personalNumber", T.PAGER: "pager", T.UAN: "uan", T.VOICEMAIL: "voicemail"}
+n = 0
+for line in sys.stdin:
+    number, kind = line.strip().split(",")
+    x = p.parse(number)
+    n += 1
+    valid, got = p.is_valid_number(x), names.get(p.number_type(x), "unknown")
+    if not valid or got != kind:
+        print(f"{number} row {kind}: valid={valid} {got}")
+print(f"checked {n}")
+"#;
+
+/// The Python `phonenumbers` release the third oracle pins (PyPI; .ci/run installs it).
+const PY_VERSION: &str = "9.0.43";
+
+/// A third oracle, of another implementation and a newer release: Python `phonenumbers` 9.0.43 (PyPI, a port
+/// of libphonenumber with its own metadata build) finds every number drawn from every row of every plan valid
+/// and of the row's type. Skipped with a reason when the module is absent here; CI (CI set) must have it.
+#[test]
+fn numbers_of_every_plan_row_are_valid_under_python_phonenumbers() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let probe = Command::new("python3").args(["-c", "import phonenumbers; print(phonenumbers.__version__)"]).output();
+    let version =
+        probe.ok().filter(|o| o.status.success()).map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    if version.as_deref() != Some(PY_VERSION) {
+        let why = format!("python3 with phonenumbers=={PY_VERSION} is not installed here (found {version:?})");
+        assert!(std::env::var_os("CI").is_none(), "{why}: .ci/run installs it");
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let mut input = String::new();
+    let mut expected = 0;
+    for name in Plan::embedded_names() {
+        let plan = Plan::embedded(name).unwrap();
+        let all = Selection { types: NumberType::ALL.to_vec(), prefixes: vec![], lengths: vec![] };
+        let space = NumberSpace::new(&plan, &all).unwrap();
+        for seg in space.segments() {
+            let last = seg.count - 1;
+            let offsets: std::collections::BTreeSet<u64> = [0, last, last / 2, last / 7].into();
+            for offset in offsets {
+                input.push_str(&format!("{},{}\n", seg.number(offset), seg.kind));
+                expected += 1;
+            }
+        }
+    }
+    let mut child =
+        Command::new("python3").args(["-c", PY_ORACLE]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()).unwrap());
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert!(out.status.success(), "the Python oracle failed");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (disagreements, last) = text.trim_end().rsplit_once('\n').unwrap_or(("", text.trim_end()));
+    assert_eq!(last, format!("checked {expected}"), "{text}");
+    assert!(disagreements.is_empty(), "phonenumbers {PY_VERSION} disagrees:\n{disagreements}");
+}
