@@ -228,6 +228,11 @@ fn bad_stage_two_input_is_refused_with_file_and_line() {
     std::fs::write(d.path().join("e.csv"), format!("{}\n", primaries[0]["number"])).unwrap();
     let e = fails(d.path(), &[&stage2[..], &["--eligible", "e.csv"]].concat());
     assert!(e.contains("p.csv:4:") && e.contains("not the primary"), "{e}");
+    // One shard of a stage-1 list: its manifest's n₁ counts every shard's banks.
+    ok(d.path(), &[&STAGE1[..], &["--shard", "1/2", "-o", "half.csv"]].concat());
+    let half = ["generate", "--design", "mitofsky-waksberg", "--primaries", "half.csv", "--eligible", "e.csv"];
+    let e = fails(d.path(), &[&half[..], &["-n", "all", "-o", "x.csv"]].concat());
+    assert!(e.contains("half.csv.manifest.json") && e.contains("shard 1/2"), "{e}");
     // No outcomes, or a list that is not a stage-1 list.
     assert!(fails(d.path(), &stage2).contains("--eligible"));
     ok(d.path(), &["generate", "--prefix", "6011", "--seed", "1", "-n", "10", "-o", "u.csv"]);

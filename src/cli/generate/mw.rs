@@ -54,6 +54,14 @@ pub(super) fn second_stage(args: &GenerateArgs) -> Result<i32> {
             g.design.as_ref().map_or("not recorded", |d| d.kind.as_str())
         ))
     })?;
+    if g.shard != "1/1" {
+        // n1 counts the banks of every shard; the outcomes of one shard's banks would make π N times too high.
+        return Err(bad(format!(
+            "records shard {}: stage 2 takes the outcomes of the whole stage-1 list (generate it without --shard)",
+            g.shard
+        ))
+        .into());
+    }
     let [banks_stratum] = design.strata.as_slice() else {
         return Err(bad("records no stratum `banks`".into()).into());
     };
