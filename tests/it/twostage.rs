@@ -12,7 +12,7 @@ use common::by_header;
 use dialsim::analysis::{kpi_value, no_progress, replicate};
 use dialsim::sim::Campaign;
 use dialsim::stats::Paired;
-use dialsim::{BankSample, CallList, NumberSpace, NumberType, PhoneNumber, Plan, Scenario, Selection};
+use dialsim::{BankSample, CallList, Excluder, NumberSpace, NumberType, PhoneNumber, Plan, Scenario, Selection};
 
 /// `dialsim ARGS` in `dir`, which must succeed; its stderr.
 fn ok(dir: &Path, args: &[&str]) -> String {
@@ -267,11 +267,14 @@ fn campaign(design: &str, set: &[&str]) -> Campaign {
 }
 
 /// Inside a run, every number dialled is a primary of the stage-1 list or lies in a bank whose primary was
-/// dialled first and found in service; and no bank yields more than `cluster` working numbers.
+/// dialled first and found in service, never a number of the scenario's suppression lists; and no bank yields
+/// more than `cluster` working numbers.
 #[test]
 fn a_simulated_campaign_dials_second_stage_numbers_only_in_banks_whose_primary_works() {
     let k = 3;
-    let out = campaign("mitofsky-waksberg", &["run.day_hours=2", &format!("numbers.frame.cluster={k}")]).run(6, true);
+    let c = campaign("mitofsky-waksberg", &["run.day_hours=2", &format!("numbers.frame.cluster={k}")]);
+    let out = c.run(6, true);
+    let suppressed = dialsim::sim::scenario_exclusions(c.scenario(), &Plan::embedded("cz").unwrap()).unwrap();
     let sel = Selection { types: vec![NumberType::Mobile, NumberType::FixedLine], ..Selection::default() };
     let list = CallList::mitofsky_waksberg(NumberSpace::new(&Plan::embedded("cz").unwrap(), &sel).unwrap(), 6).unwrap();
     let mut primary_works: HashMap<u64, bool> = HashMap::new();
@@ -282,6 +285,7 @@ fn a_simulated_campaign_dials_second_stage_numbers_only_in_banks_whose_primary_w
     for c in calls {
         let bank = c.number.national / 100;
         let works = c.outcome.as_str() != "not_in_service";
+        assert!(suppressed.excluded(&c.number).is_none(), "{} is suppressed", c.number);
         if list.position_of(&c.number).is_some() {
             primaries += 1;
             primary_works.insert(bank, works);
