@@ -84,8 +84,8 @@ pub mod text;
 pub use digest::{FileDigest, Hasher, HashingWriter, digest_file, digest_reader, sha256_hex};
 pub use error::{Error, Location, Origin, Result, snippet};
 pub use generate::{
-    Banks, CallList, DesignStratum, Excluder, FrameDesign, ListFormat, ListRequest, ListSummary, NoExclusion,
-    Positions, Shard,
+    BankSample, Banks, CallList, DesignStratum, Excluder, FrameDesign, ListFormat, ListRequest, ListSummary, MW_BANK,
+    NoExclusion, Positions, SecondStageRow, Shard, mw_probability,
 };
 pub use list_manifest::{
     Continuation, DesignRecord, DesignStratumRecord, Generation, HashingReader, LIST_MANIFEST_KIND, ListFile,

@@ -1,43 +1,39 @@
-//! Where the shipped plans come from: the metadata file of the pinned `phonenumber` dev-dependency, its
-//! libphonenumber version, and the plans derived from it with `dialsim::plan_derive` (the code behind
-//! `dialsim plan derive`).
+//! Where the shipped plans come from: libphonenumber's `resources/PhoneNumberMetadata.xml` of the release
+//! committed in `data/metadata/` (gzip-compressed), its version, and the plans derived from it with
+//! `dialsim::plan_derive` (the code behind `dialsim plan derive`).
 //!
 //! Used by `examples/derive_plans/main.rs` and by `tests/it/plans.rs` (which checks the committed files are what
-//! the derivation produces).
+//! the derivation produces) and `tests/it/oracle.rs` (which validates generated numbers against the same file
+//! with the `phonenumber` crate's own reader and validator).
 
 use std::path::PathBuf;
 
-/// libphonenumber metadata version of the pinned `phonenumber` crate (0.3.10+9.0.33, the newest on crates.io
-/// in December 2026).
-pub const METADATA_VERSION: &str = "9.0.33";
+/// libphonenumber release the shipped plans are derived from (the newest tag of google/libphonenumber
+/// available offline in December 2026).
+pub const METADATA_VERSION: &str = "9.0.35";
 
 /// The plans shipped in `data/plans`: file stem and libphonenumber region.
 pub const SHIPPED: &[(&str, &str)] = &[("cz", "CZ"), ("sk", "SK"), ("de", "DE"), ("gb", "GB"), ("us", "US")];
 
-/// `assets/PhoneNumberMetadata.xml` of the `phonenumber` crate in the dependency graph, found through
-/// `cargo metadata` (so a vendored or relocated registry works too).
-pub fn crate_metadata_xml() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = std::process::Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--offline"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo metadata runs");
-    assert!(out.status.success(), "cargo metadata failed: {}", String::from_utf8_lossy(&out.stderr));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("cargo metadata prints JSON");
-    let package = json["packages"]
-        .as_array()
-        .expect("packages")
-        .iter()
-        .find(|p| p["name"] == "phonenumber")
-        .expect("the phonenumber dev-dependency is in the graph");
-    let manifest = PathBuf::from(package["manifest_path"].as_str().expect("manifest_path"));
-    manifest.parent().expect("a crate folder").join("assets/PhoneNumberMetadata.xml")
+/// The committed metadata file, `data/metadata/PhoneNumberMetadata-VERSION.xml.gz`.
+pub fn metadata_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("data/metadata")
+        .join(format!("PhoneNumberMetadata-{METADATA_VERSION}.xml.gz"))
 }
 
-/// The crate's metadata, read.
-pub fn crate_metadata() -> dialsim::plan_derive::Metadata {
-    dialsim::plan_derive::Metadata::load(crate_metadata_xml()).expect("the crate's metadata reads")
+/// The committed metadata file's XML text, decompressed (with `flate2`, not the library's reader).
+pub fn metadata_xml() -> String {
+    use std::io::Read;
+    let file = std::fs::File::open(metadata_path()).expect("data/metadata holds the metadata file");
+    let mut xml = String::new();
+    flate2::read::GzDecoder::new(file).read_to_string(&mut xml).expect("the metadata file is gzip-compressed UTF-8");
+    xml
+}
+
+/// The committed metadata, read by `dialsim::plan_derive`.
+pub fn metadata() -> dialsim::plan_derive::Metadata {
+    dialsim::plan_derive::Metadata::load(metadata_path()).expect("the committed metadata reads")
 }
 
 /// The plan file text for one region, as `dialsim plan derive` writes it.

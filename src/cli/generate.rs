@@ -4,6 +4,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::input_args::{self, InputArgs};
+
+mod mw;
 use anyhow::Result;
 use clap::Args;
 use dialsim::{
@@ -86,9 +88,11 @@ pub struct GenerateArgs {
     /// meanwhile
     #[arg(long, requires_all = ["registry", "output"])]
     exclusive: bool,
-    /// Sampling design: uniform (every number of the selection equally likely) or list-assisted
+    /// Sampling design: uniform (every number of the selection equally likely), list-assisted
     /// (Casady–Lepkowski: banks of --bank numbers holding at least --min-listed numbers of the --known
-    /// databases, the zero banks at --zero-banks times their rate; see docs/sampling.md).
+    /// databases, the zero banks at --zero-banks times their rate) or mitofsky-waksberg (two stages: one
+    /// primary number per bank of 100 drawn; with --primaries, the further numbers of the banks whose primary
+    /// was eligible); see docs/sampling.md.
     #[arg(long, value_enum, default_value = "uniform", conflicts_with = "mix")]
     design: DesignArg,
     /// A known database giving the banks' density for --design list-assisted (a CSV of numbers, read as
@@ -105,6 +109,24 @@ pub struct GenerateArgs {
     /// out, 1 samples every number alike.
     #[arg(long, default_value_t = 0.0)]
     zero_banks: f64,
+    /// Mitofsky–Waksberg stage 2: the stage-1 list (CSV, with its manifest beside it); plan, selection and
+    /// seed come from its manifest.
+    #[arg(long, value_name = "LIST.csv", conflicts_with_all = ["plan", "types", "prefixes", "lengths", "seed", "start", "shard", "continue_from", "known"])]
+    primaries: Option<PathBuf>,
+    /// Mitofsky–Waksberg stage 2: a CSV of the primary numbers found eligible (column `number`, else the
+    /// first); repeatable.
+    #[arg(long, value_name = "FILE.csv", requires = "primaries")]
+    eligible: Vec<PathBuf>,
+    /// Mitofsky–Waksberg stage 2: a simulate run's calls.csv from dialling the stage-1 list; a primary is
+    /// eligible when a call to it did not end not_in_service (a working number); repeatable.
+    #[arg(long = "calls", value_name = "calls.csv", requires = "primaries")]
+    calls: Vec<PathBuf>,
+    /// Mitofsky–Waksberg: eligible numbers wanted per retained bank, its primary included.
+    #[arg(short = 'k', long = "cluster", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
+    cluster: u32,
+    /// Mitofsky–Waksberg stage 2: further numbers listed per retained bank, in rank order [default: all 99].
+    #[arg(long, value_name = "N")]
+    per_bank: Option<u64>,
     #[command(flatten)]
     input: InputArgs,
 }
@@ -114,6 +136,7 @@ pub struct GenerateArgs {
 enum DesignArg {
     Uniform,
     ListAssisted,
+    MitofskyWaksberg,
 }
 
 fn parse_type(s: &str) -> Result<NumberType, String> {
@@ -151,6 +174,9 @@ pub(crate) fn seed_or_fresh(seed: Option<u64>) -> u64 {
 
 pub fn run(mut args: GenerateArgs) -> Result<i32> {
     args.output = args.output.filter(|p| !dialsim::output::is_stdout(p));
+    if args.primaries.is_some() {
+        return mw::second_stage(&args);
+    }
     // The manifest: beside a list file, or where --manifest says.
     let manifest_at = args.manifest.clone().or_else(|| args.output.as_deref().map(manifest_path));
     // Before any input is read: the list and its manifest must be replaceable, two files, and none of the
@@ -173,6 +199,17 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
         ),
     };
     let threads = super::threads(args.threads)?;
+    if args.design == DesignArg::MitofskyWaksberg && !args.known.is_empty() {
+        anyhow::bail!(dialsim::Error::Usage(
+            "--known goes with --design list-assisted: Mitofsky–Waksberg learns which banks work by dialling".into()
+        ));
+    }
+    if args.design == DesignArg::MitofskyWaksberg && args.continue_from.is_some() {
+        anyhow::bail!(dialsim::Error::Usage(
+            "a Mitofsky–Waksberg list is continued with --start and the same --design and --seed, not --continue"
+                .into()
+        ));
+    }
     if args.design == DesignArg::Uniform && !args.known.is_empty() {
         anyhow::bail!(dialsim::Error::Usage("--known goes with --design list-assisted".into()));
     }
@@ -227,7 +264,7 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
             // The banks' density, from the known databases (list-assisted design only).
             let banks = match args.design {
                 DesignArg::ListAssisted => Some(known_banks(&plan, &args.known, args.bank, &args.input)?),
-                DesignArg::Uniform => None,
+                DesignArg::Uniform | DesignArg::MitofskyWaksberg => None,
             };
             // Checked before a seed is drawn (and announced): a selection or mix the plan cannot fill fails first.
             let list_of = |seed: u64| -> dialsim::Result<CallList> {
@@ -244,6 +281,9 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
                         dialsim::Error::Usage(m) => dialsim::Error::Usage(format!("--design list-assisted: {m}")),
                         other => other,
                     }),
+                    (None, None) if args.design == DesignArg::MitofskyWaksberg => {
+                        CallList::mitofsky_waksberg(NumberSpace::new(&plan, &selection)?, seed)
+                    }
                     (None, None) => Ok(CallList::new(NumberSpace::new(&plan, &selection)?, seed)),
                 }
             };

@@ -84,7 +84,9 @@ pub fn run(args: ScrubArgs) -> Result<i32> {
         // nor continued).
         let rebuildable = |g: &&dialsim::Generation| {
             g.permutation_version == dialsim::PERMUTATION_VERSION
-                && g.design.as_ref().is_none_or(|d| d.kind != "list-assisted")
+                && g.design
+                    .as_ref()
+                    .is_none_or(|d| d.kind != "list-assisted" && !d.kind.starts_with("mitofsky-waksberg"))
         };
         if let Some(g) = m.generation.as_ref().filter(rebuildable) {
             order = Some(g.order(at)?);

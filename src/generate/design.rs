@@ -131,7 +131,8 @@ impl CallList {
 
     /// The design's strata and their numbers' inclusion probabilities for the list positions `range` (see
     /// [`CallList::sample_range`]): one stratum `all` for a uniform list, one per type for a stratified list,
-    /// `listed` and `zero` for a list-assisted list (the zero banks with probability 0 when left out).
+    /// `listed` and `zero` for a list-assisted list (the zero banks with probability 0 when left out), `banks`
+    /// for a Mitofsky–Waksberg stage-1 list (its positions are banks: the probability is a bank's to be drawn).
     ///
     /// ```
     /// use dialsim::{CallList, NumberSpace, Plan, Selection};
@@ -147,6 +148,11 @@ impl CallList {
             drawn,
             probability: if numbers == 0 { 0.0 } else { drawn as f64 / numbers as f64 },
         };
+        if let Some(t) = &self.two_stage {
+            // Stage 1 draws banks: each bank of the frame had this probability to be drawn.
+            let end = range.end.min(self.len());
+            return vec![stratum("banks".into(), t.banks(), end.saturating_sub(range.start))];
+        }
         let Some(mix) = self.mix.as_deref() else {
             let end = range.end.min(self.len());
             return vec![stratum("all".into(), self.space.len(), end.saturating_sub(range.start))];

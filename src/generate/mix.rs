@@ -16,6 +16,7 @@
 
 use std::sync::Arc;
 
+use super::CallList;
 use super::frame::{BankFrame, LISTED, ZERO};
 use crate::error::{Error, Result};
 use crate::hash::fmix64;
@@ -347,6 +348,44 @@ impl Mix {
             }
         }
         Some(owners)
+    }
+}
+
+impl CallList {
+    /// The stratified list of `plan`'s numbers chosen by `selection` (its types replaced by the mix's) with the
+    /// types in the shares `mix` gives (in (0, 1], adding up to 1), for `seed`; see the module `mix` for how
+    /// the strata are interleaved.
+    ///
+    /// ```
+    /// use dialsim::{CallList, NumberType, Plan, Selection};
+    /// let plan = Plan::embedded("cz").unwrap();
+    /// let mix = [(NumberType::Mobile, 0.7), (NumberType::FixedLine, 0.3)];
+    /// let list = CallList::mixed(&plan, &Selection::default(), &mix, 7).unwrap();
+    /// let mobile = (0..1000).filter(|&p| list.number_at(p).national / 10_000_000 >= 60).count();
+    /// assert_eq!(mobile, 700);
+    /// ```
+    pub fn mixed(
+        plan: &crate::plan::Plan,
+        selection: &Selection,
+        mix: &[(NumberType, f64)],
+        seed: u64,
+    ) -> Result<CallList> {
+        crate::scenario::check_mix(mix).map_err(|e| Error::Usage(format!("mix: {e}")))?;
+        let selection = Selection { types: mix.iter().map(|(t, _)| *t).collect(), ..selection.clone() };
+        let space = NumberSpace::new(plan, &selection)?;
+        let mixed = Mix::new(plan, &selection, &space, mix, seed)?;
+        Ok(CallList { mix: Some(std::sync::Arc::new(mixed)), ..CallList::new(space, seed) })
+    }
+
+    /// The types and their shares of a stratified list (empty: uniform over the space).
+    pub fn mix(&self) -> &[(NumberType, f64)] {
+        self.mix.as_deref().map_or(&[], Mix::shares)
+    }
+
+    /// A stratified list's block: positions per block and, per type of [`CallList::mix`], how many of them
+    /// each block holds (none for a uniform list).
+    pub fn mix_block(&self) -> Option<(u64, Vec<u64>)> {
+        self.mix.as_deref().map(|m| (m.block().0, m.block().1.to_vec()))
     }
 }
 

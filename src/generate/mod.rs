@@ -14,6 +14,7 @@ mod format;
 mod frame;
 mod mix;
 mod positions;
+mod twostage;
 
 pub use design::{DesignStratum, FrameDesign};
 pub use format::{ListFormat, ListRequest, Shard};
@@ -21,12 +22,12 @@ use format::{Pieces, VICIDIAL_EMPTY_COLUMNS, put};
 pub use frame::Banks;
 pub(crate) use mix::Mix;
 pub use positions::Positions;
+pub use twostage::{BankSample, MW_BANK, SecondStageRow, mw_probability};
 
 use crate::error::{Error, Result};
 use crate::number::{PhoneNumber, write_decimal, write_padded};
 use crate::permute::{LANES, Permutation};
-use crate::plan::NumberType;
-use crate::space::{NumberSpace, Selection};
+use crate::space::NumberSpace;
 
 /// Positions per chunk of parallel work.
 const CHUNK: u64 = 1 << 13;
@@ -173,6 +174,8 @@ pub struct CallList {
     mix: Option<std::sync::Arc<Mix>>,
     /// A list-assisted list's design.
     design: Option<FrameDesign>,
+    /// A Mitofsky–Waksberg stage-1 list's banks: position `p` is the primary of bank `perm(p)`.
+    two_stage: Option<std::sync::Arc<BankSample>>,
 }
 
 impl CallList {
@@ -198,47 +201,14 @@ impl CallList {
                 Template { head, head_len, mid, mid_len, free: s.free_digits() as usize }
             })
             .collect();
-        CallList { space, perm, templates, seed, mix: None, design: None }
-    }
-
-    /// The stratified list of `plan`'s numbers chosen by `selection` (its types replaced by the mix's) with the
-    /// types in the shares `mix` gives (in (0, 1], adding up to 1), for `seed`; see the module `mix` for how
-    /// the strata are interleaved.
-    ///
-    /// ```
-    /// use dialsim::{CallList, NumberType, Plan, Selection};
-    /// let plan = Plan::embedded("cz").unwrap();
-    /// let mix = [(NumberType::Mobile, 0.7), (NumberType::FixedLine, 0.3)];
-    /// let list = CallList::mixed(&plan, &Selection::default(), &mix, 7).unwrap();
-    /// let mobile = (0..1000).filter(|&p| list.number_at(p).national / 10_000_000 >= 60).count();
-    /// assert_eq!(mobile, 700);
-    /// ```
-    pub fn mixed(
-        plan: &crate::plan::Plan,
-        selection: &Selection,
-        mix: &[(NumberType, f64)],
-        seed: u64,
-    ) -> Result<CallList> {
-        crate::scenario::check_mix(mix).map_err(|e| Error::Usage(format!("mix: {e}")))?;
-        let selection = Selection { types: mix.iter().map(|(t, _)| *t).collect(), ..selection.clone() };
-        let space = NumberSpace::new(plan, &selection)?;
-        let mixed = Mix::new(plan, &selection, &space, mix, seed)?;
-        Ok(CallList { mix: Some(std::sync::Arc::new(mixed)), ..CallList::new(space, seed) })
-    }
-
-    /// The types and their shares of a stratified list (empty: uniform over the space).
-    pub fn mix(&self) -> &[(NumberType, f64)] {
-        self.mix.as_deref().map_or(&[], Mix::shares)
-    }
-
-    /// A stratified list's block: positions per block and, per type of [`CallList::mix`], how many of them
-    /// each block holds (none for a uniform list).
-    pub fn mix_block(&self) -> Option<(u64, Vec<u64>)> {
-        self.mix.as_deref().map(|m| (m.block().0, m.block().1.to_vec()))
+        CallList { space, perm, templates, seed, mix: None, design: None, two_stage: None }
     }
 
     /// Positions on the list: the space's size, or for a stratified list its whole blocks.
     pub fn len(&self) -> u64 {
+        if let Some(t) = &self.two_stage {
+            return t.banks();
+        }
         self.mix.as_deref().map_or(self.space.len(), Mix::len)
     }
 
@@ -259,6 +229,9 @@ impl CallList {
 
     /// The number at list position `position` (< space size).
     pub fn number_at(&self, position: u64) -> PhoneNumber {
+        if let Some(t) = &self.two_stage {
+            return t.primary(t.bank_at(position));
+        }
         match &self.mix {
             Some(m) => {
                 let (seg, offset) = m.locate(position);
@@ -274,6 +247,10 @@ impl CallList {
     fn locate_each(&self, first: u64, step: u64, range: std::ops::Range<u64>, out: &mut Vec<(usize, u64)>) {
         if let Some(mix) = &self.mix {
             return mix.locate_each(first, step, range, out);
+        }
+        if let Some(t) = &self.two_stage {
+            out.extend(range.map(|j| t.locate_primary(t.bank_at(first + j * step))));
+            return;
         }
         let mut lanes = [0u64; LANES];
         let mut j = range.start;
@@ -307,6 +284,9 @@ impl CallList {
 
     /// The list position of `number`, if the space holds it (the inverse of [`CallList::number_at`]).
     pub fn position_of(&self, number: &PhoneNumber) -> Option<u64> {
+        if let Some(t) = &self.two_stage {
+            return t.position_of_primary(number);
+        }
         match &self.mix {
             Some(m) => m.position_of(number),
             None => self.space.index_of(number).map(|i| self.perm.invert(i)),

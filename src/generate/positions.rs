@@ -87,6 +87,10 @@ impl<'a> Positions<'a> {
             }
             // A list-assisted list: its strata cut through segments.
             (None, Some(mix)) => mix.position_of_index(self.list.space.segments()[seg].start + offset),
+            // A Mitofsky–Waksberg stage-1 list holds its banks' primaries only.
+            _ if self.list.two_stage.is_some() => {
+                self.list.position_of(&self.list.space.segments()[seg].number(offset))
+            }
             _ => Some(self.list.perm.invert(self.list.space.segments()[seg].start + offset)),
         }
     }

@@ -114,8 +114,10 @@ pub struct Generation {
 /// A list's sampling design, as recorded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DesignRecord {
-    /// `uniform` (every number of the space equally likely), `stratified` (a mix of types) or `list-assisted`
-    /// (Casady–Lepkowski: banks with known numbers and the rest, see docs/sampling.md).
+    /// `uniform` (every number of the space equally likely), `stratified` (a mix of types), `list-assisted`
+    /// (Casady–Lepkowski: banks with known numbers and the rest), `mitofsky-waksberg` (stage 1: one primary
+    /// number per bank drawn) or `mitofsky-waksberg-stage2` (the further numbers of the retained banks); see
+    /// docs/sampling.md.
     pub kind: String,
     /// List-assisted: numbers per bank (100 or 1000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -129,6 +131,12 @@ pub struct DesignRecord {
     /// List-assisted: listed banks holding numbers of the space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub listed_banks: Option<u64>,
+    /// Mitofsky–Waksberg stage 2: eligible numbers wanted per retained bank, its primary included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub k: Option<u32>,
+    /// Mitofsky–Waksberg stage 2: banks whose primary number was eligible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retained_banks: Option<u64>,
     /// List-assisted: the known databases the banks' density came from (their numbers are excluded too).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub density_sources: Vec<SourceRecord>,
@@ -167,16 +175,19 @@ impl DesignRecord {
             .collect();
         let d = list.design();
         let kind = match (d, list.mix().is_empty()) {
+            _ if list.two_stage().is_some() => "mitofsky-waksberg",
             (Some(_), _) => "list-assisted",
             (None, true) => "uniform",
             (None, false) => "stratified",
         };
         DesignRecord {
             kind: kind.into(),
-            bank: d.map(|d| d.bank),
+            bank: d.map(|d| d.bank).or(list.two_stage().map(|_| crate::generate::MW_BANK)),
             min_listed: d.map(|d| d.min_listed),
             zero_rate: d.map(|d| d.zero_rate),
             listed_banks: d.map(|d| d.listed_banks),
+            k: None,
+            retained_banks: None,
             density_sources: Vec::new(),
             positions: [range.start, range.end],
             strata,
@@ -363,6 +374,14 @@ impl Generation {
             return Err(bad(format!(
                 "records {} prefixes; a list's selection has at most {MAX_RECORDED_PREFIXES}",
                 self.prefixes.len()
+            )));
+        }
+        if let Some(d) = self.design.as_ref().filter(|d| d.kind.starts_with("mitofsky-waksberg")) {
+            return Err(bad(format!(
+                "the list is {}: a two-stage list is not continued by its manifest; draw more banks with the same \
+                 plan, selection, seed, --design and --start {}",
+                d.kind,
+                self.last_index.map_or(self.start, |l| l + 1)
             )));
         }
         if let Some(d) = self.design.as_ref().filter(|d| d.kind == "list-assisted") {

@@ -176,7 +176,7 @@ impl Plan {
     /// VERSION` comment (`None` for a plan written by hand).
     ///
     /// ```
-    /// assert_eq!(dialsim::Plan::embedded("cz").unwrap().metadata_version(), Some("9.0.33"));
+    /// assert_eq!(dialsim::Plan::embedded("cz").unwrap().metadata_version(), Some("9.0.35"));
     /// ```
     pub fn metadata_version(&self) -> Option<&str> {
         self.comments

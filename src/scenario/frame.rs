@@ -10,8 +10,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct FrameSection {
-    /// `uniform` or `list-assisted` (Casady–Lepkowski: listed banks, the zero banks at `zero_banks` times
-    /// their rate). A list-assisted design takes no `mix`.
+    /// `uniform`, `list-assisted` (Casady–Lepkowski: listed banks, the zero banks at `zero_banks` times
+    /// their rate) or `mitofsky-waksberg` (two stages: one primary number per bank of 100 drawn, then the
+    /// banks whose primary is in service dialled until `cluster` of their numbers are). A list-assisted or
+    /// Mitofsky–Waksberg design takes no `mix`.
     pub design: String,
     /// Numbers per bank: 100 or 1000.
     pub bank: u64,
@@ -26,6 +28,8 @@ pub struct FrameSection {
     /// do not matter, every number has its type's rates). An assumption, see docs/sampling.md.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub in_service_listed: Option<f64>,
+    /// Mitofsky–Waksberg: working numbers wanted per retained bank, its primary included (1 to 100).
+    pub cluster: u32,
 }
 
 impl Default for FrameSection {
@@ -37,6 +41,7 @@ impl Default for FrameSection {
             zero_banks: 0.0,
             known: Vec::new(),
             in_service_listed: None,
+            cluster: 5,
         }
     }
 }
@@ -50,6 +55,11 @@ impl FrameSection {
     /// Whether the design is list-assisted.
     pub fn list_assisted(&self) -> bool {
         self.design == "list-assisted"
+    }
+
+    /// Whether the design is Mitofsky–Waksberg two-stage sampling.
+    pub fn mitofsky_waksberg(&self) -> bool {
+        self.design == "mitofsky-waksberg"
     }
 
     /// Whether anything needs the banks: a list-assisted design or the bank population model.

@@ -439,9 +439,10 @@ pub(super) fn validate(s: &super::Scenario, limit: Limit<'_>, fail: Fail<'_>) ->
     if let Err(allowed) = super::schema::check_choice("numbers.frame.design", &f.design) {
         return fail("numbers.frame.design", format!("\"{}\"", f.design), &allowed);
     }
-    if f.list_assisted() && !s.numbers.mix.is_empty() {
-        return fail("numbers.frame.design", "\"list-assisted\"".into(), "no numbers.mix (set numbers.mix = {})");
+    if (f.list_assisted() || f.mitofsky_waksberg()) && !s.numbers.mix.is_empty() {
+        return fail("numbers.frame.design", format!("\"{}\"", f.design), "no numbers.mix (set numbers.mix = {})");
     }
+    limit("numbers.frame.cluster", f64::from(f.cluster))?;
     if let Err(allowed) = super::schema::check_choice("numbers.frame.bank", &f.bank.to_string()) {
         return fail("numbers.frame.bank", f.bank.to_string(), &allowed);
     }

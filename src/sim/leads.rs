@@ -102,6 +102,8 @@ enum Generated {
     Mixed(Box<MixedSource>),
     /// A list-assisted list over the bank frame (`[numbers.frame]`).
     Banked(NumberSpace),
+    /// Mitofsky–Waksberg: the stage-1 list of primaries, and stage 2 driven by their outcomes.
+    TwoStage(NumberSpace, u32),
 }
 
 /// The bank frame a scenario names: the banks of its known databases, and the population model over them.
@@ -200,7 +202,12 @@ impl LeadSource {
         let (space, list) = if n.list.is_empty() {
             let mix = scenario.mix();
             let selection = Selection { types, prefixes: n.prefixes.clone(), lengths: Vec::new() };
-            let generated = if let Some(b) = banks.as_ref().filter(|_| n.frame.list_assisted()) {
+            let generated = if n.frame.mitofsky_waksberg() {
+                let space = NumberSpace::new(&plan, &selection)?;
+                CallList::mitofsky_waksberg(space.clone(), 0)
+                    .map_err(|e| Error::Invalid(format!("numbers.frame: {e}")))?;
+                Generated::TwoStage(space, n.frame.cluster)
+            } else if let Some(b) = banks.as_ref().filter(|_| n.frame.list_assisted()) {
                 let space = NumberSpace::new(&plan, &selection)?;
                 // Built once here so that an empty frame fails before any run.
                 CallList::list_assisted(space.clone(), &b.banks, b.min_listed, b.zero_rate, 0)
@@ -240,7 +247,14 @@ impl LeadSource {
                     CallList::list_assisted(space.clone(), &b.banks, b.min_listed, b.zero_rate, seed)
                         .expect("checked when prepared")
                 }
+                Generated::TwoStage(space, _) => {
+                    CallList::mitofsky_waksberg(space.clone(), seed).expect("checked when prepared")
+                }
             }),
+            second: match &self.space {
+                Some(Generated::TwoStage(_, k)) => Some(Box::new(SecondStage::new(*k))),
+                _ => None,
+            },
             banks: self.banks.clone(),
             strata: self.strata.clone(),
             fixed: self.list.clone(),
@@ -267,6 +281,59 @@ pub struct FreshLeads {
     strata: Arc<Strata>,
     ahead: Ahead,
     banks: Option<Arc<BankModel>>,
+    /// Mitofsky–Waksberg: stage 2's state (none for other designs).
+    second: Option<Box<SecondStage>>,
+}
+
+/// Stage 2 of Mitofsky–Waksberg sampling inside a run. A fresh number's first dial tells whether it is in
+/// service ([`FreshLeads::observe`]); a primary in service retains its bank, and a retained bank releases its
+/// further numbers (in [`crate::BankSample::second_stage`] order, suppressed ones skipped) one at a time while
+/// its working numbers found plus its numbers released and not yet dialled fall short of `k` — Waksberg's
+/// sequential rule: the bank is dialled until `k` of its numbers work or it runs out. Released numbers go
+/// before the next primary.
+#[derive(Debug, Default)]
+struct SecondStage {
+    k: u32,
+    /// Numbers released and not yet handed to the dialer.
+    queue: std::collections::VecDeque<PhoneNumber>,
+    /// Numbers handed out or queued whose first dial has not told yet, by key: their bank.
+    pending: std::collections::HashMap<u64, u64>,
+    /// Retained banks.
+    banks: std::collections::HashMap<u64, RetainedBank>,
+    /// Every number stage 2 released (so that a referral to one is known as dialled).
+    released: std::collections::HashSet<u64>,
+}
+
+/// A retained bank's progress.
+#[derive(Debug)]
+struct RetainedBank {
+    order: Vec<PhoneNumber>,
+    next: usize,
+    working: u32,
+    outstanding: u32,
+}
+
+impl SecondStage {
+    fn new(k: u32) -> SecondStage {
+        SecondStage { k, ..SecondStage::default() }
+    }
+
+    /// Releases `bank`'s next numbers while it falls short of `k`.
+    fn release(&mut self, bank: u64, exclusions: &Exclusions) {
+        let k = self.k;
+        let Some(b) = self.banks.get_mut(&bank) else { return };
+        while b.working + b.outstanding < k && b.next < b.order.len() {
+            let n = b.order[b.next];
+            b.next += 1;
+            if exclusions.excluded(&n).is_some() {
+                continue;
+            }
+            b.outstanding += 1;
+            self.queue.push_back(n);
+            self.pending.insert(n.key(), bank);
+            self.released.insert(n.key());
+        }
+    }
 }
 
 /// Numbers worked out ahead of the cursor, with their exclusion verdicts: the list's numbers come
@@ -316,6 +383,10 @@ impl FreshLeads {
     }
 
     fn pull(&mut self, dial_anyway: &dyn Fn(u64) -> bool) -> Option<(u64, PhoneNumber, bool)> {
+        if let Some(n) = self.second.as_mut().and_then(|s| s.queue.pop_front()) {
+            // A stage-2 number has no list position: it is handed out past the list's end.
+            return Some((u64::MAX, n, false));
+        }
         loop {
             let position = self.next;
             let at = position.wrapping_sub(self.ahead.first);
@@ -331,6 +402,11 @@ impl FreshLeads {
                 }
                 self.excluded += 1;
                 continue;
+            }
+            if let (Some(s), Some(list)) = (self.second.as_mut(), &self.list) {
+                // A primary: its first dial decides whether its bank is retained.
+                let bank = list.two_stage().and_then(|t| t.bank_of(&number)).expect("a primary lies in the space");
+                s.pending.insert(number.key(), bank);
             }
             return Some((position, number, false));
         }
@@ -371,8 +447,30 @@ impl FreshLeads {
             (None, Some(f)) => f[..(cursor as usize).min(f.len())].iter().position(|n| n == number).map(|p| p as u64),
             _ => None,
         };
-        position.is_some_and(|p| p < cursor)
+        let released = self.second.as_ref().is_some_and(|s| s.released.contains(&number.key()));
+        (released || position.is_some_and(|p| p < cursor))
             && (self.exclusions.excluded(number).is_none() || dial_anyway(number.key()))
+    }
+
+    /// What the first dial of `number` told: whether it is in service. Under Mitofsky–Waksberg a primary in
+    /// service retains its bank, and a retained bank's numbers found dead make room for its next ones (see
+    /// [`SecondStage`]); otherwise nothing happens.
+    pub(crate) fn observe(&mut self, number: &PhoneNumber, in_service: bool) {
+        let Some(s) = self.second.as_mut() else { return };
+        let Some(bank) = s.pending.remove(&number.key()) else { return };
+        match s.banks.get_mut(&bank) {
+            Some(b) => {
+                b.outstanding -= 1;
+                b.working += u32::from(in_service);
+            }
+            None if in_service => {
+                let order = self.list.as_ref().and_then(CallList::two_stage).map(|t| t.second_stage(bank));
+                let b = RetainedBank { order: order.unwrap_or_default(), next: 0, working: 1, outstanding: 0 };
+                s.banks.insert(bank, b);
+            }
+            None => return,
+        }
+        s.release(bank, &self.exclusions);
     }
 
     /// Numbers skipped because a source holds them.
@@ -459,6 +557,7 @@ mod tests {
                 strata,
                 ahead: Ahead::default(),
                 banks: None,
+                second: None,
             };
             let mut expected = (0..3_000u64).filter(|&p| exclusions.excluded(&list.number_at(p)).is_none());
             for _ in 0..1_200 {

@@ -39,4 +39,5 @@ mod report;
 mod simulate;
 mod surface;
 mod time;
+mod twostage;
 mod workflows;

@@ -1,9 +1,22 @@
-//! Numbers drawn from every row of every shipped plan are valid and of the row's type per libphonenumber,
-//! as implemented by the `phonenumber` crate (a dev-dependency pinned to the plans' metadata version).
+//! Numbers drawn from every row of every shipped plan are valid and of the row's type per libphonenumber, as
+//! implemented by the `phonenumber` crate with the metadata the plans are derived from: the crate reads
+//! `data/metadata/PhoneNumberMetadata-VERSION.xml.gz` at run time with its own XML reader and validates with its
+//! own regular expressions (`Database::parse`, `is_valid_with`), so the oracle shares no code with
+//! `dialsim plan derive`. Its compiled-in metadata (9.0.33) is used only to show that the loaded file is the one
+//! that decides.
 use crate::common;
+use crate::plans::derive;
+
+use std::sync::OnceLock;
 
 use dialsim::{NumberSpace, NumberType, Plan, Selection};
-use phonenumber::metadata::DATABASE;
+use phonenumber::metadata::Database;
+
+/// The committed metadata, as the crate reads it (once per test binary: it compiles every pattern).
+fn db() -> &'static Database {
+    static DB: OnceLock<Database> = OnceLock::new();
+    DB.get_or_init(|| Database::parse(derive::metadata_xml()).expect("the phonenumber crate reads the metadata"))
+}
 
 fn type_name(t: phonenumber::Type) -> &'static str {
     use phonenumber::Type::*;
@@ -31,9 +44,10 @@ fn oracle(e164: &str) -> (bool, &'static str) {
 
 /// The crate's verdict with the region it assigns the number to (NANP and +44 span several regions).
 fn oracle_region(e164: &str) -> (bool, &'static str, String) {
-    let n = phonenumber::parse(None, e164).unwrap_or_else(|e| panic!("{e164} does not parse: {e:?}"));
-    let region = n.country().id().map(|id| format!("{id:?}")).unwrap_or_default();
-    (phonenumber::is_valid(&n), type_name(n.number_type(&DATABASE)), region)
+    let db = db();
+    let n = phonenumber::parse_with(db, None, e164).unwrap_or_else(|e| panic!("{e164} does not parse: {e:?}"));
+    let region = n.metadata(db).map(|m| m.id().to_string()).unwrap_or_default();
+    (phonenumber::is_valid_with(db, &n), type_name(n.number_type(db)), region)
 }
 
 #[test]
@@ -132,7 +146,7 @@ fn numbers_outside_the_plan_are_invalid_per_libphonenumber() {
 /// libphonenumber's own rule: the national number matches the whole pattern of `kind` and of the general
 /// description, with a length the type allows.
 fn whole_match(plan: &str, national: &str, kind: &str) -> bool {
-    let meta = DATABASE.by_id(&plan.to_uppercase()).unwrap();
+    let meta = db().by_id(&plan.to_uppercase()).unwrap();
     let d = meta.descriptors();
     let desc = match kind {
         "fixedLine" | "fixedLineOrMobile" => d.fixed_line(),
@@ -156,4 +170,86 @@ fn whole_match(plan: &str, national: &str, kind: &str) -> bool {
         re.is_match(national) && (lengths.is_empty() || lengths.contains(&(national.len() as u16)))
     };
     desc.is_some_and(|desc| full(desc) && full(d.general()))
+}
+
+/// The oracle is the loaded file, not the crate's compiled-in 9.0.33 metadata: numbers of the area codes
+/// opened after 9.0.33 are generated, valid under the committed metadata and invalid under the crate's own.
+#[test]
+fn the_loaded_metadata_decides_numbers_opened_after_the_crates_own() {
+    let plan = Plan::embedded("us").unwrap();
+    let space = NumberSpace::new(&plan, &Selection::default()).unwrap();
+    for national in [2_743_551_234u64, 2_749_990_000, 9_835_550_000] {
+        let n = dialsim::PhoneNumber { country_code: 1, national, length: 10 };
+        assert!(space.index_of(&n).is_some(), "{n} is not in the US plan");
+        let e164 = n.to_string();
+        let builtin = phonenumber::parse(None, &e164).is_ok_and(|p| phonenumber::is_valid(&p));
+        assert!(!builtin, "{e164} is valid under the crate's 9.0.33 metadata: pick a number it does not know");
+        assert_eq!(oracle(&e164), (true, "fixedLineOrMobile"), "{e164} under the committed metadata");
+    }
+}
+
+/// The checker given to Python `phonenumbers`: reads `E164,type` lines, prints the lines it disagrees with and
+/// then `checked N`.
+const PY_ORACLE: &str = r#"
+import sys, phonenumbers as p
+from phonenumbers import PhoneNumberType as T
+names = {T.FIXED_LINE: "fixedLine", T.MOBILE: "mobile", T.FIXED_LINE_OR_MOBILE: "fixedLineOrMobile",
+         T.TOLL_FREE: "tollFree", T.PREMIUM_RATE: "premiumRate", T.SHARED_COST: "sharedCost", T.VOIP: "voip",
+         T.PERSONAL_NUMBER: "personalNumber", T.PAGER: "pager", T.UAN: "uan", T.VOICEMAIL: "voicemail"}
+n = 0
+for line in sys.stdin:
+    number, kind = line.strip().split(",")
+    x = p.parse(number)
+    n += 1
+    valid, got = p.is_valid_number(x), names.get(p.number_type(x), "unknown")
+    if not valid or got != kind:
+        print(f"{number} row {kind}: valid={valid} {got}")
+print(f"checked {n}")
+"#;
+
+/// The Python `phonenumbers` release the third oracle pins (PyPI; .ci/run installs it).
+const PY_VERSION: &str = "9.0.43";
+
+/// A third oracle, of another implementation and a newer release: Python `phonenumbers` 9.0.43 (PyPI, a port
+/// of libphonenumber with its own metadata build) finds every number drawn from every row of every plan valid
+/// and of the row's type. Skipped with a reason when the module is absent here; CI (CI set) must have it.
+#[test]
+fn numbers_of_every_plan_row_are_valid_under_python_phonenumbers() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let probe = Command::new("python3").args(["-c", "import phonenumbers; print(phonenumbers.__version__)"]).output();
+    let version =
+        probe.ok().filter(|o| o.status.success()).map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    if version.as_deref() != Some(PY_VERSION) {
+        let why = format!("python3 with phonenumbers=={PY_VERSION} is not installed here (found {version:?})");
+        assert!(std::env::var_os("CI").is_none(), "{why}: .ci/run installs it");
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let mut input = String::new();
+    let mut expected = 0;
+    for name in Plan::embedded_names() {
+        let plan = Plan::embedded(name).unwrap();
+        let all = Selection { types: NumberType::ALL.to_vec(), prefixes: vec![], lengths: vec![] };
+        let space = NumberSpace::new(&plan, &all).unwrap();
+        for seg in space.segments() {
+            let last = seg.count - 1;
+            let offsets: std::collections::BTreeSet<u64> = [0, last, last / 2, last / 7].into();
+            for offset in offsets {
+                input.push_str(&format!("{},{}\n", seg.number(offset), seg.kind));
+                expected += 1;
+            }
+        }
+    }
+    let mut child =
+        Command::new("python3").args(["-c", PY_ORACLE]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()).unwrap());
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert!(out.status.success(), "the Python oracle failed");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (disagreements, last) = text.trim_end().rsplit_once('\n').unwrap_or(("", text.trim_end()));
+    assert_eq!(last, format!("checked {expected}"), "{text}");
+    assert!(disagreements.is_empty(), "phonenumbers {PY_VERSION} disagrees:\n{disagreements}");
 }

@@ -139,7 +139,9 @@ fn permutation_version_pins_the_order() {
     let cz = common::list("cz", 7);
     let first: Vec<String> = (0..5).map(|p| cz.number_at(p).to_string()).collect();
     assert_eq!(first, ["+420241643812", "+420463647528", "+420798060266", "+420534772137", "+420223283791"]);
+    // The US plan's size is part of the order: renewed when the plan moved to libphonenumber 9.0.35 (7 M more
+    // numbers); the cz plan did not change.
     let us = common::list("us", 7);
     let first: Vec<String> = (0..3).map(|p| us.number_at(p).to_string()).collect();
-    assert_eq!(first, ["+17026933395", "+17265627813", "+15574445349"]);
+    assert_eq!(first, ["+17018933395", "+17257627813", "+15516445349"]);
 }

@@ -5,7 +5,7 @@ use crate::common;
 
 #[path = "../../examples/derive_plans/derive.rs"]
 #[allow(dead_code)]
-mod derive;
+pub(crate) mod derive;
 
 use dialsim::plan_derive::{self, Metadata};
 use dialsim::{Error, NumberType, Plan};
@@ -14,7 +14,7 @@ const SMALL: &str = "tests/data/metadata-small.xml";
 
 #[test]
 fn committed_plans_equal_the_derivation_from_libphonenumber() {
-    let meta = derive::crate_metadata();
+    let meta = derive::metadata();
     for (stem, region) in derive::SHIPPED {
         let committed = std::fs::read_to_string(format!("data/plans/{stem}.csv")).unwrap();
         assert!(
@@ -27,16 +27,66 @@ fn committed_plans_equal_the_derivation_from_libphonenumber() {
 }
 
 #[test]
-fn plan_derive_on_the_crates_metadata_writes_the_embedded_plan_byte_for_byte() {
+fn plan_derive_on_the_committed_metadata_writes_the_embedded_plans_byte_for_byte() {
     let d = tempfile::tempdir().unwrap();
-    let xml = derive::crate_metadata_xml();
-    let xml = xml.to_str().unwrap();
-    // The version comes from the crate's folder name (phonenumber-0.3.10+9.0.33).
-    common::ok_stdout(d.path(), &["plan", "derive", xml, "--region", "cz", "-o", "cz.csv"]);
-    let written = std::fs::read(d.path().join("cz.csv")).unwrap();
-    assert_eq!(written, std::fs::read("data/plans/cz.csv").unwrap());
-    let regions = common::ok_stdout(d.path(), &["plan", "derive", xml, "--regions"]);
+    let gz = derive::metadata_path();
+    let gz = gz.to_str().unwrap();
+    // The gzip file is read as it is; the version comes from its name (PhoneNumberMetadata-9.0.35.xml.gz).
+    for (stem, region) in derive::SHIPPED {
+        common::ok_stdout(d.path(), &["plan", "derive", gz, "--region", region, "-o", "p.csv"]);
+        let written = std::fs::read(d.path().join("p.csv")).unwrap();
+        assert!(written == std::fs::read(format!("data/plans/{stem}.csv")).unwrap(), "{stem}");
+    }
+    let regions = common::ok_stdout(d.path(), &["plan", "derive", gz, "--regions"]);
     assert_eq!(regions, std::fs::read("data/regions.csv").unwrap());
+    // The same file decompressed derives the same rows (the header names the file it was given).
+    std::fs::write(d.path().join("PhoneNumberMetadata.xml"), derive::metadata_xml()).unwrap();
+    let plain = common::ok_stdout(
+        d.path(),
+        &[
+            "plan",
+            "derive",
+            "PhoneNumberMetadata.xml",
+            "--region",
+            "CZ",
+            "--metadata-version",
+            derive::METADATA_VERSION,
+        ],
+    );
+    let rows = |t: &[u8]| String::from_utf8(t.to_vec()).unwrap().lines().filter(|l| !l.starts_with('#')).count();
+    assert_eq!(rows(&plain), rows(&std::fs::read("data/plans/cz.csv").unwrap()));
+    // A file cut short inside its gzip stream is refused with its name, never half read.
+    let bytes = std::fs::read(derive::metadata_path()).unwrap();
+    std::fs::write(d.path().join("cut.xml.gz"), &bytes[..bytes.len() / 2]).unwrap();
+    let out = common::dialsim(d.path(), &["plan", "derive", "cut.xml.gz", "--region", "CZ"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains("cut.xml.gz") && !stderr.contains("panicked"), "{stderr}");
+}
+
+/// NPA 274, 472 and 983 opened after libphonenumber 9.0.33: the US plan holds their blocks as the committed
+/// metadata has them (274-2xx to 274-9xx, 472-2xx/3xx/4xx/7xx/8xx/9xx, 983-2xx to 983-5xx and 983-7xx to
+/// 983-9xx), and their numbers are generated.
+#[test]
+fn the_us_plan_holds_the_area_codes_opened_after_9_0_33() {
+    let plan = Plan::embedded("us").unwrap();
+    let space = dialsim::NumberSpace::new(&plan, &dialsim::Selection::default()).unwrap();
+    let has = |npa: u64, exchange: u64| {
+        let n =
+            dialsim::PhoneNumber { country_code: 1, national: npa * 10_000_000 + exchange * 10_000 + 1234, length: 10 };
+        space.index_of(&n).is_some()
+    };
+    for exchange in 200..1000 {
+        assert!(has(274, exchange), "274-{exchange} is missing from the US plan");
+    }
+    for d in [2, 3, 4, 7, 8, 9] {
+        assert!(has(472, d * 100 + 55), "472-{d}xx");
+    }
+    for d in [2, 3, 4, 5, 7, 8, 9] {
+        assert!(has(983, d * 100 + 55), "983-{d}xx");
+    }
+    // Exchanges never start with 0 or 1 in the NANP.
+    assert!(!has(274, 155) && !has(983, 55));
+    assert_eq!(plan.metadata_version(), Some(derive::METADATA_VERSION));
 }
 
 #[test]

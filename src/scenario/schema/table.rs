@@ -80,7 +80,8 @@ pub(super) fn table() -> Vec<Key> {
     t.push(k("numbers.read.encoding", Choice, "", "Text encoding of the CSV files (left out: detected)").one_of(|| vec!["utf-8", "utf-16", "utf-16le", "utf-16be", "windows-1250", "windows-1252"]).example("\"utf-8\""));
     t.push(k("numbers.read.header", Choice, "", "Whether the first row is a header (left out: auto)").one_of(|| vec!["yes", "no", "auto"]).example("\"auto\""));
     t.push(k("numbers.read.max_rejected", Number, p, "Largest share of a file's values that may be rejected as not phone numbers (left out: 0.01)").range(0.0, 1.0).example("0.01"));
-    t.push(k("numbers.frame.design", Choice, "", "Sampling design: uniform, or list-assisted (Casady-Lepkowski; takes no numbers.mix)").one_of(|| vec!["uniform", "list-assisted"]));
+    t.push(k("numbers.frame.design", Choice, "", "Sampling design: uniform, list-assisted (Casady-Lepkowski) or mitofsky-waksberg (two-stage, banks of 100); the last two take no numbers.mix").one_of(|| vec!["uniform", "list-assisted", "mitofsky-waksberg"]));
+    t.push(k("numbers.frame.cluster", Integer, "numbers", "Mitofsky-Waksberg: numbers in service sought in each bank kept (k, the primary included)").range(1.0, 100.0));
     t.push(k("numbers.frame.bank", Integer, "numbers", "Numbers per bank").one_of(|| vec!["100", "1000"]));
     t.push(k("numbers.frame.min_listed", Integer, "numbers", "Known numbers a bank needs to be listed").range(1.0, f64::from(u32::MAX)));
     t.push(k("numbers.frame.zero_banks", Number, "", "The zero banks' sampling rate relative to the listed banks' (0: left out; 1: as uniform)").range(0.0, 1.0));

@@ -36,7 +36,12 @@ impl<'a> Engine<'a> {
         } else {
             Millis::ZERO
         };
-        let fate = if !self.in_service(number, &r) {
+        let in_service = self.in_service(number, &r);
+        if attempt == 1 {
+            // Mitofsky–Waksberg's second stage learns from the first dial (nothing for other designs).
+            self.fresh.observe(number, in_service);
+        }
+        let fate = if !in_service {
             Fate::Sit
         } else {
             let u = uniform(self.key, number.key(), attempt, Purpose::AttemptFate as u64, 0);
