@@ -282,3 +282,21 @@ fn the_default_days_amd_figures_quoted_in_the_model_page() {
     check("model.amd.abandon_off", &pct(&off, "abandon_rate", 2));
     check("model.amd.abandon_1s", &pct(&fast, "abandon_rate", 2));
 }
+
+/// The comparison of sampling designs in docs/sampling.md is what `examples/sampling_compare.rs` prints for 30
+/// replications, seed 1 (six designs on the default day, about 20 s of simulation in a debug build: the second
+/// stage).
+#[test]
+#[ignore = "six designs × 30 full-day replications; run in CI's second stage"]
+fn the_sampling_comparison_quoted_in_the_guide() {
+    // cargo test builds the examples beside the test binary's folder: target/<profile>/examples.
+    let exe = std::env::current_exe().unwrap();
+    let example = exe.parent().and_then(Path::parent).map(|p| p.join("examples/sampling_compare")).unwrap();
+    assert!(example.exists(), "{} is not built (cargo test builds the examples)", example.display());
+    let out = std::process::Command::new(&example).args(["30", "1"]).current_dir(root()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The table's rows (the example ends with a line saying what ± is, which the page says in its own words).
+    let table: Vec<String> =
+        String::from_utf8(out.stdout).unwrap().lines().filter(|l| l.starts_with('|')).map(String::from).collect();
+    check("sampling.compare", &table.join("\n"));
+}
