@@ -127,6 +127,15 @@ impl Svg {
         );
     }
 
+    /// Text at (x, y) with a `class` (which tests and stylesheets can find).
+    pub fn text_class(&mut self, (x, y): (f64, f64), anchor: &str, size: f64, fill: &str, class: &str, text: &str) {
+        let _ = write!(
+            self.buf,
+            r#"<text class="{class}" x="{x:.1}" y="{y:.1}" text-anchor="{anchor}" font-size="{size}" fill="{fill}">{}</text>"#,
+            esc(text)
+        );
+    }
+
     /// Text turned a quarter left, centred on (x, y): a y axis's title.
     pub fn vtext(&mut self, (x, y): (f64, f64), size: f64, fill: &str, text: &str) {
         let _ = write!(
@@ -199,13 +208,49 @@ impl Frame {
     }
 }
 
-/// A legend row from `x` at `y`: a swatch and a label per entry (`dash` for dashed lines).
-pub(super) fn legend(svg: &mut Svg, (mut x, y): (f64, f64), entries: &[(&str, String, Option<&str>)]) {
-    for (color, label, dash) in entries {
-        svg.line((x, y - 4.0), (x + 18.0, y - 4.0), color, 2.5, *dash);
-        svg.text((x + 22.0, y), "start", 11.0, "#222", label);
-        x += 30.0 + 6.2 * label.chars().count() as f64;
+/// A legend entry: colour, label, dash pattern (for dashed lines).
+pub(super) type Entry<'a> = (&'a str, String, Option<&'a str>);
+
+/// Height of one legend row.
+pub(super) const LEGEND_ROW: f64 = 16.0;
+
+/// The width a legend entry takes: swatch, gap, label (about 6.2 units a character at 11 units).
+fn entry_width(e: &Entry<'_>) -> f64 {
+    30.0 + 6.2 * e.1.chars().count() as f64
+}
+
+/// The rows of a legend `width` wide: entries in order, a new row when the next does not fit.
+pub(super) fn legend_rows<'e, 'a>(entries: &'e [Entry<'a>], width: f64) -> Vec<&'e [Entry<'a>]> {
+    let mut rows = Vec::new();
+    let (mut start, mut used) = (0, 0.0);
+    for (i, e) in entries.iter().enumerate() {
+        let w = entry_width(e);
+        if used + w > width && i > start {
+            rows.push(&entries[start..i]);
+            (start, used) = (i, 0.0);
+        }
+        used += w;
     }
+    if start < entries.len() {
+        rows.push(&entries[start..]);
+    }
+    rows
+}
+
+/// A legend from `x` at `y` (the first row's baseline), wrapped into rows `width` wide ([`legend_rows`]): a
+/// swatch and a label per entry. Returns the number of rows.
+pub(super) fn legend(svg: &mut Svg, (x0, y): (f64, f64), width: f64, entries: &[Entry<'_>]) -> usize {
+    let rows = legend_rows(entries, width);
+    for (r, row) in rows.iter().enumerate() {
+        let (mut x, y) = (x0, y + LEGEND_ROW * r as f64);
+        for e in *row {
+            let (color, label, dash) = e;
+            svg.line((x, y - 4.0), (x + 18.0, y - 4.0), color, 2.5, *dash);
+            svg.text((x + 22.0, y), "start", 11.0, "#222", label);
+            x += entry_width(e);
+        }
+    }
+    rows.len()
 }
 
 #[cfg(test)]
@@ -223,6 +268,19 @@ mod tests {
             ticks(10.0, 30.0, step).iter().map(|t| t.1.as_str()).collect::<Vec<_>>(),
             ["10", "15", "20", "25", "30"]
         );
+    }
+
+    #[test]
+    fn a_legend_wraps_into_rows_that_fit_its_width() {
+        let entries: Vec<Entry<'_>> = (0..8).map(|i| ("#000", format!("dialer.drop_target = 0.0{i}"), None)).collect();
+        let rows = legend_rows(&entries, 470.0);
+        assert!(rows.len() > 1, "eight long entries in one row");
+        assert_eq!(rows.iter().map(|r| r.len()).sum::<usize>(), 8, "an entry lost");
+        for r in &rows {
+            assert!(r.iter().map(entry_width).sum::<f64>() <= 470.0, "a row wider than the legend");
+        }
+        // One entry wider than the legend still gets a row of its own.
+        assert_eq!(legend_rows(&entries[..1], 10.0).len(), 1);
     }
 
     #[test]
