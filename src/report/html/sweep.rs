@@ -84,10 +84,12 @@ pub(super) fn render(h: &mut String, c: &Context, keys: &[String], reps: &str, p
         let all: Vec<f64> =
             points.iter().filter_map(est).flat_map(|e| [e.lo, e.hi, e.mean]).filter(|v| v.is_finite()).collect();
         let y_range = (all.iter().copied().fold(f64::MAX, f64::min), all.iter().copied().fold(f64::MIN, f64::max));
-        // A count, a share or a time is never negative, so the axis starts at zero at the lowest (a net value
-        // in money may be), and a share stops at 100 %.
+        // A KPI whose every mean is at least zero (a count, a share, a time, a cost) starts its axis at zero at
+        // the lowest, however far a t-interval reaches below (a net value in money may be negative), and a share
+        // stops at 100 %.
         let top = if meta(k).1 == Unit::Percent { 100.0 } else { f64::MAX };
-        let bottom = if meta(k).1 == Unit::Money { f64::MIN } else { 0.0 };
+        let negative = points.iter().filter_map(est).any(|e| e.mean < 0.0);
+        let bottom = if negative { f64::MIN } else { 0.0 };
         let y_range = (scale(k, y_range.0.min(y_range.1)).max(bottom), scale(k, y_range.1.max(y_range.0)).min(top));
         let limit_line =
             limit.filter(|_| LIMITED.contains(&k)).map(|(l, window)| (100.0 * l, format!("limit {} {window}", pct(l))));
