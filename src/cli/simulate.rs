@@ -216,7 +216,7 @@ fn run_into(
     }
     if args.plot {
         let title = format!("{} — day profile (seed {seed})", campaign.scenario().run.name);
-        dialsim::report::profile_svg(&folder.path().join("profile.svg"), &title, &out.intervals)?;
+        dialsim::report::profile_svg(&folder.path().join("profile.svg"), &title, campaign.scenario(), &out)?;
     }
     folder.commit(seed, dialsim::manifest::scenario_sha256(campaign.scenario()))?;
     if let Some(k) = key {
@@ -447,7 +447,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         if args.plot {
             let first = campaign.run(seed, false);
             let title = format!("{} — day profile, replication 0 (seed {seed})", campaign.scenario().run.name);
-            dialsim::report::profile_svg(&folder.path().join("profile.svg"), &title, &first.intervals)?;
+            dialsim::report::profile_svg(&folder.path().join("profile.svg"), &title, campaign.scenario(), &first)?;
         }
         folder.commit(seed, dialsim::manifest::scenario_sha256(campaign.scenario()))?;
         let dir = args.out.as_deref().unwrap_or(std::path::Path::new("."));

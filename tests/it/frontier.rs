@@ -286,7 +286,7 @@ fn the_chart_and_the_report_show_the_frontier_with_the_limit_and_the_non_complia
         svg.starts_with("<svg") && svg.contains("5 agents") && svg.contains("10 agents"),
         "one panel per agent count"
     );
-    assert!(svg.contains("model") && svg.contains("adaptive-hard-limit") && svg.contains("limit 3.0 %"));
+    assert!(svg.contains("model") && svg.contains("adaptive-hard-limit") && svg.contains("limit 3.00 %"));
     // The folder lists the chart in its manifest.
     assert!(read(d, "fr/manifest.json").contains("frontier.svg"));
     ok_stdout(d, &["report", "fr", "-o", "dir.html"]);

@@ -81,12 +81,17 @@ fn panel(
 /// The day profile as three stacked panels sharing the time axis: calls per 15 minutes; drops (their own
 /// scale) with the drop rate against the drop target and the profile's abandonment limit; dial level and
 /// occupancy.
-pub(super) fn profile(rows: &[IntervalRow], target: Option<f64>, limit: Option<(f64, &str)>) -> String {
+pub(crate) fn profile(rows: &[IntervalRow], target: Option<f64>, limit: Option<(f64, &str)>) -> String {
+    profile_panels(rows, target, limit).concat()
+}
+
+/// The three panels of [`profile`], each one `<svg>`.
+pub(crate) fn profile_panels(rows: &[IntervalRow], target: Option<f64>, limit: Option<(f64, &str)>) -> Vec<String> {
     let n = rows.len().max(1) as f64;
     let xt = time_ticks(rows);
     let xs = Scale { lo: 0.0, hi: n, p0: MARGIN.0, p1: W - MARGIN.1 };
     let mid = |i: usize| xs.at(i as f64 + 0.5);
-    let mut out = String::new();
+    let mut out = Vec::new();
     // Calls.
     {
         let h = 250.0;
@@ -110,7 +115,7 @@ pub(super) fn profile(rows: &[IntervalRow], target: Option<f64>, limit: Option<(
             .map(|(k, (l, _))| (COLORS[k], l.to_string(), (k == 1).then_some("5 3")))
             .collect();
         legend(&mut svg, (MARGIN.0, 16.0), W - MARGIN.0 - MARGIN.1, &entries);
-        out.push_str(&svg.finish());
+        out.push(svg.finish());
     }
     // Drops, on their own scale; the rates on the right axis.
     {
@@ -179,7 +184,7 @@ pub(super) fn profile(rows: &[IntervalRow], target: Option<f64>, limit: Option<(
             entries.push(("#000", format!("limit {} {window}", pct(l)), Some("2 3")));
         }
         legend(&mut svg, (MARGIN.0, 16.0), W - MARGIN.0 - MARGIN.1, &entries);
-        out.push_str(&svg.finish());
+        out.push(svg.finish());
     }
     // Dial level and occupancy.
     {
@@ -203,13 +208,13 @@ pub(super) fn profile(rows: &[IntervalRow], target: Option<f64>, limit: Option<(
                 (COLORS[4], "occupancy (right)".into(), None),
             ],
         );
-        out.push_str(&svg.finish());
+        out.push(svg.finish());
     }
     out
 }
 
 /// A share as a percentage with a sensible number of decimals.
-pub(super) fn pct(v: f64) -> String {
+pub(crate) fn pct(v: f64) -> String {
     let p = 100.0 * v;
     if p == p.round() {
         format!("{p:.0} %")
@@ -223,7 +228,7 @@ pub(super) fn pct(v: f64) -> String {
 /// One sweep chart (one facet): a KPI against the first parameter, one line per series, 95 % interval bars
 /// dodged sideways so that no two series' bars overlap. `x` holds the first parameter's values as written;
 /// `numeric` their numbers when all are numbers (then spaced to scale, else evenly as categories).
-pub(super) struct SweepChart<'a> {
+pub(crate) struct SweepChart<'a> {
     pub title: &'a str,
     pub x_title: &'a str,
     pub y_title: &'a str,
@@ -238,7 +243,7 @@ pub(super) struct SweepChart<'a> {
     pub limit: Option<(f64, &'a str)>,
 }
 
-pub(super) fn sweep_chart(c: &SweepChart<'_>, w: f64) -> String {
+pub(crate) fn sweep_chart(c: &SweepChart<'_>, w: f64) -> String {
     let h = 300.0;
     let head = if c.title.is_empty() { 0.0 } else { 18.0 };
     let (left, right, bottom) = (72.0, 16.0, 46.0);
@@ -320,14 +325,14 @@ pub(super) fn sweep_chart(c: &SweepChart<'_>, w: f64) -> String {
 
 /// One row of the forest plot: the KPI's label, B − A relative to A (in %, with its 95 % interval) when A is
 /// not zero, and the text beside it.
-pub(super) struct ForestRow {
+pub(crate) struct ForestRow {
     pub label: String,
     pub relative: Option<Est>,
     pub text: String,
 }
 
 /// The forest plot: B − A as a percentage of A with its 95 % interval, one row per KPI, a line at zero.
-pub(super) fn forest(rows: &[ForestRow]) -> String {
+pub(crate) fn forest(rows: &[ForestRow]) -> String {
     let row_h = 22.0;
     let (top, bottom) = (34.0, 44.0);
     let h = top + bottom + row_h * rows.len() as f64;

@@ -129,9 +129,7 @@ pub(super) fn render(h: &mut String, c: &Context, reps: &str, points: &[Frontier
          point beyond the abandonment axis is an arrow at its edge, labelled with its value.</p>"
     );
     h.push_str("<figure><figcaption>Agent occupancy against realised abandonment</figcaption><div class=\"facets\">");
-    for a in &agents {
-        h.push_str(&chart(points, a, &pacers, limit));
-    }
+    h.push_str(&panels(points, limit).concat());
     h.push_str("</div></figure>\n");
     let mut t = String::from(
         "<table><thead><tr><th>pacer</th><th>agents</th><th>target</th>\
@@ -192,6 +190,12 @@ fn ranges(points: &[FrontierPoint], limit: Option<f64>) -> ((f64, f64, f64), (f6
     let x = nice((100.0 * (xlo - px)).max(0.0), 100.0 * (xhi + px), 5);
     let y = nice((100.0 * (ylo - py)).max(0.0), (100.0 * (yhi + py)).min(100.0), 5);
     (x, y)
+}
+
+/// One panel per agent count (in order of appearance), every panel on the same scales.
+pub(crate) fn panels(points: &[FrontierPoint], limit: Option<f64>) -> Vec<String> {
+    let pacers = distinct(points, |p| &p.pacer);
+    distinct(points, |p| &p.agents).iter().map(|a| chart(points, a, &pacers, limit)).collect()
 }
 
 /// One panel: the points of agent count `agents`, one line per pacer; every panel on the same scales.

@@ -6,18 +6,18 @@
 //! This module gathers; `page.rs` lays out the page and `svg.rs` draws the charts (inline SVG, no script, no
 //! network). Nothing here prints.
 
-mod charts;
+pub(crate) mod charts;
 mod compare;
 mod format;
-mod frontier;
+pub(crate) mod frontier;
 mod page;
-mod read;
-mod svg;
+pub(crate) mod read;
+pub(crate) mod svg;
 mod sweep;
 
 use std::path::Path;
 
-pub(crate) use page::render;
+pub(crate) use page::{render, window};
 
 use super::export::{CompareCsv, Export, FrontierCsv, IntervalsCsv, RunReport, SummaryJson, SweepCsv};
 use crate::analysis::{Comparison, FrontierResult, Replications, SweepResult};

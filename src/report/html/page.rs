@@ -176,7 +176,7 @@ pub(super) fn facts(h: &mut String, c: &Context, extra: &[(&str, String)], varie
     h.push_str("</dl>\n");
 }
 
-pub(super) fn window(r: &crate::jurisdiction::Rules) -> &'static str {
+pub(crate) fn window(r: &crate::jurisdiction::Rules) -> &'static str {
     match r.window {
         crate::jurisdiction::AbandonWindow::Day => "per 24 h",
         crate::jurisdiction::AbandonWindow::ThirtyDays => "per 30 days",
