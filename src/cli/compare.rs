@@ -108,6 +108,8 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         CompareCsv.write(&mut f, &comparison).map_err(|e| dialsim::Error::io(path, e))?;
         f.commit()?;
     }
-    super::report::write_for(args.report.as_ref(), None, |r| r.add_comparison(&args.a, &args.b, &comparison))?;
+    super::report::write_for(args.report.as_ref(), None, |r| {
+        r.add_comparison((&args.a, a.scenario()), (&args.b, b.scenario()), &comparison)
+    })?;
     Ok(0)
 }

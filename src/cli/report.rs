@@ -17,12 +17,19 @@ pub struct ReportArgs {
     /// The HTML file to write (to a temporary name, renamed when complete).
     #[arg(short = 'o', long = "output", value_name = "FILE.html")]
     output: PathBuf,
+    /// KPIs to show as cards, charts and point-table columns, in this order (`dialsim keys --kpi`) [default:
+    /// the headline KPIs]; every KPI stays in the full tables.
+    #[arg(long = "kpi", value_delimiter = ',', value_name = "KPI,...")]
+    kpis: Vec<String>,
 }
 
 pub fn run(args: ReportArgs) -> Result<i32> {
     let folders: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
     check("-o", &args.output, &folders)?;
-    let report = Report::read(&args.inputs)?;
+    let mut report = shown(&args.kpis)?;
+    for input in &args.inputs {
+        report.add_path(input)?;
+    }
     write(&args.output, &report)?;
     note!("dialsim: wrote {} ({} inputs)", args.output.display(), args.inputs.len());
     Ok(0)
@@ -62,20 +69,34 @@ pub(crate) fn write(path: &Path, report: &Report) -> Result<()> {
     Ok(())
 }
 
+/// An empty report that shows the KPIs `kpis` (`--kpi`; none: the headline KPIs); an unknown KPI is a usage
+/// error.
+pub(crate) fn shown(kpis: &[String]) -> Result<Report> {
+    let mut report = Report::new();
+    report.show_kpis(kpis).map_err(|e| dialsim::Error::Usage(format!("--kpi: {e}")))?;
+    Ok(report)
+}
+
 /// The `--report FILE` of a command: the folder `dir` it wrote when there is one (a run folder is audited),
 /// else the results `add` puts in the report.
 pub(crate) fn write_for(path: Option<&PathBuf>, dir: Option<&Path>, add: impl FnOnce(&mut Report)) -> Result<()> {
+    write_for_with(path, dir, Report::new(), add)
+}
+
+/// [`write_for`] into `report`, a report made with its settings (the KPIs it shows).
+pub(crate) fn write_for_with(
+    path: Option<&PathBuf>,
+    dir: Option<&Path>,
+    mut report: Report,
+    add: impl FnOnce(&mut Report),
+) -> Result<()> {
     let Some(path) = path else {
         return Ok(());
     };
-    let report = match dir {
-        Some(dir) => Report::read(&[dir])?,
-        None => {
-            let mut r = Report::new();
-            add(&mut r);
-            r
-        }
-    };
+    match dir {
+        Some(dir) => report.add_path(dir)?,
+        None => add(&mut report),
+    }
     write(path, &report)?;
     note!("dialsim: wrote {}", path.display());
     Ok(())

@@ -31,8 +31,9 @@ pub struct SweepArgs {
     /// Write one SVG chart per KPI of --kpi: the KPI against the first parameter, a line per value of the second.
     #[arg(long)]
     plot: bool,
-    /// KPIs to chart.
-    #[arg(long = "kpi", value_delimiter = ',', default_value = "abandon_rate,occupancy,contacts_per_agent_hour")]
+    /// KPIs to chart, in order: the SVGs of --plot [default: abandon_rate,occupancy,contacts_per_agent_hour],
+    /// and the charts and point table of --report [default: the headline KPIs].
+    #[arg(long = "kpi", value_delimiter = ',', value_name = "KPI,...")]
     kpis: Vec<String>,
     /// Also write a self-contained HTML report (KPIs, charts, audit verdict) to this file.
     #[arg(long, value_name = "FILE.html")]
@@ -42,6 +43,9 @@ pub struct SweepArgs {
     #[command(flatten)]
     limits: LimitArgs,
 }
+
+/// The KPIs `--plot` charts when `--kpi` names none.
+const PLOTTED: [&str; 3] = ["abandon_rate", "occupancy", "contacts_per_agent_hour"];
 
 /// The help of `--output` and `--shard`.
 #[derive(Debug)]
@@ -68,6 +72,7 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     for k in &args.kpis {
         super::simulate::check_kpi(k)?;
     }
+    let report = super::report::shown(&args.kpis)?;
     let rank = args.rank.request()?;
     let vary: Vec<Vary> = args
         .vary
@@ -117,7 +122,8 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     let mut charts = Vec::new();
     if args.plot {
         let first = &sweep.vary()[0].key;
-        for kpi in &args.kpis {
+        let defaults = PLOTTED.map(String::from);
+        for kpi in if args.kpis.is_empty() { &defaults[..] } else { &args.kpis[..] } {
             let series = result
                 .lines(kpi)
                 .map_err(|_| dialsim::Error::Usage(format!("--plot needs numeric values of {first}")))?;
@@ -133,7 +139,9 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     for name in charts {
         note!("dialsim: wrote {}", dir.join(name).display());
     }
-    super::report::write_for(args.report.as_ref(), None, |r| r.add_sweep(&result, scenarios.first().copied()))?;
+    super::report::write_for_with(args.report.as_ref(), None, report, |r| {
+        r.add_sweep(&result, scenarios.first().copied())
+    })?;
     if let Some(rank) = rank {
         rank.print(|by, constraints| result.ranking(by, constraints))?;
     }

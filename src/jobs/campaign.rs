@@ -1,5 +1,6 @@
 //! One campaign into its run folder, and what it reads from and writes back to a registry.
 
+#[cfg(feature = "registry")]
 use std::path::Path;
 
 #[cfg(feature = "registry")]
@@ -122,7 +123,7 @@ pub fn run_into(job: &RunJob<'_>, mut folder: RunFolder) -> Result<RunDone> {
     }
     if job.plot {
         let title = format!("{} — day profile (seed {})", job.campaign.scenario().run.name, job.seed);
-        profile_svg(&folder.path().join("profile.svg"), &title, &output.intervals)?;
+        crate::report::profile_svg(&folder.path().join("profile.svg"), &title, job.campaign.scenario(), &output)?;
         files.push("profile.svg");
     }
     folder.commit(job.seed, crate::manifest::scenario_sha256(job.campaign.scenario()))?;
@@ -157,7 +158,7 @@ pub fn replications_into(
     if plot {
         let first = campaign.run(seed, false);
         let title = format!("{} — day profile, replication 0 (seed {seed})", campaign.scenario().run.name);
-        profile_svg(&folder.path().join("profile.svg"), &title, &first.intervals)?;
+        crate::report::profile_svg(&folder.path().join("profile.svg"), &title, campaign.scenario(), &first)?;
         files.push("profile.svg");
     }
     folder.commit(seed, crate::manifest::scenario_sha256(campaign.scenario()))?;
@@ -166,16 +167,4 @@ pub fn replications_into(
         crate::manifest::sign_folder(&dir, k)?;
     }
     Ok(files)
-}
-
-/// The day profile chart (feature `plot`).
-#[cfg(feature = "plot")]
-fn profile_svg(path: &Path, title: &str, intervals: &[crate::sim::Interval]) -> Result<()> {
-    crate::report::profile_svg(path, title, intervals)
-}
-
-/// Without the `plot` feature a chart cannot be drawn: said, not skipped.
-#[cfg(not(feature = "plot"))]
-fn profile_svg(_path: &Path, _title: &str, _intervals: &[crate::sim::Interval]) -> Result<()> {
-    Err(crate::Error::Invalid("this dialsim was built without the `plot` feature: it draws no charts".into()))
 }

@@ -5,7 +5,6 @@
 
 mod export;
 mod html;
-#[cfg(feature = "plot")]
 mod plot;
 
 /// Kept here for callers of the earlier path; the statistics live in [`crate::stats`].
@@ -14,7 +13,6 @@ pub use export::{
     IntervalsCsv, NamesCsv, ReplicationsCsv, RunReport, SummaryJson, SuppressionCsv, SweepCsv, Table, write_call,
 };
 pub use html::Report;
-#[cfg(feature = "plot")]
 pub use plot::{Series, frontier_svg, profile_svg, sweep_svg};
 
 use std::path::Path;

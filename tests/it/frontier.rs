@@ -286,7 +286,7 @@ fn the_chart_and_the_report_show_the_frontier_with_the_limit_and_the_non_complia
         svg.starts_with("<svg") && svg.contains("5 agents") && svg.contains("10 agents"),
         "one panel per agent count"
     );
-    assert!(svg.contains("model") && svg.contains("adaptive-hard-limit") && svg.contains("limit 3.0 %"));
+    assert!(svg.contains("model") && svg.contains("adaptive-hard-limit") && svg.contains("limit 3.00 %"));
     // The folder lists the chart in its manifest.
     assert!(read(d, "fr/manifest.json").contains("frontier.svg"));
     ok_stdout(d, &["report", "fr", "-o", "dir.html"]);
@@ -297,7 +297,10 @@ fn the_chart_and_the_report_show_the_frontier_with_the_limit_and_the_non_complia
         // A panel per agent count, the limit line, a ring per point above the limit (4 of 12).
         assert_eq!(html.matches("aria-label=\"frontier, ").count(), 2, "{name}");
         assert!(html.contains("limit 3.00 %"), "{name}: no limit line");
-        assert_eq!(html.matches("fill=\"white\" stroke=").count(), 4, "{name}: rings of the non-compliant points");
+        // A non-compliant point is a ring, or, far beyond the compliant ones (a lifted cap abandoning nearly every
+        // call), an arrow at the axis's edge labelled with its abandonment.
+        let (rings, beyond) = (html.matches("fill=\"white\" stroke=").count(), html.matches("<polygon").count());
+        assert_eq!(rings + beyond, 4, "{name}: markers of the non-compliant points ({rings} rings, {beyond} arrows)");
         assert_eq!(html.matches("no (cap lifted)").count(), 4, "{name}");
         assert!(html.contains("<td>model</td><td>10</td><td>5.00 %</td>"), "{name}: the table of points");
     }

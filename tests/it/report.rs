@@ -1,118 +1,20 @@
 //! The HTML report, opened in a real browser: a default day, a small sweep, a comparison and a frontier are
 //! written as `report.html` (by `--report` and by `dialsim report DIR...`), checked as text (self-contained: no
 //! URL, no script, nothing fetched; every input string escaped), then opened in headless Chromium, which must log
-//! no console message and no failed request; a screenshot of each is kept under `target/report-screenshots/`.
+//! no console message and no failed request, and must not scroll sideways at 1400 or 500 px; screenshots at both
+//! widths are kept under `target/report-screenshots/`. Each is printed to PDF too, whose text (read by
+//! `pdftotext`) must hold the numbers of the files it reports: every point of a sweep or frontier, read from its
+//! CSV.
 //!
-//! Without Chromium the browser part is skipped with a printed reason, unless `CI=true`: then it must run.
+//! Without Chromium or pdftotext those parts are skipped with a printed reason, unless `CI=true`: then they
+//! must run (`browser.rs`).
+
+mod browser;
 
 use crate::common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-use common::ok_stdout;
-
-/// The browser, if this machine has one.
-fn chromium() -> Option<PathBuf> {
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    let found = std::env::var_os("CHROMIUM")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain(["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].map(PathBuf::from))
-        .find(|p| p.is_file());
-    match found {
-        Some(p) => Some(p),
-        None if ci => panic!("CI=true but no chromium: install it (apt-get install chromium) or set CHROMIUM"),
-        None => {
-            eprintln!(
-                "report: browser checks skipped: no chromium at /usr/bin/chromium (set CHROMIUM, or CI=true to require it)"
-            );
-            None
-        }
-    }
-}
-
-/// Where screenshots are kept: `target/report-screenshots/`.
-fn screenshots() -> PathBuf {
-    let dir =
-        Path::new(env!("CARGO_TARGET_TMPDIR")).parent().expect("target/tmp has a parent").join("report-screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Runs the browser on `page` with `extra` arguments; returns (stdout, stderr). Fails after two minutes.
-fn browse(browser: &Path, page: &Path, extra: &[String]) -> (String, String) {
-    let profile = tempfile::tempdir().unwrap();
-    let url = format!("file://{}", page.canonicalize().unwrap().display());
-    let mut child = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--enable-logging=stderr",
-            "--v=0",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args(extra)
-        .arg(&url)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("chromium starts");
-    let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
-    let reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut out, &mut s).unwrap();
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut err, &mut s).unwrap();
-        s
-    });
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        if Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("chromium did not finish {} within 2 minutes", page.display());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    (reader.join().unwrap(), err_reader.join().unwrap())
-}
-
-/// The lines of a browser log that tell of a page's error: a console message (the page has no script, so
-/// any message is an error), an uncaught exception, a failed request.
-fn page_errors(log: &str) -> Vec<&str> {
-    log.lines().filter(|l| l.contains(":CONSOLE") || l.contains("Uncaught") || l.contains("net::ERR")).collect()
-}
-
-/// Opens `page` in the browser: no error logged, the DOM parsed with every chart, a screenshot kept as
-/// `NAME.png`.
-fn check_in_browser(browser: &Path, page: &Path, name: &str) {
-    let shot = screenshots().join(format!("{name}.png"));
-    let _ = std::fs::remove_file(&shot);
-    let (_, log) =
-        browse(browser, page, &[format!("--screenshot={}", shot.display()), "--window-size=1366,900".into()]);
-    assert_eq!(page_errors(&log), Vec::<&str>::new(), "{name}: the browser logged errors");
-    let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
-    assert!(size > 10_000, "{name}: no screenshot, or a blank one ({size} bytes) at {}", shot.display());
-    let (dom, log) = browse(browser, page, &["--dump-dom".into()]);
-    assert_eq!(page_errors(&log), Vec::<&str>::new(), "{name}: the browser logged errors");
-    let html = std::fs::read_to_string(page).unwrap();
-    assert!(dom.contains("dialsim report"), "{name}: the DOM lacks the page's title: {}", &dom[..dom.len().min(300)]);
-    assert_eq!(dom.matches("<svg").count(), html.matches("<svg").count(), "{name}: a chart did not parse");
-    eprintln!("report: {name}: screenshot {}", shot.display());
-}
+use browser::{browse, check_in_browser, chromium, page_errors, pdftotext, printed_text};
+use common::{by_header, ok_stdout};
 
 /// The text checks every report passes: a whole HTML document, self-contained (no URL, no script, no
 /// reference but `data:`), and the dialsim version.
@@ -226,12 +128,84 @@ fn reports_of_a_run_a_sweep_and_a_comparison_are_self_contained_and_open_cleanly
     assert!(sweep.contains("dialer.drop_target = 0.01") && sweep.contains("dialer.max_level = 3"));
     // The comparison: the forest plot with intervals, differences of rates in percentage points.
     assert!(compare.contains("Paired differences B − A") && compare.contains(" pp ["));
-    assert!(compare.contains("Comparison: b.toml (B) against a.toml (A)"));
+    // A and B named by what differs: b.toml sets 25 agents, a.toml keeps the default.
+    let agents = default_agents();
+    assert!(
+        compare.contains(&format!("<h2>Comparison: dialer.agents = 25 (B) against {agents} (A)</h2>")),
+        "the comparison is not titled by its difference"
+    );
+    assert!(all.contains("<h2>Comparison: B against A</h2>"), "a comparison CSV records no scenarios");
     assert!(all.contains("Run: ") && all.contains("Sweep over") && all.contains("Comparison"));
 
     let Some(browser) = browser else { return };
     for name in ["run", "sweep", "compare", "all"] {
         check_in_browser(&browser, &d.join(format!("{name}.html")), name);
+    }
+    let Some(pdftotext) = pdftotext() else { return };
+    // Printed, each report holds its numbers: the sweep every point's, read from sweep.csv (the points' table
+    // is folded on screen), the run its summary's, the comparison every rate's A and B.
+    let sweep_pdf = printed_text(&browser, &pdftotext, &d.join("sweep.html"), "sweep");
+    let points = by_header(std::fs::read(d.join("sw/sweep.csv")).unwrap());
+    assert_eq!(points.len(), 8);
+    for (i, p) in points.iter().enumerate() {
+        for k in ["abandon_rate", "occupancy", "p_wait"] {
+            let v = percent(&p[&format!("{k}_mean")]);
+            assert!(sweep_pdf.contains(&v), "sweep.pdf lacks point {i}'s {k} {v}");
+        }
+        // A mean of counts: whole as a whole number, else with one decimal.
+        let c: f64 = p["connects_mean"].parse().unwrap();
+        let calls = if c == c.round() { group(&format!("{c:.0}")) } else { group(&format!("{c:.1}")) };
+        assert!(sweep_pdf.contains(&calls), "sweep.pdf lacks point {i}'s connects {calls}");
+    }
+    let run_pdf = printed_text(&browser, &pdftotext, &d.join("run.html"), "run");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("run/summary.json")).unwrap()).unwrap();
+    for number in [
+        group(&summary["dials"].to_string()),
+        percent(&summary["abandon_rate"].to_string()),
+        format!(
+            "{} {}",
+            group(&format!("{:.2}", summary["cost_total"].as_f64().unwrap())),
+            summary["cost_currency"].as_str().unwrap()
+        ),
+    ] {
+        assert!(run_pdf.contains(&number), "run.pdf lacks {number}");
+    }
+    let compare_pdf = printed_text(&browser, &pdftotext, &d.join("compare.html"), "compare");
+    for row in by_header(std::fs::read(d.join("cmp.csv")).unwrap()) {
+        let unit = dialsim::kpi::find(&row["kpi"]).unwrap().unit;
+        if unit == dialsim::kpi::Unit::Percent {
+            for side in ["a_mean", "b_mean"] {
+                assert!(compare_pdf.contains(&percent(&row[side])), "compare.pdf lacks {} {side}", row["kpi"]);
+            }
+        }
+    }
+}
+
+/// The default number of agents, as the report writes it.
+fn default_agents() -> String {
+    dialsim::Scenario::default_day().dialer.agents.to_string()
+}
+
+/// A fraction of a CSV cell as the report prints it: a percentage with two decimals.
+fn percent(cell: &str) -> String {
+    format!("{:.2} %", 100.0 * cell.trim().parse::<f64>().unwrap())
+}
+
+/// A number as the report prints it, thousands apart (by a thin space, which [`spaced`] makes a space).
+fn group(number: &str) -> String {
+    let (int, frac) = number.split_once('.').map_or((number, None), |(i, f)| (i, Some(f)));
+    let digits: Vec<char> = int.chars().collect();
+    let mut out = String::new();
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(' ');
+        }
+        out.push(*c);
+    }
+    match frac {
+        Some(f) => format!("{out}.{f}"),
+        None => out,
     }
 }
 
@@ -268,8 +242,183 @@ fn a_frontier_report_is_self_contained_and_opens_cleanly_in_a_browser() {
         assert!(html.contains("Efficiency frontier"), "{name}: no frontier section");
         assert_eq!(html.matches("aria-label=\"frontier, ").count(), 2, "{name}: a panel per agent count");
     }
+    // Every point is labelled with its drop target (a whole percentage here), read from frontier.csv.
+    let html = std::fs::read_to_string(d.join("frontier.html")).unwrap();
+    let points = by_header(std::fs::read(d.join("fr/frontier.csv")).unwrap());
+    for p in &points {
+        let target = format!("{:.0} %", 100.0 * p["target"].parse::<f64>().unwrap());
+        let label = regex::Regex::new(&format!(r#"class="target"[^>]*>{target}[ <]"#)).unwrap();
+        assert!(label.is_match(&html), "no point labelled with target {target}");
+    }
     let Some(browser) = browser else { return };
     check_in_browser(&browser, &d.join("frontier.html"), "frontier");
+    let Some(pdftotext) = pdftotext() else { return };
+    // Printed, the frontier holds every point's abandonment and occupancy with their intervals (its table is
+    // folded on screen).
+    let pdf = printed_text(&browser, &pdftotext, &d.join("frontier.html"), "frontier");
+    for (i, p) in points.iter().enumerate() {
+        for k in ["abandon_rate", "occupancy"] {
+            let text = format!(
+                "{} [{}, {}]",
+                percent(&p[&format!("{k}_mean")]),
+                percent(&p[&format!("{k}_ci95_low")]),
+                percent(&p[&format!("{k}_ci95_high")])
+            );
+            assert!(pdf.contains(&text), "frontier.pdf lacks point {i}'s {k} {text}");
+        }
+    }
+}
+
+/// The `<text>` elements of every `<svg>` of `html` that start at their x (legends, titles), with the SVG's
+/// width: (width, x, font size, text).
+fn start_texts(html: &str) -> Vec<(f64, f64, f64, String)> {
+    let svg = regex::Regex::new(r#"(?s)<svg class="chart" viewBox="0 0 ([\d.]+) [\d.]+".*?</svg>"#).unwrap();
+    let text = regex::Regex::new(
+        r#"<text (?:class="[^"]*" )?x="([\d.-]+)" y="[\d.-]+" text-anchor="start" font-size="([\d.]+)"[^>]*>([^<]*)</text>"#,
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    for s in svg.captures_iter(html) {
+        let width: f64 = s[1].parse().unwrap();
+        for t in text.captures_iter(&s[0]) {
+            out.push((width, t[1].parse().unwrap(), t[2].parse().unwrap(), t[3].to_string()));
+        }
+    }
+    out
+}
+
+#[test]
+fn sweep_charts_wrap_long_legends_and_draw_the_abandonment_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Seven lines (the second parameter's values), each with a long label.
+    ok_stdout(
+        d,
+        &[
+            "sweep",
+            "default",
+            "--vary",
+            "dialer.agents=10,20",
+            "--vary",
+            "dialer.drop_target=0.005,0.01,0.015,0.02,0.025,0.03,0.035",
+            "--set",
+            "run.day_hours=0.5",
+            "--replications",
+            "2",
+            "--seed",
+            "1",
+            "--out",
+            "sw",
+            "--report",
+            "sweep.html",
+        ],
+    );
+    let html = std::fs::read_to_string(d.join("sweep.html")).unwrap();
+    let texts = start_texts(&html);
+    for v in ["0.005", "0.035"] {
+        let entry = format!("dialer.drop_target = {v}");
+        assert!(texts.iter().any(|t| t.3 == entry), "no legend entry {entry}");
+    }
+    // Every legend entry and title fits its chart (about 0.56 of the font size a character).
+    for (width, x, size, text) in &texts {
+        let end = x + 0.565 * size * text.chars().count() as f64;
+        assert!(end <= *width, "'{text}' runs to {end:.0} in a chart {width} wide");
+    }
+    // The profile's limit (3 % a day by default) on both abandonment charts, and on no other.
+    let limit = texts.iter().filter(|t| t.3 == "limit 3 % per 24 h").count();
+    assert_eq!(limit, 2, "the limit line is on the abandonment charts: abandon rate and its worst day");
+}
+
+#[test]
+fn every_cost_in_a_report_carries_the_scenario_currency() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let eur = r#"costs.currency="EUR""#;
+    let short = ["--set", "run.day_hours=0.5", "--seed", "1"];
+    ok_stdout(d, &[&["simulate", "--set", eur, "--out", "run", "--report", "run.html"][..], &short].concat());
+    ok_stdout(
+        d,
+        &[
+            &["sweep", "default", "--vary", "dialer.agents=10,20", "--set", eur, "--replications", "2"][..],
+            &short,
+            &["--out", "sw", "--report", "sweep.html"],
+        ]
+        .concat(),
+    );
+    ok_stdout(
+        d,
+        &[
+            &["compare", "default", "default", "--set", eur, "--set-b", "dialer.agents=25", "--replications", "2"][..],
+            &short,
+            &["--report", "compare.html"],
+        ]
+        .concat(),
+    );
+    let money: Vec<&str> =
+        dialsim::kpi::KPIS.iter().filter(|k| k.unit == dialsim::kpi::Unit::Money).map(|k| k.label).collect();
+    assert!(money.len() >= 3, "the registry's money KPIs: {money:?}");
+    let row = |html: &str, label: &str| -> Vec<String> {
+        let re = regex::Regex::new(&format!(r"<tr><td>{}</td>(.*?)</tr>", regex::escape(label))).unwrap();
+        let cells = regex::Regex::new(r"<td>(.*?)</td>").unwrap();
+        let found = re.captures(html).unwrap_or_else(|| panic!("no row '{label}'"));
+        cells.captures_iter(&found[1]).map(|c| c[1].to_string()).collect()
+    };
+    let run = std::fs::read_to_string(d.join("run.html")).unwrap();
+    let compare = std::fs::read_to_string(d.join("compare.html")).unwrap();
+    for label in &money {
+        // The run's value; the comparison's A, B, B − A and its interval.
+        assert!(row(&run, label)[0].ends_with(" EUR"), "run: {label} without its currency: {:?}", row(&run, label));
+        let cells = row(&compare, label);
+        assert!(
+            cells[..3].iter().all(|c| c.ends_with(" EUR")) && cells[3].ends_with(" EUR]"),
+            "compare: {label}: {cells:?}"
+        );
+    }
+    // The run's cards, the sweep's point table: every money value.
+    let cards =
+        regex::Regex::new(r#"<div class="k">cost per (?:contact|consent)</div><div class="v">([^<]*)</div>"#).unwrap();
+    assert_eq!(cards.captures_iter(&run).filter(|c| c[1].ends_with(" EUR")).count(), 2, "the cost cards");
+    let sweep = std::fs::read_to_string(d.join("sweep.html")).unwrap();
+    let priced = regex::Regex::new(r#"<td>[−\d\u{2009}.]+ EUR<span class="hw"> ±\u{a0}[\d.]+</span></td>"#).unwrap();
+    assert_eq!(priced.find_iter(&sweep).count(), 2 * 2, "two points, each with two costs, each in EUR");
+    assert!(!sweep.contains("currency not recorded") && sweep.contains("<dt>costs in</dt><dd>EUR</dd>"));
+}
+
+#[test]
+fn kpi_chooses_the_charts_and_columns_of_a_sweep_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let sweep = [
+        "sweep",
+        "default",
+        "--vary",
+        "dialer.agents=10,20",
+        "--set",
+        "run.day_hours=0.5",
+        "--replications",
+        "2",
+        "--seed",
+        "1",
+        "--out",
+        "sw",
+    ];
+    ok_stdout(d, &[&sweep[..], &["--kpi", "cost_per_consent,abandon_rate", "--report", "sweep.html"]].concat());
+    ok_stdout(d, &["report", "sw", "--kpi", "occupancy", "-o", "occupancy.html"]);
+    let captions = |f: &str| -> Vec<String> {
+        let html = std::fs::read_to_string(d.join(f)).unwrap();
+        let re = regex::Regex::new(r"<figure><figcaption>([^<]*)</figcaption>").unwrap();
+        re.captures_iter(&html).map(|c| c[1].to_string()).collect()
+    };
+    assert_eq!(captions("sweep.html"), ["cost per consent", "abandon rate"]);
+    // Read back from the folder, sweep.csv records no currency, and says so.
+    assert_eq!(captions("occupancy.html"), ["agent occupancy"]);
+    let html = std::fs::read_to_string(d.join("sweep.html")).unwrap();
+    let head = regex::Regex::new(r"<tr><th>dialer.agents</th>(.*?)</tr>").unwrap();
+    let columns = head.captures(&html).expect("the points' table")[1].to_string();
+    assert_eq!(columns, "<th>cost per consent</th><th>abandon rate</th>");
+    let out = common::dialsim(d, &["report", "sw", "--kpi", "abandon_rat", "-o", "x.html"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean 'abandon_rate'"));
 }
 
 #[test]

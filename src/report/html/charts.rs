@@ -1,7 +1,7 @@
 //! The report's charts: the day profile, a sweep KPI against its first parameter, and the comparison's forest
 //! plot. Each returns one inline `<svg>`.
 
-use super::svg::{Axes, COLORS, Frame, Scale, Svg, legend, nice, percent_ticks, ticks};
+use super::svg::{Axes, COLORS, Entry, Frame, LEGEND_ROW, Scale, Svg, legend, legend_rows, nice, percent_ticks, ticks};
 use super::{Est, IntervalRow};
 
 /// A quantity of an interval.
@@ -81,12 +81,17 @@ fn panel(
 /// The day profile as three stacked panels sharing the time axis: calls per 15 minutes; drops (their own
 /// scale) with the drop rate against the drop target and the profile's abandonment limit; dial level and
 /// occupancy.
-pub(super) fn profile(rows: &[IntervalRow], target: Option<f64>, limit: Option<(f64, &str)>) -> String {
+pub(crate) fn profile(rows: &[IntervalRow], target: Option<f64>, limit: Option<(f64, &str)>) -> String {
+    profile_panels(rows, target, limit).concat()
+}
+
+/// The three panels of [`profile`], each one `<svg>`.
+pub(crate) fn profile_panels(rows: &[IntervalRow], target: Option<f64>, limit: Option<(f64, &str)>) -> Vec<String> {
     let n = rows.len().max(1) as f64;
     let xt = time_ticks(rows);
     let xs = Scale { lo: 0.0, hi: n, p0: MARGIN.0, p1: W - MARGIN.1 };
     let mid = |i: usize| xs.at(i as f64 + 0.5);
-    let mut out = String::new();
+    let mut out = Vec::new();
     // Calls.
     {
         let h = 250.0;
@@ -109,8 +114,8 @@ pub(super) fn profile(rows: &[IntervalRow], target: Option<f64>, limit: Option<(
             .enumerate()
             .map(|(k, (l, _))| (COLORS[k], l.to_string(), (k == 1).then_some("5 3")))
             .collect();
-        legend(&mut svg, (MARGIN.0, 16.0), &entries);
-        out.push_str(&svg.finish());
+        legend(&mut svg, (MARGIN.0, 16.0), W - MARGIN.0 - MARGIN.1, &entries);
+        out.push(svg.finish());
     }
     // Drops, on their own scale; the rates on the right axis.
     {
@@ -178,8 +183,8 @@ pub(super) fn profile(rows: &[IntervalRow], target: Option<f64>, limit: Option<(
             svg.line((xs.p0, y), (xs.p1, y), "#000", 1.5, Some("2 3"));
             entries.push(("#000", format!("limit {} {window}", pct(l)), Some("2 3")));
         }
-        legend(&mut svg, (MARGIN.0, 16.0), &entries);
-        out.push_str(&svg.finish());
+        legend(&mut svg, (MARGIN.0, 16.0), W - MARGIN.0 - MARGIN.1, &entries);
+        out.push(svg.finish());
     }
     // Dial level and occupancy.
     {
@@ -197,18 +202,19 @@ pub(super) fn profile(rows: &[IntervalRow], target: Option<f64>, limit: Option<(
         legend(
             &mut svg,
             (MARGIN.0, 16.0),
+            W - MARGIN.0 - MARGIN.1,
             &[
                 (COLORS[3], "dial level, calls per free agent (left)".into(), None),
                 (COLORS[4], "occupancy (right)".into(), None),
             ],
         );
-        out.push_str(&svg.finish());
+        out.push(svg.finish());
     }
     out
 }
 
 /// A share as a percentage with a sensible number of decimals.
-pub(super) fn pct(v: f64) -> String {
+pub(crate) fn pct(v: f64) -> String {
     let p = 100.0 * v;
     if p == p.round() {
         format!("{p:.0} %")
@@ -222,7 +228,7 @@ pub(super) fn pct(v: f64) -> String {
 /// One sweep chart (one facet): a KPI against the first parameter, one line per series, 95 % interval bars
 /// dodged sideways so that no two series' bars overlap. `x` holds the first parameter's values as written;
 /// `numeric` their numbers when all are numbers (then spaced to scale, else evenly as categories).
-pub(super) struct SweepChart<'a> {
+pub(crate) struct SweepChart<'a> {
     pub title: &'a str,
     pub x_title: &'a str,
     pub y_title: &'a str,
@@ -232,13 +238,28 @@ pub(super) struct SweepChart<'a> {
     pub series: &'a [(String, Vec<(usize, Est)>)],
     /// The y range shared by the facets of one KPI.
     pub y_range: (f64, f64),
+    /// A limit drawn as a dashed horizontal line, in display units, with its legend text (the profile's
+    /// abandonment limit on an abandonment chart).
+    pub limit: Option<(f64, &'a str)>,
 }
 
-pub(super) fn sweep_chart(c: &SweepChart<'_>, w: f64) -> String {
+pub(crate) fn sweep_chart(c: &SweepChart<'_>, w: f64) -> String {
     let h = 300.0;
-    let mut svg = Svg::new(w, h, c.title);
     let head = if c.title.is_empty() { 0.0 } else { 18.0 };
-    let (left, right, top, bottom) = (72.0, 16.0, head + if c.series.len() > 1 { 30.0 } else { 14.0 }, 46.0);
+    let (left, right, bottom) = (72.0, 16.0, 46.0);
+    // The legend: the limit, then the series when there are several; wrapped to the chart's width.
+    let mut entries: Vec<Entry<'_>> = Vec::new();
+    if let Some((_, text)) = c.limit {
+        entries.push(("#000", text.to_string(), Some("6 4")));
+    }
+    if c.series.len() > 1 {
+        entries.extend(c.series.iter().enumerate().map(|(s, (l, _))| (COLORS[s % COLORS.len()], l.clone(), None)));
+    }
+    let legend_width = w - left - right;
+    let legend_h = LEGEND_ROW * legend_rows(&entries, legend_width).len() as f64;
+    let top = head + legend_h + 14.0;
+    let h = h + legend_h;
+    let mut svg = Svg::new(w, h, c.title);
     let pos: Vec<f64> = match c.numeric {
         Some(v) => v.to_vec(),
         None => (0..c.x.len()).map(|i| i as f64).collect(),
@@ -247,6 +268,8 @@ pub(super) fn sweep_chart(c: &SweepChart<'_>, w: f64) -> String {
     let pad = if c.numeric.is_some() { ((xmax - xmin) * 0.1).max(1e-9) } else { 0.5 };
     let (xmin, xmax) = if xmax > xmin { (xmin - pad, xmax + pad) } else { (xmin - 1.0, xmax + 1.0) };
     let (lo, hi, step) = nice(c.y_range.0, c.y_range.1, 5);
+    // A KPI that cannot be negative (all zero, say) gets no negative axis.
+    let lo = if c.y_range.0 >= 0.0 { lo.max(0.0) } else { lo };
     let f = Frame {
         x: Scale { lo: xmin, hi: xmax, p0: left, p1: w - right },
         y: Scale { lo, hi, p0: h - bottom, p1: top },
@@ -258,6 +281,10 @@ pub(super) fn sweep_chart(c: &SweepChart<'_>, w: f64) -> String {
         pos.iter().zip(c.x).enumerate().filter(|(i, _)| i % every == 0).map(|(_, (p, l))| (*p, l.clone())).collect();
     let yt = ticks(lo, hi, step);
     f.draw(&mut svg, &Axes::left(&xt, &yt, c.x_title, c.y_title));
+    if let Some((l, _)) = c.limit {
+        let y = f.y.at(l);
+        svg.line((f.x.p0, y), (f.x.p1, y), "#000", 1.5, Some("6 4"));
+    }
     // Dodge: the series spread over at most 60 % of the narrowest gap between neighbouring x positions.
     let mut sorted: Vec<f64> = pos.iter().map(|p| f.x.at(*p)).collect();
     sorted.sort_by(f64::total_cmp);
@@ -292,24 +319,20 @@ pub(super) fn sweep_chart(c: &SweepChart<'_>, w: f64) -> String {
     if !c.title.is_empty() {
         svg.text((left, 14.0), "start", 12.5, "#222", c.title);
     }
-    if c.series.len() > 1 {
-        let entries: Vec<(&str, String, Option<&str>)> =
-            c.series.iter().enumerate().map(|(s, (l, _))| (COLORS[s % COLORS.len()], l.clone(), None)).collect();
-        legend(&mut svg, (left, head + 14.0), &entries);
-    }
+    legend(&mut svg, (left, head + 14.0), legend_width, &entries);
     svg.finish()
 }
 
 /// One row of the forest plot: the KPI's label, B − A relative to A (in %, with its 95 % interval) when A is
 /// not zero, and the text beside it.
-pub(super) struct ForestRow {
+pub(crate) struct ForestRow {
     pub label: String,
     pub relative: Option<Est>,
     pub text: String,
 }
 
 /// The forest plot: B − A as a percentage of A with its 95 % interval, one row per KPI, a line at zero.
-pub(super) fn forest(rows: &[ForestRow]) -> String {
+pub(crate) fn forest(rows: &[ForestRow]) -> String {
     let row_h = 22.0;
     let (top, bottom) = (34.0, 44.0);
     let h = top + bottom + row_h * rows.len() as f64;

@@ -31,8 +31,9 @@ pub(super) fn label(kpi: &str) -> String {
     if l.is_empty() { kpi.to_string() } else { l.to_string() }
 }
 
-/// The KPIs shown as cards and charted in sweeps, in that order.
-pub(super) const HEADLINE: [&str; 9] = [
+/// The KPIs shown as cards and charted in sweeps, in that order, unless the report is given its own
+/// ([`super::Report::show_kpis`]).
+pub(super) const HEADLINE: [&str; 10] = [
     "abandon_rate",
     "abandon_rate_max_day",
     "occupancy",
@@ -42,10 +43,32 @@ pub(super) const HEADLINE: [&str; 9] = [
     "mean_wait_s",
     "rr1",
     "cost_per_contact",
+    "cost_per_consent",
 ];
 
-/// A value in its unit: rates as percentages, counts with thin-space thousands.
-pub(super) fn value(kpi: &str, v: f64) -> String {
+/// The KPI's label for a reader: a cost whose currency the files do not record says so.
+pub(super) fn label_in(kpi: &str, currency: Option<&str>) -> String {
+    match (meta(kpi).1, currency) {
+        (Unit::Money, None) => format!("{} (currency not recorded)", label(kpi)),
+        _ => label(kpi),
+    }
+}
+
+/// The unit a KPI's values are written in, for an axis title or a column (`%`, `s`, `/h`, the currency); empty
+/// for a count.
+pub(super) fn unit_text(kpi: &str, currency: Option<&str>) -> String {
+    match meta(kpi).1 {
+        Unit::Percent => "%".into(),
+        Unit::Seconds => "s".into(),
+        Unit::PerHour => "/h".into(),
+        Unit::Money => currency.unwrap_or("").into(),
+        Unit::Count => String::new(),
+    }
+}
+
+/// A value in its unit: rates as percentages, counts with thin-space thousands, money with thousands and its
+/// `currency` (the scenario's `costs.currency`, when the files record it).
+pub(super) fn value(kpi: &str, v: f64, currency: Option<&str>) -> String {
     if !v.is_finite() {
         return "–".into();
     }
@@ -53,15 +76,22 @@ pub(super) fn value(kpi: &str, v: f64) -> String {
         Unit::Percent => format!("{:.2} %", 100.0 * v),
         Unit::PerHour => format!("{v:.2} /h"),
         Unit::Seconds => format!("{v:.2} s"),
-        Unit::Money => format!("{v:.2}"),
+        Unit::Money => match currency {
+            Some(c) => format!("{} {c}", grouped(v, 2)),
+            None => grouped(v, 2),
+        },
         Unit::Count if v == v.round() && v.abs() < 1e15 => thousands(v as i64),
-        Unit::Count => {
-            let text = format!("{:.1}", v.abs());
-            let (int, frac) = text.split_once('.').unwrap_or((&text, "0"));
-            let int = thousands(int.parse().unwrap_or(0));
-            format!("{}{int}.{frac}", if v < 0.0 { "−" } else { "" })
-        }
+        Unit::Count => grouped(v, 1),
     }
+}
+
+/// `v` with `decimals` decimals and thin-space thousands.
+fn grouped(v: f64, decimals: usize) -> String {
+    let text = format!("{:.decimals$}", v.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let int = thousands(int.parse().unwrap_or(0));
+    let sign = if v < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') { "−" } else { "" };
+    if frac.is_empty() { format!("{sign}{int}") } else { format!("{sign}{int}.{frac}") }
 }
 
 /// A value without its unit's words (for intervals beside a value).
@@ -73,13 +103,17 @@ pub(super) fn bare(kpi: &str, v: f64) -> String {
     }
 }
 
-/// A difference in the KPI's unit: percentage points for rates.
-pub(super) fn diff(kpi: &str, v: f64) -> String {
+/// A difference in the KPI's unit: percentage points for rates, the `currency` for money.
+pub(super) fn diff(kpi: &str, v: f64, currency: Option<&str>) -> String {
     let sign = if v > 0.0 { "+" } else { "" };
     match meta(kpi).1 {
         Unit::Percent => format!("{sign}{} pp", fixed(100.0 * v, 2)),
         Unit::Seconds => format!("{sign}{} s", fixed(v, 2)),
-        Unit::PerHour | Unit::Money => format!("{sign}{}", fixed(v, 2)),
+        Unit::Money => match currency {
+            Some(c) => format!("{sign}{} {c}", fixed(v, 2)),
+            None => format!("{sign}{}", fixed(v, 2)),
+        },
+        Unit::PerHour => format!("{sign}{}", fixed(v, 2)),
         Unit::Count => format!("{sign}{}", fixed(v, 1)),
     }
 }

@@ -4,9 +4,10 @@
 
 use std::fmt::Write;
 
-use super::page::{esc, facts};
+use super::charts::pct;
+use super::page::{esc, facts, foldable};
 use super::read::{Csv, num};
-use super::svg::{Axes, COLORS, Frame, Scale, Svg, legend, nice, percent_ticks};
+use super::svg::{Axes, COLORS, Entry, Frame, LEGEND_ROW, Scale, Svg, legend, legend_rows, nice, percent_ticks};
 use super::{Context, Est, Section};
 use crate::error::{Error, Result};
 use crate::report::export::FRONTIER_HEADER;
@@ -123,21 +124,21 @@ pub(super) fn render(h: &mut String, c: &Context, reps: &str, points: &[Frontier
         "<p class=\"note\">Each panel: one agent count; each line: one pacer, its points in drop-target order, \
          with 95 % intervals both ways (common random numbers across points). Up and to the left is better: more \
          occupancy for less abandonment. A pacer whose curve lies above another's at the same abandonment keeps \
-         agents busier for the same compliance cost. The dashed line is the profile's abandonment limit.</p>"
+         agents busier for the same compliance cost. The dashed line is the profile's abandonment limit; each point is \
+         labelled with its drop target. The axes fit the points; an interval beyond them is cut at the frame, and a \
+         point beyond the abandonment axis is an arrow at its edge, labelled with its value.</p>"
     );
     h.push_str("<figure><figcaption>Agent occupancy against realised abandonment</figcaption><div class=\"facets\">");
-    for a in &agents {
-        h.push_str(&chart(points, a, &pacers, limit));
-    }
+    h.push_str(&panels(points, limit).concat());
     h.push_str("</div></figure>\n");
-    h.push_str(
-        "<details><summary>Every point</summary><table><thead><tr><th>pacer</th><th>agents</th><th>target</th>\
+    let mut t = String::from(
+        "<table><thead><tr><th>pacer</th><th>agents</th><th>target</th>\
          <th>compliant</th><th>abandon rate</th><th>worst day</th><th>occupancy</th><th>contacts per agent-hour</th>\
          </tr></thead><tbody>",
     );
     for p in points {
         let _ = write!(
-            h,
+            t,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} [{}, {}]</td><td>{}</td><td>{} [{}, {}]</td>\
              <td>{:.2} [{:.2}, {:.2}] /h</td></tr>",
             esc(&p.pacer),
@@ -156,15 +157,52 @@ pub(super) fn render(h: &mut String, c: &Context, reps: &str, points: &[Frontier
             p.contacts.hi
         );
     }
-    h.push_str("</tbody></table></details>\n");
+    t.push_str("</tbody></table>");
+    foldable(h, "Every point", false, &t);
+}
+
+/// The axes' ranges in percent, (x lo, x hi, step) and (y lo, y hi, step), fitted to the points' estimates (not
+/// their intervals, which a few replications make wide) and the limit. A point whose abandonment lies far
+/// beyond the rest (a target above the limit, run with the cap lifted, can abandon nearly every call) would
+/// squeeze them into a sliver: the axis stops short of it when it lies beyond twice the others' extent.
+fn ranges(points: &[FrontierPoint], limit: Option<f64>) -> ((f64, f64, f64), (f64, f64, f64)) {
+    let finite = |v: &f64| v.is_finite();
+    let near: Vec<f64> =
+        points.iter().filter(|p| p.compliant).map(|p| p.abandon.mean).chain(limit).filter(finite).collect();
+    let reach = near.iter().copied().fold(0.0, f64::max);
+    let xs: Vec<f64> = points
+        .iter()
+        .map(|p| p.abandon.mean)
+        .filter(finite)
+        .filter(|v| near.is_empty() || *v <= 2.0 * reach)
+        .chain(limit)
+        .collect();
+    let ys: Vec<f64> = points.iter().map(|p| p.occupancy.mean).filter(finite).collect();
+    let span = |v: &[f64]| {
+        let (lo, hi) = (v.iter().copied().fold(f64::MAX, f64::min), v.iter().copied().fold(f64::MIN, f64::max));
+        if lo > hi { (0.0, 1.0) } else { (lo, hi) }
+    };
+    let ((xlo, xhi), (ylo, yhi)) = (span(&xs), span(&ys));
+    // A margin of a tenth of the span (or of the value, when all points coincide) each side; shares stay
+    // within 0..100 %.
+    let pad = |lo: f64, hi: f64| ((hi - lo) * 0.1).max(hi.abs() * 0.05).max(1e-4);
+    let (px, py) = (pad(xlo, xhi), pad(ylo, yhi));
+    let x = nice((100.0 * (xlo - px)).max(0.0), 100.0 * (xhi + px), 5);
+    let y = nice((100.0 * (ylo - py)).max(0.0), (100.0 * (yhi + py)).min(100.0), 5);
+    (x, y)
+}
+
+/// One panel per agent count (in order of appearance), every panel on the same scales.
+pub(crate) fn panels(points: &[FrontierPoint], limit: Option<f64>) -> Vec<String> {
+    let pacers = distinct(points, |p| &p.pacer);
+    distinct(points, |p| &p.agents).iter().map(|a| chart(points, a, &pacers, limit)).collect()
 }
 
 /// One panel: the points of agent count `agents`, one line per pacer; every panel on the same scales.
 fn chart(points: &[FrontierPoint], agents: &str, pacers: &[String], limit: Option<f64>) -> String {
-    // The legend: the limit, then the pacers, wrapped into rows that fit the panel (the width per entry is
-    // what `legend` advances).
     let (w, left, right, bottom) = (560.0, 64.0, 16.0, 46.0);
-    let mut names: Vec<(&str, String, Option<&str>)> = Vec::new();
+    // The legend: the limit, then the pacers, wrapped into rows that fit the panel.
+    let mut names: Vec<Entry<'_>> = Vec::new();
     if let Some(l) = limit {
         names.push(("#000", format!("limit {}", pc(l)), Some("6 4")));
     }
@@ -173,25 +211,10 @@ fn chart(points: &[FrontierPoint], agents: &str, pacers: &[String], limit: Optio
             names.push((COLORS[k % COLORS.len()], pacer.clone(), None));
         }
     }
-    let mut rows: Vec<Vec<(&str, String, Option<&str>)>> = vec![Vec::new()];
-    let mut used = 0.0;
-    for e in names {
-        let width = 30.0 + 6.2 * e.1.chars().count() as f64;
-        if used + width > w - left - right && !rows.last().is_some_and(Vec::is_empty) {
-            rows.push(Vec::new());
-            used = 0.0;
-        }
-        used += width;
-        rows.last_mut().expect("a row").push(e);
-    }
-    let top = 30.0 + 16.0 * rows.len() as f64;
+    let legend_width = w - left - right;
+    let top = 30.0 + LEGEND_ROW * legend_rows(&names, legend_width).len() as f64;
     let h = 300.0 + top;
-    let finite = |v: f64| v.is_finite().then_some(v);
-    let xmax = points.iter().filter_map(|p| finite(p.abandon.hi)).chain(limit).fold(0.0, f64::max);
-    let ys: Vec<f64> = points.iter().flat_map(|p| [p.occupancy.lo, p.occupancy.hi]).filter(|v| v.is_finite()).collect();
-    let (ylo, yhi) = (ys.iter().copied().fold(f64::MAX, f64::min), ys.iter().copied().fold(f64::MIN, f64::max));
-    let (x0, x1, xstep) = nice(0.0, 100.0 * xmax * 1.1, 5);
-    let (y0, y1, ystep) = nice((100.0 * ylo - 1.0).max(0.0), (100.0 * yhi + 1.0).min(100.0), 5);
+    let ((x0, x1, xstep), (y0, y1, ystep)) = ranges(points, limit);
     let title = format!("{agents} agents");
     let mut svg = Svg::new(w, h, &format!("frontier, {title}: occupancy against realised abandonment"));
     let f = Frame {
@@ -205,6 +228,8 @@ fn chart(points: &[FrontierPoint], agents: &str, pacers: &[String], limit: Optio
         let x = f.x.at(100.0 * l);
         svg.line((x, f.y.p0), (x, f.y.p1), "#000", 1.5, Some("6 4"));
     }
+    // Target labels drawn so far: where each starts, its baseline, its text.
+    let mut labelled: Vec<(f64, f64, String)> = Vec::new();
     for (k, pacer) in pacers.iter().enumerate() {
         let color = COLORS[k % COLORS.len()];
         let mut mine: Vec<&FrontierPoint> = points.iter().filter(|p| p.agents == agents && &p.pacer == pacer).collect();
@@ -212,32 +237,114 @@ fn chart(points: &[FrontierPoint], agents: &str, pacers: &[String], limit: Optio
             continue;
         }
         mine.sort_by(|a, b| a.target.total_cmp(&b.target));
-        let at = |p: &FrontierPoint| (f.x.at(100.0 * p.abandon.mean), f.y.at(100.0 * p.occupancy.mean));
-        svg.polyline(&mine.iter().map(|p| at(p)).collect::<Vec<_>>(), color, 1.8, None);
+        // A point beyond the abandonment axis sits on its edge.
+        let at = |p: &FrontierPoint| {
+            let x = (100.0 * p.abandon.mean).clamp(x0, x1);
+            (f.x.at(x), f.y.at((100.0 * p.occupancy.mean).clamp(y0, y1)))
+        };
+        // The line joins the points on the axis; one beyond it stands apart, an arrow at the edge.
+        let inside: Vec<(f64, f64)> = mine
+            .iter()
+            .filter(|p| 100.0 * p.abandon.mean <= x1 || !p.abandon.mean.is_finite())
+            .map(|p| at(p))
+            .collect();
+        svg.polyline(&inside, color, 1.8, None);
         for p in &mine {
             let (px, py) = at(p);
+            let beyond = 100.0 * p.abandon.mean > x1;
             // Intervals cut at the frame (a t-interval of a share may reach below 0 or above 100 %).
             if p.occupancy.lo.is_finite() && p.occupancy.hi.is_finite() {
                 let (lo, hi) = ((100.0 * p.occupancy.lo).clamp(y0, y1), (100.0 * p.occupancy.hi).clamp(y0, y1));
                 svg.line((px, f.y.at(lo)), (px, f.y.at(hi)), color, 1.2, None);
             }
-            if p.abandon.lo.is_finite() && p.abandon.hi.is_finite() {
+            if p.abandon.lo.is_finite() && p.abandon.hi.is_finite() && !beyond {
                 let (lo, hi) = ((100.0 * p.abandon.lo).clamp(x0, x1), (100.0 * p.abandon.hi).clamp(x0, x1));
                 svg.line((f.x.at(lo), py), (f.x.at(hi), py), color, 1.2, None);
             }
-            if p.compliant {
+            if beyond {
+                svg.arrow(px, py, 1, color);
+            } else if p.compliant {
                 svg.circle(px, py, 3.5, color);
             } else {
                 svg.ring(px, py, 4.0, color);
             }
+            let text = if beyond { format!("{} → {}", pct(p.target), pc(p.abandon.mean)) } else { pct(p.target) };
+            // Coinciding points (pacers that behave alike) are labelled once; a label that would overlap another
+            // moves down a line.
+            let width = 5.6 * text.chars().count() as f64;
+            let (anchor, x_start) = if beyond { ("end", px - 9.0 - width) } else { ("start", px + 6.0) };
+            if labelled
+                .iter()
+                .any(|(x, y, t)| (x - x_start).abs() < 12.0 && (y - (py - 6.0)).abs() < 10.0 && *t == text)
+            {
+                continue;
+            }
+            let mut y = py - 6.0;
+            for _ in 0..4 {
+                let clash = labelled.iter().any(|(lx, ly, t)| {
+                    let lw = 5.6 * t.chars().count() as f64;
+                    (ly - y).abs() < 10.0 && x_start < lx + lw && *lx < x_start + width
+                });
+                if !clash {
+                    break;
+                }
+                y += 11.0;
+            }
+            svg.text_class((if beyond { px - 9.0 } else { px + 6.0 }, y), anchor, 10.0, color, "target", &text);
+            labelled.push((x_start, y, text));
         }
     }
     svg.text((left, 16.0), "start", 12.5, "#222", &title);
-    for (i, row) in rows.iter().enumerate() {
-        legend(&mut svg, (left, 34.0 + 16.0 * i as f64), row);
-    }
+    legend(&mut svg, (left, 34.0), legend_width, &names);
     if points.iter().any(|p| !p.compliant && p.agents == agents) {
         svg.text((w - right, 16.0), "end", 11.0, "#444", "hollow: target above the limit (cap lifted)");
     }
     svg.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(target: f64, abandon: f64, occupancy: f64, compliant: bool) -> FrontierPoint {
+        let e = |m: f64| Est { mean: m, lo: m - 0.02, hi: m + 0.02 };
+        FrontierPoint {
+            pacer: "model".into(),
+            agents: "10".into(),
+            target,
+            compliant,
+            limit: 0.03,
+            abandon: e(abandon),
+            worst_day: abandon,
+            occupancy: e(occupancy),
+            contacts: e(10.0),
+        }
+    }
+
+    #[test]
+    fn the_frontier_axes_fit_the_points_and_the_limit() {
+        // The issue's case: points between 1.5 and 2.5 % abandonment, 40-45 % occupancy, a 3 % limit.
+        let points = [point(0.01, 0.015, 0.40, true), point(0.02, 0.02, 0.43, true), point(0.03, 0.025, 0.45, true)];
+        let ((x0, x1, _), (y0, y1, _)) = ranges(&points, Some(0.03));
+        assert!(x0 <= 1.5 && x1 >= 3.0, "the points and the limit are on the axis: {x0}..{x1}");
+        assert!((3.0 - 1.5) / (x1 - x0) >= 0.5, "the points fill at least half the axis: {x0}..{x1}");
+        assert!(y0 <= 40.0 && y1 >= 45.0 && (45.0 - 40.0) / (y1 - y0) >= 0.4, "occupancy axis {y0}..{y1}");
+        // A point far beyond (a lifted cap abandoning nearly every call) does not squeeze the rest.
+        let mut far = points.to_vec();
+        far.push(point(0.05, 0.99, 0.28, false));
+        let ((_, x1, _), _) = ranges(&far, Some(0.03));
+        assert!(x1 < 10.0, "the outlier stretched the axis to {x1} %");
+    }
+
+    #[test]
+    fn every_frontier_point_is_labelled_with_its_target_and_an_outlier_with_its_value() {
+        let points = [point(0.01, 0.015, 0.40, true), point(0.02, 0.02, 0.43, true), point(0.05, 0.99, 0.28, false)];
+        let svg = chart(&points, "10", &["model".to_string()], Some(0.03));
+        let labels: Vec<&str> = svg
+            .split("<text class=\"target\"")
+            .skip(1)
+            .filter_map(|t| t.split_once('>').and_then(|(_, rest)| rest.split_once("</text>")).map(|(l, _)| l))
+            .collect();
+        assert_eq!(labels, ["1 %", "2 %", "5 % → 99.00 %"]);
+    }
 }

@@ -6,16 +6,18 @@
 //! This module gathers; `page.rs` lays out the page and `svg.rs` draws the charts (inline SVG, no script, no
 //! network). Nothing here prints.
 
-mod charts;
+pub(crate) mod charts;
+mod compare;
 mod format;
-mod frontier;
+pub(crate) mod frontier;
 mod page;
-mod read;
-mod svg;
+pub(crate) mod read;
+pub(crate) mod svg;
+mod sweep;
 
 use std::path::Path;
 
-pub(crate) use page::render;
+pub(crate) use page::{render, window};
 
 use super::export::{CompareCsv, Export, FrontierCsv, IntervalsCsv, RunReport, SummaryJson, SweepCsv};
 use crate::analysis::{Comparison, FrontierResult, Replications, SweepResult};
@@ -37,6 +39,8 @@ use crate::scenario::Scenario;
 #[derive(Clone, Debug, Default)]
 pub struct Report {
     pub(crate) sections: Vec<Section>,
+    /// The KPIs shown as cards, charted and tabled, in order ([`Report::show_kpis`]); empty: the headline KPIs.
+    pub(crate) kpis: Vec<&'static str>,
 }
 
 /// What one section is about: where it came from and the scenario it ran.
@@ -50,6 +54,8 @@ pub(crate) struct Context {
     pub seed: Option<u64>,
     /// The dialsim version that wrote the files (from the manifest), when known.
     pub version: Option<String>,
+    /// The currency of every cost (the scenario's `costs.currency`), when the files record it.
+    pub currency: Option<String>,
 }
 
 impl Context {
@@ -60,7 +66,13 @@ impl Context {
             scenario: scenario.cloned(),
             seed: Some(seed),
             version: Some(env!("CARGO_PKG_VERSION").into()),
+            currency: scenario.map(|s| s.costs.currency.clone()),
         }
+    }
+
+    /// The currency of the section's costs, when known.
+    pub fn currency(&self) -> Option<&str> {
+        self.currency.as_deref()
     }
 }
 
@@ -111,8 +123,9 @@ pub(crate) enum Section {
     Sweep { ctx: Context, keys: Vec<String>, replications: String, points: Vec<SweepPoint> },
     /// An efficiency frontier: every pacer × agent count × drop target.
     Frontier { ctx: Context, replications: String, points: Vec<frontier::FrontierPoint> },
-    /// A paired comparison: one row per KPI.
-    Compare { ctx: Context, a: String, b: String, rows: Vec<CompareRow> },
+    /// A paired comparison: one row per KPI; `a` and `b` name the scenarios, `differences` lists what sets
+    /// B apart from A (`key`, A's value, B's value) when both scenarios are known.
+    Compare { ctx: Context, a: String, b: String, differences: Vec<(String, String, String)>, rows: Vec<CompareRow> },
 }
 
 /// One point of a sweep.
@@ -190,19 +203,43 @@ impl Report {
         self.sections.push(section);
     }
 
-    /// Adds a comparison still in memory of the scenarios named `a` and `b`.
-    pub fn add_comparison(&mut self, a: &str, b: &str, comparison: &Comparison) {
-        let ctx = Context::in_memory(
+    /// Adds a comparison still in memory of scenario `a` against scenario `b`, each given as (name, scenario):
+    /// the section is titled by what sets B apart from A (every key whose value differs), not by the names
+    /// alone.
+    pub fn add_comparison(&mut self, a: (&str, &Scenario), b: (&str, &Scenario), comparison: &Comparison) {
+        let mut ctx = Context::in_memory(
             format!("compare, {} paired replications", comparison.replications),
             None,
             comparison.seed,
         );
+        // Costs are compared in one currency only when both sides count in it.
+        ctx.currency = (a.1.costs.currency == b.1.costs.currency).then(|| a.1.costs.currency.clone());
         let mut section =
             read::compare(ctx, &CompareCsv.to_bytes(comparison), "compare").expect("dialsim reads what it writes");
-        if let Section::Compare { a: sa, b: sb, .. } = &mut section {
-            (*sa, *sb) = (a.to_string(), b.to_string());
+        if let Section::Compare { a: sa, b: sb, differences, .. } = &mut section {
+            (*sa, *sb) = (a.0.to_string(), b.0.to_string());
+            *differences = compare::differences(a.1, b.1);
         }
         self.sections.push(section);
+    }
+
+    /// Shows the KPIs `names` (in that order) as the cards of runs and replications, the charts and the point
+    /// tables of sweeps, instead of the headline KPIs; every KPI stays in the full tables. An unknown name is
+    /// an error that suggests the nearest ([`crate::kpi::lookup`]).
+    ///
+    /// ```
+    /// let mut report = dialsim::report::Report::new();
+    /// report.show_kpis(&["cost_per_consent", "abandon_rate"]).unwrap();
+    /// assert!(report.show_kpis(&["cost_per_consnet"]).is_err());
+    /// ```
+    pub fn show_kpis(&mut self, names: &[impl AsRef<str>]) -> Result<()> {
+        self.kpis = names.iter().map(|n| crate::kpi::lookup(n.as_ref()).map(|k| k.name)).collect::<Result<_>>()?;
+        Ok(())
+    }
+
+    /// The KPIs the cards, charts and point tables show.
+    pub(crate) fn shown(&self) -> Vec<&'static str> {
+        if self.kpis.is_empty() { format::HEADLINE.to_vec() } else { self.kpis.clone() }
     }
 
     /// Whether nothing was added.

@@ -59,6 +59,7 @@ pub(super) fn path(p: &Path) -> Result<Vec<Section>> {
         scenario: None,
         seed: manifest.as_ref().map(|m| m.seed),
         version: manifest.as_ref().map(|m| m.dialsim_version.clone()),
+        currency: None,
     };
     let read = |f: &str| -> Result<Option<Vec<u8>>> {
         let path = p.join(f);
@@ -132,6 +133,11 @@ pub(super) fn run(
         serde_json::from_slice(summary).map_err(|e| Error::input(name, Some(e.line() as u64), e.to_string()))?;
     ctx.seed = ctx.seed.or(v["seed"].as_u64());
     ctx.scenario = serde_json::from_value(v["scenario"].clone()).ok();
+    // Summaries written before the currency was recorded beside the costs still name it in their scenario.
+    ctx.currency = v["cost_currency"]
+        .as_str()
+        .map(str::to_string)
+        .or_else(|| ctx.scenario.as_ref().map(|s: &crate::scenario::Scenario| s.costs.currency.clone()));
     if let Some(n) = v["replications"].as_u64() {
         let kpis = crate::kpi::names()
             .filter_map(|k| {
@@ -158,7 +164,7 @@ pub(super) fn run(
     Ok(Section::Run { ctx, kpis, intervals, verdict })
 }
 
-fn read_intervals(bytes: &[u8], name: &str) -> Result<Vec<IntervalRow>> {
+pub(crate) fn read_intervals(bytes: &[u8], name: &str) -> Result<Vec<IntervalRow>> {
     let csv = Csv::parse(bytes, name)?;
     let c = csv.need_all(&["start", "dials", "human_answers", "connects", "drops", "dial_level", "occupancy"], name)?;
     // Written since abandonment counts live persons only; older folders lack it.
@@ -230,5 +236,5 @@ pub(super) fn compare(ctx: Context, bytes: &[u8], name: &str) -> Result<Section>
             diff: Est { mean: num(&r[c[3]]), lo: num(&r[c[4]]), hi: num(&r[c[5]]) },
         })
         .collect();
-    Ok(Section::Compare { ctx, a: "A".into(), b: "B".into(), rows })
+    Ok(Section::Compare { ctx, a: "A".into(), b: "B".into(), differences: Vec::new(), rows })
 }

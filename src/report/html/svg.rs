@@ -6,11 +6,11 @@ use std::fmt::Write;
 use super::page::esc;
 
 /// Line colours, told apart in print too.
-pub(super) const COLORS: [&str; 6] = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"];
+pub(crate) const COLORS: [&str; 6] = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"];
 
 /// A linear map from data `lo..hi` to pixels `p0..p1`.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Scale {
+pub(crate) struct Scale {
     pub lo: f64,
     pub hi: f64,
     pub p0: f64,
@@ -25,7 +25,7 @@ impl Scale {
 }
 
 /// Round bounds and a step (1, 2 or 5 × 10^k) covering `lo..hi` in about `n` steps.
-pub(super) fn nice(lo: f64, hi: f64, n: usize) -> (f64, f64, f64) {
+pub(crate) fn nice(lo: f64, hi: f64, n: usize) -> (f64, f64, f64) {
     let (lo, hi) = if lo.is_finite() && hi.is_finite() { (lo, hi) } else { (0.0, 1.0) };
     let (lo, hi) =
         if hi - lo < 1e-12 { (lo - 0.5_f64.max(lo.abs() * 0.1), hi + 0.5_f64.max(hi.abs() * 0.1)) } else { (lo, hi) };
@@ -36,7 +36,7 @@ pub(super) fn nice(lo: f64, hi: f64, n: usize) -> (f64, f64, f64) {
 }
 
 /// The ticks `lo, lo + step, … ≤ hi`, labelled with as many decimals as the step needs.
-pub(super) fn ticks(lo: f64, hi: f64, step: f64) -> Vec<(f64, String)> {
+pub(crate) fn ticks(lo: f64, hi: f64, step: f64) -> Vec<(f64, String)> {
     let decimals = (-step.log10().floor()).max(0.0) as usize;
     let n = ((hi - lo) / step).round() as i64;
     (0..=n)
@@ -49,12 +49,12 @@ pub(super) fn ticks(lo: f64, hi: f64, step: f64) -> Vec<(f64, String)> {
 }
 
 /// [`ticks`] labelled as percentages (`25 %`).
-pub(super) fn percent_ticks(lo: f64, hi: f64, step: f64) -> Vec<(f64, String)> {
+pub(crate) fn percent_ticks(lo: f64, hi: f64, step: f64) -> Vec<(f64, String)> {
     ticks(lo, hi, step).into_iter().map(|(v, l)| (v, format!("{l} %"))).collect()
 }
 
 /// An SVG canvas.
-pub(super) struct Svg {
+pub(crate) struct Svg {
     buf: String,
 }
 
@@ -127,6 +127,15 @@ impl Svg {
         );
     }
 
+    /// Text at (x, y) with a `class` (which tests and stylesheets can find).
+    pub fn text_class(&mut self, (x, y): (f64, f64), anchor: &str, size: f64, fill: &str, class: &str, text: &str) {
+        let _ = write!(
+            self.buf,
+            r#"<text class="{class}" x="{x:.1}" y="{y:.1}" text-anchor="{anchor}" font-size="{size}" fill="{fill}">{}</text>"#,
+            esc(text)
+        );
+    }
+
     /// Text turned a quarter left, centred on (x, y): a y axis's title.
     pub fn vtext(&mut self, (x, y): (f64, f64), size: f64, fill: &str, text: &str) {
         let _ = write!(
@@ -142,15 +151,47 @@ impl Svg {
     }
 }
 
+/// Panels made by [`Svg`] (each an `<svg>` with its `viewBox`) laid out `columns` abreast under `title`, as one
+/// standalone SVG document (with its namespace and a white background): a chart file.
+pub(crate) fn document(title: &str, panels: &[String], columns: usize) -> String {
+    let size = |p: &str| -> (f64, f64) {
+        let view = p.split("viewBox=\"0 0 ").nth(1).and_then(|r| r.split('"').next()).unwrap_or("0 0");
+        let mut it = view.split(' ').map(|v| v.parse().unwrap_or(0.0));
+        (it.next().unwrap_or(0.0), it.next().unwrap_or(0.0))
+    };
+    let columns = columns.max(1);
+    let head = 34.0;
+    let (mut width, mut height, mut row_h, mut x) = (0.0_f64, head, 0.0_f64, 0.0);
+    let mut body = String::new();
+    for (i, p) in panels.iter().enumerate() {
+        if i > 0 && i % columns == 0 {
+            (height, x, row_h) = (height + row_h, 0.0, 0.0);
+        }
+        let (w, h) = size(p);
+        body.push_str(&p.replacen("<svg ", &format!("<svg x=\"{x}\" y=\"{height}\" "), 1));
+        (x, row_h) = (x + w, row_h.max(h));
+        width = width.max(x);
+    }
+    let height = height + row_h;
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="system-ui, Arial, sans-serif"><rect width="{width}" height="{height}" fill="white"/><text x="12" y="22" font-size="16" fill="#222">{}</text>{body}</svg>"##,
+        esc(title)
+    );
+    out.push('\n');
+    out
+}
+
 /// A plot area with its scales: the left axis `y`, optionally a right axis `y2`.
-pub(super) struct Frame {
+pub(crate) struct Frame {
     pub x: Scale,
     pub y: Scale,
     pub y2: Option<Scale>,
 }
 
 /// What a frame's axes say.
-pub(super) struct Axes<'a> {
+pub(crate) struct Axes<'a> {
     pub x_ticks: &'a [(f64, String)],
     pub y_ticks: &'a [(f64, String)],
     pub y2_ticks: &'a [(f64, String)],
@@ -199,13 +240,49 @@ impl Frame {
     }
 }
 
-/// A legend row from `x` at `y`: a swatch and a label per entry (`dash` for dashed lines).
-pub(super) fn legend(svg: &mut Svg, (mut x, y): (f64, f64), entries: &[(&str, String, Option<&str>)]) {
-    for (color, label, dash) in entries {
-        svg.line((x, y - 4.0), (x + 18.0, y - 4.0), color, 2.5, *dash);
-        svg.text((x + 22.0, y), "start", 11.0, "#222", label);
-        x += 30.0 + 6.2 * label.chars().count() as f64;
+/// A legend entry: colour, label, dash pattern (for dashed lines).
+pub(crate) type Entry<'a> = (&'a str, String, Option<&'a str>);
+
+/// Height of one legend row.
+pub(crate) const LEGEND_ROW: f64 = 16.0;
+
+/// The width a legend entry takes: swatch, gap, label (about 6.2 units a character at 11 units).
+fn entry_width(e: &Entry<'_>) -> f64 {
+    30.0 + 6.2 * e.1.chars().count() as f64
+}
+
+/// The rows of a legend `width` wide: entries in order, a new row when the next does not fit.
+pub(crate) fn legend_rows<'e, 'a>(entries: &'e [Entry<'a>], width: f64) -> Vec<&'e [Entry<'a>]> {
+    let mut rows = Vec::new();
+    let (mut start, mut used) = (0, 0.0);
+    for (i, e) in entries.iter().enumerate() {
+        let w = entry_width(e);
+        if used + w > width && i > start {
+            rows.push(&entries[start..i]);
+            (start, used) = (i, 0.0);
+        }
+        used += w;
     }
+    if start < entries.len() {
+        rows.push(&entries[start..]);
+    }
+    rows
+}
+
+/// A legend from `x` at `y` (the first row's baseline), wrapped into rows `width` wide ([`legend_rows`]): a
+/// swatch and a label per entry. Returns the number of rows.
+pub(crate) fn legend(svg: &mut Svg, (x0, y): (f64, f64), width: f64, entries: &[Entry<'_>]) -> usize {
+    let rows = legend_rows(entries, width);
+    for (r, row) in rows.iter().enumerate() {
+        let (mut x, y) = (x0, y + LEGEND_ROW * r as f64);
+        for e in *row {
+            let (color, label, dash) = e;
+            svg.line((x, y - 4.0), (x + 18.0, y - 4.0), color, 2.5, *dash);
+            svg.text((x + 22.0, y), "start", 11.0, "#222", label);
+            x += entry_width(e);
+        }
+    }
+    rows.len()
 }
 
 #[cfg(test)]
@@ -223,6 +300,28 @@ mod tests {
             ticks(10.0, 30.0, step).iter().map(|t| t.1.as_str()).collect::<Vec<_>>(),
             ["10", "15", "20", "25", "30"]
         );
+    }
+
+    #[test]
+    fn a_chart_file_stacks_its_panels_in_one_document() {
+        let panel = |w, h| Svg::new(w, h, "p").finish();
+        let doc = document("t & u", &[panel(100.0, 50.0), panel(100.0, 60.0), panel(80.0, 40.0)], 2);
+        assert!(doc.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 200 134\""), "{doc}");
+        assert!(doc.contains("<svg x=\"100\" y=\"34\" ") && doc.contains("<svg x=\"0\" y=\"94\" "), "{doc}");
+        assert!(doc.contains(">t &amp; u</text>"));
+    }
+
+    #[test]
+    fn a_legend_wraps_into_rows_that_fit_its_width() {
+        let entries: Vec<Entry<'_>> = (0..8).map(|i| ("#000", format!("dialer.drop_target = 0.0{i}"), None)).collect();
+        let rows = legend_rows(&entries, 470.0);
+        assert!(rows.len() > 1, "eight long entries in one row");
+        assert_eq!(rows.iter().map(|r| r.len()).sum::<usize>(), 8, "an entry lost");
+        for r in &rows {
+            assert!(r.iter().map(entry_width).sum::<f64>() <= 470.0, "a row wider than the legend");
+        }
+        // One entry wider than the legend still gets a row of its own.
+        assert_eq!(legend_rows(&entries[..1], 10.0).len(), 1);
     }
 
     #[test]
