@@ -254,6 +254,7 @@ impl Sweep {
             |(p, scenario), summaries| SweepRow {
                 point: *p,
                 values: self.points[*p].clone(),
+                currency: scenario.costs.currency.clone(),
                 estimates: aggregate(summaries),
                 samples: PointSamples::of(scenario, summaries),
             },
@@ -269,6 +270,8 @@ pub struct SweepRow {
     pub point: usize,
     /// Its values, one per varied parameter.
     pub values: Vec<String>,
+    /// The currency of its costs (`costs.currency`).
+    pub currency: String,
     /// Every KPI as an estimate over the point's replications, in [`crate::kpi::KPIS`] order.
     pub estimates: Vec<(&'static str, Estimate)>,
     /// Every KPI of every replication, for ranking with paired differences.

@@ -114,7 +114,7 @@ fn sweeps_are_reproducible_shardable_and_charted() {
     let a = std::fs::read_to_string(d.join("a/sweep.csv")).unwrap();
     assert_eq!(a, std::fs::read_to_string(d.join("b/sweep.csv")).unwrap(), "sweep.csv depends on --threads");
     assert_eq!(a.lines().count(), 5);
-    assert!(a.starts_with("point,dialer.agents,dialer.drop_target,replications,dials_mean,dials_ci,"));
+    assert!(a.starts_with("point,dialer.agents,dialer.drop_target,replications,cost_currency,dials_mean,dials_ci,"));
     let merged = common::dialsim(d, &["sweep", "merge", "s2/sweep.csv", "s1/sweep.csv", "-o", "m.csv"]);
     assert!(merged.status.success());
     assert_eq!(std::fs::read_to_string(d.join("m.csv")).unwrap(), a, "merged shards differ from the whole sweep");

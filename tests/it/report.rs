@@ -382,6 +382,11 @@ fn every_cost_in_a_report_carries_the_scenario_currency() {
     let priced = regex::Regex::new(r#"<td>[−\d\u{2009}.]+ EUR<span class="hw"> ±\u{a0}[\d.]+</span></td>"#).unwrap();
     assert_eq!(priced.find_iter(&sweep).count(), 2 * 2, "two points, each with two costs, each in EUR");
     assert!(!sweep.contains("currency not recorded") && sweep.contains("<dt>costs in</dt><dd>EUR</dd>"));
+    // The same sweep read back from its folder: sweep.csv records the currency (cost_currency).
+    ok_stdout(d, &["report", "sw", "-o", "sweep-read.html"]);
+    let read = std::fs::read_to_string(d.join("sweep-read.html")).unwrap();
+    assert_eq!(priced.find_iter(&read).count(), 2 * 2, "read back from sweep.csv, every cost still in EUR");
+    assert!(!read.contains("currency not recorded") && read.contains("<dt>costs in</dt><dd>EUR</dd>"));
 }
 
 #[test]

@@ -6,8 +6,8 @@ use super::Export;
 use crate::analysis::{MergedSweep, SweepResult};
 use crate::text::csv_cell;
 
-/// `sweep.csv`: `point`, the varied keys, `replications`, then `<kpi>_mean,<kpi>_ci` for every KPI; one row
-/// per point. Of a [`MergedSweep`]: the parts' header and their rows in point order.
+/// `sweep.csv`: `point`, the varied keys, `replications`, `cost_currency` (the currency of the point's costs),
+/// then `<kpi>_mean,<kpi>_ci` for every KPI; one row per point. Of a [`MergedSweep`]: the parts' header and their rows in point order.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SweepCsv;
 
@@ -16,6 +16,7 @@ impl Export<SweepResult> for SweepCsv {
         let mut header = vec!["point".to_string()];
         header.extend(r.keys.iter().map(|k| csv_cell(k).into_owned()));
         header.push("replications".into());
+        header.push("cost_currency".into());
         for n in crate::kpi::names() {
             header.push(format!("{n}_mean"));
             header.push(format!("{n}_ci"));
@@ -25,6 +26,7 @@ impl Export<SweepResult> for SweepCsv {
             let mut cells = vec![row.point.to_string()];
             cells.extend(row.values.iter().map(|v| csv_cell(v).into_owned()));
             cells.push(r.replications.to_string());
+            cells.push(csv_cell(&row.currency).into_owned());
             for (_, e) in &row.estimates {
                 cells.push(format!("{}", e.mean));
                 cells.push(format!("{}", e.half_width()));

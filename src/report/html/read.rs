@@ -219,6 +219,15 @@ pub(super) fn sweep(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
         })
         .collect();
     let replications = csv.rows.first().map(|r| r[reps].clone()).unwrap_or_default();
+    // The currency of the costs, when every point has the same (a sweep written before dialsim recorded it
+    // has no such column; one that varies the currency has no one currency to name).
+    let mut ctx = ctx;
+    if let Some(c) = csv.col("cost_currency") {
+        let first = csv.rows.first().map(|r| r[c].clone());
+        if csv.rows.iter().all(|r| Some(&r[c]) == first.as_ref()) {
+            ctx.currency = first;
+        }
+    }
     Ok(Section::Sweep { ctx, keys, replications, points })
 }
 
