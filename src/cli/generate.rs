@@ -369,11 +369,7 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
     let mut files: Vec<dialsim::output::AtomicFile> = list_file.into_iter().collect();
     if let Some(at) = &manifest_at {
         let mut sources = Vec::new();
-        let kinds = filters
-            .iter()
-            .map(|p| (p.display().to_string(), "filter"))
-            .chain(lists.iter().map(|p| (p.clone(), "suppression")));
-        for ((name, kind), excluded) in kinds.zip(&summary.excluded) {
+        for ((name, kind), excluded) in exclusion_sources(&filters, &lists).zip(&summary.excluded) {
             sources.push(SourceRecord::of(&name, kind, *excluded)?);
         }
         if let Some(rec) = &recorded {
@@ -530,4 +526,13 @@ fn exclusive_keys(list: &CallList, request: &ListRequest, exclusions: &Exclusion
         .filter_map(|line| std::str::from_utf8(line).ok()?.strip_prefix('+')?.parse::<u64>().ok())
         .collect();
     Ok(keys)
+}
+
+/// The exclusion sources of `--exclude` (filters) and `--suppress` (lists), named and kinded as a manifest
+/// records them, in the order the exclusions are loaded (filters first).
+pub(crate) fn exclusion_sources<'a>(
+    filters: &'a [PathBuf],
+    lists: &'a [String],
+) -> impl Iterator<Item = (String, &'static str)> + 'a {
+    filters.iter().map(|p| (p.display().to_string(), "filter")).chain(lists.iter().map(|p| (p.clone(), "suppression")))
 }

@@ -141,12 +141,9 @@ pub fn run(args: ScrubArgs) -> Result<i32> {
     drop(to);
     let names = exclusions.names();
     let mut sources = Vec::new();
-    let kinds = args
-        .exclude
-        .iter()
-        .map(|p| (p.display().to_string(), "filter"))
-        .chain(args.suppress.iter().map(|p| (p.clone(), "suppression")));
-    for ((name, kind), removed) in kinds.zip(&counts.removed) {
+    for ((name, kind), removed) in
+        super::generate::exclusion_sources(&args.exclude, &args.suppress).zip(&counts.removed)
+    {
         sources.push(SourceRecord::of(&name, kind, *removed)?);
     }
     let mut manifest = previous.unwrap_or_else(|| ListManifest {

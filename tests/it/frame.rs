@@ -166,7 +166,7 @@ fn generate_list_assisted_never_lists_a_known_number_and_records_the_design() {
 }
 
 /// The default day without its type mix and with the bank population model, on the design `design`.
-fn frame_campaign(design: &str, set: &[&str]) -> Campaign {
+pub(crate) fn frame_campaign(design: &str, set: &[&str]) -> Campaign {
     let mut all: Vec<String> = vec![
         "numbers.mix={}".into(),
         "numbers.frame.in_service_listed=0.5".into(),

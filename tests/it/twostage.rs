@@ -12,7 +12,7 @@ use common::by_header;
 use dialsim::analysis::{kpi_value, no_progress, replicate};
 use dialsim::sim::Campaign;
 use dialsim::stats::Paired;
-use dialsim::{BankSample, CallList, Excluder, NumberSpace, NumberType, PhoneNumber, Plan, Scenario, Selection};
+use dialsim::{BankSample, CallList, Excluder, NumberSpace, NumberType, PhoneNumber, Plan, Selection};
 
 /// `dialsim ARGS` in `dir`, which must succeed; its stderr.
 fn ok(dir: &Path, args: &[&str]) -> String {
@@ -255,24 +255,14 @@ fn bad_stage_two_input_is_refused_with_file_and_line() {
     assert!(e.contains("u.csv.manifest.json") && e.contains("not the manifest of a Mitofsky"), "{e}");
 }
 
-/// The default day without its type mix, with the bank population model, on `design`.
-fn campaign(design: &str, set: &[&str]) -> Campaign {
-    let mut all: Vec<String> = vec![
-        "numbers.mix={}".into(),
-        "numbers.frame.in_service_listed=0.5".into(),
-        format!("numbers.frame.design={design}"),
-    ];
-    all.extend(set.iter().map(|s| s.to_string()));
-    Campaign::new(Scenario::parse("<default>", dialsim::DEFAULT_SCENARIO, &all).unwrap()).unwrap()
-}
-
 /// Inside a run, every number dialled is a primary of the stage-1 list or lies in a bank whose primary was
 /// dialled first and found in service, never a number of the scenario's suppression lists; and no bank yields
 /// more than `cluster` working numbers.
 #[test]
 fn a_simulated_campaign_dials_second_stage_numbers_only_in_banks_whose_primary_works() {
     let k = 3;
-    let c = campaign("mitofsky-waksberg", &["run.day_hours=2", &format!("numbers.frame.cluster={k}")]);
+    let c =
+        crate::frame::frame_campaign("mitofsky-waksberg", &["run.day_hours=2", &format!("numbers.frame.cluster={k}")]);
     let out = c.run(6, true);
     let suppressed = dialsim::sim::scenario_exclusions(c.scenario(), &Plan::embedded("cz").unwrap()).unwrap();
     let sel = Selection { types: vec![NumberType::Mobile, NumberType::FixedLine], ..Selection::default() };
@@ -320,8 +310,8 @@ fn hit_rates(c: &Campaign, n: u32) -> Vec<[f64; 2]> {
 #[test]
 fn mitofsky_waksberg_reaches_contacts_with_fewer_dials_than_pure_rdd() {
     let set = ["run.day_hours=4"];
-    let uniform = hit_rates(&campaign("uniform", &set), 10);
-    let mw = hit_rates(&campaign("mitofsky-waksberg", &set), 10);
+    let uniform = hit_rates(&crate::frame::frame_campaign("uniform", &set), 10);
+    let mw = hit_rates(&crate::frame::frame_campaign("mitofsky-waksberg", &set), 10);
     for (i, (name, better_up)) in [("contacts per dial", true), ("dials per contact", false)].iter().enumerate() {
         let a: Vec<f64> = uniform.iter().map(|r| r[i]).collect();
         let b: Vec<f64> = mw.iter().map(|r| r[i]).collect();

@@ -164,12 +164,7 @@ pub(super) fn second_stage(args: &GenerateArgs) -> Result<i32> {
         })
         .collect();
     let mut sources = Vec::new();
-    let kinds = args
-        .exclude
-        .iter()
-        .map(|p| (p.display().to_string(), "filter"))
-        .chain(args.suppress.iter().map(|p| (p.clone(), "suppression")));
-    for (name, kind) in kinds {
+    for (name, kind) in super::exclusion_sources(&args.exclude, &args.suppress) {
         sources.push(SourceRecord::of(&name, kind, 0)?);
     }
     for p in args.eligible.iter().chain(&args.calls) {
