@@ -87,10 +87,11 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
-    /// The caller asked wrongly: a flag or option value out of its range, options that do not go together.
-    /// The binary exits with 2 ("bad usage").
+    /// The request is wrong in itself, whatever the data: a parameter out of its range, parameters that do
+    /// not go together, a name that names nothing (kind [`ErrorKind::Request`]; the binary reports it as bad
+    /// usage, exit code 2).
     #[error("{0}")]
-    Usage(String),
+    Request(String),
     /// A request cannot be met with the data at hand (e.g. more numbers than the space holds, a filter that
     /// would not fit in memory, a scenario value out of range). The binary exits with 1.
     #[error("{0}")]
@@ -105,7 +106,56 @@ pub enum Error {
     },
 }
 
+/// What kind of failure an [`Error`] is: the one thing a caller decides on (retry, fix the input, fix the
+/// request, give up), without matching the variants' payloads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A file could not be read or written ([`Error::Io`]).
+    Io,
+    /// The output stream failed, a closed pipe included ([`Error::Output`]).
+    Output,
+    /// A row of an input file is malformed; the error names the file and line ([`Error::Input`]).
+    Input,
+    /// A scenario value is wrong; the error names its line or override ([`Error::Scenario`]).
+    Scenario,
+    /// The request is wrong in itself ([`Error::Request`]).
+    Request,
+    /// The request cannot be met with the data at hand ([`Error::Invalid`]).
+    Unmet,
+    /// A file has a foreign, truncated or corrupted format ([`Error::Format`]).
+    Format,
+}
+
 impl Error {
+    /// The kind of this error.
+    ///
+    /// ```
+    /// use dialsim::{Error, ErrorKind};
+    /// assert_eq!(Error::input("known.csv", Some(3), "not a number").kind(), ErrorKind::Input);
+    /// assert_eq!(Error::Request("-n must be positive".into()).kind(), ErrorKind::Request);
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Io { .. } => ErrorKind::Io,
+            Error::Output(_) => ErrorKind::Output,
+            Error::Input { .. } => ErrorKind::Input,
+            Error::Scenario { .. } => ErrorKind::Scenario,
+            Error::Request(_) => ErrorKind::Request,
+            Error::Invalid(_) => ErrorKind::Unmet,
+            Error::Format { .. } => ErrorKind::Format,
+        }
+    }
+
+    /// The error's location in its input (file and line), when it has one: an input row's, or a scenario
+    /// line's.
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            Error::Input { at, .. } | Error::Scenario { origin: Origin::File(at), .. } => Some(at),
+            _ => None,
+        }
+    }
+
     /// An input error at `file:line`.
     pub fn input(file: impl Into<String>, line: Option<u64>, message: impl Into<String>) -> Error {
         Error::Input { at: Location::new(file, line), message: message.into() }

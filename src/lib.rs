@@ -82,7 +82,7 @@ pub mod stats;
 pub mod text;
 
 pub use digest::{FileDigest, Hasher, HashingWriter, digest_file, digest_reader, sha256_hex};
-pub use error::{Error, Location, Origin, Result, snippet};
+pub use error::{Error, ErrorKind, Location, Origin, Result, snippet};
 pub use generate::{
     BankSample, Banks, CallList, DesignStratum, Excluder, FrameDesign, ListFormat, ListRequest, ListSummary, MW_BANK,
     NoExclusion, Positions, SecondStageRow, Shard, mw_probability,

@@ -33,7 +33,7 @@ pub fn max_threads() -> usize {
 pub fn check_threads(threads: usize) -> Result<usize> {
     let max = max_threads();
     if threads == 0 || threads > max {
-        return Err(Error::Usage(format!(
+        return Err(Error::Request(format!(
             "{threads} threads: use 1 to {max} ({} cores here, at most {THREADS_PER_CORE} threads per core)",
             cores()
         )));

@@ -47,3 +47,9 @@ pub fn replication_seed(seed: u64, index: u32) -> u64 {
     }
     stream(seed, Stream::Replication(index)).next_u64()
 }
+
+/// A fresh seed for a run the caller gave none: drawn from the operating system's entropy, and short enough
+/// (53 bits) to type when the run is repeated.
+pub fn fresh_seed() -> u64 {
+    rand::random::<u64>() >> 11
+}

@@ -102,7 +102,7 @@ impl NumberSpace {
     pub fn new(plan: &Plan, selection: &Selection) -> Result<NumberSpace> {
         for p in &selection.prefixes {
             if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(Error::Usage(format!("prefix '{p}' must be one or more digits")));
+                return Err(Error::Request(format!("prefix '{p}' must be one or more digits")));
             }
         }
         // A filter prefix under another filter prefix adds nothing (and would count numbers twice).
@@ -155,7 +155,7 @@ impl NumberSpace {
         }
         if segments.is_empty() {
             let types: Vec<&str> = selection.types.iter().map(|t| t.as_str()).collect();
-            return Err(Error::Usage(format!(
+            return Err(Error::Request(format!(
                 "plan '{}' has no numbers of type {} under prefix {}{}{}",
                 plan.name(),
                 if types.is_empty() { "any".to_string() } else { types.join(",") },

@@ -24,8 +24,8 @@ pub use frontier::{
 };
 pub use rank::{Candidate, Constraint, Excluded, Op, PINNED_SHARE, PointSamples, RankBy, RankedRow, Ranking, rank};
 pub use replicate::{
-    Progress, Replications, aggregate, check_replications, kpi_value, no_progress, replicate, replicate_range,
-    replicate_until,
+    Precision, Progress, Replications, aggregate, check_replications, kpi_value, no_progress, replicate,
+    replicate_range, replicate_until,
 };
 pub use shards::{MAX_GRID_POINTS, check_grid_points, shard_point_count, shard_points};
 pub use sweep::{Line, MergedSweep, Sweep, SweepResult, SweepRow, Vary, corners, grid};

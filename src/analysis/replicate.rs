@@ -121,20 +121,31 @@ pub fn replicate(campaign: &Campaign, seed: u64, n: u32, threads: usize, progres
     replicate_range(campaign, seed, 0, n, threads, progress)
 }
 
-/// Replications until the 95 % half-width of `kpi` is at most `half_width` (at least `min`, at most `max`).
-/// The stopping point is the first count that meets the target, so the result does not depend on threads.
-/// `progress` is called once per replication run, with the count planned so far as its total.
-#[allow(clippy::too_many_arguments)]
+/// How precise replications are to be: until the 95 % half-width of `kpi` is at most `half_width`, with at
+/// least `min` and at most `max` replications.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Precision<'a> {
+    /// The KPI whose estimate is to be precise (a name of [`crate::kpi::KPIS`]).
+    pub kpi: &'a str,
+    /// The 95 % half-width wanted, in the KPI's unit.
+    pub half_width: f64,
+    /// The fewest replications (at least 2 are run).
+    pub min: u32,
+    /// The most replications, met or not.
+    pub max: u32,
+}
+
+/// Replications until the estimate is as precise as `precision` asks. The stopping point is the first count
+/// that meets the target, so the result does not depend on threads. `progress` is called once per replication
+/// run, with the count planned so far as its total.
 pub fn replicate_until(
     campaign: &Campaign,
     seed: u64,
-    kpi: &str,
-    half_width: f64,
-    min: u32,
-    max: u32,
+    precision: &Precision<'_>,
     threads: usize,
     progress: &Progress,
 ) -> Vec<Summary> {
+    let Precision { kpi, half_width, min, max } = *precision;
     let first = min.max(2);
     let mut all = replicate_counted(campaign, seed, (0, first), threads, (0, u64::from(first)), progress);
     loop {

@@ -185,11 +185,11 @@ pub(crate) fn join_parts(parts: &[(String, String)], kind: &PartKind) -> Result<
         }
     }
     if rows.is_empty() {
-        return Err(Error::Usage(format!("the parts hold no points: nothing to merge into a {}", kind.name)));
+        return Err(Error::Request(format!("the parts hold no points: nothing to merge into a {}", kind.name)));
     }
     rows.sort_by_key(|(p, _)| *p);
     if let Some(w) = rows.windows(2).find(|w| w[0].0 == w[1].0) {
-        return Err(Error::Usage(format!("point {} appears in more than one part", w[0].0)));
+        return Err(Error::Request(format!("point {} appears in more than one part", w[0].0)));
     }
     Ok((header.unwrap_or_default(), rows))
 }

@@ -72,7 +72,7 @@ pub fn run(args: AuditArgs) -> Result<i32> {
         // The plan reads the sources' numbers. A plan the run read from a file is such a recorded path too.
         let spec = scenario.numbers.plan.trim();
         if !args.follow_scenario_paths && !Plan::embedded_names().any(|n| n.eq_ignore_ascii_case(spec)) {
-            anyhow::bail!(dialsim::Error::Usage(format!(
+            anyhow::bail!(dialsim::Error::Request(format!(
                 "the run's numbering plan is the file {spec}, which its summary names: add --follow-scenario-paths \
                  to read it (the numbers of --exclude/--suppress are read with it)"
             )));
@@ -111,7 +111,7 @@ pub fn run(args: AuditArgs) -> Result<i32> {
             .or_else(|| hit(false).map(|(n, _)| KnownHit { source: n.clone(), certain: false }))
     };
     let profile = match &args.profile {
-        Some(p) => Some(p.parse::<dialsim::Profile>().map_err(dialsim::Error::Usage)?),
+        Some(p) => Some(p.parse::<dialsim::Profile>().map_err(dialsim::Error::Request)?),
         None => None,
     };
     let options = AuditOptions {

@@ -64,10 +64,10 @@ fn to_json(args: &CompareArgs, a: &[String], b: &[String], c: &dialsim::analysis
 
 pub fn run(args: CompareArgs) -> Result<i32> {
     if args.replications < 2 {
-        anyhow::bail!(dialsim::Error::Usage("--replications must be at least 2 to compare".into()));
+        anyhow::bail!(dialsim::Error::Request("--replications must be at least 2 to compare".into()));
     }
     check_replications(2 * u64::from(args.replications))
-        .map_err(|e| dialsim::Error::Usage(format!("--replications: {e}")))?;
+        .map_err(|e| dialsim::Error::Request(format!("--replications: {e}")))?;
     let to_stdout = args.output.as_deref().is_some_and(dialsim::output::is_stdout);
     if let Some(path) = args.output.as_ref().filter(|_| !to_stdout) {
         dialsim::output::check_target(path)?;

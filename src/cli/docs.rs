@@ -100,7 +100,7 @@ pub fn man(args: ManArgs) -> Result<i32> {
         return write_stdout(&pages[0].1);
     };
     if !dir.is_dir() {
-        anyhow::bail!(dialsim::Error::Usage(format!("--dir {}: no such folder", dir.display())));
+        anyhow::bail!(dialsim::Error::Request(format!("--dir {}: no such folder", dir.display())));
     }
     let mut files = Vec::new();
     for (name, bytes) in &pages {

@@ -141,14 +141,14 @@ pub fn run(cmd: FilterCommand) -> Result<i32> {
 
 fn build(args: BuildArgs) -> Result<i32> {
     if args.inputs.iter().filter(|i| *i == "-").count() > 1 {
-        anyhow::bail!(dialsim::Error::Usage("stdin (-) can be read only once".into()));
+        anyhow::bail!(dialsim::Error::Request("stdin (-) can be read only once".into()));
     }
     // Usage errors before any input is read.
     dialsim::exclude::KnownFilter::check_fp_rate(args.fp_rate)
-        .map_err(|e| dialsim::Error::Usage(format!("--fp-rate: {e}")))?;
+        .map_err(|e| dialsim::Error::Request(format!("--fp-rate: {e}")))?;
     let to_stdout = dialsim::output::is_stdout(&args.output);
     if to_stdout && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        anyhow::bail!(dialsim::Error::Usage("-o -: a filter is binary; redirect stdout to a file or a pipe".into()));
+        anyhow::bail!(dialsim::Error::Request("-o -: a filter is binary; redirect stdout to a file or a pipe".into()));
     }
     if !to_stdout {
         // Before any input is read: the output must be replaceable and must not be one of the inputs.

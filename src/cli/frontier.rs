@@ -71,7 +71,7 @@ pub enum FrontierCommand {
 
 /// A library message about a list, blamed on its flag.
 fn usage(flag: &str, value: &str, message: impl std::fmt::Display) -> dialsim::Error {
-    dialsim::Error::Usage(format!("{flag} {value}: {message}"))
+    dialsim::Error::Request(format!("{flag} {value}: {message}"))
 }
 
 pub fn run(args: FrontierArgs) -> Result<i32> {
@@ -86,7 +86,7 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
     let pacers = parse_pacers(&args.pacers).map_err(|e| usage("--pacers", &args.pacers, e))?;
     let rank = args.rank.request()?;
     let grid = FrontierGrid::new(pacers, agents, targets)
-        .map_err(|e| dialsim::Error::Usage(format!("--pacers × --agents × --targets: {e}")))?;
+        .map_err(|e| dialsim::Error::Request(format!("--pacers × --agents × --targets: {e}")))?;
     for s in &args.set {
         let key = s.split_once('=').map_or(s.as_str(), |(k, _)| k).trim();
         if FRONTIER_KEYS.contains(&key) {
@@ -96,7 +96,7 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
                 "dialer.pacer" => "use --pacers",
                 _ => "every point runs in predictive mode, the mode the pacers pace",
             };
-            anyhow::bail!(dialsim::Error::Usage(format!("--set {s}: the frontier sets {key} per point; {instead}")));
+            anyhow::bail!(dialsim::Error::Request(format!("--set {s}: the frontier sets {key} per point; {instead}")));
         }
     }
     args.grid.check_replications()?;

@@ -190,9 +190,9 @@ impl<H: GridHelp> GridArgs<H> {
 /// for memory; both blamed on `--replications`. Every workflow of the CLI checks its counts here.
 pub fn check_replication_count(replications: u32, most: u32) -> Result<()> {
     if replications == 0 {
-        anyhow::bail!(dialsim::Error::Usage("--replications must be at least 1".into()));
+        anyhow::bail!(dialsim::Error::Request("--replications must be at least 1".into()));
     }
-    check_replications(u64::from(most)).map_err(|e| dialsim::Error::Usage(format!("--replications: {e}")))?;
+    check_replications(u64::from(most)).map_err(|e| dialsim::Error::Request(format!("--replications: {e}")))?;
     Ok(())
 }
 
@@ -203,7 +203,7 @@ pub fn check_value(scenario_arg: &Option<String>, set: &[String], key_value: Str
     set.push(key_value);
     super::simulate::load_scenario(scenario_arg, &set).map_err(|e| match e {
         dialsim::Error::Scenario { origin: dialsim::Origin::Override { .. }, message } => {
-            dialsim::Error::Usage(format!("{blame}: {message}"))
+            dialsim::Error::Request(format!("{blame}: {message}"))
         }
         other => other,
     })?;
@@ -281,11 +281,11 @@ impl RankArgs {
     /// The request, or an error naming the flag and what was typed (exit 2); `None` without `--rank`.
     pub fn request(&self) -> Result<Option<RankRequest>> {
         let Some(rank) = &self.rank else { return Ok(None) };
-        let by = rank.parse().map_err(|e| dialsim::Error::Usage(format!("--rank {rank}: {e}")))?;
+        let by = rank.parse().map_err(|e| dialsim::Error::Request(format!("--rank {rank}: {e}")))?;
         let constraints = self
             .constraints
             .iter()
-            .map(|c| c.parse().map_err(|e| dialsim::Error::Usage(format!("--where {c}: {e}"))))
+            .map(|c| c.parse().map_err(|e| dialsim::Error::Request(format!("--where {c}: {e}"))))
             .collect::<Result<_, _>>()?;
         Ok(Some(RankRequest { by, constraints, json: self.json }))
     }

@@ -2,10 +2,8 @@
 //! `audit --suppress` — turned into the library's [`InputOptions`]; and the summary of what was read.
 
 use clap::Args;
-use dialsim::{
-    Normalizer, Plan, exclude::Column, exclude::HeaderRow, exclude::InputOptions, exclude::NumbersRead,
-    exclude::TextEncoding,
-};
+use dialsim::jobs::Reading;
+use dialsim::{Plan, exclude::HeaderRow, exclude::InputOptions, exclude::NumbersRead, exclude::TextEncoding};
 
 #[derive(Args, Debug, Clone)]
 #[command(next_help_heading = "Reading known databases (CSV)")]
@@ -50,40 +48,26 @@ fn parse_header(s: &str) -> Result<HeaderRow, String> {
 }
 
 impl InputArgs {
-    /// The reading options for numbers of `plan` (or of the country given).
-    pub fn options(&self, plan: &Plan) -> dialsim::Result<InputOptions> {
-        if !(0.0..=1.0).contains(&self.max_rejected) {
-            return Err(dialsim::Error::Usage(format!(
-                "--max-rejected {} must be between 0 and 1 (a share: 0.05 is 5 %)",
-                self.max_rejected
-            )));
-        }
-        let normalizer = match self.country.filter(|&cc| cc != plan.country_code()) {
-            None => Normalizer::for_plan(plan),
-            Some(cc) => Plan::embedded_names()
-                .filter_map(|n| Plan::embedded(n).ok())
-                .find(|p| p.country_code() == cc)
-                .map_or_else(|| Normalizer::new(cc), |p| Normalizer::for_plan(&p)),
-        };
-        let columns = self
-            .columns
-            .iter()
-            .map(|c| c.parse::<Column>().map_err(|e| dialsim::Error::Usage(format!("--column '{c}': {e}"))))
-            .collect::<dialsim::Result<Vec<_>>>()?;
-        Ok(InputOptions {
-            columns,
+    /// How the flags say known databases are read.
+    pub fn reading(&self) -> Reading {
+        Reading {
+            columns: self.columns.clone(),
             delimiter: self.delimiter,
             encoding: self.encoding,
             header: self.header,
-            strict: self.strict,
+            country: self.country,
             max_rejected: self.max_rejected,
-            max_outside_plan: if self.allow_other_country { 1.0 } else { dialsim::exclude::MAX_OUTSIDE_PLAN },
-            ..InputOptions::new(normalizer)
-        })
+            strict: self.strict,
+            allow_other_country: self.allow_other_country,
+        }
+    }
+
+    /// The library's input options for reading numbers of `plan`.
+    pub fn options(&self, plan: &Plan) -> dialsim::Result<InputOptions> {
+        self.reading().options(plan)
     }
 }
 
-/// The library's advice, which speaks of values, with the flags that set them.
 const FLAGS: &[(&str, &str)] = &[
     ("with the columns ", "with --column "),
     ("name the columns to read", "name the columns to read with --column"),
@@ -182,7 +166,11 @@ mod tests {
         assert!(tie.contains("set the delimiter"), "{tie}");
         let many = fails("phone\n601123456\nn/a\n", &options);
         assert!(many.contains("raise the allowed share of rejected values"), "{many}");
-        let named = InputOptions { columns: vec![Column::Name("x".into())], header: HeaderRow::No, ..options };
+        let named = InputOptions {
+            columns: vec![dialsim::exclude::Column::Name("x".into())],
+            header: HeaderRow::No,
+            ..options
+        };
         assert!(fails("a\n", &named).contains("columns can be named only when the first row is a header"));
     }
 }

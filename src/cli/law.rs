@@ -20,7 +20,7 @@ pub struct LawArgs {
 pub fn run(args: LawArgs) -> Result<i32> {
     use dialsim::jurisdiction::{self, Jurisdiction};
     let date: jiff::civil::Date = match &args.date {
-        Some(d) => d.trim().parse().map_err(|e| dialsim::Error::Usage(format!("--date {d:?}: {e}")))?,
+        Some(d) => d.trim().parse().map_err(|e| dialsim::Error::Request(format!("--date {d:?}: {e}")))?,
         None => jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date(),
     };
     let (list, only): (Vec<&'static Jurisdiction>, Option<&'static str>) = match args.which.as_deref() {
@@ -30,7 +30,7 @@ pub fn run(args: LawArgs) -> Result<i32> {
             (None, Some(r)) => (vec![r.jurisdiction()], Some(r.name)),
             (None, None) => {
                 let names = dialsim::Profile::names().join(", ");
-                anyhow::bail!(dialsim::Error::Usage(format!(
+                anyhow::bail!(dialsim::Error::Request(format!(
                     "no jurisdiction or regime {w:?}: expected one of {names}"
                 )))
             }

@@ -296,7 +296,7 @@ pub fn run() -> i32 {
                 if lib.is_broken_pipe() {
                     return 0;
                 }
-                if matches!(lib, dialsim::Error::Usage(_)) {
+                if lib.kind() == dialsim::ErrorKind::Request {
                     eprintln!("dialsim: error: {}", dialsim::text::escape_controls(&lib.to_string()));
                     return 2;
                 }
@@ -332,7 +332,7 @@ fn parse() -> Result<Cli, clap::Error> {
 pub(crate) fn threads(asked: Option<usize>) -> Result<usize, dialsim::Error> {
     match asked {
         None => Ok(dialsim::limits::cores()),
-        Some(n) => dialsim::limits::check_threads(n).map_err(|e| dialsim::Error::Usage(format!("--threads: {e}"))),
+        Some(n) => dialsim::limits::check_threads(n).map_err(|e| dialsim::Error::Request(format!("--threads: {e}"))),
     }
 }
 

@@ -108,7 +108,7 @@ fn key_of(number: &str, plan: &str) -> Result<u64> {
     let normalizer = dialsim::Normalizer::for_plan(&plan);
     let n = normalizer
         .parse(number)
-        .map_err(|e| dialsim::Error::Usage(format!("'{number}' is not a phone number: {e}")))?;
+        .map_err(|e| dialsim::Error::Request(format!("'{number}' is not a phone number: {e}")))?;
     Ok(n.key())
 }
 
@@ -202,42 +202,4 @@ pub fn run(args: RegistryArgs) -> Result<i32> {
         }
     }
     Ok(0)
-}
-
-/// Adds the registry's suppressed numbers, and those on its open exclusive lists, to `exclusions` (after the
-/// sources given), through its cached exclusion filter ([`registry::exclusion_filter`]); returns the stamp
-/// the filter stands for.
-pub(crate) fn exclude(path: &str, exclusions: &mut dialsim::exclude::Exclusions) -> Result<String> {
-    let mut r = registry::open(path).context("--registry")?;
-    let cache = registry::cache_path(path);
-    let started = std::time::Instant::now();
-    let (filter, rebuilt, stamp) = registry::exclusion_filter(r.as_mut(), &cache)?;
-    if rebuilt {
-        note!(
-            "dialsim: registry {path}: exclusion filter of {} numbers rebuilt in {:.2} s ({})",
-            filter.meta().entries,
-            started.elapsed().as_secs_f64(),
-            cache.display()
-        );
-    }
-    exclusions.push(format!("registry:{path}"), dialsim::exclude::Source::Filter(filter));
-    Ok(stamp)
-}
-
-/// Issues the list whose manifest (`manifest`, to be written at `name`) lists `keys` as an exclusive list:
-/// refused, with nothing recorded, if a write after `since` took one of its numbers.
-pub(crate) fn issue_exclusive(path: &str, name: &str, manifest: &str, keys: Vec<u64>, since: String) -> Result<()> {
-    let n = keys.len();
-    let batch = registry::exclusive_list_batch(name, manifest, keys, since)?;
-    registry::open(path)?.apply(&batch)?;
-    note!("dialsim: registry {path}: issued the list of {name} exclusively ({n} numbers held until `registry close`)");
-    Ok(())
-}
-
-/// Records the list whose manifest is at `manifest` as issued.
-pub(crate) fn record_list(path: &str, manifest: &std::path::Path) -> Result<()> {
-    let batch = registry::list_batch(manifest)?;
-    registry::open(path)?.apply(&batch).context("--registry: recording the list")?;
-    note!("dialsim: registry {path}: recorded the list of {}", manifest.display());
-    Ok(())
 }

@@ -39,7 +39,7 @@ pub fn run(args: ReportArgs) -> Result<i32> {
 /// the folders `inside` (a file added to a run folder breaks its manifest); `flag` is the flag that named it.
 pub(crate) fn check(flag: &str, path: &Path, inside: &[&Path]) -> Result<()> {
     if dialsim::output::is_stdout(path) {
-        anyhow::bail!(dialsim::Error::Usage(format!("{flag} -: name a file for the HTML report")));
+        anyhow::bail!(dialsim::Error::Request(format!("{flag} -: name a file for the HTML report")));
     }
     dialsim::output::check_target(path)?;
     dialsim::output::refuse_inputs(path, inside)?;
@@ -49,7 +49,7 @@ pub(crate) fn check(flag: &str, path: &Path, inside: &[&Path]) -> Result<()> {
     if let Some(parent) = resolve(parent) {
         for dir in inside.iter().filter(|d| !d.is_file()) {
             if resolve(dir).is_some_and(|d| d == parent) {
-                anyhow::bail!(dialsim::Error::Usage(format!(
+                anyhow::bail!(dialsim::Error::Request(format!(
                     "{}: the report would be written into the folder {}, which its manifest describes; write it \
                      beside the folder",
                     path.display(),
@@ -73,7 +73,7 @@ pub(crate) fn write(path: &Path, report: &Report) -> Result<()> {
 /// error.
 pub(crate) fn shown(kpis: &[String]) -> Result<Report> {
     let mut report = Report::new();
-    report.show_kpis(kpis).map_err(|e| dialsim::Error::Usage(format!("--kpi: {e}")))?;
+    report.show_kpis(kpis).map_err(|e| dialsim::Error::Request(format!("--kpi: {e}")))?;
     Ok(report)
 }
 

@@ -42,7 +42,7 @@ pub struct ScrubArgs {
 
 pub fn run(args: ScrubArgs) -> Result<i32> {
     if args.exclude.is_empty() && args.suppress.is_empty() && args.registry.is_none() {
-        anyhow::bail!(dialsim::Error::Usage(
+        anyhow::bail!(dialsim::Error::Request(
             "scrub needs at least one --exclude, --suppress or --registry source".into()
         ));
     }
@@ -77,7 +77,7 @@ pub fn run(args: ScrubArgs) -> Result<i32> {
     let mut checked = None;
     if let (Some(m), Some(at), Some(list), Some(input)) = (&previous, &previous_at, &list_at, &input) {
         if m.list.is_none() && !args.accept_unbound_list {
-            anyhow::bail!(dialsim::Error::Usage(super::generate::unbound(list, at, "scrub")));
+            anyhow::bail!(dialsim::Error::Request(dialsim::jobs::unbound(list, at, "scrub")));
         }
         // A list of another permutation version, or a list-assisted one (whose order depends on known
         // databases the manifest does not carry), is checked by its bytes only (its order cannot be rebuilt,
@@ -103,7 +103,7 @@ pub fn run(args: ScrubArgs) -> Result<i32> {
     };
     let mut exclusions = super::generate::load_exclusions(&plan, &args.exclude, &args.suppress, &args.input)?;
     if let Some(r) = &args.registry {
-        super::registry::exclude(r, &mut exclusions)?;
+        dialsim::jobs::registry_exclude(r, &mut exclusions, &mut super::generate::print_note)?;
     }
     let mut file = if to_stdout {
         None
@@ -141,8 +141,7 @@ pub fn run(args: ScrubArgs) -> Result<i32> {
     drop(to);
     let names = exclusions.names();
     let mut sources = Vec::new();
-    for ((name, kind), removed) in
-        super::generate::exclusion_sources(&args.exclude, &args.suppress).zip(&counts.removed)
+    for ((name, kind), removed) in dialsim::jobs::exclusion_sources(&args.exclude, &args.suppress).zip(&counts.removed)
     {
         sources.push(SourceRecord::of(&name, kind, *removed)?);
     }
@@ -169,7 +168,7 @@ pub fn run(args: ScrubArgs) -> Result<i32> {
     }
     dialsim::output::commit_together(files)?;
     if let (Some(r), Some(at)) = (&args.registry, &manifest_at) {
-        super::registry::record_list(r, at)?;
+        dialsim::jobs::record_list(r, at, &mut super::generate::print_note)?;
     }
     let parts: Vec<String> = names.iter().zip(&counts.removed).map(|(n, r)| format!("{n} {r}")).collect();
     note!(

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use dialsim::analysis::{Progress, Replications, replicate, replicate_until};
+use dialsim::analysis::{Precision, Progress, Replications, replicate, replicate_until};
 use dialsim::report::{Export, RunReport, Table};
 use dialsim::{Scenario, output::RunFolder, sim::Campaign};
 
@@ -127,7 +127,7 @@ pub(crate) fn stdin_text() -> dialsim::Result<&'static str> {
 /// Refuses `-` for an output folder: a folder of several files cannot go to stdout.
 pub(crate) fn refuse_stdout_folder(dir: &Option<PathBuf>) -> Result<()> {
     if dir.as_deref().is_some_and(dialsim::output::is_stdout) {
-        anyhow::bail!(dialsim::Error::Usage(
+        anyhow::bail!(dialsim::Error::Request(
             "-o -: a folder of files cannot be written to stdout; use --json for the summary on stdout, or name a \
              folder (./- for one called '-')"
                 .into()
@@ -191,7 +191,7 @@ pub(crate) fn refuse_inputs_in(dir: &std::path::Path, inputs: &[PathBuf]) -> Res
 
 /// Checks a KPI name.
 pub(crate) fn check_kpi(name: &str) -> Result<()> {
-    dialsim::kpi::lookup(name).map(|_| ()).map_err(|e| dialsim::Error::Usage(e.to_string()).into())
+    dialsim::kpi::lookup(name).map(|_| ()).map_err(|e| dialsim::Error::Request(e.to_string()).into())
 }
 
 /// One run into its folder ([`dialsim::jobs::run_into`]), and what it wrote said on stderr.
@@ -235,7 +235,7 @@ fn every_days(text: &str) -> Result<i64> {
     let digits = text.strip_suffix('d').unwrap_or(text);
     match digits.parse::<i64>() {
         Ok(n) if (1..=3650).contains(&n) => Ok(n),
-        _ => Err(dialsim::Error::Usage(format!("--every {text}: whole days from 1 to 3650, as 30d or 30")).into()),
+        _ => Err(dialsim::Error::Request(format!("--every {text}: whole days from 1 to 3650, as 30d or 30")).into()),
     }
 }
 
@@ -244,19 +244,19 @@ fn every_days(text: &str) -> Result<i64> {
 fn series(args: &SimulateArgs, n: u32) -> Result<i32> {
     let first = load_scenario(&args.scenario, &args.set)?;
     let (Some(registry), Some(dir)) = (args.registry.as_ref().or(first.registry.as_ref()), &args.out) else {
-        anyhow::bail!(dialsim::Error::Usage(
+        anyhow::bail!(dialsim::Error::Request(
             "--campaigns needs a registry (--registry, or registry = \"…\" in the scenario) and --out".into()
         ))
     };
     if n == 0 || n > 120 {
-        anyhow::bail!(dialsim::Error::Usage(format!("--campaigns {n}: from 1 to 120")));
+        anyhow::bail!(dialsim::Error::Request(format!("--campaigns {n}: from 1 to 120")));
     }
     let every = every_days(&args.every)?;
     let start: jiff::civil::Date = first
         .run
         .start_date
         .parse()
-        .map_err(|e| dialsim::Error::Usage(format!("run.start_date {:?}: {e}", first.run.start_date)))?;
+        .map_err(|e| dialsim::Error::Request(format!("run.start_date {:?}: {e}", first.run.start_date)))?;
     // The series folder holds the campaigns' run folders and series.csv, nothing else.
     if let Ok(entries) = std::fs::read_dir(dir) {
         for entry in entries.flatten() {
@@ -264,7 +264,7 @@ fn series(args: &SimulateArgs, n: u32) -> Result<i32> {
             let ours =
                 name == "series.csv" || (name.starts_with("campaign-") && entry.path().join("manifest.json").exists());
             if !ours {
-                anyhow::bail!(dialsim::Error::Usage(format!(
+                anyhow::bail!(dialsim::Error::Request(format!(
                     "{}: holds {name}, which is not a campaign of a series: name an empty or new folder",
                     dir.display()
                 )));
@@ -377,7 +377,8 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     }
     let summaries = with_progress(u64::from(args.replications), |progress| match (&args.ci_half_width, &args.ci_for) {
         (Some(x), Some(k)) => {
-            replicate_until(&campaign, seed, k, *x, args.replications, args.max_replications, threads, progress)
+            let precision = Precision { kpi: k, half_width: *x, min: args.replications, max: args.max_replications };
+            replicate_until(&campaign, seed, &precision, threads, progress)
         }
         _ => replicate(&campaign, seed, args.replications, threads, progress),
     });

@@ -77,11 +77,11 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     let vary: Vec<Vary> = args
         .vary
         .iter()
-        .map(|v| v.parse().map_err(|e| dialsim::Error::Usage(format!("--vary {v}: {e}"))))
+        .map(|v| v.parse().map_err(|e| dialsim::Error::Request(format!("--vary {v}: {e}"))))
         .collect::<Result<_, _>>()?;
     for (i, v) in vary.iter().enumerate() {
         if vary[..i].iter().any(|w| w.key == v.key) {
-            anyhow::bail!(dialsim::Error::Usage(format!(
+            anyhow::bail!(dialsim::Error::Request(format!(
                 "--vary {} is given twice; list all its values in one --vary {}=V1,V2,...",
                 v.key, v.key
             )));
@@ -89,11 +89,11 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     }
     // Counted before any point is listed or loaded: a grid of millions of points is refused here.
     let sizes: Vec<usize> = vary.iter().map(|v| v.values.len()).collect();
-    let points = check_grid_points(&sizes).map_err(|e| dialsim::Error::Usage(format!("--vary: {e}")))?;
+    let points = check_grid_points(&sizes).map_err(|e| dialsim::Error::Request(format!("--vary: {e}")))?;
     if args.plot
         && let Some(bad) = vary[0].values.iter().find(|x| x.parse::<f64>().is_err())
     {
-        anyhow::bail!(dialsim::Error::Usage(format!(
+        anyhow::bail!(dialsim::Error::Request(format!(
             "--plot charts the KPIs against the first --vary, {}, whose value '{bad}' is not a number; put a \
              numeric --vary first, or leave out --plot",
             vary[0].key
@@ -126,7 +126,7 @@ pub fn run(args: SweepArgs) -> Result<i32> {
         for kpi in if args.kpis.is_empty() { &defaults[..] } else { &args.kpis[..] } {
             let series = result
                 .lines(kpi)
-                .map_err(|_| dialsim::Error::Usage(format!("--plot needs numeric values of {first}")))?;
+                .map_err(|_| dialsim::Error::Request(format!("--plot needs numeric values of {first}")))?;
             let title = format!("{kpi} against {first} ({} replications per point)", args.grid.replications);
             let name = format!("sweep-{kpi}.svg");
             dialsim::report::sweep_svg(&folder.path().join(&name), &title, first, kpi, &series)?;

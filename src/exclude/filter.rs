@@ -129,7 +129,7 @@ impl KnownFilter {
         let entries = keys.len() as u64;
         let capacity = params.expected.unwrap_or(entries).max(1);
         if capacity < entries {
-            return Err(Error::Usage(format!(
+            return Err(Error::Request(format!(
                 "a capacity of {capacity} is below the {entries} distinct numbers in the inputs"
             )));
         }
@@ -211,7 +211,7 @@ impl KnownFilter {
         if (crate::limits::MIN_FP_RATE..1.0).contains(&fp_rate) {
             return Ok(());
         }
-        Err(Error::Usage(format!(
+        Err(Error::Request(format!(
             "false-positive rate {} must be at least {:e} and below 1",
             if fp_rate != 0.0 && fp_rate.abs() < 1e-4 { format!("{fp_rate:e}") } else { fp_rate.to_string() },
             crate::limits::MIN_FP_RATE

@@ -358,14 +358,17 @@ impl CallList {
         let len = self.len();
         let Shard { index: k, count: n } = request.shard;
         if k == 0 || k > n {
-            return Err(Error::Usage(format!("shard {k}/{n} must satisfy 1 <= K <= N")));
+            return Err(Error::Request(format!("shard {k}/{n} must satisfy 1 <= K <= N")));
         }
         if request.start > len {
-            return Err(Error::Usage(format!("start position {} is beyond the space of {len} numbers", request.start)));
+            return Err(Error::Request(format!(
+                "start position {} is beyond the space of {len} numbers",
+                request.start
+            )));
         }
         let count = request.count.unwrap_or(len - request.start);
         if count > len - request.start {
-            return Err(Error::Usage(format!(
+            return Err(Error::Request(format!(
                 "asked for {count} numbers from position {} but the space holds {len} numbers{}",
                 request.start,
                 if request.start > 0 {

@@ -62,7 +62,7 @@ impl BankSample {
             cum.push(total);
         }
         if total == 0 {
-            return Err(Error::Usage("the selection holds no numbers, so no bank".into()));
+            return Err(Error::Request("the selection holds no numbers, so no bank".into()));
         }
         Ok(BankSample { perm: Permutation::new(total, seed), space, cum, seed })
     }

@@ -5,17 +5,24 @@
 //! - [`run_into`]: one campaign into its run folder (records, `registry.json`, the profile chart, the commit,
 //!   the signature, the write-back to the registry, in that order: the registry learns only of a committed
 //!   folder).
+//! - [`ListJob`]: a call list with its manifest, new or continued from one written earlier, excluding the
+//!   known numbers ([`Reading`] says how their files are read) and recorded in a registry; what happens on the
+//!   way is told as [`Note`]s.
 //! - [`replications_into`]: replications of a campaign into a run folder.
 //! - [`run_series`] (feature `registry`): campaigns one after another against one registry, each reading what the earlier ones
 //!   wrote back ([`Series`], `series.csv`).
 //! - [`prior`] and [`write_back`]: what a campaign reads from a registry and writes back to it.
 
 mod campaign;
+mod list;
+mod reading;
 #[cfg(feature = "registry")]
 mod series;
 
 #[cfg(feature = "registry")]
 pub use campaign::{RegistryUse, WriteBack, prior, write_back};
 pub use campaign::{RunDone, RunJob, replications_into, run_into};
+pub use list::{ListDesign, ListDone, ListJob, ListOrigin, NewList, record_list, registry_exclude};
+pub use reading::{Note, Notes, Reading, exclusion_sources, load_exclusions, unbound};
 #[cfg(feature = "registry")]
 pub use series::{Series, SeriesJob, SeriesRow, run_series};

@@ -60,14 +60,14 @@ impl RunFolder {
     pub fn create(dir: impl AsRef<Path>) -> Result<RunFolder> {
         let dir = dir.as_ref();
         if is_stdout(dir) {
-            return Err(Error::Usage(
+            return Err(Error::Request(
                 "a run folder cannot be written to stdout (-); name a folder (./- for one called '-')".into(),
             ));
         }
         let dir = resolve(dir)?;
         inspect(&dir)?;
         if std::env::current_dir().and_then(std::fs::canonicalize).is_ok_and(|cwd| cwd.starts_with(&dir)) {
-            return Err(Error::Usage(format!(
+            return Err(Error::Request(format!(
                 "{}: refusing to replace the current folder (or one holding it); run from outside it",
                 dir.display()
             )));
@@ -108,7 +108,7 @@ impl RunFolder {
         fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<()> {
         if name.is_empty() || name.contains('/') || name.starts_with('.') || name == MANIFEST_FILE {
-            return Err(Error::Usage(format!("'{name}' cannot be a file of a run folder")));
+            return Err(Error::Request(format!("'{name}' cannot be a file of a run folder")));
         }
         let path = self.path().join(name);
         let file = std::fs::OpenOptions::new()
@@ -137,7 +137,7 @@ impl RunFolder {
         edit: impl FnOnce(&mut dyn std::io::BufRead, &mut dyn Write) -> std::io::Result<()>,
     ) -> Result<()> {
         if !self.written.contains_key(name) {
-            return Err(Error::Usage(format!("'{name}' was not written in this run folder")));
+            return Err(Error::Request(format!("'{name}' was not written in this run folder")));
         }
         let path = self.path().join(name);
         let tmp = self.path().join(format!(".{name}.rewrite"));
@@ -177,7 +177,7 @@ impl RunFolder {
             let name = entry.file_name().to_string_lossy().into_owned();
             let path = entry.path();
             if !entry.file_type().map_err(|e| Error::io(&path, e))?.is_file() {
-                return Err(Error::Usage(format!("{}: a run folder holds regular files only", path.display())));
+                return Err(Error::Request(format!("{}: a run folder holds regular files only", path.display())));
             }
             let digest = match self.written.remove(&name) {
                 Some(d) => d,
@@ -272,7 +272,7 @@ fn resolve(dir: &Path) -> Result<PathBuf> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let (parent, name) = split(dir)?;
             if name == ".." || name == "." {
-                return Err(Error::Usage(format!("{} is not a folder name", dir.display())));
+                return Err(Error::Request(format!("{} is not a folder name", dir.display())));
             }
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
             let parent = std::fs::canonicalize(parent).map_err(|e| Error::io(parent, e))?;
@@ -300,7 +300,7 @@ fn inspect(dir: &Path) -> Result<Existing> {
         return Ok(Existing::Replaceable);
     }
     let not_ours = |why: String| {
-        Error::Usage(format!(
+        Error::Request(format!(
             "{}: refusing to replace this folder: {why}; dialsim replaces only an empty folder or one it wrote \
              (choose another folder, or empty this one)",
             dir.display()

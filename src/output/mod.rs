@@ -93,7 +93,7 @@ fn refusal(path: &Path, m: &std::fs::Metadata) -> Error {
     } else {
         kind(m).to_string()
     };
-    Error::Usage(format!(
+    Error::Request(format!(
         "{}: refusing to write over {what}; dialsim replaces only regular files (give a new name or a regular file)",
         path.display()
     ))
@@ -144,7 +144,7 @@ pub fn refuse_inputs(target: &Path, inputs: &[&Path]) -> Result<()> {
         if let Ok(m) = std::fs::metadata(input)
             && (m.dev(), m.ino()) == (t.dev(), t.ino())
         {
-            return Err(Error::Usage(format!(
+            return Err(Error::Request(format!(
                 "{}: the output is the same file as the input {}; writing it would destroy that input (choose \
                  another output name)",
                 target.display(),
@@ -177,7 +177,7 @@ pub fn refuse_inputs_in_folder(dir: &Path, inputs: &[&Path]) -> Result<()> {
         if let Ok(real) = std::fs::canonicalize(input)
             && real.starts_with(&dir_real)
         {
-            return Err(Error::Usage(format!(
+            return Err(Error::Request(format!(
                 "{}: the output folder holds the input {}; replacing the folder would remove it (choose another \
                  output folder, or move the input out)",
                 dir.display(),
@@ -207,7 +207,7 @@ pub fn check_outputs(targets: &[&Path], inputs: &[&Path]) -> Result<()> {
         check_target(t)?;
         refuse_inputs(t, inputs)?;
         if let Some(other) = targets[..i].iter().find(|o| same_name(o, t)) {
-            return Err(Error::Usage(format!(
+            return Err(Error::Request(format!(
                 "{}: the same file as the output {}; the two outputs need two names",
                 t.display(),
                 other.display()
@@ -263,7 +263,7 @@ pub fn lock_folder(path: &Path) -> Result<FolderLock> {
 
 /// The folder a file at `path` lives in (`.` for a bare name) and its file name.
 fn split(path: &Path) -> Result<(&Path, &std::ffi::OsStr)> {
-    let name = path.file_name().ok_or_else(|| Error::Usage(format!("{} is not a file name", path.display())))?;
+    let name = path.file_name().ok_or_else(|| Error::Request(format!("{} is not a file name", path.display())))?;
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

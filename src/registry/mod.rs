@@ -382,7 +382,7 @@ fn open_url(location: &str, create: bool) -> Result<Box<dyn Registry>> {
 
 #[cfg(not(feature = "postgres"))]
 fn open_url(_location: &str, _create: bool) -> Result<Box<dyn Registry>> {
-    Err(crate::error::Error::Usage(
+    Err(crate::error::Error::Request(
         "this dialsim was built without the `postgres` feature: give the path of an SQLite file".into(),
     ))
 }

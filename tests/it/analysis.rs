@@ -2,7 +2,7 @@
 use crate::common;
 
 use common::{by_header, erlang_b};
-use dialsim::analysis::{aggregate, kpi_value, no_progress, replicate, replicate_until};
+use dialsim::analysis::{Precision, aggregate, kpi_value, no_progress, replicate, replicate_until};
 use dialsim::stats::Estimate;
 use dialsim::{Scenario, sim::Campaign};
 
@@ -46,14 +46,15 @@ fn replications_do_not_depend_on_the_thread_count() {
 fn ci_half_width_target_adds_replications_until_reached() {
     let c = default_campaign(&[]);
     let target = 0.0003;
-    let runs = replicate_until(&c, 7, "abandon_rate", target, 5, 400, 2, &no_progress);
+    let precision = Precision { kpi: "abandon_rate", half_width: target, min: 5, max: 400 };
+    let runs = replicate_until(&c, 7, &precision, 2, &no_progress);
     let values: Vec<f64> = runs.iter().map(|s| kpi_value(s, "abandon_rate").unwrap()).collect();
     let e = Estimate::of(&values);
     assert!(e.half_width() <= target, "{e:?}");
     assert!(runs.len() > 5, "the target needs more than the minimum");
     // The first count that meets the target: one fewer does not.
     assert!(Estimate::of(&values[..values.len() - 1]).half_width() > target || values.len() == 5);
-    assert_eq!(runs, replicate_until(&c, 7, "abandon_rate", target, 5, 400, 1, &no_progress));
+    assert_eq!(runs, replicate_until(&c, 7, &precision, 1, &no_progress));
 }
 
 /// Erlang B blocking B(c, a).

@@ -95,3 +95,102 @@ fn replications_run_through_the_library_fill_the_folder_the_binary_fills() {
         assert!(a == b, "r/{f} differs between the binary and the library");
     }
 }
+
+/// A list job in `dir`: the `known` database excluded, written to `out`.
+fn list_job(dir: &Path, origin: dialsim::jobs::ListOrigin, count: u64, out: &str) -> dialsim::jobs::ListJob {
+    dialsim::jobs::ListJob {
+        origin,
+        count: Some(count),
+        output: Some(dir.join(out)),
+        manifest: None,
+        threads: 2,
+        exclude: Vec::new(),
+        suppress: vec![known("dnc-register.csv")],
+        reading: dialsim::jobs::Reading::default(),
+        registry: None,
+        exclusive: false,
+    }
+}
+
+#[test]
+fn a_list_and_its_continuation_made_by_the_library_are_the_binary_s_byte_for_byte() {
+    use dialsim::jobs::{ListOrigin, NewList, Note};
+    let (bin, lib) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let dnc = known("dnc-register.csv");
+    ok_stdout(
+        bin.path(),
+        &["generate", "--plan", "cz", "-n", "3000", "--seed", "5", "--suppress", &dnc, "-o", "a.csv"],
+    );
+    ok_stdout(bin.path(), &["generate", "--continue", "a.csv", "-n", "2000", "-o", "b.csv"]);
+
+    let new = NewList {
+        plan: "cz".into(),
+        selection: dialsim::Selection::default(),
+        mix: None,
+        design: dialsim::jobs::ListDesign::Uniform,
+        seed: Some(5),
+        start: 0,
+        shard: dialsim::Shard::WHOLE,
+        format: None,
+    };
+    let mut told = Vec::new();
+    let first = list_job(lib.path(), ListOrigin::New(new), 3000, "a.csv")
+        .run(&mut |n| {
+            if let Note::Read { read, .. } = n {
+                told.push(read.stats.rows)
+            }
+        })
+        .unwrap();
+    assert_eq!(first.summary.written, 3000);
+    assert_eq!(told.len(), 1, "the suppression list's reading is told once");
+    let mut continuing = None;
+    let again = ListOrigin::Continue { list: lib.path().join("a.csv"), accept_unbound: false };
+    let mut job = list_job(lib.path(), again, 2000, "b.csv");
+    job.suppress.clear(); // the recorded sources are read again
+    job.run(&mut |n| {
+        if let Note::Continuing { start, seed, .. } = n {
+            continuing = Some((start, seed));
+        }
+    })
+    .unwrap();
+    assert_eq!(continuing.map(|c| c.1), Some(5));
+    for f in ["a.csv", "a.csv.manifest.json", "b.csv", "b.csv.manifest.json"] {
+        let (b, l) = (std::fs::read(bin.path().join(f)).unwrap(), std::fs::read(lib.path().join(f)).unwrap());
+        if f.ends_with(".json") {
+            // The manifests name the list continued by the path each was given.
+            let lib_dir = format!("{}/", lib.path().display());
+            let strip = |t: &[u8]| String::from_utf8_lossy(t).replace(&lib_dir, "");
+            assert_eq!(strip(&b), strip(&l), "{f}");
+        } else {
+            assert!(b == l, "{f} differs");
+        }
+    }
+}
+
+#[test]
+fn a_request_the_library_refuses_is_of_the_request_kind_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = dialsim::jobs::NewList {
+        plan: "cz".into(),
+        selection: dialsim::Selection::default(),
+        mix: None,
+        design: dialsim::jobs::ListDesign::ListAssisted {
+            known: Vec::new(),
+            bank: 100,
+            min_listed: 1,
+            zero_banks: 0.0,
+        },
+        seed: Some(1),
+        start: 0,
+        shard: dialsim::Shard::WHOLE,
+        format: None,
+    };
+    let e = list_job(dir.path(), dialsim::jobs::ListOrigin::New(new), 10, "l.csv").run(&mut |_| {}).unwrap_err();
+    assert_eq!(e.kind(), dialsim::ErrorKind::Request, "{e}");
+    assert!(!dir.path().join("l.csv").exists());
+    let e = dialsim::Error::input("known.csv", Some(4), "not a number");
+    assert_eq!(
+        (e.kind(), e.location().map(|l| l.to_string())),
+        (dialsim::ErrorKind::Input, Some("known.csv:4".into()))
+    );
+}

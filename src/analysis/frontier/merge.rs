@@ -43,7 +43,7 @@ impl MergedFrontier {
     /// # Ok::<(), dialsim::Error>(())
     /// ```
     pub fn join(parts: &[(String, String)]) -> Result<MergedFrontier> {
-        let first = parts.first().ok_or_else(|| Error::Usage("no frontier.csv parts to merge".into()))?;
+        let first = parts.first().ok_or_else(|| Error::Request("no frontier.csv parts to merge".into()))?;
         let header: Vec<&str> = first.1.lines().next().unwrap_or("").split(',').collect();
         let col = |name: &str| {
             header.iter().position(|h| *h == name).ok_or_else(|| {
@@ -68,12 +68,12 @@ impl MergedFrontier {
         let sizes = axes.each_ref().map(Vec::len);
         let points = point_count(&sizes) as u64;
         if let Some(missing) = (0..points).find(|p| rows.get(*p as usize).is_none_or(|r| r.0 != *p)) {
-            return Err(Error::Usage(format!(
+            return Err(Error::Request(format!(
                 "point {missing} of the {points}-point grid is in none of the parts: give every shard's frontier.csv"
             )));
         }
         if rows.len() as u64 != points {
-            return Err(Error::Usage(format!(
+            return Err(Error::Request(format!(
                 "the parts hold {} points where their pacers, agent counts and targets make {points}: parts of \
                  different frontiers?",
                 rows.len()
@@ -84,7 +84,7 @@ impl MergedFrontier {
             let c = coordinates(p, &sizes);
             let want = [axes[0][c[0]], axes[1][c[1]], axes[2][c[2]]];
             if *key != want {
-                return Err(Error::Usage(format!(
+                return Err(Error::Request(format!(
                     "point {p} is {} where the grid of the parts puts {}: parts of different frontiers?",
                     key.join("/"),
                     want.join("/")

@@ -203,7 +203,7 @@ impl Frontier {
         for s in set {
             let key = s.split_once('=').map_or(s.as_str(), |(k, _)| k).trim();
             if FRONTIER_KEYS.contains(&key) {
-                return Err(Error::Usage(format!(
+                return Err(Error::Request(format!(
                     "{key} is set by the frontier at every point (predictive mode; pacers, agents and targets \
                      from their lists); it cannot be overridden"
                 )));

@@ -21,15 +21,15 @@ const HEADER: &str = "number,type,region,bank,rank,probability\n";
 pub(super) fn second_stage(args: &GenerateArgs) -> Result<i32> {
     let primaries = args.primaries.as_deref().expect("called with --primaries");
     if args.design != DesignArg::MitofskyWaksberg {
-        anyhow::bail!(Error::Usage("--primaries goes with --design mitofsky-waksberg (its stage 2)".into()));
+        anyhow::bail!(Error::Request("--primaries goes with --design mitofsky-waksberg (its stage 2)".into()));
     }
     if args.eligible.is_empty() && args.calls.is_empty() {
-        anyhow::bail!(Error::Usage(
+        anyhow::bail!(Error::Request(
             "stage 2 needs the outcomes of dialling the primaries: --eligible FILE.csv or --calls calls.csv".into()
         ));
     }
     let Some(output) = args.output.as_deref() else {
-        anyhow::bail!(Error::Usage("stage 2 writes its list and manifest to a file: give -o FILE.csv".into()));
+        anyhow::bail!(Error::Request("stage 2 writes its list and manifest to a file: give -o FILE.csv".into()));
     };
     let manifest_at = args.manifest.clone().unwrap_or_else(|| manifest_path(output));
     let stage1_manifest = manifest_path(primaries);
@@ -41,7 +41,7 @@ pub(super) fn second_stage(args: &GenerateArgs) -> Result<i32> {
     dialsim::output::check_outputs(&[output, &manifest_at], &inputs)?;
     let max_rows = match args.count.trim() {
         "all" => u64::MAX,
-        s => s.parse::<u64>().map_err(|_| Error::Usage(format!("-n '{s}' must be a whole number or 'all'")))?,
+        s => s.parse::<u64>().map_err(|_| Error::Request(format!("-n '{s}' must be a whole number or 'all'")))?,
     };
 
     // Stage 1 as its manifest records it: plan, selection, seed, banks in the frame and banks drawn.
@@ -164,7 +164,7 @@ pub(super) fn second_stage(args: &GenerateArgs) -> Result<i32> {
         })
         .collect();
     let mut sources = Vec::new();
-    for (name, kind) in super::exclusion_sources(&args.exclude, &args.suppress) {
+    for (name, kind) in dialsim::jobs::exclusion_sources(&args.exclude, &args.suppress) {
         sources.push(SourceRecord::of(&name, kind, 0)?);
     }
     for p in args.eligible.iter().chain(&args.calls) {

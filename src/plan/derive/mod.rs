@@ -232,7 +232,7 @@ impl Classifier {
 /// ```
 pub fn derive_region(meta: &Metadata, region: &str) -> Result<Vec<DerivedRow>> {
     let t = meta.territory(region).ok_or_else(|| {
-        Error::Usage(format!("{} has no territory '{region}' (expected a region id such as CZ)", meta.name))
+        Error::Request(format!("{} has no territory '{region}' (expected a region id such as CZ)", meta.name))
     })?;
     let mut classifier = Classifier::new(meta, t)?;
     let mut rows = Vec::new();
@@ -283,13 +283,13 @@ pub fn plan_csv(meta: &Metadata, regions: &[String], version: &str) -> Result<St
     let mut codes = BTreeSet::new();
     for region in regions {
         let t = meta.territory(region).ok_or_else(|| {
-            Error::Usage(format!("{} has no territory '{region}' (expected a region id such as CZ)", meta.name))
+            Error::Request(format!("{} has no territory '{region}' (expected a region id such as CZ)", meta.name))
         })?;
         codes.insert(t.country_code);
         all.push((t.id.clone(), derive_region(meta, &t.id)?));
     }
     if codes.len() > 1 {
-        return Err(Error::Usage(format!(
+        return Err(Error::Request(format!(
             "the regions {} have different country codes: a plan holds one country code",
             regions.join(", ")
         )));
