@@ -20,7 +20,7 @@ pub use cost::{
 };
 pub use frontier::{
     Curve, CurvePoint, FRONTIER_KEYS, Frontier, FrontierGrid, FrontierPoint, FrontierResult, FrontierRow, LIFT_CAP,
-    MergedFrontier, parse_agents, parse_pacers, parse_targets,
+    MergedFrontier, frontier_key_set, parse_agents, parse_pacers, parse_targets,
 };
 pub use rank::{Candidate, Constraint, Excluded, Op, PINNED_SHARE, PointSamples, RankBy, RankedRow, Ranking, rank};
 pub use replicate::{

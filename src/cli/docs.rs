@@ -193,15 +193,7 @@ pub fn keys(args: KeysArgs) -> Result<i32> {
 
 /// `dialsim keys SCENARIO`: every value, marked by where it came from.
 fn scenario_values(path: &str) -> Result<i32> {
-    let (name, text) = match path {
-        "default" => ("<default scenario>".to_string(), dialsim::DEFAULT_SCENARIO.to_string()),
-        "-" => ("<stdin>".to_string(), super::simulate::stdin_text()?.to_string()),
-        p => {
-            let text = dialsim::open::read_to_string(std::path::Path::new(p), dialsim::open::Bound::SCENARIO)
-                .map_err(|e| super::simulate::missing_scenario(p, e))?;
-            (p.to_string(), text)
-        }
-    };
+    let (name, text) = dialsim::ScenarioSource::named(Some(path)).text()?;
     out!("# {name}: KEY = VALUE  # file (set by the scenario) | default (left out: the built-in value) | not set");
     for v in dialsim::scenario_values(&name, &text)? {
         match &v.value {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use dialsim::analysis::{
-    FRONTIER_KEYS, Frontier, FrontierGrid, FrontierPoint, MergedFrontier, parse_agents, parse_pacers, parse_targets,
+    Frontier, FrontierGrid, FrontierPoint, MergedFrontier, parse_agents, parse_pacers, parse_targets,
 };
 use dialsim::output::Privacy;
 use dialsim::report::FrontierCsv;
@@ -87,17 +87,14 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
     let rank = args.rank.request()?;
     let grid = FrontierGrid::new(pacers, agents, targets)
         .map_err(|e| dialsim::Error::Request(format!("--pacers × --agents × --targets: {e}")))?;
-    for s in &args.set {
-        let key = s.split_once('=').map_or(s.as_str(), |(k, _)| k).trim();
-        if FRONTIER_KEYS.contains(&key) {
-            let instead = match key {
-                "dialer.agents" => "use --agents",
-                "dialer.drop_target" => "use --targets",
-                "dialer.pacer" => "use --pacers",
-                _ => "every point runs in predictive mode, the mode the pacers pace",
-            };
-            anyhow::bail!(dialsim::Error::Request(format!("--set {s}: the frontier sets {key} per point; {instead}")));
-        }
+    if let Some((s, key)) = dialsim::analysis::frontier_key_set(&args.set) {
+        let instead = match key {
+            "dialer.agents" => "use --agents",
+            "dialer.drop_target" => "use --targets",
+            "dialer.pacer" => "use --pacers",
+            _ => "every point runs in predictive mode, the mode the pacers pace",
+        };
+        anyhow::bail!(dialsim::Error::Request(format!("--set {s}: the frontier sets {key} per point; {instead}")));
     }
     args.grid.check_replications()?;
     // The fixed overrides, then the frontier sized (before any value is checked or point loaded), then each

@@ -173,6 +173,8 @@ pub(crate) fn seed_or_fresh(seed: Option<u64>) -> u64 {
 pub(crate) fn print_note(note: Note<'_>) {
     match note {
         Note::Seed(seed) => note!("dialsim: seed {seed} (repeat this run with --seed {seed})"),
+        Note::Warning(text) => note!("dialsim: warning: {text}"),
+        Note::Remark(text) => note!("dialsim: note: {text}"),
         Note::Continuing { list, start, seed, shard } => {
             note!("dialsim: continuing {} from position {start} (seed {seed}, shard {shard})", list.display())
         }

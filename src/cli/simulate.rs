@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 use dialsim::analysis::{Precision, Progress, Replications, replicate, replicate_until};
+use dialsim::jobs::Note;
 use dialsim::report::{Export, RunReport, Table};
-use dialsim::{Scenario, output::RunFolder, sim::Campaign};
+use dialsim::{Scenario, ScenarioSource, output::RunFolder, sim::Campaign};
 
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
@@ -65,63 +66,21 @@ pub struct SimulateArgs {
     limits: super::grid_args::LimitArgs,
 }
 
-/// The scenario named on the command line (or the embedded default), with overrides.
-/// An override whose value the scenario never reads is told once on stderr (a sweep loads its scenario often),
-/// and so is what the run does when AMD's analysis outlasts the silence limit ([`dialsim::sim::amd_note`]).
+/// The scenario named on the command line (or the embedded default), with overrides. What the caller should be
+/// told of it ([`dialsim::jobs::scenario_notes`]) is told once on stderr (a sweep loads its scenario often).
 pub(crate) fn load_scenario(path: &Option<String>, set: &[String]) -> dialsim::Result<Scenario> {
-    let scenario = match path.as_deref() {
-        Some("default") | None => Scenario::parse("<default scenario>", dialsim::DEFAULT_SCENARIO, set),
-        Some("-") => Scenario::parse("<stdin>", stdin_text()?, set),
-        Some(p) => Scenario::load(p, set).map_err(|e| missing_scenario(p, e)),
-    }?;
+    let scenario = ScenarioSource::named(path.as_deref()).load(set)?;
     static TOLD: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-    let unused = scenario.unused_overrides(set).into_iter().map(|(text, why)| format!("{text} has no effect: {why}"));
-    // The law the run is held to, when it is not the law in force (a repealed regime, no module for the
-    // country): said once, as plainly as the audit and the report say it.
-    for warning in unused.chain(scenario.law_warnings()) {
+    for note in dialsim::jobs::scenario_notes(&scenario, set) {
+        let (Note::Warning(text) | Note::Remark(text)) = &note else { continue };
         let mut told = TOLD.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !told.contains(&warning) {
-            note!("dialsim: warning: {warning}");
-            told.push(warning);
-        }
-    }
-    if let Some(text) = dialsim::sim::amd_note(&scenario) {
-        let mut told = TOLD.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !told.contains(&text) {
-            note!("dialsim: note: {text}");
-            told.push(text);
+        if !told.contains(text) {
+            told.push(text.clone());
+            drop(told);
+            super::generate::print_note(note);
         }
     }
     Ok(scenario)
-}
-
-/// A scenario named on the command line that is no file: said in words, with the embedded scenario's name
-/// when the name is close to it (`defualt`).
-pub(crate) fn missing_scenario(name: &str, e: dialsim::Error) -> dialsim::Error {
-    match &e {
-        dialsim::Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
-            let hint = match dialsim::closest_names(name, ["default"]).first() {
-                Some(n) => format!("; did you mean the embedded scenario `{n}`?"),
-                None => " (the embedded scenario is `default`; `-` reads one from stdin)".into(),
-            };
-            let words = format!("no such scenario file{hint}");
-            dialsim::Error::io(name, std::io::Error::new(std::io::ErrorKind::NotFound, words))
-        }
-        _ => e,
-    }
-}
-
-/// Stdin, read once: a sweep or a comparison parses its scenario many times.
-pub(crate) fn stdin_text() -> dialsim::Result<&'static str> {
-    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    if let Some(t) = TEXT.get() {
-        return Ok(t);
-    }
-    let name = std::path::Path::new("<stdin>");
-    let bytes = dialsim::open::read_stream(name, std::io::stdin().lock(), dialsim::open::Bound::SCENARIO)?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| dialsim::Error::Format { path: name.into(), message: "not UTF-8 text".into() })?;
-    Ok(TEXT.get_or_init(|| text))
 }
 
 /// Refuses `-` for an output folder: a folder of several files cannot go to stdout.
@@ -168,19 +127,9 @@ pub(crate) fn with_progress<T>(total: u64, run: impl FnOnce(&Progress) -> T) -> 
     result
 }
 
-/// The files a scenario run reads: the scenario file and the plan, filters, suppression lists and call list
-/// it names (those that exist; embedded names are skipped by the check that uses them).
+/// The files a scenario run reads: the scenario file and the files it names (those that exist).
 pub(crate) fn scenario_inputs(path: &Option<String>, scenario: &Scenario) -> Vec<PathBuf> {
-    let n = &scenario.numbers;
-    let mut inputs: Vec<PathBuf> = path.iter().filter(|p| *p != "default").map(PathBuf::from).collect();
-    inputs.push(PathBuf::from(&n.plan));
-    inputs
-        .extend(n.exclude.iter().map(PathBuf::from).chain(scenario.suppression_paths().into_iter().map(PathBuf::from)));
-    if !n.list.is_empty() {
-        inputs.push(PathBuf::from(&n.list));
-    }
-    inputs.retain(|p| p.exists());
-    inputs
+    ScenarioSource::named(path.as_deref()).inputs(scenario)
 }
 
 /// Refuses an output folder that holds one of `inputs` (replacing it would remove them).

@@ -23,6 +23,6 @@ mod series;
 pub use campaign::{RegistryUse, WriteBack, prior, write_back};
 pub use campaign::{RunDone, RunJob, replications_into, run_into};
 pub use list::{ListDesign, ListDone, ListJob, ListOrigin, NewList, record_list, registry_exclude};
-pub use reading::{Note, Notes, Reading, exclusion_sources, load_exclusions, unbound};
+pub use reading::{Note, Notes, Reading, exclusion_sources, load_exclusions, scenario_notes, unbound};
 #[cfg(feature = "registry")]
 pub use series::{Series, SeriesJob, SeriesRow, run_series};

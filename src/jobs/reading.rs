@@ -86,6 +86,12 @@ impl Reading {
 pub enum Note<'a> {
     /// No seed was given: this one was drawn (a run is repeated with it).
     Seed(u64),
+    /// Something the caller asked for does not do what it says, or is not the law in force (an override the
+    /// scenario never reads, a repealed regime).
+    Warning(String),
+    /// How the run will behave where the scenario may not expect it (e.g. AMD's analysis outlasting the
+    /// silence limit).
+    Remark(String),
     /// A list is continued from `start` (seed and shard as recorded).
     Continuing {
         /// The list continued.
@@ -207,4 +213,15 @@ pub fn unbound(list: &Path, manifest: &Path, verb: &str) -> String {
         m = manifest.display(),
         l = list.display()
     )
+}
+
+/// What a caller should be told about `scenario` loaded with `overrides`: the overrides it never reads and the
+/// law it is held to when that is not the law in force (as [`Note::Warning`]s), and what the run does when AMD's
+/// analysis outlasts the silence limit (a [`Note::Remark`]).
+pub fn scenario_notes(scenario: &crate::Scenario, overrides: &[String]) -> Vec<Note<'static>> {
+    let unused =
+        scenario.unused_overrides(overrides).into_iter().map(|(text, why)| format!("{text} has no effect: {why}"));
+    let mut notes: Vec<Note<'static>> = unused.chain(scenario.law_warnings()).map(Note::Warning).collect();
+    notes.extend(crate::sim::amd_note(scenario).map(Note::Remark));
+    notes
 }

@@ -15,6 +15,7 @@ mod population;
 mod profile;
 mod referrals;
 mod schema;
+mod source;
 mod text;
 mod time;
 mod unused;
@@ -31,6 +32,7 @@ pub use schema::{
     Bound as KeyBound, Key as ScenarioKey, KeyValue, Kind as KeyKind, find as scenario_key, keys as scenario_keys,
     nearest_keys, settable as settable_keys, values as scenario_values,
 };
+pub use source::ScenarioSource;
 pub(crate) use text::parse_hhmm;
 use text::{apply_override, find_key, line_of, move_referral_alias, plain_message};
 pub use time::{AnswerCurveSection, CalendarSection, CallbacksSection, Shift, WEEKDAYS, parse_end_hhmm};

@@ -26,31 +26,16 @@ const EMBEDDED_KNOWN: &[(&str, &str)] = &[
 /// folder's manifest.
 pub fn scenario_sources(scenario: &Scenario) -> Result<Vec<crate::digest::SourceRecord>> {
     use crate::digest::SourceRecord;
-    let n = &scenario.numbers;
     let mut out = Vec::new();
-    let registers: Vec<(String, String)> = scenario
-        .compliance
-        .registers
-        .iter()
-        .map(|r| (r.path.clone(), format!("register {} {}", r.name, r.date)))
-        .collect();
-    let density: Vec<String> = n.frame.known.iter().filter(|k| !n.suppress.contains(k)).cloned().collect();
-    let lists = n
-        .suppress
-        .iter()
-        .map(|p| (p, "suppression".to_string()))
-        .chain(density.iter().map(|p| (p, "density".to_string())))
-        .chain(registers.iter().map(|(p, k)| (p, k.clone())))
-        .chain((!n.list.is_empty()).then(|| (&n.list, "list".to_string())));
-    for (path, kind) in n.exclude.iter().map(|p| (p, "filter".to_string())).chain(lists) {
-        match (std::path::Path::new(path).exists(), EMBEDDED_KNOWN.iter().find(|(p, _)| p == path)) {
+    for (path, kind) in scenario.input_files() {
+        match (std::path::Path::new(&path).exists(), EMBEDDED_KNOWN.iter().find(|(p, _)| *p == path)) {
             (false, Some((_, text))) => out.push(SourceRecord {
                 name: format!("embedded:{path}"),
                 kind,
                 sha256: Some(crate::digest::sha256_hex(text.as_bytes())),
                 excluded: 0,
             }),
-            _ => out.push(SourceRecord::of(path, &kind, 0)?),
+            _ => out.push(SourceRecord::of(&path, &kind, 0)?),
         }
     }
     Ok(out)
@@ -126,7 +111,7 @@ fn scenario_banks(scenario: &Scenario, plan: &Plan) -> Result<Option<BankModel>>
     let paths = if f.known.is_empty() { &scenario.numbers.suppress } else { &f.known };
     let mut banks = Banks::new(f.bank).map_err(|e| Error::Invalid(format!("numbers.frame.bank: {e}")))?;
     for path in paths {
-        let read = match (std::path::Path::new(path).exists(), EMBEDDED_KNOWN.iter().find(|(p, _)| p == path)) {
+        let read = match (std::path::Path::new(&path).exists(), EMBEDDED_KNOWN.iter().find(|(p, _)| *p == path)) {
             (false, Some((_, text))) => options.read(path, text.as_bytes())?,
             _ => options.read_path(path)?,
         };

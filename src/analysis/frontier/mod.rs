@@ -25,6 +25,20 @@ pub use parse::{parse_agents, parse_pacers, parse_targets};
 /// an override of one of them would be overwritten, so it is refused.
 pub const FRONTIER_KEYS: [&str; 4] = ["dialer.mode", "dialer.pacer", "dialer.agents", "dialer.drop_target"];
 
+/// The first override of `set` that sets one of the [`FRONTIER_KEYS`], with the key it sets: the frontier
+/// refuses it.
+///
+/// ```
+/// let set = ["run.days=2".to_string(), "dialer.agents = 5".to_string()];
+/// assert_eq!(dialsim::analysis::frontier_key_set(&set), Some(("dialer.agents = 5", "dialer.agents")));
+/// ```
+pub fn frontier_key_set(set: &[String]) -> Option<(&str, &'static str)> {
+    set.iter().find_map(|s| {
+        let key = s.split_once('=').map_or(s.as_str(), |(k, _)| k).trim();
+        FRONTIER_KEYS.iter().find(|k| **k == key).map(|k| (s.as_str(), *k))
+    })
+}
+
 /// The overrides that lift the compliance cap on the drop target, applied to the points whose target lies above
 /// the profile's abandonment limit (and to those only).
 ///
@@ -200,14 +214,11 @@ impl Frontier {
         shard: Shard,
         load: impl Fn(&[String]) -> Result<Scenario>,
     ) -> Result<Frontier> {
-        for s in set {
-            let key = s.split_once('=').map_or(s.as_str(), |(k, _)| k).trim();
-            if FRONTIER_KEYS.contains(&key) {
-                return Err(Error::Request(format!(
-                    "{key} is set by the frontier at every point (predictive mode; pacers, agents and targets \
-                     from their lists); it cannot be overridden"
-                )));
-            }
+        if let Some((_, key)) = frontier_key_set(set) {
+            return Err(Error::Request(format!(
+                "{key} is set by the frontier at every point (predictive mode; pacers, agents and targets from \
+                 their lists); it cannot be overridden"
+            )));
         }
         let points = grid.points();
         let (mut mine, mut checked) = (Vec::new(), Vec::new());
