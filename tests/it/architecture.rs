@@ -41,11 +41,16 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
 /// `use crate::{A, B::…}` group; a name the crate root re-exports (`crate::PhoneNumber`) counts as the module
 /// that defines it (`known` maps every module to itself and every root re-export to its module).
 fn references(text: &str, known: &BTreeMap<String, String>) -> BTreeSet<String> {
+    references_through(text, "crate::", known)
+}
+
+/// [`references`] through paths that start with `prefix` (`crate::` in the library, `dialsim::` in the binary).
+fn references_through(text: &str, prefix: &str, known: &BTreeMap<String, String>) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let bytes = text.as_bytes();
     let mut from = 0;
-    while let Some(at) = text[from..].find("crate::") {
-        let start = from + at + "crate::".len();
+    while let Some(at) = text[from..].find(prefix) {
+        let start = from + at + prefix.len();
         from = start;
         if bytes.get(start) == Some(&b'{') {
             let end = text[start..].find('}').map_or(text.len(), |e| start + e);
@@ -273,4 +278,55 @@ fn every_module_imports_only_its_own_layer_or_those_below_as_architecture_md_say
         wrong.push(format!("ARCHITECTURE.md names {module}, which is no top-level module"));
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The library modules ARCHITECTURE.md lets the command line use (the rows between its `cli` markers): the
+/// jobs, and what the binary still reaches past them, each row saying why.
+fn cli_may_use() -> BTreeSet<String> {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md")).unwrap();
+    let begin = text.find("<!-- cli: begin -->").expect("ARCHITECTURE.md marks what the command line may use");
+    let end = text.find("<!-- cli: end -->").expect("ARCHITECTURE.md ends what the command line may use");
+    text[begin..end]
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| module"))
+        .filter_map(|row| row.split('|').nth(1).map(|m| m.trim().trim_matches('`').to_string()))
+        .collect()
+}
+
+/// The library modules the command line (`src/cli/`, `src/main.rs`) reaches through `dialsim::` paths, root
+/// re-exports resolved to their modules.
+fn cli_uses() -> BTreeSet<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let modules = modules(&src);
+    let names: BTreeSet<String> = modules.keys().cloned().collect();
+    let mut known = root_reexports(&std::fs::read_to_string(src.join("lib.rs")).unwrap(), &names);
+    known.extend(names.iter().map(|n| (n.clone(), n.clone())));
+    let mut files = rust_files(&src.join("cli"));
+    files.push(src.join("main.rs"));
+    let mut out = BTreeSet::new();
+    for f in files {
+        out.extend(references_through(&code_of(&std::fs::read_to_string(f).unwrap()), "dialsim::", &known));
+    }
+    out
+}
+
+#[test]
+fn the_command_line_reaches_only_the_library_modules_architecture_md_lets_it() {
+    let (uses, may) = (cli_uses(), cli_may_use());
+    assert!(uses.contains("jobs"), "the command line was read: {uses:?}");
+    let past: Vec<&String> = uses.difference(&may).collect();
+    assert!(past.is_empty(), "the command line uses {past:?}, which ARCHITECTURE.md does not let it: go through a job");
+    // The list only shrinks: a module the command line no longer uses leaves it.
+    let stale: Vec<&String> = may.difference(&uses).collect();
+    assert!(stale.is_empty(), "ARCHITECTURE.md lets the command line use {stale:?}, which it no longer does");
+}
+
+#[test]
+fn a_library_path_in_the_command_line_is_seen_through_groups_and_reexports() {
+    let modules: BTreeSet<String> = ["jobs", "plan", "sim"].iter().map(|s| s.to_string()).collect();
+    let mut known = root_reexports("pub use plan::Plan;\n", &modules);
+    known.extend(modules.iter().map(|n| (n.clone(), n.clone())));
+    let text = "use dialsim::{Plan, jobs::ListJob};\nfn f() { dialsim::sim::run() }\n";
+    let refs = references_through(text, "dialsim::", &known);
+    assert_eq!(refs, BTreeSet::from(["jobs".to_string(), "plan".to_string(), "sim".to_string()]));
 }
