@@ -8,6 +8,8 @@
 //! - [`ListJob`]: a call list with its manifest, new or continued from one written earlier, excluding the
 //!   known numbers ([`Reading`] says how their files are read) and recorded in a registry; what happens on the
 //!   way is told as [`Note`]s.
+//! - [`SecondStageJob`]: stage 2 of a Mitofsky–Waksberg sample, from the stage-1 list and the outcomes of
+//!   dialling it.
 //! - [`replications_into`]: replications of a campaign into a run folder.
 //! - [`run_series`] (feature `registry`): campaigns one after another against one registry, each reading what the earlier ones
 //!   wrote back ([`Series`], `series.csv`).
@@ -18,6 +20,7 @@ mod list;
 mod reading;
 #[cfg(feature = "registry")]
 mod series;
+mod stage2;
 
 #[cfg(feature = "registry")]
 pub use campaign::{RegistryUse, WriteBack, prior, write_back};
@@ -26,3 +29,4 @@ pub use list::{ListDesign, ListDone, ListJob, ListOrigin, NewList, record_list, 
 pub use reading::{Note, Notes, Reading, exclusion_sources, load_exclusions, scenario_notes, unbound};
 #[cfg(feature = "registry")]
 pub use series::{Series, SeriesJob, SeriesRow, run_series};
+pub use stage2::{SecondStageDone, SecondStageJob};
