@@ -10,6 +10,7 @@
 //!   way is told as [`Note`]s.
 //! - [`SecondStageJob`]: stage 2 of a Mitofsky–Waksberg sample, from the stage-1 list and the outcomes of
 //!   dialling it.
+//! - [`ScrubJob`]: a list scrubbed again against today's exclusion sources, its manifest carried over.
 //! - [`replications_into`]: replications of a campaign into a run folder.
 //! - [`run_series`] (feature `registry`): campaigns one after another against one registry, each reading what the earlier ones
 //!   wrote back ([`Series`], `series.csv`).
@@ -18,6 +19,7 @@
 mod campaign;
 mod list;
 mod reading;
+mod scrub;
 #[cfg(feature = "registry")]
 mod series;
 mod stage2;
@@ -27,6 +29,7 @@ pub use campaign::{RegistryUse, WriteBack, prior, write_back};
 pub use campaign::{RunDone, RunJob, replications_into, run_into};
 pub use list::{ListDesign, ListDone, ListJob, ListOrigin, NewList, record_list, registry_exclude};
 pub use reading::{Note, Notes, Reading, exclusion_sources, load_exclusions, scenario_notes, unbound};
+pub use scrub::{ScrubDone, ScrubJob};
 #[cfg(feature = "registry")]
 pub use series::{Series, SeriesJob, SeriesRow, run_series};
 pub use stage2::{SecondStageDone, SecondStageJob};
