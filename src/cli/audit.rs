@@ -4,9 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use dialsim::Plan;
-use dialsim::compliance::{AuditOptions, KnownHit, audit_folder, read_run_scenario};
-use dialsim::exclude::Source;
+use dialsim::jobs::SourceMatch;
 
 /// Exit code when the audit finds violations.
 pub const EXIT_VIOLATIONS: i32 = 4;
@@ -54,93 +52,41 @@ pub struct AuditArgs {
 }
 
 pub fn run(args: AuditArgs) -> Result<i32> {
-    let key = args.key.as_ref().map(dialsim::manifest::read_key).transpose()?;
-    let scenario = read_run_scenario(&args.dir)?;
-    // The files given here, and the run's own exclusion sources (paths its scenario recorded) only when asked:
-    // a run folder from elsewhere must not make audit read, or echo, files it names.
-    let mut exclusions = dialsim::exclude::Exclusions::new();
-    let suppress = scenario.suppression_paths();
-    let recorded: Vec<&String> = scenario.numbers.exclude.iter().chain(&suppress).collect();
-    if !args.follow_scenario_paths && !recorded.is_empty() && args.exclude.is_empty() && args.suppress.is_empty() {
-        note!(
-            "dialsim: not checked: known-number (the run's scenario names {}); give the source lists with \
-             --exclude/--suppress, or add --follow-scenario-paths to read the recorded paths",
-            recorded.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
-        );
-    }
-    if args.follow_scenario_paths || !args.exclude.is_empty() || !args.suppress.is_empty() {
-        // The plan reads the sources' numbers. A plan the run read from a file is such a recorded path too.
-        let spec = scenario.numbers.plan.trim();
-        if !args.follow_scenario_paths && !Plan::embedded_names().any(|n| n.eq_ignore_ascii_case(spec)) {
-            anyhow::bail!(dialsim::Error::Request(format!(
-                "the run's numbering plan is the file {spec}, which its summary names: add --follow-scenario-paths \
-                 to read it (the numbers of --exclude/--suppress are read with it)"
-            )));
-        }
-        let plan = Plan::resolve(spec)?;
-        if args.follow_scenario_paths {
-            exclusions.append(dialsim::sim::scenario_exclusions(&scenario, &plan)?);
-        }
-        exclusions.append(super::generate::load_exclusions(&plan, &args.exclude, &args.suppress, &args.input)?);
-    }
-    if let Some(r) = &args.registry {
-        let read = dialsim::registry::as_the_run_read(r, &args.dir)?;
-        match &read.recorded {
-            Some(state) if state.registry != read.location => {
-                note!("dialsim: warning: the run read the registry {}, not {}", state.registry, read.location)
-            }
-            Some(_) => {}
-            None => note!(
-                "dialsim: the run recorded no registry state ({}): checked against the registry as it stands now",
-                dialsim::registry::STATE_FILE
-            ),
-        }
-        exclusions.push(
-            format!("registry:{r} as of source {}", read.as_of_source),
-            Source::Suppression(dialsim::exclude::SuppressionList::from_keys(read.suppressed)),
-        );
-    }
-    // An exact list's hit is certain; a Bloom filter's only possible (false positives).
-    let known = |k: u64| -> Option<KnownHit> {
-        let sources = exclusions.sources();
-        let hit = |exact: bool| {
-            sources.iter().find(|(_, s)| matches!(s, Source::Suppression(_)) == exact && s.contains_key(k))
-        };
-        hit(true)
-            .map(|(n, _)| KnownHit { source: n.clone(), certain: true })
-            .or_else(|| hit(false).map(|(n, _)| KnownHit { source: n.clone(), certain: false }))
-    };
     let profile = match &args.profile {
         Some(p) => Some(p.parse::<dialsim::Profile>().map_err(dialsim::Error::Request)?),
         None => None,
     };
-    let options = AuditOptions {
-        profile,
-        key,
-        known: (!exclusions.is_empty()).then_some(&known as &dyn Fn(u64) -> _),
+    let job = dialsim::jobs::AuditJob {
+        dir: args.dir.clone(),
+        exclude: args.exclude.clone(),
+        suppress: args.suppress.clone(),
+        reading: args.input.reading(),
+        follow_scenario_paths: args.follow_scenario_paths,
+        key: args.key.clone(),
         without_manifest: args.no_manifest,
+        profile,
+        registry: args.registry.clone(),
     };
-    let report = audit_folder(&args.dir, &options)?;
+    let done = job.run(&mut super::generate::print_note).map_err(super::input_args::with_flags)?;
+    let report = &done.report;
     match &report.manifest {
         None if args.no_manifest => {
             note!("dialsim: not checked: manifest (the folder has no manifest.json; --no-manifest: it predates them)")
         }
         None => note!("dialsim: a folder written before dialsim wrote manifests is audited with --no-manifest"),
         Some(m) => {
-            if options.key.is_none() && m.signature.is_some() {
+            if !done.keyed && m.signature.is_some() {
                 note!("dialsim: not checked: signature (the manifest is signed; give the run's key with --key)");
             }
-            // Sources given here are matched to the run's by content.
-            let given = args.exclude.iter().map(|p| p.display().to_string()).chain(args.suppress.iter().cloned());
-            for name in given.filter(|n| n != "-") {
-                let hash = dialsim::open::open(name.as_ref())
-                    .and_then(|mut i| dialsim::digest_reader(&mut i.file).map_err(|e| dialsim::Error::io(&name, e)));
-                match hash.map(|d| d.sha256) {
-                    Ok(hash) => match m.sources.iter().find(|s| s.sha256.as_deref() == Some(hash.as_str())) {
-                        Some(s) => note!("dialsim: {name} is the run's source {}", s.name),
-                        None => note!("dialsim: {name} is not one of the sources the run read (its content differs)"),
-                    },
-                    Err(e) => note!("dialsim: {name} not matched to the run's sources: {e}"),
+            for source in &done.sources {
+                match source {
+                    SourceMatch::Same { given, recorded } => note!("dialsim: {given} is the run's source {recorded}"),
+                    SourceMatch::Other(given) => {
+                        note!("dialsim: {given} is not one of the sources the run read (its content differs)")
+                    }
+                    SourceMatch::Unread { given, error } => {
+                        note!("dialsim: {given} not matched to the run's sources: {error}")
+                    }
                 }
             }
         }
@@ -156,7 +102,7 @@ pub fn run(args: AuditArgs) -> Result<i32> {
     if args.json {
         let json =
             dialsim::report::AuditJson { folder: args.dir.display().to_string(), strict_bloom: args.strict_bloom };
-        super::simulate::print(&json, &report)?;
+        super::simulate::print(&json, report)?;
     }
     for v in report.violations.iter().chain(&report.possibly_known).filter(|_| !args.json) {
         let at = v.at.as_ref().map(|p| format!("\t{p}")).unwrap_or_default();
@@ -190,7 +136,7 @@ pub fn run(args: AuditArgs) -> Result<i32> {
         }
     );
     if let Some(gap) = report.unproven() {
-        let closes = if options.key.is_none() { ": sign the run (simulate --key) and audit with --key" } else { "" };
+        let closes = if !done.keyed { ": sign the run (simulate --key) and audit with --key" } else { "" };
         note!("dialsim: not provable: {gap}{closes}");
     }
     Ok(if report.is_clean(args.strict_bloom) { 0 } else { EXIT_VIOLATIONS })

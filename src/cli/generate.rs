@@ -8,7 +8,7 @@ mod mw;
 use anyhow::Result;
 use clap::Args;
 use dialsim::jobs::{ListDesign, ListJob, ListOrigin, NewList, Note};
-use dialsim::{ListFormat, NumberType, Plan, Selection, Shard};
+use dialsim::{ListFormat, NumberType, Selection, Shard};
 
 #[derive(Args, Debug)]
 pub struct GenerateArgs {
@@ -175,6 +175,7 @@ pub(crate) fn print_note(note: Note<'_>) {
         Note::Seed(seed) => note!("dialsim: seed {seed} (repeat this run with --seed {seed})"),
         Note::Warning(text) => note!("dialsim: warning: {text}"),
         Note::Remark(text) => note!("dialsim: note: {text}"),
+        Note::Info(text) => note!("dialsim: {text}"),
         Note::Continuing { list, start, seed, shard } => {
             note!("dialsim: continuing {} from position {start} (seed {seed}, shard {shard})", list.display())
         }
@@ -339,16 +340,4 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
         return Ok(super::EXIT_INCOMPLETE);
     }
     Ok(0)
-}
-
-/// Loads the filters and suppression lists named on the command line, reporting on stderr how each list was
-/// read and what it held.
-pub(crate) fn load_exclusions(
-    plan: &Plan,
-    filters: &[PathBuf],
-    lists: &[String],
-    input: &InputArgs,
-) -> Result<dialsim::exclude::Exclusions> {
-    Ok(dialsim::jobs::load_exclusions(plan, filters, lists, &input.reading(), &mut print_note)
-        .map_err(input_args::with_flags)?)
 }

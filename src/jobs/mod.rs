@@ -11,11 +11,13 @@
 //! - [`SecondStageJob`]: stage 2 of a Mitofsky–Waksberg sample, from the stage-1 list and the outcomes of
 //!   dialling it.
 //! - [`ScrubJob`]: a list scrubbed again against today's exclusion sources, its manifest carried over.
+//! - [`AuditJob`]: a run folder audited again from its files, against the sources and registry given.
 //! - [`replications_into`]: replications of a campaign into a run folder.
 //! - [`run_series`] (feature `registry`): campaigns one after another against one registry, each reading what the earlier ones
 //!   wrote back ([`Series`], `series.csv`).
 //! - [`prior`] and [`write_back`]: what a campaign reads from a registry and writes back to it.
 
+mod audit;
 mod campaign;
 mod list;
 mod reading;
@@ -24,6 +26,7 @@ mod scrub;
 mod series;
 mod stage2;
 
+pub use audit::{AuditDone, AuditJob, SourceMatch};
 #[cfg(feature = "registry")]
 pub use campaign::{RegistryUse, WriteBack, prior, write_back};
 pub use campaign::{RunDone, RunJob, replications_into, run_into};

@@ -1,0 +1,170 @@
+//! A run folder audited again from its files, against the exclusion sources and registry the caller gives.
+
+use std::path::PathBuf;
+
+use super::reading::{Note, Notes, Reading, load_exclusions};
+use crate::compliance::{AuditOptions, AuditReport, KnownHit, audit_folder, read_run_scenario};
+use crate::error::{Error, Result};
+use crate::exclude::{Exclusions, Source};
+use crate::plan::Plan;
+use crate::scenario::Profile;
+
+/// A run folder to audit.
+#[derive(Clone, Debug)]
+pub struct AuditJob {
+    /// The run folder.
+    pub dir: PathBuf,
+    /// Bloom filters of known databases: a dialled number on one is possibly known.
+    pub exclude: Vec<PathBuf>,
+    /// Exact suppression lists: a dialled number on one is a violation.
+    pub suppress: Vec<String>,
+    /// How the suppression lists are read.
+    pub reading: Reading,
+    /// Read the exclusion sources (and plan file) the run's scenario names, too. Off, a run folder from
+    /// elsewhere cannot make the audit read, or echo, files it names.
+    pub follow_scenario_paths: bool,
+    /// The key file the run's manifest was signed with.
+    pub key: Option<PathBuf>,
+    /// The folder predates manifests.
+    pub without_manifest: bool,
+    /// Audit under this compliance profile instead of the run's.
+    pub profile: Option<Profile>,
+    /// A registry whose suppressions the run should have kept, as the run read it (feature `registry`).
+    pub registry: Option<String>,
+}
+
+/// How a source given to the audit relates to the sources the run read (matched by content).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SourceMatch {
+    /// The source given is the run's source of this name.
+    Same {
+        /// The source given.
+        given: String,
+        /// The run's name for it.
+        recorded: String,
+    },
+    /// The source given is none of the run's (its content differs from each).
+    Other(String),
+    /// The source given could not be read to be matched.
+    Unread {
+        /// The source given.
+        given: String,
+        /// Why.
+        error: String,
+    },
+}
+
+/// What an audit found.
+#[derive(Debug)]
+pub struct AuditDone {
+    /// The audit's findings.
+    pub report: AuditReport,
+    /// Each source given, matched to the run's (none without a manifest).
+    pub sources: Vec<SourceMatch>,
+    /// Whether a key was given (a signed manifest is checked only with one).
+    pub keyed: bool,
+}
+
+impl AuditJob {
+    /// Audits the folder. What was not checked, and why, is told as [`Note::Info`]s and
+    /// [`Note::Warning`]s.
+    pub fn run(&self, notes: &mut Notes<'_>) -> Result<AuditDone> {
+        let key = self.key.as_ref().map(crate::manifest::read_key).transpose()?;
+        let scenario = read_run_scenario(&self.dir)?;
+        let mut exclusions = Exclusions::new();
+        let suppress = scenario.suppression_paths();
+        let recorded: Vec<&String> = scenario.numbers.exclude.iter().chain(&suppress).collect();
+        let given = !self.exclude.is_empty() || !self.suppress.is_empty();
+        if !self.follow_scenario_paths && !recorded.is_empty() && !given {
+            notes(Note::Info(format!(
+                "not checked: known-number (the run's scenario names {}); give the source lists with \
+                 --exclude/--suppress, or add --follow-scenario-paths to read the recorded paths",
+                recorded.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        if self.follow_scenario_paths || given {
+            // The plan reads the sources' numbers. A plan the run read from a file is such a recorded path too.
+            let spec = scenario.numbers.plan.trim();
+            if !self.follow_scenario_paths && !Plan::embedded_names().any(|n| n.eq_ignore_ascii_case(spec)) {
+                return Err(Error::Request(format!(
+                    "the run's numbering plan is the file {spec}, which its summary names: add \
+                     --follow-scenario-paths to read it (the numbers of --exclude/--suppress are read with it)"
+                )));
+            }
+            let plan = Plan::resolve(spec)?;
+            if self.follow_scenario_paths {
+                exclusions.append(crate::sim::scenario_exclusions(&scenario, &plan)?);
+            }
+            exclusions.append(load_exclusions(&plan, &self.exclude, &self.suppress, &self.reading, notes)?);
+        }
+        if let Some(r) = &self.registry {
+            registry_as_read(r, &self.dir, &mut exclusions, notes)?;
+        }
+        // An exact list's hit is certain; a Bloom filter's only possible (false positives).
+        let known = |k: u64| -> Option<KnownHit> {
+            let sources = exclusions.sources();
+            let hit = |exact: bool| {
+                sources.iter().find(|(_, s)| matches!(s, Source::Suppression(_)) == exact && s.contains_key(k))
+            };
+            hit(true)
+                .map(|(n, _)| KnownHit { source: n.clone(), certain: true })
+                .or_else(|| hit(false).map(|(n, _)| KnownHit { source: n.clone(), certain: false }))
+        };
+        let keyed = key.is_some();
+        let options = AuditOptions {
+            profile: self.profile,
+            key,
+            known: (!exclusions.is_empty()).then_some(&known as &dyn Fn(u64) -> _),
+            without_manifest: self.without_manifest,
+        };
+        let report = audit_folder(&self.dir, &options)?;
+        let mut sources = Vec::new();
+        if let Some(m) = &report.manifest {
+            // Sources given here are matched to the run's by content.
+            let given = self.exclude.iter().map(|p| p.display().to_string()).chain(self.suppress.iter().cloned());
+            for name in given.filter(|n| n != "-") {
+                let hash = crate::open::open(name.as_ref())
+                    .and_then(|mut i| crate::digest::digest_reader(&mut i.file).map_err(|e| Error::io(&name, e)));
+                sources.push(match hash.map(|d| d.sha256) {
+                    Ok(hash) => match m.sources.iter().find(|s| s.sha256.as_deref() == Some(hash.as_str())) {
+                        Some(s) => SourceMatch::Same { given: name, recorded: s.name.clone() },
+                        None => SourceMatch::Other(name),
+                    },
+                    Err(e) => SourceMatch::Unread { given: name, error: e.to_string() },
+                });
+            }
+        }
+        Ok(AuditDone { report, sources, keyed })
+    }
+}
+
+#[cfg(feature = "registry")]
+/// The registry's suppressions as the run read them, added to `exclusions`.
+fn registry_as_read(
+    location: &str,
+    dir: &std::path::Path,
+    exclusions: &mut Exclusions,
+    notes: &mut Notes<'_>,
+) -> Result<()> {
+    let read = crate::registry::as_the_run_read(location, dir)?;
+    match &read.recorded {
+        Some(state) if state.registry != read.location => {
+            notes(Note::Warning(format!("the run read the registry {}, not {}", state.registry, read.location)))
+        }
+        Some(_) => {}
+        None => notes(Note::Info(format!(
+            "the run recorded no registry state ({}): checked against the registry as it stands now",
+            crate::registry::STATE_FILE
+        ))),
+    }
+    exclusions.push(
+        format!("registry:{location} as of source {}", read.as_of_source),
+        Source::Suppression(crate::exclude::SuppressionList::from_keys(read.suppressed)),
+    );
+    Ok(())
+}
+
+#[cfg(not(feature = "registry"))]
+fn registry_as_read(_: &str, _: &std::path::Path, _: &mut Exclusions, _: &mut Notes<'_>) -> Result<()> {
+    Err(Error::Request("this build has no registry (feature `registry`)".into()))
+}
