@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use dialsim::analysis::{
     Frontier, FrontierGrid, FrontierPoint, MergedFrontier, parse_agents, parse_pacers, parse_targets,
 };
-use dialsim::output::Privacy;
+use dialsim::jobs::{GridDone, GridJob};
 use dialsim::report::FrontierCsv;
 
 use super::grid_args::{GridArgs, GridHelp, LimitArgs, MergeArgs, RankArgs, check_value};
@@ -118,22 +118,16 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
     // Every point's scenario is checked before any runs.
     let frontier =
         Frontier::new(grid, &args.set, args.grid.shard(), |set| super::simulate::load_scenario(&scenario_arg, set))?;
-    let (mut folder, seed, threads) =
+    let (folder, seed, threads) =
         args.grid.open(&dir, &scenario_arg, frontier.scenarios().map(|(_, s)| s), args.report.as_ref())?;
     let replications = args.grid.replications;
-    let result = with_progress(frontier.total(replications), |p| frontier.run(seed, replications, threads, p))?;
-    dialsim::report::write_file(&mut folder, "frontier.csv", Privacy::Public, &FrontierCsv, &result)?;
-    if args.plot && !result.rows.is_empty() {
-        let hollow = if result.rows.iter().any(|r| !r.compliant) { "; hollow: target above the limit" } else { "" };
-        let title = format!("Efficiency frontier ({} replications per point{hollow})", replications);
-        dialsim::report::frontier_svg(&folder.path().join("frontier.svg"), &title, &result.curves(), result.limit())?;
+    let job = GridJob { folder, seed, replications, threads, charts: args.plot.then(Vec::new) };
+    let GridDone { result, charts } = with_progress(frontier.total(replications), |p| job.frontier(&frontier, p))?;
+    args.grid.committed(&dir, seed, "frontier.csv", result.rows.len());
+    for name in charts {
+        note!("dialsim: wrote {}", dir.join(name).display());
     }
-    // The scenario of every point, in point order, identifies the frontier.
     let scenarios: Vec<&dialsim::Scenario> = frontier.scenarios().map(|(_, s)| s).collect();
-    args.grid.commit(folder, &dir, seed, &scenarios, "frontier.csv", result.rows.len())?;
-    if args.plot && !result.rows.is_empty() {
-        note!("dialsim: wrote {}", dir.join("frontier.svg").display());
-    }
     super::report::write_for(args.report.as_ref(), None, |r| r.add_frontier(&result, scenarios.first().copied()))?;
     if let Some(rank) = rank {
         rank.print(|by, constraints| result.ranking(by, constraints))?;

@@ -164,25 +164,13 @@ impl<H: GridHelp> GridArgs<H> {
         Ok((folder, seed, threads))
     }
 
-    /// Commits `folder` as `dir` (the scenario of every point, in point order, identifies the run), with the
-    /// record of processing of those scenarios, and notes the file `name` of `points` points written.
-    pub fn commit(
-        &self,
-        mut folder: RunFolder,
-        dir: &Path,
-        seed: u64,
-        scenarios: &[&Scenario],
-        name: &str,
-        points: usize,
-    ) -> Result<()> {
-        dialsim::report::write_processing(&mut folder, scenarios)?;
-        folder.commit(seed, dialsim::manifest::scenario_sha256(scenarios))?;
+    /// Notes the file `name` of `points` points written in the committed folder `dir`.
+    pub fn committed(&self, dir: &Path, seed: u64, name: &str, points: usize) {
         note!(
             "dialsim: wrote {} ({points} points, {} replications each, seed {seed})",
             dir.join(name).display(),
             self.replications
         );
-        Ok(())
     }
 }
 

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use dialsim::analysis::{MergedSweep, Sweep, Vary, check_grid_points, corners};
-use dialsim::output::Privacy;
+use dialsim::jobs::{GridDone, GridJob};
 use dialsim::report::SweepCsv;
 
 use super::grid_args::{GridArgs, GridHelp, LimitArgs, MergeArgs, RankArgs, check_value};
@@ -43,9 +43,6 @@ pub struct SweepArgs {
     #[command(flatten)]
     limits: LimitArgs,
 }
-
-/// The KPIs `--plot` charts when `--kpi` names none.
-const PLOTTED: [&str; 3] = ["abandon_rate", "occupancy", "contacts_per_agent_hour"];
 
 /// The help of `--output` and `--shard`.
 #[derive(Debug)]
@@ -114,31 +111,17 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     // Every point's scenario is checked before any runs.
     let sweep =
         Sweep::new(vary, &args.set, args.grid.shard(), |set| super::simulate::load_scenario(&scenario_arg, set))?;
-    let (mut folder, seed, threads) =
+    let (folder, seed, threads) =
         args.grid.open(&dir, &scenario_arg, sweep.scenarios().map(|(_, s)| s), args.report.as_ref())?;
-    let total = (sweep.scenarios().count() as u64) * u64::from(args.grid.replications);
-    let result = with_progress(total, |progress| sweep.run(seed, args.grid.replications, threads, progress))?;
-    dialsim::report::write_file(&mut folder, "sweep.csv", Privacy::Public, &SweepCsv, &result)?;
-    let mut charts = Vec::new();
-    if args.plot {
-        let first = &sweep.vary()[0].key;
-        let defaults = PLOTTED.map(String::from);
-        for kpi in if args.kpis.is_empty() { &defaults[..] } else { &args.kpis[..] } {
-            let series = result
-                .lines(kpi)
-                .map_err(|_| dialsim::Error::Request(format!("--plot needs numeric values of {first}")))?;
-            let title = format!("{kpi} against {first} ({} replications per point)", args.grid.replications);
-            let name = format!("sweep-{kpi}.svg");
-            dialsim::report::sweep_svg(&folder.path().join(&name), &title, first, kpi, &series)?;
-            charts.push(name);
-        }
-    }
-    // The scenario of every point, in point order, identifies the sweep.
-    let scenarios: Vec<&dialsim::Scenario> = sweep.scenarios().map(|(_, s)| s).collect();
-    args.grid.commit(folder, &dir, seed, &scenarios, "sweep.csv", result.rows.len())?;
+    let replications = args.grid.replications;
+    let job = GridJob { folder, seed, replications, threads, charts: args.plot.then(|| args.kpis.clone()) };
+    let total = (sweep.scenarios().count() as u64) * u64::from(replications);
+    let GridDone { result, charts } = with_progress(total, |progress| job.sweep(&sweep, progress))?;
+    args.grid.committed(&dir, seed, "sweep.csv", result.rows.len());
     for name in charts {
         note!("dialsim: wrote {}", dir.join(name).display());
     }
+    let scenarios: Vec<&dialsim::Scenario> = sweep.scenarios().map(|(_, s)| s).collect();
     super::report::write_for_with(args.report.as_ref(), None, report, |r| {
         r.add_sweep(&result, scenarios.first().copied())
     })?;
