@@ -50,19 +50,13 @@ impl Hasher {
     }
 }
 
-/// The newlines in `data`, eight bytes at a time: a byte-by-byte count with overflow checks (the test profile)
-/// took as long as the SHA-256 of a call list.
+/// The newlines in `data`: per run of 192 bytes, one-byte counts that the compiler keeps in vector registers
+/// (16 bytes or more per instruction; a run's count cannot pass 255, so no overflow check in any profile),
+/// summed once per run. A byte-by-byte count with overflow checks (the test profile) took as long as the
+/// SHA-256 of a call list, a count eight bytes at a time in a `u64` a fifth of it (`perf`, 10 M numbers as
+/// text), this one about a fortieth.
 fn count_newlines(data: &[u8]) -> u64 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let mut chunks = data.chunks_exact(8);
-    let mut n = 0u64;
-    for c in &mut chunks {
-        // Bytes equal to '\n' become zero; a zero byte is the one whose high bit stays clear below.
-        let v = u64::from_le_bytes(c.try_into().expect("eight bytes")) ^ 0x0a0a_0a0a_0a0a_0a0a;
-        let t = (v & LOW7).wrapping_add(LOW7);
-        n += u64::from((!(t | v | LOW7)).count_ones());
-    }
-    n + chunks.remainder().iter().filter(|&&b| b == b'\n').count() as u64
+    data.chunks(192).map(|run| u64::from(run.iter().fold(0u8, |n, &b| n.wrapping_add(u8::from(b == b'\n'))))).sum()
 }
 
 /// A writer that hashes what passes through it.

@@ -9,10 +9,13 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// murmur3's `fmix64` of `z`.
 #[inline(always)]
 pub(crate) fn fmix64(mut z: u64) -> u64 {
-    z = (z ^ (z >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
-    z = (z ^ (z >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    z = (z ^ (z >> 33)).wrapping_mul(FMIX64_MULTIPLIERS[0]);
+    z = (z ^ (z >> 33)).wrapping_mul(FMIX64_MULTIPLIERS[1]);
     z ^ (z >> 33)
 }
+
+/// The two multipliers of [`fmix64`] (for its vector copy in [`crate::permute`]).
+pub(crate) const FMIX64_MULTIPLIERS: [u64; 2] = [0xff51_afd7_ed55_8ccd, 0xc4ce_b9fe_1a85_ec53];
 
 /// A hasher for E.164 keys: the murmur3 finaliser, whose low bits (the table index) are well mixed.
 #[derive(Default, Clone, Copy)]

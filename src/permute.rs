@@ -27,6 +27,17 @@ pub const PERMUTATION_VERSION: u32 = 1;
 pub(crate) const ROUNDS: usize = 4;
 /// Values per call of [`Permutation::apply_lanes`].
 pub(crate) const LANES: usize = 8;
+/// Values per call of [`Permutation::apply_block`]: eight vectors of eight lanes, enough independent work to
+/// hide the latency of AVX-512's 64-bit multiplication (about 15 cycles, against 3 for a scalar one).
+pub(crate) const BLOCK_LANES: usize = 64;
+
+/// Whether this CPU runs the permutation's lanes as AVX-512 vectors (F, and DQ for 64-bit multiplication);
+/// detected once and cached by the standard library.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn wide_lanes() -> bool {
+    std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("avx512dq")
+}
 
 /// A keyed bijection on `0..n`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,6 +154,29 @@ impl Permutation {
         }
     }
 
+    /// Applies the permutation to [`BLOCK_LANES`] values at once (each `< n`); same results as
+    /// [`Permutation::apply`]. On a CPU with AVX-512 (F, DQ) the lanes are eight vectors whose rounds run in
+    /// lockstep (about half the time of eight calls of [`Permutation::apply_lanes`] on scalar registers, in a
+    /// profile of 10 M numbers); elsewhere it is those eight calls.
+    #[inline]
+    pub(crate) fn apply_block(&self, xs: &mut [u64; BLOCK_LANES]) {
+        #[cfg(target_arch = "x86_64")]
+        if wide_lanes() {
+            // SAFETY: the CPU has AVX-512 F and DQ (checked just above), the features `wide::apply_block` is
+            // compiled for.
+            unsafe { wide::apply_block(self, xs) };
+            return;
+        }
+        self.apply_block_scalar(xs);
+    }
+
+    /// [`Permutation::apply_block`] on scalar registers.
+    fn apply_block_scalar(&self, xs: &mut [u64; BLOCK_LANES]) {
+        for lanes in xs.as_chunks_mut::<LANES>().0 {
+            self.apply_lanes(lanes);
+        }
+    }
+
     #[inline(always)]
     fn encrypt_lanes(&self, ys: &mut [u64; LANES]) {
         for pair in self.keys.chunks_exact(2) {
@@ -169,5 +203,127 @@ impl Permutation {
     /// Bit width of the Feistel domain (for diagnostics).
     pub fn bits(&self) -> u32 {
         self.left_bits + self.right_bits
+    }
+}
+
+/// The permutation's rounds on AVX-512 vectors: the arithmetic of [`Permutation::encrypt`] lane by lane, so
+/// the same values.
+#[cfg(target_arch = "x86_64")]
+mod wide {
+    use std::arch::x86_64::{
+        __m512i, _mm_cvtsi64_si128, _mm512_and_si512, _mm512_cmpge_epu64_mask, _mm512_loadu_epi64,
+        _mm512_mask_blend_epi64, _mm512_mullo_epi64, _mm512_or_si512, _mm512_set1_epi64, _mm512_setzero_si512,
+        _mm512_sll_epi64, _mm512_srl_epi64, _mm512_srli_epi64, _mm512_storeu_epi64, _mm512_xor_si512,
+    };
+
+    use super::{BLOCK_LANES, Permutation};
+    use crate::hash::FMIX64_MULTIPLIERS;
+
+    /// Vectors of eight lanes per block.
+    const VECTORS: usize = BLOCK_LANES / 8;
+
+    /// [`Permutation::apply_block`] on vectors: two encryptions of every lane (a lane outside `0..n` after the
+    /// first takes the second, branch-free), a third of every lane when any is still outside (most blocks of
+    /// 64: a lane is outside after two with probability below 1/4), then the few lanes still outside walk on
+    /// alone (about 3 of 64 for a domain two thirds of its power of two; a fourth pass on every vector would
+    /// cost about as much as their walks).
+    #[target_feature(enable = "avx512f,avx512dq")]
+    pub(super) fn apply_block(p: &Permutation, xs: &mut [u64; BLOCK_LANES]) {
+        let mut v = [_mm512_setzero_si512(); VECTORS];
+        for (vector, lanes) in v.iter_mut().zip(xs.as_chunks::<8>().0) {
+            // SAFETY: `lanes` holds the eight u64 an unaligned 512-bit load reads.
+            *vector = unsafe { _mm512_loadu_epi64(lanes.as_ptr().cast()) };
+        }
+        let n = _mm512_set1_epi64(p.n as i64);
+        encrypt(p, &mut v);
+        for pass in 0..2 {
+            let mut again = v;
+            encrypt(p, &mut again);
+            let mut any = 0u8;
+            for (vector, next) in v.iter_mut().zip(&again) {
+                let outside = _mm512_cmpge_epu64_mask(*vector, n);
+                *vector = _mm512_mask_blend_epi64(outside, *vector, *next);
+                any |= _mm512_cmpge_epu64_mask(*vector, n);
+            }
+            if any == 0 || pass == 1 {
+                break;
+            }
+        }
+        for (vector, lanes) in v.iter().zip(xs.as_chunks_mut::<8>().0) {
+            // SAFETY: `lanes` holds the eight u64 an unaligned 512-bit store writes.
+            unsafe { _mm512_storeu_epi64(lanes.as_mut_ptr().cast(), *vector) };
+        }
+        for x in xs.iter_mut() {
+            while *x >= p.n {
+                *x = p.encrypt(*x);
+            }
+        }
+    }
+
+    /// [`Permutation::encrypt`] of every lane of `ys`, the vectors' rounds in lockstep.
+    #[target_feature(enable = "avx512f,avx512dq")]
+    #[inline]
+    fn encrypt(p: &Permutation, ys: &mut [__m512i; VECTORS]) {
+        let shift = _mm_cvtsi64_si128(i64::from(p.right_bits));
+        let left_mask = _mm512_set1_epi64(p.left_mask as i64);
+        let right_mask = _mm512_set1_epi64(p.right_mask as i64);
+        let mut left = [_mm512_setzero_si512(); VECTORS];
+        let mut right = [_mm512_setzero_si512(); VECTORS];
+        for ((y, l), r) in ys.iter().zip(&mut left).zip(&mut right) {
+            *l = _mm512_srl_epi64(*y, shift);
+            *r = _mm512_and_si512(*y, right_mask);
+        }
+        for pair in p.keys.chunks_exact(2) {
+            let (k0, k1) = (_mm512_set1_epi64(pair[0] as i64), _mm512_set1_epi64(pair[1] as i64));
+            for (l, r) in left.iter_mut().zip(&right) {
+                *l = _mm512_xor_si512(*l, _mm512_and_si512(fmix64(_mm512_xor_si512(*r, k0)), left_mask));
+            }
+            for (r, l) in right.iter_mut().zip(&left) {
+                *r = _mm512_xor_si512(*r, _mm512_and_si512(fmix64(_mm512_xor_si512(*l, k1)), right_mask));
+            }
+        }
+        for ((y, l), r) in ys.iter_mut().zip(&left).zip(&right) {
+            *y = _mm512_or_si512(_mm512_sll_epi64(*l, shift), *r);
+        }
+    }
+
+    /// [`crate::hash::fmix64`] of every lane.
+    #[target_feature(enable = "avx512f,avx512dq")]
+    #[inline]
+    fn fmix64(z: __m512i) -> __m512i {
+        let [m1, m2] = FMIX64_MULTIPLIERS.map(|m| m as i64);
+        let z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64::<33>(z)), _mm512_set1_epi64(m1));
+        let z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64::<33>(z)), _mm512_set1_epi64(m2));
+        _mm512_xor_si512(z, _mm512_srli_epi64::<33>(z))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Blocks of 64 give what [`Permutation::apply`] gives, value by value, on the vector path where the CPU
+    /// has one and on the scalar path always, for domains from the smallest (cycle walking on most values) to
+    /// wide ones, and for blocks of values near the top of the domain.
+    #[test]
+    fn blocks_match_one_at_a_time() {
+        for (n, seed) in
+            [(2u64, 1u64), (3, 2), (10, 3), (1000, 4), (343_100_000, 7), ((1 << 40) + 12_345, 8), (u64::MAX / 3, 9)]
+        {
+            let p = Permutation::new(n, seed);
+            for base in [0, n.saturating_sub(BLOCK_LANES as u64), n / 2] {
+                let mut xs = [0u64; BLOCK_LANES];
+                for (l, x) in xs.iter_mut().enumerate() {
+                    *x = (base + l as u64 * 7919) % n;
+                }
+                let expected = xs.map(|x| p.apply(x));
+                let mut block = xs;
+                p.apply_block(&mut block);
+                assert_eq!(block, expected, "n {n}");
+                let mut scalar = xs;
+                p.apply_block_scalar(&mut scalar);
+                assert_eq!(scalar, expected, "n {n}, scalar");
+            }
+        }
     }
 }

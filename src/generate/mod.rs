@@ -26,7 +26,7 @@ pub use twostage::{BankSample, MW_BANK, SecondStageRow, mw_probability};
 
 use crate::error::{Error, Result};
 use crate::number::{PhoneNumber, write_decimal, write_padded};
-use crate::permute::{LANES, Permutation};
+use crate::permute::{BLOCK_LANES, LANES, Permutation};
 use crate::space::NumberSpace;
 
 /// Positions per chunk of parallel work.
@@ -252,8 +252,18 @@ impl CallList {
             out.extend(range.map(|j| t.locate_primary(t.bank_at(first + j * step))));
             return;
         }
-        let mut lanes = [0u64; LANES];
+        // Blocks of 64 (a chunk is a whole number of them), then eights for a short tail.
+        let mut block = [0u64; BLOCK_LANES];
         let mut j = range.start;
+        while range.end - j >= BLOCK_LANES as u64 {
+            for (l, lane) in block.iter_mut().enumerate() {
+                *lane = first + (j + l as u64) * step;
+            }
+            self.perm.apply_block(&mut block);
+            out.extend(block.iter().map(|&index| self.space.locate(index)));
+            j += BLOCK_LANES as u64;
+        }
+        let mut lanes = [0u64; LANES];
         while j < range.end {
             // Lanes past the range repeat the last position and are dropped.
             let take = (range.end - j).min(LANES as u64) as usize;
@@ -540,9 +550,10 @@ impl CallList {
             excluder.excluded_each(&out.numbers, &mut out.verdicts);
             assert_eq!(out.verdicts.len(), count, "Excluder::excluded_each gives one verdict per number");
         } else {
+            // Every number passes: no verdicts to write and read back.
             out.verdicts.clear();
-            out.verdicts.resize(count, None);
         }
+        let screened = excluder.sources() > 0;
         // Phase 3: format the numbers that passed, in position order, stopping at `limit`.
         for i in 0..count {
             if out.records == limit {
@@ -550,7 +561,7 @@ impl CallList {
             }
             let position = first + (range.start + i as u64) * step;
             out.scanned += 1;
-            if let Some(source) = out.verdicts[i] {
+            if screened && let Some(source) = out.verdicts[i] {
                 out.excluded[source] += 1;
                 continue;
             }

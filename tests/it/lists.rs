@@ -67,6 +67,36 @@ fn a_list_file_gets_a_manifest_that_fixes_its_order() {
     assert_eq!(m["list"]["sha256"], dialsim::sha256_hex(&out));
 }
 
+/// A list of several of the writer's 4 MiB blocks and a partial last one (the numbers permuted 64 at a time on
+/// vectors where the CPU has them, the digits formatted eight at a time): its manifest holds the SHA-256, bytes
+/// and rows of the file as written, whatever the thread count, and the bytes are those written to stdout.
+#[test]
+fn a_list_of_many_blocks_is_bound_to_its_bytes_at_every_thread_count() {
+    let d = tempfile::tempdir().unwrap();
+    let base = ["generate", "--plan", "cz", "-n", "700001", "--seed", "4", "--start", "9"];
+    let plain = ok_stdout(d.path(), &[&base[..], &["--format", "txt", "--threads", "2"]].concat());
+    assert!(plain.len() > 2 * (4 << 20) && !plain.len().is_multiple_of(4 << 20), "{} bytes", plain.len());
+    for (format, name) in [("txt", "l.txt"), ("csv", "l.csv")] {
+        let mut first: Option<Vec<u8>> = None;
+        for threads in ["1", "2", "3"] {
+            stderr_of(d.path(), &[&base[..], &["--format", format, "--threads", threads, "-o", name]].concat());
+            let bytes = std::fs::read(d.path().join(name)).unwrap();
+            let m = manifest(&d.path().join(format!("{name}.manifest.json")));
+            assert_eq!(m["list"]["sha256"], dialsim::sha256_hex(&bytes), "{format}, {threads} threads");
+            assert_eq!(m["list"]["bytes"], bytes.len());
+            assert_eq!(m["list"]["rows"], 700_001);
+            assert_eq!(bytes.iter().filter(|&&b| b == b'\n').count(), 700_001 + usize::from(format == "csv"));
+            match &first {
+                Some(f) => assert!(f == &bytes, "{format}: {threads} threads wrote other bytes"),
+                None => first = Some(bytes),
+            }
+        }
+        if format == "txt" {
+            assert!(first.as_ref() == Some(&plain), "the file holds the bytes written to stdout");
+        }
+    }
+}
+
 #[test]
 fn a_continued_list_equals_the_tail_of_the_list_generated_at_once() {
     let d = tempfile::tempdir().unwrap();
