@@ -33,8 +33,8 @@ pub use schema::{
     nearest_keys, settable as settable_keys, values as scenario_values,
 };
 pub use source::ScenarioSource;
+use text::find_key;
 pub(crate) use text::parse_hhmm;
-use text::{apply_override, find_key, line_of, move_referral_alias, plain_message};
 pub use time::{AnswerCurveSection, CalendarSection, CallbacksSection, Shift, WEEKDAYS, parse_end_hhmm};
 
 /// The embedded default scenario (a Czech random-digit survey day, held to the law in force on its date).
@@ -548,69 +548,4 @@ pub struct Scenario {
     /// calling window).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub shifts: Vec<Shift>,
-}
-
-impl Scenario {
-    /// The embedded default scenario.
-    pub fn default_day() -> Scenario {
-        Scenario::parse("<default scenario>", DEFAULT_SCENARIO, &[]).expect("the embedded scenario is valid")
-    }
-
-    /// Reads a scenario file with `--set` overrides (`key.path=value`, value in TOML syntax or a bare word).
-    pub fn load(path: &str, overrides: &[String]) -> Result<Scenario> {
-        let text = crate::open::read_to_string(std::path::Path::new(path), crate::open::Bound::SCENARIO)?;
-        Scenario::parse(path, &text, overrides)
-    }
-
-    /// Parses scenario text; `name` is used in errors.
-    ///
-    /// ```
-    /// let s = dialsim::Scenario::parse("s.toml", "[dialer]\nagents = 5\n", &["dialer.mode=progressive".into()]).unwrap();
-    /// assert_eq!(s.dialer.agents, 5);
-    /// let err = dialsim::Scenario::parse("s.toml", "[dialer]\nagnets = 5\n", &[]).unwrap_err();
-    /// assert!(err.to_string().starts_with("s.toml:2:"));
-    /// ```
-    pub fn parse(name: &str, text: &str, overrides: &[String]) -> Result<Scenario> {
-        Scenario::parse_unblamed(name, text, overrides)
-            .map_err(|e| validate::blame_override(e, name, text, overrides, Scenario::parse_unblamed))
-    }
-
-    /// [`Scenario::parse`] without blaming an override for a value it did not set.
-    fn parse_unblamed(name: &str, text: &str, overrides: &[String]) -> Result<Scenario> {
-        let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-            let line = e.span().map(|s| line_of(text, s.start));
-            Error::scenario_file(name, line, e.message().to_string())
-        })?;
-        // The file alone first: its errors carry a span, hence a line.
-        toml::from_str::<Scenario>(text).map_err(|e| {
-            let line = e.span().map(|s| line_of(text, s.start));
-            Error::scenario_file(name, line, plain_message(e.message(), None))
-        })?;
-        let file_table = table.clone();
-        let share_in_file = file_table.get("referrals").and_then(|r| r.get("share")).is_some();
-        for o in overrides {
-            apply_override(&mut table, o)?;
-        }
-        let mut scenario: Scenario = match Scenario::deserialize(toml::Value::Table(table)) {
-            Ok(s) => s,
-            Err(e) => {
-                // The file was fine: an override broke it. The first one that does, applied in order, is named.
-                let mut t = file_table;
-                let culprit = overrides.iter().find(|o| {
-                    apply_override(&mut t, o).is_err() || Scenario::deserialize(toml::Value::Table(t.clone())).is_err()
-                });
-                let text = culprit.cloned().unwrap_or_else(|| overrides.join(" "));
-                let key = culprit.and_then(|o| o.split_once('=')).map(|(k, _)| k.trim().to_string());
-                return Err(Error::scenario_override(&text, plain_message(e.message(), key.as_deref())));
-            }
-        };
-        scenario.validate(name, text, overrides)?;
-        move_referral_alias(&mut scenario, name, text, share_in_file, overrides)?;
-        Ok(scenario)
-    }
-
-    /// The scenario as TOML text.
-    pub fn to_toml(&self) -> String {
-        toml::to_string(self).expect("a scenario serialises")
-    }
 }
