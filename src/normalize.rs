@@ -90,6 +90,11 @@ impl Normalizer {
         number.country_code == self.country_code && holds(&self.national_ranges, number)
     }
 
+    /// The national numbers [`Normalizer::in_plan`] holds, as sorted, disjoint ranges `(length, first, end)`.
+    pub(crate) fn national_ranges(&self) -> &[(u8, u64, u64)] {
+        &self.national_ranges
+    }
+
     /// The default country code.
     pub fn country_code(&self) -> u16 {
         self.country_code

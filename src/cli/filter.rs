@@ -164,12 +164,19 @@ fn build(args: BuildArgs) -> Result<i32> {
         true,
         "reading {bar:40} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta}",
     );
-    let reads = dialsim::exclude::read_inputs(&args.inputs, &options, threads, &|done, total| {
-        if let Some(b) = &bar {
-            b.set_length(total);
-            b.set_position(done);
-        }
-    });
+    let keys = dialsim::exclude::KnownKeys::for_inputs(&args.inputs, &options);
+    let reads = dialsim::exclude::read_inputs_into(
+        &args.inputs,
+        &options,
+        threads,
+        &|done, total| {
+            if let Some(b) = &bar {
+                b.set_length(total);
+                b.set_position(done);
+            }
+        },
+        &keys,
+    );
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -200,7 +207,7 @@ fn build(args: BuildArgs) -> Result<i32> {
         threads,
         country_code: options.normalizer.country_code(),
     };
-    let BuiltFilter { filter, rows, numbers, rejected } = dialsim::exclude::build_filter(ok, &params)?;
+    let BuiltFilter { filter, rows, numbers, rejected } = dialsim::exclude::build_filter_from(keys, ok, &params)?;
     if to_stdout {
         use std::io::Write as _;
         let mut stdout = std::io::stdout().lock();

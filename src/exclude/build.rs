@@ -5,7 +5,10 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use super::{Exclusions, FilterParams, InputOptions, KnownFilter, NumbersRead, Source, SuppressionList};
+use super::input::{InOrder, KeyStore};
+use super::{
+    Exclusions, FilterParams, InputOptions, KnownFilter, KnownKeys, NumbersRead, Source, SourceStats, SuppressionList,
+};
 use crate::error::Result;
 
 /// Reads the known databases `inputs` (`-` is stdin) with `options`: one thread per file (up to `threads`),
@@ -18,6 +21,28 @@ pub fn read_inputs(
     options: &InputOptions,
     threads: usize,
     progress: &(dyn Fn(u64, u64) + Sync),
+) -> Vec<Result<NumbersRead>> {
+    read_inputs_to(inputs, options, threads, progress, &InOrder)
+}
+
+/// [`read_inputs`], the numbers going to `keys` as they are read: the reads' own `keys` stay empty, and no
+/// input's keys are ever all held at once ([`KnownKeys`]). For [`build_filter_from`].
+pub fn read_inputs_into(
+    inputs: &[String],
+    options: &InputOptions,
+    threads: usize,
+    progress: &(dyn Fn(u64, u64) + Sync),
+    keys: &KnownKeys,
+) -> Vec<Result<NumbersRead>> {
+    read_inputs_to(inputs, options, threads, progress, keys)
+}
+
+fn read_inputs_to<S: KeyStore>(
+    inputs: &[String],
+    options: &InputOptions,
+    threads: usize,
+    progress: &(dyn Fn(u64, u64) + Sync),
+    store: &S,
 ) -> Vec<Result<NumbersRead>> {
     let total: u64 =
         inputs.iter().filter(|i| *i != "-").filter_map(|i| std::fs::metadata(i).ok()).map(|m| m.len()).sum();
@@ -33,13 +58,13 @@ pub fn read_inputs(
         });
         let count = &count;
         if let [input] = inputs {
-            reads[0] = Some(options.read_path_parallel_counted(input, threads, count));
+            reads[0] = Some(options.read_path_parallel_into(input, threads, count, store));
         } else {
             let threads = threads.max(1);
             for (batch_inputs, batch_out) in inputs.chunks(threads).zip(reads.chunks_mut(threads)) {
                 std::thread::scope(|s| {
                     for (input, slot) in batch_inputs.iter().zip(batch_out.iter_mut()) {
-                        s.spawn(move || *slot = Some(options.read_path_counted(input, count)));
+                        s.spawn(move || *slot = Some(options.read_path_whole(input, count, store)));
                     }
                 });
             }
@@ -88,6 +113,20 @@ pub fn build_filter(reads: Vec<NumbersRead>, params: &FilterParams) -> Result<Bu
     let numbers: u64 = sources.iter().map(|s| s.numbers).sum();
     let rejected: u64 = sources.iter().map(|s| s.rejected).sum();
     let filter = KnownFilter::build(keys, params, sources)?;
+    Ok(BuiltFilter { filter, rows, numbers, rejected })
+}
+
+/// Builds a filter from the numbers `keys` gathered from `reads` (in input order, for their counts) with
+/// `params`: the same filter, byte for byte, as [`build_filter`] builds from the same inputs, in a fraction
+/// of its memory ([`KnownKeys`]).
+pub fn build_filter_from(keys: KnownKeys, reads: Vec<NumbersRead>, params: &FilterParams) -> Result<BuiltFilter> {
+    KnownFilter::check_fp_rate(params.fp_rate)?;
+    let sources: Vec<SourceStats> = reads.into_iter().map(|r| r.stats).collect();
+    let rows: u64 = sources.iter().map(|s| s.rows).sum();
+    let numbers: u64 = sources.iter().map(|s| s.numbers).sum();
+    let rejected: u64 = sources.iter().map(|s| s.rejected).sum();
+    let distinct = keys.into_distinct();
+    let filter = KnownFilter::build_distinct(distinct.len(), &distinct, params, sources)?;
     Ok(BuiltFilter { filter, rows, numbers, rejected })
 }
 

@@ -27,8 +27,9 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::exclude::bitmap::{Probes, advise_huge, huge_buffer, read_for_bitmap};
+use crate::exclude::bitmap::{Probes, advise_huge, read_for_bitmap};
 use crate::exclude::input::SourceStats;
+use crate::exclude::keys::KeyUnits;
 use crate::output::AtomicFile;
 use crate::rng::{Stream, stream};
 
@@ -70,7 +71,8 @@ pub struct FilterParams {
     pub expected: Option<u64>,
     /// Seed of the hash keys; `None` draws a fresh one from the operating system.
     pub seed: Option<u64>,
-    /// Threads inserting in parallel (each fills a filter with the same seed; the bitmaps are OR-ed).
+    /// Threads the build may use. The keys are inserted into one bitmap on one thread (the inputs are read on
+    /// the threads given to [`crate::exclude::read_inputs`]); the filter never depends on the threads.
     pub threads: usize,
     /// Default country code of the inputs (recorded).
     pub country_code: u16,
@@ -84,9 +86,6 @@ pub struct KnownFilter {
     /// `None` unless they were proven to be the crate's ([`Probes::agrees`]), and then the crate checks.
     probes: Option<Box<Probes>>,
 }
-
-/// Keys between prefetching all of a key's lines and inserting it, in a filter build.
-const INSERT_DISTANCE: usize = 8;
 
 impl std::fmt::Debug for KnownFilter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -126,7 +125,23 @@ impl KnownFilter {
         KnownFilter::check_fp_rate(params.fp_rate)?;
         keys.sort_unstable();
         keys.dedup();
-        let entries = keys.len() as u64;
+        KnownFilter::build_distinct(keys.len() as u64, keys.as_slice(), params, sources)
+    }
+
+    /// Builds a filter of `entries` distinct keys, which `keys` hands out in units (the filter's bytes depend
+    /// only on the set of keys, never on the units or their order).
+    ///
+    /// The keys are set in one bitmap ([`Probes::fill`]) through dialsim's copy of the crate's probe formula
+    /// (each key hashed once, its lines prefetched a few keys ahead) when the copy is proven to be the crate's
+    /// ([`Probes::agrees`]) on this filter's seed and size; otherwise the crate inserts every key. Either way
+    /// the bitmap is the one the crate's own insertions give.
+    pub(super) fn build_distinct(
+        entries: u64,
+        keys: &(impl KeyUnits + ?Sized),
+        params: &FilterParams,
+        sources: Vec<SourceStats>,
+    ) -> Result<KnownFilter> {
+        KnownFilter::check_fp_rate(params.fp_rate)?;
         let capacity = params.expected.unwrap_or(entries).max(1);
         if capacity < entries {
             return Err(Error::Request(format!(
@@ -134,63 +149,28 @@ impl KnownFilter {
             )));
         }
         // The bitmap's size, computed here in floating point first so that no capacity overflows the crate's
-        // arithmetic; every thread fills a bitmap of its own and the merge needs one more.
-        let threads = params.threads.clamp(1, 16);
+        // arithmetic; one bitmap is filled, never a copy per thread.
         let planned = (capacity as f64 * params.fp_rate.ln() / (-8.0 * std::f64::consts::LN_2.powi(2))).ceil();
-        let copies = threads.min(keys.len().max(1)) as f64 + 1.0;
         crate::limits::ensure_memory(
             &format!("a filter for {capacity} numbers at a false-positive rate of {}", params.fp_rate),
-            (planned * copies).min(u64::MAX as f64) as u64,
+            planned.min(u64::MAX as f64) as u64,
         )?;
         let bytes = Bloom::<u64>::compute_bitmap_size(capacity as usize, params.fp_rate);
         let seed = draw_seed(params.seed);
-        let new = || Bloom::<u64>::new_with_seed(bytes, capacity as usize, &seed).map_err(|e| Error::Invalid(e.into()));
-        let part = keys.len().div_ceil(threads).max(1);
-        let mut blooms: Vec<Bloom<u64>> = Vec::new();
-        std::thread::scope(|s| -> Result<()> {
-            let handles: Vec<_> = keys
-                .chunks(part)
-                .map(|chunk| {
-                    let mut b = new()?;
-                    advise_huge(b.as_slice().as_ptr(), b.as_slice().len());
-                    let probes = Probes::of(&b);
-                    Ok(s.spawn(move || {
-                        // Every probe of a key is written: prefetch all its lines a few keys ahead, so the
-                        // misses of several keys overlap.
-                        for (i, k) in chunk.iter().enumerate() {
-                            if let Some(&ahead) = chunk.get(i + INSERT_DISTANCE).filter(|_| probes.worth) {
-                                probes.prefetch_all(b.as_slice(), probes.hashes(ahead));
-                            }
-                            b.set(k);
-                        }
-                        b
-                    }))
-                })
-                .collect::<Result<_>>()?;
-            for h in handles {
-                blooms.push(h.join().expect("filter thread"));
+        // Zeroed memory: its pages are mapped as the insertions first write them.
+        let mut bloom =
+            Bloom::<u64>::new_with_seed(bytes, capacity as usize, &seed).map_err(|e| Error::Invalid(e.into()))?;
+        let probes = Probes::of(&bloom);
+        if probes.agrees(&bloom) {
+            let mut all = bloom.into_bytes();
+            advise_huge(all.as_ptr(), all.len());
+            probes.fill(&mut all, keys);
+            bloom = Bloom::from_bytes(all).map_err(|e| Error::Invalid(format!("filling the filter: {e}")))?;
+        } else {
+            for unit in 0..keys.units() {
+                keys.unit(unit, &mut |keys| keys.iter().for_each(|k| bloom.set(k)));
             }
-            Ok(())
-        })?;
-        let bloom = match blooms.len() {
-            0 => new()?,
-            1 => blooms.pop().expect("one"),
-            _ => {
-                // Same seed and size: OR-ing the bit arrays gives the filter of the union (in memory advised to
-                // use huge pages, like the bitmaps the threads filled).
-                let mut merged = huge_buffer(blooms[0].as_slice().len());
-                merged.extend_from_slice(blooms[0].as_slice());
-                let header = merged.len() - bytes;
-                for b in &blooms[1..] {
-                    let other = b.as_slice();
-                    debug_assert_eq!(other[..header], merged[..header]);
-                    for (m, o) in merged[header..].iter_mut().zip(&other[header..]) {
-                        *m |= o;
-                    }
-                }
-                Bloom::from_bytes(merged).map_err(|e| Error::Invalid(format!("merging filters: {e}")))?
-            }
-        };
+        }
         let meta = FilterMeta {
             entries,
             capacity,
@@ -275,28 +255,42 @@ impl KnownFilter {
         self.fill_ratio().powi(self.meta.hashes as i32)
     }
 
-    /// The file bytes.
-    pub fn to_bytes(&self) -> Vec<u8> {
+    /// The file's bytes before the bitmap: magic, version, metadata, the bitmap's length.
+    fn head(&self) -> Vec<u8> {
         let meta = serde_json::to_vec_pretty(&self.meta).expect("metadata serialises");
-        let bloom = self.bloom.as_slice();
-        let mut out = Vec::with_capacity(8 + 4 + 4 + meta.len() + 8 + bloom.len() + 4);
+        let mut out = Vec::with_capacity(8 + 4 + 4 + meta.len() + 8);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&VERSION.to_le_bytes());
         out.extend_from_slice(&(meta.len() as u32).to_le_bytes());
         out.extend_from_slice(&meta);
-        out.extend_from_slice(&(bloom.len() as u64).to_le_bytes());
-        out.extend_from_slice(bloom);
-        let crc = crc32fast::hash(&out);
-        out.extend_from_slice(&crc.to_le_bytes());
+        out.extend_from_slice(&(self.bloom.as_slice().len() as u64).to_le_bytes());
         out
+    }
+
+    /// The file bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.write_to(&mut out).expect("writing to memory");
+        out
+    }
+
+    /// Writes the file bytes ([`KnownFilter::to_bytes`]) to `out`, without a copy of the bitmap.
+    pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let head = self.head();
+        let bloom = self.bloom.as_slice();
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(&head);
+        crc.update(bloom);
+        out.write_all(&head)?;
+        out.write_all(bloom)?;
+        out.write_all(&crc.finalize().to_le_bytes())
     }
 
     /// Writes the file (to a temporary name, renamed when complete), readable by its owner only: a filter can
     /// be enumerated back into the numbers it holds.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
-        use std::io::Write;
         let mut file = AtomicFile::create_direct(path.as_ref(), crate::output::Privacy::Personal)?;
-        file.write_all(&self.to_bytes()).map_err(|e| Error::io(path.as_ref(), e))?;
+        self.write_to(&mut file).map_err(|e| Error::io(path.as_ref(), e))?;
         file.commit()
     }
 

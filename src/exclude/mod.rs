@@ -8,15 +8,17 @@ mod bitmap;
 mod build;
 mod filter;
 mod input;
+mod keys;
 mod suppress;
 
 pub use crate::hash::{KeyHasher, KeySet};
-pub use build::{BuiltFilter, build_filter, load_exclusions, read_inputs};
+pub use build::{BuiltFilter, build_filter, build_filter_from, load_exclusions, read_inputs, read_inputs_into};
 pub use filter::{FilterMeta, FilterParams, KnownFilter};
 pub use input::{
     Column, DELIMITERS, HeaderRow, InputOptions, InputShape, MAX_OUTSIDE_PLAN, MAX_REJECTED, NUMBER_SHARE, NumbersRead,
     OUTSIDE_KEPT, REJECTS_KEPT, Rejected, SAMPLE_BYTES, SAMPLE_ROWS, SourceStats, TextEncoding, parse_delimiter,
 };
+pub use keys::KnownKeys;
 pub use suppress::SuppressionList;
 
 use crate::generate::Excluder;

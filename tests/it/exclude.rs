@@ -435,3 +435,107 @@ fn a_file_read_in_pieces_equals_one_read() {
     same(&quoted, 2);
     same(&quoted, 3);
 }
+
+/// A known database of `rows` rows in several written formats, more than 8 MiB (so that it is read in pieces
+/// on several threads): repeated numbers, other countries' numbers, values that are not numbers, empty rows,
+/// and, with `multiline`, quoted notes spanning lines (which make a file read in pieces be read again whole).
+fn mixed_database(rows: u64, multiline: bool) -> String {
+    let mut csv = String::from("id;phone;note\n");
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    for i in 0..rows {
+        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        let n = 600_000_000 + (x >> 40) % 140_000_000;
+        let (a, b, c) = (n / 1_000_000, n / 1000 % 1000, n % 1000);
+        let phone = match i % 9 {
+            0 => format!("+420 {a} {b:03} {c:03}"),
+            1 => format!("{a}-{b:03}-{c:03}"),
+            2 => format!("00420{n}"),
+            3 => format!("+44 7700 900{:03}", i % 1000),
+            4 => "n/a".repeat(usize::from(i % 900 == 4)),
+            5 => format!("+420 {}", 600_000_000 + i % 5000),
+            6 => format!("2{:08}", (x >> 20) % 100_000_000),
+            _ => n.to_string(),
+        };
+        let note = if multiline && i % 50_000 == 7 { "\"called\nno answer\"" } else { "ok" };
+        writeln!(csv, "{i};{phone};{note}").unwrap();
+    }
+    csv
+}
+
+/// The filter's bytes with the creation time left out (two builds may straddle a second).
+fn filter_parts(f: &KnownFilter) -> (dialsim::exclude::FilterMeta, Vec<u8>) {
+    let bytes = f.to_bytes();
+    let bitmap = bytes[bytes.len() - 4 - (f.meta().bits / 8) as usize..bytes.len() - 4].to_vec();
+    let meta = dialsim::exclude::FilterMeta { created: String::new(), ..f.meta().clone() };
+    (meta, bitmap)
+}
+
+#[test]
+fn the_streaming_build_gives_the_bytes_of_the_build_from_every_key_whatever_the_threads() {
+    use dialsim::exclude::{KnownKeys, build_filter, build_filter_from, read_inputs, read_inputs_into};
+    let dir = tempfile::tempdir().unwrap();
+    let (big, small) = (dir.path().join("big.csv"), dir.path().join("small.csv"));
+    std::fs::write(&big, mixed_database(420_000, false)).unwrap();
+    std::fs::write(&small, mixed_database(3_000, false)).unwrap();
+    let options = InputOptions { max_rejected: 0.05, ..InputOptions::for_plan(&Plan::embedded("cz").unwrap()) };
+    let params = |threads| FilterParams { fp_rate: 0.01, expected: None, seed: Some(9), threads, country_code: 420 };
+    for inputs in [vec![big.display().to_string()], vec![small.display().to_string(), big.display().to_string()]] {
+        let reads: Vec<_> = read_inputs(&inputs, &options, 1, &|_, _| {}).into_iter().map(Result::unwrap).collect();
+        let old = build_filter(reads, &params(1)).unwrap();
+        assert!(old.rejected > 0 && old.numbers > old.filter.meta().entries, "rejected values and repeats");
+        let expected = filter_parts(&old.filter);
+        for threads in [1, 2, 3] {
+            let layouts = [
+                ("bitmap", KnownKeys::with_bitmap(&options)),
+                ("keys", KnownKeys::without_bitmap()),
+                ("chosen", KnownKeys::for_inputs(&inputs, &options)),
+            ];
+            for (layout, keys) in layouts {
+                let reads = read_inputs_into(&inputs, &options, threads, &|_, _| {}, &keys);
+                let reads: Vec<_> = reads.into_iter().map(Result::unwrap).collect();
+                assert!(reads.iter().all(|r| r.keys.is_empty()));
+                let new = build_filter_from(keys, reads, &params(threads)).unwrap();
+                let what = format!("{} inputs, {threads} threads, {layout}", inputs.len());
+                assert_eq!((new.rows, new.numbers, new.rejected), (old.rows, old.numbers, old.rejected), "{what}");
+                assert!(filter_parts(&new.filter) == expected, "{what}: the filter differs");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_file_read_again_whole_is_gathered_once_into_the_streaming_build() {
+    use dialsim::exclude::{KnownKeys, build_filter, build_filter_from, read_inputs, read_inputs_into};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.csv");
+    std::fs::write(&path, mixed_database(420_000, true)).unwrap();
+    let inputs = [path.display().to_string()];
+    let options = InputOptions { max_rejected: 0.05, ..InputOptions::for_plan(&Plan::embedded("cz").unwrap()) };
+    let params = FilterParams { fp_rate: 0.01, expected: None, seed: Some(4), threads: 2, country_code: 420 };
+    let reads: Vec<_> = read_inputs(&inputs, &options, 1, &|_, _| {}).into_iter().map(Result::unwrap).collect();
+    let old = build_filter(reads, &params).unwrap();
+    for keys in [KnownKeys::with_bitmap(&options), KnownKeys::without_bitmap()] {
+        // Three pieces: the notes spanning lines make the file be read again on one thread, after the pieces
+        // gathered their keys (which the keys forget first).
+        let reads = read_inputs_into(&inputs, &options, 3, &|_, _| {}, &keys);
+        let reads: Vec<_> = reads.into_iter().map(Result::unwrap).collect();
+        let new = build_filter_from(keys, reads, &params).unwrap();
+        assert_eq!((new.rows, new.numbers, new.rejected), (old.rows, old.numbers, old.rejected));
+        assert!(filter_parts(&new.filter) == filter_parts(&old.filter), "the filter differs");
+    }
+}
+
+#[test]
+fn a_large_input_of_the_plans_numbers_is_gathered_as_bits_and_a_small_one_as_keys() {
+    use dialsim::exclude::KnownKeys;
+    let dir = tempfile::tempdir().unwrap();
+    let options = InputOptions::for_plan(&Plan::embedded("cz").unwrap());
+    let small = dir.path().join("small.csv");
+    std::fs::write(&small, mixed_database(100, false)).unwrap();
+    assert!(!KnownKeys::for_inputs(&[small.display().to_string()], &options).has_bitmap());
+    // Larger than the bitmap of the Czech plan's ranges (about 50 MB): a sparse file will do.
+    let large = dir.path().join("large.csv");
+    std::fs::File::create(&large).unwrap().set_len(80 << 20).unwrap();
+    assert!(KnownKeys::for_inputs(&[large.display().to_string()], &options).has_bitmap());
+    assert!(!KnownKeys::for_inputs(&["-".to_string()], &options).has_bitmap(), "stdin counts for nothing");
+}

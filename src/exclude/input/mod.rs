@@ -283,16 +283,32 @@ impl InputOptions {
 
     /// [`InputOptions::read_path`], adding the bytes read to `count` as it goes (a build's progress).
     pub(crate) fn read_path_counted(&self, path: &str, count: &AtomicU64) -> Result<NumbersRead> {
-        if path == "-" {
-            self.read("-", Counted { inner: std::io::stdin().lock(), count })
+        self.read_path_whole(path, count, &InOrder)
+    }
+
+    /// Reads a file, or stdin for `-`, on this thread, its keys going to `store`.
+    pub(crate) fn read_path_whole<S: KeyStore>(&self, path: &str, count: &AtomicU64, store: &S) -> Result<NumbersRead> {
+        let mut piece = store.piece();
+        let mut read = if path == "-" {
+            self.read_into("-", Counted { inner: std::io::stdin().lock(), count }, &mut piece)
         } else {
             let file = crate::open::open(std::path::Path::new(path))?.file;
-            self.read(path, std::io::BufReader::with_capacity(1 << 20, Counted { inner: file, count }))
-        }
+            self.read_into(path, std::io::BufReader::with_capacity(1 << 20, Counted { inner: file, count }), &mut piece)
+        }?;
+        store.join(vec![piece], &mut read);
+        Ok(read)
     }
 
     /// Reads CSV from `input`; `name` is used in errors.
-    pub fn read(&self, name: &str, mut input: impl Read) -> Result<NumbersRead> {
+    pub fn read(&self, name: &str, input: impl Read) -> Result<NumbersRead> {
+        let mut keys = Vec::new();
+        let mut read = self.read_into(name, input, &mut keys)?;
+        read.keys = keys;
+        Ok(read)
+    }
+
+    /// [`InputOptions::read`], the keys going to `keys` (the result's `keys` stay empty).
+    fn read_into(&self, name: &str, mut input: impl Read, keys: &mut impl KeySink) -> Result<NumbersRead> {
         let failed = |e: std::io::Error| Error::input(name, None, format!("reading failed: {e}"));
         let head = encoding::read_up_to(&mut input, SAMPLE_BYTES).map_err(failed)?;
         let (encoding, mark, encoding_how) = self.encoding_of(&head);
@@ -310,7 +326,7 @@ impl InputOptions {
             (shape, Box::new(Cursor::new(sample).chain(utf8)))
         };
         let header = shape.header.is_some();
-        let mut part = self.read_part(name, stream, &shape, header)?;
+        let mut part = self.read_part(name, stream, &shape, header, keys)?;
         if let Some((line, message)) = part.failure {
             return Err(Error::input(name, line, message));
         }
@@ -342,13 +358,26 @@ impl InputOptions {
         parts: usize,
         count: &AtomicU64,
     ) -> Result<NumbersRead> {
+        self.read_path_parallel_into(path, parts, count, &InOrder)
+    }
+
+    /// [`InputOptions::read_path_parallel_counted`], the keys going to `store`, which must hold no other
+    /// input's keys: a file whose pieces cannot be trusted (a quoted field spanning a cut) makes the store
+    /// forget every key and the file be read again on one thread.
+    pub(crate) fn read_path_parallel_into<S: KeyStore>(
+        &self,
+        path: &str,
+        parts: usize,
+        count: &AtomicU64,
+        store: &S,
+    ) -> Result<NumbersRead> {
         const MIN_SPLIT: u64 = 8 << 20;
         if path == "-" || parts < 2 {
-            return self.read_path_counted(path, count);
+            return self.read_path_whole(path, count, store);
         }
         let size = crate::open::open(std::path::Path::new(path))?.len;
         if size < MIN_SPLIT {
-            return self.read_path_counted(path, count);
+            return self.read_path_whole(path, count, store);
         }
         let open = || Ok::<_, Error>(crate::open::open(std::path::Path::new(path))?.file);
         let open_at = |at: u64| {
@@ -359,7 +388,7 @@ impl InputOptions {
         let head = encoding::read_up_to(&mut open()?, SAMPLE_BYTES).map_err(|e| Error::io(path, e))?;
         let (encoding, mark, encoding_how) = self.encoding_of(&head);
         if !encoding.is_ascii_compatible() {
-            return self.read_path(path);
+            return self.read_path_whole(path, &AtomicU64::new(0), store);
         }
         let shape = self.shape(path, &head[mark..], head.len() == SAMPLE_BYTES, encoding, encoding_how)?;
         // Cut points: just after the first newline at or after each equal share of the bytes.
@@ -377,14 +406,20 @@ impl InputOptions {
         }
         cuts.push(size);
         let shape_ref = &shape;
-        let pieces: Vec<Result<records::Part>> = std::thread::scope(|s| {
+        type Read<P> = Result<(records::Part, P)>;
+        let pieces: Vec<Read<S::Piece<'_>>> = std::thread::scope(|s| {
             let handles: Vec<_> = cuts
                 .windows(2)
                 .enumerate()
                 .map(|(i, w)| {
                     let (from, to) = (w[0], w[1]);
                     let header = shape_ref.header.is_some() && i == 0;
-                    s.spawn(move || self.read_part(path, open_at(from)?.take(to - from), shape_ref, header))
+                    s.spawn(move || {
+                        let mut keys = store.piece();
+                        let part =
+                            self.read_part(path, open_at(from)?.take(to - from), shape_ref, header, &mut keys)?;
+                        Ok((part, keys))
+                    })
                 })
                 .collect();
             handles.into_iter().map(|h| h.join().expect("input reader thread")).collect()
@@ -393,12 +428,18 @@ impl InputOptions {
             NumbersRead { stats: SourceStats { name: path.to_string(), ..Default::default() }, ..Default::default() };
         let mut lines = 0;
         let mut parts = Vec::with_capacity(pieces.len());
+        let mut keys = Vec::with_capacity(pieces.len());
+        let mut again = false;
         for piece in pieces {
-            let part = piece?;
-            if part.spanned || part.unclosed.is_some() {
-                return self.read_path_counted(path, count);
-            }
+            let (part, piece_keys) = piece?;
+            again |= part.spanned || part.unclosed.is_some();
             parts.push(part);
+            keys.push(piece_keys);
+        }
+        if again {
+            drop(keys);
+            store.forget();
+            return self.read_path_whole(path, count, store);
         }
         // Errors in the order one thread meets them: the first row that stops the reading, else the first
         // number in a column left out.
@@ -413,8 +454,8 @@ impl InputOptions {
                 return Err(late(path, line + start, &shape, column));
             }
         }
-        for mut part in parts {
-            out.keys.append(&mut part.read.keys);
+        store.join(keys, &mut out);
+        for part in parts {
             out.stats.rows += part.read.stats.rows;
             out.stats.numbers += part.read.stats.numbers;
             out.stats.rejected += part.read.stats.rejected;
@@ -557,6 +598,57 @@ pub(super) fn unclosed(name: &str, line: u64) -> Error {
         Some(line),
         "a quote opened on this line is never closed: the rest of the input would be read as one field",
     )
+}
+
+/// Where a reader puts the keys ([`crate::PhoneNumber::key`]) of the numbers it reads, in file order.
+pub(crate) trait KeySink {
+    /// Takes the key of the next number read.
+    fn push(&mut self, key: u64);
+}
+
+impl KeySink for Vec<u64> {
+    #[inline]
+    fn push(&mut self, key: u64) {
+        Vec::push(self, key);
+    }
+}
+
+/// Where the keys of a whole input go: each thread reading a piece of it fills a piece of the store.
+pub(crate) trait KeyStore: Sync {
+    /// What one thread fills.
+    type Piece<'s>: KeySink + Send
+    where
+        Self: 's;
+    /// A piece to fill.
+    fn piece(&self) -> Self::Piece<'_>;
+    /// Takes the pieces of one input, in file order, once all were read well; a store that keeps the keys
+    /// with the input puts them in `read.keys`.
+    fn join<'s>(&'s self, pieces: Vec<Self::Piece<'s>>, read: &mut NumbersRead);
+    /// Forgets every key taken, before an input whose pieces were misread is read again whole.
+    fn forget(&self);
+}
+
+/// The keys of each input kept with it ([`NumbersRead::keys`]), in file order.
+pub(crate) struct InOrder;
+
+impl KeyStore for InOrder {
+    type Piece<'s> = Vec<u64>;
+
+    fn piece(&self) -> Vec<u64> {
+        Vec::new()
+    }
+
+    fn join(&self, pieces: Vec<Vec<u64>>, read: &mut NumbersRead) {
+        for mut piece in pieces {
+            if read.keys.is_empty() {
+                read.keys = piece;
+            } else {
+                read.keys.append(&mut piece);
+            }
+        }
+    }
+
+    fn forget(&self) {}
 }
 
 /// A reader that adds the bytes it reads to a shared count.

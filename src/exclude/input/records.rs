@@ -4,7 +4,9 @@
 
 use std::io::Read;
 
-use super::{InputOptions, InputShape, NumbersRead, OUTSIDE_KEPT, REJECTS_KEPT, Rejected, SourceStats, columns, sniff};
+use super::{
+    InputOptions, InputShape, KeySink, NumbersRead, OUTSIDE_KEPT, REJECTS_KEPT, Rejected, SourceStats, columns, sniff,
+};
 use crate::error::Result;
 
 /// What [`InputOptions::read_part`] read.
@@ -27,8 +29,16 @@ use crate::open::LineLimit;
 impl InputOptions {
     /// Reads the records of `input` (lines counted from 1 within it) in `shape`, skipping the first one when
     /// `header`. A row that stops the reading (a row wider than the others, not a number in strict mode) is
-    /// returned as the part's failure, with its line, so that the pieces of a file can shift it.
-    pub(super) fn read_part(&self, name: &str, input: impl Read, shape: &InputShape, mut header: bool) -> Result<Part> {
+    /// returned as the part's failure, with its line, so that the pieces of a file can shift it. The keys of
+    /// the numbers go to `keys`, in file order (the part's `read.keys` stays empty).
+    pub(super) fn read_part(
+        &self,
+        name: &str,
+        input: impl Read,
+        shape: &InputShape,
+        mut header: bool,
+        keys: &mut impl KeySink,
+    ) -> Result<Part> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -105,7 +115,7 @@ impl InputOptions {
                 match self.normalizer.parse_bytes(field) {
                     Ok(n) => {
                         out.stats.numbers += 1;
-                        out.keys.push(n.key());
+                        keys.push(n.key());
                         if check_plan && n.country_code == own && !self.normalizer.in_plan(&n) {
                             // Kept: excluding more is safe. Counted: a file of another country's numbers
                             // read as this one's would exclude nothing it should.
