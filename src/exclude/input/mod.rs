@@ -13,6 +13,10 @@ mod columns;
 mod country;
 mod encoding;
 mod records;
+mod sink;
+pub use shape::InputShape;
+pub(crate) use sink::{InOrder, KeySink, KeyStore};
+mod shape;
 mod sniff;
 
 use std::io::{Cursor, Read, Seek, SeekFrom};
@@ -154,66 +158,6 @@ pub struct Rejected {
     pub field: String,
     /// Why it is not a number.
     pub reason: &'static str,
-}
-
-/// How an input was read, and why: decided once from its first rows and used for all of it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InputShape {
-    /// The text encoding.
-    pub encoding: TextEncoding,
-    /// How it was decided (given, byte-order mark, …).
-    pub encoding_how: String,
-    /// The field delimiter.
-    pub delimiter: u8,
-    /// How it was decided.
-    pub delimiter_how: String,
-    /// The header's names, when the first row is a header.
-    pub header: Option<Vec<String>>,
-    /// How that was decided.
-    pub header_how: String,
-    /// Fields per row (rows may have fewer; more only when the extra fields are empty).
-    pub width: usize,
-    /// The 0-based columns read.
-    pub columns: Vec<usize>,
-    /// Why these columns.
-    pub columns_how: String,
-    /// Columns not read that held no phone number in the sample (empty, or named like a phone column): a
-    /// number in one of them later is an error, not a number left out unnoticed.
-    pub watched: Vec<usize>,
-    /// Lines end in a bare carriage return (old Mac exports). Otherwise records end at `\n` and a `\r` before
-    /// it is trimmed with the field: the csv reader's own CRLF handling would give every record after the
-    /// first the line before its own.
-    cr_only: bool,
-}
-
-impl InputShape {
-    /// The delimiter as written in messages (`','`, `tab`).
-    pub fn delimiter_name(&self) -> String {
-        sniff::show(self.delimiter)
-    }
-
-    /// The columns read, as named in messages: `'Telefon' (column 3)`, or `column 3`.
-    pub fn column_labels(&self) -> Vec<String> {
-        self.columns.iter().map(|&c| columns::label(self.header.as_deref(), c)).collect()
-    }
-}
-
-impl Default for InputShape {
-    fn default() -> InputShape {
-        InputShape {
-            encoding: TextEncoding::Utf8,
-            encoding_how: String::new(),
-            delimiter: b',',
-            delimiter_how: String::new(),
-            header: None,
-            header_how: String::new(),
-            width: 1,
-            columns: vec![0],
-            columns_how: String::new(),
-            watched: Vec::new(),
-            cr_only: false,
-        }
-    }
 }
 
 /// The numbers of one input.
@@ -598,57 +542,6 @@ pub(super) fn unclosed(name: &str, line: u64) -> Error {
         Some(line),
         "a quote opened on this line is never closed: the rest of the input would be read as one field",
     )
-}
-
-/// Where a reader puts the keys ([`crate::PhoneNumber::key`]) of the numbers it reads, in file order.
-pub(crate) trait KeySink {
-    /// Takes the key of the next number read.
-    fn push(&mut self, key: u64);
-}
-
-impl KeySink for Vec<u64> {
-    #[inline]
-    fn push(&mut self, key: u64) {
-        Vec::push(self, key);
-    }
-}
-
-/// Where the keys of a whole input go: each thread reading a piece of it fills a piece of the store.
-pub(crate) trait KeyStore: Sync {
-    /// What one thread fills.
-    type Piece<'s>: KeySink + Send
-    where
-        Self: 's;
-    /// A piece to fill.
-    fn piece(&self) -> Self::Piece<'_>;
-    /// Takes the pieces of one input, in file order, once all were read well; a store that keeps the keys
-    /// with the input puts them in `read.keys`.
-    fn join<'s>(&'s self, pieces: Vec<Self::Piece<'s>>, read: &mut NumbersRead);
-    /// Forgets every key taken, before an input whose pieces were misread is read again whole.
-    fn forget(&self);
-}
-
-/// The keys of each input kept with it ([`NumbersRead::keys`]), in file order.
-pub(crate) struct InOrder;
-
-impl KeyStore for InOrder {
-    type Piece<'s> = Vec<u64>;
-
-    fn piece(&self) -> Vec<u64> {
-        Vec::new()
-    }
-
-    fn join(&self, pieces: Vec<Vec<u64>>, read: &mut NumbersRead) {
-        for mut piece in pieces {
-            if read.keys.is_empty() {
-                read.keys = piece;
-            } else {
-                read.keys.append(&mut piece);
-            }
-        }
-    }
-
-    fn forget(&self) {}
 }
 
 /// A reader that adds the bytes it reads to a shared count.
