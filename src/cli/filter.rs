@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use dialsim::exclude::BuiltFilter;
-use dialsim::{Normalizer, Plan, exclude::FilterParams, exclude::KnownFilter};
+use dialsim::{Normalizer, Plan, exclude::KnownFilter};
 
 use super::input_args::{self, InputArgs};
 
@@ -140,81 +140,35 @@ pub fn run(cmd: FilterCommand) -> Result<i32> {
 }
 
 fn build(args: BuildArgs) -> Result<i32> {
-    if args.inputs.iter().filter(|i| *i == "-").count() > 1 {
-        anyhow::bail!(dialsim::Error::Request("stdin (-) can be read only once".into()));
-    }
-    // Usage errors before any input is read.
-    dialsim::exclude::KnownFilter::check_fp_rate(args.fp_rate)
-        .map_err(|e| dialsim::Error::Request(format!("--fp-rate: {e}")))?;
-    let to_stdout = dialsim::output::is_stdout(&args.output);
-    if to_stdout && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+    if dialsim::output::is_stdout(&args.output) && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         anyhow::bail!(dialsim::Error::Request("-o -: a filter is binary; redirect stdout to a file or a pipe".into()));
     }
-    if !to_stdout {
-        // Before any input is read: the output must be replaceable and must not be one of the inputs.
-        dialsim::output::check_target(&args.output)?;
-        let inputs: Vec<&std::path::Path> = args.inputs.iter().map(std::path::Path::new).collect();
-        dialsim::output::refuse_inputs(&args.output, &inputs)?;
-    }
-    let plan = Plan::resolve(&args.plan)?;
-    let options = args.input.options(&plan)?;
-    let threads = super::threads(args.threads)?;
+    let job = dialsim::jobs::FilterJob {
+        inputs: args.inputs.clone(),
+        output: args.output.clone(),
+        fp_rate: args.fp_rate,
+        expected: args.expected,
+        seed: args.seed,
+        plan: args.plan.clone(),
+        reading: args.input.reading(),
+        threads: super::threads(args.threads)?,
+    };
     let bar = super::progress_bar_with(
         0,
         true,
         "reading {bar:40} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} eta {eta}",
     );
-    let keys = dialsim::exclude::KnownKeys::for_inputs(&args.inputs, &options);
-    let reads = dialsim::exclude::read_inputs_into(
-        &args.inputs,
-        &options,
-        threads,
-        &|done, total| {
-            if let Some(b) = &bar {
-                b.set_length(total);
-                b.set_position(done);
-            }
-        },
-        &keys,
-    );
-    if let Some(b) = bar {
+    let progress = |done, total| {
+        if let Some(b) = &bar {
+            b.set_length(total);
+            b.set_position(done);
+        }
+    };
+    let done = job.run(&mut super::generate::print_note, &progress).map_err(input_args::with_flags);
+    if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    // Every input is read (and reported) before any is refused, so one run shows every problem.
-    let mut ok = Vec::new();
-    let mut failed = None;
-    for read in reads {
-        match read {
-            Ok(read) => {
-                input_args::report(&read, None);
-                ok.push(read);
-            }
-            Err(e) => {
-                // Each refused input in order; the last is returned (and printed by main).
-                if let Some(earlier) = failed.replace(input_args::with_flags(e)) {
-                    eprintln!("dialsim: error: {}", dialsim::text::escape_controls(&earlier.to_string()));
-                }
-            }
-        }
-    }
-    if let Some(e) = failed {
-        return Err(e.into());
-    }
-    let params = FilterParams {
-        fp_rate: args.fp_rate,
-        expected: args.expected,
-        seed: args.seed,
-        threads,
-        country_code: options.normalizer.country_code(),
-    };
-    let BuiltFilter { filter, rows, numbers, rejected } = dialsim::exclude::build_filter_from(keys, ok, &params)?;
-    if to_stdout {
-        use std::io::Write as _;
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(&filter.to_bytes()).and_then(|()| stdout.flush()).map_err(dialsim::Error::Output)?;
-    } else {
-        filter.save(&args.output)?;
-    }
+    let BuiltFilter { filter, rows, numbers, rejected } = done?.built;
     let m = filter.meta();
     note!(
         "dialsim: wrote {}: {} distinct numbers of {} read ({} repeated) from {} rows of {} input{}{}; {} bits ({:.1} MiB), {} hashes, fp target {}",

@@ -176,6 +176,9 @@ pub(crate) fn print_note(note: Note<'_>) {
         Note::Warning(text) => note!("dialsim: warning: {text}"),
         Note::Remark(text) => note!("dialsim: note: {text}"),
         Note::Info(text) => note!("dialsim: {text}"),
+        Note::Refused(e) => {
+            eprintln!("dialsim: error: {}", dialsim::text::escape_controls(&input_args::with_flags(e).to_string()))
+        }
         Note::Continuing { list, start, seed, shard } => {
             note!("dialsim: continuing {} from position {start} (seed {seed}, shard {shard})", list.display())
         }

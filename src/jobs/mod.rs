@@ -13,6 +13,7 @@
 //! - [`ScrubJob`]: a list scrubbed again against today's exclusion sources, its manifest carried over.
 //! - [`AuditJob`]: a run folder audited again from its files, against the sources and registry given.
 //! - [`GridJob`]: a sweep or a frontier into its folder (results, charts, record of processing, commit).
+//! - [`FilterJob`]: a Bloom filter of known databases, built from their files and written whole.
 //! - [`replications_into`]: replications of a campaign into a run folder.
 //! - [`run_series`] (feature `registry`): campaigns one after another against one registry, each reading what the earlier ones
 //!   wrote back ([`Series`], `series.csv`).
@@ -20,6 +21,7 @@
 
 mod audit;
 mod campaign;
+mod filter;
 mod grid;
 mod list;
 mod reading;
@@ -32,6 +34,7 @@ pub use audit::{AuditDone, AuditJob, SourceMatch};
 #[cfg(feature = "registry")]
 pub use campaign::{RegistryUse, WriteBack, prior, write_back};
 pub use campaign::{RunDone, RunJob, replications_into, run_into};
+pub use filter::{FilterDone, FilterJob};
 pub use grid::{GridDone, GridJob, SWEEP_CHARTED};
 pub use list::{ListDesign, ListDone, ListJob, ListOrigin, NewList, record_list, registry_exclude};
 pub use reading::{Note, Notes, Reading, exclusion_sources, load_exclusions, scenario_notes, unbound};

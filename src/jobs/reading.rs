@@ -92,6 +92,8 @@ pub enum Note<'a> {
     /// How the run will behave where the scenario may not expect it (e.g. AMD's analysis outlasting the
     /// silence limit).
     Remark(String),
+    /// An input refused, when more inputs are read before the job fails (the job's error is the last one).
+    Refused(Error),
     /// What a job did or left out, said in words (e.g. an audit check not made, and why).
     Info(String),
     /// A list is continued from `start` (seed and shard as recorded).

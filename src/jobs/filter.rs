@@ -1,0 +1,96 @@
+//! A Bloom filter of known databases, built from their files and written whole.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::reading::{Note, Notes, Reading};
+use crate::error::{Error, Result};
+use crate::exclude::{self, BuiltFilter, FilterParams, KnownFilter, KnownKeys};
+use crate::output;
+use crate::plan::Plan;
+
+/// A filter to build: its inputs, where it goes, its false-positive rate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FilterJob {
+    /// The known databases (CSV or txt files of numbers; `-`: standard input, once).
+    pub inputs: Vec<String>,
+    /// The filter file (`-`: standard output).
+    pub output: PathBuf,
+    /// The false-positive rate wanted.
+    pub fp_rate: f64,
+    /// Size the filter for this many numbers instead of those read.
+    pub expected: Option<u64>,
+    /// The seed of the filter's hash keys; none: drawn.
+    pub seed: Option<u64>,
+    /// The plan whose country the inputs' numbers are read for.
+    pub plan: String,
+    /// How the inputs are read.
+    pub reading: Reading,
+    /// Threads reading the inputs.
+    pub threads: usize,
+}
+
+/// What a filter build did.
+#[derive(Debug)]
+pub struct FilterDone {
+    /// The filter, its counts and sources.
+    pub built: BuiltFilter,
+}
+
+impl FilterJob {
+    /// Reads every input (telling each as [`Note::Read`], each refused one but the last as
+    /// [`Note::Refused`]: one run shows every problem), builds the filter and writes it whole. `progress` is
+    /// told bytes read of the total.
+    pub fn run(&self, notes: &mut Notes<'_>, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<FilterDone> {
+        if self.inputs.iter().filter(|i| *i == "-").count() > 1 {
+            return Err(Error::Request("stdin (-) can be read only once".into()));
+        }
+        // Request errors before any input is read.
+        KnownFilter::check_fp_rate(self.fp_rate).map_err(|e| Error::Request(format!("--fp-rate: {e}")))?;
+        let to_stdout = output::is_stdout(&self.output);
+        if !to_stdout {
+            // Before any input is read: the output must be replaceable and must not be one of the inputs.
+            output::check_target(&self.output)?;
+            let inputs: Vec<&std::path::Path> = self.inputs.iter().map(std::path::Path::new).collect();
+            output::refuse_inputs(&self.output, &inputs)?;
+        }
+        let plan = Plan::resolve(&self.plan)?;
+        let options = self.reading.options(&plan)?;
+        let keys = KnownKeys::for_inputs(&self.inputs, &options);
+        let reads = exclude::read_inputs_into(&self.inputs, &options, self.threads, progress, &keys);
+        // Every input is read (and told) before any is refused.
+        let mut ok = Vec::new();
+        let mut failed: Option<Error> = None;
+        for read in reads {
+            match read {
+                Ok(read) => {
+                    notes(Note::Read { read: &read, distinct: None });
+                    ok.push(read);
+                }
+                Err(e) => {
+                    if let Some(earlier) = failed.replace(e) {
+                        notes(Note::Refused(earlier));
+                    }
+                }
+            }
+        }
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        let params = FilterParams {
+            fp_rate: self.fp_rate,
+            expected: self.expected,
+            seed: self.seed,
+            threads: self.threads,
+            country_code: options.normalizer.country_code(),
+        };
+        let built = exclude::build_filter_from(keys, ok, &params)?;
+        if to_stdout {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(&built.filter.to_bytes()).and_then(|()| stdout.flush()).map_err(Error::Output)?;
+        } else {
+            built.filter.save(&self.output)?;
+        }
+        Ok(FilterDone { built })
+    }
+}
