@@ -14,6 +14,9 @@ pub struct Comparison {
     pub replications: u32,
     /// Every KPI: A, B and B − A ([`Paired`]).
     pub rows: Vec<(&'static str, Paired)>,
+    /// The currency of both sides' costs; none when they differ (their costs cannot be subtracted) or no run
+    /// was made.
+    pub cost_currency: Option<String>,
 }
 
 impl Comparison {
@@ -44,7 +47,9 @@ pub fn compare(
     let total = 2 * u64::from(replications);
     let ra = replicate(a, seed, replications, threads, &|done, _| progress(done, total));
     let rb = replicate(b, seed, replications, threads, &|done, _| progress(u64::from(replications) + done, total));
-    Comparison { seed, replications, rows: pair(&ra, &rb) }
+    let currency = |runs: &[Summary]| runs.first().map(|s| s.costs.cost_currency.clone());
+    let cost_currency = currency(&ra).filter(|c| Some(c) == currency(&rb).as_ref());
+    Comparison { seed, replications, rows: pair(&ra, &rb), cost_currency }
 }
 
 /// Every KPI of paired summaries (`a[i]` and `b[i]` ran with the same seed).

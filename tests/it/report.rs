@@ -350,7 +350,7 @@ fn every_cost_in_a_report_carries_the_scenario_currency() {
         &[
             &["compare", "default", "default", "--set", eur, "--set-b", "dialer.agents=25", "--replications", "2"][..],
             &short,
-            &["--report", "compare.html"],
+            &["--report", "compare.html", "-o", "compare.csv"],
         ]
         .concat(),
     );
@@ -387,6 +387,14 @@ fn every_cost_in_a_report_carries_the_scenario_currency() {
     let read = std::fs::read_to_string(d.join("sweep-read.html")).unwrap();
     assert_eq!(priced.find_iter(&read).count(), 2 * 2, "read back from sweep.csv, every cost still in EUR");
     assert!(!read.contains("currency not recorded") && read.contains("<dt>costs in</dt><dd>EUR</dd>"));
+    // The comparison read back from compare.csv: it records the currency too (cost_currency).
+    ok_stdout(d, &["report", "compare.csv", "-o", "compare-read.html"]);
+    let read = std::fs::read_to_string(d.join("compare-read.html")).unwrap();
+    assert!(!read.contains("currency not recorded"), "compare.csv read back without its currency");
+    for label in &money {
+        let cells = row(&read, label);
+        assert!(cells[..3].iter().all(|c| c.ends_with(" EUR")), "compare.csv read back: {label}: {cells:?}");
+    }
 }
 
 #[test]

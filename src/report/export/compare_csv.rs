@@ -6,7 +6,8 @@ use super::Export;
 use crate::analysis::Comparison;
 
 /// One row per KPI: `kpi,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,paired_half_width,
-/// independent_half_width`.
+/// independent_half_width,cost_currency` (the last the same on every row: the currency of both sides' costs,
+/// empty when they differ).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CompareCsv;
 
@@ -14,12 +15,14 @@ impl Export<Comparison> for CompareCsv {
     fn write(&self, out: &mut dyn Write, c: &Comparison) -> io::Result<()> {
         writeln!(
             out,
-            "kpi,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,paired_half_width,independent_half_width"
+            "kpi,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,paired_half_width,independent_half_width,\
+             cost_currency"
         )?;
+        let currency = crate::text::csv_cell(c.cost_currency.as_deref().unwrap_or(""));
         for (kpi, p) in &c.rows {
             writeln!(
                 out,
-                "{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{}",
                 kpi,
                 p.a.mean,
                 p.b.mean,
@@ -27,7 +30,8 @@ impl Export<Comparison> for CompareCsv {
                 p.diff.ci95_low,
                 p.diff.ci95_high,
                 p.diff.half_width(),
-                p.independent_half_width
+                p.independent_half_width,
+                currency
             )?;
         }
         Ok(())

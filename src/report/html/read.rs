@@ -245,5 +245,10 @@ pub(super) fn compare(ctx: Context, bytes: &[u8], name: &str) -> Result<Section>
             diff: Est { mean: num(&r[c[3]]), lo: num(&r[c[4]]), hi: num(&r[c[5]]) },
         })
         .collect();
+    // The currency of both sides' costs (a comparison written before dialsim recorded it has no such column).
+    let mut ctx = ctx;
+    if let Some(c) = csv.col("cost_currency") {
+        ctx.currency = csv.rows.first().map(|r| r[c].clone()).filter(|c| !c.is_empty()).or(ctx.currency);
+    }
     Ok(Section::Compare { ctx, a: "A".into(), b: "B".into(), differences: Vec::new(), rows })
 }
