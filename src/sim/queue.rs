@@ -6,12 +6,9 @@
 //! time never runs backwards, so one delay's events fall due in the order they were scheduled, and a lane's
 //! front is its earliest. Other events go to one of two four-way heaps: the near heap for those due within
 //! [`NEAR`], the far heap for the rest (shift ends scheduled at midnight, withdrawals days ahead), so the heap
-//! every random delay sifts through stays small. While the near heap is large (hundreds of agents), near events
-//! due from the next bucket on wait in a calendar of one-second buckets and enter the heap a bucket at a time.
-//! [`EventQueue::pop`] takes the earliest (time, seq) of the two heaps' tops and the lanes' fronts, after moving
-//! in every calendar bucket that could hold an earlier entry, so the order is exactly a single heap's. Lanes cost
-//! O(1) per event, and they keep events that pile up far ahead (a drop timeout of days in a queueing study) out of
-//! the heaps.
+//! every random delay sifts through stays small. [`EventQueue::pop`] takes the earliest (time, seq) of the two
+//! heaps' tops and the lanes' fronts, so the order is exactly a single heap's. Lanes cost O(1) per event, and
+//! they keep events that pile up far ahead (a drop timeout of days in a queueing study) out of the heaps.
 
 use std::collections::VecDeque;
 
@@ -34,16 +31,6 @@ const SEQ_LIMIT: u64 = 1 << SEQ_BITS;
 
 /// Events due further ahead than this when scheduled go to the far heap.
 const NEAR: Millis = Millis(10 * 60 * 1000);
-
-/// The width of a calendar bucket, in ms.
-const BUCKET_MS: u64 = 1 << 10;
-/// Calendar buckets: a lap of them (about 17.5 minutes) spans more than [`NEAR`] and a bucket, so a bucket never
-/// holds events of two laps.
-const BUCKETS: usize = 1 << 10;
-const _: () = assert!(BUCKETS as u64 * BUCKET_MS > NEAR.0 + 2 * BUCKET_MS);
-/// From this many entries in the near heap on, near events due at or after the calendar's cursor go to the
-/// calendar instead.
-const CALENDAR_FROM: usize = 64;
 
 /// Lanes at most; further delays go to the heap.
 const MAX_LANES: usize = 12;
@@ -83,10 +70,6 @@ fn payload_of(e: u128) -> u64 {
 pub struct EventQueue<E: Packed> {
     /// Events due within [`NEAR`] of the last event popped when they were scheduled.
     heap: Heap,
-    /// Near events due at or after its cursor, while the near heap is large (thousands of agents talking and
-    /// calls ringing): moved into the heap a bucket at a time as the time reaches them, so the heap holds the
-    /// next second or so of events and stays in the first-level cache.
-    calendar: Calendar,
     /// Events scheduled further ahead (a shift's end, a withdrawal days later): kept out of `heap`, whose
     /// every pop walks from its root to its bottom, so that it stays small and in the caches.
     far: Heap,
@@ -107,7 +90,6 @@ impl<E: Packed> EventQueue<E> {
     pub fn new() -> Self {
         EventQueue {
             heap: Heap::default(),
-            calendar: Calendar::default(),
             far: Heap::default(),
             now: Millis::ZERO,
             delays: Vec::new(),
@@ -136,7 +118,6 @@ impl<E: Packed> EventQueue<E> {
         let mut all: Vec<u128> = Vec::new();
         all.extend(self.heap.entries_mut().chain(self.far.entries_mut()).map(|e| *e));
         all.extend(self.lanes.iter().flatten());
-        all.extend(self.calendar.buckets.iter().flatten());
         all.sort_unstable();
         let renumbered = |e: &mut u128| {
             let rank = all.binary_search(e).expect("every entry was gathered") as u64;
@@ -144,7 +125,6 @@ impl<E: Packed> EventQueue<E> {
         };
         self.heap.entries_mut().chain(self.far.entries_mut()).for_each(renumbered);
         self.lanes.iter_mut().flatten().for_each(renumbered);
-        self.calendar.buckets.iter_mut().flatten().for_each(renumbered);
         for (front, lane) in self.fronts.iter_mut().zip(&self.lanes) {
             *front = lane.front().copied().unwrap_or(EMPTY);
         }
@@ -157,8 +137,6 @@ impl<E: Packed> EventQueue<E> {
         let e = entry(time, self.next_seq(), event.pack());
         if time > self.now + NEAR {
             self.far.push(e);
-        } else if self.heap.len >= CALENDAR_FROM && self.calendar.takes(time, self.now) {
-            self.calendar.push(e);
         } else {
             self.heap.push(e);
         }
@@ -195,21 +173,15 @@ impl<E: Packed> EventQueue<E> {
     /// The earliest event (first inserted among equal times).
     #[inline]
     pub fn pop(&mut self) -> Option<(Millis, E)> {
-        let mut others = self.far.top();
+        let near = self.heap.top();
+        let mut best = near.min(self.far.top());
         let mut from = None;
         for (i, &front) in self.fronts.iter().enumerate() {
-            if front < others {
-                others = front;
+            if front < best {
+                best = front;
                 from = Some(i);
             }
         }
-        // Every calendar entry is due at or after its cursor: an earlier entry elsewhere is the least of all.
-        // Otherwise the calendar's next bucket goes into the heap, until one is.
-        while self.calendar.len > 0 && time_of(self.heap.top().min(others)).0 >= self.calendar.cursor {
-            self.calendar.drain_next(&mut self.heap);
-        }
-        let near = self.heap.top();
-        let (best, from) = if near < others { (near, None) } else { (others, from) };
         let e = match from {
             Some(i) => {
                 let lane = &mut self.lanes[i];
@@ -228,59 +200,7 @@ impl<E: Packed> EventQueue<E> {
     /// Events waiting.
     #[cfg(test)]
     pub fn len(&self) -> usize {
-        self.heap.len() + self.calendar.len + self.far.len() + self.lanes.iter().map(VecDeque::len).sum::<usize>()
-    }
-}
-
-/// Near events by due time in buckets of [`BUCKET_MS`], a ring of [`BUCKETS`]: a calendar queue in front of the
-/// near heap. Every entry is due at or after `cursor`; the bucket of the cursor is the next to go to the heap.
-/// A push is an append, and each entry is moved once into a heap that holds only about the next bucket's
-/// events, instead of being sifted through a heap of thousands (a cache miss per level).
-#[derive(Debug, Default)]
-struct Calendar {
-    /// The buckets (none until the first push): bucket `(t / BUCKET_MS) % BUCKETS` holds the entries due at t.
-    buckets: Vec<Vec<u128>>,
-    /// Entries held.
-    len: usize,
-    /// The start of the next bucket to drain (a multiple of [`BUCKET_MS`]): no entry is due before it.
-    cursor: u64,
-}
-
-impl Calendar {
-    /// Whether an entry due at `time` may go to the calendar when the queue's time is `now` (the next event
-    /// to pop is at or after `now`). An empty calendar first moves its cursor up to the bucket of `now`.
-    #[inline]
-    fn takes(&mut self, time: Millis, now: Millis) -> bool {
-        if self.len == 0 {
-            self.cursor = self.cursor.max(now.0 - now.0 % BUCKET_MS);
-        }
-        time.0 >= self.cursor
-    }
-
-    /// Adds an entry due at or after the cursor, and within a lap of buckets of it.
-    #[inline]
-    fn push(&mut self, e: u128) {
-        let t = time_of(e).0;
-        debug_assert!(t >= self.cursor && t - self.cursor < (BUCKETS as u64 - 1) * BUCKET_MS);
-        if self.buckets.is_empty() {
-            self.buckets.resize_with(BUCKETS, Vec::new);
-        }
-        self.buckets[(t / BUCKET_MS) as usize % BUCKETS].push(e);
-        self.len += 1;
-    }
-
-    /// Moves the bucket of the cursor into `heap` and the cursor on by a bucket.
-    #[inline]
-    fn drain_next(&mut self, heap: &mut Heap) {
-        let b = (self.cursor / BUCKET_MS) as usize % BUCKETS;
-        let bucket = &mut self.buckets[b];
-        debug_assert!(bucket.iter().all(|&e| time_of(e).0 < self.cursor + BUCKET_MS), "one lap at most");
-        self.len -= bucket.len();
-        for &e in bucket.iter() {
-            heap.push(e);
-        }
-        bucket.clear();
-        self.cursor += BUCKET_MS;
+        self.heap.len() + self.far.len() + self.lanes.iter().map(VecDeque::len).sum::<usize>()
     }
 }
 
@@ -414,9 +334,7 @@ mod tests {
         /// Whether the next event comes from the far heap.
         fn far_is_next(&self) -> bool {
             let far = self.far.top();
-            far < self.heap.top()
-                && self.fronts.iter().all(|&f| far < f)
-                && (self.calendar.len == 0 || time_of(far).0 < self.calendar.cursor)
+            far < self.heap.top() && self.fronts.iter().all(|&f| far < f)
         }
     }
 
@@ -473,7 +391,7 @@ mod tests {
         let delays = [0u64, 3_000, 4_000, 25_000, 1_000, 20_000, 60_000, 7, 8, 9, 10, 11, 12, 13, 14, 15];
         let mut q = EventQueue::new();
         q.seq = start;
-        let (mut renumbered, mut far_pops, mut in_calendar) = (0, 0, 0);
+        let (mut renumbered, mut far_pops) = (0, 0);
         let mut model = BinaryHeap::new();
         let (mut seq, mut now, mut x) = (0u64, 0u64, 0x2545_f491_4f6c_dd1du64);
         let (mut got, mut want) = (Vec::new(), Vec::new());
@@ -510,7 +428,6 @@ mod tests {
                 now = t.0;
             }
             assert_eq!(q.len(), model.len(), "step {step}");
-            in_calendar = in_calendar.max(q.calendar.len);
         }
         while q.len() > 0 {
             far_pops += usize::from(q.far_is_next());
@@ -522,7 +439,6 @@ mod tests {
         assert_eq!(got, want);
         assert!(got.len() > 100_000);
         assert!(far_pops > 1_000, "the far heap took part: {far_pops} events");
-        assert!(in_calendar > 1_000, "the calendar took part: {in_calendar} events at most");
         renumbered
     }
 }
