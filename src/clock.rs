@@ -154,7 +154,7 @@ pub fn millis(seconds: f64) -> Millis {
 /// its own rounding. The unit test below compares the two on every kind of value.
 #[inline]
 pub(crate) fn round(x: f64) -> f64 {
-    if !(x.abs() < 4_503_599_627_370_496.0) {
+    if x.is_nan() || x.abs() >= 4_503_599_627_370_496.0 {
         return x;
     }
     let whole = x as i64 as f64;
