@@ -330,3 +330,19 @@ fn a_library_path_in_the_command_line_is_seen_through_groups_and_reexports() {
     let refs = references_through(text, "dialsim::", &known);
     assert_eq!(refs, BTreeSet::from(["jobs".to_string(), "plan".to_string(), "sim".to_string()]));
 }
+
+#[test]
+fn no_source_file_passes_six_hundred_lines() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut long = Vec::new();
+    for dir in ["src", "tests", "benches", "examples"] {
+        for f in rust_files(&root.join(dir)) {
+            let lines = std::fs::read_to_string(&f).unwrap().lines().count();
+            if lines > 600 {
+                long.push(format!("{} ({lines} lines)", f.strip_prefix(root).unwrap().display()));
+            }
+        }
+    }
+    assert!(rust_files(&root.join("src")).len() > 100, "the sources were found");
+    assert!(long.is_empty(), "split these (STYLE.md: files of a few hundred lines): {}", long.join(", "));
+}

@@ -94,7 +94,8 @@ fn each_mode_reports_its_own_dial_level() {
 fn the_factory_is_the_only_place_in_the_simulator_that_maps_a_mode() {
     let sources = [
         ("sim/mod.rs", include_str!("../mod.rs")),
-        ("sim/engine.rs", include_str!("../engine.rs")),
+        ("sim/engine/mod.rs", include_str!("../engine/mod.rs")),
+        ("sim/engine/calls.rs", include_str!("../engine/calls.rs")),
         ("sim/engine/dialer.rs", include_str!("../engine/dialer.rs")),
         ("sim/engine/flow.rs", include_str!("../engine/flow.rs")),
         ("sim/engine/answer.rs", include_str!("../engine/answer.rs")),
