@@ -43,6 +43,14 @@ impl Normalizer {
         }
     }
 
+    /// The normaliser for numbers of calling code `country_code`: its embedded plan's, when one is embedded,
+    /// else one that knows the code alone.
+    pub fn for_country(country_code: u16) -> Normalizer {
+        Plan::embedded_for_country(country_code)
+            .first()
+            .map_or_else(|| Normalizer::new(country_code), |p| Normalizer::for_plan(p))
+    }
+
     /// A normaliser for the plan's country, which also knows the national lengths of the plan's mobile and
     /// fixed-line numbers (those that people answer and databases hold).
     ///

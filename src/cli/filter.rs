@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use dialsim::exclude::BuiltFilter;
-use dialsim::{Normalizer, Plan, exclude::KnownFilter};
+use dialsim::{Normalizer, exclude::KnownFilter};
 
 use super::input_args::{self, InputArgs};
 
@@ -120,10 +120,7 @@ pub fn run(cmd: FilterCommand) -> Result<i32> {
         FilterCommand::Check { file, numbers } => {
             let f = load(&file)?;
             let cc = f.meta().country_code;
-            let normalizer = Plan::embedded_names()
-                .filter_map(|n| Plan::embedded(n).ok())
-                .find(|p| p.country_code() == cc)
-                .map_or_else(|| Normalizer::new(cc), |p| Normalizer::for_plan(&p));
+            let normalizer = Normalizer::for_country(cc);
             let mut bad = false;
             for written in numbers {
                 match normalizer.parse(&written) {

@@ -56,10 +56,7 @@ impl Reading {
         }
         let normalizer = match self.country.filter(|&cc| cc != plan.country_code()) {
             None => Normalizer::for_plan(plan),
-            Some(cc) => Plan::embedded_names()
-                .filter_map(|n| Plan::embedded(n).ok())
-                .find(|p| p.country_code() == cc)
-                .map_or_else(|| Normalizer::new(cc), |p| Normalizer::for_plan(&p)),
+            Some(cc) => Normalizer::for_country(cc),
         };
         let columns = self
             .columns
