@@ -103,7 +103,7 @@ pub use scenario::{
     AgentsSection, AmdSection, ComplianceSection, CostsSection, DEFAULT_SCENARIO, DialerMode, DialerSection, Dist,
     FaultsSection, FrameSection, LinePrices, NumbersSection, OnBudgetSpent, Pacer, PopulationSection, Profile, Purpose,
     Rates, ReadSection, ReferralsSection, RetentionSection, RunSection, Scenario, ScenarioSource, ScreeningSection,
-    StratumRates, closest_names, parse_mix,
+    Setting, StratumRates, closest_names, parse_mix,
 };
 pub use scenario::{
     KeyBound, KeyKind, KeyValue, ScenarioKey, nearest_keys, scenario_key, scenario_keys, scenario_values, settable_keys,

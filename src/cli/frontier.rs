@@ -12,7 +12,9 @@ use dialsim::analysis::{
 use dialsim::jobs::{GridDone, GridJob};
 use dialsim::report::FrontierCsv;
 
-use super::grid_args::{GridArgs, GridHelp, LimitArgs, MergeArgs, RankArgs, check_value};
+use dialsim::Setting;
+
+use super::grid_args::{GridArgs, GridHelp, LimitArgs, MergeArgs, RankArgs, blame_on};
 use super::simulate::with_progress;
 
 #[derive(Args, Debug)]
@@ -101,25 +103,30 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
     // listed value on its own: a bad value is blamed on the flag that gave it.
     super::simulate::load_scenario(&scenario_arg, &args.set)?;
     // Sized from its smallest and largest corners (fewest agents at the lowest target, most at the highest).
+    let source = dialsim::ScenarioSource::named(scenario_arg.as_deref());
     let corner = |agents: Option<&u32>, target: Option<f64>| {
-        FrontierPoint { pacer: grid.pacers[0], agents: agents.copied().unwrap_or(1), target: target.unwrap_or(0.0) }
-            .overrides(false)
+        let point = FrontierPoint {
+            pacer: grid.pacers[0],
+            agents: agents.copied().unwrap_or(1),
+            target: target.unwrap_or(0.0),
+        };
+        source.load_with(&args.set, &point.settings(false))
     };
     let low = corner(grid.agents.iter().min(), grid.targets.iter().copied().reduce(f64::min));
     let high = corner(grid.agents.iter().max(), grid.targets.iter().copied().reduce(f64::max));
     let points = (grid.pacers.len() * grid.agents.len() * grid.targets.len()) as u64;
     args.grid.check_needs(&args.limits, (&scenario_arg, &args.set), [low, high], points, "this frontier")?;
+    // Each listed value on its own, blamed on the flag that gave it.
     for a in &grid.agents {
-        check_value(&scenario_arg, &args.set, format!("dialer.agents={a}"), &format!("--agents {a}"))?;
+        blame_on(source.load_with(&args.set, &[Setting::Agents(*a)]), &format!("--agents {a}"))?;
     }
     for t in &grid.targets {
-        check_value(&scenario_arg, &args.set, format!("dialer.drop_target={t}"), &format!("--targets {t}"))?;
+        blame_on(source.load_with(&args.set, &[Setting::DropTarget(*t)]), &format!("--targets {t}"))?;
     }
     // Every point's scenario is checked before any runs.
-    let frontier =
-        Frontier::new(grid, &args.set, args.grid.shard(), |set| super::simulate::load_scenario(&scenario_arg, set))?;
-    let (folder, seed, threads) =
-        args.grid.open(&dir, &scenario_arg, frontier.scenarios().map(|(_, s)| s), args.report.as_ref())?;
+    let frontier = Frontier::new(grid, &source, &args.set, args.grid.shard())?;
+    let (folder, seed, threads, report) =
+        args.grid.open(&dir, &scenario_arg, frontier.scenarios().map(|(_, s)| s), (args.report.as_ref(), &[]))?;
     let replications = args.grid.replications;
     let job = GridJob { folder, seed, replications, threads, charts: args.plot.then(Vec::new) };
     let GridDone { result, charts } = with_progress(frontier.total(replications), |p| job.frontier(&frontier, p))?;
@@ -128,7 +135,7 @@ pub fn run(args: FrontierArgs) -> Result<i32> {
         note!("dialsim: wrote {}", dir.join(name).display());
     }
     let scenarios: Vec<&dialsim::Scenario> = frontier.scenarios().map(|(_, s)| s).collect();
-    super::report::write_for(args.report.as_ref(), None, |r| r.add_frontier(&result, scenarios.first().copied()))?;
+    super::report::write_for(report, None, |r| r.add_frontier(&result, scenarios.first().copied()))?;
     if let Some(rank) = rank {
         rank.print(|by, constraints| result.ranking(by, constraints))?;
     }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::Args;
 use dialsim::analysis::check_replications;
+use dialsim::jobs::ReportJob;
 use dialsim::output::{AtomicFile, Privacy, RunFolder};
 use dialsim::report::Export;
 use dialsim::sim::Campaign;
@@ -105,7 +106,7 @@ impl<H: GridHelp> GridArgs<H> {
         &self,
         limits: &LimitArgs,
         (scenario_arg, set): (&Option<String>, &[String]),
-        corners: [Vec<String>; 2],
+        corners: [dialsim::Result<Scenario>; 2],
         points: u64,
         what: &str,
     ) -> Result<()> {
@@ -113,14 +114,14 @@ impl<H: GridHelp> GridArgs<H> {
         let threads = super::threads(self.threads)?;
         // The pilot's seed only sizes the grid; the run's seed is drawn (and told) when the folder is made.
         let seed = self.seed.unwrap_or(0);
-        let calls = |corner: &Vec<String>| -> dialsim::Result<u64> {
-            let overrides: Vec<String> = set.iter().chain(corner).cloned().collect();
-            let scenario = super::simulate::load_scenario(scenario_arg, &overrides)
-                .or_else(|_| super::simulate::load_scenario(scenario_arg, set))?;
+        // A corner that does not load (a value out of range, blamed later on its flag) is sized as the fixed
+        // overrides alone.
+        let calls = |corner: dialsim::Result<Scenario>| -> dialsim::Result<u64> {
+            let scenario = corner.or_else(|_| super::simulate::load_scenario(scenario_arg, set))?;
             Ok(Campaign::new(scenario)?.estimate(seed).calls)
         };
         let [low, high] = corners;
-        let (low, high) = (calls(&low)?, calls(&high)?);
+        let (low, high) = (calls(low)?, calls(high)?);
         let (most, mean) = (low.max(high), low.saturating_add(high) / 2);
         let replications = u64::from(self.replications);
         let needs = dialsim::analysis::grid_needs(points, replications, most, mean, threads as u64);
@@ -144,24 +145,22 @@ impl<H: GridHelp> GridArgs<H> {
     }
 
     /// Everything checked before the runs — the scenarios' inputs must not be in `dir`, the `report` file must
-    /// be writable — then the run folder made (a refused folder costs no simulation), the seed drawn and the
+    /// be writable (its KPIs, `kpis`, known) — then the run folder made (a refused folder costs no simulation), the seed drawn and the
     /// thread count checked.
     pub fn open<'a>(
         &self,
         dir: &Path,
         scenario_arg: &Option<String>,
         scenarios: impl Iterator<Item = &'a Scenario>,
-        report: Option<&PathBuf>,
-    ) -> Result<(RunFolder, u64, usize)> {
+        (report, kpis): (Option<&PathBuf>, &[String]),
+    ) -> Result<(RunFolder, u64, usize, Option<ReportJob>)> {
         let inputs: Vec<PathBuf> = scenarios.flat_map(|s| super::simulate::scenario_inputs(scenario_arg, s)).collect();
         super::simulate::refuse_inputs_in(dir, &inputs)?;
-        if let Some(p) = report {
-            super::report::check("--report", p, &[dir])?;
-        }
+        let report = report.map(|p| super::report::job("--report", p, &[dir], kpis)).transpose()?;
         let folder = RunFolder::create(dir)?;
         let seed = super::generate::seed_or_fresh(self.seed);
         let threads = super::threads(self.threads)?;
-        Ok((folder, seed, threads))
+        Ok((folder, seed, threads, report))
     }
 
     /// Notes the file `name` of `points` points written in the committed folder `dir`.
@@ -189,7 +188,12 @@ pub fn check_replication_count(replications: u32, most: u32) -> Result<()> {
 pub fn check_value(scenario_arg: &Option<String>, set: &[String], key_value: String, blame: &str) -> Result<()> {
     let mut set = set.to_vec();
     set.push(key_value);
-    super::simulate::load_scenario(scenario_arg, &set).map_err(|e| match e {
+    blame_on(super::simulate::load_scenario(scenario_arg, &set), blame)
+}
+
+/// A scenario that failed to load because of one value, the error blamed on `blame` (the flag that gave it).
+pub fn blame_on(loaded: dialsim::Result<Scenario>, blame: &str) -> Result<()> {
+    loaded.map_err(|e| match e {
         dialsim::Error::Scenario { origin: dialsim::Origin::Override { .. }, message } => {
             dialsim::Error::Request(format!("{blame}: {message}"))
         }

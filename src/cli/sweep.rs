@@ -69,7 +69,6 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     for k in &args.kpis {
         super::simulate::check_kpi(k)?;
     }
-    let report = super::report::shown(&args.kpis)?;
     let rank = args.rank.request()?;
     let vary: Vec<Vary> = args
         .vary
@@ -101,6 +100,10 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     // costs no more), then each varied value on its own: a bad value is blamed on the flag that gave it.
     super::simulate::load_scenario(&scenario_arg, &args.set)?;
     let (low, high) = corners(&vary);
+    let [low, high] = [low, high].map(|corner| {
+        let overrides: Vec<String> = args.set.iter().chain(&corner).cloned().collect();
+        super::simulate::load_scenario(&scenario_arg, &overrides)
+    });
     args.grid.check_needs(&args.limits, (&scenario_arg, &args.set), [low, high], points as u64, "this sweep")?;
     for v in &vary {
         for x in &v.values {
@@ -111,8 +114,8 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     // Every point's scenario is checked before any runs.
     let sweep =
         Sweep::new(vary, &args.set, args.grid.shard(), |set| super::simulate::load_scenario(&scenario_arg, set))?;
-    let (folder, seed, threads) =
-        args.grid.open(&dir, &scenario_arg, sweep.scenarios().map(|(_, s)| s), args.report.as_ref())?;
+    let (folder, seed, threads, report) =
+        args.grid.open(&dir, &scenario_arg, sweep.scenarios().map(|(_, s)| s), (args.report.as_ref(), &args.kpis))?;
     let replications = args.grid.replications;
     let job = GridJob { folder, seed, replications, threads, charts: args.plot.then(|| args.kpis.clone()) };
     let total = (sweep.scenarios().count() as u64) * u64::from(replications);
@@ -122,9 +125,7 @@ pub fn run(args: SweepArgs) -> Result<i32> {
         note!("dialsim: wrote {}", dir.join(name).display());
     }
     let scenarios: Vec<&dialsim::Scenario> = sweep.scenarios().map(|(_, s)| s).collect();
-    super::report::write_for_with(args.report.as_ref(), None, report, |r| {
-        r.add_sweep(&result, scenarios.first().copied())
-    })?;
+    super::report::write_for(report, None, |r| r.add_sweep(&result, scenarios.first().copied()))?;
     if let Some(rank) = rank {
         rank.print(|by, constraints| result.ranking(by, constraints))?;
     }

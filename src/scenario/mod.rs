@@ -15,6 +15,7 @@ mod population;
 mod profile;
 mod referrals;
 mod schema;
+mod setting;
 mod source;
 mod text;
 mod time;
@@ -32,6 +33,7 @@ pub use schema::{
     Bound as KeyBound, Key as ScenarioKey, KeyValue, Kind as KeyKind, find as scenario_key, keys as scenario_keys,
     nearest_keys, settable as settable_keys, values as scenario_values,
 };
+pub use setting::Setting;
 pub use source::ScenarioSource;
 use text::find_key;
 pub(crate) use text::parse_hhmm;

@@ -191,8 +191,8 @@ fn targets_above_the_profiles_limit_run_at_their_target_and_are_marked_not_compl
     // marked.
     use dialsim::analysis::{Frontier, FrontierGrid};
     let grid = FrontierGrid::new(vec![dialsim::Pacer::Model], vec![5], vec![0.03, 0.05]).unwrap();
-    let load = |set: &[String]| dialsim::Scenario::parse("default", dialsim::DEFAULT_SCENARIO, set);
-    let f = Frontier::new(grid, &["run.day_hours=0.5".into()], dialsim::Shard::WHOLE, load).unwrap();
+    let source = dialsim::ScenarioSource::named(None);
+    let f = Frontier::new(grid, &source, &["run.day_hours=0.5".into()], dialsim::Shard::WHOLE).unwrap();
     let targets: Vec<f64> = f.scenarios().map(|(_, s)| s.dialer.drop_target).collect();
     assert_eq!(targets, [0.03, 0.05]);
     // The day's abandonment budget (the profile's 3 %) is lifted for the point above the limit only.

@@ -14,7 +14,7 @@ use super::replicate::Progress;
 use super::shards::{check_grid_points, check_loads, coordinates, point_count, run_points, shard_points};
 use crate::error::{Error, Result};
 use crate::generate::Shard;
-use crate::scenario::{Pacer, Scenario};
+use crate::scenario::{DialerMode, OnBudgetSpent, Pacer, Scenario, ScenarioSource, Setting};
 use crate::sim::Summary;
 use crate::stats::Estimate;
 
@@ -39,13 +39,13 @@ pub fn frontier_key_set(set: &[String]) -> Option<(&str, &'static str)> {
     })
 }
 
-/// The overrides that lift the compliance cap on the drop target, applied to the points whose target lies above
+/// The setting that lifts the compliance cap on the drop target, applied to the points whose target lies above
 /// the profile's abandonment limit (and to those only).
 ///
 /// The cap is the day's abandonment budget every predictive pacer runs in (the profile's limit: AMD off, then
 /// progressive, once it is spent); `dialer.on_budget_spent = continue` lifts it. The points and their scenarios,
 /// and so the manifest's `scenario_sha256`, follow.
-pub const LIFT_CAP: &[&str] = &["dialer.on_budget_spent=continue"];
+pub const LIFT_CAP: Setting = Setting::OnBudgetSpent(OnBudgetSpent::Continue);
 
 /// The grid of a frontier: pacers (varying slowest), agent counts, drop targets (varying fastest).
 #[derive(Clone, Debug, PartialEq)]
@@ -70,25 +70,27 @@ pub struct FrontierPoint {
 }
 
 impl FrontierPoint {
-    /// The overrides that make this point of a scenario: predictive mode, the pacer, the agents and the
-    /// target; with `lift` also [`LIFT_CAP`].
+    /// The typed settings that make this point of a scenario: predictive mode, the pacer, the agents and the
+    /// target; with `lift` also [`LIFT_CAP`]. The target stays a number from the flag to frontier.csv.
     ///
     /// ```
-    /// let p = dialsim::analysis::FrontierPoint { pacer: dialsim::Pacer::Model, agents: 20, target: 0.02 };
+    /// use dialsim::{DialerMode, Pacer, Setting};
+    /// let p = dialsim::analysis::FrontierPoint { pacer: Pacer::Model, agents: 20, target: 0.02 };
     /// assert_eq!(
-    ///     p.overrides(false),
-    ///     ["dialer.mode=predictive", "dialer.pacer=model", "dialer.agents=20", "dialer.drop_target=0.02"]
+    ///     p.settings(false),
+    ///     [Setting::Mode(DialerMode::Predictive), Setting::Pacer(Pacer::Model), Setting::Agents(20), Setting::DropTarget(0.02)]
     /// );
+    /// assert_eq!(p.settings(true).last(), Some(&dialsim::analysis::LIFT_CAP));
     /// ```
-    pub fn overrides(&self, lift: bool) -> Vec<String> {
+    pub fn settings(&self, lift: bool) -> Vec<Setting> {
         let mut o = vec![
-            "dialer.mode=predictive".to_string(),
-            format!("dialer.pacer={}", self.pacer.as_str()),
-            format!("dialer.agents={}", self.agents),
-            format!("dialer.drop_target={}", self.target),
+            Setting::Mode(DialerMode::Predictive),
+            Setting::Pacer(self.pacer),
+            Setting::Agents(self.agents),
+            Setting::DropTarget(self.target),
         ];
         if lift {
-            o.extend(LIFT_CAP.iter().map(|s| s.to_string()));
+            o.push(LIFT_CAP);
         }
         o
     }
@@ -192,28 +194,23 @@ pub struct Frontier {
 }
 
 impl Frontier {
-    /// The frontier of `grid` (and the overrides `set` at every point) over the points of `shard`. `load` makes
-    /// a scenario from overrides: `set`, then the point's ([`FrontierPoint::overrides`]; with [`LIFT_CAP`] for a
-    /// target above the profile's limit). Every point's scenario and campaign is loaded (and checked) before anything runs. An override of
-    /// a key in [`FRONTIER_KEYS`] is refused.
+    /// The frontier of `grid` over the points of `shard`, on the scenario of `source` with the text overrides
+    /// `set` (the user's `--set`) at every point, then the point's typed settings
+    /// ([`FrontierPoint::settings`]; with [`LIFT_CAP`] for a target above the profile's limit). Every point's
+    /// scenario and campaign is loaded (and checked) before anything runs; a value out of range is blamed on its
+    /// setting (`dialer.drop_target=1.5`). An override of a key in [`FRONTIER_KEYS`] is refused.
     ///
     /// ```
     /// use dialsim::analysis::{Frontier, FrontierGrid, no_progress};
     /// let grid = FrontierGrid::new(vec![dialsim::Pacer::Model], vec![5], vec![0.02, 0.05])?;
     /// let set = ["run.day_hours=0.5".to_string()];
-    /// let load = |set: &[String]| dialsim::Scenario::parse("default", dialsim::DEFAULT_SCENARIO, set);
-    /// let f = Frontier::new(grid, &set, dialsim::Shard::WHOLE, load)?;
+    /// let f = Frontier::new(grid, &dialsim::ScenarioSource::named(None), &set, dialsim::Shard::WHOLE)?;
     /// let result = f.run(1, 2, 1, &no_progress)?;
     /// assert_eq!(result.rows.len(), 2);
     /// assert!(result.rows[0].compliant && !result.rows[1].compliant);
     /// # Ok::<(), dialsim::Error>(())
     /// ```
-    pub fn new(
-        grid: FrontierGrid,
-        set: &[String],
-        shard: Shard,
-        load: impl Fn(&[String]) -> Result<Scenario>,
-    ) -> Result<Frontier> {
+    pub fn new(grid: FrontierGrid, source: &ScenarioSource, set: &[String], shard: Shard) -> Result<Frontier> {
         if let Some((_, key)) = frontier_key_set(set) {
             return Err(Error::Request(format!(
                 "{key} is set by the frontier at every point (predictive mode; pacers, agents and targets from \
@@ -224,16 +221,9 @@ impl Frontier {
         let (mut mine, mut checked) = (Vec::new(), Vec::new());
         for index in shard_points(points.len(), shard) {
             let point = points[index];
-            let mut overrides = set.to_vec();
-            overrides.extend(point.overrides(false));
-            let scenario = load(&overrides)?;
+            let scenario = source.load_with(set, &point.settings(false))?;
             let (limit, compliant) = compliance(&scenario, point.target);
-            let scenario = if compliant {
-                scenario
-            } else {
-                overrides.extend(LIFT_CAP.iter().map(|s| s.to_string()));
-                load(&overrides)?
-            };
+            let scenario = if compliant { scenario } else { source.load_with(set, &point.settings(true))? };
             check_loads(&scenario, &mut checked)?;
             mine.push(Planned { index, point, limit, compliant, scenario });
         }

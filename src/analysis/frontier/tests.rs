@@ -2,8 +2,8 @@
 
 use super::*;
 
-fn load(set: &[String]) -> Result<Scenario> {
-    Scenario::parse("default", crate::scenario::DEFAULT_SCENARIO, set)
+fn source() -> ScenarioSource {
+    ScenarioSource::named(None)
 }
 
 fn short() -> Vec<String> {
@@ -13,7 +13,7 @@ fn short() -> Vec<String> {
 #[test]
 fn a_target_equal_to_the_limit_is_compliant_and_one_just_above_is_not() {
     let grid = FrontierGrid::new(vec![Pacer::AdaptiveHardLimit], vec![3], vec![0.03, 0.0301]).unwrap();
-    let f = Frontier::new(grid, &short(), Shard::WHOLE, load).unwrap();
+    let f = Frontier::new(grid, &source(), &short(), Shard::WHOLE).unwrap();
     let marks: Vec<(f64, bool)> = f.mine.iter().map(|p| (p.limit, p.compliant)).collect();
     assert_eq!(marks, [(0.03, true), (0.03, false)]);
 }
@@ -23,7 +23,8 @@ fn an_override_of_a_key_the_frontier_sets_is_refused_before_anything_loads() {
     for key in FRONTIER_KEYS {
         let grid = FrontierGrid::new(vec![Pacer::Model], vec![3], vec![0.02]).unwrap();
         let set = vec![format!("{key}=1")];
-        let err = Frontier::new(grid, &set, Shard::WHOLE, |_| panic!("loaded")).unwrap_err();
+        let err = Frontier::new(grid, &ScenarioSource::File("/nonexistent/never-read.toml".into()), &set, Shard::WHOLE)
+            .unwrap_err();
         assert!(err.to_string().contains(key), "{err}");
     }
 }
@@ -33,7 +34,7 @@ fn shards_partition_the_grid() {
     let grid = FrontierGrid::new(Pacer::ALL.to_vec(), vec![3, 4], vec![0.01, 0.02, 0.05]).unwrap();
     let mut seen = Vec::new();
     for k in 1..=4 {
-        let f = Frontier::new(grid.clone(), &short(), Shard { index: k, count: 4 }, load).unwrap();
+        let f = Frontier::new(grid.clone(), &source(), &short(), Shard { index: k, count: 4 }).unwrap();
         seen.extend(f.scenarios().map(|(p, _)| p));
     }
     seen.sort_unstable();
@@ -44,7 +45,7 @@ fn shards_partition_the_grid() {
 fn curves_group_by_agents_then_pacer_with_points_in_target_order() {
     // Targets given falling: the curve still runs in rising target order.
     let grid = FrontierGrid::new(vec![Pacer::Model, Pacer::AdaptiveAverage], vec![4, 3], vec![0.05, 0.01]).unwrap();
-    let f = Frontier::new(grid, &short(), Shard::WHOLE, load).unwrap();
+    let f = Frontier::new(grid, &source(), &short(), Shard::WHOLE).unwrap();
     let r = f.run(5, 2, 1, &crate::analysis::no_progress).unwrap();
     let curves = r.curves();
     let keys: Vec<(u32, &str)> = curves.iter().map(|c| (c.agents, c.pacer.as_str())).collect();
@@ -71,7 +72,7 @@ fn a_grid_refuses_empty_lists_and_repeats() {
 fn progress_hears_of_every_replication_of_the_shard() {
     use std::sync::Mutex;
     let grid = FrontierGrid::new(vec![Pacer::Model], vec![3], vec![0.01, 0.02, 0.05]).unwrap();
-    let f = Frontier::new(grid, &short(), Shard::WHOLE, load).unwrap();
+    let f = Frontier::new(grid, &source(), &short(), Shard::WHOLE).unwrap();
     let calls = Mutex::new(Vec::new());
     f.run(1, 4, 2, &|done, total| calls.lock().unwrap().push((done, total))).unwrap();
     let mut calls = calls.into_inner().unwrap();
