@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use dialsim::{Plan, output::AtomicFile, output::Privacy};
+use dialsim::jobs::{CalibrateDone, CalibrateJob};
 
 #[derive(Args, Debug)]
 pub struct CalibrateArgs {
@@ -21,29 +21,21 @@ pub struct CalibrateArgs {
 }
 
 pub fn run(args: CalibrateArgs) -> Result<i32> {
-    if let Some(path) = args.output.as_ref().filter(|p| !dialsim::output::is_stdout(p)) {
-        dialsim::output::check_target(path)?;
-        dialsim::output::refuse_inputs(path, &[std::path::Path::new(&args.log)])?;
-    }
-    let plan = Plan::resolve(&args.plan)?;
-    let (calibration, text) = dialsim::calibrate::calibrate_file(&args.log, &plan, &args.plan)?;
+    let output = args.output.filter(|p| !dialsim::output::is_stdout(p));
+    let job = CalibrateJob { log: args.log, plan: args.plan, output };
+    let CalibrateDone { calibration, text, written } = job.run()?;
     // What the log could not tell, before the result line (the scenario carries the same as comments).
     for n in calibration.notes() {
         note!("dialsim: {n}");
     }
-    match args.output.as_ref().filter(|p| !dialsim::output::is_stdout(p)) {
-        Some(path) => {
-            let mut file = AtomicFile::create(path, Privacy::Public)?;
-            file.write_all(text.as_bytes()).map_err(|e| dialsim::Error::io(path, e))?;
-            file.commit()?;
-            note!(
-                "dialsim: wrote {}: fitted to {} attempts on {} numbers; run it with `dialsim simulate {}`",
-                path.display(),
-                calibration.attempts,
-                calibration.all.numbers,
-                path.display()
-            );
-        }
+    match written {
+        Some(path) => note!(
+            "dialsim: wrote {}: fitted to {} attempts on {} numbers; run it with `dialsim simulate {}`",
+            path.display(),
+            calibration.attempts,
+            calibration.all.numbers,
+            path.display()
+        ),
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes()).map_err(dialsim::Error::Output)?;

@@ -4,9 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use dialsim::analysis::{check_replications, compare};
-use dialsim::report::{CompareCsv, Export, Table};
-use dialsim::{output::AtomicFile, output::Privacy, sim::Campaign};
+use dialsim::jobs::{CompareJob, Side};
+use dialsim::report::{CompareCsv, Table};
 
 #[derive(Args, Debug)]
 pub struct CompareArgs {
@@ -63,38 +62,32 @@ fn to_json(args: &CompareArgs, a: &[String], b: &[String], c: &dialsim::analysis
 }
 
 pub fn run(args: CompareArgs) -> Result<i32> {
-    if args.replications < 2 {
-        anyhow::bail!(dialsim::Error::Request("--replications must be at least 2 to compare".into()));
-    }
-    check_replications(2 * u64::from(args.replications))
-        .map_err(|e| dialsim::Error::Request(format!("--replications: {e}")))?;
     let to_stdout = args.output.as_deref().is_some_and(dialsim::output::is_stdout);
-    if let Some(path) = args.output.as_ref().filter(|_| !to_stdout) {
-        dialsim::output::check_target(path)?;
-        dialsim::output::refuse_inputs(path, &[std::path::Path::new(&args.a), std::path::Path::new(&args.b)])?;
-    }
+    let csv = args.output.as_deref().filter(|_| !to_stdout);
     if args.a == args.b && args.set_a.is_empty() && args.set_b.is_empty() && args.set.is_empty() {
         note!("dialsim: note: A and B are the same scenario; add --set-b KEY=VALUE to change B");
     }
-    if let Some(p) = &args.report {
-        super::report::check("--report", p, &[std::path::Path::new(&args.a), std::path::Path::new(&args.b)])?;
-    }
+    let report = args
+        .report
+        .as_ref()
+        .map(|p| super::report::check("--report", p, &[std::path::Path::new(&args.a), std::path::Path::new(&args.b)]))
+        .transpose()?;
     let set_a: Vec<String> = args.set.iter().chain(&args.set_a).cloned().collect();
     let set_b: Vec<String> = args.set.iter().chain(&args.set_b).cloned().collect();
-    let a = Campaign::new(super::simulate::load_scenario(&Some(args.a.clone()), &set_a)?)?;
-    let b = Campaign::new(super::simulate::load_scenario(&Some(args.b.clone()), &set_b)?)?;
+    let side = |name: &String, set: &[String]| Side { name: name.clone(), set: set.to_vec() };
+    let job = CompareJob::new(side(&args.a, &set_a), side(&args.b, &set_b), args.replications, csv, &mut |n| {
+        super::generate::print_note(n)
+    })
+    .map_err(|e| match e {
+        dialsim::Error::Request(m) if m.starts_with("replications: ") => dialsim::Error::Request(format!("--{m}")),
+        other => other,
+    })?;
     let seed = super::generate::seed_or_fresh(args.seed);
     let threads = super::threads(args.threads)?;
-    // Both scenarios' replications: A's and B's summaries are held together; the larger run sizes the memory.
-    let (ca, cb) = (a.estimate(seed).calls, b.estimate(seed).calls);
-    let needs =
-        dialsim::analysis::grid_needs(2, u64::from(args.replications), ca.max(cb), (ca + cb) / 2, threads as u64);
-    let what = format!("this comparison ({} replications of each, about {ca} and {cb} calls a run)", args.replications);
-    let out = args.output.as_deref().filter(|_| !to_stdout);
-    args.limits.check(&what, &needs, out, "fewer replications, or shorter campaigns")?;
-    let comparison = super::simulate::with_progress(2 * u64::from(args.replications), |progress| {
-        compare(&a, &b, seed, args.replications, threads, progress)
-    });
+    let (needs, what) = job.needs(seed, threads);
+    args.limits.check(&what, &needs, csv, "fewer replications, or shorter campaigns")?;
+    let comparison =
+        super::simulate::with_progress(2 * u64::from(args.replications), |progress| job.run(seed, threads, progress))?;
     if args.json {
         let text = serde_json::to_string_pretty(&to_json(&args, &set_a, &set_b, &comparison))?;
         out!("{text}");
@@ -103,13 +96,7 @@ pub fn run(args: CompareArgs) -> Result<i32> {
     } else {
         super::simulate::print(&Table, &comparison)?;
     }
-    if let Some(path) = args.output.as_ref().filter(|_| !to_stdout) {
-        let mut f = AtomicFile::create(path, Privacy::Public)?;
-        CompareCsv.write(&mut f, &comparison).map_err(|e| dialsim::Error::io(path, e))?;
-        f.commit()?;
-    }
-    super::report::write_for(args.report.as_ref(), None, |r| {
-        r.add_comparison((&args.a, a.scenario()), (&args.b, b.scenario()), &comparison)
-    })?;
+    let (a, b) = job.scenarios();
+    super::report::write_for(report, None, |r| r.add_comparison((&args.a, a), (&args.b, b), &comparison))?;
     Ok(0)
 }

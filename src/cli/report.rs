@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::Args;
-use dialsim::report::{Export, HtmlReport, Report};
-use dialsim::{output::AtomicFile, output::Privacy};
+use dialsim::jobs::ReportJob;
+use dialsim::report::Report;
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
@@ -25,79 +25,43 @@ pub struct ReportArgs {
 
 pub fn run(args: ReportArgs) -> Result<i32> {
     let folders: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
-    check("-o", &args.output, &folders)?;
-    let mut report = shown(&args.kpis)?;
+    let mut job = job("-o", &args.output, &folders, &args.kpis)?;
     for input in &args.inputs {
-        report.add_path(input)?;
+        job.add_path(input)?;
     }
-    write(&args.output, &report)?;
-    note!("dialsim: wrote {} ({} inputs)", args.output.display(), args.inputs.len());
+    let path = job.write()?;
+    note!("dialsim: wrote {} ({} inputs)", path.display(), args.inputs.len());
     Ok(0)
 }
 
-/// Refuses a report file that cannot be written, that is one of the inputs, or that would land inside one of
-/// the folders `inside` (a file added to a run folder breaks its manifest); `flag` is the flag that named it.
-pub(crate) fn check(flag: &str, path: &Path, inside: &[&Path]) -> Result<()> {
+/// The report a command writes to `path` (given by `flag`), checked before anything runs
+/// ([`ReportJob::new`]: not among or inside the folders `inside`), showing `kpis` (`--kpi`; none: the headline
+/// KPIs).
+pub(crate) fn job(flag: &str, path: &Path, inside: &[&Path], kpis: &[String]) -> Result<ReportJob> {
     if dialsim::output::is_stdout(path) {
         anyhow::bail!(dialsim::Error::Request(format!("{flag} -: name a file for the HTML report")));
     }
-    dialsim::output::check_target(path)?;
-    dialsim::output::refuse_inputs(path, inside)?;
-    // A folder not made yet (simulate --out) is compared by its absolute path.
-    let resolve = |p: &Path| p.canonicalize().or_else(|_| std::path::absolute(p)).ok();
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    if let Some(parent) = resolve(parent) {
-        for dir in inside.iter().filter(|d| !d.is_file()) {
-            if resolve(dir).is_some_and(|d| d == parent) {
-                anyhow::bail!(dialsim::Error::Request(format!(
-                    "{}: the report would be written into the folder {}, which its manifest describes; write it \
-                     beside the folder",
-                    path.display(),
-                    dir.display()
-                )));
-            }
-        }
-    }
-    Ok(())
+    let mut job = ReportJob::new(path, inside)?;
+    job.show_kpis(kpis).map_err(|e| dialsim::Error::Request(format!("--kpi: {e}")))?;
+    Ok(job)
 }
 
-/// Writes `report` as HTML to `path`, through a temporary name.
-pub(crate) fn write(path: &Path, report: &Report) -> Result<()> {
-    let mut f = AtomicFile::create(path, Privacy::Public)?;
-    HtmlReport.write(&mut f, report).map_err(|e| dialsim::Error::io(path, e))?;
-    f.commit()?;
-    Ok(())
+/// The `--report FILE` of a command, checked before it runs: [`job`] with the headline KPIs.
+pub(crate) fn check(flag: &str, path: &Path, inside: &[&Path]) -> Result<ReportJob> {
+    job(flag, path, inside, &[])
 }
 
-/// An empty report that shows the KPIs `kpis` (`--kpi`; none: the headline KPIs); an unknown KPI is a usage
-/// error.
-pub(crate) fn shown(kpis: &[String]) -> Result<Report> {
-    let mut report = Report::new();
-    report.show_kpis(kpis).map_err(|e| dialsim::Error::Request(format!("--kpi: {e}")))?;
-    Ok(report)
-}
-
-/// The `--report FILE` of a command: the folder `dir` it wrote when there is one (a run folder is audited),
+/// Writes the `--report` of a command: the folder `dir` it wrote when there is one (a run folder is audited),
 /// else the results `add` puts in the report.
-pub(crate) fn write_for(path: Option<&PathBuf>, dir: Option<&Path>, add: impl FnOnce(&mut Report)) -> Result<()> {
-    write_for_with(path, dir, Report::new(), add)
-}
-
-/// [`write_for`] into `report`, a report made with its settings (the KPIs it shows).
-pub(crate) fn write_for_with(
-    path: Option<&PathBuf>,
-    dir: Option<&Path>,
-    mut report: Report,
-    add: impl FnOnce(&mut Report),
-) -> Result<()> {
-    let Some(path) = path else {
+pub(crate) fn write_for(job: Option<ReportJob>, dir: Option<&Path>, add: impl FnOnce(&mut Report)) -> Result<()> {
+    let Some(mut job) = job else {
         return Ok(());
     };
     match dir {
-        Some(dir) => report.add_path(dir)?,
-        None => add(&mut report),
+        Some(dir) => job.add_path(dir)?,
+        None => add(job.report()),
     }
-    write(path, &report)?;
+    let path = job.write()?;
     note!("dialsim: wrote {}", path.display());
     Ok(())
 }

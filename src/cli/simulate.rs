@@ -191,39 +191,14 @@ fn every_days(text: &str) -> Result<i64> {
 /// `--campaigns N`: N campaigns against one registry ([`dialsim::jobs::run_series`]), each a run folder
 /// DIR/campaign-NN, and DIR/series.csv, printed on stdout.
 fn series(args: &SimulateArgs, n: u32) -> Result<i32> {
-    let first = load_scenario(&args.scenario, &args.set)?;
-    let (Some(registry), Some(dir)) = (args.registry.as_ref().or(first.registry.as_ref()), &args.out) else {
-        anyhow::bail!(dialsim::Error::Request(
-            "--campaigns needs a registry (--registry, or registry = \"…\" in the scenario) and --out".into()
-        ))
-    };
-    if n == 0 || n > 120 {
-        anyhow::bail!(dialsim::Error::Request(format!("--campaigns {n}: from 1 to 120")));
-    }
+    let Some(dir) = &args.out else { anyhow::bail!(dialsim::Error::Request("--campaigns needs --out".into())) };
     let every = every_days(&args.every)?;
-    let start: jiff::civil::Date = first
-        .run
-        .start_date
-        .parse()
-        .map_err(|e| dialsim::Error::Request(format!("run.start_date {:?}: {e}", first.run.start_date)))?;
-    // The series folder holds the campaigns' run folders and series.csv, nothing else.
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let ours =
-                name == "series.csv" || (name.starts_with("campaign-") && entry.path().join("manifest.json").exists());
-            if !ours {
-                anyhow::bail!(dialsim::Error::Request(format!(
-                    "{}: holds {name}, which is not a campaign of a series: name an empty or new folder",
-                    dir.display()
-                )));
-            }
-        }
-    }
-    refuse_inputs_in(dir, &scenario_inputs(&args.scenario, &first))?;
     let key = args.key.as_ref().map(dialsim::manifest::read_key).transpose()?;
+    let source = ScenarioSource::named(args.scenario.as_deref());
     let job = dialsim::jobs::SeriesJob {
-        registry,
+        source: &source,
+        set: &args.set,
+        registry: args.registry.as_deref(),
         dir,
         campaigns: n,
         every_days: every,
@@ -231,13 +206,10 @@ fn series(args: &SimulateArgs, n: u32) -> Result<i32> {
         plot: args.plot,
         key: key.as_deref(),
     };
-    let load = |day: jiff::civil::Date| {
-        let mut set = args.set.clone();
-        set.push(format!("run.start_date=\"{day}\""));
-        load_scenario(&args.scenario, &set)
-    };
-    let series = dialsim::jobs::run_series(&job, &load, start, &mut |row| {
-        note_write_back(registry, &row.written_back);
+    let mut registry = String::new();
+    let series = dialsim::jobs::run_series(&job, &mut super::generate::print_note, &mut |row| {
+        registry.clone_from(&row.registry);
+        note_write_back(&row.registry, &row.written_back);
         let sub = dir.join(format!("campaign-{:02}", row.campaign));
         note!("dialsim: wrote campaign {} (from {}) to {}", row.campaign, row.start_date, sub.display());
         if row.dials == 0 {
@@ -270,9 +242,11 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     if let Some(dir) = &args.out {
         refuse_inputs_in(dir, &scenario_inputs(&args.scenario, &scenario))?;
     }
-    if let Some(p) = &args.report {
-        super::report::check("--report", p, &args.out.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
-    }
+    let report = args
+        .report
+        .as_ref()
+        .map(|p| super::report::check("--report", p, &args.out.iter().map(PathBuf::as_path).collect::<Vec<_>>()))
+        .transpose()?;
     let key = args.key.as_ref().map(dialsim::manifest::read_key).transpose()?; // read before the run: a bad key costs no run
     let folder = args.out.as_ref().map(RunFolder::create).transpose()?;
     let seed = super::generate::seed_or_fresh(args.seed);
@@ -313,12 +287,12 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
                 let dir = args.out.clone().unwrap_or_default();
                 let out = run_into(&args, folder, &dir, &campaign, seed, key.as_deref(), registry.as_ref())?;
                 show(args.json, &RunReport { scenario: campaign.scenario(), run: &out })?;
-                super::report::write_for(args.report.as_ref(), args.out.as_deref(), |_| {})?;
+                super::report::write_for(report, args.out.as_deref(), |_| {})?;
             }
             None => {
                 let out = campaign.run(seed, false);
                 show(args.json, &RunReport { scenario: campaign.scenario(), run: &out })?;
-                super::report::write_for(args.report.as_ref(), None, |r| r.add_run(campaign.scenario(), &out))?;
+                super::report::write_for(report, None, |r| r.add_run(campaign.scenario(), &out))?;
                 note!("dialsim: add --out DIR to keep the run's records (calls, suppression, consents, names)")
             }
         }
@@ -343,6 +317,6 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         let files = dialsim::jobs::replications_into(folder, &campaign, &result, seed, args.plot, key.as_deref())?;
         note_wrote(&files, args.out.as_deref().unwrap_or(std::path::Path::new(".")));
     }
-    super::report::write_for(args.report.as_ref(), None, |r| r.add_replications(&result))?;
+    super::report::write_for(report, None, |r| r.add_replications(&result))?;
     Ok(0)
 }

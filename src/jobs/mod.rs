@@ -13,6 +13,9 @@
 //! - [`ScrubJob`]: a list scrubbed again against today's exclusion sources, its manifest carried over.
 //! - [`AuditJob`]: a run folder audited again from its files, against the sources and registry given.
 //! - [`GridJob`]: a sweep or a frontier into its folder (results, charts, record of processing, commit).
+//! - [`ReportJob`]: a self-contained HTML report of folders read back or of results just made, written whole.
+//! - [`CompareJob`]: two scenarios compared under common random numbers, compare.csv written whole.
+//! - [`CalibrateJob`]: a scenario fitted to a dialer's call log, written whole.
 //! - [`FilterJob`]: a Bloom filter of known databases, built from their files and written whole.
 //! - [`replications_into`]: replications of a campaign into a run folder.
 //! - [`run_series`] (feature `registry`): campaigns one after another against one registry, each reading what the earlier ones
@@ -20,24 +23,30 @@
 //! - [`prior`] and [`write_back`]: what a campaign reads from a registry and writes back to it.
 
 mod audit;
+mod calibrate;
 mod campaign;
+mod compare;
 mod filter;
 mod grid;
 mod list;
 mod reading;
+mod report;
 mod scrub;
 #[cfg(feature = "registry")]
 mod series;
 mod stage2;
 
 pub use audit::{AuditDone, AuditJob, SourceMatch};
+pub use calibrate::{CalibrateDone, CalibrateJob};
 #[cfg(feature = "registry")]
 pub use campaign::{RegistryUse, WriteBack, prior, write_back};
 pub use campaign::{RunDone, RunJob, replications_into, run_into};
+pub use compare::{CompareJob, Side};
 pub use filter::{FilterDone, FilterJob};
 pub use grid::{GridDone, GridJob, SWEEP_CHARTED};
 pub use list::{ListDesign, ListDone, ListJob, ListOrigin, NewList, record_list, registry_exclude};
 pub use reading::{Note, Notes, Reading, exclusion_sources, load_exclusions, scenario_notes, unbound};
+pub use report::ReportJob;
 pub use scrub::{ScrubDone, ScrubJob};
 #[cfg(feature = "registry")]
 pub use series::{Series, SeriesJob, SeriesRow, run_series};

@@ -4,22 +4,27 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::campaign::{RegistryUse, RunJob, WriteBack, prior, run_into};
-use crate::Scenario;
+use super::reading::{Note, Notes, scenario_notes};
 use crate::error::{Error, Result};
 use crate::output::RunFolder;
+use crate::scenario::{Scenario, ScenarioSource, Setting};
 use crate::sim::Campaign;
 
 /// A series: `campaigns` campaigns `every_days` apart from the scenario's start date, each a run folder
 /// `dir/campaign-NN` written and committed, then written back to the registry, before the next reads it.
 #[derive(Debug)]
 pub struct SeriesJob<'a> {
-    /// The registry (a path or a URL).
-    pub registry: &'a str,
-    /// The folder of the series.
+    /// The scenario's source.
+    pub source: &'a ScenarioSource,
+    /// Its text overrides (`key=value`), at every campaign; each campaign's start date is set on top.
+    pub set: &'a [String],
+    /// The registry (a path or a URL); none: the scenario's `registry`.
+    pub registry: Option<&'a str>,
+    /// The folder of the series: new, empty, or an earlier series' (its campaigns and series.csv only).
     pub dir: &'a Path,
-    /// How many campaigns.
+    /// How many campaigns (1 to 120).
     pub campaigns: u32,
-    /// Days from one campaign's start to the next's.
+    /// Days from one campaign's start to the next's (1 to 3650).
     pub every_days: i64,
     /// The series' seed; campaign `i` runs with [`crate::rng::replication_seed`]`(seed, i)`.
     pub seed: u64,
@@ -58,6 +63,8 @@ pub struct SeriesRow {
     pub calls_with_basis: u64,
     /// What went back to the registry.
     pub written_back: WriteBack,
+    /// The registry written back to (a path or a URL): the series' own, or its scenario's.
+    pub registry: String,
 }
 
 /// What a series did.
@@ -93,30 +100,82 @@ impl SeriesRow {
     }
 }
 
-/// Runs `job`: campaign `i` is the scenario `load` gives for its start date (`load(date)`, e.g. the scenario
-/// with `run.start_date` overridden), with the registry's prior as it stands after campaign `i − 1` wrote
-/// back. `done` hears of each campaign as it ends. Writes `series.csv` into the series folder last.
-pub fn run_series(
-    job: &SeriesJob<'_>,
-    load: &dyn Fn(jiff::civil::Date) -> Result<Scenario>,
-    start: jiff::civil::Date,
-    done: &mut dyn FnMut(&SeriesRow),
-) -> Result<Series> {
+impl SeriesJob<'_> {
+    /// The registry the series runs against, the first campaign's scenario and its start date, every request
+    /// checked before anything runs (a registry named, counts in range, a folder that holds only a series,
+    /// no input of the scenario inside it).
+    fn prepare(&self) -> Result<(String, Scenario, jiff::civil::Date)> {
+        let first = self.source.load(self.set)?;
+        let Some(registry) = self.registry.map(str::to_string).or_else(|| first.registry.clone()) else {
+            return Err(Error::Request(
+                "a series of campaigns needs a registry: name one, or give registry = \"…\" in the scenario".into(),
+            ));
+        };
+        if self.campaigns == 0 || self.campaigns > 120 {
+            return Err(Error::Request(format!("a series has 1 to 120 campaigns, not {}", self.campaigns)));
+        }
+        if !(1..=3650).contains(&self.every_days) {
+            return Err(Error::Request(format!(
+                "a series' campaigns start 1 to 3650 days apart, not {}",
+                self.every_days
+            )));
+        }
+        let start: jiff::civil::Date = first
+            .run
+            .start_date
+            .parse()
+            .map_err(|e| Error::Request(format!("run.start_date {:?}: {e}", first.run.start_date)))?;
+        // The series folder holds the campaigns' run folders and series.csv, nothing else.
+        if let Ok(entries) = std::fs::read_dir(self.dir) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let ours = name == "series.csv"
+                    || (name.starts_with("campaign-") && entry.path().join("manifest.json").exists());
+                if !ours {
+                    return Err(Error::Request(format!(
+                        "{}: holds {name}, which is not a campaign of a series: name an empty or new folder",
+                        self.dir.display()
+                    )));
+                }
+            }
+        }
+        let inputs = self.source.inputs(&first);
+        let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+        crate::output::refuse_inputs_in_folder(self.dir, &inputs)?;
+        Ok((registry, first, start))
+    }
+}
+
+/// Runs `job`: campaign `i` is the scenario with its start date set ([`Setting::StartDate`]), with the
+/// registry's prior as it stands after campaign `i − 1` wrote back. What the caller should know of each
+/// campaign's scenario is told to `notes` once; `done` hears of each campaign as it ends. Writes `series.csv`
+/// into the series folder last.
+pub fn run_series(job: &SeriesJob<'_>, notes: &mut Notes<'_>, done: &mut dyn FnMut(&SeriesRow)) -> Result<Series> {
+    let (registry, _, start) = job.prepare()?;
+    let mut told: Vec<String> = Vec::new();
     let mut rows = Vec::new();
     let mut csv = format!("{SERIES_HEADER}\n");
     for i in 0..job.campaigns {
         let day = start
             .checked_add(jiff::Span::new().days(job.every_days * i64::from(i)))
             .map_err(|e| Error::Invalid(format!("campaign {} of the series: {e}", i + 1)))?;
-        let scenario = load(day)?;
-        let (prior, state) = prior(job.registry, &scenario)?;
+        let scenario = job.source.load_with(job.set, &[Setting::StartDate(day)])?;
+        for note in scenario_notes(&scenario, job.set) {
+            if let Note::Warning(t) | Note::Remark(t) = &note
+                && !told.contains(t)
+            {
+                told.push(t.clone());
+                notes(note);
+            }
+        }
+        let (prior, state) = prior(&registry, &scenario)?;
         let (suppressed_before, bases_before) = (prior.suppressed.len(), prior.bases.len());
         let never: HashSet<String> = prior.suppressed.keys().map(|&k| crate::registry::e164(k)).collect();
         let campaign = Campaign::with_prior(scenario, prior)?;
         let sub = job.dir.join(format!("campaign-{:02}", i + 1));
         let seed = crate::rng::replication_seed(job.seed, i);
-        let registry = RegistryUse { location: job.registry.to_string(), state };
-        let run = RunJob { campaign: &campaign, seed, plot: job.plot, key: job.key, registry: Some(&registry) };
+        let used = RegistryUse { location: registry.clone(), state };
+        let run = RunJob { campaign: &campaign, seed, plot: job.plot, key: job.key, registry: Some(&used) };
         let ran = run_into(&run, RunFolder::create(&sub)?)?;
         let (dialled_suppressed, calls_with_basis) = calls_of(&sub.join("calls.csv"), &never)?;
         let s = &ran.output.summary;
@@ -134,6 +193,7 @@ pub fn run_series(
             dialled_suppressed,
             calls_with_basis,
             written_back: ran.written_back.unwrap_or_default(),
+            registry: registry.clone(),
         };
         csv.push_str(&row.csv());
         done(&row);

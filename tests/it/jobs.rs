@@ -28,8 +28,12 @@ fn a_series_run_through_the_library_is_the_series_the_binary_writes() {
 
     let registry = lib.path().join("r.sqlite").display().to_string();
     let dir = lib.path().join("s");
+    let sets: Vec<String> = SET.iter().map(|s| s.to_string()).collect();
+    let source = dialsim::ScenarioSource::named(None);
     let job = dialsim::jobs::SeriesJob {
-        registry: &registry,
+        source: &source,
+        set: &sets,
+        registry: Some(&registry),
         dir: &dir,
         campaigns: 2,
         every_days: 7,
@@ -37,16 +41,10 @@ fn a_series_run_through_the_library_is_the_series_the_binary_writes() {
         plot: false,
         key: None,
     };
-    let load = |day: jiff::civil::Date| {
-        let mut set: Vec<String> = SET.iter().map(|s| s.to_string()).collect();
-        set.push(format!("run.start_date=\"{day}\""));
-        dialsim::Scenario::parse("<default scenario>", dialsim::DEFAULT_SCENARIO, &set)
-    };
-    let sets: Vec<String> = SET.iter().map(|s| s.to_string()).collect();
-    let first = dialsim::Scenario::parse("<default scenario>", dialsim::DEFAULT_SCENARIO, &sets).unwrap();
-    let start: jiff::civil::Date = first.run.start_date.parse().unwrap();
     let mut heard = Vec::new();
-    let series = dialsim::jobs::run_series(&job, &load, start, &mut |row| heard.push(row.campaign)).unwrap();
+    let series = dialsim::jobs::run_series(&job, &mut |_| {}, &mut |row| heard.push(row.campaign)).unwrap();
+    let start: jiff::civil::Date = source.load(&sets).unwrap().run.start_date.parse().unwrap();
+    assert_eq!(series.rows[1].start_date, start.checked_add(jiff::Span::new().days(7)).unwrap());
 
     assert_eq!(heard, [1, 2], "the caller hears of each campaign as it ends");
     assert_eq!(series.csv.as_bytes(), printed, "the library's series.csv is the one the binary prints");
@@ -193,4 +191,63 @@ fn a_request_the_library_refuses_is_of_the_request_kind_and_writes_nothing() {
         (e.kind(), e.location().map(|l| l.to_string())),
         (dialsim::ErrorKind::Input, Some("known.csv:4".into()))
     );
+}
+
+#[test]
+fn a_series_refuses_a_folder_that_is_not_a_series_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    registry_in(dir.path());
+    let series = dir.path().join("s");
+    std::fs::create_dir(&series).unwrap();
+    std::fs::write(series.join("notes.txt"), "mine").unwrap();
+    let registry = dir.path().join("r.sqlite").display().to_string();
+    let source = dialsim::ScenarioSource::named(None);
+    let set = ["run.day_hours=1".to_string()];
+    let job = dialsim::jobs::SeriesJob {
+        source: &source,
+        set: &set,
+        registry: Some(&registry),
+        dir: &series,
+        campaigns: 2,
+        every_days: 7,
+        seed: 1,
+        plot: false,
+        key: None,
+    };
+    let err = dialsim::jobs::run_series(&job, &mut |_| {}, &mut |_| panic!("a campaign ran")).unwrap_err();
+    assert_eq!(err.kind(), dialsim::ErrorKind::Request);
+    assert!(err.to_string().contains("holds notes.txt, which is not a campaign of a series"), "{err}");
+    let names: Vec<_> = std::fs::read_dir(&series).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, ["notes.txt"], "nothing written");
+    // No registry named and none in the scenario: refused in words, before anything runs.
+    let job = dialsim::jobs::SeriesJob { registry: None, ..job };
+    let err = dialsim::jobs::run_series(&job, &mut |_| {}, &mut |_| panic!("a campaign ran")).unwrap_err();
+    assert!(err.to_string().contains("needs a registry"), "{err}");
+}
+
+#[test]
+fn a_frontier_point_is_the_scenario_its_overrides_written_as_text_give() {
+    use dialsim::analysis::{Frontier, FrontierGrid};
+    let source = dialsim::ScenarioSource::named(None);
+    let set = vec!["run.day_hours=0.5".to_string()];
+    let grid = FrontierGrid::new(vec![dialsim::Pacer::AdaptiveTapered], vec![7], vec![0.017, 0.05]).unwrap();
+    let f = Frontier::new(grid.clone(), &source, &set, dialsim::Shard::WHOLE).unwrap();
+    for ((_, typed), point) in f.scenarios().zip(grid.points()) {
+        let lift = point.target > 0.03;
+        let text: Vec<String> = set.iter().cloned().chain(point.settings(lift).iter().map(|s| s.to_string())).collect();
+        assert_eq!(*typed, source.load(&text).unwrap(), "{text:?}");
+    }
+}
+
+#[test]
+fn a_frontier_value_out_of_range_is_blamed_on_its_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = crate::common::dialsim(
+        dir.path(),
+        &["frontier", "default", "--pacers", "model", "--agents", "5", "--targets", "0.02,0.7", "-o", "f"],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--targets 0.7: dialer.drop_target = 0.7 is out of range"), "{stderr}");
+    assert!(!dir.path().join("f").exists(), "nothing written");
 }

@@ -1,0 +1,97 @@
+//! Two scenarios compared under common random numbers: every KPI of A, B and B − A, written to compare.csv
+//! when asked.
+
+use std::path::{Path, PathBuf};
+
+use super::reading::{Notes, scenario_notes};
+use crate::analysis::{Comparison, Progress, check_replications, compare, grid_needs};
+use crate::error::{Error, Result};
+use crate::limits::Needs;
+use crate::output::{AtomicFile, Privacy};
+use crate::report::{CompareCsv, Export};
+use crate::scenario::{Scenario, ScenarioSource};
+use crate::sim::Campaign;
+
+/// One side of a comparison: a scenario by name (`default` or none: the embedded day; `-`: stdin; else a
+/// file) and its text overrides.
+#[derive(Clone, Debug)]
+pub struct Side {
+    /// The scenario's name.
+    pub name: String,
+    /// The overrides of this side (`key=value`).
+    pub set: Vec<String>,
+}
+
+/// A comparison ready to run: both campaigns loaded and checked, the output file checked.
+#[derive(Debug)]
+pub struct CompareJob {
+    a: Campaign,
+    b: Campaign,
+    replications: u32,
+    csv: Option<PathBuf>,
+}
+
+impl CompareJob {
+    /// Both sides loaded (what the caller should know of each told as [`super::Note`]s), `replications` of each
+    /// checked (at least 2, and within memory; an error about them starts `replications: `), and `csv`
+    /// (compare.csv) checked writable and not one of the scenarios — all before anything runs.
+    ///
+    /// ```
+    /// use dialsim::jobs::{CompareJob, Side};
+    /// let side = |set: &[&str]| Side { name: "default".into(), set: set.iter().map(|s| s.to_string()).collect() };
+    /// let job = CompareJob::new(side(&["run.day_hours=0.5"]), side(&["run.day_hours=0.5", "dialer.agents=5"]), 2, None, &mut |_| {})?;
+    /// let c = job.run(7, 1, &dialsim::analysis::no_progress)?;
+    /// assert_eq!((c.seed, c.replications), (7, 2));
+    /// let err = CompareJob::new(side(&[]), side(&[]), 1, None, &mut |_| {}).unwrap_err();
+    /// assert_eq!(err.kind(), dialsim::ErrorKind::Request);
+    /// # Ok::<(), dialsim::Error>(())
+    /// ```
+    pub fn new(a: Side, b: Side, replications: u32, csv: Option<&Path>, notes: &mut Notes<'_>) -> Result<CompareJob> {
+        if replications < 2 {
+            return Err(Error::Request(format!(
+                "replications: a comparison needs at least 2 of each side, not {replications}"
+            )));
+        }
+        check_replications(2 * u64::from(replications)).map_err(|e| Error::Request(format!("replications: {e}")))?;
+        if let Some(path) = csv {
+            crate::output::check_target(path)?;
+            crate::output::refuse_inputs(path, &[Path::new(&a.name), Path::new(&b.name)])?;
+        }
+        let load = |side: &Side, notes: &mut Notes<'_>| -> Result<Campaign> {
+            let scenario = ScenarioSource::named(Some(&side.name)).load(&side.set)?;
+            for note in scenario_notes(&scenario, &side.set) {
+                notes(note);
+            }
+            Campaign::new(scenario)
+        };
+        let a = load(&a, notes)?;
+        let b = load(&b, notes)?;
+        Ok(CompareJob { a, b, replications, csv: csv.map(Path::to_path_buf) })
+    }
+
+    /// The two scenarios.
+    pub fn scenarios(&self) -> (&Scenario, &Scenario) {
+        (self.a.scenario(), self.b.scenario())
+    }
+
+    /// What the comparison needs with `seed` on `threads` threads, and the comparison in words for a refusal:
+    /// both sides' summaries are held together; the larger run sizes the memory.
+    pub fn needs(&self, seed: u64, threads: usize) -> (Needs, String) {
+        let (ca, cb) = (self.a.estimate(seed).calls, self.b.estimate(seed).calls);
+        let needs = grid_needs(2, u64::from(self.replications), ca.max(cb), (ca + cb) / 2, threads as u64);
+        let what =
+            format!("this comparison ({} replications of each, about {ca} and {cb} calls a run)", self.replications);
+        (needs, what)
+    }
+
+    /// The replications of each side with the same seeds, then compare.csv written whole when one was named.
+    pub fn run(&self, seed: u64, threads: usize, progress: &Progress) -> Result<Comparison> {
+        let comparison = compare(&self.a, &self.b, seed, self.replications, threads, progress);
+        if let Some(path) = &self.csv {
+            let mut f = AtomicFile::create(path, Privacy::Public)?;
+            CompareCsv.write(&mut f, &comparison).map_err(|e| Error::io(path, e))?;
+            f.commit()?;
+        }
+        Ok(comparison)
+    }
+}
