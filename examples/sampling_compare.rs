@@ -9,8 +9,8 @@
 //! contact; the table shows their means with 95 % t-intervals over the replications.
 use dialsim::Scenario;
 use dialsim::analysis::{kpi_value, no_progress, replicate};
+use dialsim::foundation::stats::Estimate;
 use dialsim::sim::Campaign;
-use dialsim::stats::Estimate;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

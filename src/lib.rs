@@ -49,55 +49,39 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod analysis;
-pub mod calendar;
 pub mod calibrate;
-mod clock;
 pub mod compliance;
-mod digest;
-mod error;
 pub mod exclude;
+pub mod foundation;
 mod generate;
-mod hash;
 pub mod jobs;
 pub mod jurisdiction;
-pub mod kpi;
-pub mod limits;
-mod list_manifest;
-pub mod manifest;
-mod normalize;
-mod number;
-pub mod open;
-mod outcome;
 pub mod output;
-mod permute;
 mod plan;
 #[cfg(feature = "registry")]
 pub mod registry;
 pub mod report;
-pub mod rng;
 mod scenario;
 pub mod sim;
-mod space;
-pub mod stats;
-pub mod text;
 
-pub use digest::{FileDigest, Hasher, HashingWriter, digest_file, digest_reader, sha256_hex};
-pub use error::{Error, ErrorKind, Location, Origin, Result, snippet};
+pub use exclude::normalize::Normalizer;
+pub use exclude::scrub::{ScrubCounts, scrub};
+pub use foundation::digest::{FileDigest, Hasher, HashingWriter, digest_file, digest_reader, sha256_hex};
+pub use foundation::error::{Error, ErrorKind, Location, Origin, Result, snippet};
+pub use generate::list_manifest::{
+    Continuation, DesignRecord, DesignStratumRecord, Generation, HashingReader, LIST_MANIFEST_KIND, ListFile,
+    ListManifest, ListRow, PlanRecord, Scrub, SourceRecord, format_mix, manifest_path, source_changes,
+};
+pub use generate::permute::{PERMUTATION_VERSION, Permutation};
 pub use generate::{
     BankSample, Banks, CallList, DesignStratum, Excluder, FrameDesign, ListFormat, ListRequest, ListSummary, MW_BANK,
     NoExclusion, Positions, SecondStageRow, Shard, mw_probability,
 };
-pub use list_manifest::{
-    Continuation, DesignRecord, DesignStratumRecord, Generation, HashingReader, LIST_MANIFEST_KIND, ListFile,
-    ListManifest, ListRow, PlanRecord, Scrub, ScrubCounts, SourceRecord, format_mix, manifest_path, scrub,
-    source_changes,
-};
-pub use normalize::Normalizer;
-pub use number::PhoneNumber;
-pub use permute::{PERMUTATION_VERSION, Permutation};
 /// Plans derived from libphonenumber's `PhoneNumberMetadata.xml` (feature `derive`).
 #[cfg(feature = "derive")]
 pub use plan::derive as plan_derive;
+pub use plan::number::PhoneNumber;
+pub use plan::space::{NumberSpace, Segment, Selection};
 pub use plan::{NumberType, Plan, PlanRow};
 pub use scenario::{
     AgentsSection, AmdSection, ComplianceSection, CostsSection, DEFAULT_SCENARIO, DialerMode, DialerSection, Dist,
@@ -108,7 +92,6 @@ pub use scenario::{
 pub use scenario::{
     KeyBound, KeyKind, KeyValue, ScenarioKey, nearest_keys, scenario_key, scenario_keys, scenario_values, settable_keys,
 };
-pub use space::{NumberSpace, Segment, Selection};
 
 /// The README's Rust examples, run as doctests.
 #[cfg(doctest)]

@@ -2,10 +2,10 @@
 //! difference B − A is estimated from paired runs.
 
 use super::replicate::{Progress, replicate};
+use crate::foundation::stats::Paired;
 use crate::sim::{Campaign, Summary};
-use crate::stats::Paired;
 
-/// The paired comparison of two campaigns: one row per KPI, in [`crate::kpi::KPIS`] order.
+/// The paired comparison of two campaigns: one row per KPI, in [`crate::sim::kpi::KPIS`] order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comparison {
     /// The seed both sides ran with.
@@ -54,7 +54,7 @@ pub fn compare(
 
 /// Every KPI of paired summaries (`a[i]` and `b[i]` ran with the same seed).
 pub fn pair(a: &[Summary], b: &[Summary]) -> Vec<(&'static str, Paired)> {
-    crate::kpi::KPIS
+    crate::sim::kpi::KPIS
         .iter()
         .map(|k| {
             let xa: Vec<f64> = a.iter().map(|s| k.of(s)).collect();

@@ -8,7 +8,7 @@
 //! writes 628 MB of records in 11.9 s (5.1 s without records); a sweep of the default scenario (debug build,
 //! 2026-12-06) peaks 18 MB higher over 2,000 points than over 100 and writes 380 bytes of `sweep.csv` a point.
 
-use crate::limits::Needs;
+use crate::foundation::limits::Needs;
 
 /// Memory of a run before its first call (engine, leads, strata tables, buffers).
 pub const RUN_MEMORY: u64 = 16 << 20;

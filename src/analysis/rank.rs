@@ -1,4 +1,4 @@
-//! The decision a grid is run for: its points ranked by one KPI of the registry ([`crate::kpi`]), best first,
+//! The decision a grid is run for: its points ranked by one KPI of the registry ([`crate::sim::kpi`]), best first,
 //! among the points that meet constraints on other KPIs, with each point's difference from the best as a
 //! paired 95 % interval (every point of a sweep or frontier runs the same replication seeds: common random
 //! numbers), and warnings when a limit of the scenario rather than the swept values may have decided it.
@@ -9,11 +9,11 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
-use crate::kpi::{Direction, KPIS, Kpi};
+use crate::foundation::error::{Error, Result};
+use crate::foundation::stats::{Estimate, Paired};
 use crate::scenario::{DialerMode, Scenario};
 use crate::sim::Summary;
-use crate::stats::{Estimate, Paired};
+use crate::sim::kpi::{Direction, KPIS, Kpi};
 
 /// Share of a point's dial-level recalculations at the dialer's `max_level` from which the level is said to be
 /// pinned there (the pacer wanted to dial faster than it may).
@@ -150,7 +150,7 @@ impl FromStr for Constraint {
             [b'<', ..] => (Op::Lt, &rest[1..]),
             _ => (Op::Gt, &rest[1..]),
         };
-        let kpi = crate::kpi::lookup(name.trim())?;
+        let kpi = crate::sim::kpi::lookup(name.trim())?;
         let bound = bound
             .trim()
             .parse::<f64>()
@@ -196,7 +196,7 @@ impl FromStr for RankBy {
             Some(b'-') => (Some(false), &text[1..]),
             _ => (None, text),
         };
-        let kpi = crate::kpi::lookup(name)?;
+        let kpi = crate::sim::kpi::lookup(name)?;
         let higher_is_better = match (sign, kpi.direction) {
             (Some(higher), _) => higher,
             (None, Direction::Higher) => true,
@@ -278,8 +278,8 @@ pub fn rank(
     constraints: &[Constraint],
 ) -> Ranking {
     let kpi = by.kpi;
-    let worst_day = crate::kpi::find("abandon_rate_max_day").unwrap_or(&KPIS[0]);
-    let per_consent = crate::kpi::find("cost_per_consent").unwrap_or(&KPIS[0]);
+    let worst_day = crate::sim::kpi::find("abandon_rate_max_day").unwrap_or(&KPIS[0]);
+    let per_consent = crate::sim::kpi::find("cost_per_consent").unwrap_or(&KPIS[0]);
     let mut feasible = Vec::new();
     let mut excluded = Vec::new();
     for &(point, values, samples) in points {

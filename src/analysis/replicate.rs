@@ -4,10 +4,10 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::rng::replication_seed;
+use crate::foundation::rng::replication_seed;
+use crate::foundation::stats::Estimate;
 use crate::scenario::Scenario;
 use crate::sim::{Campaign, Summary};
-use crate::stats::Estimate;
 
 /// Told of progress: `(done, total)` after each replication ends. Called from the worker threads, in no
 /// particular order (two calls may arrive with their `done` counts swapped); count the calls, or take the
@@ -27,7 +27,7 @@ pub struct Replications<'a> {
     pub scenario: &'a Scenario,
     /// One summary per replication, in replication order.
     pub summaries: Vec<Summary>,
-    /// Every KPI as an estimate over the summaries, in [`crate::kpi::KPIS`] order.
+    /// Every KPI as an estimate over the summaries, in [`crate::sim::kpi::KPIS`] order.
     pub estimates: Vec<(&'static str, Estimate)>,
 }
 
@@ -101,7 +101,7 @@ pub fn check_replications(n: u64) -> crate::Result<()> {
     // A summary's inline size plus its heap parts (outcome counts, dial-level trace, AAPOR table).
     const HEAP_PER_SUMMARY: u64 = 4096;
     let per = std::mem::size_of::<Mutex<Option<Summary>>>() as u64 + HEAP_PER_SUMMARY;
-    crate::limits::ensure_memory(&format!("{n} replications"), n.saturating_mul(per))
+    crate::foundation::limits::ensure_memory(&format!("{n} replications"), n.saturating_mul(per))
 }
 
 /// `n` replications (replication 0 uses `seed` itself); `progress` is called once per replication.
@@ -125,7 +125,7 @@ pub fn replicate(campaign: &Campaign, seed: u64, n: u32, threads: usize, progres
 /// least `min` and at most `max` replications.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Precision<'a> {
-    /// The KPI whose estimate is to be precise (a name of [`crate::kpi::KPIS`]).
+    /// The KPI whose estimate is to be precise (a name of [`crate::sim::kpi::KPIS`]).
     pub kpi: &'a str,
     /// The 95 % half-width wanted, in the KPI's unit.
     pub half_width: f64,
@@ -165,17 +165,17 @@ pub fn replicate_until(
     }
 }
 
-/// A KPI of a summary by name (see [`crate::kpi::KPIS`]).
+/// A KPI of a summary by name (see [`crate::sim::kpi::KPIS`]).
 pub fn kpi_value(s: &Summary, name: &str) -> Option<f64> {
-    crate::kpi::find(name).map(|k| k.of(s))
+    crate::sim::kpi::find(name).map(|k| k.of(s))
 }
 
-/// Every KPI as an estimate over the summaries, in [`crate::kpi::KPIS`] order (none of no summaries).
+/// Every KPI as an estimate over the summaries, in [`crate::sim::kpi::KPIS`] order (none of no summaries).
 pub fn aggregate(summaries: &[Summary]) -> Vec<(&'static str, Estimate)> {
     if summaries.is_empty() {
         return Vec::new();
     }
-    crate::kpi::KPIS
+    crate::sim::kpi::KPIS
         .iter()
         .map(|k| (k.name, Estimate::of(&summaries.iter().map(|s| k.of(s)).collect::<Vec<_>>())))
         .collect()

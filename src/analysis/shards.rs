@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use super::replicate::{Progress, replicate};
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 use crate::generate::Shard;
 use crate::scenario::Scenario;
 use crate::sim::{Campaign, Summary};
@@ -120,7 +120,10 @@ pub(crate) fn read_parts<T>(
         .iter()
         .map(|p| {
             let p = p.as_ref();
-            Ok((p.display().to_string(), crate::open::read_to_string(p, crate::open::Bound::TABLE)?))
+            Ok((
+                p.display().to_string(),
+                crate::foundation::open::read_to_string(p, crate::foundation::open::Bound::TABLE)?,
+            ))
         })
         .collect::<Result<Vec<_>>>()?;
     join(&texts)
@@ -145,7 +148,7 @@ pub(crate) fn join_parts(parts: &[(String, String)], kind: &PartKind) -> Result<
     // Rows are read as CSV (a value of a varied key may be quoted: it holds a comma) and written again cell by
     // cell as the writers do, which gives back the bytes they wrote.
     let line_of = |cells: &csv::StringRecord| {
-        cells.iter().map(|c| crate::text::csv_cell(c).into_owned()).collect::<Vec<_>>().join(",")
+        cells.iter().map(|c| crate::foundation::text::csv_cell(c).into_owned()).collect::<Vec<_>>().join(",")
     };
     for (name, text) in parts {
         let not =

@@ -11,10 +11,10 @@ use super::shards::{
     PartKind, check_grid_points, check_loads, coordinates, has_columns, join_parts, point_count, read_parts,
     run_points, shard_points,
 };
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
+use crate::foundation::stats::Estimate;
 use crate::generate::Shard;
 use crate::scenario::Scenario;
-use crate::stats::Estimate;
 
 /// One varied parameter: a scenario key and its values (in TOML syntax), e.g. `dialer.agents=10,20,30`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -272,7 +272,7 @@ pub struct SweepRow {
     pub values: Vec<String>,
     /// The currency of its costs (`costs.currency`).
     pub currency: String,
-    /// Every KPI as an estimate over the point's replications, in [`crate::kpi::KPIS`] order.
+    /// Every KPI as an estimate over the point's replications, in [`crate::sim::kpi::KPIS`] order.
     pub estimates: Vec<(&'static str, Estimate)>,
     /// Every KPI of every replication, for ranking with paired differences.
     pub samples: PointSamples,
@@ -341,7 +341,8 @@ const SWEEP_CSV: PartKind = PartKind {
     name: "sweep.csv",
     header: |columns| {
         has_columns(columns, ["replications"])?;
-        let kpis: Vec<String> = crate::kpi::names().flat_map(|k| [format!("{k}_mean"), format!("{k}_ci")]).collect();
+        let kpis: Vec<String> =
+            crate::sim::kpi::names().flat_map(|k| [format!("{k}_mean"), format!("{k}_ci")]).collect();
         has_columns(columns, kpis.iter().map(String::as_str))
     },
 };
@@ -369,7 +370,7 @@ impl MergedSweep {
     /// ```
     /// use dialsim::analysis::{MergedSweep, SweepResult};
     /// let mut h = String::from("point,x,replications");
-    /// for k in dialsim::kpi::names() {
+    /// for k in dialsim::sim::kpi::names() {
     ///     h.push_str(&format!(",{k}_mean,{k}_ci"));
     /// }
     /// let cells = h.split(',').count() - 2;

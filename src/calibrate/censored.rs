@@ -3,7 +3,7 @@
 //! likelihood and gives the fit's own error — the interval of the mean and the error of the share of pick-ups
 //! that come in time, by the delta method on the observed information. It never reads a log itself.
 
-use crate::stats::Estimate;
+use crate::foundation::stats::Estimate;
 
 use super::DurationFit;
 

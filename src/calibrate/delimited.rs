@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, Read};
 
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 
 /// Line ends as `\n`: CRLF becomes LF and a lone CR becomes LF, so that line numbers count every line end
 /// (the csv reader counts only LF, and counts a CRLF file's lines one low).

@@ -24,9 +24,9 @@ use std::fmt::Write as _;
 pub use floor::{Agents, Days, Floor};
 pub use read::{Attempt, Disposition, Log, LogFormat, VICIDIAL_LOG_COLUMNS, read_log};
 
-use crate::error::Result;
+use crate::foundation::error::Result;
+use crate::foundation::stats::Estimate;
 use crate::plan::Plan;
-use crate::stats::Estimate;
 
 /// `k` of `n`, with its Wilson score interval.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -561,12 +561,12 @@ fn duration(t: &mut String, key: &str, f: &DurationFit) {
 /// Reads the log at `path` (`-` is stdin), calibrates it against `plan` and returns the scenario text,
 /// checked to parse as a scenario.
 pub fn calibrate_file(path: &str, plan: &Plan, plan_name: &str) -> Result<(Calibration, String)> {
-    let normalizer = crate::normalize::Normalizer::for_plan(plan);
+    let normalizer = crate::exclude::normalize::Normalizer::for_plan(plan);
     let log = if path == "-" {
-        read_log("<stdin>", crate::open::LineLimit::new(std::io::stdin().lock()), &normalizer)?
+        read_log("<stdin>", crate::foundation::open::LineLimit::new(std::io::stdin().lock()), &normalizer)?
     } else {
-        let file = crate::open::open(std::path::Path::new(path))?.file;
-        read_log(path, crate::open::LineLimit::new(std::io::BufReader::new(file)), &normalizer)?
+        let file = crate::foundation::open::open(std::path::Path::new(path))?.file;
+        read_log(path, crate::foundation::open::LineLimit::new(std::io::BufReader::new(file)), &normalizer)?
     };
     let calibration = calibrate(&log, plan);
     let text = calibration.to_scenario(path, plan_name);

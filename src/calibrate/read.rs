@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 
 use super::delimited::{Delimited, LineEnds, ends_escaped, split_fields};
-use crate::error::{Error, Result};
-use crate::normalize::Normalizer;
-use crate::number::PhoneNumber;
+use crate::exclude::normalize::Normalizer;
+use crate::foundation::error::{Error, Result};
+use crate::plan::number::PhoneNumber;
 
 /// How an attempt ended, as far as a call log can tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -274,10 +274,9 @@ fn vicidial_row(
     };
     // call_date is `YYYY-MM-DD HH:MM:SS`, the server's local time.
     let date = &row[cols.date];
-    let hour =
-        date.trim().get(11..13).and_then(|h| h.parse::<u8>().ok()).filter(|h| *h < 24).ok_or_else(|| {
-            at(line, format!("call_date `{}` is not YYYY-MM-DD HH:MM:SS", crate::error::snippet(date)))
-        })?;
+    let hour = date.trim().get(11..13).and_then(|h| h.parse::<u8>().ok()).filter(|h| *h < 24).ok_or_else(|| {
+        at(line, format!("call_date `{}` is not YYYY-MM-DD HH:MM:SS", crate::foundation::error::snippet(date)))
+    })?;
     let number = row[cols.number].trim();
     let written = match cols.code {
         Some(c) if !null(&row[c]) => format!("+{}{}", row[c].trim(), number),
@@ -287,7 +286,10 @@ fn vicidial_row(
         match c {
             Some(c) if !null(&row[c]) => {
                 row[c].trim().parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0).map(Some).ok_or_else(|| {
-                    at(line, format!("{what} `{}` is not a duration in seconds", crate::error::snippet(&row[c])))
+                    at(
+                        line,
+                        format!("{what} `{}` is not a duration in seconds", crate::foundation::error::snippet(&row[c])),
+                    )
                 })
             }
             _ => Ok(None),
@@ -455,7 +457,10 @@ pub(crate) fn list_statuses(counts: &BTreeMap<String, u64>) -> String {
         .iter()
         .take(8)
         .map(|(s, n)| {
-            format!("`{}` ×{n}", crate::text::escape_controls(&crate::error::snippet(s)).replace('\n', "\\n"))
+            format!(
+                "`{}` ×{n}",
+                crate::foundation::text::escape_controls(&crate::foundation::error::snippet(s)).replace('\n', "\\n")
+            )
         })
         .collect();
     if v.len() > 8 {
@@ -482,22 +487,25 @@ fn read_dialsim<R: Read>(
     for row in reader.records() {
         let row = row.map_err(|e| at(e.position().map_or(0, |p| p.line()), e.to_string()))?;
         let line = row.position().map_or(0, |p| p.line());
-        let seconds =
-            |c: usize| -> Result<f64> {
-                row[c].parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0).ok_or_else(|| {
-                    at(line, format!("`{}` is not a duration in seconds", crate::error::snippet(&row[c])))
-                })
-            };
+        let seconds = |c: usize| -> Result<f64> {
+            row[c].parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0).ok_or_else(|| {
+                at(line, format!("`{}` is not a duration in seconds", crate::foundation::error::snippet(&row[c])))
+            })
+        };
         let screened = match amd.map(|c| row[c].trim()) {
             None => None,
             Some("on") => Some(true),
             Some("off") => Some(false),
             Some(other) => {
-                return Err(at(line, format!("amd `{}` is neither on nor off", crate::error::snippet(other))));
+                return Err(at(
+                    line,
+                    format!("amd `{}` is neither on nor off", crate::foundation::error::snippet(other)),
+                ));
             }
         };
-        let d = dialsim_disposition(&row[outcome])
-            .ok_or_else(|| at(line, format!("unknown outcome `{}`", crate::error::snippet(&row[outcome]))))?;
+        let d = dialsim_disposition(&row[outcome]).ok_or_else(|| {
+            at(line, format!("unknown outcome `{}`", crate::foundation::error::snippet(&row[outcome])))
+        })?;
         log.attempts.push(Attempt {
             number: parse_number(normalizer, &row[number], || at(line, String::new()))?,
             hour: ((seconds(dial)? / 3600.0) as u64 % 24) as u8,
@@ -535,9 +543,10 @@ fn civil_seconds(date: &str) -> Option<f64> {
 
 fn parse_number(normalizer: &Normalizer, written: &str, at: impl Fn() -> Error) -> Result<PhoneNumber> {
     normalizer.parse(written).map_err(|why| match at() {
-        Error::Input { at, .. } => {
-            Error::Input { at, message: format!("`{}` is not a phone number: {why}", crate::error::snippet(written)) }
-        }
+        Error::Input { at, .. } => Error::Input {
+            at,
+            message: format!("`{}` is not a phone number: {why}", crate::foundation::error::snippet(written)),
+        },
         other => other,
     })
 }

@@ -50,7 +50,7 @@ fn rate(budget: Duration, batch: u64, mut work: impl FnMut()) -> f64 {
 
 pub fn run(args: BenchArgs) -> Result<i32> {
     let budget = Duration::from_secs_f64(args.seconds.max(0.1));
-    let cores = dialsim::limits::cores();
+    let cores = dialsim::foundation::limits::cores();
     let space = NumberSpace::new(&Plan::embedded("cz")?, &Selection::default())?;
     let list = CallList::new(space, 1);
     let mut lines = Lines { json: args.json, rows: Vec::new() };

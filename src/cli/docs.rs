@@ -170,7 +170,7 @@ pub fn keys(args: KeysArgs) -> Result<i32> {
         if !args.kpi {
             out!("# KPIs (--for, --kpi; columns of replications.csv, sweep.csv, compare -o)");
         }
-        for k in dialsim::kpi::KPIS {
+        for k in dialsim::sim::kpi::KPIS {
             out!("{}", k.name);
         }
     }
@@ -226,7 +226,7 @@ fn keys_json() -> String {
             })
         })
         .collect();
-    let kpis: Vec<serde_json::Value> = dialsim::kpi::KPIS
+    let kpis: Vec<serde_json::Value> = dialsim::sim::kpi::KPIS
         .iter()
         .map(|k| serde_json::json!({"name": k.name, "label": k.label, "unit": k.unit, "direction": k.direction}))
         .collect();

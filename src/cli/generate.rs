@@ -163,7 +163,7 @@ fn parse_shard(s: &str) -> Result<Shard, String> {
 /// The seed to use: the given one, or a fresh one announced on stderr so the run can be repeated.
 pub(crate) fn seed_or_fresh(seed: Option<u64>) -> u64 {
     seed.unwrap_or_else(|| {
-        let seed = dialsim::rng::fresh_seed();
+        let seed = dialsim::foundation::rng::fresh_seed();
         print_note(Note::Seed(seed));
         seed
     })
@@ -177,7 +177,10 @@ pub(crate) fn print_note(note: Note<'_>) {
         Note::Remark(text) => note!("dialsim: note: {text}"),
         Note::Info(text) => note!("dialsim: {text}"),
         Note::Refused(e) => {
-            eprintln!("dialsim: error: {}", dialsim::text::escape_controls(&input_args::with_flags(e).to_string()))
+            eprintln!(
+                "dialsim: error: {}",
+                dialsim::foundation::text::escape_controls(&input_args::with_flags(e).to_string())
+            )
         }
         Note::Continuing { list, start, seed, shard } => {
             note!("dialsim: continuing {} from position {start} (seed {seed}, shard {shard})", list.display())

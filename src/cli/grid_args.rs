@@ -28,18 +28,25 @@ pub struct LimitArgs {
 }
 
 fn size_arg(text: &str) -> std::result::Result<u64, String> {
-    dialsim::limits::parse_size(text)
+    dialsim::foundation::limits::parse_size(text)
 }
 
 /// Estimates at or above these are told even without `--verbose`: a request this large deserves a warning.
-const LARGE: dialsim::limits::Needs = dialsim::limits::Needs { memory: 1 << 30, disk: 1 << 30, seconds: 60.0 };
+const LARGE: dialsim::foundation::limits::Needs =
+    dialsim::foundation::limits::Needs { memory: 1 << 30, disk: 1 << 30, seconds: 60.0 };
 
 impl LimitArgs {
     /// Tells the estimate `needs` of `what` (e.g. "this sweep (12 points × 10 replications)") under
     /// `--verbose` or when it is large, then refuses it when it exceeds the limits (those given, else this
     /// machine's; the disk of `out`), saying what makes it `smaller` and which flag raises the limit.
-    pub fn check(&self, what: &str, needs: &dialsim::limits::Needs, out: Option<&Path>, smaller: &str) -> Result<()> {
-        use dialsim::limits::{Ceilings, Resource};
+    pub fn check(
+        &self,
+        what: &str,
+        needs: &dialsim::foundation::limits::Needs,
+        out: Option<&Path>,
+        smaller: &str,
+    ) -> Result<()> {
+        use dialsim::foundation::limits::{Ceilings, Resource};
         let ceilings = Ceilings { memory: self.max_memory, disk: self.max_disk };
         if let Err(over) = needs.check(ceilings, out) {
             let flag = if over.resource == Resource::Memory { "--max-memory" } else { "--max-disk" };

@@ -19,7 +19,7 @@ macro_rules! out {
 macro_rules! note {
     ($($arg:tt)*) => {{
         if !crate::cli::quiet() {
-            eprintln!("{}", dialsim::text::escape_controls(&format!($($arg)*)))
+            eprintln!("{}", dialsim::foundation::text::escape_controls(&format!($($arg)*)))
         }
     }};
 }
@@ -297,16 +297,16 @@ pub fn run() -> i32 {
                     return 0;
                 }
                 if lib.kind() == dialsim::ErrorKind::Request {
-                    eprintln!("dialsim: error: {}", dialsim::text::escape_controls(&lib.to_string()));
+                    eprintln!("dialsim: error: {}", dialsim::foundation::text::escape_controls(&lib.to_string()));
                     return 2;
                 }
                 // A key or value typed on the command line (`--set`) is bad usage, as it is through `--vary`.
                 if matches!(lib, dialsim::Error::Scenario { origin: dialsim::Origin::Override { .. }, .. }) {
-                    eprintln!("dialsim: error: {}", dialsim::text::escape_controls(&message(&e)));
+                    eprintln!("dialsim: error: {}", dialsim::foundation::text::escape_controls(&message(&e)));
                     return 2;
                 }
             }
-            eprintln!("dialsim: error: {}", dialsim::text::escape_controls(&message(&e)));
+            eprintln!("dialsim: error: {}", dialsim::foundation::text::escape_controls(&message(&e)));
             1
         }
     }
@@ -331,8 +331,9 @@ fn parse() -> Result<Cli, clap::Error> {
 /// The thread count: the one asked for, else every core (at least 1).
 pub(crate) fn threads(asked: Option<usize>) -> Result<usize, dialsim::Error> {
     match asked {
-        None => Ok(dialsim::limits::cores()),
-        Some(n) => dialsim::limits::check_threads(n).map_err(|e| dialsim::Error::Request(format!("--threads: {e}"))),
+        None => Ok(dialsim::foundation::limits::cores()),
+        Some(n) => dialsim::foundation::limits::check_threads(n)
+            .map_err(|e| dialsim::Error::Request(format!("--threads: {e}"))),
     }
 }
 

@@ -140,7 +140,7 @@ pub(crate) fn refuse_inputs_in(dir: &std::path::Path, inputs: &[PathBuf]) -> Res
 
 /// Checks a KPI name.
 pub(crate) fn check_kpi(name: &str) -> Result<()> {
-    dialsim::kpi::lookup(name).map(|_| ()).map_err(|e| dialsim::Error::Request(e.to_string()).into())
+    dialsim::sim::kpi::lookup(name).map(|_| ()).map_err(|e| dialsim::Error::Request(e.to_string()).into())
 }
 
 /// One run into its folder ([`dialsim::jobs::run_into`]), and what it wrote said on stderr.
@@ -193,7 +193,7 @@ fn every_days(text: &str) -> Result<i64> {
 fn series(args: &SimulateArgs, n: u32) -> Result<i32> {
     let Some(dir) = &args.out else { anyhow::bail!(dialsim::Error::Request("--campaigns needs --out".into())) };
     let every = every_days(&args.every)?;
-    let key = args.key.as_ref().map(dialsim::manifest::read_key).transpose()?;
+    let key = args.key.as_ref().map(dialsim::output::manifest::read_key).transpose()?;
     let source = ScenarioSource::named(args.scenario.as_deref());
     let job = dialsim::jobs::SeriesJob {
         source: &source,
@@ -247,7 +247,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         .as_ref()
         .map(|p| super::report::check("--report", p, &args.out.iter().map(PathBuf::as_path).collect::<Vec<_>>()))
         .transpose()?;
-    let key = args.key.as_ref().map(dialsim::manifest::read_key).transpose()?; // read before the run: a bad key costs no run
+    let key = args.key.as_ref().map(dialsim::output::manifest::read_key).transpose()?; // read before the run: a bad key costs no run
     let folder = args.out.as_ref().map(RunFolder::create).transpose()?;
     let seed = super::generate::seed_or_fresh(args.seed);
     let registry = args.registry.clone().or_else(|| scenario.registry.clone());

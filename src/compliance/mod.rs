@@ -9,6 +9,7 @@
 //! The engine decides (with draws from the seed); this module holds the records, the rules and the audit.
 
 mod audit;
+pub mod calendar;
 mod processing;
 mod records;
 

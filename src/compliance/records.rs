@@ -5,8 +5,8 @@ use serde_json::json;
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 
-use crate::clock::{DAY, Millis};
-use crate::number::PhoneNumber;
+use crate::foundation::clock::{DAY, Millis};
+use crate::plan::number::PhoneNumber;
 use crate::scenario::Scenario;
 
 /// A number never to call again: an objection or a withdrawal. Never a name.
@@ -125,7 +125,7 @@ pub fn is_uuid(s: &str) -> bool {
 
 /// SHA-256 (hex) of the consent wording read out: the receipts' `consentWordingSha256`.
 pub fn wording_sha256(scenario: &Scenario) -> String {
-    crate::digest::sha256_hex(scenario.compliance.consent_wording.as_bytes())
+    crate::foundation::digest::sha256_hex(scenario.compliance.consent_wording.as_bytes())
 }
 
 /// One line of `consents.jsonl`.
@@ -152,7 +152,7 @@ pub struct NameEntry {
     pub receipt: Option<String>,
 }
 
-pub use crate::clock::zone;
+pub use crate::foundation::clock::zone;
 
 /// The scenario's zone (UTC when the name is unknown, which scenario validation refuses).
 fn scenario_zone(scenario: &Scenario) -> TimeZone {
@@ -168,7 +168,7 @@ fn day0(scenario: &Scenario) -> Date {
 /// in `run.time_zone` (the calling floor's clock). A wall-clock time skipped by a DST change is taken after it,
 /// a repeated one at its first occurrence (jiff's "compatible" rule, as RFC 5545 does).
 pub fn zoned(scenario: &Scenario, ms: Millis) -> jiff::Zoned {
-    let local: DateTime = crate::clock::wall_clock(day0(scenario), ms);
+    let local: DateTime = crate::foundation::clock::wall_clock(day0(scenario), ms);
     scenario_zone(scenario).to_ambiguous_zoned(local).compatible().unwrap_or_else(|_| {
         // Only at the ends of the supported range; the UTC reading is the best left.
         local.to_zoned(TimeZone::UTC).expect("UTC is never ambiguous")

@@ -284,7 +284,7 @@ pub(super) fn prefetch(at: *const u8) {
 /// Reads a whole file into memory advised to use huge pages ([`advise_huge`]).
 pub(super) fn read_for_bitmap(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut file = crate::open::open(path)
+    let mut file = crate::foundation::open::open(path)
         .map_err(|e| match e {
             crate::Error::Io { source, .. } => source,
             other => std::io::Error::other(other.to_string()),

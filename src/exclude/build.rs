@@ -9,7 +9,7 @@ use super::input::{InOrder, KeyStore};
 use super::{
     Exclusions, FilterParams, InputOptions, KnownFilter, KnownKeys, NumbersRead, Source, SourceStats, SuppressionList,
 };
-use crate::error::Result;
+use crate::foundation::error::Result;
 
 /// Reads the known databases `inputs` (`-` is stdin) with `options`: one thread per file (up to `threads`),
 /// or a single file in pieces. The results stay in input order, one per input, so every input is read (and

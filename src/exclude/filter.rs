@@ -26,12 +26,12 @@ use bloomfilter::Bloom;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
 use crate::exclude::bitmap::{Probes, advise_huge, read_for_bitmap};
 use crate::exclude::input::SourceStats;
 use crate::exclude::keys::KeyUnits;
+use crate::foundation::error::{Error, Result};
+use crate::foundation::rng::{Stream, stream};
 use crate::output::AtomicFile;
-use crate::rng::{Stream, stream};
 
 const MAGIC: &[u8; 8] = b"DSIMBF\r\n";
 const VERSION: u32 = 1;
@@ -151,7 +151,7 @@ impl KnownFilter {
         // The bitmap's size, computed here in floating point first so that no capacity overflows the crate's
         // arithmetic; one bitmap is filled, never a copy per thread.
         let planned = (capacity as f64 * params.fp_rate.ln() / (-8.0 * std::f64::consts::LN_2.powi(2))).ceil();
-        crate::limits::ensure_memory(
+        crate::foundation::limits::ensure_memory(
             &format!("a filter for {capacity} numbers at a false-positive rate of {}", params.fp_rate),
             planned.min(u64::MAX as f64) as u64,
         )?;
@@ -186,15 +186,15 @@ impl KnownFilter {
         Ok(KnownFilter::assemble(meta, bloom))
     }
 
-    /// Checks a false-positive rate: at least [`crate::limits::MIN_FP_RATE`] and below 1.
+    /// Checks a false-positive rate: at least [`crate::foundation::limits::MIN_FP_RATE`] and below 1.
     pub fn check_fp_rate(fp_rate: f64) -> Result<()> {
-        if (crate::limits::MIN_FP_RATE..1.0).contains(&fp_rate) {
+        if (crate::foundation::limits::MIN_FP_RATE..1.0).contains(&fp_rate) {
             return Ok(());
         }
         Err(Error::Request(format!(
             "false-positive rate {} must be at least {:e} and below 1",
             if fp_rate != 0.0 && fp_rate.abs() < 1e-4 { format!("{fp_rate:e}") } else { fp_rate.to_string() },
-            crate::limits::MIN_FP_RATE
+            crate::foundation::limits::MIN_FP_RATE
         )))
     }
 
@@ -301,7 +301,7 @@ impl KnownFilter {
     pub fn load(path: impl AsRef<Path>) -> Result<KnownFilter> {
         let path = path.as_ref();
         let len = check_file_header(path)?;
-        crate::limits::ensure_memory(&format!("loading the filter {}", path.display()), len)?;
+        crate::foundation::limits::ensure_memory(&format!("loading the filter {}", path.display()), len)?;
         let bytes = read_for_bitmap(path).map_err(|e| Error::io(path, e))?;
         KnownFilter::from_bytes(path, bytes)
     }
@@ -321,10 +321,10 @@ impl KnownFilter {
                 message: "not a dialsim filter file (wrong magic bytes)".into(),
             });
         }
-        let limit = crate::limits::memory_available().unwrap_or(isize::MAX as u64) / 2;
+        let limit = crate::foundation::limits::memory_available().unwrap_or(isize::MAX as u64) / 2;
         (&mut *reader).take(limit).read_to_end(&mut bytes).map_err(|e| Error::io(name, e))?;
         if bytes.len() as u64 >= limit {
-            crate::limits::ensure_memory(&format!("reading the filter {}", name.display()), 2 * limit)?;
+            crate::foundation::limits::ensure_memory(&format!("reading the filter {}", name.display()), 2 * limit)?;
         }
         KnownFilter::from_bytes(name, bytes)
     }
@@ -374,11 +374,13 @@ impl KnownFilter {
         if bits == 0 || bits % 8 != 0 {
             return Err(bad(format!("corrupted bitmap: {bits} bits")));
         }
-        if bloom.number_of_hash_functions() == 0 || bloom.number_of_hash_functions() > crate::limits::MAX_HASHES {
+        if bloom.number_of_hash_functions() == 0
+            || bloom.number_of_hash_functions() > crate::foundation::limits::MAX_HASHES
+        {
             return Err(bad(format!(
                 "corrupted bitmap: {} hash functions (a filter uses 1 to {})",
                 bloom.number_of_hash_functions(),
-                crate::limits::MAX_HASHES
+                crate::foundation::limits::MAX_HASHES
             )));
         }
         if bloom.len() != meta.bits
@@ -399,7 +401,7 @@ impl KnownFilter {
 fn check_file_header(path: &Path) -> Result<u64> {
     use std::io::{Read, Seek, SeekFrom};
     let bad = |message: String| Error::Format { path: path.to_path_buf(), message };
-    let opened = crate::open::open(path)?;
+    let opened = crate::foundation::open::open(path)?;
     let (mut file, len) = (opened.file, opened.len);
     let mut head = [0u8; 16];
     if len < 16 || file.read_exact(&mut head).is_err() || &head[..8] != MAGIC {
@@ -429,7 +431,7 @@ fn created_now() -> String {
     let secs = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.parse::<i64>().ok()).unwrap_or_else(|| {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
     });
-    crate::clock::rfc3339(secs)
+    crate::foundation::clock::rfc3339(secs)
 }
 
 #[cfg(test)]
@@ -440,7 +442,7 @@ mod tests {
 
     #[test]
     fn rfc3339_formats_known_instants() {
-        use crate::clock::rfc3339;
+        use crate::foundation::clock::rfc3339;
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(rfc3339(1_795_853_045), "2026-11-28T08:04:05Z");

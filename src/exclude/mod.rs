@@ -9,9 +9,11 @@ mod build;
 mod filter;
 mod input;
 mod keys;
+pub(crate) mod normalize;
+pub(crate) mod scrub;
 mod suppress;
 
-pub use crate::hash::{KeyHasher, KeySet};
+pub use crate::foundation::hash::{KeyHasher, KeySet};
 pub use build::{BuiltFilter, build_filter, build_filter_from, load_exclusions, read_inputs, read_inputs_into};
 pub use filter::{FilterMeta, FilterParams, KnownFilter};
 pub use input::{
@@ -22,7 +24,7 @@ pub use keys::KnownKeys;
 pub use suppress::SuppressionList;
 
 use crate::generate::Excluder;
-use crate::number::PhoneNumber;
+use crate::plan::number::PhoneNumber;
 
 /// One source of numbers never to list.
 #[derive(Debug)]
@@ -77,7 +79,7 @@ impl Present {
         let mut bits = vec![0u64; 1 << (width - 6)];
         let shift = 64 - width;
         for key in keys {
-            let slot = crate::hash::fmix64(key) >> shift;
+            let slot = crate::foundation::hash::fmix64(key) >> shift;
             bits[(slot >> 6) as usize] |= 1 << (slot & 63);
         }
         Present { bits, shift }
@@ -89,7 +91,7 @@ impl Present {
         if self.bits.is_empty() {
             return true;
         }
-        let slot = crate::hash::fmix64(key) >> self.shift;
+        let slot = crate::foundation::hash::fmix64(key) >> self.shift;
         self.bits[(slot >> 6) as usize] & (1 << (slot & 63)) != 0
     }
 }

@@ -1,9 +1,9 @@
 //! Exact suppression lists: objectors, a national do-not-call register. Held exactly (no false positives,
 //! unlike a Bloom filter), loaded from CSV files of numbers in any written format.
 
-use crate::error::Result;
 use crate::exclude::input::{InputOptions, NumbersRead};
-use crate::hash::KeySet;
+use crate::foundation::error::Result;
+use crate::foundation::hash::KeySet;
 
 /// An exact list of numbers never to dial.
 #[derive(Clone, Debug, Default)]

@@ -4,8 +4,8 @@
 
 use super::frame::{BankFrame, LISTED, ZERO};
 use super::{Banks, CallList, Excluder, ListFormat, ListRequest, ListSummary, MAX_RECORD, Mix, Work};
-use crate::error::Result;
-use crate::space::NumberSpace;
+use crate::foundation::error::Result;
+use crate::plan::space::NumberSpace;
 
 /// A list-assisted design (Casady–Lepkowski): banks of `bank` numbers with at least `min_listed` known
 /// numbers form the listed stratum, the rest the zero stratum, sampled at `zero_rate` times the listed rate.

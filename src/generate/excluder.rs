@@ -1,6 +1,6 @@
 //! What a list's generation consults ([`Excluder`]) and what it reports ([`ListSummary`]).
 
-use crate::number::PhoneNumber;
+use crate::plan::number::PhoneNumber;
 
 /// Decides whether a number may go on a list.
 pub trait Excluder: Sync {

@@ -11,9 +11,9 @@
 
 use std::collections::HashMap;
 
-use crate::error::{Error, Result};
-use crate::number::PhoneNumber;
-use crate::space::NumberSpace;
+use crate::foundation::error::{Error, Result};
+use crate::plan::number::PhoneNumber;
+use crate::plan::space::NumberSpace;
 
 /// Known numbers per bank: a bank is a number's country code, length and national number without its last
 /// two (100-banks) or three (1000-banks) digits.
@@ -211,7 +211,7 @@ fn partition(ranges: &[(u64, u64)], cum: &[u64], keep: impl Fn((u64, u64)) -> bo
 mod tests {
     use super::*;
     use crate::plan::Plan;
-    use crate::space::Selection;
+    use crate::plan::space::Selection;
 
     /// Every index of both strata of a small space maps to a distinct space index and back, the listed
     /// stratum holds exactly the numbers of banks with known numbers, and the strata cover the space.

@@ -18,12 +18,12 @@ use std::sync::Arc;
 
 use super::CallList;
 use super::frame::{BankFrame, LISTED, ZERO};
-use crate::error::{Error, Result};
-use crate::hash::fmix64;
-use crate::number::PhoneNumber;
-use crate::permute::{Permutation, ROUNDS};
+use crate::foundation::error::{Error, Result};
+use crate::foundation::hash::fmix64;
+use crate::generate::permute::{Permutation, ROUNDS};
 use crate::plan::NumberType;
-use crate::space::{NumberSpace, Selection};
+use crate::plan::number::PhoneNumber;
+use crate::plan::space::{NumberSpace, Selection};
 
 /// The largest power of ten tried for a block.
 const MAX_EXACT_BLOCK: u64 = 1_000_000;

@@ -13,7 +13,9 @@ mod design;
 mod excluder;
 mod format;
 mod frame;
+pub(crate) mod list_manifest;
 mod mix;
+pub(crate) mod permute;
 mod positions;
 mod twostage;
 
@@ -26,10 +28,10 @@ pub(crate) use mix::Mix;
 pub use positions::Positions;
 pub use twostage::{BankSample, MW_BANK, SecondStageRow, mw_probability};
 
-use crate::error::{Error, Result};
-use crate::number::{PhoneNumber, write_decimal, write_padded};
-use crate::permute::{BLOCK_LANES, LANES, Permutation};
-use crate::space::NumberSpace;
+use crate::foundation::error::{Error, Result};
+use crate::generate::permute::{BLOCK_LANES, LANES, Permutation};
+use crate::plan::number::{PhoneNumber, write_decimal, write_padded};
+use crate::plan::space::NumberSpace;
 
 /// Positions per chunk of parallel work.
 const CHUNK: u64 = 1 << 13;
@@ -339,7 +341,7 @@ impl CallList {
                 }
             )));
         }
-        let threads = crate::limits::check_threads(request.threads.max(1))?;
+        let threads = crate::foundation::limits::check_threads(request.threads.max(1))?;
         // First position >= start in this shard, and how many of this shard's positions exist; in 128 bits, so
         // that no K/N and start wrap (a shard count beyond the space just holds no position past the first).
         let first = u128::from(request.start)

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::CallList;
-use crate::hash::fmix64;
+use crate::foundation::hash::fmix64;
 
 /// A hasher for the lookup's small integer keys (SipHash took a fifth of reading a list back).
 #[derive(Default)]
@@ -98,8 +98,8 @@ impl<'a> Positions<'a> {
 
 #[cfg(test)]
 mod tests {
+    use crate::plan::space::{NumberSpace, Selection};
     use crate::plan::{NumberType, Plan};
-    use crate::space::{NumberSpace, Selection};
 
     use super::*;
 

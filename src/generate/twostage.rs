@@ -13,11 +13,11 @@
 //! counts as one bank per row). Each draw is derived from the seed: the banks' order is a keyed permutation
 //! (as a uniform list's), the primary and the other numbers' order come from a keyed hash of the bank.
 
-use crate::error::{Error, Result};
-use crate::hash::fmix64;
-use crate::number::PhoneNumber;
-use crate::permute::Permutation;
-use crate::space::NumberSpace;
+use crate::foundation::error::{Error, Result};
+use crate::foundation::hash::fmix64;
+use crate::generate::permute::Permutation;
+use crate::plan::number::PhoneNumber;
+use crate::plan::space::NumberSpace;
 
 use super::CallList;
 
@@ -248,7 +248,7 @@ pub fn mw_probability(drawn: u64, banks: u64, k: u32, bank_size: u64) -> f64 {
 mod tests {
     use super::*;
     use crate::plan::Plan;
-    use crate::space::Selection;
+    use crate::plan::space::Selection;
 
     /// Every bank of a space with whole and partial banks is drawn once, its primary lies inside it and leads
     /// back to it, and its second stage is the rest of the bank, each number once.

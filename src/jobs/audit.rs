@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use super::reading::{Note, Notes, Reading, load_exclusions};
 use crate::compliance::{AuditOptions, AuditReport, KnownHit, audit_folder, read_run_scenario};
-use crate::error::{Error, Result};
 use crate::exclude::{Exclusions, Source};
+use crate::foundation::error::{Error, Result};
 use crate::plan::Plan;
 use crate::scenario::Profile;
 
@@ -69,7 +69,7 @@ impl AuditJob {
     /// Audits the folder. What was not checked, and why, is told as [`Note::Info`]s and
     /// [`Note::Warning`]s.
     pub fn run(&self, notes: &mut Notes<'_>) -> Result<AuditDone> {
-        let key = self.key.as_ref().map(crate::manifest::read_key).transpose()?;
+        let key = self.key.as_ref().map(crate::output::manifest::read_key).transpose()?;
         let scenario = read_run_scenario(&self.dir)?;
         let mut exclusions = Exclusions::new();
         let suppress = scenario.suppression_paths();
@@ -123,8 +123,9 @@ impl AuditJob {
             // Sources given here are matched to the run's by content.
             let given = self.exclude.iter().map(|p| p.display().to_string()).chain(self.suppress.iter().cloned());
             for name in given.filter(|n| n != "-") {
-                let hash = crate::open::open(name.as_ref())
-                    .and_then(|mut i| crate::digest::digest_reader(&mut i.file).map_err(|e| Error::io(&name, e)));
+                let hash = crate::foundation::open::open(name.as_ref()).and_then(|mut i| {
+                    crate::foundation::digest::digest_reader(&mut i.file).map_err(|e| Error::io(&name, e))
+                });
                 sources.push(match hash.map(|d| d.sha256) {
                     Ok(hash) => match m.sources.iter().find(|s| s.sha256.as_deref() == Some(hash.as_str())) {
                         Some(s) => SourceMatch::Same { given: name, recorded: s.name.clone() },

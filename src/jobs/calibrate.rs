@@ -4,7 +4,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::calibrate::{Calibration, calibrate_file};
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 use crate::output::{AtomicFile, Privacy};
 use crate::plan::Plan;
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 #[cfg(feature = "registry")]
 use crate::Scenario;
-use crate::error::Result;
+use crate::foundation::error::Result;
 #[cfg(feature = "registry")]
 use crate::output::Privacy;
 use crate::output::RunFolder;
@@ -126,10 +126,10 @@ pub fn run_into(job: &RunJob<'_>, mut folder: RunFolder) -> Result<RunDone> {
         crate::report::profile_svg(&folder.path().join("profile.svg"), &title, job.campaign.scenario(), &output)?;
         files.push("profile.svg");
     }
-    folder.commit(job.seed, crate::manifest::scenario_sha256(job.campaign.scenario()))?;
+    folder.commit(job.seed, crate::output::manifest::scenario_sha256(job.campaign.scenario()))?;
     files.push("manifest.json");
     if let Some(k) = job.key {
-        crate::manifest::sign_folder(&dir, k)?;
+        crate::output::manifest::sign_folder(&dir, k)?;
     }
     #[cfg(feature = "registry")]
     let written_back = job.registry.map(|r| write_back(&r.location, &dir, job.campaign.scenario())).transpose()?;
@@ -161,10 +161,10 @@ pub fn replications_into(
         crate::report::profile_svg(&folder.path().join("profile.svg"), &title, campaign.scenario(), &first)?;
         files.push("profile.svg");
     }
-    folder.commit(seed, crate::manifest::scenario_sha256(campaign.scenario()))?;
+    folder.commit(seed, crate::output::manifest::scenario_sha256(campaign.scenario()))?;
     files.push("manifest.json");
     if let Some(k) = key {
-        crate::manifest::sign_folder(&dir, k)?;
+        crate::output::manifest::sign_folder(&dir, k)?;
     }
     Ok(files)
 }

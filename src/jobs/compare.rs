@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use super::reading::{Notes, scenario_notes};
 use crate::analysis::{Comparison, Progress, check_replications, compare, grid_needs};
-use crate::error::{Error, Result};
-use crate::limits::Needs;
+use crate::foundation::error::{Error, Result};
+use crate::foundation::limits::Needs;
 use crate::output::{AtomicFile, Privacy};
 use crate::report::{CompareCsv, Export};
 use crate::scenario::{Scenario, ScenarioSource};

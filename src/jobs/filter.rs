@@ -4,8 +4,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::reading::{Note, Notes, Reading};
-use crate::error::{Error, Result};
 use crate::exclude::{self, BuiltFilter, FilterParams, KnownFilter, KnownKeys};
+use crate::foundation::error::{Error, Result};
 use crate::output;
 use crate::plan::Plan;
 

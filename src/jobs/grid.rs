@@ -2,7 +2,7 @@
 //! of processing and the commit, in that order.
 
 use crate::analysis::{Frontier, FrontierResult, Progress, Sweep, SweepResult};
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 use crate::output::{Privacy, RunFolder};
 use crate::report::{FrontierCsv, SweepCsv};
 use crate::scenario::Scenario;
@@ -83,6 +83,6 @@ impl GridJob {
 /// Commits a grid's folder with the record of processing of its points' scenarios.
 fn commit(mut folder: RunFolder, seed: u64, scenarios: &[&Scenario]) -> Result<()> {
     crate::report::write_processing(&mut folder, scenarios)?;
-    folder.commit(seed, crate::manifest::scenario_sha256(scenarios))?;
+    folder.commit(seed, crate::output::manifest::scenario_sha256(scenarios))?;
     Ok(())
 }

@@ -4,15 +4,15 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::reading::{Note, Notes, Reading, exclusion_sources, load_exclusions, unbound};
-use crate::digest::{HashingWriter, SourceRecord};
-use crate::error::{Error, Result};
 use crate::exclude::Exclusions;
+use crate::foundation::digest::{HashingWriter, SourceRecord};
+use crate::foundation::error::{Error, Result};
+use crate::generate::list_manifest::{ListManifest, manifest_path, source_changes};
 use crate::generate::{Banks, CallList, ListFormat, ListRequest, ListSummary, Shard};
-use crate::list_manifest::{ListManifest, manifest_path, source_changes};
-use crate::number::PhoneNumber;
 use crate::output::{self, AtomicFile, Privacy};
+use crate::plan::number::PhoneNumber;
+use crate::plan::space::{NumberSpace, Selection};
 use crate::plan::{NumberType, Plan};
-use crate::space::{NumberSpace, Selection};
 
 /// How a new list's numbers are sampled.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -334,7 +334,7 @@ fn drawn(
     };
     let request = ListRequest { start: new.start, count: job.count, shard: new.shard, format, threads: job.threads };
     let seed = new.seed.unwrap_or_else(|| {
-        let seed = crate::rng::fresh_seed();
+        let seed = crate::foundation::rng::fresh_seed();
         notes(Note::Seed(seed));
         seed
     });
@@ -344,7 +344,7 @@ fn drawn(
 
 /// The manifest at `manifest` and the list file `list` it describes, read under the folder's shared lock so that
 /// a writer committing the pair meanwhile is seen whole or not at all.
-fn read_pair(list: &Path, manifest: &Path) -> Result<(ListManifest, crate::open::Input)> {
+fn read_pair(list: &Path, manifest: &Path) -> Result<(ListManifest, crate::foundation::open::Input)> {
     let _lock = output::lock_folder(list)?;
     let m = ListManifest::load(manifest).map_err(|e| match e {
         Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => Error::Request(format!(
@@ -355,7 +355,7 @@ fn read_pair(list: &Path, manifest: &Path) -> Result<(ListManifest, crate::open:
         )),
         other => other,
     })?;
-    let input = crate::open::open(list).map_err(|e| match e {
+    let input = crate::foundation::open::open(list).map_err(|e| match e {
         Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => Error::Request(format!(
             "{}: no such list; its manifest {} vouches for the list file, which must be there to be checked",
             list.display(),

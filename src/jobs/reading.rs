@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::exclude::normalize::Normalizer;
 use crate::exclude::{self, Column, Exclusions, HeaderRow, InputOptions, NumbersRead, SuppressionList, TextEncoding};
-use crate::normalize::Normalizer;
+use crate::foundation::error::{Error, Result};
 use crate::plan::Plan;
 
 /// How known databases are read: the caller's choices, turned into [`InputOptions`] for a plan by

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 use crate::output::{AtomicFile, Privacy};
 use crate::report::{Export, HtmlReport, Report};
 

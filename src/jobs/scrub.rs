@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 
 use super::list::{record_list, registry_exclude};
 use super::reading::{Notes, Reading, exclusion_sources, load_exclusions, unbound};
-use crate::digest::{HashingWriter, SourceRecord};
-use crate::error::{Error, Result};
-use crate::list_manifest::{HashingReader, ListFile, ListManifest, ListRow, Scrub, ScrubCounts, manifest_path};
+use crate::exclude::scrub::ScrubCounts;
+use crate::foundation::digest::{HashingWriter, SourceRecord};
+use crate::foundation::error::{Error, Result};
+use crate::generate::list_manifest::{HashingReader, ListFile, ListManifest, ListRow, Scrub, manifest_path};
 use crate::output;
 use crate::plan::Plan;
 
@@ -75,7 +76,7 @@ impl ScrubJob {
             (Some(list), Some(at)) => {
                 let _lock = output::lock_folder(list)?;
                 let previous = std::fs::symlink_metadata(at).is_ok().then(|| ListManifest::load(at)).transpose()?;
-                (previous, Some(crate::open::open(list)?))
+                (previous, Some(crate::foundation::open::open(list)?))
             }
             _ => (None, None),
         };
@@ -89,8 +90,8 @@ impl ScrubJob {
             // A list of another permutation version, or a list-assisted one (whose order depends on known
             // databases the manifest does not carry), is checked by its bytes only (its order cannot be rebuilt,
             // nor continued).
-            let rebuildable = |g: &&crate::list_manifest::Generation| {
-                g.permutation_version == crate::permute::PERMUTATION_VERSION
+            let rebuildable = |g: &&crate::generate::list_manifest::Generation| {
+                g.permutation_version == crate::generate::permute::PERMUTATION_VERSION
                     && g.design
                         .as_ref()
                         .is_none_or(|d| d.kind != "list-assisted" && !d.kind.starts_with("mitofsky-waksberg"))
@@ -121,10 +122,10 @@ impl ScrubJob {
         };
         let mut to = HashingWriter::new(to);
         let counts = match &input {
-            None => crate::list_manifest::scrub("-", &mut std::io::stdin().lock(), &mut to, &exclusions),
+            None => crate::exclude::scrub::scrub("-", &mut std::io::stdin().lock(), &mut to, &exclusions),
             Some(input) => {
                 let mut reader = std::io::BufReader::with_capacity(1 << 20, HashingReader::new(&input.file));
-                let counts = crate::list_manifest::scrub(&self.list, &mut reader, &mut to, &exclusions);
+                let counts = crate::exclude::scrub::scrub(&self.list, &mut reader, &mut to, &exclusions);
                 let read = reader.into_inner().finish().1;
                 // The bytes scrubbed are the bytes checked: the list did not change in between.
                 if let Some(c) = checked.as_ref().filter(|c| (c.bytes, &c.sha256) != (read.bytes, &read.sha256)) {
@@ -152,7 +153,7 @@ impl ScrubJob {
             sources.push(SourceRecord::of(&name, kind, *removed)?);
         }
         let mut manifest = previous.unwrap_or_else(|| ListManifest {
-            kind: crate::list_manifest::LIST_MANIFEST_KIND.into(),
+            kind: crate::generate::list_manifest::LIST_MANIFEST_KIND.into(),
             dialsim_version: env!("CARGO_PKG_VERSION").into(),
             list: None,
             generation: None,

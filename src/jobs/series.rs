@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::campaign::{RegistryUse, RunJob, WriteBack, prior, run_into};
 use super::reading::{Note, Notes, scenario_notes};
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 use crate::output::RunFolder;
 use crate::scenario::{Scenario, ScenarioSource, Setting};
 use crate::sim::Campaign;
@@ -26,7 +26,7 @@ pub struct SeriesJob<'a> {
     pub campaigns: u32,
     /// Days from one campaign's start to the next's (1 to 3650).
     pub every_days: i64,
-    /// The series' seed; campaign `i` runs with [`crate::rng::replication_seed`]`(seed, i)`.
+    /// The series' seed; campaign `i` runs with [`crate::foundation::rng::replication_seed`]`(seed, i)`.
     pub seed: u64,
     /// Whether each campaign draws its day profile.
     pub plot: bool,
@@ -173,7 +173,7 @@ pub fn run_series(job: &SeriesJob<'_>, notes: &mut Notes<'_>, done: &mut dyn FnM
         let never: HashSet<String> = prior.suppressed.keys().map(|&k| crate::registry::e164(k)).collect();
         let campaign = Campaign::with_prior(scenario, prior)?;
         let sub = job.dir.join(format!("campaign-{:02}", i + 1));
-        let seed = crate::rng::replication_seed(job.seed, i);
+        let seed = crate::foundation::rng::replication_seed(job.seed, i);
         let used = RegistryUse { location: registry.clone(), state };
         let run = RunJob { campaign: &campaign, seed, plot: job.plot, key: job.key, registry: Some(&used) };
         let ran = run_into(&run, RunFolder::create(&sub)?)?;

@@ -8,14 +8,16 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::reading::{Notes, Reading, exclusion_sources, load_exclusions};
-use crate::digest::{HashingWriter, SourceRecord};
-use crate::error::{Error, Result};
-use crate::list_manifest::{DesignRecord, DesignStratumRecord, ListFile, ListManifest, ListRow, manifest_path};
-use crate::normalize::Normalizer;
-use crate::number::PhoneNumber;
+use crate::exclude::normalize::Normalizer;
+use crate::foundation::digest::{HashingWriter, SourceRecord};
+use crate::foundation::error::{Error, Result};
+use crate::generate::list_manifest::{
+    DesignRecord, DesignStratumRecord, ListFile, ListManifest, ListRow, manifest_path,
+};
 use crate::output;
 use crate::plan::NumberType;
-use crate::space::{NumberSpace, Selection};
+use crate::plan::number::PhoneNumber;
+use crate::plan::space::{NumberSpace, Selection};
 
 /// The header of a stage-2 list.
 const HEADER: &str = "number,type,region,bank,rank,probability\n";
@@ -220,7 +222,7 @@ impl SecondStageJob {
             sources.push(SourceRecord::of(&p.display().to_string(), "outcomes", 0)?);
         }
         let last = rows.last().map(|r| ListRow { position: None, number: r.number.to_string() });
-        let generation = crate::list_manifest::Generation {
+        let generation = crate::generate::list_manifest::Generation {
             start: 0,
             count: (max_rows != u64::MAX).then_some(max_rows),
             format: "csv".into(),
@@ -308,7 +310,7 @@ fn calls_in(path: &Path, normalizer: &Normalizer) -> Result<Vec<(PhoneNumber, St
 
 /// Every record of a CSV file with its line number.
 fn csv_lines(path: &Path) -> Result<Vec<(u64, Vec<String>)>> {
-    let bytes = crate::open::read(path, crate::open::Bound::TABLE)?;
+    let bytes = crate::foundation::open::read(path, crate::foundation::open::Bound::TABLE)?;
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&bytes[..]);
     let mut out = Vec::new();
     for record in reader.records() {

@@ -12,7 +12,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::{Privacy, check_target, signals, split};
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 
 /// A file being written under a temporary name; [`AtomicFile::commit`] renames it into place.
 /// Dropped without a commit (an error, a panic), the temporary file is removed and any earlier file at the

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use super::atomic::annotate;
 use super::{Privacy, is_stdout, refusal, signals, split};
-use crate::digest::{FileDigest, HashingWriter, digest_file};
-use crate::error::{Error, Result};
-use crate::manifest::{MANIFEST_FILE, Manifest};
+use crate::foundation::digest::{FileDigest, HashingWriter, digest_file};
+use crate::foundation::error::{Error, Result};
+use crate::output::manifest::{MANIFEST_FILE, Manifest};
 
 /// A run folder being written: every file goes into a fresh temporary folder beside the target (random name,
 /// mode `0700`), and [`RunFolder::commit`] adds `manifest.json` and puts the whole folder in place of the
@@ -40,7 +40,7 @@ pub struct RunFolder {
     /// Digests of the files written through [`RunFolder::write`].
     written: BTreeMap<String, FileDigest>,
     /// The sources the run read, recorded in the manifest.
-    sources: Vec<crate::digest::SourceRecord>,
+    sources: Vec<crate::foundation::digest::SourceRecord>,
 }
 
 /// What is at the target when the folder is put in place.
@@ -160,7 +160,7 @@ impl RunFolder {
     }
 
     /// Records the sources the run read (exclusion sources, a number list) with their hashes in the manifest.
-    pub fn record_sources(&mut self, sources: Vec<crate::digest::SourceRecord>) {
+    pub fn record_sources(&mut self, sources: Vec<crate::foundation::digest::SourceRecord>) {
         self.sources = sources;
     }
 

@@ -12,7 +12,7 @@
 //! - Files holding personal data, or data that can be enumerated back to it, are created `0600`
 //!   ([`Privacy::Personal`]); others follow the umask ([`Privacy::Public`]).
 //! - A run folder is written into a fresh temporary folder (mode `0700`) beside it, with a `manifest.json`
-//!   ([`crate::manifest`]), and swapped in when complete, so no folder ever mixes two runs.
+//!   ([`crate::output::manifest`]), and swapped in when complete, so no folder ever mixes two runs.
 //! - Temporary files and folders are registered while they live; once the binary has called
 //!   [`remove_temporaries_on_signals`], SIGINT, SIGTERM and SIGHUP remove them and end the process with
 //!   128 + the signal number (130, 143, 129). `kill -9` cannot be caught: it can leave a temporary file,
@@ -24,6 +24,7 @@ mod atomic;
 #[cfg(target_os = "linux")]
 mod direct;
 mod folder;
+pub mod manifest;
 mod signals;
 
 use std::path::Path;
@@ -32,7 +33,7 @@ pub use atomic::{AtomicFile, commit_together};
 pub use folder::RunFolder;
 pub use signals::remove_temporaries_on_signals;
 
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 
 /// Who may read a file dialsim creates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

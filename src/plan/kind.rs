@@ -80,7 +80,11 @@ impl FromStr for NumberType {
     fn from_str(s: &str) -> Result<NumberType, String> {
         NumberType::ALL.iter().copied().find(|t| t.as_str() == s).ok_or_else(|| {
             let names: Vec<&str> = NumberType::ALL.iter().map(|t| t.as_str()).collect();
-            format!("unknown number type '{}' (expected one of: {})", crate::error::snippet(s), names.join(", "))
+            format!(
+                "unknown number type '{}' (expected one of: {})",
+                crate::foundation::error::snippet(s),
+                names.join(", ")
+            )
         })
     }
 }

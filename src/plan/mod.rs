@@ -10,6 +10,8 @@
 pub mod derive;
 mod embedded;
 mod kind;
+pub(crate) mod number;
+pub(crate) mod space;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -17,7 +19,7 @@ use std::sync::OnceLock;
 
 pub use kind::NumberType;
 
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 
 /// The most digits of a number, country code included. E.164 allows 15, but libphonenumber lists longer
 /// national numbers (Germany's fixed lines reach 15 national digits); 19 digits still fit a `u64` key.
@@ -113,7 +115,7 @@ impl Plan {
     /// Loads and validates a plan file.
     pub fn load(path: impl AsRef<Path>) -> Result<Plan> {
         let path = path.as_ref();
-        let bytes = crate::open::read(path, crate::open::Bound::PLAN)?;
+        let bytes = crate::foundation::open::read(path, crate::foundation::open::Bound::PLAN)?;
         Plan::parse(&path.display().to_string(), &bytes)
     }
 
@@ -140,7 +142,7 @@ impl Plan {
                 Some(header_line),
                 format!(
                     "expected the header 'region,type,prefix,length', found '{}'",
-                    crate::error::snippet(&header.iter().collect::<Vec<_>>().join(","))
+                    crate::foundation::error::snippet(&header.iter().collect::<Vec<_>>().join(","))
                 ),
             ));
         }
@@ -209,17 +211,17 @@ fn parse_row(name: &str, line: u64, record: &csv::StringRecord) -> Result<PlanRo
     let country_code = country_code(&region).ok_or_else(|| {
         err(format!(
             "unknown region '{}' (expected a libphonenumber region such as CZ)",
-            crate::error::snippet(&region)
+            crate::foundation::error::snippet(&region)
         ))
     })?;
     let kind: NumberType = record[1].parse().map_err(err)?;
     let prefix = record[2].to_string();
     if !prefix.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(err(format!("prefix '{}' must be digits only", crate::error::snippet(&prefix))));
+        return Err(err(format!("prefix '{}' must be digits only", crate::foundation::error::snippet(&prefix))));
     }
-    let length: u8 = record[3]
-        .parse()
-        .map_err(|_| err(format!("length '{}' must be a whole number of digits", crate::error::snippet(&record[3]))))?;
+    let length: u8 = record[3].parse().map_err(|_| {
+        err(format!("length '{}' must be a whole number of digits", crate::foundation::error::snippet(&record[3])))
+    })?;
     let cc_digits = country_code.to_string().len();
     if length == 0 || cc_digits + usize::from(length) > MAX_DIGITS {
         return Err(err(format!(
@@ -228,7 +230,10 @@ fn parse_row(name: &str, line: u64, record: &csv::StringRecord) -> Result<PlanRo
         )));
     }
     if prefix.len() > usize::from(length) {
-        return Err(err(format!("prefix '{}' is longer than the length {length}", crate::error::snippet(&prefix))));
+        return Err(err(format!(
+            "prefix '{}' is longer than the length {length}",
+            crate::foundation::error::snippet(&prefix)
+        )));
     }
     Ok(PlanRow { region, country_code, kind, prefix, length, line })
 }

@@ -5,8 +5,8 @@
 #[cfg(feature = "postgres")]
 use super::pg;
 use super::{Batch, Registry, is_url};
-use crate::error::{Error, Result};
-use crate::number::PhoneNumber;
+use crate::foundation::error::{Error, Result};
+use crate::plan::number::PhoneNumber;
 
 /// Where the exclusion filter of the registry at `location` is cached: beside an SQLite file
 /// (`FILE.exclude.filter`); for a server, in `$DIALSIM_CACHE_DIR`, else `$XDG_CACHE_HOME/dialsim`, else
@@ -24,7 +24,7 @@ pub fn cache_path(location: &str) -> std::path::PathBuf {
     let shown = pg::redact(location);
     #[cfg(not(feature = "postgres"))]
     let shown = location.to_string();
-    let hash = crate::digest::sha256_hex(shown.as_bytes());
+    let hash = crate::foundation::digest::sha256_hex(shown.as_bytes());
     dir.join(format!("registry-{}.exclude.filter", &hash[..16]))
 }
 

@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use super::{Batch, Bulk, CampaignRow, Consent, IssuedList, Label, SourceInfo, Suppression, Withdrawal};
-use crate::error::{Error, Result};
 use crate::exclude::InputOptions;
+use crate::foundation::error::{Error, Result};
 use crate::jurisdiction::Basis;
 
 /// What an imported file is.
@@ -101,7 +101,7 @@ pub fn import_batch(
     keys.sort_unstable();
     keys.dedup();
     let default_name = Path::new(path).file_name().map_or(path.to_string(), |n| n.to_string_lossy().into_owned());
-    let sha256 = crate::digest::digest_file(path)?.sha256;
+    let sha256 = crate::foundation::digest::digest_file(path)?.sha256;
     let source = SourceInfo {
         kind: kind.as_str().into(),
         name: name.map_or(default_name, str::to_string),
@@ -136,23 +136,24 @@ fn key_of(e164: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
-fn read(path: &Path, bound: crate::open::Bound) -> Result<String> {
-    crate::open::read_to_string(path, bound)
+fn read(path: &Path, bound: crate::foundation::open::Bound) -> Result<String> {
+    crate::foundation::open::read_to_string(path, bound)
 }
 
 /// A run's consent ledger read whole: a receipt is about a kilobyte, and a campaign of a million consents
 /// is beyond any simulated one.
-const LEDGER: crate::open::Bound = crate::open::Bound { kind: "a consent ledger", bytes: 1 << 30 };
+const LEDGER: crate::foundation::open::Bound =
+    crate::foundation::open::Bound { kind: "a consent ledger", bytes: 1 << 30 };
 
 /// The batch of a run folder written back: its objections and withdrawals (suppression.csv), its consent
 /// receipts and withdrawal records (consents.jsonl), and the campaign (manifest.json's SHA-256, the scenario's
 /// hash, `start_date`, `days`).
 pub fn campaign_batch(dir: &Path, start_date: &str, days: u32) -> Result<Batch> {
     let manifest_path = dir.join("manifest.json");
-    let manifest_text = read(&manifest_path, crate::open::Bound::MANIFEST)?;
+    let manifest_text = read(&manifest_path, crate::foundation::open::Bound::MANIFEST)?;
     let manifest: serde_json::Value = serde_json::from_str(&manifest_text)
         .map_err(|e| Error::input(manifest_path.display().to_string(), Some(e.line() as u64), e.to_string()))?;
-    let manifest_sha256 = crate::digest::sha256_hex(manifest_text.as_bytes());
+    let manifest_sha256 = crate::foundation::digest::sha256_hex(manifest_text.as_bytes());
     let scenario_sha256 = manifest["scenario_sha256"].as_str().unwrap_or_default().to_string();
     let mut batch = Batch::new(SourceInfo {
         kind: "campaign".into(),
@@ -218,17 +219,18 @@ pub fn campaign_batch(dir: &Path, start_date: &str, days: u32) -> Result<Batch> 
 /// The batch of a list issued, from its LIST.manifest.json: the list's SHA-256 (as the manifest binds it) and
 /// the manifest itself.
 pub fn list_batch(manifest: &Path) -> Result<Batch> {
-    let text = read(manifest, crate::open::Bound::MANIFEST)?;
+    let text = read(manifest, crate::foundation::open::Bound::MANIFEST)?;
     let name = manifest.display().to_string();
     let v: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| Error::input(&name, Some(e.line() as u64), e.to_string()))?;
-    let list_sha256 =
-        v["list"]["sha256"].as_str().map_or_else(|| crate::digest::sha256_hex(text.as_bytes()), str::to_string);
+    let list_sha256 = v["list"]["sha256"]
+        .as_str()
+        .map_or_else(|| crate::foundation::digest::sha256_hex(text.as_bytes()), str::to_string);
     let mut batch = Batch::new(SourceInfo {
         kind: "list".into(),
         name: manifest.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned()),
         path: name,
-        sha256: crate::digest::sha256_hex(text.as_bytes()),
+        sha256: crate::foundation::digest::sha256_hex(text.as_bytes()),
         rows: v["list"]["rows"].as_u64().unwrap_or(0),
         snapshot_date: None,
     });
@@ -242,7 +244,7 @@ pub fn list_batch(manifest: &Path) -> Result<Batch> {
 pub fn exclusive_list_batch(name: &str, manifest: &str, keys: Vec<u64>, since: String) -> Result<Batch> {
     let v: serde_json::Value =
         serde_json::from_str(manifest).map_err(|e| Error::input(name, Some(e.line() as u64), e.to_string()))?;
-    let sha256 = crate::digest::sha256_hex(manifest.as_bytes());
+    let sha256 = crate::foundation::digest::sha256_hex(manifest.as_bytes());
     let list_sha256 = v["list"]["sha256"].as_str().map_or_else(|| sha256.clone(), str::to_string);
     let mut keys = keys;
     keys.sort_unstable();
@@ -289,7 +291,7 @@ fn labelled_rows(
     if shape.encoding != crate::exclude::TextEncoding::Utf8 {
         return Err(Error::input(path, None, "per-row kind, source or time columns are read from UTF-8 files only"));
     }
-    let file = crate::open::open(Path::new(path))?.file;
+    let file = crate::foundation::open::open(Path::new(path))?.file;
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(shape.delimiter)
         .has_headers(true)

@@ -31,9 +31,9 @@ pub use pg::{PgRegistry, WRITE_LOCK, redact};
 pub use sqlite::SqliteRegistry;
 pub use state::{AsRead, RegistryState, STATE_FILE, as_the_run_read, read_state};
 
-use crate::error::Result;
+use crate::foundation::error::Result;
 use crate::jurisdiction::Basis;
-use crate::number::PhoneNumber;
+use crate::plan::number::PhoneNumber;
 
 /// The default registry file, in the working folder.
 pub const DEFAULT_PATH: &str = "dialsim.registry.sqlite";
@@ -382,7 +382,7 @@ fn open_url(location: &str, create: bool) -> Result<Box<dyn Registry>> {
 
 #[cfg(not(feature = "postgres"))]
 fn open_url(_location: &str, _create: bool) -> Result<Box<dyn Registry>> {
-    Err(crate::error::Error::Request(
+    Err(crate::foundation::error::Error::Request(
         "this dialsim was built without the `postgres` feature: give the path of an SQLite file".into(),
     ))
 }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::{Held, Registry, SourceInfo, SourceRow, e164};
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 use crate::jurisdiction::Basis;
 
 /// The basis per number the registry gives a campaign of `purpose`: for a number with several, the last in

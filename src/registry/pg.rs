@@ -18,7 +18,7 @@ use postgres::{Client, NoTls, Transaction};
 
 use super::schema::{self, LATEST};
 use super::{Batch, Held, HeldBasis, HeldConsent, HeldSuppression, HeldWithdrawal, Registry, SourceInfo, SourceRow};
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 use crate::jurisdiction::Basis;
 
 /// The advisory lock every writing transaction takes first (an arbitrary constant: "dialsim" in ASCII).

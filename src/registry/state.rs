@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 
 /// What a run read from a registry: `registry.json` in its run folder, so that `audit --registry` checks the
 /// run against the registry as it stood.
@@ -30,7 +30,7 @@ pub fn read_state(dir: &std::path::Path) -> Result<Option<RegistryState>> {
     if !path.exists() {
         return Ok(None);
     }
-    let text = crate::open::read_to_string(&path, crate::open::Bound::MANIFEST)?;
+    let text = crate::foundation::open::read_to_string(&path, crate::foundation::open::Bound::MANIFEST)?;
     serde_json::from_str(&text)
         .map(Some)
         .map_err(|e| Error::input(path.display().to_string(), Some(e.line() as u64), e.to_string()))

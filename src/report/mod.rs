@@ -7,7 +7,7 @@ mod export;
 mod html;
 mod plot;
 
-/// Kept here for callers of the earlier path; the statistics live in [`crate::stats`].
+/// Kept here for callers of the earlier path; the statistics live in [`crate::foundation::stats`].
 pub use export::{
     AuditJson, CALLS_HEADER, CallsCsv, CompareCsv, ConsentsJsonl, Export, FRONTIER_HEADER, FrontierCsv, HtmlReport,
     IntervalsCsv, NamesCsv, ReplicationsCsv, RunReport, SummaryJson, SuppressionCsv, SweepCsv, Table, write_call,
@@ -18,8 +18,8 @@ pub use plot::{Series, frontier_svg, profile_svg, sweep_svg};
 use std::path::Path;
 
 use crate::analysis::Replications;
-use crate::error::Result;
-use crate::manifest::{Manifest, scenario_sha256};
+use crate::foundation::error::Result;
+use crate::output::manifest::{Manifest, scenario_sha256};
 use crate::output::{Privacy, RunFolder};
 use crate::scenario::Scenario;
 use crate::sim::RunOutput;

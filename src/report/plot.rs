@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::export::{Export, IntervalsCsv, RunReport};
 use super::html::{Est, charts, frontier, read, svg};
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 use crate::scenario::Scenario;
 use crate::sim::RunOutput;
 
@@ -22,7 +22,7 @@ pub fn sweep_svg(path: &Path, title: &str, x_label: &str, kpi: &str, series: &[S
     }
     xs.sort_by(f64::total_cmp);
     xs.dedup();
-    let percent = crate::kpi::find(kpi).is_some_and(|k| k.unit == crate::kpi::Unit::Percent);
+    let percent = crate::sim::kpi::find(kpi).is_some_and(|k| k.unit == crate::sim::kpi::Unit::Percent);
     let scale = if percent { 100.0 } else { 1.0 };
     let lines: Vec<(String, Vec<(usize, Est)>)> = series
         .iter()
@@ -80,7 +80,7 @@ pub fn profile_svg(path: &Path, title: &str, scenario: &Scenario, run: &RunOutpu
 /// its 95 % intervals both ways; a point whose target lies above the profile's `limit` is a hollow ring; the
 /// limit is a dashed vertical line.
 pub fn frontier_svg(path: &Path, title: &str, curves: &[crate::analysis::Curve], limit: Option<f64>) -> Result<()> {
-    let est = |e: &crate::stats::Estimate| Est { mean: e.mean, lo: e.ci95_low, hi: e.ci95_high };
+    let est = |e: &crate::foundation::stats::Estimate| Est { mean: e.mean, lo: e.ci95_low, hi: e.ci95_high };
     let points: Vec<frontier::FrontierPoint> = curves
         .iter()
         .flat_map(|c| {

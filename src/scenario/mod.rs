@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 
 mod frame;
 mod keys;
@@ -22,7 +22,7 @@ mod time;
 mod unused;
 mod validate;
 
-pub(crate) use crate::clock::days_from_civil;
+pub(crate) use crate::foundation::clock::days_from_civil;
 pub use frame::FrameSection;
 pub use keys::closest_names;
 pub(crate) use population::check_mix;

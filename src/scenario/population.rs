@@ -333,9 +333,9 @@ pub(crate) fn check_mix_total(mix: &[(crate::plan::NumberType, f64)]) -> std::re
 }
 
 /// A range check against the key table's bounds: `(key path, value)`.
-type Limit<'a> = &'a dyn Fn(&str, f64) -> crate::error::Result<()>;
+type Limit<'a> = &'a dyn Fn(&str, f64) -> crate::foundation::error::Result<()>;
 /// A failure: `(key path, value as written, allowed range)`.
-type Fail<'a> = &'a dyn Fn(&str, String, &str) -> crate::error::Result<()>;
+type Fail<'a> = &'a dyn Fn(&str, String, &str) -> crate::foundation::error::Result<()>;
 
 /// Most `[population.prefix."DIGITS"]` sections a scenario may hold: a section for every 4-digit prefix of a
 /// plan. The strata are built and looked up per prefix, so a scenario of millions of sections would be checked
@@ -343,7 +343,7 @@ type Fail<'a> = &'a dyn Fn(&str, String, &str) -> crate::error::Result<()>;
 pub(crate) const MAX_PREFIX_SECTIONS: usize = 10_000;
 
 /// Checks `[population]` and its strata, `[screening]`, `[costs]` and `numbers.mix`.
-pub(super) fn validate(s: &super::Scenario, limit: Limit<'_>, fail: Fail<'_>) -> crate::error::Result<()> {
+pub(super) fn validate(s: &super::Scenario, limit: Limit<'_>, fail: Fail<'_>) -> crate::foundation::error::Result<()> {
     let p = &s.population;
     let base = p.base(&s.compliance);
     for (k, v) in [

@@ -73,7 +73,7 @@ impl std::str::FromStr for Profile {
         }
         Err(format!(
             "unknown compliance profile {:?}: expected one of {}",
-            crate::text::escape_controls(t),
+            crate::foundation::text::escape_controls(t),
             Profile::names().join(", ")
         ))
     }
@@ -182,7 +182,7 @@ impl Scenario {
             out.push(format!(
                 "no jurisdiction module for plan {:?}: only the GDPR's generic rules are applied; name one with \
                  compliance.profile ({})",
-                crate::text::escape_controls(&self.numbers.plan),
+                crate::foundation::text::escape_controls(&self.numbers.plan),
                 jurisdiction::ALL.iter().map(|j| j.code).collect::<Vec<_>>().join(", ")
             ));
         }

@@ -2,7 +2,7 @@
 //! an `f64`, a pacer as a [`Pacer`]), never as `key=value` text parsed back.
 
 use super::{DialerMode, OnBudgetSpent, Pacer, Scenario, ScenarioSource};
-use crate::error::Result;
+use crate::foundation::error::Result;
 
 /// One typed change to a scenario: the keys a frontier sets at its points, the start of a series' campaign.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::text::{apply_override, line_of, move_referral_alias, plain_message};
 use super::{DEFAULT_SCENARIO, Scenario, validate};
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 
 /// Where a scenario's text comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,8 +52,9 @@ impl ScenarioSource {
             ScenarioSource::Embedded => ("<default scenario>".into(), crate::DEFAULT_SCENARIO.into()),
             ScenarioSource::Stdin => ("<stdin>".into(), stdin_text()?.into()),
             ScenarioSource::File(path) => {
-                let text = crate::open::read_to_string(Path::new(path), crate::open::Bound::SCENARIO)
-                    .map_err(|e| missing_scenario(path, e))?;
+                let text =
+                    crate::foundation::open::read_to_string(Path::new(path), crate::foundation::open::Bound::SCENARIO)
+                        .map_err(|e| missing_scenario(path, e))?;
                 (path.clone(), text.into())
             }
         })
@@ -116,7 +117,8 @@ fn stdin_text() -> Result<&'static str> {
         return Ok(t);
     }
     let name = Path::new("<stdin>");
-    let bytes = crate::open::read_stream(name, std::io::stdin().lock(), crate::open::Bound::SCENARIO)?;
+    let bytes =
+        crate::foundation::open::read_stream(name, std::io::stdin().lock(), crate::foundation::open::Bound::SCENARIO)?;
     let text =
         String::from_utf8(bytes).map_err(|_| Error::Format { path: name.into(), message: "not UTF-8 text".into() })?;
     Ok(TEXT.get_or_init(|| text))
@@ -130,7 +132,10 @@ impl Scenario {
 
     /// Reads a scenario file with `--set` overrides (`key.path=value`, value in TOML syntax or a bare word).
     pub fn load(path: &str, overrides: &[String]) -> Result<Scenario> {
-        let text = crate::open::read_to_string(std::path::Path::new(path), crate::open::Bound::SCENARIO)?;
+        let text = crate::foundation::open::read_to_string(
+            std::path::Path::new(path),
+            crate::foundation::open::Bound::SCENARIO,
+        )?;
         Scenario::parse(path, &text, overrides)
     }
 

@@ -5,7 +5,7 @@
 use super::Scenario;
 use super::keys::did_you_mean;
 use super::schema;
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 
 /// 1-based line of byte offset `at` in `text`.
 pub(super) fn line_of(text: &str, at: usize) -> u64 {

@@ -159,11 +159,11 @@ pub fn parse_end_hhmm(s: &str) -> Option<u32> {
 pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// A range check: (key, value, low, high).
-type RangeCheck<'a> = &'a dyn Fn(&str, f64, f64, f64) -> crate::error::Result<()>;
+type RangeCheck<'a> = &'a dyn Fn(&str, f64, f64, f64) -> crate::foundation::error::Result<()>;
 /// A range check against the key table's bounds: (key, value).
-type Limit<'a> = &'a dyn Fn(&str, f64) -> crate::error::Result<()>;
+type Limit<'a> = &'a dyn Fn(&str, f64) -> crate::foundation::error::Result<()>;
 /// A refusal: (key, value as written, what is allowed).
-type Refusal<'a> = &'a dyn Fn(&str, String, &str) -> crate::error::Result<()>;
+type Refusal<'a> = &'a dyn Fn(&str, String, &str) -> crate::foundation::error::Result<()>;
 
 /// Checks the time sections' values.
 pub(super) fn validate(
@@ -171,7 +171,7 @@ pub(super) fn validate(
     range: RangeCheck<'_>,
     limit: Limit<'_>,
     fail: Refusal<'_>,
-) -> crate::error::Result<()> {
+) -> crate::foundation::error::Result<()> {
     let c = &s.calendar;
     for d in &c.days {
         if super::schema::check_choice("calendar.days", d).is_err() {

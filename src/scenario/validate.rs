@@ -66,7 +66,7 @@ impl Scenario {
                 "a calendar date YYYY-MM-DD from 1900 to 2999",
             );
         }
-        if crate::clock::zone(&r.time_zone).is_none() {
+        if crate::foundation::clock::zone(&r.time_zone).is_none() {
             return fail("run.time_zone", format!("\"{}\"", r.time_zone), "an IANA time zone such as Europe/Prague");
         }
         let c = &self.compliance;
@@ -87,14 +87,14 @@ impl Scenario {
         if c.controller_country.len() != 2 || !c.controller_country.bytes().all(|b| b.is_ascii_uppercase()) {
             return fail(
                 "compliance.controller_country",
-                format!("\"{}\"", crate::error::snippet(&c.controller_country)),
+                format!("\"{}\"", crate::foundation::error::snippet(&c.controller_country)),
                 "an ISO 3166-1 alpha-2 code such as \"CZ\"",
             );
         }
         if c.consent_wording.trim().is_empty() || c.consent_wording.chars().count() > 10_000 {
             return fail(
                 "compliance.consent_wording",
-                format!("\"{}\"", crate::error::snippet(&c.consent_wording)),
+                format!("\"{}\"", crate::foundation::error::snippet(&c.consent_wording)),
                 "the consent question as read out, 1 to 10000 characters",
             );
         }
@@ -183,7 +183,7 @@ pub(super) fn blame_override(
     overrides: &[String],
     parse: fn(&str, &str, &[String]) -> Result<Scenario>,
 ) -> Error {
-    let Error::Scenario { origin: crate::error::Origin::File(at), message } = &e else {
+    let Error::Scenario { origin: crate::foundation::error::Origin::File(at), message } = &e else {
         return e;
     };
     if overrides.is_empty() || parse(name, text, &[]).is_err() {

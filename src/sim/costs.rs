@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::clock::Millis;
+use crate::foundation::clock::Millis;
 use crate::scenario::CostsSection;
 
 /// The cost of a run, by what it pays for, in `currency`.

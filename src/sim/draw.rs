@@ -5,7 +5,7 @@
 //! draws do not depend on event order. Processes that belong to the dialer (Poisson dialling, preview times)
 //! draw from their own ChaCha20 stream of the seed.
 
-use crate::hash::fmix64 as fmix;
+use crate::foundation::hash::fmix64 as fmix;
 use crate::scenario::Dist;
 
 /// What a draw is for (part of the hash input, so purposes never share a value).

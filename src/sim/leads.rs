@@ -3,13 +3,13 @@
 
 use std::sync::Arc;
 
-use crate::error::{Error, Result};
 use crate::exclude::{Column, Exclusions, InputOptions, parse_delimiter};
+use crate::foundation::error::{Error, Result};
 use crate::generate::{Banks, CallList, Excluder};
-use crate::number::PhoneNumber;
+use crate::plan::number::PhoneNumber;
+use crate::plan::space::{NumberSpace, Selection};
 use crate::plan::{NumberType, Plan};
 use crate::scenario::{Scenario, StratumRates};
-use crate::space::{NumberSpace, Selection};
 
 use super::strata::{Strata, StratumId};
 
@@ -24,15 +24,15 @@ const EMBEDDED_KNOWN: &[(&str, &str)] = &[
 /// The sources a scenario reads — filters, suppression lists, the number list — each with the SHA-256 of its
 /// content (an example database missing from disk is the copy compiled in, named `embedded:PATH`), for the run
 /// folder's manifest.
-pub fn scenario_sources(scenario: &Scenario) -> Result<Vec<crate::digest::SourceRecord>> {
-    use crate::digest::SourceRecord;
+pub fn scenario_sources(scenario: &Scenario) -> Result<Vec<crate::foundation::digest::SourceRecord>> {
+    use crate::foundation::digest::SourceRecord;
     let mut out = Vec::new();
     for (path, kind) in scenario.input_files() {
         match (std::path::Path::new(&path).exists(), EMBEDDED_KNOWN.iter().find(|(p, _)| *p == path)) {
             (false, Some((_, text))) => out.push(SourceRecord {
                 name: format!("embedded:{path}"),
                 kind,
-                sha256: Some(crate::digest::sha256_hex(text.as_bytes())),
+                sha256: Some(crate::foundation::digest::sha256_hex(text.as_bytes())),
                 excluded: 0,
             }),
             _ => out.push(SourceRecord::of(&path, &kind, 0)?),

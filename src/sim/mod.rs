@@ -11,6 +11,7 @@
 mod costs;
 mod draw;
 mod engine;
+pub mod kpi;
 mod leads;
 mod pacing;
 mod prior;
@@ -30,7 +31,7 @@ pub use record::{
     Interval, Outcome, Summary,
 };
 
-use crate::error::Result;
+use crate::foundation::error::Result;
 use crate::scenario::Scenario;
 
 /// A scenario ready to run: its numbers and exclusions loaded once.
@@ -140,7 +141,7 @@ impl Campaign {
     pub fn estimate(&self, seed: u64) -> SizeEstimate {
         const PILOT_HOURS: f64 = 0.1;
         // The pilot runs on the first calling day; closed days (weekends, holidays) dial nothing.
-        let calendar = crate::calendar::Calendar::of(&self.scenario);
+        let calendar = crate::compliance::calendar::Calendar::of(&self.scenario);
         let open: Vec<u32> = (0..self.scenario.run.days).filter(|d| calendar.is_open(*d)).collect();
         let Some(date) = open.first().and_then(|d| calendar.date(*d)) else {
             return SizeEstimate { calls: 0, bytes: 0 };

@@ -12,7 +12,7 @@
 
 use std::collections::VecDeque;
 
-pub use crate::clock::{DAY, HOUR, MINUTE, Millis, SECOND, millis};
+pub use crate::foundation::clock::{DAY, HOUR, MINUTE, Millis, SECOND, millis};
 
 /// An event as the queue stores it: in the low [`PAYLOAD_BITS`] bits of its entry.
 pub(crate) trait Packed: Copy {

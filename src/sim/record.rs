@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 
-pub use crate::outcome::{Aapor, Abandonment, Outcome};
+pub use crate::foundation::outcome::{Aapor, Abandonment, Outcome};
 
 use super::queue::Millis;
-use crate::number::PhoneNumber;
+use crate::plan::number::PhoneNumber;
 use crate::scenario::Scenario;
 
 /// One row of `calls.csv`.

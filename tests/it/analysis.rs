@@ -3,7 +3,7 @@ use crate::common;
 
 use common::{by_header, erlang_b};
 use dialsim::analysis::{Precision, aggregate, kpi_value, no_progress, replicate, replicate_until};
-use dialsim::stats::Estimate;
+use dialsim::foundation::stats::Estimate;
 use dialsim::{Scenario, sim::Campaign};
 
 fn default_campaign(set: &[&str]) -> Campaign {

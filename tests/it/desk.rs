@@ -306,7 +306,7 @@ fn keys_lists_every_kpi_and_every_set_key_with_a_default_that_set_accepts() {
     let dir = tempfile::tempdir().unwrap();
     let kpis = String::from_utf8(ok_stdout(dir.path(), &["keys", "--kpi"])).unwrap();
     let kpis: Vec<&str> = kpis.lines().collect();
-    assert_eq!(kpis, dialsim::kpi::names().collect::<Vec<_>>());
+    assert_eq!(kpis, dialsim::sim::kpi::names().collect::<Vec<_>>());
     let keys = String::from_utf8(ok_stdout(dir.path(), &["keys", "--set"])).unwrap();
     let keys: Vec<String> = keys.lines().map(str::to_string).collect();
     assert!(keys.iter().any(|k| k == "dialer.agents=20"), "{keys:?}");

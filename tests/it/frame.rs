@@ -8,8 +8,8 @@ use std::collections::HashSet;
 
 use common::by_header;
 use dialsim::analysis::{kpi_value, no_progress, replicate};
+use dialsim::foundation::stats::Paired;
 use dialsim::sim::Campaign;
-use dialsim::stats::Paired;
 use dialsim::{Banks, CallList, ListRequest, NoExclusion, NumberSpace, PhoneNumber, Plan, Scenario, Selection, Shard};
 
 /// A small space: CZ fixed line 2123xxxxx then mobile 6011xxxxx (200,000 numbers).

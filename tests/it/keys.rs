@@ -263,7 +263,7 @@ fn keys_json_lists_every_accepted_key_with_a_description_and_every_kpi() {
         assert!(k["default"].is_null(), "{k}");
     }
     let kpis: Vec<&str> = json["kpis"].as_array().unwrap().iter().map(|k| k["name"].as_str().unwrap()).collect();
-    assert_eq!(kpis, dialsim::kpi::names().collect::<Vec<_>>());
+    assert_eq!(kpis, dialsim::sim::kpi::names().collect::<Vec<_>>());
 }
 
 #[test]

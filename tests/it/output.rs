@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use dialsim::manifest::{Manifest, verify};
+use dialsim::output::manifest::{Manifest, verify};
 
 /// The binary under test: this build's, or another one named by `DIALSIM_TEST_BIN` (to show that these tests
 /// fail on an earlier build; never point it at a build that may replace /dev/null, and skip
@@ -258,7 +258,7 @@ fn sweep_merge_with_a_part_as_its_output_is_refused() {
     let d = dir.path();
     // Parts with a sweep.csv's header (merge refuses files of another kind).
     let mut header = String::from("point,x,replications");
-    for k in dialsim::kpi::names() {
+    for k in dialsim::sim::kpi::names() {
         header.push_str(&format!(",{k}_mean,{k}_ci"));
     }
     let row = |p: u32| format!("{p},{}{}", p + 1, ",2".repeat(header.split(',').count() - 2));
@@ -483,7 +483,7 @@ fn a_run_folder_is_replaced_whole_and_carries_a_verifiable_manifest() {
     // The scenario hash is the hash of the scenario summary.json holds, read back as a scenario.
     let input = dialsim::compliance::AuditInput::load(&d.join("run")).unwrap();
     let manifest = Manifest::read(d.join("run")).unwrap();
-    assert_eq!(manifest.scenario_sha256, dialsim::manifest::scenario_sha256(&input.scenario));
+    assert_eq!(manifest.scenario_sha256, dialsim::output::manifest::scenario_sha256(&input.scenario));
     assert_eq!(manifest.dialsim_version, env!("CARGO_PKG_VERSION"));
     // Replications and sweeps are run folders too.
     let o = dialsim(d, &["simulate", "--seed", "1", "--replications", "3", "--out", "reps"]);

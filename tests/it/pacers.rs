@@ -10,7 +10,7 @@ const LIMIT: f64 = 0.03;
 /// `replications` runs of `file` with `set`, on two threads (the results do not depend on it).
 fn runs(file: &str, set: &[String], replications: u32, seed: u64) -> Vec<Summary> {
     let campaign = Campaign::new(Scenario::load(file, set).unwrap()).unwrap();
-    let seeds: Vec<u64> = (0..replications).map(|i| dialsim::rng::replication_seed(seed, i)).collect();
+    let seeds: Vec<u64> = (0..replications).map(|i| dialsim::foundation::rng::replication_seed(seed, i)).collect();
     let (a, b) = seeds.split_at(seeds.len() / 2);
     std::thread::scope(|scope| {
         let first = scope.spawn(|| a.iter().map(|&s| campaign.run(s, false).summary).collect::<Vec<_>>());
@@ -158,8 +158,10 @@ fn pacers_table_for_benchmarks() {
                     format!("dialer.drop_target={target}"),
                 ];
                 let runs = runs("data/scenarios/bench-day.toml", &keys, 20, 1);
-                let ab = dialsim::stats::Estimate::of(&runs.iter().map(|s| s.abandon_rate).collect::<Vec<_>>());
-                let occ = dialsim::stats::Estimate::of(&runs.iter().map(|s| s.occupancy).collect::<Vec<_>>());
+                let ab =
+                    dialsim::foundation::stats::Estimate::of(&runs.iter().map(|s| s.abandon_rate).collect::<Vec<_>>());
+                let occ =
+                    dialsim::foundation::stats::Estimate::of(&runs.iter().map(|s| s.occupancy).collect::<Vec<_>>());
                 let worst = runs.iter().flat_map(|s| s.abandon_rate_per_day.iter().copied()).fold(0.0, f64::max);
                 println!(
                     "{amd}  {pacer}  {agents}  {:.3}  {:.2} %  {:.2}  {:.2} %  {:.1} %  {:.1}  {:.1}",

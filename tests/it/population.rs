@@ -145,7 +145,7 @@ fn cost_kpis_equal_a_hand_computation_from_the_runs_own_counts() {
     assert!(close(s.costs.cost_per_contact, total / contacts as f64));
     assert!(close(s.costs.cost_per_consent, total / s.compliance.consents_granted as f64));
     assert!(close(s.costs.net_value, 500.0 * s.compliance.consents_granted as f64 - total));
-    let kpis: HashMap<&str, f64> = dialsim::kpi::values(s).into_iter().collect();
+    let kpis: HashMap<&str, f64> = dialsim::sim::kpi::values(s).into_iter().collect();
     for k in ["cost_total", "cost_per_contact", "cost_per_consent", "net_value", "screened", "screened_out"] {
         assert!(kpis.contains_key(k), "KPI {k} missing from the registry");
     }

@@ -173,8 +173,8 @@ fn reports_of_a_run_a_sweep_and_a_comparison_are_self_contained_and_open_cleanly
     }
     let compare_pdf = printed_text(&browser, &pdftotext, &d.join("compare.html"), "compare");
     for row in by_header(std::fs::read(d.join("cmp.csv")).unwrap()) {
-        let unit = dialsim::kpi::find(&row["kpi"]).unwrap().unit;
-        if unit == dialsim::kpi::Unit::Percent {
+        let unit = dialsim::sim::kpi::find(&row["kpi"]).unwrap().unit;
+        if unit == dialsim::sim::kpi::Unit::Percent {
             for side in ["a_mean", "b_mean"] {
                 assert!(compare_pdf.contains(&percent(&row[side])), "compare.pdf lacks {} {side}", row["kpi"]);
             }
@@ -355,7 +355,7 @@ fn every_cost_in_a_report_carries_the_scenario_currency() {
         .concat(),
     );
     let money: Vec<&str> =
-        dialsim::kpi::KPIS.iter().filter(|k| k.unit == dialsim::kpi::Unit::Money).map(|k| k.label).collect();
+        dialsim::sim::kpi::KPIS.iter().filter(|k| k.unit == dialsim::sim::kpi::Unit::Money).map(|k| k.label).collect();
     assert!(money.len() >= 3, "the registry's money KPIs: {money:?}");
     let row = |html: &str, label: &str| -> Vec<String> {
         let re = regex::Regex::new(&format!(r"<tr><td>{}</td>(.*?)</tr>", regex::escape(label))).unwrap();

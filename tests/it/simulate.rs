@@ -2,13 +2,15 @@
 use crate::common;
 
 use common::{erlang_a_abandon, erlang_b, erlang_c};
-use dialsim::stats::Estimate;
+use dialsim::foundation::stats::Estimate;
 use dialsim::{Scenario, sim::Campaign, sim::Summary};
 
 fn runs(file: &str, set: &[&str], replications: u32, seed: u64) -> Vec<Summary> {
     let set: Vec<String> = set.iter().map(|s| s.to_string()).collect();
     let campaign = Campaign::new(Scenario::load(file, &set).unwrap()).unwrap();
-    (0..replications).map(|i| campaign.run(dialsim::rng::replication_seed(seed, i), false).summary).collect()
+    (0..replications)
+        .map(|i| campaign.run(dialsim::foundation::rng::replication_seed(seed, i), false).summary)
+        .collect()
 }
 
 fn estimate(summaries: &[Summary], kpi: impl Fn(&Summary) -> f64) -> Estimate {

@@ -221,7 +221,7 @@ fn us_tsr_dials_only_between_8_and_21_local_time() {
     let mut zones_seen = std::collections::HashSet::new();
     for c in &out.calls {
         let t = dialsim::compliance::zoned(&scenario, c.dial_ms).timestamp();
-        for z in dialsim::calendar::number_zones(c.number.key()) {
+        for z in dialsim::compliance::calendar::number_zones(c.number.key()) {
             let local = t.to_zoned(jiff::tz::TimeZone::get(z).unwrap());
             let m = local.hour() as i32 * 60 + local.minute() as i32;
             assert!((480..1260).contains(&m), "call {} to {} at {local}", c.call_id, c.number);

@@ -10,8 +10,8 @@ use std::path::Path;
 
 use common::by_header;
 use dialsim::analysis::{kpi_value, no_progress, replicate};
+use dialsim::foundation::stats::Paired;
 use dialsim::sim::Campaign;
-use dialsim::stats::Paired;
 use dialsim::{BankSample, CallList, Excluder, NumberSpace, NumberType, PhoneNumber, Plan, Selection};
 
 /// `dialsim ARGS` in `dir`, which must succeed; its stderr.

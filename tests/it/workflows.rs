@@ -76,7 +76,7 @@ fn a_library_comparison_pairs_runs_and_is_what_the_binary_writes() {
     let b = Campaign::new(Scenario::load(&b_path, &[]).unwrap()).unwrap();
     let cmp = compare(&a, &b, 1, 4, 2, &no_progress);
     assert_eq!(cmp, compare(&a, &b, 1, 4, 1, &no_progress), "a comparison depends on the threads");
-    assert_eq!(cmp.rows.len(), dialsim::kpi::names().count());
+    assert_eq!(cmp.rows.len(), dialsim::sim::kpi::names().count());
     // The same scenario on both sides differs by exactly nothing: the pairs share their random numbers.
     let same = compare(&a, &a, 1, 4, 2, &no_progress);
     assert!(same.rows.iter().all(|(_, p)| p.diff.mean == 0.0 && p.diff.half_width() == 0.0));
@@ -147,7 +147,7 @@ fn replications_print_as_the_binary_prints_them() {
     assert_eq!(rows.len(), 5);
     for (i, (row, s)) in rows.iter().zip(&result.summaries).enumerate() {
         assert_eq!(row["replication"], i.to_string());
-        assert_eq!(row["seed"], dialsim::rng::replication_seed(1, i as u32).to_string());
+        assert_eq!(row["seed"], dialsim::foundation::rng::replication_seed(1, i as u32).to_string());
         assert_eq!(row["dials"], s.dials.to_string());
     }
 }

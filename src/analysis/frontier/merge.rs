@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::analysis::shards::{PartKind, coordinates, has_columns, join_parts, point_count, read_parts};
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 
 /// A `frontier.csv`: `point`, the point's pacer, agents, target and compliance, then the estimates.
 const FRONTIER_CSV: PartKind = PartKind {

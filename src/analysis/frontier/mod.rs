@@ -12,11 +12,11 @@ mod parse;
 use super::rank::{Candidate, Constraint, PointSamples, RankBy, Ranking, rank};
 use super::replicate::Progress;
 use super::shards::{check_grid_points, check_loads, coordinates, point_count, run_points, shard_points};
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
+use crate::foundation::stats::Estimate;
 use crate::generate::Shard;
 use crate::scenario::{DialerMode, OnBudgetSpent, Pacer, Scenario, ScenarioSource, Setting};
 use crate::sim::Summary;
-use crate::stats::Estimate;
 
 pub use merge::MergedFrontier;
 pub use parse::{parse_agents, parse_pacers, parse_targets};

@@ -8,9 +8,9 @@ use std::path::Path;
 
 use super::records::{RunRecords, load};
 use super::{Auditor, Violation};
-use crate::error::{Error, Result};
-use crate::manifest::{Manifest, Signature, scenario_sha256};
-use crate::outcome::Outcome;
+use crate::foundation::error::{Error, Result};
+use crate::foundation::outcome::Outcome;
+use crate::output::manifest::{Manifest, Signature, scenario_sha256};
 use crate::scenario::Scenario;
 
 pub use super::records::read_run_scenario;
@@ -72,7 +72,7 @@ pub struct AuditReport {
     pub names: usize,
     /// Live answers and abandoned calls per abandonment window of the profile (day or 30-day period, by dial
     /// time), counted from calls.csv as the summary's `abandon_rate` counts them.
-    pub abandonment: BTreeMap<u64, crate::outcome::Abandonment>,
+    pub abandonment: BTreeMap<u64, crate::foundation::outcome::Abandonment>,
 }
 
 impl AuditReport {
@@ -257,7 +257,7 @@ fn check_processing(dir: &Path, s: &Scenario, out: &mut Vec<Violation>) -> Resul
     use crate::compliance::{PROCESSING_FILE, processing_record};
     let path = dir.join(PROCESSING_FILE);
     let v = |detail: String| Violation::new("processing-record", None, detail);
-    let text = match crate::open::read_to_string(&path, crate::open::Bound::SUMMARY) {
+    let text = match crate::foundation::open::read_to_string(&path, crate::foundation::open::Bound::SUMMARY) {
         Ok(t) => t,
         Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
             out.push(v(format!("the folder has no {PROCESSING_FILE}: no record of processing (GDPR Art. 30(1))")));
@@ -283,8 +283,10 @@ fn first_difference(expected: &serde_json::Value, found: &serde_json::Value, pat
         (Value::Object(a), Value::Object(b)) => {
             let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
             keys.into_iter().find_map(|k| match (a.get(k), b.get(k)) {
-                (Some(x), Some(y)) => first_difference(x, y, &format!("{path}.{}", crate::error::snippet(k))),
-                _ => Some(format!("{path}.{}", crate::error::snippet(k))),
+                (Some(x), Some(y)) => {
+                    first_difference(x, y, &format!("{path}.{}", crate::foundation::error::snippet(k)))
+                }
+                _ => Some(format!("{path}.{}", crate::foundation::error::snippet(k))),
             })
         }
         (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
@@ -389,7 +391,7 @@ fn check_notices(r: &RunRecords, out: &mut Vec<Violation>) {
                     Some(c.call_id),
                     format!(
                         "a referral (from call {by}) connected without the Art. 14 notice (notice '{}')",
-                        crate::error::snippet(&c.notice)
+                        crate::foundation::error::snippet(&c.notice)
                     ),
                 )
                 .at("calls.csv", c.line),
@@ -423,11 +425,12 @@ fn check_counts(s: &Scenario, r: &RunRecords, input: &super::AuditInput, out: &m
             );
         }
     };
-    let start = u64::from(crate::scenario::parse_hhmm(&s.run.day_start).unwrap_or(540)) * crate::clock::MINUTE;
-    let warmup_end = start + crate::clock::millis(s.run.warmup_minutes * 60.0);
+    let start =
+        u64::from(crate::scenario::parse_hhmm(&s.run.day_start).unwrap_or(540)) * crate::foundation::clock::MINUTE;
+    let warmup_end = start + crate::foundation::clock::millis(s.run.warmup_minutes * 60.0);
     let counted: Vec<_> = r.calls.iter().filter(|c| c.dial_ms >= warmup_end).collect();
     check("dials", r.summary.dials, counted.len() as u64, "calls.csv");
-    let mut abandonment = crate::outcome::Abandonment::default();
+    let mut abandonment = crate::foundation::outcome::Abandonment::default();
     let max_silence_s = s.rules_on_day(0).max_silence_s;
     for c in input.calls.iter().filter(|c| c.dial_ms >= warmup_end) {
         abandonment.count(c.outcome, c.wait_s, max_silence_s);

@@ -30,10 +30,10 @@ use std::collections::{HashMap, HashSet};
 
 use super::Violation;
 use super::records::{CallLine, ConsentLine, RunRecords, Stamp};
-use crate::clock::Millis;
 use crate::compliance::records::{purpose_category, purpose_name};
-use crate::error::snippet;
-use crate::outcome::Outcome;
+use crate::foundation::clock::Millis;
+use crate::foundation::error::snippet;
+use crate::foundation::outcome::Outcome;
 use crate::scenario::Scenario;
 
 /// Every check of this module, in the order of its doc.
@@ -70,8 +70,8 @@ fn check_withdrawn_names(r: &RunRecords, out: &mut Vec<Violation>) {
 
 /// `referral-retention`: every call still naming a referral whose link outlived its retention unreached.
 fn check_referral_retention(s: &Scenario, r: &RunRecords, calls: &HashMap<u32, &CallLine>, out: &mut Vec<Violation>) {
-    let keep = u64::from(s.compliance.retention.referral_link_days) * crate::clock::DAY;
-    let end = u64::from(s.run.days) * crate::clock::DAY;
+    let keep = u64::from(s.compliance.retention.referral_link_days) * crate::foundation::clock::DAY;
+    let end = u64::from(s.run.days) * crate::foundation::clock::DAY;
     // Referring call -> whether its referee was reached in time (a person connected on an attempt dialled
     // before the link's end).
     let mut reached: HashMap<u32, bool> = HashMap::new();
@@ -94,7 +94,7 @@ fn check_referral_retention(s: &Scenario, r: &RunRecords, calls: &HashMap<u32, &
                         "the link to referring call {by} is kept, though +{} was not reached within {} days of the referral (day {}); the run ran {} days",
                         c.key,
                         s.compliance.retention.referral_link_days,
-                        ends / crate::clock::DAY,
+                        ends / crate::foundation::clock::DAY,
                         s.run.days
                     ),
                 )

@@ -36,9 +36,9 @@ pub use names::{AuditName, AuditReceipt, AuditWithdrawal};
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::clock::Millis;
+use crate::foundation::clock::Millis;
+use crate::foundation::outcome::{Abandonment, Outcome};
 use crate::jurisdiction::{AbandonWindow, Rules};
-use crate::outcome::{Abandonment, Outcome};
 use crate::scenario::{Purpose, Scenario};
 
 /// One call as the audit sees it.
@@ -141,7 +141,7 @@ pub fn audit(input: &AuditInput, known: &dyn Fn(u64) -> Option<String>) -> Vec<V
 
 /// Maps keyed by E.164 keys, hashed by the crate's key hasher (std's SipHash cost ~7 % of a run's instructions
 /// in the three look-ups per call).
-type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<crate::hash::KeyHasher>>;
+type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<crate::foundation::hash::KeyHasher>>;
 
 /// The audit fed one record at a time, so that a run audits itself while it goes, in memory that grows with
 /// the suppressions, drops and violations it has seen, not with the calls.
@@ -163,7 +163,7 @@ pub struct Auditor<'k> {
     info_message: bool,
     /// Calls whose number had no basis for a marketing call under an opt-in regime: a consent asked for in
     /// them is a cold consent request.
-    cold: std::collections::HashSet<u32, std::hash::BuildHasherDefault<crate::hash::KeyHasher>>,
+    cold: std::collections::HashSet<u32, std::hash::BuildHasherDefault<crate::foundation::hash::KeyHasher>>,
     /// When AMD last hung up on a machine at a number.
     last_amd_machine: KeyMap<Millis>,
     known: Box<dyn Fn(u64) -> Option<String> + 'k>,
@@ -183,7 +183,7 @@ pub struct Auditor<'k> {
     last_dial: (Millis, u32),
     out: Vec<Violation>,
     /// The calling hours at the called person's location (the profile's, or the scenario's own).
-    hours: crate::calendar::CallingHours,
+    hours: crate::compliance::calendar::CallingHours,
 }
 
 impl<'k> Auditor<'k> {
@@ -218,7 +218,7 @@ impl<'k> Auditor<'k> {
             calls: 0,
             last_dial: (Millis::ZERO, 0),
             out: Vec::new(),
-            hours: crate::calendar::CallingHours::of(scenario),
+            hours: crate::compliance::calendar::CallingHours::of(scenario),
         }
     }
 
@@ -239,7 +239,7 @@ impl<'k> Auditor<'k> {
         debug_assert!((call.dial_ms, call.call_id) >= self.last_dial, "calls in dial order");
         self.last_dial = (call.dial_ms, call.call_id);
         self.calls += 1;
-        let day = (call.dial_ms / crate::clock::DAY) as usize;
+        let day = (call.dial_ms / crate::foundation::clock::DAY) as usize;
         let rules = *self.days.get(day).or(self.days.last()).unwrap_or(&Rules::GDPR);
         let rules = &rules;
         let out = &mut self.out;
@@ -354,8 +354,8 @@ impl<'k> Auditor<'k> {
         // limit), not as a violation of its own, which would count it twice.
         if call.outcome.is_person_answer() {
             let window = match self.days[0].window {
-                AbandonWindow::Day => crate::clock::DAY,
-                AbandonWindow::ThirtyDays => 30 * crate::clock::DAY,
+                AbandonWindow::Day => crate::foundation::clock::DAY,
+                AbandonWindow::ThirtyDays => 30 * crate::foundation::clock::DAY,
             };
             let w = call.dial_ms / window;
             // Calls come in dial order: the window is the last one, or a new one after it (inserted in order).

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use super::Violation;
-use crate::clock::Millis;
+use crate::foundation::clock::Millis;
 
 /// A consent receipt as the audit sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,7 +80,7 @@ pub(crate) fn check_names(
             out.push(v(format!("a name kept with +{} under no consent receipt", n.key)));
             continue;
         };
-        let id = crate::error::snippet(receipt);
+        let id = crate::foundation::error::snippet(receipt);
         let Some(rc) = by_id.get(receipt) else {
             out.push(v(format!("a name kept with +{} under receipt {id}, which the ledger does not hold", n.key)));
             continue;
@@ -118,7 +118,7 @@ pub(crate) fn check_names(
                 format!(
                     "a name still kept with +{} under receipt {id}, though the person withdrew consent later (receipt {}{})",
                     n.key,
-                    crate::error::snippet(&w.receipt_id),
+                    crate::foundation::error::snippet(&w.receipt_id),
                     at(w.line)
                 ),
             )));

@@ -1,7 +1,7 @@
 //! Reading a run folder's records for the audit: every row with the line it starts on (the csv reader's own
 //! position, never a guess from the row index), times read back with their UTC offsets.
 //!
-//! The folder is hostile input. Every file is opened through [`crate::open`] (no symbolic link out of the
+//! The folder is hostile input. Every file is opened through [`crate::foundation::open`] (no symbolic link out of the
 //! folder, regular files only, whole-file reads bounded), record files are read as streams, and every value the
 //! audit computes with is checked before it is used: a time, a duration or a count that no run can write (NaN,
 //! infinite, negative, past [`MAX_RECORD_SECONDS`]) refuses its row with file and line, so that no arithmetic or
@@ -14,10 +14,10 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::{AuditCall, AuditInput, AuditName, AuditReceipt, AuditWithdrawal};
-use crate::clock::Millis;
-use crate::error::{Error, Result};
-use crate::open::Bound;
-use crate::outcome::Outcome;
+use crate::foundation::clock::Millis;
+use crate::foundation::error::{Error, Result};
+use crate::foundation::open::Bound;
+use crate::foundation::outcome::Outcome;
 use crate::scenario::Scenario;
 
 /// The latest time, and the longest duration, a record may state, in seconds since day 0: 1000 days, longer
@@ -104,7 +104,7 @@ pub(super) struct WithdrawalLine {
 #[serde(default)]
 pub(super) struct SummaryCounts {
     pub dials: Option<u64>,
-    /// Live answers and abandoned calls ([`crate::outcome::Abandonment`]); `abandoned_late` is absent from
+    /// Live answers and abandoned calls ([`crate::foundation::outcome::Abandonment`]); `abandoned_late` is absent from
     /// folders written before late connects counted.
     pub human_answers: Option<u64>,
     pub drops: Option<u64>,
@@ -239,7 +239,7 @@ pub fn read_run_scenario(dir: &Path) -> Result<Scenario> {
 fn read_summary(dir: &Path) -> Result<(SummaryHead, String)> {
     super::folder::check_folder(dir)?;
     let path = dir.join("summary.json");
-    let text = crate::open::read_to_string(&path, Bound::SUMMARY)?;
+    let text = crate::foundation::open::read_to_string(&path, Bound::SUMMARY)?;
     let name = file(dir, "summary.json");
     let head: SummaryHead = serde_json::from_str(&text)
         .map_err(|e| Error::input(&name, Some(e.line() as u64), format!("not a dialsim summary: {e}")))?;
@@ -262,9 +262,9 @@ fn csv_rows(
     name: &str,
     mut f: impl FnMut(&csv::StringRecord, &csv::StringRecord, u64) -> Result<()>,
 ) -> Result<()> {
-    let input = crate::open::open_bounded(&dir.join(name), Bound::RECORDS)?;
+    let input = crate::foundation::open::open_bounded(&dir.join(name), Bound::RECORDS)?;
     // A record field cannot grow without end: the csv reader keeps a whole record in memory.
-    let mut rdr = csv::Reader::from_reader(crate::open::LineLimit::new(BufReader::new(input.file)));
+    let mut rdr = csv::Reader::from_reader(crate::foundation::open::LineLimit::new(BufReader::new(input.file)));
     let err =
         |e: csv::Error| Error::input(file(dir, name), e.position().map(|p| p.line()), format!("malformed row: {e}"));
     let headers = rdr.headers().map_err(err)?.clone();
@@ -280,7 +280,7 @@ fn csv_rows(
 /// [`MAX_LEDGER_LINE`] or not UTF-8 is refused.
 fn text_lines(dir: &Path, name: &str, mut f: impl FnMut(&str, u64) -> Result<()>) -> Result<()> {
     let path = dir.join(name);
-    let input = crate::open::open_bounded(&path, Bound::RECORDS)?;
+    let input = crate::foundation::open::open_bounded(&path, Bound::RECORDS)?;
     let mut reader = BufReader::new(input.file);
     let mut buf = Vec::new();
     for line in 1u64.. {
@@ -307,7 +307,7 @@ fn text_lines(dir: &Path, name: &str, mut f: impl FnMut(&str, u64) -> Result<()>
 /// [`MAX_RECORD_SECONDS`].
 fn seconds(what: &str, value: f64) -> std::result::Result<Millis, String> {
     if value.is_finite() && (0.0..=MAX_RECORD_SECONDS).contains(&value) {
-        Ok(crate::clock::millis(value))
+        Ok(crate::foundation::clock::millis(value))
     } else {
         Err(format!("{what} {value} is no time of a run (0 to {MAX_RECORD_SECONDS} s)"))
     }
@@ -322,22 +322,25 @@ fn withdrawal_format(v: &serde_json::Value) -> Vec<String> {
     if v["version"] != WITHDRAWAL_VERSION {
         out.push(format!(
             "version {}, not {WITHDRAWAL_VERSION}: a withdrawal is no consent receipt",
-            crate::error::snippet(&v["version"].to_string())
+            crate::foundation::error::snippet(&v["version"].to_string())
         ));
     }
     let missing: Vec<&str> = WITHDRAWAL_FIELDS.iter().copied().filter(|f| !obj.contains_key(*f)).collect();
     if !missing.is_empty() {
         out.push(format!("lacks {}", missing.join(", ")));
     }
-    let extra: Vec<String> =
-        obj.keys().filter(|k| !WITHDRAWAL_FIELDS.contains(&k.as_str())).map(|k| crate::error::snippet(k)).collect();
+    let extra: Vec<String> = obj
+        .keys()
+        .filter(|k| !WITHDRAWAL_FIELDS.contains(&k.as_str()))
+        .map(|k| crate::foundation::error::snippet(k))
+        .collect();
     if !extra.is_empty() {
         out.push(format!("holds fields no withdrawal has: {}", extra.join(", ")));
     }
     if let Some(id) = v.get("withdrawalID")
         && !id.as_str().is_some_and(is_uuid)
     {
-        out.push(format!("withdrawalID {} is no UUID", crate::error::snippet(&id.to_string())));
+        out.push(format!("withdrawalID {} is no UUID", crate::foundation::error::snippet(&id.to_string())));
     }
     out
 }
@@ -360,21 +363,22 @@ pub(super) fn load(dir: &Path) -> Result<(AuditInput, RunRecords)> {
     csv_rows(dir, "calls.csv", |headers, row, line| {
         let bad = |m: String| Error::input(file(dir, "calls.csv"), Some(line), m);
         let r: CallRow = row.deserialize(Some(headers)).map_err(|e| bad(format!("malformed row: {e}")))?;
-        let key = key_of(&r.number).ok_or_else(|| bad(format!("bad number '{}'", crate::error::snippet(&r.number))))?;
+        let key = key_of(&r.number)
+            .ok_or_else(|| bad(format!("bad number '{}'", crate::foundation::error::snippet(&r.number))))?;
         let outcome = Outcome::from_name(&r.outcome)
-            .ok_or_else(|| bad(format!("unknown outcome '{}'", crate::error::snippet(&r.outcome))))?;
+            .ok_or_else(|| bad(format!("unknown outcome '{}'", crate::foundation::error::snippet(&r.outcome))))?;
         let offered = match r.objection_offered.as_str() {
             "yes" => Some(true),
             "no" => Some(false),
             _ => None,
         };
         if let Some(amd) = r.amd.as_deref().filter(|a| !matches!(*a, "on" | "off")) {
-            return Err(bad(format!("amd '{}' is neither on nor off", crate::error::snippet(amd))));
+            return Err(bad(format!("amd '{}' is neither on nor off", crate::foundation::error::snippet(amd))));
         }
         let basis = match r.basis.as_deref().filter(|b| !b.is_empty()) {
             Some(b) => b
                 .parse::<crate::jurisdiction::Basis>()
-                .map_err(|e| bad(crate::text::escape_controls(&e).into_owned()))?,
+                .map_err(|e| bad(crate::foundation::text::escape_controls(&e).into_owned()))?,
             None => s.basis_of(!s.numbers.list.is_empty() && r.referral_of.is_none()),
         };
         let dial_ms = seconds("dial_s", r.dial_s).map_err(bad)?;
@@ -471,7 +475,11 @@ pub(super) fn load(dir: &Path) -> Result<(AuditInput, RunRecords)> {
                 records.withdrawals.push(WithdrawalLine { receipt_id: entry.id, key, stamp, format_problems, line });
             }
             other => {
-                return Err(Error::input(&name, at, format!("unknown entry type '{}'", crate::error::snippet(other))));
+                return Err(Error::input(
+                    &name,
+                    at,
+                    format!("unknown entry type '{}'", crate::foundation::error::snippet(other)),
+                ));
             }
         }
         Ok(())

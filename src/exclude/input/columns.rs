@@ -6,7 +6,7 @@ use csv::ByteRecord;
 
 use super::encoding::TextEncoding;
 use super::{Column, HeaderRow, InputOptions};
-use crate::normalize::Normalizer;
+use crate::exclude::normalize::Normalizer;
 
 /// Share of a column's non-empty sampled values that must read as phone numbers for it to count as a
 /// column of numbers ("nearly every value": a few junk values are rejected and reported when read).

@@ -2,8 +2,8 @@
 //! likely of (numbers written without their country code read as another country's exclude nothing).
 
 use super::{InputOptions, NumbersRead};
-use crate::error::Error;
-use crate::normalize::Normalizer;
+use crate::exclude::normalize::Normalizer;
+use crate::foundation::error::Error;
 
 impl InputOptions {
     /// The error for an input most of whose numbers lie outside the plan of the country it is read for: it
@@ -40,7 +40,7 @@ impl InputOptions {
                 read.outside_plan,
                 s.numbers,
                 100.0 * read.outside_plan as f64 / s.numbers.max(1) as f64,
-                first.map_or(String::new(), |r| crate::error::snippet(&r.field)),
+                first.map_or(String::new(), |r| crate::foundation::error::snippet(&r.field)),
             ),
         )
     }

@@ -29,8 +29,8 @@ pub use columns::NUMBER_SHARE;
 pub use encoding::TextEncoding;
 pub use sniff::DELIMITERS;
 
-use crate::error::{Error, Result};
-use crate::normalize::Normalizer;
+use crate::exclude::normalize::Normalizer;
+use crate::foundation::error::{Error, Result};
 
 /// How many rejected rows are kept for the report.
 pub const REJECTS_KEPT: usize = 5;
@@ -236,7 +236,7 @@ impl InputOptions {
         let mut read = if path == "-" {
             self.read_into("-", Counted { inner: std::io::stdin().lock(), count }, &mut piece)
         } else {
-            let file = crate::open::open(std::path::Path::new(path))?.file;
+            let file = crate::foundation::open::open(std::path::Path::new(path))?.file;
             self.read_into(path, std::io::BufReader::with_capacity(1 << 20, Counted { inner: file, count }), &mut piece)
         }?;
         store.join(vec![piece], &mut read);
@@ -319,11 +319,11 @@ impl InputOptions {
         if path == "-" || parts < 2 {
             return self.read_path_whole(path, count, store);
         }
-        let size = crate::open::open(std::path::Path::new(path))?.len;
+        let size = crate::foundation::open::open(std::path::Path::new(path))?.len;
         if size < MIN_SPLIT {
             return self.read_path_whole(path, count, store);
         }
-        let open = || Ok::<_, Error>(crate::open::open(std::path::Path::new(path))?.file);
+        let open = || Ok::<_, Error>(crate::foundation::open::open(std::path::Path::new(path))?.file);
         let open_at = |at: u64| {
             let mut file = open()?;
             file.seek(SeekFrom::Start(at)).map_err(|e| Error::io(path, e))?;

@@ -7,7 +7,7 @@ use std::io::Read;
 use super::{
     InputOptions, InputShape, KeySink, NumbersRead, OUTSIDE_KEPT, REJECTS_KEPT, Rejected, SourceStats, columns, sniff,
 };
-use crate::error::Result;
+use crate::foundation::error::Result;
 
 /// What [`InputOptions::read_part`] read.
 #[derive(Debug)]
@@ -24,7 +24,7 @@ pub(super) struct Part {
     pub(super) late: Option<(u64, usize)>,
 }
 
-use crate::open::LineLimit;
+use crate::foundation::open::LineLimit;
 
 impl InputOptions {
     /// Reads the records of `input` (lines counted from 1 within it) in `shape`, skipping the first one when

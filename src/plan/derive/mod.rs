@@ -28,7 +28,7 @@ use regex_automata::{Anchored, MatchKind};
 
 pub use xml::{Descriptor, Metadata, Territory};
 
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 
 /// One derived row.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

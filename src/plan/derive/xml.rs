@@ -4,7 +4,7 @@
 
 use quick_xml::events::{BytesStart, Event};
 
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 
 /// The descriptor elements read, libphonenumber's type names (`generalDesc` first).
 pub(super) const DESCRIPTORS: [&str; 11] = [
@@ -71,7 +71,9 @@ fn line_at(bytes: &[u8], offset: u64) -> u64 {
 
 /// Parses `<possibleLengths national="…">`: `9`, `[8-10]`, `9,10`, `[6-9],11`.
 fn lengths(value: &str) -> std::result::Result<Vec<u32>, String> {
-    let bad = || format!("possibleLengths national=\"{}\" is not a list of lengths", crate::error::snippet(value));
+    let bad = || {
+        format!("possibleLengths national=\"{}\" is not a list of lengths", crate::foundation::error::snippet(value))
+    };
     let mut out = Vec::new();
     for part in value.split(',').map(str::trim) {
         if let Some(range) = part.strip_prefix('[').and_then(|p| p.strip_suffix(']')) {
@@ -113,7 +115,7 @@ impl Metadata {
     /// `data/metadata/` ships the release's file as `.xml.gz`, 140 KB instead of 980 KB). The decompressed
     /// text is bounded like a plain file.
     pub fn load(path: impl AsRef<std::path::Path>) -> Result<Metadata> {
-        use crate::open::{Bound, read, read_stream};
+        use crate::foundation::open::{Bound, read, read_stream};
         let path = path.as_ref();
         let mut bytes = read(path, Bound::METADATA)?;
         if bytes.starts_with(&GZIP_MAGIC) {

@@ -10,7 +10,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, pa
 
 use super::schema::{self, LATEST};
 use super::{Batch, Held, HeldBasis, HeldConsent, HeldSuppression, HeldWithdrawal, Registry, SourceInfo, SourceRow};
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 use crate::jurisdiction::Basis;
 
 /// How long a writer waits for another's transaction to end before giving up: an import of 50 M rows holds

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use super::Export;
 use crate::compliance::{AuditReport, Violation};
-use crate::manifest::Signature;
+use crate::output::manifest::Signature;
 
 /// The audit's findings as one JSON document: the folder, the profile and the regimes it was held to, the law
 /// warnings, whether it is clean, the counts, the violations by rule, each violation and each possibly-known

@@ -18,7 +18,7 @@ impl Export<Comparison> for CompareCsv {
             "kpi,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,paired_half_width,independent_half_width,\
              cost_currency"
         )?;
-        let currency = crate::text::csv_cell(c.cost_currency.as_deref().unwrap_or(""));
+        let currency = crate::foundation::text::csv_cell(c.cost_currency.as_deref().unwrap_or(""));
         for (kpi, p) in &c.rows {
             writeln!(
                 out,

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use super::Export;
 use crate::analysis::{FrontierResult, MergedFrontier};
-use crate::stats::Estimate;
+use crate::foundation::stats::Estimate;
 
 /// The columns of `frontier.csv`, in order (README documents each).
 pub const FRONTIER_HEADER: [&str; 17] = [

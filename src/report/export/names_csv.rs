@@ -15,7 +15,7 @@ impl Export<RunReport<'_>> for NamesCsv {
         // A withdrawal erases the names kept under its receipt.
         for n in &crate::compliance::erase_withdrawn(&r.run.names, &r.run.ledger) {
             let receipt = n.receipt.as_deref().unwrap_or("");
-            let name = crate::text::csv_cell(&n.name);
+            let name = crate::foundation::text::csv_cell(&n.name);
             writeln!(out, "{},{name},{},{},{receipt}", n.number, n.call_id, timestamp(r.scenario, n.time_ms))?;
         }
         Ok(())

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use super::{Export, Table};
 use crate::analysis::Ranking;
-use crate::kpi::{Kpi, Unit, find};
+use crate::sim::kpi::{Kpi, Unit, find};
 
 /// A column's header with the currency of a money KPI (`cost_per_consent, CZK`).
 fn heading(k: &Kpi, currency: &str) -> String {

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use super::Export;
 use crate::analysis::{MergedSweep, SweepResult};
-use crate::text::csv_cell;
+use crate::foundation::text::csv_cell;
 
 /// `sweep.csv`: `point`, the varied keys, `replications`, `cost_currency` (the currency of the point's costs),
 /// then `<kpi>_mean,<kpi>_ci` for every KPI; one row per point. Of a [`MergedSweep`]: the parts' header and their rows in point order.
@@ -17,7 +17,7 @@ impl Export<SweepResult> for SweepCsv {
         header.extend(r.keys.iter().map(|k| csv_cell(k).into_owned()));
         header.push("replications".into());
         header.push("cost_currency".into());
-        for n in crate::kpi::names() {
+        for n in crate::sim::kpi::names() {
             header.push(format!("{n}_mean"));
             header.push(format!("{n}_ci"));
         }

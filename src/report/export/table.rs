@@ -12,11 +12,11 @@ use crate::analysis::{Comparison, Replications};
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Table;
 
-use crate::kpi::{num, percent};
+use crate::sim::kpi::{num, percent};
 
 /// The value of KPI `kpi` as the registry writes it (a percentage for a rate, else a number).
 fn kpi_value(kpi: &str, x: f64) -> String {
-    crate::kpi::find(kpi).map_or_else(|| num(x), |k| k.text(x))
+    crate::sim::kpi::find(kpi).map_or_else(|| num(x), |k| k.text(x))
 }
 
 /// The KPIs the run's table lays out by hand (several to a line), in the registry's names.
@@ -110,7 +110,9 @@ impl Export<RunReport<'_>> for Table {
         row("cost per contact / consent", format!("{:.2} / {:.2}", k.cost_per_contact, k.cost_per_consent))?;
         row("events", s.events.to_string())?;
         // A KPI the layout above does not place is listed after it, so a new KPI shows without a change here.
-        for k in crate::kpi::KPIS.iter().filter(|k| !RUN_LAYOUT.contains(&k.name) && !RUN_LEFT_OUT.contains(&k.name)) {
+        for k in
+            crate::sim::kpi::KPIS.iter().filter(|k| !RUN_LAYOUT.contains(&k.name) && !RUN_LEFT_OUT.contains(&k.name))
+        {
             row(k.label, k.text(k.of(s)))?;
         }
         Ok(())
@@ -176,7 +178,7 @@ mod tests {
     #[test]
     fn the_run_tables_layout_names_only_registry_kpis() {
         for k in RUN_LAYOUT.iter().chain(&RUN_LEFT_OUT) {
-            assert!(crate::kpi::find(k).is_some(), "{k} is not a KPI of the registry");
+            assert!(crate::sim::kpi::find(k).is_some(), "{k} is not a KPI of the registry");
         }
     }
 }

@@ -17,12 +17,12 @@ pub(crate) fn esc(text: &str) -> String {
     out
 }
 
-pub(super) use crate::kpi::Unit;
+pub(super) use crate::sim::kpi::Unit;
 
-/// A KPI's label and unit, from the registry ([`crate::kpi::KPIS`]); a name it does not know has no label and
+/// A KPI's label and unit, from the registry ([`crate::sim::kpi::KPIS`]); a name it does not know has no label and
 /// reads as a count.
 pub(super) fn meta(kpi: &str) -> (&'static str, Unit) {
-    crate::kpi::find(kpi).map_or(("", Unit::Count), |k| (k.label, k.unit))
+    crate::sim::kpi::find(kpi).map_or(("", Unit::Count), |k| (k.label, k.unit))
 }
 
 /// The KPI's label (its name when dialsim has no label for it).

@@ -9,7 +9,7 @@ use super::page::{esc, facts, foldable};
 use super::read::{Csv, num};
 use super::svg::{Axes, COLORS, Entry, Frame, LEGEND_ROW, Scale, Svg, legend, legend_rows, nice, percent_ticks};
 use super::{Context, Est, Section};
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 use crate::report::export::FRONTIER_HEADER;
 
 /// One point of `frontier.csv`.

@@ -21,7 +21,7 @@ pub(crate) use page::{render, window};
 
 use super::export::{CompareCsv, Export, FrontierCsv, IntervalsCsv, RunReport, SummaryJson, SweepCsv};
 use crate::analysis::{Comparison, FrontierResult, Replications, SweepResult};
-use crate::error::Result;
+use crate::foundation::error::Result;
 use crate::scenario::Scenario;
 
 /// The content of an HTML report: one section per run folder, replications folder, sweep or comparison, in
@@ -225,7 +225,7 @@ impl Report {
 
     /// Shows the KPIs `names` (in that order) as the cards of runs and replications, the charts and the point
     /// tables of sweeps, instead of the headline KPIs; every KPI stays in the full tables. An unknown name is
-    /// an error that suggests the nearest ([`crate::kpi::lookup`]).
+    /// an error that suggests the nearest ([`crate::sim::kpi::lookup`]).
     ///
     /// ```
     /// let mut report = dialsim::report::Report::new();
@@ -233,7 +233,7 @@ impl Report {
     /// assert!(report.show_kpis(&["cost_per_consnet"]).is_err());
     /// ```
     pub fn show_kpis(&mut self, names: &[impl AsRef<str>]) -> Result<()> {
-        self.kpis = names.iter().map(|n| crate::kpi::lookup(n.as_ref()).map(|k| k.name)).collect::<Result<_>>()?;
+        self.kpis = names.iter().map(|n| crate::sim::kpi::lookup(n.as_ref()).map(|k| k.name)).collect::<Result<_>>()?;
         Ok(())
     }
 

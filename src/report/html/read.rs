@@ -5,7 +5,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{CompareRow, Context, Est, IntervalRow, Section, SweepPoint, Verdict};
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 
 /// A CSV read whole: its header and rows.
 pub(super) struct Csv {
@@ -49,11 +49,11 @@ pub(super) fn num(cell: &str) -> f64 {
 pub(super) fn path(p: &Path) -> Result<Vec<Section>> {
     let name = p.display().to_string();
     if !p.is_dir() {
-        let bytes = crate::open::read(p, crate::open::Bound::TABLE)?;
+        let bytes = crate::foundation::open::read(p, crate::foundation::open::Bound::TABLE)?;
         let ctx = Context { source: name.clone(), ..Context::default() };
         return Ok(vec![file(ctx, &bytes, &name)?]);
     }
-    let manifest = crate::manifest::Manifest::read(p).ok();
+    let manifest = crate::output::manifest::Manifest::read(p).ok();
     let ctx = Context {
         source: name.clone(),
         scenario: None,
@@ -63,8 +63,12 @@ pub(super) fn path(p: &Path) -> Result<Vec<Section>> {
     };
     let read = |f: &str| -> Result<Option<Vec<u8>>> {
         let path = p.join(f);
-        let bound = if f.ends_with(".json") { crate::open::Bound::SUMMARY } else { crate::open::Bound::TABLE };
-        match crate::open::read(&path, bound) {
+        let bound = if f.ends_with(".json") {
+            crate::foundation::open::Bound::SUMMARY
+        } else {
+            crate::foundation::open::Bound::TABLE
+        };
+        match crate::foundation::open::read(&path, bound) {
             Ok(b) => Ok(Some(b)),
             Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
@@ -139,7 +143,7 @@ pub(super) fn run(
         .map(str::to_string)
         .or_else(|| ctx.scenario.as_ref().map(|s: &crate::scenario::Scenario| s.costs.currency.clone()));
     if let Some(n) = v["replications"].as_u64() {
-        let kpis = crate::kpi::names()
+        let kpis = crate::sim::kpi::names()
             .filter_map(|k| {
                 let e = &v[k];
                 Some((
@@ -150,7 +154,7 @@ pub(super) fn run(
             .collect();
         return Ok(Section::Replications { ctx, n, kpis });
     }
-    let kpis: Vec<(String, f64)> = crate::kpi::names()
+    let kpis: Vec<(String, f64)> = crate::sim::kpi::names()
         .filter_map(|k| Some((k.to_string(), v[k].as_f64().or_else(|| v["aapor"][k].as_f64())?)))
         .collect();
     let verdict = verdict.unwrap_or_else(|| match v["violations"].as_f64() {

@@ -364,7 +364,7 @@ pub struct KeyValue {
 /// assert!(!lines.from_file);
 /// assert!(values.iter().any(|v| v.name == "population.patience" && v.value.is_none()));
 /// ```
-pub fn values(name: &str, text: &str) -> crate::error::Result<Vec<KeyValue>> {
+pub fn values(name: &str, text: &str) -> crate::foundation::error::Result<Vec<KeyValue>> {
     let scenario = Scenario::parse(name, text, &[])?;
     let root = serialised(&scenario);
     let mut out = Vec::new();

@@ -17,12 +17,12 @@ use crate::compliance::{
     AuditCall, Auditor, LedgerEntry, NameEntry, Receipt, SuppressionEntry, Violation, Withdrawal, record_uuid,
     synthetic_name,
 };
-use crate::number::PhoneNumber;
+use crate::plan::number::PhoneNumber;
 
 /// Hash maps keyed by E.164 keys use the fast key hasher.
-type KeyBuild = std::hash::BuildHasherDefault<crate::hash::KeyHasher>;
+type KeyBuild = std::hash::BuildHasherDefault<crate::foundation::hash::KeyHasher>;
 use super::pacing::{Floor, Observation, Pacing, pacer_for};
-use crate::rng::{Stream, stream};
+use crate::foundation::rng::{Stream, stream};
 use crate::scenario::{Dist, Scenario, parse_hhmm};
 
 mod answer;
@@ -44,7 +44,7 @@ use idle::IdleAgents;
 use retries::Retries;
 use window::CallWindow;
 
-use crate::calendar::{Calendar, CallingHours};
+use crate::compliance::calendar::{Calendar, CallingHours};
 use callbacks::CallbackBook;
 use shifts::ShiftPlan;
 

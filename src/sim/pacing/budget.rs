@@ -24,7 +24,7 @@
 //! agents have gone home, a drop no pacer can avoid once the call is ringing.
 
 use super::{Floor, Observation, Pacing, dial_to_level};
-use crate::outcome::Outcome;
+use crate::foundation::outcome::Outcome;
 use crate::scenario::{OnBudgetSpent, Scenario};
 use crate::sim::queue::{Millis, millis};
 
@@ -171,7 +171,7 @@ impl Pacing for Budgeted {
     fn day_start(&mut self, floor: &mut dyn Floor) {
         self.stage = Stage::Within;
         self.window = floor.window();
-        let day = (self.window.0.as_f64() / crate::clock::DAY.as_f64()) as usize;
+        let day = (self.window.0.as_f64() / crate::foundation::clock::DAY.as_f64()) as usize;
         self.limit = self.limits.get(day).or(self.limits.last()).copied().unwrap_or(self.limit);
         floor.set_amd(!self.amd_off_all_day);
         self.inner.day_start(floor);

@@ -146,7 +146,7 @@ fn learned_model(n: u32) -> Model {
     use crate::sim::draw::sample;
     use rand::RngExt;
     let mut model = Model::new(&Scenario::default_day());
-    let mut rng = crate::rng::stream(99, crate::rng::Stream::Simulation(7));
+    let mut rng = crate::foundation::rng::stream(99, crate::foundation::rng::Stream::Simulation(7));
     let answer = Dist::Lognormal { mean: 9.0, cv: 0.5 };
     let talk = Dist::Lognormal { mean: 150.0, cv: 0.8 };
     let wrap = Dist::Exponential { mean: 20.0 };

@@ -342,7 +342,7 @@ fn every_tampering_is_named_by_its_rule_with_the_manifest_left_or_recomputed() {
             copy_folder(&clean, &dir);
             (t.edit)(&dir);
             if recompute {
-                dialsim::manifest::rewrite(&dir, None).unwrap();
+                dialsim::output::manifest::rewrite(&dir, None).unwrap();
             }
             let (code, stdout, stderr) = audit(tmp.path(), &[dir.to_str().unwrap()]);
             let found = rules(&stdout);
@@ -384,7 +384,7 @@ fn a_signed_manifest_recomputed_after_an_edit_fails_its_signature() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("run.key"), "a secret only the controller holds\n").unwrap();
     let run = clean_run(tmp.path(), &["--key", "run.key"]);
-    let manifest = dialsim::manifest::Manifest::read(&run).unwrap();
+    let manifest = dialsim::output::manifest::Manifest::read(&run).unwrap();
     assert!(manifest.signature.is_some(), "simulate --key signs the manifest");
     let (code, stdout, stderr) = audit(tmp.path(), &["run", "--key", "run.key"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
@@ -395,14 +395,14 @@ fn a_signed_manifest_recomputed_after_an_edit_fails_its_signature() {
     let (h, mut rows) = read_csv(&p);
     rows[0][col(&h, "name")] = "Someone Else".into();
     write_csv(&p, &h, &rows);
-    dialsim::manifest::rewrite(&run, Some(b"a guess")).unwrap();
+    dialsim::output::manifest::rewrite(&run, Some(b"a guess")).unwrap();
     let (code, stdout, _) = audit(tmp.path(), &["run"]);
     assert_eq!(code, 0, "without the key the recomputed manifest passes: {stdout}");
     let (code, stdout, _) = audit(tmp.path(), &["run", "--key", "run.key"]);
     assert_eq!(code, 4, "{stdout}");
     assert!(rules(&stdout).contains(&"signature".to_string()), "{stdout}");
     // Unsigned altogether, with the key given: a violation too.
-    dialsim::manifest::rewrite(&run, None).unwrap();
+    dialsim::output::manifest::rewrite(&run, None).unwrap();
     let (code, stdout, _) = audit(tmp.path(), &["run", "--key", "run.key"]);
     assert_eq!((code, rules(&stdout).contains(&"signature".to_string())), (4, true), "{stdout}");
 }
@@ -519,7 +519,7 @@ fn withdrawn_receipts_keep_no_names() {
 
 /// Reseals the manifest after an edit, as an editor without the key can.
 fn reseal_calls(run: &Path) {
-    let mut m = dialsim::manifest::Manifest::read(run).unwrap();
+    let mut m = dialsim::output::manifest::Manifest::read(run).unwrap();
     m.files.insert("calls.csv".to_string(), dialsim::digest_file(run.join("calls.csv")).unwrap());
     m.write(run).unwrap();
 }

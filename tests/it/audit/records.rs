@@ -267,9 +267,9 @@ fn every_run_folder_kind_carries_its_record_of_processing_in_the_manifest() {
         let o = common::dialsim(d, args);
         assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
         let dir = d.join(name);
-        let m = dialsim::manifest::Manifest::read(&dir).unwrap();
+        let m = dialsim::output::manifest::Manifest::read(&dir).unwrap();
         assert!(m.files.contains_key("processing.json"), "{name}: not in the manifest");
-        assert!(dialsim::manifest::verify(&dir).unwrap().is_empty(), "{name}");
+        assert!(dialsim::output::manifest::verify(&dir).unwrap().is_empty(), "{name}");
         let v: Value = serde_json::from_slice(&std::fs::read(dir.join("processing.json")).unwrap()).unwrap();
         let mut errors = Vec::new();
         schema_errors(&schema, &schema, &v, "$", &mut errors);

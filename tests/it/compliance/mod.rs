@@ -526,7 +526,7 @@ fn referral_links_of_referees_never_reached_are_erased_after_30_days() {
     fields[at] = from["call_id"].clone();
     lines[late + 1] = fields.join(",");
     std::fs::write(run.join("calls.csv"), lines.join("\n") + "\n").unwrap();
-    dialsim::manifest::rewrite(&run, None).unwrap();
+    dialsim::output::manifest::rewrite(&run, None).unwrap();
     let audit = common::dialsim(d, &["audit", "run"]);
     let stdout = String::from_utf8_lossy(&audit.stdout);
     assert_eq!(audit.status.code(), Some(4), "{stdout}");

@@ -48,7 +48,7 @@ fn rules(stdout: &str) -> Vec<String> {
 /// file's bytes, lines and SHA-256 put in `manifest.json` (a signature, if any, is left as it was).
 fn reseal(run: &Path, file: &str, bytes: &[u8]) {
     std::fs::write(run.join(file), bytes).unwrap();
-    let mut m = dialsim::manifest::Manifest::read(run).unwrap();
+    let mut m = dialsim::output::manifest::Manifest::read(run).unwrap();
     m.files.insert(file.to_string(), dialsim::digest_file(run.join(file)).unwrap());
     m.write(run).unwrap();
 }
@@ -326,8 +326,9 @@ fn a_plan_file_the_folder_names_is_read_only_when_asked() {
     // The jurisdiction named, so that the edited plan does not change the law the receipts are checked against.
     let r = clean_run(tmp.path(), "run", &["--set", "compliance.profile=\"cz\""]);
     reseal_summary(&r, |v| v["scenario"]["numbers"]["plan"] = "/etc/passwd".into());
-    let mut m = dialsim::manifest::Manifest::read(&r).unwrap();
-    m.scenario_sha256 = dialsim::manifest::scenario_sha256(&dialsim::compliance::read_run_scenario(&r).unwrap());
+    let mut m = dialsim::output::manifest::Manifest::read(&r).unwrap();
+    m.scenario_sha256 =
+        dialsim::output::manifest::scenario_sha256(&dialsim::compliance::read_run_scenario(&r).unwrap());
     m.write(&r).unwrap();
     let (code, stdout, stderr) = audit(tmp.path(), &["run"]);
     assert_eq!(code, 0, "{stdout}{stderr}");

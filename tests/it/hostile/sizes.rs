@@ -109,7 +109,7 @@ fn a_campaign_whose_records_exceed_the_disk_limit_is_refused_before_its_folder_i
 #[test]
 fn a_campaign_whose_records_exceed_the_free_disk_is_refused_before_its_folder_is_made() {
     let dir = tempfile::tempdir().unwrap();
-    let free = dialsim::limits::disk_available(dir.path()).expect("statvfs answers on Linux");
+    let free = dialsim::foundation::limits::disk_available(dir.path()).expect("statvfs answers on Linux");
     // A year of 10,000 agents writes about 2 TiB: a machine with more free space cannot show this (the test
     // with --max-disk above shows the same refusal anywhere).
     if free > (19 << 40) / 10 {

@@ -14,7 +14,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 
 /// The most bytes a kind of file may hold when read whole.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -219,7 +219,7 @@ fn too_large(path: &Path, bound: Bound) -> Error {
         path,
         format!(
             "larger than {}, the most {} may hold; is it the right file?",
-            crate::limits::human_bytes(bound.bytes),
+            crate::foundation::limits::human_bytes(bound.bytes),
             bound.kind
         ),
     )

@@ -6,7 +6,7 @@
 //! length of the plan and the whole has not). Rejected, with a reason: letters, a `+` inside the number,
 //! too few or too many digits, an unknown country code.
 
-use crate::number::PhoneNumber;
+use crate::plan::number::PhoneNumber;
 use crate::plan::{self, Plan};
 
 /// Fewest national digits accepted.

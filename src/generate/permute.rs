@@ -12,9 +12,9 @@
 //! construction of a pseudorandom permutation from pseudorandom round functions; the statistical tests in
 //! `tests/it/permute.rs` (uniform image per position across seeds, independent neighbours) check the result.
 //! Six rounds measured 24 % more time per generated number for no difference those tests can see.
-//! This module never draws randomness itself: the keys come from [`crate::rng`].
+//! This module never draws randomness itself: the keys come from [`crate::foundation::rng`].
 
-use crate::rng::{Stream, stream};
+use crate::foundation::rng::{Stream, stream};
 use rand::Rng;
 
 /// Version of the order a seed gives: bump it with any change to the permutation, its key schedule or the
@@ -53,7 +53,7 @@ pub struct Permutation {
 #[inline(always)]
 fn round(key: u64, x: u64) -> u64 {
     // murmur3 fmix64 of the keyed half.
-    crate::hash::fmix64(x ^ key)
+    crate::foundation::hash::fmix64(x ^ key)
 }
 
 impl Permutation {
@@ -217,7 +217,7 @@ mod wide {
     };
 
     use super::{BLOCK_LANES, Permutation};
-    use crate::hash::FMIX64_MULTIPLIERS;
+    use crate::foundation::hash::FMIX64_MULTIPLIERS;
 
     /// Vectors of eight lanes per block.
     const VECTORS: usize = BLOCK_LANES / 8;
@@ -287,7 +287,7 @@ mod wide {
         }
     }
 
-    /// [`crate::hash::fmix64`] of every lane.
+    /// [`crate::foundation::hash::fmix64`] of every lane.
     #[target_feature(enable = "avx512f,avx512dq")]
     #[inline]
     fn fmix64(z: __m512i) -> __m512i {

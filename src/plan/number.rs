@@ -186,7 +186,7 @@ mod tests {
             values.extend((0..width.min(19)).map(|k| 10u64.pow(k as u32)));
             values.extend((0..width.min(19)).map(|k| 10u64.pow(k as u32) - 1));
             for _ in 0..2000 {
-                seed = crate::hash::fmix64(seed.wrapping_add(1));
+                seed = crate::foundation::hash::fmix64(seed.wrapping_add(1));
                 values.push(if top == u64::MAX { seed } else { seed % (top + 1) });
             }
             for v in values {

@@ -13,13 +13,13 @@ use std::collections::HashMap;
 use jiff::civil::{Date, Weekday, date};
 use jiff::tz::TimeZone;
 
-use crate::clock::{MINUTE, Millis};
+use crate::foundation::clock::{MINUTE, Millis};
 use crate::scenario::{Scenario, parse_end_hhmm, parse_hhmm};
 
 /// Easter Sunday of `year` (Gregorian; the anonymous algorithm of Meeus/Jones/Butcher).
 ///
 /// ```
-/// assert_eq!(dialsim::calendar::easter_sunday(2026).to_string(), "2026-04-05");
+/// assert_eq!(dialsim::compliance::calendar::easter_sunday(2026).to_string(), "2026-04-05");
 /// ```
 pub fn easter_sunday(year: i16) -> Date {
     crate::jurisdiction::easter_sunday(year)
@@ -29,7 +29,7 @@ pub fn easter_sunday(year: i16) -> Date {
 /// sorted, the days a floor is closed; an unknown country has none.
 ///
 /// ```
-/// let cz = dialsim::calendar::public_holidays("cz", 2026);
+/// let cz = dialsim::compliance::calendar::public_holidays("cz", 2026);
 /// assert!(cz.contains(&jiff::civil::date(2026, 4, 3)));   // Good Friday
 /// assert!(cz.contains(&jiff::civil::date(2026, 4, 6)));   // Easter Monday
 /// assert!(cz.contains(&jiff::civil::date(2026, 12, 24))); // Christmas Eve
@@ -63,7 +63,7 @@ impl Calendar {
     /// s.run.days = 7;
     /// s.calendar.days = ["mon", "tue", "wed", "thu", "fri"].map(String::from).to_vec();
     /// s.calendar.holidays = "plan".into();
-    /// let open: Vec<bool> = (0..7).map(|d| dialsim::calendar::Calendar::of(&s).is_open(d)).collect();
+    /// let open: Vec<bool> = (0..7).map(|d| dialsim::compliance::calendar::Calendar::of(&s).is_open(d)).collect();
     /// assert_eq!(open, [true, true, true, false, false, false, false]); // 24th-26th: Czech holidays
     /// ```
     pub fn of(s: &Scenario) -> Calendar {
@@ -119,7 +119,7 @@ pub fn number_zones(key: u64) -> Vec<&'static str> {
         let area = ((key - 10_000_000_000) / 10_000_000) as u16;
         return crate::jurisdiction::nanp_zones(area).to_vec();
     }
-    crate::number::PhoneNumber::from_key(key)
+    crate::plan::number::PhoneNumber::from_key(key)
         .map(|n| crate::jurisdiction::calling_code_zones(n.country_code).to_vec())
         .unwrap_or_default()
 }
@@ -154,7 +154,7 @@ impl CallingHours {
     pub fn of(s: &Scenario) -> CallingHours {
         CallingHours {
             hours: calling_hours(s),
-            floor: crate::clock::zone(&s.run.time_zone).unwrap_or(TimeZone::UTC),
+            floor: crate::foundation::clock::zone(&s.run.time_zone).unwrap_or(TimeZone::UTC),
             day0: s.run.start_date.trim().parse().unwrap_or(date(1970, 1, 1)),
             groups: Vec::new(),
             group_of: HashMap::new(),
@@ -182,7 +182,7 @@ impl CallingHours {
             Some(&g) => g,
             None => {
                 let g = self.groups.len() as u16;
-                let tz: Vec<TimeZone> = zones.iter().filter_map(|z| crate::clock::zone(z)).collect();
+                let tz: Vec<TimeZone> = zones.iter().filter_map(|z| crate::foundation::clock::zone(z)).collect();
                 self.groups.push(if tz.is_empty() { vec![self.floor.clone()] } else { tz });
                 self.cache.push((u64::MAX, Local::default()));
                 self.group_of.insert(zones, g);
@@ -262,7 +262,7 @@ impl CallingHours {
     }
 
     fn instant(&self, ms: Millis) -> jiff::Timestamp {
-        let local = crate::clock::wall_clock(self.day0, ms);
+        let local = crate::foundation::clock::wall_clock(self.day0, ms);
         self.floor.to_ambiguous_zoned(local).compatible().map(|z| z.timestamp()).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
     }
 }

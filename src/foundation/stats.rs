@@ -23,7 +23,7 @@ impl Estimate {
     /// Mean, sd and 95 % t-interval of `values` (an interval of zero width for fewer than two values).
     ///
     /// ```
-    /// let e = dialsim::stats::Estimate::of(&[1.0, 2.0, 3.0]);
+    /// let e = dialsim::foundation::stats::Estimate::of(&[1.0, 2.0, 3.0]);
     /// assert_eq!(e.mean, 2.0);
     /// assert!((e.ci95_high - (2.0 + 4.302653 / 3f64.sqrt())).abs() < 1e-5);
     /// ```
@@ -92,7 +92,7 @@ impl Paired {
     /// random numbers); the shorter side sets the count.
     ///
     /// ```
-    /// let p = dialsim::stats::Paired::of(&[1.0, 2.0, 3.0], &[2.0, 3.1, 3.9]);
+    /// let p = dialsim::foundation::stats::Paired::of(&[1.0, 2.0, 3.0], &[2.0, 3.1, 3.9]);
     /// assert!((p.diff.mean - 1.0).abs() < 1e-12);
     /// // The pairs move together, so the paired interval is the narrower one.
     /// assert!(p.diff.half_width() < p.independent_half_width);

@@ -2,7 +2,7 @@
 
 use std::io::BufRead as _;
 
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 
 /// What [`scrub`] did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -56,7 +56,7 @@ pub fn scrub(
                     Some(at),
                     format!(
                         "'{}' is not an E.164 number (a call list written by dialsim generate)",
-                        crate::error::snippet(&String::from_utf8_lossy(field))
+                        crate::foundation::error::snippet(&String::from_utf8_lossy(field))
                     ),
                 )
             })?;
@@ -78,15 +78,15 @@ pub fn scrub(
 
 /// A kept line as it is written: byte for byte, unless one of its cells would run as a spreadsheet formula
 /// (a list from standard input, or one accepted without its binding, may hold anything after its number):
-/// then every cell is written through [`crate::text::csv_cell`].
+/// then every cell is written through [`crate::foundation::text::csv_cell`].
 fn safe_line(line: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     let body = line.strip_suffix(b"\n").unwrap_or(line);
     let body = body.strip_suffix(b"\r").unwrap_or(body);
     let text = String::from_utf8_lossy(body);
-    if !text.split(',').any(crate::text::is_formula) {
+    if !text.split(',').any(crate::foundation::text::is_formula) {
         return std::borrow::Cow::Borrowed(line);
     }
-    let cells: Vec<String> = text.split(',').map(|c| crate::text::csv_cell(c).into_owned()).collect();
+    let cells: Vec<String> = text.split(',').map(|c| crate::foundation::text::csv_cell(c).into_owned()).collect();
     let mut out = cells.join(",").into_bytes();
     out.extend_from_slice(&line[body.len()..]);
     std::borrow::Cow::Owned(out)

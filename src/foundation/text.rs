@@ -13,7 +13,7 @@ use std::borrow::Cow;
 /// a comma, a quote or a line break (quotes doubled).
 ///
 /// ```
-/// use dialsim::text::csv_cell;
+/// use dialsim::foundation::text::csv_cell;
 /// assert_eq!(csv_cell("plain"), "plain");
 /// assert_eq!(csv_cell("a,b"), "\"a,b\"");
 /// assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
@@ -57,7 +57,7 @@ fn is_plain_number(value: &str) -> bool {
 /// `\t`): what a file holds cannot act on the terminal that shows an error about it.
 ///
 /// ```
-/// use dialsim::text::escape_controls;
+/// use dialsim::foundation::text::escape_controls;
 /// assert_eq!(escape_controls("bad '\u{1b}[31mred'"), "bad '\\x1b[31mred'");
 /// assert_eq!(escape_controls("two\nlines"), "two\nlines");
 /// ```

@@ -111,7 +111,7 @@ impl Outcome {
     /// assert!(!Outcome::MachineDropped.is_abandoned(9.0, 2.0));
     /// ```
     pub fn is_abandoned(self, wait_s: f64, max_silence_s: f64) -> bool {
-        let ms = |s: f64| crate::clock::round(s * 1000.0);
+        let ms = |s: f64| crate::foundation::clock::round(s * 1000.0);
         // Rounding is monotone: a wait not above the limit in seconds is not above it in ms either, and most
         // waits are within the limit (the rounding is then skipped; the answer is the same for every double).
         let may_pass = wait_s > max_silence_s || wait_s.is_nan() || max_silence_s.is_nan();

@@ -16,8 +16,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::digest::{FileDigest, digest_file, sha256_hex};
-use crate::error::{Error, Result};
+use crate::foundation::digest::{FileDigest, digest_file, sha256_hex};
+use crate::foundation::error::{Error, Result};
 
 /// The manifest's file name inside a run folder.
 pub const MANIFEST_FILE: &str = "manifest.json";
@@ -28,7 +28,7 @@ pub const MANIFEST_FORMAT: &str = "dialsim-run-folder/1";
 /// The content of `manifest.json`.
 ///
 /// ```
-/// let m = dialsim::manifest::Manifest::new(42, dialsim::manifest::scenario_sha256(&"any serialisable scenario"));
+/// let m = dialsim::output::manifest::Manifest::new(42, dialsim::output::manifest::scenario_sha256(&"any serialisable scenario"));
 /// assert_eq!(m.seed, 42);
 /// assert!(m.files.is_empty());
 /// assert_eq!(m.dialsim_version, env!("CARGO_PKG_VERSION"));
@@ -51,7 +51,7 @@ pub struct Manifest {
     /// The exclusion sources and number list the run read, each with its SHA-256, so that a file given to
     /// `dialsim audit` later can be matched to the run's.
     #[serde(default)]
-    pub sources: Vec<crate::digest::SourceRecord>,
+    pub sources: Vec<crate::foundation::digest::SourceRecord>,
     /// HMAC-SHA-256 (lower-case hex) of [`Manifest::canonical_bytes`] under the run's key; absent when the run
     /// was not given a key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -81,7 +81,7 @@ fn mac(key: &[u8], bytes: &[u8]) -> HmacSha256 {
 /// Reads a signing key: the file's bytes, as they are. An empty file is refused (it would sign with no secret).
 pub fn read_key(path: impl AsRef<Path>) -> Result<Vec<u8>> {
     let path = path.as_ref();
-    let key = crate::open::read(path, crate::open::Bound::KEY)?;
+    let key = crate::foundation::open::read(path, crate::foundation::open::Bound::KEY)?;
     if key.is_empty() {
         return Err(Error::Format { path: path.to_path_buf(), message: "an empty key signs nothing".into() });
     }
@@ -110,12 +110,12 @@ impl Manifest {
     /// Signs the manifest with `key` (HMAC-SHA-256 over [`Manifest::canonical_bytes`]).
     ///
     /// ```
-    /// let mut m = dialsim::manifest::Manifest::new(1, "0".repeat(64));
+    /// let mut m = dialsim::output::manifest::Manifest::new(1, "0".repeat(64));
     /// m.sign(b"secret");
-    /// assert_eq!(m.check_signature(b"secret"), dialsim::manifest::Signature::Valid);
-    /// assert_eq!(m.check_signature(b"guess"), dialsim::manifest::Signature::Invalid);
+    /// assert_eq!(m.check_signature(b"secret"), dialsim::output::manifest::Signature::Valid);
+    /// assert_eq!(m.check_signature(b"guess"), dialsim::output::manifest::Signature::Invalid);
     /// m.seed = 2;
-    /// assert_eq!(m.check_signature(b"secret"), dialsim::manifest::Signature::Invalid);
+    /// assert_eq!(m.check_signature(b"secret"), dialsim::output::manifest::Signature::Invalid);
     /// ```
     pub fn sign(&mut self, key: &[u8]) {
         use hmac::Mac;
@@ -148,12 +148,12 @@ impl Manifest {
         std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
     }
 
-    /// Reads and parses `DIR/manifest.json` (through [`crate::open`]: a regular file inside the folder, at most
-    /// [`Bound::MANIFEST`](crate::open::Bound::MANIFEST)); a file of another format is an error, a missing one an
+    /// Reads and parses `DIR/manifest.json` (through [`crate::foundation::open`]: a regular file inside the folder, at most
+    /// [`Bound::MANIFEST`](crate::foundation::open::Bound::MANIFEST)); a file of another format is an error, a missing one an
     /// [`Error::Io`] of kind `NotFound`.
     pub fn read(dir: impl AsRef<Path>) -> Result<Manifest> {
         let path = dir.as_ref().join(MANIFEST_FILE);
-        let text = crate::open::read(&path, crate::open::Bound::MANIFEST)?;
+        let text = crate::foundation::open::read(&path, crate::foundation::open::Bound::MANIFEST)?;
         let manifest: Manifest = serde_json::from_slice(&text)
             .map_err(|e| Error::Format { path: path.clone(), message: format!("not a dialsim manifest: {e}") })?;
         if manifest.format != MANIFEST_FORMAT {
@@ -284,10 +284,10 @@ impl fmt::Display for Mismatch {
 /// let mut folder = dialsim::output::RunFolder::create(dir.path().join("run"))?;
 /// folder.write("calls.csv", dialsim::output::Privacy::Personal, |out| out.write_all(b"call_id\n1\n"))?;
 /// folder.commit(7, "0".repeat(64))?;
-/// assert!(dialsim::manifest::verify(dir.path().join("run"))?.is_empty());
+/// assert!(dialsim::output::manifest::verify(dir.path().join("run"))?.is_empty());
 /// std::fs::write(dir.path().join("run/calls.csv"), "call_id\n2\n")?;
-/// let found = dialsim::manifest::verify(dir.path().join("run"))?;
-/// assert!(matches!(&found[..], [dialsim::manifest::Mismatch::Sha256 { .. }]));
+/// let found = dialsim::output::manifest::verify(dir.path().join("run"))?;
+/// assert!(matches!(&found[..], [dialsim::output::manifest::Mismatch::Sha256 { .. }]));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn verify(dir: impl AsRef<Path>) -> Result<Vec<Mismatch>> {
@@ -297,7 +297,7 @@ pub fn verify(dir: impl AsRef<Path>) -> Result<Vec<Mismatch>> {
 
 impl Manifest {
     /// Checks the run folder `dir` against this manifest, as [`verify`] does with the folder's own. A listed
-    /// file is read only when it is a regular file (not a link, a FIFO or a device), through [`crate::open`].
+    /// file is read only when it is a regular file (not a link, a FIFO or a device), through [`crate::foundation::open`].
     pub fn verify(&self, dir: impl AsRef<Path>) -> Result<Vec<Mismatch>> {
         let dir = dir.as_ref();
         let mut found = Vec::new();
@@ -320,8 +320,8 @@ impl Manifest {
                 found.push(Mismatch::NotAFile { file: name.clone() });
                 continue;
             }
-            let mut input = crate::open::open_bounded(&path, crate::open::Bound::RECORDS)?;
-            let d = crate::digest::digest_reader(&mut input.file).map_err(|e| Error::io(&path, e))?;
+            let mut input = crate::foundation::open::open_bounded(&path, crate::foundation::open::Bound::RECORDS)?;
+            let d = crate::foundation::digest::digest_reader(&mut input.file).map_err(|e| Error::io(&path, e))?;
             let file = name.clone();
             if d.bytes != listed.bytes {
                 found.push(Mismatch::Bytes { file, expected: listed.bytes, found: d.bytes });

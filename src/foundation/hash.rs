@@ -14,7 +14,7 @@ pub(crate) fn fmix64(mut z: u64) -> u64 {
     z ^ (z >> 33)
 }
 
-/// The two multipliers of [`fmix64`] (for its vector copy in [`crate::permute`]).
+/// The two multipliers of [`fmix64`] (for its vector copy in [`crate::generate::permute`]).
 pub(crate) const FMIX64_MULTIPLIERS: [u64; 2] = [0xff51_afd7_ed55_8ccd, 0xc4ce_b9fe_1a85_ec53];
 
 /// A hasher for E.164 keys: the murmur3 finaliser, whose low bits (the table index) are well mixed.

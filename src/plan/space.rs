@@ -4,8 +4,8 @@
 //! prefix longer than a row's prefix narrows that row). The kept pieces ("segments") are laid end to end in
 //! plan order; index `i` is offset `i - start` within the segment that holds it.
 
-use crate::error::{Error, Result};
-use crate::number::PhoneNumber;
+use crate::foundation::error::{Error, Result};
+use crate::plan::number::PhoneNumber;
 use crate::plan::{NumberType, Plan};
 
 /// Which part of a plan to use.

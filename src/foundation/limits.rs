@@ -2,7 +2,7 @@
 //! value, a forged file header — makes dialsim abort, panic or hang. A refused size says how much memory it
 //! would need and how much this machine has.
 
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 
 /// Most worker threads per core any command starts: enough to hide I/O waits, few enough that the buffers
 /// each worker holds stay small.
@@ -102,7 +102,7 @@ fn statvfs_available(_path: &std::path::Path) -> Option<u64> {
 /// `i`/`B` after the letter (`4GiB`, `4GB` are 4G).
 ///
 /// ```
-/// use dialsim::limits::parse_size;
+/// use dialsim::foundation::limits::parse_size;
 /// assert_eq!(parse_size("4G"), Ok(4 << 30));
 /// assert_eq!(parse_size("500M"), Ok(500 << 20));
 /// assert_eq!(parse_size("1.5KiB"), Ok(1536));

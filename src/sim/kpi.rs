@@ -71,7 +71,7 @@ impl Kpi {
     ///
     /// ```
     /// let s = dialsim::sim::Campaign::new(dialsim::Scenario::default_day())?.run(1, false).summary;
-    /// assert_eq!(dialsim::kpi::find("dials").unwrap().of(&s), s.dials as f64);
+    /// assert_eq!(dialsim::sim::kpi::find("dials").unwrap().of(&s), s.dials as f64);
     /// # Ok::<(), dialsim::Error>(())
     /// ```
     pub fn of(&self, s: &Summary) -> f64 {
@@ -88,7 +88,7 @@ impl Kpi {
     /// dash for NaN or infinity (CSV and JSON keep plain fractions).
     ///
     /// ```
-    /// let k = |n| dialsim::kpi::find(n).unwrap();
+    /// let k = |n| dialsim::sim::kpi::find(n).unwrap();
     /// assert_eq!(k("abandon_rate").text(0.02345), "2.345 %");
     /// assert_eq!(k("dials").text(1500.0), "1500");
     /// assert_eq!(k("abandon_rate").text(f64::NAN), "-");
@@ -167,8 +167,8 @@ pub const KPIS: &[Kpi] = &[
 /// The KPI named `name`.
 ///
 /// ```
-/// assert_eq!(dialsim::kpi::find("cost_per_consent").unwrap().unit, dialsim::kpi::Unit::Money);
-/// assert!(dialsim::kpi::find("cost_per_consnet").is_none());
+/// assert_eq!(dialsim::sim::kpi::find("cost_per_consent").unwrap().unit, dialsim::sim::kpi::Unit::Money);
+/// assert!(dialsim::sim::kpi::find("cost_per_consnet").is_none());
 /// ```
 pub fn find(name: &str) -> Option<&'static Kpi> {
     KPIS.iter().find(|k| k.name == name)
@@ -187,7 +187,7 @@ pub fn values(s: &Summary) -> Vec<(&'static str, f64)> {
 /// The KPI named `name`, or an error that names what was given, suggests the nearest KPI and lists them all.
 ///
 /// ```
-/// let err = dialsim::kpi::lookup("cost_per_consnet").unwrap_err().to_string();
+/// let err = dialsim::sim::kpi::lookup("cost_per_consnet").unwrap_err().to_string();
 /// assert!(err.contains("unknown KPI 'cost_per_consnet'") && err.contains("did you mean 'cost_per_consent'"));
 /// ```
 pub fn lookup(name: &str) -> crate::Result<&'static Kpi> {

@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, Result};
+use crate::foundation::error::{Error, Result};
 
 /// What a file or stream held: its bytes, its lines (newlines) and its SHA-256 (lower-case hex).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,7 +118,7 @@ pub fn sha256_hex(data: &[u8]) -> String {
 /// The digest of a file's whole content.
 pub fn digest_file(path: impl AsRef<Path>) -> Result<FileDigest> {
     let path = path.as_ref();
-    let mut file = crate::open::open(path)?.file;
+    let mut file = crate::foundation::open::open(path)?.file;
     digest_reader(&mut file).map_err(|e| Error::io(path, e))
 }
 

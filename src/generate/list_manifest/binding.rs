@@ -13,8 +13,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::ListManifest;
-use crate::digest::{FileDigest, Hasher};
-use crate::error::{Error, Result};
+use crate::foundation::digest::{FileDigest, Hasher};
+use crate::foundation::error::{Error, Result};
 use crate::generate::{CallList, ListFormat, Positions, Shard};
 
 /// The list file a manifest vouches for, as it was written.
@@ -195,7 +195,9 @@ fn read_back(name: &str, input: &mut dyn Read, order: Option<&Order<'_>>) -> Res
                 }
                 continue;
             }
-            let text = || crate::error::snippet(&String::from_utf8_lossy(line.strip_suffix(b"\n").unwrap_or(&line)));
+            let text = || {
+                crate::foundation::error::snippet(&String::from_utf8_lossy(line.strip_suffix(b"\n").unwrap_or(&line)))
+            };
             let ((digits, len), stated) = match parse_row(order.format, &line) {
                 Ok(row) => row,
                 Err(why) => {

@@ -17,17 +17,15 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 mod binding;
-mod scrub;
 
 pub use binding::{HashingReader, ListFile, ListRow};
-pub use scrub::{ScrubCounts, scrub};
 
-pub use crate::digest::SourceRecord;
-use crate::digest::{FileDigest, sha256_hex};
-use crate::error::{Error, Result};
+pub use crate::foundation::digest::SourceRecord;
+use crate::foundation::digest::{FileDigest, sha256_hex};
+use crate::foundation::error::{Error, Result};
 use crate::generate::{CallList, ListFormat, ListRequest, ListSummary, Shard};
+use crate::plan::space::{NumberSpace, Selection};
 use crate::plan::{NumberType, Plan};
-use crate::space::{NumberSpace, Selection};
 
 /// What a manifest says it is, so that no other JSON file is taken for one.
 pub const LIST_MANIFEST_KIND: &str = "dialsim call list";
@@ -276,7 +274,7 @@ impl ListManifest {
             types: selection.types.iter().map(|t| t.as_str().to_string()).collect(),
             prefixes: selection.prefixes.clone(),
             lengths: selection.lengths.clone(),
-            permutation_version: crate::permute::PERMUTATION_VERSION,
+            permutation_version: crate::generate::permute::PERMUTATION_VERSION,
             seed: list.seed(),
             shard: format!("{}/{}", request.shard.index, request.shard.count),
             start: request.start,
@@ -313,10 +311,10 @@ impl ListManifest {
         s
     }
 
-    /// Reads a manifest file (a regular file of at most [`crate::open::Bound::MANIFEST`] bytes, reached
+    /// Reads a manifest file (a regular file of at most [`crate::foundation::open::Bound::MANIFEST`] bytes, reached
     /// without a symbolic link out of its folder).
     pub fn load(path: &Path) -> Result<ListManifest> {
-        let text = crate::open::read_to_string(path, crate::open::Bound::MANIFEST)?;
+        let text = crate::foundation::open::read_to_string(path, crate::foundation::open::Bound::MANIFEST)?;
         let m: ListManifest = serde_json::from_str(&text).map_err(|e| {
             Error::input(path.display().to_string(), Some(e.line() as u64), format!("not a list manifest: {e}"))
         })?;
@@ -360,13 +358,13 @@ impl Generation {
     /// [`Generation::order`] without the last number's check.
     fn rebuild(&self, manifest: &Path) -> Result<(Plan, Selection, CallList)> {
         let bad = |message: String| Error::Format { path: manifest.to_path_buf(), message };
-        if self.permutation_version != crate::permute::PERMUTATION_VERSION {
+        if self.permutation_version != crate::generate::permute::PERMUTATION_VERSION {
             return Err(bad(format!(
                 "the list was ordered by permutation version {}, this dialsim has version {}: its order cannot be \
                  reproduced, so continuing it could repeat or skip numbers; generate a new list (and suppress the \
                  numbers already called)",
                 self.permutation_version,
-                crate::permute::PERMUTATION_VERSION
+                crate::generate::permute::PERMUTATION_VERSION
             )));
         }
         // A selection's prefixes are compared pairwise when the space is built: a manifest's are bounded first.

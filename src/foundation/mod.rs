@@ -1,0 +1,14 @@
+//! The foundation every other module stands on: the one error type, text made safe for its readers,
+//! the integer mixer, simulated time, seeded streams, statistics, call outcomes, resource limits,
+//! reading named inputs as hostile data, and file digests. It imports nothing else of the crate.
+
+pub(crate) mod clock;
+pub(crate) mod digest;
+pub(crate) mod error;
+pub(crate) mod hash;
+pub mod limits;
+pub mod open;
+pub(crate) mod outcome;
+pub mod rng;
+pub mod stats;
+pub mod text;
