@@ -12,26 +12,28 @@
 //!   count, resumable (`start`) and shardable ([`Shard`]);
 //! - [`Normalizer`] reads numbers as databases write them; [`Scenario`] is a campaign described in TOML.
 //!
-//! Those are the crate's vocabulary, at its root. Each subsystem is a module of its own, and every public type
-//! has exactly one path (`tests/it/surface.rs` checks it):
+//! Those are the crate's vocabulary, at its root. Each subsystem is a module of its own, in the folder of the
+//! same name, and every public type has exactly one path (`tests/it/surface.rs` checks it):
 //!
 //! - [`exclude`]: [`exclude::KnownFilter`], [`exclude::SuppressionList`], [`exclude::Exclusions`] — numbers of
 //!   known databases never reach a list — and the reader of known databases ([`exclude::InputOptions`]);
-//! - [`output`] and [`manifest`]: [`output::AtomicFile`], [`output::RunFolder`], [`manifest::Manifest`] — every
-//!   output is written whole or not at all, never over a special file or an input, owner-only
+//! - [`output`]: [`output::AtomicFile`], [`output::RunFolder`], [`output::manifest::Manifest`] — every output is
+//!   written whole or not at all, never over a special file or an input, owner-only
 //!   ([`output::Privacy::Personal`]) when it holds personal data, and a run folder is replaced as a set and
-//!   described by its `manifest.json` ([`manifest::verify`]);
-//! - [`sim`]: the campaign simulator ([`sim::Campaign`], [`sim::RunOutput`], [`sim::Summary`]);
-//! - [`compliance`]: the objection, consent and referral records and the audit;
+//!   described by its `manifest.json` ([`output::manifest::verify`]);
+//! - [`sim`]: the campaign simulator ([`sim::Campaign`], [`sim::RunOutput`], [`sim::Summary`]), and
+//!   [`sim::kpi`], the one registry of KPIs (name, label, unit, direction, accessor) that every KPI output, the
+//!   report, `keys` and the ranking of grid points ([`analysis::rank`]) read;
+//! - [`compliance`]: the objection, consent and referral records and the audit; calling days and hours
+//!   ([`compliance::calendar`]);
 //! - [`analysis`]: replications, sweeps (sharded, merged), the pacers' frontier and paired comparisons, with
 //!   progress callbacks; [`report`] writes their results in every format behind one [`report::Export`] trait;
-//! - [`kpi`]: the one registry of KPIs (name, label, unit, direction, accessor) that every KPI output, the
-//!   report, `keys` and the ranking of grid points ([`analysis::rank`]) read;
-//! - [`open`]: every named input is opened as hostile data (no symbolic link out of its folder, regular files
-//!   only, whole-file reads bounded by kind);
-//! - [`text`]: cells and messages made safe for their readers (RFC 4180 quoting, no spreadsheet formulas, no
-//!   terminal control characters);
-//! - [`stats`] (estimates with confidence intervals), [`calendar`], [`calibrate`], [`limits`], [`rng`].
+//! - [`calibrate`], [`jurisdiction`], [`jobs`] and, with the `registry` feature, `registry`;
+//! - [`foundation`], what everything stands on: [`foundation::open`] opens every named input as hostile data
+//!   (no symbolic link out of its folder, regular files only, whole-file reads bounded by kind);
+//!   [`foundation::text`] makes cells and messages safe for their readers (RFC 4180 quoting, no spreadsheet
+//!   formulas, no terminal control characters); [`foundation::stats`] (estimates with confidence intervals),
+//!   [`foundation::limits`], [`foundation::rng`].
 //!
 //! Data flows one way: plan → number space → permutation → call list → exclusions → dialer/simulator →
 //! compliance records → reports. The library never prints; the `dialsim` binary decides what to show.
