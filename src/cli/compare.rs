@@ -62,6 +62,9 @@ fn to_json(args: &CompareArgs, a: &[String], b: &[String], c: &dialsim::analysis
 }
 
 pub fn run(args: CompareArgs) -> Result<i32> {
+    if args.replications < 2 {
+        anyhow::bail!(dialsim::Error::Request("--replications must be at least 2 to compare".into()));
+    }
     let to_stdout = args.output.as_deref().is_some_and(dialsim::output::is_stdout);
     let csv = args.output.as_deref().filter(|_| !to_stdout);
     if args.a == args.b && args.set_a.is_empty() && args.set_b.is_empty() && args.set.is_empty() {

@@ -2,12 +2,12 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
-use dialsim::analysis::{Precision, Progress, Replications, replicate, replicate_until};
-use dialsim::jobs::Note;
+use dialsim::analysis::Progress;
+use dialsim::jobs::{Note, SimulateDone, SimulateJob, Until};
 use dialsim::report::{Export, RunReport, Table};
-use dialsim::{Scenario, ScenarioSource, output::RunFolder, sim::Campaign};
+use dialsim::{Scenario, ScenarioSource};
 
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
@@ -143,25 +143,6 @@ pub(crate) fn check_kpi(name: &str) -> Result<()> {
     dialsim::sim::kpi::lookup(name).map(|_| ()).map_err(|e| dialsim::Error::Request(e.to_string()).into())
 }
 
-/// One run into its folder ([`dialsim::jobs::run_into`]), and what it wrote said on stderr.
-fn run_into(
-    args: &SimulateArgs,
-    folder: RunFolder,
-    dir: &std::path::Path,
-    campaign: &Campaign,
-    seed: u64,
-    key: Option<&[u8]>,
-    registry: Option<&dialsim::jobs::RegistryUse>,
-) -> Result<dialsim::sim::RunOutput> {
-    let job = dialsim::jobs::RunJob { campaign, seed, plot: args.plot, key, registry };
-    let done = dialsim::jobs::run_into(&job, folder)?;
-    if let (Some(r), Some(w)) = (registry, &done.written_back) {
-        note_write_back(&r.location, w);
-    }
-    note_wrote(&done.files, dir);
-    Ok(done.output)
-}
-
 /// Says which files a job wrote into `dir`.
 fn note_wrote(files: &[&str], dir: &std::path::Path) {
     if let Some((last, rest)) = files.split_last() {
@@ -233,90 +214,76 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     if let Some(n) = args.campaigns {
         return series(&args, n);
     }
-    let scenario = load_scenario(&args.scenario, &args.set)?;
     if let Some(k) = &args.ci_for {
         check_kpi(k)?;
     }
     super::grid_args::check_replication_count(args.replications, args.replications.max(args.max_replications))?;
-    // Checked (and its temporary folder made) before the run: a refused folder costs no simulation.
-    if let Some(dir) = &args.out {
-        refuse_inputs_in(dir, &scenario_inputs(&args.scenario, &scenario))?;
+    if let Some(p) = &args.report {
+        super::report::check("--report", p, &args.out.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
     }
-    let report = args
-        .report
-        .as_ref()
-        .map(|p| super::report::check("--report", p, &args.out.iter().map(PathBuf::as_path).collect::<Vec<_>>()))
-        .transpose()?;
-    let key = args.key.as_ref().map(dialsim::output::manifest::read_key).transpose()?; // read before the run: a bad key costs no run
-    let folder = args.out.as_ref().map(RunFolder::create).transpose()?;
+    let source = ScenarioSource::named(args.scenario.as_deref());
+    let until = args.ci_half_width.zip(args.ci_for.clone()).map(|(half_width, kpi)| Until {
+        kpi,
+        half_width,
+        max: args.max_replications,
+    });
+    let job = SimulateJob {
+        source: &source,
+        set: &args.set,
+        replications: args.replications,
+        until: until.clone(),
+        out: args.out.as_deref(),
+        plot: args.plot,
+        key: args.key.as_deref(),
+        registry: args.registry.as_deref(),
+        report: args.report.as_deref(),
+    };
+    let mut simulation = job.prepare(&mut super::generate::print_note)?;
     let seed = super::generate::seed_or_fresh(args.seed);
-    let registry = args.registry.clone().or_else(|| scenario.registry.clone());
-    let (campaign, registry) = match registry {
-        Some(location) => {
-            let (prior, state) = dialsim::jobs::prior(&location, &scenario).context("--registry")?;
-            (Campaign::with_prior(scenario, prior)?, Some(dialsim::jobs::RegistryUse { location, state }))
-        }
-        None => (Campaign::new(scenario)?, None),
-    };
     let threads = super::threads(args.threads)?;
-    // Sized up front (records stream to disk; memory holds what is in play) and refused before the run when it
-    // cannot fit (the temporary folder goes with the refusal).
-    let calls = campaign.estimate(seed).calls;
-    let single = args.replications == 1 && args.ci_half_width.is_none();
-    let needs = if single {
-        dialsim::analysis::run_needs(calls, args.out.is_some())
-    } else {
-        let most =
-            if args.ci_half_width.is_some() { args.replications.max(args.max_replications) } else { args.replications };
-        dialsim::analysis::grid_needs(1, u64::from(most), calls, calls, threads as u64)
-    };
-    let what = if single {
-        format!("this campaign (about {calls} calls)")
-    } else {
-        format!("these replications (about {calls} calls each)")
-    };
-    let smaller = if single {
-        "fewer days, agents or calling hours"
-    } else {
-        "fewer replications, days, agents or calling hours"
-    };
+    // Sized up front and refused before the run when it cannot fit (the temporary folder goes with the refusal).
+    let (needs, what, smaller) = simulation.needs(seed, threads);
     args.limits.check(&what, &needs, args.out.as_deref(), smaller)?;
-    if args.replications == 1 && args.ci_half_width.is_none() {
-        match folder {
-            Some(folder) => {
-                let dir = args.out.clone().unwrap_or_default();
-                let out = run_into(&args, folder, &dir, &campaign, seed, key.as_deref(), registry.as_ref())?;
-                show(args.json, &RunReport { scenario: campaign.scenario(), run: &out })?;
-                super::report::write_for(report, args.out.as_deref(), |_| {})?;
+    // A single run has no bar; replications move it one step each.
+    let done = if simulation.is_single() {
+        simulation.run(seed, threads, &dialsim::analysis::no_progress)?
+    } else {
+        with_progress(u64::from(args.replications), |progress| simulation.run(seed, threads, progress))?
+    };
+    match done {
+        SimulateDone::Run { scenario, output, files, written_back } => {
+            if let Some((location, w)) = &written_back {
+                note_write_back(location, w);
             }
-            None => {
-                let out = campaign.run(seed, false);
-                show(args.json, &RunReport { scenario: campaign.scenario(), run: &out })?;
-                super::report::write_for(report, None, |r| r.add_run(campaign.scenario(), &out))?;
+            if let Some(dir) = &args.out {
+                note_wrote(&files, dir);
+            }
+            show(args.json, &RunReport { scenario, run: &output })?;
+            if args.out.is_none() {
                 note!("dialsim: add --out DIR to keep the run's records (calls, suppression, consents, names)")
             }
         }
-        return Ok(0);
-    }
-    let summaries = with_progress(u64::from(args.replications), |progress| match (&args.ci_half_width, &args.ci_for) {
-        (Some(x), Some(k)) => {
-            let precision = Precision { kpi: k, half_width: *x, min: args.replications, max: args.max_replications };
-            replicate_until(&campaign, seed, &precision, threads, progress)
+        SimulateDone::Replications { result, files } => {
+            show(args.json, &result)?;
+            if let Some(u) = &until {
+                let e = result.estimate(&u.kpi).expect("checked KPI");
+                if e.half_width() > u.half_width {
+                    note!(
+                        "dialsim: {} half-width {:.5} still above {} after {} replications",
+                        u.kpi,
+                        e.half_width(),
+                        u.half_width,
+                        e.n
+                    );
+                }
+            }
+            if let Some(dir) = &args.out {
+                note_wrote(&files, dir);
+            }
         }
-        _ => replicate(&campaign, seed, args.replications, threads, progress),
-    });
-    let result = Replications::new(campaign.scenario(), seed, summaries);
-    show(args.json, &result)?;
-    if let (Some(x), Some(k)) = (&args.ci_half_width, &args.ci_for) {
-        let e = result.estimate(k).expect("checked KPI");
-        if e.half_width() > *x {
-            note!("dialsim: {k} half-width {:.5} still above {x} after {} replications", e.half_width(), e.n);
-        }
     }
-    if let Some(folder) = folder {
-        let files = dialsim::jobs::replications_into(folder, &campaign, &result, seed, args.plot, key.as_deref())?;
-        note_wrote(&files, args.out.as_deref().unwrap_or(std::path::Path::new(".")));
+    if let Some(p) = &args.report {
+        note!("dialsim: wrote {}", p.display());
     }
-    super::report::write_for(report, None, |r| r.add_replications(&result))?;
     Ok(0)
 }

@@ -5,6 +5,8 @@
 //! - [`run_into`]: one campaign into its run folder (records, `registry.json`, the profile chart, the commit,
 //!   the signature, the write-back to the registry, in that order: the registry learns only of a committed
 //!   folder).
+//! - [`SimulateJob`]: `simulate` whole: one run or replications (a count, or [`Until`] a KPI is precise),
+//!   with or without a run folder, against a registry, with its HTML report.
 //! - [`ListJob`]: a call list with its manifest, new or continued from one written earlier, excluding the
 //!   known numbers ([`Reading`] says how their files are read) and recorded in a registry; what happens on the
 //!   way is told as [`Note`]s.
@@ -34,6 +36,7 @@ mod report;
 mod scrub;
 #[cfg(feature = "registry")]
 mod series;
+mod simulate;
 mod stage2;
 
 pub use audit::{AuditDone, AuditJob, SourceMatch};
@@ -50,4 +53,5 @@ pub use report::ReportJob;
 pub use scrub::{ScrubDone, ScrubJob};
 #[cfg(feature = "registry")]
 pub use series::{Series, SeriesJob, SeriesRow, run_series};
+pub use simulate::{SimulateDone, SimulateJob, Simulation, Until};
 pub use stage2::{SecondStageDone, SecondStageJob};

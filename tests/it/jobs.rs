@@ -251,3 +251,48 @@ fn a_frontier_value_out_of_range_is_blamed_on_its_flag() {
     assert!(stderr.contains("--targets 0.7: dialer.drop_target = 0.7 is out of range"), "{stderr}");
     assert!(!dir.path().join("f").exists(), "nothing written");
 }
+
+#[test]
+fn a_simulation_run_through_the_library_writes_the_folder_and_report_the_binary_writes() {
+    let (bin, lib) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    ok_stdout(bin.path(), &["simulate", "--seed", "6", "--set", "run.day_hours=1", "-o", "r", "--report", "r.html"]);
+
+    let source = dialsim::ScenarioSource::named(None);
+    let set = ["run.day_hours=1".to_string()];
+    let (out, report) = (lib.path().join("r"), lib.path().join("r.html"));
+    let job = dialsim::jobs::SimulateJob {
+        source: &source,
+        set: &set,
+        replications: 1,
+        until: None,
+        out: Some(&out),
+        plot: false,
+        key: None,
+        registry: None,
+        report: Some(&report),
+    };
+    let mut simulation = job.prepare(&mut |_| {}).unwrap();
+    assert!(simulation.is_single());
+    let dialsim::jobs::SimulateDone::Run { files, output, .. } =
+        simulation.run(6, 1, &dialsim::analysis::no_progress).unwrap()
+    else {
+        panic!("one run")
+    };
+    assert_eq!(
+        output.summary.dials as usize + 1,
+        std::fs::read_to_string(out.join("calls.csv")).unwrap().lines().count()
+    );
+    // The record of processing names the run's time and folder, and the manifest hashes it: the rest is equal.
+    for f in files.iter().filter(|f| !["processing.json", "manifest.json"].contains(*f)) {
+        let (a, b) = (std::fs::read(bin.path().join("r").join(f)).unwrap(), std::fs::read(out.join(f)).unwrap());
+        assert!(a == b, "r/{f} differs between the binary and the library");
+    }
+    assert!(report.exists(), "the report is written by the job");
+
+    // Until a KPI is precise: a KPI that does not exist is refused before any folder is made.
+    let until = dialsim::jobs::Until { kpi: "no_such_kpi".into(), half_width: 0.01, max: 10 };
+    let other = lib.path().join("r2");
+    let job = dialsim::jobs::SimulateJob { until: Some(until), out: Some(&other), report: None, ..job };
+    assert_eq!(job.prepare(&mut |_| {}).unwrap_err().kind(), dialsim::ErrorKind::Request);
+    assert!(!other.exists());
+}

@@ -1,0 +1,231 @@
+//! `simulate` as a job: one campaign, or replications of it (a fixed count, or until a KPI is precise
+//! enough), with or without a run folder, read from and written back to a registry, with its HTML report.
+
+use std::path::{Path, PathBuf};
+
+#[cfg(feature = "registry")]
+use super::campaign::{RegistryUse, WriteBack, prior};
+use super::campaign::{RunJob, replications_into, run_into};
+use super::reading::{Notes, scenario_notes};
+use super::report::ReportJob;
+use crate::analysis::{Precision, Progress, Replications, grid_needs, replicate, replicate_until, run_needs};
+use crate::foundation::error::{Error, Result};
+use crate::foundation::limits::Needs;
+use crate::output::RunFolder;
+use crate::scenario::{Scenario, ScenarioSource};
+use crate::sim::{Campaign, RunOutput};
+
+/// Replications until the 95 % half-width of a KPI is at most `half_width`, or `max` of them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Until {
+    /// The KPI.
+    pub kpi: String,
+    /// The half-width wanted, in the KPI's unit.
+    pub half_width: f64,
+    /// The most replications, met or not.
+    pub max: u32,
+}
+
+/// What `simulate` is asked.
+#[derive(Debug)]
+pub struct SimulateJob<'a> {
+    /// The scenario's source.
+    pub source: &'a ScenarioSource,
+    /// Its text overrides (`key=value`).
+    pub set: &'a [String],
+    /// Replications (1: one run, with its records when there is a folder).
+    pub replications: u32,
+    /// Replications until a KPI is precise enough (`replications` the fewest).
+    pub until: Option<Until>,
+    /// The run folder, written as a set with its manifest (none: the results only).
+    pub out: Option<&'a Path>,
+    /// Draw profile.svg into the folder.
+    pub plot: bool,
+    /// The key file that signs the folder's manifest.
+    pub key: Option<&'a Path>,
+    /// The registry the run reads (and, with a folder, writes back to); none: the scenario's, if any.
+    #[cfg(feature = "registry")]
+    pub registry: Option<&'a str>,
+    /// The HTML report to write too.
+    pub report: Option<&'a Path>,
+}
+
+/// A simulation ready to run: the campaign loaded (with the registry's prior), the folder made, the key read,
+/// the report checked — a refusal costs no simulation.
+#[derive(Debug)]
+pub struct Simulation {
+    campaign: Campaign,
+    replications: u32,
+    until: Option<Until>,
+    folder: Option<RunFolder>,
+    plot: bool,
+    key: Option<Vec<u8>>,
+    #[cfg(feature = "registry")]
+    registry: Option<RegistryUse>,
+    report: Option<ReportJob>,
+}
+
+/// What a simulation made.
+#[derive(Debug)]
+pub enum SimulateDone<'a> {
+    /// One run.
+    Run {
+        /// The scenario run.
+        scenario: &'a Scenario,
+        /// Its results (records kept only when written to a folder).
+        output: Box<RunOutput>,
+        /// The files written into the folder, in the order a listing shows them (none without a folder).
+        files: Vec<&'static str>,
+        /// What went back to the registry, and which registry.
+        #[cfg(feature = "registry")]
+        written_back: Option<(String, WriteBack)>,
+    },
+    /// Replications.
+    Replications {
+        /// The summaries and estimates.
+        result: Replications<'a>,
+        /// The files written into the folder (none without a folder).
+        files: Vec<&'static str>,
+    },
+}
+
+impl SimulateJob<'_> {
+    /// Everything checked and made before the run, in this order: the scenario loaded (what the caller should
+    /// know of it told to `notes`), the KPI of [`Until`] known, the folder's inputs refused, the report
+    /// checked, the key read, the folder made, the registry read.
+    pub fn prepare(&self, notes: &mut Notes<'_>) -> Result<Simulation> {
+        let scenario = self.source.load(self.set)?;
+        for note in scenario_notes(&scenario, self.set) {
+            notes(note);
+        }
+        if let Some(u) = &self.until {
+            crate::sim::kpi::lookup(&u.kpi).map_err(|e| Error::Request(e.to_string()))?;
+        }
+        if let Some(dir) = self.out {
+            let inputs = self.source.inputs(&scenario);
+            let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+            crate::output::refuse_inputs_in_folder(dir, &inputs)?;
+        }
+        let report = self.report.map(|p| ReportJob::new(p, &self.out.into_iter().collect::<Vec<_>>())).transpose()?;
+        // Read before the run: a bad key costs no run.
+        let key = self.key.map(crate::output::manifest::read_key).transpose()?;
+        let folder = self.out.map(RunFolder::create).transpose()?;
+        let simulation = |campaign| Simulation {
+            campaign,
+            replications: self.replications,
+            until: self.until.clone(),
+            folder,
+            plot: self.plot,
+            key,
+            #[cfg(feature = "registry")]
+            registry: None,
+            report,
+        };
+        #[cfg(feature = "registry")]
+        if let Some(location) = self.registry.map(str::to_string).or_else(|| scenario.registry.clone()) {
+            let (prior, state) = prior(&location, &scenario)?;
+            let mut s = simulation(Campaign::with_prior(scenario, prior)?);
+            s.registry = Some(RegistryUse { location, state });
+            return Ok(s);
+        }
+        Ok(simulation(Campaign::new(scenario)?))
+    }
+}
+
+impl Simulation {
+    /// The scenario.
+    pub fn scenario(&self) -> &Scenario {
+        self.campaign.scenario()
+    }
+
+    /// One run, not replications.
+    pub fn is_single(&self) -> bool {
+        self.replications == 1 && self.until.is_none()
+    }
+
+    /// The most replications it may run (the progress bar's length is the fewest).
+    pub fn most_replications(&self) -> u32 {
+        self.until.as_ref().map_or(self.replications, |u| self.replications.max(u.max))
+    }
+
+    /// What it needs with `seed` on `threads` threads (records stream to disk; memory holds what is in play),
+    /// with the simulation in words and what makes it smaller, for a refusal.
+    pub fn needs(&self, seed: u64, threads: usize) -> (Needs, String, &'static str) {
+        let calls = self.campaign.estimate(seed).calls;
+        if self.is_single() {
+            let needs = run_needs(calls, self.folder.is_some());
+            (needs, format!("this campaign (about {calls} calls)"), "fewer days, agents or calling hours")
+        } else {
+            let needs = grid_needs(1, u64::from(self.most_replications()), calls, calls, threads as u64);
+            let what = format!("these replications (about {calls} calls each)");
+            (needs, what, "fewer replications, days, agents or calling hours")
+        }
+    }
+
+    /// Runs it with `seed` (replications on `threads` threads, `progress` hearing of each): into the folder
+    /// (committed, signed, then written back to the registry) when there is one, then the report. It runs
+    /// once: the folder and the report are taken by the first run.
+    pub fn run(&mut self, seed: u64, threads: usize, progress: &Progress) -> Result<SimulateDone<'_>> {
+        let single = self.is_single();
+        let (folder, report, key) = (self.folder.take(), self.report.take(), self.key.take());
+        #[cfg(feature = "registry")]
+        let registry = self.registry.take();
+        let this: &Simulation = self;
+        let (campaign, replications, until, plot) = (&this.campaign, this.replications, &this.until, this.plot);
+        if single {
+            #[cfg(feature = "registry")]
+            let mut written_back = None;
+            let (output, files, dir) = match folder {
+                Some(folder) => {
+                    let dir = folder.dir().to_path_buf();
+                    let job = RunJob {
+                        campaign,
+                        seed,
+                        plot,
+                        key: key.as_deref(),
+                        #[cfg(feature = "registry")]
+                        registry: registry.as_ref(),
+                    };
+                    let done = run_into(&job, folder)?;
+                    #[cfg(feature = "registry")]
+                    {
+                        written_back = registry.zip(done.written_back).map(|(r, w)| (r.location, w));
+                    }
+                    (done.output, done.files, Some(dir))
+                }
+                None => (campaign.run(seed, false), Vec::new(), None),
+            };
+            if let Some(mut report) = report {
+                match &dir {
+                    Some(dir) => report.add_path(dir)?,
+                    None => report.report().add_run(campaign.scenario(), &output),
+                }
+                report.write()?;
+            }
+            return Ok(SimulateDone::Run {
+                scenario: campaign.scenario(),
+                output: Box::new(output),
+                files,
+                #[cfg(feature = "registry")]
+                written_back,
+            });
+        }
+        let summaries = match until {
+            Some(u) => {
+                let precision = Precision { kpi: &u.kpi, half_width: u.half_width, min: replications, max: u.max };
+                replicate_until(campaign, seed, &precision, threads, progress)
+            }
+            None => replicate(campaign, seed, replications, threads, progress),
+        };
+        let result = Replications::new(campaign.scenario(), seed, summaries);
+        let files = match folder {
+            Some(folder) => replications_into(folder, campaign, &result, seed, plot, key.as_deref())?,
+            None => Vec::new(),
+        };
+        if let Some(mut report) = report {
+            report.report().add_replications(&result);
+            report.write()?;
+        }
+        Ok(SimulateDone::Replications { result, files })
+    }
+}
