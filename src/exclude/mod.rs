@@ -9,6 +9,7 @@ mod build;
 mod filter;
 mod input;
 mod keys;
+mod regions;
 mod suppress;
 
 pub use crate::hash::{KeyHasher, KeySet};
