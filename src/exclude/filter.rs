@@ -133,7 +133,8 @@ impl KnownFilter {
     /// only on the set of keys, never on the units or their order).
     ///
     /// The keys are set in one bitmap ([`Probes::fill`]) through dialsim's copy of the crate's probe formula
-    /// (each key hashed once, its lines prefetched a few keys ahead) when the copy is proven to be the crate's
+    /// (each key hashed once; on a large bitmap its probes gathered by region and set on every thread of
+    /// `params`, on a small one its lines prefetched a few keys ahead) when the copy is proven to be the crate's
     /// ([`Probes::agrees`]) on this filter's seed and size; otherwise the crate inserts every key. Either way
     /// the bitmap is the one the crate's own insertions give.
     pub(super) fn build_distinct(
