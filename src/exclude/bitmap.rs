@@ -15,7 +15,7 @@ use bloomfilter::reexports::siphasher::sip::SipHasher13;
 use super::keys::KeyUnits;
 
 /// Bytes of the crate's header before the bitmap in [`Bloom::as_slice`].
-const BLOOM_HEADER: usize = 1 + 8 + 4 + 32;
+pub(super) const BLOOM_HEADER: usize = 1 + 8 + 4 + 32;
 
 /// The bits the `bloomfilter` crate probes for a key, computed as it does: SipHash-1-3 keyed with the seed's
 /// halves gives two hashes, probe `k` is `h0 + k·h1` modulo the largest 64-bit prime (probes 0 and 1 are the
@@ -101,9 +101,14 @@ impl Probes {
         [hash(0), hash(1)]
     }
 
+    /// How many probes a key sets.
+    pub(super) fn hash_count(&self) -> u32 {
+        self.hashes
+    }
+
     /// The bitmap bit of probe `k`.
     #[inline]
-    fn bit(&self, [h0, h1]: [u64; 2], k: u32) -> u64 {
+    pub(super) fn bit(&self, [h0, h1]: [u64; 2], k: u32) -> u64 {
         let h = match k {
             0 => h0,
             1 => h1,
@@ -120,13 +125,22 @@ impl Probes {
     }
 
     /// Sets every probe of every key `keys` hands out in `bytes` ([`Bloom::as_slice`]'s layout, header
-    /// included). The bits set depend only on the set of keys.
+    /// included). The bits set depend only on the set of keys, never on `threads`.
     ///
-    /// One thread: the memory reads of the probes are what the insertion waits for, and a second thread
-    /// sharing the bitmap cost more than it gave on two cores — with atomic ORs, the locked instructions took
-    /// a third of the time; with each thread owning half of the bitmap and handing the other half's probes to
-    /// its owner, 13.8–14.1 s of CPU against 10.8–11.6 s for 50 M keys, no faster, and more memory.
-    pub(super) fn fill(&self, bytes: &mut [u8], keys: &(impl KeyUnits + ?Sized)) {
+    /// A bitmap too small to be prefetched stays in the caches: its keys are set one after another on this
+    /// thread. A larger one is filled by regions on `threads` threads ([`super::regions`]), each owning a
+    /// share of the bitmap. What was tried before and dropped: all threads setting bits in the one bitmap
+    /// with atomic ORs (the locked instructions took a third of the time), and each thread owning a share
+    /// and handing the others' probes to their owners one by one (more CPU, no faster, more memory).
+    pub(super) fn fill(&self, bytes: &mut [u8], keys: &(impl KeyUnits + ?Sized), threads: usize) {
+        if self.worth {
+            return super::regions::fill(self, bytes, keys, threads, super::regions::BUILD);
+        }
+        self.fill_one_by_one(bytes, keys);
+    }
+
+    /// [`Probes::fill`] one key after another, on this thread.
+    pub(super) fn fill_one_by_one(&self, bytes: &mut [u8], keys: &(impl KeyUnits + ?Sized)) {
         let mut ahead = Vec::new();
         for unit in 0..keys.units() {
             keys.unit(unit, &mut |keys| self.insert(bytes, keys, &mut ahead));

@@ -71,8 +71,9 @@ pub struct FilterParams {
     pub expected: Option<u64>,
     /// Seed of the hash keys; `None` draws a fresh one from the operating system.
     pub seed: Option<u64>,
-    /// Threads the build may use. The keys are inserted into one bitmap on one thread (the inputs are read on
-    /// the threads given to [`crate::exclude::read_inputs`]); the filter never depends on the threads.
+    /// Threads the build may use to insert the keys into the bitmap (each owning a share of it; the inputs
+    /// are read on the threads given to [`crate::exclude::read_inputs`]); the filter never depends on the
+    /// threads.
     pub threads: usize,
     /// Default country code of the inputs (recorded).
     pub country_code: u16,
@@ -132,7 +133,8 @@ impl KnownFilter {
     /// only on the set of keys, never on the units or their order).
     ///
     /// The keys are set in one bitmap ([`Probes::fill`]) through dialsim's copy of the crate's probe formula
-    /// (each key hashed once, its lines prefetched a few keys ahead) when the copy is proven to be the crate's
+    /// (each key hashed once; on a large bitmap its probes gathered by region and set on every thread of
+    /// `params`, on a small one its lines prefetched a few keys ahead) when the copy is proven to be the crate's
     /// ([`Probes::agrees`]) on this filter's seed and size; otherwise the crate inserts every key. Either way
     /// the bitmap is the one the crate's own insertions give.
     pub(super) fn build_distinct(
@@ -164,7 +166,7 @@ impl KnownFilter {
         if probes.agrees(&bloom) {
             let mut all = bloom.into_bytes();
             advise_huge(all.as_ptr(), all.len());
-            probes.fill(&mut all, keys);
+            probes.fill(&mut all, keys, params.threads);
             bloom = Bloom::from_bytes(all).map_err(|e| Error::Invalid(format!("filling the filter: {e}")))?;
         } else {
             for unit in 0..keys.units() {

@@ -503,6 +503,52 @@ fn the_streaming_build_gives_the_bytes_of_the_build_from_every_key_whatever_the_
     }
 }
 
+/// A bitmap large enough to be filled by regions on several threads (4.8 MB, above the 4 MiB under which keys
+/// are set one by one) holds exactly the bits the `bloomfilter` crate's own insertions set, whatever the
+/// threads and however the keys were gathered: the inputs hold rejected values, repeats and other countries'
+/// numbers.
+#[test]
+fn a_bitmap_filled_by_regions_on_any_threads_is_the_crates() {
+    use dialsim::exclude::{KnownKeys, build_filter_from, read_inputs, read_inputs_into};
+    let dir = tempfile::tempdir().unwrap();
+    let (big, small) = (dir.path().join("big.csv"), dir.path().join("small.csv"));
+    std::fs::write(&big, mixed_database(420_000, false)).unwrap();
+    std::fs::write(&small, mixed_database(3_000, false)).unwrap();
+    let inputs = [small.display().to_string(), big.display().to_string()];
+    let options = InputOptions { max_rejected: 0.05, ..InputOptions::for_plan(&Plan::embedded("cz").unwrap()) };
+    let params =
+        |threads| FilterParams { fp_rate: 0.01, expected: Some(4_000_000), seed: Some(5), threads, country_code: 420 };
+    let reads: Vec<_> = read_inputs(&inputs, &options, 1, &|_, _| {}).into_iter().map(Result::unwrap).collect();
+    let every: Vec<u64> = reads.iter().flat_map(|r| r.keys.iter().copied()).collect();
+    let rejected: u64 = reads.iter().map(|r| r.stats.rejected).sum();
+    assert!(rejected > 0 && every.iter().any(|k| !(420_000_000_000..421_000_000_000).contains(k)));
+    let mut expected = None;
+    for threads in [1, 2, 3] {
+        for (layout, keys) in [("bitmap", KnownKeys::with_bitmap(&options)), ("keys", KnownKeys::without_bitmap())] {
+            let reads = read_inputs_into(&inputs, &options, threads, &|_, _| {}, &keys);
+            let reads: Vec<_> = reads.into_iter().map(Result::unwrap).collect();
+            let built = build_filter_from(keys, reads, &params(threads)).unwrap();
+            let (meta, bitmap) = filter_parts(&built.filter);
+            assert!(meta.bits / 8 > 4 << 20, "{} bytes", meta.bits / 8);
+            assert!(meta.entries < every.len() as u64, "repeats");
+            let expected = expected.get_or_insert_with(|| {
+                let seed: Vec<u8> =
+                    (0..32).map(|i| u8::from_str_radix(&meta.seed[2 * i..2 * i + 2], 16).unwrap()).collect();
+                let mut bloom = bloomfilter::Bloom::<u64>::new_with_seed(
+                    (meta.bits / 8) as usize,
+                    meta.capacity as usize,
+                    &seed.try_into().unwrap(),
+                )
+                .unwrap();
+                every.iter().for_each(|k| bloom.set(k));
+                assert_eq!(bloom.number_of_hash_functions(), meta.hashes);
+                bloom.as_slice()[bloom.as_slice().len() - bitmap.len()..].to_vec()
+            });
+            assert!(bitmap == *expected, "{threads} threads, {layout}: the bitmap differs from the crate's");
+        }
+    }
+}
+
 #[test]
 fn a_file_read_again_whole_is_gathered_once_into_the_streaming_build() {
     use dialsim::exclude::{KnownKeys, build_filter, build_filter_from, read_inputs, read_inputs_into};
