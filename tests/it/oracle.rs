@@ -99,6 +99,7 @@ fn generated_numbers_of_every_plan_are_valid() {
 }
 
 #[test]
+#[ignore = "second stage: an oracle sweep of numbers outside every plan (about 10 s)"]
 fn numbers_outside_the_plan_are_invalid_per_libphonenumber() {
     // Completeness: a random national number that no row covers must be invalid per the crate, and one that a
     // row covers must have the row's type. (SK and DE are left out: the crate accepts some over-long numbers

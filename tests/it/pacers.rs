@@ -200,6 +200,7 @@ fn the_vicidial_style_pacers_keep_the_mean_under_their_target() {
 /// each decision at a tenth of the agents in calls, so 18-20 agents could not launch the two calls a second a
 /// floor dialling mostly dead numbers needs — 67.6 %, 66.4 %, 64.9 % — and 21 agents jumped to 74.7 %).
 #[test]
+#[ignore = "second stage: statistical, 6 agent counts × 30 default days (about 25 s)"]
 fn the_model_pacers_occupancy_does_not_step_down_as_agents_are_added() {
     let default = concat!(env!("CARGO_MANIFEST_DIR"), "/data/scenarios/default.toml");
     let mut last: Option<(u32, f64, f64)> = None;

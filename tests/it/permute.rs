@@ -64,6 +64,7 @@ fn permutation_is_a_bijection_for_awkward_sizes() {
 }
 
 #[test]
+#[ignore = "second stage: large, 10^8 evaluations (about 6 s); sizes to 10^7 stay in the first"]
 fn permutation_covers_a_domain_of_10_pow_8_exactly_once() {
     // ZMap shipped repeats for years until a full coverage-bitmap test (#913/#916).
     let n = 100_000_000u64 + 7;

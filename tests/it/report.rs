@@ -34,6 +34,7 @@ fn check_text(html: &str, name: &str) {
 }
 
 #[test]
+#[ignore = "second stage: round trip, Chromium renders and prints three reports (about 55 s)"]
 fn reports_of_a_run_a_sweep_and_a_comparison_are_self_contained_and_open_cleanly_in_a_browser() {
     let browser = chromium();
     let dir = tempfile::tempdir().unwrap();
@@ -210,6 +211,7 @@ fn group(number: &str) -> String {
 }
 
 #[test]
+#[ignore = "second stage: round trip, a frontier run and Chromium (about 15 s)"]
 fn a_frontier_report_is_self_contained_and_opens_cleanly_in_a_browser() {
     let browser = chromium();
     let dir = tempfile::tempdir().unwrap();
