@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::Args;
 use dialsim::analysis::check_replications;
-use dialsim::jobs::ReportJob;
+use dialsim::jobs::{GridJob, ReportJob};
 use dialsim::output::{AtomicFile, Privacy, RunFolder};
 use dialsim::report::Export;
 use dialsim::sim::Campaign;
-use dialsim::{Scenario, Shard};
+use dialsim::{Scenario, ScenarioSource, Shard};
 
 /// The limits a command is held to before it starts (`--max-memory`, `--max-disk`), flattened into the
 /// arguments of `simulate`, `sweep`, `frontier` and `compare`.
@@ -151,8 +151,8 @@ impl<H: GridHelp> GridArgs<H> {
         self.shard.unwrap_or(Shard::WHOLE)
     }
 
-    /// Everything checked before the runs — the scenarios' inputs must not be in `dir`, the `report` file must
-    /// be writable (its KPIs, `kpis`, known) — then the run folder made (a refused folder costs no simulation), the seed drawn and the
+    /// Everything checked before the runs — the `report` file writable (its KPIs, `kpis`, known), the
+    /// scenarios' inputs not in `dir` — then the run folder made ([`GridJob::folder`]), the seed drawn and the
     /// thread count checked.
     pub fn open<'a>(
         &self,
@@ -161,10 +161,8 @@ impl<H: GridHelp> GridArgs<H> {
         scenarios: impl Iterator<Item = &'a Scenario>,
         (report, kpis): (Option<&PathBuf>, &[String]),
     ) -> Result<(RunFolder, u64, usize, Option<ReportJob>)> {
-        let inputs: Vec<PathBuf> = scenarios.flat_map(|s| super::simulate::scenario_inputs(scenario_arg, s)).collect();
-        super::simulate::refuse_inputs_in(dir, &inputs)?;
         let report = report.map(|p| super::report::job("--report", p, &[dir], kpis)).transpose()?;
-        let folder = RunFolder::create(dir)?;
+        let folder = GridJob::folder(dir, &ScenarioSource::named(scenario_arg.as_deref()), scenarios)?;
         let seed = super::generate::seed_or_fresh(self.seed);
         let threads = super::threads(self.threads)?;
         Ok((folder, seed, threads, report))

@@ -127,17 +127,6 @@ pub(crate) fn with_progress<T>(total: u64, run: impl FnOnce(&Progress) -> T) -> 
     result
 }
 
-/// The files a scenario run reads: the scenario file and the files it names (those that exist).
-pub(crate) fn scenario_inputs(path: &Option<String>, scenario: &Scenario) -> Vec<PathBuf> {
-    ScenarioSource::named(path.as_deref()).inputs(scenario)
-}
-
-/// Refuses an output folder that holds one of `inputs` (replacing it would remove them).
-pub(crate) fn refuse_inputs_in(dir: &std::path::Path, inputs: &[PathBuf]) -> Result<()> {
-    let inputs: Vec<&std::path::Path> = inputs.iter().map(PathBuf::as_path).collect();
-    Ok(dialsim::output::refuse_inputs_in_folder(dir, &inputs)?)
-}
-
 /// Checks a KPI name.
 pub(crate) fn check_kpi(name: &str) -> Result<()> {
     dialsim::sim::kpi::lookup(name).map(|_| ()).map_err(|e| dialsim::Error::Request(e.to_string()).into())
@@ -218,8 +207,9 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         check_kpi(k)?;
     }
     super::grid_args::check_replication_count(args.replications, args.replications.max(args.max_replications))?;
+    // The rest of the report's checks are the job's (SimulateJob::prepare).
     if let Some(p) = &args.report {
-        super::report::check("--report", p, &args.out.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
+        super::report::refuse_stdout("--report", p)?;
     }
     let source = ScenarioSource::named(args.scenario.as_deref());
     let until = args.ci_half_width.zip(args.ci_for.clone()).map(|(half_width, kpi)| Until {

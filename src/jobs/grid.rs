@@ -1,11 +1,13 @@
 //! A grid of campaigns — a sweep or a frontier — run into its folder: the results file, the charts, the record
 //! of processing and the commit, in that order.
 
+use std::path::{Path, PathBuf};
+
 use crate::analysis::{Frontier, FrontierResult, Progress, Sweep, SweepResult};
 use crate::foundation::error::{Error, Result};
 use crate::output::{Privacy, RunFolder};
 use crate::report::{FrontierCsv, SweepCsv};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, ScenarioSource};
 
 /// The KPIs a sweep charts when none are named.
 pub const SWEEP_CHARTED: [&str; 3] = ["abandon_rate", "occupancy", "contacts_per_agent_hour"];
@@ -13,7 +15,7 @@ pub const SWEEP_CHARTED: [&str; 3] = ["abandon_rate", "occupancy", "contacts_per
 /// How a grid is run into its folder.
 #[derive(Debug)]
 pub struct GridJob {
-    /// The folder, made (and checked) by the caller before anything runs; committed by the job.
+    /// The folder, made by [`GridJob::folder`] before anything runs; committed by the job.
     pub folder: RunFolder,
     /// The seed.
     pub seed: u64,
@@ -36,6 +38,20 @@ pub struct GridDone<R> {
 }
 
 impl GridJob {
+    /// The folder `dir` of a grid made, temporary until the job commits it, after refusing a `dir` that holds
+    /// an input of the points' `scenarios` (loaded from `source`): replacing it would remove them, and a
+    /// refused folder costs no simulation.
+    pub fn folder<'a>(
+        dir: &Path,
+        source: &ScenarioSource,
+        scenarios: impl Iterator<Item = &'a Scenario>,
+    ) -> Result<RunFolder> {
+        let inputs: Vec<PathBuf> = scenarios.flat_map(|s| source.inputs(s)).collect();
+        let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+        crate::output::refuse_inputs_in_folder(dir, &inputs)?;
+        RunFolder::create(dir)
+    }
+
     /// Runs `sweep` into the folder: `sweep.csv`, a chart per KPI, the record of processing, the commit.
     pub fn sweep(self, sweep: &Sweep, progress: &Progress) -> Result<GridDone<SweepResult>> {
         let GridJob { mut folder, seed, replications, threads, charts } = self;
