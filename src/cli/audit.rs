@@ -53,7 +53,7 @@ pub struct AuditArgs {
 
 pub fn run(args: AuditArgs) -> Result<i32> {
     let profile = match &args.profile {
-        Some(p) => Some(p.parse::<dialsim::Profile>().map_err(dialsim::Error::Request)?),
+        Some(p) => Some(p.parse::<dialsim::jobs::Profile>().map_err(dialsim::Error::Request)?),
         None => None,
     };
     let job = dialsim::jobs::AuditJob {
@@ -100,8 +100,7 @@ pub fn run(args: AuditArgs) -> Result<i32> {
         }
     }
     if args.json {
-        let json =
-            dialsim::report::AuditJson { folder: args.dir.display().to_string(), strict_bloom: args.strict_bloom };
+        let json = dialsim::jobs::AuditJson { folder: args.dir.display().to_string(), strict_bloom: args.strict_bloom };
         super::simulate::print(&json, report)?;
     }
     for v in report.violations.iter().chain(&report.possibly_known).filter(|_| !args.json) {

@@ -21,7 +21,7 @@ pub struct CalibrateArgs {
 }
 
 pub fn run(args: CalibrateArgs) -> Result<i32> {
-    let output = args.output.filter(|p| !dialsim::output::is_stdout(p));
+    let output = args.output.filter(|p| !dialsim::jobs::is_stdout(p));
     let job = CalibrateJob { log: args.log, plan: args.plan, output };
     let CalibrateDone { calibration, text, written } = job.run()?;
     // What the log could not tell, before the result line (the scenario carries the same as comments).

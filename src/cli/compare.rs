@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
+use dialsim::jobs::{CompareCsv, Table};
 use dialsim::jobs::{CompareJob, Side};
-use dialsim::report::{CompareCsv, Table};
 
 #[derive(Args, Debug)]
 pub struct CompareArgs {
@@ -48,7 +48,7 @@ pub struct CompareArgs {
 
 /// The comparison as JSON: seed, replications, the two scenarios' names and overrides, and per KPI the
 /// estimates of A, B and B − A (mean, std, ci95_low, ci95_high, n) and the independent half-width.
-fn to_json(args: &CompareArgs, a: &[String], b: &[String], c: &dialsim::analysis::Comparison) -> serde_json::Value {
+fn to_json(args: &CompareArgs, a: &[String], b: &[String], c: &dialsim::jobs::Comparison) -> serde_json::Value {
     let kpis: serde_json::Map<String, serde_json::Value> =
         c.rows.iter().map(|(k, p)| ((*k).to_string(), serde_json::to_value(p).unwrap_or_default())).collect();
     serde_json::json!({
@@ -62,10 +62,8 @@ fn to_json(args: &CompareArgs, a: &[String], b: &[String], c: &dialsim::analysis
 }
 
 pub fn run(args: CompareArgs) -> Result<i32> {
-    if args.replications < 2 {
-        anyhow::bail!(dialsim::Error::Request("--replications must be at least 2 to compare".into()));
-    }
-    let to_stdout = args.output.as_deref().is_some_and(dialsim::output::is_stdout);
+    // Fewer than 2 replications are refused by the job (`CompareJob::new`), named by the flag here.
+    let to_stdout = args.output.as_deref().is_some_and(dialsim::jobs::is_stdout);
     let csv = args.output.as_deref().filter(|_| !to_stdout);
     if args.a == args.b && args.set_a.is_empty() && args.set_b.is_empty() && args.set.is_empty() {
         note!("dialsim: note: A and B are the same scenario; add --set-b KEY=VALUE to change B");
@@ -82,7 +80,7 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         super::generate::print_note(n)
     })
     .map_err(|e| match e {
-        dialsim::Error::Request(m) if m.starts_with("replications: ") => dialsim::Error::Request(format!("--{m}")),
+        dialsim::Error::Request(m) if m.starts_with("replications") => dialsim::Error::Request(format!("--{m}")),
         other => other,
     })?;
     let seed = super::generate::seed_or_fresh(args.seed);

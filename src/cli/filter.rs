@@ -4,8 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use dialsim::exclude::BuiltFilter;
-use dialsim::{Normalizer, exclude::KnownFilter};
+use dialsim::jobs::{BuiltFilter, Checked, check_filter, open_filter};
 
 use super::input_args::{self, InputArgs};
 
@@ -61,20 +60,11 @@ pub struct BuildArgs {
     input: InputArgs,
 }
 
-/// A filter file, or stdin for `-`.
-fn load(file: &std::path::Path) -> dialsim::Result<KnownFilter> {
-    if file.as_os_str() == "-" {
-        KnownFilter::read_from(std::path::Path::new("<stdin>"), &mut std::io::stdin().lock())
-    } else {
-        KnownFilter::load(file)
-    }
-}
-
 pub fn run(cmd: FilterCommand) -> Result<i32> {
     match cmd {
         FilterCommand::Build(args) => build(args),
         FilterCommand::Info { file, json } => {
-            let f = load(&file)?;
+            let f = open_filter(&file)?;
             let m = f.meta();
             if json {
                 let mut doc = serde_json::to_value(m)?;
@@ -118,14 +108,14 @@ pub fn run(cmd: FilterCommand) -> Result<i32> {
             Ok(0)
         }
         FilterCommand::Check { file, numbers } => {
-            let f = load(&file)?;
-            let cc = f.meta().country_code;
-            let normalizer = Normalizer::for_country(cc);
+            let f = open_filter(&file)?;
             let mut bad = false;
-            for written in numbers {
-                match normalizer.parse(&written) {
-                    Ok(n) => out!("{n}\t{}", if f.contains_key(n.key()) { "known" } else { "not known" }),
-                    Err(reason) => {
+            for checked in check_filter(&f, &numbers) {
+                match checked {
+                    Checked::Number { number, known } => {
+                        out!("{number}\t{}", if known { "known" } else { "not known" })
+                    }
+                    Checked::NotANumber { written, reason } => {
                         bad = true;
                         out!("{written}\tnot a phone number ({reason})");
                     }
@@ -137,7 +127,7 @@ pub fn run(cmd: FilterCommand) -> Result<i32> {
 }
 
 fn build(args: BuildArgs) -> Result<i32> {
-    if dialsim::output::is_stdout(&args.output) && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+    if dialsim::jobs::is_stdout(&args.output) && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         anyhow::bail!(dialsim::Error::Request("-o -: a filter is binary; redirect stdout to a file or a pipe".into()));
     }
     let job = dialsim::jobs::FilterJob {

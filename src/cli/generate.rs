@@ -8,7 +8,7 @@ mod mw;
 use anyhow::Result;
 use clap::Args;
 use dialsim::jobs::{ListDesign, ListJob, ListOrigin, NewList, Note};
-use dialsim::{ListFormat, NumberType, Selection, Shard};
+use dialsim::jobs::{ListFormat, NumberType, Selection, Shard};
 
 #[derive(Args, Debug)]
 pub struct GenerateArgs {
@@ -144,7 +144,7 @@ fn parse_type(s: &str) -> Result<NumberType, String> {
 struct MixArg(Vec<(NumberType, f64)>);
 
 fn parse_mix_arg(s: &str) -> Result<MixArg, String> {
-    dialsim::parse_mix(s).map(MixArg)
+    dialsim::jobs::parse_mix(s).map(MixArg)
 }
 /// `--format`: a list format, or `vicidial` waiting for its `--list-id`.
 #[derive(Clone, Copy, Debug)]
@@ -162,11 +162,7 @@ fn parse_shard(s: &str) -> Result<Shard, String> {
 
 /// The seed to use: the given one, or a fresh one announced on stderr so the run can be repeated.
 pub(crate) fn seed_or_fresh(seed: Option<u64>) -> u64 {
-    seed.unwrap_or_else(|| {
-        let seed = dialsim::foundation::rng::fresh_seed();
-        print_note(Note::Seed(seed));
-        seed
-    })
+    dialsim::jobs::seed_or_fresh(seed, &mut print_note)
 }
 
 /// Shows a job's note on stderr (unless quiet).
@@ -177,10 +173,7 @@ pub(crate) fn print_note(note: Note<'_>) {
         Note::Remark(text) => note!("dialsim: note: {text}"),
         Note::Info(text) => note!("dialsim: {text}"),
         Note::Refused(e) => {
-            eprintln!(
-                "dialsim: error: {}",
-                dialsim::foundation::text::escape_controls(&input_args::with_flags(e).to_string())
-            )
+            eprintln!("dialsim: error: {}", dialsim::jobs::printable(&input_args::with_flags(e).to_string()))
         }
         Note::Continuing { list, start, seed, shard } => {
             note!("dialsim: continuing {} from position {start} (seed {seed}, shard {shard})", list.display())
@@ -294,7 +287,7 @@ fn parse_count(text: &str) -> Result<Option<u64>> {
 }
 
 pub fn run(mut args: GenerateArgs) -> Result<i32> {
-    args.output = args.output.filter(|p| !dialsim::output::is_stdout(p));
+    args.output = args.output.filter(|p| !dialsim::jobs::is_stdout(p));
     if args.primaries.is_some() {
         return mw::second_stage(&args);
     }

@@ -2,8 +2,7 @@
 //! `audit --suppress` — turned into the library's [`InputOptions`]; and the summary of what was read.
 
 use clap::Args;
-use dialsim::jobs::Reading;
-use dialsim::{Plan, exclude::HeaderRow, exclude::InputOptions, exclude::NumbersRead, exclude::TextEncoding};
+use dialsim::jobs::{HeaderRow, InputOptions, NumbersRead, Plan, Reading, TextEncoding};
 
 #[derive(Args, Debug, Clone)]
 #[command(next_help_heading = "Reading known databases (CSV)")]
@@ -14,7 +13,7 @@ pub struct InputArgs {
     #[arg(long = "column", value_name = "NAME|INDEX", value_delimiter = ',')]
     columns: Vec<String>,
     /// Field delimiter: one character such as , ; | or the word tab [default: detected among , ; tab |]
-    #[arg(long, value_name = "CHAR", value_parser = dialsim::exclude::parse_delimiter)]
+    #[arg(long, value_name = "CHAR", value_parser = dialsim::jobs::parse_delimiter)]
     delimiter: Option<u8>,
     /// Text encoding: utf-8, utf-16 (le/be), windows-1250, windows-1252 [default: detected from a byte-order
     /// mark or valid UTF-8, else windows-1250 for Central European country codes, else windows-1252]
@@ -28,7 +27,7 @@ pub struct InputArgs {
     country: Option<u16>,
     /// Largest share of an input's values that may be rejected as not phone numbers (0.05 = 5 %); more is an
     /// error
-    #[arg(long = "max-rejected", value_name = "SHARE", default_value_t = dialsim::exclude::MAX_REJECTED)]
+    #[arg(long = "max-rejected", value_name = "SHARE", default_value_t = dialsim::jobs::MAX_REJECTED)]
     max_rejected: f64,
     /// Any value that is not a phone number is an error
     #[arg(long)]
@@ -130,7 +129,7 @@ pub fn report(read: &NumbersRead, distinct: Option<usize>) {
             s.name,
             read.outside_plan
         );
-        for r in read.outside.iter().take(dialsim::exclude::REJECTS_KEPT) {
+        for r in read.outside.iter().take(dialsim::jobs::REJECTS_KEPT) {
             note!("  {}:{}: '{}'", s.name, r.line, r.field);
         }
     }
@@ -166,11 +165,8 @@ mod tests {
         assert!(tie.contains("set the delimiter"), "{tie}");
         let many = fails("phone\n601123456\nn/a\n", &options);
         assert!(many.contains("raise the allowed share of rejected values"), "{many}");
-        let named = InputOptions {
-            columns: vec![dialsim::exclude::Column::Name("x".into())],
-            header: HeaderRow::No,
-            ..options
-        };
+        let named =
+            InputOptions { columns: vec![dialsim::jobs::Column::Name("x".into())], header: HeaderRow::No, ..options };
         assert!(fails("a\n", &named).contains("columns can be named only when the first row is a header"));
     }
 }

@@ -19,7 +19,7 @@ macro_rules! out {
 macro_rules! note {
     ($($arg:tt)*) => {{
         if !crate::cli::quiet() {
-            eprintln!("{}", dialsim::foundation::text::escape_controls(&format!($($arg)*)))
+            eprintln!("{}", dialsim::jobs::printable(&format!($($arg)*)))
         }
     }};
 }
@@ -238,7 +238,7 @@ KPIs (the rows): dialsim keys --kpi. Scenario keys for --set, --set-a, --set-b: 
 /// Runs the command line and returns the exit code.
 pub fn run() -> i32 {
     // Before any output exists: an interrupted command removes its temporary files and folders.
-    if let Err(e) = dialsim::output::remove_temporaries_on_signals() {
+    if let Err(e) = dialsim::jobs::remove_temporaries_on_signals() {
         eprintln!("dialsim: warning: cannot watch for SIGINT/SIGTERM ({e}); an interrupted run may leave .tmp files");
     }
     let cli = match parse() {
@@ -297,16 +297,16 @@ pub fn run() -> i32 {
                     return 0;
                 }
                 if lib.kind() == dialsim::ErrorKind::Request {
-                    eprintln!("dialsim: error: {}", dialsim::foundation::text::escape_controls(&lib.to_string()));
+                    eprintln!("dialsim: error: {}", dialsim::jobs::printable(&lib.to_string()));
                     return 2;
                 }
                 // A key or value typed on the command line (`--set`) is bad usage, as it is through `--vary`.
                 if matches!(lib, dialsim::Error::Scenario { origin: dialsim::Origin::Override { .. }, .. }) {
-                    eprintln!("dialsim: error: {}", dialsim::foundation::text::escape_controls(&message(&e)));
+                    eprintln!("dialsim: error: {}", dialsim::jobs::printable(&message(&e)));
                     return 2;
                 }
             }
-            eprintln!("dialsim: error: {}", dialsim::foundation::text::escape_controls(&message(&e)));
+            eprintln!("dialsim: error: {}", dialsim::jobs::printable(&message(&e)));
             1
         }
     }
@@ -330,11 +330,7 @@ fn parse() -> Result<Cli, clap::Error> {
 
 /// The thread count: the one asked for, else every core (at least 1).
 pub(crate) fn threads(asked: Option<usize>) -> Result<usize, dialsim::Error> {
-    match asked {
-        None => Ok(dialsim::foundation::limits::cores()),
-        Some(n) => dialsim::foundation::limits::check_threads(n)
-            .map_err(|e| dialsim::Error::Request(format!("--threads: {e}"))),
-    }
+    dialsim::jobs::threads(asked).map_err(|e| dialsim::Error::Request(format!("--threads: {e}")))
 }
 
 /// A progress bar on stderr of runs (replications, sweep points), only when stderr is a terminal and the work

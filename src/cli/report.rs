@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::Args;
+use dialsim::jobs::Report;
 use dialsim::jobs::ReportJob;
-use dialsim::report::Report;
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
@@ -46,7 +46,7 @@ pub(crate) fn job(flag: &str, path: &Path, inside: &[&Path], kpis: &[String]) ->
 
 /// Refuses `-` for an HTML report (`flag` named it): a page is written to a file.
 pub(crate) fn refuse_stdout(flag: &str, path: &Path) -> Result<()> {
-    if dialsim::output::is_stdout(path) {
+    if dialsim::jobs::is_stdout(path) {
         anyhow::bail!(dialsim::Error::Request(format!("{flag} -: name a file for the HTML report")));
     }
     Ok(())

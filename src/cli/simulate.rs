@@ -4,10 +4,9 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use dialsim::analysis::Progress;
-use dialsim::jobs::{Note, SimulateDone, SimulateJob, Until};
-use dialsim::report::{Export, RunReport, Table};
-use dialsim::{Scenario, ScenarioSource};
+use dialsim::jobs::{
+    Export, Note, Progress, RunReport, Scenario, ScenarioSource, SimulateDone, SimulateJob, Table, Until,
+};
 
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
@@ -85,7 +84,7 @@ pub(crate) fn load_scenario(path: &Option<String>, set: &[String]) -> dialsim::R
 
 /// Refuses `-` for an output folder: a folder of several files cannot go to stdout.
 pub(crate) fn refuse_stdout_folder(dir: &Option<PathBuf>) -> Result<()> {
-    if dir.as_deref().is_some_and(dialsim::output::is_stdout) {
+    if dir.as_deref().is_some_and(dialsim::jobs::is_stdout) {
         anyhow::bail!(dialsim::Error::Request(
             "-o -: a folder of files cannot be written to stdout; use --json for the summary on stdout, or name a \
              folder (./- for one called '-')"
@@ -98,10 +97,10 @@ pub(crate) fn refuse_stdout_folder(dir: &Option<PathBuf>) -> Result<()> {
 /// Writes `result` as `summary.json` (with --json) or as the table to stdout.
 fn show<R>(json: bool, result: &R) -> Result<()>
 where
-    dialsim::report::SummaryJson: Export<R>,
+    dialsim::jobs::SummaryJson: Export<R>,
     Table: Export<R>,
 {
-    if json { print(&dialsim::report::SummaryJson, result) } else { print(&Table, result) }
+    if json { print(&dialsim::jobs::SummaryJson, result) } else { print(&Table, result) }
 }
 
 /// Writes `result` in `format` to stdout (a closed pipe ends the command quietly).
@@ -129,7 +128,7 @@ pub(crate) fn with_progress<T>(total: u64, run: impl FnOnce(&Progress) -> T) -> 
 
 /// Checks a KPI name.
 pub(crate) fn check_kpi(name: &str) -> Result<()> {
-    dialsim::sim::kpi::lookup(name).map(|_| ()).map_err(|e| dialsim::Error::Request(e.to_string()).into())
+    Ok(dialsim::jobs::check_kpi(name)?)
 }
 
 /// Says which files a job wrote into `dir`.
@@ -163,7 +162,6 @@ fn every_days(text: &str) -> Result<i64> {
 fn series(args: &SimulateArgs, n: u32) -> Result<i32> {
     let Some(dir) = &args.out else { anyhow::bail!(dialsim::Error::Request("--campaigns needs --out".into())) };
     let every = every_days(&args.every)?;
-    let key = args.key.as_ref().map(dialsim::output::manifest::read_key).transpose()?;
     let source = ScenarioSource::named(args.scenario.as_deref());
     let job = dialsim::jobs::SeriesJob {
         source: &source,
@@ -174,7 +172,7 @@ fn series(args: &SimulateArgs, n: u32) -> Result<i32> {
         every_days: every,
         seed: super::generate::seed_or_fresh(args.seed),
         plot: args.plot,
-        key: key.as_deref(),
+        key: args.key.as_deref(),
     };
     let mut registry = String::new();
     let series = dialsim::jobs::run_series(&job, &mut super::generate::print_note, &mut |row| {
@@ -236,7 +234,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     args.limits.check(&what, &needs, args.out.as_deref(), smaller)?;
     // A single run has no bar; replications move it one step each.
     let done = if simulation.is_single() {
-        simulation.run(seed, threads, &dialsim::analysis::no_progress)?
+        simulation.run(seed, threads, &dialsim::jobs::no_progress)?
     } else {
         with_progress(u64::from(args.replications), |progress| simulation.run(seed, threads, progress))?
     };

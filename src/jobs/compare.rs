@@ -33,7 +33,7 @@ pub struct CompareJob {
 
 impl CompareJob {
     /// Both sides loaded (what the caller should know of each told as [`super::Note`]s), `replications` of each
-    /// checked (at least 2, and within memory; an error about them starts `replications: `), and `csv`
+    /// checked (at least 2, and within memory; an error about them starts `replications`), and `csv`
     /// (compare.csv) checked writable and not one of the scenarios — all before anything runs.
     ///
     /// ```
@@ -48,9 +48,7 @@ impl CompareJob {
     /// ```
     pub fn new(a: Side, b: Side, replications: u32, csv: Option<&Path>, notes: &mut Notes<'_>) -> Result<CompareJob> {
         if replications < 2 {
-            return Err(Error::Request(format!(
-                "replications: a comparison needs at least 2 of each side, not {replications}"
-            )));
+            return Err(Error::Request(format!("replications must be at least 2 to compare, not {replications}")));
         }
         check_replications(2 * u64::from(replications)).map_err(|e| Error::Request(format!("replications: {e}")))?;
         if let Some(path) = csv {

@@ -94,3 +94,43 @@ impl FilterJob {
         Ok(FilterDone { built })
     }
 }
+
+/// A filter file read back, or standard input for `-` (named `<stdin>` in errors).
+pub fn open_filter(file: &std::path::Path) -> Result<KnownFilter> {
+    if output::is_stdout(file) {
+        KnownFilter::read_from(std::path::Path::new("<stdin>"), &mut std::io::stdin().lock())
+    } else {
+        KnownFilter::load(file)
+    }
+}
+
+/// One written number checked against a filter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Checked {
+    /// A number, written in full (`+420…`), and whether the filter holds it (maybe a false positive).
+    Number {
+        /// The number in full.
+        number: String,
+        /// True when the filter says it is known.
+        known: bool,
+    },
+    /// Text that is not a phone number of the filter's country.
+    NotANumber {
+        /// The text as written.
+        written: String,
+        /// Why it is not a number.
+        reason: &'static str,
+    },
+}
+
+/// Checks each written number against `filter`, read as a number of the filter's country.
+pub fn check_filter(filter: &KnownFilter, numbers: &[String]) -> Vec<Checked> {
+    let normalizer = crate::Normalizer::for_country(filter.meta().country_code);
+    numbers
+        .iter()
+        .map(|written| match normalizer.parse(written) {
+            Ok(n) => Checked::Number { number: n.to_string(), known: filter.contains_key(n.key()) },
+            Err(reason) => Checked::NotANumber { written: written.clone(), reason },
+        })
+        .collect()
+}

@@ -17,18 +17,24 @@
 //! - [`GridJob`]: a sweep or a frontier into its folder (results, charts, record of processing, commit).
 //! - [`ReportJob`]: a self-contained HTML report of folders read back or of results just made, written whole.
 //! - [`CompareJob`]: two scenarios compared under common random numbers, compare.csv written whole.
+//! - [`BenchJob`]: a short throughput report on this machine, each measurement told as it comes.
 //! - [`CalibrateJob`]: a scenario fitted to a dialer's call log, written whole.
 //! - [`FilterJob`]: a Bloom filter of known databases, built from their files and written whole.
+//! - Around the jobs, for a front end: the thread count ([`threads`]), the seed ([`seed_or_fresh`]), `-` for
+//!   standard output ([`is_stdout`]), text safe for a terminal ([`printable`]), temporary files removed on a
+//!   signal ([`remove_temporaries_on_signals`]).
 //! - [`replications_into`]: replications of a campaign into a run folder.
 //! - [`run_series`] (feature `registry`): campaigns one after another against one registry, each reading what the earlier ones
 //!   wrote back ([`Series`], `series.csv`).
 //! - [`prior`] and [`write_back`]: what a campaign reads from a registry and writes back to it.
 
 mod audit;
+mod bench;
 mod calibrate;
 mod campaign;
 mod compare;
 mod filter;
+mod front;
 mod grid;
 mod list;
 mod reading;
@@ -40,12 +46,14 @@ mod simulate;
 mod stage2;
 
 pub use audit::{AuditDone, AuditJob, SourceMatch};
+pub use bench::{BenchJob, BenchSetup};
 pub use calibrate::{CalibrateDone, CalibrateJob};
 #[cfg(feature = "registry")]
 pub use campaign::{RegistryUse, WriteBack, prior, write_back};
 pub use campaign::{RunDone, RunJob, replications_into, run_into};
 pub use compare::{CompareJob, Side};
-pub use filter::{FilterDone, FilterJob};
+pub use filter::{Checked, FilterDone, FilterJob, check_filter, open_filter};
+pub use front::{is_stdout, printable, remove_temporaries_on_signals, seed_or_fresh, threads};
 pub use grid::{GridDone, GridJob, SWEEP_CHARTED};
 pub use list::{ListDesign, ListDone, ListJob, ListOrigin, NewList, record_list, registry_exclude};
 pub use reading::{Note, Notes, Reading, exclusion_sources, load_exclusions, scenario_notes, unbound};
@@ -53,5 +61,18 @@ pub use report::ReportJob;
 pub use scrub::{ScrubDone, ScrubJob};
 #[cfg(feature = "registry")]
 pub use series::{Series, SeriesJob, SeriesRow, run_series};
-pub use simulate::{SimulateDone, SimulateJob, Simulation, Until};
+pub use simulate::{SimulateDone, SimulateJob, Simulation, Until, check_kpi};
 pub use stage2::{SecondStageDone, SecondStageJob};
+
+// The values a front end passes in the requests above and reads in their results, defined where they belong:
+// simulate, generate, filter, audit, compare, report.
+pub use crate::analysis::{Comparison, Progress, no_progress};
+pub use crate::exclude::{
+    BuiltFilter, Column, HeaderRow, InputOptions, KnownFilter, MAX_REJECTED, NumbersRead, REJECTS_KEPT, TextEncoding,
+    parse_delimiter,
+};
+pub use crate::generate::{ListFormat, Shard};
+pub use crate::plan::space::Selection;
+pub use crate::plan::{NumberType, Plan};
+pub use crate::report::{AuditJson, CompareCsv, Export, Report, RunReport, SummaryJson, Table};
+pub use crate::scenario::{Profile, Scenario, ScenarioSource, parse_mix};

@@ -30,8 +30,8 @@ pub struct SeriesJob<'a> {
     pub seed: u64,
     /// Whether each campaign draws its day profile.
     pub plot: bool,
-    /// The key that signs each campaign's manifest, if any.
-    pub key: Option<&'a [u8]>,
+    /// The key file that signs each campaign's manifest, if any (read once, before the first campaign runs).
+    pub key: Option<&'a std::path::Path>,
 }
 
 /// One campaign of a series: a row of `series.csv`.
@@ -152,6 +152,8 @@ impl SeriesJob<'_> {
 /// into the series folder last.
 pub fn run_series(job: &SeriesJob<'_>, notes: &mut Notes<'_>, done: &mut dyn FnMut(&SeriesRow)) -> Result<Series> {
     let (registry, _, start) = job.prepare()?;
+    // Read before any campaign: a bad key costs no run.
+    let key = job.key.map(crate::output::manifest::read_key).transpose()?;
     let mut told: Vec<String> = Vec::new();
     let mut rows = Vec::new();
     let mut csv = format!("{SERIES_HEADER}\n");
@@ -175,7 +177,7 @@ pub fn run_series(job: &SeriesJob<'_>, notes: &mut Notes<'_>, done: &mut dyn FnM
         let sub = job.dir.join(format!("campaign-{:02}", i + 1));
         let seed = crate::foundation::rng::replication_seed(job.seed, i);
         let used = RegistryUse { location: registry.clone(), state };
-        let run = RunJob { campaign: &campaign, seed, plot: job.plot, key: job.key, registry: Some(&used) };
+        let run = RunJob { campaign: &campaign, seed, plot: job.plot, key: key.as_deref(), registry: Some(&used) };
         let ran = run_into(&run, RunFolder::create(&sub)?)?;
         let (dialled_suppressed, calls_with_basis) = calls_of(&sub.join("calls.csv"), &never)?;
         let s = &ran.output.summary;

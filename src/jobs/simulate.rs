@@ -89,6 +89,12 @@ pub enum SimulateDone<'a> {
     },
 }
 
+/// Checks a KPI a request names (`--ci-for`, ranking, report cards): an unknown name is refused with the
+/// nearest known ones.
+pub fn check_kpi(name: &str) -> Result<()> {
+    crate::sim::kpi::lookup(name).map(|_| ()).map_err(|e| Error::Request(e.to_string()))
+}
+
 impl SimulateJob<'_> {
     /// Everything checked and made before the run, in this order: the scenario loaded (what the caller should
     /// know of it told to `notes`), the KPI of [`Until`] known, the folder's inputs refused, the report
@@ -99,7 +105,7 @@ impl SimulateJob<'_> {
             notes(note);
         }
         if let Some(u) = &self.until {
-            crate::sim::kpi::lookup(&u.kpi).map_err(|e| Error::Request(e.to_string()))?;
+            check_kpi(&u.kpi)?;
         }
         if let Some(dir) = self.out {
             let inputs = self.source.inputs(&scenario);

@@ -115,6 +115,20 @@ fn compare_json_audit_json_bench_json_and_filter_info_json_are_one_document() {
     assert!(info["fp_estimated"].is_number());
 }
 
+/// One replication cannot be compared: the job refuses it (one check, the library's), blamed on the flag, as
+/// bad usage, before any run.
+#[test]
+fn compare_refuses_one_replication_naming_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dialsim(
+        dir.path(),
+        &["compare", "default", "default", "--set-b", "dialer.agents=8", "--replications", "1", "-o", "c.csv"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "dialsim: error: --replications must be at least 2 to compare, not 1\n");
+    assert!(!dir.path().join("c.csv").exists());
+}
+
 #[test]
 fn compare_dash_o_writes_the_csv_to_stdout() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,0 +1,46 @@
+//! What a front end (the binary) needs around the jobs and is not a job itself: the process's thread count and
+//! seed, `-` for standard output, text made safe for a terminal, and the cleanup of temporary files when a
+//! signal ends the process. Each is the one rule the jobs follow too.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use super::reading::{Note, Notes};
+use crate::foundation::error::Result;
+use crate::foundation::{limits, rng, text};
+
+/// The threads a job runs on: the count asked for, checked against this machine (an error says the range),
+/// else every core.
+pub fn threads(asked: Option<usize>) -> Result<usize> {
+    match asked {
+        None => Ok(limits::cores()),
+        Some(n) => limits::check_threads(n),
+    }
+}
+
+/// The seed given, else a fresh one (53 bits, short enough to type), told as [`Note::Seed`] so the run can be
+/// repeated.
+pub fn seed_or_fresh(seed: Option<u64>, notes: &mut Notes<'_>) -> u64 {
+    seed.unwrap_or_else(|| {
+        let seed = rng::fresh_seed();
+        notes(Note::Seed(seed));
+        seed
+    })
+}
+
+/// True when `path` is `-`: standard output for an output, standard input for an input.
+pub fn is_stdout(path: &Path) -> bool {
+    crate::output::is_stdout(path)
+}
+
+/// `message` with terminal control characters (but newlines) escaped, as everything printed from files and
+/// flags must be: a file's bytes cannot move the cursor or recolour the terminal.
+pub fn printable(message: &str) -> Cow<'_, str> {
+    text::escape_controls(message)
+}
+
+/// From now on, SIGINT and SIGTERM remove the temporary files and folders of outputs being written, then end
+/// the process with 128 + the signal's number. Call it before any output exists.
+pub fn remove_temporaries_on_signals() -> std::io::Result<()> {
+    crate::output::remove_temporaries_on_signals()
+}
