@@ -234,13 +234,18 @@ fn crate_paths() -> BTreeMap<(String, String), BTreeSet<String>> {
 }
 
 #[test]
-fn every_public_item_has_one_public_path() {
+fn every_public_item_has_one_public_path_besides_the_jobs_facade() {
     let paths = crate_paths();
     let public = paths.values().filter(|p| !p.is_empty()).count();
     assert!(public > 100, "the public items were found: {public}");
+    // `jobs` is the front end's whole API (ARCHITECTURE.md): besides the jobs it re-exports the request and
+    // result types they take and give, so an item may have its home path and one path under `jobs`, no more.
     let doubles: Vec<String> = paths
         .iter()
-        .filter(|(_, p)| p.len() > 1)
+        .filter(|(_, p)| {
+            let facade = p.iter().filter(|p| p.starts_with("dialsim::jobs::")).count();
+            facade > 1 || p.len() - facade > 1
+        })
         .map(|((m, n), p)| format!("{m}::{n} at {}", p.iter().cloned().collect::<Vec<_>>().join(", ")))
         .collect();
     assert!(doubles.is_empty(), "{} items have more than one public path:\n{}", doubles.len(), doubles.join("\n"));
