@@ -511,6 +511,35 @@ fn crlf_exports_report_the_real_line_of_rejected_values_and_broken_rows() {
     assert!(stderr.contains("wide.csv:601: this row has 3 fields"), "{stderr}");
 }
 
+/// A row after blank or comment lines, and a row of an export whose lines end in a bare carriage return (old
+/// Mac), are named by their own line: the csv reader's position is where it began reading (before the lines
+/// it skipped), and it counts no line at a bare carriage return. In such an export a comment line no longer
+/// takes the rest of the file with it (it ran to the next `\n`: every known number after it was left out of
+/// the filter, silently). Both kinds of files, in one column and in two, warned of and refused.
+#[test]
+fn rows_after_blank_lines_and_rows_of_carriage_return_files_name_their_own_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let numbers = known(26);
+    for (name, head, end) in
+        [("one.csv", "", "\n"), ("two.csv", "Jan;", "\n"), ("mac.csv", "", "\r"), ("mac2.csv", "Jan;", "\r")]
+    {
+        // Line 1 a number, 2 spaces, 3 blank, 4 a comment, 5 n/a, then 100 numbers.
+        let mut text = format!("{head}{}{end}   {end}{end}# exported{end}{head}n/a{end}", numbers[0]);
+        for d in &numbers[1..101] {
+            write!(text, "{head}{d}{end}").unwrap();
+        }
+        std::fs::write(dir.path().join(name), &text).unwrap();
+        let (code, stderr) = build(dir.path(), name, &[]);
+        assert_eq!(code, Some(0), "{name}: {stderr}");
+        assert!(stderr.contains(&format!("{name}:5: 'n/a' (contains letters)")), "{name}: {stderr}");
+        // A comment ends at its line's end, a bare carriage return too: the 100 numbers after it are read.
+        assert!(stderr.contains(&format!("{name}: 102 rows, 101 numbers, 1 values rejected")), "{name}: {stderr}");
+        let (code, stderr) = build(dir.path(), name, &["--strict"]);
+        assert_eq!(code, Some(1), "{name}: {stderr}");
+        assert!(stderr.contains(&format!("{name}:5: 'n/a' is not a phone number")), "{name}: {stderr}");
+    }
+}
+
 /// Read in pieces, a large file gives the errors one thread gives, in the order one thread meets them: a
 /// number in a column left out (empty in the first rows) near the end; a row too wide after it; both.
 #[test]

@@ -2,7 +2,7 @@
 //! columns read, the rejected values, and the rows that stop the reading (a row wider than the others, a
 //! quoted field that swallowed rows).
 
-use std::io::Read;
+use std::io::{Cursor, Read};
 
 use super::{
     InputOptions, InputShape, KeySink, NumbersRead, OUTSIDE_KEPT, REJECTS_KEPT, Rejected, SourceStats, columns, sniff,
@@ -26,12 +26,220 @@ pub(super) struct Part {
 
 use crate::foundation::open::LineLimit;
 
+/// Passes bytes through; when `on`, a line that ends in a bare carriage return (old Mac exports) ends in a
+/// newline instead, and `\r\n` becomes `\n`: the readers count lines by `\n`.
+struct CrAsLf<R> {
+    inner: R,
+    on: bool,
+    /// The last byte passed was a carriage return turned into a newline: a newline right after it goes.
+    after_cr: bool,
+}
+
+impl<R: Read> Read for CrAsLf<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = self.inner.read(buf)?;
+            if !self.on || n == 0 {
+                return Ok(n);
+            }
+            let mut kept = 0;
+            for i in 0..n {
+                let b = buf[i];
+                if std::mem::replace(&mut self.after_cr, b == b'\r') && b == b'\n' {
+                    continue;
+                }
+                buf[kept] = if b == b'\r' { b'\n' } else { b };
+                kept += 1;
+            }
+            // A read of one newline dropped is no end of input: read on.
+            if kept > 0 {
+                return Ok(kept);
+            }
+        }
+    }
+}
+
+impl Part {
+    fn new(name: &str) -> Part {
+        Part {
+            read: NumbersRead {
+                stats: SourceStats { name: name.to_string(), ..Default::default() },
+                ..Default::default()
+            },
+            lines: 0,
+            failure: None,
+            spanned: false,
+            unclosed: None,
+            late: None,
+        }
+    }
+
+    /// Takes on `rest`, read from the line after `lines` lines of this part: its counts added, its kept rows
+    /// and lines shifted to follow on.
+    fn follow(&mut self, rest: Part, lines: u64) {
+        let (out, more) = (&mut self.read, rest.read);
+        out.stats.rows += more.stats.rows;
+        out.stats.numbers += more.stats.numbers;
+        out.stats.rejected += more.stats.rejected;
+        out.empty += more.empty;
+        out.outside_plan += more.outside_plan;
+        let shift = |mut r: Rejected| {
+            r.line += lines;
+            r
+        };
+        let room = REJECTS_KEPT.saturating_sub(out.rejects.len());
+        out.rejects.extend(more.rejects.into_iter().take(room).map(shift));
+        let room = OUTSIDE_KEPT.saturating_sub(out.outside.len());
+        out.outside.extend(more.outside.into_iter().take(room).map(shift));
+        self.lines = lines + rest.lines;
+        self.failure = rest.failure.map(|(line, message)| (line.map(|l| l + lines), message));
+        self.spanned = rest.spanned;
+        self.unclosed = rest.unclosed.map(|l| l + lines);
+        self.late = rest.late.map(|(l, c)| (l + lines, c));
+    }
+}
+
 impl InputOptions {
     /// Reads the records of `input` (lines counted from 1 within it) in `shape`, skipping the first one when
     /// `header`. A row that stops the reading (a row wider than the others, not a number in strict mode) is
     /// returned as the part's failure, with its line, so that the pieces of a file can shift it. The keys of
     /// the numbers go to `keys`, in file order (the part's `read.keys` stays empty).
+    ///
+    /// An input of one column, read whole, is read line by line ([`InputOptions::read_lines`]) as long as its
+    /// lines hold no quote and no delimiter; the CSV reader takes over from the first block that holds one.
+    /// Both give the same part, byte for byte.
     pub(super) fn read_part(
+        &self,
+        name: &str,
+        input: impl Read,
+        shape: &InputShape,
+        header: bool,
+        keys: &mut impl KeySink,
+    ) -> Result<Part> {
+        // Lines that end in a bare carriage return end in a newline from here on, so lines count the same.
+        let input = CrAsLf { inner: input, on: shape.cr_only, after_cr: false };
+        if shape.width == 1 && shape.columns == [0] && shape.watched.is_empty() {
+            self.read_lines(name, input, shape, header, keys)
+        } else {
+            self.read_records(name, input, shape, header, keys)
+        }
+    }
+
+    /// [`InputOptions::read_part`] for one column without quotes or delimiters: each line is a record, split
+    /// at `\n` in blocks of about 1 MiB, without the CSV reader's per-record work. The first block that holds
+    /// a quote or the delimiter, and everything after it, goes to [`InputOptions::read_records`], its lines
+    /// shifted to follow on.
+    fn read_lines(
+        &self,
+        name: &str,
+        input: impl Read,
+        shape: &InputShape,
+        mut header: bool,
+        keys: &mut impl KeySink,
+    ) -> Result<Part> {
+        const BLOCK: usize = 1 << 20;
+        let mut input = LineLimit::new(input);
+        let mut part = Part::new(name);
+        let mut buf: Vec<u8> = Vec::with_capacity(2 * BLOCK);
+        // The line of buf[0]: buf always starts at a line's start.
+        let mut line = 1u64;
+        loop {
+            let want = (2 * BLOCK - buf.len()) as u64;
+            let got = match (&mut input).take(want).read_to_end(&mut buf) {
+                Ok(n) => n as u64,
+                Err(e) => {
+                    // As the CSV reader reports a failed read: no line.
+                    part.failure = Some((None, format!("reading failed: {e}")));
+                    return Ok(part);
+                }
+            };
+            let eof = got < want;
+            // Whole lines only, but at the end; a line longer than the buffer cannot pass the line limit.
+            let end = if eof { Some(buf.len()) } else { buf.iter().rposition(|&b| b == b'\n').map(|i| i + 1) };
+            let Some(end) = end.filter(|&end| !buf[..end].iter().any(|&b| b == b'"' || b == shape.delimiter)) else {
+                let rest = self.read_records(name, Cursor::new(buf).chain(input), shape, header, keys)?;
+                part.follow(rest, line - 1);
+                return Ok(part);
+            };
+            let mut at = 0;
+            while at < end {
+                let stop = buf[at..end].iter().position(|&b| b == b'\n').map_or(end, |i| at + i);
+                let (text, this) = (&buf[at..stop], line);
+                line += u64::from(stop < end);
+                at = stop + 1;
+                // A comment line, an empty line: no record, as for the CSV reader.
+                let field = text.trim_ascii();
+                if text.first() == Some(&b'#') || field.is_empty() {
+                    continue;
+                }
+                if header {
+                    header = false;
+                    continue;
+                }
+                part.read.stats.rows += 1;
+                if let Some(failure) = self.field(field, this, shape, &mut part.read, keys) {
+                    part.failure = Some(failure);
+                    return Ok(part);
+                }
+            }
+            buf.drain(..end);
+            if eof {
+                break;
+            }
+        }
+        part.lines = line - 1;
+        Ok(part)
+    }
+
+    /// One field of a column read: a number (its key to `keys`; counted, and the first kept, when no row of
+    /// the plan holds it) or a rejected value. In strict mode a value that is not a number stops the reading:
+    /// its line and message are returned.
+    #[inline]
+    fn field(
+        &self,
+        field: &[u8],
+        line: u64,
+        shape: &InputShape,
+        out: &mut NumbersRead,
+        keys: &mut impl KeySink,
+    ) -> Option<(Option<u64>, String)> {
+        match self.normalizer.parse_bytes(field) {
+            Ok(n) => {
+                out.stats.numbers += 1;
+                keys.push(n.key());
+                if self.normalizer.knows_plan()
+                    && n.country_code == self.normalizer.country_code()
+                    && !self.normalizer.in_plan(&n)
+                {
+                    // Kept: excluding more is safe. Counted: a file of another country's numbers read as this
+                    // one's would exclude nothing it should.
+                    out.outside_plan += 1;
+                    if out.outside.len() < OUTSIDE_KEPT {
+                        out.outside.push(Rejected {
+                            line,
+                            field: shape.encoding.decode(field),
+                            reason: "no row of the plan holds it",
+                        });
+                    }
+                }
+            }
+            Err(reason) => {
+                let field = shape.encoding.decode(field);
+                if self.strict {
+                    return Some((Some(line), format!("'{field}' is not a phone number: {reason}")));
+                }
+                out.stats.rejected += 1;
+                if out.rejects.len() < REJECTS_KEPT {
+                    out.rejects.push(Rejected { line, field, reason });
+                }
+            }
+        }
+        None
+    }
+
+    /// [`InputOptions::read_part`] through the CSV reader: quotes, delimiters, several columns. Lines end in
+    /// `\n` (a `\r` before it is trimmed with the field).
+    pub(super) fn read_records(
         &self,
         name: &str,
         input: impl Read,
@@ -44,21 +252,10 @@ impl InputOptions {
             .flexible(true)
             .comment(Some(b'#'))
             .delimiter(shape.delimiter)
-            .terminator(if shape.cr_only { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') })
+            .terminator(csv::Terminator::Any(b'\n'))
             .from_reader(sniff::QuoteScan::new(LineLimit::new(input), shape.delimiter));
-        let mut part = Part {
-            read: NumbersRead {
-                stats: SourceStats { name: name.to_string(), ..Default::default() },
-                ..Default::default()
-            },
-            lines: 0,
-            failure: None,
-            spanned: false,
-            unclosed: None,
-            late: None,
-        };
+        let mut part = Part::new(name);
         let out = &mut part.read;
-        let (check_plan, own) = (self.normalizer.knows_plan(), self.normalizer.country_code());
         let mut record = csv::ByteRecord::new();
         let mut last_line = 1;
         loop {
@@ -75,7 +272,18 @@ impl InputOptions {
                     return Ok(part);
                 }
             }
-            let line = record.position().map_or(0, |p| p.line());
+            // The record's own line. The csv reader's position is where it started reading, before the blank
+            // and comment lines it skipped; its line after the record is exact: back over the record's
+            // quoted line breaks and its terminator (none when it ended the input).
+            let after = reader.position();
+            let scan = reader.get_ref();
+            let terminated = after.byte() < scan.read || scan.end == b'\n';
+            let inner = if record.as_slice().contains(&b'\n') {
+                record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64
+            } else {
+                0
+            };
+            let line = after.line() - inner - u64::from(terminated);
             last_line = line;
             // Fields are trimmed here rather than by the csv reader, whose trimming allocates a new record per row.
             if record.len() == 1 && record[0].trim_ascii().is_empty() {
@@ -112,34 +320,9 @@ impl InputOptions {
                     continue;
                 }
                 any = true;
-                match self.normalizer.parse_bytes(field) {
-                    Ok(n) => {
-                        out.stats.numbers += 1;
-                        keys.push(n.key());
-                        if check_plan && n.country_code == own && !self.normalizer.in_plan(&n) {
-                            // Kept: excluding more is safe. Counted: a file of another country's numbers
-                            // read as this one's would exclude nothing it should.
-                            out.outside_plan += 1;
-                            if out.outside.len() < OUTSIDE_KEPT {
-                                out.outside.push(Rejected {
-                                    line,
-                                    field: shape.encoding.decode(field),
-                                    reason: "no row of the plan holds it",
-                                });
-                            }
-                        }
-                    }
-                    Err(reason) => {
-                        let field = shape.encoding.decode(field);
-                        if self.strict {
-                            part.failure = Some((Some(line), format!("'{field}' is not a phone number: {reason}")));
-                            return Ok(part);
-                        }
-                        out.stats.rejected += 1;
-                        if out.rejects.len() < REJECTS_KEPT {
-                            out.rejects.push(Rejected { line, field, reason });
-                        }
-                    }
+                if let Some(failure) = self.field(field, line, shape, out, keys) {
+                    part.failure = Some(failure);
+                    return Ok(part);
                 }
             }
             if !any {
@@ -174,5 +357,89 @@ impl InputOptions {
             }
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{RngExt as _, SeedableRng};
+
+    /// A random one-column input: numbers written many ways, blanks, comments, text, carriage returns; now
+    /// and then (when `odd`) a quoted field or a delimiter.
+    fn input(rng: &mut rand_chacha::ChaCha8Rng, lines: usize, odd: bool) -> Vec<u8> {
+        let mut text = Vec::new();
+        for _ in 0..lines {
+            let line: String = match rng.random_range(0..20) {
+                0 => String::new(),
+                1 => "   ".into(),
+                2 => "# a comment".into(),
+                3 => "n/a".into(),
+                4 => format!(" +420 {} ", rng.random_range(200_000_000u64..999_999_999)),
+                5 => format!("{}\r", rng.random_range(600_000_000u64..799_999_999)),
+                6 => format!("00420{}", rng.random_range(100_000_000u64..999_999_999)),
+                7 => format!("+49{}", rng.random_range(10_000_000u64..999_999_999)),
+                8 if odd && rng.random_range(0..50) == 0 => {
+                    format!("\"{}\"", rng.random_range(600_000_000u64..799_999_999))
+                }
+                9 if odd && rng.random_range(0..50) == 0 => {
+                    format!("{},", rng.random_range(600_000_000u64..799_999_999))
+                }
+                10 => format!("{}", rng.random_range(0u64..99_999)),
+                _ => format!("{}", rng.random_range(600_000_000u64..799_999_999)),
+            };
+            text.extend_from_slice(line.as_bytes());
+            if rng.random_range(0..1000) > 0 {
+                text.push(b'\n');
+            }
+        }
+        text
+    }
+
+    /// The line reader gives the CSV reader's part (counts, kept rows, lines, failure) and keys, byte for
+    /// byte: small and multi-block inputs, with a header or not, strict or not, quotes and delimiters from
+    /// the start, late (after the first blocks) or never, lines ending in `\n` or a bare `\r`. And every row
+    /// kept names its own line: the text on that line is the row's value (an independent count of lines).
+    #[test]
+    fn the_line_reader_reads_what_the_csv_reader_reads_and_both_name_the_right_line() {
+        let plan = crate::plan::Plan::embedded("cz").unwrap();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let mut fast_paths = 0;
+        for round in 0..48 {
+            let lines = if round % 8 == 0 { 200_000 } else { rng.random_range(0..400) };
+            let mut text = input(&mut rng, lines, round % 3 == 0);
+            if round % 8 == 0 && round % 16 != 0 {
+                // A quoted field and a delimiter after the first blocks.
+                text.extend_from_slice(b"\"601 123 456\"\n602123456,\n603123456\n");
+            }
+            let cr_only = round % 7 == 6;
+            if cr_only {
+                text.retain(|&b| b != b'\r');
+                text.iter_mut().filter(|b| **b == b'\n').for_each(|b| *b = b'\r');
+            }
+            let shape = InputShape { cr_only, ..InputShape::default() };
+            let options = InputOptions { strict: round % 5 == 4, ..InputOptions::for_plan(&plan) };
+            let header = round % 2 == 1;
+            let (mut fast_keys, mut csv_keys) = (Vec::new(), Vec::new());
+            let fast = options.read_part("x", text.as_slice(), &shape, header, &mut fast_keys).unwrap();
+            let translated = CrAsLf { inner: text.as_slice(), on: cr_only, after_cr: false };
+            let csv = options.read_records("x", translated, &shape, header, &mut csv_keys).unwrap();
+            assert_eq!(format!("{fast:?}"), format!("{csv:?}"), "round {round}");
+            assert_eq!(fast_keys, csv_keys, "round {round}");
+            let own: Vec<&[u8]> = text.split(|&b| b == if cr_only { b'\r' } else { b'\n' }).collect();
+            for r in fast.read.rejects.iter().chain(&fast.read.outside) {
+                let at = String::from_utf8_lossy(own[r.line as usize - 1].trim_ascii());
+                assert!(at.contains(r.field.trim()), "round {round}: line {} holds {at:?}, not {:?}", r.line, r.field);
+            }
+            if let Some((Some(line), message)) = &fast.failure {
+                let at = String::from_utf8_lossy(own[*line as usize - 1].trim_ascii()).into_owned();
+                assert!(
+                    message.contains(at.trim_matches('"')) || at.contains(','),
+                    "round {round}: {message} at {at:?}"
+                );
+            }
+            fast_paths += usize::from(!text.contains(&b'"') && !text.contains(&b','));
+        }
+        assert!(fast_paths > 10, "most rounds must stay on the line reader: {fast_paths}");
     }
 }

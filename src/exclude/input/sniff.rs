@@ -96,7 +96,9 @@ pub(super) struct QuoteScan<R> {
     inner: R,
     delimiter: u8,
     /// Bytes read.
-    read: u64,
+    pub(super) read: u64,
+    /// The last byte read, quoted or not (`\n` before any).
+    pub(super) end: u8,
     /// Inside a quoted field; `quote`: its last byte was a quote (closing, or the first of `""`).
     quoted: bool,
     quote: bool,
@@ -115,6 +117,7 @@ impl<R> QuoteScan<R> {
             inner,
             delimiter,
             read: 0,
+            end: b'\n',
             quoted: false,
             quote: false,
             opened: 0,
@@ -130,6 +133,9 @@ impl<R> QuoteScan<R> {
     }
 
     fn scan(&mut self, bytes: &[u8]) {
+        if let Some(&b) = bytes.last() {
+            self.end = b;
+        }
         if !self.quoted && !bytes.contains(&b'"') {
             // The common case: no quotes; only the state at the end matters.
             self.read += bytes.len() as u64;
