@@ -3,7 +3,7 @@
 
 use clap::Args;
 use dialsim::jobs::Reading;
-use dialsim::{Plan, exclude::HeaderRow, exclude::InputOptions, exclude::NumbersRead, exclude::TextEncoding};
+use dialsim::{exclude::HeaderRow, exclude::NumbersRead, exclude::TextEncoding};
 
 #[derive(Args, Debug, Clone)]
 #[command(next_help_heading = "Reading known databases (CSV)")]
@@ -60,11 +60,6 @@ impl InputArgs {
             strict: self.strict,
             allow_other_country: self.allow_other_country,
         }
-    }
-
-    /// The library's input options for reading numbers of `plan`.
-    pub fn options(&self, plan: &Plan) -> dialsim::Result<InputOptions> {
-        self.reading().options(plan)
     }
 }
 
@@ -145,6 +140,7 @@ pub fn report(read: &NumbersRead, distinct: Option<usize>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dialsim::{Plan, exclude::InputOptions};
 
     /// Every advice the CLI turns into a flag is one the library gives.
     #[test]
