@@ -2,27 +2,15 @@
 //! static scripts complete those flags with file names, so each script gets a function that offers the key
 //! table's names (ending in `=`) and, after `KEY=`, the key's allowed values, wired to those flags.
 
+use dialsim::jobs::{KeyCompletions, key_completions};
+
 /// The flags whose value is `KEY=VALUE` (or `KEY=V1,V2`).
 const FLAGS: [&str; 4] = ["--set", "--set-a", "--set-b", "--vary"];
-
-/// Every key `--set` takes, and the values of each key that has a closed set of them (choices, booleans).
-fn table() -> (Vec<String>, Vec<(String, Vec<&'static str>)>) {
-    let mut names = Vec::new();
-    let mut values = Vec::new();
-    for (name, k) in dialsim::settable_keys() {
-        let allowed = if k.kind == dialsim::KeyKind::Bool { vec!["true", "false"] } else { k.allowed() };
-        if !allowed.is_empty() {
-            values.push((name.clone(), allowed));
-        }
-        names.push(name);
-    }
-    (names, values)
-}
 
 /// Bash: `_dialsim_keys` answers for the four flags and hands every other word to clap's `_dialsim`. Works
 /// whether `=` breaks words (bash's default) or not.
 pub fn bash(script: &str) -> String {
-    let (names, values) = table();
+    let KeyCompletions { names, values } = key_completions();
     let cases: String = values.iter().map(|(k, v)| format!("        {k}) values=\"{}\" ;;\n", v.join(" "))).collect();
     let function = format!(
         r#"
@@ -72,7 +60,7 @@ _dialsim_keys() {{
 
 /// Zsh: the flags' action becomes `_dialsim_keys`.
 pub fn zsh(script: &str) -> String {
-    let (names, values) = table();
+    let KeyCompletions { names, values } = key_completions();
     let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
     let cases: String = values
         .iter()
@@ -113,7 +101,7 @@ _dialsim_keys() {{
 
 /// Fish: the flags take `(__dialsim_keys)`'s candidates instead of files.
 pub fn fish(script: &str) -> String {
-    let (names, values) = table();
+    let KeyCompletions { names, values } = key_completions();
     let cases: String =
         values.iter().map(|(k, v)| format!("        case {k}\n            set values {}\n", v.join(" "))).collect();
     let function = format!(

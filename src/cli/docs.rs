@@ -1,8 +1,12 @@
-//! `dialsim completions SHELL`, `dialsim man` and `dialsim keys`: the command line describing itself.
+//! `dialsim completions SHELL` and `dialsim man`: the command line describing itself (`dialsim keys` is keys.rs).
 
-use super::{completion, keys};
+use super::completion;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
+use dialsim::jobs::DocsJob;
+
+// `dialsim keys` lives in keys.rs; the command list names it here.
+pub use super::keys::{KeysArgs, keys};
 
 /// Shells with completions.
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -41,34 +45,6 @@ pub struct ManArgs {
     dir: Option<std::path::PathBuf>,
 }
 
-#[derive(Args, Debug)]
-#[command(after_help = "Examples:
-  dialsim keys                  # KPI names, then every scenario key: default, type, unit, range, description
-  dialsim keys default          # every value of a scenario, and whether its file set it
-  dialsim keys --set | grep dialer
-  dialsim keys --json > keys.json
-  dialsim keys --kpi")]
-pub struct KeysArgs {
-    /// Show this scenario's values instead (a file, `default` or `-` for stdin), each marked as set by the
-    /// file or left to the built-in value.
-    #[arg(value_name = "SCENARIO", conflicts_with_all = ["kpi", "set", "json", "markdown"])]
-    scenario: Option<String>,
-    /// Only the KPI names (for --for, --kpi and the columns of replications.csv and sweep.csv).
-    #[arg(long, conflicts_with_all = ["set", "json", "markdown"])]
-    kpi: bool,
-    /// Only the scenario keys for --set, --set-a, --set-b and --vary that have a value in the embedded default,
-    /// as KEY=DEFAULT.
-    #[arg(long, conflicts_with_all = ["json", "markdown"])]
-    set: bool,
-    /// Every scenario key and every KPI as JSON: {"keys": [{name, type, unit, min, max, min_exclusive,
-    /// max_exclusive, allowed, default, if_absent, description}], "kpis": [{name, label, unit, direction}]}.
-    #[arg(long, conflicts_with = "markdown")]
-    json: bool,
-    /// The key reference as Markdown (docs/keys.md is this output).
-    #[arg(long)]
-    markdown: bool,
-}
-
 pub fn completions(args: CompletionsArgs) -> Result<i32> {
     let mut cmd = super::command();
     let mut out = Vec::new();
@@ -102,16 +78,8 @@ pub fn man(args: ManArgs) -> Result<i32> {
     if !dir.is_dir() {
         anyhow::bail!(dialsim::Error::Request(format!("--dir {}: no such folder", dir.display())));
     }
-    let mut files = Vec::new();
-    for (name, bytes) in &pages {
-        let path = dir.join(name);
-        dialsim::output::check_target(&path)?;
-        let mut f = dialsim::output::AtomicFile::create(&path, dialsim::output::Privacy::Public)?;
-        std::io::Write::write_all(&mut f, bytes).map_err(|e| dialsim::Error::io(&path, e))?;
-        files.push(f);
-    }
-    dialsim::output::commit_together(files)?;
-    note!("dialsim: wrote {} man pages into {}", pages.len(), dir.display());
+    let written = DocsJob { dir: dir.clone(), files: pages }.run()?;
+    note!("dialsim: wrote {written} man pages into {}", dir.display());
     Ok(0)
 }
 
@@ -155,104 +123,8 @@ fn common_sections(parent: Option<&str>) -> String {
     roff
 }
 
-pub fn keys(args: KeysArgs) -> Result<i32> {
-    if let Some(path) = &args.scenario {
-        return scenario_values(path);
-    }
-    if args.json {
-        return write_stdout(keys_json().as_bytes());
-    }
-    if args.markdown {
-        return write_stdout(keys::markdown().as_bytes());
-    }
-    let (kpis, set) = if args.kpi || args.set { (args.kpi, args.set) } else { (true, true) };
-    if kpis {
-        if !args.kpi {
-            out!("# KPIs (--for, --kpi; columns of replications.csv, sweep.csv, compare -o)");
-        }
-        for k in dialsim::sim::kpi::KPIS {
-            out!("{}", k.name);
-        }
-    }
-    if args.set {
-        for (k, v) in scenario_keys() {
-            out!("{k}={v}");
-        }
-    } else if set {
-        out!("");
-        out!(
-            "# scenario keys (--set KEY=VALUE, --set-a, --set-b, --vary KEY=V1,V2 or FROM..TO:STEP): KEY = DEFAULT  # \
-             type, unit, range: description"
-        );
-        for k in dialsim::scenario_keys() {
-            out!("{}", keys::line(k));
-        }
-    }
-    Ok(0)
-}
-
-/// `dialsim keys SCENARIO`: every value, marked by where it came from.
-fn scenario_values(path: &str) -> Result<i32> {
-    let (name, text) = dialsim::ScenarioSource::named(Some(path)).text()?;
-    out!("# {name}: KEY = VALUE  # file (set by the scenario) | default (left out: the built-in value) | not set");
-    for v in dialsim::scenario_values(&name, &text)? {
-        match &v.value {
-            Some(value) => out!("{} = {value}  # {}", v.name, if v.from_file { "file" } else { "default" }),
-            None => out!("{}  # not set", v.name),
-        }
-    }
-    Ok(0)
-}
-
-/// Every scenario key and every KPI as pretty JSON.
-fn keys_json() -> String {
-    let bound = |b: Option<dialsim::KeyBound>| b.map(|b| b.value);
-    let open = |b: Option<dialsim::KeyBound>| b.is_some_and(|b| b.exclusive);
-    let keys: Vec<serde_json::Value> = dialsim::scenario_keys()
-        .iter()
-        .map(|k| {
-            serde_json::json!({
-                "name": k.name,
-                "type": k.kind.as_str(),
-                "unit": k.unit,
-                "min": bound(k.min),
-                "max": bound(k.max),
-                "min_exclusive": open(k.min),
-                "max_exclusive": open(k.max),
-                "allowed": k.allowed(),
-                "default": k.default_value(),
-                "if_absent": k.absent_value(),
-                "description": k.description,
-            })
-        })
-        .collect();
-    let kpis: Vec<serde_json::Value> = dialsim::sim::kpi::KPIS
-        .iter()
-        .map(|k| serde_json::json!({"name": k.name, "label": k.label, "unit": k.unit, "direction": k.direction}))
-        .collect();
-    let mut text = serde_json::to_string_pretty(&serde_json::json!({"keys": keys, "kpis": kpis}))
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    text.push('\n');
-    text
-}
-
-/// Every scenario key `--set` takes that has a value in the embedded default scenario, with that value, in the
-/// key table's order; keys without a value there (optional fields left out) are not listed (`dialsim keys`
-/// lists them all).
-pub(crate) fn scenario_keys() -> Vec<(String, String)> {
-    let defaults = dialsim::scenario_values("<default scenario>", dialsim::DEFAULT_SCENARIO).unwrap_or_default();
-    let value = |name: &str| defaults.iter().find(|v| v.name == name).and_then(|v| v.value.clone());
-    dialsim::settable_keys()
-        .into_iter()
-        .filter_map(|(name, k)| {
-            let v = if k.is_pattern() { value(&name) } else { k.default_value() };
-            v.map(|v| (name, v))
-        })
-        .collect()
-}
-
 /// Writes bytes to stdout (a closed pipe ends the command quietly).
-fn write_stdout(bytes: &[u8]) -> Result<i32> {
+pub(super) fn write_stdout(bytes: &[u8]) -> Result<i32> {
     use std::io::Write as _;
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(bytes).and_then(|()| stdout.flush()).map_err(dialsim::Error::Output)?;

@@ -1,8 +1,8 @@
 //! The options of reading known databases — one set for `filter build`, `generate --suppress` and
-//! `audit --suppress` — turned into the library's [`InputOptions`]; and the summary of what was read.
+//! `audit --suppress` — turned into the library's reading options (`jobs::Reading`); and the summary of what was read.
 
 use clap::Args;
-use dialsim::jobs::{HeaderRow, InputOptions, NumbersRead, Plan, Reading, TextEncoding};
+use dialsim::jobs::{HeaderRow, NumbersRead, Reading, TextEncoding};
 
 #[derive(Args, Debug, Clone)]
 #[command(next_help_heading = "Reading known databases (CSV)")]
@@ -59,11 +59,6 @@ impl InputArgs {
             strict: self.strict,
             allow_other_country: self.allow_other_country,
         }
-    }
-
-    /// The library's input options for reading numbers of `plan`.
-    pub fn options(&self, plan: &Plan) -> dialsim::Result<InputOptions> {
-        self.reading().options(plan)
     }
 }
 
@@ -144,6 +139,7 @@ pub fn report(read: &NumbersRead, distinct: Option<usize>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dialsim::jobs::{InputOptions, Plan};
 
     /// Every advice the CLI turns into a flag is one the library gives.
     #[test]

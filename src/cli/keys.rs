@@ -1,107 +1,88 @@
-//! The scenario key table in words: one line per key for `dialsim keys`, and the guide's key reference
-//! (`dialsim keys --markdown`, committed as docs/keys.md and compared with this output by a test).
+//! `dialsim keys`: the KPI names and the scenario key table, as lines, `KEY=DEFAULT`, JSON or the Markdown
+//! reference (docs/keys.md), or a scenario's values and where each came from.
 
-use std::sync::LazyLock;
+use anyhow::Result;
+use clap::Args;
+use dialsim::jobs::{ScenarioValues, key_defaults, key_lines, keys_json, keys_markdown, kpi_names};
 
-use dialsim::ScenarioKey;
+use super::docs::write_stdout;
 
-/// Type, unit, range and allowed values in a few words: `integer, agents, 1 to 10000`.
-fn shape(k: &ScenarioKey) -> String {
-    let mut parts = vec![k.kind.as_str().to_string()];
-    if !k.unit.is_empty() {
-        parts.push(k.unit.to_string());
-    }
-    let range = k.range_text();
-    if !range.is_empty() {
-        parts.push(range);
-    }
-    let allowed = k.allowed();
-    if !allowed.is_empty() {
-        parts.push(format!("one of {}", allowed.join(" | ")));
-    }
-    parts.join(", ")
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  dialsim keys                  # KPI names, then every scenario key: default, type, unit, range, description
+  dialsim keys default          # every value of a scenario, and whether its file set it
+  dialsim keys --set | grep dialer
+  dialsim keys --json > keys.json
+  dialsim keys --kpi")]
+pub struct KeysArgs {
+    /// Show this scenario's values instead (a file, `default` or `-` for stdin), each marked as set by the
+    /// file or left to the built-in value.
+    #[arg(value_name = "SCENARIO", conflicts_with_all = ["kpi", "set", "json", "markdown"])]
+    scenario: Option<String>,
+    /// Only the KPI names (for --for, --kpi and the columns of replications.csv and sweep.csv).
+    #[arg(long, conflicts_with_all = ["set", "json", "markdown"])]
+    kpi: bool,
+    /// Only the scenario keys for --set, --set-a, --set-b and --vary that have a value in the embedded default,
+    /// as KEY=DEFAULT.
+    #[arg(long, conflicts_with_all = ["json", "markdown"])]
+    set: bool,
+    /// Every scenario key and every KPI as JSON: {"keys": [{name, type, unit, min, max, min_exclusive,
+    /// max_exclusive, allowed, default, if_absent, description}], "kpis": [{name, label, unit, direction}]}.
+    #[arg(long, conflicts_with = "markdown")]
+    json: bool,
+    /// The key reference as Markdown (docs/keys.md is this output).
+    #[arg(long)]
+    markdown: bool,
 }
 
-/// The values of the embedded default scenario, by concrete name.
-static DEFAULTS: LazyLock<Vec<dialsim::KeyValue>> =
-    LazyLock::new(|| dialsim::scenario_values("<default scenario>", dialsim::DEFAULT_SCENARIO).unwrap_or_default());
-
-/// A key's value in the embedded default scenario; for a pattern, the value of each name it stands for that
-/// the default sets: `mobile: 0.22; fixedLine: 0.16`.
-fn default_of(k: &ScenarioKey) -> Option<String> {
-    if !k.is_pattern() {
-        return k.default_value();
+pub fn keys(args: KeysArgs) -> Result<i32> {
+    if let Some(path) = &args.scenario {
+        return scenario_values(path);
     }
-    let at = k.name.split('.').position(|p| p.starts_with('<'))?;
-    let parts: Vec<String> = DEFAULTS
-        .iter()
-        .filter(|v| dialsim::scenario_key(&v.name).is_some_and(|r| r.name == k.name))
-        .filter_map(|v| Some(format!("{}: {}", v.name.split('.').nth(at)?, v.value.as_ref()?)))
-        .collect();
-    (!parts.is_empty()).then(|| parts.join("; "))
+    if args.json {
+        return write_stdout(keys_json().as_bytes());
+    }
+    if args.markdown {
+        return write_stdout(keys_markdown().as_bytes());
+    }
+    let (kpis, set) = if args.kpi || args.set { (args.kpi, args.set) } else { (true, true) };
+    if kpis {
+        if !args.kpi {
+            out!("# KPIs (--for, --kpi; columns of replications.csv, sweep.csv, compare -o)");
+        }
+        for name in kpi_names() {
+            out!("{name}");
+        }
+    }
+    if args.set {
+        for (k, v) in key_defaults() {
+            out!("{k}={v}");
+        }
+    } else if set {
+        out!("");
+        out!(
+            "# scenario keys (--set KEY=VALUE, --set-a, --set-b, --vary KEY=V1,V2 or FROM..TO:STEP): KEY = DEFAULT  # \
+             type, unit, range: description"
+        );
+        for line in key_lines() {
+            out!("{line}");
+        }
+    }
+    Ok(0)
 }
 
-/// `dialer.agents = 20  # integer, agents, 1 to 10000: Agents staffed`.
-pub fn line(k: &ScenarioKey) -> String {
-    let value = default_of(k).map(|v| format!(" = {v}")).unwrap_or_default();
-    format!("{}{value}  # {}: {}", k.name, shape(k), k.description)
-}
-
-/// The key reference as a Markdown page: one table per section.
-pub fn markdown() -> String {
-    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
-    let code = |s: Option<String>| match s {
-        Some(v) if v.chars().count() > 60 => format!("`{}…`", cell(&v.chars().take(57).collect::<String>())),
-        Some(v) => format!("`{}`", cell(&v)),
-        None => "—".into(),
-    };
-    let mut out = String::from(
-        "# Scenario keys\n\n\
-         <!-- Generated by `dialsim keys --markdown` from the key table (src/scenario/schema/); a test \
-         (tests/it/keys.rs) keeps this page equal to that output. Do not edit by hand. -->\n\n\
-         Every key a scenario accepts: set it in the scenario file, or on the command line with `--set KEY=VALUE` \
-         (`simulate`, `sweep`, `frontier`, `compare`), `--set-a`/`--set-b` (`compare`) or `--vary KEY=V1,V2` \
-         (`sweep`). *Default* is the value in the embedded `default` scenario (for a name with a variable part, \
-         the value of each name the default sets); *left out* is the value a scenario file that does not name \
-         the key gets (— : the key stays unset). A range holds for each element of a list. Names with `<type>` stand for a number type with a population section (mobile, fixedLine, \
-         fixedLineOrMobile, voip, personalNumber), `<number_type>` for any libphonenumber type, `<digits>` for \
-         a national prefix, and `NAME[].KEY` for a key of each `[[NAME]]` entry. A distribution is \
-         `{ dist = \"exponential\", mean = M }`, `{ dist = \"lognormal\", mean = M, cv = C }` or \
-         `{ dist = \"fixed\", value = V }`.\n\n\
-         `dialsim keys` lists the same keys on the terminal, `dialsim keys --json` as JSON (with the KPIs), \
-         `dialsim keys SCENARIO` the values of a scenario and which of them its file sets.\n",
+/// `dialsim keys SCENARIO`: every value, marked by where it came from.
+fn scenario_values(path: &str) -> Result<i32> {
+    let scenario = ScenarioValues::read(path)?;
+    out!(
+        "# {}: KEY = VALUE  # file (set by the scenario) | default (left out: the built-in value) | not set",
+        scenario.name
     );
-    let mut section = "";
-    for k in dialsim::scenario_keys() {
-        let head = k.name.split(['.', '[']).next().unwrap_or("");
-        if head != section {
-            section = head;
-            let title = if k.name.contains('.') || k.name.contains("[]") || head == "shifts" {
-                format!("`[{head}]`")
-            } else {
-                "Top level".into()
-            };
-            out.push_str(&format!(
-                "\n## {title}\n\n| key | type | unit | range or values | default | left out | description |\n\
-                 |---|---|---|---|---|---|---|\n"
-            ));
+    for v in scenario.values()? {
+        match &v.value {
+            Some(value) => out!("{} = {value}  # {}", v.name, if v.from_file { "file" } else { "default" }),
+            None => out!("{}  # not set", v.name),
         }
-        let mut range = k.range_text();
-        let allowed = k.allowed();
-        if !allowed.is_empty() {
-            let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
-            range = if range.is_empty() { list } else { format!("{range}; {list}") };
-        }
-        out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} | {} |\n",
-            cell(&k.name),
-            k.kind.as_str(),
-            cell(k.unit),
-            cell(&range),
-            code(default_of(k)),
-            code(k.absent_value()),
-            cell(&k.description)
-        ));
     }
-    out
+    Ok(0)
 }

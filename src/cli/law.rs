@@ -3,6 +3,7 @@
 
 use anyhow::Result;
 use clap::Args;
+use dialsim::jobs::{JurisdictionLaw, LawJob, RegimeLaw};
 
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
@@ -18,31 +19,18 @@ pub struct LawArgs {
 }
 
 pub fn run(args: LawArgs) -> Result<i32> {
-    use dialsim::jurisdiction::{self, Jurisdiction};
-    let date: jiff::civil::Date = match &args.date {
-        Some(d) => d.trim().parse().map_err(|e| dialsim::Error::Request(format!("--date {d:?}: {e}")))?,
-        None => jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date(),
+    let date = match &args.date {
+        Some(d) => Some(d.trim().parse().map_err(|e| dialsim::Error::Request(format!("--date {d:?}: {e}")))?),
+        None => None,
     };
-    let (list, only): (Vec<&'static Jurisdiction>, Option<&'static str>) = match args.which.as_deref() {
-        None => (jurisdiction::ALL.iter().copied().chain([jurisdiction::generic()]).collect(), None),
-        Some(w) => match (jurisdiction::by_code(w), jurisdiction::regime(w)) {
-            (Some(j), _) => (vec![j], None),
-            (None, Some(r)) => (vec![r.jurisdiction()], Some(r.name)),
-            (None, None) => {
-                let names = dialsim::Profile::names().join(", ");
-                anyhow::bail!(dialsim::Error::Request(format!(
-                    "no jurisdiction or regime {w:?}: expected one of {names}"
-                )))
-            }
-        },
-    };
-    for j in list {
+    let law = LawJob { which: args.which, date }.run()?;
+    let date = law.date;
+    for JurisdictionLaw { jurisdiction: j, regimes } in law.jurisdictions {
         let title = if j.is_generic() { "Any other country".to_string() } else { format!("{} ({})", j.name, j.code) };
         out!("{title}");
-        let now = j.regime_on(date);
-        for r in j.regimes.iter().filter(|r| only.is_none_or(|o| o == r.name)) {
+        for RegimeLaw { regime: r, in_force } in regimes {
             let from = r.from_date().map(|d| format!("from {d}")).unwrap_or_else(|| "earliest".into());
-            let mark = if std::ptr::eq(now, r) { format!("  <- in force on {date}") } else { String::new() };
+            let mark = if in_force { format!("  <- in force on {date}") } else { String::new() };
             out!("  {} ({from}){mark}", r.name);
             out!("    {}", r.summary);
             let rules = &r.rules;
@@ -50,10 +38,7 @@ pub fn run(args: LawArgs) -> Result<i32> {
             out!(
                 "    abandonment: at most {:.0} % of live answers per {} ({policy}); silence {} s; ring {} s",
                 100.0 * rules.abandon_limit,
-                match rules.window {
-                    jurisdiction::AbandonWindow::Day => "24 h",
-                    jurisdiction::AbandonWindow::ThirtyDays => "30 days",
-                },
+                rules.window.describe(),
                 rules.max_silence_s,
                 rules.min_ring_s
             );

@@ -5,8 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Subcommand;
-use dialsim::Plan;
-use dialsim::plan_derive::{Metadata, UNKNOWN_VERSION, plan_csv, regions_csv, version_in_path};
+use dialsim::jobs::{DerivePlanJob, PlanFacts};
 
 #[derive(Subcommand, Debug)]
 pub enum PlanCommand {
@@ -42,60 +41,48 @@ pub fn run(cmd: PlanCommand) -> Result<i32> {
     match cmd {
         PlanCommand::List => {
             out!("{:<6} {:<8} {:>6} {:>20}  types", "plan", "code", "rows", "numbers");
-            for name in Plan::embedded_names() {
-                let plan = Plan::embedded(name)?;
-                let counts = plan.counts();
-                let total: u64 = counts.values().sum();
-                let types: Vec<&str> = counts.keys().map(|t| t.as_str()).collect();
+            for plan in PlanFacts::embedded()? {
+                let types: Vec<&str> = plan.numbers.iter().map(|(t, _)| *t).collect();
                 out!(
                     "{:<6} {:<8} {:>6} {:>20}  {}",
-                    name,
-                    format!("+{}", plan.country_code()),
-                    plan.rows().len(),
-                    total,
+                    plan.name,
+                    format!("+{}", plan.country_code),
+                    plan.rows.len(),
+                    plan.total(),
                     types.join(",")
                 );
             }
         }
         PlanCommand::Show { plan } => {
-            let plan = Plan::resolve(&plan)?;
-            out!("plan {} (+{}), {} rows", plan.name(), plan.country_code(), plan.rows().len());
-            for c in plan.comments() {
+            let plan = PlanFacts::named(&plan)?;
+            out!("plan {} (+{}), {} rows", plan.name, plan.country_code, plan.rows.len());
+            for c in &plan.comments {
                 out!("# {c}");
             }
             out!("");
             out!("{:<20} {:>20}", "type", "numbers");
-            for (kind, n) in plan.counts() {
-                out!("{:<20} {:>20}", kind.as_str(), n);
+            for (kind, n) in &plan.numbers {
+                out!("{:<20} {:>20}", kind, n);
             }
             out!("");
             out!("region,type,prefix,length,numbers");
-            for r in plan.rows() {
+            for r in &plan.rows {
                 out!("{},{},{},{},{}", r.region, r.kind, r.prefix, r.length, r.count());
             }
         }
         PlanCommand::Derive { metadata, region, regions, metadata_version, output } => {
-            let meta = Metadata::load(&metadata)?;
-            let version = metadata_version
-                .or_else(|| version_in_path(&metadata.display().to_string()))
-                .unwrap_or_else(|| UNKNOWN_VERSION.to_string());
-            let text = if regions {
-                regions_csv(&meta, &version)
-            } else {
-                let ids: Vec<String> = region.iter().map(|r| r.trim().to_ascii_uppercase()).collect();
-                plan_csv(&meta, &ids, &version)?
-            };
-            match output.filter(|p| !dialsim::output::is_stdout(p)) {
-                Some(path) => {
-                    let mut file = dialsim::output::AtomicFile::create(&path, dialsim::output::Privacy::Public)?;
-                    file.write_all(text.as_bytes()).map_err(|e| dialsim::Error::io(&path, e))?;
-                    file.commit()?;
-                    note!("dialsim: wrote {} (libphonenumber metadata {version})", path.display());
-                }
-                None => {
+            let regions = (!regions).then_some(region);
+            let job = DerivePlanJob { metadata, regions, metadata_version, output };
+            let derived = job.run()?;
+            match (derived.text, &job.output) {
+                (Some(text), _) => {
                     let mut out = std::io::stdout().lock();
                     out.write_all(text.as_bytes()).map_err(dialsim::Error::Output)?;
                 }
+                (None, Some(path)) => {
+                    note!("dialsim: wrote {} (libphonenumber metadata {})", path.display(), derived.version)
+                }
+                (None, None) => {}
             }
         }
     }

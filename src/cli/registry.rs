@@ -1,17 +1,17 @@
 //! `dialsim registry`: the system of record kept across campaigns (an SQLite file or a PostgreSQL database). Each subcommand maps its
-//! flags to one library call of [`dialsim::registry`] and prints the result.
+//! flags to one action of [`RegistryJob`] and prints what it did.
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
-use dialsim::registry::{self, Kind};
+use dialsim::jobs::{Import, ImportStopped, Imported, Kind, RegistryJob};
 
 /// Where the registry is.
 #[derive(Args, Debug, Clone)]
 pub struct RegistryArg {
     /// The registry: an SQLite file or a postgres://USER@HOST/DB URL (created by `registry init`)
-    #[arg(long, value_name = "PATH", default_value = registry::DEFAULT_PATH, global = true)]
+    #[arg(long, value_name = "PATH", default_value = RegistryJob::DEFAULT, global = true)]
     registry: String,
 }
 
@@ -103,44 +103,34 @@ pub struct PruneArgs {
     scenario: Option<String>,
 }
 
-fn key_of(number: &str, plan: &str) -> Result<u64> {
-    let plan = dialsim::Plan::resolve(plan)?;
-    let normalizer = dialsim::Normalizer::for_plan(&plan);
-    let n = normalizer
-        .parse(number)
-        .map_err(|e| dialsim::Error::Request(format!("'{number}' is not a phone number: {e}")))?;
-    Ok(n.key())
-}
-
 pub fn run(args: RegistryArgs) -> Result<i32> {
     let at = &args.at.registry;
+    let job = RegistryJob { registry: at.clone() };
     match args.command {
         RegistryCommand::Init => {
-            let mut r = registry::create(at)?;
-            note!("dialsim: registry {at} at schema version {}", r.schema_version()?);
+            let version = job.init()?;
+            note!("dialsim: registry {at} at schema version {version}");
         }
         RegistryCommand::Import(a) => {
-            let plan = dialsim::Plan::resolve(&a.plan)?;
-            let options = a.input.options(&plan).map_err(super::input_args::with_flags)?;
-            let mut r = registry::open(at)?;
-            for file in &a.files {
-                let started = std::time::Instant::now();
-                let batch = registry::import_batch(file, a.kind, a.name.as_deref(), a.date.as_deref(), &options)
-                    .map_err(super::input_args::with_flags)?;
-                let rows = batch.number_rows();
-                r.apply(&batch).with_context(|| format!("importing {file}"))?;
-                let secs = started.elapsed().as_secs_f64();
+            let kind = a.kind;
+            let import =
+                Import { files: a.files, kind, name: a.name, date: a.date, plan: a.plan, reading: a.input.reading() };
+            let told = &mut |Imported { file, rows, seconds }: Imported<'_>| {
                 note!(
-                    "dialsim: {file}: {rows} numbers imported as {} in {secs:.2} s ({:.0} rows/s)",
-                    a.kind.as_str(),
-                    rows as f64 / secs.max(1e-9)
-                );
-            }
+                    "dialsim: {file}: {rows} numbers imported as {} in {seconds:.2} s ({:.0} rows/s)",
+                    kind.as_str(),
+                    rows as f64 / seconds.max(1e-9)
+                )
+            };
+            job.import(&import, told).map_err(|ImportStopped { error, applying }| match applying {
+                // The registry refused a file's numbers: say which file.
+                Some(file) => anyhow::Error::new(error).context(format!("importing {file}")),
+                None => super::input_args::with_flags(error).into(),
+            })?;
         }
         RegistryCommand::Status(a) => {
-            let mut r = registry::open(at)?;
-            let day = a.on.unwrap_or_else(|| jiff::Zoned::now().date());
-            let s = registry::status(r.as_mut(), day)?;
+            let s = job.status(a.on)?;
+            let (day, s) = (s.day, s.status);
             if a.json {
                 println!("{}", serde_json::to_string_pretty(&s)?);
             } else {
@@ -164,40 +154,30 @@ pub fn run(args: RegistryArgs) -> Result<i32> {
             }
         }
         RegistryCommand::Access(a) => {
-            let key = key_of(&a.number, &a.plan)?;
-            let held = registry::open(at)?.held(key)?;
+            let held = job.access(&a.number, &a.plan)?;
             println!("{}", serde_json::to_string_pretty(&held)?);
         }
         RegistryCommand::Erase(a) => {
-            let key = key_of(&a.number, &a.plan)?;
-            let mut r = registry::open(at)?;
-            let held = registry::erase(r.as_mut(), key)?;
-            let out = serde_json::json!({ "erased": held.number, "grounds": registry::ERASURE_GROUNDS, "kept": held });
-            println!("{}", serde_json::to_string_pretty(&out)?);
+            let erased = job.erase(&a.number, &a.plan)?;
+            println!("{}", serde_json::to_string_pretty(&erased.document())?);
         }
         RegistryCommand::Export(a) => {
-            let n = registry::export(registry::open(at)?.as_mut(), &a.out)?;
+            let n = job.export(&a.out)?;
             note!("dialsim: wrote {n} suppressed numbers to {}", a.out.display());
         }
         RegistryCommand::Close(a) => {
-            let batch = registry::list_batch(&a.manifest)?;
-            let sha = batch.list.as_ref().map(|l| l.list_sha256.clone()).unwrap_or_default();
-            let source = registry::SourceInfo { kind: "close-list".into(), ..batch.source };
-            let n = registry::open(at)?.close_list(&sha, &source)?;
+            let n = job.close(&a.manifest)?;
             note!(
                 "dialsim: registry {at}: closed the list of {} ({n} numbers may be listed again)",
                 a.manifest.display()
             );
         }
         RegistryCommand::Prune(a) => {
-            let retention = match &a.scenario {
-                Some(path) => dialsim::Scenario::load(path, &[])?.compliance.retention,
-                None => dialsim::RetentionSection::default(),
-            };
-            let n = registry::prune(registry::open(at)?.as_mut(), jiff::Timestamp::now(), &retention)?;
+            let pruned = job.prune(a.scenario.as_deref())?;
             note!(
-                "dialsim: pruned {n} receipts of consents withdrawn more than {} days ago",
-                retention.withdrawn_receipt_days
+                "dialsim: pruned {} receipts of consents withdrawn more than {} days ago",
+                pruned.receipts,
+                pruned.withdrawn_receipt_days
             );
         }
     }

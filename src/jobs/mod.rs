@@ -27,17 +27,28 @@
 //! - [`run_series`] (feature `registry`): campaigns one after another against one registry, each reading what the earlier ones
 //!   wrote back ([`Series`], `series.csv`).
 //! - [`prior`] and [`write_back`]: what a campaign reads from a registry and writes back to it.
+//! - The command line describing the library's tables and its own: [`PlanFacts`] and [`DerivePlanJob`]
+//!   (feature `derive`: a plan from libphonenumber's metadata); the key and KPI references ([`key_lines`],
+//!   [`keys_json`], [`keys_markdown`], [`ScenarioValues`], [`key_completions`]); [`LawJob`], the regimes of
+//!   each jurisdiction; [`DocsJob`], documentation files written into a folder as a set; [`RegistryJob`]
+//!   (feature `registry`), the registry's own commands.
 
 mod audit;
 mod bench;
 mod calibrate;
 mod campaign;
 mod compare;
+mod docs;
 mod filter;
 mod front;
 mod grid;
+mod keys;
+mod law;
 mod list;
+mod plan;
 mod reading;
+#[cfg(feature = "registry")]
+mod registry;
 mod report;
 mod scrub;
 #[cfg(feature = "registry")]
@@ -76,3 +87,18 @@ pub use crate::plan::space::Selection;
 pub use crate::plan::{NumberType, Plan};
 pub use crate::report::{AuditJson, CompareCsv, Export, Report, RunReport, SummaryJson, Table};
 pub use crate::scenario::{Profile, Scenario, ScenarioSource, parse_mix};
+
+// Plans, keys, law, docs and the registry's commands (the command line describing the library's tables).
+/// What a registry import's files hold (feature `registry`); its one public path.
+#[cfg(feature = "registry")]
+pub use crate::registry::files::Kind;
+pub use docs::DocsJob;
+pub use keys::{
+    KeyCompletions, ScenarioValues, key_completions, key_defaults, key_lines, keys_json, keys_markdown, kpi_names,
+};
+pub use law::{JurisdictionLaw, Law, LawJob, RegimeLaw};
+pub use plan::PlanFacts;
+#[cfg(feature = "derive")]
+pub use plan::{DerivePlanJob, DerivedPlan};
+#[cfg(feature = "registry")]
+pub use registry::{Erased, Import, ImportStopped, Imported, Pruned, RegistryJob, RegistryStatus};

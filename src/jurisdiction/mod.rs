@@ -29,6 +29,16 @@ pub enum AbandonWindow {
     ThirtyDays,
 }
 
+impl AbandonWindow {
+    /// The window in words: `24 h`, `30 days`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            AbandonWindow::Day => "24 h",
+            AbandonWindow::ThirtyDays => "30 days",
+        }
+    }
+}
+
 /// Why a number may be called: its lawful basis, declared by the list it comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -70,7 +70,7 @@ impl std::str::FromStr for Kind {
 /// `name` defaults to the file's name; a register needs its snapshot `date` (YYYY-MM-DD).
 ///
 /// ```
-/// use dialsim::registry::{Kind, import_batch};
+/// use dialsim::{jobs::Kind, registry::import_batch};
 /// let options = dialsim::exclude::InputOptions::for_plan(&dialsim::Plan::embedded("cz")?);
 /// let batch = import_batch("data/known/dnc-register.csv", Kind::Register, Some("nevolajte-mi"), Some("2026-01-01"), &options)?;
 /// assert_eq!(batch.bulk.as_ref().map(|b| b.keys.len()), Some(3000));

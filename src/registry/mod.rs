@@ -13,7 +13,8 @@
 //! suppressed numbers, the bases) and hands it to the run as plain data.
 
 mod cache;
-mod files;
+// `files::Kind`, what an import's files hold, is public once: as `jobs::Kind`, the import request's vocabulary.
+pub(crate) mod files;
 mod ops;
 #[cfg(feature = "postgres")]
 mod pg;
@@ -24,7 +25,7 @@ mod state;
 use serde::Serialize;
 
 pub use cache::{CACHE_FP_RATE, cache_path, clash, clashes, exclusion_filter, stamp_id};
-pub use files::{Kind, campaign_batch, exclusive_list_batch, import_batch, list_batch};
+pub use files::{campaign_batch, exclusive_list_batch, import_batch, list_batch};
 pub use ops::{RegisterAge, Status, bases_by_number, erase, export, prune, status, suppression_list};
 #[cfg(feature = "postgres")]
 pub use pg::{PgRegistry, WRITE_LOCK, redact};
@@ -51,7 +52,7 @@ pub const ISSUED: &str = "issued";
 /// Where a batch of rows came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SourceInfo {
-    /// What was imported or written back: a [`Kind`]'s name, `campaign`, `list`, `erasure`.
+    /// What was imported or written back: a [`Kind`](crate::jobs::Kind)'s name, `campaign`, `list`, `erasure`.
     pub kind: String,
     /// Its name (a register's name, a file's name).
     pub name: String,
