@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
+use dialsim::ScenarioSource;
 use dialsim::analysis::Progress;
-use dialsim::jobs::{Note, SimulateDone, SimulateJob, Until};
+use dialsim::jobs::{SimulateDone, SimulateJob, Until};
 use dialsim::report::{Export, RunReport, Table};
-use dialsim::{Scenario, ScenarioSource};
 
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
@@ -64,23 +64,6 @@ pub struct SimulateArgs {
     every: String,
     #[command(flatten)]
     limits: super::grid_args::LimitArgs,
-}
-
-/// The scenario named on the command line (or the embedded default), with overrides. What the caller should be
-/// told of it ([`dialsim::jobs::scenario_notes`]) is told once on stderr (a sweep loads its scenario often).
-pub(crate) fn load_scenario(path: &Option<String>, set: &[String]) -> dialsim::Result<Scenario> {
-    let scenario = ScenarioSource::named(path.as_deref()).load(set)?;
-    static TOLD: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-    for note in dialsim::jobs::scenario_notes(&scenario, set) {
-        let (Note::Warning(text) | Note::Remark(text)) = &note else { continue };
-        let mut told = TOLD.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !told.contains(text) {
-            told.push(text.clone());
-            drop(told);
-            super::generate::print_note(note);
-        }
-    }
-    Ok(scenario)
 }
 
 /// Refuses `-` for an output folder: a folder of several files cannot go to stdout.

@@ -15,6 +15,9 @@
 //! - [`ScrubJob`]: a list scrubbed again against today's exclusion sources, its manifest carried over.
 //! - [`AuditJob`]: a run folder audited again from its files, against the sources and registry given.
 //! - [`GridJob`]: a sweep or a frontier into its folder (results, charts, record of processing, commit).
+//! - [`SweepJob`] and [`FrontierJob`]: `sweep` and `frontier` whole: every value checked and the grid sized
+//!   against the [`Limits`] before anything runs, then run into its folder ([`GridJob`]) with the report and
+//!   the ranking ([`Rank`]); [`MergeJob`]: the parts of a sharded one joined.
 //! - [`ReportJob`]: a self-contained HTML report of folders read back or of results just made, written whole.
 //! - [`CompareJob`]: two scenarios compared under common random numbers, compare.csv written whole.
 //! - [`CalibrateJob`]: a scenario fitted to a dialer's call log, written whole.
@@ -29,8 +32,11 @@ mod calibrate;
 mod campaign;
 mod compare;
 mod filter;
+mod frontier;
 mod grid;
+mod limits;
 mod list;
+mod merge;
 mod reading;
 mod report;
 mod scrub;
@@ -38,6 +44,7 @@ mod scrub;
 mod series;
 mod simulate;
 mod stage2;
+mod sweep;
 
 pub use audit::{AuditDone, AuditJob, SourceMatch};
 pub use calibrate::{CalibrateDone, CalibrateJob};
@@ -47,7 +54,17 @@ pub use campaign::{RunDone, RunJob, replications_into, run_into};
 pub use compare::{CompareJob, Side};
 pub use filter::{FilterDone, FilterJob};
 pub use grid::{GridDone, GridJob, SWEEP_CHARTED};
+// Grids (sweep, frontier, their merge) and the limits a job is held to: the jobs, their requests and results,
+// and the values parsed from their flags.
+pub use crate::analysis::{Constraint, RankBy, Vary};
+pub use crate::foundation::limits::Needs;
+pub use crate::generate::Shard;
+pub use crate::scenario::ScenarioSource;
+pub use frontier::{AgentList, FrontierJob, FrontierRun, PacerList, TargetList};
+pub use grid::{GridRequest, GridWritten, Rank, Ranked};
+pub use limits::{ByteSize, Limits};
 pub use list::{ListDesign, ListDone, ListJob, ListOrigin, NewList, record_list, registry_exclude};
+pub use merge::{GridKind, MergeDone, MergeJob};
 pub use reading::{Note, Notes, Reading, exclusion_sources, load_exclusions, scenario_notes, unbound};
 pub use report::ReportJob;
 pub use scrub::{ScrubDone, ScrubJob};
@@ -55,3 +72,4 @@ pub use scrub::{ScrubDone, ScrubJob};
 pub use series::{Series, SeriesJob, SeriesRow, run_series};
 pub use simulate::{SimulateDone, SimulateJob, Simulation, Until};
 pub use stage2::{SecondStageDone, SecondStageJob};
+pub use sweep::{SweepJob, SweepRun};
