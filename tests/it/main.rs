@@ -20,6 +20,7 @@ mod generate;
 mod hostile;
 mod input;
 mod jobs;
+mod jobs_grid;
 mod keys;
 mod law;
 mod limits;
