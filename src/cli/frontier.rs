@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use dialsim::jobs::{AgentList, FrontierJob, GridKind, PacerList, ScenarioSource, TargetList};
+use dialsim::ScenarioSource;
+use dialsim::jobs::{AgentList, FrontierJob, GridKind, PacerList, TargetList};
 
 use super::grid_args::{GridArgs, GridHelp, LimitArgs, MergeArgs, RankArgs, print_written};
 use super::simulate::with_progress;

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::Args;
-use dialsim::jobs::{
-    ByteSize, GridKind, GridRequest, GridWritten, Limits, MergeJob, Needs, Rank, ScenarioSource, Shard,
-};
+use dialsim::foundation::limits::Needs;
+use dialsim::jobs::{ByteSize, GridKind, GridRequest, GridWritten, Limits, MergeJob, Rank};
+use dialsim::{ScenarioSource, Shard};
 
 /// The limits a command is held to before it starts (`--max-memory`, `--max-disk`), flattened into the
 /// arguments of `simulate`, `sweep`, `frontier` and `compare`.

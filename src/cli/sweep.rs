@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use dialsim::jobs::{GridKind, ScenarioSource, SweepJob, Vary};
+use dialsim::ScenarioSource;
+use dialsim::jobs::{GridKind, SweepJob};
 
 use super::grid_args::{GridArgs, GridHelp, LimitArgs, MergeArgs, RankArgs, print_written};
 use super::simulate::with_progress;
@@ -63,7 +64,7 @@ pub fn run(args: SweepArgs) -> Result<i32> {
         return merge.run(GridKind::Sweep);
     }
     let rank = args.rank.request()?;
-    let vary: Vec<Vary> = args
+    let vary = args
         .vary
         .iter()
         .map(|v| v.parse().map_err(|e| dialsim::Error::Request(format!("--vary {v}: {e}"))))

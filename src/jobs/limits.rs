@@ -46,7 +46,8 @@ impl Limits {
     /// or when it is large.
     ///
     /// ```
-    /// use dialsim::jobs::{Limits, Needs};
+    /// use dialsim::foundation::limits::Needs;
+    /// use dialsim::jobs::Limits;
     /// let needs = Needs { memory: 2 << 30, disk: 0, seconds: 1.0 };
     /// let limits = Limits { max_memory: Some(1 << 30), max_disk: None };
     /// let err = limits.check("this sweep", &needs, None, "fewer points", false, &mut |_| {}).unwrap_err();

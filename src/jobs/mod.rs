@@ -55,11 +55,8 @@ pub use compare::{CompareJob, Side};
 pub use filter::{FilterDone, FilterJob};
 pub use grid::{GridDone, GridJob, SWEEP_CHARTED};
 // Grids (sweep, frontier, their merge) and the limits a job is held to: the jobs, their requests and results,
-// and the values parsed from their flags.
-pub use crate::analysis::{Constraint, RankBy, Vary};
-pub use crate::foundation::limits::Needs;
-pub use crate::generate::Shard;
-pub use crate::scenario::ScenarioSource;
+// and the values parsed from their flags. (Their requests also take `analysis::Vary`, `RankBy` and
+// `Constraint`, `Shard`, `ScenarioSource` and `foundation::limits::Needs`, public where they are defined.)
 pub use frontier::{AgentList, FrontierJob, FrontierRun, PacerList, TargetList};
 pub use grid::{GridRequest, GridWritten, Rank, Ranked};
 pub use limits::{ByteSize, Limits};

@@ -5,9 +5,8 @@
 use std::path::Path;
 
 use crate::common;
-use dialsim::jobs::{
-    FrontierJob, GridKind, GridRequest, Limits, MergeJob, Note, Rank, ScenarioSource, Shard, SweepJob,
-};
+use dialsim::jobs::{FrontierJob, GridKind, GridRequest, Limits, MergeJob, Note, Rank, SweepJob};
+use dialsim::{ScenarioSource, Shard};
 
 /// A quick grid request: half-hour days, two replications, seed 1, one thread.
 fn request<'a>(source: &'a ScenarioSource, set: &'a [String], out: &'a Path) -> GridRequest<'a> {
