@@ -30,11 +30,11 @@ pub struct SweepRun {
 }
 
 impl SweepJob<'_> {
-    /// Everything checked and made before the run, in this order: the folder not stdout, the KPIs known, each
-    /// key varied once, the grid's size, a charted first key numeric, the replications; then the scenario
-    /// loaded with the overrides, the grid sized from its corners and refused when too large, each varied value
-    /// loaded on its own (a bad one blamed on its `--vary`), every point loaded, the report checked, the folder
-    /// made and the seed drawn. What the scenarios say is told to `notes`, each text once.
+    /// Everything checked and made before the run, in this order: the folder not stdout, the KPIs known, a key
+    /// varied, each key varied once, the grid's size, a charted first key numeric, the replications; then the
+    /// scenario loaded with the overrides, the grid sized from its corners and refused when too large, each
+    /// varied value loaded on its own (a bad one blamed on its `--vary`), every point loaded, the report
+    /// checked, the folder made and the seed drawn. What the scenarios say is told to `notes`, each text once.
     ///
     /// ```
     /// use dialsim::jobs::{GridRequest, Limits, SweepJob};
@@ -61,6 +61,9 @@ impl SweepJob<'_> {
         for k in &self.kpis {
             crate::sim::kpi::lookup(k).map_err(|e| Error::Request(e.to_string()))?;
         }
+        if vary.is_empty() {
+            return Err(Error::Request("no --vary given: a sweep varies at least one key".into()));
+        }
         for (i, v) in vary.iter().enumerate() {
             if vary[..i].iter().any(|w| w.key == v.key) {
                 return Err(Error::Request(format!(
@@ -73,13 +76,12 @@ impl SweepJob<'_> {
         let sizes: Vec<usize> = vary.iter().map(|v| v.values.len()).collect();
         let points = check_grid_points(&sizes).map_err(|e| Error::Request(format!("--vary: {e}")))?;
         if g.plot
-            && let Some(first) = vary.first()
-            && let Some(bad) = first.values.iter().find(|x| x.parse::<f64>().is_err())
+            && let Some(bad) = vary[0].values.iter().find(|x| x.parse::<f64>().is_err())
         {
             return Err(Error::Request(format!(
                 "--plot charts the KPIs against the first --vary, {}, whose value '{bad}' is not a number; put a \
                  numeric --vary first, or leave out --plot",
-                first.key
+                vary[0].key
             )));
         }
         g.check_replications()?;

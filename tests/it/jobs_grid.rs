@@ -160,6 +160,8 @@ fn a_sweep_above_the_memory_limit_is_refused_before_its_folder_is_made_and_its_e
         vary: vec!["dialer.agents=5,6".parse().unwrap()],
         kpis: vec![],
     };
+    let nothing = SweepJob { vary: vec![], ..job(None, false) }.prepare(&mut |_| {}).unwrap_err();
+    assert!(nothing.to_string().starts_with("no --vary given"), "{nothing}");
     let err = job(Some(1000), false).prepare(&mut |_| {}).unwrap_err();
     assert!(err.to_string().starts_with("this sweep (2 points × 2 replications"), "{err}");
     assert!(err.to_string().contains("raise --max-memory"), "{err}");
