@@ -1,6 +1,7 @@
 //! What the grid subcommands (`sweep`, `frontier`) share: the flags of a replicated run over a sharded grid
-//! (flattened into each command's arguments), the checks before any point runs, the run folder and its
-//! commit, and the `merge` subcommand that joins the parts of a sharded run.
+//! (flattened into each command's arguments) mapped to the jobs' `GridRequest`, what a grid wrote printed, the
+//! `merge` subcommand that joins the parts of a sharded run (`MergeJob`), and the limits (`--max-memory`,
+//! `--max-disk`) every command that sizes its work flattens.
 
 use std::path::{Path, PathBuf};
 
