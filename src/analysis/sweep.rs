@@ -211,7 +211,7 @@ impl Sweep {
         vary: Vec<Vary>,
         set: &[String],
         shard: Shard,
-        load: impl Fn(&[String]) -> Result<Scenario>,
+        mut load: impl FnMut(&[String]) -> Result<Scenario>,
     ) -> Result<Sweep> {
         check_grid_points(&vary.iter().map(|v| v.values.len()).collect::<Vec<_>>())?;
         let points = grid(&vary);

@@ -4,9 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use dialsim::jobs::{
-    Export, Note, Progress, RunReport, Scenario, ScenarioSource, SimulateDone, SimulateJob, Table, Until,
-};
+use dialsim::jobs::{Export, Progress, RunReport, ScenarioSource, SimulateDone, SimulateJob, Table, Until};
 
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
@@ -63,23 +61,6 @@ pub struct SimulateArgs {
     every: String,
     #[command(flatten)]
     limits: super::grid_args::LimitArgs,
-}
-
-/// The scenario named on the command line (or the embedded default), with overrides. What the caller should be
-/// told of it ([`dialsim::jobs::scenario_notes`]) is told once on stderr (a sweep loads its scenario often).
-pub(crate) fn load_scenario(path: &Option<String>, set: &[String]) -> dialsim::Result<Scenario> {
-    let scenario = ScenarioSource::named(path.as_deref()).load(set)?;
-    static TOLD: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-    for note in dialsim::jobs::scenario_notes(&scenario, set) {
-        let (Note::Warning(text) | Note::Remark(text)) = &note else { continue };
-        let mut told = TOLD.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !told.contains(text) {
-            told.push(text.clone());
-            drop(told);
-            super::generate::print_note(note);
-        }
-    }
-    Ok(scenario)
 }
 
 /// Refuses `-` for an output folder: a folder of several files cannot go to stdout.
@@ -204,7 +185,6 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     if let Some(k) = &args.ci_for {
         check_kpi(k)?;
     }
-    super::grid_args::check_replication_count(args.replications, args.replications.max(args.max_replications))?;
     // The rest of the report's checks are the job's (SimulateJob::prepare).
     if let Some(p) = &args.report {
         super::report::refuse_stdout("--report", p)?;

@@ -5,11 +5,9 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use dialsim::analysis::{MergedSweep, Sweep, Vary, check_grid_points, corners};
-use dialsim::jobs::{GridDone, GridJob};
-use dialsim::report::SweepCsv;
+use dialsim::jobs::{GridKind, ScenarioSource, SweepJob};
 
-use super::grid_args::{GridArgs, GridHelp, LimitArgs, MergeArgs, RankArgs, check_value};
+use super::grid_args::{GridArgs, GridHelp, LimitArgs, MergeArgs, RankArgs, print_written};
 use super::simulate::with_progress;
 
 #[derive(Args, Debug)]
@@ -62,72 +60,19 @@ pub enum SweepCommand {
 
 pub fn run(args: SweepArgs) -> Result<i32> {
     if let Some(SweepCommand::Merge(merge)) = args.merge {
-        return merge.run(MergedSweep::read, &SweepCsv, |m| m.rows.len());
-    }
-    let scenario_arg = args.scenario.clone();
-    let dir = args.grid.dir()?;
-    for k in &args.kpis {
-        super::simulate::check_kpi(k)?;
+        return merge.run(GridKind::Sweep);
     }
     let rank = args.rank.request()?;
-    let vary: Vec<Vary> = args
+    let vary = args
         .vary
         .iter()
         .map(|v| v.parse().map_err(|e| dialsim::Error::Request(format!("--vary {v}: {e}"))))
         .collect::<Result<_, _>>()?;
-    for (i, v) in vary.iter().enumerate() {
-        if vary[..i].iter().any(|w| w.key == v.key) {
-            anyhow::bail!(dialsim::Error::Request(format!(
-                "--vary {} is given twice; list all its values in one --vary {}=V1,V2,...",
-                v.key, v.key
-            )));
-        }
-    }
-    // Counted before any point is listed or loaded: a grid of millions of points is refused here.
-    let sizes: Vec<usize> = vary.iter().map(|v| v.values.len()).collect();
-    let points = check_grid_points(&sizes).map_err(|e| dialsim::Error::Request(format!("--vary: {e}")))?;
-    if args.plot
-        && let Some(bad) = vary[0].values.iter().find(|x| x.parse::<f64>().is_err())
-    {
-        anyhow::bail!(dialsim::Error::Request(format!(
-            "--plot charts the KPIs against the first --vary, {}, whose value '{bad}' is not a number; put a \
-             numeric --vary first, or leave out --plot",
-            vary[0].key
-        )));
-    }
-    args.grid.check_replications()?;
-    // The fixed overrides, then the sweep sized (before any value is checked or point loaded: a sweep too large
-    // costs no more), then each varied value on its own: a bad value is blamed on the flag that gave it.
-    super::simulate::load_scenario(&scenario_arg, &args.set)?;
-    let (low, high) = corners(&vary);
-    let [low, high] = [low, high].map(|corner| {
-        let overrides: Vec<String> = args.set.iter().chain(&corner).cloned().collect();
-        super::simulate::load_scenario(&scenario_arg, &overrides)
-    });
-    args.grid.check_needs(&args.limits, (&scenario_arg, &args.set), [low, high], points as u64, "this sweep")?;
-    for v in &vary {
-        for x in &v.values {
-            let key_value = format!("{}={x}", v.key);
-            check_value(&scenario_arg, &args.set, key_value.clone(), &format!("--vary {key_value}"))?;
-        }
-    }
-    // Every point's scenario is checked before any runs.
-    let sweep =
-        Sweep::new(vary, &args.set, args.grid.shard(), |set| super::simulate::load_scenario(&scenario_arg, set))?;
-    let (folder, seed, threads, report) =
-        args.grid.open(&dir, &scenario_arg, sweep.scenarios().map(|(_, s)| s), (args.report.as_ref(), &args.kpis))?;
-    let replications = args.grid.replications;
-    let job = GridJob { folder, seed, replications, threads, charts: args.plot.then(|| args.kpis.clone()) };
-    let total = (sweep.scenarios().count() as u64) * u64::from(replications);
-    let GridDone { result, charts } = with_progress(total, |progress| job.sweep(&sweep, progress))?;
-    args.grid.committed(&dir, seed, "sweep.csv", result.rows.len());
-    for name in charts {
-        note!("dialsim: wrote {}", dir.join(name).display());
-    }
-    let scenarios: Vec<&dialsim::Scenario> = sweep.scenarios().map(|(_, s)| s).collect();
-    super::report::write_for(report, None, |r| r.add_sweep(&result, scenarios.first().copied()))?;
-    if let Some(rank) = rank {
-        rank.print(|by, constraints| result.ranking(by, constraints))?;
-    }
+    let source = ScenarioSource::named(args.scenario.as_deref());
+    let grid = args.grid.request((&source, &args.set), &args.limits, args.plot, args.report.as_deref(), rank);
+    let job = SweepJob { grid, vary, kpis: args.kpis.clone() };
+    let sweep = job.prepare(&mut super::generate::print_note)?;
+    let done = with_progress(sweep.total(), |progress| sweep.run(progress))?;
+    print_written(&done)?;
     Ok(0)
 }

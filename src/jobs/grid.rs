@@ -3,11 +3,19 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::analysis::{Frontier, FrontierResult, Progress, Sweep, SweepResult};
+use super::limits::{Limits, threads};
+use super::reading::{Note, Notes, scenario_notes};
+use super::report::ReportJob;
+use crate::analysis::{
+    Constraint, Frontier, FrontierResult, Progress, RankBy, Ranking, Sweep, SweepResult, check_replications,
+    grid_needs, shard_point_count,
+};
 use crate::foundation::error::{Error, Result};
+use crate::generate::Shard;
 use crate::output::{Privacy, RunFolder};
-use crate::report::{FrontierCsv, SweepCsv};
+use crate::report::{Export, FrontierCsv, Report, SweepCsv, Table};
 use crate::scenario::{Scenario, ScenarioSource};
+use crate::sim::Campaign;
 
 /// The KPIs a sweep charts when none are named.
 pub const SWEEP_CHARTED: [&str; 3] = ["abandon_rate", "occupancy", "contacts_per_agent_hour"];
@@ -101,4 +109,282 @@ fn commit(mut folder: RunFolder, seed: u64, scenarios: &[&Scenario]) -> Result<(
     crate::report::write_processing(&mut folder, scenarios)?;
     folder.commit(seed, crate::output::manifest::scenario_sha256(scenarios))?;
     Ok(())
+}
+
+/// What every grid (a sweep, a frontier) is asked besides its points: the scenario, how the points run and
+/// where the results go. Refusals name the command line's flags (`--replications`, `--threads`, `--report`,
+/// `--kpi`).
+#[derive(Clone, Debug)]
+pub struct GridRequest<'a> {
+    /// The scenario's source.
+    pub source: &'a ScenarioSource,
+    /// Its text overrides (`key=value`), at every point.
+    pub set: &'a [String],
+    /// Replications per point (the same seeds at every point: common random numbers).
+    pub replications: u32,
+    /// The seed; none: a fresh one, told as a [`Note::Seed`] when the folder is made.
+    pub seed: Option<u64>,
+    /// Worker threads; none: every core (the results do not depend on them).
+    pub threads: Option<usize>,
+    /// The output folder, written as a set with its manifest (`-` is refused: a folder cannot go to stdout).
+    pub out: &'a Path,
+    /// The points this run takes ([`Shard::WHOLE`]: all).
+    pub shard: Shard,
+    /// The memory and disk the grid may take.
+    pub limits: Limits,
+    /// Tell the grid's estimate even when it is small (it is told anyway when large).
+    pub verbose: bool,
+    /// Draw the charts into the folder.
+    pub plot: bool,
+    /// The HTML report to write too.
+    pub report: Option<&'a Path>,
+    /// Rank the points.
+    pub rank: Option<Rank>,
+}
+
+/// How a grid's points are ranked: by a KPI, among those meeting every constraint, as a table or JSON.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rank {
+    /// The KPI and which way is better.
+    pub by: RankBy,
+    /// The constraints every ranked point meets.
+    pub constraints: Vec<Constraint>,
+    /// Write the ranking as JSON instead of a table.
+    pub json: bool,
+}
+
+/// A grid's points ranked, and the ranking written out.
+#[derive(Clone, Debug)]
+pub struct Ranked {
+    /// The ranking (its warnings are for the caller to show).
+    pub ranking: Ranking,
+    /// It written as a table, or as pretty JSON ending in a line end ([`Rank::json`]).
+    pub text: String,
+}
+
+/// What a grid run into its folder made and wrote.
+#[derive(Debug)]
+pub struct GridWritten<R> {
+    /// The results.
+    pub result: R,
+    /// The results file in the committed folder (`sweep.csv`, `frontier.csv`).
+    pub file: PathBuf,
+    /// The points run (of this shard).
+    pub points: usize,
+    /// The seed.
+    pub seed: u64,
+    /// Replications per point.
+    pub replications: u32,
+    /// The chart files written in the folder.
+    pub charts: Vec<PathBuf>,
+    /// The HTML report written.
+    pub report: Option<PathBuf>,
+    /// The ranking, when asked for.
+    pub ranked: Option<Ranked>,
+}
+
+/// Refuses `-` for an output folder: a folder of several files cannot go to stdout.
+fn refuse_stdout_folder(dir: &Path) -> Result<()> {
+    if crate::output::is_stdout(dir) {
+        return Err(Error::Request(
+            "-o -: a folder of files cannot be written to stdout; use --json for the summary on stdout, or name a \
+             folder (./- for one called '-')"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses `--replications 0` (nothing to estimate from), then a largest count (`most`) refused for memory;
+/// both blamed on `--replications`.
+pub(crate) fn check_replication_count(replications: u32, most: u32) -> Result<()> {
+    if replications == 0 {
+        return Err(Error::Request("--replications must be at least 1".into()));
+    }
+    check_replications(u64::from(most)).map_err(|e| Error::Request(format!("--replications: {e}")))
+}
+
+/// A scenario that failed to load because of one value, the error blamed on `blame` (the flag that gave it,
+/// with the value: `--agents 0`).
+pub(crate) fn blame_on<T>(loaded: Result<T>, blame: &str) -> Result<T> {
+    loaded.map_err(|e| match e {
+        Error::Scenario { origin: crate::foundation::error::Origin::Override { .. }, message } => {
+            Error::Request(format!("{blame}: {message}"))
+        }
+        other => other,
+    })
+}
+
+/// The scenario of a grid loaded with overrides, its text read once, and what the caller should know of it
+/// ([`scenario_notes`]) told once however many points say it.
+pub(crate) struct Loader<'a> {
+    source: &'a ScenarioSource,
+    text: Option<(String, std::borrow::Cow<'static, str>)>,
+    told: Vec<String>,
+}
+
+impl<'a> Loader<'a> {
+    pub(crate) fn new(source: &'a ScenarioSource) -> Loader<'a> {
+        Loader { source, text: None, told: Vec::new() }
+    }
+
+    /// The scenario with `set`, what it says told to `notes` (each text once).
+    pub(crate) fn load(&mut self, set: &[String], notes: &mut Notes<'_>) -> Result<Scenario> {
+        let (name, text) = match &self.text {
+            Some(t) => t,
+            None => self.text.insert(self.source.text()?),
+        };
+        let scenario = Scenario::parse(name, text, set)?;
+        for note in scenario_notes(&scenario, set) {
+            let (Note::Warning(text) | Note::Remark(text)) = &note else { continue };
+            if !self.told.contains(text) {
+                self.told.push(text.clone());
+                notes(note);
+            }
+        }
+        Ok(scenario)
+    }
+}
+
+impl GridRequest<'_> {
+    /// Refuses `-` for the output folder.
+    pub(crate) fn check_out(&self) -> Result<()> {
+        refuse_stdout_folder(self.out)
+    }
+
+    /// Refuses a replication count refused by the library, blamed on `--replications`.
+    pub(crate) fn check_replications(&self) -> Result<()> {
+        check_replication_count(self.replications, self.replications)
+    }
+
+    /// Sizes the run of `points` grid points before any is loaded — the calls of a run from pilots of the
+    /// grid's smallest and largest `corners` (a corner that does not load, a value blamed later on its flag,
+    /// sized as the `base` scenario), the rest from [`grid_needs`] — and refuses it (or tells it) by
+    /// [`GridRequest::limits`]. `what` names the grid.
+    pub(crate) fn check_needs(
+        &self,
+        corners: [Result<Scenario>; 2],
+        mut base: impl FnMut(&mut Notes<'_>) -> Result<Scenario>,
+        points: u64,
+        what: &str,
+        notes: &mut Notes<'_>,
+    ) -> Result<()> {
+        let points = shard_point_count(points, self.shard);
+        let threads = threads(self.threads)?;
+        // The pilot's seed only sizes the grid; the run's seed is drawn (and told) when the folder is made.
+        let seed = self.seed.unwrap_or(0);
+        let mut calls = |corner: Result<Scenario>, notes: &mut Notes<'_>| -> Result<u64> {
+            let scenario = match corner {
+                Ok(s) => s,
+                Err(_) => base(notes)?,
+            };
+            Ok(Campaign::new(scenario)?.estimate(seed).calls)
+        };
+        let [low, high] = corners;
+        let (low, high) = (calls(low, notes)?, calls(high, notes)?);
+        let (most, mean) = (low.max(high), low.saturating_add(high) / 2);
+        let replications = u64::from(self.replications);
+        let needs = grid_needs(points, replications, most, mean, threads as u64);
+        let what = format!("{what} ({points} points × {replications} replications, up to about {most} calls a run)");
+        let smaller = "fewer points or replications, or a shorter campaign per point";
+        self.limits.check(&what, &needs, Some(self.out), smaller, self.verbose, notes)
+    }
+
+    /// Everything made before the runs once every point is checked — the report checked (showing `kpis`), the
+    /// folder made ([`GridJob::folder`]: not holding an input of the points' `scenarios`), the seed drawn
+    /// and the threads counted — with the charts of `charts` when asked.
+    pub(crate) fn open<'s>(
+        &self,
+        scenarios: impl Iterator<Item = &'s Scenario>,
+        kpis: &[String],
+        charts: Vec<String>,
+        notes: &mut Notes<'_>,
+    ) -> Result<Ready> {
+        let report = match self.report {
+            Some(p) if crate::output::is_stdout(p) => {
+                return Err(Error::Request("--report -: name a file for the HTML report".into()));
+            }
+            Some(p) => {
+                let mut job = ReportJob::new(p, &[self.out])?;
+                job.show_kpis(kpis).map_err(|e| Error::Request(format!("--kpi: {e}")))?;
+                Some(job)
+            }
+            None => None,
+        };
+        let folder = GridJob::folder(self.out, self.source, scenarios)?;
+        let seed = self.seed.unwrap_or_else(|| {
+            let seed = crate::foundation::rng::fresh_seed();
+            notes(Note::Seed(seed));
+            seed
+        });
+        let threads = threads(self.threads)?;
+        let replications = self.replications;
+        let job = GridJob { folder, seed, replications, threads, charts: self.plot.then_some(charts) };
+        let after = After { report, rank: self.rank.clone(), dir: self.out.to_path_buf(), seed, replications };
+        Ok(Ready { job, after })
+    }
+}
+
+/// A grid's folder made and its report checked: what runs it, and what follows the run.
+#[derive(Debug)]
+pub(crate) struct Ready {
+    pub(crate) job: GridJob,
+    pub(crate) after: After,
+}
+
+/// What follows a grid's run into its folder: the report, the ranking.
+#[derive(Debug)]
+pub(crate) struct After {
+    report: Option<ReportJob>,
+    rank: Option<Rank>,
+    dir: PathBuf,
+    seed: u64,
+    replications: u32,
+}
+
+impl After {
+    /// The rest of a grid once `done` is committed into the folder as `name`: the report (`add` puts the
+    /// results in it), then the ranking (`rank` makes it).
+    pub(crate) fn finish<R>(
+        self,
+        done: GridDone<R>,
+        name: &str,
+        points: usize,
+        add: impl FnOnce(&mut Report, &R),
+        rank: impl FnOnce(&R, RankBy, &[Constraint]) -> Ranking,
+    ) -> Result<GridWritten<R>> {
+        let After { report, rank: asked, dir, seed, replications } = self;
+        let GridDone { result, charts } = done;
+        let report = match report {
+            Some(mut report) => {
+                add(report.report(), &result);
+                Some(report.write()?)
+            }
+            None => None,
+        };
+        let ranked = match asked {
+            Some(asked) => {
+                let ranking = rank(&result, asked.by, &asked.constraints);
+                let text = if asked.json {
+                    let mut text = serde_json::to_string_pretty(&ranking).map_err(|e| Error::Invalid(e.to_string()))?;
+                    text.push('\n');
+                    text
+                } else {
+                    String::from_utf8(Table.to_bytes(&ranking)).map_err(|e| Error::Invalid(e.to_string()))?
+                };
+                Some(Ranked { ranking, text })
+            }
+            None => None,
+        };
+        Ok(GridWritten {
+            result,
+            file: dir.join(name),
+            points,
+            seed,
+            replications,
+            charts: charts.iter().map(|c| dir.join(c)).collect(),
+            report,
+            ranked,
+        })
+    }
 }

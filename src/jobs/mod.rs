@@ -15,6 +15,9 @@
 //! - [`ScrubJob`]: a list scrubbed again against today's exclusion sources, its manifest carried over.
 //! - [`AuditJob`]: a run folder audited again from its files, against the sources and registry given.
 //! - [`GridJob`]: a sweep or a frontier into its folder (results, charts, record of processing, commit).
+//! - [`SweepJob`] and [`FrontierJob`]: `sweep` and `frontier` whole: every value checked and the grid sized
+//!   against the [`Limits`] before anything runs, then run into its folder ([`GridJob`]) with the report and
+//!   the ranking ([`Rank`]); [`MergeJob`]: the parts of a sharded one joined.
 //! - [`ReportJob`]: a self-contained HTML report of folders read back or of results just made, written whole.
 //! - [`CompareJob`]: two scenarios compared under common random numbers, compare.csv written whole.
 //! - [`BenchJob`]: a short throughput report on this machine, each measurement told as it comes.
@@ -41,10 +44,13 @@ mod compare;
 mod docs;
 mod filter;
 mod front;
+mod frontier;
 mod grid;
 mod keys;
 mod law;
+mod limits;
 mod list;
+mod merge;
 mod plan;
 mod reading;
 #[cfg(feature = "registry")]
@@ -55,6 +61,7 @@ mod scrub;
 mod series;
 mod simulate;
 mod stage2;
+mod sweep;
 
 pub use audit::{AuditDone, AuditJob, SourceMatch};
 pub use bench::{BenchJob, BenchSetup};
@@ -66,7 +73,13 @@ pub use compare::{CompareJob, Side};
 pub use filter::{Checked, FilterDone, FilterJob, check_filter, open_filter};
 pub use front::{is_stdout, printable, remove_temporaries_on_signals, seed_or_fresh, threads};
 pub use grid::{GridDone, GridJob, SWEEP_CHARTED};
+// Grids (sweep, frontier, their merge) and the limits a job is held to: the jobs, their requests and results,
+// and the values parsed from their flags.
+pub use frontier::{AgentList, FrontierJob, FrontierRun, PacerList, TargetList};
+pub use grid::{GridRequest, GridWritten, Rank, Ranked};
+pub use limits::{ByteSize, Limits};
 pub use list::{ListDesign, ListDone, ListJob, ListOrigin, NewList, record_list, registry_exclude};
+pub use merge::{GridKind, MergeDone, MergeJob};
 pub use reading::{Note, Notes, Reading, exclusion_sources, load_exclusions, scenario_notes, unbound};
 pub use report::ReportJob;
 pub use scrub::{ScrubDone, ScrubJob};
@@ -74,6 +87,7 @@ pub use scrub::{ScrubDone, ScrubJob};
 pub use series::{Series, SeriesJob, SeriesRow, run_series};
 pub use simulate::{SimulateDone, SimulateJob, Simulation, Until, check_kpi};
 pub use stage2::{SecondStageDone, SecondStageJob};
+pub use sweep::{SweepJob, SweepRun};
 
 // The values a front end passes in the requests above and reads in their results, defined where they belong:
 // simulate, generate, filter, audit, compare, report.
@@ -82,6 +96,7 @@ pub use crate::exclude::{
     BuiltFilter, Column, HeaderRow, InputOptions, KnownFilter, MAX_REJECTED, NumbersRead, REJECTS_KEPT, TextEncoding,
     parse_delimiter,
 };
+pub use crate::foundation::limits::Needs;
 pub use crate::generate::{ListFormat, Shard};
 pub use crate::plan::space::Selection;
 pub use crate::plan::{NumberType, Plan};

@@ -100,6 +100,9 @@ impl SimulateJob<'_> {
     /// know of it told to `notes`), the KPI of [`Until`] known, the folder's inputs refused, the report
     /// checked, the key read, the folder made, the registry read.
     pub fn prepare(&self, notes: &mut Notes<'_>) -> Result<Simulation> {
+        // None to estimate from, or more than memory allows: refused before anything is read.
+        let most = self.until.as_ref().map_or(self.replications, |u| self.replications.max(u.max));
+        super::grid::check_replication_count(self.replications, most)?;
         let scenario = self.source.load(self.set)?;
         for note in scenario_notes(&scenario, self.set) {
             notes(note);

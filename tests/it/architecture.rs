@@ -460,6 +460,16 @@ fn the_command_line_reaches_only_the_library_modules_architecture_md_lets_it() {
     assert!(stale.is_empty(), "ARCHITECTURE.md lets the command line use {stale:?}, which it no longer does");
 }
 
+/// The command line only parses and prints: it imports nothing from the library but `jobs` (the jobs, the
+/// request and result types they take and give, the front end's helpers) and the error types it maps to exit
+/// codes. Whatever ARCHITECTURE.md's table says, no other module may come back.
+#[test]
+fn the_command_line_imports_only_jobs_and_the_error_types() {
+    let uses = cli_uses();
+    let past: Vec<&String> = uses.iter().filter(|m| !["jobs", "foundation::error"].contains(&m.as_str())).collect();
+    assert!(past.is_empty(), "the command line reaches {past:?} past the jobs: make it a job, or a job's type");
+}
+
 #[test]
 fn a_library_path_in_the_command_line_is_seen_through_groups_and_reexports() {
     let modules: BTreeSet<String> = ["jobs", "plan", "sim"].iter().map(|s| s.to_string()).collect();

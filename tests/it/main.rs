@@ -21,6 +21,7 @@ mod hostile;
 mod input;
 mod jobs;
 mod jobs_admin;
+mod jobs_grid;
 mod keys;
 mod law;
 mod limits;
