@@ -330,7 +330,7 @@ fn parse() -> Result<Cli, clap::Error> {
 
 /// The thread count: the one asked for, else every core (at least 1).
 pub(crate) fn threads(asked: Option<usize>) -> Result<usize, dialsim::Error> {
-    dialsim::jobs::threads(asked).map_err(|e| dialsim::Error::Request(format!("--threads: {e}")))
+    dialsim::jobs::threads(asked)
 }
 
 /// A progress bar on stderr of runs (replications, sweep points), only when stderr is a terminal and the work

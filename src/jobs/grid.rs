@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::limits::{Limits, threads};
+use super::front::threads;
+use super::limits::Limits;
 use super::reading::{Note, Notes, scenario_notes};
 use super::report::ReportJob;
 use crate::analysis::{

@@ -81,12 +81,3 @@ impl Limits {
         Ok(())
     }
 }
-
-/// The thread count: the one `asked` for (refused, blamed on `--threads`, when there cannot be that many),
-/// else every core (at least 1).
-pub(crate) fn threads(asked: Option<usize>) -> Result<usize> {
-    match asked {
-        None => Ok(crate::foundation::limits::cores()),
-        Some(n) => crate::foundation::limits::check_threads(n).map_err(|e| Error::Request(format!("--threads: {e}"))),
-    }
-}

@@ -204,3 +204,23 @@ fn an_endless_input_line_is_refused_not_read_into_memory() {
     }
     assert!(!d.path().join("z.bloom").exists());
 }
+
+/// A thread count the machine cannot run is bad usage, named by its flag once, by every command that takes
+/// one (the one check, `jobs::threads`), before anything is written.
+#[test]
+fn an_impossible_thread_count_is_refused_by_its_flag_once() {
+    let d = tempfile::tempdir().unwrap();
+    let runs: [&[&str]; 3] = [
+        &["generate", "-n", "1", "--threads", "0", "-o", "out"],
+        &["simulate", "--replications", "2", "--threads", "0", "--out", "out"],
+        &["sweep", "default", "--vary", "dialer.agents=10", "--threads", "0", "-o", "out"],
+    ];
+    for args in runs {
+        let out = run_for(d.path(), args, 60);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: bad usage");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("dialsim: error: --threads: 0 threads: use 1 to "), "{args:?}: {stderr}");
+        assert_eq!(stderr.matches("--threads").count(), 1, "{args:?}: {stderr}");
+        assert!(!d.path().join("out").exists(), "{args:?} wrote its output");
+    }
+}
