@@ -18,6 +18,14 @@ pub enum ScenarioSource {
     Stdin,
     /// A scenario file.
     File(String),
+    /// A scenario file read once ([`ScenarioSource::read`]): loading it again (each point of a grid) reads
+    /// its text from here, not from the file.
+    Read {
+        /// The file's path.
+        path: String,
+        /// Its text, as read.
+        text: std::sync::Arc<str>,
+    },
 }
 
 impl ScenarioSource {
@@ -46,6 +54,30 @@ impl ScenarioSource {
         Scenario::parse(&name, &text, overrides)
     }
 
+    /// The same source, with a file's text read now and kept: every later load gives the scenario of this
+    /// moment's text, however often it is loaded.
+    ///
+    /// ```
+    /// use dialsim::ScenarioSource;
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("s.toml");
+    /// std::fs::write(&path, "[dialer]\nagents = 9\n")?;
+    /// let read = ScenarioSource::named(path.to_str()).read()?;
+    /// std::fs::remove_file(&path)?;
+    /// assert_eq!(read.load(&[])?.dialer.agents, 9);
+    /// assert_eq!(read.text()?.0, path.to_str().unwrap());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn read(&self) -> Result<ScenarioSource> {
+        Ok(match self {
+            ScenarioSource::File(path) => {
+                let (_, text) = self.text()?;
+                ScenarioSource::Read { path: path.clone(), text: text.into() }
+            }
+            other => other.clone(),
+        })
+    }
+
     /// The scenario's name as errors give it, and its text.
     pub fn text(&self) -> Result<(String, std::borrow::Cow<'static, str>)> {
         Ok(match self {
@@ -57,6 +89,7 @@ impl ScenarioSource {
                         .map_err(|e| missing_scenario(path, e))?;
                 (path.clone(), text.into())
             }
+            ScenarioSource::Read { path, text } => (path.clone(), text.to_string().into()),
         })
     }
 
@@ -64,7 +97,7 @@ impl ScenarioSource {
     /// [`Scenario::input_files`] names (those that exist: embedded names are no files).
     pub fn inputs(&self, scenario: &Scenario) -> Vec<PathBuf> {
         let mut inputs: Vec<PathBuf> = match self {
-            ScenarioSource::File(path) => vec![PathBuf::from(path)],
+            ScenarioSource::File(path) | ScenarioSource::Read { path, .. } => vec![PathBuf::from(path)],
             ScenarioSource::Embedded | ScenarioSource::Stdin => Vec::new(),
         };
         inputs.push(PathBuf::from(&scenario.numbers.plan));
