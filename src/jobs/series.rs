@@ -103,9 +103,9 @@ impl SeriesRow {
 impl SeriesJob<'_> {
     /// The registry the series runs against, the first campaign's scenario and its start date, every request
     /// checked before anything runs (a registry named, counts in range, a folder that holds only a series,
-    /// no input of the scenario inside it).
-    fn prepare(&self) -> Result<(String, Scenario, jiff::civil::Date)> {
-        let first = self.source.load(self.set)?;
+    /// no input of the scenario inside it), from `source`: the request's, read once.
+    fn prepare(&self, source: &ScenarioSource) -> Result<(String, Scenario, jiff::civil::Date)> {
+        let first = source.load(self.set)?;
         let Some(registry) = self.registry.map(str::to_string).or_else(|| first.registry.clone()) else {
             return Err(Error::Request(
                 "a series of campaigns needs a registry: name one, or give registry = \"…\" in the scenario".into(),
@@ -139,7 +139,7 @@ impl SeriesJob<'_> {
                 }
             }
         }
-        let inputs = self.source.inputs(&first);
+        let inputs = source.inputs(&first);
         let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
         crate::output::refuse_inputs_in_folder(self.dir, &inputs)?;
         Ok((registry, first, start))
@@ -151,7 +151,9 @@ impl SeriesJob<'_> {
 /// campaign's scenario is told to `notes` once; `done` hears of each campaign as it ends. Writes `series.csv`
 /// into the series folder last.
 pub fn run_series(job: &SeriesJob<'_>, notes: &mut Notes<'_>, done: &mut dyn FnMut(&SeriesRow)) -> Result<Series> {
-    let (registry, _, start) = job.prepare()?;
+    // The scenario file is read once: every campaign loads the same text.
+    let source = job.source.read()?;
+    let (registry, _, start) = job.prepare(&source)?;
     // Read before any campaign: a bad key costs no run.
     let key = job.key.map(crate::output::manifest::read_key).transpose()?;
     let mut told: Vec<String> = Vec::new();
@@ -161,7 +163,7 @@ pub fn run_series(job: &SeriesJob<'_>, notes: &mut Notes<'_>, done: &mut dyn FnM
         let day = start
             .checked_add(jiff::Span::new().days(job.every_days * i64::from(i)))
             .map_err(|e| Error::Invalid(format!("campaign {} of the series: {e}", i + 1)))?;
-        let scenario = job.source.load_with(job.set, &[Setting::StartDate(day)])?;
+        let scenario = source.load_with(job.set, &[Setting::StartDate(day)])?;
         for note in scenario_notes(&scenario, job.set) {
             if let Note::Warning(t) | Note::Remark(t) = &note
                 && !told.contains(t)
