@@ -38,18 +38,7 @@ pub fn run(args: ReportArgs) -> Result<i32> {
 /// ([`ReportJob::new`]: not among or inside the folders `inside`), showing `kpis` (`--kpi`; none: the headline
 /// KPIs).
 pub(crate) fn job(flag: &str, path: &Path, inside: &[&Path], kpis: &[String]) -> Result<ReportJob> {
-    refuse_stdout(flag, path)?;
-    let mut job = ReportJob::new(path, inside)?;
-    job.show_kpis(kpis).map_err(|e| dialsim::Error::Request(format!("--kpi: {e}")))?;
-    Ok(job)
-}
-
-/// Refuses `-` for an HTML report (`flag` named it): a page is written to a file.
-pub(crate) fn refuse_stdout(flag: &str, path: &Path) -> Result<()> {
-    if dialsim::jobs::is_stdout(path) {
-        anyhow::bail!(dialsim::Error::Request(format!("{flag} -: name a file for the HTML report")));
-    }
-    Ok(())
+    Ok(ReportJob::checked(flag, path, inside, kpis)?)
 }
 
 /// The `--report FILE` of a command, checked before it runs: [`job`] with the headline KPIs.

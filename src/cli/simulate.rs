@@ -185,10 +185,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     if let Some(k) = &args.ci_for {
         check_kpi(k)?;
     }
-    // The rest of the report's checks are the job's (SimulateJob::prepare).
-    if let Some(p) = &args.report {
-        super::report::refuse_stdout("--report", p)?;
-    }
+    // The report is checked by the job (SimulateJob::prepare), `-` included.
     let source = ScenarioSource::named(args.scenario.as_deref());
     let until = args.ci_half_width.zip(args.ci_for.clone()).map(|(half_width, kpi)| Until {
         kpi,

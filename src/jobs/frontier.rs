@@ -126,8 +126,7 @@ impl FrontierJob<'_> {
         // The fixed overrides, then the frontier sized (before any value is checked or point loaded), then each
         // listed value on its own: a bad value is blamed on the flag that gave it.
         // The scenario file is read once, here: every point and listed value is loaded from this text.
-        let source = g.source.read()?;
-        let mut loader = Loader::new(&source);
+        let mut loader = Loader::new(g.source)?;
         loader.load(g.set, notes)?;
         // Sized from its smallest and largest corners (fewest agents at the lowest target, most at the highest).
         let corner = |agents: Option<&u32>, target: Option<f64>| {
@@ -136,20 +135,20 @@ impl FrontierJob<'_> {
                 agents: agents.copied().unwrap_or(1),
                 target: target.unwrap_or(0.0),
             };
-            source.load_with(g.set, &point.settings(false))
+            loader.source().load_with(g.set, &point.settings(false))
         };
         let low = corner(grid.agents.iter().min(), grid.targets.iter().copied().reduce(f64::min));
         let high = corner(grid.agents.iter().max(), grid.targets.iter().copied().reduce(f64::max));
         let points = (grid.pacers.len() * grid.agents.len() * grid.targets.len()) as u64;
         g.check_needs([low, high], |notes| loader.load(g.set, notes), points, "this frontier", notes)?;
         for a in &grid.agents {
-            blame_on(source.load_with(g.set, &[Setting::Agents(*a)]), &format!("--agents {a}"))?;
+            blame_on(loader.source().load_with(g.set, &[Setting::Agents(*a)]), &format!("--agents {a}"))?;
         }
         for t in &grid.targets {
-            blame_on(source.load_with(g.set, &[Setting::DropTarget(*t)]), &format!("--targets {t}"))?;
+            blame_on(loader.source().load_with(g.set, &[Setting::DropTarget(*t)]), &format!("--targets {t}"))?;
         }
         // Every point's scenario is checked before any runs.
-        let frontier = Frontier::new(grid, &source, g.set, g.shard)?;
+        let frontier = Frontier::new(grid, loader.source(), g.set, g.shard)?;
         let ready = g.open(frontier.scenarios().map(|(_, s)| s), &[], Vec::new(), notes)?;
         Ok(FrontierRun { frontier, ready })
     }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::front::threads;
+use super::front::{seed_or_fresh, threads};
 use super::limits::Limits;
 use super::reading::{Note, Notes, scenario_notes};
 use super::report::ReportJob;
@@ -216,26 +216,27 @@ pub(crate) fn blame_on<T>(loaded: Result<T>, blame: &str) -> Result<T> {
     })
 }
 
-/// The scenario of a grid loaded with overrides, its text read once, and what the caller should know of it
-/// ([`scenario_notes`]) told once however many points say it.
-pub(crate) struct Loader<'a> {
-    source: &'a ScenarioSource,
-    text: Option<(String, std::borrow::Cow<'static, str>)>,
+/// The scenario of a grid loaded with overrides, its text read once ([`ScenarioSource::read`]), and what the
+/// caller should know of it ([`scenario_notes`]) told once however many points say it.
+pub(crate) struct Loader {
+    source: ScenarioSource,
     told: Vec<String>,
 }
 
-impl<'a> Loader<'a> {
-    pub(crate) fn new(source: &'a ScenarioSource) -> Loader<'a> {
-        Loader { source, text: None, told: Vec::new() }
+impl Loader {
+    /// The scenario of `source`, read now.
+    pub(crate) fn new(source: &ScenarioSource) -> Result<Loader> {
+        Ok(Loader { source: source.read()?, told: Vec::new() })
+    }
+
+    /// The source, its text read: every point loads from it.
+    pub(crate) fn source(&self) -> &ScenarioSource {
+        &self.source
     }
 
     /// The scenario with `set`, what it says told to `notes` (each text once).
     pub(crate) fn load(&mut self, set: &[String], notes: &mut Notes<'_>) -> Result<Scenario> {
-        let (name, text) = match &self.text {
-            Some(t) => t,
-            None => self.text.insert(self.source.text()?),
-        };
-        let scenario = Scenario::parse(name, text, set)?;
+        let scenario = self.source.load(set)?;
         for note in scenario_notes(&scenario, set) {
             let (Note::Warning(text) | Note::Remark(text)) = &note else { continue };
             if !self.told.contains(text) {
@@ -301,23 +302,9 @@ impl GridRequest<'_> {
         charts: Vec<String>,
         notes: &mut Notes<'_>,
     ) -> Result<Ready> {
-        let report = match self.report {
-            Some(p) if crate::output::is_stdout(p) => {
-                return Err(Error::Request("--report -: name a file for the HTML report".into()));
-            }
-            Some(p) => {
-                let mut job = ReportJob::new(p, &[self.out])?;
-                job.show_kpis(kpis).map_err(|e| Error::Request(format!("--kpi: {e}")))?;
-                Some(job)
-            }
-            None => None,
-        };
+        let report = self.report.map(|p| ReportJob::checked("--report", p, &[self.out], kpis)).transpose()?;
         let folder = GridJob::folder(self.out, self.source, scenarios)?;
-        let seed = self.seed.unwrap_or_else(|| {
-            let seed = crate::foundation::rng::fresh_seed();
-            notes(Note::Seed(seed));
-            seed
-        });
+        let seed = seed_or_fresh(self.seed, notes);
         let threads = threads(self.threads)?;
         let replications = self.replications;
         let job = GridJob { folder, seed, replications, threads, charts: self.plot.then_some(charts) };

@@ -333,11 +333,7 @@ fn drawn(
         },
     };
     let request = ListRequest { start: new.start, count: job.count, shard: new.shard, format, threads: job.threads };
-    let seed = new.seed.unwrap_or_else(|| {
-        let seed = crate::foundation::rng::fresh_seed();
-        notes(Note::Seed(seed));
-        seed
-    });
+    let seed = super::front::seed_or_fresh(new.seed, notes);
     let list = list_of(seed)?;
     Ok((plan, selection, list, request))
 }

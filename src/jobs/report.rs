@@ -48,6 +48,17 @@ impl ReportJob {
         Ok(ReportJob { output: output.to_path_buf(), report: Report::new() })
     }
 
+    /// The report of a command's `flag` (`--report`, `-o`): `-` refused (a page is written to a file), then
+    /// [`ReportJob::new`], then [`ReportJob::show_kpis`] with `kpis`, a KPI that does not exist blamed on `--kpi`.
+    pub fn checked(flag: &str, output: &Path, inputs: &[&Path], kpis: &[String]) -> Result<ReportJob> {
+        if crate::output::is_stdout(output) {
+            return Err(Error::Request(format!("{flag} -: name a file for the HTML report")));
+        }
+        let mut job = ReportJob::new(output, inputs)?;
+        job.show_kpis(kpis).map_err(|e| Error::Request(format!("--kpi: {e}")))?;
+        Ok(job)
+    }
+
     /// Shows `kpis` as cards, charts and point-table columns, in this order (none: the headline KPIs); every
     /// KPI stays in the full tables. A KPI that does not exist is refused.
     pub fn show_kpis(&mut self, kpis: &[String]) -> Result<()> {

@@ -115,7 +115,8 @@ impl SimulateJob<'_> {
             let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
             crate::output::refuse_inputs_in_folder(dir, &inputs)?;
         }
-        let report = self.report.map(|p| ReportJob::new(p, &self.out.into_iter().collect::<Vec<_>>())).transpose()?;
+        let inside: Vec<&Path> = self.out.into_iter().collect();
+        let report = self.report.map(|p| ReportJob::checked("--report", p, &inside, &[])).transpose()?;
         // Read before the run: a bad key costs no run.
         let key = self.key.map(crate::output::manifest::read_key).transpose()?;
         let folder = self.out.map(RunFolder::create).transpose()?;

@@ -87,7 +87,7 @@ impl SweepJob<'_> {
         g.check_replications()?;
         // The fixed overrides, then the sweep sized (before any value is checked or point loaded: a sweep too
         // large costs no more), then each varied value on its own: a bad value is blamed on the flag that gave it.
-        let mut loader = Loader::new(g.source);
+        let mut loader = Loader::new(g.source)?;
         loader.load(g.set, notes)?;
         let (low, high) = corners(vary);
         let mut corner = |corner: Vec<String>, notes: &mut Notes<'_>| {
