@@ -13,6 +13,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::input::{InputOptions, KeySink, KeyStore, NumbersRead};
+use super::ranges::Ranges;
 
 /// The most national numbers the bitmap maps (64 MiB of bits). The plan's ranges are mapped smallest first
 /// while they fit: a country's huge ranges (the Czech voicemail numbers, 12 billion) are left to the keys.
@@ -33,18 +34,11 @@ const CHUNK_WORDS: usize = 1 << 14;
 #[derive(Debug, Default)]
 struct Space {
     /// `(first key, end key, index of the first key)`, in key order (so in index order too).
-    ranges: Vec<(u64, u64, u64)>,
+    ranges: Ranges<u64>,
     len: u64,
-    /// The first key of the first range.
-    low: u64,
-    /// Keys from `low` in one bucket of `buckets`: `1 << shift`.
-    shift: u32,
-    /// For each bucket of keys, the first range ending after the bucket's first key: a key is looked up in a
-    /// step or two instead of a binary search over all the ranges (a tenth of a build's time).
-    buckets: Vec<u32>,
 }
 
-/// Buckets of [`Space::buckets`] at most.
+/// Buckets of [`Space::ranges`] at most.
 const BUCKETS: u64 = 1 << 16;
 
 impl Space {
@@ -79,33 +73,13 @@ impl Space {
                 range
             })
             .collect();
-        Space::with_buckets(ranges, len)
-    }
-
-    fn with_buckets(ranges: Vec<(u64, u64, u64)>, len: u64) -> Space {
-        let (Some(&(low, _, _)), Some(&(_, high, _))) = (ranges.first(), ranges.last()) else {
-            return Space::default();
-        };
-        let span = high - low;
-        let shift = (0..64).find(|&s| span >> s < BUCKETS).unwrap_or(63);
-        let buckets = (0..=span >> shift)
-            .map(|b| ranges.partition_point(|&(_, end, _)| end <= low + (b << shift)) as u32)
-            .collect();
-        Space { ranges, len, low, shift, buckets }
+        Space { ranges: Ranges::new(ranges, BUCKETS), len }
     }
 
     /// The bit of `key`, when a range holds it.
     #[inline]
     fn index(&self, key: u64) -> Option<u64> {
-        let bucket = (key.wrapping_sub(self.low) >> self.shift) as usize;
-        let mut at = *self.buckets.get(bucket)? as usize;
-        loop {
-            let &(first, end, index) = self.ranges.get(at)?;
-            if key < end {
-                return (key >= first).then(|| index + (key - first));
-            }
-            at += 1;
-        }
+        self.ranges.find(key).map(|&(first, _, index)| index + (key - first))
     }
 }
 
@@ -391,7 +365,7 @@ mod tests {
             space.ranges.iter().find(|&&(first, end, _)| (first..end).contains(&key)).map(|&(f, _, i)| i + (key - f))
         };
         let mut x = 0x2545_f491_4f6c_dd1du64;
-        let (low, high) = (space.low, space.ranges.last().unwrap().1);
+        let (low, high) = (space.ranges[0].0, space.ranges.last().unwrap().1);
         let mut probe: Vec<u64> =
             space.ranges.iter().flat_map(|&(f, e, _)| [f - 1, f, f + 1, e - 1, e, e + 1]).collect();
         probe.extend((0..200_000).map(|_| {

@@ -10,6 +10,7 @@ mod filter;
 mod input;
 mod keys;
 pub(crate) mod normalize;
+mod ranges;
 mod regions;
 pub(crate) mod scrub;
 mod suppress;

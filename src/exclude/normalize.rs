@@ -6,6 +6,7 @@
 //! length of the plan and the whole has not). Rejected, with a reason: letters, a `+` inside the number,
 //! too few or too many digits, an unknown country code.
 
+use super::ranges::Ranges;
 use crate::plan::number::PhoneNumber;
 use crate::plan::{self, Plan};
 
@@ -29,17 +30,29 @@ pub struct Normalizer {
     /// The same for the plan's rows and, where one is embedded, every row of the country's national plan: what
     /// [`Normalizer::in_plan`] checks a number of the country against.
     national_ranges: Vec<(u8, u64, u64)>,
+    /// `national_ranges` by length, for looking a number up in a step or two: every row of a database is.
+    national_by_length: Vec<Ranges>,
+    /// The digits of `country_code`, and whether it is a calling code.
+    cc_digits: Vec<u8>,
+    cc_known: bool,
 }
+
+/// Buckets of one length's ranges in [`Normalizer::in_plan`]'s lookup, at most (16 KiB).
+const BUCKETS: u64 = 1 << 12;
 
 impl Normalizer {
     /// A normaliser for numbers of country `country_code` written without one.
     pub fn new(country_code: u16) -> Normalizer {
+        let (n, digits) = digits_of(u64::from(country_code));
         Normalizer {
             country_code,
             national_prefix: plan::national_prefix(country_code).map(str::to_string),
             national_lengths: Vec::new(),
             plan_ranges: Vec::new(),
             national_ranges: Vec::new(),
+            national_by_length: Vec::new(),
+            cc_digits: digits[..n].to_vec(),
+            cc_known: plan::is_country_code(country_code),
         }
     }
 
@@ -83,6 +96,13 @@ impl Normalizer {
         } else {
             ranges_of(ours.iter().copied().chain(national.iter().flat_map(|p| p.rows())))
         };
+        let longest = n.national_ranges.iter().map(|r| usize::from(r.0)).max().unwrap_or(0);
+        n.national_by_length = (0..=longest)
+            .map(|length| {
+                let of_length = n.national_ranges.iter().filter(|r| usize::from(r.0) == length);
+                Ranges::new(of_length.map(|&(_, first, end)| (first, end, ())).collect(), BUCKETS)
+            })
+            .collect();
         n
     }
 
@@ -95,7 +115,11 @@ impl Normalizer {
     /// plan, holds it (false when no plan is known: see [`Normalizer::knows_plan`]). Unlike
     /// [`Normalizer::fits_plan`], every length counts.
     pub fn in_plan(&self, number: &PhoneNumber) -> bool {
-        number.country_code == self.country_code && holds(&self.national_ranges, number)
+        number.country_code == self.country_code
+            && self
+                .national_by_length
+                .get(usize::from(number.length))
+                .is_some_and(|r| r.find(number.national).is_some())
     }
 
     /// The national numbers [`Normalizer::in_plan`] holds, as sorted, disjoint ranges `(length, first, end)`.
@@ -173,13 +197,12 @@ impl Normalizer {
         let d = &digits[..n];
         let international_prefix: &[u8] = if self.country_code == 1 { &[0, 1, 1] } else { &[0, 0] };
         if plus {
-            return international(d);
+            return self.international(d);
         }
         if d.starts_with(international_prefix) {
-            return international(&d[international_prefix.len()..]);
+            return self.international(&d[international_prefix.len()..]);
         }
-        let cc_digits = digits_of(u64::from(self.country_code));
-        let cc = &cc_digits.1[..cc_digits.0];
+        let cc = &self.cc_digits[..];
         if !self.national_lengths.is_empty()
             && d.starts_with(cc)
             && !self.national_lengths.contains(&(n as u8))
@@ -246,6 +269,20 @@ fn digits_of(mut v: u64) -> (usize, [u8; 20]) {
     (n, out)
 }
 
+impl Normalizer {
+    /// [`international`], the default country's code first: calling codes are prefix-free, so no shorter
+    /// code begins digits that begin with it.
+    #[inline]
+    fn international(&self, d: &[u8]) -> Result<PhoneNumber, &'static str> {
+        // Digit by digit: `starts_with` calls `memcmp` for these two or three bytes.
+        let cc = &self.cc_digits;
+        if self.cc_known && d.len() >= cc.len() && cc.iter().zip(d).all(|(a, b)| a == b) {
+            return national(self.country_code, &d[self.cc_digits.len()..]);
+        }
+        international(d)
+    }
+}
+
 /// Digits after `+`: a country code of 1 to 3 digits (calling codes are prefix-free), then the national number.
 fn international(d: &[u8]) -> Result<PhoneNumber, &'static str> {
     for len in 1..=3.min(d.len()) {
@@ -261,9 +298,80 @@ fn national(country_code: u16, d: &[u8]) -> Result<PhoneNumber, &'static str> {
     if d.len() < MIN_NATIONAL {
         return Err("too few digits");
     }
-    if d.len() > MAX_NATIONAL || digits_of(u64::from(country_code)).0 + d.len() > plan::MAX_DIGITS {
+    let cc_len = country_code.checked_ilog10().map_or(1, |l| l as usize + 1);
+    if d.len() > MAX_NATIONAL || cc_len + d.len() > plan::MAX_DIGITS {
         return Err("too many digits");
     }
     let national = d.iter().fold(0u64, |a, &x| a * 10 + u64::from(x));
     Ok(PhoneNumber { country_code, national, length: d.len() as u8 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `in_plan`'s buckets answer what a binary search over the same ranges answers, at every edge of every
+    /// range and at random, for every embedded plan.
+    #[test]
+    fn the_plan_check_by_buckets_agrees_with_a_binary_search() {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for name in ["cz", "sk", "de", "gb", "us"] {
+            let n = Normalizer::for_plan(&Plan::embedded(name).unwrap());
+            assert!(n.national_ranges.len() > 3, "{name}");
+            let cc = n.country_code;
+            let mut numbers: Vec<PhoneNumber> = Vec::new();
+            for &(length, first, end) in &n.national_ranges {
+                for national in [first.saturating_sub(1), first, first + 1, end - 1, end, end + 1] {
+                    for length in [length.saturating_sub(1), length, length + 1] {
+                        numbers.push(PhoneNumber { country_code: cc, national, length });
+                    }
+                }
+            }
+            for length in 0..=MAX_NATIONAL as u8 + 1 {
+                let width = 10u64.saturating_pow(u32::from(length));
+                numbers.extend((0..500).map(|_| PhoneNumber { country_code: cc, national: next() % width, length }));
+            }
+            numbers.push(PhoneNumber { country_code: cc + 1, ..numbers[1] });
+            let mut held = 0;
+            for number in &numbers {
+                let expected = number.country_code == cc && holds(&n.national_ranges, number);
+                assert_eq!(n.in_plan(number), expected, "{name}: {number:?}");
+                held += usize::from(expected);
+            }
+            assert!(held > 100 && held < numbers.len(), "{name}: both answers checked ({held} of {})", numbers.len());
+        }
+    }
+
+    /// Trying the default country's code first finds what trying codes of 1, 2 and 3 digits finds, for every
+    /// calling code after `+`, because no code begins another.
+    #[test]
+    fn the_default_code_first_parses_as_the_search_over_all_codes() {
+        let codes: Vec<u16> = (1..1000).filter(|&c| plan::is_country_code(c)).collect();
+        assert!(codes.len() > 200, "{}", codes.len());
+        for &code in &codes {
+            let text = code.to_string();
+            for len in 1..text.len() {
+                assert!(!plan::is_country_code(text[..len].parse().unwrap()), "{} begins {code}", &text[..len]);
+            }
+        }
+        let normalizers: Vec<Normalizer> = ["cz", "de", "us", "gb"]
+            .iter()
+            .map(|p| Normalizer::for_plan(&Plan::embedded(p).unwrap()))
+            .chain([Normalizer::new(7), Normalizer::new(999), Normalizer::new(0)])
+            .collect();
+        for n in &normalizers {
+            for &code in &codes {
+                for national in ["601123456", "12", "30123456789012345678"] {
+                    let d: Vec<u8> = format!("{code}{national}").bytes().map(|b| b - b'0').collect();
+                    assert_eq!(n.international(&d), international(&d), "{} and +{code} {national}", n.country_code);
+                }
+            }
+        }
+    }
 }

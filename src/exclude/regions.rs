@@ -32,10 +32,12 @@ pub(super) struct Layout {
     pub(super) probes: usize,
 }
 
-/// The layout of a filter build: regions of 1 MiB (the second-level cache of a core holds one), and 16 MiB
-/// of probes in flight — 4 M probes, about three to each line of a 90 MB bitmap — under a fifth of the memory
-/// a 50 M-key bitmap takes (the build's peak is then 1.8 times the bitmap, the plan's bits included).
-pub(super) const BUILD: Layout = Layout { region_shift: 23, probes: 4 << 20 };
+/// The layout of a filter build: regions of 1 MiB (the second-level cache of a core holds one), and 24 MiB
+/// of probes in flight — 6 M probes, about four to each line of a 90 MB bitmap — under a third of the memory
+/// a 50 M-key bitmap takes (the build's peak is then 1.9 times the bitmap, the plan's bits included). Every
+/// round reads and writes the whole bitmap, so fewer, larger rounds save time: 16 MiB (peak 1.8 times)
+/// took 4 % more (BENCHMARKS.md, filter build, session 15).
+pub(super) const BUILD: Layout = Layout { region_shift: 23, probes: 6 << 20 };
 
 /// Probes between prefetching a probe's line and setting its bit.
 const AHEAD: usize = 16;
@@ -80,10 +82,11 @@ pub(super) fn fill(probes: &Probes, bytes: &mut [u8], keys: &(impl KeyUnits + ?S
             s.spawn(move || {
                 let mut mine: Vec<Vec<u32>> = (0..regions).map(|_| Vec::with_capacity(per_region)).collect();
                 let mut held = 0;
+                let mut first = true;
                 let mut file = |keys: &[u64]| {
                     for &key in keys {
                         if held + hashes > per_thread {
-                            round.run(t, &mut mine, share);
+                            round.run(t, &mut mine, share, std::mem::take(&mut first));
                             held = 0;
                         }
                         let h = probes.hashes(key);
@@ -102,7 +105,7 @@ pub(super) fn fill(probes: &Probes, bytes: &mut [u8], keys: &(impl KeyUnits + ?S
                     keys.unit(unit, &mut file);
                 }
                 round.finished.fetch_add(1, Ordering::Relaxed);
-                while !round.run(t, &mut mine, share) {}
+                while !round.run(t, &mut mine, share, std::mem::take(&mut first)) {}
             });
         }
     });
@@ -123,7 +126,12 @@ impl Round {
     /// Thread `t`'s part of a round: hands over its probes `mine`, sets every thread's probes that fall in
     /// its regions (`share`), and takes its (emptied) probes back. Answers whether every thread had filed
     /// all its keys before the round: then no round follows.
-    fn run(&self, t: usize, mine: &mut Vec<Vec<u32>>, share: &mut [u8]) -> bool {
+    ///
+    /// The `first` round writes before it reads: a fresh bitmap's pages are mapped as they are first
+    /// touched, and a page first read is mapped to the shared zero page, then copied on its first write, a
+    /// small page at a time, each copy stopping the other threads to flush their TLBs. Written first, the
+    /// kernel maps the huge pages the bitmap was advised to have.
+    fn run(&self, t: usize, mine: &mut Vec<Vec<u32>>, share: &mut [u8], first: bool) -> bool {
         std::mem::swap(&mut *self.gathered[t].write().unwrap_or_else(std::sync::PoisonError::into_inner), mine);
         // A thread counts itself finished before it waits here, and cannot count again before every thread
         // has passed the second wait: all threads read the same count.
@@ -131,14 +139,14 @@ impl Round {
         let last = self.finished.load(Ordering::Relaxed) == self.gathered.len();
         let gathered: Vec<_> =
             self.gathered.iter().map(|g| g.read().unwrap_or_else(std::sync::PoisonError::into_inner)).collect();
-        let first = self.bounds[t];
+        let from = self.bounds[t];
         for (i, region) in share.chunks_mut(self.region_bytes).enumerate() {
-            let count: usize = gathered.iter().map(|probes| probes[first + i].len()).sum();
-            if count >= region.len() / LINE {
+            let count: usize = gathered.iter().map(|probes| probes[from + i].len()).sum();
+            if !first && count >= region.len() / LINE {
                 warm(region);
             }
             for probes in &gathered {
-                set(region, &probes[first + i]);
+                set(region, &probes[from + i]);
             }
         }
         drop(gathered);
