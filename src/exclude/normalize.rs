@@ -222,6 +222,18 @@ impl Normalizer {
         }
         national(self.country_code, national_digits)
     }
+
+    /// [`international`], the default country's code first: calling codes are prefix-free, so no shorter
+    /// code begins digits that begin with it.
+    #[inline]
+    fn international(&self, d: &[u8]) -> Result<PhoneNumber, &'static str> {
+        // Digit by digit: `starts_with` calls `memcmp` for these two or three bytes.
+        let cc = &self.cc_digits;
+        if self.cc_known && d.len() >= cc.len() && cc.iter().zip(d).all(|(a, b)| a == b) {
+            return national(self.country_code, &d[self.cc_digits.len()..]);
+        }
+        international(d)
+    }
 }
 
 /// The national numbers `rows` hold, as sorted, disjoint ranges `(length, first, end)`.
@@ -267,20 +279,6 @@ fn digits_of(mut v: u64) -> (usize, [u8; 20]) {
     }
     out[..n].reverse();
     (n, out)
-}
-
-impl Normalizer {
-    /// [`international`], the default country's code first: calling codes are prefix-free, so no shorter
-    /// code begins digits that begin with it.
-    #[inline]
-    fn international(&self, d: &[u8]) -> Result<PhoneNumber, &'static str> {
-        // Digit by digit: `starts_with` calls `memcmp` for these two or three bytes.
-        let cc = &self.cc_digits;
-        if self.cc_known && d.len() >= cc.len() && cc.iter().zip(d).all(|(a, b)| a == b) {
-            return national(self.country_code, &d[self.cc_digits.len()..]);
-        }
-        international(d)
-    }
 }
 
 /// Digits after `+`: a country code of 1 to 3 digits (calling codes are prefix-free), then the national number.
