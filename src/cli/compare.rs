@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 use dialsim::jobs::{CompareCsv, Table};
-use dialsim::jobs::{CompareJob, Side};
+use dialsim::jobs::{CompareJob, ReportJob, Side};
 
 #[derive(Args, Debug)]
 pub struct CompareArgs {
@@ -71,7 +71,9 @@ pub fn run(args: CompareArgs) -> Result<i32> {
     let report = args
         .report
         .as_ref()
-        .map(|p| super::report::check("--report", p, &[std::path::Path::new(&args.a), std::path::Path::new(&args.b)]))
+        .map(|p| {
+            ReportJob::checked("--report", p, &[std::path::Path::new(&args.a), std::path::Path::new(&args.b)], &[])
+        })
         .transpose()?;
     let set_a: Vec<String> = args.set.iter().chain(&args.set_a).cloned().collect();
     let set_b: Vec<String> = args.set.iter().chain(&args.set_b).cloned().collect();
@@ -98,6 +100,6 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         super::simulate::print(&Table, &comparison)?;
     }
     let (a, b) = job.scenarios();
-    super::report::write_for(report, None, |r| r.add_comparison((&args.a, a), (&args.b, b), &comparison))?;
+    super::report::write_for(report, |r| r.add_comparison((&args.a, a), (&args.b, b), &comparison))?;
     Ok(0)
 }

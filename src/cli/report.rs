@@ -25,7 +25,7 @@ pub struct ReportArgs {
 
 pub fn run(args: ReportArgs) -> Result<i32> {
     let folders: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
-    let mut job = job("-o", &args.output, &folders, &args.kpis)?;
+    let mut job = ReportJob::checked("-o", &args.output, &folders, &args.kpis)?;
     for input in &args.inputs {
         job.add_path(input)?;
     }
@@ -34,28 +34,12 @@ pub fn run(args: ReportArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// The report a command writes to `path` (given by `flag`), checked before anything runs
-/// ([`ReportJob::new`]: not among or inside the folders `inside`), showing `kpis` (`--kpi`; none: the headline
-/// KPIs).
-pub(crate) fn job(flag: &str, path: &Path, inside: &[&Path], kpis: &[String]) -> Result<ReportJob> {
-    Ok(ReportJob::checked(flag, path, inside, kpis)?)
-}
-
-/// The `--report FILE` of a command, checked before it runs: [`job`] with the headline KPIs.
-pub(crate) fn check(flag: &str, path: &Path, inside: &[&Path]) -> Result<ReportJob> {
-    job(flag, path, inside, &[])
-}
-
-/// Writes the `--report` of a command: the folder `dir` it wrote when there is one (a run folder is audited),
-/// else the results `add` puts in the report.
-pub(crate) fn write_for(job: Option<ReportJob>, dir: Option<&Path>, add: impl FnOnce(&mut Report)) -> Result<()> {
+/// Writes the `--report` of a command that writes no folder: the results `add` puts in the report.
+pub(crate) fn write_for(job: Option<ReportJob>, add: impl FnOnce(&mut Report)) -> Result<()> {
     let Some(mut job) = job else {
         return Ok(());
     };
-    match dir {
-        Some(dir) => job.add_path(dir)?,
-        None => add(job.report()),
-    }
+    add(job.report());
     let path = job.write()?;
     note!("dialsim: wrote {}", path.display());
     Ok(())

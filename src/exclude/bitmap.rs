@@ -347,13 +347,7 @@ mod tests {
     /// divisors of every size and the bitmap sizes the crate makes (multiples of 8).
     #[test]
     fn remainder_by_multiplication_is_exact() {
-        let mut x = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = crate::foundation::rng::xorshift(0x2545_F491_4F6C_DD1Du64);
         let mut divisors =
             vec![1u64, 2, 3, 7, 8, 488, 512, 143_775_592, u64::MAX, u64::MAX - 1, 1 << 63, (1 << 63) + 1];
         for shift in 0..64 {

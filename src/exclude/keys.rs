@@ -364,16 +364,11 @@ mod tests {
         let search = |key: u64| {
             space.ranges.iter().find(|&&(first, end, _)| (first..end).contains(&key)).map(|&(f, _, i)| i + (key - f))
         };
-        let mut x = 0x2545_f491_4f6c_dd1du64;
         let (low, high) = (space.ranges[0].0, space.ranges.last().unwrap().1);
         let mut probe: Vec<u64> =
             space.ranges.iter().flat_map(|&(f, e, _)| [f - 1, f, f + 1, e - 1, e, e + 1]).collect();
-        probe.extend((0..200_000).map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            low - 1000 + x % (high - low + 2000)
-        }));
+        let mut next = crate::foundation::rng::xorshift(0x2545_f491_4f6c_dd1d);
+        probe.extend((0..200_000).map(|_| low - 1000 + next() % (high - low + 2000)));
         for key in probe {
             assert_eq!(space.index(key), search(key), "{key}");
         }

@@ -71,13 +71,7 @@ mod tests {
     /// every width and gap, with few and many buckets.
     #[test]
     fn finds_what_a_search_finds() {
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut next = crate::foundation::rng::xorshift(0x9E37_79B9_7F4A_7C15u64);
         for case in 0..40 {
             let mut at = next() % 1_000_000;
             let ranges: Vec<(u64, u64, usize)> = (0..1 + case * 7)

@@ -189,15 +189,8 @@ mod tests {
     /// them, more threads than regions, keys given twice.
     #[test]
     fn filling_by_regions_sets_the_crates_bits_for_any_threads_and_cut() {
-        let mut x = 0x2545_f491_4f6c_dd1du64;
-        let mut keys: Vec<u64> = (0..40_000)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                420_000_000_000 + x % 1_000_000_000
-            })
-            .collect();
+        let mut next = crate::foundation::rng::xorshift(0x2545_f491_4f6c_dd1d);
+        let mut keys: Vec<u64> = (0..40_000).map(|_| 420_000_000_000 + next() % 1_000_000_000).collect();
         keys.extend_from_within(..1000);
         keys.extend([0, 1, u64::MAX]);
         // 52 001 bytes (no region size divides it), seven probes a key.

@@ -53,3 +53,15 @@ pub fn replication_seed(seed: u64, index: u32) -> u64 {
 pub fn fresh_seed() -> u64 {
     rand::random::<u64>() >> 11
 }
+
+/// Tests' cheap stand-in for random inputs: Marsaglia's xorshift64 from `seed` (not zero), a value a call.
+/// Not a draw of the program: those come from [`stream`].
+#[cfg(test)]
+pub(crate) fn xorshift(mut x: u64) -> impl FnMut() -> u64 {
+    move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    }
+}
