@@ -13,7 +13,7 @@ impl Engine<'_> {
             Fate::Busy => self.finish(c, Outcome::Busy),
             Fate::NoAnswer => self.finish(c, Outcome::NoAnswer),
             Fate::Person | Fate::Machine => {
-                call.answered = Some(self.now);
+                call.answered = Slot::of(self.now);
                 // A call an agent dialled for themselves (a callback) is not screened: the agent is on the line.
                 if call.amd {
                     let t = millis(self.s.amd.detect_time);
@@ -51,13 +51,13 @@ impl Engine<'_> {
     pub(super) fn live(&mut self, c: u32) {
         self.ringing -= 1;
         self.observe(Observation::Ring { age: self.now - self.calls[c].dialed, live: true });
-        self.calls[c].live = Some(self.now);
+        self.calls[c].live = Slot::of(self.now);
         let call = &self.calls[c];
         if call.fate == Fate::Person {
             self.human_answer(c);
         }
         let call = &self.calls[c];
-        if let Some(a) = call.reserved {
+        if let Some(a) = call.reserved.get() {
             self.connect(c, a);
             return;
         }
@@ -65,7 +65,7 @@ impl Engine<'_> {
             self.connect(c, a);
             return;
         }
-        let answered = call.answered.expect("answered");
+        let answered = call.answered.get().expect("answered");
         let (nk, attempt, person) = (call.number.key(), call.attempt, call.fate == Fate::Person);
         let mut limit = self.drop_timeout;
         // Patience is a person's: an answering machine waits until the dialer drops it.
@@ -116,13 +116,13 @@ impl Engine<'_> {
     pub(super) fn connect(&mut self, c: u32, a: u32) {
         let now = self.now;
         let call = &mut self.calls[c];
-        call.connected = Some(now);
-        call.agent = Some(a);
+        call.connected = Slot::of(now);
+        call.agent = Slot::of(a);
         if call.waiting {
             self.waiting_calls -= 1;
         }
         call.waiting = false;
-        let wait = now - call.live.unwrap_or(now);
+        let wait = now - call.live.get().unwrap_or(now);
         let counted = call.counted;
         let is_person = call.fate == Fate::Person;
         if counted && is_person {

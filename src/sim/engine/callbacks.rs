@@ -37,7 +37,7 @@ impl<'a> Engine<'a> {
     /// The call `c` ended with a callback request: the callback is booked.
     pub(super) fn schedule_callback(&mut self, c: u32, state: NumberState) {
         let call = &self.calls[c];
-        let (key, attempt, agent, counted) = (call.number.key(), call.attempt, call.agent, call.counted);
+        let (key, attempt, agent, counted) = (call.number.key(), call.attempt, call.agent.get(), call.counted);
         let cb = &self.s.callbacks;
         let u1 = uniform(self.key, key, attempt, Purpose::CallbackDelay.id(), 0);
         let u2 = uniform(self.key, key, attempt, Purpose::CallbackDelay.id(), 1);

@@ -53,20 +53,20 @@ impl<'a> Engine<'a> {
             attempt,
             dialed: self.now,
             fate,
-            answered: None,
-            live: None,
-            connected: None,
-            ended: None,
+            answered: Slot::NONE,
+            live: Slot::NONE,
+            connected: Slot::NONE,
+            ended: Slot::NONE,
             talk: Millis::ZERO,
             wrap: Millis::ZERO,
-            agent: reserved,
-            reserved,
+            agent: reserved.into(),
+            reserved: reserved.into(),
             waiting: false,
             outcome: None,
             counted,
             offered: None,
-            referral_of,
-            callback_of,
+            referral_of: referral_of.into(),
+            callback_of: callback_of.into(),
             amd: self.amd && reserved.is_none(),
             locked_until: lead.locked_until,
             best: lead.best,
@@ -97,7 +97,7 @@ impl<'a> Engine<'a> {
         self.in_progress -= 1;
         let now = self.now;
         let call = &mut self.calls[c];
-        call.ended = Some(now);
+        call.ended = Slot::of(now);
         call.outcome = Some(outcome);
         if call.counted {
             call.best = call.best.max(Some(outcome.aapor()));
@@ -107,7 +107,7 @@ impl<'a> Engine<'a> {
             attempts: call.attempt,
             locked_until: call.locked_until,
             best: call.best,
-            referral_of: call.referral_of,
+            referral_of: call.referral_of.get(),
         };
         let (attempt, counted, silence) = (call.attempt, call.counted, call.silence());
         if counted {
@@ -134,7 +134,7 @@ impl<'a> Engine<'a> {
         } else {
             self.number_done(state);
         }
-        if let Some(a) = self.calls[c].reserved
+        if let Some(a) = self.calls[c].reserved.get()
             && self.calls[c].connected.is_none()
         {
             self.agent_free(a);

@@ -90,7 +90,7 @@ impl<'a> Engine<'a> {
     pub(super) fn converse(&mut self, c: u32) -> (Millis, Outcome) {
         let call = &self.calls[c];
         let (number, attempt, referral_of, fate, stratum) =
-            (call.number, call.attempt, call.referral_of, call.fate, call.stratum);
+            (call.number, call.attempt, call.referral_of.get(), call.fate, call.stratum);
         let nk = number.key();
         let s: &'a Scenario = self.s;
         let (g, cp) = (&s.agents, &s.compliance);
@@ -172,8 +172,8 @@ impl<'a> Engine<'a> {
     /// kept under it; a withdrawal to come is scheduled from here.
     pub(super) fn consent(&mut self, c: u32) {
         let call = &self.calls[c];
-        let (number, referral_of, agent) = (call.number, call.referral_of, call.agent);
-        debug_assert!(call.connected.is_some_and(|t| t < self.now) && call.ended.is_none(), "inside the talk");
+        let (number, referral_of, agent) = (call.number, call.referral_of.get(), call.agent.get());
+        debug_assert!(call.connected.get().is_some_and(|t| t < self.now) && call.ended.is_none(), "inside the talk");
         let nk = number.key();
         let cp = &self.s.compliance;
         let draw = |p: Purpose| uniform(self.key, nk, 0, p.id(), 0);

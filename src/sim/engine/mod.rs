@@ -168,29 +168,85 @@ struct Agent {
     group: u16,
 }
 
+/// An `Option` held in its value's own bits, one value standing for none: an `Option<Millis>` takes 16 bytes and
+/// a `Slot<Millis>` 8, an `Option<u32>` 8 and a `Slot<u32>` 4. With them a [`Call`] is 112 bytes instead of 160:
+/// with 2,000 agents the calls in play outgrow the L2 cache, and every call's end reads its call back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Slot<T: Sentinel>(T);
+
+/// A type with a value that stands for none in a [`Slot`]: one no run reaches.
+trait Sentinel: Copy + PartialEq + std::fmt::Debug {
+    /// The value that stands for none.
+    const NONE: Self;
+}
+
+impl Sentinel for Millis {
+    /// 584 million years: later than any run.
+    const NONE: Millis = Millis(u64::MAX);
+}
+
+impl Sentinel for u32 {
+    /// No agent or call has this index (a run's call ids count up from 0 in a `u32`).
+    const NONE: u32 = u32::MAX;
+}
+
+impl<T: Sentinel> Slot<T> {
+    /// None.
+    const NONE: Slot<T> = Slot(T::NONE);
+
+    /// `value` (never the sentinel).
+    #[inline(always)]
+    fn of(value: T) -> Slot<T> {
+        debug_assert!(value != T::NONE, "a value that stands for none");
+        Slot(value)
+    }
+
+    #[inline(always)]
+    fn get(self) -> Option<T> {
+        (self.0 != T::NONE).then_some(self.0)
+    }
+
+    #[inline(always)]
+    fn is_none(self) -> bool {
+        self.0 == T::NONE
+    }
+
+    #[inline(always)]
+    fn is_some(self) -> bool {
+        self.0 != T::NONE
+    }
+}
+
+impl<T: Sentinel> From<Option<T>> for Slot<T> {
+    #[inline(always)]
+    fn from(value: Option<T>) -> Slot<T> {
+        value.map_or(Slot::NONE, Slot::of)
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Call {
     number: PhoneNumber,
     attempt: u32,
     dialed: Millis,
     fate: Fate,
-    answered: Option<Millis>,
+    answered: Slot<Millis>,
     /// When the call needed an agent (pick-up, or the end of AMD analysis).
-    live: Option<Millis>,
-    connected: Option<Millis>,
-    ended: Option<Millis>,
+    live: Slot<Millis>,
+    connected: Slot<Millis>,
+    ended: Slot<Millis>,
     talk: Millis,
     wrap: Millis,
-    agent: Option<u32>,
+    agent: Slot<u32>,
     /// Preview mode: the agent who dialled it.
-    reserved: Option<u32>,
+    reserved: Slot<u32>,
     waiting: bool,
     outcome: Option<Outcome>,
     counted: bool,
     offered: Option<bool>,
-    referral_of: Option<u32>,
+    referral_of: Slot<u32>,
     /// The call whose callback request this attempt keeps.
-    callback_of: Option<u32>,
+    callback_of: Slot<u32>,
     /// Whether answering-machine detection screened the call: on when it stopped ringing (the budget fallback
     /// may switch it off mid-day), and not a call an agent dialled for themselves.
     amd: bool,
@@ -201,12 +257,15 @@ struct Call {
     stratum: super::strata::StratumId,
 }
 
+/// A call fits in 112 bytes (see [`Slot`]).
+const _: () = assert!(std::mem::size_of::<Call>() <= 112);
+
 impl Call {
     /// The silence the callee heard after the pick-up: to the agent, or to the end (AMD's analysis included);
     /// none for a call not answered. What calls.csv writes as `wait_s` and abandonment is counted by.
     fn silence(&self) -> Millis {
-        let now = self.ended.unwrap_or(self.dialed);
-        match (self.answered, self.connected) {
+        let now = self.ended.get().unwrap_or(self.dialed);
+        match (self.answered.get(), self.connected.get()) {
             (Some(a), Some(c)) => c - a,
             (Some(a), None) => now.saturating_sub(a),
             _ => Millis::ZERO,

@@ -92,7 +92,7 @@ impl<'a> Engine<'a> {
     /// price per minute (unanswered attempts cost only `costs.per_dial`).
     pub(super) fn bill(&mut self, c: u32) {
         let call = &self.calls[c];
-        let Some(answered) = call.answered else {
+        let Some(answered) = call.answered.get() else {
             return;
         };
         let ms = self.now.saturating_sub(answered);

@@ -97,8 +97,8 @@ impl<'a> Engine<'a> {
 
 impl CallRecord {
     fn of(id: u32, call: &Call) -> CallRecord {
-        let now = call.ended.unwrap_or(call.dialed);
-        let ring_end = call.answered.unwrap_or(now).min(now);
+        let now = call.ended.get().unwrap_or(call.dialed);
+        let ring_end = call.answered.get().unwrap_or(now).min(now);
         CallRecord {
             call_id: id,
             number: call.number,
@@ -109,10 +109,10 @@ impl CallRecord {
             wait_ms: call.silence(),
             talk_ms: call.talk,
             wrap_ms: call.wrap,
-            agent: call.agent.filter(|_| call.connected.is_some()),
+            agent: call.agent.get().filter(|_| call.connected.is_some()),
             offered: call.offered,
-            referral_of: call.referral_of,
-            callback_of: call.callback_of,
+            referral_of: call.referral_of.get(),
+            callback_of: call.callback_of.get(),
             amd: call.amd,
             basis: crate::jurisdiction::Basis::None,
         }

@@ -1,8 +1,10 @@
 //! Engine properties that need a whole run.
 
+use super::Slot;
 use crate::scenario::Scenario;
 use crate::sim::Campaign;
 use crate::sim::Millis;
+use crate::sim::queue::DAY;
 
 /// A CSV list may name a number more than once (duplicates are kept, in file order), so the same number can be
 /// in play twice at once. Each occurrence is a lead of its own; before a number's state travelled with it, the
@@ -51,4 +53,17 @@ fn every_event_kind_survives_the_queue() {
             assert_eq!(event.pack(), (n as u64) << 32 | u64::from(i));
         }
     }
+}
+
+#[test]
+fn a_slot_holds_what_an_option_holds() {
+    for v in [None, Some(Millis(0)), Some(Millis(366 * DAY.0)), Some(Millis(u64::MAX - 1))] {
+        let s = Slot::from(v);
+        assert_eq!((s.get(), s.is_some(), s.is_none()), (v, v.is_some(), v.is_none()));
+    }
+    for v in [None, Some(0u32), Some(1999), Some(u32::MAX - 1)] {
+        let s = Slot::from(v);
+        assert_eq!((s.get(), s.is_some(), s.is_none()), (v, v.is_some(), v.is_none()));
+    }
+    assert_eq!(Slot::<Millis>::NONE.get(), None);
 }

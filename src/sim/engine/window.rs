@@ -36,7 +36,7 @@ impl CallWindow {
     /// The oldest call, when it has ended, with its id ([`CallWindow::pop_front`] releases it).
     pub(super) fn ended_front(&self) -> Option<(u32, &Call)> {
         let call = self.calls.front()?;
-        call.ended?;
+        call.ended.get()?;
         Some((self.base, call))
     }
 
