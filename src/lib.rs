@@ -69,7 +69,7 @@ pub mod sim;
 pub use exclude::normalize::Normalizer;
 pub use exclude::scrub::{ScrubCounts, scrub};
 pub use foundation::digest::{FileDigest, Hasher, HashingWriter, digest_file, digest_reader, sha256_hex};
-pub use foundation::error::{Error, ErrorKind, Location, Origin, Result, snippet};
+pub use foundation::error::{Error, ErrorKind, Location, Message, Origin, Param, Result, snippet};
 pub use generate::list_manifest::{
     Continuation, DesignRecord, DesignStratumRecord, Generation, HashingReader, LIST_MANIFEST_KIND, ListFile,
     ListManifest, ListRow, PlanRecord, Scrub, SourceRecord, format_mix, manifest_path, source_changes,

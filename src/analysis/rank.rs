@@ -141,7 +141,7 @@ impl FromStr for Constraint {
     /// ```
     fn from_str(text: &str) -> Result<Constraint> {
         let at = text.find(['<', '>']).ok_or_else(|| {
-            Error::Invalid(format!("'{text}' is not a constraint: expected KPI<VALUE (or <=, >, >=)"))
+            Error::Invalid(format!("'{text}' is not a constraint: expected KPI<VALUE (or <=, >, >=)").into())
         })?;
         let (name, rest) = text.split_at(at);
         let (op, bound) = match rest.as_bytes() {
@@ -156,7 +156,7 @@ impl FromStr for Constraint {
             .parse::<f64>()
             .ok()
             .filter(|b| b.is_finite())
-            .ok_or_else(|| Error::Invalid(format!("'{text}': '{}' is not a number", bound.trim())))?;
+            .ok_or_else(|| Error::Invalid(format!("'{text}': '{}' is not a number", bound.trim()).into()))?;
         Ok(Constraint { kpi, op, bound })
     }
 }
@@ -202,10 +202,13 @@ impl FromStr for RankBy {
             (None, Direction::Higher) => true,
             (None, Direction::Lower) => false,
             (None, Direction::Neither) => {
-                return Err(Error::Invalid(format!(
-                    "{name} is neither better high nor low; write +{name} to rank high values first or -{name} \
+                return Err(Error::Invalid(
+                    format!(
+                        "{name} is neither better high nor low; write +{name} to rank high values first or -{name} \
                      for low values first"
-                )));
+                    )
+                    .into(),
+                ));
             }
         };
         Ok(RankBy { kpi, higher_is_better })

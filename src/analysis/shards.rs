@@ -32,11 +32,14 @@ pub fn check_grid_points(sizes: &[usize]) -> Result<usize> {
     let points = sizes.iter().try_fold(1u64, |n, &s| n.checked_mul(s as u64)).unwrap_or(u64::MAX);
     if points > MAX_GRID_POINTS {
         let axes: Vec<String> = sizes.iter().map(usize::to_string).collect();
-        return Err(Error::Invalid(format!(
-            "{} values make {points} points, more than the {MAX_GRID_POINTS} a grid may have; give fewer values \
+        return Err(Error::Invalid(
+            format!(
+                "{} values make {points} points, more than the {MAX_GRID_POINTS} a grid may have; give fewer values \
              (coarser steps or shorter ranges)",
-            axes.join(" × ")
-        )));
+                axes.join(" × ")
+            )
+            .into(),
+        ));
     }
     Ok(points as usize)
 }
@@ -188,11 +191,11 @@ pub(crate) fn join_parts(parts: &[(String, String)], kind: &PartKind) -> Result<
         }
     }
     if rows.is_empty() {
-        return Err(Error::Request(format!("the parts hold no points: nothing to merge into a {}", kind.name)));
+        return Err(Error::Request(format!("the parts hold no points: nothing to merge into a {}", kind.name).into()));
     }
     rows.sort_by_key(|(p, _)| *p);
     if let Some(w) = rows.windows(2).find(|w| w[0].0 == w[1].0) {
-        return Err(Error::Request(format!("point {} appears in more than one part", w[0].0)));
+        return Err(Error::Request(format!("point {} appears in more than one part", w[0].0).into()));
     }
     Ok((header.unwrap_or_default(), rows))
 }

@@ -321,7 +321,7 @@ impl SweepResult {
             let first = &self.keys[0];
             let x: f64 = row.values[0]
                 .parse()
-                .map_err(|_| Error::Invalid(format!("a chart needs numeric values of {first}")))?;
+                .map_err(|_| Error::Invalid(format!("a chart needs numeric values of {first}").into()))?;
             let label =
                 if self.keys.len() > 1 { format!("{} = {}", self.keys[1], row.values[1]) } else { String::new() };
             let e = row
@@ -329,7 +329,7 @@ impl SweepResult {
                 .iter()
                 .find(|(k, _)| *k == kpi)
                 .map(|(_, e)| *e)
-                .ok_or_else(|| Error::Invalid(format!("unknown KPI '{kpi}'")))?;
+                .ok_or_else(|| Error::Invalid(format!("unknown KPI '{kpi}'").into()))?;
             lines.entry(label).or_default().push((x, e.mean, e.ci95_low, e.ci95_high));
         }
         Ok(lines.into_iter().collect())

@@ -53,7 +53,7 @@ pub struct AuditArgs {
 
 pub fn run(args: AuditArgs) -> Result<i32> {
     let profile = match &args.profile {
-        Some(p) => Some(p.parse::<dialsim::jobs::Profile>().map_err(dialsim::Error::Request)?),
+        Some(p) => Some(p.parse::<dialsim::jobs::Profile>().map_err(|e| dialsim::Error::Request(e.into()))?),
         None => None,
     };
     let job = dialsim::jobs::AuditJob {

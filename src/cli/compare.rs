@@ -62,7 +62,6 @@ fn to_json(args: &CompareArgs, a: &[String], b: &[String], c: &dialsim::jobs::Co
 }
 
 pub fn run(args: CompareArgs) -> Result<i32> {
-    // Fewer than 2 replications are refused by the job (`CompareJob::new`), named by the flag here.
     let to_stdout = args.output.as_deref().is_some_and(dialsim::jobs::is_stdout);
     let csv = args.output.as_deref().filter(|_| !to_stdout);
     if args.a == args.b && args.set_a.is_empty() && args.set_b.is_empty() && args.set.is_empty() {
@@ -72,7 +71,12 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         .report
         .as_ref()
         .map(|p| {
-            ReportJob::checked("--report", p, &[std::path::Path::new(&args.a), std::path::Path::new(&args.b)], &[])
+            ReportJob::checked(
+                dialsim::Param::Report,
+                p,
+                &[std::path::Path::new(&args.a), std::path::Path::new(&args.b)],
+                &[],
+            )
         })
         .transpose()?;
     let set_a: Vec<String> = args.set.iter().chain(&args.set_a).cloned().collect();
@@ -80,10 +84,6 @@ pub fn run(args: CompareArgs) -> Result<i32> {
     let side = |name: &String, set: &[String]| Side { name: name.clone(), set: set.to_vec() };
     let job = CompareJob::new(side(&args.a, &set_a), side(&args.b, &set_b), args.replications, csv, &mut |n| {
         super::generate::print_note(n)
-    })
-    .map_err(|e| match e {
-        dialsim::Error::Request(m) if m.starts_with("replications") => dialsim::Error::Request(format!("--{m}")),
-        other => other,
     })?;
     let seed = super::generate::seed_or_fresh(args.seed);
     let threads = super::threads(args.threads)?;

@@ -76,7 +76,7 @@ pub fn man(args: ManArgs) -> Result<i32> {
         return write_stdout(&pages[0].1);
     };
     if !dir.is_dir() {
-        anyhow::bail!(dialsim::Error::Request(format!("--dir {}: no such folder", dir.display())));
+        anyhow::bail!(dialsim::Error::Request(format!("--dir {}: no such folder", dir.display()).into()));
     }
     let written = DocsJob { dir: dir.clone(), files: pages }.run()?;
     note!("dialsim: wrote {written} man pages into {}", dir.display());

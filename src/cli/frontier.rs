@@ -67,7 +67,7 @@ pub enum FrontierCommand {
 
 /// A library message about a list, blamed on its flag.
 fn usage(flag: &str, value: &str, message: impl std::fmt::Display) -> dialsim::Error {
-    dialsim::Error::Request(format!("{flag} {value}: {message}"))
+    dialsim::Error::Request(format!("{flag} {value}: {message}").into())
 }
 
 pub fn run(args: FrontierArgs) -> Result<i32> {

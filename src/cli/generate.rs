@@ -171,9 +171,9 @@ pub(crate) fn print_note(note: Note<'_>) {
         Note::Seed(seed) => note!("dialsim: seed {seed} (repeat this run with --seed {seed})"),
         Note::Warning(text) => note!("dialsim: warning: {text}"),
         Note::Remark(text) => note!("dialsim: note: {text}"),
-        Note::Info(text) => note!("dialsim: {text}"),
+        Note::Info(text) => note!("dialsim: {}", super::flagged(&text)),
         Note::Refused(e) => {
-            eprintln!("dialsim: error: {}", dialsim::jobs::printable(&input_args::with_flags(e).to_string()))
+            eprintln!("dialsim: error: {}", dialsim::jobs::printable(&super::error_text(&input_args::with_flags(e))))
         }
         Note::Continuing { list, start, seed, shard } => {
             note!("dialsim: continuing {} from position {start} (seed {seed}, shard {shard})", list.display())
@@ -281,7 +281,7 @@ fn parse_count(text: &str) -> Result<Option<u64>> {
         "all" => Ok(None),
         s => Ok(Some(
             s.parse::<u64>()
-                .map_err(|_| dialsim::Error::Request(format!("-n '{s}' must be a whole number or 'all'")))?,
+                .map_err(|_| dialsim::Error::Request(format!("-n '{s}' must be a whole number or 'all'").into()))?,
         )),
     }
 }

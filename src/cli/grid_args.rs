@@ -164,11 +164,11 @@ impl RankArgs {
     /// The request, or an error naming the flag and what was typed (exit 2); `None` without `--rank`.
     pub fn request(&self) -> Result<Option<Rank>> {
         let Some(rank) = &self.rank else { return Ok(None) };
-        let by = rank.parse().map_err(|e| dialsim::Error::Request(format!("--rank {rank}: {e}")))?;
+        let by = rank.parse().map_err(|e| dialsim::Error::Request(format!("--rank {rank}: {e}").into()))?;
         let constraints = self
             .constraints
             .iter()
-            .map(|c| c.parse().map_err(|e| dialsim::Error::Request(format!("--where {c}: {e}"))))
+            .map(|c| c.parse().map_err(|e| dialsim::Error::Request(format!("--where {c}: {e}").into())))
             .collect::<Result<_, _>>()?;
         Ok(Some(Rank { by, constraints, json: self.json }))
     }

@@ -82,9 +82,9 @@ pub fn with_flags(e: dialsim::Error) -> dialsim::Error {
             let message = FLAGS.iter().fold(message, |m, (from, to)| m.replace(from, to));
             dialsim::Error::input(at.file, at.line, message)
         }
-        dialsim::Error::Invalid(message) => {
-            dialsim::Error::Invalid(FLAGS.iter().fold(message, |m, (from, to)| m.replace(from, to)))
-        }
+        dialsim::Error::Invalid(message) => dialsim::Error::Invalid(
+            FLAGS.iter().fold(super::flagged(&message), |m, (from, to)| m.replace(from, to)).into(),
+        ),
         other => other,
     }
 }

@@ -20,7 +20,7 @@ pub struct LawArgs {
 
 pub fn run(args: LawArgs) -> Result<i32> {
     let date = match &args.date {
-        Some(d) => Some(d.trim().parse().map_err(|e| dialsim::Error::Request(format!("--date {d:?}: {e}")))?),
+        Some(d) => Some(d.trim().parse().map_err(|e| dialsim::Error::Request(format!("--date {d:?}: {e}").into()))?),
         None => None,
     };
     let law = LawJob { which: args.which, date }.run()?;

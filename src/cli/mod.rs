@@ -297,7 +297,7 @@ pub fn run() -> i32 {
                     return 0;
                 }
                 if lib.kind() == dialsim::ErrorKind::Request {
-                    eprintln!("dialsim: error: {}", dialsim::jobs::printable(&lib.to_string()));
+                    eprintln!("dialsim: error: {}", dialsim::jobs::printable(&error_text(lib)));
                     return 2;
                 }
                 // A key or value typed on the command line (`--set`) is bad usage, as it is through `--vary`.
@@ -355,19 +355,75 @@ pub(crate) fn progress_bar_with(total: u64, long: bool, template: &str) -> Optio
 
 /// An error and its causes, each cause once: the library's messages already end with their cause's text.
 fn message(e: &anyhow::Error) -> String {
-    // The library names an override's origin; the binary names the flag that gives overrides.
-    let mut text = match e.downcast_ref::<dialsim::Error>() {
-        Some(dialsim::Error::Scenario { origin: dialsim::Origin::Override { text, .. }, message }) => {
-            format!("--set {text}: {message}")
-        }
-        _ => e.to_string(),
-    };
-    for cause in e.chain().skip(1) {
-        let cause = cause.to_string();
-        if !text.ends_with(&cause) {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let cause = match cause.downcast_ref::<dialsim::Error>() {
+            // The library names an override's origin; the binary names the flag that gives overrides.
+            Some(dialsim::Error::Scenario { origin: dialsim::Origin::Override { text, .. }, message }) => {
+                format!("--set {text}: {message}")
+            }
+            Some(lib) => error_text(lib),
+            None => cause.to_string(),
+        };
+        if text.is_empty() {
+            text = cause;
+        } else if !text.ends_with(&cause) {
             text.push_str(": ");
             text.push_str(&cause);
         }
     }
     text
+}
+
+/// A library error as the command line shows it: the request parameters its message names written as their
+/// flags.
+pub(crate) fn error_text(e: &dialsim::Error) -> String {
+    match e {
+        dialsim::Error::Request(m) | dialsim::Error::Invalid(m) => flagged(m),
+        other => other.to_string(),
+    }
+}
+
+/// A library message with the request parameters it names written as their flags (`--fp-rate`, `-o`).
+pub(crate) fn flagged(message: &dialsim::Message) -> String {
+    message.render(&|p| flag(p).to_string())
+}
+
+/// The flag that gives a request parameter: the one place the command line spells the library's parameters.
+/// The match has no catch-all arm (`Param` is not `#[non_exhaustive]` for this), so a parameter added to the
+/// library without a flag here does not compile.
+fn flag(param: dialsim::Param) -> &'static str {
+    use dialsim::Param;
+    match param {
+        Param::Vary => "--vary",
+        Param::Targets => "--targets",
+        Param::Agents => "--agents",
+        Param::Pacers => "--pacers",
+        Param::Set => "--set",
+        Param::FpRate => "--fp-rate",
+        Param::MaxRejected => "--max-rejected",
+        Param::Columns => "--column",
+        Param::Replications => "--replications",
+        Param::Report => "--report",
+        Param::Kpis => "--kpi",
+        Param::Design => "--design",
+        Param::Known => "--known",
+        Param::Bank => "--bank",
+        Param::Mix => "--mix",
+        Param::Start => "--start",
+        Param::Shard => "--shard",
+        Param::Exclude => "--exclude",
+        Param::Suppress => "--suppress",
+        Param::Registry => "--registry",
+        Param::Out => "-o",
+        Param::Json => "--json",
+        Param::Plot => "--plot",
+        Param::MaxMemory => "--max-memory",
+        Param::MaxDisk => "--max-disk",
+        Param::Threads => "--threads",
+        Param::Eligible => "--eligible",
+        Param::Calls => "--calls",
+        Param::AcceptUnbound => "--accept-unbound-list",
+        Param::FollowScenarioPaths => "--follow-scenario-paths",
+    }
 }

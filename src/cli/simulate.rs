@@ -134,7 +134,10 @@ fn every_days(text: &str) -> Result<i64> {
     let digits = text.strip_suffix('d').unwrap_or(text);
     match digits.parse::<i64>() {
         Ok(n) if (1..=3650).contains(&n) => Ok(n),
-        _ => Err(dialsim::Error::Request(format!("--every {text}: whole days from 1 to 3650, as 30d or 30")).into()),
+        _ => {
+            Err(dialsim::Error::Request(format!("--every {text}: whole days from 1 to 3650, as 30d or 30").into())
+                .into())
+        }
     }
 }
 

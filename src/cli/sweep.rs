@@ -66,7 +66,7 @@ pub fn run(args: SweepArgs) -> Result<i32> {
     let vary = args
         .vary
         .iter()
-        .map(|v| v.parse().map_err(|e| dialsim::Error::Request(format!("--vary {v}: {e}"))))
+        .map(|v| v.parse().map_err(|e| dialsim::Error::Request(format!("--vary {v}: {e}").into())))
         .collect::<Result<_, _>>()?;
     let source = ScenarioSource::named(args.scenario.as_deref());
     let grid = args.grid.request((&source, &args.set), &args.limits, args.plot, args.report.as_deref(), rank);

@@ -146,9 +146,9 @@ impl KnownFilter {
         KnownFilter::check_fp_rate(params.fp_rate)?;
         let capacity = params.expected.unwrap_or(entries).max(1);
         if capacity < entries {
-            return Err(Error::Request(format!(
-                "a capacity of {capacity} is below the {entries} distinct numbers in the inputs"
-            )));
+            return Err(Error::Request(
+                format!("a capacity of {capacity} is below the {entries} distinct numbers in the inputs").into(),
+            ));
         }
         // The bitmap's size, computed here in floating point first so that no capacity overflows the crate's
         // arithmetic; one bitmap is filled, never a copy per thread.
@@ -167,7 +167,7 @@ impl KnownFilter {
             let mut all = bloom.into_bytes();
             advise_huge(all.as_ptr(), all.len());
             probes.fill(&mut all, keys, params.threads);
-            bloom = Bloom::from_bytes(all).map_err(|e| Error::Invalid(format!("filling the filter: {e}")))?;
+            bloom = Bloom::from_bytes(all).map_err(|e| Error::Invalid(format!("filling the filter: {e}").into()))?;
         } else {
             for unit in 0..keys.units() {
                 keys.unit(unit, &mut |keys| keys.iter().for_each(|k| bloom.set(k)));
@@ -193,11 +193,14 @@ impl KnownFilter {
         if (crate::foundation::limits::MIN_FP_RATE..1.0).contains(&fp_rate) {
             return Ok(());
         }
-        Err(Error::Request(format!(
-            "false-positive rate {} must be at least {:e} and below 1",
-            if fp_rate != 0.0 && fp_rate.abs() < 1e-4 { format!("{fp_rate:e}") } else { fp_rate.to_string() },
-            crate::foundation::limits::MIN_FP_RATE
-        )))
+        Err(Error::Request(
+            format!(
+                "false-positive rate {} must be at least {:e} and below 1",
+                if fp_rate != 0.0 && fp_rate.abs() < 1e-4 { format!("{fp_rate:e}") } else { fp_rate.to_string() },
+                crate::foundation::limits::MIN_FP_RATE
+            )
+            .into(),
+        ))
     }
 
     fn assemble(meta: FilterMeta, bloom: Bloom<u64>) -> KnownFilter {

@@ -193,7 +193,7 @@ impl Exclusions {
         Err(crate::Error::Invalid(format!(
             "{}: the numbers to exclude are not +{country_code}'s, so they would exclude nothing from a list of +{country_code} numbers; use exclusion sources of the plan's country",
             each.join("; ")
-        )))
+        ).into()))
     }
 
     /// Whether there are no sources.

@@ -33,10 +33,13 @@ pub fn max_threads() -> usize {
 pub fn check_threads(threads: usize) -> Result<usize> {
     let max = max_threads();
     if threads == 0 || threads > max {
-        return Err(Error::Request(format!(
-            "{threads} threads: use 1 to {max} ({} cores here, at most {THREADS_PER_CORE} threads per core)",
-            cores()
-        )));
+        return Err(Error::Request(
+            format!(
+                "{threads} threads: use 1 to {max} ({} cores here, at most {THREADS_PER_CORE} threads per core)",
+                cores()
+            )
+            .into(),
+        ));
     }
     Ok(threads)
 }
@@ -56,14 +59,17 @@ pub fn ensure_memory(what: &str, bytes: u64) -> Result<()> {
     let available = memory_available();
     let limit = available.unwrap_or(ceiling).min(ceiling);
     if bytes > limit {
-        return Err(Error::Invalid(format!(
-            "{what} would need {} of memory{}",
-            human_bytes(bytes),
-            match available {
-                Some(a) => format!(", but this machine has {} available", human_bytes(a)),
-                None => String::from(", more than a process can address"),
-            }
-        )));
+        return Err(Error::Invalid(
+            format!(
+                "{what} would need {} of memory{}",
+                human_bytes(bytes),
+                match available {
+                    Some(a) => format!(", but this machine has {} available", human_bytes(a)),
+                    None => String::from(", more than a process can address"),
+                }
+            )
+            .into(),
+        ));
     }
     Ok(())
 }

@@ -27,7 +27,7 @@ impl Banks {
     /// An empty count of banks of `size` numbers: 100 or 1000.
     pub fn new(size: u64) -> Result<Banks> {
         if size != 100 && size != 1000 {
-            return Err(Error::Request(format!("a bank holds 100 or 1000 numbers, not {size}")));
+            return Err(Error::Request(format!("a bank holds 100 or 1000 numbers, not {size}").into()));
         }
         Ok(Banks { size, counts: HashMap::new() })
     }

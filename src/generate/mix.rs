@@ -123,7 +123,7 @@ impl Mix {
         shares.sort_by_key(|(k, _)| NumberType::ALL.iter().position(|t| t == k));
         let (block, counts) = apportion(&shares.iter().map(|(_, s)| *s).collect::<Vec<_>>());
         if counts.contains(&0) {
-            return Err(Error::Request(format!("a share of the mix is below 1 in {block}: too small to place")));
+            return Err(Error::Request(format!("a share of the mix is below 1 in {block}: too small to place").into()));
         }
         let mut strata = Vec::new();
         for &(kind, _) in &shares {
@@ -134,7 +134,7 @@ impl Mix {
                 .iter()
                 .map(|s| {
                     space.segments().iter().position(|w| w.row == s.row && w.prefix == s.prefix).ok_or_else(|| {
-                        Error::Request(format!("the mix names {kind}, which the list's types do not include"))
+                        Error::Request(format!("the mix names {kind}, which the list's types do not include").into())
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;
@@ -145,10 +145,13 @@ impl Mix {
         }
         let blocks = strata.iter().zip(&counts).map(|(s, &c)| s.len() / c).min().unwrap_or(0);
         if blocks == 0 {
-            return Err(Error::Request(format!(
-                "the mix needs at least {block} numbers in blocks of {}; a type of it has too few",
-                counts.iter().map(u64::to_string).collect::<Vec<_>>().join("+")
-            )));
+            return Err(Error::Request(
+                format!(
+                    "the mix needs at least {block} numbers in blocks of {}; a type of it has too few",
+                    counts.iter().map(u64::to_string).collect::<Vec<_>>().join("+")
+                )
+                .into(),
+            ));
         }
         Ok(Mix::assemble(shares, block, counts, blocks, seed, strata, None))
     }
@@ -177,7 +180,7 @@ impl Mix {
     /// `zero_rate` times the listed banks' rate (0: listed banks only), for `seed`.
     pub(crate) fn banked(frame: Arc<BankFrame>, zero_rate: f64, seed: u64) -> Result<Mix> {
         if !(0.0..=1.0).contains(&zero_rate) {
-            return Err(Error::Request(format!("the zero-bank rate {zero_rate} is not between 0 and 1")));
+            return Err(Error::Request(format!("the zero-bank rate {zero_rate} is not between 0 and 1").into()));
         }
         let (listed, zero) = (frame.len(LISTED), frame.len(ZERO));
         if listed == 0 {
@@ -193,7 +196,7 @@ impl Mix {
             return Err(Error::Request(format!(
                 "the zero banks' share of the list, {:.2e}, is below 1 in {block}: raise the zero-bank rate or                  leave the zero banks out",
                 1.0 - share
-            )));
+            ).into()));
         }
         let strata: Vec<Stratum> = which
             .iter()
@@ -204,7 +207,7 @@ impl Mix {
             .collect();
         let blocks = strata.iter().zip(&counts).map(|(s, &c)| s.len() / c).min().unwrap_or(0);
         if blocks == 0 {
-            return Err(Error::Request(format!("the list-assisted frame holds fewer than {block} numbers")));
+            return Err(Error::Request(format!("the list-assisted frame holds fewer than {block} numbers").into()));
         }
         Ok(Mix::assemble(Vec::new(), block, counts, blocks, seed, strata, Some(frame)))
     }
@@ -370,7 +373,7 @@ impl CallList {
         mix: &[(NumberType, f64)],
         seed: u64,
     ) -> Result<CallList> {
-        crate::scenario::check_mix(mix).map_err(|e| Error::Request(format!("mix: {e}")))?;
+        crate::scenario::check_mix(mix).map_err(|e| Error::Request(format!("mix: {e}").into()))?;
         let selection = Selection { types: mix.iter().map(|(t, _)| *t).collect(), ..selection.clone() };
         let space = NumberSpace::new(plan, &selection)?;
         let mixed = Mix::new(plan, &selection, &space, mix, seed)?;

@@ -321,25 +321,27 @@ impl CallList {
         let len = self.len();
         let Shard { index: k, count: n } = request.shard;
         if k == 0 || k > n {
-            return Err(Error::Request(format!("shard {k}/{n} must satisfy 1 <= K <= N")));
+            return Err(Error::Request(format!("shard {k}/{n} must satisfy 1 <= K <= N").into()));
         }
         if request.start > len {
-            return Err(Error::Request(format!(
-                "start position {} is beyond the space of {len} numbers",
-                request.start
-            )));
+            return Err(Error::Request(
+                format!("start position {} is beyond the space of {len} numbers", request.start).into(),
+            ));
         }
         let count = request.count.unwrap_or(len - request.start);
         if count > len - request.start {
-            return Err(Error::Request(format!(
-                "asked for {count} numbers from position {} but the space holds {len} numbers{}",
-                request.start,
-                if request.start > 0 {
-                    format!(" ({} from that position)", len - request.start)
-                } else {
-                    String::new()
-                }
-            )));
+            return Err(Error::Request(
+                format!(
+                    "asked for {count} numbers from position {} but the space holds {len} numbers{}",
+                    request.start,
+                    if request.start > 0 {
+                        format!(" ({} from that position)", len - request.start)
+                    } else {
+                        String::new()
+                    }
+                )
+                .into(),
+            ));
         }
         let threads = crate::foundation::limits::check_threads(request.threads.max(1))?;
         // First position >= start in this shard, and how many of this shard's positions exist; in 128 bits, so

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use super::reading::{Note, Notes, Reading, load_exclusions};
 use crate::compliance::{AuditOptions, AuditReport, KnownHit, audit_folder, read_run_scenario};
 use crate::exclude::{Exclusions, Source};
-use crate::foundation::error::{Error, Result};
+use crate::foundation::error::{Error, Param, Result, message};
 use crate::plan::Plan;
 use crate::scenario::Profile;
 
@@ -76,20 +76,30 @@ impl AuditJob {
         let recorded: Vec<&String> = scenario.numbers.exclude.iter().chain(&suppress).collect();
         let given = !self.exclude.is_empty() || !self.suppress.is_empty();
         if !self.follow_scenario_paths && !recorded.is_empty() && !given {
-            notes(Note::Info(format!(
-                "not checked: known-number (the run's scenario names {}); give the source lists with \
-                 --exclude/--suppress, or add --follow-scenario-paths to read the recorded paths",
-                recorded.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
-            )));
+            let names = recorded.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ");
+            notes(Note::Info(message![
+                format!("not checked: known-number (the run's scenario names {names}); give the source lists with "),
+                Param::Exclude,
+                "/",
+                Param::Suppress,
+                ", or add ",
+                Param::FollowScenarioPaths,
+                " to read the recorded paths"
+            ]));
         }
         if self.follow_scenario_paths || given {
             // The plan reads the sources' numbers. A plan the run read from a file is such a recorded path too.
             let spec = scenario.numbers.plan.trim();
             if !self.follow_scenario_paths && !Plan::embedded_names().any(|n| n.eq_ignore_ascii_case(spec)) {
-                return Err(Error::Request(format!(
-                    "the run's numbering plan is the file {spec}, which its summary names: add \
-                     --follow-scenario-paths to read it (the numbers of --exclude/--suppress are read with it)"
-                )));
+                return Err(Error::Request(message![
+                    format!("the run's numbering plan is the file {spec}, which its summary names: add "),
+                    Param::FollowScenarioPaths,
+                    " to read it (the numbers of ",
+                    Param::Exclude,
+                    "/",
+                    Param::Suppress,
+                    " are read with it)"
+                ]));
             }
             let plan = Plan::resolve(spec)?;
             if self.follow_scenario_paths {
@@ -153,10 +163,13 @@ fn registry_as_read(
             notes(Note::Warning(format!("the run read the registry {}, not {}", state.registry, read.location)))
         }
         Some(_) => {}
-        None => notes(Note::Info(format!(
-            "the run recorded no registry state ({}): checked against the registry as it stands now",
-            crate::registry::STATE_FILE
-        ))),
+        None => notes(Note::Info(
+            format!(
+                "the run recorded no registry state ({}): checked against the registry as it stands now",
+                crate::registry::STATE_FILE
+            )
+            .into(),
+        )),
     }
     exclusions.push(
         format!("registry:{location} as of source {}", read.as_of_source),

@@ -113,8 +113,8 @@ pub fn run_into(job: &RunJob<'_>, mut folder: RunFolder) -> Result<RunDone> {
     files.push("processing.json");
     #[cfg(feature = "registry")]
     if let Some(r) = job.registry {
-        let json =
-            serde_json::to_string_pretty(&r.state).map_err(|e| crate::Error::Invalid(format!("registry.json: {e}")))?;
+        let json = serde_json::to_string_pretty(&r.state)
+            .map_err(|e| crate::Error::Invalid(format!("registry.json: {e}").into()))?;
         folder.write(registry::STATE_FILE, Privacy::Public, |w| {
             w.write_all(json.as_bytes())?;
             w.write_all(b"\n")

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::reading::{Notes, scenario_notes};
 use crate::analysis::{Comparison, Progress, check_replications, compare, grid_needs};
-use crate::foundation::error::{Error, Result};
+use crate::foundation::error::{Error, Param, Result, message};
 use crate::foundation::limits::Needs;
 use crate::output::{AtomicFile, Privacy};
 use crate::report::{CompareCsv, Export};
@@ -33,7 +33,7 @@ pub struct CompareJob {
 
 impl CompareJob {
     /// Both sides loaded (what the caller should know of each told as [`super::Note`]s), `replications` of each
-    /// checked (at least 2, and within memory; an error about them starts `replications`), and `csv`
+    /// checked (at least 2, and within memory; an error about them names [`Param::Replications`]), and `csv`
     /// (compare.csv) checked writable and not one of the scenarios — all before anything runs.
     ///
     /// ```
@@ -48,9 +48,11 @@ impl CompareJob {
     /// ```
     pub fn new(a: Side, b: Side, replications: u32, csv: Option<&Path>, notes: &mut Notes<'_>) -> Result<CompareJob> {
         if replications < 2 {
-            return Err(Error::Request(format!("replications must be at least 2 to compare, not {replications}")));
+            let not = format!(" must be at least 2 to compare, not {replications}");
+            return Err(Error::Request(message![Param::Replications, not]));
         }
-        check_replications(2 * u64::from(replications)).map_err(|e| Error::Request(format!("replications: {e}")))?;
+        check_replications(2 * u64::from(replications))
+            .map_err(|e| Error::Request(message![Param::Replications, format!(": {e}")]))?;
         if let Some(path) = csv {
             crate::output::check_target(path)?;
             crate::output::refuse_inputs(path, &[Path::new(&a.name), Path::new(&b.name)])?;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::reading::{Note, Notes, Reading};
 use crate::exclude::{self, BuiltFilter, FilterParams, KnownFilter, KnownKeys};
-use crate::foundation::error::{Error, Result};
+use crate::foundation::error::{Error, Param, Result, message};
 use crate::output;
 use crate::plan::Plan;
 
@@ -46,7 +46,8 @@ impl FilterJob {
             return Err(Error::Request("stdin (-) can be read only once".into()));
         }
         // Request errors before any input is read.
-        KnownFilter::check_fp_rate(self.fp_rate).map_err(|e| Error::Request(format!("--fp-rate: {e}")))?;
+        KnownFilter::check_fp_rate(self.fp_rate)
+            .map_err(|e| Error::Request(message![Param::FpRate, format!(": {e}")]))?;
         let to_stdout = output::is_stdout(&self.output);
         if !to_stdout {
             // Before any input is read: the output must be replaceable and must not be one of the inputs.

@@ -6,15 +6,15 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use super::reading::{Note, Notes};
-use crate::foundation::error::{Error, Result};
+use crate::foundation::error::{Error, Param, Result, message};
 use crate::foundation::{limits, rng, text};
 
-/// The threads a job runs on: the count asked for (refused, blamed on `--threads`, when this machine cannot run
+/// The threads a job runs on: the count asked for (refused, blamed on [`Param::Threads`], when this machine cannot run
 /// that many), else every core.
 pub fn threads(asked: Option<usize>) -> Result<usize> {
     match asked {
         None => Ok(limits::cores()),
-        Some(n) => limits::check_threads(n).map_err(|e| Error::Request(format!("--threads: {e}"))),
+        Some(n) => limits::check_threads(n).map_err(|e| Error::Request(message![Param::Threads, format!(": {e}")])),
     }
 }
 

@@ -10,7 +10,7 @@ use crate::analysis::{
     Frontier, FrontierGrid, FrontierPoint, FrontierResult, Progress, frontier_key_set, parse_agents, parse_pacers,
     parse_targets,
 };
-use crate::foundation::error::{Error, Result};
+use crate::foundation::error::{Error, Param, Result, message};
 use crate::scenario::{Pacer, Scenario, Setting};
 
 /// Agent counts as written: `10,20,50` or a range `10..50:20`.
@@ -104,23 +104,25 @@ impl FrontierJob<'_> {
     /// };
     /// let job = FrontierJob { grid, pacers: vec![dialsim::Pacer::Model], agents: vec![5], targets: vec![0.7] };
     /// let err = job.prepare(&mut |_| {}).unwrap_err();
-    /// assert!(err.to_string().starts_with("--targets 0.7: "), "{err}");
+    /// assert!(err.to_string().starts_with("`targets` 0.7: "), "{err}");
     /// assert!(!out.exists());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn prepare(&self, notes: &mut Notes<'_>) -> Result<FrontierRun> {
         let g = &self.grid;
         g.check_out()?;
-        let grid = FrontierGrid::new(self.pacers.clone(), self.agents.clone(), self.targets.clone())
-            .map_err(|e| Error::Request(format!("--pacers × --agents × --targets: {e}")))?;
+        let grid = FrontierGrid::new(self.pacers.clone(), self.agents.clone(), self.targets.clone()).map_err(|e| {
+            Error::Request(message![Param::Pacers, " × ", Param::Agents, " × ", Param::Targets, format!(": {e}")])
+        })?;
         if let Some((s, key)) = frontier_key_set(g.set) {
             let instead = match key {
-                "dialer.agents" => "use --agents",
-                "dialer.drop_target" => "use --targets",
-                "dialer.pacer" => "use --pacers",
-                _ => "every point runs in predictive mode, the mode the pacers pace",
+                "dialer.agents" => message!["use ", Param::Agents],
+                "dialer.drop_target" => message!["use ", Param::Targets],
+                "dialer.pacer" => message!["use ", Param::Pacers],
+                _ => "every point runs in predictive mode, the mode the pacers pace".into(),
             };
-            return Err(Error::Request(format!("--set {s}: the frontier sets {key} per point; {instead}")));
+            let set = format!(" {s}: the frontier sets {key} per point; ");
+            return Err(Error::Request(message![Param::Set, set, instead]));
         }
         g.check_replications()?;
         // The fixed overrides, then the frontier sized (before any value is checked or point loaded), then each
@@ -142,10 +144,10 @@ impl FrontierJob<'_> {
         let points = (grid.pacers.len() * grid.agents.len() * grid.targets.len()) as u64;
         g.check_needs([low, high], |notes| loader.load(g.set, notes), points, "this frontier", notes)?;
         for a in &grid.agents {
-            blame_on(loader.source().load_with(g.set, &[Setting::Agents(*a)]), &format!("--agents {a}"))?;
+            blame_on(loader.source().load_with(g.set, &[Setting::Agents(*a)]), Param::Agents, &a.to_string())?;
         }
         for t in &grid.targets {
-            blame_on(loader.source().load_with(g.set, &[Setting::DropTarget(*t)]), &format!("--targets {t}"))?;
+            blame_on(loader.source().load_with(g.set, &[Setting::DropTarget(*t)]), Param::Targets, &t.to_string())?;
         }
         // Every point's scenario is checked before any runs.
         let frontier = Frontier::new(grid, loader.source(), g.set, g.shard)?;

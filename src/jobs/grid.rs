@@ -11,7 +11,7 @@ use crate::analysis::{
     Constraint, Frontier, FrontierResult, Progress, RankBy, Ranking, Sweep, SweepResult, check_replications,
     grid_needs, shard_point_count,
 };
-use crate::foundation::error::{Error, Result};
+use crate::foundation::error::{Error, Param, Result, message};
 use crate::generate::Shard;
 use crate::output::{Privacy, RunFolder};
 use crate::report::{Export, FrontierCsv, Report, SweepCsv, Table};
@@ -73,7 +73,7 @@ impl GridJob {
             for kpi in &kpis {
                 let series = result
                     .lines(kpi)
-                    .map_err(|_| Error::Request(format!("a chart needs numeric values of {first}")))?;
+                    .map_err(|_| Error::Request(format!("a chart needs numeric values of {first}").into()))?;
                 let title = format!("{kpi} against {first} ({replications} replications per point)");
                 let name = format!("sweep-{kpi}.svg");
                 crate::report::sweep_svg(&folder.path().join(&name), &title, first, kpi, &series)?;
@@ -187,11 +187,12 @@ pub struct GridWritten<R> {
 /// Refuses `-` for an output folder: a folder of several files cannot go to stdout.
 fn refuse_stdout_folder(dir: &Path) -> Result<()> {
     if crate::output::is_stdout(dir) {
-        return Err(Error::Request(
-            "-o -: a folder of files cannot be written to stdout; use --json for the summary on stdout, or name a \
-             folder (./- for one called '-')"
-                .into(),
-        ));
+        return Err(Error::Request(message![
+            Param::Out,
+            " -: a folder of files cannot be written to stdout; use ",
+            Param::Json,
+            " for the summary on stdout, or name a folder (./- for one called '-')"
+        ]));
     }
     Ok(())
 }
@@ -200,17 +201,17 @@ fn refuse_stdout_folder(dir: &Path) -> Result<()> {
 /// both blamed on `--replications`.
 pub(crate) fn check_replication_count(replications: u32, most: u32) -> Result<()> {
     if replications == 0 {
-        return Err(Error::Request("--replications must be at least 1".into()));
+        return Err(Error::Request(message![Param::Replications, " must be at least 1"]));
     }
-    check_replications(u64::from(most)).map_err(|e| Error::Request(format!("--replications: {e}")))
+    check_replications(u64::from(most)).map_err(|e| Error::Request(message![Param::Replications, format!(": {e}")]))
 }
 
-/// A scenario that failed to load because of one value, the error blamed on `blame` (the flag that gave it,
-/// with the value: `--agents 0`).
-pub(crate) fn blame_on<T>(loaded: Result<T>, blame: &str) -> Result<T> {
+/// A scenario that failed to load because of one value, the error blamed on the parameter `param` that gave it,
+/// with the value (`agents 0`).
+pub(crate) fn blame_on<T>(loaded: Result<T>, param: Param, value: &str) -> Result<T> {
     loaded.map_err(|e| match e {
         Error::Scenario { origin: crate::foundation::error::Origin::Override { .. }, message } => {
-            Error::Request(format!("{blame}: {message}"))
+            Error::Request(message![param, format!(" {value}: {message}")])
         }
         other => other,
     })
@@ -302,7 +303,7 @@ impl GridRequest<'_> {
         charts: Vec<String>,
         notes: &mut Notes<'_>,
     ) -> Result<Ready> {
-        let report = self.report.map(|p| ReportJob::checked("--report", p, &[self.out], kpis)).transpose()?;
+        let report = self.report.map(|p| ReportJob::checked(Param::Report, p, &[self.out], kpis)).transpose()?;
         let folder = GridJob::folder(self.out, self.source, scenarios)?;
         let seed = seed_or_fresh(self.seed, notes);
         let threads = threads(self.threads)?;
@@ -354,11 +355,12 @@ impl After {
             Some(asked) => {
                 let ranking = rank(&result, asked.by, &asked.constraints);
                 let text = if asked.json {
-                    let mut text = serde_json::to_string_pretty(&ranking).map_err(|e| Error::Invalid(e.to_string()))?;
+                    let mut text =
+                        serde_json::to_string_pretty(&ranking).map_err(|e| Error::Invalid(e.to_string().into()))?;
                     text.push('\n');
                     text
                 } else {
-                    String::from_utf8(Table.to_bytes(&ranking)).map_err(|e| Error::Invalid(e.to_string()))?
+                    String::from_utf8(Table.to_bytes(&ranking)).map_err(|e| Error::Invalid(e.to_string().into()))?
                 };
                 Some(Ranked { ranking, text })
             }

@@ -65,7 +65,9 @@ impl LawJob {
                 (None, Some(r)) => (vec![r.jurisdiction()], Some(r.name)),
                 (None, None) => {
                     let names = Profile::names().join(", ");
-                    return Err(Error::Request(format!("no jurisdiction or regime {w:?}: expected one of {names}")));
+                    return Err(Error::Request(
+                        format!("no jurisdiction or regime {w:?}: expected one of {names}").into(),
+                    ));
                 }
             },
         };

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 use super::reading::{Note, Notes};
-use crate::foundation::error::{Error, Result};
+use crate::foundation::error::{Error, Param, Result, message};
 use crate::foundation::limits::{Ceilings, Needs, Resource};
 
 /// Estimates at or above these are told even when the caller did not ask: a request this large deserves a
@@ -51,7 +51,7 @@ impl Limits {
     /// let needs = Needs { memory: 2 << 30, disk: 0, seconds: 1.0 };
     /// let limits = Limits { max_memory: Some(1 << 30), max_disk: None };
     /// let err = limits.check("this sweep", &needs, None, "fewer points", false, &mut |_| {}).unwrap_err();
-    /// assert!(err.to_string().contains("raise --max-memory"), "{err}");
+    /// assert!(err.to_string().contains("raise `max_memory`"), "{err}");
     /// ```
     pub fn check(
         &self,
@@ -64,19 +64,17 @@ impl Limits {
     ) -> Result<()> {
         let ceilings = Ceilings { memory: self.max_memory, disk: self.max_disk };
         if let Err(over) = needs.check(ceilings, out) {
-            let flag = if over.resource == Resource::Memory { "--max-memory" } else { "--max-disk" };
+            let limit = if over.resource == Resource::Memory { Param::MaxMemory } else { Param::MaxDisk };
             let raise = if over.given {
-                format!("raise {flag}")
+                message!["raise ", limit]
             } else {
-                format!("if the estimate is too high for this run, set {flag} above it")
+                message!["if the estimate is too high for this run, set ", limit, " above it"]
             };
-            return Err(Error::Invalid(format!(
-                "{what} {over} (estimate: {}); make it smaller ({smaller}), or {raise}",
-                needs.describe()
-            )));
+            let refused = format!("{what} {over} (estimate: {}); make it smaller ({smaller}), or ", needs.describe());
+            return Err(Error::Invalid(message![refused, raise]));
         }
         if tell || needs.memory >= LARGE.memory || needs.disk >= LARGE.disk || needs.seconds >= LARGE.seconds {
-            notes(Note::Info(format!("{what} needs {}", needs.describe())));
+            notes(Note::Info(format!("{what} needs {}", needs.describe()).into()));
         }
         Ok(())
     }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::reading::{Note, Notes, Reading, exclusion_sources, load_exclusions, unbound};
 use crate::exclude::Exclusions;
 use crate::foundation::digest::{HashingWriter, SourceRecord};
-use crate::foundation::error::{Error, Result};
+use crate::foundation::error::{Error, Message, Param, Result, message};
 use crate::generate::list_manifest::{ListManifest, manifest_path, source_changes};
 use crate::generate::{Banks, CallList, ListFormat, ListRequest, ListSummary, Shard};
 use crate::output::{self, AtomicFile, Privacy};
@@ -225,15 +225,23 @@ impl ListJob {
 
     /// Refuses designs and options that do not go together.
     fn check_design(&self) -> Result<()> {
-        let refuse = |m: &str| Err(Error::Request(m.into()));
+        let refuse = |m: Message| Err(Error::Request(m));
         match &self.origin {
             ListOrigin::New(NewList { design: ListDesign::ListAssisted { known, .. }, .. }) if known.is_empty() => {
-                refuse("--design list-assisted needs --known FILE.csv, a known database that gives the banks' density")
+                refuse(message![
+                    Param::Design,
+                    " list-assisted needs ",
+                    Param::Known,
+                    " FILE.csv, a known database that gives the banks' density"
+                ])
             }
             ListOrigin::New(NewList { design: ListDesign::ListAssisted { .. }, mix: Some(_), .. })
-            | ListOrigin::New(NewList { design: ListDesign::MitofskyWaksberg, mix: Some(_), .. }) => {
-                refuse("a stratified list (--mix) is drawn uniformly within its strata: it takes no --design")
-            }
+            | ListOrigin::New(NewList { design: ListDesign::MitofskyWaksberg, mix: Some(_), .. }) => refuse(message![
+                "a stratified list (",
+                Param::Mix,
+                ") is drawn uniformly within its strata: it takes no ",
+                Param::Design
+            ]),
             _ => Ok(()),
         }
     }
@@ -273,7 +281,7 @@ fn continued(
     let path = manifest_path(previous);
     let (manifest, mut input) = read_pair(previous, &path)?;
     if manifest.generation.is_none() {
-        return Err(Error::Request(format!("{} does not record how the list was generated", path.display())));
+        return Err(Error::Request(format!("{} does not record how the list was generated", path.display()).into()));
     }
     if manifest.list.is_none() && !accept_unbound {
         return Err(Error::Request(unbound(previous, &path, "continue")));
@@ -314,7 +322,7 @@ fn drawn(
             (None, Some(banks), ListDesign::ListAssisted { min_listed, zero_banks, .. }) => {
                 CallList::list_assisted(NumberSpace::new(&plan, &selection)?, banks, *min_listed, *zero_banks, seed)
                     .map_err(|e| match e {
-                        Error::Request(m) => Error::Request(format!("--design list-assisted: {m}")),
+                        Error::Request(m) => Error::Request(message![Param::Design, " list-assisted: ", m]),
                         other => other,
                     })
             }
@@ -343,20 +351,26 @@ fn drawn(
 fn read_pair(list: &Path, manifest: &Path) -> Result<(ListManifest, crate::foundation::open::Input)> {
     let _lock = output::lock_folder(list)?;
     let m = ListManifest::load(manifest).map_err(|e| match e {
-        Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => Error::Request(format!(
-            "{} has no manifest {}: only lists written with their manifest can be continued (use --start with the \
-             same plan, selection and seed otherwise)",
-            list.display(),
-            manifest.display()
-        )),
+        Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => Error::Request(message![
+            format!(
+                "{} has no manifest {}: only lists written with their manifest can be continued (use ",
+                list.display(),
+                manifest.display()
+            ),
+            Param::Start,
+            " with the same plan, selection and seed otherwise)"
+        ]),
         other => other,
     })?;
     let input = crate::foundation::open::open(list).map_err(|e| match e {
-        Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => Error::Request(format!(
-            "{}: no such list; its manifest {} vouches for the list file, which must be there to be checked",
-            list.display(),
-            manifest.display()
-        )),
+        Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => Error::Request(
+            format!(
+                "{}: no such list; its manifest {} vouches for the list file, which must be there to be checked",
+                list.display(),
+                manifest.display()
+            )
+            .into(),
+        ),
         other => other,
     })?;
     Ok((m, input))
@@ -367,7 +381,7 @@ fn read_pair(list: &Path, manifest: &Path) -> Result<(ListManifest, crate::found
 fn known_banks(plan: &Plan, paths: &[String], size: u64, reading: &Reading, notes: &mut Notes<'_>) -> Result<Banks> {
     let options = reading.options(plan)?;
     let mut banks = Banks::new(size).map_err(|e| match e {
-        Error::Request(m) => Error::Request(format!("--bank: {m}")),
+        Error::Request(m) => Error::Request(message![Param::Bank, ": ", m]),
         other => other,
     })?;
     for path in paths {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::exclude::normalize::Normalizer;
 use crate::exclude::{self, Column, Exclusions, HeaderRow, InputOptions, NumbersRead, SuppressionList, TextEncoding};
-use crate::foundation::error::{Error, Result};
+use crate::foundation::error::{Error, Message, Param, Result, message};
 use crate::plan::Plan;
 
 /// How known databases are read: the caller's choices, turned into [`InputOptions`] for a plan by
@@ -49,10 +49,10 @@ impl Reading {
     /// The input options for reading numbers of `plan`'s country (or of [`Reading::country`]).
     pub fn options(&self, plan: &Plan) -> Result<InputOptions> {
         if !(0.0..=1.0).contains(&self.max_rejected) {
-            return Err(Error::Request(format!(
-                "--max-rejected {} must be between 0 and 1 (a share: 0.05 is 5 %)",
-                self.max_rejected
-            )));
+            return Err(Error::Request(message![
+                Param::MaxRejected,
+                format!(" {} must be between 0 and 1 (a share: 0.05 is 5 %)", self.max_rejected)
+            ]));
         }
         let normalizer = match self.country.filter(|&cc| cc != plan.country_code()) {
             None => Normalizer::for_plan(plan),
@@ -61,7 +61,7 @@ impl Reading {
         let columns = self
             .columns
             .iter()
-            .map(|c| c.parse::<Column>().map_err(|e| Error::Request(format!("--column '{c}': {e}"))))
+            .map(|c| c.parse::<Column>().map_err(|e| Error::Request(message![Param::Columns, format!(" '{c}': {e}")])))
             .collect::<Result<Vec<_>>>()?;
         Ok(InputOptions {
             columns,
@@ -91,8 +91,9 @@ pub enum Note<'a> {
     Remark(String),
     /// An input refused, when more inputs are read before the job fails (the job's error is the last one).
     Refused(Error),
-    /// What a job did or left out, said in words (e.g. an audit check not made, and why).
-    Info(String),
+    /// What a job did or left out, said in words (e.g. an audit check not made, and why), naming the request's
+    /// parameters that would change it.
+    Info(Message),
     /// A list is continued from `start` (seed and shard as recorded).
     Continuing {
         /// The list continued.
@@ -206,14 +207,18 @@ pub fn exclusion_sources<'a>(
 
 /// Why a list whose manifest predates the binding of lists to their bytes is refused, and how to go on
 /// (`verb`: what the caller was about to do with it).
-pub fn unbound(list: &Path, manifest: &Path, verb: &str) -> String {
-    format!(
-        "{m} predates the binding of a list to its bytes (it records no SHA-256 of {l}), so {l} cannot be shown \
-         to be the list it describes. If it is, {verb} it with --accept-unbound-list: every number of {l} is still \
-         checked against the recorded order, and the new manifest binds the new list",
-        m = manifest.display(),
-        l = list.display()
-    )
+pub fn unbound(list: &Path, manifest: &Path, verb: &str) -> Message {
+    let (m, l) = (manifest.display(), list.display());
+    message![
+        format!(
+            "{m} predates the binding of a list to its bytes (it records no SHA-256 of {l}), so {l} cannot be \
+             shown to be the list it describes. If it is, {verb} it with "
+        ),
+        Param::AcceptUnbound,
+        format!(
+            ": every number of {l} is still checked against the recorded order, and the new manifest binds the new list"
+        )
+    ]
 }
 
 /// What a caller should be told about `scenario` loaded with `overrides`: the overrides it never reads and the

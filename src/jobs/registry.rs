@@ -189,6 +189,6 @@ fn key_of(number: &str, plan: &str) -> Result<u64> {
     let plan = Plan::resolve(plan)?;
     let n = Normalizer::for_plan(&plan)
         .parse(number)
-        .map_err(|e| Error::Request(format!("'{number}' is not a phone number: {e}")))?;
+        .map_err(|e| Error::Request(format!("'{number}' is not a phone number: {e}").into()))?;
     Ok(n.key())
 }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::foundation::error::{Error, Result};
+use crate::foundation::error::{Error, Param, Result, message};
 use crate::output::{AtomicFile, Privacy};
 use crate::report::{Export, HtmlReport, Report};
 
@@ -36,26 +36,30 @@ impl ReportJob {
         if let Some(parent) = resolve(parent) {
             for dir in inputs.iter().filter(|d| !d.is_file()) {
                 if resolve(dir).is_some_and(|d| d == parent) {
-                    return Err(Error::Request(format!(
-                        "{}: the report would be written into the folder {}, which its manifest describes; write \
+                    return Err(Error::Request(
+                        format!(
+                            "{}: the report would be written into the folder {}, which its manifest describes; write \
                          it beside the folder",
-                        output.display(),
-                        dir.display()
-                    )));
+                            output.display(),
+                            dir.display()
+                        )
+                        .into(),
+                    ));
                 }
             }
         }
         Ok(ReportJob { output: output.to_path_buf(), report: Report::new() })
     }
 
-    /// The report of a command's `flag` (`--report`, `-o`): `-` refused (a page is written to a file), then
-    /// [`ReportJob::new`], then [`ReportJob::show_kpis`] with `kpis`, a KPI that does not exist blamed on `--kpi`.
-    pub fn checked(flag: &str, output: &Path, inputs: &[&Path], kpis: &[String]) -> Result<ReportJob> {
+    /// The report a request's parameter `param` names ([`Param::Report`], [`Param::Out`]): `-` refused (a page
+    /// is written to a file), then [`ReportJob::new`], then [`ReportJob::show_kpis`] with `kpis`, a KPI that does
+    /// not exist blamed on [`Param::Kpis`].
+    pub fn checked(param: Param, output: &Path, inputs: &[&Path], kpis: &[String]) -> Result<ReportJob> {
         if crate::output::is_stdout(output) {
-            return Err(Error::Request(format!("{flag} -: name a file for the HTML report")));
+            return Err(Error::Request(message![param, " -: name a file for the HTML report"]));
         }
         let mut job = ReportJob::new(output, inputs)?;
-        job.show_kpis(kpis).map_err(|e| Error::Request(format!("--kpi: {e}")))?;
+        job.show_kpis(kpis).map_err(|e| Error::Request(message![Param::Kpis, format!(": {e}")]))?;
         Ok(job)
     }
 

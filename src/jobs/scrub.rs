@@ -7,7 +7,7 @@ use super::list::{record_list, registry_exclude};
 use super::reading::{Notes, Reading, exclusion_sources, load_exclusions, unbound};
 use crate::exclude::scrub::ScrubCounts;
 use crate::foundation::digest::{HashingWriter, SourceRecord};
-use crate::foundation::error::{Error, Result};
+use crate::foundation::error::{Error, Param, Result, message};
 use crate::generate::list_manifest::{HashingReader, ListFile, ListManifest, ListRow, Scrub, manifest_path};
 use crate::output;
 use crate::plan::Plan;
@@ -51,7 +51,8 @@ impl ScrubJob {
     /// manifest as one commit.
     pub fn run(&self, notes: &mut Notes<'_>) -> Result<ScrubDone> {
         if self.exclude.is_empty() && self.suppress.is_empty() && self.registry.is_none() {
-            return Err(Error::Request("scrub needs at least one --exclude, --suppress or --registry source".into()));
+            let (e, s, r) = (Param::Exclude, Param::Suppress, Param::Registry);
+            return Err(Error::Request(message!["scrub needs at least one ", e, ", ", s, " or ", r, " source"]));
         }
         let to_stdout = output::is_stdout(&self.output);
         let list_at = (self.list != "-").then(|| PathBuf::from(&self.list));

@@ -112,19 +112,18 @@ impl SeriesJob<'_> {
             ));
         };
         if self.campaigns == 0 || self.campaigns > 120 {
-            return Err(Error::Request(format!("a series has 1 to 120 campaigns, not {}", self.campaigns)));
+            return Err(Error::Request(format!("a series has 1 to 120 campaigns, not {}", self.campaigns).into()));
         }
         if !(1..=3650).contains(&self.every_days) {
-            return Err(Error::Request(format!(
-                "a series' campaigns start 1 to 3650 days apart, not {}",
-                self.every_days
-            )));
+            return Err(Error::Request(
+                format!("a series' campaigns start 1 to 3650 days apart, not {}", self.every_days).into(),
+            ));
         }
         let start: jiff::civil::Date = first
             .run
             .start_date
             .parse()
-            .map_err(|e| Error::Request(format!("run.start_date {:?}: {e}", first.run.start_date)))?;
+            .map_err(|e| Error::Request(format!("run.start_date {:?}: {e}", first.run.start_date).into()))?;
         // The series folder holds the campaigns' run folders and series.csv, nothing else.
         if let Ok(entries) = std::fs::read_dir(self.dir) {
             for entry in entries.flatten() {
@@ -132,10 +131,13 @@ impl SeriesJob<'_> {
                 let ours = name == "series.csv"
                     || (name.starts_with("campaign-") && entry.path().join("manifest.json").exists());
                 if !ours {
-                    return Err(Error::Request(format!(
-                        "{}: holds {name}, which is not a campaign of a series: name an empty or new folder",
-                        self.dir.display()
-                    )));
+                    return Err(Error::Request(
+                        format!(
+                            "{}: holds {name}, which is not a campaign of a series: name an empty or new folder",
+                            self.dir.display()
+                        )
+                        .into(),
+                    ));
                 }
             }
         }
@@ -162,7 +164,7 @@ pub fn run_series(job: &SeriesJob<'_>, notes: &mut Notes<'_>, done: &mut dyn FnM
     for i in 0..job.campaigns {
         let day = start
             .checked_add(jiff::Span::new().days(job.every_days * i64::from(i)))
-            .map_err(|e| Error::Invalid(format!("campaign {} of the series: {e}", i + 1)))?;
+            .map_err(|e| Error::Invalid(format!("campaign {} of the series: {e}", i + 1).into()))?;
         let scenario = source.load_with(job.set, &[Setting::StartDate(day)])?;
         for note in scenario_notes(&scenario, job.set) {
             if let Note::Warning(t) | Note::Remark(t) = &note

@@ -9,7 +9,7 @@ use super::campaign::{RunJob, replications_into, run_into};
 use super::reading::{Notes, scenario_notes};
 use super::report::ReportJob;
 use crate::analysis::{Precision, Progress, Replications, grid_needs, replicate, replicate_until, run_needs};
-use crate::foundation::error::{Error, Result};
+use crate::foundation::error::{Error, Param, Result};
 use crate::foundation::limits::Needs;
 use crate::output::RunFolder;
 use crate::scenario::{Scenario, ScenarioSource};
@@ -92,7 +92,7 @@ pub enum SimulateDone<'a> {
 /// Checks a KPI a request names (`--ci-for`, ranking, report cards): an unknown name is refused with the
 /// nearest known ones.
 pub fn check_kpi(name: &str) -> Result<()> {
-    crate::sim::kpi::lookup(name).map(|_| ()).map_err(|e| Error::Request(e.to_string()))
+    crate::sim::kpi::lookup(name).map(|_| ()).map_err(|e| Error::Request(e.to_string().into()))
 }
 
 impl SimulateJob<'_> {
@@ -116,7 +116,7 @@ impl SimulateJob<'_> {
             crate::output::refuse_inputs_in_folder(dir, &inputs)?;
         }
         let inside: Vec<&Path> = self.out.into_iter().collect();
-        let report = self.report.map(|p| ReportJob::checked("--report", p, &inside, &[])).transpose()?;
+        let report = self.report.map(|p| ReportJob::checked(Param::Report, p, &inside, &[])).transpose()?;
         // Read before the run: a bad key costs no run.
         let key = self.key.map(crate::output::manifest::read_key).transpose()?;
         let folder = self.out.map(RunFolder::create).transpose()?;

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use super::reading::{Notes, Reading, exclusion_sources, load_exclusions};
 use crate::exclude::normalize::Normalizer;
 use crate::foundation::digest::{HashingWriter, SourceRecord};
-use crate::foundation::error::{Error, Result};
+use crate::foundation::error::{Error, Param, Result, message};
 use crate::generate::list_manifest::{
     DesignRecord, DesignStratumRecord, ListFile, ListManifest, ListRow, manifest_path,
 };
@@ -71,9 +71,13 @@ impl SecondStageJob {
     /// Reads stage 1 and its outcomes, and writes the stage-2 list with its manifest as one commit.
     pub fn run(&self, notes: &mut Notes<'_>) -> Result<SecondStageDone> {
         if self.eligible.is_empty() && self.calls.is_empty() {
-            return Err(Error::Request(
-                "stage 2 needs the outcomes of dialling the primaries: --eligible FILE.csv or --calls calls.csv".into(),
-            ));
+            return Err(Error::Request(message![
+                "stage 2 needs the outcomes of dialling the primaries: ",
+                Param::Eligible,
+                " FILE.csv or ",
+                Param::Calls,
+                " calls.csv"
+            ]));
         }
         let (primaries, output) = (self.primaries.as_path(), self.output.as_path());
         let max_rows = self.count.unwrap_or(u64::MAX);
@@ -98,10 +102,16 @@ impl SecondStageJob {
         })?;
         if g.shard != "1/1" {
             // n1 counts the banks of every shard; the outcomes of one shard's banks would make π N times too high.
-            return Err(bad(format!(
-                "records shard {}: stage 2 takes the outcomes of the whole stage-1 list (generate it without --shard)",
-                g.shard
-            )));
+            // Not the manifest's fault: the request cannot be met with a shard of stage 1.
+            let whole = format!(": records shard {}: stage 2 takes the outcomes of the whole stage-1 list", g.shard);
+            let without = " (generate it without ";
+            return Err(Error::Invalid(message![
+                stage1_manifest.display().to_string(),
+                whole,
+                without,
+                Param::Shard,
+                ")"
+            ]));
         }
         let [banks_stratum] = design.strata.as_slice() else {
             return Err(bad("records no stratum `banks`".into()));
@@ -184,8 +194,9 @@ impl SecondStageJob {
         let mut text = String::from(HEADER);
         let space = sample.space();
         for r in &rows {
-            let index =
-                space.index_of(&r.number).ok_or_else(|| Error::Invalid(format!("{} is not in the space", r.number)))?;
+            let index = space
+                .index_of(&r.number)
+                .ok_or_else(|| Error::Invalid(format!("{} is not in the space", r.number).into()))?;
             let seg = &space.segments()[space.locate(index).0];
             text.push_str(&format!(
                 "{},{},{},{},{},{}\n",

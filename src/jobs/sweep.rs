@@ -5,7 +5,7 @@
 use super::grid::{GridRequest, GridWritten, Loader, Ready, blame_on};
 use super::reading::Notes;
 use crate::analysis::{Progress, Sweep, SweepResult, Vary, check_grid_points, corners};
-use crate::foundation::error::{Error, Result};
+use crate::foundation::error::{Error, Param, Result, message};
 use crate::scenario::Scenario;
 
 /// What `sweep` is asked: a grid of the values of `vary` (the first varying slowest). Refusals name the
@@ -59,30 +59,36 @@ impl SweepJob<'_> {
         let (g, vary) = (&self.grid, &self.vary);
         g.check_out()?;
         for k in &self.kpis {
-            crate::sim::kpi::lookup(k).map_err(|e| Error::Request(e.to_string()))?;
+            crate::sim::kpi::lookup(k).map_err(|e| Error::Request(e.to_string().into()))?;
         }
         if vary.is_empty() {
-            return Err(Error::Request("no --vary given: a sweep varies at least one key".into()));
+            return Err(Error::Request(message!["no ", Param::Vary, " given: a sweep varies at least one key"]));
         }
         for (i, v) in vary.iter().enumerate() {
             if vary[..i].iter().any(|w| w.key == v.key) {
-                return Err(Error::Request(format!(
-                    "--vary {} is given twice; list all its values in one --vary {}=V1,V2,...",
-                    v.key, v.key
-                )));
+                return Err(Error::Request(message![
+                    Param::Vary,
+                    format!(" {} is given twice; list all its values in one ", v.key),
+                    Param::Vary,
+                    format!(" {}=V1,V2,...", v.key)
+                ]));
             }
         }
         // Counted before any point is listed or loaded: a grid of millions of points is refused here.
         let sizes: Vec<usize> = vary.iter().map(|v| v.values.len()).collect();
-        let points = check_grid_points(&sizes).map_err(|e| Error::Request(format!("--vary: {e}")))?;
+        let points = check_grid_points(&sizes).map_err(|e| Error::Request(message![Param::Vary, format!(": {e}")]))?;
         if g.plot
             && let Some(bad) = vary[0].values.iter().find(|x| x.parse::<f64>().is_err())
         {
-            return Err(Error::Request(format!(
-                "--plot charts the KPIs against the first --vary, {}, whose value '{bad}' is not a number; put a \
-                 numeric --vary first, or leave out --plot",
-                vary[0].key
-            )));
+            return Err(Error::Request(message![
+                Param::Plot,
+                " charts the KPIs against the first ",
+                Param::Vary,
+                format!(", {}, whose value '{bad}' is not a number; put a numeric ", vary[0].key),
+                Param::Vary,
+                " first, or leave out ",
+                Param::Plot
+            ]));
         }
         g.check_replications()?;
         // The fixed overrides, then the sweep sized (before any value is checked or point loaded: a sweep too
@@ -100,7 +106,7 @@ impl SweepJob<'_> {
             for x in &v.values {
                 let key_value = format!("{}={x}", v.key);
                 let set: Vec<String> = g.set.iter().cloned().chain([key_value.clone()]).collect();
-                blame_on(loader.load(&set, notes), &format!("--vary {key_value}"))?;
+                blame_on(loader.load(&set, notes), Param::Vary, &key_value)?;
             }
         }
         // Every point's scenario is checked before any runs.

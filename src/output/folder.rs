@@ -67,10 +67,13 @@ impl RunFolder {
         let dir = resolve(dir)?;
         inspect(&dir)?;
         if std::env::current_dir().and_then(std::fs::canonicalize).is_ok_and(|cwd| cwd.starts_with(&dir)) {
-            return Err(Error::Request(format!(
-                "{}: refusing to replace the current folder (or one holding it); run from outside it",
-                dir.display()
-            )));
+            return Err(Error::Request(
+                format!(
+                    "{}: refusing to replace the current folder (or one holding it); run from outside it",
+                    dir.display()
+                )
+                .into(),
+            ));
         }
         let (parent, name) = split(&dir)?;
         let prefix = format!(".{}.", name.to_string_lossy());
@@ -108,7 +111,7 @@ impl RunFolder {
         fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<()> {
         if name.is_empty() || name.contains('/') || name.starts_with('.') || name == MANIFEST_FILE {
-            return Err(Error::Request(format!("'{name}' cannot be a file of a run folder")));
+            return Err(Error::Request(format!("'{name}' cannot be a file of a run folder").into()));
         }
         let path = self.path().join(name);
         let file = std::fs::OpenOptions::new()
@@ -137,7 +140,7 @@ impl RunFolder {
         edit: impl FnOnce(&mut dyn std::io::BufRead, &mut dyn Write) -> std::io::Result<()>,
     ) -> Result<()> {
         if !self.written.contains_key(name) {
-            return Err(Error::Request(format!("'{name}' was not written in this run folder")));
+            return Err(Error::Request(format!("'{name}' was not written in this run folder").into()));
         }
         let path = self.path().join(name);
         let tmp = self.path().join(format!(".{name}.rewrite"));
@@ -177,7 +180,9 @@ impl RunFolder {
             let name = entry.file_name().to_string_lossy().into_owned();
             let path = entry.path();
             if !entry.file_type().map_err(|e| Error::io(&path, e))?.is_file() {
-                return Err(Error::Request(format!("{}: a run folder holds regular files only", path.display())));
+                return Err(Error::Request(
+                    format!("{}: a run folder holds regular files only", path.display()).into(),
+                ));
             }
             let digest = match self.written.remove(&name) {
                 Some(d) => d,
@@ -272,7 +277,7 @@ fn resolve(dir: &Path) -> Result<PathBuf> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let (parent, name) = split(dir)?;
             if name == ".." || name == "." {
-                return Err(Error::Request(format!("{} is not a folder name", dir.display())));
+                return Err(Error::Request(format!("{} is not a folder name", dir.display()).into()));
             }
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
             let parent = std::fs::canonicalize(parent).map_err(|e| Error::io(parent, e))?;
@@ -300,11 +305,14 @@ fn inspect(dir: &Path) -> Result<Existing> {
         return Ok(Existing::Replaceable);
     }
     let not_ours = |why: String| {
-        Error::Request(format!(
-            "{}: refusing to replace this folder: {why}; dialsim replaces only an empty folder or one it wrote \
+        Error::Request(
+            format!(
+                "{}: refusing to replace this folder: {why}; dialsim replaces only an empty folder or one it wrote \
              (choose another folder, or empty this one)",
-            dir.display()
-        ))
+                dir.display()
+            )
+            .into(),
+        )
     };
     if !names.iter().any(|n| n == MANIFEST_FILE) {
         return Err(not_ours(format!("it is not empty and has no {MANIFEST_FILE}")));

@@ -97,7 +97,7 @@ fn refusal(path: &Path, m: &std::fs::Metadata) -> Error {
     Error::Request(format!(
         "{}: refusing to write over {what}; dialsim replaces only regular files (give a new name or a regular file)",
         path.display()
-    ))
+    ).into())
 }
 
 /// What a non-regular file is, in words.
@@ -145,12 +145,15 @@ pub fn refuse_inputs(target: &Path, inputs: &[&Path]) -> Result<()> {
         if let Ok(m) = std::fs::metadata(input)
             && (m.dev(), m.ino()) == (t.dev(), t.ino())
         {
-            return Err(Error::Request(format!(
-                "{}: the output is the same file as the input {}; writing it would destroy that input (choose \
+            return Err(Error::Request(
+                format!(
+                    "{}: the output is the same file as the input {}; writing it would destroy that input (choose \
                  another output name)",
-                target.display(),
-                input.display()
-            )));
+                    target.display(),
+                    input.display()
+                )
+                .into(),
+            ));
         }
     }
     Ok(())
@@ -178,12 +181,15 @@ pub fn refuse_inputs_in_folder(dir: &Path, inputs: &[&Path]) -> Result<()> {
         if let Ok(real) = std::fs::canonicalize(input)
             && real.starts_with(&dir_real)
         {
-            return Err(Error::Request(format!(
-                "{}: the output folder holds the input {}; replacing the folder would remove it (choose another \
+            return Err(Error::Request(
+                format!(
+                    "{}: the output folder holds the input {}; replacing the folder would remove it (choose another \
                  output folder, or move the input out)",
-                dir.display(),
-                input.display()
-            )));
+                    dir.display(),
+                    input.display()
+                )
+                .into(),
+            ));
         }
     }
     Ok(())
@@ -208,11 +214,14 @@ pub fn check_outputs(targets: &[&Path], inputs: &[&Path]) -> Result<()> {
         check_target(t)?;
         refuse_inputs(t, inputs)?;
         if let Some(other) = targets[..i].iter().find(|o| same_name(o, t)) {
-            return Err(Error::Request(format!(
-                "{}: the same file as the output {}; the two outputs need two names",
-                t.display(),
-                other.display()
-            )));
+            return Err(Error::Request(
+                format!(
+                    "{}: the same file as the output {}; the two outputs need two names",
+                    t.display(),
+                    other.display()
+                )
+                .into(),
+            ));
         }
     }
     Ok(())
@@ -264,7 +273,8 @@ pub fn lock_folder(path: &Path) -> Result<FolderLock> {
 
 /// The folder a file at `path` lives in (`.` for a bare name) and its file name.
 fn split(path: &Path) -> Result<(&Path, &std::ffi::OsStr)> {
-    let name = path.file_name().ok_or_else(|| Error::Request(format!("{} is not a file name", path.display())))?;
+    let name =
+        path.file_name().ok_or_else(|| Error::Request(format!("{} is not a file name", path.display()).into()))?;
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

@@ -92,10 +92,13 @@ impl Plan {
         let lower = name.to_ascii_lowercase();
         let (_, text) = embedded::PLANS.iter().find(|(n, _)| *n == lower).ok_or_else(|| {
             let names: Vec<&str> = Plan::embedded_names().collect();
-            Error::Request(format!(
-                "unknown plan '{name}': embedded plans are {}; or give a plan file ending in .csv",
-                names.join(", ")
-            ))
+            Error::Request(
+                format!(
+                    "unknown plan '{name}': embedded plans are {}; or give a plan file ending in .csv",
+                    names.join(", ")
+                )
+                .into(),
+            )
         })?;
         Plan::parse(&lower, text.as_bytes())
     }

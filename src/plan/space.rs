@@ -102,7 +102,7 @@ impl NumberSpace {
     pub fn new(plan: &Plan, selection: &Selection) -> Result<NumberSpace> {
         for p in &selection.prefixes {
             if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(Error::Request(format!("prefix '{p}' must be one or more digits")));
+                return Err(Error::Request(format!("prefix '{p}' must be one or more digits").into()));
             }
         }
         // A filter prefix under another filter prefix adds nothing (and would count numbers twice).
@@ -155,18 +155,21 @@ impl NumberSpace {
         }
         if segments.is_empty() {
             let types: Vec<&str> = selection.types.iter().map(|t| t.as_str()).collect();
-            return Err(Error::Request(format!(
-                "plan '{}' has no numbers of type {} under prefix {}{}{}",
-                plan.name(),
-                if types.is_empty() { "any".to_string() } else { types.join(",") },
-                if filters.is_empty() { "any".to_string() } else { filters.join(",") },
-                if selection.lengths.is_empty() {
-                    String::new()
-                } else {
-                    format!(" with length {:?}", selection.lengths)
-                },
-                trunk_hint(&filters)
-            )));
+            return Err(Error::Request(
+                format!(
+                    "plan '{}' has no numbers of type {} under prefix {}{}{}",
+                    plan.name(),
+                    if types.is_empty() { "any".to_string() } else { types.join(",") },
+                    if filters.is_empty() { "any".to_string() } else { filters.join(",") },
+                    if selection.lengths.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" with length {:?}", selection.lengths)
+                    },
+                    trunk_hint(&filters)
+                )
+                .into(),
+            ));
         }
         let starts: Vec<u64> = segments.iter().map(|s| s.start).collect();
         let len = start;

@@ -79,11 +79,14 @@ pub fn stamp_id(stamp: &str) -> i64 {
 
 /// The refusal of an exclusive list some of whose `clashes` numbers were suppressed or issued after `since`.
 pub fn clash(location: &str, clashes: u64, since: &str) -> Error {
-    Error::Invalid(format!(
-        "registry {location}: {clashes} numbers of this list were put on another open list or suppressed while it \
+    Error::Invalid(
+        format!(
+            "registry {location}: {clashes} numbers of this list were put on another open list or suppressed while it \
          was drawn (by a write after source {}): nothing was written or recorded; draw the list again",
-        stamp_id(since)
-    ))
+            stamp_id(since)
+        )
+        .into(),
+    )
 }
 
 /// Counts the keys of `batch`'s bulk among `newer` (the numbers suppressed by sources after its

@@ -86,11 +86,11 @@ pub fn import_batch(
 ) -> Result<Batch> {
     let date = match (kind, date) {
         (Kind::Register, None) => {
-            return Err(Error::Request(format!("{path}: a register snapshot needs its date (YYYY-MM-DD)")));
+            return Err(Error::Request(format!("{path}: a register snapshot needs its date (YYYY-MM-DD)").into()));
         }
         (_, Some(d)) => {
             d.parse::<jiff::civil::Date>()
-                .map_err(|e| Error::Request(format!("{path}: snapshot date '{d}' is not YYYY-MM-DD: {e}")))?;
+                .map_err(|e| Error::Request(format!("{path}: snapshot date '{d}' is not YYYY-MM-DD: {e}").into()))?;
             Some(d.to_string())
         }
         (_, None) => None,

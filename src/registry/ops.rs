@@ -126,6 +126,6 @@ pub fn erase(registry: &mut dyn Registry, key: u64) -> Result<Held> {
 /// (see [`crate::RetentionSection`]); call records and referral links are not held here.
 pub fn prune(registry: &mut dyn Registry, now: jiff::Timestamp, retention: &crate::RetentionSection) -> Result<u64> {
     let span = jiff::SignedDuration::from_hours(24 * i64::from(retention.withdrawn_receipt_days));
-    let cutoff = now.checked_sub(span).map_err(|e| Error::Invalid(format!("retention period: {e}")))?;
+    let cutoff = now.checked_sub(span).map_err(|e| Error::Invalid(format!("retention period: {e}").into()))?;
     registry.prune_withdrawn(cutoff)
 }

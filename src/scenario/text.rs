@@ -55,7 +55,11 @@ pub(super) fn move_referral_alias(
     let overridden = |key: &str| overrides.iter().any(|o| o.split('=').next().is_some_and(|k| k.trim() == key));
     let clash = "compliance.referral is the older name of referrals.share: give only referrals.share";
     match (overridden("compliance.referral"), overridden("referrals.share")) {
-        (true, true) => Err(Error::input("--set compliance.referral", None, clash)),
+        (true, true) => {
+            let old =
+                overrides.iter().rev().find(|o| o.split('=').next().is_some_and(|k| k.trim() == "compliance.referral"));
+            Err(Error::scenario_override(old.map_or("compliance.referral", String::as_str), clash))
+        }
         (true, false) => {
             scenario.referrals.share = share;
             Ok(())

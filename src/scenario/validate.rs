@@ -170,7 +170,7 @@ impl Scenario {
 fn bounds(path: &str) -> Result<(f64, f64)> {
     schema::find(path)
         .and_then(schema::Key::bounds)
-        .ok_or_else(|| Error::Invalid(format!("the scenario key table gives {path} no range")))
+        .ok_or_else(|| Error::Invalid(format!("the scenario key table gives {path} no range").into()))
 }
 
 /// A range error on a value the overrides did not set, though they made it fail (the file alone passes): blamed

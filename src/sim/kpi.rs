@@ -193,7 +193,9 @@ pub fn values(s: &Summary) -> Vec<(&'static str, f64)> {
 pub fn lookup(name: &str) -> crate::Result<&'static Kpi> {
     find(name).ok_or_else(|| {
         let hint = nearest(name).map(|n| format!("did you mean '{n}'? ")).unwrap_or_default();
-        crate::Error::Invalid(format!("unknown KPI '{name}'; {hint}KPIs: {}", names().collect::<Vec<_>>().join(", ")))
+        crate::Error::Invalid(
+            format!("unknown KPI '{name}'; {hint}KPIs: {}", names().collect::<Vec<_>>().join(", ")).into(),
+        )
     })
 }
 

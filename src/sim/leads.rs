@@ -44,7 +44,7 @@ pub fn scenario_sources(scenario: &Scenario) -> Result<Vec<crate::foundation::di
 /// How the scenario's CSV files of numbers are read (`[numbers.read]`; what it leaves out is detected).
 fn read_options(scenario: &Scenario, plan: &Plan) -> Result<InputOptions> {
     let r = &scenario.numbers.read;
-    let bad = |key: &str, e: String| Error::Invalid(format!("numbers.read.{key}: {e}"));
+    let bad = |key: &str, e: String| Error::Invalid(format!("numbers.read.{key}: {e}").into());
     let mut options = InputOptions::for_plan(plan);
     options.columns =
         r.columns.iter().map(|c| c.parse::<Column>().map_err(|e| bad("columns", e))).collect::<Result<_>>()?;
@@ -109,7 +109,7 @@ fn scenario_banks(scenario: &Scenario, plan: &Plan) -> Result<Option<BankModel>>
     }
     let options = read_options(scenario, plan)?;
     let paths = if f.known.is_empty() { &scenario.numbers.suppress } else { &f.known };
-    let mut banks = Banks::new(f.bank).map_err(|e| Error::Invalid(format!("numbers.frame.bank: {e}")))?;
+    let mut banks = Banks::new(f.bank).map_err(|e| Error::Invalid(format!("numbers.frame.bank: {e}").into()))?;
     for path in paths {
         let read = match (std::path::Path::new(&path).exists(), EMBEDDED_KNOWN.iter().find(|(p, _)| *p == path)) {
             (false, Some((_, text))) => options.read(path, text.as_bytes())?,
@@ -163,7 +163,7 @@ impl LeadSource {
         let types = n
             .types
             .iter()
-            .map(|t| t.parse::<NumberType>().map_err(|e| Error::Invalid(format!("numbers.types: {e}"))))
+            .map(|t| t.parse::<NumberType>().map_err(|e| Error::Invalid(format!("numbers.types: {e}").into())))
             .collect::<Result<Vec<_>>>()?;
         let options = read_options(scenario, &plan)?;
         let mut exclusions = scenario_exclusions(scenario, &plan)?;
@@ -190,19 +190,20 @@ impl LeadSource {
             let generated = if n.frame.mitofsky_waksberg() {
                 let space = NumberSpace::new(&plan, &selection)?;
                 CallList::mitofsky_waksberg(space.clone(), 0)
-                    .map_err(|e| Error::Invalid(format!("numbers.frame: {e}")))?;
+                    .map_err(|e| Error::Invalid(format!("numbers.frame: {e}").into()))?;
                 Generated::TwoStage(space, n.frame.cluster)
             } else if let Some(b) = banks.as_ref().filter(|_| n.frame.list_assisted()) {
                 let space = NumberSpace::new(&plan, &selection)?;
                 // Built once here so that an empty frame fails before any run.
                 CallList::list_assisted(space.clone(), &b.banks, b.min_listed, b.zero_rate, 0)
-                    .map_err(|e| Error::Invalid(format!("numbers.frame: {e}")))?;
+                    .map_err(|e| Error::Invalid(format!("numbers.frame: {e}").into()))?;
                 Generated::Banked(space)
             } else if mix.is_empty() {
                 Generated::Uniform(NumberSpace::new(&plan, &selection)?)
             } else {
                 // Built once here so that a mix the plan cannot fill fails before any run.
-                CallList::mixed(&plan, &selection, &mix, 0).map_err(|e| Error::Invalid(format!("numbers.mix: {e}")))?;
+                CallList::mixed(&plan, &selection, &mix, 0)
+                    .map_err(|e| Error::Invalid(format!("numbers.mix: {e}").into()))?;
                 Generated::Mixed(Box::new(MixedSource { plan: plan.clone(), selection, mix }))
             };
             (Some(generated), None)

@@ -110,15 +110,15 @@ fn a_frontier_job_refuses_what_the_frontier_sets_and_values_out_of_range_naming_
     };
     let set = ["run.day_hours=0.5".to_string()];
     assert!(
-        refused(&set, vec![0.02, 0.7], &out).starts_with("--targets 0.7: dialer.drop_target = 0.7 is out of range")
+        refused(&set, vec![0.02, 0.7], &out).starts_with("`targets` 0.7: dialer.drop_target = 0.7 is out of range")
     );
     let agents = ["dialer.agents=9".to_string()];
     assert_eq!(
         refused(&agents, vec![0.02], &out),
-        "--set dialer.agents=9: the frontier sets dialer.agents per point; use --agents"
+        "`set` dialer.agents=9: the frontier sets dialer.agents per point; use `agents`"
     );
-    assert!(refused(&set, vec![0.02, 0.02], &out).starts_with("--pacers × --agents × --targets: drop targets"));
-    assert!(refused(&set, vec![0.02], Path::new("-")).starts_with("-o -: a folder of files cannot be written"));
+    assert!(refused(&set, vec![0.02, 0.02], &out).starts_with("`pacers` × `agents` × `targets`: drop targets"));
+    assert!(refused(&set, vec![0.02], Path::new("-")).starts_with("`out` -: a folder of files cannot be written"));
     assert!(!out.exists(), "nothing written");
 }
 
@@ -161,15 +161,15 @@ fn a_sweep_above_the_memory_limit_is_refused_before_its_folder_is_made_and_its_e
         kpis: vec![],
     };
     let nothing = SweepJob { vary: vec![], ..job(None, false) }.prepare(&mut |_| {}).unwrap_err();
-    assert!(nothing.to_string().starts_with("no --vary given"), "{nothing}");
+    assert!(nothing.to_string().starts_with("no `vary` given"), "{nothing}");
     let err = job(Some(1000), false).prepare(&mut |_| {}).unwrap_err();
     assert!(err.to_string().starts_with("this sweep (2 points × 2 replications"), "{err}");
-    assert!(err.to_string().contains("raise --max-memory"), "{err}");
+    assert!(err.to_string().contains("raise `max_memory`"), "{err}");
     assert!(!out.exists());
     let mut infos = Vec::new();
     let prepared = job(None, true).prepare(&mut |n| {
         if let Note::Info(t) = n {
-            infos.push(t)
+            infos.push(t.to_string())
         }
     });
     assert!(prepared.is_ok());

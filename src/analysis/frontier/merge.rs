@@ -70,25 +70,31 @@ impl MergedFrontier {
         if let Some(missing) = (0..points).find(|p| rows.get(*p as usize).is_none_or(|r| r.0 != *p)) {
             return Err(Error::Request(format!(
                 "point {missing} of the {points}-point grid is in none of the parts: give every shard's frontier.csv"
-            )));
+            ).into()));
         }
         if rows.len() as u64 != points {
-            return Err(Error::Request(format!(
-                "the parts hold {} points where their pacers, agent counts and targets make {points}: parts of \
+            return Err(Error::Request(
+                format!(
+                    "the parts hold {} points where their pacers, agent counts and targets make {points}: parts of \
                  different frontiers?",
-                rows.len()
-            )));
+                    rows.len()
+                )
+                .into(),
+            ));
         }
         // Point p is (pacer, agents, target) number p of the grid, the pacer varying slowest.
         for (p, key) in keys.iter().enumerate() {
             let c = coordinates(p, &sizes);
             let want = [axes[0][c[0]], axes[1][c[1]], axes[2][c[2]]];
             if *key != want {
-                return Err(Error::Request(format!(
-                    "point {p} is {} where the grid of the parts puts {}: parts of different frontiers?",
-                    key.join("/"),
-                    want.join("/")
-                )));
+                return Err(Error::Request(
+                    format!(
+                        "point {p} is {} where the grid of the parts puts {}: parts of different frontiers?",
+                        key.join("/"),
+                        want.join("/")
+                    )
+                    .into(),
+                ));
             }
         }
         Ok(MergedFrontier { header, rows })

@@ -110,15 +110,12 @@ impl FrontierGrid {
     pub fn new(pacers: Vec<Pacer>, agents: Vec<u32>, targets: Vec<f64>) -> Result<FrontierGrid> {
         fn check<T: PartialOrd + std::fmt::Display>(what: &str, v: &[T]) -> Result<()> {
             if v.is_empty() {
-                return Err(Error::Invalid(format!("no {what} given")));
+                return Err(Error::Invalid(format!("no {what} given").into()));
             }
             if let Some((first, i)) = first_repeat(v) {
-                return Err(Error::Invalid(format!(
-                    "{what}: {} is given twice (values {} and {})",
-                    v[i],
-                    first + 1,
-                    i + 1
-                )));
+                return Err(Error::Invalid(
+                    format!("{what}: {} is given twice (values {} and {})", v[i], first + 1, i + 1).into(),
+                ));
             }
             Ok(())
         }
@@ -127,7 +124,7 @@ impl FrontierGrid {
         check("agent counts", &agents)?;
         check("drop targets", &targets)?;
         if let Some(t) = targets.iter().find(|t| !t.is_finite()) {
-            return Err(Error::Invalid(format!("drop target {t} is not a number")));
+            return Err(Error::Invalid(format!("drop target {t} is not a number").into()));
         }
         check_grid_points(&[pacers.len(), agents.len(), targets.len()])?;
         Ok(FrontierGrid { pacers, agents, targets })
@@ -212,10 +209,13 @@ impl Frontier {
     /// ```
     pub fn new(grid: FrontierGrid, source: &ScenarioSource, set: &[String], shard: Shard) -> Result<Frontier> {
         if let Some((_, key)) = frontier_key_set(set) {
-            return Err(Error::Request(format!(
-                "{key} is set by the frontier at every point (predictive mode; pacers, agents and targets from \
+            return Err(Error::Request(
+                format!(
+                    "{key} is set by the frontier at every point (predictive mode; pacers, agents and targets from \
                  their lists); it cannot be overridden"
-            )));
+                )
+                .into(),
+            ));
         }
         let points = grid.points();
         let (mut mine, mut checked) = (Vec::new(), Vec::new());

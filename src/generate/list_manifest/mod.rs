@@ -22,7 +22,7 @@ pub use binding::{HashingReader, ListFile, ListRow};
 
 pub use crate::foundation::digest::SourceRecord;
 use crate::foundation::digest::{FileDigest, sha256_hex};
-use crate::foundation::error::{Error, Result};
+use crate::foundation::error::{Error, Param, Result, message};
 use crate::generate::{CallList, ListFormat, ListRequest, ListSummary, Shard};
 use crate::plan::space::{NumberSpace, Selection};
 use crate::plan::{NumberType, Plan};
@@ -374,22 +374,35 @@ impl Generation {
                 self.prefixes.len()
             )));
         }
+        // A design a manifest cannot continue: the request cannot be met, the manifest is whole.
+        let (at, next) = (manifest.display(), || self.last_index.map_or(self.start, |l| l + 1));
         if let Some(d) = self.design.as_ref().filter(|d| d.kind.starts_with("mitofsky-waksberg")) {
-            return Err(bad(format!(
-                "the list is {}: a two-stage list is not continued by its manifest; draw more banks with the same \
-                 plan, selection, seed, --design and --start {}",
-                d.kind,
-                self.last_index.map_or(self.start, |l| l + 1)
-            )));
+            return Err(Error::Invalid(message![
+                format!(
+                    "{at}: the list is {}: a two-stage list is not continued by its manifest; draw more banks with \
+                     the same plan, selection, seed, ",
+                    d.kind
+                ),
+                Param::Design,
+                " and ",
+                Param::Start,
+                format!(" {}", next())
+            ]));
         }
         if let Some(d) = self.design.as_ref().filter(|d| d.kind == "list-assisted") {
-            return Err(bad(format!(
-                "the list is {}: its order depends on the known databases that gave the banks' density, which a \
-                 manifest does not carry; generate the rest with the same plan, seed, --design, --known files \
-                 and --start {}",
-                d.kind,
-                self.last_index.map_or(self.start, |l| l + 1)
-            )));
+            return Err(Error::Invalid(message![
+                format!(
+                    "{at}: the list is {}: its order depends on the known databases that gave the banks' density, \
+                     which a manifest does not carry; generate the rest with the same plan, seed, ",
+                    d.kind
+                ),
+                Param::Design,
+                ", ",
+                Param::Known,
+                " files and ",
+                Param::Start,
+                format!(" {}", next())
+            ]));
         }
         let plan = self.plan.plan(manifest)?;
         let types = self

@@ -232,7 +232,7 @@ impl Classifier {
 /// ```
 pub fn derive_region(meta: &Metadata, region: &str) -> Result<Vec<DerivedRow>> {
     let t = meta.territory(region).ok_or_else(|| {
-        Error::Request(format!("{} has no territory '{region}' (expected a region id such as CZ)", meta.name))
+        Error::Request(format!("{} has no territory '{region}' (expected a region id such as CZ)", meta.name).into())
     })?;
     let mut classifier = Classifier::new(meta, t)?;
     let mut rows = Vec::new();
@@ -283,16 +283,18 @@ pub fn plan_csv(meta: &Metadata, regions: &[String], version: &str) -> Result<St
     let mut codes = BTreeSet::new();
     for region in regions {
         let t = meta.territory(region).ok_or_else(|| {
-            Error::Request(format!("{} has no territory '{region}' (expected a region id such as CZ)", meta.name))
+            Error::Request(
+                format!("{} has no territory '{region}' (expected a region id such as CZ)", meta.name).into(),
+            )
         })?;
         codes.insert(t.country_code);
         all.push((t.id.clone(), derive_region(meta, &t.id)?));
     }
     if codes.len() > 1 {
-        return Err(Error::Request(format!(
-            "the regions {} have different country codes: a plan holds one country code",
-            regions.join(", ")
-        )));
+        return Err(Error::Request(
+            format!("the regions {} have different country codes: a plan holds one country code", regions.join(", "))
+                .into(),
+        ));
     }
     let code = codes.first().copied().unwrap_or(0);
     let mut counts: BTreeMap<&str, u128> = BTreeMap::new();

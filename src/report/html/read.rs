@@ -100,10 +100,13 @@ pub(super) fn path(p: &Path) -> Result<Vec<Section>> {
         }
     }
     if sections.is_empty() {
-        return Err(Error::Invalid(format!(
-            "{name} holds none of summary.json, sweep.csv, frontier.csv, compare.csv: not a dialsim run, sweep, \
+        return Err(Error::Invalid(
+            format!(
+                "{name} holds none of summary.json, sweep.csv, frontier.csv, compare.csv: not a dialsim run, sweep, \
              frontier or comparison folder"
-        )));
+            )
+            .into(),
+        ));
     }
     Ok(sections)
 }

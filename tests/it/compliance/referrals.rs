@@ -156,7 +156,7 @@ fn compliance_referral_is_read_as_referrals_share() {
     let s = Scenario::parse("s.toml", "[compliance]\nreferral = 0.2\n", &["referrals.share=0.4".into()]).unwrap();
     assert_eq!(s.referrals.share, 0.4);
     let e = Scenario::parse("s.toml", "", &[old("0.3"), "referrals.share=0.4".into()]).unwrap_err().to_string();
-    assert!(e.starts_with("--set compliance.referral"), "{e}");
+    assert!(e.starts_with("override compliance.referral=0.3: "), "{e}");
     let e = Scenario::parse("s.toml", "[referrals]\nperson = 0.8\nmachine = 0.3\n", &[]).unwrap_err().to_string();
     assert!(e.contains("referrals.machine") && e.contains("at most 1"), "{e}");
 }

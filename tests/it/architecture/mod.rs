@@ -13,6 +13,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+mod flags;
+
 /// Top-level folders that gather modules standing side by side, each a node of the import graph of its own;
 /// their `mod.rs` declares modules and nothing else (a test checks it), so every path into them names one.
 const GATHERED: &[&str] = &["foundation"];
@@ -201,7 +203,8 @@ fn absolute(code: &str, at: &[String]) -> String {
 
 /// The code a module builds with: comments (doc links name modules without importing them) and the items
 /// marked `#[cfg(test)]` (unit tests may use any module) left out — each such item alone, wherever it stands
-/// and however it is indented, so the code after it is read.
+/// and however it is indented, so the code after it is read. A line left out stays as an empty line, so the
+/// code's line numbers are the file's.
 fn code_of(text: &str) -> String {
     let mut out = String::new();
     let mut lines = text.lines().peekable();
@@ -211,7 +214,9 @@ fn code_of(text: &str) -> String {
             // Skip the item: to the end of its braces, or to its `;` when it has none.
             let mut depth = 0i64;
             let mut opened = false;
+            out.push('\n');
             for l in lines.by_ref() {
+                out.push('\n');
                 let l = l.split("//").next().unwrap_or("");
                 depth += l.matches('{').count() as i64 - l.matches('}').count() as i64;
                 opened |= l.contains('{');
@@ -223,8 +228,8 @@ fn code_of(text: &str) -> String {
         }
         if !t.starts_with("//") {
             out.push_str(line);
-            out.push('\n');
         }
+        out.push('\n');
     }
     out
 }
