@@ -148,7 +148,7 @@ pub fn refuse_inputs(target: &Path, inputs: &[&Path]) -> Result<()> {
             return Err(Error::Request(
                 format!(
                     "{}: the output is the same file as the input {}; writing it would destroy that input (choose \
-                 another output name)",
+                     another output name)",
                     target.display(),
                     input.display()
                 )
@@ -184,7 +184,7 @@ pub fn refuse_inputs_in_folder(dir: &Path, inputs: &[&Path]) -> Result<()> {
             return Err(Error::Request(
                 format!(
                     "{}: the output folder holds the input {}; replacing the folder would remove it (choose another \
-                 output folder, or move the input out)",
+                     output folder, or move the input out)",
                     dir.display(),
                     input.display()
                 )
