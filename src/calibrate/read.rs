@@ -545,7 +545,7 @@ fn parse_number(normalizer: &Normalizer, written: &str, at: impl Fn() -> Error) 
     normalizer.parse(written).map_err(|why| match at() {
         Error::Input { at, .. } => Error::Input {
             at,
-            message: format!("`{}` is not a phone number: {why}", crate::foundation::error::snippet(written)),
+            message: format!("`{}` is not a phone number: {why}", crate::foundation::error::snippet(written)).into(),
         },
         other => other,
     })

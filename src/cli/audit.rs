@@ -67,7 +67,7 @@ pub fn run(args: AuditArgs) -> Result<i32> {
         profile,
         registry: args.registry.clone(),
     };
-    let done = job.run(&mut super::generate::print_note).map_err(super::input_args::with_flags)?;
+    let done = job.run(&mut super::generate::print_note)?;
     let report = &done.report;
     match &report.manifest {
         None if args.no_manifest => {

@@ -6,7 +6,7 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 use dialsim::jobs::{BuiltFilter, Checked, check_filter, open_filter};
 
-use super::input_args::{self, InputArgs};
+use super::input_args::InputArgs;
 
 #[derive(Subcommand, Debug)]
 pub enum FilterCommand {
@@ -151,7 +151,7 @@ fn build(args: BuildArgs) -> Result<i32> {
             b.set_position(done);
         }
     };
-    let done = job.run(&mut super::generate::print_note, &progress).map_err(input_args::with_flags);
+    let done = job.run(&mut super::generate::print_note, &progress);
     if let Some(b) = &bar {
         b.finish_and_clear();
     }

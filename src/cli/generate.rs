@@ -173,7 +173,7 @@ pub(crate) fn print_note(note: Note<'_>) {
         Note::Remark(text) => note!("dialsim: note: {text}"),
         Note::Info(text) => note!("dialsim: {}", super::flagged(&text)),
         Note::Refused(e) => {
-            eprintln!("dialsim: error: {}", dialsim::jobs::printable(&super::error_text(&input_args::with_flags(e))))
+            eprintln!("dialsim: error: {}", dialsim::jobs::printable(&super::error_text(&e)))
         }
         Note::Continuing { list, start, seed, shard } => {
             note!("dialsim: continuing {} from position {start} (seed {seed}, shard {shard})", list.display())
@@ -293,23 +293,21 @@ pub fn run(mut args: GenerateArgs) -> Result<i32> {
     }
     let job = job(&args)?;
     let mut bar = None;
-    let done = job
-        .run(&mut |note| match note {
-            Note::Started { total } => {
-                bar = super::progress_bar_with(
-                    total,
-                    total >= 5_000_000,
-                    "generating {bar:40} {human_pos}/{human_len} numbers, {per_sec:0} eta {eta}",
-                )
+    let done = job.run(&mut |note| match note {
+        Note::Started { total } => {
+            bar = super::progress_bar_with(
+                total,
+                total >= 5_000_000,
+                "generating {bar:40} {human_pos}/{human_len} numbers, {per_sec:0} eta {eta}",
+            )
+        }
+        Note::Progress(done) => {
+            if let Some(b) = &bar {
+                b.set_position(done);
             }
-            Note::Progress(done) => {
-                if let Some(b) = &bar {
-                    b.set_position(done);
-                }
-            }
-            other => print_note(other),
-        })
-        .map_err(input_args::with_flags)?;
+        }
+        other => print_note(other),
+    })?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }

@@ -62,33 +62,6 @@ impl InputArgs {
     }
 }
 
-const FLAGS: &[(&str, &str)] = &[
-    ("with the columns ", "with --column "),
-    ("name the columns to read", "name the columns to read with --column"),
-    ("set the delimiter", "set --delimiter"),
-    ("raise the allowed share of rejected values", "raise --max-rejected"),
-    ("read the input as numbers of +", "give --country "),
-    (
-        "use exclusion sources of the plan's country",
-        "use exclusion sources of the plan's country (or --allow-other-country)",
-    ),
-    ("columns can be named only when the first row is a header", "columns can be named only with --header yes or auto"),
-];
-
-/// An error of reading an input, with flag names in its advice.
-pub fn with_flags(e: dialsim::Error) -> dialsim::Error {
-    match e {
-        dialsim::Error::Input { at, message } => {
-            let message = FLAGS.iter().fold(message, |m, (from, to)| m.replace(from, to));
-            dialsim::Error::input(at.file, at.line, message)
-        }
-        dialsim::Error::Invalid(message) => dialsim::Error::Invalid(
-            FLAGS.iter().fold(super::flagged(&message), |m, (from, to)| m.replace(from, to)).into(),
-        ),
-        other => other,
-    }
-}
-
 /// Prints to stderr how an input was read and what it held: delimiter, encoding, header, columns and why,
 /// rows, numbers (and how many are distinct, when known), rejected values (the first with their lines).
 pub fn report(read: &NumbersRead, distinct: Option<usize>) {
@@ -133,36 +106,5 @@ pub fn report(read: &NumbersRead, distinct: Option<usize>) {
         for r in &read.rejects {
             note!("  {}:{}: '{}' ({})", s.name, r.line, r.field, r.reason);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use dialsim::jobs::{InputOptions, Plan};
-
-    /// Every advice the CLI turns into a flag is one the library gives.
-    #[test]
-    fn every_advice_turned_into_a_flag_is_given_by_the_library() {
-        let plan = Plan::embedded("cz").unwrap();
-        let options = InputOptions::for_plan(&plan);
-        let fails =
-            |text: &str, options: &InputOptions| options.read("x.csv", text.as_bytes()).unwrap_err().to_string();
-        let both = fails("telefon,mobil\n601123456,702123456\n603123456,\n", &options);
-        assert!(
-            with_flags(dialsim::Error::input("x.csv", None, both.clone()))
-                .to_string()
-                .contains("--column telefon,mobil"),
-            "{both}"
-        );
-        let none = fails("name\nJan\n", &options);
-        assert!(none.contains("name the columns to read"), "{none}");
-        let tie = fails("a,b;c\nd,e;f\n", &options);
-        assert!(tie.contains("set the delimiter"), "{tie}");
-        let many = fails("phone\n601123456\nn/a\n", &options);
-        assert!(many.contains("raise the allowed share of rejected values"), "{many}");
-        let named =
-            InputOptions { columns: vec![dialsim::jobs::Column::Name("x".into())], header: HeaderRow::No, ..options };
-        assert!(fails("a\n", &named).contains("columns can be named only when the first row is a header"));
     }
 }

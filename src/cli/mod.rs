@@ -380,6 +380,8 @@ fn message(e: &anyhow::Error) -> String {
 pub(crate) fn error_text(e: &dialsim::Error) -> String {
     match e {
         dialsim::Error::Request(m) | dialsim::Error::Invalid(m) => flagged(m),
+        // The position first, as the library shows it.
+        dialsim::Error::Input { at, message } => format!("{at}: {}", flagged(message)),
         other => other.to_string(),
     }
 }
@@ -403,6 +405,10 @@ fn flag(param: dialsim::Param) -> &'static str {
         Param::FpRate => "--fp-rate",
         Param::MaxRejected => "--max-rejected",
         Param::Columns => "--column",
+        Param::Delimiter => "--delimiter",
+        Param::Header => "--header",
+        Param::Country => "--country",
+        Param::AllowOtherCountry => "--allow-other-country",
         Param::Replications => "--replications",
         Param::Report => "--report",
         Param::Kpis => "--kpi",

@@ -125,7 +125,7 @@ pub fn run(args: RegistryArgs) -> Result<i32> {
             job.import(&import, told).map_err(|ImportStopped { error, applying }| match applying {
                 // The registry refused a file's numbers: say which file.
                 Some(file) => anyhow::Error::new(error).context(format!("importing {file}")),
-                None => super::input_args::with_flags(error).into(),
+                None => error.into(),
             })?;
         }
         RegistryCommand::Status(a) => {

@@ -50,7 +50,7 @@ pub fn run(args: ScrubArgs) -> Result<i32> {
         plan: args.plan.clone(),
         accept_unbound: args.accept_unbound_list,
     };
-    let done = job.run(&mut super::generate::print_note).map_err(super::input_args::with_flags)?;
+    let done = job.run(&mut super::generate::print_note)?;
     let counts = &done.counts;
     let parts: Vec<String> = done.sources.iter().zip(&counts.removed).map(|(n, r)| format!("{n} {r}")).collect();
     note!(

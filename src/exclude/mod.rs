@@ -190,10 +190,15 @@ impl Exclusions {
             return Ok(());
         }
         let each: Vec<String> = foreign.iter().map(|(name, what)| format!("{name} is {what}")).collect();
-        Err(crate::Error::Invalid(format!(
-            "{}: the numbers to exclude are not +{country_code}'s, so they would exclude nothing from a list of +{country_code} numbers; use exclusion sources of the plan's country",
-            each.join("; ")
-        ).into()))
+        Err(crate::Error::Invalid(crate::foundation::error::message![
+            format!(
+                "{}: the numbers to exclude are not +{country_code}'s, so they would exclude nothing from a list of \
+                 +{country_code} numbers; use exclusion sources of the plan's country (or ",
+                each.join("; ")
+            ),
+            crate::foundation::error::Param::AllowOtherCountry,
+            ")"
+        ]))
     }
 
     /// Whether there are no sources.

@@ -80,6 +80,14 @@ pub enum Param {
     MaxRejected,
     /// The columns an input's numbers are read from (`Reading::columns`).
     Columns,
+    /// The field delimiter of an input (`Reading::delimiter`).
+    Delimiter,
+    /// Whether an input's first row is a header (`Reading::header`).
+    Header,
+    /// The country code of an input's numbers written without one (`Reading::country`).
+    Country,
+    /// Using inputs and sources of another country's numbers (`Reading::allow_other_country`).
+    AllowOtherCountry,
     /// The replications of each run or point (`GridRequest::replications`).
     Replications,
     /// The HTML report a job writes (`SimulateJob::report`, `GridRequest::report`).
@@ -142,6 +150,10 @@ impl Param {
             Param::FpRate => "fp_rate",
             Param::MaxRejected => "max_rejected",
             Param::Columns => "columns",
+            Param::Delimiter => "delimiter",
+            Param::Header => "header",
+            Param::Country => "country",
+            Param::AllowOtherCountry => "allow_other_country",
             Param::Replications => "replications",
             Param::Report => "report",
             Param::Kpis => "kpis",
@@ -281,8 +293,8 @@ pub enum Error {
     Input {
         /// Where.
         at: Location,
-        /// What is wrong.
-        message: String,
+        /// What is wrong; it may name the reading options that would let the row be read ([`Param`]).
+        message: Message,
     },
     /// A scenario value is wrong: unknown, of the wrong kind or out of its range.
     #[error("{origin}: {message}")]
@@ -363,7 +375,7 @@ impl Error {
     }
 
     /// An input error at `file:line`.
-    pub fn input(file: impl Into<String>, line: Option<u64>, message: impl Into<String>) -> Error {
+    pub fn input(file: impl Into<String>, line: Option<u64>, message: impl Into<Message>) -> Error {
         Error::Input { at: Location::new(file, line), message: message.into() }
     }
 

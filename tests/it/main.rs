@@ -4,6 +4,7 @@
 mod common;
 
 mod abandonment;
+mod advice;
 mod analysis;
 mod architecture;
 mod audit;

@@ -29,7 +29,7 @@ pub(super) fn second_stage(args: &GenerateArgs) -> Result<i32> {
         suppress: args.suppress.clone(),
         reading: args.input.reading(),
     };
-    let done = job.run(&mut super::print_note).map_err(super::input_args::with_flags)?;
+    let done = job.run(&mut super::print_note)?;
     note!(
         "dialsim: {} of {} primaries eligible: {} banks retained of {} drawn; wrote {} numbers to {}{}",
         done.eligible,

@@ -7,6 +7,7 @@ use csv::ByteRecord;
 use super::encoding::TextEncoding;
 use super::{Column, HeaderRow, InputOptions};
 use crate::exclude::normalize::Normalizer;
+use crate::foundation::error::{Message, Param, message};
 
 /// Share of a column's non-empty sampled values that must read as phone numbers for it to count as a
 /// column of numbers ("nearly every value": a few junk values are rejected and reported when read).
@@ -172,7 +173,7 @@ pub(super) fn decide(
     rows: &[ByteRecord],
     encoding: TextEncoding,
     delimiter: u8,
-) -> Result<Decided, String> {
+) -> Result<Decided, Message> {
     let n = &options.normalizer;
     let Some(first) = rows.first() else {
         return Err("holds no rows".into());
@@ -191,7 +192,9 @@ pub(super) fn decide(
     let reads = |f: &[u8]| reads_as_number(n, f);
     let (header, header_how) = match options.header {
         HeaderRow::Yes => (true, "as given".to_string()),
-        HeaderRow::No if named => return Err("columns can be named only when the first row is a header".into()),
+        HeaderRow::No if named => {
+            return Err(message!["columns can be named only with ", Param::Header, " yes or auto"]);
+        }
         HeaderRow::No => (false, "as given".to_string()),
         HeaderRow::Auto if named => (true, "the columns are named".to_string()),
         HeaderRow::Auto => {
@@ -225,7 +228,7 @@ pub(super) fn decide(
             let index = match c {
                 Column::Index(i) if *i < width => *i,
                 Column::Index(i) => {
-                    return Err(format!("there is no column {}: the rows have {width} columns", i + 1));
+                    return Err(format!("there is no column {}: the rows have {width} columns", i + 1).into());
                 }
                 Column::Name(want) => {
                     let lower = want.trim().to_lowercase();
@@ -316,20 +319,25 @@ pub(super) fn decide(
                 .collect(),
             columns_how: format!("{}: the one column of phone numbers ({}){notes}", at(*c), counts(*c)),
         }),
-        [] if !ids.is_empty() => Err(format!(
-            "no column reads as phone numbers but for record ids: {}; name the columns to read if they hold phone numbers",
-            ids.join(", ")
-        )),
+        [] if !ids.is_empty() => Err(message![
+            format!(
+                "no column reads as phone numbers but for record ids: {}; name the columns to read with ",
+                ids.join(", ")
+            ),
+            Param::Columns,
+            " if they hold phone numbers"
+        ]),
         [] => {
             let best = (0..width).max_by_key(|&c| (sampled[c].numbers, std::cmp::Reverse(c))).unwrap_or(0);
-            Err(if sampled[best].numbers == 0 {
-                format!("no column holds phone numbers in the first {} rows; name the columns to read", data.len())
+            let why = if sampled[best].numbers == 0 {
+                format!("no column holds phone numbers in the first {} rows", data.len())
             } else {
                 format!(
-                    "no column reads as phone numbers in nearly every row (the most: {}); name the columns to read",
+                    "no column reads as phone numbers in nearly every row (the most: {})",
                     label_with(header_names, best, &counts(best))
                 )
-            })
+            };
+            Err(message![why, "; name the columns to read with ", Param::Columns])
         }
         many => {
             let listed: Vec<String> = many.iter().map(|&c| label_with(header_names, c, &counts(c))).collect();
@@ -343,12 +351,15 @@ pub(super) fn decide(
                 ),
                 _ => String::new(),
             };
-            Err(format!(
-                "{} columns read as phone numbers: {}; read all of them (the safe choice for an exclusion) with the columns {}, or name the ones to read{hint}",
-                many.len(),
-                listed.join(", "),
-                spec(header_names, many)
-            ))
+            Err(message![
+                format!(
+                    "{} columns read as phone numbers: {}; read all of them (the safe choice for an exclusion) with ",
+                    many.len(),
+                    listed.join(", ")
+                ),
+                Param::Columns,
+                format!(" {}, or name the ones to read{hint}", spec(header_names, many))
+            ])
         }
     }
 }

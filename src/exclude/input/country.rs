@@ -3,7 +3,7 @@
 
 use super::{InputOptions, NumbersRead};
 use crate::exclude::normalize::Normalizer;
-use crate::foundation::error::Error;
+use crate::foundation::error::{Error, Message, Param, message};
 
 impl InputOptions {
     /// The error for an input most of whose numbers lie outside the plan of the country it is read for: it
@@ -24,24 +24,27 @@ impl InputOptions {
                 (fits, name, p.country_code())
             })
             .max();
-        let hint = match likely {
-            Some((fits, name, other)) if fits * 2 > read.outside.len() => format!(
-                "; {fits} of the first {} read as numbers of {name} (+{other}): read the input as numbers of +{other}, or write its numbers with their country code",
-                read.outside.len()
-            ),
-            _ => String::from("; they are of no embedded plan either: check the country the input is read for"),
+        let hint: Message = match likely {
+            Some((fits, name, other)) if fits * 2 > read.outside.len() => message![
+                format!("; {fits} of the first {} read as numbers of {name} (+{other}): give ", read.outside.len()),
+                Param::Country,
+                format!(" {other}, or write its numbers with their country code")
+            ],
+            _ => "; they are of no embedded plan either: check the country the input is read for".into(),
         };
         let first = read.outside.first();
         Error::input(
             &s.name,
             first.map(|r| r.line),
-            format!(
-                "{} of {} numbers ({:.1} %) are not numbers of +{cc}'s plan (first: '{}'), so the input cannot be +{cc}'s numbers{hint}",
+            Message::from(format!(
+                "{} of {} numbers ({:.1} %) are not numbers of +{cc}'s plan (first: '{}'), so the input cannot be \
+                 +{cc}'s numbers",
                 read.outside_plan,
                 s.numbers,
                 100.0 * read.outside_plan as f64 / s.numbers.max(1) as f64,
                 first.map_or(String::new(), |r| crate::foundation::error::snippet(&r.field)),
-            ),
+            ))
+            .then(hint),
         )
     }
 }

@@ -30,7 +30,7 @@ pub use encoding::TextEncoding;
 pub use sniff::DELIMITERS;
 
 use crate::exclude::normalize::Normalizer;
-use crate::foundation::error::{Error, Result};
+use crate::foundation::error::{Error, Param, Result, message};
 
 /// How many rejected rows are kept for the report.
 pub const REJECTS_KEPT: usize = 5;
@@ -490,14 +490,17 @@ impl InputOptions {
         let s = &read.stats;
         if s.numbers == 0 {
             let what = if s.rows == 0 {
-                "holds no rows of data".to_string()
+                "holds no rows of data".into()
             } else {
-                format!(
-                    "holds no phone numbers in {} ({} rows, {} values rejected); name the columns to read",
-                    read.shape.column_labels().join(", "),
-                    s.rows,
-                    s.rejected
-                )
+                message![
+                    format!(
+                        "holds no phone numbers in {} ({} rows, {} values rejected); name the columns to read with ",
+                        read.shape.column_labels().join(", "),
+                        s.rows,
+                        s.rejected
+                    ),
+                    Param::Columns
+                ]
             };
             return Err(Error::input(&s.name, read.rejects.first().map(|r| r.line), what));
         }
@@ -511,14 +514,18 @@ impl InputOptions {
             return Err(Error::input(
                 &s.name,
                 read.rejects.first().map(|r| r.line),
-                format!(
-                    "{} of {} values ({:.2} %) are not phone numbers, more than the {} % allowed (first: {}); correct them, or raise the allowed share of rejected values",
-                    s.rejected,
-                    values,
-                    100.0 * s.rejected as f64 / values as f64,
-                    100.0 * self.max_rejected,
-                    first.join(", ")
-                ),
+                message![
+                    format!(
+                        "{} of {} values ({:.2} %) are not phone numbers, more than the {} % allowed (first: {}); \
+                         correct them, or raise ",
+                        s.rejected,
+                        values,
+                        100.0 * s.rejected as f64 / values as f64,
+                        100.0 * self.max_rejected,
+                        first.join(", ")
+                    ),
+                    Param::MaxRejected
+                ],
             ));
         }
         Ok(read)
@@ -529,10 +536,14 @@ fn late(name: &str, line: u64, shape: &InputShape, column: usize) -> Error {
     Error::input(
         name,
         Some(line),
-        format!(
-            "{} holds a phone number on this line but none in the first rows, so it is not read; name the columns to read",
-            columns::label(shape.header.as_deref(), column)
-        ),
+        message![
+            format!(
+                "{} holds a phone number on this line but none in the first rows, so it is not read; name the columns \
+                 to read with ",
+                columns::label(shape.header.as_deref(), column)
+            ),
+            Param::Columns
+        ],
     )
 }
 

@@ -4,6 +4,8 @@
 
 use std::io::Read;
 
+use crate::foundation::error::{Message, Param, message};
+
 /// Delimiters tried when none is given, in order of preference on a tie.
 pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
@@ -50,7 +52,7 @@ pub(super) fn records(sample: &[u8], delimiter: u8, limit: usize) -> Vec<csv::By
 /// The delimiter that splits the sampled rows into the same number (two or more) of fields, preferring the
 /// one whose fields read as phone numbers more often, then the one giving more fields; `Err` names the
 /// delimiters that cannot be told apart. A sample no delimiter splits is one column (read with `,`).
-pub(super) fn delimiter(sample: &[u8], is_number: &dyn Fn(&[u8]) -> bool) -> Result<(u8, String), String> {
+pub(super) fn delimiter(sample: &[u8], is_number: &dyn Fn(&[u8]) -> bool) -> Result<(u8, String), Message> {
     let mut splits = Vec::new();
     for delimiter in DELIMITERS {
         let records = records(sample, delimiter, 500);
@@ -75,11 +77,14 @@ pub(super) fn delimiter(sample: &[u8], is_number: &dyn Fn(&[u8]) -> bool) -> Res
             if !ties.is_empty() {
                 let names: Vec<String> =
                     std::iter::once(best).chain(ties).map(|s| show(s.delimiter)).collect::<Vec<_>>();
-                return Err(format!(
-                    "cannot tell the delimiter: {} each split the first rows into {} fields; set the delimiter",
-                    names.join(" and "),
-                    best.width
-                ));
+                return Err(message![
+                    format!(
+                        "cannot tell the delimiter: {} each split the first rows into {} fields; set ",
+                        names.join(" and "),
+                        best.width
+                    ),
+                    Param::Delimiter
+                ]);
             }
             Ok((
                 best.delimiter,
@@ -222,6 +227,7 @@ mod tests {
         assert_eq!(delimiter(tabs.as_bytes(), &is_number).unwrap().0, b'\t');
         assert_eq!(delimiter(b"601123456\n602123456\n", &is_number).unwrap().0, b',');
         let err = delimiter(b"a,b;c\nd,e;f\n", &is_number).unwrap_err();
-        assert!(err.contains("',' and ';'"), "{err}");
+        assert!(err.to_string().contains("',' and ';'"), "{err}");
+        assert_eq!(err.params().collect::<Vec<_>>(), [Param::Delimiter], "the advice names the delimiter option");
     }
 }
