@@ -71,12 +71,14 @@ pub fn run(args: CompareArgs) -> Result<i32> {
         .report
         .as_ref()
         .map(|p| {
-            ReportJob::checked(
+            let mut job = ReportJob::checked(
                 dialsim::Param::Report,
                 p,
                 &[std::path::Path::new(&args.a), std::path::Path::new(&args.b)],
                 &[],
-            )
+            )?;
+            job.name_params(super::flag_text);
+            Ok::<_, dialsim::Error>(job)
         })
         .transpose()?;
     let set_a: Vec<String> = args.set.iter().chain(&args.set_a).cloned().collect();

@@ -388,7 +388,13 @@ pub(crate) fn error_text(e: &dialsim::Error) -> String {
 
 /// A library message with the request parameters it names written as their flags (`--fp-rate`, `-o`).
 pub(crate) fn flagged(message: &dialsim::Message) -> String {
-    message.render(&|p| flag(p).to_string())
+    message.render(&flag_text)
+}
+
+/// A request parameter written as its flag, for the library to name parameters the command line's way (the
+/// HTML report's text).
+pub(crate) fn flag_text(param: dialsim::Param) -> String {
+    flag(param).to_string()
 }
 
 /// The flag that gives a request parameter: the one place the command line spells the library's parameters.

@@ -26,6 +26,7 @@ pub struct ReportArgs {
 pub fn run(args: ReportArgs) -> Result<i32> {
     let folders: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
     let mut job = ReportJob::checked(dialsim::Param::Out, &args.output, &folders, &args.kpis)?;
+    job.name_params(super::flag_text);
     for input in &args.inputs {
         job.add_path(input)?;
     }

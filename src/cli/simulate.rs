@@ -207,6 +207,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         report: args.report.as_deref(),
     };
     let mut simulation = job.prepare(&mut super::generate::print_note)?;
+    simulation.name_report_params(super::flag_text);
     let seed = super::generate::seed_or_fresh(args.seed);
     let threads = super::threads(args.threads)?;
     // Sized up front and refused before the run when it cannot fit (the temporary folder goes with the refusal).

@@ -62,7 +62,8 @@ impl FromStr for PacerList {
 }
 
 /// What `frontier` is asked: the grid of `pacers` (varying slowest) × `agents` × `targets` (fastest).
-/// Refusals name the command line's flags (`--pacers`, `--agents`, `--targets`, `--set`).
+/// Refusals name the request's parameters ([`Param`]: `pacers`, `agents`, `targets`, `set`), which a front end
+/// spells its own way (the command line as its flags).
 #[derive(Clone, Debug)]
 pub struct FrontierJob<'a> {
     /// The scenario, how the points run, where the results go. Its overrides may not set what the frontier
@@ -89,7 +90,7 @@ impl FrontierJob<'_> {
     /// empty, no value twice, not too many points), no override of what the frontier sets, the replications;
     /// then the scenario loaded with the overrides (what it says told to `notes`), the grid sized from its
     /// corners and refused when too large, each agent count and target loaded on its own (a bad one blamed on
-    /// its flag), every point loaded, the report checked, the folder made and the seed drawn.
+    /// its parameter), every point loaded, the report checked, the folder made and the seed drawn.
     ///
     /// ```
     /// use dialsim::jobs::{FrontierJob, GridRequest, Limits};
@@ -126,7 +127,7 @@ impl FrontierJob<'_> {
         }
         g.check_replications()?;
         // The fixed overrides, then the frontier sized (before any value is checked or point loaded), then each
-        // listed value on its own: a bad value is blamed on the flag that gave it.
+        // listed value on its own: a bad value is blamed on the parameter that gave it.
         // The scenario file is read once, here: every point and listed value is loaded from this text.
         let mut loader = Loader::new(g.source)?;
         loader.load(g.set, notes)?;

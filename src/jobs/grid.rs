@@ -113,8 +113,8 @@ fn commit(mut folder: RunFolder, seed: u64, scenarios: &[&Scenario]) -> Result<(
 }
 
 /// What every grid (a sweep, a frontier) is asked besides its points: the scenario, how the points run and
-/// where the results go. Refusals name the command line's flags (`--replications`, `--threads`, `--report`,
-/// `--kpi`).
+/// where the results go. Refusals name the request's parameters ([`Param`]: `replications`, `threads`,
+/// `report`, `kpis`), which a front end spells its own way (the command line as its flags).
 #[derive(Clone, Debug)]
 pub struct GridRequest<'a> {
     /// The scenario's source.
@@ -197,8 +197,8 @@ fn refuse_stdout_folder(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Refuses `--replications 0` (nothing to estimate from), then a largest count (`most`) refused for memory;
-/// both blamed on `--replications`.
+/// Refuses 0 replications (nothing to estimate from), then a largest count (`most`) refused for memory;
+/// both blamed on [`Param::Replications`].
 pub(crate) fn check_replication_count(replications: u32, most: u32) -> Result<()> {
     if replications == 0 {
         return Err(Error::Request(message![Param::Replications, " must be at least 1"]));
@@ -255,13 +255,13 @@ impl GridRequest<'_> {
         refuse_stdout_folder(self.out)
     }
 
-    /// Refuses a replication count refused by the library, blamed on `--replications`.
+    /// Refuses a replication count refused by the library, blamed on [`Param::Replications`].
     pub(crate) fn check_replications(&self) -> Result<()> {
         check_replication_count(self.replications, self.replications)
     }
 
     /// Sizes the run of `points` grid points before any is loaded — the calls of a run from pilots of the
-    /// grid's smallest and largest `corners` (a corner that does not load, a value blamed later on its flag,
+    /// grid's smallest and largest `corners` (a corner that does not load, a value blamed later on its parameter,
     /// sized as the `base` scenario), the rest from [`grid_needs`] — and refuses it (or tells it) by
     /// [`GridRequest::limits`]. `what` names the grid.
     pub(crate) fn check_needs(

@@ -42,8 +42,8 @@ impl FromStr for ByteSize {
 impl Limits {
     /// Refuses the estimate `needs` of `what` (e.g. "this sweep (12 points × 10 replications)") when it
     /// exceeds these limits (those given, else this machine's; the disk of `out`), saying what makes it
-    /// `smaller` and which flag raises the limit; else tells it to `notes` (as a [`Note::Info`]) when `tell`
-    /// or when it is large.
+    /// `smaller` and which parameter raises the limit ([`Param::MaxMemory`], [`Param::MaxDisk`]); else tells it
+    /// to `notes` (as a [`Note::Info`]) when `tell` or when it is large.
     ///
     /// ```
     /// use dialsim::foundation::limits::Needs;

@@ -69,6 +69,12 @@ impl ReportJob {
         self.report.show_kpis(kpis)
     }
 
+    /// Names each request parameter the page mentions as `names` gives it (a front end's own spelling);
+    /// without it, the library's way ([`Report::name_params`]).
+    pub fn name_params(&mut self, names: fn(Param) -> String) {
+        self.report.name_params(names);
+    }
+
     /// The file the report goes to.
     pub fn output(&self) -> &Path {
         &self.output

@@ -148,6 +148,13 @@ impl Simulation {
         self.campaign.scenario()
     }
 
+    /// Names each request parameter its HTML report mentions as `names` gives it ([`ReportJob::name_params`]).
+    pub fn name_report_params(&mut self, names: fn(Param) -> String) {
+        if let Some(report) = &mut self.report {
+            report.name_params(names);
+        }
+    }
+
     /// One run, not replications.
     pub fn is_single(&self) -> bool {
         self.replications == 1 && self.until.is_none()

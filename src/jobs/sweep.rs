@@ -8,8 +8,9 @@ use crate::analysis::{Progress, Sweep, SweepResult, Vary, check_grid_points, cor
 use crate::foundation::error::{Error, Param, Result, message};
 use crate::scenario::Scenario;
 
-/// What `sweep` is asked: a grid of the values of `vary` (the first varying slowest). Refusals name the
-/// command line's flags (`--vary`, `--plot`, `--kpi`).
+/// What `sweep` is asked: a grid of the values of `vary` (the first varying slowest). Refusals name the request's
+/// parameters ([`Param`]: `vary`, `plot`, `kpis`), which a front end spells its own way (the command line as its
+/// flags).
 #[derive(Clone, Debug)]
 pub struct SweepJob<'a> {
     /// The scenario, how the points run, where the results go.
@@ -92,7 +93,7 @@ impl SweepJob<'_> {
         }
         g.check_replications()?;
         // The fixed overrides, then the sweep sized (before any value is checked or point loaded: a sweep too
-        // large costs no more), then each varied value on its own: a bad value is blamed on the flag that gave it.
+        // large costs no more), then each varied value on its own: a bad value is blamed on the parameter that gave it.
         let mut loader = Loader::new(g.source)?;
         loader.load(g.set, notes)?;
         let (low, high) = corners(vary);

@@ -460,3 +460,25 @@ fn a_report_inside_a_run_folder_is_refused_even_before_the_folder_exists() {
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!d.join("new").exists());
 }
+
+/// The report names the parameters it mentions as the command line's flags: the command line passes its
+/// spelling to the library's page (the library alone writes `` `replications` ``, see `Report::name_params`).
+#[test]
+fn a_report_made_by_the_command_line_names_parameters_as_its_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let hint = "<p class=\"note\">One run has no interval: add <code>--replications N</code> for 95 % intervals.</p>\n";
+    let source = "<p class=\"meta\">Made by dialsim";
+    ok_stdout(d, &["simulate", "--seed", "1", "--out", "run", "--set", "run.day_hours=1", "--report", "one.html"]);
+    ok_stdout(d, &["report", "run", "-o", "run.html"]);
+    for page in ["one.html", "run.html"] {
+        let html = std::fs::read_to_string(d.join(page)).unwrap();
+        assert!(html.contains(hint) && !html.contains("`replications`"), "{page}: {html}");
+    }
+    let args = ["simulate", "--seed", "1", "--replications", "2", "--set", "run.day_hours=1", "--report", "reps.html"];
+    ok_stdout(d, &args);
+    let html = std::fs::read_to_string(d.join("reps.html")).unwrap();
+    let from = format!("{} from simulate --replications.</p>", env!("CARGO_PKG_VERSION"));
+    assert!(html.contains(&format!("{source} {from}")), "{html}");
+    assert!(html.contains("<div><dt>source</dt><dd>simulate --replications</dd></div>"), "{html}");
+}

@@ -77,6 +77,7 @@ pub(super) fn title((a, b): (&str, &str), differences: &[(String, String, String
 /// The section.
 pub(super) fn render(
     h: &mut String,
+    report: &super::Report,
     c: &Context,
     (a, b): (&str, &str),
     differences: &[(String, String, String)],
@@ -86,7 +87,7 @@ pub(super) fn render(
     // CSV knows neither.
     let known = (a, b) != ("A", "B");
     let _ = writeln!(h, "<h2>{}</h2>", esc(&title((a, b), differences, known)));
-    facts(h, c, &[("A", a.to_string()), ("B", b.to_string())], &[]);
+    facts(h, report, c, &[("A", a.to_string()), ("B", b.to_string())], &[]);
     let cur = c.currency();
     if known {
         if differences.is_empty() {

@@ -83,13 +83,14 @@ fn pc(v: f64) -> String {
 }
 
 /// The section.
-pub(super) fn render(h: &mut String, c: &Context, reps: &str, points: &[FrontierPoint]) {
+pub(super) fn render(h: &mut String, report: &super::Report, c: &Context, reps: &str, points: &[FrontierPoint]) {
     h.push_str("<h2>Efficiency frontier: occupancy against abandonment</h2>\n");
     let pacers = distinct(points, |p| &p.pacer);
     let agents = distinct(points, |p| &p.agents);
     let varied: Vec<String> = ["dialer.agents", "dialer.drop_target"].iter().map(|s| s.to_string()).collect();
     facts(
         h,
+        report,
         c,
         &[
             ("points", points.len().to_string()),

@@ -21,7 +21,7 @@ pub(crate) use page::{render, window};
 
 use super::export::{CompareCsv, Export, FrontierCsv, IntervalsCsv, RunReport, SummaryJson, SweepCsv};
 use crate::analysis::{Comparison, FrontierResult, Replications, SweepResult};
-use crate::foundation::error::Result;
+use crate::foundation::error::{Message, Param, Result, message};
 use crate::scenario::Scenario;
 
 /// The content of an HTML report: one section per run folder, replications folder, sweep or comparison, in
@@ -41,13 +41,16 @@ pub struct Report {
     pub(crate) sections: Vec<Section>,
     /// The KPIs shown as cards, charted and tabled, in order ([`Report::show_kpis`]); empty: the headline KPIs.
     pub(crate) kpis: Vec<&'static str>,
+    /// How the page names a request parameter ([`Report::name_params`]); none: the library's way.
+    pub(crate) params: Option<fn(Param) -> String>,
 }
 
 /// What one section is about: where it came from and the scenario it ran.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Context {
-    /// The folder or file read, or what made the section (`simulate`, `sweep`, `compare`).
-    pub source: String,
+    /// The folder or file read, or what made the section (`simulate`, `sweep`, `compare`), which may name a
+    /// request parameter (replications of `simulate`).
+    pub source: Message,
     /// The scenario, when the files record it.
     pub scenario: Option<Scenario>,
     /// The seed, when known.
@@ -60,7 +63,7 @@ pub(crate) struct Context {
 
 impl Context {
     /// The context of a result still in memory, made by this dialsim from `scenario` with `seed`.
-    fn in_memory(source: String, scenario: Option<&Scenario>, seed: u64) -> Context {
+    fn in_memory(source: Message, scenario: Option<&Scenario>, seed: u64) -> Context {
         Context {
             source,
             scenario: scenario.cloned(),
@@ -182,7 +185,7 @@ impl Report {
 
     /// Adds replications still in memory.
     pub fn add_replications(&mut self, r: &Replications<'_>) {
-        let ctx = Context { source: "simulate --replications".into(), ..Context::default() };
+        let ctx = Context { source: message!["simulate ", Param::Replications], ..Context::default() };
         let section =
             read::run(ctx, &SummaryJson.to_bytes(r), None, None, "simulate").expect("dialsim reads what it writes");
         self.sections.push(section);
@@ -208,7 +211,7 @@ impl Report {
     /// alone.
     pub fn add_comparison(&mut self, a: (&str, &Scenario), b: (&str, &Scenario), comparison: &Comparison) {
         let mut ctx = Context::in_memory(
-            format!("compare, {} paired replications", comparison.replications),
+            format!("compare, {} paired replications", comparison.replications).into(),
             None,
             comparison.seed,
         );
@@ -240,6 +243,32 @@ impl Report {
     /// The KPIs the cards, charts and point tables show.
     pub(crate) fn shown(&self) -> Vec<&'static str> {
         if self.kpis.is_empty() { format::HEADLINE.to_vec() } else { self.kpis.clone() }
+    }
+
+    /// Names each request parameter the page mentions (the parameters that made a section, how to get
+    /// intervals) as `names` gives it: a front end's own spelling, e.g. a command line's flag. Without it the
+    /// page names a parameter the library's way, as its field's name in backticks (`` `replications` ``).
+    ///
+    /// ```
+    /// use dialsim::report::{Export, HtmlReport, Report};
+    /// let campaign = dialsim::sim::Campaign::new(dialsim::Scenario::default_day()).unwrap();
+    /// let mut report = Report::new();
+    /// report.add_run(campaign.scenario(), &campaign.run(7, false));
+    /// let page = |r: &Report| String::from_utf8(HtmlReport.to_bytes(r)).unwrap();
+    /// assert!(page(&report).contains("add <code>`replications` N</code>"));
+    /// report.name_params(|p| format!("--{}", p.name()));
+    /// assert!(page(&report).contains("add <code>--replications N</code>"));
+    /// ```
+    pub fn name_params(&mut self, names: fn(Param) -> String) {
+        self.params = Some(names);
+    }
+
+    /// `message` with its parameters named as [`Report::name_params`] says.
+    pub(crate) fn text(&self, message: &Message) -> String {
+        match self.params {
+            Some(names) => message.render(&names),
+            None => message.to_string(),
+        }
     }
 
     /// Whether nothing was added.

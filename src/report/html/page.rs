@@ -7,6 +7,7 @@ use super::charts::{self, pct};
 pub(crate) use super::format::esc;
 use super::format::{Unit, bare, label_in, meta, thousands, value};
 use super::{Context, Est, IntervalRow, Report, Section, Verdict};
+use crate::foundation::error::Param;
 
 const STYLE: &str = r#"
 :root { color-scheme: light; }
@@ -81,7 +82,7 @@ pub(crate) fn render(report: &Report) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>dialsim report</title>\n<link rel=\"icon\" href=\"data:,\">\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n\
          <header><h1>dialsim report</h1><p class=\"meta\">Made by dialsim {version} from {}.</p></header>\n",
-        esc(&report.sections.iter().map(|s| ctx(s).source.clone()).collect::<Vec<_>>().join(", "))
+        esc(&report.sections.iter().map(|s| report.text(&ctx(s).source)).collect::<Vec<_>>().join(", "))
     );
     let shown = report.shown();
     if report.sections.is_empty() {
@@ -90,16 +91,18 @@ pub(crate) fn render(report: &Report) -> String {
     for s in &report.sections {
         h.push_str("<section>\n");
         match s {
-            Section::Run { ctx, kpis, intervals, verdict } => run(&mut h, ctx, kpis, intervals, verdict, &shown),
-            Section::Replications { ctx, n, kpis } => replications(&mut h, ctx, *n, kpis, &shown),
+            Section::Run { ctx, kpis, intervals, verdict } => {
+                run(&mut h, report, ctx, kpis, intervals, verdict, &shown)
+            }
+            Section::Replications { ctx, n, kpis } => replications(&mut h, report, ctx, *n, kpis, &shown),
             Section::Sweep { ctx, keys, replications, points } => {
-                super::sweep::render(&mut h, ctx, keys, replications, points, &shown)
+                super::sweep::render(&mut h, report, ctx, keys, replications, points, &shown)
             }
             Section::Frontier { ctx, replications, points } => {
-                super::frontier::render(&mut h, ctx, replications, points)
+                super::frontier::render(&mut h, report, ctx, replications, points)
             }
             Section::Compare { ctx, a, b, differences, rows } => {
-                super::compare::render(&mut h, ctx, (a, b), differences, rows)
+                super::compare::render(&mut h, report, ctx, (a, b), differences, rows)
             }
         }
         h.push_str("</section>\n");
@@ -123,9 +126,9 @@ fn ctx(s: &Section) -> &Context {
     }
 }
 
-/// The facts of a section: where it came from, the scenario and the seed.
-pub(super) fn facts(h: &mut String, c: &Context, extra: &[(&str, String)], varied: &[String]) {
-    let mut rows: Vec<(&str, String)> = vec![("source", c.source.clone())];
+/// The facts of a section of `report`: where it came from, the scenario and the seed.
+pub(super) fn facts(h: &mut String, report: &Report, c: &Context, extra: &[(&str, String)], varied: &[String]) {
+    let mut rows: Vec<(&str, String)> = vec![("source", report.text(&c.source))];
     if let Some(s) = &c.scenario {
         let r = s.rules_on_day(0);
         // A fact a sweep varies is the first point's only: say so instead.
@@ -244,13 +247,21 @@ pub(super) fn mean_verdict(h: &mut String, worst: f64, what: &str) {
     }
 }
 
-fn run(h: &mut String, c: &Context, kpis: &[(String, f64)], intervals: &[IntervalRow], v: &Verdict, shown: &[&str]) {
+fn run(
+    h: &mut String,
+    report: &Report,
+    c: &Context,
+    kpis: &[(String, f64)],
+    intervals: &[IntervalRow],
+    v: &Verdict,
+    shown: &[&str],
+) {
     let _ = writeln!(
         h,
         "<h2>Run{}</h2>",
         c.scenario.as_ref().map(|s| format!(": {}", esc(&s.run.name))).unwrap_or_default()
     );
-    facts(h, c, &[], &[]);
+    facts(h, report, c, &[], &[]);
     verdict_html(h, v);
     let cur = c.currency();
     let get = |k: &str| kpis.iter().find(|(n, _)| n == k).map(|(_, v)| *v);
@@ -265,7 +276,11 @@ fn run(h: &mut String, c: &Context, kpis: &[(String, f64)], intervals: &[Interva
             );
         }
     }
-    h.push_str("</div>\n<p class=\"note\">One run has no interval: add <code>--replications N</code> for 95 % intervals.</p>\n");
+    let replications = esc(&report.text(&Param::Replications.into()));
+    let _ = writeln!(
+        h,
+        "</div>\n<p class=\"note\">One run has no interval: add <code>{replications} N</code> for 95 % intervals.</p>"
+    );
     if !intervals.is_empty() {
         let target = c.scenario.as_ref().map(|s| s.dialer.drop_target);
         let rules = c.scenario.as_ref().map(|s| s.rules_on_day(0));
@@ -335,13 +350,13 @@ pub(super) fn interval(k: &str, e: &Est, cur: Option<&str>) -> String {
     format!("[{}, {}]{unit}", bare(k, e.lo), bare(k, e.hi))
 }
 
-fn replications(h: &mut String, c: &Context, n: u64, kpis: &[(String, Est)], shown: &[&str]) {
+fn replications(h: &mut String, report: &Report, c: &Context, n: u64, kpis: &[(String, Est)], shown: &[&str]) {
     let _ = writeln!(
         h,
         "<h2>Replications{}</h2>",
         c.scenario.as_ref().map(|s| format!(": {}", esc(&s.run.name))).unwrap_or_default()
     );
-    facts(h, c, &[("replications", n.to_string())], &[]);
+    facts(h, report, c, &[("replications", n.to_string())], &[]);
     let cur = c.currency();
     let get = |k: &str| kpis.iter().find(|(n, _)| n == k).map(|(_, e)| *e);
     if let Some(e) = get("violations") {

@@ -50,12 +50,12 @@ pub(super) fn path(p: &Path) -> Result<Vec<Section>> {
     let name = p.display().to_string();
     if !p.is_dir() {
         let bytes = crate::foundation::open::read(p, crate::foundation::open::Bound::TABLE)?;
-        let ctx = Context { source: name.clone(), ..Context::default() };
+        let ctx = Context { source: name.as_str().into(), ..Context::default() };
         return Ok(vec![file(ctx, &bytes, &name)?]);
     }
     let manifest = crate::output::manifest::Manifest::read(p).ok();
     let ctx = Context {
-        source: name.clone(),
+        source: name.as_str().into(),
         scenario: None,
         seed: manifest.as_ref().map(|m| m.seed),
         version: manifest.as_ref().map(|m| m.dialsim_version.clone()),

@@ -34,9 +34,17 @@ fn limit(c: &Context, keys: &[String]) -> Option<(f64, &'static str)> {
 }
 
 /// The section.
-pub(super) fn render(h: &mut String, c: &Context, keys: &[String], reps: &str, points: &[SweepPoint], shown: &[&str]) {
+pub(super) fn render(
+    h: &mut String,
+    report: &super::Report,
+    c: &Context,
+    keys: &[String],
+    reps: &str,
+    points: &[SweepPoint],
+    shown: &[&str],
+) {
     let _ = writeln!(h, "<h2>Sweep over {}</h2>", esc(&keys.join(" × ")));
-    facts(h, c, &[("points", points.len().to_string()), ("replications per point", reps.to_string())], keys);
+    facts(h, report, c, &[("points", points.len().to_string()), ("replications per point", reps.to_string())], keys);
     let cur = c.currency();
     if let Some(worst) = points
         .iter()

@@ -77,10 +77,6 @@ const FLAGS_ALLOWED: &[(&str, &str, &str)] = &[
     ("src/jobs/keys.rs", "--vary", "docs/keys.md says how the command line sets a key"),
     ("src/jobs/keys.rs", "--json", "docs/keys.md names the command that lists the keys as JSON"),
     ("src/scenario/schema/table.rs", "--registry", "the key `registry` is documented as the flag it mirrors"),
-    // The HTML report names its sources by the commands that made them, and a page with one run says how to
-    // get intervals; it is rendered with no front end in the loop (a renderer of parameters is left for later).
-    ("src/report/html/mod.rs", "--replications", "the source of a section: the command that made it"),
-    ("src/report/html/page.rs", "--replications", "how to get intervals, on a page with one run"),
 ];
 
 /// The library knows no flags (ARCHITECTURE.md): an error names a request parameter ([`dialsim::Param`]) and
