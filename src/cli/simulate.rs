@@ -63,18 +63,6 @@ pub struct SimulateArgs {
     limits: super::grid_args::LimitArgs,
 }
 
-/// Refuses `-` for an output folder: a folder of several files cannot go to stdout.
-pub(crate) fn refuse_stdout_folder(dir: &Option<PathBuf>) -> Result<()> {
-    if dir.as_deref().is_some_and(dialsim::jobs::is_stdout) {
-        anyhow::bail!(dialsim::Error::Request(
-            "-o -: a folder of files cannot be written to stdout; use --json for the summary on stdout, or name a \
-             folder (./- for one called '-')"
-                .into()
-        ));
-    }
-    Ok(())
-}
-
 /// Writes `result` as `summary.json` (with --json) or as the table to stdout.
 fn show<R>(json: bool, result: &R) -> Result<()>
 where
@@ -181,7 +169,7 @@ fn series(args: &SimulateArgs, n: u32) -> Result<i32> {
 }
 
 pub fn run(args: SimulateArgs) -> Result<i32> {
-    refuse_stdout_folder(&args.out)?;
+    // `-o -` is refused by the jobs (SimulateJob::prepare, run_series): a folder cannot go to stdout.
     if let Some(n) = args.campaigns {
         return series(&args, n);
     }

@@ -185,7 +185,7 @@ pub struct GridWritten<R> {
 }
 
 /// Refuses `-` for an output folder: a folder of several files cannot go to stdout.
-fn refuse_stdout_folder(dir: &Path) -> Result<()> {
+pub(crate) fn refuse_stdout_folder(dir: &Path) -> Result<()> {
     if crate::output::is_stdout(dir) {
         return Err(Error::Request(message![
             Param::Out,

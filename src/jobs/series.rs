@@ -20,7 +20,8 @@ pub struct SeriesJob<'a> {
     pub set: &'a [String],
     /// The registry (a path or a URL); none: the scenario's `registry`.
     pub registry: Option<&'a str>,
-    /// The folder of the series: new, empty, or an earlier series' (its campaigns and series.csv only).
+    /// The folder of the series: new, empty, or an earlier series' (its campaigns and series.csv only; `-` is
+    /// refused: a folder cannot go to standard output).
     pub dir: &'a Path,
     /// How many campaigns (1 to 120).
     pub campaigns: u32,
@@ -153,6 +154,7 @@ impl SeriesJob<'_> {
 /// campaign's scenario is told to `notes` once; `done` hears of each campaign as it ends. Writes `series.csv`
 /// into the series folder last.
 pub fn run_series(job: &SeriesJob<'_>, notes: &mut Notes<'_>, done: &mut dyn FnMut(&SeriesRow)) -> Result<Series> {
+    super::grid::refuse_stdout_folder(job.dir)?;
     // The scenario file is read once: every campaign loads the same text.
     let source = job.source.read()?;
     let (registry, _, start) = job.prepare(&source)?;

@@ -37,7 +37,8 @@ pub struct SimulateJob<'a> {
     pub replications: u32,
     /// Replications until a KPI is precise enough (`replications` the fewest).
     pub until: Option<Until>,
-    /// The run folder, written as a set with its manifest (none: the results only).
+    /// The run folder, written as a set with its manifest (none: the results only; `-` is refused: a folder
+    /// cannot go to standard output).
     pub out: Option<&'a Path>,
     /// Draw profile.svg into the folder.
     pub plot: bool,
@@ -96,10 +97,13 @@ pub fn check_kpi(name: &str) -> Result<()> {
 }
 
 impl SimulateJob<'_> {
-    /// Everything checked and made before the run, in this order: the scenario loaded (what the caller should
-    /// know of it told to `notes`), the KPI of [`Until`] known, the folder's inputs refused, the report
+    /// Everything checked and made before the run, in this order: the folder not standard output, the
+    /// replications counted, the scenario loaded (what the caller should know of it told to `notes`), the KPI of [`Until`] known, the folder's inputs refused, the report
     /// checked, the key read, the folder made, the registry read.
     pub fn prepare(&self, notes: &mut Notes<'_>) -> Result<Simulation> {
+        if let Some(dir) = self.out {
+            super::grid::refuse_stdout_folder(dir)?;
+        }
         // None to estimate from, or more than memory allows: refused before anything is read.
         let most = self.until.as_ref().map_or(self.replications, |u| self.replications.max(u.max));
         super::grid::check_replication_count(self.replications, most)?;

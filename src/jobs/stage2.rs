@@ -38,7 +38,7 @@ pub struct SecondStageJob {
     pub per_bank: Option<u64>,
     /// The most rows written; none: all.
     pub count: Option<u64>,
-    /// The list file.
+    /// The list file (`-`, standard output, is refused: the list and its manifest are written as a set).
     pub output: PathBuf,
     /// The manifest; none: beside the list.
     pub manifest: Option<PathBuf>,
@@ -70,6 +70,13 @@ pub struct SecondStageDone {
 impl SecondStageJob {
     /// Reads stage 1 and its outcomes, and writes the stage-2 list with its manifest as one commit.
     pub fn run(&self, notes: &mut Notes<'_>) -> Result<SecondStageDone> {
+        if output::is_stdout(&self.output) {
+            return Err(Error::Request(message![
+                "stage 2 writes its list and manifest to a file: give ",
+                Param::Out,
+                " FILE.csv"
+            ]));
+        }
         if self.eligible.is_empty() && self.calls.is_empty() {
             return Err(Error::Request(message![
                 "stage 2 needs the outcomes of dialling the primaries: ",

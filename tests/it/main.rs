@@ -37,6 +37,7 @@ mod population;
 mod progress;
 mod readme;
 mod realism;
+mod refusals;
 mod registry;
 mod report;
 mod simulate;

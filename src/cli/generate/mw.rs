@@ -13,9 +13,8 @@ pub(super) fn second_stage(args: &GenerateArgs) -> Result<i32> {
     if args.design != DesignArg::MitofskyWaksberg {
         anyhow::bail!(Error::Request("--primaries goes with --design mitofsky-waksberg (its stage 2)".into()));
     }
-    let Some(output) = args.output.as_deref() else {
-        anyhow::bail!(Error::Request("stage 2 writes its list and manifest to a file: give -o FILE.csv".into()));
-    };
+    // No -o, or -o -: standard output, which the job refuses (it writes the list and its manifest as a set).
+    let output = args.output.as_deref().unwrap_or(std::path::Path::new("-"));
     let job = dialsim::jobs::SecondStageJob {
         primaries: primaries.to_path_buf(),
         eligible: args.eligible.clone(),

@@ -1,0 +1,95 @@
+//! Requests refused by the library's jobs, whoever builds them: a library caller is refused as the command
+//! line's user is, with a request error naming the parameter (`Param::Out`), and the binary prints the same
+//! refusal, its parameter spelt as its flag, word for word.
+use crate::common;
+
+use std::path::Path;
+
+use dialsim::jobs::{ScenarioSource, SecondStageJob, SeriesJob, SimulateJob};
+use dialsim::{ErrorKind, Param};
+
+/// The error line `dialsim args` prints in `dir`, and its exit code.
+fn error(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = common::dialsim(dir, args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line =
+        stderr.lines().find(|l| l.starts_with("dialsim: error: ")).unwrap_or_else(|| panic!("{args:?}: {stderr}"));
+    (out.status.code(), line.to_string())
+}
+
+/// A request error that names `param`, as the library shows it.
+fn refused_naming(e: &dialsim::Error, param: Param) {
+    assert_eq!(e.kind(), ErrorKind::Request, "{e}");
+    assert!(e.to_string().contains(&format!("`{}`", param.name())), "{e}");
+}
+
+const FOLDER: &str = "dialsim: error: -o -: a folder of files cannot be written to stdout; use --json for the summary \
+                      on stdout, or name a folder (./- for one called '-')";
+
+#[test]
+fn a_simulation_into_a_folder_named_dash_is_refused_by_the_library() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = ScenarioSource::named(None);
+    let job = SimulateJob {
+        source: &source,
+        set: &[],
+        replications: 1,
+        until: None,
+        out: Some(Path::new("-")),
+        plot: false,
+        key: None,
+        registry: None,
+        report: None,
+    };
+    refused_naming(&job.prepare(&mut |_| {}).unwrap_err(), Param::Out);
+    let d = dir.path();
+    assert_eq!(error(d, &["simulate", "--seed", "1", "--out", "-"]), (Some(2), FOLDER.to_string()));
+}
+
+#[test]
+fn a_series_into_a_folder_named_dash_is_refused_by_the_library() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = ScenarioSource::named(None);
+    let job = SeriesJob {
+        source: &source,
+        set: &[],
+        registry: Some("r.sqlite"),
+        dir: Path::new("-"),
+        campaigns: 2,
+        every_days: 7,
+        seed: 1,
+        plot: false,
+        key: None,
+    };
+    let e = dialsim::jobs::run_series(&job, &mut |_| {}, &mut |_| panic!("a campaign ran")).unwrap_err();
+    refused_naming(&e, Param::Out);
+    let d = dir.path();
+    let args = ["simulate", "--seed", "1", "--campaigns", "2", "--registry", "r.sqlite", "--out", "-"];
+    assert_eq!(error(d, &args), (Some(2), FOLDER.to_string()));
+    assert!(!d.join("r.sqlite").exists());
+}
+
+#[test]
+fn a_second_stage_to_standard_output_is_refused_by_the_library() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let job = SecondStageJob {
+        primaries: d.join("s1.csv"),
+        eligible: vec![d.join("eligible.csv")],
+        calls: Vec::new(),
+        cluster: 5,
+        per_bank: None,
+        count: None,
+        output: "-".into(),
+        manifest: None,
+        exclude: Vec::new(),
+        suppress: Vec::new(),
+        reading: Default::default(),
+    };
+    refused_naming(&job.run(&mut |_| {}).unwrap_err(), Param::Out);
+    let want = "dialsim: error: stage 2 writes its list and manifest to a file: give -o FILE.csv".to_string();
+    let args = ["generate", "--design", "mitofsky-waksberg", "--primaries", "s1.csv", "--eligible", "e.csv", "-n", "9"];
+    assert_eq!(error(d, &args), (Some(2), want.clone()));
+    let dashed: Vec<&str> = args.iter().copied().chain(["-o", "-"]).collect();
+    assert_eq!(error(d, &dashed), (Some(2), want));
+}
