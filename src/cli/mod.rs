@@ -427,6 +427,8 @@ fn flag(param: dialsim::Param) -> &'static str {
         Param::Exclude => "--exclude",
         Param::Suppress => "--suppress",
         Param::Registry => "--registry",
+        Param::Exclusive => "--exclusive",
+        Param::Manifest => "--manifest",
         Param::Out => "-o",
         Param::Json => "--json",
         Param::Plot => "--plot",

@@ -112,6 +112,10 @@ pub enum Param {
     Suppress,
     /// The registry read and written back to (`ListJob::registry`).
     Registry,
+    /// Issuing a list exclusively in the registry (`ListJob::exclusive`).
+    Exclusive,
+    /// Where a list's manifest is written (`ListJob::manifest`).
+    Manifest,
     /// Where the result is written (`GridRequest::out`).
     Out,
     /// The summary as JSON (`Rank::json`).
@@ -166,6 +170,8 @@ impl Param {
             Param::Exclude => "exclude",
             Param::Suppress => "suppress",
             Param::Registry => "registry",
+            Param::Exclusive => "exclusive",
+            Param::Manifest => "manifest",
             Param::Out => "out",
             Param::Json => "json",
             Param::Plot => "plot",

@@ -93,7 +93,8 @@ pub struct ListJob {
     pub reading: Reading,
     /// A registry whose suppressed numbers are excluded too, and which records the list (feature `registry`).
     pub registry: Option<String>,
-    /// Issue the list exclusively in the registry: its numbers go on no other list until it is closed.
+    /// Issue the list exclusively in the registry: its numbers go on no other list until it is closed. Needs
+    /// the registry and a manifest to record the list by (a list file, or `manifest`); refused without them.
     pub exclusive: bool,
 }
 
@@ -123,6 +124,18 @@ impl ListJob {
         let manifest_at = self.manifest.clone().or_else(|| output.map(manifest_path));
         check_files(self, output, manifest_at.as_deref())?;
         self.check_design()?;
+        if self.exclusive && (self.registry.is_none() || manifest_at.is_none()) {
+            // Issued by its manifest in the registry: without either, the list would be written, not issued.
+            return Err(Error::Request(message![
+                Param::Exclusive,
+                " needs ",
+                Param::Registry,
+                " and the list's manifest: a list file (",
+                Param::Out,
+                ") or ",
+                Param::Manifest
+            ]));
+        }
         let (plan, selection, list, request, recorded, known) = match &self.origin {
             ListOrigin::Continue { list, accept_unbound } => {
                 let (plan, selection, l, request, recorded) = continued(list, *accept_unbound, self, notes)?;

@@ -93,3 +93,42 @@ fn a_second_stage_to_standard_output_is_refused_by_the_library() {
     let dashed: Vec<&str> = args.iter().copied().chain(["-o", "-"]).collect();
     assert_eq!(error(d, &dashed), (Some(2), want));
 }
+
+/// An exclusive list is issued in the registry by its manifest: asked for without a registry, or with no
+/// manifest to record it by (the list on stdout), it is refused, not written as a list that is not issued.
+#[test]
+fn an_exclusive_list_without_a_registry_or_a_manifest_is_refused_by_the_library() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let new = dialsim::jobs::NewList {
+        plan: "cz".into(),
+        selection: dialsim::Selection::default(),
+        mix: None,
+        design: dialsim::jobs::ListDesign::Uniform,
+        seed: Some(1),
+        start: 0,
+        shard: dialsim::Shard::WHOLE,
+        format: None,
+    };
+    let job = dialsim::jobs::ListJob {
+        origin: dialsim::jobs::ListOrigin::New(new),
+        count: Some(5),
+        output: Some(d.join("l.csv")),
+        manifest: None,
+        threads: 1,
+        exclude: Vec::new(),
+        suppress: Vec::new(),
+        reading: Default::default(),
+        registry: None,
+        exclusive: true,
+    };
+    refused_naming(&job.run(&mut |_| {}).unwrap_err(), Param::Exclusive);
+    let on_stdout =
+        dialsim::jobs::ListJob { output: None, registry: Some(d.join("r.sqlite").display().to_string()), ..job };
+    refused_naming(&on_stdout.run(&mut |_| {}).unwrap_err(), Param::Exclusive);
+    assert_eq!(std::fs::read_dir(d).unwrap().count(), 0, "a refused list writes nothing");
+    let want = "dialsim: error: --exclusive needs --registry and the list's manifest: a list file (-o) or --manifest";
+    let args = ["generate", "-n", "5", "--seed", "1", "--registry", "r.sqlite", "--exclusive", "-o", "-"];
+    assert_eq!(error(d, &args), (Some(2), want.to_string()));
+    assert_eq!(std::fs::read_dir(d).unwrap().count(), 0, "a refused list writes nothing");
+}
