@@ -46,21 +46,6 @@ pub struct CompareArgs {
     limits: super::grid_args::LimitArgs,
 }
 
-/// The comparison as JSON: seed, replications, the two scenarios' names and overrides, and per KPI the
-/// estimates of A, B and B − A (mean, std, ci95_low, ci95_high, n) and the independent half-width.
-fn to_json(args: &CompareArgs, a: &[String], b: &[String], c: &dialsim::jobs::Comparison) -> serde_json::Value {
-    let kpis: serde_json::Map<String, serde_json::Value> =
-        c.rows.iter().map(|(k, p)| ((*k).to_string(), serde_json::to_value(p).unwrap_or_default())).collect();
-    serde_json::json!({
-        "dialsim_version": env!("CARGO_PKG_VERSION"),
-        "seed": c.seed,
-        "replications": c.replications,
-        "a": { "scenario": args.a, "set": a },
-        "b": { "scenario": args.b, "set": b },
-        "kpis": kpis,
-    })
-}
-
 pub fn run(args: CompareArgs) -> Result<i32> {
     let to_stdout = args.output.as_deref().is_some_and(dialsim::jobs::is_stdout);
     let csv = args.output.as_deref().filter(|_| !to_stdout);
@@ -94,7 +79,7 @@ pub fn run(args: CompareArgs) -> Result<i32> {
     let comparison =
         super::simulate::with_progress(2 * u64::from(args.replications), |progress| job.run(seed, threads, progress))?;
     if args.json {
-        let text = serde_json::to_string_pretty(&to_json(&args, &set_a, &set_b, &comparison))?;
+        let text = serde_json::to_string_pretty(&job.document(&comparison))?;
         out!("{text}");
     } else if to_stdout {
         super::simulate::print(&CompareCsv, &comparison)?;

@@ -67,14 +67,7 @@ pub fn run(cmd: FilterCommand) -> Result<i32> {
             let f = open_filter(&file)?;
             let m = f.meta();
             if json {
-                let mut doc = serde_json::to_value(m)?;
-                if let Some(o) = doc.as_object_mut() {
-                    o.insert("file".into(), file.display().to_string().into());
-                    o.insert("fill_ratio".into(), f.fill_ratio().into());
-                    o.insert("fp_estimated".into(), f.estimated_fp_rate().into());
-                    o.insert("bytes".into(), (m.bits / 8).into());
-                }
-                out!("{}", serde_json::to_string_pretty(&doc)?);
+                out!("{}", serde_json::to_string_pretty(&dialsim::jobs::filter_document(&f, &file))?);
                 return Ok(0);
             }
             out!(

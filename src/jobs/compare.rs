@@ -27,6 +27,8 @@ pub struct Side {
 pub struct CompareJob {
     a: Campaign,
     b: Campaign,
+    /// The sides as asked (scenario names and overrides), for the comparison's document.
+    sides: (Side, Side),
     replications: u32,
     csv: Option<PathBuf>,
 }
@@ -64,9 +66,35 @@ impl CompareJob {
             }
             Campaign::new(scenario)
         };
-        let a = load(&a, notes)?;
-        let b = load(&b, notes)?;
-        Ok(CompareJob { a, b, replications, csv: csv.map(Path::to_path_buf) })
+        let (campaign_a, campaign_b) = (load(&a, notes)?, load(&b, notes)?);
+        Ok(CompareJob { a: campaign_a, b: campaign_b, sides: (a, b), replications, csv: csv.map(Path::to_path_buf) })
+    }
+
+    /// The comparison `c` this job made as one JSON document (the command line's `compare --json`): the
+    /// dialsim version, seed and replications, each side's scenario name and overrides, and per KPI the
+    /// estimates of A, B and B − A (mean, std, ci95_low, ci95_high, n) and the independent half-width.
+    ///
+    /// ```
+    /// use dialsim::jobs::{CompareJob, Side};
+    /// let side = |set: &[&str]| Side { name: "default".into(), set: set.iter().map(|s| s.to_string()).collect() };
+    /// let job = CompareJob::new(side(&["run.day_hours=0.5"]), side(&["run.day_hours=0.5", "dialer.agents=5"]), 2, None, &mut |_| {})?;
+    /// let doc = job.document(&job.run(7, 1, &dialsim::analysis::no_progress)?);
+    /// assert_eq!((doc["seed"].as_u64(), doc["b"]["set"][1].as_str()), (Some(7), Some("dialer.agents=5")));
+    /// assert!(doc["kpis"]["abandon_rate"]["diff"]["mean"].is_number());
+    /// # Ok::<(), dialsim::Error>(())
+    /// ```
+    pub fn document(&self, c: &Comparison) -> serde_json::Value {
+        let kpis: serde_json::Map<String, serde_json::Value> =
+            c.rows.iter().map(|(k, p)| ((*k).to_string(), serde_json::to_value(p).unwrap_or_default())).collect();
+        let (a, b) = &self.sides;
+        serde_json::json!({
+            "dialsim_version": env!("CARGO_PKG_VERSION"),
+            "seed": c.seed,
+            "replications": c.replications,
+            "a": { "scenario": a.name, "set": a.set },
+            "b": { "scenario": b.name, "set": b.set },
+            "kpis": kpis,
+        })
     }
 
     /// The two scenarios.

@@ -105,6 +105,41 @@ pub fn open_filter(file: &std::path::Path) -> Result<KnownFilter> {
     }
 }
 
+/// A filter's facts as one JSON document (the command line's `filter info --json`): its metadata (entries,
+/// capacity, bits, hash functions, false-positive target, country code, sources, creation) with the file it
+/// was read from, its fill ratio, its estimated false-positive rate and its size in bytes.
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("k.csv"), "number\n+420601123456\n")?;
+/// let job = dialsim::jobs::FilterJob {
+///     inputs: vec![dir.path().join("k.csv").display().to_string()],
+///     output: dir.path().join("k.bloom"),
+///     fp_rate: 0.001,
+///     expected: None,
+///     seed: Some(1),
+///     plan: "cz".into(),
+///     reading: Default::default(),
+///     threads: 1,
+/// };
+/// job.run(&mut |_| {}, &|_, _| {})?;
+/// let file = dir.path().join("k.bloom");
+/// let doc = dialsim::jobs::filter_document(&dialsim::jobs::open_filter(&file)?, &file);
+/// assert_eq!((doc["entries"].as_u64(), doc["country_code"].as_u64()), (Some(1), Some(420)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn filter_document(filter: &KnownFilter, file: &std::path::Path) -> serde_json::Value {
+    let m = filter.meta();
+    let mut doc = serde_json::to_value(m).unwrap_or_default();
+    if let Some(o) = doc.as_object_mut() {
+        o.insert("file".into(), file.display().to_string().into());
+        o.insert("fill_ratio".into(), filter.fill_ratio().into());
+        o.insert("fp_estimated".into(), filter.estimated_fp_rate().into());
+        o.insert("bytes".into(), (m.bits / 8).into());
+    }
+    doc
+}
+
 /// One written number checked against a filter.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Checked {

@@ -94,6 +94,33 @@ fn replications_run_through_the_library_fill_the_folder_the_binary_fills() {
     }
 }
 
+#[test]
+fn a_comparison_s_document_made_by_the_library_is_the_one_compare_json_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["compare", "default", "default", "--set", "run.day_hours=0.5", "--set-b", "dialer.agents=5"];
+    let printed = ok_stdout(dir.path(), &[&args[..], &["--replications", "2", "--seed", "3", "--json"]].concat());
+    let side =
+        |set: &[&str]| dialsim::jobs::Side { name: "default".into(), set: set.iter().map(|s| s.to_string()).collect() };
+    let (a, b) = (side(&["run.day_hours=0.5"]), side(&["run.day_hours=0.5", "dialer.agents=5"]));
+    let job = dialsim::jobs::CompareJob::new(a, b, 2, None, &mut |_| {}).unwrap();
+    let document = job.document(&job.run(3, 1, &dialsim::analysis::no_progress).unwrap());
+    let text = format!("{}\n", serde_json::to_string_pretty(&document).unwrap());
+    assert_eq!(String::from_utf8(printed).unwrap(), text);
+}
+
+#[test]
+fn a_filter_s_document_made_by_the_library_is_the_one_filter_info_json_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("known.csv"), "number\n+420601123456\n+420602123456\n").unwrap();
+    ok_stdout(d, &["filter", "build", "-o", "k.bloom", "known.csv", "--seed", "1"]);
+    let printed = ok_stdout(d, &["filter", "info", "k.bloom", "--json"]);
+    let file = Path::new("k.bloom");
+    let filter = dialsim::jobs::open_filter(&d.join(file)).unwrap();
+    let text = format!("{}\n", serde_json::to_string_pretty(&dialsim::jobs::filter_document(&filter, file)).unwrap());
+    assert_eq!(String::from_utf8(printed).unwrap(), text);
+}
+
 /// A list job in `dir`: the `known` database excluded, written to `out`.
 fn list_job(dir: &Path, origin: dialsim::jobs::ListOrigin, count: u64, out: &str) -> dialsim::jobs::ListJob {
     dialsim::jobs::ListJob {
