@@ -183,22 +183,23 @@ impl Exclusions {
     }
 
     /// Refuses sources of another country's numbers than `country_code`'s ([`Exclusions::foreign`]) with an
-    /// error naming each.
-    pub fn check_country(&self, country_code: u16) -> crate::Result<()> {
+    /// error naming each; `escape` is the parameter that lets them through, if the caller has one (the
+    /// error then names it).
+    pub fn check_country(&self, country_code: u16, escape: Option<crate::Param>) -> crate::Result<()> {
         let foreign = self.foreign(country_code);
         if foreign.is_empty() {
             return Ok(());
         }
         let each: Vec<String> = foreign.iter().map(|(name, what)| format!("{name} is {what}")).collect();
-        Err(crate::Error::Invalid(crate::foundation::error::message![
-            format!(
-                "{}: the numbers to exclude are not +{country_code}'s, so they would exclude nothing from a list of \
-                 +{country_code} numbers; use exclusion sources of the plan's country (or ",
-                each.join("; ")
-            ),
-            crate::foundation::error::Param::AllowOtherCountry,
-            ")"
-        ]))
+        let mut message = crate::foundation::error::Message::from(format!(
+            "{}: the numbers to exclude are not +{country_code}'s, so they would exclude nothing from a list of \
+             +{country_code} numbers; use exclusion sources of the plan's country",
+            each.join("; ")
+        ));
+        if let Some(param) = escape {
+            message = message.then(crate::foundation::error::message![" (or ", param, ")"]);
+        }
+        Err(crate::Error::Invalid(message))
     }
 
     /// Whether there are no sources.

@@ -191,7 +191,7 @@ pub fn load_exclusions(
             notes(Note::Foreign { name, what: &what, country_code: plan.country_code() });
         }
     } else {
-        exclusions.check_country(plan.country_code())?;
+        exclusions.check_country(plan.country_code(), Some(Param::AllowOtherCountry))?;
     }
     Ok(exclusions)
 }

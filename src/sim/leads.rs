@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::exclude::{Column, Exclusions, InputOptions, parse_delimiter};
-use crate::foundation::error::{Error, Result};
+use crate::foundation::error::{Error, Param, Result};
 use crate::generate::{Banks, CallList, Excluder};
 use crate::plan::number::PhoneNumber;
 use crate::plan::space::{NumberSpace, Selection};
@@ -46,6 +46,8 @@ fn read_options(scenario: &Scenario, plan: &Plan) -> Result<InputOptions> {
     let r = &scenario.numbers.read;
     let bad = |key: &str, e: String| Error::Invalid(format!("numbers.read.{key}: {e}").into());
     let mut options = InputOptions::for_plan(plan);
+    // A scenario's files are read for its plan's country: no option tells another.
+    options.country_option = false;
     options.columns =
         r.columns.iter().map(|c| c.parse::<Column>().map_err(|e| bad("columns", e))).collect::<Result<_>>()?;
     options.delimiter = r.delimiter.as_deref().map(parse_delimiter).transpose().map_err(|e| bad("delimiter", e))?;
@@ -62,6 +64,23 @@ fn read_options(scenario: &Scenario, plan: &Plan) -> Result<InputOptions> {
     Ok(options)
 }
 
+/// An error on reading a scenario's files, with the reading options its advice names written as the scenario's
+/// `[numbers.read]` keys: a scenario's files are read by those keys, not by a front end's reading options.
+fn in_scenario_keys(e: Error) -> Error {
+    let key = |p: Param| match p {
+        Param::Columns => "numbers.read.columns".to_string(),
+        Param::Delimiter => "numbers.read.delimiter".to_string(),
+        Param::Header => "numbers.read.header".to_string(),
+        Param::MaxRejected => "numbers.read.max_rejected".to_string(),
+        other => format!("`{}`", other.name()),
+    };
+    match e {
+        Error::Input { at, message } => Error::input(at.file, at.line, message.render(&key)),
+        Error::Invalid(message) => Error::Invalid(message.render(&key).into()),
+        other => other,
+    }
+}
+
 /// The filters and suppression lists a scenario names, read with its `[numbers.read]` options through
 /// [`crate::exclude::load_exclusions`] (the example known databases also from the copies
 /// compiled in, so the default scenario runs without the data folder).
@@ -73,8 +92,9 @@ pub fn scenario_exclusions(scenario: &Scenario, plan: &Plan) -> Result<Exclusion
         &read_options(scenario, plan)?,
         EMBEDDED_KNOWN,
         &mut |_| {},
-    )?;
-    exclusions.check_country(plan.country_code())?;
+    )
+    .map_err(in_scenario_keys)?;
+    exclusions.check_country(plan.country_code(), None)?;
     Ok(exclusions)
 }
 
@@ -112,9 +132,10 @@ fn scenario_banks(scenario: &Scenario, plan: &Plan) -> Result<Option<BankModel>>
     let mut banks = Banks::new(f.bank).map_err(|e| Error::Invalid(format!("numbers.frame.bank: {e}").into()))?;
     for path in paths {
         let read = match (std::path::Path::new(&path).exists(), EMBEDDED_KNOWN.iter().find(|(p, _)| *p == path)) {
-            (false, Some((_, text))) => options.read(path, text.as_bytes())?,
-            _ => options.read_path(path)?,
-        };
+            (false, Some((_, text))) => options.read(path, text.as_bytes()),
+            _ => options.read_path(path),
+        }
+        .map_err(in_scenario_keys)?;
         for n in read.keys.iter().filter_map(|&k| PhoneNumber::from_key(k)) {
             banks.add(&n);
         }
@@ -208,7 +229,7 @@ impl LeadSource {
             };
             (Some(generated), None)
         } else {
-            let read = options.read_path(&n.list)?;
+            let read = options.read_path(&n.list).map_err(in_scenario_keys)?;
             let numbers = read.keys.iter().filter_map(|&k| PhoneNumber::from_key(k)).collect::<Vec<_>>();
             (None, Some(Arc::new(numbers)))
         };

@@ -134,3 +134,50 @@ fn reading_advice_names_the_flags_that_set_what_it_asks_for() {
     common::ok_stdout(d, &["simulate", "--seed", "1", "-o", "run"]);
     refused(&["audit", "run", "--suppress", "names.csv"]);
 }
+
+/// A scenario's files are read by its `[numbers.read]` keys, not by flags: the advice of an error on reading one
+/// names those keys, and a file of another country's numbers is not told to be read with `--country`, which
+/// `simulate` does not have.
+#[test]
+fn reading_advice_for_a_scenarios_files_names_its_keys_not_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    inputs(d);
+    let run = |scenario: &str| {
+        std::fs::write(d.join("s.toml"), scenario).unwrap();
+        error(d, &["simulate", "s.toml", "--seed", "1", "-o", "run"])
+    };
+    let cases = [
+        (
+            "[numbers]\nsuppress = [\"names.csv\"]\n",
+            "names.csv:1: no column holds phone numbers in the first 2 rows; name the columns to read with \
+             numbers.read.columns",
+        ),
+        (
+            "[numbers]\nsuppress = [\"tie.csv\"]\n",
+            "tie.csv:1: cannot tell the delimiter: ',' and ';' each split the first rows into 2 fields; set \
+             numbers.read.delimiter",
+        ),
+        (
+            "[numbers]\nsuppress = [\"rejected.csv\"]\n",
+            "rejected.csv:3: 1 of 2 values (50.00 %) are not phone numbers, more than the 1 % allowed (first: line 3 \
+             'n/a' (contains letters)); correct them, or raise numbers.read.max_rejected",
+        ),
+        (
+            "[numbers]\nsuppress = [\"one.csv\"]\n[numbers.read]\ncolumns = [\"phone\"]\nheader = \"no\"\n",
+            "one.csv:1: columns can be named only with numbers.read.header yes or auto",
+        ),
+        (
+            "[numbers]\nplan = \"gb\"\nsuppress = [\"national.txt\"]\n[numbers.read]\ncolumns = [\"1\"]\n",
+            "national.txt:1: 50 of 50 numbers (100.0 %) are not numbers of +44's plan (first: '460903365'), so the \
+             input cannot be +44's numbers; 50 of the first 50 read as numbers of cz (+420): write its numbers with \
+             their country code",
+        ),
+    ];
+    for (scenario, want) in cases {
+        let (code, line) = run(scenario);
+        assert_eq!(line, format!("dialsim: error: {want}"), "{scenario}");
+        assert_eq!(code, Some(1), "{scenario}");
+        assert!(!line.contains(" --"), "no flag in a scenario's advice: {line}");
+    }
+}

@@ -25,6 +25,11 @@ impl InputOptions {
             })
             .max();
         let hint: Message = match likely {
+            Some((fits, name, other)) if fits * 2 > read.outside.len() && !self.country_option => format!(
+                "; {fits} of the first {} read as numbers of {name} (+{other}): write its numbers with their country code",
+                read.outside.len()
+            )
+            .into(),
             Some((fits, name, other)) if fits * 2 > read.outside.len() => message![
                 format!("; {fits} of the first {} read as numbers of {name} (+{other}): give ", read.outside.len()),
                 Param::Country,

@@ -134,6 +134,12 @@ pub struct InputOptions {
     /// The largest share (0 to 1) of the numbers of the country read for that may lie outside its plan
     /// ([`MAX_OUTSIDE_PLAN`]); more is an error naming the country they are likely of. 1 allows any.
     pub max_outside_plan: f64,
+    /// Whether the reader can be told which country's numbers the input holds ([`Param::Country`]): the
+    /// error on another country's numbers then advises it. A scenario's files are read for its plan's
+    /// country, with no such option.
+    ///
+    /// [`Param::Country`]: crate::Param::Country
+    pub country_option: bool,
 }
 
 /// What one input held. Serialised into filter files as their provenance.
@@ -203,6 +209,7 @@ impl InputOptions {
             strict: false,
             max_rejected: MAX_REJECTED,
             max_outside_plan: MAX_OUTSIDE_PLAN,
+            country_option: true,
         }
     }
 
