@@ -129,6 +129,25 @@ fn large_generate_mid_write(dir: &Path) -> Child {
     child
 }
 
+/// [`large_generate_mid_write`] into `dir/big.csv` (holding "old\n"), sent `sig` once its temporary file holds
+/// data; what it ended with. On a loaded machine this thread can be scheduled out between seeing the temporary
+/// file and signalling for longer than the whole write (about 4 s): a run that ended before the signal reached
+/// it (exit 0, the list written) tells nothing, so it is run again, the old file put back, at most five times.
+/// A binary that ignored the signal would end so every time, and fail here. Gives the process id too.
+fn signalled_mid_write(dir: &Path, sig: libc::c_int) -> (u32, std::process::Output) {
+    for _ in 0..5 {
+        let child = large_generate_mid_write(dir);
+        let pid = child.id();
+        signal(&child, sig);
+        let o = child.wait_with_output().unwrap();
+        if o.status.code() != Some(0) {
+            return (pid, o);
+        }
+        std::fs::write(dir.join("big.csv"), "old\n").unwrap();
+    }
+    panic!("signal {sig}: five large writes in a row ended before the signal reached them");
+}
+
 #[test]
 fn a_fifo_target_is_refused_and_stays_a_fifo() {
     let dir = tempfile::tempdir().unwrap();
@@ -369,9 +388,7 @@ fn sigterm_and_sigint_mid_write_exit_143_and_130_and_remove_the_temporary_file()
     let d = dir.path();
     std::fs::write(d.join("big.csv"), "old\n").unwrap();
     for (sig, code) in [(libc::SIGTERM, 143), (libc::SIGINT, 130)] {
-        let child = large_generate_mid_write(d);
-        signal(&child, sig);
-        let o = child.wait_with_output().unwrap();
+        let (_, o) = signalled_mid_write(d, sig);
         assert_eq!(o.status.code(), Some(code), "signal {sig}: {}", stderr(&o));
         assert_eq!(names(d), ["big.csv"], "signal {sig}");
         assert_eq!(std::fs::read_to_string(d.join("big.csv")).unwrap(), "old\n");
@@ -383,10 +400,8 @@ fn kill_9_mid_write_keeps_the_old_target_and_strands_only_a_random_never_reused_
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(d.join("big.csv"), "old\n").unwrap();
-    let mut child = large_generate_mid_write(d);
-    let pid = child.id();
-    child.kill().unwrap();
-    child.wait().unwrap();
+    let (pid, o) = signalled_mid_write(d, libc::SIGKILL);
+    assert_eq!(o.status.code(), None, "ended by SIGKILL: {}", stderr(&o));
     assert_eq!(std::fs::read_to_string(d.join("big.csv")).unwrap(), "old\n");
     // Nothing can remove a file after kill -9; what is left has a random name, not the pid.
     let stray = temporaries(d);
