@@ -74,8 +74,7 @@ pub fn run(args: CompareArgs) -> Result<i32> {
     })?;
     let seed = super::generate::seed_or_fresh(args.seed);
     let threads = super::threads(args.threads)?;
-    let (needs, what) = job.needs(seed, threads);
-    args.limits.check(&what, &needs, csv, "fewer replications, or shorter campaigns")?;
+    job.check_limits(seed, threads, &args.limits.limits(), super::verbose(), &mut super::generate::print_note)?;
     let comparison =
         super::simulate::with_progress(2 * u64::from(args.replications), |progress| job.run(seed, threads, progress))?;
     if args.json {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::Args;
 use dialsim::jobs::{ByteSize, GridKind, GridRequest, GridWritten, Limits, MergeJob, Rank};
-use dialsim::jobs::{Needs, ScenarioSource, Shard};
+use dialsim::jobs::{ScenarioSource, Shard};
 
 /// The limits a command is held to before it starts (`--max-memory`, `--max-disk`), flattened into the
 /// arguments of `simulate`, `sweep`, `frontier` and `compare`.
@@ -28,13 +28,6 @@ impl LimitArgs {
     /// The limits asked for.
     pub fn limits(&self) -> Limits {
         Limits { max_memory: self.max_memory, max_disk: self.max_disk }
-    }
-
-    /// Refuses the estimate `needs` of `what` when it exceeds the limits ([`Limits::check`]), else tells it
-    /// under `--verbose` or when it is large.
-    pub fn check(&self, what: &str, needs: &Needs, out: Option<&Path>, smaller: &str) -> Result<()> {
-        self.limits().check(what, needs, out, smaller, super::verbose(), &mut super::generate::print_note)?;
-        Ok(())
     }
 }
 

@@ -193,19 +193,19 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         key: args.key.as_deref(),
         registry: args.registry.as_deref(),
         report: args.report.as_deref(),
+        seed: args.seed,
+        threads: args.threads,
+        limits: args.limits.limits(),
+        verbose: super::verbose(),
     };
+    // Sized up front and refused before the run when it cannot fit (the temporary folder goes with the refusal).
     let mut simulation = job.prepare(&mut super::generate::print_note)?;
     simulation.name_report_params(super::flag_text);
-    let seed = super::generate::seed_or_fresh(args.seed);
-    let threads = super::threads(args.threads)?;
-    // Sized up front and refused before the run when it cannot fit (the temporary folder goes with the refusal).
-    let (needs, what, smaller) = simulation.needs(seed, threads);
-    args.limits.check(&what, &needs, args.out.as_deref(), smaller)?;
     // A single run has no bar; replications move it one step each.
     let done = if simulation.is_single() {
-        simulation.run(seed, threads, &dialsim::jobs::no_progress)?
+        simulation.run(&dialsim::jobs::no_progress)?
     } else {
-        with_progress(u64::from(args.replications), |progress| simulation.run(seed, threads, progress))?
+        with_progress(u64::from(args.replications), |progress| simulation.run(progress))?
     };
     match done {
         SimulateDone::Run { scenario, output, files, written_back } => {

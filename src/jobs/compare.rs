@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::limits::Limits;
 use super::reading::{Notes, scenario_notes};
 use crate::analysis::{Comparison, Progress, check_replications, compare, grid_needs};
 use crate::foundation::error::{Error, Param, Result, message};
@@ -110,6 +111,21 @@ impl CompareJob {
         let what =
             format!("this comparison ({} replications of each, about {ca} and {cb} calls a run)", self.replications);
         (needs, what)
+    }
+
+    /// Refuses the comparison with `seed` on `threads` threads when it needs more than `limits` allow (the disk
+    /// of compare.csv's folder), saying what makes it smaller and naming the limit's parameter; else tells its
+    /// estimate to `notes` when large or `verbose`. Call it before [`CompareJob::run`].
+    pub fn check_limits(
+        &self,
+        seed: u64,
+        threads: usize,
+        limits: &Limits,
+        verbose: bool,
+        notes: &mut Notes<'_>,
+    ) -> Result<()> {
+        let (needs, what) = self.needs(seed, threads);
+        limits.check(&what, &needs, self.csv.as_deref(), "fewer replications, or shorter campaigns", verbose, notes)
     }
 
     /// The replications of each side with the same seeds, then compare.csv written whole when one was named.

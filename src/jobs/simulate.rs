@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 #[cfg(feature = "registry")]
 use super::campaign::{RegistryUse, WriteBack, prior};
 use super::campaign::{RunJob, replications_into, run_into};
+use super::limits::Limits;
 use super::reading::{Notes, scenario_notes};
 use super::report::ReportJob;
 use crate::analysis::{Precision, Progress, Replications, grid_needs, replicate, replicate_until, run_needs};
@@ -49,13 +50,23 @@ pub struct SimulateJob<'a> {
     pub registry: Option<&'a str>,
     /// The HTML report to write too.
     pub report: Option<&'a Path>,
+    /// The seed; none: a fresh one, told as a [`super::Note::Seed`] once the rest is ready.
+    pub seed: Option<u64>,
+    /// Worker threads for replications; none: every core (the results do not depend on them).
+    pub threads: Option<usize>,
+    /// The memory and disk the simulation may take: it is sized before it runs and refused when over them.
+    pub limits: Limits,
+    /// Tell the simulation's estimate even when it is small (it is told anyway when large).
+    pub verbose: bool,
 }
 
 /// A simulation ready to run: the campaign loaded (with the registry's prior), the folder made, the key read,
-/// the report checked — a refusal costs no simulation.
+/// the report checked, the seed drawn, the run sized within its limits — a refusal costs no simulation.
 #[derive(Debug)]
 pub struct Simulation {
     campaign: Campaign,
+    seed: u64,
+    threads: usize,
     replications: u32,
     until: Option<Until>,
     folder: Option<RunFolder>,
@@ -98,9 +109,21 @@ pub fn check_kpi(name: &str) -> Result<()> {
 
 impl SimulateJob<'_> {
     /// Everything checked and made before the run, in this order: the folder not standard output, the
-    /// replications counted, the scenario loaded (what the caller should know of it told to `notes`), the KPI of [`Until`] known, the folder's inputs refused, the report
-    /// checked, the key read, the folder made, the registry read.
+    /// replications counted, the scenario loaded (what the caller should know of it told to `notes`), the KPI
+    /// of [`Until`] known, the folder's inputs refused, the report checked, the key read, the folder made, the
+    /// registry read, the seed drawn (a fresh one told), the threads counted, and the run sized and refused
+    /// when over its [`Limits`] (its estimate told when large or `verbose`).
     pub fn prepare(&self, notes: &mut Notes<'_>) -> Result<Simulation> {
+        let mut simulation = self.ready(notes)?;
+        simulation.seed = super::seed_or_fresh(self.seed, notes);
+        simulation.threads = super::threads(self.threads)?;
+        let (needs, what, smaller) = simulation.needs(simulation.seed, simulation.threads);
+        self.limits.check(&what, &needs, self.out, smaller, self.verbose, notes)?;
+        Ok(simulation)
+    }
+
+    /// [`SimulateJob::prepare`] up to the registry read.
+    fn ready(&self, notes: &mut Notes<'_>) -> Result<Simulation> {
         if let Some(dir) = self.out {
             super::grid::refuse_stdout_folder(dir)?;
         }
@@ -126,6 +149,8 @@ impl SimulateJob<'_> {
         let folder = self.out.map(RunFolder::create).transpose()?;
         let simulation = |campaign| Simulation {
             campaign,
+            seed: 0,
+            threads: 1,
             replications: self.replications,
             until: self.until.clone(),
             folder,
@@ -183,10 +208,16 @@ impl Simulation {
         }
     }
 
-    /// Runs it with `seed` (replications on `threads` threads, `progress` hearing of each): into the folder
-    /// (committed, signed, then written back to the registry) when there is one, then the report. It runs
-    /// once: the folder and the report are taken by the first run.
-    pub fn run(&mut self, seed: u64, threads: usize, progress: &Progress) -> Result<SimulateDone<'_>> {
+    /// The seed it runs with (the one asked for, else the fresh one drawn).
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Runs it (replications on its threads, `progress` hearing of each): into the folder (committed, signed,
+    /// then written back to the registry) when there is one, then the report. It runs once: the folder and the
+    /// report are taken by the first run.
+    pub fn run(&mut self, progress: &Progress) -> Result<SimulateDone<'_>> {
+        let (seed, threads) = (self.seed, self.threads);
         let single = self.is_single();
         let (folder, report, key) = (self.folder.take(), self.report.take(), self.key.take());
         #[cfg(feature = "registry")]

@@ -297,11 +297,16 @@ fn a_simulation_run_through_the_library_writes_the_folder_and_report_the_binary_
         key: None,
         registry: None,
         report: Some(&report),
+        seed: Some(6),
+        threads: Some(1),
+        limits: dialsim::jobs::Limits::default(),
+        verbose: false,
     };
     let mut simulation = job.prepare(&mut |_| {}).unwrap();
     assert!(simulation.is_single());
+    assert_eq!(simulation.seed(), 6);
     let dialsim::jobs::SimulateDone::Run { files, output, .. } =
-        simulation.run(6, 1, &dialsim::analysis::no_progress).unwrap()
+        simulation.run(&dialsim::analysis::no_progress).unwrap()
     else {
         panic!("one run")
     };

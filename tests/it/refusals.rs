@@ -40,6 +40,10 @@ fn a_simulation_into_a_folder_named_dash_is_refused_by_the_library() {
         key: None,
         registry: None,
         report: None,
+        seed: Some(1),
+        threads: None,
+        limits: dialsim::jobs::Limits::default(),
+        verbose: false,
     };
     refused_naming(&job.prepare(&mut |_| {}).unwrap_err(), Param::Out);
     let d = dir.path();
@@ -131,4 +135,45 @@ fn an_exclusive_list_without_a_registry_or_a_manifest_is_refused_by_the_library(
     let args = ["generate", "-n", "5", "--seed", "1", "--registry", "r.sqlite", "--exclusive", "-o", "-"];
     assert_eq!(error(d, &args), (Some(2), want.to_string()));
     assert_eq!(std::fs::read_dir(d).unwrap().count(), 0, "a refused list writes nothing");
+}
+
+/// The library sizes a simulation and refuses it over its limits before it runs, as the binary's `--max-memory`
+/// does: the error names the limit's parameter, no folder is left, and a fresh seed is told first.
+#[test]
+fn a_simulation_over_its_memory_limit_is_refused_by_the_library_before_it_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let source = ScenarioSource::named(None);
+    let job = SimulateJob {
+        source: &source,
+        set: &[],
+        replications: 1,
+        until: None,
+        out: Some(&out),
+        plot: false,
+        key: None,
+        registry: None,
+        report: None,
+        seed: None,
+        threads: None,
+        limits: dialsim::jobs::Limits { max_memory: Some(1 << 10), max_disk: None },
+        verbose: false,
+    };
+    let mut seeds = 0;
+    let e = job.prepare(&mut |n| seeds += u32::from(matches!(n, dialsim::jobs::Note::Seed(_)))).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unmet, "{e}");
+    assert!(e.to_string().contains("this campaign (about "), "{e}");
+    assert!(e.to_string().contains(&format!("`{}`", Param::MaxMemory.name())), "{e}");
+    assert_eq!(seeds, 1, "the fresh seed is told");
+    assert!(!out.exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing left behind");
+    // Within the limits, the same job runs with the seed it was given.
+    let job = SimulateJob { seed: Some(3), limits: dialsim::jobs::Limits::default(), ..job };
+    let mut simulation = job.prepare(&mut |_| {}).unwrap();
+    assert_eq!(simulation.seed(), 3);
+    assert!(matches!(
+        simulation.run(&dialsim::analysis::no_progress).unwrap(),
+        dialsim::jobs::SimulateDone::Run { .. }
+    ));
+    assert!(out.join("manifest.json").exists());
 }
