@@ -42,11 +42,7 @@ fn inputs(dir: &Path) {
 
 /// The error line `dialsim args` prints in `dir`, and its exit code.
 fn error(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
-    let out = common::dialsim(dir, args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let line =
-        stderr.lines().find(|l| l.starts_with("dialsim: error: ")).unwrap_or_else(|| panic!("{args:?}: {stderr}"));
-    (out.status.code(), line.to_string())
+    common::error_line(dir, args)
 }
 
 #[test]

@@ -10,11 +10,7 @@ use dialsim::{ErrorKind, Param};
 
 /// The error line `dialsim args` prints in `dir`, and its exit code.
 fn error(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
-    let out = common::dialsim(dir, args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let line =
-        stderr.lines().find(|l| l.starts_with("dialsim: error: ")).unwrap_or_else(|| panic!("{args:?}: {stderr}"));
-    (out.status.code(), line.to_string())
+    common::error_line(dir, args)
 }
 
 /// A request error that names `param`, as the library shows it.

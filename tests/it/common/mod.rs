@@ -18,6 +18,15 @@ pub fn dialsim(dir: &Path, args: &[&str]) -> Output {
     assert_cmd::Command::cargo_bin("dialsim").unwrap().current_dir(dir).args(args).output().unwrap()
 }
 
+/// The error line `dialsim args` prints in `dir` (`dialsim: error: …`), and its exit code.
+pub fn error_line(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = dialsim(dir, args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line =
+        stderr.lines().find(|l| l.starts_with("dialsim: error: ")).unwrap_or_else(|| panic!("{args:?}: {stderr}"));
+    (out.status.code(), line.to_string())
+}
+
 /// stdout of a successful run (panics with stderr otherwise).
 pub fn ok_stdout(dir: &Path, args: &[&str]) -> Vec<u8> {
     let out = dialsim(dir, args);
