@@ -19,6 +19,25 @@ fn refused_naming(e: &dialsim::Error, param: Param) {
     assert!(e.to_string().contains(&format!("`{}`", param.name())), "{e}");
 }
 
+/// One run of `source` into the folder `out`: a fresh seed, no limits given, nothing else asked.
+fn one_run<'a>(source: &'a ScenarioSource, out: &'a Path) -> SimulateJob<'a> {
+    SimulateJob {
+        source,
+        set: &[],
+        replications: 1,
+        until: None,
+        out: Some(out),
+        plot: false,
+        key: None,
+        registry: None,
+        report: None,
+        seed: None,
+        threads: None,
+        limits: dialsim::jobs::Limits::default(),
+        verbose: false,
+    }
+}
+
 const FOLDER: &str = "dialsim: error: -o -: a folder of files cannot be written to stdout; use --json for the summary \
                       on stdout, or name a folder (./- for one called '-')";
 
@@ -26,21 +45,7 @@ const FOLDER: &str = "dialsim: error: -o -: a folder of files cannot be written 
 fn a_simulation_into_a_folder_named_dash_is_refused_by_the_library() {
     let dir = tempfile::tempdir().unwrap();
     let source = ScenarioSource::named(None);
-    let job = SimulateJob {
-        source: &source,
-        set: &[],
-        replications: 1,
-        until: None,
-        out: Some(Path::new("-")),
-        plot: false,
-        key: None,
-        registry: None,
-        report: None,
-        seed: Some(1),
-        threads: None,
-        limits: dialsim::jobs::Limits::default(),
-        verbose: false,
-    };
+    let job = SimulateJob { seed: Some(1), ..one_run(&source, Path::new("-")) };
     refused_naming(&job.prepare(&mut |_| {}).unwrap_err(), Param::Out);
     let d = dir.path();
     assert_eq!(error(d, &["simulate", "--seed", "1", "--out", "-"]), (Some(2), FOLDER.to_string()));
@@ -140,21 +145,8 @@ fn a_simulation_over_its_memory_limit_is_refused_by_the_library_before_it_runs()
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
     let source = ScenarioSource::named(None);
-    let job = SimulateJob {
-        source: &source,
-        set: &[],
-        replications: 1,
-        until: None,
-        out: Some(&out),
-        plot: false,
-        key: None,
-        registry: None,
-        report: None,
-        seed: None,
-        threads: None,
-        limits: dialsim::jobs::Limits { max_memory: Some(1 << 10), max_disk: None },
-        verbose: false,
-    };
+    let limits = dialsim::jobs::Limits { max_memory: Some(1 << 10), max_disk: None };
+    let job = SimulateJob { limits, ..one_run(&source, &out) };
     let mut seeds = 0;
     let e = job.prepare(&mut |n| seeds += u32::from(matches!(n, dialsim::jobs::Note::Seed(_)))).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unmet, "{e}");
