@@ -1,11 +1,10 @@
 //! `dialsim report DIR... -o report.html`: one self-contained HTML page of run, replications, sweep and
-//! comparison outputs; and the `--report FILE` of `simulate`, `sweep` and `compare`.
+//! comparison outputs (the `--report FILE` of `simulate`, `sweep`, `frontier` and `compare` is written by their jobs).
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::Args;
-use dialsim::jobs::Report;
 use dialsim::jobs::ReportJob;
 
 #[derive(Args, Debug)]
@@ -33,15 +32,4 @@ pub fn run(args: ReportArgs) -> Result<i32> {
     let path = job.write()?;
     note!("dialsim: wrote {} ({} inputs)", path.display(), args.inputs.len());
     Ok(0)
-}
-
-/// Writes the `--report` of a command that writes no folder: the results `add` puts in the report.
-pub(crate) fn write_for(job: Option<ReportJob>, add: impl FnOnce(&mut Report)) -> Result<()> {
-    let Some(mut job) = job else {
-        return Ok(());
-    };
-    add(job.report());
-    let path = job.write()?;
-    note!("dialsim: wrote {}", path.display());
-    Ok(())
 }

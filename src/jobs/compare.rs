@@ -1,10 +1,11 @@
 //! Two scenarios compared under common random numbers: every KPI of A, B and B − A, written to compare.csv
-//! when asked.
+//! and to an HTML report when asked.
 
 use std::path::{Path, PathBuf};
 
 use super::limits::Limits;
 use super::reading::{Notes, scenario_notes};
+use super::report::ReportJob;
 use crate::analysis::{Comparison, Progress, check_replications, compare, grid_needs};
 use crate::foundation::error::{Error, Param, Result, message};
 use crate::foundation::limits::Needs;
@@ -23,7 +24,7 @@ pub struct Side {
     pub set: Vec<String>,
 }
 
-/// A comparison ready to run: both campaigns loaded and checked, the output file checked.
+/// A comparison ready to run: both campaigns loaded and checked, the output files checked.
 #[derive(Debug)]
 pub struct CompareJob {
     a: Campaign,
@@ -32,6 +33,8 @@ pub struct CompareJob {
     sides: (Side, Side),
     replications: u32,
     csv: Option<PathBuf>,
+    /// The HTML report to write after the run; taken by the first run.
+    report: Option<ReportJob>,
 }
 
 impl CompareJob {
@@ -42,7 +45,7 @@ impl CompareJob {
     /// ```
     /// use dialsim::jobs::{CompareJob, Side};
     /// let side = |set: &[&str]| Side { name: "default".into(), set: set.iter().map(|s| s.to_string()).collect() };
-    /// let job = CompareJob::new(side(&["run.day_hours=0.5"]), side(&["run.day_hours=0.5", "dialer.agents=5"]), 2, None, &mut |_| {})?;
+    /// let mut job = CompareJob::new(side(&["run.day_hours=0.5"]), side(&["run.day_hours=0.5", "dialer.agents=5"]), 2, None, &mut |_| {})?;
     /// let c = job.run(7, 1, &dialsim::analysis::no_progress)?;
     /// assert_eq!((c.seed, c.replications), (7, 2));
     /// let err = CompareJob::new(side(&[]), side(&[]), 1, None, &mut |_| {}).unwrap_err();
@@ -68,7 +71,41 @@ impl CompareJob {
             Campaign::new(scenario)
         };
         let (campaign_a, campaign_b) = (load(&a, notes)?, load(&b, notes)?);
-        Ok(CompareJob { a: campaign_a, b: campaign_b, sides: (a, b), replications, csv: csv.map(Path::to_path_buf) })
+        let csv = csv.map(Path::to_path_buf);
+        Ok(CompareJob { a: campaign_a, b: campaign_b, sides: (a, b), replications, csv, report: None })
+    }
+
+    /// The comparison, which also writes a self-contained HTML report to `path` when it runs: refused now when
+    /// the page cannot be written there, `path` is `-` or one of the scenarios (an error naming
+    /// [`Param::Report`]).
+    ///
+    /// ```
+    /// use dialsim::jobs::{CompareJob, Side};
+    /// let dir = tempfile::tempdir()?;
+    /// let side = |set: &[&str]| Side { name: "default".into(), set: set.iter().map(|s| s.to_string()).collect() };
+    /// let job = || CompareJob::new(side(&["run.day_hours=0.5"]), side(&["run.day_hours=0.5", "dialer.agents=5"]), 2, None, &mut |_| {});
+    /// assert!(job()?.with_report(std::path::Path::new("-")).is_err());
+    /// let mut job = job()?.with_report(&dir.path().join("diff.html"))?;
+    /// job.run(7, 1, &dialsim::analysis::no_progress)?;
+    /// assert!(std::fs::read_to_string(dir.path().join("diff.html"))?.contains("<html"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_report(mut self, path: &Path) -> Result<CompareJob> {
+        let inputs = [Path::new(&self.sides.0.name), Path::new(&self.sides.1.name)];
+        self.report = Some(ReportJob::checked(Param::Report, path, &inputs, &[])?);
+        Ok(self)
+    }
+
+    /// Names each request parameter the HTML report mentions as `names` gives it ([`ReportJob::name_params`]).
+    pub fn name_report_params(&mut self, names: fn(Param) -> String) {
+        if let Some(report) = &mut self.report {
+            report.name_params(names);
+        }
+    }
+
+    /// The HTML report's file, when the comparison writes one.
+    pub fn report_path(&self) -> Option<&Path> {
+        self.report.as_ref().map(ReportJob::output)
     }
 
     /// The comparison `c` this job made as one JSON document (the command line's `compare --json`): the
@@ -78,8 +115,9 @@ impl CompareJob {
     /// ```
     /// use dialsim::jobs::{CompareJob, Side};
     /// let side = |set: &[&str]| Side { name: "default".into(), set: set.iter().map(|s| s.to_string()).collect() };
-    /// let job = CompareJob::new(side(&["run.day_hours=0.5"]), side(&["run.day_hours=0.5", "dialer.agents=5"]), 2, None, &mut |_| {})?;
-    /// let doc = job.document(&job.run(7, 1, &dialsim::analysis::no_progress)?);
+    /// let mut job = CompareJob::new(side(&["run.day_hours=0.5"]), side(&["run.day_hours=0.5", "dialer.agents=5"]), 2, None, &mut |_| {})?;
+    /// let c = job.run(7, 1, &dialsim::analysis::no_progress)?;
+    /// let doc = job.document(&c);
     /// assert_eq!((doc["seed"].as_u64(), doc["b"]["set"][1].as_str()), (Some(7), Some("dialer.agents=5")));
     /// assert!(doc["kpis"]["abandon_rate"]["diff"]["mean"].is_number());
     /// # Ok::<(), dialsim::Error>(())
@@ -128,13 +166,19 @@ impl CompareJob {
         limits.check(&what, &needs, self.csv.as_deref(), "fewer replications, or shorter campaigns", verbose, notes)
     }
 
-    /// The replications of each side with the same seeds, then compare.csv written whole when one was named.
-    pub fn run(&self, seed: u64, threads: usize, progress: &Progress) -> Result<Comparison> {
+    /// The replications of each side with the same seeds, then compare.csv written whole when one was named,
+    /// then the HTML report when one was asked ([`CompareJob::with_report`]; written by the first run only).
+    pub fn run(&mut self, seed: u64, threads: usize, progress: &Progress) -> Result<Comparison> {
         let comparison = compare(&self.a, &self.b, seed, self.replications, threads, progress);
         if let Some(path) = &self.csv {
             let mut f = AtomicFile::create(path, Privacy::Public)?;
             CompareCsv.write(&mut f, &comparison).map_err(|e| Error::io(path, e))?;
             f.commit()?;
+        }
+        if let Some(mut report) = self.report.take() {
+            let (a, b) = &self.sides;
+            report.report().add_comparison((&a.name, self.a.scenario()), (&b.name, self.b.scenario()), &comparison);
+            report.write()?;
         }
         Ok(comparison)
     }

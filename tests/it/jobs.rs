@@ -102,8 +102,9 @@ fn a_comparison_s_document_made_by_the_library_is_the_one_compare_json_prints() 
     let side =
         |set: &[&str]| dialsim::jobs::Side { name: "default".into(), set: set.iter().map(|s| s.to_string()).collect() };
     let (a, b) = (side(&["run.day_hours=0.5"]), side(&["run.day_hours=0.5", "dialer.agents=5"]));
-    let job = dialsim::jobs::CompareJob::new(a, b, 2, None, &mut |_| {}).unwrap();
-    let document = job.document(&job.run(3, 1, &dialsim::analysis::no_progress).unwrap());
+    let mut job = dialsim::jobs::CompareJob::new(a, b, 2, None, &mut |_| {}).unwrap();
+    let comparison = job.run(3, 1, &dialsim::analysis::no_progress).unwrap();
+    let document = job.document(&comparison);
     let text = format!("{}\n", serde_json::to_string_pretty(&document).unwrap());
     assert_eq!(String::from_utf8(printed).unwrap(), text);
 }
@@ -327,4 +328,40 @@ fn a_simulation_run_through_the_library_writes_the_folder_and_report_the_binary_
     let job = dialsim::jobs::SimulateJob { until: Some(until), out: Some(&other), report: None, ..job };
     assert_eq!(job.prepare(&mut |_| {}).unwrap_err().kind(), dialsim::ErrorKind::Request);
     assert!(!other.exists());
+}
+
+/// The library writes compare's HTML report itself (`CompareJob::with_report`): the page `compare --report`
+/// writes, byte for byte, and a report path that is one of the scenarios refused before anything runs.
+#[test]
+fn a_comparison_s_report_is_written_by_the_library_as_compare_report_writes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["compare", "default", "default", "--set", "run.day_hours=0.5", "--set-b", "dialer.agents=5"];
+    ok_stdout(dir.path(), &[&args[..], &["--replications", "2", "--seed", "3", "--report", "cli.html"]].concat());
+    let side =
+        |set: &[&str]| dialsim::jobs::Side { name: "default".into(), set: set.iter().map(|s| s.to_string()).collect() };
+    let job = || {
+        dialsim::jobs::CompareJob::new(
+            side(&["run.day_hours=0.5"]),
+            side(&["run.day_hours=0.5", "dialer.agents=5"]),
+            2,
+            None,
+            &mut |_| {},
+        )
+        .unwrap()
+    };
+    let mut lib = job().with_report(&dir.path().join("lib.html")).unwrap();
+    lib.run(3, 1, &dialsim::analysis::no_progress).unwrap();
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    assert!(read("lib.html").contains("compare, 2 paired replications"));
+    assert_eq!(read("lib.html"), read("cli.html"));
+
+    let scenario = dir.path().join("a.toml");
+    std::fs::write(&scenario, "").unwrap();
+    let named = dialsim::jobs::Side { name: scenario.display().to_string(), set: vec!["run.day_hours=0.5".into()] };
+    let err = dialsim::jobs::CompareJob::new(named.clone(), named, 2, None, &mut |_| {})
+        .unwrap()
+        .with_report(&scenario)
+        .unwrap_err();
+    assert_eq!(err.kind(), dialsim::ErrorKind::Request, "{err}");
+    assert_eq!(std::fs::read_to_string(&scenario).unwrap(), "", "the scenario is left as it was");
 }
