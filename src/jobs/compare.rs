@@ -103,11 +103,6 @@ impl CompareJob {
         }
     }
 
-    /// The HTML report's file, when the comparison writes one.
-    pub fn report_path(&self) -> Option<&Path> {
-        self.report.as_ref().map(ReportJob::output)
-    }
-
     /// The comparison `c` this job made as one JSON document (the command line's `compare --json`): the
     /// dialsim version, seed and replications, each side's scenario name and overrides, and per KPI the
     /// estimates of A, B and B − A (mean, std, ci95_low, ci95_high, n) and the independent half-width.
