@@ -122,7 +122,7 @@ impl<'a> Engine<'a> {
                 continue;
             }
             // A fresh number may have been suppressed in this run (a referral that objected).
-            if self.suppressed.contains_key(&key) && !self.ignores_block(key, 1) {
+            if self.suppressed.contains(key) && !self.ignores_block(key, 1) {
                 self.retry_hits += 1;
                 continue;
             }

@@ -36,12 +36,14 @@ mod population;
 mod release;
 mod retries;
 mod shifts;
+mod suppressed;
 #[cfg(test)]
 mod tests;
 mod window;
 
 use idle::IdleAgents;
 use retries::Retries;
+use suppressed::Suppressed;
 use window::CallWindow;
 
 use crate::compliance::calendar::{Calendar, CallingHours};
@@ -361,7 +363,7 @@ pub struct Engine<'a> {
     /// Names kept with numbers.
     pub(super) names: Vec<NameEntry>,
     /// Numbers suppressed during the run, with the time.
-    suppressed: HashMap<u64, Millis, KeyBuild>,
+    suppressed: Suppressed,
     /// Referral leads: (number, referring call).
     referrals: VecDeque<(PhoneNumber, u32)>,
     /// Referral links by referring call: when the number was given, and whether the referee was reached (a
@@ -460,7 +462,7 @@ impl<'a> Engine<'a> {
             suppression: Vec::new(),
             ledger: Vec::new(),
             names: Vec::new(),
-            suppressed: HashMap::default(),
+            suppressed: Suppressed::default(),
             referrals: VecDeque::new(),
             referral_links: Default::default(),
             erased_links: Vec::new(),
