@@ -25,6 +25,7 @@ pub use input::{
 pub use keys::KnownKeys;
 pub use suppress::SuppressionList;
 
+use crate::foundation::hash::KeyBits;
 use crate::generate::Excluder;
 use crate::plan::number::PhoneNumber;
 
@@ -59,43 +60,9 @@ pub struct Exclusions {
     /// A bit per slot of a hash of the keys, set for the slots of the merged map's keys: a clear bit answers
     /// "in no exact list" without the map. Most numbers checked are in none, and this bitmap (16 bits a key)
     /// stays in the caches where the map does not.
-    present: Present,
+    present: KeyBits,
     /// The sources the merged map does not answer for, in order.
     probed: Vec<u32>,
-}
-
-/// The prefilter of [`Exclusions`]' merged map: one bit per slot of `fmix64(key)`'s top bits. No key of the
-/// map has a clear bit, so a clear bit is an exact "no"; a set bit sends the check on to the map.
-#[derive(Debug, Default)]
-struct Present {
-    bits: Vec<u64>,
-    /// 64 minus the slots' bit width (the hash's top bits pick the slot).
-    shift: u32,
-}
-
-impl Present {
-    /// The prefilter of `keys` (`len` of them): at least 16 slots a key, so about 1 in 16 numbers held by
-    /// no list passes on to the map.
-    fn of(keys: impl Iterator<Item = u64>, len: usize) -> Present {
-        let width = (len.max(1) * 16).next_power_of_two().max(1 << 12).trailing_zeros();
-        let mut bits = vec![0u64; 1 << (width - 6)];
-        let shift = 64 - width;
-        for key in keys {
-            let slot = crate::foundation::hash::fmix64(key) >> shift;
-            bits[(slot >> 6) as usize] |= 1 << (slot & 63);
-        }
-        Present { bits, shift }
-    }
-
-    /// Whether `key` may be a key of the map (always true for an empty prefilter: no map yet).
-    #[inline]
-    fn may_hold(&self, key: u64) -> bool {
-        if self.bits.is_empty() {
-            return true;
-        }
-        let slot = crate::foundation::hash::fmix64(key) >> self.shift;
-        self.bits[(slot >> 6) as usize] & (1 << (slot & 63)) != 0
-    }
 }
 
 /// The most keys the exact lists may hold together for [`Exclusions`] to merge them (about 300 MB at most).
@@ -116,7 +83,7 @@ impl Exclusions {
                 for &key in list.keys() {
                     merged.entry(key).or_insert(index);
                 }
-                self.present = Present::of(merged.keys().copied(), merged.len());
+                self.present = KeyBits::of(merged.keys().copied(), merged.len(), 16);
             }
             _ => self.probed.push(index),
         }
@@ -314,23 +281,5 @@ mod tests {
         // Every source is first for some key (the test exercises every branch): a 100, f1 200 (+ false
         // positives), b 100, c 550 or so, f2 the 100 keys past c.
         assert!(credited.iter().all(|&n| n >= 100), "{credited:?}");
-    }
-
-    #[test]
-    fn the_prefilter_passes_every_key_of_the_map_and_few_others() {
-        let mut x = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % 1_000_000_000_000
-        };
-        let keys: Vec<u64> = (0..50_000).map(|_| next()).collect();
-        let present = Present::of(keys.iter().copied(), keys.len());
-        assert!(keys.iter().all(|&k| present.may_hold(k)), "a key of the map was refused");
-        let others = (0..100_000).map(|_| next()).filter(|&k| present.may_hold(k)).count();
-        // 16 slots or more a key: about 1 in 16 others or fewer pass on to the map.
-        assert!(others < 100_000 / 12, "{others} of 100000 others passed");
-        assert!(Present::default().may_hold(7), "no map yet: nothing is refused");
     }
 }

@@ -1,7 +1,8 @@
 //! The one integer mixer: murmur3's 64-bit finaliser (`fmix64`), a bijection on `u64` with full avalanche. It
 //! keys the permutation's rounds, the simulation's common-random-number draws and the hash maps of E.164 keys;
 //! changing it changes every list order and every draw, so it lives in one place. The hasher of E.164 keys'
-//! maps lives here too, below every layer that keeps such a map (exclusion, the engine, the audit).
+//! maps lives here too, with the bitmap in front of such maps (`KeyBits`), below every layer that keeps one
+//! (exclusion, the engine, the audit).
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -38,8 +39,81 @@ impl Hasher for KeyHasher {
 /// A set of E.164 keys.
 pub type KeySet = HashSet<u64, BuildHasherDefault<KeyHasher>>;
 
+/// A bitmap over E.164 keys, one bit a slot picked by `fmix64(key)`'s top bits, in front of a map of those
+/// keys: every key put in has its bit set, so a clear bit is an exact "not held" and a set bit sends the
+/// question on to the map. Most keys asked about are in no map, and the bitmap stays in the caches where the
+/// map does not (the exclusions' merged lists, the run's suppressed numbers).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct KeyBits {
+    /// Empty: no map yet, so every key may be held.
+    bits: Vec<u64>,
+    /// 64 minus the slots' bit width.
+    shift: u32,
+}
+
+impl KeyBits {
+    /// Room for `keys` keys at `per_key` slots or more each (a power of two, at least 4,096 slots), none set.
+    pub(crate) fn with_room(keys: usize, per_key: usize) -> KeyBits {
+        let width = (keys.max(1) * per_key).next_power_of_two().max(1 << 12).trailing_zeros();
+        KeyBits { bits: vec![0; 1 << (width - 6)], shift: 64 - width }
+    }
+
+    /// The bitmap of `keys`, `len` of them, at `per_key` slots or more each.
+    pub(crate) fn of(keys: impl Iterator<Item = u64>, len: usize, per_key: usize) -> KeyBits {
+        let mut bits = KeyBits::with_room(len, per_key);
+        for key in keys {
+            bits.insert(key);
+        }
+        bits
+    }
+
+    /// The slots.
+    pub(crate) fn slots(&self) -> usize {
+        self.bits.len() * 64
+    }
+
+    /// Sets `key`'s bit (the bitmap is not empty).
+    #[inline]
+    pub(crate) fn insert(&mut self, key: u64) {
+        let slot = fmix64(key) >> self.shift;
+        self.bits[(slot >> 6) as usize] |= 1 << (slot & 63);
+    }
+
+    /// Whether the map behind may hold `key` (always true for an empty bitmap).
+    #[inline]
+    pub(crate) fn may_hold(&self, key: u64) -> bool {
+        if self.bits.is_empty() {
+            return true;
+        }
+        let slot = fmix64(key) >> self.shift;
+        self.bits[(slot >> 6) as usize] & (1 << (slot & 63)) != 0
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::KeyBits;
+
+    #[test]
+    fn key_bits_pass_every_key_put_in_and_few_others() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % 1_000_000_000_000
+        };
+        let keys: Vec<u64> = (0..50_000).map(|_| next()).collect();
+        let bits = KeyBits::of(keys.iter().copied(), keys.len(), 16);
+        assert!(bits.slots() >= 16 * keys.len() && bits.slots().is_power_of_two());
+        assert!(keys.iter().all(|&k| bits.may_hold(k)), "a key put in was refused");
+        let others = (0..100_000).map(|_| next()).filter(|&k| bits.may_hold(k)).count();
+        // 16 slots or more a key: about 1 in 16 others or fewer pass on to the map.
+        assert!(others < 100_000 / 12, "{others} of 100000 others passed");
+        assert!(KeyBits::default().may_hold(7), "no map yet: nothing is refused");
+        assert_eq!(KeyBits::with_room(0, 4).slots(), 4096, "the smallest bitmap");
+    }
+
     #[test]
     fn fmix64_matches_murmur3s_finaliser() {
         // fmix64(0) = 0 and the reference value of fmix64(1) from MurmurHash3's finaliser.
