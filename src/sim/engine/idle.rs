@@ -3,78 +3,72 @@
 //! `retain` gave, without its O(agents) scan per state change).
 
 const NONE: u32 = u32::MAX;
+/// An agent's `prev` while it is not in the list (no agent has this index).
+const UNLISTED: u32 = u32::MAX - 1;
+
+/// An agent's place in the list: both neighbours in 8 bytes, so that a change reads and writes one cache line
+/// per agent it touches (with 2,000 agents, three separate arrays were three lines each).
+#[derive(Clone, Copy, Debug)]
+struct Link {
+    /// The agent before (`NONE` at the front), or `UNLISTED`.
+    prev: u32,
+    /// The agent after (`NONE` at the back).
+    next: u32,
+}
 
 /// Idle agents, longest idle first.
 #[derive(Debug)]
 pub(super) struct IdleAgents {
-    prev: Vec<u32>,
-    next: Vec<u32>,
-    listed: Vec<bool>,
+    links: Vec<Link>,
     head: u32,
     tail: u32,
     len: usize,
 }
 
 impl IdleAgents {
-    /// An empty list for agents `0..agents`.
     pub(super) fn new(agents: usize) -> IdleAgents {
-        IdleAgents {
-            prev: vec![NONE; agents],
-            next: vec![NONE; agents],
-            listed: vec![false; agents],
-            head: NONE,
-            tail: NONE,
-            len: 0,
-        }
+        IdleAgents { links: vec![Link { prev: UNLISTED, next: NONE }; agents], head: NONE, tail: NONE, len: 0 }
     }
 
-    /// Agents in the list.
     #[inline]
     pub(super) fn len(&self) -> usize {
         self.len
     }
 
-    /// The longest-idle agent.
     #[inline]
     pub(super) fn front(&self) -> Option<u32> {
         (self.head != NONE).then_some(self.head)
     }
 
-    /// Adds `a` at the back (it must not be listed).
     #[inline]
     pub(super) fn push_back(&mut self, a: u32) {
-        let i = a as usize;
-        debug_assert!(!self.listed[i], "agent {a} listed twice");
-        self.listed[i] = true;
-        self.prev[i] = self.tail;
-        self.next[i] = NONE;
+        debug_assert!(self.links[a as usize].prev == UNLISTED, "agent {a} listed twice");
+        self.links[a as usize] = Link { prev: self.tail, next: NONE };
         if self.tail == NONE {
             self.head = a;
         } else {
-            self.next[self.tail as usize] = a;
+            self.links[self.tail as usize].next = a;
         }
         self.tail = a;
         self.len += 1;
     }
 
-    /// Takes `a` out, wherever it is (nothing when it is not listed).
     #[inline]
     pub(super) fn remove(&mut self, a: u32) {
-        let i = a as usize;
-        if !self.listed[i] {
+        let Link { prev: p, next: n } = self.links[a as usize];
+        if p == UNLISTED {
             return;
         }
-        self.listed[i] = false;
-        let (p, n) = (self.prev[i], self.next[i]);
+        self.links[a as usize].prev = UNLISTED;
         if p == NONE {
             self.head = n;
         } else {
-            self.next[p as usize] = n;
+            self.links[p as usize].next = n;
         }
         if n == NONE {
             self.tail = p;
         } else {
-            self.prev[n as usize] = p;
+            self.links[n as usize].prev = p;
         }
         self.len -= 1;
     }
