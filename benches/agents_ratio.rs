@@ -12,6 +12,9 @@ use std::time::Instant;
 
 use dialsim::{Scenario, sim::Campaign};
 
+mod common;
+use common::quartiles;
+
 const ROUNDS: usize = 21;
 
 /// bench-day.toml at `agents` agents and ten lines an agent.
@@ -26,11 +29,6 @@ fn rate(c: &Campaign, runs: u32) -> f64 {
     let start = Instant::now();
     let events: u64 = (0..runs).map(|_| black_box(c.run(1, false).summary.events)).sum();
     events as f64 / start.elapsed().as_secs_f64()
-}
-
-fn quartiles(mut v: Vec<f64>) -> (f64, f64, f64) {
-    v.sort_by(f64::total_cmp);
-    (v[v.len() / 4], v[v.len() / 2], v[v.len() * 3 / 4])
 }
 
 fn main() {

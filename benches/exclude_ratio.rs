@@ -13,7 +13,7 @@ use dialsim::{ListFormat, ListRequest, Shard, exclude::Exclusions};
 const ROUNDS: usize = 21;
 
 mod common;
-use common::{big_filter, cz_list};
+use common::{big_filter, cz_list, quartiles};
 
 /// Runs `f` on `threads` threads, each over its part of `keys`, and returns the total it counts.
 fn split(keys: &[u64], threads: usize, f: &(dyn Fn(&[u64]) -> usize + Sync)) -> usize {
@@ -28,11 +28,6 @@ fn time(f: &mut dyn FnMut()) -> Duration {
     let start = Instant::now();
     f();
     start.elapsed()
-}
-
-fn median(mut v: Vec<f64>) -> (f64, f64, f64) {
-    v.sort_by(f64::total_cmp);
-    (v[v.len() / 4], v[v.len() / 2], v[v.len() * 3 / 4])
 }
 
 fn main() {
@@ -69,12 +64,12 @@ fn main() {
             t_bare.push(b.as_secs_f64() * 1e3);
             t_gen.push(g.as_secs_f64() * 1e3);
         }
-        let (q1, m, q3) = median(ratios);
+        let (q1, m, q3) = quartiles(ratios);
         println!(
             "{threads} thread(s): bare checks {:.1} ms, generation {:.1} ms (medians); ratio {q1:.3} [{m:.3}] {q3:.3} \
              ({:+.1} %)",
-            median(t_bare).1,
-            median(t_gen).1,
+            quartiles(t_bare).1,
+            quartiles(t_gen).1,
             (m - 1.0) * 100.0
         );
     }

@@ -1,4 +1,4 @@
-//! Set-up shared by the exclusion benches.
+//! Set-up shared by the benches: the exclusion benches' list and filter, and the paired benches' quartiles.
 #![allow(dead_code)]
 
 use dialsim::{CallList, NumberSpace, Plan, Selection, exclude::FilterParams, exclude::KnownFilter};
@@ -14,4 +14,10 @@ pub fn big_filter() -> KnownFilter {
     let known: Vec<u64> = (0..10_000_000).map(|p| other.number_at(p).key()).collect();
     let p = FilterParams { fp_rate: 0.001, expected: None, seed: Some(2), threads: 2, country_code: 420 };
     KnownFilter::build(known, &p, vec![]).unwrap()
+}
+
+/// The lower quartile, median and upper quartile of `v` (not empty).
+pub fn quartiles(mut v: Vec<f64>) -> (f64, f64, f64) {
+    v.sort_by(f64::total_cmp);
+    (v[v.len() / 4], v[v.len() / 2], v[v.len() * 3 / 4])
 }
