@@ -74,6 +74,14 @@ def bench_ns(binary, name):
     return found
 
 
+def find(pattern, text, what):
+    """The groups of `pattern`'s first match in `text` (multi-line); stops the script when there is none."""
+    m = re.search(pattern, text, re.M)
+    if not m:
+        sys.exit(f"benches/targets.py: no {what} in:\n{text}")
+    return m.groups()
+
+
 def summary(dialsim, scenario, *sets):
     args = [dialsim, "simulate", scenario, "--seed", "1", "--json", "-q"]
     for s in sets:
@@ -138,7 +146,10 @@ def main():
     customers = None
     if "mmc" not in skipped:
         # Every call of the day, the warm-up's too (the bench and SimPy count them all); the same sample path.
-        customers = summary(dialsim, "data/scenarios/erlang-c.toml", "run.warmup_minutes=0")["dials"]
+        whole = summary(dialsim, "data/scenarios/erlang-c.toml", "run.warmup_minutes=0")
+        if whole["events"] != summary(dialsim, "data/scenarios/erlang-c.toml")["events"]:
+            sys.exit("benches/targets.py: erlang-c.toml without its warm-up is not the bench's run (events differ)")
+        customers = whole["dials"]
 
     with tempfile.TemporaryDirectory(prefix="dialsim-targets-") as tmp:
         keys = os.path.join(tmp, "k50m.txt")
@@ -157,14 +168,15 @@ def main():
                                        "--format", fmt, "-o", out, "-q"], out)
             if "mmc" not in skipped:
                 out = run([sys.executable, "benches/simpy_mmc.py"])
-                r["simpy"] = float(re.search(r"([\d,]+) calls/s", out).group(1).replace(",", ""))
+                r["simpy"] = float(find(r"([\d,]+) calls/s", out, "SimPy rate")[0].replace(",", ""))
                 ns = bench_ns(bench, "mmc_24h")["simulate/mmc_24h_events"]
                 r["mmc"] = customers / (ns * 1e-9)
             if "agents" not in skipped:
                 out = run([ratio, "3"])
-                m = re.search(r"^20 agents ([\d.]+) M events/s, 2,000 agents ([\d.]+) M \(medians\)", out, re.M)
-                r["a20"], r["a2000"] = float(m.group(1)) * 1e6, float(m.group(2)) * 1e6
-                r["ratio"] = float(re.search(r"^median ([\d.]+)$", out, re.M).group(1))
+                small, large = find(r"^20 agents ([\d.]+) M events/s, 2,000 agents ([\d.]+) M \(medians\)", out,
+                                    "medians of agents_ratio")
+                r["a20"], r["a2000"] = float(small) * 1e6, float(large) * 1e6
+                r["ratio"] = float(find(r"^median ([\d.]+)$", out, "ratio of agents_ratio")[0])
             if "filter" not in skipped:
                 bloom = os.path.join(tmp, "k.bloom")
                 r["fwall"], r["fpeak"] = timed([dialsim, "filter", "build", "-q", "--seed", "1", "-o", bloom, keys],
