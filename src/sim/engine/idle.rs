@@ -26,20 +26,24 @@ pub(super) struct IdleAgents {
 }
 
 impl IdleAgents {
+    /// An empty list for agents `0..agents`.
     pub(super) fn new(agents: usize) -> IdleAgents {
         IdleAgents { links: vec![Link { prev: UNLISTED, next: NONE }; agents], head: NONE, tail: NONE, len: 0 }
     }
 
+    /// Agents in the list.
     #[inline]
     pub(super) fn len(&self) -> usize {
         self.len
     }
 
+    /// The longest-idle agent.
     #[inline]
     pub(super) fn front(&self) -> Option<u32> {
         (self.head != NONE).then_some(self.head)
     }
 
+    /// Adds `a` at the back (it must not be listed).
     #[inline]
     pub(super) fn push_back(&mut self, a: u32) {
         debug_assert!(self.links[a as usize].prev == UNLISTED, "agent {a} listed twice");
@@ -53,6 +57,7 @@ impl IdleAgents {
         self.len += 1;
     }
 
+    /// Takes `a` out, wherever it is (nothing when it is not listed).
     #[inline]
     pub(super) fn remove(&mut self, a: u32) {
         let Link { prev: p, next: n } = self.links[a as usize];
