@@ -131,53 +131,6 @@ fn the_model_pacer_tracks_its_target_just_below_and_beats_the_hard_limit() {
     assert!(mo >= ho, "model occupancy {mo} against the hard limit's {ho}");
 }
 
-/// The figures of BENCHMARKS.md's "Pacers" section (not a check: run by hand with
-/// `cargo test --test pacers -- --ignored --nocapture`): bench-day, AMD off or on, 20 replications, the same seed
-/// list for every pacer (common random numbers); mean abandonment and occupancy with 95 % half-widths, and the
-/// worst day.
-#[test]
-#[ignore]
-fn pacers_table_for_benchmarks() {
-    let amd = std::env::var("PACERS_AMD").unwrap_or_else(|_| "false".into());
-    let only = std::env::var("PACERS_ONLY").unwrap_or_default();
-    println!("amd  pacer  agents  target  abandon_mean  abandon_hw  worst_day  occupancy_mean  occupancy_hw  cph_mean");
-    for pacer in ["adaptive-hard-limit", "adaptive-tapered", "adaptive-average", "model"] {
-        if !only.is_empty() && !only.split(',').any(|p| p == pacer) {
-            continue;
-        }
-        for agents in [20, 50] {
-            let targets: &[f64] = if pacer == "model" { &[0.005, 0.01, 0.02, 0.03] } else { &[0.01, 0.02, 0.03] };
-            for &target in targets {
-                // AMD on is measured at 1 s of analysis: at the default 3 s it outlasts the 2 s silence limit
-                // and the budget keeps it off all day (the AMD-off table).
-                let keys = [
-                    format!("amd.enabled={amd}"),
-                    "amd.detect_time=1.0".to_string(),
-                    format!("dialer.agents={agents}"),
-                    format!("dialer.pacer={pacer}"),
-                    format!("dialer.drop_target={target}"),
-                ];
-                let runs = runs("data/scenarios/bench-day.toml", &keys, 20, 1);
-                let ab =
-                    dialsim::foundation::stats::Estimate::of(&runs.iter().map(|s| s.abandon_rate).collect::<Vec<_>>());
-                let occ =
-                    dialsim::foundation::stats::Estimate::of(&runs.iter().map(|s| s.occupancy).collect::<Vec<_>>());
-                let worst = runs.iter().flat_map(|s| s.abandon_rate_per_day.iter().copied()).fold(0.0, f64::max);
-                println!(
-                    "{amd}  {pacer}  {agents}  {:.3}  {:.2} %  {:.2}  {:.2} %  {:.1} %  {:.1}  {:.1}",
-                    target,
-                    100.0 * ab.mean,
-                    100.0 * ab.half_width(),
-                    100.0 * worst,
-                    100.0 * occ.mean,
-                    100.0 * occ.half_width(),
-                    mean(&runs, |s| s.contacts_per_agent_hour)
-                );
-            }
-        }
-    }
-}
-
 /// The VICIdial-style pacers keep the day's mean under their target (VICIdial's rule, acting only once the day
 /// is over the target, left it 0.02–0.05 points above at 1 %; the rule now starts at 90 % of the target).
 #[test]
