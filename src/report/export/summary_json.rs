@@ -24,6 +24,21 @@ struct SummaryFile<'a> {
     law: serde_json::Value,
     #[serde(flatten)]
     summary: &'a Summary,
+    /// The registry's KPIs that are not fields of the summary (a ratio of counts it holds): after them.
+    #[serde(flatten)]
+    derived: std::collections::BTreeMap<&'static str, f64>,
+}
+
+/// Of `values` (a run's KPIs, [`crate::sim::kpi::values`]), those the summary's own fields do not write, at the
+/// top level or under `aapor`: a KPI added to the registry alone reaches `summary.json` (and the report, which
+/// reads it) too.
+fn derived(
+    summary: &Summary,
+    values: Vec<(&'static str, f64)>,
+) -> io::Result<std::collections::BTreeMap<&'static str, f64>> {
+    let fields = serde_json::to_value(summary).map_err(io::Error::other)?;
+    let written = |k: &str| fields.get(k).is_some() || fields.get("aapor").and_then(|a| a.get(k)).is_some();
+    Ok(values.into_iter().filter(|(k, _)| !written(k)).collect())
 }
 
 impl Export<RunReport<'_>> for SummaryJson {
@@ -34,6 +49,7 @@ impl Export<RunReport<'_>> for SummaryJson {
             scenario: r.scenario,
             law: law(r.scenario),
             summary: &r.run.summary,
+            derived: derived(&r.run.summary, crate::sim::kpi::values(&r.run.summary))?,
         };
         let text = serde_json::to_string_pretty(&file).map_err(io::Error::other)?;
         writeln!(out, "{text}")
@@ -78,4 +94,42 @@ fn law(s: &Scenario) -> serde_json::Value {
         "regimes": regimes,
         "warnings": s.law_warnings(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A KPI of the registry that no summary field holds (here a made-up ratio) is written at the top level;
+    /// every KPI the summary's fields hold (at the top level or under `aapor`) is not written twice.
+    #[test]
+    fn a_kpi_the_summary_does_not_hold_is_written_and_the_others_are_not_repeated() {
+        let run = crate::sim::Campaign::new(Scenario::default_day()).unwrap().run(1, false);
+        let s = &run.summary;
+        assert!(derived(s, crate::sim::kpi::values(s)).unwrap().is_empty(), "every KPI today is a field");
+        let mut values = crate::sim::kpi::values(s);
+        let ratio = s.dials as f64 / s.costs.contacts.max(1) as f64;
+        values.push(("dials_per_contact", ratio));
+        let extra = derived(s, values).unwrap();
+        assert_eq!(extra.into_iter().collect::<Vec<_>>(), vec![("dials_per_contact", ratio)]);
+    }
+
+    /// summary.json holds every KPI of the registry with the value the registry computes.
+    #[test]
+    fn summary_json_holds_every_kpi_of_the_registry() {
+        let scenario = Scenario::default_day();
+        let run = crate::sim::Campaign::new(scenario.clone()).unwrap().run(1, false);
+        let mut out = Vec::new();
+        SummaryJson.write(&mut out, &RunReport { scenario: &scenario, run: &run }).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        for k in crate::sim::kpi::KPIS {
+            let got = v.get(k.name).or_else(|| v["aapor"].get(k.name)).and_then(|x| x.as_f64());
+            let want = k.of(&run.summary);
+            assert!(
+                got.is_some_and(|g| g == want) || (want.is_nan() && got.is_none()),
+                "{}: {got:?} against {want}",
+                k.name
+            );
+        }
+    }
 }
