@@ -281,8 +281,9 @@ pub fn rank(
     constraints: &[Constraint],
 ) -> Ranking {
     let kpi = by.kpi;
-    let worst_day = crate::sim::kpi::find("abandon_rate_max_day").unwrap_or(&KPIS[0]);
-    let per_consent = crate::sim::kpi::find("cost_per_consent").unwrap_or(&KPIS[0]);
+    // KPIs of the registry by name: a rename fails every ranking loudly instead of ranking by `dials`.
+    let worst_day = crate::sim::kpi::find("abandon_rate_max_day").expect("the registry holds abandon_rate_max_day");
+    let per_consent = crate::sim::kpi::find("cost_per_consent").expect("the registry holds cost_per_consent");
     let mut feasible = Vec::new();
     let mut excluded = Vec::new();
     for &(point, values, samples) in points {

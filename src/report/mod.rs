@@ -7,7 +7,7 @@ mod export;
 mod html;
 mod plot;
 
-/// Kept here for callers of the earlier path; the statistics live in [`crate::foundation::stats`].
+/// The exports, one type per format (`export/`), with the run report they write from.
 pub use export::{
     AuditJson, CALLS_HEADER, CallsCsv, CompareCsv, ConsentsJsonl, Export, FRONTIER_HEADER, FrontierCsv, HtmlReport,
     IntervalsCsv, NamesCsv, ReplicationsCsv, RunReport, SummaryJson, SuppressionCsv, SweepCsv, Table, write_call,

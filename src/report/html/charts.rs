@@ -174,9 +174,9 @@ pub(crate) fn profile_panels(rows: &[IntervalRow], target: Option<f64>, limit: O
         let same = matches!((target, limit), (Some(t), Some((l, _))) if (t - l).abs() < 1e-12);
         if let Some(t) = target {
             let y = y2.at(100.0 * t);
-            svg.line((xs.p0, y), (xs.p1, y), "#1f77b4", 1.8, Some("6 4"));
+            svg.line((xs.p0, y), (xs.p1, y), COLORS[0], 1.8, Some("6 4"));
             let label = if same { "drop target = abandonment limit" } else { "drop target" };
-            entries.push(("#1f77b4", format!("{label} {}", pct(t)), Some("6 4")));
+            entries.push((COLORS[0], format!("{label} {}", pct(t)), Some("6 4")));
         }
         if let Some((l, window)) = limit.filter(|_| !same) {
             let y = y2.at(100.0 * l);
