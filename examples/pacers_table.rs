@@ -9,23 +9,9 @@
 //! ```
 //! A benchmark table, not a check: it was an ignored test until session 20, which CI's second stage had to
 //! skip by name.
-use dialsim::foundation::rng::replication_seed;
+use dialsim::analysis::{no_progress, replicate};
 use dialsim::foundation::stats::Estimate;
 use dialsim::{Scenario, sim::Campaign, sim::Summary};
-
-/// `replications` runs of `file` with `set` on two threads (the results do not depend on it).
-fn runs(file: &str, set: &[String], replications: u32, seed: u64) -> dialsim::Result<Vec<Summary>> {
-    let campaign = Campaign::new(Scenario::load(file, set)?)?;
-    let seeds: Vec<u64> = (0..replications).map(|i| replication_seed(seed, i)).collect();
-    let (a, b) = seeds.split_at(seeds.len() / 2);
-    Ok(std::thread::scope(|scope| {
-        let first = scope.spawn(|| a.iter().map(|&s| campaign.run(s, false).summary).collect::<Vec<_>>());
-        let mut out: Vec<Summary> = b.iter().map(|&s| campaign.run(s, false).summary).collect();
-        let mut all = first.join().expect("a replication thread panicked");
-        all.append(&mut out);
-        all
-    }))
-}
 
 fn main() -> dialsim::Result<()> {
     let amd = std::env::var("PACERS_AMD").unwrap_or_else(|_| "false".into());
@@ -47,7 +33,9 @@ fn main() -> dialsim::Result<()> {
                     format!("dialer.pacer={pacer}"),
                     format!("dialer.drop_target={target}"),
                 ];
-                let runs = runs("data/scenarios/bench-day.toml", &keys, 20, 1)?;
+                // Replication i runs with `replication_seed(1, i)`, on two threads (the results do not depend on it).
+                let campaign = Campaign::new(Scenario::load("data/scenarios/bench-day.toml", &keys)?)?;
+                let runs = replicate(&campaign, 1, 20, 2, &no_progress);
                 let of = |kpi: fn(&Summary) -> f64| Estimate::of(&runs.iter().map(kpi).collect::<Vec<_>>());
                 let (ab, occ, cph) = (of(|s| s.abandon_rate), of(|s| s.occupancy), of(|s| s.contacts_per_agent_hour));
                 let worst = runs.iter().flat_map(|s| s.abandon_rate_per_day.iter().copied()).fold(0.0, f64::max);
