@@ -238,21 +238,9 @@ fn ci_runs_every_ignored_test_and_each_says_why_it_is_ignored() {
     assert_eq!(stages, ["cargo test --test it -- --ignored"], ".ci/run's second stage");
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     assert!(readme.contains(&format!("`{}`", stages[0])), "README.md names the second stage's command");
-    fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                rust_files(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-    }
     let (mut bare, mut elsewhere, mut reasoned) = (Vec::new(), Vec::new(), 0);
     for dir in ["tests", "src", "examples", "benches"] {
-        let mut files = Vec::new();
-        rust_files(&root.join(dir), &mut files);
-        for file in files {
+        for file in crate::common::rust_files(&root.join(dir)) {
             let text = std::fs::read_to_string(&file).unwrap();
             for (i, line) in text.lines().enumerate() {
                 let line = line.trim();

@@ -13,6 +13,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+pub(crate) use crate::common::rust_files;
+
 mod flags;
 
 /// Top-level folders that gather modules standing side by side, each a node of the import graph of its own;
@@ -46,19 +48,6 @@ fn modules(src: &Path, gathered: &[&str]) -> BTreeMap<String, Vec<PathBuf>> {
         }
         let files = if path.is_dir() { rust_files(&path) } else { vec![path.clone()] };
         out.entry(name).or_default().extend(files);
-    }
-    out
-}
-
-fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(rust_files(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
     }
     out
 }

@@ -99,3 +99,17 @@ pub fn erlang_a_abandon(c: u32, lambda: f64, mu: f64, theta: f64) -> f64 {
     let queue: f64 = p.iter().enumerate().map(|(n, x)| n.saturating_sub(c as usize) as f64 * x).sum::<f64>() / total;
     theta * queue / lambda
 }
+
+/// The `.rs` files under `dir`, at any depth.
+pub fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out
+}
