@@ -229,10 +229,10 @@ pub struct RankedRow {
     /// This point's ranked KPI minus the best point's, replication by replication (paired: common random
     /// numbers); zero for the best point.
     pub diff_from_best: Estimate,
-    /// Mean worst-day abandonment.
-    pub abandon_rate_max_day: f64,
-    /// Mean cost per consent (NaN when a replication had no consents).
-    pub cost_per_consent: f64,
+    /// The mean of each KPI of [`crate::sim::kpi::BESIDE_RANK`] by name (NaN when undefined in a replication:
+    /// a cost per consent without consents), written beside the ranked one.
+    #[serde(flatten)]
+    pub beside: std::collections::BTreeMap<&'static str, f64>,
 }
 
 /// A point the constraints left out, with the first constraint it fails.
@@ -281,9 +281,8 @@ pub fn rank(
     constraints: &[Constraint],
 ) -> Ranking {
     let kpi = by.kpi;
-    // KPIs of the registry by name: a rename fails every ranking loudly instead of ranking by `dials`.
-    let worst_day = crate::sim::kpi::find("abandon_rate_max_day").expect("the registry holds abandon_rate_max_day");
-    let per_consent = crate::sim::kpi::find("cost_per_consent").expect("the registry holds cost_per_consent");
+    // KPIs of the registry by name (a unit test of the registry checks that it holds them).
+    let beside: Vec<&Kpi> = crate::sim::kpi::BESIDE_RANK.iter().filter_map(|n| crate::sim::kpi::find(n)).collect();
     let mut feasible = Vec::new();
     let mut excluded = Vec::new();
     for &(point, values, samples) in points {
@@ -313,8 +312,7 @@ pub fn rank(
             values: values.to_vec(),
             kpi: Estimate::of(samples.of_kpi(kpi)),
             diff_from_best: Paired::of(&best, samples.of_kpi(kpi)).diff,
-            abandon_rate_max_day: samples.mean(worst_day),
-            cost_per_consent: samples.mean(per_consent),
+            beside: beside.iter().map(|k| (k.name, samples.mean(k))).collect(),
         })
         .collect();
     let mut warnings = Vec::new();

@@ -18,9 +18,6 @@ use crate::report::{Export, FrontierCsv, Report, SweepCsv, Table};
 use crate::scenario::{Scenario, ScenarioSource};
 use crate::sim::Campaign;
 
-/// The KPIs a sweep charts when none are named.
-pub const SWEEP_CHARTED: [&str; 3] = ["abandon_rate", "occupancy", "contacts_per_agent_hour"];
-
 /// How a grid is run into its folder.
 #[derive(Debug)]
 pub struct GridJob {
@@ -32,7 +29,7 @@ pub struct GridJob {
     pub replications: u32,
     /// Worker threads (the results do not depend on them).
     pub threads: usize,
-    /// Draw the charts: a sweep's KPIs against its first varied key (these KPIs; none: [`SWEEP_CHARTED`]), a
+    /// Draw the charts: a sweep's KPIs against its first varied key (these KPIs; none: [`crate::sim::kpi::SWEEP_CHARTED`]), a
     /// frontier's curves.
     pub charts: Option<Vec<String>>,
 }
@@ -69,7 +66,7 @@ impl GridJob {
         let mut written = Vec::new();
         if let Some(kpis) = charts {
             let first = &sweep.vary()[0].key;
-            let kpis = if kpis.is_empty() { SWEEP_CHARTED.map(String::from).to_vec() } else { kpis };
+            let kpis = if kpis.is_empty() { crate::sim::kpi::SWEEP_CHARTED.map(String::from).to_vec() } else { kpis };
             for kpi in &kpis {
                 let series = result
                     .lines(kpi)

@@ -72,7 +72,7 @@ pub use campaign::{RunDone, RunJob, replications_into, run_into};
 pub use compare::{CompareJob, Side};
 pub use filter::{Checked, FilterDone, FilterJob, check_filter, filter_document, open_filter};
 pub use front::{is_stdout, printable, remove_temporaries_on_signals, seed_or_fresh, threads};
-pub use grid::{GridDone, GridJob, SWEEP_CHARTED};
+pub use grid::{GridDone, GridJob};
 // Grids (sweep, frontier, their merge) and the limits a job is held to: the jobs, their requests and results,
 // and the values parsed from their flags.
 pub use frontier::{AgentList, FrontierJob, FrontierRun, PacerList, TargetList};

@@ -84,17 +84,22 @@ impl Kpi {
         (self.defined)(s)
     }
 
-    /// A value as the text tables write it: four significant digits, a percentage for a [`Unit::Percent`], a
-    /// dash for NaN or infinity (CSV and JSON keep plain fractions).
+    /// A value as the text tables write it: four significant digits, a percentage for a [`Unit::Percent`],
+    /// seconds marked "s", a dash for NaN or infinity (CSV and JSON keep plain fractions).
     ///
     /// ```
     /// let k = |n| dialsim::sim::kpi::find(n).unwrap();
     /// assert_eq!(k("abandon_rate").text(0.02345), "2.345 %");
     /// assert_eq!(k("dials").text(1500.0), "1500");
     /// assert_eq!(k("abandon_rate").text(f64::NAN), "-");
+    /// assert_eq!(k("mean_wait_s").text(12.345), "12.35 s");
     /// ```
     pub fn text(&self, x: f64) -> String {
-        if self.unit == Unit::Percent { percent(x) } else { num(x) }
+        match self.unit {
+            Unit::Percent => percent(x),
+            Unit::Seconds if x.is_finite() => format!("{} s", num(x)),
+            _ => num(x),
+        }
     }
 
     /// Whether `a` is better than `b` for this KPI (never for [`Direction::Neither`]).
@@ -163,6 +168,30 @@ pub const KPIS: &[Kpi] = &[
     }),
     kpi!("net_value", "net value", Money, Higher, |s| s.costs.net_value),
 ];
+
+/// The KPIs the HTML report shows as cards and charts a sweep by, in that order, unless it is given its own
+/// ([`crate::report::Report::show_kpis`]).
+pub const HEADLINE: [&str; 10] = [
+    "abandon_rate",
+    "abandon_rate_max_day",
+    "occupancy",
+    "contacts_per_agent_hour",
+    "connects",
+    "p_wait",
+    "mean_wait_s",
+    "rr1",
+    "cost_per_contact",
+    "cost_per_consent",
+];
+
+/// The KPIs a sweep's `--plot` charts (one SVG each) when none are named.
+pub const SWEEP_CHARTED: [&str; 3] = ["abandon_rate", "occupancy", "contacts_per_agent_hour"];
+
+/// The KPIs the profile's abandonment limit bounds: a chart of one draws the limit.
+pub const LIMITED: [&str; 2] = ["abandon_rate", "abandon_rate_max_day"];
+
+/// The KPIs a ranking shows beside the one it ranks by (each point's mean), unless it ranks by one of them.
+pub const BESIDE_RANK: [&str; 2] = ["abandon_rate_max_day", "cost_per_consent"];
 
 /// The KPI named `name`.
 ///
@@ -250,6 +279,16 @@ pub(crate) fn percent(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_selection_names_kpis_of_the_registry_once() {
+        for selection in [&HEADLINE[..], &SWEEP_CHARTED, &LIMITED, &BESIDE_RANK] {
+            for (i, k) in selection.iter().enumerate() {
+                assert!(find(k).is_some(), "{k} is not a KPI of the registry");
+                assert!(!selection[..i].contains(k), "{k} twice");
+            }
+        }
+    }
 
     #[test]
     fn kpi_names_are_unique_and_labelled() {

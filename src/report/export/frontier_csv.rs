@@ -1,31 +1,88 @@
 //! `frontier.csv`: the efficiency frontier's points, each KPI's mean and 95 % interval.
+//!
+//! The columns are one table, `FRONTIER_COLUMNS` (a name and the cell it writes): the header, every row and
+//! [`FRONTIER_HEADER`] come from it, and the report reads the file by these names.
 
 use std::io::{self, Write};
 
 use super::Export;
-use crate::analysis::{FrontierResult, MergedFrontier};
-use crate::foundation::stats::Estimate;
+use crate::analysis::{FrontierResult, FrontierRow, MergedFrontier};
 
-/// The columns of `frontier.csv`, in order (README documents each).
-pub const FRONTIER_HEADER: [&str; 17] = [
-    "point",
-    "pacer",
-    "agents",
-    "target",
-    "compliant",
-    "limit",
-    "replications",
-    "abandon_rate_mean",
-    "abandon_rate_ci95_low",
-    "abandon_rate_ci95_high",
-    "abandon_rate_worst_day",
-    "occupancy_mean",
-    "occupancy_ci95_low",
-    "occupancy_ci95_high",
-    "contacts_per_agent_hour_mean",
-    "contacts_per_agent_hour_ci95_low",
-    "contacts_per_agent_hour_ci95_high",
-];
+/// One column of `frontier.csv`: its name and its cell of a row of a result.
+#[derive(Clone, Copy)]
+pub(crate) struct FrontierColumn {
+    /// The column's name in the header.
+    pub name: &'static str,
+    cell: fn(&FrontierResult, &FrontierRow) -> String,
+}
+
+impl std::fmt::Debug for FrontierColumn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FrontierColumn").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+impl FrontierColumn {
+    /// The column's cell of `row` of `result`, as the file writes it.
+    pub(crate) fn cell(&self, result: &FrontierResult, row: &FrontierRow) -> String {
+        (self.cell)(result, row)
+    }
+}
+
+/// A column of the row's field.
+macro_rules! column {
+    ($name:expr, |$r:ident, $row:ident| $cell:expr) => {
+        FrontierColumn { name: $name, cell: |$r, $row| $cell }
+    };
+}
+
+/// The three columns of an estimate: `<stem>_mean`, `<stem>_ci95_low`, `<stem>_ci95_high`.
+macro_rules! estimate {
+    ($stem:literal, $field:ident) => {
+        [
+            column!(concat!($stem, "_mean"), |_r, row| format!("{}", row.$field.mean)),
+            column!(concat!($stem, "_ci95_low"), |_r, row| format!("{}", row.$field.ci95_low)),
+            column!(concat!($stem, "_ci95_high"), |_r, row| format!("{}", row.$field.ci95_high)),
+        ]
+    };
+}
+
+/// Every column of `frontier.csv`, in order (README documents each).
+pub(crate) const FRONTIER_COLUMNS: [FrontierColumn; 17] = {
+    let [am, al, ah] = estimate!("abandon_rate", abandon_rate);
+    let [om, ol, oh] = estimate!("occupancy", occupancy);
+    let [cm, cl, ch] = estimate!("contacts_per_agent_hour", contacts_per_agent_hour);
+    [
+        column!("point", |_r, row| row.point.to_string()),
+        column!("pacer", |_r, row| row.pacer.as_str().to_string()),
+        column!("agents", |_r, row| row.agents.to_string()),
+        column!("target", |_r, row| format!("{}", row.target)),
+        column!("compliant", |_r, row| row.compliant.to_string()),
+        column!("limit", |_r, row| format!("{}", row.limit)),
+        column!("replications", |r, _row| r.replications.to_string()),
+        am,
+        al,
+        ah,
+        column!("abandon_rate_worst_day", |_r, row| format!("{}", row.abandon_rate_worst_day)),
+        om,
+        ol,
+        oh,
+        cm,
+        cl,
+        ch,
+    ]
+};
+
+/// The names of [`FRONTIER_COLUMNS`], in order: the header of `frontier.csv`.
+pub const FRONTIER_HEADER: [&str; FRONTIER_COLUMNS.len()] = {
+    let mut header = [""; FRONTIER_COLUMNS.len()];
+    let mut i = 0;
+    while i < header.len() {
+        header[i] = FRONTIER_COLUMNS[i].name;
+        i += 1;
+    }
+    header
+};
 
 /// `frontier.csv`: one row per point of the grid ([`FRONTIER_HEADER`]); of a [`MergedFrontier`], the parts'
 /// header and their rows in point order (the same bytes as the unsharded run's).
@@ -35,23 +92,9 @@ pub struct FrontierCsv;
 impl Export<FrontierResult> for FrontierCsv {
     fn write(&self, out: &mut dyn Write, r: &FrontierResult) -> io::Result<()> {
         writeln!(out, "{}", FRONTIER_HEADER.join(","))?;
-        let est = |e: &Estimate| format!("{},{},{}", e.mean, e.ci95_low, e.ci95_high);
         for row in &r.rows {
-            writeln!(
-                out,
-                "{},{},{},{},{},{},{},{},{},{},{}",
-                row.point,
-                row.pacer.as_str(),
-                row.agents,
-                row.target,
-                row.compliant,
-                row.limit,
-                r.replications,
-                est(&row.abandon_rate),
-                row.abandon_rate_worst_day,
-                est(&row.occupancy),
-                est(&row.contacts_per_agent_hour),
-            )?;
+            let cells: Vec<String> = FRONTIER_COLUMNS.iter().map(|c| c.cell(r, row)).collect();
+            writeln!(out, "{}", cells.join(","))?;
         }
         Ok(())
     }

@@ -18,7 +18,7 @@ impl Export<Ranking> for Table {
     fn write(&self, out: &mut dyn Write, r: &Ranking) -> io::Result<()> {
         let Some(kpi) = find(r.kpi) else { return Ok(()) };
         let extra: Vec<&Kpi> =
-            ["abandon_rate_max_day", "cost_per_consent"].iter().filter_map(|n| find(n)).filter(|k| *k != kpi).collect();
+            crate::sim::kpi::BESIDE_RANK.iter().filter_map(|n| find(n)).filter(|k| *k != kpi).collect();
         let mut header = vec!["rank".to_string()];
         header.extend(r.keys.iter().cloned());
         header.extend([heading(kpi, &r.currency), "± 95 %".into(), "vs best".into(), "95 % paired".into()]);
@@ -39,8 +39,7 @@ impl Export<Ranking> for Table {
                 },
             ]);
             for k in &extra {
-                let v = if k.name == "cost_per_consent" { row.cost_per_consent } else { row.abandon_rate_max_day };
-                cells.push(k.text(v));
+                cells.push(k.text(row.beside.get(k.name).copied().unwrap_or(f64::NAN)));
             }
             lines.push(cells);
         }

@@ -12,108 +12,103 @@ use crate::analysis::{Comparison, Replications};
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Table;
 
-use crate::sim::kpi::{num, percent};
+use crate::sim::Summary;
+use crate::sim::kpi::{Kpi, Unit, num};
 
 /// The value of KPI `kpi` as the registry writes it (a percentage for a rate, else a number).
 fn kpi_value(kpi: &str, x: f64) -> String {
     crate::sim::kpi::find(kpi).map_or_else(|| num(x), |k| k.text(x))
 }
 
-/// The KPIs the run's table lays out by hand (several to a line), in the registry's names.
-const RUN_LAYOUT: [&str; 31] = [
-    "dials",
-    "human_answers",
-    "connects",
-    "drops",
-    "abandon_rate",
-    "abandon_rate_max_day",
-    "occupancy",
-    "contacts_per_agent_hour",
-    "p_wait",
-    "mean_wait_s",
-    "rr1",
-    "rr3",
-    "coop1",
-    "ref1",
-    "con1",
-    "objections",
-    "names_given",
-    "consents_granted",
-    "consents_declined",
-    "withdrawals",
-    "referrals",
-    "referrals_converted",
-    "suppression_hits",
-    "violations",
-    "screened",
-    "screened_out",
-    "contacts",
-    "cost_total",
-    "cost_per_contact",
-    "cost_per_consent",
-    "events",
+/// One line of a run's table.
+enum Line {
+    /// KPIs of the registry, several to a line: their labels and values ([`crate::sim::kpi::Kpi::text`])
+    /// joined by " / ", a cost's label with the run's currency. Shown when the function says so.
+    Kpis(&'static [&'static str], fn(&Summary) -> bool),
+    /// A figure of the run the registry does not hold: its label and value.
+    Fact(&'static str, fn(&RunReport<'_>) -> String),
+}
+
+/// Every run.
+fn always(_: &Summary) -> bool {
+    true
+}
+
+/// The run's table, in order. Every KPI of the registry is on a line here or in [`RUN_LEFT_OUT`]; one on
+/// neither (a KPI added to the registry alone) is listed after these lines with its label.
+const RUN_LINES: &[Line] = &[
+    Line::Fact("scenario", |r| r.scenario.run.name.clone()),
+    Line::Fact("seed", |r| r.run.seed.to_string()),
+    Line::Kpis(&["dials"], always),
+    Line::Kpis(&["human_answers"], always),
+    Line::Kpis(&["connects"], always),
+    Line::Kpis(&["drops"], always),
+    Line::Fact("  of which put through late", |r| r.run.summary.abandoned_late.to_string()),
+    Line::Fact("machines dropped (not abandoned)", |r| {
+        let outcomes = &r.run.summary.outcomes;
+        outcomes.get(crate::sim::Outcome::MachineDropped.as_str()).copied().unwrap_or(0).to_string()
+    }),
+    Line::Kpis(&["abandon_rate"], always),
+    Line::Kpis(&["abandon_rate_max_day"], always),
+    Line::Kpis(&["occupancy"], always),
+    Line::Kpis(&["contacts_per_agent_hour"], always),
+    Line::Kpis(&["p_wait"], always),
+    Line::Kpis(&["mean_wait_s"], always),
+    Line::Fact("agent time talk/wait/wrap", |r| {
+        let a = &r.run.summary.agent_time;
+        let total = (a.talk_s + a.wait_s + a.wrap_s + a.preview_s).max(1e-9);
+        format!("{:.0}/{:.0}/{:.0} %", 100.0 * a.talk_s / total, 100.0 * a.wait_s / total, 100.0 * a.wrap_s / total)
+    }),
+    Line::Fact("numbers dialled", |r| r.run.summary.numbers_dialed.to_string()),
+    Line::Kpis(&["rr1", "rr3"], always),
+    Line::Kpis(&["coop1", "ref1", "con1"], always),
+    Line::Fact("profile", |r| r.scenario.compliance.profile.as_str().to_string()),
+    Line::Kpis(&["objections"], always),
+    Line::Kpis(&["names_given", "consents_granted", "consents_declined"], always),
+    Line::Kpis(&["withdrawals"], always),
+    Line::Kpis(&["referrals", "referrals_converted"], always),
+    Line::Fact("referrals dropped", |r| r.run.summary.compliance.referrals_dropped.to_string()),
+    Line::Kpis(&["suppression_hits"], always),
+    Line::Kpis(&["violations"], always),
+    Line::Kpis(&["screened", "screened_out"], |s| s.costs.screened > 0),
+    Line::Kpis(&["contacts"], always),
+    Line::Kpis(&["cost_total"], always),
+    Line::Kpis(&["cost_per_contact", "cost_per_consent"], always),
+    Line::Kpis(&["events"], always),
 ];
 
 /// The KPIs a single run's table leaves out (`summary.json` and the replications' table hold them).
 const RUN_LEFT_OUT: [&str; 4] = ["callbacks_scheduled", "callbacks_kept", "callbacks_missed", "net_value"];
 
+/// The label and value of a line of KPIs in run summary `s` whose costs are in `currency`.
+fn kpi_line(names: &[&str], s: &Summary, currency: &str) -> (String, String) {
+    let kpis: Vec<&Kpi> = names.iter().filter_map(|n| crate::sim::kpi::find(n)).collect();
+    let mut label = kpis.iter().map(|k| k.label).collect::<Vec<_>>().join(" / ");
+    if kpis.iter().any(|k| k.unit == Unit::Money) {
+        label = format!("{label} ({currency})");
+    }
+    (label, kpis.iter().map(|k| k.text(k.of(s))).collect::<Vec<_>>().join(" / "))
+}
+
 impl Export<RunReport<'_>> for Table {
     fn write(&self, out: &mut dyn Write, r: &RunReport<'_>) -> io::Result<()> {
-        let (scenario, s) = (r.scenario, &r.run.summary);
-        let mut row = |k: &str, v: String| writeln!(out, "{k:<34} {v:>14}");
-        row("scenario", scenario.run.name.clone())?;
-        row("seed", r.run.seed.to_string())?;
-        row("dials", s.dials.to_string())?;
-        row("human answers", s.human_answers.to_string())?;
-        row("connects", s.connects.to_string())?;
-        row("drops (abandoned)", s.drops.to_string())?;
-        row("  of which put through late", s.abandoned_late.to_string())?;
-        let machines = s.outcomes.get(crate::sim::Outcome::MachineDropped.as_str()).copied().unwrap_or(0);
-        row("machines dropped (not abandoned)", machines.to_string())?;
-        row("abandon rate", percent(s.abandon_rate))?;
-        row("abandon rate, worst day (Ofcom)", percent(s.abandon_rate_max_day))?;
-        row("occupancy", percent(s.occupancy))?;
-        row("contacts per agent hour", num(s.contacts_per_agent_hour))?;
-        row("P(wait)", percent(s.p_wait))?;
-        row("mean wait", if s.mean_wait_s.is_finite() { format!("{} s", num(s.mean_wait_s)) } else { "-".into() })?;
-        row("agent time talk/wait/wrap", {
-            let a = &s.agent_time;
-            let total = (a.talk_s + a.wait_s + a.wrap_s + a.preview_s).max(1e-9);
-            format!("{:.0}/{:.0}/{:.0} %", 100.0 * a.talk_s / total, 100.0 * a.wait_s / total, 100.0 * a.wrap_s / total)
-        })?;
-        row("numbers dialled", s.numbers_dialed.to_string())?;
-        row("AAPOR RR1 / RR3", format!("{} / {}", percent(s.aapor.rr1), percent(s.aapor.rr3)))?;
-        row(
-            "AAPOR COOP1 / REF1 / CON1",
-            format!("{} / {} / {}", percent(s.aapor.coop1), percent(s.aapor.ref1), percent(s.aapor.con1)),
-        )?;
-        let c = &s.compliance;
-        row("profile", scenario.compliance.profile.as_str().to_string())?;
-        row("objections", c.objections.to_string())?;
-        row(
-            "names given / consents / declined",
-            format!("{} / {} / {}", c.names_given, c.consents_granted, c.consents_declined),
-        )?;
-        row("withdrawals", c.withdrawals.to_string())?;
-        row(
-            "referrals / converted / dropped",
-            format!("{} / {} / {}", c.referrals, c.referrals_converted, c.referrals_dropped),
-        )?;
-        row("suppression hits", c.suppression_hits.to_string())?;
-        row("violations (audit)", c.violations.to_string())?;
-        let k = &s.costs;
-        if k.screened > 0 {
-            row("screened / out (HLR)", format!("{} / {}", k.screened, k.screened_out))?;
+        let s = &r.run.summary;
+        let mut lines: Vec<(String, String)> = Vec::new();
+        for line in RUN_LINES {
+            match line {
+                Line::Kpis(names, shown) if shown(s) => lines.push(kpi_line(names, s, &s.costs.cost_currency)),
+                Line::Kpis(..) => {}
+                Line::Fact(label, value) => lines.push((label.to_string(), value(r))),
+            }
         }
-        row("contacts (AAPOR: person reached)", k.contacts.to_string())?;
-        row(&format!("cost total, {}", k.cost_currency), format!("{:.0}", k.cost_total))?;
-        row("cost per contact / consent", format!("{:.2} / {:.2}", k.cost_per_contact, k.cost_per_consent))?;
-        row("events", s.events.to_string())?;
-        // A KPI the layout above does not place is listed after it, so a new KPI shows without a change here.
-        for k in
-            crate::sim::kpi::KPIS.iter().filter(|k| !RUN_LAYOUT.contains(&k.name) && !RUN_LEFT_OUT.contains(&k.name))
-        {
-            row(k.label, k.text(k.of(s)))?;
+        // A KPI no line places is listed after them, so a new KPI shows without a change here.
+        let placed = |k: &&Kpi| RUN_LINES.iter().any(|l| matches!(l, Line::Kpis(n, _) if n.contains(&k.name)));
+        for k in crate::sim::kpi::KPIS.iter().filter(|k| !placed(k) && !RUN_LEFT_OUT.contains(&k.name)) {
+            lines.push(kpi_line(&[k.name], s, &s.costs.cost_currency));
+        }
+        let width = lines.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0).max(34);
+        for (label, value) in lines {
+            writeln!(out, "{label:<width$} {value:>14}")?;
         }
         Ok(())
     }
@@ -177,8 +172,36 @@ mod tests {
 
     #[test]
     fn the_run_tables_layout_names_only_registry_kpis() {
-        for k in RUN_LAYOUT.iter().chain(&RUN_LEFT_OUT) {
+        let placed = RUN_LINES.iter().flat_map(|l| match l {
+            Line::Kpis(names, _) => names.to_vec(),
+            Line::Fact(..) => Vec::new(),
+        });
+        for k in placed.chain(RUN_LEFT_OUT) {
             assert!(crate::sim::kpi::find(k).is_some(), "{k} is not a KPI of the registry");
         }
+    }
+
+    /// The run's table labels and writes every KPI it shows as the registry does: no label or format of its
+    /// own (a mean wait in seconds, a cost with the run's currency).
+    #[test]
+    fn the_run_table_shows_every_kpi_with_the_registrys_label_and_text() {
+        let s = crate::Scenario::parse("default", crate::DEFAULT_SCENARIO, &["run.day_hours=1".into()]).unwrap();
+        let campaign = crate::sim::Campaign::new(s).unwrap();
+        let run = campaign.run(2, false);
+        let text = String::from_utf8(Table.to_bytes(&RunReport { scenario: campaign.scenario(), run: &run })).unwrap();
+        let currency = &run.summary.costs.cost_currency;
+        let hidden = |k: &&Kpi| {
+            RUN_LINES.iter().any(|l| matches!(l, Line::Kpis(n, shown) if n.contains(&k.name) && !shown(&run.summary)))
+        };
+        assert!(crate::sim::kpi::find("screened").is_some_and(|k| hidden(&k)), "no HLR look-ups: their line is hidden");
+        for k in crate::sim::kpi::KPIS.iter().filter(|k| !RUN_LEFT_OUT.contains(&k.name) && !hidden(k)) {
+            let line =
+                text.lines().find(|l| l.contains(k.label)).unwrap_or_else(|| panic!("no '{}' in\n{text}", k.label));
+            assert!(line.contains(&k.text(k.of(&run.summary))), "{}: {line}", k.name);
+            if k.unit == Unit::Money {
+                assert!(line.contains(&format!("({currency})")), "{line}");
+            }
+        }
+        assert!(text.lines().any(|l| l.starts_with("mean wait") && l.ends_with(" s")), "{text}");
     }
 }

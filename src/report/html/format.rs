@@ -31,21 +31,6 @@ pub(super) fn label(kpi: &str) -> String {
     if l.is_empty() { kpi.to_string() } else { l.to_string() }
 }
 
-/// The KPIs shown as cards and charted in sweeps, in that order, unless the report is given its own
-/// ([`super::Report::show_kpis`]).
-pub(super) const HEADLINE: [&str; 10] = [
-    "abandon_rate",
-    "abandon_rate_max_day",
-    "occupancy",
-    "contacts_per_agent_hour",
-    "connects",
-    "p_wait",
-    "mean_wait_s",
-    "rr1",
-    "cost_per_contact",
-    "cost_per_consent",
-];
-
 /// The KPI's label for a reader: a cost whose currency the files do not record says so.
 pub(super) fn label_in(kpi: &str, currency: Option<&str>) -> String {
     match (meta(kpi).1, currency) {

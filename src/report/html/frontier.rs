@@ -9,8 +9,9 @@ use super::page::{esc, facts, foldable};
 use super::read::{Csv, num};
 use super::svg::{Axes, COLORS, Entry, Frame, LEGEND_ROW, Scale, Svg, legend, legend_rows, nice, percent_ticks};
 use super::{Context, Est, Section};
+use crate::analysis::FrontierResult;
 use crate::foundation::error::{Error, Result};
-use crate::report::export::FRONTIER_HEADER;
+use crate::foundation::stats::Estimate;
 
 /// One point of `frontier.csv`.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,20 +27,38 @@ pub(crate) struct FrontierPoint {
     pub contacts: Est,
 }
 
-/// Whether a CSV's first line is a `frontier.csv` header.
+/// Columns only a `frontier.csv` has (a sweep's are `point`, its keys, and `<kpi>_mean`/`_ci`).
+const ITS_OWN: [&str; 2] = ["compliant", "abandon_rate_worst_day"];
+
+/// Whether a CSV's first line is a `frontier.csv` header: it names the columns only one has, in any order
+/// ([`read`] then names any other column missing).
 pub(super) fn is_frontier(first_line: &str) -> bool {
-    first_line.starts_with("point,pacer,agents,target,")
+    let cells: Vec<&str> = first_line.trim_end().split(',').collect();
+    ITS_OWN.iter().all(|c| cells.contains(c))
 }
 
-/// A frontier's section from `frontier.csv`.
+/// A frontier's section from `frontier.csv`, each column found by its name.
 pub(super) fn read(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
     let csv = Csv::parse(bytes, name)?;
-    // Every column but `point`, in FRONTIER_HEADER's order (the indices below count from `pacer`).
-    let c = csv.need_all(&FRONTIER_HEADER[1..], name)?;
-    let est = |r: &[String], i: usize| Est { mean: num(&r[c[i]]), lo: num(&r[c[i + 1]]), hi: num(&r[c[i + 2]]) };
+    let col = |c: &str| csv.need(c, name);
+    let (pacer, agents, target, compliant, limit, replications, worst_day) = (
+        col("pacer")?,
+        col("agents")?,
+        col("target")?,
+        col("compliant")?,
+        col("limit")?,
+        col("replications")?,
+        col("abandon_rate_worst_day")?,
+    );
+    let estimate = |stem: &str| -> Result<[usize; 3]> {
+        Ok([col(&format!("{stem}_mean"))?, col(&format!("{stem}_ci95_low"))?, col(&format!("{stem}_ci95_high"))?])
+    };
+    let (abandon, occupancy, contacts) =
+        (estimate("abandon_rate")?, estimate("occupancy")?, estimate("contacts_per_agent_hour")?);
+    let est = |r: &[String], [m, l, h]: [usize; 3]| Est { mean: num(&r[m]), lo: num(&r[l]), hi: num(&r[h]) };
     let mut points = Vec::new();
     for (line, r) in csv.rows.iter().enumerate() {
-        let compliant = match r[c[3]].as_str() {
+        let compliant = match r[compliant].as_str() {
             "true" => true,
             "false" => false,
             other => {
@@ -51,19 +70,40 @@ pub(super) fn read(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
             }
         };
         points.push(FrontierPoint {
-            pacer: r[c[0]].clone(),
-            agents: r[c[1]].clone(),
-            target: num(&r[c[2]]),
+            pacer: r[pacer].clone(),
+            agents: r[agents].clone(),
+            target: num(&r[target]),
             compliant,
-            limit: num(&r[c[4]]),
-            abandon: est(r, 6),
-            worst_day: num(&r[c[9]]),
-            occupancy: est(r, 10),
-            contacts: est(r, 13),
+            limit: num(&r[limit]),
+            abandon: est(r, abandon),
+            worst_day: num(&r[worst_day]),
+            occupancy: est(r, occupancy),
+            contacts: est(r, contacts),
         });
     }
-    let replications = csv.rows.first().map(|r| r[c[5]].clone()).unwrap_or_default();
+    let replications = csv.rows.first().map(|r| r[replications].clone()).unwrap_or_default();
     Ok(Section::Frontier { ctx, replications, points })
+}
+
+/// A frontier's section from its result in memory: the points `read` would give of its `frontier.csv`.
+pub(super) fn of(ctx: Context, result: &FrontierResult) -> Section {
+    let est = |e: &Estimate| Est { mean: e.mean, lo: e.ci95_low, hi: e.ci95_high };
+    let points = result
+        .rows
+        .iter()
+        .map(|row| FrontierPoint {
+            pacer: row.pacer.as_str().to_string(),
+            agents: row.agents.to_string(),
+            target: row.target,
+            compliant: row.compliant,
+            limit: row.limit,
+            abandon: est(&row.abandon_rate),
+            worst_day: row.abandon_rate_worst_day,
+            occupancy: est(&row.occupancy),
+            contacts: est(&row.contacts_per_agent_hour),
+        })
+        .collect();
+    Section::Frontier { ctx, replications: result.replications.to_string(), points }
 }
 
 /// The distinct values of `f` over the points, in order of appearance.
@@ -305,6 +345,13 @@ fn chart(points: &[FrontierPoint], agents: &str, pacers: &[String], limit: Optio
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_frontier_is_recognised_by_columns_of_its_header_and_a_sweep_is_not() {
+        assert!(ITS_OWN.iter().all(|c| crate::report::FRONTIER_HEADER.contains(c)));
+        assert!(is_frontier(&crate::report::FRONTIER_HEADER.join(",")));
+        assert!(!is_frontier("point,dialer.agents,replications,cost_currency,abandon_rate_mean,abandon_rate_ci"));
+    }
+
     use super::*;
 
     fn point(target: f64, abandon: f64, occupancy: f64, compliant: bool) -> FrontierPoint {

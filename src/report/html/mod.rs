@@ -1,7 +1,7 @@
 //! The HTML report's content: what it shows, read from the files a run, replications, a sweep, a frontier or a
-//! comparison
-//! write (by header, never by column position). Results still in memory are first written in those same
-//! formats and read back, so a report of a folder and a report made by `--report` show the same thing.
+//! comparison write (by header, never by column position), or taken from the typed results still in memory
+//! (`Report::add_run` and its siblings: no file is written and parsed back). Both ways give the same section
+//! (tests/it/report.rs checks it), so a report of a folder and one made by `--report` show the same thing.
 //!
 //! This module gathers; `page.rs` lays out the page and `svg.rs` draws the charts (inline SVG, no script, no
 //! network). Nothing here prints.
@@ -14,12 +14,13 @@ mod page;
 pub(crate) mod read;
 pub(crate) mod svg;
 mod sweep;
+#[cfg(test)]
+mod tests;
 
 use std::path::Path;
 
 pub(crate) use page::{render, window};
 
-use super::export::{CompareCsv, Export, FrontierCsv, IntervalsCsv, RunReport, SummaryJson, SweepCsv};
 use crate::analysis::{Comparison, FrontierResult, Replications, SweepResult};
 use crate::foundation::error::{Message, Param, Result, message};
 use crate::scenario::Scenario;
@@ -85,6 +86,13 @@ pub(crate) struct Est {
     pub mean: f64,
     pub lo: f64,
     pub hi: f64,
+}
+
+impl Est {
+    /// `mean` ± `half_width` (how `sweep.csv` gives an interval).
+    pub fn around(mean: f64, half_width: f64) -> Est {
+        Est { mean, lo: mean - half_width, hi: mean + half_width }
+    }
 }
 
 /// One row of `intervals.csv`.
@@ -174,36 +182,69 @@ impl Report {
         Ok(())
     }
 
-    /// Adds a run still in memory (its audit verdict is the run's own, `violations` in its summary).
+    /// Adds a run still in memory (its audit verdict is the run's own, `violations` in its summary): the KPIs
+    /// and the day profile `summary.json` and `intervals.csv` hold, taken from the run itself.
     pub fn add_run(&mut self, scenario: &Scenario, run: &crate::sim::RunOutput) {
-        let r = RunReport { scenario, run };
-        let ctx = Context { source: "simulate".into(), ..Context::default() };
-        let section = read::run(ctx, &SummaryJson.to_bytes(&r), Some(&IntervalsCsv.to_bytes(&r)), None, "simulate")
-            .expect("dialsim reads what it writes");
-        self.sections.push(section);
+        let mut ctx = Context::in_memory("simulate".into(), Some(scenario), run.seed);
+        ctx.currency = Some(run.summary.costs.cost_currency.clone());
+        let intervals = run
+            .intervals
+            .iter()
+            .map(|i| IntervalRow {
+                start: crate::compliance::timestamp(scenario, i.start_ms),
+                dials: i.dials as f64,
+                human_answers: i.human_answers as f64,
+                connects: i.connects as f64,
+                drops: i.drops as f64,
+                machine_drops: i.machine_drops as f64,
+                dial_level: i.dial_level,
+                occupancy: i.occupancy(),
+            })
+            .collect();
+        let kpis = crate::sim::kpi::values(&run.summary)
+            .into_iter()
+            .filter(|(_, v)| v.is_finite())
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        let verdict = Verdict::Summary(run.summary.compliance.violations as f64);
+        self.sections.push(Section::Run { ctx, kpis, intervals, verdict });
     }
 
-    /// Adds replications still in memory.
+    /// Adds replications still in memory: every KPI's estimate with a finite interval.
     pub fn add_replications(&mut self, r: &Replications<'_>) {
-        let ctx = Context { source: message!["simulate ", Param::Replications], ..Context::default() };
-        let section =
-            read::run(ctx, &SummaryJson.to_bytes(r), None, None, "simulate").expect("dialsim reads what it writes");
-        self.sections.push(section);
+        let source = message!["simulate ", Param::Replications];
+        let ctx = Context::in_memory(source, Some(r.scenario), r.seed);
+        let kpis = r
+            .estimates
+            .iter()
+            .map(|(k, e)| (k.to_string(), Est { mean: e.mean, lo: e.ci95_low, hi: e.ci95_high }))
+            .filter(|(_, e)| e.mean.is_finite() && e.lo.is_finite() && e.hi.is_finite())
+            .collect();
+        self.sections.push(Section::Replications { ctx, n: r.summaries.len() as u64, kpis });
     }
 
     /// Adds a sweep still in memory; `scenario` is the scenario of its first point (for the page's facts).
     pub fn add_sweep(&mut self, result: &SweepResult, scenario: Option<&Scenario>) {
-        let ctx = Context::in_memory("sweep".into(), scenario, result.seed);
-        let section = read::sweep(ctx, &SweepCsv.to_bytes(result), "sweep").expect("dialsim reads what it writes");
-        self.sections.push(section);
+        let mut ctx = Context::in_memory("sweep".into(), scenario, result.seed);
+        // The currency of the costs, when every point has the same.
+        let first = result.rows.first().map(|r| &r.currency);
+        ctx.currency = first.filter(|c| result.rows.iter().all(|r| &r.currency == *c)).cloned();
+        let points = result
+            .rows
+            .iter()
+            .map(|row| SweepPoint {
+                values: row.values.clone(),
+                kpis: row.estimates.iter().map(|(k, e)| (k.to_string(), Est::around(e.mean, e.half_width()))).collect(),
+            })
+            .collect();
+        let replications = if result.rows.is_empty() { String::new() } else { result.replications.to_string() };
+        self.sections.push(Section::Sweep { ctx, keys: result.keys.clone(), replications, points });
     }
 
     /// Adds a frontier still in memory; `scenario` is the scenario of its first point (for the page's facts).
     pub fn add_frontier(&mut self, result: &FrontierResult, scenario: Option<&Scenario>) {
         let ctx = Context::in_memory("frontier".into(), scenario, result.seed);
-        let section =
-            frontier::read(ctx, &FrontierCsv.to_bytes(result), "frontier").expect("dialsim reads what it writes");
-        self.sections.push(section);
+        self.sections.push(frontier::of(ctx, result));
     }
 
     /// Adds a comparison still in memory of scenario `a` against scenario `b`, each given as (name, scenario):
@@ -217,13 +258,21 @@ impl Report {
         );
         // Costs are compared in one currency only when both sides count in it.
         ctx.currency = (a.1.costs.currency == b.1.costs.currency).then(|| a.1.costs.currency.clone());
-        let mut section =
-            read::compare(ctx, &CompareCsv.to_bytes(comparison), "compare").expect("dialsim reads what it writes");
-        if let Section::Compare { a: sa, b: sb, differences, .. } = &mut section {
-            (*sa, *sb) = (a.0.to_string(), b.0.to_string());
-            *differences = compare::differences(a.1, b.1);
+        if let Some(c) = &comparison.cost_currency {
+            ctx.currency = Some(c.clone());
         }
-        self.sections.push(section);
+        let rows = comparison
+            .rows
+            .iter()
+            .map(|(kpi, p)| CompareRow {
+                kpi: kpi.to_string(),
+                a: p.a.mean,
+                b: p.b.mean,
+                diff: Est { mean: p.diff.mean, lo: p.diff.ci95_low, hi: p.diff.ci95_high },
+            })
+            .collect();
+        let (a, b, differences) = (a.0.to_string(), b.0.to_string(), compare::differences(a.1, b.1));
+        self.sections.push(Section::Compare { ctx, a, b, differences, rows });
     }
 
     /// Shows the KPIs `names` (in that order) as the cards of runs and replications, the charts and the point
@@ -242,7 +291,7 @@ impl Report {
 
     /// The KPIs the cards, charts and point tables show.
     pub(crate) fn shown(&self) -> Vec<&'static str> {
-        if self.kpis.is_empty() { format::HEADLINE.to_vec() } else { self.kpis.clone() }
+        if self.kpis.is_empty() { crate::sim::kpi::HEADLINE.to_vec() } else { self.kpis.clone() }
     }
 
     /// Names each request parameter the page mentions (the parameters that made a section, how to get

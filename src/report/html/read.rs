@@ -216,13 +216,7 @@ pub(super) fn sweep(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
         .iter()
         .map(|r| SweepPoint {
             values: r[point + 1..reps].to_vec(),
-            kpis: kpis
-                .iter()
-                .map(|(k, m, c)| {
-                    let (mean, ci) = (num(&r[*m]), num(&r[*c]));
-                    (k.clone(), Est { mean, lo: mean - ci, hi: mean + ci })
-                })
-                .collect(),
+            kpis: kpis.iter().map(|(k, m, c)| (k.clone(), Est::around(num(&r[*m]), num(&r[*c])))).collect(),
         })
         .collect();
     let replications = csv.rows.first().map(|r| r[reps].clone()).unwrap_or_default();

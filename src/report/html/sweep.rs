@@ -9,9 +9,6 @@ use super::format::{Unit, bare, label, label_in, meta, unit_text, value};
 use super::page::{esc, facts, foldable, mean_verdict};
 use super::{Context, Est, SweepPoint};
 
-/// KPIs that the profile's abandonment limit bounds: their charts draw it.
-const LIMITED: [&str; 2] = ["abandon_rate", "abandon_rate_max_day"];
-
 /// The distinct values of column `i` of the points, in order of appearance.
 fn distinct(points: &[SweepPoint], i: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -99,8 +96,9 @@ pub(super) fn render(
         let negative = points.iter().filter_map(est).any(|e| e.mean < 0.0);
         let bottom = if negative { f64::MIN } else { 0.0 };
         let y_range = (scale(k, y_range.0.min(y_range.1)).max(bottom), scale(k, y_range.1.max(y_range.0)).min(top));
-        let limit_line =
-            limit.filter(|_| LIMITED.contains(&k)).map(|(l, window)| (100.0 * l, format!("limit {} {window}", pct(l))));
+        let limit_line = limit
+            .filter(|_| crate::sim::kpi::LIMITED.contains(&k))
+            .map(|(l, window)| (100.0 * l, format!("limit {} {window}", pct(l))));
         let y_range = match &limit_line {
             Some((l, _)) => (y_range.0.min(*l), y_range.1.max(*l)),
             None => y_range,

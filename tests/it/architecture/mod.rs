@@ -489,3 +489,51 @@ fn no_source_file_passes_six_hundred_lines() {
     assert!(rust_files(&root.join("src")).len() > 100, "the sources were found");
     assert!(long.is_empty(), "split these (STYLE.md: files of a few hundred lines): {}", long.join(", "));
 }
+
+/// The HTML report takes results still in memory as they are (typed), never by writing one of its exports and
+/// parsing the bytes back: `report/html/` calls no export's `to_bytes` and names none of the file formats.
+#[test]
+fn the_report_builds_sections_from_typed_results_not_from_its_own_files() {
+    let dir = src().join("report/html");
+    let mut found = Vec::new();
+    // tests.rs (a `#[cfg(test)]` module) checks that both ways give the same sections.
+    for f in rust_files(&dir).into_iter().filter(|f| !f.ends_with("tests.rs")) {
+        let code = code_of(&std::fs::read_to_string(&f).unwrap());
+        for (i, line) in code.lines().enumerate() {
+            let writes = ["to_bytes(", "SummaryJson", "IntervalsCsv", "SweepCsv", "FrontierCsv", "CompareCsv"];
+            if writes.iter().any(|w| line.contains(w)) {
+                found.push(format!("{}:{}: {}", f.display(), i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(rust_files(&dir).len() >= 5, "the report's files were found");
+    assert!(found.is_empty(), "the report writes and re-reads its own files:\n{}", found.join("\n"));
+}
+
+/// A list of KPIs a view shows by default (the report's headline, a sweep's charts, what a ranking shows beside
+/// its KPI, what the abandonment limit bounds) is kept in the registry (`sim/kpi.rs`), not in the view: an array
+/// of two or more KPI names and nothing else appears nowhere else in the library (a file's column names, which
+/// include others, are no such list). The run table's layout is the one exception:
+/// it places every KPI of the registry (its unit tests check that none is missed).
+#[test]
+fn lists_of_kpis_live_in_the_registry_only() {
+    let kpis: BTreeSet<&str> = dialsim::sim::kpi::names().collect();
+    let array = regex::Regex::new(r#"\[\s*(?:"[a-z0-9_]+"\s*,\s*)+"[a-z0-9_]+"\s*,?\s*\]"#).unwrap();
+    let literal = regex::Regex::new(r#""([a-z0-9_]+)""#).unwrap();
+    let mut found = Vec::new();
+    for f in rust_files(&src()) {
+        let rel = f.strip_prefix(src()).unwrap().to_string_lossy().replace('\\', "/");
+        if rel == "sim/kpi.rs" || rel == "report/export/table.rs" || rel.ends_with("tests.rs") {
+            continue;
+        }
+        let code = code_of(&std::fs::read_to_string(&f).unwrap());
+        for m in array.find_iter(&code) {
+            let names: Vec<String> = literal.captures_iter(m.as_str()).map(|c| c[1].to_string()).collect();
+            if names.len() >= 2 && names.iter().all(|n| kpis.contains(n.as_str())) {
+                found.push(format!("{rel}: {}", m.as_str().split_whitespace().collect::<Vec<_>>().join(" ")));
+            }
+        }
+    }
+    assert!(kpis.len() > 30, "the registry's KPIs were read");
+    assert!(found.is_empty(), "lists of KPIs outside the registry:\n{}", found.join("\n"));
+}

@@ -1,0 +1,105 @@
+//! A section made from a result in memory is the section read from the files that result writes: the report
+//! of a folder and the report made by `--report` show the same thing.
+
+use super::*;
+use crate::analysis::{Frontier, FrontierGrid, Sweep, compare as run_compare, no_progress, replicate};
+use crate::report::{CompareCsv, Export, FrontierCsv, IntervalsCsv, RunReport, SummaryJson, SweepCsv};
+use crate::sim::Campaign;
+
+/// The section without its context, with every number as it prints (so NaN equals NaN).
+fn content(s: &Section) -> String {
+    match s {
+        Section::Run { kpis, intervals, verdict, .. } => format!("{kpis:?} {intervals:?} {verdict:?}"),
+        Section::Replications { n, kpis, .. } => format!("{n} {kpis:?}"),
+        Section::Sweep { keys, replications, points, .. } => format!("{keys:?} {replications} {points:?}"),
+        Section::Frontier { replications, points, .. } => format!("{replications} {points:?}"),
+        Section::Compare { rows, .. } => format!("{rows:?}"),
+    }
+}
+
+fn context(s: &Section) -> (Option<u64>, Option<String>, bool) {
+    let c = match s {
+        Section::Run { ctx, .. }
+        | Section::Replications { ctx, .. }
+        | Section::Sweep { ctx, .. }
+        | Section::Frontier { ctx, .. }
+        | Section::Compare { ctx, .. } => ctx,
+    };
+    (c.seed, c.currency.clone(), c.scenario.is_some())
+}
+
+fn short() -> Scenario {
+    Scenario::parse("default", crate::DEFAULT_SCENARIO, &["run.day_hours=1".into()]).unwrap()
+}
+
+#[test]
+fn a_run_in_memory_is_the_run_its_summary_and_intervals_give() {
+    let campaign = Campaign::new(short()).unwrap();
+    let run = campaign.run(5, false);
+    let mut report = Report::new();
+    report.add_run(campaign.scenario(), &run);
+    let r = RunReport { scenario: campaign.scenario(), run: &run };
+    let read =
+        read::run(Context::default(), &SummaryJson.to_bytes(&r), Some(&IntervalsCsv.to_bytes(&r)), None, "s").unwrap();
+    let (Section::Run { kpis: a, intervals: ia, verdict: va, .. }, Section::Run { kpis: b, intervals: ib, .. }) =
+        (&report.sections[0], &read)
+    else {
+        panic!("two run sections");
+    };
+    assert!(a.len() > 20 && ia.len() >= 4, "the run has KPIs and a profile: {} and {}", a.len(), ia.len());
+    // Every KPI exactly (summary.json keeps every digit), the same ones (a ratio of nothing in neither).
+    assert_eq!(a, b);
+    assert_eq!(va, &Verdict::Summary(run.summary.compliance.violations as f64));
+    // intervals.csv rounds the dial level to 3 decimals and the occupancy to 4; the counts are exact.
+    assert_eq!(ia.len(), ib.len());
+    for (x, y) in ia.iter().zip(ib) {
+        assert_eq!((&x.start, x.dials, x.human_answers, x.connects), (&y.start, y.dials, y.human_answers, y.connects));
+        assert_eq!((x.drops, x.machine_drops), (y.drops, y.machine_drops));
+        assert!(
+            (x.dial_level - y.dial_level).abs() <= 5e-4 && (x.occupancy - y.occupancy).abs() <= 5e-5,
+            "{x:?} {y:?}"
+        );
+    }
+    assert_eq!(context(&report.sections[0]), context(&read));
+}
+
+#[test]
+fn replications_a_sweep_a_frontier_and_a_comparison_in_memory_are_what_their_files_give() {
+    let campaign = Campaign::new(short()).unwrap();
+    let reps = crate::analysis::Replications::new(campaign.scenario(), 3, replicate(&campaign, 3, 3, 1, &no_progress));
+    let load = |set: &[String]| Scenario::parse("default", crate::DEFAULT_SCENARIO, set);
+    let vary = vec!["dialer.agents=4,6".parse().unwrap()];
+    let sweep = Sweep::new(vary, &["run.day_hours=0.5".into()], crate::Shard::WHOLE, load).unwrap();
+    let sweep = sweep.run(2, 2, 1, &no_progress).unwrap();
+    let grid = FrontierGrid::new(vec![crate::Pacer::Model], vec![5], vec![0.02, 0.05]).unwrap();
+    let source = crate::ScenarioSource::named(None);
+    let frontier = Frontier::new(grid, &source, &["run.day_hours=0.5".into()], crate::Shard::WHOLE).unwrap();
+    let frontier = frontier.run(1, 2, 1, &no_progress).unwrap();
+    let other = Campaign::new(
+        Scenario::parse("default", crate::DEFAULT_SCENARIO, &["run.day_hours=1".into(), "dialer.agents=6".into()])
+            .unwrap(),
+    )
+    .unwrap();
+    let comparison = run_compare(&campaign, &other, 4, 2, 1, &no_progress);
+
+    let mut report = Report::new();
+    report.add_replications(&reps);
+    report.add_sweep(&sweep, Some(campaign.scenario()));
+    report.add_frontier(&frontier, None);
+    report.add_comparison(("a", campaign.scenario()), ("b", other.scenario()), &comparison);
+    let ctx = Context::default;
+    let read = [
+        read::run(ctx(), &SummaryJson.to_bytes(&reps), None, None, "summary.json").unwrap(),
+        read::sweep(ctx(), &SweepCsv.to_bytes(&sweep), "sweep.csv").unwrap(),
+        frontier::read(ctx(), &FrontierCsv.to_bytes(&frontier), "frontier.csv").unwrap(),
+        read::compare(ctx(), &CompareCsv.to_bytes(&comparison), "compare.csv").unwrap(),
+    ];
+    assert_eq!(report.sections.len(), read.len());
+    for (memory, file) in report.sections.iter().zip(&read) {
+        let (m, f) = (content(memory), content(file));
+        assert!(m.len() > 100, "{m}");
+        assert_eq!(m, f);
+        // The currency, as the files record it (the sweep's and the comparison's columns, the summary's scenario).
+        assert_eq!(context(memory).1, context(file).1, "{m}");
+    }
+}
