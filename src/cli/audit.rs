@@ -100,8 +100,8 @@ pub fn run(args: AuditArgs) -> Result<i32> {
         }
     }
     if args.json {
-        let json = dialsim::jobs::AuditJson { folder: args.dir.display().to_string(), strict_bloom: args.strict_bloom };
-        super::simulate::print(&json, report)?;
+        let folder = args.dir.display().to_string();
+        super::simulate::print(|out| done.write_json(out, &folder, args.strict_bloom))?;
     }
     for v in report.violations.iter().chain(&report.possibly_known).filter(|_| !args.json) {
         let at = v.at.as_ref().map(|p| format!("\t{p}")).unwrap_or_default();

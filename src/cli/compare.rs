@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use dialsim::jobs::{CompareCsv, Table};
 use dialsim::jobs::{CompareJob, Side};
 
 #[derive(Args, Debug)]
@@ -70,10 +69,8 @@ pub fn run(args: CompareArgs) -> Result<i32> {
     if args.json {
         let text = serde_json::to_string_pretty(&job.document(&comparison))?;
         out!("{text}");
-    } else if to_stdout {
-        super::simulate::print(&CompareCsv, &comparison)?;
     } else {
-        super::simulate::print(&Table, &comparison)?;
+        super::simulate::print(|out| job.write_to(out, &comparison, to_stdout))?;
     }
     if let Some(path) = &args.report {
         note!("dialsim: wrote {}", path.display());

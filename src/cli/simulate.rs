@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use dialsim::jobs::{Export, Progress, RunReport, ScenarioSource, SimulateDone, SimulateJob, Table, Until};
+use dialsim::jobs::{Progress, ScenarioSource, SimulateDone, SimulateJob, Until};
 
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
@@ -63,19 +63,10 @@ pub struct SimulateArgs {
     limits: super::grid_args::LimitArgs,
 }
 
-/// Writes `result` as `summary.json` (with --json) or as the table to stdout.
-fn show<R>(json: bool, result: &R) -> Result<()>
-where
-    dialsim::jobs::SummaryJson: Export<R>,
-    Table: Export<R>,
-{
-    if json { print(&dialsim::jobs::SummaryJson, result) } else { print(&Table, result) }
-}
-
-/// Writes `result` in `format` to stdout (a closed pipe ends the command quietly).
-pub(crate) fn print<R: ?Sized>(format: &dyn Export<R>, result: &R) -> Result<()> {
+/// Writes to stdout what `write` writes (a closed pipe ends the command quietly).
+pub(crate) fn print(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
-    format.write(&mut stdout, result).map_err(dialsim::Error::Output)?;
+    write(&mut stdout).map_err(dialsim::Error::Output)?;
     Ok(())
 }
 
@@ -207,21 +198,21 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     } else {
         with_progress(u64::from(args.replications), |progress| simulation.run(progress))?
     };
-    match done {
-        SimulateDone::Run { scenario, output, files, written_back } => {
+    match &done {
+        SimulateDone::Run { files, written_back, .. } => {
             if let Some((location, w)) = &written_back {
                 note_write_back(location, w);
             }
             if let Some(dir) = &args.out {
-                note_wrote(&files, dir);
+                note_wrote(files, dir);
             }
-            show(args.json, &RunReport { scenario, run: &output })?;
+            print(|out| done.write_to(out, args.json))?;
             if args.out.is_none() {
                 note!("dialsim: add --out DIR to keep the run's records (calls, suppression, consents, names)")
             }
         }
         SimulateDone::Replications { result, files } => {
-            show(args.json, &result)?;
+            print(|out| done.write_to(out, args.json))?;
             if let Some(u) = &until {
                 let e = result.estimate(&u.kpi).expect("checked KPI");
                 if e.half_width() > u.half_width {
@@ -235,7 +226,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
                 }
             }
             if let Some(dir) = &args.out {
-                note_wrote(&files, dir);
+                note_wrote(files, dir);
             }
         }
     }

@@ -65,6 +65,15 @@ pub struct AuditDone {
     pub keyed: bool,
 }
 
+impl AuditDone {
+    /// Writes the findings to `out` as the JSON document `audit --json` prints ([`crate::report::AuditJson`]),
+    /// naming the folder `folder` and saying whether Bloom hits counted as violations (`strict_bloom`).
+    pub fn write_json(&self, out: &mut dyn std::io::Write, folder: &str, strict_bloom: bool) -> std::io::Result<()> {
+        use crate::report::Export;
+        crate::report::AuditJson { folder: folder.to_string(), strict_bloom }.write(out, &self.report)
+    }
+}
+
 impl AuditJob {
     /// Audits the folder. What was not checked, and why, is told as [`Note::Info`]s and
     /// [`Note::Warning`]s.

@@ -103,6 +103,12 @@ impl CompareJob {
         }
     }
 
+    /// Writes `c` to `out` as the readable table ([`crate::report::Table`]) or, with `csv`, as the CSV that
+    /// `compare -o` writes ([`CompareCsv`]): what a front end prints.
+    pub fn write_to(&self, out: &mut dyn std::io::Write, c: &Comparison, csv: bool) -> std::io::Result<()> {
+        if csv { CompareCsv.write(out, c) } else { crate::report::Table.write(out, c) }
+    }
+
     /// The comparison `c` this job made as one JSON document (the command line's `compare --json`): the
     /// dialsim version, seed and replications, each side's scenario name and overrides, and per KPI the
     /// estimates of A, B and B − A (mean, std, ci95_low, ci95_high, n) and the independent half-width.

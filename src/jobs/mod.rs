@@ -100,7 +100,7 @@ pub use crate::foundation::limits::Needs;
 pub use crate::generate::{ListFormat, Shard};
 pub use crate::plan::space::Selection;
 pub use crate::plan::{NumberType, Plan};
-pub use crate::report::{AuditJson, CompareCsv, Export, Report, RunReport, SummaryJson, Table};
+pub use crate::report::Report;
 pub use crate::scenario::{Profile, Scenario, ScenarioSource, parse_mix};
 
 // Plans, keys, law, docs and the registry's commands (the command line describing the library's tables).

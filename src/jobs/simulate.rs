@@ -101,6 +101,27 @@ pub enum SimulateDone<'a> {
     },
 }
 
+impl SimulateDone<'_> {
+    /// Writes the result to `out` as the readable table ([`crate::report::Table`]) or, with `json`, as its
+    /// `summary.json` ([`crate::report::SummaryJson`]): what a front end prints.
+    pub fn write_to(&self, out: &mut dyn std::io::Write, json: bool) -> std::io::Result<()> {
+        use crate::report::{Export, RunReport, SummaryJson, Table};
+        match self {
+            SimulateDone::Run { scenario, output, .. } => {
+                let r = RunReport { scenario, run: output };
+                if json { SummaryJson.write(out, &r) } else { Table.write(out, &r) }
+            }
+            SimulateDone::Replications { result, .. } => {
+                if json {
+                    SummaryJson.write(out, result)
+                } else {
+                    Table.write(out, result)
+                }
+            }
+        }
+    }
+}
+
 /// Checks a KPI a request names (`--ci-for`, ranking, report cards): an unknown name is refused with the
 /// nearest known ones.
 pub fn check_kpi(name: &str) -> Result<()> {

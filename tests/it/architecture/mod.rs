@@ -537,3 +537,21 @@ fn lists_of_kpis_live_in_the_registry_only() {
     assert!(kpis.len() > 30, "the registry's KPIs were read");
     assert!(found.is_empty(), "lists of KPIs outside the registry:\n{}", found.join("\n"));
 }
+
+/// The command line reaches the library through `jobs` only, so what `jobs` re-exports is what it may use: no
+/// output format (`Export`, `Table`, `SummaryJson`, `AuditJson`, `CompareCsv`, ...) is among them. A job's
+/// result writes itself in the form the front end asks for (`SimulateDone::write_to`, `AuditDone::write_json`,
+/// `CompareJob::write_to`); the front end picks the form and the stream.
+#[test]
+fn the_jobs_hand_the_command_line_no_output_format() {
+    let jobs = std::fs::read_to_string(src().join("jobs/mod.rs")).unwrap();
+    let code = code_of(&jobs).replace('\n', " ");
+    let reexport = regex::Regex::new(r"pub use crate::report::(\{[^}]*\}|[A-Za-z_]+)").unwrap();
+    let mut names: Vec<String> = Vec::new();
+    for c in reexport.captures_iter(&code) {
+        names.extend(c[1].trim_matches(|ch| ch == '{' || ch == '}').split(',').map(|n| n.trim().to_string()));
+    }
+    names.retain(|n| !n.is_empty());
+    assert!(jobs.contains("pub use crate::report::"), "jobs/mod.rs was read");
+    assert_eq!(names, ["Report"], "jobs re-exports parts of the report beyond the report job's content type");
+}
