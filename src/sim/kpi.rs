@@ -230,26 +230,7 @@ pub fn lookup(name: &str) -> crate::Result<&'static Kpi> {
 
 /// The KPI name nearest to `name` by edit distance, when near enough to be a typo.
 fn nearest(name: &str) -> Option<&'static str> {
-    names()
-        .map(|n| (edit_distance(name, n), n))
-        .filter(|(d, n)| *d <= (n.len() / 3).max(2))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, n)| n)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for j in 0..b.len() {
-            let here = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != b[j])).min(row[j] + 1).min(here + 1);
-            prev = here;
-        }
-    }
-    row[b.len()]
+    crate::foundation::nearest::nearest(name, names()).first().copied()
 }
 
 /// Significant digits of the text tables.

@@ -555,3 +555,16 @@ fn the_jobs_hand_the_command_line_no_output_format() {
     assert!(jobs.contains("pub use crate::report::"), "jobs/mod.rs was read");
     assert_eq!(names, ["Report"], "jobs re-exports parts of the report beyond the report job's content type");
 }
+
+/// One implementation per idea: each of these functions is defined once in the library (the others call it).
+#[test]
+fn an_idea_is_implemented_once() {
+    for name in ["edit_distance"] {
+        let defined: Vec<String> = rust_files(&src())
+            .into_iter()
+            .filter(|f| std::fs::read_to_string(f).unwrap().contains(&format!("fn {name}(")))
+            .map(|f| f.strip_prefix(src()).unwrap().display().to_string())
+            .collect();
+        assert_eq!(defined.len(), 1, "fn {name} is defined in {defined:?}");
+    }
+}
