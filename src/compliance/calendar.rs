@@ -2,10 +2,7 @@
 //! closed dates), the weekday class of a day (for the answer curves), and whether a number may be called now
 //! in its own local time (the profile's calling hours, checked in every zone of the number's area).
 //!
-//! Public holidays are computed, not listed: fixed dates, Easter (the Gregorian computus) and the weekday rules
-//! (the last Monday of May, ...). Countries: CZ (zákon 245/2000 Sb.), SK (zákon 241/1993 Z. z., as amended
-//! from 2024), DE (the nine nationwide holidays; the Länder add more), GB (England and Wales bank holidays,
-//! with substitute days), US (the eleven federal holidays, with the observed Friday or Monday). Simulated time
+//! Public holidays come from each country's module ([`crate::jurisdiction::public_holidays`]). Simulated time
 //! is the floor's wall clock (see [`crate::compliance::zoned`]); this module never reads the system clock.
 
 use std::collections::HashMap;
@@ -15,28 +12,6 @@ use jiff::tz::TimeZone;
 
 use crate::foundation::clock::{MINUTE, Millis};
 use crate::scenario::{Scenario, parse_end_hhmm, parse_hhmm};
-
-/// Easter Sunday of `year` (Gregorian; the anonymous algorithm of Meeus/Jones/Butcher).
-///
-/// ```
-/// assert_eq!(dialsim::compliance::calendar::easter_sunday(2026).to_string(), "2026-04-05");
-/// ```
-pub fn easter_sunday(year: i16) -> Date {
-    crate::jurisdiction::easter_sunday(year)
-}
-
-/// The public holidays of `country` (`cz`, `sk`, `de`, `gb`, `us`: each jurisdiction module's) in `year`,
-/// sorted, the days a floor is closed; an unknown country has none.
-///
-/// ```
-/// let cz = dialsim::compliance::calendar::public_holidays("cz", 2026);
-/// assert!(cz.contains(&jiff::civil::date(2026, 4, 3)));   // Good Friday
-/// assert!(cz.contains(&jiff::civil::date(2026, 4, 6)));   // Easter Monday
-/// assert!(cz.contains(&jiff::civil::date(2026, 12, 24))); // Christmas Eve
-/// ```
-pub fn public_holidays(country: &str, year: i16) -> Vec<Date> {
-    crate::jurisdiction::public_holidays(country, year)
-}
 
 /// The country whose holidays `[calendar] holidays` names (`plan`: the embedded plan's country; a plan CSV
 /// has none).
@@ -75,7 +50,7 @@ impl Calendar {
         for d in 0..s.run.days {
             let day = day0.checked_add(jiff::Span::new().days(i64::from(d))).unwrap_or(day0);
             let holiday = country.as_deref().is_some_and(|c| {
-                holidays.entry(day.year()).or_insert_with(|| public_holidays(c, day.year())).contains(&day)
+                holidays.entry(day.year()).or_insert_with(|| crate::jurisdiction::public_holidays(c, day.year())).contains(&day)
             });
             let name = crate::scenario::WEEKDAYS[day.weekday().to_monday_zero_offset() as usize];
             let calling_day = s.calendar.days.iter().any(|x| x == name);
@@ -270,6 +245,7 @@ impl CallingHours {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::jurisdiction::{easter_sunday, public_holidays};
 
     #[test]
     fn easter_matches_known_dates() {

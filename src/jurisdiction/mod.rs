@@ -371,7 +371,19 @@ pub fn regime(name: &str) -> Option<&'static Regime> {
     regimes().find(|r| r.name.eq_ignore_ascii_case(name))
 }
 
-/// The public holidays of `country` in `year`, sorted; an unknown country has none.
+/// The public holidays of `country` (`cz`, `sk`, `de`, `gb`, `us`: each jurisdiction module's) in `year`,
+/// sorted, the days a floor is closed; an unknown country has none. They are computed, not listed: fixed
+/// dates, Easter (the Gregorian computus) and the weekday rules (the last Monday of May, ...). CZ: zákon
+/// 245/2000 Sb.; SK: zákon 241/1993 Z. z., as amended from 2024; DE: the nine nationwide holidays (the Länder
+/// add more); GB: England and Wales bank holidays, with substitute days; US: the eleven federal holidays, with
+/// the observed Friday or Monday.
+///
+/// ```
+/// let cz = dialsim::jurisdiction::public_holidays("cz", 2026);
+/// assert!(cz.contains(&jiff::civil::date(2026, 4, 3)));   // Good Friday
+/// assert!(cz.contains(&jiff::civil::date(2026, 4, 6)));   // Easter Monday
+/// assert!(cz.contains(&jiff::civil::date(2026, 12, 24))); // Christmas Eve
+/// ```
 pub fn public_holidays(country: &str, year: i16) -> Vec<Date> {
     let mut out = by_code(country).map(|j| (j.holidays)(year)).unwrap_or_default();
     out.sort();
@@ -380,6 +392,10 @@ pub fn public_holidays(country: &str, year: i16) -> Vec<Date> {
 }
 
 /// Easter Sunday (Gregorian computus, Meeus/Jones/Butcher).
+///
+/// ```
+/// assert_eq!(dialsim::jurisdiction::easter_sunday(2026).to_string(), "2026-04-05");
+/// ```
 pub fn easter_sunday(year: i16) -> Date {
     let y = i32::from(year);
     let a = y % 19;
