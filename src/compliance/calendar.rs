@@ -50,7 +50,10 @@ impl Calendar {
         for d in 0..s.run.days {
             let day = day0.checked_add(jiff::Span::new().days(i64::from(d))).unwrap_or(day0);
             let holiday = country.as_deref().is_some_and(|c| {
-                holidays.entry(day.year()).or_insert_with(|| crate::jurisdiction::public_holidays(c, day.year())).contains(&day)
+                holidays
+                    .entry(day.year())
+                    .or_insert_with(|| crate::jurisdiction::public_holidays(c, day.year()))
+                    .contains(&day)
             });
             let name = crate::scenario::WEEKDAYS[day.weekday().to_monday_zero_offset() as usize];
             let calling_day = s.calendar.days.iter().any(|x| x == name);

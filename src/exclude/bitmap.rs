@@ -12,7 +12,7 @@ use std::path::Path;
 use bloomfilter::Bloom;
 use bloomfilter::reexports::siphasher::sip::SipHasher13;
 
-use super::keys::KeyUnits;
+use super::known_keys::KeyUnits;
 
 /// Bytes of the crate's header before the bitmap in [`Bloom::as_slice`].
 pub(super) const BLOOM_HEADER: usize = 1 + 8 + 4 + 32;

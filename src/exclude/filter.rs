@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::exclude::bitmap::{Probes, advise_huge, read_for_bitmap};
 use crate::exclude::input::SourceStats;
-use crate::exclude::keys::KeyUnits;
+use crate::exclude::known_keys::KeyUnits;
 use crate::foundation::error::{Error, Result};
 use crate::foundation::rng::{Stream, stream};
 use crate::output::AtomicFile;

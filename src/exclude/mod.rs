@@ -8,7 +8,7 @@ mod bitmap;
 mod build;
 mod filter;
 mod input;
-mod keys;
+mod known_keys;
 pub(crate) mod normalize;
 mod ranges;
 mod regions;
@@ -22,7 +22,7 @@ pub use input::{
     Column, DELIMITERS, HeaderRow, InputOptions, InputShape, MAX_OUTSIDE_PLAN, MAX_REJECTED, NUMBER_SHARE, NumbersRead,
     OUTSIDE_KEPT, REJECTS_KEPT, Rejected, SAMPLE_BYTES, SAMPLE_ROWS, SourceStats, TextEncoding, parse_delimiter,
 };
-pub use keys::KnownKeys;
+pub use known_keys::KnownKeys;
 pub use suppress::SuppressionList;
 
 use crate::foundation::hash::KeyBits;

@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Barrier, RwLock};
 
 use super::bitmap::{BLOOM_HEADER, Probes, prefetch};
-use super::keys::KeyUnits;
+use super::known_keys::KeyUnits;
 
 /// How the bitmap is cut and how many probes are gathered at a time.
 #[derive(Clone, Copy, Debug)]

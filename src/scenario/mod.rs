@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use crate::foundation::error::{Error, Result};
 
 mod frame;
-mod keys;
 mod population;
 mod profile;
 mod referrals;
@@ -19,12 +18,12 @@ mod setting;
 mod source;
 mod text;
 mod time;
+mod typo;
 mod unused;
 mod validate;
 
 pub(crate) use crate::foundation::clock::days_from_civil;
 pub use frame::FrameSection;
-pub use keys::closest_names;
 pub(crate) use population::check_mix;
 pub use population::{CostsSection, LinePrices, PopulationSection, Rates, ScreeningSection, StratumRates, parse_mix};
 pub use profile::{Profile, RegisterSource};
@@ -38,6 +37,7 @@ pub use source::ScenarioSource;
 use text::find_key;
 pub(crate) use text::parse_hhmm;
 pub use time::{AnswerCurveSection, CalendarSection, CallbacksSection, Shift, WEEKDAYS, parse_end_hhmm};
+pub use typo::closest_names;
 
 /// The embedded default scenario (a Czech random-digit survey day, held to the law in force on its date).
 pub const DEFAULT_SCENARIO: &str = include_str!("../../data/scenarios/default.toml");

@@ -3,8 +3,8 @@
 //! dates and times a scenario writes.
 
 use super::Scenario;
-use super::keys::did_you_mean;
 use super::schema;
+use super::typo::did_you_mean;
 use crate::foundation::error::{Error, Result};
 
 /// 1-based line of byte offset `at` in `text`.

@@ -416,7 +416,7 @@ pub(super) fn check_choice(name: &str, value: &str) -> std::result::Result<(), S
 /// The keys nearest to a mistyped `typed` (at most three, nearest first).
 pub fn nearest_keys(typed: &str) -> Vec<String> {
     let all = settable();
-    super::keys::nearest(typed, all.iter().map(|(n, _)| n.as_str())).into_iter().map(str::to_string).collect()
+    super::typo::nearest(typed, all.iter().map(|(n, _)| n.as_str())).into_iter().map(str::to_string).collect()
 }
 
 #[cfg(test)]
