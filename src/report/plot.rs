@@ -5,8 +5,7 @@
 
 use std::path::Path;
 
-use super::export::{Export, IntervalsCsv, RunReport};
-use super::html::{Est, charts, frontier, read, svg};
+use super::html::{Est, charts, frontier, svg};
 use crate::foundation::error::{Error, Result};
 use crate::scenario::Scenario;
 use crate::sim::RunOutput;
@@ -64,8 +63,7 @@ pub fn sweep_svg(path: &Path, title: &str, x_label: &str, kpi: &str, series: &[S
 /// The day profile of `run` of `scenario`, the report's three panels: calls per 15 minutes; drops with the
 /// drop rate, the drop target and the profile's abandonment limit; dial level and occupancy.
 pub fn profile_svg(path: &Path, title: &str, scenario: &Scenario, run: &RunOutput) -> Result<()> {
-    let csv = IntervalsCsv.to_bytes(&RunReport { scenario, run });
-    let rows = read::read_intervals(&csv, "intervals.csv")?;
+    let rows = super::html::IntervalRow::all_of(scenario, run);
     if rows.is_empty() {
         return Err(Error::Invalid("no intervals to plot".into()));
     }

@@ -111,6 +111,25 @@ pub(crate) struct IntervalRow {
     pub occupancy: f64,
 }
 
+impl IntervalRow {
+    /// The rows of `run`'s day profile (`intervals.csv`'s, with the dial level and occupancy unrounded).
+    pub(crate) fn all_of(scenario: &Scenario, run: &crate::sim::RunOutput) -> Vec<IntervalRow> {
+        run.intervals
+            .iter()
+            .map(|i| IntervalRow {
+                start: crate::compliance::timestamp(scenario, i.start_ms),
+                dials: i.dials as f64,
+                human_answers: i.human_answers as f64,
+                connects: i.connects as f64,
+                drops: i.drops as f64,
+                machine_drops: i.machine_drops as f64,
+                dial_level: i.dial_level,
+                occupancy: i.occupancy(),
+            })
+            .collect()
+    }
+}
+
 /// The audit's verdict on a run.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Verdict {
@@ -187,20 +206,7 @@ impl Report {
     pub fn add_run(&mut self, scenario: &Scenario, run: &crate::sim::RunOutput) {
         let mut ctx = Context::in_memory("simulate".into(), Some(scenario), run.seed);
         ctx.currency = Some(run.summary.costs.cost_currency.clone());
-        let intervals = run
-            .intervals
-            .iter()
-            .map(|i| IntervalRow {
-                start: crate::compliance::timestamp(scenario, i.start_ms),
-                dials: i.dials as f64,
-                human_answers: i.human_answers as f64,
-                connects: i.connects as f64,
-                drops: i.drops as f64,
-                machine_drops: i.machine_drops as f64,
-                dial_level: i.dial_level,
-                occupancy: i.occupancy(),
-            })
-            .collect();
+        let intervals = IntervalRow::all_of(scenario, run);
         let kpis = crate::sim::kpi::values(&run.summary)
             .into_iter()
             .filter(|(_, v)| v.is_finite())

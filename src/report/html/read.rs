@@ -171,7 +171,7 @@ pub(super) fn run(
     Ok(Section::Run { ctx, kpis, intervals, verdict })
 }
 
-pub(crate) fn read_intervals(bytes: &[u8], name: &str) -> Result<Vec<IntervalRow>> {
+fn read_intervals(bytes: &[u8], name: &str) -> Result<Vec<IntervalRow>> {
     let csv = Csv::parse(bytes, name)?;
     let c = csv.need_all(&["start", "dials", "human_answers", "connects", "drops", "dial_level", "occupancy"], name)?;
     // Written since abandonment counts live persons only; older folders lack it.

@@ -490,14 +490,16 @@ fn no_source_file_passes_six_hundred_lines() {
     assert!(long.is_empty(), "split these (STYLE.md: files of a few hundred lines): {}", long.join(", "));
 }
 
-/// The HTML report takes results still in memory as they are (typed), never by writing one of its exports and
-/// parsing the bytes back: `report/html/` calls no export's `to_bytes` and names none of the file formats.
+/// The HTML report and the `--plot` charts take results still in memory as they are (typed), never by writing
+/// one of the exports and parsing the bytes back: `report/html/` and `report/plot.rs` call no export's
+/// `to_bytes` and name none of the file formats.
 #[test]
 fn the_report_builds_sections_from_typed_results_not_from_its_own_files() {
     let dir = src().join("report/html");
     let mut found = Vec::new();
     // tests.rs (a `#[cfg(test)]` module) checks that both ways give the same sections.
-    for f in rust_files(&dir).into_iter().filter(|f| !f.ends_with("tests.rs")) {
+    let files = rust_files(&dir).into_iter().chain([src().join("report/plot.rs")]);
+    for f in files.filter(|f| !f.ends_with("tests.rs")) {
         let code = code_of(&std::fs::read_to_string(&f).unwrap());
         for (i, line) in code.lines().enumerate() {
             let writes = ["to_bytes(", "SummaryJson", "IntervalsCsv", "SweepCsv", "FrontierCsv", "CompareCsv"];
