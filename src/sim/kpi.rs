@@ -85,7 +85,8 @@ impl Kpi {
     }
 
     /// A value as the text tables write it: four significant digits, a percentage for a [`Unit::Percent`],
-    /// seconds marked "s", a dash for NaN or infinity (CSV and JSON keep plain fractions).
+    /// seconds marked "s", money with two decimals (as the HTML report writes it), a dash for NaN or infinity
+    /// (CSV and JSON keep plain fractions).
     ///
     /// ```
     /// let k = |n| dialsim::sim::kpi::find(n).unwrap();
@@ -93,11 +94,15 @@ impl Kpi {
     /// assert_eq!(k("dials").text(1500.0), "1500");
     /// assert_eq!(k("abandon_rate").text(f64::NAN), "-");
     /// assert_eq!(k("mean_wait_s").text(12.345), "12.35 s");
+    /// assert_eq!(k("cost_per_consent").text(209.8437), "209.84");
+    /// assert_eq!(k("net_value").text(-0.001), "0.00");
     /// ```
     pub fn text(&self, x: f64) -> String {
         match self.unit {
             Unit::Percent => percent(x),
             Unit::Seconds if x.is_finite() => format!("{} s", num(x)),
+            // A cost that rounds to zero is "0.00", not "-0.00".
+            Unit::Money if x.is_finite() => format!("{:.2}", if x.abs() < 0.005 { 0.0 } else { x }),
             _ => num(x),
         }
     }
