@@ -298,7 +298,7 @@ fn tables_show_rates_as_percentages_and_no_nan() {
     assert!(abandon.contains('%'), "{abandon}");
     let run =
         String::from_utf8(ok_stdout(dir.path(), &["simulate", "--seed", "1", "--set", "run.day_hours=1"])).unwrap();
-    let p_wait = run.lines().find(|l| l.starts_with("P(wait)")).unwrap();
+    let p_wait = run.lines().find(|l| l.starts_with("P(wait for an agent)")).unwrap();
     assert!(p_wait.ends_with('%'), "{p_wait}");
 }
 

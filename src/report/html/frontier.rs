@@ -103,7 +103,9 @@ pub(super) fn of(ctx: Context, result: &FrontierResult) -> Section {
             contacts: est(&row.contacts_per_agent_hour),
         })
         .collect();
-    Section::Frontier { ctx, replications: result.replications.to_string(), points }
+    // As `read` gives it: the replications of the first row, none without rows.
+    let replications = if result.rows.is_empty() { String::new() } else { result.replications.to_string() };
+    Section::Frontier { ctx, replications, points }
 }
 
 /// The distinct values of `f` over the points, in order of appearance.

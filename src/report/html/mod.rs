@@ -1,7 +1,7 @@
 //! The HTML report's content: what it shows, read from the files a run, replications, a sweep, a frontier or a
 //! comparison write (by header, never by column position), or taken from the typed results still in memory
 //! (`Report::add_run` and its siblings: no file is written and parsed back). Both ways give the same section
-//! (tests/it/report.rs checks it), so a report of a folder and one made by `--report` show the same thing.
+//! (`tests.rs` checks it), so a report of a folder and one made by `--report` show the same thing.
 //!
 //! This module gathers; `page.rs` lays out the page and `svg.rs` draws the charts (inline SVG, no script, no
 //! network). Nothing here prints.
