@@ -30,8 +30,8 @@ struct SummaryFile<'a> {
 }
 
 /// Of `values` (a run's KPIs, [`crate::sim::kpi::values`]), those the summary's own fields do not write, at the
-/// top level or under `aapor`: a KPI added to the registry alone reaches `summary.json` (and the report, which
-/// reads it) too.
+/// top level or under `aapor`: a KPI added to the registry alone reaches `summary.json` too (and so the report of
+/// a folder, which reads it).
 fn derived(
     summary: &Summary,
     values: Vec<(&'static str, f64)>,
