@@ -22,7 +22,9 @@ pub use frontier::{
     Curve, CurvePoint, FRONTIER_KEYS, Frontier, FrontierGrid, FrontierPoint, FrontierResult, FrontierRow, LIFT_CAP,
     MergedFrontier, frontier_key_set, parse_agents, parse_pacers, parse_targets,
 };
-pub use rank::{Candidate, Constraint, Excluded, Op, PINNED_SHARE, PointSamples, RankBy, RankedRow, Ranking, rank};
+pub use rank::{
+    Beside, Candidate, Constraint, Excluded, Op, PINNED_SHARE, PointSamples, RankBy, RankedRow, Ranking, rank,
+};
 pub use replicate::{
     Precision, Progress, Replications, aggregate, check_replications, kpi_value, no_progress, replicate,
     replicate_range, replicate_until,

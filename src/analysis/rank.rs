@@ -232,7 +232,29 @@ pub struct RankedRow {
     /// The mean of each KPI of [`crate::sim::kpi::BESIDE_RANK`] by name (NaN when undefined in a replication:
     /// a cost per consent without consents), written beside the ranked one.
     #[serde(flatten)]
-    pub beside: std::collections::BTreeMap<&'static str, f64>,
+    pub beside: Beside,
+}
+
+/// KPI means by name, in the order of [`crate::sim::kpi::BESIDE_RANK`]: in JSON, one key each in that order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Beside(pub Vec<(&'static str, f64)>);
+
+impl Beside {
+    /// The mean of KPI `name`, when it is one of these.
+    pub fn get(&self, name: &str) -> Option<f64> {
+        self.0.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
+    }
+}
+
+impl Serialize for Beside {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
 }
 
 /// A point the constraints left out, with the first constraint it fails.
@@ -312,7 +334,7 @@ pub fn rank(
             values: values.to_vec(),
             kpi: Estimate::of(samples.of_kpi(kpi)),
             diff_from_best: Paired::of(&best, samples.of_kpi(kpi)).diff,
-            beside: beside.iter().map(|k| (k.name, samples.mean(k))).collect(),
+            beside: Beside(beside.iter().map(|k| (k.name, samples.mean(k))).collect()),
         })
         .collect();
     let mut warnings = Vec::new();
@@ -411,6 +433,11 @@ mod tests {
         assert!(r.excluded[0].fails.contains("not < 0.03"), "{}", r.excluded[0].fails);
         // 20 is the top of the agents swept.
         assert!(r.warnings.iter().any(|w| w.contains("highest value swept")), "{:?}", r.warnings);
+        // The KPIs beside the ranked one come last in a row's JSON, in the registry's order.
+        let json = serde_json::to_string(&r.rows[0]).unwrap();
+        let at = |k: &str| json.find(&format!("\"{k}\":")).unwrap_or_else(|| panic!("no {k} in {json}"));
+        let order: Vec<usize> = crate::sim::kpi::BESIDE_RANK.iter().map(|k| at(k)).collect();
+        assert!(at("diff_from_best") < order[0] && order.windows(2).all(|w| w[0] < w[1]), "{json}");
     }
 
     #[test]

@@ -200,7 +200,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
     };
     match &done {
         SimulateDone::Run { files, written_back, .. } => {
-            if let Some((location, w)) = &written_back {
+            if let Some((location, w)) = written_back {
                 note_write_back(location, w);
             }
             if let Some(dir) = &args.out {

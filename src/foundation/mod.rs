@@ -1,6 +1,7 @@
 //! The foundation every other module stands on: the one error type, text made safe for its readers,
 //! the integer mixer, simulated time, seeded streams, statistics, call outcomes, resource limits,
-//! reading named inputs as hostile data, file digests, and the names nearest a mistyped one. It imports nothing else of the crate.
+//! reading named inputs as hostile data, file digests, and the names nearest a mistyped one. It imports
+//! nothing else of the crate.
 
 pub(crate) mod clock;
 pub(crate) mod digest;

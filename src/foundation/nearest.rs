@@ -26,11 +26,22 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// those close enough to be a typo: within a third of the typed length, and at most 3 edits.
 pub(crate) fn nearest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     let most = (typed.chars().count() / 3).clamp(1, 3);
+    nearest_within(typed, candidates, |_| most)
+}
+
+/// The candidates nearest to `typed` (at most three, nearest first, ties by name) among those at most
+/// `most(candidate)` edits away: for long names with a short common form (KPIs: `contacts_per_hour` for
+/// `contacts_per_agent_hour`), a bound that grows with the candidate.
+pub(crate) fn nearest_within<'a>(
+    typed: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    most: impl Fn(&str) -> usize,
+) -> Vec<&'a str> {
     let mut near: Vec<(usize, &str)> = candidates
         .into_iter()
         .filter(|c| *c != typed)
         .map(|c| (edit_distance(typed, c), c))
-        .filter(|(d, _)| *d <= most)
+        .filter(|(d, c)| *d <= most(c))
         .collect();
     near.sort();
     near.dedup();

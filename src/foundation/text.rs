@@ -31,6 +31,24 @@ pub fn csv_cell(value: &str) -> Cow<'_, str> {
     }
 }
 
+/// The value of a cell [`csv_cell`] wrote, once the CSV reader has undone its quoting: without the `'` put before
+/// a formula (a value cannot itself start with `'` followed by a formula).
+///
+/// ```
+/// use dialsim::foundation::text::{csv_cell, csv_value};
+/// assert_eq!(csv_value("'=1+2"), "=1+2");
+/// assert_eq!(csv_value("'-x"), "-x");
+/// assert_eq!(csv_value("'quoted"), "'quoted");
+/// assert_eq!(csv_value("-0.25"), "-0.25");
+/// assert_eq!(csv_value(&csv_cell("@x")), "@x");
+/// ```
+pub fn csv_value(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if is_formula(rest) => rest,
+        _ => cell,
+    }
+}
+
 /// Whether a spreadsheet would evaluate `value` as a formula: it starts with one of `= + - @`, a tab or a
 /// carriage return, and is not a plain number.
 pub fn is_formula(value: &str) -> bool {

@@ -29,8 +29,8 @@ pub struct GridJob {
     pub replications: u32,
     /// Worker threads (the results do not depend on them).
     pub threads: usize,
-    /// Draw the charts: a sweep's KPIs against its first varied key (these KPIs; none: [`crate::sim::kpi::SWEEP_CHARTED`]), a
-    /// frontier's curves.
+    /// Draw the charts: a sweep's KPIs against its first varied key (these KPIs; none:
+    /// [`crate::sim::kpi::SWEEP_CHARTED`]), a frontier's curves.
     pub charts: Option<Vec<String>>,
 }
 

@@ -17,8 +17,8 @@ pub struct SweepJob<'a> {
     pub grid: GridRequest<'a>,
     /// The varied parameters, each key once.
     pub vary: Vec<Vary>,
-    /// The KPIs charted ([`GridRequest::plot`]; none: [`crate::sim::kpi::SWEEP_CHARTED`]) and shown by the report (none:
-    /// the headline KPIs).
+    /// The KPIs charted ([`GridRequest::plot`]; none: [`crate::sim::kpi::SWEEP_CHARTED`]) and shown by the
+    /// report (none: the headline KPIs).
     pub kpis: Vec<String>,
 }
 

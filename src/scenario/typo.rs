@@ -11,7 +11,7 @@ pub fn closest_names<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a s
     nearest(typed, candidates)
 }
 
-/// [`closest_names`].
+// The rule of [`closest_names`], for the scenario's own messages.
 pub(super) use crate::foundation::nearest::nearest;
 
 /// `"; did you mean `a` or `b`?"` for the nearest of `candidates`, or nothing.

@@ -195,6 +195,9 @@ pub const SWEEP_CHARTED: [&str; 3] = ["abandon_rate", "occupancy", "contacts_per
 /// The KPIs the profile's abandonment limit bounds: a chart of one draws the limit.
 pub const LIMITED: [&str; 2] = ["abandon_rate", "abandon_rate_max_day"];
 
+/// The KPIs a single run's stdout table leaves out (`summary.json` and the replications' table hold them).
+pub const LEFT_OUT_OF_RUN_TABLE: [&str; 4] = ["callbacks_scheduled", "callbacks_kept", "callbacks_missed", "net_value"];
+
 /// The KPIs a ranking shows beside the one it ranks by (each point's mean), unless it ranks by one of them.
 pub const BESIDE_RANK: [&str; 2] = ["abandon_rate_max_day", "cost_per_consent"];
 
@@ -233,9 +236,10 @@ pub fn lookup(name: &str) -> crate::Result<&'static Kpi> {
     })
 }
 
-/// The KPI name nearest to `name` by edit distance, when near enough to be a typo.
+/// The KPI name nearest to `name` by edit distance, when near enough to be a typo: within a third of the KPI's
+/// length and at least 2 edits (KPI names are long, and a short form drops a word).
 fn nearest(name: &str) -> Option<&'static str> {
-    crate::foundation::nearest::nearest(name, names()).first().copied()
+    crate::foundation::nearest::nearest_within(name, names(), |k| (k.len() / 3).max(2)).first().copied()
 }
 
 /// Significant digits of the text tables.
@@ -268,7 +272,7 @@ mod tests {
 
     #[test]
     fn every_selection_names_kpis_of_the_registry_once() {
-        for selection in [&HEADLINE[..], &SWEEP_CHARTED, &LIMITED, &BESIDE_RANK] {
+        for selection in [&HEADLINE[..], &SWEEP_CHARTED, &LIMITED, &BESIDE_RANK, &LEFT_OUT_OF_RUN_TABLE] {
             for (i, k) in selection.iter().enumerate() {
                 assert!(find(k).is_some(), "{k} is not a KPI of the registry");
                 assert!(!selection[..i].contains(k), "{k} twice");
@@ -299,6 +303,7 @@ mod tests {
     fn a_typo_of_a_kpi_suggests_the_kpi_and_nonsense_suggests_nothing() {
         assert_eq!(nearest("abandon_rate_maxday"), Some("abandon_rate_max_day"));
         assert_eq!(nearest("occupancyy"), Some("occupancy"));
+        assert_eq!(nearest("contacts_per_hour"), Some("contacts_per_agent_hour"));
         assert_eq!(nearest("zzzzzzzzzzzzzzzz"), None);
     }
 }

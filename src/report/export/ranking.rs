@@ -39,7 +39,7 @@ impl Export<Ranking> for Table {
                 },
             ]);
             for k in &extra {
-                cells.push(k.text(row.beside.get(k.name).copied().unwrap_or(f64::NAN)));
+                cells.push(k.text(row.beside.get(k.name).unwrap_or(f64::NAN)));
             }
             lines.push(cells);
         }
@@ -85,5 +85,6 @@ impl Export<Ranking> for Table {
 /// A difference with its sign, in the KPI's text format.
 fn signed(k: &Kpi, v: f64) -> String {
     let text = k.text(v);
-    if v > 0.0 && text != "0" && text != "0 %" { format!("+{text}") } else { text }
+    // A difference that reads as zero ("0", "0 %", "0.00") takes no sign.
+    if v > 0.0 && text != k.text(0.0) { format!("+{text}") } else { text }
 }

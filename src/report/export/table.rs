@@ -6,9 +6,10 @@ use super::{Export, RunReport};
 use crate::analysis::{Comparison, Replications};
 
 /// The readable table: of a run, one line per figure; of replications, every KPI's mean and 95 % interval;
-/// of a comparison, A, B, B − A and the paired and independent half-widths. Numbers are written with four
-/// significant digits, rates (abandonment, occupancy, P(wait), the AAPOR rates) as percentages, and a value
-/// that does not exist (NaN: a rate of nothing) as a dash; CSV and JSON keep plain fractions.
+/// of a comparison, A, B, B − A and the paired and independent half-widths. Every KPI is written as the
+/// registry writes it ([`crate::sim::kpi::Kpi::text`]): four significant digits, rates (abandonment, occupancy,
+/// P(wait), the AAPOR rates) as percentages, seconds marked "s", money with two decimals, and a value that does
+/// not exist (NaN: a rate of nothing) as a dash; CSV and JSON keep plain fractions.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Table;
 
@@ -78,7 +79,7 @@ const RUN_LINES: &[Line] = &[
 ];
 
 /// The KPIs a single run's table leaves out (`summary.json` and the replications' table hold them).
-const RUN_LEFT_OUT: [&str; 4] = ["callbacks_scheduled", "callbacks_kept", "callbacks_missed", "net_value"];
+const RUN_LEFT_OUT: [&str; 4] = crate::sim::kpi::LEFT_OUT_OF_RUN_TABLE;
 
 /// The label and value of a line of KPIs in run summary `s` whose costs are in `currency`.
 fn kpi_line(names: &[&str], s: &Summary, currency: &str) -> (String, String) {

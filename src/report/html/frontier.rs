@@ -347,14 +347,14 @@ fn chart(points: &[FrontierPoint], agents: &str, pacers: &[String], limit: Optio
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn a_frontier_is_recognised_by_columns_of_its_header_and_a_sweep_is_not() {
         assert!(ITS_OWN.iter().all(|c| crate::report::FRONTIER_HEADER.contains(c)));
         assert!(is_frontier(&crate::report::FRONTIER_HEADER.join(",")));
         assert!(!is_frontier("point,dialer.agents,replications,cost_currency,abandon_rate_mean,abandon_rate_ci"));
     }
-
-    use super::*;
 
     fn point(target: f64, abandon: f64, occupancy: f64, compliant: bool) -> FrontierPoint {
         let e = |m: f64| Est { mean: m, lo: m - 0.02, hi: m + 0.02 };

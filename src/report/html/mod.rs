@@ -1,7 +1,9 @@
 //! The HTML report's content: what it shows, read from the files a run, replications, a sweep, a frontier or a
 //! comparison write (by header, never by column position), or taken from the typed results still in memory
 //! (`Report::add_run` and its siblings: no file is written and parsed back). Both ways give the same section
-//! (`tests.rs` checks it), so a report of a folder and one made by `--report` show the same thing.
+//! (`tests.rs` checks it), so a report of a folder and one made by `--report` show the same thing; the one
+//! difference is the precision of the day profile's dial level and occupancy, which `intervals.csv` rounds to
+//! 3 and 4 decimals and a run in memory keeps whole.
 //!
 //! This module gathers; `page.rs` lays out the page and `svg.rs` draws the charts (inline SVG, no script, no
 //! network). Nothing here prints.
@@ -249,7 +251,9 @@ impl Report {
 
     /// Adds a frontier still in memory; `scenario` is the scenario of its first point (for the page's facts).
     pub fn add_frontier(&mut self, result: &FrontierResult, scenario: Option<&Scenario>) {
-        let ctx = Context::in_memory("frontier".into(), scenario, result.seed);
+        let mut ctx = Context::in_memory("frontier".into(), scenario, result.seed);
+        // The frontier shows no costs, and frontier.csv records no currency.
+        ctx.currency = None;
         self.sections.push(frontier::of(ctx, result));
     }
 

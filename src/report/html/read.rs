@@ -201,7 +201,9 @@ pub(super) fn sweep(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
     if reps <= point + 1 {
         return Err(Error::input(name, Some(1), "no varied parameter between 'point' and 'replications'"));
     }
-    let keys: Vec<String> = csv.header[point + 1..reps].to_vec();
+    // Keys, values and the currency as they were before `csv_cell` guarded a formula-looking one.
+    let value = |cell: &String| crate::foundation::text::csv_value(cell).to_string();
+    let keys: Vec<String> = csv.header[point + 1..reps].iter().map(value).collect();
     let kpis: Vec<(String, usize, usize)> = csv
         .header
         .iter()
@@ -215,7 +217,7 @@ pub(super) fn sweep(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
         .rows
         .iter()
         .map(|r| SweepPoint {
-            values: r[point + 1..reps].to_vec(),
+            values: r[point + 1..reps].iter().map(value).collect(),
             kpis: kpis.iter().map(|(k, m, c)| (k.clone(), Est::around(num(&r[*m]), num(&r[*c])))).collect(),
         })
         .collect();
@@ -226,7 +228,7 @@ pub(super) fn sweep(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
     if let Some(c) = csv.col("cost_currency") {
         let first = csv.rows.first().map(|r| r[c].clone());
         if csv.rows.iter().all(|r| Some(&r[c]) == first.as_ref()) {
-            ctx.currency = first;
+            ctx.currency = first.as_ref().map(value);
         }
     }
     Ok(Section::Sweep { ctx, keys, replications, points })
@@ -249,7 +251,8 @@ pub(super) fn compare(ctx: Context, bytes: &[u8], name: &str) -> Result<Section>
     // The currency of both sides' costs (a comparison written before dialsim recorded it has no such column).
     let mut ctx = ctx;
     if let Some(c) = csv.col("cost_currency") {
-        ctx.currency = csv.rows.first().map(|r| r[c].clone()).filter(|c| !c.is_empty()).or(ctx.currency);
+        let currency = csv.rows.first().map(|r| crate::foundation::text::csv_value(&r[c]).to_string());
+        ctx.currency = currency.filter(|c| !c.is_empty()).or(ctx.currency);
     }
     Ok(Section::Compare { ctx, a: "A".into(), b: "B".into(), differences: Vec::new(), rows })
 }

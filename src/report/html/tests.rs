@@ -32,35 +32,76 @@ fn short() -> Scenario {
     Scenario::parse("default", crate::DEFAULT_SCENARIO, &["run.day_hours=1".into()]).unwrap()
 }
 
+use crate::analysis::FrontierResult;
+
 #[test]
 fn a_run_in_memory_is_the_run_its_summary_and_intervals_give() {
-    let campaign = Campaign::new(short()).unwrap();
-    let run = campaign.run(5, false);
-    let mut report = Report::new();
-    report.add_run(campaign.scenario(), &run);
-    let r = RunReport { scenario: campaign.scenario(), run: &run };
-    let read =
-        read::run(Context::default(), &SummaryJson.to_bytes(&r), Some(&IntervalsCsv.to_bytes(&r)), None, "s").unwrap();
-    let (Section::Run { kpis: a, intervals: ia, verdict: va, .. }, Section::Run { kpis: b, intervals: ib, .. }) =
-        (&report.sections[0], &read)
-    else {
-        panic!("two run sections");
-    };
-    assert!(a.len() > 20 && ia.len() >= 4, "the run has KPIs and a profile: {} and {}", a.len(), ia.len());
-    // Every KPI exactly (summary.json keeps every digit), the same ones (a ratio of nothing in neither).
-    assert_eq!(a, b);
-    assert_eq!(va, &Verdict::Summary(run.summary.compliance.violations as f64));
-    // intervals.csv rounds the dial level to 3 decimals and the occupancy to 4; the counts are exact.
-    assert_eq!(ia.len(), ib.len());
-    for (x, y) in ia.iter().zip(ib) {
-        assert_eq!((&x.start, x.dials, x.human_answers, x.connects), (&y.start, y.dials, y.human_answers, y.connects));
-        assert_eq!((x.drops, x.machine_drops), (y.drops, y.machine_drops));
-        assert!(
-            (x.dial_level - y.dial_level).abs() <= 5e-4 && (x.occupancy - y.occupancy).abs() <= 5e-5,
-            "{x:?} {y:?}"
-        );
+    // The default day, and one where nobody gives a name: no consents, so a cost per consent of nothing.
+    for set in [vec![], vec!["compliance.give_name=0".to_string()]] {
+        let set = [vec!["run.day_hours=1".to_string()], set].concat();
+        let campaign = Campaign::new(Scenario::parse("default", crate::DEFAULT_SCENARIO, &set).unwrap()).unwrap();
+        let run = campaign.run(5, false);
+        let mut report = Report::new();
+        report.add_run(campaign.scenario(), &run);
+        let r = RunReport { scenario: campaign.scenario(), run: &run };
+        let (json, intervals) = (SummaryJson.to_bytes(&r), IntervalsCsv.to_bytes(&r));
+        let read = read::run(Context::default(), &json, Some(&intervals), None, "s").unwrap();
+        let (
+            Section::Run { kpis: a, intervals: ia, verdict: va, .. },
+            Section::Run { kpis: b, intervals: ib, verdict: vb, .. },
+        ) = (&report.sections[0], &read)
+        else {
+            panic!("two run sections");
+        };
+        assert!(a.len() > 20 && ia.len() >= 4, "the run has KPIs and a profile: {} and {}", a.len(), ia.len());
+        // Every KPI exactly (summary.json keeps every digit), the same ones (a ratio of nothing in neither).
+        assert_eq!(a, b, "{set:?}");
+        assert_eq!(va, vb);
+        assert_eq!(va, &Verdict::Summary(run.summary.compliance.violations as f64));
+        // intervals.csv rounds the dial level to 3 decimals and the occupancy to 4; the counts are exact.
+        assert_eq!(ia.len(), ib.len());
+        for (x, y) in ia.iter().zip(ib) {
+            assert_eq!(
+                (&x.start, x.dials, x.human_answers, x.connects),
+                (&y.start, y.dials, y.human_answers, y.connects)
+            );
+            assert_eq!((x.drops, x.machine_drops), (y.drops, y.machine_drops));
+            assert!(
+                (x.dial_level - y.dial_level).abs() <= 5e-4 && (x.occupancy - y.occupancy).abs() <= 5e-5,
+                "{x:?} {y:?}"
+            );
+        }
+        assert_eq!(context(&report.sections[0]), context(&read));
     }
-    assert_eq!(context(&report.sections[0]), context(&read));
+}
+
+#[test]
+fn an_empty_sweep_and_frontier_in_memory_are_what_their_files_give() {
+    let sweep =
+        crate::analysis::SweepResult { keys: vec!["dialer.agents".into()], seed: 1, replications: 2, rows: vec![] };
+    let frontier = FrontierResult { seed: 1, replications: 2, rows: vec![] };
+    let mut report = Report::new();
+    report.add_sweep(&sweep, None);
+    report.add_frontier(&frontier, None);
+    let read = [
+        read::sweep(Context::default(), &SweepCsv.to_bytes(&sweep), "sweep.csv").unwrap(),
+        frontier::read(Context::default(), &FrontierCsv.to_bytes(&frontier), "frontier.csv").unwrap(),
+    ];
+    for (memory, file) in report.sections.iter().zip(&read) {
+        assert_eq!(content(memory), content(file));
+        assert_eq!(context(memory).1, context(file).1);
+    }
+}
+
+#[test]
+fn a_value_csv_cell_guarded_as_a_formula_reads_back_as_it_was() {
+    let text = "point,run.name,replications,cost_currency,dials_mean,dials_ci\n0,'-x,2,'=EUR,5,1\n";
+    let Section::Sweep { ctx, points, .. } = read::sweep(Context::default(), text.as_bytes(), "sweep.csv").unwrap()
+    else {
+        panic!("a sweep");
+    };
+    assert_eq!(points[0].values, ["-x"]);
+    assert_eq!(ctx.currency.as_deref(), Some("=EUR"));
 }
 
 #[test]
@@ -85,7 +126,7 @@ fn replications_a_sweep_a_frontier_and_a_comparison_in_memory_are_what_their_fil
     let mut report = Report::new();
     report.add_replications(&reps);
     report.add_sweep(&sweep, Some(campaign.scenario()));
-    report.add_frontier(&frontier, None);
+    report.add_frontier(&frontier, Some(campaign.scenario()));
     report.add_comparison(("a", campaign.scenario()), ("b", other.scenario()), &comparison);
     let ctx = Context::default;
     let read = [

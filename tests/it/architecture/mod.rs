@@ -515,8 +515,8 @@ fn the_report_builds_sections_from_typed_results_not_from_its_own_files() {
 /// A list of KPIs a view shows by default (the report's headline, a sweep's charts, what a ranking shows beside
 /// its KPI, what the abandonment limit bounds) is kept in the registry (`sim/kpi.rs`), not in the view: an array
 /// of two or more KPI names and nothing else appears nowhere else in the library (a file's column names, which
-/// include others, are no such list). The run table's layout is the one exception:
-/// it places every KPI of the registry (its unit tests check that none is missed).
+/// include others, are no such list). The lines of the run table's layout (`Line::Kpis(&[...])`) are the one
+/// exception: together they place every KPI of the registry (its unit tests check that none is missed).
 #[test]
 fn lists_of_kpis_live_in_the_registry_only() {
     let kpis: BTreeSet<&str> = dialsim::sim::kpi::names().collect();
@@ -525,11 +525,14 @@ fn lists_of_kpis_live_in_the_registry_only() {
     let mut found = Vec::new();
     for f in rust_files(&src()) {
         let rel = f.strip_prefix(src()).unwrap().to_string_lossy().replace('\\', "/");
-        if rel == "sim/kpi.rs" || rel == "report/export/table.rs" || rel.ends_with("tests.rs") {
+        if rel == "sim/kpi.rs" || rel.ends_with("tests.rs") {
             continue;
         }
         let code = code_of(&std::fs::read_to_string(&f).unwrap());
         for m in array.find_iter(&code) {
+            if rel == "report/export/table.rs" && code[..m.start()].ends_with("Line::Kpis(&") {
+                continue;
+            }
             let names: Vec<String> = literal.captures_iter(m.as_str()).map(|c| c[1].to_string()).collect();
             if names.len() >= 2 && names.iter().all(|n| kpis.contains(n.as_str())) {
                 found.push(format!("{rel}: {}", m.as_str().split_whitespace().collect::<Vec<_>>().join(" ")));
@@ -546,15 +549,18 @@ fn lists_of_kpis_live_in_the_registry_only() {
 /// `CompareJob::write_to`); the front end picks the form and the stream.
 #[test]
 fn the_jobs_hand_the_command_line_no_output_format() {
-    let jobs = std::fs::read_to_string(src().join("jobs/mod.rs")).unwrap();
-    let code = code_of(&jobs).replace('\n', " ");
     let reexport = regex::Regex::new(r"pub use crate::report::(\{[^}]*\}|[A-Za-z_]+)").unwrap();
     let mut names: Vec<String> = Vec::new();
-    for c in reexport.captures_iter(&code) {
-        names.extend(c[1].trim_matches(|ch| ch == '{' || ch == '}').split(',').map(|n| n.trim().to_string()));
+    // Every file of `jobs`: a submodule's `pub use` reaches the command line through the module's own.
+    let files = rust_files(&src().join("jobs"));
+    assert!(files.iter().any(|f| f.ends_with("jobs/mod.rs")), "the jobs' files were found");
+    for f in files {
+        let code = code_of(&std::fs::read_to_string(&f).unwrap()).replace('\n', " ");
+        for c in reexport.captures_iter(&code) {
+            names.extend(c[1].trim_matches(|ch| ch == '{' || ch == '}').split(',').map(|n| n.trim().to_string()));
+        }
     }
     names.retain(|n| !n.is_empty());
-    assert!(jobs.contains("pub use crate::report::"), "jobs/mod.rs was read");
     assert_eq!(names, ["Report"], "jobs re-exports parts of the report beyond the report job's content type");
 }
 
@@ -564,7 +570,7 @@ fn an_idea_is_implemented_once() {
     for name in ["edit_distance", "easter_sunday", "public_holidays"] {
         let defined: Vec<String> = rust_files(&src())
             .into_iter()
-            .filter(|f| std::fs::read_to_string(f).unwrap().contains(&format!("fn {name}(")))
+            .filter(|f| code_of(&std::fs::read_to_string(f).unwrap()).contains(&format!("fn {name}(")))
             .map(|f| f.strip_prefix(src()).unwrap().display().to_string())
             .collect();
         assert_eq!(defined.len(), 1, "fn {name} is defined in {defined:?}");
