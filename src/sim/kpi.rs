@@ -175,7 +175,7 @@ pub const KPIS: &[Kpi] = &[
 ];
 
 /// The KPIs the HTML report shows as cards and charts a sweep by, in that order, unless it is given its own
-/// ([`crate::report::Report::show_kpis`]).
+/// (the report's `show_kpis`).
 pub const HEADLINE: [&str; 10] = [
     "abandon_rate",
     "abandon_rate_max_day",
