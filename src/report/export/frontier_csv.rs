@@ -73,7 +73,7 @@ pub(crate) const FRONTIER_COLUMNS: [FrontierColumn; 17] = {
     ]
 };
 
-/// The names of [`FRONTIER_COLUMNS`], in order: the header of `frontier.csv`.
+/// The names of the columns of `frontier.csv`, in order: its header.
 pub const FRONTIER_HEADER: [&str; FRONTIER_COLUMNS.len()] = {
     let mut header = [""; FRONTIER_COLUMNS.len()];
     let mut i = 0;
