@@ -274,7 +274,7 @@ fn row_text(row: &ListRow) -> String {
 impl ListManifest {
     /// Reads the list file `list_at` from `input` to its end and checks that it is the list this manifest, read
     /// from `manifest_at`, describes; returns what the file holds. With `list`, the list rebuilt from the
-    /// manifest's generation ([`Generation::order`]), every row is checked against the recorded order too:
+    /// manifest's generation ([`super::Generation::order`]), every row is checked against the recorded order too:
     /// each number is on it, at a position after the one before, in the recorded shard from the recorded
     /// start, and up to the recorded last position, which an unscrubbed list ends on. Refused, with what
     /// differs: bytes other than those recorded (a list edited, truncated or replaced), and rows or a last row

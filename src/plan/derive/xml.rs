@@ -41,7 +41,7 @@ pub struct Territory {
     pub country_code: u16,
     /// National (trunk) prefix, when the territory has one.
     pub national_prefix: Option<String>,
-    /// The descriptors present, by type name (one of [`DESCRIPTORS`]).
+    /// The descriptors present, by type name (one of the `DESCRIPTORS` this module reads).
     pub descriptors: Vec<(&'static str, Descriptor)>,
     /// Line of the `<territory>` element.
     pub line: u64,
