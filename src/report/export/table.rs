@@ -14,7 +14,7 @@ use crate::analysis::{Comparison, Replications};
 pub struct Table;
 
 use crate::sim::Summary;
-use crate::sim::kpi::{Kpi, Unit, num};
+use crate::sim::kpi::{Kpi, LEFT_OUT_OF_RUN_TABLE, Unit, num};
 
 /// The value of KPI `kpi` as the registry writes it (a percentage for a rate, else a number).
 fn kpi_value(kpi: &str, x: f64) -> String {
@@ -35,7 +35,7 @@ fn always(_: &Summary) -> bool {
     true
 }
 
-/// The run's table, in order. Every KPI of the registry is on a line here or in [`RUN_LEFT_OUT`]; one on
+/// The run's table, in order. Every KPI of the registry is on a line here or in [`LEFT_OUT_OF_RUN_TABLE`]; one on
 /// neither (a KPI added to the registry alone) is listed after these lines with its label.
 const RUN_LINES: &[Line] = &[
     Line::Fact("scenario", |r| r.scenario.run.name.clone()),
@@ -78,9 +78,6 @@ const RUN_LINES: &[Line] = &[
     Line::Kpis(&["events"], always),
 ];
 
-/// The KPIs a single run's table leaves out (`summary.json` and the replications' table hold them).
-const RUN_LEFT_OUT: [&str; 4] = crate::sim::kpi::LEFT_OUT_OF_RUN_TABLE;
-
 /// The label and value of a line of KPIs in run summary `s` whose costs are in `currency`.
 fn kpi_line(names: &[&str], s: &Summary, currency: &str) -> (String, String) {
     let kpis: Vec<&Kpi> = names.iter().filter_map(|n| crate::sim::kpi::find(n)).collect();
@@ -104,7 +101,7 @@ impl Export<RunReport<'_>> for Table {
         }
         // A KPI no line places is listed after them, so a new KPI shows without a change here.
         let placed = |k: &&Kpi| RUN_LINES.iter().any(|l| matches!(l, Line::Kpis(n, _) if n.contains(&k.name)));
-        for k in crate::sim::kpi::KPIS.iter().filter(|k| !placed(k) && !RUN_LEFT_OUT.contains(&k.name)) {
+        for k in crate::sim::kpi::KPIS.iter().filter(|k| !placed(k) && !LEFT_OUT_OF_RUN_TABLE.contains(&k.name)) {
             lines.push(kpi_line(&[k.name], s, &s.costs.cost_currency));
         }
         let width = lines.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0).max(34);
@@ -177,7 +174,7 @@ mod tests {
             Line::Kpis(names, _) => names.to_vec(),
             Line::Fact(..) => Vec::new(),
         });
-        for k in placed.chain(RUN_LEFT_OUT) {
+        for k in placed.chain(LEFT_OUT_OF_RUN_TABLE) {
             assert!(crate::sim::kpi::find(k).is_some(), "{k} is not a KPI of the registry");
         }
     }
@@ -195,7 +192,7 @@ mod tests {
             RUN_LINES.iter().any(|l| matches!(l, Line::Kpis(n, shown) if n.contains(&k.name) && !shown(&run.summary)))
         };
         assert!(crate::sim::kpi::find("screened").is_some_and(|k| hidden(&k)), "no HLR look-ups: their line is hidden");
-        for k in crate::sim::kpi::KPIS.iter().filter(|k| !RUN_LEFT_OUT.contains(&k.name) && !hidden(k)) {
+        for k in crate::sim::kpi::KPIS.iter().filter(|k| !LEFT_OUT_OF_RUN_TABLE.contains(&k.name) && !hidden(k)) {
             let line =
                 text.lines().find(|l| l.contains(k.label)).unwrap_or_else(|| panic!("no '{}' in\n{text}", k.label));
             assert!(line.contains(&k.text(k.of(&run.summary))), "{}: {line}", k.name);

@@ -2,7 +2,7 @@
 //! of a folder and the report made by `--report` show the same thing.
 
 use super::*;
-use crate::analysis::{Frontier, FrontierGrid, Sweep, compare as run_compare, no_progress, replicate};
+use crate::analysis::{Frontier, FrontierGrid, FrontierResult, Sweep, compare as run_compare, no_progress, replicate};
 use crate::report::{CompareCsv, Export, FrontierCsv, IntervalsCsv, RunReport, SummaryJson, SweepCsv};
 use crate::sim::Campaign;
 
@@ -31,8 +31,6 @@ fn context(s: &Section) -> (Option<u64>, Option<String>, bool) {
 fn short() -> Scenario {
     Scenario::parse("default", crate::DEFAULT_SCENARIO, &["run.day_hours=1".into()]).unwrap()
 }
-
-use crate::analysis::FrontierResult;
 
 #[test]
 fn a_run_in_memory_is_the_run_its_summary_and_intervals_give() {
