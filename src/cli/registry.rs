@@ -132,13 +132,13 @@ pub fn run(args: RegistryArgs) -> Result<i32> {
             let s = job.status(a.on)?;
             let (day, s) = (s.day, s.status);
             if a.json {
-                println!("{}", serde_json::to_string_pretty(&s)?);
+                out!("{}", serde_json::to_string_pretty(&s)?);
             } else {
-                println!("registry {} (schema version {})", s.location, s.schema_version);
+                out!("registry {} (schema version {})", s.location, s.schema_version);
                 for (table, n) in &s.counts {
-                    println!("  {table:<16} {n:>12}");
+                    out!("  {table:<16} {n:>12}");
                 }
-                println!("  distinct numbers suppressed: {}", s.suppressed_numbers);
+                out!("  distinct numbers suppressed: {}", s.suppressed_numbers);
                 for g in &s.registers {
                     let verdict = match g.fresh {
                         Some(true) => "fresh",
@@ -146,20 +146,20 @@ pub fn run(args: RegistryArgs) -> Result<i32> {
                         None => "no regime names it",
                     };
                     let age = g.age_days.map_or("?".into(), |d| d.to_string());
-                    println!("  register {} of {}: {age} days old on {day} — {verdict} ({})", g.name, g.date, g.limit);
+                    out!("  register {} of {}: {age} days old on {day} — {verdict} ({})", g.name, g.date, g.limit);
                 }
                 for k in &s.known {
-                    println!("  known database {} ({} numbers, sha256 {})", k.info.name, k.info.rows, k.info.sha256);
+                    out!("  known database {} ({} numbers, sha256 {})", k.info.name, k.info.rows, k.info.sha256);
                 }
             }
         }
         RegistryCommand::Access(a) => {
             let held = job.access(&a.number, &a.plan)?;
-            println!("{}", serde_json::to_string_pretty(&held)?);
+            out!("{}", serde_json::to_string_pretty(&held)?);
         }
         RegistryCommand::Erase(a) => {
             let erased = job.erase(&a.number, &a.plan)?;
-            println!("{}", serde_json::to_string_pretty(&erased.document())?);
+            out!("{}", serde_json::to_string_pretty(&erased.document())?);
         }
         RegistryCommand::Export(a) => {
             let n = job.export(&a.out)?;

@@ -151,7 +151,7 @@ fn series(args: &SimulateArgs, n: u32) -> Result<i32> {
             );
         }
     })?;
-    print!("{}", series.csv);
+    print(|out| out.write_all(series.csv.as_bytes()))?;
     note!(
         "dialsim: {n} campaigns {every} days apart against {registry}: series.csv and campaign-01 … in {}",
         dir.display()

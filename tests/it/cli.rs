@@ -139,6 +139,67 @@ fn a_closed_pipe_ends_quietly_with_status_0() {
     assert!(!stderr.contains("error") && !stderr.contains("panicked"), "{stderr}");
 }
 
+/// Runs `dialsim args` in `dir` with its stdout a pipe whose reading end is already closed.
+fn into_a_closed_pipe(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(assert_cmd::cargo::cargo_bin("dialsim"))
+        .current_dir(dir)
+        .args(args)
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn every_command_that_prints_ends_quietly_with_status_0_into_a_closed_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert_eq!(dialsim(d, &["registry", "init"]).status.code(), Some(0));
+    for args in [
+        vec!["registry", "status"],
+        vec!["registry", "status", "--json"],
+        vec!["registry", "access", "+420601123456"],
+        vec!["registry", "erase", "+420601123456"],
+        vec!["plan", "list"],
+        vec!["keys"],
+        vec!["law", "cz"],
+        vec!["generate", "-n", "10", "--seed", "1"],
+    ] {
+        let (code, stderr) = into_a_closed_pipe(d, &args);
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked") && !stderr.contains("error"), "{args:?}: {stderr}");
+    }
+}
+
+/// `println!` and `print!` panic when stdout is a closed pipe; the command line writes through `out!` and
+/// `print`, which end the command quietly (`simulate --campaigns`'s series.csv went through `print!`).
+#[test]
+fn the_command_line_prints_nothing_through_print_macros() {
+    let cli = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli");
+    let mut files = vec![];
+    let mut dirs = vec![cli];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() { dirs.push(p) } else { files.push(p) }
+        }
+    }
+    assert!(files.len() > 10, "{files:?}");
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap();
+            for m in ["println!(", "print!("] {
+                let bare = code.match_indices(m).any(|(at, _)| !code[..at].ends_with('e'));
+                assert!(!bare, "{}:{}: {m} panics on a closed pipe: use out! or print", file.display(), i + 1);
+            }
+        }
+    }
+}
+
 #[test]
 fn plan_list_and_show_report_sizes() {
     let dir = tempfile::tempdir().unwrap();
