@@ -96,25 +96,24 @@ fn range(from: &str, rest: &str) -> std::result::Result<Vec<String>, String> {
     if b < a {
         return Err(format!("range {from}..{to}:{step}: {to} is below {from}"));
     }
-    let decimals = |s: &str| s.split_once('.').map_or(0, |(_, f)| f.len());
+    if (b - a) / d >= MAX_RANGE_VALUES as f64 {
+        return Err(format!("range {from}..{to}:{step} gives more than {MAX_RANGE_VALUES} values"));
+    }
     let places = decimals(from).max(decimals(step));
     // Counted in integers of the last decimal place of any end or the step, so 0.01..0.03:0.01 has its 3 points
     // and 10..30:7 is seen not to land on 30.
-    let scale = 10f64.powi(places.max(decimals(to)).min(15) as i32);
+    let scale = 10f64.powi(places.max(decimals(to)).min(MAX_PLACES) as i32);
     let (units_a, units_b, units_d) = ((a * scale).round(), (b * scale).round(), (d * scale).round());
     if units_d < 1.0 {
-        return Err(format!("range {from}..{to}:{step}: the step must be above 0"));
+        return Err(format!("range {from}..{to}:{step}: the step is finer than {MAX_PLACES} decimal places"));
     }
     let steps = ((units_b - units_a) / units_d).floor();
-    if steps + 1.0 > MAX_RANGE_VALUES as f64 {
-        return Err(format!("range {from}..{to}:{step} gives more than {MAX_RANGE_VALUES} values"));
-    }
     // Both ends are included, so a step that jumps over the end is refused rather than silently dropping it.
     if (units_b - units_a) % units_d != 0.0 {
         let all = places.max(decimals(to));
         let show = |units: f64| {
             let x = units / scale;
-            if all == 0 { format!("{}", x.round() as i64) } else { format!("{x:.all$}") }
+            if all == 0 { format!("{x:.0}") } else { format!("{x:.all$}") }
         };
         let below = units_a + steps * units_d;
         let mut tries =
@@ -133,9 +132,21 @@ fn range(from: &str, rest: &str) -> std::result::Result<Vec<String>, String> {
     Ok((0..=steps as usize)
         .map(|i| {
             let x = a + i as f64 * d;
-            if places == 0 { format!("{}", x.round() as i64) } else { format!("{x:.places$}") }
+            if places == 0 { format!("{x:.0}") } else { format!("{x:.places$}") }
         })
         .collect())
+}
+
+/// Decimal places a range's number is counted in.
+const MAX_PLACES: usize = 15;
+
+/// The decimal places a number is written with: those after its point, plus its exponent's (`1e-3` and `0.5e-2`
+/// have 3, `2.5e1` none).
+fn decimals(s: &str) -> usize {
+    let (mantissa, exponent) = s.split_once(['e', 'E']).unwrap_or((s, "0"));
+    let after_point = mantissa.split_once('.').map_or(0, |(_, f)| f.len());
+    let exponent = exponent.parse::<i64>().unwrap_or(0);
+    usize::try_from((after_point as i64).saturating_sub(exponent)).unwrap_or(0)
 }
 
 /// The divisor of `span` nearest to `step` (both whole numbers of units), looked for a little way either side.

@@ -204,9 +204,18 @@ fn a_range_whose_step_misses_its_end_is_refused_with_the_nearest_ranges_that_lan
         ("k=0.01..0.03:0.01", vec!["0.01", "0.02", "0.03"]),
         ("k=1..2:0.25", vec!["1.00", "1.25", "1.50", "1.75", "2.00"]),
         ("k=5..5:1", vec!["5"]),
+        // Numbers in exponent notation count their exponent's places (the step 1e-3 was refused as "not above 0").
+        ("k=0.01..0.02:5e-3", vec!["0.010", "0.015", "0.020"]),
+        ("k=1e-2..2e-2:1e-2", vec!["0.01", "0.02"]),
+        ("k=10..30:1e1", vec!["10", "20", "30"]),
     ] {
         assert_eq!(text.parse::<Vary>().unwrap().values, values, "{text}");
     }
+    // A step too fine for the range is refused for its count, not as "not above 0".
+    let err = "k=0.01..0.02:1e-300".parse::<Vary>().unwrap_err();
+    assert!(err.contains("gives more than 10000 values"), "{err}");
+    let err = "k=0.01..0.02:1e-3".parse::<Vary>().unwrap();
+    assert_eq!(err.values.len(), 11);
 }
 
 /// The cells of a line of the ranked table: columns stand two or more spaces apart.
