@@ -12,33 +12,23 @@ pub(super) fn line_of(text: &str, at: usize) -> u64 {
     text[..at.min(text.len())].bytes().filter(|&b| b == b'\n').count() as u64 + 1
 }
 
-/// The line that sets `section.key` (or the `[section]` header, or None).
+/// The line that sets `path` (`section.key`, or a field of an inline table such as
+/// `population.answer_delay.mean`), else the line of its nearest ancestor the file writes (the `[section]`
+/// header, an inline table, an array of tables), else None. Read from the parser's spans, so dotted keys and
+/// inline tables are found as well as `key = value` lines.
 pub(super) fn find_key(text: &str, path: &str) -> Option<u64> {
-    let (section, key) = path.rsplit_once('.').unwrap_or(("", path));
-    let mut current = String::new();
-    let mut header = None;
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        // A header may carry a comment after it: `[population.mobile]  # cz`.
-        if let Some(name) = line.strip_prefix('[').and_then(|l| l.split_once(']')).map(|(n, _)| n) {
-            current = name.trim().to_string();
-            if current == path {
-                // The path is a section of its own (a check over the whole section).
-                return Some(i as u64 + 1);
-            }
-            if current == section {
-                header = Some(i as u64 + 1);
-            }
-            continue;
-        }
-        if current == section
-            && let Some((k, _)) = line.split_once('=')
-            && k.trim() == key
-        {
-            return Some(i as u64 + 1);
+    let root = toml::de::DeTable::parse(text).ok()?;
+    let mut table = root.get_ref();
+    let mut at = None;
+    for part in path.split('.') {
+        let Some((key, value)) = table.iter().find(|(k, _)| k.get_ref() == part) else { break };
+        at = Some(key.span().start);
+        match value.get_ref() {
+            toml::de::DeValue::Table(inner) => table = inner,
+            _ => break,
         }
     }
-    header
+    at.map(|at| line_of(text, at))
 }
 
 /// `compliance.referral` is the older name of `referrals.share` (bench-day.toml, frozen, still says it): read,

@@ -188,6 +188,21 @@ fn two_scenarios_with_one_seed_meet_the_same_people() {
 }
 
 #[test]
+fn a_value_inside_an_inline_table_or_a_dotted_key_is_named_with_its_line_and_shown_compactly() {
+    let error = |text: &str| dialsim::Scenario::parse("s.toml", text, &[]).unwrap_err().to_string();
+    // An inline table: the line was missing (`s.toml: population…`).
+    let e =
+        error("[run]\nname = \"x\"\n[population]\nanswer_delay = { dist = \"lognormal\", mean = 1e300, cv = 0.5 }\n");
+    assert!(e.starts_with("s.toml:4: population.answer_delay.mean = 1e300 is out of range (0.001 to 600)"), "{e}");
+    // A dotted key inside its section.
+    let e = error("[population]\nbusy = 0.04\nanswer_delay.dist = \"exponential\"\nanswer_delay.mean = 0\n");
+    assert!(e.starts_with("s.toml:4: population.answer_delay.mean = 0 is out of range"), "{e}");
+    // A huge value is shown in exponent notation, not as its 309 digits.
+    let e = error("[run]\nday_hours = 1e308\n");
+    assert!(e.starts_with("s.toml:2: run.day_hours = 1e308 is out of range (0.1 to 24)"), "{e}");
+}
+
+#[test]
 fn scenario_errors_name_the_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
