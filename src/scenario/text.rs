@@ -109,7 +109,10 @@ pub(super) fn plain_message(message: &str, key: Option<&str>) -> String {
         let rust = rust.trim();
         let word = rust.split_whitespace().next().unwrap_or("");
         match word {
-            "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number (0 or more)".into(),
+            "u8" => format!("a whole number from 0 to {}", u8::MAX),
+            "u16" => format!("a whole number from 0 to {}", u16::MAX),
+            "u32" => format!("a whole number from 0 to {}", u32::MAX),
+            "u64" | "usize" => format!("a whole number from 0 to {}", u64::MAX),
             "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".into(),
             "f32" | "f64" => "a number".into(),
             "struct" | "a" if rust.starts_with("struct") || rust == "a map" => "a table of settings".into(),

@@ -197,6 +197,9 @@ fn a_value_inside_an_inline_table_or_a_dotted_key_is_named_with_its_line_and_sho
     // A dotted key inside its section.
     let e = error("[population]\nbusy = 0.04\nanswer_delay.dist = \"exponential\"\nanswer_delay.mean = 0\n");
     assert!(e.starts_with("s.toml:4: population.answer_delay.mean = 0 is out of range"), "{e}");
+    // A whole number too large for its key says the largest it may be (it said "0 or more").
+    let e = error("[dialer]\nagents = 4294967296\n");
+    assert!(e.contains("s.toml:2:") && e.contains("a whole number from 0 to 4294967295"), "{e}");
     // A huge value is shown in exponent notation, not as its 309 digits.
     let e = error("[run]\nday_hours = 1e308\n");
     assert!(e.starts_with("s.toml:2: run.day_hours = 1e308 is out of range (0.1 to 24)"), "{e}");
