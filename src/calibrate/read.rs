@@ -352,6 +352,9 @@ pub fn read_log(name: &str, input: impl Read, normalizer: &Normalizer) -> Result
     if first.starts_with("\u{feff}".as_bytes()) {
         first.drain(..3);
     }
+    if first.is_empty() {
+        return Err(at(1, "the log is empty: no header and no attempts".into()));
+    }
     let delimiter = if first.contains(&b'\t') { b'\t' } else { b',' };
     let line = first.strip_suffix(b"\n").unwrap_or(&first);
     // Split as an INTO OUTFILE row (escapes, enclosed strings): a header holds neither.

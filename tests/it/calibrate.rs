@@ -143,6 +143,9 @@ fn bad_logs_are_refused_with_file_and_line() {
         (format!("{head}{row}1,+420601000002\n"), "log.csv:3:"),
         ("a,b\n1,2\n".to_string(), "log.csv:1: neither dialsim's calls.csv"),
         (head.to_string(), "log.csv: the log holds no attempts"),
+        // An empty file (or a byte-order mark alone) was told "the first line has 1 comma-separated cells".
+        (String::new(), "log.csv:1: the log is empty: no header and no attempts"),
+        ("\u{feff}".to_string(), "log.csv:1: the log is empty"),
         (
             format!("{}{}", head.replace("referral_of\n", "referral_of,amd\n"), row.replace(",\n", ",,maybe\n")),
             "log.csv:2: amd `maybe` is neither on nor off",
