@@ -30,6 +30,7 @@ pub fn run(args: ReportArgs) -> Result<i32> {
         job.add_path(input)?;
     }
     let path = job.write()?;
-    note!("dialsim: wrote {} ({} inputs)", path.display(), args.inputs.len());
+    let n = args.inputs.len();
+    note!("dialsim: wrote {} ({n} input{})", path.display(), if n == 1 { "" } else { "s" });
     Ok(0)
 }

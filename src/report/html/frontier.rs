@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::charts::pct;
 use super::page::{esc, facts, foldable};
-use super::read::{Csv, num};
+use super::read::Csv;
 use super::svg::{Axes, COLORS, Entry, Frame, LEGEND_ROW, Scale, Svg, legend, legend_rows, nice, percent_ticks};
 use super::{Context, Est, Section};
 use crate::analysis::FrontierResult;
@@ -55,16 +55,17 @@ pub(super) fn read(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
     };
     let (abandon, occupancy, contacts) =
         (estimate("abandon_rate")?, estimate("occupancy")?, estimate("contacts_per_agent_hour")?);
-    let est = |r: &[String], [m, l, h]: [usize; 3]| Est { mean: num(&r[m]), lo: num(&r[l]), hi: num(&r[h]) };
     let mut points = Vec::new();
-    for (line, r) in csv.rows.iter().enumerate() {
+    for (i, r) in csv.rows.iter().enumerate() {
+        let num = |col: usize| csv.num(i, col);
+        let est = |[m, l, h]: [usize; 3]| -> Result<Est> { Ok(Est { mean: num(m)?, lo: num(l)?, hi: num(h)? }) };
         let compliant = match r[compliant].as_str() {
             "true" => true,
             "false" => false,
             other => {
                 return Err(Error::input(
                     name,
-                    Some(line as u64 + 2),
+                    Some(csv.line(i)),
                     format!("compliant is '{other}', not true or false"),
                 ));
             }
@@ -72,13 +73,13 @@ pub(super) fn read(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
         points.push(FrontierPoint {
             pacer: r[pacer].clone(),
             agents: r[agents].clone(),
-            target: num(&r[target]),
+            target: num(target)?,
             compliant,
-            limit: num(&r[limit]),
-            abandon: est(r, abandon),
-            worst_day: num(&r[worst_day]),
-            occupancy: est(r, occupancy),
-            contacts: est(r, contacts),
+            limit: num(limit)?,
+            abandon: est(abandon)?,
+            worst_day: num(worst_day)?,
+            occupancy: est(occupancy)?,
+            contacts: est(contacts)?,
         });
     }
     let replications = csv.rows.first().map(|r| r[replications].clone()).unwrap_or_default();

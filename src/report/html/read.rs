@@ -7,10 +7,13 @@ use serde_json::Value;
 use super::{CompareRow, Context, Est, IntervalRow, Section, SweepPoint, Verdict};
 use crate::foundation::error::{Error, Result};
 
-/// A CSV read whole: its header and rows.
+/// A CSV read whole: its header and rows, with the file's name and each row's line for errors.
 pub(super) struct Csv {
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// The line each row starts on.
+    lines: Vec<u64>,
+    name: String,
 }
 
 impl Csv {
@@ -18,11 +21,13 @@ impl Csv {
         let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
         let err = |e: csv::Error| Error::input(name, e.position().map(|p| p.line()), e.to_string());
         let header = reader.headers().map_err(err)?.iter().map(str::to_string).collect();
-        let mut rows = Vec::new();
+        let (mut rows, mut lines) = (Vec::new(), Vec::new());
         for r in reader.records() {
-            rows.push(r.map_err(err)?.iter().map(str::to_string).collect());
+            let r = r.map_err(err)?;
+            lines.push(r.position().map_or(0, csv::Position::line));
+            rows.push(r.iter().map(str::to_string).collect());
         }
-        Ok(Csv { header, rows })
+        Ok(Csv { header, rows, lines, name: name.to_string() })
     }
 
     fn col(&self, name: &str) -> Option<usize> {
@@ -38,11 +43,23 @@ impl Csv {
     pub fn need_all(&self, names: &[&str], file: &str) -> Result<Vec<usize>> {
         names.iter().map(|k| self.need(k, file)).collect()
     }
-}
 
-/// A number of a cell (NaN when it is none).
-pub(super) fn num(cell: &str) -> f64 {
-    cell.trim().parse().unwrap_or(f64::NAN)
+    /// The number in row `row`, column `col`: NaN when the cell is empty (or `NaN`, as a rate of nothing is
+    /// written); any other text is refused with the file, the line and the column.
+    pub fn num(&self, row: usize, col: usize) -> Result<f64> {
+        let cell = self.rows[row][col].trim();
+        if cell.is_empty() {
+            return Ok(f64::NAN);
+        }
+        cell.parse().map_err(|_| {
+            Error::input(&self.name, Some(self.lines[row]), format!("{}: '{cell}' is not a number", self.header[col]))
+        })
+    }
+
+    /// The line row `row` starts on.
+    pub fn line(&self, row: usize) -> u64 {
+        self.lines[row]
+    }
 }
 
 /// The sections of a folder or a file.
@@ -176,20 +193,21 @@ fn read_intervals(bytes: &[u8], name: &str) -> Result<Vec<IntervalRow>> {
     let c = csv.need_all(&["start", "dials", "human_answers", "connects", "drops", "dial_level", "occupancy"], name)?;
     // Written since abandonment counts live persons only; older folders lack it.
     let machine = csv.col("machine_drops");
-    Ok(csv
-        .rows
-        .iter()
-        .map(|r| IntervalRow {
-            start: r[c[0]].clone(),
-            dials: num(&r[c[1]]),
-            human_answers: num(&r[c[2]]),
-            connects: num(&r[c[3]]),
-            drops: num(&r[c[4]]),
-            machine_drops: machine.map_or(0.0, |m| num(&r[m])),
-            dial_level: num(&r[c[5]]),
-            occupancy: num(&r[c[6]]),
+    (0..csv.rows.len())
+        .map(|i| {
+            let num = |col: usize| csv.num(i, col);
+            Ok(IntervalRow {
+                start: csv.rows[i][c[0]].clone(),
+                dials: num(c[1])?,
+                human_answers: num(c[2])?,
+                connects: num(c[3])?,
+                drops: num(c[4])?,
+                machine_drops: machine.map_or(Ok(0.0), num)?,
+                dial_level: num(c[5])?,
+                occupancy: num(c[6])?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// A sweep's section from `sweep.csv`: the keys are the columns between `point` and `replications`; every
@@ -213,14 +231,17 @@ pub(super) fn sweep(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
             Some((k.to_string(), i, csv.col(&format!("{k}_ci"))?))
         })
         .collect();
-    let points = csv
-        .rows
-        .iter()
-        .map(|r| SweepPoint {
-            values: r[point + 1..reps].iter().map(value).collect(),
-            kpis: kpis.iter().map(|(k, m, c)| (k.clone(), Est::around(num(&r[*m]), num(&r[*c])))).collect(),
+    let points = (0..csv.rows.len())
+        .map(|i| {
+            Ok(SweepPoint {
+                values: csv.rows[i][point + 1..reps].iter().map(value).collect(),
+                kpis: kpis
+                    .iter()
+                    .map(|(k, m, c)| Ok((k.clone(), Est::around(csv.num(i, *m)?, csv.num(i, *c)?))))
+                    .collect::<Result<_>>()?,
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let replications = csv.rows.first().map(|r| r[reps].clone()).unwrap_or_default();
     // The currency of the costs, when every point has the same (a sweep written before dialsim recorded it
     // has no such column; one that varies the currency has no one currency to name).
@@ -238,16 +259,17 @@ pub(super) fn sweep(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
 pub(super) fn compare(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
     let csv = Csv::parse(bytes, name)?;
     let c = csv.need_all(&["kpi", "a_mean", "b_mean", "diff_mean", "diff_ci95_low", "diff_ci95_high"], name)?;
-    let rows = csv
-        .rows
-        .iter()
-        .map(|r| CompareRow {
-            kpi: r[c[0]].clone(),
-            a: num(&r[c[1]]),
-            b: num(&r[c[2]]),
-            diff: Est { mean: num(&r[c[3]]), lo: num(&r[c[4]]), hi: num(&r[c[5]]) },
+    let rows = (0..csv.rows.len())
+        .map(|i| {
+            let num = |col: usize| csv.num(i, col);
+            Ok(CompareRow {
+                kpi: csv.rows[i][c[0]].clone(),
+                a: num(c[1])?,
+                b: num(c[2])?,
+                diff: Est { mean: num(c[3])?, lo: num(c[4])?, hi: num(c[5])? },
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     // The currency of both sides' costs (a comparison written before dialsim recorded it has no such column).
     let mut ctx = ctx;
     if let Some(c) = csv.col("cost_currency") {

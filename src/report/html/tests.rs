@@ -142,3 +142,51 @@ fn replications_a_sweep_a_frontier_and_a_comparison_in_memory_are_what_their_fil
         assert_eq!(context(memory).1, context(file).1, "{m}");
     }
 }
+
+/// A cell that is not a number is refused with the file, its line and the column; an empty or `NaN` cell (a
+/// rate of nothing) is not. The reader used to take any text as NaN and write the report without a word.
+#[test]
+fn a_cell_that_is_not_a_number_is_refused_with_its_file_line_and_column() {
+    let refused = |r: Result<Section>| r.err().map(|e| e.to_string()).unwrap_or_default();
+    let sweep = "point,dialer.agents,replications,dials_mean,dials_ci\n0,10,2,100,5\n1,20,2,,NaN\n2,30,2,abc,5\n";
+    assert_eq!(
+        refused(read::sweep(Context::default(), sweep.as_bytes(), "s/sweep.csv")),
+        "s/sweep.csv:4: dials_mean: 'abc' is not a number"
+    );
+    let fine = &sweep[..sweep.rfind("2,30").unwrap()];
+    let Section::Sweep { points, .. } = read::sweep(Context::default(), fine.as_bytes(), "s/sweep.csv").unwrap() else {
+        panic!("a sweep")
+    };
+    assert!(points[1].kpis[0].1.mean.is_nan());
+
+    let compare = "kpi,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high\ndials,1,2,1,0,2\ndrops,1,2,x,0,1\n";
+    assert_eq!(
+        refused(read::compare(Context::default(), compare.as_bytes(), "c.csv")),
+        "c.csv:3: diff_mean: 'x' is not a number"
+    );
+
+    let intervals = "start,dials,human_answers,connects,drops,dial_level,occupancy\n09:00,5,1,1,0,1.5,0.5%\n";
+    assert_eq!(
+        refused(read::run(Context::default(), b"{}", Some(intervals.as_bytes()), None, "r/summary.json")),
+        "r/intervals.csv:2: occupancy: '0.5%' is not a number"
+    );
+
+    let header = crate::report::FRONTIER_HEADER.join(",");
+    let row = |abandon: &str| -> String {
+        crate::report::FRONTIER_HEADER
+            .iter()
+            .map(|c| match *c {
+                "pacer" => "model".to_string(),
+                "compliant" => "true".to_string(),
+                "abandon_rate_mean" => abandon.to_string(),
+                _ => "1".to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let frontier = format!("{header}\n{}\n{}\n", row("0.01"), row("one"));
+    assert_eq!(
+        refused(frontier::read(Context::default(), frontier.as_bytes(), "f.csv")),
+        "f.csv:3: abandon_rate_mean: 'one' is not a number"
+    );
+}
