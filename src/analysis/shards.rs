@@ -148,6 +148,8 @@ pub(crate) struct PartKind {
 pub(crate) fn join_parts(parts: &[(String, String)], kind: &PartKind) -> Result<(String, Vec<(u64, String)>)> {
     let mut header: Option<String> = None;
     let mut rows: Vec<(u64, String)> = Vec::new();
+    // Where each point was read first, to name both places of a point given twice.
+    let mut first_seen: std::collections::HashMap<u64, String> = std::collections::HashMap::new();
     // Rows are read as CSV (a value of a varied key may be quoted: it holds a comma) and written again cell by
     // cell as the writers do, which gives back the bytes they wrote.
     let line_of = |cells: &csv::StringRecord| {
@@ -187,6 +189,11 @@ pub(crate) fn join_parts(parts: &[(String, String)], kind: &PartKind) -> Result<
                 .get(0)
                 .and_then(|p| p.parse().ok())
                 .ok_or_else(|| Error::input(name.clone(), Some(at), "row without a point number"))?;
+            if let Some(first) = first_seen.insert(point, format!("{name}:{at}")) {
+                return Err(Error::Request(
+                    format!("point {point} appears in more than one part: {first} and {name}:{at}").into(),
+                ));
+            }
             rows.push((point, line_of(&record)));
         }
     }
@@ -194,9 +201,6 @@ pub(crate) fn join_parts(parts: &[(String, String)], kind: &PartKind) -> Result<
         return Err(Error::Request(format!("the parts hold no points: nothing to merge into a {}", kind.name).into()));
     }
     rows.sort_by_key(|(p, _)| *p);
-    if let Some(w) = rows.windows(2).find(|w| w[0].0 == w[1].0) {
-        return Err(Error::Request(format!("point {} appears in more than one part", w[0].0).into()));
-    }
     Ok((header.unwrap_or_default(), rows))
 }
 

@@ -173,7 +173,9 @@ fn shards_merge_to_the_bytes_of_the_unsharded_frontier_and_a_missing_part_is_an_
     // A part given twice too.
     let out = dialsim(d, &["frontier", "merge", "part1/frontier.csv", "part1/frontier.csv", "-o", "twice.csv"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("more than one part"));
+    // Both places are named (the message named neither).
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("more than one part: part1/frontier.csv:2 and part1/frontier.csv:2"), "{err}");
 }
 
 #[test]
