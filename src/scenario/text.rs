@@ -68,6 +68,12 @@ pub(super) fn apply_override(table: &mut toml::Table, o: &str) -> Result<()> {
     let bad = |m: String| Error::scenario_override(o, m);
     let (path, value) = o.split_once('=').ok_or_else(|| bad("expected key=value, e.g. dialer.agents=30".into()))?;
     let path: Vec<&str> = path.trim().split('.').collect();
+    if path == [""] {
+        return Err(bad("no key before '=': expected key=value, e.g. dialer.agents=30".into()));
+    }
+    if path.iter().any(|p| p.trim().is_empty()) {
+        return Err(bad("an empty part in the key: its parts are joined by single dots, e.g. dialer.agents".into()));
+    }
     let value = value.trim();
     let parsed: toml::Value = match format!("v = {value}").parse::<toml::Table>() {
         Ok(mut t) => t.remove("v").expect("v"),

@@ -206,6 +206,15 @@ fn a_value_inside_an_inline_table_or_a_dotted_key_is_named_with_its_line_and_sho
 }
 
 #[test]
+fn an_override_without_a_key_or_with_an_empty_part_says_so() {
+    let error = |o: &str| dialsim::Scenario::parse("s.toml", "", &[o.into()]).unwrap_err().to_string();
+    // Both were told "unknown key ``" with the list of sections.
+    assert!(error("=5").contains("no key before '='"), "{}", error("=5"));
+    assert!(error("dialer..agents=5").contains("an empty part in the key"), "{}", error("dialer..agents=5"));
+    assert!(error(".agents=5").contains("an empty part in the key"), "{}", error(".agents=5"));
+}
+
+#[test]
 fn scenario_errors_name_the_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
