@@ -83,13 +83,16 @@ pub struct RunSection {
     pub name: String,
     /// Days simulated (1 to 366).
     pub days: u32,
-    /// Start of the calling window each day, `HH:MM`.
+    /// Start of the calling window each day, `HH:MM` (quoted, or a TOML time `09:00`).
+    #[serde(deserialize_with = "text::date_or_text")]
     pub day_start: String,
     /// Length of the calling window, hours (0.1 to 24).
     pub day_hours: f64,
     /// Statistics ignore calls dialled in the first minutes (0 to 1440), for steady-state studies.
     pub warmup_minutes: f64,
-    /// Calendar date of day 0, `YYYY-MM-DD` (timestamps of receipts and suppression entries).
+    /// Calendar date of day 0, `YYYY-MM-DD` (timestamps of receipts and suppression entries), quoted or a TOML
+    /// date.
+    #[serde(deserialize_with = "text::date_or_text")]
     pub start_date: String,
     /// IANA time zone of the calling floor (`Europe/Prague`): the day's clock is local time in it, and every
     /// timestamp is written with the zone's true offset on that date (daylight saving time included).

@@ -200,7 +200,8 @@ pub struct RegisterSource {
     pub name: String,
     /// The snapshot's file.
     pub path: String,
-    /// The snapshot's date (YYYY-MM-DD).
+    /// The snapshot's date (YYYY-MM-DD), quoted or a TOML date.
+    #[serde(deserialize_with = "super::text::date_or_text")]
     pub date: String,
 }
 

@@ -188,3 +188,30 @@ pub fn parse_hhmm(s: &str) -> Option<u32> {
     let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
     (h < 24 && m < 60).then_some(h * 60 + m)
 }
+
+/// A date or time key's value as text: a string as written, or a TOML date (`2026-01-05`) or time (`09:00`)
+/// written without quotes, as TOML writes them (a time of whole minutes as `HH:MM`). Any other value is refused
+/// with what it is.
+pub(super) fn date_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
+    use serde::Deserialize as _;
+    match toml::Value::deserialize(d)? {
+        toml::Value::String(s) => Ok(s),
+        toml::Value::Datetime(dt) => Ok(match (dt.date, dt.time, dt.offset) {
+            (None, Some(t), None) if t.second.unwrap_or(0) == 0 && t.nanosecond.unwrap_or(0) == 0 => {
+                format!("{:02}:{:02}", t.hour, t.minute)
+            }
+            _ => dt.to_string(),
+        }),
+        other => {
+            let got = match &other {
+                toml::Value::Integer(_) | toml::Value::Float(_) => format!("the number {other}"),
+                toml::Value::Boolean(b) => b.to_string(),
+                toml::Value::Array(_) => "a list".into(),
+                _ => "a table".into(),
+            };
+            Err(serde::de::Error::custom(format!(
+                "expected a date or time as text (e.g. \"2026-01-05\", \"09:00\"), got {got}"
+            )))
+        }
+    }
+}

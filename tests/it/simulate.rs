@@ -215,6 +215,20 @@ fn an_override_without_a_key_or_with_an_empty_part_says_so() {
 }
 
 #[test]
+fn dates_and_times_may_be_written_as_toml_dates_and_times() {
+    let parse = |text: &str| dialsim::Scenario::parse("s.toml", text, &[]);
+    let quoted = parse("[run]\nstart_date = \"2026-03-02\"\nday_start = \"08:30\"\n").unwrap();
+    // Unquoted, as TOML writes a local date and a local time; both were refused as "expected a string, got a
+    // table".
+    let bare = parse("[run]\nstart_date = 2026-03-02\nday_start = 08:30\n").unwrap();
+    assert_eq!(bare, quoted);
+    assert_eq!((bare.run.start_date.as_str(), bare.run.day_start.as_str()), ("2026-03-02", "08:30"));
+    let e = parse("[run]\nstart_date = 5\n").unwrap_err().to_string();
+    assert!(e.starts_with("s.toml:2: expected a date or time as text"), "{e}");
+    assert!(e.ends_with("got the number 5"), "{e}");
+}
+
+#[test]
 fn scenario_errors_name_the_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
