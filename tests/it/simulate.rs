@@ -229,6 +229,40 @@ fn dates_and_times_may_be_written_as_toml_dates_and_times() {
 }
 
 #[test]
+fn a_number_listed_twice_is_dialled_as_one_number_and_one_of_another_country_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let numbers: String = (0..50).map(|i| format!("+420601{:06}\n", 100_000 + i * 37)).collect();
+    // The first number again at the end, and in another spelling in the middle.
+    std::fs::write(d.join("list.csv"), format!("number\n{numbers}+420 601 100 000\n+420601100000\n")).unwrap();
+    let set = ["--set", "numbers.list=\"list.csv\"", "--set", "numbers.suppress=[]"];
+    let out = common::dialsim(d, &[&["simulate", "--seed", "2", "-q", "-o", "run"][..], &set].concat());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let calls = common::by_header(std::fs::read(d.join("run/calls.csv")).unwrap());
+    // Each number's attempts are 1, 2, … once each (the duplicate was dialled twice as a first attempt).
+    let mut attempts = std::collections::HashSet::new();
+    for c in &calls {
+        assert!(
+            attempts.insert((c["number"].clone(), c["attempt"].clone())),
+            "{} attempt {} twice",
+            c["number"],
+            c["attempt"]
+        );
+    }
+    let numbers: std::collections::HashSet<&String> = calls.iter().map(|c| &c["number"]).collect();
+    assert!(numbers.len() <= 50 && numbers.contains(&"+420601100000".to_string()), "{}", numbers.len());
+    // A number of another country would be dialled under the plan's time zone and law: refused.
+    std::fs::write(d.join("mixed.csv"), format!("number\n{numbers}+15555550123\n", numbers = "+420601100000\n"))
+        .unwrap();
+    let set = ["--set", "numbers.list=\"mixed.csv\"", "--set", "numbers.suppress=[]"];
+    let out = common::dialsim(d, &[&["simulate", "--seed", "2", "-q", "-o", "mixed"][..], &set].concat());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("mixed.csv: 1 of the list's numbers are not +420 numbers (the first: +15555550123)"), "{err}");
+    assert!(!d.join("mixed").exists());
+}
+
+#[test]
 fn scenario_errors_name_the_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
