@@ -248,6 +248,17 @@ impl ListJob {
                     " FILE.csv, a known database that gives the banks' density"
                 ])
             }
+            // A known database is read twice (the banks' density, then excluded): standard input would be empty
+            // the second time, and the list would exclude none of its numbers.
+            ListOrigin::New(NewList { design: ListDesign::ListAssisted { known, .. }, .. })
+                if known.iter().any(|k| k == "-") =>
+            {
+                refuse(message![
+                    Param::Known,
+                    " -: a known database is read twice (for the banks' density, then to exclude its numbers), so it \
+                     cannot be standard input; save it to a file"
+                ])
+            }
             ListOrigin::New(NewList { design: ListDesign::ListAssisted { .. }, mix: Some(_), .. })
             | ListOrigin::New(NewList { design: ListDesign::MitofskyWaksberg, mix: Some(_), .. }) => refuse(message![
                 "a stratified list (",

@@ -54,6 +54,15 @@ impl ScrubJob {
             let (e, s, r) = (Param::Exclude, Param::Suppress, Param::Registry);
             return Err(Error::Request(message!["scrub needs at least one ", e, ", ", s, " or ", r, " source"]));
         }
+        // The suppression lists are read before the list: one from standard input would leave the list read
+        // from it empty, and the scrub would write an empty list as if it had removed nothing.
+        if self.list == "-" && self.suppress.iter().any(|s| s == "-") {
+            return Err(Error::Request(message![
+                "the list and a suppression list (",
+                Param::Suppress,
+                ") cannot both be standard input (-): stdin can be read only once"
+            ]));
+        }
         let to_stdout = output::is_stdout(&self.output);
         let list_at = (self.list != "-").then(|| PathBuf::from(&self.list));
         // The list's manifest, when it has one: it names the plan and is carried over with this scrub added.
