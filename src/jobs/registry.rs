@@ -123,6 +123,16 @@ impl RegistryJob {
         import: &Import,
         imported: &mut dyn FnMut(Imported<'_>),
     ) -> std::result::Result<(), ImportStopped> {
+        // Checked for every file before any is imported: a registry records each source by its path and SHA-256,
+        // which standard input has not (it would be read whole, then fail as a missing file named `-`).
+        if import.files.iter().any(|f| f == "-") {
+            return Err(Error::Request(
+                "-: the registry records each source by its file and its SHA-256, so it imports files, not stdin \
+                 (-); save the numbers to a file"
+                    .into(),
+            )
+            .into());
+        }
         let plan = Plan::resolve(&import.plan)?;
         let options = import.reading.options(&plan)?;
         let mut r = registry::open(&self.registry)?;

@@ -1,6 +1,6 @@
 //! Standard input named `-`. It is one stream: a command that would read it twice (two of its inputs named
-//! `-`, or one input read in two passes) refuses it as bad usage before anything is read, instead of finding it
-//! empty the second time and going on with nothing.
+//! `-`, or one input read in two passes), or an input that cannot come from it, is refused as bad usage before
+//! anything is read, instead of finding it empty the second time and going on with nothing.
 
 use std::path::Path;
 use std::process::{Output, Stdio};
@@ -59,4 +59,21 @@ fn common_ok(dir: &Path, args: &[&str]) -> String {
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "dialsim {args:?}: {err}");
     err
+}
+
+#[test]
+fn registry_import_refuses_standard_input_before_importing_anything() {
+    let d = tempfile::tempdir().unwrap();
+    numbers(d.path(), "a.csv", 5);
+    common_ok(d.path(), &["registry", "init", "--registry", "r.sqlite"]);
+    let args = ["registry", "import", "a.csv", "-", "--kind", "suppression", "--registry", "r.sqlite"];
+    let out = with_stdin_file(d.path(), &args, "a.csv");
+    let err = String::from_utf8_lossy(&out.stderr);
+    // Before: a.csv was imported, then stdin read whole and refused as a missing file ("-: No such file or
+    // directory", status 1).
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("imports files, not stdin"), "{err}");
+    let status = crate::common::dialsim(d.path(), &["registry", "status", "--json", "--registry", "r.sqlite"]);
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(status["suppressed_numbers"], 0, "a file was imported before the refusal: {status}");
 }
