@@ -1,6 +1,8 @@
-//! Standard input named `-`. It is one stream: a command that would read it twice (two of its inputs named
-//! `-`, or one input read in two passes), or an input that cannot come from it, is refused as bad usage before
-//! anything is read, instead of finding it empty the second time and going on with nothing.
+//! Standard input and output named `-`. Standard input is one stream: a command that would read it twice (two
+//! of its inputs named `-`, or one input read in two passes), or an input that cannot come from it, is refused
+//! as bad usage before anything is read, instead of finding it empty the second time and going on with nothing.
+//! An output that cannot go to standard output is refused when named `-`, instead of becoming a file called
+//! `-`.
 
 use std::path::Path;
 use std::process::{Output, Stdio};
@@ -76,4 +78,25 @@ fn registry_import_refuses_standard_input_before_importing_anything() {
     let status = crate::common::dialsim(d.path(), &["registry", "status", "--json", "--registry", "r.sqlite"]);
     let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
     assert_eq!(status["suppressed_numbers"], 0, "a file was imported before the refusal: {status}");
+}
+
+#[test]
+fn an_output_that_cannot_go_to_stdout_is_refused_when_named_dash_not_written_as_a_file() {
+    let d = tempfile::tempdir().unwrap();
+    numbers(d.path(), "s.csv", 5);
+    common_ok(d.path(), &["generate", "-n", "5", "--seed", "1", "-o", "l.csv"]);
+    common_ok(d.path(), &["registry", "init", "--registry", "r.sqlite"]);
+    for args in [
+        &["generate", "-n", "5", "--seed", "1", "-o", "x.csv", "--manifest", "-"][..],
+        &["scrub", "l.csv", "--suppress", "s.csv", "-o", "x.csv", "--manifest", "-"],
+        &["registry", "export", "-o", "-", "--registry", "r.sqlite"],
+    ] {
+        let out = crate::common::dialsim(d.path(), args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        // Before: status 0, and a file called `-` held the manifest or the export.
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("cannot go to stdout (-)"), "{args:?}: {err}");
+        assert!(!d.path().join("-").exists(), "{args:?} wrote a file called '-'");
+        assert!(!d.path().join("x.csv").exists(), "{args:?} wrote the list without its manifest");
+    }
 }
