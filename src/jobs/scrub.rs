@@ -16,8 +16,8 @@ use crate::plan::Plan;
 /// written again with its manifest, which records the scrub.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScrubJob {
-    /// The list (a CSV or txt of numbers; `-`: standard input). A manifest beside it is read back first and
-    /// carried over.
+    /// The list (in any format `dialsim generate` writes; `-`: standard input). A manifest beside it is read
+    /// back first and carried over.
     pub list: String,
     /// Where the scrubbed list goes (`-`: standard output).
     pub output: PathBuf,
