@@ -172,6 +172,9 @@ impl RegistryJob {
 
     /// Writes the suppressed numbers as a CSV that `--suppress` reads, whole; returns how many.
     pub fn export(&self, out: &Path) -> Result<u64> {
+        // Before the registry is read: the export must not replace the registry (or its journals, its cache).
+        let files = registry::own_files(&self.registry);
+        crate::output::check_outputs(&[out], &files.iter().map(|f| f.as_path()).collect::<Vec<_>>())?;
         registry::export(registry::open(&self.registry)?.as_mut(), out)
     }
 

@@ -78,6 +78,8 @@ impl ScrubJob {
         {
             inputs.push(Path::new(plan));
         }
+        let registry_files = super::list::registry_files(self.registry.as_deref());
+        inputs.extend(registry_files.iter().map(PathBuf::as_path));
         let targets: Vec<&Path> =
             (!to_stdout).then_some(self.output.as_path()).into_iter().chain(manifest_at.as_deref()).collect();
         output::check_outputs(&targets, &inputs)?;
