@@ -409,6 +409,7 @@ fn flag(param: dialsim::Param) -> &'static str {
         Param::Pacers => "--pacers",
         Param::Set => "--set",
         Param::FpRate => "--fp-rate",
+        Param::Expected => "--expected",
         Param::MaxRejected => "--max-rejected",
         Param::Columns => "--column",
         Param::Delimiter => "--delimiter",

@@ -7,7 +7,7 @@ use clap::Args;
 
 #[derive(Args, Debug)]
 pub struct ScrubArgs {
-    /// The call list (CSV or txt, as `dialsim generate` writes it); `-` reads stdin.
+    /// The call list, in any format `dialsim generate` writes (csv, txt, dialer-csv, vicidial); `-` reads stdin.
     list: String,
     /// Output list without the numbers the sources hold; order, header and index column kept. `-` writes it
     /// to stdout (with no manifest unless --manifest names one).

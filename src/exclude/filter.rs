@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::exclude::bitmap::{Probes, advise_huge, read_for_bitmap};
 use crate::exclude::input::SourceStats;
 use crate::exclude::known_keys::KeyUnits;
-use crate::foundation::error::{Error, Result};
+use crate::foundation::error::{Error, Param, Result, message};
 use crate::foundation::rng::{Stream, stream};
 use crate::output::AtomicFile;
 
@@ -145,10 +145,12 @@ impl KnownFilter {
     ) -> Result<KnownFilter> {
         KnownFilter::check_fp_rate(params.fp_rate)?;
         let capacity = params.expected.unwrap_or(entries).max(1);
-        if capacity < entries {
-            return Err(Error::Request(
-                format!("a capacity of {capacity} is below the {entries} distinct numbers in the inputs").into(),
-            ));
+        if let Some(asked) = params.expected.filter(|_| capacity < entries) {
+            // Named as asked for (0 is sized as 1, but 0 is what was given).
+            return Err(Error::Request(message![
+                Param::Expected,
+                format!(" {asked}: a capacity below the {entries} distinct numbers in the inputs")
+            ]));
         }
         // The bitmap's size, computed here in floating point first so that no capacity overflows the crate's
         // arithmetic; one bitmap is filled, never a copy per thread.

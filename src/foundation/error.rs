@@ -76,6 +76,8 @@ pub enum Param {
     Set,
     /// A filter's false-positive rate (`FilterJob::fp_rate`).
     FpRate,
+    /// The capacity a filter is sized for (`FilterJob::expected`).
+    Expected,
     /// The share of an input's values that may be rejected (`Reading::max_rejected`).
     MaxRejected,
     /// The columns an input's numbers are read from (`Reading::columns`).
@@ -152,6 +154,7 @@ impl Param {
             Param::Pacers => "pacers",
             Param::Set => "set",
             Param::FpRate => "fp_rate",
+            Param::Expected => "expected",
             Param::MaxRejected => "max_rejected",
             Param::Columns => "columns",
             Param::Delimiter => "delimiter",

@@ -109,33 +109,59 @@ pub fn read_to_string(path: &Path, bound: Bound) -> Result<String> {
 /// bytes; a binary file would otherwise grow one record without end.
 pub const MAX_LINE_BYTES: u64 = 1 << 20;
 
-/// Passes bytes through and fails once a line passes [`MAX_LINE_BYTES`].
+/// Passes bytes through and fails once a line passes [`MAX_LINE_BYTES`], with a [`LongLine`] error that knows
+/// the line.
 #[derive(Debug)]
 pub struct LineLimit<R> {
     inner: R,
     /// Bytes since the last line end.
     run: u64,
+    /// Newlines passed (a lone carriage return ends a line too, but is not counted: readers that count lines
+    /// by it turn it into a newline first).
+    newlines: u64,
 }
 
 impl<R> LineLimit<R> {
     /// Bounds the lines of `inner`.
     pub fn new(inner: R) -> LineLimit<R> {
-        LineLimit { inner, run: 0 }
+        LineLimit { inner, run: 0, newlines: 0 }
     }
 }
+
+/// The error of a [`LineLimit`]: the line (from 1) that passed [`MAX_LINE_BYTES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LongLine {
+    /// The line, counted by newlines from the start of what the limit read.
+    pub line: u64,
+}
+
+impl LongLine {
+    /// The line of `e` when it is a [`LongLine`] error.
+    pub fn of(e: &std::io::Error) -> Option<u64> {
+        e.get_ref().and_then(|inner| inner.downcast_ref::<LongLine>()).map(|l| l.line)
+    }
+}
+
+impl std::fmt::Display for LongLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a line of more than 1 MiB: not a file of records")
+    }
+}
+
+impl std::error::Error for LongLine {}
 
 impl<R: Read> Read for LineLimit<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        match buf[..n].iter().rposition(|&b| b == b'\n' || b == b'\r') {
+        let read = &buf[..n];
+        let newlines = read.iter().filter(|&&b| b == b'\n').count() as u64;
+        match read.iter().rposition(|&b| b == b'\n' || b == b'\r') {
             Some(at) => self.run = (n - at - 1) as u64,
             None => self.run += n as u64,
         }
+        self.newlines += newlines;
         if self.run > MAX_LINE_BYTES {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "a line of more than 1 MiB: not a file of records",
-            ));
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, LongLine { line: self.newlines + 1 }));
         }
         Ok(n)
     }

@@ -248,6 +248,17 @@ impl ListJob {
                     " FILE.csv, a known database that gives the banks' density"
                 ])
             }
+            // A known database is read twice (the banks' density, then excluded): standard input would be empty
+            // the second time, and the list would exclude none of its numbers.
+            ListOrigin::New(NewList { design: ListDesign::ListAssisted { known, .. }, .. })
+                if known.iter().any(|k| k == "-") =>
+            {
+                refuse(message![
+                    Param::Known,
+                    " -: a known database is read twice (for the banks' density, then to exclude its numbers), so it \
+                     cannot be standard input; save it to a file"
+                ])
+            }
             ListOrigin::New(NewList { design: ListDesign::ListAssisted { .. }, mix: Some(_), .. })
             | ListOrigin::New(NewList { design: ListDesign::MitofskyWaksberg, mix: Some(_), .. }) => refuse(message![
                 "a stratified list (",
@@ -279,9 +290,21 @@ fn check_files(job: &ListJob, output: Option<&Path>, manifest_at: Option<&Path>)
             inputs.push(manifest_path(list));
         }
     }
+    inputs.extend(registry_files(job.registry.as_deref()));
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     let targets: Vec<&Path> = output.into_iter().chain(manifest_at).collect();
     output::check_outputs(&targets, &inputs)
+}
+
+/// The files of the registry at `location` (if any) that no output may replace: renaming a list over the
+/// registry would lose the system of record.
+pub(super) fn registry_files(location: Option<&str>) -> Vec<PathBuf> {
+    #[cfg(feature = "registry")]
+    let files = crate::registry::own_files;
+    // Without the feature a registry is refused before anything is written; its file is kept out all the same.
+    #[cfg(not(feature = "registry"))]
+    let files = |l: &str| vec![PathBuf::from(l)];
+    location.map(files).unwrap_or_default()
 }
 
 /// The list continued: rebuilt from its manifest, read back against it first.

@@ -91,6 +91,12 @@ impl DerivePlanJob {
         use crate::output::{self, AtomicFile, Privacy};
         use crate::plan::derive::{Metadata, UNKNOWN_VERSION, plan_csv, regions_csv, version_in_path};
         use std::io::Write;
+        let output = self.output.as_deref().filter(|p| !output::is_stdout(p));
+        // Before the metadata is read: the output must be replaceable and not the metadata itself, which renaming
+        // the derived CSV into place would destroy.
+        if let Some(path) = output {
+            output::check_outputs(&[path], &[self.metadata.as_path()])?;
+        }
         let meta = Metadata::load(&self.metadata)?;
         let version = self
             .metadata_version
@@ -104,7 +110,7 @@ impl DerivePlanJob {
                 plan_csv(&meta, &ids, &version)?
             }
         };
-        match self.output.as_ref().filter(|p| !output::is_stdout(p)) {
+        match output {
             Some(path) => {
                 let mut file = AtomicFile::create(path, Privacy::Public)?;
                 file.write_all(text.as_bytes()).map_err(|e| Error::io(path, e))?;

@@ -123,6 +123,16 @@ impl RegistryJob {
         import: &Import,
         imported: &mut dyn FnMut(Imported<'_>),
     ) -> std::result::Result<(), ImportStopped> {
+        // Checked for every file before any is imported: a registry records each source by its path and SHA-256,
+        // which standard input has not (it would be read whole, then fail as a missing file named `-`).
+        if import.files.iter().any(|f| f == "-") {
+            return Err(Error::Request(
+                "-: the registry records each source by its file and its SHA-256, so it imports files, not stdin \
+                 (-); save the numbers to a file"
+                    .into(),
+            )
+            .into());
+        }
         let plan = Plan::resolve(&import.plan)?;
         let options = import.reading.options(&plan)?;
         let mut r = registry::open(&self.registry)?;
@@ -162,6 +172,9 @@ impl RegistryJob {
 
     /// Writes the suppressed numbers as a CSV that `--suppress` reads, whole; returns how many.
     pub fn export(&self, out: &Path) -> Result<u64> {
+        // Before the registry is read: the export must not replace the registry (or its journals, its cache).
+        let files = registry::own_files(&self.registry);
+        crate::output::check_outputs(&[out], &files.iter().map(|f| f.as_path()).collect::<Vec<_>>())?;
         registry::export(registry::open(&self.registry)?.as_mut(), out)
     }
 

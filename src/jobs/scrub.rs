@@ -16,8 +16,8 @@ use crate::plan::Plan;
 /// written again with its manifest, which records the scrub.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScrubJob {
-    /// The list (a CSV or txt of numbers; `-`: standard input). A manifest beside it is read back first and
-    /// carried over.
+    /// The list (in any format `dialsim generate` writes; `-`: standard input). A manifest beside it is read
+    /// back first and carried over.
     pub list: String,
     /// Where the scrubbed list goes (`-`: standard output).
     pub output: PathBuf,
@@ -54,6 +54,15 @@ impl ScrubJob {
             let (e, s, r) = (Param::Exclude, Param::Suppress, Param::Registry);
             return Err(Error::Request(message!["scrub needs at least one ", e, ", ", s, " or ", r, " source"]));
         }
+        // The suppression lists are read before the list: one from standard input would leave the list read
+        // from it empty, and the scrub would write an empty list as if it had removed nothing.
+        if self.list == "-" && self.suppress.iter().any(|s| s == "-") {
+            return Err(Error::Request(message![
+                "the list and a suppression list (",
+                Param::Suppress,
+                ") cannot both be standard input (-): stdin can be read only once"
+            ]));
+        }
         let to_stdout = output::is_stdout(&self.output);
         let list_at = (self.list != "-").then(|| PathBuf::from(&self.list));
         // The list's manifest, when it has one: it names the plan and is carried over with this scrub added.
@@ -69,6 +78,8 @@ impl ScrubJob {
         {
             inputs.push(Path::new(plan));
         }
+        let registry_files = super::list::registry_files(self.registry.as_deref());
+        inputs.extend(registry_files.iter().map(PathBuf::as_path));
         let targets: Vec<&Path> =
             (!to_stdout).then_some(self.output.as_path()).into_iter().chain(manifest_at.as_deref()).collect();
         output::check_outputs(&targets, &inputs)?;

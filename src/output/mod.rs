@@ -67,15 +67,22 @@ pub fn is_stdout(path: &Path) -> bool {
 
 /// Checks that `path` may be replaced by a file: it is missing or a regular file. A directory, a device, a
 /// FIFO, a socket or a symbolic link (to anything) is refused with an error naming what it is; nothing is
-/// created or changed.
+/// created or changed. `-` is refused too: it names standard output wherever an output may go there, and a
+/// caller that writes to stdout handles it before asking for a file (a file called `-` is `./-`).
 ///
 /// ```
 /// let dir = tempfile::tempdir()?;
 /// assert!(dialsim::output::check_target(&dir.path().join("new.csv")).is_ok());
 /// assert!(dialsim::output::check_target(dir.path()).is_err());
+/// assert!(dialsim::output::check_target(std::path::Path::new("-")).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn check_target(path: &Path) -> Result<()> {
+    if is_stdout(path) {
+        return Err(Error::Request(
+            "-: this output cannot go to stdout (-) but only to a file; name one (./- for a file called '-')".into(),
+        ));
+    }
     match std::fs::symlink_metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(Error::io(path, e)),

@@ -371,6 +371,24 @@ pub fn create(location: &str) -> Result<Box<dyn Registry>> {
     Ok(Box::new(SqliteRegistry::create(location)?))
 }
 
+/// The files of the registry at `location` that no output may replace: an SQLite registry's file, its
+/// journals and its exclusion filter's cache (none for a server).
+///
+/// ```
+/// let files = dialsim::registry::own_files("r.sqlite");
+/// assert!(files.contains(&std::path::PathBuf::from("r.sqlite")));
+/// assert!(dialsim::registry::own_files("postgres://u@h/db").is_empty());
+/// ```
+pub fn own_files(location: &str) -> Vec<std::path::PathBuf> {
+    if is_url(location) {
+        return Vec::new();
+    }
+    let mut files: Vec<std::path::PathBuf> =
+        ["", "-wal", "-shm", "-journal"].iter().map(|end| format!("{location}{end}").into()).collect();
+    files.push(cache_path(location));
+    files
+}
+
 /// Whether `location` names a PostgreSQL server rather than a file.
 pub fn is_url(location: &str) -> bool {
     location.starts_with("postgres://") || location.starts_with("postgresql://")

@@ -120,6 +120,20 @@ fn filter_sizes_beyond_memory_are_refused_with_the_amount() {
 }
 
 #[test]
+fn a_capacity_below_the_inputs_is_refused_naming_the_flag_and_the_value_given() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("k.csv"), "+420601123456\n+420601123457\n+420601123458\n").unwrap();
+    // Before: "a capacity of 1 is below the 3 distinct numbers in the inputs" for --expected 0, neither the flag
+    // nor the value given.
+    for (expected, says) in [("0", "--expected 0: a capacity below the 3 distinct numbers"), ("2", "--expected 2:")] {
+        let out = run_for(d.path(), &["filter", "build", "-o", "k.bloom", "--expected", expected, "k.csv"], 60);
+        refused_clearly(&out, says);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(!d.path().join("k.bloom").exists());
+    }
+}
+
+#[test]
 fn thread_counts_beyond_the_cap_are_refused() {
     let d = tempfile::tempdir().unwrap();
     for threads in ["18446744073709551615", "1000000000", "0"] {

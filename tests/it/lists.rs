@@ -209,3 +209,47 @@ fn scrub_removes_exactly_the_listed_numbers_found_in_new_sources() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.csv:2:"));
     assert!(!p.join("x.csv").exists());
 }
+
+#[test]
+fn scrub_reads_the_dialer_formats_generate_writes_and_keeps_their_rows() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    // The same list in csv, dialer-csv and vicidial: every 7th number goes on a register.
+    stderr_of(p, &["generate", "-n", "300", "--seed", "5", "--format", "txt", "-o", "numbers.txt"]);
+    let numbers: Vec<String> = read(&p.join("numbers.txt")).lines().map(str::to_string).collect();
+    let removed: Vec<&String> = numbers.iter().step_by(7).collect();
+    std::fs::write(p.join("register.csv"), removed.iter().map(|n| format!("{n}\n")).collect::<String>()).unwrap();
+    for (name, format) in
+        [("dialer.csv", &["--format", "dialer-csv"][..]), ("leads.txt", &["--format", "vicidial", "--list-id", "1001"])]
+    {
+        stderr_of(p, &[&["generate", "-n", "300", "--seed", "5", "-o", name][..], format].concat());
+        let list = read(&p.join(name));
+        let out = format!("clean-{name}");
+        // Before: refused at its first line ("'country_code' is not an E.164 number (a call list written by
+        // dialsim generate)", and the same of a VICIdial row), though generate wrote it.
+        let err = stderr_of(p, &["scrub", name, "--suppress", "register.csv", "-o", &out]);
+        assert!(
+            err.contains(&format!("kept {} of 300 numbers, removed {}", 300 - removed.len(), removed.len())),
+            "{name}: {err}"
+        );
+        let number_of = |line: &str| -> String {
+            if name == "dialer.csv" {
+                line.split(',').nth(2).unwrap().to_string()
+            } else {
+                let f: Vec<&str> = line.split('\t').collect();
+                format!("+{}{}", f[3], f[4])
+            }
+        };
+        let (header, data) =
+            if name == "dialer.csv" { (list.lines().next(), rows(&list)) } else { (None, list.lines().collect()) };
+        let expected: Vec<&str> = data.iter().copied().filter(|l| !removed.contains(&&number_of(l))).collect();
+        assert_eq!(expected.len(), 300 - removed.len(), "{name}: the test reads the format as scrub should");
+        let clean = read(&p.join(&out));
+        let kept: Vec<&str> = if header.is_some() { rows(&clean) } else { clean.lines().collect() };
+        assert_eq!(kept, expected, "{name}: exactly the registered numbers removed, every other row byte for byte");
+        assert_eq!(clean.lines().next() == header, header.is_some(), "{name}: header kept");
+        let m = manifest(&p.join(format!("{out}.manifest.json")));
+        assert_eq!(m["list"]["sha256"], dialsim::sha256_hex(clean.as_bytes()));
+        assert_eq!(m["list"]["last_row"]["number"], number_of(expected.last().unwrap()));
+    }
+}

@@ -131,6 +131,24 @@ fn plan_derive_writes_a_plan_that_loads_and_names_its_metadata_version() {
     assert!(String::from_utf8(out).unwrap().contains("# metadata: libphonenumber unknown"));
 }
 
+#[test]
+fn plan_derive_refuses_to_write_over_its_metadata_and_leaves_it_whole() {
+    let d = tempfile::tempdir().unwrap();
+    let original = std::fs::read(SMALL).unwrap();
+    std::fs::write(d.path().join("meta.xml"), &original).unwrap();
+    for args in [
+        &["plan", "derive", "meta.xml", "--regions", "-o", "meta.xml"][..],
+        &["plan", "derive", "meta.xml", "--region", "CZ", "-o", "./meta.xml"],
+    ] {
+        let out = common::dialsim(d.path(), args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        // Before: status 0, and the metadata replaced by the table or plan derived from it.
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("the output is the same file as the input meta.xml"), "{args:?}: {err}");
+        assert_eq!(std::fs::read(d.path().join("meta.xml")).unwrap(), original, "{args:?} changed its input");
+    }
+}
+
 /// The error of deriving from metadata text `xml` (file `bad.xml`), from the library and from the binary.
 fn derive_err(xml: &str, region: &str) -> (String, String) {
     let d = tempfile::tempdir().unwrap();

@@ -261,18 +261,20 @@ impl InputOptions {
     /// [`InputOptions::read`], the keys going to `keys` (the result's `keys` stay empty).
     fn read_into(&self, name: &str, mut input: impl Read, keys: &mut impl KeySink) -> Result<NumbersRead> {
         let failed = |e: std::io::Error| Error::input(name, None, format!("reading failed: {e}"));
-        let head = encoding::read_up_to(&mut input, SAMPLE_BYTES).map_err(failed)?;
+        let mut head = encoding::read_up_to(&mut input, SAMPLE_BYTES).map_err(failed)?;
         let (encoding, mark, encoding_how) = self.encoding_of(&head);
-        let mut head = Cursor::new(head);
-        head.set_position(mark as u64);
         let (shape, stream): (InputShape, Box<dyn Read + '_>) = if encoding.is_ascii_compatible() {
-            let more = head.get_ref().len() == SAMPLE_BYTES;
-            let shape = self.shape(name, &head.get_ref()[mark..], more, encoding, encoding_how)?;
+            let more = head.len() == SAMPLE_BYTES && sniff::finish_line(name, &mut input, &mut head)?;
+            let shape = self.shape(name, &head[mark..], more, encoding, encoding_how)?;
+            let mut head = Cursor::new(head);
+            head.set_position(mark as u64);
             (shape, Box::new(head.chain(input)))
         } else {
+            let mut head = Cursor::new(head);
+            head.set_position(mark as u64);
             let mut utf8 = encoding::Transcode::new(encoding, head.chain(input));
-            let sample = encoding::read_up_to(&mut utf8, SAMPLE_BYTES).map_err(failed)?;
-            let more = sample.len() == SAMPLE_BYTES;
+            let mut sample = encoding::read_up_to(&mut utf8, SAMPLE_BYTES).map_err(failed)?;
+            let more = sample.len() == SAMPLE_BYTES && sniff::finish_line(name, &mut utf8, &mut sample)?;
             let shape = self.shape(name, &sample, more, encoding, encoding_how)?;
             (shape, Box::new(Cursor::new(sample).chain(utf8)))
         };
@@ -336,12 +338,14 @@ impl InputOptions {
             file.seek(SeekFrom::Start(at)).map_err(|e| Error::io(path, e))?;
             Ok::<_, Error>(std::io::BufReader::with_capacity(1 << 20, Counted { inner: file, count }))
         };
-        let head = encoding::read_up_to(&mut open()?, SAMPLE_BYTES).map_err(|e| Error::io(path, e))?;
+        let mut first = open()?;
+        let mut head = encoding::read_up_to(&mut first, SAMPLE_BYTES).map_err(|e| Error::io(path, e))?;
         let (encoding, mark, encoding_how) = self.encoding_of(&head);
         if !encoding.is_ascii_compatible() {
             return self.read_path_whole(path, &AtomicU64::new(0), store);
         }
-        let shape = self.shape(path, &head[mark..], head.len() == SAMPLE_BYTES, encoding, encoding_how)?;
+        let more = head.len() == SAMPLE_BYTES && sniff::finish_line(path, &mut first, &mut head)?;
+        let shape = self.shape(path, &head[mark..], more, encoding, encoding_how)?;
         // Cut points: just after the first newline at or after each equal share of the bytes.
         let mut cuts = vec![mark as u64];
         for i in 1..parts as u64 {

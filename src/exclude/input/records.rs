@@ -24,7 +24,7 @@ pub(super) struct Part {
     pub(super) late: Option<(u64, usize)>,
 }
 
-use crate::foundation::open::LineLimit;
+use crate::foundation::open::{LineLimit, LongLine};
 
 /// Passes bytes through; when `on`, a line that ends in a bare carriage return (old Mac exports) ends in a
 /// newline instead, and `\r\n` becomes `\n`: the readers count lines by `\n`.
@@ -165,8 +165,13 @@ impl InputOptions {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
-                    let line = e.position().map(|p| p.line());
+                    let mut line = e.position().map(|p| p.line());
                     let message = match e.kind() {
+                        // A line past the limit is named by its line, like any other row that stops the reading.
+                        csv::ErrorKind::Io(io) if LongLine::of(io).is_some() => {
+                            line = LongLine::of(io);
+                            io.to_string()
+                        }
                         csv::ErrorKind::Io(io) => format!("reading failed: {io}"),
                         _ => format!("not valid CSV: {e}"),
                     };

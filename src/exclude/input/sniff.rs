@@ -4,7 +4,7 @@
 
 use std::io::Read;
 
-use crate::foundation::error::{Message, Param, message};
+use crate::foundation::error::{Error, Message, Param, message};
 
 /// Delimiters tried when none is given, in order of preference on a tie.
 pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
@@ -192,6 +192,41 @@ impl<R: Read> Read for QuoteScan<R> {
         self.scan(&buf[..n]);
         Ok(n)
     }
+}
+
+/// Reads on from `input` past the end of the line a full sample `sample` stops inside (appending what it
+/// reads), so that the shape is decided on whole lines: a line longer than the sample would otherwise leave the
+/// sample without it ("a header and no rows"), or be its only, cut, row. Returns whether the input goes on; a
+/// line of more than [`MAX_LINE_BYTES`] is refused with its line, as the reading would refuse it.
+///
+/// [`MAX_LINE_BYTES`]: crate::foundation::open::MAX_LINE_BYTES
+pub(super) fn finish_line(
+    name: &str,
+    input: &mut impl Read,
+    sample: &mut Vec<u8>,
+) -> crate::foundation::error::Result<bool> {
+    use crate::foundation::open::{LongLine, MAX_LINE_BYTES};
+    let ends = |b: &u8| *b == b'\n' || *b == b'\r';
+    let start = sample.iter().rposition(ends).map_or(0, |at| at + 1);
+    let mut chunk = vec![0u8; 1 << 16];
+    let mut end_found = start == sample.len();
+    while !end_found {
+        if (sample.len() - start) as u64 > MAX_LINE_BYTES {
+            // Lines counted by newlines, or by carriage returns in a file that has no newline (old Mac).
+            let before = &sample[..start];
+            let newlines = before.iter().filter(|&&b| b == b'\n').count();
+            let lines = if newlines > 0 { newlines } else { before.iter().filter(|&&b| b == b'\r').count() };
+            let line = lines as u64 + 1;
+            return Err(Error::input(name, Some(line), LongLine { line }.to_string()));
+        }
+        let n = input.read(&mut chunk).map_err(|e| Error::input(name, None, format!("reading failed: {e}")))?;
+        if n == 0 {
+            return Ok(false);
+        }
+        end_found = chunk[..n].iter().any(ends);
+        sample.extend_from_slice(&chunk[..n]);
+    }
+    Ok(true)
 }
 
 #[cfg(test)]

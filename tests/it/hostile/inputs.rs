@@ -203,6 +203,36 @@ fn a_huge_field_is_quoted_in_a_message_by_its_start_only() {
 }
 
 #[test]
+fn a_line_of_more_than_a_mebibyte_is_refused_naming_its_file_and_line_wherever_it_stands() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "6".repeat(10 << 20);
+    // The long line right after the header, as the only line, with and without a header, in the middle of a
+    // file and in a file of many rows (read in pieces on several threads): before, the first three were "a
+    // header and no rows below it" or "no column holds phone numbers in the first 1 rows" (the sample that
+    // decides the shape stopped inside the line), the others "reading failed" with no line.
+    let rows: String = (0..400_000).map(|i| format!("+420601{i:06}\n")).collect();
+    for (name, text, line) in [
+        ("header.csv", format!("phone\n{long}\n+420601123456\n"), 2),
+        ("alone.csv", format!("{long}\n"), 1),
+        ("unended.csv", long.clone(), 1),
+        ("middle.csv", format!("phone\n+420601123456\n{long}\n+420602123456\n"), 3),
+        ("late.csv", format!("phone\n{rows}{long}\n"), 400_002),
+    ] {
+        std::fs::write(dir.path().join(name), text).unwrap();
+        let says = format!("{name}:{line}: a line of more than 1 MiB");
+        for args in [
+            &["filter", "build", name, "-o", "f.bloom", "--seed", "1"][..],
+            &["generate", "-n", "3", "--seed", "1", "--suppress", name],
+        ] {
+            let out = run(dir.path(), args);
+            refused(&out, &says);
+            assert_eq!(out.status.code(), Some(1), "{args:?}");
+        }
+    }
+    assert!(!dir.path().join("f.bloom").exists());
+}
+
+#[test]
 fn scenario_values_at_the_edges_of_their_types_are_refused_not_panicked_on() {
     let dir = tempfile::tempdir().unwrap();
     for set in [

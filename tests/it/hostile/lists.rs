@@ -451,3 +451,32 @@ fn concurrent_writers_to_one_list_leave_a_list_and_manifest_that_belong_together
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn no_output_replaces_the_registry_it_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["registry", "init", "--registry", "r.sqlite"]);
+    std::fs::write(d.join("objectors.csv"), "number\n+420601000001\n+420601000002\n").unwrap();
+    ok(d, &["registry", "import", "objectors.csv", "--kind", "suppression", "--registry", "r.sqlite"]);
+    // A list recorded in the registry, which caches its exclusion filter beside it.
+    ok(d, &["generate", "-n", "5", "--seed", "1", "--registry", "r.sqlite", "-o", "l.csv"]);
+    assert!(d.join("r.sqlite.exclude.filter").exists());
+    let registry = std::fs::read(d.join("r.sqlite")).unwrap();
+    for args in [
+        &["generate", "-n", "5", "--seed", "1", "--registry", "r.sqlite", "-o", "r.sqlite"][..],
+        &["generate", "-n", "5", "--seed", "1", "--registry", "r.sqlite", "-o", "x.csv", "--manifest", "r.sqlite"],
+        &["generate", "-n", "5", "--seed", "1", "--registry", "r.sqlite", "-o", "r.sqlite.exclude.filter"],
+        &["scrub", "l.csv", "--registry", "r.sqlite", "-o", "./r.sqlite"],
+        &["registry", "export", "-o", "r.sqlite", "--registry", "r.sqlite"],
+    ] {
+        // Before: the list, its manifest or the export was renamed over the registry (status 0 for the export,
+        // 1 for the others when the registry was next opened to record the list): its objections were gone.
+        refused(&run(d, args), "the output is the same file as the input");
+        assert_eq!(std::fs::read(d.join("r.sqlite")).unwrap(), registry, "{args:?} changed the registry");
+        assert!(!d.join("x.csv").exists(), "{args:?} wrote its list");
+    }
+    let status = run(d, &["registry", "status", "--json", "--registry", "r.sqlite"]);
+    let status: Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(status["suppressed_numbers"], 2);
+}

@@ -6,6 +6,7 @@ mod audit;
 mod inputs;
 mod lists;
 mod sizes;
+mod streams;
 mod writes;
 
 use std::path::Path;

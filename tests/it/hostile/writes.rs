@@ -69,6 +69,21 @@ fn scrub_writes_no_formula_cell_a_list_from_standard_input_carried() {
 }
 
 #[test]
+fn scrub_writes_no_formula_field_into_a_vicidial_list_from_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sup.csv"), "+420601999999\n").unwrap();
+    let list = "0\tdialsim\t7\t420\t601123456\t=HYPERLINK(\"http://x\")\t\n1\tdialsim\t7\t420\t601123457\t\t\n";
+    let out =
+        crate::common::with_stdin(dir.path(), &["scrub", "-", "--suppress", "sup.csv", "-o", "-"], list.as_bytes());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.split(['\t', '\n']).all(|f| !f.starts_with('=')), "{text}");
+    assert!(text.contains("\t'=HYPERLINK"), "the formula is kept as text: {text}");
+    assert!(text.ends_with("1\tdialsim\t7\t420\t601123457\t\t\n"), "a clean row is copied byte for byte: {text}");
+}
+
+#[test]
 fn sharded_sweeps_with_quoted_values_merge_to_the_unsharded_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let vary = "run.name=\"a,b\",=2+3,plain";
