@@ -128,7 +128,7 @@ pub struct NumbersSection {
     /// CSV files of numbers to exclude exactly (known databases, objectors, do-not-call registers).
     pub suppress: Vec<String>,
     /// A CSV of numbers to dial in file order instead of generated numbers (empty: generate): each number once,
-    /// where it first appears; all of the plan's country (another country's number is refused).
+    /// where it first appears.
     pub list: String,
     /// The lawful basis of the numbers of `list` (none, research, opt-in, consent, customer): why they may be
     /// called. Generated and referred numbers have none (a research campaign's: research).

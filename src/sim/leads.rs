@@ -156,29 +156,12 @@ struct MixedSource {
     mix: Vec<(NumberType, f64)>,
 }
 
-/// The numbers of `numbers.list` (`path`) as dialled: each once, where it first appears (a number listed twice
-/// was dialled twice, both times as a first attempt), and only numbers of the plan's country `country_code`
-/// (the plan gives a number its time zone, calling hours and law: a number of another country is refused, not
-/// dialled under the wrong ones).
-fn dial_list(path: &str, keys: &[u64], country_code: u16) -> Result<Vec<PhoneNumber>> {
+/// The numbers of `numbers.list` as dialled: each once, where it first appears (a number listed twice was
+/// dialled twice, both times as a first attempt). Numbers of other countries are kept: each is held to its own
+/// zone's calling hours.
+fn dial_list(keys: &[u64]) -> Vec<PhoneNumber> {
     let mut seen = std::collections::HashSet::with_capacity(keys.len());
-    let numbers: Vec<PhoneNumber> =
-        keys.iter().filter(|&&k| seen.insert(k)).filter_map(|&k| PhoneNumber::from_key(k)).collect();
-    let foreign: Vec<&PhoneNumber> = numbers.iter().filter(|n| n.country_code != country_code).collect();
-    if let Some(first) = foreign.first() {
-        return Err(Error::input(
-            path,
-            None,
-            format!(
-                "{} of the list's numbers are not +{country_code} numbers (the first: {}); the list is dialled under \
-                 the scenario's plan (numbers.plan), which gives every number its time zone and law: remove them, \
-                 or give them a scenario of their own country's plan",
-                foreign.len(),
-                first
-            ),
-        ));
-    }
-    Ok(numbers)
+    keys.iter().filter(|&&k| seen.insert(k)).filter_map(|&k| PhoneNumber::from_key(k)).collect()
 }
 
 /// Everything a run needs to draw numbers, loaded once.
@@ -255,7 +238,7 @@ impl LeadSource {
             (Some(generated), None)
         } else {
             let read = options.read_path(&n.list).map_err(in_scenario_keys)?;
-            (None, Some(Arc::new(dial_list(&n.list, &read.keys, plan.country_code())?)))
+            (None, Some(Arc::new(dial_list(&read.keys))))
         };
         Ok(LeadSource { space, list, exclusions: Arc::new(exclusions), strata, bases: Arc::new(prior.bases), banks })
     }

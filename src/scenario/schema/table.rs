@@ -71,7 +71,7 @@ pub(super) fn table() -> Vec<Key> {
     t.push(k("numbers.prefixes", TextList, "", "National prefixes to keep (empty: all)"));
     t.push(k("numbers.exclude", TextList, "", "Bloom filter files of known databases to exclude"));
     t.push(k("numbers.suppress", TextList, "", "CSV files of numbers to exclude exactly (known databases, objectors, registers)"));
-    t.push(k("numbers.list", Text, "", "A CSV of numbers to dial in file order instead of generated numbers, each once, all of the plan's country (empty: generate)"));
+    t.push(k("numbers.list", Text, "", "A CSV of numbers to dial in file order instead of generated numbers, each once (empty: generate)"));
     t.push(k("numbers.basis", Choice, "", "The lawful basis of the numbers of numbers.list").one_of(|| crate::jurisdiction::Basis::ALL.iter().map(|b| b.as_str()).collect()));
     t.push(k("numbers.mix", NumberTable, p, "Shares of number types on the list, replacing numbers.types (empty: every number of types equally likely)"));
     t.push(k("numbers.mix.<number_type>", Number, p, "The share of this number type on the list (the shares add up to 1)").above(0.0).at_most(1.0).example("1.0"));
