@@ -96,6 +96,17 @@ pub fn escape_controls(message: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A number as a message shows it: as Rust writes it, but in exponent notation when very large or small
+/// (`1e308`, not its 309 digits; `1e-300`, not 300 zeros).
+///
+/// ```
+/// use dialsim::foundation::text::number_text;
+/// assert_eq!((number_text(0.25), number_text(1e308), number_text(2e-9)), ("0.25".into(), "1e308".into(), "2e-9".into()));
+/// ```
+pub fn number_text(v: f64) -> String {
+    if v.is_finite() && v != 0.0 && !(1e-6..1e15).contains(&v.abs()) { format!("{v:e}") } else { v.to_string() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

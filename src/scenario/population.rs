@@ -304,6 +304,7 @@ pub(crate) fn check_mix_entry(
     share: f64,
 ) -> std::result::Result<(), String> {
     if !(share.is_finite() && share > 0.0 && share <= 1.0) {
+        let share = crate::foundation::text::number_text(share);
         return Err(format!("the share of {kind} is {share}: a share is above 0 and at most 1"));
     }
     if before.iter().any(|(k, _)| *k == kind) {

@@ -30,7 +30,11 @@ impl Scenario {
             }
         };
         let range = |path: &str, v: f64, lo: f64, hi: f64| {
-            if v.is_finite() && v >= lo && v <= hi { Ok(()) } else { fail(path, shown(v), &format!("{lo} to {hi}")) }
+            if v.is_finite() && v >= lo && v <= hi {
+                Ok(())
+            } else {
+                fail(path, crate::foundation::text::number_text(v), &format!("{lo} to {hi}"))
+            }
         };
         // The bounds of every key come from the key table (`schema`); a key checked here that the table gives no
         // range is a programming error, told as such rather than let through.
@@ -197,12 +201,6 @@ pub(super) fn blame_override(
 
 /// Whether the scenario text itself sets the dotted `path` (in any entry of an array of tables such as
 /// `[[shifts]]`).
-/// A value as a range error shows it: in exponent notation when very large or small (`1e308`, not its 309
-/// digits).
-fn shown(v: f64) -> String {
-    if v.is_finite() && v != 0.0 && !(1e-6..1e15).contains(&v.abs()) { format!("{v:e}") } else { v.to_string() }
-}
-
 pub(super) fn file_sets(text: &str, path: &str) -> bool {
     fn walk(v: &toml::Value, keys: &[&str]) -> bool {
         match (v, keys.split_first()) {

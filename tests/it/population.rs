@@ -266,3 +266,12 @@ fn the_other_plans_population_files_run_on_their_own_plan() {
         assert!(out.calls.iter().all(|c| c.number.country_code == country_code), "{plan}");
     }
 }
+
+#[test]
+fn a_share_out_of_range_is_shown_as_written_in_short() {
+    // 1e308 was shown as its 309 digits.
+    let e = dialsim::jobs::parse_mix("mobile=1e308").unwrap_err();
+    assert_eq!(e, "the share of mobile is 1e308: a share is above 0 and at most 1");
+    let e = dialsim::jobs::parse_mix("mobile=-2").unwrap_err();
+    assert_eq!(e, "the share of mobile is -2: a share is above 0 and at most 1");
+}
