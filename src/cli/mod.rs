@@ -410,6 +410,7 @@ fn flag(param: dialsim::Param) -> &'static str {
         Param::Set => "--set",
         Param::FpRate => "--fp-rate",
         Param::Expected => "--expected",
+        Param::SourceName => "--name",
         Param::MaxRejected => "--max-rejected",
         Param::Columns => "--column",
         Param::Delimiter => "--delimiter",

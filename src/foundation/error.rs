@@ -78,6 +78,8 @@ pub enum Param {
     FpRate,
     /// The capacity a filter is sized for (`FilterJob::expected`).
     Expected,
+    /// The name an import gives its source (`Import::name`).
+    SourceName,
     /// The share of an input's values that may be rejected (`Reading::max_rejected`).
     MaxRejected,
     /// The columns an input's numbers are read from (`Reading::columns`).
@@ -155,6 +157,7 @@ impl Param {
             Param::Set => "set",
             Param::FpRate => "fp_rate",
             Param::Expected => "expected",
+            Param::SourceName => "name",
             Param::MaxRejected => "max_rejected",
             Param::Columns => "columns",
             Param::Delimiter => "delimiter",

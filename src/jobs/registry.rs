@@ -10,7 +10,7 @@ use jiff::civil::Date;
 
 use super::reading::Reading;
 use crate::exclude::normalize::Normalizer;
-use crate::foundation::error::{Error, Result};
+use crate::foundation::error::{Error, Param, Result};
 use crate::plan::Plan;
 use crate::registry::files::Kind;
 use crate::registry::{self, Held, SourceInfo, Status};
@@ -131,6 +131,13 @@ impl RegistryJob {
                  (-); save the numbers to a file"
                     .into(),
             )
+            .into());
+        }
+        if import.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+            return Err(Error::Request(crate::foundation::error::message![
+                Param::SourceName,
+                " is empty: a source's name is what the registry shows for it"
+            ])
             .into());
         }
         let plan = Plan::resolve(&import.plan)?;

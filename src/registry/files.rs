@@ -221,8 +221,15 @@ pub fn campaign_batch(dir: &Path, start_date: &str, days: u32) -> Result<Batch> 
 pub fn list_batch(manifest: &Path) -> Result<Batch> {
     let text = read(manifest, crate::foundation::open::Bound::MANIFEST)?;
     let name = manifest.display().to_string();
-    let v: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| Error::input(&name, Some(e.line() as u64), e.to_string()))?;
+    let not_a_manifest = "not a list's manifest: give the manifest dialsim wrote beside the list (LIST.manifest.json)";
+    let v: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| Error::input(&name, Some(e.line() as u64), format!("{not_a_manifest} ({e})")))?;
+    // A list's manifest names its kind; one written before the kind was recorded has its `list` section.
+    if !(v["kind"] == crate::generate::list_manifest::LIST_MANIFEST_KIND
+        || v["kind"].is_null() && v["list"].is_object())
+    {
+        return Err(Error::input(&name, None, not_a_manifest));
+    }
     let list_sha256 = v["list"]["sha256"]
         .as_str()
         .map_or_else(|| crate::foundation::digest::sha256_hex(text.as_bytes()), str::to_string);

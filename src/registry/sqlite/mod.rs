@@ -59,6 +59,12 @@ impl SqliteRegistry {
 
     /// Creates the registry file at `path` with the latest schema, or brings an existing one to it.
     pub fn create(path: &str) -> Result<SqliteRegistry> {
+        // `dir/` names a folder (SQLite would make a file `dir`); an existing folder is refused by the header check.
+        if path.ends_with(std::path::MAIN_SEPARATOR) || path.ends_with('/') {
+            return Err(Error::Request(
+                format!("{path}: names a folder; a registry is a file (e.g. {path}dialsim.registry.sqlite)").into(),
+            ));
+        }
         if Path::new(path).exists() {
             check_header(path)?;
         }

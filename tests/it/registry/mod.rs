@@ -298,6 +298,16 @@ fn newer_schema(d: &Path, r: &Reg) {
 }
 
 #[test]
+fn a_registry_path_naming_a_folder_is_refused_not_made_a_file_without_its_slash() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = crate::common::dialsim(dir.path(), &["registry", "init", "--registry", "reg/"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("reg/: names a folder"), "{}", stderr(&o));
+    // It made a file `reg`.
+    assert!(!dir.path().join("reg").exists());
+}
+
+#[test]
 fn a_truncated_or_foreign_registry_file_is_refused_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -393,6 +403,17 @@ fn malformed(d: &Path, r: &Reg) {
     std::fs::write(d.join("ok.csv"), "number\n+420601123456\n").unwrap();
     let o = run(d, r, &["registry", "import", "ok.csv", "--kind", "register", "--name", "nevolajte-mi"]);
     assert!(!o.status.success() && stderr(&o).contains("date"), "{}", stderr(&o));
+    // An empty source name was accepted.
+    let o = run(d, r, &["registry", "import", "ok.csv", "--kind", "suppression", "--name", " "]);
+    assert!(o.status.code() == Some(2) && stderr(&o).contains("--name is empty"), "{}", stderr(&o));
+    // `registry close` given the list, or another JSON file, instead of the list's manifest: told so (it said
+    // "expected ident at line 1 column 3", or closed nothing without a word).
+    std::fs::write(d.join("run.json"), "{\"run\": 1}").unwrap();
+    for given in ["ok.csv", "run.json"] {
+        let o = run(d, r, &["registry", "close", given]);
+        assert_eq!(o.status.code(), Some(1), "{given}: {}", stderr(&o));
+        assert!(stderr(&o).contains(given) && stderr(&o).contains("not a list's manifest"), "{}", stderr(&o));
+    }
 }
 
 on_both!(
