@@ -40,7 +40,7 @@ pub(super) fn is_frontier(first_line: &str) -> bool {
 /// A frontier's section from `frontier.csv`, each column found by its name.
 pub(super) fn read(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
     let csv = Csv::parse(bytes, name)?;
-    let col = |c: &str| csv.need(c, name);
+    let col = |c: &str| csv.need(c);
     let (pacer, agents, target, compliant, limit, replications, worst_day) = (
         col("pacer")?,
         col("agents")?,

@@ -35,13 +35,13 @@ impl Csv {
     }
 
     /// The column `name`, which must exist.
-    pub fn need(&self, name: &str, file: &str) -> Result<usize> {
-        self.col(name).ok_or_else(|| Error::input(file, Some(1), format!("no column '{name}' in the header")))
+    pub fn need(&self, name: &str) -> Result<usize> {
+        self.col(name).ok_or_else(|| Error::input(&self.name, Some(1), format!("no column '{name}' in the header")))
     }
 
     /// The columns `names`, in their order, each of which must exist.
-    pub fn need_all(&self, names: &[&str], file: &str) -> Result<Vec<usize>> {
-        names.iter().map(|k| self.need(k, file)).collect()
+    pub fn need_all(&self, names: &[&str]) -> Result<Vec<usize>> {
+        names.iter().map(|k| self.need(k)).collect()
     }
 
     /// The number in row `row`, column `col`: NaN when the cell is empty (or `NaN`, as a rate of nothing is
@@ -190,7 +190,7 @@ pub(super) fn run(
 
 fn read_intervals(bytes: &[u8], name: &str) -> Result<Vec<IntervalRow>> {
     let csv = Csv::parse(bytes, name)?;
-    let c = csv.need_all(&["start", "dials", "human_answers", "connects", "drops", "dial_level", "occupancy"], name)?;
+    let c = csv.need_all(&["start", "dials", "human_answers", "connects", "drops", "dial_level", "occupancy"])?;
     // Written since abandonment counts live persons only; older folders lack it.
     let machine = csv.col("machine_drops");
     (0..csv.rows.len())
@@ -214,8 +214,8 @@ fn read_intervals(bytes: &[u8], name: &str) -> Result<Vec<IntervalRow>> {
 /// `<kpi>_mean` with its `<kpi>_ci` is a KPI.
 pub(super) fn sweep(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
     let csv = Csv::parse(bytes, name)?;
-    let point = csv.need("point", name)?;
-    let reps = csv.need("replications", name)?;
+    let point = csv.need("point")?;
+    let reps = csv.need("replications")?;
     if reps <= point + 1 {
         return Err(Error::input(name, Some(1), "no varied parameter between 'point' and 'replications'"));
     }
@@ -258,7 +258,7 @@ pub(super) fn sweep(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
 /// A comparison's section from the CSV of `compare -o`.
 pub(super) fn compare(ctx: Context, bytes: &[u8], name: &str) -> Result<Section> {
     let csv = Csv::parse(bytes, name)?;
-    let c = csv.need_all(&["kpi", "a_mean", "b_mean", "diff_mean", "diff_ci95_low", "diff_ci95_high"], name)?;
+    let c = csv.need_all(&["kpi", "a_mean", "b_mean", "diff_mean", "diff_ci95_low", "diff_ci95_high"])?;
     let rows = (0..csv.rows.len())
         .map(|i| {
             let num = |col: usize| csv.num(i, col);
