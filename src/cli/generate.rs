@@ -182,7 +182,10 @@ pub(crate) fn print_note(note: Note<'_>) {
         Note::Foreign { name, what, country_code } => eprintln!(
             "dialsim: warning: {name} is {what}: it excludes nothing from +{country_code} numbers (--allow-other-country)"
         ),
-        Note::Banks { banks, size } => note!("dialsim: {banks} banks of {size} hold numbers of the known databases"),
+        Note::Banks { banks, size } => {
+            let (bank, hold) = if banks == 1 { ("bank", "holds") } else { ("banks", "hold") };
+            note!("dialsim: {banks} {bank} of {size} {hold} numbers of the known databases")
+        }
         Note::RegistryFilterRebuilt { registry, entries, seconds, cache } => note!(
             "dialsim: registry {registry}: exclusion filter of {entries} numbers rebuilt in {seconds:.2} s ({})",
             cache.display()

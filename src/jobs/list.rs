@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::reading::{Note, Notes, Reading, exclusion_sources, load_exclusions, unbound};
-use crate::exclude::Exclusions;
+use crate::exclude::{self, Exclusions};
 use crate::foundation::digest::{HashingWriter, SourceRecord};
 use crate::foundation::error::{Error, Message, Param, Result, message};
 use crate::generate::list_manifest::{ListManifest, manifest_path, source_changes};
@@ -420,11 +420,28 @@ fn known_banks(plan: &Plan, paths: &[String], size: u64, reading: &Reading, note
         Error::Request(m) => Error::Request(message![Param::Bank, ": ", m]),
         other => other,
     })?;
+    let country_code = plan.country_code();
     for path in paths {
         let read = options.read_path(path)?;
+        // A database of another country gives no density to this plan's banks: the frame would be empty, or
+        // thin, for a reason the user could not see.
+        if let Some(what) = exclude::foreign_list(read.keys.iter().copied(), country_code) {
+            if !reading.allow_other_country {
+                return Err(Error::Invalid(message![
+                    format!(
+                        "{path} is {what}: a known database gives the density of the plan's banks, so it must hold \
+                         +{country_code} numbers (or "
+                    ),
+                    Param::AllowOtherCountry,
+                    ")"
+                ]));
+            }
+            notes(Note::Foreign { name: path, what: &what, country_code });
+        }
         for key in read.keys {
-            if let Some(n) = PhoneNumber::from_key(key) {
-                banks.add(&n);
+            match PhoneNumber::from_key(key) {
+                Some(n) if n.country_code == country_code => banks.add(&n),
+                _ => {}
             }
         }
     }

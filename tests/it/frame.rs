@@ -165,6 +165,41 @@ fn generate_list_assisted_never_lists_a_known_number_and_records_the_design() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs --known"));
 }
 
+/// A known database of another country gives a plan's banks no density: it is refused by name, saying so,
+/// rather than ending in "the list-assisted frame is empty"; its foreign banks are not counted as listed.
+#[test]
+fn a_known_database_of_another_country_is_refused_by_name() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("czech.csv"), "number\n+420601123456\n+420601123457\n").unwrap();
+    let args =
+        ["generate", "--plan", "gb", "-n", "10", "--seed", "1", "--design", "list-assisted", "--known", "czech.csv"];
+    let out = common::dialsim(d.path(), &args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("czech.csv is a list of 2 numbers of +420"), "{stderr}");
+    assert!(stderr.contains("must hold +44 numbers") && stderr.contains("--allow-other-country"), "{stderr}");
+    assert!(!stderr.contains("frame is empty"), "{stderr}");
+    // Allowed, it is said to be foreign, and no bank of the plan is counted as listed.
+    let out = common::dialsim(d.path(), &[&args[..], &["--allow-other-country"]].concat());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("0 banks of 100 hold numbers"), "{stderr}");
+    // One bank is one bank.
+    let out = common::dialsim(
+        d.path(),
+        &["generate", "-n", "3", "--seed", "1", "--design", "list-assisted", "--known", "czech.csv"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && stderr.contains("1 bank of 100 holds numbers"), "{stderr}");
+    // A scenario's frame says the same of its key.
+    let sets = ["numbers.mix={}", "numbers.plan=gb", "numbers.suppress=[]", "numbers.frame.design=list-assisted"];
+    let mut args = vec!["simulate", "--seed", "1", "--set", "numbers.frame.known=[\"czech.csv\"]"];
+    args.extend(sets.iter().flat_map(|s| ["--set", s]));
+    let out = common::dialsim(d.path(), &args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("numbers.frame.known: czech.csv is a list of 2 numbers of +420"), "{stderr}");
+}
+
 /// The default day without its type mix and with the bank population model, on the design `design`.
 pub(crate) fn frame_campaign(design: &str, set: &[&str]) -> Campaign {
     let mut all: Vec<String> = vec![
