@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use dialsim::jobs::SourceMatch;
 
 /// Exit code when the audit finds violations.
 pub const EXIT_VIOLATIONS: i32 = 4;
@@ -68,75 +67,13 @@ pub fn run(args: AuditArgs) -> Result<i32> {
         registry: args.registry.clone(),
     };
     let done = job.run(&mut super::generate::print_note)?;
-    let report = &done.report;
-    match &report.manifest {
-        None if args.no_manifest => {
-            note!("dialsim: not checked: manifest (the folder has no manifest.json; --no-manifest: it predates them)")
-        }
-        None => note!("dialsim: a folder written before dialsim wrote manifests is audited with --no-manifest"),
-        Some(m) => {
-            if !done.keyed && m.signature.is_some() {
-                note!("dialsim: not checked: signature (the manifest is signed; give the run's key with --key)");
-            }
-            for source in &done.sources {
-                match source {
-                    SourceMatch::Same { given, recorded } => note!("dialsim: {given} is the run's source {recorded}"),
-                    SourceMatch::Other(given) => {
-                        note!("dialsim: {given} is not one of the sources the run read (its content differs)")
-                    }
-                    SourceMatch::Unread { given, error } => {
-                        note!("dialsim: {given} not matched to the run's sources: {error}")
-                    }
-                }
-            }
-        }
-    }
-    let by_rule = report.by_rule();
-    let law = report.scenario.law_summary();
-    let warnings = report.scenario.law_warnings();
-    if !args.json {
-        for w in &warnings {
-            note!("dialsim: warning: {w}");
-        }
-    }
+    done.tell_checks(args.no_manifest, args.json, &mut super::generate::print_note);
     if args.json {
         let folder = args.dir.display().to_string();
         super::simulate::print(|out| done.write_json(out, &folder, args.strict_bloom))?;
+    } else {
+        super::simulate::print(|out| done.write_text(out))?;
     }
-    for v in report.violations.iter().chain(&report.possibly_known).filter(|_| !args.json) {
-        let at = v.at.as_ref().map(|p| format!("\t{p}")).unwrap_or_default();
-        match v.call_id {
-            Some(c) => out!("call {c}\t{}\t{}{at}", v.rule, v.detail),
-            None => out!("-\t{}\t{}{at}", v.rule, v.detail),
-        }
-    }
-    let total = report.violations.len();
-    let bloom = report.possibly_known.len();
-    note!(
-        "dialsim: audited {} calls, {} suppression entries, {} receipts, {} names under {} [{law}]: {}{}",
-        report.calls,
-        report.suppression_entries,
-        report.receipts,
-        report.names,
-        report.scenario.compliance.profile.as_str(),
-        if total == 0 {
-            "no violations".to_string()
-        } else {
-            let parts: Vec<String> = by_rule.iter().map(|(r, n)| format!("{r} {n}")).collect();
-            format!("{total} violations ({})", parts.join(", "))
-        },
-        if bloom == 0 {
-            String::new()
-        } else {
-            format!(
-                "; {bloom} possibly known (Bloom filter; false positives possible{})",
-                if args.strict_bloom { ", counted: --strict-bloom" } else { ", not counted without --strict-bloom" }
-            )
-        }
-    );
-    if let Some(gap) = report.unproven() {
-        let closes = if !done.keyed { ": sign the run (simulate --key) and audit with --key" } else { "" };
-        note!("dialsim: not provable: {gap}{closes}");
-    }
-    Ok(if report.is_clean(args.strict_bloom) { 0 } else { EXIT_VIOLATIONS })
+    done.tell_verdict(args.strict_bloom, &mut super::generate::print_note);
+    Ok(if done.report.is_clean(args.strict_bloom) { 0 } else { EXIT_VIOLATIONS })
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use dialsim::jobs::{BuiltFilter, Checked, check_filter, open_filter};
+use dialsim::jobs::{Checked, check_filter, open_filter, write_filter_text};
 
 use super::input_args::InputArgs;
 
@@ -65,39 +65,11 @@ pub fn run(cmd: FilterCommand) -> Result<i32> {
         FilterCommand::Build(args) => build(args),
         FilterCommand::Info { file, json } => {
             let f = open_filter(&file)?;
-            let m = f.meta();
             if json {
                 out!("{}", serde_json::to_string_pretty(&dialsim::jobs::filter_document(&f, &file))?);
                 return Ok(0);
             }
-            out!(
-                "file            {}",
-                if file.as_os_str() == "-" { "<stdin>".into() } else { file.display().to_string() }
-            );
-            out!("entries         {}", m.entries);
-            out!("capacity        {}", m.capacity);
-            out!("bits            {} ({:.1} MiB)", m.bits, m.bits as f64 / 8.0 / 1048576.0);
-            out!("hash functions  {}", m.hashes);
-            out!("fill ratio      {:.4}", f.fill_ratio());
-            out!("fp target       {}", m.fp_target);
-            out!("fp estimated    {:.6} (fill ratio ^ hash functions)", f.estimated_fp_rate());
-            out!("country code    +{}", m.country_code);
-            out!(
-                "checks          {}",
-                if f.hashes_once() {
-                    "many at once, hashed once (probe formula proven against the bloomfilter crate at load)"
-                } else {
-                    "one by one through the bloomfilter crate (its probe formula differs from dialsim's copy)"
-                }
-            );
-            out!("created         {} by dialsim {}", m.created, m.dialsim_version);
-            out!("sources");
-            for s in &m.sources {
-                out!("  {}: {} rows, {} numbers, {} not numbers", s.name, s.rows, s.numbers, s.rejected);
-            }
-            out!(
-                "note            a filter can be enumerated back into the numbers it holds: keep it as safe as the database"
-            );
+            super::simulate::print(|out| write_filter_text(&f, &file, out))?;
             Ok(0)
         }
         FilterCommand::Check { file, numbers } => {
@@ -148,22 +120,6 @@ fn build(args: BuildArgs) -> Result<i32> {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let BuiltFilter { filter, rows, numbers, rejected } = done?.built;
-    let m = filter.meta();
-    note!(
-        "dialsim: wrote {}: {} distinct numbers of {} read ({} repeated) from {} rows of {} input{}{}; {} bits ({:.1} MiB), {} hashes, fp target {}",
-        args.output.display(),
-        m.entries,
-        numbers,
-        numbers - m.entries.min(numbers),
-        rows,
-        m.sources.len(),
-        if m.sources.len() == 1 { "" } else { "s" },
-        if rejected > 0 { format!(", {rejected} values left out as not phone numbers") } else { String::new() },
-        m.bits,
-        m.bits as f64 / 8.0 / 1048576.0,
-        m.hashes,
-        m.fp_target
-    );
+    note!("dialsim: {}", done?.summary(&args.output));
     Ok(0)
 }

@@ -2,12 +2,12 @@
 
 use std::path::PathBuf;
 
-use super::input_args::{self, InputArgs};
+use super::input_args::InputArgs;
 
 mod mw;
 use anyhow::Result;
 use clap::Args;
-use dialsim::jobs::{ListDesign, ListJob, ListOrigin, NewList, Note};
+use dialsim::jobs::{ListDesign, ListJob, ListOrigin, NewList, Note, Weight};
 use dialsim::jobs::{ListFormat, NumberType, Selection, Shard};
 
 #[derive(Args, Debug)]
@@ -165,40 +165,20 @@ pub(crate) fn seed_or_fresh(seed: Option<u64>) -> u64 {
     dialsim::jobs::seed_or_fresh(seed, &mut print_note)
 }
 
-/// Shows a job's note on stderr (unless quiet).
+/// Shows a job's note on stderr: its lines prefixed by their weight, hidden under `-q` but for alerts.
 pub(crate) fn print_note(note: Note<'_>) {
-    match note {
-        Note::Seed(seed) => note!("dialsim: seed {seed} (repeat this run with --seed {seed})"),
-        Note::Warning(text) => note!("dialsim: warning: {text}"),
-        Note::Remark(text) => note!("dialsim: note: {text}"),
-        Note::Info(text) => note!("dialsim: {}", super::flagged(&text)),
-        Note::Refused(e) => {
-            eprintln!("dialsim: error: {}", dialsim::jobs::printable(&super::error_text(&e)))
+    if let Note::Refused(e) = &note {
+        eprintln!("dialsim: error: {}", dialsim::jobs::printable(&super::error_text(e)));
+    }
+    for (weight, line) in note.lines() {
+        let text = super::flagged(&line);
+        match weight {
+            Weight::Detail => note!("{text}"),
+            Weight::Remark => note!("dialsim: note: {text}"),
+            Weight::Warning => note!("dialsim: warning: {text}"),
+            Weight::Alert => eprintln!("dialsim: warning: {}", dialsim::jobs::printable(&text)),
+            _ => note!("dialsim: {text}"),
         }
-        Note::Continuing { list, start, seed, shard } => {
-            note!("dialsim: continuing {} from position {start} (seed {seed}, shard {shard})", list.display())
-        }
-        Note::Read { read, distinct } => input_args::report(read, distinct),
-        Note::Foreign { name, what, country_code } => eprintln!(
-            "dialsim: warning: {name} is {what}: it excludes nothing from +{country_code} numbers (--allow-other-country)"
-        ),
-        Note::Banks { banks, size } => {
-            let (bank, hold) = if banks == 1 { ("bank", "holds") } else { ("banks", "hold") };
-            note!("dialsim: {banks} {bank} of {size} {hold} numbers of the known databases")
-        }
-        Note::RegistryFilterRebuilt { registry, entries, seconds, cache } => note!(
-            "dialsim: registry {registry}: exclusion filter of {entries} numbers rebuilt in {seconds:.2} s ({})",
-            cache.display()
-        ),
-        Note::SourceChange(change) => note!("dialsim: exclusion source {change}"),
-        Note::Issued { registry, name, numbers } => note!(
-            "dialsim: registry {registry}: issued the list of {name} exclusively ({numbers} numbers held until `registry close`)"
-        ),
-        Note::Recorded { registry, manifest } => {
-            note!("dialsim: registry {registry}: recorded the list of {}", manifest.display())
-        }
-        Note::Started { .. } | Note::Progress(_) => {}
-        _ => {}
     }
 }
 

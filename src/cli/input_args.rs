@@ -1,8 +1,8 @@
 //! The options of reading known databases — one set for `filter build`, `generate --suppress` and
-//! `audit --suppress` — turned into the library's reading options (`jobs::Reading`); and the summary of what was read.
+//! `audit --suppress` — turned into the library's reading options (`jobs::Reading`).
 
 use clap::Args;
-use dialsim::jobs::{HeaderRow, NumbersRead, Reading, TextEncoding};
+use dialsim::jobs::{HeaderRow, Reading, TextEncoding};
 
 #[derive(Args, Debug, Clone)]
 #[command(next_help_heading = "Reading known databases (CSV)")]
@@ -58,53 +58,6 @@ impl InputArgs {
             max_rejected: self.max_rejected,
             strict: self.strict,
             allow_other_country: self.allow_other_country,
-        }
-    }
-}
-
-/// Prints to stderr how an input was read and what it held: delimiter, encoding, header, columns and why,
-/// rows, numbers (and how many are distinct, when known), rejected values (the first with their lines).
-pub fn report(read: &NumbersRead, distinct: Option<usize>) {
-    let (s, shape) = (&read.stats, &read.shape);
-    let header = match &shape.header {
-        Some(_) => format!("header yes ({})", shape.header_how),
-        None => format!("no header ({})", shape.header_how),
-    };
-    note!(
-        "dialsim: {}: delimiter {} ({}); encoding {} ({}); {header}",
-        s.name,
-        shape.delimiter_name(),
-        shape.delimiter_how,
-        shape.encoding,
-        shape.encoding_how
-    );
-    note!("dialsim: {}: reading {}", s.name, shape.columns_how);
-    note!(
-        "dialsim: {}: {} rows, {} numbers{}, {} values rejected, {} rows without a number",
-        s.name,
-        s.rows,
-        s.numbers,
-        match distinct {
-            Some(d) if d as u64 != s.numbers => format!(" ({d} distinct)"),
-            _ => String::new(),
-        },
-        s.rejected,
-        read.empty
-    );
-    if read.outside_plan > 0 {
-        note!(
-            "dialsim: {}: {} numbers are in no row of the plan (kept: excluding more is safe); the first:",
-            s.name,
-            read.outside_plan
-        );
-        for r in read.outside.iter().take(dialsim::jobs::REJECTS_KEPT) {
-            note!("  {}:{}: '{}'", s.name, r.line, r.field);
-        }
-    }
-    if s.rejected > 0 {
-        note!("dialsim: {}: {} values are not phone numbers and are left out; the first:", s.name, s.rejected);
-        for r in &read.rejects {
-            note!("  {}:{}: '{}' ({})", s.name, r.line, r.field, r.reason);
         }
     }
 }

@@ -74,15 +74,7 @@ pub fn keys(args: KeysArgs) -> Result<i32> {
 /// `dialsim keys SCENARIO`: every value, marked by where it came from.
 fn scenario_values(path: &str) -> Result<i32> {
     let scenario = ScenarioValues::read(path)?;
-    out!(
-        "# {}: KEY = VALUE  # file (set by the scenario) | default (left out: the built-in value) | not set",
-        scenario.name
-    );
-    for v in scenario.values()? {
-        match &v.value {
-            Some(value) => out!("{} = {value}  # {}", v.name, if v.from_file { "file" } else { "default" }),
-            None => out!("{}  # not set", v.name),
-        }
-    }
+    let mut stdout = std::io::stdout().lock();
+    scenario.write_text(&mut stdout)?;
     Ok(0)
 }

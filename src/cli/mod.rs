@@ -441,5 +441,9 @@ fn flag(param: dialsim::Param) -> &'static str {
         Param::Calls => "--calls",
         Param::AcceptUnbound => "--accept-unbound-list",
         Param::FollowScenarioPaths => "--follow-scenario-paths",
+        Param::Key => "--key",
+        Param::WithoutManifest => "--no-manifest",
+        Param::StrictBloom => "--strict-bloom",
+        Param::Seed => "--seed",
     }
 }

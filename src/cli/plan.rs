@@ -40,35 +40,12 @@ pub enum PlanCommand {
 pub fn run(cmd: PlanCommand) -> Result<i32> {
     match cmd {
         PlanCommand::List => {
-            out!("{:<6} {:<8} {:>6} {:>20}  types", "plan", "code", "rows", "numbers");
-            for plan in PlanFacts::embedded()? {
-                let types: Vec<&str> = plan.numbers.iter().map(|(t, _)| *t).collect();
-                out!(
-                    "{:<6} {:<8} {:>6} {:>20}  {}",
-                    plan.name,
-                    format!("+{}", plan.country_code),
-                    plan.rows.len(),
-                    plan.total(),
-                    types.join(",")
-                );
-            }
+            let plans = PlanFacts::embedded()?;
+            super::simulate::print(|out| PlanFacts::write_list(&plans, out))?;
         }
         PlanCommand::Show { plan } => {
             let plan = PlanFacts::named(&plan)?;
-            out!("plan {} (+{}), {} rows", plan.name, plan.country_code, plan.rows.len());
-            for c in &plan.comments {
-                out!("# {c}");
-            }
-            out!("");
-            out!("{:<20} {:>20}", "type", "numbers");
-            for (kind, n) in &plan.numbers {
-                out!("{:<20} {:>20}", kind, n);
-            }
-            out!("");
-            out!("region,type,prefix,length,numbers");
-            for r in &plan.rows {
-                out!("{},{},{},{},{}", r.region, r.kind, r.prefix, r.length, r.count());
-            }
+            super::simulate::print(|out| plan.write_text(out))?;
         }
         PlanCommand::Derive { metadata, region, regions, metadata_version, output } => {
             let regions = (!regions).then_some(region);

@@ -130,27 +130,10 @@ pub fn run(args: RegistryArgs) -> Result<i32> {
         }
         RegistryCommand::Status(a) => {
             let s = job.status(a.on)?;
-            let (day, s) = (s.day, s.status);
             if a.json {
-                out!("{}", serde_json::to_string_pretty(&s)?);
+                out!("{}", serde_json::to_string_pretty(&s.status)?);
             } else {
-                out!("registry {} (schema version {})", s.location, s.schema_version);
-                for (table, n) in &s.counts {
-                    out!("  {table:<16} {n:>12}");
-                }
-                out!("  distinct numbers suppressed: {}", s.suppressed_numbers);
-                for g in &s.registers {
-                    let verdict = match g.fresh {
-                        Some(true) => "fresh",
-                        Some(false) => "STALE",
-                        None => "no regime names it",
-                    };
-                    let age = g.age_days.map_or("?".into(), |d| d.to_string());
-                    out!("  register {} of {}: {age} days old on {day} — {verdict} ({})", g.name, g.date, g.limit);
-                }
-                for k in &s.known {
-                    out!("  known database {} ({} numbers, sha256 {})", k.info.name, k.info.rows, k.info.sha256);
-                }
+                super::simulate::print(|out| s.write_text(out))?;
             }
         }
         RegistryCommand::Access(a) => {

@@ -140,6 +140,15 @@ pub enum Param {
     AcceptUnbound,
     /// An audit reading the source lists its run's scenario names (`AuditJob::follow_scenario_paths`).
     FollowScenarioPaths,
+    /// The key file a run folder's manifest is signed with, and checked with (`SimulateJob::key`,
+    /// `AuditJob::key`).
+    Key,
+    /// An audit of a folder that predates manifests (`AuditJob::without_manifest`).
+    WithoutManifest,
+    /// An audit counting a Bloom filter's hits as violations (`AuditDone::tell_verdict`'s `strict_bloom`).
+    StrictBloom,
+    /// The seed a run or a list is drawn from (`SimulateJob::seed`, `NewList::seed`).
+    Seed,
 }
 
 impl Param {
@@ -188,6 +197,10 @@ impl Param {
             Param::Calls => "calls",
             Param::AcceptUnbound => "accept_unbound",
             Param::FollowScenarioPaths => "follow_scenario_paths",
+            Param::Key => "key",
+            Param::WithoutManifest => "without_manifest",
+            Param::StrictBloom => "strict_bloom",
+            Param::Seed => "seed",
         }
     }
 }

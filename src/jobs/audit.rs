@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use super::reading::{Note, Notes, Reading, load_exclusions};
 use crate::compliance::{AuditOptions, AuditReport, KnownHit, audit_folder, read_run_scenario};
 use crate::exclude::{Exclusions, Source};
-use crate::foundation::error::{Error, Param, Result, message};
+use crate::foundation::error::{Error, Message, Param, Result, message};
 use crate::plan::Plan;
 use crate::scenario::Profile;
 
@@ -71,6 +71,107 @@ impl AuditDone {
     pub fn write_json(&self, out: &mut dyn std::io::Write, folder: &str, strict_bloom: bool) -> std::io::Result<()> {
         use crate::report::Export;
         crate::report::AuditJson { folder: folder.to_string(), strict_bloom }.write(out, &self.report)
+    }
+
+    /// Tells `notes` what the audit could not check before its findings: the manifest's absence or an
+    /// unchecked signature, how each source given matched the run's, and (unless the findings go out as JSON)
+    /// the warnings of the run's law. `without_manifest`: the job's [`AuditJob::without_manifest`].
+    pub fn tell_checks(&self, without_manifest: bool, json: bool, notes: &mut Notes<'_>) {
+        match &self.report.manifest {
+            None if without_manifest => notes(Note::Info(message![
+                "not checked: manifest (the folder has no manifest.json; ",
+                Param::WithoutManifest,
+                ": it predates them)"
+            ])),
+            None => notes(Note::Info(message![
+                "a folder written before dialsim wrote manifests is audited with ",
+                Param::WithoutManifest
+            ])),
+            Some(m) => {
+                if !self.keyed && m.signature.is_some() {
+                    notes(Note::Info(message![
+                        "not checked: signature (the manifest is signed; give the run's key with ",
+                        Param::Key,
+                        ")"
+                    ]));
+                }
+                for source in &self.sources {
+                    let text = match source {
+                        SourceMatch::Same { given, recorded } => format!("{given} is the run's source {recorded}"),
+                        SourceMatch::Other(given) => {
+                            format!("{given} is not one of the sources the run read (its content differs)")
+                        }
+                        SourceMatch::Unread { given, error } => {
+                            format!("{given} not matched to the run's sources: {error}")
+                        }
+                    };
+                    notes(Note::Info(text.into()));
+                }
+            }
+        }
+        if !json {
+            for w in self.report.scenario.law_warnings() {
+                notes(Note::Warning(w));
+            }
+        }
+    }
+
+    /// The findings as `dialsim audit` writes them: a line per violation and per possibly known number (`call
+    /// ID`, or `-`, then the rule, the detail and where, tab-separated).
+    pub fn write_text(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        for v in self.report.violations.iter().chain(&self.report.possibly_known) {
+            let at = v.at.as_ref().map(|p| format!("\t{p}")).unwrap_or_default();
+            match v.call_id {
+                Some(c) => writeln!(out, "call {c}\t{}\t{}{at}", v.rule, v.detail)?,
+                None => writeln!(out, "-\t{}\t{}{at}", v.rule, v.detail)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Tells `notes` the verdict after the findings: what was audited, under which law, the violations by
+    /// rule, the Bloom filter's possible hits (counted as violations under `strict_bloom`), and what no audit
+    /// of the folder can prove.
+    pub fn tell_verdict(&self, strict_bloom: bool, notes: &mut Notes<'_>) {
+        let report = &self.report;
+        let total = report.violations.len();
+        let bloom = report.possibly_known.len();
+        let found = if total == 0 {
+            "no violations".to_string()
+        } else {
+            let parts: Vec<String> = report.by_rule().iter().map(|(r, n)| format!("{r} {n}")).collect();
+            format!("{total} violations ({})", parts.join(", "))
+        };
+        let mut m = Message::from(format!(
+            "audited {} calls, {} suppression entries, {} receipts, {} names under {} [{}]: {found}",
+            report.calls,
+            report.suppression_entries,
+            report.receipts,
+            report.names,
+            report.scenario.compliance.profile.as_str(),
+            report.scenario.law_summary()
+        ));
+        if bloom > 0 {
+            m = m.then(message![format!("; {bloom} possibly known (Bloom filter; false positives possible")]);
+            m = m.then(if strict_bloom {
+                message![", counted: ", Param::StrictBloom, ")"]
+            } else {
+                message![", not counted without ", Param::StrictBloom, ")"]
+            });
+        }
+        notes(Note::Info(m));
+        if let Some(gap) = report.unproven() {
+            notes(Note::Info(if self.keyed {
+                format!("not provable: {gap}").into()
+            } else {
+                message![
+                    format!("not provable: {gap}: sign the run (simulate "),
+                    Param::Key,
+                    ") and audit with ",
+                    Param::Key
+                ]
+            }));
+        }
     }
 }
 

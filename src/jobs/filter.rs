@@ -140,6 +140,60 @@ pub fn filter_document(filter: &KnownFilter, file: &std::path::Path) -> serde_js
     doc
 }
 
+/// A filter's header as `dialsim filter info` shows it, line by line (`file` is how it was named; `-`: stdin).
+pub fn write_filter_text(filter: &KnownFilter, file: &std::path::Path, out: &mut dyn Write) -> std::io::Result<()> {
+    let m = filter.meta();
+    let name = if file.as_os_str() == "-" { "<stdin>".into() } else { file.display().to_string() };
+    writeln!(out, "file            {name}")?;
+    writeln!(out, "entries         {}", m.entries)?;
+    writeln!(out, "capacity        {}", m.capacity)?;
+    writeln!(out, "bits            {} ({:.1} MiB)", m.bits, m.bits as f64 / 8.0 / 1048576.0)?;
+    writeln!(out, "hash functions  {}", m.hashes)?;
+    writeln!(out, "fill ratio      {:.4}", filter.fill_ratio())?;
+    writeln!(out, "fp target       {}", m.fp_target)?;
+    writeln!(out, "fp estimated    {:.6} (fill ratio ^ hash functions)", filter.estimated_fp_rate())?;
+    writeln!(out, "country code    +{}", m.country_code)?;
+    let checks = if filter.hashes_once() {
+        "many at once, hashed once (probe formula proven against the bloomfilter crate at load)"
+    } else {
+        "one by one through the bloomfilter crate (its probe formula differs from dialsim's copy)"
+    };
+    writeln!(out, "checks          {checks}")?;
+    writeln!(out, "created         {} by dialsim {}", m.created, m.dialsim_version)?;
+    writeln!(out, "sources")?;
+    for s in &m.sources {
+        writeln!(out, "  {}: {} rows, {} numbers, {} not numbers", s.name, s.rows, s.numbers, s.rejected)?;
+    }
+    writeln!(
+        out,
+        "note            a filter can be enumerated back into the numbers it holds: keep it as safe as the database"
+    )
+}
+
+impl FilterDone {
+    /// What the build wrote to `output`, in one line: distinct numbers of those read, rows, inputs, values left
+    /// out, the bitmap's size, hashes and false-positive target.
+    pub fn summary(&self, output: &std::path::Path) -> String {
+        let BuiltFilter { filter, rows, numbers, rejected } = &self.built;
+        let m = filter.meta();
+        format!(
+            "wrote {}: {} distinct numbers of {} read ({} repeated) from {} rows of {} input{}{}; {} bits ({:.1} MiB), {} hashes, fp target {}",
+            output.display(),
+            m.entries,
+            numbers,
+            numbers - m.entries.min(*numbers),
+            rows,
+            m.sources.len(),
+            if m.sources.len() == 1 { "" } else { "s" },
+            if *rejected > 0 { format!(", {rejected} values left out as not phone numbers") } else { String::new() },
+            m.bits,
+            m.bits as f64 / 8.0 / 1048576.0,
+            m.hashes,
+            m.fp_target
+        )
+    }
+}
+
 /// One written number checked against a filter.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Checked {

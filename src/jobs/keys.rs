@@ -211,6 +211,29 @@ impl ScenarioValues {
     pub fn values(&self) -> Result<Vec<KeyValue>> {
         scenario_values(&self.name, &self.text)
     }
+
+    /// The values as `dialsim keys SCENARIO` shows them: `KEY = VALUE  # file` (set by the scenario), `#
+    /// default` (left to the built-in value) or `KEY  # not set`, after a header line.
+    pub fn write_text(&self, out: &mut dyn std::io::Write) -> Result<()> {
+        let values = self.values()?;
+        let write = |out: &mut dyn std::io::Write| -> std::io::Result<()> {
+            writeln!(
+                out,
+                "# {}: KEY = VALUE  # file (set by the scenario) | default (left out: the built-in value) | not set",
+                self.name
+            )?;
+            for v in &values {
+                match &v.value {
+                    Some(value) => {
+                        writeln!(out, "{} = {value}  # {}", v.name, if v.from_file { "file" } else { "default" })?
+                    }
+                    None => writeln!(out, "{}  # not set", v.name)?,
+                }
+            }
+            Ok(())
+        };
+        write(out).map_err(crate::Error::Output)
+    }
 }
 
 /// What a shell completes after `--set`, `--set-a`, `--set-b` and `--vary`.

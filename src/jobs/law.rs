@@ -87,3 +87,40 @@ impl LawJob {
         Ok(Law { date, jurisdictions })
     }
 }
+
+impl Law {
+    /// The law as `dialsim law` shows it: each jurisdiction, its regimes (the one in force on [`Law::date`]
+    /// marked), their abandonment rules, registers and the source of every rule.
+    pub fn write_text(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let date = self.date;
+        for JurisdictionLaw { jurisdiction: j, regimes } in &self.jurisdictions {
+            let title =
+                if j.is_generic() { "Any other country".to_string() } else { format!("{} ({})", j.name, j.code) };
+            writeln!(out, "{title}")?;
+            for RegimeLaw { regime: r, in_force } in regimes {
+                let from = r.from_date().map(|d| format!("from {d}")).unwrap_or_else(|| "earliest".into());
+                let mark = if *in_force { format!("  <- in force on {date}") } else { String::new() };
+                writeln!(out, "  {} ({from}){mark}", r.name)?;
+                writeln!(out, "    {}", r.summary)?;
+                let rules = &r.rules;
+                let policy = if rules.abandon_limit_is_law { "law" } else { "house policy" };
+                writeln!(
+                    out,
+                    "    abandonment: at most {:.0} % of live answers per {} ({policy}); silence {} s; ring {} s",
+                    100.0 * rules.abandon_limit,
+                    rules.window.describe(),
+                    rules.max_silence_s,
+                    rules.min_ring_s
+                )?;
+                for reg in rules.registers {
+                    writeln!(out, "    register {}: {}, {}", reg.name, reg.title, reg.freshness.describe())?;
+                }
+                for s in r.sources {
+                    let kind = if s.law { "law" } else { "policy" };
+                    writeln!(out, "    [{}] {} — {} ({kind})", s.audit_rule, s.rule, s.cite)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -56,6 +56,7 @@ mod reading;
 #[cfg(feature = "registry")]
 mod registry;
 mod report;
+mod said;
 mod scrub;
 #[cfg(feature = "registry")]
 mod series;
@@ -70,7 +71,7 @@ pub use calibrate::{CalibrateDone, CalibrateJob};
 pub use campaign::{RegistryUse, WriteBack, prior, write_back};
 pub use campaign::{RunDone, RunJob, replications_into, run_into};
 pub use compare::{CompareJob, Side};
-pub use filter::{Checked, FilterDone, FilterJob, check_filter, filter_document, open_filter};
+pub use filter::{Checked, FilterDone, FilterJob, check_filter, filter_document, open_filter, write_filter_text};
 pub use front::{is_stdout, printable, remove_temporaries_on_signals, seed_or_fresh, threads};
 pub use grid::{GridDone, GridJob};
 // Grids (sweep, frontier, their merge) and the limits a job is held to: the jobs, their requests and results,
@@ -82,6 +83,7 @@ pub use list::{ListDesign, ListDone, ListJob, ListOrigin, NewList, record_list, 
 pub use merge::{GridKind, MergeDone, MergeJob};
 pub use reading::{Note, Notes, Reading, exclusion_sources, load_exclusions, scenario_notes, unbound};
 pub use report::ReportJob;
+pub use said::Weight;
 pub use scrub::{ScrubDone, ScrubJob};
 #[cfg(feature = "registry")]
 pub use series::{Series, SeriesJob, SeriesRow, run_series};

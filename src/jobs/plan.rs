@@ -33,6 +33,37 @@ impl PlanFacts {
         }
     }
 
+    /// The embedded plans as `dialsim plan list` shows them: a line each with its code, rows, numbers and types.
+    pub fn write_list(plans: &[PlanFacts], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        writeln!(out, "{:<6} {:<8} {:>6} {:>20}  types", "plan", "code", "rows", "numbers")?;
+        for plan in plans {
+            let types: Vec<&str> = plan.numbers.iter().map(|(t, _)| *t).collect();
+            let code = format!("+{}", plan.country_code);
+            let (name, rows, total) = (&plan.name, plan.rows.len(), plan.total());
+            writeln!(out, "{name:<6} {code:<8} {rows:>6} {total:>20}  {}", types.join(","))?;
+        }
+        Ok(())
+    }
+
+    /// The plan as `dialsim plan show` shows it: its provenance, numbers per type, and its rows as CSV.
+    pub fn write_text(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        writeln!(out, "plan {} (+{}), {} rows", self.name, self.country_code, self.rows.len())?;
+        for c in &self.comments {
+            writeln!(out, "# {c}")?;
+        }
+        writeln!(out)?;
+        writeln!(out, "{:<20} {:>20}", "type", "numbers")?;
+        for (kind, n) in &self.numbers {
+            writeln!(out, "{kind:<20} {n:>20}")?;
+        }
+        writeln!(out)?;
+        writeln!(out, "region,type,prefix,length,numbers")?;
+        for r in &self.rows {
+            writeln!(out, "{},{},{},{},{}", r.region, r.kind, r.prefix, r.length, r.count())?;
+        }
+        Ok(())
+    }
+
     /// How many numbers the plan holds.
     pub fn total(&self) -> u64 {
         self.numbers.iter().map(|(_, n)| n).sum()

@@ -76,6 +76,32 @@ pub struct RegistryStatus {
     pub status: Status,
 }
 
+impl RegistryStatus {
+    /// The status as `dialsim registry status` shows it: rows per table, distinct numbers suppressed, each
+    /// register snapshot's age and freshness on [`RegistryStatus::day`], the known databases.
+    pub fn write_text(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let (day, s) = (self.day, &self.status);
+        writeln!(out, "registry {} (schema version {})", s.location, s.schema_version)?;
+        for (table, n) in &s.counts {
+            writeln!(out, "  {table:<16} {n:>12}")?;
+        }
+        writeln!(out, "  distinct numbers suppressed: {}", s.suppressed_numbers)?;
+        for g in &s.registers {
+            let verdict = match g.fresh {
+                Some(true) => "fresh",
+                Some(false) => "STALE",
+                None => "no regime names it",
+            };
+            let age = g.age_days.map_or("?".into(), |d| d.to_string());
+            writeln!(out, "  register {} of {}: {age} days old on {day} — {verdict} ({})", g.name, g.date, g.limit)?;
+        }
+        for k in &s.known {
+            writeln!(out, "  known database {} ({} numbers, sha256 {})", k.info.name, k.info.rows, k.info.sha256)?;
+        }
+        Ok(())
+    }
+}
+
 /// A number erased: what the registry still holds of it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Erased {

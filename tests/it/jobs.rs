@@ -365,3 +365,77 @@ fn a_comparison_s_report_is_written_by_the_library_as_compare_report_writes_it()
     assert_eq!(err.kind(), dialsim::ErrorKind::Request, "{err}");
     assert_eq!(std::fs::read_to_string(&scenario).unwrap(), "", "the scenario is left as it was");
 }
+
+/// A job's notes are worded once, by the library (`Note::lines`): what the binary prints on stderr for a list
+/// is those lines with the prefix of their weight, and `-q` hides all of them but the alerts (a source that
+/// excludes nothing).
+#[test]
+fn the_binary_prints_the_lines_the_library_words_its_notes_in() {
+    use dialsim::jobs::{ListOrigin, NewList, Note, Weight};
+    let d = tempfile::tempdir().unwrap();
+    // Rejected values and a number outside the plan (Detail lines), and a list of another country (an Alert).
+    std::fs::write(d.path().join("odd.csv"), "number\n+420601123456\n+420601123457\nabc\n+420999999\n").unwrap();
+    std::fs::write(d.path().join("gb.csv"), "number\n+447700900123\n+447700900124\n").unwrap();
+    let new = NewList {
+        plan: "cz".into(),
+        selection: dialsim::Selection::default(),
+        mix: None,
+        design: dialsim::jobs::ListDesign::Uniform,
+        seed: Some(5),
+        start: 0,
+        shard: dialsim::Shard::WHOLE,
+        format: None,
+    };
+    let mut job = list_job(d.path(), ListOrigin::New(new), 20, "lib.csv");
+    let (odd, gb) = (d.path().join("odd.csv").display().to_string(), d.path().join("gb.csv").display().to_string());
+    job.suppress = vec![odd.clone(), gb.clone()];
+    job.reading.columns = vec!["number".into()];
+    job.reading.max_rejected = 0.5;
+    job.reading.allow_other_country = true;
+    let flag = |p: dialsim::Param| format!("--{}", p.name().replace('_', "-"));
+    let (mut lines, mut alerts) = (Vec::new(), Vec::new());
+    let ran = job.run(&mut |n: Note<'_>| {
+        for (weight, m) in n.lines() {
+            let text = m.render(&flag);
+            let line = match weight {
+                Weight::Detail => text,
+                Weight::Remark => format!("dialsim: note: {text}"),
+                Weight::Warning | Weight::Alert => format!("dialsim: warning: {text}"),
+                _ => format!("dialsim: {text}"),
+            };
+            if weight == Weight::Alert {
+                alerts.push(line.clone());
+            }
+            lines.push(line);
+        }
+    });
+    ran.unwrap();
+    assert!(lines.iter().any(|l| l.starts_with(&format!("  {odd}:4: 'abc'"))), "{lines:#?}");
+    assert_eq!(alerts.len(), 1, "{lines:#?}");
+    let args = [
+        "generate",
+        "-n",
+        "20",
+        "--seed",
+        "5",
+        "--suppress",
+        &odd,
+        "--suppress",
+        &gb,
+        "--column",
+        "number",
+        "--max-rejected",
+        "0.5",
+        "--allow-other-country",
+        "-o",
+        "bin.csv",
+    ];
+    let out = crate::common::dialsim(d.path(), &args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    // The binary's lines in order: the notes' lines, then what it says of the list written.
+    let printed: Vec<&str> = stderr.lines().collect();
+    assert_eq!(&printed[..lines.len()], &lines[..], "{stderr}");
+    let quiet = crate::common::dialsim(d.path(), &[&args[..], &["-q"]].concat());
+    assert_eq!(String::from_utf8_lossy(&quiet.stderr).lines().collect::<Vec<_>>(), alerts);
+}
