@@ -72,7 +72,7 @@ pub struct ImportArgs {
 
 #[derive(Args, Debug)]
 pub struct StatusArgs {
-    /// The day register ages are counted to [default: today]
+    /// The day register ages are counted to [default: today, UTC]
     #[arg(long, value_name = "YYYY-MM-DD")]
     on: Option<jiff::civil::Date>,
     /// Print JSON

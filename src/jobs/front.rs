@@ -44,3 +44,9 @@ pub fn printable(message: &str) -> Cow<'_, str> {
 pub fn remove_temporaries_on_signals() -> std::io::Result<()> {
     crate::output::remove_temporaries_on_signals()
 }
+
+/// Today's date in UTC: the default day of the jobs that take one (`law`, `registry status`), the same
+/// wherever the process runs (its time zone moves no output).
+pub(crate) fn today() -> jiff::civil::Date {
+    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date()
+}

@@ -57,7 +57,7 @@ impl LawJob {
     /// # Ok::<(), dialsim::Error>(())
     /// ```
     pub fn run(&self) -> Result<Law> {
-        let date = self.date.unwrap_or_else(|| jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date());
+        let date = self.date.unwrap_or_else(super::front::today);
         let (list, only): (Vec<&'static Jurisdiction>, Option<&'static str>) = match self.which.as_deref() {
             None => (jurisdiction::ALL.iter().copied().chain([jurisdiction::generic()]).collect(), None),
             Some(w) => match (jurisdiction::by_code(w), jurisdiction::regime(w)) {

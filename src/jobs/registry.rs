@@ -180,11 +180,11 @@ impl RegistryJob {
         Ok(())
     }
 
-    /// Rows per table, register snapshots' ages on `on` (none: today) against their freshness limits, the
+    /// Rows per table, register snapshots' ages on `on` (none: today, UTC) against their freshness limits, the
     /// known databases, the schema version.
     pub fn status(&self, on: Option<Date>) -> Result<RegistryStatus> {
         let mut r = registry::open(&self.registry)?;
-        let day = on.unwrap_or_else(|| jiff::Zoned::now().date());
+        let day = on.unwrap_or_else(super::front::today);
         let status = registry::status(r.as_mut(), day)?;
         Ok(RegistryStatus { day, status })
     }

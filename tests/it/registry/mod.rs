@@ -297,6 +297,32 @@ fn newer_schema(d: &Path, r: &Reg) {
     }
 }
 
+/// `registry status` counts register ages to today in UTC, as `law` marks today's regime: the process's time
+/// zone moves no output. UTC+14 and UTC−12 are always on different dates, so a local "today" would fail here at
+/// any hour (jiff is built without `tz-system`, so its "local" zone is UTC today; this guards the day a feature
+/// or a dependency turns the system zone on).
+#[test]
+fn registry_status_counts_ages_to_the_same_today_in_every_time_zone() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run = |tz: &str, args: &[&str]| {
+        let o = assert_cmd::Command::cargo_bin("dialsim").unwrap().current_dir(d).env("TZ", tz).args(args).output();
+        let o = o.unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    run("UTC", &["registry", "init", "--registry", "r.sqlite"]);
+    let tps = data("dnc-register.csv");
+    let import = ["registry", "import", &tps, "--kind", "register", "--name", "tps", "--date", "2026-01-01"];
+    run("UTC", &[&import[..], &["--plan", "cz", "--registry", "r.sqlite"]].concat());
+    let status = ["registry", "status", "--registry", "r.sqlite"];
+    let (east, west) = (run("Pacific/Kiritimati", &status), run("Etc/GMT+12", &status));
+    assert!(east.contains("register tps of 2026-01-01:"), "{east}");
+    assert_eq!(east, west);
+    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    assert!(east.contains(&format!("days old on {today}")) || west.contains(&format!("days old on {today}")));
+}
+
 #[test]
 fn a_registry_path_naming_a_folder_is_refused_not_made_a_file_without_its_slash() {
     let dir = tempfile::tempdir().unwrap();
