@@ -13,6 +13,16 @@ use crate::compliance::timestamp;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct IntervalsCsv;
 
+/// Decimal places of an interval's dial level in intervals.csv.
+pub(crate) const DIAL_LEVEL_PLACES: usize = 3;
+/// Decimal places of an interval's occupancy in intervals.csv.
+pub(crate) const OCCUPANCY_PLACES: usize = 4;
+
+/// `v` as intervals.csv writes it with `places` decimals, read back: what a report of the run folder reads.
+pub(crate) fn as_written(v: f64, places: usize) -> f64 {
+    format!("{v:.places$}").parse().unwrap_or(v)
+}
+
 impl Export<RunReport<'_>> for IntervalsCsv {
     fn write(&self, out: &mut dyn Write, r: &RunReport<'_>) -> io::Result<()> {
         writeln!(
@@ -22,7 +32,7 @@ impl Export<RunReport<'_>> for IntervalsCsv {
         for i in &r.run.intervals {
             writeln!(
                 out,
-                "{},{},{},{},{},{:.4},{:.3},{:.4},{},{},{:.2}",
+                "{},{},{},{},{},{:.4},{:.dl$},{:.oc$},{},{},{:.2}",
                 timestamp(r.scenario, i.start_ms),
                 i.dials,
                 i.human_answers,
@@ -33,7 +43,9 @@ impl Export<RunReport<'_>> for IntervalsCsv {
                 i.occupancy(),
                 i.consents,
                 i.machine_drops,
-                i.agents()
+                i.agents(),
+                dl = DIAL_LEVEL_PLACES,
+                oc = OCCUPANCY_PLACES
             )?;
         }
         Ok(())

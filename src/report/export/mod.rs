@@ -25,7 +25,7 @@ mod compare_csv;
 mod consents_jsonl;
 mod frontier_csv;
 mod html;
-mod intervals_csv;
+pub(crate) mod intervals_csv;
 mod names_csv;
 mod ranking;
 mod replications_csv;

@@ -25,6 +25,7 @@ pub(crate) use page::{render, window};
 
 use crate::analysis::{Comparison, FrontierResult, Replications, SweepResult};
 use crate::foundation::error::{Message, Param, Result, message};
+use crate::report::export::intervals_csv::{DIAL_LEVEL_PLACES, OCCUPANCY_PLACES, as_written};
 use crate::scenario::Scenario;
 
 /// The content of an HTML report: one section per run folder, replications folder, sweep or comparison, in
@@ -125,8 +126,10 @@ impl IntervalRow {
                 connects: i.connects as f64,
                 drops: i.drops as f64,
                 machine_drops: i.machine_drops as f64,
-                dial_level: i.dial_level,
-                occupancy: i.occupancy(),
+                // As intervals.csv writes them, so a report made from the run in memory draws what a report of
+                // its folder draws.
+                dial_level: as_written(i.dial_level, DIAL_LEVEL_PLACES),
+                occupancy: as_written(i.occupancy(), OCCUPANCY_PLACES),
             })
             .collect()
     }
