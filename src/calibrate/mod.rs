@@ -534,7 +534,7 @@ impl Calibration {
 
 /// `1 row`, `2 rows`.
 fn rows(n: u64) -> String {
-    if n == 1 { "1 row".into() } else { format!("{n} rows") }
+    crate::foundation::text::counted(n, "row", "rows")
 }
 
 fn pct(p: Proportion) -> String {

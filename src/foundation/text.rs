@@ -107,6 +107,17 @@ pub fn number_text(v: f64) -> String {
     if v.is_finite() && v != 0.0 && !(1e-6..1e15).contains(&v.abs()) { format!("{v:e}") } else { v.to_string() }
 }
 
+/// `n` and its noun, singular for 1 (`1 value`, `2 values`, `0 rows`); `plural` is the noun of every other count.
+///
+/// ```
+/// use dialsim::foundation::text::counted;
+/// assert_eq!((counted(1u64, "value", "values"), counted(0u32, "row", "rows")), ("1 value".into(), "0 rows".into()));
+/// ```
+pub fn counted(n: impl Into<u64>, singular: &str, plural: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 use super::reading::Note;
 use crate::exclude::NumbersRead;
 use crate::foundation::error::{Message, Param, message};
+use crate::foundation::text::counted;
 
 /// How a line of a [`Note`] is meant to be shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,16 +108,21 @@ fn read_lines(read: &NumbersRead, distinct: Option<usize>) -> Vec<(Weight, Messa
     say(
         Weight::Info,
         format!(
-            "{}: {} rows, {} numbers{distinct}, {} values rejected, {} rows without a number",
-            s.name, s.rows, s.numbers, s.rejected, read.empty
+            "{}: {}, {}{distinct}, {} rejected, {} without a number",
+            s.name,
+            counted(s.rows, "row", "rows"),
+            counted(s.numbers, "number", "numbers"),
+            counted(s.rejected, "value", "values"),
+            counted(read.empty, "row", "rows")
         ),
     );
     if read.outside_plan > 0 {
         say(
             Weight::Info,
             format!(
-                "{}: {} numbers are in no row of the plan (kept: excluding more is safe); the first:",
-                s.name, read.outside_plan
+                "{}: {} in no row of the plan (kept: excluding more is safe); the first:",
+                s.name,
+                counted(read.outside_plan, "number is", "numbers are")
             ),
         );
         for r in read.outside.iter().take(crate::exclude::REJECTS_KEPT) {
@@ -126,7 +132,11 @@ fn read_lines(read: &NumbersRead, distinct: Option<usize>) -> Vec<(Weight, Messa
     if s.rejected > 0 {
         say(
             Weight::Info,
-            format!("{}: {} values are not phone numbers and are left out; the first:", s.name, s.rejected),
+            format!(
+                "{}: {} left out; the first:",
+                s.name,
+                counted(s.rejected, "value is not a phone number and is", "values are not phone numbers and are")
+            ),
         );
         for r in &read.rejects {
             say(Weight::Detail, format!("  {}:{}: '{}' ({})", s.name, r.line, r.field, r.reason));

@@ -70,7 +70,7 @@ fn reading_advice_names_the_flags_that_set_what_it_asks_for() {
         ),
         (
             vec!["--column", "name", "one.csv"],
-            "one.csv:2: holds no phone numbers in 'name' (column 1) (1 rows, 1 values rejected); name the columns to read with --column",
+            "one.csv:2: holds no phone numbers in 'name' (column 1) (1 row, 1 value rejected); name the columns to read with --column",
         ),
         (
             vec!["late.csv"],

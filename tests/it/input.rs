@@ -533,7 +533,7 @@ fn rows_after_blank_lines_and_rows_of_carriage_return_files_name_their_own_line(
         assert_eq!(code, Some(0), "{name}: {stderr}");
         assert!(stderr.contains(&format!("{name}:5: 'n/a' (contains letters)")), "{name}: {stderr}");
         // A comment ends at its line's end, a bare carriage return too: the 100 numbers after it are read.
-        assert!(stderr.contains(&format!("{name}: 102 rows, 101 numbers, 1 values rejected")), "{name}: {stderr}");
+        assert!(stderr.contains(&format!("{name}: 102 rows, 101 numbers, 1 value rejected")), "{name}: {stderr}");
         let (code, stderr) = build(dir.path(), name, &["--strict"]);
         assert_eq!(code, Some(1), "{name}: {stderr}");
         assert!(stderr.contains(&format!("{name}:5: 'n/a' is not a phone number")), "{name}: {stderr}");

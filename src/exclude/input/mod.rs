@@ -31,6 +31,7 @@ pub use sniff::DELIMITERS;
 
 use crate::exclude::normalize::Normalizer;
 use crate::foundation::error::{Error, Param, Result, message};
+use crate::foundation::text::counted;
 
 /// How many rejected rows are kept for the report.
 pub const REJECTS_KEPT: usize = 5;
@@ -505,10 +506,10 @@ impl InputOptions {
             } else {
                 message![
                     format!(
-                        "holds no phone numbers in {} ({} rows, {} values rejected); name the columns to read with ",
+                        "holds no phone numbers in {} ({}, {} rejected); name the columns to read with ",
                         read.shape.column_labels().join(", "),
-                        s.rows,
-                        s.rejected
+                        counted(s.rows, "row", "rows"),
+                        counted(s.rejected, "value", "values")
                     ),
                     Param::Columns
                 ]
