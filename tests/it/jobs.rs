@@ -123,6 +123,20 @@ fn a_filter_s_document_made_by_the_library_is_the_one_filter_info_json_prints() 
 }
 
 /// A list job in `dir`: the `known` database excluded, written to `out`.
+/// A new uniform list of the Czech plan, seeded `seed`.
+fn cz_list(seed: u64) -> dialsim::jobs::NewList {
+    dialsim::jobs::NewList {
+        plan: "cz".into(),
+        selection: dialsim::Selection::default(),
+        mix: None,
+        design: dialsim::jobs::ListDesign::Uniform,
+        seed: Some(seed),
+        start: 0,
+        shard: dialsim::Shard::WHOLE,
+        format: None,
+    }
+}
+
 fn list_job(dir: &Path, origin: dialsim::jobs::ListOrigin, count: u64, out: &str) -> dialsim::jobs::ListJob {
     dialsim::jobs::ListJob {
         origin,
@@ -140,7 +154,7 @@ fn list_job(dir: &Path, origin: dialsim::jobs::ListOrigin, count: u64, out: &str
 
 #[test]
 fn a_list_and_its_continuation_made_by_the_library_are_the_binary_s_byte_for_byte() {
-    use dialsim::jobs::{ListOrigin, NewList, Note};
+    use dialsim::jobs::{ListOrigin, Note};
     let (bin, lib) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let dnc = known("dnc-register.csv");
     ok_stdout(
@@ -149,16 +163,7 @@ fn a_list_and_its_continuation_made_by_the_library_are_the_binary_s_byte_for_byt
     );
     ok_stdout(bin.path(), &["generate", "--continue", "a.csv", "-n", "2000", "-o", "b.csv"]);
 
-    let new = NewList {
-        plan: "cz".into(),
-        selection: dialsim::Selection::default(),
-        mix: None,
-        design: dialsim::jobs::ListDesign::Uniform,
-        seed: Some(5),
-        start: 0,
-        shard: dialsim::Shard::WHOLE,
-        format: None,
-    };
+    let new = cz_list(5);
     let mut told = Vec::new();
     let first = list_job(lib.path(), ListOrigin::New(new), 3000, "a.csv")
         .run(&mut |n| {
@@ -371,21 +376,12 @@ fn a_comparison_s_report_is_written_by_the_library_as_compare_report_writes_it()
 /// excludes nothing).
 #[test]
 fn the_binary_prints_the_lines_the_library_words_its_notes_in() {
-    use dialsim::jobs::{ListOrigin, NewList, Note, Weight};
+    use dialsim::jobs::{ListOrigin, Note, Weight};
     let d = tempfile::tempdir().unwrap();
     // Rejected values and a number outside the plan (Detail lines), and a list of another country (an Alert).
     std::fs::write(d.path().join("odd.csv"), "number\n+420601123456\n+420601123457\nabc\n+420999999\n").unwrap();
     std::fs::write(d.path().join("gb.csv"), "number\n+447700900123\n+447700900124\n").unwrap();
-    let new = NewList {
-        plan: "cz".into(),
-        selection: dialsim::Selection::default(),
-        mix: None,
-        design: dialsim::jobs::ListDesign::Uniform,
-        seed: Some(5),
-        start: 0,
-        shard: dialsim::Shard::WHOLE,
-        format: None,
-    };
+    let new = cz_list(5);
     let mut job = list_job(d.path(), ListOrigin::New(new), 20, "lib.csv");
     let (odd, gb) = (d.path().join("odd.csv").display().to_string(), d.path().join("gb.csv").display().to_string());
     job.suppress = vec![odd.clone(), gb.clone()];
