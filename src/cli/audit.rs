@@ -67,7 +67,7 @@ pub fn run(args: AuditArgs) -> Result<i32> {
         registry: args.registry.clone(),
     };
     let done = job.run(&mut super::generate::print_note)?;
-    done.tell_checks(args.no_manifest, args.json, &mut super::generate::print_note);
+    done.tell_checks(args.json, &mut super::generate::print_note);
     if args.json {
         let folder = args.dir.display().to_string();
         super::simulate::print(|out| done.write_json(out, &folder, args.strict_bloom))?;

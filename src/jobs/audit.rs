@@ -63,6 +63,8 @@ pub struct AuditDone {
     pub sources: Vec<SourceMatch>,
     /// Whether a key was given (a signed manifest is checked only with one).
     pub keyed: bool,
+    /// Whether the folder was audited as predating manifests ([`AuditJob::without_manifest`]).
+    pub without_manifest: bool,
 }
 
 impl AuditDone {
@@ -75,10 +77,10 @@ impl AuditDone {
 
     /// Tells `notes` what the audit could not check before its findings: the manifest's absence or an
     /// unchecked signature, how each source given matched the run's, and (unless the findings go out as JSON)
-    /// the warnings of the run's law. `without_manifest`: the job's [`AuditJob::without_manifest`].
-    pub fn tell_checks(&self, without_manifest: bool, json: bool, notes: &mut Notes<'_>) {
+    /// the warnings of the run's law.
+    pub fn tell_checks(&self, json: bool, notes: &mut Notes<'_>) {
         match &self.report.manifest {
-            None if without_manifest => notes(Note::Info(message![
+            None if self.without_manifest => notes(Note::Info(message![
                 "not checked: manifest (the folder has no manifest.json; ",
                 Param::WithoutManifest,
                 ": it predates them)"
@@ -255,7 +257,7 @@ impl AuditJob {
                 });
             }
         }
-        Ok(AuditDone { report, sources, keyed })
+        Ok(AuditDone { report, sources, keyed, without_manifest: self.without_manifest })
     }
 }
 
