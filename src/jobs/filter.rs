@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use super::reading::{Note, Notes, Reading};
 use crate::exclude::{self, BuiltFilter, FilterParams, KnownFilter, KnownKeys};
 use crate::foundation::error::{Error, Param, Result, message};
+use crate::foundation::text::counted;
 use crate::output;
 use crate::plan::Plan;
 
@@ -176,16 +177,17 @@ impl FilterDone {
     pub fn summary(&self, output: &std::path::Path) -> String {
         let BuiltFilter { filter, rows, numbers, rejected } = &self.built;
         let m = filter.meta();
+        let left_out =
+            counted(*rejected, "value left out as not a phone number", "values left out as not phone numbers");
         format!(
-            "wrote {}: {} distinct numbers of {} read ({} repeated) from {} rows of {} input{}{}; {} bits ({:.1} MiB), {} hashes, fp target {}",
+            "wrote {}: {} of {} read ({} repeated) from {} of {}{}; {} bits ({:.1} MiB), {} hashes, fp target {}",
             output.display(),
-            m.entries,
+            counted(m.entries, "distinct number", "distinct numbers"),
             numbers,
             numbers - m.entries.min(*numbers),
-            rows,
-            m.sources.len(),
-            if m.sources.len() == 1 { "" } else { "s" },
-            if *rejected > 0 { format!(", {rejected} values left out as not phone numbers") } else { String::new() },
+            counted(*rows, "row", "rows"),
+            counted(m.sources.len() as u64, "input", "inputs"),
+            if *rejected > 0 { format!(", {left_out}") } else { String::new() },
             m.bits,
             m.bits as f64 / 8.0 / 1048576.0,
             m.hashes,
