@@ -177,3 +177,25 @@ fn reading_advice_for_a_scenarios_files_names_its_keys_not_flags() {
         assert!(!line.contains(" --"), "no flag in a scenario's advice: {line}");
     }
 }
+
+/// A filter build of one number says so in the singular: "1 distinct number of 1 read … from 1 row of 1
+/// input", "1 value left out as not a phone number" (it said "1 distinct numbers", "1 values").
+#[test]
+fn a_filter_build_counts_one_of_a_thing_in_the_singular() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("one.csv"), "number\n+420601123456\n").unwrap();
+    std::fs::write(d.path().join("two.csv"), "number\n+420601123457\n+420601123458\n+420601123459\nabc\n").unwrap();
+    let out = crate::common::dialsim(d.path(), &["filter", "build", "-o", "k.bloom", "one.csv", "--seed", "1"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("wrote k.bloom: 1 distinct number of 1 read (0 repeated) from 1 row of 1 input;"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("one.csv: 1 row, 1 number, 0 values rejected, 0 rows without a number"), "{stderr}");
+    let args =
+        ["filter", "build", "-o", "k.bloom", "one.csv", "two.csv", "--column", "number", "--max-rejected", "0.5"];
+    let out = crate::common::dialsim(d.path(), &args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("from 5 rows of 2 inputs, 1 value left out as not a phone number;"), "{stderr}");
+    assert!(stderr.contains("two.csv: 1 value is not a phone number and is left out; the first:"), "{stderr}");
+}
