@@ -58,6 +58,18 @@ impl Banks {
         (n.country_code, n.length, n.national / self.size)
     }
 
+    /// Counts the numbers of a known database (`keys`) that are `country_code`'s into their banks. When most of
+    /// them are another country's, the database gives the plan's banks no density: gives what it holds, in words
+    /// (`a list of 2 numbers of +420 among 2 (0 of +44)`), for the caller to refuse it or warn.
+    pub fn add_known(&mut self, keys: &[u64], country_code: u16) -> Option<String> {
+        for n in keys.iter().filter_map(|&k| PhoneNumber::from_key(k)) {
+            if n.country_code == country_code {
+                self.add(&n);
+            }
+        }
+        crate::plan::number::foreign_list(keys.iter().copied(), country_code)
+    }
+
     /// How many known numbers share `number`'s bank.
     #[inline]
     pub fn listed(&self, number: &PhoneNumber) -> u32 {
@@ -205,6 +217,15 @@ fn partition(ranges: &[(u64, u64)], cum: &[u64], keep: impl Fn((u64, u64)) -> bo
         }
     }
     lo
+}
+
+/// Why a known database of another country is refused as a density source (`what`: what
+/// [`Banks::add_known`] says it holds).
+pub fn foreign_density(source: &str, what: &str, country_code: u16) -> String {
+    format!(
+        "{source} is {what}: a known database gives the density of the plan's banks, so it must hold +{country_code} \
+         numbers"
+    )
 }
 
 #[cfg(test)]

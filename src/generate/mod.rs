@@ -23,7 +23,7 @@ pub use design::{DesignStratum, FrameDesign};
 pub use excluder::{Excluder, ListSummary, NoExclusion};
 pub use format::{ListFormat, ListRequest, Shard};
 use format::{Pieces, VICIDIAL_EMPTY_COLUMNS, put};
-pub use frame::Banks;
+pub use frame::{Banks, foreign_density};
 pub(crate) use mix::Mix;
 pub use positions::Positions;
 pub use twostage::{BankSample, MW_BANK, SecondStageRow, mw_probability};

@@ -4,13 +4,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::reading::{Note, Notes, Reading, exclusion_sources, load_exclusions, unbound};
-use crate::exclude::{self, Exclusions};
+use crate::exclude::Exclusions;
 use crate::foundation::digest::{HashingWriter, SourceRecord};
 use crate::foundation::error::{Error, Message, Param, Result, message};
 use crate::generate::list_manifest::{ListManifest, manifest_path, source_changes};
-use crate::generate::{Banks, CallList, ListFormat, ListRequest, ListSummary, Shard};
+use crate::generate::{Banks, CallList, ListFormat, ListRequest, ListSummary, Shard, foreign_density};
 use crate::output::{self, AtomicFile, Privacy};
-use crate::plan::number::PhoneNumber;
 use crate::plan::space::{NumberSpace, Selection};
 use crate::plan::{NumberType, Plan};
 
@@ -425,24 +424,16 @@ fn known_banks(plan: &Plan, paths: &[String], size: u64, reading: &Reading, note
         let read = options.read_path(path)?;
         // A database of another country gives no density to this plan's banks: the frame would be empty, or
         // thin, for a reason the user could not see.
-        if let Some(what) = exclude::foreign_list(read.keys.iter().copied(), country_code) {
+        if let Some(what) = banks.add_known(&read.keys, country_code) {
             if !reading.allow_other_country {
                 return Err(Error::Invalid(message![
-                    format!(
-                        "{path} is {what}: a known database gives the density of the plan's banks, so it must hold \
-                         +{country_code} numbers (or "
-                    ),
+                    foreign_density(path, &what, country_code),
+                    " (or ",
                     Param::AllowOtherCountry,
                     ")"
                 ]));
             }
             notes(Note::Foreign { name: path, what: &what, country_code });
-        }
-        for key in read.keys {
-            match PhoneNumber::from_key(key) {
-                Some(n) if n.country_code == country_code => banks.add(&n),
-                _ => {}
-            }
         }
     }
     notes(Note::Banks { banks: banks.len(), size });

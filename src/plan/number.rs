@@ -156,6 +156,24 @@ fn pow10(n: u8) -> u64 {
     POW10.get(usize::from(n)).copied().unwrap_or_else(|| 10u64.pow(u32::from(n)))
 }
 
+/// What a list of numbers `keys` holds when most of them are another country's than `country_code`'s ("a list
+/// of 2 numbers of +420 among 2 (0 of +44)"); `None` when at least half are `country_code`'s, or there are none.
+pub fn foreign_list(keys: impl IntoIterator<Item = u64>, country_code: u16) -> Option<String> {
+    let mut counts: std::collections::BTreeMap<u16, usize> = Default::default();
+    let mut len = 0;
+    for key in keys {
+        let cc = PhoneNumber::from_key(key).map_or(0, |n| n.country_code);
+        *counts.entry(cc).or_default() += 1;
+        len += 1;
+    }
+    let own = counts.get(&country_code).copied().unwrap_or(0);
+    if len == 0 || own * 2 >= len {
+        return None;
+    }
+    let (&top, &n) = counts.iter().max_by_key(|(_, n)| **n)?;
+    Some(format!("a list of {n} numbers of +{top} among {len} ({own} of +{country_code})"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use crate::exclude::{Column, Exclusions, InputOptions, foreign_list, parse_delimiter};
+use crate::exclude::{Column, Exclusions, InputOptions, parse_delimiter};
 use crate::foundation::error::{Error, Param, Result};
-use crate::generate::{Banks, CallList, Excluder};
+use crate::generate::{Banks, CallList, Excluder, foreign_density};
 use crate::plan::number::PhoneNumber;
 use crate::plan::space::{NumberSpace, Selection};
 use crate::plan::{NumberType, Plan};
@@ -137,19 +137,10 @@ fn scenario_banks(scenario: &Scenario, plan: &Plan) -> Result<Option<BankModel>>
         }
         .map_err(in_scenario_keys)?;
         // Another country's database gives this plan's banks no density (the frame would be empty or thin).
-        if let Some(what) = foreign_list(read.keys.iter().copied(), plan.country_code()) {
+        if let Some(what) = banks.add_known(&read.keys, plan.country_code()) {
             let key = if f.known.is_empty() { "numbers.suppress" } else { "numbers.frame.known" };
-            return Err(Error::Invalid(
-                format!(
-                    "{key}: {path} is {what}: a known database gives the density of the plan's banks, so it must \
-                     hold +{} numbers",
-                    plan.country_code()
-                )
-                .into(),
-            ));
-        }
-        for n in read.keys.iter().filter_map(|&k| PhoneNumber::from_key(k)) {
-            banks.add(&n);
+            let why = foreign_density(path, &what, plan.country_code());
+            return Err(Error::Invalid(format!("{key}: {why}").into()));
         }
     }
     Ok(Some(BankModel {
