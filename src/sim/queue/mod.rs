@@ -2,15 +2,19 @@
 //! run is deterministic (as in nexosim).
 //!
 //! Events scheduled a constant delay ahead ([`EventQueue::push_after`]: a busy tone, the ring timeout, AMD
-//! analysis, a fixed wrap-up, the drop timeout) go to a first-in first-out lane per delay instead of the heap:
+//! analysis, a fixed wrap-up, the drop timeout) go to a first-in first-out lane per delay instead:
 //! time never runs backwards, so one delay's events fall due in the order they were scheduled, and a lane's
-//! front is its earliest. Other events go to one of two four-way heaps: the near heap for those due within
-//! [`NEAR`], the far heap for the rest (shift ends scheduled at midnight, withdrawals days ahead), so the heap
-//! every random delay sifts through stays small. [`EventQueue::pop`] takes the earliest (time, seq) of the two
-//! heaps' tops and the lanes' fronts, so the order is exactly a single heap's. Lanes cost O(1) per event, and
-//! they keep events that pile up far ahead (a drop timeout of days in a queueing study) out of the heaps.
+//! front is its earliest. Other events due within [`NEAR`] go to a timing wheel (`wheel`: a slot per 16 ms,
+//! each slot's few events in order), whose push and pop cost the same however many calls are in progress;
+//! the rest (shift ends scheduled at midnight, withdrawals days ahead) go to a four-way heap.
+//! [`EventQueue::pop`] takes the earliest (time, seq) of the wheel's least entry, the heap's top and the
+//! lanes' fronts, so the order is exactly a single heap's. Lanes cost O(1) per event, and they keep events
+//! that pile up far ahead (a drop timeout of days in a queueing study) out of the heap.
 
 use std::collections::VecDeque;
+use wheel::Wheel;
+
+mod wheel;
 
 pub use crate::foundation::clock::{DAY, HOUR, MINUTE, Millis, SECOND, millis};
 
@@ -31,6 +35,8 @@ const SEQ_LIMIT: u64 = 1 << SEQ_BITS;
 
 /// Events due further ahead than this when scheduled go to the far heap.
 const NEAR: Millis = Millis(10 * 60 * 1000);
+// The wheel's entries span at most NEAR, so its slots never hold two turns of it.
+const _: () = assert!(NEAR.0 + wheel::SLOT_MS < wheel::HORIZON);
 
 /// Lanes at most; further delays go to the heap.
 const MAX_LANES: usize = 12;
@@ -58,9 +64,9 @@ fn payload_of(e: u128) -> u64 {
 
 /// A min-queue of events by (time, seq).
 ///
-/// Each entry is one 128-bit integer (time, sequence number, event): the heap compares entries without
-/// branches and moves them 16 bytes at a time. The sequence number has 27 bits; when it runs out, the events
-/// waiting are renumbered in their order (which keeps the heap and the lanes in order), so a run of any
+/// Each entry is one 128-bit integer (time, sequence number, event): the wheel and the heap compare entries
+/// without branches and moves them 16 bytes at a time. The sequence number has 27 bits; when it runs out, the events
+/// waiting are renumbered in their order (which keeps the wheel, the heap and the lanes in order), so a run of any
 /// length keeps the exact order of a single (time, seq) heap.
 ///
 /// The lanes' delays and the entries of their fronts are kept apart from the lanes, each in a few contiguous
@@ -68,10 +74,10 @@ fn payload_of(e: u128) -> u64 {
 /// fronts, scattered over memory, were cache misses on every event.
 #[derive(Debug)]
 pub struct EventQueue<E: Packed> {
-    /// Events due within [`NEAR`] of the last event popped when they were scheduled.
-    heap: Heap,
-    /// Events scheduled further ahead (a shift's end, a withdrawal days later): kept out of `heap`, whose
-    /// every pop walks from its root to its bottom, so that it stays small and in the caches.
+    /// Events due within [`NEAR`] of the last event popped when they were scheduled (and not before it).
+    near: Wheel,
+    /// Events scheduled further ahead (a shift's end, a withdrawal days later), whose few entries a heap
+    /// orders.
     far: Heap,
     /// The time of the last event popped.
     now: Millis,
@@ -89,7 +95,7 @@ impl<E: Packed> EventQueue<E> {
     /// An empty queue.
     pub fn new() -> Self {
         EventQueue {
-            heap: Heap::default(),
+            near: Wheel::default(),
             far: Heap::default(),
             now: Millis::ZERO,
             delays: Vec::new(),
@@ -116,14 +122,15 @@ impl<E: Packed> EventQueue<E> {
     #[cold]
     fn renumber(&mut self) {
         let mut all: Vec<u128> = Vec::new();
-        all.extend(self.heap.entries_mut().chain(self.far.entries_mut()).map(|e| *e));
+        all.extend(self.near.entries_mut().chain(self.far.entries_mut()).map(|e| *e));
         all.extend(self.lanes.iter().flatten());
         all.sort_unstable();
         let renumbered = |e: &mut u128| {
             let rank = all.binary_search(e).expect("every entry was gathered") as u64;
             *e = entry(time_of(*e), rank, payload_of(*e));
         };
-        self.heap.entries_mut().chain(self.far.entries_mut()).for_each(renumbered);
+        self.near.entries_mut().chain(self.far.entries_mut()).for_each(renumbered);
+        self.near.renumbered();
         self.lanes.iter_mut().flatten().for_each(renumbered);
         for (front, lane) in self.fronts.iter_mut().zip(&self.lanes) {
             *front = lane.front().copied().unwrap_or(EMPTY);
@@ -135,10 +142,10 @@ impl<E: Packed> EventQueue<E> {
     #[inline]
     pub fn push(&mut self, time: Millis, event: E) {
         let e = entry(time, self.next_seq(), event.pack());
-        if time > self.now + NEAR {
+        if time > self.now + NEAR || time < self.now {
             self.far.push(e);
         } else {
-            self.heap.push(e);
+            self.near.push(e);
         }
     }
 
@@ -173,7 +180,7 @@ impl<E: Packed> EventQueue<E> {
     /// The earliest event (first inserted among equal times).
     #[inline]
     pub fn pop(&mut self) -> Option<(Millis, E)> {
-        let near = self.heap.top();
+        let near = self.near.top();
         let mut best = near.min(self.far.top());
         let mut from = None;
         for (i, &front) in self.fronts.iter().enumerate() {
@@ -190,7 +197,7 @@ impl<E: Packed> EventQueue<E> {
                 e
             }
             None if best == EMPTY => return None,
-            None if best == near => self.heap.pop(),
+            None if best == near => self.near.pop(),
             None => self.far.pop(),
         };
         self.now = time_of(e);
@@ -200,7 +207,7 @@ impl<E: Packed> EventQueue<E> {
     /// Events waiting.
     #[cfg(test)]
     pub fn len(&self) -> usize {
-        self.heap.len() + self.far.len() + self.lanes.iter().map(VecDeque::len).sum::<usize>()
+        self.near.len() + self.far.len() + self.lanes.iter().map(VecDeque::len).sum::<usize>()
     }
 }
 
@@ -334,7 +341,7 @@ mod tests {
         /// Whether the next event comes from the far heap.
         fn far_is_next(&self) -> bool {
             let far = self.far.top();
-            far < self.heap.top() && self.fronts.iter().all(|&f| far < f)
+            far < self.near.top() && self.fronts.iter().all(|&f| far < f)
         }
     }
 
@@ -373,7 +380,45 @@ mod tests {
     /// more delays than lanes, and pops between pushes as in a run.
     #[test]
     fn lanes_leave_events_in_the_order_of_a_single_heap() {
-        same_order_as_a_single_heap(0);
+        same_order_as_a_single_heap(0, 0);
+    }
+
+    /// The same far into a campaign (400 days of milliseconds): the wheel's slots are time modulo its
+    /// horizon, and this run starts 1,024 slots before the wheel's end, so it crosses it.
+    #[test]
+    fn the_wheel_keeps_the_order_of_a_single_heap_late_in_a_long_run() {
+        same_order_as_a_single_heap(0, 400 * DAY.0);
+    }
+
+    /// Random delays up to [`NEAR`] (all in the wheel) with ties, popped as they come: time runs through many
+    /// turns of the wheel, and the order stays a single heap's.
+    #[test]
+    fn the_wheel_turns_many_times_in_the_order_of_a_single_heap() {
+        let mut q = EventQueue::new();
+        let mut model = BinaryHeap::new();
+        let (mut seq, mut now, mut x) = (0u64, 0u64, 0x9e37_79b9_7f4a_7c15u64);
+        for step in 0..400_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            if model.len() < 64 {
+                // Some events at the same time as others (a delay of 0 or of a slot's few milliseconds).
+                let delay = match x % 4 {
+                    0 => 0,
+                    1 => (x >> 8) % 40,
+                    _ => (x >> 8) % (NEAR.0 + 1),
+                };
+                q.push(Millis(now + delay), step);
+                model.push(Reverse((now + delay, seq, step)));
+                seq += 1;
+            } else {
+                let (t, e) = q.pop().unwrap();
+                let Reverse((mt, _, me)) = model.pop().unwrap();
+                assert_eq!((t.0, e), (mt, me), "step {step}");
+                now = t.0;
+            }
+        }
+        assert!(now > 10 * wheel::HORIZON, "the wheel turned ten times or more: {now} ms");
     }
 
     /// Sequence numbers run out about 10^8 events into a run: the events waiting (in the heap and the lanes)
@@ -381,19 +426,19 @@ mod tests {
     /// renumbers once, a thousand events in.
     #[test]
     fn renumbering_keeps_the_order_of_a_single_heap() {
-        let renumbered = same_order_as_a_single_heap(SEQ_LIMIT - 1_000);
+        let renumbered = same_order_as_a_single_heap(SEQ_LIMIT - 1_000, 0);
         assert!(renumbered >= 1, "the sequence numbers ran out and were renumbered");
     }
 
-    /// Runs the queue against a plain heap of (time, seq) from sequence number `start`; gives how often it
-    /// renumbered.
-    fn same_order_as_a_single_heap(start: u64) -> u32 {
+    /// Runs the queue against a plain heap of (time, seq) from sequence number `start` and time `t0`; gives
+    /// how often it renumbered.
+    fn same_order_as_a_single_heap(start: u64, t0: u64) -> u32 {
         let delays = [0u64, 3_000, 4_000, 25_000, 1_000, 20_000, 60_000, 7, 8, 9, 10, 11, 12, 13, 14, 15];
         let mut q = EventQueue::new();
         q.seq = start;
         let (mut renumbered, mut far_pops) = (0, 0);
         let mut model = BinaryHeap::new();
-        let (mut seq, mut now, mut x) = (0u64, 0u64, 0x2545_f491_4f6c_dd1du64);
+        let (mut seq, mut now, mut x) = (0u64, t0, 0x2545_f491_4f6c_dd1du64);
         let (mut got, mut want) = (Vec::new(), Vec::new());
         for step in 0..300_000u64 {
             x ^= x << 13;
