@@ -143,13 +143,6 @@ fn series(args: &SimulateArgs, n: u32) -> Result<i32> {
         note_write_back(&row.registry, &row.written_back);
         let sub = dir.join(format!("campaign-{:02}", row.campaign));
         note!("dialsim: wrote campaign {} (from {}) to {}", row.campaign, row.start_date, sub.display());
-        if row.dials == 0 {
-            note!(
-                "dialsim: warning: campaign {} (from {}) dialled nothing: no calling day in its run (a weekend or holiday?)",
-                row.campaign,
-                row.start_date
-            );
-        }
     })?;
     print(|out| out.write_all(series.csv.as_bytes()))?;
     note!(
@@ -178,7 +171,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
         source: &source,
         set: &args.set,
         replications: args.replications,
-        until: until.clone(),
+        until,
         out: args.out.as_deref(),
         plot: args.plot,
         key: args.key.as_deref(),
@@ -211,20 +204,9 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
                 note!("dialsim: add --out DIR to keep the run's records (calls, suppression, consents, names)")
             }
         }
-        SimulateDone::Replications { result, files } => {
+        SimulateDone::Replications { files, .. } => {
             print(|out| done.write_to(out, args.json))?;
-            if let Some(u) = &until {
-                let e = result.estimate(&u.kpi).expect("checked KPI");
-                if e.half_width() > u.half_width {
-                    note!(
-                        "dialsim: {} half-width {:.5} still above {} after {} replications",
-                        u.kpi,
-                        e.half_width(),
-                        u.half_width,
-                        e.n
-                    );
-                }
-            }
+            done.notes().into_iter().for_each(super::generate::print_note);
             if let Some(dir) = &args.out {
                 note_wrote(files, dir);
             }

@@ -151,8 +151,8 @@ impl SeriesJob<'_> {
 
 /// Runs `job`: campaign `i` is the scenario with its start date set ([`Setting::StartDate`]), with the
 /// registry's prior as it stands after campaign `i − 1` wrote back. What the caller should know of each
-/// campaign's scenario is told to `notes` once; `done` hears of each campaign as it ends. Writes `series.csv`
-/// into the series folder last.
+/// campaign's scenario is told to `notes` once; `done` hears of each campaign as it ends, and `notes` is warned
+/// of a campaign that dialled nothing. Writes `series.csv` into the series folder last.
 pub fn run_series(job: &SeriesJob<'_>, notes: &mut Notes<'_>, done: &mut dyn FnMut(&SeriesRow)) -> Result<Series> {
     super::grid::refuse_stdout_folder(job.dir)?;
     // The scenario file is read once: every campaign loads the same text.
@@ -205,6 +205,12 @@ pub fn run_series(job: &SeriesJob<'_>, notes: &mut Notes<'_>, done: &mut dyn FnM
         };
         csv.push_str(&row.csv());
         done(&row);
+        if row.dials == 0 {
+            notes(Note::Warning(format!(
+                "campaign {} (from {day}) dialled nothing: no calling day in its run (a weekend or holiday?)",
+                i + 1
+            )));
+        }
         rows.push(row);
     }
     let path = job.dir.join("series.csv");

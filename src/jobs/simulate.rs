@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::campaign::{RegistryUse, WriteBack, prior};
 use super::campaign::{RunJob, replications_into, run_into};
 use super::limits::Limits;
-use super::reading::{Notes, scenario_notes};
+use super::reading::{Note, Notes, scenario_notes};
 use super::report::ReportJob;
 use crate::analysis::{Precision, Progress, Replications, grid_needs, replicate, replicate_until, run_needs};
 use crate::foundation::error::{Error, Param, Result};
@@ -98,10 +98,30 @@ pub enum SimulateDone<'a> {
         result: Replications<'a>,
         /// The files written into the folder (none without a folder).
         files: Vec<&'static str>,
+        /// The precision asked of a KPI, if any (see [`SimulateDone::notes`]).
+        until: Option<&'a Until>,
     },
 }
 
 impl SimulateDone<'_> {
+    /// What the caller should be told of the result: a warning when replications stopped at their most with
+    /// the KPI still less precise than asked.
+    pub fn notes(&self) -> Vec<Note<'static>> {
+        let SimulateDone::Replications { result, until: Some(u), .. } = self else { return Vec::new() };
+        let e = result.estimate(&u.kpi).filter(|e| e.half_width() > u.half_width);
+        e.map(|e| {
+            Note::Warning(format!(
+                "{} half-width {:.5} still above {} after {} replications",
+                u.kpi,
+                e.half_width(),
+                u.half_width,
+                e.n
+            ))
+        })
+        .into_iter()
+        .collect()
+    }
+
     /// Writes the result to `out` as the readable table ([`crate::report::Table`]) or, with `json`, as its
     /// `summary.json` ([`crate::report::SummaryJson`]): what a front end prints.
     pub fn write_to(&self, out: &mut dyn std::io::Write, json: bool) -> std::io::Result<()> {
@@ -299,6 +319,6 @@ impl Simulation {
             report.report().add_replications(&result);
             report.write()?;
         }
-        Ok(SimulateDone::Replications { result, files })
+        Ok(SimulateDone::Replications { result, files, until: until.as_ref() })
     }
 }

@@ -435,3 +435,87 @@ fn the_binary_prints_the_lines_the_library_words_its_notes_in() {
     let quiet = crate::common::dialsim(d.path(), &[&args[..], &["-q"]].concat());
     assert_eq!(String::from_utf8_lossy(&quiet.stderr).lines().collect::<Vec<_>>(), alerts);
 }
+
+/// A campaign of a series that dialled nothing (it fell on a weekend) is warned of by the library, so a caller
+/// of `run_series` hears it as the binary's user does (it was worded by the binary alone).
+#[test]
+fn a_series_warns_its_caller_of_a_campaign_that_dialled_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    registry_in(dir.path());
+    let registry = dir.path().join("r.sqlite").display().to_string();
+    let out = dir.path().join("s");
+    let sets: Vec<String> = [&SET[..], &["run.days=1"]].concat().iter().map(|s| s.to_string()).collect();
+    let source = dialsim::ScenarioSource::named(None);
+    let start: jiff::civil::Date = source.load(&sets).unwrap().run.start_date.parse().unwrap();
+    assert_eq!(start.weekday(), jiff::civil::Weekday::Monday, "the default day starts on a Monday");
+    // Campaign 2 starts five days later: a Saturday.
+    let job = dialsim::jobs::SeriesJob {
+        source: &source,
+        set: &sets,
+        registry: Some(&registry),
+        dir: &out,
+        campaigns: 2,
+        every_days: 5,
+        seed: 4,
+        plot: false,
+        key: None,
+    };
+    let mut warnings = Vec::new();
+    let series = dialsim::jobs::run_series(
+        &job,
+        &mut |note| {
+            if let dialsim::jobs::Note::Warning(w) = note {
+                warnings.push(w)
+            }
+        },
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(series.rows[0].dials > 0);
+    assert_eq!(series.rows[1].dials, 0);
+    let saturday = start.checked_add(jiff::Span::new().days(5)).unwrap();
+    assert_eq!(
+        warnings,
+        [format!("campaign 2 (from {saturday}) dialled nothing: no calling day in its run (a weekend or holiday?)")]
+    );
+}
+
+/// Replications that stop at their most with the KPI less precise than asked warn the library's caller (the
+/// binary alone worded it), and say nothing when the precision was reached.
+#[test]
+fn replications_short_of_their_precision_warn_the_caller() {
+    let source =
+        dialsim::ScenarioSource::named(Some(concat!(env!("CARGO_MANIFEST_DIR"), "/data/scenarios/erlang-a.toml")));
+    let notes = |half_width: f64| {
+        let until = dialsim::jobs::Until { kpi: "abandon_rate".into(), half_width, max: 4 };
+        let job = dialsim::jobs::SimulateJob {
+            source: &source,
+            set: &[],
+            replications: 2,
+            until: Some(until),
+            out: None,
+            plot: false,
+            key: None,
+            registry: None,
+            report: None,
+            seed: Some(2),
+            threads: Some(1),
+            limits: dialsim::jobs::Limits::default(),
+            verbose: false,
+        };
+        let mut simulation = job.prepare(&mut |_| {}).unwrap();
+        let done = simulation.run(&dialsim::jobs::no_progress).unwrap();
+        done.notes()
+            .into_iter()
+            .map(|n| match n {
+                dialsim::jobs::Note::Warning(w) => w,
+                other => panic!("{other:?}"),
+            })
+            .collect::<Vec<_>>()
+    };
+    let short = notes(0.00001);
+    assert_eq!(short.len(), 1);
+    assert!(short[0].starts_with("abandon_rate half-width 0.0"), "{short:?}");
+    assert!(short[0].ends_with(" still above 0.00001 after 4 replications"), "{short:?}");
+    assert_eq!(notes(1.0), Vec::<String>::new(), "a half-width reached is no warning");
+}
