@@ -204,11 +204,15 @@ impl SimulateJob<'_> {
         #[cfg(feature = "registry")]
         if let Some(location) = self.registry.map(str::to_string).or_else(|| scenario.registry.clone()) {
             let (prior, state) = prior(&location, &scenario)?;
-            let mut s = simulation(Campaign::with_prior(scenario, prior)?);
+            let campaign = Campaign::with_prior(scenario, prior)?;
+            campaign.list_law_warnings().into_iter().for_each(|w| notes(Note::Warning(w)));
+            let mut s = simulation(campaign);
             s.registry = Some(RegistryUse { location, state });
             return Ok(s);
         }
-        Ok(simulation(Campaign::new(scenario)?))
+        let campaign = Campaign::new(scenario)?;
+        campaign.list_law_warnings().into_iter().for_each(|w| notes(Note::Warning(w)));
+        Ok(simulation(campaign))
     }
 }
 

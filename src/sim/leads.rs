@@ -182,6 +182,11 @@ pub struct LeadSource {
 }
 
 impl LeadSource {
+    /// The numbers of `numbers.list` as dialled (none: the numbers are generated).
+    pub(crate) fn list(&self) -> Option<&[PhoneNumber]> {
+        self.list.as_deref().map(Vec::as_slice)
+    }
+
     /// Loads the plan, the exclusions and the list a scenario names.
     #[cfg(test)]
     pub fn prepare(scenario: &Scenario) -> Result<LeadSource> {

@@ -132,6 +132,44 @@ impl Campaign {
         &self.scenario
     }
 
+    /// What the caller should be warned of in the law the campaign applies to its own numbers: the numbers of
+    /// `numbers.list` of another country than the campaign's jurisdiction, one warning a country. dialsim holds
+    /// every number to the campaign's law on each day (its calling hours are the number's own zone's), so the
+    /// rules of the number's own country (its register, its consent regime) are not applied to them.
+    pub fn list_law_warnings(&self) -> Vec<String> {
+        let Some(list) = self.leads.list() else { return Vec::new() };
+        let own = self.scenario.jurisdiction();
+        let mut other: std::collections::BTreeMap<u16, usize> = std::collections::BTreeMap::new();
+        for n in list.iter().filter(|n| n.country_code != own.calling_code) {
+            *other.entry(n.country_code).or_default() += 1;
+        }
+        let day = self.scenario.date_of_day(0);
+        let file = crate::foundation::text::escape_controls(&self.scenario.numbers.list);
+        let ours = format!("{}, {}", own.name, self.scenario.regime_on_day(0).name);
+        other
+            .into_iter()
+            .map(|(cc, n)| {
+                let (whose, advice) = match crate::jurisdiction::by_calling_code(cc) {
+                    Some(j) => (
+                        format!("{}'s (+{cc})", j.name),
+                        format!(
+                            " ({} on {day}): give them a campaign of their own (numbers.plan = \"{}\")",
+                            j.regime_on(day).name,
+                            j.code
+                        ),
+                    ),
+                    None => (format!("of +{cc}"), " (no jurisdiction module knows it)".to_string()),
+                };
+                let verb = if n == 1 { "is" } else { "are" };
+                format!(
+                    "numbers.list {file}: {n} of the {} numbers {verb} {whose}; dialsim holds every number to the \
+                     campaign's law ({ours}), not to its own country's{advice}",
+                    list.len()
+                )
+            })
+            .collect()
+    }
+
     /// The run's expected size, from a pilot of its first calling day's first six minutes scaled to the
     /// campaign's calling days: the calls
     /// it makes, and the memory their records take when a caller keeps them ([`Campaign::run`] with

@@ -305,3 +305,72 @@ fn an_unknown_profile_is_refused_with_the_names_that_exist() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("fr-2020") && err.contains("cz-2022") && err.contains("uk-ofcom"), "{err}");
 }
+
+/// A list holding numbers of another country is dialled under the campaign's law, and the library says so
+/// plainly, naming the country, its regime that day and what to do (a warning the binary prints); a list of
+/// the campaign's own numbers gets no such warning.
+#[test]
+fn a_list_with_another_countrys_numbers_is_warned_of_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let opt_in = std::fs::read_to_string(repo().join("data/known/opt-in.csv")).unwrap();
+    let own: Vec<&str> = opt_in.lines().take(41).collect();
+    std::fs::write(d.join("own.csv"), format!("{}\n", own.join("\n"))).unwrap();
+    std::fs::write(d.join("mixed.csv"), format!("{}\n+421905123410\n+421905123411\n+390612345678\n", own.join("\n")))
+        .unwrap();
+    let notes = |list: &str| {
+        let set = [format!("numbers.list=\"{}\"", d.join(list).display()), "run.day_hours=1".to_string()];
+        let source =
+            dialsim::ScenarioSource::named(Some(concat!(env!("CARGO_MANIFEST_DIR"), "/data/scenarios/marketing.toml")));
+        let job = dialsim::jobs::SimulateJob {
+            source: &source,
+            set: &set,
+            replications: 1,
+            until: None,
+            out: None,
+            plot: false,
+            key: None,
+            registry: None,
+            report: None,
+            seed: Some(1),
+            threads: Some(1),
+            limits: dialsim::jobs::Limits::default(),
+            verbose: false,
+        };
+        let mut warnings = Vec::new();
+        job.prepare(&mut |n| {
+            if let dialsim::jobs::Note::Warning(w) = n
+                && w.starts_with("numbers.list")
+            {
+                warnings.push(w)
+            }
+        })
+        .unwrap();
+        warnings
+    };
+    assert_eq!(notes("own.csv"), Vec::<String>::new());
+    let mixed = d.join("mixed.csv").display().to_string();
+    assert_eq!(
+        notes("mixed.csv"),
+        [
+            format!(
+                "numbers.list {mixed}: 1 of the 43 numbers is of +39; dialsim holds every number to the campaign's \
+                 law (Czech Republic, cz-2022), not to its own country's (no jurisdiction module knows it)"
+            ),
+            format!(
+                "numbers.list {mixed}: 2 of the 43 numbers are Slovakia's (+421); dialsim holds every number to the \
+                 campaign's law (Czech Republic, cz-2022), not to its own country's (sk-2022 on 2026-01-05): give \
+                 them a campaign of their own (numbers.plan = \"sk\")"
+            ),
+        ]
+    );
+    let scenario = repo().join("data/scenarios/marketing.toml");
+    let list = format!("numbers.list=\"{mixed}\"");
+    let o = common::dialsim(d, &["simulate", scenario.to_str().unwrap(), "--seed", "1", "--set", &list]);
+    assert!(o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains(&format!("dialsim: warning: numbers.list {mixed}: 2 of the 43 numbers are Slovakia's")),
+        "{stderr}"
+    );
+}
