@@ -134,8 +134,9 @@ impl Campaign {
 
     /// What the caller should be warned of in the law the campaign applies to its own numbers: the numbers of
     /// `numbers.list` of another country than the campaign's jurisdiction, one warning a country. dialsim holds
-    /// every number to the campaign's law on each day (its calling hours are the number's own zone's), so the
-    /// rules of the number's own country (its register, its consent regime) are not applied to them.
+    /// every number to the campaign's law on each day (its calling hours are the number's own zone's, and the
+    /// audit adds its own country's consent rule for marketing), so the rest of that country's law (its
+    /// register, its caller-ID rules) is not applied to them.
     pub fn list_law_warnings(&self) -> Vec<String> {
         let Some(list) = self.leads.list() else { return Vec::new() };
         let own = self.scenario.jurisdiction();
@@ -149,23 +150,23 @@ impl Campaign {
         other
             .into_iter()
             .map(|(cc, n)| {
-                let (whose, advice) = match crate::jurisdiction::by_calling_code(cc) {
-                    Some(j) => (
-                        format!("{}'s (+{cc})", j.name),
+                let (is, they) = if n == 1 { ("is", "it is") } else { ("are", "they are") };
+                let head = format!("numbers.list {file}: {n} of the {} numbers {is}", list.len());
+                match crate::jurisdiction::by_calling_code(cc) {
+                    Some(j) => {
+                        let theirs = j.regime_on(day).name;
                         format!(
-                            " ({} on {day}): give them a campaign of their own (numbers.plan = \"{}\")",
-                            j.regime_on(day).name,
-                            j.code
-                        ),
+                            "{head} {}'s (+{cc}), whose law on {day} is {theirs}; {they} dialled under the campaign's \
+                             law ({ours}), with only {theirs}'s consent rule audited besides: give them a campaign \
+                             of their own (numbers.plan = \"{}\")",
+                            j.name, j.code
+                        )
+                    }
+                    None => format!(
+                        "{head} of +{cc}, which no jurisdiction module knows; {they} dialled under the campaign's law \
+                         ({ours})"
                     ),
-                    None => (format!("of +{cc}"), " (no jurisdiction module knows it)".to_string()),
-                };
-                let verb = if n == 1 { "is" } else { "are" };
-                format!(
-                    "numbers.list {file}: {n} of the {} numbers {verb} {whose}; dialsim holds every number to the \
-                     campaign's law ({ours}), not to its own country's{advice}",
-                    list.len()
-                )
+                }
             })
             .collect()
     }

@@ -354,13 +354,13 @@ fn a_list_with_another_countrys_numbers_is_warned_of_by_name() {
         notes("mixed.csv"),
         [
             format!(
-                "numbers.list {mixed}: 1 of the 43 numbers is of +39; dialsim holds every number to the campaign's \
-                 law (Czech Republic, cz-2022), not to its own country's (no jurisdiction module knows it)"
+                "numbers.list {mixed}: 1 of the 43 numbers is of +39, which no jurisdiction module knows; it is \
+                 dialled under the campaign's law (Czech Republic, cz-2022)"
             ),
             format!(
-                "numbers.list {mixed}: 2 of the 43 numbers are Slovakia's (+421); dialsim holds every number to the \
-                 campaign's law (Czech Republic, cz-2022), not to its own country's (sk-2022 on 2026-01-05): give \
-                 them a campaign of their own (numbers.plan = \"sk\")"
+                "numbers.list {mixed}: 2 of the 43 numbers are Slovakia's (+421), whose law on 2026-01-05 is \
+                 sk-2022; they are dialled under the campaign's law (Czech Republic, cz-2022), with only sk-2022's \
+                 consent rule audited besides: give them a campaign of their own (numbers.plan = \"sk\")"
             ),
         ]
     );
@@ -373,4 +373,36 @@ fn a_list_with_another_countrys_numbers_is_warned_of_by_name() {
         stderr.contains(&format!("dialsim: warning: numbers.list {mixed}: 2 of the 43 numbers are Slovakia's")),
         "{stderr}"
     );
+}
+
+/// A number is held to its own country's law too: a Slovak marketing campaign (opt-out) dialling a list that
+/// holds Czech numbers with no basis breaks Czech law (opt-in since 1 July 2022) on each of those calls, and the
+/// audit says so under CZ; the Slovak numbers of the same list, and a list of Slovak numbers alone, are lawful.
+#[test]
+fn a_marketing_call_to_a_number_of_another_country_is_audited_under_that_countrys_law_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("nevolajte.csv"), "number\n+421905123456\n").unwrap();
+    let slovak: String = (0..60).map(|i| format!("+421905{:06}\n", 200_000 + i * 7)).collect();
+    let czech: String = (0..20).map(|i| format!("+420601{:06}\n", 300_000 + i * 11)).collect();
+    std::fs::write(d.join("sk.csv"), format!("number\n{slovak}")).unwrap();
+    std::fs::write(d.join("mixed.csv"), format!("number\n{slovak}{czech}")).unwrap();
+    let sk = scenario("population/sk.toml");
+    let register =
+        "compliance.registers=[{ name = \"nevolajte-mi\", path = \"nevolajte.csv\", date = \"2026-01-01\" }]";
+    let sets = ["compliance.purpose=\"marketing\"", "compliance.caller_id=\"+421 888 123 456\"", register];
+    run(d, "sk", &sk, &[&sets[..], &["numbers.list=\"sk.csv\""]].concat());
+    let (code, by) = audit(d, "sk", &[]);
+    assert_eq!((code, by.get("marketing-basis")), (0, None), "{by:?}");
+
+    run(d, "mixed", &sk, &[&sets[..], &["numbers.list=\"mixed.csv\""]].concat());
+    let calls = by_header(std::fs::read(d.join("mixed/calls.csv")).unwrap());
+    let to_czech = calls.iter().filter(|c| c["number"].starts_with("+420")).count() as u64;
+    assert!(to_czech > 0 && to_czech < calls.len() as u64, "{to_czech} of {} calls", calls.len());
+    let (code, by) = audit(d, "mixed", &[]);
+    assert_eq!((code, by.get("marketing-basis").copied()), (4, Some(to_czech)), "{by:?}");
+    let o = dialsim(d, &["audit", "mixed"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("under CZ, the law of the number's own country"), "{text}");
+    assert!(!text.contains("+421905200000 called for marketing"), "{text}");
 }

@@ -154,6 +154,9 @@ pub struct Auditor<'k> {
     /// The rules of each campaign day (the regime in force that day, or the named one); past the last day,
     /// the last day's.
     days: Vec<Rules>,
+    /// The other jurisdictions' rules of each campaign day, by calling code: a marketing call to a number of
+    /// another country needs a basis when that country's law asks one, whatever the campaign's law says.
+    abroad: Vec<(u16, Vec<Rules>)>,
     /// Campaign-wide violations (registers, caller ID, a disguised survey), shown first once a call was made.
     campaign: Vec<Violation>,
     /// The campaign's purpose and whether calls are dialled by an operator (no random-number dialer).
@@ -200,7 +203,17 @@ impl<'k> Auditor<'k> {
         } else {
             (rules.lockout_h, "the profile's")
         };
+        let own = scenario.jurisdiction().calling_code;
+        let abroad = crate::jurisdiction::ALL
+            .iter()
+            .filter(|j| j.calling_code != own)
+            .map(|j| {
+                let days = (0..scenario.law_days()).map(|d| j.regime_on(scenario.date_of_day(d)).rules);
+                (j.calling_code, days.collect())
+            })
+            .collect();
         Auditor {
+            abroad,
             campaign: campaign_violations(scenario),
             days,
             purpose: c.purpose,
@@ -220,6 +233,17 @@ impl<'k> Auditor<'k> {
             out: Vec::new(),
             hours: crate::compliance::calendar::CallingHours::of(scenario),
         }
+    }
+
+    /// The rules on campaign day `day` of the country of the E.164 number `key`, when that country is not the
+    /// campaign's and a jurisdiction module knows it (calling codes are a prefix code: one matches at most).
+    fn law_abroad(abroad: &[(u16, Vec<Rules>)], key: u64, day: usize) -> Option<&Rules> {
+        let digits = key.checked_ilog10()? + 1;
+        let (_, days) = abroad.iter().find(|&&(cc, _)| {
+            let code = cc.checked_ilog10().map_or(1, |d| d + 1);
+            digits > code && key / 10u64.pow(digits - code) == u64::from(cc)
+        })?;
+        days.get(day).or(days.last())
     }
 
     /// A suppression entry (objection or withdrawal): `key` may not be dialled from `ms` on, except in the call
@@ -304,19 +328,28 @@ impl<'k> Auditor<'k> {
                 self.last_amd_machine.insert(call.key, call.dial_ms);
             }
         }
-        if rules.opt_in && self.purpose == Purpose::Marketing && !call.basis.allows_marketing() {
-            out.push(Violation::new(
-                "marketing-basis",
-                id,
-                format!(
-                    "+{} called for marketing with basis {} under {} (marketing calls need opt-in, prior consent \
-                     or an existing customer)",
-                    call.key,
-                    call.basis.as_str(),
-                    rules.jurisdiction
-                ),
-            ));
-            self.cold.insert(call.call_id);
+        if self.purpose == Purpose::Marketing && !call.basis.allows_marketing() {
+            // The campaign's law, else the law of the number's own country (a list's numbers from abroad).
+            let under = if rules.opt_in {
+                Some(rules.jurisdiction.to_string())
+            } else {
+                Self::law_abroad(&self.abroad, call.key, day)
+                    .filter(|r| r.opt_in)
+                    .map(|r| format!("{}, the law of the number's own country", r.jurisdiction))
+            };
+            if let Some(under) = under {
+                out.push(Violation::new(
+                    "marketing-basis",
+                    id,
+                    format!(
+                        "+{} called for marketing with basis {} under {under} (marketing calls need opt-in, prior \
+                         consent or an existing customer)",
+                        call.key,
+                        call.basis.as_str(),
+                    ),
+                ));
+                self.cold.insert(call.call_id);
+            }
         }
         // The TCPA protects numbers of the US (the NANP's +1; the plan does not tell the US from its neighbours).
         if rules.random_mobile_consent
