@@ -135,8 +135,8 @@ impl Campaign {
     /// What the caller should be warned of in the law the campaign applies to its own numbers: the numbers of
     /// `numbers.list` of another country than the campaign's jurisdiction, one warning a country. dialsim holds
     /// every number to the campaign's law on each day (its calling hours are the number's own zone's, and the
-    /// audit adds its own country's consent rule for marketing), so the rest of that country's law (its
-    /// register, its caller-ID rules) is not applied to them.
+    /// audit adds its own country's consent rule and registers for marketing), so the rest of that country's
+    /// law (its caller-ID rules, its abandonment limit) is not applied to them.
     pub fn list_law_warnings(&self) -> Vec<String> {
         let Some(list) = self.leads.list() else { return Vec::new() };
         let own = self.scenario.jurisdiction();
@@ -157,7 +157,7 @@ impl Campaign {
                         let theirs = j.regime_on(day).name;
                         format!(
                             "{head} {}'s (+{cc}), whose law on {day} is {theirs}; {they} dialled under the campaign's \
-                             law ({ours}), with only {theirs}'s consent rule audited besides: give them a campaign \
+                             law ({ours}), with {theirs}'s consent rule and registers audited besides: give them a campaign \
                              of their own (numbers.plan = \"{}\")",
                             j.name, j.code
                         )

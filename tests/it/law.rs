@@ -359,8 +359,8 @@ fn a_list_with_another_countrys_numbers_is_warned_of_by_name() {
             ),
             format!(
                 "numbers.list {mixed}: 2 of the 43 numbers are Slovakia's (+421), whose law on 2026-01-05 is \
-                 sk-2022; they are dialled under the campaign's law (Czech Republic, cz-2022), with only sk-2022's \
-                 consent rule audited besides: give them a campaign of their own (numbers.plan = \"sk\")"
+                 sk-2022; they are dialled under the campaign's law (Czech Republic, cz-2022), with sk-2022's consent \
+                 rule and registers audited besides: give them a campaign of their own (numbers.plan = \"sk\")"
             ),
         ]
     );
@@ -405,4 +405,34 @@ fn a_marketing_call_to_a_number_of_another_country_is_audited_under_that_country
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("under CZ, the law of the number's own country"), "{text}");
     assert!(!text.contains("+421905200000 called for marketing"), "{text}");
+}
+
+/// A marketing campaign that calls numbers of another country is held to that country's registers too: a
+/// Czech campaign dialling a list with Slovak numbers never screened them against Slovakia's list of objecting
+/// numbers (`register-missing` for SK's numbers, once, naming the campaign of their own that can screen them);
+/// a list of Czech numbers alone is not.
+#[test]
+fn a_marketing_campaign_calling_another_countrys_numbers_needs_that_countrys_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let opt_in = std::fs::read_to_string(repo().join("data/known/opt-in.csv")).unwrap();
+    let own: Vec<&str> = opt_in.lines().take(201).collect();
+    let slovak: String = (0..40).map(|i| format!("+421905{:06}\n", 200_000 + i * 7)).collect();
+    std::fs::write(d.join("own.csv"), format!("{}\n", own.join("\n"))).unwrap();
+    std::fs::write(d.join("mixed.csv"), format!("{}\n{slovak}", own.join("\n"))).unwrap();
+    let marketing = scenario("marketing.toml");
+    let registers_under_sk = |out: &str| {
+        let o = dialsim(d, &["audit", out]);
+        let text = String::from_utf8_lossy(&o.stdout).to_string();
+        text.lines().filter(|l| l.contains("register-missing") && l.contains("to numbers of SK")).count()
+    };
+    run(d, "own", &marketing, &["numbers.list=\"own.csv\""]);
+    assert_eq!(registers_under_sk("own"), 0);
+    assert_eq!(audit(d, "own", &[]).1.get("register-missing"), None);
+    run(d, "mixed", &marketing, &["numbers.list=\"mixed.csv\""]);
+    let calls = by_header(std::fs::read(d.join("mixed/calls.csv")).unwrap());
+    assert!(calls.iter().any(|c| c["number"].starts_with("+421")), "a Slovak number was dialled");
+    assert_eq!(registers_under_sk("mixed"), 1, "told once");
+    let (code, by) = audit(d, "mixed", &[]);
+    assert_eq!((code, by.get("register-missing").copied()), (4, Some(1)), "{by:?}");
 }

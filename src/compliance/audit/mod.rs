@@ -24,6 +24,7 @@
 //! record, with the manifest recomputed, passes every rule but the signature with the run's key
 //! ([`AuditReport::unproven`]).
 
+mod campaign;
 mod detail;
 mod folder;
 mod ledger;
@@ -154,11 +155,18 @@ pub struct Auditor<'k> {
     /// The rules of each campaign day (the regime in force that day, or the named one); past the last day,
     /// the last day's.
     days: Vec<Rules>,
-    /// The other jurisdictions' rules of each campaign day, by calling code: a marketing call to a number of
-    /// another country needs a basis when that country's law asks one, whatever the campaign's law says.
+    /// The other jurisdictions' rules of each campaign day, by calling code (marketing campaigns on a list): a
+    /// marketing call to a number of another country needs a basis when that country's law asks one, and that
+    /// country's registers, whatever the campaign's law says.
     abroad: Vec<(u16, Vec<Rules>)>,
-    /// Campaign-wide violations (registers, caller ID, a disguised survey), shown first once a call was made.
+    /// The (country of `abroad`, campaign day) pairs a marketing call went to.
+    called_abroad: std::collections::BTreeSet<(usize, u32)>,
+    /// Campaign-wide violations (registers, caller ID, a disguised survey), shown first once a call was made,
+    /// and the rules and registers they told of.
     campaign: Vec<Violation>,
+    told: campaign::Seen,
+    /// The scenario audited (its registers, for the countries called).
+    scenario: &'k Scenario,
     /// The campaign's purpose and whether calls are dialled by an operator (no random-number dialer).
     purpose: Purpose,
     hand_dialled: bool,
@@ -191,7 +199,7 @@ pub struct Auditor<'k> {
 
 impl<'k> Auditor<'k> {
     /// An audit of a run of `scenario`; `known` names the exclusion source holding a key, if any.
-    pub fn new(scenario: &Scenario, known: Box<dyn Fn(u64) -> Option<String> + 'k>) -> Auditor<'k> {
+    pub fn new(scenario: &'k Scenario, known: Box<dyn Fn(u64) -> Option<String> + 'k>) -> Auditor<'k> {
         let days: Vec<Rules> = (0..scenario.law_days()).map(|d| scenario.rules_on_day(d)).collect();
         let rules = days.iter().fold(days[0], |acc, r| if r.lockout_h > acc.lockout_h { *r } else { acc });
         let c = &scenario.compliance;
@@ -204,17 +212,23 @@ impl<'k> Auditor<'k> {
             (rules.lockout_h, "the profile's")
         };
         let own = scenario.jurisdiction().calling_code;
+        // Only a list brings numbers of another country: generated numbers and referees are the plan's.
+        let listed = scenario.compliance.purpose == Purpose::Marketing && !scenario.numbers.list.trim().is_empty();
         let abroad = crate::jurisdiction::ALL
             .iter()
-            .filter(|j| j.calling_code != own)
+            .filter(|j| listed && j.calling_code != own)
             .map(|j| {
                 let days = (0..scenario.law_days()).map(|d| j.regime_on(scenario.date_of_day(d)).rules);
                 (j.calling_code, days.collect())
             })
             .collect();
+        let (campaign, told) = campaign::campaign_violations(scenario);
         Auditor {
             abroad,
-            campaign: campaign_violations(scenario),
+            called_abroad: Default::default(),
+            campaign,
+            told,
+            scenario,
             days,
             purpose: c.purpose,
             hand_dialled: scenario.dialer.mode == crate::scenario::DialerMode::Preview,
@@ -235,15 +249,39 @@ impl<'k> Auditor<'k> {
         }
     }
 
-    /// The rules on campaign day `day` of the country of the E.164 number `key`, when that country is not the
-    /// campaign's and a jurisdiction module knows it (calling codes are a prefix code: one matches at most).
-    fn law_abroad(abroad: &[(u16, Vec<Rules>)], key: u64, day: usize) -> Option<&Rules> {
-        let digits = key.checked_ilog10()? + 1;
-        let (_, days) = abroad.iter().find(|&&(cc, _)| {
-            let code = cc.checked_ilog10().map_or(1, |d| d + 1);
-            digits > code && key / 10u64.pow(digits - code) == u64::from(cc)
+    /// The rules on campaign day `day` of the country of the E.164 number `key`, with its place in `abroad`,
+    /// when that country is not the campaign's and a jurisdiction module knows it (calling codes are a prefix
+    /// code: one matches at most). Only a marketing campaign on a list has an `abroad`.
+    fn law_abroad(abroad: &[(u16, Vec<Rules>)], key: u64, day: usize) -> Option<(usize, Rules)> {
+        if abroad.is_empty() {
+            return None;
+        }
+        // Calling codes are a prefix code: `key` is of code `cc` (of `c` digits) when it lies in
+        // [cc, cc + 1) × 10^(digits − c). Multiplications only: this runs for every call of a marketing run.
+        const POW10: [u64; 20] = {
+            let mut t = [1u64; 20];
+            let mut i = 1;
+            while i < 20 {
+                t[i] = t[i - 1] * 10;
+                i += 1;
+            }
+            t
+        };
+        let digits = key.checked_ilog10()? as usize + 1;
+        let i = abroad.iter().position(|&(cc, _)| {
+            let code = if cc >= 100 {
+                3
+            } else if cc >= 10 {
+                2
+            } else {
+                1
+            };
+            // In u128: a hostile key of 20 digits would overflow (cc + 1) × 10^17.
+            let (p, key) = (u128::from(POW10[digits.saturating_sub(code)]), u128::from(key));
+            digits > code && u128::from(cc) * p <= key && key < (u128::from(cc) + 1) * p
         })?;
-        days.get(day).or(days.last())
+        let days = &abroad[i].1;
+        days.get(day).or(days.last()).map(|r| (i, *r))
     }
 
     /// A suppression entry (objection or withdrawal): `key` may not be dialled from `ms` on, except in the call
@@ -328,14 +366,19 @@ impl<'k> Auditor<'k> {
                 self.last_amd_machine.insert(call.key, call.dial_ms);
             }
         }
+        // The law of the number's own country, when it is another than the campaign's (a list's numbers).
+        let abroad = Self::law_abroad(&self.abroad, call.key, day);
+        if let Some((i, _)) = abroad {
+            self.called_abroad.insert((i, day as u32));
+        }
         if self.purpose == Purpose::Marketing && !call.basis.allows_marketing() {
-            // The campaign's law, else the law of the number's own country (a list's numbers from abroad).
-            let under = if rules.opt_in {
-                Some(rules.jurisdiction.to_string())
+            // Borrowed for the campaign's own law: every call of a cold marketing run comes here.
+            let under: Option<std::borrow::Cow<'static, str>> = if rules.opt_in {
+                Some(rules.jurisdiction.into())
             } else {
-                Self::law_abroad(&self.abroad, call.key, day)
-                    .filter(|r| r.opt_in)
-                    .map(|r| format!("{}, the law of the number's own country", r.jurisdiction))
+                abroad
+                    .filter(|(_, r)| r.opt_in)
+                    .map(|(_, r)| format!("{}, the law of the number's own country", r.jurisdiction).into())
             };
             if let Some(under) = under {
                 out.push(Violation::new(
@@ -449,7 +492,13 @@ impl<'k> Auditor<'k> {
         let days = self.days;
         let mut out = self.out;
         if self.calls > 0 {
-            out.splice(0..0, self.campaign);
+            let mut told = self.told;
+            let abroad = &self.abroad;
+            let called =
+                self.called_abroad.iter().map(|&(i, d)| (&abroad[i].1[(d as usize).min(abroad[i].1.len() - 1)], d));
+            let mut campaign = self.campaign;
+            campaign.extend(campaign::registers_abroad(self.scenario, called, &mut told));
+            out.splice(0..0, campaign);
         }
         let mut windows = Vec::new();
         for &(w, ref a) in &self.per_window {
@@ -476,72 +525,4 @@ impl<'k> Auditor<'k> {
         }
         (out, windows, self.per_window.into_iter().collect())
     }
-}
-
-/// The campaign-wide violations of a scenario under the regimes of its days: a mandatory register not
-/// supplied or too old on a day (marketing calls only; research is outside every register's scope), no
-/// caller ID (or one outside the marketing prefix) where the law asks for one, and a research campaign
-/// asking for marketing consent.
-fn campaign_violations(s: &Scenario) -> Vec<Violation> {
-    let mut out = Vec::new();
-    let marketing = s.compliance.purpose == Purpose::Marketing;
-    let mut seen = std::collections::BTreeSet::new();
-    for d in 0..s.law_days() {
-        let rules = s.rules_on_day(d);
-        let day = s.date_of_day(d);
-        if !marketing {
-            break;
-        }
-        for reg in rules.registers {
-            let given = s.compliance.registers.iter().filter(|r| r.name.eq_ignore_ascii_case(reg.name));
-            let fresh = given.clone().any(|r| r.date.trim().parse().is_ok_and(|date| reg.freshness.fresh(date, day)));
-            if fresh {
-                continue;
-            }
-            let rule = if given.clone().next().is_none() { "register-missing" } else { "register-stale" };
-            if seen.insert((rule, reg.name)) {
-                let detail = match rule {
-                    "register-missing" => format!(
-                        "marketing calls on {day} under {} without screening against {} ({}): give it as \
-                         [[compliance.registers]] name = \"{}\"",
-                        rules.jurisdiction, reg.title, reg.source, reg.name
-                    ),
-                    _ => format!(
-                        "the {} snapshot is not fresh on {day}: it must be {} ({})",
-                        reg.name,
-                        reg.freshness.describe(),
-                        reg.source
-                    ),
-                };
-                out.push(Violation::new(rule, None, detail));
-            }
-        }
-        if rules.caller_id && !seen.contains(&("caller-id", "")) {
-            let cli = s.compliance.caller_id.trim();
-            let digits: String = cli.chars().filter(char::is_ascii_digit).collect();
-            let national = digits.strip_prefix(&s.jurisdiction().calling_code.to_string()).unwrap_or(&digits);
-            let national = national.strip_prefix('0').unwrap_or(national);
-            let problem = if digits.is_empty() {
-                Some("marketing calls withhold the caller ID (compliance.caller_id is empty)".to_string())
-            } else {
-                rules
-                    .marketing_prefix
-                    .filter(|p| !national.starts_with(p))
-                    .map(|p| format!("marketing calls must come from the 0{p} prefix; compliance.caller_id is {cli}"))
-            };
-            if let Some(p) = problem {
-                seen.insert(("caller-id", ""));
-                out.push(Violation::new("caller-id", None, p));
-            }
-        }
-    }
-    if s.compliance.purpose == Purpose::Research && s.consent_purpose() == Purpose::Marketing {
-        out.push(Violation::new(
-            "disguised-survey",
-            None,
-            "a research campaign asks for marketing consent (compliance.consent_purpose = \"marketing\"): \
-             selling under the guise of research is a marketing call",
-        ));
-    }
-    out
 }
