@@ -489,19 +489,10 @@ fn replications_short_of_their_precision_warn_the_caller() {
     let notes = |half_width: f64| {
         let until = dialsim::jobs::Until { kpi: "abandon_rate".into(), half_width, max: 4 };
         let job = dialsim::jobs::SimulateJob {
-            source: &source,
-            set: &[],
             replications: 2,
             until: Some(until),
-            out: None,
-            plot: false,
-            key: None,
-            registry: None,
-            report: None,
             seed: Some(2),
-            threads: Some(1),
-            limits: dialsim::jobs::Limits::default(),
-            verbose: false,
+            ..crate::common::simulate_job(&source, &[])
         };
         let mut simulation = job.prepare(&mut |_| {}).unwrap();
         let done = simulation.run(&dialsim::jobs::no_progress).unwrap();

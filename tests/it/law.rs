@@ -306,6 +306,15 @@ fn an_unknown_profile_is_refused_with_the_names_that_exist() {
     assert!(err.contains("fr-2020") && err.contains("cz-2022") && err.contains("uk-ofcom"), "{err}");
 }
 
+/// Writes `d/own.csv`, the first `n` Czech numbers of data/known/opt-in.csv, and `d/mixed.csv`, the same
+/// followed by the lines `foreign`.
+fn own_and_mixed(d: &Path, n: usize, foreign: &str) {
+    let opt_in = std::fs::read_to_string(repo().join("data/known/opt-in.csv")).unwrap();
+    let own: Vec<&str> = opt_in.lines().take(n + 1).collect();
+    std::fs::write(d.join("own.csv"), format!("{}\n", own.join("\n"))).unwrap();
+    std::fs::write(d.join("mixed.csv"), format!("{}\n{foreign}", own.join("\n"))).unwrap();
+}
+
 /// A list holding numbers of another country is dialled under the campaign's law, and the library says so
 /// plainly, naming the country, its regime that day and what to do (a warning the binary prints); a list of
 /// the campaign's own numbers gets no such warning.
@@ -313,30 +322,12 @@ fn an_unknown_profile_is_refused_with_the_names_that_exist() {
 fn a_list_with_another_countrys_numbers_is_warned_of_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let opt_in = std::fs::read_to_string(repo().join("data/known/opt-in.csv")).unwrap();
-    let own: Vec<&str> = opt_in.lines().take(41).collect();
-    std::fs::write(d.join("own.csv"), format!("{}\n", own.join("\n"))).unwrap();
-    std::fs::write(d.join("mixed.csv"), format!("{}\n+421905123410\n+421905123411\n+390612345678\n", own.join("\n")))
-        .unwrap();
+    own_and_mixed(d, 40, "+421905123410\n+421905123411\n+390612345678\n");
     let notes = |list: &str| {
         let set = [format!("numbers.list=\"{}\"", d.join(list).display()), "run.day_hours=1".to_string()];
         let source =
             dialsim::ScenarioSource::named(Some(concat!(env!("CARGO_MANIFEST_DIR"), "/data/scenarios/marketing.toml")));
-        let job = dialsim::jobs::SimulateJob {
-            source: &source,
-            set: &set,
-            replications: 1,
-            until: None,
-            out: None,
-            plot: false,
-            key: None,
-            registry: None,
-            report: None,
-            seed: Some(1),
-            threads: Some(1),
-            limits: dialsim::jobs::Limits::default(),
-            verbose: false,
-        };
+        let job = common::simulate_job(&source, &set);
         let mut warnings = Vec::new();
         job.prepare(&mut |n| {
             if let dialsim::jobs::Note::Warning(w) = n
@@ -415,11 +406,8 @@ fn a_marketing_call_to_a_number_of_another_country_is_audited_under_that_country
 fn a_marketing_campaign_calling_another_countrys_numbers_needs_that_countrys_register() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let opt_in = std::fs::read_to_string(repo().join("data/known/opt-in.csv")).unwrap();
-    let own: Vec<&str> = opt_in.lines().take(201).collect();
     let slovak: String = (0..40).map(|i| format!("+421905{:06}\n", 200_000 + i * 7)).collect();
-    std::fs::write(d.join("own.csv"), format!("{}\n", own.join("\n"))).unwrap();
-    std::fs::write(d.join("mixed.csv"), format!("{}\n{slovak}", own.join("\n"))).unwrap();
+    own_and_mixed(d, 200, &slovak);
     let marketing = scenario("marketing.toml");
     let registers_under_sk = |out: &str| {
         let o = dialsim(d, &["audit", out]);

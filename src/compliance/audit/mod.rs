@@ -250,36 +250,13 @@ impl<'k> Auditor<'k> {
     }
 
     /// The rules on campaign day `day` of the country of the E.164 number `key`, with its place in `abroad`,
-    /// when that country is not the campaign's and a jurisdiction module knows it (calling codes are a prefix
-    /// code: one matches at most). Only a marketing campaign on a list has an `abroad`.
+    /// when that country is not the campaign's and a jurisdiction module knows it. Only a marketing campaign on
+    /// a list has an `abroad`.
     fn law_abroad(abroad: &[(u16, Vec<Rules>)], key: u64, day: usize) -> Option<(usize, Rules)> {
         if abroad.is_empty() {
             return None;
         }
-        // Calling codes are a prefix code: `key` is of code `cc` (of `c` digits) when it lies in
-        // [cc, cc + 1) × 10^(digits − c). Multiplications only: this runs for every call of a marketing run.
-        const POW10: [u64; 20] = {
-            let mut t = [1u64; 20];
-            let mut i = 1;
-            while i < 20 {
-                t[i] = t[i - 1] * 10;
-                i += 1;
-            }
-            t
-        };
-        let digits = key.checked_ilog10()? as usize + 1;
-        let i = abroad.iter().position(|&(cc, _)| {
-            let code = if cc >= 100 {
-                3
-            } else if cc >= 10 {
-                2
-            } else {
-                1
-            };
-            // In u128: a hostile key of 20 digits would overflow (cc + 1) × 10^17.
-            let (p, key) = (u128::from(POW10[digits.saturating_sub(code)]), u128::from(key));
-            digits > code && u128::from(cc) * p <= key && key < (u128::from(cc) + 1) * p
-        })?;
+        let i = abroad.iter().position(|&(cc, _)| crate::plan::number::has_calling_code(key, cc))?;
         let days = &abroad[i].1;
         days.get(day).or(days.last()).map(|r| (i, *r))
     }

@@ -113,3 +113,23 @@ pub fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// A one-run `simulate` job of `source` with `set`, at seed 1 on one thread, no folder, registry or report:
+/// tests change what they need with `..`.
+pub fn simulate_job<'a>(source: &'a dialsim::ScenarioSource, set: &'a [String]) -> dialsim::jobs::SimulateJob<'a> {
+    dialsim::jobs::SimulateJob {
+        source,
+        set,
+        replications: 1,
+        until: None,
+        out: None,
+        plot: false,
+        key: None,
+        registry: None,
+        report: None,
+        seed: Some(1),
+        threads: Some(1),
+        limits: dialsim::jobs::Limits::default(),
+        verbose: false,
+    }
+}
