@@ -110,16 +110,36 @@ struct Local {
     weekend: bool,
 }
 
+/// Calling hours, minutes after local midnight [start, end) (none: always open).
+type Hours = Option<(u32, u32)>;
+
+/// Numbers called on one clock under one window: the zones of their area, and their calling hours.
+#[derive(Debug)]
+struct Group {
+    zones: Vec<TimeZone>,
+    hours: Hours,
+    /// The ISO code of the number's own country when its law's hours narrowed the campaign's (a number of
+    /// another country), for messages.
+    law: Option<&'static str>,
+}
+
 /// Whether numbers may be called now in their local time: each number belongs to a group of zones (its area's),
 /// open when the calling hours hold in every zone of the group (the intersection of their windows). The
-/// floor's clock is turned into an instant once per group and simulated minute.
+/// hours are the campaign's; a number of another country (a list's, or a plan of another country) is held to
+/// its own country's hours too, on the campaign's first day (the intersection of both windows). The floor's
+/// clock is turned into an instant once per group and simulated minute.
 #[derive(Debug)]
 pub struct CallingHours {
-    hours: Option<(u32, u32)>,
+    hours: Hours,
+    /// The campaign's country calling code, and whether numbers of another country may be dialled.
+    own: u16,
+    abroad: bool,
+    /// Whether any number has calling hours.
+    restricted: bool,
     floor: TimeZone,
     day0: Date,
-    groups: Vec<Vec<TimeZone>>,
-    group_of: HashMap<Vec<&'static str>, u16>,
+    groups: Vec<Group>,
+    group_of: HashMap<(Vec<&'static str>, Hours), u16>,
     /// Group by the key's leading digits (key / 10^7: a NANP area code, or a country code and more), so the
     /// zones of a number are looked up once per prefix, not per dial.
     by_prefix: HashMap<u64, u16>,
@@ -130,8 +150,20 @@ pub struct CallingHours {
 impl CallingHours {
     /// The calling hours of `s` (none: every number is always open).
     pub fn of(s: &Scenario) -> CallingHours {
+        let hours = calling_hours(s);
+        let own = s.jurisdiction().calling_code;
+        let abroad = s.may_dial_abroad();
+        let day0 = s.date_of_day(0);
+        let restricted = hours.is_some()
+            || (abroad
+                && crate::jurisdiction::ALL
+                    .iter()
+                    .any(|j| j.calling_code != own && j.regime_on(day0).rules.calling_hours.is_some()));
         CallingHours {
-            hours: calling_hours(s),
+            hours,
+            own,
+            abroad,
+            restricted,
             floor: crate::foundation::clock::zone(&s.run.time_zone).unwrap_or(TimeZone::UTC),
             day0: s.run.start_date.trim().parse().unwrap_or(date(1970, 1, 1)),
             groups: Vec::new(),
@@ -143,7 +175,36 @@ impl CallingHours {
 
     /// Whether any calling hours apply.
     pub fn restricted(&self) -> bool {
-        self.hours.is_some()
+        self.restricted
+    }
+
+    /// The hours of the number `key`: the campaign's, narrowed by its own country's law when that is another
+    /// country (with that country's ISO code).
+    fn hours_of(&self, key: u64) -> (Hours, Option<&'static str>) {
+        if !self.abroad {
+            return (self.hours, None);
+        }
+        let cc = if (10_000_000_000..20_000_000_000).contains(&key) {
+            1
+        } else {
+            match crate::plan::number::PhoneNumber::from_key(key) {
+                Some(n) => n.country_code,
+                None => return (self.hours, None),
+            }
+        };
+        let theirs = crate::jurisdiction::by_calling_code(cc)
+            .filter(|_| cc != self.own)
+            .and_then(|j| j.regime_on(self.day0).rules.calling_hours.map(|h| (h, j.iso)));
+        match (self.hours, theirs) {
+            (None, Some((h, iso))) => (Some(h), Some(iso)),
+            (Some((a, b)), Some(((c, d), iso))) => {
+                // An empty intersection is a window that never opens.
+                let start = a.max(c);
+                let both = (start, b.min(d).max(start));
+                (Some(both), (both != (a, b)).then_some(iso))
+            }
+            (own, None) => (own, None),
+        }
     }
 
     /// The zone group of the number `key`.
@@ -156,14 +217,16 @@ impl CallingHours {
             return g;
         }
         let zones = number_zones(key);
-        let g = match self.group_of.get(&zones) {
+        let (hours, law) = self.hours_of(key);
+        let g = match self.group_of.get(&(zones.clone(), hours)) {
             Some(&g) => g,
             None => {
                 let g = self.groups.len() as u16;
                 let tz: Vec<TimeZone> = zones.iter().filter_map(|z| crate::foundation::clock::zone(z)).collect();
-                self.groups.push(if tz.is_empty() { vec![self.floor.clone()] } else { tz });
+                let zones_tz = if tz.is_empty() { vec![self.floor.clone()] } else { tz };
+                self.groups.push(Group { zones: zones_tz, hours, law });
                 self.cache.push((u64::MAX, Local::default()));
-                self.group_of.insert(zones, g);
+                self.group_of.insert((zones, hours), g);
                 g
             }
         };
@@ -180,7 +243,7 @@ impl CallingHours {
 
     /// Whether the numbers of `group` may be called at simulated time `ms`.
     pub fn open(&mut self, group: u16, ms: Millis) -> bool {
-        self.hours.is_none() || self.local(group, ms).open
+        self.groups[usize::from(group)].hours.is_none() || self.local(group, ms).open
     }
 
     /// The local hour (0 to 23) at simulated `ms` in the group's first zone, and whether it is a Saturday or
@@ -197,9 +260,9 @@ impl CallingHours {
             return self.cache[g].1;
         }
         let instant = self.instant(minute * MINUTE);
-        let (start, end) = self.hours.unwrap_or((0, 1440));
+        let (start, end) = self.groups[g].hours.unwrap_or((0, 1440));
         let mut l = Local { open: true, hour: 0, weekend: false };
-        for (i, z) in self.groups[g].iter().enumerate() {
+        for (i, z) in self.groups[g].zones.iter().enumerate() {
             let zoned = instant.to_zoned(z.clone());
             let t = zoned.time();
             let m = t.hour() as u32 * 60 + t.minute() as u32;
@@ -214,14 +277,14 @@ impl CallingHours {
     }
 
     /// The local time at simulated `ms` of the number `key` in each of its zones, `HH:MM zone` (for messages),
-    /// with whether all are inside the calling hours.
+    /// with whether all are inside the number's calling hours.
     pub fn local_times(&mut self, key: u64, ms: Millis) -> (bool, String) {
         let g = usize::from(self.group(key));
-        let Some((start, end)) = self.hours else { return (true, String::new()) };
+        let Some((start, end)) = self.groups[g].hours else { return (true, String::new()) };
         let instant = self.instant(ms);
         let mut ok = true;
         let mut text = Vec::new();
-        for z in &self.groups[g] {
+        for z in &self.groups[g].zones {
             let zoned = instant.to_zoned(z.clone());
             let t = zoned.time();
             let m = t.hour() as u32 * 60 + t.minute() as u32;
@@ -231,17 +294,33 @@ impl CallingHours {
         (ok, text.join(", "))
     }
 
-    /// The calling hours as `HH:MM–HH:MM`.
+    /// The campaign's calling hours as `HH:MM–HH:MM`.
     pub fn describe(&self) -> String {
-        match self.hours {
-            Some((a, b)) => format!("{:02}:{:02}–{:02}:{:02}", a / 60, a % 60, b / 60, b % 60),
-            None => "none".into(),
+        hhmm_range(self.hours)
+    }
+
+    /// The calling hours of the number `key` as `HH:MM–HH:MM`, followed by `, those of GB, the law of the
+    /// number's own country` when its country's law narrowed the campaign's.
+    pub fn describe_for(&mut self, key: u64) -> String {
+        let g = usize::from(self.group(key));
+        let g = &self.groups[g];
+        match g.law {
+            Some(iso) => format!("{} (under {iso}, the law of the number's own country)", hhmm_range(g.hours)),
+            None => hhmm_range(g.hours),
         }
     }
 
     fn instant(&self, ms: Millis) -> jiff::Timestamp {
         let local = crate::foundation::clock::wall_clock(self.day0, ms);
         self.floor.to_ambiguous_zoned(local).compatible().map(|z| z.timestamp()).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+    }
+}
+
+/// Hours as `HH:MM–HH:MM` (`none` when there are none).
+fn hhmm_range(hours: Hours) -> String {
+    match hours {
+        Some((a, b)) => format!("{:02}:{:02}–{:02}:{:02}", a / 60, a % 60, b / 60, b % 60),
+        None => "none".into(),
     }
 }
 

@@ -180,7 +180,7 @@ pub fn run_series(job: &SeriesJob<'_>, notes: &mut Notes<'_>, done: &mut dyn FnM
         let (suppressed_before, bases_before) = (prior.suppressed.len(), prior.bases.len());
         let never: HashSet<String> = prior.suppressed.keys().map(|&k| crate::registry::e164(k)).collect();
         let campaign = Campaign::with_prior(scenario, prior)?;
-        for w in campaign.list_law_warnings() {
+        for w in campaign.abroad_law_warnings() {
             if !told.contains(&w) {
                 told.push(w.clone());
                 notes(Note::Warning(w));

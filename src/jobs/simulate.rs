@@ -205,13 +205,13 @@ impl SimulateJob<'_> {
         if let Some(location) = self.registry.map(str::to_string).or_else(|| scenario.registry.clone()) {
             let (prior, state) = prior(&location, &scenario)?;
             let campaign = Campaign::with_prior(scenario, prior)?;
-            campaign.list_law_warnings().into_iter().for_each(|w| notes(Note::Warning(w)));
+            campaign.abroad_law_warnings().into_iter().for_each(|w| notes(Note::Warning(w)));
             let mut s = simulation(campaign);
             s.registry = Some(RegistryUse { location, state });
             return Ok(s);
         }
         let campaign = Campaign::new(scenario)?;
-        campaign.list_law_warnings().into_iter().for_each(|w| notes(Note::Warning(w)));
+        campaign.abroad_law_warnings().into_iter().for_each(|w| notes(Note::Warning(w)));
         Ok(simulation(campaign))
     }
 }

@@ -102,6 +102,20 @@ impl Scenario {
         }
     }
 
+    /// The country whose numbers the plan generates, when it is a country a jurisdiction module knows other
+    /// than the campaign's (`numbers.plan = "gb"` under `compliance.profile = "cz"`); a plan CSV names none.
+    pub fn plan_abroad(&self) -> Option<&'static Jurisdiction> {
+        let plan = jurisdiction::by_code(self.numbers.plan.trim())?;
+        (plan.calling_code != self.jurisdiction().calling_code).then_some(plan)
+    }
+
+    /// Whether the campaign may dial numbers of another country than its jurisdiction's: a `numbers.list`
+    /// (which may hold any country's numbers), or a plan of another country. Their own country's law is
+    /// applied to them besides the campaign's (calling hours, consent rule, registers, caller ID, abandonment).
+    pub fn may_dial_abroad(&self) -> bool {
+        !self.numbers.list.trim().is_empty() || self.plan_abroad().is_some()
+    }
+
     /// The calendar date of day `d` (day 0: `run.start_date`; an unreadable date, refused when the scenario
     /// is read, stands as 2026-01-05).
     pub fn date_of_day(&self, d: u32) -> Date {

@@ -132,43 +132,62 @@ impl Campaign {
         &self.scenario
     }
 
-    /// What the caller should be warned of in the law the campaign applies to its own numbers: the numbers of
-    /// `numbers.list` of another country than the campaign's jurisdiction, one warning a country. dialsim holds
-    /// every number to the campaign's law on each day (its calling hours are the number's own zone's, and the
-    /// audit adds its own country's consent rule and registers for marketing), so the rest of that country's
-    /// law (its caller-ID rules, its abandonment limit) is not applied to them.
-    pub fn list_law_warnings(&self) -> Vec<String> {
-        let Some(list) = self.leads.list() else { return Vec::new() };
-        let own = self.scenario.jurisdiction();
+    /// What the caller should be warned of when the campaign dials numbers of another country than its
+    /// jurisdiction's: the plan's, when it is another country's (`numbers.plan = "gb"` under
+    /// `compliance.profile = "cz"`), and those of `numbers.list`, one warning a country. Such a number is dialled
+    /// under the campaign's law, and held to its own country's law besides: the dialer keeps its calling hours,
+    /// the audit its abandonment limit (when law) and, for marketing, its consent rule, registers and caller ID.
+    /// The pacer keeps the campaign's abandonment limit, and receipts are the campaign's.
+    pub fn abroad_law_warnings(&self) -> Vec<String> {
+        let s = &self.scenario;
+        let own = s.jurisdiction();
+        let day = s.date_of_day(0);
+        let ours = format!("{}, {}", own.name, s.regime_on_day(0).name);
+        let besides = |theirs: &str| {
+            format!(
+                "under the campaign's law ({ours}), with {theirs}'s calling hours kept and its abandonment limit, \
+                 consent rule, registers and caller ID audited besides (the pacer keeps the campaign's limit)"
+            )
+        };
+        let mut out = Vec::new();
+        if let Some(j) = s.plan_abroad() {
+            let theirs = j.regime_on(day).name;
+            out.push(format!(
+                "numbers.plan {}: the plan's numbers are {}'s (+{}), whose law on {day} is {theirs}; they are dialled \
+                 {}: set compliance.profile = \"plan\" to hold the campaign to {theirs}",
+                j.code,
+                j.name,
+                j.calling_code,
+                besides(theirs)
+            ));
+        }
+        let Some(list) = self.leads.list() else { return out };
         let mut other: std::collections::BTreeMap<u16, usize> = std::collections::BTreeMap::new();
         for n in list.iter().filter(|n| n.country_code != own.calling_code) {
             *other.entry(n.country_code).or_default() += 1;
         }
-        let day = self.scenario.date_of_day(0);
-        let file = crate::foundation::text::escape_controls(&self.scenario.numbers.list);
-        let ours = format!("{}, {}", own.name, self.scenario.regime_on_day(0).name);
-        other
-            .into_iter()
-            .map(|(cc, n)| {
-                let (is, they) = if n == 1 { ("is", "it is") } else { ("are", "they are") };
-                let head = format!("numbers.list {file}: {n} of the {} numbers {is}", list.len());
-                match crate::jurisdiction::by_calling_code(cc) {
-                    Some(j) => {
-                        let theirs = j.regime_on(day).name;
-                        format!(
-                            "{head} {}'s (+{cc}), whose law on {day} is {theirs}; {they} dialled under the campaign's \
-                             law ({ours}), with {theirs}'s consent rule and registers audited besides: give them a campaign \
-                             of their own (numbers.plan = \"{}\")",
-                            j.name, j.code
-                        )
-                    }
-                    None => format!(
-                        "{head} of +{cc}, which no jurisdiction module knows; {they} dialled under the campaign's law \
-                         ({ours})"
-                    ),
+        let file = crate::foundation::text::escape_controls(&s.numbers.list);
+        out.extend(other.into_iter().map(|(cc, n)| {
+            let (is, they) = if n == 1 { ("is", "it is") } else { ("are", "they are") };
+            let head = format!("numbers.list {file}: {n} of the {} numbers {is}", list.len());
+            match crate::jurisdiction::by_calling_code(cc) {
+                Some(j) => {
+                    let theirs = j.regime_on(day).name;
+                    format!(
+                        "{head} {}'s (+{cc}), whose law on {day} is {theirs}; {they} dialled {}: give them a campaign \
+                         of their own (numbers.plan = \"{}\")",
+                        j.name,
+                        besides(theirs),
+                        j.code
+                    )
                 }
-            })
-            .collect()
+                None => format!(
+                    "{head} of +{cc}, which no jurisdiction module knows; {they} dialled under the campaign's law \
+                     ({ours})"
+                ),
+            }
+        }));
+        out
     }
 
     /// The run's expected size, from a pilot of its first calling day's first six minutes scaled to the

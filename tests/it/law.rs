@@ -10,6 +10,8 @@ use std::path::Path;
 
 use common::{by_header, dialsim};
 
+mod abroad;
+
 /// A one-hour run of `scenario` with `sets` into `dir/out`; panics when simulate fails.
 fn run(dir: &Path, out: &str, scenario: &str, sets: &[&str]) {
     let mut args = vec!["simulate", scenario, "--seed", "3", "--set", "run.day_hours=1", "--out", out];
@@ -304,123 +306,4 @@ fn an_unknown_profile_is_refused_with_the_names_that_exist() {
     assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("fr-2020") && err.contains("cz-2022") && err.contains("uk-ofcom"), "{err}");
-}
-
-/// Writes `d/own.csv`, the first `n` Czech numbers of data/known/opt-in.csv, and `d/mixed.csv`, the same
-/// followed by the lines `foreign`.
-fn own_and_mixed(d: &Path, n: usize, foreign: &str) {
-    let opt_in = std::fs::read_to_string(repo().join("data/known/opt-in.csv")).unwrap();
-    let own: Vec<&str> = opt_in.lines().take(n + 1).collect();
-    std::fs::write(d.join("own.csv"), format!("{}\n", own.join("\n"))).unwrap();
-    std::fs::write(d.join("mixed.csv"), format!("{}\n{foreign}", own.join("\n"))).unwrap();
-}
-
-/// A list holding numbers of another country is dialled under the campaign's law, and the library says so
-/// plainly, naming the country, its regime that day and what to do (a warning the binary prints); a list of
-/// the campaign's own numbers gets no such warning.
-#[test]
-fn a_list_with_another_countrys_numbers_is_warned_of_by_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    own_and_mixed(d, 40, "+421905123410\n+421905123411\n+390612345678\n");
-    let notes = |list: &str| {
-        let set = [format!("numbers.list=\"{}\"", d.join(list).display()), "run.day_hours=1".to_string()];
-        let source =
-            dialsim::ScenarioSource::named(Some(concat!(env!("CARGO_MANIFEST_DIR"), "/data/scenarios/marketing.toml")));
-        let job = common::simulate_job(&source, &set);
-        let mut warnings = Vec::new();
-        job.prepare(&mut |n| {
-            if let dialsim::jobs::Note::Warning(w) = n
-                && w.starts_with("numbers.list")
-            {
-                warnings.push(w)
-            }
-        })
-        .unwrap();
-        warnings
-    };
-    assert_eq!(notes("own.csv"), Vec::<String>::new());
-    let mixed = d.join("mixed.csv").display().to_string();
-    assert_eq!(
-        notes("mixed.csv"),
-        [
-            format!(
-                "numbers.list {mixed}: 1 of the 43 numbers is of +39, which no jurisdiction module knows; it is \
-                 dialled under the campaign's law (Czech Republic, cz-2022)"
-            ),
-            format!(
-                "numbers.list {mixed}: 2 of the 43 numbers are Slovakia's (+421), whose law on 2026-01-05 is \
-                 sk-2022; they are dialled under the campaign's law (Czech Republic, cz-2022), with sk-2022's consent \
-                 rule and registers audited besides: give them a campaign of their own (numbers.plan = \"sk\")"
-            ),
-        ]
-    );
-    let scenario = repo().join("data/scenarios/marketing.toml");
-    let list = format!("numbers.list=\"{mixed}\"");
-    let o = common::dialsim(d, &["simulate", scenario.to_str().unwrap(), "--seed", "1", "--set", &list]);
-    assert!(o.status.success());
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        stderr.contains(&format!("dialsim: warning: numbers.list {mixed}: 2 of the 43 numbers are Slovakia's")),
-        "{stderr}"
-    );
-}
-
-/// A number is held to its own country's law too: a Slovak marketing campaign (opt-out) dialling a list that
-/// holds Czech numbers with no basis breaks Czech law (opt-in since 1 July 2022) on each of those calls, and the
-/// audit says so under CZ; the Slovak numbers of the same list, and a list of Slovak numbers alone, are lawful.
-#[test]
-fn a_marketing_call_to_a_number_of_another_country_is_audited_under_that_countrys_law_too() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    std::fs::write(d.join("nevolajte.csv"), "number\n+421905123456\n").unwrap();
-    let slovak: String = (0..60).map(|i| format!("+421905{:06}\n", 200_000 + i * 7)).collect();
-    let czech: String = (0..20).map(|i| format!("+420601{:06}\n", 300_000 + i * 11)).collect();
-    std::fs::write(d.join("sk.csv"), format!("number\n{slovak}")).unwrap();
-    std::fs::write(d.join("mixed.csv"), format!("number\n{slovak}{czech}")).unwrap();
-    let sk = scenario("population/sk.toml");
-    let register =
-        "compliance.registers=[{ name = \"nevolajte-mi\", path = \"nevolajte.csv\", date = \"2026-01-01\" }]";
-    let sets = ["compliance.purpose=\"marketing\"", "compliance.caller_id=\"+421 888 123 456\"", register];
-    run(d, "sk", &sk, &[&sets[..], &["numbers.list=\"sk.csv\""]].concat());
-    let (code, by) = audit(d, "sk", &[]);
-    assert_eq!((code, by.get("marketing-basis")), (0, None), "{by:?}");
-
-    run(d, "mixed", &sk, &[&sets[..], &["numbers.list=\"mixed.csv\""]].concat());
-    let calls = by_header(std::fs::read(d.join("mixed/calls.csv")).unwrap());
-    let to_czech = calls.iter().filter(|c| c["number"].starts_with("+420")).count() as u64;
-    assert!(to_czech > 0 && to_czech < calls.len() as u64, "{to_czech} of {} calls", calls.len());
-    let (code, by) = audit(d, "mixed", &[]);
-    assert_eq!((code, by.get("marketing-basis").copied()), (4, Some(to_czech)), "{by:?}");
-    let o = dialsim(d, &["audit", "mixed"]);
-    let text = String::from_utf8_lossy(&o.stdout);
-    assert!(text.contains("under CZ, the law of the number's own country"), "{text}");
-    assert!(!text.contains("+421905200000 called for marketing"), "{text}");
-}
-
-/// A marketing campaign that calls numbers of another country is held to that country's registers too: a
-/// Czech campaign dialling a list with Slovak numbers never screened them against Slovakia's list of objecting
-/// numbers (`register-missing` for SK's numbers, once, naming the campaign of their own that can screen them);
-/// a list of Czech numbers alone is not.
-#[test]
-fn a_marketing_campaign_calling_another_countrys_numbers_needs_that_countrys_register() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let slovak: String = (0..40).map(|i| format!("+421905{:06}\n", 200_000 + i * 7)).collect();
-    own_and_mixed(d, 200, &slovak);
-    let marketing = scenario("marketing.toml");
-    let registers_under_sk = |out: &str| {
-        let o = dialsim(d, &["audit", out]);
-        let text = String::from_utf8_lossy(&o.stdout).to_string();
-        text.lines().filter(|l| l.contains("register-missing") && l.contains("to numbers of SK")).count()
-    };
-    run(d, "own", &marketing, &["numbers.list=\"own.csv\""]);
-    assert_eq!(registers_under_sk("own"), 0);
-    assert_eq!(audit(d, "own", &[]).1.get("register-missing"), None);
-    run(d, "mixed", &marketing, &["numbers.list=\"mixed.csv\""]);
-    let calls = by_header(std::fs::read(d.join("mixed/calls.csv")).unwrap());
-    assert!(calls.iter().any(|c| c["number"].starts_with("+421")), "a Slovak number was dialled");
-    assert_eq!(registers_under_sk("mixed"), 1, "told once");
-    let (code, by) = audit(d, "mixed", &[]);
-    assert_eq!((code, by.get("register-missing").copied()), (4, Some(1)), "{by:?}");
 }

@@ -1,6 +1,6 @@
 //! The audit's campaign-wide rules: the registers a marketing campaign must screen against on each of its
-//! days (those of the campaign's law, and those of each other country whose numbers it called), its caller ID,
-//! and a research campaign asking for marketing consent.
+//! days and the caller ID it must present (under the campaign's law, and under the law of each other country
+//! whose numbers it called), and a research campaign asking for marketing consent.
 
 use std::collections::BTreeSet;
 
@@ -28,24 +28,7 @@ pub(super) fn campaign_violations(s: &Scenario) -> (Vec<Violation>, Seen) {
             break;
         }
         registers(s, &rules, day, false, &mut seen, &mut out);
-        if rules.caller_id && !seen.contains(&("caller-id", "")) {
-            let cli = s.compliance.caller_id.trim();
-            let digits: String = cli.chars().filter(char::is_ascii_digit).collect();
-            let national = digits.strip_prefix(&s.jurisdiction().calling_code.to_string()).unwrap_or(&digits);
-            let national = national.strip_prefix('0').unwrap_or(national);
-            let problem = if digits.is_empty() {
-                Some("marketing calls withhold the caller ID (compliance.caller_id is empty)".to_string())
-            } else {
-                rules
-                    .marketing_prefix
-                    .filter(|p| !national.starts_with(p))
-                    .map(|p| format!("marketing calls must come from the 0{p} prefix; compliance.caller_id is {cli}"))
-            };
-            if let Some(p) = problem {
-                seen.insert(("caller-id", ""));
-                out.push(Violation::new("caller-id", None, p));
-            }
-        }
+        caller_id(s, &rules, false, &mut seen, &mut out);
     }
     if s.compliance.purpose == Purpose::Research && s.consent_purpose() == Purpose::Marketing {
         out.push(Violation::new(
@@ -56,6 +39,42 @@ pub(super) fn campaign_violations(s: &Scenario) -> (Vec<Violation>, Seen) {
         ));
     }
     (out, seen)
+}
+
+/// `caller-id`: marketing calls withholding the caller ID where `rules` ask for one, or presenting one outside
+/// the marketing prefix they ask for (each country told once). `abroad`: `rules` are the law of the country
+/// of numbers the campaign called, not the campaign's own: its prefix is a number of that country's.
+fn caller_id(s: &Scenario, rules: &Rules, abroad: bool, seen: &mut Seen, out: &mut Vec<Violation>) {
+    let whose = if abroad { rules.jurisdiction } else { "" };
+    if !rules.caller_id || seen.contains(&("caller-id", whose)) {
+        return;
+    }
+    let cli = s.compliance.caller_id.trim();
+    let digits: String = cli.chars().filter(char::is_ascii_digit).collect();
+    let to = if abroad { format!(" to numbers of {whose} (whose law asks for one)") } else { String::new() };
+    let problem = if digits.is_empty() {
+        Some(format!("marketing calls{to} withhold the caller ID (compliance.caller_id is empty)"))
+    } else if let Some(p) = rules.marketing_prefix {
+        let country = crate::jurisdiction::ALL.iter().find(|j| j.iso == rules.jurisdiction);
+        let cc = country.map_or(s.jurisdiction().calling_code, |j| j.calling_code).to_string();
+        // A caller ID written without the country code is a number of the campaign's own country.
+        let national = match digits.strip_prefix(&cc) {
+            Some(n) => Some(n),
+            None if !abroad => Some(digits.as_str()),
+            None => None,
+        };
+        let national = national.map(|n| n.strip_prefix('0').unwrap_or(n));
+        (!national.is_some_and(|n| n.starts_with(p))).then(|| {
+            let from = if abroad { format!(" of {whose} (+{cc} {p}…)") } else { String::new() };
+            format!("marketing calls{to} must come from the 0{p} prefix{from}; compliance.caller_id is {cli}")
+        })
+    } else {
+        None
+    };
+    if let Some(p) = problem {
+        seen.insert(("caller-id", whose));
+        out.push(Violation::new("caller-id", None, p));
+    }
 }
 
 /// `register-missing` and `register-stale`: each register `rules` asks marketing calls on `day` to be screened
@@ -95,10 +114,10 @@ fn registers(s: &Scenario, rules: &Rules, day: Date, abroad: bool, seen: &mut Se
     }
 }
 
-/// The registers of other countries a marketing campaign called numbers of: for each (country's rules,
-/// campaign day) a marketing call went to, the registers that country's law asks for that day, as [`registers`]
-/// tells them (none `seen` already, under the campaign's own law).
-pub(super) fn registers_abroad<'r>(
+/// The law of other countries a marketing campaign called numbers of: for each (country's rules, campaign
+/// day) a marketing call went to, the registers that country's law asks for that day, as [`registers`] tells
+/// them (none `seen` already, under the campaign's own law), and the caller ID it asks for ([`caller_id`]).
+pub(super) fn law_abroad<'r>(
     s: &Scenario,
     called: impl IntoIterator<Item = (&'r Rules, u32)>,
     seen: &mut Seen,
@@ -106,6 +125,7 @@ pub(super) fn registers_abroad<'r>(
     let mut out = Vec::new();
     for (rules, d) in called {
         registers(s, rules, s.date_of_day(d), true, seen, &mut out);
+        caller_id(s, rules, true, seen, &mut out);
     }
     out
 }

@@ -11,7 +11,7 @@
 //! `suppressed-number`, `objection-record`, `drop-lockout` (after any abandoned call, late connects included;
 //! a callback its agent dials is exempt), `objection-offer`, `ring-time`, `abandonment` (live persons not put
 //! through within the profile's silence limit, [`Outcome::is_abandoned`], per window), `calling-hours` (in
-//! every zone of the called number's area), the law's rules (see [`crate::jurisdiction`]: `marketing-basis`,
+//! every zone of the called number's area; a number of another country keeps its own country's hours too), the law's rules (see [`crate::jurisdiction`]: `marketing-basis`,
 //! `cold-consent-request`, `disguised-survey`, `register-missing`, `register-stale`, `caller-id`,
 //! `information-message`, `amd-redial`, `random-mobile`), `notice-art14`, `name-without-consent`,
 //! `withdrawal-erasure` (in names.csv and, see `ledger.rs`, in consents.jsonl), `consent-time`, `profile`,
@@ -155,12 +155,16 @@ pub struct Auditor<'k> {
     /// The rules of each campaign day (the regime in force that day, or the named one); past the last day,
     /// the last day's.
     days: Vec<Rules>,
-    /// The other jurisdictions' rules of each campaign day, by calling code (marketing campaigns on a list): a
-    /// marketing call to a number of another country needs a basis when that country's law asks one, and that
-    /// country's registers, whatever the campaign's law says.
+    /// The other jurisdictions' rules of each campaign day, by calling code (campaigns that may dial another
+    /// country's numbers, [`Scenario::may_dial_abroad`]): a marketing call to a number of another country needs
+    /// a basis when that country's law asks one, that country's registers and the caller ID its law asks for,
+    /// whatever the campaign's law says; and the calls to its numbers keep its abandonment limit when that is
+    /// law.
     abroad: Vec<(u16, Vec<Rules>)>,
     /// The (country of `abroad`, campaign day) pairs a marketing call went to.
     called_abroad: std::collections::BTreeSet<(usize, u32)>,
+    /// Per country of `abroad`: the live answers and abandoned calls of its numbers per window of its law.
+    windows_abroad: Vec<Vec<(u64, Abandonment)>>,
     /// Campaign-wide violations (registers, caller ID, a disguised survey), shown first once a call was made,
     /// and the rules and registers they told of.
     campaign: Vec<Violation>,
@@ -212,9 +216,9 @@ impl<'k> Auditor<'k> {
             (rules.lockout_h, "the profile's")
         };
         let own = scenario.jurisdiction().calling_code;
-        // Only a list brings numbers of another country: generated numbers and referees are the plan's.
-        let listed = scenario.compliance.purpose == Purpose::Marketing && !scenario.numbers.list.trim().is_empty();
-        let abroad = crate::jurisdiction::ALL
+        // A list, or a plan of another country, brings numbers of another country (referees are the plan's).
+        let listed = scenario.may_dial_abroad();
+        let abroad: Vec<(u16, Vec<Rules>)> = crate::jurisdiction::ALL
             .iter()
             .filter(|j| listed && j.calling_code != own)
             .map(|j| {
@@ -224,6 +228,7 @@ impl<'k> Auditor<'k> {
             .collect();
         let (campaign, told) = campaign::campaign_violations(scenario);
         Auditor {
+            windows_abroad: vec![Vec::new(); abroad.len()],
             abroad,
             called_abroad: Default::default(),
             campaign,
@@ -317,7 +322,7 @@ impl<'k> Auditor<'k> {
                     format!(
                         "+{} dialled at {local} local time, outside the calling hours {}",
                         call.key,
-                        self.hours.describe()
+                        self.hours.describe_for(call.key)
                     ),
                 ));
             }
@@ -345,7 +350,9 @@ impl<'k> Auditor<'k> {
         }
         // The law of the number's own country, when it is another than the campaign's (a list's numbers).
         let abroad = Self::law_abroad(&self.abroad, call.key, day);
-        if let Some((i, _)) = abroad {
+        if let Some((i, _)) = abroad
+            && self.purpose == Purpose::Marketing
+        {
             self.called_abroad.insert((i, day as u32));
         }
         if self.purpose == Purpose::Marketing && !call.basis.allows_marketing() {
@@ -406,23 +413,13 @@ impl<'k> Auditor<'k> {
         // Silence past the limit makes the call abandoned: it counts in its window's rate (allowed within the
         // limit), not as a violation of its own, which would count it twice.
         if call.outcome.is_person_answer() {
-            let window = match self.days[0].window {
-                AbandonWindow::Day => crate::foundation::clock::DAY,
-                AbandonWindow::ThirtyDays => 30 * crate::foundation::clock::DAY,
-            };
-            let w = call.dial_ms / window;
-            // Calls come in dial order: the window is the last one, or a new one after it (inserted in order).
-            let at = match self.per_window.last() {
-                Some(&(last, _)) if last == w => self.per_window.len() - 1,
-                _ => {
-                    let at = self.per_window.partition_point(|&(x, _)| x < w);
-                    if self.per_window.get(at).is_none_or(|&(x, _)| x != w) {
-                        self.per_window.insert(at, (w, Abandonment::default()));
-                    }
-                    at
-                }
-            };
-            self.per_window[at].1.count(call.outcome, call.wait_s, rules.max_silence_s);
+            count_in_window(&mut self.per_window, self.days[0].window, call, rules.max_silence_s);
+            // The calls to another country's numbers are counted again under its law, when its limit is law.
+            if let Some((i, theirs)) = abroad
+                && self.abroad[i].1[0].abandon_limit_is_law
+            {
+                count_in_window(&mut self.windows_abroad[i], self.abroad[i].1[0].window, call, theirs.max_silence_s);
+            }
         }
     }
 
@@ -474,32 +471,71 @@ impl<'k> Auditor<'k> {
             let called =
                 self.called_abroad.iter().map(|&(i, d)| (&abroad[i].1[(d as usize).min(abroad[i].1.len() - 1)], d));
             let mut campaign = self.campaign;
-            campaign.extend(campaign::registers_abroad(self.scenario, called, &mut told));
+            campaign.extend(campaign::law_abroad(self.scenario, called, &mut told));
             out.splice(0..0, campaign);
         }
-        let mut windows = Vec::new();
-        for &(w, ref a) in &self.per_window {
-            // A window's limit is its first day's (the law of a 30-day period is the law on its first day).
-            let first_day = match days[0].window {
-                AbandonWindow::Day => w as usize,
-                AbandonWindow::ThirtyDays => 30 * w as usize,
-            };
-            let rules = *days.get(first_day).or(days.last()).unwrap_or(&Rules::GDPR);
-            let (drops, answers, rate) = (a.abandoned, a.live_answers, a.rate());
-            if rate > rules.abandon_limit {
-                windows.push(Violation::new(
-                    "abandonment",
-                    None,
-                    format!(
-                        "{} {}: {drops} of {answers} live answers abandoned ({:.2} % > {:.0} %)",
-                        if rules.window == AbandonWindow::Day { "day" } else { "30-day period" },
-                        w,
-                        100.0 * rate,
-                        100.0 * rules.abandon_limit
-                    ),
-                ));
-            }
+        let mut windows = abandonment(&days, &self.per_window, None);
+        for ((_, their_days), counted) in self.abroad.iter().zip(&self.windows_abroad) {
+            windows.extend(abandonment(their_days, counted, Some(their_days[0].jurisdiction)));
         }
         (out, windows, self.per_window.into_iter().collect())
     }
+}
+
+/// Counts a live answer in its window of `per_window` (windows of `window`, in order).
+fn count_in_window(per_window: &mut Vec<(u64, Abandonment)>, window: AbandonWindow, call: &AuditCall, silence_s: f64) {
+    let length = match window {
+        AbandonWindow::Day => crate::foundation::clock::DAY,
+        AbandonWindow::ThirtyDays => 30 * crate::foundation::clock::DAY,
+    };
+    let w = call.dial_ms / length;
+    // Calls come in dial order: the window is the last one, or a new one after it (inserted in order).
+    let at = match per_window.last() {
+        Some(&(last, _)) if last == w => per_window.len() - 1,
+        _ => {
+            let at = per_window.partition_point(|&(x, _)| x < w);
+            if per_window.get(at).is_none_or(|&(x, _)| x != w) {
+                per_window.insert(at, (w, Abandonment::default()));
+            }
+            at
+        }
+    };
+    per_window[at].1.count(call.outcome, call.wait_s, silence_s);
+}
+
+/// `abandonment`: each window of `per_window` whose abandoned share passes the limit of its first day under
+/// `days` (the law of a 30-day period is the law on its first day). `abroad`: the ISO code of the country whose
+/// numbers these are, when its law is not the campaign's.
+fn abandonment(days: &[Rules], per_window: &[(u64, Abandonment)], abroad: Option<&str>) -> Vec<Violation> {
+    let mut out = Vec::new();
+    for &(w, ref a) in per_window {
+        let first_day = match days[0].window {
+            AbandonWindow::Day => w as usize,
+            AbandonWindow::ThirtyDays => 30 * w as usize,
+        };
+        let rules = *days.get(first_day).or(days.last()).unwrap_or(&Rules::GDPR);
+        let (drops, answers, rate) = (a.abandoned, a.live_answers, a.rate());
+        if rate > rules.abandon_limit {
+            let whose = match abroad {
+                Some(iso) => format!(
+                    " to numbers of {iso}, under {iso}'s limit (the law of the numbers' own country; {} s of silence \
+                     after pick-up is abandoned)",
+                    rules.max_silence_s
+                ),
+                None => String::new(),
+            };
+            out.push(Violation::new(
+                "abandonment",
+                None,
+                format!(
+                    "{} {}: {drops} of {answers} live answers abandoned ({:.2} % > {:.0} %){whose}",
+                    if rules.window == AbandonWindow::Day { "day" } else { "30-day period" },
+                    w,
+                    100.0 * rate,
+                    100.0 * rules.abandon_limit
+                ),
+            ));
+        }
+    }
+    out
 }

@@ -1,0 +1,309 @@
+//! A number of another country is held to its own country's law besides the campaign's: a list's numbers, or
+//! a plan of another country (calling hours, abandonment limit, and for marketing the consent rule, registers
+//! and caller ID), and the library says so plainly.
+
+use std::path::Path;
+
+use super::{audit, by_header, common, dialsim, repo, run, scenario};
+
+/// Writes `d/own.csv`, the first `n` Czech numbers of data/known/opt-in.csv, and `d/mixed.csv`, the same
+/// followed by the lines `foreign`.
+fn own_and_mixed(d: &Path, n: usize, foreign: &str) {
+    let opt_in = std::fs::read_to_string(repo().join("data/known/opt-in.csv")).unwrap();
+    let own: Vec<&str> = opt_in.lines().take(n + 1).collect();
+    std::fs::write(d.join("own.csv"), format!("{}\n", own.join("\n"))).unwrap();
+    std::fs::write(d.join("mixed.csv"), format!("{}\n{foreign}", own.join("\n"))).unwrap();
+}
+
+/// A list holding numbers of another country is dialled under the campaign's law, and the library says so
+/// plainly, naming the country, its regime that day and what to do (a warning the binary prints); a list of
+/// the campaign's own numbers gets no such warning.
+#[test]
+fn a_list_with_another_countrys_numbers_is_warned_of_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    own_and_mixed(d, 40, "+421905123410\n+421905123411\n+390612345678\n");
+    let notes = |list: &str| {
+        let set = [format!("numbers.list=\"{}\"", d.join(list).display()), "run.day_hours=1".to_string()];
+        let source =
+            dialsim::ScenarioSource::named(Some(concat!(env!("CARGO_MANIFEST_DIR"), "/data/scenarios/marketing.toml")));
+        let job = common::simulate_job(&source, &set);
+        let mut warnings = Vec::new();
+        job.prepare(&mut |n| {
+            if let dialsim::jobs::Note::Warning(w) = n
+                && w.starts_with("numbers.list")
+            {
+                warnings.push(w)
+            }
+        })
+        .unwrap();
+        warnings
+    };
+    assert_eq!(notes("own.csv"), Vec::<String>::new());
+    let mixed = d.join("mixed.csv").display().to_string();
+    assert_eq!(
+        notes("mixed.csv"),
+        [
+            format!(
+                "numbers.list {mixed}: 1 of the 43 numbers is of +39, which no jurisdiction module knows; it is \
+                 dialled under the campaign's law (Czech Republic, cz-2022)"
+            ),
+            format!(
+                "numbers.list {mixed}: 2 of the 43 numbers are Slovakia's (+421), whose law on 2026-01-05 is \
+                 sk-2022; they are dialled under the campaign's law (Czech Republic, cz-2022), with sk-2022's calling \
+                 hours kept and its abandonment limit, consent rule, registers and caller ID audited besides (the \
+                 pacer keeps the campaign's limit): give them a campaign of their own (numbers.plan = \"sk\")"
+            ),
+        ]
+    );
+    let scenario = repo().join("data/scenarios/marketing.toml");
+    let list = format!("numbers.list=\"{mixed}\"");
+    let o = common::dialsim(d, &["simulate", scenario.to_str().unwrap(), "--seed", "1", "--set", &list]);
+    assert!(o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains(&format!("dialsim: warning: numbers.list {mixed}: 2 of the 43 numbers are Slovakia's")),
+        "{stderr}"
+    );
+}
+
+/// A number is held to its own country's law too: a Slovak marketing campaign (opt-out) dialling a list that
+/// holds Czech numbers with no basis breaks Czech law (opt-in since 1 July 2022) on each of those calls, and the
+/// audit says so under CZ; the Slovak numbers of the same list, and a list of Slovak numbers alone, are lawful.
+#[test]
+fn a_marketing_call_to_a_number_of_another_country_is_audited_under_that_countrys_law_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("nevolajte.csv"), "number\n+421905123456\n").unwrap();
+    let slovak: String = (0..60).map(|i| format!("+421905{:06}\n", 200_000 + i * 7)).collect();
+    let czech: String = (0..20).map(|i| format!("+420601{:06}\n", 300_000 + i * 11)).collect();
+    std::fs::write(d.join("sk.csv"), format!("number\n{slovak}")).unwrap();
+    std::fs::write(d.join("mixed.csv"), format!("number\n{slovak}{czech}")).unwrap();
+    let sk = scenario("population/sk.toml");
+    let register =
+        "compliance.registers=[{ name = \"nevolajte-mi\", path = \"nevolajte.csv\", date = \"2026-01-01\" }]";
+    let sets = ["compliance.purpose=\"marketing\"", "compliance.caller_id=\"+421 888 123 456\"", register];
+    run(d, "sk", &sk, &[&sets[..], &["numbers.list=\"sk.csv\""]].concat());
+    let (code, by) = audit(d, "sk", &[]);
+    assert_eq!((code, by.get("marketing-basis")), (0, None), "{by:?}");
+
+    run(d, "mixed", &sk, &[&sets[..], &["numbers.list=\"mixed.csv\""]].concat());
+    let calls = by_header(std::fs::read(d.join("mixed/calls.csv")).unwrap());
+    let to_czech = calls.iter().filter(|c| c["number"].starts_with("+420")).count() as u64;
+    assert!(to_czech > 0 && to_czech < calls.len() as u64, "{to_czech} of {} calls", calls.len());
+    let (code, by) = audit(d, "mixed", &[]);
+    assert_eq!((code, by.get("marketing-basis").copied()), (4, Some(to_czech)), "{by:?}");
+    let o = dialsim(d, &["audit", "mixed"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("under CZ, the law of the number's own country"), "{text}");
+    assert!(!text.contains("+421905200000 called for marketing"), "{text}");
+}
+
+/// A marketing campaign that calls numbers of another country is held to that country's registers too: a
+/// Czech campaign dialling a list with Slovak numbers never screened them against Slovakia's list of objecting
+/// numbers (`register-missing` for SK's numbers, once, naming the campaign of their own that can screen them);
+/// a list of Czech numbers alone is not.
+#[test]
+fn a_marketing_campaign_calling_another_countrys_numbers_needs_that_countrys_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let slovak: String = (0..40).map(|i| format!("+421905{:06}\n", 200_000 + i * 7)).collect();
+    own_and_mixed(d, 200, &slovak);
+    let marketing = scenario("marketing.toml");
+    let registers_under_sk = |out: &str| {
+        let o = dialsim(d, &["audit", out]);
+        let text = String::from_utf8_lossy(&o.stdout).to_string();
+        text.lines().filter(|l| l.contains("register-missing") && l.contains("to numbers of SK")).count()
+    };
+    run(d, "own", &marketing, &["numbers.list=\"own.csv\""]);
+    assert_eq!(registers_under_sk("own"), 0);
+    assert_eq!(audit(d, "own", &[]).1.get("register-missing"), None);
+    run(d, "mixed", &marketing, &["numbers.list=\"mixed.csv\""]);
+    let calls = by_header(std::fs::read(d.join("mixed/calls.csv")).unwrap());
+    assert!(calls.iter().any(|c| c["number"].starts_with("+421")), "a Slovak number was dialled");
+    assert_eq!(registers_under_sk("mixed"), 1, "told once");
+    let (code, by) = audit(d, "mixed", &[]);
+    assert_eq!((code, by.get("register-missing").copied()), (4, Some(1)), "{by:?}");
+}
+
+/// An audited call of `key` at `hour` of day 0 (floor time), answered by a person and put through (or dropped
+/// when `dropped`), on no basis.
+fn call_at(call_id: u32, key: u64, hour: f64, dropped: bool) -> dialsim::compliance::AuditCall {
+    use dialsim::sim::Outcome;
+    dialsim::compliance::AuditCall {
+        call_id,
+        key,
+        dial_ms: dialsim::sim::Millis((hour * 3_600_000.0) as u64),
+        outcome: if dropped { Outcome::Dropped } else { Outcome::Completed },
+        ring_s: 20.0,
+        wait_s: if dropped { 5.0 } else { 0.5 },
+        offered: Some(!dropped),
+        basis: dialsim::jurisdiction::Basis::None,
+        amd: false,
+        callback_of: None,
+    }
+}
+
+/// The violations of `rule` the audit finds in `calls` of a Czech campaign (the default survey day, or a
+/// marketing one) that dials a list (`list`) or not, as text.
+fn audited(calls: Vec<dialsim::compliance::AuditCall>, list: bool, marketing: bool, caller_id: &str) -> Vec<String> {
+    let mut scenario = dialsim::Scenario::default_day();
+    if list {
+        scenario.numbers.list = "list.csv".into();
+    }
+    if marketing {
+        scenario.compliance.purpose = dialsim::Purpose::Marketing;
+    }
+    scenario.compliance.caller_id = caller_id.into();
+    let input = dialsim::compliance::AuditInput { scenario, calls, ..Default::default() };
+    let found = dialsim::compliance::audit(&input, &|_| None);
+    found.iter().map(|v| format!("{} {}", v.rule, v.detail)).collect()
+}
+
+/// A number of another country keeps its own country's calling hours in the audit: a Czech campaign (Czech law
+/// sets none) that dials a list with a New York number at 09:00 Prague time (03:00 there) and a London number
+/// at 08:30 (07:30 there) breaks the US TSR's hours (law) and the UK's (practice), each named; the same numbers
+/// inside their hours, and a Czech number at 07:00, are lawful.
+#[test]
+fn a_number_of_another_country_keeps_its_own_countrys_calling_hours_in_the_audit() {
+    let (new_york, london, prague) = (12_125_550_100, 442_079_460_000, 420_601_123_456);
+    let calls = vec![
+        call_at(0, prague, 7.0, false),
+        call_at(1, london, 8.5, false),
+        call_at(2, new_york, 9.0, false),
+        call_at(3, london, 9.5, false),
+        call_at(4, new_york, 15.0, false),
+    ];
+    let hours: Vec<String> =
+        audited(calls, true, false, "").into_iter().filter(|v| v.starts_with("calling-hours")).collect();
+    assert_eq!(
+        hours,
+        [
+            "calling-hours +442079460000 dialled at 07:30 Europe/London local time, outside the calling hours \
+             08:00–21:00 (under GB, the law of the number's own country)",
+            "calling-hours +12125550100 dialled at 03:00 America/New_York local time, outside the calling hours \
+             08:00–21:00 (under US, the law of the number's own country)",
+        ]
+    );
+}
+
+/// Calls to another country's numbers keep that country's abandonment limit when it is law, counted over its
+/// numbers and its window: a Czech survey dialling a list drops 2 of 40 New York answers (5 % > the TSR's 3 %
+/// per 30 days) while the campaign as a whole, with 100 Czech answers, stays within its own 3 % a day. Without
+/// the drops, or with them to Czech numbers, there is no abandonment violation.
+#[test]
+fn calls_to_another_countrys_numbers_keep_its_abandonment_limit() {
+    let (new_york, prague) = (12_125_550_100u64, 420_601_000_000u64);
+    let day = |drops_to: Option<u64>| {
+        let mut calls = Vec::new();
+        for i in 0..140u32 {
+            let (key, hour) = if i < 40 { (new_york + u64::from(i), 15.0) } else { (prague + u64::from(i), 9.0) };
+            let dropped = match drops_to {
+                Some(k) if k == new_york => i < 2,
+                Some(_) => (40..42).contains(&i),
+                None => false,
+            };
+            calls.push(call_at(i, key, hour + f64::from(i) / 1000.0, dropped));
+        }
+        calls.sort_by_key(|c| c.dial_ms);
+        audited(calls, true, false, "").into_iter().filter(|v| v.starts_with("abandonment")).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        day(Some(new_york)),
+        ["abandonment 30-day period 0: 2 of 40 live answers abandoned (5.00 % > 3 %) to numbers of US, under US's \
+          limit (the law of the numbers' own country; 2 s of silence after pick-up is abandoned)"]
+    );
+    assert_eq!(day(None), Vec::<String>::new());
+    assert_eq!(day(Some(prague)), Vec::<String>::new(), "2 of 100 Czech answers: within 3 % a day");
+}
+
+/// A marketing call to another country's numbers presents the caller ID that country's law asks for: a Czech
+/// marketing campaign (Czech law asks for none) calling Slovak numbers must call from Slovakia's 0888 marketing
+/// prefix, and calling UK numbers must not withhold its number; a +421 888 caller ID keeps the Slovak rule.
+#[test]
+fn a_marketing_call_to_another_countrys_numbers_presents_the_caller_id_its_law_asks_for() {
+    let (bratislava, london) = (421_905_123_456, 442_079_460_000);
+    let caller_id = |calls: Vec<dialsim::compliance::AuditCall>, cli: &str| -> Vec<String> {
+        audited(calls, true, true, cli).into_iter().filter(|v| v.starts_with("caller-id")).collect()
+    };
+    assert_eq!(
+        caller_id(vec![call_at(0, bratislava, 9.0, false)], "+420 222 333 444"),
+        ["caller-id marketing calls to numbers of SK (whose law asks for one) must come from the 0888 prefix of SK \
+          (+421 888…); compliance.caller_id is +420 222 333 444"]
+    );
+    assert_eq!(caller_id(vec![call_at(0, bratislava, 9.0, false)], "+421 888 123 456"), Vec::<String>::new());
+    assert_eq!(
+        caller_id(vec![call_at(0, london, 9.5, false)], ""),
+        ["caller-id marketing calls to numbers of GB (whose law asks for one) withhold the caller ID \
+          (compliance.caller_id is empty)"]
+    );
+    // The campaign's own numbers: Czech law asks for no caller ID.
+    assert_eq!(caller_id(vec![call_at(0, 420_601_123_456, 9.0, false)], ""), Vec::<String>::new());
+}
+
+/// The dialer holds a number of another country to its own country's calling hours: a Czech campaign from
+/// 13:00 to 15:00 Prague time dialling a list of Czech and New York numbers dials the Czech ones from 13:00 and
+/// the New York ones only from 14:00 (08:00 there, the US TSR), and its audit finds no calling-hours violation.
+#[test]
+fn the_dialer_holds_a_number_of_another_country_to_its_calling_hours() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let czech: String = (0..150).map(|i| format!("+420601{:06}\n", 300_000 + i * 11)).collect();
+    let us: String = (0..150).map(|i| format!("+1212555{:04}\n", 1000 + i * 3)).collect();
+    let both: String = czech.lines().zip(us.lines()).map(|(a, b)| format!("{a}\n{b}\n")).collect();
+    std::fs::write(d.join("list.csv"), format!("number\n{both}")).unwrap();
+    let o = dialsim(
+        d,
+        &[
+            "simulate",
+            "--seed",
+            "2",
+            "-q",
+            "--out",
+            "run",
+            "--set",
+            "numbers.list=\"list.csv\"",
+            "--set",
+            "run.day_start=\"13:00\"",
+            "--set",
+            "run.day_hours=2",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let calls = by_header(std::fs::read(d.join("run/calls.csv")).unwrap());
+    let hour = |c: &std::collections::HashMap<String, String>| (c["dial_s"].parse::<f64>().unwrap() / 3600.0) as u32;
+    let first = |prefix: &str| calls.iter().filter(|c| c["number"].starts_with(prefix)).map(hour).min();
+    assert_eq!(first("+420"), Some(13));
+    assert_eq!(first("+1"), Some(14), "New York opens at 08:00 there");
+    let (_, by) = audit(d, "run", &[]);
+    assert_eq!(by.get("calling-hours"), None, "{by:?}");
+}
+
+/// A plan of another country than the campaign's law (`numbers.plan = "gb"` under `compliance.profile = "cz"`)
+/// is said plainly, and its numbers keep their own country's calling hours: from 08:00 Prague time (07:00 in
+/// London) the first call is at 09:00, 08:00 there; under the plan's own law (`profile = "plan"`) likewise, and
+/// without the warning.
+#[test]
+fn a_plan_of_another_country_is_warned_of_and_keeps_its_calling_hours() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let first_hour = |out: &str, profile: &str| {
+        let profile = format!("compliance.profile=\"{profile}\"");
+        let args = ["simulate", "--seed", "4", "--out", out, "--set", "numbers.plan=\"gb\"", "--set", &profile];
+        let sets = ["--set", "run.day_start=\"08:00\"", "--set", "run.day_hours=2", "--set", "numbers.suppress=[]"];
+        let o = dialsim(d, &[&args[..], &sets[..]].concat());
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let calls = by_header(std::fs::read(d.join(out).join("calls.csv")).unwrap());
+        let first = calls.iter().map(|c| c["dial_s"].parse::<f64>().unwrap()).fold(f64::MAX, f64::min);
+        let warned = String::from_utf8_lossy(&o.stderr).contains(
+            "dialsim: warning: numbers.plan gb: the plan's numbers are United Kingdom's (+44), whose law on 2026-01-05 \
+             is uk-ofcom; they are dialled under the campaign's law (Czech Republic, cz-2022), with uk-ofcom's \
+             calling hours kept",
+        );
+        ((first / 3600.0) as u32, warned)
+    };
+    assert_eq!(first_hour("cz", "cz"), (9, true));
+    assert_eq!(first_hour("plan", "plan"), (9, false));
+    let (_, by) = audit(d, "cz", &[]);
+    assert_eq!(by.get("calling-hours"), None, "{by:?}");
+}
