@@ -122,14 +122,25 @@ impl Exclusions {
     /// assert!(foreign[0].1.contains("+44"), "{}", foreign[0].1);
     /// ```
     pub fn foreign(&self, country_code: u16) -> Vec<(&str, String)> {
+        self.foreign_to(&[country_code])
+    }
+
+    /// [`Exclusions::foreign`] for a campaign that dials the numbers of several countries (`country_codes`,
+    /// the plan's first: a list may hold others): the sources that hold mostly numbers of none of them, each
+    /// told as against the first.
+    pub fn foreign_to(&self, country_codes: &[u16]) -> Vec<(&str, String)> {
         let mut out = Vec::new();
+        let Some(&first) = country_codes.first() else { return out };
         for (name, source) in &self.sources {
             match source {
-                Source::Filter(f) if f.meta().country_code != country_code => {
+                Source::Filter(f) if !country_codes.contains(&f.meta().country_code) => {
                     out.push((name.as_str(), format!("a filter of +{}'s numbers", f.meta().country_code)));
                 }
                 Source::Suppression(list) => {
-                    if let Some(what) = crate::plan::number::foreign_list(list.keys().copied(), country_code) {
+                    let keys = || list.keys().copied();
+                    if let Some(what) = crate::plan::number::foreign_list(keys(), first)
+                        && country_codes[1..].iter().all(|&cc| crate::plan::number::foreign_list(keys(), cc).is_some())
+                    {
                         out.push((name.as_str(), what));
                     }
                 }
@@ -143,14 +154,28 @@ impl Exclusions {
     /// error naming each; `escape` is the parameter that lets them through, if the caller has one (the
     /// error then names it).
     pub fn check_country(&self, country_code: u16, escape: Option<crate::Param>) -> crate::Result<()> {
-        let foreign = self.foreign(country_code);
+        self.check_countries(&[country_code], escape)
+    }
+
+    /// [`Exclusions::check_country`] for a campaign dialling the numbers of `country_codes` (the plan's first,
+    /// then those of its list): [`Exclusions::foreign_to`].
+    pub fn check_countries(&self, country_codes: &[u16], escape: Option<crate::Param>) -> crate::Result<()> {
+        let foreign = self.foreign_to(country_codes);
         if foreign.is_empty() {
             return Ok(());
         }
         let each: Vec<String> = foreign.iter().map(|(name, what)| format!("{name} is {what}")).collect();
+        let codes: Vec<String> = country_codes.iter().map(|cc| format!("+{cc}'s")).collect();
+        let (whose, dialled) = match codes.as_slice() {
+            [one] => (one.clone(), format!("a list of {} numbers", &one[..one.len() - 2])),
+            [own, others @ ..] => {
+                (format!("{own} nor its list's ({})", others.join(", ")), "the numbers this campaign dials".to_string())
+            }
+            [] => (String::new(), String::new()),
+        };
         let mut message = crate::foundation::error::Message::from(format!(
-            "{}: the numbers to exclude are not +{country_code}'s, so they would exclude nothing from a list of \
-             +{country_code} numbers; use exclusion sources of the plan's country",
+            "{}: the numbers to exclude are not {whose}, so they would exclude nothing from {dialled}; use \
+             exclusion sources of the plan's country",
             each.join("; ")
         ));
         if let Some(param) = escape {

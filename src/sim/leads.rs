@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use crate::exclude::{Column, Exclusions, InputOptions, parse_delimiter};
-use crate::foundation::error::{Error, Param, Result};
+use crate::exclude::Exclusions;
+use crate::foundation::error::{Error, Result};
 use crate::generate::{Banks, CallList, Excluder, foreign_density};
 use crate::plan::number::PhoneNumber;
 use crate::plan::space::{NumberSpace, Selection};
@@ -13,90 +13,10 @@ use crate::scenario::{Scenario, StratumRates};
 
 use super::strata::{Strata, StratumId};
 
-/// The example known databases compiled in, so the default scenario runs without the data folder.
-const EMBEDDED_KNOWN: &[(&str, &str)] = &[
-    ("data/known/customers.csv", include_str!("../../data/known/customers.csv")),
-    ("data/known/purchased-list.csv", include_str!("../../data/known/purchased-list.csv")),
-    ("data/known/dnc-register.csv", include_str!("../../data/known/dnc-register.csv")),
-    ("data/known/objectors.csv", include_str!("../../data/known/objectors.csv")),
-];
+mod files;
 
-/// The sources a scenario reads — filters, suppression lists, the number list — each with the SHA-256 of its
-/// content (an example database missing from disk is the copy compiled in, named `embedded:PATH`), for the run
-/// folder's manifest.
-pub fn scenario_sources(scenario: &Scenario) -> Result<Vec<crate::foundation::digest::SourceRecord>> {
-    use crate::foundation::digest::SourceRecord;
-    let mut out = Vec::new();
-    for (path, kind) in scenario.input_files() {
-        match (std::path::Path::new(&path).exists(), EMBEDDED_KNOWN.iter().find(|(p, _)| *p == path)) {
-            (false, Some((_, text))) => out.push(SourceRecord {
-                name: format!("embedded:{path}"),
-                kind,
-                sha256: Some(crate::foundation::digest::sha256_hex(text.as_bytes())),
-                excluded: 0,
-            }),
-            _ => out.push(SourceRecord::of(&path, &kind, 0)?),
-        }
-    }
-    Ok(out)
-}
-
-/// How the scenario's CSV files of numbers are read (`[numbers.read]`; what it leaves out is detected).
-fn read_options(scenario: &Scenario, plan: &Plan) -> Result<InputOptions> {
-    let r = &scenario.numbers.read;
-    let bad = |key: &str, e: String| Error::Invalid(format!("numbers.read.{key}: {e}").into());
-    let mut options = InputOptions::for_plan(plan);
-    // A scenario's files are read for its plan's country: no option tells another.
-    options.country_option = false;
-    options.columns =
-        r.columns.iter().map(|c| c.parse::<Column>().map_err(|e| bad("columns", e))).collect::<Result<_>>()?;
-    options.delimiter = r.delimiter.as_deref().map(parse_delimiter).transpose().map_err(|e| bad("delimiter", e))?;
-    options.encoding = r.encoding.as_deref().map(str::parse).transpose().map_err(|e| bad("encoding", e))?;
-    if let Some(h) = &r.header {
-        options.header = h.parse().map_err(|e| bad("header", e))?;
-    }
-    if let Some(share) = r.max_rejected {
-        if !(0.0..=1.0).contains(&share) {
-            return Err(bad("max_rejected", format!("{share} is not a share between 0 and 1")));
-        }
-        options.max_rejected = share;
-    }
-    Ok(options)
-}
-
-/// An error on reading a scenario's files, with the reading options its advice names written as the scenario's
-/// `[numbers.read]` keys: a scenario's files are read by those keys, not by a front end's reading options.
-fn in_scenario_keys(e: Error) -> Error {
-    let key = |p: Param| match p {
-        Param::Columns => "numbers.read.columns".to_string(),
-        Param::Delimiter => "numbers.read.delimiter".to_string(),
-        Param::Header => "numbers.read.header".to_string(),
-        Param::MaxRejected => "numbers.read.max_rejected".to_string(),
-        other => format!("`{}`", other.name()),
-    };
-    match e {
-        Error::Input { at, message } => Error::input(at.file, at.line, message.render(&key)),
-        Error::Invalid(message) => Error::Invalid(message.render(&key).into()),
-        other => other,
-    }
-}
-
-/// The filters and suppression lists a scenario names, read with its `[numbers.read]` options through
-/// [`crate::exclude::load_exclusions`] (the example known databases also from the copies
-/// compiled in, so the default scenario runs without the data folder).
-pub fn scenario_exclusions(scenario: &Scenario, plan: &Plan) -> Result<Exclusions> {
-    let n = &scenario.numbers;
-    let exclusions = crate::exclude::load_exclusions(
-        &n.exclude,
-        &scenario.suppression_paths(),
-        &read_options(scenario, plan)?,
-        EMBEDDED_KNOWN,
-        &mut |_| {},
-    )
-    .map_err(in_scenario_keys)?;
-    exclusions.check_country(plan.country_code(), None)?;
-    Ok(exclusions)
-}
+use files::{EMBEDDED_KNOWN, exclusions_for, in_scenario_keys, read_options};
+pub use files::{scenario_exclusions, scenario_sources};
 
 /// Where generated numbers come from.
 #[derive(Debug, Clone)]
@@ -203,7 +123,9 @@ impl LeadSource {
             .map(|t| t.parse::<NumberType>().map_err(|e| Error::Invalid(format!("numbers.types: {e}").into())))
             .collect::<Result<Vec<_>>>()?;
         let options = read_options(scenario, &plan)?;
-        let mut exclusions = scenario_exclusions(scenario, &plan)?;
+        // The list first: its countries' exclusion sources (a register of one of them) are not foreign.
+        let listed = if n.list.is_empty() { None } else { Some(options.read_path(&n.list).map_err(in_scenario_keys)?) };
+        let mut exclusions = exclusions_for(scenario, &plan, listed.as_ref().map_or(&[], |r| &r.keys))?;
         // The frame's known databases give density, never numbers: those not suppressed already are excluded.
         for path in n.frame.known.iter().filter(|k| !n.suppress.contains(k)) {
             let more = crate::exclude::load_exclusions(
@@ -245,7 +167,7 @@ impl LeadSource {
             };
             (Some(generated), None)
         } else {
-            let read = options.read_path(&n.list).map_err(in_scenario_keys)?;
+            let read = listed.unwrap_or_default();
             (None, Some(Arc::new(dial_list(&read.keys))))
         };
         Ok(LeadSource { space, list, exclusions: Arc::new(exclusions), strata, bases: Arc::new(prior.bases), banks })

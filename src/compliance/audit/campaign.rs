@@ -79,8 +79,8 @@ fn caller_id(s: &Scenario, rules: &Rules, abroad: bool, seen: &mut Seen, out: &m
 
 /// `register-missing` and `register-stale`: each register `rules` asks marketing calls on `day` to be screened
 /// against, not given in `[[compliance.registers]]` or given with a snapshot too old that day (each rule and
-/// register told once). `abroad`: `rules` are the law of the country of numbers the campaign called, not the
-/// campaign's own, whose registers its scenario cannot screen (they hold another country's numbers).
+/// register told once). `abroad`: `rules` are the law of the country of numbers the campaign called (a list's),
+/// not the campaign's own; the scenario screens them with that country's register among its own.
 fn registers(s: &Scenario, rules: &Rules, day: Date, abroad: bool, seen: &mut Seen, out: &mut Vec<Violation>) {
     for reg in rules.registers {
         let given = s.compliance.registers.iter().filter(|r| r.name.eq_ignore_ascii_case(reg.name));
@@ -93,8 +93,9 @@ fn registers(s: &Scenario, rules: &Rules, day: Date, abroad: bool, seen: &mut Se
             let plan = crate::jurisdiction::ALL.iter().find(|j| j.iso == rules.jurisdiction).map_or("", |j| j.code);
             let detail = match rule {
                 "register-missing" if abroad => format!(
-                    "marketing calls on {day} to numbers of {} without screening against {} ({}): dial them in a \
-                     campaign of their own (numbers.plan = \"{plan}\") with [[compliance.registers]] name = \"{}\"",
+                    "marketing calls on {day} to numbers of {} without screening against {} ({}): give it as \
+                     [[compliance.registers]] name = \"{}\", or dial them in a campaign of their own (numbers.plan \
+                     = \"{plan}\")",
                     rules.jurisdiction, reg.title, reg.source, reg.name
                 ),
                 "register-missing" => format!(

@@ -124,6 +124,43 @@ fn a_marketing_campaign_calling_another_countrys_numbers_needs_that_countrys_reg
     assert_eq!(registers_under_sk("mixed"), 1, "told once");
     let (code, by) = audit(d, "mixed", &[]);
     assert_eq!((code, by.get("register-missing").copied()), (4, Some(1)), "{by:?}");
+
+    // Screened against Slovakia's register, given as its law names it: the register holds the list's Slovak
+    // numbers, so it is not refused as another country's exclusion list, and its numbers are never dialled.
+    std::fs::write(d.join("nevolajte.csv"), "number\n+421905200000\n+421905200007\n").unwrap();
+    let register =
+        "compliance.registers=[{ name = \"nevolajte-mi\", path = \"nevolajte.csv\", date = \"2026-01-01\" }]";
+    run(d, "screened", &marketing, &["numbers.list=\"mixed.csv\"", register]);
+    assert_eq!(registers_under_sk("screened"), 0);
+    let calls = by_header(std::fs::read(d.join("screened/calls.csv")).unwrap());
+    assert!(calls.iter().any(|c| c["number"].starts_with("+421")), "a Slovak number was dialled");
+    assert!(!calls.iter().any(|c| c["number"] == "+421905200000" || c["number"] == "+421905200007"));
+    assert_eq!(audit(d, "screened", &[]).1.get("register-missing"), None);
+
+    // A list of a country the campaign dials no number of is still refused, naming the countries it dials.
+    std::fs::write(d.join("gb.csv"), "number\n+447700900123\n+447700900124\n").unwrap();
+    let o = dialsim(
+        d,
+        &[
+            "simulate",
+            &marketing,
+            "--seed",
+            "1",
+            "--set",
+            "numbers.list=\"mixed.csv\"",
+            "--set",
+            "numbers.suppress=[\"gb.csv\"]",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains(
+            "gb.csv is a list of 2 numbers of +44 among 2 (0 of +420): the numbers to exclude are not +420's nor its \
+             list's (+421's), so they would exclude nothing from the numbers this campaign dials"
+        ),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 /// An audited call of `key` at `hour` of day 0 (floor time), answered by a person and put through (or dropped
