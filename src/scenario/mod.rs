@@ -26,6 +26,7 @@ pub(crate) use crate::foundation::clock::days_from_civil;
 pub use frame::FrameSection;
 pub(crate) use population::check_mix;
 pub use population::{CostsSection, LinePrices, PopulationSection, Rates, ScreeningSection, StratumRates, parse_mix};
+pub(crate) use profile::LawAbroad;
 pub use profile::{Profile, RegisterSource};
 pub use referrals::ReferralsSection;
 pub use schema::{

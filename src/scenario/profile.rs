@@ -7,6 +7,29 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::Scenario;
 use crate::jurisdiction::{self, Jurisdiction, Regime, Rules};
 
+/// The law of the other countries whose numbers a campaign may dial: per country (by calling code), its rules
+/// on each campaign day ([`Scenario::law_abroad`]).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct LawAbroad(Vec<(u16, Vec<Rules>)>);
+
+impl LawAbroad {
+    /// The rules on campaign day `day` (past the last, the last day's) of the country of the E.164 number `key`,
+    /// with that country's place, when it is one of them.
+    pub(crate) fn of_number(&self, key: u64, day: usize) -> Option<(usize, Rules)> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let i = self.0.iter().position(|&(cc, _)| crate::plan::number::has_calling_code(key, cc))?;
+        let days = &self.0[i].1;
+        days.get(day).or(days.last()).map(|r| (i, *r))
+    }
+
+    /// The countries, in their places: calling code and rules of each campaign day.
+    pub(crate) fn countries(&self) -> &[(u16, Vec<Rules>)] {
+        &self.0
+    }
+}
+
 /// Which law the pacer keeps and the audit checks: the jurisdiction of the plan's country (`plan`, the
 /// default), a jurisdiction (`cz`, `sk`, `de`, `gb`, `us`: the regime in force on each campaign day), or a
 /// named regime (`cz-2018`, `cz-2022`, `uk-ofcom`, `us-tsr`, …: that regime whatever the date, with a warning
@@ -103,10 +126,31 @@ impl Scenario {
     }
 
     /// The country whose numbers the plan generates, when it is a country a jurisdiction module knows other
-    /// than the campaign's (`numbers.plan = "gb"` under `compliance.profile = "cz"`); a plan CSV names none.
+    /// than the campaign's jurisdiction (`numbers.plan = "gb"` under `compliance.profile = "cz"`); a plan CSV
+    /// names none. A named regime (`compliance.profile = "cz-2018"`, `"generic"`) is a what-if for the plan's
+    /// numbers: it replaces their country's law rather than adding to it, so the plan is not abroad under it.
     pub fn plan_abroad(&self) -> Option<&'static Jurisdiction> {
+        if !matches!(self.compliance.profile, Profile::Country(_)) {
+            return None;
+        }
         let plan = jurisdiction::by_code(self.numbers.plan.trim())?;
         (plan.calling_code != self.jurisdiction().calling_code).then_some(plan)
+    }
+
+    /// The law of every other country a jurisdiction module knows, on each campaign day, when the campaign may
+    /// dial its numbers ([`Scenario::may_dial_abroad`]); empty otherwise.
+    pub(crate) fn law_abroad(&self) -> LawAbroad {
+        let own = self.jurisdiction().calling_code;
+        let abroad = self.may_dial_abroad();
+        LawAbroad(
+            jurisdiction::ALL
+                .iter()
+                .filter(|j| abroad && j.calling_code != own)
+                .map(|j| {
+                    (j.calling_code, (0..self.law_days()).map(|d| j.regime_on(self.date_of_day(d)).rules).collect())
+                })
+                .collect(),
+        )
     }
 
     /// Whether the campaign may dial numbers of another country than its jurisdiction's: a `numbers.list`

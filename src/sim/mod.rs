@@ -135,8 +135,8 @@ impl Campaign {
     /// What the caller should be warned of when the campaign dials numbers of another country than its
     /// jurisdiction's: the plan's, when it is another country's (`numbers.plan = "gb"` under
     /// `compliance.profile = "cz"`), and those of `numbers.list`, one warning a country. Such a number is dialled
-    /// under the campaign's law, and held to its own country's law besides: the dialer keeps its calling hours,
-    /// the audit its abandonment limit (when law) and, for marketing, its consent rule, registers and caller ID.
+    /// under the campaign's law, and held to its own country's law besides: the dialer keeps its calling hours
+    /// and AMD redial hold, the audit the rest (see [`crate::compliance::Auditor`]).
     /// The pacer keeps the campaign's abandonment limit, and receipts are the campaign's.
     pub fn abroad_law_warnings(&self) -> Vec<String> {
         let s = &self.scenario;
@@ -145,8 +145,8 @@ impl Campaign {
         let ours = format!("{}, {}", own.name, s.regime_on_day(0).name);
         let besides = |theirs: &str| {
             format!(
-                "under the campaign's law ({ours}), with {theirs}'s calling hours kept and its abandonment limit, \
-                 consent rule, registers and caller ID audited besides (the pacer keeps the campaign's limit)"
+                "under the campaign's law ({ours}), with {theirs}'s calling hours and AMD redial hold kept and the \
+                 rest of its law audited besides (the pacer keeps the campaign's abandonment limit)"
             )
         };
         let mut out = Vec::new();

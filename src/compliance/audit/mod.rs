@@ -160,7 +160,7 @@ pub struct Auditor<'k> {
     /// a basis when that country's law asks one, that country's registers and the caller ID its law asks for,
     /// whatever the campaign's law says; and the calls to its numbers keep its abandonment limit when that is
     /// law.
-    abroad: Vec<(u16, Vec<Rules>)>,
+    abroad: crate::scenario::LawAbroad,
     /// The (country of `abroad`, campaign day) pairs a marketing call went to.
     called_abroad: std::collections::BTreeSet<(usize, u32)>,
     /// Per country of `abroad`: the live answers and abandoned calls of its numbers per window of its law.
@@ -215,20 +215,10 @@ impl<'k> Auditor<'k> {
         } else {
             (rules.lockout_h, "the profile's")
         };
-        let own = scenario.jurisdiction().calling_code;
-        // A list, or a plan of another country, brings numbers of another country (referees are the plan's).
-        let listed = scenario.may_dial_abroad();
-        let abroad: Vec<(u16, Vec<Rules>)> = crate::jurisdiction::ALL
-            .iter()
-            .filter(|j| listed && j.calling_code != own)
-            .map(|j| {
-                let days = (0..scenario.law_days()).map(|d| j.regime_on(scenario.date_of_day(d)).rules);
-                (j.calling_code, days.collect())
-            })
-            .collect();
+        let abroad = scenario.law_abroad();
         let (campaign, told) = campaign::campaign_violations(scenario);
         Auditor {
-            windows_abroad: vec![Vec::new(); abroad.len()],
+            windows_abroad: vec![Vec::new(); abroad.countries().len()],
             abroad,
             called_abroad: Default::default(),
             campaign,
@@ -254,18 +244,6 @@ impl<'k> Auditor<'k> {
         }
     }
 
-    /// The rules on campaign day `day` of the country of the E.164 number `key`, with its place in `abroad`,
-    /// when that country is not the campaign's and a jurisdiction module knows it. Only a marketing campaign on
-    /// a list has an `abroad`.
-    fn law_abroad(abroad: &[(u16, Vec<Rules>)], key: u64, day: usize) -> Option<(usize, Rules)> {
-        if abroad.is_empty() {
-            return None;
-        }
-        let i = abroad.iter().position(|&(cc, _)| crate::plan::number::has_calling_code(key, cc))?;
-        let days = &abroad[i].1;
-        days.get(day).or(days.last()).map(|r| (i, *r))
-    }
-
     /// A suppression entry (objection or withdrawal): `key` may not be dialled from `ms` on, except in the call
     /// `call_id` that made it.
     pub fn suppression(&mut self, key: u64, ms: Millis, call_id: u32) {
@@ -286,6 +264,9 @@ impl<'k> Auditor<'k> {
         let day = (call.dial_ms / crate::foundation::clock::DAY) as usize;
         let rules = *self.days.get(day).or(self.days.last()).unwrap_or(&Rules::GDPR);
         let rules = &rules;
+        // The law of the number's own country, when it is another than the campaign's (a list's numbers).
+        let abroad = self.abroad.of_number(call.key, day);
+        let theirs = abroad.map(|(_, r)| r);
         let out = &mut self.out;
         let id = Some(call.call_id);
         if let Some(source) = (self.known)(call.key) {
@@ -303,12 +284,16 @@ impl<'k> Auditor<'k> {
         }
         // A callback is dialled by the agent who will speak (no silence is possible): Ofcom's rule allows repeat
         // calls within the 72 h "with the guaranteed presence of a live operator".
-        if self.lockout_h > 0.0
+        let (lockout_h, lockout_of) = match theirs {
+            Some(r) if r.lockout_h > self.lockout_h => (r.lockout_h, "the number's own country's"),
+            _ => (self.lockout_h, self.lockout_of),
+        };
+        if lockout_h > 0.0
             && call.callback_of.is_none()
             && let Some(&dropped) = self.last_drop.get(&call.key)
-            && call.dial_ms < dropped + Millis((self.lockout_h * 3_600_000.0) as u64)
+            && call.dial_ms < dropped + Millis((lockout_h * 3_600_000.0) as u64)
         {
-            out.push(Violation::new("drop-lockout", id, Detail::lockout(call.key, self.lockout_h, self.lockout_of)));
+            out.push(Violation::new("drop-lockout", id, Detail::lockout(call.key, lockout_h, lockout_of)));
         }
         if call.outcome.is_abandoned(call.wait_s, rules.max_silence_s) {
             self.last_drop.insert(call.key, call.dial_ms);
@@ -327,9 +312,13 @@ impl<'k> Auditor<'k> {
                 ));
             }
         }
-        if rules.amd_redial_h > 0.0 {
+        let (amd_redial_h, under) = match theirs {
+            Some(r) if r.amd_redial_h > rules.amd_redial_h => (r.amd_redial_h, own_country(r.jurisdiction)),
+            _ => (rules.amd_redial_h, String::new()),
+        };
+        if amd_redial_h > 0.0 {
             if let Some(&at) = self.last_amd_machine.get(&call.key)
-                && call.dial_ms < at + Millis((rules.amd_redial_h * 3_600_000.0) as u64)
+                && call.dial_ms < at + Millis((amd_redial_h * 3_600_000.0) as u64)
                 && call.amd
             {
                 out.push(Violation::new(
@@ -337,10 +326,10 @@ impl<'k> Auditor<'k> {
                     id,
                     format!(
                         "+{} called again {:.1} h after AMD hung up on its machine, with AMD screening instead of an \
-                         agent guaranteed (the regime allows that only after {} h)",
+                         agent guaranteed (the regime allows that only after {} h){under}",
                         call.key,
                         (call.dial_ms.as_f64() - at.as_f64()) / 3_600_000.0,
-                        rules.amd_redial_h
+                        amd_redial_h
                     ),
                 ));
             }
@@ -348,8 +337,6 @@ impl<'k> Auditor<'k> {
                 self.last_amd_machine.insert(call.key, call.dial_ms);
             }
         }
-        // The law of the number's own country, when it is another than the campaign's (a list's numbers).
-        let abroad = Self::law_abroad(&self.abroad, call.key, day);
         if let Some((i, _)) = abroad
             && self.purpose == Purpose::Marketing
         {
@@ -379,7 +366,12 @@ impl<'k> Auditor<'k> {
             }
         }
         // The TCPA protects numbers of the US (the NANP's +1; the plan does not tell the US from its neighbours).
-        if rules.random_mobile_consent
+        let tcpa = if rules.random_mobile_consent {
+            Some(String::new())
+        } else {
+            theirs.filter(|r| r.random_mobile_consent).map(|r| own_country(r.jurisdiction))
+        };
+        if let Some(under) = tcpa
             && !self.hand_dialled
             && call.basis != crate::jurisdiction::Basis::Consent
             && (10_000_000_000..20_000_000_000).contains(&call.key)
@@ -389,16 +381,27 @@ impl<'k> Auditor<'k> {
                 id,
                 format!(
                     "+{} dialled by a random-number dialer without prior express consent (47 USC 227(b)(1)(A)(iii); \
-                     the plan does not tell mobiles apart, so every number may be one)",
+                     the plan does not tell mobiles apart, so every number may be one){under}",
                     call.key
                 ),
             ));
         }
-        if rules.info_message && !self.info_message && call.outcome.is_drop() {
+        let info_message = if rules.info_message {
+            Some(String::new())
+        } else {
+            theirs.filter(|r| r.info_message).map(|r| own_country(r.jurisdiction))
+        };
+        if let Some(under) = info_message
+            && !self.info_message
+            && call.outcome.is_drop()
+        {
             out.push(Violation::new(
                 "information-message",
                 id,
-                format!("+{} abandoned without the information message (compliance.info_message = false)", call.key),
+                format!(
+                    "+{} abandoned without the information message (compliance.info_message = false){under}",
+                    call.key
+                ),
             ));
         }
         if call.outcome == Outcome::Objected {
@@ -416,9 +419,10 @@ impl<'k> Auditor<'k> {
             count_in_window(&mut self.per_window, self.days[0].window, call, rules.max_silence_s);
             // The calls to another country's numbers are counted again under its law, when its limit is law.
             if let Some((i, theirs)) = abroad
-                && self.abroad[i].1[0].abandon_limit_is_law
+                && self.abroad.countries()[i].1[0].abandon_limit_is_law
             {
-                count_in_window(&mut self.windows_abroad[i], self.abroad[i].1[0].window, call, theirs.max_silence_s);
+                let window = self.abroad.countries()[i].1[0].window;
+                count_in_window(&mut self.windows_abroad[i], window, call, theirs.max_silence_s);
             }
         }
     }
@@ -467,7 +471,7 @@ impl<'k> Auditor<'k> {
         let mut out = self.out;
         if self.calls > 0 {
             let mut told = self.told;
-            let abroad = &self.abroad;
+            let abroad = self.abroad.countries();
             let called =
                 self.called_abroad.iter().map(|&(i, d)| (&abroad[i].1[(d as usize).min(abroad[i].1.len() - 1)], d));
             let mut campaign = self.campaign;
@@ -475,11 +479,17 @@ impl<'k> Auditor<'k> {
             out.splice(0..0, campaign);
         }
         let mut windows = abandonment(&days, &self.per_window, None);
-        for ((_, their_days), counted) in self.abroad.iter().zip(&self.windows_abroad) {
+        for ((_, their_days), counted) in self.abroad.countries().iter().zip(&self.windows_abroad) {
             windows.extend(abandonment(their_days, counted, Some(their_days[0].jurisdiction)));
         }
         (out, windows, self.per_window.into_iter().collect())
     }
+}
+
+/// ` under GB, the law of the number's own country`: what a message adds when the rule it tells of is the law
+/// of the called number's country, not the campaign's.
+fn own_country(iso: &str) -> String {
+    format!(" under {iso}, the law of the number's own country")
 }
 
 /// Counts a live answer in its window of `per_window` (windows of `window`, in order).

@@ -119,8 +119,13 @@ impl<'a> Engine<'a> {
             Outcome::Busy => Some(d.redial_busy_minutes),
             Outcome::NoAnswer => Some(d.redial_no_answer_minutes),
             // Ofcom: after AMD hung up on a machine, no repeat call within 24 h without an agent guaranteed;
-            // the dialer holds the number that long (the audit's `amd-redial`).
-            Outcome::Machine => Some(d.redial_machine_minutes.max(self.s.rules_on_day(self.day).amd_redial_h * 60.0)),
+            // the dialer holds the number that long (the audit's `amd-redial`), under the campaign's law or,
+            // for a number of another country, under that country's.
+            Outcome::Machine => {
+                let ours = self.s.rules_on_day(self.day).amd_redial_h;
+                let theirs = self.abroad.of_number(state.number.key(), self.day as usize).map(|(_, r)| r.amd_redial_h);
+                Some(d.redial_machine_minutes.max(ours.max(theirs.unwrap_or(0.0)) * 60.0))
+            }
             Outcome::MachineMessage | Outcome::MachineDropped => Some(d.redial_machine_minutes),
             Outcome::Dropped | Outcome::AmdDrop => Some(d.drop_lockout_hours * 60.0),
             _ => None,

@@ -377,6 +377,8 @@ pub struct Engine<'a> {
     calendar: Calendar,
     /// Calling hours at the called person's location, by zone group.
     hours: CallingHours,
+    /// The law of the other countries whose numbers the campaign may dial (their AMD redial hold).
+    abroad: crate::scenario::LawAbroad,
     /// Numbers held back by their calling hours, per zone group, in the order they came up.
     deferred: Vec<VecDeque<NumberState>>,
     deferred_len: usize,
@@ -469,6 +471,7 @@ impl<'a> Engine<'a> {
             retry_hits: 0,
             calendar: Calendar::of(s),
             hours: CallingHours::of(s),
+            abroad: s.law_abroad(),
             deferred: Vec::new(),
             deferred_len: 0,
             wake_pending: false,

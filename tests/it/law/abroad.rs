@@ -51,8 +51,8 @@ fn a_list_with_another_countrys_numbers_is_warned_of_by_name() {
             format!(
                 "numbers.list {mixed}: 2 of the 43 numbers are Slovakia's (+421), whose law on 2026-01-05 is \
                  sk-2022; they are dialled under the campaign's law (Czech Republic, cz-2022), with sk-2022's calling \
-                 hours kept and its abandonment limit, consent rule, registers and caller ID audited besides (the \
-                 pacer keeps the campaign's limit): give them a campaign of their own (numbers.plan = \"sk\")"
+                 hours and AMD redial hold kept and the rest of its law audited besides (the pacer keeps the \
+                 campaign's abandonment limit): give them a campaign of their own (numbers.plan = \"sk\")"
             ),
         ]
     );
@@ -335,7 +335,7 @@ fn a_plan_of_another_country_is_warned_of_and_keeps_its_calling_hours() {
         let warned = String::from_utf8_lossy(&o.stderr).contains(
             "dialsim: warning: numbers.plan gb: the plan's numbers are United Kingdom's (+44), whose law on 2026-01-05 \
              is uk-ofcom; they are dialled under the campaign's law (Czech Republic, cz-2022), with uk-ofcom's \
-             calling hours kept",
+             calling hours and AMD redial hold kept",
         );
         ((first / 3600.0) as u32, warned)
     };
@@ -343,4 +343,83 @@ fn a_plan_of_another_country_is_warned_of_and_keeps_its_calling_hours() {
     assert_eq!(first_hour("plan", "plan"), (9, false));
     let (_, by) = audit(d, "cz", &[]);
     assert_eq!(by.get("calling-hours"), None, "{by:?}");
+}
+
+/// The per-call duties of the number's own country are audited too, each named as that country's law: a Czech
+/// survey (Czech law asks none of these) dialling a list breaks the UK's information message on a dropped
+/// London number, Ofcom's 24 h after AMD hung up on a London machine, its 72 h lockout after a drop (the
+/// scenario's own lockout set to 0), and the TCPA's prior express consent on every New York call (and the
+/// TSR's information message on its drop); the same calls
+/// to Czech numbers break none of them (calling hours and abandonment are tested above).
+#[test]
+fn the_per_call_duties_of_the_numbers_own_country_are_audited() {
+    use dialsim::sim::Outcome;
+    let (new_york, london, prague) = (12_125_550_100u64, 442_079_460_000u64, 420_601_123_456u64);
+    let found = |key: u64| {
+        let mut scenario = dialsim::Scenario::default_day();
+        scenario.numbers.list = "list.csv".into();
+        scenario.dialer.drop_lockout_hours = 0.0;
+        scenario.compliance.info_message = false;
+        let machine = |id, hour| dialsim::compliance::AuditCall {
+            outcome: Outcome::Machine,
+            amd: true,
+            offered: None,
+            ..call_at(id, key + 1, hour, false)
+        };
+        let calls = vec![call_at(0, key, 15.0, true), call_at(1, key, 16.0, false), machine(2, 16.5), machine(3, 17.5)];
+        let input = dialsim::compliance::AuditInput { scenario, calls, ..Default::default() };
+        let mut rules: Vec<String> = dialsim::compliance::audit(&input, &|_| None)
+            .iter()
+            .filter(|v| !["calling-hours", "abandonment"].contains(&v.rule))
+            .map(|v| format!("{} {}", v.rule, v.detail))
+            .collect();
+        rules.sort();
+        rules
+    };
+    assert_eq!(
+        found(london),
+        [
+            "amd-redial +442079460001 called again 1.0 h after AMD hung up on its machine, with AMD screening instead \
+             of an agent guaranteed (the regime allows that only after 24 h) under GB, the law of the number's own \
+             country",
+            "drop-lockout +442079460000 redialled within 72 h of an abandoned call (the number's own country's \
+             lockout)",
+            "information-message +442079460000 abandoned without the information message (compliance.info_message = \
+             false) under GB, the law of the number's own country",
+        ]
+    );
+    let us = found(new_york);
+    let under_us = "under US, the law of the number's own country";
+    assert_eq!(us.len(), 5, "{us:?}");
+    assert!(us[0].starts_with("information-message +12125550100") && us[0].ends_with(under_us), "{us:?}");
+    assert!(us[1..].iter().all(|v| v.starts_with("random-mobile") && v.ends_with(under_us)), "{us:?}");
+    assert_eq!(found(prague), Vec::<String>::new());
+}
+
+/// The dialer holds a number of another country as its own country's law asks after AMD hung up on its
+/// machine: UK numbers dialled under Czech law (a GB plan under `compliance.profile = "cz"`, AMD on) are not
+/// called again within Ofcom's 24 h — in an 8-hour day, never again — where the scenario's own 3 h machine
+/// redial would bring them back; and the audit, which holds them to the same rule, finds no `amd-redial`.
+#[test]
+fn the_dialer_keeps_the_amd_redial_hold_of_the_numbers_own_country() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let gb = scenario("population/gb.toml");
+    run(d, "uk", &gb, &["run.day_hours=8", "amd.detect_time=1", "compliance.profile=\"cz\""]);
+    let calls = by_header(std::fs::read(d.join("uk/calls.csv")).unwrap());
+    let mut machine_at: std::collections::HashMap<&str, f64> = Default::default();
+    let mut machines = 0;
+    for c in &calls {
+        let at: f64 = c["dial_s"].parse().unwrap();
+        if let Some(was) = machine_at.get(c["number"].as_str()) {
+            panic!("{} called again {:.1} h after AMD hung up on its machine", c["number"], (at - was) / 3600.0);
+        }
+        if c["outcome"] == "machine" && c["amd"] == "on" {
+            machine_at.insert(&c["number"], at);
+            machines += 1;
+        }
+    }
+    assert!(machines > 100, "{machines} machines screened by AMD");
+    let (_, by) = audit(d, "uk", &[]);
+    assert_eq!(by.get("amd-redial"), None, "{by:?}");
 }
