@@ -167,15 +167,25 @@ impl Campaign {
             *other.entry(n.country_code).or_default() += 1;
         }
         let file = crate::foundation::text::escape_controls(&s.numbers.list);
+        let closed = self.closed_all_day(list);
         out.extend(other.into_iter().map(|(cc, n)| {
             let (is, they) = if n == 1 { ("is", "it is") } else { ("are", "they are") };
             let head = format!("numbers.list {file}: {n} of the {} numbers {is}", list.len());
             match crate::jurisdiction::by_calling_code(cc) {
                 Some(j) => {
                     let theirs = j.regime_on(day).name;
+                    let never = match closed.get(&cc) {
+                        Some(&k) => format!(
+                            "; {k} of them are never inside their calling hours during the campaign's calling window \
+                             on {day} (run.day_start {} for {} h, on the floor's clock) and are not dialled",
+                            s.run.day_start.trim(),
+                            s.run.day_hours
+                        ),
+                        None => String::new(),
+                    };
                     format!(
-                        "{head} {}'s (+{cc}), whose law on {day} is {theirs}; {they} dialled {}: give them a campaign \
-                         of their own (numbers.plan = \"{}\")",
+                        "{head} {}'s (+{cc}), whose law on {day} is {theirs}; {they} dialled {}{never}: give them a \
+                         campaign of their own (numbers.plan = \"{}\")",
                         j.name,
                         besides(theirs),
                         j.code
@@ -188,6 +198,32 @@ impl Campaign {
             }
         }));
         out
+    }
+
+    /// Per calling code, the numbers of `list` whose calling hours never open during the campaign's calling
+    /// window on its first day (checked minute by minute in the number's zones): the dialer holds them back all
+    /// day.
+    fn closed_all_day(&self, list: &[crate::PhoneNumber]) -> std::collections::BTreeMap<u16, usize> {
+        let s = &self.scenario;
+        let mut hours = crate::compliance::calendar::CallingHours::of(s);
+        let mut closed = std::collections::BTreeMap::new();
+        if !hours.restricted() {
+            return closed;
+        }
+        let minute = queue::MINUTE.0;
+        let start = u64::from(crate::scenario::parse_hhmm(&s.run.day_start).unwrap_or(540)) * minute;
+        let end = start + queue::millis(s.run.day_hours * 3600.0).0;
+        let mut by_group: std::collections::HashMap<u16, bool> = Default::default();
+        for n in list {
+            let g = hours.group(n.key());
+            let never = *by_group
+                .entry(g)
+                .or_insert_with(|| !(start..end).step_by(minute as usize).any(|m| hours.open(g, Millis(m))));
+            if never {
+                *closed.entry(n.country_code).or_default() += 1;
+            }
+        }
+        closed
     }
 
     /// The run's expected size, from a pilot of its first calling day's first six minutes scaled to the

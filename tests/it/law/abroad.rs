@@ -279,39 +279,37 @@ fn a_marketing_call_to_another_countrys_numbers_presents_the_caller_id_its_law_a
 }
 
 /// The dialer holds a number of another country to its own country's calling hours: a Czech campaign from
-/// 13:00 to 15:00 Prague time dialling a list of Czech and New York numbers dials the Czech ones from 13:00 and
-/// the New York ones only from 14:00 (08:00 there, the US TSR), and its audit finds no calling-hours violation.
+/// 13:00 to 15:00 Prague time dialling a list of Czech, New York and Los Angeles numbers dials the Czech ones
+/// from 13:00, the New York ones only from 14:00 (08:00 there, the US TSR) and the Los Angeles ones never
+/// (08:00 there is 17:00 in Prague), which the warning says before the run; its audit finds no calling-hours
+/// violation.
 #[test]
 fn the_dialer_holds_a_number_of_another_country_to_its_calling_hours() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let czech: String = (0..150).map(|i| format!("+420601{:06}\n", 300_000 + i * 11)).collect();
     let us: String = (0..150).map(|i| format!("+1212555{:04}\n", 1000 + i * 3)).collect();
+    let la: String = (0..40).map(|i| format!("+1310555{:04}\n", 1000 + i * 3)).collect();
     let both: String = czech.lines().zip(us.lines()).map(|(a, b)| format!("{a}\n{b}\n")).collect();
-    std::fs::write(d.join("list.csv"), format!("number\n{both}")).unwrap();
-    let o = dialsim(
-        d,
-        &[
-            "simulate",
-            "--seed",
-            "2",
-            "-q",
-            "--out",
-            "run",
-            "--set",
-            "numbers.list=\"list.csv\"",
-            "--set",
-            "run.day_start=\"13:00\"",
-            "--set",
-            "run.day_hours=2",
-        ],
+    std::fs::write(d.join("list.csv"), format!("number\n{both}{la}")).unwrap();
+    let list = "numbers.list=\"list.csv\"";
+    let sets = ["--set", list, "--set", "run.day_start=\"13:00\"", "--set", "run.day_hours=2"];
+    let o = dialsim(d, &[&["simulate", "--seed", "2", "--out", "run"][..], &sets[..]].concat());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "; 40 of them are never inside their calling hours during the campaign's calling window on 2026-01-05 \
+             (run.day_start 13:00 for 2 h, on the floor's clock) and are not dialled"
+        ),
+        "{stderr}"
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let calls = by_header(std::fs::read(d.join("run/calls.csv")).unwrap());
     let hour = |c: &std::collections::HashMap<String, String>| (c["dial_s"].parse::<f64>().unwrap() / 3600.0) as u32;
     let first = |prefix: &str| calls.iter().filter(|c| c["number"].starts_with(prefix)).map(hour).min();
     assert_eq!(first("+420"), Some(13));
-    assert_eq!(first("+1"), Some(14), "New York opens at 08:00 there");
+    assert_eq!(first("+1212"), Some(14), "New York opens at 08:00 there");
+    assert_eq!(first("+1310"), None, "Los Angeles opens at 17:00 Prague time");
     let (_, by) = audit(d, "run", &[]);
     assert_eq!(by.get("calling-hours"), None, "{by:?}");
 }
