@@ -118,9 +118,9 @@ type Hours = Option<(u32, u32)>;
 struct Group {
     zones: Vec<TimeZone>,
     hours: Hours,
-    /// The ISO code of the number's own country when its law's hours narrowed the campaign's (a number of
-    /// another country), for messages.
-    law: Option<&'static str>,
+    /// The ISO code of the number's own country when its hours narrowed the campaign's (a number of another
+    /// country), and whether they are law (else practice), for messages.
+    law: Option<(&'static str, bool)>,
 }
 
 /// Whether numbers may be called now in their local time: each number belongs to a group of zones (its area's),
@@ -131,9 +131,10 @@ struct Group {
 #[derive(Debug)]
 pub struct CallingHours {
     hours: Hours,
-    /// The campaign's country calling code, and whether numbers of another country may be dialled.
-    own: u16,
+    /// Whether numbers of another country may be dialled, and the calling codes of those that may, with
+    /// their hours (the regime on the campaign's first day) and whether those are law.
     abroad: bool,
+    theirs: Vec<(u16, (u32, u32), &'static str, bool)>,
     /// Whether any number has calling hours.
     restricted: bool,
     floor: TimeZone,
@@ -151,18 +152,21 @@ impl CallingHours {
     /// The calling hours of `s` (none: every number is always open).
     pub fn of(s: &Scenario) -> CallingHours {
         let hours = calling_hours(s);
-        let own = s.jurisdiction().calling_code;
         let abroad = s.may_dial_abroad();
         let day0 = s.date_of_day(0);
-        let restricted = hours.is_some()
-            || (abroad
-                && crate::jurisdiction::ALL
-                    .iter()
-                    .any(|j| j.calling_code != own && j.regime_on(day0).rules.calling_hours.is_some()));
+        let theirs: Vec<_> = crate::jurisdiction::ALL
+            .iter()
+            .filter(|j| abroad && !s.is_own_country(j.calling_code))
+            .filter_map(|j| {
+                let rules = j.regime_on(day0).rules;
+                rules.calling_hours.map(|h| (j.calling_code, h, j.iso, rules.calling_hours_is_law))
+            })
+            .collect();
+        let restricted = hours.is_some() || !theirs.is_empty();
         CallingHours {
             hours,
-            own,
             abroad,
+            theirs,
             restricted,
             floor: crate::foundation::clock::zone(&s.run.time_zone).unwrap_or(TimeZone::UTC),
             day0: s.run.start_date.trim().parse().unwrap_or(date(1970, 1, 1)),
@@ -178,32 +182,25 @@ impl CallingHours {
         self.restricted
     }
 
-    /// The hours of the number `key`: the campaign's, narrowed by its own country's law when that is another
-    /// country (with that country's ISO code).
-    fn hours_of(&self, key: u64) -> (Hours, Option<&'static str>) {
-        if !self.abroad {
+    /// The hours of the number `key`: the campaign's, narrowed by its own country's when that is another
+    /// country with hours (with that country's ISO code and whether its hours are law).
+    fn hours_of(&self, key: u64) -> (Hours, Option<(&'static str, bool)>) {
+        if !self.abroad || self.theirs.is_empty() {
             return (self.hours, None);
         }
-        let cc = if (10_000_000_000..20_000_000_000).contains(&key) {
-            1
-        } else {
-            match crate::plan::number::PhoneNumber::from_key(key) {
-                Some(n) => n.country_code,
-                None => return (self.hours, None),
-            }
+        let Some(&(_, (c, d), iso, law)) =
+            self.theirs.iter().find(|&&(cc, ..)| crate::plan::number::has_calling_code(key, cc))
+        else {
+            return (self.hours, None);
         };
-        let theirs = crate::jurisdiction::by_calling_code(cc)
-            .filter(|_| cc != self.own)
-            .and_then(|j| j.regime_on(self.day0).rules.calling_hours.map(|h| (h, j.iso)));
-        match (self.hours, theirs) {
-            (None, Some((h, iso))) => (Some(h), Some(iso)),
-            (Some((a, b)), Some(((c, d), iso))) => {
+        match self.hours {
+            None => (Some((c, d)), Some((iso, law))),
+            Some((a, b)) => {
                 // An empty intersection is a window that never opens.
                 let start = a.max(c);
                 let both = (start, b.min(d).max(start));
-                (Some(both), (both != (a, b)).then_some(iso))
+                (Some(both), (both != (a, b)).then_some((iso, law)))
             }
-            (own, None) => (own, None),
         }
     }
 
@@ -299,13 +296,15 @@ impl CallingHours {
         hhmm_range(self.hours)
     }
 
-    /// The calling hours of the number `key` as `HH:MM–HH:MM`, followed by `, those of GB, the law of the
-    /// number's own country` when its country's law narrowed the campaign's.
+    /// The calling hours of the number `key` as `HH:MM–HH:MM`, followed by ` (under US, the law of the number's
+    /// own country)` (or `(GB's practice, the number's own country)`) when its country's hours narrowed the
+    /// campaign's.
     pub fn describe_for(&mut self, key: u64) -> String {
         let g = usize::from(self.group(key));
         let g = &self.groups[g];
         match g.law {
-            Some(iso) => format!("{} (under {iso}, the law of the number's own country)", hhmm_range(g.hours)),
+            Some((iso, true)) => format!("{} (under {iso}, the law of the number's own country)", hhmm_range(g.hours)),
+            Some((iso, false)) => format!("{} ({iso}'s practice, the number's own country)", hhmm_range(g.hours)),
             None => hhmm_range(g.hours),
         }
     }

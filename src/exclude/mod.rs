@@ -126,8 +126,8 @@ impl Exclusions {
     }
 
     /// [`Exclusions::foreign`] for a campaign that dials the numbers of several countries (`country_codes`,
-    /// the plan's first: a list may hold others): the sources that hold mostly numbers of none of them, each
-    /// told as against the first.
+    /// the plan's first: a list may hold others): the sources fewer than half of whose numbers are of those
+    /// countries together, each told as against the first.
     pub fn foreign_to(&self, country_codes: &[u16]) -> Vec<(&str, String)> {
         let mut out = Vec::new();
         let Some(&first) = country_codes.first() else { return out };
@@ -137,9 +137,11 @@ impl Exclusions {
                     out.push((name.as_str(), format!("a filter of +{}'s numbers", f.meta().country_code)));
                 }
                 Source::Suppression(list) => {
-                    let keys = || list.keys().copied();
-                    if let Some(what) = crate::plan::number::foreign_list(keys(), first)
-                        && country_codes[1..].iter().all(|&cc| crate::plan::number::foreign_list(keys(), cc).is_some())
+                    // Foreign when fewer than half of its numbers are of the countries dialled, all together.
+                    let dialled =
+                        |k: &u64| country_codes.iter().any(|&cc| crate::plan::number::has_calling_code(*k, cc));
+                    if list.keys().filter(|k| dialled(k)).count() * 2 < list.len()
+                        && let Some(what) = crate::plan::number::foreign_list(list.keys().copied(), first)
                     {
                         out.push((name.as_str(), what));
                     }
@@ -173,9 +175,10 @@ impl Exclusions {
             }
             [] => (String::new(), String::new()),
         };
+        let of = if country_codes.len() > 1 { "those countries" } else { "the plan's country" };
         let mut message = crate::foundation::error::Message::from(format!(
             "{}: the numbers to exclude are not {whose}, so they would exclude nothing from {dialled}; use \
-             exclusion sources of the plan's country",
+             exclusion sources of {of}",
             each.join("; ")
         ));
         if let Some(param) = escape {

@@ -140,17 +140,24 @@ impl Scenario {
     /// The law of every other country a jurisdiction module knows, on each campaign day, when the campaign may
     /// dial its numbers ([`Scenario::may_dial_abroad`]); empty otherwise.
     pub(crate) fn law_abroad(&self) -> LawAbroad {
-        let own = self.jurisdiction().calling_code;
         let abroad = self.may_dial_abroad();
         LawAbroad(
             jurisdiction::ALL
                 .iter()
-                .filter(|j| abroad && j.calling_code != own)
+                .filter(|j| abroad && !self.is_own_country(j.calling_code))
                 .map(|j| {
                     (j.calling_code, (0..self.law_days()).map(|d| j.regime_on(self.date_of_day(d)).rules).collect())
                 })
                 .collect(),
         )
+    }
+
+    /// Whether the numbers of country calling code `cc` are held to the campaign's law alone: its
+    /// jurisdiction's, and under a named regime (a what-if that replaces the plan's country's law) the plan's.
+    pub fn is_own_country(&self, cc: u16) -> bool {
+        cc == self.jurisdiction().calling_code
+            || (matches!(self.compliance.profile, Profile::Regime(_))
+                && jurisdiction::by_code(self.numbers.plan.trim()).is_some_and(|j| j.calling_code == cc))
     }
 
     /// Whether the campaign may dial numbers of another country than its jurisdiction's: a `numbers.list`

@@ -143,27 +143,39 @@ impl Campaign {
         let own = s.jurisdiction();
         let day = s.date_of_day(0);
         let ours = format!("{}, {}", own.name, s.regime_on_day(0).name);
-        let besides = |theirs: &str| {
-            format!(
-                "under the campaign's law ({ours}), with {theirs}'s calling hours and AMD redial hold kept and the \
-                 rest of its law audited besides (the pacer keeps the campaign's abandonment limit)"
-            )
+        // What the dialer keeps of a country's regime: its calling hours and AMD redial hold, where it has them.
+        let besides = |regime: &crate::jurisdiction::Regime| {
+            let theirs = regime.name;
+            let kept: Vec<&str> = [
+                regime.rules.calling_hours.map(|_| "calling hours"),
+                (regime.rules.amd_redial_h > 0.0).then_some("AMD redial hold"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            let law = if kept.is_empty() {
+                format!("{theirs}'s law audited besides")
+            } else {
+                format!("{theirs}'s {} kept and the rest of its law audited besides", kept.join(" and "))
+            };
+            format!("under the campaign's law ({ours}), with {law} (the pacer keeps the campaign's abandonment limit)")
         };
         let mut out = Vec::new();
         if let Some(j) = s.plan_abroad() {
-            let theirs = j.regime_on(day).name;
+            let regime = j.regime_on(day);
+            let theirs = regime.name;
             out.push(format!(
                 "numbers.plan {}: the plan's numbers are {}'s (+{}), whose law on {day} is {theirs}; they are dialled \
                  {}: set compliance.profile = \"plan\" to hold the campaign to {theirs}",
                 j.code,
                 j.name,
                 j.calling_code,
-                besides(theirs)
+                besides(regime)
             ));
         }
         let Some(list) = self.leads.list() else { return out };
         let mut other: std::collections::BTreeMap<u16, usize> = std::collections::BTreeMap::new();
-        for n in list.iter().filter(|n| n.country_code != own.calling_code) {
+        for n in list.iter().filter(|n| !s.is_own_country(n.country_code)) {
             *other.entry(n.country_code).or_default() += 1;
         }
         let file = crate::foundation::text::escape_controls(&s.numbers.list);
@@ -173,7 +185,14 @@ impl Campaign {
             let head = format!("numbers.list {file}: {n} of the {} numbers {is}", list.len());
             match crate::jurisdiction::by_calling_code(cc) {
                 Some(j) => {
-                    let theirs = j.regime_on(day).name;
+                    let regime = j.regime_on(day);
+                    let theirs = regime.name;
+                    // The NANP's numbers do not tell its countries apart: all of +1 is held to US law.
+                    let whose = if cc == 1 {
+                        format!("of the NANP (+1), held to the law of the {},", j.name)
+                    } else {
+                        format!("{}'s (+{cc}),", j.name)
+                    };
                     let never = match closed.get(&cc) {
                         Some(&k) => format!(
                             "; {k} of them are never inside their calling hours during the campaign's calling window \
@@ -184,10 +203,9 @@ impl Campaign {
                         None => String::new(),
                     };
                     format!(
-                        "{head} {}'s (+{cc}), whose law on {day} is {theirs}; {they} dialled {}{never}: give them a \
+                        "{head} {whose} whose law on {day} is {theirs}; {they} dialled {}{never}: give them a \
                          campaign of their own (numbers.plan = \"{}\")",
-                        j.name,
-                        besides(theirs),
+                        besides(regime),
                         j.code
                     )
                 }

@@ -51,6 +51,15 @@ fn caller_id(s: &Scenario, rules: &Rules, abroad: bool, seen: &mut Seen, out: &m
     }
     let cli = s.compliance.caller_id.trim();
     let digits: String = cli.chars().filter(char::is_ascii_digit).collect();
+    // `00` before the country code is the international prefix, as `+` is.
+    let digits = match digits.strip_prefix("00") {
+        Some(rest) if cli.starts_with("00") => rest.to_string(),
+        _ => digits,
+    };
+    // A withheld caller ID is told once, under the campaign's law when it asks for one too.
+    if abroad && digits.is_empty() && seen.contains(&("caller-id", "")) {
+        return;
+    }
     let to = if abroad { format!(" to numbers of {whose} (whose law asks for one)") } else { String::new() };
     let problem = if digits.is_empty() {
         Some(format!("marketing calls{to} withhold the caller ID (compliance.caller_id is empty)"))

@@ -17,7 +17,7 @@ enum Facts {
     Known { key: u64, source: String },
     ObjectedWithoutEntry { key: u64, by: u32 },
     Suppressed { key: u64, by: u32 },
-    Lockout { key: u64, hours: f64, of: &'static str },
+    Lockout { key: u64, hours: f64, of: std::borrow::Cow<'static, str> },
     Ring { ring_s: f64, min_s: f64 },
 }
 
@@ -38,8 +38,8 @@ impl Detail {
     }
 
     /// A redial within `hours` of a drop (`of`: whose lockout).
-    pub(crate) fn lockout(key: u64, hours: f64, of: &'static str) -> Detail {
-        Detail(Facts::Lockout { key, hours, of })
+    pub(crate) fn lockout(key: u64, hours: f64, of: impl Into<std::borrow::Cow<'static, str>>) -> Detail {
+        Detail(Facts::Lockout { key, hours, of: of.into() })
     }
 
     /// Ringing given up before the minimum.

@@ -284,9 +284,11 @@ impl<'k> Auditor<'k> {
         }
         // A callback is dialled by the agent who will speak (no silence is possible): Ofcom's rule allows repeat
         // calls within the 72 h "with the guaranteed presence of a live operator".
-        let (lockout_h, lockout_of) = match theirs {
-            Some(r) if r.lockout_h > self.lockout_h => (r.lockout_h, "the number's own country's"),
-            _ => (self.lockout_h, self.lockout_of),
+        let (lockout_h, lockout_of): (f64, std::borrow::Cow<'static, str>) = match theirs {
+            Some(r) if r.lockout_h > self.lockout_h => {
+                (r.lockout_h, format!("{}'s, the number's own country's", r.jurisdiction).into())
+            }
+            _ => (self.lockout_h, self.lockout_of.into()),
         };
         if lockout_h > 0.0
             && call.callback_of.is_none()

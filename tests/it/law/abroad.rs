@@ -50,9 +50,9 @@ fn a_list_with_another_countrys_numbers_is_warned_of_by_name() {
             ),
             format!(
                 "numbers.list {mixed}: 2 of the 43 numbers are Slovakia's (+421), whose law on 2026-01-05 is \
-                 sk-2022; they are dialled under the campaign's law (Czech Republic, cz-2022), with sk-2022's calling \
-                 hours and AMD redial hold kept and the rest of its law audited besides (the pacer keeps the \
-                 campaign's abandonment limit): give them a campaign of their own (numbers.plan = \"sk\")"
+                 sk-2022; they are dialled under the campaign's law (Czech Republic, cz-2022), with sk-2022's law \
+                 audited besides (the pacer keeps the campaign's abandonment limit): give them a campaign of their \
+                 own (numbers.plan = \"sk\")"
             ),
         ]
     );
@@ -137,6 +137,19 @@ fn a_marketing_campaign_calling_another_countrys_numbers_needs_that_countrys_reg
     assert!(!calls.iter().any(|c| c["number"] == "+421905200000" || c["number"] == "+421905200007"));
     assert_eq!(audit(d, "screened", &[]).1.get("register-missing"), None);
 
+    // A source of both countries' numbers and a few others (40 % Czech, 40 % Slovak, 20 % British) screens
+    // the numbers dialled: not refused.
+    let own = std::fs::read_to_string(d.join("own.csv")).unwrap();
+    let czech: Vec<&str> = own.lines().skip(1).take(4).collect();
+    let both = format!(
+        "number\n{}\n+421905200014\n+421905200021\n+421905200028\n+421905200035\n+447700900123\n+447700900124\n",
+        czech.join("\n")
+    );
+    std::fs::write(d.join("both.csv"), both).unwrap();
+    run(d, "both", &marketing, &["numbers.list=\"mixed.csv\"", "numbers.suppress=[\"both.csv\"]"]);
+    let calls = by_header(std::fs::read(d.join("both/calls.csv")).unwrap());
+    assert!(!calls.iter().any(|c| c["number"] == "+421905200014"), "a number of the source was dialled");
+
     // A list of a country the campaign dials no number of is still refused, naming the countries it dials.
     std::fs::write(d.join("gb.csv"), "number\n+447700900123\n+447700900124\n").unwrap();
     let o = dialsim(
@@ -217,7 +230,7 @@ fn a_number_of_another_country_keeps_its_own_countrys_calling_hours_in_the_audit
         hours,
         [
             "calling-hours +442079460000 dialled at 07:30 Europe/London local time, outside the calling hours \
-             08:00–21:00 (under GB, the law of the number's own country)",
+             08:00–21:00 (GB's practice, the number's own country)",
             "calling-hours +12125550100 dialled at 03:00 America/New_York local time, outside the calling hours \
              08:00–21:00 (under US, the law of the number's own country)",
         ]
@@ -269,6 +282,7 @@ fn a_marketing_call_to_another_countrys_numbers_presents_the_caller_id_its_law_a
           (+421 888…); compliance.caller_id is +420 222 333 444"]
     );
     assert_eq!(caller_id(vec![call_at(0, bratislava, 9.0, false)], "+421 888 123 456"), Vec::<String>::new());
+    assert_eq!(caller_id(vec![call_at(0, bratislava, 9.0, false)], "00421 888 123 456"), Vec::<String>::new());
     assert_eq!(
         caller_id(vec![call_at(0, london, 9.5, false)], ""),
         ["caller-id marketing calls to numbers of GB (whose law asks for one) withhold the caller ID \
@@ -302,6 +316,10 @@ fn the_dialer_holds_a_number_of_another_country_to_its_calling_hours() {
             "; 40 of them are never inside their calling hours during the campaign's calling window on 2026-01-05 \
              (run.day_start 13:00 for 2 h, on the floor's clock) and are not dialled"
         ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("190 of the 340 numbers are of the NANP (+1), held to the law of the United States,"),
         "{stderr}"
     );
     let calls = by_header(std::fs::read(d.join("run/calls.csv")).unwrap());
@@ -380,8 +398,8 @@ fn the_per_call_duties_of_the_numbers_own_country_are_audited() {
             "amd-redial +442079460001 called again 1.0 h after AMD hung up on its machine, with AMD screening instead \
              of an agent guaranteed (the regime allows that only after 24 h) under GB, the law of the number's own \
              country",
-            "drop-lockout +442079460000 redialled within 72 h of an abandoned call (the number's own country's \
-             lockout)",
+            "drop-lockout +442079460000 redialled within 72 h of an abandoned call (GB's, the number's own \
+             country's lockout)",
             "information-message +442079460000 abandoned without the information message (compliance.info_message = \
              false) under GB, the law of the number's own country",
         ]
@@ -420,4 +438,54 @@ fn the_dialer_keeps_the_amd_redial_hold_of_the_numbers_own_country() {
     assert!(machines > 100, "{machines} machines screened by AMD");
     let (_, by) = audit(d, "uk", &[]);
     assert_eq!(by.get("amd-redial"), None, "{by:?}");
+}
+
+/// A named regime is a what-if for the plan's numbers: under `compliance.profile = "generic"` a Czech marketing
+/// campaign's Czech list numbers are held to the GDPR alone (no warning, no Czech opt-in rule), while under the
+/// Czech jurisdiction the opt-in rule binds them as the campaign's own law.
+#[test]
+fn a_named_regime_replaces_the_law_of_the_plans_country_for_a_lists_numbers() {
+    use dialsim::sim::Outcome;
+    let prague = 420_601_123_456u64;
+    let marketing_basis = |profile: &str| {
+        let mut scenario = dialsim::Scenario::default_day();
+        scenario.numbers.list = "list.csv".into();
+        scenario.compliance.purpose = dialsim::Purpose::Marketing;
+        scenario.compliance.profile = profile.parse().unwrap();
+        let calls =
+            vec![dialsim::compliance::AuditCall { outcome: Outcome::Completed, ..call_at(0, prague, 9.0, false) }];
+        let input = dialsim::compliance::AuditInput { scenario, calls, ..Default::default() };
+        let found = dialsim::compliance::audit(&input, &|_| None);
+        found.iter().filter(|v| v.rule == "marketing-basis").map(|v| v.detail.to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(marketing_basis("generic"), Vec::<String>::new());
+    let cz = marketing_basis("cz");
+    assert_eq!(cz.len(), 1);
+    assert!(cz[0].ends_with("under CZ (marketing calls need opt-in, prior consent or an existing customer)"), "{cz:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    own_and_mixed(d, 40, "");
+    let warned = |profile: &str| {
+        let set = [
+            format!("numbers.list=\"{}\"", d.join("own.csv").display()),
+            format!("compliance.profile=\"{profile}\""),
+            "run.day_hours=1".to_string(),
+        ];
+        let source =
+            dialsim::ScenarioSource::named(Some(concat!(env!("CARGO_MANIFEST_DIR"), "/data/scenarios/marketing.toml")));
+        let mut warnings = Vec::new();
+        common::simulate_job(&source, &set)
+            .prepare(&mut |n| {
+                if let dialsim::jobs::Note::Warning(w) = n
+                    && w.starts_with("numbers.list")
+                {
+                    warnings.push(w)
+                }
+            })
+            .unwrap();
+        warnings
+    };
+    assert_eq!(warned("generic"), Vec::<String>::new());
+    assert_eq!(warned("cz-2018"), Vec::<String>::new());
 }
