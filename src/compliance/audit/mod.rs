@@ -368,11 +368,7 @@ impl<'k> Auditor<'k> {
             }
         }
         // The TCPA protects numbers of the US (the NANP's +1; the plan does not tell the US from its neighbours).
-        let tcpa = if rules.random_mobile_consent {
-            Some(String::new())
-        } else {
-            theirs.filter(|r| r.random_mobile_consent).map(|r| own_country(r.jurisdiction))
-        };
+        let tcpa = asked(rules, theirs, |r| r.random_mobile_consent);
         if let Some(under) = tcpa
             && !self.hand_dialled
             && call.basis != crate::jurisdiction::Basis::Consent
@@ -388,11 +384,7 @@ impl<'k> Auditor<'k> {
                 ),
             ));
         }
-        let info_message = if rules.info_message {
-            Some(String::new())
-        } else {
-            theirs.filter(|r| r.info_message).map(|r| own_country(r.jurisdiction))
-        };
+        let info_message = asked(rules, theirs, |r| r.info_message);
         if let Some(under) = info_message
             && !self.info_message
             && call.outcome.is_drop()
@@ -492,6 +484,12 @@ impl<'k> Auditor<'k> {
 /// of the called number's country, not the campaign's.
 fn own_country(iso: &str) -> String {
     format!(" under {iso}, the law of the number's own country")
+}
+
+/// Whether a duty (`duty` of a regime's rules) binds a call: under the campaign's `rules` (`Some("")`), else
+/// under `theirs`, the law of the number's own country (`Some(" under GB, …")`, [`own_country`]).
+fn asked(rules: &Rules, theirs: Option<Rules>, duty: impl Fn(&Rules) -> bool) -> Option<String> {
+    if duty(rules) { Some(String::new()) } else { theirs.filter(|r| duty(r)).map(|r| own_country(r.jurisdiction)) }
 }
 
 /// Counts a live answer in its window of `per_window` (windows of `window`, in order).

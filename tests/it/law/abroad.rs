@@ -15,6 +15,25 @@ fn own_and_mixed(d: &Path, n: usize, foreign: &str) {
     std::fs::write(d.join("mixed.csv"), format!("{}\n{foreign}", own.join("\n"))).unwrap();
 }
 
+/// The warnings about `numbers.list` the simulate job gives before a one-hour run of marketing.toml with `set`.
+fn list_warnings(set: &[String]) -> Vec<String> {
+    let mut set = set.to_vec();
+    set.push("run.day_hours=1".to_string());
+    let source =
+        dialsim::ScenarioSource::named(Some(concat!(env!("CARGO_MANIFEST_DIR"), "/data/scenarios/marketing.toml")));
+    let mut warnings = Vec::new();
+    common::simulate_job(&source, &set)
+        .prepare(&mut |n| {
+            if let dialsim::jobs::Note::Warning(w) = n
+                && w.starts_with("numbers.list")
+            {
+                warnings.push(w)
+            }
+        })
+        .unwrap();
+    warnings
+}
+
 /// A list holding numbers of another country is dialled under the campaign's law, and the library says so
 /// plainly, naming the country, its regime that day and what to do (a warning the binary prints); a list of
 /// the campaign's own numbers gets no such warning.
@@ -23,22 +42,7 @@ fn a_list_with_another_countrys_numbers_is_warned_of_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     own_and_mixed(d, 40, "+421905123410\n+421905123411\n+390612345678\n");
-    let notes = |list: &str| {
-        let set = [format!("numbers.list=\"{}\"", d.join(list).display()), "run.day_hours=1".to_string()];
-        let source =
-            dialsim::ScenarioSource::named(Some(concat!(env!("CARGO_MANIFEST_DIR"), "/data/scenarios/marketing.toml")));
-        let job = common::simulate_job(&source, &set);
-        let mut warnings = Vec::new();
-        job.prepare(&mut |n| {
-            if let dialsim::jobs::Note::Warning(w) = n
-                && w.starts_with("numbers.list")
-            {
-                warnings.push(w)
-            }
-        })
-        .unwrap();
-        warnings
-    };
+    let notes = |list: &str| list_warnings(&[format!("numbers.list=\"{}\"", d.join(list).display())]);
     assert_eq!(notes("own.csv"), Vec::<String>::new());
     let mixed = d.join("mixed.csv").display().to_string();
     assert_eq!(
@@ -467,24 +471,10 @@ fn a_named_regime_replaces_the_law_of_the_plans_country_for_a_lists_numbers() {
     let d = dir.path();
     own_and_mixed(d, 40, "");
     let warned = |profile: &str| {
-        let set = [
+        list_warnings(&[
             format!("numbers.list=\"{}\"", d.join("own.csv").display()),
             format!("compliance.profile=\"{profile}\""),
-            "run.day_hours=1".to_string(),
-        ];
-        let source =
-            dialsim::ScenarioSource::named(Some(concat!(env!("CARGO_MANIFEST_DIR"), "/data/scenarios/marketing.toml")));
-        let mut warnings = Vec::new();
-        common::simulate_job(&source, &set)
-            .prepare(&mut |n| {
-                if let dialsim::jobs::Note::Warning(w) = n
-                    && w.starts_with("numbers.list")
-                {
-                    warnings.push(w)
-                }
-            })
-            .unwrap();
-        warnings
+        ])
     };
     assert_eq!(warned("generic"), Vec::<String>::new());
     assert_eq!(warned("cz-2018"), Vec::<String>::new());
