@@ -131,12 +131,10 @@ struct Group {
 #[derive(Debug)]
 pub struct CallingHours {
     hours: Hours,
-    /// Whether numbers of another country may be dialled, and the calling codes of those that may, with
-    /// their hours (the regime on the campaign's first day) and whether those are law.
-    abroad: bool,
+    /// The other countries whose numbers the campaign may dial and which set calling hours
+    /// ([`Scenario::law_abroad`]): calling code, hours (the regime on the campaign's first day), ISO code and
+    /// whether the hours are law.
     theirs: Vec<(u16, (u32, u32), &'static str, bool)>,
-    /// Whether any number has calling hours.
-    restricted: bool,
     floor: TimeZone,
     day0: Date,
     groups: Vec<Group>,
@@ -151,23 +149,16 @@ pub struct CallingHours {
 impl CallingHours {
     /// The calling hours of `s` (none: every number is always open).
     pub fn of(s: &Scenario) -> CallingHours {
-        let hours = calling_hours(s);
-        let abroad = s.may_dial_abroad();
-        let day0 = s.date_of_day(0);
-        let theirs: Vec<_> = crate::jurisdiction::ALL
-            .iter()
-            .filter(|j| abroad && !s.is_own_country(j.calling_code))
-            .filter_map(|j| {
-                let rules = j.regime_on(day0).rules;
-                rules.calling_hours.map(|h| (j.calling_code, h, j.iso, rules.calling_hours_is_law))
+        let abroad = s.law_abroad();
+        let theirs = (abroad.countries().iter().enumerate())
+            .filter_map(|(i, &(cc, _))| {
+                let rules = abroad.on(i, 0);
+                rules.calling_hours.map(|h| (cc, h, rules.jurisdiction, rules.calling_hours_is_law))
             })
             .collect();
-        let restricted = hours.is_some() || !theirs.is_empty();
         CallingHours {
-            hours,
-            abroad,
+            hours: calling_hours(s),
             theirs,
-            restricted,
             floor: crate::foundation::clock::zone(&s.run.time_zone).unwrap_or(TimeZone::UTC),
             day0: s.run.start_date.trim().parse().unwrap_or(date(1970, 1, 1)),
             groups: Vec::new(),
@@ -179,13 +170,13 @@ impl CallingHours {
 
     /// Whether any calling hours apply.
     pub fn restricted(&self) -> bool {
-        self.restricted
+        self.hours.is_some() || !self.theirs.is_empty()
     }
 
     /// The hours of the number `key`: the campaign's, narrowed by its own country's when that is another
     /// country with hours (with that country's ISO code and whether its hours are law).
     fn hours_of(&self, key: u64) -> (Hours, Option<(&'static str, bool)>) {
-        if !self.abroad || self.theirs.is_empty() {
+        if self.theirs.is_empty() {
             return (self.hours, None);
         }
         let Some(&(_, (c, d), iso, law)) =

@@ -316,8 +316,7 @@ impl Jurisdiction {
 /// assert_eq!(dialsim::jurisdiction::region_time_zone("US"), "");
 /// ```
 pub fn region_time_zone(region: &str) -> &'static str {
-    ALL.iter()
-        .find(|j| j.iso == region)
+    by_iso(region)
         .map(|j| j.zone)
         .or_else(|| gb::DEPENDENCIES.iter().find(|(iso, _)| *iso == region).map(|(_, zone)| *zone))
         .unwrap_or("")
@@ -354,6 +353,11 @@ pub fn generic() -> &'static Jurisdiction {
 /// ```
 pub fn by_code(code: &str) -> Option<&'static Jurisdiction> {
     ALL.iter().copied().find(|j| j.code.eq_ignore_ascii_case(code))
+}
+
+/// The jurisdiction of an ISO 3166 alpha-2 code (`CZ`; a regime's `rules.jurisdiction`).
+pub fn by_iso(iso: &str) -> Option<&'static Jurisdiction> {
+    ALL.iter().copied().find(|j| j.iso == iso)
 }
 
 /// The jurisdiction of a country calling code (+1 is the US: the NANP's other countries have no module).

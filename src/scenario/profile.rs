@@ -20,8 +20,13 @@ impl LawAbroad {
             return None;
         }
         let i = self.0.iter().position(|&(cc, _)| crate::plan::number::has_calling_code(key, cc))?;
+        Some((i, *self.on(i, day)))
+    }
+
+    /// The rules of the country in place `i` on campaign day `day` (past the last, the last day's).
+    pub(crate) fn on(&self, i: usize, day: usize) -> &Rules {
         let days = &self.0[i].1;
-        days.get(day).or(days.last()).map(|r| (i, *r))
+        &days[day.min(days.len() - 1)]
     }
 
     /// The countries, in their places: calling code and rules of each campaign day.

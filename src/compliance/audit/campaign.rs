@@ -64,7 +64,7 @@ fn caller_id(s: &Scenario, rules: &Rules, abroad: bool, seen: &mut Seen, out: &m
     let problem = if digits.is_empty() {
         Some(format!("marketing calls{to} withhold the caller ID (compliance.caller_id is empty)"))
     } else if let Some(p) = rules.marketing_prefix {
-        let country = crate::jurisdiction::ALL.iter().find(|j| j.iso == rules.jurisdiction);
+        let country = crate::jurisdiction::by_iso(rules.jurisdiction);
         let cc = country.map_or(s.jurisdiction().calling_code, |j| j.calling_code).to_string();
         // A caller ID written without the country code is a number of the campaign's own country.
         let national = match digits.strip_prefix(&cc) {
@@ -99,7 +99,7 @@ fn registers(s: &Scenario, rules: &Rules, day: Date, abroad: bool, seen: &mut Se
         }
         let rule = if given.clone().next().is_none() { "register-missing" } else { "register-stale" };
         if seen.insert((rule, reg.name)) {
-            let plan = crate::jurisdiction::ALL.iter().find(|j| j.iso == rules.jurisdiction).map_or("", |j| j.code);
+            let plan = crate::jurisdiction::by_iso(rules.jurisdiction).map_or("", |j| j.code);
             let detail = match rule {
                 "register-missing" if abroad => format!(
                     "marketing calls on {day} to numbers of {} without screening against {} ({}): give it as \

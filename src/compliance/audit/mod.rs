@@ -413,9 +413,9 @@ impl<'k> Auditor<'k> {
             count_in_window(&mut self.per_window, self.days[0].window, call, rules.max_silence_s);
             // The calls to another country's numbers are counted again under its law, when its limit is law.
             if let Some((i, theirs)) = abroad
-                && self.abroad.countries()[i].1[0].abandon_limit_is_law
+                && self.abroad.on(i, 0).abandon_limit_is_law
             {
-                let window = self.abroad.countries()[i].1[0].window;
+                let window = self.abroad.on(i, 0).window;
                 count_in_window(&mut self.windows_abroad[i], window, call, theirs.max_silence_s);
             }
         }
@@ -465,9 +465,8 @@ impl<'k> Auditor<'k> {
         let mut out = self.out;
         if self.calls > 0 {
             let mut told = self.told;
-            let abroad = self.abroad.countries();
-            let called =
-                self.called_abroad.iter().map(|&(i, d)| (&abroad[i].1[(d as usize).min(abroad[i].1.len() - 1)], d));
+            let abroad = &self.abroad;
+            let called = self.called_abroad.iter().map(|&(i, d)| (abroad.on(i, d as usize), d));
             let mut campaign = self.campaign;
             campaign.extend(campaign::law_abroad(self.scenario, called, &mut told));
             out.splice(0..0, campaign);
