@@ -200,6 +200,7 @@ pub fn run(args: SimulateArgs) -> Result<i32> {
                 note_wrote(files, dir);
             }
             print(|out| done.write_to(out, args.json))?;
+            done.notes().into_iter().for_each(super::generate::print_note);
             if args.out.is_none() {
                 note!("dialsim: add --out DIR to keep the run's records (calls, suppression, consents, names)")
             }

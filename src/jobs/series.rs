@@ -209,8 +209,12 @@ pub fn run_series(job: &SeriesJob<'_>, notes: &mut Notes<'_>, done: &mut dyn FnM
             written_back: ran.written_back.unwrap_or_default(),
             registry: registry.clone(),
         };
+        let warnings = s.warnings();
         csv.push_str(&row.csv());
         done(&row);
+        for w in warnings {
+            notes(Note::Warning(format!("campaign {} (from {day}): {w}", i + 1)));
+        }
         if row.dials == 0 {
             notes(Note::Warning(format!(
                 "campaign {} (from {day}) dialled nothing: no calling day in its run (a weekend or holiday?)",

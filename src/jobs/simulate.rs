@@ -104,12 +104,34 @@ pub enum SimulateDone<'a> {
 }
 
 impl SimulateDone<'_> {
-    /// What the caller should be told of the result: a warning when replications stopped at their most with
-    /// the KPI still less precise than asked.
+    /// What the caller should be told of the result: numbers a run set aside undialled
+    /// ([`crate::sim::Summary::warnings`]), and a warning when replications stopped at their most with the KPI
+    /// still less precise than asked.
     pub fn notes(&self) -> Vec<Note<'static>> {
-        let SimulateDone::Replications { result, until: Some(u), .. } = self else { return Vec::new() };
+        let (summaries, until) = match self {
+            SimulateDone::Run { output, .. } => (std::slice::from_ref(&output.summary), None),
+            SimulateDone::Replications { result, until, .. } => (&result.summaries[..], *until),
+        };
+        let mut notes = Vec::new();
+        if let Some((i, warnings)) =
+            summaries.iter().enumerate().map(|(i, s)| (i, s.warnings())).find(|(_, w)| !w.is_empty())
+        {
+            let affected = summaries.iter().filter(|s| !s.warnings().is_empty()).count();
+            let within = if summaries.len() > 1 {
+                format!(
+                    "replication {}, the first of {affected} of the {} to set numbers aside: ",
+                    i + 1,
+                    summaries.len()
+                )
+            } else {
+                String::new()
+            };
+            notes.extend(warnings.into_iter().map(|w| Note::Warning(format!("{within}{w}"))));
+        }
+        let SimulateDone::Replications { result, .. } = self else { return notes };
+        let Some(u) = until else { return notes };
         let e = result.estimate(&u.kpi).filter(|e| e.half_width() > u.half_width);
-        e.map(|e| {
+        notes.extend(e.map(|e| {
             Note::Warning(format!(
                 "{} half-width {:.5} still above {} after {} replications",
                 u.kpi,
@@ -117,9 +139,8 @@ impl SimulateDone<'_> {
                 u.half_width,
                 e.n
             ))
-        })
-        .into_iter()
-        .collect()
+        }));
+        notes
     }
 
     /// Writes the result to `out` as the readable table ([`crate::report::Table`]) or, with `json`, as its

@@ -311,6 +311,12 @@ impl FreshLeads {
         (b.banks.listed(number) >= b.min_listed).then_some(p)
     }
 
+    /// Whether the fresh numbers are a list's (`numbers.list`: a finite file of numbers in the user's order), not
+    /// drawn from a numbering plan.
+    pub fn is_list(&self) -> bool {
+        self.fixed.is_some()
+    }
+
     /// Whether another number is available; `dial_anyway` is the injected fault of dialling an excluded number
     /// (given its key).
     pub fn has_next(&mut self, dial_anyway: &dyn Fn(u64) -> bool) -> bool {

@@ -124,6 +124,9 @@ pub struct RunStats {
     pub(crate) events: u64,
     pub(crate) blocked_dials: u64,
     pub(crate) excluded: u64,
+    /// Numbers drawn while their calling hours were closed and set aside undialled, the numbers held back being
+    /// at their most.
+    pub(crate) set_aside: u64,
     /// Attempts by outcome, indexed by the outcome's discriminant (the order of [`Outcome::ALL`]).
     pub(crate) outcomes: [u64; Outcome::ALL.len()],
     pub(crate) agent_talk_s: f64,
@@ -306,6 +309,10 @@ pub struct AaporRates {
     pub con1: f64,
 }
 
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 { a / b } else { 0.0 }
 }
@@ -389,6 +396,10 @@ pub struct Summary {
     pub excluded_numbers: u64,
     /// Distinct numbers dialled.
     pub numbers_dialed: u64,
+    /// Numbers drawn while their calling hours were closed and set aside undialled because the dialer already
+    /// held back its most (100,000) for theirs; written only when some were.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub numbers_set_aside: u64,
     /// Attempts by outcome.
     pub outcomes: std::collections::BTreeMap<&'static str, u64>,
     /// Agent time split.
@@ -413,6 +424,22 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// What the run's user should be warned of in its results: numbers set aside undialled.
+    pub fn warnings(&self) -> Vec<String> {
+        let n = self.numbers_set_aside;
+        let mut out = Vec::new();
+        if n > 0 {
+            let (were, it) = if n == 1 { ("number was", "it") } else { ("numbers were", "them") };
+            out.push(format!(
+                "{n} {were} set aside undialled: closed in their calling hours while {} others already waited for \
+                 theirs (numbers_set_aside); a list of numbers that are rarely open, from another country, is best \
+                 dialled in a campaign of its own, with hours that fit {it}",
+                super::engine::DEFERRED_MAX
+            ));
+        }
+        out
+    }
+
     fn of(st: &RunStats) -> Summary {
         let busy = st.agent_talk_s + st.agent_wrap_s;
         let staffed = busy + st.agent_idle_s + st.agent_preview_s;
@@ -447,6 +474,7 @@ impl Summary {
             blocked_dials: st.blocked_dials,
             excluded_numbers: st.excluded,
             numbers_dialed: st.aapor.iter().sum(),
+            numbers_set_aside: st.set_aside,
             outcomes: Outcome::ALL.iter().map(|o| (o.as_str(), st.outcomes[*o as usize])).collect(),
             agent_time: AgentTime {
                 talk_s: st.agent_talk_s,

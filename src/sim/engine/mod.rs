@@ -31,6 +31,7 @@ mod calls;
 mod dialer;
 mod flow;
 mod hours;
+pub(crate) use hours::DEFERRED_MAX;
 mod idle;
 mod population;
 mod release;

@@ -479,3 +479,30 @@ fn a_named_regime_replaces_the_law_of_the_plans_country_for_a_lists_numbers() {
     assert_eq!(warned("generic"), Vec::<String>::new());
     assert_eq!(warned("cz-2018"), Vec::<String>::new());
 }
+
+/// Numbers held back for their calling hours are kept up to a bound; past it a closed number is set aside
+/// undialled (counted in `numbers_set_aside`, and said), so a list whose first 100,050 numbers never open in the
+/// calling window (Los Angeles on a Prague 13:00–15:00 floor) still has its Czech numbers dialled. The dialer
+/// used to stop drawing at the bound and dialled nothing at all.
+#[test]
+fn numbers_held_back_past_the_bound_are_set_aside_and_the_open_ones_still_dialled() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let la: String = (0..100_050).map(|i| format!("+1310{:07}\n", 2_000_000 + i)).collect();
+    let czech: String = (0..50).map(|i| format!("+420601{:06}\n", 300_000 + i * 11)).collect();
+    std::fs::write(d.join("list.csv"), format!("number\n{la}{czech}")).unwrap();
+    let sets = ["--set", "numbers.list=\"list.csv\"", "--set", "run.day_start=\"13:00\"", "--set", "run.day_hours=2"];
+    let o = dialsim(d, &[&["simulate", "--seed", "2", "--json"][..], &sets[..]].concat());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(summary["numbers_dialed"].as_u64().unwrap() > 0, "{summary}");
+    assert_eq!(summary["numbers_set_aside"], 50, "{summary}");
+    assert!(
+        stderr.contains(
+            "50 numbers were set aside undialled: closed in their calling hours while 100000 others already waited \
+             for theirs"
+        ),
+        "{stderr}"
+    );
+}
