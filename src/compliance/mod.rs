@@ -13,6 +13,7 @@ pub mod calendar;
 mod processing;
 mod records;
 
+pub(crate) use audit::dialled_countries;
 pub use audit::{
     AuditCall, AuditInput, AuditName, AuditOptions, AuditReceipt, AuditReport, AuditWithdrawal, Auditor, Detail,
     KnownHit, Position, UNPROVEN_WITHOUT_KEY, Violation, audit, audit_folder, read_run_scenario,

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::reading::{Note, Notes, Reading, load_exclusions};
+use super::reading::{Note, Notes, Reading, load_exclusions_dialling};
 use crate::compliance::{AuditOptions, AuditReport, KnownHit, audit_folder, read_run_scenario};
 use crate::exclude::{Exclusions, Source};
 use crate::foundation::error::{Error, Message, Param, Result, message};
@@ -217,7 +217,22 @@ impl AuditJob {
             if self.follow_scenario_paths {
                 exclusions.append(crate::sim::scenario_exclusions(&scenario, &plan)?);
             }
-            exclusions.append(load_exclusions(&plan, &self.exclude, &self.suppress, &self.reading, notes)?);
+            // A run that may have dialled other countries' numbers (a list's) takes their sources too.
+            let others = || {
+                if scenario.may_dial_abroad() {
+                    crate::compliance::dialled_countries(&self.dir)
+                } else {
+                    Ok(Vec::new())
+                }
+            };
+            exclusions.append(load_exclusions_dialling(
+                &plan,
+                &others,
+                &self.exclude,
+                &self.suppress,
+                &self.reading,
+                notes,
+            )?);
         }
         if let Some(r) = &self.registry {
             registry_as_read(r, &self.dir, &mut exclusions, notes)?;

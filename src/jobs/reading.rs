@@ -179,6 +179,20 @@ pub fn load_exclusions(
     reading: &Reading,
     notes: &mut Notes<'_>,
 ) -> Result<Exclusions> {
+    load_exclusions_dialling(plan, &|| Ok(Vec::new()), filters, lists, reading, notes)
+}
+
+/// [`load_exclusions`] for a job whose numbers may be of other countries besides the plan's (a run that
+/// dialled a list): `others` gives those countries' calling codes, and is asked only when a source is not of
+/// the plan's country. A source of the countries dialled together is not refused.
+pub fn load_exclusions_dialling(
+    plan: &Plan,
+    others: &dyn Fn() -> Result<Vec<u16>>,
+    filters: &[PathBuf],
+    lists: &[String],
+    reading: &Reading,
+    notes: &mut Notes<'_>,
+) -> Result<Exclusions> {
     if lists.iter().filter(|l| *l == "-").count() > 1 {
         return Err(Error::Request("stdin (-) can be read only once".into()));
     }
@@ -186,12 +200,17 @@ pub fn load_exclusions(
     let report =
         &mut |list: &SuppressionList| notes(Note::Read { read: list.read_report(), distinct: Some(list.len()) });
     let exclusions = exclude::load_exclusions(filters, lists, &options, &[], report)?;
+    let own = plan.country_code();
+    let mut countries = vec![own];
+    if !exclusions.foreign(own).is_empty() {
+        countries.extend(others()?.into_iter().filter(|&cc| cc != own));
+    }
     if reading.allow_other_country {
-        for (name, what) in exclusions.foreign(plan.country_code()) {
-            notes(Note::Foreign { name, what: &what, country_code: plan.country_code() });
+        for (name, what) in exclusions.foreign_to(&countries) {
+            notes(Note::Foreign { name, what: &what, country_code: own });
         }
     } else {
-        exclusions.check_country(plan.country_code(), Some(Param::AllowOtherCountry))?;
+        exclusions.check_countries(&countries, Some(Param::AllowOtherCountry))?;
     }
     Ok(exclusions)
 }

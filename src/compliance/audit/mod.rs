@@ -34,6 +34,7 @@ mod records;
 pub use detail::Detail;
 pub use folder::{AuditOptions, AuditReport, KnownHit, UNPROVEN_WITHOUT_KEY, audit_folder, read_run_scenario};
 pub use names::{AuditName, AuditReceipt, AuditWithdrawal};
+pub(crate) use records::dialled_countries;
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -256,6 +256,18 @@ fn read_summary(dir: &Path) -> Result<(SummaryHead, String)> {
     Ok((head, text))
 }
 
+/// The country calling codes of the numbers the run in `dir` dialled (calls.csv's `number` column), in order.
+pub(crate) fn dialled_countries(dir: &Path) -> Result<Vec<u16>> {
+    let mut codes = std::collections::BTreeSet::new();
+    csv_rows(dir, "calls.csv", |headers, row, _| {
+        let number = headers.iter().position(|h| h == "number").and_then(|i| row.get(i));
+        let key = number.and_then(|n| n.strip_prefix('+')).and_then(|d| d.parse::<u64>().ok());
+        codes.extend(key.and_then(crate::PhoneNumber::from_key).map(|n| n.country_code));
+        Ok(())
+    })?;
+    Ok(codes.into_iter().collect())
+}
+
 /// Calls `f` with every CSV record of `name` and the line it starts on; returns the header.
 fn csv_rows(
     dir: &Path,

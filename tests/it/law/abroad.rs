@@ -178,6 +178,24 @@ fn a_marketing_campaign_calling_another_countrys_numbers_needs_that_countrys_reg
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+
+    // The audit takes Slovakia's register for the run that dialled Slovak numbers (it used to refuse it as
+    // "not +420's" unless --allow-other-country), finds the calls to the numbers on it, and still refuses the
+    // register of a country the run dialled no number of.
+    let dialled_sk: Vec<String> =
+        by_header(std::fs::read(d.join("mixed/calls.csv")).unwrap()).into_iter().map(|c| c["number"].clone()).collect();
+    let dialled_sk: Vec<&String> = dialled_sk.iter().filter(|n| n.starts_with("+421")).take(2).collect();
+    std::fs::write(d.join("sk-register.csv"), format!("number\n{}\n{}\n", dialled_sk[0], dialled_sk[1])).unwrap();
+    let (code, by) = audit(d, "mixed", &["--suppress", "sk-register.csv"]);
+    assert_eq!(code, 4, "{by:?}");
+    assert!(by.get("known-number").copied().unwrap_or(0) >= 2, "{by:?}");
+    let o = dialsim(d, &["audit", "mixed", "--suppress", "gb.csv"]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("the numbers to exclude are not +420's nor its list's (+421's)"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 /// An audited call of `key` at `hour` of day 0 (floor time), answered by a person and put through (or dropped
