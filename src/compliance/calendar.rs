@@ -121,6 +121,9 @@ struct Group {
     /// The ISO code of the number's own country when its hours narrowed the campaign's (a number of another
     /// country), and whether they are law (else practice), for messages.
     law: Option<(&'static str, bool)>,
+    /// Whether the group is never open in the campaign's calling window ([`CallingHours::never_open`]), once
+    /// asked.
+    never: Option<bool>,
 }
 
 /// Whether numbers may be called now in their local time: each number belongs to a group of zones (its area's),
@@ -137,6 +140,10 @@ pub struct CallingHours {
     theirs: Vec<(u16, (u32, u32), &'static str, bool)>,
     floor: TimeZone,
     day0: Date,
+    /// The campaign's calling window on each of its days, on the floor's clock: from `run.day_start`, for
+    /// `run.day_hours` (ms from the day's midnight), and the days.
+    window: (Millis, Millis),
+    days: u32,
     groups: Vec<Group>,
     group_of: HashMap<(Vec<&'static str>, Hours), u16>,
     /// Group by the key's leading digits (key / 10^7: a NANP area code, or a country code and more), so the
@@ -161,6 +168,11 @@ impl CallingHours {
             theirs,
             floor: crate::foundation::clock::zone(&s.run.time_zone).unwrap_or(TimeZone::UTC),
             day0: s.run.start_date.trim().parse().unwrap_or(date(1970, 1, 1)),
+            window: (
+                MINUTE * u64::from(parse_hhmm(&s.run.day_start).unwrap_or(540)),
+                crate::foundation::clock::millis(s.run.day_hours * 3600.0),
+            ),
+            days: s.run.days,
             groups: Vec::new(),
             group_of: HashMap::new(),
             by_prefix: HashMap::new(),
@@ -212,7 +224,7 @@ impl CallingHours {
                 let g = self.groups.len() as u16;
                 let tz: Vec<TimeZone> = zones.iter().filter_map(|z| crate::foundation::clock::zone(z)).collect();
                 let zones_tz = if tz.is_empty() { vec![self.floor.clone()] } else { tz };
-                self.groups.push(Group { zones: zones_tz, hours, law });
+                self.groups.push(Group { zones: zones_tz, hours, law, never: None });
                 self.cache.push((u64::MAX, Local::default()));
                 self.group_of.insert((zones, hours), g);
                 g
@@ -232,6 +244,24 @@ impl CallingHours {
     /// Whether the numbers of `group` may be called at simulated time `ms`.
     pub fn open(&mut self, group: u16, ms: Millis) -> bool {
         self.groups[usize::from(group)].hours.is_none() || self.local(group, ms).open
+    }
+
+    /// Whether the numbers of `group` are never inside their calling hours during the campaign's calling window
+    /// on any of its days (looked at minute by minute, once per group): the dialer sets such a number aside
+    /// instead of holding it back.
+    pub fn never_open(&mut self, group: u16) -> bool {
+        let g = usize::from(group);
+        if let Some(never) = self.groups[g].never {
+            return never;
+        }
+        let (start, length) = self.window;
+        let never = self.groups[g].hours.is_some()
+            && !(0..u64::from(self.days)).any(|d| {
+                let open = crate::foundation::clock::DAY * d + start;
+                (open.0..(open + length).0).step_by(MINUTE.0 as usize).any(|m| self.open(group, Millis(m)))
+            });
+        self.groups[g].never = Some(never);
+        never
     }
 
     /// The local hour (0 to 23) at simulated `ms` in the group's first zone, and whether it is a Saturday or

@@ -196,7 +196,12 @@ impl Campaign {
                     let never = match closed.get(&cc) {
                         Some(&k) => format!(
                             "; {k} of them are never inside their calling hours during the campaign's calling window \
-                             on {day} (run.day_start {} for {} h, on the floor's clock) and are not dialled",
+                             {} (run.day_start {} for {} h, on the floor's clock) and are not dialled",
+                            if s.run.days > 1 {
+                                format!("on its {} days from {day}", s.run.days)
+                            } else {
+                                format!("on {day}")
+                            },
                             s.run.day_start.trim(),
                             s.run.day_hours
                         ),
@@ -219,25 +224,17 @@ impl Campaign {
     }
 
     /// Per calling code, the numbers of `list` whose calling hours never open during the campaign's calling
-    /// window on its first day (checked minute by minute in the number's zones): the dialer holds them back all
-    /// day.
+    /// window on any of its days ([`crate::compliance::calendar::CallingHours::never_open`]): the dialer sets
+    /// them aside undialled.
     fn closed_all_day(&self, list: &[crate::PhoneNumber]) -> std::collections::BTreeMap<u16, usize> {
-        let s = &self.scenario;
-        let mut hours = crate::compliance::calendar::CallingHours::of(s);
+        let mut hours = crate::compliance::calendar::CallingHours::of(&self.scenario);
         let mut closed = std::collections::BTreeMap::new();
         if !hours.restricted() {
             return closed;
         }
-        let minute = queue::MINUTE.0;
-        let start = u64::from(crate::scenario::parse_hhmm(&s.run.day_start).unwrap_or(540)) * minute;
-        let end = start + queue::millis(s.run.day_hours * 3600.0).0;
-        let mut by_group: std::collections::HashMap<u16, bool> = Default::default();
         for n in list {
             let g = hours.group(n.key());
-            let never = *by_group
-                .entry(g)
-                .or_insert_with(|| !(start..end).step_by(minute as usize).any(|m| hours.open(g, Millis(m))));
-            if never {
+            if hours.never_open(g) {
                 *closed.entry(n.country_code).or_default() += 1;
             }
         }

@@ -124,8 +124,7 @@ pub struct RunStats {
     pub(crate) events: u64,
     pub(crate) blocked_dials: u64,
     pub(crate) excluded: u64,
-    /// Numbers drawn while their calling hours were closed and set aside undialled, the numbers held back being
-    /// at their most.
+    /// Numbers drawn that are never inside their calling hours during the calling window, set aside undialled.
     pub(crate) set_aside: u64,
     /// Attempts by outcome, indexed by the outcome's discriminant (the order of [`Outcome::ALL`]).
     pub(crate) outcomes: [u64; Outcome::ALL.len()],
@@ -396,8 +395,8 @@ pub struct Summary {
     pub excluded_numbers: u64,
     /// Distinct numbers dialled.
     pub numbers_dialed: u64,
-    /// Numbers drawn while their calling hours were closed and set aside undialled because the dialer already
-    /// held back its most (100,000) for theirs; written only when some were.
+    /// Numbers drawn that are never inside their calling hours during the campaign's calling window (on any of
+    /// its days), set aside undialled; written only when some were.
     #[serde(skip_serializing_if = "is_zero")]
     pub numbers_set_aside: u64,
     /// Attempts by outcome.
@@ -429,12 +428,10 @@ impl Summary {
         let n = self.numbers_set_aside;
         let mut out = Vec::new();
         if n > 0 {
-            let (were, it) = if n == 1 { ("number was", "it") } else { ("numbers were", "them") };
+            let were = if n == 1 { "number was" } else { "numbers were" };
             out.push(format!(
-                "{n} {were} set aside undialled: closed in their calling hours while {} others already waited for \
-                 theirs (numbers_set_aside); a list of numbers that are rarely open, from another country, is best \
-                 dialled in a campaign of its own, with hours that fit {it}",
-                super::engine::DEFERRED_MAX
+                "{n} {were} set aside undialled (numbers_set_aside): never inside their calling hours during the \
+                 campaign's calling window"
             ));
         }
         out

@@ -5,12 +5,13 @@
 
 use super::*;
 
-/// Numbers held back at most; beyond it a number drawn while its calling hours are closed is set aside
-/// undialled (counted in `numbers_set_aside`), so that the numbers whose hours are open keep coming.
-pub(crate) const DEFERRED_MAX: usize = 100_000;
+/// Numbers held back at most; beyond it no fresh number is drawn until some are dialled. A number never inside
+/// its calling hours during the campaign's calling window is not held back but set aside undialled (counted in
+/// `numbers_set_aside`), so it neither fills this bound nor holds back the numbers drawn after it.
+const DEFERRED_MAX: usize = 100_000;
 /// Fresh numbers drawn from a numbering plan at most per dial looking for one whose window is open. A list's
-/// numbers are drawn until one is open (at most the list), so that a list in the user's order (sorted by area,
-/// say) whose first numbers are closed does not hold its open ones back.
+/// numbers are drawn until one is open (or the numbers held back reach their bound), so that a list in the
+/// user's order (sorted by area, say) whose first numbers are closed does not hold its open ones back.
 const DRAWS_PER_DIAL: usize = 64;
 
 impl<'a> Engine<'a> {
@@ -40,12 +41,15 @@ impl<'a> Engine<'a> {
         }
         let draws = if self.fresh.is_list() { usize::MAX } else { DRAWS_PER_DIAL };
         for _ in 0..draws {
+            if self.deferred_len >= DEFERRED_MAX {
+                break;
+            }
             let lead = self.next_lead_any()?;
             let g = self.hours.group(lead.number.key());
             if self.hours.open(g, self.now) {
                 return Some(lead);
             }
-            if self.deferred_len >= DEFERRED_MAX {
+            if self.hours.never_open(g) {
                 self.stats.set_aside += 1;
                 self.number_done(lead);
                 continue;

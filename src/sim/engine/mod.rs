@@ -31,7 +31,6 @@ mod calls;
 mod dialer;
 mod flow;
 mod hours;
-pub(crate) use hours::DEFERRED_MAX;
 mod idle;
 mod population;
 mod release;
