@@ -155,9 +155,19 @@ impl NumberSpace {
         }
         if segments.is_empty() {
             let types: Vec<&str> = selection.types.iter().map(|t| t.as_str()).collect();
+            // The types the plan has, when none asked for is among them (the NANP tells no mobiles from fixed
+            // lines: fixedLineOrMobile).
+            let mut held: Vec<&str> = plan.rows().iter().map(|r| r.kind.as_str()).collect();
+            held.sort();
+            held.dedup();
+            let held = if !types.is_empty() && !types.iter().any(|t| held.contains(t)) {
+                format!(" (its types: {})", held.join(", "))
+            } else {
+                String::new()
+            };
             return Err(Error::Request(
                 format!(
-                    "plan '{}' has no numbers of type {} under prefix {}{}{}",
+                    "plan '{}' has no numbers of type {}{held} under prefix {}{}{}",
                     plan.name(),
                     if types.is_empty() { "any".to_string() } else { types.join(",") },
                     if filters.is_empty() { "any".to_string() } else { filters.join(",") },

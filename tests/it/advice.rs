@@ -92,6 +92,16 @@ fn reading_advice_names_the_flags_that_set_what_it_asks_for() {
             vec!["--column", "phone", "--header", "no", "one.csv"],
             "one.csv:1: columns can be named only with --header yes or auto",
         ),
+        // No column read as the country's, but one as another embedded plan's: that country is named (the error
+        // used to take the Czech numbers for record ids, or say only "no column holds phone numbers").
+        (
+            vec!["--country", "44", "national.txt"],
+            "national.txt:1: no column reads as numbers of +44's plan in the first 50 rows; column 1 reads as numbers of cz (+420) in 50 of 50 sampled values, not of +44: give --country 420, or write its numbers with their country code",
+        ),
+        (
+            vec!["--country", "1", "two.csv"],
+            "two.csv:1: no column reads as numbers of +1's plan in the first 20 rows; 'telefon' (column 1) reads as numbers of cz (+420) in 20 of 20 sampled values, not of +1: give --country 420, or write its numbers with their country code",
+        ),
     ];
     for (extra, want) in cases {
         assert_eq!(build(&extra), (Some(1), format!("dialsim: error: {want}")), "{extra:?}");
@@ -162,6 +172,11 @@ fn reading_advice_for_a_scenarios_files_names_its_keys_not_flags() {
         (
             "[numbers]\nsuppress = [\"one.csv\"]\n[numbers.read]\ncolumns = [\"phone\"]\nheader = \"no\"\n",
             "one.csv:1: columns can be named only with numbers.read.header yes or auto",
+        ),
+        (
+            "[numbers]\nplan = \"gb\"\nsuppress = [\"national.txt\"]\n",
+            "national.txt:1: no column reads as numbers of +44's plan in the first 50 rows; column 1 reads as numbers \
+             of cz (+420) in 50 of 50 sampled values, not of +44: write its numbers with their country code",
         ),
         (
             "[numbers]\nplan = \"gb\"\nsuppress = [\"national.txt\"]\n[numbers.read]\ncolumns = [\"1\"]\n",

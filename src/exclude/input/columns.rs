@@ -319,6 +319,12 @@ pub(super) fn decide(
                 .collect(),
             columns_how: format!("{}: the one column of phone numbers ({}){notes}", at(*c), counts(*c)),
         }),
+        [] if let Some(hint) = options.other_country(data, width, &at) => Err(Message::from(format!(
+            "no column reads as numbers of +{}'s plan in the first {} rows",
+            n.country_code(),
+            data.len()
+        ))
+        .then(hint)),
         [] if !ids.is_empty() => Err(message![
             format!(
                 "no column reads as phone numbers but for record ids: {}; name the columns to read with ",
