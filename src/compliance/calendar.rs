@@ -121,9 +121,9 @@ struct Group {
     /// The ISO code of the number's own country when its hours narrowed the campaign's (a number of another
     /// country), and whether they are law (else practice), for messages.
     law: Option<(&'static str, bool)>,
-    /// Whether the group is never open in the campaign's calling window ([`CallingHours::never_open`]), once
-    /// asked.
-    never: Option<bool>,
+    /// Per campaign day, whether the group is open at some minute of its calling window on a calling day
+    /// ([`CallingHours::never_open`]), once asked.
+    open_days: Option<Vec<bool>>,
 }
 
 /// Whether numbers may be called now in their local time: each number belongs to a group of zones (its area's),
@@ -143,7 +143,8 @@ pub struct CallingHours {
     /// The campaign's calling window on each of its days, on the floor's clock: from `run.day_start`, for
     /// `run.day_hours` (ms from the day's midnight), and the days.
     window: (Millis, Millis),
-    days: u32,
+    /// Per campaign day, whether the floor calls on it ([`Calendar::is_open`]).
+    calling_days: Vec<bool>,
     groups: Vec<Group>,
     group_of: HashMap<(Vec<&'static str>, Hours), u16>,
     /// Group by the key's leading digits (key / 10^7: a NANP area code, or a country code and more), so the
@@ -172,7 +173,10 @@ impl CallingHours {
                 MINUTE * u64::from(parse_hhmm(&s.run.day_start).unwrap_or(540)),
                 crate::foundation::clock::millis(s.run.day_hours * 3600.0),
             ),
-            days: s.run.days,
+            calling_days: {
+                let calendar = Calendar::of(s);
+                (0..s.law_days()).map(|d| calendar.is_open(d)).collect()
+            },
             groups: Vec::new(),
             group_of: HashMap::new(),
             by_prefix: HashMap::new(),
@@ -224,7 +228,7 @@ impl CallingHours {
                 let g = self.groups.len() as u16;
                 let tz: Vec<TimeZone> = zones.iter().filter_map(|z| crate::foundation::clock::zone(z)).collect();
                 let zones_tz = if tz.is_empty() { vec![self.floor.clone()] } else { tz };
-                self.groups.push(Group { zones: zones_tz, hours, law, never: None });
+                self.groups.push(Group { zones: zones_tz, hours, law, open_days: None });
                 self.cache.push((u64::MAX, Local::default()));
                 self.group_of.insert((zones, hours), g);
                 g
@@ -247,21 +251,57 @@ impl CallingHours {
     }
 
     /// Whether the numbers of `group` are never inside their calling hours during the campaign's calling window
-    /// on any of its days (looked at minute by minute, once per group): the dialer sets such a number aside
-    /// instead of holding it back.
-    pub fn never_open(&mut self, group: u16) -> bool {
+    /// on any of its calling days from day `from` on: the dialer sets such a number aside instead of holding it
+    /// back. Worked out once per group, day by day.
+    pub fn never_open(&mut self, group: u16, from: u32) -> bool {
         let g = usize::from(group);
-        if let Some(never) = self.groups[g].never {
-            return never;
+        if self.groups[g].hours.is_none() {
+            return false;
         }
+        if self.groups[g].open_days.is_none() {
+            let days: Vec<bool> = (0..self.calling_days.len() as u32)
+                .map(|d| self.calling_days[d as usize] && self.opens_on(group, d))
+                .collect();
+            self.groups[g].open_days = Some(days);
+        }
+        let days = self.groups[g].open_days.as_deref().unwrap_or_default();
+        !days.iter().skip(from as usize).any(|&open| open)
+    }
+
+    /// Whether `group` is open at some minute of day `d`'s calling window. While no zone's offset from the
+    /// floor's clock changes within the window, the first open minute, if any, is the window's first or one at
+    /// which a zone's local time reaches the hours' start: only those minutes are looked at. A window with a
+    /// change of offset is looked at minute by minute.
+    fn opens_on(&mut self, group: u16, d: u32) -> bool {
         let (start, length) = self.window;
-        let never = self.groups[g].hours.is_some()
-            && !(0..u64::from(self.days)).any(|d| {
-                let open = crate::foundation::clock::DAY * d + start;
-                (open.0..(open + length).0).step_by(MINUTE.0 as usize).any(|m| self.open(group, Millis(m)))
-            });
-        self.groups[g].never = Some(never);
-        never
+        let midnight = crate::foundation::clock::DAY * u64::from(d);
+        let (open, end) = (midnight + start, midnight + start + length);
+        if end <= open {
+            return false;
+        }
+        let last = end - MINUTE.min(end - open);
+        let (first_local, _) = self.groups[usize::from(group)].hours.unwrap_or((0, 1440));
+        let shifts = |this: &Self, ms: Millis| -> Vec<i64> {
+            let instant = this.instant(ms);
+            let floor = (ms.0 / MINUTE.0 % 1440) as i64;
+            (this.groups[usize::from(group)].zones.iter())
+                .map(|z| {
+                    let t = instant.to_zoned(z.clone()).time();
+                    (i64::from(t.hour()) * 60 + i64::from(t.minute()) - floor).rem_euclid(1440)
+                })
+                .collect()
+        };
+        let at_open = shifts(self, open);
+        if at_open != shifts(self, last) {
+            return (open.0..end.0).step_by(MINUTE.0 as usize).any(|m| self.open(group, Millis(m)));
+        }
+        let mut candidates = vec![open];
+        for shift in at_open {
+            let minute = (i64::from(first_local) - shift).rem_euclid(1440) as u64;
+            candidates
+                .extend((0..3u64).map(|k| midnight + MINUTE * (minute + 1440 * k)).filter(|&t| t >= open && t < end));
+        }
+        candidates.into_iter().any(|t| self.open(group, t))
     }
 
     /// The local hour (0 to 23) at simulated `ms` in the group's first zone, and whether it is a Saturday or
@@ -380,5 +420,36 @@ mod tests {
         assert!(number_zones(33_612_345_678).is_empty(), "no module for France: the floor's zone stands in");
         assert_eq!(number_zones(12125550100), vec!["America/New_York"]);
         assert_eq!(number_zones(18505550100).len(), 2, "850 spans Central and Eastern");
+    }
+
+    /// `opens_on` looks at a few minutes of a day; minute by minute agrees, for floors and numbers in zones whose
+    /// offsets change on other days (the US and EU summer-time gaps), windows that cross midnight or last all
+    /// day, and an area code of two zones.
+    #[test]
+    fn a_days_opening_is_found_as_minute_by_minute_finds_it() {
+        let days: Vec<u32> = (60..100).chain(290..320).chain([0, 180]).collect();
+        let mut seen = [0u32; 2];
+        for floor in ["Europe/Prague", "America/New_York", "Asia/Kolkata"] {
+            for (start, hours) in [("07:30", 5.0), ("20:00", 10.0), ("00:00", 24.0)] {
+                let mut s = Scenario::default_day();
+                s.run.time_zone = floor.into();
+                s.run.day_start = start.into();
+                s.run.day_hours = hours;
+                s.run.days = 366;
+                s.calendar.calling_hours = vec!["08:00".into(), "21:00".into()];
+                let mut h = CallingHours::of(&s);
+                for key in [12125550100u64, 13105550100, 18505550100, 442079460000, 420601234567, 18085550100] {
+                    let g = h.group(key);
+                    for &d in &days {
+                        let open = crate::foundation::clock::DAY * u64::from(d) + h.window.0;
+                        let brute =
+                            (open.0..(open + h.window.1).0).step_by(MINUTE.0 as usize).any(|m| h.open(g, Millis(m)));
+                        assert_eq!(h.opens_on(g, d), brute, "{floor} {start} {hours} h, +{key}, day {d}");
+                        seen[usize::from(brute)] += 1;
+                    }
+                }
+            }
+        }
+        assert!(seen[0] > 100 && seen[1] > 100, "days closed and open both looked at: {seen:?}");
     }
 }

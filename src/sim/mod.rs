@@ -234,7 +234,7 @@ impl Campaign {
         }
         for n in list {
             let g = hours.group(n.key());
-            if hours.never_open(g) {
+            if hours.never_open(g, 0) {
                 *closed.entry(n.country_code).or_default() += 1;
             }
         }

@@ -256,13 +256,21 @@ fn read_summary(dir: &Path) -> Result<(SummaryHead, String)> {
     Ok((head, text))
 }
 
-/// The country calling codes of the numbers the run in `dir` dialled (calls.csv's `number` column), in order.
+/// The country calling codes of the numbers the run in `dir` dialled (calls.csv's `number` column, each an
+/// E.164 number), in order; a missing column or a number that is not one is an error naming its line.
 pub(crate) fn dialled_countries(dir: &Path) -> Result<Vec<u16>> {
     let mut codes = std::collections::BTreeSet::new();
-    csv_rows(dir, "calls.csv", |headers, row, _| {
-        let number = headers.iter().position(|h| h == "number").and_then(|i| row.get(i));
-        let key = number.and_then(|n| n.strip_prefix('+')).and_then(|d| d.parse::<u64>().ok());
-        codes.extend(key.and_then(crate::PhoneNumber::from_key).map(|n| n.country_code));
+    csv_rows(dir, "calls.csv", |headers, row, line| {
+        let Some(i) = headers.iter().position(|h| h == "number") else {
+            return Err(Error::input(file(dir, "calls.csv"), Some(1), "no number column"));
+        };
+        let text = row.get(i).unwrap_or("");
+        let number = text.strip_prefix('+').and_then(|d| d.parse::<u64>().ok()).and_then(crate::PhoneNumber::from_key);
+        let Some(number) = number else {
+            let what = format!("'{}' is not an E.164 number", crate::foundation::error::snippet(text));
+            return Err(Error::input(file(dir, "calls.csv"), Some(line), what));
+        };
+        codes.insert(number.country_code);
         Ok(())
     })?;
     Ok(codes.into_iter().collect())

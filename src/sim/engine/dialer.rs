@@ -61,11 +61,19 @@ impl<'a> Engine<'a> {
 
     pub(super) fn has_lead(&mut self) -> bool {
         let retry_due = self.retries.next_due().is_some_and(|due| due <= self.now);
-        if retry_due || !self.referrals.is_empty() {
+        if retry_due || !self.referrals.is_empty() || self.held_back_open() {
             return true;
         }
         let (key, p) = (self.key, self.s.compliance.faults.ignore_suppression);
-        self.fresh.has_next(&|k| flow::dials_anyway(key, p, k, 1))
+        if self.fresh.has_next(&|k| flow::dials_anyway(key, p, k, 1)) {
+            return true;
+        }
+        // Numbers held back for their calling hours: look again at the next minute.
+        if self.deferred_len > 0 && !self.wake_pending {
+            self.wake_pending = true;
+            self.queue.push(self.now - self.now % MINUTE + MINUTE, Event::Wake(self.day));
+        }
+        false
     }
 
     /// Whether `number` has been dialled in this run: dialled as a referral, or a fresh number the list has
@@ -80,6 +88,11 @@ impl<'a> Engine<'a> {
     /// The next number to dial whatever its calling hours: a retry that is due, else a referral, else a fresh
     /// number (see `hours.rs` for the calling hours).
     pub(super) fn next_lead_any(&mut self) -> Option<NumberState> {
+        self.next_lead_of(true)
+    }
+
+    /// [`Engine::next_lead_any`], drawing a fresh number only when `fresh`.
+    pub(super) fn next_lead_of(&mut self, fresh: bool) -> Option<NumberState> {
         while let Some(state) = self.retries.pop_due(self.now) {
             if state.locked_until > self.now {
                 self.number_done(state);
@@ -109,6 +122,9 @@ impl<'a> Engine<'a> {
                 continue;
             }
             return Some(NumberState::new(number, Some(from)));
+        }
+        if !fresh {
+            return None;
         }
         loop {
             let (seed_key, p) = (self.key, self.s.compliance.faults.ignore_suppression);

@@ -40,16 +40,19 @@ impl<'a> Engine<'a> {
             }
         }
         let draws = if self.fresh.is_list() { usize::MAX } else { DRAWS_PER_DIAL };
+        let mut ran_out = false;
         for _ in 0..draws {
-            if self.deferred_len >= DEFERRED_MAX {
+            // At the bound, no fresh number is drawn; due retries and referrals still are.
+            let fresh = self.deferred_len < DEFERRED_MAX;
+            let Some(lead) = self.next_lead_of(fresh) else {
+                ran_out = true;
                 break;
-            }
-            let lead = self.next_lead_any()?;
+            };
             let g = self.hours.group(lead.number.key());
             if self.hours.open(g, self.now) {
                 return Some(lead);
             }
-            if self.hours.never_open(g) {
+            if self.hours.never_open(g, self.day) {
                 self.stats.set_aside += 1;
                 self.number_done(lead);
                 continue;
@@ -60,12 +63,18 @@ impl<'a> Engine<'a> {
             self.deferred[usize::from(g)].push_back(lead);
             self.deferred_len += 1;
         }
-        // Nothing callable now: look again at the next minute (windows open on whole minutes).
-        if !self.wake_pending {
+        // Nothing callable now: look again at the next minute (windows open on whole minutes), unless nothing is
+        // left to draw and nothing is held back.
+        if !self.wake_pending && (!ran_out || self.deferred_len > 0) {
             self.wake_pending = true;
             self.queue.push(self.now - self.now % MINUTE + MINUTE, Event::Wake(self.day));
         }
         None
+    }
+
+    /// Whether a number held back for its calling hours is open now (a lead for a previewing agent).
+    pub(super) fn held_back_open(&mut self) -> bool {
+        (0..self.deferred.len()).any(|g| !self.deferred[g].is_empty() && self.hours.open(g as u16, self.now))
     }
 
     pub(super) fn wake(&mut self, day: u32) {

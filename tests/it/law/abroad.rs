@@ -196,6 +196,16 @@ fn a_marketing_campaign_calling_another_countrys_numbers_needs_that_countrys_reg
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    // The countries are read from calls.csv: a number there that is not E.164 is named with its line.
+    let calls = std::fs::read_to_string(d.join("mixed/calls.csv")).unwrap();
+    let bad: Vec<String> =
+        calls.lines().enumerate().map(|(i, l)| if i == 2 { l.replacen('+', "x", 1) } else { l.to_string() }).collect();
+    std::fs::write(d.join("mixed/calls.csv"), bad.join("\n") + "\n").unwrap();
+    let o = dialsim(d, &["audit", "mixed", "--suppress", "sk-register.csv"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("calls.csv:3: 'x4"), "{stderr}");
+    assert!(stderr.contains("' is not an E.164 number"), "{stderr}");
 }
 
 /// An audited call of `key` at `hour` of day 0 (floor time), answered by a person and put through (or dropped
@@ -535,4 +545,39 @@ fn numbers_never_open_are_set_aside_and_the_open_ones_after_them_dialled() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+}
+
+/// A list all of whose numbers are closed when the window opens (New York numbers from 07:00 on a New York floor,
+/// under the US TSR's 08:00–21:00) is held back, not set aside, and dialled from 08:00 in every dialer mode.
+/// Progressive and preview modes used to dial none of it: the whole list went into the held-back queues at the
+/// first dial and nothing looked at them again.
+#[test]
+fn a_list_closed_when_the_window_opens_is_held_back_and_dialled_in_every_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let ny: String = (0..400).map(|i| format!("+1212555{:04}\n", 1000 + i * 7)).collect();
+    std::fs::write(d.join("list.csv"), format!("number\n{ny}")).unwrap();
+    for mode in ["predictive", "progressive", "preview"] {
+        let sets = [
+            "numbers.list=\"list.csv\"",
+            "numbers.plan=\"us\"",
+            "numbers.suppress=[]",
+            "numbers.types=[\"fixedLineOrMobile\"]",
+            "numbers.mix={}",
+            "run.time_zone=\"America/New_York\"",
+            "run.day_start=\"07:00\"",
+            "run.day_hours=4",
+        ];
+        let mut args = vec!["simulate", "--seed", "3", "--json", "--set"];
+        let mode = format!("dialer.mode=\"{mode}\"");
+        args.push(&mode);
+        for s in &sets {
+            args.extend(["--set", s]);
+        }
+        let o = dialsim(d, &args);
+        assert!(o.status.success(), "{mode}: {}", String::from_utf8_lossy(&o.stderr));
+        let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert!(summary["numbers_dialed"].as_u64().unwrap() > 20, "{mode}: {}", summary["numbers_dialed"]);
+        assert_eq!(summary.get("numbers_set_aside"), None, "{mode}: held back, not set aside");
+    }
 }
