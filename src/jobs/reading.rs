@@ -201,10 +201,11 @@ pub fn load_exclusions_dialling(
         &mut |list: &SuppressionList| notes(Note::Read { read: list.read_report(), distinct: Some(list.len()) });
     let exclusions = exclude::load_exclusions(filters, lists, &options, &[], report)?;
     let own = plan.country_code();
-    let mut countries = vec![own];
-    if !exclusions.foreign(own).is_empty() {
-        countries.extend(others()?.into_iter().filter(|&cc| cc != own));
+    if exclusions.foreign(own).is_empty() {
+        return Ok(exclusions);
     }
+    let mut countries = vec![own];
+    countries.extend(others()?.into_iter().filter(|&cc| cc != own));
     if reading.allow_other_country {
         for (name, what) in exclusions.foreign_to(&countries) {
             notes(Note::Foreign { name, what: &what, country_code: own });
