@@ -143,6 +143,7 @@ pub fn audit(input: &AuditInput, known: &dyn Fn(u64) -> Option<String>) -> Vec<V
 
 /// Maps keyed by E.164 keys, hashed by the crate's key hasher (std's SipHash cost ~7 % of a run's instructions
 /// in the three look-ups per call).
+use crate::foundation::hash::BitKeyMap;
 type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<crate::foundation::hash::KeyHasher>>;
 
 /// The audit fed one record at a time, so that a run audits itself while it goes, in memory that grows with
@@ -183,15 +184,15 @@ pub struct Auditor<'k> {
     /// When AMD last hung up on a machine at a number.
     last_amd_machine: KeyMap<Millis>,
     known: Box<dyn Fn(u64) -> Option<String> + 'k>,
-    suppressed: KeyMap<(Millis, u32)>,
+    suppressed: BitKeyMap<(Millis, u32)>,
     /// Numbers whose call ended in an objection, with that call: never dialled again, whatever the
     /// suppression list says (an objection whose suppression entry is missing still binds).
-    objected: KeyMap<(Millis, u32)>,
+    objected: BitKeyMap<(Millis, u32)>,
     /// Hours a number stays locked after a drop: the longer of the profile's and the scenario's own.
     lockout_h: f64,
     /// Whose lockout that is, for messages.
     lockout_of: &'static str,
-    last_drop: KeyMap<Millis>,
+    last_drop: BitKeyMap<Millis>,
     /// Live answers and abandoned calls per window, counted as the summary counts them.
     /// In window order: calls come in dial order, so a call's window is the last one or a new one after it.
     per_window: Vec<(u64, Abandonment)>,
@@ -232,11 +233,11 @@ impl<'k> Auditor<'k> {
             cold: Default::default(),
             last_amd_machine: KeyMap::default(),
             known,
-            suppressed: KeyMap::default(),
-            objected: KeyMap::default(),
+            suppressed: BitKeyMap::default(),
+            objected: BitKeyMap::default(),
             lockout_h,
             lockout_of,
-            last_drop: KeyMap::default(),
+            last_drop: BitKeyMap::default(),
             per_window: Default::default(),
             calls: 0,
             last_dial: (Millis::ZERO, 0),
@@ -248,7 +249,7 @@ impl<'k> Auditor<'k> {
     /// A suppression entry (objection or withdrawal): `key` may not be dialled from `ms` on, except in the call
     /// `call_id` that made it.
     pub fn suppression(&mut self, key: u64, ms: Millis, call_id: u32) {
-        let e = self.suppressed.entry(key).or_insert((ms, call_id));
+        let e = self.suppressed.or_insert(key, (ms, call_id));
         if ms < e.0 {
             *e = (ms, call_id);
         }
@@ -273,8 +274,8 @@ impl<'k> Auditor<'k> {
         if let Some(source) = (self.known)(call.key) {
             out.push(Violation::new("known-number", id, Detail::known(call.key, source)));
         }
-        let listed = self.suppressed.get(&call.key).filter(|&&(ms, by)| ms <= call.dial_ms && by != call.call_id);
-        let objected = self.objected.get(&call.key).filter(|&&(ms, by)| ms < call.dial_ms && by != call.call_id);
+        let listed = self.suppressed.get(call.key).filter(|&&(ms, by)| ms <= call.dial_ms && by != call.call_id);
+        let objected = self.objected.get(call.key).filter(|&&(ms, by)| ms < call.dial_ms && by != call.call_id);
         if listed.is_none()
             && let Some(&(_, by)) = objected
         {
@@ -293,7 +294,7 @@ impl<'k> Auditor<'k> {
         };
         if lockout_h > 0.0
             && call.callback_of.is_none()
-            && let Some(&dropped) = self.last_drop.get(&call.key)
+            && let Some(&dropped) = self.last_drop.get(call.key)
             && call.dial_ms < dropped + Millis((lockout_h * 3_600_000.0) as u64)
         {
             out.push(Violation::new("drop-lockout", id, Detail::lockout(call.key, lockout_h, lockout_of)));
@@ -400,7 +401,7 @@ impl<'k> Auditor<'k> {
             ));
         }
         if call.outcome == Outcome::Objected {
-            self.objected.entry(call.key).or_insert((call.dial_ms, call.call_id));
+            self.objected.or_insert(call.key, (call.dial_ms, call.call_id));
         }
         if call.outcome.is_person_connected() && call.offered != Some(true) {
             out.push(Violation::new("objection-offer", id, "a connected call without the offer to object"));

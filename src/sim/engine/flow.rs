@@ -38,7 +38,7 @@ impl<'a> Engine<'a> {
 
     /// Whether a number may not be dialled now (suppressed in this run, or held by an exclusion source).
     pub(super) fn blocked(&self, key: u64) -> bool {
-        self.suppressed.get(key).is_some_and(|t| t <= self.now) || self.fresh.exclusions().source_of(key).is_some()
+        self.suppressed.get(key).is_some_and(|&t| t <= self.now) || self.fresh.exclusions().source_of(key).is_some()
     }
 
     /// The injected fault of dialling a blocked number anyway (counted).
@@ -51,7 +51,7 @@ impl<'a> Engine<'a> {
     }
 
     pub(super) fn suppress(&mut self, number: PhoneNumber, call_id: u32, scope: &'static str) {
-        self.suppressed.insert_first(number.key(), self.now);
+        self.suppressed.or_insert(number.key(), self.now);
         self.suppression.push(SuppressionEntry { number, time_ms: self.now, call_id, scope });
     }
 

@@ -36,14 +36,12 @@ mod population;
 mod release;
 mod retries;
 mod shifts;
-mod suppressed;
 #[cfg(test)]
 mod tests;
 mod window;
 
 use idle::IdleAgents;
 use retries::Retries;
-use suppressed::Suppressed;
 use window::CallWindow;
 
 use crate::compliance::calendar::{Calendar, CallingHours};
@@ -362,8 +360,8 @@ pub struct Engine<'a> {
     pub(super) ledger: Vec<LedgerEntry>,
     /// Names kept with numbers.
     pub(super) names: Vec<NameEntry>,
-    /// Numbers suppressed during the run, with the time.
-    suppressed: Suppressed,
+    /// The numbers suppressed during the run (an objection, a withdrawal), with the time each was first.
+    suppressed: crate::foundation::hash::BitKeyMap<Millis>,
     /// Referral leads: (number, referring call).
     referrals: VecDeque<(PhoneNumber, u32)>,
     /// Referral links by referring call: when the number was given, and whether the referee was reached (a
@@ -464,7 +462,7 @@ impl<'a> Engine<'a> {
             suppression: Vec::new(),
             ledger: Vec::new(),
             names: Vec::new(),
-            suppressed: Suppressed::default(),
+            suppressed: Default::default(),
             referrals: VecDeque::new(),
             referral_links: Default::default(),
             erased_links: Vec::new(),
