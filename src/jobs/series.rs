@@ -209,10 +209,10 @@ pub fn run_series(job: &SeriesJob<'_>, notes: &mut Notes<'_>, done: &mut dyn FnM
             written_back: ran.written_back.unwrap_or_default(),
             registry: registry.clone(),
         };
-        let warnings = s.warnings();
+        let warning = s.set_aside_warning();
         csv.push_str(&row.csv());
         done(&row);
-        for w in warnings {
+        if let Some(w) = warning {
             notes(Note::Warning(format!("campaign {} (from {day}): {w}", i + 1)));
         }
         if row.dials == 0 {

@@ -105,28 +105,25 @@ pub enum SimulateDone<'a> {
 
 impl SimulateDone<'_> {
     /// What the caller should be told of the result: numbers a run set aside undialled
-    /// ([`crate::sim::Summary::warnings`]), and a warning when replications stopped at their most with the KPI
-    /// still less precise than asked.
+    /// ([`crate::sim::Summary::set_aside_warning`]), and a warning when replications stopped at their most with
+    /// the KPI still less precise than asked.
     pub fn notes(&self) -> Vec<Note<'static>> {
         let (summaries, until) = match self {
             SimulateDone::Run { output, .. } => (std::slice::from_ref(&output.summary), None),
             SimulateDone::Replications { result, until, .. } => (&result.summaries[..], *until),
         };
         let mut notes = Vec::new();
-        if let Some((i, warnings)) =
-            summaries.iter().enumerate().map(|(i, s)| (i, s.warnings())).find(|(_, w)| !w.is_empty())
-        {
-            let affected = summaries.iter().filter(|s| !s.warnings().is_empty()).count();
-            let within = if summaries.len() > 1 {
-                format!(
-                    "replication {}, the first of {affected} of the {} to set numbers aside: ",
+        let set_aside: Vec<(usize, String)> =
+            summaries.iter().enumerate().filter_map(|(i, s)| Some((i, s.set_aside_warning()?))).collect();
+        if let Some((i, w)) = set_aside.first() {
+            notes.push(Note::Warning(match summaries.len() {
+                1 => w.clone(),
+                n => format!(
+                    "replication {}, the first of {} of the {n} to set numbers aside: {w}",
                     i + 1,
-                    summaries.len()
-                )
-            } else {
-                String::new()
-            };
-            notes.extend(warnings.into_iter().map(|w| Note::Warning(format!("{within}{w}"))));
+                    set_aside.len()
+                ),
+            }));
         }
         let SimulateDone::Replications { result, .. } = self else { return notes };
         let Some(u) = until else { return notes };

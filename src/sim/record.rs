@@ -423,18 +423,16 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// What the run's user should be warned of in its results: numbers set aside undialled.
-    pub fn warnings(&self) -> Vec<String> {
+    /// The warning of numbers the run set aside undialled, if it set any aside.
+    pub fn set_aside_warning(&self) -> Option<String> {
         let n = self.numbers_set_aside;
-        let mut out = Vec::new();
-        if n > 0 {
-            let were = if n == 1 { "number was" } else { "numbers were" };
-            out.push(format!(
+        let were = if n == 1 { "number was" } else { "numbers were" };
+        (n > 0).then(|| {
+            format!(
                 "{n} {were} set aside undialled (numbers_set_aside): never inside their calling hours during the \
                  campaign's calling window"
-            ));
-        }
-        out
+            )
+        })
     }
 
     fn of(st: &RunStats) -> Summary {

@@ -38,6 +38,8 @@ pub(crate) use records::dialled_countries;
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::foundation::hash::BitKeyMap;
+
 use crate::foundation::clock::Millis;
 use crate::foundation::outcome::{Abandonment, Outcome};
 use crate::jurisdiction::{AbandonWindow, Rules};
@@ -143,7 +145,6 @@ pub fn audit(input: &AuditInput, known: &dyn Fn(u64) -> Option<String>) -> Vec<V
 
 /// Maps keyed by E.164 keys, hashed by the crate's key hasher (std's SipHash cost ~7 % of a run's instructions
 /// in the three look-ups per call).
-use crate::foundation::hash::BitKeyMap;
 type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<crate::foundation::hash::KeyHasher>>;
 
 /// The audit fed one record at a time, so that a run audits itself while it goes, in memory that grows with

@@ -260,9 +260,16 @@ fn read_summary(dir: &Path) -> Result<(SummaryHead, String)> {
 /// E.164 number), in order; a missing column or a number that is not one is an error naming its line.
 pub(crate) fn dialled_countries(dir: &Path) -> Result<Vec<u16>> {
     let mut codes = std::collections::BTreeSet::new();
+    let mut column = None;
     csv_rows(dir, "calls.csv", |headers, row, line| {
-        let Some(i) = headers.iter().position(|h| h == "number") else {
-            return Err(Error::input(file(dir, "calls.csv"), Some(1), "no number column"));
+        let i = match column {
+            Some(i) => i,
+            None => *column.insert(
+                headers
+                    .iter()
+                    .position(|h| h == "number")
+                    .ok_or_else(|| Error::input(file(dir, "calls.csv"), Some(1), "no number column"))?,
+            ),
         };
         let text = row.get(i).unwrap_or("");
         let number = text.strip_prefix('+').and_then(|d| d.parse::<u64>().ok()).and_then(crate::PhoneNumber::from_key);

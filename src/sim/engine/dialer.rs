@@ -69,9 +69,8 @@ impl<'a> Engine<'a> {
             return true;
         }
         // Numbers held back for their calling hours: look again at the next minute.
-        if self.deferred_len > 0 && !self.wake_pending {
-            self.wake_pending = true;
-            self.queue.push(self.now - self.now % MINUTE + MINUTE, Event::Wake(self.day));
+        if self.deferred_len > 0 {
+            self.look_again_next_minute();
         }
         false
     }

@@ -65,11 +65,19 @@ impl<'a> Engine<'a> {
         }
         // Nothing callable now: look again at the next minute (windows open on whole minutes), unless nothing is
         // left to draw and nothing is held back.
-        if !self.wake_pending && (!ran_out || self.deferred_len > 0) {
+        if !ran_out || self.deferred_len > 0 {
+            self.look_again_next_minute();
+        }
+        None
+    }
+
+    /// Schedules a look for numbers at the next whole minute (calling windows open on whole minutes), unless
+    /// one is already due.
+    pub(super) fn look_again_next_minute(&mut self) {
+        if !self.wake_pending {
             self.wake_pending = true;
             self.queue.push(self.now - self.now % MINUTE + MINUTE, Event::Wake(self.day));
         }
-        None
     }
 
     /// Whether a number held back for its calling hours is open now (a lead for a previewing agent).
